@@ -1,0 +1,1 @@
+"""Pelorus: a desktop admin console and the gRPC job engine behind it."""
