@@ -1,0 +1,37 @@
+"""Command-line entry: `python main.py [COMMAND ...]`.
+
+    python main.py                      open the console on the embedded engine
+    python main.py engine serve [...]   run the engine (see --help)
+    python main.py proto decode|encode  headless protobuf tools
+"""
+
+from __future__ import annotations
+
+import sys
+
+USAGE = __doc__ or ""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:2] == ["engine", "serve"]:
+        from console.engine.serve import main as serve_main
+
+        return serve_main(args[2:], prog="main.py engine serve")
+    if args[:1] == ["engine"]:
+        print("usage: main.py engine serve [--help]", file=sys.stderr)
+        return 2
+    if args[:1] == ["proto"]:
+        from console.protobuf.cli import main as proto_main
+
+        return proto_main(args[1:])
+    if args[:1] in (["-h"], ["--help"]):
+        print(USAGE)
+        return 0
+    from console.app import main as app_main
+
+    return app_main(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

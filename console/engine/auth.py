@@ -1,0 +1,115 @@
+"""Bearer tokens with roles, checked by a server interceptor.
+
+viewer reads and watches; operator also acts (create, replace, start, stop, restart,
+pause, resume, abort, pod actions); admin also deletes. Health checks need no token.
+Every refusal is logged with the method and the role (never the token).
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import grpc
+import yaml
+
+log = logging.getLogger("pelorus.auth")
+
+ROLES = ("viewer", "operator", "admin")
+_RANK = {role: i for i, role in enumerate(ROLES)}
+OPERATOR_METHODS = frozenset({
+    "CreateJob", "ReplaceJob", "PatchJob", "RestartJob", "StartJob", "StopJob", "PauseJobWorkflow",
+    "ResumeJobWorkflow", "AbortJobWorkflow", "StartPod", "StopPod", "RestartPod", "RefreshJob",
+})
+ADMIN_METHODS = frozenset({"DeleteJob"})
+OPEN_PREFIXES = ("/grpc.health.v1.",)
+
+
+def required_role(method: str) -> str:
+    name = method.rsplit("/", 1)[-1]
+    if name in ADMIN_METHODS:
+        return "admin"
+    if name in OPERATOR_METHODS:
+        return "operator"
+    return "viewer"
+
+
+def load_tokens(path: Path) -> dict[str, str]:
+    """A YAML file: `tokens: [{token: ..., role: viewer|operator|admin, name: ...}]`."""
+    try:
+        data = yaml.safe_load(path.read_text())
+    except OSError as exc:
+        raise SystemExit(f"cannot read tokens file {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise SystemExit(f"tokens file {path} is not valid YAML: {exc}") from None
+    entries = (data or {}).get("tokens") if isinstance(data, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise SystemExit(f"tokens file {path} must contain `tokens:` with at least one entry")
+    tokens: dict[str, str] = {}
+    for i, entry in enumerate(entries):
+        token, role = str(entry.get("token", "")), str(entry.get("role", ""))
+        if len(token) < 16:
+            raise SystemExit(f"tokens file {path}: entry {i} has a token shorter than 16 characters")
+        if role not in _RANK:
+            raise SystemExit(f"tokens file {path}: entry {i} has role {role!r}; use one of {', '.join(ROLES)}")
+        tokens[token] = role
+    return tokens
+
+
+def _refusal(handler: grpc.RpcMethodHandler, code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
+    """A handler of the same shape as the real one that only aborts."""
+
+    async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        await context.abort(code, message)
+
+    async def stream(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        await context.abort(code, message)
+        yield  # pragma: no cover - abort raises
+
+    kw = {"request_deserializer": handler.request_deserializer, "response_serializer": handler.response_serializer}
+    if handler.unary_unary:
+        return grpc.unary_unary_rpc_method_handler(unary, **kw)
+    if handler.unary_stream:
+        return grpc.unary_stream_rpc_method_handler(stream, **kw)
+    if handler.stream_unary:
+        return grpc.stream_unary_rpc_method_handler(unary, **kw)
+    return grpc.stream_stream_rpc_method_handler(stream, **kw)
+
+
+class TokenAuthInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, tokens: dict[str, str]) -> None:
+        self._tokens = tokens
+
+    def _role(self, header: str) -> str | None:
+        if not header.startswith("Bearer "):
+            return None
+        given = header[7:].strip().encode()
+        for token, role in self._tokens.items():
+            if hmac.compare_digest(given, token.encode()):
+                return role
+        return None
+
+    async def intercept_service(
+        self, continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        method = handler_call_details.method
+        handler = await continuation(handler_call_details)
+        if handler is None or method.startswith(OPEN_PREFIXES):
+            return handler
+        metadata = dict(handler_call_details.invocation_metadata or ())
+        header = metadata.get("authorization", "")
+        role = self._role(header if isinstance(header, str) else header.decode())
+        if role is None:
+            log.warning("refused %s: %s bearer token", method, "missing" if not header else "unknown")
+            return _refusal(handler, grpc.StatusCode.UNAUTHENTICATED,
+                            "a valid bearer token is required (authorization: Bearer <token>)")
+        need = required_role(method)
+        if _RANK[role] < _RANK[need]:
+            log.warning("refused %s: role %s, needs %s", method, role, need)
+            return _refusal(handler, grpc.StatusCode.PERMISSION_DENIED,
+                            f"{method.rsplit('/', 1)[-1]} needs the {need} role; this token has {role}")
+        return handler

@@ -1,0 +1,125 @@
+"""The small interface between the scheduler and whatever runs pods.
+
+The scheduler decides *what* runs and records every state change; an executor only
+starts processes, reports what they print and how they end, and kills them. Keeping
+the interface this narrow is what lets a Ray executor slot in without touching the
+scheduler.
+"""
+
+from __future__ import annotations
+
+import abc
+import enum
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class OutputStream(enum.IntEnum):
+    """Matches pelorus.v1.LogLine.Stream."""
+
+    STDOUT = 0
+    STDERR = 1
+    SYSTEM = 2
+
+
+@dataclass(frozen=True)
+class LaunchRequest:
+    """Everything an executor needs to start one pod run."""
+
+    pod_id: str
+    pod_name: str
+    job_id: str
+    instance_id: int
+    command: str
+    args: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+    working_dir: str = ""
+    image: str = ""
+    cpu: float = 0.0
+    memory_bytes: int = 0
+    custom_resources: dict[str, float] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PodHandle:
+    """How to find a running pod again, persisted by the scheduler so a restarted
+    engine can re-adopt it. `token` is executor-specific (e.g. a process start time,
+    a Ray submission id)."""
+
+    pid: int = 0
+    host: str = ""
+    node_id: str = ""
+    token: str = ""
+
+
+@dataclass(frozen=True)
+class ExitInfo:
+    """How a pod run ended. exit_code is None when the executor cannot know it
+    (killed by a signal, or the process vanished while nobody watched)."""
+
+    exit_code: int | None
+    reason: str
+    message: str
+    lost: bool = False
+
+
+@dataclass(frozen=True)
+class UsageSample:
+    cpu_seconds: float
+    memory_rss_bytes: int
+
+
+class ExecutorEvents(Protocol):
+    """Callbacks from an executor to the scheduler, always on the engine's event loop."""
+
+    def on_output(self, pod_id: str, stream: OutputStream, lines: list[str]) -> None:
+        """Complete lines (without the newline), in the order the pod printed them per stream."""
+
+    def on_exited(self, pod_id: str, info: ExitInfo) -> None:
+        """Called exactly once per launched or adopted pod, after its last on_output."""
+
+
+class Executor(abc.ABC):
+    """Runs pods. One instance per engine; all methods run on the engine's event loop."""
+
+    name: str = "abstract"
+
+    def __init__(self, events: ExecutorEvents) -> None:
+        self.events = events
+
+    async def start(self) -> None:
+        """Prepare resources (connections, spool directories). Fails with a clear message."""
+
+    @abc.abstractmethod
+    async def launch(self, request: LaunchRequest) -> PodHandle:
+        """Start the pod and return once it is running. Raises on failure to start."""
+
+    @abc.abstractmethod
+    async def kill(self, pod_id: str, grace_period: float, reason: str = "KILLED", message: str = "") -> None:
+        """Ask the pod to stop (SIGTERM or equivalent), then force it after the grace period.
+        Returns once the kill is under way; on_exited reports the end with `reason` and
+        `message` (the scheduler's own, e.g. DEADLINE_EXCEEDED) instead of the exit status."""
+
+    @abc.abstractmethod
+    async def adopt(self, request: LaunchRequest, handle: PodHandle, output_offsets: dict[OutputStream, int]) -> bool:
+        """Re-attach to a pod launched by an earlier engine process. Output resumes after
+        the given byte offsets so no line is stored twice. False = the pod is gone and its
+        exit is unknowable (the scheduler marks it LOST); a pod that ended while nobody
+        watched but left its exit status is reported through on_exited and returns True."""
+
+    def output_offsets(self, pod_id: str) -> dict[OutputStream, int]:
+        """Byte offsets of output already delivered through on_output, per stream; the
+        scheduler stores them with the lines so re-adoption resumes exactly there."""
+        return {}
+
+    def usage(self, pod_id: str) -> UsageSample | None:
+        """Latest resource usage, if the executor measures it."""
+        return None
+
+    def describe(self) -> dict[str, str]:
+        """Health details shown to operators (e.g. the Ray cluster's state)."""
+        return {"executor": self.name}
+
+    async def close(self) -> None:
+        """Stop watching pods. Pods keep running so a restarted engine can re-adopt them."""

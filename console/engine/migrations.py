@@ -1,0 +1,122 @@
+"""Store schema, versioned with PRAGMA user_version. Append a step; never edit an old one."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: initial schema
+    """
+    CREATE TABLE jobs (
+        job_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        namespace TEXT NOT NULL,
+        state INTEGER NOT NULL,
+        priority INTEGER NOT NULL,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL,
+        ended_at REAL NOT NULL DEFAULT 0,
+        expires_at REAL NOT NULL DEFAULT 0,
+        version INTEGER NOT NULL,
+        idempotency_key TEXT,
+        unique_key TEXT NOT NULL DEFAULT '',
+        search TEXT NOT NULL DEFAULT '',
+        spec BLOB NOT NULL,
+        status BLOB NOT NULL
+    );
+    CREATE UNIQUE INDEX jobs_idempotency ON jobs(idempotency_key) WHERE idempotency_key IS NOT NULL;
+    CREATE INDEX jobs_name ON jobs(name);
+    CREATE INDEX jobs_state ON jobs(state);
+    CREATE INDEX jobs_created ON jobs(created_at);
+    CREATE INDEX jobs_owner ON jobs(owner);
+    CREATE TABLE job_labels (job_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL);
+    CREATE INDEX job_labels_kv ON job_labels(key, value);
+    CREATE INDEX job_labels_job ON job_labels(job_id);
+    CREATE TABLE job_specs (
+        job_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        spec BLOB NOT NULL,
+        PRIMARY KEY (job_id, version)
+    );
+    CREATE TABLE pods (
+        pod_name TEXT PRIMARY KEY,
+        job_id TEXT NOT NULL,
+        instance_id INTEGER NOT NULL,
+        state INTEGER NOT NULL,
+        host TEXT NOT NULL DEFAULT '',
+        spec_version INTEGER NOT NULL,
+        handle TEXT NOT NULL DEFAULT '',
+        out_offset INTEGER NOT NULL DEFAULT 0,
+        err_offset INTEGER NOT NULL DEFAULT 0,
+        info BLOB NOT NULL
+    );
+    CREATE INDEX pods_job ON pods(job_id, instance_id);
+    CREATE TABLE pod_runs (
+        pod_id TEXT PRIMARY KEY,
+        pod_name TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        info BLOB NOT NULL
+    );
+    CREATE INDEX pod_runs_name ON pod_runs(pod_name);
+    CREATE INDEX pod_runs_job ON pod_runs(job_id);
+    CREATE TABLE pod_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL,
+        pod_name TEXT NOT NULL,
+        pod_id TEXT NOT NULL,
+        event BLOB NOT NULL
+    );
+    CREATE INDEX pod_events_name ON pod_events(pod_name);
+    CREATE INDEX pod_events_job ON pod_events(job_id);
+    CREATE TABLE workflows (
+        workflow_id TEXT PRIMARY KEY,
+        job_id TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        info BLOB NOT NULL,
+        progress TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX workflows_job ON workflows(job_id, created_at);
+    CREATE TABLE workflow_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        workflow_id TEXT NOT NULL,
+        job_id TEXT NOT NULL,
+        instance_id INTEGER,
+        event BLOB NOT NULL
+    );
+    CREATE INDEX workflow_events_wf ON workflow_events(workflow_id);
+    CREATE INDEX workflow_events_job ON workflow_events(job_id, instance_id);
+    CREATE TABLE logs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL,
+        pod_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        ts REAL NOT NULL,
+        stream INTEGER NOT NULL,
+        text TEXT NOT NULL
+    );
+    CREATE INDEX logs_pod ON logs(pod_id, seq);
+    CREATE INDEX logs_job ON logs(job_id);
+    CREATE TABLE changes (
+        revision INTEGER PRIMARY KEY,
+        kind INTEGER NOT NULL,
+        job_id TEXT NOT NULL,
+        payload BLOB NOT NULL
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database to the newest schema; returns the version it is at."""
+    (current,) = conn.execute("PRAGMA user_version").fetchone()
+    if current > len(MIGRATIONS):
+        raise RuntimeError(
+            f"the store was written by a newer Pelorus (schema {current}, this one knows {len(MIGRATIONS)}); "
+            "upgrade Pelorus or point --data-dir elsewhere"
+        )
+    for version in range(current + 1, len(MIGRATIONS) + 1):
+        with conn:
+            conn.executescript("BEGIN;" + MIGRATIONS[version - 1] + f"; PRAGMA user_version = {version};COMMIT;")
+    return len(MIGRATIONS)

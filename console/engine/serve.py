@@ -1,0 +1,92 @@
+"""`python main.py engine serve` / `pelorus-engine`: run the engine until SIGTERM/SIGINT.
+
+Default: a unix socket in the data directory, readable only by the user, no tokens.
+`--listen HOST:PORT` is for a team's remote engine: it needs TLS and a tokens file,
+unless `--insecure` says, explicitly, that neither is wanted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import resource
+import sys
+from pathlib import Path
+
+from console.engine.auth import load_tokens
+from console.engine.paths import default_data_dir
+from console.engine.server import DataDirLocked, ServeOptions, run_until_signal
+
+
+def build_parser(prog: str = "pelorus-engine") -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog=prog, description="Run the Pelorus job engine.")
+    p.add_argument("--data-dir", type=Path, default=None,
+                   help="store, spool and socket directory (default: the user data dir, or $PELORUS_DATA_DIR)")
+    p.add_argument("--socket", type=Path, default=None, help="unix socket path (default: DATA_DIR/engine.sock)")
+    p.add_argument("--listen", metavar="HOST:PORT", help="also serve TCP; a bare PORT binds 127.0.0.1")
+    p.add_argument("--tls-cert", type=Path, help="PEM certificate chain for --listen")
+    p.add_argument("--tls-key", type=Path, help="PEM private key for --listen")
+    p.add_argument("--tokens-file", type=Path,
+                   help="YAML: tokens: [{token: ..., role: viewer|operator|admin, name: ...}]")
+    p.add_argument("--insecure", action="store_true",
+                   help="allow --listen without TLS and/or without tokens (you take the risk)")
+    p.add_argument("--executor", choices=["local"], default="local", help="what runs pods (default: local)")
+    p.add_argument("--max-running-pods", type=int, default=256, help="engine-wide limit on running pods")
+    p.add_argument("--stop-pods-on-exit", action="store_true",
+                   help="stop running pods when the engine exits (default: leave them to be re-adopted)")
+    p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    # Hidden knobs for tests: how a job's callback POST is retried.
+    p.add_argument("--callback-attempts", type=int, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--callback-first-delay", type=float, default=None, help=argparse.SUPPRESS)
+    return p
+
+
+def options_from_args(args: argparse.Namespace) -> ServeOptions:
+    listen = args.listen
+    if listen:
+        if listen.isdigit():
+            listen = f"127.0.0.1:{listen}"
+        elif listen.startswith(":"):
+            listen = f"127.0.0.1{listen}"
+        has_tls = bool(args.tls_cert and args.tls_key)
+        if bool(args.tls_cert) != bool(args.tls_key):
+            raise SystemExit("--tls-cert and --tls-key go together")
+        if not args.insecure and not has_tls:
+            raise SystemExit("--listen needs --tls-cert and --tls-key (or --insecure to serve plaintext)")
+        if not args.insecure and not args.tokens_file:
+            raise SystemExit("--listen needs --tokens-file (or --insecure to serve without authentication)")
+        for path in (args.tls_cert, args.tls_key):
+            if path and not path.is_file():
+                raise SystemExit(f"TLS file {path} does not exist")
+    tokens = load_tokens(args.tokens_file) if args.tokens_file else {}
+    return ServeOptions(
+        data_dir=(args.data_dir or default_data_dir()).expanduser(), socket=args.socket, listen=listen,
+        tls_cert=args.tls_cert, tls_key=args.tls_key, tokens=tokens, insecure=args.insecure,
+        max_running_pods=args.max_running_pods, stop_pods_on_exit=args.stop_pods_on_exit,
+        callback_attempts=args.callback_attempts, callback_first_delay=args.callback_first_delay,
+    )
+
+
+def _raise_fd_limit() -> None:
+    """Each running pod holds a few descriptors; the default soft limit (often 1024) is low."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def main(argv: list[str] | None = None, prog: str = "pelorus-engine") -> int:
+    args = build_parser(prog).parse_args(argv)
+    logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    options = options_from_args(args)
+    _raise_fd_limit()
+    try:
+        asyncio.run(run_until_signal(options))
+    except DataDirLocked as exc:
+        print(f"pelorus-engine: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

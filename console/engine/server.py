@@ -1,0 +1,159 @@
+"""Assemble the gRPC server around an Engine: servicers, health, reflection, auth, binding.
+
+The data directory is locked (flock) for the life of the server, so a second engine on
+the same store fails at once with a message instead of corrupting it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import fcntl
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+
+from console.api import (
+    job_service_pb2,
+    job_service_pb2_grpc,
+    pod_service_pb2,
+    pod_service_pb2_grpc,
+    watch_service_pb2,
+    watch_service_pb2_grpc,
+)
+from console.engine.auth import TokenAuthInterceptor
+from console.engine.engine import Engine, EngineConfig
+from console.engine.executors.base import Executor
+from console.engine.paths import socket_address, socket_path
+from console.engine.services.jobs import JobService
+from console.engine.services.pods import PodService
+from console.engine.services.watch import WatchService
+
+log = logging.getLogger("pelorus.server")
+
+SERVICE_NAMES = (
+    job_service_pb2.DESCRIPTOR.services_by_name["JobService"].full_name,
+    pod_service_pb2.DESCRIPTOR.services_by_name["PodService"].full_name,
+    watch_service_pb2.DESCRIPTOR.services_by_name["WatchService"].full_name,
+)
+MAX_MESSAGE = 64 * 1024 * 1024
+
+
+@dataclass
+class ServeOptions:
+    data_dir: Path
+    socket: Path | None = None
+    listen: str | None = None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    tokens: dict[str, str] = field(default_factory=dict)
+    insecure: bool = False
+    max_running_pods: int = 256
+    stop_pods_on_exit: bool = False
+    callback_attempts: int | None = None
+    callback_first_delay: float | None = None
+
+
+class DataDirLocked(RuntimeError):
+    pass
+
+
+def lock_data_dir(data_dir: Path) -> IO[str]:
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handle = open(data_dir / "engine.lock", "a+")  # noqa: SIM115 - held for the server's life
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        owner = handle.read().strip()
+        handle.close()
+        raise DataDirLocked(f"another engine (pid {owner or '?'}) is already using {data_dir}") from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
+class EngineServer:
+    """Create inside a coroutine on the loop that will run it (grpc.aio binds to it)."""
+
+    def __init__(self, options: ServeOptions, executor: Executor | None = None) -> None:
+        self.options = options
+        self._lock = lock_data_dir(options.data_dir)
+        config = EngineConfig(options.data_dir, max_running_pods=options.max_running_pods)
+        if options.callback_attempts is not None:
+            config.callback_attempts = max(1, options.callback_attempts)
+        if options.callback_first_delay is not None:
+            config.callback_first_delay = max(0.0, options.callback_first_delay)
+        self.engine = Engine(config, executor=executor)
+        interceptors = [TokenAuthInterceptor(options.tokens)] if options.tokens else []
+        self.server = grpc.aio.server(interceptors=interceptors, options=[
+            ("grpc.max_send_message_length", MAX_MESSAGE),
+            ("grpc.max_receive_message_length", MAX_MESSAGE),
+            ("grpc.so_reuseport", 0),
+        ])
+        job_service_pb2_grpc.add_JobServiceServicer_to_server(JobService(self.engine), self.server)
+        pod_service_pb2_grpc.add_PodServiceServicer_to_server(PodService(self.engine), self.server)
+        watch_service_pb2_grpc.add_WatchServiceServicer_to_server(WatchService(self.engine), self.server)
+        self.health = health.aio.HealthServicer()
+        health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
+        reflection.enable_server_reflection((*SERVICE_NAMES, reflection.SERVICE_NAME, health.SERVICE_NAME),
+                                            self.server)
+        self.addresses: list[str] = []
+        self.port = 0
+
+    def _bind(self) -> None:
+        opts = self.options
+        if opts.listen:
+            if opts.tls_cert and opts.tls_key:
+                creds = grpc.ssl_server_credentials([(opts.tls_key.read_bytes(), opts.tls_cert.read_bytes())])
+                self.port = self.server.add_secure_port(opts.listen, creds)
+            else:
+                self.port = self.server.add_insecure_port(opts.listen)
+            host = opts.listen.rsplit(":", 1)[0]
+            self.addresses.append(f"{host}:{self.port}")
+        if opts.socket is not None or not opts.listen:
+            path = opts.socket or socket_path(opts.data_dir)
+            if path.exists():
+                path.unlink()  # stale socket of a dead engine: we hold the data-dir lock
+            self.server.add_insecure_port(socket_address(path))
+            os.chmod(path, 0o600)
+            self.addresses.append(socket_address(path))
+
+    async def start(self) -> None:
+        await self.engine.start()
+        self._bind()
+        await self.server.start()
+        for name in ("", *SERVICE_NAMES):
+            await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        log.info("engine serving on %s (data in %s)", ", ".join(self.addresses), self.options.data_dir)
+
+    async def stop(self, grace: float = 2.0) -> None:
+        await self.health.enter_graceful_shutdown()
+        await self.server.stop(grace)
+        await self.engine.stop(stop_pods=self.options.stop_pods_on_exit)
+        self._lock.close()
+
+    async def wait(self) -> None:
+        await self.server.wait_for_termination()
+
+
+async def run_until_signal(options: ServeOptions) -> None:
+    import signal
+
+    server = EngineServer(options)
+    await server.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    print(f"pelorus engine ready on {' '.join(server.addresses)}", flush=True)
+    await stop.wait()
+    log.info("stopping")
+    await server.stop()

@@ -1,0 +1,4 @@
+"""gRPC servicers: translate requests into Engine calls and EngineErrors into statuses.
+
+They hold no rules of their own; everything they decide is in the engine.
+"""

@@ -1,0 +1,173 @@
+"""Headless protobuf commands for scripts: ``decode`` and ``encode``.
+
+    python -m console.protobuf.cli decode FILE [--type T] [--proto P ...] [-I DIR ...]
+        [--descriptor-set F ...] [--format json|text|raw] [--framing auto|single|varint|grpc]
+        [--input auto|binary|hex|base64]
+    python -m console.protobuf.cli encode --type T [--proto/-I/--descriptor-set] [--from json|text]
+        [--framing single|varint|grpc] IN OUT
+
+Exit codes: 0 success, 1 bad input (unreadable file, bytes or text that do not fit, schema
+errors), 2 usage. Errors are one readable paragraph on stderr — scripts show them to people.
+``main(argv)`` never raises SystemExit so the Pelorus entry point can embed it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from console.protobuf import framing as fr
+from console.protobuf.render import raw_json, raw_text
+from console.protobuf.schema import SchemaError, SchemaRegistry
+from console.protobuf.schemaless import decode_span
+from console.protobuf.wire import encode_varint
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises instead of exiting, so main() can return the code."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(f"{self.prog}: {message}")
+
+
+def _parser() -> _Parser:
+    p = _Parser(prog="pelorus proto", description="Decode and encode protobuf messages.")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def schema_opts(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--proto", action="append", default=[], metavar="P",
+                        help=".proto file or directory to compile (repeatable)")
+        sp.add_argument("-I", "--proto-path", action="append", default=[], dest="include", metavar="DIR",
+                        help="import search path (repeatable)")
+        sp.add_argument("--descriptor-set", action="append", default=[], metavar="F",
+                        help="FileDescriptorSet file (.desc/.pb/.binpb; repeatable)")
+
+    d = sub.add_parser("decode", help="decode a binary message (or stream) to JSON, text or a raw tree")
+    d.add_argument("file", help="input file, or - for stdin")
+    d.add_argument("--type", help="message type (full name or unambiguous suffix); omit for schemaless")
+    schema_opts(d)
+    d.add_argument("--format", choices=("json", "text", "raw"), default=None,
+                   help="output format (default: json with --type, raw without)")
+    d.add_argument("--framing", choices=("auto", *fr.FRAMINGS), default="auto")
+    d.add_argument("--input", choices=("auto", "binary", "hex", "base64"), default="auto",
+                   help="input encoding (default: detect hex/base64 text)")
+
+    e = sub.add_parser("encode", help="encode JSON or text format into a binary message")
+    e.add_argument("input", help="input file, or - for stdin")
+    e.add_argument("output", help="output file, or - for stdout")
+    e.add_argument("--type", required=True)
+    schema_opts(e)
+    e.add_argument("--from", dest="source", choices=("json", "text"), default=None,
+                   help="input format (default: by extension, .json → json, else text)")
+    e.add_argument("--framing", choices=fr.FRAMINGS, default="single",
+                   help="single message, or one record with a varint / gRPC prefix")
+    return p
+
+
+def _registry(args: argparse.Namespace) -> SchemaRegistry:
+    reg = SchemaRegistry()
+    for ds in args.descriptor_set:
+        reg.load_descriptor_set(ds)
+    if args.proto:
+        reg.compile_protos(args.proto, args.include)
+    return reg
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as err:
+        raise SchemaError(f"cannot read {path}: {err.strerror}") from None
+
+
+def _decode(args: argparse.Namespace, out: TextIO) -> int:
+    raw = _read(args.file)
+    data, _enc = fr.decode_text(raw, args.input)
+    idx = fr.index(data, args.framing)
+    fmt = args.format or ("json" if args.type else "raw")
+    reg = _registry(args) if (args.type or args.proto or args.descriptor_set) else None
+    multi = len(idx) > 1 or args.framing not in ("auto", "single") or idx.framing != "single"
+    status = EXIT_OK
+    for rec in idx:
+        payload = data[rec.offset : rec.end]
+        if multi and fmt != "json":
+            out.write(f"# record {rec.index} at offset {rec.prefix_offset} ({rec.length} bytes)\n")
+        if args.type and fmt != "raw":
+            assert reg is not None
+            if rec.compressed:
+                raise SchemaError(f"record {rec.index} is compressed (gRPC flag 1); decompress it first")
+            msg = reg.parse(args.type, payload)
+            if fmt == "json":
+                out.write(reg.to_json(msg, indent=None if multi else 2) + "\n")
+            else:
+                out.write(reg.to_text(msg))
+        else:
+            tree = decode_span(data, rec.offset, rec.end)
+            if fmt == "json":
+                obj = raw_json(tree)
+                out.write(json.dumps(obj, ensure_ascii=False, indent=None if multi else 2) + "\n")
+            else:
+                out.write(raw_text(tree))
+            if tree.error is not None:
+                err = tree.error_chain()[-1]
+                sys.stderr.write(
+                    f"error: record {rec.index}: damaged at offset {err.offset}: {err.reason}\n"
+                )
+                status = EXIT_BAD_INPUT
+    if idx.error is not None:
+        sys.stderr.write(f"error: stream damaged at offset {idx.error.offset}: {idx.error.reason}\n")
+        status = EXIT_BAD_INPUT
+    return status
+
+
+def _encode(args: argparse.Namespace) -> int:
+    reg = _registry(args)
+    text = _read(args.input).decode("utf-8", errors="strict")
+    source = args.source or ("json" if args.input.endswith(".json") else "text")
+    msg = reg.from_json(args.type, text) if source == "json" else reg.from_text(args.type, text)
+    body = msg.SerializeToString()
+    if args.framing == "varint":
+        body = encode_varint(len(body)) + body
+    elif args.framing == "grpc":
+        body = b"\x00" + len(body).to_bytes(4, "big") + body
+    if args.output == "-":
+        sys.stdout.buffer.write(body)
+    else:
+        Path(args.output).write_bytes(body)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit code (never raises SystemExit)."""
+    try:
+        args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    except _UsageError as err:
+        sys.stderr.write(f"{err}\n")
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    try:
+        if args.command == "decode":
+            return _decode(args, sys.stdout)
+        return _encode(args)
+    except (SchemaError, ValueError, UnicodeDecodeError) as err:
+        sys.stderr.write(f"error: {err}\n")
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

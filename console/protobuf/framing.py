@@ -1,0 +1,247 @@
+"""Input framing: text encodings (base64 / hex) and record streams (single, varint-delimited, gRPC).
+
+Captured data arrives as one message, as ``writeDelimitedTo``-style streams (varint length
+prefixes), as gRPC frames (1-byte compressed flag + 4-byte big-endian length), or pasted as base64
+or hex text. Detection is explainable (each candidate says why it matched) and the caller can
+override it. Records are indexed by offset only — a :class:`RecordIndex` holds two integer arrays,
+never decoded messages — so a million-record file costs a few megabytes and decoding happens per
+record when it is shown.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from array import array
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Final, Literal
+
+from console.protobuf.schemaless import _scan
+from console.protobuf.wire import Buffer, WireError, read_varint
+
+Framing = Literal["single", "varint", "grpc"]
+FRAMINGS: Final[tuple[str, ...]] = ("single", "varint", "grpc")
+
+_HEX_RE: Final = re.compile(rb"\A(?:0x)?[0-9a-fA-F\s:]+\Z")
+_B64_RE: Final = re.compile(rb"\A[A-Za-z0-9+/=_\-\s]+\Z")
+_SAMPLE_RECORDS: Final = 64
+
+
+@dataclass(frozen=True)
+class Record:
+    """One framed record: ``offset``/``length`` of its payload and where its prefix starts."""
+
+    index: int
+    prefix_offset: int
+    offset: int
+    length: int
+    compressed: bool = False
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.length
+
+
+class RecordIndex:
+    """Offsets of every record in a buffer; records are materialised only when asked for.
+
+    ``error`` is set when the stream is cut short: every whole record before it is indexed.
+    """
+
+    def __init__(self, buf: Buffer, framing: Framing) -> None:
+        self.buf = buf
+        self.framing = framing
+        self.prefix_offsets = array("q")
+        self.offsets = array("q")
+        self.lengths = array("q")
+        self.flags = array("b")
+        self.error: WireError | None = None
+        self._build()
+
+    def _build(self) -> None:
+        buf = self.buf
+        n = len(buf)
+        if self.framing == "single":
+            self._add(0, 0, n, 0)
+            return
+        pos = 0
+        po, off, ln, fl = self.prefix_offsets, self.offsets, self.lengths, self.flags
+        if self.framing == "varint":
+            while pos < n:
+                start = pos
+                b = buf[pos]
+                if b < 0x80:
+                    length, pos = b, pos + 1
+                else:
+                    try:
+                        length, pos = read_varint(buf, pos)
+                    except WireError as err:
+                        self.error = WireError(start, f"record {len(off)}: {err.reason}")
+                        return
+                if pos + length > n:
+                    self.error = WireError(
+                        start,
+                        f"record {len(off)} at offset {start}: length {length} runs past the end "
+                        f"({n - pos} bytes available)",
+                    )
+                    return
+                po.append(start)
+                off.append(pos)
+                ln.append(length)
+                fl.append(0)
+                pos += length
+            return
+        while pos < n:  # grpc
+            if pos + 5 > n:
+                self.error = WireError(pos, f"record {len(off)}: gRPC frame header at offset {pos} is cut short")
+                return
+            flag = buf[pos]
+            if flag > 1:
+                self.error = WireError(pos, f"record {len(off)}: compressed flag {flag} at offset {pos} is not 0 or 1")
+                return
+            length = int.from_bytes(bytes(buf[pos + 1 : pos + 5]), "big")
+            if pos + 5 + length > n:
+                self.error = WireError(
+                    pos, f"record {len(off)} at offset {pos}: length {length} runs past the end ({n - pos - 5} bytes available)"
+                )
+                return
+            self._add(pos, pos + 5, length, flag)
+            pos += 5 + length
+
+    def _add(self, prefix: int, offset: int, length: int, flag: int) -> None:
+        self.prefix_offsets.append(prefix)
+        self.offsets.append(offset)
+        self.lengths.append(length)
+        self.flags.append(flag)
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def __getitem__(self, index: int) -> Record:
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return Record(index, self.prefix_offsets[index], self.offsets[index], self.lengths[index],
+                      bool(self.flags[index]))
+
+    def __iter__(self) -> Iterator[Record]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def payload(self, index: int) -> bytes:
+        r = self[index]
+        return bytes(self.buf[r.offset : r.end])
+
+
+@dataclass(frozen=True)
+class Candidate:
+    framing: Framing
+    score: float
+    reason: str
+
+
+def _clean(buf: Buffer, start: int, end: int) -> bool:
+    return _scan(buf, start, end, 0, 0)[1] is None
+
+
+def candidates(buf: Buffer) -> list[Candidate]:
+    """Every framing that fits, best first, each with the reason.
+
+    A stream must tile the data exactly and its first records must parse as messages; a stream
+    of two or more records beats a clean single parse (which happens by accident more often than
+    a whole chain of lengths tiling exactly does).
+    """
+    out: list[Candidate] = []
+    n = len(buf)
+    single_ok = _clean(buf, 0, n)
+    if single_ok:
+        out.append(Candidate("single", 0.5, "parses cleanly as one message"))
+    for framing in ("grpc", "varint"):
+        if n == 0:
+            break
+        idx = RecordIndex(buf, framing)  # type: ignore[arg-type]
+        if idx.error is not None or len(idx) == 0:
+            continue
+        sample = range(min(len(idx), _SAMPLE_RECORDS))
+        if not all(_clean(buf, idx.offsets[i], idx.offsets[i] + idx.lengths[i]) for i in sample):
+            continue
+        if framing == "grpc":
+            out.append(Candidate("grpc", 0.9, f"{len(idx)} gRPC frame(s) tile the data exactly"))
+        elif len(idx) >= 2 or not single_ok:
+            out.append(Candidate("varint", 0.7 if len(idx) >= 2 else 0.3,
+                                 f"{len(idx)} varint-prefixed record(s) tile the data exactly"))
+    if not out:
+        out.append(Candidate("single", 0.0, "nothing fits; decoding as one (damaged) message"))
+    out.sort(key=lambda c: -c.score)
+    return out
+
+
+def detect(buf: Buffer) -> Framing:
+    """The best framing for ``buf``."""
+    return candidates(buf)[0].framing
+
+
+def index(buf: Buffer, framing: Framing | Literal["auto"] = "auto") -> RecordIndex:
+    """Index the records of ``buf`` with the given (or detected) framing."""
+    if framing == "auto":
+        framing = detect(buf)
+    if framing not in FRAMINGS:
+        raise ValueError(f"unknown framing {framing!r}; expected auto, single, varint or grpc")
+    return RecordIndex(buf, framing)
+
+
+def decode_text(data: bytes, encoding: Literal["auto", "binary", "hex", "base64"] = "auto") -> tuple[bytes, str]:
+    """Turn pasted hex or base64 text into bytes; return (bytes, encoding used).
+
+    ``auto`` only converts when the whole input is hex or base64 text *and* the raw bytes do not
+    already parse as a clean message (a binary message can consist of printable bytes). Hex is
+    tried before base64 because every hex string is also valid base64 alphabet.
+    """
+    if encoding == "binary":
+        return data, "binary"
+    if encoding == "hex":
+        return _from_hex(data), "hex"
+    if encoding == "base64":
+        return _from_base64(data), "base64"
+    stripped = data.strip()
+    if not stripped:
+        return data, "binary"
+    raw_ok = _fits(data)
+    for name, pattern, convert in (("hex", _HEX_RE, _from_hex), ("base64", _B64_RE, _from_base64)):
+        if not pattern.match(stripped):
+            continue
+        try:
+            converted = convert(stripped)
+        except ValueError:
+            continue
+        if not raw_ok or _fits(converted):
+            return converted, name
+    return data, "binary"
+
+
+def _fits(buf: Buffer) -> bool:
+    """Some framing parses cleanly."""
+    return candidates(buf)[0].score > 0
+
+
+def _from_hex(data: bytes) -> bytes:
+    text = re.sub(rb"[\s:]", b"", data.strip())
+    if text.startswith((b"0x", b"0X")):
+        text = text[2:]
+    try:
+        return binascii.unhexlify(text)
+    except (binascii.Error, ValueError) as err:
+        raise ValueError(f"not valid hex: {err}") from None
+
+
+def _from_base64(data: bytes) -> bytes:
+    text = re.sub(rb"\s", b"", data)
+    altchars = b"-_" if (b"-" in text or b"_" in text) else None
+    text += b"=" * (-len(text) % 4)
+    try:
+        return base64.b64decode(text, altchars=altchars, validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise ValueError(f"not valid base64: {err}") from None

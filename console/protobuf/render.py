@@ -1,0 +1,75 @@
+"""Plain-text and JSON renderings of a schemaless tree (for the CLI's ``--format raw`` and exports).
+
+Kept apart from the decoder so the GUI can reuse the same wording for tooltips and copy-as-text.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from console.protobuf.readings import Path, Pins, best
+from console.protobuf.schemaless import Message
+from console.protobuf.wire import WIRE_TYPE_NAMES
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bytes):
+        return "0x" + value.hex() if len(value) <= 64 else f"0x{value[:64].hex()}… ({len(value)} bytes)"
+    if isinstance(value, list) and len(value) > 32:
+        return f"[{', '.join(map(str, value[:32]))}, … ({len(value)} values)]"
+    return str(value)
+
+
+def raw_text(msg: Message, pins: Pins | None = None, path: Path = (), indent: str = "") -> str:
+    """protoc --decode_raw style text, with each field's offset and the chosen reading's kind."""
+    pins = pins or Pins()
+    lines: list[str] = []
+    _raw_lines(msg, pins, path, indent, lines)
+    for err in msg.error_chain():
+        lines.append(f"{indent}# error at offset {err.offset}: {err.reason}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[str]) -> None:
+    for f in msg:
+        p = (*path, f.number)
+        r = best(f, pins.get(p))
+        where = f"@{f.tag_offset}"
+        if r.kind in ("message", "group") and isinstance(r.value, Message):
+            lines.append(f"{indent}{f.number} {{  # {r.kind} {where}+{f.end - f.tag_offset}")
+            _raw_lines(r.value, pins, p, indent + "  ", lines)
+            lines.append(f"{indent}}}")
+        else:
+            lines.append(f"{indent}{f.number}: {_show(r.value)}  # {r.kind} {where}")
+
+
+def raw_json(msg: Message, pins: Pins | None = None, path: Path = ()) -> dict[str, Any]:
+    """A JSON-able dict: fields with number, wire type, offsets, reading kind and value."""
+    pins = pins or Pins()
+    fields: list[dict[str, Any]] = []
+    for f in msg:
+        p = (*path, f.number)
+        r = best(f, pins.get(p))
+        item: dict[str, Any] = {
+            "number": f.number,
+            "wire_type": WIRE_TYPE_NAMES[f.wire_type],
+            "offset": f.tag_offset,
+            "length": f.end - f.tag_offset,
+            "kind": r.kind,
+        }
+        if isinstance(r.value, Message):
+            item["message"] = raw_json(r.value, pins, p)
+        elif isinstance(r.value, bytes):
+            item["value"] = base64.b64encode(r.value).decode("ascii")
+        else:
+            item["value"] = r.value
+        fields.append(item)
+    out: dict[str, Any] = {"fields": fields}
+    chain = msg.error_chain()
+    if chain:
+        out["errors"] = [{"offset": e.offset, "reason": e.reason} for e in chain]
+    return out

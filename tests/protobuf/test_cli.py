@@ -1,0 +1,89 @@
+"""Headless decode/encode commands and their exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from console.api import job_pb2
+from console.protobuf.cli import main
+from console.protobuf.wire import encode_varint
+
+
+@pytest.fixture
+def spec_file(tmp_path: Path) -> Path:
+    spec = job_pb2.JobSpec(name="cli", instance_count=2, priority=-1)
+    spec.data.Pack(job_pb2.Progress(successful=1))
+    p = tmp_path / "spec.bin"
+    p.write_bytes(spec.SerializeToString())
+    return p
+
+
+def test_decode_json_text_raw(spec_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["decode", str(spec_file), "--type", "pelorus.v1.JobSpec"]) == 0
+    obj = json.loads(capsys.readouterr().out)
+    assert obj["name"] == "cli" and obj["data"]["@type"].endswith("pelorus.v1.Progress")
+    assert main(["decode", str(spec_file), "--type", "JobSpec", "--format", "text"]) == 0
+    assert 'name: "cli"' in capsys.readouterr().out
+    assert main(["decode", str(spec_file)]) == 0
+    out = capsys.readouterr().out
+    assert '1: "cli"  # string @0' in out and "8: -1  # int64" in out
+    assert main(["decode", str(spec_file), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["fields"][0]["value"] == "cli"
+
+
+def test_decode_stream_and_hex(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    recs = [job_pb2.JobSpec(name=f"r{i}").SerializeToString() for i in range(3)]
+    p = tmp_path / "stream.hex"
+    p.write_text(b"".join(encode_varint(len(r)) + r for r in recs).hex())
+    assert main(["decode", str(p), "--type", "JobSpec"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [json.loads(line)["name"] for line in lines] == ["r0", "r1", "r2"]
+
+
+def test_decode_errors_and_exit_codes(tmp_path: Path, spec_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["decode"]) == 2
+    assert main(["decode", str(spec_file), "--format", "yaml"]) == 2
+    assert main(["frobnicate"]) == 2
+    capsys.readouterr()
+    assert main(["decode", str(tmp_path / "missing.bin")]) == 1
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["decode", str(spec_file), "--type", "acme.Nope"]) == 1
+    assert "acme.Nope" in capsys.readouterr().err
+    cut = tmp_path / "cut.bin"
+    cut.write_bytes(spec_file.read_bytes()[:-3])
+    assert main(["decode", str(cut), "--type", "JobSpec"]) == 1
+    assert main(["decode", str(cut), "--framing", "single"]) == 1
+    assert "damaged at offset" in capsys.readouterr().err
+    bad = tmp_path / "bad.proto"
+    bad.write_text('syntax = "proto3"; import "nowhere.proto"; message B { int32 x = 1; }')
+    assert main(["decode", str(spec_file), "--type", "B", "--proto", str(bad)]) == 1
+    assert '"nowhere.proto"' in capsys.readouterr().err
+
+
+def test_encode_from_json_and_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.json"
+    src.write_text('{"name": "enc", "instance_count": 4, "data": {"@type": '
+                   '"type.googleapis.com/pelorus.v1.Progress", "successful": "2"}}')
+    out = tmp_path / "out.bin"
+    assert main(["encode", "--type", "JobSpec", str(src), str(out)]) == 0
+    spec = job_pb2.JobSpec.FromString(out.read_bytes())
+    assert spec.name == "enc" and spec.instance_count == 4
+    txt = tmp_path / "in.txt"
+    txt.write_text('name: "t" priority: -3')
+    assert main(["encode", "--type", "JobSpec", "--from", "text", "--framing", "varint", str(txt), str(out)]) == 0
+    assert out.read_bytes()[0] == len(out.read_bytes()) - 1
+    txt.write_text("nme: 1")
+    assert main(["encode", "--type", "JobSpec", str(txt), str(out)]) == 1
+    assert "nme" in capsys.readouterr().err
+    assert main(["encode", str(txt), str(out)]) == 2
+
+
+def test_module_entry_point(spec_file: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "console.protobuf.cli", "decode", str(spec_file), "--type", "JobSpec"],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 0 and '"name": "cli"' in proc.stdout

@@ -1,0 +1,92 @@
+"""Ranked readings, pins and .proto export; framing detection and text input."""
+
+from __future__ import annotations
+
+import base64
+import struct
+
+from console.api import job_pb2
+from console.protobuf import framing
+from console.protobuf.readings import Pins, best, export_proto, readings
+from console.protobuf.schema import SchemaRegistry
+from console.protobuf.schemaless import decode
+from console.protobuf.wire import encode_varint
+
+
+def test_varint_readings_rank_negative_int64_and_bool() -> None:
+    neg = job_pb2.JobSpec(priority=-3).SerializeToString()
+    f = decode(neg)[0]
+    assert best(f).kind == "int64" and best(f).value == -3
+    flag = decode(b"\x08\x01")[0]
+    kinds = [r.kind for r in readings(flag)]
+    assert kinds[0] == "bool" and "uint64" in kinds and "sint64" in kinds
+
+
+def test_printable_string_beats_accidental_message_and_float_beats_int() -> None:
+    # "\x08\x01" would parse as a message; "hi there" is printable text and must win.
+    f = decode(b"\x0a\x08hi there")[0]
+    assert best(f).kind == "string"
+    f64 = decode(b"\x09" + struct.pack("<d", 3.25))[0]
+    assert best(f64).kind == "double" and best(f64).value == 3.25
+    f32 = decode(b"\x0d" + struct.pack("<f", -1.5))[0]
+    assert best(f32).kind == "float"
+
+
+def test_nested_message_and_packed_readings() -> None:
+    spec = job_pb2.JobSpec()
+    spec.default_spec.command = "x"
+    f = decode(spec.SerializeToString())[0]
+    assert best(f).kind == "message"
+    packed = b"".join(encode_varint(v) for v in (3, 270, 86942))
+    f = decode(b"\x22" + bytes([len(packed)]) + packed)[0]
+    kinds = {r.kind: r.value for r in readings(f)}
+    assert kinds["packed_varint"] == [3, 270, 86942]
+
+
+def test_pins_move_a_reading_to_the_front() -> None:
+    f = decode(b"\x08\x03")[0]
+    pinned = readings(f, pinned="sint64")
+    assert pinned[0].kind == "sint64" and pinned[0].pinned and pinned[0].value == -2
+
+
+def test_exported_proto_compiles_and_reads_the_data(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    spec = job_pb2.JobSpec(name="a", instance_count=2, priority=-1)
+    spec.labels["k"] = "v"
+    spec.labels["k2"] = "v2"
+    spec.default_spec.resources.cpu = 2.5
+    data = spec.SerializeToString()
+    msg = decode(data)
+    pins = Pins()
+    pins.pin((8,), "int64")
+    text = export_proto(msg, pins, message_name="Guessed", package="guess")
+    assert "repeated Field4 field_4 = 4;" in text  # map entries seen twice → repeated
+    (tmp_path / "guessed.proto").write_text(text)
+    reg = SchemaRegistry(builtin=False)
+    reg.compile_protos([tmp_path / "guessed.proto"])
+    parsed = reg.parse("guess.Guessed", data)
+    assert getattr(parsed, "field_8") == -1
+    assert parsed.SerializeToString() == data or len(parsed.SerializeToString()) == len(data)
+
+
+def test_framing_detects_varint_and_grpc_streams() -> None:
+    records = [job_pb2.JobSpec(name=f"job{i}", instance_count=i + 1).SerializeToString() for i in range(5)]
+    varint_stream = b"".join(encode_varint(len(r)) + r for r in records)
+    grpc_stream = b"".join(b"\x00" + len(r).to_bytes(4, "big") + r for r in records)
+    assert framing.detect(varint_stream) == "varint"
+    assert framing.detect(grpc_stream) == "grpc"
+    assert framing.detect(records[0]) == "single"
+    idx = framing.index(varint_stream)
+    assert len(idx) == 5 and [idx.payload(i) for i in range(5)] == records
+    g = framing.index(grpc_stream, "grpc")
+    assert g[2].prefix_offset == sum(5 + len(r) for r in records[:2]) and g.payload(2) == records[2]
+    cut = framing.index(varint_stream[:-3], "varint")
+    assert len(cut) == 4 and cut.error is not None and cut.error.offset == idx[4].prefix_offset
+
+
+def test_text_input_hex_and_base64() -> None:
+    data = job_pb2.JobSpec(name="hello", owner="me").SerializeToString()
+    assert framing.decode_text(data.hex().encode()) == (data, "hex")
+    spaced = " ".join(f"{b:02x}" for b in data).encode()
+    assert framing.decode_text(spaced)[0] == data
+    assert framing.decode_text(base64.b64encode(data)) == (data, "base64")
+    assert framing.decode_text(data) == (data, "binary")
