@@ -55,6 +55,7 @@ class EngineProcess:
 
     def start(self, timeout: float = 20.0) -> EngineProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "console.engine.serve", "--data-dir", str(self.data_dir), "--stop-pods-on-exit",
@@ -66,7 +67,7 @@ class EngineProcess:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"engine exited with {self.proc.returncode}:\n{self.log()}")
-            if b"engine ready" in self.log_path.read_bytes():
+            if b"engine ready" in self.log_path.read_bytes()[offset:]:
                 return self
             time.sleep(0.05)
         raise RuntimeError(f"engine did not start in {timeout} s:\n{self.log()}")

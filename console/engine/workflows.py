@@ -9,6 +9,7 @@ persisted with every step, so a restarted engine picks it up where it was.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import TYPE_CHECKING
 
@@ -16,7 +17,7 @@ from console.api import job_pb2, pod_pb2, workflow_pb2
 from console.engine.errors import precondition
 from console.engine.records import JobRecord, WorkflowRun
 from console.engine.states import ACTIVE_POD_STATES, ACTIVE_WORKFLOW_STATES, short
-from console.engine.timeutil import now, set_timestamp
+from console.engine.timeutil import from_timestamp, now, set_timestamp
 
 if TYPE_CHECKING:
     from console.engine.engine import Engine
@@ -25,6 +26,10 @@ P = pod_pb2
 W = workflow_pb2
 J = job_pb2
 ROLLING = (W.WORKFLOW_STATE_ROLLING_FORWARD, W.WORKFLOW_STATE_ROLLING_BACKWARD)
+# A paused workflow still counts the instances of its in-flight batch as they come back.
+TRACKING = (*ROLLING, W.WORKFLOW_STATE_PAUSED)
+# An instance counts as rolled once its new run has stayed RUNNING this long (or succeeded).
+MIN_READY_SECONDS = 1.0
 
 
 class WorkflowDriver:
@@ -221,7 +226,7 @@ class WorkflowDriver:
 
     def poke(self, rec: JobRecord) -> None:
         run = rec.workflow
-        if run is None or run.info.status.state not in ROLLING or rec.job_id in self._advancing:
+        if run is None or run.info.status.state not in TRACKING or rec.job_id in self._advancing:
             return
         self._advancing.add(rec.job_id)
         self.engine.spawn(self._advance(rec), f"workflow-{rec.job_id}")
@@ -243,7 +248,7 @@ class WorkflowDriver:
 
     async def _advance_once(self, rec: JobRecord) -> None:
         run = rec.workflow
-        if run is None or run.info.status.state not in ROLLING or rec.job_id not in self.engine.jobs:
+        if run is None or run.info.status.state not in TRACKING or rec.job_id not in self.engine.jobs:
             return
         changed = False
         for inst, target in list(run.current.items()):
@@ -256,13 +261,19 @@ class WorkflowDriver:
             st = pod.status
             if st.run < target:
                 continue
-            if st.state in (P.POD_STATE_RUNNING, P.POD_STATE_SUCCEEDED):
+            retried = st.run > target and st.attempt > 1
+            if st.state == P.POD_STATE_RUNNING and not retried:
+                ready_in = MIN_READY_SECONDS - (now() - from_timestamp(st.started_at))
+                if ready_in > 0:  # a pod that dies right after starting has not rolled
+                    asyncio.get_running_loop().call_later(ready_in + 0.01, self.poke, rec)
+                    continue
+            if st.state in (P.POD_STATE_RUNNING, P.POD_STATE_SUCCEEDED) and not retried:
                 del run.current[inst]
                 run.done.append(inst)
                 self._event(rec, run.info, f"instance {inst} rolled: run {st.run} "
                                            f"{short(P.PodState.Name(st.state))}", W.WORKFLOW_STATE_SUCCEEDED, inst)
                 changed = True
-            elif st.state in (P.POD_STATE_FAILED, P.POD_STATE_LOST, P.POD_STATE_KILLED):
+            elif retried or st.state in (P.POD_STATE_FAILED, P.POD_STATE_LOST, P.POD_STATE_KILLED):
                 del run.current[inst]
                 run.failed.append(inst)
                 self._event(rec, run.info, f"instance {inst} failed: {st.message}", W.WORKFLOW_STATE_FAILED, inst)
@@ -283,7 +294,7 @@ class WorkflowDriver:
                 await self._roll_instance(rec, run, inst)
                 changed = True
         if not run.todo and not run.current:
-            back = run.info.status.state == W.WORKFLOW_STATE_ROLLING_BACKWARD
+            back = W.WORKFLOW_STATE_ROLLING_BACKWARD in (run.info.status.state, run.info.status.prev_state)
             self.finish(rec, W.WORKFLOW_STATE_ROLLED_BACK if back else W.WORKFLOW_STATE_SUCCEEDED,
                         f"{len(run.done)} instance(s) rolled" + (" back" if back else ""))
             return
