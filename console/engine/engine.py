@@ -384,6 +384,8 @@ class Engine:
         pod = rec.pods[inst]
         spec = self.pod_spec(rec, inst)
         env = dict(spec.env)
+        env["PELORUS_RUN"] = str(pod.status.run)
+        env["PELORUS_ATTEMPT"] = str(pod.status.attempt)
         if rec.spec.HasField("data"):
             import base64
 

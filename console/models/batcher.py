@@ -1,0 +1,101 @@
+"""ChangeBatcher: turns a stream of job changes into at most one model update per frame.
+
+Why: a Watch stream can deliver thousands of changes a second, often several for the same job
+(state, then pods, then progress).  Applying each one would emit thousands of model signals and
+repaint requests; collecting them for one frame (~16 ms) and keeping only the latest change per
+job bounds the work per frame and makes it proportional to the jobs that changed.
+
+The timer is single-shot and armed only when a change arrives while none is pending, so an idle
+console wakes up zero times a second.
+
+Signals:
+    flushed(int applied, float seconds): after each flush, how many changes reached the sink and
+        how long the sink took (the bench and a status-bar diagnostic use it).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from console.api import job_pb2
+
+Change = tuple[job_pb2.JobSummary, bool]
+Sink = Callable[[Sequence[Change]], Any]
+
+
+class ChangeBatcher(QObject):
+    """Coalesce (summary, deleted) changes per job id and flush them to ``sink`` once per frame."""
+
+    flushed = Signal(int, float)
+
+    def __init__(self, sink: Sink, interval_ms: int = 16, max_per_flush: int | None = 20000,
+                 parent: QObject | None = None) -> None:
+        """``sink`` is usually ``JobsTableModel.apply_batch``.
+
+        ``max_per_flush`` caps one frame's work (a reconnect can dump a whole table of changes);
+        the rest stays pending, still coalescing, and goes out on the next frames.
+        """
+        super().__init__(parent)
+        self._sink = sink
+        self._pending: dict[str, Change] = {}
+        self._max = max_per_flush
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(interval_ms)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.timeout.connect(self.flush)
+        self.received = 0  #: changes pushed so far
+        self.applied = 0  #: changes handed to the sink so far (received - applied = coalesced/pending)
+        self.flushes = 0
+
+    def push(self, summary: job_pb2.JobSummary, deleted: bool = False) -> None:
+        """Queue one change; a later change of the same job replaces it."""
+        self._pending[summary.job_id] = (summary, deleted)
+        self.received += 1
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def extend(self, changes: Iterable[Change]) -> None:
+        """Queue many changes (e.g. one WatchResponse)."""
+        pending = self._pending
+        n = 0
+        for change in changes:
+            pending[change[0].job_id] = change
+            n += 1
+        self.received += n
+        if n and not self._timer.isActive():
+            self._timer.start()
+
+    def pending(self) -> int:
+        """Distinct jobs waiting for the next flush."""
+        return len(self._pending)
+
+    def flush(self) -> int:
+        """Hand pending changes to the sink now (up to ``max_per_flush``); returns how many."""
+        if not self._pending:
+            return 0
+        if self._max is None or len(self._pending) <= self._max:
+            batch = list(self._pending.values())
+            self._pending = {}
+        else:
+            items = iter(self._pending)
+            keys = [next(items) for _ in range(self._max)]
+            batch = [self._pending.pop(k) for k in keys]
+        t0 = time.perf_counter()
+        self._sink(batch)
+        dt = time.perf_counter() - t0
+        self.applied += len(batch)
+        self.flushes += 1
+        if self._pending and not self._timer.isActive():
+            self._timer.start()
+        self.flushed.emit(len(batch), dt)
+        return len(batch)
+
+    def discard(self) -> None:
+        """Drop everything pending (e.g. before a full resync replaces the table)."""
+        self._pending.clear()
+        self._timer.stop()

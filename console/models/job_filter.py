@@ -1,0 +1,439 @@
+"""The jobs-table filter language: parse, compile to a row predicate, complete.  No Qt.
+
+Syntax (terms separated by spaces, all terms must match; ``-term`` negates a term)::
+
+    web                       free text: name, owner, id or a label "k=v" contains it (any case)
+    "two words"               quoted free text (``\\"`` escapes a quote)
+    state:RUNNING             state is RUNNING; a unique prefix and any case work (state:run)
+    state:running,failed      a comma means "any of"
+    owner:alice   ns:prod     exact (any case); ``namespace:`` is ``ns:``; ns:default matches ""
+    label:team=ml  label:gpu  label equals / label present; label:team=ml,team=ops is "any of"
+    name:etl   id:3fa2        substring of the name / prefix of the id (any case)
+    name~^etl-\\d+$           regular expression (any case); also owner~ ns~ id~
+    priority>5  version<=3    numeric comparison (> >= < <= = !=), also instances, running,
+                              pending, succeeded, failed; ``priority:5`` is ``priority=5``
+
+Errors never escape as exceptions: ``parse`` returns them with their position in the text, so the
+filter box can underline the bad part while the table keeps its last good filter.
+Unknown ``word:`` qualifiers are errors (typos like ``stat:`` should not silently match nothing);
+quote text to search for a literal colon: ``"10:30"``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+from typing import Final
+
+from console.models import job_row as R
+
+Predicate = Callable[[R.Row], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class FilterError:
+    """A problem in the filter text, ``text[start:end]`` being the offending part."""
+
+    start: int
+    end: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.message} (at {self.start + 1})"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One parsed term (kept for display, e.g. as removable pills)."""
+
+    start: int
+    end: int
+    key: str  # "" for free text
+    op: str  # ":" "~" ">" ">=" "<" "<=" "=" "!=" ("" for free text)
+    value: str
+    negated: bool = False
+
+
+def _always(_row: R.Row) -> bool:
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class FilterResult:
+    """Outcome of ``parse``: a predicate for the valid terms plus the errors of the others."""
+
+    text: str
+    terms: tuple[Term, ...] = ()
+    errors: tuple[FilterError, ...] = ()
+    predicate: Predicate = field(default=_always)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def matches_all(self) -> bool:
+        """True when the filter is empty (lets callers skip the scan)."""
+        return not self.terms
+
+    def __call__(self, row: R.Row) -> bool:
+        return self.predicate(row)
+
+
+# ---- tokenising ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    raw: str
+    unterminated: bool
+
+
+def _tokenize(text: str) -> list[_Token]:
+    """Split on whitespace outside double quotes; remembers unterminated quotes."""
+    tokens: list[_Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        start = i
+        quoted = False
+        while i < n and (quoted or not text[i].isspace()):
+            c = text[i]
+            if c == "\\" and quoted and i + 1 < n:
+                i += 2
+                continue
+            if c == '"':
+                quoted = not quoted
+            i += 1
+        tokens.append(_Token(start, i, text[start:i], quoted))
+    return tokens
+
+
+def _unquote(raw: str) -> str:
+    """Remove double quotes and resolve ``\\"`` / ``\\\\`` inside them."""
+    out: list[str] = []
+    quoted = False
+    i = 0
+    while i < len(raw):
+        c = raw[i]
+        if quoted and c == "\\" and i + 1 < len(raw):
+            out.append(raw[i + 1])
+            i += 2
+            continue
+        if c == '"':
+            quoted = not quoted
+        else:
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
+def _split_commas(raw: str, base: int) -> list[tuple[int, int, str]]:
+    """Split a raw value on commas outside quotes: (start, end, unquoted item) with text offsets."""
+    items: list[tuple[int, int, str]] = []
+    quoted = False
+    start = 0
+    i = 0
+    while i <= len(raw):
+        if i == len(raw) or (raw[i] == "," and not quoted):
+            items.append((base + start, base + i, _unquote(raw[start:i])))
+            start = i + 1
+        elif raw[i] == "\\" and quoted:
+            i += 1
+        elif raw[i] == '"':
+            quoted = not quoted
+        i += 1
+    return items
+
+
+# ---- qualifiers ------------------------------------------------------------------------------
+
+_KEY_RE: Final = re.compile(r"([A-Za-z_]+)(>=|<=|!=|:|~|>|<|=)")
+_ALIASES: Final[dict[str, str]] = {"namespace": "ns", "prio": "priority", "label": "label",
+                                   "labels": "label", "owner": "owner", "user": "owner"}
+_NUMERIC_FIELDS: Final[dict[str, int]] = {
+    "priority": R.PRIORITY, "version": R.VERSION, "instances": R.INSTANCES,
+    "running": R.POD_RUNNING, "pending": R.POD_PENDING, "succeeded": R.POD_SUCCEEDED,
+    "failed": R.POD_FAILED,
+}
+_TEXT_FIELDS: Final[dict[str, int]] = {"name": R.NAME, "owner": R.OWNER, "ns": R.NAMESPACE, "id": R.ID}
+#: Qualifier names offered by completion, with what they do.
+QUALIFIERS: Final[dict[str, str]] = {
+    "state:": "job state (running, failed, …)",
+    "owner:": "owner (exact)",
+    "label:": "label k=v, or k to require the key",
+    "name:": "name contains",
+    "name~": "name matches a regular expression",
+    "ns:": "namespace",
+    "id:": "job id prefix",
+    "priority>": "priority greater than",
+    "priority<": "priority less than",
+}
+_ALL_KEYS: Final = sorted({"state", "label", *(_NUMERIC_FIELDS), *(_TEXT_FIELDS), *(_ALIASES)})
+_COMPARE: Final[dict[str, Callable[[int, int], bool]]] = {
+    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b, "=": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    ":": lambda a, b: a == b,
+}
+
+
+class _TermError(Exception):
+    """Internal: aborts one term; converted to a FilterError, never escapes ``parse``."""
+
+    def __init__(self, start: int, end: int, message: str) -> None:
+        super().__init__(message)
+        self.error = FilterError(start, end, message)
+
+
+def resolve_state(word: str) -> int | None:
+    """State number for a name or unique prefix (any case), None if unknown or ambiguous."""
+    up = word.strip().upper().removeprefix("JOB_STATE_")
+    if up in R.STATE_BY_NAME:
+        return R.STATE_BY_NAME[up]
+    hits = [n for n in R.STATE_ORDER if n.startswith(up)] if up else []
+    return R.STATE_BY_NAME[hits[0]] if len(hits) == 1 else None
+
+
+def _state_term(items: list[tuple[int, int, str]]) -> Predicate:
+    wanted: set[int] = set()
+    for start, end, word in items:
+        num = resolve_state(word)
+        if num is None:
+            up = word.strip().upper()
+            hits = [n for n in R.STATE_ORDER if up and n.startswith(up)]
+            if hits:
+                msg = f"ambiguous state '{word}': {', '.join(hits)}"
+            else:
+                msg = f"unknown state '{word}' (one of {', '.join(R.STATE_ORDER[:7]).lower()}, …)"
+            raise _TermError(start, end, msg)
+        wanted.add(num)
+    frozen = frozenset(wanted)
+    return lambda r: r[R.STATE] in frozen
+
+
+def _label_term(items: list[tuple[int, int, str]]) -> Predicate:
+    pairs: list[tuple[str, str | None]] = []
+    for start, end, item in items:
+        k, sep, v = item.partition("=")
+        if not k:
+            raise _TermError(start, end, "label needs a key: label:key=value or label:key")
+        pairs.append((k, v if sep else None))
+
+    def pred(r: R.Row) -> bool:
+        lab = r[R.MSG].labels
+        for k, v in pairs:
+            got = lab.get(k)
+            if got is not None and (v is None or got == v):
+                return True
+        return False
+
+    return pred
+
+
+def _text_term(key: str, op: str, items: list[tuple[int, int, str]], vstart: int, vend: int,
+               raw_value: str) -> Predicate:
+    idx = _TEXT_FIELDS[key]
+    if op == "~":
+        pattern = _unquote(raw_value)
+        try:
+            rx = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            pos = vstart + (exc.pos or 0) + (1 if raw_value.startswith('"') else 0)
+            raise _TermError(min(pos, vend), vend, f"bad regular expression: {exc.msg}") from None
+        search = rx.search
+        return lambda r: search(r[idx]) is not None
+    values = [v.casefold() for _, _, v in items]
+    if key == "name":
+        return lambda r: any(v in r[idx].casefold() for v in values)
+    if key == "id":
+        return lambda r: any(r[idx].casefold().startswith(v) for v in values)
+    if key == "ns":
+        wanted_ns = frozenset(values)  # an empty namespace is shown and matched as "default"
+        return lambda r: (r[idx].casefold() or "default") in wanted_ns
+    wanted_owner = frozenset(values)
+    return lambda r: r[idx].casefold() in wanted_owner
+
+
+def _numeric_term(key: str, op: str, items: list[tuple[int, int, str]]) -> Predicate:
+    idx = _NUMERIC_FIELDS[key]
+    if op == "~":
+        raise _TermError(items[0][0] - 1, items[-1][1], f"'{key}' is a number: use > >= < <= = !=")
+    nums: list[int] = []
+    for start, end, word in items:
+        try:
+            nums.append(int(word))
+        except ValueError:
+            raise _TermError(start, end, f"'{key}' needs a whole number, not '{word}'") from None
+    cmp = _COMPARE[op]
+    if len(nums) == 1:
+        n0 = nums[0]
+        return lambda r: cmp(r[idx], n0)
+    return lambda r: any(cmp(r[idx], n) for n in nums)
+
+
+def _free_term(value: str) -> Predicate:
+    needle = value.casefold()
+    hay = R.haystack
+    return lambda r: needle in hay(r)
+
+
+def _compile_term(tok: _Token) -> tuple[Term, Predicate]:
+    raw = tok.raw
+    negated = raw.startswith("-") and len(raw) > 1
+    body = raw[1:] if negated else raw
+    base = tok.start + (1 if negated else 0)
+    if tok.unterminated:
+        raise _TermError(tok.start + raw.index('"'), tok.end, "unterminated quote")
+    m = _KEY_RE.match(body)
+    key = m.group(1).lower() if m else ""
+    key = _ALIASES.get(key, key)
+    known = key == "state" or key == "label" or key in _TEXT_FIELDS or key in _NUMERIC_FIELDS
+    if m is None or (not known and m.group(2) == "="):
+        value = _unquote(body)
+        if not value:
+            raise _TermError(tok.start, tok.end, "empty search text")
+        return Term(tok.start, tok.end, "", "", value, negated), _free_term(value)
+    op = m.group(2)
+    if not known:
+        guess = get_close_matches(key, _ALL_KEYS, n=1)
+        hint = f" — did you mean '{guess[0]}'?" if guess else ""
+        raise _TermError(base, base + len(m.group(1)),
+                         f"unknown qualifier '{m.group(1)}'{hint} (quote the text to search for it)")
+    vstart = base + m.end()
+    raw_value = body[m.end():]
+    items = _split_commas(raw_value, vstart)
+    if not raw_value or any(not v.strip() for _, _, v in items):
+        raise _TermError(base, tok.end, f"'{m.group(1)}{op}' needs a value")
+    if key == "state":
+        if op != ":":
+            raise _TermError(base, vstart, "use state:NAME")
+        pred = _state_term(items)
+    elif key == "label":
+        if op != ":":
+            raise _TermError(base, vstart, "use label:key=value")
+        pred = _label_term(items)
+    elif key in _NUMERIC_FIELDS:
+        pred = _numeric_term(key, op, items)
+    else:
+        if op not in (":", "~"):
+            raise _TermError(base, vstart, f"'{key}' is text: use {key}:value or {key}~regex")
+        pred = _text_term(key, op, items, vstart, tok.end, raw_value)
+    return Term(tok.start, tok.end, key, op, _unquote(raw_value), negated), pred
+
+
+def _negate(p: Predicate) -> Predicate:
+    return lambda r: not p(r)
+
+
+def _all_of(preds: list[Predicate]) -> Predicate:
+    if not preds:
+        return _always
+    if len(preds) == 1:
+        return preds[0]
+    if len(preds) == 2:
+        a, b = preds
+        return lambda r: a(r) and b(r)
+    ps = tuple(preds)
+    return lambda r: all(p(r) for p in ps)
+
+
+def parse(text: str) -> FilterResult:
+    """Parse filter text; never raises.  The predicate covers the terms that parsed."""
+    terms: list[Term] = []
+    preds: list[Predicate] = []
+    errors: list[FilterError] = []
+    for tok in _tokenize(text):
+        try:
+            term, pred = _compile_term(tok)
+        except _TermError as exc:
+            errors.append(exc.error)
+            continue
+        terms.append(term)
+        preds.append(_negate(pred) if term.negated else pred)
+    return FilterResult(text, tuple(terms), tuple(errors), _all_of(preds))
+
+
+# ---- completion ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """Replace ``text[start:end]`` with ``insert``; ``label`` / ``detail`` are for the popup."""
+
+    start: int
+    end: int
+    insert: str
+    label: str
+    detail: str = ""
+
+
+def _quote_if_needed(value: str) -> str:
+    if value and not any(c.isspace() or c in ',"' for c in value):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def completions(text: str, cursor: int, known: Mapping[str, Iterable[str]] | None = None,
+                limit: int = 50) -> list[Completion]:
+    """Suggestions for the word at ``cursor``: qualifier names, then values for the qualifier.
+
+    ``known`` supplies values seen in the data: {"owner": [...], "namespace": [...], "label":
+    ["k=v", ...]} (``JobsTableModel.known_values()``); states are always known.
+    """
+    known = known or {}
+    cursor = max(0, min(cursor, len(text)))
+    tok_start, tok_end = cursor, cursor
+    for tok in _tokenize(text):
+        if tok.start <= cursor <= tok.end:
+            tok_start, tok_end = tok.start, tok.end
+            break
+    start = tok_start + (1 if text[tok_start:tok_start + 1] == "-" and cursor > tok_start else 0)
+    typed = text[start:cursor]
+    m = _KEY_RE.match(typed)
+    out: list[Completion] = []
+    if m is None:
+        low = typed.lower()
+        for q, detail in QUALIFIERS.items():
+            if q.startswith(low) and q != low:
+                out.append(Completion(start, cursor, q, q, detail))
+        for state in R.STATE_ORDER[:7]:  # "run" → state:RUNNING is the most common wish
+            if low and state.lower().startswith(low):
+                out.append(Completion(start, tok_end, f"state:{state}", f"state:{state}", "job state"))
+        return out[:limit]
+    key = _ALIASES.get(m.group(1).lower(), m.group(1).lower())
+    if m.group(2) != ":":
+        return []
+    value_part = typed[m.end():]
+    # Complete only the item after the last comma (outside quotes).
+    item_off = _split_commas(value_part, start + m.end())[-1][0]
+    item = _unquote(text[item_off:cursor])
+    item_end = tok_end
+    comma = text.find(",", cursor, tok_end)
+    if comma != -1:
+        item_end = comma
+    candidates: Iterable[str]
+    if key == "state":
+        candidates = R.STATE_ORDER
+        detail = "job state"
+    elif key == "owner":
+        candidates = known.get("owner", ())
+        detail = "owner"
+    elif key == "ns":
+        candidates = known.get("namespace", ())
+        detail = "namespace"
+    elif key == "label":
+        candidates = known.get("label", ())
+        detail = "label"
+    else:
+        return []
+    low = item.casefold()
+    for c in candidates:
+        if c.casefold().startswith(low) and c != item:
+            out.append(Completion(item_off, item_end, _quote_if_needed(c), c, detail))
+            if len(out) >= limit:
+                break
+    return out

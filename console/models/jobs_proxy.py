@@ -1,0 +1,482 @@
+"""JobsProxyModel: sort + filter + state chips over JobsTableModel, built for 100k live rows.
+
+Why not QSortFilterProxyModel: it calls ``lessThan`` / ``data(SortRole)`` through Python for every
+comparison (100k rows ≈ 1.7M comparisons ≈ seconds) and, with dynamicSortFilter, re-sorts and
+re-filters the changed range on every ``dataChanged``.  ``bench/table_load.py`` measures both.
+
+How this one works: the mapping is two numpy arrays (``_order``: proxy row → source row, and
+``_inv``: source row → proxy row or -1).  Sort keys for the sort column live in one numpy array
+(float64, or object for casefolded strings) aligned with source rows, so a sort is one argsort
+and a re-placement of k rows is a searchsorted + insert, never a Python comparison per row.
+
+Live updates (the source's ``rowsUpdated`` gives the exact rows of a batch):
+- a row that stops / starts matching the filter is removed / inserted at once, with row signals
+  (a few contiguous runs) or, when a batch scatters over many places, one layout change;
+- a row whose sort key changed keeps its place and is marked dirty; dirty rows are moved into
+  place by a throttled re-sort (``resort_interval_ms``, default 500 ms) as ONE layout change
+  with persistent indexes (selection, current index) remapped.  So a 60 Hz stream causes at
+  most two layout changes a second, rows do not jitter under the mouse at frame rate, and the
+  cost per batch stays proportional to the batch, not to the table.
+- ``set_order_frozen(True)`` stops re-sorting entirely (a view can freeze while the user drags
+  a selection or a context menu is open); unfreezing re-sorts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+import numpy as np
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractProxyModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+
+from console.models import job_filter
+from console.models import job_row as R
+from console.models.jobs_table import SORT_KEYS, STRING_SORT_COLUMNS, Column, JobsTableModel
+
+_Index = QModelIndex | QPersistentModelIndex
+_Hint = QAbstractItemModel.LayoutChangeHint
+
+#: More separate insert/remove places than this in one batch → one layout change instead.
+MAX_ROW_SIGNAL_GROUPS: Final = 16
+_NCOLS: Final = len(Column)
+_PLIST: Final = "QList<QPersistentModelIndex>"  # PySide needs the C++ name to pick the overload
+
+
+def _groups(positions: np.ndarray) -> list[tuple[int, int, int]]:
+    """(position, start, stop) for runs of equal values in a non-decreasing array."""
+    if len(positions) == 0:
+        return []
+    cuts = np.flatnonzero(np.diff(positions)) + 1
+    starts = np.concatenate(([0], cuts))
+    stops = np.concatenate((cuts, [len(positions)]))
+    return [(int(positions[a]), int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+
+
+def _runs_desc(prows: np.ndarray) -> list[tuple[int, int]]:
+    """Inclusive (first, last) runs of consecutive proxy rows, highest first."""
+    if len(prows) == 0:
+        return []
+    s = np.sort(prows)
+    cuts = np.flatnonzero(np.diff(s) != 1) + 1
+    starts = np.concatenate(([0], cuts))
+    stops = np.concatenate((cuts, [len(s)])) - 1
+    return [(int(s[a]), int(s[b])) for a, b in zip(starts[::-1], stops[::-1], strict=True)]
+
+
+class JobsProxyModel(QAbstractProxyModel):
+    """Sorted, filtered view of a JobsTableModel.
+
+    Signals:
+        filterChanged(object): the FilterResult now applied (after ``set_filter_text``).
+        orderRepaired(int): a throttled re-sort moved this many dirty rows into place.
+    """
+
+    filterChanged = Signal(object)
+    orderRepaired = Signal(int)
+
+    def __init__(self, source: JobsTableModel, parent: QObject | None = None,
+                 resort_interval_ms: int = 500) -> None:
+        super().__init__(parent)
+        if not isinstance(source, JobsTableModel):
+            raise TypeError("JobsProxyModel needs a JobsTableModel source")
+        self._src = source
+        self._cell = source.cell_data
+        self._filter = job_filter.parse("")
+        self._chips: frozenset[int] = frozenset()
+        self._pred: job_filter.Predicate | None = None
+        self._sort_col = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._keys: np.ndarray | None = None
+        self._frozen = False
+        self._order = np.zeros(0, np.int64)
+        self._inv = np.zeros(0, np.int64)
+        self._accept = np.zeros(0, bool)
+        self._dirty = np.zeros(0, bool)
+        self._resort_timer = QTimer(self)
+        self._resort_timer.setSingleShot(True)
+        self._resort_timer.setInterval(resort_interval_ms)
+        self._resort_timer.timeout.connect(self.resort_now)
+        super().setSourceModel(source)
+        self._connect_source()
+        self._rebuild_all()
+
+    def _connect_source(self) -> None:
+        s = self._src
+        s.modelAboutToBeReset.connect(self.beginResetModel)
+        s.modelReset.connect(self._on_reset)
+        s.rowsInserted.connect(self._on_rows_inserted)
+        s.rowsAboutToBeRemoved.connect(self._on_rows_about_to_be_removed)
+        s.rowsRemoved.connect(self._on_rows_removed)
+        s.rowsUpdated.connect(self._on_rows_updated)
+        s.dataChanged.connect(self._on_data_changed)
+        s.layoutChanged.connect(self._on_reset_unexpected)
+        s.headerDataChanged.connect(self.headerDataChanged)
+
+    def setSourceModel(self, source: QAbstractItemModel) -> None:  # noqa: N802 - Qt API
+        raise RuntimeError("JobsProxyModel is bound to its JobsTableModel for life")
+
+    # ---- Qt model interface -------------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or row < 0 or column < 0 or row >= len(self._order) or column >= _NCOLS:
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, child: _Index | None = None) -> Any:  # type: ignore[override]
+        if child is None:  # QObject.parent()
+            return QObject.parent(self)
+        return QModelIndex()
+
+    def sibling(self, row: int, column: int, idx: _Index) -> QModelIndex:
+        return self.index(row, column)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._src.columnCount()
+
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and len(self._order) > 0
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        return self._cell(int(self._order[index.row()]), index.column(), role)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        return self._src.flags(index)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            return self._src.headerData(section, orientation, role)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return section + 1
+        return None
+
+    def mapToSource(self, proxy_index: _Index) -> QModelIndex:  # noqa: N802
+        if not proxy_index.isValid():
+            return QModelIndex()
+        return self._src.index(int(self._order[proxy_index.row()]), proxy_index.column())
+
+    def mapFromSource(self, source_index: _Index) -> QModelIndex:  # noqa: N802
+        if not source_index.isValid():
+            return QModelIndex()
+        r = source_index.row()
+        p = int(self._inv[r]) if r < len(self._inv) else -1
+        return self.createIndex(p, source_index.column()) if p >= 0 else QModelIndex()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Full sort (header click): one argsort, one layout change; clears dirty rows."""
+        self._sort_col = column if 0 <= column < self.columnCount() else -1
+        self._sort_order = Qt.SortOrder(order)
+        self._keys = self._compute_keys(self._src.rows()) if self._sort_col >= 0 else None
+        self._dirty[:] = False
+        self._resort_timer.stop()
+        new_order = self._sorted(np.flatnonzero(self._accept))
+        self._apply_order(new_order, _Hint.VerticalSortHint)
+
+    # ---- public API ---------------------------------------------------------------------------
+
+    def sortColumn(self) -> int:  # noqa: N802 - mirrors QSortFilterProxyModel
+        return self._sort_col
+
+    def sortOrder(self) -> Qt.SortOrder:  # noqa: N802
+        return self._sort_order
+
+    def source(self) -> JobsTableModel:
+        return self._src
+
+    def set_filter_text(self, text: str) -> job_filter.FilterResult:
+        """Parse and apply filter text.  On errors the previous filter stays in force (no flicker
+        while typing ``name~foo(``) and the result carries the errors for the filter box."""
+        result = job_filter.parse(text)
+        if result.ok:
+            self.set_filter(result)
+        return result
+
+    def set_filter(self, result: job_filter.FilterResult) -> None:
+        """Apply an already parsed filter."""
+        self._filter = result
+        self._refilter()
+        self.filterChanged.emit(result)
+
+    def filter(self) -> job_filter.FilterResult:
+        return self._filter
+
+    def set_state_chips(self, states: Iterable[str]) -> None:
+        """Show only these states (names without prefix, any case); empty shows all."""
+        chips = frozenset(R.STATE_BY_NAME[s.upper()] for s in states)
+        if chips != self._chips:
+            self._chips = chips
+            self._refilter()
+
+    def state_chips(self) -> set[str]:
+        return {R.state_name(s) for s in self._chips}
+
+    def set_order_frozen(self, frozen: bool) -> None:
+        """Stop (or resume) moving rows whose sort key changed; resuming re-sorts once."""
+        self._frozen = frozen
+        if frozen:
+            self._resort_timer.stop()
+        elif self._dirty.any():
+            self._resort_timer.start()
+
+    def has_pending_order(self) -> bool:
+        """True when some rows sit out of order, waiting for the throttled re-sort."""
+        return bool(self._dirty.any())
+
+    def source_row(self, proxy_row: int) -> int:
+        return int(self._order[proxy_row])
+
+    def job_id_at(self, proxy_row: int) -> str:
+        return self._src.job_id(int(self._order[proxy_row]))
+
+    def row_of(self, job_id: str) -> int | None:
+        """Proxy row of a job, or None when unknown or filtered out."""
+        r = self._src.row_of(job_id)
+        if r is None:
+            return None
+        p = int(self._inv[r])
+        return p if p >= 0 else None
+
+    def resort_now(self) -> int:
+        """Move dirty rows (key changed since placed) into sorted position; returns how many."""
+        self._resort_timer.stop()
+        if self._keys is None or not self._dirty.any():
+            self._dirty[:] = False
+            return 0
+        dirty = self._dirty
+        self._dirty = np.zeros(len(dirty), bool)
+        in_proxy = dirty[self._order]
+        moving = self._order[in_proxy]
+        if len(moving) == 0:
+            return 0
+        new_order = self._merge(self._order[~in_proxy], moving)
+        if not np.array_equal(new_order, self._order):
+            self._apply_order(new_order, _Hint.VerticalSortHint)
+        self.orderRepaired.emit(len(moving))
+        return len(moving)
+
+    # ---- internals: computing -----------------------------------------------------------------
+
+    def _make_pred(self) -> job_filter.Predicate | None:
+        f = None if self._filter.matches_all else self._filter.predicate
+        chips = self._chips
+        if not chips:
+            return f
+        if f is None:
+            return lambda r: r[R.STATE] in chips
+        return lambda r: r[R.STATE] in chips and f(r)
+
+    def _compute_accept(self, rows: Sequence[R.Row]) -> np.ndarray:
+        pred = self._pred
+        if pred is None:
+            return np.ones(len(rows), bool)
+        return np.array([pred(r) for r in rows], dtype=bool)
+
+    def _compute_keys(self, rows: Sequence[R.Row]) -> np.ndarray:
+        keyf = SORT_KEYS[self._sort_col]
+        vals = [keyf(r) for r in rows]
+        if self._sort_col in STRING_SORT_COLUMNS:
+            arr = np.empty(len(vals), dtype=object)
+            arr[:] = vals
+            return arr
+        return np.array(vals, dtype=np.float64)
+
+    def _sorted(self, src_rows: np.ndarray) -> np.ndarray:
+        """``src_rows`` in display order (stable; ties keep source order in both directions)."""
+        if self._keys is None:
+            return np.sort(src_rows)
+        desc = self._sort_order == Qt.SortOrder.DescendingOrder
+        keys = self._keys[src_rows]
+        if keys.dtype == object:
+            kl = keys.tolist()
+            idx = sorted(range(len(kl)), key=kl.__getitem__, reverse=desc)
+            return src_rows[np.asarray(idx, dtype=np.int64)]
+        if desc:
+            m = len(keys)
+            idx = (m - 1 - np.argsort(keys[::-1], kind="stable"))[::-1]
+        else:
+            idx = np.argsort(keys, kind="stable")
+        return src_rows[idx]
+
+    def _positions(self, placed: np.ndarray, new_sorted: np.ndarray) -> np.ndarray:
+        """Insertion positions in ``placed`` (display order) for ``new_sorted`` (display order)."""
+        if self._keys is None:
+            return np.searchsorted(placed, new_sorted)
+        kp = self._keys[placed]
+        kn = self._keys[new_sorted]
+        if self._sort_order == Qt.SortOrder.DescendingOrder:
+            return len(kp) - np.searchsorted(kp[::-1], kn, side="left")
+        return np.searchsorted(kp, kn, side="right")
+
+    def _merge(self, placed: np.ndarray, add: np.ndarray) -> np.ndarray:
+        """Insert source rows ``add`` into the already ordered ``placed``."""
+        if len(add) == 0:
+            return placed
+        add_sorted = self._sorted(add)
+        return np.insert(placed, self._positions(placed, add_sorted), add_sorted)
+
+    def _rebuild_inv(self) -> None:
+        inv = np.full(len(self._accept), -1, np.int64)
+        inv[self._order] = np.arange(len(self._order), dtype=np.int64)
+        self._inv = inv
+
+    def _rebuild_all(self) -> None:
+        rows = self._src.rows()
+        self._pred = self._make_pred()
+        self._accept = self._compute_accept(rows)
+        self._dirty = np.zeros(len(rows), bool)
+        self._keys = self._compute_keys(rows) if self._sort_col >= 0 else None
+        self._order = self._sorted(np.flatnonzero(self._accept))
+        self._rebuild_inv()
+
+    def _refilter(self) -> None:
+        self._pred = self._make_pred()
+        new_acc = self._compute_accept(self._src.rows())
+        entering = np.flatnonzero(new_acc & ~self._accept)
+        keep = self._order[new_acc[self._order]]
+        self._accept = new_acc
+        self._dirty &= new_acc
+        new_order = self._merge(keep, entering)
+        if not np.array_equal(new_order, self._order):
+            self._apply_order(new_order, _Hint.NoLayoutChangeHint)
+
+    # ---- internals: emitting ------------------------------------------------------------------
+
+    def _apply_order(self, new_order: np.ndarray, hint: _Hint) -> None:
+        """Swap in a new mapping as one layout change, remapping persistent indexes by job."""
+        self.layoutAboutToBeChanged[_PLIST, _Hint].emit([], hint)
+        old_order = self._order
+        persistent = self.persistentIndexList()
+        self._order = np.ascontiguousarray(new_order, dtype=np.int64)
+        self._rebuild_inv()
+        if persistent:
+            inv = self._inv
+            moved = []
+            for p in persistent:
+                r = p.row()
+                nr = int(inv[old_order[r]]) if 0 <= r < len(old_order) else -1
+                moved.append(self.createIndex(nr, p.column()) if nr >= 0 else QModelIndex())
+            self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged[_PLIST, _Hint].emit([], hint)
+
+    def _insert_proxy(self, add: np.ndarray) -> None:
+        """Show source rows ``add`` (not yet in the proxy) at their places."""
+        add_sorted = self._sorted(add)
+        positions = self._positions(self._order, add_sorted)
+        groups = _groups(positions)
+        if len(groups) > MAX_ROW_SIGNAL_GROUPS:
+            self._apply_order(np.insert(self._order, positions, add_sorted), _Hint.NoLayoutChangeHint)
+            return
+        for pos, a, b in reversed(groups):
+            self.beginInsertRows(QModelIndex(), pos, pos + (b - a) - 1)
+            self._order = np.insert(self._order, pos, add_sorted[a:b])
+            self._rebuild_inv()
+            self.endInsertRows()
+
+    def _remove_proxy(self, prows: np.ndarray) -> None:
+        """Hide these proxy rows."""
+        runs = _runs_desc(prows)
+        if len(runs) > MAX_ROW_SIGNAL_GROUPS:
+            keep = np.ones(len(self._order), bool)
+            keep[prows] = False
+            self._apply_order(self._order[keep], _Hint.NoLayoutChangeHint)
+            return
+        for lo, hi in runs:
+            self.beginRemoveRows(QModelIndex(), lo, hi)
+            self._order = np.delete(self._order, slice(lo, hi + 1))
+            self._rebuild_inv()
+            self.endRemoveRows()
+
+    # ---- source signal handlers ---------------------------------------------------------------
+
+    def _on_reset(self) -> None:
+        self._rebuild_all()
+        self.endResetModel()
+
+    def _on_reset_unexpected(self, *args: Any) -> None:
+        # JobsTableModel never reorders its rows; if something does, start over cleanly.
+        self.beginResetModel()
+        self._rebuild_all()
+        self.endResetModel()
+
+    def _on_rows_inserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        if first != len(self._accept):  # not an append: JobsTableModel never does this
+            self._on_reset_unexpected()
+            return
+        new = self._src.rows()[first: last + 1]
+        acc = self._compute_accept(new)
+        n = len(new)
+        self._accept = np.concatenate((self._accept, acc))
+        self._dirty = np.concatenate((self._dirty, np.zeros(n, bool)))
+        self._inv = np.concatenate((self._inv, np.full(n, -1, np.int64)))
+        if self._keys is not None:
+            self._keys = np.concatenate((self._keys, self._compute_keys(new)))
+        add = first + np.flatnonzero(acc)
+        if len(add):
+            self._insert_proxy(add)
+
+    def _on_rows_about_to_be_removed(self, parent: QModelIndex, first: int, last: int) -> None:
+        prows = self._inv[first: last + 1]
+        prows = prows[prows >= 0]
+        if len(prows):
+            self._remove_proxy(prows)
+
+    def _on_rows_removed(self, parent: QModelIndex, first: int, last: int) -> None:
+        gone = slice(first, last + 1)
+        count = last - first + 1
+        self._accept = np.delete(self._accept, gone)
+        self._dirty = np.delete(self._dirty, gone)
+        if self._keys is not None:
+            self._keys = np.delete(self._keys, gone)
+        self._order = np.where(self._order > last, self._order - count, self._order)
+        self._rebuild_inv()
+
+    def _on_rows_updated(self, rows: list[int]) -> None:
+        src_rows = self._src.rows()
+        arr = np.asarray(rows, dtype=np.int64)
+        leaving = entering = arr[:0]
+        if self._pred is not None:
+            acc_new = self._compute_accept([src_rows[r] for r in rows])
+            acc_old = self._accept[arr]
+            leaving = arr[acc_old & ~acc_new]
+            entering = arr[acc_new & ~acc_old]
+            self._accept[arr] = acc_new
+        if self._keys is not None:
+            new_keys = self._compute_keys([src_rows[r] for r in rows])
+            changed = np.asarray(self._keys[arr] != new_keys, dtype=bool)
+            self._keys[arr] = new_keys
+            # Only rows that stay visible need moving later; entering ones are placed below.
+            stay = changed & self._accept[arr]
+            if len(entering):
+                stay &= ~np.isin(arr, entering)
+            self._dirty[arr[stay]] = True
+            changed = stay
+            if changed.any() and not self._frozen and not self._resort_timer.isActive():
+                self._resort_timer.start()
+        if len(leaving):
+            self._remove_proxy(self._inv[leaving])
+        if len(entering):
+            self._insert_proxy(entering)
+
+    def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
+                         roles: list[int] | None = None) -> None:
+        p = self._inv[top_left.row(): bottom_right.row() + 1]
+        p = p[p >= 0]
+        if len(p) == 0:
+            return
+        lo, hi = int(p.min()), int(p.max())
+        self.dataChanged.emit(self.createIndex(lo, top_left.column()),
+                              self.createIndex(hi, bottom_right.column()), roles or [])

@@ -1,0 +1,510 @@
+"""JobsTableModel: the live jobs table (one row per job), fed in batches from ListJobs + Watch.
+
+Storage is a Python list of flat rows (``job_row``) plus ``job_id -> row`` — the cheapest layout
+for 100k rows that PySide can serve: ``data()`` is one list index plus a per-column function.
+Rows are only ever appended (new jobs go to the end, one ``beginInsertRows`` per batch); order is
+the proxy's business (``JobsProxyModel``), so updates never move source rows.
+
+Signals besides the standard ones:
+    rowsUpdated(list[int]): ascending source rows replaced in place by ``apply_batch``; emitted
+        just before the matching ``dataChanged`` ranges.  ``dataChanged`` merges rows into a few
+        ranges (cheap for views) so it over-approximates; this gives proxies the exact rows to
+        re-filter / re-sort without scanning the ranges.
+    staleChanged(bool): the data stopped / started reflecting the engine (connection state).
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import IntEnum
+from functools import lru_cache
+from typing import Any, Final
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
+
+from console.api import job_pb2
+from console.models import job_row as R
+from console.models import palette
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class Column(IntEnum):
+    """Table columns, in display order.
+
+    Pods are four separate narrow numeric columns rather than one compact "3▶ 2… 1✓ 0✗" cell:
+    each is then sortable on its own ("most failed pods first"), reads at a glance with fixed
+    section widths, and the tooltip of any of them shows the exact per-state breakdown.
+    """
+
+    NAME = 0
+    ID = 1
+    STATE = 2
+    PRIORITY = 3
+    OWNER = 4
+    RUNNING = 5
+    PENDING = 6
+    SUCCEEDED = 7
+    FAILED = 8
+    PROGRESS = 9
+    WORKFLOW = 10
+    CREATED = 11
+    UPDATED = 12
+    VERSION = 13
+
+
+COLUMN_TITLES: Final[dict[Column, str]] = {
+    Column.NAME: "Name", Column.ID: "ID", Column.STATE: "State", Column.PRIORITY: "Priority",
+    Column.OWNER: "Owner", Column.RUNNING: "Running", Column.PENDING: "Pending",
+    Column.SUCCEEDED: "Succeeded", Column.FAILED: "Failed", Column.PROGRESS: "Progress",
+    Column.WORKFLOW: "Workflow", Column.CREATED: "Created", Column.UPDATED: "Updated",
+    Column.VERSION: "Version",
+}
+_COLUMN_TIPS: Final[dict[Column, str]] = {
+    Column.RUNNING: "Pods running",
+    Column.PENDING: "Pods initialized, pending, launching or starting",
+    Column.SUCCEEDED: "Pods succeeded",
+    Column.FAILED: "Pods failed or lost",
+    Column.PROGRESS: "Bulk progress reported by pods (successful + failed) / total",
+    Column.VERSION: "Entity version: every change bumps it",
+}
+
+
+class Role(IntEnum):
+    """Custom item data roles."""
+
+    SORT = int(Qt.ItemDataRole.UserRole) + 1  #: raw sortable value (numbers stay numbers)
+    JOB_ID = int(Qt.ItemDataRole.UserRole) + 2  #: job id of the row, any column
+    PROGRESS = int(Qt.ItemDataRole.UserRole) + 3  #: float 0..1, or None without progress
+    STATE = int(Qt.ItemDataRole.UserRole) + 4  #: state name without prefix ("RUNNING")
+    SUMMARY = int(Qt.ItemDataRole.UserRole) + 5  #: the JobSummary message (read-only!)
+
+
+SortRole: Final = Role.SORT
+JobIdRole: Final = Role.JOB_ID
+ProgressRole: Final = Role.PROGRESS
+
+_NUMERIC: Final = frozenset(
+    {Column.PRIORITY, Column.RUNNING, Column.PENDING, Column.SUCCEEDED, Column.FAILED,
+     Column.PROGRESS, Column.VERSION}
+)
+_RIGHT: Final = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+# Precomputed: enum "|" is a Python call, and views ask for flags of every painted cell.
+_ITEM_FLAGS: Final = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+_LEFT: Final = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+@lru_cache(maxsize=4096)
+def _fmt_time(seconds: int) -> str:
+    # Cached: a repaint asks for the same ~100 timestamps many times.
+    if seconds <= 0:
+        return ""
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
+
+
+def _progress_text(row: R.Row) -> str:
+    frac = R.progress_fraction(row)
+    if frac is None:
+        return ""
+    done = row[R.PROG_SUCCESSFUL] + row[R.PROG_FAILED]
+    return f"{frac:.0%} ({done}/{done + row[R.PROG_REMAINING]})"
+
+
+def _progress_key(row: R.Row) -> float:
+    frac = R.progress_fraction(row)
+    return -1.0 if frac is None else frac
+
+
+# Per column: display text, and the sort key.  Sort keys are numbers or casefolded strings, one
+# type per column, so proxies can put them in numpy arrays and compare without Python fallbacks.
+_DISPLAY: Final[tuple[Callable[[R.Row], Any], ...]] = (
+    lambda r: r[R.NAME],
+    lambda r: r[R.ID],
+    lambda r: R.state_name(r[R.STATE]),
+    lambda r: str(r[R.PRIORITY]),
+    lambda r: r[R.OWNER],
+    lambda r: str(r[R.POD_RUNNING]),
+    lambda r: str(r[R.POD_PENDING]),
+    lambda r: str(r[R.POD_SUCCEEDED]),
+    lambda r: str(r[R.POD_FAILED]),
+    _progress_text,
+    R.workflow_text,
+    lambda r: _fmt_time(int(r[R.CREATED])),
+    lambda r: _fmt_time(int(r[R.UPDATED])),
+    lambda r: str(r[R.VERSION]),
+)
+SORT_KEYS: Final[tuple[Callable[[R.Row], Any], ...]] = (
+    lambda r: r[R.NAME].casefold(),
+    lambda r: r[R.ID],
+    lambda r: R.STATE_RANK.get(r[R.STATE], len(R.STATE_RANK)),
+    lambda r: r[R.PRIORITY],
+    lambda r: r[R.OWNER].casefold(),
+    lambda r: r[R.POD_RUNNING],
+    lambda r: r[R.POD_PENDING],
+    lambda r: r[R.POD_SUCCEEDED],
+    lambda r: r[R.POD_FAILED],
+    _progress_key,
+    lambda r: R.workflow_text(r).casefold(),
+    lambda r: r[R.CREATED],
+    lambda r: r[R.UPDATED],
+    lambda r: r[R.VERSION],
+)
+#: Columns whose sort key is a string (the rest are numbers).
+STRING_SORT_COLUMNS: Final = frozenset({Column.NAME, Column.ID, Column.OWNER, Column.WORKFLOW})
+
+
+def _time_tip(seconds: float) -> str:
+    if seconds <= 0:
+        return "not set"
+    return time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(seconds)) + f" ({seconds:.3f})"
+
+
+def _tooltip(row: R.Row, col: int) -> str | None:
+    msg = row[R.MSG]
+    if col in (Column.NAME, Column.ID, Column.OWNER):
+        lab = ", ".join(f"{k}={v}" for k, v in sorted(msg.labels.items())) or "none"
+        return (f"{row[R.NAME]}\nid: {row[R.ID]}\nowner: {row[R.OWNER]}\n"
+                f"namespace: {row[R.NAMESPACE] or 'default'}\nlabels: {lab}\n"
+                f"instances: {row[R.INSTANCES]}")
+    if col == Column.STATE:
+        st = msg.status
+        text = R.state_name(row[R.STATE])
+        if st.desired_state and st.desired_state != st.state:
+            text += f" → {R.state_name(st.desired_state)}"
+        if st.reason:
+            text += f"\n{st.reason}"
+        if st.message:
+            text += f"\n{st.message}"
+        return text
+    if Column.RUNNING <= col <= Column.FAILED:
+        stats = R.pod_stats(row)
+        if not stats:
+            return "No pods"
+        return "\n".join(f"{k}: {v}" for k, v in sorted(stats.items()))
+    if col == Column.PROGRESS:
+        if R.progress_fraction(row) is None:
+            return "No progress reported"
+        return (f"successful {row[R.PROG_SUCCESSFUL]}, failed {row[R.PROG_FAILED]}, "
+                f"remaining {row[R.PROG_REMAINING]}")
+    if col == Column.WORKFLOW:
+        wf = msg.status.workflow_status
+        if not row[R.WF_TYPE]:
+            return "No workflow"
+        return (f"{R.workflow_text(row)}\n{wf.workflow_id}\ncompleted {wf.num_instances_completed}, "
+                f"remaining {wf.num_instances_remaining}, failed {wf.num_instances_failed}")
+    if col == Column.CREATED:
+        return _time_tip(row[R.CREATED])
+    if col == Column.UPDATED:
+        return _time_tip(row[R.UPDATED])
+    return None
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic GC during bulk row creation.
+
+    Creating 100k rows allocates ~200k containers, which triggers several full collections that
+    each walk every live object (the rows and messages we are building): ~15-25 % of load time.
+    Rows hold no cycles, so nothing is lost by collecting once afterwards instead.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def merge_ranges(rows: Sequence[int], max_ranges: int = 8) -> list[tuple[int, int]]:
+    """Cover ascending ``rows`` with at most ``max_ranges`` inclusive ranges.
+
+    Splits at the largest gaps, so the ranges cover as few unchanged rows as possible while the
+    number of dataChanged emissions stays small (each costs a Python→C++→views round trip).
+    """
+    if not rows:
+        return []
+    if len(rows) == 1:
+        return [(rows[0], rows[0])]
+    gaps = [(rows[i + 1] - rows[i], i) for i in range(len(rows) - 1) if rows[i + 1] - rows[i] > 1]
+    if len(gaps) >= max_ranges:
+        gaps.sort(reverse=True)
+        gaps = gaps[: max_ranges - 1]
+    cuts = sorted(i for _, i in gaps)
+    out: list[tuple[int, int]] = []
+    start = 0
+    for i in cuts:
+        out.append((rows[start], rows[i]))
+        start = i + 1
+    out.append((rows[start], rows[-1]))
+    return out
+
+
+def contiguous_runs_desc(rows: Iterable[int]) -> list[tuple[int, int]]:
+    """Inclusive (first, last) runs of consecutive rows, highest run first (for removals)."""
+    out: list[tuple[int, int]] = []
+    for r in sorted(rows, reverse=True):
+        if out and out[-1][0] == r + 1:
+            out[-1] = (r, out[-1][1])
+        else:
+            out.append((r, r))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What one ``apply_batch`` did (for diagnostics and tests)."""
+
+    inserted: int = 0
+    updated: int = 0
+    removed: int = 0
+
+
+Change = tuple[job_pb2.JobSummary, bool]
+
+
+class JobsTableModel(QAbstractTableModel):
+    """One row per job, updated in place; see the module docstring for the contract."""
+
+    rowsUpdated = Signal(list)
+    staleChanged = Signal(bool)
+
+    _WARM_CHUNK: Final = 5000
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[R.Row] = []
+        self._index: dict[str, int] = {}
+        self._stale = False
+        self._warm_pos = 0
+        self._warm_timer = QTimer(self)
+        self._warm_timer.setSingleShot(True)
+        self._warm_timer.setInterval(0)
+        self._warm_timer.timeout.connect(self._warm_step)
+        self._roles: dict[int, Callable[[R.Row, int], Any]] = {
+            int(Qt.ItemDataRole.DisplayRole): self._display,
+            int(Role.SORT): self._sort_value,
+            int(Qt.ItemDataRole.ForegroundRole): self._foreground,
+            int(Qt.ItemDataRole.BackgroundRole): self._background,
+            int(Qt.ItemDataRole.DecorationRole): self._decoration,
+            int(Qt.ItemDataRole.ToolTipRole): _tooltip,
+            int(Qt.ItemDataRole.TextAlignmentRole): self._alignment,
+            int(Role.JOB_ID): lambda r, c: r[R.ID],
+            int(Role.PROGRESS): lambda r, c: R.progress_fraction(r),
+            int(Role.STATE): lambda r, c: R.state_name(r[R.STATE]),
+            int(Role.SUMMARY): lambda r, c: r[R.MSG],
+        }
+
+    # ---- Qt model interface -------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(Column)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        handler = self._roles.get(role)
+        if handler is None or not index.isValid():
+            return None
+        return handler(self._rows[index.row()], index.column())
+
+    def cell_data(self, row: int, col: int, role: int) -> Any:
+        """``data()`` without a QModelIndex: the proxy's fast path (one Python call per cell)."""
+        handler = self._roles.get(role)
+        return None if handler is None else handler(self._rows[row], col)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMN_TITLES[Column(section)]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return _COLUMN_TIPS.get(Column(section))
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _RIGHT if section in _NUMERIC else _LEFT
+            return None
+        return super().headerData(section, orientation, role)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        return _ITEM_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    # ---- role handlers ------------------------------------------------------------------------
+
+    @staticmethod
+    def _display(row: R.Row, col: int) -> Any:
+        return _DISPLAY[col](row)
+
+    @staticmethod
+    def _sort_value(row: R.Row, col: int) -> Any:
+        return SORT_KEYS[col](row)
+
+    def _foreground(self, row: R.Row, col: int) -> Any:
+        if self._stale:
+            return palette.STALE_FOREGROUND
+        if col == Column.STATE:
+            return palette.state_color(R.state_name(row[R.STATE]))
+        if col == Column.FAILED and row[R.POD_FAILED]:
+            return palette.FAILED_COUNT
+        return None
+
+    def _background(self, row: R.Row, col: int) -> Any:
+        if col == Column.STATE and not self._stale:
+            return palette.state_background(R.state_name(row[R.STATE]))
+        return None
+
+    def _decoration(self, row: R.Row, col: int) -> Any:
+        if col != Column.STATE:
+            return None
+        return palette.STALE_DECORATION if self._stale else palette.state_color(R.state_name(row[R.STATE]))
+
+    @staticmethod
+    def _alignment(row: R.Row, col: int) -> int:
+        return _RIGHT if col in _NUMERIC else _LEFT
+
+    # ---- feeding ------------------------------------------------------------------------------
+
+    def reset(self, jobs: Iterable[job_pb2.JobSummary]) -> None:
+        """Replace every row (initial ListJobs, or after a resync). Keeps the stale flag."""
+        with _gc_paused():
+            rows = [R.make_row(s) for s in jobs]
+            index = {r[R.ID]: i for i, r in enumerate(rows)}
+            if len(index) != len(rows):  # duplicate ids: last one wins, first position kept
+                last: dict[str, R.Row] = {}
+                for r in rows:
+                    last[r[R.ID]] = r
+                rows = list(last.values())
+                index = {r[R.ID]: i for i, r in enumerate(rows)}
+        self.beginResetModel()
+        self._rows = rows
+        self._index = index
+        self.endResetModel()
+        self._warm_pos = 0
+        self._warm_timer.start()
+
+    def apply_batch(self, changes: Sequence[Change]) -> BatchResult:
+        """Apply (summary, deleted) changes: updates in place, then removals, then appends.
+
+        Several changes of one job in a batch collapse to the last.  Signals: ``rowsUpdated`` +
+        at most a few ``dataChanged`` ranges; one ``beginRemoveRows`` per contiguous run of
+        deleted rows (highest first); one ``beginInsertRows`` for all new jobs, at the end.
+        """
+        latest: dict[str, Change] = {}
+        for change in changes:
+            latest[change[0].job_id] = change
+        index = self._index
+        rows = self._rows
+        updated: list[int] = []
+        removed: list[int] = []
+        new_rows: list[R.Row] = []
+        for job_id, (summary, deleted) in latest.items():
+            r = index.get(job_id)
+            if deleted:
+                if r is not None:
+                    removed.append(r)
+            elif r is None:
+                new_rows.append(R.make_row(summary))
+            else:
+                rows[r] = R.make_row(summary)
+                updated.append(r)
+
+        if updated:
+            updated.sort()
+            self.rowsUpdated.emit(updated)
+            last_col = len(Column) - 1
+            for lo, hi in merge_ranges(updated):
+                self.dataChanged.emit(self.index(lo, 0), self.index(hi, last_col), [])
+
+        if removed:
+            for lo, hi in contiguous_runs_desc(removed):
+                self.beginRemoveRows(QModelIndex(), lo, hi)
+                for r in rows[lo: hi + 1]:
+                    del index[r[R.ID]]
+                del rows[lo: hi + 1]
+                self.endRemoveRows()
+            for i in range(min(removed), len(rows)):
+                index[rows[i][R.ID]] = i
+
+        if new_rows:
+            first = len(rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(new_rows) - 1)
+            rows.extend(new_rows)
+            for i in range(first, len(rows)):
+                index[rows[i][R.ID]] = i
+            self.endInsertRows()
+        return BatchResult(inserted=len(new_rows), updated=len(updated), removed=len(removed))
+
+    def set_stale(self, stale: bool) -> None:
+        """Grey every cell (connection lost) or restore colours; one dataChanged over all."""
+        if stale == self._stale:
+            return
+        self._stale = stale
+        if self._rows:
+            roles = [int(Qt.ItemDataRole.ForegroundRole), int(Qt.ItemDataRole.BackgroundRole),
+                     int(Qt.ItemDataRole.DecorationRole)]
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1), roles)
+        self.staleChanged.emit(stale)
+
+    # ---- queries (for proxies, views and the filter box) --------------------------------------
+
+    def is_stale(self) -> bool:
+        return self._stale
+
+    def rows(self) -> list[R.Row]:
+        """The live row list (read-only by contract): proxies scan it for filter and sort."""
+        return self._rows
+
+    def row_of(self, job_id: str) -> int | None:
+        """Source row of a job, or None."""
+        return self._index.get(job_id)
+
+    def job_id(self, row: int) -> str:
+        return self._rows[row][R.ID]
+
+    def summary(self, row: int) -> job_pb2.JobSummary:
+        """The latest JobSummary of a row (do not mutate)."""
+        return self._rows[row][R.MSG]
+
+    def known_values(self) -> dict[str, list[str]]:
+        """Values seen in the data, for filter completion: owners, namespaces, label keys."""
+        owners: set[str] = set()
+        namespaces: set[str] = set()
+        for r in self._rows:
+            owners.add(r[R.OWNER])
+            namespaces.add(r[R.NAMESPACE] or "default")
+        label_pairs: set[str] = set()
+        for r in self._rows[:5000]:  # labels cost a map read each; a sample is enough to complete
+            label_pairs.update(f"{k}={v}" for k, v in r[R.MSG].labels.items())
+        owners.discard("")
+        return {"owner": sorted(owners), "namespace": sorted(namespaces), "label": sorted(label_pairs)}
+
+    def ensure_haystacks(self) -> None:
+        """Fill every row's free-text haystack now (the idle warm-up does this in slices)."""
+        for r in self._rows:
+            if r[R.HAY] is None:
+                R.haystack(r)
+        self._warm_pos = len(self._rows)
+
+    def _warm_step(self) -> None:
+        # Precompute free-text haystacks in ~10 ms slices after a bulk load, so the first
+        # keystroke in the filter box does not pay 100k label-map reads.
+        rows = self._rows
+        end = min(self._warm_pos + self._WARM_CHUNK, len(rows))
+        hay = R.haystack
+        for i in range(self._warm_pos, end):
+            hay(rows[i])
+        self._warm_pos = end
+        if end < len(rows):
+            self._warm_timer.start()

@@ -1,0 +1,191 @@
+"""JobsProxyModel: sort on every column, filter + chips, live updates keeping the selection."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from models.jobs_factory import STATES, make_job
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtTest import QAbstractItemModelTester
+from pytestqt.qtbot import QtBot
+
+from console.models.jobs_proxy import JobsProxyModel
+from console.models.jobs_table import Column, JobIdRole, JobsTableModel, SortRole
+
+
+def varied(n: int, seed: int = 7) -> list[Any]:
+    rnd = random.Random(seed)
+    return [make_job(i, name=f"{rnd.choice('abcXYZ')}{rnd.randint(0, 99)}", priority=rnd.randint(-3, 9),
+                     state=rnd.choice(STATES), version=rnd.randint(1, 5),
+                     pods={"RUNNING": rnd.randint(0, 3), "FAILED": rnd.randint(0, 2),
+                           "SUCCEEDED": rnd.randint(0, 4), "PENDING": rnd.randint(0, 2)},
+                     progress=(rnd.randint(0, 5), rnd.randint(0, 2), rnd.randint(0, 5)),
+                     workflow=(rnd.randint(0, 2), rnd.randint(1, 4)),
+                     created=rnd.randint(1, 10**6), updated=rnd.randint(1, 10**6))
+            for i in range(n)]
+
+
+@pytest.fixture
+def models(qapp: Any) -> tuple[JobsTableModel, JobsProxyModel]:
+    m = JobsTableModel()
+    p = JobsProxyModel(m, resort_interval_ms=20)
+    m.reset(varied(300))
+    return m, p
+
+
+def ids(p: JobsProxyModel) -> list[str]:
+    return [p.data(p.index(r, 0), JobIdRole) for r in range(p.rowCount())]
+
+
+def column_keys(p: JobsProxyModel, col: int) -> list[Any]:
+    return [p.data(p.index(r, col), SortRole) for r in range(p.rowCount())]
+
+
+@pytest.mark.parametrize("col", list(Column))
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_sort_every_column(models: tuple[JobsTableModel, JobsProxyModel], col: Column,
+                           order: Qt.SortOrder) -> None:
+    m, p = models
+    p.sort(col, order)
+    keys = column_keys(p, col)
+    desc = order == Qt.SortOrder.DescendingOrder
+    assert keys == sorted(keys, reverse=desc)
+    # stable: ties keep source order in both directions
+    src = [m.row_of(j) for j in ids(p)]
+    for a, b, ka, kb in zip(src, src[1:], keys, keys[1:], strict=False):
+        if ka == kb:
+            assert a < b
+    assert p.sortColumn() == col and p.sortOrder() == order
+
+
+def test_unsort_restores_source_order(models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    m, p = models
+    p.sort(Column.NAME)
+    p.sort(-1)
+    assert ids(p) == [m.job_id(r) for r in range(m.rowCount())]
+
+
+def test_filter_and_chips_combine(models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    m, p = models
+    rows = [m.summary(r) for r in range(m.rowCount())]
+
+    def expect(pred: Any) -> set[str]:
+        return {s.job_id for s in rows if pred(s)}
+
+    res = p.set_filter_text("owner:alice")
+    assert res.ok
+    assert set(ids(p)) == expect(lambda s: s.owner == "alice")
+    p.set_state_chips({"RUNNING", "failed"})
+    running_failed = {3, 5}  # JobState numbers
+    assert set(ids(p)) == expect(lambda s: s.owner == "alice" and s.status.state in running_failed)
+    bad = p.set_filter_text("owner:alice name~(")  # error: previous filter stays
+    assert not bad.ok and p.filter().text == "owner:alice"
+    p.set_filter_text("")
+    assert set(ids(p)) == expect(lambda s: s.status.state in running_failed)
+    assert p.state_chips() == {"RUNNING", "FAILED"}
+    p.set_state_chips(())
+    assert p.rowCount() == m.rowCount()
+
+
+def test_filter_keeps_sort_order(models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    _, p = models
+    p.sort(Column.PRIORITY, Qt.SortOrder.DescendingOrder)
+    p.set_filter_text("state:running")
+    p.set_filter_text("")  # widening merges rows back into place
+    keys = column_keys(p, Column.PRIORITY)
+    assert keys == sorted(keys, reverse=True)
+
+
+def test_live_updates_enter_leave_and_throttled_resort(qtbot: QtBot,
+                                                        models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    m, p = models
+    tester = QAbstractItemModelTester(p, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    p.sort(Column.PRIORITY)
+    p.set_state_chips({"RUNNING"})
+    layouts: list[int] = []
+    p.layoutChanged.connect(lambda *a: layouts.append(1))
+    before = p.rowCount()
+    leaving = ids(p)[0]
+    entering = next(m.summary(r) for r in range(m.rowCount()) if m.summary(r).status.state != 3)
+    changes = [(make_job(int(leaving[4:]), state="FAILED"), False),
+               (make_job(int(entering.job_id[4:]), state="RUNNING", priority=100), False),
+               (make_job(9000, state="RUNNING", priority=-100), False)]
+    m.apply_batch(changes)
+    assert p.rowCount() == before + 1
+    assert leaving not in ids(p)
+    assert ids(p)[-1] == entering.job_id and ids(p)[0] == "job-009000"  # placed at once
+    assert layouts == []  # row signals, not a layout change
+
+    # A key change keeps its row in place until the throttled re-sort.
+    mid = ids(p)[len(ids(p)) // 2]
+    m.apply_batch([(make_job(int(mid[4:]), state="RUNNING", priority=-1000), False)])
+    assert ids(p)[len(ids(p)) // 2] == mid and p.has_pending_order()
+    qtbot.waitUntil(lambda: not p.has_pending_order(), timeout=2000)
+    assert ids(p)[0] == mid and len(layouts) == 1
+    keys = column_keys(p, Column.PRIORITY)
+    assert keys == sorted(keys)
+    del tester
+
+
+def test_selection_survives_resort_and_updates(qtbot: QtBot, models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    m, p = models
+    p.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+    sel = QItemSelectionModel(p)
+    chosen = [ids(p)[i] for i in (5, 40, 41, 200)]
+    for j in chosen:
+        sel.select(p.index(p.row_of(j), 0),
+                   QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    sel.setCurrentIndex(p.index(p.row_of(chosen[0]), 0), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+    rnd = random.Random(3)
+    for step in range(5):  # stream: every update moves its row to the top after the re-sort
+        picked = rnd.sample(range(300), 40)
+        m.apply_batch([(make_job(i, updated=10**7 + step * 1000 + k), False) for k, i in enumerate(picked)])
+        m.apply_batch([(make_job(1000 + step), False)])  # and new jobs arrive
+        qtbot.waitUntil(lambda: not p.has_pending_order(), timeout=2000)
+    p.sort(Column.NAME)
+    selected = {p.data(i, JobIdRole) for i in sel.selectedRows()}
+    assert selected == set(chosen)
+    assert p.data(sel.currentIndex(), JobIdRole) == chosen[0]
+
+
+def test_frozen_order_holds_rows(qtbot: QtBot, models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    m, p = models
+    p.sort(Column.PRIORITY)
+    p.set_order_frozen(True)
+    last = ids(p)[-1]
+    m.apply_batch([(make_job(int(last[4:]), priority=-99), False)])
+    qtbot.wait(60)
+    assert ids(p)[-1] == last
+    p.set_order_frozen(False)
+    qtbot.waitUntil(lambda: ids(p)[0] == last, timeout=2000)
+
+
+def test_source_deletes_map_through(models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    m, p = models
+    tester = QAbstractItemModelTester(p, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    p.sort(Column.NAME)
+    p.set_filter_text("state:running,failed")
+    victims = ids(p)[::3]
+    m.apply_batch([(make_job(int(j[4:])), True) for j in victims])
+    assert not set(victims) & set(ids(p))
+    for r in range(p.rowCount()):
+        src = p.mapToSource(p.index(r, 2))
+        assert p.mapFromSource(src).row() == r
+        assert m.data(src) in ("RUNNING", "FAILED")
+    m.reset(varied(50, seed=1))
+    assert p.rowCount() == sum(1 for r in range(50) if m.summary(r).status.state in (3, 5))
+    del tester
+
+
+def test_100k_rows_through_proxy(qapp: Any) -> None:
+    m = JobsTableModel()
+    p = JobsProxyModel(m)
+    m.reset([make_job(i) for i in range(100_000)])
+    assert p.rowCount() == 100_000
+    p.sort(Column.NAME, Qt.SortOrder.DescendingOrder)
+    assert p.data(p.index(0, Column.NAME)) == "job 099999"
+    p.set_filter_text("state:failed owner:bob")
+    assert p.rowCount() == sum(1 for i in range(100_000) if i % 5 == 3 and i % 3 == 1)
