@@ -317,6 +317,8 @@ class Engine:
                 new = J.JOB_STATE_PENDING
             elif st.instances_failed > rec.spec.max_failed_instances:
                 new = J.JOB_STATE_FAILED
+            elif rec.killed_on_request():
+                new = J.JOB_STATE_KILLED  # its instances were stopped by an operator, one by one
             else:
                 new = J.JOB_STATE_SUCCEEDED
         elif active or st.HasField("started_at"):
@@ -341,10 +343,10 @@ class Engine:
         elif st.state == J.JOB_STATE_FAILED:
             st.reason = "FAILED"
             st.message = (f"{st.instances_failed} of {n} instance(s) failed "
-                          f"(the job tolerates {rec.spec.max_failed_instances})")
+                          f"(the job tolerates {rec.spec.max_failed_instances}): {rec.failure_summary()}")
         elif st.state == J.JOB_STATE_KILLED:
             st.reason = st.reason if st.reason.startswith("KILLED") else "KILLED_ON_REQUEST"
-            st.message = st.message or "stopped by request"
+            st.message = st.message or f"{rec.killed_on_request()} instance(s) stopped by request"
         ttl = duration_seconds(rec.spec.ttl_after_finished)
         if rec.spec.HasField("ttl_after_finished"):
             set_timestamp(st.expires_at, t + ttl)
@@ -539,12 +541,16 @@ class Engine:
         if st.state == P.POD_STATE_KILLING:
             then = st.desired_state
             final = P.POD_STATE_FAILED if then == P.POD_STATE_FAILED else P.POD_STATE_KILLED
-            detail = f"; {info.message}" if info.message else ""
-            self._finish_pod(rec, inst, final, info.exit_code, st.reason or "KILLED", (st.message or "") + detail)
+            # The executor's message repeats ours with how it ended ("... (SIGTERM)"): prefer it.
+            message = info.message if st.message and st.message in info.message else \
+                "; ".join(m for m in (st.message, info.message) if m)
+            self._finish_pod(rec, inst, final, info.exit_code, st.reason or "KILLED", message)
             if then == P.POD_STATE_RUNNING:
                 self.next_run(rec, inst, message=f"restarting ({st.reason.lower()})")
             elif then == P.POD_STATE_DELETED:
                 self.remove_instance(rec, inst)
+            elif then == P.POD_STATE_FAILED:
+                self._after_failure(rec, inst)  # a run killed at its deadline is retried per the policy
         elif info.lost:
             self._finish_pod(rec, inst, P.POD_STATE_LOST, info.exit_code, "LOST", info.message)
             self._after_failure(rec, inst)

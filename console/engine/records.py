@@ -112,6 +112,20 @@ class JobRecord:
         return (pod.status.state == pod_pb2.POD_STATE_SUCCEEDED
                 and pod.status.successful_runs >= validation.completions(self.spec))
 
+    def killed_on_request(self) -> int:
+        return sum(1 for p in self.pods.values()
+                   if p.status.state == pod_pb2.POD_STATE_KILLED and p.status.reason == "KILLED_ON_REQUEST")
+
+    def failure_summary(self, limit: int = 3) -> str:
+        """The first few failed instances and why, for the job's terminal message."""
+        failed = [(i, p.status) for i, p in sorted(self.pods.items())
+                  if p.status.state in (pod_pb2.POD_STATE_FAILED, pod_pb2.POD_STATE_LOST)]
+        parts = [f"instance {i}: {st.message or st.reason}" + (f" (attempt {st.attempt})" if st.attempt > 1 else "")
+                 for i, st in failed[:limit]]
+        if len(failed) > limit:
+            parts.append(f"and {len(failed) - limit} more")
+        return "; ".join(parts)
+
     def refresh_aggregates(self, now: float) -> None:
         """Recompute pod_stats, progress and instance counts from the pods."""
         st = self.status
@@ -126,8 +140,9 @@ class JobRecord:
             ps = p.status
             if self.instance_done(p):
                 done += 1
-            elif ps.state in (pod_pb2.POD_STATE_FAILED, pod_pb2.POD_STATE_LOST, pod_pb2.POD_STATE_KILLED):
-                failed += 1
+            elif ps.state in (pod_pb2.POD_STATE_FAILED, pod_pb2.POD_STATE_LOST) or (
+                    ps.state == pod_pb2.POD_STATE_KILLED and ps.reason != "KILLED_ON_REQUEST"):
+                failed += 1  # an instance an operator stopped on purpose is not a failure
             pr = ps.progress
             succ += pr.successful
             fail += pr.failed
