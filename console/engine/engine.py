@@ -70,8 +70,7 @@ class EngineConfig:
 class Engine:
     """Owns the store, the cache and the executor. One per engine process."""
 
-    def __init__(self, config: EngineConfig, executor_factory: type[Executor] | None = None,
-                 executor: Executor | None = None) -> None:
+    def __init__(self, config: EngineConfig, executor: Executor | None = None) -> None:
         self.config = config
         self.store = Store(config.db_path)
         self.hub = WatchHub()
@@ -92,8 +91,6 @@ class Engine:
         self._log_followers: dict[str, set[asyncio.Event]] = {}
         self._offsets_dirty: set[str] = set()
         self._tasks: set[asyncio.Task[object]] = set()
-        self._workflow_wakeups: dict[str, asyncio.Event] = {}
-        self._kill_waiters: dict[str, asyncio.Event] = {}
         self.started_at = now()
         from console.engine.scheduler import Scheduler
         from console.engine.workflows import WorkflowDriver
@@ -237,7 +234,7 @@ class Engine:
         with self.store.tx():
             for kind, row in deferred:
                 self._write_deferred(kind, row)
-            for name, (job_id, inst, handle) in dirty_pods.items():
+            for job_id, inst, handle in dirty_pods.values():
                 rec = self.jobs.get(job_id)
                 if rec is None or inst not in rec.pods:
                     continue
@@ -460,7 +457,7 @@ class Engine:
         rec.pods[inst] = pod
         self._pod_index[st.pod_id] = (rec.job_id, inst)
         self._log_seq[st.pod_id] = 0
-        self.pod_event(rec, inst, message or ("retrying in %.1f s" % delay if delay else "waiting for a slot"))
+        self.pod_event(rec, inst, message or (f"retrying in {delay:.1f} s" if delay else "waiting for a slot"))
         self.mark_pod(rec, inst)
         self.scheduler.enqueue(rec, inst, t + delay)
 
@@ -871,9 +868,9 @@ class Engine:
         t = now()
         if st.state in TERMINAL_JOB_STATES or st.state == J.JOB_STATE_INITIALIZED:
             st.reason = st.message = ""
-            if st.state == J.JOB_STATE_INITIALIZED and schedules.first_run(rec.spec.schedule, t) > t + 0.001:
-                self._schedule_first_run(rec, t)
-            elif schedules.is_recurring(rec.spec.schedule) and st.state != J.JOB_STATE_INITIALIZED:
+            never_ran = st.state == J.JOB_STATE_INITIALIZED
+            if (never_ran and schedules.first_run(rec.spec.schedule, t) > t + 0.001) or (
+                    not never_ran and schedules.is_recurring(rec.spec.schedule)):
                 self._schedule_first_run(rec, t)
             else:
                 self.begin_run(rec, t)

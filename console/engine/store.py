@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from console.api import common_pb2, job_pb2, pod_pb2, watch_service_pb2, workflow_pb2
+from console.engine.errors import invalid
 from console.engine.migrations import migrate
 
 CHANGE_JOB = 1
@@ -251,7 +252,6 @@ class Store:
         for ob in q.pagination.order_by:
             column = _ORDERABLE.get(ob.property)
             if column is None:
-                from console.engine.errors import invalid
                 raise invalid("spec.pagination.order_by.property",
                               f"unknown property {ob.property!r}; use one of {', '.join(sorted(_ORDERABLE))}")
             order.append(f"{column} {'DESC' if ob.order == common_pb2.OrderBy.ORDER_DESC else 'ASC'}")

@@ -1,0 +1,73 @@
+"""`python main.py`: the console on the embedded engine (or `--connect HOST:PORT`).
+
+One asyncio loop (qasync's, on Qt's event loop) runs everything: grpc.aio channels are
+created inside coroutines on it. On quit: the window decides about the embedded engine,
+then the session cancels its stream tasks and closes its channel, then the loop stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_API", "pyside6")  # before qasync is imported: it picks a binding on import
+
+import qasync  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from console import messages  # noqa: E402
+
+log = logging.getLogger("pelorus.app")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="main.py", description="Pelorus console")
+    p.add_argument("--connect", metavar="HOST:PORT", help="open on a remote engine instead of the embedded one")
+    p.add_argument("--tls-ca", type=Path, help="CA certificate (PEM) that signed the remote engine's certificate")
+    p.add_argument("--token-file", type=Path, help="file holding the bearer token for the remote engine")
+    p.add_argument("--insecure", action="store_true", help="connect to --connect without TLS")
+    p.add_argument("--data-dir", type=Path, help="the embedded engine's data directory")
+    p.add_argument("--read-only", action="store_true", help="disable every action that changes anything")
+    return p
+
+
+async def run(app: QApplication, args: argparse.Namespace) -> int:
+    from console.session import Session, SessionOptions
+    from console.views.main_window import MainWindow
+
+    token = None
+    if args.token_file:
+        try:
+            token = args.token_file.read_text().strip()
+        except OSError as exc:
+            messages.error(f"Cannot read the token file {args.token_file}: {exc.strerror}")
+    session = Session(SessionOptions(remote=args.connect, tls_ca=args.tls_ca, token=token, insecure=args.insecure,
+                                     data_dir=args.data_dir, read_only=args.read_only))
+    window = MainWindow(session)
+    window.show()
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    window.closed.connect(closed.set)
+    start = asyncio.ensure_future(session.start())
+    await closed.wait()
+    if not start.done():
+        start.cancel()
+    await session.stop()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Pelorus")
+    app.setOrganizationName("Pelorus")
+    app.setQuitOnLastWindowClosed(False)  # the window's close handler decides, then quits
+    try:
+        return qasync.run(run(app, args))
+    except asyncio.CancelledError:
+        return 0

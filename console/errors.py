@@ -1,0 +1,93 @@
+"""The console's error family: what an engine call failed with, as a sentence for an operator.
+
+gRPC errors are translated once, at the client's edge; everything above catches these.
+Cancellation (asyncio.CancelledError) is never translated: it is not a failure.
+"""
+
+from __future__ import annotations
+
+import grpc
+
+
+class EngineError(Exception):
+    """An engine call failed. `str()` is a sentence: "<action> failed: <the engine's reason>"."""
+
+    def __init__(self, code: grpc.StatusCode, message: str, method: str = "") -> None:
+        self.code = code
+        self.message = message
+        self.method = method
+        action = _action(method)
+        super().__init__(f"{action} failed: {message}" if action else message)
+
+
+class NotFound(EngineError):
+    pass
+
+
+class AlreadyExists(EngineError):
+    pass
+
+
+class InvalidArgument(EngineError):
+    pass
+
+
+class Conflict(EngineError):
+    """Someone else changed the entity (ABORTED: stale version)."""
+
+
+class FailedPrecondition(EngineError):
+    pass
+
+
+class Unauthenticated(EngineError):
+    pass
+
+
+class PermissionDenied(EngineError):
+    pass
+
+
+class Unavailable(EngineError):
+    """The engine cannot be reached (down, restarting, network)."""
+
+
+class DeadlineExceeded(EngineError):
+    pass
+
+
+_BY_CODE: dict[grpc.StatusCode, type[EngineError]] = {
+    grpc.StatusCode.NOT_FOUND: NotFound,
+    grpc.StatusCode.ALREADY_EXISTS: AlreadyExists,
+    grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
+    grpc.StatusCode.ABORTED: Conflict,
+    grpc.StatusCode.FAILED_PRECONDITION: FailedPrecondition,
+    grpc.StatusCode.UNAUTHENTICATED: Unauthenticated,
+    grpc.StatusCode.PERMISSION_DENIED: PermissionDenied,
+    grpc.StatusCode.UNAVAILABLE: Unavailable,
+    grpc.StatusCode.DEADLINE_EXCEEDED: DeadlineExceeded,
+}
+
+
+def _action(method: str) -> str:
+    """"/pelorus.v1.JobService/StopJob" -> "Stop job"."""
+    name = method.rsplit("/", 1)[-1]
+    if not name:
+        return ""
+    words: list[str] = []
+    for ch in name:
+        if ch.isupper() and words:
+            words.append(" ")
+        words.append(ch.lower())
+    text = "".join(words).replace("i d", "ID")
+    return text[:1].upper() + text[1:]
+
+
+def from_rpc_error(exc: grpc.aio.AioRpcError, method: str) -> EngineError:
+    code = exc.code()
+    details = exc.details() or code.name.lower().replace("_", " ")
+    if code == grpc.StatusCode.UNAVAILABLE:
+        details = f"the engine is unreachable ({details})"
+    elif code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        details = "the engine did not answer in time"
+    return _BY_CODE.get(code, EngineError)(code, details, method)

@@ -1,0 +1,259 @@
+"""The jobs table with its filter box, state chips and empty state.
+
+Signals:
+    openRequested(str): the operator asked to open a job (Enter / double-click).
+    selectionChanged(list): job ids now selected, in table order.
+    loadDemoRequested(): the "Load demo jobs" button of the empty state.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCompleter,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStackedLayout,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionProgressBar,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.models import job_filter, palette
+from console.models.jobs_proxy import JobsProxyModel
+from console.models.jobs_table import Column, JobsTableModel, ProgressRole
+
+CHIP_STATES = ("RUNNING", "PENDING", "SUCCEEDED", "FAILED", "KILLED", "INITIALIZED")
+COLUMN_WIDTHS = {Column.NAME: 220, Column.ID: 110, Column.STATE: 110, Column.PRIORITY: 64, Column.OWNER: 100,
+                 Column.RUNNING: 66, Column.PENDING: 66, Column.SUCCEEDED: 76, Column.FAILED: 56,
+                 Column.PROGRESS: 130, Column.WORKFLOW: 170, Column.CREATED: 130, Column.UPDATED: 130,
+                 Column.VERSION: 60}
+
+
+class ProgressDelegate(QStyledItemDelegate):
+    """Draws the progress column as a bar (the model gives 0..1 in ProgressRole)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        fraction = index.data(ProgressRole)
+        if fraction is None:
+            super().paint(painter, option, index)
+            return
+        bar = QStyleOptionProgressBar()
+        bar.rect = QRect(option.rect.adjusted(3, 4, -3, -4))
+        bar.minimum, bar.maximum = 0, 1000
+        bar.progress = int(fraction * 1000)
+        bar.text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        bar.textVisible = True
+        bar.state = option.state
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+
+
+class FilterBox(QLineEdit):
+    """Filter input with qualifier completion (`state:`, `owner:`, `label:`, `name~`)."""
+
+    def __init__(self, model: JobsTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.setPlaceholderText("Filter:  state:RUNNING  owner:alice  label:team=web  name~^etl  free text   (/)")
+        self.setClearButtonEnabled(True)
+        self._items = QStandardItemModel(self)
+        self._completer = QCompleter(self._items, self)
+        self._completer.setWidget(self)
+        self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self._completer.activated[QModelIndex].connect(self._insert)
+        self._current: list[job_filter.Completion] = []
+        self.textEdited.connect(self._suggest)
+
+    def _suggest(self, text: str) -> None:
+        self._current = job_filter.completions(text, self.cursorPosition(), self._model.known_values(), limit=12)
+        self._items.clear()
+        for c in self._current:
+            item = QStandardItem(f"{c.label}    {c.detail}" if c.detail else c.label)
+            self._items.appendRow(item)
+        if self._current:
+            self._completer.complete(self.rect())
+        else:
+            self._completer.popup().hide()
+
+    def _insert(self, index: QModelIndex) -> None:
+        if not 0 <= index.row() < len(self._current):
+            return
+        c = self._current[index.row()]
+        text = self.text()
+        new = text[:c.start] + c.insert + text[c.end:]
+        self.setText(new)
+        self.setCursorPosition(c.start + len(c.insert))
+        self.textEdited.emit(new)
+
+
+class JobsPanel(QWidget):
+    openRequested = Signal(str)
+    selectionChanged = Signal(list)
+    loadDemoRequested = Signal()
+
+    def __init__(self, model: JobsTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.proxy = JobsProxyModel(model, self)
+        self.filter_box = FilterBox(model)
+        self.filter_error = QLabel()
+        self.filter_error.setObjectName("filterError")
+        self.filter_error.setStyleSheet("color: #b3261e;")
+        self.filter_error.hide()
+        self.chips: dict[str, QToolButton] = {}
+        chip_row = QHBoxLayout()
+        chip_row.setSpacing(4)
+        for state in CHIP_STATES:
+            chip = QToolButton()
+            chip.setText(state.title())
+            chip.setCheckable(True)
+            chip.setToolTip(f"Show only {state} jobs (several chips combine)")
+            chip.setStyleSheet(f"QToolButton:checked {{ background: {palette.state_color(state).name()}; "
+                               "color: white; border-radius: 3px; }")
+            chip.toggled.connect(self._chips_changed)
+            chip_row.addWidget(chip)
+            self.chips[state] = chip
+        chip_row.addStretch(1)
+        self.count_label = QLabel()
+        chip_row.addWidget(self.count_label)
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionsMovable(True)
+        header.setStretchLastSection(False)
+        for col, width in COLUMN_WIDTHS.items():
+            header.resizeSection(int(col), width)
+        self.table.setItemDelegateForColumn(int(Column.PROGRESS), ProgressDelegate(self.table))
+        self.table.sortByColumn(int(Column.CREATED), Qt.SortOrder.DescendingOrder)
+        self.table.doubleClicked.connect(self._open_index)
+        self.table.selectionModel().selectionChanged.connect(self._emit_selection)
+        self.table.installEventFilter(self)
+
+        self.empty = QWidget()
+        empty_layout = QVBoxLayout(self.empty)
+        empty_layout.addStretch(1)
+        title = QLabel("No jobs yet")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title.setStyleSheet("font-size: 16pt; color: #555;")
+        hint = QLabel("Create a job (Ctrl+N), or load the demo jobs: a bulk job with progress, a retrying\n"
+                      "job, a cron job, a service, a job that times out and an interval job.")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setStyleSheet("color: #666;")
+        self.demo_button = QPushButton("Load demo jobs")
+        self.demo_button.setObjectName("loadDemo")
+        self.demo_button.clicked.connect(self.loadDemoRequested)
+        button_row = QHBoxLayout()
+        button_row.addStretch(1)
+        button_row.addWidget(self.demo_button)
+        button_row.addStretch(1)
+        empty_layout.addWidget(title)
+        empty_layout.addWidget(hint)
+        empty_layout.addLayout(button_row)
+        empty_layout.addStretch(2)
+
+        self.stack = QStackedLayout()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 0)
+        layout.addWidget(self.filter_box)
+        layout.addWidget(self.filter_error)
+        layout.addLayout(chip_row)
+        layout.addLayout(self.stack, 1)
+        self._connect_signals()
+        self._update_counts()
+
+    def _connect_signals(self) -> None:
+        self.filter_box.textChanged.connect(self._filter_changed)
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset,
+                       self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):
+            signal.connect(self._update_counts)
+
+    # -- filter ---------------------------------------------------------------------
+    def _filter_changed(self, text: str) -> None:
+        result = self.proxy.set_filter_text(text)
+        if result.ok:
+            self.filter_error.hide()
+        else:
+            self.filter_error.setText("  ".join(str(e) for e in result.errors) + "  — showing the last valid filter")
+            self.filter_error.show()
+        self._update_counts()
+
+    def _chips_changed(self) -> None:
+        self.proxy.set_state_chips([s for s, chip in self.chips.items() if chip.isChecked()])
+        self._update_counts()
+
+    def set_filter_text(self, text: str) -> None:
+        self.filter_box.setText(text)
+
+    def _update_counts(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        self.count_label.setText(f"{shown:,} of {total:,} jobs" if shown != total else f"{total:,} jobs")
+        self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
+
+    # -- selection & keys -------------------------------------------------------------
+    def selected_job_ids(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.proxy.job_id_at(r) for r in rows]
+
+    def current_job_id(self) -> str | None:
+        idx = self.table.currentIndex()
+        return self.proxy.job_id_at(idx.row()) if idx.isValid() else None
+
+    def select_job(self, job_id: str) -> bool:
+        row = self.proxy.row_of(job_id)
+        if row is None:
+            return False
+        index = self.proxy.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+        return True
+
+    def _emit_selection(self) -> None:
+        self.selectionChanged.emit(self.selected_job_ids())
+
+    def _open_index(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.openRequested.emit(self.proxy.job_id_at(index.row()))
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if obj is self.table and event.type() == QEvent.Type.KeyPress:
+            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                job_id = self.current_job_id()
+                if job_id:
+                    self.openRequested.emit(job_id)
+                return True
+            if key == Qt.Key.Key_Slash:
+                self.filter_box.setFocus()
+                self.filter_box.selectAll()
+                return True
+        return super().eventFilter(obj, event)

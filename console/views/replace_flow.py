@@ -1,0 +1,89 @@
+"""Edit a job: spec at its version → review the diff and batch size → ReplaceJob.
+
+On a conflict (someone else changed the job: ABORTED) the operator sees base, theirs and
+yours, and may rebase: their edit re-applied on top of the new version, reviewed again.
+Nothing is ever overwritten silently.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+
+from console import messages
+from console.errors import Conflict
+from console.specfile import dump_spec
+from console.specmerge import rebase
+from console.views.spec_editor import ConflictDialog, SpecEditorDialog
+
+if TYPE_CHECKING:
+    from console.session import Session
+
+
+def _ranges(ranges: object) -> str:
+    parts = [f"{getattr(r, 'from')}" if r.to - getattr(r, "from") == 1 else f"{getattr(r, 'from')}–{r.to - 1}"
+             for r in ranges]  # type: ignore[attr-defined]
+    return ", ".join(parts) or "none"
+
+
+async def _finished(dialog: object) -> bool:
+    from console.views.main_window import _exec_async
+
+    return await _exec_async(dialog)  # type: ignore[arg-type]
+
+
+async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
+    job = await session.client.get_job(job_id)
+    base = job.job_info.spec
+    version = job.job_info.status.version.value
+    text = dump_spec(base)
+    while True:
+        editor = SpecEditorDialog(parent, base, job_id=job_id, version=version)
+        editor.setObjectName("editJobDialog")
+        editor.set_text(text)
+        if not await _finished(editor) or editor.spec is None:
+            return False
+        yours = editor.spec
+        text = editor.yaml.toPlainText()
+        try:
+            diff = await session.client.replace_diff(job_id, version, yours)
+        except Conflict:
+            diff = None
+        if diff is not None:
+            box = QMessageBox(QMessageBox.Icon.Question, "Apply the update?",
+                              f"Update job {yours.name} from version {version}:", parent=parent)
+            box.setObjectName("diffDialog")
+            box.setInformativeText(
+                f"Instances added: {_ranges(diff.instances_added)}\n"
+                f"Instances removed: {_ranges(diff.instances_removed)}\n"
+                f"Instances updated (restarted): {_ranges(diff.instances_updated)}\n"
+                f"Instances unchanged: {_ranges(diff.instances_unchanged)}")
+            box.setStandardButtons(QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel)
+            if not await _finished(box) or box.clickedButton() is not box.button(QMessageBox.StandardButton.Apply):
+                return False
+            batch, ok = QInputDialog.getInt(parent, "Rolling update", "Batch size (instances at a time, 0 = all):",
+                                            1, 0, 100_000)
+            if not ok:
+                return False
+            try:
+                new_version = await session.client.replace_job(job_id, version, yours, batch_size=batch)
+                messages.info(f"Updating {yours.name} to version {new_version} in batches of {batch or 'all'}")
+                return True
+            except Conflict:
+                pass
+        # Someone else changed it: three versions, rebase or give up.
+        current = await session.client.get_job(job_id)
+        theirs = current.job_info.spec
+        their_version = current.job_info.status.version.value
+        dialog = ConflictDialog(parent, dump_spec(base), dump_spec(theirs), text, their_version)
+        dialog.setObjectName("conflictDialog")
+        if not await _finished(dialog):
+            messages.warning(f"Edit of {yours.name} abandoned; the job stays at version {their_version}")
+            return False
+        merged, conflicts = rebase(base, theirs, yours)
+        if conflicts:
+            messages.warning("Both of you changed: " + ", ".join(conflicts) + " — yours were kept; review them")
+        base, version, text = theirs, their_version, dump_spec(merged)
+        await asyncio.sleep(0)

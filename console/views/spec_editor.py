@@ -1,0 +1,222 @@
+"""Job spec editor: YAML with a form for the common fields, validated as you type.
+
+Used to create a job (submitted with an idempotency key fixed for the dialog's life, so a
+retried submit never makes two jobs) and to edit one (ReplaceJob at the version it was
+opened at). Errors point at the line: the line number is shown and the line highlighted.
+"""
+
+from __future__ import annotations
+
+import shlex
+import uuid
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QTextCursor, QTextFormat
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QSpinBox,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.api import job_pb2
+from console.engine.errors import EngineError
+from console.engine.validation import validate_job_spec
+from console.specfile import SpecError, _field_line, dump_spec, parse_spec
+
+NEW_JOB_TEMPLATE = """\
+name: my-job
+owner: me
+instance_count: 2
+default_spec:
+  command: sh
+  args: [-c, 'echo "hello from $PELORUS_INSTANCE_ID"; sleep 5']
+"""
+
+
+def check_spec(text: str) -> tuple[job_pb2.JobSpec | None, str, int | None]:
+    """(spec, "", None) when valid, else (None, the problem, its 1-based line or None)."""
+    try:
+        spec = parse_spec(text)
+        validate_job_spec(spec)
+    except SpecError as exc:
+        return None, exc.detail, exc.line
+    except EngineError as exc:
+        field = exc.message.split(":", 1)[0].rsplit(".", 1)[-1]
+        return None, exc.message, _field_line(text, field)
+    return spec, "", None
+
+
+class SpecEditorDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None, spec: job_pb2.JobSpec | None = None,
+                 job_id: str | None = None, version: int | None = None) -> None:
+        super().__init__(parent)
+        self.job_id = job_id
+        self.version = version
+        self.idempotency_key = str(uuid.uuid4())
+        editing = job_id is not None
+        self.setWindowTitle(f"Edit job {spec.name if spec else ''} (version {version})" if editing else "New job")
+        self.resize(760, 620)
+        self.yaml = QPlainTextEdit()
+        self.yaml.setObjectName("specYaml")
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.yaml.setFont(mono)
+        self.yaml.setPlainText(dump_spec(spec) if spec is not None else NEW_JOB_TEMPLATE)
+        self.name = QLineEdit()
+        self.owner = QLineEdit()
+        self.instances = QSpinBox()
+        self.instances.setRange(1, 100_000)
+        self.priority = QSpinBox()
+        self.priority.setRange(-1000, 1000)
+        self.command = QLineEdit()
+        self.command.setPlaceholderText("program and arguments, shell-quoted")
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Owner", self.owner)
+        form.addRow("Instances", self.instances)
+        form.addRow("Priority", self.priority)
+        form.addRow("Command", self.command)
+        self.error = QLabel()
+        self.error.setObjectName("specError")
+        self.error.setWordWrap(True)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.submit = self.buttons.addButton("Review changes…" if editing else "Create",
+                                             QDialogButtonBox.ButtonRole.AcceptRole)
+        self.submit.setObjectName("submitSpec")
+        self.buttons.rejected.connect(self.reject)
+        self.submit.clicked.connect(self.accept)
+        top = QHBoxLayout()
+        top.addLayout(form, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(QLabel("Spec (YAML; field names as in pelorus.v1.JobSpec):"))
+        layout.addWidget(self.yaml, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.spec: job_pb2.JobSpec | None = None
+        self._syncing = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self._validate)
+        self.yaml.textChanged.connect(self._timer.start)
+        for widget in (self.name, self.owner, self.command):
+            widget.textEdited.connect(self._form_changed)
+        for spin in (self.instances, self.priority):
+            spin.valueChanged.connect(self._form_changed)
+        self._validate()
+
+    def _validate(self) -> None:
+        spec, problem, line = check_spec(self.yaml.toPlainText())
+        self.spec = spec
+        self.submit.setEnabled(spec is not None)
+        selections = []
+        if spec is None:
+            where = f"Line {line}: " if line else ""
+            self.error.setText(f"<span style='color:#b3261e'>{where}{problem}</span>")
+            if line:
+                sel = QTextEdit.ExtraSelection()
+                sel.format.setBackground(QColor("#fde7e9"))
+                sel.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
+                block = self.yaml.document().findBlockByLineNumber(line - 1)
+                sel.cursor = QTextCursor(block)
+                selections.append(sel)
+        else:
+            self.error.setText("<span style='color:#1b5e20'>Valid spec.</span>")
+            self._fill_form(spec)
+        self.yaml.setExtraSelections(selections)
+
+    def _fill_form(self, spec: job_pb2.JobSpec) -> None:
+        self._syncing = True
+        try:
+            if not self.name.hasFocus():
+                self.name.setText(spec.name)
+            if not self.owner.hasFocus():
+                self.owner.setText(spec.owner)
+            if not self.instances.hasFocus():
+                self.instances.setValue(spec.instance_count)
+            if not self.priority.hasFocus():
+                self.priority.setValue(spec.priority)
+            if not self.command.hasFocus():
+                self.command.setText(shlex.join([spec.default_spec.command, *spec.default_spec.args]))
+        finally:
+            self._syncing = False
+
+    def _form_changed(self) -> None:
+        if self._syncing:
+            return
+        try:
+            spec = parse_spec(self.yaml.toPlainText())
+        except SpecError:
+            self.error.setText("<span style='color:#b3261e'>Fix the YAML before using the form.</span>")
+            return
+        spec.name = self.name.text()
+        spec.owner = self.owner.text()
+        spec.instance_count = self.instances.value()
+        spec.priority = self.priority.value()
+        try:
+            argv = shlex.split(self.command.text())
+        except ValueError as exc:
+            self.error.setText(f"<span style='color:#b3261e'>Command: {exc}</span>")
+            return
+        if argv:
+            spec.default_spec.command = argv[0]
+            del spec.default_spec.args[:]
+            spec.default_spec.args.extend(argv[1:])
+        self._syncing = True
+        try:
+            cursor = self.yaml.textCursor().position()
+            self.yaml.setPlainText(dump_spec(spec))
+            c = self.yaml.textCursor()
+            c.setPosition(min(cursor, len(self.yaml.toPlainText())))
+            self.yaml.setTextCursor(c)
+        finally:
+            self._syncing = False
+        self._validate()
+
+    def set_text(self, text: str) -> None:
+        self.yaml.setPlainText(text)
+        self._validate()
+
+
+class ConflictDialog(QDialog):
+    """Someone else changed the job: show base, theirs and yours; rebase or give up."""
+
+    def __init__(self, parent: QWidget | None, base: str, theirs: str, yours: str, their_version: int) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("The job changed while you edited it")
+        self.resize(1100, 560)
+        explain = QLabel(f"Someone else changed this job (now at version {their_version}). Nothing was overwritten. "
+                         "Compare the three versions; <b>Rebase</b> re-opens your edit on top of theirs, "
+                         "so you can review it and submit again.")
+        explain.setWordWrap(True)
+        panes = QHBoxLayout()
+        for title, text, name in (("Base (what you started from)", base, "base"),
+                                  (f"Theirs (version {their_version})", theirs, "theirs"),
+                                  ("Yours", yours, "yours")):
+            column = QVBoxLayout()
+            column.addWidget(QLabel(f"<b>{title}</b>"))
+            edit = QPlainTextEdit(text)
+            edit.setObjectName(f"conflict_{name}")
+            edit.setReadOnly(True)
+            edit.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+            column.addWidget(edit)
+            panes.addLayout(column)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.rebase = buttons.addButton("Rebase my edit onto theirs", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.rebase.setObjectName("rebaseButton")
+        buttons.rejected.connect(self.reject)
+        self.rebase.clicked.connect(self.accept)
+        layout = QVBoxLayout(self)
+        layout.addWidget(explain)
+        layout.addLayout(panes, 1)
+        layout.addWidget(buttons)
+        self.setWindowModality(Qt.WindowModality.WindowModal)

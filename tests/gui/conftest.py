@@ -1,0 +1,48 @@
+"""GUI tests: real widgets (pytest-qt, offscreen) on a qasync loop, against real engines.
+
+pytest-qt has no qasync support, so each test gets a qasync QEventLoop on the shared
+QApplication (qasync's own test pattern) and runs its coroutine with `run(...)`. Inside
+coroutines, wait with `until(...)` (asyncio sleeps), never qtbot.wait*, which would spin
+a nested Qt loop under the running one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+import pytest  # noqa: E402
+import qasync  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
+
+
+
+@pytest.fixture
+def qloop(qapp: Any, tmp_path: Path) -> Iterator[qasync.QEventLoop]:
+    QCoreApplication.setOrganizationName("PelorusTests")
+    QCoreApplication.setApplicationName(f"gui-{os.getpid()}")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    loop = qasync.QEventLoop(qapp, already_running=False)
+    errors: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, ctx: errors.append(ctx))
+    asyncio.set_event_loop(loop)
+    yield loop
+    try:
+        pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
+        for task in pending:
+            task.cancel()
+        if pending:
+            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    finally:
+        loop.close()
+        asyncio.set_event_loop(None)
+    real = [e for e in errors if not isinstance(e.get("exception"), asyncio.CancelledError)]
+    assert not real, f"errors on the event loop: {real}"
+

@@ -1,0 +1,178 @@
+"""The main window driven through its real widgets, on the embedded engine (a real child process)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+from console.api import job_pb2, job_service_pb2 as js, pod_pb2
+from console.embedded import EmbeddedEngine
+from console.models.jobs_table import Column
+from console.session import ConnectionState, Session, SessionOptions
+from console.views.command_palette import CommandPalette
+from console.views.confirm import ConfirmDialog
+from console.views.main_window import MainWindow
+from enginehelp import Client, EngineProcess, group_alive, sh_spec
+from guihelp import run, screenshot, until
+
+J = job_pb2
+
+
+@pytest.fixture
+def window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
+    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
+    win = MainWindow(session)
+    win.show()
+    run(qloop, session.start())
+    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
+    yield win
+    run(qloop, session.stop())
+    engine = EngineProcess(tmp_path / "data")
+    run(qloop, _stop_engine(session.embedded or EmbeddedEngine(tmp_path / "data")))
+    engine.reap_pods()
+    win._closing = True
+    win.close()
+
+
+async def _stop_engine(embedded: EmbeddedEngine) -> None:
+    """Stop the test's embedded engine and its pods: by its pid from the data dir, never by name."""
+    pid = embedded.pid()
+    if pid is not None:
+        await embedded.stop(timeout=15)
+
+
+def rows(win: MainWindow) -> int:
+    return win.panel.proxy.rowCount()
+
+
+def job_state(win: MainWindow, name: str) -> int | None:
+    model = win.session.jobs_model
+    for row in range(model.rowCount()):
+        summary = model.summary(row)
+        if summary.name == name:
+            return summary.status.state
+    return None
+
+
+def job_id_of(win: MainWindow, name: str) -> str:
+    model = win.session.jobs_model
+    return next(model.summary(r).job_id for r in range(model.rowCount()) if model.summary(r).name == name)
+
+
+async def open_dialog(kind: type, timeout: float = 10.0) -> Any:
+    found: list[Any] = []
+
+    def visible() -> bool:
+        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+        return bool(found)
+
+    await until(visible, timeout, what=f"a {kind.__name__}")
+    return found[-1]
+
+
+def test_launch_load_demo_and_watch_rows_change_live(window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    win = window
+    assert win.panel.stack.currentWidget() is win.panel.empty
+    screenshot(win, "main-empty")
+    qtbot.mouseClick(win.panel.demo_button, Qt.MouseButton.LeftButton)
+
+    async def body() -> None:
+        await until(lambda: win.session.jobs_model.rowCount() == 6, what="six demo jobs")
+        assert win.panel.stack.currentWidget() is win.panel.table
+        await until(lambda: job_state(win, "flaky-sync") == J.JOB_STATE_SUCCEEDED, timeout=30,
+                    what="flaky-sync to succeed live")
+        await until(lambda: job_state(win, "slow-export") == J.JOB_STATE_FAILED, timeout=30,
+                    what="slow-export to hit its deadline")
+        screenshot(win, "main-demo-jobs")
+        # Loading the demo again makes nothing new (idempotency keys).
+        qtbot.mouseClick(win.panel.demo_button, Qt.MouseButton.LeftButton)
+        await asyncio.sleep(1.0)
+        assert win.session.jobs_model.rowCount() == 6
+
+    run(qloop, body(), timeout=90)
+    assert "connected" in win.conn_status.text()
+
+
+def test_filter_qualifiers_and_chips(window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    win = window
+    run(qloop, win.session.load_demo_jobs())
+    run(qloop, until(lambda: win.session.jobs_model.rowCount() == 6, what="demo jobs"))
+    qtbot.keyClicks(win.panel.filter_box, "label:team=web")
+    assert rows(win) == 1 and win.panel.proxy.job_id_at(0) == job_id_of(win, "web-frontend")
+    win.panel.filter_box.clear()
+    qtbot.keyClicks(win.panel.filter_box, "owner:data")
+    assert rows(win) == 2
+    win.panel.filter_box.clear()
+    qtbot.keyClicks(win.panel.filter_box, "name~^(heart|minutely)")
+    assert rows(win) == 2
+    win.panel.filter_box.setText("owner:data")
+    win.panel.filter_box.setText("owner:data name~(")  # as if pasted
+    # A bad regex: the error is shown and the last valid filter (owner:data) stays in force.
+    assert win.panel.filter_error.isVisible() and rows(win) == 2
+    screenshot(win, "main-filter-error")
+    win.panel.filter_box.clear()
+    run(qloop, until(lambda: job_state(win, "web-frontend") == J.JOB_STATE_RUNNING, what="service running"))
+    win.panel.chips["RUNNING"].click()
+    assert all(win.panel.proxy.data(win.panel.proxy.index(r, int(Column.STATE))) == "RUNNING"
+               for r in range(rows(win)))
+    assert "of 6 jobs" in win.panel.count_label.text()
+    screenshot(win, "main-chip-running")
+    win.panel.chips["RUNNING"].click()
+    assert rows(win) == 6
+
+
+def test_sorting_while_streaming_keeps_the_selection(window: MainWindow, qloop: Any) -> None:
+    win = window
+    run(qloop, win.session.load_demo_jobs())
+    run(qloop, until(lambda: win.session.jobs_model.rowCount() == 6, what="demo jobs"))
+    target = job_id_of(win, "bulk-thumbnails")
+    assert win.panel.select_job(target)
+    for column in (Column.NAME, Column.UPDATED, Column.STATE, Column.PRIORITY):
+        win.panel.table.sortByColumn(int(column), Qt.SortOrder.DescendingOrder)
+        run(qloop, asyncio.sleep(0.4))  # updates stream in meanwhile (bulk job is running)
+        assert win.panel.selected_job_ids() == [target], column
+
+
+def test_stop_through_the_toolbar_kills_the_job(window: MainWindow, qloop: Any) -> None:
+    win = window
+
+    async def body() -> None:
+        job_id = await win.session.create_job(sh_spec("to-kill", "sleep 60", instances=3, kill_grace_period=0.5),
+                                              "k-1")
+        await until(lambda: job_state(win, "to-kill") == J.JOB_STATE_RUNNING, what="running")
+        win.panel.select_job(job_id)
+        win.actions_by_name["stop"].trigger()
+        dialog = await open_dialog(ConfirmDialog)
+        listing = dialog.findChild(QPlainTextEdit).toPlainText()
+        assert "to-kill" in listing and "3 running" in listing
+        screenshot(dialog, "confirm-stop")
+        dialog.ok.click()
+        await until(lambda: job_state(win, "to-kill") == J.JOB_STATE_KILLED, timeout=20, what="KILLED")
+        async with Client(win.session.embedded.address) as c:
+            pods = await c.jobs.QueryPods(js.QueryPodsRequest(job_id=job_id))
+            assert [p.status.state for p in pods.pods] == [pod_pb2.POD_STATE_KILLED] * 3
+            for pod in pods.pods:
+                assert not group_alive(pod.status.pid)
+
+    run(qloop, body(), timeout=60)
+
+
+def test_keyboard_palette_and_read_only(window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    win = window
+    qtbot.keyClick(win, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    palette = run(qloop, open_dialog(CommandPalette))
+    texts = [palette.list.item(i).text() for i in range(palette.list.count())]
+    assert any(t.startswith("Stop") and "Ctrl+Shift+X" in t for t in texts)
+    assert any(t.startswith("Command palette") and "Ctrl+K" in t for t in texts)
+    screenshot(palette, "command-palette")
+    palette.close()
+    win.session.read_only = True
+    win._update_enabled()
+    assert not win.actions_by_name["new"].isEnabled() and not win.actions_by_name["stop"].isEnabled()
+    assert not win.panel.demo_button.isEnabled()

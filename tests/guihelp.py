@@ -1,0 +1,42 @@
+"""Helpers for GUI tests on a qasync loop (see tests/gui/conftest.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import qasync
+
+T = TypeVar("T")
+SCREENSHOTS = Path(os.environ.get("PELORUS_SCREENSHOTS", Path(__file__).resolve().parents[1] / "screenshots"))
+
+
+def run(loop: qasync.QEventLoop, coro: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
+    return loop.run_until_complete(asyncio.wait_for(coro, timeout))
+
+
+async def until(pred: Callable[[], bool], timeout: float = 15.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not pred():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+async def until_async(pred: Callable[[], Awaitable[bool]], timeout: float = 15.0, what: str = "condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not await pred():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def screenshot(widget: Any, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    widget.grab().save(str(path))
+    return path
