@@ -48,6 +48,8 @@ class EmbeddedEngine:
         try:
             text = (self.data_dir / "engine.lock").read_text().strip()
             pid = int(text)
+            if self._proc is not None and self._proc.pid == pid and self._proc.poll() is not None:
+                return None  # our child died (and is now reaped, not a zombie)
             os.kill(pid, 0)
             return pid
         except (OSError, ValueError):

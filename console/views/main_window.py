@@ -18,7 +18,6 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -33,6 +32,7 @@ from console import messages
 from console.session import ConnectionState, Session
 from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog, show_results
+from console.views.dialogs import ask_int, exec_async
 from console.views.job_detail import JobDetailDialog
 from console.views.jobs_panel import JobsPanel
 from console.views.replace_flow import edit_job_flow
@@ -276,14 +276,13 @@ class MainWindow(QMainWindow):
                 typed = targets[0].name if len(targets) == 1 else str(len(targets))
             dialog = ConfirmDialog(self, verb, targets, consequence, typed)
             dialog.setObjectName("confirmDialog")
+            if not await exec_async(dialog):
+                return []
             if action == "restart":
-                batch, ok = QInputDialog.getInt(self, "Restart", "Batch size (instances at a time, 0 = all):",
-                                                1, 0, 100_000)
-                if not ok:
+                batch = await ask_int(self, "Restart", "Batch size (instances at a time, 0 = all):", 1)
+                if batch is None:
                     return []
                 kwargs["batch_size"] = batch
-            if not await _exec_async(dialog):
-                return []
         progress = QProgressDialog(f"{action.replace('_', ' ').title()}: 0 of {len(job_ids)}", "Cancel", 0,
                                    len(job_ids), self)
         progress.setObjectName("actionProgress")
@@ -386,7 +385,7 @@ class MainWindow(QMainWindow):
                 stop = box.addButton("Stop engine", QMessageBox.ButtonRole.DestructiveRole)
                 box.addButton(QMessageBox.StandardButton.Cancel)
                 box.setDefaultButton(leave)
-                await _exec_async(box)
+                await exec_async(box)
                 clicked = box.clickedButton()
                 if clicked is stop:
                     await self.session.stop_embedded_engine()
@@ -397,17 +396,3 @@ class MainWindow(QMainWindow):
         self._closing = True
         self.close()
         self.closed.emit()
-
-
-async def _exec_async(dialog: QDialog | QMessageBox) -> bool:
-    """Open a dialog without a nested event loop; resolve when it finishes."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[bool] = loop.create_future()
-
-    def finished(result: int) -> None:
-        if not future.done():
-            future.set_result(result == QDialog.DialogCode.Accepted or isinstance(dialog, QMessageBox))
-
-    dialog.finished.connect(finished)
-    dialog.open()
-    return await future

@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from console import messages
 from console.errors import Conflict
 from console.specfile import dump_spec
 from console.specmerge import rebase
+from console.views.dialogs import ask_int, exec_async
 from console.views.spec_editor import ConflictDialog, SpecEditorDialog
 
 if TYPE_CHECKING:
@@ -29,9 +30,7 @@ def _ranges(ranges: object) -> str:
 
 
 async def _finished(dialog: object) -> bool:
-    from console.views.main_window import _exec_async
-
-    return await _exec_async(dialog)  # type: ignore[arg-type]
+    return await exec_async(dialog)  # type: ignore[arg-type]
 
 
 async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
@@ -63,9 +62,8 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
             box.setStandardButtons(QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel)
             if not await _finished(box) or box.clickedButton() is not box.button(QMessageBox.StandardButton.Apply):
                 return False
-            batch, ok = QInputDialog.getInt(parent, "Rolling update", "Batch size (instances at a time, 0 = all):",
-                                            1, 0, 100_000)
-            if not ok:
+            batch = await ask_int(parent, "Rolling update", "Batch size (instances at a time, 0 = all):", 1)
+            if batch is None:
                 return False
             try:
                 new_version = await session.client.replace_job(job_id, version, yours, batch_size=batch)

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
 
-from console.api import job_pb2, job_service_pb2 as js, pod_pb2
+from console.api import job_pb2, job_service_pb2 as js, pod_pb2, workflow_pb2
 from console.embedded import EmbeddedEngine
 from console.models.jobs_table import Column
 from console.session import ConnectionState, Session, SessionOptions
 from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog
 from console.views.main_window import MainWindow
+from console.views.spec_editor import ConflictDialog, SpecEditorDialog
 from enginehelp import Client, EngineProcess, group_alive, sh_spec
-from guihelp import run, screenshot, until
+from guihelp import run, screenshot, until, until_async
 
 J = job_pb2
 
@@ -176,3 +179,153 @@ def test_keyboard_palette_and_read_only(window: MainWindow, qloop: Any, qtbot: A
     win._update_enabled()
     assert not win.actions_by_name["new"].isEnabled() and not win.actions_by_name["stop"].isEnabled()
     assert not win.panel.demo_button.isEnabled()
+
+
+def test_engine_killed_mid_session_then_restarted(window: MainWindow, qloop: Any, tmp_path: Path) -> None:
+    win = window
+    embedded = win.session.embedded
+    assert embedded is not None
+
+    async def body() -> None:
+        await win.session.create_job(sh_spec("before-crash", "true"), "c-1")
+        await until(lambda: job_state(win, "before-crash") == J.JOB_STATE_SUCCEEDED, what="first job done")
+        pid = embedded.pid()
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        await until(lambda: win.session.state == ConnectionState.RECONNECTING, what="reconnecting")
+        assert win.session.jobs_model.is_stale()
+        assert "reconnecting" in win.conn_status.text()
+        screenshot(win, "main-reconnecting")
+        assert win.session.jobs_model.rowCount() == 1  # the last data stays, greyed
+        await embedded.ensure_running()
+        await until(lambda: win.session.state == ConnectionState.CONNECTED, timeout=30, what="reconnected")
+        assert not win.session.jobs_model.is_stale()
+        async with Client(embedded.address) as c:
+            await c.create(sh_spec("after-restart", "true"))
+        await until(lambda: job_state(win, "after-restart") == J.JOB_STATE_SUCCEEDED, what="catch-up")
+        assert job_state(win, "before-crash") == J.JOB_STATE_SUCCEEDED
+
+    run(qloop, body(), timeout=90)
+
+
+def test_stale_edit_shows_three_versions_and_rebases(window: MainWindow, qloop: Any) -> None:
+    win = window
+
+    async def body() -> None:
+        job_id = await win.session.create_job(sh_spec("edited", "sleep 60", instances=2, kill_grace_period=0.2),
+                                              "e-1")
+        await until(lambda: job_state(win, "edited") == J.JOB_STATE_RUNNING, what="running")
+        win.panel.select_job(job_id)
+        win.actions_by_name["edit"].trigger()
+        editor = await open_dialog(SpecEditorDialog)
+        # Meanwhile someone else scales the job to 3 instances.
+        async with Client(win.session.embedded.address) as c:
+            got = await c.get(job_id)
+            theirs = job_pb2.JobSpec()
+            theirs.CopyFrom(got.job_info.spec)
+            theirs.instance_count = 3
+            await c.jobs.ReplaceJob(js.ReplaceJobRequest(job_id=job_id, version=got.job_info.status.version,
+                                                         spec=theirs))
+        editor.owner.setText("someone-else")
+        editor.owner.textEdited.emit("someone-else")
+        await until(lambda: editor.submit.isEnabled(), what="valid spec")
+        screenshot(editor, "spec-editor")
+        editor.submit.click()
+        conflict = await open_dialog(ConflictDialog)
+        base = conflict.findChild(QPlainTextEdit, "conflict_base").toPlainText()
+        theirs_text = conflict.findChild(QPlainTextEdit, "conflict_theirs").toPlainText()
+        yours = conflict.findChild(QPlainTextEdit, "conflict_yours").toPlainText()
+        assert "instance_count: 2" in base and "instance_count: 3" in theirs_text
+        assert "owner: someone-else" in yours and "instance_count: 2" in yours
+        screenshot(conflict, "conflict-dialog")
+        conflict.rebase.click()
+        await until(lambda: any(isinstance(w, SpecEditorDialog) and w.isVisible() and w is not editor
+                                for w in QApplication.topLevelWidgets()), what="editor reopened")
+        rebased = [w for w in QApplication.topLevelWidgets()
+                   if isinstance(w, SpecEditorDialog) and w.isVisible() and w is not editor][-1]
+        text = rebased.yaml.toPlainText()
+        assert "instance_count: 3" in text and "owner: someone-else" in text  # theirs kept, yours re-applied
+        assert rebased.version == 2
+        rebased.submit.click()
+        diff = await open_dialog(QMessageBox)
+        assert "Instances updated" in diff.informativeText()
+        diff.button(QMessageBox.StandardButton.Apply).click()
+        batch = await open_dialog(QInputDialog)
+        batch.setIntValue(0)
+        batch.accept()
+        async with Client(win.session.embedded.address) as c:
+            await until_async(lambda: _owner_is(c, job_id, "someone-else"), what="update applied")
+            spec = (await c.get(job_id)).job_info.spec
+            assert spec.instance_count == 3
+
+    run(qloop, body(), timeout=60)
+
+
+async def _owner_is(c: Client, job_id: str, owner: str) -> bool:
+    return (await c.get(job_id)).job_info.spec.owner == owner
+
+
+def test_force_delete_needs_the_job_name_typed(window: MainWindow, qloop: Any) -> None:
+    win = window
+
+    async def body() -> None:
+        job_id = await win.session.create_job(sh_spec("doomed", "sleep 60", kill_grace_period=0.2), "d-1")
+        await until(lambda: job_state(win, "doomed") == J.JOB_STATE_RUNNING, what="running")
+        win.panel.select_job(job_id)
+        win.actions_by_name["force_delete"].trigger()
+        dialog = await open_dialog(ConfirmDialog)
+        assert not dialog.ok.isEnabled()
+        dialog.typed.setText("doome")
+        assert not dialog.ok.isEnabled()
+        dialog.typed.setText("doomed")
+        assert dialog.ok.isEnabled()
+        screenshot(dialog, "confirm-force-delete")
+        dialog.ok.click()
+        await until(lambda: job_state(win, "doomed") is None, timeout=20, what="the job to disappear")
+
+    run(qloop, body(), timeout=40)
+
+
+def test_pause_offers_undo(window: MainWindow, qloop: Any) -> None:
+    win = window
+
+    async def body() -> None:
+        spec = sh_spec("paused", "trap 'sleep 0.5; exit 0' TERM; sleep 60 & wait", instances=4, kill_grace_period=5)
+        job_id = await win.session.create_job(spec, "p-1")
+        await until(lambda: job_state(win, "paused") == J.JOB_STATE_RUNNING, what="running")
+        async with Client(win.session.embedded.address) as c:
+            st = await c.status(job_id)
+            req = js.RestartJobRequest(job_id=job_id, version=st.version)
+            req.restart_spec.batch_size = 1
+            await c.jobs.RestartJob(req)
+        win.panel.select_job(job_id)
+        win.actions_by_name["pause"].trigger()
+        await until(lambda: win.undo_button.isVisible(), what="undo offered")
+        async with Client(win.session.embedded.address) as c:
+            assert (await c.status(job_id)).workflow_status.state == workflow_pb2.WORKFLOW_STATE_PAUSED
+            win.undo_button.click()
+            await until_async(lambda: _workflow_state_is(c, job_id, workflow_pb2.WORKFLOW_STATE_ROLLING_FORWARD,
+                                                         workflow_pb2.WORKFLOW_STATE_SUCCEEDED), what="resumed")
+
+    run(qloop, body(), timeout=40)
+
+
+async def _workflow_state_is(c: Client, job_id: str, *states: int) -> bool:
+    return (await c.status(job_id)).workflow_status.state in states
+
+
+def test_settings_persist_filter_and_columns(qloop: Any, tmp_path: Path) -> None:
+    session = Session(SessionOptions(data_dir=tmp_path / "unused", profiles_dir=tmp_path / "profiles"))
+    win = MainWindow(session)
+    win.panel.set_filter_text("owner:alice")
+    win.panel.chips["FAILED"].setChecked(True)
+    win.panel.table.horizontalHeader().resizeSection(int(Column.NAME), 333)
+    win.save_settings()
+    win._closing = True
+    win.close()
+    again = MainWindow(Session(SessionOptions(data_dir=tmp_path / "unused", profiles_dir=tmp_path / "profiles")))
+    assert again.panel.filter_box.text() == "owner:alice"
+    assert again.panel.chips["FAILED"].isChecked()
+    assert again.panel.table.horizontalHeader().sectionSize(int(Column.NAME)) == 333
+    again._closing = True
+    again.close()
