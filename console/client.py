@@ -38,6 +38,7 @@ from console.api import (
 from console.errors import EngineError, PermissionDenied, from_rpc_error
 
 log = logging.getLogger("pelorus.client")
+ROLE_HEADER = "x-pelorus-role"  # console.engine.auth.ROLE_HEADER (the client does not import the engine)
 R = TypeVar("R")
 
 MUTATING = frozenset({
@@ -82,6 +83,9 @@ class EngineClient:
     config: ConnectionConfig
     _channel: grpc.aio.Channel | None = field(default=None, init=False)
     _stubs: _Stubs | None = field(default=None, init=False)
+    #: The token's role as the engine announced it ("viewer", "operator", "admin"); None on an
+    #: engine without tokens (the embedded one), where everything is allowed.
+    role: str | None = field(default=None, init=False)
 
     # -- connection ---------------------------------------------------------------------
     def _open(self) -> None:
@@ -263,6 +267,10 @@ class EngineClient:
         revision = 0
         call = self.stubs.jobs.ListJobs(js.ListJobsRequest(), metadata=self.metadata, timeout=120)
         try:
+            metadata = await call.initial_metadata()
+            role = dict(metadata or ()).get(ROLE_HEADER)
+            if role:
+                self.role = str(role)
             async for resp in call:
                 jobs.extend(resp.jobs)
                 revision = resp.revision or revision

@@ -6,6 +6,7 @@ session's coroutines to act and never touch the client or mutate a model themsel
 
 Signals:
     stateChanged(str, str): a ConnectionState value and a detail sentence.
+    readOnlyChanged(bool): actions became (un)available (e.g. the engine said the token is a viewer's).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class SessionOptions:
 
 class Session(QObject):
     stateChanged = Signal(str, str)
+    readOnlyChanged = Signal(bool)
 
     def __init__(self, options: SessionOptions, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -154,6 +156,11 @@ class Session(QObject):
     def _on_snapshot(self, jobs: list[job_pb2.JobSummary], revision: int) -> None:
         self.batcher.discard()
         self.jobs_model.reset(jobs)
+        if self.client.role == "viewer" and not self.read_only:
+            self.read_only = True  # a viewer token may only look: grey out every action
+            self.client.config.read_only = True
+            messages.info("Connected with a viewer token: read-only")
+            self.readOnlyChanged.emit(True)
 
     def _on_changes(self, changes: list[tuple[job_pb2.JobSummary, bool]]) -> None:
         self.batcher.extend(changes)

@@ -112,4 +112,31 @@ class TokenAuthInterceptor(grpc.aio.ServerInterceptor):
             log.warning("refused %s: role %s, needs %s", method, role, need)
             return _refusal(handler, grpc.StatusCode.PERMISSION_DENIED,
                             f"{method.rsplit('/', 1)[-1]} needs the {need} role; this token has {role}")
-        return handler
+        return _announcing_role(handler, role)
+
+
+ROLE_HEADER = "x-pelorus-role"
+
+
+def _announcing_role(handler: grpc.RpcMethodHandler, role: str) -> grpc.RpcMethodHandler:
+    """Send the caller's role as initial metadata, so a console can grey out what it may not do."""
+    header = ((ROLE_HEADER, role),)
+    kw = {"request_deserializer": handler.request_deserializer, "response_serializer": handler.response_serializer}
+    if handler.unary_unary:
+        behavior = handler.unary_unary
+
+        async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            await context.send_initial_metadata(header)
+            return await behavior(request, context)
+
+        return grpc.unary_unary_rpc_method_handler(unary, **kw)
+    if handler.unary_stream:
+        stream_behavior = handler.unary_stream
+
+        async def stream(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            await context.send_initial_metadata(header)
+            async for item in stream_behavior(request, context):
+                yield item
+
+        return grpc.unary_stream_rpc_method_handler(stream, **kw)
+    return handler  # client-streaming calls (reflection) go through unchanged

@@ -37,7 +37,7 @@ from console.models.jobs_table import Column, JobsTableModel, ProgressRole
 CHIP_STATES = ("RUNNING", "PENDING", "SUCCEEDED", "FAILED", "KILLED", "INITIALIZED")
 COLUMN_WIDTHS = {Column.NAME: 220, Column.ID: 110, Column.STATE: 110, Column.PRIORITY: 64, Column.OWNER: 100,
                  Column.RUNNING: 66, Column.PENDING: 66, Column.SUCCEEDED: 76, Column.FAILED: 56,
-                 Column.PROGRESS: 130, Column.WORKFLOW: 170, Column.CREATED: 130, Column.UPDATED: 130,
+                 Column.PROGRESS: 130, Column.WORKFLOW: 170, Column.CREATED: 150, Column.UPDATED: 150,
                  Column.VERSION: 60}
 
 

@@ -45,7 +45,7 @@ STATE_STYLE = {
     ConnectionState.DISCONNECTED: ("#555555", "disconnected"),
 }
 # Actions that change something: disabled in read-only mode.
-MUTATING = ("new", "edit", "start", "stop", "restart", "pause", "resume", "abort", "delete", "force_delete",
+MUTATING = ("new", "edit", "start", "stop", "restart", "pause", "resume", "abort", "delete", "force_delete", "refresh",
             "demo")
 
 
@@ -93,8 +93,8 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.conn_label)
         self.read_only_label = QLabel("  READ-ONLY  ")
         self.read_only_label.setStyleSheet("background:#ffe08a; color:#5c4400; border-radius:3px;")
-        self.read_only_label.setVisible(self.session.read_only)
-        bar.addWidget(self.read_only_label)
+        self.read_only_action = bar.addWidget(self.read_only_label)  # toolbar widgets hide via their action
+        self.read_only_action.setVisible(self.session.read_only)
 
     def _add_action(self, name: str, text: str, shortcut: str | QKeySequence.StandardKey | None,
                     handler: Callable[[], Any], tip: str, toolbar: QToolBar | None = None) -> QAction:
@@ -161,6 +161,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.session.stateChanged.connect(self._on_state)
+        self.session.readOnlyChanged.connect(self._on_read_only)
         self.panel.selectionChanged.connect(lambda _ids: self._update_enabled())
         self.panel.openRequested.connect(self.open_job)
         self.panel.loadDemoRequested.connect(lambda: self._spawn(self._load_demo()))
@@ -193,6 +194,10 @@ class MainWindow(QMainWindow):
         self.conn_status.setText(f"<span style='color:{color}'>●</span> {where}: {text}"
                                  + (f" — {detail}" if detail else ""))
         self.conn_status.setToolTip(detail or text)
+        self._update_enabled()
+
+    def _on_read_only(self, read_only: bool) -> None:
+        self.read_only_action.setVisible(read_only)
         self._update_enabled()
 
     def _update_enabled(self) -> None:

@@ -29,6 +29,7 @@ def qloop(qapp: Any, tmp_path: Path) -> Iterator[qasync.QEventLoop]:
     QCoreApplication.setApplicationName(f"gui-{os.getpid()}")
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    qapp.setQuitOnLastWindowClosed(False)  # as console.app does: closing a window must not stop the loop
     loop = qasync.QEventLoop(qapp, already_running=False)
     errors: list[dict[str, Any]] = []
     loop.set_exception_handler(lambda _loop, ctx: errors.append(ctx))

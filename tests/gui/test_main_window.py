@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import grpc
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
@@ -23,6 +24,7 @@ from console.views.main_window import MainWindow
 from console.views.spec_editor import ConflictDialog, SpecEditorDialog
 from enginehelp import Client, EngineProcess, group_alive, sh_spec
 from guihelp import run, screenshot, until, until_async
+from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
 
 J = job_pb2
 
@@ -329,3 +331,55 @@ def test_settings_persist_filter_and_columns(qloop: Any, tmp_path: Path) -> None
     assert again.panel.table.horizontalHeader().sectionSize(int(Column.NAME)) == 333
     again._closing = True
     again.close()
+
+
+def test_remote_engine_over_tls_with_a_viewer_token_is_read_only(qloop: Any, tmp_path: Path,
+                                                                   engine_factory: Any) -> None:
+    cert, key = make_cert(tmp_path)
+    tokens = write_tokens(tmp_path / "tokens.yaml")
+    engine = engine_factory(tmp_path / "remote", "--listen", "127.0.0.1:0", "--tls-cert", str(cert),
+                            "--tls-key", str(key), "--tokens-file", str(tokens)).start()
+    address = tcp_address(engine)
+    session = Session(SessionOptions(remote=address, tls_ca=cert, token=TOKENS["viewer"],
+                                     profiles_dir=tmp_path / "profiles"))
+    win = MainWindow(session)
+    win.show()
+
+    async def body() -> None:
+        creds = grpc.ssl_channel_credentials(root_certificates=cert.read_bytes())
+        async with Client(address, token=TOKENS["admin"], credentials=creds) as admin:
+            await admin.create(sh_spec("remote-job", "true"))
+        await session.start()
+        await until(lambda: session.state == ConnectionState.CONNECTED, what="connected over TLS")
+        await until(lambda: job_state(win, "remote-job") == J.JOB_STATE_SUCCEEDED, what="the remote job")
+        assert session.read_only and win.read_only_action.isVisible()
+        win.panel.select_job(job_id_of(win, "remote-job"))
+        win._update_enabled()
+        assert not win.actions_by_name["stop"].isEnabled() and not win.actions_by_name["new"].isEnabled()
+        assert win.actions_by_name["open"].isEnabled() and win.actions_by_name["refresh"].isEnabled() is False
+        screenshot(win, "main-remote-viewer")
+        await session.stop()
+
+    run(qloop, body(), timeout=40)
+    win._closing = True
+    win.close()
+
+
+def test_quit_with_running_jobs_asks_and_can_stop_the_engine(window: MainWindow, qloop: Any) -> None:
+    win = window
+    embedded = win.session.embedded
+    assert embedded is not None
+
+    async def body() -> None:
+        await win.session.create_job(sh_spec("still-running", "sleep 60", kill_grace_period=0.2), "q-1")
+        await until(lambda: job_state(win, "still-running") == J.JOB_STATE_RUNNING, what="running")
+        win.close()
+        box = await open_dialog(QMessageBox)
+        assert "1 active job" in box.text()
+        screenshot(box, "quit-dialog")
+        stop = next(b for b in box.buttons() if b.text() == "Stop engine")
+        stop.click()
+        await until(lambda: embedded.pid() is None, timeout=20, what="the engine to stop")
+        await until(lambda: not win.isVisible(), what="the window to close")
+
+    run(qloop, body(), timeout=40)
