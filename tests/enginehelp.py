@@ -204,6 +204,18 @@ def group_alive(pgid: int) -> bool:
                if _pgid(p.info["pid"]) == pgid)
 
 
+async def group_gone(pgid: int, timeout: float = 3.0) -> bool:
+    """True once nothing (but zombies) is left in the process group. SIGKILL is delivered
+    asynchronously, so a process can still be listed for a few milliseconds after the
+    engine reported the pod down; more than `timeout` means it really survived."""
+    deadline = time.monotonic() + timeout
+    while group_alive(pgid):
+        if time.monotonic() > deadline:
+            return False
+        await asyncio.sleep(0.02)
+    return True
+
+
 def _pgid(pid: int) -> int:
     try:
         return os.getpgid(pid)

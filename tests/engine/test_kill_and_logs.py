@@ -11,7 +11,7 @@ import grpc
 import pytest
 
 from console.api import job_pb2, job_service_pb2 as js, pod_pb2, pod_service_pb2 as ps, workflow_pb2
-from enginehelp import Client, EngineProcess, arun, eventually, group_alive, sh_spec
+from enginehelp import Client, EngineProcess, arun, eventually, group_alive, group_gone, sh_spec
 
 J = job_pb2
 P = pod_pb2
@@ -72,7 +72,7 @@ def test_stop_job_kills_term_ignoring_pods_and_their_children(shared_engine: Eng
                 assert cur.reason == "KILLED_ON_REQUEST"
                 # SIGTERM was ignored: only the SIGKILL after the grace period ended it.
                 assert secs(cur.ended_at) - t0 >= 0.45, secs(cur.ended_at) - t0
-                assert not group_alive(pid), f"process group {pid} survived the stop"
+                assert await group_gone(pid), f"process group {pid} survived the stop"
             # A stop workflow was recorded and finished.
             wfs = await c.jobs.ListJobWorkflows(js.ListJobWorkflowsRequest(job_id=job), timeout=10)
             stop = wfs.workflows[0].status  # newest first
@@ -93,7 +93,7 @@ def test_stop_start_restart_one_pod(shared_engine: EngineProcess) -> None:
             await c.pods.StopPod(ps.StopPodRequest(pod_name=name0), timeout=10)
             cur = await c.wait_pod(job, 0, lambda p: p.status.state == P.POD_STATE_KILLED, what="KILLED")
             assert cur.status.reason == "KILLED_ON_REQUEST" and cur.status.pod_id == f"{name0}-1"
-            assert not group_alive(p0.status.pid)
+            assert await group_gone(p0.status.pid)
             assert (await c.pod(job, 1)).current.status.state == P.POD_STATE_RUNNING
             assert (await c.status(job)).state == J.JOB_STATE_RUNNING
 
@@ -110,7 +110,7 @@ def test_stop_start_restart_one_pod(shared_engine: EngineProcess) -> None:
             cur = await c.wait_pod(job, 1, lambda p: p.status.pod_id == resp.new_pod_id
                                    and p.status.state == P.POD_STATE_RUNNING, what="the restarted run")
             assert cur.status.pid != p1.status.pid
-            assert not group_alive(p1.status.pid)
+            assert await group_gone(p1.status.pid)
             got = await c.pod(job, 1)
             assert [p.status.pod_id for p in got.previous] == [f"{name1}-1"]
             assert got.previous[0].status.reason == "KILLED_FOR_RESTART"
@@ -124,7 +124,7 @@ def test_stop_start_restart_one_pod(shared_engine: EngineProcess) -> None:
             st = await c.status(job)
             await c.jobs.StopJob(js.StopJobRequest(job_id=job, version=st.version), timeout=10)
             await c.wait_state(job, J.JOB_STATE_KILLED)
-            assert not group_alive(cur.status.pid)
+            assert await group_gone(cur.status.pid)
 
     arun(body(), 30)
 
@@ -146,7 +146,7 @@ def test_delete_running_job_needs_force(shared_engine: EngineProcess) -> None:
             with pytest.raises(grpc.aio.AioRpcError) as err:
                 await c.get(job)
             assert err.value.code() == grpc.StatusCode.NOT_FOUND
-            assert not group_alive(pid)
+            assert await group_gone(pid)
             with pytest.raises(grpc.aio.AioRpcError) as err:
                 await c.jobs.GetJobIDFromJobName(js.GetJobIDFromJobNameRequest(job_name="to-delete"), timeout=10)
             assert err.value.code() == grpc.StatusCode.NOT_FOUND

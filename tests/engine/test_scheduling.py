@@ -28,7 +28,7 @@ from console.api import (
     watch_service_pb2 as ws,
     workflow_pb2,
 )
-from enginehelp import Client, EngineProcess, arun, eventually, group_alive, sh_spec
+from enginehelp import Client, EngineProcess, arun, eventually, group_alive, group_gone, sh_spec
 
 J = job_pb2
 P = pod_pb2
@@ -349,7 +349,7 @@ def test_active_deadline_kills_the_pod(eng: EngineProcess) -> None:
             assert "deadline" in cur.message and "1 s" in cur.message, cur.message
             ran = secs(cur.ended_at) - secs(cur.started_at)
             assert 0.9 <= ran < 5.0, ran
-            assert not group_alive(pid)
+            assert await group_gone(pid)
 
     arun(body(), 20)
 

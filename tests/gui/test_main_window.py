@@ -22,7 +22,7 @@ from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog
 from console.views.main_window import MainWindow
 from console.views.spec_editor import ConflictDialog, SpecEditorDialog
-from enginehelp import Client, EngineProcess, group_alive, sh_spec
+from enginehelp import Client, EngineProcess, group_gone, sh_spec
 from guihelp import run, screenshot, until, until_async
 from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
 
@@ -163,7 +163,7 @@ def test_stop_through_the_toolbar_kills_the_job(window: MainWindow, qloop: Any) 
             pods = await c.jobs.QueryPods(js.QueryPodsRequest(job_id=job_id))
             assert [p.status.state for p in pods.pods] == [pod_pb2.POD_STATE_KILLED] * 3
             for pod in pods.pods:
-                assert not group_alive(pod.status.pid)
+                assert await group_gone(pod.status.pid)
 
     run(qloop, body(), timeout=60)
 
@@ -383,3 +383,79 @@ def test_quit_with_running_jobs_asks_and_can_stop_the_engine(window: MainWindow,
         await until(lambda: not win.isVisible(), what="the window to close")
 
     run(qloop, body(), timeout=40)
+
+
+def test_keyboard_shortcuts_drive_every_job_action(window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    win = window
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    spec = sh_spec("keys", "trap 'sleep 0.3; exit 0' TERM; sleep 60 & wait", instances=3, kill_grace_period=5)
+
+    async def workflow_state(job_id: str) -> int:
+        async with Client(win.session.embedded.address) as c:
+            return (await c.status(job_id)).workflow_status.state
+
+    async def press(key: Qt.Key, modifiers: Any = Qt.KeyboardModifier.NoModifier) -> None:
+        win.activateWindow()  # offscreen, a closed dialog does not hand activation back by itself
+        await until(lambda: QApplication.activeWindow() is win, timeout=5, what="the window to be active")
+        win.panel.table.setFocus()
+        qtbot.keyClick(win.panel.table, key, modifiers)
+
+    async def body() -> None:
+        job_id = await win.session.create_job(spec, "keys-1")
+        await until(lambda: job_state(win, "keys") == J.JOB_STATE_RUNNING, what="running")
+        win.activateWindow()
+        win.panel.table.setFocus()
+        win.panel.select_job(job_id)
+        await press(Qt.Key.Key_R, ctrl_shift)  # restart
+        (await open_dialog(ConfirmDialog)).ok.click()
+        batch = await open_dialog(QInputDialog)
+        batch.setIntValue(1)
+        batch.accept()
+        await until_async(lambda: _workflow_state_is_async(win, job_id, workflow_pb2.WORKFLOW_STATE_ROLLING_FORWARD),
+                          what="restart rolling")
+        await press(Qt.Key.Key_A, ctrl_shift)  # abort: no confirmation
+        await until_async(lambda: _workflow_state_is_async(win, job_id, workflow_pb2.WORKFLOW_STATE_ABORTED),
+                          what=f"aborted ({win.message_label.text()})")
+        await press(Qt.Key.Key_X, ctrl_shift)  # stop
+        (await open_dialog(ConfirmDialog)).ok.click()
+        await until(lambda: job_state(win, "keys") == J.JOB_STATE_KILLED, timeout=20, what="KILLED")
+        await press(Qt.Key.Key_S, ctrl_shift)  # start
+        await until(lambda: job_state(win, "keys") == J.JOB_STATE_RUNNING, what="running again")
+        await press(Qt.Key.Key_X, ctrl_shift)
+        (await open_dialog(ConfirmDialog)).ok.click()
+        await until(lambda: job_state(win, "keys") == J.JOB_STATE_KILLED, timeout=20, what="KILLED again")
+        await press(Qt.Key.Key_Delete)  # delete (finished job: no force needed)
+        (await open_dialog(ConfirmDialog)).ok.click()
+        await until(lambda: job_state(win, "keys") is None, what="deleted")
+
+    run(qloop, body(), timeout=60)
+
+
+async def _workflow_state_is_async(win: MainWindow, job_id: str, state: int) -> bool:
+    async with Client(win.session.embedded.address) as c:
+        return (await c.status(job_id)).workflow_status.state == state
+
+
+def test_slash_focuses_the_filter_and_enter_opens_the_detail(window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    from console.views.job_detail import JobDetailDialog
+
+    win = window
+
+    async def body() -> None:
+        job_id = await win.session.create_job(sh_spec("detail", "echo hi", instances=2), "det-1")
+        await until(lambda: job_state(win, "detail") == J.JOB_STATE_SUCCEEDED, what="done")
+        win.panel.table.setFocus()
+        win.panel.select_job(job_id)
+        qtbot.keyClick(win.panel.table, Qt.Key.Key_Return)
+        detail = await open_dialog(JobDetailDialog)
+        await until(lambda: detail.pods.rowCount() == 2, what="pods listed")
+        assert "detail" in detail.windowTitle() and "SUCCEEDED" in detail.windowTitle()
+        screenshot(detail, "job-detail")
+        detail.close()
+        win.activateWindow()
+        await until(lambda: QApplication.activeWindow() is win, timeout=5, what="the window to be active")
+        win.panel.table.setFocus()
+        qtbot.keyClick(win.panel.table, Qt.Key.Key_Slash)
+        assert win.panel.filter_box.hasFocus()
+
+    run(qloop, body(), timeout=30)
