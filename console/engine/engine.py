@@ -671,6 +671,7 @@ class Engine:
     # -- maintenance ------------------------------------------------------------------
     async def _maintenance(self) -> None:
         last_usage = 0.0
+        last_optimize = now()
         while True:
             await asyncio.sleep(MAINTENANCE_INTERVAL)
             t = now()
@@ -683,6 +684,9 @@ class Engine:
                 last_usage = t
                 self._sample_usage()
             self.store.compact_changes()
+            if t - last_optimize > 600:
+                last_optimize = t
+                self.store.optimize()
 
     def _sample_usage(self) -> None:
         for rec in self.jobs.values():

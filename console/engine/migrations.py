@@ -105,6 +105,11 @@ MIGRATIONS: list[str] = [
     );
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     """,
+    # 2: label filters probe (key, value, job_id) without touching the table
+    """
+    DROP INDEX job_labels_kv;
+    CREATE INDEX job_labels_kvj ON job_labels(key, value, job_id);
+    """,
 ]
 
 

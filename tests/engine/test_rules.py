@@ -220,3 +220,20 @@ def test_store_refuses_a_newer_schema(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:  # nothing was changed
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) + 5
         assert conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def test_a_version_1_store_upgrades_in_place_keeping_its_jobs(tmp_path: Path) -> None:
+    path = tmp_path / "engine.db"
+    with sqlite3.connect(path) as conn:  # a store as the first release wrote it
+        conn.executescript(MIGRATIONS[0])
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute("INSERT INTO job_labels(job_id, key, value) VALUES ('j1', 'team', 'web')")
+    store = Store(path)
+    try:
+        assert store.schema_version == len(MIGRATIONS) >= 2
+    finally:
+        store.close()
+    with sqlite3.connect(path) as conn:
+        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert "job_labels_kvj" in indexes and "job_labels_kv" not in indexes
+        assert conn.execute("SELECT job_id FROM job_labels").fetchall() == [("j1",)]
