@@ -459,3 +459,42 @@ def test_slash_focuses_the_filter_and_enter_opens_the_detail(window: MainWindow,
         assert win.panel.filter_box.hasFocus()
 
     run(qloop, body(), timeout=30)
+
+
+def test_filter_completion_offers_qualifiers_and_values(window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    win = window
+    run(qloop, win.session.load_demo_jobs())
+    run(qloop, until(lambda: win.session.jobs_model.rowCount() == 6, what="demo jobs"))
+    box = win.panel.filter_box
+    qtbot.keyClicks(box, "own")
+    suggestions = [box._items.item(i).text() for i in range(box._items.rowCount())]
+    assert any(s.startswith("owner:") for s in suggestions), suggestions
+    box.clear()
+    qtbot.keyClicks(box, "owner:fi")
+    suggestions = [box._items.item(i).text() for i in range(box._items.rowCount())]
+    assert any("finance" in s for s in suggestions), suggestions
+    box._insert(box._items.index(0, 0))
+    assert box.text().startswith("owner:finance")
+    assert rows(win) == 1
+
+
+def test_switching_between_embedded_and_a_saved_remote_profile(window: MainWindow, qloop: Any,
+                                                               engine_factory: Any, tmp_path: Path) -> None:
+    win = window
+    remote = engine_factory(tmp_path / "remote", "--listen", "127.0.0.1:0", "--insecure").start()
+    address = tcp_address(remote)
+
+    async def body() -> None:
+        async with Client(address) as c:  # plaintext TCP: the engine was started --insecure
+            await c.create(sh_spec("on-the-remote", "true"))
+        name = win.session.add_remote_profile(address, None, insecure=True)
+        assert name in win.session.profile_names()
+        await win.session.switch_profile(name)
+        await until(lambda: win.session.state == ConnectionState.CONNECTED, what="remote connected")
+        await until(lambda: job_state(win, "on-the-remote") is not None, what="remote jobs shown")
+        assert win.session.jobs_model.rowCount() == 1 and not win.session.is_embedded
+        await win.session.switch_profile("Embedded engine")
+        await until(lambda: win.session.state == ConnectionState.CONNECTED, what="embedded again")
+        assert win.session.is_embedded and job_state(win, "on-the-remote") is None
+
+    run(qloop, body(), timeout=40)
