@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import enum
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -156,6 +157,9 @@ class Session(QObject):
     def _on_snapshot(self, jobs: list[job_pb2.JobSummary], revision: int) -> None:
         self.batcher.discard()
         self.jobs_model.reset(jobs)
+        # The snapshot's rows live as long as the session: keep the cyclic GC from walking
+        # them on every collection (measured: the main source of UI stalls at 100k jobs).
+        gc.freeze()
         if self.client.role == "viewer" and not self.read_only:
             self.read_only = True  # a viewer token may only look: grey out every action
             self.client.config.read_only = True

@@ -61,7 +61,7 @@ def test_sigkill_and_restart(engine_factory: type[EngineProcess]) -> None:
             assert idle.state == J.JOB_STATE_INITIALIZED
             lost = await c.wait_pod(facts["vanishes"], 0, lambda p: p.status.state == P.POD_STATE_LOST,
                                     what="LOST")
-            assert lost.status.reason == "LOST" and "gone" in lost.status.message
+            assert lost.status.reason == "LOST" and "no exit status" in lost.status.message
             failed = await c.wait_pod(facts["exits"], 0, lambda p: p.status.state == P.POD_STATE_FAILED,
                                       what="FAILED")
             assert failed.status.exit_code == 3 and failed.status.has_exit_code

@@ -1,0 +1,1107 @@
+"""ProtoTreeModel: a lazily expanded tree over a schemaless :class:`Message` (optionally a schema).
+
+One row per field occurrence, in byte order, with exact offsets. Columns: field number, name
+(from the schema, ``name[i]`` for repeated items, ``labels["k"]`` for map entries), type (schema
+type, or the chosen schemaless reading), value, and the byte span. Children are created in
+batches through ``canFetchMore`` / ``fetchMore`` so a level with a million fields costs a few
+hundred rows until scrolled. A nested level larger than :data:`BIG_VALUE` bytes is not scanned on
+the UI thread: the row reports children, ``is_pending`` says so, the view runs
+``resolve_children`` in a worker thread and then calls ``children_resolved``.
+
+Editing goes through :class:`~console.protobuf.document.Document` (``setData`` on the value
+column): the value is parsed and range-checked here (``parse_edit``), then written with
+``Document.set_field``. Every edit changes offsets after it, so the model resets; views keep
+expansion by index path (``PathRole`` / ``index_for_path``).
+
+Without a schema, each field shows its top-ranked reading; ``ReadingsRole`` exposes every
+reading and ``pin`` chooses another per field-number path (``Pins``).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import struct
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, Final
+
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QFont
+
+from console.protobuf.document import Document, EditError, IndexPath
+from console.protobuf.readings import Pins, Reading, readings
+from console.protobuf.render import _show
+from console.protobuf.schemaless import Field, Message, decode_span
+from console.protobuf.wire import (
+    FIXED32,
+    FIXED64,
+    LEN,
+    SGROUP,
+    VARINT,
+    WIRE_TYPE_NAMES,
+    WireError,
+    fixed32_values,
+    fixed64_values,
+    read_varint,
+    to_signed32,
+    to_signed64,
+    zigzag_decode,
+)
+
+if TYPE_CHECKING:
+    from console.protobuf.schema import SchemaRegistry
+
+_Index = QModelIndex | QPersistentModelIndex
+
+BATCH: Final = 256
+"""Rows created per fetchMore."""
+BIG_VALUE: Final = 1 << 20
+"""Nested values above this size are decoded off the UI thread (see module doc)."""
+QUICK_READING: Final = 64 * 1024
+"""Above this size a schemaless value gets a cheap reading instead of the full ranked list."""
+
+
+class Column(IntEnum):
+    NUMBER = 0
+    NAME = 1
+    TYPE = 2
+    VALUE = 3
+    BYTES = 4
+
+
+HEADERS: Final = ("Field", "Name", "Type", "Value", "Bytes")
+
+_BASE = int(Qt.ItemDataRole.UserRole)
+SpanRole: Final = _BASE + 1
+"""FieldSpan of the row (absolute offsets in the shown buffer), or None."""
+PathRole: Final = _BASE + 2
+"""Index path for Document (tuple) or None when the row is not addressable (damaged part)."""
+ReadingsRole: Final = _BASE + 3
+"""list[Reading] for a schemaless row (best / pinned first); [] with a schema."""
+EditorRole: Final = _BASE + 4
+"""EditorSpec for an editable value cell, else None."""
+ErrorRole: Final = _BASE + 5
+"""Error sentence on an error row (or a damaged field), else None."""
+NumberPathRole: Final = _BASE + 6
+"""Field-number path from the root (what pins are keyed by)."""
+
+ERROR_FG: Final = QColor("#b91c1c")
+UNKNOWN_FG: Final = QColor("#92400e")
+MUTED_FG: Final = QColor("#6b7280")
+
+_FD = FieldDescriptor
+TYPE_NAMES: Final[dict[int, str]] = {
+    _FD.TYPE_DOUBLE: "double", _FD.TYPE_FLOAT: "float", _FD.TYPE_INT64: "int64", _FD.TYPE_UINT64: "uint64",
+    _FD.TYPE_INT32: "int32", _FD.TYPE_FIXED64: "fixed64", _FD.TYPE_FIXED32: "fixed32", _FD.TYPE_BOOL: "bool",
+    _FD.TYPE_STRING: "string", _FD.TYPE_GROUP: "group", _FD.TYPE_MESSAGE: "message", _FD.TYPE_BYTES: "bytes",
+    _FD.TYPE_UINT32: "uint32", _FD.TYPE_ENUM: "enum", _FD.TYPE_SFIXED32: "sfixed32",
+    _FD.TYPE_SFIXED64: "sfixed64", _FD.TYPE_SINT32: "sint32", _FD.TYPE_SINT64: "sint64",
+}
+_VARINT_TYPES: Final = frozenset((_FD.TYPE_INT64, _FD.TYPE_UINT64, _FD.TYPE_INT32, _FD.TYPE_BOOL, _FD.TYPE_UINT32,
+                                  _FD.TYPE_ENUM, _FD.TYPE_SINT32, _FD.TYPE_SINT64))
+_F32_TYPES: Final = frozenset((_FD.TYPE_FIXED32, _FD.TYPE_SFIXED32, _FD.TYPE_FLOAT))
+_F64_TYPES: Final = frozenset((_FD.TYPE_FIXED64, _FD.TYPE_SFIXED64, _FD.TYPE_DOUBLE))
+
+
+def expected_wire_type(fd: FieldDescriptor) -> int:
+    t = fd.type
+    if t in _VARINT_TYPES:
+        return VARINT
+    if t in _F32_TYPES:
+        return FIXED32
+    if t in _F64_TYPES:
+        return FIXED64
+    if t == _FD.TYPE_GROUP:
+        return SGROUP
+    return LEN
+
+
+# (reading kind used to encode, min, max) per schema scalar type
+_INT_RANGES: Final[dict[int, tuple[str, int, int]]] = {
+    _FD.TYPE_INT32: ("int64", -(1 << 31), (1 << 31) - 1),
+    _FD.TYPE_INT64: ("int64", -(1 << 63), (1 << 63) - 1),
+    _FD.TYPE_UINT32: ("uint64", 0, (1 << 32) - 1),
+    _FD.TYPE_UINT64: ("uint64", 0, (1 << 64) - 1),
+    _FD.TYPE_SINT32: ("sint64", -(1 << 31), (1 << 31) - 1),
+    _FD.TYPE_SINT64: ("sint64", -(1 << 63), (1 << 63) - 1),
+    _FD.TYPE_FIXED32: ("fixed32", 0, (1 << 32) - 1),
+    _FD.TYPE_SFIXED32: ("sfixed32", -(1 << 31), (1 << 31) - 1),
+    _FD.TYPE_FIXED64: ("fixed64", 0, (1 << 64) - 1),
+    _FD.TYPE_SFIXED64: ("sfixed64", -(1 << 63), (1 << 63) - 1),
+    _FD.TYPE_ENUM: ("int64", -(1 << 31), (1 << 31) - 1),
+}
+_KIND_RANGES: Final[dict[str, tuple[int, int]]] = {
+    "uint64": (0, (1 << 64) - 1),
+    "int64": (-(1 << 63), (1 << 64) - 1),  # schemaless: an int64 reading may be typed as unsigned
+    "sint64": (-(1 << 63), (1 << 63) - 1),
+    "fixed32": (0, (1 << 32) - 1),
+    "sfixed32": (-(1 << 31), (1 << 31) - 1),
+    "fixed64": (0, (1 << 64) - 1),
+    "sfixed64": (-(1 << 63), (1 << 63) - 1),
+}
+
+
+@dataclass(frozen=True)
+class FieldSpan:
+    """Byte ranges of one field: tag ``[start, tag_end)``, length prefix ``[tag_end, value_start)``,
+    value ``[value_start, value_end)``, and for groups the END_GROUP tag ``[value_end, end)``."""
+
+    start: int
+    tag_end: int
+    value_start: int
+    value_end: int
+    end: int
+
+    def contains(self, offset: int) -> bool:
+        return self.start <= offset < self.end
+
+
+@dataclass(frozen=True)
+class EditorSpec:
+    """What editor a value cell needs: ``widget`` is int / float / bool / enum / string / bytes."""
+
+    widget: str
+    kind: str
+    """Reading kind passed to Document.set_field."""
+    current: object
+    minimum: int | None = None
+    maximum: int | None = None
+    choices: tuple[tuple[str, int], ...] = ()
+    """(name, number) for enums."""
+    single_precision: bool = False
+
+
+def parse_edit(spec: EditorSpec, value: object) -> object:
+    """Turn what an editor produced (text, int, bool) into the typed value; ValueError says why not."""
+    w = spec.widget
+    if w == "bool":
+        if isinstance(value, str):
+            v = value.strip().lower()
+            if v not in ("true", "false", "1", "0"):
+                raise ValueError(f"{value!r} is not true or false")
+            return v in ("true", "1")
+        return bool(value)
+    if w in ("int", "enum"):
+        if isinstance(value, bool):
+            value = int(value)
+        if isinstance(value, str):
+            text = value.strip().replace("_", "")
+            if w == "enum":
+                for name, num in spec.choices:
+                    if text == name:
+                        return num
+                text = text.split(" ", 1)[0]
+            try:
+                n = int(text, 0)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a whole number") from None
+        else:
+            n = int(value)  # type: ignore[call-overload]
+        lo, hi = spec.minimum, spec.maximum
+        if lo is not None and hi is not None and not lo <= n <= hi:
+            raise ValueError(f"{n} is out of range for {spec.kind.replace('64', '') if w == 'enum' else spec.kind}: "
+                             f"{lo} … {hi}")
+        return n
+    if w == "float":
+        try:
+            x = float(str(value).strip()) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
+        except ValueError:
+            raise ValueError(f"{value!r} is not a number") from None
+        if spec.single_precision and math.isfinite(x) and abs(x) > 3.4028234663852886e38:
+            raise ValueError(f"{x} does not fit in a 32-bit float")
+        return x
+    if w == "string":
+        return str(value)
+    if w == "bytes":
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value)
+        text = "".join(str(value).split())
+        if text.startswith(("0x", "0X")):
+            text = text[2:]
+        try:
+            return bytes.fromhex(text)
+        except ValueError:
+            raise ValueError("bytes must be hex digits, e.g. 0a ff 10") from None
+    raise ValueError(f"no editor for {w}")
+
+
+@dataclass(eq=False)
+class _Node:
+    parent: _Node | None
+    row: int
+    field: Field | None = None  # None for the invisible root and error rows
+    path: IndexPath | None = None  # Document index path; None when not addressable
+    numpath: tuple[int, ...] = ()
+    fd: FieldDescriptor | None = None
+    desc: Descriptor | None = None  # schema of the nested level (children), if any
+    occurrence: int = -1  # index among repeated occurrences at its level
+    error: str | None = None  # error rows
+    error_offset: int = -1
+    any_unknown: str | None = None  # Any value of a type that is not loaded
+    # children
+    state: int = 0  # 0 unknown, 1 resolved, 2 pending (big, not scanned yet)
+    level: Message | None = None
+    damaged: bool = False
+    children: list[_Node] = field(default_factory=list)
+    fetched: int = 0
+    finished: bool = False
+    counters: dict[int, int] = field(default_factory=dict)
+    any_type: str | None = None  # for Any levels: the type_url's type name
+    # cached display
+    reading: Reading | None = None
+    cache: dict[int, Any] | None = None
+
+
+class ProtoTreeModel(QAbstractItemModel):
+    """The tree of one message (a whole document or one record of a stream).
+
+    Signals:
+        edited(object): an Edit was applied through setData (the model has reset).
+        editRejected(str): a value did not parse / fit; nothing changed.
+    """
+
+    edited = Signal(object)
+    editRejected = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._root = _Node(None, 0)
+        self._doc: Document | None = None
+        self._message: Message | None = None
+        self._base = 0
+        self._descriptor: Descriptor | None = None
+        self._registry: SchemaRegistry | None = None
+        self.pins = Pins()
+        self._mono = QFont("monospace")
+        self._mono.setStyleHint(QFont.StyleHint.Monospace)
+
+    # -- configuration --------------------------------------------------------------------------
+
+    def set_document(self, doc: Document | None, base: int = 0) -> None:
+        """Show ``doc`` (editable). ``base`` is added to every displayed offset (record mode)."""
+        self.beginResetModel()
+        self._doc = doc
+        self._message = None
+        self._base = base
+        self._rebuild()
+        self.endResetModel()
+
+    def set_message(self, msg: Message | None, base: int = 0) -> None:
+        """Show a decoded level read-only (offsets in ``msg`` are already absolute → base 0)."""
+        self.beginResetModel()
+        self._doc = None
+        self._message = msg
+        self._base = base
+        self._rebuild()
+        self.endResetModel()
+
+    def set_schema(self, registry: SchemaRegistry | None, type_name: str | None) -> None:
+        """Decode with ``type_name`` from ``registry`` (None: schemaless). Raises SchemaError."""
+        desc = registry.find(type_name) if (registry is not None and type_name) else None
+        self.beginResetModel()
+        self._registry = registry
+        self._descriptor = desc
+        self._rebuild()
+        self.endResetModel()
+
+    def pin(self, index: _Index, kind: str | None) -> None:
+        """Pin (or with None unpin) a reading for the row's field-number path; the tree reloads."""
+        node = self._node(index)
+        if node.field is None:
+            return
+        if kind is None:
+            self.pins.unpin(node.numpath)
+        else:
+            self.pins.pin(node.numpath, kind)
+        self.reload()
+
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rebuild()
+        self.endResetModel()
+
+    @property
+    def document(self) -> Document | None:
+        return self._doc
+
+    @property
+    def descriptor(self) -> Descriptor | None:
+        return self._descriptor
+
+    @property
+    def base(self) -> int:
+        return self._base
+
+    def root_message(self) -> Message | None:
+        return self._root.level
+
+    def root_error(self) -> WireError | None:
+        """The innermost damage of the root level (None when the message is whole)."""
+        msg = self._root.level
+        if msg is None:
+            return None
+        chain = msg.error_chain()
+        return chain[-1] if chain else None
+
+    def _rebuild(self) -> None:
+        root = _Node(None, 0, desc=self._descriptor)
+        msg = self._doc.root if self._doc is not None else self._message
+        if msg is not None:
+            root.level = msg
+            root.state = 1
+            root.damaged = msg.error is not None
+            if self._descriptor is not None and self._descriptor.full_name == "google.protobuf.Any":
+                root.any_type = _any_type(msg)
+        root.path = ()
+        self._root = root
+
+    # -- structure ------------------------------------------------------------------------------
+
+    def _node(self, index: _Index) -> _Node:
+        if index.isValid():
+            node = index.internalPointer()
+            assert isinstance(node, _Node)
+            return node
+        return self._root
+
+    def node_field(self, index: _Index) -> Field | None:
+        return self._node(index).field
+
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:
+        node = self._node(parent)
+        if 0 <= row < len(node.children) and 0 <= column < len(HEADERS):
+            return self.createIndex(row, column, node.children[row])
+        return QModelIndex()
+
+    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid():
+            return QModelIndex()
+        node = self._node(index)
+        p = node.parent
+        if p is None or p is self._root:
+            return QModelIndex()
+        return self.createIndex(p.row, 0, p)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+        if parent.isValid() and parent.column() != 0:
+            return 0
+        return len(self._node(parent).children)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+        return len(HEADERS)
+
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:
+        node = self._node(parent)
+        if node is self._root:
+            return node.level is not None and (len(node.level) > 0 or node.damaged)
+        if parent.column() > 0:
+            return False
+        if node.children:
+            return True
+        state = self._resolve(node, blocking=False)
+        if state == 2:
+            return True
+        return node.level is not None and (len(node.level) > 0 or node.damaged)
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        node = self._node(parent)
+        if self._resolve(node, blocking=False) != 1 or node.level is None:
+            return False
+        return not node.finished
+
+    def fetchMore(self, parent: _Index) -> None:
+        node = self._node(parent)
+        if self._resolve(node, blocking=False) != 1 or node.level is None or node.finished:
+            return
+        new = self._make_children(node, BATCH)
+        if not new:
+            node.finished = True
+            return
+        first = len(node.children)
+        self.beginInsertRows(parent, first, first + len(new) - 1)
+        node.children.extend(new)
+        self.endInsertRows()
+
+    def fetch_all(self, parent: _Index = QModelIndex()) -> None:
+        while self.canFetchMore(parent):
+            self.fetchMore(parent)
+
+    def is_pending(self, index: _Index) -> bool:
+        """The row's nested level is large and not decoded yet (run resolve_children in a thread)."""
+        node = self._node(index)
+        return self._resolve(node, blocking=False) == 2
+
+    def resolve_children(self, index: _Index) -> None:
+        """Decode the row's nested level (blocking; safe to run in a worker thread)."""
+        self._resolve(self._node(index), blocking=True)
+
+    def children_resolved(self, index: _Index) -> None:
+        """Call on the UI thread after resolve_children: rows appear."""
+        node = self._node(index)
+        if node.state == 1:
+            self.dataChanged.emit(index.siblingAtColumn(0), index.siblingAtColumn(len(HEADERS) - 1))
+            self.fetchMore(index.siblingAtColumn(0))
+
+    # -- decoding a level -----------------------------------------------------------------------
+
+    def _resolve(self, node: _Node, blocking: bool) -> int:
+        """Work out the node's nested level: 1 resolved (level may be None), 2 pending."""
+        if node.state == 1:
+            return 1
+        f = node.field
+        if f is None:
+            node.state = 1
+            return 1
+        wt = f.wire_type
+        if wt not in (LEN, SGROUP):
+            node.state = 1
+            return 1
+        if not blocking and f.end - f.value_offset > BIG_VALUE and not self._child_cached(node):
+            node.state = 2
+            return 2
+        level: Message | None = None
+        want_message = self._wants_message(node)
+        if want_message:
+            level = f.message()
+            if level is None:
+                level = f.partial_message()
+                node.damaged = True
+                if level.error is None:  # a group whose end is missing, or wrong wire type
+                    level = None
+                    node.damaged = False
+        node.level = level
+        if level is not None and node.desc is not None and node.desc.full_name == "google.protobuf.Any":
+            node.any_type = _any_type(level)
+        node.state = 1
+        return 1
+
+    def _child_cached(self, node: _Node) -> bool:
+        f = node.field
+        owner = getattr(f, "_owner", None)
+        cache = getattr(owner, "_children", None) if owner is not None else None
+        return bool(cache) and f is not None and f.index in cache  # type: ignore[operator]
+
+    def _wants_message(self, node: _Node) -> bool:
+        f = node.field
+        assert f is not None
+        if node.error is not None and f.wire_type == LEN:  # a truncated field: show what is left of it
+            return len(f.partial_message()) > 0
+        if node.fd is not None:
+            return node.fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP) and f.wire_type == expected_wire_type(node.fd)
+        if node.desc is not None:  # Any value with a known type
+            return True
+        kind = self._reading(node).kind
+        return kind in ("message", "group")
+
+    def _make_children(self, node: _Node, limit: int) -> list[_Node]:
+        level = node.level
+        assert level is not None
+        out: list[_Node] = []
+        start = node.fetched
+        stop = min(len(level), start + limit)
+        desc = node.desc
+        any_desc: Descriptor | None = None
+        any_missing: str | None = None
+        if desc is not None and desc.full_name == "google.protobuf.Any" and node.any_type:
+            any_desc = self._find_type(node.any_type)
+            if any_desc is None:
+                any_missing = node.any_type
+        addressable = node.path is not None and not node.damaged
+        for i in range(start, stop):
+            f = level[i]
+            num = f.number
+            fd = self._field_descriptor(desc, num)
+            child = _Node(node, len(node.children) + len(out), field=f,
+                          path=(*node.path, i) if addressable and node.path is not None else None,
+                          numpath=(*node.numpath, num), fd=fd)
+            if fd is not None:
+                if fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
+                    child.desc = fd.message_type
+                if fd.is_repeated and not _is_map(fd):
+                    c = node.counters.get(num, 0)
+                    child.occurrence = c
+                    node.counters[num] = c + 1
+                if any_desc is not None and num == 2:
+                    child.desc = any_desc
+                elif any_missing is not None and num == 2:
+                    child.any_unknown = any_missing
+            out.append(child)
+        node.fetched = stop
+        if stop >= len(level) and (level.error is not None) and not node.finished:
+            err = level.error
+            if level.damaged is not None:
+                d = level.damaged
+                dn = _Node(node, len(node.children) + len(out), field=d, path=None,
+                           numpath=(*node.numpath, d.number), fd=self._field_descriptor(desc, d.number))
+                if dn.fd is not None and dn.fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
+                    dn.desc = dn.fd.message_type
+                dn.error = f"truncated: {err.reason}"
+                dn.error_offset = err.offset
+                out.append(dn)
+            en = _Node(node, len(node.children) + len(out), error=f"damaged at offset {err.offset + self._rel()}: "
+                       f"{err.reason}", error_offset=err.offset)
+            en.state = 1
+            out.append(en)
+            node.finished = True
+        elif stop >= len(level):
+            node.finished = True
+        return out
+
+    def _rel(self) -> int:
+        return self._base
+
+    def _field_descriptor(self, desc: Descriptor | None, number: int) -> FieldDescriptor | None:
+        if desc is None:
+            return None
+        fd = desc.fields_by_number.get(number)
+        if fd is None and self._registry is not None and desc.extension_ranges:
+            try:
+                fd = self._registry.pool.FindExtensionByNumber(desc, number)
+            except KeyError:
+                fd = None
+        return fd
+
+    def _find_type(self, name: str) -> Descriptor | None:
+        if self._registry is None:
+            return None
+        try:
+            return self._registry.pool.FindMessageTypeByName(name)
+        except KeyError:
+            return None
+
+    # -- readings -------------------------------------------------------------------------------
+
+    def _reading(self, node: _Node) -> Reading:
+        if node.reading is not None:
+            return node.reading
+        f = node.field
+        assert f is not None
+        pinned = self.pins.get(node.numpath)
+        size = f.end - f.value_offset
+        if f.wire_type == LEN and size > QUICK_READING and pinned is None:
+            r = self._quick_reading(node)
+        else:
+            try:
+                r = readings(f, pinned)[0]
+            except ValueError:
+                r = readings(f)[0]
+        node.reading = r
+        return r
+
+    def _quick_reading(self, node: _Node) -> Reading:
+        """A cheap reading for a large value: a message if it parses (in a thread), else bytes/string."""
+        f = node.field
+        assert f is not None
+        if node.state != 1 and not self._child_cached(node) and f.end - f.value_offset > BIG_VALUE:
+            return Reading("message", None, 0.5, "large value: decoded when expanded")
+        msg = f.message()
+        if msg is not None:
+            return Reading("message", msg, 0.8, f"parses cleanly as a message with {len(msg)} field(s)")
+        head = bytes(f._buf[f.value_offset : f.value_offset + 4096])  # type: ignore[attr-defined]
+        try:
+            head.decode("utf-8")
+            return Reading("string", None, 0.5, "large UTF-8 text (first 4 KB checked)")
+        except UnicodeDecodeError as err:
+            if err.start > len(head) - 4:
+                return Reading("string", None, 0.5, "large UTF-8 text (first 4 KB checked)")
+        return Reading("bytes", None, 0.1, "large raw bytes")
+
+    def readings_of(self, index: _Index) -> list[Reading]:
+        node = self._node(index)
+        f = node.field
+        if f is None or node.fd is not None:
+            return []
+        try:
+            return readings(f, self.pins.get(node.numpath))
+        except ValueError:
+            return readings(f)
+
+    # -- display --------------------------------------------------------------------------------
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return HEADERS[section]
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        fl = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if index.column() == Column.VALUE and self._editor_spec(self._node(index)) is not None:
+            fl |= Qt.ItemFlag.ItemIsEditable
+        return fl
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        node = self._node(index)
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if node.cache is None:
+                node.cache = {}
+            text = node.cache.get(col)
+            if text is None:
+                text = node.cache[col] = self._display(node, col)
+            return text
+        if role == Qt.ItemDataRole.EditRole:
+            spec = self._editor_spec(node)
+            return None if spec is None else spec.current
+        if role == SpanRole:
+            return self.span(index)
+        if role == PathRole:
+            return node.path
+        if role == NumberPathRole:
+            return node.numpath
+        if role == ReadingsRole:
+            return self.readings_of(index)
+        if role == EditorRole:
+            return self._editor_spec(node)
+        if role == ErrorRole:
+            return node.error
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(node)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if node.error is not None:
+                return ERROR_FG
+            if node.field is not None and self._descriptor is not None and node.fd is None and node.desc is None:
+                return UNKNOWN_FG  # unknown field under a schema, or a schemaless Any value
+            if col in (Column.NUMBER, Column.BYTES, Column.TYPE):
+                return MUTED_FG
+            return None
+        if role == Qt.ItemDataRole.FontRole and col in (Column.BYTES, Column.NUMBER):
+            return self._mono
+        return None
+
+    def span(self, index: _Index) -> FieldSpan | None:
+        node = self._node(index)
+        f = node.field
+        b = self._base
+        if f is None:
+            if node.error is not None and node.error_offset >= 0:
+                o = node.error_offset + b
+                return FieldSpan(o, o, o, o + 1, o + 1)
+            return None
+        tag_end = f.tag_offset + _tag_len(f)
+        value_end = f.value_end if f.wire_type == SGROUP else f.end
+        return FieldSpan(f.tag_offset + b, tag_end + b, f.value_offset + b, value_end + b, f.end + b)
+
+    def _display(self, node: _Node, col: int) -> str:
+        if node.error is not None and node.field is None:
+            return {Column.NUMBER: "⚠", Column.NAME: "error", Column.VALUE: node.error}.get(col, "")  # type: ignore[call-overload]
+        f = node.field
+        assert f is not None
+        if col == Column.NUMBER:
+            return str(f.number)
+        if col == Column.BYTES:
+            return f"@{f.tag_offset + self._base} +{f.end - f.tag_offset}"
+        if col == Column.NAME:
+            return self._name(node)
+        if col == Column.TYPE:
+            return self._type(node)
+        if col == Column.VALUE:
+            if node.error is not None:
+                return f"⚠ {node.error}"
+            return self._value(node)
+        return ""
+
+    def _name(self, node: _Node) -> str:
+        fd = node.fd
+        if fd is None:
+            if node.any_unknown is not None:
+                return "value"
+            return "" if self._descriptor is None else "(unknown)"
+        name = fd.name if not fd.is_extension else f"[{fd.full_name}]"
+        if _is_map(fd):
+            key = self._map_key(node)
+            return f"{name}[{key}]"
+        if fd.is_repeated and node.occurrence >= 0:
+            return f"{name}[{node.occurrence}]"
+        return name
+
+    def _type(self, node: _Node) -> str:
+        fd = node.fd
+        f = node.field
+        assert f is not None
+        if fd is not None:
+            if f.wire_type != expected_wire_type(fd):
+                if f.wire_type == LEN and fd.is_repeated and expected_wire_type(fd) != LEN:
+                    return f"packed {self._fd_type(fd)}"
+                return f"{self._fd_type(fd)} ≠ wire {WIRE_TYPE_NAMES[f.wire_type]}"
+            t = self._fd_type(fd)
+            if fd.containing_oneof is not None and not fd.containing_oneof.name.startswith("_"):
+                t += f" (oneof {fd.containing_oneof.name})"
+            return t
+        if node.desc is not None:
+            return node.desc.full_name
+        r = self._reading(node)
+        t = r.kind + (" (pinned)" if r.pinned else "")
+        if node.any_unknown is not None:
+            t += f" — type {node.any_unknown} not loaded"
+        return t
+
+    def _fd_type(self, fd: FieldDescriptor) -> str:
+        if _is_map(fd):
+            kt = fd.message_type.fields_by_number[1]
+            vt = fd.message_type.fields_by_number[2]
+            return f"map<{_short_type(kt)}, {_short_type(vt)}>"
+        return _short_type(fd)
+
+    def _value(self, node: _Node) -> str:
+        f = node.field
+        assert f is not None
+        fd = node.fd
+        if fd is not None and f.wire_type == expected_wire_type(fd):
+            if fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
+                return self._message_summary(node)
+            return _fmt(scalar_value(fd, f), fd)
+        if fd is not None and f.wire_type == LEN and fd.is_repeated:
+            vals = packed_values(fd, f)
+            if vals is None:
+                return "(packed values do not decode)"
+            shown = ", ".join(_fmt(v, fd) for v in vals[:16])
+            return f"[{shown}{', …' if len(vals) > 16 else ''}] ({len(vals)})"
+        if node.desc is not None and node.fd is None:  # Any value with a known type
+            return self._message_summary(node)
+        r = self._reading(node)
+        if r.kind in ("message", "group"):
+            self._resolve(node, blocking=False)
+            if node.state == 2:
+                return f"{f.end - f.value_offset:,} bytes — expand to decode"
+            msg = node.level if node.level is not None else r.value
+            n = len(msg) if isinstance(msg, Message) else 0
+            return f"{{{n} field{'s' if n != 1 else ''}}}"
+        if r.value is None and r.kind in ("string", "bytes"):
+            return f"{f.end - f.value_offset:,} bytes"
+        return _show(r.value)
+
+    def _message_summary(self, node: _Node) -> str:
+        f = node.field
+        assert f is not None
+        state = self._resolve(node, blocking=False)
+        if state == 2:
+            return f"{f.end - f.value_offset:,} bytes — expand to decode"
+        level = node.level
+        if level is None:
+            return "(does not parse as a message)"
+        desc = node.desc
+        name = desc.full_name if desc is not None else ""
+        if name == "google.protobuf.Timestamp":
+            s, n = _secs_nanos(level)
+            try:
+                t = _dt.datetime.fromtimestamp(s, tz=_dt.timezone.utc) + _dt.timedelta(microseconds=n // 1000)
+                return t.isoformat().replace("+00:00", "Z")
+            except (OverflowError, OSError, ValueError):
+                return f"{s}s {n}ns (out of range)"
+        if name == "google.protobuf.Duration":
+            s, n = _secs_nanos(level)
+            return f"{s + n / 1e9:g}s"
+        if name == "google.protobuf.Any":
+            if node.any_type is None:
+                return "(empty Any)"
+            known = self._find_type(node.any_type) is not None
+            return node.any_type + ("" if known else " (type not loaded)")
+        if node.fd is not None and _is_map(node.fd):
+            vfd = node.fd.message_type.fields_by_number[2]
+            for i in range(len(level)):
+                vf = level[i]
+                if vf.number == 2 and vf.wire_type == expected_wire_type(vfd):
+                    if vfd.type == _FD.TYPE_MESSAGE:
+                        return "{…}"
+                    return _fmt(scalar_value(vfd, vf), vfd)
+            return _fmt(_default(vfd), vfd)
+        n = len(level)
+        text = f"{{{n} field{'s' if n != 1 else ''}}}"
+        if node.damaged:
+            text += " ⚠ damaged"
+        return text
+
+    def _map_key(self, node: _Node) -> str:
+        f = node.field
+        fd = node.fd
+        assert f is not None and fd is not None
+        level = f.message()
+        kfd = fd.message_type.fields_by_number[1]
+        if level is not None:
+            for i in range(len(level)):
+                kf = level[i]
+                if kf.number == 1 and kf.wire_type == expected_wire_type(kfd):
+                    return _fmt(scalar_value(kfd, kf), kfd)
+        return _fmt(_default(kfd), kfd)
+
+    def _tooltip(self, node: _Node) -> str | None:
+        if node.error is not None:
+            return node.error
+        f = node.field
+        if f is None:
+            return None
+        b = self._base
+        lines = [f"field {f.number}, wire type {WIRE_TYPE_NAMES[f.wire_type]}",
+                 f"bytes {f.tag_offset + b}…{f.end + b - 1} (tag {f.tag_offset + b}, value {f.value_offset + b}, "
+                 f"{f.end - f.value_offset} value bytes)"]
+        if node.fd is None and node.desc is None:
+            r = self._reading(node)
+            lines.append(f"reading: {r.kind} — {r.reason}")
+        if node.any_unknown is not None:
+            lines.append(f"Any of type {node.any_unknown}, which is not loaded: decoded without a schema")
+        return "\n".join(lines)
+
+    # -- editing --------------------------------------------------------------------------------
+
+    def _editor_spec(self, node: _Node) -> EditorSpec | None:
+        f = node.field
+        if f is None or node.path is None or self._doc is None or node.error is not None:
+            return None
+        fd = node.fd
+        wt = f.wire_type
+        if fd is not None:
+            if wt != expected_wire_type(fd):
+                return None
+            t = fd.type
+            if t in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
+                return None
+            cur = scalar_value(fd, f)
+            if t == _FD.TYPE_BOOL:
+                return EditorSpec("bool", "bool", cur)
+            if t == _FD.TYPE_ENUM:
+                choices = tuple((v.name, v.number) for v in fd.enum_type.values)
+                return EditorSpec("enum", "int64", cur, -(1 << 31), (1 << 31) - 1, choices)
+            if t in _INT_RANGES:
+                kind, lo, hi = _INT_RANGES[t]
+                return EditorSpec("int", kind, cur, lo, hi)
+            if t == _FD.TYPE_FLOAT:
+                return EditorSpec("float", "float", cur, single_precision=True)
+            if t == _FD.TYPE_DOUBLE:
+                return EditorSpec("float", "double", cur)
+            if t == _FD.TYPE_STRING:
+                return EditorSpec("string", "string", cur)
+            if t == _FD.TYPE_BYTES:
+                return EditorSpec("bytes", "bytes", cur)
+            return None
+        if node.desc is not None:
+            return None
+        r = self._reading(node)
+        k = r.kind
+        if k == "bool":
+            return EditorSpec("bool", "bool", r.value)
+        if k in _KIND_RANGES:
+            lo, hi = _KIND_RANGES[k]
+            return EditorSpec("int", k, r.value, lo, hi)
+        if k in ("float", "double"):
+            return EditorSpec("float", k, r.value, single_precision=k == "float")
+        if k == "string" and r.value is not None:
+            return EditorSpec("string", "string", r.value)
+        if k == "bytes" and r.value is not None:
+            return EditorSpec("bytes", "bytes", r.value)
+        return None
+
+    def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != Column.VALUE:
+            return False
+        node = self._node(index)
+        spec = self._editor_spec(node)
+        if spec is None or self._doc is None or node.path is None:
+            return False
+        try:
+            typed = parse_edit(spec, value)
+        except ValueError as err:
+            self.editRejected.emit(str(err))
+            return False
+        if typed == spec.current and type(typed) is type(spec.current):
+            return False
+        try:
+            edit = self._doc.set_field(node.path, typed, spec.kind)
+        except (EditError, ValueError, struct.error, OverflowError) as err:
+            self.editRejected.emit(str(err))
+            return False
+        self.reload()
+        self.edited.emit(edit)
+        return True
+
+    def after_document_change(self) -> None:
+        """The document changed outside setData (undo/redo): rebuild."""
+        self.reload()
+
+    # -- lookup ---------------------------------------------------------------------------------
+
+    def index_for_path(self, path: IndexPath) -> QModelIndex:
+        """Row for a Document index path, fetching (and decoding) levels on the way; invalid if absent."""
+        parent = QModelIndex()
+        node = self._root
+        for i in path:
+            self._resolve(node, blocking=True)
+            while len(node.children) <= i and self.canFetchMore(parent):
+                self.fetchMore(parent)
+            row = next((r for r in range(min(i, len(node.children) - 1), len(node.children))
+                        if node.children[r].path is not None and node.children[r].path[-1] == i), None)  # type: ignore[index]
+            if row is None:
+                return QModelIndex()
+            parent = self.index(row, 0, parent)
+            node = node.children[row]
+        return parent
+
+    def index_at_offset(self, offset: int) -> QModelIndex:
+        """Innermost row whose bytes contain ``offset`` (absolute), decoding on the way."""
+        msg = self._root.level
+        if msg is None:
+            return QModelIndex()
+        rel = offset - self._base
+        parent = QModelIndex()
+        node = self._root
+        best = QModelIndex()
+        while True:
+            self._resolve(node, blocking=True)
+            if node.level is None:
+                return best
+            self.fetch_all_until(parent, rel)
+            found = None
+            for r, ch in enumerate(node.children):
+                f = ch.field
+                if f is not None and f.tag_offset <= rel < f.end:
+                    found = r
+                    break
+                if ch.error is not None and ch.field is None and ch.error_offset <= rel:
+                    found = r
+            if found is None:
+                return best
+            best = self.index(found, 0, parent)
+            ch = node.children[found]
+            if ch.field is None or rel < ch.field.value_offset:
+                return best
+            parent = best
+            node = ch
+
+    def fetch_all_until(self, parent: _Index, rel_offset: int) -> None:
+        node = self._node(parent)
+        while self.canFetchMore(parent):
+            last = node.children[-1].field if node.children else None
+            if last is not None and last.end > rel_offset:
+                return
+            self.fetchMore(parent)
+
+
+def _is_map(fd: FieldDescriptor) -> bool:
+    return fd.type == _FD.TYPE_MESSAGE and fd.message_type.GetOptions().map_entry
+
+
+def _short_type(fd: FieldDescriptor) -> str:
+    if fd.type == _FD.TYPE_ENUM:
+        return fd.enum_type.name
+    if fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
+        return fd.message_type.name if not fd.message_type.full_name.startswith("google.protobuf.") \
+            else fd.message_type.full_name
+    return TYPE_NAMES[fd.type]
+
+
+def _tag_len(f: Field) -> int:
+    try:
+        return f.tag_length
+    except WireError:
+        return 1
+
+
+def scalar_value(fd: FieldDescriptor, f: Field) -> Any:
+    """Typed value of a scalar field occurrence per its schema type (wire type must match)."""
+    t = fd.type
+    wt = f.wire_type
+    if wt == VARINT:
+        u = read_varint(f.value, 0)[0]
+        return _varint_as(t, u)
+    if wt == FIXED32:
+        u32, s32, fl = fixed32_values(f.value)
+        return fl if t == _FD.TYPE_FLOAT else (s32 if t == _FD.TYPE_SFIXED32 else u32)
+    if wt == FIXED64:
+        u64, s64, d = fixed64_values(f.value)
+        return d if t == _FD.TYPE_DOUBLE else (s64 if t == _FD.TYPE_SFIXED64 else u64)
+    raw = f.value
+    if t == _FD.TYPE_STRING:
+        return raw.decode("utf-8", errors="replace")
+    return raw
+
+
+def _varint_as(t: int, u: int) -> Any:
+    if t == _FD.TYPE_BOOL:
+        return u != 0
+    if t in (_FD.TYPE_INT32, _FD.TYPE_ENUM):
+        return to_signed32(u)
+    if t == _FD.TYPE_INT64:
+        return to_signed64(u)
+    if t == _FD.TYPE_UINT32:
+        return u & 0xFFFFFFFF
+    if t in (_FD.TYPE_SINT32, _FD.TYPE_SINT64):
+        return zigzag_decode(u)
+    return u
+
+
+def packed_values(fd: FieldDescriptor, f: Field) -> list[Any] | None:
+    raw = f.value
+    t = fd.type
+    try:
+        if t in _VARINT_TYPES:
+            out = []
+            pos = 0
+            while pos < len(raw):
+                u, pos = read_varint(raw, pos)
+                out.append(_varint_as(t, u))
+            return out
+        if t in _F32_TYPES:
+            code = {_FD.TYPE_FLOAT: "f", _FD.TYPE_SFIXED32: "i", _FD.TYPE_FIXED32: "I"}[t]
+            return list(struct.unpack(f"<{len(raw) // 4}{code}", raw))
+        if t in _F64_TYPES:
+            code = {_FD.TYPE_DOUBLE: "d", _FD.TYPE_SFIXED64: "q", _FD.TYPE_FIXED64: "Q"}[t]
+            return list(struct.unpack(f"<{len(raw) // 8}{code}", raw))
+    except (WireError, struct.error):
+        return None
+    return None
+
+
+def _default(fd: FieldDescriptor) -> Any:
+    t = fd.type
+    if t == _FD.TYPE_STRING:
+        return ""
+    if t == _FD.TYPE_BYTES:
+        return b""
+    if t == _FD.TYPE_BOOL:
+        return False
+    if t in (_FD.TYPE_FLOAT, _FD.TYPE_DOUBLE):
+        return 0.0
+    return 0
+
+
+def _fmt(value: Any, fd: FieldDescriptor) -> str:
+    if fd.type == _FD.TYPE_ENUM:
+        ev = fd.enum_type.values_by_number.get(value)
+        return ev.name if ev is not None else f"{value} (unknown)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if fd.type == _FD.TYPE_DOUBLE else f"{value:.9g}"
+    return _show(value)
+
+
+def _secs_nanos(level: Message) -> tuple[int, int]:
+    s = n = 0
+    for i in range(len(level)):
+        f = level[i]
+        if f.wire_type != VARINT:
+            continue
+        u = read_varint(f.value, 0)[0]
+        if f.number == 1:
+            s = to_signed64(u)
+        elif f.number == 2:
+            n = to_signed32(u)
+    return s, n
+
+
+def _any_type(level: Message) -> str | None:
+    for i in range(len(level)):
+        if level.key_at(i) == (1 << 3) | LEN:
+            url = level[i].value.decode("utf-8", errors="replace")
+            return url.rsplit("/", 1)[-1] or None
+    return None
+
+
+def decode_record(buf: Any, start: int, end: int) -> Message:
+    """Schemaless level for one record of a stream (offsets absolute)."""
+    return decode_span(buf, start, end)
