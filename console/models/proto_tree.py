@@ -22,7 +22,8 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _dc_field
 from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Final
 
@@ -240,14 +241,15 @@ class _Node:
     error: str | None = None  # error rows
     error_offset: int = -1
     any_unknown: str | None = None  # Any value of a type that is not loaded
+    label: str | None = None  # name shown instead of the descriptor's
     # children
     state: int = 0  # 0 unknown, 1 resolved, 2 pending (big, not scanned yet)
     level: Message | None = None
     damaged: bool = False
-    children: list[_Node] = field(default_factory=list)
+    children: list[_Node] = _dc_field(default_factory=list)
     fetched: int = 0
     finished: bool = False
-    counters: dict[int, int] = field(default_factory=dict)
+    counters: dict[int, int] = _dc_field(default_factory=dict)
     any_type: str | None = None  # for Any levels: the type_url's type name
     # cached display
     reading: Reading | None = None
@@ -523,9 +525,10 @@ class ProtoTreeModel(QAbstractItemModel):
                     c = node.counters.get(num, 0)
                     child.occurrence = c
                     node.counters[num] = c + 1
-                if any_desc is not None and num == 2:
+                if num == 2 and (any_desc is not None or any_missing is not None):
+                    child.fd = None  # the packed message, not "bytes": unpacked with its own type
+                    child.label = "value"
                     child.desc = any_desc
-                elif any_missing is not None and num == 2:
                     child.any_unknown = any_missing
             out.append(child)
         node.fetched = stop
@@ -708,9 +711,9 @@ class ProtoTreeModel(QAbstractItemModel):
 
     def _name(self, node: _Node) -> str:
         fd = node.fd
+        if node.label is not None:
+            return node.label
         if fd is None:
-            if node.any_unknown is not None:
-                return "value"
             return "" if self._descriptor is None else "(unknown)"
         name = fd.name if not fd.is_extension else f"[{fd.full_name}]"
         if _is_map(fd):

@@ -115,8 +115,14 @@ class SpecEditorDialog(QDialog):
         self._validate()
 
     def _validate(self) -> None:
-        spec, problem, line = check_spec(self.yaml.toPlainText())
+        text = self.yaml.toPlainText()
+        spec, problem, line = check_spec(text)
         self.spec = spec
+        if spec is None and not self._syncing:
+            try:  # parsable but invalid (e.g. 0 instances): the form still shows what is there
+                self._fill_form(parse_spec(text))
+            except SpecError:
+                pass
         self.submit.setEnabled(spec is not None)
         selections = []
         if spec is None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import grpc
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
 
 from console.api import job_pb2, job_service_pb2 as js, pod_pb2, workflow_pb2
@@ -498,3 +498,34 @@ def test_switching_between_embedded_and_a_saved_remote_profile(window: MainWindo
         assert win.session.is_embedded and job_state(win, "on-the-remote") is None
 
     run(qloop, body(), timeout=40)
+
+
+def test_new_job_from_the_editor_then_bulk_stop_two_jobs(window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    win = window
+
+    async def body() -> None:
+        win.actions_by_name["new"].trigger()
+        editor = await open_dialog(SpecEditorDialog)
+        editor.set_text("name: typed\ninstance_count: 0\ndefault_spec: {command: sleep, args: ['60']}\n")
+        assert not editor.submit.isEnabled() and "Line 2" in editor.error.text()  # points at the line
+        screenshot(editor, "spec-editor-error")
+        editor.instances.setValue(2)  # the form fixes it
+        await until(lambda: editor.submit.isEnabled(), what="valid after the form edit")
+        assert "instance_count: 2" in editor.yaml.toPlainText()
+        editor.submit.click()
+        await until(lambda: job_state(win, "typed") == J.JOB_STATE_RUNNING, what="created and running")
+        other = await win.session.create_job(sh_spec("second", "sleep 60", kill_grace_period=0.2), "second-1")
+        await until(lambda: job_state(win, "second") == J.JOB_STATE_RUNNING, what="second running")
+        win.panel.select_job(job_id_of(win, "typed"))
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        win.panel.table.selectionModel().select(win.panel.proxy.index(win.panel.proxy.row_of(other), 0), flags)
+        assert len(win.panel.selected_job_ids()) == 2
+        win.actions_by_name["stop"].trigger()
+        dialog = await open_dialog(ConfirmDialog)
+        assert "2 job(s)" in dialog.findChild(QPlainTextEdit).toPlainText()
+        dialog.ok.click()
+        await until(lambda: job_state(win, "typed") == J.JOB_STATE_KILLED and
+                    job_state(win, "second") == J.JOB_STATE_KILLED, timeout=20, what="both KILLED")
+        assert "stop: done for 2 job(s)" in win.message_label.text()
+
+    run(qloop, body(), timeout=60)

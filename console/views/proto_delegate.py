@@ -1,0 +1,79 @@
+"""Type-aware editors for the protobuf tree's value column (driven by the model's EditorRole).
+
+numbers → line edit (the model range-checks and says why a value is rejected), bools → false/true,
+enums → the enum's names plus the current value when it is not one of them, strings → line edit,
+bytes → hex digits.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QDoubleValidator, QRegularExpressionValidator
+from PySide6.QtCore import QRegularExpression
+from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from console.models.proto_tree import EditorRole, EditorSpec
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def editor_text(spec: EditorSpec) -> str:
+    v = spec.current
+    if spec.widget == "bytes":
+        return bytes(v).hex(" ") if isinstance(v, (bytes, bytearray)) else ""
+    if spec.widget == "float":
+        return repr(float(v)) if v is not None else "0"  # type: ignore[arg-type]
+    return "" if v is None else str(v)
+
+
+class ValueDelegate(QStyledItemDelegate):
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        spec = index.data(EditorRole)
+        if not isinstance(spec, EditorSpec):
+            return super().createEditor(parent, option, index)
+        if spec.widget in ("bool", "enum"):
+            combo = QComboBox(parent)
+            combo.setObjectName(f"proto-{spec.widget}-editor")
+            if spec.widget == "bool":
+                combo.addItem("false", False)
+                combo.addItem("true", True)
+            else:
+                numbers = set()
+                for name, num in spec.choices:
+                    combo.addItem(f"{name} ({num})", num)
+                    numbers.add(num)
+                if spec.current not in numbers:
+                    combo.addItem(f"{spec.current} (unknown)", spec.current)
+            return combo
+        edit = QLineEdit(parent)
+        edit.setObjectName(f"proto-{spec.widget}-editor")
+        if spec.widget == "int":
+            edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"[-+]?(0x[0-9a-fA-F_]*|[0-9_]*)"), edit))
+            edit.setToolTip(f"{spec.kind}: {spec.minimum} … {spec.maximum}")
+        elif spec.widget == "float":
+            v = QDoubleValidator(edit)
+            v.setNotation(QDoubleValidator.Notation.ScientificNotation)
+            edit.setToolTip(spec.kind)
+        elif spec.widget == "bytes":
+            edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"(0x)?[0-9a-fA-F\s]*"), edit))
+            edit.setToolTip("bytes as hex digits")
+        return edit
+
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        spec = index.data(EditorRole)
+        if not isinstance(spec, EditorSpec):
+            super().setEditorData(editor, index)
+            return
+        if isinstance(editor, QComboBox):
+            i = editor.findData(spec.current)
+            editor.setCurrentIndex(max(0, i))
+        elif isinstance(editor, QLineEdit):
+            editor.setText(editor_text(spec))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
+        if isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, QLineEdit):
+            model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+        else:
+            super().setModelData(editor, model, index)
