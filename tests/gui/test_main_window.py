@@ -322,6 +322,7 @@ def test_settings_persist_filter_and_columns(qloop: Any, tmp_path: Path) -> None
     win.panel.set_filter_text("owner:alice")
     win.panel.chips["FAILED"].setChecked(True)
     win.panel.table.horizontalHeader().resizeSection(int(Column.NAME), 333)
+    win.panel.table.sortByColumn(int(Column.PRIORITY), Qt.SortOrder.AscendingOrder)
     win.save_settings()
     win._closing = True
     win.close()
@@ -329,6 +330,8 @@ def test_settings_persist_filter_and_columns(qloop: Any, tmp_path: Path) -> None
     assert again.panel.filter_box.text() == "owner:alice"
     assert again.panel.chips["FAILED"].isChecked()
     assert again.panel.table.horizontalHeader().sectionSize(int(Column.NAME)) == 333
+    assert again.panel.proxy.sortColumn() == int(Column.PRIORITY)
+    assert again.panel.proxy.sortOrder() == Qt.SortOrder.AscendingOrder
     again._closing = True
     again.close()
 
