@@ -3,6 +3,8 @@
     python main.py                      open the console on the embedded engine
     python main.py engine serve [...]   run the engine (see --help)
     python main.py proto decode|encode  headless protobuf tools
+    python main.py open FILE [--type T] [--proto P ...] [-I DIR ...] [--descriptor-set F]
+                                        the protobuf editor in its own window
 """
 
 from __future__ import annotations
@@ -25,6 +27,10 @@ def main(argv: list[str] | None = None) -> int:
         from console.protobuf.cli import main as proto_main
 
         return proto_main(args[1:])
+    if args[:1] == ["open"]:
+        from console.views.proto_editor import main as open_main
+
+        return open_main(args[1:])
     if args[:1] in (["-h"], ["--help"]):
         print(USAGE)
         return 0

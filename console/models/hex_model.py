@@ -131,10 +131,10 @@ class HexModel(QAbstractTableModel):
 
     # -- Qt model -------------------------------------------------------------------------------
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else (self._n + WIDTH - 1) // WIDTH
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return 0 if parent.isValid() else COLUMNS
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -171,7 +171,7 @@ class HexModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if orientation == Qt.Orientation.Vertical:
                 return f"{section * WIDTH:08x}"
-            return f"{section:x}" if section < WIDTH else ("ASCII" if section == WIDTH else "")
+            return f"{section:x}" if section < WIDTH else ""  # no labels over the ASCII half (too narrow)
         if role == Qt.ItemDataRole.FontRole:
             return self._font
         return None

@@ -340,12 +340,9 @@ class ProtoTreeModel(QAbstractItemModel):
         return self._root.level
 
     def root_error(self) -> WireError | None:
-        """The innermost damage of the root level (None when the message is whole)."""
+        """Where the root level is damaged (None when the message is whole)."""
         msg = self._root.level
-        if msg is None:
-            return None
-        chain = msg.error_chain()
-        return chain[-1] if chain else None
+        return None if msg is None else msg.error
 
     def _rebuild(self) -> None:
         root = _Node(None, 0, desc=self._descriptor)
@@ -371,13 +368,13 @@ class ProtoTreeModel(QAbstractItemModel):
     def node_field(self, index: _Index) -> Field | None:
         return self._node(index).field
 
-    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008 - Qt signature
         node = self._node(parent)
         if 0 <= row < len(node.children) and 0 <= column < len(HEADERS):
             return self.createIndex(row, column, node.children[row])
         return QModelIndex()
 
-    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+    def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
         if not index.isValid():
             return QModelIndex()
         node = self._node(index)
@@ -386,15 +383,15 @@ class ProtoTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(p.row, 0, p)
 
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         if parent.isValid() and parent.column() != 0:
             return 0
         return len(self._node(parent).children)
 
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return len(HEADERS)
 
-    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008 - Qt signature
         node = self._node(parent)
         if node is self._root:
             return node.level is not None and (len(node.level) > 0 or node.damaged)
@@ -426,7 +423,7 @@ class ProtoTreeModel(QAbstractItemModel):
         node.children.extend(new)
         self.endInsertRows()
 
-    def fetch_all(self, parent: _Index = QModelIndex()) -> None:
+    def fetch_all(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 - Qt signature
         while self.canFetchMore(parent):
             self.fetchMore(parent)
 
@@ -489,7 +486,8 @@ class ProtoTreeModel(QAbstractItemModel):
         f = node.field
         assert f is not None
         if node.error is not None and f.wire_type == LEN:  # a truncated field: show what is left of it
-            return len(f.partial_message()) > 0
+            part = f.partial_message()
+            return len(part) > 0 or part.damaged is not None
         if node.fd is not None:
             return node.fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP) and f.wire_type == expected_wire_type(node.fd)
         if node.desc is not None:  # Any value with a known type
@@ -793,7 +791,7 @@ class ProtoTreeModel(QAbstractItemModel):
         if name == "google.protobuf.Timestamp":
             s, n = _secs_nanos(level)
             try:
-                t = _dt.datetime.fromtimestamp(s, tz=_dt.timezone.utc) + _dt.timedelta(microseconds=n // 1000)
+                t = _dt.datetime.fromtimestamp(s, tz=_dt.UTC) + _dt.timedelta(microseconds=n // 1000)
                 return t.isoformat().replace("+00:00", "Z")
             except (OverflowError, OSError, ValueError):
                 return f"{s}s {n}ns (out of range)"
@@ -841,8 +839,8 @@ class ProtoTreeModel(QAbstractItemModel):
             return None
         b = self._base
         lines = [f"field {f.number}, wire type {WIRE_TYPE_NAMES[f.wire_type]}",
-                 f"bytes {f.tag_offset + b}…{f.end + b - 1} (tag {f.tag_offset + b}, value {f.value_offset + b}, "
-                 f"{f.end - f.value_offset} value bytes)"]
+                 (f"bytes {f.tag_offset + b}…{f.end + b - 1} (tag {f.tag_offset + b}, value {f.value_offset + b}, "
+                  f"{f.end - f.value_offset} value bytes)")]
         if node.fd is None and node.desc is None:
             r = self._reading(node)
             lines.append(f"reading: {r.kind} — {r.reason}")

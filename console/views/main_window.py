@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QTabWidget,
     QToolBar,
     QWidget,
 )
@@ -35,6 +36,7 @@ from console.views.confirm import ConfirmDialog, show_results
 from console.views.dialogs import ask_int, exec_async
 from console.views.job_detail import JobDetailDialog
 from console.views.jobs_panel import JobsPanel
+from console.views.proto_editor import ProtoEditor
 from console.views.replace_flow import edit_job_flow
 from console.views.spec_editor import SpecEditorDialog
 
@@ -61,7 +63,14 @@ class MainWindow(QMainWindow):
         self._closing = False
         self._undo: Callable[[], Awaitable[Any]] | None = None
         self.panel = JobsPanel(session.jobs_model)
-        self.setCentralWidget(self.panel)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.addTab(self.panel, "Jobs")
+        self.proto_editor = ProtoEditor(self.tabs)
+        self.tabs.addTab(self.proto_editor, self.proto_editor.tab_title)
+        self.proto_editor.titleChanged.connect(
+            lambda title: self.tabs.setTabText(self.tabs.indexOf(self.proto_editor), title))
+        self.setCentralWidget(self.tabs)
         self.actions_by_name: dict[str, QAction] = {}
         self._build_connection_bar()
         self._build_actions()
@@ -397,6 +406,7 @@ class MainWindow(QMainWindow):
                 elif clicked is not leave:
                     return
         self.save_settings()
+        self.proto_editor.close_tasks()
         messages.install_sink(None)
         self._closing = True
         self.close()

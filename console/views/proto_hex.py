@@ -33,8 +33,9 @@ class HexView(QTableView):
         h = self.horizontalHeader()
         h.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         h.setMinimumSectionSize(4)
-        hex_w = fm.horizontalAdvance("00") + 8
-        asc_w = fm.horizontalAdvance("W") + 3
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)  # cells are exactly as wide as their glyphs
+        hex_w = fm.horizontalAdvance("00") + 7
+        asc_w = fm.horizontalAdvance("W") + 1
         for c in range(2 * WIDTH):
             h.resizeSection(c, hex_w if c < WIDTH else asc_w)
         h.resizeSection(WIDTH - 1, hex_w + 10)  # a gap between the hex and ASCII halves
@@ -44,7 +45,7 @@ class HexView(QTableView):
         v.setFont(font)
         v.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.clicked.connect(self._on_click)
-        self.setMinimumWidth(WIDTH * (hex_w + asc_w) + fm.horizontalAdvance("00000000") + 40)
+        self.setMinimumWidth(320)
 
     def preferred_width(self) -> int:
         h = self.horizontalHeader()

@@ -1,0 +1,859 @@
+"""The protobuf editor: open a file, choose a schema (or none), browse records, edit, save.
+
+Layout: a toolbar (open / save / undo / redo, framing, message type with "Guess", schema
+sources), a busy bar with Cancel, an error banner, a record browser for streams, then the tree
+(ProtoTreeModel) beside a tab widget with the hex pane (linked both ways), text format and JSON.
+
+Everything slow runs in worker threads through ``asyncio.to_thread`` on the qasync loop: opening
+(memory-mapping, framing detection, the first level's scan), decoding a large nested level,
+compiling .proto files, guessing types. Cancel abandons the running step (its result is dropped;
+the thread itself finishes in the background — the core has no cancellation points).
+
+Single messages are editable (byte-preserving, via Document); records of a stream are shown
+read-only for now.
+
+Mounting as a tab: ``editor = ProtoEditor(parent)``; ``tabs.addTab(editor, editor.tab_title)``;
+``editor.titleChanged.connect(lambda t: tabs.setTabText(tabs.indexOf(editor), t))``.
+Standalone: ``python main.py open FILE [--type T] [--proto P ...] [-I DIR ...] [--descriptor-set F]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QCompleter,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTabWidget,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
+from console.protobuf import framing as fr
+from console.protobuf.document import Document, Edit
+from console.protobuf.render import raw_json, raw_text
+from console.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
+from console.protobuf.schemaless import decode_span
+from console.protobuf.wire import WireError
+from console.views.proto_delegate import ValueDelegate
+from console.views.proto_hex import HexView
+
+log = logging.getLogger("pelorus.proto_editor")
+
+SCHEMALESS = "(no schema — schemaless decode)"
+FRAMING_LABELS = {"auto": "Auto-detect", "single": "Single message", "varint": "Varint-delimited stream",
+                  "grpc": "gRPC frames"}
+TEXT_VIEW_LIMIT = 4 << 20
+"""Text/JSON views are not produced for records larger than this (use the CLI)."""
+
+
+@dataclass
+class Loaded:
+    """What a worker thread hands back after opening a file."""
+
+    path: Path
+    doc: Document
+    index: fr.RecordIndex
+    encoding: str
+
+
+def load_file(path: Path, framing: str) -> Loaded:
+    """Open (memory-mapped when large), undo hex/base64 text, index records, scan the first level."""
+    doc = Document.open(path)
+    encoding = "binary"
+    if len(doc) < (1 << 20):
+        data, encoding = fr.decode_text(doc.to_bytes(), "auto")
+        if encoding != "binary":
+            doc = Document(data)
+    idx = fr.index(doc.data, framing)  # type: ignore[arg-type]
+    if idx.framing == "single":
+        _ = doc.root  # the first level's scan, here rather than on the UI thread
+    return Loaded(path, doc, idx, encoding)
+
+
+class ProtoEditor(QWidget):
+    """Signals: titleChanged(str) — the tab title (file name, "•" when modified)."""
+
+    titleChanged = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, registry: SchemaRegistry | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ProtoEditor")
+        self.registry = registry or SchemaRegistry()
+        self.include_paths: list[str] = []
+        self.path: Path | None = None
+        self.doc: Document | None = None
+        self.records: fr.RecordIndex | None = None
+        self.encoding = "binary"
+        self.type_name: str | None = None
+        self.guesses: list[TypeGuess] = []
+        self.last_error: str = ""
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._busy_task: asyncio.Task[Any] | None = None
+        self._expanded: list[tuple[int, ...]] = []
+        self._selected: tuple[int, ...] | None = None
+        self._build()
+
+    # -- construction ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setSpacing(4)
+
+        bar = QHBoxLayout()
+        self.open_button = QPushButton("Open…")
+        self.save_button = QPushButton("Save")
+        self.save_as_button = QPushButton("Save As…")
+        self.undo_button = QToolButton(text="Undo")
+        self.redo_button = QToolButton(text="Redo")
+        self.framing_combo = QComboBox()
+        for key, label in FRAMING_LABELS.items():
+            self.framing_combo.addItem(label, key)
+        self.framing_combo.setToolTip("How the file is framed: one message, or a stream of length-prefixed records")
+        self.type_combo = QComboBox()
+        self.type_combo.setEditable(True)
+        self.type_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.type_combo.setMinimumWidth(260)
+        self.type_combo.setToolTip("Message type (type to search); or decode without a schema")
+        self.guess_button = QPushButton("Guess type")
+        self.schema_button = QToolButton(text="Schemas ▾")
+        self.schema_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.schema_button)
+        menu.addAction("Load .proto files…", self._choose_protos)
+        menu.addAction("Load a directory of .proto files…", self._choose_proto_dir)
+        menu.addAction("Add import path…", self._choose_include)
+        menu.addAction("Load descriptor set…", self._choose_descriptor_set)
+        self.schema_button.setMenu(menu)
+        for w in (self.open_button, self.save_button, self.save_as_button, self.undo_button, self.redo_button):
+            bar.addWidget(w)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("Framing:"))
+        bar.addWidget(self.framing_combo)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("Type:"))
+        bar.addWidget(self.type_combo, 1)
+        bar.addWidget(self.guess_button)
+        bar.addWidget(self.schema_button)
+        outer.addLayout(bar)
+
+        busy = QHBoxLayout()
+        self.busy_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setMaximumHeight(14)
+        self.cancel_button = QPushButton("Cancel")
+        busy.addWidget(self.busy_label)
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.cancel_button)
+        self.busy_row = QWidget()
+        self.busy_row.setLayout(busy)
+        busy.setContentsMargins(0, 0, 0, 0)
+        self.busy_row.hide()
+        outer.addWidget(self.busy_row)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("protoError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_label.setStyleSheet("QLabel#protoError { background: #fee2e2; color: #7f1d1d; "
+                                       "border: 1px solid #fca5a5; padding: 4px; }")
+        self.error_label.hide()
+        outer.addWidget(self.error_label)
+
+        rec = QHBoxLayout()
+        self.record_label = QLabel("Record")
+        self.record_spin = QSpinBox()
+        self.record_spin.setMinimum(1)
+        self.record_spin.setKeyboardTracking(False)
+        self.record_info = QLabel()
+        self.prev_button = QToolButton(text="◀")
+        self.next_button = QToolButton(text="▶")
+        for w in (self.record_label, self.prev_button, self.record_spin, self.next_button, self.record_info):
+            rec.addWidget(w)
+        rec.addStretch(1)
+        rec.setContentsMargins(0, 0, 0, 0)
+        self.record_row = QWidget()
+        self.record_row.setLayout(rec)
+        self.record_row.hide()
+        outer.addWidget(self.record_row)
+
+        self.model = ProtoTreeModel(self)
+        self.tree = QTreeView()
+        self.tree.setObjectName("protoTree")
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                  | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.tree.setItemDelegateForColumn(Column.VALUE, ValueDelegate(self.tree))
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        hdr = self.tree.header()
+        hdr.setStretchLastSection(False)
+        hdr.setMinimumSectionSize(40)
+        for col, width in ((Column.NUMBER, 76), (Column.NAME, 130), (Column.TYPE, 140), (Column.BYTES, 76)):
+            hdr.resizeSection(col, width)
+        hdr.setSectionResizeMode(Column.VALUE, QHeaderView.ResizeMode.Stretch)
+        hdr.moveSection(Column.BYTES, Column.VALUE)  # bytes before value: the value column takes the rest
+
+        self.hex = HexView()
+        self.hex.setObjectName("protoHex")
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.text_view = QPlainTextEdit(readOnly=True)
+        self.json_view = QPlainTextEdit(readOnly=True)
+        for v in (self.text_view, self.json_view):
+            v.setFont(mono)
+            v.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.side = QTabWidget()
+        self.side.addTab(self.hex, "Hex")
+        self.side.addTab(self.text_view, "Text format")
+        self.side.addTab(self.json_view, "JSON")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        outer.addWidget(self.splitter, 1)
+
+        self.status = QLabel("Open a file to decode it (Open…, or drop a path on the command line).")
+        self.status.setObjectName("protoStatus")
+        outer.addWidget(self.status)
+
+        self._fill_types()
+        self.tree.setColumnHidden(Column.NAME, True)
+        self._wire()
+        self._update_actions()
+
+    def _wire(self) -> None:
+        self.open_button.clicked.connect(self._choose_file)
+        self.save_button.clicked.connect(lambda: self._spawn(self.save(confirm=True)))
+        self.save_as_button.clicked.connect(self._choose_save_as)
+        self.undo_button.clicked.connect(self.undo)
+        self.redo_button.clicked.connect(self.redo)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.framing_combo.activated.connect(self._framing_chosen)
+        self.type_combo.activated.connect(self._type_chosen)
+        self.type_combo.lineEdit().returnPressed.connect(self._type_typed)
+        self.guess_button.clicked.connect(lambda: self._spawn(self.guess(show_menu=True)))
+        self.record_spin.valueChanged.connect(lambda v: self.show_record(v - 1))
+        self.prev_button.clicked.connect(lambda: self.record_spin.setValue(self.record_spin.value() - 1))
+        self.next_button.clicked.connect(lambda: self.record_spin.setValue(self.record_spin.value() + 1))
+        self.tree.selectionModel().currentChanged.connect(self._tree_current)
+        self.tree.expanded.connect(self._expanded_row)
+        self.tree.customContextMenuRequested.connect(self._context_menu)
+        self.hex.byteClicked.connect(self.select_offset)
+        self.model.modelAboutToBeReset.connect(self._remember_view)
+        self.model.modelReset.connect(self._restore_view)
+        self.model.edited.connect(self._after_edit)
+        self.model.editRejected.connect(self._edit_rejected)
+        self.side.currentChanged.connect(lambda _i: self._refresh_text_views())
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for seq, slot in ((QKeySequence.StandardKey.Undo, self.undo), (QKeySequence("Ctrl+Shift+Z"), self.redo),
+                          (QKeySequence.StandardKey.Save, lambda: self._spawn(self.save(confirm=True)))):
+            sc = QShortcut(seq, self)
+            sc.setContext(ctx)
+            sc.activated.connect(slot)
+
+    def _fill_types(self) -> None:
+        current = self.type_combo.currentText()
+        names = [SCHEMALESS, *self.registry.message_types()]
+        self.type_combo.clear()
+        self.type_combo.addItems(names)
+        completer = QCompleter(names, self.type_combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.activated.connect(lambda _t: self._type_typed())
+        self.type_combo.setCompleter(completer)
+        i = self.type_combo.findText(current) if current else 0
+        self.type_combo.setCurrentIndex(max(0, i))
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_sized", False):
+            self._sized = True
+            self._fit_splitter()
+
+    def _fit_splitter(self) -> None:
+        total = self.width() - 16  # the splitter's width once laid out (it may not be yet)
+        side = min(self.hex.preferred_width() + 8, max(320, total // 2))
+        self.splitter.setSizes([max(200, total - side), side])
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if getattr(self, "_sized", False) and self.isVisible():
+            self._fit_splitter()
+
+    # -- public API -----------------------------------------------------------------------------
+
+    @property
+    def tab_title(self) -> str:
+        name = self.path.name if self.path is not None else "Protobuf"
+        return name + (" •" if self.modified else "")
+
+    @property
+    def modified(self) -> bool:
+        return self.doc is not None and self.doc.modified
+
+    @property
+    def framing(self) -> str:
+        return self.records.framing if self.records is not None else "single"
+
+    async def open_path(self, path: str | os.PathLike[str], framing: str = "auto") -> bool:
+        """Open ``path`` (decoded in a worker thread; Cancel abandons it). True when shown."""
+        p = Path(path)
+        self._show_error("")
+        try:
+            loaded = await self._busy(f"Opening {p.name}…", asyncio.to_thread(load_file, p, framing))
+        except asyncio.CancelledError:
+            self.status.setText(f"Opening {p.name} was cancelled.")
+            return False
+        except (OSError, ValueError) as err:
+            self._show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
+            return False
+        self._install(loaded)
+        return True
+
+    def set_type(self, type_name: str | None) -> bool:
+        """Decode with ``type_name`` (None or "" for schemaless). False with the reason shown if unknown."""
+        try:
+            self.model.set_schema(self.registry, type_name or None)
+        except SchemaError as err:
+            self._show_error(str(err))
+            return False
+        self.type_name = type_name or None
+        self.tree.setColumnHidden(Column.NAME, self.model.descriptor is None)  # names come from a schema
+        shown = self.model.descriptor.full_name if self.model.descriptor is not None else SCHEMALESS
+        i = self.type_combo.findText(shown)
+        if i >= 0:
+            self.type_combo.setCurrentIndex(i)
+        self._show_damage()
+        self._refresh_text_views()
+        return True
+
+    def show_record(self, i: int) -> None:
+        """Show record ``i`` (0-based) of a stream."""
+        idx = self.records
+        if idx is None or not 0 <= i < len(idx):
+            return
+        rec = idx[i]
+        self.model.set_message(decode_span(idx.buf, rec.offset, rec.end))
+        if self.record_spin.value() != i + 1:
+            self.record_spin.blockSignals(True)
+            self.record_spin.setValue(i + 1)
+            self.record_spin.blockSignals(False)
+        self.record_info.setText(f"of {len(idx):,} · payload @{rec.offset} +{rec.length} bytes"
+                                 + (" · compressed" if rec.compressed else ""))
+        self.hex.hex_model.set_highlight([(rec.prefix_offset, rec.offset, "length"), (rec.offset, rec.end, "value")])
+        self.hex.show_offset(rec.prefix_offset)
+        self._show_damage()
+        self._refresh_text_views()
+
+    def current_record(self) -> int:
+        return self.record_spin.value() - 1 if self.records is not None and self.framing != "single" else 0
+
+    def select_path(self, path: tuple[int, ...]) -> QModelIndex:
+        ix = self.model.index_for_path(path)
+        if ix.isValid():
+            self._select(ix)
+        return ix
+
+    def select_offset(self, offset: int) -> None:
+        """Select the innermost field containing byte ``offset`` (a hex-pane click)."""
+        if self.records is not None and self.framing != "single":
+            for r in range(len(self.records)):  # hop to the record holding the byte
+                rec = self.records[r]
+                if rec.prefix_offset <= offset < rec.end:
+                    if r != self.current_record():
+                        self.show_record(r)
+                    break
+        ix = self.model.index_at_offset(offset)
+        if ix.isValid():
+            self._select(ix)
+
+    def current_span(self) -> FieldSpan | None:
+        ix = self.tree.currentIndex()
+        return self.model.span(ix) if ix.isValid() else None
+
+    def undo(self) -> None:
+        if self.doc is not None and self.doc.undo() is not None:
+            self._document_changed("Undid the last edit.")
+
+    def redo(self) -> None:
+        if self.doc is not None and self.doc.redo() is not None:
+            self._document_changed("Redid the edit.")
+
+    def save_preview(self) -> str:
+        """What saving writes: each edit since opening with its byte changes."""
+        if self.doc is None:
+            return ""
+        lines: list[str] = []
+        for edit in self.doc.history:
+            lines.append(f"• {edit.description} ({edit.changed_bytes} byte(s))")
+            for s in edit.splices:
+                lines.append(f"    @{s.offset}: {_hex(s.old)} → {_hex(s.new)}")
+        if not lines:
+            lines.append("No edits: the file is written back byte-identical.")
+        return "\n".join(lines)
+
+    async def save(self, path: str | os.PathLike[str] | None = None, confirm: bool = False) -> bool:
+        """Write the document (byte-preserving) to ``path`` or the file it came from."""
+        if self.doc is None:
+            return False
+        target = Path(path) if path is not None else self.path
+        if target is None:
+            return False
+        if confirm and not self._confirm_save(target):
+            return False
+        doc = self.doc
+        try:
+            await self._busy(f"Saving {target.name}…", asyncio.to_thread(doc.save, target))
+        except asyncio.CancelledError:
+            return False
+        except OSError as err:
+            self._show_error(f"Cannot save {target}: {err.strerror or err}")
+            return False
+        self.path = target
+        self.status.setText(f"Saved {target} ({len(doc):,} bytes).")
+        self._title_changed()
+        return True
+
+    async def guess(self, show_menu: bool = False) -> list[TypeGuess]:
+        """Rank every loaded type on the current message/record; offer them in a menu."""
+        payload = self._payload()
+        if payload is None:
+            return []
+        try:
+            self.guesses = await self._busy("Trying every loaded type…",
+                                            asyncio.to_thread(self.registry.guess_types, payload))
+        except asyncio.CancelledError:
+            return []
+        if not self.guesses:
+            self.status.setText("No loaded type parses these bytes; load a schema or stay schemaless.")
+        else:
+            self.status.setText("Best guesses: " + ", ".join(
+                f"{g.full_name} ({g.known_fields} known, {g.unknown_fields} unknown)" for g in self.guesses[:3]))
+        if show_menu and self.guesses:
+            menu = QMenu(self)
+            for g in self.guesses:
+                act = menu.addAction(f"{g.full_name} — {g.known_fields} known, {g.unknown_fields} unknown field(s)")
+                act.triggered.connect(lambda _c=False, n=g.full_name: self.set_type(n))
+            menu.popup(self.guess_button.mapToGlobal(self.guess_button.rect().bottomLeft()))
+        return self.guesses
+
+    async def load_protos(self, files: list[str], include_paths: list[str] | None = None) -> bool:
+        includes = [*self.include_paths, *(include_paths or [])]
+        return await self._load_schema(f"Compiling {len(files)} .proto file(s)…", self.registry.compile_protos,
+                                       files, includes)
+
+    async def load_descriptor_set(self, path: str) -> bool:
+        return await self._load_schema(f"Loading {Path(path).name}…", self.registry.load_descriptor_set, path)
+
+    def cancel(self) -> None:
+        if self._busy_task is not None and not self._busy_task.done():
+            self._busy_task.cancel()
+
+    def close_tasks(self) -> None:
+        for t in list(self._tasks):
+            t.cancel()
+
+    # -- internals: loading ---------------------------------------------------------------------
+
+    async def _busy(self, what: str, coro: Coroutine[Any, Any, Any]) -> Any:
+        task = asyncio.ensure_future(coro)
+        self._busy_task = task
+        self.busy_label.setText(what)
+        self.busy_row.show()
+        try:
+            return await task
+        finally:
+            if self._busy_task is task:
+                self._busy_task = None
+                self.busy_row.hide()
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def _install(self, loaded: Loaded) -> None:
+        self.path = loaded.path
+        self.records = loaded.index
+        self.encoding = loaded.encoding
+        self.doc = loaded.doc
+        stream = loaded.index.framing != "single"
+        i = self.framing_combo.findData(loaded.index.framing)
+        self.framing_combo.setCurrentIndex(max(0, i))
+        self.hex.hex_model.set_data(loaded.doc.data)
+        self.record_row.setVisible(stream)
+        if stream:
+            self.record_spin.setMaximum(max(1, len(loaded.index)))
+            self.show_record(0)
+        else:
+            self.model.set_document(loaded.doc)
+        self._show_damage()
+        note = {"hex": " (decoded from hex text)", "base64": " (decoded from base64 text)"}.get(loaded.encoding, "")
+        what = f"{len(loaded.index):,} {loaded.index.framing} record(s)" if stream else "one message"
+        self.status.setText(f"{loaded.path.name}: {len(loaded.doc):,} bytes, {what}{note}.")
+        self._update_actions()
+        self._title_changed()
+        self._refresh_text_views()
+
+    def _payload(self) -> bytes | None:
+        if self.doc is None:
+            return None
+        if self.records is not None and self.framing != "single":
+            rec = self.records[self.current_record()]
+            return bytes(self.records.buf[rec.offset : rec.end])
+        return self.doc.to_bytes()
+
+    async def _load_schema(self, what: str, fn: Any, *args: Any) -> bool:
+        try:
+            added = await self._busy(what, asyncio.to_thread(fn, *args))
+        except asyncio.CancelledError:
+            return False
+        except SchemaError as err:
+            self._show_error(str(err))
+            return False
+        self._fill_types()
+        self._show_error("")
+        self.status.setText(f"Loaded {len(added)} schema file(s): {', '.join(added[:5])}")
+        if self.type_name:
+            self.set_type(self.type_name)
+        return True
+
+    # -- internals: view sync -------------------------------------------------------------------
+
+    def _select(self, ix: QModelIndex) -> None:
+        p = ix.parent()
+        while p.isValid():
+            self.tree.expand(p)
+            p = p.parent()
+        self.tree.setCurrentIndex(ix)
+        self.tree.scrollTo(ix)
+
+    def _tree_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        span = self.model.span(current) if current.isValid() else None
+        hm = self.hex.hex_model
+        if span is None:
+            hm.set_highlight([])
+            return
+        parts = [(span.start, span.tag_end, "tag"), (span.tag_end, span.value_start, "length"),
+                 (span.value_start, span.value_end, "value"), (span.value_end, span.end, "tag")]
+        if span.end == span.start + 1 and span.value_start == span.start:  # an error row
+            parts = [(span.start, span.end, "error")]
+        hm.set_highlight(parts)
+        self.hex.show_offset(span.start)
+        f = self.model.node_field(current)
+        if f is not None:
+            self.status.setText(
+                f"Field {f.number} · bytes {span.start}…{span.end - 1} ({span.end - span.start} bytes: tag "
+                f"{span.tag_end - span.start}, length prefix {span.value_start - span.tag_end}, "
+                f"value {span.value_end - span.value_start})")
+
+    def _expanded_row(self, ix: QModelIndex) -> None:
+        if self.model.is_pending(ix):
+            self._spawn(self._resolve_big(QPersistentModelIndex(ix)))
+
+    async def _resolve_big(self, pix: QPersistentModelIndex) -> None:
+        model = self.model
+        try:
+            await self._busy("Decoding a large nested message…",
+                             asyncio.to_thread(model.resolve_children, QModelIndex(pix)))
+        except asyncio.CancelledError:
+            self.tree.collapse(QModelIndex(pix))
+            return
+        if pix.isValid():
+            model.children_resolved(QModelIndex(pix))
+
+    def _remember_view(self) -> None:
+        expanded: list[tuple[int, ...]] = []
+
+        def walk(parent: QModelIndex) -> None:
+            for r in range(self.model.rowCount(parent)):
+                ix = self.model.index(r, 0, parent)
+                if self.tree.isExpanded(ix):
+                    p = ix.data(PathRole)
+                    if p is not None:
+                        expanded.append(p)
+                    walk(ix)
+
+        walk(QModelIndex())
+        self._expanded = expanded
+        cur = self.tree.currentIndex()
+        self._selected = cur.data(PathRole) if cur.isValid() else None
+
+    def _restore_view(self) -> None:
+        for p in self._expanded:
+            ix = self.model.index_for_path(p)
+            if ix.isValid():
+                self.tree.expand(ix)
+        if self._selected:
+            ix = self.model.index_for_path(self._selected)
+            if ix.isValid():
+                self.tree.setCurrentIndex(ix)
+        self._expanded = []
+
+    def _after_edit(self, edit: Edit) -> None:
+        self._document_changed(f"Edited: {edit.description} ({edit.changed_bytes} byte(s) changed).", reload=False)
+
+    def _document_changed(self, message: str, reload: bool = True) -> None:
+        assert self.doc is not None
+        if self.records is not None and self.records.framing == "single":
+            self.records = fr.RecordIndex(self.doc.data, "single")
+        self.hex.hex_model.set_data(self.doc.data)
+        if reload:
+            self.model.after_document_change()
+        self._tree_current(self.tree.currentIndex(), QModelIndex())
+        self._show_damage()
+        self.status.setText(message)
+        self._update_actions()
+        self._title_changed()
+        self._refresh_text_views()
+
+    def _edit_rejected(self, reason: str) -> None:
+        self.last_error = reason
+        self.status.setText(f"Not changed: {reason}")
+        QApplication.beep()
+
+    def _show_damage(self) -> None:
+        errs: list[str] = []
+        marks: list[tuple[int, int, str]] = []
+        err = self.model.root_error()
+        if err is not None:
+            o = err.offset + self.model.base
+            errs.append(f"Damaged at byte offset {o}: {err.reason}. Everything before it is decoded below.")
+            marks.append((o, o + 1, "error"))
+        if self.records is not None and self.records.error is not None:
+            e: WireError = self.records.error
+            errs.append(f"Stream cut short at byte offset {e.offset}: {e.reason}. "
+                        f"{len(self.records):,} whole record(s) before it are shown.")
+            marks.append((e.offset, e.offset + 1, "error"))
+        self.hex.hex_model.set_marks(marks)
+        self._show_error(" ".join(errs))
+
+    def _show_error(self, text: str) -> None:
+        if text:
+            self.last_error = text
+        self.error_label.setText(text)
+        self.error_label.setVisible(bool(text))
+
+    def _refresh_text_views(self) -> None:
+        view = self.side.currentWidget()
+        if view not in (self.text_view, self.json_view):
+            return
+        payload = self._payload()
+        if payload is None:
+            view.setPlainText("")
+            return
+        if len(payload) > TEXT_VIEW_LIMIT:
+            view.setPlainText(f"{len(payload):,} bytes: too large for this view; use "
+                              "`python main.py proto decode FILE --format text|json`.")
+            return
+        desc = self.model.descriptor
+        try:
+            if desc is not None:
+                msg = self.registry.parse(desc.full_name, payload)
+                text = self.registry.to_text(msg) if view is self.text_view else self.registry.to_json(msg)
+            else:
+                tree = decode_span(payload, 0, len(payload))
+                text = raw_text(tree, self.model.pins) if view is self.text_view else \
+                    json.dumps(raw_json(tree, self.model.pins), indent=2, ensure_ascii=False)
+        except SchemaError as err:
+            text = f"# {err}"
+        view.setPlainText(text)
+
+    def _update_actions(self) -> None:
+        has = self.doc is not None
+        editable = has and self.framing == "single"
+        self.save_button.setEnabled(has)
+        self.save_as_button.setEnabled(has)
+        self.undo_button.setEnabled(editable and bool(self.doc and self.doc.history))
+        self.redo_button.setEnabled(editable and bool(self.doc and self.doc._redo))
+        self.guess_button.setEnabled(has)
+
+    def _title_changed(self) -> None:
+        self.titleChanged.emit(self.tab_title)
+
+    # -- internals: dialogs ---------------------------------------------------------------------
+
+    def _context_menu(self, pos: Any) -> None:
+        ix = self.tree.indexAt(pos)
+        if not ix.isValid():
+            return
+        readings = self.model.readings_of(ix)
+        if not readings:
+            return
+        menu = QMenu(self.tree)
+        menu.addSection("Read this field as")
+        pix = QPersistentModelIndex(ix)
+        for r in readings:
+            act = menu.addAction(f"{r.kind} — {r.reason}" + (" (pinned)" if r.pinned else ""))
+            act.triggered.connect(lambda _c=False, k=r.kind: self.model.pin(QModelIndex(pix), k))
+        menu.addAction("Unpin", lambda: self.model.pin(QModelIndex(pix), None))
+        menu.popup(self.tree.viewport().mapToGlobal(pos))
+
+    def _confirm_save(self, target: Path) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, "Save protobuf file",
+                          f"Write {target}?", QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
+                          self)
+        box.setInformativeText("Only the bytes listed below change; everything else is written back as it was.")
+        box.setDetailedText(self.save_preview())
+        return box.exec() == QMessageBox.StandardButton.Save
+
+    def _choose_file(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, "Open a protobuf file", "",
+                                               "Protobuf (*.bin *.pb *.binpb *.msg *.txt);;All files (*)")
+        if path:
+            self._spawn(self.open_path(path, self.framing_combo.currentData()))
+
+    def _choose_save_as(self) -> None:
+        path, _f = QFileDialog.getSaveFileName(self, "Save as", str(self.path or ""))
+        if path:
+            self._spawn(self.save(path, confirm=True))
+
+    def _choose_protos(self) -> None:
+        files, _f = QFileDialog.getOpenFileNames(self, "Load .proto files", "", "Proto files (*.proto)")
+        if files:
+            self._spawn(self.load_protos(files))
+
+    def _choose_proto_dir(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, "Directory of .proto files")
+        if d:
+            self._spawn(self.load_protos([d]))
+
+    def _choose_include(self) -> None:
+        d = QFileDialog.getExistingDirectory(self, "Import path")
+        if d:
+            self.include_paths.append(d)
+            self.status.setText("Import paths: " + ", ".join(self.include_paths))
+
+    def _choose_descriptor_set(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, "Load a FileDescriptorSet", "",
+                                               "Descriptor sets (*.desc *.pb *.binpb);;All files (*)")
+        if path:
+            self._spawn(self.load_descriptor_set(path))
+
+    def _framing_chosen(self, _i: int) -> None:
+        if self.path is not None:
+            self._spawn(self.open_path(self.path, self.framing_combo.currentData()))
+
+    def _type_chosen(self, i: int) -> None:
+        text = self.type_combo.itemText(i)
+        self.set_type(None if text == SCHEMALESS else text)
+
+    def _type_typed(self) -> None:
+        text = self.type_combo.currentText().strip()
+        self.set_type(None if text in ("", SCHEMALESS) else text)
+
+
+def _hex(b: bytes) -> str:
+    if not b:
+        return "(nothing)"
+    return b[:24].hex(" ") + (f" … ({len(b)} bytes)" if len(b) > 24 else "")
+
+
+# -- standalone window ------------------------------------------------------------------------------
+
+
+class ProtoEditorWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(self, editor: ProtoEditor) -> None:
+        super().__init__()
+        self.editor = editor
+        self.setCentralWidget(editor)
+        self.setWindowTitle(f"Pelorus — {editor.tab_title}")
+        editor.titleChanged.connect(lambda t: self.setWindowTitle(f"Pelorus — {t}"))
+        self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.editor.modified:
+            answer = QMessageBox.question(self, "Unsaved edits", "Discard the unsaved edits?",
+                                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        self.editor.close_tasks()
+        event.accept()
+        self.closed.emit()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="main.py open", description="Open the protobuf editor on a file")
+    p.add_argument("file", nargs="?", help="binary (or hex/base64 text) protobuf file")
+    p.add_argument("--type", help="message type (full name or unambiguous suffix); omit for schemaless")
+    p.add_argument("--proto", action="append", default=[], metavar="P", help=".proto file or directory (repeatable)")
+    p.add_argument("-I", "--proto-path", action="append", default=[], dest="include", metavar="DIR",
+                   help="import search path (repeatable)")
+    p.add_argument("--descriptor-set", action="append", default=[], metavar="F", help="FileDescriptorSet (repeatable)")
+    p.add_argument("--framing", choices=("auto", *fr.FRAMINGS), default="auto")
+    return p
+
+
+async def run_standalone(app: QApplication, args: argparse.Namespace) -> int:
+    editor = ProtoEditor()
+    editor.include_paths = list(args.include)
+    window = ProtoEditorWindow(editor)
+    window.show()
+    closed = asyncio.Event()
+    app.aboutToQuit.connect(closed.set)
+    window.closed.connect(closed.set)
+    for ds in args.descriptor_set:
+        await editor.load_descriptor_set(ds)
+    if args.proto:
+        await editor.load_protos(args.proto)
+    if args.file:
+        if await editor.open_path(args.file, args.framing) and args.type:
+            editor.set_type(args.type)
+    elif args.type:
+        editor.set_type(args.type)
+    await closed.wait()
+    editor.close_tasks()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python main.py open FILE ...``: the editor in its own window on a qasync loop."""
+    os.environ.setdefault("QT_API", "pyside6")
+    import qasync
+
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Pelorus")
+    app.setOrganizationName("Pelorus")
+    try:
+        return qasync.run(run_standalone(app, args))  # type: ignore[arg-type]
+    except asyncio.CancelledError:
+        return 0

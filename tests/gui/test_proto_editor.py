@@ -1,0 +1,229 @@
+"""The protobuf editor driven through its real widgets (offscreen, on a qasync loop)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from guihelp import run, screenshot, until
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QComboBox, QLineEdit
+
+from console.api import job_pb2
+from console.models.proto_tree import Column, PathRole, ReadingsRole
+from console.protobuf.wire import encode_varint
+from console.views.proto_editor import ProtoEditor
+
+
+def job_spec() -> job_pb2.JobSpec:
+    spec = job_pb2.JobSpec(name="nightly-etl", owner="ann", description="load the warehouse", instance_count=3,
+                           priority=-2, namespace="data", labels={"team": "web"})
+    spec.default_spec.command = "sh"
+    spec.schedule.cron = "0 3 * * *"
+    spec.ttl_after_finished.seconds = 3600
+    spec.data.Pack(job_pb2.Progress(successful=5, failed=1, remaining=9))
+    return spec
+
+
+@pytest.fixture
+def editor(qloop: Any) -> Iterator[ProtoEditor]:
+    ed = ProtoEditor()
+    ed.resize(1440, 760)
+    ed.show()
+    yield ed
+    ed.close_tasks()
+    ed.close()
+    ed.deleteLater()
+
+
+def find_row(ed: ProtoEditor, name: str, parent: QModelIndex | None = None) -> QModelIndex:
+    parent = parent or QModelIndex()
+    m = ed.model
+    m.fetch_all(parent)
+    for r in range(m.rowCount(parent)):
+        if m.index(r, Column.NAME, parent).data() == name:
+            return m.index(r, 0, parent)
+    raise AssertionError(f"no row {name!r}")
+
+
+def highlight(ed: ProtoEditor) -> tuple[int, int] | None:
+    return ed.hex.hex_model.highlight_range()
+
+
+def test_open_select_edit_save_reopen(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    spec = job_spec()
+    original = spec.SerializeToString()
+    src = tmp_path / "spec.bin"
+    src.write_bytes(original)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        assert editor.set_type("JobSpec")
+        name = find_row(editor, "name")
+        editor.tree.setCurrentIndex(name)
+        assert highlight(editor) == (0, 2 + len("nightly-etl"))
+        # a nested field, three levels down (data → value → failed): the highlight moves there
+        data = find_row(editor, "data")
+        value = find_row(editor, "value", data)
+        failed = find_row(editor, "failed", value)
+        editor.tree.expand(data)
+        editor.tree.expand(value)
+        editor.tree.setCurrentIndex(failed)
+        span = editor.current_span()
+        assert span is not None and highlight(editor) == (span.start, span.end)
+        assert original[span.start:span.end] == b"\x10\x01"
+        assert editor.hex.hex_model.data(editor.hex.hex_model.cell_for(span.start), Qt.ItemDataRole.DisplayRole) \
+            == "10"
+        screenshot(editor, "proto_editor_nested")
+        # clicking a byte selects the innermost field holding it
+        editor.select_offset(span.start + 1)
+        assert editor.tree.currentIndex().data(PathRole) == failed.data(PathRole)
+
+        # edit instance_count through its editor delegate
+        ic = find_row(editor, "instance_count").siblingAtColumn(Column.VALUE)
+        editor.tree.setCurrentIndex(ic)
+        editor.tree.edit(ic)
+        await until(lambda: editor.tree.findChild(QLineEdit, "proto-int-editor") is not None, what="int editor")
+        line = editor.tree.findChild(QLineEdit, "proto-int-editor")
+        line.selectAll()
+        QTest.keyClicks(line, "7")
+        QTest.keyClick(line, Qt.Key.Key_Return)
+        await until(lambda: editor.modified, what="the edit")
+        assert find_row(editor, "instance_count").siblingAtColumn(Column.VALUE).data() == "7"
+        assert "instance_count" in editor.tab_title or editor.tab_title.endswith("•")
+        preview = editor.save_preview()
+        assert "set field 6" in preview and "03 → 07" in preview
+        assert await editor.save()
+        assert not editor.modified
+
+    run(qloop, scenario())
+    saved = src.read_bytes()
+    expected = job_spec()
+    expected.instance_count = 7
+    assert saved == expected.SerializeToString()
+    diff = [i for i, (a, b) in enumerate(zip(original, saved, strict=True)) if a != b]
+    assert len(diff) == 1 and saved[diff[0]] == 7
+
+    reopened = ProtoEditor(registry=editor.registry)
+
+    async def reopen() -> None:
+        assert await reopened.open_path(src)
+        reopened.set_type("pelorus.v1.JobSpec")
+        assert find_row(reopened, "instance_count").siblingAtColumn(Column.VALUE).data() == "7"
+
+    run(qloop, reopen())
+    reopened.deleteLater()
+
+
+def test_enum_combo_range_check_and_undo_redo(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    status = job_pb2.JobStatus(state=job_pb2.JOB_STATE_RUNNING, revision=4)
+    data = status.SerializeToString() + bytes([0x10, 0x63])  # desired_state = 99: not in JobState
+    src = tmp_path / "status.bin"
+    src.write_bytes(data)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        editor.set_type("pelorus.v1.JobStatus")
+        desired = find_row(editor, "desired_state").siblingAtColumn(Column.VALUE)
+        assert desired.data() == "99 (unknown)"
+        state = find_row(editor, "state").siblingAtColumn(Column.VALUE)
+        assert state.data() == "JOB_STATE_RUNNING"
+        editor.tree.setCurrentIndex(state)
+        editor.tree.edit(state)
+        await until(lambda: editor.tree.findChild(QComboBox, "proto-enum-editor") is not None, what="enum editor")
+        combo = editor.tree.findChild(QComboBox, "proto-enum-editor")
+        combo.setCurrentIndex(combo.findData(job_pb2.JOB_STATE_FAILED))
+        editor.tree.itemDelegateForColumn(Column.VALUE).commitData.emit(combo)
+        editor.tree.itemDelegateForColumn(Column.VALUE).closeEditor.emit(combo)
+        await until(lambda: editor.modified, what="the enum edit")
+        assert find_row(editor, "state").siblingAtColumn(Column.VALUE).data() == "JOB_STATE_FAILED"
+        # out of range for uint64: rejected with the reason, nothing changes
+        rev = find_row(editor, "revision").siblingAtColumn(Column.VALUE)
+        assert not editor.model.setData(rev, "-1")
+        assert "out of range" in editor.status.text()
+        before = editor.doc.to_bytes()
+        editor.undo()
+        assert editor.doc.to_bytes() == data and not editor.modified
+        editor.redo()
+        assert editor.doc.to_bytes() == before
+        QTest.keySequence(editor.tree, "Ctrl+Z")
+        assert editor.doc.to_bytes() == data
+
+    run(qloop, scenario())
+
+
+def test_schemaless_decode_with_readings(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    src = tmp_path / "unknown.bin"
+    src.write_bytes(job_spec().SerializeToString())
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        m = editor.model
+        assert m.descriptor is None
+        m.fetch_all()
+        numbers = [m.index(r, Column.NUMBER).data() for r in range(m.rowCount())]
+        assert numbers[:3] == ["1", "2", "3"]
+        assert m.index(0, Column.VALUE).data() == '"nightly-etl"'
+        prio = next(m.index(r, 0) for r in range(m.rowCount()) if m.index(r, 0).data() == "8")
+        readings = prio.data(ReadingsRole)
+        assert readings[0].kind == "int64" and readings[0].value == -2
+        sched = next(m.index(r, 0) for r in range(m.rowCount()) if m.index(r, 0).data() == "10")
+        editor.tree.expand(sched)
+        m.fetch_all(sched)
+        editor.tree.setCurrentIndex(m.index(0, 0, sched))
+        await until(lambda: highlight(editor) is not None, what="highlight")
+        m.pin(prio, "sint64")
+        prio = next(m.index(r, 0) for r in range(m.rowCount()) if m.index(r, 0).data() == "8")
+        assert prio.siblingAtColumn(Column.TYPE).data() == "sint64 (pinned)"
+        editor.side.setCurrentWidget(editor.text_view)
+        assert "nightly-etl" in editor.text_view.toPlainText()
+        m.pin(prio, None)
+        editor.side.setCurrentWidget(editor.hex)
+        sched = next(m.index(r, 0) for r in range(m.rowCount()) if m.index(r, 0).data() == "10")
+        editor.select_path((*sched.data(PathRole), 0))
+        screenshot(editor, "proto_editor_schemaless")
+
+    run(qloop, scenario())
+
+
+def test_corrupt_file_shows_error_offset_and_keeps_prefix(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    good = job_pb2.JobSpec(name="ok", owner="me").SerializeToString()
+    bad = good + b"\x1a" + encode_varint(50) + b"short"  # description says 50 bytes, 5 are there
+    src = tmp_path / "bad.bin"
+    src.write_bytes(bad)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src, "single")
+        editor.set_type("JobSpec")
+        assert editor.error_label.isVisible()
+        assert f"offset {len(good) + 1}" in editor.error_label.text()
+        m = editor.model
+        m.fetch_all()
+        names = [m.index(r, Column.NAME).data() for r in range(m.rowCount())]
+        assert names[:2] == ["name", "owner"]
+        errors = [m.index(r, Column.VALUE).data() for r in range(m.rowCount())]
+        assert any("offset" in (e or "") for e in errors)
+        marks = editor.hex.hex_model.part_at(len(good) + 1)
+        assert marks == "error"
+
+    run(qloop, scenario())
+
+
+def test_varint_stream_record_browser(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    recs = [job_pb2.Progress(successful=i, failed=i % 3).SerializeToString() for i in range(1, 40)]
+    src = tmp_path / "stream.bin"
+    src.write_bytes(b"".join(encode_varint(len(r)) + r for r in recs))
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        assert editor.framing == "varint" and editor.record_row.isVisible()
+        editor.set_type("Progress")
+        editor.record_spin.setValue(5)
+        m = editor.model
+        assert find_row(editor, "successful").siblingAtColumn(Column.VALUE).data() == "5"
+        assert m.span(find_row(editor, "successful")).start > 0  # absolute offsets in the file
+
+    run(qloop, scenario())

@@ -1,0 +1,218 @@
+"""ProtoTreeModel against known messages: rows, lazy children, roles, schema vs schemaless, Any,
+damage, editing through setData, and the hex model's highlight."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from google.protobuf import any_pb2
+from PySide6.QtCore import QModelIndex, Qt
+
+from console.api import job_pb2
+from console.models.hex_model import HexModel
+from console.models.proto_tree import (
+    BATCH,
+    Column,
+    EditorRole,
+    ErrorRole,
+    PathRole,
+    ProtoTreeModel,
+    ReadingsRole,
+    SpanRole,
+)
+from console.protobuf.document import Document
+from console.protobuf.schema import SchemaRegistry
+from console.protobuf.schemaless import decode
+from console.protobuf.wire import encode_varint
+
+REG = SchemaRegistry()
+
+
+def spec_bytes() -> bytes:
+    spec = job_pb2.JobSpec(name="etl", owner="ann", instance_count=3, priority=-2, labels={"team": "web"})
+    spec.schedule.cron = "*/5 * * * *"
+    spec.data.Pack(job_pb2.Progress(successful=5, failed=1))
+    return spec.SerializeToString(deterministic=True)
+
+
+def model_for(data: bytes, type_name: str | None = None) -> ProtoTreeModel:
+    m = ProtoTreeModel()
+    m.set_document(Document(data))
+    if type_name:
+        m.set_schema(REG, type_name)
+    return m
+
+
+def row(m: ProtoTreeModel, name: str, parent: QModelIndex | None = None, column: int = Column.NAME) -> QModelIndex:
+    parent = parent or QModelIndex()
+    m.fetch_all(parent)
+    for r in range(m.rowCount(parent)):
+        if m.index(r, column, parent).data() == name:
+            return m.index(r, 0, parent)
+    raise AssertionError(f"no row {name!r}: {[m.index(r, column, parent).data() for r in range(m.rowCount(parent))]}")
+
+
+def value(ix: QModelIndex) -> Any:
+    return ix.siblingAtColumn(Column.VALUE).data()
+
+
+def test_schema_rows_names_types_values(qapp: Any) -> None:
+    m = model_for(spec_bytes(), "pelorus.v1.JobSpec")
+    assert m.rowCount() == 0 and m.canFetchMore(QModelIndex())  # lazy until fetched
+    m.fetch_all()
+    names = [m.index(r, Column.NAME).data() for r in range(m.rowCount())]
+    assert names == ["name", "owner", 'labels["team"]', "instance_count", "priority", "schedule", "data"]
+    prio = row(m, "priority")
+    assert value(prio) == "-2" and prio.siblingAtColumn(Column.TYPE).data() == "int32"
+    assert row(m, 'labels["team"]').siblingAtColumn(Column.TYPE).data() == "map<string, string>"
+    assert value(row(m, 'labels["team"]')) == '"web"'
+    sched = row(m, "schedule")
+    assert m.hasChildren(sched)
+    cron = row(m, "cron", sched)
+    assert cron.siblingAtColumn(Column.TYPE).data() == "string (oneof when)"
+    assert m.data(cron, PathRole) == (5, 0)
+
+
+def test_any_is_unpacked_when_its_type_is_known(qapp: Any) -> None:
+    m = model_for(spec_bytes(), "JobSpec")
+    data = row(m, "data")
+    assert value(data) == "pelorus.v1.Progress"
+    inner = row(m, "value", data)
+    assert inner.siblingAtColumn(Column.TYPE).data() == "pelorus.v1.Progress"
+    assert value(row(m, "successful", inner)) == "5"
+    assert value(row(m, "failed", inner)) == "1"
+
+
+def test_any_inside_any_and_unknown_any_type(qapp: Any) -> None:
+    inner = any_pb2.Any()
+    inner.Pack(job_pb2.Progress(remaining=7))
+    outer = job_pb2.JobSpec(name="w")
+    outer.data.Pack(inner)
+    m = model_for(outer.SerializeToString(), "JobSpec")
+    v1 = row(m, "value", row(m, "data"))
+    assert v1.siblingAtColumn(Column.TYPE).data() == "google.protobuf.Any"
+    v2 = row(m, "value", v1)
+    assert value(row(m, "remaining", v2)) == "7"
+
+    spec = job_pb2.JobSpec()
+    spec.data.type_url = "type.googleapis.com/acme.Missing"
+    spec.data.value = b"\x08\x96\x01"
+    m = model_for(spec.SerializeToString(), "JobSpec")
+    data = row(m, "data")
+    assert "not loaded" in value(data)
+    raw = row(m, "value", data)
+    assert "acme.Missing not loaded" in raw.siblingAtColumn(Column.TYPE).data()
+    assert value(row(m, "1", raw, Column.NUMBER)) == "150"  # decoded schemaless
+
+
+def test_unknown_enum_value_and_unknown_field_shown(qapp: Any) -> None:
+    data = bytes([0x08, 0x63]) + bytes([0xB8, 0x3E, 0x07])  # state = 99; field 999 = 7
+    m = model_for(data, "JobStatus")
+    assert value(row(m, "state")) == "99 (unknown)"
+    unknown = row(m, "(unknown)")
+    assert unknown.siblingAtColumn(Column.NUMBER).data() == "999"
+    assert m.data(unknown.siblingAtColumn(Column.VALUE), Qt.ItemDataRole.ForegroundRole) is not None
+    spec = m.data(row(m, "state").siblingAtColumn(Column.VALUE), EditorRole)
+    assert spec.widget == "enum" and ("JOB_STATE_RUNNING", 3) in spec.choices
+
+
+def test_schemaless_rows_readings_and_pins(qapp: Any) -> None:
+    m = model_for(spec_bytes())
+    m.fetch_all()
+    assert [m.index(r, 0).data() for r in range(m.rowCount())] == ["1", "2", "4", "6", "8", "10", "17"]
+    prio = row(m, "8", column=Column.NUMBER)
+    readings = m.data(prio, ReadingsRole)
+    assert [r.kind for r in readings][:2] == ["int64", "uint64"]
+    assert value(prio) == "-2"
+    m.pin(prio, "uint64")
+    prio = row(m, "8", column=Column.NUMBER)
+    assert prio.siblingAtColumn(Column.TYPE).data() == "uint64 (pinned)"
+    assert value(prio) == str((1 << 64) - 2)
+    sched = row(m, "10", column=Column.NUMBER)
+    assert value(row(m, "3", sched, Column.NUMBER)) == '"*/5 * * * *"'
+
+
+def test_span_role_and_offset_lookup(qapp: Any) -> None:
+    data = spec_bytes()
+    m = model_for(data, "JobSpec")
+    sched = row(m, "schedule")
+    span = m.data(sched, SpanRole)
+    f = decode(data).find(10)[0]
+    assert (span.start, span.value_start, span.end) == (f.tag_offset, f.value_offset, f.end)
+    assert span.tag_end == span.start + 1 and span.value_start == span.tag_end + 1
+    ix = m.index_at_offset(span.value_start + 3)  # inside cron's value
+    assert ix.siblingAtColumn(Column.NAME).data() == "cron"
+    assert m.index_for_path((5, 0)).siblingAtColumn(Column.NAME).data() == "cron"
+
+
+def test_corrupt_input_keeps_the_valid_prefix(qapp: Any) -> None:
+    good = job_pb2.JobSpec(name="ok", owner="me").SerializeToString()
+    nested = job_pb2.Schedule(cron="x" * 20).SerializeToString()
+    bad = good + b"\x52" + encode_varint(len(nested)) + nested[:10]  # schedule cut short
+    m = model_for(bad, "JobSpec")
+    m.fetch_all()
+    names = [m.index(r, Column.NAME).data() for r in range(m.rowCount())]
+    assert names == ["name", "owner", "schedule", "error"]
+    err = m.index(3, 0)
+    assert f"offset {len(good) + 1}" in m.data(err, Qt.ItemDataRole.DisplayRole) or \
+        f"offset {len(good) + 1}" in err.siblingAtColumn(Column.VALUE).data()
+    assert m.root_error() is not None and m.root_error().offset == len(good) + 1
+    sched = m.index(2, 0)
+    assert m.data(sched, ErrorRole).startswith("truncated")
+    assert m.data(sched, PathRole) is None  # not editable
+    assert m.hasChildren(sched)
+
+
+def test_set_data_edits_exactly_and_rejects_out_of_range(qapp: Any) -> None:
+    data = spec_bytes()
+    m = model_for(data, "JobSpec")
+    edited: list[Any] = []
+    rejected: list[str] = []
+    m.edited.connect(edited.append)
+    m.editRejected.connect(rejected.append)
+    ic = row(m, "instance_count").siblingAtColumn(Column.VALUE)
+    assert m.flags(ic) & Qt.ItemFlag.ItemIsEditable
+    assert not m.setData(ic, "4294967296")  # uint32 max + 1
+    assert rejected and "out of range" in rejected[-1]
+    assert m.setData(ic, "4")
+    assert len(edited) == 1
+    out = m.document.to_bytes()
+    diff = [i for i in range(len(data)) if data[i] != out[i]]
+    assert len(out) == len(data) and len(diff) == 1 and out[diff[0]] == 4
+    assert value(row(m, "instance_count")) == "4"
+    # a string inside a nested message: the value and the length prefix above it change
+    sched = row(m, "schedule")
+    cron = row(m, "cron", sched).siblingAtColumn(Column.VALUE)
+    assert m.setData(cron, "@daily")
+    assert REG.parse("JobSpec", m.document.to_bytes()).schedule.cron == "@daily"
+
+
+def test_large_level_is_fetched_in_batches(qapp: Any) -> None:
+    data = b"".join(b"\x08" + encode_varint(i) for i in range(BATCH * 3 + 5))
+    m = model_for(data)
+    m.fetchMore(QModelIndex())
+    assert m.rowCount() == BATCH and m.canFetchMore(QModelIndex())
+    m.fetch_all()
+    assert m.rowCount() == BATCH * 3 + 5
+
+
+def test_hex_model_rows_and_highlight(qapp: Any) -> None:
+    hm = HexModel()
+    hm.set_data(bytes(range(40)))
+    assert hm.rowCount() == 3 and hm.columnCount() == 32
+    assert hm.headerData(2, Qt.Orientation.Vertical) == "00000020"
+    assert hm.data(hm.index(1, 0)) == "10" and hm.data(hm.index(2, 16 + 1)) == "!"
+    assert hm.offset_of(hm.index(1, 16 + 3)) == 19
+    changed: list[tuple[int, int]] = []
+    hm.dataChanged.connect(lambda a, b, _r=None: changed.append((a.row(), b.row())))
+    hm.set_highlight([(14, 15, "tag"), (15, 16, "length"), (16, 20, "value")])
+    assert hm.part_at(14) == "tag" and hm.part_at(17) == "value" and hm.part_at(20) is None
+    assert hm.data(hm.index(1, 2), Qt.ItemDataRole.BackgroundRole) is not None
+    assert (0, 1) in changed
+    assert hm.highlight_range() == (14, 20)
+
+
+@pytest.fixture
+def qapp_fixture(qapp: Any) -> Any:  # pragma: no cover - pytest-qt provides qapp
+    return qapp
