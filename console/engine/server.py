@@ -24,7 +24,6 @@ from console.api import (
     pod_service_pb2,
     pod_service_pb2_grpc,
     watch_service_pb2,
-    watch_service_pb2_grpc,
 )
 from console.engine.auth import TokenAuthInterceptor
 from console.engine.engine import Engine, EngineConfig
@@ -57,6 +56,26 @@ class ServeOptions:
     stop_pods_on_exit: bool = False
     callback_attempts: int | None = None
     callback_first_delay: float | None = None
+    executor: str = "local"  # "local" | "ray"
+    ray_address: str = ""
+
+
+def _serialize(response: object) -> bytes:
+    """Watch yields responses it serialised itself (framed once per change); the rest are messages."""
+    return response if isinstance(response, bytes) else response.SerializeToString()  # type: ignore[attr-defined]
+
+
+def add_watch_service(servicer: WatchService, server: grpc.aio.Server) -> None:
+    """Like the generated add_WatchServiceServicer_to_server, with a pass-through serializer for Watch."""
+    handlers = {
+        "Watch": grpc.unary_stream_rpc_method_handler(
+            servicer.Watch, request_deserializer=watch_service_pb2.WatchRequest.FromString,
+            response_serializer=_serialize),
+        "WatchJob": grpc.unary_stream_rpc_method_handler(
+            servicer.WatchJob, request_deserializer=watch_service_pb2.WatchJobRequest.FromString,
+            response_serializer=watch_service_pb2.WatchJobResponse.SerializeToString),
+    }
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("pelorus.v1.WatchService", handlers),))
 
 
 class DataDirLocked(RuntimeError):
@@ -91,7 +110,13 @@ class EngineServer:
             config.callback_attempts = max(1, options.callback_attempts)
         if options.callback_first_delay is not None:
             config.callback_first_delay = max(0.0, options.callback_first_delay)
+        if executor is None and options.executor == "ray":
+            from console.engine.executors.ray import RayExecutor
+
+            executor = RayExecutor(None, options.ray_address)  # type: ignore[arg-type] - the engine, below
         self.engine = Engine(config, executor=executor)
+        if executor is not None and executor.events is None:
+            executor.events = self.engine
         interceptors = [TokenAuthInterceptor(options.tokens)] if options.tokens else []
         self.server = grpc.aio.server(interceptors=interceptors, options=[
             ("grpc.max_send_message_length", MAX_MESSAGE),
@@ -100,7 +125,7 @@ class EngineServer:
         ])
         job_service_pb2_grpc.add_JobServiceServicer_to_server(JobService(self.engine), self.server)
         pod_service_pb2_grpc.add_PodServiceServicer_to_server(PodService(self.engine), self.server)
-        watch_service_pb2_grpc.add_WatchServiceServicer_to_server(WatchService(self.engine), self.server)
+        add_watch_service(WatchService(self.engine), self.server)
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection((*SERVICE_NAMES, reflection.SERVICE_NAME, health.SERVICE_NAME),

@@ -11,17 +11,31 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from google.protobuf.internal.encoder import _VarintBytes  # the stable varint encoder
+
 from console.engine.store import CHANGE_JOB, CHANGE_POD
 
 MAX_QUEUED = 50_000
 
 
+def frame(payload: bytes) -> bytes:
+    """A serialised Change as field 1 of a WatchResponse (tag, length, bytes)."""
+    return b"\x0a" + _VarintBytes(len(payload)) + payload
+
+
 @dataclass(frozen=True)
 class PublishedChange:
+    """A committed change. `framed` is computed once here, so fanning it out to many
+    watchers costs a join, not a re-encoding per watcher."""
+
     revision: int
     kind: int
     job_id: str
     payload: bytes
+    framed: bytes = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "framed", frame(self.payload))
 
 
 @dataclass(eq=False)

@@ -15,7 +15,19 @@ from console.engine.services._errors import rpc
 from console.engine.states import TERMINAL_JOB_STATES
 from console.engine.store import CHANGE_JOB, CHANGE_POD
 from console.engine.timeutil import duration_seconds, now, set_timestamp, to_duration
-from console.engine.watchhub import PublishedChange, job_and_pod_filter
+from console.engine.watchhub import PublishedChange, frame, job_and_pod_filter
+
+
+def _revision_of(framed: bytes) -> int:
+    """The revision of a framed Change (field 1 of the Change, right after the frame header)."""
+    return int(ws.Change.FromString(framed[_header_len(framed):]).revision)
+
+
+def _header_len(framed: bytes) -> int:
+    i = 1
+    while framed[i] & 0x80:
+        i += 1
+    return i + 1
 
 Ctx = grpc.aio.ServicerContext
 BATCH = 1000
@@ -27,12 +39,11 @@ def clamp_period(seconds: float) -> float:
     return DEFAULT_PERIOD if seconds <= 0 else min(MAX_PERIOD, max(MIN_PERIOD, seconds))
 
 
-def _response(payloads: list[bytes], revision: int) -> ws.WatchResponse:
-    """Build the batch from already-serialised changes: one parse instead of N copies."""
-    raw = b"".join(b"\x0a" + _VarintBytes(len(p)) + p for p in payloads)
-    resp = ws.WatchResponse.FromString(raw)
-    resp.revision = revision
-    return resp
+def encode_response(framed: list[bytes], revision: int) -> bytes:
+    """A serialised WatchResponse from already-framed changes (the server registers Watch with
+    a pass-through serializer, so nothing is parsed or re-encoded on the way out)."""
+    tail = b"\x10" + _VarintBytes(revision) if revision else b""
+    return b"".join(framed) + tail
 
 
 class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
@@ -56,7 +67,7 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
         return keep
 
     @rpc
-    async def Watch(self, request: ws.WatchRequest, context: Ctx) -> AsyncIterator[ws.WatchResponse]:
+    async def Watch(self, request: ws.WatchRequest, context: Ctx) -> AsyncIterator[bytes]:  # type: ignore[override]
         store = self.engine.store
         watch_jobs = request.HasField("job_filter")
         watch_pods = request.HasField("pod_filter")
@@ -79,60 +90,58 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
                                   "replaced? list again, then watch")
             last = start if start else store.revision
             if start:
-                async for resp in self._catch_up(last, wants, fine):
-                    last = resp.revision
-                    yield resp
-            yield ws.WatchResponse(revision=last)
+                async for data, last in self._catch_up(last, wants, fine):
+                    yield data
+            yield encode_response([], last)
             while True:
                 await sub.wakeup.wait()
                 if sub.lagging:
                     sub.lagging = False
                     sub.take()
-                    async for resp in self._catch_up(last, wants, fine):
-                        last = resp.revision
-                        yield resp
+                    async for data, last in self._catch_up(last, wants, fine):
+                        yield data
                     continue
                 items = [c for c in sub.take() if c.revision > last]
                 if not items:
                     continue
-                for resp in self._batches(items, fine):
-                    last = resp.revision
-                    yield resp
+                for data, last in self._batches(items, fine):
+                    yield data
         finally:
             self.engine.hub.unsubscribe(sub)
 
     async def _catch_up(self, after: int, wants: Callable[[int, str], bool],
-                        fine: Callable[[int, str, bytes], bool] | None) -> AsyncIterator[ws.WatchResponse]:
+                        fine: Callable[[int, str, bytes], bool] | None) -> AsyncIterator[tuple[bytes, int]]:
+        """(serialised response, revision it brings the watcher to), page by page from the log."""
         store = self.engine.store
         while True:
             rows = store.changes_since(after, CATCH_UP_PAGE)
             if not rows:
                 return
-            items = [PublishedChange(r, k, j, p) for r, k, j, p in rows if wants(k, j)]
             after = rows[-1][0]
-            batches = list(self._batches(items, fine)) or [ws.WatchResponse()]
+            framed = [frame(p) for _r, k, j, p in rows if wants(k, j) and (fine is None or fine(k, j, p))]
             # Only the page's last batch may claim the page's last revision: a client that
             # resumes from an earlier batch's revision must still get the rest of the page.
-            batches[-1].revision = after
-            for resp in batches:
-                yield resp
+            batches = [framed[i:i + BATCH] for i in range(0, len(framed), BATCH)] or [[]]
+            for i, chunk in enumerate(batches):
+                last_of_chunk = after if i == len(batches) - 1 else _revision_of(chunk[-1])
+                yield encode_response(chunk, last_of_chunk), last_of_chunk
             await asyncio.sleep(0)
 
     @staticmethod
-    def _batches(items: Iterable[PublishedChange],
-                 fine: Callable[[int, str, bytes], bool] | None) -> Iterable[ws.WatchResponse]:
+    def _batches(items: list[PublishedChange],
+                 fine: Callable[[int, str, bytes], bool] | None) -> Iterable[tuple[bytes, int]]:
         chunk: list[bytes] = []
         top = 0
         for c in items:
             top = c.revision
             if fine is not None and not fine(c.kind, c.job_id, c.payload):
                 continue
-            chunk.append(c.payload)
+            chunk.append(c.framed)
             if len(chunk) >= BATCH:
-                yield _response(chunk, top)
+                yield encode_response(chunk, top), top
                 chunk = []
         if chunk or top:
-            yield _response(chunk, top)
+            yield encode_response(chunk, top), top
 
     @rpc
     async def WatchJob(self, request: ws.WatchJobRequest, context: Ctx) -> AsyncIterator[ws.WatchJobResponse]:
