@@ -6,6 +6,8 @@ Cancellation (asyncio.CancelledError) is never translated: it is not a failure.
 
 from __future__ import annotations
 
+import re
+
 import grpc
 
 
@@ -83,11 +85,28 @@ def _action(method: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _unreachable(details: str) -> str:
+    """grpc's connection errors name every layer and the address twice; keep what an operator
+    can act on (the address is on screen already)."""
+    if "CERTIFICATE_VERIFY_FAILED" in details:
+        why = details.split("CERTIFICATE_VERIFY_FAILED:", 1)[1].strip().removesuffix(": OK")
+        return f"the engine's TLS certificate is not trusted ({why}); is the right CA certificate given?"
+    if "errors resolving" in details:
+        return f"the engine's host name cannot be resolved ({details.rsplit(': ', 1)[-1].rstrip(']')})"
+    if details.startswith(("Stream removed", "Socket closed", "Connection reset")):
+        return f"the connection to the engine was lost ({details})"
+    last = re.search(r"last error: \w+: (.*)", details)
+    if last:
+        details = last.group(1).rsplit(": ", 1)[-1]
+    return f"the engine is unreachable ({details})"
+
+
 def from_rpc_error(exc: grpc.aio.AioRpcError, method: str) -> EngineError:
+    """The typed error for a failed call of `method` (a method name like "StopJob")."""
     code = exc.code()
     details = exc.details() or code.name.lower().replace("_", " ")
     if code == grpc.StatusCode.UNAVAILABLE:
-        details = f"the engine is unreachable ({details})"
+        details = _unreachable(details)
     elif code == grpc.StatusCode.DEADLINE_EXCEEDED:
         details = "the engine did not answer in time"
     return _BY_CODE.get(code, EngineError)(code, details, method)

@@ -114,6 +114,13 @@ class Session(QObject):
             return
         self._feed = asyncio.ensure_future(self.client.job_feed(self._on_snapshot, self._on_changes,
                                                                 self._on_feed_state))
+        self._feed.add_done_callback(self._feed_ended)
+
+    def _feed_ended(self, task: asyncio.Task[Any]) -> None:
+        """A feed only ends on its own for errors retrying cannot fix (a bad token): say so."""
+        if not task.cancelled() and task.exception() is not None:
+            self._set_state(ConnectionState.DISCONNECTED, str(task.exception()))
+            messages.error(f"Disconnected: {task.exception()}")
 
     async def stop(self) -> None:
         if self._feed is not None:
