@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import resource
 import sys
 from pathlib import Path
@@ -31,7 +32,11 @@ def build_parser(prog: str = "pelorus-engine") -> argparse.ArgumentParser:
                    help="YAML: tokens: [{token: ..., role: viewer|operator|admin, name: ...}]")
     p.add_argument("--insecure", action="store_true",
                    help="allow --listen without TLS and/or without tokens (you take the risk)")
-    p.add_argument("--executor", choices=["local"], default="local", help="what runs pods (default: local)")
+    p.add_argument("--executor", choices=["local", "ray"], default="local",
+                   help="what runs pods: local subprocesses (default) or Ray jobs on a Ray cluster")
+    p.add_argument("--ray-address", metavar="URL", default=None,
+                   help="Ray dashboard / Jobs API address for --executor ray (default: $RAY_ADDRESS "
+                        "or http://127.0.0.1:8265)")
     p.add_argument("--max-running-pods", type=int, default=256, help="engine-wide limit on running pods")
     p.add_argument("--stop-pods-on-exit", action="store_true",
                    help="stop running pods when the engine exits (default: leave them to be re-adopted)")
@@ -59,12 +64,24 @@ def options_from_args(args: argparse.Namespace) -> ServeOptions:
         for path in (args.tls_cert, args.tls_key):
             if path and not path.is_file():
                 raise SystemExit(f"TLS file {path} does not exist")
+    ray_address = ""
+    if args.executor == "ray":
+        from console.engine.executors.ray import RayUnavailable, require_ray
+
+        try:
+            require_ray()
+        except RayUnavailable as exc:
+            raise SystemExit(f"pelorus-engine: {exc}") from None
+        ray_address = args.ray_address or os.environ.get("RAY_ADDRESS") or "http://127.0.0.1:8265"
+    elif args.ray_address:
+        raise SystemExit("--ray-address needs --executor ray")
     tokens = load_tokens(args.tokens_file) if args.tokens_file else {}
     return ServeOptions(
         data_dir=(args.data_dir or default_data_dir()).expanduser(), socket=args.socket, listen=listen,
         tls_cert=args.tls_cert, tls_key=args.tls_key, tokens=tokens, insecure=args.insecure,
         max_running_pods=args.max_running_pods, stop_pods_on_exit=args.stop_pods_on_exit,
         callback_attempts=args.callback_attempts, callback_first_delay=args.callback_first_delay,
+        executor=args.executor, ray_address=ray_address,
     )
 
 

@@ -1,0 +1,158 @@
+"""A throw-away two-node Ray cluster on loopback, for tests and benchmarks.
+
+Both nodes run as `ray start --block` children in their own process groups, with a
+dedicated temp dir and free ports, so teardown kills exactly those groups. `ray stop`
+is never used: it stops every Ray instance on the machine (ray#12264).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+
+def free_ports(n: int) -> list[int]:
+    socks, ports = [], []
+    for _ in range(n):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+        ports.append(s.getsockname()[1])
+    for s in socks:
+        s.close()
+    return ports
+
+
+def _ray_bin() -> str:
+    found = shutil.which("ray") or str(Path(sys.executable).with_name("ray"))
+    return found
+
+
+class RayTestCluster:
+    """Head (1 CPU) + worker (1 CPU, custom resource node2=1) on 127.0.0.1."""
+
+    def __init__(self, worker_resources: dict[str, float] | None = None) -> None:
+        # Short: Ray puts unix sockets under the temp dir (107-byte path limit).
+        self.temp_dir = Path(tempfile.mkdtemp(prefix="pelray-", dir="/tmp"))
+        self.worker_resources = worker_resources if worker_resources is not None else {"node2": 1}
+        self.procs: list[subprocess.Popen[bytes]] = []
+        ports = free_ports(14)
+        self.gcs_port, self.dashboard_port = ports[0], ports[1]
+        self._head_ports, self._worker_ports = ports[2:8], ports[8:14]
+        self.address = f"http://127.0.0.1:{self.dashboard_port}"
+
+    def _node_args(self, ports: list[int]) -> list[str]:
+        return [
+            f"--node-manager-port={ports[0]}", f"--object-manager-port={ports[1]}",
+            f"--dashboard-agent-listen-port={ports[2]}", f"--dashboard-agent-grpc-port={ports[3]}",
+            f"--metrics-export-port={ports[4]}", f"--runtime-env-agent-port={ports[5]}",
+        ]
+
+    def _spawn(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+        log = open(self.temp_dir / f"{name}.log", "ab")  # noqa: SIM115 - handed to the child
+        env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+        proc = subprocess.Popen([_ray_bin(), "start", "--block", *args], stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True, env=env)
+        log.close()
+        self.procs.append(proc)
+        return proc
+
+    def start(self, timeout: float = 90.0) -> RayTestCluster:
+        try:
+            self._spawn("head", [
+                "--head", "--node-ip-address=127.0.0.1", "--num-cpus=1", "--disable-usage-stats",
+                f"--port={self.gcs_port}", f"--dashboard-port={self.dashboard_port}",
+                "--dashboard-host=127.0.0.1", "--include-dashboard=true",
+                f"--ray-client-server-port={free_ports(1)[0]}", f"--temp-dir={self.temp_dir}",
+                *self._node_args(self._head_ports),
+            ])
+            self.wait_nodes(1, timeout)
+            self.start_worker(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def start_worker(self, timeout: float = 60.0, resources: dict[str, float] | None = None) -> subprocess.Popen[bytes]:
+        alive = len(self.alive_nodes())
+        resources = self.worker_resources if resources is None else resources
+        proc = self._spawn(f"worker{len(self.procs)}", [
+            f"--address=127.0.0.1:{self.gcs_port}", "--node-ip-address=127.0.0.1", "--num-cpus=1",
+            f"--resources={json.dumps(resources)}", "--disable-usage-stats",
+            *self._node_args(self._worker_ports if len(self.procs) <= 1 else free_ports(6)),
+        ])
+        self.wait_nodes(alive + 1, timeout)
+        return proc
+
+    def nodes(self) -> list[dict]:
+        with urllib.request.urlopen(f"{self.address}/api/v0/nodes?limit=1000", timeout=5) as resp:
+            return json.load(resp)["data"]["result"]["result"]
+
+    def alive_nodes(self) -> list[dict]:
+        try:
+            return [n for n in self.nodes() if n.get("state") == "ALIVE"]
+        except OSError:
+            return []
+
+    def wait_nodes(self, count: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for proc in self.procs:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"ray start exited with {proc.returncode}:\n{self.logs()}")
+            if len(self.alive_nodes()) >= count:
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"Ray cluster did not reach {count} alive nodes in {timeout} s:\n{self.logs()}")
+
+    def logs(self) -> str:
+        return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.temp_dir.glob("*.log")))
+
+    def kill_node(self, proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
+        """End one node: its `ray start --block` group and every process of that node
+        (raylet, agents, workers), which are started in the group of `ray start`."""
+        _kill_group(proc, sig)
+
+    def stop(self) -> None:
+        # Workers first, head last; SIGTERM lets `ray start --block` tear its node down.
+        for proc in reversed(self.procs):
+            _kill_group(proc, signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for proc in reversed(self.procs):
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+        for proc in reversed(self.procs):
+            _kill_group(proc, signal.SIGKILL)
+        self._kill_leftovers()
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
+
+    def _kill_leftovers(self) -> None:
+        """Processes of *this* cluster that left the groups (Ray workers call setsid):
+        found by our unique temp dir on their command line or in their environment."""
+        import psutil
+
+        me = str(self.temp_dir)
+        for p in psutil.process_iter(["pid", "cmdline"]):
+            try:
+                if any(me in part for part in (p.info["cmdline"] or ())):
+                    p.kill()
+            except psutil.Error:
+                continue
+
+
+def _kill_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass

@@ -1,0 +1,233 @@
+"""The Ray executor against a real two-node Ray cluster on loopback (see conftest.py):
+placement, exit codes, complete logs, progress, kill, restart as a new run, engine restart."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from enginehelp import Client, EngineProcess, arun, sh_spec
+from raycluster import RayTestCluster
+
+from console.api import job_pb2, pod_pb2
+from console.api import job_service_pb2 as js
+from console.api import pod_service_pb2 as ps
+
+pytestmark = pytest.mark.ray
+J, P, S = job_pb2, pod_pb2, pod_pb2.LogLine
+DONE = (J.JOB_STATE_SUCCEEDED, J.JOB_STATE_FAILED, J.JOB_STATE_KILLED)
+
+
+async def logs(c: Client, pod_name: str, pod_id: str = "") -> list[pod_pb2.LogLine]:
+    out: list[pod_pb2.LogLine] = []
+    async for resp in c.pods.GetPodLogs(ps.GetPodLogsRequest(pod_name=pod_name, pod_id=pod_id)):
+        out.extend(resp.lines)
+    return out
+
+
+def stdout(lines: list[pod_pb2.LogLine]) -> list[str]:
+    return [ln.text for ln in lines if ln.stream == S.STREAM_STDOUT]
+
+
+def node_ids(cluster: RayTestCluster) -> tuple[str, str]:
+    nodes = cluster.alive_nodes()
+    head = next(n["node_id"] for n in nodes if n["is_head_node"])
+    worker = next(n["node_id"] for n in nodes if n.get("resources_total", {}).get("node2"))
+    return head, worker
+
+
+def test_bulk_job_runs_across_both_nodes_with_progress(ray_engine: EngineProcess, ray_cluster: RayTestCluster) -> None:
+    head, worker = node_ids(ray_cluster)
+
+    async def body() -> None:
+        async with Client(ray_engine.address) as c:
+            script = ("echo ::progress successful=0 failed=0 remaining=2; sleep 1.5; "
+                      "echo ::progress successful=2 failed=0 remaining=0; echo done $PELORUS_INSTANCE_ID")
+            spec = sh_spec("ray-bulk", script, instances=4)
+            spec.default_spec.resources.cpu = 1  # one per node at a time: 4 pods need both nodes
+            job_id = (await c.create(spec)).job_id
+            st = await c.wait_state(job_id, *DONE, timeout=60)
+            assert st.state == J.JOB_STATE_SUCCEEDED, st
+            assert st.progress.successful == 8 and st.progress.remaining == 0, st.progress
+            seen = set()
+            for i in range(4):
+                pod = (await c.pod(job_id, i)).current.status
+                assert pod.executor == "ray" and pod.exit_code == 0 and pod.has_exit_code
+                assert pod.node_id in (head, worker), pod
+                assert pod.host and pod.node_id[:8] in pod.host or pod.host.endswith("/head"), pod.host
+                assert pod.pod_id == f"{job_id}-{i}-1"
+                seen.add(pod.node_id)
+                assert stdout(await logs(c, f"{job_id}-{i}"))[-1] == f"done {i}"
+            assert seen == {head, worker}
+
+            pinned = sh_spec("ray-pinned", "echo pinned", instances=2)
+            pinned.default_spec.resources.custom["node2"] = 1
+            pinned_id = (await c.create(pinned)).job_id
+            assert (await c.wait_state(pinned_id, *DONE, timeout=60)).state == J.JOB_STATE_SUCCEEDED
+            for i in range(2):
+                assert (await c.pod(pinned_id, i)).current.status.node_id == worker
+
+    arun(body(), 120)
+
+
+def test_exit_codes_and_logs_complete_to_the_last_line(ray_engine: EngineProcess) -> None:
+    async def body() -> None:
+        async with Client(ray_engine.address) as c:
+            script = ('i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo "line $i"; done; echo "to stderr" >&2; '
+                      'printf "last line without newline"; exit $PELORUS_INSTANCE_ID')
+            spec = sh_spec("ray-exits", script, instances=3)
+            spec.default_spec.restart_policy = P.RESTART_POLICY_NEVER
+            job_id = (await c.create(spec)).job_id
+            await c.wait_state(job_id, J.JOB_STATE_FAILED, timeout=60)
+            expected = [f"line {n}" for n in range(1, 301)] + ["to stderr", "last line without newline"]
+            for i in range(3):
+                pod = (await c.pod(job_id, i)).current.status
+                assert pod.has_exit_code and pod.exit_code == i, pod
+                assert pod.state == (P.POD_STATE_SUCCEEDED if i == 0 else P.POD_STATE_FAILED)
+                lines = await logs(c, f"{job_id}-{i}")
+                assert stdout(lines) == expected  # every line once, in order, the unfinished last one too
+                system = [ln.text for ln in lines if ln.stream == S.STREAM_SYSTEM]
+                assert any(t.startswith("Running entrypoint for job") for t in system), system
+                assert [ln.seq for ln in lines] == sorted({ln.seq for ln in lines})
+            missing = (await c.create(sh_spec("ray-missing", "exit 0")))  # sanity: a trivial pod succeeds
+            assert (await c.wait_state(missing.job_id, *DONE, timeout=60)).state == J.JOB_STATE_SUCCEEDED
+
+    arun(body(), 120)
+
+
+def test_kill_of_sigterm_ignoring_pod_with_a_child(ray_engine: EngineProcess, tmp_path: Path) -> None:
+    pids = tmp_path / "pids"
+    script = f"trap '' TERM; sleep 300 & echo $! > {pids}; echo $$ >> {pids}; echo ready; while :; do sleep 0.2; done"
+
+    async def body() -> None:
+        async with Client(ray_engine.address) as c:
+            created = await c.create(sh_spec("ray-stubborn", script, kill_grace_period=1))
+            job_id = created.job_id
+            await c.wait_pod(job_id, 0, lambda p: p.status.state == P.POD_STATE_RUNNING, timeout=30, what="running")
+
+            async def ready() -> bool:
+                return "ready" in stdout(await logs(c, f"{job_id}-0"))
+
+            deadline = time.monotonic() + 30
+            while not await ready():
+                assert time.monotonic() < deadline, "the pod never printed ready"
+                await asyncio.sleep(0.1)
+            procs = [psutil.Process(int(p)) for p in pids.read_text().split()]
+            assert all(p.is_running() for p in procs)
+            t0 = time.monotonic()
+            st = await c.status(job_id)
+            await c.jobs.StopJob(js.StopJobRequest(job_id=job_id, version=st.version))
+            pod = await c.wait_pod(job_id, 0, lambda p: p.status.state == P.POD_STATE_KILLED, timeout=30,
+                                   what="KILLED")
+            took = time.monotonic() - t0
+            assert "SIGKILL" in pod.status.message, pod.status.message
+            assert 0.9 <= took < 15, took
+            for p in procs:
+                try:
+                    p.wait(5)
+                except psutil.TimeoutExpired:
+                    pytest.fail(f"pod process {p.pid} survived the kill")
+
+    arun(body(), 90)
+
+
+def test_restart_is_a_new_run_with_a_new_submission_id(ray_engine: EngineProcess, ray_cluster: RayTestCluster) -> None:
+    from ray.job_submission import JobSubmissionClient
+
+    async def body() -> None:
+        async with Client(ray_engine.address) as c:
+            created = await c.create(sh_spec("ray-restart", "echo run $PELORUS_RUN; sleep 60", kill_grace_period=0))
+            job_id = created.job_id
+            await c.wait_pod(job_id, 0, lambda p: p.status.state == P.POD_STATE_RUNNING, timeout=30, what="running")
+            await c.jobs.RestartJob(js.RestartJobRequest(job_id=job_id, version=created.version))
+            pod = await c.wait_pod(job_id, 0, lambda p: p.status.run == 2 and p.status.state == P.POD_STATE_RUNNING,
+                                   timeout=40, what="run 2 running")
+            assert pod.status.pod_id == f"{job_id}-0-2" and pod.status.prev_pod_id == f"{job_id}-0-1"
+            client = JobSubmissionClient(ray_cluster.address)
+            first = client.get_job_info(f"{job_id}-0-1")
+            assert str(first.status.value) == "STOPPED"
+            deadline = time.monotonic() + 30
+            while "run 2" not in stdout(await logs(c, f"{job_id}-0")):
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.1)
+            assert stdout(await logs(c, f"{job_id}-0", f"{job_id}-0-1")) == ["run 1"]
+            st = await c.status(job_id)
+            await c.jobs.StopJob(js.StopJobRequest(job_id=job_id, version=st.version))
+            await c.wait_state(job_id, J.JOB_STATE_KILLED, timeout=30)
+            assert str(client.get_job_info(f"{job_id}-0-2").status.value) == "STOPPED"
+
+    arun(body(), 120)
+
+
+def test_engine_restarted_mid_run_re_adopts_pods(ray_engine_factory: type[EngineProcess]) -> None:
+    first = ray_engine_factory().start()
+    script = "for i in $(seq 1 40); do echo line $i; sleep 0.1; done"
+
+    async def before() -> str:
+        async with Client(first.address) as c:
+            job_id = (await c.create(sh_spec("ray-adopt", script, instances=2))).job_id
+            deadline = time.monotonic() + 40
+            while len(stdout(await logs(c, f"{job_id}-0"))) < 3:
+                assert time.monotonic() < deadline, "no output before the engine restart"
+                await asyncio.sleep(0.05)
+            return job_id
+
+    job_id = arun(before(), 60)
+    first.kill9()
+    time.sleep(1.0)
+    second = ray_engine_factory().start()
+
+    async def after() -> None:
+        async with Client(second.address) as c:
+            st = await c.wait_state(job_id, *DONE, timeout=40)
+            assert st.state == J.JOB_STATE_SUCCEEDED, st
+            for i in range(2):
+                name = f"{job_id}-{i}"
+                assert stdout(await logs(c, name)) == [f"line {n}" for n in range(1, 41)]
+                pod = (await c.pod(job_id, i)).current.status
+                assert pod.run == 1 and pod.pod_id == f"{name}-1" and pod.node_id
+                events = await c.pods.GetPodEvents(ps.GetPodEventsRequest(pod_name=name))
+                assert any("re-adopted" in e.message for e in events.events)
+
+    arun(after(), 60)
+
+
+def test_worker_node_lost_mid_pod(ray_engine: EngineProcess, ray_cluster: RayTestCluster) -> None:
+    """A node of its own (resource node3) is SIGKILLed under a running pod: the run ends
+    LOST or FAILED with Ray's reason and is retried per the job's policy."""
+    node = ray_cluster.start_worker(resources={"node3": 1})
+
+    async def body() -> None:
+        async with Client(ray_engine.address) as c:
+            spec = sh_spec("ray-node-lost", "echo up; sleep 120", kill_grace_period=0)
+            spec.default_spec.resources.custom["node3"] = 1
+            spec.default_spec.restart_policy = P.RESTART_POLICY_ON_FAILURE
+            spec.default_spec.max_attempts = 2
+            created = await c.create(spec)
+            job_id = created.job_id
+            deadline = time.monotonic() + 40
+            while "up" not in stdout(await logs(c, f"{job_id}-0")):
+                assert time.monotonic() < deadline, "the pod never started on the extra node"
+                await asyncio.sleep(0.1)
+            ray_cluster.kill_node(node)
+            pod = await c.pod(job_id, 0)
+            deadline = time.monotonic() + 90
+            while not any(p.status.run == 1 for p in pod.previous):
+                assert time.monotonic() < deadline, f"run 1 never ended after its node died: {pod.current.status}"
+                await asyncio.sleep(0.2)
+                pod = await c.pod(job_id, 0)
+            first = next(p for p in pod.previous if p.status.run == 1).status
+            assert first.state in (P.POD_STATE_LOST, P.POD_STATE_FAILED), first
+            assert first.message, first
+            assert pod.current.status.run == 2 and pod.current.status.attempt == 2  # retried per the policy
+            st = await c.status(job_id)
+            await c.jobs.StopJob(js.StopJobRequest(job_id=job_id, version=st.version))
+            await c.wait_state(job_id, J.JOB_STATE_KILLED, timeout=30)
+
+    try:
+        arun(body(), 150)
+    finally:
+        ray_cluster.kill_node(node)

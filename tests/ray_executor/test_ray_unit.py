@@ -1,0 +1,74 @@
+"""Pieces of the Ray executor that need no cluster: the install hint without Ray, and the
+log splitter (Ray's entrypoint line cut out of the command's output, offsets, no duplicates)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from enginehelp import ROOT
+
+BLOCK_RAY = "import sys; sys.modules['ray'] = None; sys.modules['ray.job_submission'] = None\n"
+
+
+def test_executor_ray_without_ray_says_how_to_install(tmp_path) -> None:
+    code = BLOCK_RAY + ("from console.engine.serve import main\n"
+                        f"raise SystemExit(main(['--data-dir', {str(tmp_path)!r}, '--executor', 'ray']))")
+    proc = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, cwd=ROOT,
+                          timeout=60)
+    assert proc.returncode != 0
+    assert "pip install -e '.[ray]'" in proc.stderr, proc.stderr
+    assert not (tmp_path / "engine.sock").exists()
+
+
+class _Events:
+    def __init__(self) -> None:
+        self.lines: list[tuple[int, str]] = []
+
+    def on_output(self, pod_id, stream, lines) -> None:
+        self.lines.extend((int(stream), ln) for ln in lines)
+
+    def on_exited(self, pod_id, info) -> None:
+        pass
+
+
+@pytest.mark.ray
+@pytest.mark.parametrize("cut", [0, 3, 9, 14, 20])
+@pytest.mark.parametrize("step", [1, 4, 1000])
+def test_log_splitter_cuts_rays_line_out_and_resumes_without_duplicates(cut: int, step: int) -> None:
+    pytest.importorskip("ray", reason="Ray is not installed (import ray failed); pip install -e '.[ray]'")
+    from console.engine.executors.base import LaunchRequest, OutputStream
+    from console.engine.executors.ray import RayExecutor, _Pod
+
+    marker = "Running entrypoint for job p-0-1: exec sh -c 'a\nb'\n"
+    child = "one\ntwo\nthree\n::progress successful=1\nlast"
+    raw = "2026-01-01 00:00:00,000\tINFO job_manager.py:581 -- Runtime env is setting up.\n"
+    raw += child[:cut] + marker + child[cut:]
+    want_stdout = child.split("\n")
+
+    def run(start: int, stop_at: int | None) -> tuple[list[tuple[int, str]], int]:
+        events = _Events()
+        ex = RayExecutor(events, "http://127.0.0.1:1")
+        pod = _Pod(request=LaunchRequest(pod_id="p-0-1", pod_name="p-0", job_id="p", instance_id=0, command="x"),
+                   marker=marker, consumed=start)
+        received = 0
+        text = raw if stop_at is None else raw[:stop_at]
+        for i in range(0, len(text), step):
+            received = ex._feed(pod, text[i:i + step], received)
+        if stop_at is None:  # the job ended: reconcile with the full log
+            pod.pending = raw[pod.consumed:]
+            if pod.marker_state == 1:
+                pod.marker_state = 0
+            ex._drain(pod, final=True)
+        ex._threads.shutdown()
+        return events.lines, pod.consumed
+
+    whole, consumed = run(0, None)
+    assert consumed == len(raw)
+    assert [t for s, t in whole if s == OutputStream.STDOUT] == want_stdout
+    assert [t for s, t in whole if s == OutputStream.SYSTEM][1:] == marker[:-1].split("\n")
+    for stop in range(0, len(raw), 7):  # an engine restart anywhere: resume from the offset
+        first, offset = run(0, stop)
+        rest, _ = run(offset, None)
+        assert first + rest == whole, (stop, first, rest)
