@@ -394,6 +394,7 @@ class Engine:
             command=spec.command, args=tuple(spec.args), env=env, working_dir=spec.working_dir, image=spec.image,
             cpu=spec.resources.cpu, memory_bytes=spec.resources.memory_bytes,
             custom_resources=dict(spec.resources.custom), labels=dict(spec.labels),
+            kill_grace=validation.kill_grace(spec),
         )
 
     def pod_event(self, rec: JobRecord, inst: int, message: str = "", reason: str = "") -> None:
@@ -521,6 +522,17 @@ class Engine:
             self.mark_pod(rec, inst)
         if len(self._log_rows) > 5000:
             self._flush_logs()
+
+    def on_placed(self, pod_id_: str, handle: PodHandle) -> None:
+        where = self._pod_index.get(pod_id_)
+        rec = self.jobs.get(where[0]) if where else None
+        pod = rec.pods.get(where[1]) if rec is not None and where else None
+        if rec is None or where is None or pod is None or pod.status.pod_id != pod_id_:
+            return
+        st = pod.status
+        st.host, st.node_id = handle.host, handle.node_id
+        self.pod_event(rec, where[1], f"placed on {handle.host}" + (f" ({handle.node_id})" if handle.node_id else ""))
+        self.mark_pod(rec, where[1], handle)
 
     def on_exited(self, pod_id_: str, info: ExitInfo) -> None:
         self._flush_logs()

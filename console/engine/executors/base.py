@@ -39,6 +39,8 @@ class LaunchRequest:
     memory_bytes: int = 0
     custom_resources: dict[str, float] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    # Time between SIGTERM and SIGKILL on stop (executors that fix it at submission need it here).
+    kill_grace: float = 10.0
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,10 @@ class ExecutorEvents(Protocol):
 
     def on_exited(self, pod_id: str, info: ExitInfo) -> None:
         """Called exactly once per launched or adopted pod, after its last on_output."""
+
+    def on_placed(self, pod_id: str, handle: PodHandle) -> None:
+        """The pod's host / node became known after launch() returned (e.g. a cluster
+        scheduler placed it later)."""
 
 
 class Executor(abc.ABC):

@@ -129,7 +129,7 @@ class RayExecutor(Executor):
     name = "ray"
 
     def __init__(self, events: ExecutorEvents, address: str, poll_interval: float = 0.5,
-                 default_cpu: float = 0.1, default_stop_wait: float = 10.0, threads: int = 8) -> None:
+                 default_cpu: float = 0.1, threads: int = 8) -> None:
         require_ray()
         super().__init__(events)
         address = address.strip().rstrip("/")
@@ -140,7 +140,6 @@ class RayExecutor(Executor):
         self.address = address
         self.poll_interval = poll_interval
         self.default_cpu = default_cpu
-        self.default_stop_wait = default_stop_wait
         self._threads = concurrent.futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ray-exec")
         self._client: Any = None
         self._client_lock = asyncio.Lock()
@@ -217,22 +216,10 @@ class RayExecutor(Executor):
             cmd = f"cd {shlex.quote(request.working_dir)} && {cmd}"
         return cmd
 
-    def _stop_wait(self, request: LaunchRequest) -> int:
-        """The pod's kill grace period, as Ray wants it (whole seconds). The LaunchRequest
-        does not carry it, so it is read from the engine's spec when the events object is
-        the engine; otherwise default_stop_wait."""
-        grace = self.default_stop_wait
-        jobs = getattr(self.events, "jobs", None)
-        pod_spec = getattr(self.events, "pod_spec", None)
-        rec = jobs.get(request.job_id) if isinstance(jobs, dict) else None
-        if rec is not None and pod_spec is not None:
-            try:
-                from console.engine.validation import kill_grace
-
-                grace = kill_grace(pod_spec(rec, request.instance_id))
-            except Exception:
-                log.debug("cannot read the kill grace of %s", request.pod_id, exc_info=True)
-        return max(0, math.ceil(grace))
+    @staticmethod
+    def _stop_wait(request: LaunchRequest) -> int:
+        """The pod's kill grace period, as Ray wants it (whole seconds, fixed at submission)."""
+        return max(0, math.ceil(request.kill_grace))
 
     def _submit_kwargs(self, request: LaunchRequest) -> dict[str, Any]:
         env = {str(k): str(v) for k, v in request.env.items()}
@@ -389,30 +376,9 @@ class RayExecutor(Executor):
         self._report_placement(pod)
 
     def _report_placement(self, pod: _Pod) -> None:
-        """Tell the engine which node the pod runs on. The executor interface has no
-        callback for a placement learnt after launch(); an events object may offer
-        `on_placed(pod_id, handle)`, otherwise the engine's pod record is updated
-        directly (jobs / pod_index / mark_pod / pod_event)."""
-        handle = PodHandle(pid=0, host=pod.host, node_id=pod.node_id, token=pod.request.pod_id)
-        hook = getattr(self.events, "on_placed", None)
-        if hook is not None:
-            hook(pod.request.pod_id, handle)
-            return
-        index = getattr(self.events, "_pod_index", None)
-        jobs = getattr(self.events, "jobs", None)
-        if not isinstance(index, dict) or not isinstance(jobs, dict):
-            return
-        where = index.get(pod.request.pod_id)
-        rec = jobs.get(where[0]) if where else None
-        podinfo = rec.pods.get(where[1]) if rec is not None else None
-        if podinfo is None or podinfo.status.pod_id != pod.request.pod_id:
-            return
-        st = podinfo.status
-        st.host, st.node_id = pod.host, pod.node_id
-        if st.message == "running":
-            st.message = f"running on Ray node {pod.host}"
-        self.events.pod_event(rec, where[1], f"running on Ray node {pod.host} ({pod.node_id})")
-        self.events.mark_pod(rec, where[1], handle)
+        """Tell the engine which node the pod runs on (learnt after launch() returned)."""
+        self.events.on_placed(pod.request.pod_id,
+                              PodHandle(pid=0, host=pod.host, node_id=pod.node_id, token=pod.request.pod_id))
 
     # ------------------------------------------------------------------ output
 
