@@ -41,6 +41,8 @@ SERVICE_NAMES = (
     watch_service_pb2.DESCRIPTOR.services_by_name["WatchService"].full_name,
 )
 MAX_MESSAGE = 64 * 1024 * 1024
+EXECUTOR_HEALTH = "pelorus.v1.Executor"
+EXECUTOR_HEALTH_PERIOD = 2.0
 
 
 @dataclass
@@ -132,6 +134,7 @@ class EngineServer:
                                             self.server)
         self.addresses: list[str] = []
         self.port = 0
+        self._health_task: asyncio.Task[None] | None = None
 
     def _bind(self) -> None:
         opts = self.options
@@ -157,9 +160,30 @@ class EngineServer:
         await self.server.start()
         for name in ("", *SERVICE_NAMES):
             await self.health.set(name, health_pb2.HealthCheckResponse.SERVING)
+        await self._report_executor_health()
+        self._health_task = asyncio.ensure_future(self._watch_executor_health())
         log.info("engine serving on %s (data in %s)", ", ".join(self.addresses), self.options.data_dir)
 
+    async def _report_executor_health(self) -> None:
+        """`pelorus.v1.Executor` in the health service: NOT_SERVING while the executor's backend
+        (e.g. the Ray head) is unreachable, so probes and consoles can tell."""
+        details = self.engine.executor.describe()
+        reachable = details.get("ray_reachable", "yes") != "no"
+        await self.health.set(EXECUTOR_HEALTH, health_pb2.HealthCheckResponse.SERVING if reachable
+                              else health_pb2.HealthCheckResponse.NOT_SERVING)
+
+    async def _watch_executor_health(self) -> None:
+        while True:
+            await asyncio.sleep(EXECUTOR_HEALTH_PERIOD)
+            try:
+                await self._report_executor_health()
+            except Exception:  # a health probe must never take the server down
+                log.exception("executor health check failed")
+
     async def stop(self, grace: float = 2.0) -> None:
+        if self._health_task is not None:
+            self._health_task.cancel()
+            await asyncio.gather(self._health_task, return_exceptions=True)
         await self.health.enter_graceful_shutdown()
         await self.server.stop(grace)
         await self.engine.stop(stop_pods=self.options.stop_pods_on_exit)

@@ -304,7 +304,7 @@ def test_health_and_reflection(shared_engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(shared_engine.address) as c:
             health = health_pb2_grpc.HealthStub(c.channel)
-            for service in ("", "pelorus.v1.JobService", "pelorus.v1.WatchService"):
+            for service in ("", "pelorus.v1.JobService", "pelorus.v1.WatchService", "pelorus.v1.Executor"):
                 resp = await health.Check(health_pb2.HealthCheckRequest(service=service))
                 assert resp.status == health_pb2.HealthCheckResponse.SERVING
             refl = reflection_pb2_grpc.ServerReflectionStub(c.channel)

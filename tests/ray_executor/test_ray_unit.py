@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
 from enginehelp import ROOT
@@ -72,3 +74,29 @@ def test_log_splitter_cuts_rays_line_out_and_resumes_without_duplicates(cut: int
         first, offset = run(0, stop)
         rest, _ = run(offset, None)
         assert first + rest == whole, (stop, first, rest)
+
+
+@pytest.mark.ray
+def test_health_reports_an_unreachable_ray_head(engine_factory: Any, tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="Ray is not installed (import ray failed); pip install -e '.[ray]'")
+    import asyncio
+
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    from enginehelp import Client, arun
+
+    engine = engine_factory(tmp_path / "e", "--executor", "ray", "--ray-address", "http://127.0.0.1:9").start()
+
+    async def body() -> None:
+        async with Client(engine.address) as c:
+            health = health_pb2_grpc.HealthStub(c.channel)
+            overall = await health.Check(health_pb2.HealthCheckRequest(service=""))
+            assert overall.status == health_pb2.HealthCheckResponse.SERVING  # the engine itself serves
+            for _ in range(100):
+                resp = await health.Check(health_pb2.HealthCheckRequest(service="pelorus.v1.Executor"))
+                if resp.status == health_pb2.HealthCheckResponse.NOT_SERVING:
+                    return
+                await asyncio.sleep(0.1)
+            raise AssertionError("the executor health never reported the unreachable Ray head")
+
+    arun(body(), timeout=30)
