@@ -164,7 +164,9 @@ class EngineClient:
         self._open()
         self._closed = False
         try:
-            resp = await self._call(self.stubs.health.Check, health_pb2.HealthCheckRequest(), "Health check")
+            # types-grpcio-health-checking's HealthStub declares no methods
+            resp = await self._call(self.stubs.health.Check,  # type: ignore[attr-defined]
+                                    health_pb2.HealthCheckRequest(), "Health check")
             if resp.status != health_pb2.HealthCheckResponse.SERVING:
                 raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the engine is not serving (shutting down?)",
                                   "Health check")

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import grpc
 import yaml
@@ -59,13 +59,14 @@ def load_tokens(path: Path) -> dict[str, str]:
     return tokens
 
 
-def _refusal(handler: grpc.RpcMethodHandler, code: grpc.StatusCode, message: str) -> grpc.RpcMethodHandler:
+def _refusal(handler: grpc.RpcMethodHandler[Any, Any], code: grpc.StatusCode,
+             message: str) -> grpc.RpcMethodHandler[Any, Any]:
     """A handler of the same shape as the real one that only aborts."""
 
-    async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+    async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         await context.abort(code, message)
 
-    async def stream(request: Any, context: grpc.aio.ServicerContext) -> Any:
+    async def stream(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         await context.abort(code, message)
         yield  # pragma: no cover - abort raises
 
@@ -93,9 +94,9 @@ class TokenAuthInterceptor(grpc.aio.ServerInterceptor):
         return None
 
     async def intercept_service(
-        self, continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        self, continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any] | None]],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
         method = handler_call_details.method
         handler = await continuation(handler_call_details)
         if handler is None or method.startswith(OPEN_PREFIXES):
@@ -118,22 +119,25 @@ class TokenAuthInterceptor(grpc.aio.ServerInterceptor):
 ROLE_HEADER = "x-pelorus-role"
 
 
-def _announcing_role(handler: grpc.RpcMethodHandler, role: str) -> grpc.RpcMethodHandler:
+def _announcing_role(handler: grpc.RpcMethodHandler[Any, Any], role: str) -> grpc.RpcMethodHandler[Any, Any]:
     """Send the caller's role as initial metadata, so a console can grey out what it may not do."""
     header = ((ROLE_HEADER, role),)
     kw = {"request_deserializer": handler.request_deserializer, "response_serializer": handler.response_serializer}
+    # Under grpc.aio the behaviours are coroutine / async-generator functions; types-grpcio types
+    # RpcMethodHandler for the sync server only.
     if handler.unary_unary:
-        behavior = handler.unary_unary
+        behavior = cast("Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]", handler.unary_unary)
 
-        async def unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             await context.send_initial_metadata(header)
             return await behavior(request, context)
 
         return grpc.unary_unary_rpc_method_handler(unary, **kw)
     if handler.unary_stream:
-        stream_behavior = handler.unary_stream
+        stream_behavior = cast("Callable[[Any, grpc.aio.ServicerContext[Any, Any]], AsyncIterator[Any]]",
+                               handler.unary_stream)
 
-        async def stream(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        async def stream(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
             await context.send_initial_metadata(header)
             async for item in stream_behavior(request, context):
                 yield item

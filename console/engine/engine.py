@@ -16,9 +16,10 @@ import json
 import logging
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import grpc
 from google.protobuf import json_format
@@ -134,8 +135,8 @@ class Engine:
                                        for r in self.jobs.values() for p in r.pods.values()):
             await asyncio.sleep(0.05)
 
-    def spawn(self, coro: object, name: str) -> asyncio.Task[object]:
-        task: asyncio.Task[object] = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+    def spawn(self, coro: Awaitable[object], name: str) -> asyncio.Task[object]:
+        task: asyncio.Task[object] = asyncio.ensure_future(coro)
         task.set_name(name)
         self._tasks.add(task)
         task.add_done_callback(self._task_done)
@@ -147,6 +148,7 @@ class Engine:
             log.error("engine task %s failed", task.get_name(), exc_info=task.exception())
 
     def _load(self) -> None:
+        rec: JobRecord | None
         for stored in self.store.load_jobs():
             rec = JobRecord(stored.job_id, stored.spec, stored.status, idempotency_key=stored.idempotency_key)
             self.jobs[rec.job_id] = rec
@@ -262,21 +264,21 @@ class Engine:
 
     def _write_deferred(self, kind: str, row: object) -> None:
         if kind == "pod_event":
-            job_id, name, event = row  # type: ignore[misc]
+            job_id, name, event = cast("tuple[str, str, pod_pb2.PodEvent]", row)
             self.store.add_pod_event(job_id, name, event)
         elif kind == "run":
-            self.store.archive_run(row)  # type: ignore[arg-type]
+            self.store.archive_run(cast(pod_pb2.PodInfo, row))
         elif kind == "wf_event":
-            job_id, event, per_instance = row  # type: ignore[misc]
-            self.store.add_workflow_event(job_id, event, per_instance)
+            job_id, wf_event, per_instance = cast("tuple[str, workflow_pb2.WorkflowEvent, bool]", row)
+            self.store.add_workflow_event(job_id, wf_event, per_instance)
         elif kind == "workflow":
-            job_id, info, progress = row  # type: ignore[misc]
+            job_id, info, progress = cast("tuple[str, workflow_pb2.WorkflowInfo, str]", row)
             self.store.put_workflow(job_id, info, progress)
         elif kind == "job":
-            rec, spec_changed = row  # type: ignore[misc]
+            rec, spec_changed = cast("tuple[JobRecord, bool]", row)
             self.store.put_job(rec.job_id, rec.spec, rec.status, rec.idempotency_key, spec_changed)
         elif kind == "delete_pod":
-            self.store.delete_pod(row)  # type: ignore[arg-type]
+            self.store.delete_pod(cast(str, row))
 
     def publish_deleted(self, rec: JobRecord) -> None:
         """Log and publish the final (deleted) changes of a job and its pods."""
@@ -406,7 +408,7 @@ class Engine:
         set_timestamp(ev.timestamp, now())
         self.defer("pod_event", (rec.job_id, pod.pod_name, ev))
 
-    def set_pod_state(self, rec: JobRecord, inst: int, state: int, message: str = "", reason: str = "",
+    def set_pod_state(self, rec: JobRecord, inst: int, state: pod_pb2.PodState, message: str = "", reason: str = "",
                       handle: PodHandle | None = None) -> None:
         st = rec.pods[inst].status
         st.state = state
@@ -417,7 +419,7 @@ class Engine:
         self.pod_event(rec, inst)
         self.mark_pod(rec, inst, handle)
 
-    def new_pod(self, rec: JobRecord, inst: int, state: int, t: float) -> pod_pb2.PodInfo:
+    def new_pod(self, rec: JobRecord, inst: int, state: pod_pb2.PodState, t: float) -> pod_pb2.PodInfo:
         name = pod_name(rec.job_id, inst)
         pod = pod_pb2.PodInfo(pod_name=name, job_id=rec.job_id, instance_id=inst)
         st = pod.status
@@ -462,7 +464,7 @@ class Engine:
         self.mark_pod(rec, inst)
         self.scheduler.enqueue(rec, inst, t + delay)
 
-    async def kill_pod(self, rec: JobRecord, inst: int, then: int, reason: str, message: str,
+    async def kill_pod(self, rec: JobRecord, inst: int, then: pod_pb2.PodState, reason: str, message: str,
                        grace: float | None = None) -> None:
         """Kill the instance's pod. `then` is what it becomes once down: KILLED (stay down),
         RUNNING (a new run starts: restart / update), FAILED (deadline), DELETED (removed)."""
@@ -572,7 +574,7 @@ class Engine:
         self.scheduler.wake()
         self.workflows.poke(rec)
 
-    def _finish_pod(self, rec: JobRecord, inst: int, state: int, exit_code: int | None, reason: str,
+    def _finish_pod(self, rec: JobRecord, inst: int, state: pod_pb2.PodState, exit_code: int | None, reason: str,
                     message: str) -> None:
         pod = rec.pods[inst]
         st = pod.status

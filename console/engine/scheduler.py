@@ -202,6 +202,7 @@ class Scheduler:
         self._stalled = not picked
         if not picked:
             return
+        pod: pod_pb2.PodInfo | None
         for rec, inst in picked:
             pod = rec.pods[inst]
             pod.status.ClearField("next_attempt_at")

@@ -12,9 +12,10 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any, cast
 
 import grpc
+from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
@@ -27,7 +28,7 @@ from console.api import (
 )
 from console.engine.auth import TokenAuthInterceptor
 from console.engine.engine import Engine, EngineConfig
-from console.engine.executors.base import Executor
+from console.engine.executors.base import Executor, ExecutorEvents
 from console.engine.paths import socket_address, socket_path
 from console.engine.services.jobs import JobService
 from console.engine.services.pods import PodService
@@ -62,14 +63,14 @@ class ServeOptions:
     ray_address: str = ""
 
 
-def _serialize(response: object) -> bytes:
+def _serialize(response: bytes | Message) -> bytes:
     """Watch yields responses it serialised itself (framed once per change); the rest are messages."""
-    return response if isinstance(response, bytes) else response.SerializeToString()  # type: ignore[attr-defined]
+    return response if isinstance(response, bytes) else response.SerializeToString()
 
 
 def add_watch_service(servicer: WatchService, server: grpc.aio.Server) -> None:
     """Like the generated add_WatchServiceServicer_to_server, with a pass-through serializer for Watch."""
-    handlers = {
+    handlers: dict[str, grpc.RpcMethodHandler[Any, Any]] = {
         "Watch": grpc.unary_stream_rpc_method_handler(
             servicer.Watch, request_deserializer=watch_service_pb2.WatchRequest.FromString,
             response_serializer=_serialize),
@@ -115,7 +116,7 @@ class EngineServer:
         if executor is None and options.executor == "ray":
             from console.engine.executors.ray import RayExecutor
 
-            executor = RayExecutor(None, options.ray_address)  # type: ignore[arg-type] - the engine, below
+            executor = RayExecutor(cast(ExecutorEvents, None), options.ray_address)  # the engine, set below
         self.engine = Engine(config, executor=executor)
         if executor is not None and executor.events is None:
             executor.events = self.engine
@@ -125,8 +126,9 @@ class EngineServer:
             ("grpc.max_receive_message_length", MAX_MESSAGE),
             ("grpc.so_reuseport", 0),
         ])
-        job_service_pb2_grpc.add_JobServiceServicer_to_server(JobService(self.engine), self.server)
-        pod_service_pb2_grpc.add_PodServiceServicer_to_server(PodService(self.engine), self.server)
+        # console/api's *_pb2_grpc.py are generated without type stubs
+        job_service_pb2_grpc.add_JobServiceServicer_to_server(JobService(self.engine), self.server)  # type: ignore[no-untyped-call]
+        pod_service_pb2_grpc.add_PodServiceServicer_to_server(PodService(self.engine), self.server)  # type: ignore[no-untyped-call]
         add_watch_service(WatchService(self.engine), self.server)
         self.health = health.aio.HealthServicer()
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)

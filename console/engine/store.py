@@ -245,6 +245,7 @@ class Store:
         for word in q.keywords:
             where.append("instr(search, ?) > 0")
             args.append(word.lower())
+        column: str | None
         for field, op in (("created_after", ">="), ("created_before", "<"), ("ended_after", ">="),
                           ("ended_before", "<")):
             if q.HasField(field):

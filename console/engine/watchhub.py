@@ -10,10 +10,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from google.protobuf.internal.encoder import _VarintBytes  # the stable varint encoder
+from typing import TYPE_CHECKING
 
 from console.engine.store import CHANGE_JOB, CHANGE_POD
+
+if TYPE_CHECKING:
+    def _VarintBytes(value: int) -> bytes: ...  # private in protobuf, so not in types-protobuf
+else:
+    from google.protobuf.internal.encoder import _VarintBytes  # the stable varint encoder
 
 MAX_QUEUED = 50_000
 

@@ -38,7 +38,7 @@ class WorkflowDriver:
         self._advancing: set[str] = set()
 
     # -- records ----------------------------------------------------------------------
-    def _new_info(self, rec: JobRecord, wtype: int, state: int) -> workflow_pb2.WorkflowInfo:
+    def _new_info(self, rec: JobRecord, wtype: W.WorkflowType, state: W.WorkflowState) -> workflow_pb2.WorkflowInfo:
         info = workflow_pb2.WorkflowInfo()
         st = info.status
         st.workflow_id = str(uuid.uuid4())
@@ -58,8 +58,8 @@ class WorkflowDriver:
                                        progress))
         self.engine.mark_job(rec)
 
-    def _event(self, rec: JobRecord, info: workflow_pb2.WorkflowInfo, message: str, state: int | None = None,
-               instance: int | None = None) -> None:
+    def _event(self, rec: JobRecord, info: workflow_pb2.WorkflowInfo, message: str,
+               state: W.WorkflowState | None = None, instance: int | None = None) -> None:
         ev = workflow_pb2.WorkflowEvent(type=info.status.type, state=info.status.state if state is None else state,
                                         message=message, workflow_id=info.status.workflow_id)
         if instance is not None:
@@ -67,12 +67,12 @@ class WorkflowDriver:
         set_timestamp(ev.timestamp, now())
         self.engine.defer("wf_event", (rec.job_id, ev, instance is not None))
 
-    def job_event(self, rec: JobRecord, message: str, state: int) -> None:
+    def job_event(self, rec: JobRecord, message: str, state: W.WorkflowState) -> None:
         """A job-level event (e.g. a callback's outcome) on the job's latest workflow."""
         if rec.latest_workflow is not None:
             self._event(rec, rec.latest_workflow, message, state)
 
-    def record_simple(self, rec: JobRecord, wtype: int, message: str, done: bool) -> None:
+    def record_simple(self, rec: JobRecord, wtype: W.WorkflowType, message: str, done: bool) -> None:
         """START / STOP: one record with its events; STOP finishes when every pod is down."""
         info = self._new_info(rec, wtype, W.WORKFLOW_STATE_SUCCEEDED if done else W.WORKFLOW_STATE_ROLLING_FORWARD)
         info.status.num_instances_remaining = 0 if done else rec.spec.instance_count
@@ -82,7 +82,7 @@ class WorkflowDriver:
         self._event(rec, info, message)
         self._save(rec, info)
 
-    def finish_simple(self, rec: JobRecord, state: int, message: str) -> None:
+    def finish_simple(self, rec: JobRecord, state: W.WorkflowState, message: str) -> None:
         info = rec.latest_workflow
         if info is None:
             return
@@ -196,7 +196,7 @@ class WorkflowDriver:
         return self.engine.bump_version(rec)
 
     # -- driving ----------------------------------------------------------------------
-    def _set_state(self, rec: JobRecord, state: int, message: str) -> None:
+    def _set_state(self, rec: JobRecord, state: W.WorkflowState, message: str) -> None:
         run = rec.workflow
         assert run is not None
         st = run.info.status
@@ -216,7 +216,7 @@ class WorkflowDriver:
         st.instances_current.extend(sorted(run.current))
         set_timestamp(st.updated_at, now())
 
-    def finish(self, rec: JobRecord, state: int, message: str) -> None:
+    def finish(self, rec: JobRecord, state: W.WorkflowState, message: str) -> None:
         run = rec.workflow
         if run is None:
             return

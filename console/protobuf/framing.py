@@ -159,10 +159,11 @@ def candidates(buf: Buffer) -> list[Candidate]:
     single_ok = _clean(buf, 0, n)
     if single_ok:
         out.append(Candidate("single", 0.5, "parses cleanly as one message"))
-    for framing in ("grpc", "varint"):
+    streams: tuple[Framing, ...] = ("grpc", "varint")
+    for framing in streams:
         if n == 0:
             break
-        idx = RecordIndex(buf, framing)  # type: ignore[arg-type]
+        idx = RecordIndex(buf, framing)
         if idx.error is not None or len(idx) == 0:
             continue
         sample = range(min(len(idx), _SAMPLE_RECORDS))

@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final
+from typing import Final, cast
 
 import grpc_tools
 from google.protobuf import (
@@ -361,9 +361,10 @@ def _census(msg: PbMessage) -> tuple[int, int]:
     known = 0
     for fd, value in msg.ListFields():
         if fd.type == FieldDescriptor.TYPE_MESSAGE or fd.type == FieldDescriptor.TYPE_GROUP:
-            if fd.message_type.GetOptions().map_entry:
+            mtype = cast(Descriptor, fd.message_type)  # set on every message and group field
+            if mtype.GetOptions().map_entry:
                 known += len(value)
-                vfield = fd.message_type.fields_by_name["value"]
+                vfield = mtype.fields_by_name["value"]
                 if vfield.type == FieldDescriptor.TYPE_MESSAGE:
                     for v in value.values():
                         k, u = _census(v)

@@ -40,19 +40,6 @@ _BAD_FIRST: Final = frozenset((4, 6, 7))  # wire types that cannot open a messag
 __all__ = ["Field", "Message", "decode", "decode_span", "expand_all", "scan"]
 
 
-def _scan_group(buf: Buffer, pos: int, end: int, number: int, depth: int) -> tuple[int, int]:
-    """Skip a group body starting at ``pos``; return (value_end, end after the END_GROUP tag).
-
-    Groups are rare (proto2 only), so this goes through the general :func:`scan` recursively.
-    """
-    if depth > MAX_GROUP_DEPTH:
-        raise WireError(pos, f"groups nested deeper than {MAX_GROUP_DEPTH} levels")
-    _recs, error, stop, end_tag = scan(buf, pos, end, group=number, depth=depth + 1)
-    if error is not None:
-        raise error
-    return end_tag, stop
-
-
 class _Stop(Exception):
     """Cheap internal failure signal; turned into a worded WireError only when someone needs it.
 

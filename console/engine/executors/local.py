@@ -25,6 +25,7 @@ import signal
 import socket
 import subprocess
 from dataclasses import dataclass, field
+from typing import cast
 
 import psutil
 
@@ -100,8 +101,8 @@ class _Pod:
     token: str
     pidfd: int  # -1 once the exit was seen (or for a pod that ended before adoption)
     streams: dict[OutputStream, _StreamReader]
-    popen: subprocess.Popen | None = None
-    done: asyncio.Future | None = None
+    popen: subprocess.Popen[bytes] | None = None
+    done: asyncio.Future[ExitInfo] | None = None
     kill_reason: str = ""
     kill_message: str = ""
     kill_grace: float = 0.0
@@ -129,7 +130,12 @@ class LocalExecutor(Executor):
         # Offsets of pods that ended, kept until discard() so the scheduler can store them.
         self._final_offsets: dict[str, dict[OutputStream, int]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._poll_task: asyncio.Task | None = None
+        self._poll_task: asyncio.Task[None] | None = None
+
+    @property
+    def _started_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop start() ran on; everything that uses it runs after start()."""
+        return cast(asyncio.AbstractEventLoop, self._loop)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -280,9 +286,9 @@ class LocalExecutor(Executor):
             log.warning("cannot read the output of ended pod %s: %s", request.pod_id, exc)
             streams = {}
         pod = _Pod(request=request, pid=handle.pid, pgid=0, token=handle.token, pidfd=-1, streams=streams)
-        pod.done = self._loop.create_future()
+        pod.done = self._started_loop.create_future()
         self._pods[request.pod_id] = pod
-        self._loop.call_soon(self._finish, pod)
+        self._started_loop.call_soon(self._finish, pod)
         return True
 
     def _open_verified_pidfd(self, handle: PodHandle) -> int | None:
@@ -320,7 +326,7 @@ class LocalExecutor(Executor):
         if not pod.kill_reason:
             pod.kill_reason = reason
             pod.kill_message = message or "killed on request"
-        loop = self._loop
+        loop = self._started_loop
         force_at = loop.time() + max(0.0, grace_period)
         if pod.force_at is not None and pod.force_at <= force_at:
             return
@@ -408,13 +414,13 @@ class LocalExecutor(Executor):
     # ------------------------------------------------------------------ exit
 
     def _track(self, pod: _Pod) -> None:
-        pod.done = self._loop.create_future()
+        pod.done = self._started_loop.create_future()
         self._pods[pod.request.pod_id] = pod
-        self._loop.add_reader(pod.pidfd, self._on_pidfd_ready, pod)
+        self._started_loop.add_reader(pod.pidfd, self._on_pidfd_ready, pod)
 
     def _on_pidfd_ready(self, pod: _Pod) -> None:
         """The shim has exited: clean up the group, read the rest, report once."""
-        self._loop.remove_reader(pod.pidfd)
+        self._started_loop.remove_reader(pod.pidfd)
         os.close(pod.pidfd)
         pod.pidfd = -1
         # Take down anything the pod left behind (a container's processes die with it)
@@ -558,7 +564,7 @@ class LocalExecutor(Executor):
     def _detach(self, pod: _Pod) -> None:
         """Stop watching a pod without touching the process (close(), engine restart)."""
         if pod.pidfd >= 0:
-            self._loop.remove_reader(pod.pidfd)
+            self._started_loop.remove_reader(pod.pidfd)
             os.close(pod.pidfd)
             pod.pidfd = -1
         if pod.force_handle is not None:

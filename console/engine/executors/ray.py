@@ -51,7 +51,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from console.engine.executors.base import (
     Executor,
@@ -110,8 +110,8 @@ class _Pod:
     stop_requested_at: float = 0.0
     stop_wait: int = 0
     finishing: bool = False
-    tail_task: asyncio.Task | None = None
-    done: asyncio.Future | None = None
+    tail_task: asyncio.Task[None] | None = None
+    done: asyncio.Future[ExitInfo] | None = None
     poll_errors: int = 0
 
 
@@ -147,9 +147,14 @@ class RayExecutor(Executor):
         self._final_offsets: dict[str, dict[OutputStream, int]] = {}
         self._cluster = _Cluster()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._poll_task: asyncio.Task | None = None
-        self._cluster_task: asyncio.Task | None = None
+        self._poll_task: asyncio.Task[None] | None = None
+        self._cluster_task: asyncio.Task[None] | None = None
         self.submitted_total = 0
+
+    @property
+    def _started_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop start() ran on; everything that uses it runs after start()."""
+        return cast(asyncio.AbstractEventLoop, self._loop)
 
     # ------------------------------------------------------------------ plumbing
 
@@ -267,9 +272,9 @@ class RayExecutor(Executor):
         return PodHandle(pid=0, host="", node_id="", token=request.pod_id)
 
     def _track(self, pod: _Pod) -> None:
-        pod.done = self._loop.create_future()
+        pod.done = self._started_loop.create_future()
         self._pods[pod.request.pod_id] = pod
-        pod.tail_task = self._loop.create_task(self._tail(pod), name=f"ray-tail-{pod.request.pod_id}")
+        pod.tail_task = self._started_loop.create_task(self._tail(pod), name=f"ray-tail-{pod.request.pod_id}")
 
     # ------------------------------------------------------------------ adopt
 
@@ -298,7 +303,7 @@ class RayExecutor(Executor):
         self._final_offsets.pop(request.pod_id, None)
         self._track(pod)
         if info is not None:
-            self._loop.call_soon(self._on_info, pod, info)
+            self._started_loop.call_soon(self._on_info, pod, info)
         return True
 
     # ------------------------------------------------------------------ kill
@@ -364,7 +369,7 @@ class RayExecutor(Executor):
             self._start_finish(pod, info)
         elif pod.kill_reason and time.monotonic() - pod.stop_requested_at > pod.stop_wait + 10:
             pod.stop_requested_at = time.monotonic()  # the stop got lost (head restarted?): ask again
-            self._loop.create_task(self.kill(pod.request.pod_id, pod.stop_wait))
+            self._started_loop.create_task(self.kill(pod.request.pod_id, pod.stop_wait))
 
     def _place(self, pod: _Pod, node_id: str) -> None:
         pod.node_id = node_id
@@ -497,7 +502,7 @@ class RayExecutor(Executor):
 
     def _start_finish(self, pod: _Pod, info: Any) -> None:
         pod.finishing = True
-        self._loop.create_task(self._finish(pod, info), name=f"ray-finish-{pod.request.pod_id}")
+        self._started_loop.create_task(self._finish(pod, info), name=f"ray-finish-{pod.request.pod_id}")
 
     async def _finish(self, pod: _Pod, info: Any) -> None:
         """Stop the tail, reconcile with the full log, report the exit exactly once."""

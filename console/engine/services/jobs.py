@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import grpc
 
@@ -12,7 +13,7 @@ from console.engine.errors import invalid
 from console.engine.services._errors import rpc
 from console.engine.states import TERMINAL_POD_STATES
 
-Ctx = grpc.aio.ServicerContext
+Ctx = grpc.aio.ServicerContext[Any, Any]
 
 
 def to_ranges(instances: list[int]) -> list[workflow_pb2.InstanceRange]:
@@ -58,7 +59,8 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
         self.engine.check_version(rec, _version(request))
         if not request.update_mask.paths:
             raise invalid("update_mask", "name at least one field to patch, e.g. instance_count")
-        if not request.update_mask.IsValidForDescriptor(job_pb2.JobSpec.DESCRIPTOR):
+        # types-protobuf: DESCRIPTOR may be upb's Descriptor, which IsValidForDescriptor's stub does not accept
+        if not request.update_mask.IsValidForDescriptor(job_pb2.JobSpec.DESCRIPTOR):  # type: ignore[arg-type]
             raise invalid("update_mask", f"{', '.join(request.update_mask.paths)} names a field JobSpec does not "
                                          "have")
         merged = job_pb2.JobSpec()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from typing import Any
 
 import grpc
 
@@ -14,7 +15,7 @@ from console.engine.services._errors import rpc
 from console.engine.states import ACTIVE_POD_STATES, TERMINAL_POD_STATES
 from console.engine.timeutil import set_timestamp
 
-Ctx = grpc.aio.ServicerContext
+Ctx = grpc.aio.ServicerContext[Any, Any]
 P = pod_pb2
 LOG_BATCH = 2000
 
@@ -105,7 +106,7 @@ class PodService(pod_service_pb2_grpc.PodServiceServicer):
                 if rows:
                     resp = ps.GetPodLogsResponse()
                     for seq, ts, stream, text in rows:
-                        line = resp.lines.add(pod_id=pod_id, seq=seq, stream=stream, text=text)  # type: ignore[arg-type]
+                        line = resp.lines.add(pod_id=pod_id, seq=seq, stream=stream, text=text)
                         set_timestamp(line.timestamp, ts)
                     after = rows[-1][0]
                     yield resp

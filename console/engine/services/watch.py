@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 import grpc
-from google.protobuf.internal.encoder import _VarintBytes  # noqa: PLC2701 - the stable varint encoder
 
 from console.api import watch_service_pb2 as ws, watch_service_pb2_grpc
 from console.engine.engine import Engine
@@ -16,6 +16,11 @@ from console.engine.states import TERMINAL_JOB_STATES
 from console.engine.store import CHANGE_JOB, CHANGE_POD
 from console.engine.timeutil import duration_seconds, now, set_timestamp, to_duration
 from console.engine.watchhub import PublishedChange, frame, job_and_pod_filter
+
+if TYPE_CHECKING:
+    def _VarintBytes(value: int) -> bytes: ...  # private in protobuf, so not in types-protobuf
+else:
+    from google.protobuf.internal.encoder import _VarintBytes  # noqa: PLC2701 - the stable varint encoder
 
 
 def _revision_of(framed: bytes) -> int:
@@ -29,7 +34,7 @@ def _header_len(framed: bytes) -> int:
         i += 1
     return i + 1
 
-Ctx = grpc.aio.ServicerContext
+Ctx = grpc.aio.ServicerContext[Any, Any]
 BATCH = 1000
 CATCH_UP_PAGE = 5000
 MIN_PERIOD, MAX_PERIOD, DEFAULT_PERIOD = 0.25, 50.0, 1.0
@@ -67,7 +72,7 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
         return keep
 
     @rpc
-    async def Watch(self, request: ws.WatchRequest, context: Ctx) -> AsyncIterator[bytes]:  # type: ignore[override]
+    async def Watch(self, request: ws.WatchRequest, context: Ctx) -> AsyncIterator[bytes]:
         store = self.engine.store
         watch_jobs = request.HasField("job_filter")
         watch_pods = request.HasField("pod_filter")
