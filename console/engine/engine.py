@@ -490,17 +490,22 @@ class Engine:
                                  reason=reason, message=message)
 
     # executor callbacks (ExecutorEvents) -------------------------------------------
-    def on_output(self, pod_id_: str, stream: OutputStream, lines: list[str]) -> None:
+    def _current_run(self, pod_id_: str) -> tuple[JobRecord, int, pod_pb2.PodInfo] | None:
+        """The job, instance and pod whose *current* run is pod_id_ (None for a stale run)."""
         where = self._pod_index.get(pod_id_)
-        if where is None:
-            return
-        rec = self.jobs.get(where[0])
-        if rec is None:
-            return
-        inst = where[1]
-        pod = rec.pods.get(inst)
+        rec = self.jobs.get(where[0]) if where is not None else None
+        if where is None or rec is None:
+            return None
+        pod = rec.pods.get(where[1])
         if pod is None or pod.status.pod_id != pod_id_:
+            return None
+        return rec, where[1], pod
+
+    def on_output(self, pod_id_: str, stream: OutputStream, lines: list[str]) -> None:
+        found = self._current_run(pod_id_)
+        if found is None:
             return
+        rec, inst, pod = found
         spec = self.pod_spec(rec, inst)
         t = now()
         seq = self._log_seq.get(pod_id_, 0)
@@ -526,28 +531,20 @@ class Engine:
             self._flush_logs()
 
     def on_placed(self, pod_id_: str, handle: PodHandle) -> None:
-        where = self._pod_index.get(pod_id_)
-        rec = self.jobs.get(where[0]) if where else None
-        pod = rec.pods.get(where[1]) if rec is not None and where else None
-        if rec is None or where is None or pod is None or pod.status.pod_id != pod_id_:
+        found = self._current_run(pod_id_)
+        if found is None:
             return
-        st = pod.status
-        st.host, st.node_id = handle.host, handle.node_id
-        self.pod_event(rec, where[1], f"placed on {handle.host}" + (f" ({handle.node_id})" if handle.node_id else ""))
-        self.mark_pod(rec, where[1], handle)
+        rec, inst, pod = found
+        pod.status.host, pod.status.node_id = handle.host, handle.node_id
+        self.pod_event(rec, inst, f"placed on {handle.host}" + (f" ({handle.node_id})" if handle.node_id else ""))
+        self.mark_pod(rec, inst, handle)
 
     def on_exited(self, pod_id_: str, info: ExitInfo) -> None:
         self._flush_logs()
-        where = self._pod_index.get(pod_id_)
-        if where is None:
+        found = self._current_run(pod_id_)
+        if found is None:
             return
-        rec = self.jobs.get(where[0])
-        if rec is None:
-            return
-        inst = where[1]
-        pod = rec.pods.get(inst)
-        if pod is None or pod.status.pod_id != pod_id_:
-            return
+        rec, inst, pod = found
         st = pod.status
         if st.state == P.POD_STATE_KILLING:
             then = st.desired_state
