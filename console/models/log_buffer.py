@@ -107,6 +107,9 @@ class LogBuffer(QAbstractListModel):
         batch = list(records)
         if not batch:
             return
+        lost = len(self._pending) + len(batch) - self._capacity
+        if lost > 0:  # the bounded queue forgets its oldest lines
+            self.total_dropped += lost
         self._pending.extend(batch)
         if self._paused:
             self.pendingChanged.emit(len(self._pending))
@@ -260,7 +263,7 @@ class LogBuffer(QAbstractListModel):
         needle = self._highlight
         lines, base = self._lines, self._start
         order = (list(range(start - 1, -1, -1)) + list(range(rows - 1, start - 1, -1)) if backward
-                 else list(range(start + 1, rows)) + list(range(0, min(start + 1, rows))))
+                 else list(range(start + 1, rows)) + list(range(min(start + 1, rows))))
         for row in order:
             if needle in lines[base + row][3].casefold():
                 self._set_current(row)

@@ -1,32 +1,58 @@
-"""A job's detail: summary, spec (YAML), pods and the latest workflow, read on open.
+"""Job detail: summary, pods, logs, live progress and workflows of one job.
 
-The live detail with pods, logs, timelines and charts is its own piece of work (issue 4);
-this dialog is what Enter / double-click opens until then.
+``JobDetailDialog(session, job_id, parent)`` then ``await dialog.load()``: load reads the job once,
+fills the summary, and starts the live streams — the pods feed (ListPods + Watch), the progress
+watch (WatchJob) and a log tail — as tasks kept in sets and cancelled when the dialog closes.
+Several details can be open at once; each is its own window.
+
+Tabs: Summary (form + spec YAML) · Pods (table, actions, events) · Logs (one pod or all merged, any
+run) · Progress (charts) · Workflows (each workflow with its events and per-instance events).
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime
+from typing import Any
 
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QTableWidget,
-    QTableWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
     QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from console.api import job_pb2, pod_pb2, workflow_pb2
 from console.engine.states import short
+from console.models.log_buffer import LogBuffer
+from console.models.palette import WORKFLOW_STATE_COLORS, state_color
+from console.models.pods_table import PodsTableModel
+from console.models.timeline import build_timeline
 from console.session import Session
 from console.specfile import dump_spec
+from console.views.log_view import LogView
+from console.views.pods_view import PodsView
+from console.views.progress_chart import ProgressChart
+from console.views.timeline_view import TimelineView
 
-POD_COLUMNS = ("Instance", "Pod id", "State", "Attempt", "Host", "PID", "Started", "Ended", "Exit", "Reason",
-               "Message")
+ALL_PODS = -1
+TIMELINE_MAX_PODS = 300  # pod events are fetched per pod: a first version, for jobs of moderate size
+TIMELINE_EVERY = 3.0
+TERMINAL = (job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_STATE_KILLED,
+            job_pb2.JOB_STATE_DELETED)
 
 
 def _when(ts: object) -> str:
@@ -39,68 +65,385 @@ class JobDetailDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.job_id = job_id
+        self.job: Any = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._closed = False
+        self._last_state = ""
         self.setObjectName("jobDetail")
         self.setWindowTitle(f"Job {job_id}")
-        self.resize(980, 640)
+        self.setWindowFlag(Qt.WindowType.WindowMinMaxButtonsHint, True)
+        self.resize(1180, 720)
+
+        self.header = QLabel("Loading…")
+        self.header.setObjectName("detailHeader")
+        self.header.setTextFormat(Qt.TextFormat.RichText)
         self.tabs = QTabWidget()
+        self.tabs.setObjectName("detailTabs")
+
+        # Summary
         self.summary = QWidget()
         self.summary_form = QFormLayout(self.summary)
+        self.summary_labels: dict[str, QLabel] = {}
         self.spec_text = QPlainTextEdit()
         self.spec_text.setReadOnly(True)
-        self.pods = QTableWidget(0, len(POD_COLUMNS))
-        self.pods.setHorizontalHeaderLabels(POD_COLUMNS)
-        self.pods.verticalHeader().hide()
-        self.workflow_text = QPlainTextEdit()
-        self.workflow_text.setReadOnly(True)
-        self.tabs.addTab(self.summary, "Summary")
-        self.tabs.addTab(self.spec_text, "Spec")
-        self.tabs.addTab(self.pods, "Pods")
-        self.tabs.addTab(self.workflow_text, "Workflows")
-        self.status = QLabel("Loading…")
+        self.spec_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.spec_text.setFont(QFont("monospace"))
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.summary)
+        split.addWidget(self.spec_text)
+        split.setSizes([520, 620])
+        self.tabs.addTab(split, "Summary")
+
+        # Pods
+        self.pods_model = PodsTableModel(self)
+        self.pods_view = PodsView(session, self.pods_model, self)
+        self.pods = self.pods_view.table  # rowCount() = the pod count
+        self.tabs.addTab(self.pods_view, "Pods")
+
+        # Logs
+        logs = QWidget()
+        self.log_pod_box = QComboBox()
+        self.log_pod_box.setObjectName("logPod")
+        self.log_pod_box.setMinimumWidth(200)
+        self.log_run_box = QComboBox()
+        self.log_run_box.setObjectName("logRun")
+        self.log_run_box.setMinimumWidth(260)
+        self.log_view = LogView(LogBuffer(parent=self), logs)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Pod:"))
+        top.addWidget(self.log_pod_box)
+        top.addWidget(QLabel("Run:"))
+        top.addWidget(self.log_run_box)
+        top.addStretch(1)
+        lay = QVBoxLayout(logs)
+        lay.addLayout(top)
+        lay.addWidget(self.log_view, 1)
+        self.tabs.addTab(logs, "Logs")
+
+        # Progress
+        self.progress = ProgressChart(self)
+        self.tabs.addTab(self.progress, "Progress")
+
+        # Workflows
+        wf = QWidget()
+        self.workflows = QTreeWidget()
+        self.workflows.setObjectName("workflowTree")
+        self.workflows.setHeaderLabels(["Workflow / event", "State", "Instances", "When"])
+        self.workflows.setColumnWidth(0, 420)
+        self.workflows.setColumnWidth(1, 140)
+        self.workflows.setColumnWidth(2, 240)
+        self.workflows.setAlternatingRowColors(True)
+        self.refresh_workflows_button = QPushButton("Refresh")
+        wl = QVBoxLayout(wf)
+        row = QHBoxLayout()
+        self.workflow_summary = QLabel("")
+        row.addWidget(self.workflow_summary, 1)
+        row.addWidget(self.refresh_workflows_button)
+        wl.addLayout(row)
+        self.timeline = TimelineView()
+        self.timeline.instanceClicked.connect(self._on_timeline_instance)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.timeline)
+        wsplit = QSplitter(Qt.Orientation.Vertical)
+        wsplit.addWidget(scroll)
+        wsplit.addWidget(self.workflows)
+        wsplit.setSizes([330, 250])
+        wl.addWidget(wsplit, 1)
+        self._timeline_at = 0.0
+        self.tabs.addTab(wf, "Workflows")
+
+        self.status = QLabel("")
+        self.status.setObjectName("detailStatus")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs)
+        layout.addWidget(self.header)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.status)
 
+        self._log_pod_instance: int | None = None
+        self._log_pod_id = ""  # the run being tailed when "current run" is chosen
+        self.pods_view.podSelected.connect(self._on_pod_selected)
+        self.pods_view.actionDone.connect(self._on_action_done)
+        self.pods_model.podChanged.connect(self._on_pod_changed)
+        self.pods_model.rowsInserted.connect(lambda *_: self._sync_pod_box())
+        self.pods_model.modelReset.connect(self._sync_pod_box)
+        self.log_pod_box.activated.connect(lambda _i: self._on_log_pod_chosen())
+        self.log_run_box.activated.connect(lambda _i: self._retail())
+        self.progress.sampled.connect(self._on_progress)
+        self.refresh_workflows_button.clicked.connect(lambda: self._spawn(self.load_workflows()))
+
+    # -- tasks ---------------------------------------------------------------------------------
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        if self._closed:
+            task.cancel()
+            return task
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self.status.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
+
+    def all_tasks(self) -> set[asyncio.Task[Any]]:
+        """Every task this dialog and its tabs run (tests check they all end on close)."""
+        return (set(self._tasks) | set(self.log_view._tasks) | set(self.progress._tasks)
+                | set(self.pods_view._tasks))
+
+    def stop_streams(self) -> None:
+        self._closed = True
+        for task in list(self._tasks):
+            task.remove_done_callback(self._task_done)
+            task.cancel()
+        self._tasks.clear()
+        self.log_view.stop()
+        self.progress.stop()
+        self.progress._closed = True
+        self.progress.timer.stop()
+        self.pods_view.stop()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.WindowStateChange:
+            self.progress.set_background(self.isMinimized())
+        super().changeEvent(event)
+
+    def hideEvent(self, event: Any) -> None:
+        if not self._closed:
+            self.progress.set_background(True)  # keeps streaming, slowly
+        super().hideEvent(event)
+
+    def showEvent(self, event: Any) -> None:
+        self.progress.set_background(self.isMinimized())
+        super().showEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_streams()
+        super().closeEvent(event)
+
+    def done(self, result: int) -> None:  # Esc / reject also close the streams
+        self.stop_streams()
+        super().done(result)
+
+    # -- loading -------------------------------------------------------------------------------
     async def load(self) -> None:
         try:
-            job = await self.session.client.get_job(self.job_id)
-            pods = await self.session.client.list_pods(self.job_id)
-            workflows = await self.session.client.list_workflows(self.job_id)
+            resp = await self.session.client.get_job(self.job_id)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
             self.status.setText(f"<span style='color:#b3261e'>{exc}</span>")
             return
-        info = job.job_info
+        if self._closed:
+            return
+        self.job = resp.job_info
+        self._fill_summary(self.job)
+        client = self.session.client
+        self._spawn(client.pod_feed(self.job_id, self._on_pods_snapshot, self.pods_model.push, self._on_feed_state))
+        self.progress.watch(client, self.job_id)
+        await self.load_workflows()
+
+    def _fill_summary(self, info: Any) -> None:
         st = info.status
         state = short(job_pb2.JobState.Name(st.state))
         self.setWindowTitle(f"Job {info.spec.name} — {state}")
+        color = state_color(state).name()
+        self.header.setText(f"<span style='font-size:14pt'><b>{info.spec.name}</b></span>  "
+                            f"<span style='color:{color}; font-weight:bold'>{state}</span>  "
+                            f"<span style='color:#6b7280'>{info.job_id}</span>")
+        sched = info.spec.schedule
+        schedule = str(sched).replace("\n", " ").strip() if sched.ByteSize() else "run now"
         rows = [
             ("Name", info.spec.name), ("ID", info.job_id), ("Owner", info.spec.owner),
+            ("Description", info.spec.description),
             ("State", state),
             ("Reason", f"{st.reason} {st.message}".strip()), ("Version", str(st.version.value)),
-            ("Instances", f"{info.spec.instance_count} ({st.instances_done} done, {st.instances_failed} failed)"),
+            ("Instances", (f"{info.spec.instance_count} ({st.instances_done} done, {st.instances_failed} failed; "
+                          f"{info.spec.max_failed_instances} failure(s) tolerated)")),
             ("Progress", f"{st.progress.successful} ok, {st.progress.failed} failed, {st.progress.remaining} left"),
             ("Labels", ", ".join(f"{k}={v}" for k, v in sorted(info.spec.labels.items()))),
+            ("Schedule", schedule),
             ("Created", _when(st.created_at)), ("Started", _when(st.started_at)), ("Ended", _when(st.ended_at)),
             ("Next run", _when(st.next_run_at)), ("Purged at", _when(st.expires_at)),
         ]
         for label, value in rows:
-            self.summary_form.addRow(f"{label}:", QLabel(value))
-        self.spec_text.setPlainText(dump_spec(info.spec))
-        self.pods.setRowCount(len(pods))
-        for r, pod in enumerate(pods):
-            ps = pod.status
-            values = (str(pod.instance_id), ps.pod_id, short(pod_pb2.PodState.Name(ps.state)), str(ps.attempt),
-                      ps.host, str(ps.pid or ""), _when(ps.started_at), _when(ps.ended_at),
-                      str(ps.exit_code) if ps.has_exit_code else "", ps.reason, ps.message)
-            for c, value in enumerate(values):
-                self.pods.setItem(r, c, QTableWidgetItem(value))
-        lines = []
+            lab = self.summary_labels.get(label)
+            if lab is None:
+                lab = QLabel()
+                lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+                lab.setWordWrap(True)
+                self.summary_labels[label] = lab
+                self.summary_form.addRow(f"{label}:", lab)
+            lab.setText(value)
+        self.summary_labels["State"].setStyleSheet(f"color:{color}; font-weight:bold")
+        spec_yaml = dump_spec(info.spec)
+        if self.spec_text.toPlainText() != spec_yaml:
+            self.spec_text.setPlainText(spec_yaml)
+
+    async def refresh_job(self) -> None:
+        resp = await self.session.client.get_job(self.job_id)
+        self.job = resp.job_info
+        self._fill_summary(self.job)
+
+    async def load_workflows(self) -> None:
+        workflows = await self.session.client.list_workflows(self.job_id, instance_events=True)
+        if self._closed:
+            return
+        self.workflows.clear()
         for wf in workflows:
             s = wf.status
-            lines.append(f"{short(workflow_pb2.WorkflowType.Name(s.type))} {short(workflow_pb2.WorkflowState.Name(s.state))}"
-                         f" — {s.num_instances_completed} done, {s.num_instances_remaining} remaining, "
-                         f"{s.num_instances_failed} failed")
+            state = short(workflow_pb2.WorkflowState.Name(s.state))
+            kind = short(workflow_pb2.WorkflowType.Name(s.type))
+            top = QTreeWidgetItem([f"{kind}  {s.workflow_id[:8]}", state,
+                                   f"{s.num_instances_completed} done, {s.num_instances_remaining} remaining, "
+                                   f"{s.num_instances_failed} failed"
+                                   + (f", batch {s.batch_size}" if s.batch_size else ""),
+                                   _when(s.created_at)])
+            top.setForeground(1, WORKFLOW_STATE_COLORS.get(state, state_color(state)))
             for ev in wf.events:
-                lines.append(f"    {_when(ev.timestamp)}  {ev.message}")
-        self.workflow_text.setPlainText("\n".join(lines))
-        self.status.setText(f"{len(pods)} pod(s); revision {st.revision}")
+                ev_state = short(workflow_pb2.WorkflowState.Name(ev.state))
+                child = QTreeWidgetItem([ev.message or ev_state, ev_state, "", _when(ev.timestamp)])
+                child.setForeground(1, WORKFLOW_STATE_COLORS.get(ev_state, state_color(ev_state)))
+                top.addChild(child)
+            if wf.instance_events:
+                inst_root = QTreeWidgetItem([f"Per-instance events ({len(wf.instance_events)} instances)", "", "", ""])
+                for ie in wf.instance_events:
+                    inst = QTreeWidgetItem([f"instance {ie.instance_id}", "", f"{len(ie.events)} event(s)", ""])
+                    for ev in ie.events:
+                        ev_state = short(workflow_pb2.WorkflowState.Name(ev.state))
+                        inst.addChild(QTreeWidgetItem([ev.message or ev_state, ev_state, "", _when(ev.timestamp)]))
+                    inst_root.addChild(inst)
+                top.addChild(inst_root)
+            self.workflows.addTopLevelItem(top)
+        if self.workflows.topLevelItemCount():
+            self.workflows.topLevelItem(0).setExpanded(True)
+        self.workflow_summary.setText(f"{len(workflows)} workflow(s) · timeline: wheel zooms, drag pans, "
+                                      f"F fits, click a lane to select its pod")
+        await self._load_timeline(workflows)
+
+    async def _load_timeline(self, workflows: list[Any]) -> None:
+        self._timeline_at = time.monotonic()
+        pods = self.pods_model.pods()[:TIMELINE_MAX_PODS]
+        if not pods:
+            pods = [p for p in await self.session.client.list_pods(self.job_id)][:TIMELINE_MAX_PODS]
+        client = self.session.client
+        events = await asyncio.gather(*(client.pod_events(p.pod_name) for p in pods))
+        if self._closed:
+            return
+        first = not self.timeline.timeline.intervals
+        self.timeline.set_timeline(build_timeline(workflows, {p.instance_id: ev for p, ev in
+                                                              zip(pods, events, strict=True)}, time.time()),
+                                   fit=first)
+
+    def _on_timeline_instance(self, instance: int) -> None:
+        self.pods_view.select_instance(instance)
+
+    # -- pods feed -----------------------------------------------------------------------------
+    def _on_pods_snapshot(self, pods: list[Any], revision: int) -> None:
+        self.pods_model.reset(pods, revision)
+        if self._log_pod_instance is None and pods:
+            running = [p for p in pods if p.status.pod_id]
+            first = min(running or pods, key=lambda p: p.instance_id)
+            self.show_logs_of(first.instance_id)
+
+    def _on_feed_state(self, state: str, detail: str) -> None:
+        self.status.setText(f"pods feed: {state}" + (f" — {detail}" if detail else ""))
+
+    def _on_action_done(self, verb: str, pod_name: str, error: str) -> None:
+        if error:
+            self.status.setText(f"<span style='color:#b3261e'>{verb} {pod_name}: {error}</span>")
+        else:
+            self.status.setText(f"{verb} {pod_name}: requested")
+
+    # -- logs ----------------------------------------------------------------------------------
+    def _sync_pod_box(self) -> None:
+        want = [(ALL_PODS, "All pods (merged)")] + [
+            (p.instance_id, f"instance {p.instance_id}") for p in self.pods_model.pods()]
+        have = [(self.log_pod_box.itemData(i), self.log_pod_box.itemText(i)) for i in range(self.log_pod_box.count())]
+        if want == have:
+            return
+        current = self.log_pod_box.currentData()
+        self.log_pod_box.blockSignals(True)
+        self.log_pod_box.clear()
+        for data, text in want:
+            self.log_pod_box.addItem(text, data)
+        idx = self.log_pod_box.findData(current if current is not None else self._log_pod_instance)
+        self.log_pod_box.setCurrentIndex(max(idx, 0))
+        self.log_pod_box.blockSignals(False)
+
+    def _pod_name(self, instance: int) -> str:
+        return f"{self.job_id}-{instance}"
+
+    def show_logs_of(self, instance: int) -> None:
+        """Tail ``instance`` (ALL_PODS: every pod merged), current run."""
+        self._sync_pod_box()
+        idx = self.log_pod_box.findData(instance)
+        if idx >= 0:
+            self.log_pod_box.setCurrentIndex(idx)
+        self._log_pod_instance = instance
+        self.log_run_box.clear()
+        self.log_run_box.addItem("current run", "")
+        self.log_run_box.setEnabled(instance != ALL_PODS)
+        self._retail()
+        if instance != ALL_PODS:
+            self._spawn(self._load_runs(instance))
+
+    def _on_log_pod_chosen(self) -> None:
+        data = self.log_pod_box.currentData()
+        if data is not None:
+            self.show_logs_of(int(data))
+
+    async def _load_runs(self, instance: int) -> None:
+        resp = await self.session.client.get_pod(self._pod_name(instance))
+        if self._log_pod_instance != instance:
+            return
+        current = resp.current.status.pod_id
+        self.log_run_box.setItemText(0, f"current run ({current})" if current else "current run")
+        for prev in resp.previous:
+            st = prev.status
+            ended = short(pod_pb2.PodState.Name(st.state))
+            self.log_run_box.addItem(f"{st.pod_id} — {ended}, started {_when(st.started_at)}"
+                                     + (f", exit {st.exit_code}" if st.has_exit_code else ""), st.pod_id)
+
+    def _retail(self) -> None:
+        instance = self._log_pod_instance
+        if instance is None or self._closed:
+            return
+        client = self.session.client
+        if instance == ALL_PODS:
+            targets = [(p.pod_name, p.instance_id) for p in self.pods_model.pods()]
+            self._log_pod_id = ""
+            self.log_view.tail(client, targets)
+            return
+        pod_id = self.log_run_box.currentData() or ""
+        pod = self.pods_model.by_name(self._pod_name(instance))
+        self._log_pod_id = pod.status.pod_id if (pod is not None and not pod_id) else pod_id
+        self.log_view.tail(client, [(self._pod_name(instance), instance)], pod_id)
+
+    def _on_pod_selected(self, pod_name: str, instance: int) -> None:
+        if instance != self._log_pod_instance:
+            self.show_logs_of(instance)
+
+    def _on_pod_changed(self, pod_name: str) -> None:
+        # A new run of the tailed pod (restart / retry): follow it when "current run" is chosen.
+        inst = self._log_pod_instance
+        if inst is None or inst == ALL_PODS or pod_name != self._pod_name(inst) or self.log_run_box.currentData():
+            return
+        pod = self.pods_model.by_name(pod_name)
+        if pod is not None and pod.status.pod_id and pod.status.pod_id != self._log_pod_id:
+            self.show_logs_of(inst)
+
+    # -- live job state --------------------------------------------------------------------------
+    def _on_progress(self) -> None:
+        d = self.progress.series.data
+        if len(d) and "Progress" in self.summary_labels:  # live, from the sample (no extra call)
+            self.summary_labels["Progress"].setText(
+                f"{d.last('successful'):.0f} ok, {d.last('failed'):.0f} failed, {d.last('remaining'):.0f} left")
+        state = self.progress.state_name
+        if state != self._last_state and self.job is not None:
+            self._last_state = state
+            self._spawn(self.refresh_job())
+            self._spawn(self.load_workflows())
+        elif (self.timeline.isVisible() and time.monotonic() - self._timeline_at > TIMELINE_EVERY
+              and state in ("RUNNING", "PENDING", "KILLING")):
+            self._timeline_at = time.monotonic()
+            self._spawn(self.load_workflows())  # the timeline grows while the job runs

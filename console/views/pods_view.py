@@ -1,0 +1,360 @@
+"""PodsView: the pods table of one job, its per-pod actions and the selected pod's events.
+
+Stop / start / restart come from the context menu (or the buttons above the table), each confirmed
+with a dialog that names the pod it hits; the view then calls the EngineClient and lets the Watch
+feed update the table (it never edits the model itself).  Selecting a pod loads its events
+(GetPodEvents) into the side list and emits ``podSelected`` (the detail makes it the Logs tab's pod).
+
+Signals:
+    podSelected(str pod_name, int instance)
+    actionDone(str verb, str pod_name, str error)   error is "" on success
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QPoint, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QBrush
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.api import pod_pb2
+from console.models.pods_table import (
+    HEADERS,
+    POD_STATE_COLORS,
+    PodColumn,
+    PodsTableModel,
+    SortRole,
+    allowed_actions,
+    pod_state_name,
+)
+from console.views.dialogs import exec_async
+
+WIDTHS = {PodColumn.INSTANCE: 76, PodColumn.POD_ID: 120, PodColumn.RUN: 96, PodColumn.STATE: 92,
+          PodColumn.HOST: 110, PodColumn.STARTED: 66, PodColumn.ENDED: 66, PodColumn.DURATION: 66,
+          PodColumn.EXIT: 40, PodColumn.REASON: 200, PodColumn.PROGRESS: 120, PodColumn.CPU: 56,
+          PodColumn.MEMORY: 70}
+MAX_LISTED = 12
+VERBS = {"stop": "Stop", "start": "Start", "restart": "Restart"}
+CONSEQUENCE = {
+    "stop": "Its process gets SIGTERM, then SIGKILL after the grace period; the pod ends KILLED.",
+    "start": "A new run of this instance is started.",
+    "restart": "The running process is killed and a new run starts (the job's SLA is checked first).",
+}
+
+
+class PodsTable(QTableView):
+    """The table; ``rowCount()`` is the number of pods (kept for callers of the old QTableWidget)."""
+
+    def rowCount(self) -> int:
+        model = self.model()
+        return model.rowCount() if model is not None else 0
+
+
+class PodsView(QWidget):
+    podSelected = Signal(str, int)
+    actionDone = Signal(str, str, str)
+
+    def __init__(self, session: Any, model: PodsTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("podsView")
+        self.session = session
+        self.model = model
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.confirm = True  # tests may turn the dialog off; the operator always sees it
+        self.last_dialog: QMessageBox | None = None
+
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(model)
+        self.proxy.setSortRole(SortRole)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)  # any column: state, host, reason, pod id…
+        self.proxy.setDynamicSortFilter(True)
+        self.filter_box = QLineEdit()
+        self.filter_box.setObjectName("podFilter")
+        self.filter_box.setPlaceholderText("Filter pods (state, host, reason, instance…)")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter_box.textChanged.connect(lambda _t: self._update_counts())
+        self.table = PodsTable(self)
+        self.table.setObjectName("podsTable")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(int(PodColumn.INSTANCE), Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # pod ids are long; their end matters
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in WIDTHS.items():
+            header.resizeSection(int(col), width)
+        header.setStretchLastSection(True)
+        # Progress reads best next to the state while a job runs (the model keeps the documented order).
+        header.moveSection(header.visualIndex(int(PodColumn.PROGRESS)), header.visualIndex(int(PodColumn.STATE)) + 1)
+
+        self.events = QListWidget()
+        self.events.setObjectName("podEvents")
+        self.events.setAlternatingRowColors(True)
+        self.events.setWordWrap(True)
+        self.events_title = QLabel("Select a pod to see its events")
+        self.events_title.setWordWrap(True)
+
+        self.buttons: dict[str, QPushButton] = {}
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        self.counts = QLabel("")
+        self.counts.setObjectName("podCounts")
+        bar.addWidget(self.counts)
+        bar.addWidget(self.filter_box, 1)
+        for verb in ("stop", "start", "restart"):
+            b = QPushButton(VERBS[verb] + "…")
+            b.setObjectName(f"pod_{verb}")
+            b.setEnabled(False)
+            b.clicked.connect(lambda _=False, v=verb: self._act_on_selected(v))
+            self.buttons[verb] = b
+            bar.addWidget(b)
+
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.events_title)
+        side_layout.addWidget(self.events, 1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addLayout(bar)
+        left_layout.addWidget(self.table, 1)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(left)
+        split.addWidget(side)
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 1)
+        split.setSizes([780, 280])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._on_selection())
+        model.podChanged.connect(self._on_pod_changed)
+        model.modelReset.connect(self._update_counts)
+        model.dataChanged.connect(lambda *_: self._update_counts())
+        model.rowsInserted.connect(lambda *_: self._update_counts())
+
+    # -- selection -----------------------------------------------------------------------------
+    def selected_pods(self) -> list[pod_pb2.PodInfo]:
+        rows = sorted(self.table.selectionModel().selectedRows(), key=lambda i: i.row())
+        return [self.model.pod(self.proxy.mapToSource(i).row()) for i in rows]
+
+    def selected_pod(self) -> pod_pb2.PodInfo | None:
+        """The pod whose events and logs are shown: the current row if selected, else the first selected."""
+        current = self.table.currentIndex()
+        if current.isValid() and self.table.selectionModel().isRowSelected(current.row()):
+            return self.model.pod(self.proxy.mapToSource(current).row())
+        pods = self.selected_pods()
+        return pods[0] if pods else None
+
+    def select_instance(self, instance: int) -> bool:
+        for row in range(self.model.rowCount()):
+            if self.model.pod(row).instance_id == instance:
+                view_row = self.proxy.mapFromSource(self.model.index(row, 0)).row()
+                if view_row < 0:
+                    return False  # filtered out
+                self.table.selectRow(view_row)
+                return True
+        return False
+
+    def _on_selection(self) -> None:
+        pod = self.selected_pod()
+        self._update_buttons(pod)
+        if pod is None:
+            return
+        self.podSelected.emit(pod.pod_name, pod.instance_id)
+        self._spawn(self.load_events(pod.pod_name))
+
+    def _on_pod_changed(self, pod_name: str) -> None:
+        pod = self.selected_pod()
+        if pod is not None and pod.pod_name == pod_name:
+            self._spawn(self.load_events(pod_name))
+        self._update_buttons()
+
+    def _update_buttons(self, _pod: pod_pb2.PodInfo | None = None) -> None:
+        pods = self.selected_pods()
+        enabled = set().union(*(self.allowed(p) for p in pods)) if pods else set()
+        read_only = bool(getattr(self.session, "read_only", False))
+        for verb, b in self.buttons.items():
+            b.setEnabled(verb in enabled and not read_only)
+            b.setText(f"{VERBS[verb]} {len(pods)}…" if len(pods) > 1 else f"{VERBS[verb]}…")
+
+    def _update_counts(self) -> None:
+        counts = self.model.state_counts()
+        parts = [f"<span style='color:{POD_STATE_COLORS[s].name() if s in POD_STATE_COLORS else '#555'}'>"
+                 f"{n} {s.lower()}</span>" for s, n in sorted(counts.items())]
+        shown = self.proxy.rowCount()
+        of = f"{shown} of " if shown != self.model.rowCount() else ""
+        self.counts.setText(f"{of}{self.model.rowCount()} pod(s): " + ", ".join(parts))
+
+    # -- events --------------------------------------------------------------------------------
+    async def load_events(self, pod_name: str) -> None:
+        events = await self.session.client.pod_events(pod_name)
+        current = self.selected_pod()
+        if current is None or current.pod_name != pod_name:
+            return  # the selection moved on meanwhile
+        self.events_title.setText(f"<b>Events of {pod_name}</b> ({len(events)})")
+        self.events.clear()
+        for ev in events:
+            when = datetime.fromtimestamp(ev.timestamp.seconds + ev.timestamp.nanos * 1e-9)
+            state = pod_state_name(ev.actual_state)
+            why = " — ".join(x for x in (ev.reason, ev.message) if x)
+            item = QListWidgetItem(f"{when:%H:%M:%S}.{when.microsecond // 1000:03d}  {state:<10} "
+                                   f"{'run ' + ev.pod_id.rsplit('-', 1)[-1] if ev.pod_id else ''}"
+                                   + (f"\n    {why}" if why else ""))
+            item.setToolTip(f"{ev.pod_id} attempt {ev.attempt}\n{when.isoformat()}\n{why}")
+            color = POD_STATE_COLORS.get(state)
+            if color is not None:
+                item.setForeground(QBrush(color))
+            self.events.addItem(item)
+        self.events.scrollToBottom()
+
+    # -- actions -------------------------------------------------------------------------------
+    @staticmethod
+    def allowed(pod: pod_pb2.PodInfo) -> set[str]:
+        return allowed_actions(pod)
+
+    def menu_for(self, pod: pod_pb2.PodInfo) -> QMenu:
+        """Actions on ``pod`` — or on the whole selection when ``pod`` is part of a multi-selection."""
+        menu = QMenu(self)
+        menu.setObjectName("podMenu")
+        selection = self.selected_pods()
+        targets = selection if len(selection) > 1 and pod.pod_name in {p.pod_name for p in selection} else [pod]
+        read_only = bool(getattr(self.session, "read_only", False))
+        for verb in ("stop", "start", "restart"):
+            fit = [p.pod_name for p in targets if verb in self.allowed(p)]
+            text = (f"{VERBS[verb]} instance {pod.instance_id} ({pod.status.pod_id or pod.pod_name})…"
+                    if len(targets) == 1 else f"{VERBS[verb]} {len(fit)} of {len(targets)} selected pods…")
+            action = QAction(text, menu)
+            action.setObjectName(f"podAction_{verb}")
+            action.setEnabled(bool(fit) and not read_only)
+            action.triggered.connect(lambda _=False, v=verb, names=fit: self._spawn(self.act(v, names)))
+            menu.addAction(action)
+        menu.addSeparator()
+        logs = QAction("Show logs", menu)
+        logs.setObjectName("podAction_logs")
+        logs.triggered.connect(lambda _=False, p=pod: self.podSelected.emit(p.pod_name, p.instance_id))
+        menu.addAction(logs)
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        if not self.table.selectionModel().isRowSelected(index.row()):
+            self.table.selectRow(index.row())
+        menu = self.menu_for(self.model.pod(self.proxy.mapToSource(index).row()))
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _act_on_selected(self, verb: str) -> None:
+        names = [p.pod_name for p in self.selected_pods() if verb in self.allowed(p)]
+        if names:
+            self._spawn(self.act(verb, names))
+
+    def _describe(self, pod_name: str) -> str:
+        pod = self.model.by_name(pod_name)
+        if pod is None:
+            return pod_name
+        return (f"{pod_name} (instance {pod.instance_id}, run {pod.status.pod_id}, "
+                f"now {pod_state_name(pod.status.state)})")
+
+    async def act(self, verb: str, pod_names: str | list[str], check_sla: bool = True) -> bool:
+        """Confirm naming the pods, then stop / start / restart each. Returns whether all were done."""
+        names = [pod_names] if isinstance(pod_names, str) else list(pod_names)
+        if not names:
+            return False
+        if self.confirm:
+            if len(names) == 1:
+                title, text = f"{VERBS[verb]} pod?", f"<b>{VERBS[verb]}</b> pod <b>{self._describe(names[0])}</b>?"
+            else:
+                listed = "".join(f"<br>• {self._describe(n)}" for n in names[:MAX_LISTED])
+                more = f"<br>• … and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else ""
+                title, text = f"{VERBS[verb]} {len(names)} pods?", f"<b>{VERBS[verb]} {len(names)} pods</b>?{listed}{more}"
+            box = QMessageBox(QMessageBox.Icon.Warning if verb != "start" else QMessageBox.Icon.Question,
+                              title, text, QMessageBox.StandardButton.Cancel, self)
+            box.setObjectName("podConfirm")
+            box.setInformativeText(CONSEQUENCE[verb])
+            if verb == "restart":
+                sla = QCheckBox("Check the job's SLA first (refuse if too many instances would be down)")
+                sla.setObjectName("podCheckSla")
+                sla.setChecked(check_sla)
+                box.setCheckBox(sla)
+            ok = box.addButton(VERBS[verb], QMessageBox.ButtonRole.DestructiveRole if verb != "start"
+                               else QMessageBox.ButtonRole.AcceptRole)
+            ok.setObjectName("podConfirmButton")
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            self.last_dialog = box
+            await exec_async(box)
+            self.last_dialog = None
+            if box.clickedButton() is not ok:
+                return False
+            if box.checkBox() is not None:
+                check_sla = box.checkBox().isChecked()
+        client = self.session.client
+        all_ok = True
+        for pod_name in names:
+            try:
+                if verb == "stop":
+                    await client.stop_pod(pod_name)
+                elif verb == "start":
+                    await client.start_pod(pod_name)
+                else:
+                    await client.restart_pod(pod_name, check_sla=check_sla)
+            except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
+                self.actionDone.emit(verb, pod_name, str(exc))
+                all_ok = False
+                continue
+            self.actionDone.emit(verb, pod_name, "")
+        return all_ok
+
+    # -- tasks ---------------------------------------------------------------------------------
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+        return task
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self.events_title.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
+
+    def stop(self) -> None:
+        for task in list(self._tasks):
+            task.remove_done_callback(self._done)  # the widget may be gone when the task ends
+            task.cancel()
+        self._tasks.clear()
+
+    def headers(self) -> tuple[str, ...]:
+        return HEADERS

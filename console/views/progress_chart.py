@@ -1,0 +1,432 @@
+"""ProgressChart: live progress of one job from WatchJob (pyqtgraph).
+
+Three plots on a shared time axis:
+  - burn-up: successful / failed / remaining items, and a dashed ETA projection of processed items;
+  - throughput: items per second, smoothed;
+  - failed instances against the job's tolerated limit (max_failed_instances).
+Samples go into ProgressSeries (preallocated numpy buffers that double); a ~30 Hz QTimer redraws
+only when the series changed and the chart is visible and not paused — never once per message.
+Pens are width 1 without antialiasing, curves clip to view and downsample (pyqtgraph fast path).
+
+Signals:
+    sampled(): a WatchJob message was recorded (tests and the status line use it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.api import job_pb2, workflow_pb2
+from console.models.progress_series import ProgressSeries
+
+PERIODS = ((0.25, "250 ms"), (0.5, "500 ms"), (1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"),
+           (30.0, "30 s"), (50.0, "50 s"))
+REDRAW_MS = 33
+GRID = False  # pyqtgraph draws the grid with the axes, which then repaint (text too) with every curve update
+SUMMARY_EVERY = 0.5
+BACKGROUND_PERIOD = 10.0
+HOVER_HINT = "Hover a chart to read its values; drag or wheel to pan and zoom time (right-click: more)."
+COLORS = {"successful": "#15803d", "failed": "#b91c1c", "remaining": "#6b7280", "eta": "#1d4ed8",
+          "throughput": "#1d4ed8", "instances_failed": "#b91c1c", "limit": "#b45309"}
+TERMINAL = (job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_STATE_KILLED,
+            job_pb2.JOB_STATE_DELETED)
+
+pg.setConfigOptions(antialias=False, useOpenGL=False, background="w", foreground="#333")
+
+
+def _pen(color: str, dashed: bool = False) -> Any:
+    pen = pg.mkPen(color=color, width=1)
+    if dashed:
+        pen.setStyle(Qt.PenStyle.DashLine)
+    return pen
+
+
+def nice_ceiling(value: float) -> float:
+    """The next round step at or above ``value`` (axis ranges move in steps, not every sample)."""
+    if value <= 0:
+        return 1.0
+    exp = math.floor(math.log10(value))
+    for m in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if m * 10**exp >= value:
+            return m * 10**exp
+    return 10.0 ** (exp + 1)
+
+
+def fmt_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    s = round(seconds)
+    h, rem = divmod(s, 3600)
+    m, s = divmod(rem, 60)
+    return f"{h}h {m:02d}m {s:02d}s" if h else (f"{m}m {s:02d}s" if m else f"{s}s")
+
+
+class ProgressChart(QWidget):
+    sampled = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("progressChart")
+        self.series = ProgressSeries()
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._drawn_revision = -1
+        self.redraws = 0
+        self.samples = 0
+        self.period = 1.0
+        self.state_name = ""
+        self.workflow: Any = None  # the latest WorkflowStatus
+        self.background = False  # hidden / minimised: stream at BACKGROUND_PERIOD at most
+        self._client: Any = None
+        self._closed = False
+        self._job_id = ""
+
+        self.period_box = QComboBox()
+        self.period_box.setObjectName("progressPeriod")
+        for seconds, label in PERIODS:
+            self.period_box.addItem(label, seconds)
+        self.period_box.setCurrentIndex(2)
+        self.period_box.setToolTip("How often the engine sends progress (WatchJob update period)")
+        self.pause_button = QToolButton()
+        self.pause_button.setObjectName("progressPause")
+        self.pause_button.setText("Pause")
+        self.pause_button.setCheckable(True)
+        self.fit_button = QToolButton()
+        self.fit_button.setObjectName("progressFit")
+        self.fit_button.setText("Fit")
+        self.fit_button.setToolTip("Show the whole run again after zooming or panning")
+        self.png_button = QToolButton()
+        self.png_button.setText("Export PNG…")
+        self.csv_button = QToolButton()
+        self.csv_button.setText("Export CSV…")
+        self.summary = QLabel("")
+        self.summary.setObjectName("progressSummary")
+        # Its text changes with every sample: a fixed-policy label does not relayout the chart each time.
+        self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.summary.setMinimumWidth(200)
+        self._summary_at = 0.0
+        self.crosshair_label = QLabel(HOVER_HINT)
+        self.crosshair_label.setObjectName("progressCrosshair")
+        self.crosshair_label.setStyleSheet("color:#333; font-family: monospace;")
+        self.crosshair_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(QLabel("Update every"))
+        bar.addWidget(self.period_box)
+        bar.addWidget(self.pause_button)
+        bar.addWidget(self.fit_button)
+        bar.addSpacing(12)
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.png_button)
+        bar.addWidget(self.csv_button)
+
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.setObjectName("progressGraphics")
+        self.burnup = self.graphics.addPlot(row=0, col=0, title="Items (burn-up)")
+        self.rate_plot = self.graphics.addPlot(row=1, col=0, title="Throughput (items/s, smoothed)")
+        self.fail_plot = self.graphics.addPlot(row=2, col=0, title="Failed instances vs tolerated limit")
+        self.graphics.ci.layout.setRowStretchFactor(0, 3)
+        self.graphics.ci.layout.setRowStretchFactor(1, 2)
+        self.graphics.ci.layout.setRowStretchFactor(2, 2)
+        self.plots = (self.burnup, self.rate_plot, self.fail_plot)
+        for p in self.plots:
+            p.showGrid(x=GRID, y=GRID, alpha=0.15)
+            p.setClipToView(True)
+            p.setDownsampling(auto=True, mode="peak")
+            p.setMouseEnabled(x=True, y=False)
+            # Ranges are set in steps by redraw(): a sample then repaints the curves, not the axes
+            # (axis text is most of a frame's cost).
+            p.disableAutoRange()
+            p.hideButtons()
+        self.fail_plot.setLabel("bottom", "time since the chart opened", units="s")
+        for p in (self.burnup, self.rate_plot):  # shared time axis: ticks (and grid) without labels
+            p.getAxis("bottom").setStyle(showValues=False)
+        self._user_range = False  # the operator zoomed / panned: stop fitting until Fit
+        self._ranges: dict[str, float] = {}
+        self.burnup.vb.sigRangeChangedManually.connect(self._on_manual_range)
+        self.rate_plot.vb.sigRangeChangedManually.connect(self._on_manual_range)
+        self.fail_plot.vb.sigRangeChangedManually.connect(self._on_manual_range)
+        self.rate_plot.setXLink(self.burnup)
+        self.fail_plot.setXLink(self.burnup)
+        for p in self.plots:  # one row, top right: out of the way of curves that start bottom left
+            p.addLegend(offset=(-6, 2), colCount=4, labelTextSize="8pt")
+
+        def curve(plot: Any, name: str, color: str, dashed: bool = False, step: bool = False) -> Any:
+            return plot.plot([], [], name=name, pen=_pen(color, dashed), stepMode=None,
+                             clipToView=True, autoDownsample=True, skipFiniteCheck=True)
+
+        self.curves = {
+            "successful": curve(self.burnup, "successful", COLORS["successful"]),
+            "failed": curve(self.burnup, "failed", COLORS["failed"]),
+            "remaining": curve(self.burnup, "remaining", COLORS["remaining"]),
+            "eta": curve(self.burnup, "ETA (processed, projected)", COLORS["eta"], dashed=True),
+            "throughput": curve(self.rate_plot, "items/s", COLORS["throughput"]),
+            "instances_failed": curve(self.fail_plot, "failed instances", COLORS["instances_failed"]),
+        }
+        self.limit_line = pg.InfiniteLine(angle=0, movable=False, pen=_pen(COLORS["limit"], dashed=True),
+                                          label="limit {value:.0f}", labelOpts={"position": 0.97,
+                                                                                 "color": COLORS["limit"]})
+        self.fail_plot.addItem(self.limit_line)
+        self.fail_plot.legend.addItem(pg.PlotDataItem(pen=_pen(COLORS["limit"], dashed=True)), "tolerated limit")
+        self.cross = [pg.InfiniteLine(angle=90, movable=False, pen=_pen("#9ca3af")) for _ in self.plots]
+        for p, line in zip(self.plots, self.cross, strict=True):
+            p.addItem(line, ignoreBounds=True)
+            line.hide()
+        self._mouse = pg.SignalProxy(self.graphics.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        self.workflow_label = QLabel("")
+        self.workflow_label.setObjectName("progressWorkflow")
+        info = QHBoxLayout()
+        info.setContentsMargins(0, 0, 0, 0)
+        info.addWidget(self.crosshair_label, 1)
+        info.addWidget(self.workflow_label)
+        layout.addLayout(info)
+        layout.addWidget(self.graphics, 1)
+
+        self.timer = QTimer(self)
+        self.timer.setInterval(REDRAW_MS)
+        self.timer.timeout.connect(self.redraw)  # started while shown (showEvent)
+        self.period_box.currentIndexChanged.connect(self._on_period)
+        self.pause_button.toggled.connect(self.set_paused)
+        self.fit_button.clicked.connect(self.fit)
+        self.png_button.clicked.connect(lambda: self._ask_path("PNG image (*.png)", "png", self.export_png))
+        self.csv_button.clicked.connect(lambda: self._ask_path("CSV (*.csv)", "csv", self.export_csv))
+
+    # -- data ----------------------------------------------------------------------------------
+    def add_response(self, resp: Any) -> None:
+        """Record one WatchJobResponse."""
+        ts = resp.timestamp.seconds + resp.timestamp.nanos * 1e-9 if resp.HasField("timestamp") else time.time()
+        p = resp.progress
+        self.series.add(ts, p.successful, p.failed, p.remaining, resp.instances_done, resp.instances_failed,
+                        resp.max_failed_instances)
+        self.state_name = job_pb2.JobState.Name(resp.state).removeprefix("JOB_STATE_")
+        if resp.HasField("workflow_status"):
+            self.workflow = resp.workflow_status
+        self.samples += 1
+        self.sampled.emit()
+
+    def set_paused(self, paused: bool) -> None:
+        self.pause_button.blockSignals(True)
+        self.pause_button.setChecked(paused)
+        self.pause_button.blockSignals(False)
+        self.pause_button.setText("Resume" if paused else "Pause")
+        if not paused:
+            self.redraw()
+
+    @property
+    def paused(self) -> bool:
+        return self.pause_button.isChecked()
+
+    def redraw(self, force: bool = False) -> bool:
+        """Push the series into the curves if anything changed (the timer calls this ~30×/s)."""
+        s = self.series
+        if not force and (self.paused or s.revision == self._drawn_revision or not self.isVisible()):
+            return False
+        self._drawn_revision = s.revision
+        d = s.data
+        t = d.view("t")
+        for name in ("successful", "failed", "remaining", "throughput", "instances_failed"):
+            self.curves[name].setData(t, d.view(name))
+        eta = s.eta_line()
+        if eta is None:
+            self.curves["eta"].setData([], [])
+        else:
+            self.curves["eta"].setData(np.asarray(eta[0]), np.asarray(eta[1]))
+        self.limit_line.setValue(s.max_failed_instances)
+        self._fit_ranges(eta)
+        now = time.monotonic()
+        if force or now - self._summary_at >= SUMMARY_EVERY:  # text for people: 2×/s is plenty
+            self._summary_at = now
+            self._update_summary()
+        self.redraws += 1
+        return True
+
+    def _on_manual_range(self, *_: Any) -> None:
+        self._user_range = True
+
+    def fit(self) -> None:
+        self._user_range = False
+        self._ranges.clear()
+        self.redraw(force=True)
+
+    def _set_range(self, key: str, value: float, apply: Any) -> None:
+        """Grow (never shrink, except on Fit) an axis range to the next 1-2-5 step."""
+        current = self._ranges.get(key)
+        if current is None or value > current:
+            self._ranges[key] = nice_ceiling(value * 1.1)
+            apply(self._ranges[key])
+
+    def _fit_ranges(self, eta: tuple[list[float], list[float]] | None) -> None:
+        s = self.series
+        d = s.data
+        if not len(d):
+            return
+        t_last = d.last("t")
+        x_end = max(t_last, 5.0)
+        if eta is not None and eta[0][1] <= 3 * max(t_last, 5.0):
+            x_end = max(x_end, eta[0][1])  # show the projection when it is not far off
+        total = d.last("successful") + d.last("failed") + d.last("remaining")
+        if not self._user_range:
+            self._set_range("x", x_end, lambda v: self.burnup.setXRange(0, v, padding=0))
+        self._set_range("items", max(total, float(d.view("remaining").max(initial=0)), 1.0),
+                        lambda v: self.burnup.setYRange(0, v, padding=0))
+        self._set_range("rate", max(float(d.view("throughput").max(initial=0)), 1.0),
+                        lambda v: self.rate_plot.setYRange(0, v, padding=0))
+        self._set_range("failed", max(s.max_failed_instances, d.last("instances_failed"), 1) + 0.5,
+                        lambda v: self.fail_plot.setYRange(0, v, padding=0))
+
+    def _update_summary(self) -> None:
+        s = self.series
+        if not len(s):
+            self.summary.setText("waiting for progress…")
+            return
+        d = s.data
+        ok, bad, left = (int(d.last(c)) for c in ("successful", "failed", "remaining"))
+        total = ok + bad + left
+        pct = 100.0 * (ok + bad) / total if total else 0.0
+        eta = s.eta_seconds()
+        eta_text = "done" if left == 0 and total else fmt_duration(eta)
+        limit = s.max_failed_instances
+        inst_failed = int(d.last("instances_failed"))
+        over = inst_failed > limit
+        self.summary.setText(
+            f"<b>{self.state_name}</b> · {ok:,} ok · <span style='color:{'#b91c1c' if bad else '#333'}'>"
+            f"{bad:,} failed</span> · "
+            f"{left:,} left ({pct:.0f}%) · {s.throughput():.1f} items/s · ETA {eta_text} · "
+            f"<span style='color:{'#b91c1c' if over else '#333'}'>failed instances {inst_failed} of "
+            f"{limit} tolerated</span>")
+        wf = self.workflow
+        if wf is not None and wf.workflow_id:
+            kind = workflow_pb2.WorkflowType.Name(wf.type).removeprefix("WORKFLOW_TYPE_")
+            state = workflow_pb2.WorkflowState.Name(wf.state).removeprefix("WORKFLOW_STATE_")
+            self.workflow_label.setText(f"{kind} workflow {state}: {wf.num_instances_completed} instance(s) done, "
+                                        f"{wf.num_instances_remaining} remaining, {wf.num_instances_failed} failed")
+
+    # -- crosshair -----------------------------------------------------------------------------
+    def _on_mouse(self, event: Any) -> None:
+        pos = event[0]
+        for plot, line in zip(self.plots, self.cross, strict=True):
+            if plot.sceneBoundingRect().contains(pos):
+                x = plot.vb.mapSceneToView(pos).x()
+                self.show_crosshair(x)
+                return
+        for line in self.cross:
+            line.hide()
+        self.crosshair_label.setText(HOVER_HINT)
+
+    def show_crosshair(self, x: float) -> str:
+        for line in self.cross:
+            line.setValue(x)
+            line.show()
+        v = self.series.value_at(x)
+        if v is None:
+            text = " "
+        else:
+            text = (f"t={x:7.1f}s  successful={v['successful']:.0f}  failed={v['failed']:.0f}  "
+                    f"remaining={v['remaining']:.0f}  throughput={v['throughput']:.2f}/s  "
+                    f"failed instances={v['instances_failed']:.0f}")
+        self.crosshair_label.setText(text)
+        return text
+
+    # -- export --------------------------------------------------------------------------------
+    def _ask_path(self, filt: str, suffix: str, write: Any) -> None:
+        dialog = QFileDialog(self, "Export", "", filt)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(suffix)
+        dialog.selectFile(f"progress-{self._job_id[:8] or 'job'}.{suffix}")
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(lambda path: write(Path(path)))
+        dialog.open()
+
+    def export_png(self, path: Path) -> bool:
+        self.redraw(force=True)
+        return bool(self.graphics.grab().save(str(path)))
+
+    def export_csv(self, path: Path) -> None:
+        path.write_text(self.series.to_csv(), encoding="utf-8")
+
+    # -- stream --------------------------------------------------------------------------------
+    def watch(self, client: Any, job_id: str) -> None:
+        self._client, self._job_id = client, job_id
+        self._restart()
+
+    def _on_period(self, _index: int) -> None:
+        if self._client is not None:
+            self._restart()
+
+    def set_background(self, background: bool) -> None:
+        """Hidden or minimised: ask the engine for progress at most every BACKGROUND_PERIOD."""
+        if background == self.background:
+            return
+        self.background = background
+        if self._client is not None and self._tasks:
+            self._restart()
+        else:
+            self.period = self.effective_period()
+
+    def effective_period(self) -> float:
+        chosen = float(self.period_box.currentData())
+        return max(chosen, BACKGROUND_PERIOD) if self.background else chosen
+
+    def _restart(self) -> None:
+        self.stop()
+        self.period = self.effective_period()
+        task = asyncio.ensure_future(self._stream(self._client, self._job_id, self.period))
+        self._tasks.add(task)
+        task.add_done_callback(self._done)
+
+    async def _stream(self, client: Any, job_id: str, period: float) -> None:
+        async for resp in client.watch_job(job_id, period):
+            self.add_response(resp)
+            if resp.state in TERMINAL:
+                break
+        self.redraw(force=True)
+
+    def _done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            self.summary.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
+
+    def stop(self) -> None:
+        for task in list(self._tasks):
+            task.remove_done_callback(self._done)  # the widget may be gone when the task ends
+            task.cancel()
+        self._tasks.clear()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self.timer.isActive() and not self._closed:
+            self.timer.start()
+        self.redraw()
+
+    def hideEvent(self, event: Any) -> None:
+        # Not on screen (another tab, window hidden): no redraw timer at all; samples keep coming.
+        self.timer.stop()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: Any) -> None:
+        self._closed = True
+        self.timer.stop()
+        self.stop()
+        super().closeEvent(event)

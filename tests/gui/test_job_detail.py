@@ -1,0 +1,366 @@
+"""The job detail (pods, logs, progress, workflows) against the real embedded engine."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from enginehelp import EngineProcess, group_gone, sh_spec
+from guihelp import run, screenshot, until
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from console.api import job_pb2, pod_pb2
+from console.embedded import EmbeddedEngine
+from console.models.log_buffer import STDERR
+from console.models.pods_table import PodColumn, pod_state_name
+from console.session import ConnectionState, Session, SessionOptions
+from console.specfile import demo_specs
+from console.views.job_detail import ALL_PODS, JobDetailDialog
+
+J = job_pb2
+P = pod_pb2
+
+
+@pytest.fixture
+def session(qloop: Any, tmp_path: Path) -> Iterator[Session]:
+    s = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
+    run(qloop, s.start())
+    run(qloop, until(lambda: s.state == ConnectionState.CONNECTED, what="connected"))
+    yield s
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, JobDetailDialog):
+            w.close()
+    run(qloop, s.stop())
+    engine = EngineProcess(tmp_path / "data")
+    embedded = s.embedded or EmbeddedEngine(tmp_path / "data")
+    if embedded.pid() is not None:
+        run(qloop, embedded.stop(timeout=15))
+    engine.reap_pods()
+
+
+async def open_detail(session: Session, job_id: str) -> JobDetailDialog:
+    dialog = JobDetailDialog(session, job_id)
+    dialog.show()
+    await dialog.load()
+    return dialog
+
+
+def states(dialog: JobDetailDialog) -> list[str]:
+    m = dialog.pods_model
+    return [m.data(m.index(r, PodColumn.STATE)) for r in range(m.rowCount())]
+
+
+def test_pods_table_follows_a_job_from_pending_to_succeeded(session: Session, qloop: Any) -> None:
+    async def body() -> None:
+        spec = sh_spec("follow-me", "sleep 0.6; echo done", instances=3)
+        spec.parallelism = 1  # two wait PENDING while one runs
+        job_id = await session.create_job(spec, "detail-follow")
+        dialog = await open_detail(session, job_id)
+        seen: set[str] = set()
+        dialog.pods_model.dataChanged.connect(lambda *_: seen.update(states(dialog)))
+        dialog.pods_model.modelReset.connect(lambda: seen.update(states(dialog)))
+        seen.update(states(dialog))
+        await until(lambda: dialog.pods.rowCount() == 3, what="three pods")
+        await until(lambda: "RUNNING" in states(dialog), what="a pod running")
+        assert "PENDING" in states(dialog) or "PENDING" in seen
+        dialog.tabs.setCurrentWidget(dialog.pods_view)
+        screenshot(dialog, "detail-pods-running")
+        await until(lambda: states(dialog) == ["SUCCEEDED"] * 3, timeout=20, what="all pods succeeded")
+        assert {"PENDING", "RUNNING", "SUCCEEDED"} <= seen
+        m = dialog.pods_model
+        assert [m.data(m.index(r, PodColumn.EXIT)) for r in range(3)] == ["0"] * 3
+        assert all(m.data(m.index(r, PodColumn.ENDED)) for r in range(3))
+        await until(lambda: "SUCCEEDED" in dialog.windowTitle(), what="title shows the end state")
+        # Selecting a pod shows its events and makes it the Logs tab's pod.
+        dialog.pods_view.select_instance(2)
+        await until(lambda: dialog.pods_view.events.count() >= 3, what="pod events listed")
+        texts = [dialog.pods_view.events.item(i).text() for i in range(dialog.pods_view.events.count())]
+        assert any("SUCCEEDED" in t for t in texts) and any("RUNNING" in t for t in texts)
+        assert dialog.log_pod_box.currentData() == 2
+        await until(lambda: any("done" in r[3] for r in dialog.log_view.buffer.records()), what="logs of pod 2")
+        dialog.close()
+        await until(lambda: all(t.done() for t in dialog.all_tasks()), timeout=5, what="streams stopped")
+
+    run(qloop, body(), timeout=60)
+
+
+def test_stop_a_pod_from_its_context_menu(session: Session, qloop: Any) -> None:
+    async def body() -> None:
+        job_id = await session.create_job(sh_spec("stop-one", "sleep 60", instances=2, kill_grace_period=2),
+                                          "detail-stop")
+        dialog = await open_detail(session, job_id)
+        dialog.tabs.setCurrentWidget(dialog.pods_view)
+        await until(lambda: states(dialog) == ["RUNNING", "RUNNING"], timeout=15, what="both running")
+        victim = dialog.pods_model.pod(1)
+        pid = victim.status.pid
+        assert pid > 0
+        menu = dialog.pods_view.menu_for(victim)
+        actions = {a.objectName(): a for a in menu.actions()}
+        assert actions["podAction_stop"].isEnabled() and not actions["podAction_start"].isEnabled()
+        actions["podAction_stop"].trigger()
+        await until(lambda: dialog.pods_view.last_dialog is not None and dialog.pods_view.last_dialog.isVisible(),
+                    what="the confirmation")
+        box = dialog.pods_view.last_dialog
+        assert victim.pod_name in box.text()  # it names the pod it hits
+        screenshot(box, "detail-pod-stop-confirm")
+        next(b for b in box.buttons() if b.objectName() == "podConfirmButton").click()
+        await until(lambda: states(dialog)[1] == "KILLED", timeout=15, what="pod 1 KILLED")
+        assert states(dialog)[0] == "RUNNING"
+        assert await group_gone(pid)
+        # Filter and sort like the jobs table.
+        view = dialog.pods_view
+        view.filter_box.setText("killed")
+        assert dialog.pods.rowCount() == 1 and "1 of 2 pod(s)" in view.counts.text()
+        view.filter_box.clear()
+        view.table.sortByColumn(int(PodColumn.INSTANCE), Qt.SortOrder.DescendingOrder)
+        assert view.proxy.data(view.proxy.index(0, int(PodColumn.INSTANCE))) == "1"
+        assert view.select_instance(0) and view.selected_pod().instance_id == 0
+        view.table.sortByColumn(int(PodColumn.INSTANCE), Qt.SortOrder.AscendingOrder)
+        # Start it again from the menu: a new run appears.
+        menu = dialog.pods_view.menu_for(dialog.pods_model.pod(1))
+        start = next(a for a in menu.actions() if a.objectName() == "podAction_start")
+        dialog.pods_view.confirm = False
+        start.trigger()
+        await until(lambda: dialog.pods_model.pod(1).status.run == 2 and states(dialog)[1] == "RUNNING",
+                    timeout=15, what="a second run")
+        # Restart instance 0 from its menu (confirmed): its old process goes, a new run comes.
+        dialog.pods_view.confirm = True
+        old = dialog.pods_model.pod(0)
+        restart = next(a for a in dialog.pods_view.menu_for(old).actions() if a.objectName() == "podAction_restart")
+        restart.trigger()
+        await until(lambda: dialog.pods_view.last_dialog is not None, what="restart confirmation")
+        box = dialog.pods_view.last_dialog
+        assert old.pod_name in box.text() and "Restart" in box.text()
+        next(b for b in box.buttons() if b.objectName() == "podConfirmButton").click()
+        await until(lambda: dialog.pods_model.pod(0).status.run == old.status.run + 1
+                    and states(dialog)[0] == "RUNNING", timeout=15, what="instance 0's new run")
+        assert dialog.pods_model.pod(0).status.prev_pod_id == old.status.pod_id
+        assert await group_gone(old.status.pid)
+        # Multi-selection: stop both from one menu; the confirmation names both pods.
+        view.table.selectAll()
+        assert len(view.selected_pods()) == 2 and view.buttons["stop"].text() == "Stop 2…"
+        pids = [p.status.pid for p in dialog.pods_model.pods()]
+        stop_all = next(a for a in view.menu_for(dialog.pods_model.pod(0)).actions()
+                        if a.objectName() == "podAction_stop")
+        assert stop_all.text() == "Stop 2 of 2 selected pods…"
+        stop_all.trigger()
+        await until(lambda: view.last_dialog is not None, what="multi-stop confirmation")
+        box = view.last_dialog
+        assert all(p.pod_name in box.text() for p in dialog.pods_model.pods())
+        next(b for b in box.buttons() if b.objectName() == "podConfirmButton").click()
+        await until(lambda: states(dialog) == ["KILLED", "KILLED"], timeout=15, what="both KILLED")
+        for pid in pids:
+            assert await group_gone(pid)
+        screenshot(dialog, "detail-pods-killed")
+        dialog.close()
+
+    run(qloop, body(), timeout=60)
+
+
+def test_log_tail_is_live_and_follow_lock_releases(session: Session, qloop: Any) -> None:
+    script = ('i=0; while [ $i -lt 400 ]; do i=$((i+1)); echo "line $i"; '
+              'if [ $((i % 50)) -eq 0 ]; then echo "oops $i" >&2; fi; sleep 0.01; done; sleep 30')
+    async def body() -> None:
+        job_id = await session.create_job(sh_spec("chatty", script, kill_grace_period=1), "detail-logs")
+        dialog = await open_detail(session, job_id)
+        dialog.tabs.setCurrentIndex(2)
+        view = dialog.log_view
+        buf = view.buffer
+
+        def texts() -> list[str]:
+            return [r[3] for r in buf.records()]
+
+        await until(lambda: "line 5" in texts(), timeout=15, what="first lines")
+        assert "line 400" not in texts()  # they arrive as the pod prints them
+        pod = dialog.pods_model.pod(0)
+        assert pod_state_name(pod.status.state) == "RUNNING"
+        assert view.following
+        await until(lambda: buf.rowCount() > 150, timeout=15, what="enough lines to scroll")
+        sb = view.list.verticalScrollBar()
+        assert sb.value() == sb.maximum()
+        sb.setValue(10)  # the operator scrolls up
+        assert not view.following
+        rows_then = buf.rowCount()
+        await until(lambda: buf.rowCount() > rows_then + 30, what="more lines")
+        assert sb.value() == 10 and not view.following  # stays put
+        assert view.jump_button.isVisible()
+        screenshot(dialog, "detail-logs-released")
+        sb.setValue(sb.maximum())  # back to the bottom: re-engaged
+        assert view.following
+        n = buf.rowCount()
+        await until(lambda: buf.rowCount() > n + 10, what="more lines")
+        await asyncio.sleep(0.05)
+        assert sb.value() == sb.maximum()
+        # stderr lines are marked.
+        await until(lambda: "oops 100" in texts(), what="stderr line")
+        row = texts().index("oops 100")
+        assert buf.record(row)[2] == STDERR
+        # Search: highlight and walk.
+        view.search.setText("oops")
+        first = view.find_next()
+        assert first >= 0 and texts()[first].startswith("oops")
+        assert not view.following
+        second = view.find_next()
+        assert second != first and texts()[second].startswith("oops")
+        assert view.find_previous() == first
+        # Pause: the view freezes while lines keep queuing.
+        view.set_paused(True)
+        frozen = buf.rowCount()
+        await until(lambda: buf.pending() > 20, what="lines queued while paused")
+        assert buf.rowCount() == frozen
+        view.set_paused(False)
+        assert buf.rowCount() > frozen
+        view.set_wrap(True)
+        await asyncio.sleep(0.1)
+        screenshot(dialog, "detail-logs-wrap-search")
+        view.set_wrap(False)
+        saved = view.save_to(Path(dialog.session.options.data_dir) / "pod.log")
+        text = (Path(dialog.session.options.data_dir) / "pod.log").read_text()
+        assert saved == buf.rowCount() and "line 1\n" in text and "E oops 50" in text
+        dialog.close()
+
+    run(qloop, body(), timeout=90)
+
+
+def test_logs_of_a_previous_run_and_merged_tail(session: Session, qloop: Any) -> None:
+    async def body() -> None:
+        script = 'echo "run of $PELORUS_INSTANCE_ID at $(date +%s%N)"; sleep 30'
+        job_id = await session.create_job(sh_spec("runs", script, instances=2, kill_grace_period=1), "detail-runs")
+        dialog = await open_detail(session, job_id)
+        await until(lambda: states(dialog) == ["RUNNING", "RUNNING"], timeout=15, what="running")
+        first_run = dialog.pods_model.pod(0).status.pod_id
+        dialog.show_logs_of(0)
+        await until(lambda: dialog.log_view.buffer.rowCount() >= 1, what="first run's log")
+        await dialog.session.client.restart_pod(dialog.pods_model.pod(0).pod_name, check_sla=False)
+        await until(lambda: dialog.pods_model.pod(0).status.pod_id not in ("", first_run)
+                    and states(dialog)[0] == "RUNNING", timeout=15, what="second run")
+        # The Logs tab follows the new run by itself ("current run" chosen).
+        await until(lambda: dialog.log_view.pod_id == "" and dialog._log_pod_id != first_run
+                    and any("run of 0" in r[3] for r in dialog.log_view.buffer.records()), what="new run tailed")
+        await until(lambda: dialog.log_run_box.findData(first_run) >= 0, what="previous run offered")
+        dialog.log_run_box.setCurrentIndex(dialog.log_run_box.findData(first_run))
+        dialog._retail()
+        await until(lambda: any("run of 0" in r[3] for r in dialog.log_view.buffer.records())
+                    and dialog.log_view.pod_id == first_run, what="previous run's log")
+        # Merged tail: both instances, each line tagged by instance.
+        dialog.show_logs_of(ALL_PODS)
+        buf = dialog.log_view.buffer
+        await until(lambda: {r[4] for r in buf.records() if "run of" in r[3]} == {0, 1}, what="merged tail")
+        assert buf.merged and any(buf.text(i).startswith("[1] ") for i in range(buf.rowCount()))
+        dialog.tabs.setCurrentIndex(2)
+        screenshot(dialog, "detail-logs-merged")
+        dialog.close()
+
+    run(qloop, body(), timeout=60)
+
+
+def test_progress_chart_matches_what_the_pods_printed(session: Session, qloop: Any) -> None:
+    # Each of 3 pods processes 20 items; item i fails when i % 7 == 0 (2 failures per pod).
+    script = ('ok=0; bad=0; i=0; while [ $i -lt 20 ]; do i=$((i+1)); '
+              'if [ $((i % 7)) -eq 0 ]; then bad=$((bad+1)); else ok=$((ok+1)); fi; '
+              'echo "::progress successful=$ok failed=$bad remaining=$((20-i))"; sleep 0.05; done')
+
+    async def body() -> None:
+        spec = sh_spec("progressive", script, instances=3)
+        spec.max_failed_instances = 1
+        job_id = await session.create_job(spec, "detail-progress")
+        dialog = await open_detail(session, job_id)
+        chart = dialog.progress
+        chart.period_box.setCurrentIndex(0)  # 250 ms
+        dialog.tabs.setCurrentWidget(chart)
+        await until(lambda: len(chart.series) >= 2, timeout=15, what="progress samples")
+        await until(lambda: chart.state_name == "SUCCEEDED", timeout=30, what="job done")
+        await asyncio.sleep(0.1)
+        d = chart.series.data
+        assert (d.last("successful"), d.last("failed"), d.last("remaining")) == (54.0, 6.0, 0.0)
+        ok, bad = d.view("successful"), d.view("failed")
+        assert (ok[1:] >= ok[:-1]).all() and (bad[1:] >= bad[:-1]).all()  # a burn-up never goes down
+        assert chart.series.max_failed_instances == 1
+        # The curves show the series (drawn by the timer, not per message).
+        assert chart.redraws <= chart.samples + 2
+        _x, y = chart.curves["successful"].getData()
+        assert y is not None and y[-1] == 54.0
+        assert "ETA" in chart.summary.text() and "54 ok" in chart.summary.text()
+        label = chart.show_crosshair(float(d.last("t")))
+        assert "successful=54" in label
+        # Hidden (or minimised), the detail keeps streaming but slowly; shown again, at the chosen rate.
+        dialog.hide()
+        assert chart.background and chart.period == 10.0
+        dialog.show()
+        assert not chart.background and chart.period == 0.25
+        out = Path(dialog.session.options.data_dir)
+        assert chart.export_png(out / "p.png") and (out / "p.png").stat().st_size > 1000
+        chart.export_csv(out / "p.csv")
+        rows = (out / "p.csv").read_text().splitlines()
+        assert rows[-1].split(",")[1:4] == ["54", "6", "0"]
+        dialog.close()
+
+    run(qloop, body(), timeout=60)
+
+
+def test_screenshots_of_every_tab_during_a_bulk_job(session: Session, qloop: Any) -> None:
+    async def body() -> None:
+        spec = demo_specs()["1-bulk-thumbnails"]
+        job_id = await session.create_job(spec, "detail-shots")
+        dialog = await open_detail(session, job_id)
+        dialog.progress.period_box.setCurrentIndex(0)
+        dialog.tabs.setCurrentWidget(dialog.progress)
+        await until(lambda: len(dialog.progress.series) >= 6 and dialog.progress.series.data.last("successful") > 20,
+                    timeout=30, what="progress moving")
+        await until(lambda: "RUNNING" in states(dialog), what="pods running")
+        dialog.pods_view.select_instance(next(r for r, s in enumerate(states(dialog)) if s == "RUNNING"))
+        await until(lambda: dialog.pods_view.events.count() > 0, what="events")
+        await until(lambda: dialog.log_view.buffer.rowCount() > 5, what="log lines")
+        for index, name in enumerate(("summary", "pods", "logs", "progress", "workflows")):
+            dialog.tabs.setCurrentIndex(index)
+            await asyncio.sleep(0.15)
+            screenshot(dialog, f"detail-tab-{name}")
+        dialog.close()
+
+    run(qloop, body(), timeout=60)
+
+
+def test_rolling_restart_with_pause_and_resume_on_the_timeline(session: Session, qloop: Any) -> None:
+    async def version(job_id: str) -> int:
+        return int((await session.client.get_job(job_id)).job_info.status.version.value)
+
+    async def body() -> None:
+        job_id = await session.create_job(sh_spec("rolling", "sleep 60", instances=3, kill_grace_period=1),
+                                          "detail-rolling")
+        dialog = await open_detail(session, job_id)
+        await until(lambda: states(dialog) == ["RUNNING"] * 3, timeout=15, what="all running")
+        client = session.client
+        await client.restart_job(job_id, await version(job_id), batch_size=1)
+        await client.pause_workflow(job_id, await version(job_id))
+        await asyncio.sleep(0.5)
+        await client.resume_workflow(job_id, await version(job_id))
+        await until(lambda: all(dialog.pods_model.pod(i).status.run == 2 and states(dialog)[i] == "RUNNING"
+                                for i in range(3)), timeout=30, what="every instance restarted")
+        dialog.tabs.setCurrentIndex(4)
+        await dialog.load_workflows()
+        tl = dialog.timeline.timeline
+        assert tl.lanes == ["job", "instance 0", "instance 1", "instance 2"]
+        for lane in (1, 2, 3):
+            runs = {iv.pod_id for iv in tl.intervals_in(lane)}
+            assert len(runs) == 2, (lane, runs)  # both runs of the instance on its lane
+            assert any(iv.state == "KILLED" for iv in tl.intervals_in(lane))
+        job_states = {m.state for m in tl.markers if m.lane == 0}
+        assert {"PAUSED", "ROLLING_FORWARD"} <= job_states, job_states
+        await asyncio.sleep(0.1)
+        assert dialog.timeline.painted_intervals > 0
+        view = dialog.timeline
+        # Hover names what is under the pointer; a click on a lane selects that pod.
+        iv = tl.intervals_in(2)[0]
+        y = 22 + 2 * 18 + 9
+        assert "instance 1" in view.describe_at(view.x_of((iv.start + iv.end) / 2) if iv.end > iv.start
+                                                 else view.x_of(iv.start), y)
+        view.instanceClicked.emit(1)
+        assert dialog.pods_view.selected_pod().instance_id == 1
+        screenshot(dialog, "detail-workflow-timeline")
+        dialog.close()
+
+    run(qloop, body(), timeout=90)

@@ -1,0 +1,68 @@
+"""LogView without an engine: follow lock across ring drops, released view keeps its lines, wrap, copy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from guihelp import screenshot
+from PySide6.QtWidgets import QApplication
+
+from console.models.log_buffer import STDOUT, LogBuffer
+from console.views.log_view import LogView
+
+
+def feed(view: LogView, start: int, n: int, text: str = "line {i}") -> None:
+    view.buffer.append([(i, 0.0, STDOUT, text.format(i=i), -1) for i in range(start, start + n)])
+    view.buffer.flush()
+
+
+def make(qapp: Any, capacity: int = 500) -> LogView:
+    view = LogView(LogBuffer(capacity=capacity))
+    view.resize(800, 400)
+    view.show()
+    qapp.processEvents()
+    return view
+
+
+def test_follow_survives_ring_drops(qapp: Any) -> None:
+    view = make(qapp)
+    sb = view.list.verticalScrollBar()
+    for k in range(20):
+        feed(view, k * 100, 100)
+        qapp.processEvents()
+        assert view.following and sb.value() == sb.maximum(), k
+    assert view.buffer.rowCount() == 500 and view.buffer.record(499)[0] == 1999
+
+
+def test_released_view_keeps_its_lines_while_the_ring_drops(qapp: Any) -> None:
+    view = make(qapp)
+    feed(view, 0, 500)
+    sb = view.list.verticalScrollBar()
+    sb.setValue(200)
+    assert not view.following
+    top_seq = view.buffer.record(view.list.top_row())[0]
+    feed(view, 500, 100)  # 100 oldest lines leave the ring
+    assert not view.following
+    assert view.buffer.record(view.list.top_row())[0] == top_seq  # same line still at the top
+    assert view.jump_button.isVisible()
+    view.jump_button.click()
+    assert view.following and sb.value() == sb.maximum()
+    view.close()
+
+
+def test_wrap_shows_long_lines_whole_and_copy(qapp: Any) -> None:
+    view = make(qapp)
+    feed(view, 0, 3, "short {i}")
+    feed(view, 3, 1, "long {i} " + "abcdefghij" * 40)
+    feed(view, 4, 2, "after {i}")
+    view.set_wrap(True)
+    qapp.processEvents()
+    assert view.list.verticalScrollBar().maximum() == 0  # everything fits
+    assert view.list._wrapped_height(3) > 3 * view.list.line_height()
+    screenshot(view, "logview-wrap")
+    view.set_wrap(False)
+    assert view.list.horizontalScrollBar().maximum() > 0
+    view.list._anchor, view.list._cursor = 0, 1
+    assert view.list.selected_text() == "short 0\nshort 1"
+    assert QApplication.clipboard() is not None
+    view.close()
