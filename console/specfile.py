@@ -53,9 +53,22 @@ def parse_spec(text: str) -> job_pb2.JobSpec:
     return spec
 
 
+class _SpecDumper(yaml.SafeDumper):
+    """Multi-line strings (shell scripts in args) as literal blocks, the way people write them."""
+
+
+def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_SpecDumper.add_representer(str, _str_representer)
+
+
 def dump_spec(spec: job_pb2.JobSpec) -> str:
     data = json_format.MessageToDict(spec, preserving_proto_field_name=True)
-    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False, width=100)
+    return yaml.dump(data, Dumper=_SpecDumper, sort_keys=False, default_flow_style=False, width=100)
 
 
 def load_spec_file(path: Path) -> job_pb2.JobSpec:
