@@ -470,9 +470,26 @@ class JobsProxyModel(QAbstractProxyModel):
             self._remove_proxy(self._inv[leaving])
         if len(entering):
             self._insert_proxy(entering)
+        self._emit_rows_changed(arr)
+
+    def _emit_rows_changed(self, src_rows: np.ndarray) -> None:
+        """Exact dataChanged for the proxy rows of updated source rows, in contiguous runs.
+
+        The source's merged ranges map to one proxy range spanning most of the table, which
+        makes a view repaint its whole viewport on every frame (measured: ~17 ms of painting per
+        flush at 20k updates/s). Exact runs let it repaint only changed rows that are on screen."""
+        prows = self._inv[src_rows]
+        prows = np.unique(prows[prows >= 0])
+        if len(prows) == 0:
+            return
+        last = _NCOLS - 1
+        for run in np.split(prows, np.flatnonzero(np.diff(prows) != 1) + 1):
+            self.dataChanged.emit(self.createIndex(int(run[0]), 0), self.createIndex(int(run[-1]), last), [])
 
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
                          roles: list[int] | None = None) -> None:
+        if not roles:
+            return  # row updates (no roles) were already signalled exactly by _on_rows_updated
         p = self._inv[top_left.row(): bottom_right.row() + 1]
         p = p[p >= 0]
         if len(p) == 0:

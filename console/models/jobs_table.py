@@ -426,6 +426,7 @@ class JobsTableModel(QAbstractTableModel):
             self.rowsUpdated.emit(updated)
             last_col = len(Column) - 1
             for lo, hi in merge_ranges(updated):
+                # No roles: JobsProxyModel relies on that (see its _emit_rows_changed).
                 self.dataChanged.emit(self.index(lo, 0), self.index(hi, last_col), [])
 
         if removed:
