@@ -173,6 +173,7 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
 
     @rpc
     async def ListJobs(self, request: js.ListJobsRequest, context: Ctx) -> AsyncIterator[js.ListJobsResponse]:
+        self.engine.commit()  # the listing and its revision must describe the same, committed state
         revision = self.engine.store.revision
         batches = list(self.engine.iter_jobs(request.batch_size or 1000))
         for batch in batches:
@@ -212,6 +213,7 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
     @rpc
     async def ListPods(self, request: js.ListPodsRequest, context: Ctx) -> AsyncIterator[js.ListPodsResponse]:
         rec = self.engine.job(request.job_id)
+        self.engine.commit()
         revision = self.engine.store.revision
         lo = getattr(request.range, "from")
         hi = request.range.to or rec.spec.instance_count
