@@ -7,6 +7,8 @@ Every refusal is logged with the method and the role (never the token).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hmac
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -70,14 +72,26 @@ def _refusal(handler: grpc.RpcMethodHandler[Any, Any], code: grpc.StatusCode,
         await context.abort(code, message)
         yield  # pragma: no cover - abort raises
 
+    async def after_first_request(requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        # Aborting a client-streaming call before reading anything races the client's first
+        # write and sometimes reaches it as INTERNAL; take one request (or the end), then refuse.
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(anext(aiter(requests), None), timeout=1.0)
+        await context.abort(code, message)
+        yield  # pragma: no cover - abort raises
+
+    async def after_first_request_unary(requests: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+        async for _ in after_first_request(requests, context):
+            pass  # pragma: no cover - abort raises
+
     kw = {"request_deserializer": handler.request_deserializer, "response_serializer": handler.response_serializer}
     if handler.unary_unary:
         return grpc.unary_unary_rpc_method_handler(unary, **kw)
     if handler.unary_stream:
         return grpc.unary_stream_rpc_method_handler(stream, **kw)
     if handler.stream_unary:
-        return grpc.stream_unary_rpc_method_handler(unary, **kw)
-    return grpc.stream_stream_rpc_method_handler(stream, **kw)
+        return grpc.stream_unary_rpc_method_handler(after_first_request_unary, **kw)
+    return grpc.stream_stream_rpc_method_handler(after_first_request, **kw)
 
 
 class TokenAuthInterceptor(grpc.aio.ServerInterceptor):
