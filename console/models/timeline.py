@@ -7,8 +7,10 @@ and markers for workflow / instance events.  The view draws only what is on scre
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from console.api import pod_pb2, workflow_pb2
@@ -58,6 +60,134 @@ class Timeline:
     def intervals_in(self, lane: int) -> list[Interval]:
         return [iv for iv in self.intervals if iv.lane == lane]
 
+    # -- per-lane index: what the view draws is found by bisection, not by scanning everything -----
+    def index(self) -> None:
+        """(Re)build the per-lane index; call after changing ``intervals`` / ``markers``."""
+        n = len(self.lanes)
+        ivs: list[list[Interval]] = [[] for _ in range(n)]
+        for iv in self.intervals:
+            if 0 <= iv.lane < n:
+                ivs[iv.lane].append(iv)
+        mks: list[list[Marker]] = [[] for _ in range(n)]
+        for m in self.markers:
+            if 0 <= m.lane < n:
+                mks[m.lane].append(m)
+        self._lane_iv, self._lane_starts, self._lane_maxend = [], [], []
+        for lane_ivs in ivs:
+            lane_ivs.sort(key=lambda iv: iv.start)
+            self._lane_iv.append(lane_ivs)
+            self._lane_starts.append([iv.start for iv in lane_ivs])
+            maxend, running = [], float("-inf")
+            for iv in lane_ivs:
+                running = max(running, iv.end)
+                maxend.append(running)
+            self._lane_maxend.append(maxend)
+        self._lane_mk, self._lane_mt = [], []
+        for lane_mks in mks:
+            lane_mks.sort(key=lambda m: m.t)
+            self._lane_mk.append(lane_mks)
+            self._lane_mt.append([m.t for m in lane_mks])
+        self._indexed = (len(self.intervals), len(self.markers), n)
+
+    def _ensure_index(self) -> None:
+        if getattr(self, "_indexed", None) != (len(self.intervals), len(self.markers), len(self.lanes)):
+            self.index()
+
+    def lane_intervals(self, lane: int) -> list[Interval]:
+        """The lane's intervals in start order (the index's list: do not modify)."""
+        self._ensure_index()
+        return self._lane_iv[lane]
+
+    def visible_intervals(self, lane: int, t0: float, t1: float) -> list[Interval]:
+        """The lane's intervals that overlap [t0, t1], in start order."""
+        self._ensure_index()
+        lo = bisect_left(self._lane_maxend[lane], t0)
+        hi = bisect_right(self._lane_starts[lane], t1)
+        return [iv for iv in self._lane_iv[lane][lo:hi] if iv.end >= t0]
+
+    def visible_markers(self, lane: int, t0: float, t1: float) -> list[Marker]:
+        self._ensure_index()
+        mt = self._lane_mt[lane]
+        return self._lane_mk[lane][bisect_left(mt, t0):bisect_right(mt, t1)]
+
+    def change_times(self) -> list[float]:
+        """Every instant something happens: interval starts / ends and markers, sorted."""
+        times = {iv.start for iv in self.intervals} | {iv.end for iv in self.intervals} | {m.t for m in self.markers}
+        return sorted(times)
+
+
+class TimeMap:
+    """Real time <-> display time with idle stretches (``gaps``) squeezed into a ``band`` each.
+
+    Outside the gaps time runs 1:1 (shifted left by what earlier gaps saved); a gap (s, e) shows
+    as ``band`` display seconds, mapped linearly.  No gaps: the identity.
+    """
+
+    def __init__(self, gaps: Sequence[tuple[float, float]] = (), band: float = 0.0) -> None:
+        self.gaps = sorted((float(s), float(e)) for s, e in gaps if e > s)
+        self.band = max(0.0, float(band))
+        self._rs = [s for s, _e in self.gaps]
+        self._ds: list[float] = []  # display time where each gap's band starts
+        shift = 0.0
+        for s, e in self.gaps:
+            self._ds.append(s - shift)
+            shift += (e - s) - self.band
+
+    def __bool__(self) -> bool:
+        return bool(self.gaps)
+
+    def to_display(self, t: float) -> float:
+        i = bisect_right(self._rs, t) - 1
+        if i < 0:
+            return t
+        s, e = self.gaps[i]
+        ds = self._ds[i]
+        if t < e:
+            return ds + (t - s) / (e - s) * self.band
+        return ds + self.band + (t - e)
+
+    def to_real(self, d: float) -> float:
+        i = bisect_right(self._ds, d) - 1
+        if i < 0:
+            return d
+        s, e = self.gaps[i]
+        ds = self._ds[i]
+        if d < ds + self.band:
+            return s + (d - ds) / self.band * (e - s)
+        return e + (d - ds - self.band)
+
+    def bands(self) -> list[tuple[float, float]]:
+        """Display spans of the collapsed gaps (where the view draws its break markers)."""
+        return [(ds, ds + self.band) for ds in self._ds]
+
+    def segments(self, r0: float, r1: float) -> list[tuple[float, float]]:
+        """The uncollapsed real-time stretches within [r0, r1]."""
+        out, cur = [], r0
+        for s, e in self.gaps:
+            if e <= cur:
+                continue
+            if s >= r1:
+                break
+            if s > cur:
+                out.append((cur, s))
+            cur = max(cur, e)
+        if cur < r1:
+            out.append((cur, r1))
+        return out
+
+
+def collapse_idle(tl: Timeline, threshold: float, band: float | None = None) -> TimeMap:
+    """Squeeze every stretch longer than ``threshold`` seconds with no state change or event.
+
+    ``band`` (display seconds per collapsed stretch) defaults to 3% of the time that stays.
+    """
+    times = tl.change_times()
+    gaps = [(a, b) for a, b in pairwise(times) if b - a > threshold]
+    if band is None:
+        busy = (tl.t1 - tl.t0) - sum(b - a for a, b in gaps)
+        band = max(busy * 0.03, 1e-3)
+    return TimeMap(gaps, band)
+
 
 def build_timeline(workflows: Sequence[workflow_pb2.WorkflowInfo],
                    pod_events: Mapping[int, Iterable[pod_pb2.PodEvent]], now: float) -> Timeline:
@@ -103,4 +233,5 @@ def build_timeline(workflows: Sequence[workflow_pb2.WorkflowInfo],
         tl.t1 = max(max(times), max((iv.end for iv in tl.intervals), default=tl.t0))
         if tl.t1 <= tl.t0:
             tl.t1 = tl.t0 + 1.0
+    tl.index()
     return tl

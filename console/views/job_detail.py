@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -51,6 +52,9 @@ from console.views.timeline_view import TimelineView
 ALL_PODS = -1
 TIMELINE_MAX_PODS = 300  # pod events are fetched per pod: a first version, for jobs of moderate size
 TIMELINE_EVERY = 3.0
+# Workflow states the timeline toolbar acts on (short names).
+WF_PAUSABLE = frozenset({"INITIALIZED", "ROLLING_FORWARD", "ROLLING_BACKWARD"})
+WF_ACTIVE = WF_PAUSABLE | {"PAUSED"}
 TERMINAL = (job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_STATE_KILLED,
             job_pb2.JOB_STATE_DELETED)
 
@@ -142,6 +146,39 @@ class JobDetailDialog(QDialog):
         wl.addLayout(row)
         self.timeline = TimelineView()
         self.timeline.instanceClicked.connect(self._on_timeline_instance)
+        # Timeline toolbar: act on the job's running workflow; collapse idle stretches.
+        self.workflow_state = ""  # short state of the newest workflow ("" when none)
+        self._wf_busy = False
+        self.last_workflow_dialog: QMessageBox | None = None
+        bar = QHBoxLayout()
+        self.wf_buttons: dict[str, QPushButton] = {}
+        for verb, text, tip in (("pause", "Pause", "Pause the running workflow after its current batch"),
+                                ("resume", "Resume", "Resume the paused workflow"),
+                                ("abort", "Abort…", "Abort the running workflow (asks first)")):
+            b = QPushButton(text)
+            b.setObjectName(f"workflow_{verb}")
+            b.setToolTip(tip)
+            b.setEnabled(False)
+            b.clicked.connect(lambda _c=False, v=verb: self.workflow_action(v))
+            self.wf_buttons[verb] = b
+            bar.addWidget(b)
+        self.collapse_button = QPushButton("Collapse idle")
+        self.collapse_button.setObjectName("timelineCollapse")
+        self.collapse_button.setCheckable(True)
+        self.collapse_button.setToolTip(f"Squeeze stretches with no event for over "
+                                        f"{self.timeline.collapse_threshold:g} s into a narrow band")
+        self.collapse_button.toggled.connect(self.timeline.set_collapse)
+        fit = QPushButton("Fit")
+        fit.setObjectName("timelineFit")
+        fit.clicked.connect(self.timeline.fit)
+        bar.addWidget(self.collapse_button)
+        bar.addWidget(fit)
+        self.workflow_message = QLabel("")
+        self.workflow_message.setObjectName("workflowMessage")
+        self.workflow_message.setWordWrap(True)
+        self.workflow_message.setTextFormat(Qt.TextFormat.PlainText)
+        bar.addWidget(self.workflow_message, 1)
+        wl.addLayout(bar)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.timeline)
@@ -316,6 +353,10 @@ class JobDetailDialog(QDialog):
             self.workflows.addTopLevelItem(top)
         if self.workflows.topLevelItemCount():
             self.workflows.topLevelItem(0).setExpanded(True)
+        newest = workflows[0].status if workflows else None
+        self.workflow_state = short(workflow_pb2.WorkflowState.Name(newest.state)) if newest is not None else ""
+        self._workflow_kind = short(workflow_pb2.WorkflowType.Name(newest.type)) if newest is not None else ""
+        self._sync_workflow_buttons()
         self.workflow_summary.setText(f"{len(workflows)} workflow(s) · timeline: wheel zooms, drag pans, "
                                       f"F fits, click a lane to select its pod")
         await self._load_timeline(workflows)
@@ -333,6 +374,61 @@ class JobDetailDialog(QDialog):
         self.timeline.set_timeline(build_timeline(workflows, {p.instance_id: ev for p, ev in
                                                               zip(pods, events, strict=True)}, time.time()),
                                    fit=first)
+
+    # -- timeline toolbar: pause / resume / abort the running workflow ------------------------------
+    def _sync_workflow_buttons(self) -> None:
+        st, busy = self.workflow_state, self._wf_busy
+        self.wf_buttons["pause"].setEnabled(not busy and st in WF_PAUSABLE)
+        self.wf_buttons["resume"].setEnabled(not busy and st == "PAUSED")
+        self.wf_buttons["abort"].setEnabled(not busy and st in WF_ACTIVE)
+
+    def workflow_action(self, verb: str) -> None:
+        """Toolbar button: pause / resume now; abort after a confirmation naming the job."""
+        if verb != "abort":
+            self._spawn(self._run_workflow_action(verb))
+            return
+        name = self.job.spec.name if self.job is not None else self.job_id
+        kind = getattr(self, "_workflow_kind", "").lower() or "running"
+        box = QMessageBox(QMessageBox.Icon.Warning, "Abort workflow?",
+                          f"<b>Abort</b> the {kind} workflow of job <b>{name}</b> ({self.job_id})?",
+                          QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("workflowAbortConfirm")
+        box.setInformativeText("Instances not yet reached stay as they are; the workflow cannot be resumed.")
+        ok = box.addButton("Abort workflow", QMessageBox.ButtonRole.DestructiveRole)
+        ok.setObjectName("workflowAbortButton")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def finished(_result: int) -> None:
+            self.last_workflow_dialog = None
+            if box.clickedButton() is ok:
+                self._spawn(self._run_workflow_action("abort"))
+            box.deleteLater()
+
+        box.finished.connect(finished)
+        self.last_workflow_dialog = box
+        box.open()  # never exec(): the app runs on a qasync loop
+
+    async def _run_workflow_action(self, verb: str) -> None:
+        client = self.session.client
+        call = {"pause": client.pause_workflow, "resume": client.resume_workflow,
+                "abort": client.abort_workflow}[verb]
+        self._wf_busy = True
+        self._sync_workflow_buttons()
+        self.workflow_message.setStyleSheet("")
+        self.workflow_message.setText(f"{verb.capitalize()}…")
+        try:
+            version = int((await client.get_job(self.job_id)).job_info.status.version.value)
+            await call(self.job_id, version)
+        except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
+            self.workflow_message.setStyleSheet("color:#b3261e")
+            self.workflow_message.setText(str(exc))
+        else:
+            self.workflow_message.setText(f"{verb.capitalize()} requested.")
+        finally:
+            self._wf_busy = False
+            self._sync_workflow_buttons()
+        if not self._closed:
+            await self.load_workflows()
 
     def _on_timeline_instance(self, instance: int) -> None:
         self.pods_view.select_instance(instance)

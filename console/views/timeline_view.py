@@ -5,6 +5,10 @@ instance shows its pod-state intervals (coloured by pod state) and its instance 
 lanes and the time span on screen are drawn.  Wheel zooms around the pointer, drag pans, F or a
 double-click fits, hovering shows the interval or event under the pointer, and a click on an
 instance lane emits ``instanceClicked`` (the detail selects that pod).
+
+``set_collapse(True)`` squeezes idle stretches (no event or state change for longer than
+``collapse_threshold`` seconds) into a narrow band each, drawn with a break marker; the visible
+span ``v0``..``v1`` is then in display time (see ``console.models.timeline.TimeMap``).
 """
 
 from __future__ import annotations
@@ -12,13 +16,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPolygonF
+from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from console.models.palette import WORKFLOW_STATE_COLORS
 from console.models.pods_table import POD_STATE_COLORS
-from console.models.timeline import Timeline
+from console.models.timeline import Timeline, TimeMap, collapse_idle
 
 LANE_H = 18
 GUTTER = 96
@@ -38,36 +43,66 @@ class TimelineView(QWidget):
         self.v0, self.v1 = 0.0, 1.0  # visible time span
         self._drag: tuple[float, float, float] | None = None
         self.painted_intervals = 0  # what the last paint drew (tests / bench)
+        self.paints = 0
+        self.collapsed = False
+        self.collapse_threshold = 10.0  # seconds without any event / state change
+        self.timemap = TimeMap()
+        self._lanes_cache: dict[int, tuple[Any, ...]] = {}  # lane -> display coords, colours (paint)
+        self._cache_of: tuple[Timeline, TimeMap] | None = None  # held: identity, not id()
         self._update_height()
 
     def set_timeline(self, timeline: Timeline, fit: bool = True) -> None:
         """New data. Unless ``fit``, the zoom stays; a view that showed the live end keeps showing it."""
         old = self.timeline
-        at_end = self.v1 >= old.t1
+        at_end = self.v1 >= self.timemap.to_display(old.t1)
         self.timeline = timeline
+        self.timemap = collapse_idle(timeline, self.collapse_threshold) if self.collapsed else TimeMap()
         if fit or self.v1 <= self.v0 or not old.intervals:
             self.fit()
         elif at_end:
-            self.v1 = timeline.t1 + (timeline.t1 - self.v0) * 0.02  # grows live
+            d1 = self.timemap.to_display(timeline.t1)
+            self.v1 = d1 + (d1 - self.v0) * 0.02  # grows live
         self._update_height()
         self.update()
 
     def _update_height(self) -> None:
         self.setMinimumHeight(AXIS_H + LANE_H * max(1, len(self.timeline.lanes)) + 4)
 
+    def set_collapse(self, on: bool, threshold: float | None = None) -> None:
+        """Collapse idle stretches (or show real time again); refits."""
+        if threshold is not None:
+            self.collapse_threshold = threshold
+        self.collapsed = on
+        self.timemap = collapse_idle(self.timeline, self.collapse_threshold) if on else TimeMap()
+        self.fit()
+
     def fit(self) -> None:
-        span = max(self.timeline.t1 - self.timeline.t0, 1e-3)
-        self.v0, self.v1 = self.timeline.t0 - span * 0.02, self.timeline.t1 + span * 0.02
+        d0, d1 = self.timemap.to_display(self.timeline.t0), self.timemap.to_display(self.timeline.t1)
+        span = max(d1 - d0, 1e-3)
+        self.v0, self.v1 = d0 - span * 0.02, d1 + span * 0.02
         self.update()
 
-    # -- mapping ---------------------------------------------------------------------------------
+    def pan(self, fraction: float) -> None:
+        """Move the visible span by ``fraction`` of its width (positive: later)."""
+        dt = (self.v1 - self.v0) * fraction
+        self.v0, self.v1 = self.v0 + dt, self.v1 + dt
+        self.update()
+
+    # -- mapping (t: real time, d: display time, x: pixels) ---------------------------------------
+    def _width(self) -> int:
+        return max(1, self.width() - GUTTER - 8)
+
+    def x_of_d(self, d: float) -> float:
+        return GUTTER + (d - self.v0) / (self.v1 - self.v0) * self._width()
+
+    def d_of(self, x: float) -> float:
+        return self.v0 + (x - GUTTER) / self._width() * (self.v1 - self.v0)
+
     def x_of(self, t: float) -> float:
-        width = max(1, self.width() - GUTTER - 8)
-        return GUTTER + (t - self.v0) / (self.v1 - self.v0) * width
+        return self.x_of_d(self.timemap.to_display(t))
 
     def t_of(self, x: float) -> float:
-        width = max(1, self.width() - GUTTER - 8)
-        return self.v0 + (x - GUTTER) / width * (self.v1 - self.v0)
+        return self.timemap.to_real(self.d_of(x))
 
     def lane_at(self, y: float) -> int:
         lane = int((y - AXIS_H) // LANE_H)
@@ -79,66 +114,132 @@ class TimelineView(QWidget):
         clip = event.rect()
         p.fillRect(clip, self.palette().base())
         tl = self.timeline
+        tm = self.timemap
         first = max(0, (clip.top() - AXIS_H) // LANE_H)
         last = min(len(tl.lanes) - 1, (clip.bottom() - AXIS_H) // LANE_H + 1)
+        r0, r1 = tm.to_real(self.v0), tm.to_real(self.v1)  # the visible real-time span
+        scale = self._width() / (self.v1 - self.v0)
+        v0, to_d = self.v0, tm.to_display
+        if tm:
+            def xof(t: float) -> float:
+                return GUTTER + (to_d(t) - v0) * scale
+        else:
+            def xof(t: float) -> float:
+                return GUTTER + (t - v0) * scale
+        text_color = self.palette().text().color()
+        base = self.palette().base()
         # lanes
         for lane in range(first, last + 1):
             y = AXIS_H + lane * LANE_H
             if lane % 2:
                 p.fillRect(0, y, self.width(), LANE_H, QColor(0, 0, 0, 10))
-            p.setPen(self.palette().text().color())
+            p.setPen(text_color)
             p.drawText(QRectF(4, y, GUTTER - 8, LANE_H), int(Qt.AlignmentFlag.AlignVCenter), tl.lanes[lane])
-        # intervals (visible lanes and span only)
+        # intervals (visible lanes and span only, found by bisection in display coordinates)
         drawn = 0
-        for iv in tl.intervals:
-            if iv.lane < first or iv.lane > last or iv.end < self.v0 or iv.start > self.v1:
+        ends: list[tuple[float, int, QColor]] = []
+        v1 = self.v1
+        fill = p.fillRect
+        for lane in range(first, last + 1):
+            y = AXIS_H + lane * LANE_H + 3
+            ds, de, maxend, colors, is_end = self._lane_cache(lane)
+            lo, hi = int(np.searchsorted(maxend, v0, "left")), int(np.searchsorted(ds, v1, "right"))
+            if hi <= lo:
                 continue
-            x0, x1 = self.x_of(max(iv.start, self.v0)), self.x_of(min(iv.end, self.v1))
-            color = POD_STATE_COLORS.get(iv.state, QColor("#9ca3af"))
-            y = AXIS_H + iv.lane * LANE_H + 3
-            p.fillRect(QRectF(x0, y, max(2.0, x1 - x0), LANE_H - 6), color)
-            drawn += 1
+            s0, s1 = ds[lo:hi], de[lo:hi]
+            xs0 = GUTTER + (np.maximum(s0, v0) - v0) * scale
+            ws = np.maximum(2.0, GUTTER + (np.minimum(s1, v1) - v0) * scale - xs0)
+            for j, x0, w, seen in zip(range(lo, hi), xs0.tolist(), ws.tolist(), (s1 >= v0).tolist(), strict=True):
+                if seen:
+                    fill(QRectF(x0, y, w, LANE_H - 6), colors[j])
+                    drawn += 1
+                    if is_end[j] and ds[j] >= v0:
+                        ends.append((x0, lane, colors[j]))
         self.painted_intervals = drawn
         # Run ends on top (KILLED / FAILED / SUCCEEDED are instants; the next run would hide them).
-        for iv in tl.intervals:
-            if iv.state not in RUN_ENDS or iv.lane < first or iv.lane > last or not (self.v0 <= iv.start <= self.v1):
-                continue
-            x = self.x_of(iv.start)
-            y = AXIS_H + iv.lane * LANE_H + 1
-            p.fillRect(QRectF(x - 2, y, 5, LANE_H - 2), self.palette().base())
-            p.fillRect(QRectF(x - 1, y, 3, LANE_H - 2), POD_STATE_COLORS.get(iv.state, QColor("#374151")))
+        for x, lane, color in ends:
+            y = AXIS_H + lane * LANE_H + 1
+            p.fillRect(QRectF(x - 2, y, 5, LANE_H - 2), base)
+            p.fillRect(QRectF(x - 1, y, 3, LANE_H - 2), color)
         # markers
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        for m in tl.markers:
-            if m.lane < first or m.lane > last or not (self.v0 <= m.t <= self.v1):
-                continue
-            x, y = self.x_of(m.t), AXIS_H + m.lane * LANE_H + LANE_H / 2
-            color = WORKFLOW_STATE_COLORS.get(m.state, QColor("#374151"))
-            p.setPen(color.darker(130))
-            p.setBrush(color)
-            p.drawPolygon(QPolygonF([QPointF(x, y - 5), QPointF(x + 5, y), QPointF(x, y + 5), QPointF(x - 5, y)]))
+        for lane in range(first, last + 1):
+            ym = AXIS_H + lane * LANE_H + LANE_H / 2
+            for m in tl.visible_markers(lane, r0, r1):
+                x = xof(m.t)
+                color = WORKFLOW_STATE_COLORS.get(m.state, QColor("#374151"))
+                p.setPen(color.darker(130))
+                p.setBrush(color)
+                p.drawPolygon(QPolygonF([QPointF(x, ym - 5), QPointF(x + 5, ym), QPointF(x, ym + 5), QPointF(x - 5, ym)]))
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        # axis
+        # collapsed idle stretches: a band with a break marker (two slanted strokes)
+        if tm:
+            top = max(AXIS_H, clip.top())
+            bottom = min(AXIS_H + len(tl.lanes) * LANE_H, clip.bottom() + 1)
+            for b0, b1 in tm.bands():
+                if b1 < self.v0 or b0 > self.v1:
+                    continue
+                xa, xb = self.x_of_d(b0), self.x_of_d(b1)
+                p.fillRect(QRectF(xa, top, max(3.0, xb - xa), bottom - top), QColor(120, 120, 120, 70))
+                p.setPen(QPen(text_color, 1.5))
+                xm = (xa + xb) / 2
+                for dx in (-3, 3):
+                    p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
+                p.setPen(QPen(QColor(90, 90, 90), 1, Qt.PenStyle.DashLine))
+                p.drawLine(QPointF(xa, top), QPointF(xa, bottom))
+                p.drawLine(QPointF(xb, top), QPointF(xb, bottom))
+        # axis: ticks per uncollapsed stretch, in real time
         p.fillRect(0, 0, self.width(), AXIS_H, self.palette().window())
-        p.setPen(self.palette().text().color())
-        span = self.v1 - self.v0
-        step = _nice_step(span / max(1, (self.width() - GUTTER) / 110))
-        t = (self.v0 // step + 1) * step
-        while t < self.v1:
-            x = self.x_of(t)
-            p.drawLine(int(x), AXIS_H - 5, int(x), AXIS_H)
-            fmt = "%H:%M:%S" if step >= 1 else "%H:%M:%S.%f"
-            label = datetime.fromtimestamp(t).strftime(fmt)[:12 if step < 1 else 8]
-            p.drawText(QRectF(x - 50, 0, 100, AXIS_H - 5), int(Qt.AlignmentFlag.AlignCenter), label)
-            t += step
+        p.setPen(text_color)
+        step = _nice_step((self.v1 - self.v0) / max(1, (self.width() - GUTTER) / 110))
+        fmt = "%H:%M:%S" if step >= 1 else "%H:%M:%S.%f"
+        last_x = -1e9
+        for s0, s1 in (tm.segments(r0, r1) if tm else [(r0, r1)]):
+            t = (s0 // step + 1) * step
+            while t < s1:
+                x = xof(t)
+                if x - last_x >= 100:
+                    p.drawLine(int(x), AXIS_H - 5, int(x), AXIS_H)
+                    label = datetime.fromtimestamp(t).strftime(fmt)[:12 if step < 1 else 8]
+                    p.drawText(QRectF(x - 50, 0, 100, AXIS_H - 5), int(Qt.AlignmentFlag.AlignCenter), label)
+                    last_x = x
+                t += step
+        if tm:  # the break marks over the axis too
+            p.setPen(QPen(text_color, 1.5))
+            for b0, b1 in tm.bands():
+                if self.v0 <= (b0 + b1) / 2 <= self.v1:
+                    xm = (self.x_of_d(b0) + self.x_of_d(b1)) / 2
+                    for dx in (-3, 3):
+                        p.drawLine(QPointF(xm + dx - 4, AXIS_H - 2), QPointF(xm + dx + 4, 4))
+        self.paints += 1
         p.end()
+
+    def _lane_cache(self, lane: int) -> tuple[Any, ...]:
+        """A lane's intervals in display time (numpy), their colours and run-end flags; rebuilt
+        when the timeline or the time map changes, for the lanes painted."""
+        of = self._cache_of
+        if of is None or of[0] is not self.timeline or of[1] is not self.timemap:
+            self._lanes_cache.clear()
+            self._cache_of = (self.timeline, self.timemap)
+        c = self._lanes_cache.get(lane)
+        if c is None:
+            ivs = self.timeline.lane_intervals(lane)
+            to_d = self.timemap.to_display
+            ds = np.array([to_d(iv.start) for iv in ivs], dtype=float)
+            de = np.array([to_d(iv.end) for iv in ivs], dtype=float)
+            maxend = np.maximum.accumulate(de) if len(de) else de
+            fallback = QColor("#9ca3af")
+            colors = [POD_STATE_COLORS.get(iv.state, fallback) for iv in ivs]
+            c = (ds, de, maxend, colors, [iv.state in RUN_ENDS for iv in ivs])
+            self._lanes_cache[lane] = c
+        return c
 
     # -- interaction -----------------------------------------------------------------------------
     def wheelEvent(self, event: Any) -> None:
         factor = 0.8 if event.angleDelta().y() > 0 else 1.25
-        t = self.t_of(event.position().x())
-        self.v0 = t - (t - self.v0) * factor
-        self.v1 = t + (self.v1 - t) * factor
+        d = self.d_of(event.position().x())
+        self.v0 = d - (d - self.v0) * factor
+        self.v1 = d + (self.v1 - d) * factor
         self.update()
 
     def mousePressEvent(self, event: Any) -> None:
@@ -151,7 +252,7 @@ class TimelineView(QWidget):
     def mouseMoveEvent(self, event: Any) -> None:
         if self._drag is not None and event.buttons() & Qt.MouseButton.LeftButton:
             x, v0, v1 = self._drag
-            dt = (event.position().x() - x) / max(1, self.width() - GUTTER - 8) * (v1 - v0)
+            dt = (event.position().x() - x) / self._width() * (v1 - v0)
             self.v0, self.v1 = v0 - dt, v1 - dt
             self.update()
             return
@@ -189,16 +290,20 @@ class TimelineView(QWidget):
         lane = self.lane_at(y)
         if lane < 0 or x < GUTTER:
             return ""
-        t = self.t_of(x)
-        tol = 6 / max(1, self.width() - GUTTER) * (self.v1 - self.v0)
-        for m in self.timeline.markers:
-            if m.lane == lane and abs(m.t - t) <= tol:
-                return f"{datetime.fromtimestamp(m.t):%H:%M:%S.%f}"[:-3] + f"  {m.state}\n{m.label}"
-        for iv in self.timeline.intervals:
-            if iv.lane == lane and iv.start - tol <= t <= iv.end + tol:
-                length = iv.end - iv.start
-                return (f"{self.timeline.lanes[lane]} · {iv.pod_id}\n{iv.state} for {length:.2f} s "
-                        f"from {datetime.fromtimestamp(iv.start):%H:%M:%S}" + (f"\n{iv.detail}" if iv.detail else ""))
+        tm = self.timemap
+        d = self.d_of(x)
+        tol = 6 / self._width() * (self.v1 - self.v0)  # display seconds
+        r0, r1 = tm.to_real(d - tol), tm.to_real(d + tol)
+        for m in self.timeline.visible_markers(lane, r0, r1):
+            return f"{datetime.fromtimestamp(m.t):%H:%M:%S.%f}"[:-3] + f"  {m.state}\n{m.label}"
+        for iv in self.timeline.visible_intervals(lane, r0, r1):
+            length = iv.end - iv.start
+            return (f"{self.timeline.lanes[lane]} · {iv.pod_id}\n{iv.state} for {length:.2f} s "
+                    f"from {datetime.fromtimestamp(iv.start):%H:%M:%S}" + (f"\n{iv.detail}" if iv.detail else ""))
+        for b0, b1 in tm.bands():
+            if b0 <= d <= b1:
+                s, e = tm.gaps[tm.bands().index((b0, b1))]
+                return f"idle for {e - s:.1f} s (collapsed)"
         return ""
 
 

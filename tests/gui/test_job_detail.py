@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from enginehelp import EngineProcess, group_gone, sh_spec
-from guihelp import run, screenshot, until
+from guihelp import run, screenshot, until, until_async
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from console.api import job_pb2, pod_pb2
+from console.api import job_pb2, pod_pb2, workflow_pb2
 from console.embedded import EmbeddedEngine
 from console.models.log_buffer import STDERR
 from console.models.pods_table import PodColumn, pod_state_name
@@ -23,6 +23,7 @@ from console.views.job_detail import ALL_PODS, JobDetailDialog
 
 J = job_pb2
 P = pod_pb2
+W = workflow_pb2
 
 
 @pytest.fixture
@@ -364,3 +365,99 @@ def test_rolling_restart_with_pause_and_resume_on_the_timeline(session: Session,
         dialog.close()
 
     run(qloop, body(), timeout=90)
+
+
+def test_timeline_toolbar_pauses_resumes_and_aborts_the_running_workflow(session: Session, qloop: Any) -> None:
+    # Pods take ~0.4 s to stop, so a rolling restart in batches of 1 is slow enough to catch.
+    script = "trap 'sleep 0.4; exit 0' TERM; sleep 60 & wait"
+    client = session.client
+
+    async def version(job_id: str) -> int:
+        return int((await client.get_job(job_id)).job_info.status.version.value)
+
+    async def wf_state(job_id: str) -> str:
+        workflows = await client.list_workflows(job_id)
+        return W.WorkflowState.Name(workflows[0].status.state).removeprefix("WORKFLOW_STATE_") if workflows else ""
+
+    async def body() -> None:
+        job_id = await session.create_job(sh_spec("toolbar", script, instances=3, kill_grace_period=5),
+                                          "detail-toolbar")
+        dialog = await open_detail(session, job_id)
+        await until(lambda: states(dialog) == ["RUNNING"] * 3, timeout=15, what="all running")
+        dialog.tabs.setCurrentIndex(4)
+        await dialog.load_workflows()
+        buttons = dialog.wf_buttons
+        assert not buttons["pause"].isEnabled() and not buttons["resume"].isEnabled()
+        await client.restart_job(job_id, await version(job_id), batch_size=1)
+        await dialog.load_workflows()
+        assert dialog.workflow_state in ("INITIALIZED", "ROLLING_FORWARD"), dialog.workflow_state
+        assert buttons["pause"].isEnabled() and buttons["abort"].isEnabled() and not buttons["resume"].isEnabled()
+        # Pause from the toolbar: the engine's workflow is PAUSED and the buttons follow.
+        buttons["pause"].click()
+        await until_async(lambda: _eq(wf_state(job_id), "PAUSED"), timeout=15, what="engine workflow PAUSED")
+        await until(lambda: dialog.workflow_state == "PAUSED" and buttons["resume"].isEnabled(),
+                    what="toolbar shows PAUSED")
+        assert not buttons["pause"].isEnabled() and buttons["abort"].isEnabled()
+        await asyncio.sleep(1.0)  # the batch in flight when paused completes
+        runs_then = [dialog.pods_model.pod(i).status.run for i in range(3)]
+        await asyncio.sleep(1.5)  # paused: nothing more moves (an idle stretch for the collapse below)
+        assert await wf_state(job_id) == "PAUSED"
+        assert [dialog.pods_model.pod(i).status.run for i in range(3)] == runs_then
+        assert 1 in runs_then, runs_then  # paused before every instance was restarted
+        await dialog.load_workflows()
+        screenshot(dialog, "detail-timeline-toolbar-paused")
+        # Collapse idle stretches: the quiet paused second becomes a narrow band.
+        view = dialog.timeline
+        view.collapse_threshold = 1.0
+        dialog.collapse_button.setChecked(True)
+        assert view.collapsed and view.timemap.gaps
+        s, e = view.timemap.gaps[-1]
+        assert e - s > 1.0 and view.x_of(e) - view.x_of(s) < 0.1 * view.width()
+        painted = view.paints
+        await until(lambda: view.paints > painted, what="repaint collapsed")
+        screenshot(dialog, "detail-timeline-collapsed")
+        dialog.collapse_button.setChecked(False)
+        assert not view.timemap
+        # Resume from the toolbar: it rolls forward again and finishes.
+        buttons["resume"].click()
+        await until_async(lambda: _in(wf_state(job_id), ("ROLLING_FORWARD", "SUCCEEDED")), timeout=15,
+                          what="engine workflow resumed")
+        await until(lambda: all(dialog.pods_model.pod(i).status.run == 2 and states(dialog)[i] == "RUNNING"
+                                for i in range(3)), timeout=30, what="every instance restarted")
+        await until_async(lambda: _eq(wf_state(job_id), "SUCCEEDED"), timeout=15, what="workflow done")
+        await dialog.load_workflows()
+        assert not any(b.isEnabled() for b in buttons.values())
+        # A refused action shows the engine's sentence.
+        await dialog._run_workflow_action("resume")
+        msg = dialog.workflow_message.text()
+        assert msg and "<" not in msg and msg != "Resume requested.", msg
+        # Abort: a second restart, paused, then aborted after a confirmation naming the job.
+        await client.restart_job(job_id, await version(job_id), batch_size=1)
+        await client.pause_workflow(job_id, await version(job_id))
+        await dialog.load_workflows()
+        assert buttons["abort"].isEnabled()
+        buttons["abort"].click()
+        box = dialog.last_workflow_dialog
+        assert box is not None and box.isVisible() and "toolbar" in box.text() and job_id in box.text()
+        screenshot(box, "detail-timeline-abort-confirm")
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.3)
+        assert await wf_state(job_id) == "PAUSED"  # cancelled: nothing sent
+        buttons["abort"].click()
+        box = dialog.last_workflow_dialog
+        assert box is not None
+        next(b for b in box.buttons() if b.objectName() == "workflowAbortButton").click()
+        await until_async(lambda: _eq(wf_state(job_id), "ABORTED"), timeout=15, what="workflow ABORTED")
+        await until(lambda: dialog.workflow_state == "ABORTED", what="toolbar shows ABORTED")
+        assert not any(b.isEnabled() for b in buttons.values())
+        dialog.close()
+
+    run(qloop, body(), timeout=120)
+
+
+async def _eq(value: Any, want: Any) -> bool:
+    return await value == want
+
+
+async def _in(value: Any, want: Any) -> bool:
+    return await value in want

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+
 from console.api import pod_pb2, workflow_pb2
-from console.models.timeline import build_timeline
+from console.models.timeline import build_timeline, collapse_idle
 
 
 def ev(t: float, state: int, pod_id: str = "j-0-1") -> pod_pb2.PodEvent:
@@ -35,3 +37,39 @@ def test_intervals_per_instance_and_markers() -> None:
     assert [(m.lane, m.state) for m in tl.markers] == [(0, "PAUSED"), (2, "ROLLING_FORWARD")]
     assert "RESTART" in tl.markers[0].label
     assert tl.t0 == 10 and tl.t1 == 20.0
+
+
+def test_collapse_idle_maps_long_quiet_stretches_to_a_band() -> None:
+    P = pod_pb2
+    # Busy 0..10, nothing happens 10..100 (one RUNNING interval spans it), busy again 100..110.
+    events = {0: [ev(0, P.POD_STATE_PENDING), ev(2, P.POD_STATE_RUNNING), ev(10, P.POD_STATE_KILLED),
+                  ev(10, P.POD_STATE_RUNNING, "j-0-2"), ev(100, P.POD_STATE_KILLED, "j-0-2"),
+                  ev(101, P.POD_STATE_RUNNING, "j-0-3"), ev(110, P.POD_STATE_SUCCEEDED, "j-0-3")]}
+    tl = build_timeline([], events, now=200.0)
+    assert (tl.t0, tl.t1) == (0, 110)
+    tm = collapse_idle(tl, threshold=30, band=2.0)
+    assert tm.gaps == [(10.0, 100.0)]
+    d = tm.to_display
+    assert d(0) == 0 and d(5) == 5 and d(10) == 10  # before the gap: 1:1
+    assert d(55) == 11.0  # inside: linear within the band
+    assert d(100) == 12.0 and d(105) == 17.0 and d(110) == 22.0  # after: shifted by 90 - 2
+    assert tm.bands() == [(10.0, 12.0)]
+    for t in (0, 3.5, 10, 40, 99.9, 100, 104, 110):
+        assert abs(tm.to_real(d(t)) - t) < 1e-9
+    assert tm.segments(0, 110) == [(0, 10.0), (100.0, 110)]
+    # Monotone everywhere; short gaps stay; a threshold above every gap collapses nothing.
+    xs = [d(t / 10) for t in range(1101)]
+    assert all(b >= a for a, b in itertools.pairwise(xs))
+    assert collapse_idle(tl, threshold=30).band == (110 - 90) * 0.03
+    none = collapse_idle(tl, threshold=95)
+    assert not none and none.to_display(57.0) == 57.0 and none.to_real(57.0) == 57.0
+
+
+def test_visible_queries_use_the_lane_index() -> None:
+    P = pod_pb2
+    events = {i: [ev(10 * k, P.POD_STATE_RUNNING, f"j-{i}-{k}") for k in range(100)] for i in range(5)}
+    tl = build_timeline([], events, now=1000.0)
+    got = tl.visible_intervals(3, 105, 125)
+    assert [iv.start for iv in got] == [100, 110, 120]
+    assert got == [iv for iv in tl.intervals_in(3) if iv.end >= 105 and iv.start <= 125]
+    assert tl.visible_intervals(1, 2000, 3000) == []
