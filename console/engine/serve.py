@@ -3,6 +3,11 @@
 Default: a unix socket in the data directory, readable only by the user, no tokens.
 `--listen HOST:PORT` is for a team's remote engine: it needs TLS and a tokens file,
 unless `--insecure` says, explicitly, that neither is wanted.
+
+`--config FILE` reads the same settings from YAML: each key is a flag's name without the
+dashes (`ray-address: http://head:8265`; `ray_address` works too), flags given on the
+command line win, and relative paths in the file are relative to the file. Unknown keys
+and values of the wrong type are refused with the key's name, before anything starts.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ import os
 import resource
 import sys
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from console.engine.auth import load_tokens
 from console.engine.paths import default_data_dir
@@ -22,6 +30,9 @@ from console.engine.server import DataDirLocked, ServeOptions, run_until_signal
 
 def build_parser(prog: str = "pelorus-engine") -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog=prog, description="Run the Pelorus job engine.")
+    p.add_argument("--config", type=Path, metavar="FILE",
+                   help="YAML file with the same settings as the flags (keys: the flag names, e.g. "
+                        "'ray-address'); command-line flags override it")
     p.add_argument("--data-dir", type=Path, default=None,
                    help="store, spool and socket directory (default: the user data dir, or $PELORUS_DATA_DIR)")
     p.add_argument("--socket", type=Path, default=None, help="unix socket path (default: DATA_DIR/engine.sock)")
@@ -45,6 +56,81 @@ def build_parser(prog: str = "pelorus-engine") -> argparse.ArgumentParser:
     p.add_argument("--callback-attempts", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--callback-first-delay", type=float, default=None, help=argparse.SUPPRESS)
     return p
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and the key."""
+
+
+def _config_keys(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    """The flags a config file may set: every documented long option except --config / --help."""
+    keys: dict[str, argparse.Action] = {}
+    for action in parser._actions:
+        longs = [o for o in action.option_strings if o.startswith("--")]
+        if not longs or action.help == argparse.SUPPRESS or action.dest in ("config", "help"):
+            continue
+        keys[longs[0][2:]] = action
+    return keys
+
+
+def _config_value(path: Path, key: str, action: argparse.Action, value: Any) -> Any:
+    where = f"{path}: {key!r}"
+    if isinstance(action, argparse._StoreTrueAction):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} must be true or false, not {value!r}")
+        return value
+    if value is None:
+        return None
+    if action.type is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where} must be a whole number, not {value!r}")
+    elif isinstance(value, (dict, list, bool)) or not isinstance(value, (str, int, float)):
+        raise ConfigError(f"{where} must be a string, not {value!r}")
+    elif action.type is Path:
+        value = Path(str(value)).expanduser()
+        return value if value.is_absolute() else (path.parent / value)
+    else:
+        value = str(value)
+    if action.choices is not None and value not in action.choices:
+        raise ConfigError(f"{where} must be one of {', '.join(map(str, action.choices))}, not {value!r}")
+    return value
+
+
+def load_config(path: Path, parser: argparse.ArgumentParser) -> dict[str, Any]:
+    """The config file's settings as argparse defaults (dest -> value), checked."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must be a mapping of settings (key: value), not {type(data).__name__}")
+    keys = _config_keys(parser)
+    out: dict[str, Any] = {}
+    for raw_key, value in data.items():
+        key = str(raw_key).replace("_", "-")
+        action = keys.get(key)
+        if action is None:
+            raise ConfigError(f"{path}: unknown key {raw_key!r} (known: {', '.join(sorted(keys))})")
+        out[action.dest] = _config_value(path, key, action, value)
+    return out
+
+
+def parse_args(argv: list[str] | None, prog: str = "pelorus-engine") -> argparse.Namespace:
+    """Flags over the config file over the built-in defaults."""
+    parser = build_parser(prog)
+    args = parser.parse_args(argv)
+    if args.config is None:
+        return args
+    try:
+        defaults = load_config(args.config.expanduser(), parser)
+    except ConfigError as exc:
+        parser.exit(2, f"{parser.prog}: error: {exc}\n")
+    parser.set_defaults(**defaults)
+    return parser.parse_args(argv)
 
 
 def options_from_args(args: argparse.Namespace) -> ServeOptions:
@@ -73,7 +159,7 @@ def options_from_args(args: argparse.Namespace) -> ServeOptions:
         except RayUnavailable as exc:
             raise SystemExit(f"pelorus-engine: {exc}") from None
         ray_address = args.ray_address or os.environ.get("RAY_ADDRESS") or "http://127.0.0.1:8265"
-    elif args.ray_address:
+    elif args.ray_address and not args.config:  # a config file may keep it for when ray is chosen
         raise SystemExit("--ray-address needs --executor ray")
     tokens = load_tokens(args.tokens_file) if args.tokens_file else {}
     return ServeOptions(
@@ -93,7 +179,7 @@ def _raise_fd_limit() -> None:
 
 
 def main(argv: list[str] | None = None, prog: str = "pelorus-engine") -> int:
-    args = build_parser(prog).parse_args(argv)
+    args = parse_args(argv, prog)
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     options = options_from_args(args)
     _raise_fd_limit()
