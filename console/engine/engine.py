@@ -539,6 +539,28 @@ class Engine:
         self.pod_event(rec, inst, f"placed on {handle.host}" + (f" ({handle.node_id})" if handle.node_id else ""))
         self.mark_pod(rec, inst, handle)
 
+    def on_starting(self, pod_id_: str, reason: str, message: str) -> None:
+        """Why a STARTING pod waits (executors with reports_running)."""
+        found = self._current_run(pod_id_)
+        if found is None:
+            return
+        rec, inst, pod = found
+        st = pod.status
+        if st.state == P.POD_STATE_STARTING and (st.reason, st.message) != (reason, message):
+            self.set_pod_state(rec, inst, P.POD_STATE_STARTING, message, reason)
+
+    def on_running(self, pod_id_: str, reason: str, message: str) -> None:
+        """STARTING -> RUNNING (executors with reports_running); a repeat after re-adoption is ignored."""
+        found = self._current_run(pod_id_)
+        if found is None:
+            return
+        rec, inst, pod = found
+        if pod.status.state != P.POD_STATE_STARTING:
+            return
+        set_timestamp(pod.status.started_at, now())
+        self.set_pod_state(rec, inst, P.POD_STATE_RUNNING, message or "running", reason)
+        self.workflows.poke(rec)
+
     def on_exited(self, pod_id_: str, info: ExitInfo) -> None:
         self._flush_logs()
         found = self._current_run(pod_id_)

@@ -16,6 +16,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from console.api import job_pb2, pod_pb2
+from console.engine.executors.base import ExecutorUnavailable
 from console.engine.records import JobRecord
 from console.engine.states import ACTIVE_POD_STATES
 from console.engine.timeutil import duration_seconds, from_timestamp, now, set_timestamp
@@ -27,6 +28,9 @@ log = logging.getLogger("pelorus.scheduler")
 P = pod_pb2
 J = job_pb2
 MAX_LAUNCH_BATCH = 64
+# Backoff while the executor's backend is unreachable: 1 s, 2 s, 4 s ... capped.
+UNAVAILABLE_FIRST_DELAY = 1.0
+UNAVAILABLE_MAX_DELAY = 30.0
 
 
 class Scheduler:
@@ -45,6 +49,7 @@ class Scheduler:
         # unique keys): wait for a wake-up instead of spinning on the ready queue.
         self._stalled = False
         self.launched_total = 0
+        self._unavailable_streak = 0  # launches refused in a row because the backend was down
 
     # -- queueing ---------------------------------------------------------------------
     def enqueue(self, rec: JobRecord, inst: int, due: float) -> None:
@@ -206,22 +211,33 @@ class Scheduler:
         for rec, inst in picked:
             pod = rec.pods[inst]
             pod.status.ClearField("next_attempt_at")
+            pod.status.reason = ""  # e.g. EXECUTOR_UNAVAILABLE from a launch held back earlier
             pod.status.host = eng.host if eng.executor.name == "local" else ""
             eng.set_pod_state(rec, inst, P.POD_STATE_LAUNCHING, "launching")
             self.active.add(pod.status.pod_id)
             eng.mark_started(rec, t)
         eng.commit()  # LAUNCHING is durable before any process exists
+        unavailable: ExecutorUnavailable | None = None
         for rec, inst in picked:
             pod = rec.pods.get(inst)
             if pod is None or pod.status.state != P.POD_STATE_LAUNCHING:
                 continue  # stopped while we launched others
+            if unavailable is not None:
+                self._hold_back(rec, inst, unavailable)
+                continue
             try:
                 handle = await eng.executor.launch(eng._launch_request(rec, inst))
+            except ExecutorUnavailable as exc:
+                unavailable = exc
+                self._unavailable_streak += 1
+                self._hold_back(rec, inst, exc)
+                continue
             except Exception as exc:  # noqa: BLE001 - any launch failure is the pod's failure
                 self.active.discard(pod.status.pod_id)
                 eng._finish_pod(rec, inst, P.POD_STATE_FAILED, None, "LAUNCH_FAILED", f"could not start: {exc}")
                 eng._after_failure(rec, inst)
                 continue
+            self._unavailable_streak = 0
             self.launched_total += 1
             st = pod.status
             if st.state != P.POD_STATE_LAUNCHING:
@@ -229,10 +245,28 @@ class Scheduler:
             st.pid, st.node_id = handle.pid, handle.node_id
             if handle.host:
                 st.host = handle.host
-            set_timestamp(st.started_at, now())
-            eng.set_pod_state(rec, inst, P.POD_STATE_RUNNING, "running", handle=handle)
+            if eng.executor.reports_running:
+                # Accepted, not yet running (e.g. queued on the cluster): the executor's on_running says when.
+                eng.set_pod_state(rec, inst, P.POD_STATE_STARTING, f"submitted to the {eng.executor.name} executor",
+                                  handle=handle)
+            else:
+                set_timestamp(st.started_at, now())
+                eng.set_pod_state(rec, inst, P.POD_STATE_RUNNING, "running", handle=handle)
             self._track_deadline(rec, inst)
         eng.workflows.poke_all()
+
+    def _hold_back(self, rec: JobRecord, inst: int, exc: ExecutorUnavailable) -> None:
+        """The backend is down and nothing was started: the pod goes back to PENDING with
+        the reason and is tried again after a backoff; its attempt count is untouched."""
+        pod = rec.pods[inst]
+        st = pod.status
+        self.active.discard(st.pod_id)
+        delay = min(UNAVAILABLE_MAX_DELAY, UNAVAILABLE_FIRST_DELAY * 2 ** max(0, self._unavailable_streak - 1))
+        st.host = ""
+        set_timestamp(st.next_attempt_at, now() + delay)
+        self.engine.set_pod_state(rec, inst, P.POD_STATE_PENDING, f"{exc}; launch retried in {delay:.0f} s",
+                                  "EXECUTOR_UNAVAILABLE")
+        self.enqueue(rec, inst, now() + delay)
 
     def _track_deadline(self, rec: JobRecord, inst: int) -> None:
         spec = self.engine.pod_spec(rec, inst)

@@ -22,6 +22,12 @@ class OutputStream(enum.IntEnum):
     SYSTEM = 2
 
 
+class ExecutorUnavailable(RuntimeError):
+    """The executor's backend (e.g. a Ray head) cannot be reached right now. launch()
+    raises it when nothing was started, so the scheduler keeps the pod PENDING with this
+    message and tries again after a backoff, without spending one of the pod's attempts."""
+
+
 @dataclass(frozen=True)
 class LaunchRequest:
     """Everything an executor needs to start one pod run."""
@@ -85,11 +91,22 @@ class ExecutorEvents(Protocol):
         """The pod's host / node became known after launch() returned (e.g. a cluster
         scheduler placed it later)."""
 
+    def on_starting(self, pod_id: str, reason: str, message: str) -> None:
+        """Why a STARTING pod is not running yet (e.g. queued on a cluster for resources)."""
+
+    def on_running(self, pod_id: str, reason: str, message: str) -> None:
+        """The pod's command started (only from executors with `reports_running`: until
+        then the pod is STARTING)."""
+
 
 class Executor(abc.ABC):
     """Runs pods. One instance per engine; all methods run on the engine's event loop."""
 
     name: str = "abstract"
+    # False: launch() returns once the command runs (the pod goes RUNNING at once). True:
+    # launch() returns once the backend accepted the pod, which is STARTING until the
+    # executor calls events.on_running.
+    reports_running: bool = False
 
     def __init__(self, events: ExecutorEvents) -> None:
         self.events = events
