@@ -2,8 +2,11 @@
 loopback (started once per session, only its own processes stopped at the end) and
 engines running with `--executor ray` against it.
 
-These tests run whenever Ray is installed (`pip install -e '.[ray]'`); they are skipped
-only when `import ray` fails.
+These tests run whenever Ray is installed (the install command in README / .ci/run,
+`pip install -e '.[test,ray]'`, installs it). Without Ray they are skipped on a developer's
+machine and FAIL when CI=true (see raycluster.need_ray): in CI they must run.
+
+Cost on a 2-core machine: the cluster takes ~15-25 s to start and ~1.2 GB while it runs.
 """
 
 from __future__ import annotations
@@ -17,24 +20,20 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from enginehelp import EngineProcess
-from raycluster import RayTestCluster
+from raycluster import RayTestCluster, need_ray
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "ray: needs Ray (pip install -e '.[ray]'); starts a local two-node cluster")
 
 
-def _require_ray() -> None:
-    try:
-        import ray  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"Ray is not installed (import ray failed: {exc}); pip install -e '.[ray]' to run these tests")
-
-
 @pytest.fixture(scope="session")
 def ray_cluster() -> Iterator[RayTestCluster]:
-    _require_ray()
-    cluster = RayTestCluster().start()
+    need_ray()
+    try:
+        cluster = RayTestCluster().start()
+    except RuntimeError:  # e.g. a port taken between choosing and binding it: once more, new ports
+        cluster = RayTestCluster().start()
     try:
         yield cluster
     finally:

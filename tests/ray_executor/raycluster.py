@@ -7,6 +7,7 @@ is never used: it stops every Ray instance on the machine (ray#12264).
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import shutil
@@ -15,9 +16,29 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
+
+
+def ci() -> bool:
+    """CI sets CI=true (GitHub Actions, GitLab, most others): there Ray must be installed."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def need_ray() -> None:
+    """Skip without Ray on a developer's machine; fail in CI, where the install command
+    (README, .ci/run) installs it and a skip would hide that these tests never ran."""
+    try:
+        import ray.job_submission  # noqa: F401
+    except ImportError as exc:
+        message = f"Ray is not installed (import ray failed: {exc}); pip install -e '.[test,ray]'"
+        if ci():
+            pytest.fail(f"{message} - CI=true, so the Ray tests must run, not be skipped", pytrace=False)
+        pytest.skip(message)
 
 
 def free_ports(n: int) -> list[int]:
@@ -45,6 +66,7 @@ class RayTestCluster:
         self.temp_dir = Path(tempfile.mkdtemp(prefix="pelray-", dir="/tmp"))
         self.worker_resources = worker_resources if worker_resources is not None else {"node2": 1}
         self.procs: list[subprocess.Popen[bytes]] = []
+        self._stopped = False
         ports = free_ports(14)
         self.gcs_port, self.dashboard_port = ports[0], ports[1]
         self._head_ports, self._worker_ports = ports[2:8], ports[8:14]
@@ -67,6 +89,7 @@ class RayTestCluster:
         return proc
 
     def start(self, timeout: float = 90.0) -> RayTestCluster:
+        atexit.register(self.stop)  # also when the session ends without the fixture's teardown
         try:
             self._spawn("head", [
                 "--head", "--node-ip-address=127.0.0.1", "--num-cpus=1", "--disable-usage-stats",
@@ -123,6 +146,10 @@ class RayTestCluster:
         _kill_group(proc, sig)
 
     def stop(self) -> None:
+        """Idempotent; bounded (~15 s + a SIGKILL)."""
+        if self._stopped:
+            return
+        self._stopped = True
         # Workers first, head last; SIGTERM lets `ray start --block` tear its node down.
         for proc in reversed(self.procs):
             _kill_group(proc, signal.SIGTERM)
@@ -156,3 +183,78 @@ def _kill_group(proc: subprocess.Popen[bytes], sig: int) -> None:
         os.killpg(proc.pid, sig)
     except (ProcessLookupError, PermissionError):
         pass
+
+
+class TcpForwarder:
+    """A loopback TCP relay in front of the Ray head's dashboard port, so a test can make the
+    head unreachable for an engine (close the relay) and reachable again (reopen it on the
+    same port) without touching the cluster. Threads; every socket is closed on close()."""
+
+    def __init__(self, target_port: int, port: int | None = None) -> None:
+        self.target_port = target_port
+        self.port = port or free_ports(1)[0]
+        self.address = f"http://127.0.0.1:{self.port}"
+        self._listener: socket.socket | None = None
+        self._conns: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def open(self) -> TcpForwarder:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True, name="fwd-accept").start()
+        return self
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # closed
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._conns.update((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True, name="fwd-pump").start()
+
+    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()
+            with self._lock:
+                self._conns.discard(src)
+                self._conns.discard(dst)
+
+    def close(self) -> None:
+        """Stop listening and cut every relayed connection (the head looks gone)."""
+        if self._listener is not None:
+            try:
+                self._listener.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            self._listener.close()
+            self._listener = None
+        with self._lock:
+            conns = list(self._conns)
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            conn.close()

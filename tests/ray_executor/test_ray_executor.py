@@ -1,5 +1,6 @@
 """The Ray executor against a real two-node Ray cluster on loopback (see conftest.py):
-placement, exit codes, complete logs, progress, kill, restart as a new run, engine restart."""
+placement, exit codes, complete logs, progress, kill, restart as a new run, engine restart,
+Ray's PENDING as STARTING, the head unreachable at launch, a worker node lost."""
 
 from __future__ import annotations
 
@@ -10,13 +11,15 @@ from pathlib import Path
 import psutil
 import pytest
 from enginehelp import Client, EngineProcess, arun, sh_spec
-from raycluster import RayTestCluster
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from raycluster import RayTestCluster, TcpForwarder
 
 from console.api import job_pb2, pod_pb2
 from console.api import job_service_pb2 as js
 from console.api import pod_service_pb2 as ps
 
-pytestmark = pytest.mark.ray
+# The first test also starts the session's cluster (~15-25 s on 2 busy cores).
+pytestmark = [pytest.mark.ray, pytest.mark.timeout(300)]
 J, P, S = job_pb2, pod_pb2, pod_pb2.LogLine
 DONE = (J.JOB_STATE_SUCCEEDED, J.JOB_STATE_FAILED, J.JOB_STATE_KILLED)
 
@@ -231,3 +234,93 @@ def test_worker_node_lost_mid_pod(ray_engine: EngineProcess, ray_cluster: RayTes
         arun(body(), 150)
     finally:
         ray_cluster.kill_node(node)
+
+
+def test_ray_pending_is_starting_until_ray_runs_it(ray_engine: EngineProcess) -> None:
+    """Two pods for the one node2 slot: Ray runs one and keeps the other PENDING, which the
+    engine shows as STARTING with Ray's reason; each goes RUNNING when Ray says so."""
+    async def body() -> None:
+        async with Client(ray_engine.address) as c:
+            spec = sh_spec("ray-queued", "echo start; sleep 3", instances=2)
+            spec.default_spec.resources.custom["node2"] = 1
+            job_id = (await c.create(spec)).job_id
+            deadline = time.monotonic() + 40
+            while True:
+                pods = [(await c.pod(job_id, i)).current.status for i in range(2)]
+                states = sorted(p.state for p in pods)
+                if states == [P.POD_STATE_STARTING, P.POD_STATE_RUNNING]:
+                    break
+                assert time.monotonic() < deadline, pods
+                await asyncio.sleep(0.1)
+            waiting = next(p for p in pods if p.state == P.POD_STATE_STARTING)
+            running = next(p for p in pods if p.state == P.POD_STATE_RUNNING)
+            assert waiting.reason == "RAY_PENDING" and waiting.message.startswith("Ray: PENDING: "), waiting
+            assert not waiting.HasField("started_at")
+            assert running.reason == "RAY_RUNNING" and running.message.startswith("Ray: RUNNING on node "), running
+            assert running.HasField("started_at") and running.node_id
+            assert (await c.wait_state(job_id, *DONE, timeout=60)).state == J.JOB_STATE_SUCCEEDED
+            for i in range(2):
+                name = f"{job_id}-{i}"
+                events = (await c.pods.GetPodEvents(ps.GetPodEventsRequest(pod_name=name))).events
+                order = [e.actual_state for e in events]
+                assert P.POD_STATE_STARTING in order and P.POD_STATE_RUNNING in order, order
+                assert order.index(P.POD_STATE_STARTING) < order.index(P.POD_STATE_RUNNING), order
+                assert stdout(await logs(c, name)) == ["start"]
+
+    arun(body(), 120)
+
+
+async def executor_health(c: Client) -> int:
+    stub = health_pb2_grpc.HealthStub(c.channel)
+    return (await stub.Check(health_pb2.HealthCheckRequest(service="pelorus.v1.Executor"))).status
+
+
+def test_head_unreachable_pods_wait_pending_then_launch(ray_engine_factory: type[EngineProcess],
+                                                         ray_cluster: RayTestCluster) -> None:
+    """The engine talks to the head through a relay that is closed at first: pods stay
+    PENDING with the reason (no attempt spent, restart policy NEVER), the health says
+    NOT_SERVING; once the relay opens they launch, run once and succeed."""
+    relay = TcpForwarder(ray_cluster.dashboard_port)
+    engine = ray_engine_factory(None, "--ray-address", relay.address).start()
+
+    async def body() -> None:
+        async with Client(engine.address) as c:
+            spec = sh_spec("ray-head-down", "echo hello $PELORUS_INSTANCE_ID", instances=2)
+            spec.default_spec.restart_policy = P.RESTART_POLICY_NEVER
+            job_id = (await c.create(spec)).job_id
+            deadline = time.monotonic() + 30
+            while True:
+                pod = (await c.pod(job_id, 0)).current.status
+                if pod.reason == "EXECUTOR_UNAVAILABLE":
+                    break
+                assert time.monotonic() < deadline, pod
+                await asyncio.sleep(0.1)
+            assert pod.state == P.POD_STATE_PENDING, pod
+            assert f"Ray head {relay.address} unreachable: " in pod.message, pod.message
+            assert "launch retried in" in pod.message, pod.message
+            deadline = time.monotonic() + 10
+            while await executor_health(c) != health_pb2.HealthCheckResponse.NOT_SERVING:
+                assert time.monotonic() < deadline, "health never said NOT_SERVING"
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(3)  # a few retries later: still waiting, nothing spent
+            for i in range(2):
+                pod = (await c.pod(job_id, i)).current.status
+                assert pod.state == P.POD_STATE_PENDING and (pod.run, pod.attempt) == (1, 1), pod
+
+            relay.open()
+            st = await c.wait_state(job_id, *DONE, timeout=90)
+            assert st.state == J.JOB_STATE_SUCCEEDED, st
+            for i in range(2):
+                pod = (await c.pod(job_id, i)).current.status
+                assert (pod.run, pod.attempt, pod.exit_code) == (1, 1, 0), pod
+                assert pod.node_id and pod.reason == "SUCCEEDED", pod
+                assert stdout(await logs(c, f"{job_id}-{i}")) == [f"hello {i}"]
+            deadline = time.monotonic() + 20
+            while await executor_health(c) != health_pb2.HealthCheckResponse.SERVING:
+                assert time.monotonic() < deadline, "health never came back to SERVING"
+                await asyncio.sleep(0.2)
+
+    try:
+        arun(body(), 180)
+    finally:
+        relay.close()

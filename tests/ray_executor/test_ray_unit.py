@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from enginehelp import ROOT
+from raycluster import need_ray
 
 BLOCK_RAY = "import sys; sys.modules['ray'] = None; sys.modules['ray.job_submission'] = None\n"
 
@@ -34,12 +35,18 @@ class _Events:
     def on_exited(self, pod_id, info) -> None:
         pass
 
+    def on_starting(self, pod_id, reason, message) -> None:
+        pass
+
+    def on_running(self, pod_id, reason, message) -> None:
+        pass
+
 
 @pytest.mark.ray
 @pytest.mark.parametrize("cut", [0, 3, 9, 14, 20])
 @pytest.mark.parametrize("step", [1, 4, 1000])
 def test_log_splitter_cuts_rays_line_out_and_resumes_without_duplicates(cut: int, step: int) -> None:
-    pytest.importorskip("ray", reason="Ray is not installed (import ray failed); pip install -e '.[ray]'")
+    need_ray()
     from console.engine.executors.base import LaunchRequest, OutputStream
     from console.engine.executors.ray import RayExecutor, _Pod
 
@@ -78,7 +85,7 @@ def test_log_splitter_cuts_rays_line_out_and_resumes_without_duplicates(cut: int
 
 @pytest.mark.ray
 def test_health_reports_an_unreachable_ray_head(engine_factory: Any, tmp_path: Path) -> None:
-    pytest.importorskip("ray", reason="Ray is not installed (import ray failed); pip install -e '.[ray]'")
+    need_ray()
     import asyncio
 
     from grpc_health.v1 import health_pb2, health_pb2_grpc
@@ -100,3 +107,20 @@ def test_health_reports_an_unreachable_ray_head(engine_factory: Any, tmp_path: P
             raise AssertionError("the executor health never reported the unreachable Ray head")
 
     arun(body(), timeout=30)
+
+
+def test_without_ray_the_ray_tests_skip_locally_and_fail_in_ci(tmp_path: Path) -> None:
+    """The gate itself, in a child interpreter where `import ray` fails."""
+    test = tmp_path / "test_gate.py"
+    test.write_text("from raycluster import need_ray\n\ndef test_needs_ray():\n    need_ray()\n")
+    code = BLOCK_RAY + "import sys, pytest\nraise SystemExit(pytest.main(sys.argv[1:]))"
+    for ci, want_rc, want in (("", 0, "1 skipped"), ("true", 1, "1 failed")):
+        env = {k: v for k, v in __import__("os").environ.items() if k != "CI"}
+        if ci:
+            env["CI"] = ci
+        proc = subprocess.run([sys.executable, "-c", code, "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path),
+                               "-o", f"pythonpath={Path(__file__).parent}", str(test)],
+                              capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120)
+        assert proc.returncode == want_rc and want in proc.stdout, (ci, proc.stdout, proc.stderr)
+        if ci:
+            assert "CI=true, so the Ray tests must run" in proc.stdout

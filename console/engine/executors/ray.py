@@ -13,9 +13,9 @@ Design choices, and why:
   any runs its driver on the head node (ray#42436).
 * launch() returns as soon as Ray accepted the submission (~30 ms): waiting for the job to
   leave Ray's PENDING state would take 1-2 s per pod and the scheduler launches pods one
-  after another. The node is learnt from the status poll (driver_node_id) and reported
-  to the engine then (see _report_placement); until then the pod message says it is
-  queued on Ray.
+  after another. The pod is STARTING meanwhile (reports_running): Ray's PENDING message
+  (waiting for resources / runtime env) is its reason, and when the status poll sees
+  Ray's RUNNING the node (driver_node_id) and RUNNING are reported to the engine.
 * Status: one poll loop asks get_job_info for every watched pod each `poll_interval`.
   SUCCEEDED -> exit 0; FAILED -> driver_exit_code (none: Ray's error type + message; a
   dead supervisor / node -> LOST); STOPPED -> killed (the kill's reason) or, stopped by
@@ -32,10 +32,13 @@ Design choices, and why:
   RAY_JOB_STOP_WAIT_TIME_S, which Ray reads (as an integer) from the job's environment at
   *submission*: the executor sets it from the pod's kill grace period when it submits.
   A kill with a different grace (e.g. the engine's shutdown) still waits the submitted one.
-* Head unreachable at launch: launch() raises RayLaunchError naming the address; the
-  engine marks the pod FAILED (LAUNCH_FAILED) and retries it per the job's restart policy
-  and backoff. While pods run, an unreachable head only pauses the watch: the poll retries
-  with backoff and no pod is reported ended until Ray says so.
+* Head unreachable at launch: launch() raises RayHeadUnreachable (an ExecutorUnavailable)
+  naming the address; the scheduler keeps the pod PENDING with that reason and launches it
+  again after a backoff, without spending an attempt. A submission whose answer was lost
+  (the head accepted it, then the connection dropped) is found again on the retry: Ray
+  says the submission id exists, and that job is the pod's. While pods run, an unreachable
+  head only pauses the watch: the poll retries with backoff and no pod is reported ended
+  until Ray says so.
 """
 
 from __future__ import annotations
@@ -56,6 +59,7 @@ from typing import Any, cast
 from console.engine.executors.base import (
     Executor,
     ExecutorEvents,
+    ExecutorUnavailable,
     ExitInfo,
     LaunchRequest,
     OutputStream,
@@ -82,6 +86,10 @@ class RayUnavailable(RuntimeError):
 
 class RayLaunchError(RuntimeError):
     """A pod could not be submitted to Ray; the message names what to fix."""
+
+
+class RayHeadUnreachable(RayLaunchError, ExecutorUnavailable):
+    """The Ray head (dashboard / Jobs API) did not answer; nothing was submitted."""
 
 
 def require_ray() -> None:
@@ -113,6 +121,8 @@ class _Pod:
     tail_task: asyncio.Task[None] | None = None
     done: asyncio.Future[ExitInfo] | None = None
     poll_errors: int = 0
+    running_reported: bool = False
+    pending_message: str = ""
 
 
 @dataclass
@@ -127,6 +137,7 @@ class RayExecutor(Executor):
     """Runs pods as Ray jobs; see the module docstring for the design."""
 
     name = "ray"
+    reports_running = True
 
     def __init__(self, events: ExecutorEvents, address: str, poll_interval: float = 0.5,
                  default_cpu: float = 0.1, threads: int = 8) -> None:
@@ -175,7 +186,8 @@ class RayExecutor(Executor):
                 try:
                     self._client = await self._call(JobSubmissionClient, self.address)
                 except Exception as exc:
-                    raise RayLaunchError(f"Ray head at {self.address} is unreachable: {_short(exc)}") from exc
+                    self._cluster.error = _unreachable(self.address, exc)
+                    raise RayHeadUnreachable(self._cluster.error) from exc
         return self._client
 
     # ------------------------------------------------------------------ lifecycle
@@ -261,9 +273,15 @@ class RayExecutor(Executor):
         try:
             await self._call(client.submit_job, **kwargs)
         except Exception as exc:
-            if isinstance(exc, (ConnectionError, OSError, asyncio.TimeoutError)) or "onnection" in str(exc):
-                raise RayLaunchError(f"Ray head at {self.address} is unreachable: {_short(exc)}") from exc
-            raise RayLaunchError(f"Ray rejected the job: {_short(exc)}") from exc
+            if "already exists" in str(exc):
+                # An earlier submission of this very pod reached Ray but its answer was lost
+                # (submission id = pod id, and only this run uses it): that job is ours.
+                log.info("Ray job %s was already submitted; watching it", request.pod_id)
+            elif isinstance(exc, (ConnectionError, OSError, asyncio.TimeoutError)) or "onnection" in str(exc):
+                self._cluster.error = _unreachable(self.address, exc)
+                raise RayHeadUnreachable(self._cluster.error) from exc
+            else:
+                raise RayLaunchError(f"Ray rejected the job: {_short(exc)}") from exc
         self.submitted_total += 1
         self._final_offsets.pop(request.pod_id, None)
         pod = _Pod(request=request, marker=f"Running entrypoint for job {request.pod_id}: {kwargs['entrypoint']}\n",
@@ -365,6 +383,13 @@ class RayExecutor(Executor):
         pod.status = str(getattr(info.status, "value", info.status))
         if info.driver_node_id and info.driver_node_id != pod.node_id:
             self._place(pod, info.driver_node_id)
+        if pod.status == "PENDING":
+            message = f"Ray: PENDING: {_first_line(info.message or '') or 'waiting to start'}"
+            if message != pod.pending_message:
+                pod.pending_message = message
+                self.events.on_starting(pod.request.pod_id, "RAY_PENDING", message)
+        elif pod.status == "RUNNING":
+            self._report_running(pod)
         if pod.status in TERMINAL:
             self._start_finish(pod, info)
         elif pod.kill_reason and time.monotonic() - pod.stop_requested_at > pod.stop_wait + 10:
@@ -379,6 +404,12 @@ class RayExecutor(Executor):
             # Unknown yet: refresh the node table soon and fix the name then.
             self._cluster.refreshed = 0.0
         self._report_placement(pod)
+
+    def _report_running(self, pod: _Pod) -> None:
+        if not pod.running_reported:
+            pod.running_reported = True
+            where = f" on node {pod.host}" if pod.host else ""
+            self.events.on_running(pod.request.pod_id, "RAY_RUNNING", f"Ray: RUNNING{where}")
 
     def _report_placement(self, pod: _Pod) -> None:
         """Tell the engine which node the pod runs on (learnt after launch() returned)."""
@@ -526,6 +557,9 @@ class RayExecutor(Executor):
                 log.warning("cannot read the full log of %s: %s", pod.request.pod_id, _short(exc))
                 self._deliver(pod, [(OutputStream.SYSTEM, f"the rest of the Ray log is unavailable: {_short(exc)}")])
         self._drain(pod, final=True)
+        if info is not None and (str(getattr(info.status, "value", info.status)) == "SUCCEEDED"
+                                 or info.driver_exit_code is not None):
+            self._report_running(pod)  # it ran, even if it ended between two polls
         exit_info = self._exit_info(pod, info)
         if self._pods.get(pod.request.pod_id) is not pod:
             return  # close() detached it meanwhile
@@ -569,7 +603,7 @@ class RayExecutor(Executor):
                 try:
                     await self._refresh_cluster()
                 except Exception as exc:  # noqa: BLE001
-                    self._cluster.error = f"Ray head at {self.address} is unreachable: {_short(exc)}"
+                    self._cluster.error = _unreachable(self.address, exc)
                     self._cluster.refreshed = time.monotonic()
             await asyncio.sleep(0.5)
 
@@ -608,6 +642,10 @@ class RayExecutor(Executor):
         if c.error:
             out["ray_error"] = c.error
         return out
+
+
+def _unreachable(address: str, exc: BaseException) -> str:
+    return f"Ray head {address} unreachable: {_short(exc)}"
 
 
 def _node_name(node_id: str, node: dict[str, Any] | None) -> str:
