@@ -124,3 +124,18 @@ def test_without_ray_the_ray_tests_skip_locally_and_fail_in_ci(tmp_path: Path) -
         assert proc.returncode == want_rc and want in proc.stdout, (ci, proc.stdout, proc.stderr)
         if ci:
             assert "CI=true, so the Ray tests must run" in proc.stdout
+
+
+def test_readme_install_command_is_what_ci_runs_and_installs_ray() -> None:
+    """CI must run the Ray tests, so the one install command (README = .ci/run) pulls Ray in."""
+    import re
+
+    readme = (ROOT / "README.md").read_text()
+    ci_script = (ROOT / ".ci" / "run").read_text()
+    install = re.search(r"^(python -m pip install -e '\.\[[^\]]*\]')\s+# install \(the same command CI runs",
+                        readme, re.M)
+    assert install, "README lost its install line"
+    assert re.search(rf"^{re.escape(install.group(1))}$", ci_script, re.M), ".ci/run does not run the README's install"
+    extras = re.search(r"\[([^\]]*)\]", install.group(1)).group(1).split(",")
+    assert "test" in extras and "ray" in extras, extras
+    assert 'export CI="${CI:-true}"' in ci_script
