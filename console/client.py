@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 import random
 from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
@@ -39,10 +40,14 @@ from console.api import pod_service_pb2 as ps
 from console.api import watch_service_pb2 as ws
 from console.errors import EngineError, PermissionDenied, Unavailable, from_rpc_error
 
-__all__ = ["CONNECTED", "DISCONNECTED", "RECONNECTING", "ConnectionConfig", "EngineClient", "backoff"]
+__all__ = ["CONNECTED", "DISCONNECTED", "RECONNECTING", "ConnectionConfig", "EngineClient", "ExecutorHealth",
+           "backoff"]
 
 log = logging.getLogger("pelorus.client")
 ROLE_HEADER = "x-pelorus-role"  # console.engine.auth.ROLE_HEADER (the client does not import the engine)
+# console.engine.server's EXECUTOR_HEALTH and the trailing-metadata keys of its Check.
+EXECUTOR_HEALTH = "pelorus.v1.Executor"
+EXECUTOR_NAME_KEY, EXECUTOR_DETAILS_KEY = "pelorus-executor", "pelorus-executor-details"
 T = TypeVar("T")
 
 #: What the engine's auth interceptor gives operators and admins; refused locally in read-only mode.
@@ -79,6 +84,25 @@ class ConnectionConfig:
     server_name: str | None = None  # TLS name to verify instead of the address's host
     deadline: float = 10.0  # seconds, for every unary call
     read_only: bool = False  # refuse mutating calls before they are sent
+
+
+@dataclass(frozen=True)
+class ExecutorHealth:
+    """What runs the engine's pods and whether it can: `status` is the health service's
+    SERVING / NOT_SERVING (UNKNOWN from an engine that does not report it); `details`
+    the executor's own (for Ray: ray_address, ray_reachable, ray_nodes_alive, ray_error...)."""
+
+    status: str
+    executor: str = ""
+    details: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def serving(self) -> bool:
+        return self.status == "SERVING"
+
+    @property
+    def address(self) -> str:
+        return self.details.get("ray_address", "")
 
 
 def backoff(attempt: int) -> float:
@@ -237,6 +261,27 @@ class EngineClient:
         finally:
             call.cancel()
         return out, revision
+
+    async def executor_health(self) -> ExecutorHealth:
+        """The `pelorus.v1.Executor` health status with the executor's name and details."""
+        request = health_pb2.HealthCheckRequest(service=EXECUTOR_HEALTH)
+        # types-grpcio-health-checking's HealthStub declares no methods
+        call = self.stubs.health.Check(request, timeout=self.config.deadline,  # type: ignore[attr-defined]
+                                       metadata=self.metadata)
+        try:
+            with _translated("Health check"):
+                resp = await call
+                trailing = dict(await call.trailing_metadata() or ())
+        except EngineError as exc:
+            if exc.code == grpc.StatusCode.NOT_FOUND:  # an engine without executor health
+                return ExecutorHealth("UNKNOWN")
+            raise
+        try:
+            details = {str(k): str(v) for k, v in json.loads(trailing.get(EXECUTOR_DETAILS_KEY) or "{}").items()}
+        except (ValueError, AttributeError):
+            details = {}
+        status = health_pb2.HealthCheckResponse.ServingStatus.Name(resp.status)
+        return ExecutorHealth(status, str(trailing.get(EXECUTOR_NAME_KEY) or details.get("executor", "")), details)
 
     @staticmethod
     def _version(value: int) -> common_pb2.EntityVersion:

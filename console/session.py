@@ -7,6 +7,7 @@ session's coroutines to act and never touch the client or mutate a model themsel
 Signals:
     stateChanged(str, str): a ConnectionState value and a detail sentence.
     readOnlyChanged(bool): actions became (un)available (e.g. the engine said the token is a viewer's).
+    executorHealthChanged(object): the engine's executor and its health (a client.ExecutorHealth), polled.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from PySide6.QtCore import QObject, Signal
 
 from console import messages
 from console.api import job_pb2
-from console.client import ConnectionConfig, EngineClient
+from console.client import ConnectionConfig, EngineClient, ExecutorHealth
 from console.embedded import EmbeddedEngine
 from console.errors import EngineError
 from console.models.batcher import ChangeBatcher
@@ -36,6 +37,7 @@ from console.views.confirm import Target
 log = logging.getLogger("pelorus.session")
 ACTIVE_STATES = (job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_RUNNING, job_pb2.JOB_STATE_KILLING)
 MAX_CONCURRENT_ACTIONS = 8
+EXECUTOR_HEALTH_PERIOD = 3.0  # seconds between executor health checks (one tiny unary call)
 
 
 class ConnectionState(str, enum.Enum):
@@ -59,6 +61,7 @@ class SessionOptions:
 class Session(QObject):
     stateChanged = Signal(str, str)
     readOnlyChanged = Signal(bool)
+    executorHealthChanged = Signal(object)
 
     def __init__(self, options: SessionOptions, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +75,8 @@ class Session(QObject):
         self.profile_name = EMBEDDED if not options.remote else options.remote
         self.state = ConnectionState.DISCONNECTED
         self._feed: asyncio.Task[Any] | None = None
+        self.executor_health: ExecutorHealth | None = None
+        self._health_task: asyncio.Task[None] | None = None
 
     # -- connection -----------------------------------------------------------------------
     @property
@@ -115,6 +120,20 @@ class Session(QObject):
         self._feed = asyncio.ensure_future(self.client.job_feed(self._on_snapshot, self._on_changes,
                                                                 self._on_feed_state))
         self._feed.add_done_callback(self._feed_ended)
+        self._health_task = asyncio.ensure_future(self._poll_executor_health())
+
+    async def _poll_executor_health(self) -> None:
+        """Which executor runs the pods and whether it can (e.g. the Ray head reachable)."""
+        while True:
+            try:
+                health = await self.client.executor_health()
+            except EngineError as exc:
+                log.debug("executor health: %s", exc)  # the connection state already says it
+            else:
+                if health != self.executor_health:
+                    self.executor_health = health
+                    self.executorHealthChanged.emit(health)
+            await asyncio.sleep(EXECUTOR_HEALTH_PERIOD)
 
     def _feed_ended(self, task: asyncio.Task[Any]) -> None:
         """A feed only ends on its own for errors retrying cannot fix (a bad token): say so."""
@@ -123,6 +142,13 @@ class Session(QObject):
             messages.error(f"Disconnected: {task.exception()}")
 
     async def stop(self) -> None:
+        if self._health_task is not None:
+            self._health_task.cancel()
+            await asyncio.gather(self._health_task, return_exceptions=True)
+            self._health_task = None
+        if self.executor_health is not None:
+            self.executor_health = None
+            self.executorHealthChanged.emit(None)
         if self._feed is not None:
             self._feed.cancel()
             await asyncio.gather(self._feed, return_exceptions=True)

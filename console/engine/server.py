@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import json
 import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import IO, Any, cast
 
 import grpc
@@ -44,6 +46,11 @@ SERVICE_NAMES = (
 MAX_MESSAGE = 64 * 1024 * 1024
 EXECUTOR_HEALTH = "pelorus.v1.Executor"
 EXECUTOR_HEALTH_PERIOD = 2.0
+# Trailing metadata of a Check on EXECUTOR_HEALTH: which executor, and its describe() as JSON
+# (for Ray: address, reachable, nodes, resources). Health has no message field for details,
+# and this keeps the API's .proto files untouched.
+EXECUTOR_NAME_KEY = "pelorus-executor"
+EXECUTOR_DETAILS_KEY = "pelorus-executor-details"
 
 
 @dataclass
@@ -79,6 +86,28 @@ def add_watch_service(servicer: WatchService, server: grpc.aio.Server) -> None:
             response_serializer=watch_service_pb2.WatchJobResponse.SerializeToString),
     }
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("pelorus.v1.WatchService", handlers),))
+
+
+class EngineHealth(health.aio.HealthServicer):
+    """The stock health servicer; a Check on EXECUTOR_HEALTH also answers which executor runs
+    pods and its details, in trailing metadata (see EXECUTOR_DETAILS_KEY)."""
+
+    def __init__(self, executor_details: Callable[[], dict[str, str]]) -> None:
+        super().__init__()
+        self._details = executor_details
+
+    async def Check(self, request: health_pb2.HealthCheckRequest,
+                    context: grpc.aio.ServicerContext[Any, Any]) -> health_pb2.HealthCheckResponse:
+        if request.service == EXECUTOR_HEALTH:
+            try:
+                details = self._details()
+                context.set_trailing_metadata((
+                    (EXECUTOR_NAME_KEY, details.get("executor", "?")),
+                    (EXECUTOR_DETAILS_KEY, json.dumps(details, ensure_ascii=True, sort_keys=True)),
+                ))
+            except Exception:  # the status alone still answers the probe
+                log.exception("executor details for the health check")
+        return await super().Check(request, context)
 
 
 class DataDirLocked(RuntimeError):
@@ -130,7 +159,7 @@ class EngineServer:
         job_service_pb2_grpc.add_JobServiceServicer_to_server(JobService(self.engine), self.server)  # type: ignore[no-untyped-call]
         pod_service_pb2_grpc.add_PodServiceServicer_to_server(PodService(self.engine), self.server)  # type: ignore[no-untyped-call]
         add_watch_service(WatchService(self.engine), self.server)
-        self.health = health.aio.HealthServicer()
+        self.health = EngineHealth(self.engine.executor.describe)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection((*SERVICE_NAMES, reflection.SERVICE_NAME, health.SERVICE_NAME),
                                             self.server)

@@ -42,10 +42,11 @@ class PodColumn(IntEnum):
     PROGRESS = 10
     CPU = 11
     MEMORY = 12
+    EXECUTOR = 13
 
 
 HEADERS: Final = ("Instance", "Pod id", "Run / attempt", "State", "Host", "Started", "Ended", "Duration", "Exit",
-                  "Reason", "Progress", "CPU s", "Memory")
+                  "Reason", "Progress", "CPU s", "Memory", "Executor")
 POD_STATE_COLORS: Final[dict[str, QColor]] = {
     **STATE_COLORS,
     "LAUNCHING": QColor("#0e7490"), "STARTING": QColor("#0e7490"), "LOST": QColor("#92400e"),
@@ -264,6 +265,8 @@ class PodsTableModel(QAbstractTableModel):
         if col == PodColumn.MEMORY:
             rss = st.usage.memory_rss_bytes
             return f"{rss / 2**20:.0f} MiB" if rss else ""
+        if col == PodColumn.EXECUTOR:
+            return st.executor
         return ""
 
     def sort_key(self, pod: pod_pb2.PodInfo, col: int) -> Any:

@@ -100,6 +100,11 @@ class MainWindow(QMainWindow):
         self.conn_label.setObjectName("connectionState")
         bar.addWidget(QLabel("   "))
         bar.addWidget(self.conn_label)
+        self.executor_label = QLabel()
+        self.executor_label.setObjectName("executorHealth")
+        self.executor_label.setTextFormat(Qt.TextFormat.RichText)
+        bar.addWidget(QLabel("   "))
+        bar.addWidget(self.executor_label)
         self.read_only_label = QLabel("  READ-ONLY  ")
         self.read_only_label.setStyleSheet("background:#ffe08a; color:#5c4400; border-radius:3px;")
         self.read_only_action = bar.addWidget(self.read_only_label)  # toolbar widgets hide via their action
@@ -171,6 +176,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.session.stateChanged.connect(self._on_state)
         self.session.readOnlyChanged.connect(self._on_read_only)
+        self.session.executorHealthChanged.connect(self._on_executor_health)
         self.panel.selectionChanged.connect(lambda _ids: self._update_enabled())
         self.panel.openRequested.connect(self.open_job)
         self.panel.loadDemoRequested.connect(lambda: self._spawn(self._load_demo()))
@@ -204,6 +210,24 @@ class MainWindow(QMainWindow):
                                  + (f" — {detail}" if detail else ""))
         self.conn_status.setToolTip(detail or text)
         self._update_enabled()
+
+    def _on_executor_health(self, health: Any) -> None:
+        """"Executor: ray @ http://head:8265 ● SERVING · 2 nodes" (a client.ExecutorHealth; None = unknown)."""
+        if health is None:
+            self.executor_label.setText("")
+            self.executor_label.setToolTip("")
+            return
+        color = {"SERVING": "#1b7f3b", "NOT_SERVING": "#b3261e"}.get(health.status, "#555")
+        d = health.details
+        where = f" @ {health.address}" if health.address else (f" on {d['host']}" if d.get("host") else "")
+        extra = f" · {d['ray_nodes_alive']} nodes" if health.serving and d.get("ray_nodes_alive") else ""
+        self.executor_label.setText(f"Executor: <b>{health.executor or '?'}</b>{where} "
+                                    f"<span style='color:{color}'>●</span> {health.status}{extra}")
+        tip = [f"pelorus.v1.Executor: {health.status}"]
+        if d.get("ray_error"):
+            tip.append(d["ray_error"])
+        tip += [f"{k}: {v}" for k, v in sorted(d.items()) if k not in ("ray_error",)]
+        self.executor_label.setToolTip("\n".join(tip))
 
     def _on_read_only(self, read_only: bool) -> None:
         self.read_only_action.setVisible(read_only)

@@ -114,6 +114,9 @@ class PodsView(QWidget):
         header.setStretchLastSection(True)
         # Progress reads best next to the state while a job runs (the model keeps the documented order).
         header.moveSection(header.visualIndex(int(PodColumn.PROGRESS)), header.visualIndex(int(PodColumn.STATE)) + 1)
+        # Which executor (local / ray) next to the host / node it placed the pod on.
+        header.moveSection(header.visualIndex(int(PodColumn.EXECUTOR)), header.visualIndex(int(PodColumn.HOST)))
+        header.resizeSection(int(PodColumn.EXECUTOR), 64)
 
         self.events = QListWidget()
         self.events.setObjectName("podEvents")
