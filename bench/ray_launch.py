@@ -9,11 +9,12 @@ groups, and only those are stopped at the end (never `ray stop`).
 
 The job: N instances of `date +%s.%N; sleep 0.5` (each pod prints the moment its command
 started). Per pod, with everything on one machine (one clock):
-  * launched  = the pod's started_at (the executor's launch() returned: for Ray, the
-                submission was accepted),
-  * running   = the command's own first line (for Ray: the driver has started on a node).
+  * launched  = the pod's first STARTING or RUNNING event (the executor's launch() returned:
+                for Ray, the submission was accepted and the pod is STARTING),
+  * running   = the command's own first line (for Ray: the driver has started on a node),
+  * reported  = the pod's RUNNING event (for Ray: the status poll saw Ray's RUNNING).
 Figures: pods launched per second (N / (last launched - job created)), and the latency
-launched -> running and job created -> running (p50 / p95 / max).
+launched -> running, job created -> running and running -> reported (p50 / p95 / max).
 Prints one JSON object per line; nothing is asserted.
 """
 
@@ -27,11 +28,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent / "tests" / "ray"))
+sys.path.insert(0, str(HERE.parent / "tests" / "ray_executor"))
 
 from _engine import Client, emit, engine, job_spec, machine, note, percentile, run
 
-from console.api import job_pb2
+from console.api import job_pb2, pod_pb2
 from console.api import job_service_pb2 as js
 from console.api import pod_service_pb2 as ps
 
@@ -59,12 +60,16 @@ async def scenario(label: str, extra: tuple[str, ...], instances: int, timeout: 
             wall = time.monotonic() - t0
             info = (await c.jobs.GetJob(js.GetJobRequest(job_id=job_id), timeout=30)).job_info
             created = ts(info.status.created_at) if info.status.HasField("created_at") else None
-            launched, running, nodes = [], [], set()
+            launched, running, reported, nodes = [], [], [], set()
             for i in range(instances):
-                pod = (await c.pods.GetPod(ps.GetPodRequest(pod_name=f"{job_id}-{i}"), timeout=30)).current.status
-                lines = [ln.text async for resp in c.pods.GetPodLogs(ps.GetPodLogsRequest(pod_name=f"{job_id}-{i}"))
+                name = f"{job_id}-{i}"
+                pod = (await c.pods.GetPod(ps.GetPodRequest(pod_name=name), timeout=30)).current.status
+                lines = [ln.text async for resp in c.pods.GetPodLogs(ps.GetPodLogsRequest(pod_name=name))
                          for ln in resp.lines if ln.stream == 0]
-                launched.append(ts(pod.started_at))
+                events = (await c.pods.GetPodEvents(ps.GetPodEventsRequest(pod_name=name), timeout=30)).events
+                launched.append(min(ts(e.timestamp) for e in events
+                                    if e.actual_state in (pod_pb2.POD_STATE_STARTING, pod_pb2.POD_STATE_RUNNING)))
+                reported.append(min(ts(e.timestamp) for e in events if e.actual_state == pod_pb2.POD_STATE_RUNNING))
                 running.append(float(lines[0]))
                 nodes.add(pod.node_id or pod.host)
             created = created or min(launched)
@@ -73,7 +78,9 @@ async def scenario(label: str, extra: tuple[str, ...], instances: int, timeout: 
             emit("ray_launch.pods_launched_per_s", round(instances / span, 2) if span > 0 else None, "pods/s", **base)
             lat = [(r - s) * 1000 for s, r in zip(launched, running)]
             e2e = [(r - created) * 1000 for r in running]
-            for name, values in (("launched_to_running", lat), ("created_to_running", e2e)):
+            lag = [(p - r) * 1000 for r, p in zip(running, reported)]
+            for name, values in (("launched_to_running", lat), ("created_to_running", e2e),
+                                 ("running_to_reported", lag)):
                 for q, tag in ((0.5, "p50"), (0.95, "p95"), (1.0, "max")):
                     emit(f"ray_launch.{name}_ms.{tag}", round(percentile(values, q), 1), "ms", **base)
             emit("ray_launch.job_wall_s", round(wall, 2), "s", nodes_used=len(nodes), **base)

@@ -21,8 +21,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
-
 
 def ci() -> bool:
     """CI sets CI=true (GitHub Actions, GitLab, most others): there Ray must be installed."""
@@ -32,6 +30,8 @@ def ci() -> bool:
 def need_ray() -> None:
     """Skip without Ray on a developer's machine; fail in CI, where the install command
     (README, .ci/run) installs it and a skip would hide that these tests never ran."""
+    import pytest  # here, not at the top: bench/ray_launch.py uses this module without pytest
+
     try:
         import ray.job_submission  # noqa: F401
     except ImportError as exc:
