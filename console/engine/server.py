@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import fcntl
+import hmac
 import json
 import logging
 import os
@@ -90,15 +91,25 @@ def add_watch_service(servicer: WatchService, server: grpc.aio.Server) -> None:
 
 class EngineHealth(health.aio.HealthServicer):
     """The stock health servicer; a Check on EXECUTOR_HEALTH also answers which executor runs
-    pods and its details, in trailing metadata (see EXECUTOR_DETAILS_KEY)."""
+    pods and its details, in trailing metadata (see EXECUTOR_DETAILS_KEY). Health needs no
+    token, the details do (on an engine with tokens): they name hosts, paths and addresses."""
 
-    def __init__(self, executor_details: Callable[[], dict[str, str]]) -> None:
+    def __init__(self, executor_details: Callable[[], dict[str, str]], tokens: dict[str, str]) -> None:
         super().__init__()
         self._details = executor_details
+        self._tokens = [t.encode() for t in tokens]
+
+    def _may_see_details(self, context: grpc.aio.ServicerContext[Any, Any]) -> bool:
+        if not self._tokens:
+            return True
+        header = dict(context.invocation_metadata() or ()).get("authorization", "")
+        header = header if isinstance(header, str) else header.decode(errors="replace")
+        given = header[7:].strip().encode() if header.startswith("Bearer ") else b""
+        return bool(given) and any(hmac.compare_digest(given, t) for t in self._tokens)
 
     async def Check(self, request: health_pb2.HealthCheckRequest,
                     context: grpc.aio.ServicerContext[Any, Any]) -> health_pb2.HealthCheckResponse:
-        if request.service == EXECUTOR_HEALTH:
+        if request.service == EXECUTOR_HEALTH and self._may_see_details(context):
             try:
                 details = self._details()
                 context.set_trailing_metadata((
@@ -159,7 +170,7 @@ class EngineServer:
         job_service_pb2_grpc.add_JobServiceServicer_to_server(JobService(self.engine), self.server)  # type: ignore[no-untyped-call]
         pod_service_pb2_grpc.add_PodServiceServicer_to_server(PodService(self.engine), self.server)  # type: ignore[no-untyped-call]
         add_watch_service(WatchService(self.engine), self.server)
-        self.health = EngineHealth(self.engine.executor.describe)
+        self.health = EngineHealth(self.engine.executor.describe, options.tokens)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection((*SERVICE_NAMES, reflection.SERVICE_NAME, health.SERVICE_NAME),
                                             self.server)

@@ -221,7 +221,8 @@ class MainWindow(QMainWindow):
         d = health.details
         where = f" @ {health.address}" if health.address else (f" on {d['host']}" if d.get("host") else "")
         extra = f" · {d['ray_nodes_alive']} nodes" if health.serving and d.get("ray_nodes_alive") else ""
-        self.executor_label.setText(f"Executor: <b>{health.executor or '?'}</b>{where} "
+        name = f"<b>{health.executor}</b>" if health.executor else "(details need a token)"
+        self.executor_label.setText(f"Executor: {name}{where} "
                                     f"<span style='color:{color}'>●</span> {health.status}{extra}")
         tip = [f"pelorus.v1.Executor: {health.status}"]
         if d.get("ray_error"):
