@@ -324,3 +324,66 @@ def test_head_unreachable_pods_wait_pending_then_launch(ray_engine_factory: type
         arun(body(), 180)
     finally:
         relay.close()
+
+
+class _Recorder:
+    """ExecutorEvents for an executor driven directly (no engine)."""
+
+    def __init__(self) -> None:
+        self.lines: list[tuple[int, str]] = []
+        self.calls: list[str] = []
+        self.exited: asyncio.Future | None = None
+
+    def on_output(self, pod_id, stream, lines) -> None:
+        self.lines.extend((int(stream), ln) for ln in lines)
+
+    def on_exited(self, pod_id, info) -> None:
+        self.calls.append("exited")
+        assert self.exited is not None and not self.exited.done(), "on_exited twice"
+        self.exited.set_result(info)
+
+    def on_placed(self, pod_id, handle) -> None:
+        self.calls.append("placed")
+
+    def on_starting(self, pod_id, reason, message) -> None:
+        self.calls.append("starting")
+
+    def on_running(self, pod_id, reason, message) -> None:
+        self.calls.append("running")
+
+
+def test_launch_finds_a_submission_whose_answer_was_lost(ray_cluster: RayTestCluster) -> None:
+    """Ray accepted the first submission but the engine never heard (connection dropped):
+    the retried launch is told the submission id exists and watches that job - the pod
+    runs once, and nothing is reported twice."""
+    import uuid
+
+    from ray.job_submission import JobSubmissionClient
+
+    from console.engine.executors.base import LaunchRequest
+    from console.engine.executors.ray import RayExecutor
+
+    job = f"lost-answer-{uuid.uuid4().hex[:8]}"
+    request = LaunchRequest(pod_id=f"{job}-0-1", pod_name=f"{job}-0", job_id=job, instance_id=0, command="sh",
+                            args=("-c", "echo ran once"))
+
+    async def body() -> None:
+        events = _Recorder()
+        events.exited = asyncio.get_running_loop().create_future()
+        ex = RayExecutor(events, ray_cluster.address, poll_interval=0.2)
+        await ex.start()
+        try:
+            first = ex._submit_kwargs(request)
+            await asyncio.to_thread(JobSubmissionClient(ray_cluster.address).submit_job, **first)
+            handle = await ex.launch(request)  # the retry of the launch whose answer was lost
+            assert handle.token == request.pod_id
+            info = await asyncio.wait_for(events.exited, 60)
+            assert (info.exit_code, info.reason) == (0, "SUCCEEDED"), info
+            assert [t for s, t in events.lines if s == 0] == ["ran once"], events.lines
+            assert events.calls.count("running") == 1 and events.calls[-1] == "exited", events.calls
+            jobs = await asyncio.to_thread(JobSubmissionClient(ray_cluster.address).list_jobs)
+            assert sum(1 for j in jobs if j.submission_id == request.pod_id) == 1
+        finally:
+            await ex.close()
+
+    arun(body(), 90)
