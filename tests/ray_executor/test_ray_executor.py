@@ -387,3 +387,42 @@ def test_launch_finds_a_submission_whose_answer_was_lost(ray_cluster: RayTestClu
             await ex.close()
 
     arun(body(), 90)
+
+
+def test_head_unreachable_mid_run_loses_nothing(ray_engine_factory: type[EngineProcess],
+                                                ray_cluster: RayTestCluster) -> None:
+    """The head goes away (relay closed) while pods print: they stay RUNNING (not LOST),
+    the health says NOT_SERVING; when it is back they finish with every line, once."""
+    relay = TcpForwarder(ray_cluster.dashboard_port).open()
+    engine = ray_engine_factory(None, "--ray-address", relay.address).start()
+    script = "for i in $(seq 1 80); do echo line $i; sleep 0.1; done"
+
+    async def body() -> None:
+        async with Client(engine.address) as c:
+            job_id = (await c.create(sh_spec("ray-head-blip", script, instances=2))).job_id
+            deadline = time.monotonic() + 40
+            for i in range(2):
+                while len(stdout(await logs(c, f"{job_id}-{i}"))) < 3:
+                    assert time.monotonic() < deadline, "no output before the head went away"
+                    await asyncio.sleep(0.05)
+            relay.close()
+            deadline = time.monotonic() + 15
+            while await executor_health(c) != health_pb2.HealthCheckResponse.NOT_SERVING:
+                assert time.monotonic() < deadline, "health never said NOT_SERVING"
+                await asyncio.sleep(0.2)
+            await asyncio.sleep(2)
+            for i in range(2):
+                pod = (await c.pod(job_id, i)).current.status
+                assert pod.state == P.POD_STATE_RUNNING, pod  # nobody knows it ended: not LOST
+            relay.open()
+            st = await c.wait_state(job_id, *DONE, timeout=60)
+            assert st.state == J.JOB_STATE_SUCCEEDED, st
+            for i in range(2):
+                assert stdout(await logs(c, f"{job_id}-{i}")) == [f"line {n}" for n in range(1, 81)]
+                pod = (await c.pod(job_id, i)).current.status
+                assert (pod.run, pod.attempt) == (1, 1), pod
+
+    try:
+        arun(body(), 150)
+    finally:
+        relay.close()
