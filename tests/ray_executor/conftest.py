@@ -6,7 +6,8 @@ These tests run whenever Ray is installed (the install command in README / .ci/r
 `pip install -e '.[test,ray]'`, installs it). Without Ray they are skipped on a developer's
 machine and FAIL when CI=true (see raycluster.need_ray): in CI they must run.
 
-Cost on a 2-core machine: the cluster takes ~15-25 s to start and ~1.2 GB while it runs.
+Cost on a 2-core machine: the cluster takes ~15-20 s to start; the directory peaks at ~1.5 GiB
+(PSS, engines and Ray workers included) and takes ~2.5 min.
 """
 
 from __future__ import annotations
