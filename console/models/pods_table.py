@@ -1,12 +1,20 @@
-"""PodsTableModel: the pods of one job (one row per instance, its current run), fed by pod_feed.
+"""PodsTableModel: the pods of one job — one row per instance (its current run), its previous runs beneath.
 
 ``reset`` takes the ListPods snapshot; ``push`` queues Watch changes which a single-shot timer
 applies once a frame (latest change per pod wins, at most one insert and one dataChanged range per
 flush).  A one-second ticker refreshes the Duration column of running pods only while one runs.
 
+Previous runs are a second level: instance row ``r`` has ``run - 1`` children, newest first (runs are
+numbered 1, 2, … per instance, so the count is known without a call).  Until they are loaded they
+are placeholders naming only the run and pod id; expanding the row makes Qt call ``fetchMore``, which
+emits ``previousRunsWanted`` — the view asks the engine (GetPod; this model makes no gRPC call) and
+hands the answer to ``set_previous``.  When an instance starts a new run, its old current run slides
+in as the newest child at once (the view refetches loaded ones for their final state).
+
 Signals:
     podChanged(str pod_name): a row was replaced by a newer change (the detail uses it to follow
         a new run in the Logs tab and to refresh the selected pod's events).
+    previousRunsWanted(str pod_name): the previous runs of this instance should be (re)loaded.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from datetime import datetime
 from enum import IntEnum
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from console.api import pod_pb2
@@ -96,13 +104,30 @@ def fmt_duration(seconds: float) -> str:
     return f"{seconds:.1f}s"
 
 
-class PodsTableModel(QAbstractTableModel):
+HISTORY_FG: Final = QColor("#6b7280")  # previous runs: secondary text, the current run stands out
+
+
+def placeholder_run(pod: pod_pb2.PodInfo, run: int) -> pod_pb2.PodInfo:
+    """A previous run not loaded yet: its pod id and run number are all that is known."""
+    p = pod_pb2.PodInfo(pod_name=pod.pod_name, job_id=pod.job_id, instance_id=pod.instance_id)
+    p.status.run = run
+    p.status.pod_id = f"{pod.pod_name}-{run}"
+    return p
+
+
+class PodsTableModel(QAbstractItemModel):
     podChanged = Signal(str)
+    previousRunsWanted = Signal(str)
 
     def __init__(self, parent: QObject | None = None, interval_ms: int = 16) -> None:
         super().__init__(parent)
         self._pods: list[pod_pb2.PodInfo] = []
         self._row: dict[str, int] = {}
+        # Previous runs by pod name, newest first: only for instances whose children were loaded
+        # (``_loaded``) or looked at (placeholders materialised); others derive their count from run.
+        self._prev: dict[str, list[pod_pb2.PodInfo]] = {}
+        self._loaded: set[str] = set()
+        self._asked: set[str] = set()
         self._pending: dict[str, PodChange] = {}
         self.revision = 0
         self._timer = QTimer(self)
@@ -119,6 +144,9 @@ class PodsTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._pods = sorted(pods, key=lambda p: p.instance_id)
         self._row = {p.pod_name: i for i, p in enumerate(self._pods)}
+        self._prev.clear()
+        self._loaded.clear()
+        self._asked.clear()
         self._pending.clear()
         self.revision = revision
         self.endResetModel()
@@ -139,6 +167,7 @@ class PodsTableModel(QAbstractTableModel):
         changed: list[int] = []
         added: list[pod_pb2.PodInfo] = []
         removed: list[str] = []
+        refetch: list[str] = []
         for pod, deleted in batch:
             row = self._row.get(pod.pod_name)
             if deleted:
@@ -148,7 +177,12 @@ class PodsTableModel(QAbstractTableModel):
             if row is None:
                 added.append(pod)
             elif pod.revision >= self._pods[row].revision:
-                self._pods[row] = pod
+                old = self._pods[row]
+                if pod.status.run > old.status.run:
+                    if self._new_run(row, old, pod):
+                        refetch.append(pod.pod_name)
+                else:
+                    self._pods[row] = pod
                 changed.append(row)
             self.revision = max(self.revision, pod.revision)
         if removed or (added and any(p.instance_id < self._pods[-1].instance_id for p in added if self._pods)):
@@ -170,8 +204,76 @@ class PodsTableModel(QAbstractTableModel):
         for pod, deleted in batch:
             if not deleted:
                 self.podChanged.emit(pod.pod_name)
+        for name in refetch:
+            self.previousRunsWanted.emit(name)
         self._arm_ticker()
         return len(batch)
+
+    def _new_run(self, row: int, old: pod_pb2.PodInfo, pod: pod_pb2.PodInfo) -> bool:
+        """Instance ``row`` moved from ``old`` to the later run ``pod``: the old run becomes its newest child.
+
+        Returns whether the children had been loaded (they are then fetched again: the old run's
+        last state seen here may not be its final one)."""
+        name = pod.pod_name
+        kids = self._prev.get(name)
+        if kids is not None:  # materialised / loaded: the old run (and any skipped) go on top
+            fresh = [placeholder_run(pod, r) for r in range(pod.status.run - 1, old.status.run, -1)]
+            fresh += [old] if old.status.pod_id else []
+            n = len(fresh)
+        else:  # derived from the run number
+            fresh, n = [], max(0, pod.status.run - 1) - max(0, old.status.run - 1)
+        parent = self.index(row, 0)
+        if n > 0:
+            self.beginInsertRows(parent, 0, n - 1)
+        self._pods[row] = pod
+        if kids is not None:
+            kids[:0] = fresh
+        if n > 0:
+            self.endInsertRows()
+        return name in self._loaded
+
+    def set_previous(self, pod_name: str, previous: Sequence[pod_pb2.PodInfo]) -> bool:
+        """The previous runs of one instance (GetPod's ``previous``, newest first). False if it is gone."""
+        row = self._row.get(pod_name)
+        self._asked.discard(pod_name)
+        if row is None:
+            return False
+        current = self._pods[row].status.pod_id
+        runs = [p for p in previous if p.status.pod_id != current]
+        parent = self.index(row, 0)
+        before = self._child_count(self._pods[row])
+        if before == len(runs):
+            self._prev[pod_name] = runs
+            if runs:
+                self.dataChanged.emit(self.index(0, 0, parent), self.index(len(runs) - 1, len(HEADERS) - 1, parent))
+        else:
+            if before:
+                self.beginRemoveRows(parent, 0, before - 1)
+                self._prev[pod_name] = []
+                self.endRemoveRows()
+            if runs:
+                self.beginInsertRows(parent, 0, len(runs) - 1)
+                self._prev[pod_name] = runs
+                self.endInsertRows()
+            else:
+                self._prev[pod_name] = runs
+        self._loaded.add(pod_name)
+        return True
+
+    def previous_loaded(self, pod_name: str) -> bool:
+        return pod_name in self._loaded
+
+    def _child_count(self, pod: pod_pb2.PodInfo) -> int:
+        kids = self._prev.get(pod.pod_name)
+        return len(kids) if kids is not None else max(0, pod.status.run - 1)
+
+    def _children(self, row: int) -> list[pod_pb2.PodInfo]:
+        pod = self._pods[row]
+        kids = self._prev.get(pod.pod_name)
+        if kids is None:  # materialise the placeholders (once, when first looked at)
+            kids = [placeholder_run(pod, r) for r in range(pod.status.run - 1, 0, -1)]
+            self._prev[pod.pod_name] = kids
+        return kids
 
     def _arm_ticker(self) -> None:
         running = any(p.status.state in RUNNING_STATES for p in self._pods)
@@ -188,13 +290,79 @@ class PodsTableModel(QAbstractTableModel):
         else:
             self._ticker.stop()
 
-    # -- reading ------------------------------------------------------------------------------
+    # -- tree structure: internalId 0 = an instance row; r + 1 = a previous run of instance row r -----
+    def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if column < 0 or column >= len(HEADERS) or row < 0:
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0) if row < len(self._pods) else QModelIndex()
+        if parent.internalId() or parent.row() >= len(self._pods):
+            return QModelIndex()  # previous runs have no children
+        if row >= self._child_count(self._pods[parent.row()]):
+            return QModelIndex()
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index: _Index | None = None) -> Any:  # type: ignore[override]
+        if index is None:  # QObject.parent()
+            return QObject.parent(self)
+        if not index.isValid() or not index.internalId():
+            return QModelIndex()
+        return self.createIndex(int(index.internalId()) - 1, 0, 0)
+
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._pods)
+        if not parent.isValid():
+            return len(self._pods)
+        if parent.internalId() or parent.column() != 0 or parent.row() >= len(self._pods):
+            return 0
+        return self._child_count(self._pods[parent.row()])
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HEADERS)
+        return len(HEADERS)
 
+    def hasChildren(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return self.rowCount(parent) > 0
+
+    def canFetchMore(self, parent: _Index) -> bool:
+        if not parent.isValid() or parent.internalId() or parent.row() >= len(self._pods):
+            return False
+        pod = self._pods[parent.row()]
+        return (pod.pod_name not in self._loaded and pod.pod_name not in self._asked
+                and self._child_count(pod) > 0)
+
+    def fetchMore(self, parent: _Index) -> None:
+        """Qt calls this when an instance row is expanded: ask for its previous runs (once)."""
+        if self.canFetchMore(parent):
+            name = self._pods[parent.row()].pod_name
+            self._asked.add(name)
+            self.previousRunsWanted.emit(name)
+
+    def is_previous(self, index: _Index) -> bool:
+        return index.isValid() and bool(index.internalId())
+
+    def pod_at(self, index: _Index) -> pod_pb2.PodInfo | None:
+        """The run a row shows: the instance's current run, or one of its previous runs."""
+        if not index.isValid():
+            return None
+        ident = int(index.internalId())
+        if not ident:
+            return self._pods[index.row()] if index.row() < len(self._pods) else None
+        if ident - 1 >= len(self._pods):
+            return None
+        kids = self._children(ident - 1)
+        return kids[index.row()] if index.row() < len(kids) else None
+
+    def current_at(self, index: _Index) -> pod_pb2.PodInfo | None:
+        """The instance's current run for any of its rows (per-pod actions act on this one)."""
+        if not index.isValid():
+            return None
+        row = int(index.internalId()) - 1 if index.internalId() else index.row()
+        return self._pods[row] if 0 <= row < len(self._pods) else None
+
+    def previous(self, pod_name: str) -> list[pod_pb2.PodInfo]:
+        row = self._row.get(pod_name)
+        return [] if row is None else list(self._children(row))
+
+    # -- reading ------------------------------------------------------------------------------
     def pod(self, row: int) -> pod_pb2.PodInfo:
         return self._pods[row]
 
@@ -229,13 +397,17 @@ class PodsTableModel(QAbstractTableModel):
         end = _secs(st.ended_at) or (self.now() if st.state in RUNNING_STATES else 0.0)
         return max(0.0, end - start) if end else None
 
-    def display(self, pod: pod_pb2.PodInfo, col: int) -> str:
+    def display(self, pod: pod_pb2.PodInfo, col: int, previous: bool = False) -> str:
         st = pod.status
+        if previous and not st.state and col not in (PodColumn.INSTANCE, PodColumn.POD_ID, PodColumn.RUN):
+            return "loading…" if col == PodColumn.STATE else ""  # a placeholder until GetPod answers
         if col == PodColumn.INSTANCE:
-            return str(pod.instance_id)
+            return "" if previous else str(pod.instance_id)  # beneath its instance; the tooltip says more
         if col == PodColumn.POD_ID:
             return st.pod_id
         if col == PodColumn.RUN:
+            if previous and not st.attempt:
+                return str(st.run)
             return f"{st.run} / {st.attempt}" if st.run else ""
         if col == PodColumn.STATE:
             return pod_state_name(st.state)
@@ -294,31 +466,45 @@ class PodsTableModel(QAbstractTableModel):
         return self.display(pod, col)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._pods):
+        if not index.isValid():
             return None
-        pod = self._pods[index.row()]
+        previous = bool(index.internalId())
+        if previous:
+            pod = self.pod_at(index)
+            if pod is None:
+                return None
+        elif index.row() < len(self._pods):
+            pod = self._pods[index.row()]
+        else:
+            return None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.display(pod, col)
+            return self.display(pod, col, previous)
         if role == Qt.ItemDataRole.UserRole:
             return pod.pod_name
         if role == SortRole:
+            if previous and col == PodColumn.INSTANCE:
+                return -pod.status.run  # newest run first under its instance
             return self.sort_key(pod, col)
         if col == PodColumn.STATE:
             name = pod_state_name(pod.status.state)
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(POD_STATE_COLORS.get(name, QColor("#6b7280")))
-            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(POD_STATE_COLORS.get(name, HISTORY_FG))
+            if role == Qt.ItemDataRole.BackgroundRole and not previous:  # tinted: current runs only
                 bg = POD_STATE_BACKGROUNDS.get(name)
                 return QBrush(bg) if bg is not None else None
         if col == PodColumn.EXIT and role == Qt.ItemDataRole.ForegroundRole and pod.status.has_exit_code \
                 and pod.status.exit_code != 0:
             return QBrush(STATE_COLORS["FAILED"])
+        if previous and role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(HISTORY_FG)
         if role == Qt.ItemDataRole.ToolTipRole:
             if col in (PodColumn.REASON, PodColumn.POD_ID):
                 return self.display(pod, col)
             if col == PodColumn.RUN and pod.status.prev_pod_id:
                 return f"previous run: {pod.status.prev_pod_id}"
+            if col == PodColumn.INSTANCE and previous:
+                return f"run {pod.status.run} of instance {pod.instance_id} (ended; actions act on the current run)"
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (PodColumn.INSTANCE, PodColumn.EXIT,
                                                                 PodColumn.DURATION, PodColumn.CPU,
                                                                 PodColumn.MEMORY):

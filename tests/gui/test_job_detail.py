@@ -162,6 +162,74 @@ def test_stop_a_pod_from_its_context_menu(session: Session, qloop: Any) -> None:
     run(qloop, body(), timeout=60)
 
 
+def test_previous_runs_expand_beneath_their_instance(session: Session, qloop: Any) -> None:
+    async def body() -> None:
+        job_id = await session.create_job(sh_spec("runs-tree", "sleep 60", instances=3, kill_grace_period=1),
+                                          "detail-runs-tree")
+        dialog = await open_detail(session, job_id)
+        dialog.tabs.setCurrentWidget(dialog.pods_view)
+        await until(lambda: states(dialog) == ["RUNNING"] * 3, timeout=15, what="all running")
+        view, m = dialog.pods_view, dialog.pods_model
+        first = m.pod(1)
+        assert not m.hasChildren(m.index(1, 0))
+        # Restart instance 1 from its menu: a new run, and the old one goes beneath it.
+        view.confirm = False
+        next(a for a in view.menu_for(first).actions() if a.objectName() == "podAction_restart").trigger()
+        await until(lambda: m.pod(1).status.run == 2 and states(dialog)[1] == "RUNNING", timeout=15,
+                    what="instance 1's second run")
+        top = view.proxy.mapFromSource(m.index(1, 0))
+        assert view.proxy.hasChildren(top) and not view.table.isExpanded(top)
+        assert view.expand_instance(1) and view.table.isExpanded(top)
+        child = view.proxy.index(0, int(PodColumn.STATE), top)
+
+        def child_text(col: PodColumn) -> str:
+            return str(view.proxy.data(view.proxy.index(0, int(col), top)))
+
+        await until(lambda: m.previous_loaded(first.pod_name) and child_text(PodColumn.STATE) == "KILLED",
+                    what="the previous run's final state (GetPod)")
+        assert view.proxy.rowCount(top) == 1
+        assert child_text(PodColumn.POD_ID) == first.status.pod_id and child_text(PodColumn.RUN) == "1 / 1"
+        assert child_text(PodColumn.STARTED) and child_text(PodColumn.ENDED) and child_text(PodColumn.REASON)
+        assert view.table.visualRect(child).top() > view.table.visualRect(top).top()  # beneath its instance
+        screenshot(dialog, "detail-pods-previous-run")
+        # Selecting the previous run's row: its own events beside the table; actions on the current run.
+        view.table.selectionModel().setCurrentIndex(
+            child, view.table.selectionModel().SelectionFlag.ClearAndSelect
+            | view.table.selectionModel().SelectionFlag.Rows)
+        assert view.selected_run().status.pod_id == first.status.pod_id
+        assert [p.status.pod_id for p in view.selected_pods()] == [m.pod(1).status.pod_id]
+        await until(lambda: "previous run" in view.events_title.text() and view.events.count() >= 2,
+                    what="the previous run's events")
+        texts = [view.events.item(i).text() for i in range(view.events.count())]
+        assert all("run 1" in t for t in texts) and any("KILLED" in t for t in texts)
+        menu = view.menu_for(view.selected_pod())
+        stop = next(a for a in menu.actions() if a.objectName() == "podAction_stop")
+        assert m.pod(1).status.pod_id in stop.text() and stop.isEnabled()
+        assert view.buttons["stop"].isEnabled()  # the current run is RUNNING
+        # Filter on instances: a matching instance keeps its previous runs; sorting keeps them beneath.
+        view.filter_box.setText(m.pod(1).status.pod_id)
+        assert dialog.pods.rowCount() == 1
+        top = view.proxy.index(0, 0)
+        assert view.proxy.data(top) == "1" and view.proxy.rowCount(top) == 1
+        view.filter_box.clear()
+        view.table.sortByColumn(int(PodColumn.INSTANCE), Qt.SortOrder.DescendingOrder)
+        top = view.proxy.index(1, 0)
+        assert view.proxy.data(top) == "1" and view.proxy.rowCount(top) == 1
+        view.table.sortByColumn(int(PodColumn.INSTANCE), Qt.SortOrder.AscendingOrder)
+        # Another restart while expanded: the second run slides in on top, refreshed to its final state.
+        second = m.pod(1).status.pod_id
+        await session.client.restart_pod(m.pod(1).pod_name, check_sla=False)
+        top = view.proxy.mapFromSource(m.index(1, 0))
+        await until(lambda: view.proxy.rowCount(top) == 2
+                    and view.proxy.data(view.proxy.index(0, int(PodColumn.POD_ID), top)) == second
+                    and view.proxy.data(view.proxy.index(0, int(PodColumn.STATE), top)) == "KILLED",
+                    timeout=15, what="two previous runs, newest first")
+        assert view.proxy.data(view.proxy.index(1, int(PodColumn.POD_ID), top)) == first.status.pod_id
+        dialog.close()
+
+    run(qloop, body(), timeout=60)
+
+
 def test_log_tail_is_live_and_follow_lock_releases(session: Session, qloop: Any) -> None:
     script = ('i=0; while [ $i -lt 400 ]; do i=$((i+1)); echo "line $i"; '
               'if [ $((i % 50)) -eq 0 ]; then echo "oops $i" >&2; fi; sleep 0.01; done; sleep 30')
