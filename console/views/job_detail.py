@@ -16,7 +16,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -55,6 +55,11 @@ TIMELINE_EVERY = 3.0
 # Workflow states the timeline toolbar acts on (short names).
 WF_PAUSABLE = frozenset({"INITIALIZED", "ROLLING_FORWARD", "ROLLING_BACKWARD"})
 WF_ACTIVE = WF_PAUSABLE | {"PAUSED"}
+# "Collapse idle": what counts as an idle stretch (seconds, label); persisted in QSettings.
+COLLAPSE_THRESHOLDS = ((1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"), (30.0, "30 s"), (60.0, "1 min"),
+                       (300.0, "5 min"), (900.0, "15 min"), (3600.0, "1 h"))
+SETTING_COLLAPSE_THRESHOLD = "detail/timeline_collapse_threshold"
+SETTING_COLLAPSE = "detail/timeline_collapse_idle"
 TERMINAL = (job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_STATE_KILLED,
             job_pb2.JOB_STATE_DELETED)
 
@@ -165,13 +170,20 @@ class JobDetailDialog(QDialog):
         self.collapse_button = QPushButton("Collapse idle")
         self.collapse_button.setObjectName("timelineCollapse")
         self.collapse_button.setCheckable(True)
-        self.collapse_button.setToolTip(f"Squeeze stretches with no event for over "
-                                        f"{self.timeline.collapse_threshold:g} s into a narrow band")
-        self.collapse_button.toggled.connect(self.timeline.set_collapse)
+        self.collapse_threshold_box = QComboBox()
+        self.collapse_threshold_box.setObjectName("timelineCollapseThreshold")
+        for seconds, text in COLLAPSE_THRESHOLDS:
+            self.collapse_threshold_box.addItem(f"over {text}", seconds)
+        self.collapse_threshold_box.setToolTip("What counts as idle: no event and no state change for this long")
+        settings = QSettings()
+        self._restore_collapse(settings.value(SETTING_COLLAPSE_THRESHOLD), settings.value(SETTING_COLLAPSE))
+        self.collapse_button.toggled.connect(self._on_collapse_toggled)
+        self.collapse_threshold_box.currentIndexChanged.connect(lambda _i: self._on_collapse_threshold())
         fit = QPushButton("Fit")
         fit.setObjectName("timelineFit")
         fit.clicked.connect(self.timeline.fit)
         bar.addWidget(self.collapse_button)
+        bar.addWidget(self.collapse_threshold_box)
         bar.addWidget(fit)
         self.workflow_message = QLabel("")
         self.workflow_message.setObjectName("workflowMessage")
@@ -429,6 +441,45 @@ class JobDetailDialog(QDialog):
             self._sync_workflow_buttons()
         if not self._closed:
             await self.load_workflows()
+
+    # -- timeline: collapse idle stretches (threshold and on/off persisted) ---------------------------
+    def _restore_collapse(self, threshold: object, on: object) -> None:
+        try:
+            seconds = float(threshold) if threshold is not None else self.timeline.collapse_threshold
+        except (TypeError, ValueError):
+            seconds = self.timeline.collapse_threshold
+        # the nearest offered duration (a value from an older version or hand-edited file)
+        index = min(range(len(COLLAPSE_THRESHOLDS)), key=lambda i: abs(COLLAPSE_THRESHOLDS[i][0] - seconds))
+        self.collapse_threshold_box.setCurrentIndex(index)
+        self.timeline.collapse_threshold = COLLAPSE_THRESHOLDS[index][0]
+        enabled = on in (True, "true", "1", 1)
+        self.collapse_button.setChecked(enabled)
+        if enabled:
+            self.timeline.set_collapse(True)
+        self._update_collapse_tip()
+
+    def _update_collapse_tip(self) -> None:
+        self.collapse_button.setToolTip(f"Squeeze stretches with no event for over "
+                                        f"{self.collapse_threshold_box.currentText().removeprefix('over ')} "
+                                        "into a narrow band")
+
+    def _on_collapse_toggled(self, on: bool) -> None:
+        self.timeline.set_collapse(on)
+        QSettings().setValue(SETTING_COLLAPSE, on)
+
+    def _on_collapse_threshold(self) -> None:
+        seconds = float(self.collapse_threshold_box.currentData())
+        QSettings().setValue(SETTING_COLLAPSE_THRESHOLD, seconds)
+        self._update_collapse_tip()
+        if self.collapse_button.isChecked():
+            self.timeline.set_collapse(True, seconds)
+        else:
+            self.timeline.collapse_threshold = seconds
+
+    def set_collapse_threshold(self, seconds: float) -> None:
+        """Choose the offered duration nearest ``seconds`` (as the operator would in the toolbar)."""
+        index = min(range(len(COLLAPSE_THRESHOLDS)), key=lambda i: abs(COLLAPSE_THRESHOLDS[i][0] - seconds))
+        self.collapse_threshold_box.setCurrentIndex(index)
 
     def _on_timeline_instance(self, instance: int) -> None:
         self.pods_view.select_instance(instance)

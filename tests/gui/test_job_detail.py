@@ -476,7 +476,8 @@ def test_timeline_toolbar_pauses_resumes_and_aborts_the_running_workflow(session
         screenshot(dialog, "detail-timeline-toolbar-paused")
         # Collapse idle stretches: the quiet paused second becomes a narrow band.
         view = dialog.timeline
-        view.collapse_threshold = 1.0
+        dialog.set_collapse_threshold(1.0)  # the toolbar's "over 1 s"
+        assert view.collapse_threshold == 1.0
         dialog.collapse_button.setChecked(True)
         assert view.collapsed and view.timemap.gaps
         s, e = view.timemap.gaps[-1]
@@ -529,3 +530,49 @@ async def _eq(value: Any, want: Any) -> bool:
 
 async def _in(value: Any, want: Any) -> bool:
     return await value in want
+
+
+def test_collapse_idle_threshold_is_a_toolbar_choice_and_persists(session: Session, qloop: Any) -> None:
+    from console.models.timeline import build_timeline
+    from console.views.job_detail import COLLAPSE_THRESHOLDS
+
+    def ev(t: float, state: int, pod_id: str) -> P.PodEvent:
+        e = P.PodEvent(pod_id=pod_id, actual_state=state)
+        e.timestamp.seconds, e.timestamp.nanos = int(t), int((t % 1) * 1e9)
+        return e
+
+    # Quiet stretches of 20 s and 90 s between bursts of activity.
+    events = {0: [ev(0, P.POD_STATE_PENDING, "j-0-1"), ev(1, P.POD_STATE_RUNNING, "j-0-1"),
+                  ev(21, P.POD_STATE_KILLED, "j-0-1"), ev(21.5, P.POD_STATE_RUNNING, "j-0-2"),
+                  ev(111.5, P.POD_STATE_SUCCEEDED, "j-0-2")]}
+    tl = build_timeline([], events, now=200.0)
+
+    async def body() -> None:
+        dialog = JobDetailDialog(session, "not-loaded")
+        dialog.tabs.setCurrentIndex(4)
+        dialog.show()
+        box, button, view = dialog.collapse_threshold_box, dialog.collapse_button, dialog.timeline
+        assert box.isVisible() and box.count() == len(COLLAPSE_THRESHOLDS)
+        assert box.currentData() == 10.0 and not button.isChecked()  # defaults
+        view.set_timeline(tl)
+        button.setChecked(True)
+        assert [round(e - s) for s, e in view.timemap.gaps] == [20, 90]
+        box.setCurrentIndex(box.findData(30.0))  # the operator picks "over 30 s": only the long one stays
+        assert view.collapse_threshold == 30.0 and [round(e - s) for s, e in view.timemap.gaps] == [90]
+        assert "30 s" in button.toolTip()
+        await asyncio.sleep(0.05)
+        screenshot(dialog, "detail-timeline-threshold")
+        dialog.close()
+        # A new detail starts with the same choice, collapsed.
+        again = JobDetailDialog(session, "not-loaded")
+        assert again.collapse_threshold_box.currentText() == "over 30 s" and again.collapse_button.isChecked()
+        assert again.timeline.collapse_threshold == 30.0 and again.timeline.collapsed
+        again.timeline.set_timeline(tl)
+        assert [round(e - s) for s, e in again.timeline.timemap.gaps] == [90]
+        again.collapse_button.setChecked(False)
+        again.close()
+        third = JobDetailDialog(session, "not-loaded")
+        assert not third.collapse_button.isChecked() and third.collapse_threshold_box.currentData() == 30.0
+        third.close()
+
+    run(qloop, body(), timeout=30)
