@@ -409,6 +409,20 @@ def test_rolling_restart_with_pause_and_resume_on_the_timeline(session: Session,
         await client.resume_workflow(job_id, await version(job_id))
         await until(lambda: all(dialog.pods_model.pod(i).status.run == 2 and states(dialog)[i] == "RUNNING"
                                 for i in range(3)), timeout=30, what="every instance restarted")
+        # The Progress tab shows the rolling restart's instances: completed / remaining / failed.
+        chart = dialog.progress
+        dialog.tabs.setCurrentWidget(chart)
+        await until(lambda: chart.series.wf_start is not None and chart.series.data.last("wf_done") == 3,
+                    timeout=15, what="the workflow's instances on the chart")
+        d = chart.series.data
+        assert (d.last("wf_remaining"), d.last("wf_failed")) == (0.0, 0.0)
+        done = d.view("wf_done")[chart.series.wf_start:]
+        assert (done[1:] >= done[:-1]).all() and done[0] < 3  # it climbed while the restart rolled
+        await until(lambda: chart.wf_shown and chart.wf_plot.isVisible()
+                    and chart.curves["wf_done"].getData()[1] is not None
+                    and chart.curves["wf_done"].getData()[1][-1] == 3, what="the workflow plot drawn")
+        assert "3 instance(s) done, 0 remaining, 0 failed" in chart.workflow_label.text()
+        screenshot(dialog, "detail-progress-rolling-restart")
         dialog.tabs.setCurrentIndex(4)
         await dialog.load_workflows()
         tl = dialog.timeline.timeline
