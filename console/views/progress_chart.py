@@ -181,11 +181,11 @@ class ProgressChart(QWidget):
         self.burnup = self.graphics.addPlot(row=0, col=0, title="Items (burn-up)")
         self.rate_plot = self.graphics.addPlot(row=1, col=0, title="Throughput (items/s, smoothed)")
         self.fail_plot = self.graphics.addPlot(row=2, col=0, title="Failed instances vs tolerated limit")
-        self.wf_plot = self.graphics.addPlot(row=3, col=0, title="Current workflow: instances")
+        # Not in the layout until a rolling workflow shows up (a hidden layout item would keep its space).
+        self.wf_plot = pg.PlotItem(title="Current workflow: instances (rolling restart / update)")
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.graphics.ci.layout.setRowStretchFactor(2, 2)
-        self.graphics.ci.layout.setRowStretchFactor(3, 2)
         self.plots = (self.burnup, self.rate_plot, self.fail_plot, self.wf_plot)
         for p in self.plots:
             p.showGrid(x=GRID, y=GRID, alpha=0.15)
@@ -210,13 +210,21 @@ class ProgressChart(QWidget):
         self.fail_plot.setXLink(self.burnup)
         self.wf_plot.setXLink(self.burnup)
         for p in self.plots:  # one row, top right: out of the way of curves that start bottom left
-            p.addLegend(offset=(-6, 2), colCount=4, labelTextSize="8pt")
+            # on a light backing: curves and the limit line pass beneath it
+            p.addLegend(offset=(-6, 2), colCount=4, labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 215))
+            # one width for every value axis: the plots line up, and a longer tick label does not
+            # resize (and relayout) the plot
+            p.getAxis("left").setWidth(58)
         self._view_dirty = True  # the visible span or size changed: re-clip / re-decimate
         self._drawn_at = 0.0
         self.burnup.vb.sigXRangeChanged.connect(self._on_view_changed)
         self.burnup.vb.sigResized.connect(self._on_view_changed)
         self.wf_shown = False  # the workflow plot appears with the first rolling workflow
-        self.wf_plot.hide()
+        self.empty_text = pg.TextItem("No progress reported yet.\nPods report it by printing\n"
+                                      "::progress successful=N failed=N remaining=N", color="#6b7280",
+                                      anchor=(0.5, 0.5))
+        self.empty_text.setParentItem(self.burnup.vb)  # in pixels of the plot area, not data
+        self.burnup.vb.sigResized.connect(self._place_empty_text)
 
         def curve(plot: Any, name: str, color: str, dashed: bool = False, step: bool = False) -> Any:
             # Clipping and downsampling happen in redraw() (decimate): pyqtgraph gets what is on screen,
@@ -238,7 +246,7 @@ class ProgressChart(QWidget):
             "wf_failed": curve(self.wf_plot, "failed", COLORS["wf_failed"], dashed=True),
         }
         self.limit_line = pg.InfiniteLine(angle=0, movable=False, pen=_pen(COLORS["limit"], dashed=True),
-                                          label="limit {value:.0f}", labelOpts={"position": 0.97,
+                                          label="limit {value:.0f}", labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)],
                                                                                  "color": COLORS["limit"]})
         self.fail_plot.addItem(self.limit_line)
         self.fail_plot.legend.addItem(pg.PlotDataItem(pen=_pen(COLORS["limit"], dashed=True)), "tolerated limit")
@@ -348,13 +356,18 @@ class ProgressChart(QWidget):
         self.redraws += 1
         return True
 
+    def _place_empty_text(self, *_: Any) -> None:
+        r = self.burnup.vb.boundingRect()
+        self.empty_text.setPos(r.center())
+
     def _on_view_changed(self, *_: Any) -> None:
         self._view_dirty = True
 
     def _show_workflow(self, show: bool) -> None:
         if show and not self.wf_shown:
             self.wf_shown = True
-            self.wf_plot.show()  # the time axis' values and label move down to it
+            self.graphics.ci.addItem(self.wf_plot, row=3, col=0)  # the time axis' values and label move to it
+            self.graphics.ci.layout.setRowStretchFactor(3, 2)
             self.fail_plot.getAxis("bottom").setStyle(showValues=False)
             self.fail_plot.getAxis("bottom").showLabel(False)
 
@@ -403,9 +416,10 @@ class ProgressChart(QWidget):
         d = s.data
         ok, bad, left = (int(d.last(c)) for c in ("successful", "failed", "remaining"))
         total = ok + bad + left
+        self.empty_text.setVisible(total == 0)
         pct = 100.0 * (ok + bad) / total if total else 0.0
         eta = s.eta_seconds()
-        eta_text = "done" if left == 0 and total else fmt_duration(eta)
+        eta_text = "done" if left == 0 and total else (fmt_duration(eta) if total else "—")
         limit = s.max_failed_instances
         inst_failed = int(d.last("instances_failed"))
         over = inst_failed > limit
