@@ -246,8 +246,9 @@ class ProgressChart(QWidget):
             "wf_failed": curve(self.wf_plot, "failed", COLORS["wf_failed"], dashed=True),
         }
         self.limit_line = pg.InfiniteLine(angle=0, movable=False, pen=_pen(COLORS["limit"], dashed=True),
-                                          label="limit {value:.0f}", labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)],
-                                                                                 "color": COLORS["limit"]})
+                                          label="limit {value:.0f}",
+                                          labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)],
+                                                     "color": COLORS["limit"]})
         self.fail_plot.addItem(self.limit_line)
         self.fail_plot.legend.addItem(pg.PlotDataItem(pen=_pen(COLORS["limit"], dashed=True)), "tolerated limit")
         self.cross = [pg.InfiniteLine(angle=90, movable=False, pen=_pen("#9ca3af")) for _ in self.plots]
