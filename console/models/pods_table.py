@@ -139,6 +139,14 @@ class PodsTableModel(QAbstractItemModel):
         self._ticker.timeout.connect(self._tick)
         self.now = time.time  # replaceable in tests
 
+    @property
+    def interval_ms(self) -> int:
+        return int(self._timer.interval())
+
+    def set_interval(self, ms: int) -> None:
+        """How long changes queue before they are applied (a frame; longer while nobody looks)."""
+        self._timer.setInterval(max(1, ms))
+
     # -- feeding ------------------------------------------------------------------------------
     def reset(self, pods: Iterable[pod_pb2.PodInfo], revision: int = 0) -> None:
         self.beginResetModel()

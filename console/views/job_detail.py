@@ -52,6 +52,8 @@ from console.views.timeline_view import TimelineView
 ALL_PODS = -1
 TIMELINE_MAX_PODS = 300  # pod events are fetched per pod: a first version, for jobs of moderate size
 TIMELINE_EVERY = 3.0
+FRAME_MS = 16  # pods and log lines reach their models once a frame while the detail is on screen
+BACKGROUND_MS = 1000  # hidden or minimised: they keep streaming, applied once a second
 # Workflow states the timeline toolbar acts on (short names).
 WF_PAUSABLE = frozenset({"INITIALIZED", "ROLLING_FORWARD", "ROLLING_BACKWARD"})
 WF_ACTIVE = WF_PAUSABLE | {"PAUSED"}
@@ -77,6 +79,7 @@ class JobDetailDialog(QDialog):
         self.job: Any = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self.background = False
         self._last_state = ""
         self.setObjectName("jobDetail")
         self.setWindowTitle(f"Job {job_id}")
@@ -253,18 +256,27 @@ class JobDetailDialog(QDialog):
         self.progress.timer.stop()
         self.pods_view.stop()
 
+    def set_background(self, background: bool) -> None:
+        """Hidden or minimised: every stream stays open but runs slowly (progress every 10 s, pods and
+        log lines applied once a second, no timeline refresh); on screen again: full rate."""
+        self.background = background
+        self.progress.set_background(background)
+        interval = BACKGROUND_MS if background else FRAME_MS
+        self.pods_model.set_interval(interval)
+        self.log_view.buffer.set_interval(interval)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.WindowStateChange:
-            self.progress.set_background(self.isMinimized())
+            self.set_background(self.isMinimized() or not self.isVisible())
         super().changeEvent(event)
 
     def hideEvent(self, event: Any) -> None:
         if not self._closed:
-            self.progress.set_background(True)  # keeps streaming, slowly
+            self.set_background(True)  # keeps streaming, slowly
         super().hideEvent(event)
 
     def showEvent(self, event: Any) -> None:
-        self.progress.set_background(self.isMinimized())
+        self.set_background(self.isMinimized())
         super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -76,6 +76,7 @@ class LogCanvas(QAbstractScrollArea):
         self.setObjectName("logList")
         self.buffer = buffer
         self.wrap = False
+        self.placeholder = "No log lines yet."  #: drawn while the buffer is empty (the view sets it)
         self._anchor = -1  # selected line range (anchor .. cursor), -1 = none
         self._cursor = -1
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -195,6 +196,9 @@ class LogCanvas(QAbstractScrollArea):
         sel_lo, sel_hi = sorted((self._anchor, self._cursor)) if self._anchor >= 0 else (-1, -2)
         needle = buf.highlight
         current = buf.current_match
+        if not rows and self.placeholder:
+            painter.setPen(QColor("#6b7280"))
+            painter.drawText(QRect(0, 0, width, height), int(Qt.AlignmentFlag.AlignCenter), self.placeholder)
         y = 0
         row = self.top_row()
         flags = _WRAP_FLAGS if self.wrap else int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
@@ -540,6 +544,7 @@ class LogView(QWidget):
         self.pod_id = pod_id if len(self.targets) == 1 else ""
         self.buffer.clear()
         self.buffer.set_merged(len(self.targets) > 1)
+        self.list.placeholder = "No log lines yet." if self.targets else "No pod chosen."
         self._unseen = 0
         self.set_follow(True)
         for name, instance in self.targets:
@@ -556,6 +561,9 @@ class LogView(QWidget):
                 return
             except EngineError as exc:
                 if exc.code.name == "NOT_FOUND" and "not run yet" in exc.message and follow:
+                    if len(self.targets) == 1:
+                        self.list.placeholder = "The pod has not run yet: its lines appear here once it starts."
+                        self.list.viewport().update()
                     await asyncio.sleep(RETRY_NOT_STARTED)
                     continue
                 if exc.code.name == "UNAVAILABLE" and follow:

@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -155,6 +156,11 @@ class PodsView(QWidget):
         # Progress reads best next to the state while a job runs (the model keeps the documented order).
         header.moveSection(header.visualIndex(int(PodColumn.PROGRESS)), header.visualIndex(int(PodColumn.STATE)) + 1)
 
+        self.empty_label = QLabel("No pods yet: they appear when the job runs.", self.table.viewport())
+        self.empty_label.setObjectName("podsEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.empty_label.setStyleSheet("color:#6b7280; padding-top:48px")
+        self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.events = QListWidget()
         self.events.setObjectName("podEvents")
         self.events.setAlternatingRowColors(True)
@@ -204,6 +210,13 @@ class PodsView(QWidget):
         model.modelReset.connect(self._update_counts)
         model.dataChanged.connect(lambda *_: self._update_counts())
         model.rowsInserted.connect(lambda *_: self._update_counts())
+        self.table.viewport().installEventFilter(self)
+        self._update_counts()
+
+    def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt API
+        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.empty_label.resize(event.size())
+        return super().eventFilter(obj, event)
 
     # -- selection -----------------------------------------------------------------------------
     def _selected_indexes(self) -> list[QModelIndex]:
@@ -296,6 +309,14 @@ class PodsView(QWidget):
             b.setText(f"{VERBS[verb]} {len(pods)}…" if len(pods) > 1 else f"{VERBS[verb]}…")
 
     def _update_counts(self) -> None:
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        if not total:
+            self.empty_label.setText("No pods yet: they appear when the job runs.")
+        elif not shown:
+            self.empty_label.setText(f"No pod matches “{self.filter_box.text()}”.")
+        self.empty_label.setVisible(not shown)
+        if not shown:
+            self.empty_label.resize(self.table.viewport().size())
         counts = self.model.state_counts()
         parts = [f"<span style='color:{POD_STATE_COLORS[s].name() if s in POD_STATE_COLORS else '#555'}'>"
                  f"{n} {s.lower()}</span>" for s, n in sorted(counts.items())]

@@ -260,6 +260,13 @@ def test_log_tail_is_live_and_follow_lock_releases(session: Session, qloop: Any)
         screenshot(dialog, "detail-logs-released")
         sb.setValue(sb.maximum())  # back to the bottom: re-engaged
         assert view.following
+        # Hidden, the tail keeps streaming (applied once a second); shown again, once a frame.
+        dialog.hide()
+        assert buf.interval_ms == 1000
+        n = buf.total_appended
+        await until(lambda: buf.total_appended > n + 10, timeout=5, what="lines while hidden")
+        dialog.show()
+        assert buf.interval_ms == 16
         n = buf.rowCount()
         await until(lambda: buf.rowCount() > n + 10, what="more lines")
         await asyncio.sleep(0.05)
@@ -359,8 +366,16 @@ def test_progress_chart_matches_what_the_pods_printed(session: Session, qloop: A
         # Hidden (or minimised), the detail keeps streaming but slowly; shown again, at the chosen rate.
         dialog.hide()
         assert chart.background and chart.period == 10.0
+        assert dialog.pods_model.interval_ms == 1000 and dialog.log_view.buffer.interval_ms == 1000
         dialog.show()
         assert not chart.background and chart.period == 0.25
+        assert dialog.pods_model.interval_ms == 16 and dialog.log_view.buffer.interval_ms == 16
+        dialog.showMinimized()
+        await until(lambda: dialog.background, timeout=5, what="minimised: background rate")
+        assert chart.period == 10.0 and dialog.pods_model.interval_ms == 1000
+        dialog.showNormal()
+        await until(lambda: not dialog.background, timeout=5, what="restored: full rate")
+        assert chart.period == 0.25 and dialog.log_view.buffer.interval_ms == 16
         out = Path(dialog.session.options.data_dir)
         assert chart.export_png(out / "p.png") and (out / "p.png").stat().st_size > 1000
         chart.export_csv(out / "p.csv")
@@ -391,6 +406,35 @@ def test_screenshots_of_every_tab_during_a_bulk_job(session: Session, qloop: Any
         dialog.close()
 
     run(qloop, body(), timeout=60)
+
+
+def test_empty_states_of_a_job_that_has_not_run(session: Session, qloop: Any) -> None:
+    async def body() -> None:
+        spec = sh_spec("yearly", "echo hi", instances=2)
+        spec.schedule.cron = "0 0 1 1 *"  # next run: the new year
+        job_id = await session.create_job(spec, "detail-empty")
+        dialog = await open_detail(session, job_id)
+        await asyncio.sleep(0.3)
+        assert "Next run" in dialog.summary_labels and dialog.summary_labels["Next run"].text()
+        view = dialog.pods_view
+        dialog.tabs.setCurrentWidget(view)
+        if dialog.pods.rowCount() == 0:  # no pods until the first run: the table says so
+            assert view.empty_label.isVisible() and "No pods" in view.empty_label.text()
+        else:
+            assert not view.empty_label.isVisible()
+        view.filter_box.setText("no-such-pod")
+        assert view.empty_label.isVisible() and "No pod matches" in view.empty_label.text()
+        await asyncio.sleep(0.1)
+        screenshot(dialog, "detail-empty-pods-filtered")
+        view.filter_box.clear()
+        assert not view.empty_label.isVisible() or dialog.pods.rowCount() == 0
+        for index, name in enumerate(("summary", "pods", "logs", "progress", "workflows")):
+            dialog.tabs.setCurrentIndex(index)
+            await asyncio.sleep(0.15)
+            screenshot(dialog, f"detail-empty-{name}")
+        dialog.close()
+
+    run(qloop, body(), timeout=30)
 
 
 def test_rolling_restart_with_pause_and_resume_on_the_timeline(session: Session, qloop: Any) -> None:
