@@ -40,7 +40,7 @@ from console.api import job_pb2, pod_pb2, workflow_pb2
 from console.engine.states import short
 from console.models.log_buffer import LogBuffer
 from console.models.palette import WORKFLOW_STATE_COLORS, state_color
-from console.models.pods_table import PodsTableModel
+from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
 from console.models.timeline import build_timeline
 from console.session import Session
 from console.specfile import dump_spec
@@ -52,6 +52,9 @@ from console.views.timeline_view import TimelineView
 ALL_PODS = -1
 TIMELINE_MAX_PODS = 300  # pod events are fetched per pod: a first version, for jobs of moderate size
 TIMELINE_EVERY = 3.0
+TIMELINE_LEGEND = " ".join(
+    f"<span style='color:{POD_STATE_COLORS[s].name()}'>■</span>&nbsp;{s.lower()}"
+    for s in ("PENDING", "LAUNCHING", "RUNNING", "SUCCEEDED", "FAILED", "KILLED"))
 FRAME_MS = 16  # pods and log lines reach their models once a frame while the detail is on screen
 BACKGROUND_MS = 1000  # hidden or minimised: they keep streaming, applied once a second
 # Workflow states the timeline toolbar acts on (short names).
@@ -203,6 +206,7 @@ class JobDetailDialog(QDialog):
         wsplit.setSizes([330, 250])
         wl.addWidget(wsplit, 1)
         self._timeline_at = 0.0
+        self.workflows_tab = wf
         self.tabs.addTab(wf, "Workflows")
 
         self.status = QLabel("")
@@ -223,6 +227,7 @@ class JobDetailDialog(QDialog):
         self.log_run_box.activated.connect(lambda _i: self._retail())
         self.progress.sampled.connect(self._on_progress)
         self.refresh_workflows_button.clicked.connect(lambda: self._spawn(self.load_workflows()))
+        self.tabs.currentChanged.connect(self._on_tab_changed)
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
@@ -382,7 +387,7 @@ class JobDetailDialog(QDialog):
         self._workflow_kind = short(workflow_pb2.WorkflowType.Name(newest.type)) if newest is not None else ""
         self._sync_workflow_buttons()
         self.workflow_summary.setText(f"{len(workflows)} workflow(s) · timeline: wheel zooms, drag pans, "
-                                      f"F fits, click a lane to select its pod")
+                                      f"F fits, click a lane to select its pod · {TIMELINE_LEGEND}")
         await self._load_timeline(workflows)
 
     async def _load_timeline(self, workflows: list[Any]) -> None:
@@ -493,6 +498,13 @@ class JobDetailDialog(QDialog):
         index = min(range(len(COLLAPSE_THRESHOLDS)), key=lambda i: abs(COLLAPSE_THRESHOLDS[i][0] - seconds))
         self.collapse_threshold_box.setCurrentIndex(index)
 
+    def _on_tab_changed(self, _index: int) -> None:
+        # The timeline is not refreshed while out of sight: catch up as soon as it is looked at.
+        if (self.tabs.currentWidget() is self.workflows_tab and self.job is not None and not self._closed
+                and time.monotonic() - self._timeline_at > 1.0):
+            self._timeline_at = time.monotonic()
+            self._spawn(self.load_workflows())
+
     def _on_timeline_instance(self, instance: int) -> None:
         self.pods_view.select_instance(instance)
 
@@ -597,6 +609,11 @@ class JobDetailDialog(QDialog):
         if len(d) and "Progress" in self.summary_labels:  # live, from the sample (no extra call)
             self.summary_labels["Progress"].setText(
                 f"{d.last('successful'):.0f} ok, {d.last('failed'):.0f} failed, {d.last('remaining'):.0f} left")
+            if self.job is not None:
+                self.summary_labels["Instances"].setText(
+                    f"{self.job.spec.instance_count} ({d.last('instances_done'):.0f} done, "
+                    f"{d.last('instances_failed'):.0f} failed; {self.progress.series.max_failed_instances} "
+                    "failure(s) tolerated)")
         state = self.progress.state_name
         if state != self._last_state and self.job is not None:
             self._last_state = state
