@@ -55,6 +55,61 @@ def states(dialog: JobDetailDialog) -> list[str]:
     return [m.data(m.index(r, PodColumn.STATE)) for r in range(m.rowCount())]
 
 
+def test_demo_jobs_open_by_double_click_and_enter_several_at_once(session: Session, qloop: Any,
+                                                                    qtbot: Any) -> None:
+    from console.views.main_window import MainWindow
+
+    win = MainWindow(session)
+    win.show()
+
+    async def body() -> None:
+        win.actions_by_name["demo"].trigger()  # "Load demo jobs"
+        await until(lambda: session.jobs_model.rowCount() == len(demo_specs()), timeout=15, what="demo jobs")
+        panel = win.panel
+        by_name = {panel.proxy.data(panel.proxy.index(r, 0)): panel.proxy.job_id_at(r)
+                   for r in range(panel.proxy.rowCount())}
+        bulk, flaky = by_name["bulk-thumbnails"], by_name["web-frontend"]
+        # Double-click the bulk job's row.
+        panel.select_job(bulk)
+        rect = panel.table.visualRect(panel.table.currentIndex())
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        await until(lambda: bulk in {w.job_id for w in QApplication.topLevelWidgets()
+                                     if isinstance(w, JobDetailDialog) and w.isVisible()}, what="double-click opens")
+        # Enter on the flaky job's row.
+        panel.table.setFocus()
+        panel.select_job(flaky)
+        qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+
+        def details() -> dict[str, JobDetailDialog]:
+            return {w.job_id: w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, JobDetailDialog) and w.isVisible()}
+
+        await until(lambda: set(details()) == {bulk, flaky}, what="two details open")
+        a, b = details()[bulk], details()[flaky]
+        await until(lambda: a.pods.rowCount() == 6 and b.pods.rowCount() >= 1, timeout=15, what="pods of both")
+        await until(lambda: len(a.progress.series) >= 2 and len(b.progress.series) >= 2, timeout=15,
+                    what="both streaming progress")
+        assert "bulk-thumbnails" in a.windowTitle() and "web-frontend" in b.windowTitle()
+        # One minimised: it slows down; the other keeps its full rate.
+        a.showMinimized()
+        await until(lambda: a.background, timeout=5, what="minimised detail in the background")
+        assert not b.background and b.progress.period == b.progress.effective_period() < 10.0
+        a.showNormal()
+        await until(lambda: not a.background, timeout=5, what="restored")
+        ids = {a.job_id, b.job_id}
+        assert ids == {bulk, flaky}
+        for d in (a, b):
+            d.close()
+        await until(lambda: all(t.done() for d in (a, b) for t in d.all_tasks()), timeout=5, what="streams end")
+
+    try:
+        run(qloop, body(), timeout=60)
+    finally:
+        win._closing = True
+        win.close()
+
+
 def test_pods_table_follows_a_job_from_pending_to_succeeded(session: Session, qloop: Any) -> None:
     async def body() -> None:
         spec = sh_spec("follow-me", "sleep 0.6; echo done", instances=3)
