@@ -23,7 +23,6 @@ from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
-    QPersistentModelIndex,
     QPoint,
     QSortFilterProxyModel,
     Qt,
@@ -53,6 +52,7 @@ from console.models.pods_table import (
     HEADERS,
     POD_STATE_COLORS,
     PodColumn,
+    FilterRole,
     PodsTableModel,
     SortRole,
     allowed_actions,
@@ -86,6 +86,17 @@ class PodsTable(QTreeView):
     def horizontalHeader(self) -> QHeaderView:
         return self.header()
 
+    def sortByColumn(self, column: int, order: Qt.SortOrder) -> None:  # type: ignore[override]
+        """Sort as a header click does: the pods model sorts itself (the proxy never sorts)."""
+        header = self.header()
+        header.blockSignals(True)
+        header.setSortIndicator(column, order)
+        header.blockSignals(False)
+        proxy = self.model()
+        source = proxy.sourceModel() if isinstance(proxy, QSortFilterProxyModel) else proxy
+        if source is not None:
+            source.sort(column, order)
+
     def selectRow(self, row: int) -> None:
         model = self.model()
         index = model.index(row, 0) if model is not None else QModelIndex()
@@ -97,13 +108,6 @@ class PodsTable(QTreeView):
         self.scrollTo(index)
 
 
-class PodsProxy(QSortFilterProxyModel):
-    """Filters instances only: an instance that matches shows all its previous runs."""
-
-    def filterAcceptsRow(self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex) -> bool:
-        if source_parent.isValid():
-            return True
-        return super().filterAcceptsRow(source_row, source_parent)
 
 
 class PodsView(QWidget):
@@ -119,11 +123,16 @@ class PodsView(QWidget):
         self.confirm = True  # tests may turn the dialog off; the operator always sees it
         self.last_dialog: QMessageBox | None = None
 
-        self.proxy = PodsProxy(self)
+        # A plain (C++) proxy: no Python call per row to filter. The filter matches instances; their
+        # previous runs match with them (FilterRole carries the instance's text too).
+        self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(model)
         self.proxy.setSortRole(SortRole)
+        self.proxy.setFilterRole(FilterRole)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.proxy.setFilterKeyColumn(-1)  # any column: state, host, reason, pod id…
+        self.proxy.setFilterKeyColumn(0)  # FilterRole there holds every column: state, host, reason, pod id…
+        # The proxy only filters (re-checking changed rows); the model sorts itself (header clicks go
+        # there): a sorting proxy asks Python for two keys per comparison, seconds with 10,000 pods.
         self.proxy.setDynamicSortFilter(True)
         self.filter_box = QLineEdit()
         self.filter_box.setObjectName("podFilter")
@@ -134,8 +143,11 @@ class PodsView(QWidget):
         self.table = PodsTable(self)
         self.table.setObjectName("podsTable")
         self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(int(PodColumn.INSTANCE), Qt.SortOrder.AscendingOrder)
+        header = self.table.header()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(int(PodColumn.INSTANCE), Qt.SortOrder.AscendingOrder)
+        header.sortIndicatorChanged.connect(model.sort)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -205,7 +217,7 @@ class PodsView(QWidget):
 
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._on_selection())
-        model.podChanged.connect(self._on_pod_changed)
+        model.podsChanged.connect(self._on_pods_changed)
         model.previousRunsWanted.connect(self._on_previous_wanted)
         model.modelReset.connect(self._update_counts)
         model.dataChanged.connect(lambda *_: self._update_counts())
@@ -294,10 +306,12 @@ class PodsView(QWidget):
         run = self.model.pod_at(index) if self.model.is_previous(index) else None
         return run.status.pod_id if run is not None else ""
 
-    def _on_pod_changed(self, pod_name: str) -> None:
+    def _on_pods_changed(self, pod_names: list[str]) -> None:
         pod = self.selected_pod()
-        if pod is not None and pod.pod_name == pod_name and not self._selected_run_id():
-            self._spawn(self.load_events(pod_name))
+        if pod is None:
+            return
+        if pod.pod_name in pod_names and not self._selected_run_id():
+            self._spawn(self.load_events(pod.pod_name))
         self._update_buttons()
 
     def _update_buttons(self, _pod: pod_pb2.PodInfo | None = None) -> None:

@@ -234,8 +234,7 @@ def test_previous_runs_expand_beneath_their_instance(session: Session, qloop: An
                     what="instance 1's second run")
         top = view.proxy.mapFromSource(m.index(1, 0))
         assert view.proxy.hasChildren(top) and not view.table.isExpanded(top)
-        assert view.expand_instance(1) and view.table.isExpanded(top)
-        child = view.proxy.index(0, int(PodColumn.STATE), top)
+        assert view.expand_instance(1) and view.table.isExpanded(top)  # expanding loads them (GetPod)
 
         def child_text(col: PodColumn) -> str:
             return str(view.proxy.data(view.proxy.index(0, int(col), top)))
@@ -243,6 +242,7 @@ def test_previous_runs_expand_beneath_their_instance(session: Session, qloop: An
         await until(lambda: m.previous_loaded(first.pod_name) and child_text(PodColumn.STATE) == "KILLED",
                     what="the previous run's final state (GetPod)")
         assert view.proxy.rowCount(top) == 1
+        child = view.proxy.index(0, int(PodColumn.STATE), top)
         assert child_text(PodColumn.POD_ID) == first.status.pod_id and child_text(PodColumn.RUN) == "1 / 1"
         assert child_text(PodColumn.STARTED) and child_text(PodColumn.ENDED) and child_text(PodColumn.REASON)
         assert view.table.visualRect(child).top() > view.table.visualRect(top).top()  # beneath its instance
