@@ -178,3 +178,33 @@ def test_tree_under_a_sort_filter_proxy(qapp: Any) -> None:
     assert proxy.rowCount() == 0
     proxy.setFilterFixedString("job-4-")
     assert proxy.rowCount() == 1 and proxy.rowCount(proxy.index(0, 0)) == 6  # all its previous runs
+
+
+def test_the_model_sorts_itself_and_keeps_runs_and_persistent_indexes(qapp: Any) -> None:
+    from PySide6.QtCore import QPersistentModelIndex
+    from PySide6.QtTest import QAbstractItemModelTester
+
+    S = pod_pb2
+    m = PodsTableModel()
+    QAbstractItemModelTester(m, QAbstractItemModelTester.FailureReportingMode.Fatal)
+    states = [S.POD_STATE_SUCCEEDED, S.POD_STATE_RUNNING, S.POD_STATE_PENDING, S.POD_STATE_RUNNING]
+    m.reset([run_of(i, 2, states[i], 1) for i in range(4)])
+    m.set_previous("job-0", [run_of(0, 1, S.POD_STATE_KILLED, 1)])
+    kept = QPersistentModelIndex(m.index(0, PodColumn.POD_ID, m.index(0, 0)))  # instance 0's run 1
+    top = QPersistentModelIndex(m.index(2, 0))  # instance 2
+    m.sort(int(PodColumn.STATE), Qt.SortOrder.AscendingOrder)
+    assert [m.pod(r).instance_id for r in range(4)] == [2, 1, 3, 0]  # PENDING < RUNNING (ties by instance) < SUCC.
+    assert m.row_of("job-0") == 3 and top.row() == 0
+    assert kept.isValid() and kept.parent().row() == 3 and m.data(kept) == "job-0-1"
+    m.sort(int(PodColumn.INSTANCE), Qt.SortOrder.DescendingOrder)
+    assert [m.pod(r).instance_id for r in range(4)] == [3, 2, 1, 0] and kept.parent().row() == 3
+    # Sorted by a column that changes: rows move soon after (not once per frame), then stay sorted.
+    m.sort(int(PodColumn.STATE), Qt.SortOrder.AscendingOrder)
+    m.push([(run_of(0, 2, S.POD_STATE_PENDING, 2), False)])
+    m.flush()
+    assert m.pod(3).instance_id == 0  # not yet
+    assert m.resort() and m.pod(0).instance_id == 0 and kept.parent().row() == 0
+    assert not m.resort()  # nothing moved: no layout change
+    # A snapshot keeps the chosen order.
+    m.reset([run_of(i, 1, states[i], 3) for i in range(4)])
+    assert [m.pod(r).instance_id for r in range(4)] == [2, 1, 3, 0]
