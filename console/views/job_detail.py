@@ -3,10 +3,14 @@
 ``JobDetailDialog(session, job_id, parent)`` then ``await dialog.load()``: load reads the job once,
 fills the summary, and starts the live streams — the pods feed (ListPods + Watch), the progress
 watch (WatchJob) and a log tail — as tasks kept in sets and cancelled when the dialog closes.
-Several details can be open at once; each is its own window.
+Several details can be open at once; each is its own window.  Hidden or minimised, a detail keeps
+its streams open but slows them (``set_background``): progress every 10 s, pods and log lines
+applied once a second, no timeline refresh until the Workflows tab is looked at again.
 
-Tabs: Summary (form + spec YAML) · Pods (table, actions, events) · Logs (one pod or all merged, any
-run) · Progress (charts) · Workflows (each workflow with its events and per-instance events).
+Tabs: Summary (form + spec YAML) · Pods (table with previous runs beneath each instance, actions,
+events) · Logs (one pod or all merged, any run) · Progress (charts, incl. the current rolling
+workflow's instances) · Workflows (timeline with pause / resume / abort and "collapse idle" over a
+chosen duration — persisted in QSettings — and each workflow with its events).
 """
 
 from __future__ import annotations
