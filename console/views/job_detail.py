@@ -223,6 +223,7 @@ class JobDetailDialog(QDialog):
         self._log_pod_instance: int | None = None
         self._log_pod_id = ""  # the run being tailed when "current run" is chosen
         self.pods_view.podSelected.connect(self._on_pod_selected)
+        self.pods_view.runLogsRequested.connect(self._on_run_logs)
         self.pods_view.actionDone.connect(self._on_action_done)
         self.pods_model.podChanged.connect(self._on_pod_changed)
         self.pods_model.rowsInserted.connect(lambda *_: self._sync_pod_box())
@@ -548,8 +549,8 @@ class JobDetailDialog(QDialog):
     def _pod_name(self, instance: int) -> str:
         return f"{self.job_id}-{instance}"
 
-    def show_logs_of(self, instance: int) -> None:
-        """Tail ``instance`` (ALL_PODS: every pod merged), current run."""
+    def show_logs_of(self, instance: int, pod_id: str = "") -> None:
+        """Tail ``instance`` (ALL_PODS: every pod merged): its current run, or the run ``pod_id``."""
         self._sync_pod_box()
         idx = self.log_pod_box.findData(instance)
         if idx >= 0:
@@ -557,6 +558,9 @@ class JobDetailDialog(QDialog):
         self._log_pod_instance = instance
         self.log_run_box.clear()
         self.log_run_box.addItem("current run", "")
+        if pod_id and instance != ALL_PODS:
+            self.log_run_box.addItem(pod_id, pod_id)  # described once GetPod answers (_load_runs)
+            self.log_run_box.setCurrentIndex(1)
         self.log_run_box.setEnabled(instance != ALL_PODS)
         self._retail()
         if instance != ALL_PODS:
@@ -576,8 +580,13 @@ class JobDetailDialog(QDialog):
         for prev in resp.previous:
             st = prev.status
             ended = short(pod_pb2.PodState.Name(st.state))
-            self.log_run_box.addItem(f"{st.pod_id} — {ended}, started {_when(st.started_at)}"
-                                     + (f", exit {st.exit_code}" if st.has_exit_code else ""), st.pod_id)
+            text = (f"{st.pod_id} — {ended}, started {_when(st.started_at)}"
+                    + (f", exit {st.exit_code}" if st.has_exit_code else ""))
+            have = self.log_run_box.findData(st.pod_id)
+            if have >= 0:
+                self.log_run_box.setItemText(have, text)
+            else:
+                self.log_run_box.addItem(text, st.pod_id)
 
     def _retail(self) -> None:
         instance = self._log_pod_instance
@@ -593,6 +602,10 @@ class JobDetailDialog(QDialog):
         pod = self.pods_model.by_name(self._pod_name(instance))
         self._log_pod_id = pod.status.pod_id if (pod is not None and not pod_id) else pod_id
         self.log_view.tail(client, [(self._pod_name(instance), instance)], pod_id)
+
+    def _on_run_logs(self, _pod_name: str, instance: int, pod_id: str) -> None:
+        self.show_logs_of(instance, pod_id)
+        self.tabs.setCurrentIndex(self.tabs.indexOf(self.log_view.parentWidget()))
 
     def _on_pod_selected(self, pod_name: str, instance: int) -> None:
         if instance != self._log_pod_instance:

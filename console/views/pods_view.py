@@ -10,6 +10,7 @@ only) into the side list and emits ``podSelected`` (the detail makes it the Logs
 
 Signals:
     podSelected(str pod_name, int instance)
+    runLogsRequested(str pod_name, int instance, str pod_id)   "show logs" on a previous run's row
     actionDone(str verb, str pod_name, str error)   error is "" on success
 """
 
@@ -112,6 +113,7 @@ class PodsTable(QTreeView):
 
 class PodsView(QWidget):
     podSelected = Signal(str, int)
+    runLogsRequested = Signal(str, int, str)
     actionDone = Signal(str, str, str)
 
     def __init__(self, session: Any, model: PodsTableModel, parent: QWidget | None = None) -> None:
@@ -366,8 +368,9 @@ class PodsView(QWidget):
     def allowed(pod: pod_pb2.PodInfo) -> set[str]:
         return allowed_actions(pod)
 
-    def menu_for(self, pod: pod_pb2.PodInfo) -> QMenu:
-        """Actions on ``pod`` — or on the whole selection when ``pod`` is part of a multi-selection."""
+    def menu_for(self, pod: pod_pb2.PodInfo, run: pod_pb2.PodInfo | None = None) -> QMenu:
+        """Actions on ``pod`` — or on the whole selection when ``pod`` is part of a multi-selection.
+        ``run``: the previous run whose row was clicked (its logs are offered; actions stay on ``pod``)."""
         menu = QMenu(self)
         menu.setObjectName("podMenu")
         selection = self.selected_pods()
@@ -387,6 +390,12 @@ class PodsView(QWidget):
         logs.setObjectName("podAction_logs")
         logs.triggered.connect(lambda _=False, p=pod: self.podSelected.emit(p.pod_name, p.instance_id))
         menu.addAction(logs)
+        if run is not None and run.status.pod_id and run.status.pod_id != pod.status.pod_id:
+            run_logs = QAction(f"Show logs of run {run.status.run} ({run.status.pod_id})", menu)
+            run_logs.setObjectName("podAction_runLogs")
+            run_logs.triggered.connect(lambda _=False, p=pod, r=run.status.pod_id:
+                                       self.runLogsRequested.emit(p.pod_name, p.instance_id, r))
+            menu.addAction(run_logs)
         return menu
 
     def _context_menu(self, pos: QPoint) -> None:
@@ -397,10 +406,11 @@ class PodsView(QWidget):
             flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
                      | QItemSelectionModel.SelectionFlag.Current)
             self.table.selectionModel().setCurrentIndex(index, flags)
-        pod = self.model.current_at(self.proxy.mapToSource(index))
+        source = self.proxy.mapToSource(index)
+        pod = self.model.current_at(source)
         if pod is None:
             return
-        menu = self.menu_for(pod)
+        menu = self.menu_for(pod, self.model.pod_at(source) if self.model.is_previous(source) else None)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(self.table.viewport().mapToGlobal(pos))
 

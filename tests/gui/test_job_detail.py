@@ -257,10 +257,20 @@ def test_previous_runs_expand_beneath_their_instance(session: Session, qloop: An
                     what="the previous run's events")
         texts = [view.events.item(i).text() for i in range(view.events.count())]
         assert all("run 1" in t for t in texts) and any("KILLED" in t for t in texts)
-        menu = view.menu_for(view.selected_pod())
-        stop = next(a for a in menu.actions() if a.objectName() == "podAction_stop")
+        menu = view.menu_for(view.selected_pod(), view.selected_run())
+        actions = {a.objectName(): a for a in menu.actions()}
+        stop = actions["podAction_stop"]
         assert m.pod(1).status.pod_id in stop.text() and stop.isEnabled()
         assert view.buttons["stop"].isEnabled()  # the current run is RUNNING
+        # …and its logs, from the same menu: the Logs tab tails that run.
+        assert first.status.pod_id in actions["podAction_runLogs"].text()
+        actions["podAction_runLogs"].trigger()
+        assert dialog.tabs.currentWidget() is dialog.log_view.parentWidget()
+        await until(lambda: dialog.log_view.pod_id == first.status.pod_id
+                    and dialog.log_run_box.currentData() == first.status.pod_id, what="the previous run's logs")
+        await until(lambda: dialog.log_run_box.count() == 2 and "KILLED" in dialog.log_run_box.currentText(),
+                    what="the run described in the run picker")
+        dialog.tabs.setCurrentWidget(view)
         # Filter on instances: a matching instance keeps its previous runs; sorting keeps them beneath.
         view.filter_box.setText(m.pod(1).status.pod_id)
         assert dialog.pods.rowCount() == 1
