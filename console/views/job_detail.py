@@ -48,7 +48,7 @@ from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
 from console.models.timeline import build_timeline
 from console.session import Session
 from console.specfile import dump_spec
-from console.views.log_view import LogView
+from console.views.log_view import LogView, saved_ring_lines
 from console.views.pods_view import PodsView
 from console.views.progress_chart import ProgressChart
 from console.views.timeline_view import TimelineView
@@ -127,7 +127,7 @@ class JobDetailDialog(QDialog):
         self.log_run_box = QComboBox()
         self.log_run_box.setObjectName("logRun")
         self.log_run_box.setMinimumWidth(260)
-        self.log_view = LogView(LogBuffer(parent=self), logs)
+        self.log_view = LogView(LogBuffer(capacity=saved_ring_lines(), parent=self), logs)
         top = QHBoxLayout()
         top.addWidget(QLabel("Pod:"))
         top.addWidget(self.log_pod_box)
