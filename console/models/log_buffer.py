@@ -81,6 +81,14 @@ class LogBuffer(QAbstractListModel):
 
     # -- configuration ----------------------------------------------------------------------
     @property
+    def interval_ms(self) -> int:
+        return int(self._timer.interval())
+
+    def set_interval(self, ms: int) -> None:
+        """How long lines queue before they reach the model (a frame; longer while nobody looks)."""
+        self._timer.setInterval(max(1, ms))
+
+    @property
     def capacity(self) -> int:
         return self._capacity
 

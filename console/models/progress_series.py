@@ -9,6 +9,9 @@ and a chart can hand ``view(col)`` (a slice, no copy) straight to pyqtgraph's se
     throughput          items/s, exponentially smoothed over ``smoothing`` seconds
     instances_failed    failed instances (against the job's max_failed_instances)
     instances_done
+    wf_done, wf_remaining, wf_failed   instances of the current rolling workflow (RESTART / UPDATE):
+                        completed / remaining / failed; meaningful from ``wf_start`` (the first sample
+                        that carried one) on, 0 before
 and derives the ETA from the smoothed throughput. ``revision`` increases with every change so a
 redraw timer can skip idle ticks.
 """
@@ -23,7 +26,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-COLUMNS = ("t", "successful", "failed", "remaining", "throughput", "instances_done", "instances_failed")
+COLUMNS = ("t", "successful", "failed", "remaining", "throughput", "instances_done", "instances_failed",
+           "wf_done", "wf_remaining", "wf_failed")
 
 
 class GrowableSeries:
@@ -71,6 +75,7 @@ class ProgressSeries:
         self.max_failed_instances = 0
         self.instance_count = 0
         self.revision = 0
+        self.wf_start: int | None = None  # index of the first sample with a rolling workflow
         self._rate: float | None = None
 
     def __len__(self) -> int:
@@ -79,12 +84,17 @@ class ProgressSeries:
     def clear(self) -> None:
         self.data.clear()
         self.t0 = None
+        self.wf_start = None
         self._rate = None
         self.revision += 1
 
     def add(self, wall_time: float, successful: int, failed: int, remaining: int, instances_done: int = 0,
-            instances_failed: int = 0, max_failed_instances: int | None = None) -> None:
-        """One sample. Samples out of time order are ignored (a resent snapshot)."""
+            instances_failed: int = 0, max_failed_instances: int | None = None,
+            workflow: tuple[int, int, int] | None = None) -> None:
+        """One sample. Samples out of time order are ignored (a resent snapshot).
+
+        ``workflow``: (completed, remaining, failed) instances of the current rolling workflow, if any;
+        without one, the last known counts carry on (the workflow that ran last stays "current")."""
         if max_failed_instances is not None:
             self.max_failed_instances = max_failed_instances
         if self.t0 is None:
@@ -108,7 +118,16 @@ class ProgressSeries:
             rate = self._rate or 0.0
         if d.n and dt == 0:  # same instant: replace rather than add a vertical step
             d.n -= 1
-        d.append((t, successful, failed, remaining, rate, instances_done, instances_failed))
+            if self.wf_start is not None and self.wf_start > d.n:
+                self.wf_start = None
+        if workflow is None:
+            wf: tuple[float, ...] = ((d.last("wf_done"), d.last("wf_remaining"), d.last("wf_failed"))
+                                     if d.n and self.wf_start is not None else (0.0, 0.0, 0.0))
+        else:
+            wf = tuple(float(v) for v in workflow)
+            if self.wf_start is None:
+                self.wf_start = d.n
+        d.append((t, successful, failed, remaining, rate, instances_done, instances_failed, *wf))
         self.revision += 1
 
     # -- derived -----------------------------------------------------------------------------

@@ -3,10 +3,14 @@
 ``JobDetailDialog(session, job_id, parent)`` then ``await dialog.load()``: load reads the job once,
 fills the summary, and starts the live streams — the pods feed (ListPods + Watch), the progress
 watch (WatchJob) and a log tail — as tasks kept in sets and cancelled when the dialog closes.
-Several details can be open at once; each is its own window.
+Several details can be open at once; each is its own window.  Hidden or minimised, a detail keeps
+its streams open but slows them (``set_background``): progress every 10 s, pods and log lines
+applied once a second, no timeline refresh until the Workflows tab is looked at again.
 
-Tabs: Summary (form + spec YAML) · Pods (table, actions, events) · Logs (one pod or all merged, any
-run) · Progress (charts) · Workflows (each workflow with its events and per-instance events).
+Tabs: Summary (form + spec YAML) · Pods (table with previous runs beneath each instance, actions,
+events) · Logs (one pod or all merged, any run) · Progress (charts, incl. the current rolling
+workflow's instances) · Workflows (timeline with pause / resume / abort and "collapse idle" over a
+chosen duration — persisted in QSettings — and each workflow with its events).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,11 +44,11 @@ from console.api import job_pb2, pod_pb2, workflow_pb2
 from console.engine.states import short
 from console.models.log_buffer import LogBuffer
 from console.models.palette import WORKFLOW_STATE_COLORS, state_color
-from console.models.pods_table import PodsTableModel
+from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
 from console.models.timeline import build_timeline
 from console.session import Session
 from console.specfile import dump_spec
-from console.views.log_view import LogView
+from console.views.log_view import LogView, saved_ring_lines
 from console.views.pods_view import PodsView
 from console.views.progress_chart import ProgressChart
 from console.views.timeline_view import TimelineView
@@ -52,9 +56,19 @@ from console.views.timeline_view import TimelineView
 ALL_PODS = -1
 TIMELINE_MAX_PODS = 300  # pod events are fetched per pod: a first version, for jobs of moderate size
 TIMELINE_EVERY = 3.0
+TIMELINE_LEGEND = " ".join(
+    f"<span style='color:{POD_STATE_COLORS[s].name()}'>■</span>&nbsp;{s.lower()}"
+    for s in ("PENDING", "LAUNCHING", "RUNNING", "SUCCEEDED", "FAILED", "KILLED"))
+FRAME_MS = 16  # pods and log lines reach their models once a frame while the detail is on screen
+BACKGROUND_MS = 1000  # hidden or minimised: they keep streaming, applied once a second
 # Workflow states the timeline toolbar acts on (short names).
 WF_PAUSABLE = frozenset({"INITIALIZED", "ROLLING_FORWARD", "ROLLING_BACKWARD"})
 WF_ACTIVE = WF_PAUSABLE | {"PAUSED"}
+# "Collapse idle": what counts as an idle stretch (seconds, label); persisted in QSettings.
+COLLAPSE_THRESHOLDS = ((1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"), (30.0, "30 s"), (60.0, "1 min"),
+                       (300.0, "5 min"), (900.0, "15 min"), (3600.0, "1 h"))
+SETTING_COLLAPSE_THRESHOLD = "detail/timeline_collapse_threshold"
+SETTING_COLLAPSE = "detail/timeline_collapse_idle"
 TERMINAL = (job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_STATE_KILLED,
             job_pb2.JOB_STATE_DELETED)
 
@@ -72,6 +86,7 @@ class JobDetailDialog(QDialog):
         self.job: Any = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closed = False
+        self.background = False
         self._last_state = ""
         self.setObjectName("jobDetail")
         self.setWindowTitle(f"Job {job_id}")
@@ -112,7 +127,7 @@ class JobDetailDialog(QDialog):
         self.log_run_box = QComboBox()
         self.log_run_box.setObjectName("logRun")
         self.log_run_box.setMinimumWidth(260)
-        self.log_view = LogView(LogBuffer(parent=self), logs)
+        self.log_view = LogView(LogBuffer(capacity=saved_ring_lines(), parent=self), logs)
         top = QHBoxLayout()
         top.addWidget(QLabel("Pod:"))
         top.addWidget(self.log_pod_box)
@@ -165,13 +180,20 @@ class JobDetailDialog(QDialog):
         self.collapse_button = QPushButton("Collapse idle")
         self.collapse_button.setObjectName("timelineCollapse")
         self.collapse_button.setCheckable(True)
-        self.collapse_button.setToolTip(f"Squeeze stretches with no event for over "
-                                        f"{self.timeline.collapse_threshold:g} s into a narrow band")
-        self.collapse_button.toggled.connect(self.timeline.set_collapse)
+        self.collapse_threshold_box = QComboBox()
+        self.collapse_threshold_box.setObjectName("timelineCollapseThreshold")
+        for seconds, text in COLLAPSE_THRESHOLDS:
+            self.collapse_threshold_box.addItem(f"over {text}", seconds)
+        self.collapse_threshold_box.setToolTip("What counts as idle: no event and no state change for this long")
+        settings = QSettings()
+        self._restore_collapse(settings.value(SETTING_COLLAPSE_THRESHOLD), settings.value(SETTING_COLLAPSE))
+        self.collapse_button.toggled.connect(self._on_collapse_toggled)
+        self.collapse_threshold_box.currentIndexChanged.connect(lambda _i: self._on_collapse_threshold())
         fit = QPushButton("Fit")
         fit.setObjectName("timelineFit")
         fit.clicked.connect(self.timeline.fit)
         bar.addWidget(self.collapse_button)
+        bar.addWidget(self.collapse_threshold_box)
         bar.addWidget(fit)
         self.workflow_message = QLabel("")
         self.workflow_message.setObjectName("workflowMessage")
@@ -188,6 +210,7 @@ class JobDetailDialog(QDialog):
         wsplit.setSizes([330, 250])
         wl.addWidget(wsplit, 1)
         self._timeline_at = 0.0
+        self.workflows_tab = wf
         self.tabs.addTab(wf, "Workflows")
 
         self.status = QLabel("")
@@ -200,6 +223,7 @@ class JobDetailDialog(QDialog):
         self._log_pod_instance: int | None = None
         self._log_pod_id = ""  # the run being tailed when "current run" is chosen
         self.pods_view.podSelected.connect(self._on_pod_selected)
+        self.pods_view.runLogsRequested.connect(self._on_run_logs)
         self.pods_view.actionDone.connect(self._on_action_done)
         self.pods_model.podChanged.connect(self._on_pod_changed)
         self.pods_model.rowsInserted.connect(lambda *_: self._sync_pod_box())
@@ -208,6 +232,7 @@ class JobDetailDialog(QDialog):
         self.log_run_box.activated.connect(lambda _i: self._retail())
         self.progress.sampled.connect(self._on_progress)
         self.refresh_workflows_button.clicked.connect(lambda: self._spawn(self.load_workflows()))
+        self.tabs.currentChanged.connect(self._on_tab_changed)
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
@@ -241,18 +266,27 @@ class JobDetailDialog(QDialog):
         self.progress.timer.stop()
         self.pods_view.stop()
 
+    def set_background(self, background: bool) -> None:
+        """Hidden or minimised: every stream stays open but runs slowly (progress every 10 s, pods and
+        log lines applied once a second, no timeline refresh); on screen again: full rate."""
+        self.background = background
+        self.progress.set_background(background)
+        interval = BACKGROUND_MS if background else FRAME_MS
+        self.pods_model.set_interval(interval)
+        self.log_view.buffer.set_interval(interval)
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.WindowStateChange:
-            self.progress.set_background(self.isMinimized())
+            self.set_background(self.isMinimized() or not self.isVisible())
         super().changeEvent(event)
 
     def hideEvent(self, event: Any) -> None:
         if not self._closed:
-            self.progress.set_background(True)  # keeps streaming, slowly
+            self.set_background(True)  # keeps streaming, slowly
         super().hideEvent(event)
 
     def showEvent(self, event: Any) -> None:
-        self.progress.set_background(self.isMinimized())
+        self.set_background(self.isMinimized())
         super().showEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -358,7 +392,7 @@ class JobDetailDialog(QDialog):
         self._workflow_kind = short(workflow_pb2.WorkflowType.Name(newest.type)) if newest is not None else ""
         self._sync_workflow_buttons()
         self.workflow_summary.setText(f"{len(workflows)} workflow(s) · timeline: wheel zooms, drag pans, "
-                                      f"F fits, click a lane to select its pod")
+                                      f"F fits, click a lane to select its pod · {TIMELINE_LEGEND}")
         await self._load_timeline(workflows)
 
     async def _load_timeline(self, workflows: list[Any]) -> None:
@@ -430,6 +464,52 @@ class JobDetailDialog(QDialog):
         if not self._closed:
             await self.load_workflows()
 
+    # -- timeline: collapse idle stretches (threshold and on/off persisted) ---------------------------
+    def _restore_collapse(self, threshold: object, on: object) -> None:
+        try:
+            seconds = float(threshold) if threshold is not None else self.timeline.collapse_threshold
+        except (TypeError, ValueError):
+            seconds = self.timeline.collapse_threshold
+        # the nearest offered duration (a value from an older version or hand-edited file)
+        index = min(range(len(COLLAPSE_THRESHOLDS)), key=lambda i: abs(COLLAPSE_THRESHOLDS[i][0] - seconds))
+        self.collapse_threshold_box.setCurrentIndex(index)
+        self.timeline.collapse_threshold = COLLAPSE_THRESHOLDS[index][0]
+        enabled = on in (True, "true", "1", 1)
+        self.collapse_button.setChecked(enabled)
+        if enabled:
+            self.timeline.set_collapse(True)
+        self._update_collapse_tip()
+
+    def _update_collapse_tip(self) -> None:
+        self.collapse_button.setToolTip(f"Squeeze stretches with no event for over "
+                                        f"{self.collapse_threshold_box.currentText().removeprefix('over ')} "
+                                        "into a narrow band")
+
+    def _on_collapse_toggled(self, on: bool) -> None:
+        self.timeline.set_collapse(on)
+        QSettings().setValue(SETTING_COLLAPSE, on)
+
+    def _on_collapse_threshold(self) -> None:
+        seconds = float(self.collapse_threshold_box.currentData())
+        QSettings().setValue(SETTING_COLLAPSE_THRESHOLD, seconds)
+        self._update_collapse_tip()
+        if self.collapse_button.isChecked():
+            self.timeline.set_collapse(True, seconds)
+        else:
+            self.timeline.collapse_threshold = seconds
+
+    def set_collapse_threshold(self, seconds: float) -> None:
+        """Choose the offered duration nearest ``seconds`` (as the operator would in the toolbar)."""
+        index = min(range(len(COLLAPSE_THRESHOLDS)), key=lambda i: abs(COLLAPSE_THRESHOLDS[i][0] - seconds))
+        self.collapse_threshold_box.setCurrentIndex(index)
+
+    def _on_tab_changed(self, _index: int) -> None:
+        # The timeline is not refreshed while out of sight: catch up as soon as it is looked at.
+        if (self.tabs.currentWidget() is self.workflows_tab and self.job is not None and not self._closed
+                and time.monotonic() - self._timeline_at > 1.0):
+            self._timeline_at = time.monotonic()
+            self._spawn(self.load_workflows())
+
     def _on_timeline_instance(self, instance: int) -> None:
         self.pods_view.select_instance(instance)
 
@@ -469,8 +549,8 @@ class JobDetailDialog(QDialog):
     def _pod_name(self, instance: int) -> str:
         return f"{self.job_id}-{instance}"
 
-    def show_logs_of(self, instance: int) -> None:
-        """Tail ``instance`` (ALL_PODS: every pod merged), current run."""
+    def show_logs_of(self, instance: int, pod_id: str = "") -> None:
+        """Tail ``instance`` (ALL_PODS: every pod merged): its current run, or the run ``pod_id``."""
         self._sync_pod_box()
         idx = self.log_pod_box.findData(instance)
         if idx >= 0:
@@ -478,6 +558,9 @@ class JobDetailDialog(QDialog):
         self._log_pod_instance = instance
         self.log_run_box.clear()
         self.log_run_box.addItem("current run", "")
+        if pod_id and instance != ALL_PODS:
+            self.log_run_box.addItem(pod_id, pod_id)  # described once GetPod answers (_load_runs)
+            self.log_run_box.setCurrentIndex(1)
         self.log_run_box.setEnabled(instance != ALL_PODS)
         self._retail()
         if instance != ALL_PODS:
@@ -497,8 +580,13 @@ class JobDetailDialog(QDialog):
         for prev in resp.previous:
             st = prev.status
             ended = short(pod_pb2.PodState.Name(st.state))
-            self.log_run_box.addItem(f"{st.pod_id} — {ended}, started {_when(st.started_at)}"
-                                     + (f", exit {st.exit_code}" if st.has_exit_code else ""), st.pod_id)
+            text = (f"{st.pod_id} — {ended}, started {_when(st.started_at)}"
+                    + (f", exit {st.exit_code}" if st.has_exit_code else ""))
+            have = self.log_run_box.findData(st.pod_id)
+            if have >= 0:
+                self.log_run_box.setItemText(have, text)
+            else:
+                self.log_run_box.addItem(text, st.pod_id)
 
     def _retail(self) -> None:
         instance = self._log_pod_instance
@@ -514,6 +602,10 @@ class JobDetailDialog(QDialog):
         pod = self.pods_model.by_name(self._pod_name(instance))
         self._log_pod_id = pod.status.pod_id if (pod is not None and not pod_id) else pod_id
         self.log_view.tail(client, [(self._pod_name(instance), instance)], pod_id)
+
+    def _on_run_logs(self, _pod_name: str, instance: int, pod_id: str) -> None:
+        self.show_logs_of(instance, pod_id)
+        self.tabs.setCurrentIndex(self.tabs.indexOf(self.log_view.parentWidget()))
 
     def _on_pod_selected(self, pod_name: str, instance: int) -> None:
         if instance != self._log_pod_instance:
@@ -534,6 +626,11 @@ class JobDetailDialog(QDialog):
         if len(d) and "Progress" in self.summary_labels:  # live, from the sample (no extra call)
             self.summary_labels["Progress"].setText(
                 f"{d.last('successful'):.0f} ok, {d.last('failed'):.0f} failed, {d.last('remaining'):.0f} left")
+            if self.job is not None:
+                self.summary_labels["Instances"].setText(
+                    f"{self.job.spec.instance_count} ({d.last('instances_done'):.0f} done, "
+                    f"{d.last('instances_failed'):.0f} failed; {self.progress.series.max_failed_instances} "
+                    "failure(s) tolerated)")
         state = self.progress.state_name
         if state != self._last_state and self.job is not None:
             self._last_state = state

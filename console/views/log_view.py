@@ -23,13 +23,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSettings, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSlider,
     QApplication,
     QCheckBox,
+    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -43,6 +44,7 @@ from PySide6.QtWidgets import (
 from console.errors import EngineError
 from console.models.log_buffer import (
     CURRENT_MATCH_BG,
+    DEFAULT_CAPACITY,
     MATCH_BG,
     STDERR,
     STDERR_BG,
@@ -57,6 +59,18 @@ log = logging.getLogger("pelorus.logs")
 _WRAP_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWrapAnywhere)
 MATCH_TEXT_BG = QColor("#f5b700")
 RETRY_NOT_STARTED = 1.0  # seconds between tries for a pod that has not run yet
+RING_SIZES = (10_000, 50_000, 100_000, 500_000, 1_000_000)
+SETTING_RING_LINES = "logs/ring_lines"
+
+
+def saved_ring_lines() -> int:
+    """The ring buffer size the operator chose last (QSettings), or the default."""
+    saved = QSettings().value(SETTING_RING_LINES, DEFAULT_CAPACITY)
+    try:
+        wanted = int(saved)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return DEFAULT_CAPACITY
+    return min(RING_SIZES, key=lambda n: abs(n - wanted))
 
 
 class LogCanvas(QAbstractScrollArea):
@@ -76,6 +90,7 @@ class LogCanvas(QAbstractScrollArea):
         self.setObjectName("logList")
         self.buffer = buffer
         self.wrap = False
+        self.placeholder = "No log lines yet."  #: drawn while the buffer is empty (the view sets it)
         self._anchor = -1  # selected line range (anchor .. cursor), -1 = none
         self._cursor = -1
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -195,6 +210,9 @@ class LogCanvas(QAbstractScrollArea):
         sel_lo, sel_hi = sorted((self._anchor, self._cursor)) if self._anchor >= 0 else (-1, -2)
         needle = buf.highlight
         current = buf.current_match
+        if not rows and self.placeholder:
+            painter.setPen(QColor("#6b7280"))
+            painter.drawText(QRect(0, 0, width, height), int(Qt.AlignmentFlag.AlignCenter), self.placeholder)
         y = 0
         row = self.top_row()
         flags = _WRAP_FLAGS if self.wrap else int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
@@ -348,6 +366,14 @@ class LogView(QWidget):
         self.status.setObjectName("logStatus")
         self.jump_button = tool("↓ new lines", "Jump to the end and follow", name="logJump")
         self.jump_button.hide()
+        # The ring buffer's size: a setting (QSettings), offered in a few sizes; memory stays flat at it.
+        self.capacity_box = QComboBox()
+        self.capacity_box.setObjectName("logCapacity")
+        self.capacity_box.setToolTip("How many lines the view keeps; older ones are dropped (memory stays flat)")
+        for n in sorted({*RING_SIZES, self.buffer.capacity}):
+            self.capacity_box.addItem(f"{n:,} lines", n)
+        self.capacity_box.setCurrentIndex(self.capacity_box.findData(self.buffer.capacity))
+        self.capacity_box.currentIndexChanged.connect(lambda _i: self._on_capacity())
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
@@ -363,6 +389,8 @@ class LogView(QWidget):
         foot.setContentsMargins(0, 0, 0, 0)
         foot.addWidget(self.status, 1)
         foot.addWidget(self.jump_button)
+        foot.addWidget(QLabel("Keep"))
+        foot.addWidget(self.capacity_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -516,6 +544,12 @@ class LogView(QWidget):
         self.status.setText(f"Saved {n:,} line(s) to {path}")
         return n
 
+    def _on_capacity(self) -> None:
+        n = int(self.capacity_box.currentData())
+        self.buffer.set_capacity(n)
+        QSettings().setValue(SETTING_RING_LINES, n)
+        self._update_status()
+
     # -- status -------------------------------------------------------------------------------
     def _update_status(self) -> None:
         b = self.buffer
@@ -540,6 +574,7 @@ class LogView(QWidget):
         self.pod_id = pod_id if len(self.targets) == 1 else ""
         self.buffer.clear()
         self.buffer.set_merged(len(self.targets) > 1)
+        self.list.placeholder = "No log lines yet." if self.targets else "No pod chosen."
         self._unseen = 0
         self.set_follow(True)
         for name, instance in self.targets:
@@ -556,6 +591,9 @@ class LogView(QWidget):
                 return
             except EngineError as exc:
                 if exc.code.name == "NOT_FOUND" and "not run yet" in exc.message and follow:
+                    if len(self.targets) == 1:
+                        self.list.placeholder = "The pod has not run yet: its lines appear here once it starts."
+                        self.list.viewport().update()
                     await asyncio.sleep(RETRY_NOT_STARTED)
                     continue
                 if exc.code.name == "UNAVAILABLE" and follow:

@@ -1,12 +1,20 @@
 """ProgressChart: live progress of one job from WatchJob (pyqtgraph).
 
-Three plots on a shared time axis:
+Plots on a shared time axis:
   - burn-up: successful / failed / remaining items, and a dashed ETA projection of processed items;
   - throughput: items per second, smoothed;
-  - failed instances against the job's tolerated limit (max_failed_instances).
+  - failed instances against the job's tolerated limit (max_failed_instances);
+  - the current rolling workflow (RESTART / UPDATE): instances completed / remaining / failed —
+    shown once a WatchJob sample carries such a workflow.
 Samples go into ProgressSeries (preallocated numpy buffers that double); a ~30 Hz QTimer redraws
 only when the series changed and the chart is visible and not paused — never once per message.
-Pens are width 1 without antialiasing, curves clip to view and downsample (pyqtgraph fast path).
+
+Cost (bench/charts.py): the curves get only what is on screen, clipped to the visible time span and
+reduced to a min/max pair per pixel column here (``decimate``; exact for the monotone burn-up), so
+a chart with hours of history hands pyqtgraph ~2 points per pixel instead of every sample; and the
+curves are redrawn at most once per time step that moves them a pixel (at most once a second) —
+a 2 h chart does not repaint 4×/s for sub-pixel changes.  Axes, titles and legends are cached as
+pixmaps (their text is most of a repaint).  Pens are width 1 without antialiasing.
 
 Signals:
     sampled(): a WatchJob message was recorded (tests and the status line use it).
@@ -26,6 +34,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QGraphicsItem,
     QHBoxLayout,
     QLabel,
     QSizePolicy,
@@ -40,12 +49,17 @@ from console.models.progress_series import ProgressSeries
 PERIODS = ((0.25, "250 ms"), (0.5, "500 ms"), (1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"),
            (30.0, "30 s"), (50.0, "50 s"))
 REDRAW_MS = 33
+MAX_CURVE_GAP = 1.0  # seconds: the longest a visible change waits for a redraw
+ROLLING = frozenset({workflow_pb2.WORKFLOW_TYPE_RESTART, workflow_pb2.WORKFLOW_TYPE_UPDATE})
 GRID = False  # pyqtgraph draws the grid with the axes, which then repaint (text too) with every curve update
 SUMMARY_EVERY = 0.5
 BACKGROUND_PERIOD = 10.0
 HOVER_HINT = "Hover a chart to read its values; drag or wheel to pan and zoom time (right-click: more)."
 COLORS = {"successful": "#15803d", "failed": "#b91c1c", "remaining": "#6b7280", "eta": "#1d4ed8",
-          "throughput": "#1d4ed8", "instances_failed": "#b91c1c", "limit": "#b45309"}
+          "throughput": "#1d4ed8", "instances_failed": "#b91c1c", "limit": "#b45309",
+          "wf_done": "#15803d", "wf_remaining": "#6b7280", "wf_failed": "#b91c1c"}
+SERIES_CURVES = ("successful", "failed", "remaining", "throughput", "instances_failed")
+WORKFLOW_CURVES = ("wf_done", "wf_remaining", "wf_failed")
 TERMINAL = (job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_STATE_KILLED,
             job_pb2.JOB_STATE_DELETED)
 
@@ -68,6 +82,30 @@ def nice_ceiling(value: float) -> float:
         if m * 10**exp >= value:
             return m * 10**exp
     return 10.0 ** (exp + 1)
+
+
+def decimate(t: np.ndarray, columns: list[np.ndarray], x0: float, x1: float,
+             buckets: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """The samples within [x0, x1] (plus one either side), reduced to a (first, last) time and a
+    (min, max) value per bucket when there are more than two per bucket; the newest samples that do
+    not fill a bucket stay as they are, so the curve's tip is exact."""
+    n = len(t)
+    lo = max(0, int(np.searchsorted(t, x0, "left")) - 1)
+    hi = min(n, int(np.searchsorted(t, x1, "right")) + 1)
+    m = hi - lo
+    buckets = max(1, buckets)
+    if m <= 2 * buckets:
+        return t[lo:hi], [c[lo:hi] for c in columns]
+    k = (m - 1) // buckets  # the newest sample never goes into a bucket
+    b = (m - 1) // k
+    cut = lo + b * k
+    tb = t[lo:cut].reshape(b, k)
+    t_out = np.concatenate((np.column_stack((tb[:, 0], tb[:, -1])).ravel(), t[cut:hi]))
+    out = []
+    for c in columns:
+        cb = c[lo:cut].reshape(b, k)
+        out.append(np.concatenate((np.column_stack((cb.min(axis=1), cb.max(axis=1))).ravel(), c[cut:hi])))
+    return t_out, out
 
 
 def fmt_duration(seconds: float | None) -> str:
@@ -143,10 +181,12 @@ class ProgressChart(QWidget):
         self.burnup = self.graphics.addPlot(row=0, col=0, title="Items (burn-up)")
         self.rate_plot = self.graphics.addPlot(row=1, col=0, title="Throughput (items/s, smoothed)")
         self.fail_plot = self.graphics.addPlot(row=2, col=0, title="Failed instances vs tolerated limit")
+        # Not in the layout until a rolling workflow shows up (a hidden layout item would keep its space).
+        self.wf_plot = pg.PlotItem(title="Current workflow: instances (rolling restart / update)")
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.graphics.ci.layout.setRowStretchFactor(2, 2)
-        self.plots = (self.burnup, self.rate_plot, self.fail_plot)
+        self.plots = (self.burnup, self.rate_plot, self.fail_plot, self.wf_plot)
         for p in self.plots:
             p.showGrid(x=GRID, y=GRID, alpha=0.15)
             p.setClipToView(True)
@@ -157,6 +197,7 @@ class ProgressChart(QWidget):
             p.disableAutoRange()
             p.hideButtons()
         self.fail_plot.setLabel("bottom", "time since the chart opened", units="s")
+        self.wf_plot.setLabel("bottom", "time since the chart opened", units="s")
         for p in (self.burnup, self.rate_plot):  # shared time axis: ticks (and grid) without labels
             p.getAxis("bottom").setStyle(showValues=False)
         self._user_range = False  # the operator zoomed / panned: stop fitting until Fit
@@ -164,14 +205,34 @@ class ProgressChart(QWidget):
         self.burnup.vb.sigRangeChangedManually.connect(self._on_manual_range)
         self.rate_plot.vb.sigRangeChangedManually.connect(self._on_manual_range)
         self.fail_plot.vb.sigRangeChangedManually.connect(self._on_manual_range)
+        self.wf_plot.vb.sigRangeChangedManually.connect(self._on_manual_range)
         self.rate_plot.setXLink(self.burnup)
         self.fail_plot.setXLink(self.burnup)
+        self.wf_plot.setXLink(self.burnup)
         for p in self.plots:  # one row, top right: out of the way of curves that start bottom left
-            p.addLegend(offset=(-6, 2), colCount=4, labelTextSize="8pt")
+            # on a light backing: curves and the limit line pass beneath it
+            p.addLegend(offset=(-6, 2), colCount=4, labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 215))
+            # one width for every value axis: the plots line up, and a longer tick label does not
+            # resize (and relayout) the plot
+            p.getAxis("left").setWidth(58)
+        self._view_dirty = True  # the visible span or size changed: re-clip / re-decimate
+        self._drawn_at = 0.0
+        self.burnup.vb.sigXRangeChanged.connect(self._on_view_changed)
+        self.burnup.vb.sigResized.connect(self._on_view_changed)
+        self.wf_shown = False  # the workflow plot appears with the first rolling workflow
+        self.empty_text = pg.TextItem("No progress reported yet.\nPods report it by printing\n"
+                                      "::progress successful=N failed=N remaining=N", color="#6b7280",
+                                      anchor=(0.5, 0.5))
+        self.empty_text.setParentItem(self.burnup.vb)  # in pixels of the plot area, not data
+        self.burnup.vb.sigResized.connect(self._place_empty_text)
 
         def curve(plot: Any, name: str, color: str, dashed: bool = False, step: bool = False) -> Any:
-            return plot.plot([], [], name=name, pen=_pen(color, dashed), stepMode=None,
-                             clipToView=True, autoDownsample=True, skipFiniteCheck=True)
+            # Clipping and downsampling happen in redraw() (decimate): pyqtgraph gets what is on screen,
+            # so a bare PlotCurveItem does (PlotDataItem's own clip / downsample / bounds bookkeeping
+            # was most of a redraw).
+            item = pg.PlotCurveItem(name=name, pen=_pen(color, dashed), skipFiniteCheck=True)
+            plot.addItem(item)
+            return item
 
         self.curves = {
             "successful": curve(self.burnup, "successful", COLORS["successful"]),
@@ -180,10 +241,14 @@ class ProgressChart(QWidget):
             "eta": curve(self.burnup, "ETA (processed, projected)", COLORS["eta"], dashed=True),
             "throughput": curve(self.rate_plot, "items/s", COLORS["throughput"]),
             "instances_failed": curve(self.fail_plot, "failed instances", COLORS["instances_failed"]),
+            "wf_done": curve(self.wf_plot, "completed", COLORS["wf_done"]),
+            "wf_remaining": curve(self.wf_plot, "remaining", COLORS["wf_remaining"]),
+            "wf_failed": curve(self.wf_plot, "failed", COLORS["wf_failed"], dashed=True),
         }
         self.limit_line = pg.InfiniteLine(angle=0, movable=False, pen=_pen(COLORS["limit"], dashed=True),
-                                          label="limit {value:.0f}", labelOpts={"position": 0.97,
-                                                                                 "color": COLORS["limit"]})
+                                          label="limit {value:.0f}",
+                                          labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)],
+                                                     "color": COLORS["limit"]})
         self.fail_plot.addItem(self.limit_line)
         self.fail_plot.legend.addItem(pg.PlotDataItem(pen=_pen(COLORS["limit"], dashed=True)), "tolerated limit")
         self.cross = [pg.InfiniteLine(angle=90, movable=False, pen=_pen("#9ca3af")) for _ in self.plots]
@@ -191,6 +256,14 @@ class ProgressChart(QWidget):
             p.addItem(line, ignoreBounds=True)
             line.hide()
         self._mouse = pg.SignalProxy(self.graphics.scene().sigMouseMoved, rateLimit=30, slot=self._on_mouse)
+        # Text is the expensive part of a repaint: axes, titles and legends repaint from a pixmap
+        # unless they change themselves (a curve update dirties the plot area, and them with it).
+        for p in self.plots:
+            for name in ("left", "bottom"):
+                p.getAxis(name).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            p.titleLabel.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            if p.legend is not None:
+                p.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -218,8 +291,11 @@ class ProgressChart(QWidget):
         """Record one WatchJobResponse."""
         ts = resp.timestamp.seconds + resp.timestamp.nanos * 1e-9 if resp.HasField("timestamp") else time.time()
         p = resp.progress
+        wf = resp.workflow_status if resp.HasField("workflow_status") else None
+        counts = ((wf.num_instances_completed, wf.num_instances_remaining, wf.num_instances_failed)
+                  if wf is not None and wf.type in ROLLING else None)
         self.series.add(ts, p.successful, p.failed, p.remaining, resp.instances_done, resp.instances_failed,
-                        resp.max_failed_instances)
+                        resp.max_failed_instances, counts)
         self.state_name = job_pb2.JobState.Name(resp.state).removeprefix("JOB_STATE_")
         if resp.HasField("workflow_status"):
             self.workflow = resp.workflow_status
@@ -239,28 +315,62 @@ class ProgressChart(QWidget):
         return self.pause_button.isChecked()
 
     def redraw(self, force: bool = False) -> bool:
-        """Push the series into the curves if anything changed (the timer calls this ~30×/s)."""
+        """Push the series into the curves if anything visible changed (the timer calls this ~30×/s)."""
         s = self.series
-        if not force and (self.paused or s.revision == self._drawn_revision or not self.isVisible()):
+        if not force and (self.paused or not self.isVisible()):
             return False
+        now = time.monotonic()
+        if not force and now - self._summary_at >= SUMMARY_EVERY and s.revision != self._drawn_revision:
+            self._summary_at = now  # text for people: 2×/s is plenty, even while the curves wait
+            self._update_summary()
+        if not force and not self._view_dirty:
+            if s.revision == self._drawn_revision:
+                return False
+            # A new sample moves the curves by (time per pixel); wait until that is about a pixel.
+            (x0, x1), width = self.burnup.vb.viewRange()[0], max(1.0, self.burnup.vb.width())
+            if now - self._drawn_at < min(MAX_CURVE_GAP, max(REDRAW_MS / 1000, (x1 - x0) / width)):
+                return False
         self._drawn_revision = s.revision
+        self._drawn_at = now
         d = s.data
-        t = d.view("t")
-        for name in ("successful", "failed", "remaining", "throughput", "instances_failed"):
-            self.curves[name].setData(t, d.view(name))
         eta = s.eta_line()
+        self._show_workflow(s.wf_start is not None)
+        self._fit_ranges(eta)  # first: the range decides what is clipped
+        self._view_dirty = False
+        (x0, x1), width = self.burnup.vb.viewRange()[0], int(self.burnup.vb.width()) or 400
+        t, ys = decimate(d.view("t"), [d.view(n) for n in SERIES_CURVES], x0, x1, width)
+        for name, y in zip(SERIES_CURVES, ys, strict=True):
+            self.curves[name].setData(t, y)
+        if s.wf_start is not None:
+            start = s.wf_start
+            t, ys = decimate(d.view("t")[start:], [d.view(n)[start:] for n in WORKFLOW_CURVES], x0, x1, width)
+            for name, y in zip(WORKFLOW_CURVES, ys, strict=True):
+                self.curves[name].setData(t, y)
         if eta is None:
             self.curves["eta"].setData([], [])
         else:
             self.curves["eta"].setData(np.asarray(eta[0]), np.asarray(eta[1]))
         self.limit_line.setValue(s.max_failed_instances)
-        self._fit_ranges(eta)
-        now = time.monotonic()
-        if force or now - self._summary_at >= SUMMARY_EVERY:  # text for people: 2×/s is plenty
+        if force or now - self._summary_at >= SUMMARY_EVERY:
             self._summary_at = now
             self._update_summary()
         self.redraws += 1
         return True
+
+    def _place_empty_text(self, *_: Any) -> None:
+        r = self.burnup.vb.boundingRect()
+        self.empty_text.setPos(r.center())
+
+    def _on_view_changed(self, *_: Any) -> None:
+        self._view_dirty = True
+
+    def _show_workflow(self, show: bool) -> None:
+        if show and not self.wf_shown:
+            self.wf_shown = True
+            self.graphics.ci.addItem(self.wf_plot, row=3, col=0)  # the time axis' values and label move to it
+            self.graphics.ci.layout.setRowStretchFactor(3, 2)
+            self.fail_plot.getAxis("bottom").setStyle(showValues=False)
+            self.fail_plot.getAxis("bottom").showLabel(False)
 
     def _on_manual_range(self, *_: Any) -> None:
         self._user_range = True
@@ -295,6 +405,9 @@ class ProgressChart(QWidget):
                         lambda v: self.rate_plot.setYRange(0, v, padding=0))
         self._set_range("failed", max(s.max_failed_instances, d.last("instances_failed"), 1) + 0.5,
                         lambda v: self.fail_plot.setYRange(0, v, padding=0))
+        if s.wf_start is not None:
+            wf_total = d.last("wf_done") + d.last("wf_remaining") + d.last("wf_failed")
+            self._set_range("workflow", max(wf_total, 1.0), lambda v: self.wf_plot.setYRange(0, v, padding=0))
 
     def _update_summary(self) -> None:
         s = self.series
@@ -304,9 +417,10 @@ class ProgressChart(QWidget):
         d = s.data
         ok, bad, left = (int(d.last(c)) for c in ("successful", "failed", "remaining"))
         total = ok + bad + left
+        self.empty_text.setVisible(total == 0)
         pct = 100.0 * (ok + bad) / total if total else 0.0
         eta = s.eta_seconds()
-        eta_text = "done" if left == 0 and total else fmt_duration(eta)
+        eta_text = "done" if left == 0 and total else (fmt_duration(eta) if total else "—")
         limit = s.max_failed_instances
         inst_failed = int(d.last("instances_failed"))
         over = inst_failed > limit

@@ -211,6 +211,11 @@ class TimelineView(QWidget):
                     xm = (self.x_of_d(b0) + self.x_of_d(b1)) / 2
                     for dx in (-3, 3):
                         p.drawLine(QPointF(xm + dx - 4, AXIS_H - 2), QPointF(xm + dx + 4, 4))
+        if not tl.intervals:  # nothing has run yet: say so rather than show bare lanes
+            p.setPen(QColor("#6b7280"))
+            p.drawText(QRectF(GUTTER, AXIS_H, self.width() - GUTTER, max(LANE_H * len(tl.lanes), 3 * LANE_H)),
+                       int(Qt.AlignmentFlag.AlignCenter),
+                       "No pod has run yet: each instance's lane fills in as its pods change state.")
         self.paints += 1
         p.end()
 

@@ -55,6 +55,61 @@ def states(dialog: JobDetailDialog) -> list[str]:
     return [m.data(m.index(r, PodColumn.STATE)) for r in range(m.rowCount())]
 
 
+def test_demo_jobs_open_by_double_click_and_enter_several_at_once(session: Session, qloop: Any,
+                                                                    qtbot: Any) -> None:
+    from console.views.main_window import MainWindow
+
+    win = MainWindow(session)
+    win.show()
+
+    async def body() -> None:
+        win.actions_by_name["demo"].trigger()  # "Load demo jobs"
+        await until(lambda: session.jobs_model.rowCount() == len(demo_specs()), timeout=15, what="demo jobs")
+        panel = win.panel
+        by_name = {panel.proxy.data(panel.proxy.index(r, 0)): panel.proxy.job_id_at(r)
+                   for r in range(panel.proxy.rowCount())}
+        bulk, flaky = by_name["bulk-thumbnails"], by_name["web-frontend"]
+        # Double-click the bulk job's row.
+        panel.select_job(bulk)
+        rect = panel.table.visualRect(panel.table.currentIndex())
+        qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        await until(lambda: bulk in {w.job_id for w in QApplication.topLevelWidgets()
+                                     if isinstance(w, JobDetailDialog) and w.isVisible()}, what="double-click opens")
+        # Enter on the flaky job's row.
+        panel.table.setFocus()
+        panel.select_job(flaky)
+        qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+
+        def details() -> dict[str, JobDetailDialog]:
+            return {w.job_id: w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, JobDetailDialog) and w.isVisible()}
+
+        await until(lambda: set(details()) == {bulk, flaky}, what="two details open")
+        a, b = details()[bulk], details()[flaky]
+        await until(lambda: a.pods.rowCount() == 6 and b.pods.rowCount() >= 1, timeout=15, what="pods of both")
+        await until(lambda: len(a.progress.series) >= 2 and len(b.progress.series) >= 2, timeout=15,
+                    what="both streaming progress")
+        assert "bulk-thumbnails" in a.windowTitle() and "web-frontend" in b.windowTitle()
+        # One minimised: it slows down; the other keeps its full rate.
+        a.showMinimized()
+        await until(lambda: a.background, timeout=5, what="minimised detail in the background")
+        assert not b.background and b.progress.period == b.progress.effective_period() < 10.0
+        a.showNormal()
+        await until(lambda: not a.background, timeout=5, what="restored")
+        ids = {a.job_id, b.job_id}
+        assert ids == {bulk, flaky}
+        for d in (a, b):
+            d.close()
+        await until(lambda: all(t.done() for d in (a, b) for t in d.all_tasks()), timeout=5, what="streams end")
+
+    try:
+        run(qloop, body(), timeout=60)
+    finally:
+        win._closing = True
+        win.close()
+
+
 def test_pods_table_follows_a_job_from_pending_to_succeeded(session: Session, qloop: Any) -> None:
     async def body() -> None:
         spec = sh_spec("follow-me", "sleep 0.6; echo done", instances=3)
@@ -162,6 +217,84 @@ def test_stop_a_pod_from_its_context_menu(session: Session, qloop: Any) -> None:
     run(qloop, body(), timeout=60)
 
 
+def test_previous_runs_expand_beneath_their_instance(session: Session, qloop: Any) -> None:
+    async def body() -> None:
+        job_id = await session.create_job(sh_spec("runs-tree", "sleep 60", instances=3, kill_grace_period=1),
+                                          "detail-runs-tree")
+        dialog = await open_detail(session, job_id)
+        dialog.tabs.setCurrentWidget(dialog.pods_view)
+        await until(lambda: states(dialog) == ["RUNNING"] * 3, timeout=15, what="all running")
+        view, m = dialog.pods_view, dialog.pods_model
+        first = m.pod(1)
+        assert not m.hasChildren(m.index(1, 0))
+        # Restart instance 1 from its menu: a new run, and the old one goes beneath it.
+        view.confirm = False
+        next(a for a in view.menu_for(first).actions() if a.objectName() == "podAction_restart").trigger()
+        await until(lambda: m.pod(1).status.run == 2 and states(dialog)[1] == "RUNNING", timeout=15,
+                    what="instance 1's second run")
+        top = view.proxy.mapFromSource(m.index(1, 0))
+        assert view.proxy.hasChildren(top) and not view.table.isExpanded(top)
+        assert view.expand_instance(1) and view.table.isExpanded(top)  # expanding loads them (GetPod)
+
+        def child_text(col: PodColumn) -> str:
+            return str(view.proxy.data(view.proxy.index(0, int(col), top)))
+
+        await until(lambda: m.previous_loaded(first.pod_name) and child_text(PodColumn.STATE) == "KILLED",
+                    what="the previous run's final state (GetPod)")
+        assert view.proxy.rowCount(top) == 1
+        child = view.proxy.index(0, int(PodColumn.STATE), top)
+        assert child_text(PodColumn.POD_ID) == first.status.pod_id and child_text(PodColumn.RUN) == "1 / 1"
+        assert child_text(PodColumn.STARTED) and child_text(PodColumn.ENDED) and child_text(PodColumn.REASON)
+        assert view.table.visualRect(child).top() > view.table.visualRect(top).top()  # beneath its instance
+        screenshot(dialog, "detail-pods-previous-run")
+        # Selecting the previous run's row: its own events beside the table; actions on the current run.
+        view.table.selectionModel().setCurrentIndex(
+            child, view.table.selectionModel().SelectionFlag.ClearAndSelect
+            | view.table.selectionModel().SelectionFlag.Rows)
+        assert view.selected_run().status.pod_id == first.status.pod_id
+        assert [p.status.pod_id for p in view.selected_pods()] == [m.pod(1).status.pod_id]
+        await until(lambda: "previous run" in view.events_title.text() and view.events.count() >= 2,
+                    what="the previous run's events")
+        texts = [view.events.item(i).text() for i in range(view.events.count())]
+        assert all("run 1" in t for t in texts) and any("KILLED" in t for t in texts)
+        menu = view.menu_for(view.selected_pod(), view.selected_run())
+        actions = {a.objectName(): a for a in menu.actions()}
+        stop = actions["podAction_stop"]
+        assert m.pod(1).status.pod_id in stop.text() and stop.isEnabled()
+        assert view.buttons["stop"].isEnabled()  # the current run is RUNNING
+        # …and its logs, from the same menu: the Logs tab tails that run.
+        assert first.status.pod_id in actions["podAction_runLogs"].text()
+        actions["podAction_runLogs"].trigger()
+        assert dialog.tabs.currentWidget() is dialog.log_view.parentWidget()
+        await until(lambda: dialog.log_view.pod_id == first.status.pod_id
+                    and dialog.log_run_box.currentData() == first.status.pod_id, what="the previous run's logs")
+        await until(lambda: dialog.log_run_box.count() == 2 and "KILLED" in dialog.log_run_box.currentText(),
+                    what="the run described in the run picker")
+        dialog.tabs.setCurrentWidget(view)
+        # Filter on instances: a matching instance keeps its previous runs; sorting keeps them beneath.
+        view.filter_box.setText(m.pod(1).status.pod_id)
+        assert dialog.pods.rowCount() == 1
+        top = view.proxy.index(0, 0)
+        assert view.proxy.data(top) == "1" and view.proxy.rowCount(top) == 1
+        view.filter_box.clear()
+        view.table.sortByColumn(int(PodColumn.INSTANCE), Qt.SortOrder.DescendingOrder)
+        top = view.proxy.index(1, 0)
+        assert view.proxy.data(top) == "1" and view.proxy.rowCount(top) == 1
+        view.table.sortByColumn(int(PodColumn.INSTANCE), Qt.SortOrder.AscendingOrder)
+        # Another restart while expanded: the second run slides in on top, refreshed to its final state.
+        second = m.pod(1).status.pod_id
+        await session.client.restart_pod(m.pod(1).pod_name, check_sla=False)
+        top = view.proxy.mapFromSource(m.index(1, 0))
+        await until(lambda: view.proxy.rowCount(top) == 2
+                    and view.proxy.data(view.proxy.index(0, int(PodColumn.POD_ID), top)) == second
+                    and view.proxy.data(view.proxy.index(0, int(PodColumn.STATE), top)) == "KILLED",
+                    timeout=15, what="two previous runs, newest first")
+        assert view.proxy.data(view.proxy.index(1, int(PodColumn.POD_ID), top)) == first.status.pod_id
+        dialog.close()
+
+    run(qloop, body(), timeout=60)
+
+
 def test_log_tail_is_live_and_follow_lock_releases(session: Session, qloop: Any) -> None:
     script = ('i=0; while [ $i -lt 400 ]; do i=$((i+1)); echo "line $i"; '
               'if [ $((i % 50)) -eq 0 ]; then echo "oops $i" >&2; fi; sleep 0.01; done; sleep 30')
@@ -192,6 +325,13 @@ def test_log_tail_is_live_and_follow_lock_releases(session: Session, qloop: Any)
         screenshot(dialog, "detail-logs-released")
         sb.setValue(sb.maximum())  # back to the bottom: re-engaged
         assert view.following
+        # Hidden, the tail keeps streaming (applied once a second); shown again, once a frame.
+        dialog.hide()
+        assert buf.interval_ms == 1000
+        n = buf.total_appended
+        await until(lambda: buf.total_appended > n + 10, timeout=5, what="lines while hidden")
+        dialog.show()
+        assert buf.interval_ms == 16
         n = buf.rowCount()
         await until(lambda: buf.rowCount() > n + 10, what="more lines")
         await asyncio.sleep(0.05)
@@ -291,8 +431,16 @@ def test_progress_chart_matches_what_the_pods_printed(session: Session, qloop: A
         # Hidden (or minimised), the detail keeps streaming but slowly; shown again, at the chosen rate.
         dialog.hide()
         assert chart.background and chart.period == 10.0
+        assert dialog.pods_model.interval_ms == 1000 and dialog.log_view.buffer.interval_ms == 1000
         dialog.show()
         assert not chart.background and chart.period == 0.25
+        assert dialog.pods_model.interval_ms == 16 and dialog.log_view.buffer.interval_ms == 16
+        dialog.showMinimized()
+        await until(lambda: dialog.background, timeout=5, what="minimised: background rate")
+        assert chart.period == 10.0 and dialog.pods_model.interval_ms == 1000
+        dialog.showNormal()
+        await until(lambda: not dialog.background, timeout=5, what="restored: full rate")
+        assert chart.period == 0.25 and dialog.log_view.buffer.interval_ms == 16
         out = Path(dialog.session.options.data_dir)
         assert chart.export_png(out / "p.png") and (out / "p.png").stat().st_size > 1000
         chart.export_csv(out / "p.csv")
@@ -325,6 +473,35 @@ def test_screenshots_of_every_tab_during_a_bulk_job(session: Session, qloop: Any
     run(qloop, body(), timeout=60)
 
 
+def test_empty_states_of_a_job_that_has_not_run(session: Session, qloop: Any) -> None:
+    async def body() -> None:
+        spec = sh_spec("yearly", "echo hi", instances=2)
+        spec.schedule.cron = "0 0 1 1 *"  # next run: the new year
+        job_id = await session.create_job(spec, "detail-empty")
+        dialog = await open_detail(session, job_id)
+        await asyncio.sleep(0.3)
+        assert "Next run" in dialog.summary_labels and dialog.summary_labels["Next run"].text()
+        view = dialog.pods_view
+        dialog.tabs.setCurrentWidget(view)
+        if dialog.pods.rowCount() == 0:  # no pods until the first run: the table says so
+            assert view.empty_label.isVisible() and "No pods" in view.empty_label.text()
+        else:
+            assert not view.empty_label.isVisible()
+        view.filter_box.setText("no-such-pod")
+        assert view.empty_label.isVisible() and "No pod matches" in view.empty_label.text()
+        await asyncio.sleep(0.1)
+        screenshot(dialog, "detail-empty-pods-filtered")
+        view.filter_box.clear()
+        assert not view.empty_label.isVisible() or dialog.pods.rowCount() == 0
+        for index, name in enumerate(("summary", "pods", "logs", "progress", "workflows")):
+            dialog.tabs.setCurrentIndex(index)
+            await asyncio.sleep(0.15)
+            screenshot(dialog, f"detail-empty-{name}")
+        dialog.close()
+
+    run(qloop, body(), timeout=30)
+
+
 def test_rolling_restart_with_pause_and_resume_on_the_timeline(session: Session, qloop: Any) -> None:
     async def version(job_id: str) -> int:
         return int((await session.client.get_job(job_id)).job_info.status.version.value)
@@ -341,6 +518,20 @@ def test_rolling_restart_with_pause_and_resume_on_the_timeline(session: Session,
         await client.resume_workflow(job_id, await version(job_id))
         await until(lambda: all(dialog.pods_model.pod(i).status.run == 2 and states(dialog)[i] == "RUNNING"
                                 for i in range(3)), timeout=30, what="every instance restarted")
+        # The Progress tab shows the rolling restart's instances: completed / remaining / failed.
+        chart = dialog.progress
+        dialog.tabs.setCurrentWidget(chart)
+        await until(lambda: chart.series.wf_start is not None and chart.series.data.last("wf_done") == 3,
+                    timeout=15, what="the workflow's instances on the chart")
+        d = chart.series.data
+        assert (d.last("wf_remaining"), d.last("wf_failed")) == (0.0, 0.0)
+        done = d.view("wf_done")[chart.series.wf_start:]
+        assert (done[1:] >= done[:-1]).all() and done[0] < 3  # it climbed while the restart rolled
+        await until(lambda: chart.wf_shown and chart.wf_plot.isVisible()
+                    and chart.curves["wf_done"].getData()[1] is not None
+                    and chart.curves["wf_done"].getData()[1][-1] == 3, what="the workflow plot drawn")
+        assert "3 instance(s) done, 0 remaining, 0 failed" in chart.workflow_label.text()
+        screenshot(dialog, "detail-progress-rolling-restart")
         dialog.tabs.setCurrentIndex(4)
         await dialog.load_workflows()
         tl = dialog.timeline.timeline
@@ -408,7 +599,8 @@ def test_timeline_toolbar_pauses_resumes_and_aborts_the_running_workflow(session
         screenshot(dialog, "detail-timeline-toolbar-paused")
         # Collapse idle stretches: the quiet paused second becomes a narrow band.
         view = dialog.timeline
-        view.collapse_threshold = 1.0
+        dialog.set_collapse_threshold(1.0)  # the toolbar's "over 1 s"
+        assert view.collapse_threshold == 1.0
         dialog.collapse_button.setChecked(True)
         assert view.collapsed and view.timemap.gaps
         s, e = view.timemap.gaps[-1]
@@ -461,3 +653,49 @@ async def _eq(value: Any, want: Any) -> bool:
 
 async def _in(value: Any, want: Any) -> bool:
     return await value in want
+
+
+def test_collapse_idle_threshold_is_a_toolbar_choice_and_persists(session: Session, qloop: Any) -> None:
+    from console.models.timeline import build_timeline
+    from console.views.job_detail import COLLAPSE_THRESHOLDS
+
+    def ev(t: float, state: int, pod_id: str) -> P.PodEvent:
+        e = P.PodEvent(pod_id=pod_id, actual_state=state)
+        e.timestamp.seconds, e.timestamp.nanos = int(t), int((t % 1) * 1e9)
+        return e
+
+    # Quiet stretches of 20 s and 90 s between bursts of activity.
+    events = {0: [ev(0, P.POD_STATE_PENDING, "j-0-1"), ev(1, P.POD_STATE_RUNNING, "j-0-1"),
+                  ev(21, P.POD_STATE_KILLED, "j-0-1"), ev(21.5, P.POD_STATE_RUNNING, "j-0-2"),
+                  ev(111.5, P.POD_STATE_SUCCEEDED, "j-0-2")]}
+    tl = build_timeline([], events, now=200.0)
+
+    async def body() -> None:
+        dialog = JobDetailDialog(session, "not-loaded")
+        dialog.tabs.setCurrentIndex(4)
+        dialog.show()
+        box, button, view = dialog.collapse_threshold_box, dialog.collapse_button, dialog.timeline
+        assert box.isVisible() and box.count() == len(COLLAPSE_THRESHOLDS)
+        assert box.currentData() == 10.0 and not button.isChecked()  # defaults
+        view.set_timeline(tl)
+        button.setChecked(True)
+        assert [round(e - s) for s, e in view.timemap.gaps] == [20, 90]
+        box.setCurrentIndex(box.findData(30.0))  # the operator picks "over 30 s": only the long one stays
+        assert view.collapse_threshold == 30.0 and [round(e - s) for s, e in view.timemap.gaps] == [90]
+        assert "30 s" in button.toolTip()
+        await asyncio.sleep(0.05)
+        screenshot(dialog, "detail-timeline-threshold")
+        dialog.close()
+        # A new detail starts with the same choice, collapsed.
+        again = JobDetailDialog(session, "not-loaded")
+        assert again.collapse_threshold_box.currentText() == "over 30 s" and again.collapse_button.isChecked()
+        assert again.timeline.collapse_threshold == 30.0 and again.timeline.collapsed
+        again.timeline.set_timeline(tl)
+        assert [round(e - s) for s, e in again.timeline.timemap.gaps] == [90]
+        again.collapse_button.setChecked(False)
+        again.close()
+        third = JobDetailDialog(session, "not-loaded")
+        assert not third.collapse_button.isChecked() and third.collapse_threshold_box.currentData() == 30.0
+        third.close()
+
+    run(qloop, body(), timeout=30)

@@ -66,3 +66,26 @@ def test_wrap_shows_long_lines_whole_and_copy(qapp: Any) -> None:
     assert view.list.selected_text() == "short 0\nshort 1"
     assert QApplication.clipboard() is not None
     view.close()
+
+
+def test_ring_size_is_a_setting(qapp: Any, tmp_path: Any) -> None:
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    from console.views.log_view import RING_SIZES, saved_ring_lines
+
+    # settings of this test only (as the qloop fixture does for the other GUI tests)
+    QCoreApplication.setOrganizationName("PelorusTests")
+    QCoreApplication.setApplicationName("log-view-settings")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    view = make(qapp)  # a buffer of 500: offered as it is
+    box = view.capacity_box
+    assert box.currentData() == 500 and box.findData(100_000) >= 0
+    feed(view, 0, 500)
+    box.setCurrentIndex(box.findData(10_000))
+    assert view.buffer.capacity == 10_000 and view.buffer.rowCount() == 500
+    feed(view, 500, 20_000)
+    assert view.buffer.rowCount() == 10_000 and "10,000" in view.status.text()
+    assert saved_ring_lines() == 10_000  # the next log view starts with it
+    box.setCurrentIndex(box.findData(RING_SIZES[2]))
+    assert saved_ring_lines() == RING_SIZES[2] == 100_000

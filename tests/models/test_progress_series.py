@@ -70,3 +70,38 @@ def test_csv() -> None:
     lines = p.to_csv().splitlines()
     assert lines[0].startswith("t,successful,failed,remaining,throughput")
     assert lines[1].startswith("0.000,1,2,3,0,0,1")
+
+
+def test_current_workflow_instances_from_its_first_sample_on() -> None:
+    p = ProgressSeries()
+    p.add(0, 0, 0, 10)
+    p.add(1, 2, 0, 8)
+    assert p.wf_start is None and p.data.last("wf_remaining") == 0
+    p.add(2, 4, 0, 6, workflow=(0, 3, 0))  # a rolling restart of 3 instances starts
+    p.add(3, 6, 0, 4, workflow=(1, 2, 0))
+    p.add(4, 7, 0, 3)  # a sample without a workflow: the counts carry on
+    p.add(5, 8, 0, 2, workflow=(2, 0, 1))
+    assert p.wf_start == 2
+    np.testing.assert_array_equal(p.data.view("wf_done")[p.wf_start:], [0, 1, 1, 2])
+    np.testing.assert_array_equal(p.data.view("wf_remaining")[p.wf_start:], [3, 2, 2, 0])
+    np.testing.assert_array_equal(p.data.view("wf_failed")[p.wf_start:], [0, 0, 0, 1])
+    assert p.to_csv().splitlines()[0].endswith("wf_done,wf_remaining,wf_failed")
+    p.clear()
+    assert p.wf_start is None
+
+
+def test_decimate_keeps_extremes_and_the_exact_tip() -> None:
+    from console.views.progress_chart import decimate
+
+    t = np.arange(28_800, dtype=np.float64) / 4.0  # 2 h at 4 samples/s
+    ok = np.cumsum(np.ones_like(t) * 3.0)
+    wobble = np.sin(t / 7.0) * 100.0
+    tt, (a, b) = decimate(t, [ok, wobble], 0.0, float(t[-1]), 400)
+    assert len(tt) <= 2 * 400 + 2 * (len(t) // 400) and len(tt) == len(a) == len(b)
+    assert tt[-1] == t[-1] and a[-1] == ok[-1] and b[-1] == wobble[-1]  # the tip is exact
+    assert a[0] == ok[0] and np.all(np.diff(tt) >= 0)
+    assert b.max() == wobble.max() and b.min() == wobble.min()  # peaks survive
+    # Clipped to the visible span (plus one sample either side); few points pass unchanged.
+    tt, (a,) = decimate(t, [ok], 100.0, 110.0, 400)
+    assert tt[0] <= 100.0 and tt[-1] >= 110.0 and len(tt) == 43
+    np.testing.assert_array_equal(a, ok[(t >= 99.75) & (t <= 110.25)])
