@@ -20,6 +20,11 @@ import gc
 from collections.abc import Iterator
 from typing import Final
 
+import numpy as np
+
+from console.protobuf import fastscan
+from console.protobuf.fastscan import NOT_MESSAGE, REFERENCE, Tree
+
 from console.protobuf.wire import (
     EGROUP,
     FIXED32,
@@ -35,6 +40,9 @@ from console.protobuf.wire import (
 )
 
 MAX_GROUP_DEPTH: Final = 100
+VECTOR_FROM_BYTES = 16384
+"""expand_all on a level at least this large uses the vectorised full decode (fastscan); below it the
+numpy set-up costs more than the reference walk. Tests lower it to exercise the fast path."""
 _BAD_FIRST: Final = frozenset((4, 6, 7))  # wire types that cannot open a message
 
 __all__ = ["Field", "Message", "decode", "decode_span", "expand_all", "scan"]
@@ -122,10 +130,14 @@ def _scan(
                 n = buf[pos]
                 pos += 1
                 if n >= 0x80:
-                    try:
-                        n, pos = read_varint(buf, lp, end)
-                    except WireError:
-                        raise _Stop(lp, 1) from None
+                    if pos < end and buf[pos] < 0x80:  # 2-byte length: 128 B .. 16 KiB payloads
+                        n = (n & 0x7F) | (buf[pos] << 7)
+                        pos += 1
+                    else:
+                        try:
+                            n, pos = read_varint(buf, lp, end)
+                        except WireError:
+                            raise _Stop(lp, 1) from None
                 v = pos
                 pos += n
                 if pos > end:
@@ -154,7 +166,7 @@ def _scan(
                 v = pos
                 _et, pos = _scan_group(buf, pos, end, key >> 3, depth)
             elif wt == 4:
-                if key >> 3 == group:
+                if group and key >> 3 == group:
                     return recs, None, pos, t
                 raise _Stop(t, 6, key >> 3)
             else:
@@ -297,7 +309,7 @@ class Message:
     the damage.
     """
 
-    __slots__ = ("buf", "start", "end", "_recs", "error", "damaged", "_children")
+    __slots__ = ("buf", "start", "end", "_recs", "error", "damaged", "_children", "_tree", "_base")
 
     def __init__(
         self,
@@ -315,6 +327,8 @@ class Message:
         self.error = error
         self.damaged = damaged
         self._children: dict[int, Message | None] | None = None  # created on first child()
+        self._tree: Tree | None = None  # set when a full decode (expand_all) already found the children
+        self._base = 0  # this level's first row in _tree
 
     def __len__(self) -> int:
         return len(self._recs) >> 2
@@ -355,11 +369,25 @@ class Message:
             cache = self._children = {}
         elif index in cache:
             return cache[index]
+        result: Message | None = None
+        tree = self._tree
+        if tree is not None:
+            row = self._base + index
+            level = int(tree.child[row])
+            if level >= 0:
+                result = cache[index] = tree.message(level)
+                return result
+            if level == NOT_MESSAGE:
+                cache[index] = None
+                return None
+            if row in tree.extra:
+                result = cache[index] = tree.extra[row]
+                return result
         i = index << 2
         r = self._recs
         key = r[i + 1]
         wt = key & 7
-        result: Message | None = None
+        result = None
         if wt == LEN:
             v, e = r[i + 2], r[i + 3]
             first = self.buf[v] if v < e else 8
@@ -456,13 +484,29 @@ def expand_all(msg: Message) -> int:
     was_enabled = gc.isenabled()
     gc.disable()  # the tree is acyclic; generational GC passes over it only cost time
     try:
-        return _expand_all(msg)
+        if msg._tree is not None or msg.end - msg.start < VECTOR_FROM_BYTES:
+            return _expand_all(msg)
+        tree = fastscan.build(msg)
+        msg._tree = tree
+        msg._base = 0
+        msg._children = None
+        count = len(tree)
+        # groups (proto2, rare) are left to the reference path: decode and count their levels now
+        for row in np.flatnonzero(tree.child == REFERENCE).tolist():
+            _t, key, v, e = tree.row(row)
+            recs, stop, _after, et = _scan(tree.buf, v, e, key >> 3, 0)
+            sub = Message(tree.buf, v, et, recs, None) if stop is None else None
+            tree.extra[row] = sub
+            if sub is not None:
+                count += _expand_all(sub)
+        return count
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _expand_all(msg: Message) -> int:
+    """Reference full decode: one trial scan per length-delimited field (small messages use it)."""
     count = 0
     stack = [msg]
     pop = stack.pop
