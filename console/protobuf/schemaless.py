@@ -98,18 +98,21 @@ def _scan_group(buf: Buffer, pos: int, end: int, number: int, depth: int) -> tup
 
 
 def _scan(
-    buf: Buffer, start: int, end: int, group: int, depth: int
+    buf: Buffer, start: int, end: int, group: int, depth: int, limit: int | None = None
 ) -> tuple[list[int], _Stop | None, int, int]:
     """The hot loop behind :func:`scan`: one pass, no calls on the common path.
 
     Common path = 1-byte tags and 1-byte lengths; everything else goes through read_varint.
+    ``limit`` (framing detection on huge files) stops, clean so far, at the first field starting at
+    or after it; fields are still checked against ``end``.
     """
+    stop_at = end if limit is None else min(end, limit)
     recs: list[int] = []
     ext = recs.extend
     pos = start
     t = start
     try:
-        while pos < end:
+        while pos < stop_at:
             t = pos
             key = buf[pos]
             pos += 1
@@ -176,6 +179,8 @@ def _scan(
         return recs, _Stop(t, 1), t, t
     except _Stop as stop:
         return recs, stop, t, t
+    if pos < end:  # stopped at limit
+        return recs, None, pos, pos
     if group:
         return recs, _Stop(end, 9, group), end, end
     return recs, None, pos, pos
