@@ -31,7 +31,7 @@ def _reference(data: bytes) -> Message:
 def _same(fast: Message, ref: Message, path: tuple[int, ...] = ()) -> int:
     """Assert the two trees are identical; return the number of levels compared."""
     assert (fast.start, fast.end) == (ref.start, ref.end), path
-    assert fast._recs == ref._recs, path
+    assert list(fast._recs) == list(ref._recs), path
     assert (fast.error is None) == (ref.error is None), path
     if ref.error is not None:
         assert fast.error is not None
@@ -155,3 +155,45 @@ def test_default_threshold_uses_fast_path_on_a_large_message() -> None:
     expand_all(fast)
     assert fast._tree is not None and len(fast._tree) > 3000
     _same(fast, _reference(data))
+
+
+@settings(max_examples=150, deadline=None)
+@given(raw_messages(depth=2), st.integers(1, 40), st.data())
+def test_chunked_scan_of_large_levels_is_the_same_decode(data: bytes, chunk: int, d: st.DataObject) -> None:
+    """Levels over CHUNK_BYTES are scanned a chunk at a time into an int64 array: same records, same
+    error (offset and reason), same clipped truncated field — also when the data is cut anywhere."""
+    cut = data[: d.draw(st.integers(0, len(data)))]
+    plain = decode(cut)
+    saved = schemaless.CHUNK_BYTES
+    schemaless.CHUNK_BYTES = chunk
+    try:
+        chunked = decode(cut)
+    finally:
+        schemaless.CHUNK_BYTES = saved
+    assert list(chunked._recs) == list(plain._recs)
+    assert (chunked.error is None) == (plain.error is None)
+    if plain.error is not None:
+        assert chunked.error is not None
+        assert (chunked.error.offset, chunked.error.reason) == (plain.error.offset, plain.error.reason)
+    assert (chunked.damaged is None) == (plain.damaged is None)
+    if plain.damaged is not None and chunked.damaged is not None:
+        assert (chunked.damaged.tag_offset, chunked.damaged.end) == (plain.damaged.tag_offset, plain.damaged.end)
+    assert chunked.encode() == plain.encode()
+
+
+def test_progress_and_cancel_of_a_chunked_scan(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schemaless, "CHUNK_BYTES", 1000)
+    data = b"".join(b"\x08" + encode_varint(i) for i in range(20_000))
+    token = schemaless.Progress()
+    with schemaless.progress_scope(token):
+        msg = decode(data)
+    assert len(msg) == 20_000 and token.total == len(data) and token.done == len(data) and token.fraction == 1.0
+    token = schemaless.Progress()
+    token.cancel()
+    with schemaless.progress_scope(token), pytest.raises(schemaless.Cancelled):
+        decode(data)
+    wrapped = b"\x0a" + encode_varint(len(data)) + data
+    outer = decode(wrapped)
+    with schemaless.progress_scope(token), pytest.raises(schemaless.Cancelled):
+        outer.child(0)
+    assert outer.child(0) is not None and len(outer.child(0)) == 20_000  # not cached as "not a message"
