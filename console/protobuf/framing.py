@@ -78,32 +78,7 @@ class RecordIndex:
         po, off, ln, fl = self.prefix_offsets, self.offsets, self.lengths, self.flags
         cap = self.max_records if self.max_records is not None else n + 1
         if self.framing == "varint":
-            while pos < n:
-                if len(off) >= cap:
-                    self.complete = False
-                    return
-                start = pos
-                b = buf[pos]
-                if b < 0x80:
-                    length, pos = b, pos + 1
-                else:
-                    try:
-                        length, pos = read_varint(buf, pos)
-                    except WireError as err:
-                        self.error = WireError(start, f"record {len(off)}: {err.reason}")
-                        return
-                if pos + length > n:
-                    self.error = WireError(
-                        start,
-                        f"record {len(off)} at offset {start}: length {length} runs past the end "
-                        f"({n - pos} bytes available)",
-                    )
-                    return
-                po.append(start)
-                off.append(pos)
-                ln.append(length)
-                fl.append(0)
-                pos += length
+            self._build_varint(cap)
             return
         while pos < n:  # grpc
             if len(off) >= cap:
@@ -124,6 +99,50 @@ class RecordIndex:
                 return
             self._add(pos, pos + 5, length, flag)
             pos += 5 + length
+
+    def _build_varint(self, cap: int) -> None:
+        """The chain of varint prefixes: a tight loop that only collects the two offsets per record;
+        lengths (next prefix − payload offset) and flags are filled in afterwards in bulk."""
+        buf = self.buf
+        n = len(buf)
+        starts: list[int] = []
+        offs: list[int] = []
+        sa, oa = starts.append, offs.append
+        pos = 0
+        count = 0
+        while pos < n:
+            if count >= cap:
+                self.complete = False
+                break
+            start = pos
+            b = buf[pos]
+            if b < 0x80:
+                length = b
+                pos += 1
+            else:
+                try:
+                    length, pos = read_varint(buf, pos)
+                except WireError as err:
+                    self.error = WireError(start, f"record {count}: {err.reason}")
+                    break
+            if pos + length > n:
+                self.error = WireError(
+                    start,
+                    f"record {count} at offset {start}: length {length} runs past the end ({n - pos} bytes available)",
+                )
+                break
+            sa(start)
+            oa(pos)
+            pos = pos + length
+            count += 1
+        if not starts:
+            return
+        self.prefix_offsets = array("q", starts)
+        self.offsets = array("q", offs)
+        ends = array("q", starts[1:])
+        ends.append(offs[-1] + _length_of_last(buf, starts[-1]))
+        self.lengths = array("q", map(int.__sub__, ends, self.offsets))
+        self.flags = array("b", bytes(len(starts)))
 
     def _add(self, prefix: int, offset: int, length: int, flag: int) -> None:
         self.prefix_offsets.append(prefix)
@@ -149,6 +168,10 @@ class RecordIndex:
     def payload(self, index: int) -> bytes:
         r = self[index]
         return bytes(self.buf[r.offset : r.end])
+
+
+def _length_of_last(buf: Buffer, start: int) -> int:
+    return read_varint(buf, start)[0]
 
 
 @dataclass(frozen=True)

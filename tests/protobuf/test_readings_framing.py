@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import struct
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from console.api import job_pb2
 from console.protobuf import framing
 from console.protobuf.readings import Pins, best, export_proto, readings
@@ -137,3 +140,33 @@ def test_detection_on_large_buffers_is_bounded_and_falls_back() -> None:
     assert [c.framing for c in found[:2]] == ["varint", "single"]
     idx = framing.index(both)
     assert idx.framing == "single" and len(idx) == 1
+
+
+def _reference_varint_index(buf: bytes) -> tuple[list[tuple[int, int, int]], int | None]:
+    from console.protobuf.wire import WireError, read_varint
+
+    out, pos = [], 0
+    while pos < len(buf):
+        start = pos
+        try:
+            length, pos = read_varint(buf, pos)
+        except WireError:
+            return out, start
+        if pos + length > len(buf):
+            return out, start
+        out.append((start, pos, length))
+        pos += length
+    return out, None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=300), max_size=30), st.integers(0, 3), st.data())
+def test_varint_index_matches_a_plain_walk(payloads: list[bytes], pad: int, d: st.DataObject) -> None:
+    data = b"".join(encode_varint(len(p), width=min(10, len(encode_varint(len(p))) + pad)) + p for p in payloads)
+    data = data[: d.draw(st.integers(0, len(data)))] + d.draw(st.binary(max_size=3))
+    idx = framing.RecordIndex(data, "varint")
+    want, err_at = _reference_varint_index(data)
+    assert [(r.prefix_offset, r.offset, r.length) for r in idx] == want
+    assert (idx.error is None) == (err_at is None)
+    if idx.error is not None:
+        assert idx.error.offset == err_at
