@@ -197,3 +197,22 @@ def test_progress_and_cancel_of_a_chunked_scan(monkeypatch: pytest.MonkeyPatch) 
     with schemaless.progress_scope(token), pytest.raises(schemaless.Cancelled):
         outer.child(0)
     assert outer.child(0) is not None and len(outer.child(0)) == 20_000  # not cached as "not a message"
+
+
+@_cases
+@given(st.lists(raw_messages(depth=3), min_size=1, max_size=6), st.binary(max_size=9))
+def test_full_decode_of_a_nested_level_with_offsets_into_the_document(
+        fast_path: None, parts: list[bytes], head: bytes) -> None:
+    """expand_all on a level that starts deep inside the buffer (Tree.base != 0) keeps absolute offsets."""
+    inner = _wrapped(parts)
+    data = b"\x12" + encode_varint(len(head)) + head + b"\x0a" + encode_varint(len(inner)) + inner
+    top = decode(data)
+    assert top.error is None
+    lazy = top.child(1)
+    assert lazy is not None and lazy.start > 0
+    expand_all(lazy)
+    assert lazy._tree is not None and lazy._tree.base == lazy.start
+    ref = decode(data).child(1)
+    assert ref is not None
+    _expand_all(ref)
+    _same(lazy, ref)
