@@ -9,12 +9,18 @@ overhead is paid per step and per depth, not per field.
 
 Exactness: a span is "a message" under exactly the rule of :meth:`Message.child` (the reference
 ``schemaless._scan`` with ``group=0`` returns no error). The vectorised step handles only the
-common encodings (tags up to 5 bytes, length prefixes up to 5 bytes, wire types 0/1/2/5 and the
-failures around them); anything else — a group, an over-long tag or length prefix — hands the rest
-of that span to the reference scanner from the field where it stopped, and so does a step once
-fewer than ``_SCALAR_BELOW`` spans are still open (a long repeated field finishes at the reference
-scanner's speed instead of costing one numpy step per field). Tests compare the result with the
-reference over hypothesis-generated and corrupted messages.
+common encodings (tags and length prefixes up to 5 bytes, wire types 0/1/2/5, one level of group,
+and the failures around them); anything else — a group inside a group, a 6..10-byte tag or length
+prefix — hands the rest of that span to the reference scanner from the field where it stopped, and
+so does a step once fewer than ``_SCALAR_BELOW`` spans are still open (a long repeated field
+finishes at the reference scanner's speed instead of costing one numpy step per field). Varint
+lengths come from one position-indexed pass (:func:`varint_lengths`, a byte per byte of input).
+Tests (tests/protobuf/test_fastscan.py) compare the result with the reference over
+hypothesis-generated, corrupted and truncated messages.
+
+Cost: ~40 bytes per field (four int64 columns and an int32 child link); on the 10 MB
+ListPodsResponse of bench/proto_raw_decode.py (1.8M fields, 414k levels) 0.25–0.45 s on this
+shared 2-core machine, against ~4.5 s for the reference walk.
 
 The result is a :class:`Tree`: one table of every field of every decoded level (offsets exactly as
 the reference records them) plus, per field, the level its payload decodes to. Message objects for
@@ -46,6 +52,7 @@ REFERENCE: Final = -2
 _SCALAR_BELOW: Final = 24
 _PAD: Final = 16
 _TOO_LONG: Final = 11  # vlen value: not terminated within 10 bytes (or before the end of the data)
+
 
 class Tree:
     """Every field of every decoded level below (and including) a root level.

@@ -8,6 +8,12 @@ produced by a tight scan over the buffer (one Python-level step per field, no ob
 and :class:`Field` views are created only when someone looks. A length-delimited value becomes a
 nested :class:`Message` only when asked, and only when it parses cleanly to its end.
 
+Scale: a level over :data:`CHUNK_BYTES` is scanned a chunk at a time into an int64 array (8 bytes
+per record entry instead of a list's ~36), reporting to a :class:`Progress` token and stopping with
+:class:`Cancelled` when asked (the editor's progress bar and Cancel). :func:`expand_all` on a large
+message uses the vectorised walk of :mod:`console.protobuf.fastscan`, which finds every nested
+level at once and gives exactly the tree this module's per-level scan gives.
+
 Damage: decoding never raises out of :func:`decode`. The scan keeps every whole field before the
 damage, records a :class:`~console.protobuf.wire.WireError` with the exact offset, and (for a
 length prefix that runs past the end) keeps the clipped field as ``Message.damaged`` so the valid
