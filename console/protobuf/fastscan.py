@@ -31,7 +31,7 @@ nested levels are built from it only when someone asks (``Message.child``), so a
 from __future__ import annotations
 
 from array import array
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from console.protobuf.wire import Buffer
 
 I64 = npt.NDArray[np.int64]
-Arr = I64
+Arr = npt.NDArray[np.signedinteger[Any]]  # positions: int32 or int64
 Mask = npt.NDArray[np.bool_]
 
 NOT_MESSAGE: Final = -1
@@ -133,9 +133,9 @@ def varint_lengths(u8: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
 
 def _tail_value(u8p: npt.NDArray[np.uint8], p: I64, width: npt.NDArray[np.uint8]) -> I64:
     """Values of varints of 2..5 bytes at ``p`` (``width`` bytes each)."""
-    val = (u8p[p] & 0x7F).astype(np.int64)
+    val = (np.take(u8p, p) & 0x7F).astype(np.int64)
     for j in range(1, 5):
-        bj = (u8p[p + j] & 0x7F).astype(np.int64) << (7 * j)
+        bj = (np.take(u8p, p + j) & 0x7F).astype(np.int64) << (7 * j)
         val += np.where(width > j, bj, 0)
     return val
 
@@ -147,8 +147,8 @@ def _step(u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[np.uint8], cur: Arr, end
     ``fail`` = the span is not a message; ``special`` = an encoding this step leaves to the
     reference scanner (tags or length prefixes of 6..10 bytes). Groups are the caller's.
     """
-    b0 = u8p[cur]
-    tl = vlen[cur]
+    b0 = np.take(u8p, cur)  # np.take: fast with int32 indices too (fancy indexing converts them first)
+    tl = np.take(vlen, cur)
     p = cur + tl
     key = b0.astype(np.int64)
     wt = b0 & 7
@@ -163,8 +163,8 @@ def _step(u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[np.uint8], cur: Arr, end
             fail[ix] |= kv > 0xFFFFFFFF
     else:
         special = np.zeros(cur.shape[0], dtype=np.bool_)
-    b1 = u8p[p]
-    l1 = vlen[p]
+    b1 = np.take(u8p, p)
+    l1 = np.take(vlen, p)
     is2 = (wt == 2).view(np.uint8)
     a2 = l1 * is2  # length-prefix width (LEN fields only)
     a0 = l1 * (wt == 0).view(np.uint8)  # varint value width (VARINT fields only)
@@ -177,7 +177,7 @@ def _step(u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[np.uint8], cur: Arr, end
         ix = np.flatnonzero(long_len)
         w = l1[ix]
         special[ix] |= w > 5
-        new[ix] = v[ix] + np.minimum(_tail_value(u8p, p[ix], w), clip)
+        new[ix] = v[ix] + np.minimum(_tail_value(u8p, p[ix], w), clip)  # < 2**31: clip < 2**30
     fail |= new > end
     special &= ~fail
     return b0, key, v, new, fail, special
@@ -187,8 +187,9 @@ def build(msg: Message) -> Tree:
     """Decode every level below ``msg`` (whose own fields are already scanned)."""
     buf = msg.buf
     base, size = msg.start, msg.end - msg.start
-    # positions stay int64 (intp): fancy indexing with a narrower index array converts it first (3x slower)
-    pos_t = np.int64
+    # positions as int32 below 1 GiB (half the memory traffic; sums stay below 2**31 since lengths are
+    # clipped to the size), int64 above
+    pos_t: type[np.signedinteger[Any]] = np.int32 if size < (1 << 30) else np.int64
     u8p = np.zeros(size + _PAD, dtype=np.uint8)
     if size:
         u8p[:size] = np.frombuffer(buf, dtype=np.uint8, count=size, offset=base)
@@ -246,7 +247,7 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
     """
     from console.protobuf.schemaless import _scan
 
-    pos_t = np.int64
+    pos_t = sv.dtype
     nspan = sv.shape[0]
     ok = np.zeros(nspan, dtype=np.bool_)
     total = np.zeros(nspan, dtype=np.int64)
@@ -259,10 +260,10 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
     ch_v: list[Arr] = []
     ch_e: list[Arr] = []
     live = np.flatnonzero(se > sv)  # an empty payload is not a message (Message.child's rule)
-    sid = live
+    sid = live.astype(pos_t)
     cur = sv[live]
     end = se[live]
-    rank = np.zeros(sid.shape[0], dtype=np.int64)
+    rank = np.zeros(sid.shape[0], dtype=pos_t)
     # one level of group per span is walked here (its own fields are skipped, not recorded: its level
     # is the reference path's); a group inside a group hands the span to the reference scanner.
     # Group state is kept per span and touched only for the rows that open, close or sit in a group.
@@ -281,7 +282,7 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
         b0, key, v, new, fail, special = _step(u8p, vlen, cur, end, clip)
         sel = ((b0 & 7) - np.uint8(3)) < 2  # wire type 3 or 4
         if grouped:
-            sel |= gopen[sid]
+            sel |= np.take(gopen, sid)
         t = cur
         rec: Mask | None = None
         if sel.any():
@@ -354,8 +355,8 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
         total[span] = r0 + nrec
         if nrec:
             a = np.frombuffer(array("q", recs), dtype=np.int64).reshape(-1, 4)
-            ch_s.append(np.full(nrec, span, dtype=np.int64))
-            ch_r.append(r0 + np.arange(nrec, dtype=np.int64))
+            ch_s.append(np.full(nrec, span, dtype=pos_t))
+            ch_r.append((r0 + np.arange(nrec)).astype(pos_t))
             ch_m.append(np.ones(nrec, dtype=np.bool_))
             ch_t.append((a[:, 0] - base).astype(pos_t))
             ch_k.append(a[:, 1])
@@ -368,10 +369,10 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
         z = np.zeros(0, dtype=pos_t)
         return ok, cnt, (z, np.zeros(0, dtype=np.int64), z, z)
     S = np.concatenate(ch_s)
-    dest = np.where(np.concatenate(ch_m) & ok[S], first[S] + np.concatenate(ch_r), nrows)
-    outs: list[I64] = []
-    for chunks in (ch_t, ch_k, ch_v, ch_e):
-        o = np.empty(nrows + 1, dtype=np.int64)
+    dest = np.where(np.concatenate(ch_m) & np.take(ok, S), np.take(first, S) + np.concatenate(ch_r), nrows)
+    outs: list[Arr] = []
+    for chunks, dt in ((ch_t, pos_t), (ch_k, np.int64), (ch_v, pos_t), (ch_e, pos_t)):
+        o = np.empty(nrows + 1, dtype=dt)
         o[dest] = np.concatenate(chunks)
         outs.append(o[:nrows])
     return ok, cnt, (outs[0], outs[1], outs[2], outs[3])
