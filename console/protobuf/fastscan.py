@@ -368,11 +368,15 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
     if not ch_s:
         z = np.zeros(0, dtype=pos_t)
         return ok, cnt, (z, np.zeros(0, dtype=np.int64), z, z)
-    S = np.concatenate(ch_s)
-    dest = np.where(np.concatenate(ch_m) & np.take(ok, S), np.take(first, S) + np.concatenate(ch_r), nrows)
-    outs: list[Arr] = []
-    for chunks, dt in ((ch_t, pos_t), (ch_k, np.int64), (ch_v, pos_t), (ch_e, pos_t)):
-        o = np.empty(nrows + 1, dtype=dt)
-        o[dest] = np.concatenate(chunks)
-        outs.append(o[:nrows])
+    # scatter chunk by chunk (no concatenation of the chunks): rows of failed spans and unrecorded
+    # rows all land in the spare last slot
+    outs: list[Arr] = [np.empty(nrows + 1, dtype=dt) for dt in (pos_t, np.int64, pos_t, pos_t)]
+    o_t, o_k, o_v, o_e = outs
+    for cs, cr, cm, ct, ck, cv, ce in zip(ch_s, ch_r, ch_m, ch_t, ch_k, ch_v, ch_e):
+        dest = np.where(cm & np.take(ok, cs), np.take(first, cs) + cr, nrows)
+        o_t[dest] = ct
+        o_k[dest] = ck
+        o_v[dest] = cv
+        o_e[dest] = ce
+    outs = [o[:nrows] for o in outs]
     return ok, cnt, (outs[0], outs[1], outs[2], outs[3])
