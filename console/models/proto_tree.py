@@ -2,9 +2,11 @@
 
 One row per field occurrence, in byte order, with exact offsets. Columns: field number, name
 (from the schema, ``name[i]`` for repeated items, ``labels["k"]`` for map entries), type (schema
-type, or the chosen schemaless reading), value, and the byte span. Children are created in
-batches through ``canFetchMore`` / ``fetchMore`` so a level with a million fields costs a few
-hundred rows until scrolled. A nested level larger than :data:`BIG_VALUE` bytes is not scanned on
+type, or the chosen schemaless reading), value, and the byte span. Rows are exposed to views in
+batches through ``canFetchMore`` / ``fetchMore``, and a row's node is built only when it is first
+asked for (``index``), straight from the level's field records: row ``i`` of a level with ten million
+fields costs the same as row 0, and ``index_for_path`` / ``index_at_offset`` jump to it (binary search
+on offsets, one ``beginInsertRows`` for the rows before it) without building the rows in between. A nested level larger than :data:`BIG_VALUE` bytes is not scanned on
 the UI thread: the row reports children, ``is_pending`` says so, the view runs
 ``resolve_children`` in a worker thread and then calls ``children_resolved``.
 
@@ -246,14 +248,36 @@ class _Node:
     state: int = 0  # 0 unknown, 1 resolved, 2 pending (big, not scanned yet)
     level: Message | None = None
     damaged: bool = False
-    children: list[_Node] = _dc_field(default_factory=list)
-    fetched: int = 0
-    finished: bool = False
-    counters: dict[int, int] = _dc_field(default_factory=dict)
+    rows: dict[int, _Node] = _dc_field(default_factory=dict)  # built on first access, by row
+    exposed: int = 0  # rows the views have been told about (rowCount)
+    total: int = -1  # rows of the level: fields, then the truncated field and the error row
+    occurrences: _Occurrences | None = None
     any_type: str | None = None  # for Any levels: the type_url's type name
     # cached display
     reading: Reading | None = None
     cache: dict[int, Any] | None = None
+
+
+class _Occurrences:
+    """Occurrence of row i among the fields with the same number before it, in O(log n) per row.
+
+    Built once per large level (a stable argsort of field numbers) and only for schema rows of
+    repeated fields, which show ``name[i]``; small levels count directly.
+    """
+
+    def __init__(self, level: Message) -> None:
+        import numpy as np
+
+        keys = np.asarray(level._recs[1::4], dtype=np.int64) >> 3
+        self._order = np.argsort(keys, kind="stable")
+        self._sorted = keys[self._order]
+
+    def of(self, row: int, number: int) -> int:
+        import numpy as np
+
+        lo = int(np.searchsorted(self._sorted, number, "left"))
+        hi = int(np.searchsorted(self._sorted, number, "right"))
+        return int(np.searchsorted(self._order[lo:hi], row))
 
 
 class ProtoTreeModel(QAbstractItemModel):
@@ -370,8 +394,8 @@ class ProtoTreeModel(QAbstractItemModel):
 
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008 - Qt signature
         node = self._node(parent)
-        if 0 <= row < len(node.children) and 0 <= column < len(HEADERS):
-            return self.createIndex(row, column, node.children[row])
+        if 0 <= row < node.exposed and 0 <= column < len(HEADERS):
+            return self.createIndex(row, column, self._child(node, row))
         return QModelIndex()
 
     def parent(self, index: _Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
@@ -386,7 +410,7 @@ class ProtoTreeModel(QAbstractItemModel):
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         if parent.isValid() and parent.column() != 0:
             return 0
-        return len(self._node(parent).children)
+        return self._node(parent).exposed
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
         return len(HEADERS)
@@ -397,7 +421,7 @@ class ProtoTreeModel(QAbstractItemModel):
             return node.level is not None and (len(node.level) > 0 or node.damaged)
         if parent.column() > 0:
             return False
-        if node.children:
+        if node.exposed:
             return True
         state = self._resolve(node, blocking=False)
         if state == 2:
@@ -408,19 +432,21 @@ class ProtoTreeModel(QAbstractItemModel):
         node = self._node(parent)
         if self._resolve(node, blocking=False) != 1 or node.level is None:
             return False
-        return not node.finished
+        return node.exposed < self._total(node)
 
     def fetchMore(self, parent: _Index) -> None:
         node = self._node(parent)
-        if self._resolve(node, blocking=False) != 1 or node.level is None or node.finished:
+        if self._resolve(node, blocking=False) != 1 or node.level is None:
             return
-        new = self._make_children(node, BATCH)
-        if not new:
-            node.finished = True
+        self._expose(parent, node, node.exposed + BATCH - 1)
+
+    def _expose(self, parent: _Index, node: _Node, row: int) -> None:
+        """Tell the views about every row up to ``row`` (clipped to the level) in one insertion."""
+        last = min(row, self._total(node) - 1)
+        if last < node.exposed:
             return
-        first = len(node.children)
-        self.beginInsertRows(parent, first, first + len(new) - 1)
-        node.children.extend(new)
+        self.beginInsertRows(parent, node.exposed, last)
+        node.exposed = last + 1
         self.endInsertRows()
 
     def fetch_all(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008 - Qt signature
@@ -495,13 +521,43 @@ class ProtoTreeModel(QAbstractItemModel):
         kind = self._reading(node).kind
         return kind in ("message", "group")
 
-    def _make_children(self, node: _Node, limit: int) -> list[_Node]:
+    def _total(self, node: _Node) -> int:
+        """Rows of a resolved level: its fields, then (if damaged) the truncated field and the error."""
+        if node.total < 0:
+            level = node.level
+            if level is None:
+                return 0
+            node.total = len(level) + (0 if level.error is None else 1 + (level.damaged is not None))
+        return node.total
+
+    def _child(self, node: _Node, row: int) -> _Node:
+        """Row ``row`` of a resolved level, built on first access (any order)."""
+        child = node.rows.get(row)
+        if child is None:
+            child = node.rows[row] = self._make_child(node, row)
+        return child
+
+    def _make_child(self, node: _Node, row: int) -> _Node:
         level = node.level
         assert level is not None
-        out: list[_Node] = []
-        start = node.fetched
-        stop = min(len(level), start + limit)
         desc = node.desc
+        n = len(level)
+        if row >= n:  # the damage rows after the last whole field
+            err = level.error
+            assert err is not None
+            if row == n and level.damaged is not None:
+                d = level.damaged
+                dn = _Node(node, row, field=d, path=None, numpath=(*node.numpath, d.number),
+                           fd=self._field_descriptor(desc, d.number))
+                if dn.fd is not None and dn.fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
+                    dn.desc = dn.fd.message_type
+                dn.error = f"truncated: {err.reason}"
+                dn.error_offset = err.offset
+                return dn
+            en = _Node(node, row, error=f"damaged at offset {err.offset + self._rel()}: {err.reason}",
+                       error_offset=err.offset)
+            en.state = 1
+            return en
         any_desc: Descriptor | None = None
         any_missing: str | None = None
         if desc is not None and desc.full_name == "google.protobuf.Any" and node.any_type:
@@ -509,46 +565,57 @@ class ProtoTreeModel(QAbstractItemModel):
             if any_desc is None:
                 any_missing = node.any_type
         addressable = node.path is not None and not node.damaged
-        for i in range(start, stop):
-            f = level[i]
-            num = f.number
-            fd = self._field_descriptor(desc, num)
-            child = _Node(node, len(node.children) + len(out), field=f,
-                          path=(*node.path, i) if addressable and node.path is not None else None,
-                          numpath=(*node.numpath, num), fd=fd)
-            if fd is not None:
-                if fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
-                    child.desc = fd.message_type
-                if fd.is_repeated and not _is_map(fd):
-                    c = node.counters.get(num, 0)
-                    child.occurrence = c
-                    node.counters[num] = c + 1
-                if num == 2 and (any_desc is not None or any_missing is not None):
-                    child.fd = None  # the packed message, not "bytes": unpacked with its own type
-                    child.label = "value"
-                    child.desc = any_desc
-                    child.any_unknown = any_missing
-            out.append(child)
-        node.fetched = stop
-        if stop >= len(level) and (level.error is not None) and not node.finished:
-            err = level.error
-            if level.damaged is not None:
-                d = level.damaged
-                dn = _Node(node, len(node.children) + len(out), field=d, path=None,
-                           numpath=(*node.numpath, d.number), fd=self._field_descriptor(desc, d.number))
-                if dn.fd is not None and dn.fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
-                    dn.desc = dn.fd.message_type
-                dn.error = f"truncated: {err.reason}"
-                dn.error_offset = err.offset
-                out.append(dn)
-            en = _Node(node, len(node.children) + len(out), error=f"damaged at offset {err.offset + self._rel()}: "
-                       f"{err.reason}", error_offset=err.offset)
-            en.state = 1
-            out.append(en)
-            node.finished = True
-        elif stop >= len(level):
-            node.finished = True
-        return out
+        f = level[row]
+        num = f.number
+        fd = self._field_descriptor(desc, num)
+        child = _Node(node, row, field=f, path=(*node.path, row) if addressable and node.path is not None else None,
+                      numpath=(*node.numpath, num), fd=fd)
+        if fd is not None:
+            if fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
+                child.desc = fd.message_type
+            if fd.is_repeated and not _is_map(fd):
+                child.occurrence = self._occurrence(node, row, num)
+            if num == 2 and (any_desc is not None or any_missing is not None):
+                child.fd = None  # the packed message, not "bytes": unpacked with its own type
+                child.label = "value"
+                child.desc = any_desc
+                child.any_unknown = any_missing
+        return child
+
+    def _occurrence(self, node: _Node, row: int, number: int) -> int:
+        level = node.level
+        assert level is not None
+        if row < 32:
+            key_at = level.key_at
+            return sum(1 for j in range(row) if key_at(j) >> 3 == number)
+        if node.occurrences is None:
+            node.occurrences = _Occurrences(level)
+        return node.occurrences.of(row, number)
+
+    def _row_at(self, node: _Node, rel: int) -> int | None:
+        """Row whose bytes contain ``rel`` (binary search on the level's offsets), or the error row."""
+        level = node.level
+        assert level is not None
+        r = level._recs
+        n = len(level)
+        lo, hi = 0, n
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if r[(mid << 2) + 3] <= rel:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < n and r[lo << 2] <= rel:
+            return lo
+        err = level.error
+        if err is None:
+            return None
+        d = level.damaged
+        if d is not None and d.tag_offset <= rel < d.end:
+            return n
+        if err.offset <= rel:
+            return self._total(node) - 1
+        return None
 
     def _rel(self) -> int:
         return self._base
@@ -932,14 +999,14 @@ class ProtoTreeModel(QAbstractItemModel):
         node = self._root
         for i in path:
             self._resolve(node, blocking=True)
-            while len(node.children) <= i and self.canFetchMore(parent):
-                self.fetchMore(parent)
-            row = next((r for r in range(min(i, len(node.children) - 1), len(node.children))
-                        if node.children[r].path is not None and node.children[r].path[-1] == i), None)  # type: ignore[index]
-            if row is None:
+            if node.level is None or not 0 <= i < len(node.level):
                 return QModelIndex()
-            parent = self.index(row, 0, parent)
-            node = node.children[row]
+            self._expose(parent, node, i)  # field i is row i: the damage rows come after the fields
+            child = self._child(node, i)
+            if child.path is None or child.path[-1] != i:
+                return QModelIndex()
+            parent = self.index(i, 0, parent)
+            node = child
         return parent
 
     def index_at_offset(self, offset: int) -> QModelIndex:
@@ -955,31 +1022,24 @@ class ProtoTreeModel(QAbstractItemModel):
             self._resolve(node, blocking=True)
             if node.level is None:
                 return best
-            self.fetch_all_until(parent, rel)
-            found = None
-            for r, ch in enumerate(node.children):
-                f = ch.field
-                if f is not None and f.tag_offset <= rel < f.end:
-                    found = r
-                    break
-                if ch.error is not None and ch.field is None and ch.error_offset <= rel:
-                    found = r
+            found = self._row_at(node, rel)
             if found is None:
                 return best
+            self._expose(parent, node, found)
             best = self.index(found, 0, parent)
-            ch = node.children[found]
+            ch = self._child(node, found)
             if ch.field is None or rel < ch.field.value_offset:
                 return best
             parent = best
             node = ch
 
     def fetch_all_until(self, parent: _Index, rel_offset: int) -> None:
+        """Expose the rows of ``parent`` up to the one containing ``rel_offset`` (or all of them)."""
         node = self._node(parent)
-        while self.canFetchMore(parent):
-            last = node.children[-1].field if node.children else None
-            if last is not None and last.end > rel_offset:
-                return
-            self.fetchMore(parent)
+        if self._resolve(node, blocking=True) != 1 or node.level is None:
+            return
+        row = self._row_at(node, rel_offset)
+        self._expose(parent, node, self._total(node) - 1 if row is None else row)
 
 
 def _is_map(fd: FieldDescriptor) -> bool:

@@ -27,6 +27,12 @@ FRAMINGS: Final[tuple[str, ...]] = ("single", "varint", "grpc")
 _HEX_RE: Final = re.compile(rb"\A(?:0x)?[0-9a-fA-F\s:]+\Z")
 _B64_RE: Final = re.compile(rb"\A[A-Za-z0-9+/=_\-\s]+\Z")
 _SAMPLE_RECORDS: Final = 64
+_DETECT_WHOLE_BELOW: Final = 4 << 20
+"""Buffers up to this size are checked whole by :func:`candidates` (a stream must tile them exactly);
+larger ones only by a bounded prefix, so detection on a 100 MB file costs milliseconds, and
+:func:`index` falls back to the next candidate if the chosen stream turns out not to tile."""
+_DETECT_BYTES: Final = 1 << 20
+_DETECT_RECORDS: Final = 65536
 
 
 @dataclass(frozen=True)
@@ -50,9 +56,11 @@ class RecordIndex:
     ``error`` is set when the stream is cut short: every whole record before it is indexed.
     """
 
-    def __init__(self, buf: Buffer, framing: Framing) -> None:
+    def __init__(self, buf: Buffer, framing: Framing, max_records: int | None = None) -> None:
         self.buf = buf
         self.framing = framing
+        self.max_records = max_records
+        self.complete = True  # False when max_records stopped the index before the end
         self.prefix_offsets = array("q")
         self.offsets = array("q")
         self.lengths = array("q")
@@ -68,32 +76,14 @@ class RecordIndex:
             return
         pos = 0
         po, off, ln, fl = self.prefix_offsets, self.offsets, self.lengths, self.flags
+        cap = self.max_records if self.max_records is not None else n + 1
         if self.framing == "varint":
-            while pos < n:
-                start = pos
-                b = buf[pos]
-                if b < 0x80:
-                    length, pos = b, pos + 1
-                else:
-                    try:
-                        length, pos = read_varint(buf, pos)
-                    except WireError as err:
-                        self.error = WireError(start, f"record {len(off)}: {err.reason}")
-                        return
-                if pos + length > n:
-                    self.error = WireError(
-                        start,
-                        f"record {len(off)} at offset {start}: length {length} runs past the end "
-                        f"({n - pos} bytes available)",
-                    )
-                    return
-                po.append(start)
-                off.append(pos)
-                ln.append(length)
-                fl.append(0)
-                pos += length
+            self._build_varint(cap)
             return
         while pos < n:  # grpc
+            if len(off) >= cap:
+                self.complete = False
+                return
             if pos + 5 > n:
                 self.error = WireError(pos, f"record {len(off)}: gRPC frame header at offset {pos} is cut short")
                 return
@@ -109,6 +99,50 @@ class RecordIndex:
                 return
             self._add(pos, pos + 5, length, flag)
             pos += 5 + length
+
+    def _build_varint(self, cap: int) -> None:
+        """The chain of varint prefixes: a tight loop that only collects the two offsets per record;
+        lengths (next prefix − payload offset) and flags are filled in afterwards in bulk."""
+        buf = self.buf
+        n = len(buf)
+        starts: list[int] = []
+        offs: list[int] = []
+        sa, oa = starts.append, offs.append
+        pos = 0
+        count = 0
+        while pos < n:
+            if count >= cap:
+                self.complete = False
+                break
+            start = pos
+            b = buf[pos]
+            if b < 0x80:
+                length = b
+                pos += 1
+            else:
+                try:
+                    length, pos = read_varint(buf, pos)
+                except WireError as err:
+                    self.error = WireError(start, f"record {count}: {err.reason}")
+                    break
+            if pos + length > n:
+                self.error = WireError(
+                    start,
+                    f"record {count} at offset {start}: length {length} runs past the end ({n - pos} bytes available)",
+                )
+                break
+            sa(start)
+            oa(pos)
+            pos = pos + length
+            count += 1
+        if not starts:
+            return
+        self.prefix_offsets = array("q", starts)
+        self.offsets = array("q", offs)
+        ends = array("q", starts[1:])
+        ends.append(offs[-1] + _length_of_last(buf, starts[-1]))
+        self.lengths = array("q", map(int.__sub__, ends, self.offsets))
+        self.flags = array("b", bytes(len(starts)))
 
     def _add(self, prefix: int, offset: int, length: int, flag: int) -> None:
         self.prefix_offsets.append(prefix)
@@ -136,6 +170,10 @@ class RecordIndex:
         return bytes(self.buf[r.offset : r.end])
 
 
+def _length_of_last(buf: Buffer, start: int) -> int:
+    return read_varint(buf, start)[0]
+
+
 @dataclass(frozen=True)
 class Candidate:
     framing: Framing
@@ -152,24 +190,41 @@ def candidates(buf: Buffer) -> list[Candidate]:
 
     A stream must tile the data exactly and its first records must parse as messages; a stream
     of two or more records beats a clean single parse (which happens by accident more often than
-    a whole chain of lengths tiling exactly does).
+    a whole chain of lengths tiling exactly does). Buffers over ``_DETECT_WHOLE_BELOW`` are judged
+    by a bounded prefix (the first 65,536 top-level fields or records): a single
+    parse that reaches the end is verified and beats a stream that is only plausible so far.
     """
     out: list[Candidate] = []
     n = len(buf)
-    single_ok = _clean(buf, 0, n)
+    bounded = n > _DETECT_WHOLE_BELOW
+    pos = fields = 0
+    while True:  # top-level fields, a MiB at a time, until the end or the field budget
+        recs, stop, after, _et = _scan(buf, pos, n, 0, 0, pos + _DETECT_BYTES if bounded else None)
+        fields += len(recs) >> 2
+        if stop is not None or after >= n or fields >= _DETECT_RECORDS:
+            break
+        pos = after
+    single_ok = stop is None
+    single_whole = single_ok and after >= n
     if single_ok:
-        out.append(Candidate("single", 0.5, "parses cleanly as one message"))
+        out.append(Candidate("single", 0.5, "parses cleanly as one message" if single_whole else
+                             f"the first {after:,} bytes parse cleanly as one message"))
     streams: tuple[Framing, ...] = ("grpc", "varint")
     for framing in streams:
         if n == 0:
             break
-        idx = RecordIndex(buf, framing)
+        idx = RecordIndex(buf, framing, _DETECT_RECORDS if bounded else None)
         if idx.error is not None or len(idx) == 0:
             continue
         sample = range(min(len(idx), _SAMPLE_RECORDS))
         if not all(_clean(buf, idx.offsets[i], idx.offsets[i] + idx.lengths[i]) for i in sample):
             continue
-        if framing == "grpc":
+        if not idx.complete:
+            what = "gRPC frames" if framing == "grpc" else "varint-prefixed records"
+            score = 0.8 if framing == "grpc" else (0.4 if single_whole else 0.6)
+            out.append(Candidate(framing, score, f"the first {len(idx):,} {what} line up and parse "
+                                                 "(the rest is indexed when opened)"))
+        elif framing == "grpc":
             out.append(Candidate("grpc", 0.9, f"{len(idx)} gRPC frame(s) tile the data exactly"))
         elif len(idx) >= 2 or not single_ok:
             out.append(Candidate("varint", 0.7 if len(idx) >= 2 else 0.3,
@@ -188,7 +243,12 @@ def detect(buf: Buffer) -> Framing:
 def index(buf: Buffer, framing: Framing | Literal["auto"] = "auto") -> RecordIndex:
     """Index the records of ``buf`` with the given (or detected) framing."""
     if framing == "auto":
-        framing = detect(buf)
+        found = candidates(buf)
+        for c in found:  # a stream judged on a prefix may still fail to tile: then the next candidate
+            idx = RecordIndex(buf, c.framing)
+            if idx.error is None or c is found[-1]:
+                return idx
+        return RecordIndex(buf, "single")
     if framing not in FRAMINGS:
         raise ValueError(f"unknown framing {framing!r}; expected auto, single, varint or grpc")
     return RecordIndex(buf, framing)

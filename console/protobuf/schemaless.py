@@ -8,6 +8,12 @@ produced by a tight scan over the buffer (one Python-level step per field, no ob
 and :class:`Field` views are created only when someone looks. A length-delimited value becomes a
 nested :class:`Message` only when asked, and only when it parses cleanly to its end.
 
+Scale: a level over :data:`CHUNK_BYTES` is scanned a chunk at a time into an int64 array (8 bytes
+per record entry instead of a list's ~36), reporting to a :class:`Progress` token and stopping with
+:class:`Cancelled` when asked (the editor's progress bar and Cancel). :func:`expand_all` on a large
+message uses the vectorised walk of :mod:`console.protobuf.fastscan`, which finds every nested
+level at once and gives exactly the tree this module's per-level scan gives.
+
 Damage: decoding never raises out of :func:`decode`. The scan keeps every whole field before the
 damage, records a :class:`~console.protobuf.wire.WireError` with the exact offset, and (for a
 length prefix that runs past the end) keeps the clipped field as ``Message.damaged`` so the valid
@@ -17,8 +23,16 @@ part of the truncated submessage can still be shown.
 from __future__ import annotations
 
 import gc
+import threading
+from array import array
 from collections.abc import Iterator
-from typing import Final
+from contextlib import contextmanager
+from typing import Final, Union
+
+import numpy as np
+
+from console.protobuf import fastscan
+from console.protobuf.fastscan import NOT_MESSAGE, REFERENCE, Tree
 
 from console.protobuf.wire import (
     EGROUP,
@@ -35,9 +49,82 @@ from console.protobuf.wire import (
 )
 
 MAX_GROUP_DEPTH: Final = 100
+VECTOR_FROM_BYTES = 16384
+"""expand_all on a level at least this large uses the vectorised full decode (fastscan); below it the
+numpy set-up costs more than the reference walk. Tests lower it to exercise the fast path."""
 _BAD_FIRST: Final = frozenset((4, 6, 7))  # wire types that cannot open a message
 
-__all__ = ["Field", "Message", "decode", "decode_span", "expand_all", "scan"]
+__all__ = ["Cancelled", "Field", "Message", "Progress", "decode", "decode_span", "expand_all", "progress_scope", "scan"]
+
+Recs = Union[list[int], "array[int]"]
+"""A level's flat ``(tag_offset, key, value_offset, end)`` records: a list, or an int64 array for
+levels scanned in chunks (8 bytes an entry instead of ~36 for a list of large ints)."""
+
+CHUNK_BYTES: Final = 4 << 20
+"""Spans larger than this are scanned a chunk at a time: records go into an int64 array (memory),
+and each chunk reports progress and checks for cancellation (see :func:`progress_scope`)."""
+
+
+class Cancelled(Exception):
+    """The scan was cancelled through its :class:`Progress` token."""
+
+
+class Progress:
+    """Thread-safe enough progress/cancel token for long scans (ints and a bool: no locks needed).
+
+    A worker thread runs the decode inside ``progress_scope(token)``; the UI thread reads
+    ``fraction`` and calls ``cancel()``.
+    """
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.total = 0
+        self.cancelled = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    @property
+    def fraction(self) -> float:
+        return self.done / self.total if self.total else 0.0
+
+
+_local = threading.local()
+
+
+@contextmanager
+def progress_scope(token: Progress) -> Iterator[Progress]:
+    """Chunked scans on this thread report to ``token`` and stop with :class:`Cancelled` when asked."""
+    prev = getattr(_local, "token", None)
+    _local.token = token
+    try:
+        yield token
+    finally:
+        _local.token = prev
+
+
+def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, _Stop | None, int, int]:
+    """:func:`_scan` of a level a chunk at a time (same result; records in an int64 array)."""
+    token: Progress | None = getattr(_local, "token", None)
+    if token is not None:
+        token.total += end - start
+    out: array[int] = array("q")
+    pos = start
+    try:
+        while True:
+            if token is not None and token.cancelled:
+                raise Cancelled(f"cancelled at offset {pos}")
+            recs, stop, after, et = _scan(buf, pos, end, 0, 0, pos + CHUNK_BYTES)
+            out += array("q", recs)  # the constructor converts twice as fast as extend()
+            del recs
+            if token is not None:
+                token.done += after - pos if stop is None else end - pos
+            if stop is not None or after >= end:
+                return out, stop, after, et
+            pos = after
+    finally:
+        if token is not None:
+            token.done = min(token.done, token.total)
 
 
 class _Stop(Exception):
@@ -90,18 +177,21 @@ def _scan_group(buf: Buffer, pos: int, end: int, number: int, depth: int) -> tup
 
 
 def _scan(
-    buf: Buffer, start: int, end: int, group: int, depth: int
+    buf: Buffer, start: int, end: int, group: int, depth: int, limit: int | None = None
 ) -> tuple[list[int], _Stop | None, int, int]:
     """The hot loop behind :func:`scan`: one pass, no calls on the common path.
 
     Common path = 1-byte tags and 1-byte lengths; everything else goes through read_varint.
+    ``limit`` (framing detection on huge files) stops, clean so far, at the first field starting at
+    or after it; fields are still checked against ``end``.
     """
+    stop_at = end if limit is None else min(end, limit)
     recs: list[int] = []
     ext = recs.extend
     pos = start
     t = start
     try:
-        while pos < end:
+        while pos < stop_at:
             t = pos
             key = buf[pos]
             pos += 1
@@ -122,10 +212,14 @@ def _scan(
                 n = buf[pos]
                 pos += 1
                 if n >= 0x80:
-                    try:
-                        n, pos = read_varint(buf, lp, end)
-                    except WireError:
-                        raise _Stop(lp, 1) from None
+                    if pos < end and buf[pos] < 0x80:  # 2-byte length: 128 B .. 16 KiB payloads
+                        n = (n & 0x7F) | (buf[pos] << 7)
+                        pos += 1
+                    else:
+                        try:
+                            n, pos = read_varint(buf, lp, end)
+                        except WireError:
+                            raise _Stop(lp, 1) from None
                 v = pos
                 pos += n
                 if pos > end:
@@ -154,7 +248,7 @@ def _scan(
                 v = pos
                 _et, pos = _scan_group(buf, pos, end, key >> 3, depth)
             elif wt == 4:
-                if key >> 3 == group:
+                if group and key >> 3 == group:
                     return recs, None, pos, t
                 raise _Stop(t, 6, key >> 3)
             else:
@@ -164,6 +258,8 @@ def _scan(
         return recs, _Stop(t, 1), t, t
     except _Stop as stop:
         return recs, stop, t, t
+    if pos < end:  # stopped at limit
+        return recs, None, pos, pos
     if group:
         return recs, _Stop(end, 9, group), end, end
     return recs, None, pos, pos
@@ -297,14 +393,14 @@ class Message:
     the damage.
     """
 
-    __slots__ = ("buf", "start", "end", "_recs", "error", "damaged", "_children")
+    __slots__ = ("buf", "start", "end", "_recs", "error", "damaged", "_children", "_tree", "_base")
 
     def __init__(
         self,
         buf: Buffer,
         start: int,
         end: int,
-        recs: list[int],
+        recs: Recs,
         error: WireError | None,
         damaged: Field | None = None,
     ) -> None:
@@ -315,6 +411,8 @@ class Message:
         self.error = error
         self.damaged = damaged
         self._children: dict[int, Message | None] | None = None  # created on first child()
+        self._tree: Tree | None = None  # set when a full decode (expand_all) already found the children
+        self._base = 0  # this level's first row in _tree
 
     def __len__(self) -> int:
         return len(self._recs) >> 2
@@ -355,11 +453,25 @@ class Message:
             cache = self._children = {}
         elif index in cache:
             return cache[index]
+        result: Message | None = None
+        tree = self._tree
+        if tree is not None:
+            row = self._base + index
+            level = int(tree.child[row])
+            if level >= 0:
+                result = cache[index] = tree.message(level)
+                return result
+            if level == NOT_MESSAGE:
+                cache[index] = None
+                return None
+            if row in tree.extra:
+                result = cache[index] = tree.extra[row]
+                return result
         i = index << 2
         r = self._recs
         key = r[i + 1]
         wt = key & 7
-        result: Message | None = None
+        result = None
         if wt == LEN:
             v, e = r[i + 2], r[i + 3]
             first = self.buf[v] if v < e else 8
@@ -367,7 +479,8 @@ class Message:
                 # cheap rejection: the first byte cannot start a field (most strings end here)
                 cache[index] = None
                 return None
-            recs, stop, _after, _et = _scan(self.buf, v, e, 0, 0)
+            recs, stop, _after, _et = _scan(self.buf, v, e, 0, 0) if e - v <= CHUNK_BYTES else _scan_chunked(
+                self.buf, v, e)
             if stop is None:
                 result = Message(self.buf, v, e, recs, None)
         elif wt == SGROUP:
@@ -428,8 +541,13 @@ class Message:
 
 
 def decode_span(buf: Buffer, start: int, end: int) -> Message:
-    """Decode one level of ``buf[start:end]``; never raises for bad data."""
-    recs, error, _stop, _et = scan(buf, start, end)
+    """Decode one level of ``buf[start:end]``; never raises for bad data (only :class:`Cancelled`)."""
+    recs: Recs
+    if end - start > CHUNK_BYTES:
+        recs, stop, _after, _et = _scan_chunked(buf, start, end)
+        error = None if stop is None else _worded(stop, end)
+    else:
+        recs, error, _stop, _et = scan(buf, start, end)
     damaged: Field | None = None
     if error is not None and len(recs) % 4 == 0 and recs:
         # scan() appends the overrunning length-delimited field before raising: clip it out.
@@ -456,13 +574,29 @@ def expand_all(msg: Message) -> int:
     was_enabled = gc.isenabled()
     gc.disable()  # the tree is acyclic; generational GC passes over it only cost time
     try:
-        return _expand_all(msg)
+        if msg._tree is not None or msg.end - msg.start < VECTOR_FROM_BYTES:
+            return _expand_all(msg)
+        tree = fastscan.build(msg)
+        msg._tree = tree
+        msg._base = 0
+        msg._children = None
+        count = len(tree)
+        # groups (proto2, rare) are left to the reference path: decode and count their levels now
+        for row in np.flatnonzero(tree.child == REFERENCE).tolist():
+            _t, key, v, e = tree.row(row)
+            recs, stop, _after, et = _scan(tree.buf, v, e, key >> 3, 0)
+            sub = Message(tree.buf, v, et, recs, None) if stop is None else None
+            tree.extra[row] = sub
+            if sub is not None:
+                count += _expand_all(sub)
+        return count
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _expand_all(msg: Message) -> int:
+    """Reference full decode: one trial scan per length-delimited field (small messages use it)."""
     count = 0
     stack = [msg]
     pop = stack.pop

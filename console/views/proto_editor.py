@@ -6,8 +6,10 @@ sources), a busy bar with Cancel, an error banner, a record browser for streams,
 
 Everything slow runs in worker threads through ``asyncio.to_thread`` on the qasync loop: opening
 (memory-mapping, framing detection, the first level's scan), decoding a large nested level,
-compiling .proto files, guessing types. Cancel abandons the running step (its result is dropped;
-the thread itself finishes in the background — the core has no cancellation points).
+compiling .proto files, guessing types. Cancel abandons the running step (its result is dropped).
+Scans of large levels (opening, expanding a big nested message) run under a
+:class:`~console.protobuf.schemaless.Progress` token: the bar shows their progress and Cancel stops
+them at the next 4 MiB chunk; other steps finish in the background.
 
 Single messages are editable (byte-preserving, via Document); records of a stream are shown
 read-only for now.
@@ -30,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -61,7 +63,7 @@ from console.protobuf import framing as fr
 from console.protobuf.document import Document, Edit
 from console.protobuf.render import raw_json, raw_text
 from console.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
-from console.protobuf.schemaless import decode_span
+from console.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
 from console.protobuf.wire import WireError
 from console.views.proto_delegate import ValueDelegate
 from console.views.proto_hex import HexView
@@ -333,8 +335,8 @@ class ProtoEditor(QWidget):
         p = Path(path)
         self._show_error("")
         try:
-            loaded = await self._busy(f"Opening {p.name}…", asyncio.to_thread(load_file, p, framing))
-        except asyncio.CancelledError:
+            loaded = await self._busy_scan(f"Opening {p.name}…", load_file, p, framing)
+        except (asyncio.CancelledError, Cancelled):
             self.status.setText(f"Opening {p.name} was cancelled.")
             return False
         except (OSError, ValueError) as err:
@@ -500,6 +502,34 @@ class ProtoEditor(QWidget):
                 self._busy_task = None
                 self.busy_row.hide()
 
+    async def _busy_scan(self, what: str, fn: Any, *args: Any) -> Any:
+        """``fn(*args)`` in a worker thread under a Progress token: the bar shows how much of the large
+        levels is scanned, and Cancel stops the scan at its next chunk (not just abandons it)."""
+        token = Progress()
+
+        def run() -> Any:
+            with progress_scope(token):
+                return fn(*args)
+
+        def show() -> None:
+            if token.total:
+                self.progress.setRange(0, 1000)
+                self.progress.setValue(int(token.fraction * 1000))
+
+        timer = QTimer(self)
+        timer.setInterval(100)
+        timer.timeout.connect(show)
+        timer.start()
+        try:
+            return await self._busy(what, asyncio.to_thread(run))
+        except asyncio.CancelledError:
+            token.cancel()
+            raise
+        finally:
+            timer.stop()
+            timer.deleteLater()
+            self.progress.setRange(0, 0)
+
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
@@ -588,9 +618,8 @@ class ProtoEditor(QWidget):
     async def _resolve_big(self, pix: QPersistentModelIndex) -> None:
         model = self.model
         try:
-            await self._busy("Decoding a large nested message…",
-                             asyncio.to_thread(model.resolve_children, QModelIndex(pix)))
-        except asyncio.CancelledError:
+            await self._busy_scan("Decoding a large nested message…", model.resolve_children, QModelIndex(pix))
+        except (asyncio.CancelledError, Cancelled):
             self.tree.collapse(QModelIndex(pix))
             return
         if pix.isValid():

@@ -227,3 +227,51 @@ def test_varint_stream_record_browser(qloop: Any, editor: ProtoEditor, tmp_path:
         assert m.span(find_row(editor, "successful")).start > 0  # absolute offsets in the file
 
     run(qloop, scenario())
+
+
+def _big_nested(fields: int) -> bytes:
+    inner = b"".join(b"\x08" + encode_varint(i) for i in range(fields))
+    return b"\x0a" + encode_varint(len(inner)) + inner + b"\x10\x01"
+
+
+def test_large_nested_level_decodes_off_thread_with_progress_and_cancel(
+        qloop: Any, editor: ProtoEditor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Expanding a big nested message scans it in a worker thread: the bar shows real progress, Cancel
+    stops the scan (the row stays pending and can be expanded again), and the rows then appear."""
+    from console.protobuf import schemaless
+
+    monkeypatch.setattr(schemaless, "CHUNK_BYTES", 16 * 1024)
+    src = tmp_path / "big.bin"
+    src.write_bytes(_big_nested(1_500_000))
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        m = editor.model
+        m.fetch_all()
+        top = m.index(0, 0)
+        assert m.is_pending(top)
+        editor.tree.expand(top)
+        await until(lambda: editor.busy_row.isVisible(), what="busy bar")
+        editor.cancel()
+        await until(lambda: not editor.busy_row.isVisible(), what="cancelled")
+        assert m.is_pending(top) and not editor.tree.isExpanded(top)
+
+        seen: list[tuple[int, int]] = []
+        editor.tree.expand(top)
+
+        def resolved() -> bool:
+            if editor.progress.maximum() == 1000:
+                seen.append((editor.progress.value(), editor.progress.maximum()))
+            return not m.is_pending(top) and m.rowCount(top) > 0
+
+        await until(resolved, timeout=60, what="rows of the big level")
+        assert seen and all(0 <= v <= 1000 for v, _ in seen)
+        assert editor.progress.maximum() == 0  # back to the indeterminate bar for other work
+        assert m.index(1, Column.VALUE, top).data() in ("1", "True")
+        last = m.index_for_path((0, 1_499_999))
+        assert last.isValid() and last.siblingAtColumn(Column.VALUE).data() == "1499999"
+        editor.tree.scrollTo(last)
+        editor.tree.setCurrentIndex(last)
+        screenshot(editor, "proto_editor_big_level")
+
+    run(qloop, scenario(), timeout=120)

@@ -216,3 +216,55 @@ def test_hex_model_rows_and_highlight(qapp: Any) -> None:
 @pytest.fixture
 def qapp_fixture(qapp: Any) -> Any:  # pragma: no cover - pytest-qt provides qapp
     return qapp
+
+
+def test_row_near_the_end_of_a_huge_level_is_reached_without_building_the_rows_before(qapp: Any) -> None:
+    """Row i is built straight from the level's records: index_for_path and index_at_offset jump there."""
+    n = 1_000_000
+    data = b"".join(b"\x08" + encode_varint(i) for i in range(n))
+    m = model_for(data)
+    last = m.index_for_path((n - 2,))
+    assert last.isValid() and last.row() == n - 2
+    assert m.rowCount() == n - 1  # exposed up to the row; nothing after it yet
+    assert value(last) == str(n - 2)
+    root = m._root
+    assert len(root.rows) == 1  # only the row asked for was built
+    doc = m.document
+    assert doc is not None
+    f = doc.root[n - 2]
+    hit = m.index_at_offset(f.value_offset)
+    assert hit.row() == n - 2 and hit.internalPointer() is last.internalPointer()
+    assert len(root.rows) == 1
+    m.fetch_all()
+    assert m.rowCount() == n and value(m.index(n - 1, 0)) == str(n - 1)
+    mid = m.index(123_456, Column.BYTES).data()
+    assert mid and m.index(123_456, 0).data(SpanRole) is not None
+    assert len(root.rows) == 3
+
+
+def test_repeated_occurrence_names_in_any_order(qapp: Any) -> None:
+    """name[i] for repeated items is the same whether rows are built in order or jumped to."""
+    spec = job_pb2.JobSpec(name="x")
+    spec.default_spec.args.extend(f"a{i}" for i in range(5000))
+    spec.default_spec.env["k"] = "v"
+    data = spec.SerializeToString()
+    jumped = model_for(data, "pelorus.v1.JobSpec")
+    ds = row(jumped, "default_spec")
+    path = ds.data(PathRole)
+    far = jumped.index_for_path((*path, 4321))
+    assert far.siblingAtColumn(Column.NAME).data() == "args[4321]" and value(far) == '"a4321"'
+    seq = model_for(data, "pelorus.v1.JobSpec")
+    ds2 = row(seq, "default_spec")
+    seq.fetch_all(ds2)
+    names = [seq.index(r, Column.NAME, ds2).data() for r in range(seq.rowCount(ds2))]
+    assert names[names.index("args[0]") + 4321] == "args[4321]"
+
+
+def test_damage_rows_come_after_the_fields_and_are_reached_by_offset(qapp: Any) -> None:
+    data = job_pb2.JobSpec(name="abc", owner="me").SerializeToString() + b"\x1a\x10cut"
+    m = model_for(data)
+    m.fetch_all()
+    assert m.rowCount() == 4  # name, owner, the truncated field, the error row
+    assert m.index(3, 0).data(ErrorRole)
+    hit = m.index_at_offset(len(data) - 1)
+    assert hit.row() == 2

@@ -5,6 +5,9 @@ from __future__ import annotations
 import base64
 import struct
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from console.api import job_pb2
 from console.protobuf import framing
 from console.protobuf.readings import Pins, best, export_proto, readings
@@ -90,3 +93,80 @@ def test_text_input_hex_and_base64() -> None:
     assert framing.decode_text(spaced)[0] == data
     assert framing.decode_text(base64.b64encode(data)) == (data, "base64")
     assert framing.decode_text(data) == (data, "binary")
+
+
+def _big_message(records: int) -> bytes:
+    """A single message whose leading bytes also read as a plausible varint stream for a while."""
+    item = job_pb2.Progress(successful=123456, failed=7, remaining=99).SerializeToString()
+    rec = b"\x0a" + encode_varint(len(item)) + item
+    inner = rec * records
+    return job_pb2.JobSpec(name="big").SerializeToString() + b"\x3a" + encode_varint(len(inner)) + inner + b"\x40\x05"
+
+
+def test_detection_on_large_buffers_is_bounded_and_falls_back() -> None:
+    """Over 4 MiB only a prefix is judged; index() then verifies and falls back when a stream fails."""
+    big = _big_message(600_000)
+    assert len(big) > framing._DETECT_WHOLE_BELOW
+    found = framing.candidates(big)
+    assert found[0].framing == "single" and found[0].reason == "parses cleanly as one message"
+    assert framing.index(big).framing == "single"
+
+    rec = job_pb2.Progress(successful=1, failed=2, remaining=3).SerializeToString()
+    n = framing._DETECT_RECORDS * 10
+    stream = (encode_varint(len(rec)) + rec) * n
+    assert len(stream) > framing._DETECT_WHOLE_BELOW
+    found = framing.candidates(stream)
+    assert found[0].framing == "varint" and "first 65,536" in found[0].reason
+    idx = framing.index(stream)
+    assert idx.framing == "varint" and len(idx) == n and idx.error is None and idx.complete
+
+    # a stream cut short past the detection prefix: still indexed as a stream, with the error at the cut
+    cut = stream[:-3]
+    idx = framing.index(cut)
+    assert idx.framing == "varint" and len(idx) == n - 1 and idx.error is not None
+    assert idx.error.offset == (n - 1) * (1 + len(rec))
+
+    # garbage after a long run of good records: a stream with the error where the garbage starts
+    good = len(stream)
+    junk = stream + b"\xff\xff\xff\xff\x0f" + b"\x00" * 1000
+    idx = framing.index(junk)
+    assert idx.framing == "varint" and idx.error is not None and idx.error.offset == good
+
+    # bytes that read both as one message and (for the first 65,536 records) as a stream, but whose
+    # last record is cut: the full index fails, so index() falls back to the single message
+    unit = b"\x10" + b"\x08\x18" * 8
+    both = unit * 300_000 + b"\x08\x01"
+    found = framing.candidates(both)
+    assert [c.framing for c in found[:2]] == ["varint", "single"]
+    idx = framing.index(both)
+    assert idx.framing == "single" and len(idx) == 1
+
+
+def _reference_varint_index(buf: bytes) -> tuple[list[tuple[int, int, int]], int | None]:
+    from console.protobuf.wire import WireError, read_varint
+
+    out, pos = [], 0
+    while pos < len(buf):
+        start = pos
+        try:
+            length, pos = read_varint(buf, pos)
+        except WireError:
+            return out, start
+        if pos + length > len(buf):
+            return out, start
+        out.append((start, pos, length))
+        pos += length
+    return out, None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.binary(max_size=300), max_size=30), st.integers(0, 3), st.data())
+def test_varint_index_matches_a_plain_walk(payloads: list[bytes], pad: int, d: st.DataObject) -> None:
+    data = b"".join(encode_varint(len(p), width=min(10, len(encode_varint(len(p))) + pad)) + p for p in payloads)
+    data = data[: d.draw(st.integers(0, len(data)))] + d.draw(st.binary(max_size=3))
+    idx = framing.RecordIndex(data, "varint")
+    want, err_at = _reference_varint_index(data)
+    assert [(r.prefix_offset, r.offset, r.length) for r in idx] == want
+    assert (idx.error is None) == (err_at is None)
+    if idx.error is not None:
+        assert idx.error.offset == err_at
