@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self._tasks: set[asyncio.Task[Any]] = set()
         self._closing = False
         self._undo: Callable[[], Awaitable[Any]] | None = None
+        self._details: dict[str, JobDetailDialog] = {}  # open detail windows by job id
         self.panel = JobsPanel(session.jobs_model)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
@@ -265,10 +266,26 @@ class MainWindow(QMainWindow):
             self.open_job(job_id)
 
     def open_job(self, job_id: str) -> None:
+        """Show the job's detail window; a job already open is raised (and restored if minimised)
+        rather than opened twice, so its streams are not run twice either."""
+        dialog = self._details.get(job_id)
+        if dialog is not None:
+            if dialog.isMinimized():
+                dialog.showNormal()
+            dialog.raise_()
+            dialog.activateWindow()
+            return
         dialog = JobDetailDialog(self.session, job_id, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._details[job_id] = dialog
+        dialog.finished.connect(lambda *_args, d=dialog: self._forget_detail(job_id, d))
+        dialog.destroyed.connect(lambda *_args, d=dialog: self._forget_detail(job_id, d))
         dialog.show()
         self._spawn(dialog.load())
+
+    def _forget_detail(self, job_id: str, dialog: JobDetailDialog) -> None:
+        if self._details.get(job_id) is dialog:
+            del self._details[job_id]
 
     def new_job(self) -> None:
         dialog = SpecEditorDialog(self)

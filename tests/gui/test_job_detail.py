@@ -95,13 +95,21 @@ def test_demo_jobs_open_by_double_click_and_enter_several_at_once(session: Sessi
         a.showMinimized()
         await until(lambda: a.background, timeout=5, what="minimised detail in the background")
         assert not b.background and b.progress.period == b.progress.effective_period() < 10.0
-        a.showNormal()
-        await until(lambda: not a.background, timeout=5, what="restored")
+        # Opening the minimised job again restores that window instead of opening a second one.
+        panel.select_job(bulk)
+        qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+        await until(lambda: not a.background, timeout=5, what="restored by opening it again")
+        assert [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, JobDetailDialog) and w.job_id == bulk and w.isVisible()] == [a]
         ids = {a.job_id, b.job_id}
         assert ids == {bulk, flaky}
         for d in (a, b):
             d.close()
         await until(lambda: all(t.done() for d in (a, b) for t in d.all_tasks()), timeout=5, what="streams end")
+        # A closed job opens afresh.
+        win.open_job(bulk)
+        await until(lambda: bulk in details() and details()[bulk] is not a, what="reopened after close")
+        details()[bulk].close()
 
     try:
         run(qloop, body(), timeout=60)
