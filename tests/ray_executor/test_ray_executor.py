@@ -145,6 +145,12 @@ def test_restart_is_a_new_run_with_a_new_submission_id(ray_engine: EngineProcess
             created = await c.create(sh_spec("ray-restart", "echo run $PELORUS_RUN; sleep 60", kill_grace_period=0))
             job_id = created.job_id
             await c.wait_pod(job_id, 0, lambda p: p.status.state == P.POD_STATE_RUNNING, timeout=30, what="running")
+            # Ray's RUNNING can come before the shell has printed anything; a restart then would rightly
+            # leave run 1 with no output, so wait for its line before restarting.
+            deadline = time.monotonic() + 30
+            while "run 1" not in stdout(await logs(c, f"{job_id}-0")):
+                assert time.monotonic() < deadline, "run 1 printed nothing"
+                await asyncio.sleep(0.1)
             await c.jobs.RestartJob(js.RestartJobRequest(job_id=job_id, version=created.version))
             pod = await c.wait_pod(job_id, 0, lambda p: p.status.run == 2 and p.status.state == P.POD_STATE_RUNNING,
                                    timeout=40, what="run 2 running")
