@@ -584,7 +584,15 @@ class _Comparer:
     def occurrences(self, la: Message, lb: Message, ia: list[int], ib: list[int], fd: FieldDescriptor | None,
                     sub: Descriptor | None, pa: tuple[int, ...], pb: tuple[int, ...], name: str,
                     numpath: tuple[int, ...], repeated: bool) -> None:
+        a, b = self.a, self.b
+        both = min(len(ia), len(ib))
         for k in range(max(len(ia), len(ib))):
+            if k < both:  # equal occurrences are skipped before any Field is built (the common case)
+                ta, _ka, _va, xa = la.span_at(ia[k])
+                tb, _kb, _vb, xb = lb.span_at(ib[k])
+                if xa - ta == xb - tb and a[ta:xa] == b[tb:xb]:
+                    self._tick(ta)
+                    continue
             path = f"{name}[{k}]" if repeated else name
             ea = self._elem(la, ia[k], pa) if k < len(ia) else None
             eb = self._elem(lb, ib[k], pb) if k < len(ib) else None

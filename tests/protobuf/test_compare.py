@@ -146,6 +146,43 @@ def test_removing_or_inserting_a_field_is_one_removal_or_addition(data: bytes, d
         assert d.right.index_path == (at,) and (d.right.start, d.right.end) == (g.tag_offset, g.end)
 
 
+def schema_leaves(msg: Message, desc: Any, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...], Field]]:
+    """Scalar fields reached through the schema's message fields (maps and Any left out)."""
+    out: list[tuple[tuple[int, ...], Field]] = []
+    for i, f in enumerate(msg):
+        fd = desc.fields_by_number.get(f.number)
+        if fd is None:
+            continue
+        if fd.message_type is not None:
+            if fd.message_type.GetOptions().map_entry or fd.message_type.full_name == "google.protobuf.Any":
+                continue
+            child = f.message()
+            if child is not None:
+                out += schema_leaves(child, fd.message_type, (*path, i))
+        elif not (fd.is_repeated and f.wire_type == LEN and fd.type not in (fd.TYPE_STRING, fd.TYPE_BYTES)):
+            out.append(((*path, i), f))  # (packed numbers are compared per element: not this test)
+    return out
+
+
+@FAST
+@given(job_specs(), st.data())
+def test_one_edit_with_a_schema_is_exactly_that_change(registry: SchemaRegistry, spec: job_pb2.JobSpec,
+                                                       draw: Any) -> None:
+    data = spec.SerializeToString()
+    doc = Document(data)
+    desc = registry.find("pelorus.v1.JobSpec")
+    candidates = schema_leaves(doc.root, desc)
+    assume(candidates)
+    path, f = draw.draw(st.sampled_from(candidates))
+    doc.set_field(path, new_value(f, draw))
+    _chain, g = doc.resolve(path)
+    d = only(compare(data, doc.data, registry, "pelorus.v1.JobSpec"))
+    assert d.kind == CHANGED and d.left.index_path == path == d.right.index_path
+    assert (d.left.start, d.left.end, d.right.start, d.right.end) == (f.tag_offset, f.end, g.tag_offset, g.end)
+    # named by the schema, one name per level: "default_spec.resources.cpu", "default_spec.args[1]"
+    assert d.path.count(".") == len(path) - 1 and not any(p[:1].isdigit() for p in d.path.split("."))
+
+
 @FAST
 @given(job_specs(), st.integers(0, 2**32 - 1))
 def test_schema_edit_of_a_nested_field(registry: SchemaRegistry, spec: job_pb2.JobSpec, cpu_count: int) -> None:
