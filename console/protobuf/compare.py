@@ -29,10 +29,12 @@ by the field diff's own cost.
 
 from __future__ import annotations
 
+import gc
 import json
 import struct
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from difflib import SequenceMatcher
@@ -233,6 +235,10 @@ class Comparison:
 
     def byte_ops(self) -> list[ByteOp]:
         """The byte diff, in left-offset order (see the module doc for why it is built this way)."""
+        with _no_gc():
+            return self._byte_ops()
+
+    def _byte_ops(self) -> list[ByteOp]:
         a, b = self._left, self._right
         ops: list[ByteOp] = []
         for h in self._headers:  # tags and length prefixes of enclosing messages
@@ -247,6 +253,19 @@ class Comparison:
                 ops.append(ByteOp("insert", d.other_at, d.other_at, rt.start, rt.end))
         ops.sort(key=lambda o: (o.a0, o.b0))
         return ops
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """As in schemaless.expand_all: generational GC passes over 100k fresh result objects made a
+    big comparison superlinear, and these objects are freed by reference counting anyway."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _refine(a: Buffer, a0: int, a1: int, b: Buffer, b0: int, b1: int) -> list[ByteOp]:
@@ -394,10 +413,10 @@ def _could_outrank_message(f: Field, m: Message) -> bool:
     if any(m.key_at(i) >> 3 > 10000 for i in range(min(len(m), 64))):
         return True
     try:
-        f.value.decode("utf-8")
+        text = f.value.decode("utf-8")
     except UnicodeDecodeError:
         return False
-    return True
+    return text.replace("\t", "").replace("\n", "").replace("\r", "").isprintable()
 
 
 @dataclass
@@ -785,10 +804,11 @@ def compare(
             result.errors.append((side, chain[-1]))
     c = _Comparer(ra.buf, rb.buf, registry, pins or Pins(), max_differences, progress, cancel)
     if not _same(ra.buf, 0, len(a), rb.buf, 0, len(b)):
-        try:
-            c.level(ra, rb, desc, (), (), "", ())
-        except _Full:
-            pass
+        with _no_gc():
+            try:
+                c.level(ra, rb, desc, (), (), "", ())
+            except _Full:
+                pass
     result.differences = c.out
     result.truncated = c.full
     result.fields_compared = c.count

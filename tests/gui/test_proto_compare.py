@@ -169,3 +169,38 @@ def test_schema_from_engine_reflection_decodes_a_message(qloop: Any, engine: Eng
         ed.close_tasks()
         ed.close()
         ed.deleteLater()
+
+
+def test_a_long_comparison_shows_progress_and_can_be_cancelled(qloop: Any) -> None:
+    import asyncio
+
+    from guihelp import until
+
+    from console.protobuf.wire import encode_varint
+
+    def item(i: int) -> bytes:  # a nested message of 10 fields; only the first differs between the sides
+        body = b"\x08" + encode_varint(i) + b"".join(bytes([(f << 3), f]) for f in range(2, 11))
+        return b"\x0a" + encode_varint(len(body)) + body
+
+    n = 100_000  # ~1M fields to walk: many seconds of work, cancelled within the first
+    left = b"".join(item(i) for i in range(n))
+    right = b"".join(item(i + 1) for i in range(n))
+    window = ProtoCompareWindow()
+    window.show()
+    view = window.view
+
+    async def scenario() -> None:
+        task = asyncio.ensure_future(view.compare_bytes(left, right, None, "a", "b"))
+        await until(lambda: view.busy_row.isVisible() and view.progress.value() > 0, timeout=30,
+                    what="progress")
+        assert view.tree.topLevelItemCount() == 0  # the UI thread is free while the worker runs
+        view.cancel_button.click()
+        assert await task is False
+        assert "cancelled" in view.status.text() and not view.busy_row.isVisible()
+        assert view.result is None
+
+    try:
+        run(qloop, scenario())
+    finally:
+        window.close()
+        window.deleteLater()
