@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import gc
 import threading
 from collections.abc import Coroutine
 from typing import Any, Final
@@ -46,7 +47,7 @@ from console.protobuf.schema import SchemaError, SchemaRegistry
 from console.protobuf.wire import Buffer
 from console.views.proto_hex import HexView
 
-MAX_ROWS: Final = 5000
+MAX_ROWS: Final = 2000
 KIND_BG: Final[dict[str, QColor]] = {ADDED: QColor("#dcfce7"), REMOVED: QColor("#fee2e2"), CHANGED: QColor("#fef3c7")}
 ENCODING_BG: Final = QColor("#e5e7eb")
 SIGN: Final[dict[str, str]] = {ADDED: "+ added", REMOVED: "− removed", CHANGED: "~ changed"}
@@ -262,6 +263,10 @@ class ProtoCompare(QWidget):
 
         def work() -> tuple[Comparison, list[tuple[int, int, str]], list[tuple[int, int, str]]]:
             result = compare(left, right, self.registry, type_name, pins=pins, progress=progress, cancel=cancel)
+            for d in result.differences[:MAX_ROWS]:  # render the listed rows' texts here, not on the UI thread
+                for side in (d.left, d.right):
+                    if side is not None:
+                        _ = side.value
             lmarks: list[tuple[int, int, str]] = []
             rmarks: list[tuple[int, int, str]] = []
             for op in result.byte_ops():
@@ -342,6 +347,8 @@ class ProtoCompare(QWidget):
         counts: dict[tuple[str, ...], int] = {}
         shown = result.differences[:MAX_ROWS]
         self.tree.setUpdatesEnabled(False)
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # rendering rows allocates; GC passes over a 100k-difference result cost seconds
         try:
             for d in shown:
                 parts = split_path(d.path)
@@ -369,6 +376,8 @@ class ProtoCompare(QWidget):
                 item.setText(1, f"{counts[key]} inside")
             self.tree.expandAll()
         finally:
+            if gc_was_enabled:
+                gc.enable()
             self.tree.setUpdatesEnabled(True)
         text = result.summary().capitalize()
         if result.type_name:
