@@ -233,17 +233,21 @@ class Comparison:
             text += f" ({enc:,} only in encoding)"
         return text
 
-    def byte_ops(self) -> list[ByteOp]:
-        """The byte diff, in left-offset order (see the module doc for why it is built this way)."""
-        with _no_gc():
-            return self._byte_ops()
+    def byte_ops(self, cancel: threading.Event | None = None) -> list[ByteOp]:
+        """The byte diff, in left-offset order (see the module doc for why it is built this way).
 
-    def _byte_ops(self) -> list[ByteOp]:
+        Raises CompareCancelled when ``cancel`` is set (checked every few thousand differences)."""
+        with _no_gc():
+            return self._byte_ops(cancel)
+
+    def _byte_ops(self, cancel: threading.Event | None) -> list[ByteOp]:
         a, b = self._left, self._right
         ops: list[ByteOp] = []
         for h in self._headers:  # tags and length prefixes of enclosing messages
             ops.extend(_refine(a, h.a0, h.a1, b, h.b0, h.b1))
-        for d in self.differences:
+        for i, d in enumerate(self.differences):
+            if cancel is not None and i % CHECK_EVERY == 0 and cancel.is_set():
+                raise CompareCancelled()
             lt, rt = d.left, d.right
             if lt is not None and rt is not None:
                 ops.extend(_refine(a, lt.start, lt.end, b, rt.start, rt.end))

@@ -269,7 +269,7 @@ class ProtoCompare(QWidget):
                         _ = side.value
             lmarks: list[tuple[int, int, str]] = []
             rmarks: list[tuple[int, int, str]] = []
-            for op in result.byte_ops():
+            for op in result.byte_ops(cancel):
                 if cancel.is_set():
                     raise CompareCancelled()
                 kind = {"replace": "changed", "delete": "removed", "insert": "added"}[op.tag]

@@ -288,6 +288,9 @@ def test_max_differences_and_cancel() -> None:
     stop.set()
     with pytest.raises(CompareCancelled):
         compare(a, b, cancel=stop)
+    with pytest.raises(CompareCancelled):
+        r.byte_ops(cancel=stop)
+    assert len(r.byte_ops()) == 10
     seen: list[float] = []
     compare(a, b, progress=seen.append)
     assert seen and seen[-1] == 1.0 and seen == sorted(seen)
