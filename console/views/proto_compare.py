@@ -24,6 +24,7 @@ from collections.abc import Coroutine
 from typing import Any, Final
 
 from PySide6.QtCore import Qt
+from shiboken6 import isValid
 from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -286,15 +287,20 @@ class ProtoCompare(QWidget):
         try:
             result, lmarks, rmarks = await asyncio.to_thread(work)
         except (asyncio.CancelledError, CompareCancelled):
-            self.status.setText("The comparison was cancelled.")
+            if isValid(self):  # closing the window cancels the work and deletes the widgets
+                self.status.setText("The comparison was cancelled.")
             return False
         except SchemaError as err:
-            self.status.setText(f"Cannot compare: {err}")
+            if isValid(self):
+                self.status.setText(f"Cannot compare: {err}")
             return False
         finally:
-            self.busy_row.hide()
-            if self._cancel is cancel:
-                self._cancel = None
+            if isValid(self):
+                self.busy_row.hide()
+                if self._cancel is cancel:
+                    self._cancel = None
+        if not isValid(self):
+            return False
         self.left_hex.hex_model.set_data(left)
         self.right_hex.hex_model.set_data(right)
         assert isinstance(self.left_hex.hex_model, DiffHexModel) and isinstance(self.right_hex.hex_model,

@@ -204,3 +204,30 @@ def test_a_long_comparison_shows_progress_and_can_be_cancelled(qloop: Any) -> No
     finally:
         window.close()
         window.deleteLater()
+
+
+def test_closing_the_window_during_a_comparison_cancels_it(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    import asyncio
+
+    from guihelp import until
+
+    from console.protobuf.wire import encode_varint
+
+    def item(i: int) -> bytes:
+        body = b"\x08" + encode_varint(i) + b"".join(bytes([(f << 3), f]) for f in range(2, 11))
+        return b"\x0a" + encode_varint(len(body)) + body
+
+    left, right = tmp_path / "l.bin", tmp_path / "r.bin"
+    left.write_bytes(b"".join(item(i) for i in range(100_000)))
+    right.write_bytes(b"".join(item(i + 1) for i in range(100_000)))
+
+    async def scenario() -> None:
+        assert await editor.open_path(left)
+        task = asyncio.ensure_future(editor.compare_with(right))
+        await until(lambda: bool(editor.compare_windows) and editor.compare_windows[0].view.progress.value() > 0,
+                    timeout=30, what="the comparison under way")
+        editor.compare_windows[0].close()  # deletes the window (WA_DeleteOnClose) while the worker runs
+        await task
+        await until(lambda: not editor.compare_windows, what="the window forgotten")
+
+    run(qloop, scenario())
