@@ -231,3 +231,24 @@ def test_closing_the_window_during_a_comparison_cancels_it(qloop: Any, editor: P
         await until(lambda: not editor.compare_windows, what="the window forgotten")
 
     run(qloop, scenario())
+
+
+def test_reflection_dialog_choices(qloop: Any) -> None:
+    from PySide6.QtTest import QTest
+
+    from console.views.reflection_dialog import ReflectionDialog, ReflectionSource
+
+    standalone = ReflectionDialog(None)
+    assert not standalone.engine_radio.isEnabled() and standalone.address_radio.isChecked()
+    assert standalone.source() is None  # no address typed yet
+    QTest.keyClicks(standalone.address, " 127.0.0.1:7443 ")
+    standalone.plaintext.setChecked(True)
+    QTest.keyClicks(standalone.token, "tok-123")
+    assert standalone.source() == ReflectionSource("127.0.0.1:7443", True, "tok-123", None)
+    connected = ReflectionDialog("unix:/tmp/engine.sock")
+    assert connected.engine_radio.isChecked() and "unix:/tmp/engine.sock" in connected.engine_radio.text()
+    assert connected.source() == ReflectionSource(None)
+    QTest.keyClicks(connected.address, "h:1")  # typing an address switches to "another server"
+    assert connected.address_radio.isChecked() and connected.source() == ReflectionSource("h:1")
+    for d in (standalone, connected):
+        d.deleteLater()
