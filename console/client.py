@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any, Self, TypeVar
 
 import grpc
-from google.protobuf import field_mask_pb2
+from google.protobuf import descriptor_pb2, field_mask_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
 from console.api import (
     common_pb2,
@@ -41,7 +42,7 @@ from console.api import watch_service_pb2 as ws
 from console.errors import EngineError, PermissionDenied, Unavailable, from_rpc_error
 
 __all__ = ["CONNECTED", "DISCONNECTED", "RECONNECTING", "ConnectionConfig", "EngineClient", "ExecutorHealth",
-           "backoff"]
+           "ReflectedFiles", "backoff"]
 
 log = logging.getLogger("pelorus.client")
 ROLE_HEADER = "x-pelorus-role"  # console.engine.auth.ROLE_HEADER (the client does not import the engine)
@@ -105,6 +106,17 @@ class ExecutorHealth:
         return self.details.get("ray_address", "")
 
 
+@dataclass
+class ReflectedFiles:
+    """What server reflection gave: every file descriptor reachable from the listed services,
+    and the imports (file name → the file importing it) the server could not supply."""
+
+    address: str
+    services: list[str]
+    files: list[descriptor_pb2.FileDescriptorProto]
+    missing: dict[str, str]
+
+
 def backoff(attempt: int) -> float:
     """Delay before retry `attempt` (1-based): doubles from 0.25 s to 10 s, jittered into the
     upper half of the step so consoles reconnecting to one restarted engine spread out."""
@@ -117,6 +129,14 @@ def _cancelled_by_caller() -> bool:
     being cancelled under us because its channel was closed (a lost connection)."""
     task = asyncio.current_task()
     return task is None or task.cancelling() > 0
+
+
+def _status(code: int) -> grpc.StatusCode:
+    """The grpc.StatusCode for a numeric code (UNKNOWN for codes grpc does not know)."""
+    for sc in grpc.StatusCode:
+        if sc.value[0] == code:
+            return sc
+    return grpc.StatusCode.UNKNOWN
 
 
 @contextlib.contextmanager
@@ -286,6 +306,90 @@ class EngineClient:
     @staticmethod
     def _version(value: int) -> common_pb2.EntityVersion:
         return common_pb2.EntityVersion(value=value)
+
+    # -- schemas ---------------------------------------------------------------------------
+    async def reflect_files(self) -> ReflectedFiles:
+        """Every file descriptor the server exposes through grpc.reflection.v1alpha: the files of
+        each listed service (FileContainingSymbol), then their imports, transitively
+        (FileByFilename), on one stream under the unary deadline, with the token.
+
+        Works on a connected client (the engine) or on one never connected — any gRPC server
+        typed by the operator, which need not serve health checking: a channel is opened for
+        this call only. A server without reflection raises EngineError with code UNIMPLEMENTED;
+        imports the server cannot supply are named in ``missing`` (the registry refuses them).
+        """
+        name = "LoadSchemaFromReflection"
+        temporary = self._channel is None
+        if temporary:
+            self._open()
+        try:
+            stub = reflection_pb2_grpc.ServerReflectionStub(self._channel)  # type: ignore[arg-type]
+            # types-grpcio-reflection leaves the method untyped; it is a stream-stream call
+            call: Any = stub.ServerReflectionInfo(metadata=self.metadata,  # type: ignore[operator]
+                                                  timeout=self.config.deadline)
+            try:
+                with _translated(name):
+                    return await self._reflect(call, name)
+            except EngineError as exc:
+                if exc.code == grpc.StatusCode.UNIMPLEMENTED:
+                    raise EngineError(exc.code, f"{self.config.address} does not offer server reflection "
+                                                "(grpc.reflection.v1alpha.ServerReflection)", name) from None
+                raise
+            finally:
+                call.cancel()
+        finally:
+            if temporary:
+                channel, self._channel, self._stubs = self._channel, None, None
+                if channel is not None:
+                    await channel.close()
+
+    async def _reflect(self, call: Any, name: str) -> ReflectedFiles:
+        R = reflection_pb2.ServerReflectionRequest
+
+        async def ask(request: reflection_pb2.ServerReflectionRequest) -> reflection_pb2.ServerReflectionResponse:
+            await call.write(request)
+            resp = await call.read()
+            if resp is grpc.aio.EOF:
+                raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the server ended the reflection stream early", name)
+            assert isinstance(resp, reflection_pb2.ServerReflectionResponse)
+            return resp
+
+        listed = await ask(R(list_services=""))
+        if listed.HasField("error_response"):
+            raise EngineError(_status(listed.error_response.error_code),
+                              f"listing services failed: {listed.error_response.error_message}", name)
+        services = [s.name for s in listed.list_services_response.service]
+        files: dict[str, descriptor_pb2.FileDescriptorProto] = {}
+        missing: dict[str, str] = {}
+
+        def take(resp: reflection_pb2.ServerReflectionResponse) -> None:
+            for raw in resp.file_descriptor_response.file_descriptor_proto:
+                fdp = descriptor_pb2.FileDescriptorProto.FromString(raw)
+                files.setdefault(fdp.name, fdp)
+
+        for service in services:
+            resp = await ask(R(file_containing_symbol=service))
+            if resp.HasField("error_response"):
+                missing[f"(file of service {service})"] = resp.error_response.error_message
+            else:
+                take(resp)
+        asked: set[str] = set()
+        while True:
+            wanted = [(dep, f.name) for f in list(files.values()) for dep in f.dependency
+                      if dep not in files and dep not in asked]
+            if not wanted:
+                break
+            for dep, importer in wanted:
+                if dep in asked:
+                    continue
+                asked.add(dep)
+                resp = await ask(R(file_by_filename=dep))
+                if resp.HasField("error_response"):
+                    missing[dep] = importer
+                else:
+                    take(resp)
+        await call.done_writing()
+        return ReflectedFiles(self.config.address, services, list(files.values()), missing)
 
     # -- jobs: mutations (return the job's new entity version) ----------------------------
     async def create_job(self, spec: job_pb2.JobSpec, idempotency_key: str = "", job_id: str = "",

@@ -1,13 +1,16 @@
-"""Headless protobuf commands for scripts: ``decode`` and ``encode``.
+"""Headless protobuf commands for scripts: ``decode``, ``encode`` and ``diff``.
 
     python -m console.protobuf.cli decode FILE [--type T] [--proto P ...] [-I DIR ...]
         [--descriptor-set F ...] [--format json|text|raw] [--framing auto|single|varint|grpc]
         [--input auto|binary|hex|base64]
     python -m console.protobuf.cli encode --type T [--proto/-I/--descriptor-set] [--from json|text]
         [--framing single|varint|grpc] IN OUT
+    python -m console.protobuf.cli diff A B [--type T] [--proto/-I/--descriptor-set] [--json]
+        [--bytes] [--ignore-encoding] [--max N]
 
 Exit codes: 0 success, 1 bad input (unreadable file, bytes or text that do not fit, schema
-errors), 2 usage. Errors are one readable paragraph on stderr — scripts show them to people.
+errors), 2 usage. ``diff`` follows diff(1) instead: 0 equal, 1 different, 2 trouble (usage,
+unreadable file, unknown type, damaged input — the differences found are still printed). Errors are one readable paragraph on stderr — scripts show them to people.
 ``main(argv)`` never raises SystemExit so the Pelorus entry point can embed it.
 """
 
@@ -29,6 +32,8 @@ from console.protobuf.wire import encode_varint
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
+EXIT_DIFFERENT = 1  # diff only
+EXIT_DIFF_TROUBLE = 2  # diff only: like diff(1), trouble is 2 whatever it was
 
 
 class _UsageError(Exception):
@@ -43,7 +48,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> _Parser:
-    p = _Parser(prog="pelorus proto", description="Decode and encode protobuf messages.")
+    p = _Parser(prog="pelorus proto", description="Decode, encode and compare protobuf messages.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def schema_opts(sp: argparse.ArgumentParser) -> None:
@@ -73,6 +78,18 @@ def _parser() -> _Parser:
                    help="input format (default: by extension, .json → json, else text)")
     e.add_argument("--framing", choices=fr.FRAMINGS, default="single",
                    help="single message, or one record with a varint / gRPC prefix")
+    df = sub.add_parser("diff", help="compare two messages field by field (exit 0 equal, 1 different, 2 error)")
+    df.add_argument("left", help="left (old) file, or - for stdin")
+    df.add_argument("right", help="right (new) file")
+    df.add_argument("--type", help="message type (full name or unambiguous suffix); omit for schemaless")
+    schema_opts(df)
+    df.add_argument("--input", choices=("auto", "binary", "hex", "base64"), default="auto",
+                    help="input encoding of both files (default: detect hex/base64 text)")
+    df.add_argument("--json", action="store_true", help="one JSON object per difference, then a summary")
+    df.add_argument("--bytes", action="store_true", help="also print the byte diff (offset ranges)")
+    df.add_argument("--ignore-encoding", action="store_true",
+                    help="ignore differences only in encoding (over-long varints, field order, packing)")
+    df.add_argument("--max", type=int, default=100_000, metavar="N", help="stop after N differences")
     return p
 
 
@@ -151,6 +168,32 @@ def _encode(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _diff(args: argparse.Namespace, out: TextIO) -> int:
+    from console.protobuf.compare import compare, to_json_lines
+
+    left, _e1 = fr.decode_text(_read(args.left), args.input)
+    right, _e2 = fr.decode_text(_read(args.right), args.input)
+    reg = _registry(args) if (args.type or args.proto or args.descriptor_set) else None
+    result = compare(left, right, reg, args.type, max_differences=max(1, args.max))
+    if args.ignore_encoding:
+        result.differences = [d for d in result.differences if not d.encoding_only]
+    if args.json:
+        out.write(to_json_lines(result))
+    else:
+        for d in result.differences:
+            out.write(d.describe() + "\n")
+        if args.bytes:
+            for op in result.byte_ops():
+                out.write(f"  bytes {op.tag}: left [{op.a0}, {op.a1}) → right [{op.b0}, {op.b1})\n")
+        out.write(f"# {result.summary()}\n")
+    for side, err in result.errors:
+        sys.stderr.write(f"error: {side} input ({getattr(args, side)}) is damaged at offset {err.offset}: "
+                         f"{err.reason}\n")
+    if result.errors:
+        return EXIT_DIFF_TROUBLE
+    return EXIT_OK if result.equal else EXIT_DIFFERENT
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit code (never raises SystemExit)."""
     try:
@@ -163,10 +206,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "decode":
             return _decode(args, sys.stdout)
+        if args.command == "diff":
+            return _diff(args, sys.stdout)
         return _encode(args)
     except (SchemaError, ValueError, UnicodeDecodeError) as err:
         sys.stderr.write(f"error: {err}\n")
-        return EXIT_BAD_INPUT
+        return EXIT_DIFF_TROUBLE if args.command == "diff" else EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -172,6 +172,28 @@ class SchemaRegistry:
             add(f.name, (f.name,))
         return added
 
+    def add_file_protos(self, files: Iterable[descriptor_pb2.FileDescriptorProto], origin: str) -> list[str]:
+        """Add files from elsewhere (server reflection), naming every import that resolves nowhere.
+
+        ``origin`` starts the error sentence ("server reflection at HOST:PORT"). Nothing is added
+        when an import is missing, so a failed load leaves the registry as it was.
+        """
+        fds = descriptor_pb2.FileDescriptorSet(file=list(files))
+        names = {f.name for f in fds.file}
+        missing: dict[str, list[str]] = {}
+        for f in fds.file:
+            for dep in f.dependency:
+                if dep in names:
+                    continue
+                try:
+                    self.pool.FindFileByName(dep)
+                except KeyError:
+                    missing.setdefault(dep, []).append(f.name)
+        if missing:
+            listed = "; ".join(f"{dep} (imported by {', '.join(by)})" for dep, by in sorted(missing.items()))
+            raise SchemaError(f"{origin}: {len(missing)} import(s) could not be resolved: {listed}")
+        return self.add_file_descriptor_set(fds)
+
     def load_descriptor_set(self, path: str | os.PathLike[str]) -> list[str]:
         """Load a FileDescriptorSet file (.desc / .pb / .binpb)."""
         p = Path(path)

@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(self.panel, "Jobs")
         self.proto_editor = ProtoEditor(self.tabs)
+        self.proto_editor.client_source = lambda: self.session.client  # "From server reflection…"
         self.tabs.addTab(self.proto_editor, self.proto_editor.tab_title)
         self.proto_editor.titleChanged.connect(
             lambda title: self.tabs.setTabText(self.tabs.indexOf(self.proto_editor), title))

@@ -27,7 +27,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.client import ConnectionConfig, EngineClient
+from console.errors import EngineError
 from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
 from console.protobuf import framing as fr
 from console.protobuf.document import Document, Edit
@@ -65,8 +67,10 @@ from console.protobuf.render import raw_json, raw_text
 from console.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
 from console.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
 from console.protobuf.wire import WireError
+from console.views.proto_compare import ProtoCompareWindow
 from console.views.proto_delegate import ValueDelegate
 from console.views.proto_hex import HexView
+from console.views.reflection_dialog import ReflectionDialog
 
 log = logging.getLogger("pelorus.proto_editor")
 
@@ -166,6 +170,7 @@ class ProtoEditor(QWidget):
         bar.addWidget(self.guess_button)
         bar.addWidget(self.schema_button)
         outer.addLayout(bar)
+        self._add_compare_and_reflection(bar, menu)
 
         busy = QHBoxLayout()
         self.busy_label = QLabel()
@@ -730,6 +735,7 @@ class ProtoEditor(QWidget):
         self.undo_button.setEnabled(editable and bool(self.doc and self.doc.history))
         self.redo_button.setEnabled(editable and bool(self.doc and self.doc._redo))
         self.guess_button.setEnabled(has)
+        self.compare_button.setEnabled(has)
 
     def _title_changed(self) -> None:
         self.titleChanged.emit(self.tab_title)
@@ -804,6 +810,93 @@ class ProtoEditor(QWidget):
     def _type_typed(self) -> None:
         text = self.type_combo.currentText().strip()
         self.set_type(None if text in ("", SCHEMALESS) else text)
+
+
+    # -- compare and server reflection ----------------------------------------------------------
+
+    def _add_compare_and_reflection(self, bar: QHBoxLayout, schema_menu: QMenu) -> None:
+        """The "Compare with…" button and the "From server reflection…" schema source.
+
+        ``client_source`` is set by the main window: it returns the session's EngineClient (None
+        when standalone), used by "the connected engine" choice.
+        """
+        self.client_source: Callable[[], EngineClient | None] | None = None
+        self.compare_windows: list[ProtoCompareWindow] = []
+        self.compare_button = QPushButton("Compare with…")
+        self.compare_button.setToolTip("Compare this message (including unsaved edits) with another file")
+        self.compare_button.clicked.connect(self._choose_compare)
+        bar.insertWidget(bar.indexOf(self.redo_button) + 1, self.compare_button)
+        schema_menu.addAction("From server reflection…", self._choose_reflection)
+
+    def _choose_compare(self) -> None:
+        path, _f = QFileDialog.getOpenFileName(self, "Compare with a protobuf file", str(self.path or ""),
+                                               "Protobuf (*.bin *.pb *.binpb *.msg *.txt);;All files (*)")
+        if path:
+            self._spawn(self.compare_with(path))
+
+    async def compare_with(self, path: str | os.PathLike[str]) -> ProtoCompareWindow | None:
+        """Compare the current message or record (with unsaved edits) against ``path`` in a new window."""
+        left = self._payload()
+        if left is None:
+            return None
+        p = Path(path)
+        try:
+            other = await self._busy(f"Reading {p.name}…", asyncio.to_thread(load_file, p, "single"))
+        except asyncio.CancelledError:
+            return None
+        except (OSError, ValueError) as err:
+            self._show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
+            return None
+        window = ProtoCompareWindow(self.registry)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window.setWindowTitle(f"Pelorus — compare {self.tab_title} with {p.name}")
+        self.compare_windows.append(window)
+        window.destroyed.connect(lambda _o=None, w=window: self.compare_windows.remove(w)
+                                 if w in self.compare_windows else None)
+        window.show()
+        type_name = self.model.descriptor.full_name if self.model.descriptor is not None else None
+        name = self.path.name if self.path is not None else "this message"
+        if self.framing != "single":
+            name += f" record {self.current_record() + 1}"
+        if self.modified:
+            name += " with unsaved edits"
+        await window.view.compare_bytes(left, other.doc.to_bytes(), type_name, name, p.name, pins=self.model.pins)
+        return window
+
+    def _choose_reflection(self) -> None:
+        client = self.client_source() if self.client_source is not None else None
+        connected = client.config.address if client is not None and client.connected else None
+        dialog = ReflectionDialog(connected, self)
+        if dialog.exec() != ReflectionDialog.DialogCode.Accepted:
+            return
+        source = dialog.source()
+        if source is None:
+            self._show_error("Server reflection: type the server's address as host:port.")
+            return
+        self._spawn(self.load_reflection(source.address, insecure=source.insecure, token=source.token,
+                                         tls_ca=source.tls_ca))
+
+    async def load_reflection(self, address: str | None = None, *, insecure: bool = False,
+                              token: str | None = None, tls_ca: str | None = None) -> bool:
+        """Load every schema a server exposes through reflection; ``address`` None = the connected engine."""
+        if address is None:
+            client = self.client_source() if self.client_source is not None else None
+            if client is None or not client.connected:
+                self._show_error("Not connected to an engine: choose another server and type its address.")
+                return False
+        else:
+            client = EngineClient(ConnectionConfig(address, insecure=insecure, token=token, tls_ca=tls_ca))
+        where = client.config.address
+        self._show_error("")
+        try:
+            got = await self._busy(f"Reading schemas from {where} (server reflection)…", client.reflect_files())
+        except asyncio.CancelledError:
+            return False
+        except EngineError as err:
+            self._show_error(str(err))
+            return False
+        return await self._load_schema(f"Loading {len(got.files)} file(s) from {where}…",
+                                       self.registry.add_file_protos, got.files, f"server reflection at {where}")
 
 
 def _hex(b: bytes) -> str:

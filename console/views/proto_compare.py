@@ -1,0 +1,485 @@
+"""Compare two protobuf messages: a diff tree (added / removed / changed, coloured) over two hex panes.
+
+Selecting a difference highlights its bytes on both sides (tag and length prefix in one tint, the
+value in another) and scrolls both panes there; every byte range of the byte diff is tinted too
+(green added on the right, red removed on the left, yellow changed on both). Previous / Next (and
+F7 / Shift+F7) step through the differences in tree order.
+
+The comparison (console.protobuf.compare) runs in a worker thread via ``asyncio.to_thread`` on the
+qasync loop, with a progress bar and Cancel (a threading.Event the core checks every few
+thousand fields). The tree shows at most :data:`MAX_ROWS` differences; the CLI
+(``python main.py proto diff``) lists them all.
+
+Mounting: ``ProtoCompare(registry=...)`` is a plain widget; :class:`ProtoCompareWindow` wraps it
+in a top-level window (what the editor's "Compare with…" opens).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import gc
+import threading
+from collections.abc import Coroutine
+from typing import Any, Final
+
+from PySide6.QtCore import Qt
+from shiboken6 import isValid
+from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.models.hex_model import HexModel
+from console.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, Difference, compare
+from console.protobuf.readings import Pins
+from console.protobuf.schema import SchemaError, SchemaRegistry
+from console.protobuf.wire import Buffer
+from console.views.proto_hex import HexView
+
+MAX_ROWS: Final = 2000
+KIND_BG: Final[dict[str, QColor]] = {ADDED: QColor("#dcfce7"), REMOVED: QColor("#fee2e2"), CHANGED: QColor("#fef3c7")}
+ENCODING_BG: Final = QColor("#e5e7eb")
+SIGN: Final[dict[str, str]] = {ADDED: "+ added", REMOVED: "− removed", CHANGED: "~ changed"}
+DIFF_BG: Final[dict[str, QColor]] = {"added": QColor("#bbf7d0"), "removed": QColor("#fecaca"),
+                                     "changed": QColor("#fde68a")}
+SELECTED_BG: Final[dict[str, QColor]] = {"tag": QColor("#a5b4fc"), "length": QColor("#a5b4fc"),
+                                         "value": QColor("#7dd3fc")}
+"""The selected difference: blues, so it never looks like a diff tint (the editor's tag colour is yellow)."""
+DiffRole: Final = int(Qt.ItemDataRole.UserRole) + 1
+
+
+class DiffHexModel(HexModel):
+    """HexModel that also tints every byte-diff range; the selected difference's highlight wins."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._starts: list[int] = []
+        self._ranges: list[tuple[int, int, str]] = []
+
+    def set_diff_ranges(self, ranges: list[tuple[int, int, str]]) -> None:
+        """``(start, end, "added" | "removed" | "changed")``; looked up by bisection when painting."""
+        self._ranges = sorted((s, e, k) for s, e, k in ranges if e > s)
+        self._starts = [r[0] for r in self._ranges]
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
+                                  [Qt.ItemDataRole.BackgroundRole])
+
+    def diff_at(self, offset: int) -> str | None:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        # ranges may nest (an enclosing length prefix next to a changed value); look back a little
+        for j in range(i, max(-1, i - 8), -1):
+            s, e, k = self._ranges[j]
+            if s <= offset < e:
+                return k
+        return None
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.BackgroundRole and index.isValid():
+            off = index.row() * 16 + index.column() % 16
+            part = self.part_at(off)
+            if part in SELECTED_BG:
+                return SELECTED_BG[part]
+            if part is None:
+                kind = self.diff_at(off)
+                if kind is not None:
+                    return DIFF_BG[kind]
+        return super().data(index, role)
+
+
+def _hex_view() -> HexView:
+    view = HexView()
+    header = view.horizontalHeader()
+    sizes = [header.sectionSize(c) for c in range(header.count())]
+    view.hex_model = DiffHexModel(view)  # HexView's click handler reads view.hex_model: it follows
+    view.setModel(view.hex_model)
+    for c, size in enumerate(sizes):  # a new model resets the sections; keep HexView's widths
+        header.resizeSection(c, size)
+    return view
+
+
+def split_path(path: str) -> list[str]:
+    """``a.b[0].labels["x.y"].c`` → ``["a", "b[0]", 'labels["x.y"]', "c"]`` (dots inside [...] kept)."""
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
+    quoted = False
+    prev = ""
+    for ch in path:
+        if quoted:
+            cur.append(ch)
+            if ch == '"' and prev != "\\":
+                quoted = False
+        elif ch == '"':
+            quoted = True
+            cur.append(ch)
+        elif ch == "[":
+            depth += 1
+            cur.append(ch)
+        elif ch == "]":
+            depth -= 1
+            cur.append(ch)
+        elif ch == "." and depth == 0:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+        prev = ch
+    parts.append("".join(cur))
+    return parts
+
+
+class ProtoCompare(QWidget):
+    """The diff tree and the two hex panes; ``compare_bytes`` fills them."""
+
+    def __init__(self, parent: QWidget | None = None, registry: SchemaRegistry | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ProtoCompare")
+        self.registry = registry or SchemaRegistry()
+        self.result: Comparison | None = None
+        self.left: Buffer = b""
+        self.right: Buffer = b""
+        self.leaves: list[QTreeWidgetItem] = []
+        self._cancel: threading.Event | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._build()
+
+    # -- construction ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setSpacing(4)
+        bar = QHBoxLayout()
+        self.summary = QLabel("Nothing compared yet.")
+        self.summary.setObjectName("compareSummary")
+        self.prev_button = QPushButton("◀ Previous")
+        self.next_button = QPushButton("Next ▶")
+        self.prev_button.setToolTip("Previous difference (Shift+F7)")
+        self.next_button.setToolTip("Next difference (F7)")
+        self.position = QLabel()
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.position)
+        bar.addWidget(self.prev_button)
+        bar.addWidget(self.next_button)
+        outer.addLayout(bar)
+
+        busy = QHBoxLayout()
+        busy.setContentsMargins(0, 0, 0, 0)
+        self.busy_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumHeight(14)
+        self.cancel_button = QPushButton("Cancel")
+        busy.addWidget(self.busy_label)
+        busy.addWidget(self.progress, 1)
+        busy.addWidget(self.cancel_button)
+        self.busy_row = QWidget()
+        self.busy_row.setLayout(busy)
+        self.busy_row.hide()
+        outer.addWidget(self.busy_row)
+
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("compareTree")
+        self.tree.setColumnCount(6)
+        self.tree.setHeaderLabels(["Field", "Change", "Left", "Right", "Left bytes", "Right bytes"])
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        hdr = self.tree.header()
+        hdr.setStretchLastSection(False)
+        for col, width in ((0, 260), (1, 90), (4, 96), (5, 96)):
+            hdr.resizeSection(col, width)
+        hdr.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        hdr.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+        self.left_label = QLabel("Left")
+        self.right_label = QLabel("Right")
+        for lab in (self.left_label, self.right_label):
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.left_hex = _hex_view()
+        self.right_hex = _hex_view()
+        self.left_hex.setObjectName("compareLeftHex")
+        self.right_hex.setObjectName("compareRightHex")
+        panes = QSplitter(Qt.Orientation.Horizontal)
+        for lab, view in ((self.left_label, self.left_hex), (self.right_label, self.right_hex)):
+            box = QWidget()
+            lay = QVBoxLayout(box)
+            lay.setContentsMargins(0, 0, 0, 0)
+            lay.setSpacing(2)
+            lay.addWidget(lab)
+            lay.addWidget(view, 1)
+            panes.addWidget(box)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(self.tree)
+        self.splitter.addWidget(panes)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        outer.addWidget(self.splitter, 1)
+        self.status = QLabel()
+        self.status.setObjectName("compareStatus")
+        self.status.setWordWrap(True)
+        outer.addWidget(self.status)
+        self._wire()
+        self._update_actions()
+
+    def _wire(self) -> None:
+        self.prev_button.clicked.connect(self.previous_difference)
+        self.next_button.clicked.connect(self.next_difference)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.tree.currentItemChanged.connect(self._current_changed)
+        self.left_hex.byteClicked.connect(lambda off: self._byte_clicked(off, left=True))
+        self.right_hex.byteClicked.connect(lambda off: self._byte_clicked(off, left=False))
+        ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        for seq, slot in ((QKeySequence("F7"), self.next_difference), (QKeySequence("Shift+F7"),
+                                                                        self.previous_difference)):
+            sc = QShortcut(seq, self)
+            sc.setContext(ctx)
+            sc.activated.connect(slot)
+
+    # -- public API -----------------------------------------------------------------------------
+
+    async def compare_bytes(self, left: Buffer, right: Buffer, type_name: str | None = None,
+                            left_name: str = "left", right_name: str = "right", pins: Pins | None = None) -> bool:
+        """Compare in a worker thread (Cancel stops it) and show the result. True when shown."""
+        self.left, self.right = left, right
+        self.left_label.setText(f"Left: {left_name} ({len(left):,} bytes)")
+        self.right_label.setText(f"Right: {right_name} ({len(right):,} bytes)")
+        cancel = threading.Event()
+        self._cancel = cancel
+        loop = asyncio.get_running_loop()
+
+        def progress(fraction: float) -> None:
+            loop.call_soon_threadsafe(self.progress.setValue, int(fraction * 1000))
+
+        def work() -> tuple[Comparison, list[tuple[int, int, str]], list[tuple[int, int, str]]]:
+            result = compare(left, right, self.registry, type_name, pins=pins, progress=progress, cancel=cancel)
+            for d in result.differences[:MAX_ROWS]:  # render the listed rows' texts here, not on the UI thread
+                for side in (d.left, d.right):
+                    if side is not None:
+                        _ = side.value
+            lmarks: list[tuple[int, int, str]] = []
+            rmarks: list[tuple[int, int, str]] = []
+            for op in result.byte_ops(cancel):
+                if cancel.is_set():
+                    raise CompareCancelled()
+                kind = {"replace": "changed", "delete": "removed", "insert": "added"}[op.tag]
+                if op.a1 > op.a0:
+                    lmarks.append((op.a0, op.a1, kind))
+                if op.b1 > op.b0:
+                    rmarks.append((op.b0, op.b1, kind))
+            return result, lmarks, rmarks
+
+        what = f"Comparing {left_name} with {right_name}" + (f" as {type_name}" if type_name else "") + "…"
+        self.busy_label.setText(what)
+        self.progress.setValue(0)
+        self.busy_row.show()
+        try:
+            result, lmarks, rmarks = await asyncio.to_thread(work)
+        except (asyncio.CancelledError, CompareCancelled):
+            if isValid(self):  # closing the window cancels the work and deletes the widgets
+                self.status.setText("The comparison was cancelled.")
+            return False
+        except SchemaError as err:
+            if isValid(self):
+                self.status.setText(f"Cannot compare: {err}")
+            return False
+        finally:
+            if isValid(self):
+                self.busy_row.hide()
+                if self._cancel is cancel:
+                    self._cancel = None
+        if not isValid(self):
+            return False
+        self.left_hex.hex_model.set_data(left)
+        self.right_hex.hex_model.set_data(right)
+        assert isinstance(self.left_hex.hex_model, DiffHexModel) and isinstance(self.right_hex.hex_model,
+                                                                                 DiffHexModel)
+        self.left_hex.hex_model.set_diff_ranges(lmarks)
+        self.right_hex.hex_model.set_diff_ranges(rmarks)
+        self._show(result)
+        return True
+
+    def cancel(self) -> None:
+        if self._cancel is not None:
+            self._cancel.set()
+
+    def close_tasks(self) -> None:
+        self.cancel()
+        for t in list(self._tasks):
+            t.cancel()
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    @property
+    def current_difference(self) -> Difference | None:
+        item = self.tree.currentItem()
+        d = item.data(0, DiffRole) if item is not None else None
+        return d if isinstance(d, Difference) else None
+
+    def next_difference(self) -> None:
+        self._step(+1)
+
+    def previous_difference(self) -> None:
+        self._step(-1)
+
+    def select_difference(self, i: int) -> None:
+        if 0 <= i < len(self.leaves):
+            item = self.leaves[i]
+            self.tree.setCurrentItem(item)
+            self.tree.scrollToItem(item)
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _show(self, result: Comparison) -> None:
+        self.result = result
+        self.tree.clear()
+        self.leaves = []
+        groups: dict[tuple[str, ...], QTreeWidgetItem] = {}
+        counts: dict[tuple[str, ...], int] = {}
+        shown = result.differences[:MAX_ROWS]
+        self.tree.setUpdatesEnabled(False)
+        gc_was_enabled = gc.isenabled()
+        gc.disable()  # rendering rows allocates; GC passes over a 100k-difference result cost seconds
+        try:
+            for d in shown:
+                parts = split_path(d.path)
+                parent: QTreeWidgetItem | None = None
+                for depth in range(1, len(parts)):
+                    key = tuple(parts[:depth])
+                    counts[key] = counts.get(key, 0) + 1
+                    item = groups.get(key)
+                    if item is None:
+                        item = QTreeWidgetItem([parts[depth - 1]])
+                        item.setForeground(0, QBrush(QColor("#374151")))
+                        if parent is None:
+                            self.tree.addTopLevelItem(item)
+                        else:
+                            parent.addChild(item)
+                        groups[key] = item
+                    parent = item
+                leaf = self._leaf(d, parts[-1])
+                if parent is None:
+                    self.tree.addTopLevelItem(leaf)
+                else:
+                    parent.addChild(leaf)
+                self.leaves.append(leaf)
+            for key, item in groups.items():
+                item.setText(1, f"{counts[key]} inside")
+            self.tree.expandAll()
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+            self.tree.setUpdatesEnabled(True)
+        text = result.summary().capitalize()
+        if result.type_name:
+            text += f" · as {result.type_name}"
+        else:
+            text += " · schemaless"
+        self.summary.setText(text)
+        notes = [f"{side} is damaged at byte offset {e.offset}: {e.reason}" for side, e in result.errors]
+        if len(result.differences) > MAX_ROWS:
+            notes.append(f"the first {MAX_ROWS:,} of {len(result.differences):,} differences are listed; "
+                         "`python main.py proto diff A B` prints them all")
+        if result.truncated:
+            notes.append("the comparison stopped at its limit of differences")
+        self.status.setText("; ".join(notes).capitalize() if notes else
+                            f"{result.fields_compared:,} field(s) compared. Select a difference to see its bytes.")
+        self._update_actions()
+        if self.leaves:
+            self.select_difference(0)
+
+    def _leaf(self, d: Difference, name: str) -> QTreeWidgetItem:
+        def where(s: Any) -> str:
+            return f"@{s.start} +{s.length}" if s is not None else ""
+
+        item = QTreeWidgetItem([name, SIGN[d.kind] + (" (encoding)" if d.encoding_only else ""),
+                                d.left.value if d.left is not None else "",
+                                d.right.value if d.right is not None else "", where(d.left), where(d.right)])
+        bg = QBrush(ENCODING_BG if d.encoding_only else KIND_BG[d.kind])
+        for c in range(6):
+            item.setBackground(c, bg)
+        tip = d.describe()
+        for side, s in (("left", d.left), ("right", d.right)):
+            if s is not None:
+                tip += f"\n{side}: {s.type}, field path {list(s.index_path)}, bytes {s.start}…{s.end - 1}"
+        item.setToolTip(0, tip)
+        item.setData(0, DiffRole, d)
+        return item
+
+    def _step(self, delta: int) -> None:
+        if not self.leaves:
+            return
+        cur = self.tree.currentItem()
+        i = self.leaves.index(cur) if cur in self.leaves else (-1 if delta > 0 else len(self.leaves))
+        self.select_difference(max(0, min(len(self.leaves) - 1, i + delta)))
+
+    def _current_changed(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        d = current.data(0, DiffRole) if current is not None else None
+        if not isinstance(d, Difference):
+            self.left_hex.hex_model.set_highlight([])
+            self.right_hex.hex_model.set_highlight([])
+            self._update_actions()
+            return
+        for view, side, other in ((self.left_hex, d.left, d.other_at), (self.right_hex, d.right, d.other_at)):
+            if side is None:
+                view.hex_model.set_highlight([])
+                view.show_offset(min(other, max(0, view.hex_model.size() - 1)))
+                continue
+            view.hex_model.set_highlight([(side.start, side.value_start, "tag"),
+                                          (side.value_start, side.value_end, "value"),
+                                          (side.value_end, side.end, "tag")])
+            view.show_offset(side.start)
+        i = self.leaves.index(current) if current in self.leaves else -1
+        self.position.setText(f"{i + 1} of {len(self.leaves)}" if i >= 0 else "")
+        self.status.setText(d.describe())
+        self._update_actions()
+
+    def _byte_clicked(self, offset: int, left: bool) -> None:
+        """A click in a hex pane selects the innermost difference holding that byte on that side."""
+        best: tuple[int, QTreeWidgetItem] | None = None
+        for item in self.leaves:
+            d = item.data(0, DiffRole)
+            s = d.left if left else d.right
+            if s is not None and s.start <= offset < s.end and (best is None or s.length < best[0]):
+                best = (s.length, item)
+        if best is not None:
+            self.tree.setCurrentItem(best[1])
+
+    def _update_actions(self) -> None:
+        cur = self.tree.currentItem()
+        i = self.leaves.index(cur) if cur in self.leaves else -1
+        self.prev_button.setEnabled(bool(self.leaves) and i != 0)
+        self.next_button.setEnabled(bool(self.leaves) and i != len(self.leaves) - 1)
+
+
+class ProtoCompareWindow(QMainWindow):
+    """A top-level window around ProtoCompare (opened by the editor's "Compare with…")."""
+
+    def __init__(self, registry: SchemaRegistry | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = ProtoCompare(registry=registry)
+        self.setCentralWidget(self.view)
+        self.setWindowTitle("Pelorus — compare")
+        self.resize(1280, 860)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.view.close_tasks()
+        event.accept()
+
+
+__all__ = ["DiffHexModel", "ProtoCompare", "ProtoCompareWindow", "split_path"]

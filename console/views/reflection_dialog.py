@@ -1,0 +1,75 @@
+"""Where to read schemas from by server reflection: the connected engine, or an address.
+
+The dialog only gathers the choice; the editor runs the call (EngineClient.reflect_files) on the
+qasync loop and shows errors in its banner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+@dataclass(frozen=True)
+class ReflectionSource:
+    """``address`` None means the connected engine."""
+
+    address: str | None
+    insecure: bool = False
+    token: str | None = None
+    tls_ca: str | None = None
+
+
+class ReflectionDialog(QDialog):
+    def __init__(self, connected_address: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Schemas from server reflection")
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel("Load every message type a gRPC server describes through its reflection service."))
+        self.engine_radio = QRadioButton(f"The connected engine ({connected_address})" if connected_address
+                                         else "The connected engine (not connected)")
+        self.engine_radio.setEnabled(connected_address is not None)
+        self.address_radio = QRadioButton("Another server:")
+        lay.addWidget(self.engine_radio)
+        lay.addWidget(self.address_radio)
+        form = QFormLayout()
+        self.address = QLineEdit()
+        self.address.setPlaceholderText("host:port")
+        self.plaintext = QCheckBox("Plaintext (no TLS)")
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("bearer token, if the server wants one")
+        self.tls_ca = QLineEdit()
+        self.tls_ca.setPlaceholderText("CA certificate (PEM) path; empty = the system's roots")
+        form.addRow("Address", self.address)
+        form.addRow("", self.plaintext)
+        form.addRow("Token", self.token)
+        form.addRow("TLS CA", self.tls_ca)
+        lay.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        (self.engine_radio if connected_address else self.address_radio).setChecked(True)
+        self.address.textEdited.connect(lambda _t: self.address_radio.setChecked(True))
+
+    def source(self) -> ReflectionSource | None:
+        """The choice, or None when "another server" has no address."""
+        if self.engine_radio.isChecked():
+            return ReflectionSource(None)
+        address = self.address.text().strip()
+        if not address:
+            return None
+        return ReflectionSource(address, self.plaintext.isChecked(), self.token.text().strip() or None,
+                                self.tls_ca.text().strip() or None)

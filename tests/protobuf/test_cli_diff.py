@@ -1,0 +1,84 @@
+"""``proto diff``: field diff output and diff(1) exit codes (0 equal, 1 different, 2 trouble)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from console.api import job_pb2
+from console.protobuf.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def pair(tmp_path: Path) -> tuple[Path, Path]:
+    a = job_pb2.JobSpec(name="cli", owner="ann", instance_count=2)
+    b = job_pb2.JobSpec(name="cli", owner="bob", instance_count=2, labels={"env": "prod"})
+    pa, pb = tmp_path / "a.bin", tmp_path / "b.bin"
+    pa.write_bytes(a.SerializeToString())
+    pb.write_bytes(b.SerializeToString())
+    return pa, pb
+
+
+def test_equal_and_different(pair: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = pair
+    assert main(["diff", str(a), str(a)]) == 0
+    assert capsys.readouterr().out == "# no differences (bytes identical)\n"
+    assert main(["diff", str(a), str(b), "--type", "JobSpec"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == ['~ owner: "ann" → "bob"  [left @5+5, right @5+5]',
+                   '+ labels["env"]: "env" → "prod"  [right @10+13]',
+                   "# 2 difference(s): 1 added, 0 removed, 1 changed"]
+    assert main(["diff", str(a), str(b)]) == 1  # schemaless: numbers instead of names
+    assert capsys.readouterr().out.startswith('~ 2: "ann" → "bob"')
+
+
+def test_json_bytes_and_ignore_encoding(tmp_path: Path, pair: tuple[Path, Path],
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = pair
+    assert main(["diff", str(a), str(b), "--type", "JobSpec", "--json"]) == 1
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x.get("path") for x in lines[:-1]] == ["owner", 'labels["env"]']
+    assert lines[0]["left"]["offset"] == 5 and lines[0]["right"]["value"] == '"bob"'
+    assert lines[-1]["equal"] is False and lines[-1]["added"] == 1
+    assert main(["diff", str(a), str(b), "--bytes"]) == 1
+    assert "  bytes replace: left [7, 10) → right [7, 10)" in capsys.readouterr().out
+    long = tmp_path / "long.bin"
+    long.write_bytes(b"\x08\x81\x00")  # field 1 = 1 with an over-long varint
+    short = tmp_path / "short.bin"
+    short.write_bytes(b"\x08\x01")
+    assert main(["diff", str(short), str(long)]) == 1
+    assert "same value, encoded differently" in capsys.readouterr().out
+    assert main(["diff", str(short), str(long), "--ignore-encoding"]) == 0
+
+
+def test_trouble_is_exit_2(tmp_path: Path, pair: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = pair
+    assert main(["diff", str(a)]) == 2
+    assert main(["diff", str(a), str(tmp_path / "missing.bin")]) == 2
+    assert "cannot read" in capsys.readouterr().err
+    assert main(["diff", str(a), str(b), "--type", "acme.Nope"]) == 2
+    assert "acme.Nope" in capsys.readouterr().err
+    cut = tmp_path / "cut.bin"
+    cut.write_bytes(b.read_bytes()[:-3])
+    assert main(["diff", str(b), str(cut)]) == 2  # damaged: the diff is still printed
+    captured = capsys.readouterr()
+    assert "<undecoded bytes>" in captured.out and "right input" in captured.err and "damaged at offset" in captured.err
+
+
+def test_through_main_py_with_hex_input(tmp_path: Path, pair: tuple[Path, Path]) -> None:
+    a, b = pair
+    hexed = tmp_path / "b.hex"
+    hexed.write_text(b.read_bytes().hex())
+    res = subprocess.run([sys.executable, "main.py", "proto", "diff", str(a), str(hexed), "--type", "JobSpec"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert res.returncode == 1, res.stderr
+    assert res.stdout.endswith("# 2 difference(s): 1 added, 0 removed, 1 changed\n")
+    same = subprocess.run([sys.executable, "main.py", "proto", "diff", str(b), str(hexed)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert same.returncode == 0, same.stdout + same.stderr
