@@ -310,8 +310,16 @@ def test_head_unreachable_pods_wait_pending_then_launch(ray_engine_factory: type
                 await asyncio.sleep(0.2)
             await asyncio.sleep(3)  # a few retries later: still waiting, nothing spent
             for i in range(2):
-                pod = (await c.pod(job_id, i)).current.status
-                assert pod.state == P.POD_STATE_PENDING and (pod.run, pod.attempt) == (1, 1), pod
+                # Each retry passes through LAUNCHING (durable before the executor is asked), so a
+                # look may catch one mid-retry: it must come back to PENDING, on the same run/attempt.
+                deadline = time.monotonic() + 15
+                while True:
+                    pod = (await c.pod(job_id, i)).current.status
+                    assert (pod.run, pod.attempt) == (1, 1), pod
+                    if pod.state == P.POD_STATE_PENDING and pod.reason == "EXECUTOR_UNAVAILABLE":
+                        break
+                    assert pod.state == P.POD_STATE_LAUNCHING and time.monotonic() < deadline, pod
+                    await asyncio.sleep(0.05)
 
             relay.open()
             st = await c.wait_state(job_id, *DONE, timeout=90)
