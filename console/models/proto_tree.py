@@ -31,7 +31,8 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from console.protobuf.document import Document, EditError, IndexPath
+from console.protobuf import structure as sx
+from console.protobuf.document import Document, Edit, EditError, IndexPath
 from console.protobuf.readings import Pins, Reading, readings
 from console.protobuf.render import _show
 from console.protobuf.schemaless import Field, Message, decode_span
@@ -172,6 +173,30 @@ class EditorSpec:
     choices: tuple[tuple[str, int], ...] = ()
     """(name, number) for enums."""
     single_precision: bool = False
+
+
+@dataclass(frozen=True)
+class StructInfo:
+    """Structure facts about one row, for menus and confirmations."""
+
+    label: str
+    """As the tree names the row: ``args[1]``, ``labels[team]``, ``default_spec``, ``field 7``."""
+    field_name: str
+    number: int
+    kind: str
+    """``repeated string``, ``map string → string``, ``PodSpec``, a schemaless reading."""
+    item: bool
+    """One item of a repeated field / one map entry (removing it leaves the others)."""
+    can_up: bool
+    can_down: bool
+    nested: bool
+    """A submessage (or group): removing it takes its whole subtree."""
+    packed: bool
+    """A packed run of repeated scalars (removing it removes all the values in it)."""
+    occurrences: int
+    can_add_item: bool
+    oneof: str | None
+    size: int
 
 
 def parse_edit(spec: EditorSpec, value: object) -> object:
@@ -911,8 +936,12 @@ class ProtoTreeModel(QAbstractItemModel):
             return False
         if typed == spec.current and type(typed) is type(spec.current):
             return False
+        f = node.field
+        assert f is not None
+        what = f"set field {f.number}" + (f" ({self._name(node)})" if node.fd is not None else "") + \
+            f" at offset {f.tag_offset} to {_show(typed) if not isinstance(typed, str) else repr(typed)[:60]}"
         try:
-            edit = self._doc.set_field(node.path, typed, spec.kind)
+            edit = self._doc.set_field(node.path, typed, spec.kind, description=what)
         except (EditError, ValueError, struct.error, OverflowError) as err:
             self.editRejected.emit(str(err))
             return False
@@ -924,6 +953,142 @@ class ProtoTreeModel(QAbstractItemModel):
         """The document changed outside setData (undo/redo): rebuild."""
         self.reload()
 
+    # -- structure editing ----------------------------------------------------------------------
+    # Kept apart from the loading code above: every method here maps a row to its level (parent
+    # path + descriptor) and calls console.protobuf.structure / Document, then reloads once and
+    # emits ``edited``. They return the new row's index path (for the view to select) or None
+    # with ``editRejected`` emitted when the edit is refused.
+
+    def struct_info(self, index: _Index) -> StructInfo | None:
+        """What structure edits the row allows (None for error rows and read-only models)."""
+        node = self._node(index)
+        f = node.field
+        if f is None or node.path is None or self._doc is None or node.error is not None:
+            return None
+        parent = node.parent
+        assert parent is not None
+        level = parent.level
+        fd = self._struct_fd(node)
+        label = self._name(node) if fd is not None else (node.label or f"field {f.number}")
+        occ = sx.occurrences(level, f.number) if level is not None else [node.path[-1]]
+        pos = occ.index(node.path[-1]) if node.path[-1] in occ else 0
+        repeated = fd.is_repeated if fd is not None else len(occ) > 1
+        packed = fd is not None and fd.is_repeated and f.wire_type == LEN and expected_wire_type(fd) != LEN
+        nested = f.wire_type in (LEN, SGROUP) and self._wants_message(node)
+        if fd is not None:
+            kind = ("map " if sx.is_map(fd) else "repeated " if fd.is_repeated else "") + \
+                (self._fd_type(fd) if not sx.is_map(fd) else self._fd_type(fd)[4:-1].replace(", ", " → "))
+        else:
+            kind = node.desc.full_name if node.desc is not None else self._reading(node).kind
+        field_name = fd.name if fd is not None else label
+        return StructInfo(
+            label=label, field_name=field_name, number=f.number, kind=kind, item=repeated and not packed,
+            can_up=repeated and pos > 0, can_down=repeated and pos < len(occ) - 1, nested=nested,
+            packed=packed, occurrences=len(occ), can_add_item=fd is not None and fd.is_repeated,
+            oneof=sx.real_oneof(fd) if fd is not None else None, size=f.end - f.tag_offset,
+        )
+
+    def add_choices(self, index: _Index) -> list[sx.AddChoice]:
+        """Fields that can be added inside the row's message (or at the top for an invalid index)."""
+        target = self._level_node(index)
+        if target is None or target.desc is None or self._doc is None or target.path is None:
+            return []
+        try:
+            level = self._doc.level_at(target.path)[1]
+        except EditError:
+            return []
+        return sx.addable_fields(target.desc, level)
+
+    def add_field(self, index: _Index, number: int) -> IndexPath | None:
+        """Add field ``number`` inside the row's message (invalid index: the top level)."""
+        target = self._level_node(index)
+        if target is None or target.desc is None or target.path is None or self._doc is None:
+            self.editRejected.emit("this row is not a message of a known type: nothing to add to")
+            return None
+        fd = target.desc.fields_by_number.get(number)
+        if fd is None:
+            self.editRejected.emit(f"{target.desc.full_name} has no field {number}")
+            return None
+        return self._struct_edit(lambda doc: sx.add_field(doc, target.path or (), target.desc, fd))  # type: ignore[arg-type]
+
+    def add_item(self, index: _Index) -> IndexPath | None:
+        """A new item / map entry of the row's repeated field, right after the row."""
+        node = self._node(index)
+        fd = self._struct_fd(node)
+        parent = node.parent
+        if node.path is None or fd is None or not fd.is_repeated or parent is None or parent.desc is None \
+                or self._doc is None:
+            self.editRejected.emit("only repeated fields and maps get new items")
+            return None
+        ppath, desc, after = node.path[:-1], parent.desc, node.path[-1]
+        return self._struct_edit(lambda doc: sx.add_field(doc, ppath, desc, fd, after=after))
+
+    def remove_row(self, index: _Index) -> IndexPath | None:
+        """Remove the row's field occurrence (one repeated item, one map entry, one field)."""
+        node = self._node(index)
+        info = self.struct_info(index)
+        if info is None or node.path is None:
+            return None
+        path = node.path
+
+        def run(doc: Document) -> tuple[Edit, IndexPath]:
+            return doc.remove_field(path, description=f"remove {info.label} ({info.size} bytes)"), path[:-1]
+
+        return self._struct_edit(run)
+
+    def clear_row_field(self, index: _Index) -> IndexPath | None:
+        """Remove every occurrence of the row's field on its level (the whole repeated field / map)."""
+        node = self._node(index)
+        info = self.struct_info(index)
+        if info is None or node.path is None:
+            return None
+        ppath = node.path[:-1]
+        return self._struct_edit(lambda doc: (sx.clear_field(doc, ppath, info.number, info.field_name), ppath))
+
+    def move_row(self, index: _Index, step: int) -> IndexPath | None:
+        """Swap the row with the previous (-1) / next (+1) item of the same field."""
+        node = self._node(index)
+        info = self.struct_info(index)
+        if info is None or node.path is None:
+            return None
+        path = node.path
+        return self._struct_edit(lambda doc: sx.move_item(doc, path, step, info.label))
+
+    def _struct_edit(self, run: Any) -> IndexPath | None:
+        doc = self._doc
+        if doc is None:
+            return None
+        try:
+            edit, path = run(doc)
+        except (EditError, ValueError) as err:
+            self.editRejected.emit(str(err))
+            return None
+        self.reload()
+        self.edited.emit(edit)
+        return tuple(path)
+
+    def _struct_fd(self, node: _Node) -> FieldDescriptor | None:
+        """The row's field descriptor for structure edits (the Any value row has its fd hidden)."""
+        if node.fd is not None:
+            return node.fd
+        f, parent = node.field, node.parent
+        if f is None or parent is None or parent.desc is None:
+            return None
+        return parent.desc.fields_by_number.get(f.number)
+
+    def _level_node(self, index: _Index) -> _Node | None:
+        """The node whose message level an add goes into: the row (if it is a message) or the root."""
+        if not index.isValid():
+            return self._root
+        node = self._node(index)
+        if node.field is None or node.path is None or node.desc is None:
+            return None
+        f = node.field
+        if f.wire_type not in (LEN, SGROUP):
+            return None
+        return node
+
+
     # -- lookup ---------------------------------------------------------------------------------
 
     def index_for_path(self, path: IndexPath) -> QModelIndex:
@@ -934,6 +1099,8 @@ class ProtoTreeModel(QAbstractItemModel):
             self._resolve(node, blocking=True)
             while len(node.children) <= i and self.canFetchMore(parent):
                 self.fetchMore(parent)
+            if not node.children:
+                return QModelIndex()
             row = next((r for r in range(min(i, len(node.children) - 1), len(node.children))
                         if node.children[r].path is not None and node.children[r].path[-1] == i), None)  # type: ignore[index]
             if row is None:
