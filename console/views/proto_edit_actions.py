@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -351,6 +352,7 @@ class TextApplyPane(QWidget):
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.setStyleSheet("background: #fee2e2; color: #7f1d1d; border: 1px solid #fca5a5; padding: 4px;")
+        self.error.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.error.hide()
         self.apply_button = QPushButton("Apply")
         self.apply_button.setObjectName(f"{fmt}Apply")

@@ -298,6 +298,7 @@ def test_apply_json_and_a_broken_json_edit(qloop: Any, editor: ProtoEditor, tmp_
         editor.json_view.setPlainText(broken.replace('"owner": ann', '"ownr": "x"'))
         pane.apply_button.click()
         assert "ownr" in pane.error.text() and f"line {line}" in pane.error.text()
+        await asyncio.sleep(0.1)  # let the layout settle before the picture
         screenshot(editor, "proto_editor_json_error")
         # an undo elsewhere does not wipe the unapplied text
         editor.undo()
