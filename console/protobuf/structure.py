@@ -210,7 +210,7 @@ def add_field(doc: Document, parent: IndexPath, desc: Descriptor, fd: FieldDescr
             at = after + 1
         else:
             at = (occ[-1] + 1) if occ else number_order_position(level, fd.number)
-        n = len(occ)
+        n = sum(1 for i in occ if i < at)  # the new item's position among the field's items
         what = f"add {label}[{n}]" if not is_map(fd) else f"add an entry to {label}"
     else:
         if occ:

@@ -281,7 +281,8 @@ class EditActions(QObject):
     def _select(self, path: tuple[int, ...] | None) -> None:
         if path is None:
             return
-        self.ed.select_path(path)
+        self.ed.select_path(path)  # the hex pane follows the selection to the new bytes
+        self.ed.status.setText(self.ed.last_edit_message)  # say what the edit did, not just where it is
         self.sig_done.emit(self.ed.status.text())
 
     def _select_after_remove(self, path: tuple[int, ...]) -> None:
@@ -293,6 +294,7 @@ class EditActions(QObject):
             ix = m.index_for_path(path[:-1])
         if ix.isValid():
             self.ed.tree.setCurrentIndex(ix)
+        self.ed.status.setText(self.ed.last_edit_message)
         self.sig_done.emit(self.ed.status.text())
 
 

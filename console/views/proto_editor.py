@@ -118,6 +118,7 @@ class ProtoEditor(QWidget):
         self.type_name: str | None = None
         self.guesses: list[TypeGuess] = []
         self.last_error: str = ""
+        self.last_edit_message: str = ""
         self._tasks: set[asyncio.Task[Any]] = set()
         self._busy_task: asyncio.Task[Any] | None = None
         self._expanded: list[tuple[int, ...]] = []
@@ -755,8 +756,8 @@ class ProtoEditor(QWidget):
         self._expanded = []
 
     def _after_edit(self, edit: Edit) -> None:
-        self._document_changed(f"Edited: {edit.description} ({edit.changed_bytes} byte(s) changed).", reload=False,
-                               edit=edit)
+        self.last_edit_message = f"Edited: {edit.description} ({edit.changed_bytes} byte(s) changed)."
+        self._document_changed(self.last_edit_message, reload=False, edit=edit)
 
     def _document_changed(self, message: str, reload: bool = True, edit: Edit | None = None) -> None:
         assert self.doc is not None

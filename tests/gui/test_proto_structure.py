@@ -124,6 +124,7 @@ def test_repeated_items_oneof_and_remove_from_menu_and_keys(qloop: Any, editor: 
         span = editor.current_span()
         assert span is not None and editor.hex.hex_model.highlight_range() == (span.start, span.end)
         assert editor.doc.to_bytes()[span.start:span.end] == b"\x12\x00"
+        assert "add args[1]" in editor.status.text()
         # reorder with the keyboard: Ctrl+Down swaps it with the next item, and the selection follows it
         await refocus(editor)
         QTest.keyClick(editor.tree, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)

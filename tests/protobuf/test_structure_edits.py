@@ -89,7 +89,7 @@ def test_add_repeated_item_after_selected_keeps_everything_else() -> None:
     parsed = REG.parse("JobSpec", out)
     assert list(parsed.default_spec.args) == ["-c", "", "echo hi"]
     assert out.endswith(UNKNOWN) and out.count(UNKNOWN) == 2  # unknowns on both levels survive
-    assert "add args[2]" in edit.description
+    assert "add args[1]" in edit.description
     roundtrip(doc, original)
 
 
