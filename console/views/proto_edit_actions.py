@@ -176,8 +176,10 @@ class EditActions(QObject):
             where = "here" if not parent.isValid() else f"beside {info.label if info else ''}".rstrip()
             self._add_menu(menu, f"Add field {where}" if ix.isValid() else "Add field", parent, here)
         if info is not None:
-            menu.addAction(f"Move {info.label} up\tCtrl+Up", lambda: self.move(ix, -1)).setEnabled(info.can_up)
-            menu.addAction(f"Move {info.label} down\tCtrl+Down", lambda: self.move(ix, +1)).setEnabled(info.can_down)
+            if info.item or info.occurrences > 1:
+                menu.addAction(f"Move {info.label} up\tCtrl+Up", lambda: self.move(ix, -1)).setEnabled(info.can_up)
+                menu.addAction(f"Move {info.label} down\tCtrl+Down",
+                               lambda: self.move(ix, +1)).setEnabled(info.can_down)
             menu.addSeparator()
             menu.addAction(f"Remove {info.label}…" if _needs_confirm(info) else f"Remove {info.label}\tDel",
                            lambda: self.ed._spawn(self.remove(ix)))

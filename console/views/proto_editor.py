@@ -908,7 +908,21 @@ class ProtoEditor(QWidget):
 
     def _framing_chosen(self, _i: int) -> None:
         if self.path is not None:
-            self._spawn(self.open_path(self.path, self.framing_combo.currentData()))
+            self._spawn(self._reframe(self.framing_combo.currentData()))
+
+    async def _reframe(self, framing: str) -> None:
+        """Re-read the file with another framing; unsaved edits would be lost, so ask first."""
+        from console.views.proto_edit_actions import confirm as ask_confirm
+
+        if self.path is None:
+            return
+        if self.modified and not await ask_confirm(
+                self, "confirmReframe", "Change framing", f"Re-read {self.path.name} with another framing?",
+                f"The {len(self.doc.history) if self.doc else 0} unsaved edit(s) are discarded.", "Discard edits"):
+            i = self.framing_combo.findData(self.framing)
+            self.framing_combo.setCurrentIndex(max(0, i))
+            return
+        await self.open_path(self.path, framing)
 
     def _type_chosen(self, i: int) -> None:
         text = self.type_combo.itemText(i)

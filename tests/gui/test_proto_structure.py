@@ -334,6 +334,14 @@ def test_canonicalise_save_preview_and_reopen(qloop: Any, editor: ProtoEditor, t
         editor.undo()
         assert editor.doc.to_bytes() == original
         editor.redo()
+        # choosing another framing would re-read the file: with unsaved edits it asks first
+        vi = editor.framing_combo.findData("varint")
+        editor.framing_combo.setCurrentIndex(vi)
+        editor.framing_combo.activated.emit(vi)
+        text = await answer(editor, "confirmReframe", "Cancel")
+        assert "1 unsaved edit" in text
+        await until(lambda: editor.framing_combo.currentData() == "single", what="framing kept")
+        assert editor.modified and editor.doc.to_bytes() == spec.SerializeToString()
         # Save shows the preview first; Cancel writes nothing
         editor.save_button.click()
         await until(lambda: getattr(editor, "save_dialog", None) is not None and editor.save_dialog.isVisible(),
