@@ -183,9 +183,11 @@ class EditActions(QObject):
             menu.addSeparator()
             menu.addAction(f"Remove {info.label}…" if _needs_confirm(info) else f"Remove {info.label}\tDel",
                            lambda: self.ed._spawn(self.remove(ix)))
-            if info.occurrences > 1 or info.oneof or info.item:
+            if info.occurrences > 1 or info.item:
                 menu.addAction(f"Clear {info.field_name} (all {info.occurrences})…",
                                lambda: self.ed._spawn(self.clear(ix)))
+            elif info.oneof:
+                menu.addAction(f"Clear oneof {info.oneof} ({info.field_name})", lambda: self.ed._spawn(self.clear(ix)))
 
     def _add_menu(self, menu: QMenu, title: str, target: QModelIndex, choices: list[Any]) -> None:
         sub = menu.addMenu(title)

@@ -768,7 +768,8 @@ class ProtoEditor(QWidget):
             self._follow_stream(edit)
         elif reload:
             self.model.after_document_change()
-        self._tree_current(self.tree.currentIndex(), QModelIndex())
+        if self.tree.currentIndex().isValid() or self.framing == "single":  # else keep the record's highlight
+            self._tree_current(self.tree.currentIndex(), QModelIndex())
         self._show_damage()
         self.status.setText(message)
         self._update_actions()

@@ -249,6 +249,8 @@ def test_stream_record_edit_add_and_remove(qloop: Any, editor: ProtoEditor, tmp_
         # add a record after this one, then remove it again through the confirmation
         editor.edit_actions.add_record_button.click()
         assert len(editor.records) == 12 and editor.record_spin.value() == 5
+        await asyncio.sleep(0.05)
+        screenshot(editor, "proto_editor_stream_record_added")
         assert editor.records.payload(4) == b""
         editor.remove_record_button = editor.edit_actions.remove_record_button
         editor.remove_record_button.click()
