@@ -1009,7 +1009,8 @@ class ProtoTreeModel(QAbstractItemModel):
         if fd is None:
             self.editRejected.emit(f"{target.desc.full_name} has no field {number}")
             return None
-        return self._struct_edit(lambda doc: sx.add_field(doc, target.path or (), target.desc, fd))  # type: ignore[arg-type]
+        desc, ppath = target.desc, target.path
+        return self._struct_edit(lambda doc: sx.add_field(doc, ppath, desc, fd))
 
     def add_item(self, index: _Index) -> IndexPath | None:
         """A new item / map entry of the row's repeated field, right after the row."""

@@ -203,7 +203,9 @@ class Document:
 
     # -- editing ------------------------------------------------------------------------------
 
-    def set_field(self, path: IndexPath, value: object, kind: str | None = None, description: str | None = None) -> Edit:
+    def set_field(
+        self, path: IndexPath, value: object, kind: str | None = None, description: str | None = None
+    ) -> Edit:
         """Replace one field's value, keeping its tag bytes and (where it fits) its prefix widths.
 
         ``value`` may be raw bytes (the payload for length-delimited fields, the exact value
