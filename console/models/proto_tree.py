@@ -44,6 +44,7 @@ from console.protobuf.wire import (
     VARINT,
     WIRE_TYPE_NAMES,
     WireError,
+    encode_varint,
     fixed32_values,
     fixed64_values,
     read_varint,
@@ -250,7 +251,53 @@ def parse_edit(spec: EditorSpec, value: object) -> object:
             return bytes.fromhex(text)
         except ValueError:
             raise ValueError("bytes must be hex digits, e.g. 0a ff 10") from None
+    if w == "list":
+        return parse_packed(spec, str(value))
     raise ValueError(f"no editor for {w}")
+
+
+def _packed_spec(fd: FieldDescriptor, f: Field) -> EditorSpec | None:
+    """A packed run of repeated scalars is edited as one comma-separated list (add, remove, reorder)."""
+    vals = packed_values(fd, f)
+    if vals is None:
+        return None
+    names = tuple((v.name, v.number) for v in fd.enum_type.values) if fd.type == _FD.TYPE_ENUM else ()
+    lo, hi = (_INT_RANGES[fd.type][1], _INT_RANGES[fd.type][2]) if fd.type in _INT_RANGES else (None, None)
+    return EditorSpec("list", f"packed {TYPE_NAMES[fd.type]}", ", ".join(_fmt(v, fd) for v in vals), lo, hi,
+                      names, fd.type == _FD.TYPE_FLOAT)
+
+
+def parse_packed(spec: EditorSpec, text: str) -> bytes:
+    """``1, 2, 3`` (enum names allowed) → the packed payload bytes for ``spec.kind`` ("packed int32", ...)."""
+    t = spec.kind.split(" ", 1)[1]
+    items = [x.strip() for x in text.replace("[", "").replace("]", "").split(",") if x.strip()]
+    out = bytearray()
+    for n, item in enumerate(items, 1):
+        try:
+            if t in ("float", "double"):
+                x = float(item)
+                out += struct.pack("<f" if t == "float" else "<d", x)
+                continue
+            if t == "bool":
+                if item.lower() not in ("true", "false", "1", "0"):
+                    raise ValueError(f"{item!r} is not true or false")
+                out += b"\x01" if item.lower() in ("true", "1") else b"\x00"
+                continue
+            named = dict(spec.choices)
+            v = named[item] if item in named else int(item.split(" ", 1)[0], 0)
+        except (ValueError, struct.error) as err:
+            raise ValueError(f"item {n} ({item!r}): {err}") from None
+        if spec.minimum is not None and spec.maximum is not None and not spec.minimum <= v <= spec.maximum:
+            raise ValueError(f"item {n}: {v} is out of range for {t}: {spec.minimum} … {spec.maximum}")
+        if t in ("fixed32", "sfixed32"):
+            out += struct.pack("<I" if t == "fixed32" else "<i", v)
+        elif t in ("fixed64", "sfixed64"):
+            out += struct.pack("<Q" if t == "fixed64" else "<q", v)
+        elif t in ("sint32", "sint64"):
+            out += encode_varint((v << 1) ^ (v >> 63))
+        else:
+            out += encode_varint(v)
+    return bytes(out)
 
 
 @dataclass(eq=False)
@@ -882,6 +929,8 @@ class ProtoTreeModel(QAbstractItemModel):
         fd = node.fd
         wt = f.wire_type
         if fd is not None:
+            if wt == LEN and fd.is_repeated and expected_wire_type(fd) != LEN:
+                return _packed_spec(fd, f)
             if wt != expected_wire_type(fd):
                 return None
             t = fd.type
@@ -938,10 +987,14 @@ class ProtoTreeModel(QAbstractItemModel):
             return False
         f = node.field
         assert f is not None
+        packed = spec.widget == "list"
+        if packed and typed == f.value:
+            return False
+        shown = f"[{str(value)[:60]}]" if packed else _show(typed) if not isinstance(typed, str) else repr(typed)[:60]
         what = f"set field {f.number}" + (f" ({self._name(node)})" if node.fd is not None else "") + \
-            f" at offset {f.tag_offset} to {_show(typed) if not isinstance(typed, str) else repr(typed)[:60]}"
+            f" at offset {f.tag_offset} to {shown}"
         try:
-            edit = self._doc.set_field(node.path, typed, spec.kind, description=what)
+            edit = self._doc.set_field(node.path, typed, None if packed else spec.kind, description=what)
         except (EditError, ValueError, struct.error, OverflowError) as err:
             self.editRejected.emit(str(err))
             return False
