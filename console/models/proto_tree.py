@@ -33,7 +33,8 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from console.protobuf.document import Document, EditError, IndexPath
+from console.protobuf import structure as sx
+from console.protobuf.document import Document, Edit, EditError, IndexPath
 from console.protobuf.readings import Pins, Reading, readings
 from console.protobuf.render import _show
 from console.protobuf.schemaless import Field, Message, decode_span
@@ -45,6 +46,7 @@ from console.protobuf.wire import (
     VARINT,
     WIRE_TYPE_NAMES,
     WireError,
+    encode_varint,
     fixed32_values,
     fixed64_values,
     read_varint,
@@ -176,6 +178,30 @@ class EditorSpec:
     single_precision: bool = False
 
 
+@dataclass(frozen=True)
+class StructInfo:
+    """Structure facts about one row, for menus and confirmations."""
+
+    label: str
+    """As the tree names the row: ``args[1]``, ``labels[team]``, ``default_spec``, ``field 7``."""
+    field_name: str
+    number: int
+    kind: str
+    """``repeated string``, ``map string → string``, ``PodSpec``, a schemaless reading."""
+    item: bool
+    """One item of a repeated field / one map entry (removing it leaves the others)."""
+    can_up: bool
+    can_down: bool
+    nested: bool
+    """A submessage (or group): removing it takes its whole subtree."""
+    packed: bool
+    """A packed run of repeated scalars (removing it removes all the values in it)."""
+    occurrences: int
+    can_add_item: bool
+    oneof: str | None
+    size: int
+
+
 def parse_edit(spec: EditorSpec, value: object) -> object:
     """Turn what an editor produced (text, int, bool) into the typed value; ValueError says why not."""
     w = spec.widget
@@ -227,7 +253,53 @@ def parse_edit(spec: EditorSpec, value: object) -> object:
             return bytes.fromhex(text)
         except ValueError:
             raise ValueError("bytes must be hex digits, e.g. 0a ff 10") from None
+    if w == "list":
+        return parse_packed(spec, str(value))
     raise ValueError(f"no editor for {w}")
+
+
+def _packed_spec(fd: FieldDescriptor, f: Field) -> EditorSpec | None:
+    """A packed run of repeated scalars is edited as one comma-separated list (add, remove, reorder)."""
+    vals = packed_values(fd, f)
+    if vals is None:
+        return None
+    names = tuple((v.name, v.number) for v in fd.enum_type.values) if fd.type == _FD.TYPE_ENUM else ()
+    lo, hi = (_INT_RANGES[fd.type][1], _INT_RANGES[fd.type][2]) if fd.type in _INT_RANGES else (None, None)
+    return EditorSpec("list", f"packed {TYPE_NAMES[fd.type]}", ", ".join(_fmt(v, fd) for v in vals), lo, hi,
+                      names, fd.type == _FD.TYPE_FLOAT)
+
+
+def parse_packed(spec: EditorSpec, text: str) -> bytes:
+    """``1, 2, 3`` (enum names allowed) → the packed payload bytes for ``spec.kind`` ("packed int32", ...)."""
+    t = spec.kind.split(" ", 1)[1]
+    items = [x.strip() for x in text.replace("[", "").replace("]", "").split(",") if x.strip()]
+    out = bytearray()
+    for n, item in enumerate(items, 1):
+        try:
+            if t in ("float", "double"):
+                x = float(item)
+                out += struct.pack("<f" if t == "float" else "<d", x)
+                continue
+            if t == "bool":
+                if item.lower() not in ("true", "false", "1", "0"):
+                    raise ValueError(f"{item!r} is not true or false")
+                out += b"\x01" if item.lower() in ("true", "1") else b"\x00"
+                continue
+            named = dict(spec.choices)
+            v = named[item] if item in named else int(item.split(" ", 1)[0], 0)
+        except (ValueError, struct.error) as err:
+            raise ValueError(f"item {n} ({item!r}): {err}") from None
+        if spec.minimum is not None and spec.maximum is not None and not spec.minimum <= v <= spec.maximum:
+            raise ValueError(f"item {n}: {v} is out of range for {t}: {spec.minimum} … {spec.maximum}")
+        if t in ("fixed32", "sfixed32"):
+            out += struct.pack("<I" if t == "fixed32" else "<i", v)
+        elif t in ("fixed64", "sfixed64"):
+            out += struct.pack("<Q" if t == "fixed64" else "<q", v)
+        elif t in ("sint32", "sint64"):
+            out += encode_varint((v << 1) ^ (v >> 63))
+        else:
+            out += encode_varint(v)
+    return bytes(out)
 
 
 @dataclass(eq=False)
@@ -924,6 +996,8 @@ class ProtoTreeModel(QAbstractItemModel):
         fd = node.fd
         wt = f.wire_type
         if fd is not None:
+            if wt == LEN and fd.is_repeated and expected_wire_type(fd) != LEN:
+                return _packed_spec(fd, f)
             if wt != expected_wire_type(fd):
                 return None
             t = fd.type
@@ -978,8 +1052,16 @@ class ProtoTreeModel(QAbstractItemModel):
             return False
         if typed == spec.current and type(typed) is type(spec.current):
             return False
+        f = node.field
+        assert f is not None
+        packed = spec.widget == "list"
+        if packed and typed == f.value:
+            return False
+        shown = f"[{str(value)[:60]}]" if packed else _show(typed) if not isinstance(typed, str) else repr(typed)[:60]
+        what = f"set field {f.number}" + (f" ({self._name(node)})" if node.fd is not None else "") + \
+            f" at offset {f.tag_offset} to {shown}"
         try:
-            edit = self._doc.set_field(node.path, typed, spec.kind)
+            edit = self._doc.set_field(node.path, typed, None if packed else spec.kind, description=what)
         except (EditError, ValueError, struct.error, OverflowError) as err:
             self.editRejected.emit(str(err))
             return False
@@ -990,6 +1072,142 @@ class ProtoTreeModel(QAbstractItemModel):
     def after_document_change(self) -> None:
         """The document changed outside setData (undo/redo): rebuild."""
         self.reload()
+
+    # -- structure editing ----------------------------------------------------------------------
+    # Kept apart from the loading code above: every method here maps a row to its level (parent
+    # path + descriptor) and calls console.protobuf.structure / Document, then reloads once and
+    # emits ``edited``. They return the new row's index path (for the view to select) or None
+    # with ``editRejected`` emitted when the edit is refused.
+
+    def struct_info(self, index: _Index) -> StructInfo | None:
+        """What structure edits the row allows (None for error rows and read-only models)."""
+        node = self._node(index)
+        f = node.field
+        if f is None or node.path is None or self._doc is None or node.error is not None:
+            return None
+        parent = node.parent
+        assert parent is not None
+        level = parent.level
+        fd = self._struct_fd(node)
+        label = self._name(node) if fd is not None else (node.label or f"field {f.number}")
+        occ = sx.occurrences(level, f.number) if level is not None else [node.path[-1]]
+        pos = occ.index(node.path[-1]) if node.path[-1] in occ else 0
+        repeated = fd.is_repeated if fd is not None else len(occ) > 1
+        packed = fd is not None and fd.is_repeated and f.wire_type == LEN and expected_wire_type(fd) != LEN
+        nested = f.wire_type in (LEN, SGROUP) and self._wants_message(node)
+        if fd is not None:
+            kind = ("map " if sx.is_map(fd) else "repeated " if fd.is_repeated else "") + \
+                (self._fd_type(fd) if not sx.is_map(fd) else self._fd_type(fd)[4:-1].replace(", ", " → "))
+        else:
+            kind = node.desc.full_name if node.desc is not None else self._reading(node).kind
+        field_name = fd.name if fd is not None else label
+        return StructInfo(
+            label=label, field_name=field_name, number=f.number, kind=kind, item=repeated and not packed,
+            can_up=repeated and pos > 0, can_down=repeated and pos < len(occ) - 1, nested=nested,
+            packed=packed, occurrences=len(occ), can_add_item=fd is not None and fd.is_repeated,
+            oneof=sx.real_oneof(fd) if fd is not None else None, size=f.end - f.tag_offset,
+        )
+
+    def add_choices(self, index: _Index) -> list[sx.AddChoice]:
+        """Fields that can be added inside the row's message (or at the top for an invalid index)."""
+        target = self._level_node(index)
+        if target is None or target.desc is None or self._doc is None or target.path is None:
+            return []
+        try:
+            level = self._doc.level_at(target.path)[1]
+        except EditError:
+            return []
+        return sx.addable_fields(target.desc, level)
+
+    def add_field(self, index: _Index, number: int) -> IndexPath | None:
+        """Add field ``number`` inside the row's message (invalid index: the top level)."""
+        target = self._level_node(index)
+        if target is None or target.desc is None or target.path is None or self._doc is None:
+            self.editRejected.emit("this row is not a message of a known type: nothing to add to")
+            return None
+        fd = target.desc.fields_by_number.get(number)
+        if fd is None:
+            self.editRejected.emit(f"{target.desc.full_name} has no field {number}")
+            return None
+        desc, ppath = target.desc, target.path
+        return self._struct_edit(lambda doc: sx.add_field(doc, ppath, desc, fd))
+
+    def add_item(self, index: _Index) -> IndexPath | None:
+        """A new item / map entry of the row's repeated field, right after the row."""
+        node = self._node(index)
+        fd = self._struct_fd(node)
+        parent = node.parent
+        if node.path is None or fd is None or not fd.is_repeated or parent is None or parent.desc is None \
+                or self._doc is None:
+            self.editRejected.emit("only repeated fields and maps get new items")
+            return None
+        ppath, desc, after = node.path[:-1], parent.desc, node.path[-1]
+        return self._struct_edit(lambda doc: sx.add_field(doc, ppath, desc, fd, after=after))
+
+    def remove_row(self, index: _Index) -> IndexPath | None:
+        """Remove the row's field occurrence (one repeated item, one map entry, one field)."""
+        node = self._node(index)
+        info = self.struct_info(index)
+        if info is None or node.path is None:
+            return None
+        path = node.path
+
+        def run(doc: Document) -> tuple[Edit, IndexPath]:
+            return doc.remove_field(path, description=f"remove {info.label} ({info.size} bytes)"), path[:-1]
+
+        return self._struct_edit(run)
+
+    def clear_row_field(self, index: _Index) -> IndexPath | None:
+        """Remove every occurrence of the row's field on its level (the whole repeated field / map)."""
+        node = self._node(index)
+        info = self.struct_info(index)
+        if info is None or node.path is None:
+            return None
+        ppath = node.path[:-1]
+        return self._struct_edit(lambda doc: (sx.clear_field(doc, ppath, info.number, info.field_name), ppath))
+
+    def move_row(self, index: _Index, step: int) -> IndexPath | None:
+        """Swap the row with the previous (-1) / next (+1) item of the same field."""
+        node = self._node(index)
+        info = self.struct_info(index)
+        if info is None or node.path is None:
+            return None
+        path = node.path
+        return self._struct_edit(lambda doc: sx.move_item(doc, path, step, info.label))
+
+    def _struct_edit(self, run: Any) -> IndexPath | None:
+        doc = self._doc
+        if doc is None:
+            return None
+        try:
+            edit, path = run(doc)
+        except (EditError, ValueError) as err:
+            self.editRejected.emit(str(err))
+            return None
+        self.reload()
+        self.edited.emit(edit)
+        return tuple(path)
+
+    def _struct_fd(self, node: _Node) -> FieldDescriptor | None:
+        """The row's field descriptor for structure edits (the Any value row has its fd hidden)."""
+        if node.fd is not None:
+            return node.fd
+        f, parent = node.field, node.parent
+        if f is None or parent is None or parent.desc is None:
+            return None
+        return parent.desc.fields_by_number.get(f.number)
+
+    def _level_node(self, index: _Index) -> _Node | None:
+        """The node whose message level an add goes into: the row (if it is a message) or the root."""
+        if not index.isValid():
+            return self._root
+        node = self._node(index)
+        if node.field is None or node.path is None or node.desc is None:
+            return None
+        f = node.field
+        if f.wire_type not in (LEN, SGROUP):
+            return None
+        return node
 
     # -- lookup ---------------------------------------------------------------------------------
 

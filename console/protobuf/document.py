@@ -20,12 +20,13 @@ alone cannot address one occurrence of a repeated field.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from console.protobuf.readings import KINDS, encode_value
-from console.protobuf.schemaless import Field, Message, decode, scan
+from console.protobuf.schemaless import Field, Message, decode, decode_span, scan
 from console.protobuf.wire import (
     FIXED32,
     FIXED64,
@@ -87,6 +88,8 @@ class Document:
     _redo: list[Edit] = field(default_factory=list)
     _root: Message | None = None
     _saved_depth: int = 0
+    _scope: tuple[int, str] | None = None
+    """(prefix offset, framing) of the stream record that paths address; None = the whole buffer."""
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Document:
@@ -115,9 +118,61 @@ class Document:
 
     @property
     def root(self) -> Message:
+        """The top level that index paths address: the whole buffer, or the scoped record's payload."""
         if self._root is None:
-            self._root = decode(self._data)
+            if self._scope is None:
+                self._root = decode(self._data)
+            else:
+                start, end = self.root_span()
+                self._root = decode_span(self._data, start, end)
         return self._root
+
+    # -- stream records -----------------------------------------------------------------------
+
+    def set_scope(self, prefix_offset: int | None, framing: str = "single") -> None:
+        """Address one record of a length-delimited stream (None: the whole buffer again).
+
+        Why on the document: every path-based edit then works unchanged inside a record, and
+        ``_commit`` rewrites the record's framing prefix the way it rewrites enclosing length
+        prefixes, while undo/redo stay one history for the whole file. Only the prefix offset is
+        kept; the payload's extent is read from the prefix each time, so it follows edits.
+        """
+        if prefix_offset is None or framing == "single":
+            self._scope = None
+        else:
+            if framing not in ("varint", "grpc"):
+                raise EditError(f"unknown framing {framing!r}")
+            self._scope = (prefix_offset, framing)
+            self._frame_at(prefix_offset, framing)  # validates
+        self._root = None
+
+    @property
+    def scope(self) -> tuple[int, str] | None:
+        return self._scope
+
+    def root_span(self) -> tuple[int, int]:
+        """[start, end) of the bytes the root level covers (the record payload when scoped)."""
+        if self._scope is None:
+            return 0, len(self._data)
+        _po, start, length = self._frame_at(*self._scope)
+        return start, start + length
+
+    def _frame_at(self, prefix_offset: int, framing: str) -> tuple[int, int, int]:
+        """(prefix offset, payload offset, payload length) of the record framed at ``prefix_offset``."""
+        data = self._data
+        if framing == "grpc":
+            if prefix_offset + 5 > len(data):
+                raise EditError(f"no gRPC frame header at offset {prefix_offset}")
+            length = int.from_bytes(bytes(data[prefix_offset + 1 : prefix_offset + 5]), "big")
+            start = prefix_offset + 5
+        else:
+            try:
+                length, start = read_varint(data, prefix_offset)
+            except WireError as err:
+                raise EditError(f"no record prefix at offset {prefix_offset}: {err.reason}") from None
+        if start + length > len(data):
+            raise EditError(f"record at offset {prefix_offset} runs past the end")
+        return prefix_offset, start, length
 
     @property
     def modified(self) -> bool:
@@ -148,7 +203,9 @@ class Document:
 
     # -- editing ------------------------------------------------------------------------------
 
-    def set_field(self, path: IndexPath, value: object, kind: str | None = None) -> Edit:
+    def set_field(
+        self, path: IndexPath, value: object, kind: str | None = None, description: str | None = None
+    ) -> Edit:
         """Replace one field's value, keeping its tag bytes and (where it fits) its prefix widths.
 
         ``value`` may be raw bytes (the payload for length-delimited fields, the exact value
@@ -165,7 +222,7 @@ class Document:
                 _check_raw_value(wt, raw)
         else:
             new_wt, raw = encode_value(kind or _infer_kind(wt, value), value)
-        desc = f"set field {f.number} at offset {f.tag_offset}"
+        desc = description or f"set field {f.number} at offset {f.tag_offset}"
         if new_wt != wt:
             if SGROUP in (wt, new_wt):
                 raise EditError("changing a group to another wire type is not supported")
@@ -178,10 +235,11 @@ class Document:
             return self._commit(desc, chain, f.value_offset, f.value_end, raw)
         return self._commit(desc, chain, f.value_offset, f.end, raw)
 
-    def remove_field(self, path: IndexPath) -> Edit:
+    def remove_field(self, path: IndexPath, description: str | None = None) -> Edit:
         """Delete one field occurrence (tag through value)."""
         chain, f = self.resolve(path)
-        return self._commit(f"remove field {f.number} at offset {f.tag_offset}", chain, f.tag_offset, f.end, b"")
+        return self._commit(description or f"remove field {f.number} at offset {f.tag_offset}", chain,
+                            f.tag_offset, f.end, b"")
 
     def insert_field(self, parent: IndexPath, index: int, number: int, value: object, kind: str) -> Edit:
         """Insert a new field before position ``index`` of the level at ``parent`` (() = top)."""
@@ -215,13 +273,126 @@ class Document:
         body = b"".join(x.raw for x in fields)
         return self._commit(f"move field {f.number} to position {new_index}", chain, level.start, level.end, body)
 
-    def canonicalise(self, registry: SchemaRegistry, type_name: str) -> Edit:
-        """Re-serialise through the schema (explicit, undoable): fields reordered, varints shortened."""
-        msg = registry.parse(type_name, bytes(self._data))
-        new = msg.SerializeToString(deterministic=True)
-        edit = Edit(f"canonicalise as {type_name}", (Splice(0, bytes(self._data), new),))
+
+    def remove_fields(self, paths: Sequence[IndexPath], description: str | None = None) -> Edit:
+        """Delete several field occurrences of one level in one undoable edit (clear a repeated
+        field, a field written more than once, the other members of a oneof)."""
+        if not paths:
+            raise EditError("nothing to remove")
+        parent = tuple(paths[0][:-1])
+        if any(tuple(p[:-1]) != parent for p in paths):
+            raise EditError("fields to remove must be on one level")
+        return self.restructure(parent, remove=[p[-1] for p in paths], description=description)
+
+    def insert_raw(self, parent: IndexPath, index: int, raw: bytes, description: str | None = None) -> Edit:
+        """Insert already encoded field(s) (tag through value) before position ``index`` of a level."""
+        return self.restructure(parent, insert_at=index, raw=raw, description=description)
+
+    def restructure(
+        self,
+        parent: IndexPath,
+        remove: Sequence[int] = (),
+        insert_at: int | None = None,
+        raw: bytes = b"",
+        description: str | None = None,
+    ) -> Edit:
+        """The general structure edit on one level: drop the fields at positions ``remove`` and
+        insert ``raw`` (whole encoded fields) before position ``insert_at`` (numbered as before the
+        edit; ``len(level)`` = at the end). One edit; only those bytes and the length prefixes
+        above them change, every other field keeps its bytes and order."""
+        chain, level = self.level_at(parent)
+        n = len(level)
+        gone = sorted(set(remove))
+        for i in gone:
+            if not 0 <= i < n:
+                raise EditError(f"index {i} out of range 0..{n - 1}")
+        if raw:
+            _check_fields(raw)
+            if insert_at is None or not 0 <= insert_at <= n:
+                raise EditError(f"insert position {insert_at} out of range 0..{n}")
+        parts: list[tuple[int, int, bytes]] = []
+        merged = bool(raw) and insert_at in gone
+        for i in gone:
+            f = level[i]
+            parts.append((f.tag_offset, f.end, raw if merged and i == insert_at else b""))
+        if raw and not merged:
+            assert insert_at is not None
+            pos = level[insert_at].tag_offset if insert_at < n else level.end
+            parts.append((pos, pos, raw))
+        parts.sort(key=lambda p: (p[0], p[1]))
+        if not parts:
+            raise EditError("nothing to change")
+        desc = description or _describe_restructure(level, gone, raw, insert_at)
+        return self._commit_many(desc, chain, parts)
+
+    def swap_fields(self, a: IndexPath, b: IndexPath, description: str | None = None) -> Edit:
+        """Exchange two fields of one level (move a repeated item or map entry up/down).
+
+        Two splices of the same total size: fields between them keep their bytes and offsets, and
+        no length prefix above changes.
+        """
+        if tuple(a[:-1]) != tuple(b[:-1]) or not a:
+            raise EditError("fields to swap must be on one level")
+        if a[-1] == b[-1]:
+            raise EditError("a field cannot be swapped with itself")
+        chain, level = self.level_at(tuple(a[:-1]))
+        i, j = sorted((a[-1], b[-1]))
+        for k in (i, j):
+            if not 0 <= k < len(level):
+                raise EditError(f"index {k} out of range 0..{len(level) - 1}")
+        fi, fj = level[i], level[j]
+        desc = description or f"swap field {fi.number} at offset {fi.tag_offset} with field {fj.number} at " \
+            f"offset {fj.tag_offset}"
+        return self._commit_many(desc, chain, [(fi.tag_offset, fi.end, fj.raw), (fj.tag_offset, fj.end, fi.raw)])
+
+    def replace_root(self, payload: bytes, description: str) -> Edit:
+        """Replace the whole root level (the scoped record's payload, or the buffer) with ``payload``.
+
+        Used by "apply text/JSON" and canonicalisation: one undoable edit; a record's framing
+        prefix is rewritten, the other records keep their bytes.
+        """
+        start, end = self.root_span()
+        if self._scope is None:
+            edit = Edit(description, (Splice(0, bytes(self._data), bytes(payload)),))
+            self._do(edit)
+            return edit
+        return self._commit_many(description, [], [(start, end, bytes(payload))])
+
+    def splice(self, offset: int, length: int, new: bytes, description: str) -> Edit:
+        """Raw bytes ``[offset, offset+length)`` become ``new``, with no prefix bookkeeping.
+
+        For framing-level edits of a stream (add or remove a whole record); field edits go
+        through the path-based methods so that enclosing length prefixes stay right.
+        """
+        if not 0 <= offset <= offset + length <= len(self._data):
+            raise EditError(f"bytes {offset}..{offset + length} are outside the document")
+        edit = Edit(description, (Splice(offset, bytes(self._data[offset : offset + length]), bytes(new)),))
         self._do(edit)
         return edit
+
+    def insert_record(self, offset: int, payload: bytes, framing: str, description: str | None = None) -> Edit:
+        """Insert a new record (its framing prefix + ``payload``) at byte ``offset`` of a stream."""
+        frame = encode_frame(framing, payload)
+        return self.splice(offset, 0, frame, description or f"add a {len(payload)}-byte record at offset {offset}")
+
+    def remove_record(self, prefix_offset: int, framing: str, description: str | None = None) -> Edit:
+        """Delete the record framed at ``prefix_offset`` (prefix and payload)."""
+        po, start, length = self._frame_at(prefix_offset, framing)
+        if self._scope is not None and self._scope[0] == po:
+            self._scope = None
+            self._root = None
+        return self.splice(po, start + length - po, b"",
+                           description or f"remove the {length}-byte record at offset {po}")
+
+    def canonicalise(self, registry: SchemaRegistry, type_name: str) -> Edit:
+        """Re-serialise through the schema (explicit, undoable): fields reordered, varints shortened.
+
+        Scoped to a stream record, only that record's payload (and its framing prefix) changes.
+        """
+        start, end = self.root_span()
+        msg = registry.parse(type_name, bytes(self._data[start:end]))
+        new = msg.SerializeToString(deterministic=True)
+        return self.replace_root(new, f"canonicalise as {type_name}")
 
     def undo(self) -> Edit | None:
         if not self._undo:
@@ -256,10 +427,27 @@ class Document:
 
     # -- machinery ----------------------------------------------------------------------------
 
+    def level_at(self, parent: IndexPath) -> tuple[list[Field], Message]:
+        """(the fields enclosing the level, the level) for a parent path (() = the root)."""
+        if not parent:
+            return [], self.root
+        chain, pf = self.resolve(parent)
+        level = pf.message()
+        if level is None and pf.wire_type == LEN and pf.value_offset == pf.end:
+            level = decode_span(self._data, pf.value_offset, pf.end)  # an empty submessage: a level with no fields
+        if level is None:
+            raise EditError(f"field at path {parent} is not a message")
+        return [*chain, pf], level
+
     def _commit(self, desc: str, chain: list[Field], start: int, end: int, new: bytes) -> Edit:
         """Replace ``[start, end)`` and rewrite the length prefixes of ``chain`` (outermost first)."""
+        return self._commit_many(desc, chain, [(start, end, new)])
+
+    def _commit_many(self, desc: str, chain: list[Field], parts: list[tuple[int, int, bytes]]) -> Edit:
+        """Replace several ``[start, end)`` ranges of one level (ascending, disjoint) and rewrite the
+        length prefixes of ``chain`` (outermost first) and, when scoped, the record's framing prefix."""
         data = self._data
-        delta = len(new) - (end - start)
+        delta = sum(len(new) - (end - start) for start, end, new in parts)
         prefix_splices: list[Splice] = []
         for anc in reversed(chain):
             if anc.wire_type != LEN:
@@ -273,10 +461,29 @@ class Document:
             if new_prefix != old_prefix:
                 prefix_splices.append(Splice(lp, old_prefix, new_prefix))
             delta += len(new_prefix) - width
-        splices = [*reversed(prefix_splices), Splice(start, bytes(data[start:end]), new)]
+        if self._scope is not None and delta:
+            frame = self._frame_splice(delta)
+            if frame is not None:
+                prefix_splices.append(frame)
+        splices = [*reversed(prefix_splices), *(Splice(s, bytes(data[s:e]), new) for s, e, new in parts)]
         edit = Edit(desc, tuple(splices))
         self._do(edit)
         return edit
+
+    def _frame_splice(self, delta: int) -> Splice | None:
+        """The rewritten framing prefix of the scoped record when its payload grows by ``delta``."""
+        assert self._scope is not None
+        po, start, length = self._frame_at(*self._scope)
+        new_len = length + delta
+        old = bytes(self._data[po:start])
+        if self._scope[1] == "grpc":
+            if new_len >= 1 << 32:
+                raise EditError("a gRPC frame holds at most 4 GiB")
+            new = old[:1] + new_len.to_bytes(4, "big")
+        else:
+            width = start - po
+            new = encode_varint(new_len, width if new_len < 1 << (7 * width) else 0)
+        return None if new == old else Splice(po, old, new)
 
     def _do(self, edit: Edit) -> None:
         self._data = _apply(self._data, edit)
@@ -285,6 +492,36 @@ class Document:
         self._redo.clear()
         if self._saved_depth > len(self._undo) - 1:
             self._saved_depth = -1  # the saved state is no longer reachable by undo
+
+
+def encode_frame(framing: str, payload: bytes) -> bytes:
+    """A stream record: varint length + payload, or a gRPC frame (flag 0, 4-byte big-endian length)."""
+    if framing == "varint":
+        return encode_varint(len(payload)) + payload
+    if framing == "grpc":
+        if len(payload) >= 1 << 32:
+            raise EditError("a gRPC frame holds at most 4 GiB")
+        return b"\x00" + len(payload).to_bytes(4, "big") + payload
+    raise EditError(f"records need a stream framing (varint or grpc), not {framing!r}")
+
+
+def _check_fields(raw: bytes) -> None:
+    """``raw`` must be whole, valid fields (what is inserted has to decode)."""
+    stop = scan(raw, 0, len(raw))[1]
+    if stop is not None:
+        raise EditError(f"bytes to insert are not whole fields: {stop.reason}")
+
+
+def _describe_restructure(level: Message, gone: list[int], raw: bytes, insert_at: int | None) -> str:
+    words: list[str] = []
+    if gone:
+        nums = sorted({level[i].number for i in gone})
+        words.append(f"remove {len(gone)} occurrence(s) of field(s) {', '.join(map(str, nums))}")
+    if raw:
+        added = decode(raw)
+        nums = sorted({f.number for f in added})
+        words.append(f"insert field(s) {', '.join(map(str, nums))} at position {insert_at}")
+    return " and ".join(words)
 
 
 def _apply(data: Buffer, edit: Edit) -> bytes:

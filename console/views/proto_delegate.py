@@ -2,7 +2,7 @@
 
 numbers → line edit (the model range-checks and says why a value is rejected), bools → false/true,
 enums → the enum's names plus the current value when it is not one of them, strings → line edit,
-bytes → hex digits.
+bytes → hex digits, a packed repeated field → its values as one comma-separated list.
 """
 
 from __future__ import annotations
@@ -53,6 +53,8 @@ class ValueDelegate(QStyledItemDelegate):
             v = QDoubleValidator(edit)
             v.setNotation(QDoubleValidator.Notation.ScientificNotation)
             edit.setToolTip(spec.kind)
+        elif spec.widget == "list":
+            edit.setToolTip(f"{spec.kind}: values separated by commas — add, remove or reorder them")
         elif spec.widget == "bytes":
             edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"(0x)?[0-9a-fA-F\s]*"), edit))
             edit.setToolTip("bytes as hex digits")

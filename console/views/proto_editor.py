@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import bisect
 import json
 import logging
 import os
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -46,7 +47,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -62,13 +62,15 @@ from console.client import ConnectionConfig, EngineClient
 from console.errors import EngineError
 from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
 from console.protobuf import framing as fr
-from console.protobuf.document import Document, Edit
+from console.protobuf.document import Document, Edit, EditError
 from console.protobuf.render import raw_json, raw_text
 from console.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
 from console.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
 from console.protobuf.wire import WireError
+from console.protobuf.textedit import TextEditError, apply_text, editable_text
 from console.views.proto_compare import ProtoCompareWindow
 from console.views.proto_delegate import ValueDelegate
+from console.views.proto_edit_actions import EditActions, SavePreviewDialog, TextApplyPane, ask
 from console.views.proto_hex import HexView
 from console.views.reflection_dialog import ReflectionDialog
 
@@ -122,6 +124,7 @@ class ProtoEditor(QWidget):
         self.type_name: str | None = None
         self.guesses: list[TypeGuess] = []
         self.last_error: str = ""
+        self.last_edit_message: str = ""
         self._tasks: set[asyncio.Task[Any]] = set()
         self._busy_task: asyncio.Task[Any] | None = None
         self._expanded: list[tuple[int, ...]] = []
@@ -234,17 +237,14 @@ class ProtoEditor(QWidget):
 
         self.hex = HexView()
         self.hex.setObjectName("protoHex")
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.Monospace)
-        self.text_view = QPlainTextEdit(readOnly=True)
-        self.json_view = QPlainTextEdit(readOnly=True)
-        for v in (self.text_view, self.json_view):
-            v.setFont(mono)
-            v.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.text_pane = TextApplyPane("text")
+        self.json_pane = TextApplyPane("json")
+        self.text_view = self.text_pane.view
+        self.json_view = self.json_pane.view
         self.side = QTabWidget()
         self.side.addTab(self.hex, "Hex")
-        self.side.addTab(self.text_view, "Text format")
-        self.side.addTab(self.json_view, "JSON")
+        self.side.addTab(self.text_pane, "Text format")
+        self.side.addTab(self.json_pane, "JSON")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.side)
@@ -258,7 +258,9 @@ class ProtoEditor(QWidget):
 
         self._fill_types()
         self.tree.setColumnHidden(Column.NAME, True)
+        self.edit_actions = EditActions(self)
         self._wire()
+        self._wire_editing()
         self._update_actions()
 
     def _wire(self) -> None:
@@ -290,6 +292,12 @@ class ProtoEditor(QWidget):
             sc = QShortcut(seq, self)
             sc.setContext(ctx)
             sc.activated.connect(slot)
+
+    def _wire_editing(self) -> None:
+        """Signals of the structure / text editing parts (kept apart from _wire)."""
+        for pane in (self.text_pane, self.json_pane):
+            pane.applyRequested.connect(lambda p=pane: self.apply_text_edit(p))
+            pane.revertRequested.connect(lambda p=pane: self._revert_pane(p))
 
     def _fill_types(self) -> None:
         current = self.type_combo.currentText()
@@ -365,6 +373,7 @@ class ProtoEditor(QWidget):
             self.type_combo.setCurrentIndex(i)
         self._show_damage()
         self._refresh_text_views()
+        self._update_actions()
         return True
 
     def show_record(self, i: int) -> None:
@@ -373,7 +382,11 @@ class ProtoEditor(QWidget):
         if idx is None or not 0 <= i < len(idx):
             return
         rec = idx[i]
-        self.model.set_message(decode_span(idx.buf, rec.offset, rec.end))
+        if self.doc is not None:  # the record is edited in place: paths address it, its prefix follows edits
+            self.doc.set_scope(rec.prefix_offset, idx.framing)
+            self.model.set_document(self.doc)
+        else:
+            self.model.set_message(decode_span(idx.buf, rec.offset, rec.end))
         if self.record_spin.value() != i + 1:
             self.record_spin.blockSignals(True)
             self.record_spin.setValue(i + 1)
@@ -412,12 +425,14 @@ class ProtoEditor(QWidget):
         return self.model.span(ix) if ix.isValid() else None
 
     def undo(self) -> None:
-        if self.doc is not None and self.doc.undo() is not None:
-            self._document_changed("Undid the last edit.")
+        edit = self.doc.undo() if self.doc is not None else None
+        if edit is not None:
+            self._document_changed(f"Undid: {edit.description}.", edit=edit)
 
     def redo(self) -> None:
-        if self.doc is not None and self.doc.redo() is not None:
-            self._document_changed("Redid the edit.")
+        edit = self.doc.redo() if self.doc is not None else None
+        if edit is not None:
+            self._document_changed(f"Redid: {edit.description}.", edit=edit)
 
     def save_preview(self) -> str:
         """What saving writes: each edit since opening with its byte changes."""
@@ -430,6 +445,8 @@ class ProtoEditor(QWidget):
                 lines.append(f"    @{s.offset}: {_hex(s.old)} → {_hex(s.new)}")
         if not lines:
             lines.append("No edits: the file is written back byte-identical.")
+        elif not self.doc.modified:
+            lines.insert(0, "Already saved: these edits are in the file.")
         return "\n".join(lines)
 
     async def save(self, path: str | os.PathLike[str] | None = None, confirm: bool = False) -> bool:
@@ -439,7 +456,7 @@ class ProtoEditor(QWidget):
         target = Path(path) if path is not None else self.path
         if target is None:
             return False
-        if confirm and not self._confirm_save(target):
+        if confirm and doc_modified(self.doc) and not await self._confirm_save(target):
             return False
         doc = self.doc
         try:
@@ -492,6 +509,120 @@ class ProtoEditor(QWidget):
     def close_tasks(self) -> None:
         for t in list(self._tasks):
             t.cancel()
+
+    # -- editing: text/JSON apply, canonicalise, stream records ---------------------------------
+
+    def apply_text_edit(self, pane: TextApplyPane) -> bool:
+        """Parse the pane's text with the chosen type and make it the message: one undoable edit.
+
+        A bad parse shows the line and column in the pane and changes nothing (the text stays).
+        """
+        desc = self.model.descriptor
+        payload = self._payload()
+        if self.doc is None or desc is None or payload is None:
+            return False
+        label = "text format" if pane.fmt == "text" else "JSON"
+        try:
+            applied = apply_text(self.registry, desc.full_name, payload, pane.view.toPlainText(), pane.fmt)
+        except TextEditError as err:
+            pane.show_error(err)
+            self.last_error = str(err)
+            self.status.setText(f"{label} not applied: {err}")
+            return False
+        if applied.payload == payload:
+            pane.set_content(pane.view.toPlainText(), True)
+            self.status.setText(f"The {label} gives the same bytes: nothing changed.")
+            return False
+        kept = f"; {applied.unknown_kept} unknown field(s) kept" if applied.unknown_kept else ""
+        try:
+            edit = self.doc.replace_root(applied.payload, f"apply the {label} edit as {desc.full_name} (re-encoded "
+                                                          f"canonically: {len(payload):,} → {len(applied.payload):,}"
+                                                          f" bytes{kept})")
+        except EditError as err:
+            self._show_error(f"Cannot apply: {err}")
+            return False
+        pane.dirty = False
+        self._document_changed(f"Applied the {label} edit: the message was re-encoded canonically "
+                               f"({len(payload):,} → {len(applied.payload):,} bytes{kept}). Undo restores it.",
+                               edit=edit)
+        return True
+
+    def _revert_pane(self, pane: TextApplyPane) -> None:
+        pane.dirty = False
+        self._refresh_text_views()
+
+    def canonicalise(self) -> bool:
+        """Re-encode the message (or the shown record) through its schema: explicit and undoable."""
+        desc = self.model.descriptor
+        payload = self._payload()
+        if self.doc is None or payload is None:
+            return False
+        if desc is None:
+            self.status.setText("Canonicalise needs a message type: choose one first.")
+            return False
+        try:
+            new = self.registry.parse(desc.full_name, payload).SerializeToString(deterministic=True)
+            if new == payload:
+                self.status.setText(f"Already canonical as {desc.full_name}: nothing to change.")
+                return False
+            edit = self.doc.canonicalise(self.registry, desc.full_name)
+        except (SchemaError, EditError) as err:
+            self._show_error(f"Cannot canonicalise: {err}")
+            return False
+        self._document_changed(f"Canonicalised as {desc.full_name}: {len(payload):,} → {len(new):,} bytes (field "
+                               "order, varint widths and packing normalised). Undo restores the original bytes.",
+                               edit=edit)
+        return True
+
+    def add_record(self) -> bool:
+        """Insert an empty record after the shown one (a stream); it is then shown for editing."""
+        idx = self.records
+        if self.doc is None or idx is None or idx.framing == "single":
+            return False
+        cur = self.current_record()
+        at = idx[cur].end if len(idx) else len(self.doc)
+        edit = self.doc.insert_record(at, b"", idx.framing, description=f"add record {cur + 2 if len(idx) else 1} "
+                                                                         f"(empty) at offset {at}")
+        self._document_changed(f"Added an empty record {cur + 2 if len(idx) else 1}: add its fields with Insert.",
+                               edit=edit)
+        return True
+
+    async def remove_record(self, confirm: bool = True) -> bool:
+        """Remove the shown record (its framing prefix and payload) after asking."""
+        from console.views.proto_edit_actions import confirm as ask_confirm
+
+        idx = self.records
+        if self.doc is None or idx is None or idx.framing == "single" or not len(idx):
+            return False
+        cur = self.current_record()
+        rec = idx[cur]
+        what = f"record {cur + 1} of {len(idx):,} ({rec.length:,}-byte payload at offset {rec.offset})"
+        if confirm and not await ask_confirm(self, "confirmRemoveRecord", "Remove record", f"Remove {what}?",
+                                             "The other records keep their bytes. Undo brings it back.", "Remove"):
+            return False
+        edit = self.doc.remove_record(rec.prefix_offset, idx.framing, description=f"remove {what}")
+        self._document_changed(f"Removed {what}.", edit=edit)
+        return True
+
+    def _follow_stream(self, edit: Edit | None) -> None:
+        """After any change to a stream: re-index the records, show the one the edit touched."""
+        assert self.doc is not None and self.records is not None
+        framing = self.records.framing
+        offset = edit.splices[0].offset if edit is not None and edit.splices else None
+        if offset is None and self.doc.scope is not None:
+            offset = self.doc.scope[0]
+        self.doc.set_scope(None)
+        self.records = fr.RecordIndex(self.doc.data, framing)  # type: ignore[arg-type]
+        idx = self.records
+        self.record_spin.setMaximum(max(1, len(idx)))
+        if not len(idx):
+            self.model.set_message(None)
+            self.record_info.setText("no records")
+            return
+        target = len(idx) - 1
+        if offset is not None:
+            target = min(target, max(0, bisect.bisect_right(idx.prefix_offsets, offset) - 1))
+        self.show_record(target)
 
     # -- internals: loading ---------------------------------------------------------------------
 
@@ -659,16 +790,20 @@ class ProtoEditor(QWidget):
         self._expanded = []
 
     def _after_edit(self, edit: Edit) -> None:
-        self._document_changed(f"Edited: {edit.description} ({edit.changed_bytes} byte(s) changed).", reload=False)
+        self.last_edit_message = f"Edited: {edit.description} ({edit.changed_bytes} byte(s) changed)."
+        self._document_changed(self.last_edit_message, reload=False, edit=edit)
 
-    def _document_changed(self, message: str, reload: bool = True) -> None:
+    def _document_changed(self, message: str, reload: bool = True, edit: Edit | None = None) -> None:
         assert self.doc is not None
         if self.records is not None and self.records.framing == "single":
             self.records = fr.RecordIndex(self.doc.data, "single")
         self.hex.hex_model.set_data(self.doc.data)
-        if reload:
+        if self.records is not None and self.records.framing != "single":
+            self._follow_stream(edit)
+        elif reload:
             self.model.after_document_change()
-        self._tree_current(self.tree.currentIndex(), QModelIndex())
+        if self.tree.currentIndex().isValid() or self.framing == "single":  # else keep the record's highlight
+            self._tree_current(self.tree.currentIndex(), QModelIndex())
         self._show_damage()
         self.status.setText(message)
         self._update_actions()
@@ -703,39 +838,42 @@ class ProtoEditor(QWidget):
         self.error_label.setVisible(bool(text))
 
     def _refresh_text_views(self) -> None:
-        view = self.side.currentWidget()
-        if view not in (self.text_view, self.json_view):
+        pane = self.side.currentWidget()
+        if not isinstance(pane, TextApplyPane):
+            return
+        if pane.dirty:
+            pane.stale()  # never overwrite what the operator typed and has not applied
             return
         payload = self._payload()
         if payload is None:
-            view.setPlainText("")
+            pane.set_content("", False, "")
             return
         if len(payload) > TEXT_VIEW_LIMIT:
-            view.setPlainText(f"{len(payload):,} bytes: too large for this view; use "
-                              "`python main.py proto decode FILE --format text|json`.")
+            pane.set_content(f"{len(payload):,} bytes: too large for this view; use "
+                             "`python main.py proto decode FILE --format text|json`.", False, "")
             return
         desc = self.model.descriptor
         try:
             if desc is not None:
-                msg = self.registry.parse(desc.full_name, payload)
-                text = self.registry.to_text(msg) if view is self.text_view else self.registry.to_json(msg)
-            else:
-                tree = decode_span(payload, 0, len(payload))
-                text = raw_text(tree, self.model.pins) if view is self.text_view else \
-                    json.dumps(raw_json(tree, self.model.pins), indent=2, ensure_ascii=False)
+                pane.set_content(editable_text(self.registry, desc.full_name, payload, pane.fmt), True)
+                return
+            tree = decode_span(payload, 0, len(payload))
+            text = raw_text(tree, self.model.pins) if pane.fmt == "text" else \
+                json.dumps(raw_json(tree, self.model.pins), indent=2, ensure_ascii=False)
+            pane.set_content(text, False, "Schemaless view (read-only): choose a message type to edit as text.")
         except SchemaError as err:
-            text = f"# {err}"
-        view.setPlainText(text)
+            pane.set_content(f"# {err}", False, "")
 
     def _update_actions(self) -> None:
         has = self.doc is not None
-        editable = has and self.framing == "single"
         self.save_button.setEnabled(has)
         self.save_as_button.setEnabled(has)
-        self.undo_button.setEnabled(editable and bool(self.doc and self.doc.history))
-        self.redo_button.setEnabled(editable and bool(self.doc and self.doc._redo))
+        self.undo_button.setEnabled(has and bool(self.doc and self.doc.history))
+        self.redo_button.setEnabled(has and bool(self.doc and self.doc._redo))
         self.guess_button.setEnabled(has)
         self.compare_button.setEnabled(has)
+        if hasattr(self, "edit_actions"):
+            self.edit_actions.update()
 
     def _title_changed(self) -> None:
         self.titleChanged.emit(self.tab_title)
@@ -744,12 +882,15 @@ class ProtoEditor(QWidget):
 
     def _context_menu(self, pos: Any) -> None:
         ix = self.tree.indexAt(pos)
-        if not ix.isValid():
-            return
-        readings = self.model.readings_of(ix)
-        if not readings:
-            return
+        ix = ix.siblingAtColumn(0) if ix.isValid() else ix
         menu = QMenu(self.tree)
+        self.edit_actions.populate(menu, ix)
+        self.context_menu = menu  # reachable for tests; replaced by the next one
+        readings = self.model.readings_of(ix) if ix.isValid() else []
+        if not readings:
+            if not menu.isEmpty():
+                menu.popup(self.tree.viewport().mapToGlobal(pos))
+            return
         menu.addSection("Read this field as")
         pix = QPersistentModelIndex(ix)
         for r in readings:
@@ -758,13 +899,15 @@ class ProtoEditor(QWidget):
         menu.addAction("Unpin", lambda: self.model.pin(QModelIndex(pix), None))
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
-    def _confirm_save(self, target: Path) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "Save protobuf file",
-                          f"Write {target}?", QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Cancel,
-                          self)
-        box.setInformativeText("Only the bytes listed below change; everything else is written back as it was.")
-        box.setDetailedText(self.save_preview())
-        return box.exec() == QMessageBox.StandardButton.Save
+    async def _confirm_save(self, target: Path) -> bool:
+        """The save preview (what changes: fields and bytes) before writing; True to write."""
+        assert self.doc is not None
+        n = len(self.doc.history)
+        original = len(self.doc) - sum(len(s.new) - len(s.old) for e in self.doc.history for s in e.splices)
+        summary = f"{n} edit(s); {original:,} → {len(self.doc):,} bytes."
+        dialog = SavePreviewDialog(self, str(target), self.save_preview(), summary)
+        self.save_dialog = dialog
+        return await ask(dialog) == SavePreviewDialog.DialogCode.Accepted
 
     def _choose_file(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, "Open a protobuf file", "",
@@ -801,7 +944,21 @@ class ProtoEditor(QWidget):
 
     def _framing_chosen(self, _i: int) -> None:
         if self.path is not None:
-            self._spawn(self.open_path(self.path, self.framing_combo.currentData()))
+            self._spawn(self._reframe(self.framing_combo.currentData()))
+
+    async def _reframe(self, framing: str) -> None:
+        """Re-read the file with another framing; unsaved edits would be lost, so ask first."""
+        from console.views.proto_edit_actions import confirm as ask_confirm
+
+        if self.path is None:
+            return
+        if self.modified and not await ask_confirm(
+                self, "confirmReframe", "Change framing", f"Re-read {self.path.name} with another framing?",
+                f"The {len(self.doc.history) if self.doc else 0} unsaved edit(s) are discarded.", "Discard edits"):
+            i = self.framing_combo.findData(self.framing)
+            self.framing_combo.setCurrentIndex(max(0, i))
+            return
+        await self.open_path(self.path, framing)
 
     def _type_chosen(self, i: int) -> None:
         text = self.type_combo.itemText(i)
@@ -897,6 +1054,10 @@ class ProtoEditor(QWidget):
             return False
         return await self._load_schema(f"Loading {len(got.files)} file(s) from {where}…",
                                        self.registry.add_file_protos, got.files, f"server reflection at {where}")
+
+
+def doc_modified(doc: Document | None) -> bool:
+    return doc is not None and doc.modified
 
 
 def _hex(b: bytes) -> str:

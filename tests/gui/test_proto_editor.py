@@ -178,7 +178,7 @@ def test_schemaless_decode_with_readings(qloop: Any, editor: ProtoEditor, tmp_pa
         m.pin(prio, "sint64")
         prio = next(m.index(r, 0) for r in range(m.rowCount()) if m.index(r, 0).data() == "8")
         assert prio.siblingAtColumn(Column.TYPE).data() == "sint64 (pinned)"
-        editor.side.setCurrentWidget(editor.text_view)
+        editor.side.setCurrentWidget(editor.text_pane)
         assert "nightly-etl" in editor.text_view.toPlainText()
         m.pin(prio, None)
         editor.side.setCurrentWidget(editor.hex)

@@ -268,3 +268,27 @@ def test_damage_rows_come_after_the_fields_and_are_reached_by_offset(qapp: Any) 
     assert m.index(3, 0).data(ErrorRole)
     hit = m.index_at_offset(len(data) - 1)
     assert hit.row() == 2
+
+
+def test_packed_repeated_field_is_edited_as_a_list(qapp: Any) -> None:
+    from console.api import workflow_pb2
+
+    ws = workflow_pb2.WorkflowStatus(instances_current=[3, 1, 2], state=1)
+    data = ws.SerializeToString()
+    m = model_for(data, "pelorus.v1.WorkflowStatus")
+    packed = row(m, "instances_current[0]")
+    assert value(packed).startswith("[3, 1, 2]")
+    spec = packed.siblingAtColumn(Column.VALUE).data(EditorRole)
+    assert spec is not None and spec.widget == "list" and spec.current == "3, 1, 2"
+    # remove one, reorder, add one: one edit of the packed payload (and its length prefix)
+    assert m.setData(packed.siblingAtColumn(Column.VALUE), "2, 3, 300, 0")
+    got = workflow_pb2.WorkflowStatus.FromString(m.document.to_bytes())
+    assert list(got.instances_current) == [2, 3, 300, 0] and got.state == 1
+    # a bad item is refused with its position; nothing changes
+    before = m.document.to_bytes()
+    rejected: list[str] = []
+    m.editRejected.connect(rejected.append)
+    assert not m.setData(row(m, "instances_current[0]").siblingAtColumn(Column.VALUE), "1, -4")
+    assert rejected and "item 2" in rejected[0] and m.document.to_bytes() == before
+    m.document.undo()
+    assert m.document.to_bytes() == data

@@ -1,0 +1,452 @@
+"""Structure-edit actions, the text/JSON apply panes and the save preview of the protobuf editor.
+
+Kept out of proto_editor.py (which lays out the window and loads files) so that the editing
+workflow reads in one place:
+
+* :class:`EditActions` — tree actions with keys (Insert: add an item / a field, Delete: remove,
+  Ctrl+Up / Ctrl+Down: move an item) and the structure part of the tree's context menu (add item,
+  add field ▸, set oneof member ▸, clear, remove, move), plus the toolbar's "Canonicalise" and the
+  record row's "Add record" / "Remove record". Removing a submessage, a packed list or a whole
+  repeated field asks first, naming what goes.
+* :class:`TextApplyPane` — a text-format or JSON view that can be edited and applied back; a bad
+  parse shows the line and column and keeps the text.
+* :class:`SavePreviewDialog` — what saving changes (each edit, its fields and bytes), shown before
+  every save of a modified document.
+
+Dialogs are opened window-modal and awaited (``ask``), never ``exec()``: a nested event loop under
+the qasync loop would re-enter running coroutines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence, QTextCursor
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QMenu,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.models.proto_tree import PathRole, StructInfo
+from console.protobuf.textedit import Format, TextEditError
+
+if TYPE_CHECKING:
+    from console.views.proto_editor import ProtoEditor
+
+__all__ = ["EditActions", "SavePreviewDialog", "TextApplyPane", "ask"]
+
+
+async def ask(dialog: QDialog) -> int:
+    """Open ``dialog`` window-modal and wait for it to close; its result code (Accepted = 1)."""
+    loop = asyncio.get_running_loop()
+    fut: asyncio.Future[int] = loop.create_future()
+
+    def done(result: int) -> None:
+        if not fut.done():
+            fut.set_result(result)
+
+    dialog.finished.connect(done)
+    dialog.open()
+    try:
+        return await fut
+    finally:
+        dialog.deleteLater()
+
+
+async def confirm(parent: QWidget, name: str, title: str, text: str, detail: str, action: str) -> bool:
+    """A Yes/Cancel question (Cancel is the default); True when the operator chose ``action``."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
+    box.setObjectName(name)
+    box.setInformativeText(detail)
+    yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    await ask(box)
+    return box.clickedButton() is yes
+
+
+class EditActions(QObject):
+    """The editor's structure edits: actions with keys, the context-menu section, toolbar buttons.
+
+    Signals:
+        sig_done(str): an action finished (the status line text), for tests and the status bar.
+    """
+
+    sig_done = Signal(str)
+
+    def __init__(self, editor: ProtoEditor) -> None:
+        super().__init__(editor)
+        self.ed = editor
+        tree = editor.tree
+        self.add_action = self._action("Add…", QKeySequence(Qt.Key.Key_Insert), self.add_at_current)
+        self.remove_action = self._action("Remove", QKeySequence(QKeySequence.StandardKey.Delete),
+                                          lambda: self.ed._spawn(self.remove_current()))
+        self.up_action = self._action("Move up", QKeySequence("Ctrl+Up"), lambda: self.move_current(-1))
+        self.down_action = self._action("Move down", QKeySequence("Ctrl+Down"), lambda: self.move_current(+1))
+        for a in (self.add_action, self.remove_action, self.up_action, self.down_action):
+            tree.addAction(a)
+        self._install_buttons()
+
+    def _action(self, text: str, key: QKeySequence, slot: Any) -> QAction:
+        act = QAction(text, self.ed.tree)
+        act.setShortcut(key)
+        act.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        act.triggered.connect(slot)
+        return act
+
+    def _install_buttons(self) -> None:
+        """A visible "Canonicalise" next to Undo/Redo and "Add/Remove record" in the record row."""
+        ed = self.ed
+        self.canonicalise_button = QPushButton("Canonicalise")
+        self.canonicalise_button.setObjectName("canonicaliseButton")
+        self.canonicalise_button.setToolTip("Re-encode the message through its schema (field order, varint widths, "
+                                            "packing): an explicit, undoable step")
+        self.canonicalise_button.clicked.connect(ed.canonicalise)
+        self.edit_button = QToolButton(text="Edit ▾")
+        self.edit_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.edit_button)
+        menu.aboutToShow.connect(lambda: self._fill_edit_menu(menu))
+        self.edit_button.setMenu(menu)
+        bar = _layout_holding(ed, ed.redo_button)
+        if bar is not None:
+            at = bar.indexOf(ed.redo_button) + 1
+            bar.insertWidget(at, self.canonicalise_button)
+            bar.insertWidget(at, self.edit_button)
+        self.add_record_button = QPushButton("Add record")
+        self.add_record_button.setToolTip("Insert an empty record after this one")
+        self.remove_record_button = QPushButton("Remove record…")
+        self.add_record_button.clicked.connect(ed.add_record)
+        self.remove_record_button.clicked.connect(lambda: ed._spawn(ed.remove_record()))
+        rec = ed.record_row.layout()
+        if isinstance(rec, QHBoxLayout):
+            at = rec.indexOf(ed.record_info) + 1
+            rec.insertWidget(at, self.remove_record_button)
+            rec.insertWidget(at, self.add_record_button)
+
+    def update(self) -> None:
+        ed = self.ed
+        has = ed.doc is not None
+        self.canonicalise_button.setEnabled(has and ed.model.descriptor is not None)
+        self.edit_button.setEnabled(has)
+        stream = has and ed.framing != "single"
+        self.add_record_button.setEnabled(stream)
+        self.remove_record_button.setEnabled(stream and ed.records is not None and len(ed.records) > 0)
+
+    # -- what the current row allows ----------------------------------------------------------
+
+    def _current(self) -> QModelIndex:
+        ix = self.ed.tree.currentIndex()
+        return ix.siblingAtColumn(0) if ix.isValid() else ix
+
+    def _fill_edit_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        self.populate(menu, self._current())
+        menu.addSeparator()
+        act = menu.addAction("Canonicalise", self.ed.canonicalise)
+        act.setEnabled(self.canonicalise_button.isEnabled())
+
+    def populate(self, menu: QMenu, ix: QModelIndex) -> None:
+        """Add the structure section for row ``ix`` (invalid: the top level) to ``menu``."""
+        m = self.ed.model
+        if m.document is None:
+            return
+        info = m.struct_info(ix) if ix.isValid() else None
+        menu.addSection("Structure")
+        if info is not None and info.can_add_item:
+            what = "entry" if info.kind.startswith("map") else "item"
+            menu.addAction(f"Add {what} after {info.label}\tInsert", lambda: self.add_item(ix))
+        inside = m.add_choices(ix) if ix.isValid() else []
+        parent = ix.parent() if ix.isValid() else QModelIndex()
+        here = m.add_choices(parent)
+        if inside and info is not None:
+            self._add_menu(menu, f"Add field inside {info.label}", ix, inside)
+        if here:
+            where = "here" if not parent.isValid() else f"beside {info.label if info else ''}".rstrip()
+            self._add_menu(menu, f"Add field {where}" if ix.isValid() else "Add field", parent, here)
+        if info is not None:
+            if info.item or info.occurrences > 1:
+                menu.addAction(f"Move {info.label} up\tCtrl+Up", lambda: self.move(ix, -1)).setEnabled(info.can_up)
+                menu.addAction(f"Move {info.label} down\tCtrl+Down",
+                               lambda: self.move(ix, +1)).setEnabled(info.can_down)
+            menu.addSeparator()
+            menu.addAction(f"Remove {info.label}…" if _needs_confirm(info) else f"Remove {info.label}\tDel",
+                           lambda: self.ed._spawn(self.remove(ix)))
+            if info.occurrences > 1 or info.item:
+                menu.addAction(f"Clear {info.field_name} (all {info.occurrences})…",
+                               lambda: self.ed._spawn(self.clear(ix)))
+            elif info.oneof:
+                menu.addAction(f"Clear oneof {info.oneof} ({info.field_name})", lambda: self.ed._spawn(self.clear(ix)))
+
+    def _add_menu(self, menu: QMenu, title: str, target: QModelIndex, choices: list[Any]) -> None:
+        sub = menu.addMenu(title)
+        oneofs: dict[str, QMenu] = {}
+        for c in choices:
+            text = f"{c.fd.name} ({c.fd.number})"
+            if c.what == "set oneof member":
+                oneof = c.fd.containing_oneof.name
+                holder = oneofs.get(oneof)
+                if holder is None:
+                    holder = oneofs[oneof] = sub.addMenu(f"Set oneof {oneof}")
+                clears = f" — clears {', '.join(c.clears)}" if c.clears else ""
+                holder.addAction(f"{text}{clears}", lambda _c=False, n=c.fd.number: self.add_field(target, n))
+            else:
+                sub.addAction(f"{c.what}: {text}", lambda _c=False, n=c.fd.number: self.add_field(target, n))
+
+    # -- the actions ------------------------------------------------------------------------------
+
+    def add_at_current(self) -> None:
+        """Insert: a new item after a repeated item; else offer the fields that can be added."""
+        ix = self._current()
+        m = self.ed.model
+        info = m.struct_info(ix) if ix.isValid() else None
+        if info is not None and info.can_add_item:
+            self.add_item(ix)
+            return
+        menu = QMenu(self.ed.tree)
+        self.populate(menu, ix)
+        if menu.isEmpty():
+            self.ed.status.setText("Nothing can be added here.")
+            return
+        rect = self.ed.tree.visualRect(ix) if ix.isValid() else self.ed.tree.viewport().rect()
+        menu.popup(self.ed.tree.viewport().mapToGlobal(rect.bottomLeft() if ix.isValid() else QPoint(8, 8)))
+        self.menu = menu  # kept for tests and so it is not collected while open
+
+    def add_item(self, ix: QModelIndex) -> None:
+        self._select(self.ed.model.add_item(ix))
+
+    def add_field(self, target: QModelIndex, number: int) -> None:
+        self._select(self.ed.model.add_field(target, number))
+
+    def move_current(self, step: int) -> None:
+        ix = self._current()
+        if ix.isValid():
+            self.move(ix, step)
+
+    def move(self, ix: QModelIndex, step: int) -> None:
+        self._select(self.ed.model.move_row(ix, step))
+
+    async def remove_current(self) -> bool:
+        ix = self._current()
+        return await self.remove(ix) if ix.isValid() else False
+
+    async def remove(self, ix: QModelIndex) -> bool:
+        """Remove the row's field; a submessage or packed list asks first, naming what goes."""
+        m = self.ed.model
+        info = m.struct_info(ix)
+        if info is None:
+            return False
+        path = ix.data(PathRole)
+        if _needs_confirm(info):
+            what = f"{info.label} ({info.kind}, {info.size:,} bytes)"
+            detail = ("Its whole subtree goes with it." if info.nested else
+                      "Every value in this packed list goes with it.")
+            if not await confirm(self.ed, "confirmRemove", "Remove field", f"Remove {what}?", detail + " Undo "
+                                 "brings it back.", "Remove"):
+                return False
+            ix = m.index_for_path(path)  # the model may have reset while the question was open
+            if not ix.isValid():
+                return False
+        new = m.remove_row(ix)
+        if new is not None:
+            self._select_after_remove(path)
+        return new is not None
+
+    async def clear(self, ix: QModelIndex) -> bool:
+        """Remove every occurrence of the row's field (the whole repeated field or map), after asking."""
+        m = self.ed.model
+        info = m.struct_info(ix)
+        if info is None:
+            return False
+        path = ix.data(PathRole)
+        if info.occurrences > 1 or info.nested or info.packed:
+            text = f"Remove all of {info.field_name} ({info.kind}: {info.occurrences} item(s))?"
+            if not await confirm(self.ed, "confirmRemove", "Clear field", text, "Undo brings them back.", "Clear"):
+                return False
+            ix = m.index_for_path(path)
+            if not ix.isValid():
+                return False
+        new = m.clear_row_field(ix)
+        if new is not None:
+            self._select_after_remove(path)
+        return new is not None
+
+    def _select(self, path: tuple[int, ...] | None) -> None:
+        if path is None:
+            return
+        self.ed.select_path(path)  # the hex pane follows the selection to the new bytes
+        self.ed.status.setText(self.ed.last_edit_message)  # say what the edit did, not just where it is
+        self.sig_done.emit(self.ed.status.text())
+
+    def _select_after_remove(self, path: tuple[int, ...]) -> None:
+        m = self.ed.model
+        ix = m.index_for_path(path)
+        if not ix.isValid() and path[-1] > 0:
+            ix = m.index_for_path((*path[:-1], path[-1] - 1))
+        if not ix.isValid() and len(path) > 1:
+            ix = m.index_for_path(path[:-1])
+        if ix.isValid():
+            self.ed.tree.setCurrentIndex(ix)
+        self.ed.status.setText(self.ed.last_edit_message)
+        self.sig_done.emit(self.ed.status.text())
+
+
+def _needs_confirm(info: StructInfo) -> bool:
+    return info.nested or info.packed
+
+
+def _layout_holding(root: QWidget, widget: QWidget) -> QHBoxLayout | None:
+    """The horizontal layout (anywhere under ``root``'s layout) that holds ``widget``."""
+    stack: list[QLayout] = [root.layout()] if root.layout() is not None else []
+    while stack:
+        lay = stack.pop()
+        if isinstance(lay, QHBoxLayout) and lay.indexOf(widget) >= 0:
+            return lay
+        for i in range(lay.count()):
+            child = lay.itemAt(i).layout()
+            if child is not None:
+                stack.append(child)
+    return None
+
+
+# -- text format / JSON ------------------------------------------------------------------------------
+
+
+class TextApplyPane(QWidget):
+    """An editable text-format or JSON view with Apply / Revert.
+
+    The text is replaced from the document only while the operator has not typed into it: an
+    unapplied edit is never overwritten (the pane says the message changed underneath instead).
+
+    Signals:
+        applyRequested(): the operator pressed Apply (the editor parses and applies the text).
+        revertRequested(): the operator wants the document's current text back.
+    """
+
+    applyRequested = Signal()
+    revertRequested = Signal()
+
+    CANONICAL_NOTE = ("Apply re-encodes this message through the schema: the result is canonical (field order, "
+                      "varint widths and packing normalised). Unknown fields are kept. One undoable edit.")
+
+    def __init__(self, fmt: Format, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.fmt = fmt
+        self.setObjectName(f"{fmt}Pane")
+        self.view = QPlainTextEdit()
+        self.view.setObjectName(f"{fmt}View")
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.view.setFont(mono)
+        self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.note = QLabel(self.CANONICAL_NOTE)
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #4b5563;")
+        self.error = QLabel()
+        self.error.setObjectName(f"{fmt}Error")
+        self.error.setWordWrap(True)
+        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error.setStyleSheet("background: #fee2e2; color: #7f1d1d; border: 1px solid #fca5a5; padding: 4px;")
+        self.error.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.error.hide()
+        self.apply_button = QPushButton("Apply")
+        self.apply_button.setObjectName(f"{fmt}Apply")
+        self.revert_button = QPushButton("Revert")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.note, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.apply_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.view, 1)
+        lay.addWidget(self.error)
+        lay.addLayout(buttons)
+        self.dirty = False
+        self.editable = False
+        self._setting = False
+        self.view.textChanged.connect(self._changed)
+        self.apply_button.clicked.connect(self.applyRequested)
+        self.revert_button.clicked.connect(self.revertRequested)
+        self._update()
+
+    def set_content(self, text: str, editable: bool, note: str | None = None) -> None:
+        """Show the document's text (clean: nothing unapplied)."""
+        self._setting = True
+        try:
+            self.view.setPlainText(text)
+        finally:
+            self._setting = False
+        self.dirty = False
+        self.editable = editable
+        self.view.setReadOnly(not editable)
+        self.note.setText(note if note is not None else (self.CANONICAL_NOTE if editable else ""))
+        self.error.hide()
+        self._update()
+
+    def stale(self) -> None:
+        """The document changed while this text has unapplied edits: keep them, say so."""
+        self.note.setText("The message changed since you started typing: Apply replaces it with this text, "
+                          "Revert shows the current message.")
+
+    def show_error(self, err: TextEditError) -> None:
+        """Say what is wrong and where, and put the cursor there; the text stays as typed."""
+        self.error.setText(f"Not applied — {err}")
+        self.error.show()
+        if err.line:
+            block = self.view.document().findBlockByLineNumber(err.line - 1)
+            if block.isValid():
+                cur = QTextCursor(block)
+                cur.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.MoveAnchor,
+                                 max(0, min(err.column - 1, block.length() - 1)))
+                self.view.setTextCursor(cur)
+                self.view.centerCursor()
+
+    def _changed(self) -> None:
+        if self._setting:
+            return
+        self.dirty = True
+        self._update()
+
+    def _update(self) -> None:
+        self.apply_button.setEnabled(self.editable and self.dirty)
+        self.revert_button.setEnabled(self.dirty)
+
+
+# -- save preview ------------------------------------------------------------------------------------
+
+
+class SavePreviewDialog(QDialog):
+    """What saving writes: every edit since the last save (fields and bytes), then Save / Cancel."""
+
+    def __init__(self, parent: QWidget, target: str, preview: str, summary: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("savePreview")
+        self.setWindowTitle("Save protobuf file")
+        self.resize(720, 420)
+        lay = QVBoxLayout(self)
+        head = QLabel(f"<b>Write {target}?</b><br>{summary}<br>Only the bytes listed below change; everything "
+                      "else is written back as it was.")
+        head.setWordWrap(True)
+        lay.addWidget(head)
+        self.text = QPlainTextEdit(preview)
+        self.text.setReadOnly(True)
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.Monospace)
+        self.text.setFont(mono)
+        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        lay.addWidget(self.text, 1)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)

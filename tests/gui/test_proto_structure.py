@@ -1,0 +1,379 @@
+"""Structure edits, stream records, text/JSON apply, canonicalise and the save preview, driven through
+the protobuf editor's real widgets (context menu, keys, dialogs) offscreen on a qasync loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from guihelp import run, screenshot, until
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+
+from console.api import job_pb2
+from console.models.proto_tree import Column, PathRole
+from console.protobuf import framing as fr
+from console.protobuf.document import encode_frame
+from console.views.proto_edit_actions import SavePreviewDialog
+from console.views.proto_editor import ProtoEditor
+
+UNKNOWN = b"\xb8\x3e\x07"  # field 999 = 7: in no schema
+
+
+def job_spec() -> job_pb2.JobSpec:
+    spec = job_pb2.JobSpec(name="nightly-etl", owner="ann", instance_count=3, labels={"team": "web"})
+    spec.default_spec.command = "sh"
+    spec.default_spec.args.extend(["-c", "make"])
+    spec.schedule.cron = "0 3 * * *"
+    spec.data.Pack(job_pb2.Progress(successful=5, failed=1))
+    return spec
+
+
+@pytest.fixture
+def editor(qloop: Any) -> Iterator[ProtoEditor]:
+    ed = ProtoEditor()
+    ed.resize(1440, 800)
+    ed.show()
+    yield ed
+    ed.close_tasks()
+    ed.close()
+    ed.deleteLater()
+
+
+def find_row(ed: ProtoEditor, name: str, parent: QModelIndex | None = None) -> QModelIndex:
+    parent = parent or QModelIndex()
+    m = ed.model
+    m.fetch_all(parent)
+    for r in range(m.rowCount(parent)):
+        if m.index(r, Column.NAME, parent).data() == name:
+            return m.index(r, 0, parent)
+    names = [m.index(r, Column.NAME, parent).data() for r in range(m.rowCount(parent))]
+    raise AssertionError(f"no row {name!r} in {names}")
+
+
+def menu_action(menu: QMenu, *texts: str) -> QAction:
+    """The action reached through submenus whose texts start with ``texts`` in turn."""
+    for depth, text in enumerate(texts):
+        for act in menu.actions():
+            if act.text().split("\t")[0].startswith(text):
+                if depth == len(texts) - 1:
+                    return act
+                sub = act.menu()
+                assert sub is not None, f"{act.text()!r} has no submenu"
+                menu = sub
+                break
+        else:
+            raise AssertionError(f"no {text!r} in {[a.text() for a in menu.actions()]}")
+    raise AssertionError("no texts")
+
+
+async def context_menu(ed: ProtoEditor, ix: QModelIndex) -> QMenu:
+    """The tree's real context menu for row ``ix`` (popped up, then closed again)."""
+    ed.tree.scrollTo(ix)
+    ed.tree.setCurrentIndex(ix)
+    ed._context_menu(ed.tree.visualRect(ix).center())
+    menu = ed.context_menu
+    menu.hide()
+    await refocus(ed)
+    return menu
+
+
+async def refocus(ed: ProtoEditor) -> None:
+    """Offscreen, a closed popup or dialog keeps the window activation: give it back (shortcuts need it)."""
+    await asyncio.sleep(0.05)
+    ed.activateWindow()
+    QApplication.setActiveWindow(ed)  # type: ignore[attr-defined]
+    ed.tree.setFocus()
+
+
+def parsed(ed: ProtoEditor) -> job_pb2.JobSpec:
+    assert ed.doc is not None
+    return job_pb2.JobSpec.FromString(ed.doc.to_bytes())
+
+
+async def answer(ed: ProtoEditor, name: str, button: str) -> str:
+    """Wait for the question ``name`` and press ``button``; the question's text."""
+    await until(lambda: any(b.isVisible() for b in ed.findChildren(QMessageBox, name)), what=f"dialog {name}")
+    box = next(b for b in ed.findChildren(QMessageBox, name) if b.isVisible())
+    text = f"{box.text()} {box.informativeText()}"
+    next(b for b in box.buttons() if b.text().replace("&", "") == button).click()
+    return text
+
+
+def test_repeated_items_oneof_and_remove_from_menu_and_keys(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    original = job_spec().SerializeToString() + UNKNOWN
+    src = tmp_path / "spec.bin"
+    src.write_bytes(original)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        assert editor.set_type("JobSpec")
+        pod = find_row(editor, "default_spec")
+        editor.tree.expand(pod)
+        arg0 = find_row(editor, "args[0]", pod)
+        # add an item from the context menu: it appears after args[0], selected, hex highlight on it
+        menu_action(await context_menu(editor, arg0), "Add item after args[0]").trigger()
+        assert list(parsed(editor).default_spec.args) == ["-c", "", "make"]
+        cur = editor.tree.currentIndex()
+        assert cur.siblingAtColumn(Column.NAME).data() == "args[1]"
+        span = editor.current_span()
+        assert span is not None and editor.hex.hex_model.highlight_range() == (span.start, span.end)
+        assert editor.doc.to_bytes()[span.start:span.end] == b"\x12\x00"
+        assert "add args[1]" in editor.status.text()
+        # reorder with the keyboard: Ctrl+Down swaps it with the next item, and the selection follows it
+        await refocus(editor)
+        QTest.keyClick(editor.tree, Qt.Key.Key_Down, Qt.KeyboardModifier.ControlModifier)
+        assert list(parsed(editor).default_spec.args) == ["-c", "make", ""]
+        assert editor.tree.currentIndex().siblingAtColumn(Column.NAME).data() == "args[2]"
+        QTest.keyClick(editor.tree, Qt.Key.Key_Up, Qt.KeyboardModifier.ControlModifier)
+        assert list(parsed(editor).default_spec.args) == ["-c", "", "make"]
+        # Insert on a repeated item adds another one after it
+        QTest.keyClick(editor.tree, Qt.Key.Key_Insert)
+        assert len(parsed(editor).default_spec.args) == 4
+        screenshot(editor, "proto_editor_structure_edit")
+        # Delete on a single item removes it without asking
+        QTest.keyClick(editor.tree, Qt.Key.Key_Delete)
+        await until(lambda: len(parsed(editor).default_spec.args) == 3, what="item removed")
+
+        # set a oneof member: schedule.every replaces cron in one edit
+        sched = find_row(editor, "schedule")
+        menu = await context_menu(editor, sched)
+        menu_action(menu, "Add field inside schedule", "Set oneof when", "every (2) — clears cron").trigger()
+        got = parsed(editor)
+        assert got.schedule.WhichOneof("when") == "every" and got.schedule.cron == ""
+        assert "clears cron" in editor.doc.history[-1].description
+
+        # removing a whole submessage asks, naming it; Cancel keeps it, Remove takes it
+        pod = find_row(editor, "default_spec")
+        editor.tree.setCurrentIndex(pod)
+        await refocus(editor)
+        before = editor.doc.to_bytes()
+        QTest.keyClick(editor.tree, Qt.Key.Key_Delete)
+        text = await answer(editor, "confirmRemove", "Cancel")
+        assert "default_spec" in text and "PodSpec" in text and "bytes" in text
+        assert editor.doc.to_bytes() == before
+        editor.tree.setCurrentIndex(find_row(editor, "default_spec"))
+        await refocus(editor)
+        QTest.keyClick(editor.tree, Qt.Key.Key_Delete)
+        await answer(editor, "confirmRemove", "Remove")
+        await until(lambda: not parsed(editor).HasField("default_spec"), what="submessage removed")
+        assert editor.doc.to_bytes().endswith(UNKNOWN)  # the unknown field is untouched
+        # clearing a whole map asks too
+        labels = find_row(editor, 'labels["team"]')
+        editor._spawn(editor.edit_actions.clear(labels))
+        await answer(editor, "confirmRemove", "Clear")
+        await until(lambda: not parsed(editor).labels, what="map cleared")
+        # add an absent field from the top-level menu (right-click on empty space)
+        menu = QMenu()
+        editor.edit_actions.populate(menu, QModelIndex())
+        menu_action(menu, "Add field", "set: namespace (5)").trigger()
+        assert parsed(editor).HasField("default_spec") is False
+        assert find_row(editor, "namespace").isValid()
+        # every step undoes back to the original bytes, and redoes
+        n = len(editor.doc.history)
+        for _ in range(n):
+            editor.undo()
+        assert editor.doc.to_bytes() == original and not editor.modified
+        for _ in range(n):
+            editor.redo()
+        assert parsed(editor).namespace == "" and not parsed(editor).labels
+
+    run(qloop, scenario())
+
+
+def test_edit_inside_any_repacks(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    original = job_spec().SerializeToString()
+    src = tmp_path / "any.bin"
+    src.write_bytes(original)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        editor.set_type("JobSpec")
+        data = find_row(editor, "data")
+        editor.tree.expand(data)
+        value = find_row(editor, "value", data)
+        editor.tree.expand(value)
+        editor.tree.setCurrentIndex(value)
+        await refocus(editor)
+        QTest.keyClick(editor.tree, Qt.Key.Key_Insert)  # not a repeated item: the add-field menu opens
+        menu = editor.edit_actions.menu
+        menu_action(menu, "Add field inside value", "set: remaining (3)").trigger()
+        menu.hide()
+        await refocus(editor)
+        remaining = editor.tree.currentIndex()
+        assert remaining.siblingAtColumn(Column.NAME).data() == "remaining"
+        assert editor.model.setData(remaining.siblingAtColumn(Column.VALUE), "12")
+        inner = job_pb2.Progress()
+        assert parsed(editor).data.Unpack(inner)
+        assert (inner.successful, inner.failed, inner.remaining) == (5, 1, 12)
+        # the rest of the file is as it was: only the Any and its value grew
+        out = editor.doc.to_bytes()
+        assert len(out) == len(original) + 2
+        rest = job_spec()
+        rest.ClearField("data")
+        assert job_pb2.JobSpec.FromString(out).name == rest.name and out.startswith(original[:20])
+
+    run(qloop, scenario())
+
+
+def test_stream_record_edit_add_and_remove(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    recs = [job_pb2.Progress(successful=i, failed=i % 3).SerializeToString() for i in range(1, 12)]
+    original = b"".join(encode_frame("varint", r) for r in recs)
+    src = tmp_path / "stream.bin"
+    src.write_bytes(original)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        assert editor.framing == "varint"
+        editor.set_type("Progress")
+        editor.record_spin.setValue(4)
+        succ = find_row(editor, "successful").siblingAtColumn(Column.VALUE)
+        assert succ.data() == "4"
+        assert editor.model.setData(succ, "300")  # one byte longer: the record's varint prefix is rewritten
+        idx = fr.index(editor.doc.to_bytes(), "varint")
+        assert len(idx) == 11 and idx.error is None
+        assert job_pb2.Progress.FromString(idx.payload(3)).successful == 300
+        assert [idx.payload(i) for i in range(11) if i != 3] == [r for i, r in enumerate(recs) if i != 3]
+        assert editor.record_spin.value() == 4 and find_row(editor, "successful").siblingAtColumn(
+            Column.VALUE).data() == "300"
+        # structure edits inside a record
+        menu = QMenu()
+        editor.edit_actions.populate(menu, QModelIndex())
+        menu_action(menu, "Add field", "set: remaining (3)").trigger()
+        assert job_pb2.Progress.FromString(fr.index(editor.doc.to_bytes(), "varint").payload(3)).HasField is not None
+        # add a record after this one, then remove it again through the confirmation
+        editor.edit_actions.add_record_button.click()
+        assert len(editor.records) == 12 and editor.record_spin.value() == 5
+        await asyncio.sleep(0.05)
+        screenshot(editor, "proto_editor_stream_record_added")
+        assert editor.records.payload(4) == b""
+        editor.remove_record_button = editor.edit_actions.remove_record_button
+        editor.remove_record_button.click()
+        text = await answer(editor, "confirmRemoveRecord", "Remove")
+        assert "record 5 of 12" in text
+        await until(lambda: len(editor.records) == 11, what="record removed")
+        # undo everything, back to the original bytes; the shown record follows each undo
+        while editor.doc.history:
+            editor.undo()
+        assert editor.doc.to_bytes() == original
+        assert editor.record_spin.value() == 4
+
+    run(qloop, scenario())
+
+
+def test_apply_json_and_a_broken_json_edit(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    original = job_spec().SerializeToString() + UNKNOWN
+    src = tmp_path / "spec.bin"
+    src.write_bytes(original)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        editor.set_type("JobSpec")
+        pane = editor.json_pane
+        editor.side.setCurrentWidget(pane)
+        text = editor.json_view.toPlainText()
+        assert '"nightly-etl"' in text and not pane.apply_button.isEnabled()
+        assert "canonical" in pane.note.text()
+        editor.json_view.setPlainText(text.replace('"nightly-etl"', '"weekly-etl"'))
+        assert pane.apply_button.isEnabled()
+        pane.apply_button.click()
+        got = parsed(editor)
+        assert got.name == "weekly-etl" and got.default_spec.args == ["-c", "make"]
+        assert editor.doc.to_bytes().endswith(UNKNOWN)  # unknown field kept through the re-encode
+        assert len(editor.doc.history) == 1 and "re-encoded" in editor.status.text()
+        assert find_row(editor, "name").siblingAtColumn(Column.VALUE).data() == '"weekly-etl"'
+        # broken JSON: the error names line and column, the text stays, the document does not change
+        before = editor.doc.to_bytes()
+        broken = editor.json_view.toPlainText().replace('"owner": "ann"', '"owner": ann')
+        editor.json_view.setPlainText(broken)
+        pane.apply_button.click()
+        assert pane.error.isVisible() and "line" in pane.error.text() and "column" in pane.error.text()
+        assert editor.json_view.toPlainText() == broken and editor.doc.to_bytes() == before
+        line = broken[: broken.index("ann")].count("\n") + 1
+        assert f"line {line}" in pane.error.text()
+        assert editor.json_view.textCursor().blockNumber() == line - 1
+        # a schema error (unknown field name) is located too
+        editor.json_view.setPlainText(broken.replace('"owner": ann', '"ownr": "x"'))
+        pane.apply_button.click()
+        assert "ownr" in pane.error.text() and f"line {line}" in pane.error.text()
+        await asyncio.sleep(0.1)  # let the layout settle before the picture
+        screenshot(editor, "proto_editor_json_error")
+        # an undo elsewhere does not wipe the unapplied text
+        editor.undo()
+        assert "ownr" in editor.json_view.toPlainText() and "changed since" in pane.note.text()
+        pane.revert_button.click()
+        assert '"nightly-etl"' in editor.json_view.toPlainText() and not pane.dirty
+        # text format applies the same way
+        editor.side.setCurrentWidget(editor.text_pane)
+        t = editor.text_view.toPlainText()
+        assert t.startswith("# 1 unknown field")
+        editor.text_view.setPlainText(t.replace("instance_count: 3", "instance_count: 8"))
+        editor.text_pane.apply_button.click()
+        assert parsed(editor).instance_count == 8
+
+    run(qloop, scenario())
+
+
+def test_canonicalise_save_preview_and_reopen(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    spec = job_pb2.JobSpec(name="n", owner="o", instance_count=3)
+    original = b"\x30\x83\x00" + spec.SerializeToString()  # an over-long instance_count, written first
+    src = tmp_path / "long.bin"
+    src.write_bytes(original)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        button = editor.edit_actions.canonicalise_button
+        assert not button.isEnabled()  # needs a schema
+        editor.set_type("JobSpec")
+        assert button.isEnabled() and button.isVisible()
+        button.click()
+        assert editor.doc.to_bytes() == spec.SerializeToString() and len(editor.doc.history) == 1
+        editor.undo()
+        assert editor.doc.to_bytes() == original
+        editor.redo()
+        # choosing another framing would re-read the file: with unsaved edits it asks first
+        vi = editor.framing_combo.findData("varint")
+        editor.framing_combo.setCurrentIndex(vi)
+        editor.framing_combo.activated.emit(vi)
+        text = await answer(editor, "confirmReframe", "Cancel")
+        assert "1 unsaved edit" in text
+        await until(lambda: editor.framing_combo.currentData() == "single", what="framing kept")
+        assert editor.modified and editor.doc.to_bytes() == spec.SerializeToString()
+        # Save shows the preview first; Cancel writes nothing
+        editor.save_button.click()
+        await until(lambda: getattr(editor, "save_dialog", None) is not None and editor.save_dialog.isVisible(),
+                    what="save preview")
+        dialog: SavePreviewDialog = editor.save_dialog
+        preview = dialog.text.toPlainText()
+        assert "canonicalise as pelorus.v1.JobSpec" in preview and "@0:" in preview
+        dialog.grab().save(str(Path(screenshot(editor, "proto_editor_before_save")).with_name(
+            "proto_editor_save_preview.png")))
+        dialog.reject()
+        await until(lambda: not dialog.isVisible(), what="dialog closed")
+        assert src.read_bytes() == original and editor.modified
+        editor.save_button.click()
+        await until(lambda: editor.save_dialog is not dialog and editor.save_dialog.isVisible(), what="preview")
+        editor.save_dialog.accept()
+        await until(lambda: not editor.modified, what="saved")
+        assert src.read_bytes() == spec.SerializeToString()
+        # an unmodified document saves without asking
+        assert await editor.save(confirm=True)
+
+    run(qloop, scenario())
+    reopened = ProtoEditor(registry=editor.registry)
+
+    async def reopen() -> None:
+        assert await reopened.open_path(src)
+        reopened.set_type("JobSpec")
+        ic = find_row(reopened, "instance_count")
+        assert ic.siblingAtColumn(Column.VALUE).data() == "3"
+        assert reopened.model.span(ic).start == 3 + 3  # after name and owner now: canonical order
+        assert ic.data(PathRole) == (2,)
+
+    run(qloop, reopen())
+    reopened.deleteLater()
