@@ -51,6 +51,9 @@ REFERENCE: Final = -2
 
 _SCALAR_BELOW: Final = 24
 _PAD: Final = 16
+_ROWS_GUESS = 4
+"""The tree's columns start with room for one row per this many bytes (0: the root only, so tests
+exercise the growth); a 10 MB ListPodsResponse has one row per ~5.5 bytes."""
 _TOO_LONG: Final = 11  # vlen value: not terminated within 10 bytes (or before the end of the data)
 
 
@@ -212,53 +215,76 @@ def build(msg: Message) -> Tree:
     root = np.frombuffer(array("q", msg._recs), dtype=np.int64).reshape(-1, 4).copy()
     if base:
         root[:, [0, 2, 3]] -= base
-    cols: list[list[Arr]] = [[root[:, 0].astype(pos_t)], [root[:, 1]], [root[:, 2].astype(pos_t)],
-                             [root[:, 3].astype(pos_t)]]
-    children: list[npt.NDArray[np.int32]] = [np.full(root.shape[0], NOT_MESSAGE, dtype=np.int32)]
+    rows = _Rows(pos_t, root.shape[0] + 1 + (1024 + size // _ROWS_GUESS if _ROWS_GUESS else 0))
+    n0 = rows.reserve(root.shape[0])
+    rows.t[:n0], rows.key[:n0], rows.v[:n0], rows.e[:n0] = root[:, 0], root[:, 1], root[:, 2], root[:, 3]
+    rows.child[:n0] = NOT_MESSAGE
+    rows.n = n0
     firsts: list[I64] = [np.zeros(1, dtype=np.int64)]
     counts: list[I64] = [np.array([root.shape[0]], dtype=np.int64)]
     starts: list[I64] = [np.array([msg.start], dtype=np.int64)]
     stops: list[I64] = [np.array([msg.end], dtype=np.int64)]
     nlevels = 1
-    nrows = root.shape[0]
-    lk, lv, le, lchild = cols[1][0], cols[2][0], cols[3][0], children[0]
+    lo, hi = 0, n0  # rows of the current depth
     while True:
-        wts = lk & 7
-        groups = wts == 3
-        if groups.any():
-            lchild[groups] = REFERENCE
+        wts = rows.key[lo:hi] & 7
+        groups = np.flatnonzero(wts == 3)
+        if groups.shape[0]:
+            rows.child[lo + groups] = REFERENCE
         cand = np.flatnonzero(wts == 2)
         if cand.shape[0] == 0:
             break
-        sv, se = lv[cand], le[cand]
-        ok, cnt, (nt, nk, nv, ne) = _walk(buf, base, u8p, vlen, sv, se, size + _PAD)
+        sv, se = rows.v[lo + cand], rows.e[lo + cand]
+        nxt = rows.n
+        ok, cnt = _walk(buf, base, u8p, vlen, sv, se, size + _PAD, rows)
         okix = np.flatnonzero(ok)
         if okix.shape[0] == 0:
             break
-        lchild[cand[okix]] = (nlevels + np.arange(okix.shape[0])).astype(np.int32)
+        rows.child[lo + cand[okix]] = (nlevels + np.arange(okix.shape[0])).astype(np.int32)
         c = cnt[okix]
-        firsts.append(nrows + np.cumsum(c) - c)
+        firsts.append(nxt + np.cumsum(c) - c)
         counts.append(c)
         starts.append(sv[okix].astype(np.int64) + base)
         stops.append(se[okix].astype(np.int64) + base)
         nlevels += okix.shape[0]
-        nrows += nt.shape[0]
-        lk, lv, le = nk, nv, ne
-        lchild = np.full(nt.shape[0], NOT_MESSAGE, dtype=np.int32)
-        for col, part in zip(cols, (nt, nk, nv, ne)):
-            col.append(part)
-        children.append(lchild)
-    joined = tuple(np.concatenate(c) for c in cols)
-    return Tree(buf, base, (joined[0], joined[1], joined[2], joined[3]), np.concatenate(children),
+        lo, hi = nxt, rows.n
+        rows.child[lo:hi] = NOT_MESSAGE
+    n = rows.n
+    return Tree(buf, base, (rows.t[:n], rows.key[:n], rows.v[:n], rows.e[:n]), rows.child[:n],
                 np.concatenate(firsts), np.concatenate(counts), np.concatenate(starts), np.concatenate(stops))
 
 
+class _Rows:
+    """The tree's columns, filled depth after depth in place (no concatenation of per-depth parts at
+    the end: that copy was ~10% of a full decode). Capacity doubles when a depth needs more."""
+
+    def __init__(self, pos_t: type[np.signedinteger[Any]], cap: int) -> None:
+        self.n = 0
+        self.t: Arr = np.empty(cap, dtype=pos_t)
+        self.key: I64 = np.empty(cap, dtype=np.int64)
+        self.v: Arr = np.empty(cap, dtype=pos_t)
+        self.e: Arr = np.empty(cap, dtype=pos_t)
+        self.child: npt.NDArray[np.int32] = np.empty(cap, dtype=np.int32)
+
+    def reserve(self, extra: int) -> int:
+        """Room for ``extra`` more rows after ``n`` (plus one spare slot); returns ``n + extra``."""
+        need = self.n + extra + 1
+        if need > self.t.shape[0]:
+            cap = max(need, 2 * self.t.shape[0])
+            for name in ("t", "key", "v", "e", "child"):
+                old = getattr(self, name)
+                new = np.empty(cap, dtype=old.dtype)
+                new[: self.n] = old[: self.n]
+                setattr(self, name, new)
+        return self.n + extra
+
+
 def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[np.uint16], sv: Arr, se: Arr,
-          clip: int) -> tuple[Mask, I64, tuple[Arr, I64, Arr, Arr]]:
+          clip: int, rows: _Rows) -> tuple[Mask, I64]:
     """Walk every span ``[sv[i], se[i])`` field by field.
 
-    Returns ``(ok, count, (t, key, v, e))``: ``ok[i]`` = span i parsed cleanly, ``count[i]`` its
-    number of fields, and the fields of the ok spans, span after span in offset order.
+    Returns ``(ok, count)``: ``ok[i]`` = span i parsed cleanly, ``count[i]`` its number of fields;
+    the fields of the ok spans are appended to ``rows``, span after span in offset order.
     """
     from console.protobuf.schemaless import _scan
 
@@ -382,20 +408,21 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
     nrows = int(cnt.sum())
     first = np.cumsum(cnt) - cnt
     if not ch_s:
-        z = np.zeros(0, dtype=pos_t)
-        return ok, cnt, (z, np.zeros(0, dtype=np.int64), z, z)
-    # scatter chunk by chunk (no concatenation of the chunks): rows of failed spans and unrecorded
-    # rows all land in the spare last slot
-    outs: list[Arr] = [np.empty(nrows + 1, dtype=dt) for dt in (pos_t, np.int64, pos_t, pos_t)]
-    o_t, o_k, o_v, o_e = outs
+        return ok, cnt
+    # scatter chunk by chunk straight into the tree's columns: rows of failed spans and unrecorded rows
+    # all land in the spare slot after the new rows
+    n0 = rows.n
+    spare = rows.reserve(nrows)
+    first += n0
+    o_t, o_k, o_v, o_e = rows.t, rows.key, rows.v, rows.e
     for cs, cr, cm, ct, ck, cv, ce in zip(ch_s, ch_r, ch_m, ch_t, ch_k, ch_v, ch_e):
-        dest = np.where(cm & np.take(ok, cs), np.take(first, cs) + cr, nrows)
+        dest = np.where(cm & np.take(ok, cs), np.take(first, cs) + cr, spare)
         o_t[dest] = ct
         o_k[dest] = ck
         o_v[dest] = cv
         o_e[dest] = ce
-    outs = [o[:nrows] for o in outs]
-    return ok, cnt, (outs[0], outs[1], outs[2], outs[3])
+    rows.n = spare
+    return ok, cnt
 
 
 DENSE_WINDOW = 1024
