@@ -18,9 +18,16 @@ lengths come from one position-indexed pass (:func:`varint_lengths`, a byte per 
 Tests (tests/protobuf/test_fastscan.py) compare the result with the reference over
 hypothesis-generated, corrupted and truncated messages.
 
-Cost: ~40 bytes per field (four int64 columns and an int32 child link); on the 10 MB
-ListPodsResponse of bench/proto_raw_decode.py (1.8M fields, 414k levels) 0.25–0.45 s on this
-shared 2-core machine, against ~4.5 s for the reference walk.
+Cost: ~28 bytes per field (int32 positions, an int64 key, an int32 child link) in columns filled in
+place depth by depth; on the 10 MB ListPodsResponse of bench/proto_raw_decode.py (1.8M fields, 414k
+levels) 0.3–0.5 s on this shared 2-core machine (20–35 MB/s, about the same per MB as on 1 MB once
+warm), against ~4.5 s for the reference walk. The time is numpy work per field (the gathers of
+tag/length bytes, the scatter of rows into place), not Python per step.
+
+Long single levels (millions of small fields in one span) are the other shape: :func:`dense_fields`
+walks one speculative chain per 1 KiB window in lockstep and joins them exactly (see there);
+:func:`console.protobuf.schemaless._scan_chunked` uses it for chunks of small fields — the
+10M-field level of bench/proto_edit_save.py in ~2 s instead of ~5–9 s.
 
 The result is a :class:`Tree`: one table of every field of every decoded level (offsets exactly as
 the reference records them) plus, per field, the level its payload decodes to. Message objects for

@@ -10,7 +10,9 @@ nested :class:`Message` only when asked, and only when it parses cleanly to its 
 
 Scale: a level over :data:`CHUNK_BYTES` is scanned a chunk at a time into an int64 array (8 bytes
 per record entry instead of a list's ~36), reporting to a :class:`Progress` token and stopping with
-:class:`Cancelled` when asked (the editor's progress bar and Cancel). :func:`expand_all` on a large
+:class:`Cancelled` when asked (the editor's progress bar and Cancel); chunks of small fields go
+through the vectorised :func:`fastscan.dense_fields` (same records, ~2.5x faster). Other long loops
+(the record index of a stream) report to the same token through :func:`current_progress`. :func:`expand_all` on a large
 message uses the vectorised walk of :mod:`console.protobuf.fastscan`, which finds every nested
 level at once and gives exactly the tree this module's per-level scan gives.
 
@@ -139,7 +141,8 @@ def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, _Stop | None
             if dense:
                 chunk_stop = min(end, chunk_end)
                 found, after, plain = fastscan.dense_fields(buf, pos, end, chunk_stop)
-                out.frombytes(found.tobytes())
+                if found.shape[0]:
+                    out.frombytes(found.data.cast("B"))  # no intermediate bytes copy
                 n = found.shape[0]
                 stop: _Stop | None = None
                 et = after
