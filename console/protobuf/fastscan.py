@@ -436,7 +436,7 @@ DENSE_WINDOW = 1024
 """Bytes per speculative chain in :func:`dense_fields` (tests lower it to force many windows)."""
 
 
-def dense_fields(buf: Buffer, pos: int, end: int, stop: int) -> tuple[I64, int, bool]:
+def dense_fields(buf: Buffer, pos: int, end: int, stop: int) -> tuple[I64, int, bool, int]:
     """The fields of one level from ``pos`` (a true field start) for field starts before ``stop``.
 
     Why: a level with millions of small fields (a long repeated field) costs the reference scanner
@@ -446,15 +446,17 @@ def dense_fields(buf: Buffer, pos: int, end: int, stop: int) -> tuple[I64, int, 
     true chain is followed window by window: it enters window k at the first field start at or
     after the window's start (the exit of window k-1); if the speculative chain of window k passed
     through that position, the two coincide from there on (a field's end depends only on where it
-    starts), so its fields from there are the true ones. When the speculation missed (the guess
-    never synchronised) the call ends there — the caller calls again from that exact position, so
-    the result is exact either way, only slower.
+    starts), so its fields from there are the true ones. Where the speculation missed (the guess
+    never synchronised) or the chain met a field the step does not take, the reference scanner
+    takes the rest of that window from the exact position: the result is exact either way.
 
-    Returns ``(recs, after, plain)``: ``recs`` an ``(n, 4)`` int64 array of ``(tag_offset, key,
-    value_offset, end)`` exactly as the reference records them, ``after`` the start of the next
-    field not returned; ``plain`` False when the true chain reached, at ``after``, a field this step
-    does not take (a group, a 6+-byte tag or length prefix, or damage): the caller hands that one
-    field to the reference scanner, which also words any error.
+    Returns ``(recs, after, plain, ref_bytes)``: ``recs`` an ``(n, 4)`` int64 array of
+    ``(tag_offset, key, value_offset, end)`` exactly as the reference records them, ``after`` the
+    start of the next field not returned (the first at or after ``stop``, or the end); ``plain``
+    False when the level is damaged at ``after``: the caller rescans that one field with the
+    reference scanner, which words the error. ``ref_bytes``: how much of the range the reference
+    scanner had to take (windows whose guess never synchronised, groups, long tags) — the caller
+    stops using this path when that is most of it.
     """
     size = stop - pos
     hi = min(len(buf), stop + 32)
@@ -467,7 +469,6 @@ def dense_fields(buf: Buffer, pos: int, end: int, stop: int) -> tuple[I64, int, 
     nwin = wstart.shape[0]
     # a chain that meets a field it cannot take restarts at the next byte as a new sub-chain (ids from 1)
     sub_at = np.zeros(size + 1, dtype=np.int32)  # sub-chain that took a field starting here (0: none)
-    halt_here = np.zeros(size + 1, dtype=np.bool_)  # some chain met a field it could not take here
     sid = np.arange(1, nwin + 1, dtype=np.int32)
     cur = wstart
     cend = np.minimum(wstart + DENSE_WINDOW, size)
@@ -493,7 +494,6 @@ def dense_fields(buf: Buffer, pos: int, end: int, stop: int) -> tuple[I64, int, 
         if gi.shape[0] < sid.shape[0]:
             bi = np.flatnonzero(bad)
             bc = cur[bi]
-            halt_here[bc] = True
             halts.append((sid[bi], bc))
             rs = bc + 1
             again = rs < cend[bi]
@@ -511,42 +511,60 @@ def dense_fields(buf: Buffer, pos: int, end: int, stop: int) -> tuple[I64, int, 
     for s_, h_ in halts:
         sub_halt[s_] = h_
     # follow the true chain from sub-chain to sub-chain: the sub-chain continuing at each exit is
-    # looked up in bulk, so the loop below touches Python lists only (one step per window)
+    # looked up in bulk, so the loop below touches Python lists only (one step per window). Where no
+    # chain took the true entry (a guess that never synchronised) or the chain halted, the reference
+    # scanner takes the rest of that window (exact, and it words any error).
+    from console.protobuf.schemaless import _scan
+
     nxs = np.take(sub_at, np.minimum(np.maximum(sub_exit, 0), size)).tolist()
     ex_l, ha_l = sub_exit.tolist(), sub_halt.tolist()
     taken: list[int] = []
     froms: list[int] = []
+    extra: list[int] = []  # flat records found by the reference scanner
+    ref_bytes = 0
     entry = 0
     plain = True
     j = int(sub_at[0]) if size else 0
-    while True:
-        if j == 0:
-            plain = entry >= size or not halt_here[entry]  # a field no chain takes, or a missed guess
+    while entry < size:
+        if j:
+            taken.append(j)
+            froms.append(entry)
+            x = ex_l[j]
+            if x >= 0:
+                entry = x
+                j = nxs[j] if entry < size else 0
+                continue
+            entry = ha_l[j]  # the sub-chain halted inside its window: so does the true chain
+        wend = min((entry // DENSE_WINDOW + 1) * DENSE_WINDOW, size)
+        recs, halted, aft, _et = _scan(buf, entry + pos, end, 0, 0, wend + pos)
+        if halted is not None:  # damage: keep the fields before it, the caller rescans that one field
+            while recs and recs[-4] >= aft:
+                del recs[-4:]
+            extra += recs
+            entry, plain = aft - pos, False
             break
-        taken.append(j)
-        froms.append(entry)
-        x = ex_l[j]
-        if x < 0:  # the sub-chain halted inside its window: so does the true chain
-            entry = ha_l[j]
-            plain = False
-            break
-        entry = x
-        if entry >= size:
-            break
-        j = nxs[j]
+        extra += recs
+        ref_bytes += aft - pos - entry
+        entry = aft - pos
+        j = int(sub_at[entry]) if entry < size else 0
+    after = entry
     acc_from = np.full(nsub + 1, -1, dtype=np.int64)
     acc_from[taken] = froms
-    after = entry
-    if not ch:
-        return np.zeros((0, 4), dtype=np.int64), after + pos, plain
-    ws = np.concatenate([c[0] for c in ch])
-    ts = np.concatenate([c[1] for c in ch])
-    start_at = np.take(acc_from, ws)
-    order = np.flatnonzero((start_at >= 0) & (ts >= start_at))
-    order = order[np.argsort(ts[order], kind="stable")]  # chain order (a position is taken at most once)
-    recs = np.empty((order.shape[0], 4), dtype=np.int64)
-    recs[:, 0] = np.concatenate([c[1] for c in ch])[order] + pos
-    recs[:, 1] = np.concatenate([c[2] for c in ch])[order]
-    recs[:, 2] = np.concatenate([c[3] for c in ch])[order] + pos
-    recs[:, 3] = np.concatenate([c[4] for c in ch])[order] + pos
-    return recs, after + pos, plain
+    ref_rows = np.array(extra, dtype=np.int64).reshape(-1, 4)
+    if ch:
+        ws = np.concatenate([c[0] for c in ch])
+        ts = np.concatenate([c[1] for c in ch])
+        start_at = np.take(acc_from, ws)
+        order = np.flatnonzero((start_at >= 0) & (ts >= start_at))
+        rows = np.empty((order.shape[0] + ref_rows.shape[0], 4), dtype=np.int64)
+        m = order.shape[0]
+        rows[:m, 0] = ts[order] + pos
+        rows[:m, 1] = np.concatenate([c[2] for c in ch])[order]
+        rows[:m, 2] = np.concatenate([c[3] for c in ch])[order] + pos
+        rows[:m, 3] = np.concatenate([c[4] for c in ch])[order] + pos
+        rows[m:] = ref_rows
+    else:
+        rows = ref_rows
+    if rows.shape[0]:
+        rows = rows[np.argsort(rows[:, 0], kind="stable")]  # chain order (a position is taken at most once)
+    return rows, after + pos, plain, ref_bytes

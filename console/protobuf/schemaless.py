@@ -132,6 +132,7 @@ def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, _Stop | None
     out: array[int] = array("q")
     pos = start
     dense = False
+    backoff = wait = 0  # reference chunks to run before the dense scan is tried again
     try:
         while True:
             if token is not None and token.cancelled:
@@ -140,7 +141,7 @@ def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, _Stop | None
             chunk_end = pos + (CHUNK_BYTES if pos > start else min(CHUNK_BYTES, 1 << 16))
             if dense:
                 chunk_stop = min(end, chunk_end)
-                found, after, plain = fastscan.dense_fields(buf, pos, end, chunk_stop)
+                found, after, plain, ref_bytes = fastscan.dense_fields(buf, pos, end, chunk_stop)
                 if found.shape[0]:
                     out.frombytes(found.data.cast("B"))  # no intermediate bytes copy
                 n = found.shape[0]
@@ -150,15 +151,23 @@ def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, _Stop | None
                     recs, stop, after, et = _scan(buf, after, end, 0, 0, after + 1)
                     out += array("q", recs)
                     n += len(recs) >> 2
-                # a chunk cut short (a missed speculation, or a field left to the reference) wasted most
-                # of its vector work: the next chunk goes to the reference loop, which judges again
-                dense = n > 0 and (after - pos) < n * DENSE_BELOW and (after - pos) * 4 >= chunk_stop - pos
+                # a chunk mostly left to the reference scanner (guesses that do not synchronise, groups)
+                # wasted its vector work: the next chunks go to the reference loop (twice as many after
+                # each such chunk), which then judges the density again
+                dense = n > 0 and (after - pos) < n * DENSE_BELOW
+                if dense and ref_bytes * 2 > after - pos:
+                    dense = False
+                    backoff = 2 * backoff if backoff else 1
+                    wait = backoff
             else:
                 recs, stop, after, et = _scan(buf, pos, end, 0, 0, chunk_end)
                 n = len(recs) >> 2
                 out += array("q", recs)  # the constructor converts twice as fast as extend()
                 del recs
-                dense = n > 0 and (after - pos) < n * DENSE_BELOW and DENSE_BELOW > 0
+                if wait:
+                    wait -= 1
+                else:
+                    dense = n > 0 and (after - pos) < n * DENSE_BELOW and DENSE_BELOW > 0
             if token is not None:
                 token.done += after - pos if stop is None else end - pos
             if stop is not None or after >= end:

@@ -279,7 +279,7 @@ def test_dense_fields_returns_a_prefix_of_the_reference_level(data: bytes, windo
     saved = fastscan.DENSE_WINDOW
     fastscan.DENSE_WINDOW = window
     try:
-        got, after, plain = fastscan.dense_fields(memoryview(data), start, len(data), stop_at)
+        got, after, plain, _ref = fastscan.dense_fields(memoryview(data), start, len(data), stop_at)
     finally:
         fastscan.DENSE_WINDOW = saved
     got_rows = [tuple(r) for r in got.tolist()]
