@@ -347,7 +347,6 @@ class ProtoEditor(QWidget):
         """Open ``path`` (decoded in a worker thread; Cancel abandons it). True when shown."""
         p = Path(path)
         self._show_error("")
-        self.status.setText(f"Opening {p.name}…")  # replaces what an earlier, cancelled open said
         try:
             loaded = await self._busy_scan(f"Opening {p.name}…", load_file, p, framing)
         except (asyncio.CancelledError, Cancelled):
