@@ -23,7 +23,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, Final
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from shiboken6 import isValid
 from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -257,10 +257,16 @@ class ProtoCompare(QWidget):
         self.right_label.setText(f"Right: {right_name} ({len(right):,} bytes)")
         cancel = threading.Event()
         self._cancel = cancel
-        loop = asyncio.get_running_loop()
+        # The worker only writes a number; a timer owned by this widget shows it. Nothing queued from
+        # the worker can then reach the bar after the window (and the bar) have been deleted.
+        done_fraction = [0.0]
+        poll = QTimer(self)
+        poll.setInterval(50)
+        poll.timeout.connect(lambda: self.progress.setValue(int(done_fraction[0] * 1000)))
+        poll.start()
 
         def progress(fraction: float) -> None:
-            loop.call_soon_threadsafe(self.progress.setValue, int(fraction * 1000))
+            done_fraction[0] = fraction
 
         def work() -> tuple[Comparison, list[tuple[int, int, str]], list[tuple[int, int, str]]]:
             result = compare(left, right, self.registry, type_name, pins=pins, progress=progress, cancel=cancel)
@@ -296,6 +302,8 @@ class ProtoCompare(QWidget):
             return False
         finally:
             if isValid(self):
+                poll.stop()
+                poll.deleteLater()
                 self.busy_row.hide()
                 if self._cancel is cancel:
                     self._cancel = None

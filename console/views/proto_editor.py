@@ -652,12 +652,25 @@ class ProtoEditor(QWidget):
                 self.progress.setRange(0, 1000)
                 self.progress.setValue(int(token.fraction * 1000))
 
+        async def in_worker() -> Any:
+            # Cancel asks the worker to stop and waits until it has: a thread still scanning a level
+            # must never overlap a new scan of the same level (expanding the row again).
+            thread = asyncio.ensure_future(asyncio.to_thread(run))
+            try:
+                return await asyncio.shield(thread)
+            except asyncio.CancelledError:
+                token.cancel()
+                await asyncio.wait([thread])
+                if not thread.cancelled():
+                    thread.exception()  # the worker's own Cancelled: seen here, not logged as unretrieved
+                raise
+
         timer = QTimer(self)
         timer.setInterval(100)
         timer.timeout.connect(show)
         timer.start()
         try:
-            return await self._busy(what, asyncio.to_thread(run))
+            return await self._busy(what, in_worker())
         except asyncio.CancelledError:
             token.cancel()
             raise
