@@ -110,17 +110,7 @@ _F32_TYPES: Final = frozenset((_FD.TYPE_FIXED32, _FD.TYPE_SFIXED32, _FD.TYPE_FLO
 _F64_TYPES: Final = frozenset((_FD.TYPE_FIXED64, _FD.TYPE_SFIXED64, _FD.TYPE_DOUBLE))
 
 
-def expected_wire_type(fd: FieldDescriptor) -> int:
-    t = fd.type
-    if t in _VARINT_TYPES:
-        return VARINT
-    if t in _F32_TYPES:
-        return FIXED32
-    if t in _F64_TYPES:
-        return FIXED64
-    if t == _FD.TYPE_GROUP:
-        return SGROUP
-    return LEN
+expected_wire_type = sx.wire_type_of  # one definition, in the Qt-free core
 
 
 # (reading kind used to encode, min, max) per schema scalar type
