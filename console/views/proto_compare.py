@@ -268,8 +268,10 @@ class ProtoCompare(QWidget):
         def progress(fraction: float) -> None:
             done_fraction[0] = fraction
 
+        registry = self.registry  # the worker sees plain data only: no wrapper of a Qt object
+
         def work() -> tuple[Comparison, list[tuple[int, int, str]], list[tuple[int, int, str]]]:
-            result = compare(left, right, self.registry, type_name, pins=pins, progress=progress, cancel=cancel)
+            result = compare(left, right, registry, type_name, pins=pins, progress=progress, cancel=cancel)
             for d in result.differences[:MAX_ROWS]:  # render the listed rows' texts here, not on the UI thread
                 for side in (d.left, d.right):
                     if side is not None:

@@ -68,6 +68,7 @@ from console.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
 from console.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
 from console.protobuf.wire import WireError
 from console.protobuf.textedit import TextEditError, apply_text, editable_text
+from console.ui_thread_gc import collect_on_ui_thread
 from console.views.proto_compare import ProtoCompareWindow
 from console.views.proto_delegate import ValueDelegate
 from console.views.proto_edit_actions import EditActions, SavePreviewDialog, TextApplyPane, ask
@@ -767,7 +768,7 @@ class ProtoEditor(QWidget):
     async def _resolve_big(self, pix: QPersistentModelIndex) -> None:
         model = self.model
         try:
-            await self._busy_scan("Decoding a large nested message…", model.resolve_children, QModelIndex(pix))
+            await self._busy_scan("Decoding a large nested message…", model.level_decoder(QModelIndex(pix)))
         except (asyncio.CancelledError, Cancelled):
             self.tree.collapse(QModelIndex(pix))
             return
@@ -1149,6 +1150,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pelorus")
     app.setOrganizationName("Pelorus")
+    collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
     try:
         return qasync.run(run_standalone(app, args))  # type: ignore[arg-type]
     except asyncio.CancelledError:
