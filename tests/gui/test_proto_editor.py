@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -237,25 +234,6 @@ def _big_nested(fields: int) -> bytes:
     return b"\x0a" + encode_varint(len(inner)) + inner + b"\x10\x01"
 
 
-LARGE_LEVEL_TEST = "test_large_nested_level_decodes_off_thread_with_progress_and_cancel"
-_ISOLATED = os.environ.get("PELORUS_ISOLATED_TEST") == LARGE_LEVEL_TEST
-
-
-@pytest.mark.timeout(420)
-def test_large_nested_level_in_its_own_interpreter() -> None:
-    """Runs the large-level scenario below in a fresh interpreter. In the full suite (after the
-    other GUI tests in the same process) it has crashed the interpreter with a segmentation fault
-    in the Qt event loop, while alone it passes: an open defect (issue 5's session note) that this
-    keeps from taking the rest of the suite down with it. A crash here still fails this test."""
-    got = subprocess.run(
-        [sys.executable, "-X", "faulthandler", "-m", "pytest", "-q", "-p", "no:randomly",
-         f"{Path(__file__).resolve()}::{LARGE_LEVEL_TEST}"],
-        cwd=Path(__file__).resolve().parents[2], env={**os.environ, "PELORUS_ISOLATED_TEST": LARGE_LEVEL_TEST},
-        capture_output=True, text=True, timeout=400)
-    assert got.returncode == 0 and "1 passed" in got.stdout, got.stdout[-4000:] + got.stderr[-2000:]
-
-
-@pytest.mark.skipif(not _ISOLATED, reason="run in a fresh interpreter by test_large_nested_level_in_its_own_interpreter")
 def test_large_nested_level_decodes_off_thread_with_progress_and_cancel(
         qloop: Any, editor: ProtoEditor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Expanding a big nested message scans it in a worker thread: the bar shows real progress, Cancel
