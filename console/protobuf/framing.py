@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from console.protobuf.schemaless import _scan
+from console.protobuf.schemaless import Cancelled, Progress, _scan, current_progress
 from console.protobuf.wire import Buffer, WireError, read_varint
 
 Framing = Literal["single", "varint", "grpc"]
@@ -33,6 +33,8 @@ larger ones only by a bounded prefix, so detection on a 100 MB file costs millis
 :func:`index` falls back to the next candidate if the chosen stream turns out not to tile."""
 _DETECT_BYTES: Final = 1 << 20
 _DETECT_RECORDS: Final = 65536
+_PROGRESS_RECORDS = 65536
+"""The record index reports progress and checks for cancellation every this many records (tests lower it)."""
 
 
 @dataclass(frozen=True)
@@ -74,16 +76,38 @@ class RecordIndex:
         if self.framing == "single":
             self._add(0, 0, n, 0)
             return
-        pos = 0
-        po, off, ln, fl = self.prefix_offsets, self.offsets, self.lengths, self.flags
         cap = self.max_records if self.max_records is not None else n + 1
-        if self.framing == "varint":
-            self._build_varint(cap)
-            return
+        # a Progress scope (the editor's open) sees a full index advance through the buffer and can cancel
+        # it; detection's bounded probes (max_records) are quick and stay out of the bar
+        token = current_progress() if self.max_records is None else None
+        base = 0
+        if token is not None:
+            base = token.done
+            token.total += n
+        try:
+            if self.framing == "varint":
+                self._build_varint(cap, token, base)
+            else:
+                self._build_grpc(cap, token, base)
+        finally:
+            if token is not None:
+                token.done = min(base + n, token.total)
+
+    def _build_grpc(self, cap: int, token: Progress | None, base: int) -> None:
+        """gRPC frames one after the other; reports to ``token`` every ``_PROGRESS_RECORDS`` frames."""
+        buf = self.buf
+        n = len(buf)
+        pos = 0
+        off = self.offsets
+        tick = _PROGRESS_RECORDS
         while pos < n:  # grpc
             if len(off) >= cap:
                 self.complete = False
                 return
+            tick -= 1
+            if not tick:
+                tick = _PROGRESS_RECORDS
+                _report(token, pos, base)
             if pos + 5 > n:
                 self.error = WireError(pos, f"record {len(off)}: gRPC frame header at offset {pos} is cut short")
                 return
@@ -100,9 +124,12 @@ class RecordIndex:
             self._add(pos, pos + 5, length, flag)
             pos += 5 + length
 
-    def _build_varint(self, cap: int) -> None:
+    def _build_varint(self, cap: int, token: Progress | None, base: int) -> None:
         """The chain of varint prefixes: a tight loop that only collects the two offsets per record;
-        lengths (next prefix − payload offset) and flags are filled in afterwards in bulk."""
+        lengths (next prefix − payload offset) and flags are filled in afterwards in bulk.
+
+        The loop runs in batches of ``_PROGRESS_RECORDS`` records; between batches it reports to
+        ``token`` and stops with :class:`Cancelled` when asked (no per-record cost)."""
         buf = self.buf
         n = len(buf)
         starts: list[int] = []
@@ -110,10 +137,14 @@ class RecordIndex:
         sa, oa = starts.append, offs.append
         pos = 0
         count = 0
+        lim = min(cap, _PROGRESS_RECORDS)
         while pos < n:
-            if count >= cap:
-                self.complete = False
-                break
+            if count >= lim:
+                if count >= cap:
+                    self.complete = False
+                    break
+                lim = min(cap, count + _PROGRESS_RECORDS)
+                _report(token, pos, base)
             start = pos
             b = buf[pos]
             if b < 0x80:
@@ -168,6 +199,15 @@ class RecordIndex:
     def payload(self, index: int) -> bytes:
         r = self[index]
         return bytes(self.buf[r.offset : r.end])
+
+
+def _report(token: Progress | None, pos: int, base: int) -> None:
+    """Progress of a record index at ``pos``; :class:`Cancelled` when the token asks for it."""
+    if token is None:
+        return
+    if token.cancelled:
+        raise Cancelled(f"record index cancelled at offset {pos}")
+    token.done = min(base + pos, token.total)
 
 
 def _length_of_last(buf: Buffer, start: int) -> int:

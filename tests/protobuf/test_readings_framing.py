@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import struct
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -170,3 +171,35 @@ def test_varint_index_matches_a_plain_walk(payloads: list[bytes], pad: int, d: s
     assert (idx.error is None) == (err_at is None)
     if idx.error is not None:
         assert idx.error.offset == err_at
+
+
+def test_record_index_reports_progress_and_can_be_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Indexing a long stream under a Progress scope moves the token through the buffer and stops
+    with Cancelled when asked; without a scope it indexes the same records."""
+    from console.protobuf import schemaless
+
+    monkeypatch.setattr(framing, "_PROGRESS_RECORDS", 100)
+    records = [b"\x08" + encode_varint(i) for i in range(5_000)]
+    streams = {"varint": b"".join(encode_varint(len(r)) + r for r in records),
+               "grpc": b"".join(b"\x00" + struct.pack(">I", len(r)) + r for r in records)}
+    for kind, data in streams.items():
+        seen: list[int] = []
+
+        class Watching(schemaless.Progress):
+            def __setattr__(self, name: str, value: object) -> None:
+                if name == "done":
+                    seen.append(int(value))  # type: ignore[call-overload]
+                super().__setattr__(name, value)
+
+        token = Watching()
+        with schemaless.progress_scope(token):
+            idx = framing.index(data, kind)  # type: ignore[arg-type]
+        assert len(idx) == 5_000 and idx.error is None, kind
+        assert list(idx.offsets) == list(framing.index(data, kind).offsets)  # type: ignore[arg-type]
+        assert token.total == len(data) and token.done == len(data), kind
+        inner = [v for v in seen if 0 < v < len(data)]
+        assert len(inner) >= 40 and inner == sorted(inner), kind  # every 100 records, in order
+        cancelled = schemaless.Progress()
+        cancelled.cancel()
+        with schemaless.progress_scope(cancelled), pytest.raises(schemaless.Cancelled):
+            framing.index(data, kind)  # type: ignore[arg-type]
