@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import struct
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -203,3 +204,154 @@ def test_record_index_reports_progress_and_can_be_cancelled(monkeypatch: pytest.
         cancelled.cancel()
         with schemaless.progress_scope(cancelled), pytest.raises(schemaless.Cancelled):
             framing.index(data, kind)  # type: ignore[arg-type]
+
+
+# -- incremental re-index after an edit (RecordIndex.after_splices) ----------------------------------
+
+
+def _frames(kind: str, payloads: list[bytes], widths: list[int]) -> list[bytes]:
+    """Each payload framed; varint prefixes padded to a drawn width (editors keep a prefix's width)."""
+    if kind == "grpc":
+        return [b"\x01" + struct.pack(">I", len(p)) + p if w % 2 else b"\x00" + struct.pack(">I", len(p)) + p
+                for p, w in zip(payloads, widths)]
+    out = []
+    for p, w in zip(payloads, widths):
+        natural = len(encode_varint(len(p)))
+        out.append(encode_varint(len(p), width=min(10, natural + w % 3)) + p)
+    return out
+
+
+def _same_index(got: framing.RecordIndex, want: framing.RecordIndex) -> None:
+    assert list(got.prefix_offsets) == list(want.prefix_offsets)
+    assert list(got.offsets) == list(want.offsets)
+    assert list(got.lengths) == list(want.lengths)
+    assert list(got.flags) == list(want.flags)
+    assert (got.error is None) == (want.error is None)
+    if want.error is not None:
+        assert got.error is not None
+        assert (got.error.offset, got.error.reason) == (want.error.offset, want.error.reason)
+    assert got.complete == want.complete and bytes(got.buf) == bytes(want.buf)
+
+
+def _apply_splices(data: bytes, splices: list[Any]) -> bytes:
+    out, pos = [], 0
+    for s in splices:
+        out += [data[pos : s.offset], s.new]
+        pos = s.offset + len(s.old)
+    return b"".join(out) + data[pos:]
+
+
+_payload = st.binary(max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["varint", "grpc"]), st.lists(_payload, max_size=25), st.data())
+def test_incremental_index_after_record_edits_equals_a_full_rebuild(kind: str, payloads: list[bytes],
+                                                                      d: st.DataObject) -> None:
+    """Record-level edits as the editor makes them (a record's payload rewritten with its prefix,
+    records inserted, removed, several at once): the spliced index equals a fresh one."""
+    from console.protobuf.document import Splice
+
+    widths = d.draw(st.lists(st.integers(0, 5), min_size=len(payloads), max_size=len(payloads)))
+    frames = _frames(kind, payloads, widths)
+    data = b"".join(frames)
+    old = framing.RecordIndex(data, kind)  # type: ignore[arg-type]
+    assert old.error is None and len(old) == len(payloads)
+    starts = [0]
+    for f in frames:
+        starts.append(starts[-1] + len(f))
+    # up to 3 disjoint record-level changes, ascending: (record position, what happens there)
+    ops = d.draw(st.lists(st.tuples(st.integers(0, len(frames)), st.sampled_from(["edit", "insert", "remove"]),
+                                    _payload, st.integers(0, 5)), max_size=3, unique_by=lambda o: o[0]))
+    splices = []
+    for at, op, payload, w in sorted(ops):
+        new_frame = _frames(kind, [payload], [w])[0]
+        if op == "insert" or at == len(frames):
+            splices.append(Splice(starts[at], b"", new_frame))
+        elif op == "remove":
+            splices.append(Splice(starts[at], frames[at], b""))
+        else:  # replace the payload (keeping the prefix when the new length fits it, as the document does)
+            splices.append(Splice(starts[at], frames[at], new_frame))
+    if not splices:
+        return
+    new = _apply_splices(data, splices)
+    _same_index(old.after_splices(new, splices), framing.RecordIndex(new, kind))  # type: ignore[arg-type]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["varint", "grpc"]), st.lists(_payload, max_size=25), st.data())
+def test_incremental_index_after_arbitrary_byte_splices_equals_a_full_rebuild(kind: str, payloads: list[bytes],
+                                                                               d: st.DataObject) -> None:
+    """Any bytes anywhere (a prefix damaged, a record cut, garbage added at the end): re-framing
+    finds the old chain again or reports the same damage a full index reports, or falls back."""
+    from console.protobuf.document import Splice
+
+    widths = d.draw(st.lists(st.integers(0, 5), min_size=len(payloads), max_size=len(payloads)))
+    data = b"".join(_frames(kind, payloads, widths))
+    old = framing.RecordIndex(data, kind)  # type: ignore[arg-type]
+    cuts = sorted(d.draw(st.lists(st.integers(0, len(data)), min_size=2, max_size=6)))
+    splices = []
+    for a, b in zip(cuts[::2], cuts[1::2]):
+        if splices and a < splices[-1].offset + len(splices[-1].old):
+            continue
+        splices.append(Splice(a, data[a:b], d.draw(st.binary(max_size=8))))
+    new = _apply_splices(data, splices)
+    _same_index(old.after_splices(new, splices), framing.RecordIndex(new, kind))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", ["varint", "grpc"])
+def test_incremental_index_follows_document_edits_undo_and_redo(kind: str) -> None:
+    """Real edits through the document inside a scoped record of a long stream (the prefix grows
+    from 1 to 2 bytes), a record added and removed, undo and redo: the spliced index always equals
+    a rebuild and keeps the untouched records' entries (the edit reuses the old arrays' tails)."""
+    from console.protobuf.document import Document, encode_frame
+
+    records = [b"\x08" + encode_varint(i) + b"\x12\x03abc" for i in range(3000)]
+    doc = Document(b"".join(encode_frame(kind, r) for r in records))
+    idx = framing.RecordIndex(doc.data, kind)  # type: ignore[arg-type]
+
+    def follow(splices: Any) -> None:
+        nonlocal idx
+        got = idx.after_splices(doc.data, splices)
+        _same_index(got, framing.RecordIndex(doc.data, kind))  # type: ignore[arg-type]
+        idx = got
+
+    doc.set_scope(idx[1500].prefix_offset, kind)
+    follow(doc.set_field((1,), b"x" * 200).splices)  # field 2's string: 3 -> 200 bytes, its prefix 1 -> 2
+    assert idx[1500].length == len(records[1500]) + 198 and idx[1501].offset == idx[1500].end + (5 if kind == "grpc" else 1)
+    follow(doc.insert_record(idx[10].end, b"\x08\x07", kind).splices)
+    follow(doc.remove_record(idx[2999].prefix_offset, kind).splices)
+    for _ in range(3):
+        e = doc.undo()
+        assert e is not None
+        follow(e.inverse().splices)
+    for _ in range(3):
+        e = doc.redo()
+        assert e is not None
+        follow(e.splices)
+    assert len(idx) == 3000
+
+
+def test_incremental_index_falls_back_when_it_cannot_be_sure() -> None:
+    """Splices that do not describe the change (the un-inverted edit of an undo), a damaged old
+    stream, an unsynchronised rewrite of the whole buffer: still exactly a full rebuild."""
+    from console.protobuf.document import Splice
+
+    recs = b"".join(encode_varint(2) + b"\x08" + bytes([i]) for i in range(100))
+    idx = framing.RecordIndex(recs, "varint")
+    edit = [Splice(0, recs[:3], encode_varint(3) + b"\x08\x81\x01")]
+    new = _apply_splices(recs, edit)
+    _same_index(idx.after_splices(recs, edit), framing.RecordIndex(recs, "varint"))  # wrong direction
+    _same_index(idx.after_splices(new, edit), framing.RecordIndex(new, "varint"))
+    damaged = recs + b"\x05\x08"
+    bad = framing.RecordIndex(damaged, "varint")
+    assert bad.error is not None
+    fixed = damaged + b"\x01\x02\x03"
+    _same_index(bad.after_splices(fixed, [Splice(len(damaged), b"", b"\x01\x02\x03")]),
+                framing.RecordIndex(fixed, "varint"))
+    shifted = b"\x00" + recs  # an empty record in front: every old entry moves by one byte
+    _same_index(idx.after_splices(shifted, [Splice(0, b"", b"\x00")]), framing.RecordIndex(shifted, "varint"))
+    many = b"".join(encode_varint(2) + b"\x08" + bytes([i % 128]) for i in range(400))
+    wider = b"".join(encode_varint(3) + b"\x08\x81" + bytes([i % 128]) for i in range(400))
+    big = framing.RecordIndex(many, "varint")  # the whole buffer rewritten: no old start is reusable before
+    _same_index(big.after_splices(wider, [Splice(0, many, wider)]), framing.RecordIndex(wider, "varint"))
