@@ -16,6 +16,7 @@ import bisect
 import re
 from array import array
 from collections.abc import Iterator, Sequence
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Final, Literal, Protocol
 
@@ -142,54 +143,67 @@ class RecordIndex:
             pos += 5 + length
 
     def _build_varint(self, cap: int, token: Progress | None, base: int) -> None:
-        """The chain of varint prefixes: a tight loop that only collects the two offsets per record;
-        lengths (next prefix − payload offset) and flags are filled in afterwards in bulk.
+        """The chain of varint prefixes: a tight loop that collects only each record's start; the
+        payload offsets (start + prefix width), lengths and flags follow in bulk with numpy.
 
-        The loop runs in batches of ``_PROGRESS_RECORDS`` records; between batches it reports to
-        ``token`` and stops with :class:`Cancelled` when asked (no per-record cost)."""
+        Why so bare: at a million records every bytecode per record is visible (this loop is about
+        5x faster than one that also checks bounds and stores two offsets per record). A record that
+        runs past the end can only be the last one reached (positions only grow), so that check
+        waits until the loop is over. The loop runs in batches of ``_PROGRESS_RECORDS`` records;
+        between batches it reports to ``token`` and stops with :class:`Cancelled` when asked."""
         buf = self.buf
         n = len(buf)
         starts: list[int] = []
-        offs: list[int] = []
-        sa, oa = starts.append, offs.append
+        sa = starts.append
         pos = 0
-        count = 0
-        lim = min(cap, _PROGRESS_RECORDS)
         while pos < n:
-            if count >= lim:
-                if count >= cap:
-                    self.complete = False
-                    break
-                lim = min(cap, count + _PROGRESS_RECORDS)
-                _report(token, pos, base)
-            start = pos
-            b = buf[pos]
-            if b < 0x80:
-                length = b
-                pos += 1
-            else:
-                try:
-                    length, pos = read_varint(buf, pos)
-                except WireError as err:
-                    self.error = WireError(start, f"record {count}: {err.reason}")
-                    break
-            if pos + length > n:
-                self.error = WireError(
-                    start,
-                    f"record {count} at offset {start}: length {length} runs past the end ({n - pos} bytes available)",
-                )
+            room = min(_PROGRESS_RECORDS, cap - len(starts))
+            if room <= 0:
+                self.complete = False
                 break
-            sa(start)
-            oa(pos)
-            pos = pos + length
-            count += 1
+            if starts:
+                _report(token, pos, base)
+            for _ in repeat(None, room):
+                b = buf[pos]
+                sa(pos)
+                if b < 0x80:
+                    pos += b + 1
+                else:
+                    try:
+                        length, pos = read_varint(buf, pos)
+                    except WireError as err:
+                        starts.pop()
+                        self.error = WireError(err.offset, f"record {len(starts)}: {err.reason}")
+                        pos = n + 1  # stop; nothing ran past the end
+                        break
+                    pos += length
+                if pos >= n:
+                    break
+        if pos > n and self.error is None:  # the last record reached claims more bytes than are left
+            start = starts.pop()
+            length, after = read_varint(buf, start)
+            self.error = WireError(
+                start,
+                f"record {len(starts)} at offset {start}: length {length} runs past the end ({n - after} bytes available)",
+            )
         if not starts:
             return
-        self.prefix_offsets = array("q", starts)
-        self.offsets = array("q", offs)
-        ends = array("q", starts[1:])
-        ends.append(offs[-1] + _length_of_last(buf, starts[-1]))
-        self.lengths = array("q", map(int.__sub__, ends, self.offsets))
+        data = np.frombuffer(buf, dtype=np.uint8)
+        st = np.array(starts, dtype=np.int64)
+        width = np.ones(len(st), dtype=np.int64)
+        more = np.flatnonzero(data[st] >= 0x80)  # prefixes of two bytes or more (each was read whole above)
+        k = 1
+        while more.size:
+            width[more] += 1
+            more = more[data[st[more] + k] >= 0x80]
+            k += 1
+        offs = st + width
+        ends = np.empty_like(st)
+        ends[:-1] = st[1:]
+        ends[-1] = offs[-1] + read_varint(buf, starts[-1])[0]
+        self.prefix_offsets = _int_array(st)
+        self.offsets = _int_array(offs)
+        self.lengths = _int_array(ends - offs)
         self.flags = array("b", bytes(len(starts)))
 
     def after_splices(self, buf: Buffer, splices: Sequence[SpliceLike]) -> RecordIndex:
@@ -316,8 +330,11 @@ def _report(token: Progress | None, pos: int, base: int) -> None:
     token.done = min(base + pos, token.total)
 
 
-def _length_of_last(buf: Buffer, start: int) -> int:
-    return read_varint(buf, start)[0]
+def _int_array(values: np.ndarray) -> array[int]:
+    """An ``array('q')`` holding a numpy int64 vector (one copy of the bytes, no Python ints)."""
+    out = array("q")
+    out.frombytes(values.astype(np.int64, copy=False).tobytes())
+    return out
 
 
 def _frame_one(buf: Buffer, framing: str, pos: int, count: int) -> tuple[int, int, int, int] | WireError:
