@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -295,3 +296,24 @@ def test_dense_fields_returns_a_prefix_of_the_reference_level(data: bytes, windo
         assert after == nxt if nxt is not None else (stop is not None and after == failing)
     elif after < stop_at and after < len(data):  # a missed speculation stops exactly at a field start
         assert after == nxt if nxt is not None else (stop is not None and after == failing)
+
+
+def _varint_lengths_reference(u8: np.ndarray) -> list[int]:  # type: ignore[type-arg]
+    """Byte by byte: the length of the varint at each position, 11 if unterminated within 10 bytes or the data."""
+    data = u8.tobytes()
+    out = []
+    for p in range(len(data)):
+        k = 0
+        while k < 10 and p + k < len(data) and data[p + k] >= 0x80:
+            k += 1
+        out.append(k + 1 if k < 10 and p + k < len(data) else 11)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 255), st.integers(0x80, 0xFF)), max_size=200))
+def test_varint_lengths_match_a_byte_by_byte_walk(values: list[int]) -> None:
+    u8 = np.array(values, dtype=np.uint8)
+    got = fastscan.varint_lengths(u8)
+    assert got[: len(values)].tolist() == _varint_lengths_reference(u8)
+    assert (got[len(values):] == 11).all()
