@@ -112,35 +112,60 @@ class RecordIndex:
                 token.done = min(base + n, token.total)
 
     def _build_grpc(self, cap: int, token: Progress | None, base: int) -> None:
-        """gRPC frames one after the other; reports to ``token`` every ``_PROGRESS_RECORDS`` frames."""
+        """gRPC frames one after the other: a tight loop that collects only each frame's start
+        (flags, offsets and lengths follow with numpy); reports to ``token`` every
+        ``_PROGRESS_RECORDS`` frames.
+
+        The checks wait until the loop is over, and give the offset and sentence a per-frame check
+        would: a compressed flag other than 0/1 can be anywhere (the first one ends the index there;
+        the frames walked past it are dropped), a cut-short header or an overrunning length only
+        at the last frame reached (positions only grow)."""
         buf = self.buf
         n = len(buf)
+        starts: list[int] = []
+        sa = starts.append
+        frm = int.from_bytes
         pos = 0
-        off = self.offsets
-        tick = _PROGRESS_RECORDS
-        while pos < n:  # grpc
-            if len(off) >= cap:
+        while pos < n:
+            room = min(_PROGRESS_RECORDS, cap - len(starts))
+            if room <= 0:
                 self.complete = False
-                return
-            tick -= 1
-            if not tick:
-                tick = _PROGRESS_RECORDS
+                break
+            if starts:
                 _report(token, pos, base)
-            if pos + 5 > n:
-                self.error = WireError(pos, f"record {len(off)}: gRPC frame header at offset {pos} is cut short")
-                return
-            flag = buf[pos]
-            if flag > 1:
-                self.error = WireError(pos, f"record {len(off)}: compressed flag {flag} at offset {pos} is not 0 or 1")
-                return
-            length = int.from_bytes(bytes(buf[pos + 1 : pos + 5]), "big")
-            if pos + 5 + length > n:
-                self.error = WireError(
-                    pos, f"record {len(off)} at offset {pos}: length {length} runs past the end ({n - pos - 5} bytes available)"
-                )
-                return
-            self._add(pos, pos + 5, length, flag)
-            pos += 5 + length
+            for _ in repeat(None, room):
+                sa(pos)
+                pos += 5 + frm(buf[pos + 1 : pos + 5], "big")
+                if pos >= n:
+                    break
+        if not starts:
+            return
+        data = np.frombuffer(buf, dtype=np.uint8)
+        st = np.array(starts, dtype=np.int64)
+        flags = data[st]
+        bad = np.flatnonzero(flags[:-1] > 1)
+        if bad.shape[0]:
+            i = int(bad[0])
+            p = starts[i]
+            self.error = WireError(p, f"record {i}: compressed flag {flags[i]} at offset {p} is not 0 or 1")
+            self.complete = True  # it stopped before any record budget did
+            st, flags = st[:i], flags[:i]
+        else:
+            last = _frame_one(buf, "grpc", starts[-1], len(starts) - 1)
+            if isinstance(last, WireError):
+                self.error = last
+                self.complete = True
+                st, flags = st[:-1], flags[:-1]
+        if not st.shape[0]:
+            return
+        offs = st + 5
+        ends = np.empty_like(st)
+        ends[:-1] = st[1:]
+        ends[-1] = offs[-1] + int.from_bytes(bytes(buf[int(st[-1]) + 1 : int(st[-1]) + 5]), "big")
+        self.prefix_offsets = _int_array(st)
+        self.offsets = _int_array(offs)
+        self.lengths = _int_array(ends - offs)
+        self.flags = array("b", flags.astype(np.int8).tobytes())
 
     def _build_varint(self, cap: int, token: Progress | None, base: int) -> None:
         """The chain of varint prefixes: a tight loop that collects only each record's start; the

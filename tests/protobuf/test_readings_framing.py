@@ -355,3 +355,39 @@ def test_incremental_index_falls_back_when_it_cannot_be_sure() -> None:
     wider = b"".join(encode_varint(3) + b"\x08\x81" + bytes([i % 128]) for i in range(400))
     big = framing.RecordIndex(many, "varint")  # the whole buffer rewritten: no old start is reusable before
     _same_index(big.after_splices(wider, [Splice(0, many, wider)]), framing.RecordIndex(wider, "varint"))
+
+
+def _reference_index(data: bytes, kind: str, cap: int | None) -> tuple[list[tuple[int, int, int, int]], Any, bool]:
+    """Record by record, every check before the next record (the index's loops defer them)."""
+    out: list[tuple[int, int, int, int]] = []
+    pos, n = 0, len(data)
+    while pos < n:
+        if cap is not None and len(out) >= cap:
+            return out, None, False
+        frame = framing._frame_one(data, kind, pos, len(out))
+        if not isinstance(frame, tuple):
+            return out, (frame.offset, frame.reason), True
+        out.append(frame)
+        pos = frame[1] + frame[2]
+    return out, None, True
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["varint", "grpc"]), st.lists(st.tuples(_payload, st.integers(0, 5)), max_size=30),
+       st.data())
+def test_record_index_matches_a_record_by_record_walk(kind: str, recs: list[tuple[bytes, int]],
+                                                      d: st.DataObject) -> None:
+    """Offsets, flags, the first damage (offset and sentence) and the record budget: as if every
+    frame were checked before the next (bad gRPC flags, headers cut short, lengths past the end)."""
+    frames = _frames(kind, [p for p, _ in recs], [w for _, w in recs])
+    if kind == "grpc" and frames:
+        for i in d.draw(st.lists(st.integers(0, len(frames) - 1), max_size=2)):
+            frames[i] = bytes([d.draw(st.integers(2, 255))]) + frames[i][1:]  # a bad compressed flag
+    data = b"".join(frames)
+    data = data[: d.draw(st.integers(0, len(data)))] + d.draw(st.binary(max_size=6))
+    cap = d.draw(st.one_of(st.none(), st.integers(0, 35)))
+    idx = framing.RecordIndex(data, kind, cap)  # type: ignore[arg-type]
+    want, err, complete = _reference_index(data, kind, cap)
+    assert list(zip(idx.prefix_offsets, idx.offsets, idx.lengths, idx.flags)) == want
+    assert (None if idx.error is None else (idx.error.offset, idx.error.reason)) == err
+    assert idx.complete == complete
