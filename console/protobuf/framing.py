@@ -14,6 +14,7 @@ import base64
 import binascii
 import bisect
 import re
+import struct
 from array import array
 from collections.abc import Iterator, Sequence
 from itertools import repeat
@@ -39,6 +40,7 @@ _DETECT_BYTES: Final = 1 << 20
 _DETECT_RECORDS: Final = 65536
 _PROGRESS_RECORDS = 65536
 """The record index reports progress and checks for cancellation every this many records (tests lower it)."""
+_GRPC_HEADER: Final = struct.Struct(">xI")  # compressed flag (checked in bulk), 4-byte big-endian length
 _RESYNC_RECORDS = 256
 """An incremental re-index (:meth:`RecordIndex.after_splices`) re-frames at most this many records
 looking for the old chain again; past that it rebuilds the whole index (its loop is the faster one)."""
@@ -124,7 +126,7 @@ class RecordIndex:
         n = len(buf)
         starts: list[int] = []
         sa = starts.append
-        frm = int.from_bytes
+        header = _GRPC_HEADER.unpack_from  # the fastest length read on a memoryview of an mmap
         pos = 0
         while pos < n:
             room = min(_PROGRESS_RECORDS, cap - len(starts))
@@ -133,11 +135,14 @@ class RecordIndex:
                 break
             if starts:
                 _report(token, pos, base)
-            for _ in repeat(None, room):
-                sa(pos)
-                pos += 5 + frm(buf[pos + 1 : pos + 5], "big")
-                if pos >= n:
-                    break
+            try:
+                for _ in repeat(None, room):
+                    sa(pos)
+                    pos += 5 + header(buf, pos)[0]
+                    if pos >= n:
+                        break
+            except struct.error:  # a header cut short by the end: worded below
+                pos = n + 1
         if not starts:
             return
         data = np.frombuffer(buf, dtype=np.uint8)
