@@ -428,7 +428,7 @@ class ProtoEditor(QWidget):
     def undo(self) -> None:
         edit = self.doc.undo() if self.doc is not None else None
         if edit is not None:
-            self._document_changed(f"Undid: {edit.description}.", edit=edit)
+            self._document_changed(f"Undid: {edit.description}.", edit=edit.inverse())  # the splices applied
 
     def redo(self) -> None:
         edit = self.doc.redo() if self.doc is not None else None
@@ -613,7 +613,10 @@ class ProtoEditor(QWidget):
         if offset is None and self.doc.scope is not None:
             offset = self.doc.scope[0]
         self.doc.set_scope(None)
-        self.records = fr.RecordIndex(self.doc.data, framing)  # type: ignore[arg-type]
+        if edit is not None and edit.splices:  # only the touched records are re-framed (a rebuild when unsure)
+            self.records = self.records.after_splices(self.doc.data, edit.splices)
+        else:
+            self.records = fr.RecordIndex(self.doc.data, framing)
         idx = self.records
         self.record_spin.setMaximum(max(1, len(idx)))
         if not len(idx):

@@ -275,3 +275,40 @@ def test_large_nested_level_decodes_off_thread_with_progress_and_cancel(
         screenshot(editor, "proto_editor_big_level")
 
     run(qloop, scenario(), timeout=120)
+
+
+def test_indexing_a_long_stream_shows_progress_and_can_be_cancelled(
+        qloop: Any, editor: ProtoEditor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening a stream of a million delimited records indexes it in the worker under the Progress
+    token: the bar fills, Cancel stops the index (nothing is opened), and opening again completes."""
+    from console.protobuf import framing
+
+    monkeypatch.setattr(framing, "_PROGRESS_RECORDS", 4096)
+    src = tmp_path / "stream.bin"
+    src.write_bytes(b"".join(b"\x02\x08" + bytes([i & 0x7F]) for i in range(1_000_000)))
+
+    async def scenario() -> None:
+        task = editor._spawn(editor.open_path(src, "varint"))
+        await until(lambda: editor.busy_row.isVisible(), what="busy bar")
+        editor.cancel()
+        assert await task is False
+        await until(lambda: not editor.busy_row.isVisible(), what="cancelled")
+        assert editor.records is None
+
+        seen: list[int] = []
+        task = editor._spawn(editor.open_path(src, "varint"))
+
+        def opened() -> bool:
+            if editor.progress.maximum() == 1000:
+                seen.append(editor.progress.value())
+                if len(seen) == 1:
+                    screenshot(editor, "proto_editor_stream_indexing")
+            return task.done()
+
+        await until(opened, timeout=60, what="stream opened")
+        assert task.result() is True
+        assert editor.records is not None and len(editor.records) == 1_000_000
+        assert seen and all(0 <= v <= 1000 for v in seen) and max(seen) > 0
+        screenshot(editor, "proto_editor_stream_opened")
+
+    run(qloop, scenario(), timeout=120)
