@@ -164,7 +164,10 @@ def _encode(args: argparse.Namespace) -> int:
     if args.output == "-":
         sys.stdout.buffer.write(body)
     else:
-        Path(args.output).write_bytes(body)
+        try:
+            Path(args.output).write_bytes(body)
+        except OSError as err:
+            raise SchemaError(f"cannot write {args.output}: {err.strerror or err}") from None
     return EXIT_OK
 
 

@@ -87,3 +87,13 @@ def test_module_entry_point(spec_file: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "console.protobuf.cli", "decode", str(spec_file), "--type", "JobSpec"],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 0 and '"name": "cli"' in proc.stdout
+
+
+def test_encode_unwritable_output_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.json"
+    src.write_text('{"name": "enc"}')
+    assert main(["encode", "--type", "JobSpec", str(src), str(tmp_path / "no" / "such" / "dir.bin")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot write ") and "dir.bin" in err and err.count("\n") == 1
+    assert main(["encode", "--type", "JobSpec", str(src), str(tmp_path)]) == 1  # a directory
+    assert "cannot write" in capsys.readouterr().err
