@@ -153,7 +153,13 @@ def _decode(args: argparse.Namespace, out: TextIO) -> int:
 
 def _encode(args: argparse.Namespace) -> int:
     reg = _registry(args)
-    text = _read(args.input).decode("utf-8", errors="strict")
+    raw = _read(args.input)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        name = "standard input" if args.input == "-" else args.input
+        raise SchemaError(f"{name} is not UTF-8 text (byte 0x{raw[err.start]:02x} at offset {err.start}); "
+                          "encode reads JSON or text format, decode reads binary") from None
     source = args.source or ("json" if args.input.endswith(".json") else "text")
     msg = reg.from_json(args.type, text) if source == "json" else reg.from_text(args.type, text)
     body = msg.SerializeToString()

@@ -97,3 +97,21 @@ def test_encode_unwritable_output_is_one_line_error(tmp_path: Path, capsys: pyte
     assert err.startswith("error: cannot write ") and "dir.bin" in err and err.count("\n") == 1
     assert main(["encode", "--type", "JobSpec", str(src), str(tmp_path)]) == 1  # a directory
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_encode_input_that_is_not_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "spec.bin"  # a binary message passed where JSON/text is expected
+    src.write_bytes(b"\x0a\x03\xff\xfe\x00")
+    assert main(["encode", "--type", "JobSpec", str(src), str(tmp_path / "out.bin")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "spec.bin is not UTF-8 text" in err and "offset 2" in err
+    assert not (tmp_path / "out.bin").exists()
+
+
+@pytest.mark.parametrize("doc", ["null", "[1, 2]", '"name"', "3"])
+def test_encode_json_that_is_not_an_object(tmp_path: Path, capsys: pytest.CaptureFixture[str], doc: str) -> None:
+    src = tmp_path / "in.json"
+    src.write_text(doc + "\n")
+    assert main(["encode", "--type", "JobSpec", str(src), str(tmp_path / "out.bin")]) == 1
+    err = capsys.readouterr().err
+    assert "must be a JSON object" in err and "pelorus.v1.JobSpec" in err
