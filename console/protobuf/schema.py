@@ -317,6 +317,10 @@ class SchemaRegistry:
 
     def from_json(self, name: str, text: str) -> PbMessage:
         msg = self.new(name)
+        first = text.lstrip()[:1]
+        if first and first != "{":  # protobuf's own message for these is a bare TypeError/AttributeError
+            raise SchemaError(f"JSON for {msg.DESCRIPTOR.full_name} must be a JSON object {{...}}; "
+                              f"this document starts with {first!r}")
         try:
             json_format.Parse(text, msg, descriptor_pool=self.pool)
         except json_format.ParseError as err:
