@@ -318,7 +318,8 @@ class SchemaRegistry:
     def from_json(self, name: str, text: str) -> PbMessage:
         msg = self.new(name)
         first = text.lstrip()[:1]
-        if first and first != "{":  # protobuf's own message for these is a bare TypeError/AttributeError
+        special = msg.DESCRIPTOR.full_name.startswith("google.protobuf.")  # wrappers, Timestamp, Value: not objects
+        if first and first != "{" and not special:  # protobuf's own message is a bare TypeError/AttributeError
             raise SchemaError(f"JSON for {msg.DESCRIPTOR.full_name} must be a JSON object {{...}}; "
                               f"this document starts with {first!r}")
         try:

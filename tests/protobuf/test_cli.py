@@ -115,3 +115,15 @@ def test_encode_json_that_is_not_an_object(tmp_path: Path, capsys: pytest.Captur
     assert main(["encode", "--type", "JobSpec", str(src), str(tmp_path / "out.bin")]) == 1
     err = capsys.readouterr().err
     assert "must be a JSON object" in err and "pelorus.v1.JobSpec" in err
+
+
+def test_encode_well_known_types_from_their_json_forms(tmp_path: Path) -> None:
+    from google.protobuf import timestamp_pb2, wrappers_pb2
+
+    src, out = tmp_path / "in.json", tmp_path / "out.bin"
+    src.write_text("7")
+    assert main(["encode", "--type", "google.protobuf.Int32Value", str(src), str(out)]) == 0
+    assert wrappers_pb2.Int32Value.FromString(out.read_bytes()).value == 7
+    src.write_text('"2024-01-02T03:04:05Z"')
+    assert main(["encode", "--type", "google.protobuf.Timestamp", str(src), str(out)]) == 0
+    assert timestamp_pb2.Timestamp.FromString(out.read_bytes()).seconds == 1704164645
