@@ -127,7 +127,10 @@ def _decode(args: argparse.Namespace, out: TextIO) -> int:
             assert reg is not None
             if rec.compressed:
                 raise SchemaError(f"record {rec.index} is compressed (gRPC flag 1); decompress it first")
-            msg = reg.parse(args.type, payload)
+            try:
+                msg = reg.parse(args.type, payload)
+            except SchemaError as err:
+                raise SchemaError(_where_damaged(err, reg.find(args.type).full_name, data, rec, multi)) from None
             if fmt == "json":
                 out.write(reg.to_json(msg, indent=None if multi else 2) + "\n")
             else:
@@ -140,7 +143,7 @@ def _decode(args: argparse.Namespace, out: TextIO) -> int:
             else:
                 out.write(raw_text(tree))
             if tree.error is not None:
-                err = tree.error_chain()[-1]
+                err = tree.error_chain()[0]  # the real damage; deeper ones are guesses at a clipped value
                 sys.stderr.write(
                     f"error: record {rec.index}: damaged at offset {err.offset}: {err.reason}\n"
                 )
@@ -149,6 +152,17 @@ def _decode(args: argparse.Namespace, out: TextIO) -> int:
         sys.stderr.write(f"error: stream damaged at offset {idx.error.offset}: {idx.error.reason}\n")
         status = EXIT_BAD_INPUT
     return status
+
+
+def _where_damaged(err: SchemaError, type_name: str, data: bytes, rec: fr.Record, multi: bool) -> str:
+    """The runtime's "Wire format was corrupt" with the byte offset and reason from the wire scan."""
+    where = f"record {rec.index}: " if multi else ""
+    tree = decode_span(data, rec.offset, rec.end)
+    if tree.error is None:  # well-formed wire data the type rejects (e.g. bad UTF-8 in a string)
+        return f"{where}{err}"
+    damage = tree.error_chain()[0]
+    return (f"{where}bytes do not parse as {type_name}: damaged at offset {damage.offset}: {damage.reason} "
+            "(decode without --type to see the fields before it)")
 
 
 def _encode(args: argparse.Namespace) -> int:
