@@ -210,7 +210,7 @@ _REASONS: Final[dict[int, str]] = {
 def _worded(stop: _Stop, end: int) -> WireError:
     reason = _REASONS[stop.code].format(o=stop.offset, a=stop.a, b=stop.b)
     if stop.code == 3:
-        reason += f" ({max(0, end - stop.offset)} bytes after the length prefix start)"
+        reason += f", which is at offset {end}"  # the length and the room left, both as offsets
     return WireError(stop.offset, reason)
 
 

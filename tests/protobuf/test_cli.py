@@ -138,7 +138,7 @@ def test_decode_damage_names_the_offset_with_and_without_a_type(
     assert main(["decode", str(cut), "--type", "JobSpec"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pelorus.v1.JobSpec" in err
-    assert "damaged at offset 1: field 1: length 3 at offset 1 runs past the end" in err
+    assert "damaged at offset 1: field 1: length 3 at offset 1 runs past the end, which is at offset 3" in err
     # schemaless: the line names the real damage (the cut length), not a guess at reading the
     # clipped string as a message
     assert main(["decode", str(cut)]) == 1
