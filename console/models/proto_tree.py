@@ -168,6 +168,8 @@ class EditorSpec:
     choices: tuple[tuple[str, int], ...] = ()
     """(name, number) for enums."""
     single_precision: bool = False
+    type_label: str = ""
+    """The declared type for messages ("uint32"); ``kind`` is only how the value is encoded."""
 
 
 @dataclass(frozen=True)
@@ -222,8 +224,8 @@ def parse_edit(spec: EditorSpec, value: object) -> object:
             n = int(value)  # type: ignore[call-overload]
         lo, hi = spec.minimum, spec.maximum
         if lo is not None and hi is not None and not lo <= n <= hi:
-            raise ValueError(f"{n} is out of range for {spec.kind.replace('64', '') if w == 'enum' else spec.kind}: "
-                             f"{lo} … {hi}")
+            what = spec.type_label or (spec.kind.replace('64', '') if w == 'enum' else spec.kind)
+            raise ValueError(f"{n} is out of range for {what}: {lo} … {hi}")
         return n
     if w == "float":
         try:
@@ -1003,10 +1005,11 @@ class ProtoTreeModel(QAbstractItemModel):
                 return EditorSpec("bool", "bool", cur)
             if t == _FD.TYPE_ENUM:
                 choices = tuple((v.name, v.number) for v in fd.enum_type.values)
-                return EditorSpec("enum", "int64", cur, -(1 << 31), (1 << 31) - 1, choices)
+                return EditorSpec("enum", "int64", cur, -(1 << 31), (1 << 31) - 1, choices,
+                                  type_label=f"enum {fd.enum_type.name} (int32)")
             if t in _INT_RANGES:
                 kind, lo, hi = _INT_RANGES[t]
-                return EditorSpec("int", kind, cur, lo, hi)
+                return EditorSpec("int", kind, cur, lo, hi, type_label=TYPE_NAMES[t])
             if t == _FD.TYPE_FLOAT:
                 return EditorSpec("float", "float", cur, single_precision=True)
             if t == _FD.TYPE_DOUBLE:

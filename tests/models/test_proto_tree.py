@@ -292,3 +292,14 @@ def test_packed_repeated_field_is_edited_as_a_list(qapp: Any) -> None:
     assert rejected and "item 2" in rejected[0] and m.document.to_bytes() == before
     m.document.undo()
     assert m.document.to_bytes() == data
+
+
+def test_out_of_range_names_the_schema_type(qapp: Any) -> None:
+    """The reason names the field's declared type, not the encoding used to write it (uint32, not uint64)."""
+    m = model_for(spec_bytes(), "JobSpec")
+    rejected: list[str] = []
+    m.editRejected.connect(rejected.append)
+    assert not m.setData(row(m, "instance_count").siblingAtColumn(Column.VALUE), "4294967296")
+    assert "out of range for uint32: 0 … 4294967295" in rejected[-1]
+    assert not m.setData(row(m, "priority").siblingAtColumn(Column.VALUE), str(1 << 31))
+    assert "out of range for int32: -2147483648 … 2147483647" in rejected[-1]
