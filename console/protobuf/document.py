@@ -20,7 +20,7 @@ alone cannot address one occurrence of a repeated field.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -416,12 +416,15 @@ class Document:
     def history(self) -> list[Edit]:
         return list(self._undo)
 
-    def save(self, path: str | os.PathLike[str]) -> None:
-        """Write atomically (temp file + rename) so a failed save never leaves half a file."""
+    def save(self, path: str | os.PathLike[str], encode: Callable[[bytes], bytes] | None = None) -> None:
+        """Write atomically (temp file + rename) so a failed save never leaves half a file.
+
+        ``encode`` turns the bytes into what the file holds (hex or base64 text read as such).
+        """
         p = Path(path)
         tmp = p.with_name(p.name + ".tmp-pelorus")
         with tmp.open("wb") as fh:
-            fh.write(self._data)
+            fh.write(self._data if encode is None else encode(bytes(self._data)))
         os.replace(tmp, p)
         self._saved_depth = len(self._undo)
 

@@ -514,6 +514,36 @@ def decode_text(data: bytes, encoding: Literal["auto", "binary", "hex", "base64"
     return data, "binary"
 
 
+def encode_text(data: bytes, encoding: str, original: bytes) -> bytes:
+    """``data`` written back as the hex or base64 text ``original`` was read from (see decode_text).
+
+    Unchanged bytes give ``original`` itself, so an untouched text file saves byte-identical.
+    Otherwise the original's style is kept where it is cheap to: spaced and upper-case hex pairs,
+    the URL-safe base64 alphabet, the trailing newline.
+    """
+    if encoding not in ("hex", "base64"):
+        raise ValueError(f"not a text encoding: {encoding}")
+    try:
+        if decode_text(original, encoding)[0] == data:  # type: ignore[arg-type]
+            return original
+    except ValueError:
+        pass
+    body = original.strip()
+    tail = original[len(original.rstrip()):]
+    if encoding == "hex":
+        text = data.hex(" ") if re.search(rb"[0-9a-fA-F]\s+[0-9a-fA-F]", body) else data.hex()
+        if body.startswith((b"0x", b"0X")):
+            text = "0x" + text
+        if re.search(rb"[A-F]", body) and not re.search(rb"[a-f]", body):
+            text = text.upper().replace("0X", "0x")
+        return text.encode("ascii") + tail
+    urlsafe = b"-" in body or b"_" in body
+    out = base64.urlsafe_b64encode(data) if urlsafe else base64.b64encode(data)
+    if not body.endswith(b"="):
+        out = out.rstrip(b"=")
+    return out + tail
+
+
 def _fits(buf: Buffer) -> bool:
     """Some framing parses cleanly."""
     return candidates(buf)[0].score > 0

@@ -92,20 +92,24 @@ class Loaded:
     doc: Document
     index: fr.RecordIndex
     encoding: str
+    source_text: bytes = b""
+    """The file's hex / base64 text (saving writes that encoding back); empty for binary files."""
 
 
 def load_file(path: Path, framing: str) -> Loaded:
     """Open (memory-mapped when large), undo hex/base64 text, index records, scan the first level."""
     doc = Document.open(path)
     encoding = "binary"
+    source = b""
     if len(doc) < (1 << 20):
         data, encoding = fr.decode_text(doc.to_bytes(), "auto")
         if encoding != "binary":
+            source = doc.to_bytes()
             doc = Document(data)
     idx = fr.index(doc.data, framing)  # type: ignore[arg-type]
     if idx.framing == "single":
         _ = doc.root  # the first level's scan, here rather than on the UI thread
-    return Loaded(path, doc, idx, encoding)
+    return Loaded(path, doc, idx, encoding, source)
 
 
 class ProtoEditor(QWidget):
@@ -122,6 +126,7 @@ class ProtoEditor(QWidget):
         self.doc: Document | None = None
         self.records: fr.RecordIndex | None = None
         self.encoding = "binary"
+        self._source_text = b""
         self.type_name: str | None = None
         self.guesses: list[TypeGuess] = []
         self.last_error: str = ""
@@ -460,15 +465,20 @@ class ProtoEditor(QWidget):
         if confirm and doc_modified(self.doc) and not await self._confirm_save(target):
             return False
         doc = self.doc
+        encode = None
+        if self.encoding != "binary":  # written back as the text it was read from (plain data for the worker)
+            encoding, source = self.encoding, self._source_text
+            encode = lambda data: fr.encode_text(data, encoding, source)  # noqa: E731
         try:
-            await self._busy(f"Saving {target.name}…", asyncio.to_thread(doc.save, target))
+            await self._busy(f"Saving {target.name}…", asyncio.to_thread(doc.save, target, encode))
         except asyncio.CancelledError:
             return False
         except OSError as err:
             self._show_error(f"Cannot save {target}: {err.strerror or err}")
             return False
         self.path = target
-        self.status.setText(f"Saved {target} ({len(doc):,} bytes).")
+        as_text = f" as {self.encoding} text" if self.encoding != "binary" else ""
+        self.status.setText(f"Saved {target} ({len(doc):,} bytes{as_text}).")
         self._title_changed()
         return True
 
@@ -693,6 +703,7 @@ class ProtoEditor(QWidget):
         self.path = loaded.path
         self.records = loaded.index
         self.encoding = loaded.encoding
+        self._source_text = loaded.source_text
         self.doc = loaded.doc
         stream = loaded.index.framing != "single"
         i = self.framing_combo.findData(loaded.index.framing)

@@ -312,3 +312,34 @@ def test_indexing_a_long_stream_shows_progress_and_can_be_cancelled(
         screenshot(editor, "proto_editor_stream_opened")
 
     run(qloop, scenario(), timeout=120)
+
+
+@pytest.mark.parametrize("encoding", ["hex", "base64"])
+def test_text_encoded_file_saves_back_in_its_encoding(
+        qloop: Any, editor: ProtoEditor, tmp_path: Path, encoding: str) -> None:
+    """A file opened as hex or base64 text is saved as that text: byte-identical when untouched
+    (spacing and the final newline included), re-encoded after an edit — never silently binary."""
+    import base64
+
+    raw = job_pb2.JobSpec(name="b64", instance_count=3).SerializeToString()
+    text = (raw.hex(" ").upper() if encoding == "hex" else base64.b64encode(raw).decode()) + "\n"
+    src = tmp_path / f"spec.{encoding}"
+    src.write_text(text)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        assert editor.encoding == encoding
+        assert await editor.save()
+        assert src.read_text() == text  # untouched: the very same text
+        editor.set_type("JobSpec")
+        assert editor.model.setData(find_row(editor, "instance_count").siblingAtColumn(Column.VALUE), "9")
+        assert await editor.save()
+
+    run(qloop, scenario())
+    expected = job_pb2.JobSpec(name="b64", instance_count=9).SerializeToString()
+    saved = src.read_text()
+    assert saved.endswith("\n")
+    if encoding == "hex":
+        assert saved == expected.hex(" ").upper() + "\n"  # the original's style: spaced upper-case pairs
+    else:
+        assert base64.b64decode(saved) == expected

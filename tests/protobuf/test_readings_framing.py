@@ -391,3 +391,18 @@ def test_record_index_matches_a_record_by_record_walk(kind: str, recs: list[tupl
     assert list(zip(idx.prefix_offsets, idx.offsets, idx.lengths, idx.flags)) == want
     assert (None if idx.error is None else (idx.error.offset, idx.error.reason)) == err
     assert idx.complete == complete
+
+
+def test_encode_text_round_trips_and_keeps_the_style() -> None:
+    from console.protobuf.framing import decode_text, encode_text
+
+    data, new = bytes(range(250, 256)) + b"\x08\x01", b"\x08\x02\xff"
+    for original in (data.hex().encode() + b"\n", b"0x" + data.hex().encode(), data.hex(":").encode(),
+                     base64.b64encode(data), base64.urlsafe_b64encode(data).rstrip(b"=") + b"\r\n"):
+        enc = decode_text(original, "auto")[1]
+        assert enc in ("hex", "base64")
+        assert encode_text(data, enc, original) == original  # untouched: the very text
+        again = encode_text(new, enc, original)
+        assert decode_text(again, enc)[0] == new  # type: ignore[arg-type]
+        assert again.endswith(original[len(original.rstrip()):])
+    assert encode_text(new, "base64", base64.urlsafe_b64encode(data).rstrip(b"=")) == b"CAL_"
