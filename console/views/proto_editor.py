@@ -24,9 +24,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import bisect
+import functools
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -63,6 +65,7 @@ from console.errors import EngineError
 from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
 from console.protobuf import framing as fr
 from console.protobuf.document import Document, Edit, EditError
+from console.protobuf.readings import export_proto as readings_export_proto
 from console.protobuf.render import raw_json, raw_text
 from console.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
 from console.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
@@ -167,6 +170,8 @@ class ProtoEditor(QWidget):
         menu.addAction("Load a directory of .proto files…", self._choose_proto_dir)
         menu.addAction("Add import path…", self._choose_include)
         menu.addAction("Load descriptor set…", self._choose_descriptor_set)
+        menu.addSeparator()
+        menu.addAction("Export readings as .proto…", self._choose_export_proto)
         self.schema_button.setMenu(menu)
         for w in (self.open_button, self.save_button, self.save_as_button, self.undo_button, self.redo_button):
             bar.addWidget(w)
@@ -467,8 +472,7 @@ class ProtoEditor(QWidget):
         doc = self.doc
         encode = None
         if self.encoding != "binary":  # written back as the text it was read from (plain data for the worker)
-            encoding, source = self.encoding, self._source_text
-            encode = lambda data: fr.encode_text(data, encoding, source)  # noqa: E731
+            encode = functools.partial(_encode_as, self.encoding, self._source_text)
         try:
             await self._busy(f"Saving {target.name}…", asyncio.to_thread(doc.save, target, encode))
         except asyncio.CancelledError:
@@ -512,6 +516,31 @@ class ProtoEditor(QWidget):
 
     async def load_descriptor_set(self, path: str) -> bool:
         return await self._load_schema(f"Loading {Path(path).name}…", self.registry.load_descriptor_set, path)
+
+    async def export_proto(self, path: str | os.PathLike[str]) -> bool:
+        """Write a .proto of the message's shape with the pinned (else best) reading per field.
+
+        Built in a worker (a huge level has many fields to look at) from plain data: the decoded
+        message and the pins, never the model.
+        """
+        root = self.model.root_message()
+        if root is None:
+            self._show_error("Open a file first: the .proto is built from the decoded fields.")
+            return False
+        target = Path(path)
+        name = _message_name(self.path)
+        pins = self.model.pins
+        try:
+            text = await self._busy(f"Exporting {target.name}…",
+                                    asyncio.to_thread(readings_export_proto, root, pins, name))
+            target.write_text(text, encoding="utf-8")
+        except asyncio.CancelledError:
+            return False
+        except OSError as err:
+            self._show_error(f"Cannot write {target}: {err.strerror or err}")
+            return False
+        self.status.setText(f"Exported the field readings (pinned, else the best) as message {name} to {target}.")
+        return True
 
     def cancel(self) -> None:
         if self._busy_task is not None and not self._busy_task.done():
@@ -964,6 +993,12 @@ class ProtoEditor(QWidget):
             self.include_paths.append(d)
             self.status.setText("Import paths: " + ", ".join(self.include_paths))
 
+    def _choose_export_proto(self) -> None:
+        start = str(self.path.with_suffix(".proto")) if self.path is not None else ""
+        path, _f = QFileDialog.getSaveFileName(self, "Export readings as .proto", start, "Proto files (*.proto)")
+        if path:
+            self._spawn(self.export_proto(path))
+
     def _choose_descriptor_set(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, "Load a FileDescriptorSet", "",
                                                "Descriptor sets (*.desc *.pb *.binpb);;All files (*)")
@@ -1082,6 +1117,17 @@ class ProtoEditor(QWidget):
             return False
         return await self._load_schema(f"Loading {len(got.files)} file(s) from {where}…",
                                        self.registry.add_file_protos, got.files, f"server reflection at {where}")
+
+
+def _encode_as(encoding: str, source: bytes, data: bytes) -> bytes:
+    return fr.encode_text(data, encoding, source)
+
+
+def _message_name(path: Path | None) -> str:
+    """A message name from the file name (``job-spec.bin`` → ``JobSpec``); ``Message`` if none fits."""
+    words = re.findall(r"[A-Za-z0-9]+", path.stem if path is not None else "")
+    name = "".join(w[:1].upper() + w[1:] for w in words)
+    return name if name[:1].isalpha() else "Message"
 
 
 def doc_modified(doc: Document | None) -> bool:

@@ -39,12 +39,12 @@ def editor(qloop: Any) -> Iterator[ProtoEditor]:
     ed.deleteLater()
 
 
-def find_row(ed: ProtoEditor, name: str, parent: QModelIndex | None = None) -> QModelIndex:
+def find_row(ed: ProtoEditor, name: str, parent: QModelIndex | None = None, col: int = Column.NAME) -> QModelIndex:
     parent = parent or QModelIndex()
     m = ed.model
     m.fetch_all(parent)
     for r in range(m.rowCount(parent)):
-        if m.index(r, Column.NAME, parent).data() == name:
+        if m.index(r, col, parent).data() == name:
             return m.index(r, 0, parent)
     raise AssertionError(f"no row {name!r}")
 
@@ -343,3 +343,27 @@ def test_text_encoded_file_saves_back_in_its_encoding(
         assert saved == expected.hex(" ").upper() + "\n"  # the original's style: spaced upper-case pairs
     else:
         assert base64.b64decode(saved) == expected
+
+
+def test_pinned_readings_export_as_a_proto_that_decodes_the_file(
+        qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    """Schemaless: pin field 8 (priority -2, a varint) as zigzag, export the readings as a .proto
+    from the Schemas menu's action; the file names the pinned type and compiles with protoc."""
+    src = tmp_path / "spec.bin"
+    src.write_bytes(job_pb2.JobSpec(name="exp", priority=-2, instance_count=3).SerializeToString())
+    out = tmp_path / "readings.proto"
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        prio = find_row(editor, "8", col=Column.NUMBER)
+        editor.model.pin(prio, "sint64")
+        actions = {a.text(): a for a in editor.schema_button.menu().actions()}
+        assert "Export readings as .proto…" in actions
+        assert await editor.export_proto(out)
+        assert "Exported" in editor.status.text() and str(out) in editor.status.text()
+        assert await editor.load_protos([str(out)])
+
+    run(qloop, scenario())
+    text = out.read_text()
+    assert "optional sint64 field_8 = 8;" in text and "optional string field_1 = 1;" in text
+    assert "message Spec" in text  # named after the file
