@@ -1186,15 +1186,20 @@ async def run_standalone(app: QApplication, args: argparse.Namespace) -> int:
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     window.closed.connect(closed.set)
+    schema_errors: list[str] = []  # opening the file clears the error row: shown again after it
     for ds in args.descriptor_set:
-        await editor.load_descriptor_set(ds)
-    if args.proto:
-        await editor.load_protos(args.proto)
+        if not await editor.load_descriptor_set(ds):
+            schema_errors.append(editor.error_label.text())
+    if args.proto and not await editor.load_protos(args.proto):
+        schema_errors.append(editor.error_label.text())
     if args.file:
         if await editor.open_path(args.file, args.framing) and args.type:
             editor.set_type(args.type)
     elif args.type:
         editor.set_type(args.type)
+    if schema_errors:
+        now = editor.error_label.text() if editor.error_label.isVisible() else ""
+        editor._show_error("\n".join([t for t in (now, *schema_errors) if t]))
     await closed.wait()
     editor.close_tasks()
     return 0

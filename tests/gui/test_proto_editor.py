@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -367,3 +368,35 @@ def test_pinned_readings_export_as_a_proto_that_decodes_the_file(
     text = out.read_text()
     assert "optional sint64 field_8 = 8;" in text and "optional string field_1 = 1;" in text
     assert "message Spec" in text  # named after the file
+
+
+def test_open_command_keeps_the_schema_error_in_view(qloop: Any, tmp_path: Path) -> None:
+    """`main.py open FILE --proto broken.proto --type T`: the import error stays on screen after
+    the file opens (opening used to clear it, leaving only "type T is not loaded")."""
+    from PySide6.QtWidgets import QApplication
+
+    from console.views.proto_editor import ProtoEditorWindow, build_parser, run_standalone
+
+    src = tmp_path / "spec.bin"
+    src.write_bytes(job_spec().SerializeToString())
+    bad = tmp_path / "bad.proto"
+    bad.write_text('syntax = "proto3"; import "nowhere/dep.proto"; message B { dep.X x = 1; }')
+    args = build_parser().parse_args([str(src), "--proto", str(bad), "--type", "B"])
+
+    async def scenario() -> None:
+        task = asyncio.ensure_future(run_standalone(QApplication.instance(), args))
+
+        def window() -> ProtoEditorWindow | None:
+            return next((w for w in QApplication.topLevelWidgets()
+                         if isinstance(w, ProtoEditorWindow) and w.isVisible()), None)
+
+        await until(lambda: window() is not None and window().editor.doc is not None, what="the file opened")
+        ed = window().editor
+        await until(lambda: "is not loaded" in ed.error_label.text(), what="the type error")
+        text = ed.error_label.text()
+        assert ed.error_label.isVisible()
+        assert '"nowhere/dep.proto"' in text and "Searched:" in text
+        window().close()
+        assert await task == 0
+
+    run(qloop, scenario())
