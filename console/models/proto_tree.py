@@ -21,6 +21,8 @@ reading and ``pin`` chooses another per field-number path (``Pins``).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as _dt
 import functools
 import math
@@ -241,12 +243,19 @@ def parse_edit(spec: EditorSpec, value: object) -> object:
         if isinstance(value, (bytes, bytearray)):
             return bytes(value)
         text = "".join(str(value).split())
+        if text[:7].lower() == "base64:":
+            b64 = text[7:]
+            try:
+                return base64.b64decode(b64 + "=" * (-len(b64) % 4), altchars=b"-_" if "-" in b64 or "_" in b64
+                                        else None, validate=True)
+            except (binascii.Error, ValueError):
+                raise ValueError(f"{b64!r} is not valid base64") from None
         if text.startswith(("0x", "0X")):
             text = text[2:]
         try:
             return bytes.fromhex(text)
         except ValueError:
-            raise ValueError("bytes must be hex digits, e.g. 0a ff 10") from None
+            raise ValueError("bytes must be hex digits (0a ff 10) or base64: then base64 text") from None
     if w == "list":
         return parse_packed(spec, str(value))
     raise ValueError(f"no editor for {w}")

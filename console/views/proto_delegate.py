@@ -56,8 +56,9 @@ class ValueDelegate(QStyledItemDelegate):
         elif spec.widget == "list":
             edit.setToolTip(f"{spec.kind}: values separated by commas — add, remove or reorder them")
         elif spec.widget == "bytes":
-            edit.setValidator(QRegularExpressionValidator(QRegularExpression(r"(0x)?[0-9a-fA-F\s]*"), edit))
-            edit.setToolTip("bytes as hex digits")
+            edit.setValidator(QRegularExpressionValidator(
+                QRegularExpression(r"(0x)?[0-9a-fA-F\s]*|[bB][aA][sS][eE]64:[A-Za-z0-9+/=_\-\s]*"), edit))
+            edit.setToolTip("bytes as hex digits (0a ff 10), or base64: followed by base64 text")
         return edit
 
     def setEditorData(self, editor: QWidget, index: _Index) -> None:

@@ -303,3 +303,17 @@ def test_out_of_range_names_the_schema_type(qapp: Any) -> None:
     assert "out of range for uint32: 0 … 4294967295" in rejected[-1]
     assert not m.setData(row(m, "priority").siblingAtColumn(Column.VALUE), str(1 << 31))
     assert "out of range for int32: -2147483648 … 2147483647" in rejected[-1]
+
+
+def test_bytes_edit_takes_hex_or_base64(qapp: Any) -> None:
+    from google.protobuf import wrappers_pb2
+
+    m = model_for(wrappers_pb2.BytesValue(value=b"\x00\x01").SerializeToString(), "google.protobuf.BytesValue")
+    rejected: list[str] = []
+    m.editRejected.connect(rejected.append)
+    assert m.setData(row(m, "value").siblingAtColumn(Column.VALUE), "base64: AAEC/w==")
+    assert wrappers_pb2.BytesValue.FromString(m.document.to_bytes()).value == b"\x00\x01\x02\xff"
+    assert m.setData(row(m, "value").siblingAtColumn(Column.VALUE), "0a ff")
+    assert wrappers_pb2.BytesValue.FromString(m.document.to_bytes()).value == b"\x0a\xff"
+    assert not m.setData(row(m, "value").siblingAtColumn(Column.VALUE), "base64: A")
+    assert "base64" in rejected[-1]
