@@ -878,7 +878,11 @@ class ProtoEditor(QWidget):
         err = self.model.root_error()
         if err is not None:
             o = err.offset + self.model.base
-            errs.append(f"Damaged at byte offset {o}: {err.reason}. Everything before it is decoded below.")
+            root = self.model.root_message()
+            nothing = root is not None and len(root) == 0 and root.damaged is None
+            after = (" No field before it could be decoded: is this a protobuf message, or another framing?"
+                     if nothing else " Everything before it is decoded below.")
+            errs.append(f"Damaged at byte offset {o}: {err.reason}.{after}")
             marks.append((o, o + 1, "error"))
         if self.records is not None and self.records.error is not None:
             e: WireError = self.records.error

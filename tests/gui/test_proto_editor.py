@@ -400,3 +400,20 @@ def test_open_command_keeps_the_schema_error_in_view(qloop: Any, tmp_path: Path)
         assert await task == 0
 
     run(qloop, scenario())
+
+
+def test_damage_at_the_first_byte_says_nothing_was_decoded(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    src = tmp_path / "noise.bin"
+    src.write_bytes(b"\x16\xf1\x1e\xf0")  # wire type 6 in the first tag
+    cut = tmp_path / "cut.bin"
+    cut.write_bytes(job_spec().SerializeToString()[:20])
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        text = editor.error_label.text()
+        assert "offset 0" in text and "No field before it could be decoded" in text
+        assert "Everything before it" not in text
+        assert await editor.open_path(cut)
+        assert "Everything before it is decoded below" in editor.error_label.text()
+
+    run(qloop, scenario())
