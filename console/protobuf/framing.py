@@ -445,10 +445,15 @@ def candidates(buf: Buffer) -> list[Candidate]:
         if n == 0:
             break
         idx = RecordIndex(buf, framing, _DETECT_RECORDS if bounded else None)
-        if idx.error is not None or len(idx) == 0:
+        if len(idx) == 0 or (idx.error is not None and len(idx) < 2):
             continue
         sample = range(min(len(idx), _SAMPLE_RECORDS))
         if not all(_clean(buf, idx.offsets[i], idx.offsets[i] + idx.lengths[i]) for i in sample):
+            continue
+        if idx.error is not None:  # whole records that parse, then damage (typically the last one cut)
+            what = "gRPC frames" if framing == "grpc" else "varint-prefixed records"
+            out.append(Candidate(framing, 0.2, f"{len(idx):,} whole {what}, then the stream is cut short "
+                                               f"at offset {idx.error.offset}"))
             continue
         if not idx.complete:
             what = "gRPC frames" if framing == "grpc" else "varint-prefixed records"
@@ -474,12 +479,13 @@ def detect(buf: Buffer) -> Framing:
 def index(buf: Buffer, framing: Framing | Literal["auto"] = "auto") -> RecordIndex:
     """Index the records of ``buf`` with the given (or detected) framing."""
     if framing == "auto":
-        found = candidates(buf)
-        for c in found:  # a stream judged on a prefix may still fail to tile: then the next candidate
+        first: RecordIndex | None = None
+        for c in candidates(buf):  # a stream judged on a prefix may still fail to tile: then the next one
             idx = RecordIndex(buf, c.framing)
-            if idx.error is None or c is found[-1]:
+            if idx.error is None:
                 return idx
-        return RecordIndex(buf, "single")
+            first = first or idx
+        return first if first is not None else RecordIndex(buf, "single")  # the best, damage and all
     if framing not in FRAMINGS:
         raise ValueError(f"unknown framing {framing!r}; expected auto, single, varint or grpc")
     return RecordIndex(buf, framing)

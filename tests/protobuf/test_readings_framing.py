@@ -406,3 +406,24 @@ def test_encode_text_round_trips_and_keeps_the_style() -> None:
         assert decode_text(again, enc)[0] == new  # type: ignore[arg-type]
         assert again.endswith(original[len(original.rstrip()):])
     assert encode_text(new, "base64", base64.urlsafe_b64encode(data).rstrip(b"=")) == b"CAL_"
+
+
+@pytest.mark.parametrize("framing", ["varint", "grpc"])
+def test_a_stream_cut_short_is_still_detected_as_a_stream(framing: str) -> None:
+    """Whole records that tile and parse, then a last record that runs past the end: auto framing
+    says stream (with the cut named), not "nothing fits" over one damaged message."""
+    from console.protobuf import framing as fr
+    from console.protobuf.wire import encode_varint
+
+    msgs = [job_pb2.JobSpec(name=f"r{i}", instance_count=i + 1).SerializeToString() for i in range(3)]
+    whole = b"".join((encode_varint(len(m)) if framing == "varint" else b"\0" + len(m).to_bytes(4, "big")) + m
+                     for m in msgs)
+    cut = whole[:-3]
+    best = fr.candidates(cut)[0]
+    assert best.framing == framing and "cut short" in best.reason
+    idx = fr.index(cut)
+    assert idx.framing == framing and len(idx) == 2
+    assert idx.error is not None and idx.error.offset == len(whole) - len(msgs[2]) - (1 if framing == "varint" else 5)
+    # a clean single message still wins over a cut stream reading of it
+    one = msgs[0] + msgs[1]
+    assert fr.candidates(one)[0].framing == "single"
