@@ -13,6 +13,10 @@ from console.protobuf.readings import Path, Pins, best
 from console.protobuf.schemaless import Message
 from console.protobuf.wire import WIRE_TYPE_NAMES
 
+MAX_DEPTH = 100
+"""Nesting rendered as messages (protobuf's own parse limit); deeper levels are shown as bytes,
+so a hostile or accidental deep chain cannot exhaust the Python stack."""
+
 
 def _show(value: object) -> str:
     if isinstance(value, str):
@@ -28,26 +32,29 @@ def raw_text(msg: Message, pins: Pins | None = None, path: Path = (), indent: st
     """protoc --decode_raw style text, with each field's offset and the chosen reading's kind."""
     pins = pins or Pins()
     lines: list[str] = []
-    _raw_lines(msg, pins, path, indent, lines)
+    _raw_lines(msg, pins, path, indent, lines, 0)
     for err in msg.error_chain():
         lines.append(f"{indent}# error at offset {err.offset}: {err.reason}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[str]) -> None:
+def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[str], depth: int) -> None:
     for f in msg:
         p = (*path, f.number)
         r = best(f, pins.get(p))
         where = f"@{f.tag_offset}"
-        if r.kind in ("message", "group") and isinstance(r.value, Message):
+        if r.kind in ("message", "group") and isinstance(r.value, Message) and depth >= MAX_DEPTH:
+            lines.append(f"{indent}{f.number}: {_show(f.value)}  # bytes {where} "
+                         f"(a {r.kind} nested deeper than {MAX_DEPTH} levels, not expanded)")
+        elif r.kind in ("message", "group") and isinstance(r.value, Message):
             lines.append(f"{indent}{f.number} {{  # {r.kind} {where}+{f.end - f.tag_offset}")
-            _raw_lines(r.value, pins, p, indent + "  ", lines)
+            _raw_lines(r.value, pins, p, indent + "  ", lines, depth + 1)
             lines.append(f"{indent}}}")
         else:
             lines.append(f"{indent}{f.number}: {_show(r.value)}  # {r.kind} {where}")
 
 
-def raw_json(msg: Message, pins: Pins | None = None, path: Path = ()) -> dict[str, Any]:
+def raw_json(msg: Message, pins: Pins | None = None, path: Path = (), _depth: int = 0) -> dict[str, Any]:
     """A JSON-able dict: fields with number, wire type, offsets, reading kind and value."""
     pins = pins or Pins()
     fields: list[dict[str, Any]] = []
@@ -61,8 +68,12 @@ def raw_json(msg: Message, pins: Pins | None = None, path: Path = ()) -> dict[st
             "length": f.end - f.tag_offset,
             "kind": r.kind,
         }
-        if isinstance(r.value, Message):
-            item["message"] = raw_json(r.value, pins, p)
+        if isinstance(r.value, Message) and _depth >= MAX_DEPTH:
+            item["kind"] = "bytes"
+            item["value"] = base64.b64encode(f.value).decode("ascii")
+            item["note"] = f"a {r.kind} nested deeper than {MAX_DEPTH} levels, not expanded"
+        elif isinstance(r.value, Message):
+            item["message"] = raw_json(r.value, pins, p, _depth + 1)
         elif isinstance(r.value, bytes):
             item["value"] = base64.b64encode(r.value).decode("ascii")
         else:

@@ -144,3 +144,22 @@ def test_decode_damage_names_the_offset_with_and_without_a_type(
     assert main(["decode", str(cut)]) == 1
     err = capsys.readouterr().err
     assert "damaged at offset 1: field 1: length 3 at offset 1 runs past the end" in err
+
+
+@pytest.mark.parametrize("fmt", ["raw", "json"])
+def test_decode_very_deep_nesting_without_a_traceback(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    """3,000 nested messages (each field 1 holds the next): rendered to 100 levels, then bytes."""
+    data = b""
+    for _ in range(3000):
+        data = b"\x0a" + encode_varint(len(data)) + data
+    src = tmp_path / "deep.bin"
+    src.write_bytes(data)
+    assert main(["decode", str(src), "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert "nested deeper than 100 levels" in out
+    if fmt == "json":
+        obj = json.loads(out)
+        for _ in range(100):
+            obj = obj["fields"][0]["message"]
+        assert obj["fields"][0]["kind"] == "bytes"
