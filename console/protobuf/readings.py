@@ -309,8 +309,13 @@ class _Shape:
     children: dict[int, _Shape] = field(default_factory=dict)
 
 
+_EXPORT_DEPTH: Final = 100
+"""Levels exported as nested messages (protobuf's parse limit); deeper ones become bytes."""
+
+
 def _collect(levels: Iterable[Message], path: Path, pins: Pins, sample: int) -> dict[int, _Shape]:
     shapes: dict[int, _Shape] = {}
+    deep = len(path) >= _EXPORT_DEPTH
     nested: dict[int, list[Message]] = {}
     for seen, msg in enumerate(levels):
         if seen >= sample:
@@ -322,7 +327,7 @@ def _collect(levels: Iterable[Message], path: Path, pins: Pins, sample: int) -> 
             p = (*path, num)
             if num not in shapes:
                 kind = pins.get(p) or best(f).kind
-                shapes[num] = _Shape(kind)
+                shapes[num] = _Shape("bytes" if deep and kind in ("message", "group") else kind)
             if shapes[num].kind in ("message", "group"):
                 child = f.message()
                 if child is not None:

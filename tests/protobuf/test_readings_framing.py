@@ -427,3 +427,15 @@ def test_a_stream_cut_short_is_still_detected_as_a_stream(framing: str) -> None:
     # a clean single message still wins over a cut stream reading of it
     one = msgs[0] + msgs[1]
     assert fr.candidates(one)[0].framing == "single"
+
+
+def test_export_proto_of_very_deep_nesting() -> None:
+    from console.protobuf.readings import Pins, export_proto
+    from console.protobuf.schemaless import decode
+    from console.protobuf.wire import encode_varint
+
+    data = b""
+    for _ in range(3000):
+        data = b"\x0a" + encode_varint(len(data)) + data
+    text = export_proto(decode(data), Pins())
+    assert text.count("message Field1 {") == 100 and "optional bytes field_1 = 1;" in text
