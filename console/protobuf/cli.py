@@ -129,8 +129,8 @@ def _decode(args: argparse.Namespace, out: TextIO) -> int:
                 raise SchemaError(f"record {rec.index} is compressed (gRPC flag 1); decompress it first")
             try:
                 msg = reg.parse(args.type, payload)
-            except SchemaError as err:
-                raise SchemaError(_where_damaged(err, reg.find(args.type).full_name, data, rec, multi)) from None
+            except SchemaError as bad:
+                raise SchemaError(_where_damaged(bad, reg.find(args.type).full_name, data, rec, multi)) from None
             if fmt == "json":
                 out.write(reg.to_json(msg, indent=None if multi else 2) + "\n")
             else:
