@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Final, cast
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 
 from console.protobuf.readings import Pins, best
-from console.protobuf.render import _show
+from console.protobuf.render import _show, default_value, format_value, varint_as
 from console.protobuf.schemaless import Field, Message, decode
 from console.protobuf.wire import (
     FIXED32,
@@ -55,9 +55,6 @@ from console.protobuf.wire import (
     Buffer,
     WireError,
     read_varint,
-    to_signed32,
-    to_signed64,
-    zigzag_decode,
 )
 
 if TYPE_CHECKING:
@@ -303,25 +300,11 @@ def _same(a: Buffer, a0: int, a1: int, b: Buffer, b0: int, b1: int) -> bool:
 # -- typed values (schema mode) -----------------------------------------------------------------
 
 
-def _varint_as(t: int, u: int) -> object:
-    if t == _FD.TYPE_BOOL:
-        return u != 0
-    if t in (_FD.TYPE_INT32, _FD.TYPE_ENUM):
-        return to_signed32(u)
-    if t == _FD.TYPE_INT64:
-        return to_signed64(u)
-    if t == _FD.TYPE_UINT32:
-        return u & 0xFFFFFFFF
-    if t in (_FD.TYPE_SINT32, _FD.TYPE_SINT64):
-        return zigzag_decode(u)
-    return u
-
-
 def _scalar(fd: FieldDescriptor, buf: Buffer, start: int, end: int, wt: int) -> object:
     """Typed value of one scalar element whose value bytes are ``buf[start:end]``."""
     t = fd.type
     if wt == VARINT:
-        return _varint_as(t, read_varint(buf, start, end)[0])
+        return varint_as(t, read_varint(buf, start, end)[0])
     raw = bytes(buf[start:end])
     if wt == FIXED32 and t in _F32:
         return struct.unpack("<" + _F32[t], raw)[0]
@@ -330,30 +313,6 @@ def _scalar(fd: FieldDescriptor, buf: Buffer, start: int, end: int, wt: int) -> 
     if t == _FD.TYPE_STRING:
         return raw.decode("utf-8", errors="replace")
     return raw
-
-
-def _fmt(fd: FieldDescriptor, value: object) -> str:
-    if fd.type == _FD.TYPE_ENUM and isinstance(value, int):
-        ev = cast(EnumDescriptor, fd.enum_type).values_by_number.get(value)
-        return ev.name if ev is not None else f"{value} (unknown)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value) if fd.type == _FD.TYPE_DOUBLE else f"{value:.9g}"
-    return _show(value)
-
-
-def _default(fd: FieldDescriptor) -> object:
-    t = fd.type
-    if t == _FD.TYPE_STRING:
-        return ""
-    if t == _FD.TYPE_BYTES:
-        return b""
-    if t == _FD.TYPE_BOOL:
-        return False
-    if t in (_FD.TYPE_FLOAT, _FD.TYPE_DOUBLE):
-        return 0.0
-    return 0
 
 
 def _expected_wt(fd: FieldDescriptor) -> int:
@@ -485,9 +444,9 @@ class _Comparer:
             name = desc.full_name if desc is not None else "message"
             return f"{{{count} field{'s' if count != 1 else ''}}}", name
         if fd is not None and e.wt == _expected_wt(fd) and fd.type not in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
-            return _fmt(fd, _scalar(fd, buf, e.value_start, e.value_end, e.wt)), _type_name(fd)
+            return format_value(fd, _scalar(fd, buf, e.value_start, e.value_end, e.wt)), _type_name(fd)
         if fd is not None and e.wt != LEN and e.f.wire_type == LEN:  # packed element
-            return _fmt(fd, _scalar(fd, buf, e.value_start, e.value_end, e.wt)), _type_name(fd)
+            return format_value(fd, _scalar(fd, buf, e.value_start, e.value_end, e.wt)), _type_name(fd)
         if e.wt == LEN and n > QUICK_READING:
             return f"{n:,} bytes", WIRE_TYPE_NAMES[LEN]
         try:
@@ -513,9 +472,9 @@ class _Comparer:
                 inner = f.message()
                 parts[f.number] = f"{{{len(inner) if inner is not None else '?'} fields}}"
             else:
-                parts[f.number] = _fmt(efd, _scalar(efd, buf, f.value_offset, f.value_end, f.wire_type))
-        k = parts.get(1, _fmt(desc.fields_by_number[1], _default(desc.fields_by_number[1])))
-        v = parts.get(2, _fmt(desc.fields_by_number[2], _default(desc.fields_by_number[2]))
+                parts[f.number] = format_value(efd, _scalar(efd, buf, f.value_offset, f.value_end, f.wire_type))
+        k = parts.get(1, format_value(desc.fields_by_number[1], default_value(desc.fields_by_number[1])))
+        v = parts.get(2, format_value(desc.fields_by_number[2], default_value(desc.fields_by_number[2]))
                       if desc.fields_by_number[2].type not in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP) else "{}")
         return f"{k} → {v}"
 
@@ -672,7 +631,7 @@ class _Comparer:
             va = read_varint(a, ea.value_start, ea.value_end)[0]
             vb = read_varint(b, eb.value_start, eb.value_end)[0]
             if fd is not None and _expected_wt(fd) == VARINT:
-                return _varint_as(fd.type, va) == _varint_as(fd.type, vb)
+                return varint_as(fd.type, va) == varint_as(fd.type, vb)
             return va == vb
         return _same(a, ea.value_start, ea.value_end, b, eb.value_start, eb.value_end)
 
@@ -715,12 +674,12 @@ class _Comparer:
             seen: dict[object, int] = {}
             for i in idx:
                 m = level[i].message()
-                key = _fmt(kfd, _default(kfd))  # an entry without a key has the default one
+                key = format_value(kfd, default_value(kfd))  # an entry without a key has the default one
                 if m is not None:
                     for j in range(len(m)):
                         kf = m[j]
                         if kf.number == 1 and kf.wire_type == _expected_wt(kfd):
-                            key = _fmt(kfd, _scalar(kfd, buf, kf.value_offset, kf.value_end, kf.wire_type))
+                            key = format_value(kfd, _scalar(kfd, buf, kf.value_offset, kf.value_end, kf.wire_type))
                 n = seen.get(key, 0)
                 seen[key] = n + 1
                 out[(key, n)] = i

@@ -7,14 +7,12 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from enginehelp import EngineProcess
-from guihelp import run, screenshot
-from PySide6.QtCore import QModelIndex
+from guihelp import find_row, run, screenshot
 
 from console.api import job_pb2
 from console.client import ConnectionConfig, EngineClient
@@ -36,28 +34,6 @@ def spec(**changes: Any) -> job_pb2.JobSpec:
     return s
 
 
-@pytest.fixture
-def editor(qloop: Any) -> Iterator[ProtoEditor]:
-    ed = ProtoEditor()
-    ed.resize(1440, 760)
-    ed.show()
-    yield ed
-    ed.close_tasks()
-    for w in list(ed.compare_windows):
-        w.close()
-    ed.close()
-    ed.deleteLater()
-
-
-def row(ed: ProtoEditor, name: str) -> QModelIndex:
-    m = ed.model
-    m.fetch_all(QModelIndex())
-    for r in range(m.rowCount()):
-        if m.index(r, Column.NAME).data() == name:
-            return m.index(r, 0)
-    raise AssertionError(name)
-
-
 def test_split_path_keeps_map_keys_whole() -> None:
     assert split_path('a.b[0].labels["x.y"].c') == ["a", "b[0]", 'labels["x.y"]', "c"]
 
@@ -77,7 +53,7 @@ def test_compare_with_a_file_steps_through_the_differences(qloop: Any, editor: P
         assert await editor.open_path(left)
         assert editor.set_type("JobSpec")
         # an unsaved edit: it must take part in the comparison
-        assert editor.model.setData(row(editor, "instance_count").siblingAtColumn(Column.VALUE), "7")
+        assert editor.model.setData(find_row(editor, "instance_count").siblingAtColumn(Column.VALUE), "7")
         assert editor.modified
         window = await editor.compare_with(right)
         assert window is not None
@@ -154,8 +130,8 @@ def test_schema_from_engine_reflection_decodes_a_message(qloop: Any, engine: Eng
             assert "pelorus.v1.JobSpec" in ed.registry.message_types()
             assert ed.type_combo.findText("pelorus.v1.JobSpec") >= 0
             assert ed.set_type("pelorus.v1.JobSpec")
-            assert row(ed, "owner").siblingAtColumn(Column.VALUE).data() == '"ann"'
-            assert row(ed, "instance_count").siblingAtColumn(Column.VALUE).data() == "3"
+            assert find_row(ed, "owner").siblingAtColumn(Column.VALUE).data() == '"ann"'
+            assert find_row(ed, "instance_count").siblingAtColumn(Column.VALUE).data() == "3"
             assert ed.error_label.isHidden()
             screenshot(ed, "proto_editor_reflection")
             # a typed address where nothing listens: the banner says so, nothing else changes

@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from guihelp import run, screenshot, until
-from PySide6.QtCore import QModelIndex, Qt
+from guihelp import find_row, run, screenshot, until
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
@@ -29,27 +28,6 @@ def job_spec() -> job_pb2.JobSpec:
     spec.ttl_after_finished.seconds = 3600
     spec.data.Pack(job_pb2.Progress(successful=5, failed=1, remaining=9))
     return spec
-
-
-@pytest.fixture
-def editor(qloop: Any) -> Iterator[ProtoEditor]:
-    ed = ProtoEditor()
-    ed.resize(1440, 760)
-    ed.show()
-    yield ed
-    ed.close_tasks()
-    ed.close()
-    ed.deleteLater()
-
-
-def find_row(ed: ProtoEditor, name: str, parent: QModelIndex | None = None) -> QModelIndex:
-    parent = parent or QModelIndex()
-    m = ed.model
-    m.fetch_all(parent)
-    for r in range(m.rowCount(parent)):
-        if m.index(r, Column.NAME, parent).data() == name:
-            return m.index(r, 0, parent)
-    raise AssertionError(f"no row {name!r}")
 
 
 def highlight(ed: ProtoEditor) -> tuple[int, int] | None:

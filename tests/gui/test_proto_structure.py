@@ -4,12 +4,10 @@ the protobuf editor's real widgets (context menu, keys, dialogs) offscreen on a 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from guihelp import run, screenshot, until
+from guihelp import find_row, run, screenshot, until
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
@@ -32,28 +30,6 @@ def job_spec() -> job_pb2.JobSpec:
     spec.schedule.cron = "0 3 * * *"
     spec.data.Pack(job_pb2.Progress(successful=5, failed=1))
     return spec
-
-
-@pytest.fixture
-def editor(qloop: Any) -> Iterator[ProtoEditor]:
-    ed = ProtoEditor()
-    ed.resize(1440, 800)
-    ed.show()
-    yield ed
-    ed.close_tasks()
-    ed.close()
-    ed.deleteLater()
-
-
-def find_row(ed: ProtoEditor, name: str, parent: QModelIndex | None = None) -> QModelIndex:
-    parent = parent or QModelIndex()
-    m = ed.model
-    m.fetch_all(parent)
-    for r in range(m.rowCount(parent)):
-        if m.index(r, Column.NAME, parent).data() == name:
-            return m.index(r, 0, parent)
-    names = [m.index(r, Column.NAME, parent).data() for r in range(m.rowCount(parent))]
-    raise AssertionError(f"no row {name!r} in {names}")
 
 
 def menu_action(menu: QMenu, *texts: str) -> QAction:
