@@ -2,8 +2,9 @@
 
 Pairing repeated items by index turns one insertion at the front into a change of every later
 item. :func:`align` instead trims the common head and tail (the common case: an edit somewhere in
-a long list costs one pass), then runs ``difflib.SequenceMatcher`` over a cheap key per item (a
-hash of the item's bytes) on what is left. Items both sides hold unchanged but elsewhere are
+a long list costs one pass). When both sides keep as many items and most of what is left still
+equals its counterpart by index (edits in place), that pairing stands. Otherwise it runs
+``difflib.SequenceMatcher`` over a cheap key per item (a hash of the item's bytes) on what is left. Items both sides hold unchanged but elsewhere are
 paired up as moves; what is left of a replaced run is paired by position (a changed item).
 
 Bounds: SequenceMatcher without autojunk is about quadratic in the worst case, so it runs on a
@@ -24,13 +25,15 @@ from collections.abc import Callable, Hashable, Sequence
 from difflib import SequenceMatcher
 from typing import Final, NamedTuple
 
-__all__ = ["ALIGN_LIMIT", "ALIGN_WORK", "ANCHOR_LIMIT", "Step", "align"]
+__all__ = ["ALIGN_LIMIT", "ALIGN_WORK", "ANCHOR_LIMIT", "IN_PLACE_SHARE", "Step", "align"]
 
 ALIGN_LIMIT: Final = 1000
 """Items per side aligned by SequenceMatcher in one piece (its worst case, edits between every
 other item, costs about 0.13 s at this size and grows quadratically)."""
 ALIGN_WORK: Final = 300_000
 """Bound on the duplicate-key work (sum of left × right counts per key) for one SequenceMatcher run."""
+IN_PLACE_SHARE: Final = 4
+"""Equal counts with at most one item in this many differing in place: paired by index (edits in place)."""
 ANCHOR_LIMIT: Final = 1_000_000
 """Items per side (after trimming the common head and tail) above which the middle is paired by index."""
 
@@ -57,11 +60,13 @@ def align(
 ) -> tuple[int, list[Step]]:
     """Align ``n_left`` items with ``n_right`` items.
 
-    ``same(i, j)`` says whether left item ``i`` equals right item ``j`` (used to trim the head and
-    tail, and called only on those); ``key_*`` give each item's alignment key. Returns ``(head,
-    steps)``: the first ``head`` items are equal pairs ``(k, k)`` (not listed), then the steps in
-    order (left order for left items, right order for right items), then an equal tail, also not
-    listed (its pairs are ``(n_left - t + k, n_right - t + k)``).
+    ``same(i, j)`` says whether left item ``i`` equals right item ``j`` (used on pairs by index:
+    the head, the tail, edits in place); ``key_*`` give each item's alignment key. Returns
+    ``(head, steps)``: the first ``head`` items are equal pairs ``(k, k)`` (not listed), then the
+    steps in order (left order for left items, right order for right items), then an equal tail,
+    also not listed (its pairs are ``(n_left - t + k, n_right - t + k)``). Pairs ``same`` found
+    equal in place may be left out of the steps too: every item in no step is paired with an
+    equal one, in order.
     """
     head = 0
     while head < n_left and head < n_right and same(head, head):
@@ -72,6 +77,19 @@ def align(
     lo_a, hi_a, lo_b, hi_b = head, n_left - tail, head, n_right - tail
     if lo_a == hi_a or lo_b == hi_b:
         return head, [Step(i, None) for i in range(lo_a, hi_a)] + [Step(None, j) for j in range(lo_b, hi_b)]
+    if hi_a - lo_a == hi_b - lo_b:
+        # as many items on both sides: when most stand where they stood (edits in place, the
+        # common case), pairing by index is the answer and costs one comparison per item
+        n = hi_a - lo_a
+        budget = n // IN_PLACE_SHARE
+        changed: list[Step] = []
+        for k in range(n):
+            if not same(lo_a + k, lo_b + k):
+                changed.append(Step(lo_a + k, lo_b + k))
+                if len(changed) > budget:
+                    break
+        else:
+            return head, changed
     if hi_a - lo_a > ANCHOR_LIMIT or hi_b - lo_b > ANCHOR_LIMIT:
         return head, _by_index(lo_a, hi_a, lo_b, hi_b)
     ka = [key_left(i) for i in range(lo_a, hi_a)]
