@@ -415,9 +415,10 @@ def _all_len(level: Message, idx: list[int]) -> bool:
     return all(level.key_at(i) & 7 in (LEN, SGROUP) for i in idx)
 
 
-def _item_key(level: Message, idx: list[int], buf: Buffer) -> Callable[[int], int]:
+def _item_key(level: Message, idx: list[int], buf: Buffer, poll: Callable[[], None]) -> Callable[[int], int]:
     """Alignment key of item ``k``: a hash of its bytes (tag through value)."""
     def key(k: int) -> int:
+        poll()
         t, _k, _v, e = level.span_at(idx[k])
         return hash(bytes(buf[t:e]))
     return key
@@ -451,6 +452,7 @@ class _Comparer:
         self.count = 0
         self.full = False
         self._size = max(1, len(a))
+        self._polls = 0
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -461,6 +463,12 @@ class _Comparer:
                 raise CompareCancelled()
             if self.progress is not None:
                 self.progress(min(1.0, offset / self._size))
+
+    def _poll(self) -> None:
+        """Called per item while aligning (before any field is walked): honours Cancel there too."""
+        self._polls += 1
+        if self._polls % CHECK_EVERY == 0 and self.cancel is not None and self.cancel.is_set():
+            raise CompareCancelled()
 
     def _emit(self, d: Difference) -> None:
         if len(self.out) >= self.limit:
@@ -612,12 +620,14 @@ class _Comparer:
         a, b = self.a, self.b
 
         def same(i: int, j: int) -> bool:  # equal items are skipped before any Field is built (the common case)
+            self._poll()
             ta, _ka, _va, xa = la.span_at(ia[i])
             tb, _kb, _vb, xb = lb.span_at(ib[j])
             return xa - ta == xb - tb and a[ta:xa] == b[tb:xb]
 
         if repeated and _all_len(la, ia) and _all_len(lb, ib):
-            head, steps = align(len(ia), len(ib), same, _item_key(la, ia, a), _item_key(lb, ib, b))
+            head, steps = align(len(ia), len(ib), same, _item_key(la, ia, a, self._poll),
+                                _item_key(lb, ib, b, self._poll))
         else:
             head, steps = 0, [Step(k if k < len(ia) else None, k if k < len(ib) else None)
                               for k in range(max(len(ia), len(ib)))]
@@ -828,13 +838,17 @@ class _Comparer:
             return x.prefix_offsets[i], x.offsets[i], x.offsets[i] + x.lengths[i]
 
         def same(i: int, j: int) -> bool:
+            self._poll()
             p, _o, e = span(xa, i)
             q, _u, f = span(xb, j)
             return _same(a, p, e, b, q, f)
 
         def key(x: fr.RecordIndex, buf: Buffer) -> Callable[[int], int]:
             # the payload only: a record whose prefix alone changed still aligns with its old self
-            return lambda i: hash(bytes(buf[x.offsets[i]:x.offsets[i] + x.lengths[i]]))
+            def k(i: int) -> int:
+                self._poll()
+                return hash(bytes(buf[x.offsets[i]:x.offsets[i] + x.lengths[i]]))
+            return k
 
         head, steps = align(len(xa), len(xb), same, key(xa, a), key(xb, b))
         for k in range(head):

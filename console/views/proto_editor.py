@@ -1005,13 +1005,17 @@ class ProtoEditor(QWidget):
             self._spawn(self.compare_with(path))
 
     async def compare_with(self, path: str | os.PathLike[str]) -> ProtoCompareWindow | None:
-        """Compare the current message or record (with unsaved edits) against ``path`` in a new window."""
+        """Compare the current message (with unsaved edits) against ``path`` in a new window.
+
+        A stream is compared with a file that tiles as the same stream record by record (records
+        aligned); with any other file, the current record is compared with it as one message."""
         left = self._payload()
         if left is None:
             return None
         p = Path(path)
+        framing = self.framing if self.records is not None and self.framing != "single" else "single"
         try:
-            other = await self._busy(f"Reading {p.name}…", asyncio.to_thread(load_file, p, "single"))
+            other = await self._busy(f"Reading {p.name}…", asyncio.to_thread(load_file, p, framing))
         except asyncio.CancelledError:
             return None
         except (OSError, ValueError) as err:
@@ -1026,11 +1030,16 @@ class ProtoEditor(QWidget):
         window.show()
         type_name = self.model.descriptor.full_name if self.model.descriptor is not None else None
         name = self.path.name if self.path is not None else "this message"
-        if self.framing != "single":
+        streams = framing != "single" and other.index.error is None and len(other.index) > 0
+        if streams:
+            assert self.doc is not None
+            left = self.doc.to_bytes()
+        elif framing != "single":
             name += f" record {self.current_record() + 1}"
         if self.modified:
             name += " with unsaved edits"
-        await window.view.compare_bytes(left, other.doc.to_bytes(), type_name, name, p.name, pins=self.model.pins)
+        await window.view.compare_bytes(left, other.doc.to_bytes(), type_name, name, p.name, pins=self.model.pins,
+                                        framing=framing if streams else "single")
         return window
 
     def _choose_reflection(self) -> None:

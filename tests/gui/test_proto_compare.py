@@ -105,6 +105,49 @@ def test_compare_with_a_file_steps_through_the_differences(qloop: Any, editor: P
     assert view.current_difference is tier
 
 
+def test_two_streams_compare_record_by_record(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    from console.protobuf.document import encode_frame
+
+    def frames(specs: list[job_pb2.JobSpec]) -> bytes:
+        return b"".join(encode_frame("varint", x.SerializeToString()) for x in specs)
+
+    recs = [spec(name=f"job-{i}") for i in range(4)]
+    first = spec(name="first")
+    left, right, single = tmp_path / "old.stream", tmp_path / "new.stream", tmp_path / "one.bin"
+    left.write_bytes(frames(recs))
+    right.write_bytes(frames([first, *recs[:2], spec(name="job-2", owner="bob"), recs[3]]))
+    single.write_bytes(recs[0].SerializeToString())
+
+    async def scenario() -> tuple[ProtoCompareWindow, ProtoCompareWindow]:
+        assert await editor.open_path(left)
+        assert editor.framing == "varint" and editor.set_type("JobSpec")
+        streams = await editor.compare_with(right)
+        one = await editor.compare_with(single)  # not a stream: the shown record against that message
+        assert streams is not None and one is not None
+        return streams, one
+
+    window, one = run(qloop, scenario())
+    view = window.view
+    result = view.result
+    assert result is not None and result.framing == "varint" and result.records == (4, 5)
+    assert [(d.kind, d.path) for d in result.differences] == [(ADDED, "record[0]"), (CHANGED, "record[2→3].owner")]
+    assert view.left_label.text().startswith("Left: old.stream (") and "record" not in view.left_label.text()
+    assert view.summary.text().startswith("2 difference(s): 1 added, 0 removed, 1 changed in 4 → 5 varint record(s)")
+    # the added record is selected first: its bytes (prefix included) light up on the right
+    d = view.current_difference
+    assert d is not None and d.right is not None and d.right.record == 0
+    assert view.right_hex.hex_model.highlight_range() == (0, len(frames([first])))
+    assert view.left_hex.hex_model.highlight_range() is None
+    view.next_difference()
+    owner = view.current_difference
+    assert owner is not None and owner.left is not None and owner.right is not None
+    assert "record 2" in view.leaves[1].toolTip(0) and "record 3" in view.leaves[1].toolTip(0)
+    assert left.read_bytes()[owner.left.start:owner.left.end] == b"\x12\x03ann"
+    screenshot(window, "proto_compare_streams")
+    assert one.view.result is not None and one.view.result.framing == "single" and one.view.result.equal
+    assert "record 1" in one.view.left_label.text()
+
+
 def test_schema_from_engine_reflection_decodes_a_message(qloop: Any, engine: EngineProcess, tmp_path: Path) -> None:
     path = tmp_path / "spec.bin"
     path.write_bytes(spec().SerializeToString())
@@ -163,7 +206,8 @@ def test_a_long_comparison_shows_progress_and_can_be_cancelled(qloop: Any) -> No
 
     n = 100_000  # ~1M fields to walk: many seconds of work, cancelled within the first
     left = b"".join(item(i) for i in range(n))
-    right = b"".join(item(i + 1) for i in range(n))
+    # every item changed in place (a shifted copy would now align as one removal and one addition)
+    right = b"".join(item(i + n) for i in range(n))
     window = ProtoCompareWindow()
     window.show()
     view = window.view

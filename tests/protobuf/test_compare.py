@@ -297,6 +297,14 @@ def test_a_long_list_with_an_insertion_stays_one_addition_and_fast() -> None:
     assert kinds(r) == [(ADDED, "1[1000]", (None, 1000)), (REMOVED, "1[150000]", (150_000, None))]
 
 
+def test_cancel_reaches_the_alignment() -> None:
+    items = [b"\x0a" + encode_varint(len(v)) + v for v in (f"item {i}".encode() for i in range(50_000))]
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(CompareCancelled):  # a shifted list: aligned, no field walked before the cancel
+        compare(b"".join(items), b"".join(items[1:] + items[:1]), cancel=stop)
+
+
 def test_scalars_stay_paired_by_index() -> None:
     # schemaless varints of one number: item k with item k (a shift is k changes, as before)
     a = b"".join(b"\x08" + encode_varint(i) for i in range(5))
