@@ -410,6 +410,16 @@ def _could_outrank_message(f: Field, m: Message) -> bool:
     return text.replace("\t", "").replace("\n", "").replace("\r", "").isprintable()
 
 
+def _item_path(name: str, st: Step) -> tuple[str, str]:
+    """``args[2]`` (one side, or the same index on both), ``args[4→3]`` (left → right), and the
+    note of a moved item."""
+    i, j = st.left, st.right
+    path = f"{name}[{j if i is None else i}]" if i is None or j is None or i == j else f"{name}[{i}→{j}]"
+    if st.moved is None:
+        return path, ""
+    return path, (f"moved to {name}[{st.moved}]" if j is None else f"moved from {name}[{st.moved}]")
+
+
 def _all_len(level: Message, idx: list[int]) -> bool:
     """Whether every occurrence is length-delimited or a group (the items worth aligning)."""
     return all(level.key_at(i) & 7 in (LEN, SGROUP) for i in idx)
@@ -596,17 +606,22 @@ class _Comparer:
         name = (label + "." if label else "") + "<undecoded bytes>"
         why = "; ".join(f"{s} damaged at offset {m.error.offset}: {m.error.reason}"
                         for s, m in (("left", la), ("right", lb)) if m.error is not None)
+        self._emit_tails(name, why, (ta, la.end, pa), (tb, lb.end, pb))
 
+    def _emit_tails(self, name: str, why: str, left: tuple[int, int, tuple[int, ...]],
+                    right: tuple[int, int, tuple[int, ...]]) -> None:
+        """The undecoded tails ``[start, end)`` of both sides (which differ), as one raw difference."""
         def side(buf: Buffer, t: int, e: int, p: tuple[int, ...]) -> Side:
             raw = bytes(buf[t:min(e, t + 64)])
             return Side.fixed(p, t, e, t, e, f"0x{raw.hex()}" + ("…" if e - t > 64 else ""), "raw bytes")
 
-        if ta == la.end:
-            self._emit(Difference(ADDED, name, None, side(self.b, tb, lb.end, pb), why, other_at=ta))
-        elif tb == lb.end:
-            self._emit(Difference(REMOVED, name, side(self.a, ta, la.end, pa), None, why, other_at=tb))
+        (ta, ea, pa), (tb, eb, pb) = left, right
+        if ta == ea:
+            self._emit(Difference(ADDED, name, None, side(self.b, tb, eb, pb), why, other_at=ta))
+        elif tb == eb:
+            self._emit(Difference(REMOVED, name, side(self.a, ta, ea, pa), None, why, other_at=tb))
         else:
-            self._emit(Difference(CHANGED, name, side(self.a, ta, la.end, pa), side(self.b, tb, lb.end, pb), why))
+            self._emit(Difference(CHANGED, name, side(self.a, ta, ea, pa), side(self.b, tb, eb, pb), why))
 
     def _elem(self, level: Message, i: int, prefix: tuple[int, ...]) -> _Elem:
         f = level[i]
@@ -641,15 +656,7 @@ class _Comparer:
             if i is not None and j is not None and same(i, j):
                 self._tick(la.span_at(ia[i])[0])
             else:
-                if i is None:
-                    path = f"{name}[{j}]" if repeated else name
-                elif j is None or i == j:
-                    path = f"{name}[{i}]" if repeated else name
-                else:
-                    path = f"{name}[{i}→{j}]"
-                note = ""
-                if st.moved is not None:
-                    note = f"moved to {name}[{st.moved}]" if j is None else f"moved from {name}[{st.moved}]"
+                path, note = _item_path(name, st) if repeated else (name, "")
                 ea = self._elem(la, ia[i], pa) if i is not None else None
                 eb = self._elem(lb, ib[j], pb) if j is not None else None
                 before = len(self.out)
@@ -860,10 +867,7 @@ class _Comparer:
             if i is not None and j is not None and same(i, j):
                 self._tick(xa.offsets[i])
             else:
-                path = f"record[{j if i is None else i}]" if i is None or j is None or i == j else f"record[{i}→{j}]"
-                note = ""
-                if st.moved is not None:
-                    note = f"moved to record[{st.moved}]" if j is None else f"moved from record[{st.moved}]"
+                path, note = _item_path("record", st)
                 before = len(self.out)
                 self._record_pair(xa, xb, i, j, desc, path, note, at_a, at_b)
                 for k in range(before, len(self.out)):
@@ -934,18 +938,7 @@ class _Comparer:
             return
         why = "; ".join(f"{s} stream damaged at offset {x.error.offset}: {x.error.reason}"
                         for s, x in (("left", xa), ("right", xb)) if x.error is not None)
-
-        def side(buf: Buffer, t: int, e: int) -> Side:
-            raw = bytes(buf[t:min(e, t + 64)])
-            return Side.fixed((), t, e, t, e, f"0x{raw.hex()}" + ("…" if e - t > 64 else ""), "raw bytes")
-
-        name = "<undecoded bytes>"
-        if ta == ea:
-            self._emit(Difference(ADDED, name, None, side(self.b, tb, eb), why, other_at=ta))
-        elif tb == eb:
-            self._emit(Difference(REMOVED, name, side(self.a, ta, ea), None, why, other_at=tb))
-        else:
-            self._emit(Difference(CHANGED, name, side(self.a, ta, ea), side(self.b, tb, eb), why))
+        self._emit_tails("<undecoded bytes>", why, (ta, ea, ()), (tb, eb, ()))
 
 
 class _Full(Exception):
