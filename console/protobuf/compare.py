@@ -635,9 +635,9 @@ class _Comparer:
         a, b = self.a, self.b
 
         def same(i: int, j: int) -> bool:  # equal items are skipped before any Field is built (the common case)
-            self._poll()
             ta, _ka, _va, xa = la.span_at(ia[i])
             tb, _kb, _vb, xb = lb.span_at(ib[j])
+            self._poll()  # Cancel while aligning too (progress follows the walk below, in left order)
             return xa - ta == xb - tb and a[ta:xa] == b[tb:xb]
 
         if repeated and _all_len(la, ia) and _all_len(lb, ib):
@@ -646,8 +646,6 @@ class _Comparer:
         else:
             head, steps = 0, [Step(k if k < len(ia) else None, k if k < len(ib) else None)
                               for k in range(max(len(ia), len(ib)))]
-        for k in range(head):
-            self._tick(la.span_at(ia[k])[0])
         # where an added (removed) item would sit on the other side: after the last item passed there
         at_a = la.span_at(ia[head - 1])[3] if head else (la.span_at(ia[0])[0] if ia else la.end)
         at_b = lb.span_at(ib[head - 1])[3] if head else (lb.span_at(ib[0])[0] if ib else lb.end)
@@ -667,6 +665,15 @@ class _Comparer:
                 at_a = la.span_at(ia[i])[3]
             if j is not None:
                 at_b = lb.span_at(ib[j])[3]
+        self._count_quiet(len(ia) - sum(1 for st in steps if st.left is not None),
+                          la.span_at(ia[-1])[3] if ia else la.end)
+
+    def _count_quiet(self, n: int, offset: int) -> None:
+        """Count the ``n`` equal items the alignment paired without listing them (head, tail,
+        edits in place), and report the progress they make."""
+        self.count += n
+        if n >= CHECK_EVERY and self.progress is not None:
+            self.progress(min(1.0, offset / self._size))
 
     def _mark_items(self, before: int, i: int | None, j: int | None) -> None:
         """Give the differences emitted since ``before`` that lie in no inner repeated item these indices."""
@@ -845,9 +852,9 @@ class _Comparer:
             return x.prefix_offsets[i], x.offsets[i], x.offsets[i] + x.lengths[i]
 
         def same(i: int, j: int) -> bool:
-            self._poll()
             p, _o, e = span(xa, i)
             q, _u, f = span(xb, j)
+            self._poll()
             return _same(a, p, e, b, q, f)
 
         def key(x: fr.RecordIndex, buf: Buffer) -> Callable[[int], int]:
@@ -858,8 +865,6 @@ class _Comparer:
             return k
 
         head, steps = align(len(xa), len(xb), same, key(xa, a), key(xb, b))
-        for k in range(head):
-            self._tick(xa.offsets[k])
         at_a = span(xa, head - 1)[2] if head else (xa.prefix_offsets[0] if len(xa) else len(a))
         at_b = span(xb, head - 1)[2] if head else (xb.prefix_offsets[0] if len(xb) else len(b))
         for st in steps:
@@ -879,6 +884,8 @@ class _Comparer:
                 at_a = span(xa, i)[2]
             if j is not None:
                 at_b = span(xb, j)[2]
+        self._count_quiet(len(xa) - sum(1 for st in steps if st.left is not None),
+                          span(xa, len(xa) - 1)[2] if len(xa) else len(a))
         self._stream_tail(xa, xb)
 
     def _record_side(self, x: fr.RecordIndex, buf: Buffer, i: int, desc: Descriptor | None) -> Side:
