@@ -1,5 +1,5 @@
 """Time to first screen in the protobuf editor for a 100 MB message and a 1,000,000-record
-varint-delimited stream; peak RSS. JSON lines on stdout, no asserts.
+varint-delimited stream (and the same records as gRPC frames); peak RSS. JSON lines on stdout, no asserts.
 
 "First screen" = what ProtoEditor.open_path does off the UI thread (mmap, framing detection, first
 level's scan) plus, on the UI side, the tree model's first fetch and the hex model's reset.
@@ -45,6 +45,12 @@ def stream(n: int) -> bytes:
     return (encode_varint(len(rec)) + rec) * n
 
 
+def grpc_stream(n: int) -> bytes:
+    """The same records as gRPC frames (flag byte + 4-byte big-endian length)."""
+    rec = job_pb2.Progress(successful=1, failed=2, remaining=3).SerializeToString()
+    return (b"\x00" + len(rec).to_bytes(4, "big") + rec) * n
+
+
 def _rss_mb() -> float:
     with open("/proc/self/statm") as fh:
         return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -81,7 +87,8 @@ def main() -> None:
     _app = QCoreApplication.instance() or QCoreApplication([])
     with tempfile.TemporaryDirectory() as tmp:
         for name, data, framing in (("message_100mb", big_message(args.mb), "auto"),
-                                    ("varint_stream", stream(args.records), "auto")):
+                                    ("varint_stream", stream(args.records), "auto"),
+                                    ("grpc_stream", grpc_stream(args.records), "auto")):
             p = Path(tmp) / f"{name}.bin"
             p.write_bytes(data)
             size = len(data)

@@ -20,6 +20,7 @@ import qasync  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from console import messages  # noqa: E402
+from console.ui_thread_gc import collect_on_ui_thread  # noqa: E402
 
 log = logging.getLogger("pelorus.app")
 
@@ -67,6 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("Pelorus")
     app.setOrganizationName("Pelorus")
     app.setQuitOnLastWindowClosed(False)  # the window's close handler decides, then quits
+    collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
     try:
         return qasync.run(run(app, args))
     except asyncio.CancelledError:

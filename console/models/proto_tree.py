@@ -22,8 +22,10 @@ reading and ``pin`` chooses another per field-number path (``Pins``).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as _dc_field
 from enum import IntEnum
@@ -519,9 +521,12 @@ class ProtoTreeModel(QAbstractItemModel):
         node = self._node(index)
         return self._resolve(node, blocking=False) == 2
 
-    def resolve_children(self, index: _Index) -> None:
-        """Decode the row's nested level (blocking; safe to run in a worker thread)."""
-        self._resolve(self._node(index), blocking=True)
+    def level_decoder(self, index: _Index) -> Callable[[], int]:
+        """The decode of the row's nested level, as a call for a worker thread. The row's node is
+        looked up here, on the UI thread: a worker must not read a QModelIndex's internal pointer
+        while the UI thread may replace the tree under it."""
+        node = self._node(index)
+        return functools.partial(self._resolve, node, True)
 
     def children_resolved(self, index: _Index) -> None:
         """Call on the UI thread after resolve_children: rows appear."""

@@ -10,7 +10,9 @@ nested :class:`Message` only when asked, and only when it parses cleanly to its 
 
 Scale: a level over :data:`CHUNK_BYTES` is scanned a chunk at a time into an int64 array (8 bytes
 per record entry instead of a list's ~36), reporting to a :class:`Progress` token and stopping with
-:class:`Cancelled` when asked (the editor's progress bar and Cancel). :func:`expand_all` on a large
+:class:`Cancelled` when asked (the editor's progress bar and Cancel); chunks of small fields go
+through the vectorised :func:`fastscan.dense_fields` (same records, ~2.5x faster). Other long loops
+(the record index of a stream) report to the same token through :func:`current_progress`. :func:`expand_all` on a large
 message uses the vectorised walk of :mod:`console.protobuf.fastscan`, which finds every nested
 level at once and gives exactly the tree this module's per-level scan gives.
 
@@ -54,7 +56,8 @@ VECTOR_FROM_BYTES = 16384
 numpy set-up costs more than the reference walk. Tests lower it to exercise the fast path."""
 _BAD_FIRST: Final = frozenset((4, 6, 7))  # wire types that cannot open a message
 
-__all__ = ["Cancelled", "Field", "Message", "Progress", "decode", "decode_span", "expand_all", "progress_scope", "scan"]
+__all__ = ["Cancelled", "Field", "Message", "Progress", "current_progress", "decode", "decode_span", "expand_all",
+           "progress_scope", "scan"]
 
 Recs = Union[list[int], "array[int]"]
 """A level's flat ``(tag_offset, key, value_offset, end)`` records: a list, or an int64 array for
@@ -63,6 +66,11 @@ levels scanned in chunks (8 bytes an entry instead of ~36 for a list of large in
 CHUNK_BYTES: Final = 4 << 20
 """Spans larger than this are scanned a chunk at a time: records go into an int64 array (memory),
 and each chunk reports progress and checks for cancellation (see :func:`progress_scope`)."""
+
+
+DENSE_BELOW = 32
+"""Chunks of a long level whose fields average fewer bytes than this use the vectorised dense scan
+(0 turns it off; tests raise it to force the dense path on any input)."""
 
 
 class Cancelled(Exception):
@@ -103,20 +111,63 @@ def progress_scope(token: Progress) -> Iterator[Progress]:
         _local.token = prev
 
 
+def current_progress() -> Progress | None:
+    """The token of the enclosing :func:`progress_scope` on this thread (other long loops, e.g. the
+    record index of a stream, report to it and check it for cancellation)."""
+    token: Progress | None = getattr(_local, "token", None)
+    return token
+
+
 def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, _Stop | None, int, int]:
-    """:func:`_scan` of a level a chunk at a time (same result; records in an int64 array)."""
+    """:func:`_scan` of a level a chunk at a time (same result; records in an int64 array).
+
+    A chunk of small fields (under :data:`DENSE_BELOW` bytes a field on average, e.g. a level of
+    millions of short records) goes through the vectorised :func:`fastscan.dense_fields`, whose
+    chain stops at any field it does not take: that one field is scanned here by the reference loop
+    (which words the error, if it is one), then the vectorised scan goes on.
+    """
     token: Progress | None = getattr(_local, "token", None)
     if token is not None:
         token.total += end - start
     out: array[int] = array("q")
     pos = start
+    dense = False
+    backoff = wait = 0  # reference chunks to run before the dense scan is tried again
     try:
         while True:
             if token is not None and token.cancelled:
                 raise Cancelled(f"cancelled at offset {pos}")
-            recs, stop, after, et = _scan(buf, pos, end, 0, 0, pos + CHUNK_BYTES)
-            out += array("q", recs)  # the constructor converts twice as fast as extend()
-            del recs
+            # the first reference chunk is a short probe of the level's density
+            chunk_end = pos + (CHUNK_BYTES if pos > start else min(CHUNK_BYTES, 1 << 16))
+            if dense:
+                chunk_stop = min(end, chunk_end)
+                found, after, plain, ref_bytes = fastscan.dense_fields(buf, pos, end, chunk_stop)
+                if found.shape[0]:
+                    out.frombytes(found.data.cast("B"))  # no intermediate bytes copy
+                n = found.shape[0]
+                stop: _Stop | None = None
+                et = after
+                if not plain:  # one field for the reference scanner
+                    recs, stop, after, et = _scan(buf, after, end, 0, 0, after + 1)
+                    out += array("q", recs)
+                    n += len(recs) >> 2
+                # a chunk mostly left to the reference scanner (guesses that do not synchronise, groups)
+                # wasted its vector work: the next chunks go to the reference loop (twice as many after
+                # each such chunk), which then judges the density again
+                dense = n > 0 and (after - pos) < n * DENSE_BELOW
+                if dense and ref_bytes * 2 > after - pos:
+                    dense = False
+                    backoff = 2 * backoff if backoff else 1
+                    wait = backoff
+            else:
+                recs, stop, after, et = _scan(buf, pos, end, 0, 0, chunk_end)
+                n = len(recs) >> 2
+                out += array("q", recs)  # the constructor converts twice as fast as extend()
+                del recs
+                if wait:
+                    wait -= 1
+                else:
+                    dense = n > 0 and (after - pos) < n * DENSE_BELOW and DENSE_BELOW > 0
             if token is not None:
                 token.done += after - pos if stop is None else end - pos
             if stop is not None or after >= end:

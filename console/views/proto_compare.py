@@ -258,7 +258,6 @@ class ProtoCompare(QWidget):
 
         ``framing`` "varint" / "grpc": two streams, compared record by record."""
         self.left, self.right = left, right
-        registry = self.registry  # plain data for the worker: it must not touch this widget
         self.left_label.setText(f"Left: {left_name} ({len(left):,} bytes)")
         self.right_label.setText(f"Right: {right_name} ({len(right):,} bytes)")
         cancel = threading.Event()
@@ -273,6 +272,8 @@ class ProtoCompare(QWidget):
 
         def progress(fraction: float) -> None:
             done_fraction[0] = fraction
+
+        registry = self.registry  # the worker sees plain data only: no wrapper of a Qt object
 
         def work() -> tuple[Comparison, list[tuple[int, int, str]], list[tuple[int, int, str]]]:
             result = compare(left, right, registry, type_name, framing=framing, pins=pins, progress=progress,

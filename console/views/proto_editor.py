@@ -68,6 +68,7 @@ from console.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
 from console.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
 from console.protobuf.wire import WireError
 from console.protobuf.textedit import TextEditError, apply_text, editable_text
+from console.ui_thread_gc import collect_on_ui_thread
 from console.views.proto_compare import ProtoCompareWindow
 from console.views.proto_delegate import ValueDelegate
 from console.views.proto_edit_actions import EditActions, SavePreviewDialog, TextApplyPane, ask
@@ -427,7 +428,7 @@ class ProtoEditor(QWidget):
     def undo(self) -> None:
         edit = self.doc.undo() if self.doc is not None else None
         if edit is not None:
-            self._document_changed(f"Undid: {edit.description}.", edit=edit)
+            self._document_changed(f"Undid: {edit.description}.", edit=edit.inverse())  # the splices applied
 
     def redo(self) -> None:
         edit = self.doc.redo() if self.doc is not None else None
@@ -612,7 +613,10 @@ class ProtoEditor(QWidget):
         if offset is None and self.doc.scope is not None:
             offset = self.doc.scope[0]
         self.doc.set_scope(None)
-        self.records = fr.RecordIndex(self.doc.data, framing)  # type: ignore[arg-type]
+        if edit is not None and edit.splices:  # only the touched records are re-framed (a rebuild when unsure)
+            self.records = self.records.after_splices(self.doc.data, edit.splices)
+        else:
+            self.records = fr.RecordIndex(self.doc.data, framing)
         idx = self.records
         self.record_spin.setMaximum(max(1, len(idx)))
         if not len(idx):
@@ -767,7 +771,7 @@ class ProtoEditor(QWidget):
     async def _resolve_big(self, pix: QPersistentModelIndex) -> None:
         model = self.model
         try:
-            await self._busy_scan("Decoding a large nested message…", model.resolve_children, QModelIndex(pix))
+            await self._busy_scan("Decoding a large nested message…", model.level_decoder(QModelIndex(pix)))
         except (asyncio.CancelledError, Cancelled):
             self.tree.collapse(QModelIndex(pix))
             return
@@ -1158,6 +1162,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pelorus")
     app.setOrganizationName("Pelorus")
+    collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
     try:
         return qasync.run(run_standalone(app, args))  # type: ignore[arg-type]
     except asyncio.CancelledError:

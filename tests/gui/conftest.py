@@ -19,7 +19,9 @@ os.environ.setdefault("QT_API", "pyside6")
 
 import pytest  # noqa: E402
 import qasync  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
+
+from console import ui_thread_gc  # noqa: E402
 
 if TYPE_CHECKING:
     from console.views.proto_editor import ProtoEditor
@@ -36,6 +38,7 @@ def qloop(qapp: Any, tmp_path: Path) -> Iterator[qasync.QEventLoop]:
     errors: list[dict[str, Any]] = []
     loop.set_exception_handler(lambda _loop, ctx: errors.append(ctx))
     asyncio.set_event_loop(loop)
+    collector = ui_thread_gc.collect_on_ui_thread()  # as the app does: no collection in a worker thread
     yield loop
     try:
         pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
@@ -46,6 +49,8 @@ def qloop(qapp: Any, tmp_path: Path) -> Iterator[qasync.QEventLoop]:
     finally:
         loop.close()
         asyncio.set_event_loop(None)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # closed windows go first
+        ui_thread_gc.stop(collector)  # their cycles are collected here, on the UI thread
     real = [e for e in errors if not isinstance(e.get("exception"), asyncio.CancelledError)]
     assert not real, f"errors on the event loop: {real}"
 

@@ -3,14 +3,10 @@ qasync loop; the reflection test talks to a real engine on its unix socket)."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from enginehelp import EngineProcess
 from guihelp import find_row, run, screenshot
 
@@ -229,25 +225,6 @@ def test_a_long_comparison_shows_progress_and_can_be_cancelled(qloop: Any) -> No
         window.deleteLater()
 
 
-CLOSING_TEST = "test_closing_the_window_during_a_comparison_cancels_it"
-_ISOLATED = os.environ.get("PELORUS_ISOLATED_TEST") == CLOSING_TEST
-
-
-@pytest.mark.timeout(300)
-def test_closing_mid_comparison_in_its_own_interpreter() -> None:
-    """Runs the scenario below in a fresh interpreter: in the full suite, the tests after it crashed
-    the shared process with a segmentation fault in the Qt event loop (without it the same run
-    passed), so closing a compare window mid-comparison leaves something behind — an open defect
-    (issue 5's session note). A crash of the scenario itself still fails this test."""
-    got = subprocess.run(
-        [sys.executable, "-X", "faulthandler", "-m", "pytest", "-q", "-p", "no:randomly",
-         f"{Path(__file__).resolve()}::{CLOSING_TEST}"],
-        cwd=Path(__file__).resolve().parents[2], env={**os.environ, "PELORUS_ISOLATED_TEST": CLOSING_TEST},
-        capture_output=True, text=True, timeout=280)
-    assert got.returncode == 0 and "1 passed" in got.stdout, got.stdout[-4000:] + got.stderr[-2000:]
-
-
-@pytest.mark.skipif(not _ISOLATED, reason="run in a fresh interpreter by test_closing_mid_comparison_in_its_own_interpreter")
 def test_closing_the_window_during_a_comparison_cancels_it(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     import asyncio
 
@@ -261,7 +238,7 @@ def test_closing_the_window_during_a_comparison_cancels_it(qloop: Any, editor: P
 
     left, right = tmp_path / "l.bin", tmp_path / "r.bin"
     left.write_bytes(b"".join(item(i) for i in range(100_000)))
-    right.write_bytes(b"".join(item(i + 1) for i in range(100_000)))
+    right.write_bytes(b"".join(item(i + 100_000) for i in range(100_000)))  # changed in place: a long walk
 
     async def scenario() -> None:
         assert await editor.open_path(left)

@@ -197,6 +197,17 @@ def test_edit_inside_any_repacks(qloop: Any, editor: ProtoEditor, tmp_path: Path
     run(qloop, scenario())
 
 
+def _index_is_fresh(editor: ProtoEditor) -> None:
+    """The editor's record index (updated incrementally after each edit) equals a full rebuild."""
+    assert editor.records is not None and editor.doc is not None
+    full = fr.RecordIndex(editor.doc.data, editor.records.framing)  # type: ignore[arg-type]
+    got = editor.records
+    assert bytes(got.buf) == bytes(editor.doc.data)
+    assert (list(got.prefix_offsets), list(got.offsets), list(got.lengths), list(got.flags)) == (
+        list(full.prefix_offsets), list(full.offsets), list(full.lengths), list(full.flags))
+    assert (got.error is None) == (full.error is None)
+
+
 def test_stream_record_edit_add_and_remove(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     recs = [job_pb2.Progress(successful=i, failed=i % 3).SerializeToString() for i in range(1, 12)]
     original = b"".join(encode_frame("varint", r) for r in recs)
@@ -211,6 +222,7 @@ def test_stream_record_edit_add_and_remove(qloop: Any, editor: ProtoEditor, tmp_
         succ = find_row(editor, "successful").siblingAtColumn(Column.VALUE)
         assert succ.data() == "4"
         assert editor.model.setData(succ, "300")  # one byte longer: the record's varint prefix is rewritten
+        _index_is_fresh(editor)
         idx = fr.index(editor.doc.to_bytes(), "varint")
         assert len(idx) == 11 and idx.error is None
         assert job_pb2.Progress.FromString(idx.payload(3)).successful == 300
@@ -225,6 +237,7 @@ def test_stream_record_edit_add_and_remove(qloop: Any, editor: ProtoEditor, tmp_
         # add a record after this one, then remove it again through the confirmation
         editor.edit_actions.add_record_button.click()
         assert len(editor.records) == 12 and editor.record_spin.value() == 5
+        _index_is_fresh(editor)
         await asyncio.sleep(0.05)
         screenshot(editor, "proto_editor_stream_record_added")
         assert editor.records.payload(4) == b""
@@ -233,10 +246,15 @@ def test_stream_record_edit_add_and_remove(qloop: Any, editor: ProtoEditor, tmp_
         text = await answer(editor, "confirmRemoveRecord", "Remove")
         assert "record 5 of 12" in text
         await until(lambda: len(editor.records) == 11, what="record removed")
+        _index_is_fresh(editor)
         # undo everything, back to the original bytes; the shown record follows each undo
         while editor.doc.history:
             editor.undo()
+            _index_is_fresh(editor)
         assert editor.doc.to_bytes() == original
+        editor.redo()
+        _index_is_fresh(editor)
+        editor.undo()
         assert editor.record_spin.value() == 4
 
     run(qloop, scenario())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -48,10 +49,12 @@ def _same(fast: Message, ref: Message, path: tuple[int, ...] = ()) -> int:
 @pytest.fixture(params=["lockstep", "default"])
 def fast_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """Force the vectorised decode on small inputs; 'lockstep' also keeps every span in numpy steps
-    (by default a handful of remaining spans finish in the reference scanner)."""
+    (by default a handful of remaining spans finish in the reference scanner) and grows the tree's
+    columns from the root's size."""
     monkeypatch.setattr(schemaless, "VECTOR_FROM_BYTES", 0)
     if request.param == "lockstep":
         monkeypatch.setattr(fastscan, "_SCALAR_BELOW", 1)
+        monkeypatch.setattr(fastscan, "_ROWS_GUESS", 0)  # the tree's columns grow depth by depth
 
 
 def _check(data: bytes) -> None:
@@ -216,3 +219,101 @@ def test_full_decode_of_a_nested_level_with_offsets_into_the_document(
     assert ref is not None
     _expand_all(ref)
     _same(lazy, ref)
+
+
+def _corrupt(data: bytes, seed: int, hits: int) -> bytes:
+    rnd = random.Random(seed)
+    b = bytearray(data)
+    for _ in range(hits):
+        at = rnd.randrange(len(b) + 1)
+        if rnd.randrange(2) and b:
+            b[min(at, len(b) - 1)] = rnd.randrange(256)
+        else:
+            b.insert(at, rnd.choice([0x80, 0xFF, 0x0B, 0x0C, 0x03, 0x04, 0x07, rnd.randrange(256)]))
+    return bytes(b)
+
+
+_dense_inputs = st.one_of(
+    st.lists(raw_messages(depth=2), min_size=1, max_size=12).map(b"".join),
+    st.tuples(st.lists(raw_messages(depth=2), min_size=1, max_size=8).map(b"".join), st.integers(0, 2**32),
+              st.integers(1, 5)).map(lambda t: _corrupt(*t)),
+    st.binary(max_size=200),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_dense_inputs, st.integers(1, 48), st.integers(1, 64), st.data())
+def test_dense_scan_of_long_levels_is_the_same_decode(data: bytes, window: int, chunk: int, d: st.DataObject) -> None:
+    """The vectorised scan of long levels (speculative chains per window, one reference field at each
+    field it does not take) gives the reference's records, error (offset and reason) and clipped
+    field, with tiny windows and chunks so every join, miss and hand-over is exercised."""
+    cut = data[: d.draw(st.integers(0, len(data)))]
+    plain = decode(cut)
+    saved = (schemaless.CHUNK_BYTES, schemaless.DENSE_BELOW, fastscan.DENSE_WINDOW)
+    schemaless.CHUNK_BYTES, schemaless.DENSE_BELOW, fastscan.DENSE_WINDOW = chunk, 1 << 30, window
+    try:
+        dense = decode(cut)
+    finally:
+        schemaless.CHUNK_BYTES, schemaless.DENSE_BELOW, fastscan.DENSE_WINDOW = saved
+    assert list(dense._recs) == list(plain._recs)
+    assert (dense.error is None) == (plain.error is None)
+    if plain.error is not None and dense.error is not None:
+        assert (dense.error.offset, dense.error.reason) == (plain.error.offset, plain.error.reason)
+    assert (dense.damaged is None) == (plain.damaged is None)
+    if plain.damaged is not None and dense.damaged is not None:
+        assert (dense.damaged.tag_offset, dense.damaged.end) == (plain.damaged.tag_offset, plain.damaged.end)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_dense_inputs, st.integers(1, 48), st.data())
+def test_dense_fields_returns_a_prefix_of_the_reference_level(data: bytes, window: int, d: st.DataObject) -> None:
+    """dense_fields from any true field start: its records are the reference's next records, ``after``
+    is the next field's tag offset, and ``plain`` is False only where the reference's own next field
+    is one it leaves to the reference (a group, a long tag or prefix, or damage)."""
+    ref, stop, _after, _et = schemaless._scan(data, 0, len(data), 0, 0)
+    rows = [tuple(ref[i:i + 4]) for i in range(0, len(ref), 4)]
+    if stop is not None and rows and rows[-1][3] > len(data):
+        rows.pop()  # the clipped overrun field is the reference's error, not a plain field
+    i = d.draw(st.integers(0, len(rows)))
+    start = rows[i][0] if i < len(rows) else (rows[-1][3] if rows else 0)
+    stop_at = d.draw(st.integers(start, len(data)))
+    saved = fastscan.DENSE_WINDOW
+    fastscan.DENSE_WINDOW = window
+    try:
+        got, after, plain, _ref = fastscan.dense_fields(memoryview(data), start, len(data), stop_at)
+    finally:
+        fastscan.DENSE_WINDOW = saved
+    got_rows = [tuple(r) for r in got.tolist()]
+    assert got_rows == rows[i:i + len(got_rows)]
+    nxt = rows[i + len(got_rows)][0] if i + len(got_rows) < len(rows) else None
+    if got_rows:
+        assert after == got_rows[-1][3]
+    else:
+        assert after == start
+    failing = rows[-1][3] if rows else 0  # where the reference's failing field (if any) starts
+    if not plain:  # halted at a true field start that is not plain, or at the reference's damage
+        assert after < stop_at
+        assert after == nxt if nxt is not None else (stop is not None and after == failing)
+    elif after < stop_at and after < len(data):  # a missed speculation stops exactly at a field start
+        assert after == nxt if nxt is not None else (stop is not None and after == failing)
+
+
+def _varint_lengths_reference(u8: np.ndarray) -> list[int]:  # type: ignore[type-arg]
+    """Byte by byte: the length of the varint at each position, 11 if unterminated within 10 bytes or the data."""
+    data = u8.tobytes()
+    out = []
+    for p in range(len(data)):
+        k = 0
+        while k < 10 and p + k < len(data) and data[p + k] >= 0x80:
+            k += 1
+        out.append(k + 1 if k < 10 and p + k < len(data) else 11)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 255), st.integers(0x80, 0xFF)), max_size=200))
+def test_varint_lengths_match_a_byte_by_byte_walk(values: list[int]) -> None:
+    u8 = np.array(values, dtype=np.uint8)
+    got = fastscan.varint_lengths(u8)
+    assert got[: len(values)].tolist() == _varint_lengths_reference(u8)
+    assert (got[len(values):] == 11).all()

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import struct
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -170,3 +172,222 @@ def test_varint_index_matches_a_plain_walk(payloads: list[bytes], pad: int, d: s
     assert (idx.error is None) == (err_at is None)
     if idx.error is not None:
         assert idx.error.offset == err_at
+
+
+def test_record_index_reports_progress_and_can_be_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Indexing a long stream under a Progress scope moves the token through the buffer and stops
+    with Cancelled when asked; without a scope it indexes the same records."""
+    from console.protobuf import schemaless
+
+    monkeypatch.setattr(framing, "_PROGRESS_RECORDS", 100)
+    records = [b"\x08" + encode_varint(i) for i in range(5_000)]
+    streams = {"varint": b"".join(encode_varint(len(r)) + r for r in records),
+               "grpc": b"".join(b"\x00" + struct.pack(">I", len(r)) + r for r in records)}
+    for kind, data in streams.items():
+        seen: list[int] = []
+
+        class Watching(schemaless.Progress):
+            def __setattr__(self, name: str, value: object) -> None:
+                if name == "done":
+                    seen.append(int(value))  # type: ignore[call-overload]
+                super().__setattr__(name, value)
+
+        token = Watching()
+        with schemaless.progress_scope(token):
+            idx = framing.index(data, kind)  # type: ignore[arg-type]
+        assert len(idx) == 5_000 and idx.error is None, kind
+        assert list(idx.offsets) == list(framing.index(data, kind).offsets)  # type: ignore[arg-type]
+        assert token.total == len(data) and token.done == len(data), kind
+        inner = [v for v in seen if 0 < v < len(data)]
+        assert len(inner) >= 40 and inner == sorted(inner), kind  # every 100 records, in order
+        cancelled = schemaless.Progress()
+        cancelled.cancel()
+        with schemaless.progress_scope(cancelled), pytest.raises(schemaless.Cancelled):
+            framing.index(data, kind)  # type: ignore[arg-type]
+
+
+# -- incremental re-index after an edit (RecordIndex.after_splices) ----------------------------------
+
+
+def _frames(kind: str, payloads: list[bytes], widths: list[int]) -> list[bytes]:
+    """Each payload framed; varint prefixes padded to a drawn width (editors keep a prefix's width)."""
+    if kind == "grpc":
+        return [b"\x01" + struct.pack(">I", len(p)) + p if w % 2 else b"\x00" + struct.pack(">I", len(p)) + p
+                for p, w in zip(payloads, widths)]
+    out = []
+    for p, w in zip(payloads, widths):
+        natural = len(encode_varint(len(p)))
+        out.append(encode_varint(len(p), width=min(10, natural + w % 3)) + p)
+    return out
+
+
+def _same_index(got: framing.RecordIndex, want: framing.RecordIndex) -> None:
+    assert list(got.prefix_offsets) == list(want.prefix_offsets)
+    assert list(got.offsets) == list(want.offsets)
+    assert list(got.lengths) == list(want.lengths)
+    assert list(got.flags) == list(want.flags)
+    assert (got.error is None) == (want.error is None)
+    if want.error is not None:
+        assert got.error is not None
+        assert (got.error.offset, got.error.reason) == (want.error.offset, want.error.reason)
+    assert got.complete == want.complete and bytes(got.buf) == bytes(want.buf)
+
+
+def _apply_splices(data: bytes, splices: list[Any]) -> bytes:
+    out, pos = [], 0
+    for s in splices:
+        out += [data[pos : s.offset], s.new]
+        pos = s.offset + len(s.old)
+    return b"".join(out) + data[pos:]
+
+
+_payload = st.binary(max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["varint", "grpc"]), st.lists(_payload, max_size=25), st.data())
+def test_incremental_index_after_record_edits_equals_a_full_rebuild(kind: str, payloads: list[bytes],
+                                                                      d: st.DataObject) -> None:
+    """Record-level edits as the editor makes them (a record's payload rewritten with its prefix,
+    records inserted, removed, several at once): the spliced index equals a fresh one."""
+    from console.protobuf.document import Splice
+
+    widths = d.draw(st.lists(st.integers(0, 5), min_size=len(payloads), max_size=len(payloads)))
+    frames = _frames(kind, payloads, widths)
+    data = b"".join(frames)
+    old = framing.RecordIndex(data, kind)  # type: ignore[arg-type]
+    assert old.error is None and len(old) == len(payloads)
+    starts = [0]
+    for f in frames:
+        starts.append(starts[-1] + len(f))
+    # up to 3 disjoint record-level changes, ascending: (record position, what happens there)
+    ops = d.draw(st.lists(st.tuples(st.integers(0, len(frames)), st.sampled_from(["edit", "insert", "remove"]),
+                                    _payload, st.integers(0, 5)), max_size=3, unique_by=lambda o: o[0]))
+    splices = []
+    for at, op, payload, w in sorted(ops):
+        new_frame = _frames(kind, [payload], [w])[0]
+        if op == "insert" or at == len(frames):
+            splices.append(Splice(starts[at], b"", new_frame))
+        elif op == "remove":
+            splices.append(Splice(starts[at], frames[at], b""))
+        else:  # replace the payload (keeping the prefix when the new length fits it, as the document does)
+            splices.append(Splice(starts[at], frames[at], new_frame))
+    if not splices:
+        return
+    new = _apply_splices(data, splices)
+    _same_index(old.after_splices(new, splices), framing.RecordIndex(new, kind))  # type: ignore[arg-type]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["varint", "grpc"]), st.lists(_payload, max_size=25), st.data())
+def test_incremental_index_after_arbitrary_byte_splices_equals_a_full_rebuild(kind: str, payloads: list[bytes],
+                                                                               d: st.DataObject) -> None:
+    """Any bytes anywhere (a prefix damaged, a record cut, garbage added at the end): re-framing
+    finds the old chain again or reports the same damage a full index reports, or falls back."""
+    from console.protobuf.document import Splice
+
+    widths = d.draw(st.lists(st.integers(0, 5), min_size=len(payloads), max_size=len(payloads)))
+    data = b"".join(_frames(kind, payloads, widths))
+    old = framing.RecordIndex(data, kind)  # type: ignore[arg-type]
+    cuts = sorted(d.draw(st.lists(st.integers(0, len(data)), min_size=2, max_size=6)))
+    splices = []
+    for a, b in zip(cuts[::2], cuts[1::2]):
+        if splices and a < splices[-1].offset + len(splices[-1].old):
+            continue
+        splices.append(Splice(a, data[a:b], d.draw(st.binary(max_size=8))))
+    new = _apply_splices(data, splices)
+    _same_index(old.after_splices(new, splices), framing.RecordIndex(new, kind))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("kind", ["varint", "grpc"])
+def test_incremental_index_follows_document_edits_undo_and_redo(kind: str) -> None:
+    """Real edits through the document inside a scoped record of a long stream (the prefix grows
+    from 1 to 2 bytes), a record added and removed, undo and redo: the spliced index always equals
+    a rebuild and keeps the untouched records' entries (the edit reuses the old arrays' tails)."""
+    from console.protobuf.document import Document, encode_frame
+
+    records = [b"\x08" + encode_varint(i) + b"\x12\x03abc" for i in range(3000)]
+    doc = Document(b"".join(encode_frame(kind, r) for r in records))
+    idx = framing.RecordIndex(doc.data, kind)  # type: ignore[arg-type]
+
+    def follow(splices: Any) -> None:
+        nonlocal idx
+        got = idx.after_splices(doc.data, splices)
+        _same_index(got, framing.RecordIndex(doc.data, kind))  # type: ignore[arg-type]
+        idx = got
+
+    doc.set_scope(idx[1500].prefix_offset, kind)
+    follow(doc.set_field((1,), b"x" * 200).splices)  # field 2's string: 3 -> 200 bytes, its prefix 1 -> 2
+    assert idx[1500].length == len(records[1500]) + 198 and idx[1501].offset == idx[1500].end + (5 if kind == "grpc" else 1)
+    follow(doc.insert_record(idx[10].end, b"\x08\x07", kind).splices)
+    follow(doc.remove_record(idx[2999].prefix_offset, kind).splices)
+    for _ in range(3):
+        e = doc.undo()
+        assert e is not None
+        follow(e.inverse().splices)
+    for _ in range(3):
+        e = doc.redo()
+        assert e is not None
+        follow(e.splices)
+    assert len(idx) == 3000
+
+
+def test_incremental_index_falls_back_when_it_cannot_be_sure() -> None:
+    """Splices that do not describe the change (the un-inverted edit of an undo), a damaged old
+    stream, an unsynchronised rewrite of the whole buffer: still exactly a full rebuild."""
+    from console.protobuf.document import Splice
+
+    recs = b"".join(encode_varint(2) + b"\x08" + bytes([i]) for i in range(100))
+    idx = framing.RecordIndex(recs, "varint")
+    edit = [Splice(0, recs[:3], encode_varint(3) + b"\x08\x81\x01")]
+    new = _apply_splices(recs, edit)
+    _same_index(idx.after_splices(recs, edit), framing.RecordIndex(recs, "varint"))  # wrong direction
+    _same_index(idx.after_splices(new, edit), framing.RecordIndex(new, "varint"))
+    damaged = recs + b"\x05\x08"
+    bad = framing.RecordIndex(damaged, "varint")
+    assert bad.error is not None
+    fixed = damaged + b"\x01\x02\x03"
+    _same_index(bad.after_splices(fixed, [Splice(len(damaged), b"", b"\x01\x02\x03")]),
+                framing.RecordIndex(fixed, "varint"))
+    shifted = b"\x00" + recs  # an empty record in front: every old entry moves by one byte
+    _same_index(idx.after_splices(shifted, [Splice(0, b"", b"\x00")]), framing.RecordIndex(shifted, "varint"))
+    many = b"".join(encode_varint(2) + b"\x08" + bytes([i % 128]) for i in range(400))
+    wider = b"".join(encode_varint(3) + b"\x08\x81" + bytes([i % 128]) for i in range(400))
+    big = framing.RecordIndex(many, "varint")  # the whole buffer rewritten: no old start is reusable before
+    _same_index(big.after_splices(wider, [Splice(0, many, wider)]), framing.RecordIndex(wider, "varint"))
+
+
+def _reference_index(data: bytes, kind: str, cap: int | None) -> tuple[list[tuple[int, int, int, int]], Any, bool]:
+    """Record by record, every check before the next record (the index's loops defer them)."""
+    out: list[tuple[int, int, int, int]] = []
+    pos, n = 0, len(data)
+    while pos < n:
+        if cap is not None and len(out) >= cap:
+            return out, None, False
+        frame = framing._frame_one(data, kind, pos, len(out))
+        if not isinstance(frame, tuple):
+            return out, (frame.offset, frame.reason), True
+        out.append(frame)
+        pos = frame[1] + frame[2]
+    return out, None, True
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["varint", "grpc"]), st.lists(st.tuples(_payload, st.integers(0, 5)), max_size=30),
+       st.data())
+def test_record_index_matches_a_record_by_record_walk(kind: str, recs: list[tuple[bytes, int]],
+                                                      d: st.DataObject) -> None:
+    """Offsets, flags, the first damage (offset and sentence) and the record budget: as if every
+    frame were checked before the next (bad gRPC flags, headers cut short, lengths past the end)."""
+    frames = _frames(kind, [p for p, _ in recs], [w for _, w in recs])
+    if kind == "grpc" and frames:
+        for i in d.draw(st.lists(st.integers(0, len(frames) - 1), max_size=2)):
+            frames[i] = bytes([d.draw(st.integers(2, 255))]) + frames[i][1:]  # a bad compressed flag
+    data = b"".join(frames)
+    data = data[: d.draw(st.integers(0, len(data)))] + d.draw(st.binary(max_size=6))
+    cap = d.draw(st.one_of(st.none(), st.integers(0, 35)))
+    idx = framing.RecordIndex(data, kind, cap)  # type: ignore[arg-type]
+    want, err, complete = _reference_index(data, kind, cap)
+    assert list(zip(idx.prefix_offsets, idx.offsets, idx.lengths, idx.flags)) == want
+    assert (None if idx.error is None else (idx.error.offset, idx.error.reason)) == err
+    assert idx.complete == complete
