@@ -113,7 +113,7 @@ class EditActions(QObject):
         self.canonicalise_button.setObjectName("canonicaliseButton")
         self.canonicalise_button.setToolTip("Re-encode the message through its schema (field order, varint widths, "
                                             "packing): an explicit, undoable step")
-        self.canonicalise_button.clicked.connect(ed.canonicalise)
+        self.canonicalise_button.clicked.connect(lambda: ed._spawn(ed.canonicalise()))
         self.edit_button = QToolButton(text="Edit ▾")
         self.edit_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.edit_button)
@@ -154,7 +154,7 @@ class EditActions(QObject):
         menu.clear()
         self.populate(menu, self._current())
         menu.addSeparator()
-        act = menu.addAction("Canonicalise", self.ed.canonicalise)
+        act = menu.addAction("Canonicalise", lambda: self.ed._spawn(self.ed.canonicalise()))
         act.setEnabled(self.canonicalise_button.isEnabled())
 
     def populate(self, menu: QMenu, ix: QModelIndex) -> None:
@@ -374,6 +374,7 @@ class TextApplyPane(QWidget):
         lay.addLayout(buttons)
         self.dirty = False
         self.editable = False
+        self.busy = False
         self._setting = False
         self.view.textChanged.connect(self._changed)
         self.apply_button.clicked.connect(self.applyRequested)
@@ -392,6 +393,13 @@ class TextApplyPane(QWidget):
         self.view.setReadOnly(not editable)
         self.note.setText(note if note is not None else (self.CANONICAL_NOTE if editable else ""))
         self.error.hide()
+        self._update()
+
+    def set_busy(self, busy: bool) -> None:
+        """While the text is applied in a worker: read-only, no Apply / Revert (the text must stay the
+        one being applied); afterwards back as it was."""
+        self.busy = busy
+        self.view.setReadOnly(busy or not self.editable)
         self._update()
 
     def stale(self) -> None:
@@ -419,8 +427,8 @@ class TextApplyPane(QWidget):
         self._update()
 
     def _update(self) -> None:
-        self.apply_button.setEnabled(self.editable and self.dirty)
-        self.revert_button.setEnabled(self.dirty)
+        self.apply_button.setEnabled(self.editable and self.dirty and not self.busy)
+        self.revert_button.setEnabled(self.dirty and not self.busy)
 
 
 # -- save preview ------------------------------------------------------------------------------------
