@@ -173,15 +173,21 @@ class ProtoEditor(QWidget):
         self.schema_button.setMenu(menu)
         for w in (self.open_button, self.save_button, self.save_as_button, self.undo_button, self.redo_button):
             bar.addWidget(w)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("Framing:"))
-        bar.addWidget(self.framing_combo)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("Type:"))
-        bar.addWidget(self.type_combo, 1)
-        bar.addWidget(self.guess_button)
-        bar.addWidget(self.schema_button)
+        bar.addStretch(1)
+        # the decoding choices get a row of their own: in one row with the file and edit buttons the
+        # editor could not be narrower than ~1350 px (and the hex pane lost its ASCII column)
+        decoding = QHBoxLayout()
+        decoding.addWidget(QLabel("Framing:"))
+        decoding.addWidget(self.framing_combo)
+        decoding.addSpacing(12)
+        decoding.addWidget(QLabel("Type:"))
+        decoding.addWidget(self.type_combo, 1)
+        decoding.addWidget(self.guess_button)
+        decoding.addWidget(self.schema_button)
+        self.type_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.type_combo.setMinimumContentsLength(24)  # not the longest loaded type name: that could be any width
         outer.addLayout(bar)
+        outer.addLayout(decoding)
         self._add_compare_and_reflection(bar, menu)
 
         busy = QHBoxLayout()
@@ -329,7 +335,9 @@ class ProtoEditor(QWidget):
 
     def _fit_splitter(self) -> None:
         total = self.width() - 16  # the splitter's width once laid out (it may not be yet)
-        side = min(self.hex.preferred_width() + 8, max(320, total // 2))
+        budget = min(self.hex.preferred_width() + 8, max(320, total // 2))
+        # as wide as the hex rows that fit in the budget need (8/16 bytes), the rest to the tree
+        side = min(budget, self.hex.width_for(self.hex.rows_fitting(budget - 8)) + 8)
         self.splitter.setSizes([max(200, total - side), side])
 
     def resizeEvent(self, event: Any) -> None:
