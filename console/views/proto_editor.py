@@ -337,7 +337,7 @@ class ProtoEditor(QWidget):
         total = self.width() - 16  # the splitter's width once laid out (it may not be yet)
         budget = min(self.hex.preferred_width() + 8, max(320, total // 2))
         # as wide as the hex rows that fit in the budget need (8/16 bytes), the rest to the tree
-        side = min(budget, self.hex.width_for(self.hex.rows_fitting(budget - 8)) + 8)
+        side = min(budget, self.hex.width_for(self.hex.rows_fitting(budget - 4)) + 8)  # the tab frame: ~4 px
         self.splitter.setSizes([max(200, total - side), side])
 
     def resizeEvent(self, event: Any) -> None:

@@ -29,7 +29,7 @@ class HexView(QTableView):
         font.setStyleHint(QFont.StyleHint.Monospace)
         self.setFont(font)
         fm = QFontMetrics(font)
-        self.hex_w = fm.horizontalAdvance("00") + 7
+        self.hex_w = fm.horizontalAdvance("00") + 6
         self.asc_w = fm.horizontalAdvance("W") + 1
         self.setShowGrid(False)
         self.setWordWrap(False)

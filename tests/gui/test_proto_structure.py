@@ -478,3 +478,94 @@ def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: P
         assert editor.doc.to_bytes() == original and "cancelled" in editor.status.text()
 
     run(qloop, scenario(), timeout=120)
+
+
+def test_schemaless_add_field_by_number_wire_type_and_value(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    from console.protobuf.schemaless import decode
+    from console.views.proto_edit_actions import RawFieldDialog
+
+    original = job_spec().SerializeToString() + UNKNOWN
+    src = tmp_path / "raw.bin"
+    src.write_bytes(original)
+
+    def row(number: int, parent: QModelIndex | None = None) -> QModelIndex:
+        parent = parent or QModelIndex()
+        m = editor.model
+        m.fetch_all(parent)
+        return next(m.index(r, 0, parent) for r in range(m.rowCount(parent))
+                    if m.index(r, Column.NUMBER, parent).data() == str(number))
+
+    async def dialog_open() -> RawFieldDialog:
+        await until(lambda: any(d.isVisible() for d in editor.findChildren(RawFieldDialog)),
+                    what="the add-field dialog")
+        return next(d for d in editor.findChildren(RawFieldDialog) if d.isVisible())
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        assert editor.model.descriptor is None  # schemaless
+        # a nested level: inside field 7 (the pod spec), after its field 1 (command "sh")
+        pod = row(7)
+        editor.tree.expand(pod)
+        command = row(1, pod)
+        menu = await context_menu(editor, command)
+        assert not any(a.text().startswith("Move") for a in menu.actions())  # a single field: no moves
+        menu_action(menu, "Add field after").trigger()
+        dialog = await dialog_open()
+        dialog.number.setValue(40)
+        dialog.wire.setCurrentIndex(dialog.wire.findText("varint"))
+        dialog.value.setText("lots")
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        await asyncio.sleep(0.05)
+        assert dialog.isVisible() and "not an integer" in dialog.error.text()  # stays open, says why
+        assert editor.doc.to_bytes() == original
+        dialog.value.setText("300")
+        assert not dialog.error.isVisible()
+        await asyncio.sleep(0.05)
+        dialog.grab().save(str(Path(screenshot(editor, "proto_editor_schemaless_add")).with_name(
+            "proto_editor_schemaless_add_dialog.png")))
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        await until(lambda: len(editor.doc.history) == 1, what="field added")
+        out = editor.doc.to_bytes()
+        edit = editor.doc.history[0]
+        inserted = [s for s in edit.splices if not s.old]
+        assert len(inserted) == 1 and inserted[0].new == b"\xc0\x02\xac\x02"  # field 40 = 300
+        assert len(edit.splices) == 2  # plus pod spec's length prefix, nothing else
+        assert job_pb2.JobSpec.FromString(out).default_spec.args == ["-c", "make"]
+        cur = editor.tree.currentIndex()
+        assert cur.siblingAtColumn(Column.NUMBER).data() == "40" and cur.data(PathRole)[-1] == 1
+        span = editor.current_span()
+        assert span is not None and out[span.start:span.end] == b"\xc0\x02\xac\x02"
+        assert editor.hex.hex_model.highlight_range() == (span.start, span.end)
+        assert "add field 40" in editor.status.text()
+        # Insert on a top-level row offers it too; length-delimited as hex, appended after the row
+        editor.tree.setCurrentIndex(row(1))
+        await refocus(editor)
+        QTest.keyClick(editor.tree, Qt.Key.Key_Insert)
+        menu = editor.edit_actions.menu
+        menu_action(menu, "Add field after").trigger()
+        menu.hide()
+        dialog = await dialog_open()
+        dialog.number.setValue(3000)
+        dialog.wire.setCurrentIndex(dialog.wire.findText("length-delimited"))
+        assert dialog.as_hex.isVisible()
+        dialog.as_hex.setChecked(True)
+        dialog.value.setText("de ad be ef")
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        await until(lambda: len(editor.doc.history) == 2, what="second field added")
+        top = decode(editor.doc.to_bytes())
+        assert top[1].number == 3000 and top[1].value == b"\xde\xad\xbe\xef" and top[0].number == 1
+        # Cancel adds nothing; undo twice gives back the file byte for byte
+        menu_action(await context_menu(editor, row(2)), "Add field after").trigger()
+        dialog = await dialog_open()
+        dialog.reject()
+        await asyncio.sleep(0.05)
+        assert len(editor.doc.history) == 2
+        editor.undo()
+        editor.undo()
+        assert editor.doc.to_bytes() == original
+        # with a schema the schemaless add is not offered on schema levels
+        editor.set_type("JobSpec")
+        names = [a.text() for a in (await context_menu(editor, find_row(editor, "name"))).actions()]
+        assert not any(t.startswith("Add field after") for t in names)
+
+    run(qloop, scenario())
