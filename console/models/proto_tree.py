@@ -1126,6 +1126,33 @@ class ProtoTreeModel(QAbstractItemModel):
         desc, ppath = target.desc, target.path
         return self._struct_edit(lambda doc: sx.add_field(doc, ppath, desc, fd))
 
+    def raw_add_target(self, index: _Index) -> tuple[IndexPath, int | None] | None:
+        """Where a schemaless "Add field…" at the row goes: (parent path, position it follows; None =
+        the level's end). Offered on levels no schema describes (a schemaless decode, an unknown
+        submessage); None elsewhere and on read-only models."""
+        if self._doc is None:
+            return None
+        if not index.isValid():
+            root = self._root
+            return ((), None) if root.desc is None and root.level is not None else None
+        node = self._node(index)
+        parent = node.parent
+        if node.path is None or node.field is None or node.error is not None or parent is None \
+                or parent.desc is not None or parent.any_type is not None:
+            return None
+        return node.path[:-1], node.path[-1]
+
+    def add_raw_field(self, index: _Index, number: int, wire_type: int, text: str,
+                      as_hex: bool = False) -> IndexPath | None:
+        """Add a field by number and wire type after the row, on its level (invalid index: at the end
+        of the top level); the value is parsed by structure.raw_value_bytes. One undoable edit."""
+        target = self.raw_add_target(index)
+        if target is None:
+            self.editRejected.emit("fields are added by number only where no schema describes the level")
+            return None
+        ppath, after = target
+        return self._struct_edit(lambda doc: sx.add_raw_field(doc, ppath, after, number, wire_type, text, as_hex))
+
     def add_item(self, index: _Index) -> IndexPath | None:
         """A new item / map entry of the row's repeated field, right after the row."""
         node = self._node(index)

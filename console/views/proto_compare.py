@@ -89,7 +89,8 @@ class DiffHexModel(HexModel):
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole and index.isValid():
-            off = index.row() * 16 + index.column() % 16
+            w = self.bytes_per_row
+            off = index.row() * w + index.column() % w
             part = self.part_at(off)
             if part in SELECTED_BG:
                 return SELECTED_BG[part]
