@@ -6,7 +6,11 @@ Pairs (a pelorus.v1.ListPodsResponse of the given size, the shape bench/proto_ra
 - "few_edits": the right side is the left with 3 deep fields edited through Document (start,
   middle, end) — the common case of comparing a message with an edited copy;
 - "all_different": the right side is another message of the same shape and size (other random
-  values), so nearly every pod differs — the worst case, bounded by max_differences (100,000).
+  values), so nearly every pod differs — the worst case, bounded by max_differences (100,000);
+- "front_insert": the right side is the left with one pod inserted before the first and one
+  removed from the middle — repeated items are aligned (console.protobuf.align), so this is two
+  differences; the peer value is the same pair paired by index (alignment switched off in the
+  same run), which reports a change in nearly every pod.
 Each is timed schemaless and with the schema (pelorus.v1.ListPodsResponse), then the byte diff
 (``Comparison.byte_ops``). The peer is difflib.SequenceMatcher over the raw bytes, the obvious
 alternative: it is run on growing prefixes (4, 16, 64 KB) with a time budget, because on 1 MB it
@@ -20,7 +24,8 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from difflib import SequenceMatcher
 from pathlib import Path
 
@@ -29,6 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from proto_raw_decode import build  # noqa: E402
 
+from console.protobuf import align as al  # noqa: E402
+from console.protobuf import compare as compare_mod  # noqa: E402
 from console.protobuf.compare import compare  # noqa: E402
 from console.protobuf.document import Document  # noqa: E402
 from console.protobuf.schema import SchemaRegistry  # noqa: E402
@@ -71,6 +78,33 @@ def edited_copy(data: bytes) -> bytes:
     return doc.to_bytes()
 
 
+def shifted_copy(data: bytes) -> bytes:
+    """One pod inserted at the front (a copy of the first, renamed) and one removed from the middle."""
+    doc = Document(data)
+    pods = [i for i in range(len(doc.root)) if doc.root.key_at(i) >> 3 == 1]
+    first = doc.root[pods[0]]
+    new = bytes(data[first.tag_offset:first.end]).replace(b"job-", b"new-", 1)
+    mid = doc.root[pods[len(pods) // 2]]
+    return (data[:first.tag_offset] + new + data[first.tag_offset:mid.tag_offset] + data[mid.end:])
+
+
+@contextmanager
+def by_index() -> Iterator[None]:
+    """Switch alignment off (every middle paired by index): the behaviour before align.py."""
+    saved = compare_mod.align
+
+    def plain(n_left: int, n_right: int, *_args: object) -> tuple[int, list[al.Step]]:
+        n = min(n_left, n_right)
+        return 0, ([al.Step(k, k) for k in range(n)] + [al.Step(i, None) for i in range(n, n_left)]
+                   + [al.Step(None, j) for j in range(n, n_right)])
+
+    compare_mod.align = plain  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        compare_mod.align = saved
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1,10", help="pair sizes in MB, comma-separated")
@@ -79,7 +113,8 @@ def main() -> int:
     reg = SchemaRegistry()
     for mb in [int(x) for x in args.sizes.split(",")]:
         left = build(mb << 20, seed=1)
-        pairs = {"few_edits": edited_copy(left), "all_different": build(mb << 20, seed=2)}
+        pairs = {"few_edits": edited_copy(left), "all_different": build(mb << 20, seed=2),
+                 "front_insert": shifted_copy(left)}
         for pair, right in pairs.items():
             for mode, type_name in (("schemaless", None), ("schema", TYPE)):
                 lo, hi, res = timed(args.repeat, lambda r=right, t=type_name: compare(left, r, reg, t))
@@ -87,6 +122,12 @@ def main() -> int:
                      cpu_s=round(CPU[0], 3),
                      bytes=len(left), differences=len(res.differences),  # type: ignore[attr-defined]
                      truncated=res.truncated, fields_compared=res.fields_compared)  # type: ignore[attr-defined]
+                if pair == "front_insert":
+                    with by_index():
+                        plo, _phi, peer = timed(1, lambda r=right, t=type_name: compare(left, r, reg, t))
+                    emit(name=f"peer_by_index_{pair}_{mode}_{mb}mb", value=round(plo, 3), unit="s",
+                         differences=len(peer.differences), truncated=peer.truncated,  # type: ignore[attr-defined]
+                         note="the same pair with repeated items paired by index (alignment off)")
                 blo, bhi, ops = timed(args.repeat, res.byte_ops)  # type: ignore[attr-defined]
                 emit(name=f"proto_byte_diff_{pair}_{mode}_{mb}mb", value=round(blo, 3), max=round(bhi, 3), unit="s",
                      cpu_s=round(CPU[0], 3),

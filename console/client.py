@@ -25,7 +25,7 @@ from typing import Any, Self, TypeVar
 import grpc
 from google.protobuf import descriptor_pb2, field_mask_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from grpc_reflection.v1alpha import reflection_pb2
 
 from console.api import (
     common_pb2,
@@ -49,6 +49,8 @@ ROLE_HEADER = "x-pelorus-role"  # console.engine.auth.ROLE_HEADER (the client do
 # console.engine.server's EXECUTOR_HEALTH and the trailing-metadata keys of its Check.
 EXECUTOR_HEALTH = "pelorus.v1.Executor"
 EXECUTOR_NAME_KEY, EXECUTOR_DETAILS_KEY = "pelorus-executor", "pelorus-executor-details"
+REFLECTION_SERVICES = ("grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection")
+"""Tried in this order by reflect_files (console.engine.reflection serves both)."""
 T = TypeVar("T")
 
 #: What the engine's auth interceptor gives operators and admins; refused locally in read-only mode.
@@ -115,6 +117,8 @@ class ReflectedFiles:
     services: list[str]
     files: list[descriptor_pb2.FileDescriptorProto]
     missing: dict[str, str]
+    protocol: str = ""
+    """The reflection service that answered: grpc.reflection.v1.ServerReflection or the v1alpha one."""
 
 
 def backoff(attempt: int) -> float:
@@ -309,41 +313,55 @@ class EngineClient:
 
     # -- schemas ---------------------------------------------------------------------------
     async def reflect_files(self) -> ReflectedFiles:
-        """Every file descriptor the server exposes through grpc.reflection.v1alpha: the files of
-        each listed service (FileContainingSymbol), then their imports, transitively
+        """Every file descriptor the server exposes through server reflection: the files of each
+        listed service (FileContainingSymbol), then their imports, transitively
         (FileByFilename), on one stream under the unary deadline, with the token.
+
+        Protocol: ``grpc.reflection.v1.ServerReflection`` first, then, if the server answers
+        UNIMPLEMENTED, ``grpc.reflection.v1alpha`` (the same messages under the older name).
+        v1 first because it is the stable name every current server offers (grpc-java, grpc-go
+        and tonic serve it, some only it) and grpcurl tries it first too; only older servers
+        (grpcio-reflection's own, old grpc-go) need the fallback, which costs them one round
+        trip. grpcio-reflection ships only v1alpha modules, so both calls use its message classes
+        over a generic stream-stream call on the method path.
 
         Works on a connected client (the engine) or on one never connected — any gRPC server
         typed by the operator, which need not serve health checking: a channel is opened for
-        this call only. A server without reflection raises EngineError with code UNIMPLEMENTED;
+        this call only. A server with neither raises EngineError with code UNIMPLEMENTED;
         imports the server cannot supply are named in ``missing`` (the registry refuses them).
         """
         name = "LoadSchemaFromReflection"
         temporary = self._channel is None
         if temporary:
             self._open()
+        assert self._channel is not None
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.config.deadline  # one deadline for both attempts
         try:
-            stub = reflection_pb2_grpc.ServerReflectionStub(self._channel)  # type: ignore[arg-type]
-            # types-grpcio-reflection leaves the method untyped; it is a stream-stream call
-            call: Any = stub.ServerReflectionInfo(metadata=self.metadata,  # type: ignore[operator]
-                                                  timeout=self.config.deadline)
-            try:
-                with _translated(name):
-                    return await self._reflect(call, name)
-            except EngineError as exc:
-                if exc.code == grpc.StatusCode.UNIMPLEMENTED:
-                    raise EngineError(exc.code, f"{self.config.address} does not offer server reflection "
-                                                "(grpc.reflection.v1alpha.ServerReflection)", name) from None
-                raise
-            finally:
-                call.cancel()
+            for service in REFLECTION_SERVICES:
+                method = self._channel.stream_stream(
+                    f"/{service}/ServerReflectionInfo",
+                    request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+                    response_deserializer=reflection_pb2.ServerReflectionResponse.FromString)
+                call: Any = method(metadata=self.metadata, timeout=max(0.001, deadline - loop.time()))
+                try:
+                    with _translated(name):
+                        return await self._reflect(call, name, service)
+                except EngineError as exc:
+                    if exc.code != grpc.StatusCode.UNIMPLEMENTED:
+                        raise
+                finally:
+                    call.cancel()
+            raise EngineError(grpc.StatusCode.UNIMPLEMENTED,
+                              f"{self.config.address} does not offer server reflection "
+                              f"({' or '.join(REFLECTION_SERVICES)})", name)
         finally:
             if temporary:
                 channel, self._channel, self._stubs = self._channel, None, None
                 if channel is not None:
                     await channel.close()
 
-    async def _reflect(self, call: Any, name: str) -> ReflectedFiles:
+    async def _reflect(self, call: Any, name: str, protocol: str) -> ReflectedFiles:
         R = reflection_pb2.ServerReflectionRequest
 
         async def ask(request: reflection_pb2.ServerReflectionRequest) -> reflection_pb2.ServerReflectionResponse:
@@ -389,7 +407,7 @@ class EngineClient:
                 else:
                     take(resp)
         await call.done_writing()
-        return ReflectedFiles(self.config.address, services, list(files.values()), missing)
+        return ReflectedFiles(self.config.address, services, list(files.values()), missing, protocol)
 
     # -- jobs: mutations (return the job's new entity version) ----------------------------
     async def create_job(self, spec: job_pb2.JobSpec, idempotency_key: str = "", job_id: str = "",

@@ -7,9 +7,14 @@ import os
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import qasync
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QModelIndex
+
+    from console.views.proto_editor import ProtoEditor
 
 T = TypeVar("T")
 SCREENSHOTS = Path(os.environ.get("PELORUS_SCREENSHOTS", Path(__file__).resolve().parents[1] / "screenshots"))
@@ -40,3 +45,20 @@ def screenshot(widget: Any, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     widget.grab().save(str(path))
     return path
+
+
+def find_row(ed: ProtoEditor, name: str, parent: QModelIndex | None = None, col: int | None = None) -> QModelIndex:
+    """The editor tree's row named ``name`` under ``parent`` (top level by default), all rows fetched.
+
+    ``col`` matches another column instead of the name (Column.NUMBER for schemaless rows)."""
+    from console.models.proto_tree import Column
+    from PySide6.QtCore import QModelIndex
+
+    parent = parent or QModelIndex()
+    m = ed.model
+    m.fetch_all(parent)
+    for r in range(m.rowCount(parent)):
+        if m.index(r, Column.NAME if col is None else col, parent).data() == name:
+            return m.index(r, 0, parent)
+    names = [m.index(r, Column.NAME, parent).data() for r in range(m.rowCount(parent))]
+    raise AssertionError(f"no row {name!r} in {names}")

@@ -20,7 +20,6 @@ from typing import IO, Any, cast
 import grpc
 from google.protobuf.message import Message
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection
 
 from console.api import (
     job_service_pb2,
@@ -33,6 +32,7 @@ from console.engine.auth import TokenAuthInterceptor
 from console.engine.engine import Engine, EngineConfig
 from console.engine.executors.base import Executor, ExecutorEvents
 from console.engine.paths import socket_address, socket_path
+from console.engine.reflection import enable_reflection
 from console.engine.services.jobs import JobService
 from console.engine.services.pods import PodService
 from console.engine.services.watch import WatchService
@@ -172,8 +172,7 @@ class EngineServer:
         add_watch_service(WatchService(self.engine), self.server)
         self.health = EngineHealth(self.engine.executor.describe, options.tokens)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
-        reflection.enable_server_reflection((*SERVICE_NAMES, reflection.SERVICE_NAME, health.SERVICE_NAME),
-                                            self.server)
+        enable_reflection((*SERVICE_NAMES, health.SERVICE_NAME), self.server)  # as v1 and v1alpha
         self.addresses: list[str] = []
         self.port = 0
         self._health_task: asyncio.Task[None] | None = None

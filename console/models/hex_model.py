@@ -1,5 +1,5 @@
-"""HexModel: a buffer as rows of 16 bytes — 16 hex cells, then 16 ASCII cells, offset in the
-vertical header.
+"""HexModel: a buffer as rows of N bytes (8, 16 or 32; the view picks what its width holds) — N hex
+cells, then N ASCII cells, offset in the vertical header.
 
 One cell per byte (in both halves) so that a highlight is plain BackgroundRole data and a click on
 either half names one byte (``offset_of``). Nothing is copied: cells read the buffer (bytes,
@@ -19,6 +19,9 @@ from PySide6.QtGui import QColor, QFont
 _Index = QModelIndex | QPersistentModelIndex
 
 WIDTH: Final = 16
+"""The default bytes per row."""
+ROW_WIDTHS: Final = (8, 16, 32)
+"""Bytes per row a view may choose (set_bytes_per_row)."""
 COLUMNS: Final = 2 * WIDTH
 
 TAG_BG: Final = QColor("#fde68a")
@@ -43,6 +46,7 @@ class HexModel(QAbstractTableModel):
         self._parts: list[tuple[int, int, str]] = []  # (start, end, part) — highlight
         self._marks: list[tuple[int, int, str]] = []
         self._lo = self._hi = 0  # byte range covered by highlight + marks (for cheap misses)
+        self._w = WIDTH
         self._font = QFont("monospace")
         self._font.setStyleHint(QFont.StyleHint.Monospace)
 
@@ -60,17 +64,31 @@ class HexModel(QAbstractTableModel):
     def size(self) -> int:
         return self._n
 
+    @property
+    def bytes_per_row(self) -> int:
+        return self._w
+
+    def set_bytes_per_row(self, n: int) -> None:
+        """Lay the bytes out ``n`` to a row (one of ROW_WIDTHS); a model reset when it changes."""
+        if n not in ROW_WIDTHS:
+            raise ValueError(f"bytes per row must be one of {ROW_WIDTHS}, not {n}")
+        if n == self._w:
+            return
+        self.beginResetModel()
+        self._w = n
+        self.endResetModel()
+
     def offset_of(self, index: _Index) -> int:
         """Byte offset of a cell (hex or ASCII half); -1 past the end."""
         if not index.isValid():
             return -1
-        off = index.row() * WIDTH + index.column() % WIDTH
+        off = index.row() * self._w + index.column() % self._w
         return off if off < self._n else -1
 
     def cell_for(self, offset: int, ascii: bool = False) -> QModelIndex:
         if not 0 <= offset < self._n:
             return QModelIndex()
-        return self.index(offset // WIDTH, offset % WIDTH + (WIDTH if ascii else 0))
+        return self.index(offset // self._w, offset % self._w + (self._w if ascii else 0))
 
     # -- highlight ------------------------------------------------------------------------------
 
@@ -107,15 +125,15 @@ class HexModel(QAbstractTableModel):
     def _row_span(self, parts: list[tuple[int, int, str]]) -> tuple[int, int] | None:
         if not parts:
             return None
-        return min(p[0] for p in parts) // WIDTH, (max(p[1] for p in parts) - 1) // WIDTH
+        return min(p[0] for p in parts) // self._w, (max(p[1] for p in parts) - 1) // self._w
 
     def _changed(self, rows: tuple[int, int] | None) -> None:
         if rows is None or self._n == 0:
             return
-        last = (self._n - 1) // WIDTH
+        last = (self._n - 1) // self._w
         a, b = max(0, rows[0]), min(rows[1], last)
         if a <= b:
-            self.dataChanged.emit(self.index(a, 0), self.index(b, COLUMNS - 1),
+            self.dataChanged.emit(self.index(a, 0), self.index(b, 2 * self._w - 1),
                                   [Qt.ItemDataRole.BackgroundRole, HighlightRole])
 
     def part_at(self, offset: int) -> str | None:
@@ -132,21 +150,21 @@ class HexModel(QAbstractTableModel):
     # -- Qt model -------------------------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else (self._n + WIDTH - 1) // WIDTH
+        return 0 if parent.isValid() else (self._n + self._w - 1) // self._w
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else COLUMNS
+        return 0 if parent.isValid() else 2 * self._w
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
         col = index.column()
-        off = index.row() * WIDTH + col % WIDTH
+        off = index.row() * self._w + col % self._w
         if off >= self._n:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             b = self._buf[off]
-            return _HEX[b] if col < WIDTH else _ASCII[b]
+            return _HEX[b] if col < self._w else _ASCII[b]
         if role == Qt.ItemDataRole.BackgroundRole:
             part = self.part_at(off)
             if part is None:
@@ -155,7 +173,7 @@ class HexModel(QAbstractTableModel):
         if role == HighlightRole:
             return self.part_at(off)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if col >= WIDTH:
+            if col >= self._w:
                 return ASCII_FG
             return ZERO_FG if self._buf[off] == 0 else None
         if role == Qt.ItemDataRole.FontRole:
@@ -170,8 +188,8 @@ class HexModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if orientation == Qt.Orientation.Vertical:
-                return f"{section * WIDTH:08x}"
-            return f"{section:x}" if section < WIDTH else ""  # no labels over the ASCII half (too narrow)
+                return f"{section * self._w:08x}"
+            return f"{section:x}" if section < self._w else ""  # no labels over the ASCII half (too narrow)
         if role == Qt.ItemDataRole.FontRole:
             return self._font
         return None

@@ -40,7 +40,7 @@ from PySide6.QtGui import QColor, QFont
 from console.protobuf import structure as sx
 from console.protobuf.document import Document, Edit, EditError, IndexPath
 from console.protobuf.readings import Pins, Reading, readings
-from console.protobuf.render import _show
+from console.protobuf.render import _show, default_value, format_value, varint_as
 from console.protobuf.schemaless import Field, Message, decode_span
 from console.protobuf.wire import (
     FIXED32,
@@ -56,7 +56,6 @@ from console.protobuf.wire import (
     read_varint,
     to_signed32,
     to_signed64,
-    zigzag_decode,
 )
 
 if TYPE_CHECKING:
@@ -268,7 +267,7 @@ def _packed_spec(fd: FieldDescriptor, f: Field) -> EditorSpec | None:
         return None
     names = tuple((v.name, v.number) for v in fd.enum_type.values) if fd.type == _FD.TYPE_ENUM else ()
     lo, hi = (_INT_RANGES[fd.type][1], _INT_RANGES[fd.type][2]) if fd.type in _INT_RANGES else (None, None)
-    return EditorSpec("list", f"packed {TYPE_NAMES[fd.type]}", ", ".join(_fmt(v, fd) for v in vals), lo, hi,
+    return EditorSpec("list", f"packed {TYPE_NAMES[fd.type]}", ", ".join(format_value(fd, v) for v in vals), lo, hi,
                       names, fd.type == _FD.TYPE_FLOAT)
 
 
@@ -901,12 +900,12 @@ class ProtoTreeModel(QAbstractItemModel):
         if fd is not None and f.wire_type == expected_wire_type(fd):
             if fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
                 return self._message_summary(node)
-            return _fmt(scalar_value(fd, f), fd)
+            return format_value(fd, scalar_value(fd, f))
         if fd is not None and f.wire_type == LEN and fd.is_repeated:
             vals = packed_values(fd, f)
             if vals is None:
                 return "(packed values do not decode)"
-            shown = ", ".join(_fmt(v, fd) for v in vals[:16])
+            shown = ", ".join(format_value(fd, v) for v in vals[:16])
             return f"[{shown}{', …' if len(vals) > 16 else ''}] ({len(vals)})"
         if node.desc is not None and node.fd is None:  # Any value with a known type
             return self._message_summary(node)
@@ -955,8 +954,8 @@ class ProtoTreeModel(QAbstractItemModel):
                 if vf.number == 2 and vf.wire_type == expected_wire_type(vfd):
                     if vfd.type == _FD.TYPE_MESSAGE:
                         return "{…}"
-                    return _fmt(scalar_value(vfd, vf), vfd)
-            return _fmt(_default(vfd), vfd)
+                    return format_value(vfd, scalar_value(vfd, vf))
+            return format_value(vfd, default_value(vfd))
         n = len(level)
         text = f"{{{n} field{'s' if n != 1 else ''}}}"
         if node.damaged:
@@ -973,8 +972,8 @@ class ProtoTreeModel(QAbstractItemModel):
             for i in range(len(level)):
                 kf = level[i]
                 if kf.number == 1 and kf.wire_type == expected_wire_type(kfd):
-                    return _fmt(scalar_value(kfd, kf), kfd)
-        return _fmt(_default(kfd), kfd)
+                    return format_value(kfd, scalar_value(kfd, kf))
+        return format_value(kfd, default_value(kfd))
 
     def _tooltip(self, node: _Node) -> str | None:
         if node.error is not None:
@@ -1139,6 +1138,33 @@ class ProtoTreeModel(QAbstractItemModel):
         desc, ppath = target.desc, target.path
         return self._struct_edit(lambda doc: sx.add_field(doc, ppath, desc, fd))
 
+    def raw_add_target(self, index: _Index) -> tuple[IndexPath, int | None] | None:
+        """Where a schemaless "Add field…" at the row goes: (parent path, position it follows; None =
+        the level's end). Offered on levels no schema describes (a schemaless decode, an unknown
+        submessage); None elsewhere and on read-only models."""
+        if self._doc is None:
+            return None
+        if not index.isValid():
+            root = self._root
+            return ((), None) if root.desc is None and root.level is not None else None
+        node = self._node(index)
+        parent = node.parent
+        if node.path is None or node.field is None or node.error is not None or parent is None \
+                or parent.desc is not None or parent.any_type is not None:
+            return None
+        return node.path[:-1], node.path[-1]
+
+    def add_raw_field(self, index: _Index, number: int, wire_type: int, text: str,
+                      as_hex: bool = False) -> IndexPath | None:
+        """Add a field by number and wire type after the row, on its level (invalid index: at the end
+        of the top level); the value is parsed by structure.raw_value_bytes. One undoable edit."""
+        target = self.raw_add_target(index)
+        if target is None:
+            self.editRejected.emit("fields are added by number only where no schema describes the level")
+            return None
+        ppath, after = target
+        return self._struct_edit(lambda doc: sx.add_raw_field(doc, ppath, after, number, wire_type, text, as_hex))
+
     def add_item(self, index: _Index) -> IndexPath | None:
         """A new item / map entry of the row's repeated field, right after the row."""
         node = self._node(index)
@@ -1293,7 +1319,7 @@ def scalar_value(fd: FieldDescriptor, f: Field) -> Any:
     wt = f.wire_type
     if wt == VARINT:
         u = read_varint(f.value, 0)[0]
-        return _varint_as(t, u)
+        return varint_as(t, u)
     if wt == FIXED32:
         u32, s32, fl = fixed32_values(f.value)
         return fl if t == _FD.TYPE_FLOAT else (s32 if t == _FD.TYPE_SFIXED32 else u32)
@@ -1306,20 +1332,6 @@ def scalar_value(fd: FieldDescriptor, f: Field) -> Any:
     return raw
 
 
-def _varint_as(t: int, u: int) -> Any:
-    if t == _FD.TYPE_BOOL:
-        return u != 0
-    if t in (_FD.TYPE_INT32, _FD.TYPE_ENUM):
-        return to_signed32(u)
-    if t == _FD.TYPE_INT64:
-        return to_signed64(u)
-    if t == _FD.TYPE_UINT32:
-        return u & 0xFFFFFFFF
-    if t in (_FD.TYPE_SINT32, _FD.TYPE_SINT64):
-        return zigzag_decode(u)
-    return u
-
-
 def packed_values(fd: FieldDescriptor, f: Field) -> list[Any] | None:
     raw = f.value
     t = fd.type
@@ -1329,7 +1341,7 @@ def packed_values(fd: FieldDescriptor, f: Field) -> list[Any] | None:
             pos = 0
             while pos < len(raw):
                 u, pos = read_varint(raw, pos)
-                out.append(_varint_as(t, u))
+                out.append(varint_as(t, u))
             return out
         if t in _F32_TYPES:
             code = {_FD.TYPE_FLOAT: "f", _FD.TYPE_SFIXED32: "i", _FD.TYPE_FIXED32: "I"}[t]
@@ -1340,30 +1352,6 @@ def packed_values(fd: FieldDescriptor, f: Field) -> list[Any] | None:
     except (WireError, struct.error):
         return None
     return None
-
-
-def _default(fd: FieldDescriptor) -> Any:
-    t = fd.type
-    if t == _FD.TYPE_STRING:
-        return ""
-    if t == _FD.TYPE_BYTES:
-        return b""
-    if t == _FD.TYPE_BOOL:
-        return False
-    if t in (_FD.TYPE_FLOAT, _FD.TYPE_DOUBLE):
-        return 0.0
-    return 0
-
-
-def _fmt(value: Any, fd: FieldDescriptor) -> str:
-    if fd.type == _FD.TYPE_ENUM:
-        ev = fd.enum_type.values_by_number.get(value)
-        return ev.name if ev is not None else f"{value} (unknown)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value) if fd.type == _FD.TYPE_DOUBLE else f"{value:.9g}"
-    return _show(value)
 
 
 def _secs_nanos(level: Message) -> tuple[int, int]:

@@ -6,12 +6,28 @@
     python -m console.protobuf.cli encode --type T [--proto/-I/--descriptor-set] [--from json|text]
         [--framing single|varint|grpc] IN OUT
     python -m console.protobuf.cli diff A B [--type T] [--proto/-I/--descriptor-set] [--json]
-        [--bytes] [--ignore-encoding] [--max N]
+        [--bytes] [--ignore-encoding] [--max N] [--framing single|auto|varint|grpc]
 
 Exit codes: 0 success, 1 bad input (unreadable file, bytes or text that do not fit, schema
 errors), 2 usage. ``diff`` follows diff(1) instead: 0 equal, 1 different, 2 trouble (usage,
 unreadable file, unknown type, damaged input — the differences found are still printed). Errors are one readable paragraph on stderr — scripts show them to people.
 ``main(argv)`` never raises SystemExit so the Pelorus entry point can embed it.
+
+``diff`` aligns repeated length-delimited items (messages, strings, bytes) and, with
+``--framing``, the records of two streams, so an insertion is one ``+`` line; an item whose
+indices differ is named ``args[4→3]`` (left → right). ``diff --json`` prints one object per
+difference::
+
+    {"kind": "added" | "removed" | "changed", "path": "default_spec.args[2]",
+     "left": SIDE | null, "right": SIDE | null,
+     "note": "...", "encoding_only": true,          (only when set)
+     "left_index": 2, "right_index": null}          (repeated items / records: indices, null = absent)
+    SIDE = {"path": [Document index path], "offset": N, "length": N, "value_offset": N,
+            "value_length": N, "value": "text", "type": "text", "record": N (streams only)}
+
+then one summary object: ``{"summary", "equal", "truncated", "added", "removed", "changed",
+"errors": [{"side", "offset", "reason"}]}``, plus ``"framing"`` and ``"records": [left, right]``
+when streams were compared.
 """
 
 from __future__ import annotations
@@ -90,6 +106,9 @@ def _parser() -> _Parser:
     df.add_argument("--ignore-encoding", action="store_true",
                     help="ignore differences only in encoding (over-long varints, field order, packing)")
     df.add_argument("--max", type=int, default=100_000, metavar="N", help="stop after N differences")
+    df.add_argument("--framing", choices=("single", "auto", *fr.FRAMINGS[1:]), default="single",
+                    help="single: two messages (default); varint / grpc: two streams compared record by "
+                         "record; auto: streams when both files are detected as the same stream framing")
     return p
 
 
@@ -197,7 +216,7 @@ def _diff(args: argparse.Namespace, out: TextIO) -> int:
     left, _e1 = fr.decode_text(_read(args.left), args.input)
     right, _e2 = fr.decode_text(_read(args.right), args.input)
     reg = _registry(args) if (args.type or args.proto or args.descriptor_set) else None
-    result = compare(left, right, reg, args.type, max_differences=max(1, args.max))
+    result = compare(left, right, reg, args.type, framing=args.framing, max_differences=max(1, args.max))
     if args.ignore_encoding:
         result.differences = [d for d in result.differences if not d.encoding_only]
     if args.json:

@@ -1,11 +1,18 @@
 """Compare two protobuf messages: field by field (aligned by path) and byte by byte.
 
-Alignment: at each message level the fields are grouped by field number; occurrences of one
-number are paired by index (``args[0]`` with ``args[0]``), map entries by their key
-(``labels["team"]``), elements of packed repeated scalars by index inside the packed payload, and
+Alignment: at each message level the fields are grouped by field number. Occurrences of one
+number that are all length-delimited (repeated messages, strings, bytes; groups) are aligned as
+sequences (console.protobuf.align: common head and tail trimmed, SequenceMatcher over a hash of
+each item's bytes, bounded, by index beyond the bounds), so an insertion at the front is one
+addition, not a change of every later item; an item found unchanged elsewhere is reported as a
+removal and an addition noted "moved", and a pair whose indices differ is named ``args[4→3]``.
+Scalar occurrences and the elements of packed repeated scalars are paired by index (a shifted
+list of numbers is that many changes), map entries by their key (``labels["team"]``), and
 ``google.protobuf.Any`` values are compared as their packed type when both sides name the same
 known type. Without a schema the wire trees are compared the same way, a length-delimited value
 being a nested message when its top-ranked reading (``readings.best``, honouring pins) says so.
+Two streams (``framing="varint"`` / ``"grpc"``) have their records aligned the same way and each
+changed pair compared as two messages (``record[3].owner``).
 
 Every difference carries both sides' byte ranges (the whole field, and its value), so a viewer can
 highlight them in two hex panes, and the Document index path of each side, so an editor can select
@@ -35,16 +42,18 @@ import struct
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING, Final, cast
 
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 
+from console.protobuf import framing as fr
+from console.protobuf.align import Step, align
 from console.protobuf.readings import Pins, best
-from console.protobuf.render import _show
-from console.protobuf.schemaless import Field, Message, decode
+from console.protobuf.render import _show, default_value, format_value, varint_as
+from console.protobuf.schemaless import Field, Message, decode, decode_span
 from console.protobuf.wire import (
     FIXED32,
     FIXED64,
@@ -55,9 +64,6 @@ from console.protobuf.wire import (
     Buffer,
     WireError,
     read_varint,
-    to_signed32,
-    to_signed64,
-    zigzag_decode,
 )
 
 if TYPE_CHECKING:
@@ -110,6 +116,8 @@ class Side:
     value_end: int
     render: Callable[[], tuple[str, str]] = field(compare=False, repr=False, default=lambda: ("", ""))
     """(value, type) text, computed on first use: a big diff shows a few hundred rows, not all."""
+    record: int | None = None
+    """When two streams are compared: the record this side is in (``index_path`` is inside it)."""
 
     @classmethod
     def fixed(cls, index_path: tuple[int, ...], start: int, end: int, value_start: int, value_end: int,
@@ -146,6 +154,9 @@ class Difference:
     encoding_only: bool = False
     other_at: int = 0
     """For an added field: where it would sit on the left; for a removed one: on the right."""
+    item: tuple[int | None, int | None] | None = None
+    """For a difference of or inside a repeated item (the innermost one; in a stream comparison,
+    else the record): the item's index on the left and on the right (None on the side that lacks it)."""
 
     @property
     def depth(self) -> int:
@@ -170,9 +181,12 @@ class Difference:
         def side(s: Side | None) -> dict[str, object] | None:
             if s is None:
                 return None
-            return {"path": list(s.index_path), "offset": s.start, "length": s.length,
-                    "value_offset": s.value_start, "value_length": s.value_end - s.value_start,
-                    "value": s.value, "type": s.type}
+            out: dict[str, object] = {"path": list(s.index_path), "offset": s.start, "length": s.length,
+                                      "value_offset": s.value_start, "value_length": s.value_end - s.value_start,
+                                      "value": s.value, "type": s.type}
+            if s.record is not None:
+                out["record"] = s.record
+            return out
 
         out: dict[str, object] = {"kind": self.kind, "path": self.path, "left": side(self.left),
                                   "right": side(self.right)}
@@ -180,6 +194,8 @@ class Difference:
             out["note"] = self.note
         if self.encoding_only:
             out["encoding_only"] = True
+        if self.item is not None:
+            out["left_index"], out["right_index"] = self.item
         return out
 
 
@@ -207,6 +223,10 @@ class Comparison:
     truncated: bool = False
     """Stopped after ``max_differences``; more differences exist."""
     fields_compared: int = 0
+    framing: str = "single"
+    """"single", or the stream framing ("varint" / "grpc") when records were compared."""
+    records: tuple[int, int] | None = None
+    """For streams: the number of records on the left and on the right."""
     _headers: list[ByteOp] = field(default_factory=list, repr=False)
     _left: Buffer = field(default=b"", repr=False)
     _right: Buffer = field(default=b"", repr=False)
@@ -224,14 +244,19 @@ class Comparison:
     def summary(self) -> str:
         if self.equal:
             return "no differences" + (" (bytes identical)" if self.left_size == self.right_size and
-                                       bytes(self._left) == bytes(self._right) else "")
+                                       bytes(self._left) == bytes(self._right) else "") + self._records_text()
         c = self.counts()
         enc = sum(1 for d in self.differences if d.encoding_only)
         text = (f"{len(self.differences):,}{'+' if self.truncated else ''} difference(s): {c[ADDED]:,} added, "
                 f"{c[REMOVED]:,} removed, {c[CHANGED]:,} changed")
         if enc:
             text += f" ({enc:,} only in encoding)"
-        return text
+        return text + self._records_text()
+
+    def _records_text(self) -> str:
+        if self.records is None:
+            return ""
+        return f" in {self.records[0]:,} → {self.records[1]:,} {self.framing} record(s)"
 
     def byte_ops(self, cancel: threading.Event | None = None) -> list[ByteOp]:
         """The byte diff, in left-offset order (see the module doc for why it is built this way).
@@ -303,25 +328,11 @@ def _same(a: Buffer, a0: int, a1: int, b: Buffer, b0: int, b1: int) -> bool:
 # -- typed values (schema mode) -----------------------------------------------------------------
 
 
-def _varint_as(t: int, u: int) -> object:
-    if t == _FD.TYPE_BOOL:
-        return u != 0
-    if t in (_FD.TYPE_INT32, _FD.TYPE_ENUM):
-        return to_signed32(u)
-    if t == _FD.TYPE_INT64:
-        return to_signed64(u)
-    if t == _FD.TYPE_UINT32:
-        return u & 0xFFFFFFFF
-    if t in (_FD.TYPE_SINT32, _FD.TYPE_SINT64):
-        return zigzag_decode(u)
-    return u
-
-
 def _scalar(fd: FieldDescriptor, buf: Buffer, start: int, end: int, wt: int) -> object:
     """Typed value of one scalar element whose value bytes are ``buf[start:end]``."""
     t = fd.type
     if wt == VARINT:
-        return _varint_as(t, read_varint(buf, start, end)[0])
+        return varint_as(t, read_varint(buf, start, end)[0])
     raw = bytes(buf[start:end])
     if wt == FIXED32 and t in _F32:
         return struct.unpack("<" + _F32[t], raw)[0]
@@ -330,30 +341,6 @@ def _scalar(fd: FieldDescriptor, buf: Buffer, start: int, end: int, wt: int) -> 
     if t == _FD.TYPE_STRING:
         return raw.decode("utf-8", errors="replace")
     return raw
-
-
-def _fmt(fd: FieldDescriptor, value: object) -> str:
-    if fd.type == _FD.TYPE_ENUM and isinstance(value, int):
-        ev = cast(EnumDescriptor, fd.enum_type).values_by_number.get(value)
-        return ev.name if ev is not None else f"{value} (unknown)"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value) if fd.type == _FD.TYPE_DOUBLE else f"{value:.9g}"
-    return _show(value)
-
-
-def _default(fd: FieldDescriptor) -> object:
-    t = fd.type
-    if t == _FD.TYPE_STRING:
-        return ""
-    if t == _FD.TYPE_BYTES:
-        return b""
-    if t == _FD.TYPE_BOOL:
-        return False
-    if t in (_FD.TYPE_FLOAT, _FD.TYPE_DOUBLE):
-        return 0.0
-    return 0
 
 
 def _expected_wt(fd: FieldDescriptor) -> int:
@@ -423,6 +410,30 @@ def _could_outrank_message(f: Field, m: Message) -> bool:
     return text.replace("\t", "").replace("\n", "").replace("\r", "").isprintable()
 
 
+def _item_path(name: str, st: Step) -> tuple[str, str]:
+    """``args[2]`` (one side, or the same index on both), ``args[4→3]`` (left → right), and the
+    note of a moved item."""
+    i, j = st.left, st.right
+    path = f"{name}[{j if i is None else i}]" if i is None or j is None or i == j else f"{name}[{i}→{j}]"
+    if st.moved is None:
+        return path, ""
+    return path, (f"moved to {name}[{st.moved}]" if j is None else f"moved from {name}[{st.moved}]")
+
+
+def _all_len(level: Message, idx: list[int]) -> bool:
+    """Whether every occurrence is length-delimited or a group (the items worth aligning)."""
+    return all(level.key_at(i) & 7 in (LEN, SGROUP) for i in idx)
+
+
+def _item_key(level: Message, idx: list[int], buf: Buffer, poll: Callable[[], None]) -> Callable[[int], int]:
+    """Alignment key of item ``k``: a hash of its bytes (tag through value)."""
+    def key(k: int) -> int:
+        poll()
+        t, _k, _v, e = level.span_at(idx[k])
+        return hash(bytes(buf[t:e]))
+    return key
+
+
 @dataclass
 class _Elem:
     """One comparable item at a level: a field occurrence, or one element of a packed field."""
@@ -451,6 +462,7 @@ class _Comparer:
         self.count = 0
         self.full = False
         self._size = max(1, len(a))
+        self._polls = 0
 
     # -- bookkeeping -------------------------------------------------------------------------
 
@@ -461,6 +473,12 @@ class _Comparer:
                 raise CompareCancelled()
             if self.progress is not None:
                 self.progress(min(1.0, offset / self._size))
+
+    def _poll(self) -> None:
+        """Called per item while aligning (before any field is walked): honours Cancel there too."""
+        self._polls += 1
+        if self._polls % CHECK_EVERY == 0 and self.cancel is not None and self.cancel.is_set():
+            raise CompareCancelled()
 
     def _emit(self, d: Difference) -> None:
         if len(self.out) >= self.limit:
@@ -485,9 +503,9 @@ class _Comparer:
             name = desc.full_name if desc is not None else "message"
             return f"{{{count} field{'s' if count != 1 else ''}}}", name
         if fd is not None and e.wt == _expected_wt(fd) and fd.type not in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
-            return _fmt(fd, _scalar(fd, buf, e.value_start, e.value_end, e.wt)), _type_name(fd)
+            return format_value(fd, _scalar(fd, buf, e.value_start, e.value_end, e.wt)), _type_name(fd)
         if fd is not None and e.wt != LEN and e.f.wire_type == LEN:  # packed element
-            return _fmt(fd, _scalar(fd, buf, e.value_start, e.value_end, e.wt)), _type_name(fd)
+            return format_value(fd, _scalar(fd, buf, e.value_start, e.value_end, e.wt)), _type_name(fd)
         if e.wt == LEN and n > QUICK_READING:
             return f"{n:,} bytes", WIRE_TYPE_NAMES[LEN]
         try:
@@ -513,9 +531,9 @@ class _Comparer:
                 inner = f.message()
                 parts[f.number] = f"{{{len(inner) if inner is not None else '?'} fields}}"
             else:
-                parts[f.number] = _fmt(efd, _scalar(efd, buf, f.value_offset, f.value_end, f.wire_type))
-        k = parts.get(1, _fmt(desc.fields_by_number[1], _default(desc.fields_by_number[1])))
-        v = parts.get(2, _fmt(desc.fields_by_number[2], _default(desc.fields_by_number[2]))
+                parts[f.number] = format_value(efd, _scalar(efd, buf, f.value_offset, f.value_end, f.wire_type))
+        k = parts.get(1, format_value(desc.fields_by_number[1], default_value(desc.fields_by_number[1])))
+        v = parts.get(2, format_value(desc.fields_by_number[2], default_value(desc.fields_by_number[2]))
                       if desc.fields_by_number[2].type not in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP) else "{}")
         return f"{k} → {v}"
 
@@ -588,17 +606,22 @@ class _Comparer:
         name = (label + "." if label else "") + "<undecoded bytes>"
         why = "; ".join(f"{s} damaged at offset {m.error.offset}: {m.error.reason}"
                         for s, m in (("left", la), ("right", lb)) if m.error is not None)
+        self._emit_tails(name, why, (ta, la.end, pa), (tb, lb.end, pb))
 
+    def _emit_tails(self, name: str, why: str, left: tuple[int, int, tuple[int, ...]],
+                    right: tuple[int, int, tuple[int, ...]]) -> None:
+        """The undecoded tails ``[start, end)`` of both sides (which differ), as one raw difference."""
         def side(buf: Buffer, t: int, e: int, p: tuple[int, ...]) -> Side:
             raw = bytes(buf[t:min(e, t + 64)])
             return Side.fixed(p, t, e, t, e, f"0x{raw.hex()}" + ("…" if e - t > 64 else ""), "raw bytes")
 
-        if ta == la.end:
-            self._emit(Difference(ADDED, name, None, side(self.b, tb, lb.end, pb), why, other_at=ta))
-        elif tb == lb.end:
-            self._emit(Difference(REMOVED, name, side(self.a, ta, la.end, pa), None, why, other_at=tb))
+        (ta, ea, pa), (tb, eb, pb) = left, right
+        if ta == ea:
+            self._emit(Difference(ADDED, name, None, side(self.b, tb, eb, pb), why, other_at=ta))
+        elif tb == eb:
+            self._emit(Difference(REMOVED, name, side(self.a, ta, ea, pa), None, why, other_at=tb))
         else:
-            self._emit(Difference(CHANGED, name, side(self.a, ta, la.end, pa), side(self.b, tb, lb.end, pb), why))
+            self._emit(Difference(CHANGED, name, side(self.a, ta, ea, pa), side(self.b, tb, eb, pb), why))
 
     def _elem(self, level: Message, i: int, prefix: tuple[int, ...]) -> _Elem:
         f = level[i]
@@ -607,35 +630,75 @@ class _Comparer:
     def occurrences(self, la: Message, lb: Message, ia: list[int], ib: list[int], fd: FieldDescriptor | None,
                     sub: Descriptor | None, pa: tuple[int, ...], pb: tuple[int, ...], name: str,
                     numpath: tuple[int, ...], repeated: bool) -> None:
+        """Occurrences of one field number: length-delimited and group items aligned (see align.py),
+        anything else (scalars, one occurrence a side) paired by index."""
         a, b = self.a, self.b
-        both = min(len(ia), len(ib))
-        for k in range(max(len(ia), len(ib))):
-            if k < both:  # equal occurrences are skipped before any Field is built (the common case)
-                ta, _ka, _va, xa = la.span_at(ia[k])
-                tb, _kb, _vb, xb = lb.span_at(ib[k])
-                if xa - ta == xb - tb and a[ta:xa] == b[tb:xb]:
-                    self._tick(ta)
-                    continue
-            path = f"{name}[{k}]" if repeated else name
-            ea = self._elem(la, ia[k], pa) if k < len(ia) else None
-            eb = self._elem(lb, ib[k], pb) if k < len(ib) else None
-            self.pair(ea, eb, fd, sub, path, numpath, la, lb)
+
+        def same(i: int, j: int) -> bool:  # equal items are skipped before any Field is built (the common case)
+            ta, _ka, _va, xa = la.span_at(ia[i])
+            tb, _kb, _vb, xb = lb.span_at(ib[j])
+            self._poll()  # Cancel while aligning too (progress follows the walk below, in left order)
+            return xa - ta == xb - tb and a[ta:xa] == b[tb:xb]
+
+        if repeated and _all_len(la, ia) and _all_len(lb, ib):
+            head, steps = align(len(ia), len(ib), same, _item_key(la, ia, a, self._poll),
+                                _item_key(lb, ib, b, self._poll))
+        else:
+            head, steps = 0, [Step(k if k < len(ia) else None, k if k < len(ib) else None)
+                              for k in range(max(len(ia), len(ib)))]
+        # where an added (removed) item would sit on the other side: after the last item passed there
+        at_a = la.span_at(ia[head - 1])[3] if head else (la.span_at(ia[0])[0] if ia else la.end)
+        at_b = lb.span_at(ib[head - 1])[3] if head else (lb.span_at(ib[0])[0] if ib else lb.end)
+        for st in steps:
+            i, j = st.left, st.right
+            if i is not None and j is not None and same(i, j):
+                self._tick(la.span_at(ia[i])[0])
+            else:
+                path, note = _item_path(name, st) if repeated else (name, "")
+                ea = self._elem(la, ia[i], pa) if i is not None else None
+                eb = self._elem(lb, ib[j], pb) if j is not None else None
+                before = len(self.out)
+                self.pair(ea, eb, fd, sub, path, numpath, la, lb, other_at=at_b if j is None else at_a, note=note)
+                if repeated:
+                    self._mark_items(before, i, j)
+            if i is not None:
+                at_a = la.span_at(ia[i])[3]
+            if j is not None:
+                at_b = lb.span_at(ib[j])[3]
+        self._count_quiet(len(ia) - sum(1 for st in steps if st.left is not None),
+                          la.span_at(ia[-1])[3] if ia else la.end)
+
+    def _count_quiet(self, n: int, offset: int) -> None:
+        """Count the ``n`` equal items the alignment paired without listing them (head, tail,
+        edits in place), and report the progress they make."""
+        self.count += n
+        if n >= CHECK_EVERY and self.progress is not None:
+            self.progress(min(1.0, offset / self._size))
+
+    def _mark_items(self, before: int, i: int | None, j: int | None) -> None:
+        """Give the differences emitted since ``before`` that lie in no inner repeated item these indices."""
+        for k in range(before, len(self.out)):
+            if self.out[k].item is None:
+                self.out[k] = replace(self.out[k], item=(i, j))
 
     def pair(self, ea: _Elem | None, eb: _Elem | None, fd: FieldDescriptor | None, sub: Descriptor | None,
-             path: str, numpath: tuple[int, ...], la: Message, lb: Message, entry_value_label: str | None = None) -> None:
+             path: str, numpath: tuple[int, ...], la: Message, lb: Message, entry_value_label: str | None = None,
+             other_at: int | None = None, note: str = "") -> None:
+        """Compare one item with its partner; ``other_at`` (default: the end of the other level) is
+        where an added or removed item would sit on the other side."""
         a, b = self.a, self.b
         if ea is None:
             assert eb is not None
             self._tick(la.end)
             mb = self._as_message(eb, fd, sub, numpath)
-            self._emit(Difference(ADDED, path, None, self._side(eb, b, fd, numpath, sub if mb else None, mb),
-                                  other_at=la.end))
+            self._emit(Difference(ADDED, path, None, self._side(eb, b, fd, numpath, sub if mb else None, mb), note,
+                                  other_at=la.end if other_at is None else other_at))
             return
         if eb is None:
             self._tick(ea.start)
             ma = self._as_message(ea, fd, sub, numpath)
-            self._emit(Difference(REMOVED, path, self._side(ea, a, fd, numpath, sub if ma else None, ma), None,
-                                  other_at=lb.end))
+            self._emit(Difference(REMOVED, path, self._side(ea, a, fd, numpath, sub if ma else None, ma), None, note,
+                                  other_at=lb.end if other_at is None else other_at))
             return
         self._tick(ea.start)
         if _same(a, ea.start, ea.end, b, eb.start, eb.end):
@@ -672,7 +735,7 @@ class _Comparer:
             va = read_varint(a, ea.value_start, ea.value_end)[0]
             vb = read_varint(b, eb.value_start, eb.value_end)[0]
             if fd is not None and _expected_wt(fd) == VARINT:
-                return _varint_as(fd.type, va) == _varint_as(fd.type, vb)
+                return varint_as(fd.type, va) == varint_as(fd.type, vb)
             return va == vb
         return _same(a, ea.value_start, ea.value_end, b, eb.value_start, eb.value_end)
 
@@ -715,12 +778,12 @@ class _Comparer:
             seen: dict[object, int] = {}
             for i in idx:
                 m = level[i].message()
-                key = _fmt(kfd, _default(kfd))  # an entry without a key has the default one
+                key = format_value(kfd, default_value(kfd))  # an entry without a key has the default one
                 if m is not None:
                     for j in range(len(m)):
                         kf = m[j]
                         if kf.number == 1 and kf.wire_type == _expected_wt(kfd):
-                            key = _fmt(kfd, _scalar(kfd, buf, kf.value_offset, kf.value_end, kf.wire_type))
+                            key = format_value(kfd, _scalar(kfd, buf, kf.value_offset, kf.value_end, kf.wire_type))
                 n = seen.get(key, 0)
                 seen[key] = n + 1
                 out[(key, n)] = i
@@ -775,7 +838,114 @@ class _Comparer:
             x, y = (xa[k] if k < len(xa) else None), (xb[k] if k < len(xb) else None)
             if x is not None and y is not None and same(x, y):
                 continue  # equal values; packed on one side and not the other is not a change of this element
+            before = len(self.out)
             self.pair(x, y, fd, None, f"{name}[{k}]", numpath, la, lb)
+            self._mark_items(before, k if x is not None else None, k if y is not None else None)
+
+
+    def records(self, xa: fr.RecordIndex, xb: fr.RecordIndex, desc: Descriptor | None) -> None:
+        """Two streams: records aligned like repeated items (an inserted record is one addition),
+        each changed pair compared as two messages, paths ``record[3].owner``."""
+        a, b = self.a, self.b
+
+        def span(x: fr.RecordIndex, i: int) -> tuple[int, int, int]:
+            return x.prefix_offsets[i], x.offsets[i], x.offsets[i] + x.lengths[i]
+
+        def same(i: int, j: int) -> bool:
+            p, _o, e = span(xa, i)
+            q, _u, f = span(xb, j)
+            self._poll()
+            return _same(a, p, e, b, q, f)
+
+        def key(x: fr.RecordIndex, buf: Buffer) -> Callable[[int], int]:
+            # the payload only: a record whose prefix alone changed still aligns with its old self
+            def k(i: int) -> int:
+                self._poll()
+                return hash(bytes(buf[x.offsets[i]:x.offsets[i] + x.lengths[i]]))
+            return k
+
+        head, steps = align(len(xa), len(xb), same, key(xa, a), key(xb, b))
+        at_a = span(xa, head - 1)[2] if head else (xa.prefix_offsets[0] if len(xa) else len(a))
+        at_b = span(xb, head - 1)[2] if head else (xb.prefix_offsets[0] if len(xb) else len(b))
+        for st in steps:
+            i, j = st.left, st.right
+            if i is not None and j is not None and same(i, j):
+                self._tick(xa.offsets[i])
+            else:
+                path, note = _item_path("record", st)
+                before = len(self.out)
+                self._record_pair(xa, xb, i, j, desc, path, note, at_a, at_b)
+                for k in range(before, len(self.out)):
+                    d = self.out[k]
+                    self.out[k] = replace(d, item=(i, j) if d.item is None else d.item,
+                                          left=replace(d.left, record=i) if d.left is not None else None,
+                                          right=replace(d.right, record=j) if d.right is not None else None)
+            if i is not None:
+                at_a = span(xa, i)[2]
+            if j is not None:
+                at_b = span(xb, j)[2]
+        self._count_quiet(len(xa) - sum(1 for st in steps if st.left is not None),
+                          span(xa, len(xa) - 1)[2] if len(xa) else len(a))
+        self._stream_tail(xa, xb)
+
+    def _record_side(self, x: fr.RecordIndex, buf: Buffer, i: int, desc: Descriptor | None) -> Side:
+        p, o, e = x.prefix_offsets[i], x.offsets[i], x.offsets[i] + x.lengths[i]
+
+        def render() -> tuple[str, str]:
+            n = len(decode_span(buf, o, e))
+            return f"{{{n} field{'s' if n != 1 else ''}}}", desc.full_name if desc is not None else "message"
+        return Side((), p, e, o, e, render)
+
+    def _record_pair(self, xa: fr.RecordIndex, xb: fr.RecordIndex, i: int | None, j: int | None,
+                     desc: Descriptor | None, path: str, note: str, at_a: int, at_b: int) -> None:
+        a, b = self.a, self.b
+        if i is None:
+            assert j is not None
+            self._tick(at_a)
+            self._emit(Difference(ADDED, path, None, self._record_side(xb, b, j, desc), note, other_at=at_a))
+            return
+        if j is None:
+            self._tick(xa.offsets[i])
+            self._emit(Difference(REMOVED, path, self._record_side(xa, a, i, desc), None, note, other_at=at_b))
+            return
+        self._tick(xa.offsets[i])
+        ra, rb = xa[i], xb[j]
+        sa, sb = self._record_side(xa, a, i, desc), self._record_side(xb, b, j, desc)
+        if ra.compressed or rb.compressed:  # gRPC frames with the compressed flag: bytes, not a message
+            self._emit(Difference(CHANGED, path, sa, sb, "compressed record(s): compared as bytes"))
+            return
+        la, lb = decode_span(a, ra.offset, ra.end), decode_span(b, rb.offset, rb.end)
+        for which, level in (("left", la), ("right", lb)):
+            chain = level.error_chain()
+            if chain:
+                self.errors.append((which, chain[-1]))
+        before = len(self.out)
+        prefix_changed = not _same(a, ra.prefix_offset, ra.offset, b, rb.prefix_offset, rb.offset)
+        if not _same(a, ra.offset, ra.end, b, rb.offset, rb.end):
+            if prefix_changed:
+                self.headers.append(ByteOp("replace", ra.prefix_offset, ra.offset, rb.prefix_offset, rb.offset))
+            self.level(la, lb, desc, (), (), path, ())
+        if len(self.out) == before:
+            self.headers = [h for h in self.headers if not (h.a0 == ra.prefix_offset and h.b0 == rb.prefix_offset)]
+            why = ("same fields, encoded differently (field order or varint widths)" if not prefix_changed else
+                   "same message, its length prefix encoded differently")
+            self._emit(Difference(CHANGED, path, sa, sb, why, True))
+
+    def _stream_tail(self, xa: fr.RecordIndex, xb: fr.RecordIndex) -> None:
+        """A stream cut short: the bytes after its last whole record are compared as raw tails."""
+        if xa.error is None and xb.error is None:
+            return
+        ta = xa.offsets[-1] + xa.lengths[-1] if len(xa) else 0
+        tb = xb.offsets[-1] + xb.lengths[-1] if len(xb) else 0
+        ea, eb = len(self.a), len(self.b)
+        for which, x in (("left", xa), ("right", xb)):
+            if x.error is not None:
+                self.errors.append((which, x.error))
+        if _same(self.a, ta, ea, self.b, tb, eb):
+            return
+        why = "; ".join(f"{s} stream damaged at offset {x.error.offset}: {x.error.reason}"
+                        for s, x in (("left", xa), ("right", xb)) if x.error is not None)
+        self._emit_tails("<undecoded bytes>", why, (ta, ea, ()), (tb, eb, ()))
 
 
 class _Full(Exception):
@@ -788,6 +958,7 @@ def compare(
     registry: SchemaRegistry | None = None,
     type_name: str | None = None,
     *,
+    framing: str = "single",
     pins: Pins | None = None,
     max_differences: int = 100_000,
     progress: Callable[[float], None] | None = None,
@@ -795,24 +966,40 @@ def compare(
 ) -> Comparison:
     """Compare message ``a`` (left) with ``b`` (right), with a schema type or schemaless.
 
-    Raises SchemaError for an unknown type and CompareCancelled when ``cancel`` is set; damaged
-    input is not an error (the result's ``errors`` name the damage). ``progress`` receives the
-    fraction of the left side walked, from the calling thread.
+    ``framing`` "varint" or "grpc" compares two streams record by record (see
+    :meth:`_Comparer.records`); "auto" does so when both sides are detected as (or, the one
+    detected as a stream, the other also tiles as) the same stream framing, else compares two
+    messages. Raises SchemaError for an unknown type, ValueError for an unknown framing and
+    CompareCancelled when ``cancel`` is set; damaged input is not an error (the result's
+    ``errors`` name the damage). ``progress`` receives the fraction of the left side walked,
+    from the calling thread.
     """
     desc = registry.find(type_name) if (registry is not None and type_name) else None
-    ra, rb = decode(a), decode(b)
-    result = Comparison(len(a), len(b), desc.full_name if desc is not None else None, _left=ra.buf, _right=rb.buf)
-    for side, root in (("left", ra), ("right", rb)):
-        chain = root.error_chain()
-        if chain:
-            result.errors.append((side, chain[-1]))
-    c = _Comparer(ra.buf, rb.buf, registry, pins or Pins(), max_differences, progress, cancel)
-    if not _same(ra.buf, 0, len(a), rb.buf, 0, len(b)):
+    ba = memoryview(a) if isinstance(a, (bytes, bytearray)) else a
+    bb = memoryview(b) if isinstance(b, (bytes, bytearray)) else b
+    chosen = _stream_framing(ba, bb, framing)
+    result = Comparison(len(a), len(b), desc.full_name if desc is not None else None, _left=ba, _right=bb)
+    c = _Comparer(ba, bb, registry, pins or Pins(), max_differences, progress, cancel)
+    xa = xb = None
+    if chosen == "single":
+        ra, rb = decode(ba), decode(bb)
+        for side, root in (("left", ra), ("right", rb)):
+            chain = root.error_chain()
+            if chain:
+                result.errors.append((side, chain[-1]))
+    else:
+        xa, xb = fr.index(ba, chosen), fr.index(bb, chosen)  # type: ignore[arg-type]
+        result.framing, result.records = chosen, (len(xa), len(xb))
+    if not _same(ba, 0, len(a), bb, 0, len(b)):
         with _no_gc():
             try:
-                c.level(ra, rb, desc, (), (), "", ())
+                if xa is not None and xb is not None:
+                    c.records(xa, xb, desc)
+                else:
+                    c.level(ra, rb, desc, (), (), "", ())
             except _Full:
                 pass
+    result.errors.extend(c.errors)
     result.differences = c.out
     result.truncated = c.full
     result.fields_compared = c.count
@@ -822,10 +1009,29 @@ def compare(
     return result
 
 
+def _stream_framing(a: Buffer, b: Buffer, framing: str) -> str:
+    """The framing both sides are compared with ("single" = two messages)."""
+    if framing != "auto":
+        if framing not in fr.FRAMINGS:
+            raise ValueError(f"unknown framing {framing!r}; expected auto, single, varint or grpc")
+        return framing
+    fa, fb = fr.index(a, "auto").framing, fr.index(b, "auto").framing
+    if fa == fb:
+        return fa
+    if "single" not in (fa, fb):
+        return "single"  # one varint stream, one gRPC stream: nothing to pair records by
+    stream, other = (fa, b) if fa != "single" else (fb, a)
+    return stream if fr.RecordIndex(other, stream).error is None else "single"
+
+
 def to_json_lines(result: Comparison) -> str:
     """One JSON object per difference, then a summary object (for ``proto diff --json``)."""
     lines = [json.dumps(d.to_json(), ensure_ascii=False) for d in result.differences]
-    lines.append(json.dumps({"summary": result.summary(), "equal": result.equal, "truncated": result.truncated,
-                             **result.counts(), "errors": [{"side": s, "offset": e.offset, "reason": e.reason}
-                                                           for s, e in result.errors]}))
+    summary: dict[str, object] = {"summary": result.summary(), "equal": result.equal, "truncated": result.truncated,
+                                  **result.counts(), "errors": [{"side": s, "offset": e.offset, "reason": e.reason}
+                                                                for s, e in result.errors]}
+    if result.records is not None:
+        summary["framing"] = result.framing
+        summary["records"] = list(result.records)
+    lines.append(json.dumps(summary))
     return "\n".join(lines) + "\n"

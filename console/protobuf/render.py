@@ -7,11 +7,15 @@ from __future__ import annotations
 
 import base64
 import json
-from typing import Any
+from typing import Any, cast
+
+from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 
 from console.protobuf.readings import Path, Pins, best
 from console.protobuf.schemaless import Message
-from console.protobuf.wire import WIRE_TYPE_NAMES
+from console.protobuf.wire import WIRE_TYPE_NAMES, to_signed32, to_signed64, zigzag_decode
+
+_FD = FieldDescriptor
 
 MAX_DEPTH = 100
 """Nesting rendered as messages (protobuf's own parse limit); deeper levels are shown as bytes,
@@ -26,6 +30,50 @@ def _show(value: object) -> str:
     if isinstance(value, list) and len(value) > 32:
         return f"[{', '.join(map(str, value[:32]))}, … ({len(value)} values)]"
     return str(value)
+
+
+def varint_as(t: int, u: int) -> object:
+    """An unsigned varint ``u`` read as schema type ``t`` (a FieldDescriptor.TYPE_* number).
+
+    The one definition the tree model and the comparison share, so both show a field alike."""
+    if t == _FD.TYPE_BOOL:
+        return u != 0
+    if t in (_FD.TYPE_INT32, _FD.TYPE_ENUM):
+        return to_signed32(u)
+    if t == _FD.TYPE_INT64:
+        return to_signed64(u)
+    if t == _FD.TYPE_UINT32:
+        return u & 0xFFFFFFFF
+    if t in (_FD.TYPE_SINT32, _FD.TYPE_SINT64):
+        return zigzag_decode(u)
+    return u
+
+
+def default_value(fd: FieldDescriptor) -> object:
+    """The proto3 default of a scalar field (what an absent map key or value reads as)."""
+    t = fd.type
+    if t == _FD.TYPE_STRING:
+        return ""
+    if t == _FD.TYPE_BYTES:
+        return b""
+    if t == _FD.TYPE_BOOL:
+        return False
+    if t in (_FD.TYPE_FLOAT, _FD.TYPE_DOUBLE):
+        return 0.0
+    return 0
+
+
+def format_value(fd: FieldDescriptor, value: object) -> str:
+    """A typed scalar as one short text: enum names (unknown numbers kept), true/false, floats at
+    their precision (float32 with 9 significant digits), strings quoted, bytes as hex."""
+    if fd.type == _FD.TYPE_ENUM and isinstance(value, int):
+        ev = cast(EnumDescriptor, fd.enum_type).values_by_number.get(value)
+        return ev.name if ev is not None else f"{value} (unknown)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if fd.type == _FD.TYPE_DOUBLE else f"{value:.9g}"
+    return _show(value)
 
 
 def raw_text(msg: Message, pins: Pins | None = None, path: Path = (), indent: str = "") -> str:

@@ -13,6 +13,7 @@ field with a larger number, so a canonical file stays canonical. Nothing else mo
 
 from __future__ import annotations
 
+import struct
 from dataclasses import dataclass
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
@@ -283,3 +284,78 @@ def describe_removal(level: Message, number: int, label: str, kind: str) -> str:
     size = sum(level[i].end - level[i].tag_offset for i in occ)
     items = f"{len(occ)} item{'s' if len(occ) != 1 else ''}" if len(occ) != 1 else "1 occurrence"
     return f"{label} ({kind}, {items}, {size:,} bytes)"
+
+
+# -- schemaless adds ------------------------------------------------------------------------------
+
+RAW_WIRE_TYPES: dict[str, int] = {"varint": VARINT, "fixed32": FIXED32, "fixed64": FIXED64,
+                                  "length-delimited": LEN}
+"""The wire types a field can be added with when there is no schema (groups are not offered)."""
+MAX_FIELD_NUMBER = (1 << 29) - 1
+_FLOAT_MARKS = (".", "e", "E", "inf", "nan")
+
+
+def raw_value_bytes(wire_type: int, text: str, as_hex: bool = False) -> bytes:
+    """The value bytes an operator's input means for ``wire_type`` (EditError says why not).
+
+    varint: an integer (decimal or 0x…); a negative one is written as int64 (ten bytes), as
+    protobuf writes negative int32/int64. fixed32 / fixed64: an integer (little-endian, negative as
+    two's complement) or a float (float / double). length-delimited: the text as UTF-8, or with
+    ``as_hex`` the bytes it spells in hex (spaces allowed)."""
+    if wire_type == LEN:
+        if not as_hex:
+            return text.encode("utf-8")
+        try:
+            return bytes.fromhex(text)
+        except ValueError:
+            raise EditError(f"not hex bytes: {text!r} (two hex digits per byte, e.g. 0a ff)") from None
+    s = text.strip()
+    if not s:
+        raise EditError("type a value")
+    if wire_type in (FIXED32, FIXED64) and any(m in s.lower() for m in _FLOAT_MARKS) and not s.lower().startswith(
+            ("0x", "-0x")):
+        try:
+            x = float(s)
+        except ValueError:
+            raise EditError(f"not a number: {s!r}") from None
+        try:
+            return struct.pack("<f" if wire_type == FIXED32 else "<d", x)
+        except OverflowError:
+            raise EditError(f"{s} does not fit a 32-bit float") from None
+    try:
+        n = int(s, 0)
+    except ValueError:
+        raise EditError(f"not an integer: {s!r}") from None
+    bits = {VARINT: 64, FIXED32: 32, FIXED64: 64}.get(wire_type)
+    if bits is None:
+        raise EditError(f"wire type {wire_type} cannot be added here")
+    if not -(1 << (bits - 1)) <= n < 1 << bits:
+        raise EditError(f"{s} does not fit {bits} bits")
+    u = n & ((1 << bits) - 1)
+    if wire_type == VARINT:
+        return encode_varint(u)
+    return u.to_bytes(bits // 8, "little")
+
+
+def encode_raw_field(number: int, wire_type: int, value: bytes) -> bytes:
+    """A whole field: tag + (length prefix +) value bytes."""
+    if not 1 <= number <= MAX_FIELD_NUMBER:
+        raise EditError(f"field numbers go from 1 to {MAX_FIELD_NUMBER:,}, not {number}")
+    if wire_type not in RAW_WIRE_TYPES.values():
+        raise EditError(f"wire type {wire_type} cannot be added here")
+    body = encode_varint(len(value)) + value if wire_type == LEN else value
+    return encode_tag(number, wire_type) + body
+
+
+def add_raw_field(doc: Document, parent: IndexPath, after: int | None, number: int, wire_type: int,
+                  text: str, as_hex: bool = False) -> tuple[Edit, IndexPath]:
+    """Add a field without a schema: right after position ``after`` of the level at ``parent`` (None:
+    at the level's end). One edit: the new bytes and the length prefixes above them, nothing else."""
+    level = doc.level_at(parent)[1]
+    at = len(level) if after is None else after + 1
+    if not 0 <= at <= len(level):
+        raise EditError(f"no field at position {after} on this level")
+    raw = encode_raw_field(number, wire_type, raw_value_bytes(wire_type, text, as_hex))
+    name = next(k for k, v in RAW_WIRE_TYPES.items() if v == wire_type)
+    what = f"add field {number} ({name}, {len(raw)} bytes) at position {at}"
+    return doc.restructure(parent, insert_at=at, raw=raw, description=what), (*parent, at)

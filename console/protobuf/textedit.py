@@ -6,8 +6,10 @@ message are rewritten even where the text did not change. What this module keeps
 
 * unknown fields — text format and JSON cannot carry them back (text prints them as numbers that
   do not parse; JSON drops them), so they are left out of the editable text and re-attached, level
-  by level, from the original bytes (top level, set singular submessages, repeated submessages by
-  position, map values by key);
+  by level, from the original bytes: top level, set singular submessages and groups, repeated ones
+  by position, map values by key, message extensions, and the message packed in a
+  google.protobuf.Any (text and JSON expand a known packed type and re-pack it from the text, so
+  its unknown fields would be lost without this; Any inside Any recurses the same way);
 * the error position — a parse error carries the line and column (JSON syntax errors from the JSON
   reader, schema errors located by the field name they mention), and the caller keeps the text.
 """
@@ -19,16 +21,22 @@ import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
-from google.protobuf import json_format, text_format
+from google.protobuf import json_format, message_factory, text_format
 from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.descriptor_pool import DescriptorPool
+from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as PbMessage
 
+from console.protobuf.readings import Pins
+from console.protobuf.render import raw_json, raw_text
 from console.protobuf.schema import SchemaError, SchemaRegistry
-from console.protobuf.schemaless import decode
+from console.protobuf.schemaless import decode, decode_span
 
 Format = Literal["text", "json"]
 _QUOTED: Final = re.compile(r'"([^"]+)"')
 _FIELD_ERR: Final = re.compile(r"Failed to parse (\w+) field")
+ANY: Final = "google.protobuf.Any"
+_SUBMESSAGE: Final = (FieldDescriptor.TYPE_MESSAGE, FieldDescriptor.TYPE_GROUP)
 
 
 class TextEditError(ValueError):
@@ -57,7 +65,7 @@ def unknown_count(registry: SchemaRegistry, type_name: str, payload: bytes) -> i
         msg = registry.parse(type_name, payload)
     except SchemaError:
         return 0
-    return _count_unknowns(msg)
+    return _count_unknowns(msg, registry.pool)
 
 
 def editable_text(registry: SchemaRegistry, type_name: str, payload: bytes, fmt: Format) -> str:
@@ -70,11 +78,45 @@ def editable_text(registry: SchemaRegistry, type_name: str, payload: bytes, fmt:
     if fmt == "json":
         return registry.to_json(msg)
     text = text_format.MessageToString(msg, descriptor_pool=registry.pool, print_unknown_fields=False)
-    n = _count_unknowns(msg)
+    n = _count_unknowns(msg, registry.pool)
     if n:
         text = (f"# {n} unknown field{'s' if n != 1 else ''} (not in the schema) are not shown here; "
                 "applying keeps them.\n") + text
     return text
+
+
+@dataclass(frozen=True)
+class PaneText:
+    """What a text/JSON pane shows: the text, whether it can be applied back, and a note (None:
+    the pane's default note about canonical re-encoding)."""
+
+    text: str
+    editable: bool
+    note: str | None = None
+
+
+SCHEMALESS_NOTE: Final = "Schemaless view (read-only): choose a message type to edit as text."
+
+
+def pane_text(registry: SchemaRegistry, type_name: str | None, payload: bytes, fmt: Format,
+              pins: Pins | None) -> PaneText:
+    """The pane's content for ``payload``: editable text of ``type_name``, or a read-only schemaless
+    rendering (with the operator's pinned readings) when there is no type. Plain data in and out, so
+    it can run in a worker thread (pass a copy of the pins, not the live ones)."""
+    if type_name is not None:
+        try:
+            return PaneText(editable_text(registry, type_name, payload, fmt), True)
+        except SchemaError as err:
+            return PaneText(f"# {err}", False, "")
+    tree = decode_span(payload, 0, len(payload))
+    text = raw_text(tree, pins) if fmt == "text" else json.dumps(raw_json(tree, pins), indent=2, ensure_ascii=False)
+    return PaneText(text, False, SCHEMALESS_NOTE)
+
+
+def canonical(registry: SchemaRegistry, type_name: str, payload: bytes) -> bytes:
+    """The canonical encoding of ``payload`` as ``type_name`` (field order, varint widths, packing);
+    unknown fields stay (upb keeps them, Any values are kept verbatim). Raises SchemaError."""
+    return registry.parse(type_name, payload).SerializeToString(deterministic=True)
 
 
 def parse_text(registry: SchemaRegistry, type_name: str, text: str, fmt: Format) -> PbMessage:
@@ -113,7 +155,7 @@ def apply_text(registry: SchemaRegistry, type_name: str, original: bytes, text: 
     except SchemaError:
         old = None
     if old is not None:
-        kept = _carry_unknowns(old, new)
+        kept = _carry_unknowns(old, new, registry.pool)
     try:
         payload = new.SerializeToString(deterministic=True)
     except Exception as err:  # noqa: BLE001 - upb raises EncodeError / ValueError for unset required fields
@@ -135,30 +177,35 @@ def _is_extension(msg: PbMessage, number: int) -> bool:
     return any(fd.number == number for fd, _v in msg.ListFields() if fd.is_extension)
 
 
-def _count_unknowns(msg: PbMessage) -> int:
+def _count_unknowns(msg: PbMessage, pool: DescriptorPool) -> int:
     n = len(decode(_unknown_raw(msg)))
-    for fd, value in msg.ListFields():
-        if fd.type != FieldDescriptor.TYPE_MESSAGE:
-            continue
-        if _map_entry(fd):
-            if _map_value_is_message(fd):
-                n += sum(_count_unknowns(v) for v in value.values())
-        elif fd.is_repeated:
-            n += sum(_count_unknowns(v) for v in value)
-        else:
-            n += _count_unknowns(value)
+    packed = _unpack(msg, pool)
+    if packed is not None:
+        n += _count_unknowns(packed, pool)
+    for _fd, sub in _submessages(msg):
+        n += _count_unknowns(sub, pool)
     return n
 
 
-def _carry_unknowns(old: PbMessage, new: PbMessage) -> int:
-    """Copy unknown fields from ``old`` to ``new`` wherever the same submessage exists in both."""
+def _carry_unknowns(old: PbMessage, new: PbMessage, pool: DescriptorPool) -> int:
+    """Copy unknown fields from ``old`` to ``new`` wherever the same submessage exists in both.
+
+    Submessages are paired by field (singular and groups), position (repeated), key (map values)
+    and extension; an Any is followed into its packed message when both pack the same loaded type,
+    and re-packed only when something was carried into it (otherwise its bytes stay as parsed).
+    """
     raw = _unknown_raw(old)
     kept = 0
     if raw:
         new.MergeFromString(raw)  # unknown numbers land in the unknown set; known fields are untouched
         kept += len(decode(raw))
+    kept += _carry_into_any(old, new, pool)
     for fd, value in old.ListFields():
-        if fd.type != FieldDescriptor.TYPE_MESSAGE or fd.is_extension:
+        if fd.type not in _SUBMESSAGE:
+            continue
+        if fd.is_extension:
+            if new.HasExtension(fd):  # type: ignore[arg-type]
+                kept += _carry_repeated_or_one(fd, value, new.Extensions[fd], pool)  # type: ignore[index]
             continue
         target = getattr(new, fd.name)
         if _map_entry(fd):
@@ -166,13 +213,66 @@ def _carry_unknowns(old: PbMessage, new: PbMessage) -> int:
                 continue
             for key, sub in value.items():
                 if key in target:
-                    kept += _carry_unknowns(sub, target[key])
-        elif fd.is_repeated:
-            for a, b in zip(value, target, strict=False):
-                kept += _carry_unknowns(a, b)
-        elif new.HasField(fd.name):
-            kept += _carry_unknowns(value, target)
+                    kept += _carry_unknowns(sub, target[key], pool)
+        elif fd.is_repeated or new.HasField(fd.name):
+            kept += _carry_repeated_or_one(fd, value, target, pool)
     return kept
+
+
+def _carry_repeated_or_one(fd: FieldDescriptor, old: object, new: object, pool: DescriptorPool) -> int:
+    if fd.is_repeated:
+        pairs: list[tuple[PbMessage, PbMessage]] = list(zip(old, new, strict=False))  # type: ignore[call-overload]
+        return sum(_carry_unknowns(a, b, pool) for a, b in pairs)
+    assert isinstance(old, PbMessage) and isinstance(new, PbMessage)
+    return _carry_unknowns(old, new, pool)
+
+
+def _carry_into_any(old: PbMessage, new: PbMessage, pool: DescriptorPool) -> int:
+    """Unknown fields of the message an Any packs (at any depth below it), carried and re-packed."""
+    if old.DESCRIPTOR.full_name != ANY or getattr(old, "type_url") != getattr(new, "type_url"):
+        return 0
+    old_inner, new_inner = _unpack(old, pool), _unpack(new, pool)
+    if old_inner is None or new_inner is None:
+        return 0
+    kept = _carry_unknowns(old_inner, new_inner, pool)
+    if kept:
+        setattr(new, "value", new_inner.SerializeToString(deterministic=True))
+    return kept
+
+
+def _unpack(msg: PbMessage, pool: DescriptorPool) -> PbMessage | None:
+    """The message an Any packs, when its type is in ``pool`` and its bytes parse; else None."""
+    if msg.DESCRIPTOR.full_name != ANY:
+        return None
+    type_url: str = getattr(msg, "type_url")
+    if not type_url:
+        return None
+    try:
+        desc = pool.FindMessageTypeByName(type_url.rsplit("/", 1)[-1])
+    except KeyError:
+        return None
+    inner = message_factory.GetMessageClass(desc)()
+    try:
+        inner.ParseFromString(getattr(msg, "value"))
+    except DecodeError:
+        return None
+    return inner
+
+
+def _submessages(msg: PbMessage) -> list[tuple[FieldDescriptor, PbMessage]]:
+    """Every set submessage one level down: singular, repeated items, map values, extensions."""
+    out: list[tuple[FieldDescriptor, PbMessage]] = []
+    for fd, value in msg.ListFields():
+        if fd.type not in _SUBMESSAGE:
+            continue
+        if _map_entry(fd):
+            if _map_value_is_message(fd):
+                out.extend((fd, v) for v in value.values())
+        elif fd.is_repeated:
+            out.extend((fd, v) for v in value)
+        else:
+            out.append((fd, value))
+    return out
 
 
 def _map_entry(fd: FieldDescriptor) -> bool:

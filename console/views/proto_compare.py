@@ -3,7 +3,9 @@
 Selecting a difference highlights its bytes on both sides (tag and length prefix in one tint, the
 value in another) and scrolls both panes there; every byte range of the byte diff is tinted too
 (green added on the right, red removed on the left, yellow changed on both). Previous / Next (and
-F7 / Shift+F7) step through the differences in tree order.
+F7 / Shift+F7) step through the differences in tree order. Two streams are compared record by
+record (``compare_bytes(..., framing="varint")``): differences are grouped under ``record[k]``
+and each side's record is named in the tooltip.
 
 The comparison (console.protobuf.compare) runs in a worker thread via ``asyncio.to_thread`` on the
 qasync loop, with a progress bar and Cancel (a threading.Event the core checks every few
@@ -87,7 +89,8 @@ class DiffHexModel(HexModel):
 
     def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.BackgroundRole and index.isValid():
-            off = index.row() * 16 + index.column() % 16
+            w = self.bytes_per_row
+            off = index.row() * w + index.column() % w
             part = self.part_at(off)
             if part in SELECTED_BG:
                 return SELECTED_BG[part]
@@ -250,8 +253,11 @@ class ProtoCompare(QWidget):
     # -- public API -----------------------------------------------------------------------------
 
     async def compare_bytes(self, left: Buffer, right: Buffer, type_name: str | None = None,
-                            left_name: str = "left", right_name: str = "right", pins: Pins | None = None) -> bool:
-        """Compare in a worker thread (Cancel stops it) and show the result. True when shown."""
+                            left_name: str = "left", right_name: str = "right", pins: Pins | None = None,
+                            framing: str = "single") -> bool:
+        """Compare in a worker thread (Cancel stops it) and show the result. True when shown.
+
+        ``framing`` "varint" / "grpc": two streams, compared record by record."""
         self.left, self.right = left, right
         self.left_label.setText(f"Left: {left_name} ({len(left):,} bytes)")
         self.right_label.setText(f"Right: {right_name} ({len(right):,} bytes)")
@@ -271,7 +277,8 @@ class ProtoCompare(QWidget):
         registry = self.registry  # the worker sees plain data only: no wrapper of a Qt object
 
         def work() -> tuple[Comparison, list[tuple[int, int, str]], list[tuple[int, int, str]]]:
-            result = compare(left, right, registry, type_name, pins=pins, progress=progress, cancel=cancel)
+            result = compare(left, right, registry, type_name, framing=framing, pins=pins, progress=progress,
+                             cancel=cancel)
             for d in result.differences[:MAX_ROWS]:  # render the listed rows' texts here, not on the UI thread
                 for side in (d.left, d.right):
                     if side is not None:
@@ -298,7 +305,7 @@ class ProtoCompare(QWidget):
             if isValid(self):  # closing the window cancels the work and deletes the widgets
                 self.status.setText("The comparison was cancelled.")
             return False
-        except SchemaError as err:
+        except (SchemaError, ValueError) as err:  # unknown type, unknown framing
             if isValid(self):
                 self.status.setText(f"Cannot compare: {err}")
             return False
@@ -426,7 +433,8 @@ class ProtoCompare(QWidget):
         tip = d.describe()
         for side, s in (("left", d.left), ("right", d.right)):
             if s is not None:
-                tip += f"\n{side}: {s.type}, field path {list(s.index_path)}, bytes {s.start}…{s.end - 1}"
+                rec = f"record {s.record}, " if s.record is not None else ""
+                tip += f"\n{side}: {rec}{s.type}, field path {list(s.index_path)}, bytes {s.start}…{s.end - 1}"
         item.setToolTip(0, tip)
         item.setData(0, DiffRole, d)
         return item

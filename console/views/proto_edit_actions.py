@@ -10,6 +10,8 @@ workflow reads in one place:
   repeated field asks first, naming what goes.
 * :class:`TextApplyPane` — a text-format or JSON view that can be edited and applied back; a bad
   parse shows the line and column and keeps the text.
+* :class:`RawFieldDialog` — "Add field…" where no schema describes the level: field number, wire
+  type and value, appended after the selected field (structure.add_raw_field).
 * :class:`SavePreviewDialog` — what saving changes (each edit, its fields and bytes), shown before
   every save of a modified document.
 
@@ -25,8 +27,12 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QTextCursor
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -35,18 +41,22 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from console.models.proto_tree import PathRole, StructInfo
+from console.protobuf import structure as sx
+from console.protobuf.document import EditError
+from console.protobuf.wire import FIXED32, FIXED64, LEN, VARINT
 from console.protobuf.textedit import Format, TextEditError
 
 if TYPE_CHECKING:
     from console.views.proto_editor import ProtoEditor
 
-__all__ = ["EditActions", "SavePreviewDialog", "TextApplyPane", "ask"]
+__all__ = ["EditActions", "RawFieldDialog", "SavePreviewDialog", "TextApplyPane", "ask"]
 
 
 async def ask(dialog: QDialog) -> int:
@@ -113,7 +123,7 @@ class EditActions(QObject):
         self.canonicalise_button.setObjectName("canonicaliseButton")
         self.canonicalise_button.setToolTip("Re-encode the message through its schema (field order, varint widths, "
                                             "packing): an explicit, undoable step")
-        self.canonicalise_button.clicked.connect(ed.canonicalise)
+        self.canonicalise_button.clicked.connect(lambda: ed._spawn(ed.canonicalise()))
         self.edit_button = QToolButton(text="Edit ▾")
         self.edit_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.edit_button)
@@ -154,7 +164,7 @@ class EditActions(QObject):
         menu.clear()
         self.populate(menu, self._current())
         menu.addSeparator()
-        act = menu.addAction("Canonicalise", self.ed.canonicalise)
+        act = menu.addAction("Canonicalise", lambda: self.ed._spawn(self.ed.canonicalise()))
         act.setEnabled(self.canonicalise_button.isEnabled())
 
     def populate(self, menu: QMenu, ix: QModelIndex) -> None:
@@ -175,6 +185,10 @@ class EditActions(QObject):
         if here:
             where = "here" if not parent.isValid() else f"beside {info.label if info else ''}".rstrip()
             self._add_menu(menu, f"Add field {where}" if ix.isValid() else "Add field", parent, here)
+        raw_target = m.raw_add_target(ix)
+        if raw_target is not None:
+            where = f"after {info.label}" if info is not None else "at the end"
+            menu.addAction(f"Add field {where}…", lambda: self.ed._spawn(self.add_raw_field(ix)))
         if info is not None:
             if info.item or info.occurrences > 1:
                 menu.addAction(f"Move {info.label} up\tCtrl+Up", lambda: self.move(ix, -1)).setEnabled(info.can_up)
@@ -222,6 +236,25 @@ class EditActions(QObject):
         rect = self.ed.tree.visualRect(ix) if ix.isValid() else self.ed.tree.viewport().rect()
         menu.popup(self.ed.tree.viewport().mapToGlobal(rect.bottomLeft() if ix.isValid() else QPoint(8, 8)))
         self.menu = menu  # kept for tests and so it is not collected while open
+
+    async def add_raw_field(self, ix: QModelIndex) -> bool:
+        """Schemaless "Add field…": ask for number, wire type and value, then add it after the row."""
+        m = self.ed.model
+        info = m.struct_info(ix) if ix.isValid() else None
+        path = ix.data(PathRole) if ix.isValid() else None
+        where = f"after {info.label}" if info is not None else "at the end of the top level"
+        dialog = RawFieldDialog(self.ed, where, info.number if info is not None else 1)
+        self.raw_dialog = dialog  # reachable for tests
+        if await ask(dialog) != QDialog.DialogCode.Accepted:
+            return False
+        if path is not None:
+            ix = m.index_for_path(path)  # the model may have reset while the dialog was open
+            if not ix.isValid():
+                return False
+        number, wire_type, text, as_hex = dialog.choice()
+        new = m.add_raw_field(ix, number, wire_type, text, as_hex)
+        self._select(new)
+        return new is not None
 
     def add_item(self, ix: QModelIndex) -> None:
         self._select(self.ed.model.add_item(ix))
@@ -374,6 +407,7 @@ class TextApplyPane(QWidget):
         lay.addLayout(buttons)
         self.dirty = False
         self.editable = False
+        self.busy = False
         self._setting = False
         self.view.textChanged.connect(self._changed)
         self.apply_button.clicked.connect(self.applyRequested)
@@ -392,6 +426,13 @@ class TextApplyPane(QWidget):
         self.view.setReadOnly(not editable)
         self.note.setText(note if note is not None else (self.CANONICAL_NOTE if editable else ""))
         self.error.hide()
+        self._update()
+
+    def set_busy(self, busy: bool) -> None:
+        """While the text is applied in a worker: read-only, no Apply / Revert (the text must stay the
+        one being applied); afterwards back as it was."""
+        self.busy = busy
+        self.view.setReadOnly(busy or not self.editable)
         self._update()
 
     def stale(self) -> None:
@@ -419,8 +460,80 @@ class TextApplyPane(QWidget):
         self._update()
 
     def _update(self) -> None:
-        self.apply_button.setEnabled(self.editable and self.dirty)
-        self.revert_button.setEnabled(self.dirty)
+        self.apply_button.setEnabled(self.editable and self.dirty and not self.busy)
+        self.revert_button.setEnabled(self.dirty and not self.busy)
+
+
+# -- schemaless add ----------------------------------------------------------------------------------
+
+
+class RawFieldDialog(QDialog):
+    """Field number, wire type and value of a field to add where there is no schema.
+
+    The value is checked on OK (structure.raw_value_bytes): a bad one is explained in the dialog,
+    which stays open with what was typed.
+    """
+
+    def __init__(self, parent: QWidget, where: str, number: int) -> None:
+        super().__init__(parent)
+        self.setObjectName("rawFieldDialog")
+        self.setWindowTitle("Add field")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        lay = QVBoxLayout(self)
+        head = QLabel(f"Add a field {where}. Only its bytes and the length prefixes above it change.")
+        head.setWordWrap(True)
+        lay.addWidget(head)
+        form = QFormLayout()
+        self.number = QSpinBox()
+        self.number.setRange(1, sx.MAX_FIELD_NUMBER)
+        self.number.setValue(max(1, min(number, sx.MAX_FIELD_NUMBER)))
+        self.wire = QComboBox()
+        for name, wt in sx.RAW_WIRE_TYPES.items():
+            self.wire.addItem(name, wt)
+        self.value = QLineEdit()
+        self.as_hex = QCheckBox("hex bytes (e.g. 0a ff); else the text as UTF-8")
+        form.addRow("Field number", self.number)
+        form.addRow("Wire type", self.wire)
+        form.addRow("Value", self.value)
+        form.addRow("", self.as_hex)
+        lay.addLayout(form)
+        self.error = QLabel()
+        self.error.setObjectName("rawFieldError")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("background: #fee2e2; color: #7f1d1d; border: 1px solid #fca5a5; padding: 4px;")
+        self.error.hide()
+        lay.addWidget(self.error)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.wire.currentIndexChanged.connect(self._wire_changed)
+        self.value.textChanged.connect(self.error.hide)  # the explanation was about the old value
+        self.setMinimumWidth(440)
+        self._wire_changed()
+
+    def _wire_changed(self) -> None:
+        self.error.hide()
+        wt = self.wire.currentData()
+        self.as_hex.setVisible(wt == LEN)
+        self.value.setPlaceholderText({VARINT: "integer, e.g. 300 or -1 or 0x10",
+                                       FIXED32: "integer or float, e.g. 7 or 1.5",
+                                       FIXED64: "integer or double, e.g. 7 or 1.5"}.get(wt, "text, or hex bytes"))
+
+    def choice(self) -> tuple[int, int, str, bool]:
+        """(field number, wire type, value text, value is hex)."""
+        wt = int(self.wire.currentData())
+        return self.number.value(), wt, self.value.text(), wt == LEN and self.as_hex.isChecked()
+
+    def accept(self) -> None:
+        number, wt, text, as_hex = self.choice()
+        try:
+            sx.raw_value_bytes(wt, text, as_hex)
+        except EditError as err:
+            self.error.setText(f"Not added — {err}")
+            self.error.show()
+            return
+        super().accept()
 
 
 # -- save preview ------------------------------------------------------------------------------------

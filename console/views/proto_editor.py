@@ -25,7 +25,6 @@ import argparse
 import asyncio
 import bisect
 import functools
-import json
 import logging
 import os
 import re
@@ -65,12 +64,12 @@ from console.errors import EngineError
 from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
 from console.protobuf import framing as fr
 from console.protobuf.document import Document, Edit, EditError
-from console.protobuf.readings import export_proto as readings_export_proto
-from console.protobuf.render import raw_json, raw_text
 from console.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
 from console.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
 from console.protobuf.wire import WireError
-from console.protobuf.textedit import TextEditError, apply_text, editable_text
+from console.protobuf.readings import Pins
+from console.protobuf.readings import export_proto as readings_export_proto
+from console.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, canonical, pane_text
 from console.ui_thread_gc import collect_on_ui_thread
 from console.views.proto_compare import ProtoCompareWindow
 from console.views.proto_delegate import ValueDelegate
@@ -84,7 +83,13 @@ SCHEMALESS = "(no schema — schemaless decode)"
 FRAMING_LABELS = {"auto": "Auto-detect", "single": "Single message", "varint": "Varint-delimited stream",
                   "grpc": "gRPC frames"}
 TEXT_VIEW_LIMIT = 4 << 20
-"""Text/JSON views are not produced for records larger than this (use the CLI)."""
+"""Text/JSON views are not produced for records larger than this (use the CLI). Kept at 4 MB although
+rendering runs in a worker: the rendered text (about twice the payload) must still be put into the
+QPlainTextEdit on the UI thread, which costs ~0.1 s per MB of text (measured: 8 MB of text, 0.8 s),
+and applying a 4 MB edit back takes ~15 s of pure-Python parsing."""
+INLINE_RENDER_LIMIT = 64 << 10
+"""Payloads up to this size are rendered on the UI thread (~1 MB/s: a few tens of ms); larger ones in
+a worker thread, with the busy row."""
 
 
 @dataclass
@@ -138,6 +143,10 @@ class ProtoEditor(QWidget):
         self._busy_task: asyncio.Task[Any] | None = None
         self._expanded: list[tuple[int, ...]] = []
         self._selected: tuple[int, ...] | None = None
+        self._render_seq: dict[str, int] = {}
+        """Per pane format: the number of the latest render; an older render's result is dropped."""
+        self._shown_state: dict[str, tuple[object, ...]] = {}
+        """Per pane format: the state (see _doc_state) its clean text was rendered from."""
         self._build()
 
     # -- construction ---------------------------------------------------------------------------
@@ -175,15 +184,21 @@ class ProtoEditor(QWidget):
         self.schema_button.setMenu(menu)
         for w in (self.open_button, self.save_button, self.save_as_button, self.undo_button, self.redo_button):
             bar.addWidget(w)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("Framing:"))
-        bar.addWidget(self.framing_combo)
-        bar.addSpacing(12)
-        bar.addWidget(QLabel("Type:"))
-        bar.addWidget(self.type_combo, 1)
-        bar.addWidget(self.guess_button)
-        bar.addWidget(self.schema_button)
+        bar.addStretch(1)
+        # the decoding choices get a row of their own: in one row with the file and edit buttons the
+        # editor could not be narrower than ~1350 px (and the hex pane lost its ASCII column)
+        decoding = QHBoxLayout()
+        decoding.addWidget(QLabel("Framing:"))
+        decoding.addWidget(self.framing_combo)
+        decoding.addSpacing(12)
+        decoding.addWidget(QLabel("Type:"))
+        decoding.addWidget(self.type_combo, 1)
+        decoding.addWidget(self.guess_button)
+        decoding.addWidget(self.schema_button)
+        self.type_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.type_combo.setMinimumContentsLength(24)  # not the longest loaded type name: that could be any width
         outer.addLayout(bar)
+        outer.addLayout(decoding)
         self._add_compare_and_reflection(bar, menu)
 
         busy = QHBoxLayout()
@@ -307,7 +322,7 @@ class ProtoEditor(QWidget):
     def _wire_editing(self) -> None:
         """Signals of the structure / text editing parts (kept apart from _wire)."""
         for pane in (self.text_pane, self.json_pane):
-            pane.applyRequested.connect(lambda p=pane: self.apply_text_edit(p))
+            pane.applyRequested.connect(lambda p=pane: self._spawn(self.apply_text_edit(p)))
             pane.revertRequested.connect(lambda p=pane: self._revert_pane(p))
 
     def _fill_types(self) -> None:
@@ -331,7 +346,9 @@ class ProtoEditor(QWidget):
 
     def _fit_splitter(self) -> None:
         total = self.width() - 16  # the splitter's width once laid out (it may not be yet)
-        side = min(self.hex.preferred_width() + 8, max(320, total // 2))
+        budget = min(self.hex.preferred_width() + 8, max(320, total // 2))
+        # as wide as the hex rows that fit in the budget need (8/16 bytes), the rest to the tree
+        side = min(budget, self.hex.width_for(self.hex.rows_fitting(budget - 4)) + 8)  # the tab frame: ~4 px
         self.splitter.setSizes([max(200, total - side), side])
 
     def resizeEvent(self, event: Any) -> None:
@@ -377,6 +394,7 @@ class ProtoEditor(QWidget):
             self._show_error(str(err))
             return False
         self.type_name = type_name or None
+        self._shown_state.clear()  # a schema (re)load may render the same type differently (an Any's type)
         self.tree.setColumnHidden(Column.NAME, self.model.descriptor is None)  # names come from a schema
         shown = self.model.descriptor.full_name if self.model.descriptor is not None else SCHEMALESS
         i = self.type_combo.findText(shown)
@@ -552,30 +570,48 @@ class ProtoEditor(QWidget):
 
     # -- editing: text/JSON apply, canonicalise, stream records ---------------------------------
 
-    def apply_text_edit(self, pane: TextApplyPane) -> bool:
+    async def apply_text_edit(self, pane: TextApplyPane) -> bool:
         """Parse the pane's text with the chosen type and make it the message: one undoable edit.
 
-        A bad parse shows the line and column in the pane and changes nothing (the text stays).
+        Parsing and re-encoding run in a worker thread (a multi-MB message takes seconds) on plain
+        data captured here; the pane is read-only meanwhile. Cancel, a bad parse, or a document
+        that changed underneath change nothing, and the text stays as typed.
         """
         desc = self.model.descriptor
         payload = self._payload()
         if self.doc is None or desc is None or payload is None:
             return False
         label = "text format" if pane.fmt == "text" else "JSON"
+        registry, type_name, text, fmt = self.registry, desc.full_name, pane.view.toPlainText(), pane.fmt
+        state = self._doc_state()
+        pane.set_busy(True)
         try:
-            applied = apply_text(self.registry, desc.full_name, payload, pane.view.toPlainText(), pane.fmt)
-        except TextEditError as err:
+            applied: Applied = await self._busy(f"Applying the {label} edit ({len(payload):,} bytes)…",
+                                                asyncio.to_thread(apply_text, registry, type_name, payload, text, fmt))
+        except asyncio.CancelledError:
+            self.status.setText(f"Applying the {label} edit was cancelled: nothing changed, the text is kept.")
+            return False
+        except (TextEditError, SchemaError) as err:
+            err = err if isinstance(err, TextEditError) else TextEditError(str(err))
             pane.show_error(err)
             self.last_error = str(err)
             self.status.setText(f"{label} not applied: {err}")
             return False
+        finally:
+            pane.set_busy(False)
+        if self._doc_state() != state:
+            self.status.setText(f"The message changed while the {label} edit was being applied: nothing was "
+                                "applied, the text is kept (Apply again to replace the message with it).")
+            pane.stale()
+            return False
         if applied.payload == payload:
-            pane.set_content(pane.view.toPlainText(), True)
+            pane.set_content(text, True)
+            self._shown_state[pane.fmt] = state
             self.status.setText(f"The {label} gives the same bytes: nothing changed.")
             return False
         kept = f"; {applied.unknown_kept} unknown field(s) kept" if applied.unknown_kept else ""
         try:
-            edit = self.doc.replace_root(applied.payload, f"apply the {label} edit as {desc.full_name} (re-encoded "
+            edit = self.doc.replace_root(applied.payload, f"apply the {label} edit as {type_name} (re-encoded "
                                                           f"canonically: {len(payload):,} → {len(applied.payload):,}"
                                                           f" bytes{kept})")
         except EditError as err:
@@ -589,10 +625,15 @@ class ProtoEditor(QWidget):
 
     def _revert_pane(self, pane: TextApplyPane) -> None:
         pane.dirty = False
+        self._shown_state.pop(pane.fmt, None)
         self._refresh_text_views()
 
-    def canonicalise(self) -> bool:
-        """Re-encode the message (or the shown record) through its schema: explicit and undoable."""
+    async def canonicalise(self) -> bool:
+        """Re-encode the message (or the shown record) through its schema: explicit and undoable.
+
+        The re-encoding runs in a worker thread; the document changes only when it finishes and
+        nothing else changed meanwhile (Cancel or an error leave it as it was).
+        """
         desc = self.model.descriptor
         payload = self._payload()
         if self.doc is None or payload is None:
@@ -600,16 +641,30 @@ class ProtoEditor(QWidget):
         if desc is None:
             self.status.setText("Canonicalise needs a message type: choose one first.")
             return False
+        registry, type_name = self.registry, desc.full_name
+        state = self._doc_state()
         try:
-            new = self.registry.parse(desc.full_name, payload).SerializeToString(deterministic=True)
-            if new == payload:
-                self.status.setText(f"Already canonical as {desc.full_name}: nothing to change.")
-                return False
-            edit = self.doc.canonicalise(self.registry, desc.full_name)
-        except (SchemaError, EditError) as err:
+            new: bytes = await self._busy(f"Canonicalising {len(payload):,} bytes as {type_name}…",
+                                          asyncio.to_thread(canonical, registry, type_name, payload))
+        except asyncio.CancelledError:
+            self.status.setText("Canonicalising was cancelled: nothing changed.")
+            return False
+        except SchemaError as err:
             self._show_error(f"Cannot canonicalise: {err}")
             return False
-        self._document_changed(f"Canonicalised as {desc.full_name}: {len(payload):,} → {len(new):,} bytes (field "
+        if self._doc_state() != state:
+            self.status.setText("The message changed while it was being canonicalised: nothing changed "
+                                "(Canonicalise again).")
+            return False
+        if new == payload:
+            self.status.setText(f"Already canonical as {type_name}: nothing to change.")
+            return False
+        try:
+            edit = self.doc.replace_root(new, f"canonicalise as {type_name}")
+        except EditError as err:
+            self._show_error(f"Cannot canonicalise: {err}")
+            return False
+        self._document_changed(f"Canonicalised as {type_name}: {len(payload):,} → {len(new):,} bytes (field "
                                "order, varint widths and packing normalised). Undo restores the original bytes.",
                                edit=edit)
         return True
@@ -898,6 +953,16 @@ class ProtoEditor(QWidget):
         self.error_label.setText(text)
         self.error_label.setVisible(bool(text))
 
+    def _doc_state(self) -> tuple[object, ...]:
+        """What the text views and Apply / Canonicalise work from: the document and its buffer object
+        (a new one after every edit, undo and redo; compared by identity, and held, so never reused),
+        the shown record, the type and the pinned readings. A worker's result is used only if this is
+        unchanged when it finishes."""
+        buf = self.doc.data if self.doc is not None else None
+        desc = self.model.descriptor
+        return (_Same(self.doc), _Same(buf), self.framing, self.current_record(),
+                desc.full_name if desc is not None else None, dict(self.model.pins.by_path))
+
     def _refresh_text_views(self) -> None:
         pane = self.side.currentWidget()
         if not isinstance(pane, TextApplyPane):
@@ -905,6 +970,11 @@ class ProtoEditor(QWidget):
         if pane.dirty:
             pane.stale()  # never overwrite what the operator typed and has not applied
             return
+        state = self._doc_state()
+        if self._shown_state.get(pane.fmt) == state:
+            return  # already shows this message (switching tabs back, say)
+        seq = self._render_seq[pane.fmt] = self._render_seq.get(pane.fmt, 0) + 1
+        self._shown_state.pop(pane.fmt, None)
         payload = self._payload()
         if payload is None:
             pane.set_content("", False, "")
@@ -912,18 +982,38 @@ class ProtoEditor(QWidget):
         if len(payload) > TEXT_VIEW_LIMIT:
             pane.set_content(f"{len(payload):,} bytes: too large for this view; use "
                              "`python main.py proto decode FILE --format text|json`.", False, "")
+            self._shown_state[pane.fmt] = state
             return
         desc = self.model.descriptor
+        args = (self.registry, desc.full_name if desc is not None else None, payload, pane.fmt,
+                Pins(dict(self.model.pins.by_path)))  # a copy: the worker never reads the live pins
+        if len(payload) <= INLINE_RENDER_LIMIT:
+            self._show_rendered(pane, pane_text(*args), state)
+            return
+        pane.set_content(f"Rendering {len(payload):,} bytes as {'text format' if pane.fmt == 'text' else 'JSON'}…",
+                         False, "")
+        self._spawn(self._render_in_worker(pane, seq, state, args))
+
+    async def _render_in_worker(self, pane: TextApplyPane, seq: int, state: tuple[object, ...],
+                                args: tuple[Any, ...]) -> None:
+        """Render a large message's text in a worker thread; the result is dropped when a newer render
+        started or the document, record, type or pins changed meanwhile (a stale-result guard)."""
+        what = "text format" if pane.fmt == "text" else "JSON"
         try:
-            if desc is not None:
-                pane.set_content(editable_text(self.registry, desc.full_name, payload, pane.fmt), True)
-                return
-            tree = decode_span(payload, 0, len(payload))
-            text = raw_text(tree, self.model.pins) if pane.fmt == "text" else \
-                json.dumps(raw_json(tree, self.model.pins), indent=2, ensure_ascii=False)
-            pane.set_content(text, False, "Schemaless view (read-only): choose a message type to edit as text.")
-        except SchemaError as err:
-            pane.set_content(f"# {err}", False, "")
+            shown: PaneText = await self._busy(f"Rendering {len(args[2]):,} bytes as {what}…",
+                                               asyncio.to_thread(pane_text, *args))
+        except asyncio.CancelledError:
+            if self._render_seq.get(pane.fmt) == seq and not pane.dirty:
+                pane.set_content(f"Rendering the {what} was cancelled: show another tab and this one again to "
+                                 "render it.", False, "")
+            return
+        if self._render_seq.get(pane.fmt) != seq or self._doc_state() != state or pane.dirty:
+            return  # stale: a newer render (or the operator's typing) owns the pane
+        self._show_rendered(pane, shown, state)
+
+    def _show_rendered(self, pane: TextApplyPane, shown: PaneText, state: tuple[object, ...]) -> None:
+        pane.set_content(shown.text, shown.editable, shown.note)
+        self._shown_state[pane.fmt] = state
 
     def _update_actions(self) -> None:
         has = self.doc is not None
@@ -1059,13 +1149,17 @@ class ProtoEditor(QWidget):
             self._spawn(self.compare_with(path))
 
     async def compare_with(self, path: str | os.PathLike[str]) -> ProtoCompareWindow | None:
-        """Compare the current message or record (with unsaved edits) against ``path`` in a new window."""
+        """Compare the current message (with unsaved edits) against ``path`` in a new window.
+
+        A stream is compared with a file that tiles as the same stream record by record (records
+        aligned); with any other file, the current record is compared with it as one message."""
         left = self._payload()
         if left is None:
             return None
         p = Path(path)
+        framing = self.framing if self.records is not None and self.framing != "single" else "single"
         try:
-            other = await self._busy(f"Reading {p.name}…", asyncio.to_thread(load_file, p, "single"))
+            other = await self._busy(f"Reading {p.name}…", asyncio.to_thread(load_file, p, framing))
         except asyncio.CancelledError:
             return None
         except (OSError, ValueError) as err:
@@ -1080,11 +1174,16 @@ class ProtoEditor(QWidget):
         window.show()
         type_name = self.model.descriptor.full_name if self.model.descriptor is not None else None
         name = self.path.name if self.path is not None else "this message"
-        if self.framing != "single":
+        streams = framing != "single" and other.index.error is None and len(other.index) > 0
+        if streams:
+            assert self.doc is not None
+            left = self.doc.to_bytes()
+        elif framing != "single":
             name += f" record {self.current_record() + 1}"
         if self.modified:
             name += " with unsaved edits"
-        await window.view.compare_bytes(left, other.doc.to_bytes(), type_name, name, p.name, pins=self.model.pins)
+        await window.view.compare_bytes(left, other.doc.to_bytes(), type_name, name, p.name, pins=self.model.pins,
+                                        framing=framing if streams else "single")
         return window
 
     def _choose_reflection(self) -> None:
@@ -1132,6 +1231,21 @@ def _message_name(path: Path | None) -> str:
     words = re.findall(r"[A-Za-z0-9]+", path.stem if path is not None else "")
     name = "".join(w[:1].upper() + w[1:] for w in words)
     return name if name[:1].isalpha() else "Message"
+
+
+class _Same:
+    """Wraps an object so that tuples holding it compare it by identity (``is``), not by value."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
 
 
 def doc_modified(doc: Document | None) -> bool:

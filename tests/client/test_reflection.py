@@ -13,12 +13,13 @@ import grpc
 import pytest
 from enginehelp import EngineProcess, arun
 from grpc_health.v1 import health, health_pb2_grpc
-from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from grpc_reflection.v1alpha import reflection, reflection_pb2, reflection_pb2_grpc
 from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
 
 from console import errors
-from console.api import job_pb2
-from console.client import ConnectionConfig, EngineClient
+from console.api import job_pb2, job_service_pb2
+from console.client import REFLECTION_SERVICES, ConnectionConfig, EngineClient
+from console.engine import reflection as engine_reflection
 from console.protobuf.schema import SchemaError, SchemaRegistry
 from google.protobuf import descriptor_pb2
 
@@ -39,6 +40,7 @@ def test_reflection_from_the_connected_engine_loads_every_file(engine: EnginePro
         assert "pelorus/v1/job.proto" in names
         assert "google/protobuf/timestamp.proto" in names  # imports resolved transitively
         assert not got.missing
+        assert got.protocol == "grpc.reflection.v1.ServerReflection"  # the engine serves v1: tried first
         reg = SchemaRegistry(builtin=False)  # nothing built in: every type must come from the engine
         added = reg.add_file_protos(got.files, f"server reflection at {got.address}")
         assert "pelorus/v1/job.proto" in added
@@ -177,3 +179,63 @@ def test_unresolved_imports_are_named() -> None:
         assert reg.files == before
 
     arun(body(), 20)
+
+
+async def _ask_list(address: str, service: str) -> list[str] | grpc.StatusCode:
+    """List services through one reflection service name, with a plain generic call."""
+    async with grpc.aio.insecure_channel(address) as channel:
+        call = channel.stream_stream(f"/{service}/ServerReflectionInfo",
+                                     request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+                                     response_deserializer=reflection_pb2.ServerReflectionResponse.FromString)(
+            timeout=5)
+        try:
+            await call.write(reflection_pb2.ServerReflectionRequest(list_services=""))
+            resp = await call.read()
+            await call.done_writing()
+        except grpc.aio.AioRpcError as exc:
+            return exc.code()
+        return [s.name for s in resp.list_services_response.service]
+
+
+JOB_SERVICE = job_service_pb2.DESCRIPTOR.services_by_name["JobService"].full_name
+
+
+@pytest.mark.parametrize("served", [("grpc.reflection.v1alpha.ServerReflection",),
+                                    ("grpc.reflection.v1.ServerReflection",)], ids=["v1alpha-only", "v1-only"])
+def test_a_server_with_one_reflection_version(served: tuple[str, ...]) -> None:
+    """An older server (grpcio-reflection's own servicer: v1alpha only) makes the client fall back;
+    a newer one serving only v1 (as tonic can) is read through v1 with the v1alpha messages."""
+    async def body() -> None:
+        server = grpc.aio.server()
+        if served == (reflection.SERVICE_NAME,):
+            reflection.enable_server_reflection((JOB_SERVICE, reflection.SERVICE_NAME), server)
+        else:
+            engine_reflection.enable_reflection((JOB_SERVICE,), server, names=served)
+        address = f"127.0.0.1:{server.add_insecure_port('127.0.0.1:0')}"
+        await server.start()
+        try:
+            other = next(s for s in REFLECTION_SERVICES if s not in served)
+            assert await _ask_list(address, other) == grpc.StatusCode.UNIMPLEMENTED  # really only one
+            got = await EngineClient(ConnectionConfig(address, insecure=True, deadline=5)).reflect_files()
+        finally:
+            await server.stop(0)
+        assert got.protocol == served[0]
+        assert JOB_SERVICE in got.services and not got.missing
+        reg = SchemaRegistry(builtin=False)
+        reg.add_file_protos(got.files, f"reflection ({got.protocol})")
+        assert getattr(reg.parse("pelorus.v1.JobSpec", spec_bytes()), "name") == "reflected"
+
+    arun(body(), 20)
+
+
+def test_the_engine_answers_on_both_reflection_names(engine_factory: type[EngineProcess], tmp_path: Path) -> None:
+    eng = engine_factory(tmp_path / "both", "--listen", "127.0.0.1:0", "--insecure").start()
+    address = tcp_address(eng)
+
+    async def body() -> None:
+        v1 = await _ask_list(address, "grpc.reflection.v1.ServerReflection")
+        v1alpha = await _ask_list(address, "grpc.reflection.v1alpha.ServerReflection")
+        assert isinstance(v1, list) and v1 == v1alpha and "pelorus.v1.JobService" in v1
+        assert await _ask_list(address, "grpc.reflection.v2.ServerReflection") == grpc.StatusCode.UNIMPLEMENTED
+
+    arun(body(), 30)

@@ -12,7 +12,7 @@ import asyncio
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
@@ -23,6 +23,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
 
 from console import ui_thread_gc  # noqa: E402
 
+if TYPE_CHECKING:
+    from console.views.proto_editor import ProtoEditor
 
 
 @pytest.fixture
@@ -52,3 +54,20 @@ def qloop(qapp: Any, tmp_path: Path) -> Iterator[qasync.QEventLoop]:
     real = [e for e in errors if not isinstance(e.get("exception"), asyncio.CancelledError)]
     assert not real, f"errors on the event loop: {real}"
 
+
+
+@pytest.fixture
+def editor(qloop: qasync.QEventLoop) -> Iterator[ProtoEditor]:
+    """A shown protobuf editor (the one fixture of the editor, structure and compare tests); on
+    teardown its tasks are cancelled and the compare windows it opened are closed with it."""
+    from console.views.proto_editor import ProtoEditor
+
+    ed = ProtoEditor()
+    ed.resize(1440, 800)
+    ed.show()
+    yield ed
+    ed.close_tasks()
+    for w in list(ed.compare_windows):
+        w.close()
+    ed.close()
+    ed.deleteLater()

@@ -4,14 +4,11 @@ qasync loop; the reflection test talks to a real engine on its unix socket)."""
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from enginehelp import EngineProcess
-from guihelp import run, screenshot
-from PySide6.QtCore import QModelIndex
+from guihelp import find_row, run, screenshot
 
 from console.api import job_pb2
 from console.client import ConnectionConfig, EngineClient
@@ -33,28 +30,6 @@ def spec(**changes: Any) -> job_pb2.JobSpec:
     return s
 
 
-@pytest.fixture
-def editor(qloop: Any) -> Iterator[ProtoEditor]:
-    ed = ProtoEditor()
-    ed.resize(1440, 760)
-    ed.show()
-    yield ed
-    ed.close_tasks()
-    for w in list(ed.compare_windows):
-        w.close()
-    ed.close()
-    ed.deleteLater()
-
-
-def row(ed: ProtoEditor, name: str) -> QModelIndex:
-    m = ed.model
-    m.fetch_all(QModelIndex())
-    for r in range(m.rowCount()):
-        if m.index(r, Column.NAME).data() == name:
-            return m.index(r, 0)
-    raise AssertionError(name)
-
-
 def test_split_path_keeps_map_keys_whole() -> None:
     assert split_path('a.b[0].labels["x.y"].c') == ["a", "b[0]", 'labels["x.y"]', "c"]
 
@@ -74,7 +49,7 @@ def test_compare_with_a_file_steps_through_the_differences(qloop: Any, editor: P
         assert await editor.open_path(left)
         assert editor.set_type("JobSpec")
         # an unsaved edit: it must take part in the comparison
-        assert editor.model.setData(row(editor, "instance_count").siblingAtColumn(Column.VALUE), "7")
+        assert editor.model.setData(find_row(editor, "instance_count").siblingAtColumn(Column.VALUE), "7")
         assert editor.modified
         window = await editor.compare_with(right)
         assert window is not None
@@ -126,6 +101,49 @@ def test_compare_with_a_file_steps_through_the_differences(qloop: Any, editor: P
     assert view.current_difference is tier
 
 
+def test_two_streams_compare_record_by_record(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    from console.protobuf.document import encode_frame
+
+    def frames(specs: list[job_pb2.JobSpec]) -> bytes:
+        return b"".join(encode_frame("varint", x.SerializeToString()) for x in specs)
+
+    recs = [spec(name=f"job-{i}") for i in range(4)]
+    first = spec(name="first")
+    left, right, single = tmp_path / "old.stream", tmp_path / "new.stream", tmp_path / "one.bin"
+    left.write_bytes(frames(recs))
+    right.write_bytes(frames([first, *recs[:2], spec(name="job-2", owner="bob"), recs[3]]))
+    single.write_bytes(recs[0].SerializeToString())
+
+    async def scenario() -> tuple[ProtoCompareWindow, ProtoCompareWindow]:
+        assert await editor.open_path(left)
+        assert editor.framing == "varint" and editor.set_type("JobSpec")
+        streams = await editor.compare_with(right)
+        one = await editor.compare_with(single)  # not a stream: the shown record against that message
+        assert streams is not None and one is not None
+        return streams, one
+
+    window, one = run(qloop, scenario())
+    view = window.view
+    result = view.result
+    assert result is not None and result.framing == "varint" and result.records == (4, 5)
+    assert [(d.kind, d.path) for d in result.differences] == [(ADDED, "record[0]"), (CHANGED, "record[2→3].owner")]
+    assert view.left_label.text().startswith("Left: old.stream (") and "record" not in view.left_label.text()
+    assert view.summary.text().startswith("2 difference(s): 1 added, 0 removed, 1 changed in 4 → 5 varint record(s)")
+    # the added record is selected first: its bytes (prefix included) light up on the right
+    d = view.current_difference
+    assert d is not None and d.right is not None and d.right.record == 0
+    assert view.right_hex.hex_model.highlight_range() == (0, len(frames([first])))
+    assert view.left_hex.hex_model.highlight_range() is None
+    view.next_difference()
+    owner = view.current_difference
+    assert owner is not None and owner.left is not None and owner.right is not None
+    assert "record 2" in view.leaves[1].toolTip(0) and "record 3" in view.leaves[1].toolTip(0)
+    assert left.read_bytes()[owner.left.start:owner.left.end] == b"\x12\x03ann"
+    screenshot(window, "proto_compare_streams")
+    assert one.view.result is not None and one.view.result.framing == "single" and one.view.result.equal
+    assert "record 1" in one.view.left_label.text()
+
+
 def test_schema_from_engine_reflection_decodes_a_message(qloop: Any, engine: EngineProcess, tmp_path: Path) -> None:
     path = tmp_path / "spec.bin"
     path.write_bytes(spec().SerializeToString())
@@ -151,8 +169,8 @@ def test_schema_from_engine_reflection_decodes_a_message(qloop: Any, engine: Eng
             assert "pelorus.v1.JobSpec" in ed.registry.message_types()
             assert ed.type_combo.findText("pelorus.v1.JobSpec") >= 0
             assert ed.set_type("pelorus.v1.JobSpec")
-            assert row(ed, "owner").siblingAtColumn(Column.VALUE).data() == '"ann"'
-            assert row(ed, "instance_count").siblingAtColumn(Column.VALUE).data() == "3"
+            assert find_row(ed, "owner").siblingAtColumn(Column.VALUE).data() == '"ann"'
+            assert find_row(ed, "instance_count").siblingAtColumn(Column.VALUE).data() == "3"
             assert ed.error_label.isHidden()
             screenshot(ed, "proto_editor_reflection")
             # a typed address where nothing listens: the banner says so, nothing else changes
@@ -184,7 +202,8 @@ def test_a_long_comparison_shows_progress_and_can_be_cancelled(qloop: Any) -> No
 
     n = 100_000  # ~1M fields to walk: many seconds of work, cancelled within the first
     left = b"".join(item(i) for i in range(n))
-    right = b"".join(item(i + 1) for i in range(n))
+    # every item changed in place (a shifted copy would now align as one removal and one addition)
+    right = b"".join(item(i + n) for i in range(n))
     window = ProtoCompareWindow()
     window.show()
     view = window.view
@@ -219,7 +238,7 @@ def test_closing_the_window_during_a_comparison_cancels_it(qloop: Any, editor: P
 
     left, right = tmp_path / "l.bin", tmp_path / "r.bin"
     left.write_bytes(b"".join(item(i) for i in range(100_000)))
-    right.write_bytes(b"".join(item(i + 1) for i in range(100_000)))
+    right.write_bytes(b"".join(item(i + 100_000) for i in range(100_000)))  # changed in place: a long walk
 
     async def scenario() -> None:
         assert await editor.open_path(left)

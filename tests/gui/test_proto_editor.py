@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from guihelp import run, screenshot, until
-from PySide6.QtCore import QModelIndex, Qt
+from guihelp import find_row, run, screenshot, until
+from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
@@ -27,27 +26,6 @@ def job_spec() -> job_pb2.JobSpec:
     spec.ttl_after_finished.seconds = 3600
     spec.data.Pack(job_pb2.Progress(successful=5, failed=1, remaining=9))
     return spec
-
-
-@pytest.fixture
-def editor(qloop: Any) -> Iterator[ProtoEditor]:
-    ed = ProtoEditor()
-    ed.resize(1440, 760)
-    ed.show()
-    yield ed
-    ed.close_tasks()
-    ed.close()
-    ed.deleteLater()
-
-
-def find_row(ed: ProtoEditor, name: str, parent: QModelIndex | None = None, col: int = Column.NAME) -> QModelIndex:
-    parent = parent or QModelIndex()
-    m = ed.model
-    m.fetch_all(parent)
-    for r in range(m.rowCount(parent)):
-        if m.index(r, col, parent).data() == name:
-            return m.index(r, 0, parent)
-    raise AssertionError(f"no row {name!r}")
 
 
 def highlight(ed: ProtoEditor) -> tuple[int, int] | None:
@@ -313,6 +291,48 @@ def test_indexing_a_long_stream_shows_progress_and_can_be_cancelled(
         screenshot(editor, "proto_editor_stream_opened")
 
     run(qloop, scenario(), timeout=120)
+
+
+@pytest.mark.parametrize("width", [1000, 1280, 1600, 2400])
+def test_hex_pane_fits_offset_hex_and_ascii_at_every_window_width(qloop: Any, editor: ProtoEditor, tmp_path: Path,
+                                                                  width: int) -> None:
+    raw = job_spec().SerializeToString()
+    src = tmp_path / "spec.bin"
+    src.write_bytes(raw)
+
+    async def scenario() -> None:
+        editor.resize(width, 760)
+        assert await editor.open_path(src)
+        editor.set_type("JobSpec")
+        editor.side.setCurrentWidget(editor.hex)
+        await until(lambda: editor.width() == width, what="the editor at the asked width")
+        editor._fit_splitter()
+        await asyncio.sleep(0.1)
+        hexv = editor.hex
+        m = hexv.hex_model
+        assert editor.minimumSizeHint().width() <= 1000  # the toolbar no longer holds the window wide
+        assert m.bytes_per_row in (8, 16, 32) and (m.bytes_per_row >= 16 or width < 1500)
+        assert hexv.visible_columns_fit(), (m.bytes_per_row, hexv.horizontalHeader().length(),
+                                            hexv.viewport().width())
+        assert hexv.horizontalScrollBar().maximum() == 0
+        # the last ASCII cell of the first row is on screen, and a click on it selects its field
+        n = m.bytes_per_row
+        cell = m.index(0, 2 * n - 1)
+        rect = hexv.visualRect(cell)
+        assert hexv.viewport().rect().contains(rect), (rect, hexv.viewport().rect())
+        assert m.offset_of(cell) == n - 1 and m.cell_for(n - 1, ascii=True) == cell
+        QTest.mouseClick(hexv.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        span = editor.current_span()
+        assert span is not None and span.start <= n - 1 < span.end
+        assert m.index(0, 0).data() == f"{raw[0]:02x}" and m.headerData(1, Qt.Orientation.Vertical) == f"{n:08x}"
+        screenshot(editor, f"proto_editor_hex_{width}")
+        if width >= 2400:  # the operator widens the pane: 32 bytes a row, still without scrolling
+            editor.splitter.setSizes([width - 1420, 1400])
+            await until(lambda: m.bytes_per_row == 32, what="32 bytes a row")
+            await asyncio.sleep(0.05)
+            assert hexv.visible_columns_fit() and m.offset_of(m.index(1, 0)) == 32
+
+    run(qloop, scenario())
 
 
 @pytest.mark.parametrize("encoding", ["hex", "base64"])

@@ -4,12 +4,10 @@ the protobuf editor's real widgets (context menu, keys, dialogs) offscreen on a 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from guihelp import run, screenshot, until
+from guihelp import find_row, run, screenshot, until
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
@@ -32,28 +30,6 @@ def job_spec() -> job_pb2.JobSpec:
     spec.schedule.cron = "0 3 * * *"
     spec.data.Pack(job_pb2.Progress(successful=5, failed=1))
     return spec
-
-
-@pytest.fixture
-def editor(qloop: Any) -> Iterator[ProtoEditor]:
-    ed = ProtoEditor()
-    ed.resize(1440, 800)
-    ed.show()
-    yield ed
-    ed.close_tasks()
-    ed.close()
-    ed.deleteLater()
-
-
-def find_row(ed: ProtoEditor, name: str, parent: QModelIndex | None = None) -> QModelIndex:
-    parent = parent or QModelIndex()
-    m = ed.model
-    m.fetch_all(parent)
-    for r in range(m.rowCount(parent)):
-        if m.index(r, Column.NAME, parent).data() == name:
-            return m.index(r, 0, parent)
-    names = [m.index(r, Column.NAME, parent).data() for r in range(m.rowCount(parent))]
-    raise AssertionError(f"no row {name!r} in {names}")
 
 
 def menu_action(menu: QMenu, *texts: str) -> QAction:
@@ -89,6 +65,11 @@ async def refocus(ed: ProtoEditor) -> None:
     ed.activateWindow()
     QApplication.setActiveWindow(ed)  # type: ignore[attr-defined]
     ed.tree.setFocus()
+
+
+async def settle(ed: ProtoEditor) -> None:
+    """Wait for the editor's spawned work (Apply, Canonicalise, renders run in worker threads)."""
+    await until(lambda: not ed._tasks, what="the editor's tasks")
 
 
 def parsed(ed: ProtoEditor) -> job_pb2.JobSpec:
@@ -300,6 +281,7 @@ def test_apply_json_and_a_broken_json_edit(qloop: Any, editor: ProtoEditor, tmp_
         editor.json_view.setPlainText(text.replace('"nightly-etl"', '"weekly-etl"'))
         assert pane.apply_button.isEnabled()
         pane.apply_button.click()
+        await settle(editor)
         got = parsed(editor)
         assert got.name == "weekly-etl" and got.default_spec.args == ["-c", "make"]
         assert editor.doc.to_bytes().endswith(UNKNOWN)  # unknown field kept through the re-encode
@@ -310,6 +292,7 @@ def test_apply_json_and_a_broken_json_edit(qloop: Any, editor: ProtoEditor, tmp_
         broken = editor.json_view.toPlainText().replace('"owner": "ann"', '"owner": ann')
         editor.json_view.setPlainText(broken)
         pane.apply_button.click()
+        await settle(editor)
         assert pane.error.isVisible() and "line" in pane.error.text() and "column" in pane.error.text()
         assert editor.json_view.toPlainText() == broken and editor.doc.to_bytes() == before
         line = broken[: broken.index("ann")].count("\n") + 1
@@ -318,6 +301,7 @@ def test_apply_json_and_a_broken_json_edit(qloop: Any, editor: ProtoEditor, tmp_
         # a schema error (unknown field name) is located too
         editor.json_view.setPlainText(broken.replace('"owner": ann', '"ownr": "x"'))
         pane.apply_button.click()
+        await settle(editor)
         assert "ownr" in pane.error.text() and f"line {line}" in pane.error.text()
         await asyncio.sleep(0.1)  # let the layout settle before the picture
         screenshot(editor, "proto_editor_json_error")
@@ -332,6 +316,8 @@ def test_apply_json_and_a_broken_json_edit(qloop: Any, editor: ProtoEditor, tmp_
         assert t.startswith("# 1 unknown field")
         editor.text_view.setPlainText(t.replace("instance_count: 3", "instance_count: 8"))
         editor.text_pane.apply_button.click()
+        await settle(editor)
+        await settle(editor)
         assert parsed(editor).instance_count == 8
 
     run(qloop, scenario())
@@ -350,6 +336,7 @@ def test_canonicalise_save_preview_and_reopen(qloop: Any, editor: ProtoEditor, t
         editor.set_type("JobSpec")
         assert button.isEnabled() and button.isVisible()
         button.click()
+        await settle(editor)
         assert editor.doc.to_bytes() == spec.SerializeToString() and len(editor.doc.history) == 1
         editor.undo()
         assert editor.doc.to_bytes() == original
@@ -395,3 +382,184 @@ def test_canonicalise_save_preview_and_reopen(qloop: Any, editor: ProtoEditor, t
 
     run(qloop, reopen())
     reopened.deleteLater()
+
+
+def big_spec(n_labels: int) -> bytes:
+    """A JobSpec of several hundred KB (a labels map) whose Any packs a Progress with an unknown field."""
+    spec = job_spec()
+    for i in range(n_labels):
+        spec.labels[f"key{i:06d}"] = "v" * 12
+    progress = job_pb2.Progress(successful=5, failed=1)
+    progress.MergeFromString(UNKNOWN)
+    spec.data.value = progress.SerializeToString()
+    return spec.SerializeToString(deterministic=True) + UNKNOWN
+
+
+async def max_gap_while(ed: ProtoEditor, done: Any) -> float:
+    """Longest pause of the event loop (s) until ``done()``: how long the UI thread was blocked."""
+    gap, last = 0.0, asyncio.get_running_loop().time()
+    while not done():
+        await asyncio.sleep(0.01)
+        now = asyncio.get_running_loop().time()
+        gap, last = max(gap, now - last), now
+    return gap
+
+
+def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    original = big_spec(12_000)
+    assert len(original) > 300_000
+    src = tmp_path / "big.bin"
+    src.write_bytes(original)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        editor.set_type("JobSpec")
+        pane = editor.text_pane
+        shown: list[str] = []
+        pane.view.textChanged.connect(lambda: shown.append(pane.view.toPlainText()[:200]))
+        # rendering: a placeholder at once, the busy row, and the text from the worker
+        editor.side.setCurrentWidget(pane)
+        assert pane.view.toPlainText().startswith("Rendering")
+        await until(lambda: editor.busy_row.isVisible() and "Rendering" in editor.busy_label.text(), what="busy row")
+        # an edit while that render runs: its (stale) result is dropped, the new message is rendered
+        name = find_row(editor, "name").siblingAtColumn(Column.VALUE)
+        assert editor.model.setData(name, "renamed")
+        gap = await max_gap_while(editor, lambda: not editor._tasks)
+        text = pane.view.toPlainText()
+        assert 'name: "renamed"' in text and text.startswith("# 2 unknown fields") and pane.editable
+        assert not any('name: "nightly-etl"' in t for t in shown), "a stale render reached the pane"
+        assert gap < 1.0, f"the UI thread was blocked for {gap:.2f} s"
+        # Apply in a worker: the pane is read-only, the document unchanged until it finishes; Cancel
+        # leaves everything as it was and keeps the text
+        before = editor.doc.to_bytes()
+        edited = text.replace("instance_count: 3", "instance_count: 9")
+        pane.view.setPlainText(edited)
+        pane.apply_button.click()
+        await until(lambda: pane.busy, what="apply started")
+        assert pane.view.isReadOnly() and not pane.apply_button.isEnabled() and editor.busy_row.isVisible()
+        assert "Applying the text format edit" in editor.busy_label.text()
+        editor.cancel_button.click()
+        await settle(editor)
+        assert editor.doc.to_bytes() == before and pane.view.toPlainText() == edited and pane.dirty
+        assert "cancelled" in editor.status.text() and not pane.view.isReadOnly()
+        # an error found by the worker: shown with its line, text kept, document unchanged
+        broken = edited.replace("instance_count: 9", "instance_count: nine")
+        pane.view.setPlainText(broken)
+        pane.apply_button.click()
+        await settle(editor)
+        assert pane.error.isVisible() and "line" in pane.error.text()
+        assert pane.view.toPlainText() == broken and editor.doc.to_bytes() == before
+        # and applied for real: one edit, the unknown fields (top level and inside the Any) kept
+        pane.view.setPlainText(edited)
+        pane.apply_button.click()
+        gap = await max_gap_while(editor, lambda: not editor._tasks)
+        got = parsed(editor)
+        assert got.instance_count == 9 and got.name == "renamed" and len(got.labels) == 12_001
+        out = editor.doc.to_bytes()
+        assert out.endswith(UNKNOWN) and got.data.value.endswith(UNKNOWN)
+        assert "2 unknown field(s) kept" in editor.status.text()
+        assert gap < 1.0, f"the UI thread was blocked for {gap:.2f} s"
+        assert "instance_count: 9" in pane.view.toPlainText() and not pane.dirty
+        # canonicalise in a worker, cancelled: nothing changes
+        editor.undo()
+        editor.undo()  # back to the original bytes (not canonical: the unknown field follows the Any)
+        assert editor.doc.to_bytes() == original
+        editor.edit_actions.canonicalise_button.click()
+        await until(lambda: editor.busy_row.isVisible() and "Canonicalising" in editor.busy_label.text(),
+                    what="canonicalise started")
+        editor.cancel_button.click()
+        await settle(editor)
+        assert editor.doc.to_bytes() == original and "cancelled" in editor.status.text()
+
+    run(qloop, scenario(), timeout=120)
+
+
+def test_schemaless_add_field_by_number_wire_type_and_value(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
+    from console.protobuf.schemaless import decode
+    from console.views.proto_edit_actions import RawFieldDialog
+
+    original = job_spec().SerializeToString() + UNKNOWN
+    src = tmp_path / "raw.bin"
+    src.write_bytes(original)
+
+    def row(number: int, parent: QModelIndex | None = None) -> QModelIndex:
+        parent = parent or QModelIndex()
+        m = editor.model
+        m.fetch_all(parent)
+        return next(m.index(r, 0, parent) for r in range(m.rowCount(parent))
+                    if m.index(r, Column.NUMBER, parent).data() == str(number))
+
+    async def dialog_open() -> RawFieldDialog:
+        await until(lambda: any(d.isVisible() for d in editor.findChildren(RawFieldDialog)),
+                    what="the add-field dialog")
+        return next(d for d in editor.findChildren(RawFieldDialog) if d.isVisible())
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        assert editor.model.descriptor is None  # schemaless
+        # a nested level: inside field 7 (the pod spec), after its field 1 (command "sh")
+        pod = row(7)
+        editor.tree.expand(pod)
+        command = row(1, pod)
+        menu = await context_menu(editor, command)
+        assert not any(a.text().startswith("Move") for a in menu.actions())  # a single field: no moves
+        menu_action(menu, "Add field after").trigger()
+        dialog = await dialog_open()
+        dialog.number.setValue(40)
+        dialog.wire.setCurrentIndex(dialog.wire.findText("varint"))
+        dialog.value.setText("lots")
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        await asyncio.sleep(0.05)
+        assert dialog.isVisible() and "not an integer" in dialog.error.text()  # stays open, says why
+        assert editor.doc.to_bytes() == original
+        dialog.value.setText("300")
+        assert not dialog.error.isVisible()
+        await asyncio.sleep(0.05)
+        dialog.grab().save(str(Path(screenshot(editor, "proto_editor_schemaless_add")).with_name(
+            "proto_editor_schemaless_add_dialog.png")))
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        await until(lambda: len(editor.doc.history) == 1, what="field added")
+        out = editor.doc.to_bytes()
+        edit = editor.doc.history[0]
+        inserted = [s for s in edit.splices if not s.old]
+        assert len(inserted) == 1 and inserted[0].new == b"\xc0\x02\xac\x02"  # field 40 = 300
+        assert len(edit.splices) == 2  # plus pod spec's length prefix, nothing else
+        assert job_pb2.JobSpec.FromString(out).default_spec.args == ["-c", "make"]
+        cur = editor.tree.currentIndex()
+        assert cur.siblingAtColumn(Column.NUMBER).data() == "40" and cur.data(PathRole)[-1] == 1
+        span = editor.current_span()
+        assert span is not None and out[span.start:span.end] == b"\xc0\x02\xac\x02"
+        assert editor.hex.hex_model.highlight_range() == (span.start, span.end)
+        assert "add field 40" in editor.status.text()
+        # Insert on a top-level row offers it too; length-delimited as hex, appended after the row
+        editor.tree.setCurrentIndex(row(1))
+        await refocus(editor)
+        QTest.keyClick(editor.tree, Qt.Key.Key_Insert)
+        menu = editor.edit_actions.menu
+        menu_action(menu, "Add field after").trigger()
+        menu.hide()
+        dialog = await dialog_open()
+        dialog.number.setValue(3000)
+        dialog.wire.setCurrentIndex(dialog.wire.findText("length-delimited"))
+        assert dialog.as_hex.isVisible()
+        dialog.as_hex.setChecked(True)
+        dialog.value.setText("de ad be ef")
+        dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+        await until(lambda: len(editor.doc.history) == 2, what="second field added")
+        top = decode(editor.doc.to_bytes())
+        assert top[1].number == 3000 and top[1].value == b"\xde\xad\xbe\xef" and top[0].number == 1
+        # Cancel adds nothing; undo twice gives back the file byte for byte
+        menu_action(await context_menu(editor, row(2)), "Add field after").trigger()
+        dialog = await dialog_open()
+        dialog.reject()
+        await asyncio.sleep(0.05)
+        assert len(editor.doc.history) == 2
+        editor.undo()
+        editor.undo()
+        assert editor.doc.to_bytes() == original
+        # with a schema the schemaless add is not offered on schema levels
+        editor.set_type("JobSpec")
+        names = [a.text() for a in (await context_menu(editor, find_row(editor, "name"))).actions()]
+        assert not any(t.startswith("Add field after") for t in names)
+
+    run(qloop, scenario())

@@ -82,3 +82,41 @@ def test_through_main_py_with_hex_input(tmp_path: Path, pair: tuple[Path, Path])
     same = subprocess.run([sys.executable, "main.py", "proto", "diff", str(b), str(hexed)], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert same.returncode == 0, same.stdout + same.stderr
+
+
+def test_streams_and_repeated_items_are_aligned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from console.protobuf.document import encode_frame
+
+    recs = [job_pb2.JobSpec(name=f"job-{i}", owner="ann") for i in range(4)]
+    a, b = tmp_path / "a.stream", tmp_path / "b.stream"
+    a.write_bytes(b"".join(encode_frame("varint", r.SerializeToString()) for r in recs))
+    b.write_bytes(b"".join(encode_frame("varint", r.SerializeToString())
+                           for r in [job_pb2.JobSpec(name="new"), *recs]))
+    assert main(["diff", str(a), str(b), "--type", "JobSpec", "--framing", "varint"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("+ record[0]: {1 field}") and len(out) == 2
+    assert out[1] == "# 1 difference(s): 1 added, 0 removed, 0 changed in 4 → 5 varint record(s)"
+    assert main(["diff", str(a), str(b), "--framing", "auto", "--json"]) == 1
+    first, summary = (json.loads(x) for x in capsys.readouterr().out.splitlines())
+    assert (first["kind"], first["path"], first["left_index"], first["right_index"]) == ("added", "record[0]", None, 0)
+    assert first["right"]["record"] == 0 and first["right"]["offset"] == 0
+    assert summary["framing"] == "varint" and summary["records"] == [4, 5]
+    assert main(["diff", str(a), str(a), "--framing", "varint"]) == 0
+    capsys.readouterr()
+    cut = tmp_path / "cut.stream"
+    cut.write_bytes(a.read_bytes()[:-3])
+    assert main(["diff", str(a), str(cut), "--framing", "varint"]) == 2  # damaged stream: trouble
+    captured = capsys.readouterr()
+    assert "- record[3]" in captured.out and "right input" in captured.err and "damaged at offset" in captured.err
+    assert main(["diff", str(a), str(b), "--framing", "lines"]) == 2  # usage
+    # one message with a repeated string: an insertion at the front is one line, not one per item
+    s1 = job_pb2.JobSpec(name="x")
+    s1.default_spec.args.extend(["-c", "make", "all"])
+    s2 = job_pb2.JobSpec(name="x")
+    s2.default_spec.args.extend(["-v", "-c", "make", "all"])
+    p1, p2 = tmp_path / "s1.bin", tmp_path / "s2.bin"
+    p1.write_bytes(s1.SerializeToString())
+    p2.write_bytes(s2.SerializeToString())
+    capsys.readouterr()
+    assert main(["diff", str(p1), str(p2), "--type", "JobSpec"]) == 1
+    assert capsys.readouterr().out.splitlines()[:-1] == ['+ default_spec.args[0]: "-v"  [right @5+4]']

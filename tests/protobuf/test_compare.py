@@ -10,12 +10,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from proto_strategies import job_specs, raw_messages
 
-from console.api import job_pb2
+from console.api import job_pb2, job_service_pb2
+from console.protobuf import align as al
 from console.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, compare
 from console.protobuf.document import Document
 from console.protobuf.readings import best
 from console.protobuf.schema import SchemaRegistry
 from console.protobuf.schemaless import Field, Message
+from console.protobuf.document import encode_frame
 from console.protobuf.wire import LEN, SGROUP, VARINT, encode_varint, read_varint
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -206,7 +208,7 @@ def test_schema_edit_of_a_nested_field(registry: SchemaRegistry, spec: job_pb2.J
 # -- alignment -------------------------------------------------------------------------------------
 
 
-def test_repeated_items_align_by_index_and_maps_by_key(registry: SchemaRegistry) -> None:
+def test_repeated_items_align_and_maps_by_key(registry: SchemaRegistry) -> None:
     a = job_pb2.JobSpec(name="x", labels={"team": "web", "env": "dev", "tier": "1"})
     a.default_spec.args.extend(["-c", "echo", "hi"])
     b = job_pb2.JobSpec(name="x", labels={"tier": "1", "env": "prod", "new": "y"})  # other map order too
@@ -219,6 +221,226 @@ def test_repeated_items_align_by_index_and_maps_by_key(registry: SchemaRegistry)
     assert (env.left.value, env.right.value) == ('"dev"', '"prod"')
     team = next(d for d in result.differences if d.kind == REMOVED and d.path.startswith("labels"))
     assert team.left.value == '"team" → "web"'
+
+
+def spec_with_args(args: list[str]) -> bytes:
+    s = job_pb2.JobSpec(name="x")
+    s.default_spec.command = "sh"
+    s.default_spec.args.extend(args)
+    return s.SerializeToString()
+
+
+def kinds(result: Comparison) -> list[tuple[str, str, Any]]:
+    return [(d.kind, d.path, d.item) for d in result.differences]
+
+
+def test_an_insertion_at_the_front_is_one_addition(registry: SchemaRegistry) -> None:
+    old = ["-c", "make", "all", "install"]
+    a, b = spec_with_args(old), spec_with_args(["-x", *old])
+    r = compare(a, b, registry, "JobSpec")
+    assert kinds(r) == [(ADDED, "default_spec.args[0]", (None, 0))]
+    d = r.differences[0]
+    assert d.right.value == '"-x"' and b[d.right.start:d.right.end] == b"\x12\x02-x"
+    # the byte diff: default_spec's length prefix, and the item inserted before the old first one
+    first = a.index(b"\x12\x02-c")
+    assert [(o.tag, o.a0, o.a1, o.b0, o.b1) for o in r.byte_ops()] == [
+        ("replace", 4, 5, 4, 5), ("insert", first, first, d.right.start, d.right.end)]
+    # schemaless, the same: repeated field 7.2 of length-delimited items
+    assert [(d.kind, d.path, d.item) for d in compare(a, b).differences] == [(ADDED, "7.2[0]", (None, 0))]
+
+
+def test_a_removal_in_the_middle_is_one_removal(registry: SchemaRegistry) -> None:
+    a = spec_with_args(["-c", "make", "all", "install"])
+    b = spec_with_args(["-c", "make", "install"])
+    r = compare(a, b, registry, "JobSpec")
+    assert kinds(r) == [(REMOVED, "default_spec.args[2]", (2, None))]
+    d = r.differences[0]
+    assert d.left.value == '"all"' and d.left.index_path[-1] == 3  # command is item 0 of the level
+    js = d.to_json()
+    assert js["left_index"] == 2 and js["right_index"] is None
+
+
+def test_a_change_and_a_move(registry: SchemaRegistry) -> None:
+    a = spec_with_args(["a", "b", "c", "d", "e", "f"])
+    b = spec_with_args(["a", "c", "d", "E", "f", "b"])  # b moved to the end, e changed
+    r = compare(a, b, registry, "JobSpec")
+    assert kinds(r) == [(REMOVED, "default_spec.args[1]", (1, None)),
+                        (CHANGED, "default_spec.args[4→3]", (4, 3)),
+                        (ADDED, "default_spec.args[5]", (None, 5))]
+    removed, changed, added = r.differences
+    assert removed.note == "moved to default_spec.args[5]" and added.note == "moved from default_spec.args[1]"
+    assert (changed.left.value, changed.right.value) == ('"e"', '"E"')
+
+
+def test_repeated_messages_align_and_compare_inside(registry: SchemaRegistry) -> None:
+    jobs = [job_pb2.JobSummary(job_id=f"j{i}", name=f"job {i}", instance_count=i) for i in range(6)]
+    a = job_service_pb2.ListJobsResponse(jobs=jobs, revision=7)
+    b = job_service_pb2.ListJobsResponse(revision=7)
+    b.jobs.add(job_id="new", name="inserted")
+    b.jobs.extend(jobs[:3] + jobs[4:])  # j3 removed
+    b.jobs[5].instance_count = 50  # j5, now right item 5 (was left 5)
+    r = compare(a.SerializeToString(), b.SerializeToString(), registry, "pelorus.v1.ListJobsResponse")
+    assert kinds(r) == [(ADDED, "jobs[0]", (None, 0)), (REMOVED, "jobs[3]", (3, None)),
+                        (CHANGED, "jobs[5].instance_count", (5, 5))]
+    assert (r.differences[2].left.value, r.differences[2].right.value) == ("5", "50")
+
+
+def test_a_long_list_with_an_insertion_stays_one_addition_and_fast() -> None:
+    import time
+
+    items = [b"\x0a" + encode_varint(len(v)) + v for v in (f"item {i}".encode() for i in range(200_000))]
+    a = b"".join(items)
+    b = b"".join(items[:1000] + [b"\x0a\x03new"] + items[1000:150_000] + items[150_001:])
+    t = time.perf_counter()
+    r = compare(a, b)
+    assert time.perf_counter() - t < 20
+    assert kinds(r) == [(ADDED, "1[1000]", (None, 1000)), (REMOVED, "1[150000]", (150_000, None))]
+
+
+def test_cancel_reaches_the_alignment() -> None:
+    items = [b"\x0a" + encode_varint(len(v)) + v for v in (f"item {i}".encode() for i in range(50_000))]
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(CompareCancelled):  # a shifted list: aligned, no field walked before the cancel
+        compare(b"".join(items), b"".join(items[1:] + items[:1]), cancel=stop)
+
+
+def test_scalars_stay_paired_by_index() -> None:
+    # schemaless varints of one number: item k with item k (a shift is k changes, as before)
+    a = b"".join(b"\x08" + encode_varint(i) for i in range(5))
+    b = b"".join(b"\x08" + encode_varint(i) for i in range(1, 6))
+    assert [(d.kind, d.path) for d in compare(a, b).differences] == [(CHANGED, f"1[{k}]") for k in range(5)]
+
+
+@FAST
+@given(st.lists(st.sampled_from(["a", "b", "c", "dd", "", "eee"]), max_size=12))
+def test_a_list_compared_with_itself_has_no_differences(registry: SchemaRegistry, args: list[str]) -> None:
+    data = spec_with_args(args)
+    assert compare(data, bytes(data), registry, "JobSpec").differences == []
+    assert compare(data, bytearray(data)).differences == []
+
+
+EDITS = st.lists(st.tuples(st.sampled_from(["insert", "delete", "change", "move"]), st.integers(0, 40),
+                           st.integers(0, 40), st.sampled_from(["a", "b", "c", "x", "yy", ""])), max_size=6)
+
+
+def edited(items: list[str], edits: list[tuple[str, int, int, str]]) -> list[str]:
+    out = list(items)
+    for op, i, j, v in edits:
+        if op == "insert":
+            out.insert(i % (len(out) + 1), v)
+        elif out and op == "delete":
+            del out[i % len(out)]
+        elif out and op == "change":
+            out[i % len(out)] += v + "!"
+        elif out and op == "move":
+            out.insert(j % len(out), out.pop(i % len(out)))
+    return out
+
+
+def check_consistent(left: list[Any], right: list[Any], diffs: list[tuple[str, int | None, int | None]]) -> None:
+    """Every left item is matched or removed, every right item matched or added; changed pairs
+    and matched pairs keep the order, and what is matched without a report is equal."""
+    removed = [i for k, i, _j in diffs if k == REMOVED]
+    added = [j for k, _i, j in diffs if k == ADDED]
+    changed = [(i, j) for k, i, j in diffs if k == CHANGED]
+    lefts = removed + [i for i, _j in changed]
+    rights = added + [j for _i, j in changed]
+    assert len(set(lefts)) == len(lefts) and len(set(rights)) == len(rights)  # each reported once
+    assert all(i is not None and 0 <= i < len(left) for i in lefts)
+    assert all(j is not None and 0 <= j < len(right) for j in rights)
+    quiet_l = [i for i in range(len(left)) if i not in set(lefts)]
+    quiet_r = [j for j in range(len(right)) if j not in set(rights)]
+    assert [left[i] for i in quiet_l] == [right[j] for j in quiet_r]  # matched, in order, equal
+    pairs = sorted(changed + list(zip(quiet_l, quiet_r)))
+    assert [j for _i, j in pairs] == sorted(j for _i, j in pairs)  # no crossing pairs
+    assert all(left[i] != right[j] for i, j in changed)
+
+
+@FAST
+@given(st.lists(st.sampled_from(["a", "b", "c", "dd", "", "eee"]), max_size=12), EDITS)
+def test_random_edits_give_consistent_differences(registry: SchemaRegistry, args: list[str],
+                                                  edits: list[tuple[str, int, int, str]]) -> None:
+    other = edited(args, edits)
+    r = compare(spec_with_args(args), spec_with_args(other), registry, "JobSpec")
+    assert all(d.path.startswith("default_spec.args[") for d in r.differences)
+    check_consistent(args, other, [(d.kind, *d.item) for d in r.differences])
+
+
+@FAST
+@given(st.lists(st.integers(0, 6), max_size=40), EDITS)
+def test_align_is_consistent_on_any_lists(items: list[int], edits: list[tuple[str, int, int, str]]) -> None:
+    other: list[Any] = edited([str(x) for x in items], edits)
+    left: list[Any] = [str(x) for x in items]
+    head, steps = al.align(len(left), len(other), lambda i, j: left[i] == other[j], left.__getitem__,
+                           other.__getitem__)
+    assert [left[k] for k in range(head)] == other[:head]
+    diffs: list[tuple[str, int | None, int | None]] = []
+    for s in steps:
+        if s.left is None:
+            diffs.append((ADDED, None, s.right))
+        elif s.right is None:
+            diffs.append((REMOVED, s.left, None))
+        elif left[s.left] != other[s.right]:
+            diffs.append((CHANGED, s.left, s.right))
+    check_consistent(left, other, diffs)
+
+
+def test_align_falls_back_to_index_beyond_its_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(al, "ALIGN_LIMIT", 4)
+    left = list("abcdefghij")
+    right = ["z", *left[:5], "y", *left[5:]]
+    _h, steps = al.align(len(left), len(right), lambda i, j: left[i] == right[j], left.__getitem__,
+                         right.__getitem__)
+    # over the limit, anchors (keys found once a side) still align the two lists
+    assert [s for s in steps if s.left is None or s.right is None] == [al.Step(None, 0), al.Step(None, 6)]
+    monkeypatch.setattr(al, "ANCHOR_LIMIT", 4)
+    _h, steps = al.align(len(left), len(right), lambda i, j: left[i] == right[j], left.__getitem__,
+                         right.__getitem__)
+    # the common tail (f…j) is trimmed; the middle is then paired by index
+    assert steps == [al.Step(k, k) for k in range(5)] + [al.Step(None, 5), al.Step(None, 6)]
+
+
+# -- streams -----------------------------------------------------------------------------------------
+
+
+def stream(specs: list[job_pb2.JobSpec], framing: str = "varint") -> bytes:
+    return b"".join(encode_frame(framing, s.SerializeToString()) for s in specs)
+
+
+def test_streams_compare_record_by_record(registry: SchemaRegistry) -> None:
+    recs = [job_pb2.JobSpec(name=f"job-{i}", owner="ann", instance_count=i) for i in range(5)]
+    changed = job_pb2.JobSpec(name="job-3", owner="bob", instance_count=3)
+    a = stream(recs)
+    b = stream([job_pb2.JobSpec(name="first")] + recs[:1] + recs[2:3] + [changed] + recs[4:])
+    r = compare(a, b, registry, "JobSpec", framing="varint")
+    assert r.framing == "varint" and r.records == (5, 5)
+    assert kinds(r) == [(ADDED, "record[0]", (None, 0)), (REMOVED, "record[1]", (1, None)),
+                        (CHANGED, "record[3].owner", (3, 3))]
+    add, rem, chg = r.differences
+    assert add.right.record == 0 and add.right.value == "{1 field}" and add.right.type == "pelorus.v1.JobSpec"
+    assert rem.left.record == 1 and (rem.left.start, rem.left.end) == (len(stream(recs[:1])), len(stream(recs[:2])))
+    assert chg.left.record == 3 and chg.right.record == 3 and chg.left.index_path == (1,)
+    assert a[chg.left.start:chg.left.end] == b"\x12\x03ann"
+    assert r.summary().endswith("in 5 → 5 varint record(s)")
+    # "auto" finds the same streams; gRPC frames align the same way
+    assert kinds(compare(a, b, registry, "JobSpec", framing="auto")) == kinds(r)
+    g = compare(stream(recs, "grpc"), stream(recs[1:], "grpc"), registry, "JobSpec", framing="auto")
+    assert g.framing == "grpc" and kinds(g) == [(REMOVED, "record[0]", (0, None))]
+    assert compare(a, bytes(a), framing="varint").equal
+    # and the byte diff of a removed record is exactly its bytes (prefix included)
+    ops = compare(a, stream(recs[:2] + recs[3:]), framing="varint").byte_ops()
+    assert [(o.tag, o.a0, o.a1) for o in ops] == [("delete", len(stream(recs[:2])), len(stream(recs[:3])))]
+
+
+def test_a_cut_stream_names_its_damage() -> None:
+    recs = [job_pb2.JobSpec(name=f"job-{i}") for i in range(3)]
+    a = stream(recs)
+    r = compare(a, a[:-2], framing="varint")
+    assert [s for s, _e in r.errors] == ["right"]
+    assert {(d.kind, d.path) for d in r.differences} == {(REMOVED, "record[2]"), (ADDED, "<undecoded bytes>")}
+    with pytest.raises(ValueError, match="framing"):
+        compare(a, a, framing="lines")
 
 
 def test_packed_and_unpacked_repeated_scalars_compare_by_element() -> None:

@@ -373,3 +373,72 @@ def test_random_structure_edits_are_exact_and_undo_byte_identical(spec_: job_pb2
     assert out.endswith(UNKNOWN) or path == () and op in ("clear", "remove")
     REG.parse("JobSpec", out)  # still a valid JobSpec
     roundtrip(doc, original)
+
+
+# -- schemaless add -----------------------------------------------------------------------------
+
+
+def _levels(doc: Document, path: tuple[int, ...] = ()) -> list[tuple[int, ...]]:
+    """Every level that decodes as a message (schemaless), as parent paths."""
+    out = [path]
+    level = doc.level_at(path)[1]
+    for i in range(len(level)):
+        f = level[i]
+        if f.wire_type == 2 and f.value and f.message() is not None and len(path) < 3:
+            out += _levels(doc, (*path, i))
+    return out
+
+
+_VALUES = {0: st.integers(-(2**63), 2**64 - 1).map(str), 5: st.integers(0, 2**32 - 1).map(hex),
+           1: st.floats(allow_nan=False).map(repr), 2: st.text(max_size=10)}
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.data())
+def test_schemaless_add_inserts_only_the_field_and_the_prefixes_above(data: st.DataObject) -> None:
+    from proto_strategies import raw_messages
+
+    original = data.draw(raw_messages())
+    doc = Document(original)
+    parent = data.draw(st.sampled_from(_levels(doc)))
+    level = doc.level_at(parent)[1]
+    after = data.draw(st.none() | st.integers(0, len(level) - 1)) if len(level) else None
+    number = data.draw(st.integers(1, sx.MAX_FIELD_NUMBER))
+    wt = data.draw(st.sampled_from([0, 1, 2, 5]))
+    text = data.draw(_VALUES[wt])
+    before = [f.raw for f in level]
+    edit, path = sx.add_raw_field(doc, parent, after, number, wt, text)
+    out = doc.to_bytes()
+    check_exact(original, out, edit)
+    # one inserted run (the field) plus rewritten length prefixes of the enclosing fields only
+    inserted = [s for s in edit.splices if not s.old]
+    assert len(inserted) == 1 and len(edit.splices) <= 1 + len(parent)
+    new_level = doc.level_at(parent)[1]
+    at = len(level) if after is None else after + 1
+    assert path == (*parent, at) and new_level[at].raw == inserted[0].new
+    assert new_level[at].number == number and new_level[at].wire_type == wt
+    assert [f.raw for i, f in enumerate(new_level) if i != at] == before  # the others, in order, untouched
+    roundtrip(doc, original)
+
+
+def test_schemaless_values_and_errors() -> None:
+    assert sx.raw_value_bytes(0, "300") == b"\xac\x02"
+    assert sx.raw_value_bytes(0, "-1") == b"\xff" * 9 + b"\x01"  # as int64, ten bytes
+    assert sx.raw_value_bytes(0, "0x10") == b"\x10"
+    assert sx.raw_value_bytes(5, "1.5") == b"\x00\x00\xc0\x3f"
+    assert sx.raw_value_bytes(5, "-1") == b"\xff\xff\xff\xff"
+    assert sx.raw_value_bytes(1, "2") == b"\x02" + b"\x00" * 7
+    assert sx.raw_value_bytes(1, "-2.0") == b"\x00" * 7 + b"\xc0"
+    assert sx.raw_value_bytes(2, "héllo") == "héllo".encode()
+    assert sx.raw_value_bytes(2, "0a ff", as_hex=True) == b"\x0a\xff"
+    for wt, text, why in ((0, "x", "not an integer"), (0, str(2**64), "does not fit 64 bits"),
+                          (5, str(2**32), "does not fit 32 bits"), (5, "1e40", "32-bit float"),
+                          (2, "zz", "not hex"), (0, " ", "type a value")):
+        with pytest.raises(EditError, match=why):
+            sx.raw_value_bytes(wt, text, as_hex=wt == 2)
+    doc = Document(b"\x08\x01")
+    with pytest.raises(EditError, match="field numbers go from 1"):
+        sx.add_raw_field(doc, (), 0, 0, 0, "1")
+    assert doc.to_bytes() == b"\x08\x01" and not doc.history  # nothing changed
+    edit, path = sx.add_raw_field(doc, (), 0, 3, 2, "hi")
+    assert doc.to_bytes() == b"\x08\x01\x1a\x02hi" and path == (1,) and "add field 3" in edit.description
