@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime as _dt
 import functools
 import math
 import struct
@@ -38,6 +37,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QColor, QFont
 
 from console.protobuf import structure as sx
+from console.protobuf import wellknown as wk
 from console.protobuf.document import Document, Edit, EditError, IndexPath
 from console.protobuf.readings import Pins, Reading, readings
 from console.protobuf.render import _show, default_value, format_value, varint_as
@@ -327,6 +327,7 @@ class _Node:
     total: int = -1  # rows of the level: fields, then the truncated field and the error row
     occurrences: _Occurrences | None = None
     any_type: str | None = None  # for Any levels: the type_url's type name
+    assigned: str | None = None  # a type the operator assigned to these bytes (a view choice)
     # cached display
     reading: Reading | None = None
     cache: dict[int, Any] | None = None
@@ -374,6 +375,9 @@ class ProtoTreeModel(QAbstractItemModel):
         self._descriptor: Descriptor | None = None
         self._registry: SchemaRegistry | None = None
         self.pins = Pins()
+        self.assigned: dict[tuple[tuple[int, ...], str | None], str] = {}
+        """Types assigned to schemaless length-delimited fields, by (field-number path, the Any's
+        type_url type or None): how those bytes are read for the session; the bytes never change."""
         self._mono = QFont("monospace")
         self._mono.setStyleHint(QFont.StyleHint.Monospace)
 
@@ -416,6 +420,63 @@ class ProtoTreeModel(QAbstractItemModel):
         else:
             self.pins.pin(node.numpath, kind)
         self.reload()
+
+    # -- assigned types (a way of reading bytes, not an edit) ------------------------------------
+
+    def _assign_node(self, index: _Index) -> _Node | None:
+        """The node whose bytes "Assign type…" reads as a message: a schemaless length-delimited
+        field (an unknown field, a schemaless decode, the value of an Any whose type is not loaded),
+        or for such an Any's own row its value; None elsewhere."""
+        if self._registry is None or not index.isValid():
+            return None
+        node = self._node(index)
+        if node.field is None or node.error is not None:
+            return None
+        if node.desc is not None and node.desc.full_name == "google.protobuf.Any" and not node.assigned:
+            if self._resolve(node, blocking=True) != 1 or node.level is None or not node.any_type \
+                    or self._find_type(node.any_type) is not None:
+                return None
+            for row in range(len(node.level)):
+                if node.level.key_at(row) == (2 << 3) | LEN:
+                    self._expose(index.siblingAtColumn(0), node, row)
+                    return self._child(node, row)
+            return None
+        if node.fd is None and node.field.wire_type == LEN and (node.desc is None or node.assigned):
+            return node
+        return None
+
+    def can_assign_type(self, index: _Index) -> bool:
+        """The row's bytes can be read as a chosen message type (see ``assign_type``)."""
+        return self._assign_node(index) is not None
+
+    def assigned_type(self, index: _Index) -> str | None:
+        """The type assigned to the row's bytes (or, on an Any row, to its value), if any."""
+        node = self._assign_node(index)
+        return None if node is None else self.assigned.get((node.numpath, node.any_unknown))
+
+    def message_type_names(self) -> list[str]:
+        return [] if self._registry is None else list(self._registry.message_types())
+
+    def assign_type(self, index: _Index, type_name: str | None) -> bool:
+        """Read the row's bytes as ``type_name`` (None: back to the schemaless reading) for the
+        session, keyed like a pin by field-number path (and, for an Any, its type_url). The document
+        does not change. False (with ``editRejected``) when the row or the type does not allow it."""
+        node = self._assign_node(index)
+        if node is None:
+            self.editRejected.emit("only a schemaless length-delimited field (or an Any of a type that is not "
+                                   "loaded) can be read as a chosen type")
+            return False
+        key = (node.numpath, node.any_unknown)
+        if type_name is None:
+            self.assigned.pop(key, None)
+        else:
+            desc = self._find_type(type_name)
+            if desc is None:
+                self.editRejected.emit(f"type {type_name} is not loaded")
+                return False
+            self.assigned[key] = desc.full_name
+        self.reload()
+        return True
 
     def reload(self) -> None:
         self.beginResetModel()
@@ -657,6 +718,12 @@ class ProtoTreeModel(QAbstractItemModel):
                 child.label = "value"
                 child.desc = any_desc
                 child.any_unknown = any_missing
+        if child.fd is None and child.desc is None and f.wire_type == LEN:
+            name = self.assigned.get((child.numpath, child.any_unknown))
+            found = self._find_type(name) if name else None
+            if found is not None:
+                child.desc = found
+                child.assigned = found.full_name
         return child
 
     def _occurrence(self, node: _Node, row: int, number: int) -> int:
@@ -879,7 +946,7 @@ class ProtoTreeModel(QAbstractItemModel):
                 t += f" (oneof {fd.containing_oneof.name})"
             return t
         if node.desc is not None:
-            return node.desc.full_name
+            return node.desc.full_name + (" (assigned)" if node.assigned else "")
         r = self._reading(node)
         t = r.kind + (" (pinned)" if r.pinned else "")
         if node.any_unknown is not None:
@@ -935,18 +1002,22 @@ class ProtoTreeModel(QAbstractItemModel):
         if name == "google.protobuf.Timestamp":
             s, n = _secs_nanos(level)
             try:
-                t = _dt.datetime.fromtimestamp(s, tz=_dt.UTC) + _dt.timedelta(microseconds=n // 1000)
-                return t.isoformat().replace("+00:00", "Z")
-            except (OverflowError, OSError, ValueError):
+                return wk.format_timestamp(s, n)
+            except ValueError:
                 return f"{s}s {n}ns (out of range)"
         if name == "google.protobuf.Duration":
             s, n = _secs_nanos(level)
-            return f"{s + n / 1e9:g}s"
+            return wk.format_duration(s, n)
         if name == "google.protobuf.Any":
             if node.any_type is None:
                 return "(empty Any)"
             known = self._find_type(node.any_type) is not None
-            return node.any_type + ("" if known else " (type not loaded)")
+            if known:
+                return node.any_type
+            shown = self.assigned.get(((*node.numpath, 2), node.any_type))
+            if shown and self._find_type(shown) is not None:
+                return f"{node.any_type} (not loaded) — read as {shown}"
+            return node.any_type + " (type not loaded)"
         if node.fd is not None and _is_map(node.fd):
             vfd = node.fd.message_type.fields_by_number[2]
             for i in range(len(level)):
@@ -1007,7 +1078,7 @@ class ProtoTreeModel(QAbstractItemModel):
                 return None
             t = fd.type
             if t in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
-                return None
+                return self._time_spec(node)
             cur = scalar_value(fd, f)
             if t == _FD.TYPE_BOOL:
                 return EditorSpec("bool", "bool", cur)
@@ -1028,7 +1099,7 @@ class ProtoTreeModel(QAbstractItemModel):
                 return EditorSpec("bytes", "bytes", cur)
             return None
         if node.desc is not None:
-            return None
+            return self._time_spec(node)
         r = self._reading(node)
         k = r.kind
         if k == "bool":
@@ -1044,6 +1115,47 @@ class ProtoTreeModel(QAbstractItemModel):
             return EditorSpec("bytes", "bytes", r.value)
         return None
 
+    def _time_spec(self, node: _Node) -> EditorSpec | None:
+        """A Timestamp row edits as an RFC 3339 date, a Duration as "1.5s" (both fields at once)."""
+        f = node.field
+        desc = node.desc
+        if desc is None or desc.full_name not in ("google.protobuf.Timestamp", "google.protobuf.Duration") \
+                or f is None or f.wire_type != LEN or node.damaged:
+            return None
+        if self._resolve(node, blocking=False) != 1 or node.level is None or not wk.editable_level(node.level):
+            return None
+        s, n = _secs_nanos(node.level)
+        if desc.full_name == "google.protobuf.Duration":
+            return EditorSpec("duration", "duration", wk.format_duration(s, n), type_label=desc.full_name)
+        try:
+            text = wk.format_timestamp(s, n)
+        except ValueError:
+            text = ""  # out of range now: the editor starts empty, any valid date replaces it
+        return EditorSpec("timestamp", "timestamp", text, type_label=desc.full_name)
+
+    def _set_time(self, node: _Node, spec: EditorSpec, value: Any) -> bool:
+        """Write a Timestamp / Duration row's text as seconds + nanos: one undoable edit."""
+        assert self._doc is not None and node.path is not None and node.level is not None
+        try:
+            s, n = (wk.parse_timestamp if spec.widget == "timestamp" else wk.parse_duration)(str(value))
+        except ValueError as err:
+            self.editRejected.emit(str(err))
+            return False
+        if (s, n) == _secs_nanos(node.level):
+            return False
+        f = node.field
+        assert f is not None
+        shown = (wk.format_timestamp if spec.widget == "timestamp" else wk.format_duration)(s, n)
+        what = f"set {self._name(node) or f'field {f.number}'} at offset {f.tag_offset} to {shown}"
+        try:
+            edit = wk.set_seconds_nanos(self._doc, node.path, s, n, what)
+        except (EditError, ValueError) as err:
+            self.editRejected.emit(str(err))
+            return False
+        self.reload()
+        self.edited.emit(edit)
+        return True
+
     def setData(self, index: _Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() != Column.VALUE:
             return False
@@ -1051,6 +1163,8 @@ class ProtoTreeModel(QAbstractItemModel):
         spec = self._editor_spec(node)
         if spec is None or self._doc is None or node.path is None:
             return False
+        if spec.widget in ("timestamp", "duration"):
+            return self._set_time(node, spec, value)
         try:
             typed = parse_edit(spec, value)
         except ValueError as err:

@@ -2,7 +2,10 @@
 
 numbers → line edit (the model range-checks and says why a value is rejected), bools → false/true,
 enums → the enum's names plus the current value when it is not one of them, strings → line edit,
-bytes → hex digits, a packed repeated field → its values as one comma-separated list.
+bytes → hex digits, a packed repeated field → its values as one comma-separated list,
+a google.protobuf.Timestamp → an RFC 3339 date-time in UTC (nanoseconds kept: a QDateTimeEdit would
+round them to milliseconds), a Duration → its JSON text ("1.5s"). The text is not restricted by a
+validator: the model parses it and a bad one is refused with the reason (``editRejected``).
 """
 
 from __future__ import annotations
@@ -59,6 +62,13 @@ class ValueDelegate(QStyledItemDelegate):
             edit.setValidator(QRegularExpressionValidator(
                 QRegularExpression(r"(0x)?[0-9a-fA-F\s]*|[bB][aA][sS][eE]64:[A-Za-z0-9+/=_\-\s]*"), edit))
             edit.setToolTip("bytes as hex digits (0a ff 10), or base64: followed by base64 text")
+        elif spec.widget == "timestamp":
+            edit.setPlaceholderText("2026-12-01T23:15:00.123456789Z")
+            edit.setToolTip("RFC 3339 date-time (UTC 'Z' or an offset such as +02:00), up to 9 fraction digits; "
+                            "0001-01-01 … 9999-12-31. Writes seconds and nanos in one edit.")
+        elif spec.widget == "duration":
+            edit.setPlaceholderText("3600s, 1.5s, -2.000000001s")
+            edit.setToolTip("seconds with an optional fraction (up to 9 digits) and 's'; ±315,576,000,000 s")
         return edit
 
     def setEditorData(self, editor: QWidget, index: _Index) -> None:

@@ -71,6 +71,7 @@ from console.protobuf.readings import Pins
 from console.protobuf.readings import export_proto as readings_export_proto
 from console.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, canonical, pane_text
 from console.ui_thread_gc import collect_on_ui_thread
+from console.views.proto_assign import TypeAssign
 from console.views.proto_compare import ProtoCompareWindow
 from console.views.proto_delegate import ValueDelegate
 from console.views.proto_edit_actions import EditActions, SavePreviewDialog, TextApplyPane, ask
@@ -285,6 +286,7 @@ class ProtoEditor(QWidget):
         self._fill_types()
         self.tree.setColumnHidden(Column.NAME, True)
         self.edit_actions = EditActions(self)
+        self.type_assign = TypeAssign(self)
         self._wire()
         self._wire_editing()
         self._update_actions()
@@ -1036,6 +1038,7 @@ class ProtoEditor(QWidget):
         ix = ix.siblingAtColumn(0) if ix.isValid() else ix
         menu = QMenu(self.tree)
         self.edit_actions.populate(menu, ix)
+        self.type_assign.populate(menu, ix)
         self.context_menu = menu  # reachable for tests; replaced by the next one
         readings = self.model.readings_of(ix) if ix.isValid() else []
         if not readings:
