@@ -111,9 +111,11 @@ class TypeAssign(QObject):
         label = ix.siblingAtColumn(1).data() or f"field {ix.data()}"
         dialog = TypeChooserDialog(self.ed, m.message_type_names(), f"the bytes of {label}", m.assigned_type(ix))
         self.dialog = dialog  # reachable for tests
-        if await ask(dialog) != QDialog.DialogCode.Accepted:
-            return False
-        name = dialog.choice()
+        try:
+            accepted = await ask(dialog) == QDialog.DialogCode.Accepted
+            name = dialog.choice() if accepted else None  # read before the deferred delete
+        finally:
+            self.dialog = None
         if name is None:
             return False
         target = QModelIndex(pix) if pix.isValid() else (m.index_for_path(path) if path is not None else ix)
