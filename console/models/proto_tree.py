@@ -438,7 +438,7 @@ class ProtoTreeModel(QAbstractItemModel):
                 return None
             for row in range(len(node.level)):
                 if node.level.key_at(row) == (2 << 3) | LEN:
-                    self._expose(index.siblingAtColumn(0), node, row)
+                    self._expose(self.createIndex(node.row, 0, node), node, row)
                     return self._child(node, row)
             return None
         if node.fd is None and node.field.wire_type == LEN and (node.desc is None or node.assigned):
@@ -823,7 +823,7 @@ class ProtoTreeModel(QAbstractItemModel):
     def readings_of(self, index: _Index) -> list[Reading]:
         node = self._node(index)
         f = node.field
-        if f is None or node.fd is not None:
+        if f is None or node.fd is not None or node.assigned:  # an assigned type is the reading
             return []
         try:
             return readings(f, self.pins.get(node.numpath))

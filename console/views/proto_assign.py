@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QListWidget, QMenu, QVBoxLayout, QWidget
 
 from console.models.proto_tree import PathRole
@@ -107,7 +107,6 @@ class TypeAssign(QObject):
         """Ask for a type (filterable list) and read the row's bytes as it."""
         m = self.ed.model
         path = ix.data(PathRole)
-        pix = QPersistentModelIndex(ix)
         label = ix.siblingAtColumn(1).data() or f"field {ix.data()}"
         dialog = TypeChooserDialog(self.ed, m.message_type_names(), f"the bytes of {label}", m.assigned_type(ix))
         self.dialog = dialog  # reachable for tests
@@ -118,7 +117,7 @@ class TypeAssign(QObject):
             self.dialog = None
         if name is None:
             return False
-        target = QModelIndex(pix) if pix.isValid() else (m.index_for_path(path) if path is not None else ix)
+        target = m.index_for_path(path) if path is not None else ix  # the model may have reset meanwhile
         if not target.isValid() or not m.assign_type(target, name):
             return False
         self._after(path, f"Reading {label} as {name} (a view choice: the bytes are unchanged).")

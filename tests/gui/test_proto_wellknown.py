@@ -10,8 +10,8 @@ from typing import Any
 from google.protobuf import timestamp_pb2
 from guihelp import find_row, run, until
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtTest import QTest
 from PySide6.QtGui import QAction
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
 
 from console.api import job_pb2
