@@ -433,7 +433,7 @@ class ProtoTreeModel(QAbstractItemModel):
         if node.field is None or node.error is not None:
             return None
         if node.desc is not None and node.desc.full_name == "google.protobuf.Any" and not node.assigned:
-            if self._resolve(node, blocking=True) != 1 or node.level is None or not node.any_type \
+            if self._resolve(node, blocking=False) != 1 or node.level is None or not node.any_type \
                     or self._find_type(node.any_type) is not None:
                 return None
             for row in range(len(node.level)):

@@ -88,6 +88,8 @@ async def assign(ed: ProtoEditor, ix: QModelIndex, type_filter: str, screenshot:
     QTest.keyClicks(dialog.filter, type_filter)
     shown = [dialog.list.item(i).text() for i in range(dialog.list.count()) if not dialog.list.item(i).isHidden()]
     assert shown and all(type_filter.lower() in s.lower() for s in shown)
+    if screenshot:
+        shot(dialog, screenshot + "_chooser")
     QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
     await until(lambda: ed.type_assign.dialog is None, what="the chooser to close")
     await until(lambda: not ed._tasks, what="the assignment")
