@@ -13,6 +13,8 @@ import qasync
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QModelIndex
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QMenu
 
     from console.views.proto_editor import ProtoEditor
 
@@ -51,8 +53,9 @@ def find_row(ed: ProtoEditor, name: str, parent: QModelIndex | None = None, col:
     """The editor tree's row named ``name`` under ``parent`` (top level by default), all rows fetched.
 
     ``col`` matches another column instead of the name (Column.NUMBER for schemaless rows)."""
-    from console.models.proto_tree import Column
     from PySide6.QtCore import QModelIndex
+
+    from console.models.proto_tree import Column
 
     parent = parent or QModelIndex()
     m = ed.model
@@ -62,3 +65,43 @@ def find_row(ed: ProtoEditor, name: str, parent: QModelIndex | None = None, col:
             return m.index(r, 0, parent)
     names = [m.index(r, Column.NAME, parent).data() for r in range(m.rowCount(parent))]
     raise AssertionError(f"no row {name!r} in {names}")
+
+
+# -- the protobuf editor's context menus (shared by the structure and well-known-type tests) ----------
+
+
+def menu_action(menu: QMenu, *texts: str) -> QAction:
+    """The action reached through submenus whose texts start with ``texts`` in turn."""
+    for depth, text in enumerate(texts):
+        for act in menu.actions():
+            if act.text().split("\t")[0].startswith(text):
+                if depth == len(texts) - 1:
+                    return act
+                sub = act.menu()
+                assert sub is not None, f"{act.text()!r} has no submenu"
+                menu = sub
+                break
+        else:
+            raise AssertionError(f"no {text!r} in {[a.text() for a in menu.actions()]}")
+    raise AssertionError("no texts")
+
+
+async def context_menu(ed: ProtoEditor, ix: QModelIndex) -> QMenu:
+    """The tree's real context menu for row ``ix`` (popped up, then closed again)."""
+    ed.tree.scrollTo(ix)
+    ed.tree.setCurrentIndex(ix)
+    ed._context_menu(ed.tree.visualRect(ix).center())
+    menu = ed.context_menu
+    menu.hide()
+    await refocus(ed)
+    return menu
+
+
+async def refocus(ed: ProtoEditor) -> None:
+    """Offscreen, a closed popup or dialog keeps the window activation: give it back (shortcuts need it)."""
+    from PySide6.QtWidgets import QApplication
+
+    await asyncio.sleep(0.05)
+    ed.activateWindow()
+    QApplication.setActiveWindow(ed)  # type: ignore[attr-defined]
+    ed.tree.setFocus()

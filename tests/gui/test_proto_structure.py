@@ -7,11 +7,10 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from guihelp import find_row, run, screenshot, until
+from guihelp import context_menu, find_row, menu_action, refocus, run, screenshot, until
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from console.api import job_pb2
 from console.models.proto_tree import Column, PathRole
@@ -30,41 +29,6 @@ def job_spec() -> job_pb2.JobSpec:
     spec.schedule.cron = "0 3 * * *"
     spec.data.Pack(job_pb2.Progress(successful=5, failed=1))
     return spec
-
-
-def menu_action(menu: QMenu, *texts: str) -> QAction:
-    """The action reached through submenus whose texts start with ``texts`` in turn."""
-    for depth, text in enumerate(texts):
-        for act in menu.actions():
-            if act.text().split("\t")[0].startswith(text):
-                if depth == len(texts) - 1:
-                    return act
-                sub = act.menu()
-                assert sub is not None, f"{act.text()!r} has no submenu"
-                menu = sub
-                break
-        else:
-            raise AssertionError(f"no {text!r} in {[a.text() for a in menu.actions()]}")
-    raise AssertionError("no texts")
-
-
-async def context_menu(ed: ProtoEditor, ix: QModelIndex) -> QMenu:
-    """The tree's real context menu for row ``ix`` (popped up, then closed again)."""
-    ed.tree.scrollTo(ix)
-    ed.tree.setCurrentIndex(ix)
-    ed._context_menu(ed.tree.visualRect(ix).center())
-    menu = ed.context_menu
-    menu.hide()
-    await refocus(ed)
-    return menu
-
-
-async def refocus(ed: ProtoEditor) -> None:
-    """Offscreen, a closed popup or dialog keeps the window activation: give it back (shortcuts need it)."""
-    await asyncio.sleep(0.05)
-    ed.activateWindow()
-    QApplication.setActiveWindow(ed)  # type: ignore[attr-defined]
-    ed.tree.setFocus()
 
 
 async def settle(ed: ProtoEditor) -> None:

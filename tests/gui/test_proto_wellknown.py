@@ -3,16 +3,14 @@ Timestamp / Duration editors, driven through the protobuf editor's real widgets 
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 from google.protobuf import timestamp_pb2
-from guihelp import find_row, run, until
+from guihelp import context_menu, find_row, menu_action, refocus, run, until
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QAction
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLineEdit, QMenu
+from PySide6.QtWidgets import QLineEdit
 
 from console.api import job_pb2
 from console.models.proto_tree import Column
@@ -38,33 +36,6 @@ UNKNOWN_LEN = b"\xba\x3e" + bytes([len(SAMPLE_BYTES)]) + SAMPLE_BYTES  # field 9
 def shot(widget: Any, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     widget.grab().save(str(SHOTS / f"{name}.png"))
-
-
-def menu_action(menu: QMenu, text: str) -> QAction:
-    """The menu's action whose text starts with ``text``."""
-    for act in menu.actions():
-        if act.text().split("\t")[0].startswith(text):
-            return act
-    raise AssertionError(f"no {text!r} in {[a.text() for a in menu.actions()]}")
-
-
-async def refocus(ed: ProtoEditor) -> None:
-    """Offscreen, a closed popup or dialog keeps the window activation: give it back."""
-    await asyncio.sleep(0.05)
-    ed.activateWindow()
-    QApplication.setActiveWindow(ed)  # type: ignore[attr-defined]
-    ed.tree.setFocus()
-
-
-async def context_menu(ed: ProtoEditor, ix: QModelIndex) -> QMenu:
-    """The tree's real context menu for row ``ix`` (built as a right click builds it, then closed)."""
-    ed.tree.scrollTo(ix)
-    ed.tree.setCurrentIndex(ix)
-    ed._context_menu(ed.tree.visualRect(ix).center())
-    menu = ed.context_menu
-    menu.hide()
-    await refocus(ed)
-    return menu
 
 
 def value(ix: QModelIndex) -> str:
