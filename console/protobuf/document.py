@@ -323,7 +323,7 @@ class Document:
         if not parts:
             raise EditError("nothing to change")
         desc = description or _describe_restructure(level, gone, raw, insert_at)
-        return self._commit_many(desc, chain, parts)
+        return self.replace_ranges(desc, chain, parts)
 
     def swap_fields(self, a: IndexPath, b: IndexPath, description: str | None = None) -> Edit:
         """Exchange two fields of one level (move a repeated item or map entry up/down).
@@ -343,7 +343,7 @@ class Document:
         fi, fj = level[i], level[j]
         desc = description or f"swap field {fi.number} at offset {fi.tag_offset} with field {fj.number} at " \
             f"offset {fj.tag_offset}"
-        return self._commit_many(desc, chain, [(fi.tag_offset, fi.end, fj.raw), (fj.tag_offset, fj.end, fi.raw)])
+        return self.replace_ranges(desc, chain, [(fi.tag_offset, fi.end, fj.raw), (fj.tag_offset, fj.end, fi.raw)])
 
     def replace_root(self, payload: bytes, description: str) -> Edit:
         """Replace the whole root level (the scoped record's payload, or the buffer) with ``payload``.
@@ -356,7 +356,7 @@ class Document:
             edit = Edit(description, (Splice(0, bytes(self._data), bytes(payload)),))
             self._do(edit)
             return edit
-        return self._commit_many(description, [], [(start, end, bytes(payload))])
+        return self.replace_ranges(description, [], [(start, end, bytes(payload))])
 
     def splice(self, offset: int, length: int, new: bytes, description: str) -> Edit:
         """Raw bytes ``[offset, offset+length)`` become ``new``, with no prefix bookkeeping.
@@ -444,9 +444,9 @@ class Document:
 
     def _commit(self, desc: str, chain: list[Field], start: int, end: int, new: bytes) -> Edit:
         """Replace ``[start, end)`` and rewrite the length prefixes of ``chain`` (outermost first)."""
-        return self._commit_many(desc, chain, [(start, end, new)])
+        return self.replace_ranges(desc, chain, [(start, end, new)])
 
-    def _commit_many(self, desc: str, chain: list[Field], parts: list[tuple[int, int, bytes]]) -> Edit:
+    def replace_ranges(self, desc: str, chain: list[Field], parts: list[tuple[int, int, bytes]]) -> Edit:
         """Replace several ``[start, end)`` ranges of one level (ascending, disjoint) and rewrite the
         length prefixes of ``chain`` (outermost first) and, when scoped, the record's framing prefix."""
         data = self._data

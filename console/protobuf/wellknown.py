@@ -155,4 +155,4 @@ def set_seconds_nanos(doc: Document, path: IndexPath, seconds: int, nanos: int, 
     if not parts:
         raise EditError("the value is unchanged")
     parts.sort(key=lambda p: (p[0], p[1]))
-    return doc._commit_many(description, chain, parts)  # the one multi-range edit of a level
+    return doc.replace_ranges(description, chain, parts)  # one undoable edit of the level
