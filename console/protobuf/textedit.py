@@ -187,6 +187,31 @@ def _count_unknowns(msg: PbMessage, pool: DescriptorPool) -> int:
     return n
 
 
+def unknown_paths(msg: PbMessage, pool: DescriptorPool, where: str = "") -> list[str]:
+    """Where each unknown field is, as ``path.number`` (``spec.args[2].9``, ``labels["k"].9``,
+    ``data(pelorus.v1.Progress).9`` inside an Any): what JSON output leaves out, named for the
+    warning that says so. Same walk as the count the text pane's note gives."""
+    here = f"{where}." if where else ""
+    out = [f"{here}{f.number}" for f in decode(_unknown_raw(msg))]
+    packed = _unpack(msg, pool)
+    if packed is not None:
+        out += unknown_paths(packed, pool, f"{where}({packed.DESCRIPTOR.full_name})")
+    for fd, value in msg.ListFields():
+        if fd.type not in _SUBMESSAGE:
+            continue
+        name = f"{here}[{fd.full_name}]" if fd.is_extension else f"{here}{fd.name}"
+        if _map_entry(fd):
+            if _map_value_is_message(fd):
+                for key, sub in value.items():
+                    out += unknown_paths(sub, pool, f"{name}[{json.dumps(key)}]")
+        elif fd.is_repeated:
+            for i, sub in enumerate(value):
+                out += unknown_paths(sub, pool, f"{name}[{i}]")
+        else:
+            out += unknown_paths(value, pool, name)
+    return out
+
+
 def _carry_unknowns(old: PbMessage, new: PbMessage, pool: DescriptorPool) -> int:
     """Copy unknown fields from ``old`` to ``new`` wherever the same submessage exists in both.
 
