@@ -25,6 +25,7 @@ import base64
 import binascii
 import datetime as _dt
 import functools
+import json
 import math
 import struct
 from collections.abc import Callable
@@ -80,6 +81,8 @@ class Column(IntEnum):
 
 
 HEADERS: Final = ("Field", "Name", "Type", "Value", "Bytes")
+TRUNCATED_SHOWN: Final = 40
+"""Characters of a cut string (or twice as many hex digits of cut bytes) shown before the damage note."""
 
 _BASE = int(Qt.ItemDataRole.UserRole)
 SpanRole: Final = _BASE + 1
@@ -588,7 +591,10 @@ class ProtoTreeModel(QAbstractItemModel):
     def _wants_message(self, node: _Node) -> bool:
         f = node.field
         assert f is not None
-        if node.error is not None and f.wire_type == LEN:  # a truncated field: show what is left of it
+        scalar = node.fd is not None and node.fd.type not in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP)
+        if node.error is not None and f.wire_type == LEN and not scalar:  # a truncated field: show what is left of it
+            if node.fd is None and node.desc is None and self._reading(node).kind == "string":
+                return False  # schemaless, and what survives reads as text: a cut string, not a message
             part = f.partial_message()
             return len(part) > 0 or part.damaged is not None
         if node.fd is not None:
@@ -847,7 +853,7 @@ class ProtoTreeModel(QAbstractItemModel):
             return self._type(node)
         if col == Column.VALUE:
             if node.error is not None:
-                return f"⚠ {node.error}"
+                return self._truncated_value(node)
             return self._value(node)
         return ""
 
@@ -862,6 +868,12 @@ class ProtoTreeModel(QAbstractItemModel):
             key = self._map_key(node)
             return f"{name}[{key}]"
         if fd.is_repeated and node.occurrence >= 0:
+            f = node.field
+            if f is not None and f.wire_type == LEN and expected_wire_type(fd) != LEN:
+                # one packed run holds many values: it is the run, not item [i]
+                n = _packed_count(fd, f)
+                run = f", run {node.occurrence + 1}" if node.occurrence else ""
+                return f"{name} (packed ×{n:,}{run})" if n is not None else f"{name} (packed{run})"
             return f"{name}[{node.occurrence}]"
         return name
 
@@ -920,6 +932,25 @@ class ProtoTreeModel(QAbstractItemModel):
         if r.value is None and r.kind in ("string", "bytes"):
             return f"{f.end - f.value_offset:,} bytes"
         return _show(r.value)
+
+    def _truncated_value(self, node: _Node) -> str:
+        """The value column of a damaged row: a cut string or bytes shows what survives and how much
+        is missing (a cut submessage shows its whole fields as children instead)."""
+        f = node.field
+        if f is None or f.wire_type != LEN or f.length_offset is None or self._wants_message(node):
+            return f"⚠ {node.error}"
+        fd = node.fd
+        if fd is not None and fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
+            return f"⚠ {node.error}"
+        declared = read_varint(f.raw, f.length_offset - f.tag_offset)[0]
+        kept = f.value
+        text = _utf8_head(kept) if fd is None or fd.type == _FD.TYPE_STRING else None
+        if text is not None:
+            shown = json.dumps(text[:TRUNCATED_SHOWN] + "…", ensure_ascii=False)
+        else:
+            shown = f"0x{kept[: TRUNCATED_SHOWN // 2].hex()}…"
+        return (f"{shown} ⚠ truncated at offset {f.end + self._base}: needs {declared:,} bytes, "
+                f"{len(kept):,} left")
 
     def _message_summary(self, node: _Node) -> str:
         f = node.field
@@ -1330,6 +1361,36 @@ def scalar_value(fd: FieldDescriptor, f: Field) -> Any:
     if t == _FD.TYPE_STRING:
         return raw.decode("utf-8", errors="replace")
     return raw
+
+
+_HIGH_BYTES: Final = bytes(range(0x80, 0x100))
+
+
+def _packed_count(fd: FieldDescriptor, f: Field) -> int | None:
+    """Values in a packed run, counted without decoding them (None when the run is malformed)."""
+    raw = f.value
+    t = fd.type
+    if t in _VARINT_TYPES:  # one final byte (< 0x80) per varint
+        if raw and raw[-1] >= 0x80:
+            return None
+        return len(raw.translate(None, _HIGH_BYTES))
+    size = 4 if t in _F32_TYPES else 8 if t in _F64_TYPES else 0
+    if not size or len(raw) % size:
+        return None
+    return len(raw) // size
+
+
+def _utf8_head(raw: bytes) -> str | None:
+    """``raw`` as UTF-8 text when it is, or when only its last character is cut; else None."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason != "unexpected end of data":
+            return None
+        try:
+            return raw[: err.start].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
 
 
 def packed_values(fd: FieldDescriptor, f: Field) -> list[Any] | None:
