@@ -25,7 +25,6 @@ import base64
 import binascii
 import datetime as _dt
 import functools
-import json
 import math
 import struct
 from collections.abc import Callable
@@ -41,7 +40,7 @@ from PySide6.QtGui import QColor, QFont
 from console.protobuf import structure as sx
 from console.protobuf.document import Document, Edit, EditError, IndexPath
 from console.protobuf.readings import Pins, Reading, readings
-from console.protobuf.render import _show, default_value, format_value, varint_as
+from console.protobuf.render import _show, cut_value, default_value, format_value, varint_as
 from console.protobuf.schemaless import Field, Message, decode_span
 from console.protobuf.wire import (
     FIXED32,
@@ -81,8 +80,6 @@ class Column(IntEnum):
 
 
 HEADERS: Final = ("Field", "Name", "Type", "Value", "Bytes")
-TRUNCATED_SHOWN: Final = 40
-"""Characters of a cut string (or twice as many hex digits of cut bytes) shown before the damage note."""
 
 _BASE = int(Qt.ItemDataRole.UserRole)
 SpanRole: Final = _BASE + 1
@@ -942,15 +939,7 @@ class ProtoTreeModel(QAbstractItemModel):
         fd = node.fd
         if fd is not None and fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
             return f"⚠ {node.error}"
-        declared = read_varint(f.raw, f.length_offset - f.tag_offset)[0]
-        kept = f.value
-        text = _utf8_head(kept) if fd is None or fd.type == _FD.TYPE_STRING else None
-        if text is not None:
-            shown = json.dumps(text[:TRUNCATED_SHOWN] + "…", ensure_ascii=False)
-        else:
-            shown = f"0x{kept[: TRUNCATED_SHOWN // 2].hex()}…"
-        return (f"{shown} ⚠ truncated at offset {f.end + self._base}: needs {declared:,} bytes, "
-                f"{len(kept):,} left")
+        return cut_value(f, fd is None or fd.type == _FD.TYPE_STRING, self._base)
 
     def _message_summary(self, node: _Node) -> str:
         f = node.field
@@ -1378,19 +1367,6 @@ def _packed_count(fd: FieldDescriptor, f: Field) -> int | None:
     if not size or len(raw) % size:
         return None
     return len(raw) // size
-
-
-def _utf8_head(raw: bytes) -> str | None:
-    """``raw`` as UTF-8 text when it is, or when only its last character is cut; else None."""
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        if err.reason != "unexpected end of data":
-            return None
-        try:
-            return raw[: err.start].decode("utf-8")
-        except UnicodeDecodeError:
-            return None
 
 
 def packed_values(fd: FieldDescriptor, f: Field) -> list[Any] | None:

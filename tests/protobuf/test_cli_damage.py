@@ -160,3 +160,16 @@ def test_unknown_fields_inside_an_any_are_named(tmp_path: Path) -> None:
     code, out, _err = _run(["decode", str(src), "--type", "JobSpec", "--format", "text"])
     assert "100: 1" in out
 
+
+
+def test_raw_text_shows_what_survives_of_a_cut_string(tmp_path: Path) -> None:
+    src = tmp_path / "cut.bin"
+    src.write_bytes(b"\x0a\x02ok\x1a\x0ahel")  # field 3: 10 bytes announced, 3 left ("hel" scans as a field)
+    code, out, err = _run(["decode", str(src)])
+    assert code == 1
+    assert out.splitlines() == [
+        '1: "ok"  # string @0',
+        '# 3: "hel…" ⚠ truncated at offset 9: needs 10 bytes, 3 left  # cut field @4',
+        "# error at offset 5: field 3: length 10 at offset 5 runs past the end, which is at offset 9",
+    ]  # no second error line from reading "hel" as a message
+    assert "damaged at offset 5" in err
