@@ -77,7 +77,10 @@ def editable_text(registry: SchemaRegistry, type_name: str, payload: bytes, fmt:
     msg = registry.parse(type_name, payload)
     if fmt == "json":
         return registry.to_json(msg)
-    text = text_format.MessageToString(msg, descriptor_pool=registry.pool, print_unknown_fields=False)
+    try:
+        text = text_format.MessageToString(msg, descriptor_pool=registry.pool, print_unknown_fields=False)
+    except DecodeError as err:  # an Any packs bytes its type does not parse: the printer expands it
+        raise SchemaError(f"an Any packs bytes that do not parse ({err}); the text cannot be edited") from None
     n = _count_unknowns(msg, registry.pool)
     if n:
         text = (f"# {n} unknown field{'s' if n != 1 else ''} (not in the schema) are not shown here; "

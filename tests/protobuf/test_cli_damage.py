@@ -8,6 +8,7 @@ import io
 import json
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from google.protobuf import json_format, text_format
 from google.protobuf.descriptor import FieldDescriptor
@@ -173,3 +174,54 @@ def test_raw_text_shows_what_survives_of_a_cut_string(tmp_path: Path) -> None:
         "# error at offset 5: field 3: length 10 at offset 5 runs past the end, which is at offset 9",
     ]  # no second error line from reading "hel" as a message
     assert "damaged at offset 5" in err
+
+
+@settings(max_examples=8, deadline=None)
+@given(spec=job_specs(), byte=st.sampled_from([0x00, 0x07, 0x80, 0xFF]))
+def test_corruption_at_every_offset_never_raises(spec: job_pb2.JobSpec, byte: int) -> None:
+    """One byte overwritten anywhere: exit 0 or 1, never a traceback, and the output (if any) parses."""
+    data = spec.SerializeToString()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "bad.bin"
+        for k in range(len(data)):
+            src.write_bytes(data[:k] + bytes([byte]) + data[k + 1:])
+            code, out, err = _run(["decode", str(src), "--type", "JobSpec", "--format", "json", "--framing", "single"])
+            assert code in (0, 1) and "Traceback" not in err, (k, err)
+            assert err.startswith(("error:", "warning:")) or code == 0, err
+            if out:
+                json_format.Parse(out, job_pb2.JobSpec(), ignore_unknown_fields=False)
+            else:
+                assert code == 1 and err.startswith("error:")
+
+
+def test_entry_point_exit_code_and_partial_output(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    spec = job_pb2.JobSpec(name="cli", description="a long description")
+    src = tmp_path / "cut.bin"
+    src.write_bytes(spec.SerializeToString()[:-4])
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([sys.executable, "main.py", "proto", "decode", str(src), "--type", "JobSpec"],
+                          capture_output=True, text=True, cwd=root, timeout=60)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert json.loads(proc.stdout) == {"name": "cli"}
+    assert "damaged at offset 6" in proc.stderr and "the output is partial" in proc.stderr
+
+
+def test_an_any_packing_damaged_bytes_is_an_error_not_a_traceback(tmp_path: Path, registry: Any) -> None:
+    from console.protobuf.textedit import pane_text
+
+    spec = job_pb2.JobSpec(name="n")
+    spec.data.type_url = "type.googleapis.com/pelorus.v1.Progress"
+    spec.data.value = b"\x10"  # field 2's varint is missing
+    src = tmp_path / "any.bin"
+    src.write_bytes(spec.SerializeToString())
+    code, out, err = _run(["decode", str(src), "--type", "JobSpec"])
+    assert code == 1 and out == "" and err.startswith("error: cannot write JSON: a google.protobuf.Any packs bytes")
+    code, out, err = _run(["decode", str(src), "--type", "JobSpec", "--format", "text"])
+    assert code == 0 and out.startswith("# Any values are shown as bytes")
+    got = text_format.Parse(out, job_pb2.JobSpec())
+    assert got == spec
+    pane = pane_text(registry, "pelorus.v1.JobSpec", src.read_bytes(), "text", None)  # the editor's text pane
+    assert not pane.editable and "do not parse" in pane.text
