@@ -26,6 +26,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.descriptor_pool import DescriptorPool
 from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as PbMessage
+from google.protobuf.unknown_fields import UnknownFieldSet
 
 from console.protobuf.readings import Pins
 from console.protobuf.render import raw_json, raw_text
@@ -195,7 +196,10 @@ def unknown_paths(msg: PbMessage, pool: DescriptorPool, where: str = "") -> list
     ``data(pelorus.v1.Progress).9`` inside an Any): what JSON output leaves out, named for the
     warning that says so. Same walk as the count the text pane's note gives."""
     here = f"{where}." if where else ""
-    out = [f"{here}{f.number}" for f in decode(_unknown_raw(msg))]
+    # the runtime's own unknown set (no re-serialisation per level: 2.6 MB of messages took 2 s that way)
+    unknown = UnknownFieldSet(msg)
+    numbers = [unknown[i].field_number for i in range(len(unknown))]  # the stubs type it as indexable only
+    out = [f"{here}{n}" for n in numbers if not _is_extension(msg, n)]
     packed = _unpack(msg, pool)
     if packed is not None:
         out += unknown_paths(packed, pool, f"{where}({packed.DESCRIPTOR.full_name})")
