@@ -208,6 +208,8 @@ def _partial(bad: SchemaError, reg: SchemaRegistry, type_name: str, data: bytes,
     else:
         what = (f"the {pre.fields} whole top-level field(s) before the damage"
                 + (" and the whole fields of the submessage it cuts" if pre.into_cut else ""))
+    if pre.refused_at is not None:
+        what += f"; the field at offset {pre.refused_at} does not fit the type (e.g. a string that is not UTF-8)"
     return pre.message, (
         f"error: {where}bytes do not parse as {full}: damaged at offset {pre.damage.offset}: "
         f"{pre.damage.reason}\n"

@@ -46,7 +46,7 @@ class Prefix:
     damage: WireError | None
     fields: int
     into_cut: bool = False  # whole fields of the cut submessage are kept too
-    reason: str | None = None  # the runtime's reason when the wire-level prefix was refused
+    refused_at: int | None = None  # offset of the first whole field the type refuses (e.g. bad UTF-8)
 
 
 def parse_prefix(registry: SchemaRegistry, type_name: str, buf: Buffer, start: int, end: int) -> Prefix:
@@ -61,33 +61,34 @@ def parse_prefix(registry: SchemaRegistry, type_name: str, buf: Buffer, start: i
     whole = len(level)
     body = _prefix(buf, level, desc, 0)
     try:
-        return Prefix(registry.parse(type_name, body), damage, whole, len(body) > len(level.encode()))
-    except SchemaError as err:
-        reason = str(err)
+        return Prefix(registry.parse(type_name, body), damage, whole, len(body) > _whole(level, whole) - start)
+    except SchemaError:
+        pass
     # a whole field before the damage is itself refused (bad UTF-8, a group the type does not
     # expect): keep the longest run of whole fields that parses (refusal is monotonic in the count)
     lo, hi = 0, whole
     best: PbMessage | None = None
     while lo <= hi:
         mid = (lo + hi) // 2
-        body = b"".join(bytes(buf[t:e]) for t, e in (_span(level, i) for i in range(mid)))
+        body = bytes(buf[start : _whole(level, mid)])
         try:
             msg = registry.parse(type_name, body)
         except SchemaError:
             hi = mid - 1
             continue
         best, lo = msg, mid + 1
-    return Prefix(best, damage, hi if best is not None else 0, False, reason)
+    kept = hi if best is not None else 0
+    return Prefix(best, damage, kept, False, level.span_at(kept)[0] if kept < whole else None)
 
 
-def _span(level: Message, i: int) -> tuple[int, int]:
-    t, _k, _v, e = level.span_at(i)
-    return t, e
+def _whole(level: Message, n: int) -> int:
+    """Where the first ``n`` fields of ``level`` end (they tile the level from its start)."""
+    return level.span_at(n - 1)[3] if n else level.start
 
 
 def _prefix(buf: Buffer, level: Message, desc: Descriptor | None, depth: int) -> bytes:
     """Whole fields of ``level``, then what is valid of its clipped submessage (see the module doc)."""
-    body = level.encode()
+    body = bytes(level.buf[level.start : _whole(level, len(level))])
     d = level.damaged
     if d is None or desc is None or depth >= MAX_DEPTH or d.wire_type != LEN:
         return body

@@ -225,3 +225,14 @@ def test_an_any_packing_damaged_bytes_is_an_error_not_a_traceback(tmp_path: Path
     assert got == spec
     pane = pane_text(registry, "pelorus.v1.JobSpec", src.read_bytes(), "text", None)  # the editor's text pane
     assert not pane.editable and "do not parse" in pane.text
+
+
+def test_a_whole_field_the_type_refuses_ends_the_prefix(tmp_path: Path) -> None:
+    """Invalid UTF-8 in a whole string field before the damage: the longest run of fields that parses."""
+    data = b"\x12\x02ok" + b"\x0a\x01\xff" + b"\x1a\x09cut"  # owner, name (bad UTF-8), description (cut)
+    src = tmp_path / "bad.bin"
+    src.write_bytes(data)
+    code, out, err = _run(["decode", str(src), "--type", "JobSpec"])
+    assert code == 1 and json.loads(out) == {"owner": "ok"}
+    assert "damaged at offset 8" in err and "the output is partial" in err
+    assert "the field at offset 4 does not fit the type" in err
