@@ -28,6 +28,7 @@ from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as PbMessage
 from google.protobuf.unknown_fields import UnknownFieldSet
 
+from console.protobuf.partial import parse_prefix
 from console.protobuf.readings import Pins
 from console.protobuf.render import raw_json, raw_text
 from console.protobuf.schema import SchemaError, SchemaRegistry
@@ -111,10 +112,26 @@ def pane_text(registry: SchemaRegistry, type_name: str | None, payload: bytes, f
         try:
             return PaneText(editable_text(registry, type_name, payload, fmt), True)
         except SchemaError as err:
-            return PaneText(f"# {err}", False, "")
+            return _damaged_pane(registry, type_name, payload, fmt, err)
     tree = decode_span(payload, 0, len(payload))
     text = raw_text(tree, pins) if fmt == "text" else json.dumps(raw_json(tree, pins), indent=2, ensure_ascii=False)
     return PaneText(text, False, SCHEMALESS_NOTE)
+
+
+def _damaged_pane(registry: SchemaRegistry, type_name: str, payload: bytes, fmt: Format,
+                  err: SchemaError) -> PaneText:
+    """Bytes the type refuses: read-only, with what decodes before the wire damage (as the tree and
+    ``proto decode`` show it) under a comment naming the offset; just the error when there is none."""
+    pre = parse_prefix(registry, type_name, payload, 0, len(payload))
+    if pre.damage is None or pre.message is None or not pre.message.ByteSize():
+        return PaneText(f"# {err}", False, "")
+    head = f"damaged at offset {pre.damage.offset}: {pre.damage.reason}; only what decodes before it is shown"
+    try:
+        if fmt == "json":
+            return PaneText(registry.to_json(pre.message), False, f"Read-only: {head}.")
+        return PaneText(f"# {head}\n" + registry.to_text(pre.message), False, f"Read-only: {head}.")
+    except SchemaError:
+        return PaneText(f"# {err}", False, "")
 
 
 def canonical(registry: SchemaRegistry, type_name: str, payload: bytes) -> bytes:
