@@ -631,6 +631,8 @@ class ProtoTreeModel(QAbstractItemModel):
                            fd=self._field_descriptor(desc, d.number))
                 if dn.fd is not None and dn.fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
                     dn.desc = dn.fd.message_type
+                if dn.fd is not None and dn.fd.is_repeated and not _is_map(dn.fd):  # the cut item is args[1]
+                    dn.occurrence = self._occurrence(node, row, d.number)
                 dn.error = f"truncated: {err.reason}"
                 dn.error_offset = err.offset
                 return dn

@@ -340,6 +340,15 @@ def test_truncated_string_shows_what_survives(qapp: Any) -> None:
     assert value(m.index(0, 0)) == "0xff0001… ⚠ truncated at offset 5: needs 8 bytes, 3 left"
 
 
+def test_cut_repeated_item_is_named_with_its_index(qapp: Any) -> None:
+    spec = job_pb2.JobSpec()
+    spec.default_spec.args.extend(["a", "hello world"])
+    m = model_for(spec.SerializeToString()[:-4], "JobSpec")
+    pod = row(m, "default_spec")
+    cut = row(m, "args[1]", pod)
+    assert value(cut).startswith('"hello w…" ⚠ truncated at offset')
+
+
 def test_packed_run_is_labelled_as_the_whole_run(qapp: Any) -> None:
     from console.api import workflow_pb2
 
