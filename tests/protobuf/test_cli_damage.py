@@ -56,7 +56,7 @@ def _assert_prefix(part: PbMessage, whole: PbMessage) -> None:
             assert vp == vw, (fp.name, vp, vw)
 
 
-@settings(max_examples=15, deadline=None)
+@settings(max_examples=10, deadline=None)
 @given(spec=job_specs(), fmt=st.sampled_from(["json", "text"]))
 def test_truncation_at_every_offset_prints_a_valid_prefix(spec: job_pb2.JobSpec, fmt: str) -> None:
     data = spec.SerializeToString()
@@ -176,7 +176,7 @@ def test_raw_text_shows_what_survives_of_a_cut_string(tmp_path: Path) -> None:
     assert "damaged at offset 5" in err
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=5, deadline=None)
 @given(spec=job_specs(), byte=st.sampled_from([0x00, 0x07, 0x80, 0xFF]))
 def test_corruption_at_every_offset_never_raises(spec: job_pb2.JobSpec, byte: int) -> None:
     """One byte overwritten anywhere: exit 0 or 1, never a traceback, and the output (if any) parses."""
