@@ -40,7 +40,7 @@ from console.protobuf import structure as sx
 from console.protobuf import wellknown as wk
 from console.protobuf.document import Document, Edit, EditError, IndexPath
 from console.protobuf.readings import Pins, Reading, readings
-from console.protobuf.render import _show, default_value, format_value, varint_as
+from console.protobuf.render import _show, cut_value, default_value, format_value, varint_as
 from console.protobuf.schemaless import Field, Message, decode_span
 from console.protobuf.wire import (
     FIXED32,
@@ -649,7 +649,10 @@ class ProtoTreeModel(QAbstractItemModel):
     def _wants_message(self, node: _Node) -> bool:
         f = node.field
         assert f is not None
-        if node.error is not None and f.wire_type == LEN:  # a truncated field: show what is left of it
+        scalar = node.fd is not None and node.fd.type not in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP)
+        if node.error is not None and f.wire_type == LEN and not scalar:  # a truncated field: show what is left of it
+            if node.fd is None and node.desc is None and self._reading(node).kind == "string":
+                return False  # schemaless, and what survives reads as text: a cut string, not a message
             part = f.partial_message()
             return len(part) > 0 or part.damaged is not None
         if node.fd is not None:
@@ -689,6 +692,8 @@ class ProtoTreeModel(QAbstractItemModel):
                            fd=self._field_descriptor(desc, d.number))
                 if dn.fd is not None and dn.fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
                     dn.desc = dn.fd.message_type
+                if dn.fd is not None and dn.fd.is_repeated and not _is_map(dn.fd):  # the cut item is args[1]
+                    dn.occurrence = self._occurrence(node, row, d.number)
                 dn.error = f"truncated: {err.reason}"
                 dn.error_offset = err.offset
                 return dn
@@ -914,7 +919,7 @@ class ProtoTreeModel(QAbstractItemModel):
             return self._type(node)
         if col == Column.VALUE:
             if node.error is not None:
-                return f"⚠ {node.error}"
+                return self._truncated_value(node)
             return self._value(node)
         return ""
 
@@ -929,6 +934,12 @@ class ProtoTreeModel(QAbstractItemModel):
             key = self._map_key(node)
             return f"{name}[{key}]"
         if fd.is_repeated and node.occurrence >= 0:
+            f = node.field
+            if f is not None and f.wire_type == LEN and expected_wire_type(fd) != LEN:
+                # one packed run holds many values: it is the run, not item [i]
+                n = _packed_count(fd, f)
+                run = f", run {node.occurrence + 1}" if node.occurrence else ""
+                return f"{name} (packed ×{n:,}{run})" if n is not None else f"{name} (packed{run})"
             return f"{name}[{node.occurrence}]"
         return name
 
@@ -987,6 +998,17 @@ class ProtoTreeModel(QAbstractItemModel):
         if r.value is None and r.kind in ("string", "bytes"):
             return f"{f.end - f.value_offset:,} bytes"
         return _show(r.value)
+
+    def _truncated_value(self, node: _Node) -> str:
+        """The value column of a damaged row: a cut string or bytes shows what survives and how much
+        is missing (a cut submessage shows its whole fields as children instead)."""
+        f = node.field
+        if f is None or f.wire_type != LEN or f.length_offset is None or self._wants_message(node):
+            return f"⚠ {node.error}"
+        fd = node.fd
+        if fd is not None and fd.type in (_FD.TYPE_MESSAGE, _FD.TYPE_GROUP):
+            return f"⚠ {node.error}"
+        return cut_value(f, fd is None or fd.type == _FD.TYPE_STRING, self._base)
 
     def _message_summary(self, node: _Node) -> str:
         f = node.field
@@ -1444,6 +1466,23 @@ def scalar_value(fd: FieldDescriptor, f: Field) -> Any:
     if t == _FD.TYPE_STRING:
         return raw.decode("utf-8", errors="replace")
     return raw
+
+
+_HIGH_BYTES: Final = bytes(range(0x80, 0x100))
+
+
+def _packed_count(fd: FieldDescriptor, f: Field) -> int | None:
+    """Values in a packed run, counted without decoding them (None when the run is malformed)."""
+    raw = f.value
+    t = fd.type
+    if t in _VARINT_TYPES:  # one final byte (< 0x80) per varint
+        if raw and raw[-1] >= 0x80:
+            return None
+        return len(raw.translate(None, _HIGH_BYTES))
+    size = 4 if t in _F32_TYPES else 8 if t in _F64_TYPES else 0
+    if not size or len(raw) % size:
+        return None
+    return len(raw) // size
 
 
 def packed_values(fd: FieldDescriptor, f: Field) -> list[Any] | None:

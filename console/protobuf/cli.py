@@ -13,6 +13,14 @@ errors), 2 usage. ``diff`` follows diff(1) instead: 0 equal, 1 different, 2 trou
 unreadable file, unknown type, damaged input — the differences found are still printed). Errors are one readable paragraph on stderr — scripts show them to people.
 ``main(argv)`` never raises SystemExit so the Pelorus entry point can embed it.
 
+``decode --type T`` on damaged bytes (a cut or corrupt record) still prints, as JSON or text, what
+decodes before the damage: the whole fields before it, and the whole fields of a submessage the damage
+cuts (a clipped string, bytes or packed run is left out). stderr then says where and why
+(``error: ... damaged at offset N: reason``) and that the output is partial (``note: the output is
+partial: ...``); the exit code is 1. ``--format json`` leaves unknown fields out (JSON has no place
+for them) and says so on stderr (``warning: 2 unknown field(s) left out of the JSON (31,
+default_spec.25); --format text or raw keeps them``); the exit code stays 0. Text and raw keep them.
+
 ``diff`` aligns repeated length-delimited items (messages, strings, bytes) and, with
 ``--framing``, the records of two streams, so an insertion is one ``+`` line; an item whose
 indices differ is named ``args[4→3]`` (left → right). ``diff --json`` prints one object per
@@ -39,10 +47,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from google.protobuf.message import Message as PbMessage
+
 from console.protobuf import framing as fr
+from console.protobuf.partial import parse_prefix
 from console.protobuf.render import raw_json, raw_text
 from console.protobuf.schema import SchemaError, SchemaRegistry
 from console.protobuf.schemaless import decode_span
+from console.protobuf.textedit import unknown_paths
 from console.protobuf.wire import encode_varint
 
 EXIT_OK = 0
@@ -146,14 +158,20 @@ def _decode(args: argparse.Namespace, out: TextIO) -> int:
             assert reg is not None
             if rec.compressed:
                 raise SchemaError(f"record {rec.index} is compressed (gRPC flag 1); decompress it first")
+            where = f"record {rec.index}: " if multi else ""
             try:
                 msg = reg.parse(args.type, payload)
+                damage = None
             except SchemaError as bad:
-                raise SchemaError(_where_damaged(bad, reg.find(args.type).full_name, data, rec, multi)) from None
+                msg, damage = _partial(bad, reg, args.type, data, rec, where)
             if fmt == "json":
                 out.write(reg.to_json(msg, indent=None if multi else 2) + "\n")
+                _warn_unknowns(msg, reg, where)
             else:
                 out.write(reg.to_text(msg))
+            if damage is not None:
+                sys.stderr.write(damage)
+                status = EXIT_BAD_INPUT
         else:
             tree = decode_span(data, rec.offset, rec.end)
             if fmt == "json":
@@ -173,15 +191,38 @@ def _decode(args: argparse.Namespace, out: TextIO) -> int:
     return status
 
 
-def _where_damaged(err: SchemaError, type_name: str, data: bytes, rec: fr.Record, multi: bool) -> str:
-    """The runtime's "Wire format was corrupt" with the byte offset and reason from the wire scan."""
-    where = f"record {rec.index}: " if multi else ""
-    tree = decode_span(data, rec.offset, rec.end)
-    if tree.error is None:  # well-formed wire data the type rejects (e.g. bad UTF-8 in a string)
-        return f"{where}{err}"
-    damage = tree.error_chain()[0]
-    return (f"{where}bytes do not parse as {type_name}: damaged at offset {damage.offset}: {damage.reason} "
-            "(decode without --type to see the fields before it)")
+def _partial(bad: SchemaError, reg: SchemaRegistry, type_name: str, data: bytes, rec: fr.Record,
+             where: str) -> tuple[PbMessage, str]:
+    """The message parsed from the valid prefix of a record the type refuses, and the stderr lines
+    saying that the output is partial and where and why the bytes are damaged.
+
+    The runtime says only "Wire format was corrupt"; the offset and the reason come from the wire
+    scan. Well-formed wire data the type rejects (e.g. bad UTF-8 in a string) is still one error.
+    """
+    full = reg.find(type_name).full_name
+    pre = parse_prefix(reg, type_name, data, rec.offset, rec.end)
+    if pre.damage is None or pre.message is None:
+        raise SchemaError(f"{where}{bad}")
+    if not pre.message.ByteSize():
+        what = "nothing before the damage decodes"
+    else:
+        what = (f"the {pre.fields} whole top-level field(s) before the damage"
+                + (" and the whole fields of the submessage it cuts" if pre.into_cut else ""))
+    if pre.refused_at is not None:
+        what += f"; the field at offset {pre.refused_at} does not fit the type (e.g. a string that is not UTF-8)"
+    return pre.message, (
+        f"error: {where}bytes do not parse as {full}: damaged at offset {pre.damage.offset}: "
+        f"{pre.damage.reason}\n"
+        f"note: {where}the output is partial: {what}; decode without --type to see every field's offset\n")
+
+
+def _warn_unknowns(msg: PbMessage, reg: SchemaRegistry, where: str) -> None:
+    """JSON has no place for unknown fields: say how many were left out, where, and what keeps them."""
+    paths = unknown_paths(msg, reg.pool)
+    if paths:
+        shown = ", ".join(paths[:5]) + (", …" if len(paths) > 5 else "")
+        sys.stderr.write(f"warning: {where}{len(paths)} unknown field(s) left out of the JSON ({shown}); "
+                         "--format text or raw keeps them\n")
 
 
 def _encode(args: argparse.Namespace) -> int:

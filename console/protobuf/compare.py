@@ -916,9 +916,8 @@ class _Comparer:
             return
         la, lb = decode_span(a, ra.offset, ra.end), decode_span(b, rb.offset, rb.end)
         for which, level in (("left", la), ("right", lb)):
-            chain = level.error_chain()
-            if chain:
-                self.errors.append((which, chain[-1]))
+            if level.error is not None:  # the outermost damage: deeper ones are guesses at a clipped value
+                self.errors.append((which, level.error))
         before = len(self.out)
         prefix_changed = not _same(a, ra.prefix_offset, ra.offset, b, rb.prefix_offset, rb.offset)
         if not _same(a, ra.offset, ra.end, b, rb.offset, rb.end):
@@ -984,9 +983,8 @@ def compare(
     if chosen == "single":
         ra, rb = decode(ba), decode(bb)
         for side, root in (("left", ra), ("right", rb)):
-            chain = root.error_chain()
-            if chain:
-                result.errors.append((side, chain[-1]))
+            if root.error is not None:  # the outermost damage: deeper ones are guesses at a clipped value
+                result.errors.append((side, root.error))
     else:
         xa, xb = fr.index(ba, chosen), fr.index(bb, chosen)  # type: ignore[arg-type]
         result.framing, result.records = chosen, (len(xa), len(xb))

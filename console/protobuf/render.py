@@ -12,8 +12,8 @@ from typing import Any, cast
 from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 
 from console.protobuf.readings import Path, Pins, best
-from console.protobuf.schemaless import Message
-from console.protobuf.wire import WIRE_TYPE_NAMES, to_signed32, to_signed64, zigzag_decode
+from console.protobuf.schemaless import Field, Message
+from console.protobuf.wire import WIRE_TYPE_NAMES, read_varint, to_signed32, to_signed64, zigzag_decode
 
 _FD = FieldDescriptor
 
@@ -76,12 +76,52 @@ def format_value(fd: FieldDescriptor, value: object) -> str:
     return _show(value)
 
 
+CUT_SHOWN = 40
+"""Characters of a cut string (or twice as many hex digits of cut bytes) shown before the damage note."""
+
+
+def cut_value(f: Field, as_text: bool = True, base: int = 0) -> str:
+    """What survives of a length-delimited value cut by the end of the data, and what is missing:
+    ``"hel…" ⚠ truncated at offset 63: needs 10 bytes, 3 left`` (hex for bytes or non-text).
+
+    ``f`` is a clipped field (``Message.damaged``); ``base`` is added to its offset (a record shown
+    in the file's terms)."""
+    lo = f.length_offset
+    assert lo is not None, "only length-delimited fields are cut this way"
+    declared = read_varint(f.raw, lo - f.tag_offset)[0]
+    kept = f.value
+    text = _utf8_head(kept) if as_text else None
+    shown = (json.dumps(text[:CUT_SHOWN] + "…", ensure_ascii=False) if text is not None
+             else f"0x{kept[: CUT_SHOWN // 2].hex()}…")
+    return f"{shown} ⚠ truncated at offset {f.end + base}: needs {declared:,} bytes, {len(kept):,} left"
+
+
+def _utf8_head(raw: bytes) -> str | None:
+    """``raw`` as UTF-8 text when it is, or when only its last character is cut; else None."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason != "unexpected end of data":
+            return None
+        try:
+            return raw[: err.start].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+
 def raw_text(msg: Message, pins: Pins | None = None, path: Path = (), indent: str = "") -> str:
-    """protoc --decode_raw style text, with each field's offset and the chosen reading's kind."""
+    """protoc --decode_raw style text, with each field's offset and the chosen reading's kind; a cut
+    string or bytes value at the end is a comment line showing what survives of it."""
     pins = pins or Pins()
     lines: list[str] = []
     _raw_lines(msg, pins, path, indent, lines, 0)
-    for err in msg.error_chain():
+    chain = msg.error_chain()
+    d = msg.damaged
+    kind = best(d, pins.get((*path, d.number))).kind if d is not None else ""
+    if d is not None and kind in ("string", "bytes"):
+        lines.append(f"{indent}# {d.number}: {cut_value(d, kind == 'string')}  # cut field @{d.tag_offset}")
+        chain = chain[:1]  # errors inside a cut string are guesses at reading it as a message
+    for err in chain:
         lines.append(f"{indent}# error at offset {err.offset}: {err.reason}")
     return "\n".join(lines) + ("\n" if lines else "")
 

@@ -310,10 +310,21 @@ class SchemaRegistry:
             raise SchemaError(
                 f"cannot write JSON: {err} (load the schema of the packed type, or use text format)"
             ) from None
+        except DecodeError as err:  # JSON must expand every Any; this one packs damaged bytes
+            raise SchemaError(f"cannot write JSON: a google.protobuf.Any packs bytes that do not parse ({err}); "
+                              "text format or raw shows them") from None
 
     def to_text(self, msg: PbMessage) -> str:
-        """Text format with Any expanded where the type is known and unknown fields printed."""
-        return text_format.MessageToString(msg, descriptor_pool=self.pool, print_unknown_fields=True)
+        """Text format with Any expanded where the type is known and unknown fields printed.
+
+        An Any that packs bytes its type does not parse makes the printer raise; then no Any is
+        expanded (each shows its type_url and value bytes) and a leading comment says why."""
+        try:
+            return text_format.MessageToString(msg, descriptor_pool=self.pool, print_unknown_fields=True)
+        except DecodeError as err:
+            plain = text_format.MessageToString(msg, descriptor_pool=descriptor_pool.DescriptorPool(),
+                                                print_unknown_fields=True)
+            return f"# Any values are shown as bytes: one packs bytes that do not parse ({err})\n{plain}"
 
     def from_json(self, name: str, text: str) -> PbMessage:
         msg = self.new(name)

@@ -276,7 +276,7 @@ def test_packed_repeated_field_is_edited_as_a_list(qapp: Any) -> None:
     ws = workflow_pb2.WorkflowStatus(instances_current=[3, 1, 2], state=1)
     data = ws.SerializeToString()
     m = model_for(data, "pelorus.v1.WorkflowStatus")
-    packed = row(m, "instances_current[0]")
+    packed = row(m, "instances_current (packed ×3)")
     assert value(packed).startswith("[3, 1, 2]")
     spec = packed.siblingAtColumn(Column.VALUE).data(EditorRole)
     assert spec is not None and spec.widget == "list" and spec.current == "3, 1, 2"
@@ -288,7 +288,7 @@ def test_packed_repeated_field_is_edited_as_a_list(qapp: Any) -> None:
     before = m.document.to_bytes()
     rejected: list[str] = []
     m.editRejected.connect(rejected.append)
-    assert not m.setData(row(m, "instances_current[0]").siblingAtColumn(Column.VALUE), "1, -4")
+    assert not m.setData(row(m, "instances_current (packed ×4)").siblingAtColumn(Column.VALUE), "1, -4")
     assert rejected and "item 2" in rejected[0] and m.document.to_bytes() == before
     m.document.undo()
     assert m.document.to_bytes() == data
@@ -317,3 +317,47 @@ def test_bytes_edit_takes_hex_or_base64(qapp: Any) -> None:
     assert wrappers_pb2.BytesValue.FromString(m.document.to_bytes()).value == b"\x0a\xff"
     assert not m.setData(row(m, "value").siblingAtColumn(Column.VALUE), "base64: A")
     assert "base64" in rejected[-1]
+
+
+def test_truncated_string_shows_what_survives(qapp: Any) -> None:
+    good = job_pb2.JobSpec(name="ok").SerializeToString()
+    data = good + b"\x1a\x0ahel"  # description: 10 bytes announced, 3 left
+    for type_name in ("JobSpec", None):
+        m = model_for(data, type_name)
+        m.fetch_all()
+        cut = m.index(1, 0)
+        assert value(cut) == f'"hel…" ⚠ truncated at offset {len(data)}: needs 10 bytes, 3 left', type_name
+        assert not m.hasChildren(cut)  # a cut string is not expanded as a message ("hel" scans as one field)
+        assert m.data(cut, ErrorRole).startswith("truncated")
+    # a cut multi-byte character is dropped, not shown as a replacement character
+    m = model_for(good + b"\x1a\x0ah\xc3", "JobSpec")
+    m.fetch_all()
+    assert value(m.index(1, 0)).startswith('"h…" ⚠ truncated')
+    # bytes as hex
+    m = model_for(b"\x0a\x08\xff\x00\x01", "google.protobuf.BytesValue")
+    m.fetch_all()
+    assert [m.index(r, Column.NUMBER).data() for r in range(m.rowCount())] == ["1", "⚠"]
+    assert value(m.index(0, 0)) == "0xff0001… ⚠ truncated at offset 5: needs 8 bytes, 3 left"
+
+
+def test_cut_repeated_item_is_named_with_its_index(qapp: Any) -> None:
+    spec = job_pb2.JobSpec()
+    spec.default_spec.args.extend(["a", "hello world"])
+    m = model_for(spec.SerializeToString()[:-4], "JobSpec")
+    pod = row(m, "default_spec")
+    cut = row(m, "args[1]", pod)
+    assert value(cut).startswith('"hello w…" ⚠ truncated at offset')
+
+
+def test_packed_run_is_labelled_as_the_whole_run(qapp: Any) -> None:
+    from console.api import workflow_pb2
+
+    ws = workflow_pb2.WorkflowStatus(instances_current=list(range(12)), state=1)
+    m = model_for(ws.SerializeToString(), "pelorus.v1.WorkflowStatus")
+    run = row(m, "instances_current (packed ×12)")
+    assert value(run).endswith("(12)")
+    # two runs of the same field: each is named with its count and its place
+    data = ws.SerializeToString() + workflow_pb2.WorkflowStatus(instances_current=[300, 1]).SerializeToString()
+    m = model_for(data, "pelorus.v1.WorkflowStatus")
+    row(m, "instances_current (packed ×12)")
+    row(m, "instances_current (packed ×2, run 2)")

@@ -137,7 +137,7 @@ def test_decode_damage_names_the_offset_with_and_without_a_type(
     # with a type: the runtime only says "corrupt"; the offset and the reason come from the wire scan
     assert main(["decode", str(cut), "--type", "JobSpec"]) == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "pelorus.v1.JobSpec" in err
+    assert err.count("\n") == 2 and "pelorus.v1.JobSpec" in err  # the damage, then "the output is partial"
     assert "damaged at offset 1: field 1: length 3 at offset 1 runs past the end, which is at offset 3" in err
     # schemaless: the line names the real damage (the cut length), not a guess at reading the
     # clipped string as a message

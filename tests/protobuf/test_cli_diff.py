@@ -120,3 +120,15 @@ def test_streams_and_repeated_items_are_aligned(tmp_path: Path, capsys: pytest.C
     capsys.readouterr()
     assert main(["diff", str(p1), str(p2), "--type", "JobSpec"]) == 1
     assert capsys.readouterr().out.splitlines()[:-1] == ['+ default_spec.args[0]: "-v"  [right @5+4]']
+
+
+def test_diff_names_the_outermost_damage_of_a_cut_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A cut string that starts like a field is reported as the cut length, not a guess inside it."""
+    good = job_pb2.JobSpec(name="abc", description="\x08\x7f\x08 and more text").SerializeToString()
+    a, b = tmp_path / "a.bin", tmp_path / "b.bin"
+    a.write_bytes(good)
+    b.write_bytes(good[:8])
+    assert main(["diff", str(a), str(b)]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: right input ({b}) is damaged at offset 6: field 3: length 17 at offset 6 runs past "
+                   "the end, which is at offset 8\n")

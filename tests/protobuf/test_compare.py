@@ -16,7 +16,7 @@ from console.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, 
 from console.protobuf.document import Document
 from console.protobuf.readings import best
 from console.protobuf.schema import SchemaRegistry
-from console.protobuf.schemaless import Field, Message
+from console.protobuf.schemaless import Field, Message, decode
 from console.protobuf.document import encode_frame
 from console.protobuf.wire import LEN, SGROUP, VARINT, encode_varint, read_varint
 
@@ -516,3 +516,19 @@ def test_max_differences_and_cancel() -> None:
     seen: list[float] = []
     compare(a, b, progress=seen.append)
     assert seen and seen[-1] == 1.0 and seen == sorted(seen)
+
+
+def test_a_cut_string_is_named_as_the_damage_not_a_guess_inside_it() -> None:
+    """A string whose bytes happen to start like a field ("\\x08...") is cut: the damage is its length
+    running past the end, not "value of field 1 ... runs past the end" from reading it as a message."""
+    good = job_pb2.JobSpec(name="abc", description="\x08\x7f\x08 and more text").SerializeToString()
+    cut = good[:8]  # name (0-4), then description's tag at 5, length at 6, value from 7: "\x08" kept
+    top = decode(cut).error
+    assert top is not None and len(decode(cut).error_chain()) > 1  # the guess inside exists...
+    result = compare(good, cut)
+    assert [(s, e.offset, e.reason) for s, e in result.errors] == [("right", 6, top.reason)]  # ...and is not named
+    recs = [good, cut]
+    s = b"".join(encode_varint(len(r)) + r for r in recs)
+    t = b"".join(encode_varint(len(r)) + r for r in [good, good])
+    result = compare(t, s, framing="varint")
+    assert [(side, e.offset) for side, e in result.errors] == [("right", len(good) + 2 + 6)]

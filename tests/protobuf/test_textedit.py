@@ -164,3 +164,21 @@ def test_pane_text_schemaless_and_errors(registry: SchemaRegistry) -> None:
     assert not bad.editable and bad.text.startswith("# ")
     with pytest.raises(TextEditError):
         apply_text(registry, SPEC, raw, "name: ", "text")
+
+
+def test_pane_on_damaged_bytes_shows_what_decodes_before_the_damage(registry: SchemaRegistry) -> None:
+    """The text/JSON pane with a type on cut bytes: read-only, the valid prefix, the offset named."""
+    import json
+
+    from console.api import job_pb2
+    from console.protobuf.textedit import pane_text
+
+    data = job_pb2.JobSpec(name="ok", owner="ann").SerializeToString() + b"\x1a\x0ahel"
+    text = pane_text(registry, "pelorus.v1.JobSpec", data, "text", None)
+    assert not text.editable and text.note is not None and "damaged at offset 10" in text.note
+    assert text.text.startswith("# damaged at offset 10: ") and 'name: "ok"\nowner: "ann"\n' in text.text
+    js = pane_text(registry, "pelorus.v1.JobSpec", data, "json", None)
+    assert not js.editable and json.loads(js.text) == {"name": "ok", "owner": "ann"}
+    # nothing before the damage: just the error, as before
+    bare = pane_text(registry, "pelorus.v1.JobSpec", b"\x0a\x05ab", "text", None)
+    assert bare.text.startswith("# bytes do not parse as pelorus.v1.JobSpec") and not bare.editable
