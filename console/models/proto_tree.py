@@ -54,8 +54,6 @@ from console.protobuf.wire import (
     fixed32_values,
     fixed64_values,
     read_varint,
-    to_signed32,
-    to_signed64,
 )
 
 if TYPE_CHECKING:
@@ -1022,13 +1020,13 @@ class ProtoTreeModel(QAbstractItemModel):
         desc = node.desc
         name = desc.full_name if desc is not None else ""
         if name == "google.protobuf.Timestamp":
-            s, n = _secs_nanos(level)
+            s, n = wk.seconds_nanos(level)
             try:
                 return wk.format_timestamp(s, n)
             except ValueError:
                 return f"{s}s {n}ns (out of range)"
         if name == "google.protobuf.Duration":
-            s, n = _secs_nanos(level)
+            s, n = wk.seconds_nanos(level)
             return wk.format_duration(s, n)
         if name == "google.protobuf.Any":
             if node.any_type is None:
@@ -1146,7 +1144,7 @@ class ProtoTreeModel(QAbstractItemModel):
             return None
         if self._resolve(node, blocking=False) != 1 or node.level is None or not wk.editable_level(node.level):
             return None
-        s, n = _secs_nanos(node.level)
+        s, n = wk.seconds_nanos(node.level)
         if desc.full_name == "google.protobuf.Duration":
             return EditorSpec("duration", "duration", wk.format_duration(s, n), type_label=desc.full_name)
         try:
@@ -1163,7 +1161,7 @@ class ProtoTreeModel(QAbstractItemModel):
         except ValueError as err:
             self.editRejected.emit(str(err))
             return False
-        if (s, n) == _secs_nanos(node.level):
+        if (s, n) == wk.seconds_nanos(node.level):
             return False
         f = node.field
         assert f is not None
@@ -1505,20 +1503,6 @@ def packed_values(fd: FieldDescriptor, f: Field) -> list[Any] | None:
     except (WireError, struct.error):
         return None
     return None
-
-
-def _secs_nanos(level: Message) -> tuple[int, int]:
-    s = n = 0
-    for i in range(len(level)):
-        f = level[i]
-        if f.wire_type != VARINT:
-            continue
-        u = read_varint(f.value, 0)[0]
-        if f.number == 1:
-            s = to_signed64(u)
-        elif f.number == 2:
-            n = to_signed32(u)
-    return s, n
 
 
 def _any_type(level: Message) -> str | None:
