@@ -36,16 +36,16 @@ sys.path.insert(0, str(ROOT))
 import grpc
 import psutil
 
-from console.api import (
+from pelorus.api import (
     job_pb2,
     job_service_pb2_grpc,
     pod_service_pb2_grpc,
     watch_service_pb2_grpc,
 )
-from console.api import (
+from pelorus.api import (
     job_service_pb2 as js,
 )
-from console.api import (
+from pelorus.api import (
     watch_service_pb2 as ws,
 )
 
@@ -78,7 +78,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 class BenchEngine:
-    """`python -m console.engine.serve` on DATA_DIR/engine.sock, in its own session."""
+    """`python -m pelorus.engine.serve` on DATA_DIR/engine.sock, in its own session."""
 
     def __init__(self, *extra: str, label: str = "engine", data_dir: Path | None = None) -> None:
         self._own_tmp = data_dir is None
@@ -104,7 +104,7 @@ class BenchEngine:
         cmd = [sys.executable]
         if self.profile == "cprofile":
             cmd += ["-m", "cProfile", "-o", str(self.prof_path)]
-        cmd += ["-m", "console.engine.serve", "--data-dir", str(self.data_dir), "--stop-pods-on-exit",
+        cmd += ["-m", "pelorus.engine.serve", "--data-dir", str(self.data_dir), "--stop-pods-on-exit",
                 "--log-level", "WARNING", *self.extra]
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child

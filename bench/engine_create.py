@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _engine import Client, emit, engine, job_spec, machine, note, percentile, run
 
-from console.api import common_pb2, job_pb2
-from console.api import job_service_pb2 as js
+from pelorus.api import common_pb2, job_pb2
+from pelorus.api import job_service_pb2 as js
 
 OWNERS = [f"user{i:02d}" for i in range(20)]
 TEAMS = ["ml", "ops", "data", "web"]

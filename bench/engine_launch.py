@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _engine import Client, emit, engine, job_spec, machine, note, percentile, run
 
-from console.api import job_pb2, pod_pb2
-from console.api import job_service_pb2 as js
+from pelorus.api import job_pb2, pod_pb2
+from pelorus.api import job_service_pb2 as js
 
 TERMINAL = {job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_STATE_KILLED}
 

@@ -28,7 +28,7 @@ import psutil
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from console.api import pod_pb2
+from pelorus.api import pod_pb2
 from console.models.log_buffer import LogBuffer
 from console.views.log_view import LogView
 

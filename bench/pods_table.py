@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from console.api import pod_pb2
+from pelorus.api import pod_pb2
 from console.models.pods_table import PodColumn, PodsTableModel
 from console.views.pods_view import PodsView
 

@@ -8,7 +8,7 @@ Pairs (a pelorus.v1.ListPodsResponse of the given size, the shape bench/proto_ra
 - "all_different": the right side is another message of the same shape and size (other random
   values), so nearly every pod differs — the worst case, bounded by max_differences (100,000);
 - "front_insert": the right side is the left with one pod inserted before the first and one
-  removed from the middle — repeated items are aligned (console.protobuf.align), so this is two
+  removed from the middle — repeated items are aligned (pelorus.protobuf.align), so this is two
   differences; the peer value is the same pair paired by index (alignment switched off in the
   same run), which reports a change in nearly every pod.
 Each is timed schemaless and with the schema (pelorus.v1.ListPodsResponse), then the byte diff
@@ -34,11 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from proto_raw_decode import build  # noqa: E402
 
-from console.protobuf import align as al  # noqa: E402
-from console.protobuf import compare as compare_mod  # noqa: E402
-from console.protobuf.compare import compare  # noqa: E402
-from console.protobuf.document import Document  # noqa: E402
-from console.protobuf.schema import SchemaRegistry  # noqa: E402
+from pelorus.protobuf import align as al  # noqa: E402
+from pelorus.protobuf import compare as compare_mod  # noqa: E402
+from pelorus.protobuf.compare import compare  # noqa: E402
+from pelorus.protobuf.document import Document  # noqa: E402
+from pelorus.protobuf.schema import SchemaRegistry  # noqa: E402
 
 TYPE = "pelorus.v1.ListPodsResponse"
 

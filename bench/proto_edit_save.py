@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QCoreApplication
 
 from console.models.proto_tree import Column, ProtoTreeModel
-from console.protobuf import framing as fr
-from console.protobuf.document import Document
+from pelorus.protobuf import framing as fr
+from pelorus.protobuf.document import Document
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from proto_open_large import big_message, stream

@@ -28,8 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from console.api import job_service_pb2  # noqa: E402
-from console.protobuf.schemaless import decode, expand_all  # noqa: E402
+from pelorus.api import job_service_pb2  # noqa: E402
+from pelorus.protobuf.schemaless import decode, expand_all  # noqa: E402
 
 
 def build(target: int, seed: int = 1) -> bytes:

@@ -32,9 +32,9 @@ sys.path.insert(0, str(HERE.parent / "tests" / "ray_executor"))
 
 from _engine import Client, emit, engine, job_spec, machine, note, percentile, run
 
-from console.api import job_pb2, pod_pb2
-from console.api import job_service_pb2 as js
-from console.api import pod_service_pb2 as ps
+from pelorus.api import job_pb2, pod_pb2
+from pelorus.api import job_service_pb2 as js
+from pelorus.api import pod_service_pb2 as ps
 
 TERMINAL = {job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_STATE_KILLED}
 

@@ -17,7 +17,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from console.api import job_pb2, job_service_pb2  # noqa: E402
+from pelorus.api import job_pb2, job_service_pb2  # noqa: E402
 
 
 OWNERS = [f"user{i:02d}" for i in range(40)] + ["alice", "bob", "carol"]

@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtWidgets import QApplication, QScrollArea
 
-from console.api import pod_pb2, workflow_pb2
+from pelorus.api import pod_pb2, workflow_pb2
 from console.models.timeline import build_timeline
 from console.views.timeline_view import TimelineView
 

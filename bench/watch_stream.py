@@ -32,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import grpc
 from _engine import CHANNEL_OPTIONS, Client, emit, engine, job_spec, machine, note, run
 
-from console.api import watch_service_pb2 as ws
-from console.api import watch_service_pb2_grpc
+from pelorus.api import watch_service_pb2 as ws
+from pelorus.api import watch_service_pb2_grpc
 
 TARGET = ">= 20,000 changes/s to one client"
 JOB_INSTANCES = 100

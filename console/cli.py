@@ -17,14 +17,14 @@ USAGE = __doc__ or ""
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:2] == ["engine", "serve"]:
-        from console.engine.serve import main as serve_main
+        from pelorus.engine.serve import main as serve_main
 
         return serve_main(args[2:], prog="main.py engine serve")
     if args[:1] == ["engine"]:
         print("usage: main.py engine serve [--help]", file=sys.stderr)
         return 2
     if args[:1] == ["proto"]:
-        from console.protobuf.cli import main as proto_main
+        from pelorus.protobuf.cli import main as proto_main
 
         return proto_main(args[1:])
     if args[:1] == ["open"]:

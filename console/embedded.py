@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from console.engine.paths import default_data_dir, socket_address, socket_path
+from pelorus.engine.paths import default_data_dir, socket_address, socket_path
 
 START_TIMEOUT = 20.0
 
@@ -65,7 +65,7 @@ class EmbeddedEngine:
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         with open(self.log_path, "ab") as log:
             proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                [sys.executable, "-m", "console.engine.serve", "--data-dir", str(self.data_dir)],
+                [sys.executable, "-m", "pelorus.engine.serve", "--data-dir", str(self.data_dir)],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
             )
         self._proc = proc

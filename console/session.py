@@ -24,14 +24,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from console import messages
-from console.api import job_pb2
-from console.client import ConnectionConfig, EngineClient, ExecutorHealth
+from pelorus.api import job_pb2
+from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
 from console.embedded import EmbeddedEngine
-from console.errors import EngineError
+from pelorus.errors import EngineError
 from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
 from console.profiles import EMBEDDED, Profile, ProfileStore
-from console.specfile import demo_specs
+from pelorus.specfile import demo_specs
 from console.views.confirm import Target
 
 log = logging.getLogger("pelorus.session")

@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 import grpc
 import psutil
 
-from console.api import (
+from pelorus.api import (
     job_pb2,
     job_service_pb2 as js,
     job_service_pb2_grpc,
@@ -58,7 +58,7 @@ class EngineProcess:
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "console.engine.serve", "--data-dir", str(self.data_dir), "--stop-pods-on-exit",
+            [sys.executable, "-m", "pelorus.engine.serve", "--data-dir", str(self.data_dir), "--stop-pods-on-exit",
              "--log-level", "INFO", *self.extra],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT,
         )

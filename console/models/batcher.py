@@ -21,7 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from console.api import job_pb2
+from pelorus.api import job_pb2
 
 Change = tuple[job_pb2.JobSummary, bool]
 Sink = Callable[[Sequence[Change]], Any]

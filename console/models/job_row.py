@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from console.api import job_pb2, workflow_pb2
+from pelorus.api import job_pb2, workflow_pb2
 
 # Field indices into a row (a list; only HAY is ever written after creation).
 ID: Final = 0

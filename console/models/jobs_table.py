@@ -34,7 +34,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from console.api import job_pb2
+from pelorus.api import job_pb2
 from console.models import job_row as R
 from console.models import palette
 

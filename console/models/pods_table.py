@@ -37,7 +37,7 @@ from typing import Any, Final
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from console.api import pod_pb2
+from pelorus.api import pod_pb2
 from console.models.palette import STATE_BACKGROUNDS, STATE_COLORS, _tint
 
 _Index = QModelIndex | QPersistentModelIndex

@@ -10,7 +10,7 @@ on offsets, one ``beginInsertRows`` for the rows before it) without building the
 the UI thread: the row reports children, ``is_pending`` says so, the view runs
 ``resolve_children`` in a worker thread and then calls ``children_resolved``.
 
-Editing goes through :class:`~console.protobuf.document.Document` (``setData`` on the value
+Editing goes through :class:`~pelorus.protobuf.document.Document` (``setData`` on the value
 column): the value is parsed and range-checked here (``parse_edit``), then written with
 ``Document.set_field``. Every edit changes offsets after it, so the model resets; views keep
 expansion by index path (``PathRole`` / ``index_for_path``).
@@ -36,13 +36,13 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 
-from console.protobuf import structure as sx
-from console.protobuf import wellknown as wk
-from console.protobuf.document import Document, Edit, EditError, IndexPath
-from console.protobuf.readings import Pins, Reading, readings
-from console.protobuf.render import _show, cut_value, default_value, format_value, varint_as
-from console.protobuf.schemaless import Field, Message, decode_span
-from console.protobuf.wire import (
+from pelorus.protobuf import structure as sx
+from pelorus.protobuf import wellknown as wk
+from pelorus.protobuf.document import Document, Edit, EditError, IndexPath
+from pelorus.protobuf.readings import Pins, Reading, readings
+from pelorus.protobuf.render import _show, cut_value, default_value, format_value, varint_as
+from pelorus.protobuf.schemaless import Field, Message, decode_span
+from pelorus.protobuf.wire import (
     FIXED32,
     FIXED64,
     LEN,
@@ -57,7 +57,7 @@ from console.protobuf.wire import (
 )
 
 if TYPE_CHECKING:
-    from console.protobuf.schema import SchemaRegistry
+    from pelorus.protobuf.schema import SchemaRegistry
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -1215,7 +1215,7 @@ class ProtoTreeModel(QAbstractItemModel):
 
     # -- structure editing ----------------------------------------------------------------------
     # Kept apart from the loading code above: every method here maps a row to its level (parent
-    # path + descriptor) and calls console.protobuf.structure / Document, then reloads once and
+    # path + descriptor) and calls pelorus.protobuf.structure / Document, then reloads once and
     # emits ``edited``. They return the new row's index path (for the view to select) or None
     # with ``editRejected`` emitted when the edit is refused.
 

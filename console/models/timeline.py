@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-from console.api import pod_pb2, workflow_pb2
+from pelorus.api import pod_pb2, workflow_pb2
 
 TERMINAL = frozenset({pod_pb2.POD_STATE_SUCCEEDED, pod_pb2.POD_STATE_FAILED, pod_pb2.POD_STATE_LOST,
                       pod_pb2.POD_STATE_KILLED, pod_pb2.POD_STATE_DELETED})

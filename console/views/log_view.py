@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.errors import EngineError
+from pelorus.errors import EngineError
 from console.models.log_buffer import (
     CURRENT_MATCH_BG,
     DEFAULT_CAPACITY,

@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.api import pod_pb2
+from pelorus.api import pod_pb2
 from console.models.pods_table import (
     HEADERS,
     POD_STATE_COLORS,

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.api import job_pb2, workflow_pb2
+from pelorus.api import job_pb2, workflow_pb2
 from console.models.progress_series import ProgressSeries
 
 PERIODS = ((0.25, "250 ms"), (0.5, "500 ms"), (1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"),

@@ -7,7 +7,7 @@ F7 / Shift+F7) step through the differences in tree order. Two streams are compa
 record (``compare_bytes(..., framing="varint")``): differences are grouped under ``record[k]``
 and each side's record is named in the tooltip.
 
-The comparison (console.protobuf.compare) runs in a worker thread via ``asyncio.to_thread`` on the
+The comparison (pelorus.protobuf.compare) runs in a worker thread via ``asyncio.to_thread`` on the
 qasync loop, with a progress bar and Cancel (a threading.Event the core checks every few
 thousand fields). The tree shows at most :data:`MAX_ROWS` differences; the CLI
 (``python main.py proto diff``) lists them all.
@@ -44,10 +44,10 @@ from PySide6.QtWidgets import (
 )
 
 from console.models.hex_model import HexModel
-from console.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, Difference, compare
-from console.protobuf.readings import Pins
-from console.protobuf.schema import SchemaError, SchemaRegistry
-from console.protobuf.wire import Buffer
+from pelorus.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, Difference, compare
+from pelorus.protobuf.readings import Pins
+from pelorus.protobuf.schema import SchemaError, SchemaRegistry
+from pelorus.protobuf.wire import Buffer
 from console.views.proto_hex import HexView
 
 MAX_ROWS: Final = 2000

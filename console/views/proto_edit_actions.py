@@ -48,10 +48,10 @@ from PySide6.QtWidgets import (
 )
 
 from console.models.proto_tree import PathRole, StructInfo
-from console.protobuf import structure as sx
-from console.protobuf.document import EditError
-from console.protobuf.wire import FIXED32, FIXED64, LEN, VARINT
-from console.protobuf.textedit import Format, TextEditError
+from pelorus.protobuf import structure as sx
+from pelorus.protobuf.document import EditError
+from pelorus.protobuf.wire import FIXED32, FIXED64, LEN, VARINT
+from pelorus.protobuf.textedit import Format, TextEditError
 
 if TYPE_CHECKING:
     from console.views.proto_editor import ProtoEditor

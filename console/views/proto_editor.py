@@ -8,7 +8,7 @@ Everything slow runs in worker threads through ``asyncio.to_thread`` on the qasy
 (memory-mapping, framing detection, the first level's scan), decoding a large nested level,
 compiling .proto files, guessing types. Cancel abandons the running step (its result is dropped).
 Scans of large levels (opening, expanding a big nested message) run under a
-:class:`~console.protobuf.schemaless.Progress` token: the bar shows their progress and Cancel stops
+:class:`~pelorus.protobuf.schemaless.Progress` token: the bar shows their progress and Cancel stops
 them at the next 4 MiB chunk; other steps finish in the background.
 
 Single messages are editable (byte-preserving, via Document); records of a stream are shown
@@ -59,17 +59,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.client import ConnectionConfig, EngineClient
-from console.errors import EngineError
+from pelorus.client import ConnectionConfig, EngineClient
+from pelorus.errors import EngineError
 from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
-from console.protobuf import framing as fr
-from console.protobuf.document import Document, Edit, EditError
-from console.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
-from console.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
-from console.protobuf.wire import WireError
-from console.protobuf.readings import Pins
-from console.protobuf.readings import export_proto as readings_export_proto
-from console.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, canonical, pane_text
+from pelorus.protobuf import framing as fr
+from pelorus.protobuf.document import Document, Edit, EditError
+from pelorus.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
+from pelorus.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
+from pelorus.protobuf.wire import WireError
+from pelorus.protobuf.readings import Pins
+from pelorus.protobuf.readings import export_proto as readings_export_proto
+from pelorus.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, canonical, pane_text
 from console.ui_thread_gc import collect_on_ui_thread
 from console.views.proto_assign import TypeAssign
 from console.views.proto_compare import ProtoCompareWindow

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.api import job_pb2
-from console.engine.errors import EngineError
-from console.engine.validation import validate_job_spec
-from console.specfile import SpecError, _field_line, dump_spec, parse_spec
+from pelorus.api import job_pb2
+from pelorus.engine.errors import EngineError
+from pelorus.engine.validation import validate_job_spec
+from pelorus.specfile import SpecError, _field_line, dump_spec, parse_spec
 
 NEW_JOB_TEMPLATE = """\
 name: my-job

@@ -1,5 +1,5 @@
-"""The committed code under console/api must match proto/: regenerate with
-`python console/api/regenerate.py` when this fails."""
+"""The committed code under pelorus/api must match proto/: regenerate with
+`python pelorus/api/regenerate.py` when this fails."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from pathlib import Path
 
 from google.protobuf import descriptor_pb2
 
-import console.api as api
+import pelorus.api as api
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _regenerate_module():  # the script is not importable as console.api.* on purpose
-    spec = importlib.util.spec_from_file_location("regenerate", ROOT / "console" / "api" / "regenerate.py")
+def _regenerate_module():  # the script is not importable as pelorus.api.* on purpose
+    spec = importlib.util.spec_from_file_location("regenerate", ROOT / "pelorus" / "api" / "regenerate.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -40,13 +40,13 @@ def test_committed_descriptors_match_the_protos() -> None:
             # serialized_pb is exactly what protoc embedded when the module was generated
             fd = descriptor_pb2.FileDescriptorProto.FromString(module.DESCRIPTOR.serialized_pb)
             committed[fd.name] = fd
-    assert set(committed) == set(fresh_by_name), "a .proto was added or removed: regenerate console/api"
+    assert set(committed) == set(fresh_by_name), "a .proto was added or removed: regenerate pelorus/api"
     for name, fd in committed.items():
         want = fresh_by_name[name]
         want.ClearField("source_code_info")
         _strip_json_names(want.message_type)
         assert fd.SerializeToString(deterministic=True) == want.SerializeToString(deterministic=True), (
-            f"{name} changed since console/api was generated: run `python console/api/regenerate.py`")
+            f"{name} changed since pelorus/api was generated: run `python pelorus/api/regenerate.py`")
 
 
 def test_every_service_method_has_a_stub() -> None:
@@ -57,9 +57,9 @@ def test_every_service_method_has_a_stub() -> None:
             stub_source = Path(grpc_module.__file__).read_text()
             for method in service.methods:
                 assert f"/{service.full_name}/{method.name}" in stub_source, (
-                    f"{service.name}.{method.name} has no stub: regenerate console/api")
+                    f"{service.name}.{method.name} has no stub: regenerate pelorus/api")
 
 
 def test_generated_imports_use_the_package_path() -> None:
-    for path in (ROOT / "console" / "api" / "pelorus" / "v1").glob("*.py"):
+    for path in (ROOT / "pelorus" / "api" / "v1").glob("*.py"):
         assert "from pelorus.v1 import" not in path.read_text(), f"{path.name}: run regenerate.py"

@@ -1,5 +1,5 @@
-"""mypy --strict holds on the typed core (pyproject.toml's [tool.mypy]): console/engine,
-console/protobuf, console/client.py and console/errors.py."""
+"""mypy --strict holds on the typed core (pyproject.toml's [tool.mypy]): pelorus/engine,
+pelorus/protobuf, pelorus/client.py and pelorus/errors.py."""
 
 from __future__ import annotations
 

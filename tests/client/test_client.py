@@ -18,11 +18,11 @@ import pytest
 from enginehelp import EngineProcess, arun, sh_spec
 from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
 
-from console import errors
-from console.api import job_pb2, pod_pb2
-from console.api import watch_service_pb2 as ws
-from console.client import CONNECTED, DISCONNECTED, RECONNECTING, ConnectionConfig, EngineClient, backoff
-from console.engine import auth
+from pelorus import errors
+from pelorus.api import job_pb2, pod_pb2
+from pelorus.api import watch_service_pb2 as ws
+from pelorus.client import CONNECTED, DISCONNECTED, RECONNECTING, ConnectionConfig, EngineClient, backoff
+from pelorus.engine import auth
 
 J = job_pb2
 TERMINAL = (J.JOB_STATE_SUCCEEDED, J.JOB_STATE_FAILED, J.JOB_STATE_KILLED)
@@ -114,7 +114,7 @@ def test_backoff_doubles_from_a_quarter_second_to_ten_seconds_with_jitter() -> N
 
 
 def test_local_mutating_list_matches_the_engines_roles() -> None:
-    from console.client import MUTATING
+    from pelorus.client import MUTATING
     assert MUTATING == auth.OPERATOR_METHODS | auth.ADMIN_METHODS
 
 

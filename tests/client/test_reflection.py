@@ -16,11 +16,11 @@ from grpc_health.v1 import health, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2, reflection_pb2_grpc
 from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
 
-from console import errors
-from console.api import job_pb2, job_service_pb2
-from console.client import REFLECTION_SERVICES, ConnectionConfig, EngineClient
-from console.engine import reflection as engine_reflection
-from console.protobuf.schema import SchemaError, SchemaRegistry
+from pelorus import errors
+from pelorus.api import job_pb2, job_service_pb2
+from pelorus.client import REFLECTION_SERVICES, ConnectionConfig, EngineClient
+from pelorus.engine import reflection as engine_reflection
+from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from google.protobuf import descriptor_pb2
 
 

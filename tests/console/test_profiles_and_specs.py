@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from console.api import job_pb2
+from pelorus.api import job_pb2
 from console.profiles import EMBEDDED, Profile, ProfileStore
-from console.specfile import SpecError, demo_specs, dump_spec, parse_spec
-from console.specmerge import rebase
+from pelorus.specfile import SpecError, demo_specs, dump_spec, parse_spec
+from pelorus.specmerge import rebase
 
 
 def test_profiles_round_trip_and_tokens_stay_out_of_the_profiles_file(tmp_path: Path) -> None:

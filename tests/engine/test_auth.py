@@ -13,7 +13,7 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from console.api import job_pb2, job_service_pb2 as js, pod_pb2, watch_service_pb2 as ws
+from pelorus.api import job_pb2, job_service_pb2 as js, pod_pb2, watch_service_pb2 as ws
 from enginehelp import ROOT, Client, EngineProcess, arun, sh_spec
 from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
 
@@ -176,7 +176,7 @@ def test_plaintext_client_cannot_talk_to_tls(remote: Remote) -> None:
 
 # -- serve flags ----------------------------------------------------------------------------
 def serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "console.engine.serve", "--data-dir", str(tmp_path / "d"), *args],
+    return subprocess.run([sys.executable, "-m", "pelorus.engine.serve", "--data-dir", str(tmp_path / "d"), *args],
                           cwd=ROOT, capture_output=True, text=True, timeout=30)
 
 

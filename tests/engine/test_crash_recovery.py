@@ -7,7 +7,7 @@ import asyncio
 import os
 import signal
 
-from console.api import job_pb2, pod_pb2, pod_service_pb2 as ps, watch_service_pb2 as ws
+from pelorus.api import job_pb2, pod_pb2, pod_service_pb2 as ps, watch_service_pb2 as ws
 from enginehelp import Client, EngineProcess, arun, group_alive, sh_spec
 
 J, P = job_pb2, pod_pb2

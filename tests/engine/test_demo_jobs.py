@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from console.api import job_pb2, job_service_pb2 as js, pod_pb2, pod_service_pb2 as ps
-from console.engine.timeutil import from_timestamp
-from console.specfile import demo_specs
+from pelorus.api import job_pb2, job_service_pb2 as js, pod_pb2, pod_service_pb2 as ps
+from pelorus.engine.timeutil import from_timestamp
+from pelorus.specfile import demo_specs
 from enginehelp import Client, EngineProcess, arun
 
 J, P = job_pb2, pod_pb2

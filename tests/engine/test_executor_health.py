@@ -9,7 +9,7 @@ from pathlib import Path
 from enginehelp import EngineProcess, arun
 from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
 
-from console.client import ConnectionConfig, EngineClient
+from pelorus.client import ConnectionConfig, EngineClient
 
 
 def test_executor_details_need_a_token_on_an_engine_with_tokens(engine_factory: type[EngineProcess],

@@ -10,7 +10,7 @@ from pathlib import Path
 import grpc
 import pytest
 
-from console.api import job_pb2, job_service_pb2 as js, pod_pb2, pod_service_pb2 as ps, workflow_pb2
+from pelorus.api import job_pb2, job_service_pb2 as js, pod_pb2, pod_service_pb2 as ps, workflow_pb2
 from enginehelp import Client, EngineProcess, arun, eventually, group_alive, group_gone, sh_spec
 
 J = job_pb2

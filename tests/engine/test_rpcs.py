@@ -10,7 +10,7 @@ from google.protobuf import field_mask_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from console.api import common_pb2, job_pb2, job_service_pb2 as js, pod_pb2, pod_service_pb2 as ps, workflow_pb2
+from pelorus.api import common_pb2, job_pb2, job_service_pb2 as js, pod_pb2, pod_service_pb2 as ps, workflow_pb2
 from enginehelp import Client, EngineProcess, arun, sh_spec
 
 J, P, W = job_pb2, pod_pb2, workflow_pb2

@@ -10,13 +10,13 @@ from pathlib import Path
 import grpc
 import pytest
 
-from console.api import job_pb2, pod_pb2
-from console.engine import schedules, validation
-from console.engine.errors import EngineError
-from console.engine.migrations import MIGRATIONS, migrate
-from console.engine.records import parse_progress
-from console.engine.store import Store
-from console.engine.timeutil import set_timestamp
+from pelorus.api import job_pb2, pod_pb2
+from pelorus.engine import schedules, validation
+from pelorus.engine.errors import EngineError
+from pelorus.engine.migrations import MIGRATIONS, migrate
+from pelorus.engine.records import parse_progress
+from pelorus.engine.store import Store
+from pelorus.engine.timeutil import set_timestamp
 
 
 def ts(*args: int, tz: timezone = timezone.utc) -> float:

@@ -20,7 +20,7 @@ import psutil
 import pytest
 from google.protobuf import any_pb2, struct_pb2
 
-from console.api import (
+from pelorus.api import (
     job_pb2,
     job_service_pb2 as js,
     pod_pb2,

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from enginehelp import ROOT, Client, EngineProcess, arun, sh_spec
 
-from console.api import pod_pb2
-from console.engine.serve import parse_args
+from pelorus.api import pod_pb2
+from pelorus.engine.serve import parse_args
 
 P = pod_pb2
 
@@ -46,7 +46,7 @@ def test_keys_mirror_the_flags_and_flags_override(tmp_path: Path) -> None:
 ])
 def test_bad_config_is_refused_with_the_key_named(tmp_path: Path, text: str, message: str) -> None:
     cfg = write(tmp_path, text)
-    proc = subprocess.run([sys.executable, "-m", "console.engine.serve", "--config", str(cfg),
+    proc = subprocess.run([sys.executable, "-m", "pelorus.engine.serve", "--config", str(cfg),
                            "--data-dir", str(tmp_path / "d")], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert proc.returncode == 2, proc
     assert message in proc.stderr and str(cfg) in proc.stderr, proc.stderr

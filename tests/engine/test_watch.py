@@ -7,7 +7,7 @@ import asyncio
 import grpc
 import pytest
 
-from console.api import job_pb2, watch_service_pb2 as ws
+from pelorus.api import job_pb2, watch_service_pb2 as ws
 from enginehelp import Client, EngineProcess, arun, sh_spec
 
 J = job_pb2

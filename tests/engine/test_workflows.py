@@ -7,7 +7,7 @@ import asyncio
 import grpc
 import pytest
 
-from console.api import job_pb2, job_service_pb2 as js, workflow_pb2
+from pelorus.api import job_pb2, job_service_pb2 as js, workflow_pb2
 from enginehelp import Client, EngineProcess, arun, sh_spec
 
 J, W = job_pb2, workflow_pb2

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
 
-from console.api import job_pb2, job_service_pb2 as js, pod_pb2, workflow_pb2
+from pelorus.api import job_pb2, job_service_pb2 as js, pod_pb2, workflow_pb2
 from console.embedded import EmbeddedEngine
 from console.models.jobs_table import Column
 from console.session import ConnectionState, Session, SessionOptions

@@ -10,11 +10,11 @@ from typing import Any
 from enginehelp import EngineProcess
 from guihelp import find_row, run, screenshot
 
-from console.api import job_pb2
-from console.client import ConnectionConfig, EngineClient
+from pelorus.api import job_pb2
+from pelorus.client import ConnectionConfig, EngineClient
 from console.models.proto_tree import Column
-from console.protobuf.compare import ADDED, CHANGED, REMOVED
-from console.protobuf.schema import SchemaRegistry
+from pelorus.protobuf.compare import ADDED, CHANGED, REMOVED
+from pelorus.protobuf.schema import SchemaRegistry
 from console.views.proto_compare import ProtoCompareWindow, split_path
 from console.views.proto_editor import ProtoEditor
 
@@ -102,7 +102,7 @@ def test_compare_with_a_file_steps_through_the_differences(qloop: Any, editor: P
 
 
 def test_two_streams_compare_record_by_record(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
-    from console.protobuf.document import encode_frame
+    from pelorus.protobuf.document import encode_frame
 
     def frames(specs: list[job_pb2.JobSpec]) -> bytes:
         return b"".join(encode_frame("varint", x.SerializeToString()) for x in specs)
@@ -194,7 +194,7 @@ def test_a_long_comparison_shows_progress_and_can_be_cancelled(qloop: Any) -> No
 
     from guihelp import until
 
-    from console.protobuf.wire import encode_varint
+    from pelorus.protobuf.wire import encode_varint
 
     def item(i: int) -> bytes:  # a nested message of 10 fields; only the first differs between the sides
         body = b"\x08" + encode_varint(i) + b"".join(bytes([(f << 3), f]) for f in range(2, 11))
@@ -230,7 +230,7 @@ def test_closing_the_window_during_a_comparison_cancels_it(qloop: Any, editor: P
 
     from guihelp import until
 
-    from console.protobuf.wire import encode_varint
+    from pelorus.protobuf.wire import encode_varint
 
     def item(i: int) -> bytes:
         body = b"\x08" + encode_varint(i) + b"".join(bytes([(f << 3), f]) for f in range(2, 11))

@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from console.api import job_pb2
+from pelorus.api import job_pb2
 from console.models.proto_tree import Column, PathRole, ReadingsRole
-from console.protobuf.wire import encode_varint
+from pelorus.protobuf.wire import encode_varint
 from console.views.proto_editor import ProtoEditor
 
 
@@ -217,7 +217,7 @@ def test_large_nested_level_decodes_off_thread_with_progress_and_cancel(
         qloop: Any, editor: ProtoEditor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Expanding a big nested message scans it in a worker thread: the bar shows real progress, Cancel
     stops the scan (the row stays pending and can be expanded again), and the rows then appear."""
-    from console.protobuf import schemaless
+    from pelorus.protobuf import schemaless
 
     monkeypatch.setattr(schemaless, "CHUNK_BYTES", 16 * 1024)
     src = tmp_path / "big.bin"
@@ -260,7 +260,7 @@ def test_indexing_a_long_stream_shows_progress_and_can_be_cancelled(
         qloop: Any, editor: ProtoEditor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Opening a stream of a million delimited records indexes it in the worker under the Progress
     token: the bar fills, Cancel stops the index (nothing is opened), and opening again completes."""
-    from console.protobuf import framing
+    from pelorus.protobuf import framing
 
     monkeypatch.setattr(framing, "_PROGRESS_RECORDS", 4096)
     src = tmp_path / "stream.bin"

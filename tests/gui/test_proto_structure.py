@@ -12,10 +12,10 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from console.api import job_pb2
+from pelorus.api import job_pb2
 from console.models.proto_tree import Column, PathRole
-from console.protobuf import framing as fr
-from console.protobuf.document import encode_frame
+from pelorus.protobuf import framing as fr
+from pelorus.protobuf.document import encode_frame
 from console.views.proto_edit_actions import SavePreviewDialog
 from console.views.proto_editor import ProtoEditor
 
@@ -439,7 +439,7 @@ def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: P
 
 
 def test_schemaless_add_field_by_number_wire_type_and_value(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
-    from console.protobuf.schemaless import decode
+    from pelorus.protobuf.schemaless import decode
     from console.views.proto_edit_actions import RawFieldDialog
 
     original = job_spec().SerializeToString() + UNKNOWN

@@ -11,7 +11,7 @@ from collections.abc import Callable  # noqa: E402
 import pytest  # noqa: E402
 from models.jobs_factory import make_job  # noqa: E402
 
-from console.api import job_pb2  # noqa: E402
+from pelorus.api import job_pb2  # noqa: E402
 
 
 

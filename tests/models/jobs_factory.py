@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from console.api import job_pb2
+from pelorus.api import job_pb2
 
 STATES = ["RUNNING", "PENDING", "SUCCEEDED", "FAILED", "KILLED"]
 OWNERS = ["alice", "bob", "carol"]

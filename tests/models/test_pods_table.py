@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from console.api import pod_pb2
+from pelorus.api import pod_pb2
 from console.models.pods_table import PodColumn, PodsTableModel
 
 

@@ -9,7 +9,7 @@ import pytest
 from google.protobuf import any_pb2
 from PySide6.QtCore import QModelIndex, Qt
 
-from console.api import job_pb2
+from pelorus.api import job_pb2
 from console.models.hex_model import HexModel
 from console.models.proto_tree import (
     BATCH,
@@ -21,10 +21,10 @@ from console.models.proto_tree import (
     ReadingsRole,
     SpanRole,
 )
-from console.protobuf.document import Document
-from console.protobuf.schema import SchemaRegistry
-from console.protobuf.schemaless import decode
-from console.protobuf.wire import encode_varint
+from pelorus.protobuf.document import Document
+from pelorus.protobuf.schema import SchemaRegistry
+from pelorus.protobuf.schemaless import decode
+from pelorus.protobuf.wire import encode_varint
 
 REG = SchemaRegistry()
 
@@ -271,7 +271,7 @@ def test_damage_rows_come_after_the_fields_and_are_reached_by_offset(qapp: Any) 
 
 
 def test_packed_repeated_field_is_edited_as_a_list(qapp: Any) -> None:
-    from console.api import workflow_pb2
+    from pelorus.api import workflow_pb2
 
     ws = workflow_pb2.WorkflowStatus(instances_current=[3, 1, 2], state=1)
     data = ws.SerializeToString()
@@ -350,7 +350,7 @@ def test_cut_repeated_item_is_named_with_its_index(qapp: Any) -> None:
 
 
 def test_packed_run_is_labelled_as_the_whole_run(qapp: Any) -> None:
-    from console.api import workflow_pb2
+    from pelorus.api import workflow_pb2
 
     ws = workflow_pb2.WorkflowStatus(instances_current=list(range(12)), state=1)
     m = model_for(ws.SerializeToString(), "pelorus.v1.WorkflowStatus")

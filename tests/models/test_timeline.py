@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from console.api import pod_pb2, workflow_pb2
+from pelorus.api import pod_pb2, workflow_pb2
 from console.models.timeline import build_timeline, collapse_idle
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from console.protobuf.schema import SchemaRegistry
+from pelorus.protobuf.schema import SchemaRegistry
 
 # The suite runs with --import-mode=importlib; make the strategy helpers next to this file importable.
 if str(Path(__file__).parent) not in sys.path:

@@ -6,8 +6,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from console.api import job_pb2
-from console.protobuf.wire import encode_varint
+from pelorus.api import job_pb2
+from pelorus.protobuf.wire import encode_varint
 
 text = st.text(max_size=12)
 u32 = st.integers(0, 2**32 - 1)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from console.api import job_pb2
-from console.protobuf.cli import main
-from console.protobuf.wire import encode_varint
+from pelorus.api import job_pb2
+from pelorus.protobuf.cli import main
+from pelorus.protobuf.wire import encode_varint
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_encode_from_json_and_text(tmp_path: Path, capsys: pytest.CaptureFixture
 
 
 def test_module_entry_point(spec_file: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "console.protobuf.cli", "decode", str(spec_file), "--type", "JobSpec"],
+    proc = subprocess.run([sys.executable, "-m", "pelorus.protobuf.cli", "decode", str(spec_file), "--type", "JobSpec"],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2])
     assert proc.returncode == 0 and '"name": "cli"' in proc.stdout
 

@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from proto_strategies import job_specs
 
-from console.api import job_pb2
-from console.protobuf.cli import main
-from console.protobuf.schemaless import decode
+from pelorus.api import job_pb2
+from pelorus.protobuf.cli import main
+from pelorus.protobuf.schemaless import decode
 
 
 def _run(argv: list[str]) -> tuple[int, str, str]:
@@ -112,7 +112,7 @@ def test_damage_before_anything_decodes_says_so(tmp_path: Path) -> None:
 
 
 def test_damaged_record_of_a_stream_prints_its_prefix(tmp_path: Path) -> None:
-    from console.protobuf.wire import encode_varint
+    from pelorus.protobuf.wire import encode_varint
 
     recs = [job_pb2.JobSpec(name=f"r{i}", description="x" * 20).SerializeToString() for i in range(2)]
     data = b"".join(encode_varint(len(r)) + r for r in recs)
@@ -210,7 +210,7 @@ def test_entry_point_exit_code_and_partial_output(tmp_path: Path) -> None:
 
 
 def test_an_any_packing_damaged_bytes_is_an_error_not_a_traceback(tmp_path: Path, registry: Any) -> None:
-    from console.protobuf.textedit import pane_text
+    from pelorus.protobuf.textedit import pane_text
 
     spec = job_pb2.JobSpec(name="n")
     spec.data.type_url = "type.googleapis.com/pelorus.v1.Progress"

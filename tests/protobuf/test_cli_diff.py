@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from console.api import job_pb2
-from console.protobuf.cli import main
+from pelorus.api import job_pb2
+from pelorus.protobuf.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,7 +85,7 @@ def test_through_main_py_with_hex_input(tmp_path: Path, pair: tuple[Path, Path])
 
 
 def test_streams_and_repeated_items_are_aligned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from console.protobuf.document import encode_frame
+    from pelorus.protobuf.document import encode_frame
 
     recs = [job_pb2.JobSpec(name=f"job-{i}", owner="ann") for i in range(4)]
     a, b = tmp_path / "a.stream", tmp_path / "b.stream"

@@ -10,15 +10,15 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from proto_strategies import job_specs, raw_messages
 
-from console.api import job_pb2, job_service_pb2
-from console.protobuf import align as al
-from console.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, compare
-from console.protobuf.document import Document
-from console.protobuf.readings import best
-from console.protobuf.schema import SchemaRegistry
-from console.protobuf.schemaless import Field, Message, decode
-from console.protobuf.document import encode_frame
-from console.protobuf.wire import LEN, SGROUP, VARINT, encode_varint, read_varint
+from pelorus.api import job_pb2, job_service_pb2
+from pelorus.protobuf import align as al
+from pelorus.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, compare
+from pelorus.protobuf.document import Document
+from pelorus.protobuf.readings import best
+from pelorus.protobuf.schema import SchemaRegistry
+from pelorus.protobuf.schemaless import Field, Message, decode
+from pelorus.protobuf.document import encode_frame
+from pelorus.protobuf.wire import LEN, SGROUP, VARINT, encode_varint, read_varint
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

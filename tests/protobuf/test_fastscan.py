@@ -17,10 +17,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from proto_strategies import job_specs, raw_messages
 
-from console.api import job_pb2
-from console.protobuf import fastscan, schemaless
-from console.protobuf.schemaless import Message, _expand_all, decode, expand_all
-from console.protobuf.wire import encode_varint
+from pelorus.api import job_pb2
+from pelorus.protobuf import fastscan, schemaless
+from pelorus.protobuf.schemaless import Message, _expand_all, decode, expand_all
+from pelorus.protobuf.wire import encode_varint
 
 
 def _reference(data: bytes) -> Message:

@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.api import job_pb2
-from console.protobuf import framing
-from console.protobuf.readings import Pins, best, export_proto, readings
-from console.protobuf.schema import SchemaRegistry
-from console.protobuf.schemaless import decode
-from console.protobuf.wire import encode_varint
+from pelorus.api import job_pb2
+from pelorus.protobuf import framing
+from pelorus.protobuf.readings import Pins, best, export_proto, readings
+from pelorus.protobuf.schema import SchemaRegistry
+from pelorus.protobuf.schemaless import decode
+from pelorus.protobuf.wire import encode_varint
 
 
 def test_varint_readings_rank_negative_int64_and_bool() -> None:
@@ -145,7 +145,7 @@ def test_detection_on_large_buffers_is_bounded_and_falls_back() -> None:
 
 
 def _reference_varint_index(buf: bytes) -> tuple[list[tuple[int, int, int]], int | None]:
-    from console.protobuf.wire import WireError, read_varint
+    from pelorus.protobuf.wire import WireError, read_varint
 
     out, pos = [], 0
     while pos < len(buf):
@@ -177,7 +177,7 @@ def test_varint_index_matches_a_plain_walk(payloads: list[bytes], pad: int, d: s
 def test_record_index_reports_progress_and_can_be_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Indexing a long stream under a Progress scope moves the token through the buffer and stops
     with Cancelled when asked; without a scope it indexes the same records."""
-    from console.protobuf import schemaless
+    from pelorus.protobuf import schemaless
 
     monkeypatch.setattr(framing, "_PROGRESS_RECORDS", 100)
     records = [b"\x08" + encode_varint(i) for i in range(5_000)]
@@ -250,7 +250,7 @@ def test_incremental_index_after_record_edits_equals_a_full_rebuild(kind: str, p
                                                                       d: st.DataObject) -> None:
     """Record-level edits as the editor makes them (a record's payload rewritten with its prefix,
     records inserted, removed, several at once): the spliced index equals a fresh one."""
-    from console.protobuf.document import Splice
+    from pelorus.protobuf.document import Splice
 
     widths = d.draw(st.lists(st.integers(0, 5), min_size=len(payloads), max_size=len(payloads)))
     frames = _frames(kind, payloads, widths)
@@ -284,7 +284,7 @@ def test_incremental_index_after_arbitrary_byte_splices_equals_a_full_rebuild(ki
                                                                                d: st.DataObject) -> None:
     """Any bytes anywhere (a prefix damaged, a record cut, garbage added at the end): re-framing
     finds the old chain again or reports the same damage a full index reports, or falls back."""
-    from console.protobuf.document import Splice
+    from pelorus.protobuf.document import Splice
 
     widths = d.draw(st.lists(st.integers(0, 5), min_size=len(payloads), max_size=len(payloads)))
     data = b"".join(_frames(kind, payloads, widths))
@@ -304,7 +304,7 @@ def test_incremental_index_follows_document_edits_undo_and_redo(kind: str) -> No
     """Real edits through the document inside a scoped record of a long stream (the prefix grows
     from 1 to 2 bytes), a record added and removed, undo and redo: the spliced index always equals
     a rebuild and keeps the untouched records' entries (the edit reuses the old arrays' tails)."""
-    from console.protobuf.document import Document, encode_frame
+    from pelorus.protobuf.document import Document, encode_frame
 
     records = [b"\x08" + encode_varint(i) + b"\x12\x03abc" for i in range(3000)]
     doc = Document(b"".join(encode_frame(kind, r) for r in records))
@@ -335,7 +335,7 @@ def test_incremental_index_follows_document_edits_undo_and_redo(kind: str) -> No
 def test_incremental_index_falls_back_when_it_cannot_be_sure() -> None:
     """Splices that do not describe the change (the un-inverted edit of an undo), a damaged old
     stream, an unsynchronised rewrite of the whole buffer: still exactly a full rebuild."""
-    from console.protobuf.document import Splice
+    from pelorus.protobuf.document import Splice
 
     recs = b"".join(encode_varint(2) + b"\x08" + bytes([i]) for i in range(100))
     idx = framing.RecordIndex(recs, "varint")
@@ -394,7 +394,7 @@ def test_record_index_matches_a_record_by_record_walk(kind: str, recs: list[tupl
 
 
 def test_encode_text_round_trips_and_keeps_the_style() -> None:
-    from console.protobuf.framing import decode_text, encode_text
+    from pelorus.protobuf.framing import decode_text, encode_text
 
     data, new = bytes(range(250, 256)) + b"\x08\x01", b"\x08\x02\xff"
     for original in (data.hex().encode() + b"\n", b"0x" + data.hex().encode(), data.hex(":").encode(),
@@ -412,8 +412,8 @@ def test_encode_text_round_trips_and_keeps_the_style() -> None:
 def test_a_stream_cut_short_is_still_detected_as_a_stream(framing: str) -> None:
     """Whole records that tile and parse, then a last record that runs past the end: auto framing
     says stream (with the cut named), not "nothing fits" over one damaged message."""
-    from console.protobuf import framing as fr
-    from console.protobuf.wire import encode_varint
+    from pelorus.protobuf import framing as fr
+    from pelorus.protobuf.wire import encode_varint
 
     msgs = [job_pb2.JobSpec(name=f"r{i}", instance_count=i + 1).SerializeToString() for i in range(3)]
     whole = b"".join((encode_varint(len(m)) if framing == "varint" else b"\0" + len(m).to_bytes(4, "big")) + m
@@ -430,9 +430,9 @@ def test_a_stream_cut_short_is_still_detected_as_a_stream(framing: str) -> None:
 
 
 def test_export_proto_of_very_deep_nesting() -> None:
-    from console.protobuf.readings import Pins, export_proto
-    from console.protobuf.schemaless import decode
-    from console.protobuf.wire import encode_varint
+    from pelorus.protobuf.readings import Pins, export_proto
+    from pelorus.protobuf.schemaless import decode
+    from pelorus.protobuf.wire import encode_varint
 
     data = b""
     for _ in range(3000):

@@ -8,11 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from proto_strategies import job_specs
 
-from console.api import job_pb2
-from console.protobuf.document import Document
-from console.protobuf.schema import ProtoCompileError, SchemaError, SchemaRegistry, compile_to_descriptor_set
-from console.protobuf.schemaless import Field, Message, decode
-from console.protobuf.wire import encode_varint
+from pelorus.api import job_pb2
+from pelorus.protobuf.document import Document
+from pelorus.protobuf.schema import ProtoCompileError, SchemaError, SchemaRegistry, compile_to_descriptor_set
+from pelorus.protobuf.schemaless import Field, Message, decode
+from pelorus.protobuf.wire import encode_varint
 
 
 @settings(max_examples=60, deadline=None)
@@ -119,7 +119,7 @@ def _leaves(msg: Message, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, .
 
 
 def _is_msg(f: Field) -> bool:
-    from console.protobuf.readings import best
+    from pelorus.protobuf.readings import best
 
     return best(f).kind == "message"
 

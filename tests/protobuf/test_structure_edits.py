@@ -11,14 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from proto_strategies import job_specs
 
-from console.api import job_pb2
-from console.protobuf import framing as fr
-from console.protobuf import structure as sx
-from console.protobuf.document import Document, Edit, EditError, encode_frame
-from console.protobuf.schema import SchemaRegistry
-from console.protobuf.schemaless import decode
-from console.protobuf.textedit import TextEditError, apply_text, editable_text
-from console.protobuf.wire import encode_varint
+from pelorus.api import job_pb2
+from pelorus.protobuf import framing as fr
+from pelorus.protobuf import structure as sx
+from pelorus.protobuf.document import Document, Edit, EditError, encode_frame
+from pelorus.protobuf.schema import SchemaRegistry
+from pelorus.protobuf.schemaless import decode
+from pelorus.protobuf.textedit import TextEditError, apply_text, editable_text
+from pelorus.protobuf.wire import encode_varint
 
 REG = SchemaRegistry()
 SPEC = REG.find("pelorus.v1.JobSpec")

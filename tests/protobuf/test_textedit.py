@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from proto_strategies import job_specs
 
-from console.api import job_pb2
-from console.protobuf.schema import SchemaRegistry
-from console.protobuf.textedit import TextEditError, apply_text, editable_text, pane_text, unknown_count
-from console.protobuf.wire import encode_tag, encode_varint
+from pelorus.api import job_pb2
+from pelorus.protobuf.schema import SchemaRegistry
+from pelorus.protobuf.textedit import TextEditError, apply_text, editable_text, pane_text, unknown_count
+from pelorus.protobuf.wire import encode_tag, encode_varint
 
 SPEC = "pelorus.v1.JobSpec"
 
@@ -49,7 +49,7 @@ def _inject(draw: Any, msg: PbMessage) -> int:
 
 
 def _fields_in(raw: bytes) -> list[int]:
-    from console.protobuf.schemaless import decode
+    from pelorus.protobuf.schemaless import decode
 
     return [f.number for f in decode(raw)]
 
@@ -170,8 +170,8 @@ def test_pane_on_damaged_bytes_shows_what_decodes_before_the_damage(registry: Sc
     """The text/JSON pane with a type on cut bytes: read-only, the valid prefix, the offset named."""
     import json
 
-    from console.api import job_pb2
-    from console.protobuf.textedit import pane_text
+    from pelorus.api import job_pb2
+    from pelorus.protobuf.textedit import pane_text
 
     data = job_pb2.JobSpec(name="ok", owner="ann").SerializeToString() + b"\x1a\x0ahel"
     text = pane_text(registry, "pelorus.v1.JobSpec", data, "text", None)

@@ -7,9 +7,9 @@ from google.protobuf import duration_pb2, timestamp_pb2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.api import job_pb2
-from console.protobuf import wellknown as wk
-from console.protobuf.document import Document, EditError
+from pelorus.api import job_pb2
+from pelorus.protobuf import wellknown as wk
+from pelorus.protobuf.document import Document, EditError
 
 
 @settings(max_examples=200, deadline=None)

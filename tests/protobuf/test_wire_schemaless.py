@@ -6,9 +6,9 @@ from proto_strategies import job_specs, raw_messages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from console.api import job_pb2
-from console.protobuf.schemaless import Message, decode, expand_all
-from console.protobuf.wire import (
+from pelorus.api import job_pb2
+from pelorus.protobuf.schemaless import Message, decode, expand_all
+from pelorus.protobuf.wire import (
     WireError,
     decode_varint_bytes,
     encode_varint,

@@ -14,9 +14,9 @@ from enginehelp import Client, EngineProcess, arun, sh_spec
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from raycluster import RayTestCluster, TcpForwarder
 
-from console.api import job_pb2, pod_pb2
-from console.api import job_service_pb2 as js
-from console.api import pod_service_pb2 as ps
+from pelorus.api import job_pb2, pod_pb2
+from pelorus.api import job_service_pb2 as js
+from pelorus.api import pod_service_pb2 as ps
 
 # The first test also starts the session's cluster (~15-25 s on 2 busy cores).
 pytestmark = [pytest.mark.ray, pytest.mark.timeout(300)]
@@ -374,8 +374,8 @@ def test_launch_finds_a_submission_whose_answer_was_lost(ray_cluster: RayTestClu
 
     from ray.job_submission import JobSubmissionClient
 
-    from console.engine.executors.base import LaunchRequest
-    from console.engine.executors.ray import RayExecutor
+    from pelorus.engine.executors.base import LaunchRequest
+    from pelorus.engine.executors.ray import RayExecutor
 
     job = f"lost-answer-{uuid.uuid4().hex[:8]}"
     request = LaunchRequest(pod_id=f"{job}-0-1", pod_name=f"{job}-0", job_id=job, instance_id=0, command="sh",

@@ -16,7 +16,7 @@ BLOCK_RAY = "import sys; sys.modules['ray'] = None; sys.modules['ray.job_submiss
 
 
 def test_executor_ray_without_ray_says_how_to_install(tmp_path) -> None:
-    code = BLOCK_RAY + ("from console.engine.serve import main\n"
+    code = BLOCK_RAY + ("from pelorus.engine.serve import main\n"
                         f"raise SystemExit(main(['--data-dir', {str(tmp_path)!r}, '--executor', 'ray']))")
     proc = subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True, cwd=ROOT,
                           timeout=60)
@@ -47,8 +47,8 @@ class _Events:
 @pytest.mark.parametrize("step", [1, 4, 1000])
 def test_log_splitter_cuts_rays_line_out_and_resumes_without_duplicates(cut: int, step: int) -> None:
     need_ray()
-    from console.engine.executors.base import LaunchRequest, OutputStream
-    from console.engine.executors.ray import RayExecutor, _Pod
+    from pelorus.engine.executors.base import LaunchRequest, OutputStream
+    from pelorus.engine.executors.ray import RayExecutor, _Pod
 
     marker = "Running entrypoint for job p-0-1: exec sh -c 'a\nb'\n"
     child = "one\ntwo\nthree\n::progress successful=1\nlast"

@@ -18,8 +18,8 @@ from collections.abc import Iterator
 import psutil
 import pytest
 
-from console.engine.executors.base import ExitInfo, LaunchRequest, OutputStream, PodHandle
-from console.engine.executors.local import LINE_CAP, LocalExecutor, LocalLaunchError
+from pelorus.engine.executors.base import ExitInfo, LaunchRequest, OutputStream, PodHandle
+from pelorus.engine.executors.local import LINE_CAP, LocalExecutor, LocalLaunchError
 
 OUT = OutputStream.STDOUT
 ERR = OutputStream.STDERR

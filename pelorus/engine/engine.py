@@ -1,0 +1,987 @@
+"""The engine: the cache of jobs and pods, the one place that changes them, and the
+commit-then-publish discipline every change goes through.
+
+Everything runs on one asyncio loop, so there are no locks: a handler mutates the
+cache, marks what it touched dirty, and `commit()` writes all of it (plus the change
+log) in one SQLite transaction before anything is acknowledged or streamed.
+
+Scheduling (which pending pod runs next) lives in `scheduler.py`, rolling workflows in
+`workflows.py`; both act through the methods here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import socket
+import uuid
+from collections.abc import Awaitable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import cast
+
+import grpc
+from google.protobuf import json_format
+
+from pelorus.api import job_pb2, pod_pb2, watch_service_pb2, workflow_pb2
+from pelorus.engine import callbacks, schedules, validation
+from pelorus.engine.errors import EngineError, invalid, not_found, precondition, stale_version
+from pelorus.engine.executors.base import Executor, ExitInfo, LaunchRequest, OutputStream, PodHandle
+from pelorus.engine.records import JobRecord, WorkflowRun, parse_progress, pod_id, pod_name
+from pelorus.engine.states import (
+    ACTIVE_POD_STATES,
+    ACTIVE_WORKFLOW_STATES,
+    TERMINAL_JOB_STATES,
+    TERMINAL_POD_STATES,
+    short,
+)
+from pelorus.engine.store import CHANGE_JOB, CHANGE_POD, Store
+from pelorus.engine.timeutil import duration_seconds, from_timestamp, now, set_timestamp
+from pelorus.engine.watchhub import PublishedChange, WatchHub
+
+log = logging.getLogger("pelorus.engine")
+
+P = pod_pb2
+J = job_pb2
+W = workflow_pb2
+
+LOG_FLUSH_INTERVAL = 0.05
+MAINTENANCE_INTERVAL = 1.0
+MAX_LOG_LINE = 64 * 1024
+
+
+@dataclass
+class EngineConfig:
+    data_dir: Path
+    max_running_pods: int = 256
+    usage_interval: float = 5.0
+    callback_attempts: int = callbacks.ATTEMPTS
+    callback_first_delay: float = callbacks.FIRST_DELAY
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "engine.db"
+
+    @property
+    def spool_dir(self) -> Path:
+        return self.data_dir / "spool"
+
+
+class Engine:
+    """Owns the store, the cache and the executor. One per engine process."""
+
+    def __init__(self, config: EngineConfig, executor: Executor | None = None) -> None:
+        self.config = config
+        self.store = Store(config.db_path)
+        self.hub = WatchHub()
+        self.jobs: dict[str, JobRecord] = {}
+        self.host = socket.gethostname()
+        if executor is None:
+            from pelorus.engine.executors.local import LocalExecutor
+
+            executor = LocalExecutor(self, config.spool_dir)
+        self.executor = executor
+        self._pod_index: dict[str, tuple[str, int]] = {}  # pod_id of a current run -> (job_id, instance)
+        self._dirty_jobs: set[str] = set()
+        self._dirty_pods: dict[str, tuple[str, int, str | None]] = {}  # pod_name -> (job_id, instance, handle)
+        self._deferred: list[tuple[str, object]] = []  # extra rows written with the next commit
+        self._commit_scheduled = False
+        self._log_rows: list[tuple[str, str, int, float, int, str]] = []
+        self._log_seq: dict[str, int] = {}
+        self._log_followers: dict[str, set[asyncio.Event]] = {}
+        self._offsets_dirty: set[str] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
+        self.started_at = now()
+        from pelorus.engine.scheduler import Scheduler
+        from pelorus.engine.workflows import WorkflowDriver
+
+        self.scheduler = Scheduler(self)
+        self.workflows = WorkflowDriver(self)
+
+    # -- lifecycle ------------------------------------------------------------------
+    async def start(self) -> None:
+        await self.executor.start()
+        self._load()
+        await self._reconcile_pods()
+        self.workflows.resume_all()
+        self.commit()
+        self.spawn(self.scheduler.run(), "scheduler")
+        self.spawn(self._log_flusher(), "log-flusher")
+        self.spawn(self._maintenance(), "maintenance")
+        self.scheduler.wake()
+
+    async def stop(self, stop_pods: bool = False) -> None:
+        if stop_pods:
+            await self.kill_everything()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._flush_logs()
+        self.commit()
+        await self.executor.close()
+        self.store.close()
+
+    async def kill_everything(self, timeout: float = 15.0) -> None:
+        """Stop every active pod (used by tests and `serve --stop-pods-on-exit`)."""
+        for rec in list(self.jobs.values()):
+            for inst, pod in rec.pods.items():
+                if pod.status.state in ACTIVE_POD_STATES and pod.status.state != P.POD_STATE_KILLING:
+                    await self.kill_pod(rec, inst, P.POD_STATE_KILLED, "KILLED_ON_REQUEST", "engine shut down",
+                                        grace=min(2.0, self._grace(rec, inst)))
+        self.commit()
+        deadline = now() + timeout
+        while now() < deadline and any(p.status.state in ACTIVE_POD_STATES
+                                       for r in self.jobs.values() for p in r.pods.values()):
+            await asyncio.sleep(0.05)
+
+    def spawn(self, coro: Awaitable[object], name: str) -> asyncio.Task[object]:
+        task: asyncio.Task[object] = asyncio.ensure_future(coro)
+        task.set_name(name)
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[object]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("engine task %s failed", task.get_name(), exc_info=task.exception())
+
+    def _load(self) -> None:
+        rec: JobRecord | None
+        for stored in self.store.load_jobs():
+            rec = JobRecord(stored.job_id, stored.spec, stored.status, idempotency_key=stored.idempotency_key)
+            self.jobs[rec.job_id] = rec
+        for sp in self.store.load_pods():
+            rec = self.jobs.get(sp.info.job_id)
+            if rec is None:
+                continue
+            rec.pods[sp.info.instance_id] = sp.info
+            rec.pod_versions[sp.info.instance_id] = sp.spec_version
+            if sp.info.status.pod_id:
+                self._pod_index[sp.info.status.pod_id] = (rec.job_id, sp.info.instance_id)
+                self._log_seq[sp.info.status.pod_id] = self.store.last_log_seq(sp.info.status.pod_id)
+        for rec in self.jobs.values():
+            workflows = self.store.workflows(rec.job_id)
+            if workflows:
+                info, progress = workflows[0]
+                rec.latest_workflow = info
+                if info.status.state in ACTIVE_WORKFLOW_STATES and info.status.type in (
+                        W.WORKFLOW_TYPE_RESTART, W.WORKFLOW_TYPE_UPDATE):
+                    rec.workflow = WorkflowRun.from_json(info, progress)
+
+    async def _reconcile_pods(self) -> None:
+        """Pods that were active when the last engine process died: re-adopt or mark LOST."""
+        stored = {sp.info.pod_name: sp for sp in self.store.load_pods()}
+        for rec in self.jobs.values():
+            for inst, pod in rec.pods.items():
+                st = pod.status
+                if st.state not in ACTIVE_POD_STATES:
+                    continue
+                sp = stored.get(pod.pod_name)
+                handle_text = sp.handle if sp else ""
+                if st.state == P.POD_STATE_LAUNCHING or not handle_text:
+                    self._finish_pod(rec, inst, P.POD_STATE_LOST, None, "LOST",
+                                     "the engine stopped while the pod was launching")
+                    continue
+                handle = PodHandle(**json.loads(handle_text))
+                offsets = {OutputStream.STDOUT: sp.out_offset if sp else 0,
+                           OutputStream.STDERR: sp.err_offset if sp else 0}
+                adopted = await self.executor.adopt(self._launch_request(rec, inst), handle, offsets)
+                if adopted:
+                    self.pod_event(rec, inst, "re-adopted after engine restart")
+                    if st.state == P.POD_STATE_KILLING:  # the old process's SIGKILL timer died with it
+                        await self.executor.kill(st.pod_id, self._grace(rec, inst), reason=st.reason,
+                                                 message=st.message)
+                elif self._pod_index.get(st.pod_id) is not None:
+                    self._finish_pod(rec, inst, P.POD_STATE_LOST, None, "LOST",
+                                     "the pod's process was gone when the engine restarted and left no exit status")
+
+    # -- commit & publish -----------------------------------------------------------
+    def mark_job(self, rec: JobRecord) -> None:
+        self._dirty_jobs.add(rec.job_id)
+        self._schedule_commit()
+
+    def mark_pod(self, rec: JobRecord, inst: int, handle: PodHandle | None = None) -> None:
+        pod = rec.pods[inst]
+        prev = self._dirty_pods.get(pod.pod_name)
+        handle_text = json.dumps(handle.__dict__) if handle is not None else (prev[2] if prev else None)
+        self._dirty_pods[pod.pod_name] = (rec.job_id, inst, handle_text)
+        self._dirty_jobs.add(rec.job_id)
+        self._schedule_commit()
+
+    def defer(self, kind: str, row: object) -> None:
+        """An append-only row (event, archived run) written in the next commit."""
+        self._deferred.append((kind, row))
+        self._schedule_commit()
+
+    def _schedule_commit(self) -> None:
+        if not self._commit_scheduled:
+            self._commit_scheduled = True
+            try:
+                asyncio.get_running_loop().call_soon(self.commit)
+            except RuntimeError:
+                self._commit_scheduled = False
+
+    def commit(self) -> None:
+        """Write every pending change in one transaction, then publish it to watchers."""
+        self._commit_scheduled = False
+        if not (self._dirty_jobs or self._dirty_pods or self._deferred):
+            return
+        t = now()
+        published: list[PublishedChange] = []
+        dirty_pods, self._dirty_pods = self._dirty_pods, {}
+        dirty_jobs, self._dirty_jobs = self._dirty_jobs, set()
+        deferred, self._deferred = self._deferred, []
+        with self.store.tx():
+            for kind, row in deferred:
+                self._write_deferred(kind, row)
+            for job_id, inst, handle in dirty_pods.values():
+                rec = self.jobs.get(job_id)
+                if rec is None or inst not in rec.pods:
+                    continue
+                pod = rec.pods[inst]
+                change = watch_service_pb2.Change(pod=pod)
+                payload = self.store.add_change(change)
+                pod.revision = change.revision
+                self.store.put_pod(pod, rec.pod_versions.get(inst, rec.version), handle)
+                published.append(PublishedChange(change.revision, CHANGE_POD, job_id, payload))
+            for job_id in dirty_jobs:
+                rec = self.jobs.get(job_id)
+                if rec is None:
+                    continue
+                self._derive_job_state(rec, t)
+                set_timestamp(rec.status.updated_at, t)
+                change = rec.job_change()
+                payload = self.store.add_change(change)
+                rec.status.revision = change.revision
+                self.store.put_job_status(job_id, rec.spec, rec.status)
+                published.append(PublishedChange(change.revision, CHANGE_JOB, job_id, payload))
+        self.hub.publish(published)
+        # Deriving state can dirty further things (a stop workflow finishing, a callback).
+        if self._dirty_jobs or self._dirty_pods or self._deferred:
+            self._schedule_commit()
+
+    def _write_deferred(self, kind: str, row: object) -> None:
+        if kind == "pod_event":
+            job_id, name, event = cast("tuple[str, str, pod_pb2.PodEvent]", row)
+            self.store.add_pod_event(job_id, name, event)
+        elif kind == "run":
+            self.store.archive_run(cast(pod_pb2.PodInfo, row))
+        elif kind == "wf_event":
+            job_id, wf_event, per_instance = cast("tuple[str, workflow_pb2.WorkflowEvent, bool]", row)
+            self.store.add_workflow_event(job_id, wf_event, per_instance)
+        elif kind == "workflow":
+            job_id, info, progress = cast("tuple[str, workflow_pb2.WorkflowInfo, str]", row)
+            self.store.put_workflow(job_id, info, progress)
+        elif kind == "job":
+            rec, spec_changed = cast("tuple[JobRecord, bool]", row)
+            self.store.put_job(rec.job_id, rec.spec, rec.status, rec.idempotency_key, spec_changed)
+        elif kind == "delete_pod":
+            self.store.delete_pod(cast(str, row))
+
+    def publish_deleted(self, rec: JobRecord) -> None:
+        """Log and publish the final (deleted) changes of a job and its pods."""
+        published: list[PublishedChange] = []
+        with self.store.tx():
+            for pod in rec.pods.values():
+                pod.status.state = P.POD_STATE_DELETED
+                change = watch_service_pb2.Change(pod=pod, deleted=True)
+                published.append(PublishedChange(0, CHANGE_POD, rec.job_id, self.store.add_change(change)))
+                published[-1] = PublishedChange(change.revision, CHANGE_POD, rec.job_id, published[-1].payload)
+            change = rec.job_change(deleted=True)
+            payload = self.store.add_change(change)
+            published.append(PublishedChange(change.revision, CHANGE_JOB, rec.job_id, payload))
+            self.store.delete_job(rec.job_id)
+        self.hub.publish(published)
+
+    # -- job state derivation -------------------------------------------------------
+    def _derive_job_state(self, rec: JobRecord, t: float) -> None:
+        st = rec.status
+        rec.refresh_aggregates(t)
+        old = st.state
+        if old == J.JOB_STATE_DELETED:
+            return
+        active = rec.active_pods() > 0
+        terminal = rec.all_terminal()
+        if st.desired_state == J.JOB_STATE_KILLED:
+            new = J.JOB_STATE_KILLING if active else J.JOB_STATE_KILLED
+        elif old == J.JOB_STATE_INITIALIZED and not rec.pods_started():
+            new = old
+        elif terminal and rec.pods:
+            if (schedules.is_recurring(rec.spec.schedule) and st.desired_state == J.JOB_STATE_RUNNING
+                    and not st.HasField("next_run_at")):
+                self.on_run_finished(rec)
+            if st.HasField("next_run_at"):
+                new = J.JOB_STATE_PENDING
+            elif st.instances_failed > rec.spec.max_failed_instances:
+                new = J.JOB_STATE_FAILED
+            elif rec.killed_on_request():
+                new = J.JOB_STATE_KILLED  # its instances were stopped by an operator, one by one
+            else:
+                new = J.JOB_STATE_SUCCEEDED
+        elif active or st.HasField("started_at"):
+            new = J.JOB_STATE_RUNNING
+        else:
+            new = J.JOB_STATE_PENDING
+        if new == old:
+            return
+        st.state = new
+        if new in TERMINAL_JOB_STATES:
+            self._on_job_finished(rec, t)
+        elif old in TERMINAL_JOB_STATES:
+            st.ClearField("ended_at")
+            st.ClearField("expires_at")
+
+    def _on_job_finished(self, rec: JobRecord, t: float) -> None:
+        st = rec.status
+        set_timestamp(st.ended_at, t)
+        n = rec.spec.instance_count
+        if st.state == J.JOB_STATE_SUCCEEDED:
+            st.reason, st.message = "SUCCEEDED", f"all {n} instance(s) succeeded"
+        elif st.state == J.JOB_STATE_FAILED:
+            st.reason = "FAILED"
+            st.message = (f"{st.instances_failed} of {n} instance(s) failed "
+                          f"(the job tolerates {rec.spec.max_failed_instances}): {rec.failure_summary()}")
+        elif st.state == J.JOB_STATE_KILLED:
+            st.reason = st.reason if st.reason.startswith("KILLED") else "KILLED_ON_REQUEST"
+            st.message = st.message or f"{rec.killed_on_request()} instance(s) stopped by request"
+        ttl = duration_seconds(rec.spec.ttl_after_finished)
+        if rec.spec.HasField("ttl_after_finished"):
+            set_timestamp(st.expires_at, t + ttl)
+        self.scheduler.release_unique_key(rec)
+        if rec.latest_workflow is not None and rec.latest_workflow.status.type == W.WORKFLOW_TYPE_STOP \
+                and rec.latest_workflow.status.state == W.WORKFLOW_STATE_ROLLING_FORWARD:
+            self.workflows.finish_simple(rec, W.WORKFLOW_STATE_SUCCEEDED, "every pod is down")
+        if rec.spec.callback_url and st.state in (J.JOB_STATE_SUCCEEDED, J.JOB_STATE_FAILED):
+            self.spawn(self._callback(rec.job_id, rec.spec.callback_url, self._final_state_payload(rec)),
+                       f"callback-{rec.job_id}")
+
+    def _final_state_payload(self, rec: JobRecord) -> dict[str, object]:
+        return {"job_id": rec.job_id, "name": rec.spec.name, "state": short(J.JobState.Name(rec.status.state)),
+                "reason": rec.status.reason, "message": rec.status.message,
+                "status": json_format.MessageToDict(rec.status)}
+
+    async def _callback(self, job_id: str, url: str, payload: dict[str, object]) -> None:
+        ok, message = await callbacks.deliver(url, payload, self.config.callback_attempts,
+                                              self.config.callback_first_delay)
+        rec = self.jobs.get(job_id)
+        if rec is not None:
+            self.workflows.job_event(rec, message, W.WORKFLOW_STATE_SUCCEEDED if ok else W.WORKFLOW_STATE_FAILED)
+            self.commit()
+
+    # -- pods -----------------------------------------------------------------------
+    def pod_spec(self, rec: JobRecord, inst: int) -> pod_pb2.PodSpec:
+        version = rec.pod_versions.get(inst, rec.version)
+        if version == rec.version:
+            return rec.spec.default_spec
+        spec = self.store.spec_at_version(rec.job_id, version)
+        return (spec or rec.spec).default_spec
+
+    def _grace(self, rec: JobRecord, inst: int) -> float:
+        return validation.kill_grace(self.pod_spec(rec, inst))
+
+    def _launch_request(self, rec: JobRecord, inst: int) -> LaunchRequest:
+        pod = rec.pods[inst]
+        spec = self.pod_spec(rec, inst)
+        env = dict(spec.env)
+        env["PELORUS_RUN"] = str(pod.status.run)
+        env["PELORUS_ATTEMPT"] = str(pod.status.attempt)
+        if rec.spec.HasField("data"):
+            import base64
+
+            env["PELORUS_JOB_DATA"] = base64.b64encode(rec.spec.data.SerializeToString()).decode()
+        return LaunchRequest(
+            pod_id=pod.status.pod_id, pod_name=pod.pod_name, job_id=rec.job_id, instance_id=inst,
+            command=spec.command, args=tuple(spec.args), env=env, working_dir=spec.working_dir, image=spec.image,
+            cpu=spec.resources.cpu, memory_bytes=spec.resources.memory_bytes,
+            custom_resources=dict(spec.resources.custom), labels=dict(spec.labels),
+            kill_grace=validation.kill_grace(spec),
+        )
+
+    def pod_event(self, rec: JobRecord, inst: int, message: str = "", reason: str = "") -> None:
+        pod = rec.pods[inst]
+        st = pod.status
+        ev = pod_pb2.PodEvent(pod_id=st.pod_id, actual_state=st.state, desired_state=st.desired_state,
+                              host=st.host, reason=reason or st.reason, message=message or st.message,
+                              prev_pod_id=st.prev_pod_id, attempt=st.attempt)
+        set_timestamp(ev.timestamp, now())
+        self.defer("pod_event", (rec.job_id, pod.pod_name, ev))
+
+    def set_pod_state(self, rec: JobRecord, inst: int, state: pod_pb2.PodState, message: str = "", reason: str = "",
+                      handle: PodHandle | None = None) -> None:
+        st = rec.pods[inst].status
+        st.state = state
+        if reason:
+            st.reason = reason
+        if message:
+            st.message = message
+        self.pod_event(rec, inst)
+        self.mark_pod(rec, inst, handle)
+
+    def new_pod(self, rec: JobRecord, inst: int, state: pod_pb2.PodState, t: float) -> pod_pb2.PodInfo:
+        name = pod_name(rec.job_id, inst)
+        pod = pod_pb2.PodInfo(pod_name=name, job_id=rec.job_id, instance_id=inst)
+        st = pod.status
+        st.state = state
+        st.desired_state = P.POD_STATE_RUNNING
+        st.run = 0
+        st.executor = self.executor.name
+        set_timestamp(st.created_at, t)
+        rec.pods[inst] = pod
+        rec.pod_versions[inst] = rec.version
+        return pod
+
+    def next_run(self, rec: JobRecord, inst: int, *, delay: float = 0.0, attempt: int = 1,
+                 reset_successes: bool = False, message: str = "") -> None:
+        """Replace the instance's current (finished or never-run) pod with a fresh PENDING run."""
+        t = now()
+        old = rec.pods.get(inst)
+        if old is None:
+            old = self.new_pod(rec, inst, P.POD_STATE_INITIALIZED, t)
+        prev_id = old.status.pod_id
+        if prev_id:
+            self._pod_index.pop(prev_id, None)
+        successes = 0 if reset_successes else old.status.successful_runs
+        pod = pod_pb2.PodInfo(pod_name=old.pod_name, job_id=rec.job_id, instance_id=inst)
+        st = pod.status
+        st.run = old.status.run + 1
+        st.pod_id = pod_id(old.pod_name, st.run)
+        st.attempt = attempt
+        st.state = P.POD_STATE_PENDING
+        st.desired_state = P.POD_STATE_RUNNING
+        st.successful_runs = successes
+        st.prev_pod_id = prev_id
+        st.executor = self.executor.name
+        st.message = message
+        set_timestamp(st.created_at, t)
+        if delay > 0:
+            set_timestamp(st.next_attempt_at, t + delay)
+        rec.pods[inst] = pod
+        self._pod_index[st.pod_id] = (rec.job_id, inst)
+        self._log_seq[st.pod_id] = 0
+        self.pod_event(rec, inst, message or (f"retrying in {delay:.1f} s" if delay else "waiting for a slot"))
+        self.mark_pod(rec, inst)
+        self.scheduler.enqueue(rec, inst, t + delay)
+
+    async def kill_pod(self, rec: JobRecord, inst: int, then: pod_pb2.PodState, reason: str, message: str,
+                       grace: float | None = None) -> None:
+        """Kill the instance's pod. `then` is what it becomes once down: KILLED (stay down),
+        RUNNING (a new run starts: restart / update), FAILED (deadline), DELETED (removed)."""
+        pod = rec.pods[inst]
+        st = pod.status
+        if st.state in TERMINAL_POD_STATES:
+            return
+        if st.state in (P.POD_STATE_PENDING, P.POD_STATE_INITIALIZED):
+            self.scheduler.dequeue(rec, inst)
+            if then == P.POD_STATE_RUNNING:
+                return  # it has not started yet: it will start from the current spec anyway
+            self._finish_pod(rec, inst, P.POD_STATE_KILLED if then != P.POD_STATE_FAILED else then, None, reason,
+                             message + " (before it started)")
+            return
+        st.desired_state = then
+        st.reason, st.message = reason, message
+        if st.state == P.POD_STATE_KILLING:
+            self.mark_pod(rec, inst)
+            return
+        self.set_pod_state(rec, inst, P.POD_STATE_KILLING, message, reason)
+        self.commit()
+        await self.executor.kill(st.pod_id, self._grace(rec, inst) if grace is None else grace,
+                                 reason=reason, message=message)
+
+    # executor callbacks (ExecutorEvents) -------------------------------------------
+    def _current_run(self, pod_id_: str) -> tuple[JobRecord, int, pod_pb2.PodInfo] | None:
+        """The job, instance and pod whose *current* run is pod_id_ (None for a stale run)."""
+        where = self._pod_index.get(pod_id_)
+        rec = self.jobs.get(where[0]) if where is not None else None
+        if where is None or rec is None:
+            return None
+        pod = rec.pods.get(where[1])
+        if pod is None or pod.status.pod_id != pod_id_:
+            return None
+        return rec, where[1], pod
+
+    def on_output(self, pod_id_: str, stream: OutputStream, lines: list[str]) -> None:
+        found = self._current_run(pod_id_)
+        if found is None:
+            return
+        rec, inst, pod = found
+        spec = self.pod_spec(rec, inst)
+        t = now()
+        seq = self._log_seq.get(pod_id_, 0)
+        progressed = False
+        for line in lines:
+            if stream == OutputStream.STDOUT and line.startswith("::progress"):
+                counts = parse_progress(line)
+                if counts is not None:
+                    pr = pod.status.progress
+                    for key, value in counts.items():
+                        setattr(pr, key, value)
+                    set_timestamp(pr.updated_at, t)
+                    progressed = True
+            if spec.discard_logs:
+                continue
+            seq += 1
+            self._log_rows.append((rec.job_id, pod_id_, seq, t, int(stream), line[:MAX_LOG_LINE]))
+        self._log_seq[pod_id_] = seq
+        self._offsets_dirty.add(pod_id_)
+        if progressed:
+            self.mark_pod(rec, inst)
+        if len(self._log_rows) > 5000:
+            self._flush_logs()
+
+    def on_placed(self, pod_id_: str, handle: PodHandle) -> None:
+        found = self._current_run(pod_id_)
+        if found is None:
+            return
+        rec, inst, pod = found
+        pod.status.host, pod.status.node_id = handle.host, handle.node_id
+        self.pod_event(rec, inst, f"placed on {handle.host}" + (f" ({handle.node_id})" if handle.node_id else ""))
+        self.mark_pod(rec, inst, handle)
+
+    def on_starting(self, pod_id_: str, reason: str, message: str) -> None:
+        """Why a STARTING pod waits (executors with reports_running)."""
+        found = self._current_run(pod_id_)
+        if found is None:
+            return
+        rec, inst, pod = found
+        st = pod.status
+        if st.state == P.POD_STATE_STARTING and (st.reason, st.message) != (reason, message):
+            self.set_pod_state(rec, inst, P.POD_STATE_STARTING, message, reason)
+
+    def on_running(self, pod_id_: str, reason: str, message: str) -> None:
+        """STARTING -> RUNNING (executors with reports_running); a repeat after re-adoption is ignored."""
+        found = self._current_run(pod_id_)
+        if found is None:
+            return
+        rec, inst, pod = found
+        if pod.status.state != P.POD_STATE_STARTING:
+            return
+        set_timestamp(pod.status.started_at, now())
+        self.set_pod_state(rec, inst, P.POD_STATE_RUNNING, message or "running", reason)
+        self.workflows.poke(rec)
+
+    def on_exited(self, pod_id_: str, info: ExitInfo) -> None:
+        self._flush_logs()
+        found = self._current_run(pod_id_)
+        if found is None:
+            return
+        rec, inst, pod = found
+        st = pod.status
+        if st.state == P.POD_STATE_KILLING:
+            then = st.desired_state
+            final = P.POD_STATE_FAILED if then == P.POD_STATE_FAILED else P.POD_STATE_KILLED
+            # The executor's message repeats ours with how it ended ("... (SIGTERM)"): prefer it.
+            message = info.message if st.message and st.message in info.message else \
+                "; ".join(m for m in (st.message, info.message) if m)
+            self._finish_pod(rec, inst, final, info.exit_code, st.reason or "KILLED", message)
+            if then == P.POD_STATE_RUNNING:
+                self.next_run(rec, inst, message=f"restarting ({st.reason.lower()})")
+            elif then == P.POD_STATE_DELETED:
+                self.remove_instance(rec, inst)
+            elif then == P.POD_STATE_FAILED:
+                self._after_failure(rec, inst)  # a run killed at its deadline is retried per the policy
+        elif info.lost:
+            self._finish_pod(rec, inst, P.POD_STATE_LOST, info.exit_code, "LOST", info.message)
+            self._after_failure(rec, inst)
+        elif info.exit_code == 0:
+            self._finish_pod(rec, inst, P.POD_STATE_SUCCEEDED, 0, "SUCCEEDED", info.message or "exited with code 0")
+            self._after_success(rec, inst)
+        else:
+            self._finish_pod(rec, inst, P.POD_STATE_FAILED, info.exit_code, info.reason or "FAILED", info.message)
+            self._after_failure(rec, inst)
+        self.scheduler.wake()
+        self.workflows.poke(rec)
+
+    def _finish_pod(self, rec: JobRecord, inst: int, state: pod_pb2.PodState, exit_code: int | None, reason: str,
+                    message: str) -> None:
+        pod = rec.pods[inst]
+        st = pod.status
+        t = now()
+        self.scheduler.pod_down(st.pod_id)
+        st.state = state
+        st.reason, st.message = reason, message
+        if exit_code is not None:
+            st.has_exit_code, st.exit_code = True, exit_code
+        if st.HasField("started_at"):
+            set_timestamp(st.ended_at, t)
+        if state == P.POD_STATE_SUCCEEDED:
+            st.successful_runs += 1
+        usage = self.executor.usage(st.pod_id) if st.pod_id else None
+        if usage is not None:
+            st.usage.cpu_seconds, st.usage.memory_rss_bytes = usage.cpu_seconds, usage.memory_rss_bytes
+        self.pod_event(rec, inst)
+        self.mark_pod(rec, inst)
+        if st.pod_id:
+            self.defer("run", pod_pb2.PodInfo.FromString(pod.SerializeToString()))
+            self._wake_log_followers(st.pod_id)
+            self.executor_discard(st.pod_id)
+
+    def executor_discard(self, pod_id_: str) -> None:
+        discard = getattr(self.executor, "discard", None)
+        if discard is not None:
+            # Only after the output offsets have been committed with the last lines.
+            asyncio.get_running_loop().call_later(0.2, discard, pod_id_)
+
+    def _after_success(self, rec: JobRecord, inst: int) -> None:
+        spec = self.pod_spec(rec, inst)
+        st = rec.pods[inst].status
+        if rec.status.desired_state == J.JOB_STATE_KILLED:
+            return
+        if spec.restart_policy == P.RESTART_POLICY_ALWAYS:
+            self.next_run(rec, inst, delay=validation.backoff_delay(spec, 1), message="restarting (policy ALWAYS)")
+        elif st.successful_runs < validation.completions(rec.spec):
+            self.next_run(rec, inst, message=f"completion {st.successful_runs + 1} of "
+                                             f"{validation.completions(rec.spec)}")
+
+    def _after_failure(self, rec: JobRecord, inst: int) -> None:
+        spec = self.pod_spec(rec, inst)
+        st = rec.pods[inst].status
+        if rec.status.desired_state == J.JOB_STATE_KILLED:
+            return
+        limit = validation.max_attempts(spec)
+        if spec.restart_policy == P.RESTART_POLICY_ALWAYS or st.attempt < limit:
+            delay = validation.backoff_delay(spec, st.attempt)
+            self.next_run(rec, inst, delay=delay, attempt=st.attempt + 1,
+                          message=f"attempt {st.attempt + 1}" + (f" of {limit}" if limit else "")
+                          + f" in {delay:.1f} s after: {st.message}")
+
+    def remove_instance(self, rec: JobRecord, inst: int) -> None:
+        pod = rec.pods.pop(inst)
+        rec.pod_versions.pop(inst, None)
+        self._pod_index.pop(pod.status.pod_id, None)
+        pod.status.state = P.POD_STATE_DELETED
+        payload_change = watch_service_pb2.Change(pod=pod, deleted=True)
+        with self.store.tx():
+            payload = self.store.add_change(payload_change)
+            self.store.delete_pod(pod.pod_name)
+        self.hub.publish([PublishedChange(payload_change.revision, CHANGE_POD, rec.job_id, payload)])
+        self.mark_job(rec)
+
+    # -- logs -----------------------------------------------------------------------
+    def _flush_logs(self) -> None:
+        if not self._log_rows and not self._offsets_dirty:
+            return
+        rows, self._log_rows = self._log_rows, []
+        dirty, self._offsets_dirty = self._offsets_dirty, set()
+        with self.store.tx():
+            self.store.add_logs(rows)
+            for pid in dirty:
+                where = self._pod_index.get(pid)
+                offsets = self.executor.output_offsets(pid)
+                if where is not None and offsets:
+                    self.store.set_output_offsets(pod_name(*where), offsets.get(OutputStream.STDOUT, 0),
+                                                  offsets.get(OutputStream.STDERR, 0))
+        for pid in {r[1] for r in rows}:
+            self._wake_log_followers(pid)
+
+    def _wake_log_followers(self, pod_id_: str) -> None:
+        for event in self._log_followers.get(pod_id_, ()):
+            event.set()
+
+    def follow_logs(self, pod_id_: str) -> asyncio.Event:
+        """An event set whenever new lines of the run are committed, or the run ends."""
+        event = asyncio.Event()
+        self._log_followers.setdefault(pod_id_, set()).add(event)
+        return event
+
+    def unfollow_logs(self, pod_id_: str, event: asyncio.Event) -> None:
+        followers = self._log_followers.get(pod_id_)
+        if followers is not None:
+            followers.discard(event)
+            if not followers:
+                del self._log_followers[pod_id_]
+
+    def flush_logs(self) -> None:
+        self._flush_logs()
+
+    async def _log_flusher(self) -> None:
+        while True:
+            await asyncio.sleep(LOG_FLUSH_INTERVAL)
+            self._flush_logs()
+            self.commit()
+
+    # -- maintenance ------------------------------------------------------------------
+    async def _maintenance(self) -> None:
+        last_usage = 0.0
+        last_optimize = now()
+        while True:
+            await asyncio.sleep(MAINTENANCE_INTERVAL)
+            t = now()
+            for rec in list(self.jobs.values()):
+                st = rec.status
+                if st.state in TERMINAL_JOB_STATES and st.HasField("expires_at") and \
+                        from_timestamp(st.expires_at) <= t:
+                    self.purge(rec, t)
+            if t - last_usage >= self.config.usage_interval:
+                last_usage = t
+                self._sample_usage()
+            self.store.compact_changes()
+            if t - last_optimize > 600:
+                last_optimize = t
+                self.store.optimize()
+
+    def _sample_usage(self) -> None:
+        for rec in self.jobs.values():
+            for inst, pod in rec.pods.items():
+                if pod.status.state == P.POD_STATE_RUNNING:
+                    usage = self.executor.usage(pod.status.pod_id)
+                    if usage is not None:
+                        pod.status.usage.cpu_seconds = usage.cpu_seconds
+                        pod.status.usage.memory_rss_bytes = usage.memory_rss_bytes
+                        self.mark_pod(rec, inst)
+
+    def purge(self, rec: JobRecord, t: float) -> None:
+        set_timestamp(rec.status.purged_at, t)
+        rec.status.state = J.JOB_STATE_DELETED
+        rec.status.reason, rec.status.message = "PURGED", "removed after its time-to-live"
+        self._forget(rec)
+
+    def _forget(self, rec: JobRecord) -> None:
+        self.commit()
+        self.jobs.pop(rec.job_id, None)
+        self.scheduler.forget(rec)
+        for pod in rec.pods.values():
+            self._pod_index.pop(pod.status.pod_id, None)
+        self.publish_deleted(rec)
+
+    # -- lookups --------------------------------------------------------------------
+    def job(self, job_id: str) -> JobRecord:
+        rec = self.jobs.get(job_id)
+        if rec is None:
+            raise not_found(f"job {job_id!r}" if job_id else "job (no id given)")
+        return rec
+
+    def pod(self, name: str) -> tuple[JobRecord, int]:
+        job_id, sep, inst_text = name.rpartition("-")
+        rec = self.jobs.get(job_id) if sep else None
+        if rec is None or not inst_text.isdigit() or int(inst_text) not in rec.pods:
+            raise not_found(f"pod {name!r}")
+        return rec, int(inst_text)
+
+    @staticmethod
+    def check_version(rec: JobRecord, version: int) -> None:
+        if version != rec.version:
+            raise stale_version(f"job {rec.job_id}", version, rec.version)
+
+    def bump_version(self, rec: JobRecord, spec_changed: bool = False) -> int:
+        rec.status.version.value = rec.version + 1
+        set_timestamp(rec.status.updated_at, now())
+        self.defer("job", (rec, spec_changed))
+        self.mark_job(rec)
+        return rec.version
+
+    # -- job operations -------------------------------------------------------------
+    def create_job(self, request_job_id: str, spec: job_pb2.JobSpec, idempotency_key: str,
+                   start_paused: bool) -> tuple[str, int, bool]:
+        validation.validate_job_spec(spec)
+        key = request_job_id or idempotency_key
+        if request_job_id:
+            try:
+                uuid.UUID(request_job_id)
+            except ValueError:
+                raise invalid("job_id", f"{request_job_id!r} is not a UUID") from None
+        if key:
+            existing_id = request_job_id if request_job_id in self.jobs else self.store.job_by_idempotency_key(key)
+            if existing_id is not None and existing_id in self.jobs:
+                existing = self.jobs[existing_id]
+                original = self.store.spec_at_version(existing_id, 1) or existing.spec
+                if original.SerializeToString(deterministic=True) == spec.SerializeToString(deterministic=True):
+                    return existing_id, existing.version, False
+                raise EngineError(grpc.StatusCode.ALREADY_EXISTS,
+                                  f"job {existing_id} was already created with this "
+                                  f"{'job id' if request_job_id else 'idempotency key'} and a different spec")
+        job_id = request_job_id or str(uuid.uuid4())
+        t = now()
+        status = job_pb2.JobStatus(state=J.JOB_STATE_INITIALIZED, desired_state=J.JOB_STATE_RUNNING)
+        status.version.value = 1
+        set_timestamp(status.created_at, t)
+        set_timestamp(status.updated_at, t)
+        rec = JobRecord(job_id, job_pb2.JobSpec.FromString(spec.SerializeToString()), status,
+                        idempotency_key=key or None)
+        self.jobs[job_id] = rec
+        for inst in range(spec.instance_count):
+            self.new_pod(rec, inst, P.POD_STATE_INITIALIZED, t)
+            self._dirty_pods[rec.pods[inst].pod_name] = (job_id, inst, None)
+        self.defer("job", (rec, True))
+        self.workflows.record_simple(rec, W.WORKFLOW_TYPE_START, "job created", done=True)
+        if start_paused:
+            status.message = "created stopped: start it to run"
+        else:
+            self._schedule_first_run(rec, t)
+        self.mark_job(rec)
+        self.commit()
+        self.scheduler.wake()
+        return job_id, rec.version, True
+
+    def _schedule_first_run(self, rec: JobRecord, t: float) -> None:
+        first = schedules.first_run(rec.spec.schedule, t)
+        if first > t + 0.001:
+            set_timestamp(rec.status.next_run_at, first)
+            rec.status.state = J.JOB_STATE_PENDING
+            rec.status.message = "scheduled"
+            self.scheduler.schedule_run(rec, first)
+        else:
+            self.begin_run(rec, t)
+
+    def begin_run(self, rec: JobRecord, t: float) -> None:
+        """Start a run of every instance (creation, a scheduled time, StartJob)."""
+        st = rec.status
+        st.run_count += 1
+        st.ClearField("next_run_at")
+        st.ClearField("ended_at")
+        st.ClearField("expires_at")
+        st.ClearField("started_at")
+        st.reason, st.message = "", ""
+        if st.state in TERMINAL_JOB_STATES or st.state == J.JOB_STATE_INITIALIZED:
+            st.state = J.JOB_STATE_PENDING
+        for inst in range(rec.spec.instance_count):
+            pod = rec.pods.get(inst)
+            if pod is not None and pod.status.state in ACTIVE_POD_STATES:
+                continue
+            rec.pod_versions[inst] = rec.version
+            self.next_run(rec, inst, reset_successes=True, message=f"run {st.run_count} of the job")
+        self.mark_job(rec)
+
+    def mark_started(self, rec: JobRecord, t: float) -> None:
+        st = rec.status
+        if not st.HasField("dispatched_at"):
+            set_timestamp(st.dispatched_at, t)
+        if not st.HasField("started_at"):
+            set_timestamp(st.started_at, t)
+
+    def on_run_finished(self, rec: JobRecord) -> None:
+        """All pods are down and the job recurs: schedule its next run."""
+        t = now()
+        last_start = from_timestamp(rec.status.started_at) if rec.status.HasField("started_at") else t
+        nxt = schedules.next_run(rec.spec.schedule, last_start, t)
+        if nxt:
+            failed = sum(1 for p in rec.pods.values() if p.status.state != P.POD_STATE_SUCCEEDED)
+            rec.status.message = (f"run {rec.status.run_count} "
+                                  f"{'succeeded' if failed == 0 else f'had {failed} failed instance(s)'}; next run "
+                                  "scheduled")
+            set_timestamp(rec.status.next_run_at, nxt)
+            self.scheduler.release_unique_key(rec)
+            self.scheduler.schedule_run(rec, nxt)
+            self.mark_job(rec)
+
+    def replace_job(self, job_id: str, version: int, spec: job_pb2.JobSpec,
+                    update_spec: workflow_pb2.UpdateSpec) -> int:
+        rec = self.job(job_id)
+        self.check_version(rec, version)
+        validation.validate_job_spec(spec)
+        if rec.status.state == J.JOB_STATE_DELETED:
+            raise precondition("the job is being deleted")
+        return self.workflows.start_update(rec, job_pb2.JobSpec.FromString(spec.SerializeToString()), update_spec)
+
+    def replace_diff(self, job_id: str, version: int, spec: job_pb2.JobSpec) -> dict[str, list[int]]:
+        rec = self.job(job_id)
+        self.check_version(rec, version)
+        validation.validate_job_spec(spec)
+        return self.workflows.diff(rec, spec)
+
+    def restart_job(self, job_id: str, version: int, restart: workflow_pb2.RestartSpec) -> int:
+        rec = self.job(job_id)
+        self.check_version(rec, version)
+        instances: list[int] = []
+        for r in restart.ranges:
+            if r.to <= r.__getattribute__("from") or r.to > rec.spec.instance_count:
+                raise invalid("restart_spec.ranges", f"range [{getattr(r, 'from')}, {r.to}) is outside the job's "
+                                                     f"{rec.spec.instance_count} instance(s)")
+            instances.extend(range(getattr(r, "from"), r.to))
+        if not restart.ranges:
+            instances = list(range(rec.spec.instance_count))
+        if rec.status.desired_state == J.JOB_STATE_KILLED:
+            raise precondition("the job is stopped; start it instead of restarting it")
+        return self.workflows.start_restart(rec, sorted(set(instances)), restart)
+
+    def start_job(self, job_id: str, version: int) -> int:
+        rec = self.job(job_id)
+        self.check_version(rec, version)
+        st = rec.status
+        if st.state == J.JOB_STATE_KILLING:
+            raise precondition("the job is still stopping; start it once it is KILLED")
+        st.desired_state = J.JOB_STATE_RUNNING
+        t = now()
+        if st.state in TERMINAL_JOB_STATES or st.state == J.JOB_STATE_INITIALIZED:
+            st.reason = st.message = ""
+            never_ran = st.state == J.JOB_STATE_INITIALIZED
+            if (never_ran and schedules.first_run(rec.spec.schedule, t) > t + 0.001) or (
+                    not never_ran and schedules.is_recurring(rec.spec.schedule)):
+                self._schedule_first_run(rec, t)
+            else:
+                self.begin_run(rec, t)
+        else:
+            for inst, pod in rec.pods.items():
+                if pod.status.state in (P.POD_STATE_KILLED, P.POD_STATE_FAILED, P.POD_STATE_LOST):
+                    self.next_run(rec, inst, message="started by request")
+        self.workflows.record_simple(rec, W.WORKFLOW_TYPE_START, "started by request", done=True)
+        version_ = self.bump_version(rec)
+        self.commit()
+        self.scheduler.wake()
+        return version_
+
+    async def stop_job(self, job_id: str, version: int, message: str = "stopped by request") -> int:
+        rec = self.job(job_id)
+        self.check_version(rec, version)
+        await self._stop(rec, message)
+        version_ = self.bump_version(rec)
+        self.commit()
+        return version_
+
+    async def _stop(self, rec: JobRecord, message: str) -> None:
+        st = rec.status
+        st.desired_state = J.JOB_STATE_KILLED
+        st.reason, st.message = "KILLED_ON_REQUEST", message
+        st.ClearField("next_run_at")
+        self.scheduler.cancel_run(rec)
+        if rec.workflow is not None:
+            self.workflows.finish(rec, W.WORKFLOW_STATE_ABORTED, "aborted: the job was stopped")
+        self.workflows.record_simple(rec, W.WORKFLOW_TYPE_STOP, message, done=False)
+        for inst in list(rec.pods):
+            await self.kill_pod(rec, inst, P.POD_STATE_KILLED, "KILLED_ON_REQUEST", message)
+        self.mark_job(rec)
+
+    async def delete_job(self, job_id: str, version: int, force: bool) -> None:
+        rec = self.job(job_id)
+        self.check_version(rec, version)
+        if rec.status.state not in TERMINAL_JOB_STATES and rec.status.state != J.JOB_STATE_INITIALIZED:
+            if not force:
+                raise precondition(f"job {rec.spec.name!r} is {short(J.JobState.Name(rec.status.state))}; stop it "
+                                   "first or delete with force")
+            await self._stop(rec, "stopped for deletion")
+            self.commit()
+            deadline = now() + max((self._grace(rec, i) for i in rec.pods), default=0.0) + 10.0
+            while rec.active_pods() and now() < deadline:
+                await asyncio.sleep(0.05)
+            if rec.active_pods():
+                raise EngineError(grpc.StatusCode.DEADLINE_EXCEEDED,
+                                  f"{rec.active_pods()} pod(s) of job {rec.job_id} did not stop in time; "
+                                  "the job is stopping and was not deleted")
+        self._flush_logs()
+        rec.status.state = J.JOB_STATE_DELETED
+        rec.status.reason, rec.status.message = "DELETED", "deleted by request"
+        self._forget(rec)
+
+    def job_by_name(self, name: str) -> list[str]:
+        return self.store.job_ids_by_name(name)
+
+    def iter_jobs(self, batch: int) -> Iterator[list[job_pb2.JobSummary]]:
+        chunk: list[job_pb2.JobSummary] = []
+        for rec in list(self.jobs.values()):
+            chunk.append(rec.summary())
+            if len(chunk) >= batch:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def refresh_job(self, job_id: str) -> None:
+        """Reload the job's spec and status from the store (drops cache drift)."""
+        rec = self.job(job_id)
+        stored = self.store.load_job(job_id)
+        if stored is None:
+            raise not_found(f"job {job_id!r} in the store")
+        rec.spec, rec.status = stored.spec, stored.status
+        self.mark_job(rec)
+        self.commit()

@@ -1,0 +1,673 @@
+"""The default executor: one local subprocess per pod.
+
+Design choices, and why:
+
+* Each pod runs in its own session (``start_new_session=True``), so its process group id
+  equals the pid of the shim and a kill reaches everything the pod started.
+* stdout/stderr go to files in the spool directory, never to pipes: a pipe dies with the
+  engine (the pod would get SIGPIPE or block), a file does not. A restarted engine
+  re-adopts the pod and resumes reading at the byte offsets the scheduler stored.
+* The command runs under a tiny ``/bin/sh`` shim that writes the exit status to
+  ``<pod_id>.exit`` even when no engine is watching; that is how an engine that was down
+  while a pod finished still learns its exit code.
+* No thread per child: exits are noticed through a pidfd registered with the event loop,
+  and output is read by one periodic task for all pods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import pathlib
+import shutil
+import signal
+import socket
+import subprocess
+from dataclasses import dataclass, field
+from typing import cast
+
+import psutil
+
+from pelorus.engine.executors.base import (
+    Executor,
+    ExecutorEvents,
+    ExitInfo,
+    LaunchRequest,
+    OutputStream,
+    PodHandle,
+    UsageSample,
+)
+
+log = logging.getLogger(__name__)
+
+# Longer lines are split into pieces of at most this many bytes so one runaway line
+# (a binary blob, a progress bar without newlines) cannot grow a buffer without bound.
+LINE_CAP = 64 * 1024
+# Bytes read per os.pread call, and the most read per stream per poll tick, so one chatty
+# pod cannot monopolise the event loop; the rest is picked up on the next tick.
+READ_CHUNK = 256 * 1024
+READ_PER_TICK = 1024 * 1024
+# How far a recorded start time may drift from the live one and still be the same
+# process. /proc start times are wall-clock derived (boot time + ticks), so small clock
+# adjustments shift them; re-using a pid within a second needs a full pid wrap-around.
+START_TIME_TOLERANCE = 1.0
+
+# The shim, in order: remember and hide the exit-file path; point its own stderr at
+# /dev/null (keeping the pod's stderr on fd 3) so dash's "Terminated" notice for a
+# signalled command does not land in the pod's log; trap TERM/INT with a *command* (an
+# ignored signal would be inherited by the pod's command, a trapped one is reset in the
+# subshell) so the shim outlives SIGTERM and waits for the command; run the command via
+# exec in a subshell (same single fork as a plain command); record its status.
+# A plain redirect instead of write+mv saves a fork per pod; the file is only read after
+# the shim has exited, and a half-written file (shim SIGKILLed mid-write) parses as
+# "unknown".
+_SHIM = (
+    'f=$PELORUS_EXIT_FILE; unset PELORUS_EXIT_FILE; exec 3>&2 2>/dev/null; trap : TERM INT; '
+    '(exec "$@" 2>&3 3>&-); rc=$?; echo $rc >"$f"; exit $rc'
+)
+_SHIM_NAME = "pelorus-shim"
+
+# children() scans the whole process table; give up finding the pod's command after a few
+# tries (it may not have been forked yet, or has ended) and report the shim alone.
+_MAIN_LOOKUPS = 3
+
+_STREAM_SUFFIX = {OutputStream.STDOUT: ".out", OutputStream.STDERR: ".err"}
+
+
+class LocalLaunchError(RuntimeError):
+    """A pod could not be started; the message names what to fix."""
+
+
+@dataclass
+class _StreamReader:
+    """Tails one spool file. `delivered` counts bytes handed out as lines; `pending`
+    holds bytes read past that (an unfinished line)."""
+
+    fd: int
+    delivered: int = 0
+    pending: bytearray = field(default_factory=bytearray)
+
+    @property
+    def read_pos(self) -> int:
+        return self.delivered + len(self.pending)
+
+
+@dataclass
+class _Pod:
+    request: LaunchRequest
+    pid: int
+    pgid: int
+    token: str
+    pidfd: int  # -1 once the exit was seen (or for a pod that ended before adoption)
+    streams: dict[OutputStream, _StreamReader]
+    popen: subprocess.Popen[bytes] | None = None
+    done: asyncio.Future[ExitInfo] | None = None
+    kill_reason: str = ""
+    kill_message: str = ""
+    kill_grace: float = 0.0
+    force_at: float | None = None
+    force_handle: asyncio.TimerHandle | None = None
+    forced: bool = False
+    wait_status: int | None = None
+    shim_proc: psutil.Process | None = None
+    main_proc: psutil.Process | None = None
+    main_lookups: int = 0
+
+
+class LocalExecutor(Executor):
+    """Runs pods as local processes; see the module docstring for the design."""
+
+    name = "local"
+
+    def __init__(self, events: ExecutorEvents, spool_dir: pathlib.Path, poll_interval: float = 0.05) -> None:
+        super().__init__(events)
+        # Absolute, because the shim writes the exit file from the pod's working directory.
+        self.spool_dir = pathlib.Path(spool_dir).absolute()
+        self.poll_interval = poll_interval
+        self.host = socket.gethostname()
+        self._pods: dict[str, _Pod] = {}
+        # Offsets of pods that ended, kept until discard() so the scheduler can store them.
+        self._final_offsets: dict[str, dict[OutputStream, int]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._poll_task: asyncio.Task[None] | None = None
+
+    @property
+    def _started_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop start() ran on; everything that uses it runs after start()."""
+        return cast(asyncio.AbstractEventLoop, self._loop)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    async def start(self) -> None:
+        """Create the spool directory and start the output poller (idempotent)."""
+        if self._poll_task is not None:
+            return
+        try:
+            self.spool_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LocalLaunchError(f"cannot create spool directory {self.spool_dir}: {exc.strerror}") from exc
+        self._loop = asyncio.get_running_loop()
+        self._poll_task = self._loop.create_task(self._poll_loop(), name="local-executor-poll")
+
+    async def close(self) -> None:
+        """Stop watching; pods keep running and can be adopted by a later executor."""
+        if self._poll_task is not None:
+            self._poll_task.cancel()
+            try:
+                await self._poll_task
+            except asyncio.CancelledError:
+                pass
+            self._poll_task = None
+        for pod in list(self._pods.values()):
+            self._detach(pod)
+            if pod.done is not None and not pod.done.done():
+                pod.done.cancel()
+        self._pods.clear()
+
+    async def kill_all(self, grace_period: float = 0.0, timeout: float = 10.0) -> None:
+        """Kill every pod this executor watches and wait (bounded) until each has been
+        reported; meant for tests and an orderly shutdown that should not leave pods."""
+        pods = list(self._pods.values())
+        for pod in pods:
+            await self.kill(pod.request.pod_id, grace_period)
+        waits = [pod.done for pod in pods if pod.done is not None]
+        if waits:
+            await asyncio.wait(waits, timeout=grace_period + timeout)
+
+    def describe(self) -> dict[str, str]:
+        return {
+            "executor": self.name,
+            "host": self.host,
+            "spool_dir": str(self.spool_dir),
+            "running_pods": str(len(self._pods)),
+        }
+
+    # ------------------------------------------------------------------ launch
+
+    async def launch(self, request: LaunchRequest) -> PodHandle:
+        """Start the pod under the shim. Raises LocalLaunchError with a clear message
+        (missing working directory, unusable spool) instead of launching a doomed pod."""
+        await self.start()
+        if request.pod_id in self._pods:
+            raise LocalLaunchError(f"pod {request.pod_id} is already running on this executor")
+        cwd = self._check_working_dir(request.working_dir)
+        paths = self._paths(request.pod_id)
+        paths["exit"].unlink(missing_ok=True)  # a stale status must never be read for this run
+        env = self._build_env(request, paths["exit"])
+        out_fd = err_fd = -1
+        try:
+            out_fd = os.open(paths["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o644)
+            err_fd = os.open(paths["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o644)
+            popen = subprocess.Popen(
+                ["/bin/sh", "-c", _SHIM, _SHIM_NAME, request.command, *request.args],
+                stdin=subprocess.DEVNULL,
+                stdout=out_fd,
+                stderr=err_fd,
+                env=env,
+                cwd=cwd,
+                start_new_session=True,
+                close_fds=True,
+            )
+        except OSError as exc:
+            raise LocalLaunchError(f"cannot start pod {request.pod_id}: {exc}") from exc
+        finally:
+            for fd in (out_fd, err_fd):
+                if fd >= 0:
+                    os.close(fd)
+        pid = popen.pid
+        # The child is not reaped until we waitpid it, so /proc/<pid> stays valid here even
+        # if it already exited (zombie) and the pid cannot be reused under us.
+        token = _start_time_token(pid)
+        try:
+            pidfd = os.pidfd_open(pid)
+            try:
+                streams = self._open_streams(request.pod_id, {})
+            except OSError:
+                os.close(pidfd)
+                raise
+        except OSError as exc:  # e.g. out of file descriptors: do not leave an unwatched pod
+            os.killpg(pid, signal.SIGKILL)
+            popen.wait()
+            raise LocalLaunchError(f"cannot watch pod {request.pod_id}: {exc}") from exc
+        self._final_offsets.pop(request.pod_id, None)
+        pod = _Pod(request=request, pid=pid, pgid=pid, token=token, pidfd=pidfd, streams=streams, popen=popen)
+        self._track(pod)
+        return PodHandle(pid=pid, host=self.host, node_id="", token=token)
+
+    def _check_working_dir(self, working_dir: str) -> str | None:
+        """Fail the launch (not the pod) for a missing directory: the operator gets the
+        reason at once instead of an opaque exit code."""
+        if not working_dir:
+            return None
+        if not os.path.isdir(working_dir):
+            raise LocalLaunchError(f"working directory does not exist or is not a directory: {working_dir}")
+        return working_dir
+
+    def _build_env(self, request: LaunchRequest, exit_file: pathlib.Path) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(request.env)
+        env.update(
+            PELORUS_POD_ID=request.pod_id,
+            PELORUS_POD_NAME=request.pod_name,
+            PELORUS_JOB_ID=request.job_id,
+            PELORUS_INSTANCE_ID=str(request.instance_id),
+            PELORUS_EXIT_FILE=str(exit_file),
+        )
+        return env
+
+    # ------------------------------------------------------------------ adopt
+
+    async def adopt(self, request: LaunchRequest, handle: PodHandle, output_offsets: dict[OutputStream, int]) -> bool:
+        """Re-attach to a pod started by an earlier engine (see base.Executor.adopt).
+        on_exited for a pod that already ended is delivered after this returns."""
+        await self.start()
+        if request.pod_id in self._pods:
+            return True
+        paths = self._paths(request.pod_id)
+        if handle.pid > 0 and (not handle.host or handle.host == self.host):
+            pidfd = self._open_verified_pidfd(handle)
+            if pidfd is not None:
+                try:
+                    streams = self._open_streams(request.pod_id, output_offsets)
+                except OSError:
+                    os.close(pidfd)
+                    raise
+                pod = _Pod(request=request, pid=handle.pid, pgid=handle.pid, token=handle.token, pidfd=pidfd,
+                           streams=streams)
+                self._track(pod)
+                return True
+        if _read_exit_file(paths["exit"]) is None:
+            return False
+        # Ended while nobody watched but left its status: report it like a normal exit.
+        try:
+            streams = self._open_streams(request.pod_id, output_offsets)
+        except OSError as exc:
+            log.warning("cannot read the output of ended pod %s: %s", request.pod_id, exc)
+            streams = {}
+        pod = _Pod(request=request, pid=handle.pid, pgid=0, token=handle.token, pidfd=-1, streams=streams)
+        pod.done = self._started_loop.create_future()
+        self._pods[request.pod_id] = pod
+        self._started_loop.call_soon(self._finish, pod)
+        return True
+
+    def _open_verified_pidfd(self, handle: PodHandle) -> int | None:
+        """A pidfd on handle.pid if that pid is still the process we started.
+
+        The pidfd is opened *before* the start time is checked: once open it refers to one
+        specific process, so a pid recycled after the check cannot slip in."""
+        try:
+            pidfd = os.pidfd_open(handle.pid)
+        except (ProcessLookupError, PermissionError):
+            return None
+        try:
+            recorded = float(handle.token)
+            live = psutil.Process(handle.pid).create_time()
+            if abs(live - recorded) > START_TIME_TOLERANCE:
+                raise ValueError("start time differs: the pid was reused")
+            if os.getpgid(handle.pid) != handle.pid:
+                raise ValueError("not a pod's process group leader")
+        except (ValueError, psutil.Error, ProcessLookupError) as exc:
+            log.info("not adopting pid %s: %s", handle.pid, exc)
+            os.close(pidfd)
+            return None
+        return pidfd
+
+    # ------------------------------------------------------------------ kill
+
+    async def kill(self, pod_id: str, grace_period: float, reason: str = "KILLED", message: str = "") -> None:
+        """SIGTERM the pod's process group now and SIGKILL it after grace_period if the pod
+        has not ended. The reason/message let the scheduler say why (e.g.
+        DEADLINE_EXCEEDED); a second call can only bring the SIGKILL forward. Killing a pod
+        that is not running here is a no-op: its on_exited is already out or on the way."""
+        pod = self._pods.get(pod_id)
+        if pod is None or pod.pidfd < 0:
+            return
+        if not pod.kill_reason:
+            pod.kill_reason = reason
+            pod.kill_message = message or "killed on request"
+        loop = self._started_loop
+        force_at = loop.time() + max(0.0, grace_period)
+        if pod.force_at is not None and pod.force_at <= force_at:
+            return
+        pod.kill_grace = max(0.0, grace_period)
+        pod.force_at = force_at
+        if pod.force_handle is not None:
+            pod.force_handle.cancel()
+        if grace_period <= 0:
+            self._force_kill(pod)
+            return
+        self._signal_group(pod, signal.SIGTERM)
+        pod.force_handle = loop.call_at(force_at, self._force_kill, pod)
+
+    def _force_kill(self, pod: _Pod) -> None:
+        pod.force_handle = None
+        if self._pods.get(pod.request.pod_id) is not pod or pod.pidfd < 0:
+            return  # already ended; _finish cleaned up the group
+        pod.forced = True
+        self._signal_group(pod, signal.SIGKILL)
+
+    def _signal_group(self, pod: _Pod, sig: signal.Signals) -> None:
+        """Signal the pod's whole process group. For our own children the shim is not
+        reaped before we are done signalling, so the group id cannot have been recycled."""
+        if pod.pgid <= 0:
+            return
+        try:
+            os.killpg(pod.pgid, sig)
+        except ProcessLookupError:
+            pass
+        except PermissionError as exc:
+            log.warning("cannot signal process group %s of pod %s: %s", pod.pgid, pod.request.pod_id, exc)
+
+    # ------------------------------------------------------------------ output
+
+    def output_offsets(self, pod_id: str) -> dict[OutputStream, int]:
+        """Bytes delivered so far per stream. Updated *before* on_output is called, so
+        inside the callback the offsets already include the lines being delivered."""
+        pod = self._pods.get(pod_id)
+        if pod is not None:
+            return {stream: reader.delivered for stream, reader in pod.streams.items()}
+        return dict(self._final_offsets.get(pod_id, {}))
+
+    def discard(self, pod_id: str) -> None:
+        """Delete an ended pod's spool files once the scheduler has stored its output."""
+        if pod_id in self._pods:
+            raise RuntimeError(f"pod {pod_id} is still running; kill it before discarding its output")
+        for path in self._paths(pod_id).values():
+            path.unlink(missing_ok=True)
+        self._final_offsets.pop(pod_id, None)
+
+    async def _poll_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.poll_interval)
+            for pod in list(self._pods.values()):
+                if pod.pidfd < 0:
+                    continue  # finishing; _finish does the last read
+                try:
+                    self._pump(pod, final=False)
+                except Exception:  # one broken pod must not stop output for the others
+                    log.exception("reading output of pod %s failed", pod.request.pod_id)
+
+    def _pump(self, pod: _Pod, final: bool) -> None:
+        """Read new bytes of both streams and deliver the complete lines. With final=True,
+        read to the end and deliver a trailing unfinished line as well."""
+        for stream, reader in pod.streams.items():
+            budget = None if final else READ_PER_TICK
+            while True:
+                got = _read_more(reader, budget)
+                lines = _take_lines(reader, final=final and got == 0)
+                if lines:
+                    self._deliver(pod.request.pod_id, stream, lines)
+                if got == 0:
+                    break
+                if budget is not None:
+                    budget -= got
+                    if budget <= 0:
+                        break  # the rest next tick
+
+    def _deliver(self, pod_id: str, stream: OutputStream, lines: list[str]) -> None:
+        try:
+            self.events.on_output(pod_id, stream, lines)
+        except Exception:
+            log.exception("on_output for pod %s raised", pod_id)
+
+    # ------------------------------------------------------------------ exit
+
+    def _track(self, pod: _Pod) -> None:
+        pod.done = self._started_loop.create_future()
+        self._pods[pod.request.pod_id] = pod
+        self._started_loop.add_reader(pod.pidfd, self._on_pidfd_ready, pod)
+
+    def _on_pidfd_ready(self, pod: _Pod) -> None:
+        """The shim has exited: clean up the group, read the rest, report once."""
+        self._started_loop.remove_reader(pod.pidfd)
+        os.close(pod.pidfd)
+        pod.pidfd = -1
+        # Take down anything the pod left behind (a container's processes die with it)
+        # *before* reaping the shim, while its pid still pins the group id.
+        self._signal_group(pod, signal.SIGKILL)
+        pod.wait_status = self._reap(pod)
+        self._finish(pod)
+
+    def _reap(self, pod: _Pod) -> int | None:
+        """waitpid status of the shim when it is our child (also when an adopted pod
+        happens to be, e.g. re-adopted within one process); None otherwise."""
+        try:
+            got_pid, status = os.waitpid(pod.pid, os.WNOHANG)
+        except ChildProcessError:
+            return None
+        if got_pid == 0:
+            return None
+        if pod.popen is not None:
+            pod.popen.returncode = os.waitstatus_to_exitcode(status)
+        return status
+
+    def _finish(self, pod: _Pod) -> None:
+        if self._pods.get(pod.request.pod_id) is not pod:
+            return  # detached by close() before a scheduled finish ran
+        if pod.force_handle is not None:
+            pod.force_handle.cancel()
+            pod.force_handle = None
+        try:
+            self._pump(pod, final=True)
+        except Exception:
+            log.exception("final read of pod %s failed", pod.request.pod_id)
+        self._final_offsets[pod.request.pod_id] = {s: r.delivered for s, r in pod.streams.items()}
+        info = self._exit_info(pod, pod.wait_status)
+        self._pods.pop(pod.request.pod_id, None)
+        self._close_streams(pod)
+        try:
+            self.events.on_exited(pod.request.pod_id, info)
+        except Exception:
+            log.exception("on_exited for pod %s raised", pod.request.pod_id)
+        if pod.done is not None and not pod.done.done():
+            pod.done.set_result(info)
+
+    def _exit_info(self, pod: _Pod, wait_status: int | None) -> ExitInfo:
+        """Turn what we know (exit file first, then the waitpid status) into an ExitInfo."""
+        code = _read_exit_file(self._paths(pod.request.pod_id)["exit"])
+        killer: str | None = None
+        if code is None and wait_status is not None:
+            if os.WIFEXITED(wait_status):
+                code = os.WEXITSTATUS(wait_status)
+            elif os.WIFSIGNALED(wait_status):
+                killer = _signal_name(os.WTERMSIG(wait_status))
+        if pod.kill_reason:
+            if pod.forced:
+                how = f"SIGKILL after {pod.kill_grace:.1f} s grace" if pod.kill_grace > 0 else "SIGKILL"
+            else:
+                how = "SIGTERM"
+            return ExitInfo(code, pod.kill_reason, f"{pod.kill_message} ({how})")
+        if code is None:
+            if killer is not None:
+                return ExitInfo(None, "FAILED", f"killed by signal {killer}")
+            return ExitInfo(
+                None, "LOST", "the process ended while no engine watched it and left no exit status", lost=True
+            )
+        if code == 0:
+            return ExitInfo(0, "SUCCEEDED", "exited with code 0")
+        return ExitInfo(code, "FAILED", self._failure_message(pod.request, code))
+
+    def _failure_message(self, request: LaunchRequest, code: int) -> str:
+        if code == 127 and not _command_exists(request):
+            return f"command not found: {request.command}"
+        if code == 126 and not _command_exists(request):
+            return f"command cannot be executed (not executable or a directory): {request.command}"
+        if code > 128 and (name := _signal_name(code - 128)) is not None:
+            return f"exited with code {code} (terminated by {name})"
+        return f"exited with code {code}"
+
+    # ------------------------------------------------------------------ usage
+
+    def usage(self, pod_id: str) -> UsageSample | None:
+        """CPU of the shim plus the pod's command (including their reaped children) and
+        RSS of the command. Finding the command costs a process-table scan, so it is done
+        once and cached; later samples are two /proc reads."""
+        pod = self._pods.get(pod_id)
+        if pod is None or pod.pidfd < 0:
+            return None
+        try:
+            if pod.shim_proc is None:
+                pod.shim_proc = psutil.Process(pod.pid)
+            if pod.main_proc is None and pod.main_lookups < _MAIN_LOOKUPS:
+                pod.main_lookups += 1
+                children = pod.shim_proc.children()
+                pod.main_proc = children[0] if children else None
+            cpu = _cpu_seconds(pod.shim_proc)
+            rss = pod.shim_proc.memory_info().rss
+        except psutil.Error:
+            return None
+        if pod.main_proc is not None:
+            try:
+                cpu += _cpu_seconds(pod.main_proc)
+                rss = pod.main_proc.memory_info().rss
+            except psutil.Error:
+                pod.main_proc = None  # the command ended; the shim's children_* now count it
+        return UsageSample(cpu_seconds=cpu, memory_rss_bytes=rss)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _paths(self, pod_id: str) -> dict[str, pathlib.Path]:
+        if not pod_id or "/" in pod_id or pod_id in (".", ".."):
+            raise LocalLaunchError(f"pod id {pod_id!r} cannot name a spool file")
+        base = self.spool_dir / pod_id
+        return {"out": base.with_name(pod_id + ".out"), "err": base.with_name(pod_id + ".err"),
+                "exit": base.with_name(pod_id + ".exit")}
+
+    def _open_streams(self, pod_id: str, offsets: dict[OutputStream, int]) -> dict[OutputStream, _StreamReader]:
+        """Readers for the pod's spool files. A missing file (deleted by hand) only costs
+        that stream's output; the pod is still watched and its exit still reported."""
+        paths = self._paths(pod_id)
+        streams: dict[OutputStream, _StreamReader] = {}
+        try:
+            for stream, suffix in _STREAM_SUFFIX.items():
+                try:
+                    fd = os.open(paths[suffix[1:]], os.O_RDONLY | os.O_CLOEXEC)
+                except FileNotFoundError:
+                    log.warning("spool file %s of pod %s is missing; its output is lost", suffix, pod_id)
+                    continue
+                streams[stream] = _StreamReader(fd=fd, delivered=max(0, int(offsets.get(stream, 0))))
+        except OSError:
+            for reader in streams.values():
+                os.close(reader.fd)
+            raise
+        return streams
+
+    def _close_streams(self, pod: _Pod) -> None:
+        for reader in pod.streams.values():
+            try:
+                os.close(reader.fd)
+            except OSError:
+                pass
+        pod.streams = {}
+
+    def _detach(self, pod: _Pod) -> None:
+        """Stop watching a pod without touching the process (close(), engine restart)."""
+        if pod.pidfd >= 0:
+            self._started_loop.remove_reader(pod.pidfd)
+            os.close(pod.pidfd)
+            pod.pidfd = -1
+        if pod.force_handle is not None:
+            pod.force_handle.cancel()
+        self._close_streams(pod)
+        if pod.popen is not None:
+            # Otherwise Popen.__del__ would queue the still-running child in subprocess's
+            # private reaper list, and the next Popen() in this process would reap it and
+            # swallow the status an adopting executor may still want.
+            pod.popen.returncode = 0
+            pod.popen = None
+
+
+def _read_more(reader: _StreamReader, budget: int | None) -> int:
+    """Append newly written bytes to reader.pending; returns how many were read."""
+    size = READ_CHUNK if budget is None else min(READ_CHUNK, budget)
+    data = os.pread(reader.fd, size, reader.read_pos)
+    reader.pending += data
+    return len(data)
+
+
+def _take_lines(reader: _StreamReader, final: bool) -> list[str]:
+    """Split complete lines off reader.pending and advance reader.delivered past them.
+    Lines over LINE_CAP bytes are cut (at a UTF-8 character boundary) into pieces; with
+    final=True an unfinished last line is delivered too."""
+    buf = reader.pending
+    if not buf:
+        return []
+    pieces: list[bytes] = []
+    pos = 0
+    last_nl = buf.rfind(b"\n")
+    if last_nl >= 0:
+        pieces = bytes(buf[:last_nl]).split(b"\n")
+        if max(map(len, pieces)) > LINE_CAP:
+            pieces = [piece for line in pieces for piece in _cut(line)]
+        pos = last_nl + 1
+    while len(buf) - pos > LINE_CAP:  # an unfinished line already too long: emit a piece
+        end = _piece_end(buf, pos)
+        pieces.append(bytes(buf[pos:end]))
+        pos = end
+    if final and pos < len(buf):
+        pieces.append(bytes(buf[pos:]))
+        pos = len(buf)
+    del buf[:pos]
+    reader.delivered += pos
+    return [piece.decode("utf-8", "replace") for piece in pieces]
+
+
+def _piece_end(data: bytes | bytearray, start: int) -> int:
+    """End of a LINE_CAP piece starting at `start`, moved back off UTF-8 continuation
+    bytes so a character is not split across two lines."""
+    end = start + LINE_CAP
+    back = end
+    while back > end - 3 and (data[back] & 0xC0) == 0x80:
+        back -= 1
+    return back if back > start else end
+
+
+def _cut(line: bytes) -> list[bytes]:
+    """Split a line into pieces of at most LINE_CAP bytes."""
+    out: list[bytes] = []
+    pos = 0
+    while len(line) - pos > LINE_CAP:
+        end = _piece_end(line, pos)
+        out.append(line[pos:end])
+        pos = end
+    out.append(line[pos:])
+    return out
+
+
+def _start_time_token(pid: int) -> str:
+    try:
+        return repr(psutil.Process(pid).create_time())
+    except psutil.Error:
+        return ""
+
+
+def _read_exit_file(path: pathlib.Path) -> int | None:
+    try:
+        return int(path.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def _command_exists(request: LaunchRequest) -> bool:
+    """Whether the shell could have found the command (to tell 'not found' from a
+    command that itself exited 127)."""
+    command = request.command
+    if "/" in command:
+        if not os.path.isabs(command) and request.working_dir:
+            command = os.path.join(request.working_dir, command)
+        return os.path.isfile(command) and os.access(command, os.X_OK)
+    path = request.env.get("PATH", os.environ.get("PATH", os.defpath))
+    return shutil.which(command, path=path) is not None
+
+
+def _signal_name(signum: int) -> str | None:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return None
+
+
+def _cpu_seconds(proc: psutil.Process) -> float:
+    times = proc.cpu_times()
+    return times.user + times.system + times.children_user + times.children_system

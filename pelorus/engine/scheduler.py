@@ -1,0 +1,294 @@
+"""Which pending pod runs next, and when scheduled things fall due.
+
+Order: job priority (higher first), then job age, then instance id. Limits: the
+engine-wide slot count, each job's parallelism, and unique keys (one job per key
+dispatches at a time; the others wait PENDING with a message saying for whom).
+Retries wait in a heap until their backoff ends; deadlines are checked on each tick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import json
+import logging
+from collections import deque
+from typing import TYPE_CHECKING
+
+from pelorus.api import job_pb2, pod_pb2
+from pelorus.engine.executors.base import ExecutorUnavailable
+from pelorus.engine.records import JobRecord
+from pelorus.engine.states import ACTIVE_POD_STATES
+from pelorus.engine.timeutil import duration_seconds, from_timestamp, now, set_timestamp
+
+if TYPE_CHECKING:
+    from pelorus.engine.engine import Engine
+
+log = logging.getLogger("pelorus.scheduler")
+P = pod_pb2
+J = job_pb2
+MAX_LAUNCH_BATCH = 64
+# Backoff while the executor's backend is unreachable: 1 s, 2 s, 4 s ... capped.
+UNAVAILABLE_FIRST_DELAY = 1.0
+UNAVAILABLE_MAX_DELAY = 30.0
+
+
+class Scheduler:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._ready: dict[str, deque[tuple[int, str]]] = {}
+        self._delayed: list[tuple[float, int, str, int, str]] = []
+        self._runs: list[tuple[float, str, int]] = []
+        self._run_tokens: dict[str, int] = {}
+        self._deadlines: list[tuple[float, str, str, int]] = []
+        self._key_holders: dict[str, str] = {}
+        self.active: set[str] = set()
+        self._seq = 0
+        self._wake = asyncio.Event()
+        # The last tick found queued pods but could launch none of them (parallelism,
+        # unique keys): wait for a wake-up instead of spinning on the ready queue.
+        self._stalled = False
+        self.launched_total = 0
+        self._unavailable_streak = 0  # launches refused in a row because the backend was down
+
+    # -- queueing ---------------------------------------------------------------------
+    def enqueue(self, rec: JobRecord, inst: int, due: float) -> None:
+        pod_id = rec.pods[inst].status.pod_id
+        if due > now():
+            self._seq += 1
+            heapq.heappush(self._delayed, (due, self._seq, rec.job_id, inst, pod_id))
+        else:
+            self._ready.setdefault(rec.job_id, deque()).append((inst, pod_id))
+        self.wake()
+
+    def dequeue(self, rec: JobRecord, inst: int) -> None:
+        """Entries are dropped lazily: a queued pod id that is no longer PENDING is skipped."""
+
+    def schedule_run(self, rec: JobRecord, due: float) -> None:
+        token = self._run_tokens.get(rec.job_id, 0) + 1
+        self._run_tokens[rec.job_id] = token
+        heapq.heappush(self._runs, (due, rec.job_id, token))
+        self.wake()
+
+    def cancel_run(self, rec: JobRecord) -> None:
+        self._run_tokens[rec.job_id] = self._run_tokens.get(rec.job_id, 0) + 1
+
+    def release_unique_key(self, rec: JobRecord) -> None:
+        key = rec.spec.unique_key
+        if key and self._key_holders.get(key) == rec.job_id:
+            del self._key_holders[key]
+            self.wake()
+
+    def forget(self, rec: JobRecord) -> None:
+        self._ready.pop(rec.job_id, None)
+        self.cancel_run(rec)
+        self.release_unique_key(rec)
+        for pod in rec.pods.values():
+            self.active.discard(pod.status.pod_id)
+
+    def pod_down(self, pod_id: str) -> None:
+        self.active.discard(pod_id)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def restore(self) -> None:
+        """Rebuild queues from the cache after a restart."""
+        t = now()
+        for rec in self.engine.jobs.values():
+            st = rec.status
+            if st.HasField("next_run_at") and st.desired_state == J.JOB_STATE_RUNNING:
+                self.schedule_run(rec, from_timestamp(st.next_run_at))
+            for inst, pod in sorted(rec.pods.items()):
+                ps = pod.status
+                if ps.state == P.POD_STATE_PENDING:
+                    due = from_timestamp(ps.next_attempt_at) if ps.HasField("next_attempt_at") else t
+                    self.enqueue(rec, inst, due)
+                elif ps.state in ACTIVE_POD_STATES:
+                    self.active.add(ps.pod_id)
+                    self._track_deadline(rec, inst)
+                    if rec.spec.unique_key:
+                        self._key_holders.setdefault(rec.spec.unique_key, rec.job_id)
+
+    # -- the loop ---------------------------------------------------------------------
+    async def run(self) -> None:
+        self.restore()
+        while True:
+            timeout = self._next_due() - now()
+            if timeout > 0:
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=min(timeout, 5.0))
+                except TimeoutError:
+                    pass
+            self._wake.clear()
+            try:
+                await self.tick()
+            except Exception:  # keep scheduling whatever one bad pod did
+                log.exception("scheduler tick failed")
+                await asyncio.sleep(0.1)
+
+    def _next_due(self) -> float:
+        t = now() + 5.0
+        if self._delayed:
+            t = min(t, self._delayed[0][0])
+        if self._runs:
+            t = min(t, self._runs[0][0])
+        if self._deadlines:
+            t = min(t, self._deadlines[0][0])
+        if not self._stalled and any(self._ready.values()) and \
+                len(self.active) < self.engine.config.max_running_pods:
+            return now()
+        return t
+
+    async def tick(self) -> None:
+        t = now()
+        eng = self.engine
+        while self._runs and self._runs[0][0] <= t:
+            _, job_id, token = heapq.heappop(self._runs)
+            rec = eng.jobs.get(job_id)
+            if rec is not None and self._run_tokens.get(job_id) == token and \
+                    rec.status.desired_state == J.JOB_STATE_RUNNING:
+                eng.begin_run(rec, t)
+        while self._delayed and self._delayed[0][0] <= t:
+            _, _, job_id, inst, pod_id = heapq.heappop(self._delayed)
+            self._ready.setdefault(job_id, deque()).append((inst, pod_id))
+        await self._check_deadlines(t)
+        await self._launch(t)
+        eng.commit()
+
+    def _runnable_jobs(self) -> list[JobRecord]:
+        jobs = []
+        for job_id, queue in list(self._ready.items()):
+            rec = self.engine.jobs.get(job_id)
+            if rec is None or not queue:
+                self._ready.pop(job_id, None)
+                continue
+            jobs.append(rec)
+        jobs.sort(key=lambda r: (-r.spec.priority, from_timestamp(r.status.created_at)))
+        return jobs
+
+    def _pick(self) -> list[tuple[JobRecord, int]]:
+        slots = self.engine.config.max_running_pods - len(self.active)
+        picked: list[tuple[JobRecord, int]] = []
+        for rec in self._runnable_jobs():
+            if slots <= 0 or len(picked) >= MAX_LAUNCH_BATCH:
+                break
+            if rec.status.desired_state != J.JOB_STATE_RUNNING:
+                self._ready.pop(rec.job_id, None)
+                continue
+            key = rec.spec.unique_key
+            holder = self._key_holders.get(key) if key else None
+            if holder is not None and holder != rec.job_id and holder in self.engine.jobs:
+                self._note_waiting(rec, f"waiting: job {holder} holds unique key {key!r}")
+                continue
+            queue = self._ready[rec.job_id]
+            running = rec.active_pods()
+            limit = rec.spec.parallelism or 1 << 30
+            while queue and slots > 0 and running < limit and len(picked) < MAX_LAUNCH_BATCH:
+                inst, pod_id = queue.popleft()
+                pod = rec.pods.get(inst)
+                if pod is None or pod.status.pod_id != pod_id or pod.status.state != P.POD_STATE_PENDING:
+                    continue
+                picked.append((rec, inst))
+                slots -= 1
+                running += 1
+            if key and any(r is rec for r, _ in picked):
+                self._key_holders[key] = rec.job_id
+        return picked
+
+    def _note_waiting(self, rec: JobRecord, message: str) -> None:
+        if rec.status.message != message:
+            rec.status.message = message
+            self.engine.mark_job(rec)
+
+    async def _launch(self, t: float) -> None:
+        eng = self.engine
+        picked = self._pick()
+        self._stalled = not picked
+        if not picked:
+            return
+        pod: pod_pb2.PodInfo | None
+        for rec, inst in picked:
+            pod = rec.pods[inst]
+            pod.status.ClearField("next_attempt_at")
+            pod.status.reason = ""  # e.g. EXECUTOR_UNAVAILABLE from a launch held back earlier
+            pod.status.host = eng.host if eng.executor.name == "local" else ""
+            eng.set_pod_state(rec, inst, P.POD_STATE_LAUNCHING, "launching")
+            self.active.add(pod.status.pod_id)
+            eng.mark_started(rec, t)
+        eng.commit()  # LAUNCHING is durable before any process exists
+        unavailable: ExecutorUnavailable | None = None
+        for rec, inst in picked:
+            pod = rec.pods.get(inst)
+            if pod is None or pod.status.state != P.POD_STATE_LAUNCHING:
+                continue  # stopped while we launched others
+            if unavailable is not None:
+                self._hold_back(rec, inst, unavailable)
+                continue
+            try:
+                handle = await eng.executor.launch(eng._launch_request(rec, inst))
+            except ExecutorUnavailable as exc:
+                unavailable = exc
+                self._unavailable_streak += 1
+                self._hold_back(rec, inst, exc)
+                continue
+            except Exception as exc:  # noqa: BLE001 - any launch failure is the pod's failure
+                self.active.discard(pod.status.pod_id)
+                eng._finish_pod(rec, inst, P.POD_STATE_FAILED, None, "LAUNCH_FAILED", f"could not start: {exc}")
+                eng._after_failure(rec, inst)
+                continue
+            self._unavailable_streak = 0
+            self.launched_total += 1
+            st = pod.status
+            if st.state != P.POD_STATE_LAUNCHING:
+                continue  # already exited and reported
+            st.pid, st.node_id = handle.pid, handle.node_id
+            if handle.host:
+                st.host = handle.host
+            if eng.executor.reports_running:
+                # Accepted, not yet running (e.g. queued on the cluster): the executor's on_running says when.
+                eng.set_pod_state(rec, inst, P.POD_STATE_STARTING, f"submitted to the {eng.executor.name} executor",
+                                  handle=handle)
+            else:
+                set_timestamp(st.started_at, now())
+                eng.set_pod_state(rec, inst, P.POD_STATE_RUNNING, "running", handle=handle)
+            self._track_deadline(rec, inst)
+        eng.workflows.poke_all()
+
+    def _hold_back(self, rec: JobRecord, inst: int, exc: ExecutorUnavailable) -> None:
+        """The backend is down and nothing was started: the pod goes back to PENDING with
+        the reason and is tried again after a backoff; its attempt count is untouched."""
+        pod = rec.pods[inst]
+        st = pod.status
+        self.active.discard(st.pod_id)
+        delay = min(UNAVAILABLE_MAX_DELAY, UNAVAILABLE_FIRST_DELAY * 2 ** max(0, self._unavailable_streak - 1))
+        st.host = ""
+        set_timestamp(st.next_attempt_at, now() + delay)
+        self.engine.set_pod_state(rec, inst, P.POD_STATE_PENDING, f"{exc}; launch retried in {delay:.0f} s",
+                                  "EXECUTOR_UNAVAILABLE")
+        self.enqueue(rec, inst, now() + delay)
+
+    def _track_deadline(self, rec: JobRecord, inst: int) -> None:
+        spec = self.engine.pod_spec(rec, inst)
+        limit = duration_seconds(spec.active_deadline)
+        pod = rec.pods[inst]
+        if limit > 0:
+            started = from_timestamp(pod.status.started_at) if pod.status.HasField("started_at") else now()
+            heapq.heappush(self._deadlines, (started + limit, pod.status.pod_id, rec.job_id, inst))
+
+    async def _check_deadlines(self, t: float) -> None:
+        while self._deadlines and self._deadlines[0][0] <= t:
+            _, pod_id, job_id, inst = heapq.heappop(self._deadlines)
+            rec = self.engine.jobs.get(job_id)
+            pod = rec.pods.get(inst) if rec else None
+            if rec is None or pod is None or pod.status.pod_id != pod_id:
+                continue
+            if pod.status.state in (P.POD_STATE_RUNNING, P.POD_STATE_LAUNCHING, P.POD_STATE_STARTING):
+                limit = duration_seconds(self.engine.pod_spec(rec, inst).active_deadline)
+                await self.engine.kill_pod(rec, inst, P.POD_STATE_FAILED, "DEADLINE_EXCEEDED",
+                                           f"killed: active deadline of {limit:g} s exceeded")
+
+    def describe(self) -> dict[str, str]:
+        return {"active_pods": str(len(self.active)), "launched_total": str(self.launched_total),
+                "queued": str(sum(len(q) for q in self._ready.values()) + len(self._delayed)),
+                "unique_keys_held": json.dumps(self._key_holders)}

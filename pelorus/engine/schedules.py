@@ -1,0 +1,68 @@
+"""When a job's next run is due: run-at, fixed interval or cron (via croniter)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from croniter import croniter
+
+from pelorus.api import job_pb2
+from pelorus.engine.errors import invalid
+from pelorus.engine.timeutil import duration_seconds, from_timestamp
+
+MIN_INTERVAL_SECONDS = 0.5
+
+
+def validate(schedule: job_pb2.Schedule) -> None:
+    """Raise INVALID_ARGUMENT naming the field when the schedule cannot be evaluated."""
+    kind = schedule.WhichOneof("when")
+    if kind == "cron":
+        if not croniter.is_valid(schedule.cron):
+            raise invalid("spec.schedule.cron", f"{schedule.cron!r} is not a valid cron expression "
+                          "(expected 5 fields: minute hour day-of-month month day-of-week)")
+    elif kind == "every":
+        if duration_seconds(schedule.every) < MIN_INTERVAL_SECONDS:
+            raise invalid("spec.schedule.every", f"interval must be at least {MIN_INTERVAL_SECONDS} s")
+    if schedule.timezone:
+        _zone(schedule.timezone)
+
+
+def _zone(name: str) -> ZoneInfo | timezone:
+    if not name:
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise invalid("spec.schedule.timezone", f"unknown time zone {name!r}") from None
+
+
+def is_recurring(schedule: job_pb2.Schedule) -> bool:
+    return schedule.WhichOneof("when") in ("every", "cron")
+
+
+def first_run(schedule: job_pb2.Schedule, created: float) -> float:
+    """Time of the first run: 0 means now."""
+    kind = schedule.WhichOneof("when")
+    if kind == "at":
+        return max(from_timestamp(schedule.at), created)
+    if kind == "cron":
+        return next_cron(schedule, created)
+    return created
+
+
+def next_run(schedule: job_pb2.Schedule, last_start: float, now: float) -> float:
+    """Next run after one that started at last_start; 0 when nothing more is scheduled.
+    Missed runs (engine down) collapse into one run now rather than a burst."""
+    kind = schedule.WhichOneof("when")
+    if kind == "every":
+        due = last_start + duration_seconds(schedule.every)
+        return max(due, now) if due < now else due
+    if kind == "cron":
+        return next_cron(schedule, max(last_start, now))
+    return 0.0
+
+
+def next_cron(schedule: job_pb2.Schedule, after: float) -> float:
+    start = datetime.fromtimestamp(after, _zone(schedule.timezone))
+    return float(croniter(schedule.cron, start).get_next(float))

@@ -1,0 +1,268 @@
+"""JobService."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import grpc
+
+from pelorus.api import job_pb2, job_service_pb2 as js, job_service_pb2_grpc, workflow_pb2
+from pelorus.engine.engine import Engine
+from pelorus.engine.errors import invalid
+from pelorus.engine.services._errors import rpc
+from pelorus.engine.states import TERMINAL_POD_STATES
+
+Ctx = grpc.aio.ServicerContext[Any, Any]
+
+
+def to_ranges(instances: list[int]) -> list[workflow_pb2.InstanceRange]:
+    """[0,1,2,5] -> [0,3) [5,6)."""
+    ranges: list[workflow_pb2.InstanceRange] = []
+    for i in sorted(instances):
+        if ranges and ranges[-1].to == i:
+            ranges[-1].to = i + 1
+        else:
+            r = workflow_pb2.InstanceRange(to=i + 1)
+            setattr(r, "from", i)
+            ranges.append(r)
+    return ranges
+
+
+def _version(request: object) -> int:
+    return int(request.version.value)  # type: ignore[attr-defined]
+
+
+class JobService(job_service_pb2_grpc.JobServiceServicer):
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @rpc
+    def CreateJob(self, request: js.CreateJobRequest, context: Ctx) -> js.CreateJobResponse:
+        job_id, version, created = self.engine.create_job(request.job_id, request.spec, request.idempotency_key,
+                                                          request.start_paused)
+        resp = js.CreateJobResponse(job_id=job_id, created=created)
+        resp.version.value = version
+        return resp
+
+    @rpc
+    def ReplaceJob(self, request: js.ReplaceJobRequest, context: Ctx) -> js.ReplaceJobResponse:
+        version = self.engine.replace_job(request.job_id, _version(request), request.spec, request.update_spec)
+        self.engine.commit()
+        resp = js.ReplaceJobResponse()
+        resp.version.value = version
+        return resp
+
+    @rpc
+    def PatchJob(self, request: js.PatchJobRequest, context: Ctx) -> js.PatchJobResponse:
+        rec = self.engine.job(request.job_id)
+        self.engine.check_version(rec, _version(request))
+        if not request.update_mask.paths:
+            raise invalid("update_mask", "name at least one field to patch, e.g. instance_count")
+        # types-protobuf: DESCRIPTOR may be upb's Descriptor, which IsValidForDescriptor's stub does not accept
+        if not request.update_mask.IsValidForDescriptor(job_pb2.JobSpec.DESCRIPTOR):  # type: ignore[arg-type]
+            raise invalid("update_mask", f"{', '.join(request.update_mask.paths)} names a field JobSpec does not "
+                                         "have")
+        merged = job_pb2.JobSpec()
+        merged.CopyFrom(rec.spec)
+        try:
+            request.update_mask.MergeMessage(request.spec, merged, replace_message_field=True,
+                                             replace_repeated_field=True)
+        except ValueError as exc:
+            raise invalid("update_mask", str(exc)) from None
+        version = self.engine.replace_job(request.job_id, _version(request), merged, request.update_spec)
+        self.engine.commit()
+        resp = js.PatchJobResponse()
+        resp.version.value = version
+        return resp
+
+    @rpc
+    def GetReplaceJobDiff(self, request: js.GetReplaceJobDiffRequest, context: Ctx) -> js.GetReplaceJobDiffResponse:
+        diff = self.engine.replace_diff(request.job_id, _version(request), request.spec)
+        return js.GetReplaceJobDiffResponse(
+            instances_added=to_ranges(diff["added"]), instances_removed=to_ranges(diff["removed"]),
+            instances_updated=to_ranges(diff["updated"]), instances_unchanged=to_ranges(diff["unchanged"]))
+
+    @rpc
+    def RestartJob(self, request: js.RestartJobRequest, context: Ctx) -> js.RestartJobResponse:
+        version = self.engine.restart_job(request.job_id, _version(request), request.restart_spec)
+        self.engine.commit()
+        resp = js.RestartJobResponse()
+        resp.version.value = version
+        return resp
+
+    @rpc
+    def StartJob(self, request: js.StartJobRequest, context: Ctx) -> js.StartJobResponse:
+        resp = js.StartJobResponse()
+        resp.version.value = self.engine.start_job(request.job_id, _version(request))
+        return resp
+
+    @rpc
+    async def StopJob(self, request: js.StopJobRequest, context: Ctx) -> js.StopJobResponse:
+        resp = js.StopJobResponse()
+        resp.version.value = await self.engine.stop_job(request.job_id, _version(request))
+        return resp
+
+    def _workflow_action(self, request: object, action: str) -> int:
+        rec = self.engine.job(request.job_id)  # type: ignore[attr-defined]
+        self.engine.check_version(rec, _version(request))
+        version: int = getattr(self.engine.workflows, action)(rec)
+        self.engine.commit()
+        return version
+
+    @rpc
+    def PauseJobWorkflow(self, request: js.PauseJobWorkflowRequest, context: Ctx) -> js.PauseJobWorkflowResponse:
+        resp = js.PauseJobWorkflowResponse()
+        resp.version.value = self._workflow_action(request, "pause")
+        return resp
+
+    @rpc
+    def ResumeJobWorkflow(self, request: js.ResumeJobWorkflowRequest, context: Ctx) -> js.ResumeJobWorkflowResponse:
+        resp = js.ResumeJobWorkflowResponse()
+        resp.version.value = self._workflow_action(request, "resume")
+        return resp
+
+    @rpc
+    def AbortJobWorkflow(self, request: js.AbortJobWorkflowRequest, context: Ctx) -> js.AbortJobWorkflowResponse:
+        resp = js.AbortJobWorkflowResponse()
+        resp.version.value = self._workflow_action(request, "abort")
+        return resp
+
+    @rpc
+    async def DeleteJob(self, request: js.DeleteJobRequest, context: Ctx) -> js.DeleteJobResponse:
+        await self.engine.delete_job(request.job_id, _version(request), request.force)
+        return js.DeleteJobResponse()
+
+    @rpc
+    def GetJob(self, request: js.GetJobRequest, context: Ctx) -> js.GetJobResponse:
+        rec = self.engine.job(request.job_id)
+        resp = js.GetJobResponse(summary=rec.summary())
+        if not request.summary_only:
+            resp.job_info.job_id = rec.job_id
+            resp.job_info.spec.CopyFrom(rec.spec)
+            resp.job_info.status.CopyFrom(rec.status)
+            if rec.latest_workflow is not None:
+                resp.workflow_info.CopyFrom(rec.latest_workflow)
+        return resp
+
+    @rpc
+    def GetJobIDFromJobName(self, request: js.GetJobIDFromJobNameRequest,
+                            context: Ctx) -> js.GetJobIDFromJobNameResponse:
+        ids = self.engine.job_by_name(request.job_name)
+        if not ids:
+            from pelorus.engine.errors import not_found
+
+            raise not_found(f"job named {request.job_name!r}")
+        return js.GetJobIDFromJobNameResponse(job_id=ids)
+
+    @rpc
+    def QueryJobs(self, request: js.QueryJobsRequest, context: Ctx) -> js.QueryJobsResponse:
+        rows, total = self.engine.store.query_jobs(request.spec)
+        resp = js.QueryJobsResponse(spec=request.spec)
+        for job_id, spec_bytes, status_bytes in rows:
+            spec = job_pb2.JobSpec.FromString(spec_bytes)
+            s = resp.records.add(job_id=job_id, name=spec.name, owner=spec.owner,
+                                 namespace=spec.namespace or "default", instance_count=spec.instance_count,
+                                 priority=spec.priority)
+            s.labels.update(spec.labels)
+            s.status.MergeFromString(status_bytes)
+        resp.pagination.offset = request.spec.pagination.offset
+        resp.pagination.limit = len(rows)
+        resp.pagination.total = total
+        return resp
+
+    @rpc
+    async def ListJobs(self, request: js.ListJobsRequest, context: Ctx) -> AsyncIterator[js.ListJobsResponse]:
+        self.engine.commit()  # the listing and its revision must describe the same, committed state
+        revision = self.engine.store.revision
+        batches = list(self.engine.iter_jobs(request.batch_size or 1000))
+        for batch in batches:
+            yield js.ListJobsResponse(jobs=batch)
+        yield js.ListJobsResponse(revision=revision, last=True)
+
+    @rpc
+    def ListJobWorkflows(self, request: js.ListJobWorkflowsRequest, context: Ctx) -> js.ListJobWorkflowsResponse:
+        self.engine.job(request.job_id)
+        self.engine.commit()
+        store = self.engine.store
+        resp = js.ListJobWorkflowsResponse()
+        for info, _progress in store.workflows(request.job_id):
+            wf = resp.workflows.add()
+            wf.CopyFrom(info)
+            wf.events.extend(store.workflow_events(info.status.workflow_id, per_instance=False))
+            if request.instance_events:
+                per: dict[int, list[workflow_pb2.WorkflowEvent]] = {}
+                for ev in store.workflow_events(info.status.workflow_id, per_instance=True):
+                    per.setdefault(ev.instance_id, []).append(ev)
+                for inst in sorted(per):
+                    events = per[inst]
+                    if request.instance_events_limit:
+                        events = events[-request.instance_events_limit:]
+                    wf.instance_events.add(instance_id=inst, events=events)
+        return resp
+
+    @rpc
+    def GetWorkflowEvents(self, request: js.GetWorkflowEventsRequest, context: Ctx) -> js.GetWorkflowEventsResponse:
+        self.engine.job(request.job_id)
+        self.engine.commit()
+        events = self.engine.store.job_events(request.job_id,
+                                              request.instance_id if request.has_instance_id else None,
+                                              request.limit)
+        return js.GetWorkflowEventsResponse(events=events)
+
+    @rpc
+    async def ListPods(self, request: js.ListPodsRequest, context: Ctx) -> AsyncIterator[js.ListPodsResponse]:
+        rec = self.engine.job(request.job_id)
+        self.engine.commit()
+        revision = self.engine.store.revision
+        lo = getattr(request.range, "from")
+        hi = request.range.to or rec.spec.instance_count
+        pods = [rec.pods[i] for i in sorted(rec.pods) if lo <= i < hi]
+        size = request.batch_size or 1000
+        for start in range(0, len(pods), size):
+            yield js.ListPodsResponse(pods=pods[start:start + size])
+        yield js.ListPodsResponse(revision=revision, last=True)
+
+    @rpc
+    def QueryPods(self, request: js.QueryPodsRequest, context: Ctx) -> js.QueryPodsResponse:
+        rec = self.engine.job(request.job_id)
+        q = request.spec
+        states, names, hosts = set(q.pod_states), set(q.names), set(q.hosts)
+        pods = [p for _, p in sorted(rec.pods.items())
+                if (not states or p.status.state in states) and (not names or p.pod_name in names)
+                and (not hosts or p.status.host in hosts)]
+        for ob in reversed(q.pagination.order_by):
+            key = _POD_ORDER.get(ob.property)
+            if key is None:
+                raise invalid("spec.pagination.order_by.property",
+                              f"unknown pod property {ob.property!r}; use one of {', '.join(sorted(_POD_ORDER))}")
+            pods.sort(key=key, reverse=ob.order == ob.ORDER_DESC)
+        total = len(pods)
+        offset = q.pagination.offset
+        limit = q.pagination.limit or total
+        page = pods[offset:offset + limit]
+        resp = js.QueryPodsResponse(pods=page)
+        resp.pagination.offset, resp.pagination.limit, resp.pagination.total = offset, len(page), total
+        return resp
+
+    @rpc
+    def RefreshJob(self, request: js.RefreshJobRequest, context: Ctx) -> js.RefreshJobResponse:
+        self.engine.refresh_job(request.job_id)
+        return js.RefreshJobResponse()
+
+    @rpc
+    def GetJobCache(self, request: js.GetJobCacheRequest, context: Ctx) -> js.GetJobCacheResponse:
+        rec = self.engine.job(request.job_id)
+        return js.GetJobCacheResponse(spec=rec.spec, status=rec.status)
+
+
+_POD_ORDER = {
+    "instance_id": lambda p: p.instance_id,
+    "state": lambda p: p.status.state,
+    "host": lambda p: p.status.host,
+    "started_at": lambda p: (p.status.started_at.seconds, p.status.started_at.nanos),
+    "ended_at": lambda p: (p.status.ended_at.seconds, p.status.ended_at.nanos),
+    "run": lambda p: p.status.run,
+    "exit_code": lambda p: p.status.exit_code,
+    "terminal": lambda p: p.status.state in TERMINAL_POD_STATES,
+}

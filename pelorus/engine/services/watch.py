@@ -1,0 +1,177 @@
+"""WatchService: the change log, then live changes, in batches; and per-job progress."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import grpc
+
+from pelorus.api import watch_service_pb2 as ws, watch_service_pb2_grpc
+from pelorus.engine.engine import Engine
+from pelorus.engine.errors import EngineError, not_found
+from pelorus.engine.services._errors import rpc
+from pelorus.engine.states import TERMINAL_JOB_STATES
+from pelorus.engine.store import CHANGE_JOB, CHANGE_POD
+from pelorus.engine.timeutil import duration_seconds, now, set_timestamp, to_duration
+from pelorus.engine.watchhub import PublishedChange, frame, job_and_pod_filter
+
+if TYPE_CHECKING:
+    def _VarintBytes(value: int) -> bytes: ...  # private in protobuf, so not in types-protobuf
+else:
+    from google.protobuf.internal.encoder import _VarintBytes  # noqa: PLC2701 - the stable varint encoder
+
+
+def _revision_of(framed: bytes) -> int:
+    """The revision of a framed Change (field 1 of the Change, right after the frame header)."""
+    return int(ws.Change.FromString(framed[_header_len(framed):]).revision)
+
+
+def _header_len(framed: bytes) -> int:
+    i = 1
+    while framed[i] & 0x80:
+        i += 1
+    return i + 1
+
+Ctx = grpc.aio.ServicerContext[Any, Any]
+BATCH = 1000
+CATCH_UP_PAGE = 5000
+MIN_PERIOD, MAX_PERIOD, DEFAULT_PERIOD = 0.25, 50.0, 1.0
+
+
+def clamp_period(seconds: float) -> float:
+    return DEFAULT_PERIOD if seconds <= 0 else min(MAX_PERIOD, max(MIN_PERIOD, seconds))
+
+
+def encode_response(framed: list[bytes], revision: int) -> bytes:
+    """A serialised WatchResponse from already-framed changes (the server registers Watch with
+    a pass-through serializer, so nothing is parsed or re-encoded on the way out)."""
+    tail = b"\x10" + _VarintBytes(revision) if revision else b""
+    return b"".join(framed) + tail
+
+
+class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def _fine_filter(self, request: ws.WatchRequest) -> Callable[[int, str, bytes], bool] | None:
+        labels = dict(request.job_filter.labels)
+        pod_names = set(request.pod_filter.pod_names)
+        if not labels and not pod_names:
+            return None
+
+        def keep(kind: int, job_id: str, payload: bytes) -> bool:
+            change = ws.Change.FromString(payload)
+            if kind == CHANGE_JOB and labels:
+                return all(change.job.labels.get(k) == v for k, v in labels.items())
+            if kind == CHANGE_POD and pod_names:
+                return change.pod.pod_name in pod_names
+            return True
+
+        return keep
+
+    @rpc
+    async def Watch(self, request: ws.WatchRequest, context: Ctx) -> AsyncIterator[bytes]:
+        store = self.engine.store
+        watch_jobs = request.HasField("job_filter")
+        watch_pods = request.HasField("pod_filter")
+        if not watch_jobs and not watch_pods:
+            watch_jobs = watch_pods = True
+        wants = job_and_pod_filter(set(request.job_filter.job_ids) or None, request.pod_filter.job_id or None,
+                                   watch_jobs, watch_pods)
+        fine = self._fine_filter(request)
+        sub = self.engine.hub.subscribe(wants)
+        try:
+            self.engine.commit()
+            start = request.start_revision
+            if start and start < store.compacted_revision:
+                raise EngineError(grpc.StatusCode.OUT_OF_RANGE,
+                                  f"revision {start} is older than the retained change log (from "
+                                  f"{store.compacted_revision + 1}); list again, then watch from its revision")
+            if start > store.revision:
+                raise EngineError(grpc.StatusCode.OUT_OF_RANGE,
+                                  f"revision {start} is ahead of this engine ({store.revision}); was its store "
+                                  "replaced? list again, then watch")
+            last = start if start else store.revision
+            if start:
+                async for data, last in self._catch_up(last, wants, fine):
+                    yield data
+            yield encode_response([], last)
+            while True:
+                await sub.wakeup.wait()
+                if sub.lagging:
+                    sub.lagging = False
+                    sub.take()
+                    async for data, last in self._catch_up(last, wants, fine):
+                        yield data
+                    continue
+                items = [c for c in sub.take() if c.revision > last]
+                if not items:
+                    continue
+                for data, last in self._batches(items, fine):
+                    yield data
+        finally:
+            self.engine.hub.unsubscribe(sub)
+
+    async def _catch_up(self, after: int, wants: Callable[[int, str], bool],
+                        fine: Callable[[int, str, bytes], bool] | None) -> AsyncIterator[tuple[bytes, int]]:
+        """(serialised response, revision it brings the watcher to), page by page from the log."""
+        store = self.engine.store
+        while True:
+            rows = store.changes_since(after, CATCH_UP_PAGE)
+            if not rows:
+                return
+            after = rows[-1][0]
+            framed = [frame(p) for _r, k, j, p in rows if wants(k, j) and (fine is None or fine(k, j, p))]
+            # Only the page's last batch may claim the page's last revision: a client that
+            # resumes from an earlier batch's revision must still get the rest of the page.
+            batches = [framed[i:i + BATCH] for i in range(0, len(framed), BATCH)] or [[]]
+            for i, chunk in enumerate(batches):
+                last_of_chunk = after if i == len(batches) - 1 else _revision_of(chunk[-1])
+                yield encode_response(chunk, last_of_chunk), last_of_chunk
+            await asyncio.sleep(0)
+
+    @staticmethod
+    def _batches(items: list[PublishedChange],
+                 fine: Callable[[int, str, bytes], bool] | None) -> Iterable[tuple[bytes, int]]:
+        chunk: list[bytes] = []
+        top = 0
+        for c in items:
+            top = c.revision
+            if fine is not None and not fine(c.kind, c.job_id, c.payload):
+                continue
+            chunk.append(c.framed)
+            if len(chunk) >= BATCH:
+                yield encode_response(chunk, top), top
+                chunk = []
+        if chunk or top:
+            yield encode_response(chunk, top), top
+
+    @rpc
+    async def WatchJob(self, request: ws.WatchJobRequest, context: Ctx) -> AsyncIterator[ws.WatchJobResponse]:
+        period = clamp_period(duration_seconds(request.progress_update_period))
+        max_poll = max(period, duration_seconds(request.max_polling_period) or 30.0)
+        self.engine.job(request.job_id)
+        last_payload = b""
+        last_sent = 0.0
+        while True:
+            rec = self.engine.jobs.get(request.job_id)
+            if rec is None:
+                raise not_found(f"job {request.job_id!r} (deleted while watched)")
+            st = rec.status
+            resp = ws.WatchJobResponse(job_id=rec.job_id, progress=st.progress,
+                                       workflow_status=st.workflow_status, state=st.state,
+                                       instances_done=st.instances_done, instances_failed=st.instances_failed,
+                                       max_failed_instances=rec.spec.max_failed_instances,
+                                       applied_period=to_duration(period))
+            resp.pod_stats.update(st.pod_stats)
+            payload = resp.SerializeToString(deterministic=True)
+            t = now()
+            if payload != last_payload or t - last_sent >= max_poll:
+                set_timestamp(resp.timestamp, t)
+                yield resp
+                last_payload, last_sent = payload, t
+                if st.state in TERMINAL_JOB_STATES:
+                    return
+            await asyncio.sleep(period)

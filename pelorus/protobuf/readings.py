@@ -1,0 +1,393 @@
+"""Ranked interpretations ("readings") of a schemaless field, pins, and .proto export.
+
+The wire format does not say whether a varint is an unsigned id, a negative int64, a zigzag sint or
+a bool, nor whether a length-delimited value is a string, a nested message or packed numbers. Peers
+either guess one answer (bbpb: message else bytes) or try a fixed order (protobuf-inspector). We
+offer every plausible reading with a score and a one-line reason, so the operator sees *why* the
+top one won and can pin another per field path (a path is the tuple of field numbers from the
+root, so a pin applies to every occurrence of a repeated field). Scores are small hand-set numbers:
+explainable beats clever here.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Final, Union
+
+from pelorus.protobuf.schemaless import Field, Message
+from pelorus.protobuf.wire import (
+    FIXED32,
+    FIXED64,
+    LEN,
+    SGROUP,
+    VARINT,
+    WireError,
+    encode_varint,
+    fixed32_values,
+    fixed64_values,
+    pack_fixed32,
+    pack_fixed64,
+    read_varint,
+    to_signed64,
+    zigzag_decode,
+    zigzag_encode,
+)
+
+Value = Union[int, float, bool, str, bytes, list[int], list[float], Message, None]
+Path = tuple[int, ...]
+
+# kind → (wire type, .proto scalar type, packed?)
+KINDS: Final[dict[str, tuple[int, str, bool]]] = {
+    "uint64": (VARINT, "uint64", False),
+    "int64": (VARINT, "int64", False),
+    "sint64": (VARINT, "sint64", False),
+    "bool": (VARINT, "bool", False),
+    "fixed32": (FIXED32, "fixed32", False),
+    "sfixed32": (FIXED32, "sfixed32", False),
+    "float": (FIXED32, "float", False),
+    "fixed64": (FIXED64, "fixed64", False),
+    "sfixed64": (FIXED64, "sfixed64", False),
+    "double": (FIXED64, "double", False),
+    "string": (LEN, "string", False),
+    "bytes": (LEN, "bytes", False),
+    "message": (LEN, "message", False),
+    "packed_varint": (LEN, "uint64", True),
+    "packed_sint64": (LEN, "sint64", True),
+    "packed_fixed32": (LEN, "fixed32", True),
+    "packed_float": (LEN, "float", True),
+    "packed_fixed64": (LEN, "fixed64", True),
+    "packed_double": (LEN, "double", True),
+    "group": (SGROUP, "group", False),
+}
+
+_PRINTABLE_EXTRA: Final = frozenset("\t\n\r")
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One interpretation of a field's bytes: ``kind`` (a key of KINDS), the value, a score in 0..1
+    and the reason shown to the operator."""
+
+    kind: str
+    value: Value
+    score: float
+    reason: str
+    pinned: bool = False
+
+
+def _plausible_float(x: float) -> bool:
+    """Floats people store are finite and of moderate magnitude (0 is ambiguous, so not counted)."""
+    return math.isfinite(x) and (1e-6 <= abs(x) <= 1e9)
+
+
+def _plausible_double(x: float) -> bool:
+    return math.isfinite(x) and (1e-9 <= abs(x) <= 1e15)
+
+
+def _printable(text: str) -> bool:
+    return all(c.isprintable() or c in _PRINTABLE_EXTRA for c in text)
+
+
+def _packed_varints(payload: bytes) -> list[int] | None:
+    out: list[int] = []
+    pos = 0
+    try:
+        while pos < len(payload):
+            value, pos = read_varint(payload, pos)
+            out.append(value)
+    except WireError:
+        return None
+    return out
+
+
+def _varint_readings(u: int) -> list[Reading]:
+    out: list[Reading] = []
+    if u >= 1 << 63:
+        out.append(Reading("int64", to_signed64(u), 0.8, "top bit set: a negative int32/int64"))
+        out.append(Reading("uint64", u, 0.4, "very large as unsigned"))
+        out.append(Reading("sint64", zigzag_decode(u), 0.1, "zigzag of a huge value"))
+        return out
+    if u in (0, 1):
+        out.append(Reading("bool", bool(u), 0.7, "0 or 1: looks like a flag"))
+    out.append(Reading("uint64", u, 0.6, "non-negative integer (or enum number)"))
+    out.append(Reading("int64", u, 0.3, "same as unsigned for values below 2^63"))
+    out.append(Reading("sint64", zigzag_decode(u), 0.2, "zigzag (sint32/sint64) reading"))
+    return out
+
+
+def _fixed32_readings(raw: bytes) -> list[Reading]:
+    u, s, f = fixed32_values(raw)
+    out = [
+        Reading("float", f, 0.7 if _plausible_float(f) else 0.15,
+                "finite float of moderate size" if _plausible_float(f) else "implausible as float"),
+        Reading("fixed32", u, 0.5, "unsigned 32-bit"),
+        Reading("sfixed32", s, 0.55 if s < 0 else 0.3, "negative 32-bit" if s < 0 else "signed 32-bit"),
+    ]
+    return out
+
+
+def _fixed64_readings(raw: bytes) -> list[Reading]:
+    u, s, d = fixed64_values(raw)
+    out = [
+        Reading("double", d, 0.75 if _plausible_double(d) else 0.15,
+                "finite double of moderate size" if _plausible_double(d) else "implausible as double"),
+        Reading("fixed64", u, 0.5, "unsigned 64-bit"),
+        Reading("sfixed64", s, 0.55 if s < 0 else 0.3, "negative 64-bit" if s < 0 else "signed 64-bit"),
+    ]
+    return out
+
+
+def _len_readings(f: Field) -> list[Reading]:
+    payload = f.value
+    n = len(payload)
+    out: list[Reading] = []
+    if n == 0:
+        out.append(Reading("string", "", 0.5, "empty: an empty string, bytes or message"))
+        out.append(Reading("message", f.message(), 0.4, "empty message"))
+        out.append(Reading("bytes", payload, 0.3, "empty bytes"))
+        return out
+    text: str | None
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and _printable(text):
+        out.append(Reading("string", text, 0.9, "printable UTF-8 text"))
+    elif text is not None:
+        out.append(Reading("string", text, 0.3, "valid UTF-8 but has control characters"))
+    msg = f.message()
+    if msg is not None:
+        # A message parse that has only absurd field numbers is probably a coincidence.
+        numbers = [msg.key_at(i) >> 3 for i in range(min(len(msg), 64))]
+        odd = sum(1 for x in numbers if x > 10000)
+        score = 0.8 if odd == 0 else 0.45
+        out.append(Reading("message", msg, score,
+                           f"parses cleanly as a message with {len(msg)} field(s)"))
+    packed = _packed_varints(payload)
+    if packed is not None and (msg is None or len(packed) > 1):
+        small = all(v < 1 << 32 for v in packed)
+        out.append(Reading("packed_varint", packed, 0.5 if small else 0.3,
+                           f"{len(packed)} varint(s)" + (", all below 2^32" if small else "")))
+        out.append(Reading("packed_sint64", [zigzag_decode(v) for v in packed], 0.15,
+                           "zigzag packed varints"))
+    if n % 4 == 0:
+        floats = list(struct.unpack(f"<{n // 4}f", payload))
+        good = all(_plausible_float(x) or x == 0.0 for x in floats) and any(x != 0.0 for x in floats)
+        out.append(Reading("packed_float", floats, 0.55 if good else 0.1,
+                           "packed floats of moderate size" if good else "packed floats (implausible)"))
+        out.append(Reading("packed_fixed32", list(struct.unpack(f"<{n // 4}I", payload)), 0.2,
+                           "packed unsigned 32-bit"))
+    if n % 8 == 0:
+        doubles = list(struct.unpack(f"<{n // 8}d", payload))
+        good = all(_plausible_double(x) or x == 0.0 for x in doubles) and any(x != 0.0 for x in doubles)
+        out.append(Reading("packed_double", doubles, 0.6 if good else 0.1,
+                           "packed doubles of moderate size" if good else "packed doubles (implausible)"))
+        out.append(Reading("packed_fixed64", list(struct.unpack(f"<{n // 8}Q", payload)), 0.2,
+                           "packed unsigned 64-bit"))
+    out.append(Reading("bytes", payload, 0.1, "raw bytes (always possible)"))
+    return out
+
+
+def readings(f: Field, pinned: str | None = None) -> list[Reading]:
+    """All readings of ``f``, best first; a ``pinned`` kind is moved to the front and marked."""
+    wt = f.wire_type
+    if wt == VARINT:
+        out = _varint_readings(read_varint(f.value, 0)[0])
+    elif wt == FIXED32:
+        out = _fixed32_readings(f.value)
+    elif wt == FIXED64:
+        out = _fixed64_readings(f.value)
+    elif wt == LEN:
+        out = _len_readings(f)
+    else:
+        out = [Reading("group", f.message(), 1.0, "proto2 group")]
+    out.sort(key=lambda r: -r.score)
+    if pinned is not None:
+        for i, r in enumerate(out):
+            if r.kind == pinned:
+                out.insert(0, Reading(r.kind, r.value, r.score, r.reason, pinned=True))
+                del out[i + 1]
+                break
+        else:
+            raise ValueError(f"field {f.number} at offset {f.tag_offset} cannot be read as {pinned}")
+    return out
+
+
+def best(f: Field, pinned: str | None = None) -> Reading:
+    """The reading shown by default (the pinned one if it applies)."""
+    return readings(f, pinned)[0]
+
+
+def encode_value(kind: str, value: object) -> tuple[int, bytes]:
+    """Encode a typed value as (wire type, value bytes) — the inverse of a reading.
+
+    For length-delimited kinds the bytes are the payload (the caller writes the length prefix).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}")
+    wt = KINDS[kind][0]
+    if kind in ("uint64", "int64"):
+        v = int(value)  # type: ignore[call-overload]
+        if not -(1 << 63) <= v < 1 << 64:
+            raise ValueError(f"{v} does not fit in 64 bits")
+        return wt, encode_varint(v)
+    if kind == "sint64":
+        v = int(value)  # type: ignore[call-overload]
+        if not -(1 << 63) <= v < 1 << 63:
+            raise ValueError(f"{v} does not fit in sint64")
+        return wt, encode_varint(zigzag_encode(v))
+    if kind == "bool":
+        return wt, encode_varint(1 if value else 0)
+    if wt == FIXED32:
+        return wt, pack_fixed32(value, kind)  # type: ignore[arg-type]
+    if wt == FIXED64:
+        return wt, pack_fixed64(value, kind)  # type: ignore[arg-type]
+    if kind == "string":
+        return wt, str(value).encode("utf-8")
+    if kind in ("bytes", "message"):
+        if isinstance(value, Message):
+            return wt, value.encode()
+        return wt, bytes(value)  # type: ignore[call-overload]
+    items = list(value)  # type: ignore[call-overload]
+    if kind == "packed_varint":
+        return wt, b"".join(encode_varint(int(v)) for v in items)
+    if kind == "packed_sint64":
+        return wt, b"".join(encode_varint(zigzag_encode(int(v))) for v in items)
+    if kind == "packed_fixed32":
+        return wt, struct.pack(f"<{len(items)}I", *items)
+    if kind == "packed_float":
+        return wt, struct.pack(f"<{len(items)}f", *items)
+    if kind == "packed_fixed64":
+        return wt, struct.pack(f"<{len(items)}Q", *items)
+    if kind == "packed_double":
+        return wt, struct.pack(f"<{len(items)}d", *items)
+    raise ValueError(f"cannot encode kind {kind!r}")
+
+
+@dataclass
+class Pins:
+    """Operator-chosen readings per field path (tuple of field numbers from the root)."""
+
+    by_path: dict[Path, str] = field(default_factory=dict)
+
+    def pin(self, path: Path, kind: str) -> None:
+        if kind not in KINDS:
+            raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+        self.by_path[tuple(path)] = kind
+
+    def unpin(self, path: Path) -> None:
+        self.by_path.pop(tuple(path), None)
+
+    def get(self, path: Path) -> str | None:
+        return self.by_path.get(tuple(path))
+
+
+def walk(msg: Message, path: Path = ()) -> Iterator[tuple[Path, Field]]:
+    """Every field with its number path, depth first, descending into clean nested messages."""
+    for f in msg:
+        p = (*path, f.number)
+        yield p, f
+        if f.wire_type in (LEN, SGROUP):
+            child = f.message()
+            if child is not None:
+                yield from walk(child, p)
+
+
+# ---------------------------------------------------------------------------------------------
+# .proto export
+
+
+@dataclass
+class _Shape:
+    """What export learned about one field number at one path."""
+
+    kind: str
+    repeated: bool = False
+    children: dict[int, _Shape] = field(default_factory=dict)
+
+
+_EXPORT_DEPTH: Final = 100
+"""Levels exported as nested messages (protobuf's parse limit); deeper ones become bytes."""
+
+
+def _collect(levels: Iterable[Message], path: Path, pins: Pins, sample: int) -> dict[int, _Shape]:
+    shapes: dict[int, _Shape] = {}
+    deep = len(path) >= _EXPORT_DEPTH
+    nested: dict[int, list[Message]] = {}
+    for seen, msg in enumerate(levels):
+        if seen >= sample:
+            break
+        counts: dict[int, int] = {}
+        for f in msg:
+            num = f.number
+            counts[num] = counts.get(num, 0) + 1
+            p = (*path, num)
+            if num not in shapes:
+                kind = pins.get(p) or best(f).kind
+                shapes[num] = _Shape("bytes" if deep and kind in ("message", "group") else kind)
+            if shapes[num].kind in ("message", "group"):
+                child = f.message()
+                if child is not None:
+                    nested.setdefault(num, []).append(child)
+        for num, c in counts.items():
+            if c > 1:
+                shapes[num].repeated = True
+    for num, children in nested.items():
+        shapes[num].children = _collect(children, (*path, num), pins, sample)
+    return shapes
+
+
+def _emit(name: str, shapes: dict[int, _Shape], indent: str, lines: list[str]) -> None:
+    lines.append(f"{indent}message {name} {{")
+    inner = indent + "  "
+    for num in sorted(shapes):
+        s = shapes[num]
+        fname = f"field_{num}"
+        if s.kind in ("message", "group"):
+            tname = f"Field{num}"
+            _emit(tname, s.children, inner, lines)
+            label = "repeated" if s.repeated else "optional"
+            if s.kind == "group":
+                lines.append(f"{inner}// field {num} was a proto2 group; exported as a message")
+            lines.append(f"{inner}{label} {tname} {fname} = {num};")
+            continue
+        ptype = KINDS[s.kind][1]
+        if KINDS[s.kind][2]:
+            lines.append(f"{inner}repeated {ptype} {fname} = {num} [packed = true];")
+        else:
+            label = "repeated" if s.repeated else "optional"
+            lines.append(f"{inner}{label} {ptype} {fname} = {num};")
+    lines.append(f"{indent}}}")
+
+
+def export_proto(
+    root: Message | None,
+    pins: Pins,
+    message_name: str = "Message",
+    package: str | None = None,
+    sample: int = 1000,
+) -> str:
+    """A proto2 .proto describing the decoded data with pinned (else top-ranked) readings.
+
+    proto2 because it keeps the observed encoding faithful: unpacked repeated scalars stay unpacked
+    and presence is explicit. Field names are ``field_N``, nested types ``FieldN``. ``sample``
+    bounds how many occurrences per path are inspected, so export stays fast on huge repeated
+    fields. With ``root`` None, only the pins are exported.
+    """
+    if root is not None:
+        shapes = _collect([root], (), pins, sample)
+    else:
+        shapes = {}
+        for path, kind in sorted(pins.by_path.items()):
+            level = shapes
+            for num in path[:-1]:
+                level = level.setdefault(num, _Shape("message")).children
+            level.setdefault(path[-1], _Shape(kind)).kind = kind
+    lines = ['syntax = "proto2";', ""]
+    if package:
+        lines += [f"package {package};", ""]
+    _emit(message_name, shapes, "", lines)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,174 @@
+"""Plain-text and JSON renderings of a schemaless tree (for the CLI's ``--format raw`` and exports).
+
+Kept apart from the decoder so the GUI can reuse the same wording for tooltips and copy-as-text.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any, cast
+
+from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
+
+from pelorus.protobuf.readings import Path, Pins, best
+from pelorus.protobuf.schemaless import Field, Message
+from pelorus.protobuf.wire import WIRE_TYPE_NAMES, read_varint, to_signed32, to_signed64, zigzag_decode
+
+_FD = FieldDescriptor
+
+MAX_DEPTH = 100
+"""Nesting rendered as messages (protobuf's own parse limit); deeper levels are shown as bytes,
+so a hostile or accidental deep chain cannot exhaust the Python stack."""
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bytes):
+        return "0x" + value.hex() if len(value) <= 64 else f"0x{value[:64].hex()}… ({len(value)} bytes)"
+    if isinstance(value, list) and len(value) > 32:
+        return f"[{', '.join(map(str, value[:32]))}, … ({len(value)} values)]"
+    return str(value)
+
+
+def varint_as(t: int, u: int) -> object:
+    """An unsigned varint ``u`` read as schema type ``t`` (a FieldDescriptor.TYPE_* number).
+
+    The one definition the tree model and the comparison share, so both show a field alike."""
+    if t == _FD.TYPE_BOOL:
+        return u != 0
+    if t in (_FD.TYPE_INT32, _FD.TYPE_ENUM):
+        return to_signed32(u)
+    if t == _FD.TYPE_INT64:
+        return to_signed64(u)
+    if t == _FD.TYPE_UINT32:
+        return u & 0xFFFFFFFF
+    if t in (_FD.TYPE_SINT32, _FD.TYPE_SINT64):
+        return zigzag_decode(u)
+    return u
+
+
+def default_value(fd: FieldDescriptor) -> object:
+    """The proto3 default of a scalar field (what an absent map key or value reads as)."""
+    t = fd.type
+    if t == _FD.TYPE_STRING:
+        return ""
+    if t == _FD.TYPE_BYTES:
+        return b""
+    if t == _FD.TYPE_BOOL:
+        return False
+    if t in (_FD.TYPE_FLOAT, _FD.TYPE_DOUBLE):
+        return 0.0
+    return 0
+
+
+def format_value(fd: FieldDescriptor, value: object) -> str:
+    """A typed scalar as one short text: enum names (unknown numbers kept), true/false, floats at
+    their precision (float32 with 9 significant digits), strings quoted, bytes as hex."""
+    if fd.type == _FD.TYPE_ENUM and isinstance(value, int):
+        ev = cast(EnumDescriptor, fd.enum_type).values_by_number.get(value)
+        return ev.name if ev is not None else f"{value} (unknown)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return repr(value) if fd.type == _FD.TYPE_DOUBLE else f"{value:.9g}"
+    return _show(value)
+
+
+CUT_SHOWN = 40
+"""Characters of a cut string (or twice as many hex digits of cut bytes) shown before the damage note."""
+
+
+def cut_value(f: Field, as_text: bool = True, base: int = 0) -> str:
+    """What survives of a length-delimited value cut by the end of the data, and what is missing:
+    ``"hel…" ⚠ truncated at offset 63: needs 10 bytes, 3 left`` (hex for bytes or non-text).
+
+    ``f`` is a clipped field (``Message.damaged``); ``base`` is added to its offset (a record shown
+    in the file's terms)."""
+    lo = f.length_offset
+    assert lo is not None, "only length-delimited fields are cut this way"
+    declared = read_varint(f.raw, lo - f.tag_offset)[0]
+    kept = f.value
+    text = _utf8_head(kept) if as_text else None
+    shown = (json.dumps(text[:CUT_SHOWN] + "…", ensure_ascii=False) if text is not None
+             else f"0x{kept[: CUT_SHOWN // 2].hex()}…")
+    return f"{shown} ⚠ truncated at offset {f.end + base}: needs {declared:,} bytes, {len(kept):,} left"
+
+
+def _utf8_head(raw: bytes) -> str | None:
+    """``raw`` as UTF-8 text when it is, or when only its last character is cut; else None."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        if err.reason != "unexpected end of data":
+            return None
+        try:
+            return raw[: err.start].decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+
+def raw_text(msg: Message, pins: Pins | None = None, path: Path = (), indent: str = "") -> str:
+    """protoc --decode_raw style text, with each field's offset and the chosen reading's kind; a cut
+    string or bytes value at the end is a comment line showing what survives of it."""
+    pins = pins or Pins()
+    lines: list[str] = []
+    _raw_lines(msg, pins, path, indent, lines, 0)
+    chain = msg.error_chain()
+    d = msg.damaged
+    kind = best(d, pins.get((*path, d.number))).kind if d is not None else ""
+    if d is not None and kind in ("string", "bytes"):
+        lines.append(f"{indent}# {d.number}: {cut_value(d, kind == 'string')}  # cut field @{d.tag_offset}")
+        chain = chain[:1]  # errors inside a cut string are guesses at reading it as a message
+    for err in chain:
+        lines.append(f"{indent}# error at offset {err.offset}: {err.reason}")
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[str], depth: int) -> None:
+    for f in msg:
+        p = (*path, f.number)
+        r = best(f, pins.get(p))
+        where = f"@{f.tag_offset}"
+        if r.kind in ("message", "group") and isinstance(r.value, Message) and depth >= MAX_DEPTH:
+            lines.append(f"{indent}{f.number}: {_show(f.value)}  # bytes {where} "
+                         f"(a {r.kind} nested deeper than {MAX_DEPTH} levels, not expanded)")
+        elif r.kind in ("message", "group") and isinstance(r.value, Message):
+            lines.append(f"{indent}{f.number} {{  # {r.kind} {where}+{f.end - f.tag_offset}")
+            _raw_lines(r.value, pins, p, indent + "  ", lines, depth + 1)
+            lines.append(f"{indent}}}")
+        else:
+            lines.append(f"{indent}{f.number}: {_show(r.value)}  # {r.kind} {where}")
+
+
+def raw_json(msg: Message, pins: Pins | None = None, path: Path = (), _depth: int = 0) -> dict[str, Any]:
+    """A JSON-able dict: fields with number, wire type, offsets, reading kind and value."""
+    pins = pins or Pins()
+    fields: list[dict[str, Any]] = []
+    for f in msg:
+        p = (*path, f.number)
+        r = best(f, pins.get(p))
+        item: dict[str, Any] = {
+            "number": f.number,
+            "wire_type": WIRE_TYPE_NAMES[f.wire_type],
+            "offset": f.tag_offset,
+            "length": f.end - f.tag_offset,
+            "kind": r.kind,
+        }
+        if isinstance(r.value, Message) and _depth >= MAX_DEPTH:
+            item["kind"] = "bytes"
+            item["value"] = base64.b64encode(f.value).decode("ascii")
+            item["note"] = f"a {r.kind} nested deeper than {MAX_DEPTH} levels, not expanded"
+        elif isinstance(r.value, Message):
+            item["message"] = raw_json(r.value, pins, p, _depth + 1)
+        elif isinstance(r.value, bytes):
+            item["value"] = base64.b64encode(r.value).decode("ascii")
+        else:
+            item["value"] = r.value
+        fields.append(item)
+    out: dict[str, Any] = {"fields": fields}
+    chain = msg.error_chain()
+    if chain:
+        out["errors"] = [{"offset": e.offset, "reason": e.reason} for e in chain]
+    return out

@@ -1,0 +1,484 @@
+"""Schemas: the built-in Pelorus API and well-known types, run-time .proto compilation, descriptor
+sets, type guessing, and schema-aware JSON / text conversion.
+
+Everything lives in one private :class:`~google.protobuf.descriptor_pool.DescriptorPool` per
+registry — the built-in files are copied into it — so that user files that import
+``google/protobuf/any.proto`` or ``pelorus/v1/job.proto`` resolve against the same descriptors, and
+``Any`` values can be unpacked whichever source their type came from. User protos are compiled by
+grpcio-tools' bundled protoc in a subprocess (its errors go to the process's stderr, which we
+capture and turn into "import X not found; searched A, B" sentences — the most requested fix in
+peer tools).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final, cast
+
+import grpc_tools
+from google.protobuf import (
+    any_pb2,
+    descriptor_pb2,
+    descriptor_pool,
+    duration_pb2,
+    empty_pb2,
+    field_mask_pb2,
+    json_format,
+    message_factory,
+    struct_pb2,
+    text_format,
+    timestamp_pb2,
+    wrappers_pb2,
+)
+from google.protobuf.descriptor import Descriptor, FieldDescriptor, FileDescriptor
+from google.protobuf.message import DecodeError
+from google.protobuf.message import Message as PbMessage
+from google.protobuf.unknown_fields import UnknownFieldSet
+
+from pelorus.protobuf.schemaless import decode as schemaless_decode
+
+BUNDLED_INCLUDE: Final = Path(grpc_tools.__file__).resolve().parent / "_proto"
+PROJECT_PROTO_DIR: Final = Path(__file__).resolve().parents[2] / "proto"
+GUESS_SAMPLE_BYTES: Final = 64 * 1024
+
+_IMPORT_RE: Final = re.compile(r'Import "([^"]+)" was not found')
+_NOT_FOUND_RE: Final = re.compile(r"^([^:\s]+\.proto): File not found\.", re.MULTILINE)
+_UNDEFINED_RE: Final = re.compile(r'"([^"]+)" is not defined')
+
+
+class SchemaError(Exception):
+    """A schema could not be loaded or a type could not be found; the message is for operators."""
+
+
+class ProtoCompileError(SchemaError):
+    """protoc rejected the files; ``unresolved`` names missing imports/types, ``searched`` the paths."""
+
+    def __init__(self, message: str, unresolved: list[str], searched: list[str], output: str) -> None:
+        super().__init__(message)
+        self.unresolved = unresolved
+        self.searched = searched
+        self.output = output
+
+
+@dataclass(frozen=True)
+class TypeGuess:
+    """A message type that parsed the bytes: fewer unknown fields and more known ones rank higher."""
+
+    full_name: str
+    known_fields: int
+    unknown_fields: int
+
+
+def _builtin_files() -> list[FileDescriptor]:
+    """Descriptors that ship with Pelorus: its API and the well-known types."""
+    import pelorus.api as api
+
+    modules = [getattr(api, name) for name in api.__all__ if name.endswith("_pb2")]
+    modules += [any_pb2, duration_pb2, empty_pb2, field_mask_pb2, struct_pb2, timestamp_pb2, wrappers_pb2]
+    return [m.DESCRIPTOR for m in modules]
+
+
+def _rpc_status_file() -> descriptor_pb2.FileDescriptorProto:
+    """google/rpc/status.proto, built in code so error details decode without googleapis-common-protos."""
+    fdp = descriptor_pb2.FileDescriptorProto(
+        name="google/rpc/status.proto",
+        package="google.rpc",
+        dependency=["google/protobuf/any.proto"],
+        syntax="proto3",
+    )
+    msg = fdp.message_type.add(name="Status")
+    F = descriptor_pb2.FieldDescriptorProto
+    msg.field.add(name="code", number=1, type=F.TYPE_INT32, label=F.LABEL_OPTIONAL, json_name="code")
+    msg.field.add(name="message", number=2, type=F.TYPE_STRING, label=F.LABEL_OPTIONAL, json_name="message")
+    msg.field.add(name="details", number=3, type=F.TYPE_MESSAGE, label=F.LABEL_REPEATED,
+                  type_name=".google.protobuf.Any", json_name="details")
+    return fdp
+
+
+class SchemaRegistry:
+    """All schemas known to one editor session, in one private descriptor pool."""
+
+    def __init__(self, builtin: bool = True) -> None:
+        self.pool = descriptor_pool.DescriptorPool()
+        self._files: list[str] = []
+        if builtin:
+            for fd in _builtin_files():
+                self._add_file_descriptor(fd)
+            self.add_file_proto(_rpc_status_file())
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def _add_file_descriptor(self, fd: FileDescriptor) -> None:
+        for dep in fd.dependencies:
+            self._add_file_descriptor(dep)
+        fdp = descriptor_pb2.FileDescriptorProto()
+        fd.CopyToProto(fdp)
+        self.add_file_proto(fdp)
+
+    def add_file_proto(self, fdp: descriptor_pb2.FileDescriptorProto) -> bool:
+        """Add one file; an identical file already loaded is skipped, a different one is an error."""
+        try:
+            existing = self.pool.FindFileByName(fdp.name)
+        except KeyError:
+            existing = None
+        if existing is not None:
+            old = descriptor_pb2.FileDescriptorProto()
+            existing.CopyToProto(old)
+            if _normalised(old) != _normalised(fdp):
+                raise SchemaError(
+                    f"{fdp.name} is already loaded with different contents; "
+                    "start a new schema set to replace it"
+                )
+            return False
+        try:
+            self.pool.Add(fdp)
+        except (TypeError, KeyError, ValueError) as err:
+            raise SchemaError(f"cannot load {fdp.name}: {err}") from None
+        self._files.append(fdp.name)
+        return True
+
+    def add_file_descriptor_set(self, fds: descriptor_pb2.FileDescriptorSet) -> list[str]:
+        """Add every file of a set (dependencies first, as protoc --include_imports writes them)."""
+        by_name = {f.name: f for f in fds.file}
+        added: list[str] = []
+        done: set[str] = set()
+
+        def add(name: str, chain: tuple[str, ...]) -> None:
+            if name in done:
+                return
+            fdp = by_name.get(name)
+            if fdp is None:
+                try:
+                    self.pool.FindFileByName(name)
+                    return
+                except KeyError:
+                    raise SchemaError(
+                        f"{chain[-1]} imports {name}, which is neither in the descriptor set nor loaded"
+                    ) from None
+            for dep in fdp.dependency:
+                add(dep, (*chain, name))
+            if self.add_file_proto(fdp):
+                added.append(name)
+            done.add(name)
+
+        for f in fds.file:
+            add(f.name, (f.name,))
+        return added
+
+    def add_file_protos(self, files: Iterable[descriptor_pb2.FileDescriptorProto], origin: str) -> list[str]:
+        """Add files from elsewhere (server reflection), naming every import that resolves nowhere.
+
+        ``origin`` starts the error sentence ("server reflection at HOST:PORT"). Nothing is added
+        when an import is missing, so a failed load leaves the registry as it was.
+        """
+        fds = descriptor_pb2.FileDescriptorSet(file=list(files))
+        names = {f.name for f in fds.file}
+        missing: dict[str, list[str]] = {}
+        for f in fds.file:
+            for dep in f.dependency:
+                if dep in names:
+                    continue
+                try:
+                    self.pool.FindFileByName(dep)
+                except KeyError:
+                    missing.setdefault(dep, []).append(f.name)
+        if missing:
+            listed = "; ".join(f"{dep} (imported by {', '.join(by)})" for dep, by in sorted(missing.items()))
+            raise SchemaError(f"{origin}: {len(missing)} import(s) could not be resolved: {listed}")
+        return self.add_file_descriptor_set(fds)
+
+    def load_descriptor_set(self, path: str | os.PathLike[str]) -> list[str]:
+        """Load a FileDescriptorSet file (.desc / .pb / .binpb)."""
+        p = Path(path)
+        try:
+            data = p.read_bytes()
+        except OSError as err:
+            raise SchemaError(f"cannot read descriptor set {p}: {err.strerror}") from None
+        fds = descriptor_pb2.FileDescriptorSet()
+        try:
+            fds.ParseFromString(data)
+        except DecodeError as err:
+            raise SchemaError(f"{p} is not a FileDescriptorSet: {err}") from None
+        if not fds.file:
+            raise SchemaError(f"{p} contains no files; is it a FileDescriptorSet?")
+        return self.add_file_descriptor_set(fds)
+
+    def compile_protos(
+        self, files: Sequence[str | os.PathLike[str]], include_paths: Iterable[str | os.PathLike[str]] = ()
+    ) -> list[str]:
+        """Compile .proto files (or directories of them) with grpcio-tools' protoc and load them.
+
+        Import resolution follows protoc: the given include paths in order, then each file's own
+        directory (so a lone file works without -I), the project's proto/ directory, and the
+        bundled well-known types.
+        """
+        fds = compile_to_descriptor_set(files, include_paths)
+        return self.add_file_descriptor_set(fds)
+
+    # -- lookup ----------------------------------------------------------------------------------
+
+    @property
+    def files(self) -> list[str]:
+        return list(self._files)
+
+    def message_types(self) -> list[str]:
+        """Full names of every message type loaded (map-entry helper types left out), sorted."""
+        names: list[str] = []
+
+        def walk(desc: Descriptor) -> None:
+            if desc.GetOptions().map_entry:
+                return
+            names.append(desc.full_name)
+            for nested in desc.nested_types:
+                walk(nested)
+
+        for fname in self._files:
+            for desc in self.pool.FindFileByName(fname).message_types_by_name.values():
+                walk(desc)
+        return sorted(names)
+
+    def find(self, name: str) -> Descriptor:
+        """A message descriptor by full name, or by an unambiguous suffix ("JobSpec", "v1.JobSpec")."""
+        name = name.lstrip(".")
+        if name.startswith("type.googleapis.com/"):
+            name = name.split("/", 1)[1]
+        try:
+            return self.pool.FindMessageTypeByName(name)
+        except KeyError:
+            pass
+        matches = [n for n in self.message_types() if n == name or n.endswith("." + name)]
+        if len(matches) == 1:
+            return self.pool.FindMessageTypeByName(matches[0])
+        if matches:
+            raise SchemaError(f"type {name!r} is ambiguous: {', '.join(matches[:10])}")
+        raise SchemaError(f"message type {name!r} is not loaded (load a .proto or descriptor set that defines it)")
+
+    def message_class(self, name: str) -> type[PbMessage]:
+        return message_factory.GetMessageClass(self.find(name))
+
+    def new(self, name: str) -> PbMessage:
+        return self.message_class(name)()
+
+    def parse(self, name: str, data: bytes) -> PbMessage:
+        """Parse bytes as ``name``; raises SchemaError with the runtime's reason if they do not fit."""
+        msg = self.new(name)
+        try:
+            msg.ParseFromString(bytes(data))
+        except DecodeError as err:
+            raise SchemaError(f"bytes do not parse as {msg.DESCRIPTOR.full_name}: {err}") from None
+        return msg
+
+    # -- guessing --------------------------------------------------------------------------------
+
+    def guess_types(self, data: bytes, limit: int = 10) -> list[TypeGuess]:
+        """Try every loaded type on (a whole-field prefix of) the bytes; best guesses first.
+
+        Ranking: fewest unknown fields (anywhere in the tree), then most known fields. Types that
+        recognise nothing are left out. Large inputs are cut at a field boundary near 64 KB so a
+        guess over hundreds of types stays interactive.
+        """
+        sample = _whole_field_prefix(bytes(data), GUESS_SAMPLE_BYTES)
+        guesses: list[TypeGuess] = []
+        for name in self.message_types():
+            cls = message_factory.GetMessageClass(self.pool.FindMessageTypeByName(name))
+            try:
+                msg = cls.FromString(sample)
+            except (DecodeError, RecursionError):
+                continue
+            known, unknown = _census(msg)
+            if known:
+                guesses.append(TypeGuess(name, known, unknown))
+        guesses.sort(key=lambda g: (g.unknown_fields, -g.known_fields, g.full_name))
+        return guesses[:limit]
+
+    # -- conversion ------------------------------------------------------------------------------
+
+    def to_json(self, msg: PbMessage, indent: int | None = 2) -> str:
+        """Canonical proto3 JSON with Any unpacked; an Any of an unknown type is a clear error."""
+        try:
+            return json_format.MessageToJson(
+                msg, descriptor_pool=self.pool, preserving_proto_field_name=True, indent=indent
+            )
+        except (TypeError, KeyError) as err:
+            raise SchemaError(
+                f"cannot write JSON: {err} (load the schema of the packed type, or use text format)"
+            ) from None
+        except DecodeError as err:  # JSON must expand every Any; this one packs damaged bytes
+            raise SchemaError(f"cannot write JSON: a google.protobuf.Any packs bytes that do not parse ({err}); "
+                              "text format or raw shows them") from None
+
+    def to_text(self, msg: PbMessage) -> str:
+        """Text format with Any expanded where the type is known and unknown fields printed.
+
+        An Any that packs bytes its type does not parse makes the printer raise; then no Any is
+        expanded (each shows its type_url and value bytes) and a leading comment says why."""
+        try:
+            return text_format.MessageToString(msg, descriptor_pool=self.pool, print_unknown_fields=True)
+        except DecodeError as err:
+            plain = text_format.MessageToString(msg, descriptor_pool=descriptor_pool.DescriptorPool(),
+                                                print_unknown_fields=True)
+            return f"# Any values are shown as bytes: one packs bytes that do not parse ({err})\n{plain}"
+
+    def from_json(self, name: str, text: str) -> PbMessage:
+        msg = self.new(name)
+        first = text.lstrip()[:1]
+        special = msg.DESCRIPTOR.full_name.startswith("google.protobuf.")  # wrappers, Timestamp, Value: not objects
+        if first and first != "{" and not special:  # protobuf's own message is a bare TypeError/AttributeError
+            raise SchemaError(f"JSON for {msg.DESCRIPTOR.full_name} must be a JSON object {{...}}; "
+                              f"this document starts with {first!r}")
+        try:
+            json_format.Parse(text, msg, descriptor_pool=self.pool)
+        except json_format.ParseError as err:
+            raise SchemaError(f"JSON does not fit {msg.DESCRIPTOR.full_name}: {err}") from None
+        return msg
+
+    def from_text(self, name: str, text: str) -> PbMessage:
+        msg = self.new(name)
+        try:
+            text_format.Parse(text, msg, descriptor_pool=self.pool)
+        except text_format.ParseError as err:
+            raise SchemaError(f"text does not fit {msg.DESCRIPTOR.full_name}: {err}") from None
+        return msg
+
+    def unpack_any(self, any_msg: PbMessage) -> PbMessage | None:
+        """The message inside a google.protobuf.Any, or None when its type is not loaded."""
+        type_url: str = getattr(any_msg, "type_url")
+        value: bytes = getattr(any_msg, "value")
+        try:
+            desc = self.pool.FindMessageTypeByName(type_url.rsplit("/", 1)[-1])
+        except KeyError:
+            return None
+        inner = message_factory.GetMessageClass(desc)()
+        inner.ParseFromString(value)
+        return inner
+
+
+def _normalised(fdp: descriptor_pb2.FileDescriptorProto) -> bytes:
+    """Serialised file without the parts that differ between protoc output and CopyToProto."""
+    copy = descriptor_pb2.FileDescriptorProto()
+    copy.CopyFrom(fdp)
+    copy.ClearField("source_code_info")
+
+    def strip(msgs: Iterable[descriptor_pb2.DescriptorProto]) -> None:
+        for m in msgs:
+            for f in m.field:
+                f.ClearField("json_name")
+            for f in m.extension:
+                f.ClearField("json_name")
+            strip(m.nested_type)
+
+    strip(copy.message_type)
+    for f in copy.extension:
+        f.ClearField("json_name")
+    return copy.SerializeToString(deterministic=True)
+
+
+def _whole_field_prefix(data: bytes, limit: int) -> bytes:
+    if len(data) <= limit:
+        return data
+    top = schemaless_decode(data)
+    end = 0
+    for i in range(len(top)):
+        e = top.span_at(i)[3]
+        if e > limit and end:
+            break
+        end = e
+    return data[:end]
+
+
+def _census(msg: PbMessage) -> tuple[int, int]:
+    """(known fields set, unknown fields) over the whole message tree."""
+    unknown = len(UnknownFieldSet(msg))
+    known = 0
+    for fd, value in msg.ListFields():
+        if fd.type == FieldDescriptor.TYPE_MESSAGE or fd.type == FieldDescriptor.TYPE_GROUP:
+            mtype = cast(Descriptor, fd.message_type)  # set on every message and group field
+            if mtype.GetOptions().map_entry:
+                known += len(value)
+                vfield = mtype.fields_by_name["value"]
+                if vfield.type == FieldDescriptor.TYPE_MESSAGE:
+                    for v in value.values():
+                        k, u = _census(v)
+                        known += k
+                        unknown += u
+                continue
+            items = value if fd.is_repeated else [value]
+            for v in items:
+                k, u = _census(v)
+                known += k + 1
+                unknown += u
+        else:
+            known += len(value) if fd.is_repeated else 1
+    return known, unknown
+
+
+def compile_to_descriptor_set(
+    files: Sequence[str | os.PathLike[str]], include_paths: Iterable[str | os.PathLike[str]] = ()
+) -> descriptor_pb2.FileDescriptorSet:
+    """Run grpcio-tools' protoc on ``files`` and return the FileDescriptorSet (with imports)."""
+    includes = [Path(p).resolve() for p in include_paths]
+    protos: list[Path] = []
+    for f in files:
+        p = Path(f).resolve()
+        if p.is_dir():
+            found = sorted(p.rglob("*.proto"))
+            if not found:
+                raise SchemaError(f"no .proto files under {p}")
+            protos += found
+            if not any(_is_under(p, inc) for inc in includes):
+                includes.append(p)
+        elif not p.is_file():
+            raise SchemaError(f"proto file {f} does not exist")
+        else:
+            protos.append(p)
+            if not any(_is_under(p, inc) for inc in includes):
+                includes.append(p.parent)
+    for extra in (PROJECT_PROTO_DIR, BUNDLED_INCLUDE):
+        if extra.is_dir() and extra not in includes:
+            includes.append(extra)
+    with tempfile.TemporaryDirectory(prefix="pelorus-protoc-") as tmp:
+        out = Path(tmp) / "set.binpb"
+        args = [sys.executable, "-m", "grpc_tools.protoc", f"--descriptor_set_out={out}", "--include_imports"]
+        args += [f"-I{inc}" for inc in includes]
+        args += [str(p) for p in protos]
+        proc = subprocess.run(args, capture_output=True, text=True, check=False)
+        output = (proc.stderr + proc.stdout).strip()
+        if proc.returncode != 0 or not out.exists():
+            raise _compile_error(output, [str(i) for i in includes], [str(p) for p in protos])
+        fds = descriptor_pb2.FileDescriptorSet()
+        fds.ParseFromString(out.read_bytes())
+        return fds
+
+
+def _is_under(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _compile_error(output: str, searched: list[str], protos: list[str]) -> ProtoCompileError:
+    imports = _IMPORT_RE.findall(output)
+    missing_files = [m for m in _NOT_FOUND_RE.findall(output) if m not in imports]
+    types = _UNDEFINED_RE.findall(output)
+    parts: list[str] = []
+    if imports:
+        parts.append("unresolved import " + ", ".join(f'"{i}"' for i in dict.fromkeys(imports)))
+    if types:
+        parts.append("undefined type " + ", ".join(f'"{t}"' for t in dict.fromkeys(types)))
+    if missing_files and not imports:
+        parts.append("file not found " + ", ".join(dict.fromkeys(missing_files)))
+    head = "; ".join(parts) if parts else "protoc failed"
+    message = (
+        f"cannot compile {', '.join(Path(p).name for p in protos)}: {head}. "
+        f"Searched: {', '.join(searched)}.\nprotoc said:\n{output}"
+    )
+    return ProtoCompileError(message, list(dict.fromkeys(imports + types + missing_files)), searched, output)
