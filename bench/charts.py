@@ -25,9 +25,9 @@ import psutil
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QGridLayout, QWidget
 
+from console.views.progress_chart import ProgressChart
 from pelorus.api import job_pb2
 from pelorus.api import watch_service_pb2 as ws
-from console.views.progress_chart import ProgressChart
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 10.0
 CHARTS = 10

@@ -71,7 +71,8 @@ async def scenario(label: str, instances: int, command: str, args: tuple[str, ..
             deadline = time.monotonic() + timeout
             peak_rss = 0
             while True:
-                st = (await c.jobs.GetJob(js.GetJobRequest(job_id=job_id, summary_only=True), timeout=30)).summary.status
+                request = js.GetJobRequest(job_id=job_id, summary_only=True)
+                st = (await c.jobs.GetJob(request, timeout=30)).summary.status
                 peak_rss = max(peak_rss, eng.rss())
                 if st.state in TERMINAL:
                     break

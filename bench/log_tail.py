@@ -28,9 +28,9 @@ import psutil
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
-from pelorus.api import pod_pb2
 from console.models.log_buffer import LogBuffer
 from console.views.log_view import LogView
+from pelorus.api import pod_pb2
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
 RATES = (50_000, 100_000, 200_000)
@@ -40,12 +40,13 @@ BATCH = 500  # lines per GetPodLogsResponse (engine LOG_BATCH order of magnitude
 def make_batches(n_batches: int, width: int = 90) -> list[list[pod_pb2.LogLine]]:
     out = []
     seq = 0
-    for b in range(n_batches):
+    for _batch in range(n_batches):
         lines = []
         for _ in range(BATCH):
             seq += 1
             ln = pod_pb2.LogLine(pod_id="job-0-1", seq=seq, text=f"item {seq}: thumbnail written ".ljust(width, "x"),
-                                 stream=pod_pb2.LogLine.STREAM_STDERR if seq % 97 == 0 else pod_pb2.LogLine.STREAM_STDOUT)
+                                 stream=(pod_pb2.LogLine.STREAM_STDERR if seq % 97 == 0
+                                         else pod_pb2.LogLine.STREAM_STDOUT))
             ln.timestamp.seconds = 1_770_000_000 + seq // 1000
             lines.append(ln)
         out.append(lines)

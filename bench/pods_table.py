@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from pelorus.api import pod_pb2
 from console.models.pods_table import PodColumn, PodsTableModel
 from console.views.pods_view import PodsView
+from pelorus.api import pod_pb2
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
 P = pod_pb2

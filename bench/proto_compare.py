@@ -117,14 +117,14 @@ def main() -> int:
                  "front_insert": shifted_copy(left)}
         for pair, right in pairs.items():
             for mode, type_name in (("schemaless", None), ("schema", TYPE)):
-                lo, hi, res = timed(args.repeat, lambda r=right, t=type_name: compare(left, r, reg, t))
+                lo, hi, res = timed(args.repeat, lambda r=right, t=type_name, left=left: compare(left, r, reg, t))
                 emit(name=f"proto_compare_{pair}_{mode}_{mb}mb", value=round(lo, 3), max=round(hi, 3), unit="s",
                      cpu_s=round(CPU[0], 3),
                      bytes=len(left), differences=len(res.differences),  # type: ignore[attr-defined]
                      truncated=res.truncated, fields_compared=res.fields_compared)  # type: ignore[attr-defined]
                 if pair == "front_insert":
                     with by_index():
-                        plo, _phi, peer = timed(1, lambda r=right, t=type_name: compare(left, r, reg, t))
+                        plo, _phi, peer = timed(1, lambda r=right, t=type_name, left=left: compare(left, r, reg, t))
                     emit(name=f"peer_by_index_{pair}_{mode}_{mb}mb", value=round(plo, 3), unit="s",
                          differences=len(peer.differences), truncated=peer.truncated,  # type: ignore[attr-defined]
                          note="the same pair with repeated items paired by index (alignment off)")

@@ -23,12 +23,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtCore import QCoreApplication, QModelIndex
 
-from pelorus.api import job_pb2
 from console.models.hex_model import HexModel
 from console.models.proto_tree import ProtoTreeModel
+from console.views.proto_editor import load_file
+from pelorus.api import job_pb2
 from pelorus.protobuf.schemaless import decode_span
 from pelorus.protobuf.wire import encode_varint
-from console.views.proto_editor import load_file
 
 
 def big_message(mb: int) -> bytes:

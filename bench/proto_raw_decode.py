@@ -102,7 +102,8 @@ def main() -> int:
     full = mb / best_of(args.repeat, lambda: expand_all(decode(data)))
     sizes = [("first_level", first), ("full_recursive", full)]
     if small is not data:
-        sizes.append((f"full_recursive_{args.peer_mb:g}mb", small_mb / best_of(args.repeat, lambda: expand_all(decode(small)))))
+        small_s = best_of(args.repeat, lambda: expand_all(decode(small)))
+        sizes.append((f"full_recursive_{args.peer_mb:g}mb", small_mb / small_s))
 
     peers: dict[str, float] = {}
     try:

@@ -51,7 +51,8 @@ async def scenario(label: str, extra: tuple[str, ...], instances: int, timeout: 
             job_id = (await c.create(spec)).job_id
             deadline = t0 + timeout
             while True:
-                st = (await c.jobs.GetJob(js.GetJobRequest(job_id=job_id, summary_only=True), timeout=30)).summary.status
+                request = js.GetJobRequest(job_id=job_id, summary_only=True)
+                st = (await c.jobs.GetJob(request, timeout=30)).summary.status
                 if st.state in TERMINAL:
                     break
                 if time.monotonic() > deadline:
@@ -76,9 +77,9 @@ async def scenario(label: str, extra: tuple[str, ...], instances: int, timeout: 
             span = max(launched) - created
             base = dict(executor=label, instances=instances, state=job_pb2.JobState.Name(st.state), **ctx)
             emit("ray_launch.pods_launched_per_s", round(instances / span, 2) if span > 0 else None, "pods/s", **base)
-            lat = [(r - s) * 1000 for s, r in zip(launched, running)]
+            lat = [(r - s) * 1000 for s, r in zip(launched, running, strict=False)]
             e2e = [(r - created) * 1000 for r in running]
-            lag = [(p - r) * 1000 for r, p in zip(running, reported)]
+            lag = [(p - r) * 1000 for r, p in zip(running, reported, strict=False)]
             for name, values in (("launched_to_running", lat), ("created_to_running", e2e),
                                  ("running_to_reported", lag)):
                 for q, tag in ((0.5, "p50"), (0.95, "p95"), (1.0, "max")):

@@ -19,7 +19,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from pelorus.api import job_pb2, job_service_pb2  # noqa: E402
 
-
 OWNERS = [f"user{i:02d}" for i in range(40)] + ["alice", "bob", "carol"]
 WORDS = ["etl", "train", "backfill", "report", "index", "sync", "export", "scan", "web", "batch"]
 STATES = [3, 3, 3, 2, 4, 5, 6, 1]
@@ -80,7 +79,7 @@ def standard_model_rows(jobs: list[job_pb2.JobSummary]) -> Any:
     from PySide6.QtGui import QStandardItem, QStandardItemModel
 
     from console.models import job_row as R
-    from console.models.jobs_table import _DISPLAY, SORT_KEYS, COLUMN_TITLES, SortRole
+    from console.models.jobs_table import _DISPLAY, COLUMN_TITLES, SORT_KEYS, SortRole
 
     m = QStandardItemModel(0, len(_DISPLAY))
     m.setHorizontalHeaderLabels(list(COLUMN_TITLES.values()))

@@ -11,9 +11,8 @@ import gc
 import time
 from collections.abc import Callable
 
-from table_jobs import make_jobs, report, standard_model_rows
-
 from PySide6.QtCore import QCoreApplication, QRegularExpression, QSortFilterProxyModel, Qt  # noqa: I001
+from table_jobs import make_jobs, report, standard_model_rows
 
 from console.models.jobs_proxy import JobsProxyModel
 from console.models.jobs_table import Column, JobsTableModel, SortRole

@@ -18,10 +18,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from table_jobs import as_delivered, make_jobs, report, standard_model_rows, summary
-
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer  # noqa: I001
 from PySide6.QtWidgets import QApplication, QHeaderView, QTableView
+from table_jobs import as_delivered, make_jobs, report, standard_model_rows, summary
 
 from console.models import job_row as R
 from console.models.batcher import ChangeBatcher

@@ -31,9 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from PySide6.QtWidgets import QApplication, QScrollArea
 
-from pelorus.api import pod_pb2, workflow_pb2
 from console.models.timeline import build_timeline
 from console.views.timeline_view import TimelineView
+from pelorus.api import pod_pb2, workflow_pb2
 
 INSTANCES = 1_000
 POD_EVENTS = 90  # per instance

@@ -24,15 +24,15 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from console import messages
-from pelorus.api import job_pb2
-from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
 from console.embedded import EmbeddedEngine
-from pelorus.errors import EngineError
 from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
 from console.profiles import EMBEDDED, Profile, ProfileStore
-from pelorus.specfile import demo_specs
 from console.views.confirm import Target
+from pelorus.api import job_pb2
+from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
+from pelorus.errors import EngineError
+from pelorus.specfile import demo_specs
 
 log = logging.getLogger("pelorus.session")
 ACTIVE_STATES = (job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_RUNNING, job_pb2.JOB_STATE_KILLING)
@@ -40,7 +40,7 @@ MAX_CONCURRENT_ACTIONS = 8
 EXECUTOR_HEALTH_PERIOD = 3.0  # seconds between executor health checks (one tiny unary call)
 
 
-class ConnectionState(str, enum.Enum):
+class ConnectionState(str, enum.Enum):  # noqa: UP042 (str() stays the member name)
     CONNECTING = "connecting"
     CONNECTED = "connected"
     RECONNECTING = "reconnecting"

@@ -25,12 +25,16 @@ import psutil
 
 from pelorus.api import (
     job_pb2,
-    job_service_pb2 as js,
     job_service_pb2_grpc,
     pod_pb2,
-    pod_service_pb2 as ps,
     pod_service_pb2_grpc,
     watch_service_pb2_grpc,
+)
+from pelorus.api import (
+    job_service_pb2 as js,
+)
+from pelorus.api import (
+    pod_service_pb2 as ps,
 )
 
 ROOT = Path(__file__).resolve().parents[1]

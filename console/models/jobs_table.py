@@ -27,16 +27,16 @@ from typing import Any, Final
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
-    QPersistentModelIndex,
     QObject,
+    QPersistentModelIndex,
     Qt,
     QTimer,
     Signal,
 )
 
-from pelorus.api import job_pb2
 from console.models import job_row as R
 from console.models import palette
+from pelorus.api import job_pb2
 
 _Index = QModelIndex | QPersistentModelIndex
 

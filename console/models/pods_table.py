@@ -37,8 +37,8 @@ from typing import Any, Final
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 
-from pelorus.api import pod_pb2
 from console.models.palette import STATE_BACKGROUNDS, STATE_COLORS, _tint
+from pelorus.api import pod_pb2
 
 _Index = QModelIndex | QPersistentModelIndex
 SortRole: Final = int(Qt.ItemDataRole.UserRole) + 1

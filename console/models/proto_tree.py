@@ -6,9 +6,10 @@ type, or the chosen schemaless reading), value, and the byte span. Rows are expo
 batches through ``canFetchMore`` / ``fetchMore``, and a row's node is built only when it is first
 asked for (``index``), straight from the level's field records: row ``i`` of a level with ten million
 fields costs the same as row 0, and ``index_for_path`` / ``index_at_offset`` jump to it (binary search
-on offsets, one ``beginInsertRows`` for the rows before it) without building the rows in between. A nested level larger than :data:`BIG_VALUE` bytes is not scanned on
-the UI thread: the row reports children, ``is_pending`` says so, the view runs
-``resolve_children`` in a worker thread and then calls ``children_resolved``.
+on offsets, one ``beginInsertRows`` for the rows before it) without building the rows in between.
+A nested level larger than :data:`BIG_VALUE` bytes is not scanned on the UI thread: the row reports
+children, ``is_pending`` says so, the view runs ``resolve_children`` in a worker thread and then calls
+``children_resolved``.
 
 Editing goes through :class:`~pelorus.protobuf.document.Document` (``setData`` on the value
 column): the value is parsed and range-checked here (``parse_edit``), then written with

@@ -40,18 +40,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pelorus.api import job_pb2, pod_pb2, workflow_pb2
-from pelorus.engine.states import short
 from console.models.log_buffer import LogBuffer
 from console.models.palette import WORKFLOW_STATE_COLORS, state_color
 from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
 from console.models.timeline import build_timeline
 from console.session import Session
-from pelorus.specfile import dump_spec
 from console.views.log_view import LogView, saved_ring_lines
 from console.views.pods_view import PodsView
 from console.views.progress_chart import ProgressChart
 from console.views.timeline_view import TimelineView
+from pelorus.api import job_pb2, pod_pb2, workflow_pb2
+from pelorus.engine.states import short
+from pelorus.specfile import dump_spec
 
 ALL_PODS = -1
 TIMELINE_MAX_PODS = 300  # pod events are fetched per pod: a first version, for jobs of moderate size

@@ -44,7 +44,8 @@ COLUMN_WIDTHS = {Column.NAME: 220, Column.ID: 110, Column.STATE: 110, Column.PRI
 class ProgressDelegate(QStyledItemDelegate):
     """Draws the progress column as a bar (the model gives 0..1 in ProgressRole)."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
         fraction = index.data(ProgressRole)
         if fraction is None:
             super().paint(painter, option, index)

@@ -41,7 +41,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pelorus.errors import EngineError
 from console.models.log_buffer import (
     CURRENT_MATCH_BG,
     DEFAULT_CAPACITY,
@@ -54,6 +53,7 @@ from console.models.log_buffer import (
     LogBuffer,
     source_color,
 )
+from pelorus.errors import EngineError
 
 log = logging.getLogger("pelorus.logs")
 _WRAP_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWrapAnywhere)

@@ -48,18 +48,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pelorus.api import pod_pb2
 from console.models.pods_table import (
     HEADERS,
     POD_STATE_COLORS,
-    PodColumn,
     FilterRole,
+    PodColumn,
     PodsTableModel,
     SortRole,
     allowed_actions,
     pod_state_name,
 )
 from console.views.dialogs import exec_async
+from pelorus.api import pod_pb2
 
 WIDTHS = {PodColumn.INSTANCE: 76, PodColumn.POD_ID: 120, PodColumn.RUN: 96, PodColumn.STATE: 92,
           PodColumn.HOST: 110, PodColumn.STARTED: 66, PodColumn.ENDED: 66, PodColumn.DURATION: 66,
@@ -440,7 +440,8 @@ class PodsView(QWidget):
             else:
                 listed = "".join(f"<br>• {self._describe(n)}" for n in names[:MAX_LISTED])
                 more = f"<br>• … and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else ""
-                title, text = f"{VERBS[verb]} {len(names)} pods?", f"<b>{VERBS[verb]} {len(names)} pods</b>?{listed}{more}"
+                title = f"{VERBS[verb]} {len(names)} pods?"
+                text = f"<b>{VERBS[verb]} {len(names)} pods</b>?{listed}{more}"
             box = QMessageBox(QMessageBox.Icon.Warning if verb != "start" else QMessageBox.Icon.Question,
                               title, text, QMessageBox.StandardButton.Cancel, self)
             box.setObjectName("podConfirm")

@@ -43,8 +43,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pelorus.api import job_pb2, workflow_pb2
 from console.models.progress_series import ProgressSeries
+from pelorus.api import job_pb2, workflow_pb2
 
 PERIODS = ((0.25, "250 ms"), (0.5, "500 ms"), (1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"),
            (30.0, "30 s"), (50.0, "50 s"))
@@ -440,7 +440,7 @@ class ProgressChart(QWidget):
     # -- crosshair -----------------------------------------------------------------------------
     def _on_mouse(self, event: Any) -> None:
         pos = event[0]
-        for plot, line in zip(self.plots, self.cross, strict=True):
+        for plot, _line in zip(self.plots, self.cross, strict=True):
             if plot.sceneBoundingRect().contains(pos):
                 x = plot.vb.mapSceneToView(pos).x()
                 self.show_crosshair(x)

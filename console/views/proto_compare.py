@@ -26,7 +26,6 @@ from collections.abc import Coroutine
 from typing import Any, Final
 
 from PySide6.QtCore import Qt, QTimer
-from shiboken6 import isValid
 from PySide6.QtGui import QBrush, QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -42,13 +41,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from console.models.hex_model import HexModel
+from console.views.proto_hex import HexView
 from pelorus.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, Difference, compare
 from pelorus.protobuf.readings import Pins
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.wire import Buffer
-from console.views.proto_hex import HexView
 
 MAX_ROWS: Final = 2000
 KIND_BG: Final[dict[str, QColor]] = {ADDED: QColor("#dcfce7"), REMOVED: QColor("#fee2e2"), CHANGED: QColor("#fef3c7")}

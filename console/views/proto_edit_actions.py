@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLineEdit,
     QHBoxLayout,
     QLabel,
     QLayout,
+    QLineEdit,
     QMenu,
     QMessageBox,
     QPlainTextEdit,
@@ -50,8 +50,8 @@ from PySide6.QtWidgets import (
 from console.models.proto_tree import PathRole, StructInfo
 from pelorus.protobuf import structure as sx
 from pelorus.protobuf.document import EditError
-from pelorus.protobuf.wire import FIXED32, FIXED64, LEN, VARINT
 from pelorus.protobuf.textedit import Format, TextEditError
+from pelorus.protobuf.wire import FIXED32, FIXED64, LEN, VARINT
 
 if TYPE_CHECKING:
     from console.views.proto_editor import ProtoEditor

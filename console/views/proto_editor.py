@@ -59,17 +59,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pelorus.client import ConnectionConfig, EngineClient
-from pelorus.errors import EngineError
 from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
-from pelorus.protobuf import framing as fr
-from pelorus.protobuf.document import Document, Edit, EditError
-from pelorus.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
-from pelorus.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
-from pelorus.protobuf.wire import WireError
-from pelorus.protobuf.readings import Pins
-from pelorus.protobuf.readings import export_proto as readings_export_proto
-from pelorus.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, canonical, pane_text
 from console.ui_thread_gc import collect_on_ui_thread
 from console.views.proto_assign import TypeAssign
 from console.views.proto_compare import ProtoCompareWindow
@@ -77,6 +67,16 @@ from console.views.proto_delegate import ValueDelegate
 from console.views.proto_edit_actions import EditActions, SavePreviewDialog, TextApplyPane, ask
 from console.views.proto_hex import HexView
 from console.views.reflection_dialog import ReflectionDialog
+from pelorus.client import ConnectionConfig, EngineClient
+from pelorus.errors import EngineError
+from pelorus.protobuf import framing as fr
+from pelorus.protobuf.document import Document, Edit, EditError
+from pelorus.protobuf.readings import Pins
+from pelorus.protobuf.readings import export_proto as readings_export_proto
+from pelorus.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
+from pelorus.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
+from pelorus.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, canonical, pane_text
+from pelorus.protobuf.wire import WireError
 
 log = logging.getLogger("pelorus.proto_editor")
 

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from console import messages
+from console.views.dialogs import ask_int, exec_async
+from console.views.spec_editor import ConflictDialog, SpecEditorDialog
 from pelorus.errors import Conflict
 from pelorus.specfile import dump_spec
 from pelorus.specmerge import rebase
-from console.views.dialogs import ask_int, exec_async
-from console.views.spec_editor import ConflictDialog, SpecEditorDialog
 
 if TYPE_CHECKING:
     from console.session import Session

@@ -170,7 +170,8 @@ class TimelineView(QWidget):
                 color = WORKFLOW_STATE_COLORS.get(m.state, QColor("#374151"))
                 p.setPen(color.darker(130))
                 p.setBrush(color)
-                p.drawPolygon(QPolygonF([QPointF(x, ym - 5), QPointF(x + 5, ym), QPointF(x, ym + 5), QPointF(x - 5, ym)]))
+                diamond = [QPointF(x, ym - 5), QPointF(x + 5, ym), QPointF(x, ym + 5), QPointF(x - 5, ym)]
+                p.drawPolygon(QPolygonF(diamond))
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         # collapsed idle stretches: a band with a break marker (two slanted strokes)
         if tm:

@@ -12,9 +12,9 @@ import hmac
 import json
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable
 from typing import IO, Any, cast
 
 import grpc

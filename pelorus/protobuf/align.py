@@ -4,8 +4,9 @@ Pairing repeated items by index turns one insertion at the front into a change o
 item. :func:`align` instead trims the common head and tail (the common case: an edit somewhere in
 a long list costs one pass). When both sides keep as many items and most of what is left still
 equals its counterpart by index (edits in place), that pairing stands. Otherwise it runs
-``difflib.SequenceMatcher`` over a cheap key per item (a hash of the item's bytes) on what is left. Items both sides hold unchanged but elsewhere are
-paired up as moves; what is left of a replaced run is paired by position (a changed item).
+``difflib.SequenceMatcher`` over a cheap key per item (a hash of the item's bytes) on what is left.
+Items both sides hold unchanged but elsewhere are paired up as moves; what is left of a replaced run
+is paired by position (a changed item).
 
 Bounds: SequenceMatcher without autojunk is about quadratic in the worst case, so it runs on a
 middle of at most :data:`ALIGN_LIMIT` items a side whose duplicate-key work (sum over keys of left
@@ -182,7 +183,7 @@ def _steps(ka: list[Hashable], kb: list[Hashable], lo_a: int, lo_b: int) -> list
             continue
         rest_a = [i for i in range(i1, i2) if i not in moved_a]
         rest_b = [j for j in range(j1, j2) if j not in moved_b]
-        pairs = dict(zip(rest_a, rest_b))  # what is left of a replaced run: changed, by position
+        pairs = dict(zip(rest_a, rest_b, strict=False))  # what is left of a replaced run: changed, by position
         paired_b = set(pairs.values())
         for i in range(i1, i2):
             if i in moved_a:

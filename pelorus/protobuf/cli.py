@@ -10,7 +10,8 @@
 
 Exit codes: 0 success, 1 bad input (unreadable file, bytes or text that do not fit, schema
 errors), 2 usage. ``diff`` follows diff(1) instead: 0 equal, 1 different, 2 trouble (usage,
-unreadable file, unknown type, damaged input — the differences found are still printed). Errors are one readable paragraph on stderr — scripts show them to people.
+unreadable file, unknown type, damaged input — the differences found are still printed). Errors are one readable
+paragraph on stderr — scripts show them to people.
 ``main(argv)`` never raises SystemExit so the Pelorus entry point can embed it.
 
 ``decode --type T`` on damaged bytes (a cut or corrupt record) still prints, as JSON or text, what

@@ -43,8 +43,8 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from difflib import SequenceMatcher
+from functools import cached_property
 from typing import TYPE_CHECKING, Final, cast
 
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
@@ -542,7 +542,6 @@ class _Comparer:
     def level(self, la: Message, lb: Message, desc: Descriptor | None, pa: tuple[int, ...], pb: tuple[int, ...],
               label: str, numpath: tuple[int, ...], entry_value_label: str | None = None) -> None:
         """Compare two decoded levels (both are known to differ in bytes, or are the roots)."""
-        a, b = self.a, self.b
         groups_a: dict[int, list[int]] = {}
         groups_b: dict[int, list[int]] = {}
         for i in range(len(la)):
@@ -820,12 +819,12 @@ class _Comparer:
         def same(x: _Elem, y: _Elem) -> bool:
             return _same(self.a, x.value_start, x.value_end, self.b, y.value_start, y.value_end)
 
-        if len(xa) == len(xb) and all(same(x, y) for x, y in zip(xa, xb)):
+        if len(xa) == len(xb) and all(same(x, y) for x, y in zip(xa, xb, strict=False)):
             # same elements; a difference in packing (packed vs unpacked, split runs) is encoding only
             occ_a = [(la.span_at(i)[0], la.span_at(i)[3]) for i in ia]
             occ_b = [(lb.span_at(i)[0], lb.span_at(i)[3]) for i in ib]
             if len(occ_a) == len(occ_b) and all(_same(self.a, s, e, self.b, t, u)
-                                                for (s, e), (t, u) in zip(occ_a, occ_b)):
+                                                for (s, e), (t, u) in zip(occ_a, occ_b, strict=False)):
                 return
             ea, eb = self._elem(la, ia[0], pa), self._elem(lb, ib[0], pb)
             sa = Side.fixed(ea.index_path, occ_a[0][0], occ_a[-1][1], ea.value_start, ea.value_end,

@@ -325,7 +325,7 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
     while sid.shape[0]:
         if sid.shape[0] < _SCALAR_BELOW:
             restart = np.where(gopen[sid], g_t[sid], cur)
-            tails.extend(zip(sid.tolist(), restart.tolist(), end.tolist(), rank.tolist()))
+            tails.extend(zip(sid.tolist(), restart.tolist(), end.tolist(), rank.tolist(), strict=False))
             break
         b0, key, v, new, fail, special = _step(u8p, vlen, cur, end, clip)
         sel = ((b0 & 7) - np.uint8(3)) < 2  # wire type 3 or 4
@@ -385,7 +385,7 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
             ix = np.flatnonzero(special)
             si = sid[ix]
             restart = np.where(gopen[si], g_t[si], cur[ix])
-            tails.extend(zip(si.tolist(), restart.tolist(), end[ix].tolist(), rank[ix].tolist()))
+            tails.extend(zip(si.tolist(), restart.tolist(), end[ix].tolist(), rank[ix].tolist(), strict=False))
         done = good & (new == end)
         if done.any():
             ok[sid[done]] = True
@@ -422,7 +422,7 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
     spare = rows.reserve(nrows)
     first += n0
     o_t, o_k, o_v, o_e = rows.t, rows.key, rows.v, rows.e
-    for cs, cr, cm, ct, ck, cv, ce in zip(ch_s, ch_r, ch_m, ch_t, ch_k, ch_v, ch_e):
+    for cs, cr, cm, ct, ck, cv, ce in zip(ch_s, ch_r, ch_m, ch_t, ch_k, ch_v, ch_e, strict=False):
         dest = np.where(cm & np.take(ok, cs), np.take(first, cs) + cr, spare)
         o_t[dest] = ct
         o_k[dest] = ck

@@ -17,8 +17,8 @@ import re
 import struct
 from array import array
 from collections.abc import Iterator, Sequence
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Final, Literal, Protocol
 
 import numpy as np
@@ -214,7 +214,8 @@ class RecordIndex:
             length, after = read_varint(buf, start)
             self.error = WireError(
                 start,
-                f"record {len(starts)} at offset {start}: length {length} runs past the end ({n - after} bytes available)",
+                f"record {len(starts)} at offset {start}: length {length} runs past the end "
+                f"({n - after} bytes available)",
             )
         if not starts:
             return
@@ -290,7 +291,7 @@ class RecordIndex:
         out.max_records = None
         out.complete = True
         out.error = error
-        cols = list(zip(*added)) if added else [(), (), (), ()]
+        cols = list(zip(*added, strict=False)) if added else [(), (), (), ()]
         tail = error is None and sync < n
         out.prefix_offsets = _joined(pre, k, cols[0], sync if tail else n, delta)
         out.offsets = _joined(self.offsets, k, cols[1], sync if tail else n, delta)
@@ -380,7 +381,8 @@ def _frame_one(buf: Buffer, framing: str, pos: int, count: int) -> tuple[int, in
         length = int.from_bytes(bytes(buf[pos + 1 : pos + 5]), "big")
         if pos + 5 + length > n:
             return WireError(
-                pos, f"record {count} at offset {pos}: length {length} runs past the end ({n - pos - 5} bytes available)"
+                pos, f"record {count} at offset {pos}: length {length} runs past the end "
+                     f"({n - pos - 5} bytes available)"
             )
         return pos, pos + 5, length, flag
     try:

@@ -15,7 +15,7 @@ import math
 import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Final, Union
+from typing import Final
 
 from pelorus.protobuf.schemaless import Field, Message
 from pelorus.protobuf.wire import (
@@ -36,7 +36,7 @@ from pelorus.protobuf.wire import (
     zigzag_encode,
 )
 
-Value = Union[int, float, bool, str, bytes, list[int], list[float], Message, None]
+Value = int | float | bool | str | bytes | list[int] | list[float] | Message | None
 Path = tuple[int, ...]
 
 # kind → (wire type, .proto scalar type, packed?)

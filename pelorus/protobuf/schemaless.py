@@ -35,16 +35,9 @@ import numpy as np
 
 from pelorus.protobuf import fastscan
 from pelorus.protobuf.fastscan import NOT_MESSAGE, REFERENCE, Tree
-
 from pelorus.protobuf.wire import (
-    EGROUP,
-    FIXED32,
-    FIXED64,
     LEN,
-    MAX_FIELD_NUMBER,
     SGROUP,
-    VARINT,
-    WIRE_TYPE_NAMES,
     Buffer,
     WireError,
     read_varint,

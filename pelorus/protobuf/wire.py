@@ -9,9 +9,9 @@ because the editor's promise is "show the byte where parsing failed, and why" â€
 from __future__ import annotations
 
 import struct
-from typing import Final, Union
+from typing import Final
 
-Buffer = Union[bytes, bytearray, memoryview]
+Buffer = bytes | bytearray | memoryview
 """Anything indexable by int that yields byte values (mmap objects also qualify at run time)."""
 
 VARINT: Final = 0

@@ -12,6 +12,7 @@ from typing import Any
 import grpc
 import pytest
 from enginehelp import EngineProcess, arun
+from google.protobuf import descriptor_pb2
 from grpc_health.v1 import health, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection, reflection_pb2, reflection_pb2_grpc
 from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
@@ -21,7 +22,6 @@ from pelorus.api import job_pb2, job_service_pb2
 from pelorus.client import REFLECTION_SERVICES, ConnectionConfig, EngineClient
 from pelorus.engine import reflection as engine_reflection
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry
-from google.protobuf import descriptor_pb2
 
 
 def spec_bytes() -> bytes:

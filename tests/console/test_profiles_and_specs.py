@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pelorus.api import job_pb2
 from console.profiles import EMBEDDED, Profile, ProfileStore
+from pelorus.api import job_pb2
 from pelorus.specfile import SpecError, demo_specs, dump_spec, parse_spec
 from pelorus.specmerge import rebase
 

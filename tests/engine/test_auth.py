@@ -10,12 +10,15 @@ from pathlib import Path
 
 import grpc
 import pytest
+from enginehelp import ROOT, Client, EngineProcess, arun, sh_spec
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-
-from pelorus.api import job_pb2, job_service_pb2 as js, pod_pb2, watch_service_pb2 as ws
-from enginehelp import ROOT, Client, EngineProcess, arun, sh_spec
 from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
+
+from pelorus.api import job_pb2, pod_pb2
+from pelorus.api import job_service_pb2 as js
+from pelorus.api import watch_service_pb2 as ws
+
 
 class Remote:
     def __init__(self, engine: EngineProcess, cert: bytes) -> None:

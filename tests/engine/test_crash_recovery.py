@@ -7,8 +7,11 @@ import asyncio
 import os
 import signal
 
-from pelorus.api import job_pb2, pod_pb2, pod_service_pb2 as ps, watch_service_pb2 as ws
 from enginehelp import Client, EngineProcess, arun, group_alive, sh_spec
+
+from pelorus.api import job_pb2, pod_pb2
+from pelorus.api import pod_service_pb2 as ps
+from pelorus.api import watch_service_pb2 as ws
 
 J, P = job_pb2, pod_pb2
 COUNTER = "for i in $(seq 1 40); do echo line $i; sleep 0.1; done"

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from pelorus.api import job_pb2, job_service_pb2 as js, pod_pb2, pod_service_pb2 as ps
+from enginehelp import Client, EngineProcess, arun
+
+from pelorus.api import job_pb2, pod_pb2
+from pelorus.api import job_service_pb2 as js
+from pelorus.api import pod_service_pb2 as ps
 from pelorus.engine.timeutil import from_timestamp
 from pelorus.specfile import demo_specs
-from enginehelp import Client, EngineProcess, arun
 
 J, P = job_pb2, pod_pb2
 DEMOS = demo_specs()
@@ -52,7 +55,7 @@ def test_flaky_job_retries_with_exponential_backoff(engine: EngineProcess) -> No
             runs = sorted(pod.previous, key=lambda p: p.status.run)
             assert [r.status.state for r in runs[:2]] == [P.POD_STATE_FAILED, P.POD_STATE_FAILED]
             gaps = [from_timestamp(b.status.started_at) - from_timestamp(a.status.ended_at)
-                    for a, b in zip(runs, [*runs[1:], pod.current])]
+                    for a, b in zip(runs, [*runs[1:], pod.current], strict=False)]
             assert gaps[0] >= 0.45 and gaps[1] >= 0.95, gaps  # 0.5 s, then doubled
             lines = [ln.text async for resp in c.pods.GetPodLogs(ps.GetPodLogsRequest(pod_name=f"{job_id}-0"))
                      for ln in resp.lines]

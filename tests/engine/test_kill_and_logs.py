@@ -9,9 +9,11 @@ from pathlib import Path
 
 import grpc
 import pytest
-
-from pelorus.api import job_pb2, job_service_pb2 as js, pod_pb2, pod_service_pb2 as ps, workflow_pb2
 from enginehelp import Client, EngineProcess, arun, eventually, group_alive, group_gone, sh_spec
+
+from pelorus.api import job_pb2, pod_pb2, workflow_pb2
+from pelorus.api import job_service_pb2 as js
+from pelorus.api import pod_service_pb2 as ps
 
 J = job_pb2
 P = pod_pb2

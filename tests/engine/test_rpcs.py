@@ -6,12 +6,14 @@ import uuid
 
 import grpc
 import pytest
+from enginehelp import Client, EngineProcess, arun, sh_spec
 from google.protobuf import field_mask_pb2
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from pelorus.api import common_pb2, job_pb2, job_service_pb2 as js, pod_pb2, pod_service_pb2 as ps, workflow_pb2
-from enginehelp import Client, EngineProcess, arun, sh_spec
+from pelorus.api import common_pb2, job_pb2, pod_pb2, workflow_pb2
+from pelorus.api import job_service_pb2 as js
+from pelorus.api import pod_service_pb2 as ps
 
 J, P, W = job_pb2, pod_pb2, workflow_pb2
 DONE = (J.JOB_STATE_SUCCEEDED, J.JOB_STATE_FAILED, J.JOB_STATE_KILLED)

@@ -4,7 +4,7 @@ progress markers and store migrations."""
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from pathlib import Path
 
 import grpc
@@ -19,7 +19,7 @@ from pelorus.engine.store import Store
 from pelorus.engine.timeutil import set_timestamp
 
 
-def ts(*args: int, tz: timezone = timezone.utc) -> float:
+def ts(*args: int, tz: timezone = UTC) -> float:
     return datetime(*args, tzinfo=tz).timestamp()
 
 

@@ -18,17 +18,23 @@ from pathlib import Path
 import grpc
 import psutil
 import pytest
+from enginehelp import Client, EngineProcess, arun, eventually, group_alive, group_gone, sh_spec
 from google.protobuf import any_pb2, struct_pb2
 
 from pelorus.api import (
     job_pb2,
-    job_service_pb2 as js,
     pod_pb2,
-    pod_service_pb2 as ps,
-    watch_service_pb2 as ws,
     workflow_pb2,
 )
-from enginehelp import Client, EngineProcess, arun, eventually, group_alive, group_gone, sh_spec
+from pelorus.api import (
+    job_service_pb2 as js,
+)
+from pelorus.api import (
+    pod_service_pb2 as ps,
+)
+from pelorus.api import (
+    watch_service_pb2 as ws,
+)
 
 J = job_pb2
 P = pod_pb2

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import grpc
 import pytest
-
-from pelorus.api import job_pb2, watch_service_pb2 as ws
 from enginehelp import Client, EngineProcess, arun, sh_spec
+
+from pelorus.api import job_pb2
+from pelorus.api import watch_service_pb2 as ws
 
 J = job_pb2
 
@@ -146,7 +148,8 @@ def test_watch_job_progress_and_period_clamp(engine: EngineProcess) -> None:
             assert last.instances_done == 3
             successes = [u.progress.successful for u in updates]
             assert successes == sorted(successes) and len(set(successes)) > 1
-            gaps = [(b.timestamp.ToMilliseconds() - a.timestamp.ToMilliseconds()) for a, b in zip(updates, updates[1:])]
+            gaps = [(b.timestamp.ToMilliseconds() - a.timestamp.ToMilliseconds())
+                    for a, b in itertools.pairwise(updates)]
             assert min(gaps) >= 240, gaps
             slow = ws.WatchJobRequest(job_id=created.job_id)
             slow.progress_update_period.FromSeconds(600)

@@ -6,9 +6,10 @@ import asyncio
 
 import grpc
 import pytest
-
-from pelorus.api import job_pb2, job_service_pb2 as js, workflow_pb2
 from enginehelp import Client, EngineProcess, arun, sh_spec
+
+from pelorus.api import job_pb2, workflow_pb2
+from pelorus.api import job_service_pb2 as js
 
 J, W = job_pb2, workflow_pb2
 # Each pod takes ~0.4 s to die on SIGTERM, so a batch is slow enough to pause between.
@@ -20,7 +21,8 @@ async def workflow(c: Client, job_id: str) -> workflow_pb2.WorkflowInfo:
     return resp.workflows[0]
 
 
-async def wait_workflow(c: Client, job_id: str, pred, timeout: float = 20.0, what: str = "") -> workflow_pb2.WorkflowInfo:
+async def wait_workflow(c: Client, job_id: str, pred, timeout: float = 20.0,
+                        what: str = "") -> workflow_pb2.WorkflowInfo:
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
@@ -71,7 +73,7 @@ def test_rolling_restart_pause_resume(engine: EngineProcess) -> None:
                 assert all(e.timestamp.seconds for e in ie.events)
             # Never more than one batch (2 instances) was down at once: the rolled-in runs started in pairs.
             starts = sorted([(await c.pod(job_id, i)).current.status.started_at.ToNanoseconds() for i in range(6)])
-            gaps = [(b - a) / 1e9 for a, b in zip(starts, starts[1:])]
+            gaps = [(b - a) / 1e9 for a, b in zip(starts, starts[1:], strict=False)]
             assert sum(1 for g in gaps if g > 0.3) >= 2, gaps
             pod = await c.pod(job_id, 0)
             assert pod.previous[0].status.reason == "KILLED_FOR_RESTART"
@@ -107,7 +109,7 @@ def test_abort_mid_restart(engine: EngineProcess) -> None:
             v = (await c.jobs.RestartJob(restart)).version
             await wait_workflow(c, job_id, lambda w: w.status.state == W.WORKFLOW_STATE_SUCCEEDED, what="done")
             after = await runs(c, job_id, 4)
-            assert after[:2] == before[:2] and all(r > b for r, b in zip(after[2:], before[2:]))
+            assert after[:2] == before[:2] and all(r > b for r, b in zip(after[2:], before[2:], strict=False))
             await c.jobs.StopJob(js.StopJobRequest(job_id=job_id, version=v))
 
     arun(body(), timeout=60)

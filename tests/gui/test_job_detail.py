@@ -13,13 +13,13 @@ from guihelp import run, screenshot, until, until_async
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from pelorus.api import job_pb2, pod_pb2, workflow_pb2
 from console.embedded import EmbeddedEngine
 from console.models.log_buffer import STDERR
 from console.models.pods_table import PodColumn, pod_state_name
 from console.session import ConnectionState, Session, SessionOptions
-from pelorus.specfile import demo_specs
 from console.views.job_detail import ALL_PODS, JobDetailDialog
+from pelorus.api import job_pb2, pod_pb2, workflow_pb2
+from pelorus.specfile import demo_specs
 
 J = job_pb2
 P = pod_pb2

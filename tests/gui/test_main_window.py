@@ -11,10 +11,12 @@ from typing import Any
 
 import grpc
 import pytest
+from enginehelp import Client, EngineProcess, group_gone, sh_spec
+from guihelp import run, screenshot, until, until_async
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
+from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
 
-from pelorus.api import job_pb2, job_service_pb2 as js, pod_pb2, workflow_pb2
 from console.embedded import EmbeddedEngine
 from console.models.jobs_table import Column
 from console.session import ConnectionState, Session, SessionOptions
@@ -22,9 +24,8 @@ from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog
 from console.views.main_window import MainWindow
 from console.views.spec_editor import ConflictDialog, SpecEditorDialog
-from enginehelp import Client, EngineProcess, group_gone, sh_spec
-from guihelp import run, screenshot, until, until_async
-from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
+from pelorus.api import job_pb2, pod_pb2, workflow_pb2
+from pelorus.api import job_service_pb2 as js
 
 J = job_pb2
 

@@ -10,13 +10,13 @@ from typing import Any
 from enginehelp import EngineProcess
 from guihelp import find_row, run, screenshot
 
-from pelorus.api import job_pb2
-from pelorus.client import ConnectionConfig, EngineClient
 from console.models.proto_tree import Column
-from pelorus.protobuf.compare import ADDED, CHANGED, REMOVED
-from pelorus.protobuf.schema import SchemaRegistry
 from console.views.proto_compare import ProtoCompareWindow, split_path
 from console.views.proto_editor import ProtoEditor
+from pelorus.api import job_pb2
+from pelorus.client import ConnectionConfig, EngineClient
+from pelorus.protobuf.compare import ADDED, CHANGED, REMOVED
+from pelorus.protobuf.schema import SchemaRegistry
 
 
 def spec(**changes: Any) -> job_pb2.JobSpec:

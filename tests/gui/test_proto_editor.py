@@ -12,10 +12,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QComboBox, QLineEdit
 
-from pelorus.api import job_pb2
 from console.models.proto_tree import Column, PathRole, ReadingsRole
-from pelorus.protobuf.wire import encode_varint
 from console.views.proto_editor import ProtoEditor
+from pelorus.api import job_pb2
+from pelorus.protobuf.wire import encode_varint
 
 
 def job_spec() -> job_pb2.JobSpec:

@@ -12,12 +12,12 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu, QMessageBox
 
-from pelorus.api import job_pb2
 from console.models.proto_tree import Column, PathRole
-from pelorus.protobuf import framing as fr
-from pelorus.protobuf.document import encode_frame
 from console.views.proto_edit_actions import SavePreviewDialog
 from console.views.proto_editor import ProtoEditor
+from pelorus.api import job_pb2
+from pelorus.protobuf import framing as fr
+from pelorus.protobuf.document import encode_frame
 
 UNKNOWN = b"\xb8\x3e\x07"  # field 999 = 7: in no schema
 
@@ -439,8 +439,8 @@ def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: P
 
 
 def test_schemaless_add_field_by_number_wire_type_and_value(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
-    from pelorus.protobuf.schemaless import decode
     from console.views.proto_edit_actions import RawFieldDialog
+    from pelorus.protobuf.schemaless import decode
 
     original = job_spec().SerializeToString() + UNKNOWN
     src = tmp_path / "raw.bin"

@@ -12,11 +12,11 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit
 
-from pelorus.api import job_pb2
 from console.models.proto_tree import Column
-from pelorus.protobuf.wire import encode_varint
 from console.views.proto_assign import TypeChooserDialog
 from console.views.proto_editor import ProtoEditor
+from pelorus.api import job_pb2
+from pelorus.protobuf.wire import encode_varint
 
 SHOTS = Path("/tmp/shots/anytype")
 SAMPLE_PROTO = """syntax = "proto3";

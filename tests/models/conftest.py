@@ -14,7 +14,6 @@ from models.jobs_factory import make_job  # noqa: E402
 from pelorus.api import job_pb2  # noqa: E402
 
 
-
 @pytest.fixture
 def job() -> Callable[..., job_pb2.JobSummary]:
     """Factory fixture: ``job(i, state="FAILED", ...)``."""

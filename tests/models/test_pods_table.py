@@ -6,8 +6,8 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from pelorus.api import pod_pb2
 from console.models.pods_table import PodColumn, PodsTableModel
+from pelorus.api import pod_pb2
 
 
 def pod(i: int, state: int = pod_pb2.POD_STATE_PENDING, revision: int = 1, **status: Any) -> pod_pb2.PodInfo:

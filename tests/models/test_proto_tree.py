@@ -9,7 +9,6 @@ import pytest
 from google.protobuf import any_pb2
 from PySide6.QtCore import QModelIndex, Qt
 
-from pelorus.api import job_pb2
 from console.models.hex_model import HexModel
 from console.models.proto_tree import (
     BATCH,
@@ -21,6 +20,7 @@ from console.models.proto_tree import (
     ReadingsRole,
     SpanRole,
 )
+from pelorus.api import job_pb2
 from pelorus.protobuf.document import Document
 from pelorus.protobuf.schema import SchemaRegistry
 from pelorus.protobuf.schemaless import decode

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import itertools
 
-from pelorus.api import pod_pb2, workflow_pb2
 from console.models.timeline import build_timeline, collapse_idle
+from pelorus.api import pod_pb2, workflow_pb2
 
 
 def ev(t: float, state: int, pod_id: str = "j-0-1") -> pod_pb2.PodEvent:

@@ -67,7 +67,8 @@ def raw_messages(draw: Any, depth: int = 2) -> bytes:
         elif wt == 5:
             out += draw(st.binary(min_size=4, max_size=4))
         elif wt == 2:
-            payload = draw(raw_messages(depth - 1)) if depth > 0 and draw(st.booleans()) else draw(st.binary(max_size=20))
+            nested = depth > 0 and draw(st.booleans())
+            payload = draw(raw_messages(depth - 1)) if nested else draw(st.binary(max_size=20))
             out += _padded(len(payload), draw(st.sampled_from([0, 0, 1]))) + payload
         else:
             out += draw(raw_messages(depth - 1)) + encode_varint((number << 3) | 4)

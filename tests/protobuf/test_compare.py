@@ -13,11 +13,10 @@ from proto_strategies import job_specs, raw_messages
 from pelorus.api import job_pb2, job_service_pb2
 from pelorus.protobuf import align as al
 from pelorus.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, compare
-from pelorus.protobuf.document import Document
+from pelorus.protobuf.document import Document, encode_frame
 from pelorus.protobuf.readings import best
 from pelorus.protobuf.schema import SchemaRegistry
 from pelorus.protobuf.schemaless import Field, Message, decode
-from pelorus.protobuf.document import encode_frame
 from pelorus.protobuf.wire import LEN, SGROUP, VARINT, encode_varint, read_varint
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -352,7 +351,7 @@ def check_consistent(left: list[Any], right: list[Any], diffs: list[tuple[str, i
     quiet_l = [i for i in range(len(left)) if i not in set(lefts)]
     quiet_r = [j for j in range(len(right)) if j not in set(rights)]
     assert [left[i] for i in quiet_l] == [right[j] for j in quiet_r]  # matched, in order, equal
-    pairs = sorted(changed + list(zip(quiet_l, quiet_r)))
+    pairs = sorted(changed + list(zip(quiet_l, quiet_r, strict=False)))
     assert [j for _i, j in pairs] == sorted(j for _i, j in pairs)  # no crossing pairs
     assert all(left[i] != right[j] for i, j in changed)
 

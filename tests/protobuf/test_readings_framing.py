@@ -189,7 +189,7 @@ def test_record_index_reports_progress_and_can_be_cancelled(monkeypatch: pytest.
         class Watching(schemaless.Progress):
             def __setattr__(self, name: str, value: object) -> None:
                 if name == "done":
-                    seen.append(int(value))  # type: ignore[call-overload]
+                    seen.append(int(value))  # type: ignore[call-overload]  # noqa: B023 (one class per loop pass)
                 super().__setattr__(name, value)
 
         token = Watching()
@@ -213,9 +213,9 @@ def _frames(kind: str, payloads: list[bytes], widths: list[int]) -> list[bytes]:
     """Each payload framed; varint prefixes padded to a drawn width (editors keep a prefix's width)."""
     if kind == "grpc":
         return [b"\x01" + struct.pack(">I", len(p)) + p if w % 2 else b"\x00" + struct.pack(">I", len(p)) + p
-                for p, w in zip(payloads, widths)]
+                for p, w in zip(payloads, widths, strict=False)]
     out = []
-    for p, w in zip(payloads, widths):
+    for p, w in zip(payloads, widths, strict=False):
         natural = len(encode_varint(len(p)))
         out.append(encode_varint(len(p), width=min(10, natural + w % 3)) + p)
     return out
@@ -291,7 +291,7 @@ def test_incremental_index_after_arbitrary_byte_splices_equals_a_full_rebuild(ki
     old = framing.RecordIndex(data, kind)  # type: ignore[arg-type]
     cuts = sorted(d.draw(st.lists(st.integers(0, len(data)), min_size=2, max_size=6)))
     splices = []
-    for a, b in zip(cuts[::2], cuts[1::2]):
+    for a, b in zip(cuts[::2], cuts[1::2], strict=False):
         if splices and a < splices[-1].offset + len(splices[-1].old):
             continue
         splices.append(Splice(a, data[a:b], d.draw(st.binary(max_size=8))))
@@ -318,7 +318,8 @@ def test_incremental_index_follows_document_edits_undo_and_redo(kind: str) -> No
 
     doc.set_scope(idx[1500].prefix_offset, kind)
     follow(doc.set_field((1,), b"x" * 200).splices)  # field 2's string: 3 -> 200 bytes, its prefix 1 -> 2
-    assert idx[1500].length == len(records[1500]) + 198 and idx[1501].offset == idx[1500].end + (5 if kind == "grpc" else 1)
+    prefix = 5 if kind == "grpc" else 1
+    assert idx[1500].length == len(records[1500]) + 198 and idx[1501].offset == idx[1500].end + prefix
     follow(doc.insert_record(idx[10].end, b"\x08\x07", kind).splices)
     follow(doc.remove_record(idx[2999].prefix_offset, kind).splices)
     for _ in range(3):
@@ -388,7 +389,7 @@ def test_record_index_matches_a_record_by_record_walk(kind: str, recs: list[tupl
     cap = d.draw(st.one_of(st.none(), st.integers(0, 35)))
     idx = framing.RecordIndex(data, kind, cap)  # type: ignore[arg-type]
     want, err, complete = _reference_index(data, kind, cap)
-    assert list(zip(idx.prefix_offsets, idx.offsets, idx.lengths, idx.flags)) == want
+    assert list(zip(idx.prefix_offsets, idx.offsets, idx.lengths, idx.flags, strict=False)) == want
     assert (None if idx.error is None else (idx.error.offset, idx.error.reason)) == err
     assert idx.complete == complete
 

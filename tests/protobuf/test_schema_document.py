@@ -75,7 +75,8 @@ def test_any_of_unknown_type_is_a_clear_json_error(registry: SchemaRegistry) -> 
 
 
 def test_compile_with_unresolved_import_names_it(tmp_path: Path) -> None:
-    (tmp_path / "a.proto").write_text('syntax = "proto3";\nimport "vendor/missing.proto";\nmessage A { int32 x = 1; }\n')
+    (tmp_path / "a.proto").write_text(
+        'syntax = "proto3";\nimport "vendor/missing.proto";\nmessage A { int32 x = 1; }\n')
     try:
         SchemaRegistry(builtin=False).compile_protos([tmp_path / "a.proto"], [tmp_path / "inc"])
     except ProtoCompileError as err:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from proto_strategies import job_specs, raw_messages
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from proto_strategies import job_specs, raw_messages
 
 from pelorus.api import job_pb2
 from pelorus.protobuf.schemaless import Message, decode, expand_all

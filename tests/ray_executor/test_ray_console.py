@@ -9,11 +9,10 @@ from typing import Any
 
 import pytest
 from enginehelp import EngineProcess, sh_spec
+from gui.conftest import qloop  # noqa: F401 - the qasync loop fixture of the GUI tests
 from guihelp import run, screenshot, until
 from PySide6.QtCore import Qt
 from raycluster import RayTestCluster, need_ray
-
-from gui.conftest import qloop  # noqa: F401 - the qasync loop fixture of the GUI tests
 
 from console.models.pods_table import PodColumn
 from console.session import ConnectionState, Session, SessionOptions

@@ -88,9 +88,8 @@ def test_health_reports_an_unreachable_ray_head(engine_factory: Any, tmp_path: P
     need_ray()
     import asyncio
 
-    from grpc_health.v1 import health_pb2, health_pb2_grpc
-
     from enginehelp import Client, arun
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
 
     engine = engine_factory(tmp_path / "e", "--executor", "ray", "--ray-address", "http://127.0.0.1:9").start()
 

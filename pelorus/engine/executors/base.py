@@ -111,7 +111,7 @@ class Executor(abc.ABC):
     def __init__(self, events: ExecutorEvents) -> None:
         self.events = events
 
-    async def start(self) -> None:
+    async def start(self) -> None:  # noqa: B027 (optional hook: most executors need no start-up)
         """Prepare resources (connections, spool directories). Fails with a clear message."""
 
     @abc.abstractmethod
@@ -144,5 +144,5 @@ class Executor(abc.ABC):
         """Health details shown to operators (e.g. the Ray cluster's state)."""
         return {"executor": self.name}
 
-    async def close(self) -> None:
+    async def close(self) -> None:  # noqa: B027 (optional hook)
         """Stop watching pods. Pods keep running so a restarted engine can re-adopt them."""

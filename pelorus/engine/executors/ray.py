@@ -361,7 +361,7 @@ class RayExecutor(Executor):
                 continue
             results = await asyncio.gather(*(self._call(client.get_job_info, p.request.pod_id) for p in pods),
                                            return_exceptions=True)
-            for pod, res in zip(pods, results):
+            for pod, res in zip(pods, results, strict=False):
                 try:
                     self._on_info(pod, res)
                 except Exception:  # one broken pod must not stop the others

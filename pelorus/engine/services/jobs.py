@@ -7,7 +7,8 @@ from typing import Any
 
 import grpc
 
-from pelorus.api import job_pb2, job_service_pb2 as js, job_service_pb2_grpc, workflow_pb2
+from pelorus.api import job_pb2, job_service_pb2_grpc, workflow_pb2
+from pelorus.api import job_service_pb2 as js
 from pelorus.engine.engine import Engine
 from pelorus.engine.errors import invalid
 from pelorus.engine.services._errors import rpc

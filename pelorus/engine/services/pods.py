@@ -8,7 +8,8 @@ from typing import Any
 
 import grpc
 
-from pelorus.api import job_pb2, pod_pb2, pod_service_pb2 as ps, pod_service_pb2_grpc
+from pelorus.api import job_pb2, pod_pb2, pod_service_pb2_grpc
+from pelorus.api import pod_service_pb2 as ps
 from pelorus.engine.engine import Engine
 from pelorus.engine.errors import not_found, precondition
 from pelorus.engine.services._errors import rpc

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import grpc
 
-from pelorus.api import watch_service_pb2 as ws, watch_service_pb2_grpc
+from pelorus.api import watch_service_pb2 as ws
+from pelorus.api import watch_service_pb2_grpc
 from pelorus.engine.engine import Engine
 from pelorus.engine.errors import EngineError, not_found
 from pelorus.engine.services._errors import rpc
@@ -95,7 +96,7 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
                                   "replaced? list again, then watch")
             last = start if start else store.revision
             if start:
-                async for data, last in self._catch_up(last, wants, fine):
+                async for data, last in self._catch_up(last, wants, fine):  # noqa: B007, B020 (last advances)
                     yield data
             yield encode_response([], last)
             while True:
@@ -103,13 +104,13 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
                 if sub.lagging:
                     sub.lagging = False
                     sub.take()
-                    async for data, last in self._catch_up(last, wants, fine):
+                    async for data, last in self._catch_up(last, wants, fine):  # noqa: B007, B020 (last advances)
                         yield data
                     continue
                 items = [c for c in sub.take() if c.revision > last]
                 if not items:
                     continue
-                for data, last in self._batches(items, fine):
+                for data, last in self._batches(items, fine):  # noqa: B007 (last advances)
                     yield data
         finally:
             self.engine.hub.unsubscribe(sub)
