@@ -865,7 +865,7 @@ class ProtoTreeModel(QAbstractItemModel):
             spec = self._editor_spec(node)
             return None if spec is None else spec.current
         if role == SpanRole:
-            return self.span(index)
+            return self.byte_span(index)
         if role == PathRole:
             return node.path
         if role == NumberPathRole:
@@ -890,7 +890,8 @@ class ProtoTreeModel(QAbstractItemModel):
             return self._mono
         return None
 
-    def span(self, index: _Index) -> FieldSpan | None:
+    def byte_span(self, index: _Index) -> FieldSpan | None:
+        """The row's byte ranges (not Qt's ``span()``, which is about cell spans and is left alone)."""
         node = self._node(index)
         f = node.field
         b = self._base

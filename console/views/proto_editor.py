@@ -61,10 +61,12 @@ from PySide6.QtWidgets import (
 
 from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
 from console.ui_thread_gc import collect_on_ui_thread
+from console.views import proto_dialogs
 from console.views.proto_assign import TypeAssign
 from console.views.proto_compare import ProtoCompareWindow
 from console.views.proto_delegate import ValueDelegate
-from console.views.proto_edit_actions import EditActions, SavePreviewDialog, TextApplyPane, ask
+from console.views.proto_dialogs import ask
+from console.views.proto_edit_actions import EditActions, SavePreviewDialog, TextApplyPane
 from console.views.proto_hex import HexView
 from console.views.reflection_dialog import ReflectionDialog
 from pelorus.client import ConnectionConfig, EngineClient
@@ -293,7 +295,7 @@ class ProtoEditor(QWidget):
 
     def _wire(self) -> None:
         self.open_button.clicked.connect(self._choose_file)
-        self.save_button.clicked.connect(lambda: self._spawn(self.save(confirm=True)))
+        self.save_button.clicked.connect(lambda: self.spawn(self.save(confirm=True)))
         self.save_as_button.clicked.connect(self._choose_save_as)
         self.undo_button.clicked.connect(self.undo)
         self.redo_button.clicked.connect(self.redo)
@@ -301,7 +303,7 @@ class ProtoEditor(QWidget):
         self.framing_combo.activated.connect(self._framing_chosen)
         self.type_combo.activated.connect(self._type_chosen)
         self.type_combo.lineEdit().returnPressed.connect(self._type_typed)
-        self.guess_button.clicked.connect(lambda: self._spawn(self.guess(show_menu=True)))
+        self.guess_button.clicked.connect(lambda: self.spawn(self.guess(show_menu=True)))
         self.record_spin.valueChanged.connect(lambda v: self.show_record(v - 1))
         self.prev_button.clicked.connect(lambda: self.record_spin.setValue(self.record_spin.value() - 1))
         self.next_button.clicked.connect(lambda: self.record_spin.setValue(self.record_spin.value() + 1))
@@ -313,10 +315,10 @@ class ProtoEditor(QWidget):
         self.model.modelReset.connect(self._restore_view)
         self.model.edited.connect(self._after_edit)
         self.model.editRejected.connect(self._edit_rejected)
-        self.side.currentChanged.connect(lambda _i: self._refresh_text_views())
+        self.side.currentChanged.connect(lambda _i: self.refresh_text_views())
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for seq, slot in ((QKeySequence.StandardKey.Undo, self.undo), (QKeySequence("Ctrl+Shift+Z"), self.redo),
-                          (QKeySequence.StandardKey.Save, lambda: self._spawn(self.save(confirm=True)))):
+                          (QKeySequence.StandardKey.Save, lambda: self.spawn(self.save(confirm=True)))):
             sc = QShortcut(seq, self)
             sc.setContext(ctx)
             sc.activated.connect(slot)
@@ -324,7 +326,7 @@ class ProtoEditor(QWidget):
     def _wire_editing(self) -> None:
         """Signals of the structure / text editing parts (kept apart from _wire)."""
         for pane in (self.text_pane, self.json_pane):
-            pane.applyRequested.connect(lambda p=pane: self._spawn(self.apply_text_edit(p)))
+            pane.applyRequested.connect(lambda p=pane: self.spawn(self.apply_text_edit(p)))
             pane.revertRequested.connect(lambda p=pane: self._revert_pane(p))
 
     def _fill_types(self) -> None:
@@ -403,7 +405,7 @@ class ProtoEditor(QWidget):
         if i >= 0:
             self.type_combo.setCurrentIndex(i)
         self._show_damage()
-        self._refresh_text_views()
+        self.refresh_text_views()
         self._update_actions()
         return True
 
@@ -427,7 +429,7 @@ class ProtoEditor(QWidget):
         self.hex.hex_model.set_highlight([(rec.prefix_offset, rec.offset, "length"), (rec.offset, rec.end, "value")])
         self.hex.show_offset(rec.prefix_offset)
         self._show_damage()
-        self._refresh_text_views()
+        self.refresh_text_views()
 
     def current_record(self) -> int:
         return self.record_spin.value() - 1 if self.records is not None and self.framing != "single" else 0
@@ -453,7 +455,7 @@ class ProtoEditor(QWidget):
 
     def current_span(self) -> FieldSpan | None:
         ix = self.tree.currentIndex()
-        return self.model.span(ix) if ix.isValid() else None
+        return self.model.byte_span(ix) if ix.isValid() else None
 
     def undo(self) -> None:
         edit = self.doc.undo() if self.doc is not None else None
@@ -628,7 +630,7 @@ class ProtoEditor(QWidget):
     def _revert_pane(self, pane: TextApplyPane) -> None:
         pane.dirty = False
         self._shown_state.pop(pane.fmt, None)
-        self._refresh_text_views()
+        self.refresh_text_views()
 
     async def canonicalise(self) -> bool:
         """Re-encode the message (or the shown record) through its schema: explicit and undoable.
@@ -686,15 +688,13 @@ class ProtoEditor(QWidget):
 
     async def remove_record(self, confirm: bool = True) -> bool:
         """Remove the shown record (its framing prefix and payload) after asking."""
-        from console.views.proto_edit_actions import confirm as ask_confirm
-
         idx = self.records
         if self.doc is None or idx is None or idx.framing == "single" or not len(idx):
             return False
         cur = self.current_record()
         rec = idx[cur]
         what = f"record {cur + 1} of {len(idx):,} ({rec.length:,}-byte payload at offset {rec.offset})"
-        if confirm and not await ask_confirm(self, "confirmRemoveRecord", "Remove record", f"Remove {what}?",
+        if confirm and not await proto_dialogs.confirm(self, "confirmRemoveRecord", "Remove record", f"Remove {what}?",
                                              "The other records keep their bytes. Undo brings it back.", "Remove"):
             return False
         edit = self.doc.remove_record(rec.prefix_offset, idx.framing, description=f"remove {what}")
@@ -779,7 +779,17 @@ class ProtoEditor(QWidget):
             timer.deleteLater()
             self.progress.setRange(0, 0)
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    @property
+    def tasks(self) -> frozenset[asyncio.Task[Any]]:
+        """The editor's running tasks (opening, saving, decoding, dialogs): empty when idle."""
+        return frozenset(self._tasks)
+
+    def dialog_parent(self) -> QWidget:
+        """The widget the helpers' dialogs belong to (window-modal over the editor)."""
+        return self
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run ``coro`` as a task the editor owns (cancelled by close_tasks)."""
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -807,7 +817,7 @@ class ProtoEditor(QWidget):
         self.status.setText(f"{loaded.path.name}: {len(loaded.doc):,} bytes, {what}{note}.")
         self._update_actions()
         self._title_changed()
-        self._refresh_text_views()
+        self.refresh_text_views()
 
     def _payload(self) -> bytes | None:
         if self.doc is None:
@@ -843,7 +853,7 @@ class ProtoEditor(QWidget):
         self.tree.scrollTo(ix)
 
     def _tree_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        span = self.model.span(current) if current.isValid() else None
+        span = self.model.byte_span(current) if current.isValid() else None
         hm = self.hex.hex_model
         if span is None:
             hm.set_highlight([])
@@ -863,7 +873,7 @@ class ProtoEditor(QWidget):
 
     def _expanded_row(self, ix: QModelIndex) -> None:
         if self.model.is_pending(ix):
-            self._spawn(self._resolve_big(QPersistentModelIndex(ix)))
+            self.spawn(self._resolve_big(QPersistentModelIndex(ix)))
 
     async def _resolve_big(self, pix: QPersistentModelIndex) -> None:
         model = self.model
@@ -922,7 +932,7 @@ class ProtoEditor(QWidget):
         self.status.setText(message)
         self._update_actions()
         self._title_changed()
-        self._refresh_text_views()
+        self.refresh_text_views()
 
     def _edit_rejected(self, reason: str) -> None:
         self.last_error = reason
@@ -965,7 +975,7 @@ class ProtoEditor(QWidget):
         return (_Same(self.doc), _Same(buf), self.framing, self.current_record(),
                 desc.full_name if desc is not None else None, dict(self.model.pins.by_path))
 
-    def _refresh_text_views(self) -> None:
+    def refresh_text_views(self) -> None:
         pane = self.side.currentWidget()
         if not isinstance(pane, TextApplyPane):
             return
@@ -994,7 +1004,7 @@ class ProtoEditor(QWidget):
             return
         pane.set_content(f"Rendering {len(payload):,} bytes as {'text format' if pane.fmt == 'text' else 'JSON'}…",
                          False, "")
-        self._spawn(self._render_in_worker(pane, seq, state, args))
+        self.spawn(self._render_in_worker(pane, seq, state, args))
 
     async def _render_in_worker(self, pane: TextApplyPane, seq: int, state: tuple[object, ...],
                                 args: tuple[Any, ...]) -> None:
@@ -1067,22 +1077,22 @@ class ProtoEditor(QWidget):
         path, _f = QFileDialog.getOpenFileName(self, "Open a protobuf file", "",
                                                "Protobuf (*.bin *.pb *.binpb *.msg *.txt);;All files (*)")
         if path:
-            self._spawn(self.open_path(path, self.framing_combo.currentData()))
+            self.spawn(self.open_path(path, self.framing_combo.currentData()))
 
     def _choose_save_as(self) -> None:
         path, _f = QFileDialog.getSaveFileName(self, "Save as", str(self.path or ""))
         if path:
-            self._spawn(self.save(path, confirm=True))
+            self.spawn(self.save(path, confirm=True))
 
     def _choose_protos(self) -> None:
         files, _f = QFileDialog.getOpenFileNames(self, "Load .proto files", "", "Proto files (*.proto)")
         if files:
-            self._spawn(self.load_protos(files))
+            self.spawn(self.load_protos(files))
 
     def _choose_proto_dir(self) -> None:
         d = QFileDialog.getExistingDirectory(self, "Directory of .proto files")
         if d:
-            self._spawn(self.load_protos([d]))
+            self.spawn(self.load_protos([d]))
 
     def _choose_include(self) -> None:
         d = QFileDialog.getExistingDirectory(self, "Import path")
@@ -1094,25 +1104,23 @@ class ProtoEditor(QWidget):
         start = str(self.path.with_suffix(".proto")) if self.path is not None else ""
         path, _f = QFileDialog.getSaveFileName(self, "Export readings as .proto", start, "Proto files (*.proto)")
         if path:
-            self._spawn(self.export_proto(path))
+            self.spawn(self.export_proto(path))
 
     def _choose_descriptor_set(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, "Load a FileDescriptorSet", "",
                                                "Descriptor sets (*.desc *.pb *.binpb);;All files (*)")
         if path:
-            self._spawn(self.load_descriptor_set(path))
+            self.spawn(self.load_descriptor_set(path))
 
     def _framing_chosen(self, _i: int) -> None:
         if self.path is not None:
-            self._spawn(self._reframe(self.framing_combo.currentData()))
+            self.spawn(self._reframe(self.framing_combo.currentData()))
 
     async def _reframe(self, framing: str) -> None:
         """Re-read the file with another framing; unsaved edits would be lost, so ask first."""
-        from console.views.proto_edit_actions import confirm as ask_confirm
-
         if self.path is None:
             return
-        if self.modified and not await ask_confirm(
+        if self.modified and not await proto_dialogs.confirm(
                 self, "confirmReframe", "Change framing", f"Re-read {self.path.name} with another framing?",
                 f"The {len(self.doc.history) if self.doc else 0} unsaved edit(s) are discarded.", "Discard edits"):
             i = self.framing_combo.findData(self.framing)
@@ -1149,7 +1157,7 @@ class ProtoEditor(QWidget):
         path, _f = QFileDialog.getOpenFileName(self, "Compare with a protobuf file", str(self.path or ""),
                                                "Protobuf (*.bin *.pb *.binpb *.msg *.txt);;All files (*)")
         if path:
-            self._spawn(self.compare_with(path))
+            self.spawn(self.compare_with(path))
 
     async def compare_with(self, path: str | os.PathLike[str]) -> ProtoCompareWindow | None:
         """Compare the current message (with unsaved edits) against ``path`` in a new window.
@@ -1199,7 +1207,7 @@ class ProtoEditor(QWidget):
         if source is None:
             self._show_error("Server reflection: type the server's address as host:port.")
             return
-        self._spawn(self.load_reflection(source.address, insecure=source.insecure, token=source.token,
+        self.spawn(self.load_reflection(source.address, insecure=source.insecure, token=source.token,
                                          tls_ca=source.tls_ca))
 
     async def load_reflection(self, address: str | None = None, *, insecure: bool = False,

@@ -203,7 +203,7 @@ def test_varint_stream_record_browser(qloop: Any, editor: ProtoEditor, tmp_path:
         editor.record_spin.setValue(5)
         m = editor.model
         assert find_row(editor, "successful").siblingAtColumn(Column.VALUE).data() == "5"
-        assert m.span(find_row(editor, "successful")).start > 0  # absolute offsets in the file
+        assert m.byte_span(find_row(editor, "successful")).start > 0  # absolute offsets in the file
 
     run(qloop, scenario())
 
@@ -267,7 +267,7 @@ def test_indexing_a_long_stream_shows_progress_and_can_be_cancelled(
     src.write_bytes(b"".join(b"\x02\x08" + bytes([i & 0x7F]) for i in range(1_000_000)))
 
     async def scenario() -> None:
-        task = editor._spawn(editor.open_path(src, "varint"))
+        task = editor.spawn(editor.open_path(src, "varint"))
         await until(lambda: editor.busy_row.isVisible(), what="busy bar")
         editor.cancel()
         assert await task is False
@@ -275,7 +275,7 @@ def test_indexing_a_long_stream_shows_progress_and_can_be_cancelled(
         assert editor.records is None
 
         seen: list[int] = []
-        task = editor._spawn(editor.open_path(src, "varint"))
+        task = editor.spawn(editor.open_path(src, "varint"))
 
         def opened() -> bool:
             if editor.progress.maximum() == 1000:

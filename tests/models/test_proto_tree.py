@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from google.protobuf import any_pb2
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QSize, Qt
 
 from console.models.hex_model import HexModel
 from console.models.proto_tree import (
@@ -144,6 +144,16 @@ def test_span_role_and_offset_lookup(qapp: Any) -> None:
     ix = m.index_at_offset(span.value_start + 3)  # inside cron's value
     assert ix.siblingAtColumn(Column.NAME).data() == "cron"
     assert m.index_for_path((5, 0)).siblingAtColumn(Column.NAME).data() == "cron"
+    assert m.byte_span(sched) == span
+
+
+def test_qt_span_keeps_its_meaning(qapp: Any) -> None:
+    """QAbstractItemModel.span() is Qt's cell span (a QSize); the byte ranges are byte_span().
+    The model used to override span() with the byte ranges, which Qt's views would misread."""
+    m = model_for(spec_bytes(), "JobSpec")
+    sched = row(m, "schedule")
+    assert m.span(sched) == QSize(1, 1)
+    assert m.byte_span(sched) is not None and m.byte_span(sched) == m.data(sched, SpanRole)
 
 
 def test_corrupt_input_keeps_the_valid_prefix(qapp: Any) -> None:
