@@ -46,11 +46,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.models.proto_tree import PathRole, StructInfo
+from console.models.proto_tree import PathRole
 from console.views.proto_dialogs import ask, confirm
 from console.views.proto_host import EditorHost
 from pelorus.protobuf import structure as sx
 from pelorus.protobuf.document import EditError
+from pelorus.protobuf.editing import StructInfo
 from pelorus.protobuf.textedit import Format, TextEditError
 from pelorus.protobuf.wire import FIXED32, FIXED64, LEN, VARINT
 

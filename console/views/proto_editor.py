@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
+from console.models.proto_tree import Column, PathRole, ProtoTreeModel
 from console.ui_thread_gc import collect_on_ui_thread
 from console.views import proto_dialogs
 from console.views.proto_assign import TypeAssign
@@ -78,6 +78,7 @@ from pelorus.protobuf.readings import export_proto as readings_export_proto
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
 from pelorus.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
 from pelorus.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, canonical, pane_text
+from pelorus.protobuf.tree import FieldSpan
 from pelorus.protobuf.wire import WireError
 
 log = logging.getLogger("pelorus.proto_editor")

@@ -237,7 +237,7 @@ def test_row_near_the_end_of_a_huge_level_is_reached_without_building_the_rows_b
     assert last.isValid() and last.row() == n - 2
     assert m.rowCount() == n - 1  # exposed up to the row; nothing after it yet
     assert value(last) == str(n - 2)
-    root = m._root
+    root = m.tree.root
     assert len(root.rows) == 1  # only the row asked for was built
     doc = m.document
     assert doc is not None
