@@ -81,10 +81,12 @@ class ProtoTreeModel(QAbstractItemModel):
     edited = Signal(object)
     editRejected = Signal(str)
 
-    def __init__(self, parent: QObject | None = None, tree: ProtoTree | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, tree: ProtoTree | None = None,
+                 editing: TreeEditor | None = None) -> None:
+        """Adapt ``tree`` (a new empty one if None) and ``editing`` (its edits; new if None)."""
         super().__init__(parent)
         self.tree = tree if tree is not None else ProtoTree()
-        self.editing = TreeEditor(self.tree)
+        self.editing = editing if editing is not None else TreeEditor(self.tree)
         self.tree.resetting.connect(self.beginResetModel)
         self.tree.reset.connect(self.endResetModel)
         self.tree.inserting.connect(lambda node, first, last: self.beginInsertRows(self._index(node), first, last))

@@ -22,6 +22,7 @@ public surface), so this module does not import proto_editor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
@@ -95,7 +96,8 @@ class EditActions(QObject):
         self.canonicalise_button.setToolTip("Re-encode the message through its schema (field order, varint widths, "
                                             "packing): an explicit, undoable step")
         self.canonicalise_button.clicked.connect(lambda: ed.spawn(ed.canonicalise()))
-        self.edit_button = QToolButton(text="Edit ▾")
+        self.edit_button = QToolButton()
+        self.edit_button.setText("Edit ▾")
         self.edit_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.edit_button)
         menu.aboutToShow.connect(lambda: self._fill_edit_menu(menu))
@@ -185,9 +187,12 @@ class EditActions(QObject):
                 if holder is None:
                     holder = oneofs[oneof] = sub.addMenu(f"Set oneof {oneof}")
                 clears = f" — clears {', '.join(c.clears)}" if c.clears else ""
-                holder.addAction(f"{text}{clears}", lambda _c=False, n=c.fd.number: self.add_field(target, n))
+                holder.addAction(f"{text}{clears}", self._add_field_slot(target, c.fd.number))
             else:
-                sub.addAction(f"{c.what}: {text}", lambda _c=False, n=c.fd.number: self.add_field(target, n))
+                sub.addAction(f"{c.what}: {text}", self._add_field_slot(target, c.fd.number))
+
+    def _add_field_slot(self, target: QModelIndex, number: int) -> Callable[[], None]:
+        return lambda: self.add_field(target, number)
 
     # -- the actions ------------------------------------------------------------------------------
 
@@ -316,13 +321,15 @@ def _needs_confirm(info: StructInfo) -> bool:
 
 def _layout_holding(root: QWidget, widget: QWidget) -> QHBoxLayout | None:
     """The horizontal layout (anywhere under ``root``'s layout) that holds ``widget``."""
-    stack: list[QLayout] = [root.layout()] if root.layout() is not None else []
+    top = root.layout()
+    stack: list[QLayout] = [top] if top is not None else []
     while stack:
         lay = stack.pop()
         if isinstance(lay, QHBoxLayout) and lay.indexOf(widget) >= 0:
             return lay
         for i in range(lay.count()):
-            child = lay.itemAt(i).layout()
+            item = lay.itemAt(i)
+            child = item.layout() if item is not None else None
             if child is not None:
                 stack.append(child)
     return None

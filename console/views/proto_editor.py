@@ -23,14 +23,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
-import functools
+import importlib
 import logging
 import os
-import re
 import sys
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,56 +70,24 @@ from pelorus.client import ConnectionConfig, EngineClient
 from pelorus.errors import EngineError
 from pelorus.protobuf import framing as fr
 from pelorus.protobuf.document import Document, Edit, EditError
-from pelorus.protobuf.readings import Pins
 from pelorus.protobuf.readings import export_proto as readings_export_proto
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
-from pelorus.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
+from pelorus.protobuf.schemaless import Cancelled, Progress, progress_scope
+from pelorus.protobuf.session import (
+    EditorSession,
+    Loaded,
+    ViewMemory,
+    load_file,
+    message_name,
+)
 from pelorus.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, canonical, pane_text
 from pelorus.protobuf.tree import FieldSpan
-from pelorus.protobuf.wire import WireError
 
 log = logging.getLogger("pelorus.proto_editor")
 
 SCHEMALESS = "(no schema — schemaless decode)"
 FRAMING_LABELS = {"auto": "Auto-detect", "single": "Single message", "varint": "Varint-delimited stream",
                   "grpc": "gRPC frames"}
-TEXT_VIEW_LIMIT = 4 << 20
-"""Text/JSON views are not produced for records larger than this (use the CLI). Kept at 4 MB although
-rendering runs in a worker: the rendered text (about twice the payload) must still be put into the
-QPlainTextEdit on the UI thread, which costs ~0.1 s per MB of text (measured: 8 MB of text, 0.8 s),
-and applying a 4 MB edit back takes ~15 s of pure-Python parsing."""
-INLINE_RENDER_LIMIT = 64 << 10
-"""Payloads up to this size are rendered on the UI thread (~1 MB/s: a few tens of ms); larger ones in
-a worker thread, with the busy row."""
-
-
-@dataclass
-class Loaded:
-    """What a worker thread hands back after opening a file."""
-
-    path: Path
-    doc: Document
-    index: fr.RecordIndex
-    encoding: str
-    source_text: bytes = b""
-    """The file's hex / base64 text (saving writes that encoding back); empty for binary files."""
-
-
-def load_file(path: Path, framing: str) -> Loaded:
-    """Open (memory-mapped when large), undo hex/base64 text, index records, scan the first level."""
-    doc = Document.open(path)
-    encoding = "binary"
-    source = b""
-    if len(doc) < (1 << 20):
-        data, encoding = fr.decode_text(doc.to_bytes(), "auto")
-        if encoding != "binary":
-            source = doc.to_bytes()
-            doc = Document(data)
-    idx = fr.index(doc.data, framing)  # type: ignore[arg-type]
-    if idx.framing == "single":
-        _ = doc.root  # the first level's scan, here rather than on the UI thread
-    return Loaded(path, doc, idx, encoding, source)
-
 
 class ProtoEditor(QWidget):
     """Signals: titleChanged(str) — the tab title (file name, "•" when modified)."""
@@ -132,25 +97,14 @@ class ProtoEditor(QWidget):
     def __init__(self, parent: QWidget | None = None, registry: SchemaRegistry | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ProtoEditor")
-        self.registry = registry or SchemaRegistry()
-        self.include_paths: list[str] = []
-        self.path: Path | None = None
-        self.doc: Document | None = None
-        self.records: fr.RecordIndex | None = None
-        self.encoding = "binary"
-        self._source_text = b""
-        self.type_name: str | None = None
-        self.guesses: list[TypeGuess] = []
-        self.last_error: str = ""
-        self.last_edit_message: str = ""
+        self.session = EditorSession(registry)
+        """The file, document, records, type, tree and their rules (Qt-free); this widget shows it."""
         self._tasks: set[asyncio.Task[Any]] = set()
         self._busy_task: asyncio.Task[Any] | None = None
-        self._expanded: list[tuple[int, ...]] = []
-        self._selected: tuple[int, ...] | None = None
         self._render_seq: dict[str, int] = {}
         """Per pane format: the number of the latest render; an older render's result is dropped."""
         self._shown_state: dict[str, tuple[object, ...]] = {}
-        """Per pane format: the state (see _doc_state) its clean text was rendered from."""
+        """Per pane format: the session state (EditorSession.state) its clean text was rendered from."""
         self._build()
 
     # -- construction ---------------------------------------------------------------------------
@@ -164,8 +118,8 @@ class ProtoEditor(QWidget):
         self.open_button = QPushButton("Open…")
         self.save_button = QPushButton("Save")
         self.save_as_button = QPushButton("Save As…")
-        self.undo_button = QToolButton(text="Undo")
-        self.redo_button = QToolButton(text="Redo")
+        self.undo_button = _tool_button("Undo")
+        self.redo_button = _tool_button("Redo")
         self.framing_combo = QComboBox()
         for key, label in FRAMING_LABELS.items():
             self.framing_combo.addItem(label, key)
@@ -176,7 +130,7 @@ class ProtoEditor(QWidget):
         self.type_combo.setMinimumWidth(260)
         self.type_combo.setToolTip("Message type (type to search); or decode without a schema")
         self.guess_button = QPushButton("Guess type")
-        self.schema_button = QToolButton(text="Schemas ▾")
+        self.schema_button = _tool_button("Schemas ▾")
         self.schema_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.schema_button)
         menu.addAction("Load .proto files…", self._choose_protos)
@@ -235,10 +189,10 @@ class ProtoEditor(QWidget):
         self.record_spin.setMinimum(1)
         self.record_spin.setKeyboardTracking(False)
         self.record_info = QLabel()
-        self.prev_button = QToolButton(text="◀")
-        self.next_button = QToolButton(text="▶")
-        for w in (self.record_label, self.prev_button, self.record_spin, self.next_button, self.record_info):
-            rec.addWidget(w)
+        self.prev_button = _tool_button("◀")
+        self.next_button = _tool_button("▶")
+        for rw in (self.record_label, self.prev_button, self.record_spin, self.next_button, self.record_info):
+            rec.addWidget(rw)
         rec.addStretch(1)
         rec.setContentsMargins(0, 0, 0, 0)
         self.record_row = QWidget()
@@ -246,7 +200,7 @@ class ProtoEditor(QWidget):
         self.record_row.hide()
         outer.addWidget(self.record_row)
 
-        self.model = ProtoTreeModel(self)
+        self.model = ProtoTreeModel(self, self.session.tree, self.session.editing)
         self.tree = QTreeView()
         self.tree.setObjectName("protoTree")
         self.tree.setModel(self.model)
@@ -303,7 +257,9 @@ class ProtoEditor(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.framing_combo.activated.connect(self._framing_chosen)
         self.type_combo.activated.connect(self._type_chosen)
-        self.type_combo.lineEdit().returnPressed.connect(self._type_typed)
+        line = self.type_combo.lineEdit()
+        assert line is not None  # the combo is editable
+        line.returnPressed.connect(self._type_typed)
         self.guess_button.clicked.connect(lambda: self.spawn(self.guess(show_menu=True)))
         self.record_spin.valueChanged.connect(lambda v: self.show_record(v - 1))
         self.prev_button.clicked.connect(lambda: self.record_spin.setValue(self.record_spin.value() - 1))
@@ -363,18 +319,58 @@ class ProtoEditor(QWidget):
 
     # -- public API -----------------------------------------------------------------------------
 
+    # the session's state, read-only here: the editor changes it through the session's methods
+    @property
+    def registry(self) -> SchemaRegistry:
+        return self.session.registry
+
+    @property
+    def include_paths(self) -> list[str]:
+        return self.session.include_paths
+
+    @property
+    def path(self) -> Path | None:
+        return self.session.path
+
+    @property
+    def doc(self) -> Document | None:
+        return self.session.doc
+
+    @property
+    def records(self) -> fr.RecordIndex | None:
+        return self.session.records
+
+    @property
+    def encoding(self) -> str:
+        return self.session.encoding
+
+    @property
+    def type_name(self) -> str | None:
+        return self.session.type_name
+
+    @property
+    def guesses(self) -> list[TypeGuess]:
+        return self.session.guesses
+
+    @property
+    def last_error(self) -> str:
+        return self.session.last_error
+
+    @property
+    def last_edit_message(self) -> str:
+        return self.session.last_edit_message
+
     @property
     def tab_title(self) -> str:
-        name = self.path.name if self.path is not None else "Protobuf"
-        return name + (" •" if self.modified else "")
+        return self.session.tab_title
 
     @property
     def modified(self) -> bool:
-        return self.doc is not None and self.doc.modified
+        return self.session.modified
 
     @property
     def framing(self) -> str:
-        return self.records.framing if self.records is not None else "single"
+        return self.session.framing
 
     async def open_path(self, path: str | os.PathLike[str], framing: str = "auto") -> bool:
         """Open ``path`` (decoded in a worker thread; Cancel abandons it). True when shown."""
@@ -394,11 +390,10 @@ class ProtoEditor(QWidget):
     def set_type(self, type_name: str | None) -> bool:
         """Decode with ``type_name`` (None or "" for schemaless). False with the reason shown if unknown."""
         try:
-            self.model.set_schema(self.registry, type_name or None)
+            self.session.set_type(type_name)
         except SchemaError as err:
             self._show_error(str(err))
             return False
-        self.type_name = type_name or None
         self._shown_state.clear()  # a schema (re)load may render the same type differently (an Any's type)
         self.tree.setColumnHidden(Column.NAME, self.model.descriptor is None)  # names come from a schema
         shown = self.model.descriptor.full_name if self.model.descriptor is not None else SCHEMALESS
@@ -412,15 +407,10 @@ class ProtoEditor(QWidget):
 
     def show_record(self, i: int) -> None:
         """Show record ``i`` (0-based) of a stream."""
+        rec = self.session.show_record(i)
         idx = self.records
-        if idx is None or not 0 <= i < len(idx):
+        if rec is None or idx is None:
             return
-        rec = idx[i]
-        if self.doc is not None:  # the record is edited in place: paths address it, its prefix follows edits
-            self.doc.set_scope(rec.prefix_offset, idx.framing)
-            self.model.set_document(self.doc)
-        else:
-            self.model.set_message(decode_span(idx.buf, rec.offset, rec.end))
         if self.record_spin.value() != i + 1:
             self.record_spin.blockSignals(True)
             self.record_spin.setValue(i + 1)
@@ -433,7 +423,7 @@ class ProtoEditor(QWidget):
         self.refresh_text_views()
 
     def current_record(self) -> int:
-        return self.record_spin.value() - 1 if self.records is not None and self.framing != "single" else 0
+        return self.session.current_record()
 
     def select_path(self, path: tuple[int, ...]) -> QModelIndex:
         ix = self.model.index_for_path(path)
@@ -443,13 +433,9 @@ class ProtoEditor(QWidget):
 
     def select_offset(self, offset: int) -> None:
         """Select the innermost field containing byte ``offset`` (a hex-pane click)."""
-        if self.records is not None and self.framing != "single":
-            for r in range(len(self.records)):  # hop to the record holding the byte
-                rec = self.records[r]
-                if rec.prefix_offset <= offset < rec.end:
-                    if r != self.current_record():
-                        self.show_record(r)
-                    break
+        r = self.session.record_at(offset)
+        if r is not None and r != self.current_record():  # hop to the record holding the byte
+            self.show_record(r)
         ix = self.model.index_at_offset(offset)
         if ix.isValid():
             self._select(ix)
@@ -459,29 +445,18 @@ class ProtoEditor(QWidget):
         return self.model.byte_span(ix) if ix.isValid() else None
 
     def undo(self) -> None:
-        edit = self.doc.undo() if self.doc is not None else None
-        if edit is not None:
-            self._document_changed(f"Undid: {edit.description}.", edit=edit.inverse())  # the splices applied
+        done = self.session.undo()
+        if done is not None:
+            self._document_changed(done[0], edit=done[1])  # the splices applied
 
     def redo(self) -> None:
-        edit = self.doc.redo() if self.doc is not None else None
-        if edit is not None:
-            self._document_changed(f"Redid: {edit.description}.", edit=edit)
+        done = self.session.redo()
+        if done is not None:
+            self._document_changed(done[0], edit=done[1])
 
     def save_preview(self) -> str:
         """What saving writes: each edit since opening with its byte changes."""
-        if self.doc is None:
-            return ""
-        lines: list[str] = []
-        for edit in self.doc.history:
-            lines.append(f"• {edit.description} ({edit.changed_bytes} byte(s))")
-            for s in edit.splices:
-                lines.append(f"    @{s.offset}: {_hex(s.old)} → {_hex(s.new)}")
-        if not lines:
-            lines.append("No edits: the file is written back byte-identical.")
-        elif not self.doc.modified:
-            lines.insert(0, "Already saved: these edits are in the file.")
-        return "\n".join(lines)
+        return self.session.save_preview()
 
     async def save(self, path: str | os.PathLike[str] | None = None, confirm: bool = False) -> bool:
         """Write the document (byte-preserving) to ``path`` or the file it came from."""
@@ -490,22 +465,16 @@ class ProtoEditor(QWidget):
         target = Path(path) if path is not None else self.path
         if target is None:
             return False
-        if confirm and doc_modified(self.doc) and not await self._confirm_save(target):
+        if confirm and self.modified and not await self._confirm_save(target):
             return False
-        doc = self.doc
-        encode = None
-        if self.encoding != "binary":  # written back as the text it was read from (plain data for the worker)
-            encode = functools.partial(_encode_as, self.encoding, self._source_text)
         try:
-            await self._busy(f"Saving {target.name}…", asyncio.to_thread(doc.save, target, encode))
+            await self._busy(f"Saving {target.name}…", asyncio.to_thread(self.session.save_call(target)))
         except asyncio.CancelledError:
             return False
         except OSError as err:
             self._show_error(f"Cannot save {target}: {err.strerror or err}")
             return False
-        self.path = target
-        as_text = f" as {self.encoding} text" if self.encoding != "binary" else ""
-        self.status.setText(f"Saved {target} ({len(doc):,} bytes{as_text}).")
+        self.status.setText(self.session.saved(target))
         self._title_changed()
         return True
 
@@ -515,7 +484,7 @@ class ProtoEditor(QWidget):
         if payload is None:
             return []
         try:
-            self.guesses = await self._busy("Trying every loaded type…",
+            self.session.guesses = await self._busy("Trying every loaded type…",
                                             asyncio.to_thread(self.registry.guess_types, payload))
         except asyncio.CancelledError:
             return []
@@ -551,7 +520,7 @@ class ProtoEditor(QWidget):
             self._show_error("Open a file first: the .proto is built from the decoded fields.")
             return False
         target = Path(path)
-        name = _message_name(self.path)
+        name = message_name(self.path)
         pins = self.model.pins
         try:
             text = await self._busy(f"Exporting {target.name}…",
@@ -588,7 +557,7 @@ class ProtoEditor(QWidget):
             return False
         label = "text format" if pane.fmt == "text" else "JSON"
         registry, type_name, text, fmt = self.registry, desc.full_name, pane.view.toPlainText(), pane.fmt
-        state = self._doc_state()
+        state = self.session.state()
         pane.set_busy(True)
         try:
             applied: Applied = await self._busy(f"Applying the {label} edit ({len(payload):,} bytes)…",
@@ -599,12 +568,12 @@ class ProtoEditor(QWidget):
         except (TextEditError, SchemaError) as err:
             err = err if isinstance(err, TextEditError) else TextEditError(str(err))
             pane.show_error(err)
-            self.last_error = str(err)
+            self.session.last_error = str(err)
             self.status.setText(f"{label} not applied: {err}")
             return False
         finally:
             pane.set_busy(False)
-        if self._doc_state() != state:
+        if self.session.state() != state:
             self.status.setText(f"The message changed while the {label} edit was being applied: nothing was "
                                 "applied, the text is kept (Apply again to replace the message with it).")
             pane.stale()
@@ -647,7 +616,7 @@ class ProtoEditor(QWidget):
             self.status.setText("Canonicalise needs a message type: choose one first.")
             return False
         registry, type_name = self.registry, desc.full_name
-        state = self._doc_state()
+        state = self.session.state()
         try:
             new: bytes = await self._busy(f"Canonicalising {len(payload):,} bytes as {type_name}…",
                                           asyncio.to_thread(canonical, registry, type_name, payload))
@@ -657,7 +626,7 @@ class ProtoEditor(QWidget):
         except SchemaError as err:
             self._show_error(f"Cannot canonicalise: {err}")
             return False
-        if self._doc_state() != state:
+        if self.session.state() != state:
             self.status.setText("The message changed while it was being canonicalised: nothing changed "
                                 "(Canonicalise again).")
             return False
@@ -676,53 +645,36 @@ class ProtoEditor(QWidget):
 
     def add_record(self) -> bool:
         """Insert an empty record after the shown one (a stream); it is then shown for editing."""
-        idx = self.records
-        if self.doc is None or idx is None or idx.framing == "single":
+        done = self.session.add_record()
+        if done is None:
             return False
-        cur = self.current_record()
-        at = idx[cur].end if len(idx) else len(self.doc)
-        edit = self.doc.insert_record(at, b"", idx.framing, description=f"add record {cur + 2 if len(idx) else 1} "
-                                                                         f"(empty) at offset {at}")
-        self._document_changed(f"Added an empty record {cur + 2 if len(idx) else 1}: add its fields with Insert.",
-                               edit=edit)
+        self._document_changed(done[0], edit=done[1])
         return True
 
     async def remove_record(self, confirm: bool = True) -> bool:
         """Remove the shown record (its framing prefix and payload) after asking."""
-        idx = self.records
-        if self.doc is None or idx is None or idx.framing == "single" or not len(idx):
+        what = self.session.record_to_remove()
+        if what is None:
             return False
-        cur = self.current_record()
-        rec = idx[cur]
-        what = f"record {cur + 1} of {len(idx):,} ({rec.length:,}-byte payload at offset {rec.offset})"
         if confirm and not await proto_dialogs.confirm(self, "confirmRemoveRecord", "Remove record", f"Remove {what}?",
-                                             "The other records keep their bytes. Undo brings it back.", "Remove"):
+                                                       "The other records keep their bytes. Undo brings it back.",
+                                                       "Remove"):
             return False
-        edit = self.doc.remove_record(rec.prefix_offset, idx.framing, description=f"remove {what}")
-        self._document_changed(f"Removed {what}.", edit=edit)
+        done = self.session.remove_record()
+        if done is None:  # the stream changed while the question was open
+            return False
+        self._document_changed(done[0], edit=done[1])
         return True
 
     def _follow_stream(self, edit: Edit | None) -> None:
-        """After any change to a stream: re-index the records, show the one the edit touched."""
-        assert self.doc is not None and self.records is not None
-        framing = self.records.framing
-        offset = edit.splices[0].offset if edit is not None and edit.splices else None
-        if offset is None and self.doc.scope is not None:
-            offset = self.doc.scope[0]
-        self.doc.set_scope(None)
-        if edit is not None and edit.splices:  # only the touched records are re-framed (a rebuild when unsure)
-            self.records = self.records.after_splices(self.doc.data, edit.splices)
-        else:
-            self.records = fr.RecordIndex(self.doc.data, framing)
+        """After any change to a stream: the session re-indexes the records; show the one the edit touched."""
+        target = self.session.after_change(edit)
         idx = self.records
+        assert idx is not None
         self.record_spin.setMaximum(max(1, len(idx)))
-        if not len(idx):
-            self.model.set_message(None)
+        if target is None or target < 0:
             self.record_info.setText("no records")
             return
-        target = len(idx) - 1
-        if offset is not None:
-            target = min(target, max(0, bisect.bisect_right(idx.prefix_offsets, offset) - 1))
         self.show_record(target)
 
     # -- internals: loading ---------------------------------------------------------------------
@@ -797,12 +749,8 @@ class ProtoEditor(QWidget):
         return task
 
     def _install(self, loaded: Loaded) -> None:
-        self.path = loaded.path
-        self.records = loaded.index
-        self.encoding = loaded.encoding
-        self._source_text = loaded.source_text
-        self.doc = loaded.doc
-        stream = loaded.index.framing != "single"
+        said = self.session.install(loaded)
+        stream = self.session.is_stream
         i = self.framing_combo.findData(loaded.index.framing)
         self.framing_combo.setCurrentIndex(max(0, i))
         self.hex.hex_model.set_data(loaded.doc.data)
@@ -810,23 +758,14 @@ class ProtoEditor(QWidget):
         if stream:
             self.record_spin.setMaximum(max(1, len(loaded.index)))
             self.show_record(0)
-        else:
-            self.model.set_document(loaded.doc)
         self._show_damage()
-        note = {"hex": " (decoded from hex text)", "base64": " (decoded from base64 text)"}.get(loaded.encoding, "")
-        what = f"{len(loaded.index):,} {loaded.index.framing} record(s)" if stream else "one message"
-        self.status.setText(f"{loaded.path.name}: {len(loaded.doc):,} bytes, {what}{note}.")
+        self.status.setText(said)
         self._update_actions()
         self._title_changed()
         self.refresh_text_views()
 
     def _payload(self) -> bytes | None:
-        if self.doc is None:
-            return None
-        if self.records is not None and self.framing != "single":
-            rec = self.records[self.current_record()]
-            return bytes(self.records.buf[rec.offset : rec.end])
-        return self.doc.to_bytes()
+        return self.session.payload()
 
     async def _load_schema(self, what: str, fn: Any, *args: Any) -> bool:
         try:
@@ -879,12 +818,12 @@ class ProtoEditor(QWidget):
     async def _resolve_big(self, pix: QPersistentModelIndex) -> None:
         model = self.model
         try:
-            await self._busy_scan("Decoding a large nested message…", model.level_decoder(QModelIndex(pix)))
+            await self._busy_scan("Decoding a large nested message…", model.level_decoder(pix))
         except (asyncio.CancelledError, Cancelled):
-            self.tree.collapse(QModelIndex(pix))
+            self.tree.collapse(pix)
             return
         if pix.isValid():
-            model.children_resolved(QModelIndex(pix))
+            model.children_resolved(pix)
 
     def _remember_view(self) -> None:
         expanded: list[tuple[int, ...]] = []
@@ -899,33 +838,30 @@ class ProtoEditor(QWidget):
                     walk(ix)
 
         walk(QModelIndex())
-        self._expanded = expanded
         cur = self.tree.currentIndex()
-        self._selected = cur.data(PathRole) if cur.isValid() else None
+        self.session.view = ViewMemory(expanded, cur.data(PathRole) if cur.isValid() else None)
 
     def _restore_view(self) -> None:
-        for p in self._expanded:
+        memory = self.session.view
+        for p in memory.expanded:
             ix = self.model.index_for_path(p)
             if ix.isValid():
                 self.tree.expand(ix)
-        if self._selected:
-            ix = self.model.index_for_path(self._selected)
+        if memory.selected:
+            ix = self.model.index_for_path(memory.selected)
             if ix.isValid():
                 self.tree.setCurrentIndex(ix)
-        self._expanded = []
+        memory.expanded = []
 
     def _after_edit(self, edit: Edit) -> None:
-        self.last_edit_message = f"Edited: {edit.description} ({edit.changed_bytes} byte(s) changed)."
-        self._document_changed(self.last_edit_message, reload=False, edit=edit)
+        self._document_changed(self.session.edited(edit), reload=False, edit=edit)
 
     def _document_changed(self, message: str, reload: bool = True, edit: Edit | None = None) -> None:
         assert self.doc is not None
-        if self.records is not None and self.records.framing == "single":
-            self.records = fr.RecordIndex(self.doc.data, "single")
         self.hex.hex_model.set_data(self.doc.data)
-        if self.records is not None and self.records.framing != "single":
+        if self.session.is_stream:
             self._follow_stream(edit)
-        elif reload:
+        elif self.session.after_change(edit) is None and reload:
             self.model.after_document_change()
         if self.tree.currentIndex().isValid() or self.framing == "single":  # else keep the record's highlight
             self._tree_current(self.tree.currentIndex(), QModelIndex())
@@ -936,45 +872,20 @@ class ProtoEditor(QWidget):
         self.refresh_text_views()
 
     def _edit_rejected(self, reason: str) -> None:
-        self.last_error = reason
+        self.session.last_error = reason
         self.status.setText(f"Not changed: {reason}")
         QApplication.beep()
 
     def _show_damage(self) -> None:
-        errs: list[str] = []
-        marks: list[tuple[int, int, str]] = []
-        err = self.model.root_error()
-        if err is not None:
-            o = err.offset + self.model.base
-            root = self.model.root_message()
-            nothing = root is not None and len(root) == 0 and root.damaged is None
-            after = (" No field before it could be decoded: is this a protobuf message, or another framing?"
-                     if nothing else " Everything before it is decoded below.")
-            errs.append(f"Damaged at byte offset {o}: {err.reason}.{after}")
-            marks.append((o, o + 1, "error"))
-        if self.records is not None and self.records.error is not None:
-            e: WireError = self.records.error
-            errs.append(f"Stream cut short at byte offset {e.offset}: {e.reason}. "
-                        f"{len(self.records):,} whole record(s) before it are shown.")
-            marks.append((e.offset, e.offset + 1, "error"))
+        text, marks = self.session.damage()
         self.hex.hex_model.set_marks(marks)
-        self._show_error(" ".join(errs))
+        self._show_error(text)
 
     def _show_error(self, text: str) -> None:
         if text:
-            self.last_error = text
+            self.session.last_error = text
         self.error_label.setText(text)
         self.error_label.setVisible(bool(text))
-
-    def _doc_state(self) -> tuple[object, ...]:
-        """What the text views and Apply / Canonicalise work from: the document and its buffer object
-        (a new one after every edit, undo and redo; compared by identity, and held, so never reused),
-        the shown record, the type and the pinned readings. A worker's result is used only if this is
-        unchanged when it finishes."""
-        buf = self.doc.data if self.doc is not None else None
-        desc = self.model.descriptor
-        return (_Same(self.doc), _Same(buf), self.framing, self.current_record(),
-                desc.full_name if desc is not None else None, dict(self.model.pins.by_path))
 
     def refresh_text_views(self) -> None:
         pane = self.side.currentWidget()
@@ -983,29 +894,22 @@ class ProtoEditor(QWidget):
         if pane.dirty:
             pane.stale()  # never overwrite what the operator typed and has not applied
             return
-        state = self._doc_state()
+        state = self.session.state()
         if self._shown_state.get(pane.fmt) == state:
             return  # already shows this message (switching tabs back, say)
         seq = self._render_seq[pane.fmt] = self._render_seq.get(pane.fmt, 0) + 1
         self._shown_state.pop(pane.fmt, None)
-        payload = self._payload()
-        if payload is None:
-            pane.set_content("", False, "")
+        job = self.session.render_job(pane.fmt)
+        if job.how in ("empty", "too_large") or job.args is None:
+            pane.set_content(job.text, False, "")
+            if job.how == "too_large":
+                self._shown_state[pane.fmt] = state
             return
-        if len(payload) > TEXT_VIEW_LIMIT:
-            pane.set_content(f"{len(payload):,} bytes: too large for this view; use "
-                             "`python main.py proto decode FILE --format text|json`.", False, "")
-            self._shown_state[pane.fmt] = state
+        if job.how == "inline":
+            self._show_rendered(pane, pane_text(*job.args), state)
             return
-        desc = self.model.descriptor
-        args = (self.registry, desc.full_name if desc is not None else None, payload, pane.fmt,
-                Pins(dict(self.model.pins.by_path)))  # a copy: the worker never reads the live pins
-        if len(payload) <= INLINE_RENDER_LIMIT:
-            self._show_rendered(pane, pane_text(*args), state)
-            return
-        pane.set_content(f"Rendering {len(payload):,} bytes as {'text format' if pane.fmt == 'text' else 'JSON'}…",
-                         False, "")
-        self.spawn(self._render_in_worker(pane, seq, state, args))
+        pane.set_content(job.text, False, "")
+        self.spawn(self._render_in_worker(pane, seq, state, job.args))
 
     async def _render_in_worker(self, pane: TextApplyPane, seq: int, state: tuple[object, ...],
                                 args: tuple[Any, ...]) -> None:
@@ -1020,7 +924,7 @@ class ProtoEditor(QWidget):
                 pane.set_content(f"Rendering the {what} was cancelled: show another tab and this one again to "
                                  "render it.", False, "")
             return
-        if self._render_seq.get(pane.fmt) != seq or self._doc_state() != state or pane.dirty:
+        if self._render_seq.get(pane.fmt) != seq or self.session.state() != state or pane.dirty:
             return  # stale: a newer render (or the operator's typing) owns the pane
         self._show_rendered(pane, shown, state)
 
@@ -1032,8 +936,8 @@ class ProtoEditor(QWidget):
         has = self.doc is not None
         self.save_button.setEnabled(has)
         self.save_as_button.setEnabled(has)
-        self.undo_button.setEnabled(has and bool(self.doc and self.doc.history))
-        self.redo_button.setEnabled(has and bool(self.doc and self.doc._redo))
+        self.undo_button.setEnabled(self.session.can_undo)
+        self.redo_button.setEnabled(self.session.can_redo)
         self.guess_button.setEnabled(has)
         self.compare_button.setEnabled(has)
         if hasattr(self, "edit_actions"):
@@ -1060,17 +964,13 @@ class ProtoEditor(QWidget):
         pix = QPersistentModelIndex(ix)
         for r in readings:
             act = menu.addAction(f"{r.kind} — {r.reason}" + (" (pinned)" if r.pinned else ""))
-            act.triggered.connect(lambda _c=False, k=r.kind: self.model.pin(QModelIndex(pix), k))
-        menu.addAction("Unpin", lambda: self.model.pin(QModelIndex(pix), None))
+            act.triggered.connect(lambda _c=False, k=r.kind: self.model.pin(pix, k))
+        menu.addAction("Unpin", lambda: self.model.pin(pix, None))
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     async def _confirm_save(self, target: Path) -> bool:
         """The save preview (what changes: fields and bytes) before writing; True to write."""
-        assert self.doc is not None
-        n = len(self.doc.history)
-        original = len(self.doc) - sum(len(s.new) - len(s.old) for e in self.doc.history for s in e.splices)
-        summary = f"{n} edit(s); {original:,} → {len(self.doc):,} bytes."
-        dialog = SavePreviewDialog(self, str(target), self.save_preview(), summary)
+        dialog = SavePreviewDialog(self, str(target), self.save_preview(), self.session.save_summary())
         self.save_dialog = dialog
         return await ask(dialog) == SavePreviewDialog.DialogCode.Accepted
 
@@ -1098,7 +998,7 @@ class ProtoEditor(QWidget):
     def _choose_include(self) -> None:
         d = QFileDialog.getExistingDirectory(self, "Import path")
         if d:
-            self.include_paths.append(d)
+            self.session.include_paths.append(d)
             self.status.setText("Import paths: " + ", ".join(self.include_paths))
 
     def _choose_export_proto(self) -> None:
@@ -1234,40 +1134,10 @@ class ProtoEditor(QWidget):
                                        self.registry.add_file_protos, got.files, f"server reflection at {where}")
 
 
-def _encode_as(encoding: str, source: bytes, data: bytes) -> bytes:
-    return fr.encode_text(data, encoding, source)
-
-
-def _message_name(path: Path | None) -> str:
-    """A message name from the file name (``job-spec.bin`` → ``JobSpec``); ``Message`` if none fits."""
-    words = re.findall(r"[A-Za-z0-9]+", path.stem if path is not None else "")
-    name = "".join(w[:1].upper() + w[1:] for w in words)
-    return name if name[:1].isalpha() else "Message"
-
-
-class _Same:
-    """Wraps an object so that tuples holding it compare it by identity (``is``), not by value."""
-
-    __slots__ = ("obj",)
-
-    def __init__(self, obj: object) -> None:
-        self.obj = obj
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.obj is self.obj
-
-    def __hash__(self) -> int:
-        return id(self.obj)
-
-
-def doc_modified(doc: Document | None) -> bool:
-    return doc is not None and doc.modified
-
-
-def _hex(b: bytes) -> str:
-    if not b:
-        return "(nothing)"
-    return b[:24].hex(" ") + (f" … ({len(b)} bytes)" if len(b) > 24 else "")
+def _tool_button(text: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    return button
 
 
 # -- standalone window ------------------------------------------------------------------------------
@@ -1310,7 +1180,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 async def run_standalone(app: QApplication, args: argparse.Namespace) -> int:
     editor = ProtoEditor()
-    editor.include_paths = list(args.include)
+    editor.include_paths.extend(args.include)
     window = ProtoEditorWindow(editor)
     window.show()
     closed = asyncio.Event()
@@ -1338,15 +1208,16 @@ async def run_standalone(app: QApplication, args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     """``python main.py open FILE ...``: the editor in its own window on a qasync loop."""
     os.environ.setdefault("QT_API", "pyside6")
-    import qasync
+    qasync = importlib.import_module("qasync")  # untyped; imported after QT_API is set
 
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Pelorus")
     app.setOrganizationName("Pelorus")
     collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
     try:
-        return qasync.run(run_standalone(app, args))  # type: ignore[arg-type]
+        return int(qasync.run(run_standalone(app, args)))
     except asyncio.CancelledError:
         return 0

@@ -61,7 +61,7 @@ def by_name(t: ProtoTree, name: str, parent: Node | None = None) -> Node:
 
 def test_the_tree_modules_import_no_qt() -> None:
     """The editor's model runs where PySide6 is not imported (import-linter checks the static imports)."""
-    code = ("import sys, pelorus.protobuf.editing; "
+    code = ("import sys, pelorus.protobuf.editing, pelorus.protobuf.session; "
             "sys.exit(any(m.split('.')[0] in ('PySide6', 'shiboken6') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
 
