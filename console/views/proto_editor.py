@@ -69,13 +69,14 @@ from console.views.reflection_dialog import ReflectionDialog
 from pelorus.client import ConnectionConfig, EngineClient
 from pelorus.errors import EngineError
 from pelorus.protobuf import framing as fr
-from pelorus.protobuf.document import Document, Edit, EditError
+from pelorus.protobuf.document import Document, Edit
 from pelorus.protobuf.readings import export_proto as readings_export_proto
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
 from pelorus.protobuf.schemaless import Cancelled, Progress, progress_scope
 from pelorus.protobuf.session import (
     EditorSession,
     Loaded,
+    Replaced,
     ViewMemory,
     load_file,
     message_name,
@@ -484,15 +485,11 @@ class ProtoEditor(QWidget):
         if payload is None:
             return []
         try:
-            self.session.guesses = await self._busy("Trying every loaded type…",
-                                            asyncio.to_thread(self.registry.guess_types, payload))
+            guesses = await self._busy("Trying every loaded type…",
+                                       asyncio.to_thread(self.registry.guess_types, payload))
         except asyncio.CancelledError:
             return []
-        if not self.guesses:
-            self.status.setText("No loaded type parses these bytes; load a schema or stay schemaless.")
-        else:
-            self.status.setText("Best guesses: " + ", ".join(
-                f"{g.full_name} ({g.known_fields} known, {g.unknown_fields} unknown)" for g in self.guesses[:3]))
+        self.status.setText(self.session.guessed(guesses))
         if show_menu and self.guesses:
             menu = QMenu(self)
             for g in self.guesses:
@@ -573,28 +570,17 @@ class ProtoEditor(QWidget):
             return False
         finally:
             pane.set_busy(False)
-        if self.session.state() != state:
-            self.status.setText(f"The message changed while the {label} edit was being applied: nothing was "
-                                "applied, the text is kept (Apply again to replace the message with it).")
+        out = self.session.apply_text_result(applied, payload, state, fmt)
+        if out.stale:
             pane.stale()
-            return False
-        if applied.payload == payload:
+        elif out.same:
             pane.set_content(text, True)
             self._shown_state[pane.fmt] = state
-            self.status.setText(f"The {label} gives the same bytes: nothing changed.")
-            return False
-        kept = f"; {applied.unknown_kept} unknown field(s) kept" if applied.unknown_kept else ""
-        try:
-            edit = self.doc.replace_root(applied.payload, f"apply the {label} edit as {type_name} (re-encoded "
-                                                          f"canonically: {len(payload):,} → {len(applied.payload):,}"
-                                                          f" bytes{kept})")
-        except EditError as err:
-            self._show_error(f"Cannot apply: {err}")
+        if out.edit is None:
+            self._not_replaced(out)
             return False
         pane.dirty = False
-        self._document_changed(f"Applied the {label} edit: the message was re-encoded canonically "
-                               f"({len(payload):,} → {len(applied.payload):,} bytes{kept}). Undo restores it.",
-                               edit=edit)
+        self._document_changed(out.message, edit=out.edit)
         return True
 
     def _revert_pane(self, pane: TextApplyPane) -> None:
@@ -626,22 +612,18 @@ class ProtoEditor(QWidget):
         except SchemaError as err:
             self._show_error(f"Cannot canonicalise: {err}")
             return False
-        if self.session.state() != state:
-            self.status.setText("The message changed while it was being canonicalised: nothing changed "
-                                "(Canonicalise again).")
+        out = self.session.canonical_result(new, payload, state)
+        if out.edit is None:
+            self._not_replaced(out)
             return False
-        if new == payload:
-            self.status.setText(f"Already canonical as {type_name}: nothing to change.")
-            return False
-        try:
-            edit = self.doc.replace_root(new, f"canonicalise as {type_name}")
-        except EditError as err:
-            self._show_error(f"Cannot canonicalise: {err}")
-            return False
-        self._document_changed(f"Canonicalised as {type_name}: {len(payload):,} → {len(new):,} bytes (field "
-                               "order, varint widths and packing normalised). Undo restores the original bytes.",
-                               edit=edit)
+        self._document_changed(out.message, edit=out.edit)
         return True
+
+    def _not_replaced(self, out: Replaced) -> None:
+        if out.error:
+            self._show_error(out.error)
+        else:
+            self.status.setText(out.message)
 
     def add_record(self) -> bool:
         """Insert an empty record after the shown one (a stream); it is then shown for editing."""
@@ -798,18 +780,11 @@ class ProtoEditor(QWidget):
         if span is None:
             hm.set_highlight([])
             return
-        parts = [(span.start, span.tag_end, "tag"), (span.tag_end, span.value_start, "length"),
-                 (span.value_start, span.value_end, "value"), (span.value_end, span.end, "tag")]
-        if span.end == span.start + 1 and span.value_start == span.start:  # an error row
-            parts = [(span.start, span.end, "error")]
-        hm.set_highlight(parts)
+        hm.set_highlight(span.parts())
         self.hex.show_offset(span.start)
         f = self.model.node_field(current)
         if f is not None:
-            self.status.setText(
-                f"Field {f.number} · bytes {span.start}…{span.end - 1} ({span.end - span.start} bytes: tag "
-                f"{span.tag_end - span.start}, length prefix {span.value_start - span.tag_end}, "
-                f"value {span.value_end - span.value_start})")
+            self.status.setText(span.describe(f.number))
 
     def _expanded_row(self, ix: QModelIndex) -> None:
         if self.model.is_pending(ix):

@@ -24,16 +24,16 @@ from pathlib import Path
 from typing import Final
 
 from pelorus.protobuf import framing as fr
-from pelorus.protobuf.document import Document, Edit, IndexPath
+from pelorus.protobuf.document import Document, Edit, EditError, IndexPath
 from pelorus.protobuf.editing import TreeEditor
 from pelorus.protobuf.readings import Pins
 from pelorus.protobuf.schema import SchemaRegistry, TypeGuess
 from pelorus.protobuf.schemaless import decode_span
-from pelorus.protobuf.textedit import Format
+from pelorus.protobuf.textedit import Applied, Format
 from pelorus.protobuf.tree import ProtoTree
 
-__all__ = ["INLINE_RENDER_LIMIT", "TEXT_VIEW_LIMIT", "EditorSession", "Loaded", "RenderJob", "ViewMemory", "load_file",
-           "message_name"]
+__all__ = ["INLINE_RENDER_LIMIT", "TEXT_VIEW_LIMIT", "EditorSession", "Loaded", "RenderJob", "Replaced", "ViewMemory",
+           "load_file", "message_name"]
 
 TEXT_VIEW_LIMIT: Final = 4 << 20
 """Text/JSON views are not produced for records larger than this (use the CLI). Kept at 4 MB although
@@ -109,6 +109,23 @@ def message_name(path: Path | None) -> str:
     words = re.findall(r"[A-Za-z0-9]+", path.stem if path is not None else "")
     name = "".join(w[:1].upper() + w[1:] for w in words)
     return name if name[:1].isalpha() else "Message"
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """What a worker's re-encoding of the message did (see :meth:`EditorSession.apply_text_result`
+    and :meth:`EditorSession.canonical_result`): ``edit`` when applied; else ``stale`` (the message
+    changed meanwhile), ``same`` (nothing to change) or ``error`` (the document refused it)."""
+
+    message: str
+    edit: Edit | None = None
+    stale: bool = False
+    same: bool = False
+    error: str | None = None
+
+
+def _pane_label(fmt: Format) -> str:
+    return "text format" if fmt == "text" else "JSON"
 
 
 @dataclass(frozen=True)
@@ -249,8 +266,7 @@ class EditorSession:
         args = (self.registry, desc.full_name if desc is not None else None, payload, fmt, self.pins_copy())
         if len(payload) <= INLINE_RENDER_LIMIT:
             return RenderJob("inline", "", args)
-        what = "text format" if fmt == "text" else "JSON"
-        return RenderJob("worker", f"Rendering {len(payload):,} bytes as {what}…", args)
+        return RenderJob("worker", f"Rendering {len(payload):,} bytes as {_pane_label(fmt)}…", args)
 
     @property
     def can_undo(self) -> bool:
@@ -303,6 +319,53 @@ class EditorSession:
         if offset is not None:
             target = min(target, max(0, bisect.bisect_right(idx.prefix_offsets, offset) - 1))
         return target
+
+    def apply_text_result(self, applied: Applied, payload: bytes, state: tuple[object, ...],
+                          fmt: Format) -> Replaced:
+        """Make a text / JSON pane's parsed result the message, unless the message changed since
+        ``state`` was taken (then nothing is applied) or the bytes are the same. One undoable edit."""
+        label = _pane_label(fmt)
+        if self.state() != state:
+            return Replaced(f"The message changed while the {label} edit was being applied: nothing was applied, "
+                            "the text is kept (Apply again to replace the message with it).", stale=True)
+        if applied.payload == payload:
+            return Replaced(f"The {label} gives the same bytes: nothing changed.", same=True)
+        assert self.doc is not None and self.tree.descriptor is not None
+        type_name = self.tree.descriptor.full_name
+        kept = f"; {applied.unknown_kept} unknown field(s) kept" if applied.unknown_kept else ""
+        sizes = f"{len(payload):,} → {len(applied.payload):,} bytes{kept}"
+        try:
+            edit = self.doc.replace_root(applied.payload, f"apply the {label} edit as {type_name} (re-encoded "
+                                                          f"canonically: {sizes})")
+        except EditError as err:
+            return Replaced("", error=f"Cannot apply: {err}")
+        return Replaced(f"Applied the {label} edit: the message was re-encoded canonically ({sizes}). "
+                        "Undo restores it.", edit=edit)
+
+    def canonical_result(self, new: bytes, payload: bytes, state: tuple[object, ...]) -> Replaced:
+        """Make the canonical re-encoding ``new`` of ``payload`` the message (see apply_text_result)."""
+        desc = self.tree.descriptor
+        if self.state() != state or desc is None:
+            return Replaced("The message changed while it was being canonicalised: nothing changed "
+                            "(Canonicalise again).", stale=True)
+        type_name = desc.full_name
+        if new == payload:
+            return Replaced(f"Already canonical as {type_name}: nothing to change.", same=True)
+        assert self.doc is not None
+        try:
+            edit = self.doc.replace_root(new, f"canonicalise as {type_name}")
+        except EditError as err:
+            return Replaced("", error=f"Cannot canonicalise: {err}")
+        return Replaced(f"Canonicalised as {type_name}: {len(payload):,} → {len(new):,} bytes (field order, varint "
+                        "widths and packing normalised). Undo restores the original bytes.", edit=edit)
+
+    def guessed(self, guesses: list[TypeGuess]) -> str:
+        """Remember the ranked type guesses; the status sentence naming the best three."""
+        self.guesses = guesses
+        if not guesses:
+            return "No loaded type parses these bytes; load a schema or stay schemaless."
+        return "Best guesses: " + ", ".join(
+            f"{g.full_name} ({g.known_fields} known, {g.unknown_fields} unknown)" for g in guesses[:3])
 
     def add_record(self) -> tuple[str, Edit] | None:
         """Insert an empty record after the shown one (a stream only): (sentence, edit)."""

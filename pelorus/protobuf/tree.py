@@ -129,6 +129,24 @@ class FieldSpan:
     def contains(self, offset: int) -> bool:
         return self.start <= offset < self.end
 
+    @property
+    def is_error(self) -> bool:
+        """The one-byte span of an error row (where decoding stopped)."""
+        return self.end == self.start + 1 and self.value_start == self.start
+
+    def parts(self) -> list[tuple[int, int, str]]:
+        """``(start, end, kind)`` pieces for a hex view: tag, length prefix, value, END_GROUP tag."""
+        if self.is_error:
+            return [(self.start, self.end, "error")]
+        return [(self.start, self.tag_end, "tag"), (self.tag_end, self.value_start, "length"),
+                (self.value_start, self.value_end, "value"), (self.value_end, self.end, "tag")]
+
+    def describe(self, number: int) -> str:
+        """``Field 7 · bytes 25…32 (8 bytes: tag 1, length prefix 1, value 6)``."""
+        return (f"Field {number} · bytes {self.start}…{self.end - 1} ({self.end - self.start} bytes: tag "
+                f"{self.tag_end - self.start}, length prefix {self.value_start - self.tag_end}, "
+                f"value {self.value_end - self.value_start})")
+
 
 
 

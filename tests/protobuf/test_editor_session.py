@@ -141,3 +141,46 @@ def test_undo_and_redo_availability(tmp_path: Path) -> None:
     assert row is not None and s.editing.set_value(row, "5")
     assert s.can_undo and not s.can_redo
     assert s.undo() is not None and s.can_redo and not s.can_undo
+
+
+def test_a_text_apply_or_canonicalise_result_is_dropped_when_the_message_changed(tmp_path: Path) -> None:
+    from pelorus.protobuf.textedit import apply_text, canonical
+
+    data = job_pb2.JobSpec(name="etl", owner="ann").SerializeToString()
+    s = opened(tmp_path, data)
+    s.set_type("pelorus.v1.JobSpec")
+    state = s.state()
+    applied = apply_text(s.registry, "pelorus.v1.JobSpec", data, 'name: "new"', "text")
+    row = s.tree.node_for_path((1,))
+    assert row is not None and s.editing.set_value(row, "bob")  # the message changes meanwhile
+    out = s.apply_text_result(applied, data, state, "text")
+    assert out.stale and out.edit is None and "nothing was applied" in out.message
+    payload = s.payload()
+    assert payload is not None
+    state = s.state()
+    out = s.apply_text_result(apply_text(s.registry, "pelorus.v1.JobSpec", payload, 'name: "new"', "text"),
+                              payload, state, "text")
+    assert out.edit is not None and out.message.startswith("Applied the text format edit")
+    assert job_pb2.JobSpec.FromString(s.doc.to_bytes() if s.doc else b"").name == "new"
+    payload = s.payload()
+    assert payload is not None
+    same = s.canonical_result(canonical(s.registry, "pelorus.v1.JobSpec", payload), payload, s.state())
+    assert same.same and same.message == "Already canonical as pelorus.v1.JobSpec: nothing to change."
+
+
+def test_guesses_are_remembered_and_worded() -> None:
+    s = EditorSession()
+    assert s.guessed([]).startswith("No loaded type parses")
+    data = job_pb2.JobSpec(name="etl").SerializeToString()
+    said = s.guessed(s.registry.guess_types(data))
+    assert said.startswith("Best guesses: ") and s.guesses
+
+
+def test_field_span_parts_and_sentence() -> None:
+    from pelorus.protobuf.tree import FieldSpan
+
+    span = FieldSpan(10, 11, 12, 15, 15)
+    assert span.parts() == [(10, 11, "tag"), (11, 12, "length"), (12, 15, "value"), (15, 15, "tag")]
+    assert span.describe(7) == "Field 7 · bytes 10…14 (5 bytes: tag 1, length prefix 1, value 3)"
+    err = FieldSpan(4, 4, 4, 5, 5)
+    assert err.is_error and err.parts() == [(4, 5, "error")]
