@@ -266,6 +266,16 @@ class Field:
         """Position among the fields of its level."""
         return self._index
 
+    def value_head(self, size: int) -> bytes:
+        """The first ``size`` value bytes (a look at a large value without copying all of it)."""
+        return bytes(self._buf[self.value_offset : min(self.value_end, self.value_offset + size)])
+
+    @property
+    def message_cached(self) -> bool:
+        """Its nested level was already decoded (a big value's level costs nothing to show again)."""
+        owner = self._owner
+        return owner is not None and owner.child_cached(self._index)
+
     def message(self) -> Message | None:
         """The value as a nested message, if it is length-delimited (or a group) and parses cleanly.
 
@@ -346,6 +356,28 @@ class Message:
         """Tag value of field ``index`` without building a Field."""
         return self._recs[(index << 2) + 1]
 
+    def keys(self) -> Recs:
+        """The tag values of every field, in order (a slice of the records; no Field objects)."""
+        return self._recs[1::4]
+
+    def child_cached(self, index: int) -> bool:
+        """Field ``index``'s nested level was already decoded (see :meth:`child`)."""
+        cache = self._children
+        return bool(cache) and cache is not None and index in cache
+
+    def index_at(self, offset: int) -> int | None:
+        """The field whose bytes contain ``offset`` (binary search on offsets), or None."""
+        r = self._recs
+        n = len(self)
+        lo, hi = 0, n
+        while lo < hi:  # fields are in offset order
+            mid = (lo + hi) // 2
+            if r[(mid << 2) + 3] <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < n and r[lo << 2] <= offset else None
+
     def span_at(self, index: int) -> tuple[int, int, int, int]:
         """(tag_offset, key, value_offset, end) of field ``index`` without building a Field."""
         i = index << 2
@@ -407,17 +439,10 @@ class Message:
         path: list[Field] = []
         level: Message | None = self
         while level is not None:
-            r = level._recs
-            lo, hi = 0, len(level)
-            while lo < hi:  # fields are in offset order: binary search on tag offsets
-                mid = (lo + hi) // 2
-                if r[(mid << 2) + 3] <= offset:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo >= len(level) or r[lo << 2] > offset:
+            at = level.index_at(offset)
+            if at is None:
                 break
-            f = level[lo]
+            f = level[at]
             path.append(f)
             level = f.message() if offset >= f.value_offset else None
         return path

@@ -202,7 +202,7 @@ class _Occurrences:
     def __init__(self, level: Message) -> None:
         import numpy as np
 
-        keys = np.asarray(level._recs[1::4], dtype=np.int64) >> 3
+        keys = np.asarray(level.keys(), dtype=np.int64) >> 3
         self._order = np.argsort(keys, kind="stable")
         self._sorted = keys[self._order]
 
@@ -459,10 +459,7 @@ class ProtoTree:
         return 1
 
     def _child_cached(self, node: Node) -> bool:
-        f = node.field
-        owner = getattr(f, "_owner", None)
-        cache = getattr(owner, "_children", None) if owner is not None else None
-        return bool(cache) and f is not None and f.index in cache  # type: ignore[operator]
+        return node.field is not None and node.field.message_cached
 
     def wants_message(self, node: Node) -> bool:
         """The row's bytes are shown as a nested message (schema, assigned type, or reading)."""
@@ -564,17 +561,10 @@ class ProtoTree:
         """Row whose bytes contain ``rel`` (binary search on the level's offsets), or the error row."""
         level = node.level
         assert level is not None
-        r = level._recs
+        at = level.index_at(rel)
+        if at is not None:
+            return at
         n = len(level)
-        lo, hi = 0, n
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if r[(mid << 2) + 3] <= rel:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < n and r[lo << 2] <= rel:
-            return lo
         err = level.error
         if err is None:
             return None
@@ -686,7 +676,7 @@ class ProtoTree:
         msg = f.message()
         if msg is not None:
             return Reading("message", msg, 0.8, f"parses cleanly as a message with {len(msg)} field(s)")
-        head = bytes(f._buf[f.value_offset : f.value_offset + 4096])
+        head = f.value_head(4096)
         try:
             head.decode("utf-8")
             return Reading("string", None, 0.5, "large UTF-8 text (first 4 KB checked)")

@@ -216,3 +216,19 @@ def test_bool_reading_edits(value: str, expected: bool) -> None:
     from pelorus.protobuf.editing import EditorSpec, parse_edit
 
     assert parse_edit(EditorSpec("bool", "bool", False), value) is expected
+
+
+def test_the_schemaless_accessors_the_tree_relies_on() -> None:
+    """Message.index_at / keys / child_cached and Field.value_head / message_cached: what the tree
+    used to read from the levels' private records."""
+    from pelorus.protobuf.schemaless import decode
+
+    inner = b"\x08\x01"
+    msg = decode(b"\x08\x05" + b"\x12\x02" + inner + b"\x1a\x03abc")
+    assert list(msg.keys()) == [0x08, 0x12, 0x1A]
+    assert [msg.index_at(o) for o in (0, 1, 2, 5, 6, 10, 11)] == [0, 0, 1, 1, 2, 2, None]
+    f = msg[2]
+    assert f.value_head(2) == b"ab" and f.value_head(99) == b"abc"
+    assert not msg.child_cached(1) and not msg[1].message_cached
+    assert msg[1].message() is not None
+    assert msg.child_cached(1) and msg[1].message_cached
