@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return proto_main(args[1:])
     if args[:1] == ["open"]:
-        from console.views.proto_editor import main as open_main
+        from console.views.proto_window import main as open_main
 
         return open_main(args[1:])
     if args[:1] in (["-h"], ["--help"]):

@@ -11,28 +11,29 @@ Scans of large levels (opening, expanding a big nested message) run under a
 :class:`~pelorus.protobuf.schemaless.Progress` token: the bar shows their progress and Cancel stops
 them at the next 4 MiB chunk; other steps finish in the background.
 
-Single messages are editable (byte-preserving, via Document); records of a stream are shown
-read-only for now.
+Single messages and the records of a stream are edited in place (byte-preserving, via Document).
 
 Mounting as a tab: ``editor = ProtoEditor(parent)``; ``tabs.addTab(editor, editor.tab_title)``;
 ``editor.titleChanged.connect(lambda t: tabs.setTabText(tabs.indexOf(editor), t))``.
-Standalone: ``python main.py open FILE [--type T] [--proto P ...] [-I DIR ...] [--descriptor-set F]``.
+Standalone: ``python main.py open FILE [--type T] [--proto P ...] [-I DIR ...] [--descriptor-set F]``
+(console/views/proto_window.py).
+
+The state and rules (file, document, records, type, tree, edits, what a save writes, when a
+worker's result is stale) are :class:`pelorus.protobuf.session.EditorSession`, Qt-free; this widget
+shows it, runs its slow steps in worker threads and wires the widgets.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import importlib
 import logging
 import os
-import sys
 from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -42,9 +43,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -57,7 +56,6 @@ from PySide6.QtWidgets import (
 )
 
 from console.models.proto_tree import Column, PathRole, ProtoTreeModel
-from console.ui_thread_gc import collect_on_ui_thread
 from console.views import proto_dialogs
 from console.views.proto_assign import TypeAssign
 from console.views.proto_compare import ProtoCompareWindow
@@ -376,14 +374,14 @@ class ProtoEditor(QWidget):
     async def open_path(self, path: str | os.PathLike[str], framing: str = "auto") -> bool:
         """Open ``path`` (decoded in a worker thread; Cancel abandons it). True when shown."""
         p = Path(path)
-        self._show_error("")
+        self.show_error("")
         try:
             loaded = await self._busy_scan(f"Opening {p.name}…", load_file, p, framing)
         except (asyncio.CancelledError, Cancelled):
             self.status.setText(f"Opening {p.name} was cancelled.")
             return False
         except (OSError, ValueError) as err:
-            self._show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
+            self.show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
             return False
         self._install(loaded)
         return True
@@ -393,7 +391,7 @@ class ProtoEditor(QWidget):
         try:
             self.session.set_type(type_name)
         except SchemaError as err:
-            self._show_error(str(err))
+            self.show_error(str(err))
             return False
         self._shown_state.clear()  # a schema (re)load may render the same type differently (an Any's type)
         self.tree.setColumnHidden(Column.NAME, self.model.descriptor is None)  # names come from a schema
@@ -473,7 +471,7 @@ class ProtoEditor(QWidget):
         except asyncio.CancelledError:
             return False
         except OSError as err:
-            self._show_error(f"Cannot save {target}: {err.strerror or err}")
+            self.show_error(f"Cannot save {target}: {err.strerror or err}")
             return False
         self.status.setText(self.session.saved(target))
         self._title_changed()
@@ -514,7 +512,7 @@ class ProtoEditor(QWidget):
         """
         root = self.model.root_message()
         if root is None:
-            self._show_error("Open a file first: the .proto is built from the decoded fields.")
+            self.show_error("Open a file first: the .proto is built from the decoded fields.")
             return False
         target = Path(path)
         name = message_name(self.path)
@@ -526,7 +524,7 @@ class ProtoEditor(QWidget):
         except asyncio.CancelledError:
             return False
         except OSError as err:
-            self._show_error(f"Cannot write {target}: {err.strerror or err}")
+            self.show_error(f"Cannot write {target}: {err.strerror or err}")
             return False
         self.status.setText(f"Exported the field readings (pinned, else the best) as message {name} to {target}.")
         return True
@@ -610,7 +608,7 @@ class ProtoEditor(QWidget):
             self.status.setText("Canonicalising was cancelled: nothing changed.")
             return False
         except SchemaError as err:
-            self._show_error(f"Cannot canonicalise: {err}")
+            self.show_error(f"Cannot canonicalise: {err}")
             return False
         out = self.session.canonical_result(new, payload, state)
         if out.edit is None:
@@ -621,7 +619,7 @@ class ProtoEditor(QWidget):
 
     def _not_replaced(self, out: Replaced) -> None:
         if out.error:
-            self._show_error(out.error)
+            self.show_error(out.error)
         else:
             self.status.setText(out.message)
 
@@ -755,10 +753,10 @@ class ProtoEditor(QWidget):
         except asyncio.CancelledError:
             return False
         except SchemaError as err:
-            self._show_error(str(err))
+            self.show_error(str(err))
             return False
         self._fill_types()
-        self._show_error("")
+        self.show_error("")
         self.status.setText(f"Loaded {len(added)} schema file(s): {', '.join(added[:5])}")
         if self.type_name:
             self.set_type(self.type_name)
@@ -854,9 +852,10 @@ class ProtoEditor(QWidget):
     def _show_damage(self) -> None:
         text, marks = self.session.damage()
         self.hex.hex_model.set_marks(marks)
-        self._show_error(text)
+        self.show_error(text)
 
-    def _show_error(self, text: str) -> None:
+    def show_error(self, text: str) -> None:
+        """Show ``text`` in the error banner (empty: hide it); remembered as the session's last error."""
         if text:
             self.session.last_error = text
         self.error_label.setText(text)
@@ -1040,18 +1039,21 @@ class ProtoEditor(QWidget):
 
         A stream is compared with a file that tiles as the same stream record by record (records
         aligned); with any other file, the current record is compared with it as one message."""
-        left = self._payload()
-        if left is None:
+        if self._payload() is None:
             return None
         p = Path(path)
-        framing = self.framing if self.records is not None and self.framing != "single" else "single"
         try:
-            other = await self._busy(f"Reading {p.name}…", asyncio.to_thread(load_file, p, framing))
+            other = await self._busy(f"Reading {p.name}…",
+                                     asyncio.to_thread(load_file, p, self.session.compare_framing()))
         except asyncio.CancelledError:
             return None
         except (OSError, ValueError) as err:
-            self._show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
+            self.show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
             return None
+        plan = self.session.compare_plan(other)
+        if plan is None:  # the file was closed meanwhile
+            return None
+        left, name, framing = plan
         window = ProtoCompareWindow(self.registry)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.setWindowTitle(f"Pelorus — compare {self.tab_title} with {p.name}")
@@ -1060,17 +1062,8 @@ class ProtoEditor(QWidget):
                                  if w in self.compare_windows else None)
         window.show()
         type_name = self.model.descriptor.full_name if self.model.descriptor is not None else None
-        name = self.path.name if self.path is not None else "this message"
-        streams = framing != "single" and other.index.error is None and len(other.index) > 0
-        if streams:
-            assert self.doc is not None
-            left = self.doc.to_bytes()
-        elif framing != "single":
-            name += f" record {self.current_record() + 1}"
-        if self.modified:
-            name += " with unsaved edits"
         await window.view.compare_bytes(left, other.doc.to_bytes(), type_name, name, p.name, pins=self.model.pins,
-                                        framing=framing if streams else "single")
+                                        framing=framing)
         return window
 
     def _choose_reflection(self) -> None:
@@ -1081,7 +1074,7 @@ class ProtoEditor(QWidget):
             return
         source = dialog.source()
         if source is None:
-            self._show_error("Server reflection: type the server's address as host:port.")
+            self.show_error("Server reflection: type the server's address as host:port.")
             return
         self.spawn(self.load_reflection(source.address, insecure=source.insecure, token=source.token,
                                          tls_ca=source.tls_ca))
@@ -1092,18 +1085,18 @@ class ProtoEditor(QWidget):
         if address is None:
             client = self.client_source() if self.client_source is not None else None
             if client is None or not client.connected:
-                self._show_error("Not connected to an engine: choose another server and type its address.")
+                self.show_error("Not connected to an engine: choose another server and type its address.")
                 return False
         else:
             client = EngineClient(ConnectionConfig(address, insecure=insecure, token=token, tls_ca=tls_ca))
         where = client.config.address
-        self._show_error("")
+        self.show_error("")
         try:
             got = await self._busy(f"Reading schemas from {where} (server reflection)…", client.reflect_files())
         except asyncio.CancelledError:
             return False
         except EngineError as err:
-            self._show_error(str(err))
+            self.show_error(str(err))
             return False
         return await self._load_schema(f"Loading {len(got.files)} file(s) from {where}…",
                                        self.registry.add_file_protos, got.files, f"server reflection at {where}")
@@ -1113,86 +1106,3 @@ def _tool_button(text: str) -> QToolButton:
     button = QToolButton()
     button.setText(text)
     return button
-
-
-# -- standalone window ------------------------------------------------------------------------------
-
-
-class ProtoEditorWindow(QMainWindow):
-    closed = Signal()
-
-    def __init__(self, editor: ProtoEditor) -> None:
-        super().__init__()
-        self.editor = editor
-        self.setCentralWidget(editor)
-        self.setWindowTitle(f"Pelorus — {editor.tab_title}")
-        editor.titleChanged.connect(lambda t: self.setWindowTitle(f"Pelorus — {t}"))
-        self.resize(1280, 800)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.editor.modified:
-            answer = QMessageBox.question(self, "Unsaved edits", "Discard the unsaved edits?",
-                                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Discard:
-                event.ignore()
-                return
-        self.editor.close_tasks()
-        event.accept()
-        self.closed.emit()
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="main.py open", description="Open the protobuf editor on a file")
-    p.add_argument("file", nargs="?", help="binary (or hex/base64 text) protobuf file")
-    p.add_argument("--type", help="message type (full name or unambiguous suffix); omit for schemaless")
-    p.add_argument("--proto", action="append", default=[], metavar="P", help=".proto file or directory (repeatable)")
-    p.add_argument("-I", "--proto-path", action="append", default=[], dest="include", metavar="DIR",
-                   help="import search path (repeatable)")
-    p.add_argument("--descriptor-set", action="append", default=[], metavar="F", help="FileDescriptorSet (repeatable)")
-    p.add_argument("--framing", choices=("auto", *fr.FRAMINGS), default="auto")
-    return p
-
-
-async def run_standalone(app: QApplication, args: argparse.Namespace) -> int:
-    editor = ProtoEditor()
-    editor.include_paths.extend(args.include)
-    window = ProtoEditorWindow(editor)
-    window.show()
-    closed = asyncio.Event()
-    app.aboutToQuit.connect(closed.set)
-    window.closed.connect(closed.set)
-    schema_errors: list[str] = []  # opening the file clears the error row: shown again after it
-    for ds in args.descriptor_set:
-        if not await editor.load_descriptor_set(ds):
-            schema_errors.append(editor.error_label.text())
-    if args.proto and not await editor.load_protos(args.proto):
-        schema_errors.append(editor.error_label.text())
-    if args.file:
-        if await editor.open_path(args.file, args.framing) and args.type:
-            editor.set_type(args.type)
-    elif args.type:
-        editor.set_type(args.type)
-    if schema_errors:
-        now = editor.error_label.text() if editor.error_label.isVisible() else ""
-        editor._show_error("\n".join([t for t in (now, *schema_errors) if t]))
-    await closed.wait()
-    editor.close_tasks()
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python main.py open FILE ...``: the editor in its own window on a qasync loop."""
-    os.environ.setdefault("QT_API", "pyside6")
-    qasync = importlib.import_module("qasync")  # untyped; imported after QT_API is set
-
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
-    app.setApplicationName("Pelorus")
-    app.setOrganizationName("Pelorus")
-    collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
-    try:
-        return int(qasync.run(run_standalone(app, args)))
-    except asyncio.CancelledError:
-        return 0

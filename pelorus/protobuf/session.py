@@ -359,6 +359,29 @@ class EditorSession:
         return Replaced(f"Canonicalised as {type_name}: {len(payload):,} → {len(new):,} bytes (field order, varint "
                         "widths and packing normalised). Undo restores the original bytes.", edit=edit)
 
+    def compare_framing(self) -> str:
+        """How the other file of a comparison is read: as the same kind of stream, else one message."""
+        return self.framing if self.is_stream else "single"
+
+    def compare_plan(self, other: Loaded) -> tuple[bytes, str, str] | None:
+        """What "Compare with" compares against ``other`` (read with :meth:`compare_framing`):
+        ``(left bytes, left name, framing)``. A stream is compared with a file that tiles as the same
+        stream record by record (records aligned); with any other file, the shown record is compared
+        with it as one message. None when nothing is open."""
+        left = self.payload()
+        if left is None or self.doc is None:
+            return None
+        framing = self.compare_framing()
+        name = self.path.name if self.path is not None else "this message"
+        streams = framing != "single" and other.index.error is None and len(other.index) > 0
+        if streams:
+            left = self.doc.to_bytes()
+        elif framing != "single":
+            name += f" record {self.current_record() + 1}"
+        if self.modified:
+            name += " with unsaved edits"
+        return left, name, framing if streams else "single"
+
     def guessed(self, guesses: list[TypeGuess]) -> str:
         """Remember the ranked type guesses; the status sentence naming the best three."""
         self.guesses = guesses

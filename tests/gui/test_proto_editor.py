@@ -395,7 +395,7 @@ def test_open_command_keeps_the_schema_error_in_view(qloop: Any, tmp_path: Path)
     the file opens (opening used to clear it, leaving only "type T is not loaded")."""
     from PySide6.QtWidgets import QApplication
 
-    from console.views.proto_editor import ProtoEditorWindow, build_parser, run_standalone
+    from console.views.proto_window import ProtoEditorWindow, build_parser, run_standalone
 
     src = tmp_path / "spec.bin"
     src.write_bytes(job_spec().SerializeToString())

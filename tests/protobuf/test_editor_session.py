@@ -184,3 +184,19 @@ def test_field_span_parts_and_sentence() -> None:
     assert span.describe(7) == "Field 7 · bytes 10…14 (5 bytes: tag 1, length prefix 1, value 3)"
     err = FieldSpan(4, 4, 4, 5, 5)
     assert err.is_error and err.parts() == [(4, 5, "error")]
+
+
+def test_compare_plan_aligns_streams_and_compares_a_record_with_a_single_message(tmp_path: Path) -> None:
+    a, b = (job_pb2.JobSpec(name=n).SerializeToString() for n in ("a", "bb"))
+    s = opened(tmp_path, stream(a, b), "varint", name="s.bin")
+    s.show_record(1)
+    assert s.compare_framing() == "varint"
+    (tmp_path / "other.bin").write_bytes(stream(b, a))
+    plan = s.compare_plan(load_file(tmp_path / "other.bin", s.compare_framing()))
+    assert plan == (stream(a, b), "s.bin", "varint")  # the whole streams, record by record
+    (tmp_path / "one.bin").write_bytes(b"\x0a")  # does not tile as a stream: one message
+    plan = s.compare_plan(load_file(tmp_path / "one.bin", s.compare_framing()))
+    assert plan == (b, "s.bin record 2", "single")
+    single = opened(tmp_path, a, name="m.bin")
+    assert single.compare_framing() == "single"
+    assert single.compare_plan(load_file(tmp_path / "one.bin", "single")) == (a, "m.bin", "single")
