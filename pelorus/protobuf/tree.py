@@ -229,6 +229,7 @@ class ProtoTree:
         self.inserted: Event[[Node, int, int]] = Event()
         self.changed: Event[[Node]] = Event()
         self.root = Node(None, 0)
+        self._announcing = False
         self._doc: Document | None = None
         self._message: Message | None = None
         self._base = 0
@@ -243,35 +244,46 @@ class ProtoTree:
 
     def set_document(self, doc: Document | None, base: int = 0) -> None:
         """Show ``doc`` (editable). ``base`` is added to every displayed offset (record mode)."""
-        self.resetting.emit()
-        self._doc = doc
-        self._message = None
-        self._base = base
-        self._rebuild()
-        self.reset.emit()
+        def change() -> None:
+            self._doc = doc
+            self._message = None
+            self._base = base
+
+        self._reset(change)
 
     def set_message(self, msg: Message | None, base: int = 0) -> None:
         """Show a decoded level read-only (offsets in ``msg`` are already absolute → base 0)."""
-        self.resetting.emit()
-        self._doc = None
-        self._message = msg
-        self._base = base
-        self._rebuild()
-        self.reset.emit()
+        def change() -> None:
+            self._doc = None
+            self._message = msg
+            self._base = base
+
+        self._reset(change)
 
     def set_schema(self, registry: SchemaRegistry | None, type_name: str | None) -> None:
         """Decode with ``type_name`` from ``registry`` (None: schemaless). Raises SchemaError."""
         desc = registry.find(type_name) if (registry is not None and type_name) else None
-        self.resetting.emit()
-        self._registry = registry
-        self._descriptor = desc
-        self._rebuild()
-        self.reset.emit()
+        def change() -> None:
+            self._registry = registry
+            self._descriptor = desc
+
+        self._reset(change)
 
     def reload(self) -> None:
         """Rebuild from the document (after an edit, undo or redo: every offset after it moved)."""
-        self.resetting.emit()
-        self._rebuild()
+        self._reset(lambda: None)
+
+    def _reset(self, change: Callable[[], None]) -> None:
+        """Apply ``change`` and rebuild, announced as one reset. No rows are exposed from a
+        ``resetting`` listener (they would belong to the tree being replaced); ``reset`` listeners
+        may expose rows of the new tree (the editor re-expands the rows it had open)."""
+        self._announcing = True
+        try:
+            self.resetting.emit()
+            change()
+            self._rebuild()
+        finally:
+            self._announcing = False
         self.reset.emit()
 
     def pin(self, node: Node, kind: str | None) -> None:
@@ -386,7 +398,7 @@ class ProtoTree:
         return node.level is not None and (len(node.level) > 0 or node.damaged)
 
     def can_fetch_more(self, node: Node) -> bool:
-        if self.resolve(node, blocking=False) != 1 or node.level is None:
+        if self._announcing or self.resolve(node, blocking=False) != 1 or node.level is None:
             return False
         return node.exposed < self.total(node)
 
@@ -404,12 +416,20 @@ class ProtoTree:
     def expose(self, node: Node, row: int) -> None:
         """Announce every row up to ``row`` (clipped to the level) in one insertion."""
         last = min(row, self.total(node) - 1)
-        if last < node.exposed:
+        if last < node.exposed or self._announcing:
             return
         first = node.exposed
-        self.inserting.emit(node, first, last)
-        node.exposed = last + 1
-        self.inserted.emit(node, first, last)
+        # A listener may ask for more rows while it is told about these (Qt's model tester calls
+        # fetchMore from its rowsAboutToBeInserted slot, before ``exposed`` moved): that insertion
+        # would be announced inside this one, the same rows twice. Such a request is ignored
+        # (can_fetch_more is False meanwhile); the rows stay fetchable afterwards.
+        self._announcing = True
+        try:
+            self.inserting.emit(node, first, last)
+            node.exposed = last + 1
+            self.inserted.emit(node, first, last)
+        finally:
+            self._announcing = False
 
     def is_pending(self, node: Node) -> bool:
         """The row's nested level is large and not decoded yet (run level_decoder in a thread)."""

@@ -371,3 +371,26 @@ def test_packed_run_is_labelled_as_the_whole_run(qapp: Any) -> None:
     m = model_for(data, "pelorus.v1.WorkflowStatus")
     row(m, "instances_current (packed ×12)")
     row(m, "instances_current (packed ×2, run 2)")
+
+
+def test_the_adapter_passes_qts_model_tester_through_lazy_rows_and_lookups(qtmodeltester: Any) -> None:
+    """ProtoTreeModel only translates the Qt-free tree's events into Qt's begin/end calls; Qt's own
+    QAbstractItemModelTester watches it through fetches and jumps to a deep row by path and by
+    offset. The tester fetches more rows from inside rowsAboutToBeInserted: before the tree ignored
+    such a nested request, the same rows were announced twice (an insertion inside an insertion)."""
+    spec = job_pb2.JobSpec(name="etl", owner="ann", instance_count=3, labels={"team": "web"})
+    spec.default_spec.args.extend(f"a{i}" for i in range(BATCH + 50))
+    data = spec.SerializeToString()
+    for step in ("path", "offset", "fetch"):
+        m = model_for(data, "JobSpec")
+        qtmodeltester.check(m)
+        if step == "path":
+            deep = m.index_for_path((4, BATCH + 20))
+            assert deep.isValid() and deep.parent().isValid() and deep.row() == BATCH + 20
+        elif step == "offset":
+            hit = m.index_at_offset(len(data) - 2)
+            assert hit.isValid() and hit.siblingAtColumn(Column.NAME).data() == f"args[{BATCH + 49}]"
+        else:
+            spec_row = row(m, "default_spec")
+            m.fetch_all(spec_row)
+            assert not m.canFetchMore(spec_row) and m.rowCount(spec_row) > BATCH + 49

@@ -232,3 +232,26 @@ def test_the_schemaless_accessors_the_tree_relies_on() -> None:
     assert not msg.child_cached(1) and not msg[1].message_cached
     assert msg[1].message() is not None
     assert msg.child_cached(1) and msg[1].message_cached
+
+
+def test_a_listener_fetching_while_rows_are_announced_gets_no_nested_insertion() -> None:
+    """Qt's model tester (and any listener) may ask for more rows from inside an insertion, before
+    ``exposed`` moved: the tree must not announce those rows a second time inside the first."""
+    data = b"".join(b"\x08" + encode_varint(i) for i in range(BATCH * 2))
+    t = tree_for(data)
+    log: list[tuple[str, int, int]] = []
+
+    def greedy(node: Node, first: int, last: int) -> None:
+        log.append(("inserting", first, last))
+        assert not t.can_fetch_more(node)
+        t.fetch_more(node)  # ignored while announcing
+
+    t.inserting.connect(greedy)
+    t.inserted.connect(lambda _n, a, b: log.append(("inserted", a, b)))
+    t.fetch_more(t.root)
+    assert log == [("inserting", 0, BATCH - 1), ("inserted", 0, BATCH - 1)] and t.root.exposed == BATCH
+    assert t.can_fetch_more(t.root)  # the rows stay fetchable afterwards
+    reset_rows: list[int] = []
+    t.reset.connect(lambda: reset_rows.append(t.node_for_path((5,)) is not None and t.root.exposed))
+    t.reload()  # a reset listener may expose rows of the new tree (the editor re-expands rows)
+    assert reset_rows == [6]
