@@ -74,6 +74,7 @@ def retry_spec(name: str, counter: Path, fail_times: int, kind: int, delay_ms: i
 
 
 # -- priority and parallelism -------------------------------------------------------------
+@pytest.mark.slow
 def test_priority_orders_queued_jobs(engine_factory: type[EngineProcess]) -> None:
     engine = engine_factory(None, "--max-running-pods", "1").start()
 
@@ -99,6 +100,7 @@ def test_priority_orders_queued_jobs(engine_factory: type[EngineProcess]) -> Non
     arun(body(), 30)
 
 
+@pytest.mark.slow
 def test_parallelism_limits_running_pods(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:
@@ -237,6 +239,7 @@ def test_completions_need_that_many_successful_runs(eng: EngineProcess) -> None:
 
 
 # -- schedules ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_schedule_at_runs_once_at_that_time(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:
@@ -257,6 +260,7 @@ def test_schedule_at_runs_once_at_that_time(eng: EngineProcess) -> None:
     arun(body(), 20)
 
 
+@pytest.mark.slow
 def test_schedule_every_repeats_until_stopped(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:
@@ -339,6 +343,7 @@ def test_unique_key_makes_the_second_job_wait(eng: EngineProcess) -> None:
     arun(body(), 20)
 
 
+@pytest.mark.slow
 def test_active_deadline_kills_the_pod(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:
@@ -360,6 +365,7 @@ def test_active_deadline_kills_the_pod(eng: EngineProcess) -> None:
     arun(body(), 20)
 
 
+@pytest.mark.slow
 def test_ttl_after_finished_purges_the_job(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:

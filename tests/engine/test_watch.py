@@ -130,6 +130,7 @@ def test_revision_from_the_future_is_out_of_range(engine: EngineProcess) -> None
     arun(body())
 
 
+@pytest.mark.slow
 def test_watch_job_progress_and_period_clamp(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
