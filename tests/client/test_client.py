@@ -440,6 +440,7 @@ def test_feed_survives_sigkill_and_restart_on_the_same_store(engine_factory: typ
     arun(body(), 60)
 
 
+@pytest.mark.slow
 def test_engine_with_another_store_behind_the_address_gives_a_fresh_snapshot(
         engine_factory: type[EngineProcess], tmp_path: Path) -> None:
     sock = tmp_path / "s.sock"

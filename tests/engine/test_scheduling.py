@@ -134,6 +134,7 @@ def test_parallelism_limits_running_pods(eng: EngineProcess) -> None:
     arun(body(), 30)
 
 
+@pytest.mark.slow
 def test_blocked_queue_does_not_spin_the_engine(eng: EngineProcess) -> None:
     """Pods queued behind parallelism or a unique key must not busy-loop the scheduler
     (it once spun at 100 % CPU and starved every RPC)."""
@@ -169,6 +170,7 @@ def test_blocked_queue_does_not_spin_the_engine(eng: EngineProcess) -> None:
 # -- retries ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(("kind", "delays"), [(P.Backoff.KIND_FIXED, [0.4, 0.4]),
                                               (P.Backoff.KIND_EXPONENTIAL, [0.3, 0.6])])
+@pytest.mark.slow
 def test_retries_with_backoff(eng: EngineProcess, tmp_path: Path, kind: int, delays: list[float]) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:
@@ -320,6 +322,7 @@ def test_cron_schedule(eng: EngineProcess) -> None:
 
 
 # -- unique keys, deadlines, TTL -------------------------------------------------------------
+@pytest.mark.slow
 def test_unique_key_makes_the_second_job_wait(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:

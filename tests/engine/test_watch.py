@@ -72,6 +72,7 @@ def test_resume_after_dropped_connection_loses_and_repeats_nothing(engine: Engin
     arun(body())
 
 
+@pytest.mark.slow
 def test_changes_are_batched(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:

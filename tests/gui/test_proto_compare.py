@@ -102,6 +102,7 @@ def test_compare_with_a_file_steps_through_the_differences(qloop: Any, editor: P
     assert view.current_difference is tier
 
 
+@pytest.mark.slow
 def test_two_streams_compare_record_by_record(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     from pelorus.protobuf.document import encode_frame
 

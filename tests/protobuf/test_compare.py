@@ -76,6 +76,7 @@ def only(result: Comparison) -> Any:
 
 @FAST
 @given(job_specs())
+@pytest.mark.slow
 def test_a_message_compared_with_itself_is_equal(registry: SchemaRegistry, spec: job_pb2.JobSpec) -> None:
     data = spec.SerializeToString()
     for type_name in ("pelorus.v1.JobSpec", None):

@@ -379,6 +379,7 @@ def _reference_index(data: bytes, kind: str, cap: int | None) -> tuple[list[tupl
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(["varint", "grpc"]), st.lists(st.tuples(_payload, st.integers(0, 5)), max_size=30),
        st.data())
+@pytest.mark.slow
 def test_record_index_matches_a_record_by_record_walk(kind: str, recs: list[tuple[bytes, int]],
                                                       d: st.DataObject) -> None:
     """Offsets, flags, the first damage (offset and sentence) and the record budget: as if every
