@@ -17,10 +17,12 @@ from pathlib import Path
 os.environ.setdefault("QT_API", "pyside6")  # before qasync is imported: it picks a binding on import
 
 import qasync  # noqa: E402
+from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from console import messages  # noqa: E402
 from console.ui_thread_gc import collect_on_ui_thread  # noqa: E402
+from pelorus.shipped import icon_path  # noqa: E402
 
 log = logging.getLogger("pelorus.app")
 
@@ -67,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Pelorus")
     app.setOrganizationName("Pelorus")
+    app.setDesktopFileName("pelorus")  # ties the window to pelorus.desktop (`pelorus install-desktop`)
+    app.setWindowIcon(QIcon(str(icon_path())))
     app.setQuitOnLastWindowClosed(False)  # the window's close handler decides, then quits
     collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
     try:

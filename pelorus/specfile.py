@@ -13,6 +13,7 @@ import yaml
 from google.protobuf import json_format
 
 from pelorus.api import job_pb2
+from pelorus.shipped import MissingResources, demo_dir
 
 
 class SpecError(ValueError):
@@ -78,9 +79,17 @@ def load_spec_file(path: Path) -> job_pb2.JobSpec:
         raise SpecError(f"{path.name}: {exc}") from None
 
 
-DEMO_DIR = Path(__file__).resolve().parents[1] / "resources" / "demo"
+def demo_specs(folder: Path | None = None) -> dict[str, job_pb2.JobSpec]:
+    """The demo jobs, by file stem, in a stable order (from the installed resources/demo by default).
 
-
-def demo_specs() -> dict[str, job_pb2.JobSpec]:
-    """The demo jobs, by file stem, in a stable order."""
-    return {path.stem: load_spec_file(path) for path in sorted(DEMO_DIR.glob("*.yaml"))}
+    No spec found is an error that says where it looked: "Load demo jobs" must never create
+    nothing and say nothing.
+    """
+    try:
+        folder = demo_dir() if folder is None else folder
+    except MissingResources as exc:
+        raise SpecError(f"No demo job specs: {exc}") from None
+    paths = sorted(folder.glob("*.yaml"))
+    if not paths:
+        raise SpecError(f"No demo job specs (*.yaml) in {folder}; the installation is incomplete")
+    return {path.stem: load_spec_file(path) for path in paths}

@@ -82,6 +82,7 @@ async def open_dialog(kind: type, timeout: float = 10.0) -> Any:
     return found[-1]
 
 
+@pytest.mark.slow
 def test_launch_load_demo_and_watch_rows_change_live(window: MainWindow, qloop: Any, qtbot: Any) -> None:
     win = window
     assert win.panel.stack.currentWidget() is win.panel.empty
@@ -133,6 +134,7 @@ def test_filter_qualifiers_and_chips(window: MainWindow, qloop: Any, qtbot: Any)
     assert rows(win) == 6
 
 
+@pytest.mark.slow
 def test_sorting_while_streaming_keeps_the_selection(window: MainWindow, qloop: Any) -> None:
     win = window
     run(qloop, win.session.load_demo_jobs())
@@ -184,6 +186,7 @@ def test_keyboard_palette_and_read_only(window: MainWindow, qloop: Any, qtbot: A
     assert not win.panel.demo_button.isEnabled()
 
 
+@pytest.mark.slow
 def test_engine_killed_mid_session_then_restarted(window: MainWindow, qloop: Any, tmp_path: Path) -> None:
     win = window
     embedded = win.session.embedded
@@ -389,6 +392,7 @@ def test_quit_with_running_jobs_asks_and_can_stop_the_engine(window: MainWindow,
     run(qloop, body(), timeout=40)
 
 
+@pytest.mark.slow
 def test_keyboard_shortcuts_drive_every_job_action(window: MainWindow, qloop: Any, qtbot: Any) -> None:
     win = window
     ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -482,6 +486,7 @@ def test_filter_completion_offers_qualifiers_and_values(window: MainWindow, qloo
     assert rows(win) == 1
 
 
+@pytest.mark.slow
 def test_switching_between_embedded_and_a_saved_remote_profile(window: MainWindow, qloop: Any,
                                                                engine_factory: Any, tmp_path: Path) -> None:
     win = window
