@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import shlex
 import uuid
+from typing import Any
 
+from google.protobuf.descriptor_pool import DescriptorPool
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 from pelorus.api import job_pb2
 from pelorus.engine.errors import EngineError
 from pelorus.engine.validation import validate_job_spec
-from pelorus.specfile import SpecError, _field_line, dump_spec, parse_spec
+from pelorus.specfile import SpecError, _field_line, dump_spec, keep_payload_bytes, parse_spec
 
 NEW_JOB_TEMPLATE = """\
 name: my-job
@@ -41,10 +43,22 @@ default_spec:
 """
 
 
-def check_spec(text: str) -> tuple[job_pb2.JobSpec | None, str, int | None]:
+def schema_pool(widget: Any) -> DescriptorPool | None:
+    """The schemas the operator loaded (the protobuf editor of the window ``widget`` lives in):
+    a job's ``data`` payload of such a type is shown and edited decoded. None: the built-in types."""
+    while widget is not None:
+        editor = getattr(widget, "proto_editor", None)
+        registry = getattr(editor, "registry", None)
+        if registry is not None:
+            return registry.pool  # type: ignore[no-any-return]
+        widget = widget.parent() if hasattr(widget, "parent") else None
+    return None
+
+
+def check_spec(text: str, pool: DescriptorPool | None = None) -> tuple[job_pb2.JobSpec | None, str, int | None]:
     """(spec, "", None) when valid, else (None, the problem, its 1-based line or None)."""
     try:
-        spec = parse_spec(text)
+        spec = parse_spec(text, pool)
         validate_job_spec(spec)
     except SpecError as exc:
         return None, exc.detail, exc.line
@@ -61,6 +75,8 @@ class SpecEditorDialog(QDialog):
         self.job_id = job_id
         self.version = version
         self.idempotency_key = str(uuid.uuid4())
+        self.base = spec  # an untouched payload keeps these bytes (keep_payload_bytes)
+        self.pool = schema_pool(parent)
         editing = job_id is not None
         self.setWindowTitle(f"Edit job {spec.name if spec else ''} (version {version})" if editing else "New job")
         self.resize(760, 620)
@@ -69,7 +85,7 @@ class SpecEditorDialog(QDialog):
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.yaml.setFont(mono)
-        self.yaml.setPlainText(dump_spec(spec) if spec is not None else NEW_JOB_TEMPLATE)
+        self.yaml.setPlainText(dump_spec(spec, self.pool) if spec is not None else NEW_JOB_TEMPLATE)
         self.name = QLineEdit()
         self.owner = QLineEdit()
         self.instances = QSpinBox()
@@ -116,11 +132,13 @@ class SpecEditorDialog(QDialog):
 
     def _validate(self) -> None:
         text = self.yaml.toPlainText()
-        spec, problem, line = check_spec(text)
+        spec, problem, line = check_spec(text, self.pool)
+        if spec is not None and self.base is not None:
+            keep_payload_bytes(self.base, spec, self.pool)
         self.spec = spec
         if spec is None and not self._syncing:
             try:  # parsable but invalid (e.g. 0 instances): the form still shows what is there
-                self._fill_form(parse_spec(text))
+                self._fill_form(parse_spec(text, self.pool))
             except SpecError:
                 pass
         self.submit.setEnabled(spec is not None)
@@ -160,7 +178,7 @@ class SpecEditorDialog(QDialog):
         if self._syncing:
             return
         try:
-            spec = parse_spec(self.yaml.toPlainText())
+            spec = parse_spec(self.yaml.toPlainText(), self.pool)
         except SpecError:
             self.error.setText("<span style='color:#b3261e'>Fix the YAML before using the form.</span>")
             return
@@ -180,7 +198,7 @@ class SpecEditorDialog(QDialog):
         self._syncing = True
         try:
             cursor = self.yaml.textCursor().position()
-            self.yaml.setPlainText(dump_spec(spec))
+            self.yaml.setPlainText(dump_spec(spec, self.pool))
             c = self.yaml.textCursor()
             c.setPosition(min(cursor, len(self.yaml.toPlainText())))
             self.yaml.setTextCursor(c)
