@@ -197,10 +197,11 @@ def test_engine_killed_mid_session_then_restarted(window: MainWindow, qloop: Any
         os.kill(pid, signal.SIGKILL)
         await until(lambda: win.session.state == ConnectionState.RECONNECTING, what="reconnecting")
         assert win.session.jobs_model.is_stale()
-        assert "reconnecting" in win.conn_status.text()
+        # The console restarts its embedded engine by itself (test_engine_supervision has the details).
+        assert any(s in win.conn_status.text() for s in ("reconnecting", "restarting the embedded engine"))
         screenshot(win, "main-reconnecting")
         assert win.session.jobs_model.rowCount() == 1  # the last data stays, greyed
-        await embedded.ensure_running()
+        await embedded.ensure_running()  # started once, whoever asks first
         await until(lambda: win.session.state == ConnectionState.CONNECTED, timeout=30, what="reconnected")
         assert not win.session.jobs_model.is_stale()
         async with Client(embedded.address) as c:
