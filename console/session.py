@@ -35,8 +35,9 @@ from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
 from console.profiles import EMBEDDED, Profile, ProfileStore
 from console.views.confirm import Target
-from pelorus.api import job_pb2
+from pelorus.api import job_pb2, pod_pb2
 from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
+from pelorus.engine.states import ACTIVE_POD_STATES
 from pelorus.errors import EngineError
 from pelorus.specfile import demo_specs
 
@@ -44,6 +45,8 @@ log = logging.getLogger("pelorus.session")
 ACTIVE_STATES = (job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_RUNNING, job_pb2.JOB_STATE_KILLING)
 MAX_CONCURRENT_ACTIONS = 8
 EXECUTOR_HEALTH_PERIOD = 3.0  # seconds between executor health checks (one tiny unary call)
+QUIT_POD_STOP_TIMEOUT = 30.0  # "Stop engine" waits this long for the pods it stops
+_ACTIVE_POD_NAMES = tuple(pod_pb2.PodState.Name(s) for s in ACTIVE_POD_STATES)
 ENGINE_POLL = 0.25  # seconds between checks that the embedded engine's process is alive (no call)
 ENGINE_STABLE_AFTER = 60.0  # an engine that ran this long earns another automatic restart
 
@@ -289,8 +292,38 @@ class Session(QObject):
         self.profiles.add(Profile(address, address, tls_ca, insecure), token)
         return address
 
-    async def stop_embedded_engine(self) -> None:
+    def running_pod_count(self, job_ids: list[str] | None = None) -> int:
+        """Pods holding a process (launching, running, being killed), from the jobs table."""
+        model = self.jobs_model
+        rows = range(model.rowCount()) if job_ids is None else \
+            [r for r in (model.row_of(j) for j in job_ids) if r is not None]
+        return sum(model.summary(r).status.pod_stats.get(name, 0) for r in rows for name in _ACTIVE_POD_NAMES)
+
+    async def stop_running_pods(self, timeout: float = QUIT_POD_STOP_TIMEOUT) -> int:
+        """Stop (StopJob) every job with a running pod and wait for its pods; returns the pods still
+        running after ``timeout`` (0 = all stopped). Used by quitting with "Stop engine"."""
+        model = self.jobs_model
+        job_ids = [model.job_id(r) for r in range(model.rowCount()) if self.running_pod_count([model.job_id(r)])]
+        if not job_ids:
+            return 0
+        results = await self.run_action("stop", job_ids)
+        failed = [f"{name}: {err}" for name, err in results if err]
+        if failed:
+            messages.error("Could not stop " + "; ".join(failed))
+        deadline = time.monotonic() + timeout
+        while self.running_pod_count(job_ids) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        return self.running_pod_count(job_ids)
+
+    async def stop_embedded_engine(self, stop_pods: bool = False) -> None:
+        """Stop the embedded engine; with ``stop_pods`` its running pods first (their jobs end KILLED),
+        else they run on unsupervised until the engine starts again and re-adopts them."""
         if self.embedded is not None:
+            if stop_pods and self.state == ConnectionState.CONNECTED:
+                left = await self.stop_running_pods()
+                if left:
+                    messages.error(f"{left} pod(s) did not stop in time; they keep running unsupervised "
+                                   "until the engine starts again")
             await self.stop()
             if await self.embedded.stop():
                 messages.info("Stopped the embedded engine")

@@ -481,24 +481,31 @@ class MainWindow(QMainWindow):
         self._spawn(self._close_flow())
 
     async def _close_flow(self) -> None:
-        """With the embedded engine running jobs, ask whether to leave it running or stop it."""
+        """With the embedded engine running jobs or pods, ask: leave it running (it keeps supervising
+        the pods) or stop it (its running pods are stopped first: their jobs end KILLED)."""
         if self.session.is_embedded and self.session.state == ConnectionState.CONNECTED:
             active = self.session.active_job_count()
-            if active:
+            pods = self.session.running_pod_count()
+            if active or pods:
                 box = QMessageBox(QMessageBox.Icon.Question, "Quit Pelorus",
-                                  f"The embedded engine is running {active} active job(s).", parent=self)
+                                  f"The embedded engine is running {active} active job(s) "
+                                  f"with {pods} running pod(s).", parent=self)
                 box.setObjectName("quitDialog")
-                box.setInformativeText("Leave it running in the background (Pelorus re-attaches next time), "
-                                       "or stop it? Stopping ends the engine gracefully; its pods keep running "
-                                       "and are re-adopted when it starts again.")
+                box.setInformativeText(
+                    f"<b>Leave running</b>: the engine keeps running in the background and keeps supervising "
+                    f"its {pods} pod(s) (retries, logs, progress, schedules); Pelorus re-attaches next time."
+                    f"<br><br><b>Stop engine</b>: stops the {pods} running pod(s) (their jobs end KILLED), "
+                    "then the engine. Jobs waiting to start stay pending until it starts again.")
                 leave = box.addButton("Leave running", QMessageBox.ButtonRole.AcceptRole)
                 stop = box.addButton("Stop engine", QMessageBox.ButtonRole.DestructiveRole)
+                stop.setToolTip(f"Stop the {pods} running pod(s), then the engine")
                 box.addButton(QMessageBox.StandardButton.Cancel)
                 box.setDefaultButton(leave)
                 await exec_async(box)
                 clicked = box.clickedButton()
                 if clicked is stop:
-                    await self.session.stop_embedded_engine()
+                    messages.info(f"Stopping {pods} pod(s), then the engine…")
+                    await self.session.stop_embedded_engine(stop_pods=True)
                 elif clicked is not leave:
                     return
         self.save_settings()

@@ -376,16 +376,22 @@ def test_quit_with_running_jobs_asks_and_can_stop_the_engine(window: MainWindow,
     assert embedded is not None
 
     async def body() -> None:
-        await win.session.create_job(sh_spec("still-running", "sleep 60", kill_grace_period=0.2), "q-1")
-        await until(lambda: job_state(win, "still-running") == J.JOB_STATE_RUNNING, what="running")
+        job_id = await win.session.create_job(sh_spec("still-running", "sleep 60", kill_grace_period=0.2), "q-1")
+        await until(lambda: job_state(win, "still-running") == J.JOB_STATE_RUNNING
+                    and win.session.running_pod_count() == 1, what="running")
+        pod = (await win.session.client.list_pods(job_id))[0]
         win.close()
         box = await open_dialog(QMessageBox)
-        assert "1 active job" in box.text()
+        assert "1 active job(s) with 1 running pod(s)" in box.text()
+        # Each choice says what happens to the pods (and does it: issue 12).
+        assert "keeps supervising its 1 pod(s)" in box.informativeText()
+        assert "stops the 1 running pod(s) (their jobs end KILLED)" in box.informativeText()
         screenshot(box, "quit-dialog")
         stop = next(b for b in box.buttons() if b.text() == "Stop engine")
         stop.click()
         await until(lambda: embedded.pid() is None, timeout=20, what="the engine to stop")
         await until(lambda: not win.isVisible(), what="the window to close")
+        assert await group_gone(pod.status.pid)  # was: left running, unsupervised
 
     run(qloop, body(), timeout=40)
 
