@@ -402,11 +402,12 @@ class JobDetailDialog(QDialog):
         """Deleted or purged: say so, end the streams that would only fail, empty the pods."""
         self.gone = True
         name = self.job.spec.name if self.job is not None else self.job_id
+        expires = self.status_shown.expires_at.seconds if self.status_shown is not None else 0
+        why = "purged after its time-to-live" if expires and time.time() >= expires - 1 else "deleted"
         self.setWindowTitle(f"Job {name} — DELETED")
         self.header.setText(f"<span style='font-size:14pt'><b>{name}</b></span>  "
                             f"<span style='color:#6b7280; font-weight:bold'>DELETED</span>  "
-                            f"<span style='color:#6b7280'>{self.job_id} · no longer on the engine "
-                            "(deleted or purged)</span>")
+                            f"<span style='color:#6b7280'>{self.job_id} · {why}: no longer on the engine</span>")
         if "State" in self.summary_labels:
             self.summary_labels["State"].setText("DELETED")
             self.summary_labels["State"].setStyleSheet("color:#6b7280; font-weight:bold")
@@ -416,7 +417,7 @@ class JobDetailDialog(QDialog):
         self.progress.stop()
         self.progress.set_state("DELETED")
         self.log_view.stop()
-        self.status.setText("The job was deleted; what is shown is its last state.")
+        self.status.setText(f"The job was {why}; what is shown is its last state.")
 
     def _on_session_state(self, state: str, _detail: str) -> None:
         connected = state == ConnectionState.CONNECTED.value

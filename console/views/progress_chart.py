@@ -504,6 +504,7 @@ class ProgressChart(QWidget):
         """The job started a new run (Start / Restart after it ended): a fresh series, a new stream."""
         self.series.clear()
         self.workflow = None
+        self.workflow_label.setText("")
         self._ranges.clear()
         self._client = client
         if not self._closed:

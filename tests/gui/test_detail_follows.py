@@ -164,3 +164,20 @@ def test_detail_follows_stop_start_restart_replace_delete(session: Session, qloo
         await until(lambda: all(t.done() for t in dialog.all_tasks()), timeout=5, what="streams stopped")
 
     run(qloop, body(), timeout=150)
+
+
+def test_detail_follows_a_job_to_its_purge(session: Session, qloop: Any) -> None:
+    async def body() -> None:
+        spec = sh_spec("short-lived", "sleep 0.3")
+        spec.ttl_after_finished.FromMilliseconds(1000)
+        job_id = await session.create_job(spec, "purged")
+        dialog = JobDetailDialog(session, job_id)
+        dialog.show()
+        await dialog.load()
+        await follows(session, dialog, job_id, lambda t: t is not None and t["state"] == "SUCCEEDED", "succeeded")
+        assert dialog.summary_labels["Purged at"].text()  # when it will go
+        await follows(session, dialog, job_id, lambda t: t is None, "purged")
+        assert "DELETED" in dialog.header.text() and "purged after its time-to-live" in dialog.header.text()
+        screenshot(dialog, "follow-7-purged")
+
+    run(qloop, body(), timeout=60)
