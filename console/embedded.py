@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -108,7 +109,9 @@ class EmbeddedEngine:
                 self.last_exit = describe_exit(proc.returncode)
                 raise EmbeddedEngineError(f"the engine {self.last_exit} at start; "
                                           f"its log is {self.log_path}:\n{self.log_tail()}")
-            if socket_path(self.data_dir).exists() and self.pid() == proc.pid:
+            # The lock names the new engine before it listens, and a killed engine leaves its socket
+            # file behind: ready means the socket accepts a connection.
+            if self.pid() == proc.pid and _accepting(socket_path(self.data_dir)):
                 return True
             await asyncio.sleep(0.05)
         raise EmbeddedEngineError(f"the engine did not start within {START_TIMEOUT:.0f} s; see {self.log_path}")
@@ -146,3 +149,14 @@ def describe_exit(code: int) -> str:
         except ValueError:
             return f"was killed by signal {-code}"
     return "exited normally" if code == 0 else f"exited with code {code}"
+
+
+def _accepting(path: Path) -> bool:
+    """True if something accepts connections on the unix socket ``path`` (a quick local connect)."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        try:
+            sock.connect(str(path))
+        except OSError:
+            return False
+    return True

@@ -209,10 +209,13 @@ class Session(QObject):
         config = self.client.config if self.client is not None else self._config()
         await self._detach()
         self._set_state(ConnectionState.CONNECTING, "re-attaching to the restarted engine")
-        attached = await self._attach(config)
+        if not await self._attach(config):
+            self._set_engine(EngineStatus.DEAD, f"the embedded engine was restarted after it {how}, "
+                             "but the console could not attach to it")
+            return False
         self._set_engine(EngineStatus.RUNNING, f"restarted after it {how}")
         messages.info(f"The embedded engine {how}; it was restarted and the console re-attached")
-        return attached
+        return True
 
     def executor_health_age(self) -> float | None:
         """Seconds since the executor health last answered (None: never on this connection)."""

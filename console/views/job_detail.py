@@ -22,6 +22,7 @@ chosen duration — persisted in QSettings — and each workflow with its events
 from __future__ import annotations
 
 import asyncio
+import bisect
 import time
 from datetime import datetime
 from typing import Any
@@ -99,6 +100,7 @@ class JobDetailDialog(QDialog):
         self._last_state = ""
         self.status_shown: Any = None  # the JobStatus on screen: the jobs table's row (see _follow)
         self.gone = False  # deleted or purged
+        self._spec_shown: Any = None  # the JobInfo whose spec is on screen
         self._seen_in_table = False
         self._connected = session.state == ConnectionState.CONNECTED
         self._pods_task: asyncio.Task[Any] | None = None
@@ -354,7 +356,10 @@ class JobDetailDialog(QDialog):
     # -- following the job: the jobs table's row, new versions, new runs, deletion, reconnects ----
     def _on_table_rows(self, rows: list[int]) -> None:
         row = self.session.jobs_model.row_of(self.job_id)
-        if row is not None and row in rows:
+        if row is None:
+            return
+        i = bisect.bisect_left(rows, row)  # ascending (JobsTableModel.rowsUpdated); a flush may hold 20k
+        if i < len(rows) and rows[i] == row:
             self._follow()
 
     def _follow(self, *_args: Any) -> None:
@@ -468,11 +473,14 @@ class JobDetailDialog(QDialog):
         if "Data" not in self.summary_labels:
             self.summary_labels["Data"] = self.payload_row.label
             self.summary_form.addRow("Data:", self.payload_row)
+        self.progress.set_state(state)
+        if info is self._spec_shown:
+            return  # a status change: the spec (YAML, payload) is as shown
+        self._spec_shown = info
         pool = schema_pool(self)
         editor = getattr(self.parent(), "proto_editor", None)
         self.payload_row.set_payload(info.spec.data if info.spec.HasField("data") else None, pool,
                                      getattr(editor, "registry", None))
-        self.progress.set_state(state)
         spec_yaml = dump_spec(info.spec, pool)
         if self.spec_text.toPlainText() != spec_yaml:
             self.spec_text.setPlainText(spec_yaml)
