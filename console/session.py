@@ -98,6 +98,7 @@ class Session(QObject):
         self._health_task: asyncio.Task[None] | None = None
         self.engine_status = ""  # an EngineStatus value for the embedded engine; "" for a remote one
         self.engine_detail = ""
+        self.engine_log_tail = ""  # the engine log's last lines once it keeps dying
         self._engines: dict[Path, EmbeddedEngine] = {}  # one per data dir: it knows the child it started
         self._supervisor: asyncio.Task[None] | None = None
         self._auto_restarted_at: float | None = None
@@ -183,10 +184,9 @@ class Session(QObject):
                 self._set_engine(EngineStatus.RESTARTING, f"the embedded engine {how}; restarting it…")
                 await self._restart_engine(how)
             else:
-                tail = engine.log_tail(8)
+                self.engine_log_tail = engine.log_tail(12)
                 self._set_engine(EngineStatus.DEAD, f"the embedded engine {how} again, {ran:.0f} s after its "
-                                 "restart: not restarted automatically"
-                                 + (f". Its last log lines:\n{tail}" if tail else ""))
+                                 "restart: not restarted automatically")
                 messages.error(f"The embedded engine {how} again; use Restart engine to start it")
 
     async def restart_embedded_engine(self) -> bool:
@@ -202,7 +202,8 @@ class Session(QObject):
         try:
             await engine.ensure_running()
         except EmbeddedEngineError as exc:
-            self._set_engine(EngineStatus.DEAD, f"the embedded engine could not be started: {exc}")
+            self.engine_log_tail = engine.log_tail(12)
+            self._set_engine(EngineStatus.DEAD, f"the embedded engine could not be started: {str(exc).splitlines()[0]}")
             messages.error("The embedded engine could not be started; see its log")
             return False
         self._engine_up_since = time.monotonic()

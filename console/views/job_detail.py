@@ -69,6 +69,7 @@ TIMELINE_EVERY = 3.0
 TIMELINE_LEGEND = " ".join(
     f"<span style='color:{POD_STATE_COLORS[s].name()}'>■</span>&nbsp;{s.lower()}"
     for s in ("PENDING", "LAUNCHING", "RUNNING", "SUCCEEDED", "FAILED", "KILLED"))
+WF_RELOAD_MS = 200  # a followed job's workflows are reloaded at most this often
 FRAME_MS = 16  # pods and log lines reach their models once a frame while the detail is on screen
 BACKGROUND_MS = 1000  # hidden or minimised: they keep streaming, applied once a second
 # Workflow states the timeline toolbar acts on (short names).
@@ -103,6 +104,7 @@ class JobDetailDialog(QDialog):
         self._spec_shown: Any = None  # the JobInfo whose spec is on screen
         self._seen_in_table = False
         self._connected = session.state == ConnectionState.CONNECTED
+        self._profile = session.profile_name  # the engine this job lives on
         self._pods_task: asyncio.Task[Any] | None = None
         self.setObjectName("jobDetail")
         self.setWindowTitle(f"Job {job_id}")
@@ -258,10 +260,14 @@ class JobDetailDialog(QDialog):
         model.rowsRemoved.connect(self._follow)
         model.modelReset.connect(self._follow)
         session.stateChanged.connect(self._on_session_state)
-        self._wf_timer = QTimer(self)  # workflow changes come in bursts: one reload per burst
+        # Workflow changes come in bursts (a rolling update moves its counts with every instance): at
+        # most one reload per WF_RELOAD_MS, never two at once, and the last change always reloaded.
+        self._wf_timer = QTimer(self)
         self._wf_timer.setSingleShot(True)
-        self._wf_timer.setInterval(150)
+        self._wf_timer.setInterval(WF_RELOAD_MS)
         self._wf_timer.timeout.connect(self._reload_workflows)
+        self._wf_loading = False
+        self._wf_again = False
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
@@ -364,7 +370,7 @@ class JobDetailDialog(QDialog):
 
     def _follow(self, *_args: Any) -> None:
         """Show the job's row of the jobs table (called on every table change touching it)."""
-        if self._closed or self.job is None:
+        if self._closed or self.job is None or self.session.profile_name != self._profile:
             return
         model = self.session.jobs_model
         row = model.row_of(self.job_id)
@@ -396,12 +402,26 @@ class JobDetailDialog(QDialog):
         elif st.state not in TERMINAL and not self.progress.streaming:
             self.progress.resume(client)
         if (st.state != old.state or st.workflow_status.SerializeToString(deterministic=True)
-                != old.workflow_status.SerializeToString(deterministic=True)):
+                != old.workflow_status.SerializeToString(deterministic=True)) and not self._wf_timer.isActive():
             self._wf_timer.start()
 
     def _reload_workflows(self) -> None:
-        if not self._closed and not self.gone:
-            self._spawn(self.load_workflows())
+        if self._closed or self.gone:
+            return
+        if self._wf_loading:
+            self._wf_again = True
+            return
+        self._wf_loading = True
+        self._spawn(self._reload_workflows_once())
+
+    async def _reload_workflows_once(self) -> None:
+        try:
+            await self.load_workflows()
+        finally:
+            self._wf_loading = False
+            if self._wf_again:
+                self._wf_again = False
+                self._wf_timer.start()
 
     def _job_gone(self) -> None:
         """Deleted or purged: say so, end the streams that would only fail, empty the pods."""
@@ -428,6 +448,11 @@ class JobDetailDialog(QDialog):
         connected = state == ConnectionState.CONNECTED.value
         was, self._connected = self._connected, connected
         if not connected or was or self._closed or self.job is None or self.gone:
+            return
+        if self.session.profile_name != self._profile:  # switched to another engine: not this job's
+            self.stop_streams()
+            self.header.setText(self.header.text() + f"  <span style='color:#b3261e'>· shown as last seen on "
+                                f"{self._profile}; the console is now on {self.session.profile_name}</span>")
             return
         # Back on an engine (a reconnect, a restarted embedded engine, maybe a new client): reopen
         # every stream and re-read what may have changed meanwhile.
@@ -498,7 +523,10 @@ class JobDetailDialog(QDialog):
         self._fill_summary(self.job)
 
     async def load_workflows(self) -> None:
-        workflows = await self.session.client.list_workflows(self.job_id, instance_events=True)
+        try:
+            workflows = await self.session.client.list_workflows(self.job_id, instance_events=True)
+        except NotFound:
+            return  # deleted meanwhile: _follow says so
         if self._closed:
             return
         self.workflows.clear()
@@ -535,7 +563,10 @@ class JobDetailDialog(QDialog):
         self._sync_workflow_buttons()
         self.workflow_summary.setText(f"{len(workflows)} workflow(s) · timeline: wheel zooms, drag pans, "
                                       f"F fits, click a lane to select its pod · {TIMELINE_LEGEND}")
-        await self._load_timeline(workflows)
+        try:
+            await self._load_timeline(workflows)
+        except NotFound:
+            return  # the job or a pod went meanwhile
 
     async def _load_timeline(self, workflows: list[Any]) -> None:
         self._timeline_at = time.monotonic()

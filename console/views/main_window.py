@@ -11,6 +11,7 @@ Signals:
 from __future__ import annotations
 
 import asyncio
+import html
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -227,7 +228,7 @@ class MainWindow(QMainWindow):
         if engine in (EngineStatus.DEAD, EngineStatus.RESTARTING):  # the engine, not the network
             color = "#b3261e" if engine == EngineStatus.DEAD else "#8a6d00"
             text = "embedded engine down" if engine == EngineStatus.DEAD else "restarting the embedded engine…"
-            detail = self.session.engine_detail.split("\n", 1)[0]
+            detail = self.session.engine_detail
         where = self.session.profile_name
         self.conn_label.setText(f"<span style='color:{color}'>●</span> {text}")
         self.conn_status.setText(f"<span style='color:{color}'>●</span> {where}: {text}"
@@ -238,7 +239,7 @@ class MainWindow(QMainWindow):
     def _on_engine(self, _status: str, _detail: str) -> None:
         dead = self.session.engine_status == EngineStatus.DEAD
         self.restart_engine_action.setVisible(dead)
-        self.engine_log_action.setVisible(dead and "\n" in self.session.engine_detail)
+        self.engine_log_action.setVisible(dead and bool(self.session.engine_log_tail))
         self._on_state(self.session.state.value, "")
         self._on_executor_health(self.session.executor_health)
 
@@ -247,10 +248,13 @@ class MainWindow(QMainWindow):
         self._spawn(self.session.restart_embedded_engine())
 
     def _show_engine_log(self) -> None:
-        box = QMessageBox(QMessageBox.Icon.Warning, "Embedded engine", self.session.engine_detail.split("\n", 1)[0],
+        detail = self.session.engine_detail
+        box = QMessageBox(QMessageBox.Icon.Warning, "Embedded engine", detail[:1].upper() + detail[1:] + ".",
                           QMessageBox.StandardButton.Close, self)
         box.setObjectName("engineLogDialog")
-        box.setDetailedText(self.session.engine_detail.split("\n", 1)[-1])
+        log = self.session.embedded.log_path if self.session.embedded is not None else "its log"
+        box.setInformativeText(f"The last lines of {log}:<pre>{html.escape(self.session.engine_log_tail)}</pre>")
+        box.setDetailedText(self.session.engine_log_tail)  # to copy
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from enginehelp import Client, EngineProcess, sh_spec
 from guihelp import run, screenshot, until
+from PySide6.QtWidgets import QApplication, QMessageBox
 from tlshelp import tcp_address
 
 from console.embedded import EmbeddedEngine
@@ -109,10 +110,15 @@ def test_a_killed_engine_is_noticed_restarted_once_then_on_request(window: MainW
         assert "embedded engine down" in win.conn_label.text() and "again" in session.engine_detail
         assert not green_serving(win) and "engine down" in win.executor_label.text()
         assert win.restart_engine_action.isVisible()
-        assert win.engine_log_action.isVisible() and "engine serving" in session.engine_detail  # its log lines
+        assert win.engine_log_action.isVisible() and "engine serving" in session.engine_log_tail  # its log lines
         await until(lambda: True, timeout=0.6)
         assert session.engine_status == EngineStatus.DEAD and embedded.pid() is None  # stays down
         screenshot(win, "engine-dead-connection-bar")
+        win.engine_log_button.click()
+        log_box = await _visible_box("engineLogDialog")
+        assert "again" in log_box.text() and "engine serving" in log_box.informativeText()
+        screenshot(log_box, "engine-dead-log-dialog")
+        log_box.close()
         win.restart_engine_button.click()
         await until(lambda: session.engine_status == EngineStatus.RUNNING
                     and session.state == ConnectionState.CONNECTED, timeout=30, what="restarted on request")
@@ -121,6 +127,18 @@ def test_a_killed_engine_is_noticed_restarted_once_then_on_request(window: MainW
         screenshot(win, "engine-restarted-connection-bar")
 
     run(qloop, body(), timeout=120)
+
+
+async def _visible_box(name: str) -> QMessageBox:
+    found: list[QMessageBox] = []
+
+    def look() -> bool:
+        found[:] = [w for w in QApplication.topLevelWidgets()
+                    if isinstance(w, QMessageBox) and w.objectName() == name and w.isVisible()]
+        return bool(found)
+
+    await until(look, what=name)
+    return found[-1]
 
 
 def test_stopping_an_engine_that_already_exited_returns_at_once(window: MainWindow, qloop: Any,
