@@ -65,7 +65,8 @@ def payload_decoded(any_msg: any_pb2.Any, pool: DescriptorPool | None = None) ->
         data = json_format.MessageToDict(any_msg, preserving_proto_field_name=True, descriptor_pool=pool)
     except (KeyError, TypeError, DecodeError, json_format.Error):
         return None
-    return _plain(data)
+    plain: dict[str, Any] = _plain(data)
+    return plain
 
 
 def _plain(value: Any) -> Any:
