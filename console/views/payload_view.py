@@ -21,6 +21,26 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 from pelorus.specfile import payload_decoded, payload_type
 
 
+async def open_payload_editor(payload: any_pb2.Any, registry: Any = None, title: str = "Job payload") -> Any:
+    """A protobuf editor window (a ProtoEditorWindow of its own) on the payload's bytes, its type
+    chosen when ``registry`` (the console's SchemaRegistry; None: the built-in types) knows it.
+    The bytes go through a private temporary file, the editor's way in."""
+    from console.views.proto_editor import ProtoEditor, ProtoEditorWindow  # heavy: only when asked
+
+    name = payload_type(payload) or "payload"
+    path = Path(tempfile.mkdtemp(prefix="pelorus-payload-")) / f"{name}.bin"
+    path.write_bytes(payload.value)
+    editor = ProtoEditor(None, registry)
+    window = ProtoEditorWindow(editor)
+    window.setObjectName("payloadEditor")
+    window.setWindowTitle(f"{title} — {name}")
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    window.show()
+    if await editor.open_path(path, "single") and name in editor.registry.message_types():
+        editor.set_type(name)
+    return window
+
+
 def describe_payload(payload: any_pb2.Any, pool: DescriptorPool | None) -> str:
     size = len(payload.value)
     how = ("decoded (in the spec)" if payload_decoded(payload, pool) is not None
@@ -69,23 +89,11 @@ class PayloadRow(QWidget):
 
     async def open_in_editor(self) -> Any:
         """A protobuf editor window showing the payload's bytes (typed when the type is loaded)."""
-        from console.views.proto_editor import ProtoEditor, ProtoEditorWindow  # heavy: only when asked
-
         if self.payload is None:
             return None
-        name = payload_type(self.payload) or "payload"
-        folder = Path(tempfile.mkdtemp(prefix="pelorus-payload-"))
-        path = folder / f"{name}.bin"
-        path.write_bytes(self.payload.value)
-        editor = ProtoEditor(None, self.registry)
-        window = ProtoEditorWindow(editor)
-        window.setObjectName("payloadEditor")
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        window = await open_payload_editor(self.payload, self.registry)
         self.editors.append(window)
         window.closed.connect(lambda w=window: self.editors.remove(w) if w in self.editors else None)
-        window.show()
-        if await editor.open_path(path, "single") and name in editor.registry.message_types():
-            editor.set_type(name)
         return window
 
     def close_editors(self) -> None:

@@ -7,6 +7,7 @@ opened at). Errors point at the line: the line number is shown and the line high
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 import uuid
 from typing import Any
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QTextEdit,
     QVBoxLayout,
@@ -43,16 +45,21 @@ default_spec:
 """
 
 
+def schema_registry(widget: Any) -> Any:
+    """The console's SchemaRegistry (the protobuf editor of the window ``widget`` lives in), or None."""
+    while widget is not None:
+        registry = getattr(getattr(widget, "proto_editor", None), "registry", None)
+        if registry is not None:
+            return registry
+        widget = widget.parent() if hasattr(widget, "parent") else None
+    return None
+
+
 def schema_pool(widget: Any) -> DescriptorPool | None:
     """The schemas the operator loaded (the protobuf editor of the window ``widget`` lives in):
     a job's ``data`` payload of such a type is shown and edited decoded. None: the built-in types."""
-    while widget is not None:
-        editor = getattr(widget, "proto_editor", None)
-        registry = getattr(editor, "registry", None)
-        if registry is not None:
-            return registry.pool  # type: ignore[no-any-return]
-        widget = widget.parent() if hasattr(widget, "parent") else None
-    return None
+    registry = schema_registry(widget)
+    return None if registry is None else registry.pool  # type: ignore[no-any-return]
 
 
 def check_spec(text: str, pool: DescriptorPool | None = None) -> tuple[job_pb2.JobSpec | None, str, int | None]:
@@ -115,6 +122,29 @@ class SpecEditorDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(QLabel("Spec (YAML; field names as in pelorus.v1.JobSpec):"))
         layout.addWidget(self.yaml, 1)
+        # The data payload, field by field in a protobuf editor window; its edited bytes come back as
+        # they are (a byte-precise edit is not re-encoded through the YAML).
+        self.payload_bar = QWidget()
+        self.payload_bar.setObjectName("payloadBar")
+        self.payload_label = QLabel()
+        self.edit_payload_button = QPushButton("Edit payload in protobuf editor…")
+        self.edit_payload_button.setObjectName("editPayload")
+        self.take_payload_button = QPushButton("Use the editor's payload")
+        self.take_payload_button.setObjectName("takePayload")
+        self.take_payload_button.setToolTip("Put the payload as edited in the protobuf editor window into this spec")
+        self.take_payload_button.setEnabled(False)
+        bar = QHBoxLayout(self.payload_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.payload_label, 1)
+        bar.addWidget(self.edit_payload_button)
+        bar.addWidget(self.take_payload_button)
+        self.payload_bar.hide()
+        self.payload_window: Any = None
+        self._payload_ref: job_pb2.JobSpec | None = None  # the bytes taken from the editor
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.edit_payload_button.clicked.connect(self._edit_payload)
+        self.take_payload_button.clicked.connect(self.take_payload)
+        layout.addWidget(self.payload_bar)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.spec: job_pb2.JobSpec | None = None
@@ -133,8 +163,11 @@ class SpecEditorDialog(QDialog):
     def _validate(self) -> None:
         text = self.yaml.toPlainText()
         spec, problem, line = check_spec(text, self.pool)
-        if spec is not None and self.base is not None:
-            keep_payload_bytes(self.base, spec, self.pool)
+        if spec is not None:
+            for ref in (self._payload_ref, self.base):  # bytes nobody changed since, as they were
+                if ref is not None:
+                    keep_payload_bytes(ref, spec, self.pool)
+            self._show_payload(spec)
         self.spec = spec
         if spec is None and not self._syncing:
             try:  # parsable but invalid (e.g. 0 instances): the form still shows what is there
@@ -157,6 +190,54 @@ class SpecEditorDialog(QDialog):
             self.error.setText("<span style='color:#1b5e20'>Valid spec.</span>")
             self._fill_form(spec)
         self.yaml.setExtraSelections(selections)
+
+    def _show_payload(self, spec: job_pb2.JobSpec) -> None:
+        from console.views.payload_view import describe_payload
+
+        has = spec.HasField("data")
+        self.payload_bar.setVisible(has)
+        if has:
+            self.payload_label.setText(f"Payload: {describe_payload(spec.data, self.pool)}")
+
+    def _edit_payload(self) -> None:
+        task = asyncio.ensure_future(self.edit_payload())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def edit_payload(self) -> Any:
+        """Open the spec's payload in a protobuf editor window (typed when its type is loaded)."""
+        from console.views.payload_view import open_payload_editor
+
+        if self.spec is None or not self.spec.HasField("data"):
+            return None
+        if self.payload_window is not None:
+            self.payload_window.close()
+        window = await open_payload_editor(self.spec.data, schema_registry(self.parent()),
+                                           f"Payload of {self.spec.name}")
+        self.payload_window = window
+        window.closed.connect(self._payload_window_closed)
+        self.take_payload_button.setEnabled(True)
+        return window
+
+    def _payload_window_closed(self) -> None:
+        self.payload_window = None
+        self.take_payload_button.setEnabled(False)
+
+    def take_payload(self) -> bool:
+        """The payload as edited in the protobuf editor window replaces the spec's, byte for byte."""
+        doc = self.payload_window.editor.doc if self.payload_window is not None else None
+        if doc is None:
+            return False
+        try:
+            spec = parse_spec(self.yaml.toPlainText(), self.pool)
+        except SpecError:
+            self.error.setText("<span style='color:#b3261e'>Fix the YAML before taking the payload.</span>")
+            return False
+        spec.data.value = doc.to_bytes()
+        self._payload_ref = job_pb2.JobSpec()
+        self._payload_ref.data.CopyFrom(spec.data)
+        self.set_text(dump_spec(spec, self.pool))
+        return True
 
     def _fill_form(self, spec: job_pb2.JobSpec) -> None:
         self._syncing = True

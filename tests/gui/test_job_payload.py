@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 from enginehelp import EngineProcess, sh_spec
-from guihelp import run, screenshot, until
+from guihelp import find_row, run, screenshot, until
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from console.embedded import EmbeddedEngine
+from console.models.proto_tree import Column
 from console.session import ConnectionState, Session, SessionOptions
 from console.views.job_detail import JobDetailDialog
 from console.views.main_window import MainWindow
@@ -61,7 +62,8 @@ async def visible(kind: type, exclude: tuple[Any, ...] = ()) -> Any:
     return found[-1]
 
 
-async def edit_owner(win: MainWindow, job_id: str, owner: str, replace: tuple[str, str] | None = None) -> None:
+async def edit_owner(win: MainWindow, job_id: str, owner: str, replace: tuple[str, str] | None = None,
+                     before: Any = None) -> None:
     """Edit through the real flow: Edit action, the spec editor (form or YAML), the diff, the batch size."""
     win.panel.select_job(job_id)
     win.actions_by_name["edit"].trigger()
@@ -71,6 +73,8 @@ async def edit_owner(win: MainWindow, job_id: str, owner: str, replace: tuple[st
         text = editor.yaml.toPlainText()
         assert replace[0] in text
         editor.set_text(text.replace(*replace))
+    if before is not None:
+        await before(editor)
     editor.owner.setText(owner)
     editor.owner.textEdited.emit(owner)
     await until(lambda: editor.submit.isEnabled() and editor.spec is not None and editor.spec.owner == owner,
@@ -137,9 +141,34 @@ def test_a_job_with_a_payload_opens_shows_edits_and_keeps_its_bytes(window: Main
         assert after.data.type_url == type_url and after.data.value == value
         await until(lambda: dialog.summary_labels["Owner"].text() == "new-owner", timeout=5, what="detail follows")
 
-        if kind == "known":  # an edited payload changes (and only then)
-            await edit_owner(win, job_id, "third", ("successful: '1'", "successful: '9'"))
-            edited = await spec_of(win, job_id, "third")
+        if kind == "known":
+            # Field by field in the protobuf editor's tree: the edited bytes go in as they are (still
+            # in their non-canonical order, which a YAML round trip would have re-encoded).
+            taken: list[bytes] = []
+
+            async def in_the_tree(editor: SpecEditorDialog) -> None:
+                assert editor.payload_bar.isVisible() and "decoded" in editor.payload_label.text()
+                window = await editor.edit_payload()
+                ed = window.editor
+                await until(lambda: ed.doc is not None and ed.type_name == type_name, what="payload typed")
+                ix = find_row(ed, "successful")
+                assert ed.model.setData(ix.siblingAtColumn(Column.VALUE), "5")
+                taken.append(ed.doc.to_bytes())
+                assert taken[0] == b"\x10\x02\x08\x05"
+                screenshot(window, "payload-edit-in-tree")
+                assert editor.take_payload()
+                await until(lambda: editor.spec is not None and editor.spec.data.value == taken[0],
+                            what="the editor's bytes in the spec")
+                assert "successful: '5'" in editor.yaml.toPlainText()
+                screenshot(editor, "payload-spec-editor")
+                ed.undo()  # taken: the window may close without asking about unsaved edits
+                window.close()
+
+            await edit_owner(win, job_id, "third", before=in_the_tree)
+            assert (await spec_of(win, job_id, "third")).data.value == b"\x10\x02\x08\x05"
+            # Edited in the YAML: the payload changes (and only then).
+            await edit_owner(win, job_id, "fourth", ("successful: '5'", "successful: '9'"))
+            edited = await spec_of(win, job_id, "fourth")
             got = job_pb2.Progress()
             assert edited.data.Unpack(got) and (got.successful, got.failed) == (9, 2)
         else:  # the base64 bytes can be edited too
