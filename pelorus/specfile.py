@@ -56,6 +56,14 @@ def payload_type(any_msg: any_pb2.Any) -> str:
     return any_msg.type_url.rsplit("/", 1)[-1]
 
 
+def payload_type_known(any_msg: any_pb2.Any, pool: DescriptorPool | None = None) -> bool:
+    try:
+        (pool or descriptor_pool.Default()).FindMessageTypeByName(payload_type(any_msg))
+    except KeyError:
+        return False
+    return True
+
+
 def payload_decoded(any_msg: any_pb2.Any, pool: DescriptorPool | None = None) -> dict[str, Any] | None:
     """The payload as its JSON mapping (with "@type"), or None when its type is not in ``pool``
     or its bytes do not parse as that type (then only type and bytes can be shown)."""

@@ -18,7 +18,7 @@ from google.protobuf.descriptor_pool import DescriptorPool
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from pelorus.specfile import payload_decoded, payload_type
+from pelorus.specfile import payload_decoded, payload_type, payload_type_known
 
 
 async def open_payload_editor(payload: any_pb2.Any, registry: Any = None, title: str = "Job payload") -> Any:
@@ -43,8 +43,12 @@ async def open_payload_editor(payload: any_pb2.Any, registry: Any = None, title:
 
 def describe_payload(payload: any_pb2.Any, pool: DescriptorPool | None) -> str:
     size = len(payload.value)
-    how = ("decoded (in the spec)" if payload_decoded(payload, pool) is not None
-           else "type not loaded (its bytes are in the spec, base64)")
+    if payload_decoded(payload, pool) is not None:
+        how = "decoded (in the spec)"
+    elif payload_type_known(payload, pool):
+        how = "its bytes do not parse as that type (they are in the spec, base64)"
+    else:
+        how = "type not loaded (its bytes are in the spec, base64)"
     return f"{payload_type(payload) or '(no type)'} · {size:,} byte{'s' if size != 1 else ''} · {how}"
 
 

@@ -68,3 +68,10 @@ def test_bad_payloads_are_clear_errors_at_their_line(yaml_data: str, says: str) 
     with pytest.raises(SpecError) as info:
         parse_spec("name: x\ninstance_count: 1\n" + yaml_data)
     assert says in str(info.value) and info.value.line == 3
+
+
+def test_bytes_that_do_not_parse_as_their_loaded_type_are_kept_as_bytes() -> None:
+    spec = spec_with("type.googleapis.com/pelorus.v1.Progress", b"\x08")  # a varint cut short
+    text = dump_spec(spec)
+    assert "'@bytes': CA==" in text
+    assert parse_spec(text).data.value == b"\x08"
