@@ -7,7 +7,12 @@ session's coroutines to act and never touch the client or mutate a model themsel
 Signals:
     stateChanged(str, str): a ConnectionState value and a detail sentence.
     readOnlyChanged(bool): actions became (un)available (e.g. the engine said the token is a viewer's).
-    executorHealthChanged(object): the engine's executor and its health (a client.ExecutorHealth), polled.
+    executorHealthChanged(object): the engine's executor and its health (a client.ExecutorHealth), polled;
+        ``executor_health_age()`` says how old the last answer is (a dead engine gives none).
+    engineChanged(str, str): the embedded engine's EngineStatus value and a sentence. It is watched
+        by pid (``ENGINE_POLL``): its death is noticed within a second, it is restarted once on its
+        own (again only after it ran ``ENGINE_STABLE_AFTER``), then on request
+        (``restart_embedded_engine``); every feed is re-attached to the restarted engine.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import asyncio
 import enum
 import gc
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +30,14 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from console import messages
-from console.embedded import EmbeddedEngine
+from console.embedded import EmbeddedEngine, EmbeddedEngineError
 from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
 from console.profiles import EMBEDDED, Profile, ProfileStore
 from console.views.confirm import Target
-from pelorus.api import job_pb2
+from pelorus.api import job_pb2, pod_pb2
 from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
+from pelorus.engine.states import ACTIVE_POD_STATES
 from pelorus.errors import EngineError
 from pelorus.specfile import demo_specs
 
@@ -38,6 +45,16 @@ log = logging.getLogger("pelorus.session")
 ACTIVE_STATES = (job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_RUNNING, job_pb2.JOB_STATE_KILLING)
 MAX_CONCURRENT_ACTIONS = 8
 EXECUTOR_HEALTH_PERIOD = 3.0  # seconds between executor health checks (one tiny unary call)
+QUIT_POD_STOP_TIMEOUT = 30.0  # "Stop engine" waits this long for the pods it stops
+_ACTIVE_POD_NAMES = tuple(pod_pb2.PodState.Name(s) for s in ACTIVE_POD_STATES)
+ENGINE_POLL = 0.25  # seconds between checks that the embedded engine's process is alive (no call)
+ENGINE_STABLE_AFTER = 60.0  # an engine that ran this long earns another automatic restart
+
+
+class EngineStatus(str, enum.Enum):  # noqa: UP042
+    RUNNING = "running"
+    RESTARTING = "restarting"
+    DEAD = "dead"  # it exited and was not restarted: the operator restarts it (a button)
 
 
 class ConnectionState(str, enum.Enum):  # noqa: UP042 (str() stays the member name)
@@ -62,6 +79,7 @@ class Session(QObject):
     stateChanged = Signal(str, str)
     readOnlyChanged = Signal(bool)
     executorHealthChanged = Signal(object)
+    engineChanged = Signal(str, str)
 
     def __init__(self, options: SessionOptions, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +94,15 @@ class Session(QObject):
         self.state = ConnectionState.DISCONNECTED
         self._feed: asyncio.Task[Any] | None = None
         self.executor_health: ExecutorHealth | None = None
+        self.executor_health_at: float | None = None  # time.monotonic() of the last answer
         self._health_task: asyncio.Task[None] | None = None
+        self.engine_status = ""  # an EngineStatus value for the embedded engine; "" for a remote one
+        self.engine_detail = ""
+        self.engine_log_tail = ""  # the engine log's last lines once it keeps dying
+        self._engines: dict[Path, EmbeddedEngine] = {}  # one per data dir: it knows the child it started
+        self._supervisor: asyncio.Task[None] | None = None
+        self._auto_restarted_at: float | None = None
+        self._engine_up_since = 0.0
 
     # -- connection -----------------------------------------------------------------------
     @property
@@ -100,7 +126,10 @@ class Session(QObject):
             self.embedded = None
             return ConnectionConfig(address=opts.remote, tls_ca=opts.tls_ca, token=opts.token,
                                     insecure=opts.insecure, read_only=opts.read_only)
-        self.embedded = EmbeddedEngine(opts.data_dir) if opts.data_dir else EmbeddedEngine.default()
+        engine = EmbeddedEngine(opts.data_dir) if opts.data_dir else EmbeddedEngine.default()
+        # The same object again after a profile switch: it holds the Popen of the engine it started,
+        # so that engine is reaped when it exits rather than waited on as a zombie.
+        self.embedded = self._engines.setdefault(engine.data_dir, engine)
         return ConnectionConfig(address=self.embedded.address, read_only=opts.read_only)
 
     async def start(self) -> None:
@@ -111,16 +140,93 @@ class Session(QObject):
                 started = await self.embedded.ensure_running()
                 if started:
                     messages.info(f"Started the embedded engine (data in {self.embedded.data_dir})")
+        except (EngineError, OSError, RuntimeError) as exc:
+            self._set_state(ConnectionState.DISCONNECTED, str(exc))
+            messages.error(f"Could not connect: {exc}")
+            return
+        if self.embedded is not None and self._supervisor is None:
+            self._set_engine(EngineStatus.RUNNING)
+            self._supervisor = asyncio.ensure_future(self._supervise(self.embedded))
+        await self._attach(config)
+
+    async def _attach(self, config: ConnectionConfig) -> bool:
+        """A client on ``config``, the jobs feed and the executor health poll."""
+        try:
             self.client = EngineClient(config)
             await self.client.connect()
         except (EngineError, OSError, RuntimeError) as exc:
             self._set_state(ConnectionState.DISCONNECTED, str(exc))
             messages.error(f"Could not connect: {exc}")
-            return
+            return False
         self._feed = asyncio.ensure_future(self.client.job_feed(self._on_snapshot, self._on_changes,
                                                                 self._on_feed_state))
         self._feed.add_done_callback(self._feed_ended)
         self._health_task = asyncio.ensure_future(self._poll_executor_health())
+        return True
+
+    # -- the embedded engine's life: noticed dead within ENGINE_POLL, restarted, re-attached ------------
+    def _set_engine(self, status: EngineStatus, detail: str = "") -> None:
+        self.engine_status, self.engine_detail = status.value, detail
+        self.engineChanged.emit(status.value, detail)
+
+    async def _supervise(self, engine: EmbeddedEngine) -> None:
+        self._engine_up_since = time.monotonic()
+        while True:
+            await asyncio.sleep(ENGINE_POLL)
+            if self.engine_status != EngineStatus.RUNNING or engine.pid() is not None:
+                continue
+            how = engine.last_exit or "stopped"
+            self.executorHealthChanged.emit(self.executor_health)  # now stale: say so at once
+            ran = time.monotonic() - self._engine_up_since
+            if self._auto_restarted_at is None or ran > ENGINE_STABLE_AFTER:
+                self._auto_restarted_at = time.monotonic()
+                log.warning("the embedded engine %s after %.0f s; restarting it", how, ran)
+                self._set_engine(EngineStatus.RESTARTING, f"the embedded engine {how}; restarting it…")
+                await self._restart_engine(how)
+            else:
+                self.engine_log_tail = engine.log_tail(12)
+                self._set_engine(EngineStatus.DEAD, f"the embedded engine {how} again, {ran:.0f} s after its "
+                                 "restart: not restarted automatically")
+                messages.error(f"The embedded engine {how} again; use Restart engine to start it")
+
+    async def restart_embedded_engine(self) -> bool:
+        """The operator's "Restart engine": start it again and re-attach every feed."""
+        if self.embedded is None:
+            return False
+        self._set_engine(EngineStatus.RESTARTING, "restarting the embedded engine…")
+        return await self._restart_engine(self.embedded.last_exit or "stopped")
+
+    async def _restart_engine(self, how: str) -> bool:
+        engine = self.embedded
+        assert engine is not None
+        try:
+            await engine.ensure_running()
+        except EmbeddedEngineError as exc:
+            self.engine_log_tail = engine.log_tail(12)
+            self._set_engine(EngineStatus.DEAD, f"the embedded engine could not be started: {str(exc).splitlines()[0]}")
+            messages.error("The embedded engine could not be started; see its log")
+            return False
+        self._engine_up_since = time.monotonic()
+        config = self.client.config if self.client is not None else self._config()
+        await self._detach()
+        self._set_state(ConnectionState.CONNECTING, "re-attaching to the restarted engine")
+        if not await self._attach(config):
+            self._set_engine(EngineStatus.DEAD, f"the embedded engine was restarted after it {how}, "
+                             "but the console could not attach to it")
+            return False
+        self._set_engine(EngineStatus.RUNNING, f"restarted after it {how}")
+        messages.info(f"The embedded engine {how}; it was restarted and the console re-attached")
+        return True
+
+    def executor_health_age(self) -> float | None:
+        """Seconds since the executor health last answered (None: never on this connection)."""
+        return None if self.executor_health_at is None else time.monotonic() - self.executor_health_at
+
+    def executor_health_current(self) -> bool:
+        """The last answer still describes the engine: connected, engine alive, answered recently."""
+        age = self.executor_health_age()
+        return (self.state == ConnectionState.CONNECTED and self.engine_status in ("", EngineStatus.RUNNING)
+                and age is not None and age <= 2 * EXECUTOR_HEALTH_PERIOD + 1)
 
     async def _poll_executor_health(self) -> None:
         """Which executor runs the pods and whether it can (e.g. the Ray head reachable)."""
@@ -130,6 +236,7 @@ class Session(QObject):
             except EngineError as exc:
                 log.debug("executor health: %s", exc)  # the connection state already says it
             else:
+                self.executor_health_at = time.monotonic()
                 if health != self.executor_health:
                     self.executor_health = health
                     self.executorHealthChanged.emit(health)
@@ -142,10 +249,22 @@ class Session(QObject):
             messages.error(f"Disconnected: {task.exception()}")
 
     async def stop(self) -> None:
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            await asyncio.gather(self._supervisor, return_exceptions=True)
+            self._supervisor = None
+        if self.engine_status:  # not watching it any more: the bar says nothing about it
+            self.engine_status = self.engine_detail = ""
+            self.engineChanged.emit("", "")
+        await self._detach()
+        self._set_state(ConnectionState.DISCONNECTED)
+
+    async def _detach(self) -> None:
         if self._health_task is not None:
             self._health_task.cancel()
             await asyncio.gather(self._health_task, return_exceptions=True)
             self._health_task = None
+        self.executor_health_at = None
         if self.executor_health is not None:
             self.executor_health = None
             self.executorHealthChanged.emit(None)
@@ -156,7 +275,6 @@ class Session(QObject):
         self.batcher.flush()
         if self.client is not None:
             await self.client.close()
-        self._set_state(ConnectionState.DISCONNECTED)
 
     async def switch_profile(self, name: str) -> None:
         profile = next((p for p in self.profiles.load() if p.name == name), None)
@@ -178,8 +296,38 @@ class Session(QObject):
         self.profiles.add(Profile(address, address, tls_ca, insecure), token)
         return address
 
-    async def stop_embedded_engine(self) -> None:
+    def running_pod_count(self, job_ids: list[str] | None = None) -> int:
+        """Pods holding a process (launching, running, being killed), from the jobs table."""
+        model = self.jobs_model
+        rows = range(model.rowCount()) if job_ids is None else \
+            [r for r in (model.row_of(j) for j in job_ids) if r is not None]
+        return sum(model.summary(r).status.pod_stats.get(name, 0) for r in rows for name in _ACTIVE_POD_NAMES)
+
+    async def stop_running_pods(self, timeout: float = QUIT_POD_STOP_TIMEOUT) -> int:
+        """Stop (StopJob) every job with a running pod and wait for its pods; returns the pods still
+        running after ``timeout`` (0 = all stopped). Used by quitting with "Stop engine"."""
+        model = self.jobs_model
+        job_ids = [model.job_id(r) for r in range(model.rowCount()) if self.running_pod_count([model.job_id(r)])]
+        if not job_ids:
+            return 0
+        results = await self.run_action("stop", job_ids)
+        failed = [f"{name}: {err}" for name, err in results if err]
+        if failed:
+            messages.error("Could not stop " + "; ".join(failed))
+        deadline = time.monotonic() + timeout
+        while self.running_pod_count(job_ids) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        return self.running_pod_count(job_ids)
+
+    async def stop_embedded_engine(self, stop_pods: bool = False) -> None:
+        """Stop the embedded engine; with ``stop_pods`` its running pods first (their jobs end KILLED),
+        else they run on unsupervised until the engine starts again and re-adopts them."""
         if self.embedded is not None:
+            if stop_pods and self.state == ConnectionState.CONNECTED:
+                left = await self.stop_running_pods()
+                if left:
+                    messages.error(f"{left} pod(s) did not stop in time; they keep running unsupervised "
+                                   "until the engine starts again")
             await self.stop()
             if await self.embedded.stop():
                 messages.info("Stopped the embedded engine")

@@ -11,6 +11,7 @@ Signals:
 from __future__ import annotations
 
 import asyncio
+import html
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from console import messages
-from console.session import ConnectionState, Session
+from console.session import ConnectionState, EngineStatus, Session
 from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.dialogs import ask_int, exec_async
@@ -102,6 +103,16 @@ class MainWindow(QMainWindow):
         self.conn_label.setObjectName("connectionState")
         bar.addWidget(QLabel("   "))
         bar.addWidget(self.conn_label)
+        # The embedded engine died and was not restarted: a button to start it, its last log lines.
+        self.restart_engine_button = QPushButton("Restart engine")
+        self.restart_engine_button.setObjectName("restartEngine")
+        self.restart_engine_button.setToolTip("Start the embedded engine again and re-attach the console")
+        self.restart_engine_action = bar.addWidget(self.restart_engine_button)
+        self.restart_engine_action.setVisible(False)
+        self.engine_log_button = QPushButton("Engine log…")
+        self.engine_log_button.setObjectName("engineLog")
+        self.engine_log_action = bar.addWidget(self.engine_log_button)
+        self.engine_log_action.setVisible(False)
         self.executor_label = QLabel()
         self.executor_label.setObjectName("executorHealth")
         self.executor_label.setTextFormat(Qt.TextFormat.RichText)
@@ -179,6 +190,13 @@ class MainWindow(QMainWindow):
         self.session.stateChanged.connect(self._on_state)
         self.session.readOnlyChanged.connect(self._on_read_only)
         self.session.executorHealthChanged.connect(self._on_executor_health)
+        self.session.engineChanged.connect(self._on_engine)
+        self.restart_engine_button.clicked.connect(self._restart_engine)
+        self.engine_log_button.clicked.connect(self._show_engine_log)
+        self._health_timer = QTimer(self)  # the age of the last health answer, once a second
+        self._health_timer.setInterval(1000)
+        self._health_timer.timeout.connect(lambda: self._on_executor_health(self.session.executor_health))
+        self._health_timer.start()
         self.panel.selectionChanged.connect(lambda _ids: self._update_enabled())
         self.panel.openRequested.connect(self.open_job)
         self.panel.loadDemoRequested.connect(lambda: self._spawn(self._load_demo()))
@@ -206,6 +224,11 @@ class MainWindow(QMainWindow):
 
     def _on_state(self, state: str, detail: str) -> None:
         color, text = STATE_STYLE.get(ConnectionState(state), ("#555", state))
+        engine = self.session.engine_status
+        if engine in (EngineStatus.DEAD, EngineStatus.RESTARTING):  # the engine, not the network
+            color = "#b3261e" if engine == EngineStatus.DEAD else "#8a6d00"
+            text = "embedded engine down" if engine == EngineStatus.DEAD else "restarting the embedded engine…"
+            detail = self.session.engine_detail
         where = self.session.profile_name
         self.conn_label.setText(f"<span style='color:{color}'>●</span> {text}")
         self.conn_status.setText(f"<span style='color:{color}'>●</span> {where}: {text}"
@@ -213,20 +236,54 @@ class MainWindow(QMainWindow):
         self.conn_status.setToolTip(detail or text)
         self._update_enabled()
 
+    def _on_engine(self, _status: str, _detail: str) -> None:
+        dead = self.session.engine_status == EngineStatus.DEAD
+        self.restart_engine_action.setVisible(dead)
+        self.engine_log_action.setVisible(dead and bool(self.session.engine_log_tail))
+        self._on_state(self.session.state.value, "")
+        self._on_executor_health(self.session.executor_health)
+
+    def _restart_engine(self) -> None:
+        self.restart_engine_action.setVisible(False)
+        self._spawn(self.session.restart_embedded_engine())
+
+    def _show_engine_log(self) -> None:
+        detail = self.session.engine_detail
+        box = QMessageBox(QMessageBox.Icon.Warning, "Embedded engine", detail[:1].upper() + detail[1:] + ".",
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("engineLogDialog")
+        log = self.session.embedded.log_path if self.session.embedded is not None else "its log"
+        box.setInformativeText(f"The last lines of {log}:<pre>{html.escape(self.session.engine_log_tail)}</pre>")
+        box.setDetailedText(self.session.engine_log_tail)  # to copy
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
     def _on_executor_health(self, health: Any) -> None:
-        """"Executor: ray @ http://head:8265 ● SERVING · 2 nodes" (a client.ExecutorHealth; None = unknown)."""
+        """"Executor: ray @ http://head:8265 ● SERVING · 2 nodes · 1 s ago" (a client.ExecutorHealth;
+        None = unknown). An answer that no longer describes the engine (it died, the connection is
+        lost, no answer for a while) is grey and says how old it is: never a stale green SERVING."""
         if health is None:
             self.executor_label.setText("")
             self.executor_label.setToolTip("")
             return
+        current = self.session.executor_health_current()
+        age = self.session.executor_health_age()
+        ago = "" if age is None else f" · {age:.0f} s ago"
         color = {"SERVING": "#1b7f3b", "NOT_SERVING": "#b3261e"}.get(health.status, "#555")
+        status = health.status
+        if not current:
+            color = "#9ca3af"
+            why = ("engine down" if self.session.engine_status in (EngineStatus.DEAD, EngineStatus.RESTARTING)
+                   else "no answer")
+            status = f"unknown ({why})"
+            ago = f" · last answer {age:.0f} s ago" if age is not None else ""
         d = health.details
         where = f" @ {health.address}" if health.address else (f" on {d['host']}" if d.get("host") else "")
-        extra = f" · {d['ray_nodes_alive']} nodes" if health.serving and d.get("ray_nodes_alive") else ""
+        extra = f" · {d['ray_nodes_alive']} nodes" if current and health.serving and d.get("ray_nodes_alive") else ""
         name = f"<b>{health.executor}</b>" if health.executor else "(details need a token)"
         self.executor_label.setText(f"Executor: {name}{where} "
-                                    f"<span style='color:{color}'>●</span> {health.status}{extra}")
-        tip = [f"pelorus.v1.Executor: {health.status}"]
+                                    f"<span style='color:{color}'>●</span> {status}{extra}{ago}")
+        tip = [f"pelorus.v1.Executor: {status}"]
         if d.get("ray_error"):
             tip.append(d["ray_error"])
         tip += [f"{k}: {v}" for k, v in sorted(d.items()) if k not in ("ray_error",)]
@@ -428,24 +485,31 @@ class MainWindow(QMainWindow):
         self._spawn(self._close_flow())
 
     async def _close_flow(self) -> None:
-        """With the embedded engine running jobs, ask whether to leave it running or stop it."""
+        """With the embedded engine running jobs or pods, ask: leave it running (it keeps supervising
+        the pods) or stop it (its running pods are stopped first: their jobs end KILLED)."""
         if self.session.is_embedded and self.session.state == ConnectionState.CONNECTED:
             active = self.session.active_job_count()
-            if active:
+            pods = self.session.running_pod_count()
+            if active or pods:
                 box = QMessageBox(QMessageBox.Icon.Question, "Quit Pelorus",
-                                  f"The embedded engine is running {active} active job(s).", parent=self)
+                                  f"The embedded engine is running {active} active job(s) "
+                                  f"with {pods} running pod(s).", parent=self)
                 box.setObjectName("quitDialog")
-                box.setInformativeText("Leave it running in the background (Pelorus re-attaches next time), "
-                                       "or stop it? Stopping ends the engine gracefully; its pods keep running "
-                                       "and are re-adopted when it starts again.")
+                box.setInformativeText(
+                    f"<b>Leave running</b>: the engine keeps running in the background and keeps supervising "
+                    f"its {pods} pod(s) (retries, logs, progress, schedules); Pelorus re-attaches next time."
+                    f"<br><br><b>Stop engine</b>: stops the {pods} running pod(s) (their jobs end KILLED), "
+                    "then the engine. Jobs waiting to start stay pending until it starts again.")
                 leave = box.addButton("Leave running", QMessageBox.ButtonRole.AcceptRole)
                 stop = box.addButton("Stop engine", QMessageBox.ButtonRole.DestructiveRole)
+                stop.setToolTip(f"Stop the {pods} running pod(s), then the engine")
                 box.addButton(QMessageBox.StandardButton.Cancel)
                 box.setDefaultButton(leave)
                 await exec_async(box)
                 clicked = box.clickedButton()
                 if clicked is stop:
-                    await self.session.stop_embedded_engine()
+                    messages.info(f"Stopping {pods} pod(s), then the engine…")
+                    await self.session.stop_embedded_engine(stop_pods=True)
                 elif clicked is not leave:
                     return
         self.save_settings()

@@ -135,6 +135,9 @@ class ProgressChart(QWidget):
         self._client: Any = None
         self._closed = False
         self._job_id = ""
+        #: Set by a window that follows the job's state from the jobs feed (the job detail): the
+        #: summary then shows that state, never an older one from the last WatchJob sample.
+        self.state_from_feed = False
 
         self.period_box = QComboBox()
         self.period_box.setObjectName("progressPeriod")
@@ -296,7 +299,8 @@ class ProgressChart(QWidget):
                   if wf is not None and wf.type in ROLLING else None)
         self.series.add(ts, p.successful, p.failed, p.remaining, resp.instances_done, resp.instances_failed,
                         resp.max_failed_instances, counts)
-        self.state_name = job_pb2.JobState.Name(resp.state).removeprefix("JOB_STATE_")
+        if not self.state_from_feed:
+            self.state_name = job_pb2.JobState.Name(resp.state).removeprefix("JOB_STATE_")
         if resp.HasField("workflow_status"):
             self.workflow = resp.workflow_status
         self.samples += 1
@@ -484,6 +488,34 @@ class ProgressChart(QWidget):
     def watch(self, client: Any, job_id: str) -> None:
         self._client, self._job_id = client, job_id
         self._restart()
+
+    @property
+    def streaming(self) -> bool:
+        """A WatchJob stream is open (it ends by itself when the job ends, or on an error)."""
+        return any(not t.done() for t in self._tasks)
+
+    def set_state(self, name: str) -> None:
+        """The job's state as the jobs feed says it (see ``state_from_feed``)."""
+        if name != self.state_name:
+            self.state_name = name
+            self._update_summary()
+
+    def new_run(self, client: Any) -> None:
+        """The job started a new run (Start / Restart after it ended): a fresh series, a new stream."""
+        self.series.clear()
+        self.workflow = None
+        self.workflow_label.setText("")
+        self._ranges.clear()
+        self._client = client
+        if not self._closed:
+            self._restart()
+        self.redraw(force=True)
+
+    def resume(self, client: Any) -> None:
+        """After a reconnect (possibly a new client): reopen the stream unless one is open."""
+        self._client = client
+        if not self._closed and not self.streaming and self._job_id:
+            self._restart()
 
     def _on_period(self, _index: int) -> None:
         if self._client is not None:
