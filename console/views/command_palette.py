@@ -1,21 +1,49 @@
-"""Ctrl+K: every action of the window with its shortcut, filtered as you type."""
+"""Ctrl+K: every action of the action table with its shortcut and whether it applies to the
+selection now (and why not), filtered as you type; typing part of a job's name also offers
+"Open job <name>", which selects the job and opens its detail."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget
+
+MAX_JOBS = 20  # job matches offered at once: type more of the name to narrow them
+
+
+@dataclass(frozen=True)
+class PaletteEntry:
+    """One action as the palette shows it (built by the window from the action table)."""
+
+    label: str
+    shortcut: str
+    enabled: bool
+    why: str  # why not, when disabled
+    tip: str
+    icon: str = ""  # a QStyle.StandardPixmap name
+    run: Callable[[], object] | None = None
+
+
+FindJobs = Callable[[str, int], list[tuple[str, str]]]  # (text, limit) -> [(job id, name)]
 
 
 class CommandPalette(QDialog):
-    def __init__(self, actions: list[QAction], parent: QWidget | None = None) -> None:
+    def __init__(self, entries: list[PaletteEntry], find_jobs: FindJobs | None = None,
+                 open_job: Callable[[str], object] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Command palette")
-        self.setMinimumSize(480, 360)
-        self._actions = [a for a in actions if a.text()]
+        self.setMinimumSize(560, 400)
+        self._entries = entries
+        self._find_jobs = find_jobs
+        self._open_job = open_job
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Type a command…")
+        self.search.setObjectName("paletteSearch")
+        self.search.setPlaceholderText("Type a command, or part of a job's name…")
         self.list = QListWidget()
+        self.list.setObjectName("paletteList")
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list)
@@ -27,15 +55,24 @@ class CommandPalette(QDialog):
     def _refill(self, text: str) -> None:
         self.list.clear()
         words = text.lower().split()
-        for action in self._actions:
-            label = action.text().replace("&", "")
-            if all(w in label.lower() for w in words):
-                shortcut = action.shortcut().toString()
-                item = QListWidgetItem(f"{label}\t{shortcut}" if shortcut else label)
-                item.setData(Qt.ItemDataRole.UserRole, action)
-                if not action.isEnabled():
-                    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
-                    item.setToolTip(action.statusTip() or "not available now")
+        for entry in self._entries:
+            if not all(w in entry.label.lower() for w in words):
+                continue
+            label = entry.label if entry.enabled else f"{entry.label}  — {entry.why}"
+            item = QListWidgetItem(f"{label}\t{entry.shortcut}" if entry.shortcut else label)
+            if entry.icon:
+                item.setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, entry.icon)))
+            item.setData(Qt.ItemDataRole.UserRole, entry)
+            item.setToolTip(entry.tip if entry.enabled else f"{entry.tip} — not now: {entry.why}")
+            if not entry.enabled or entry.run is None:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            self.list.addItem(item)
+        if words and self._find_jobs is not None:
+            for job_id, name in self._find_jobs(text, MAX_JOBS):
+                item = QListWidgetItem(f"Open job {name}\t{job_id[:8]}")
+                item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogInfoView))
+                item.setData(Qt.ItemDataRole.UserRole, job_id)
+                item.setToolTip(f"Select job {name} ({job_id}) and open its detail")
                 self.list.addItem(item)
         for row in range(self.list.count()):
             if self.list.item(row).flags() & Qt.ItemFlag.ItemIsEnabled:
@@ -43,17 +80,23 @@ class CommandPalette(QDialog):
                 break
 
     def _run(self, item: QListWidgetItem) -> None:
-        action = item.data(Qt.ItemDataRole.UserRole)
-        if action is not None and action.isEnabled():
+        if not item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            return
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(data, PaletteEntry) and data.run is not None:
             self.accept()
-            action.trigger()
+            data.run()
+        elif isinstance(data, str) and self._open_job is not None:
+            self.accept()
+            self._open_job(data)
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802, ANN001 - Qt API
-        if obj is self.search and isinstance(event, QKeyEvent) and event.type() == event.Type.KeyPress:
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if obj is self.search and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 self.list.keyPressEvent(event)
                 return True
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.list.currentItem():
-                self._run(self.list.currentItem())
+            current = self.list.currentItem()
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and current is not None:
+                self._run(current)
                 return True
         return super().eventFilter(obj, event)

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.actions import Name, already_confirmed
 from console.models.log_buffer import LogBuffer
 from console.models.palette import WORKFLOW_STATE_COLORS, state_color
 from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
@@ -300,7 +301,7 @@ class JobDetailDialog(QDialog):
     # -- loading -------------------------------------------------------------------------------
     async def load(self) -> None:
         try:
-            resp = await self.session.client.get_job(self.job_id)
+            resp = await self.session.get_job(self.job_id)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
             self.status.setText(f"<span style='color:#b3261e'>{exc}</span>")
             return
@@ -308,7 +309,7 @@ class JobDetailDialog(QDialog):
             return
         self.job = resp.job_info
         self._fill_summary(self.job)
-        client = self.session.client
+        client = self.session
         self._spawn(client.pod_feed(self.job_id, self._on_pods_snapshot, self.pods_model.push, self._on_feed_state))
         self.progress.watch(client, self.job_id)
         await self.load_workflows()
@@ -351,12 +352,12 @@ class JobDetailDialog(QDialog):
             self.spec_text.setPlainText(spec_yaml)
 
     async def refresh_job(self) -> None:
-        resp = await self.session.client.get_job(self.job_id)
+        resp = await self.session.get_job(self.job_id)
         self.job = resp.job_info
         self._fill_summary(self.job)
 
     async def load_workflows(self) -> None:
-        workflows = await self.session.client.list_workflows(self.job_id, instance_events=True)
+        workflows = await self.session.list_workflows(self.job_id, instance_events=True)
         if self._closed:
             return
         self.workflows.clear()
@@ -399,8 +400,8 @@ class JobDetailDialog(QDialog):
         self._timeline_at = time.monotonic()
         pods = self.pods_model.pods()[:TIMELINE_MAX_PODS]
         if not pods:
-            pods = [p for p in await self.session.client.list_pods(self.job_id)][:TIMELINE_MAX_PODS]
-        client = self.session.client
+            pods = [p for p in await self.session.list_pods(self.job_id)][:TIMELINE_MAX_PODS]
+        client = self.session
         events = await asyncio.gather(*(client.pod_events(p.pod_name) for p in pods))
         if self._closed:
             return
@@ -443,21 +444,20 @@ class JobDetailDialog(QDialog):
         box.open()  # never exec(): the app runs on a qasync loop
 
     async def _run_workflow_action(self, verb: str) -> None:
-        client = self.session.client
-        call = {"pause": client.pause_workflow, "resume": client.resume_workflow,
-                "abort": client.abort_workflow}[verb]
+        """Pause / resume / abort through the session's action table (abort was confirmed above)."""
         self._wf_busy = True
         self._sync_workflow_buttons()
         self.workflow_message.setStyleSheet("")
         self.workflow_message.setText(f"{verb.capitalize()}…")
         try:
-            version = int((await client.get_job(self.job_id)).job_info.status.version.value)
-            await call(self.job_id, version)
+            outcome = await self.session.perform_on_jobs(Name(verb), [self.job_id], confirmer=already_confirmed)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
             self.workflow_message.setStyleSheet("color:#b3261e")
             self.workflow_message.setText(str(exc))
         else:
-            self.workflow_message.setText(f"{verb.capitalize()} requested.")
+            if not outcome.done:
+                self.workflow_message.setStyleSheet("color:#b3261e")
+            self.workflow_message.setText(f"{verb.capitalize()} requested." if outcome.done else outcome.message())
         finally:
             self._wf_busy = False
             self._sync_workflow_buttons()
@@ -572,7 +572,7 @@ class JobDetailDialog(QDialog):
             self.show_logs_of(int(data))
 
     async def _load_runs(self, instance: int) -> None:
-        resp = await self.session.client.get_pod(self._pod_name(instance))
+        resp = await self.session.get_pod(self._pod_name(instance))
         if self._log_pod_instance != instance:
             return
         current = resp.current.status.pod_id
@@ -592,7 +592,7 @@ class JobDetailDialog(QDialog):
         instance = self._log_pod_instance
         if instance is None or self._closed:
             return
-        client = self.session.client
+        client = self.session
         if instance == ALL_PODS:
             targets = [(p.pod_name, p.instance_id) for p in self.pods_model.pods()]
             self._log_pod_id = ""

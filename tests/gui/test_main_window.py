@@ -302,6 +302,8 @@ def test_pause_offers_undo(window: MainWindow, qloop: Any) -> None:
             req.restart_spec.batch_size = 1
             await c.jobs.RestartJob(req)
         win.panel.select_job(job_id)
+        # Pause is offered once the row shows the restart rolling (the table is what the operator sees).
+        await until(lambda: win.actions_by_name["pause"].isEnabled(), what="pause enabled by the rolling restart")
         win.actions_by_name["pause"].trigger()
         await until(lambda: win.undo_button.isVisible(), what="undo offered")
         async with Client(win.session.embedded.address) as c:
@@ -417,7 +419,8 @@ def test_keyboard_shortcuts_drive_every_job_action(window: MainWindow, qloop: An
         batch.accept()
         await until_async(lambda: _workflow_state_is_async(win, job_id, workflow_pb2.WORKFLOW_STATE_ROLLING_FORWARD),
                           what="restart rolling")
-        await press(Qt.Key.Key_A, ctrl_shift)  # abort: no confirmation
+        await press(Qt.Key.Key_A, ctrl_shift)  # abort: confirmed (a workflow cannot be resumed once aborted)
+        (await open_dialog(ConfirmDialog)).ok.click()
         await until_async(lambda: _workflow_state_is_async(win, job_id, workflow_pb2.WORKFLOW_STATE_ABORTED),
                           what=f"aborted ({win.message_label.text()})")
         await press(Qt.Key.Key_X, ctrl_shift)  # stop
@@ -530,6 +533,6 @@ def test_new_job_from_the_editor_then_bulk_stop_two_jobs(window: MainWindow, qlo
         dialog.ok.click()
         await until(lambda: job_state(win, "typed") == J.JOB_STATE_KILLED and
                     job_state(win, "second") == J.JOB_STATE_KILLED, timeout=20, what="both KILLED")
-        assert "stop: done for 2 job(s)" in win.message_label.text()
+        assert "2 stopped" in win.message_label.text()
 
     run(qloop, body(), timeout=60)
