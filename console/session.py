@@ -233,20 +233,20 @@ class Session(QObject):
         return sum(1 for row in range(self.jobs_model.rowCount())
                    if self.jobs_model.summary(row).status.state in ACTIVE_STATES)
 
-    def find_jobs(self, text: str, limit: int = 20) -> list[tuple[str, str]]:
-        """(job id, name) of the jobs whose name contains every word of ``text`` (case-insensitive),
-        names that start with it first, for "Open job <name>" in the command palette."""
+    def find_jobs(self, text: str, limit: int = 20) -> list[tuple[str, str, str]]:
+        """(job id, name, state) of the jobs whose name contains every word of ``text`` (ignoring
+        case), names that start with it first: "Open job <name>" in the command palette."""
         words = text.casefold().split()
         if not words:
             return []
-        hits: list[tuple[bool, str, str]] = []
+        hits: list[tuple[bool, str, str, str]] = []
         for row in self.jobs_model.rows():  # the flat rows: no protobuf reads per keystroke
             name = str(row[R.NAME])
             folded = name.casefold()
             if all(w in folded for w in words):
-                hits.append((not folded.startswith(words[0]), name, str(row[R.ID])))
+                hits.append((not folded.startswith(words[0]), name, str(row[R.ID]), R.state_name(row[R.STATE])))
         hits.sort()
-        return [(job_id, name) for _later, name, job_id in hits[:limit]]
+        return [(job_id, name, state) for _later, name, job_id, state in hits[:limit]]
 
     # The views read the engine through these (never through the client).
     async def get_job(self, job_id: str) -> js.GetJobResponse:

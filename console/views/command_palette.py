@@ -7,9 +7,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QStyle, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtGui import QKeyEvent, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 MAX_JOBS = 20  # job matches offered at once: type more of the name to narrow them
 
@@ -27,7 +38,39 @@ class PaletteEntry:
     run: Callable[[], object] | None = None
 
 
-FindJobs = Callable[[str, int], list[tuple[str, str]]]  # (text, limit) -> [(job id, name)]
+FindJobs = Callable[[str, int], list[tuple[str, str, str]]]  # (text, limit) -> [(job id, name, state)]
+
+
+class _TwoColumns(QStyledItemDelegate):
+    """Paints an item's "label\tright" text as the label on the left and the right part (shortcut,
+    job id) right-aligned, so shortcuts line up whatever the label's length (a plain list expands
+    the tab to the next 8-character stop)."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        left, _tab, right = opt.text.partition("\t")
+        opt.text = ""
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget).adjusted(4, 0, -8, 0)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        enabled = bool(opt.state & QStyle.StateFlag.State_Enabled)
+        group = QPalette.ColorGroup.Normal if enabled else QPalette.ColorGroup.Disabled
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.save()
+        painter.setPen(opt.palette.color(group, role))
+        align = Qt.AlignmentFlag.AlignVCenter
+        right_width = opt.fontMetrics.horizontalAdvance(right) + 12 if right else 0
+        painter.drawText(text_rect.adjusted(0, 0, -right_width, 0), align | Qt.AlignmentFlag.AlignLeft,
+                         opt.fontMetrics.elidedText(left, Qt.TextElideMode.ElideRight,
+                                                    text_rect.width() - right_width))
+        if right:
+            if not selected:
+                painter.setPen(opt.palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            painter.drawText(text_rect, align | Qt.AlignmentFlag.AlignRight, right)
+        painter.restore()
 
 
 class CommandPalette(QDialog):
@@ -44,6 +87,7 @@ class CommandPalette(QDialog):
         self.search.setPlaceholderText("Type a command, or part of a job's name…")
         self.list = QListWidget()
         self.list.setObjectName("paletteList")
+        self.list.setItemDelegate(_TwoColumns(self.list))
         layout = QVBoxLayout(self)
         layout.addWidget(self.search)
         layout.addWidget(self.list)
@@ -68,8 +112,8 @@ class CommandPalette(QDialog):
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             self.list.addItem(item)
         if words and self._find_jobs is not None:
-            for job_id, name in self._find_jobs(text, MAX_JOBS):
-                item = QListWidgetItem(f"Open job {name}\t{job_id[:8]}")
+            for job_id, name, state in self._find_jobs(text, MAX_JOBS):
+                item = QListWidgetItem(f"Open job {name}  — {state}\t{job_id[:8]}")
                 item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogInfoView))
                 item.setData(Qt.ItemDataRole.UserRole, job_id)
                 item.setToolTip(f"Select job {name} ({job_id}) and open its detail")

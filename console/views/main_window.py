@@ -54,6 +54,7 @@ STATE_STYLE = {
 }
 ENABLE_DELAY_MS = 150  # rows change up to every frame: re-check the actions at most this often
 POD_ACTION_WHY = "select pods in a job's detail (Pods tab)"
+MAX_COUNTED = 2_000  # selections up to this size get "1 of 3 selected (…)" in the tooltips
 
 
 class MainWindow(QMainWindow):
@@ -264,6 +265,18 @@ class MainWindow(QMainWindow):
         self.read_only_action.setVisible(read_only)
         self._update_enabled()
 
+    @staticmethod
+    def _reach(spec: actions.Action, facts: list[actions.JobFacts]) -> str:
+        """" — 1 of 3 selected (2 already finished)" for a mixed selection (not counted above
+        MAX_COUNTED jobs: the confirmation counts them)."""
+        if spec.scope is not Scope.JOB or len(facts) < 2 or len(facts) > MAX_COUNTED:
+            return ""
+        chosen = actions.plan(spec, facts)
+        if not chosen.skipped:
+            return ""
+        left = ", ".join(f"{len(js)} {reason}" for reason, js in chosen.skipped.items())
+        return f" — {len(chosen.eligible)} of {len(facts)} selected ({left})"
+
     def _rows_changed(self, *_args: Any) -> None:
         """Selected rows may have changed state: re-check the actions soon (coalesced)."""
         if not self._enable_timer.isActive() and self.panel.table.selectionModel().hasSelection():
@@ -281,7 +294,8 @@ class MainWindow(QMainWindow):
             self.availability[name] = got
             action.setEnabled(got.enabled)
             keys = f" ({action.shortcut().toString()})" if spec.shortcut else ""
-            action.setToolTip(f"{spec.tip}{keys}" + ("" if got.enabled else f" — not now: {got.why}"))
+            action.setToolTip(f"{spec.tip}{keys}" + ("" if got.enabled else f" — not now: {got.why}")
+                              + (self._reach(spec, facts) if got.enabled else ""))
         self.panel.demo_button.setEnabled(connected and not self.session.read_only)
 
     # -- actions --------------------------------------------------------------------------
