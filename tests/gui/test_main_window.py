@@ -400,7 +400,9 @@ def test_keyboard_shortcuts_drive_every_job_action(window: MainWindow, qloop: An
         async with Client(win.session.embedded.address) as c:
             return (await c.status(job_id)).workflow_status.state
 
-    async def press(key: Qt.Key, modifiers: Any = Qt.KeyboardModifier.NoModifier) -> None:
+    async def press(key: Qt.Key, modifiers: Any = Qt.KeyboardModifier.NoModifier, action: str = "") -> None:
+        if action:  # offered once the row shows the state it applies to (enabled by state)
+            await until(lambda: win.actions_by_name[action].isEnabled(), what=f"{action} enabled")
         win.activateWindow()  # offscreen, a closed dialog does not hand activation back by itself
         await until(lambda: QApplication.activeWindow() is win, timeout=5, what="the window to be active")
         win.panel.table.setFocus()
@@ -412,26 +414,26 @@ def test_keyboard_shortcuts_drive_every_job_action(window: MainWindow, qloop: An
         win.activateWindow()
         win.panel.table.setFocus()
         win.panel.select_job(job_id)
-        await press(Qt.Key.Key_R, ctrl_shift)  # restart
+        await press(Qt.Key.Key_R, ctrl_shift, action="restart")  # restart
         (await open_dialog(ConfirmDialog)).ok.click()
         batch = await open_dialog(QInputDialog)
         batch.setIntValue(1)
         batch.accept()
         await until_async(lambda: _workflow_state_is_async(win, job_id, workflow_pb2.WORKFLOW_STATE_ROLLING_FORWARD),
                           what="restart rolling")
-        await press(Qt.Key.Key_A, ctrl_shift)  # abort: confirmed (a workflow cannot be resumed once aborted)
+        await press(Qt.Key.Key_A, ctrl_shift, action="abort")  # abort: confirmed (an aborted workflow is over)
         (await open_dialog(ConfirmDialog)).ok.click()
         await until_async(lambda: _workflow_state_is_async(win, job_id, workflow_pb2.WORKFLOW_STATE_ABORTED),
                           what=f"aborted ({win.message_label.text()})")
-        await press(Qt.Key.Key_X, ctrl_shift)  # stop
+        await press(Qt.Key.Key_X, ctrl_shift, action="stop")  # stop
         (await open_dialog(ConfirmDialog)).ok.click()
         await until(lambda: job_state(win, "keys") == J.JOB_STATE_KILLED, timeout=20, what="KILLED")
-        await press(Qt.Key.Key_S, ctrl_shift)  # start
+        await press(Qt.Key.Key_S, ctrl_shift, action="start")  # start
         await until(lambda: job_state(win, "keys") == J.JOB_STATE_RUNNING, what="running again")
-        await press(Qt.Key.Key_X, ctrl_shift)
+        await press(Qt.Key.Key_X, ctrl_shift, action="stop")
         (await open_dialog(ConfirmDialog)).ok.click()
         await until(lambda: job_state(win, "keys") == J.JOB_STATE_KILLED, timeout=20, what="KILLED again")
-        await press(Qt.Key.Key_Delete)  # delete (finished job: no force needed)
+        await press(Qt.Key.Key_Delete, action="delete")  # delete (finished job: no force needed)
         (await open_dialog(ConfirmDialog)).ok.click()
         await until(lambda: job_state(win, "keys") is None, what="deleted")
 
