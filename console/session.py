@@ -87,6 +87,7 @@ class Session(QObject):
         # Asks the operator before an action that needs it (the main window installs its dialog);
         # without one such actions are refused rather than run unasked.
         self.confirmer: Confirmer | None = None
+        self._facts_cache: dict[str, tuple[job_pb2.JobSummary, JobFacts]] = {}
 
     # -- connection -----------------------------------------------------------------------
     @property
@@ -221,12 +222,24 @@ class Session(QObject):
         return None if row is None else self.jobs_model.summary(row)
 
     def job_facts(self, job_ids: Sequence[str]) -> list[JobFacts]:
-        """What the action rules read of each job as the table shows it (unknown ids left out)."""
+        """What the action rules read of each job as the table shows it (unknown ids left out).
+
+        Cached per job while its row holds the same summary (a changed job gets a new one), so
+        re-checking the actions of a large selection as rows stream in reads only what changed."""
         out = []
+        cache = self._facts_cache
+        if len(cache) > 2 * self.jobs_model.rowCount() + 1000:
+            cache.clear()  # forget deleted jobs now and then
+        model = self.jobs_model
         for job_id in job_ids:
-            s = self._summary(job_id)
-            if s is not None:
-                out.append(JobFacts.from_summary(s))
+            row = model.row_of(job_id)
+            if row is None:
+                continue
+            summary = model.summary(row)
+            hit = cache.get(job_id)
+            if hit is None or hit[0] is not summary:
+                hit = cache[job_id] = (summary, JobFacts.from_summary(summary))
+            out.append(hit[1])
         return out
 
     def active_job_count(self) -> int:

@@ -14,6 +14,7 @@ Signals:
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -285,18 +286,23 @@ class MainWindow(QMainWindow):
     def _update_enabled(self) -> None:
         """Enable each action by the table's rules for the selected jobs as the table shows them;
         a disabled action's tooltip says why."""
+        started = time.perf_counter()
         facts = self.session.job_facts(self.panel.selected_job_ids())
+        groups = actions.tally(facts)
         connected = self.session.state == ConnectionState.CONNECTED
         self.availability = {}
         for name, action in self.actions_by_name.items():
             spec = ACTIONS[name]
-            got = actions.availability(spec, facts, connected=connected, read_only=self.session.read_only)
+            got = actions.availability_of(spec, groups, connected=connected, read_only=self.session.read_only)
             self.availability[name] = got
             action.setEnabled(got.enabled)
             keys = f" ({action.shortcut().toString()})" if spec.shortcut else ""
             action.setToolTip(f"{spec.tip}{keys}" + ("" if got.enabled else f" — not now: {got.why}")
                               + (self._reach(spec, facts) if got.enabled else ""))
         self.panel.demo_button.setEnabled(connected and not self.session.read_only)
+        # A huge selection takes a while to re-check: do it less often, never most of the UI's time.
+        spent_ms = (time.perf_counter() - started) * 1000
+        self._enable_timer.setInterval(max(ENABLE_DELAY_MS, int(5 * spent_ms)))
 
     # -- actions --------------------------------------------------------------------------
     def _focus_filter(self) -> None:
