@@ -20,7 +20,7 @@ from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog
 from console.views.job_detail import JobDetailDialog
 from console.views.main_window import MainWindow
-from pelorus.api import job_pb2
+from pelorus.api import job_pb2, pod_pb2
 
 J = job_pb2
 
@@ -201,5 +201,45 @@ def test_palette_lists_every_action_and_finds_a_job_by_name(window: MainWindow, 
         assert detail.job_id == running
         assert win.panel.selected_job_ids() == [running]
         await until(lambda: "long-runner" in detail.windowTitle(), what="the detail of the job found")
+
+    run(qloop, body(), timeout=60)
+
+
+def test_pod_stop_over_a_mixed_selection_stops_only_the_running_pod(window: MainWindow, qloop: Any) -> None:
+    win = window
+
+    async def body() -> None:
+        job_id = await win.session.create_job(sh_spec("two-pods", "sleep 60", instances=2, kill_grace_period=0.3),
+                                              "pods-mix")
+        win.open_job(job_id)
+        detail: JobDetailDialog = await open_dialog(JobDetailDialog)
+        view = detail.pods_view
+        detail.tabs.setCurrentWidget(view)
+
+        def states() -> list[int]:
+            return [detail.pods_model.pod(i).status.state for i in range(detail.pods_model.rowCount())]
+
+        await until(lambda: states() == [pod_pb2.POD_STATE_RUNNING] * 2, timeout=20, what="both pods running")
+        first = detail.pods_model.pod(0)
+        view.confirm = False
+        assert await view.act("stop", first.pod_name)
+        await until(lambda: states()[0] == pod_pb2.POD_STATE_KILLED, timeout=15, what="instance 0 KILLED")
+        view.confirm = True
+        view.table.selectAll()
+        await until(lambda: view.buttons["stop"].isEnabled() and view.buttons["start"].isEnabled(),
+                    what="stop (one runs) and start (one ended) offered")
+        view.buttons["stop"].click()
+        await until(lambda: view.last_dialog is not None and view.last_dialog.isVisible(), what="the confirmation")
+        box = view.last_dialog
+        assert box is not None
+        second = detail.pods_model.pod(1)
+        assert second.pod_name in box.text() and first.pod_name not in box.text().split("Left as they are")[0]
+        assert "Left as they are: 1 already ended: instance 0" in box.text(), box.text()
+        screenshot(box, "actions-pods-confirm-mixed")
+        next(b for b in box.buttons() if b.objectName() == "podConfirmButton").click()
+        await until(lambda: states() == [pod_pb2.POD_STATE_KILLED] * 2, timeout=15, what="instance 1 KILLED")
+        assert detail.pods_model.pod(0).status.pod_id == first.status.pod_id  # the ended run left as it was
+        await until(lambda: "1 already ended: instance 0" in win.message_label.toolTip(), what="the result")
+        detail.close()
 
     run(qloop, body(), timeout=60)
