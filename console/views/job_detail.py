@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.actions import Name, already_confirmed
+from console.actions import ACTIONS, JobFacts, Name, already_confirmed, why_not
 from console.models.log_buffer import LogBuffer
 from console.models.palette import WORKFLOW_STATE_COLORS, state_color
 from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
@@ -62,9 +62,6 @@ TIMELINE_LEGEND = " ".join(
     for s in ("PENDING", "LAUNCHING", "RUNNING", "SUCCEEDED", "FAILED", "KILLED"))
 FRAME_MS = 16  # pods and log lines reach their models once a frame while the detail is on screen
 BACKGROUND_MS = 1000  # hidden or minimised: they keep streaming, applied once a second
-# Workflow states the timeline toolbar acts on (short names).
-WF_PAUSABLE = frozenset({"INITIALIZED", "ROLLING_FORWARD", "ROLLING_BACKWARD"})
-WF_ACTIVE = WF_PAUSABLE | {"PAUSED"}
 # "Collapse idle": what counts as an idle stretch (seconds, label); persisted in QSettings.
 COLLAPSE_THRESHOLDS = ((1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"), (30.0, "30 s"), (60.0, "1 min"),
                        (300.0, "5 min"), (900.0, "15 min"), (3600.0, "1 h"))
@@ -391,6 +388,7 @@ class JobDetailDialog(QDialog):
         newest = workflows[0].status if workflows else None
         self.workflow_state = short(workflow_pb2.WorkflowState.Name(newest.state)) if newest is not None else ""
         self._workflow_kind = short(workflow_pb2.WorkflowType.Name(newest.type)) if newest is not None else ""
+        self._workflow_numbers = (newest.type, newest.state) if newest is not None else (0, 0)
         self._sync_workflow_buttons()
         self.workflow_summary.setText(f"{len(workflows)} workflow(s) · timeline: wheel zooms, drag pans, "
                                       f"F fits, click a lane to select its pod · {TIMELINE_LEGEND}")
@@ -412,10 +410,11 @@ class JobDetailDialog(QDialog):
 
     # -- timeline toolbar: pause / resume / abort the running workflow ------------------------------
     def _sync_workflow_buttons(self) -> None:
-        st, busy = self.workflow_state, self._wf_busy
-        self.wf_buttons["pause"].setEnabled(not busy and st in WF_PAUSABLE)
-        self.wf_buttons["resume"].setEnabled(not busy and st == "PAUSED")
-        self.wf_buttons["abort"].setEnabled(not busy and st in WF_ACTIVE)
+        """Enabled by the action table's rules (console/actions.py) for the newest workflow."""
+        kind, state = getattr(self, "_workflow_numbers", (0, 0))
+        facts = JobFacts(self.job_id, "", workflow_type=kind, workflow_state=state)
+        for verb, button in self.wf_buttons.items():
+            button.setEnabled(not self._wf_busy and why_not(ACTIONS[Name(verb)], facts) is None)
 
     def workflow_action(self, verb: str) -> None:
         """Toolbar button: pause / resume now; abort after a confirmation naming the job."""
