@@ -13,14 +13,14 @@ from guihelp import run, screenshot, until
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolButton
 
-from console.actions import Name
+from console.actions import ConfirmRequest, Name, Options
 from console.embedded import EmbeddedEngine
 from console.session import ConnectionState, Session, SessionOptions
 from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog
 from console.views.job_detail import JobDetailDialog
 from console.views.main_window import MainWindow
-from pelorus.api import job_pb2, pod_pb2
+from pelorus.api import job_pb2, pod_pb2, workflow_pb2
 
 J = job_pb2
 
@@ -243,3 +243,33 @@ def test_pod_stop_over_a_mixed_selection_stops_only_the_running_pod(window: Main
         detail.close()
 
     run(qloop, body(), timeout=60)
+
+
+def test_the_session_acts_only_when_asked_and_only_where_the_table_allows(window: MainWindow, qloop: Any) -> None:
+    """Without a confirmer nothing that needs asking is sent; what the rules skip is not sent either;
+    the confirmer's answer (a batch size) reaches the engine call."""
+    session = window.session
+    asked: list[ConfirmRequest] = []
+
+    async def confirmer(request: ConfirmRequest) -> Options | None:
+        asked.append(request)
+        return Options(batch_size=1)
+
+    async def body() -> None:
+        job_id = await session.create_job(sh_spec("asked", "sleep 60", instances=2, kill_grace_period=0.2), "ask-1")
+        await until(lambda: state_of(window, job_id) == J.JOB_STATE_RUNNING, what="running")
+        async with Client(session.embedded.address) as c:  # type: ignore[union-attr]
+            version = (await c.get(job_id)).job_info.status.version.value
+            session.confirmer = None  # as if no window had installed its dialog
+            out = await session.perform_on_jobs(Name.STOP, [job_id])
+            assert out.cancelled and not out.done
+            out = await session.perform_on_jobs(Name.START, [job_id])  # running: nothing to start
+            assert out.done == [] and out.skipped == {"already running": ["asked"]}
+            assert (await c.get(job_id)).job_info.status.version.value == version  # nothing was sent
+            out = await session.perform_on_jobs(Name.RESTART, [job_id], confirmer=confirmer)
+            assert out.done == ["asked"] and [r.action.name for r in asked] == [Name.RESTART]
+            status = (await c.get(job_id)).job_info.status
+            assert status.workflow_status.type == workflow_pb2.WORKFLOW_TYPE_RESTART
+            assert status.workflow_status.batch_size == 1
+
+    run(qloop, body(), timeout=40)
