@@ -2,7 +2,10 @@
 
 It is the seam between the asyncio side (EngineClient) and the Qt side (models, views):
 feeds push changes into the batcher, which repaints at most once a frame; views call the
-session's coroutines to act and never touch the client or mutate a model themselves.
+session's coroutines to act (``perform_on_jobs`` / ``perform_on_pods``, driven by the table in
+console/actions.py) and to read, and never touch the client or mutate a model themselves.  The
+session imports no view: a confirmation goes through the ``confirmer`` callback the main window
+installs (or one a view passes along).
 
 Signals:
     stateChanged(str, str): a ConnectionState value and a detail sentence.
@@ -22,23 +25,27 @@ import enum
 import gc
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from console import messages
+from console import actions, messages
+from console.actions import Action, Confirmer, ConfirmRequest, JobFacts, Options, Outcome, PodFacts
 from console.embedded import EmbeddedEngine, EmbeddedEngineError
+from console.models import job_row as R
 from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
 from console.profiles import EMBEDDED, Profile, ProfileStore
-from console.views.confirm import Target
-from pelorus.api import job_pb2, pod_pb2
+from pelorus.api import job_pb2, pod_pb2, workflow_pb2
+from pelorus.api import job_service_pb2 as js
+from pelorus.api import pod_service_pb2 as ps
+from pelorus.api import watch_service_pb2 as ws
 from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
 from pelorus.engine.states import ACTIVE_POD_STATES
-from pelorus.errors import EngineError
+from pelorus.errors import EngineError, NotFound
 from pelorus.specfile import demo_specs
 
 log = logging.getLogger("pelorus.session")
@@ -103,6 +110,10 @@ class Session(QObject):
         self._supervisor: asyncio.Task[None] | None = None
         self._auto_restarted_at: float | None = None
         self._engine_up_since = 0.0
+        # Asks the operator before an action that needs it (the main window installs its dialog);
+        # without one such actions are refused rather than run unasked.
+        self.confirmer: Confirmer | None = None
+        self._facts_cache: dict[str, tuple[job_pb2.JobSummary, JobFacts]] = {}
 
     # -- connection -----------------------------------------------------------------------
     @property
@@ -310,8 +321,9 @@ class Session(QObject):
         job_ids = [model.job_id(r) for r in range(model.rowCount()) if self.running_pod_count([model.job_id(r)])]
         if not job_ids:
             return 0
-        results = await self.run_action("stop", job_ids)
-        failed = [f"{name}: {err}" for name, err in results if err]
+        outcome = await self.perform_on_jobs(actions.Name.STOP, job_ids, confirmer=actions.already_confirmed,
+                                             quiet=True)
+        failed = [f"{name}: {err}" for name, err in outcome.failed]
         if failed:
             messages.error("Could not stop " + "; ".join(failed))
         deadline = time.monotonic() + timeout
@@ -358,21 +370,82 @@ class Session(QObject):
         row = self.jobs_model.row_of(job_id)
         return None if row is None else self.jobs_model.summary(row)
 
-    def targets(self, job_ids: list[str]) -> list[Target]:
+    def job_facts(self, job_ids: Sequence[str]) -> list[JobFacts]:
+        """What the action rules read of each job as the table shows it (unknown ids left out).
+
+        Cached per job while its row holds the same summary (a changed job gets a new one), so
+        re-checking the actions of a large selection as rows stream in reads only what changed."""
         out = []
+        cache = self._facts_cache
+        if len(cache) > 2 * self.jobs_model.rowCount() + 1000:
+            cache.clear()  # forget deleted jobs now and then
+        model = self.jobs_model
         for job_id in job_ids:
-            s = self._summary(job_id)
-            if s is None:
+            row = model.row_of(job_id)
+            if row is None:
                 continue
-            stats = s.status.pod_stats
-            pending = sum(stats.get(k, 0) for k in ("POD_STATE_PENDING", "POD_STATE_INITIALIZED",
-                                                      "POD_STATE_LAUNCHING"))
-            out.append(Target(job_id, s.name, stats.get("POD_STATE_RUNNING", 0), pending))
+            summary = model.summary(row)
+            hit = cache.get(job_id)
+            if hit is None or hit[0] is not summary:
+                hit = cache[job_id] = (summary, JobFacts.from_summary(summary))
+            out.append(hit[1])
         return out
 
     def active_job_count(self) -> int:
         return sum(1 for row in range(self.jobs_model.rowCount())
                    if self.jobs_model.summary(row).status.state in ACTIVE_STATES)
+
+    def find_jobs(self, text: str, limit: int = 20) -> list[tuple[str, str, str]]:
+        """(job id, name, state) of the jobs whose name contains every word of ``text`` (ignoring
+        case), names that start with it first: "Open job <name>" in the command palette."""
+        words = text.casefold().split()
+        if not words:
+            return []
+        hits: list[tuple[bool, str, str, str]] = []
+        for row in self.jobs_model.rows():  # the flat rows: no protobuf reads per keystroke
+            name = str(row[R.NAME])
+            folded = name.casefold()
+            if all(w in folded for w in words):
+                hits.append((not folded.startswith(words[0]), name, str(row[R.ID]), R.state_name(row[R.STATE])))
+        hits.sort()
+        return [(job_id, name, state) for _later, name, job_id, state in hits[:limit]]
+
+    # The views read the engine through these (never through the client).
+    async def get_job(self, job_id: str) -> js.GetJobResponse:
+        return await self.client.get_job(job_id)
+
+    async def list_workflows(self, job_id: str, instance_events: bool = False) -> list[workflow_pb2.WorkflowInfo]:
+        return await self.client.list_workflows(job_id, instance_events=instance_events)
+
+    async def list_pods(self, job_id: str) -> list[pod_pb2.PodInfo]:
+        return await self.client.list_pods(job_id)
+
+    async def get_pod(self, pod_name: str) -> ps.GetPodResponse:
+        return await self.client.get_pod(pod_name)
+
+    async def pod_events(self, pod_name: str, pod_id: str = "") -> list[pod_pb2.PodEvent]:
+        return await self.client.pod_events(pod_name, pod_id)
+
+    async def replace_diff(self, job_id: str, version: int, spec: job_pb2.JobSpec) -> js.GetReplaceJobDiffResponse:
+        return await self.client.replace_diff(job_id, version, spec)
+
+    async def replace_job(self, job_id: str, version: int, spec: job_pb2.JobSpec, batch_size: int = 0) -> int:
+        return await self.client.replace_job(job_id, version, spec, batch_size=batch_size)
+
+    async def pod_feed(self, job_id: str, on_snapshot: Callable[[list[pod_pb2.PodInfo], int], None],
+                       on_changes: Callable[[list[tuple[pod_pb2.PodInfo, bool]]], None],
+                       on_state: Callable[..., None]) -> None:
+        await self.client.pod_feed(job_id, on_snapshot, on_changes, on_state)
+
+    async def watch_job(self, job_id: str, period: float = 1.0) -> AsyncGenerator[ws.WatchJobResponse, None]:
+        async for resp in self.client.watch_job(job_id, period):
+            yield resp
+
+    async def pod_logs(self, pod_name: str, pod_id: str = "", follow: bool = False, tail_lines: int = 0,
+                       after_seq: int = 0) -> AsyncGenerator[list[pod_pb2.LogLine], None]:
+        async for lines in self.client.pod_logs(pod_name, pod_id, follow=follow, tail_lines=tail_lines,
+                                                after_seq=after_seq):
+            yield lines
 
     # -- acting -------------------------------------------------------------------------------
     async def create_job(self, spec: job_pb2.JobSpec, idempotency_key: str) -> str:
@@ -387,51 +460,118 @@ class Session(QObject):
             created += int(resp.created)
         return created
 
-    async def run_action(self, action: str, job_ids: list[str], on_progress: Callable[[], None] | None = None,
-                         cancelled: Callable[[], bool] | None = None, **kwargs: Any) -> list[tuple[str, str | None]]:
-        """Run an action on each job (a few at a time), acting on each job's current version.
-        Returns (job name, None or the error sentence) per job, in the order given."""
-        semaphore = asyncio.Semaphore(MAX_CONCURRENT_ACTIONS)
+    async def perform_on_jobs(self, name: actions.Name, job_ids: Sequence[str], *,
+                              confirmer: Confirmer | None = None, options: Options | None = None,
+                              on_progress: Callable[[int, int], None] | None = None,
+                              cancelled: Callable[[], bool] | None = None, quiet: bool = False) -> Outcome:
+        """Perform a job action of the table on the eligible jobs among ``job_ids``, a few at a time.
 
-        async def one(job_id: str) -> tuple[str, str | None]:
-            summary = self._summary(job_id)
-            name = summary.name if summary is not None else job_id
-            async with semaphore:
-                if cancelled is not None and cancelled():
-                    return name, "cancelled before it started"
+        Jobs the action does not apply to (by the table's rule, on the row as shown) are skipped and
+        named; the confirmation (``confirmer``, else the session's) shows both.  Each job is then
+        read again (GetJob) and acted on at its current version, so a job that changed meanwhile
+        is skipped too rather than acted on blindly.  The result goes to console.messages unless
+        ``quiet``."""
+        action = actions.ACTIONS[name]
+        facts = self.job_facts(job_ids)
+        if len(facts) < len(job_ids):  # not in the table (yet): as the engine has it
+            known = {f.job_id for f in facts}
+            for job_id in (j for j in job_ids if j not in known):
                 try:
-                    await self._act(action, job_id, **kwargs)
-                    return name, None
-                except EngineError as exc:
-                    return name, str(exc)
-                finally:
-                    if on_progress is not None:
-                        on_progress()
+                    facts.append(JobFacts.from_info((await self.client.get_job(job_id)).job_info))
+                except NotFound:
+                    facts.append(JobFacts(job_id, job_id, job_pb2.JOB_STATE_DELETED))
+        chosen = actions.plan(action, facts)
+        if action.job_call is None:
+            raise ValueError(f"{name} is not performed by the session")
 
-        return list(await asyncio.gather(*(one(j) for j in job_ids)))
+        async def one(job: JobFacts, opts: Options) -> str | None:
+            assert action.job_call is not None
+            if not action.versioned:
+                await action.job_call(self.client, job.job_id, 0, opts)
+                return None
+            current = (await self.client.get_job(job.job_id)).job_info
+            reason = action.job_rule(JobFacts.from_info(current)) if action.job_rule is not None else None
+            if reason is None:
+                await action.job_call(self.client, job.job_id, current.status.version.value, opts)
+            return reason
 
-    async def _act(self, action: str, job_id: str, **kwargs: Any) -> None:
-        c = self.client
-        if action == "refresh":
-            await c.refresh_job(job_id)
-            return
-        current = await c.get_job(job_id)
-        version = current.job_info.status.version.value
-        if action == "start":
-            await c.start_job(job_id, version)
-        elif action == "stop":
-            await c.stop_job(job_id, version)
-        elif action == "restart":
-            await c.restart_job(job_id, version, batch_size=kwargs.get("batch_size", 0))
-        elif action == "pause":
-            await c.pause_workflow(job_id, version)
-        elif action == "resume":
-            await c.resume_workflow(job_id, version)
-        elif action == "abort":
-            await c.abort_workflow(job_id, version)
-        elif action == "delete":
-            await c.delete_job(job_id, version, force=False)
-        elif action == "force_delete":
-            await c.delete_job(job_id, version, force=True)
+        return await self._perform(action, chosen, one, confirmer, options, on_progress, cancelled, quiet,
+                                   recheck=True)
+
+    async def perform_on_pods(self, name: actions.Name, pods: Sequence[PodFacts], *,
+                              confirmer: Confirmer | None = None, options: Options | None = None,
+                              quiet: bool = False) -> Outcome:
+        """Perform a pod action of the table on the eligible ``pods`` (their current runs)."""
+        action = actions.ACTIONS[name]
+        if action.pod_call is None:
+            raise ValueError(f"{name} is not a pod action")
+
+        async def one(pod: PodFacts, opts: Options) -> str | None:
+            assert action.pod_call is not None
+            await action.pod_call(self.client, pod.pod_name, opts)
+            return None
+
+        return await self._perform(action, actions.plan(action, list(pods)), one, confirmer, options, None, None,
+                                   quiet)
+
+    async def _perform(self, action: Action, chosen: actions.Plan[actions.Subject],
+                       one: Callable[[actions.Subject, Options], Awaitable[str | None]], confirmer: Confirmer | None,
+                       options: Options | None, on_progress: Callable[[int, int], None] | None,
+                       cancelled: Callable[[], bool] | None, quiet: bool, recheck: bool = False) -> Outcome:
+        """Ask (if the action needs it), then run ``one`` per target; ``one`` returns None when done,
+        or why it skipped the target after all.  With ``recheck`` (jobs: ``one`` re-reads each job),
+        targets the rows said to skip are re-read too unless a confirmation listed them as skipped:
+        the row may be a moment behind the engine, and the operator agreed to what was listed."""
+        skipped = {r: [s.name for s in subjects] for r, subjects in chosen.skipped.items()}
+        outcome = Outcome(action)
+        listed = False
+        asked_elsewhere = options is not None or confirmer is actions.already_confirmed
+        if chosen.eligible and not asked_elsewhere and actions.needs_asking(action):
+            ask = confirmer or self.confirmer
+            answer = await ask(ConfirmRequest(action, chosen.eligible, skipped)) if ask is not None else None
+            if answer is None:
+                outcome.cancelled = True
+                outcome.skipped = skipped
+                if not quiet:
+                    messages.info(outcome.message())
+                return outcome
+            options = answer
+            listed = True
+        targets = list(chosen.eligible)
+        # Re-read the rows' skipped only where no dialog was due to name them (nothing is done unasked).
+        if recheck and not listed and (asked_elsewhere or not actions.needs_asking(action)):
+            targets += [s for subjects in chosen.skipped.values() for s in subjects]
         else:
-            raise ValueError(f"unknown action {action!r}")
+            outcome.skipped = skipped
+        opts = options or Options()
+        semaphore = asyncio.Semaphore(MAX_CONCURRENT_ACTIONS)
+        total, finished = len(targets), 0
+
+        async def run(subject: actions.Subject) -> tuple[actions.Subject, str | None, str | None]:
+            """(target, skip reason, error sentence) for one target."""
+            nonlocal finished
+            async with semaphore:
+                try:
+                    if cancelled is not None and cancelled():
+                        return subject, None, "cancelled before it started"
+                    return subject, await one(subject, opts), None
+                except EngineError as exc:
+                    return subject, None, str(exc)
+                finally:
+                    finished += 1
+                    if on_progress is not None:
+                        on_progress(finished, total)
+
+        for subject, reason, error in await asyncio.gather(*(run(s) for s in targets)):
+            if error is not None:
+                outcome.failed.append((subject.name, error))
+                outcome.failed_keys.append(subject.key)
+            elif reason is not None:
+                outcome.skip(reason, subject.name)
+            else:
+                outcome.done.append(subject.name)
+                outcome.done_keys.append(subject.key)
+        if not quiet:
+            {"error": messages.error, "warning": messages.warning, "info": messages.info}[outcome.level](
+                outcome.message())
+        return outcome

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.actions import ACTIONS, JobFacts, Name, already_confirmed, why_not
 from console.models.log_buffer import LogBuffer
 from console.models.palette import WORKFLOW_STATE_COLORS, state_color
 from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
@@ -72,9 +73,6 @@ TIMELINE_LEGEND = " ".join(
 WF_RELOAD_MS = 200  # a followed job's workflows are reloaded at most this often
 FRAME_MS = 16  # pods and log lines reach their models once a frame while the detail is on screen
 BACKGROUND_MS = 1000  # hidden or minimised: they keep streaming, applied once a second
-# Workflow states the timeline toolbar acts on (short names).
-WF_PAUSABLE = frozenset({"INITIALIZED", "ROLLING_FORWARD", "ROLLING_BACKWARD"})
-WF_ACTIVE = WF_PAUSABLE | {"PAUSED"}
 # "Collapse idle": what counts as an idle stretch (seconds, label); persisted in QSettings.
 COLLAPSE_THRESHOLDS = ((1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"), (30.0, "30 s"), (60.0, "1 min"),
                        (300.0, "5 min"), (900.0, "15 min"), (3600.0, "1 h"))
@@ -336,7 +334,7 @@ class JobDetailDialog(QDialog):
     # -- loading -------------------------------------------------------------------------------
     async def load(self) -> None:
         try:
-            resp = await self.session.client.get_job(self.job_id)
+            resp = await self.session.get_job(self.job_id)
         except NotFound:
             self._job_gone()
             return
@@ -347,7 +345,7 @@ class JobDetailDialog(QDialog):
             return
         self.job = resp.job_info
         self._fill_summary(self.job)
-        client = self.session.client
+        client = self.session
         self._start_pod_feed()
         self.progress.watch(client, self.job_id)
         self._follow()
@@ -356,7 +354,7 @@ class JobDetailDialog(QDialog):
     def _start_pod_feed(self) -> None:
         if self._pods_task is not None and not self._pods_task.done():
             self._pods_task.cancel()
-        self._pods_task = self._spawn(self.session.client.pod_feed(
+        self._pods_task = self._spawn(self.session.pod_feed(
             self.job_id, self._on_pods_snapshot, self.pods_model.push, self._on_feed_state))
 
     # -- following the job: the jobs table's row, new versions, new runs, deletion, reconnects ----
@@ -393,7 +391,7 @@ class JobDetailDialog(QDialog):
         self._fill_summary(self.job)
         if old is None:
             return
-        client = self.session.client
+        client = self.session
         if st.version.value != old.version.value:
             self._spawn(self.refresh_job())  # a new spec (replace) or a new run: re-read it
         new_run = st.run_count != old.run_count or (old.state in TERMINAL and st.state not in TERMINAL)
@@ -457,7 +455,7 @@ class JobDetailDialog(QDialog):
         # Back on an engine (a reconnect, a restarted embedded engine, maybe a new client): reopen
         # every stream and re-read what may have changed meanwhile.
         self._start_pod_feed()
-        self.progress.resume(self.session.client)
+        self.progress.resume(self.session)
         self._retail()
         self._spawn(self.refresh_job())
         self._spawn(self.load_workflows())
@@ -512,7 +510,7 @@ class JobDetailDialog(QDialog):
 
     async def refresh_job(self) -> None:
         try:
-            resp = await self.session.client.get_job(self.job_id)
+            resp = await self.session.get_job(self.job_id)
         except NotFound:
             if not self.gone:
                 self._job_gone()
@@ -524,7 +522,7 @@ class JobDetailDialog(QDialog):
 
     async def load_workflows(self) -> None:
         try:
-            workflows = await self.session.client.list_workflows(self.job_id, instance_events=True)
+            workflows = await self.session.list_workflows(self.job_id, instance_events=True)
         except NotFound:
             return  # deleted meanwhile: _follow says so
         if self._closed:
@@ -560,6 +558,7 @@ class JobDetailDialog(QDialog):
         newest = workflows[0].status if workflows else None
         self.workflow_state = short(workflow_pb2.WorkflowState.Name(newest.state)) if newest is not None else ""
         self._workflow_kind = short(workflow_pb2.WorkflowType.Name(newest.type)) if newest is not None else ""
+        self._workflow_numbers = (newest.type, newest.state) if newest is not None else (0, 0)
         self._sync_workflow_buttons()
         self.workflow_summary.setText(f"{len(workflows)} workflow(s) · timeline: wheel zooms, drag pans, "
                                       f"F fits, click a lane to select its pod · {TIMELINE_LEGEND}")
@@ -572,8 +571,8 @@ class JobDetailDialog(QDialog):
         self._timeline_at = time.monotonic()
         pods = self.pods_model.pods()[:TIMELINE_MAX_PODS]
         if not pods:
-            pods = [p for p in await self.session.client.list_pods(self.job_id)][:TIMELINE_MAX_PODS]
-        client = self.session.client
+            pods = [p for p in await self.session.list_pods(self.job_id)][:TIMELINE_MAX_PODS]
+        client = self.session
         events = await asyncio.gather(*(client.pod_events(p.pod_name) for p in pods))
         if self._closed:
             return
@@ -584,10 +583,11 @@ class JobDetailDialog(QDialog):
 
     # -- timeline toolbar: pause / resume / abort the running workflow ------------------------------
     def _sync_workflow_buttons(self) -> None:
-        st, busy = self.workflow_state, self._wf_busy
-        self.wf_buttons["pause"].setEnabled(not busy and st in WF_PAUSABLE)
-        self.wf_buttons["resume"].setEnabled(not busy and st == "PAUSED")
-        self.wf_buttons["abort"].setEnabled(not busy and st in WF_ACTIVE)
+        """Enabled by the action table's rules (console/actions.py) for the newest workflow."""
+        kind, state = getattr(self, "_workflow_numbers", (0, 0))
+        facts = JobFacts(self.job_id, "", workflow_type=kind, workflow_state=state)
+        for verb, button in self.wf_buttons.items():
+            button.setEnabled(not self._wf_busy and why_not(ACTIONS[Name(verb)], facts) is None)
 
     def workflow_action(self, verb: str) -> None:
         """Toolbar button: pause / resume now; abort after a confirmation naming the job."""
@@ -616,21 +616,20 @@ class JobDetailDialog(QDialog):
         box.open()  # never exec(): the app runs on a qasync loop
 
     async def _run_workflow_action(self, verb: str) -> None:
-        client = self.session.client
-        call = {"pause": client.pause_workflow, "resume": client.resume_workflow,
-                "abort": client.abort_workflow}[verb]
+        """Pause / resume / abort through the session's action table (abort was confirmed above)."""
         self._wf_busy = True
         self._sync_workflow_buttons()
         self.workflow_message.setStyleSheet("")
         self.workflow_message.setText(f"{verb.capitalize()}…")
         try:
-            version = int((await client.get_job(self.job_id)).job_info.status.version.value)
-            await call(self.job_id, version)
+            outcome = await self.session.perform_on_jobs(Name(verb), [self.job_id], confirmer=already_confirmed)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
             self.workflow_message.setStyleSheet("color:#b3261e")
             self.workflow_message.setText(str(exc))
         else:
-            self.workflow_message.setText(f"{verb.capitalize()} requested.")
+            if not outcome.done:
+                self.workflow_message.setStyleSheet("color:#b3261e")
+            self.workflow_message.setText(f"{verb.capitalize()} requested." if outcome.done else outcome.message())
         finally:
             self._wf_busy = False
             self._sync_workflow_buttons()
@@ -745,7 +744,7 @@ class JobDetailDialog(QDialog):
             self.show_logs_of(int(data))
 
     async def _load_runs(self, instance: int) -> None:
-        resp = await self.session.client.get_pod(self._pod_name(instance))
+        resp = await self.session.get_pod(self._pod_name(instance))
         if self._log_pod_instance != instance:
             return
         current = resp.current.status.pod_id
@@ -765,7 +764,7 @@ class JobDetailDialog(QDialog):
         instance = self._log_pod_instance
         if instance is None or self._closed:
             return
-        client = self.session.client
+        client = self.session
         if instance == ALL_PODS:
             targets = [(p.pod_name, p.instance_id) for p in self.pods_model.pods()]
             self._log_pod_id = ""

@@ -4,11 +4,23 @@ Signals:
     openRequested(str): the operator asked to open a job (Enter / double-click).
     selectionChanged(list): job ids now selected, in table order.
     loadDemoRequested(): the "Load demo jobs" button of the empty state.
+    contextMenuRequested(QPoint): a right click on a row (global position); the row is selected
+        first unless it already was (the window builds the menu from the action table).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -103,6 +115,7 @@ class JobsPanel(QWidget):
     openRequested = Signal(str)
     selectionChanged = Signal(list)
     loadDemoRequested = Signal()
+    contextMenuRequested = Signal(QPoint)
 
     def __init__(self, model: JobsTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,6 +164,8 @@ class JobsPanel(QWidget):
         self.table.setItemDelegateForColumn(int(Column.PROGRESS), ProgressDelegate(self.table))
         self.table.sortByColumn(int(Column.CREATED), Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(self._open_index)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(self._emit_selection)
         self.table.installEventFilter(self)
 
@@ -221,8 +236,14 @@ class JobsPanel(QWidget):
 
     # -- selection & keys -------------------------------------------------------------
     def selected_job_ids(self) -> list[str]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.proxy.job_id_at(r) for r in rows]
+        """Selected jobs in table order.  Read from the selection's row ranges: selectedRows() asks
+        the (Python) proxy for every cell's index and flags, seconds for a select-all of 100k."""
+        rows: set[int] = set()
+        selection = self.table.selectionModel().selection()
+        for k in range(selection.count()):
+            r = selection.at(k)
+            rows.update(range(r.top(), r.bottom() + 1))
+        return [self.proxy.job_id_at(r) for r in sorted(rows)]
 
     def current_job_id(self) -> str | None:
         idx = self.table.currentIndex()
@@ -240,6 +261,16 @@ class JobsPanel(QWidget):
 
     def _emit_selection(self) -> None:
         self.selectionChanged.emit(self.selected_job_ids())
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        selection = self.table.selectionModel()
+        if not selection.isRowSelected(index.row(), QModelIndex()):
+            selection.setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.contextMenuRequested.emit(self.table.viewport().mapToGlobal(pos))
 
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():

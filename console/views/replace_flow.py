@@ -34,7 +34,7 @@ async def _finished(dialog: object) -> bool:
 
 
 async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
-    job = await session.client.get_job(job_id)
+    job = await session.get_job(job_id)
     base = job.job_info.spec
     version = job.job_info.status.version.value
     pool = schema_pool(parent)  # a payload of a type loaded in the protobuf editor is edited decoded
@@ -48,7 +48,7 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
         yours = editor.spec
         text = editor.yaml.toPlainText()
         try:
-            diff = await session.client.replace_diff(job_id, version, yours)
+            diff = await session.replace_diff(job_id, version, yours)
         except Conflict:
             diff = None
         if diff is not None:
@@ -67,13 +67,13 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
             if batch is None:
                 return False
             try:
-                new_version = await session.client.replace_job(job_id, version, yours, batch_size=batch)
+                new_version = await session.replace_job(job_id, version, yours, batch_size=batch)
                 messages.info(f"Updating {yours.name} to version {new_version} in batches of {batch or 'all'}")
                 return True
             except Conflict:
                 pass
         # Someone else changed it: three versions, rebase or give up.
-        current = await session.client.get_job(job_id)
+        current = await session.get_job(job_id)
         theirs = current.job_info.spec
         their_version = current.job_info.status.version.value
         dialog = ConflictDialog(parent, dump_spec(base, pool), dump_spec(theirs, pool), text, their_version)

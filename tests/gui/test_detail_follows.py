@@ -14,6 +14,7 @@ from enginehelp import EngineProcess, sh_spec
 from guihelp import run, screenshot, until
 from PySide6.QtWidgets import QApplication
 
+from console.actions import Name, Options, already_confirmed
 from console.embedded import EmbeddedEngine
 from console.session import ConnectionState, Session, SessionOptions
 from console.views.job_detail import JobDetailDialog
@@ -121,13 +122,13 @@ def test_detail_follows_stop_start_restart_replace_delete(session: Session, qloo
         await follows(session, dialog, job_id, running, "created")
         screenshot(dialog, "follow-1-running")
 
-        await session.run_action("stop", [job_id])
+        await session.perform_on_jobs(Name.STOP, [job_id], confirmer=already_confirmed, quiet=True)
         await follows(session, dialog, job_id, lambda t: t is not None and t["state"] == "KILLED", "stopped")
         assert "KILLED" in dialog.header.text()
         screenshot(dialog, "follow-2-stopped")
 
         # The reported defect: after Start the detail still said KILLED for over 20 s.
-        await session.run_action("start", [job_id])
+        await session.perform_on_jobs(Name.START, [job_id], confirmer=already_confirmed, quiet=True)
         await follows(session, dialog, job_id, running, "started")
         assert "RUNNING" in dialog.header.text() and dialog.progress.streaming
         dialog.tabs.setCurrentWidget(dialog.progress)
@@ -136,7 +137,7 @@ def test_detail_follows_stop_start_restart_replace_delete(session: Session, qloo
         dialog.tabs.setCurrentIndex(0)
 
         before = {name: run for name, (_s, run) in shown(dialog)["pods"].items()}
-        await session.run_action("restart", [job_id], batch_size=0)
+        await session.perform_on_jobs(Name.RESTART, [job_id], options=Options(batch_size=0), quiet=True)
         await follows(session, dialog, job_id, lambda t: running(t) and all(
             run != before[name] for name, (_s, run) in t["pods"].items()), "restarted")
         await until(lambda: dialog.workflows.topLevelItemCount() >= 1
@@ -156,7 +157,7 @@ def test_detail_follows_stop_start_restart_replace_delete(session: Session, qloo
                     in dialog.spec_text.toPlainText(), timeout=FOLLOW_WITHIN, what="the new spec shown")
         screenshot(dialog, "follow-5-replaced")
 
-        await session.run_action("force_delete", [job_id])
+        await session.perform_on_jobs(Name.FORCE_DELETE, [job_id], confirmer=already_confirmed, quiet=True)
         await follows(session, dialog, job_id, lambda t: t is None, "deleted")
         assert "DELETED" in dialog.header.text() and dialog.pods.model().rowCount() == 0
         screenshot(dialog, "follow-6-deleted")

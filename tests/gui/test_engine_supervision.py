@@ -19,6 +19,7 @@ from guihelp import run, screenshot, until
 from PySide6.QtWidgets import QApplication, QMessageBox
 from tlshelp import tcp_address
 
+from console.actions import Name, already_confirmed
 from console.embedded import EmbeddedEngine
 from console.session import ConnectionState, EngineStatus, Session, SessionOptions
 from console.views.job_detail import JobDetailDialog
@@ -97,7 +98,7 @@ def test_a_killed_engine_is_noticed_restarted_once_then_on_request(window: MainW
         await until(lambda: job_state(session, other) == J.JOB_STATE_SUCCEEDED, what="the table live again")
         # The open detail's streams run again: it follows a stop of its job.
         await until(lambda: "connected" in dialog.status.text(), what="the pods feed re-attached")
-        await session.run_action("stop", [job_id])
+        await session.perform_on_jobs(Name.STOP, [job_id], confirmer=already_confirmed, quiet=True)
         await until(lambda: "KILLED" in dialog.header.text() and dialog.summary_labels["State"].text() == "KILLED",
                     timeout=20, what="the detail following after the restart")
         await until(lambda: green_serving(win), timeout=10, what="executor health answered again")

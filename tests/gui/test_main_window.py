@@ -306,6 +306,8 @@ def test_pause_offers_undo(window: MainWindow, qloop: Any) -> None:
             req.restart_spec.batch_size = 1
             await c.jobs.RestartJob(req)
         win.panel.select_job(job_id)
+        # Pause is offered once the row shows the restart rolling (the table is what the operator sees).
+        await until(lambda: win.actions_by_name["pause"].isEnabled(), what="pause enabled by the rolling restart")
         win.actions_by_name["pause"].trigger()
         await until(lambda: win.undo_button.isVisible(), what="undo offered")
         async with Client(win.session.embedded.address) as c:
@@ -409,7 +411,9 @@ def test_keyboard_shortcuts_drive_every_job_action(window: MainWindow, qloop: An
         async with Client(win.session.embedded.address) as c:
             return (await c.status(job_id)).workflow_status.state
 
-    async def press(key: Qt.Key, modifiers: Any = Qt.KeyboardModifier.NoModifier) -> None:
+    async def press(key: Qt.Key, modifiers: Any = Qt.KeyboardModifier.NoModifier, action: str = "") -> None:
+        if action:  # offered once the row shows the state it applies to (enabled by state)
+            await until(lambda: win.actions_by_name[action].isEnabled(), what=f"{action} enabled")
         win.activateWindow()  # offscreen, a closed dialog does not hand activation back by itself
         await until(lambda: QApplication.activeWindow() is win, timeout=5, what="the window to be active")
         win.panel.table.setFocus()
@@ -421,25 +425,26 @@ def test_keyboard_shortcuts_drive_every_job_action(window: MainWindow, qloop: An
         win.activateWindow()
         win.panel.table.setFocus()
         win.panel.select_job(job_id)
-        await press(Qt.Key.Key_R, ctrl_shift)  # restart
+        await press(Qt.Key.Key_R, ctrl_shift, action="restart")  # restart
         (await open_dialog(ConfirmDialog)).ok.click()
         batch = await open_dialog(QInputDialog)
         batch.setIntValue(1)
         batch.accept()
         await until_async(lambda: _workflow_state_is_async(win, job_id, workflow_pb2.WORKFLOW_STATE_ROLLING_FORWARD),
                           what="restart rolling")
-        await press(Qt.Key.Key_A, ctrl_shift)  # abort: no confirmation
+        await press(Qt.Key.Key_A, ctrl_shift, action="abort")  # abort: confirmed (an aborted workflow is over)
+        (await open_dialog(ConfirmDialog)).ok.click()
         await until_async(lambda: _workflow_state_is_async(win, job_id, workflow_pb2.WORKFLOW_STATE_ABORTED),
                           what=f"aborted ({win.message_label.text()})")
-        await press(Qt.Key.Key_X, ctrl_shift)  # stop
+        await press(Qt.Key.Key_X, ctrl_shift, action="stop")  # stop
         (await open_dialog(ConfirmDialog)).ok.click()
         await until(lambda: job_state(win, "keys") == J.JOB_STATE_KILLED, timeout=20, what="KILLED")
-        await press(Qt.Key.Key_S, ctrl_shift)  # start
+        await press(Qt.Key.Key_S, ctrl_shift, action="start")  # start
         await until(lambda: job_state(win, "keys") == J.JOB_STATE_RUNNING, what="running again")
-        await press(Qt.Key.Key_X, ctrl_shift)
+        await press(Qt.Key.Key_X, ctrl_shift, action="stop")
         (await open_dialog(ConfirmDialog)).ok.click()
         await until(lambda: job_state(win, "keys") == J.JOB_STATE_KILLED, timeout=20, what="KILLED again")
-        await press(Qt.Key.Key_Delete)  # delete (finished job: no force needed)
+        await press(Qt.Key.Key_Delete, action="delete")  # delete (finished job: no force needed)
         (await open_dialog(ConfirmDialog)).ok.click()
         await until(lambda: job_state(win, "keys") is None, what="deleted")
 
@@ -542,6 +547,6 @@ def test_new_job_from_the_editor_then_bulk_stop_two_jobs(window: MainWindow, qlo
         dialog.ok.click()
         await until(lambda: job_state(win, "typed") == J.JOB_STATE_KILLED and
                     job_state(win, "second") == J.JOB_STATE_KILLED, timeout=20, what="both KILLED")
-        assert "stop: done for 2 job(s)" in win.message_label.text()
+        assert "2 stopped" in win.message_label.text()
 
     run(qloop, body(), timeout=60)
