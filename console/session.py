@@ -31,7 +31,7 @@ from console.profiles import EMBEDDED, Profile, ProfileStore
 from console.views.confirm import Target
 from pelorus.api import job_pb2
 from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
-from pelorus.errors import EngineError
+from pelorus.errors import ClientError
 from pelorus.specfile import demo_specs
 
 log = logging.getLogger("pelorus.session")
@@ -113,7 +113,7 @@ class Session(QObject):
                     messages.info(f"Started the embedded engine (data in {self.embedded.data_dir})")
             self.client = EngineClient(config)
             await self.client.connect()
-        except (EngineError, OSError, RuntimeError) as exc:
+        except (ClientError, OSError, RuntimeError) as exc:
             self._set_state(ConnectionState.DISCONNECTED, str(exc))
             messages.error(f"Could not connect: {exc}")
             return
@@ -127,7 +127,7 @@ class Session(QObject):
         while True:
             try:
                 health = await self.client.executor_health()
-            except EngineError as exc:
+            except ClientError as exc:
                 log.debug("executor health: %s", exc)  # the connection state already says it
             else:
                 if health != self.executor_health:
@@ -254,7 +254,7 @@ class Session(QObject):
                 try:
                     await self._act(action, job_id, **kwargs)
                     return name, None
-                except EngineError as exc:
+                except ClientError as exc:
                     return name, str(exc)
                 finally:
                     if on_progress is not None:

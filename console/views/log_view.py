@@ -53,7 +53,7 @@ from console.models.log_buffer import (
     LogBuffer,
     source_color,
 )
-from pelorus.errors import EngineError
+from pelorus.errors import ClientError
 
 log = logging.getLogger("pelorus.logs")
 _WRAP_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWrapAnywhere)
@@ -589,7 +589,7 @@ class LogView(QWidget):
                     self.buffer.append_lines(lines, source)
                     after = lines[-1].seq
                 return
-            except EngineError as exc:
+            except ClientError as exc:
                 if exc.code.name == "NOT_FOUND" and "not run yet" in exc.message and follow:
                     if len(self.targets) == 1:
                         self.list.placeholder = "The pod has not run yet: its lines appear here once it starts."

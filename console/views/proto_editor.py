@@ -68,7 +68,7 @@ from console.views.proto_edit_actions import EditActions, SavePreviewDialog, Tex
 from console.views.proto_hex import HexView
 from console.views.reflection_dialog import ReflectionDialog
 from pelorus.client import ConnectionConfig, EngineClient
-from pelorus.errors import EngineError
+from pelorus.errors import ClientError
 from pelorus.protobuf import framing as fr
 from pelorus.protobuf.document import Document, Edit, EditError
 from pelorus.protobuf.readings import Pins
@@ -1218,7 +1218,7 @@ class ProtoEditor(QWidget):
             got = await self._busy(f"Reading schemas from {where} (server reflection)…", client.reflect_files())
         except asyncio.CancelledError:
             return False
-        except EngineError as err:
+        except ClientError as err:
             self._show_error(str(err))
             return False
         return await self._load_schema(f"Loading {len(got.files)} file(s) from {where}…",
