@@ -45,6 +45,7 @@ from console.models.palette import WORKFLOW_STATE_COLORS, state_color
 from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
 from console.models.timeline import build_timeline
 from console.session import Session
+from console.tasks import WidgetTasks
 from console.views.log_view import LogView, saved_ring_lines
 from console.views.pods_view import PodsView
 from console.views.progress_chart import ProgressChart
@@ -84,7 +85,7 @@ class JobDetailDialog(QDialog):
         self.session = session
         self.job_id = job_id
         self.job: Any = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("job detail", show=self._show_task_error)
         self._closed = False
         self.background = False
         self._last_state = ""
@@ -236,18 +237,10 @@ class JobDetailDialog(QDialog):
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        if self._closed:
-            task.cancel()
-            return task
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
+        return self._tasks.start(coro)
 
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self.status.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
+    def _show_task_error(self, text: str) -> None:
+        self.status.setText(f"<span style='color:#b3261e'>{text}</span>")
 
     def all_tasks(self) -> set[asyncio.Task[Any]]:
         """Every task this dialog and its tabs run (tests check they all end on close)."""
@@ -256,10 +249,7 @@ class JobDetailDialog(QDialog):
 
     def stop_streams(self) -> None:
         self._closed = True
-        for task in list(self._tasks):
-            task.remove_done_callback(self._task_done)
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.close()
         self.log_view.stop()
         self.progress.stop()
         self.progress._closed = True

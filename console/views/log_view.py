@@ -53,6 +53,7 @@ from console.models.log_buffer import (
     LogBuffer,
     source_color,
 )
+from console.tasks import WidgetTasks
 from pelorus.errors import ClientError
 
 log = logging.getLogger("pelorus.logs")
@@ -328,7 +329,7 @@ class LogView(QWidget):
         super().__init__(parent)
         self.setObjectName("logView")
         self.buffer = buffer or LogBuffer(parent=self)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("log view", show=self._show_task_error, on_finish=self._update_status)
         self._follow = True
         self._scrolling = False  # our own scrolls do not change the follow lock
         self._unseen = 0
@@ -602,25 +603,15 @@ class LogView(QWidget):
                 raise
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-        return task
+        return self._tasks.start(coro)
 
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self.status.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
-        else:
-            self._update_status()
+    def _show_task_error(self, text: str) -> None:
+        self.status.setText(f"<span style='color:#b3261e'>{text}</span>")
 
     def stop(self) -> None:
         """Cancel every stream this view started."""
-        for task in list(self._tasks):
-            task.remove_done_callback(self._done)  # the widget may be gone when the task ends
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.cancel_all()
 
     @property
     def streams_open(self) -> int:
-        return sum(1 for t in self._tasks if not t.done())
+        return self._tasks.running

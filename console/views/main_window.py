@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from console import messages
 from console.session import ConnectionState, Session
+from console.tasks import WidgetTasks
 from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.dialogs import ask_int, exec_async
@@ -59,7 +60,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.setWindowTitle("Pelorus")
         self.resize(1400, 820)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("main window")
         self._closing = False
         self._undo: Callable[[], Awaitable[Any]] | None = None
         self._details: dict[str, JobDetailDialog] = {}  # open detail windows by job id
@@ -189,15 +190,7 @@ class MainWindow(QMainWindow):
 
     # -- tasks & messages -----------------------------------------------------------------
     def _spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            messages.error(str(task.exception()))
+        return self._tasks.start(coro)
 
     def _show_message(self, msg: messages.Message) -> None:
         color = {"error": "#b3261e", "warning": "#8a6d00", "info": "#222"}[msg.level.value]

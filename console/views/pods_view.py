@@ -58,6 +58,7 @@ from console.models.pods_table import (
     allowed_actions,
     pod_state_name,
 )
+from console.tasks import WidgetTasks
 from console.views.dialogs import exec_async
 from pelorus.api import pod_pb2
 
@@ -121,7 +122,7 @@ class PodsView(QWidget):
         self.setObjectName("podsView")
         self.session = session
         self.model = model
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("pods view", show=self._show_task_error)
         self.confirm = True  # tests may turn the dialog off; the operator always sees it
         self.last_dialog: QMessageBox | None = None
 
@@ -481,21 +482,13 @@ class PodsView(QWidget):
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-        return task
+        return self._tasks.start(coro)
 
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self.events_title.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
+    def _show_task_error(self, text: str) -> None:
+        self.events_title.setText(f"<span style='color:#b3261e'>{text}</span>")
 
     def stop(self) -> None:
-        for task in list(self._tasks):
-            task.remove_done_callback(self._done)  # the widget may be gone when the task ends
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.cancel_all()
 
     def headers(self) -> tuple[str, ...]:
         return HEADERS

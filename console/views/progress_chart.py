@@ -22,7 +22,6 @@ Signals:
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from pathlib import Path
@@ -44,6 +43,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.models.progress_series import ProgressSeries
+from console.tasks import WidgetTasks
 from pelorus.api import job_pb2, workflow_pb2
 
 PERIODS = ((0.25, "250 ms"), (0.5, "500 ms"), (1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"),
@@ -124,7 +124,7 @@ class ProgressChart(QWidget):
         super().__init__(parent)
         self.setObjectName("progressChart")
         self.series = ProgressSeries()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("progress chart", show=self._show_task_error)
         self._drawn_revision = -1
         self.redraws = 0
         self.samples = 0
@@ -506,9 +506,7 @@ class ProgressChart(QWidget):
     def _restart(self) -> None:
         self.stop()
         self.period = self.effective_period()
-        task = asyncio.ensure_future(self._stream(self._client, self._job_id, self.period))
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
+        self._tasks.start(self._stream(self._client, self._job_id, self.period))
 
     async def _stream(self, client: Any, job_id: str, period: float) -> None:
         async for resp in client.watch_job(job_id, period):
@@ -517,16 +515,11 @@ class ProgressChart(QWidget):
                 break
         self.redraw(force=True)
 
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self.summary.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
+    def _show_task_error(self, text: str) -> None:
+        self.summary.setText(f"<span style='color:#b3261e'>{text}</span>")
 
     def stop(self) -> None:
-        for task in list(self._tasks):
-            task.remove_done_callback(self._done)  # the widget may be gone when the task ends
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.cancel_all()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from console.models.hex_model import HexModel
+from console.tasks import WidgetTasks
 from console.views.proto_hex import HexView
 from pelorus.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, Difference, compare
 from pelorus.protobuf.readings import Pins
@@ -155,7 +156,7 @@ class ProtoCompare(QWidget):
         self.right: Buffer = b""
         self.leaves: list[QTreeWidgetItem] = []
         self._cancel: threading.Event | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("protobuf compare")
         self._build()
 
     # -- construction ---------------------------------------------------------------------------
@@ -333,14 +334,10 @@ class ProtoCompare(QWidget):
 
     def close_tasks(self) -> None:
         self.cancel()
-        for t in list(self._tasks):
-            t.cancel()
+        self._tasks.cancel_all()
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self._tasks.start(coro)
 
     @property
     def current_difference(self) -> Difference | None:

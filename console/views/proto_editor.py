@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
+from console.tasks import WidgetTasks
 from console.ui_thread_gc import collect_on_ui_thread
 from console.views.proto_assign import TypeAssign
 from console.views.proto_compare import ProtoCompareWindow
@@ -140,7 +141,7 @@ class ProtoEditor(QWidget):
         self.guesses: list[TypeGuess] = []
         self.last_error: str = ""
         self.last_edit_message: str = ""
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("protobuf editor")
         self._busy_task: asyncio.Task[Any] | None = None
         self._expanded: list[tuple[int, ...]] = []
         self._selected: tuple[int, ...] | None = None
@@ -567,8 +568,7 @@ class ProtoEditor(QWidget):
             self._busy_task.cancel()
 
     def close_tasks(self) -> None:
-        for t in list(self._tasks):
-            t.cancel()
+        self._tasks.cancel_all()
 
     # -- editing: text/JSON apply, canonicalise, stream records ---------------------------------
 
@@ -780,10 +780,7 @@ class ProtoEditor(QWidget):
             self.progress.setRange(0, 0)
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self._tasks.start(coro)
 
     def _install(self, loaded: Loaded) -> None:
         self.path = loaded.path
