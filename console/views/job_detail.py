@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.models import palette
 from console.models.log_buffer import LogBuffer
 from console.models.palette import WORKFLOW_STATE_COLORS, state_color
 from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
@@ -240,7 +241,7 @@ class JobDetailDialog(QDialog):
         return self._tasks.start(coro)
 
     def _show_task_error(self, text: str) -> None:
-        self.status.setText(f"<span style='color:#b3261e'>{text}</span>")
+        self.status.setText(palette.span(text, palette.ERROR))
 
     def all_tasks(self) -> set[asyncio.Task[Any]]:
         """Every task this dialog and its tabs run (tests check they all end on close)."""
@@ -292,7 +293,7 @@ class JobDetailDialog(QDialog):
         try:
             resp = await self.session.client.get_job(self.job_id)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
-            self.status.setText(f"<span style='color:#b3261e'>{exc}</span>")
+            self.status.setText(palette.span(str(exc), palette.ERROR))
             return
         if self._closed:
             return
@@ -310,7 +311,7 @@ class JobDetailDialog(QDialog):
         color = state_color(state).name()
         self.header.setText(f"<span style='font-size:14pt'><b>{info.spec.name}</b></span>  "
                             f"<span style='color:{color}; font-weight:bold'>{state}</span>  "
-                            f"<span style='color:#6b7280'>{info.job_id}</span>")
+                            + palette.span(info.job_id, palette.TEXT_MUTED))
         sched = info.spec.schedule
         schedule = str(sched).replace("\n", " ").strip() if sched.ByteSize() else "run now"
         rows = [
@@ -444,7 +445,7 @@ class JobDetailDialog(QDialog):
             version = int((await client.get_job(self.job_id)).job_info.status.version.value)
             await call(self.job_id, version)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
-            self.workflow_message.setStyleSheet("color:#b3261e")
+            self.workflow_message.setStyleSheet(f"color:{palette.css(palette.ERROR)}")
             self.workflow_message.setText(str(exc))
         else:
             self.workflow_message.setText(f"{verb.capitalize()} requested.")
@@ -516,7 +517,7 @@ class JobDetailDialog(QDialog):
 
     def _on_action_done(self, verb: str, pod_name: str, error: str) -> None:
         if error:
-            self.status.setText(f"<span style='color:#b3261e'>{verb} {pod_name}: {error}</span>")
+            self.status.setText(palette.span(f"{verb} {pod_name}: {error}", palette.ERROR))
         else:
             self.status.setText(f"{verb} {pod_name}: requested")
 

@@ -111,7 +111,7 @@ class JobsPanel(QWidget):
         self.filter_box = FilterBox(model)
         self.filter_error = QLabel()
         self.filter_error.setObjectName("filterError")
-        self.filter_error.setStyleSheet("color: #b3261e;")
+        self.filter_error.setStyleSheet(f"color: {palette.css(palette.ERROR)};")
         self.filter_error.hide()
         self.chips: dict[str, QToolButton] = {}
         chip_row = QHBoxLayout()
@@ -122,7 +122,7 @@ class JobsPanel(QWidget):
             chip.setCheckable(True)
             chip.setToolTip(f"Show only {state} jobs (several chips combine)")
             chip.setStyleSheet(f"QToolButton:checked {{ background: {palette.state_color(state).name()}; "
-                               "color: white; border-radius: 3px; }")
+                               f"color: {palette.css(palette.TEXT_ON_ACCENT)}; border-radius: 3px; }}")
             chip.toggled.connect(self._chips_changed)
             chip_row.addWidget(chip)
             self.chips[state] = chip
@@ -159,11 +159,11 @@ class JobsPanel(QWidget):
         empty_layout.addStretch(1)
         title = QLabel("No jobs yet")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setStyleSheet("font-size: 16pt; color: #555;")
+        title.setStyleSheet(f"font-size: 16pt; color: {palette.css(palette.TEXT_SECONDARY)};")
         hint = QLabel("Create a job (Ctrl+N), or load the demo jobs: a bulk job with progress, a retrying\n"
                       "job, a cron job, a service, a job that times out and an interval job.")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setStyleSheet("color: #666;")
+        hint.setStyleSheet(f"color: {palette.css(palette.TEXT_MUTED)};")
         self.demo_button = QPushButton("Load demo jobs")
         self.demo_button.setObjectName("loadDemo")
         self.demo_button.clicked.connect(self.loadDemoRequested)

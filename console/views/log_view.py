@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, QSettings, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSlider,
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.models import palette
 from console.models.log_buffer import (
     CURRENT_MATCH_BG,
     DEFAULT_CAPACITY,
@@ -58,7 +59,7 @@ from pelorus.errors import ClientError
 
 log = logging.getLogger("pelorus.logs")
 _WRAP_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWrapAnywhere)
-MATCH_TEXT_BG = QColor("#f5b700")
+MATCH_TEXT_BG = palette.MATCH_TEXT_BG
 RETRY_NOT_STARTED = 1.0  # seconds between tries for a pod that has not run yet
 RING_SIZES = (10_000, 50_000, 100_000, 500_000, 1_000_000)
 SETTING_RING_LINES = "logs/ring_lines"
@@ -206,13 +207,13 @@ class LogCanvas(QAbstractScrollArea):
         width = self.viewport().width()
         height = self.viewport().height()
         x0 = 8 - (0 if self.wrap else self.horizontalScrollBar().value())
-        palette = self.palette()
-        text_color = palette.text().color()
+        qpal = self.palette()
+        text_color = qpal.text().color()
         sel_lo, sel_hi = sorted((self._anchor, self._cursor)) if self._anchor >= 0 else (-1, -2)
         needle = buf.highlight
         current = buf.current_match
         if not rows and self.placeholder:
-            painter.setPen(QColor("#6b7280"))
+            painter.setPen(palette.TEXT_MUTED)
             painter.drawText(QRect(0, 0, width, height), int(Qt.AlignmentFlag.AlignCenter), self.placeholder)
         y = 0
         row = self.top_row()
@@ -226,7 +227,7 @@ class LogCanvas(QAbstractScrollArea):
             stream = rec[2]
             selected = sel_lo <= row <= sel_hi
             if selected:
-                painter.fillRect(rect, palette.highlight())
+                painter.fillRect(rect, qpal.highlight())
             elif row == current:
                 painter.fillRect(rect, CURRENT_MATCH_BG)
             elif needle and needle in rec[3].casefold():
@@ -245,7 +246,7 @@ class LogCanvas(QAbstractScrollArea):
                                      MATCH_TEXT_BG)
                     at = folded.find(needle, at + len(needle))
             if selected:
-                painter.setPen(palette.highlightedText().color())
+                painter.setPen(qpal.highlightedText().color())
             elif stream == STDERR:
                 painter.setPen(STDERR_FG)
             elif stream == SYSTEM:
@@ -501,7 +502,7 @@ class LogView(QWidget):
         n = self.buffer.match_count()
         cur = self.buffer.current_match
         self.match_label.setText(f"{n:,} match(es)" if cur < 0 else f"line {cur + 1:,} · {n:,} match(es)")
-        self.match_label.setStyleSheet("" if n else "color:#b3261e")
+        self.match_label.setStyleSheet("" if n else f"color:{palette.css(palette.ERROR)}")
 
     def find_next(self) -> int:
         return self._find(backward=False)
@@ -606,7 +607,7 @@ class LogView(QWidget):
         return self._tasks.start(coro)
 
     def _show_task_error(self, text: str) -> None:
-        self.status.setText(f"<span style='color:#b3261e'>{text}</span>")
+        self.status.setText(palette.span(text, palette.ERROR))
 
     def stop(self) -> None:
         """Cancel every stream this view started."""

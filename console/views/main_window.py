@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from console import messages
+from console.models import palette
 from console.session import ConnectionState, Session
 from console.tasks import WidgetTasks
 from console.views.command_palette import CommandPalette
@@ -42,10 +43,10 @@ from console.views.replace_flow import edit_job_flow
 from console.views.spec_editor import SpecEditorDialog
 
 STATE_STYLE = {
-    ConnectionState.CONNECTING: ("#8a6d00", "connecting…"),
-    ConnectionState.CONNECTED: ("#1b5e20", "connected"),
-    ConnectionState.RECONNECTING: ("#b3261e", "connection lost — reconnecting"),
-    ConnectionState.DISCONNECTED: ("#555555", "disconnected"),
+    ConnectionState.CONNECTING: (palette.WARNING, "connecting…"),
+    ConnectionState.CONNECTED: (palette.OK, "connected"),
+    ConnectionState.RECONNECTING: (palette.ERROR, "connection lost — reconnecting"),
+    ConnectionState.DISCONNECTED: (palette.TEXT_SECONDARY, "disconnected"),
 }
 # Actions that change something: disabled in read-only mode.
 MUTATING = ("new", "edit", "start", "stop", "restart", "pause", "resume", "abort", "delete", "force_delete", "refresh",
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel("   "))
         bar.addWidget(self.executor_label)
         self.read_only_label = QLabel("  READ-ONLY  ")
-        self.read_only_label.setStyleSheet("background:#ffe08a; color:#5c4400; border-radius:3px;")
+        self.read_only_label.setStyleSheet(palette.BADGE_CSS)
         self.read_only_action = bar.addWidget(self.read_only_label)  # toolbar widgets hide via their action
         self.read_only_action.setVisible(self.session.read_only)
 
@@ -193,15 +194,15 @@ class MainWindow(QMainWindow):
         return self._tasks.start(coro)
 
     def _show_message(self, msg: messages.Message) -> None:
-        color = {"error": "#b3261e", "warning": "#8a6d00", "info": "#222"}[msg.level.value]
-        self.message_label.setText(f"<span style='color:{color}'>{msg.text}</span>")
+        color = {"error": palette.ERROR, "warning": palette.WARNING, "info": palette.TEXT}[msg.level.value]
+        self.message_label.setText(palette.span(msg.text, color))
         self.message_label.setToolTip(msg.text)
 
     def _on_state(self, state: str, detail: str) -> None:
-        color, text = STATE_STYLE.get(ConnectionState(state), ("#555", state))
+        color, text = STATE_STYLE.get(ConnectionState(state), (palette.TEXT_SECONDARY, state))
         where = self.session.profile_name
-        self.conn_label.setText(f"<span style='color:{color}'>●</span> {text}")
-        self.conn_status.setText(f"<span style='color:{color}'>●</span> {where}: {text}"
+        self.conn_label.setText(f"{palette.span('●', color)} {text}")
+        self.conn_status.setText(f"{palette.span('●', color)} {where}: {text}"
                                  + (f" — {detail}" if detail else ""))
         self.conn_status.setToolTip(detail or text)
         self._update_enabled()
@@ -212,13 +213,13 @@ class MainWindow(QMainWindow):
             self.executor_label.setText("")
             self.executor_label.setToolTip("")
             return
-        color = {"SERVING": "#1b7f3b", "NOT_SERVING": "#b3261e"}.get(health.status, "#555")
+        color = {"SERVING": palette.OK, "NOT_SERVING": palette.ERROR}.get(health.status, palette.TEXT_SECONDARY)
         d = health.details
         where = f" @ {health.address}" if health.address else (f" on {d['host']}" if d.get("host") else "")
         extra = f" · {d['ray_nodes_alive']} nodes" if health.serving and d.get("ray_nodes_alive") else ""
         name = f"<b>{health.executor}</b>" if health.executor else "(details need a token)"
         self.executor_label.setText(f"Executor: {name}{where} "
-                                    f"<span style='color:{color}'>●</span> {health.status}{extra}")
+                                    f"{palette.span('●', color)} {health.status}{extra}")
         tip = [f"pelorus.v1.Executor: {health.status}"]
         if d.get("ray_error"):
             tip.append(d["ray_error"])

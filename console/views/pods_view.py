@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.models import palette
 from console.models.pods_table import (
     HEADERS,
     POD_STATE_COLORS,
@@ -177,7 +178,7 @@ class PodsView(QWidget):
         self.empty_label = QLabel("No pods yet: they appear when the job runs.", self.table.viewport())
         self.empty_label.setObjectName("podsEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.empty_label.setStyleSheet("color:#6b7280; padding-top:48px")
+        self.empty_label.setStyleSheet(f"color:{palette.css(palette.TEXT_MUTED)}; padding-top:48px")
         self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.events = QListWidget()
         self.events.setObjectName("podEvents")
@@ -338,8 +339,8 @@ class PodsView(QWidget):
         if not shown:
             self.empty_label.resize(self.table.viewport().size())
         counts = self.model.state_counts()
-        parts = [f"<span style='color:{POD_STATE_COLORS[s].name() if s in POD_STATE_COLORS else '#555'}'>"
-                 f"{n} {s.lower()}</span>" for s, n in sorted(counts.items())]
+        parts = [palette.span(f"{n} {s.lower()}", POD_STATE_COLORS.get(s, palette.TEXT_SECONDARY))
+                 for s, n in sorted(counts.items())]
         shown = self.proxy.rowCount()
         of = f"{shown} of " if shown != self.model.rowCount() else ""
         self.counts.setText(f"{of}{self.model.rowCount()} pod(s): " + ", ".join(parts))
@@ -485,7 +486,7 @@ class PodsView(QWidget):
         return self._tasks.start(coro)
 
     def _show_task_error(self, text: str) -> None:
-        self.events_title.setText(f"<span style='color:#b3261e'>{text}</span>")
+        self.events_title.setText(palette.span(text, palette.ERROR))
 
     def stop(self) -> None:
         self._tasks.cancel_all()

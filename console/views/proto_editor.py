@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.models import palette
 from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
 from console.tasks import WidgetTasks
 from console.ui_thread_gc import collect_on_ui_thread
@@ -222,8 +223,7 @@ class ProtoEditor(QWidget):
         self.error_label.setObjectName("protoError")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet("QLabel#protoError { background: #fee2e2; color: #7f1d1d; "
-                                       "border: 1px solid #fca5a5; padding: 4px; }")
+        self.error_label.setStyleSheet(f"QLabel#protoError {{ {palette.ERROR_BOX_CSS} }}")
         self.error_label.hide()
         outer.addWidget(self.error_label)
 

@@ -11,7 +11,7 @@ import shlex
 import uuid
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QTextCursor, QTextFormat
+from PySide6.QtGui import QFont, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.models import palette
 from pelorus.api import job_pb2
 from pelorus.engine.errors import EngineError
 from pelorus.engine.validation import validate_job_spec
@@ -127,16 +128,16 @@ class SpecEditorDialog(QDialog):
         selections = []
         if spec is None:
             where = f"Line {line}: " if line else ""
-            self.error.setText(f"<span style='color:#b3261e'>{where}{problem}</span>")
+            self.error.setText(palette.span(f"{where}{problem}", palette.ERROR))
             if line:
                 sel = QTextEdit.ExtraSelection()
-                sel.format.setBackground(QColor("#fde7e9"))
+                sel.format.setBackground(palette.ERROR_LINE_BG)
                 sel.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
                 block = self.yaml.document().findBlockByLineNumber(line - 1)
                 sel.cursor = QTextCursor(block)
                 selections.append(sel)
         else:
-            self.error.setText("<span style='color:#1b5e20'>Valid spec.</span>")
+            self.error.setText(palette.span("Valid spec.", palette.OK))
             self._fill_form(spec)
         self.yaml.setExtraSelections(selections)
 
@@ -162,7 +163,7 @@ class SpecEditorDialog(QDialog):
         try:
             spec = parse_spec(self.yaml.toPlainText())
         except SpecError:
-            self.error.setText("<span style='color:#b3261e'>Fix the YAML before using the form.</span>")
+            self.error.setText(palette.span("Fix the YAML before using the form.", palette.ERROR))
             return
         spec.name = self.name.text()
         spec.owner = self.owner.text()
@@ -171,7 +172,7 @@ class SpecEditorDialog(QDialog):
         try:
             argv = shlex.split(self.command.text())
         except ValueError as exc:
-            self.error.setText(f"<span style='color:#b3261e'>Command: {exc}</span>")
+            self.error.setText(palette.span(f"Command: {exc}", palette.ERROR))
             return
         if argv:
             spec.default_spec.command = argv[0]
