@@ -89,7 +89,7 @@ def allowed_actions(pod: pod_pb2.PodInfo) -> set[str]:
 
 def pod_state_name(state: int) -> str:
     try:
-        return pod_pb2.PodState.Name(state).removeprefix("POD_STATE_")  # type: ignore[arg-type]
+        return pod_pb2.PodState.Name(state).removeprefix("POD_STATE_")
     except ValueError:
         return str(state)
 
@@ -391,7 +391,7 @@ class PodsTableModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, parent.row() + 1)
 
-    def parent(self, index: _Index | None = None) -> Any:  # type: ignore[override]
+    def parent(self, index: _Index | None = None) -> Any:
         if index is None:  # QObject.parent()
             return QObject.parent(self)
         ident = index.internalId()

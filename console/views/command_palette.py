@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import QDialog, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
@@ -48,7 +48,7 @@ class CommandPalette(QDialog):
             self.accept()
             action.trigger()
 
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802, ANN001 - Qt API
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if obj is self.search and isinstance(event, QKeyEvent) and event.type() == event.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 self.list.keyPressEvent(event)

@@ -42,8 +42,8 @@ from PySide6.QtWidgets import (
 
 from console.models import palette
 from console.models.log_buffer import LogBuffer
-from console.models.palette import WORKFLOW_STATE_COLORS, state_color
-from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
+from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS, state_color
+from console.models.pods_table import PodsTableModel
 from console.models.timeline import build_timeline
 from console.session import Session
 from console.tasks import WidgetTasks
@@ -376,8 +376,8 @@ class JobDetailDialog(QDialog):
                     inst_root.addChild(inst)
                 top.addChild(inst_root)
             self.workflows.addTopLevelItem(top)
-        if self.workflows.topLevelItemCount():
-            self.workflows.topLevelItem(0).setExpanded(True)
+        if (newest_item := self.workflows.topLevelItem(0)) is not None:
+            newest_item.setExpanded(True)
         newest = workflows[0].status if workflows else None
         self.workflow_state = short(workflow_pb2.WorkflowState.Name(newest.state)) if newest is not None else ""
         self._workflow_kind = short(workflow_pb2.WorkflowType.Name(newest.type)) if newest is not None else ""
@@ -457,10 +457,12 @@ class JobDetailDialog(QDialog):
 
     # -- timeline: collapse idle stretches (threshold and on/off persisted) ---------------------------
     def _restore_collapse(self, threshold: object, on: object) -> None:
-        try:
-            seconds = float(threshold) if threshold is not None else self.timeline.collapse_threshold
-        except (TypeError, ValueError):
-            seconds = self.timeline.collapse_threshold
+        seconds = self.timeline.collapse_threshold
+        if isinstance(threshold, (int, float, str)):  # QSettings: a number, or text in an ini file
+            try:
+                seconds = float(threshold)
+            except ValueError:
+                pass
         # the nearest offered duration (a value from an older version or hand-edited file)
         index = min(range(len(COLLAPSE_THRESHOLDS)), key=lambda i: abs(COLLAPSE_THRESHOLDS[i][0] - seconds))
         self.collapse_threshold_box.setCurrentIndex(index)
@@ -596,7 +598,8 @@ class JobDetailDialog(QDialog):
 
     def _on_run_logs(self, _pod_name: str, instance: int, pod_id: str) -> None:
         self.show_logs_of(instance, pod_id)
-        self.tabs.setCurrentIndex(self.tabs.indexOf(self.log_view.parentWidget()))
+        if (page := self.log_view.parentWidget()) is not None:
+            self.tabs.setCurrentIndex(self.tabs.indexOf(page))
 
     def _on_pod_selected(self, pod_name: str, instance: int) -> None:
         if instance != self._log_pod_instance:

@@ -73,7 +73,8 @@ class FilterBox(QLineEdit):
         self._completer = QCompleter(self._items, self)
         self._completer.setWidget(self)
         self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self._completer.activated[QModelIndex].connect(self._insert)
+        # the QModelIndex overload of activated; PySide6's stubs lack SignalInstance.__getitem__
+        self._completer.activated[QModelIndex].connect(self._insert)  # type: ignore[index]
         self._current: list[job_filter.Completion] = []
         self.textEdited.connect(self._suggest)
 
@@ -85,8 +86,8 @@ class FilterBox(QLineEdit):
             self._items.appendRow(item)
         if self._current:
             self._completer.complete(self.rect())
-        else:
-            self._completer.popup().hide()
+        elif (popup := self._completer.popup()) is not None:
+            popup.hide()
 
     def _insert(self, index: QModelIndex) -> None:
         if not 0 <= index.row() < len(self._current):
@@ -246,8 +247,8 @@ class JobsPanel(QWidget):
             self.openRequested.emit(self.proxy.job_id_at(index.row()))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if obj is self.table and event.type() == QEvent.Type.KeyPress:
-            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+        if obj is self.table and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 job_id = self.current_job_id()
                 if job_id:

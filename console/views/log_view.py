@@ -52,8 +52,8 @@ from console.models.log_buffer import (
     SYSTEM,
     SYSTEM_FG,
     LogBuffer,
-    source_color,
 )
+from console.models.palette import source_color
 from console.tasks import WidgetTasks
 from pelorus.errors import ClientError
 
@@ -383,8 +383,8 @@ class LogView(QWidget):
             bar.addWidget(w)
         bar.addSpacing(12)
         bar.addWidget(self.search, 1)
-        for w in (self.prev_button, self.next_button, self.match_label):
-            bar.addWidget(w)
+        for widget in (self.prev_button, self.next_button, self.match_label):
+            bar.addWidget(widget)
         bar.addSpacing(12)
         bar.addWidget(self.save_button)
         foot = QHBoxLayout()

@@ -49,9 +49,9 @@ from PySide6.QtWidgets import (
 )
 
 from console.models import palette
+from console.models.palette import POD_STATE_COLORS
 from console.models.pods_table import (
     HEADERS,
-    POD_STATE_COLORS,
     FilterRole,
     PodColumn,
     PodsTableModel,
@@ -89,7 +89,7 @@ class PodsTable(QTreeView):
     def horizontalHeader(self) -> QHeaderView:
         return self.header()
 
-    def sortByColumn(self, column: int, order: Qt.SortOrder) -> None:  # type: ignore[override]
+    def sortByColumn(self, column: int, order: Qt.SortOrder) -> None:
         """Sort as a header click does: the pods model sorts itself (the proxy never sorts)."""
         header = self.header()
         header.blockSignals(True)

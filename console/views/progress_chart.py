@@ -84,8 +84,8 @@ def nice_ceiling(value: float) -> float:
         return 1.0
     exp = math.floor(math.log10(value))
     for m in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
-        if m * 10**exp >= value:
-            return m * 10**exp
+        if m * 10.0**exp >= value:
+            return m * 10.0**exp
     return 10.0 ** (exp + 1)
 
 

@@ -22,8 +22,7 @@ from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from console.models import palette
-from console.models.palette import WORKFLOW_STATE_COLORS
-from console.models.pods_table import POD_STATE_COLORS
+from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS
 from console.models.timeline import Timeline, TimeMap, collapse_idle
 
 LANE_H = 18
