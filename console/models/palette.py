@@ -6,8 +6,10 @@ same roles, so every surface agrees on "FAILED is red" and "an error reads in th
 without parsing a theme. No other module holds a colour literal (tests/architecture/test_palette.py).
 
 Ready for a dark theme: the values are one `Theme` (LIGHT); the constants below are built from the
-active theme when this module is imported. A dark theme is a second `Theme` with the same roles
-(the test checks a theme names every role), chosen before the first window is built.
+active theme (`THEME`) when this module is imported. A dark theme is a second `Theme` here with the
+same roles and states (tests/architecture/test_palette.py checks every Theme in this module names
+them all, with valid colours), chosen as THEME before the first window is built, together with a
+dark QPalette for Qt's own widgets.
 """
 
 from __future__ import annotations

@@ -60,11 +60,17 @@ def test_no_module_but_the_palette_holds_a_colour() -> None:
     assert not offenders, f"colour literals outside console/models/palette.py: {offenders}"
 
 
-def test_every_colour_of_the_theme_is_valid() -> None:
-    theme = palette.THEME
-    values = [*theme.roles.values(), *theme.job_states.values(), *theme.workflow_states.values(),
-              *theme.pod_states.values(), *theme.sources]
-    assert [v for v in values if not QColor(v).isValid()] == []
+def test_every_theme_names_every_role_with_a_valid_colour() -> None:
+    themes = {name: v for name, v in vars(palette).items() if isinstance(v, palette.Theme) and name != "THEME"}
+    assert "LIGHT" in themes and palette.THEME in themes.values()
+    light = palette.LIGHT
+    for name, theme in themes.items():
+        assert (theme.roles.keys(), theme.job_states.keys(), theme.workflow_states.keys(),
+                theme.pod_states.keys()) == (light.roles.keys(), light.job_states.keys(),
+                                             light.workflow_states.keys(), light.pod_states.keys()), name
+        values = [*theme.roles.values(), *theme.job_states.values(), *theme.workflow_states.values(),
+                  *theme.pod_states.values(), *theme.sources]
+        assert [v for v in values if not QColor(v).isValid()] == [], name
     assert palette.STDERR_BG.alpha() == 28 and palette.STDERR_BG.rgb() == palette.ERROR.rgb()
 
 
