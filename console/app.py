@@ -66,7 +66,9 @@ async def run(app: QApplication, args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):  # none yet (a QCoreApplication would make this raise)
+        app = QApplication(sys.argv[:1])
     app.setApplicationName("Pelorus")
     app.setOrganizationName("Pelorus")
     app.setDesktopFileName("pelorus")  # ties the window to pelorus.desktop (`pelorus install-desktop`)
@@ -74,6 +76,6 @@ def main(argv: list[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the window's close handler decides, then quits
     collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
     try:
-        return qasync.run(run(app, args))
+        return int(qasync.run(run(app, args)))
     except asyncio.CancelledError:
         return 0

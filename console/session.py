@@ -45,7 +45,7 @@ from pelorus.api import pod_service_pb2 as ps
 from pelorus.api import watch_service_pb2 as ws
 from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
 from pelorus.engine.states import ACTIVE_POD_STATES
-from pelorus.errors import EngineError, NotFound
+from pelorus.errors import ClientError, NotFound
 from pelorus.specfile import demo_specs
 
 log = logging.getLogger("pelorus.session")
@@ -151,7 +151,7 @@ class Session(QObject):
                 started = await self.embedded.ensure_running()
                 if started:
                     messages.info(f"Started the embedded engine (data in {self.embedded.data_dir})")
-        except (EngineError, OSError, RuntimeError) as exc:
+        except (ClientError, OSError, RuntimeError) as exc:
             self._set_state(ConnectionState.DISCONNECTED, str(exc))
             messages.error(f"Could not connect: {exc}")
             return
@@ -165,7 +165,7 @@ class Session(QObject):
         try:
             self.client = EngineClient(config)
             await self.client.connect()
-        except (EngineError, OSError, RuntimeError) as exc:
+        except (ClientError, OSError, RuntimeError) as exc:
             self._set_state(ConnectionState.DISCONNECTED, str(exc))
             messages.error(f"Could not connect: {exc}")
             return False
@@ -244,7 +244,7 @@ class Session(QObject):
         while True:
             try:
                 health = await self.client.executor_health()
-            except EngineError as exc:
+            except ClientError as exc:
                 log.debug("executor health: %s", exc)  # the connection state already says it
             else:
                 self.executor_health_at = time.monotonic()
@@ -555,7 +555,7 @@ class Session(QObject):
                     if cancelled is not None and cancelled():
                         return subject, None, "cancelled before it started"
                     return subject, await one(subject, opts), None
-                except EngineError as exc:
+                except ClientError as exc:
                     return subject, None, str(exc)
                 finally:
                     finished += 1

@@ -35,8 +35,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
+from console.models import palette
 from pelorus.protobuf import structure as sx
 from pelorus.protobuf import wellknown as wk
 from pelorus.protobuf.document import Document, Edit, EditError, IndexPath
@@ -94,9 +95,9 @@ ErrorRole: Final = _BASE + 5
 NumberPathRole: Final = _BASE + 6
 """Field-number path from the root (what pins are keyed by)."""
 
-ERROR_FG: Final = QColor("#b91c1c")
-UNKNOWN_FG: Final = QColor("#92400e")
-MUTED_FG: Final = QColor("#6b7280")
+ERROR_FG: Final = palette.ERROR
+UNKNOWN_FG: Final = palette.UNKNOWN_DATA
+MUTED_FG: Final = palette.TEXT_MUTED
 
 _FD = FieldDescriptor
 TYPE_NAMES: Final[dict[int, str]] = {

@@ -48,11 +48,13 @@ from PySide6.QtWidgets import (
 )
 
 from console.actions import ACTIONS, JobFacts, Name, already_confirmed, why_not
+from console.models import palette
 from console.models.log_buffer import LogBuffer
-from console.models.palette import WORKFLOW_STATE_COLORS, state_color
-from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
+from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS, state_color
+from console.models.pods_table import PodsTableModel
 from console.models.timeline import build_timeline
 from console.session import ConnectionState, Session
+from console.tasks import WidgetTasks
 from console.views.log_view import LogView, saved_ring_lines
 from console.views.payload_view import PayloadRow
 from console.views.pods_view import PodsView
@@ -93,7 +95,7 @@ class JobDetailDialog(QDialog):
         self.session = session
         self.job_id = job_id
         self.job: Any = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("job detail", show=self._show_task_error)
         self._closed = False
         self.background = False
         self._last_state = ""
@@ -269,18 +271,10 @@ class JobDetailDialog(QDialog):
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        if self._closed:
-            task.cancel()
-            return task
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
+        return self._tasks.start(coro)
 
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self.status.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
+    def _show_task_error(self, text: str) -> None:
+        self.status.setText(palette.span(text, palette.ERROR))
 
     def all_tasks(self) -> set[asyncio.Task[Any]]:
         """Every task this dialog and its tabs run (tests check they all end on close)."""
@@ -290,10 +284,7 @@ class JobDetailDialog(QDialog):
     def stop_streams(self) -> None:
         self._closed = True
         self._wf_timer.stop()
-        for task in list(self._tasks):
-            task.remove_done_callback(self._task_done)
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.close()
         self.log_view.stop()
         self.progress.stop()
         self.progress._closed = True
@@ -339,7 +330,7 @@ class JobDetailDialog(QDialog):
             self._job_gone()
             return
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
-            self.status.setText(f"<span style='color:#b3261e'>{exc}</span>")
+            self.status.setText(palette.span(str(exc), palette.ERROR))
             return
         if self._closed:
             return
@@ -467,7 +458,7 @@ class JobDetailDialog(QDialog):
         color = state_color(state).name()
         self.header.setText(f"<span style='font-size:14pt'><b>{info.spec.name}</b></span>  "
                             f"<span style='color:{color}; font-weight:bold'>{state}</span>  "
-                            f"<span style='color:#6b7280'>{info.job_id}</span>")
+                            + palette.span(info.job_id, palette.TEXT_MUTED))
         sched = info.spec.schedule
         schedule = str(sched).replace("\n", " ").strip() if sched.ByteSize() else "run now"
         rows = [
@@ -553,8 +544,8 @@ class JobDetailDialog(QDialog):
                     inst_root.addChild(inst)
                 top.addChild(inst_root)
             self.workflows.addTopLevelItem(top)
-        if self.workflows.topLevelItemCount():
-            self.workflows.topLevelItem(0).setExpanded(True)
+        if (newest_item := self.workflows.topLevelItem(0)) is not None:
+            newest_item.setExpanded(True)
         newest = workflows[0].status if workflows else None
         self.workflow_state = short(workflow_pb2.WorkflowState.Name(newest.state)) if newest is not None else ""
         self._workflow_kind = short(workflow_pb2.WorkflowType.Name(newest.type)) if newest is not None else ""
@@ -624,7 +615,7 @@ class JobDetailDialog(QDialog):
         try:
             outcome = await self.session.perform_on_jobs(Name(verb), [self.job_id], confirmer=already_confirmed)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
-            self.workflow_message.setStyleSheet("color:#b3261e")
+            self.workflow_message.setStyleSheet(f"color:{palette.css(palette.ERROR)}")
             self.workflow_message.setText(str(exc))
         else:
             if not outcome.done:
@@ -638,10 +629,12 @@ class JobDetailDialog(QDialog):
 
     # -- timeline: collapse idle stretches (threshold and on/off persisted) ---------------------------
     def _restore_collapse(self, threshold: object, on: object) -> None:
-        try:
-            seconds = float(threshold) if threshold is not None else self.timeline.collapse_threshold
-        except (TypeError, ValueError):
-            seconds = self.timeline.collapse_threshold
+        seconds = self.timeline.collapse_threshold
+        if isinstance(threshold, (int, float, str)):  # QSettings: a number, or text in an ini file
+            try:
+                seconds = float(threshold)
+            except ValueError:
+                pass
         # the nearest offered duration (a value from an older version or hand-edited file)
         index = min(range(len(COLLAPSE_THRESHOLDS)), key=lambda i: abs(COLLAPSE_THRESHOLDS[i][0] - seconds))
         self.collapse_threshold_box.setCurrentIndex(index)
@@ -698,7 +691,7 @@ class JobDetailDialog(QDialog):
 
     def _on_action_done(self, verb: str, pod_name: str, error: str) -> None:
         if error:
-            self.status.setText(f"<span style='color:#b3261e'>{verb} {pod_name}: {error}</span>")
+            self.status.setText(palette.span(f"{verb} {pod_name}: {error}", palette.ERROR))
         else:
             self.status.setText(f"{verb} {pod_name}: requested")
 
@@ -777,7 +770,8 @@ class JobDetailDialog(QDialog):
 
     def _on_run_logs(self, _pod_name: str, instance: int, pod_id: str) -> None:
         self.show_logs_of(instance, pod_id)
-        self.tabs.setCurrentIndex(self.tabs.indexOf(self.log_view.parentWidget()))
+        if (page := self.log_view.parentWidget()) is not None:
+            self.tabs.setCurrentIndex(self.tabs.indexOf(page))
 
     def _on_pod_selected(self, pod_name: str, instance: int) -> None:
         if instance != self._log_pod_instance:

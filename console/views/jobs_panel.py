@@ -85,7 +85,8 @@ class FilterBox(QLineEdit):
         self._completer = QCompleter(self._items, self)
         self._completer.setWidget(self)
         self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self._completer.activated[QModelIndex].connect(self._insert)
+        # the QModelIndex overload of activated; PySide6's stubs lack SignalInstance.__getitem__
+        self._completer.activated[QModelIndex].connect(self._insert)  # type: ignore[index]
         self._current: list[job_filter.Completion] = []
         self.textEdited.connect(self._suggest)
 
@@ -97,8 +98,8 @@ class FilterBox(QLineEdit):
             self._items.appendRow(item)
         if self._current:
             self._completer.complete(self.rect())
-        else:
-            self._completer.popup().hide()
+        elif (popup := self._completer.popup()) is not None:
+            popup.hide()
 
     def _insert(self, index: QModelIndex) -> None:
         if not 0 <= index.row() < len(self._current):
@@ -124,7 +125,7 @@ class JobsPanel(QWidget):
         self.filter_box = FilterBox(model)
         self.filter_error = QLabel()
         self.filter_error.setObjectName("filterError")
-        self.filter_error.setStyleSheet("color: #b3261e;")
+        self.filter_error.setStyleSheet(f"color: {palette.css(palette.ERROR)};")
         self.filter_error.hide()
         self.chips: dict[str, QToolButton] = {}
         chip_row = QHBoxLayout()
@@ -135,7 +136,7 @@ class JobsPanel(QWidget):
             chip.setCheckable(True)
             chip.setToolTip(f"Show only {state} jobs (several chips combine)")
             chip.setStyleSheet(f"QToolButton:checked {{ background: {palette.state_color(state).name()}; "
-                               "color: white; border-radius: 3px; }")
+                               f"color: {palette.css(palette.TEXT_ON_ACCENT)}; border-radius: 3px; }}")
             chip.toggled.connect(self._chips_changed)
             chip_row.addWidget(chip)
             self.chips[state] = chip
@@ -174,11 +175,11 @@ class JobsPanel(QWidget):
         empty_layout.addStretch(1)
         title = QLabel("No jobs yet")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setStyleSheet("font-size: 16pt; color: #555;")
+        title.setStyleSheet(f"font-size: 16pt; color: {palette.css(palette.TEXT_SECONDARY)};")
         hint = QLabel("Create a job (Ctrl+N), or load the demo jobs: a bulk job with progress, a retrying\n"
                       "job, a cron job, a service, a job that times out and an interval job.")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setStyleSheet("color: #666;")
+        hint.setStyleSheet(f"color: {palette.css(palette.TEXT_MUTED)};")
         self.demo_button = QPushButton("Load demo jobs")
         self.demo_button.setObjectName("loadDemo")
         self.demo_button.clicked.connect(self.loadDemoRequested)
@@ -277,8 +278,8 @@ class JobsPanel(QWidget):
             self.openRequested.emit(self.proxy.job_id_at(index.row()))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if obj is self.table and event.type() == QEvent.Type.KeyPress:
-            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+        if obj is self.table and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 job_id = self.current_job_id()
                 if job_id:

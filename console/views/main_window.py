@@ -38,7 +38,9 @@ from PySide6.QtWidgets import (
 
 from console import actions, messages
 from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Outcome, Scope
+from console.models import palette
 from console.session import ConnectionState, EngineStatus, Session
+from console.tasks import WidgetTasks
 from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.dialogs import ask_int, exec_async
@@ -49,10 +51,10 @@ from console.views.replace_flow import edit_job_flow
 from console.views.spec_editor import SpecEditorDialog
 
 STATE_STYLE = {
-    ConnectionState.CONNECTING: ("#8a6d00", "connecting…"),
-    ConnectionState.CONNECTED: ("#1b5e20", "connected"),
-    ConnectionState.RECONNECTING: ("#b3261e", "connection lost — reconnecting"),
-    ConnectionState.DISCONNECTED: ("#555555", "disconnected"),
+    ConnectionState.CONNECTING: (palette.WARNING, "connecting…"),
+    ConnectionState.CONNECTED: (palette.OK, "connected"),
+    ConnectionState.RECONNECTING: (palette.ERROR, "connection lost — reconnecting"),
+    ConnectionState.DISCONNECTED: (palette.TEXT_SECONDARY, "disconnected"),
 }
 ENABLE_DELAY_MS = 150  # rows change up to every frame: re-check the actions at most this often
 POD_ACTION_WHY = "select pods in a job's detail (Pods tab)"
@@ -67,7 +69,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.setWindowTitle("Pelorus")
         self.resize(1400, 820)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("main window")
         self._closing = False
         self._undo: Callable[[], Awaitable[Any]] | None = None
         self._details: dict[str, JobDetailDialog] = {}  # open detail windows by job id
@@ -135,7 +137,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel("   "))
         bar.addWidget(self.executor_label)
         self.read_only_label = QLabel("  READ-ONLY  ")
-        self.read_only_label.setStyleSheet("background:#ffe08a; color:#5c4400; border-radius:3px;")
+        self.read_only_label.setStyleSheet(palette.BADGE_CSS)
         self.read_only_action = bar.addWidget(self.read_only_label)  # toolbar widgets hide via their action
         self.read_only_action.setVisible(self.session.read_only)
 
@@ -237,31 +239,23 @@ class MainWindow(QMainWindow):
 
     # -- tasks & messages -----------------------------------------------------------------
     def _spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            messages.error(str(task.exception()))
+        return self._tasks.start(coro)
 
     def _show_message(self, msg: messages.Message) -> None:
-        color = {"error": "#b3261e", "warning": "#8a6d00", "info": "#222"}[msg.level.value]
-        self.message_label.setText(f"<span style='color:{color}'>{msg.text}</span>")
+        color = {"error": palette.ERROR, "warning": palette.WARNING, "info": palette.TEXT}[msg.level.value]
+        self.message_label.setText(palette.span(msg.text, color))
         self.message_label.setToolTip(msg.text)
 
     def _on_state(self, state: str, detail: str) -> None:
-        color, text = STATE_STYLE.get(ConnectionState(state), ("#555", state))
+        color, text = STATE_STYLE.get(ConnectionState(state), (palette.TEXT_SECONDARY, state))
         engine = self.session.engine_status
         if engine in (EngineStatus.DEAD, EngineStatus.RESTARTING):  # the engine, not the network
-            color = "#b3261e" if engine == EngineStatus.DEAD else "#8a6d00"
+            color = palette.ERROR if engine == EngineStatus.DEAD else palette.WARNING
             text = "embedded engine down" if engine == EngineStatus.DEAD else "restarting the embedded engine…"
             detail = self.session.engine_detail
         where = self.session.profile_name
-        self.conn_label.setText(f"<span style='color:{color}'>●</span> {text}")
-        self.conn_status.setText(f"<span style='color:{color}'>●</span> {where}: {text}"
+        self.conn_label.setText(f"{palette.span('●', color)} {text}")
+        self.conn_status.setText(f"{palette.span('●', color)} {where}: {text}"
                                  + (f" — {detail}" if detail else ""))
         self.conn_status.setToolTip(detail or text)
         self._update_enabled()
@@ -299,10 +293,10 @@ class MainWindow(QMainWindow):
         current = self.session.executor_health_current()
         age = self.session.executor_health_age()
         ago = "" if age is None else f" · {age:.0f} s ago"
-        color = {"SERVING": "#1b7f3b", "NOT_SERVING": "#b3261e"}.get(health.status, "#555")
+        color = {"SERVING": palette.OK, "NOT_SERVING": palette.ERROR}.get(health.status, palette.TEXT_SECONDARY)
         status = health.status
         if not current:
-            color = "#9ca3af"
+            color = palette.TEXT_FAINT
             why = ("engine down" if self.session.engine_status in (EngineStatus.DEAD, EngineStatus.RESTARTING)
                    else "no answer")
             status = f"unknown ({why})"
@@ -312,7 +306,7 @@ class MainWindow(QMainWindow):
         extra = f" · {d['ray_nodes_alive']} nodes" if current and health.serving and d.get("ray_nodes_alive") else ""
         name = f"<b>{health.executor}</b>" if health.executor else "(details need a token)"
         self.executor_label.setText(f"Executor: {name}{where} "
-                                    f"<span style='color:{color}'>●</span> {status}{extra}{ago}")
+                                    f"{palette.span('●', color)} {status}{extra}{ago}")
         tip = [f"pelorus.v1.Executor: {status}"]
         if d.get("ray_error"):
             tip.append(d["ray_error"])

@@ -52,15 +52,17 @@ from PySide6.QtWidgets import (
 )
 
 from console.actions import ACTIONS, POD_ACTIONS, ConfirmRequest, Name, Options, PodFacts, name_list, why_not
+from console.models import palette
+from console.models.palette import POD_STATE_COLORS
 from console.models.pods_table import (
     HEADERS,
-    POD_STATE_COLORS,
     FilterRole,
     PodColumn,
     PodsTableModel,
     SortRole,
     pod_state_name,
 )
+from console.tasks import WidgetTasks
 from console.views.dialogs import exec_async
 from pelorus.api import pod_pb2
 
@@ -87,7 +89,7 @@ class PodsTable(QTreeView):
     def horizontalHeader(self) -> QHeaderView:
         return self.header()
 
-    def sortByColumn(self, column: int, order: Qt.SortOrder) -> None:  # type: ignore[override]
+    def sortByColumn(self, column: int, order: Qt.SortOrder) -> None:
         """Sort as a header click does: the pods model sorts itself (the proxy never sorts)."""
         header = self.header()
         header.blockSignals(True)
@@ -121,7 +123,7 @@ class PodsView(QWidget):
         self.setObjectName("podsView")
         self.session = session
         self.model = model
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("pods view", show=self._show_task_error)
         self.confirm = True  # tests may turn the dialog off; the operator always sees it
         self.last_dialog: QMessageBox | None = None
 
@@ -176,7 +178,7 @@ class PodsView(QWidget):
         self.empty_label = QLabel("No pods yet: they appear when the job runs.", self.table.viewport())
         self.empty_label.setObjectName("podsEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.empty_label.setStyleSheet("color:#6b7280; padding-top:48px")
+        self.empty_label.setStyleSheet(f"color:{palette.css(palette.TEXT_MUTED)}; padding-top:48px")
         self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.events = QListWidget()
         self.events.setObjectName("podEvents")
@@ -339,8 +341,8 @@ class PodsView(QWidget):
         if not shown:
             self.empty_label.resize(self.table.viewport().size())
         counts = self.model.state_counts()
-        parts = [f"<span style='color:{POD_STATE_COLORS[s].name() if s in POD_STATE_COLORS else '#555'}'>"
-                 f"{n} {s.lower()}</span>" for s, n in sorted(counts.items())]
+        parts = [palette.span(f"{n} {s.lower()}", POD_STATE_COLORS.get(s, palette.TEXT_SECONDARY))
+                 for s, n in sorted(counts.items())]
         shown = self.proxy.rowCount()
         of = f"{shown} of " if shown != self.model.rowCount() else ""
         self.counts.setText(f"{of}{self.model.rowCount()} pod(s): " + ", ".join(parts))
@@ -501,21 +503,13 @@ class PodsView(QWidget):
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-        return task
+        return self._tasks.start(coro)
 
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self.events_title.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
+    def _show_task_error(self, text: str) -> None:
+        self.events_title.setText(palette.span(text, palette.ERROR))
 
     def stop(self) -> None:
-        for task in list(self._tasks):
-            task.remove_done_callback(self._done)  # the widget may be gone when the task ends
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.cancel_all()
 
     def headers(self) -> tuple[str, ...]:
         return HEADERS

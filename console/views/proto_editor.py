@@ -59,7 +59,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.models import palette
 from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
+from console.tasks import WidgetTasks
 from console.ui_thread_gc import collect_on_ui_thread
 from console.views.proto_assign import TypeAssign
 from console.views.proto_compare import ProtoCompareWindow
@@ -68,7 +70,7 @@ from console.views.proto_edit_actions import EditActions, SavePreviewDialog, Tex
 from console.views.proto_hex import HexView
 from console.views.reflection_dialog import ReflectionDialog
 from pelorus.client import ConnectionConfig, EngineClient
-from pelorus.errors import EngineError
+from pelorus.errors import ClientError
 from pelorus.protobuf import framing as fr
 from pelorus.protobuf.document import Document, Edit, EditError
 from pelorus.protobuf.readings import Pins
@@ -140,7 +142,7 @@ class ProtoEditor(QWidget):
         self.guesses: list[TypeGuess] = []
         self.last_error: str = ""
         self.last_edit_message: str = ""
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("protobuf editor")
         self._busy_task: asyncio.Task[Any] | None = None
         self._expanded: list[tuple[int, ...]] = []
         self._selected: tuple[int, ...] | None = None
@@ -221,8 +223,7 @@ class ProtoEditor(QWidget):
         self.error_label.setObjectName("protoError")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet("QLabel#protoError { background: #fee2e2; color: #7f1d1d; "
-                                       "border: 1px solid #fca5a5; padding: 4px; }")
+        self.error_label.setStyleSheet(f"QLabel#protoError {{ {palette.ERROR_BOX_CSS} }}")
         self.error_label.hide()
         outer.addWidget(self.error_label)
 
@@ -567,8 +568,7 @@ class ProtoEditor(QWidget):
             self._busy_task.cancel()
 
     def close_tasks(self) -> None:
-        for t in list(self._tasks):
-            t.cancel()
+        self._tasks.cancel_all()
 
     # -- editing: text/JSON apply, canonicalise, stream records ---------------------------------
 
@@ -780,10 +780,7 @@ class ProtoEditor(QWidget):
             self.progress.setRange(0, 0)
 
     def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self._tasks.start(coro)
 
     def _install(self, loaded: Loaded) -> None:
         self.path = loaded.path
@@ -1218,7 +1215,7 @@ class ProtoEditor(QWidget):
             got = await self._busy(f"Reading schemas from {where} (server reflection)…", client.reflect_files())
         except asyncio.CancelledError:
             return False
-        except EngineError as err:
+        except ClientError as err:
             self._show_error(str(err))
             return False
         return await self._load_schema(f"Loading {len(got.files)} file(s) from {where}…",

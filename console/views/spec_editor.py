@@ -14,7 +14,7 @@ from typing import Any
 
 from google.protobuf.descriptor_pool import DescriptorPool
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QTextCursor, QTextFormat
+from PySide6.QtGui import QFont, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.models import palette
 from pelorus.api import job_pb2
 from pelorus.engine.errors import EngineError
 from pelorus.engine.validation import validate_job_spec
@@ -59,7 +60,7 @@ def schema_pool(widget: Any) -> DescriptorPool | None:
     """The schemas the operator loaded (the protobuf editor of the window ``widget`` lives in):
     a job's ``data`` payload of such a type is shown and edited decoded. None: the built-in types."""
     registry = schema_registry(widget)
-    return None if registry is None else registry.pool  # type: ignore[no-any-return]
+    return None if registry is None else registry.pool
 
 
 def check_spec(text: str, pool: DescriptorPool | None = None) -> tuple[job_pb2.JobSpec | None, str, int | None]:
@@ -178,16 +179,16 @@ class SpecEditorDialog(QDialog):
         selections = []
         if spec is None:
             where = f"Line {line}: " if line else ""
-            self.error.setText(f"<span style='color:#b3261e'>{where}{problem}</span>")
+            self.error.setText(palette.span(f"{where}{problem}", palette.ERROR))
             if line:
                 sel = QTextEdit.ExtraSelection()
-                sel.format.setBackground(QColor("#fde7e9"))
+                sel.format.setBackground(palette.ERROR_LINE_BG)
                 sel.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
                 block = self.yaml.document().findBlockByLineNumber(line - 1)
                 sel.cursor = QTextCursor(block)
                 selections.append(sel)
         else:
-            self.error.setText("<span style='color:#1b5e20'>Valid spec.</span>")
+            self.error.setText(palette.span("Valid spec.", palette.OK))
             self._fill_form(spec)
         self.yaml.setExtraSelections(selections)
 
@@ -261,7 +262,7 @@ class SpecEditorDialog(QDialog):
         try:
             spec = parse_spec(self.yaml.toPlainText(), self.pool)
         except SpecError:
-            self.error.setText("<span style='color:#b3261e'>Fix the YAML before using the form.</span>")
+            self.error.setText(palette.span("Fix the YAML before using the form.", palette.ERROR))
             return
         spec.name = self.name.text()
         spec.owner = self.owner.text()
@@ -270,7 +271,7 @@ class SpecEditorDialog(QDialog):
         try:
             argv = shlex.split(self.command.text())
         except ValueError as exc:
-            self.error.setText(f"<span style='color:#b3261e'>Command: {exc}</span>")
+            self.error.setText(palette.span(f"Command: {exc}", palette.ERROR))
             return
         if argv:
             spec.default_spec.command = argv[0]

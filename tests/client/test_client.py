@@ -139,9 +139,9 @@ def rpc_error(code: grpc.StatusCode, details: str) -> grpc.aio.AioRpcError:
      "is the right CA certificate given?")),
     (grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline Exceeded", "RestartPod", errors.DeadlineExceeded,
      "Restart pod failed: the engine did not answer in time"),
-    (grpc.StatusCode.RESOURCE_EXHAUSTED, "too big", "QueryJobs", errors.EngineError, "Query jobs failed: too big"),
+    (grpc.StatusCode.RESOURCE_EXHAUSTED, "too big", "QueryJobs", errors.ClientError, "Query jobs failed: too big"),
 ])
-def test_errors_are_typed_sentences(code: grpc.StatusCode, details: str, method: str, kind: type[errors.EngineError],
+def test_errors_are_typed_sentences(code: grpc.StatusCode, details: str, method: str, kind: type[errors.ClientError],
                                     sentence: str) -> None:
     err = errors.from_rpc_error(rpc_error(code, details), method)
     assert type(err) is kind and err.code == code and err.method == method
