@@ -5,6 +5,10 @@
     python main.py proto decode|encode  headless protobuf tools
     python main.py open FILE [--type T] [--proto P ...] [-I DIR ...] [--descriptor-set F]
                                         the protobuf editor in its own window
+    python main.py install-desktop [--uninstall]
+                                        add Pelorus to the desktop's application launcher
+
+Only the console and `open` import Qt: `engine` and `proto` run where PySide6 is not installed.
 """
 
 from __future__ import annotations
@@ -27,6 +31,10 @@ def main(argv: list[str] | None = None) -> int:
         from pelorus.protobuf.cli import main as proto_main
 
         return proto_main(args[1:])
+    if args[:1] == ["install-desktop"]:
+        from console.desktop_entry import main as desktop_main
+
+        return desktop_main(args[1:])
     if args[:1] == ["open"]:
         from console.views.proto_window import main as open_main
 

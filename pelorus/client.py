@@ -39,7 +39,7 @@ from pelorus.api import (
 from pelorus.api import job_service_pb2 as js
 from pelorus.api import pod_service_pb2 as ps
 from pelorus.api import watch_service_pb2 as ws
-from pelorus.errors import EngineError, PermissionDenied, Unavailable, from_rpc_error
+from pelorus.errors import ClientError, PermissionDenied, Unavailable, from_rpc_error
 
 __all__ = ["CONNECTED", "DISCONNECTED", "RECONNECTING", "ConnectionConfig", "EngineClient", "ExecutorHealth",
            "ReflectedFiles", "backoff"]
@@ -145,7 +145,7 @@ def _status(code: int) -> grpc.StatusCode:
 
 @contextlib.contextmanager
 def _translated(method: str) -> Iterator[None]:
-    """gRPC failures of `method` become EngineErrors; the caller's cancellation stays a cancellation."""
+    """gRPC failures of `method` become ClientErrors; the caller's cancellation stays a cancellation."""
     try:
         yield
     except grpc.aio.AioRpcError as exc:
@@ -168,7 +168,7 @@ class _Stubs:
 class EngineClient:
     """Async client of one engine. Belongs to the loop that ran `connect()` (the qasync loop
     in the console); call it only from coroutines on that loop. Use `async with` or
-    `connect()` / `close()`. Every method raises `pelorus.errors.EngineError` subclasses."""
+    `connect()` / `close()`. Every method raises `pelorus.errors.ClientError` subclasses."""
 
     config: ConnectionConfig
     #: The token's role as the engine announced it ("viewer", "operator", "admin"); None on an
@@ -265,7 +265,7 @@ class EngineClient:
             raise PermissionDenied(grpc.StatusCode.PERMISSION_DENIED, "the console is in read-only mode", name)
 
     async def _call(self, method: Any, request: Any, name: str, timeout: float | None = None) -> Any:
-        """One unary call with a deadline and the token; gRPC errors become EngineErrors."""
+        """One unary call with a deadline and the token; gRPC errors become ClientErrors."""
         self._check_allowed(name)
         with _translated(name):
             return await method(request, timeout=timeout or self.config.deadline, metadata=self.metadata)
@@ -296,7 +296,7 @@ class EngineClient:
             with _translated("Health check"):
                 resp = await call
                 trailing = dict(await call.trailing_metadata() or ())
-        except EngineError as exc:
+        except ClientError as exc:
             if exc.code == grpc.StatusCode.NOT_FOUND:  # an engine without executor health
                 return ExecutorHealth("UNKNOWN")
             raise
@@ -327,7 +327,7 @@ class EngineClient:
 
         Works on a connected client (the engine) or on one never connected — any gRPC server
         typed by the operator, which need not serve health checking: a channel is opened for
-        this call only. A server with neither raises EngineError with code UNIMPLEMENTED;
+        this call only. A server with neither raises ClientError with code UNIMPLEMENTED;
         imports the server cannot supply are named in ``missing`` (the registry refuses them).
         """
         name = "LoadSchemaFromReflection"
@@ -347,12 +347,12 @@ class EngineClient:
                 try:
                     with _translated(name):
                         return await self._reflect(call, name, service)
-                except EngineError as exc:
+                except ClientError as exc:
                     if exc.code != grpc.StatusCode.UNIMPLEMENTED:
                         raise
                 finally:
                     call.cancel()
-            raise EngineError(grpc.StatusCode.UNIMPLEMENTED,
+            raise ClientError(grpc.StatusCode.UNIMPLEMENTED,
                               f"{self.config.address} does not offer server reflection "
                               f"({' or '.join(REFLECTION_SERVICES)})", name)
         finally:
@@ -374,7 +374,7 @@ class EngineClient:
 
         listed = await ask(R(list_services=""))
         if listed.HasField("error_response"):
-            raise EngineError(_status(listed.error_response.error_code),
+            raise ClientError(_status(listed.error_response.error_code),
                               f"listing services failed: {listed.error_response.error_message}", name)
         services = [s.name for s in listed.list_services_response.service]
         files: dict[str, descriptor_pb2.FileDescriptorProto] = {}
@@ -660,7 +660,7 @@ class EngineClient:
                             on_changes(batch)
                         revision = max(revision, resp.revision)
                 raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the engine ended the watch", "Watch")
-            except EngineError as exc:
+            except ClientError as exc:
                 err = exc
             finally:
                 if call is not None:

@@ -22,8 +22,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from google.protobuf.descriptor import Descriptor
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 
+from console.models import palette
 from pelorus.protobuf import structure as sx
 from pelorus.protobuf.document import Document, IndexPath
 from pelorus.protobuf.editing import EditorSpec, StructInfo, TreeEditor, parse_edit, parse_packed
@@ -67,7 +68,7 @@ ErrorRole: Final = _BASE + 5
 NumberPathRole: Final = _BASE + 6
 """Field-number path from the root (what pins are keyed by)."""
 
-_TONES: Final = {Tone.ERROR: QColor("#b91c1c"), Tone.UNKNOWN: QColor("#92400e"), Tone.MUTED: QColor("#6b7280")}
+_TONES: Final = {Tone.ERROR: palette.ERROR, Tone.UNKNOWN: palette.UNKNOWN_DATA, Tone.MUTED: palette.TEXT_MUTED}
 
 
 class ProtoTreeModel(QAbstractItemModel):

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.models import palette
 from console.models.proto_tree import PathRole
 from console.views.proto_dialogs import ask, confirm
 from console.views.proto_host import EditorHost
@@ -367,12 +368,12 @@ class TextApplyPane(QWidget):
         self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.note = QLabel(self.CANONICAL_NOTE)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #4b5563;")
+        self.note.setStyleSheet(f"color: {palette.css(palette.TEXT_SECONDARY)};")
         self.error = QLabel()
         self.error.setObjectName(f"{fmt}Error")
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.setStyleSheet("background: #fee2e2; color: #7f1d1d; border: 1px solid #fca5a5; padding: 4px;")
+        self.error.setStyleSheet(palette.ERROR_BOX_CSS)
         self.error.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.error.hide()
         self.apply_button = QPushButton("Apply")
@@ -482,7 +483,7 @@ class RawFieldDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("rawFieldError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("background: #fee2e2; color: #7f1d1d; border: 1px solid #fca5a5; padding: 4px;")
+        self.error.setStyleSheet(palette.ERROR_BOX_CSS)
         self.error.hide()
         lay.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

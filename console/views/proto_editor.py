@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -43,7 +43,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QMenu,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -55,7 +57,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.models import palette
 from console.models.proto_tree import Column, PathRole, ProtoTreeModel
+from console.tasks import WidgetTasks
 from console.views import proto_dialogs
 from console.views.proto_assign import TypeAssign
 from console.views.proto_compare import ProtoCompareWindow
@@ -65,7 +69,7 @@ from console.views.proto_edit_actions import EditActions, SavePreviewDialog, Tex
 from console.views.proto_hex import HexView
 from console.views.reflection_dialog import ReflectionDialog
 from pelorus.client import ConnectionConfig, EngineClient
-from pelorus.errors import EngineError
+from pelorus.errors import ClientError
 from pelorus.protobuf import framing as fr
 from pelorus.protobuf.document import Document, Edit
 from pelorus.protobuf.readings import export_proto as readings_export_proto
@@ -98,7 +102,7 @@ class ProtoEditor(QWidget):
         self.setObjectName("ProtoEditor")
         self.session = EditorSession(registry)
         """The file, document, records, type, tree and their rules (Qt-free); this widget shows it."""
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("protobuf editor")
         self._busy_task: asyncio.Task[Any] | None = None
         self._render_seq: dict[str, int] = {}
         """Per pane format: the number of the latest render; an older render's result is dropped."""
@@ -177,8 +181,7 @@ class ProtoEditor(QWidget):
         self.error_label.setObjectName("protoError")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet("QLabel#protoError { background: #fee2e2; color: #7f1d1d; "
-                                       "border: 1px solid #fca5a5; padding: 4px; }")
+        self.error_label.setStyleSheet(f"QLabel#protoError {{ {palette.ERROR_BOX_CSS} }}")
         self.error_label.hide()
         outer.addWidget(self.error_label)
 
@@ -534,8 +537,7 @@ class ProtoEditor(QWidget):
             self._busy_task.cancel()
 
     def close_tasks(self) -> None:
-        for t in list(self._tasks):
-            t.cancel()
+        self._tasks.cancel_all()
 
     # -- editing: text/JSON apply, canonicalise, stream records ---------------------------------
 
@@ -723,10 +725,7 @@ class ProtoEditor(QWidget):
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         """Run ``coro`` as a task the editor owns (cancelled by close_tasks)."""
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self._tasks.start(coro)
 
     def _install(self, loaded: Loaded) -> None:
         said = self.session.install(loaded)
@@ -1095,7 +1094,7 @@ class ProtoEditor(QWidget):
             got = await self._busy(f"Reading schemas from {where} (server reflection)…", client.reflect_files())
         except asyncio.CancelledError:
             return False
-        except EngineError as err:
+        except ClientError as err:
             self.show_error(str(err))
             return False
         return await self._load_schema(f"Loading {len(got.files)} file(s) from {where}…",
@@ -1106,3 +1105,32 @@ def _tool_button(text: str) -> QToolButton:
     button = QToolButton()
     button.setText(text)
     return button
+
+
+class ProtoEditorWindow(QMainWindow):
+    """A main window around one editor; asks before closing with unsaved edits.
+
+    Signals:
+        closed(): the window closed (the standalone loop ends).
+    """
+
+    closed = Signal()
+
+    def __init__(self, editor: ProtoEditor) -> None:
+        super().__init__()
+        self.editor = editor
+        self.setCentralWidget(editor)
+        self.setWindowTitle(f"Pelorus — {editor.tab_title}")
+        editor.titleChanged.connect(lambda t: self.setWindowTitle(f"Pelorus — {t}"))
+        self.resize(1280, 800)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.editor.modified:
+            answer = QMessageBox.question(self, "Unsaved edits", "Discard the unsaved edits?",
+                                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                event.ignore()
+                return
+        self.editor.close_tasks()
+        event.accept()
+        self.closed.emit()

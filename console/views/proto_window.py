@@ -1,7 +1,8 @@
-"""The protobuf editor in its own window: ``python main.py open FILE [--type T] [--proto P ...]``.
+"""The protobuf editor on its own: ``python main.py open FILE [--type T] [--proto P ...]``.
 
-Kept apart from proto_editor.py (the editor widget) so that the widget module holds the widget
-only; the console's tab uses the widget, this module the standalone window and its command line.
+Kept apart from proto_editor.py (the editor widget and its window) so that the widget module holds
+no command line and no event loop start-up; the console's tab and the payload editor use the widget
+and :class:`~console.views.proto_editor.ProtoEditorWindow`, this module runs them standalone.
 """
 
 from __future__ import annotations
@@ -13,44 +14,13 @@ import logging
 import os
 import sys
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from console.ui_thread_gc import collect_on_ui_thread
-from console.views.proto_editor import ProtoEditor
+from console.views.proto_editor import ProtoEditor, ProtoEditorWindow
 from pelorus.protobuf import framing as fr
 
 __all__ = ["ProtoEditorWindow", "build_parser", "main", "run_standalone"]
-
-
-class ProtoEditorWindow(QMainWindow):
-    """A main window around one editor; asks before closing with unsaved edits.
-
-    Signals:
-        closed(): the window closed (the standalone loop ends).
-    """
-
-    closed = Signal()
-
-    def __init__(self, editor: ProtoEditor) -> None:
-        super().__init__()
-        self.editor = editor
-        self.setCentralWidget(editor)
-        self.setWindowTitle(f"Pelorus — {editor.tab_title}")
-        editor.titleChanged.connect(lambda t: self.setWindowTitle(f"Pelorus — {t}"))
-        self.resize(1280, 800)
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        if self.editor.modified:
-            answer = QMessageBox.question(self, "Unsaved edits", "Discard the unsaved edits?",
-                                          QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
-            if answer != QMessageBox.StandardButton.Discard:
-                event.ignore()
-                return
-        self.editor.close_tasks()
-        event.accept()
-        self.closed.emit()
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -39,6 +39,7 @@ from pelorus.engine.states import (
 from pelorus.engine.store import CHANGE_JOB, CHANGE_POD, Store
 from pelorus.engine.timeutil import duration_seconds, from_timestamp, now, set_timestamp
 from pelorus.engine.watchhub import PublishedChange, WatchHub
+from pelorus.tasks import TaskSet
 
 log = logging.getLogger("pelorus.engine")
 
@@ -91,7 +92,7 @@ class Engine:
         self._log_seq: dict[str, int] = {}
         self._log_followers: dict[str, set[asyncio.Event]] = {}
         self._offsets_dirty: set[str] = set()
-        self._tasks: set[asyncio.Task[object]] = set()
+        self._tasks = TaskSet("engine")
         self.started_at = now()
         from pelorus.engine.scheduler import Scheduler
         from pelorus.engine.workflows import WorkflowDriver
@@ -114,9 +115,7 @@ class Engine:
     async def stop(self, stop_pods: bool = False) -> None:
         if stop_pods:
             await self.kill_everything()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks.cancel_all(), return_exceptions=True)
         self._flush_logs()
         self.commit()
         await self.executor.close()
@@ -136,16 +135,7 @@ class Engine:
             await asyncio.sleep(0.05)
 
     def spawn(self, coro: Awaitable[object], name: str) -> asyncio.Task[object]:
-        task: asyncio.Task[object] = asyncio.ensure_future(coro)
-        task.set_name(name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[object]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("engine task %s failed", task.get_name(), exc_info=task.exception())
+        return self._tasks.start(coro, name)
 
     def _load(self) -> None:
         rec: JobRecord | None

@@ -43,9 +43,9 @@ from google.protobuf.message import Message as PbMessage
 from google.protobuf.unknown_fields import UnknownFieldSet
 
 from pelorus.protobuf.schemaless import decode as schemaless_decode
+from pelorus.shipped import MissingResources, proto_dir
 
 BUNDLED_INCLUDE: Final = Path(grpc_tools.__file__).resolve().parent / "_proto"
-PROJECT_PROTO_DIR: Final = Path(__file__).resolve().parents[2] / "proto"
 GUESS_SAMPLE_BYTES: Final = 64 * 1024
 
 _IMPORT_RE: Final = re.compile(r'Import "([^"]+)" was not found')
@@ -440,8 +440,8 @@ def compile_to_descriptor_set(
             protos.append(p)
             if not any(_is_under(p, inc) for inc in includes):
                 includes.append(p.parent)
-    for extra in (PROJECT_PROTO_DIR, BUNDLED_INCLUDE):
-        if extra.is_dir() and extra not in includes:
+    for extra in (_project_proto_dir(), BUNDLED_INCLUDE):
+        if extra is not None and extra.is_dir() and extra not in includes:
             includes.append(extra)
     with tempfile.TemporaryDirectory(prefix="pelorus-protoc-") as tmp:
         out = Path(tmp) / "set.binpb"
@@ -455,6 +455,14 @@ def compile_to_descriptor_set(
         fds = descriptor_pb2.FileDescriptorSet()
         fds.ParseFromString(out.read_bytes())
         return fds
+
+
+def _project_proto_dir() -> Path | None:
+    """Pelorus's own .proto files (so a user's file can import pelorus/v1/...), when installed."""
+    try:
+        return proto_dir()
+    except MissingResources:
+        return None
 
 
 def _is_under(path: Path, root: Path) -> bool:

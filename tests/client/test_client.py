@@ -139,9 +139,9 @@ def rpc_error(code: grpc.StatusCode, details: str) -> grpc.aio.AioRpcError:
      "is the right CA certificate given?")),
     (grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline Exceeded", "RestartPod", errors.DeadlineExceeded,
      "Restart pod failed: the engine did not answer in time"),
-    (grpc.StatusCode.RESOURCE_EXHAUSTED, "too big", "QueryJobs", errors.EngineError, "Query jobs failed: too big"),
+    (grpc.StatusCode.RESOURCE_EXHAUSTED, "too big", "QueryJobs", errors.ClientError, "Query jobs failed: too big"),
 ])
-def test_errors_are_typed_sentences(code: grpc.StatusCode, details: str, method: str, kind: type[errors.EngineError],
+def test_errors_are_typed_sentences(code: grpc.StatusCode, details: str, method: str, kind: type[errors.ClientError],
                                     sentence: str) -> None:
     err = errors.from_rpc_error(rpc_error(code, details), method)
     assert type(err) is kind and err.code == code and err.method == method
@@ -386,6 +386,7 @@ def test_pod_feed_of_one_job(engine: EngineProcess) -> None:
     arun(body(), 30)
 
 
+@pytest.mark.slow
 def test_feed_survives_sigkill_and_restart_on_the_same_store(engine_factory: type[EngineProcess],
                                                                tmp_path: Path) -> None:
     data_dir = tmp_path / "crash"
@@ -439,6 +440,7 @@ def test_feed_survives_sigkill_and_restart_on_the_same_store(engine_factory: typ
     arun(body(), 60)
 
 
+@pytest.mark.slow
 def test_engine_with_another_store_behind_the_address_gives_a_fresh_snapshot(
         engine_factory: type[EngineProcess], tmp_path: Path) -> None:
     sock = tmp_path / "s.sock"
@@ -467,6 +469,7 @@ def test_engine_with_another_store_behind_the_address_gives_a_fresh_snapshot(
     arun(body(), 60)
 
 
+@pytest.mark.slow
 def test_close_ends_a_feed_and_in_flight_calls_without_cancelling_the_caller(engine: EngineProcess) -> None:
     async def body() -> None:
         c = EngineClient(ConnectionConfig(engine.address))

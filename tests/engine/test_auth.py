@@ -183,6 +183,7 @@ def serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT, capture_output=True, text=True, timeout=30)
 
 
+@pytest.mark.slow
 def test_listen_refuses_without_tls_or_tokens(tmp_path: Path) -> None:
     cert, key = make_cert(tmp_path)
     res = serve(tmp_path, "--listen", "127.0.0.1:0")
@@ -223,6 +224,7 @@ def test_insecure_plaintext_listen_works(engine_factory: type[EngineProcess]) ->
     arun(body(), 20)
 
 
+@pytest.mark.slow
 def test_bare_port_binds_loopback(engine_factory: type[EngineProcess], tmp_path: Path) -> None:
     cert, key = make_cert(tmp_path)
     tokens = write_tokens(tmp_path / "tokens.yaml")

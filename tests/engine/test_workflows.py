@@ -38,6 +38,7 @@ async def runs(c: Client, job_id: str, n: int) -> list[int]:
     return [(await c.pod(job_id, i)).current.status.run for i in range(n)]
 
 
+@pytest.mark.slow
 def test_rolling_restart_pause_resume(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
@@ -84,6 +85,7 @@ def test_rolling_restart_pause_resume(engine: EngineProcess) -> None:
     arun(body(), timeout=90)
 
 
+@pytest.mark.slow
 def test_abort_mid_restart(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
@@ -115,6 +117,7 @@ def test_abort_mid_restart(engine: EngineProcess) -> None:
     arun(body(), timeout=60)
 
 
+@pytest.mark.slow
 def test_update_rolls_new_spec_and_rolls_back_on_failure(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
@@ -156,6 +159,7 @@ def test_update_rolls_new_spec_and_rolls_back_on_failure(engine: EngineProcess) 
     arun(body(), timeout=90)
 
 
+@pytest.mark.slow
 def test_update_created_paused_waits_for_resume(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:

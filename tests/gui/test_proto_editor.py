@@ -213,6 +213,7 @@ def _big_nested(fields: int) -> bytes:
     return b"\x0a" + encode_varint(len(inner)) + inner + b"\x10\x01"
 
 
+@pytest.mark.slow
 def test_large_nested_level_decodes_off_thread_with_progress_and_cancel(
         qloop: Any, editor: ProtoEditor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Expanding a big nested message scans it in a worker thread: the bar shows real progress, Cancel
@@ -256,6 +257,7 @@ def test_large_nested_level_decodes_off_thread_with_progress_and_cancel(
     run(qloop, scenario(), timeout=120)
 
 
+@pytest.mark.slow
 def test_indexing_a_long_stream_shows_progress_and_can_be_cancelled(
         qloop: Any, editor: ProtoEditor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Opening a stream of a million delimited records indexes it in the worker under the Progress

@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from guihelp import context_menu, find_row, menu_action, refocus, run, screenshot, until
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
@@ -50,6 +51,7 @@ async def answer(ed: ProtoEditor, name: str, button: str) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_repeated_items_oneof_and_remove_from_menu_and_keys(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     original = job_spec().SerializeToString() + UNKNOWN
     src = tmp_path / "spec.bin"
@@ -369,6 +371,7 @@ async def max_gap_while(ed: ProtoEditor, done: Any) -> float:
     return gap
 
 
+@pytest.mark.slow
 def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     original = big_spec(12_000)
     assert len(original) > 300_000
@@ -438,6 +441,7 @@ def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: P
     run(qloop, scenario(), timeout=120)
 
 
+@pytest.mark.slow
 def test_schemaless_add_field_by_number_wire_type_and_value(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     from console.views.proto_edit_actions import RawFieldDialog
     from pelorus.protobuf.schemaless import decode

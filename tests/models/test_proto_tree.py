@@ -228,6 +228,7 @@ def qapp_fixture(qapp: Any) -> Any:  # pragma: no cover - pytest-qt provides qap
     return qapp
 
 
+@pytest.mark.slow
 def test_row_near_the_end_of_a_huge_level_is_reached_without_building_the_rows_before(qapp: Any) -> None:
     """Row i is built straight from the level's records: index_for_path and index_at_offset jump there."""
     n = 1_000_000

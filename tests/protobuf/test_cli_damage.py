@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from google.protobuf import json_format, text_format
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message as PbMessage
@@ -58,6 +59,7 @@ def _assert_prefix(part: PbMessage, whole: PbMessage) -> None:
 
 @settings(max_examples=10, deadline=None)
 @given(spec=job_specs(), fmt=st.sampled_from(["json", "text"]))
+@pytest.mark.slow
 def test_truncation_at_every_offset_prints_a_valid_prefix(spec: job_pb2.JobSpec, fmt: str) -> None:
     data = spec.SerializeToString()
     boundaries = {0} | {f.end for f in decode(data)}
@@ -178,6 +180,7 @@ def test_raw_text_shows_what_survives_of_a_cut_string(tmp_path: Path) -> None:
 
 @settings(max_examples=5, deadline=None)
 @given(spec=job_specs(), byte=st.sampled_from([0x00, 0x07, 0x80, 0xFF]))
+@pytest.mark.slow
 def test_corruption_at_every_offset_never_raises(spec: job_pb2.JobSpec, byte: int) -> None:
     """One byte overwritten anywhere: exit 0 or 1, never a traceback, and the output (if any) parses."""
     data = spec.SerializeToString()
