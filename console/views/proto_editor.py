@@ -67,6 +67,7 @@ from console.views.proto_delegate import ValueDelegate
 from console.views.proto_dialogs import ask
 from console.views.proto_edit_actions import EditActions, SavePreviewDialog, TextApplyPane
 from console.views.proto_hex import HexView
+from console.views.proto_text import TextPanes
 from console.views.reflection_dialog import ReflectionDialog
 from pelorus.client import ConnectionConfig, EngineClient
 from pelorus.errors import ClientError
@@ -83,7 +84,7 @@ from pelorus.protobuf.session import (
     load_file,
     message_name,
 )
-from pelorus.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, canonical, pane_text
+from pelorus.protobuf.textedit import canonical
 from pelorus.protobuf.tree import FieldSpan
 
 log = logging.getLogger("pelorus.proto_editor")
@@ -104,10 +105,6 @@ class ProtoEditor(QWidget):
         """The file, document, records, type, tree and their rules (Qt-free); this widget shows it."""
         self._tasks = WidgetTasks("protobuf editor")
         self._busy_task: asyncio.Task[Any] | None = None
-        self._render_seq: dict[str, int] = {}
-        """Per pane format: the number of the latest render; an older render's result is dropped."""
-        self._shown_state: dict[str, tuple[object, ...]] = {}
-        """Per pane format: the session state (EditorSession.state) its clean text was rendered from."""
         self._build()
 
     # -- construction ---------------------------------------------------------------------------
@@ -244,6 +241,7 @@ class ProtoEditor(QWidget):
 
         self._fill_types()
         self.tree.setColumnHidden(Column.NAME, True)
+        self.text_panes = TextPanes(self, self.side)
         self.edit_actions = EditActions(self)
         self.type_assign = TypeAssign(self)
         self._wire()
@@ -285,8 +283,8 @@ class ProtoEditor(QWidget):
     def _wire_editing(self) -> None:
         """Signals of the structure / text editing parts (kept apart from _wire)."""
         for pane in (self.text_pane, self.json_pane):
-            pane.applyRequested.connect(lambda p=pane: self.spawn(self.apply_text_edit(p)))
-            pane.revertRequested.connect(lambda p=pane: self._revert_pane(p))
+            pane.applyRequested.connect(lambda p=pane: self.spawn(self.text_panes.apply(p)))
+            pane.revertRequested.connect(lambda p=pane: self.text_panes.revert(p))
 
     def _fill_types(self) -> None:
         current = self.type_combo.currentText()
@@ -396,7 +394,7 @@ class ProtoEditor(QWidget):
         except SchemaError as err:
             self.show_error(str(err))
             return False
-        self._shown_state.clear()  # a schema (re)load may render the same type differently (an Any's type)
+        self.text_panes.forget()  # a schema (re)load may render the same type differently (an Any's type)
         self.tree.setColumnHidden(Column.NAME, self.model.descriptor is None)  # names come from a schema
         shown = self.model.descriptor.full_name if self.model.descriptor is not None else SCHEMALESS
         i = self.type_combo.findText(shown)
@@ -449,12 +447,12 @@ class ProtoEditor(QWidget):
     def undo(self) -> None:
         done = self.session.undo()
         if done is not None:
-            self._document_changed(done[0], edit=done[1])  # the splices applied
+            self.document_changed(done[0], edit=done[1])  # the splices applied
 
     def redo(self) -> None:
         done = self.session.redo()
         if done is not None:
-            self._document_changed(done[0], edit=done[1])
+            self.document_changed(done[0], edit=done[1])
 
     def save_preview(self) -> str:
         """What saving writes: each edit since opening with its byte changes."""
@@ -470,7 +468,7 @@ class ProtoEditor(QWidget):
         if confirm and self.modified and not await self._confirm_save(target):
             return False
         try:
-            await self._busy(f"Saving {target.name}…", asyncio.to_thread(self.session.save_call(target)))
+            await self.busy(f"Saving {target.name}…", asyncio.to_thread(self.session.save_call(target)))
         except asyncio.CancelledError:
             return False
         except OSError as err:
@@ -486,7 +484,7 @@ class ProtoEditor(QWidget):
         if payload is None:
             return []
         try:
-            guesses = await self._busy("Trying every loaded type…",
+            guesses = await self.busy("Trying every loaded type…",
                                        asyncio.to_thread(self.registry.guess_types, payload))
         except asyncio.CancelledError:
             return []
@@ -521,7 +519,7 @@ class ProtoEditor(QWidget):
         name = message_name(self.path)
         pins = self.model.pins
         try:
-            text = await self._busy(f"Exporting {target.name}…",
+            text = await self.busy(f"Exporting {target.name}…",
                                     asyncio.to_thread(readings_export_proto, root, pins, name))
             target.write_text(text, encoding="utf-8")
         except asyncio.CancelledError:
@@ -541,53 +539,6 @@ class ProtoEditor(QWidget):
 
     # -- editing: text/JSON apply, canonicalise, stream records ---------------------------------
 
-    async def apply_text_edit(self, pane: TextApplyPane) -> bool:
-        """Parse the pane's text with the chosen type and make it the message: one undoable edit.
-
-        Parsing and re-encoding run in a worker thread (a multi-MB message takes seconds) on plain
-        data captured here; the pane is read-only meanwhile. Cancel, a bad parse, or a document
-        that changed underneath change nothing, and the text stays as typed.
-        """
-        desc = self.model.descriptor
-        payload = self._payload()
-        if self.doc is None or desc is None or payload is None:
-            return False
-        label = "text format" if pane.fmt == "text" else "JSON"
-        registry, type_name, text, fmt = self.registry, desc.full_name, pane.view.toPlainText(), pane.fmt
-        state = self.session.state()
-        pane.set_busy(True)
-        try:
-            applied: Applied = await self._busy(f"Applying the {label} edit ({len(payload):,} bytes)…",
-                                                asyncio.to_thread(apply_text, registry, type_name, payload, text, fmt))
-        except asyncio.CancelledError:
-            self.status.setText(f"Applying the {label} edit was cancelled: nothing changed, the text is kept.")
-            return False
-        except (TextEditError, SchemaError) as err:
-            err = err if isinstance(err, TextEditError) else TextEditError(str(err))
-            pane.show_error(err)
-            self.session.last_error = str(err)
-            self.status.setText(f"{label} not applied: {err}")
-            return False
-        finally:
-            pane.set_busy(False)
-        out = self.session.apply_text_result(applied, payload, state, fmt)
-        if out.stale:
-            pane.stale()
-        elif out.same:
-            pane.set_content(text, True)
-            self._shown_state[pane.fmt] = state
-        if out.edit is None:
-            self._not_replaced(out)
-            return False
-        pane.dirty = False
-        self._document_changed(out.message, edit=out.edit)
-        return True
-
-    def _revert_pane(self, pane: TextApplyPane) -> None:
-        pane.dirty = False
-        self._shown_state.pop(pane.fmt, None)
-        self.refresh_text_views()
-
     async def canonicalise(self) -> bool:
         """Re-encode the message (or the shown record) through its schema: explicit and undoable.
 
@@ -604,7 +555,7 @@ class ProtoEditor(QWidget):
         registry, type_name = self.registry, desc.full_name
         state = self.session.state()
         try:
-            new: bytes = await self._busy(f"Canonicalising {len(payload):,} bytes as {type_name}…",
+            new: bytes = await self.busy(f"Canonicalising {len(payload):,} bytes as {type_name}…",
                                           asyncio.to_thread(canonical, registry, type_name, payload))
         except asyncio.CancelledError:
             self.status.setText("Canonicalising was cancelled: nothing changed.")
@@ -616,7 +567,7 @@ class ProtoEditor(QWidget):
         if out.edit is None:
             self._not_replaced(out)
             return False
-        self._document_changed(out.message, edit=out.edit)
+        self.document_changed(out.message, edit=out.edit)
         return True
 
     def _not_replaced(self, out: Replaced) -> None:
@@ -630,7 +581,7 @@ class ProtoEditor(QWidget):
         done = self.session.add_record()
         if done is None:
             return False
-        self._document_changed(done[0], edit=done[1])
+        self.document_changed(done[0], edit=done[1])
         return True
 
     async def remove_record(self, confirm: bool = True) -> bool:
@@ -645,7 +596,7 @@ class ProtoEditor(QWidget):
         done = self.session.remove_record()
         if done is None:  # the stream changed while the question was open
             return False
-        self._document_changed(done[0], edit=done[1])
+        self.document_changed(done[0], edit=done[1])
         return True
 
     def _follow_stream(self, edit: Edit | None) -> None:
@@ -661,7 +612,8 @@ class ProtoEditor(QWidget):
 
     # -- internals: loading ---------------------------------------------------------------------
 
-    async def _busy(self, what: str, coro: Coroutine[Any, Any, Any]) -> Any:
+    async def busy(self, what: str, coro: Coroutine[Any, Any, Any]) -> Any:
+        """Await ``coro`` with the busy row showing ``what``; Cancel cancels it."""
         task = asyncio.ensure_future(coro)
         self._busy_task = task
         self.busy_label.setText(what)
@@ -705,7 +657,7 @@ class ProtoEditor(QWidget):
         timer.timeout.connect(show)
         timer.start()
         try:
-            return await self._busy(what, in_worker())
+            return await self.busy(what, in_worker())
         except asyncio.CancelledError:
             token.cancel()
             raise
@@ -748,7 +700,7 @@ class ProtoEditor(QWidget):
 
     async def _load_schema(self, what: str, fn: Any, *args: Any) -> bool:
         try:
-            added = await self._busy(what, asyncio.to_thread(fn, *args))
+            added = await self.busy(what, asyncio.to_thread(fn, *args))
         except asyncio.CancelledError:
             return False
         except SchemaError as err:
@@ -826,9 +778,11 @@ class ProtoEditor(QWidget):
         memory.expanded = []
 
     def _after_edit(self, edit: Edit) -> None:
-        self._document_changed(self.session.edited(edit), reload=False, edit=edit)
+        self.document_changed(self.session.edited(edit), reload=False, edit=edit)
 
-    def _document_changed(self, message: str, reload: bool = True, edit: Edit | None = None) -> None:
+    def document_changed(self, message: str, reload: bool = True, edit: Edit | None = None) -> None:
+        """The document changed (an edit, undo, redo, an applied text): every view follows; ``message``
+        goes to the status line."""
         assert self.doc is not None
         self.hex.hex_model.set_data(self.doc.data)
         if self.session.is_stream:
@@ -861,49 +815,8 @@ class ProtoEditor(QWidget):
         self.error_label.setVisible(bool(text))
 
     def refresh_text_views(self) -> None:
-        pane = self.side.currentWidget()
-        if not isinstance(pane, TextApplyPane):
-            return
-        if pane.dirty:
-            pane.stale()  # never overwrite what the operator typed and has not applied
-            return
-        state = self.session.state()
-        if self._shown_state.get(pane.fmt) == state:
-            return  # already shows this message (switching tabs back, say)
-        seq = self._render_seq[pane.fmt] = self._render_seq.get(pane.fmt, 0) + 1
-        self._shown_state.pop(pane.fmt, None)
-        job = self.session.render_job(pane.fmt)
-        if job.how in ("empty", "too_large") or job.args is None:
-            pane.set_content(job.text, False, "")
-            if job.how == "too_large":
-                self._shown_state[pane.fmt] = state
-            return
-        if job.how == "inline":
-            self._show_rendered(pane, pane_text(*job.args), state)
-            return
-        pane.set_content(job.text, False, "")
-        self.spawn(self._render_in_worker(pane, seq, state, job.args))
-
-    async def _render_in_worker(self, pane: TextApplyPane, seq: int, state: tuple[object, ...],
-                                args: tuple[Any, ...]) -> None:
-        """Render a large message's text in a worker thread; the result is dropped when a newer render
-        started or the document, record, type or pins changed meanwhile (a stale-result guard)."""
-        what = "text format" if pane.fmt == "text" else "JSON"
-        try:
-            shown: PaneText = await self._busy(f"Rendering {len(args[2]):,} bytes as {what}…",
-                                               asyncio.to_thread(pane_text, *args))
-        except asyncio.CancelledError:
-            if self._render_seq.get(pane.fmt) == seq and not pane.dirty:
-                pane.set_content(f"Rendering the {what} was cancelled: show another tab and this one again to "
-                                 "render it.", False, "")
-            return
-        if self._render_seq.get(pane.fmt) != seq or self.session.state() != state or pane.dirty:
-            return  # stale: a newer render (or the operator's typing) owns the pane
-        self._show_rendered(pane, shown, state)
-
-    def _show_rendered(self, pane: TextApplyPane, shown: PaneText, state: tuple[object, ...]) -> None:
-        pane.set_content(shown.text, shown.editable, shown.note)
-        self._shown_state[pane.fmt] = state
+        """Show the current message in the text / JSON tab if it is the one showing."""
+        self.text_panes.refresh()
 
     def _update_actions(self) -> None:
         has = self.doc is not None
@@ -1042,7 +955,7 @@ class ProtoEditor(QWidget):
             return None
         p = Path(path)
         try:
-            other = await self._busy(f"Reading {p.name}…",
+            other = await self.busy(f"Reading {p.name}…",
                                      asyncio.to_thread(load_file, p, self.session.compare_framing()))
         except asyncio.CancelledError:
             return None
@@ -1091,7 +1004,7 @@ class ProtoEditor(QWidget):
         where = client.config.address
         self.show_error("")
         try:
-            got = await self._busy(f"Reading schemas from {where} (server reflection)…", client.reflect_files())
+            got = await self.busy(f"Reading schemas from {where} (server reflection)…", client.reflect_files())
         except asyncio.CancelledError:
             return False
         except ClientError as err:

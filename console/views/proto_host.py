@@ -15,8 +15,9 @@ from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QLabel, QTreeView, QWidget
 
 from console.models.proto_tree import ProtoTreeModel
-from pelorus.protobuf.document import Document
+from pelorus.protobuf.document import Document, Edit
 from pelorus.protobuf.framing import RecordIndex
+from pelorus.protobuf.session import EditorSession
 
 __all__ = ["EditorHost"]
 
@@ -55,6 +56,9 @@ class EditorHost(Protocol):
     @property
     def last_edit_message(self) -> str: ...
 
+    @property
+    def session(self) -> EditorSession: ...
+
     def dialog_parent(self) -> QWidget: ...
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]: ...
@@ -62,6 +66,12 @@ class EditorHost(Protocol):
     def select_path(self, path: tuple[int, ...]) -> QModelIndex: ...
 
     def refresh_text_views(self) -> None: ...
+
+    def show_error(self, text: str) -> None: ...
+
+    async def busy(self, what: str, coro: Coroutine[Any, Any, Any]) -> Any: ...
+
+    def document_changed(self, message: str, reload: bool = True, edit: Edit | None = None) -> None: ...
 
     def add_record(self) -> bool: ...
 
