@@ -27,30 +27,19 @@ from PySide6.QtGui import QFont
 from console.models import palette
 from pelorus.protobuf import structure as sx
 from pelorus.protobuf.document import Document, IndexPath
-from pelorus.protobuf.editing import EditorSpec, StructInfo, TreeEditor, parse_edit, parse_packed
+from pelorus.protobuf.editing import EditorSpec, StructInfo, TreeEditor
 from pelorus.protobuf.readings import Pins, Reading
 from pelorus.protobuf.schemaless import Field, Message
-from pelorus.protobuf.tree import (
-    BATCH,
-    BIG_VALUE,
-    HEADERS,
-    QUICK_READING,
-    Column,
-    FieldSpan,
-    Node,
-    ProtoTree,
-    Tone,
-    packed_values,
-    scalar_value,
-)
+from pelorus.protobuf.tree import BATCH, HEADERS, Column, FieldSpan, Node, ProtoTree, Tone
 from pelorus.protobuf.wire import WireError
 
 if TYPE_CHECKING:
     from pelorus.protobuf.schema import SchemaRegistry
 
-__all__ = ["BATCH", "BIG_VALUE", "HEADERS", "QUICK_READING", "Column", "EditorRole", "EditorSpec", "ErrorRole",
-           "FieldSpan", "NumberPathRole", "PathRole", "ProtoTreeModel", "ReadingsRole", "SpanRole", "StructInfo",
-           "packed_values", "parse_edit", "parse_packed", "scalar_value"]
+__all__ = ["BATCH", "Column", "EditorRole", "EditorSpec", "ErrorRole", "FieldSpan", "NumberPathRole", "PathRole",
+           "ProtoTreeModel", "ReadingsRole", "SpanRole", "StructInfo"]
+"""Re-exported from pelorus.protobuf (tree, editing) for the views: BATCH, Column, FieldSpan,
+EditorSpec, StructInfo."""
 
 _Index = QModelIndex | QPersistentModelIndex
 
