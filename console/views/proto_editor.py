@@ -593,8 +593,10 @@ class ProtoEditor(QWidget):
                                                        "The other records keep their bytes. Undo brings it back.",
                                                        "Remove"):
             return False
+        if self.session.record_to_remove() != what:  # the stream changed while the question was open
+            return False
         done = self.session.remove_record()
-        if done is None:  # the stream changed while the question was open
+        if done is None:
             return False
         self.document_changed(done[0], edit=done[1])
         return True

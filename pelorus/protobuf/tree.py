@@ -634,6 +634,8 @@ class ProtoTree:
             if node.level is None or not 0 <= i < len(node.level):
                 return None
             self.expose(node, i)  # field i is row i: the damage rows come after the fields
+            if i >= node.exposed:  # asked from inside an announcement: the row cannot appear now
+                return None
             child = self.child(node, i)
             if child.path is None or child.path[-1] != i:
                 return None
@@ -655,6 +657,8 @@ class ProtoTree:
             if found is None:
                 return best
             self.expose(node, found)
+            if found >= node.exposed:  # asked from inside an announcement (see expose)
+                return best
             best = ch = self.child(node, found)
             if ch.field is None or rel < ch.field.value_offset:
                 return best

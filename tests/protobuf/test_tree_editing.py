@@ -245,6 +245,7 @@ def test_a_listener_fetching_while_rows_are_announced_gets_no_nested_insertion()
         log.append(("inserting", first, last))
         assert not t.can_fetch_more(node)
         t.fetch_more(node)  # ignored while announcing
+        assert t.node_for_path((BATCH + 5,)) is None  # a row that cannot be announced now is not handed out
 
     t.inserting.connect(greedy)
     t.inserted.connect(lambda _n, a, b: log.append(("inserted", a, b)))
