@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -67,13 +67,10 @@ from console.views.proto_delegate import ValueDelegate
 from console.views.proto_dialogs import ask
 from console.views.proto_edit_actions import EditActions, SavePreviewDialog, TextApplyPane
 from console.views.proto_hex import HexView
+from console.views.proto_sources import ClientSource, SchemaSources
 from console.views.proto_text import TextPanes
-from console.views.reflection_dialog import ReflectionDialog
-from pelorus.client import ConnectionConfig, EngineClient
-from pelorus.errors import ClientError
 from pelorus.protobuf import framing as fr
 from pelorus.protobuf.document import Document, Edit
-from pelorus.protobuf.readings import export_proto as readings_export_proto
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
 from pelorus.protobuf.schemaless import Cancelled, Progress, progress_scope
 from pelorus.protobuf.session import (
@@ -82,7 +79,6 @@ from pelorus.protobuf.session import (
     Replaced,
     ViewMemory,
     load_file,
-    message_name,
 )
 from pelorus.protobuf.textedit import canonical
 from pelorus.protobuf.tree import FieldSpan
@@ -133,12 +129,6 @@ class ProtoEditor(QWidget):
         self.schema_button = _tool_button("Schemas ▾")
         self.schema_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.schema_button)
-        menu.addAction("Load .proto files…", self._choose_protos)
-        menu.addAction("Load a directory of .proto files…", self._choose_proto_dir)
-        menu.addAction("Add import path…", self._choose_include)
-        menu.addAction("Load descriptor set…", self._choose_descriptor_set)
-        menu.addSeparator()
-        menu.addAction("Export readings as .proto…", self._choose_export_proto)
         self.schema_button.setMenu(menu)
         for w in (self.open_button, self.save_button, self.save_as_button, self.undo_button, self.redo_button):
             bar.addWidget(w)
@@ -157,7 +147,8 @@ class ProtoEditor(QWidget):
         self.type_combo.setMinimumContentsLength(24)  # not the longest loaded type name: that could be any width
         outer.addLayout(bar)
         outer.addLayout(decoding)
-        self._add_compare_and_reflection(bar, menu)
+        self.sources = SchemaSources(self, menu)
+        bar.insertWidget(bar.indexOf(self.redo_button) + 1, self.sources.compare_button)
 
         busy = QHBoxLayout()
         self.busy_label = QLabel()
@@ -497,39 +488,6 @@ class ProtoEditor(QWidget):
             menu.popup(self.guess_button.mapToGlobal(self.guess_button.rect().bottomLeft()))
         return self.guesses
 
-    async def load_protos(self, files: list[str], include_paths: list[str] | None = None) -> bool:
-        includes = [*self.include_paths, *(include_paths or [])]
-        return await self._load_schema(f"Compiling {len(files)} .proto file(s)…", self.registry.compile_protos,
-                                       files, includes)
-
-    async def load_descriptor_set(self, path: str) -> bool:
-        return await self._load_schema(f"Loading {Path(path).name}…", self.registry.load_descriptor_set, path)
-
-    async def export_proto(self, path: str | os.PathLike[str]) -> bool:
-        """Write a .proto of the message's shape with the pinned (else best) reading per field.
-
-        Built in a worker (a huge level has many fields to look at) from plain data: the decoded
-        message and the pins, never the model.
-        """
-        root = self.model.root_message()
-        if root is None:
-            self.show_error("Open a file first: the .proto is built from the decoded fields.")
-            return False
-        target = Path(path)
-        name = message_name(self.path)
-        pins = self.model.pins
-        try:
-            text = await self.busy(f"Exporting {target.name}…",
-                                    asyncio.to_thread(readings_export_proto, root, pins, name))
-            target.write_text(text, encoding="utf-8")
-        except asyncio.CancelledError:
-            return False
-        except OSError as err:
-            self.show_error(f"Cannot write {target}: {err.strerror or err}")
-            return False
-        self.status.setText(f"Exported the field readings (pinned, else the best) as message {name} to {target}.")
-        return True
-
     def cancel(self) -> None:
         if self._busy_task is not None and not self._busy_task.done():
             self._busy_task.cancel()
@@ -700,21 +658,6 @@ class ProtoEditor(QWidget):
     def _payload(self) -> bytes | None:
         return self.session.payload()
 
-    async def _load_schema(self, what: str, fn: Any, *args: Any) -> bool:
-        try:
-            added = await self.busy(what, asyncio.to_thread(fn, *args))
-        except asyncio.CancelledError:
-            return False
-        except SchemaError as err:
-            self.show_error(str(err))
-            return False
-        self._fill_types()
-        self.show_error("")
-        self.status.setText(f"Loaded {len(added)} schema file(s): {', '.join(added[:5])}")
-        if self.type_name:
-            self.set_type(self.type_name)
-        return True
-
     # -- internals: view sync -------------------------------------------------------------------
 
     def _select(self, ix: QModelIndex) -> None:
@@ -827,7 +770,7 @@ class ProtoEditor(QWidget):
         self.undo_button.setEnabled(self.session.can_undo)
         self.redo_button.setEnabled(self.session.can_redo)
         self.guess_button.setEnabled(has)
-        self.compare_button.setEnabled(has)
+        self.sources.compare_button.setEnabled(has)
         if hasattr(self, "edit_actions"):
             self.edit_actions.update()
 
@@ -873,34 +816,6 @@ class ProtoEditor(QWidget):
         if path:
             self.spawn(self.save(path, confirm=True))
 
-    def _choose_protos(self) -> None:
-        files, _f = QFileDialog.getOpenFileNames(self, "Load .proto files", "", "Proto files (*.proto)")
-        if files:
-            self.spawn(self.load_protos(files))
-
-    def _choose_proto_dir(self) -> None:
-        d = QFileDialog.getExistingDirectory(self, "Directory of .proto files")
-        if d:
-            self.spawn(self.load_protos([d]))
-
-    def _choose_include(self) -> None:
-        d = QFileDialog.getExistingDirectory(self, "Import path")
-        if d:
-            self.session.include_paths.append(d)
-            self.status.setText("Import paths: " + ", ".join(self.include_paths))
-
-    def _choose_export_proto(self) -> None:
-        start = str(self.path.with_suffix(".proto")) if self.path is not None else ""
-        path, _f = QFileDialog.getSaveFileName(self, "Export readings as .proto", start, "Proto files (*.proto)")
-        if path:
-            self.spawn(self.export_proto(path))
-
-    def _choose_descriptor_set(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, "Load a FileDescriptorSet", "",
-                                               "Descriptor sets (*.desc *.pb *.binpb);;All files (*)")
-        if path:
-            self.spawn(self.load_descriptor_set(path))
-
     def _framing_chosen(self, _i: int) -> None:
         if self.path is not None:
             self.spawn(self._reframe(self.framing_combo.currentData()))
@@ -926,94 +841,42 @@ class ProtoEditor(QWidget):
         self.set_type(None if text in ("", SCHEMALESS) else text)
 
 
-    # -- compare and server reflection ----------------------------------------------------------
+    # -- schema sources, compare (console/views/proto_sources.py) ------------------------------
 
-    def _add_compare_and_reflection(self, bar: QHBoxLayout, schema_menu: QMenu) -> None:
-        """The "Compare with…" button and the "From server reflection…" schema source.
+    @property
+    def client_source(self) -> ClientSource | None:
+        """Set by the main window: the session's EngineClient (None standalone), for reflection."""
+        return self.sources.client_source
 
-        ``client_source`` is set by the main window: it returns the session's EngineClient (None
-        when standalone), used by "the connected engine" choice.
-        """
-        self.client_source: Callable[[], EngineClient | None] | None = None
-        self.compare_windows: list[ProtoCompareWindow] = []
-        self.compare_button = QPushButton("Compare with…")
-        self.compare_button.setToolTip("Compare this message (including unsaved edits) with another file")
-        self.compare_button.clicked.connect(self._choose_compare)
-        bar.insertWidget(bar.indexOf(self.redo_button) + 1, self.compare_button)
-        schema_menu.addAction("From server reflection…", self._choose_reflection)
+    @client_source.setter
+    def client_source(self, source: ClientSource | None) -> None:
+        self.sources.client_source = source
 
-    def _choose_compare(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, "Compare with a protobuf file", str(self.path or ""),
-                                               "Protobuf (*.bin *.pb *.binpb *.msg *.txt);;All files (*)")
-        if path:
-            self.spawn(self.compare_with(path))
+    @property
+    def compare_windows(self) -> list[ProtoCompareWindow]:
+        return self.sources.compare_windows
 
-    async def compare_with(self, path: str | os.PathLike[str]) -> ProtoCompareWindow | None:
-        """Compare the current message (with unsaved edits) against ``path`` in a new window.
+    async def load_protos(self, files: list[str], include_paths: list[str] | None = None) -> bool:
+        return await self.sources.load_protos(files, include_paths)
 
-        A stream is compared with a file that tiles as the same stream record by record (records
-        aligned); with any other file, the current record is compared with it as one message."""
-        if self._payload() is None:
-            return None
-        p = Path(path)
-        try:
-            other = await self.busy(f"Reading {p.name}…",
-                                     asyncio.to_thread(load_file, p, self.session.compare_framing()))
-        except asyncio.CancelledError:
-            return None
-        except (OSError, ValueError) as err:
-            self.show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
-            return None
-        plan = self.session.compare_plan(other)
-        if plan is None:  # the file was closed meanwhile
-            return None
-        left, name, framing = plan
-        window = ProtoCompareWindow(self.registry)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.setWindowTitle(f"Pelorus — compare {self.tab_title} with {p.name}")
-        self.compare_windows.append(window)
-        window.destroyed.connect(lambda _o=None, w=window: self.compare_windows.remove(w)
-                                 if w in self.compare_windows else None)
-        window.show()
-        type_name = self.model.descriptor.full_name if self.model.descriptor is not None else None
-        await window.view.compare_bytes(left, other.doc.to_bytes(), type_name, name, p.name, pins=self.model.pins,
-                                        framing=framing)
-        return window
-
-    def _choose_reflection(self) -> None:
-        client = self.client_source() if self.client_source is not None else None
-        connected = client.config.address if client is not None and client.connected else None
-        dialog = ReflectionDialog(connected, self)
-        if dialog.exec() != ReflectionDialog.DialogCode.Accepted:
-            return
-        source = dialog.source()
-        if source is None:
-            self.show_error("Server reflection: type the server's address as host:port.")
-            return
-        self.spawn(self.load_reflection(source.address, insecure=source.insecure, token=source.token,
-                                         tls_ca=source.tls_ca))
+    async def load_descriptor_set(self, path: str) -> bool:
+        return await self.sources.load_descriptor_set(path)
 
     async def load_reflection(self, address: str | None = None, *, insecure: bool = False,
                               token: str | None = None, tls_ca: str | None = None) -> bool:
-        """Load every schema a server exposes through reflection; ``address`` None = the connected engine."""
-        if address is None:
-            client = self.client_source() if self.client_source is not None else None
-            if client is None or not client.connected:
-                self.show_error("Not connected to an engine: choose another server and type its address.")
-                return False
-        else:
-            client = EngineClient(ConnectionConfig(address, insecure=insecure, token=token, tls_ca=tls_ca))
-        where = client.config.address
-        self.show_error("")
-        try:
-            got = await self.busy(f"Reading schemas from {where} (server reflection)…", client.reflect_files())
-        except asyncio.CancelledError:
-            return False
-        except ClientError as err:
-            self.show_error(str(err))
-            return False
-        return await self._load_schema(f"Loading {len(got.files)} file(s) from {where}…",
-                                       self.registry.add_file_protos, got.files, f"server reflection at {where}")
+        return await self.sources.load_reflection(address, insecure=insecure, token=token, tls_ca=tls_ca)
+
+    async def export_proto(self, path: str | os.PathLike[str]) -> bool:
+        return await self.sources.export_proto(path)
+
+    async def compare_with(self, path: str | os.PathLike[str]) -> ProtoCompareWindow | None:
+        return await self.sources.compare_with(path)
+
+    def schemas_changed(self) -> None:
+        """Schemas were loaded: the type list is refilled and the chosen type decoded again."""
+        self._fill_types()
+        if self.type_name:
+            self.set_type(self.type_name)
 
 
 def _tool_button(text: str) -> QToolButton:
