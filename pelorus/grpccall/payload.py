@@ -81,8 +81,10 @@ def json_requests(registry: SchemaRegistry, desc: Descriptor, text: str) -> list
 
 
 def _reason(err: Exception) -> str:
-    text = str(err) or type(err).__name__
-    return " ".join(text.split())
+    text = " ".join((str(err) or type(err).__name__).split())
+    while text.endswith(".."):  # protobuf's nested messages each end in a full stop
+        text = text[:-1]
+    return text
 
 
 def _skip_ws(text: str, pos: int) -> int:

@@ -8,28 +8,19 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from tlshelp import make_cert
+
+# The suite runs with --import-mode=importlib; make the helpers next to this file importable.
+if str(Path(__file__).parent) not in sys.path:
+    sys.path.insert(0, str(Path(__file__).parent))
+
+from callhelp import Tides  # noqa: E402
+from tlshelp import make_cert  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 TOKEN = "tides-token-5f1e9a"
-
-
-@dataclass
-class Tides:
-    address: str
-    ca: Path
-    token: str
-    proto: Path
-    workdir: Path
-
-    def args(self, *words: str, token: bool = True) -> list[str]:
-        """`call` arguments for this server: address, TLS roots and (by default) the token."""
-        auth = ["-H", f"authorization: Bearer {self.token}"] if token else []
-        return [self.address, *words, "--tls-ca", str(self.ca), *auth]
 
 
 @pytest.fixture(scope="module")
