@@ -122,7 +122,6 @@ def _tides_registry(tides: Tides) -> SchemaRegistry:
 def test_binary_in_and_out_are_byte_exact(tides: Tides, tmp_path: Path) -> None:
     # days=0 written out and fields out of order plus an unknown field 50: valid, not what a
     # parse + serialize would send, so the server's echo proves the bytes passed untouched
-    station = encode_tag(1, 0) + encode_varint(0)[:0] + b""
     station = encode_tag(1, 2) + encode_varint(3) + b"BRS"
     request = (encode_tag(2, 0) + encode_varint(0) + encode_tag(1, 2) + encode_varint(len(station)) + station
                + encode_tag(50, 0) + encode_varint(9))
@@ -143,7 +142,8 @@ def test_binary_streams_are_varint_delimited_both_ways(tides: Tides) -> None:
     idx = framing.index(res.out, "varint")
     assert idx.error is None and len(idx.offsets) == 3
     reg = _tides_registry(tides)
-    readings = [reg.parse("acme.tides.v2.Reading", res.out[o:o + n]) for o, n in zip(idx.offsets, idx.lengths, strict=True)]
+    spans = zip(idx.offsets, idx.lengths, strict=True)
+    readings = [reg.parse("acme.tides.v2.Reading", res.out[o:o + n]) for o, n in spans]
     assert [r.seq for r in readings] == [0, -1, -2]  # type: ignore[attr-defined]
     # the same stream sent back to the client-streaming method
     res = call(*tides.args("Tides/Upload", "--in", "binary", "-d", "@-"), stdin=res.out)
