@@ -21,7 +21,7 @@ from typing import Any
 
 from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import MethodDescriptor
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -47,7 +49,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.models.call_history import CallHistory, HistoryEntry
+from console.models.call_history import SECRET_HEADERS, CallHistory, HistoryEntry
 from console.views.proto_editor import ProtoEditor
 from pelorus.grpccall import schemas as sch
 from pelorus.grpccall.commandline import CallSpec, as_call_command, as_grpcurl
@@ -60,6 +62,17 @@ HISTORY_KEY = "call/history"
 METADATA_ROWS = 4
 PREVIEW_CHARS = 160
 METHOD_ROLE = Qt.ItemDataRole.UserRole
+
+
+class _SecretDelegate(QStyledItemDelegate):
+    """Shows an authorization value as its scheme and dots (editing shows the real text)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        name = str(index.model().index(index.row(), 0).data() or "").strip().lower()
+        if name in SECRET_HEADERS and option.text:
+            scheme, sep, _secret = option.text.partition(" ")
+            option.text = f"{scheme} ••••••" if sep else "••••••"
 
 
 class CallPanel(QWidget):
@@ -113,6 +126,7 @@ class CallPanel(QWidget):
         self.methods = QTreeWidget()
         self.methods.setHeaderLabels(["Service / method", "Kind"])
         self.methods.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.methods.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.methods.header().setStretchLastSection(False)
         self.methods.currentItemChanged.connect(lambda cur, _prev: self._method_chosen(cur))
         split.addWidget(self.methods)
@@ -130,6 +144,7 @@ class CallPanel(QWidget):
         self.metadata.setHorizontalHeaderLabels(["Metadata name", "Value"])
         self.metadata.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.metadata.verticalHeader().setVisible(False)
+        self.metadata.setItemDelegateForColumn(1, _SecretDelegate(self.metadata))
         self.metadata.setMaximumHeight(self.metadata.verticalHeader().defaultSectionSize() * (METADATA_ROWS + 1) + 6)
         cl.addWidget(self.metadata)
         buttons = QHBoxLayout()
@@ -405,6 +420,7 @@ class CallPanel(QWidget):
         name = f"{method.name if method is not None else 'response'}-response-{row + 1}.bin"
         path = Path(self._tmp.name) / name
         path.write_bytes(self.response_bytes[row])
+        self.responses.setCurrentRow(row)
         if not await self.editor.open_path(path, "single"):
             return False
         if method is not None:
