@@ -29,6 +29,7 @@ from pelorus.protobuf import framing
 from pelorus.protobuf.render import raw_json
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.schemaless import decode as schemaless_decode
+from pelorus.protobuf.textedit import unknown_paths
 from pelorus.protobuf.wire import encode_varint
 
 FORMATS = ("json", "text", "binary")
@@ -270,7 +271,17 @@ class ResponseWriter:
         if self.fmt == "text":
             sep = "---\n" if self.count > 1 else ""
             return sep + self.registry.to_text(msg)
-        return self.registry.to_json(msg, indent=None if self.streaming else 2) + "\n"
+        try:
+            text = self.registry.to_json(msg, indent=None if self.streaming else 2) + "\n"
+        except SchemaError as err:  # an Any of a type the schema lacks: text format shows it
+            self.warn(f"response {self.count}: {err}; shown as text format")
+            return self.registry.to_text(msg)
+        paths = unknown_paths(msg, self.registry.pool)
+        if paths:  # JSON has no place for them: say so, as `proto decode` does
+            shown = ", ".join(paths[:5]) + (", …" if len(paths) > 5 else "")
+            self.warn(f"response {self.count}: {len(paths)} unknown field(s) left out of the JSON ({shown}); "
+                      "--out text or binary keeps them")
+        return text
 
     def _decode(self, data: bytes) -> PbMessage | None:
         try:

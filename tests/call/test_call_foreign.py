@@ -31,6 +31,8 @@ def test_lists_services_and_methods_and_describes_through_reflection(tides: Tide
     assert res.code == 0, res
     assert "map<string, string> labels = 3;" in res.text
     assert "repeated .acme.tides.v2.Station alternates = 4;" in res.text
+    res = call(*tides.args("describe", f"{SVC}.Sleep"))
+    assert res.text.startswith(f"{SVC}.Sleep is a method:\nrpc Sleep ( .acme.tides.v2.SleepRequest )"), res
     res = call(*tides.args("describe", SVC))
     assert "rpc Echo ( stream .acme.tides.v2.Note ) returns ( stream .acme.tides.v2.Note );" in res.text, res
 
@@ -42,6 +44,11 @@ def test_unary_json_in_and_out(tides: Tides) -> None:
     assert out["station_code"] == "BRS"
     assert [t["kind"] for t in out["tides"]] == ["HIGH", "LOW"]
     assert out["tides"][0]["at"] == "2023-11-14T22:13:20Z"  # Timestamp as JSON, from the reflected import
+    # the server adds unknown field 1000: JSON cannot carry it, so stderr says so; text keeps it
+    assert res.err.strip() == ("warning: response 1: 1 unknown field(s) left out of the JSON (1000); "
+                               "--out text or binary keeps them")
+    res = call(*tides.args(f"{SVC}/GetForecast", "-d", '{"days": 1}', "--out", "text"))
+    assert res.code == 0 and res.err == "" and "1000: 7" in res.text, res
 
 
 def test_server_streaming_prints_one_object_per_line_and_verbose_reports(tides: Tides) -> None:
