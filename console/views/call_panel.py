@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QSplitter,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -54,9 +55,10 @@ from console.views.proto_editor import ProtoEditor
 from pelorus.grpccall import schemas as sch
 from pelorus.grpccall.commandline import CallSpec, as_call_command, as_grpcurl
 from pelorus.grpccall.invoke import Outcome, invoke
-from pelorus.grpccall.payload import PayloadError, json_requests
+from pelorus.grpccall.payload import PayloadError, binary_requests, json_requests
 from pelorus.grpccall.target import Target, TargetError, open_channel, parse_header
 from pelorus.protobuf.schema import SchemaError
+from pelorus.protobuf.wire import encode_varint
 
 HISTORY_KEY = "call/history"
 METADATA_ROWS = 4
@@ -136,6 +138,21 @@ class CallPanel(QWidget):
         cl.setContentsMargins(0, 0, 0, 0)
         self.request_label = QLabel("Request (JSON; several objects, one per line, for a stream)")
         cl.addWidget(self.request_label)
+        source = QHBoxLayout()
+        source.addWidget(QLabel("Send"))
+        self.from_json = QRadioButton("the JSON below")
+        self.from_json.setChecked(True)
+        self.from_editor = QRadioButton("the editor's message")
+        self.from_editor.setToolTip("The message open in the editor, byte for byte (a varint-delimited stream "
+                                    "of records for a client-streaming method): edit it in the typed tree")
+        self.edit_button = QPushButton("Edit in editor ▸")
+        self.edit_button.setToolTip("Open this JSON in the editor's typed tree, and send what the editor holds")
+        self.edit_button.clicked.connect(lambda: self._spawn(self.edit_in_editor()))
+        source.addWidget(self.from_json)
+        source.addWidget(self.from_editor)
+        source.addStretch(1)
+        source.addWidget(self.edit_button)
+        cl.addLayout(source)
         self.request = QPlainTextEdit()
         self.request.setObjectName("callRequest")
         self.request.setTabChangesFocus(True)
@@ -326,7 +343,7 @@ class CallPanel(QWidget):
             target, headers, engine = self._target()
         except TargetError:
             target, headers, engine = Target(""), self.headers(), True
-        return CallSpec(target.address, name, self.request.toPlainText(), headers,
+        return CallSpec(target.address, name, self._request_text(method), headers,
                         self.deadline.value() or None, plaintext=target.plaintext,
                         tls_ca=str(target.tls_ca) if target.tls_ca else "", engine=engine)
 
@@ -339,8 +356,7 @@ class CallPanel(QWidget):
             self._set_status("Choose a method first.", True)
             return None
         try:
-            text = self.request.toPlainText()
-            requests = json_requests(self.editor.registry, method.input_type, text) if text.strip() else [b""]
+            requests = self._editor_requests(method) if self.from_editor.isChecked() else self._json_requests(method)
             if not method.client_streaming and len(requests) != 1:
                 raise PayloadError(f"{method.full_name} takes one request; the text holds {len(requests)}")
             target, headers, _engine = self._target()
@@ -373,6 +389,56 @@ class CallPanel(QWidget):
         self.outcome = outcome
         self._show_outcome(outcome)
         return outcome
+
+    def _request_text(self, method: MethodDescriptor | None) -> str:
+        """The request as JSON text: what is typed, or the editor's message (one object per line)."""
+        if method is None or not self.from_editor.isChecked():
+            return self.request.toPlainText()
+        try:
+            reg = self.editor.registry
+            return "\n".join(reg.to_json(reg.parse(method.input_type.full_name, r), indent=None)
+                             for r in self._editor_requests(method))
+        except (PayloadError, SchemaError):
+            return self.request.toPlainText()
+
+    def _json_requests(self, method: MethodDescriptor) -> list[bytes]:
+        text = self.request.toPlainText()
+        return json_requests(self.editor.registry, method.input_type, text) if text.strip() else [b""]
+
+    def _editor_requests(self, method: MethodDescriptor) -> list[bytes]:
+        """The editor's message as it is (its records, for a client stream); it must be the input type."""
+        doc = self.editor.doc
+        if doc is None:
+            raise PayloadError("the editor has no message open: Edit in editor, or send the JSON")
+        shown = self.editor.model.descriptor
+        if shown is not None and shown.full_name != method.input_type.full_name:
+            raise PayloadError(f"the editor's message is a {shown.full_name}; {method.name} takes a "
+                               f"{method.input_type.full_name}")
+        stream = method.client_streaming and self.editor.framing == "varint"
+        return binary_requests(doc.to_bytes(), stream)
+
+    async def edit_in_editor(self) -> bool:
+        """Encode the JSON request and open it in the editor typed as the method's input; sends then take
+        the editor's message (edits in its tree included)."""
+        method = self.current_method()
+        if method is None:
+            self._set_status("Choose a method first.", True)
+            return False
+        try:
+            requests = self._json_requests(method)
+        except PayloadError as err:
+            self._set_status(str(err), True)
+            return False
+        data = (b"".join(encode_varint(len(r)) + r for r in requests) if method.client_streaming
+                else requests[0])
+        path = Path(self._tmp.name) / f"{method.name}-request.bin"
+        path.write_bytes(data)
+        if not await self.editor.open_path(path, "varint" if method.client_streaming else "single"):
+            return False
+        self.editor.set_type(method.input_type.full_name)
+        self.from_editor.setChecked(True)
+        self._set_status(f"The request is open in the editor as {method.input_type.full_name}; Send sends it.")
+        return True
 
     def cancel(self) -> None:
         if self._call_task is not None:
@@ -467,6 +533,7 @@ class CallPanel(QWidget):
             self._set_status(f"{spec.method} is not loaded: Load services first.", True)
         self.request.setPlainText(spec.request_json)
         self.request.setProperty("template", False)
+        self.from_json.setChecked(True)
         self.set_headers(spec.headers)
         self.deadline.setValue(spec.timeout or 0.0)
 

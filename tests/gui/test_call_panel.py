@@ -11,9 +11,10 @@ from typing import Any
 
 import grpc
 from enginehelp import EngineProcess
-from guihelp import run, screenshot, until
+from guihelp import find_row, run, screenshot, until
 from PySide6.QtWidgets import QApplication
 
+from console.models.proto_tree import Column
 from console.views.call_panel import CallPanel, protobuf_page
 from console.views.proto_editor import ProtoEditor
 from pelorus.api import job_service_pb2 as js
@@ -44,6 +45,7 @@ def _close(page: Any, editor: ProtoEditor) -> None:
 def test_send_to_the_connected_engine_and_open_the_response_in_the_editor(
         qloop: Any, editor: ProtoEditor, engine: EngineProcess) -> None:
     page, panel = _page(editor)
+    created_id: list[str] = []
 
     async def scenario() -> None:
         client = EngineClient(ConnectionConfig(engine.address))
@@ -58,6 +60,7 @@ def test_send_to_the_connected_engine_and_open_the_response_in_the_editor(
             await until(lambda: panel.outcome is not None, what="CreateJob outcome")
             assert panel.outcome is not None and panel.outcome.code == grpc.StatusCode.OK, panel.status.text()
             created = js.CreateJobResponse.FromString(panel.response_bytes[0])
+            created_id.append(created.job_id)
             assert created.job_id and panel.responses.count() == 1
 
             # a server stream: every response listed, then one opened in the editor byte-exact
@@ -73,6 +76,20 @@ def test_send_to_the_connected_engine_and_open_the_response_in_the_editor(
             assert editor.doc is not None and editor.doc.to_bytes() == panel.response_bytes[1]
             assert editor.type_name == "pelorus.v1.ListPodsResponse"
             page.grab().save(str(SHOTS / "call_panel_opened.png"))
+
+            # the request edited in the editor's typed tree, and sent from there
+            assert panel.select_method("pelorus.v1.JobService/GetJob")
+            panel.request.setPlainText(json.dumps({"job_id": "typed-in-json", "summary_only": True}))
+            assert await panel.edit_in_editor()
+            assert editor.type_name == "pelorus.v1.GetJobRequest" and panel.from_editor.isChecked()
+            assert editor.model.setData(find_row(editor, "job_id").siblingAtColumn(Column.VALUE), created.job_id)
+            outcome = await panel.send()
+            assert outcome is not None and outcome.ok, panel.status.text()
+            assert js.GetJobResponse.FromString(panel.response_bytes[0]).summary.name == "from-panel"
+            assert await panel.open_response(0)  # the editor now holds the response; the request must match
+            assert await panel.send() is None
+            assert "the editor's message is a pelorus.v1.GetJobResponse" in panel.status.text()
+            panel.from_json.setChecked(True)
 
             # a failing call: the status names it, nothing listed
             assert panel.select_method("pelorus.v1.JobService/GetJob")
@@ -94,8 +111,10 @@ def test_send_to_the_connected_engine_and_open_the_response_in_the_editor(
     labels = [panel.history_list.item(i).text() for i in range(panel.history_list.count())]
     assert "GetJob" in labels[0] and "NOT_FOUND" in labels[0] and "CreateJob" in labels[-1], labels
     again = CallPanel(ProtoEditor())
-    assert again.history_list.count() == 3
-    again.restore(2)
+    assert again.history_list.count() == 4
+    sent_from_editor = again.history.entries[1].spec
+    assert json.loads(sent_from_editor.request_json) == {"job_id": created_id[0], "summary_only": True}
+    again.restore(3)
     assert again.current_method() is not None and again.current_method().name == "CreateJob"  # type: ignore[union-attr]
     assert json.loads(again.request.toPlainText()) == SPEC
     panel.restore(0)
