@@ -157,6 +157,8 @@ def test_foreign_server_by_reflection_with_tls_token_and_bidi(qloop: Any, editor
             assert await task is None
             assert panel.status.text().startswith("Cancelled")
             page.grab().save(str(SHOTS / "call_panel_tides.png"))
+            from PySide6.QtCore import QSettings
+            assert tides.token not in str(QSettings().value("call/history"))  # tokens never stored
             panel.copy_button.menu().actions()[0].trigger()  # Copy as grpcurl
             assert QApplication.clipboard().text().startswith("grpcurl -cacert ")
 
