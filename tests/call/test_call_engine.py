@@ -54,7 +54,6 @@ def test_engine_flag_uses_the_embedded_engine_of_a_data_dir(shared_engine: Engin
     assert res.code == 1 and "service" in res.err, res  # the address is read as a method with --engine
 
 
-@pytest.mark.slow
 def test_engine_profile_brings_its_tls_and_token(engine_factory: type[EngineProcess], tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     cert, key = make_cert(tmp_path)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from callhelp import Tides, call
 
 from pelorus.protobuf import framing
@@ -165,6 +166,7 @@ def test_text_format_and_proto_files_instead_of_reflection(tides: Tides) -> None
     assert res.text == 'text: "A"\nseq: 100\n---\ntext: "B"\nseq: 105\n'
 
 
+@pytest.mark.slow  # two whole processes, ~1 s
 def test_main_py_call_runs_without_qt(tides: Tides) -> None:
     """The whole process: `python main.py call` with PySide6 made unimportable."""
     code = ("import sys, runpy; sys.modules['PySide6'] = None; sys.argv = ['main.py', *sys.argv[1:]]; "
