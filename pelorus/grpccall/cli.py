@@ -189,6 +189,8 @@ async def _run(args: argparse.Namespace, target: Target, words: list[str], strea
         raise _UsageError("usage: list [SERVICE] | describe SYMBOL")
     if words and words[0] not in ("list", "describe") and len(words) > 1:
         raise _UsageError(f"unexpected arguments after the method: {' '.join(words[1:])}")
+    calling = bool(words) and words[0] not in ("list", "describe")
+    data = _read_data(args, streams) if calling else None  # bad input fails before any connection
     channel = open_channel(target)
     try:
         schemas = await _schemas(args, channel, target, metadata)
@@ -199,7 +201,7 @@ async def _run(args: argparse.Namespace, target: Target, words: list[str], strea
         if words[0] == "describe":
             print(sch.describe(schemas, words[1]), file=streams.out)
             return EXIT_OK
-        return await _call(args, channel, target, schemas, words[0], metadata, streams)
+        return await _call(args, channel, target, schemas, words[0], data, metadata, streams)
     finally:
         await channel.close()
 
@@ -216,7 +218,8 @@ async def _schemas(args: argparse.Namespace, channel: grpc.aio.Channel, target: 
     except EngineError as err:
         unoffered = err.code == grpc.StatusCode.UNIMPLEMENTED
         hint = " (give the schema with --proto or --descriptor-set)" if unoffered else ""
-        raise _Fail(f"{err.code.name}: server reflection at {target.address}: {_one_line(err.message)}{hint}",
+        message = _one_line(err.message).replace("the engine", "the server")  # the client's words are the engine's
+        raise _Fail(f"{err.code.name}: server reflection at {target.address}: {message}{hint}",
                     status_exit(err.code)) from None
 
 
@@ -237,10 +240,9 @@ def _read_data(args: argparse.Namespace, streams: _Streams) -> bytes | None:
 
 
 async def _call(args: argparse.Namespace, channel: grpc.aio.Channel, target: Target, schemas: sch.Schemas,
-                name: str, metadata: list[tuple[str, str | bytes]], streams: _Streams) -> int:
+                name: str, data: bytes | None, metadata: list[tuple[str, str | bytes]], streams: _Streams) -> int:
     method = sch.find_method(schemas, name)
     kind = sch.kind(method)
-    data = _read_data(args, streams)
     if data is None:
         requests = [b""]  # one empty message, as grpcurl sends without -d
     else:

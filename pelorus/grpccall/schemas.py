@@ -85,8 +85,16 @@ def from_files(protos: Sequence[str | os.PathLike[str]], includes: Sequence[str 
         except Exception as err:  # noqa: BLE001 - DecodeError or worse: the file is not a descriptor set
             raise SchemaError(f"{path} is not a FileDescriptorSet: {err}") from None
         sets.append(fds)
+    try:
+        for fds in sets:
+            registry.add_file_descriptor_set(fds)
+    except SchemaError:
+        # the files define symbols Pelorus has built in, under other file names (its own
+        # job_service.proto compiled without -I proto): let the given files stand alone
+        registry = SchemaRegistry(builtin=False)
+        for fds in sets:
+            registry.add_file_descriptor_set(fds)
     for fds in sets:
-        registry.add_file_descriptor_set(fds)
         for f in fds.file:
             services += [f"{f.package}.{s.name}" if f.package else s.name for s in f.service]
     names = ", ".join(str(p) for p in [*protos, *descriptor_sets])

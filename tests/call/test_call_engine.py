@@ -80,3 +80,12 @@ def test_engine_profile_brings_its_tls_and_token(engine_factory: type[EngineProc
     res = call(address, f"{JOBS}/QueryJobs", "--plaintext", "--timeout", "3",
                "-H", f"authorization: Bearer {TOKENS['viewer']}")
     assert res.code == 64 + 14, res  # UNAVAILABLE: plaintext to a TLS port
+
+
+def test_the_engine_own_proto_given_by_path_loads_beside_the_built_in_copy(shared_engine: EngineProcess) -> None:
+    """Regression: job_service.proto compiled from its own directory is "job_service.proto", not
+    "pelorus/v1/job_service.proto", so its symbols clashed with the built-in copy ("duplicate symbol")."""
+    proto = Path(__file__).resolve().parents[2] / "proto" / "pelorus" / "v1" / "job_service.proto"
+    res = call(shared_engine.address, "JobService/GetJob", "--proto", str(proto), "-d", '{"job_id": "nope"}')
+    assert res.code == 64 + 5, res
+    assert res.err.startswith("error: NOT_FOUND: ")
