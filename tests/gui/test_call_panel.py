@@ -144,6 +144,8 @@ def test_foreign_server_by_reflection_with_tls_token_and_bidi(qloop: Any, editor
             assert await panel.open_response(0)
             assert editor.doc is not None and editor.doc.to_bytes() == panel.response_bytes[0]
             assert editor.type_name == "acme.tides.v2.Note"
+            panel.save_response(1, tmp_path / "second.bin")
+            assert (tmp_path / "second.bin").read_bytes() == panel.response_bytes[1]
             # a deadline the server cannot meet; then Cancel on a slow call
             assert panel.select_method("acme.tides.v2.Tides.Sleep")
             panel.request.setPlainText('{"seconds": 5}')
