@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 
 from console.models.call_history import SECRET_HEADERS, CallHistory, HistoryEntry
 from console.views.proto_editor import ProtoEditor
+from pelorus.client import MUTATING
 from pelorus.grpccall import schemas as sch
 from pelorus.grpccall.commandline import CallSpec, as_call_command, as_grpcurl
 from pelorus.grpccall.invoke import Outcome, invoke
@@ -331,6 +332,10 @@ class CallPanel(QWidget):
         if client is None or not client.connected:
             raise TargetError("not connected to an engine: type a server address")
         cfg = client.config
+        method = self.current_method()
+        if cfg.read_only and method is not None and method.full_name.startswith("pelorus.") \
+                and method.name in MUTATING:
+            raise TargetError(f"the console is in read-only mode: {method.name} would change the engine")
         token = [("authorization", f"Bearer {cfg.token}")] if cfg.token else []
         target = Target(cfg.address, plaintext=cfg.insecure, tls_ca=Path(cfg.tls_ca) if cfg.tls_ca else None,
                         server_name=cfg.server_name)
@@ -356,10 +361,10 @@ class CallPanel(QWidget):
             self._set_status("Choose a method first.", True)
             return None
         try:
+            target, headers, _engine = self._target()  # a read-only refusal comes before any input error
             requests = self._editor_requests(method) if self.from_editor.isChecked() else self._json_requests(method)
             if not method.client_streaming and len(requests) != 1:
                 raise PayloadError(f"{method.full_name} takes one request; the text holds {len(requests)}")
-            target, headers, _engine = self._target()
             channel = open_channel(target)
         except (PayloadError, TargetError, SchemaError) as err:
             self._set_status(str(err), True)

@@ -91,6 +91,13 @@ def test_send_to_the_connected_engine_and_open_the_response_in_the_editor(
             assert "the editor's message is a pelorus.v1.GetJobResponse" in panel.status.text()
             panel.from_json.setChecked(True)
 
+            # read-only mode (the session's choice) holds here too: nothing is sent
+            client.config.read_only = True
+            assert panel.select_method("pelorus.v1.JobService/StopJob")
+            assert await panel.send() is None
+            assert "read-only mode: StopJob would change the engine" in panel.status.text()
+            client.config.read_only = False
+
             # a failing call: the status names it, nothing listed
             assert panel.select_method("pelorus.v1.JobService/GetJob")
             panel.request.setPlainText('{"job_id": "no-such-job"}')
