@@ -4,6 +4,7 @@ response in the editor byte-exact; history and "Copy as"."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
 from pathlib import Path
@@ -91,6 +92,19 @@ def test_send_to_the_connected_engine_and_open_the_response_in_the_editor(
             assert "the editor's message is a pelorus.v1.GetJobResponse" in panel.status.text()
             panel.from_json.setChecked(True)
 
+            # a stream that does not end: responses are listed while it runs, and Cancel ends it
+            assert panel.select_method("pelorus.v1.WatchService/Watch")
+            panel.request.setPlainText('{"start_revision": 1, "job_filter": {}}')
+            panel.deadline.setValue(0)
+            watching = asyncio.ensure_future(panel.send())
+            await until(lambda: panel.cancel_button.isEnabled() and panel.responses.count() >= 1,
+                        what="a Watch response listed while the call runs")
+            assert not panel.send_button.isEnabled() and not watching.done()
+            panel.cancel_button.click()
+            assert await watching is None
+            assert panel.status.text().startswith("Cancelled after ") and panel.send_button.isEnabled()
+            panel.deadline.setValue(10)
+
             # read-only mode (the session's choice) holds here too: nothing is sent
             client.config.read_only = True
             assert panel.select_method("pelorus.v1.JobService/StopJob")
@@ -118,10 +132,11 @@ def test_send_to_the_connected_engine_and_open_the_response_in_the_editor(
     labels = [panel.history_list.item(i).text() for i in range(panel.history_list.count())]
     assert "GetJob" in labels[0] and "NOT_FOUND" in labels[0] and "CreateJob" in labels[-1], labels
     again = CallPanel(ProtoEditor())
-    assert again.history_list.count() == 4
-    sent_from_editor = again.history.entries[1].spec
+    assert again.history_list.count() == 5
+    assert "CANCELLED" in again.history.entries[1].label
+    sent_from_editor = again.history.entries[2].spec
     assert json.loads(sent_from_editor.request_json) == {"job_id": created_id[0], "summary_only": True}
-    again.restore(3)
+    again.restore(4)
     assert again.current_method() is not None and again.current_method().name == "CreateJob"  # type: ignore[union-attr]
     assert json.loads(again.request.toPlainText()) == SPEC
     panel.restore(0)
@@ -160,7 +175,7 @@ def test_foreign_server_by_reflection_with_tls_token_and_bidi(qloop: Any, editor
             outcome = await panel.send()
             assert outcome is not None and outcome.code == grpc.StatusCode.DEADLINE_EXCEEDED
             panel.deadline.setValue(0)
-            task = asyncio_task(panel)
+            task = asyncio.ensure_future(panel.send())
             await until(lambda: panel.cancel_button.isEnabled(), what="call running")
             panel.cancel_button.click()
             assert await task is None
@@ -176,8 +191,3 @@ def test_foreign_server_by_reflection_with_tls_token_and_bidi(qloop: Any, editor
     panel.close_tasks()
     _close(page, editor)
 
-
-def asyncio_task(panel: CallPanel) -> Any:
-    import asyncio
-
-    return asyncio.ensure_future(panel.send())
