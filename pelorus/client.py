@@ -52,6 +52,8 @@ EXECUTOR_NAME_KEY, EXECUTOR_DETAILS_KEY = "pelorus-executor", "pelorus-executor-
 REFLECTION_SERVICES = ("grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection")
 """Tried in this order by reflect_files (pelorus.engine.reflection serves both)."""
 T = TypeVar("T")
+_WRITE_LOST = "Internal error from Core"
+"""What grpc.aio says when a stream's write fails because the server has already ended the call."""
 
 #: What the engine's auth interceptor gives operators and admins; refused locally in read-only mode.
 MUTATING = frozenset({
@@ -348,7 +350,10 @@ class EngineClient:
                     with _translated(name):
                         return await self._reflect(call, name, service)
                 except ClientError as exc:
-                    if exc.code != grpc.StatusCode.UNIMPLEMENTED:
+                    # A server without this protocol answers UNIMPLEMENTED at once; when that answer
+                    # beats our first write, grpc.aio reports the failed write as INTERNAL instead.
+                    lost_race = exc.code == grpc.StatusCode.INTERNAL and exc.message == _WRITE_LOST
+                    if exc.code != grpc.StatusCode.UNIMPLEMENTED and not lost_race:
                         raise
                 finally:
                     call.cancel()
@@ -365,7 +370,10 @@ class EngineClient:
         R = reflection_pb2.ServerReflectionRequest
 
         async def ask(request: reflection_pb2.ServerReflectionRequest) -> reflection_pb2.ServerReflectionResponse:
-            await call.write(request)
+            try:
+                await call.write(request)
+            except asyncio.InvalidStateError:  # the server already ended the call: its status says why
+                raise ClientError(await call.code(), await call.details() or "", name) from None
             resp = await call.read()
             if resp is grpc.aio.EOF:
                 raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the server ended the reflection stream early", name)

@@ -420,11 +420,11 @@ class JobDetailDialog(QDialog):
         why = "purged after its time-to-live" if expires and time.time() >= expires - 1 else "deleted"
         self.setWindowTitle(f"Job {name} — DELETED")
         self.header.setText(f"<span style='font-size:14pt'><b>{name}</b></span>  "
-                            f"<span style='color:#6b7280; font-weight:bold'>DELETED</span>  "
-                            f"<span style='color:#6b7280'>{self.job_id} · {why}: no longer on the engine</span>")
+                            f"<b>{palette.span('DELETED', palette.TEXT_MUTED)}</b>  "
+                            + palette.span(f"{self.job_id} · {why}: no longer on the engine", palette.TEXT_MUTED))
         if "State" in self.summary_labels:
             self.summary_labels["State"].setText("DELETED")
-            self.summary_labels["State"].setStyleSheet("color:#6b7280; font-weight:bold")
+            self.summary_labels["State"].setStyleSheet(f"color:{palette.css(palette.TEXT_MUTED)}; font-weight:bold")
         if self._pods_task is not None:
             self._pods_task.cancel()
         self.pods_model.reset([], 0)
@@ -440,8 +440,8 @@ class JobDetailDialog(QDialog):
             return
         if self.session.profile_name != self._profile:  # switched to another engine: not this job's
             self.stop_streams()
-            self.header.setText(self.header.text() + f"  <span style='color:#b3261e'>· shown as last seen on "
-                                f"{self._profile}; the console is now on {self.session.profile_name}</span>")
+            note = f"· shown as last seen on {self._profile}; the console is now on {self.session.profile_name}"
+            self.header.setText(self.header.text() + "  " + palette.span(note, palette.ERROR))
             return
         # Back on an engine (a reconnect, a restarted embedded engine, maybe a new client): reopen
         # every stream and re-read what may have changed meanwhile.
@@ -619,7 +619,7 @@ class JobDetailDialog(QDialog):
             self.workflow_message.setText(str(exc))
         else:
             if not outcome.done:
-                self.workflow_message.setStyleSheet("color:#b3261e")
+                self.workflow_message.setStyleSheet(f"color:{palette.css(palette.ERROR)}")
             self.workflow_message.setText(f"{verb.capitalize()} requested." if outcome.done else outcome.message())
         finally:
             self._wf_busy = False

@@ -41,6 +41,7 @@ from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Out
 from console.models import palette
 from console.session import ConnectionState, EngineStatus, Session
 from console.tasks import WidgetTasks
+from console.views.call_panel import protobuf_page
 from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.dialogs import ask_int, exec_async
@@ -79,9 +80,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.panel, "Jobs")
         self.proto_editor = ProtoEditor(self.tabs)
         self.proto_editor.client_source = lambda: self.session.client  # "From server reflection…"
-        self.tabs.addTab(self.proto_editor, self.proto_editor.tab_title)
+        self.proto_page, self.call_panel = protobuf_page(self.proto_editor)  # the Call panel beside the editor
+        self.tabs.addTab(self.proto_page, self.proto_editor.tab_title)
         self.proto_editor.titleChanged.connect(
-            lambda title: self.tabs.setTabText(self.tabs.indexOf(self.proto_editor), title))
+            lambda title: self.tabs.setTabText(self.tabs.indexOf(self.proto_page), title))
         self.setCentralWidget(self.tabs)
         self.actions_by_name: dict[Name, QAction] = {}  # a StrEnum: ["stop"] finds Name.STOP
         self.context_menu: QMenu | None = None
@@ -589,6 +591,7 @@ class MainWindow(QMainWindow):
                     return
         self.save_settings()
         self.proto_editor.close_tasks()
+        self.call_panel.close_tasks()
         messages.install_sink(None)
         self._closing = True
         self.close()

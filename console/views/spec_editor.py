@@ -232,7 +232,7 @@ class SpecEditorDialog(QDialog):
         try:
             spec = parse_spec(self.yaml.toPlainText(), self.pool)
         except SpecError:
-            self.error.setText("<span style='color:#b3261e'>Fix the YAML before taking the payload.</span>")
+            self.error.setText(palette.span("Fix the YAML before taking the payload.", palette.ERROR))
             return False
         spec.data.value = doc.to_bytes()
         self._payload_ref = job_pb2.JobSpec()
