@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return desktop_main(args[1:])
     if args[:1] == ["open"]:
-        from console.views.proto_editor import main as open_main
+        from console.views.proto_window import main as open_main
 
         return open_main(args[1:])
     if args[:1] in (["-h"], ["--help"]):

@@ -23,7 +23,8 @@ from typing import Final, Literal, Protocol
 
 import numpy as np
 
-from pelorus.protobuf.schemaless import Cancelled, Progress, _scan, current_progress
+from pelorus.protobuf.refscan import scan_fields
+from pelorus.protobuf.schemaless import Cancelled, Progress, current_progress
 from pelorus.protobuf.wire import Buffer, WireError, read_varint
 
 Framing = Literal["single", "varint", "grpc"]
@@ -415,7 +416,7 @@ class Candidate:
 
 
 def _clean(buf: Buffer, start: int, end: int) -> bool:
-    return _scan(buf, start, end, 0, 0)[1] is None
+    return scan_fields(buf, start, end, 0, 0)[1] is None
 
 
 def candidates(buf: Buffer) -> list[Candidate]:
@@ -432,7 +433,7 @@ def candidates(buf: Buffer) -> list[Candidate]:
     bounded = n > _DETECT_WHOLE_BELOW
     pos = fields = 0
     while True:  # top-level fields, a MiB at a time, until the end or the field budget
-        recs, stop, after, _et = _scan(buf, pos, n, 0, 0, pos + _DETECT_BYTES if bounded else None)
+        recs, stop, after, _et = scan_fields(buf, pos, n, 0, 0, pos + _DETECT_BYTES if bounded else None)
         fields += len(recs) >> 2
         if stop is not None or after >= n or fields >= _DETECT_RECORDS:
             break

@@ -34,7 +34,7 @@ def job_spec() -> job_pb2.JobSpec:
 
 async def settle(ed: ProtoEditor) -> None:
     """Wait for the editor's spawned work (Apply, Canonicalise, renders run in worker threads)."""
-    await until(lambda: not ed._tasks, what="the editor's tasks")
+    await until(lambda: not ed.tasks, what="the editor's tasks")
 
 
 def parsed(ed: ProtoEditor) -> job_pb2.JobSpec:
@@ -112,7 +112,7 @@ def test_repeated_items_oneof_and_remove_from_menu_and_keys(qloop: Any, editor: 
         assert editor.doc.to_bytes().endswith(UNKNOWN)  # the unknown field is untouched
         # clearing a whole map asks too
         labels = find_row(editor, 'labels["team"]')
-        editor._spawn(editor.edit_actions.clear(labels))
+        editor.spawn(editor.edit_actions.clear(labels))
         await answer(editor, "confirmRemove", "Clear")
         await until(lambda: not parsed(editor).labels, what="map cleared")
         # add an absent field from the top-level menu (right-click on empty space)
@@ -343,7 +343,7 @@ def test_canonicalise_save_preview_and_reopen(qloop: Any, editor: ProtoEditor, t
         reopened.set_type("JobSpec")
         ic = find_row(reopened, "instance_count")
         assert ic.siblingAtColumn(Column.VALUE).data() == "3"
-        assert reopened.model.span(ic).start == 3 + 3  # after name and owner now: canonical order
+        assert reopened.model.byte_span(ic).start == 3 + 3  # after name and owner now: canonical order
         assert ic.data(PathRole) == (2,)
 
     run(qloop, reopen())
@@ -391,7 +391,7 @@ def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: P
         # an edit while that render runs: its (stale) result is dropped, the new message is rendered
         name = find_row(editor, "name").siblingAtColumn(Column.VALUE)
         assert editor.model.setData(name, "renamed")
-        gap = await max_gap_while(editor, lambda: not editor._tasks)
+        gap = await max_gap_while(editor, lambda: not editor.tasks)
         text = pane.view.toPlainText()
         assert 'name: "renamed"' in text and text.startswith("# 2 unknown fields") and pane.editable
         assert not any('name: "nightly-etl"' in t for t in shown), "a stale render reached the pane"
@@ -419,7 +419,7 @@ def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: P
         # and applied for real: one edit, the unknown fields (top level and inside the Any) kept
         pane.view.setPlainText(edited)
         pane.apply_button.click()
-        gap = await max_gap_while(editor, lambda: not editor._tasks)
+        gap = await max_gap_while(editor, lambda: not editor.tasks)
         got = parsed(editor)
         assert got.instance_count == 9 and got.name == "renamed" and len(got.labels) == 12_001
         out = editor.doc.to_bytes()

@@ -64,7 +64,7 @@ async def assign(ed: ProtoEditor, ix: QModelIndex, type_filter: str, screenshot:
         shot(dialog, screenshot + "_chooser")
     QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
     await until(lambda: ed.type_assign.dialog is None, what="the chooser to close")
-    await until(lambda: not ed._tasks, what="the assignment")
+    await until(lambda: not ed.tasks, what="the assignment")
     await refocus(ed)
 
 

@@ -239,3 +239,18 @@ def test_a_whole_field_the_type_refuses_ends_the_prefix(tmp_path: Path) -> None:
     assert code == 1 and json.loads(out) == {"owner": "ok"}
     assert "damaged at offset 8" in err and "the output is partial" in err
     assert "the field at offset 4 does not fit the type" in err
+
+
+def test_a_duration_json_cannot_express_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    """upb parses a Duration whose nanos are out of range (1879048192); JSON cannot write it. The
+    CLI used to end in a SerializeToJsonError traceback; it now says so and exits 1."""
+    from pelorus.protobuf.wire import encode_varint
+
+    number = job_pb2.JobSpec.DESCRIPTOR.fields_by_name["ttl_after_finished"].number
+    duration = b"\x10" + encode_varint(1879048192)
+    src = tmp_path / "ttl.bin"
+    src.write_bytes(encode_varint(number << 3 | 2) + bytes([len(duration)]) + duration)
+    code, out, err = _run(["decode", str(src), "--type", "JobSpec", "--format", "json"])
+    assert code == 1 and out == "" and err.startswith("error: cannot write JSON:") and "text format" in err
+    code, out, _err = _run(["decode", str(src), "--type", "JobSpec", "--format", "text"])
+    assert code == 0 and "nanos: 1879048192" in out

@@ -1,6 +1,6 @@
 """The vectorised full decode (fastscan) gives exactly the tree of the reference per-level decoder.
 
-The reference is ``Message.child`` → ``schemaless._scan`` one level at a time; the fast path walks
+The reference is ``Message.child`` → ``refscan.scan_fields`` one level at a time; the fast path walks
 every candidate payload of a nesting depth in lockstep with numpy. They must agree on every level's
 field records (tag offset, key, value offset, end), on which length-delimited fields are messages,
 and on the root's damage (error offset and reason), for valid, over-long, grouped, corrupted and
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from proto_strategies import job_specs, raw_messages
 
 from pelorus.api import job_pb2
-from pelorus.protobuf import fastscan, schemaless
+from pelorus.protobuf import fastscan, refscan, schemaless
 from pelorus.protobuf.schemaless import Message, _expand_all, decode, expand_all
 from pelorus.protobuf.wire import encode_varint
 
@@ -279,7 +279,7 @@ def test_dense_fields_returns_a_prefix_of_the_reference_level(data: bytes, windo
     """dense_fields from any true field start: its records are the reference's next records, ``after``
     is the next field's tag offset, and ``plain`` is False only where the reference's own next field
     is one it leaves to the reference (a group, a long tag or prefix, or damage)."""
-    ref, stop, _after, _et = schemaless._scan(data, 0, len(data), 0, 0)
+    ref, stop, _after, _et = refscan.scan_fields(data, 0, len(data), 0, 0)
     rows = [tuple(ref[i:i + 4]) for i in range(0, len(ref), 4)]
     if stop is not None and rows and rows[-1][3] > len(data):
         rows.pop()  # the clipped overrun field is the reference's error, not a plain field
