@@ -774,7 +774,7 @@ class Engine:
     # -- job operations -------------------------------------------------------------
     def create_job(self, request_job_id: str, spec: job_pb2.JobSpec, idempotency_key: str,
                    start_paused: bool) -> tuple[str, int, bool]:
-        validation.validate_job_spec(spec)
+        validation.validate_job_spec(spec, self.executor)
         key = request_job_id or idempotency_key
         if request_job_id:
             try:
@@ -869,7 +869,7 @@ class Engine:
                     update_spec: workflow_pb2.UpdateSpec) -> int:
         rec = self.job(job_id)
         self.check_version(rec, version)
-        validation.validate_job_spec(spec)
+        validation.validate_job_spec(spec, self.executor)
         if rec.status.state == J.JOB_STATE_DELETED:
             raise precondition("the job is being deleted")
         return self.workflows.start_update(rec, job_pb2.JobSpec.FromString(spec.SerializeToString()), update_spec)
@@ -877,7 +877,7 @@ class Engine:
     def replace_diff(self, job_id: str, version: int, spec: job_pb2.JobSpec) -> dict[str, list[int]]:
         rec = self.job(job_id)
         self.check_version(rec, version)
-        validation.validate_job_spec(spec)
+        validation.validate_job_spec(spec, self.executor)
         return self.workflows.diff(rec, spec)
 
     def restart_job(self, job_id: str, version: int, restart: workflow_pb2.RestartSpec) -> int:

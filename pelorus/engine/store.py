@@ -20,6 +20,7 @@ from pathlib import Path
 from pelorus.api import common_pb2, job_pb2, pod_pb2, watch_service_pb2, workflow_pb2
 from pelorus.engine.errors import invalid
 from pelorus.engine.migrations import migrate
+from pelorus.engine.privacy import private_dir, private_file
 
 CHANGE_JOB = 1
 CHANGE_POD = 2
@@ -62,7 +63,8 @@ class Store:
     """One SQLite database file; revisions of the change log are assigned here."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
+        private_file(path)  # SQLite gives the -wal and -shm files the database file's mode
         self.path = path
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")

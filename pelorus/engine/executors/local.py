@@ -144,7 +144,7 @@ class LocalExecutor(Executor):
         if self._poll_task is not None:
             return
         try:
-            self.spool_dir.mkdir(parents=True, exist_ok=True)
+            self.spool_dir.mkdir(parents=True, exist_ok=True, mode=0o700)  # pods' output: private
         except OSError as exc:
             raise LocalLaunchError(f"cannot create spool directory {self.spool_dir}: {exc.strerror}") from exc
         self._loop = asyncio.get_running_loop()
@@ -197,8 +197,8 @@ class LocalExecutor(Executor):
         env = self._build_env(request, paths["exit"])
         out_fd = err_fd = -1
         try:
-            out_fd = os.open(paths["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o644)
-            err_fd = os.open(paths["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o644)
+            out_fd = os.open(paths["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o600)
+            err_fd = os.open(paths["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o600)
             popen = subprocess.Popen(
                 ["/bin/sh", "-c", _SHIM, _SHIM_NAME, request.command, *request.args],
                 stdin=subprocess.DEVNULL,
