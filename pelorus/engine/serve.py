@@ -60,6 +60,7 @@ def build_parser(prog: str = "pelorus-engine") -> argparse.ArgumentParser:
     # Hidden knobs for tests: how a job's callback POST is retried.
     p.add_argument("--callback-attempts", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--callback-first-delay", type=float, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--watch-buffer", type=int, default=None, help=argparse.SUPPRESS)  # changes per slow watcher
     return p
 
 
@@ -177,7 +178,7 @@ def options_from_args(args: argparse.Namespace) -> ServeOptions:
         max_running_pods=args.max_running_pods, stop_pods_on_exit=args.stop_pods_on_exit,
         callback_attempts=args.callback_attempts, callback_first_delay=args.callback_first_delay,
         executor=args.executor, ray_address=ray_address,
-        max_streams_per_client=max(1, args.max_streams_per_client),
+        max_streams_per_client=max(1, args.max_streams_per_client), watch_buffer=args.watch_buffer,
     )
 
 

@@ -73,6 +73,7 @@ class ServeOptions:
     executor: str = "local"  # "local" | "ray"
     ray_address: str = ""
     max_streams_per_client: int = DEFAULT_MAX_STREAMS_PER_CLIENT
+    watch_buffer: int | None = None  # changes buffered per watcher before its Watch ends (tests)
 
 
 def _serialize(response: bytes | Message) -> bytes:
@@ -163,6 +164,8 @@ class EngineServer:
         self.engine = Engine(config, executor=executor)
         if executor is not None and executor.events is None:
             executor.events = self.engine
+        if options.watch_buffer is not None:
+            self.engine.hub.max_queued = max(1, options.watch_buffer)
         self.guard = RequestGuard(options.max_streams_per_client)
         interceptors: list[grpc.aio.ServerInterceptor] = [self.guard]
         if options.tokens:
