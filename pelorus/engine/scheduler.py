@@ -16,6 +16,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from pelorus.api import job_pb2, pod_pb2
+from pelorus.engine.aiotools import wait_event
 from pelorus.engine.executors.base import ExecutorUnavailable
 from pelorus.engine.records import JobRecord
 from pelorus.engine.states import ACTIVE_POD_STATES
@@ -116,10 +117,7 @@ class Scheduler:
         while True:
             timeout = self._next_due() - now()
             if timeout > 0:
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=min(timeout, 5.0))
-                except TimeoutError:
-                    pass
+                await wait_event(self._wake, min(timeout, 5.0))  # not wait_for: see aiotools
             self._wake.clear()
             try:
                 await self.tick()

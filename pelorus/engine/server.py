@@ -230,11 +230,14 @@ class EngineServer:
             except Exception:  # a health probe must never take the server down
                 log.exception("executor health check failed")
 
-    async def stop(self, grace: float = 2.0) -> None:
+    async def stop(self, grace: float = 1.0) -> None:
+        """Stop serving: Watch streams end at once (UNAVAILABLE, with the revision to resume from),
+        other calls get `grace` seconds; then the engine stops (and its pods, with --stop-pods-on-exit)."""
         if self._health_task is not None:
             self._health_task.cancel()
             await asyncio.gather(self._health_task, return_exceptions=True)
         await self.health.enter_graceful_shutdown()
+        self.engine.hub.close_all()
         await self.server.stop(grace)
         await self.engine.stop(stop_pods=self.options.stop_pods_on_exit)
         self._lock.close()
