@@ -223,6 +223,10 @@ class Scheduler:
             if unavailable is not None:
                 self._hold_back(rec, inst, unavailable)
                 continue
+            await asyncio.sleep(0)  # a launch (fork/exec) blocks the loop for ms: let calls in between
+            pod = rec.pods.get(inst)
+            if pod is None or pod.status.state != P.POD_STATE_LAUNCHING:
+                continue
             try:
                 handle = await eng.executor.launch(eng._launch_request(rec, inst))
             except ExecutorUnavailable as exc:
