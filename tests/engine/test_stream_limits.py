@@ -15,6 +15,7 @@ from enginehelp import Client, EngineProcess, arun, sh_spec
 
 from pelorus.api import job_pb2
 from pelorus.api import job_service_pb2 as js
+from pelorus.api import pod_service_pb2 as ps
 from pelorus.api import watch_service_pb2 as ws
 
 J = job_pb2
@@ -122,3 +123,56 @@ def test_300_unread_watch_streams_stay_small_and_getjob_stays_fast(engine_factor
     time.sleep(0.5)
     log = eng.log()
     assert "Traceback" not in log and " ERROR " not in log, log[-2000:]
+
+
+_ABANDONING_CLIENT = r'''
+import asyncio, sys, grpc
+from pelorus.api import pod_service_pb2 as ps, watch_service_pb2 as ws
+async def main():
+    ch = grpc.aio.insecure_channel(sys.argv[1])
+    calls = [ch.unary_stream("/pelorus.v1.WatchService/Watch")(ws.WatchRequest(start_revision=1).SerializeToString())
+             for _ in range(20)]
+    calls.append(ch.unary_stream("/pelorus.v1.PodService/GetPodLogs")(
+        ps.GetPodLogsRequest(pod_name=sys.argv[2], follow=True).SerializeToString()))
+    for c in calls:
+        await c.read()
+    print("ready", flush=True)
+    await asyncio.sleep(60)
+asyncio.run(main())
+'''
+
+
+def test_disconnects_and_cancellations_are_not_errors_in_the_log(engine_factory: type[EngineProcess]) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    eng = engine_factory().start()
+
+    async def body() -> None:
+        async with Client(eng.address) as c:
+            job = (await c.create(sh_spec("chatty", "while true; do echo line; sleep 0.01; done"))).job_id
+            for i in range(50):
+                await c.create(sh_spec(f"j{i}", "true"))
+            await c.wait_state(job, J.JOB_STATE_RUNNING)
+            child = subprocess.Popen([sys.executable, "-c", _ABANDONING_CLIENT, eng.address, f"{job}-0"],
+                                     stdout=subprocess.PIPE)
+            try:
+                assert child.stdout is not None and child.stdout.readline().strip() == b"ready"
+            finally:
+                child.send_signal(signal.SIGKILL)  # a client that vanishes mid-stream
+                child.wait(10)
+            follow = c.pods.GetPodLogs(ps.GetPodLogsRequest(pod_name=f"{job}-0", follow=True))
+            await follow.read()
+            follow.cancel()
+            watch = c.watch.Watch(ws.WatchRequest(start_revision=1))
+            await watch.read()
+            watch.cancel()
+            unary = c.jobs.QueryJobs(js.QueryJobsRequest())
+            unary.cancel()  # a unary call the client gives up on
+            await asyncio.sleep(2)
+            await c.get(job)  # still serving
+
+    arun(body(), 90)
+    log = eng.log()
+    assert "Traceback" not in log and " ERROR " not in log, log[-3000:]
