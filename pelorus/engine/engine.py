@@ -715,16 +715,22 @@ class Engine:
                     self.purge(rec, t)
             if t - last_usage >= self.config.usage_interval:
                 last_usage = t
-                self._sample_usage()
+                await self._sample_usage()
             self.store.compact_changes()
             if t - last_optimize > 600:
                 last_optimize = t
                 self.store.optimize()
 
-    def _sample_usage(self) -> None:
-        for rec in self.jobs.values():
-            for inst, pod in rec.pods.items():
+    async def _sample_usage(self) -> None:
+        sampled = 0
+        for rec in list(self.jobs.values()):
+            for inst, pod in list(rec.pods.items()):
                 if pod.status.state == P.POD_STATE_RUNNING:
+                    sampled += 1
+                    if sampled % 32 == 0:
+                        await asyncio.sleep(0)  # a few /proc reads per pod: let calls in between
+                        if pod.status.state != P.POD_STATE_RUNNING or rec.job_id not in self.jobs:
+                            continue
                     usage = self.executor.usage(pod.status.pod_id)
                     if usage is not None:
                         pod.status.usage.cpu_seconds = usage.cpu_seconds

@@ -85,3 +85,23 @@ def test_sigterm_without_stop_pods_exits_within_2_s_and_leaves_pods(engine_facto
         assert all(group_alive(p) for p in pids[:10]), "pods were stopped although --stop-pods-on-exit was not given"
     finally:
         eng.reap_pods()
+
+
+def test_pods_killed_while_they_are_being_launched_still_end(engine: EngineProcess) -> None:
+    """Pods spawn off the loop, so a StopJob can reach a pod mid-launch; the kill must still be
+    delivered once it runs (it used to be lost: the pod stayed KILLING until its command ended)."""
+    async def body() -> None:
+        async with Client(engine.address) as c:
+            for round_ in range(3):
+                spec = job_pb2.JobSpec(name=f"stop-at-launch-{round_}", instance_count=40)
+                spec.default_spec.command = "sleep"
+                spec.default_spec.args.append("60")
+                spec.default_spec.kill_grace_period.FromMilliseconds(200)
+                created = await c.create(spec)
+                await asyncio.sleep(0.05 * round_)
+                req = js.StopJobRequest(job_id=created.job_id)
+                req.version.value = created.version.value
+                await c.jobs.StopJob(req, timeout=30)
+                await c.wait_state(created.job_id, job_pb2.JOB_STATE_KILLED, timeout=20)
+
+    arun(body(), 120)
