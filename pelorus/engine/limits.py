@@ -110,6 +110,20 @@ def _size(n: int) -> str:
     return f"{n:,}"
 
 
+def _shape(message: str, field: str) -> str:
+    """"string", "list", "message list" or "map", from the field's descriptor ("string" for `*`)."""
+    from google.protobuf import descriptor_pool
+
+    import pelorus.api  # noqa: F401 - registers the API's descriptors in the default pool
+
+    if message == "*":
+        return "string"
+    fd = descriptor_pool.Default().FindMessageTypeByName(message).fields_by_name[field]
+    if fd.is_repeated and fd.message_type is not None:
+        return "map" if fd.message_type.GetOptions().map_entry else "message list"
+    return "list" if fd.is_repeated else "string"
+
+
 def markdown() -> str:
     """The limits as a Markdown page (docs/limits.md)."""
     lines = [
@@ -137,12 +151,18 @@ def markdown() -> str:
         f"| Any other bytes | {_size(DEFAULT_BYTES)} |",
         f"| Any other list or map | {DEFAULT_ITEMS:,} entries |",
         "",
-        "| Field | Length (characters) | Entries | Key length |",
+        "| Field | Length (characters; of each item or value) | Entries | Key length |",
         "|---|---|---|---|",
     ]
     for (message, field), limit in FIELDS.items():
         where = f"every `{field}`" if message == "*" else f"`{message.rsplit('.', 1)[-1]}.{field}`"
-        lines.append(f"| {where} | {_size(limit.length)} | {_size(limit.items)} | {_size(limit.key)} |")
+        shape = _shape(message, field)
+        length = "-" if shape == "message list" else _size(limit.length)
+        entries = _size(limit.items) if shape in ("list", "map", "message list") else "-"
+        key = _size(limit.key) if shape == "map" else "-"
+        if shape == "map" and message.endswith("Resources"):
+            length = "- (values: finite, not negative)"
+        lines.append(f"| {where} | {length} | {entries} | {key} |")
     return "\n".join(lines) + "\n"
 
 
