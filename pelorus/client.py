@@ -676,6 +676,9 @@ class EngineClient:
             if self._closed:
                 report(DISCONNECTED, "the connection was closed")
                 return
+            if err.code == grpc.StatusCode.RESOURCE_EXHAUSTED and "watch again from revision" in err.message:
+                log.info("watch ended for reading too slowly (%s); resuming from revision %s", err.message, revision)
+                continue  # the engine stopped buffering for us; nothing is lost, resume at once
             if err.code == grpc.StatusCode.OUT_OF_RANGE and not relisted:
                 log.info("watch from revision %s refused (%s); listing again", revision, err.message)
                 revision = None

@@ -705,16 +705,22 @@ class Engine:
                     self.purge(rec, t)
             if t - last_usage >= self.config.usage_interval:
                 last_usage = t
-                self._sample_usage()
+                await self._sample_usage()
             self.store.compact_changes()
             if t - last_optimize > 600:
                 last_optimize = t
                 self.store.optimize()
 
-    def _sample_usage(self) -> None:
-        for rec in self.jobs.values():
-            for inst, pod in rec.pods.items():
+    async def _sample_usage(self) -> None:
+        sampled = 0
+        for rec in list(self.jobs.values()):
+            for inst, pod in list(rec.pods.items()):
                 if pod.status.state == P.POD_STATE_RUNNING:
+                    sampled += 1
+                    if sampled % 32 == 0:
+                        await asyncio.sleep(0)  # a few /proc reads per pod: let calls in between
+                        if pod.status.state != P.POD_STATE_RUNNING or rec.job_id not in self.jobs:
+                            continue
                     usage = self.executor.usage(pod.status.pod_id)
                     if usage is not None:
                         pod.status.usage.cpu_seconds = usage.cpu_seconds
@@ -764,7 +770,7 @@ class Engine:
     # -- job operations -------------------------------------------------------------
     def create_job(self, request_job_id: str, spec: job_pb2.JobSpec, idempotency_key: str,
                    start_paused: bool) -> tuple[str, int, bool]:
-        validation.validate_job_spec(spec)
+        validation.validate_job_spec(spec, self.executor)
         key = request_job_id or idempotency_key
         if request_job_id:
             try:
@@ -859,7 +865,7 @@ class Engine:
                     update_spec: workflow_pb2.UpdateSpec) -> int:
         rec = self.job(job_id)
         self.check_version(rec, version)
-        validation.validate_job_spec(spec)
+        validation.validate_job_spec(spec, self.executor)
         if rec.status.state == J.JOB_STATE_DELETED:
             raise precondition("the job is being deleted")
         return self.workflows.start_update(rec, job_pb2.JobSpec.FromString(spec.SerializeToString()), update_spec)
@@ -867,7 +873,7 @@ class Engine:
     def replace_diff(self, job_id: str, version: int, spec: job_pb2.JobSpec) -> dict[str, list[int]]:
         rec = self.job(job_id)
         self.check_version(rec, version)
-        validation.validate_job_spec(spec)
+        validation.validate_job_spec(spec, self.executor)
         return self.workflows.diff(rec, spec)
 
     def restart_job(self, job_id: str, version: int, restart: workflow_pb2.RestartSpec) -> int:

@@ -39,6 +39,8 @@ larger ones only by a bounded prefix, so detection on a 100 MB file costs millis
 :func:`index` falls back to the next candidate if the chosen stream turns out not to tile."""
 _DETECT_BYTES: Final = 1 << 20
 _DETECT_RECORDS: Final = 65536
+_DEGENERATE_MIN: Final = 16
+"""A stream of at least this many records, most of them empty, is not believed (see candidates)."""
 _PROGRESS_RECORDS = 65536
 """The record index reports progress and checks for cancellation every this many records (tests lower it)."""
 _GRPC_HEADER: Final = struct.Struct(">xI")  # compressed flag (checked in bulk), 4-byte big-endian length
@@ -453,6 +455,13 @@ def candidates(buf: Buffer) -> list[Candidate]:
         sample = range(min(len(idx), _SAMPLE_RECORDS))
         if not all(_clean(buf, idx.offsets[i], idx.offsets[i] + idx.lengths[i]) for i in sample):
             continue
+        empty = _empty_records(idx)
+        if len(idx) >= _DEGENERATE_MIN and empty * 2 > len(idx):
+            # zero bytes tile as millions of empty frames or records; real streams do not look so
+            what = "gRPC frames" if framing == "grpc" else "varint-prefixed records"
+            out.append(Candidate(framing, -0.5, f"{len(idx):,} {what}, but {empty:,} of them are empty: "
+                                                "more likely not a stream"))
+            continue
         if idx.error is not None:  # whole records that parse, then damage (typically the last one cut)
             what = "gRPC frames" if framing == "grpc" else "varint-prefixed records"
             out.append(Candidate(framing, 0.2, f"{len(idx):,} whole {what}, then the stream is cut short "
@@ -468,10 +477,17 @@ def candidates(buf: Buffer) -> list[Candidate]:
         elif len(idx) >= 2 or not single_ok:
             out.append(Candidate("varint", 0.7 if len(idx) >= 2 else 0.3,
                                  f"{len(idx)} varint-prefixed record(s) tile the data exactly"))
-    if not out:
+    if not any(c.score >= 0 for c in out):
         out.append(Candidate("single", 0.0, "nothing fits; decoding as one (damaged) message"))
     out.sort(key=lambda c: -c.score)
     return out
+
+
+def _empty_records(idx: RecordIndex) -> int:
+    lengths = idx.lengths
+    if isinstance(lengths, array) and lengths.itemsize == 8:
+        return int(np.count_nonzero(np.frombuffer(lengths, dtype=np.int64) == 0))
+    return sum(1 for n in lengths if n == 0)
 
 
 def detect(buf: Buffer) -> Framing:
@@ -484,6 +500,8 @@ def index(buf: Buffer, framing: Framing | Literal["auto"] = "auto") -> RecordInd
     if framing == "auto":
         first: RecordIndex | None = None
         for c in candidates(buf):  # a stream judged on a prefix may still fail to tile: then the next one
+            if c.score < 0:
+                break  # implausible readings (see candidates) are offered, never chosen
             idx = RecordIndex(buf, c.framing)
             if idx.error is None:
                 return idx

@@ -315,6 +315,9 @@ class SchemaRegistry:
         except DecodeError as err:  # JSON must expand every Any; this one packs damaged bytes
             raise SchemaError(f"cannot write JSON: a google.protobuf.Any packs bytes that do not parse ({err}); "
                               "text format or raw shows them") from None
+        except json_format.SerializeToJsonError as err:  # e.g. a Duration whose nanos are out of range
+            raise SchemaError(f"cannot write JSON: {err} (JSON has no form for it; text format or raw "
+                              "shows the value as it is)") from None
 
     def to_text(self, msg: PbMessage) -> str:
         """Text format with Any expanded where the type is known and unknown fields printed.

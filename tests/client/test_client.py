@@ -532,3 +532,38 @@ def test_pod_logs_follow_and_resume(engine: EngineProcess) -> None:
                     pass
 
     arun(body(), 30)
+
+
+def test_feed_resumes_at_once_when_the_engine_drops_a_slow_watcher(engine_factory: type[EngineProcess],
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """The engine ends a Watch that fell --watch-buffer changes behind with RESOURCE_EXHAUSTED and
+    the revision to resume from; the feed resumes from it without a reconnect or a lost change."""
+    eng = engine_factory(None, "--watch-buffer", "20").start()
+    caplog.set_level("INFO", logger="pelorus.client")
+
+    async def body() -> None:
+        async with EngineClient(ConnectionConfig(eng.address)) as c:
+            job = await c.create_job(sh_spec("slow-feed", "true", instances=300), start_paused=True)
+            rec = Recorder()
+            slow_once = [True]
+
+            def on_changes(batch: list[tuple[Any, bool]]) -> None:
+                if slow_once[0]:
+                    slow_once[0] = False
+                    time.sleep(4)  # blocks the loop: the feed reads nothing while the job runs
+                rec.on_changes(batch)
+
+            task = asyncio.ensure_future(c.pod_feed(job.job_id, rec.on_snapshot, on_changes, rec.on_state))
+            await wait_until(lambda: rec.state == CONNECTED, what="feed connected")
+            info = (await c.get_job(job.job_id)).job_info
+            await c.start_job(job.job_id, info.status.version.value)
+            await wait_until(lambda: len(rec.current) == 300 and all(
+                p.status.state == pod_pb2.POD_STATE_SUCCEEDED for p in rec.current.values()),
+                timeout=90, what="every pod's end delivered")
+            await stop_feed(task)
+            assert all(state == CONNECTED for state, _ in rec.states), rec.states
+            assert rec.revisions == sorted(set(rec.revisions)), "a change was delivered twice"
+
+    arun(body(), 150)
+    assert any("resuming from revision" in r.getMessage() for r in caplog.records), \
+        "the engine never dropped the slow watcher; the test did not test anything"
