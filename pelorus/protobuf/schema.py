@@ -310,12 +310,10 @@ class SchemaRegistry:
             raise SchemaError(
                 f"cannot write JSON: {err} (load the schema of the packed type, or use text format)"
             ) from None
-        except json_format.SerializeToJsonError as err:  # a Duration / Timestamp out of JSON's range
-            raise SchemaError(f"cannot write JSON: {err} (text format or raw shows the value)") from None
         except DecodeError as err:  # JSON must expand every Any; this one packs damaged bytes
             raise SchemaError(f"cannot write JSON: a google.protobuf.Any packs bytes that do not parse ({err}); "
                               "text format or raw shows them") from None
-        except json_format.SerializeToJsonError as err:  # e.g. a Duration whose nanos are out of range
+        except json_format.SerializeToJsonError as err:  # a Duration / Timestamp out of JSON's range
             raise SchemaError(f"cannot write JSON: {err} (JSON has no form for it; text format or raw "
                               "shows the value as it is)") from None
 
