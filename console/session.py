@@ -283,7 +283,7 @@ class Session(QObject):
             self._feed.cancel()
             await asyncio.gather(self._feed, return_exceptions=True)
             self._feed = None
-        self.batcher.flush()
+        self.batcher.flush(everything=True)
         if self.client is not None:
             await self.client.close()
 

@@ -192,3 +192,61 @@ def test_100k_rows_through_proxy(qapp: Any) -> None:
     assert p.data(p.index(0, Column.NAME)) == "job 099999"
     p.set_filter_text("state:failed owner:bob")
     assert p.rowCount() == sum(1 for i in range(100_000) if i % 5 == 3 and i % 3 == 1)
+
+
+_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
+          Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole,
+          Qt.ItemDataRole.FontRole, Qt.ItemDataRole.CheckStateRole, SortRole, JobIdRole)
+
+
+def assert_cells_match_source(p: JobsProxyModel) -> None:
+    m = p.source()
+    for r in range(p.rowCount()):
+        for c in Column:
+            idx = p.index(r, c)
+            src = p.mapToSource(idx)
+            for role in _ROLES:
+                assert p.data(idx, int(role)) == m.data(src, int(role)), (r, c, role)
+
+
+def test_data_fast_path_follows_every_order_change(qtbot: QtBot,
+                                                   models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    """data() reads rows through a cached list of the order: it must follow sort, filter, live
+    inserts, removals and re-sorts (a stale cache would show another job's cells)."""
+    m, p = models
+    p.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+    assert_cells_match_source(p)
+    rnd = random.Random(3)
+    m.apply_batch([(make_job(i, updated=10**7 + i, state=rnd.choice(STATES)), False) for i in range(0, 300, 7)])
+    assert_cells_match_source(p)
+    p.resort_now()
+    assert_cells_match_source(p)
+    m.apply_batch([(make_job(i), True) for i in range(5, 300, 11)] + [(make_job(5000 + i), False) for i in range(5)])
+    assert_cells_match_source(p)
+    p.set_filter_text("state:RUNNING,FAILED")
+    assert_cells_match_source(p)
+    p.set_filter_text("")
+    p.sort(Column.NAME)
+    assert_cells_match_source(p)
+    assert p.flags(p.index(0, 0)) == m.flags(m.index(0, 0))
+
+
+def test_updates_signal_few_ranges_covering_every_changed_row(
+        models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    """A storm scatters updated rows all over an Updated-sorted table: the proxy emits at most
+    MAX_CHANGED_RANGES dataChanged ranges per batch, and together they cover every changed row."""
+    from console.models.jobs_proxy import MAX_CHANGED_RANGES
+
+    m, p = models
+    p.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+    ranges: list[tuple[int, int]] = []
+    p.dataChanged.connect(lambda tl, br, roles: ranges.append((tl.row(), br.row())))
+    changed = list(range(0, 300, 3))
+    m.apply_batch([(make_job(i, updated=10**7 + i), False) for i in changed])
+    assert 1 <= len(ranges) <= MAX_CHANGED_RANGES
+    for i in changed:
+        row = p.row_of(make_job(i).job_id)
+        assert row is not None and any(lo <= row <= hi for lo, hi in ranges)
+    ranges.clear()
+    m.apply_batch([(make_job(4, updated=10**7 + 4), False)])  # one row: one exact range
+    assert ranges == [(p.row_of(make_job(4).job_id), p.row_of(make_job(4).job_id))]
