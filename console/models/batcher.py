@@ -41,6 +41,8 @@ class ChangeBatcher(QObject):
 
     #: Never fewer changes than this per flush, whatever the estimate (progress under any load).
     MIN_PER_FLUSH = 200
+    #: Sink seconds per change assumed before the first flush has been timed.
+    FIRST_COST = 10e-6
 
     def __init__(self, sink: Sink, interval_ms: int = 16, max_per_flush: int | None = 20000,
                  parent: QObject | None = None, budget_ms: float | None = 8.0) -> None:
@@ -55,7 +57,9 @@ class ChangeBatcher(QObject):
         self._pending: dict[str, Change] = {}
         self._max = max_per_flush
         self._budget = None if budget_ms is None else budget_ms / 1000.0
-        self._cost = 0.0  #: estimated sink seconds per change (moving average of past flushes)
+        #: estimated sink seconds per change (moving average of past flushes); the first guess is
+        #: a 100k-row table's on a busy 2-core machine, so even the first frame of a storm is bounded
+        self._cost = self.FIRST_COST if self._budget is not None else 0.0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(interval_ms)

@@ -24,9 +24,10 @@ Live updates (the source's ``rowsUpdated`` gives the exact rows of a batch):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractProxyModel,
@@ -42,6 +43,9 @@ from console.models import job_filter
 from console.models import job_row as R
 from console.models.jobs_table import ITEM_FLAGS as _ITEM_FLAGS
 from console.models.jobs_table import SORT_KEYS, STRING_SORT_COLUMNS, Column, JobsTableModel, merge_ranges
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTableView
 
 _Index = QModelIndex | QPersistentModelIndex
 _Hint = QAbstractItemModel.LayoutChangeHint
@@ -95,6 +99,7 @@ class JobsProxyModel(QAbstractProxyModel):
         self._cell = source.cell_data
         self._handlers = source.role_handlers()
         self._olist: list[int] | None = None  # _order as a list, made on the first data() after a change
+        self._view: QTableView | None = None  # the view whose shown rows get exact dataChanged runs
         self._filter = job_filter.parse("")
         self._chips: frozenset[int] = frozenset()
         self._pred: job_filter.Predicate | None = None
@@ -495,17 +500,49 @@ class JobsProxyModel(QAbstractProxyModel):
 
         The source's merged ranges map to one proxy range spanning most of the table, which
         makes a view repaint its whole viewport on every frame (measured: ~17 ms of painting per
-        flush at 20k updates/s). Exact runs let it repaint only changed rows that are on screen."""
+        flush at 20k updates/s). Exact runs let it repaint only changed rows that are on screen,
+        but a storm scatters hundreds of runs a frame and each emission is a Python→C++→view
+        round trip (~600 a flush).  So: with a followed view (``follow_view``), exact runs for
+        the rows it shows and one range on each side of them (a view repaints nothing for rows
+        it does not show); without one, at most MAX_CHANGED_RANGES ranges split at the largest
+        gaps."""
         prows = self._inv[src_rows]
         prows = np.unique(prows[prows >= 0])
         if len(prows) == 0:
             return
         last = _NCOLS - 1
-        # At most MAX_CHANGED_RANGES emissions, split at the largest gaps: a storm scatters
-        # hundreds of runs per frame, and each emission is a Python→C++→view round trip
-        # (measured: ~600 a flush); a few ranges still keep far-apart rows apart.
+        shown = self._shown_rows()
+        if shown is not None:
+            first, final = shown
+            inside = prows[(prows >= first) & (prows <= final)]
+            for run in np.split(inside, np.flatnonzero(np.diff(inside) != 1) + 1) if len(inside) else []:
+                self.dataChanged.emit(self.createIndex(int(run[0]), 0), self.createIndex(int(run[-1]), last), [])
+            for side in (prows[prows < first], prows[prows > final]):
+                if len(side):
+                    self.dataChanged.emit(self.createIndex(int(side[0]), 0), self.createIndex(int(side[-1]), last), [])
+            return
         for lo, hi in merge_ranges(prows.tolist(), MAX_CHANGED_RANGES):
             self.dataChanged.emit(self.createIndex(lo, 0), self.createIndex(hi, last), [])
+
+    def _shown_rows(self) -> tuple[int, int] | None:
+        """(first, last) proxy rows the followed view shows, or None (no view, or not shown)."""
+        view = self._view
+        if view is None:
+            return None
+        if not shiboken6.isValid(view):
+            self._view = None
+            return None
+        if not view.isVisible() or view.model() is not self:
+            return None
+        first = view.rowAt(0)
+        if first < 0:
+            return None
+        final = view.rowAt(view.viewport().height() - 1)
+        return first, (len(self._order) - 1 if final < 0 else final)
+
+    def follow_view(self, view: QTableView | None) -> None:
+        """Signal row updates precisely for the rows this view shows (see _emit_rows_changed)."""
+        self._view = view
 
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
                          roles: list[int] | None = None) -> None:

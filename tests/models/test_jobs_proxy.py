@@ -250,3 +250,33 @@ def test_updates_signal_few_ranges_covering_every_changed_row(
     ranges.clear()
     m.apply_batch([(make_job(4, updated=10**7 + 4), False)])  # one row: one exact range
     assert ranges == [(p.row_of(make_job(4).job_id), p.row_of(make_job(4).job_id))]
+
+
+def test_followed_view_gets_exact_runs_on_screen_and_one_range_each_side(
+        qtbot: QtBot, models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    """With a followed view, the rows it shows get exact ranges (it repaints only those) and
+    the changed rows above and below it one range each, which the view does not repaint."""
+    from PySide6.QtWidgets import QTableView
+
+    m, p = models
+    p.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(p)
+    view.verticalHeader().setDefaultSectionSize(20)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.scrollTo(p.index(150, 0), QTableView.ScrollHint.PositionAtTop)
+    first, final = view.rowAt(0), view.rowAt(view.viewport().height() - 1)
+    assert 0 < first < final < p.rowCount() - 1
+    p.follow_view(view)
+    ranges: list[tuple[int, int]] = []
+    p.dataChanged.connect(lambda tl, br, roles: ranges.append((tl.row(), br.row())))
+    changed_rows = [first + 1, first + 2, final - 1, 3, 40, 290, 299]
+    m.apply_batch([(make_job(int(p.job_id_at(r)[4:]), updated=10**7 + r), False) for r in changed_rows])
+    assert sorted(ranges) == [(3, 40), (first + 1, first + 2), (final - 1, final - 1), (290, 299)]
+    p.follow_view(None)
+    ranges.clear()
+    m.apply_batch([(make_job(int(p.job_id_at(r)[4:]), updated=10**7 + 1000 + r), False) for r in changed_rows])
+    assert len(ranges) <= 16 and all(any(lo <= r <= hi for lo, hi in ranges) for r in changed_rows)
