@@ -333,9 +333,23 @@ class JobsProxyModel(QAbstractProxyModel):
         return src_rows[idx]
 
     def _positions(self, placed: np.ndarray, new_sorted: np.ndarray) -> np.ndarray:
-        """Insertion positions in ``placed`` (display order) for ``new_sorted`` (display order)."""
+        """Insertion positions in ``placed`` (display order) for ``new_sorted`` (display order).
+
+        Dirty rows in ``placed`` (key changed, waiting for the throttled re-sort) sit out of
+        order, and a binary search over them can land anywhere: a row inserted then stayed
+        misplaced after the re-sort, which moves only dirty rows.  So the search runs over the
+        clean rows only, and a new row goes right before the first clean row after it."""
         if self._keys is None:
             return np.searchsorted(placed, new_sorted)
+        dirty = self._dirty[placed]
+        if dirty.any():
+            clean_at = np.flatnonzero(~dirty)
+            ext = np.append(clean_at, len(placed))
+            return np.asarray(ext[self._positions_among_clean(placed[clean_at], new_sorted)])
+        return self._positions_among_clean(placed, new_sorted)
+
+    def _positions_among_clean(self, placed: np.ndarray, new_sorted: np.ndarray) -> np.ndarray:
+        assert self._keys is not None
         kp = self._keys[placed]
         kn = self._keys[new_sorted]
         if self._sort_order == Qt.SortOrder.DescendingOrder:

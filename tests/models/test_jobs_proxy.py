@@ -280,3 +280,26 @@ def test_followed_view_gets_exact_runs_on_screen_and_one_range_each_side(
     ranges.clear()
     m.apply_batch([(make_job(int(p.job_id_at(r)[4:]), updated=10**7 + 1000 + r), False) for r in changed_rows])
     assert len(ranges) <= 16 and all(any(lo <= r <= hi for lo, hi in ranges) for r in changed_rows)
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_rows_inserted_while_others_wait_for_the_resort_end_in_order(
+        models: tuple[JobsTableModel, JobsProxyModel], order: Qt.SortOrder) -> None:
+    """New jobs arriving while updated rows wait, out of order, for the throttled re-sort must
+    still end in order after it (the binary search used to land on the waiting rows)."""
+    m, p = models
+    p.sort(Column.UPDATED, order)
+    rnd = random.Random(11)
+    waiting = [int(p.job_id_at(r)[4:]) for r in range(0, p.rowCount(), 2)]
+    m.apply_batch([(make_job(i, updated=rnd.choice([1, 10**9])), False) for i in waiting])
+    assert p.has_pending_order()
+    m.apply_batch([(make_job(7000 + k, updated=rnd.randint(1, 10**6)), False) for k in range(40)])
+    p.resort_now()
+    keys = column_keys(p, Column.UPDATED)
+    assert keys == sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)
+    p.set_filter_text("state:RUNNING")
+    m.apply_batch([(make_job(i, updated=rnd.choice([2, 10**9 + 1])), False) for i in waiting])
+    p.set_filter_text("")  # rows re-entering while others wait
+    p.resort_now()
+    keys = column_keys(p, Column.UPDATED)
+    assert keys == sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)
