@@ -46,13 +46,12 @@ from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.dialogs import ask_int, exec_async
 from console.views.jobs_panel import JobsPanel
-from console.views.replace_flow import edit_job_flow
-from console.views.spec_editor import SpecEditorDialog
 
 if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the protobuf stack (start-up time)
     from console.views.call_panel import CallPanel
     from console.views.job_detail import JobDetailDialog
     from console.views.proto_editor import ProtoEditor
+    from console.views.spec_editor import SpecEditorDialog
 
 STATE_STYLE = {
     ConnectionState.CONNECTING: (palette.WARNING, "connecting…"),
@@ -468,6 +467,8 @@ class MainWindow(QMainWindow):
             del self._details[job_id]
 
     def new_job(self) -> None:
+        from console.views.spec_editor import SpecEditorDialog  # with yaml: ~20 ms of start-up
+
         dialog = SpecEditorDialog(self)
         dialog.setObjectName("newJobDialog")
         dialog.accepted.connect(lambda: self._spawn(self._create(dialog)))
@@ -484,6 +485,8 @@ class MainWindow(QMainWindow):
         if len(job_ids) != 1:
             messages.warning("Select exactly one job to edit.")
             return
+        from console.views.replace_flow import edit_job_flow
+
         await edit_job_flow(self, self.session, job_ids[0])
 
     async def _load_demo(self) -> None:

@@ -1,5 +1,5 @@
 """Start-up imports only what the first window needs: the protobuf editor, the Call panel, the
-job detail window and pyqtgraph load when first used (bench/startup.py: ~0.6 s of start-up)."""
+job detail window, the spec editor (and yaml) and pyqtgraph load when first used (bench/startup.py: ~0.6 s of start-up)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 LAZY = ("pyqtgraph", "console.views.proto_editor", "console.views.call_panel", "console.views.job_detail",
-        "console.models.proto_tree", "console.views.progress_chart")
+        "console.models.proto_tree", "console.views.progress_chart", "console.views.spec_editor",
+        "console.views.replace_flow", "yaml")
 
 
 def test_first_window_does_not_import_the_heavy_views() -> None:
