@@ -1,5 +1,6 @@
 """Start-up imports only what the first window needs: the protobuf editor, the Call panel, the
-job detail window, the spec editor (and yaml) and pyqtgraph load when first used (bench/startup.py: ~0.6 s of start-up)."""
+job detail window, the spec editor (and yaml) and pyqtgraph load when first used
+(bench/startup.py: ~0.3 s of start-up)."""
 
 from __future__ import annotations
 
