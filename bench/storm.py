@@ -112,6 +112,8 @@ def make_view(model: Any, frames: Frames | None = None) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(22)
     view.verticalHeader().hide()
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.setWordWrap(False)  # as the jobs table (JobsPanel), for ours and the peer alike
+    view.setShowGrid(False)
     view.resize(1400, 900)
     view.show()
     return view
