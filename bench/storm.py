@@ -55,6 +55,7 @@ from console.models import job_row as R  # noqa: E402
 from console.models.batcher import ChangeBatcher  # noqa: E402
 from console.models.jobs_proxy import JobsProxyModel  # noqa: E402
 from console.models.jobs_table import _DISPLAY, COLUMN_TITLES, SORT_KEYS, Column, JobsTableModel, SortRole  # noqa: E402
+from console.ui_thread_gc import collect_on_ui_thread  # noqa: E402
 from pelorus.api import job_pb2  # noqa: E402
 from pelorus.api import job_service_pb2 as js  # noqa: E402
 from pelorus.api import watch_service_pb2 as ws  # noqa: E402
@@ -272,6 +273,7 @@ def main() -> int:
     args = ap.parse_args()
     app = QApplication.instance() or QApplication([])
     assert app is not None
+    collector = collect_on_ui_thread()  # noqa: F841 - the app's GC policy: collections from a UI timer
     failures: list[str] = []
     out: dict[str, Any] = {}
 
