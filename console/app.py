@@ -74,6 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     app.setDesktopFileName("pelorus")  # ties the window to pelorus.desktop (`pelorus install-desktop`)
     app.setWindowIcon(QIcon(str(icon_path())))
     app.setQuitOnLastWindowClosed(False)  # the window's close handler decides, then quits
+    if os.environ.get("PELORUS_STARTUP_PROBE"):  # bench/startup.py: report the first paint, then exit
+        from console.startup_probe import install_if_asked
+
+        install_if_asked(app)
     collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
     try:
         return int(qasync.run(run(app, args)))

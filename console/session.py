@@ -46,7 +46,6 @@ from pelorus.api import watch_service_pb2 as ws
 from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
 from pelorus.engine.states import ACTIVE_POD_STATES
 from pelorus.errors import ClientError, NotFound
-from pelorus.specfile import demo_specs
 
 log = logging.getLogger("pelorus.session")
 ACTIVE_STATES = (job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_RUNNING, job_pb2.JOB_STATE_KILLING)
@@ -283,7 +282,7 @@ class Session(QObject):
             self._feed.cancel()
             await asyncio.gather(self._feed, return_exceptions=True)
             self._feed = None
-        self.batcher.flush()
+        self.batcher.flush(everything=True)
         if self.client is not None:
             await self.client.close()
 
@@ -455,6 +454,8 @@ class Session(QObject):
     async def load_demo_jobs(self) -> int:
         """Create the demo jobs; the same demo twice is the same job (idempotency key)."""
         created = 0
+        from pelorus.specfile import demo_specs  # yaml: ~10 ms of start-up, needed only here
+
         for stem, spec in demo_specs().items():
             resp = await self.client.create_job(spec, idempotency_key=f"pelorus-demo:{stem}")
             created += int(resp.created)

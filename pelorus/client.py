@@ -17,7 +17,7 @@ import contextlib
 import json
 import logging
 import random
-from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self, TypeVar
@@ -603,14 +603,17 @@ class EngineClient:
     # -- resumable feeds ----------------------------------------------------------------------
     async def job_feed(self, on_snapshot: Callable[[list[job_pb2.JobSummary], int], None],
                        on_changes: Callable[[list[tuple[job_pb2.JobSummary, bool]]], None],
-                       on_state: StateCallback) -> None:
+                       on_state: StateCallback,
+                       list_all: Callable[[], Awaitable[tuple[list[job_pb2.JobSummary], int]]] | None = None) -> None:
         """Every job (`on_snapshot(jobs, revision)`), then every change as (summary, deleted)
-        batches, until cancelled. Survives engine restarts; see `_feed`."""
+        batches, until cancelled. Survives engine restarts; see `_feed`. `list_all` replaces
+        ListJobs for the (re)listing (a benchmark replays the log from an older listing)."""
 
-        def extract(changes: list[ws.Change]) -> list[tuple[job_pb2.JobSummary, bool]]:
+        def extract(changes: Sequence[ws.Change]) -> list[tuple[job_pb2.JobSummary, bool]]:
             return [(ch.job, ch.deleted) for ch in changes if ch.HasField("job")]
 
-        await self._feed(self.list_jobs, lambda rev: ws.WatchRequest(start_revision=rev, job_filter=ws.JobFilter()),
+        await self._feed(list_all or self.list_jobs,
+                         lambda rev: ws.WatchRequest(start_revision=rev, job_filter=ws.JobFilter()),
                          on_snapshot, extract, on_changes, on_state)
 
     async def pod_feed(self, job_id: str, on_snapshot: Callable[[list[pod_pb2.PodInfo], int], None],
@@ -619,7 +622,7 @@ class EngineClient:
         """The pods of one job, then every change to them, until cancelled. Ends with NotFound
         ("disconnected") if the job is gone when the feed (re)lists."""
 
-        def extract(changes: list[ws.Change]) -> list[tuple[pod_pb2.PodInfo, bool]]:
+        def extract(changes: Sequence[ws.Change]) -> list[tuple[pod_pb2.PodInfo, bool]]:
             return [(ch.pod, ch.deleted) for ch in changes if ch.HasField("pod")]
 
         await self._feed(lambda: self._list_pods(job_id),
@@ -627,7 +630,7 @@ class EngineClient:
                          on_snapshot, extract, on_changes, on_state)
 
     async def _feed(self, list_all: Callable[[], Any], watch_request: Callable[[int], ws.WatchRequest],
-                    on_snapshot: Callable[[Any, int], None], extract: Callable[[list[ws.Change]], list[Any]],
+                    on_snapshot: Callable[[Any, int], None], extract: Callable[[Sequence[ws.Change]], list[Any]],
                     on_changes: Callable[[Any], None], on_state: StateCallback) -> None:
         """List, then Watch from the listed revision; on a lost connection report "reconnecting"
         and retry with backoff, resuming from the last revision seen; on OUT_OF_RANGE (change log
@@ -662,7 +665,11 @@ class EngineClient:
                     async for resp in call:
                         attempt = 0
                         report(CONNECTED)
-                        fresh = [ch for ch in resp.changes if ch.revision > revision]  # never twice
+                        changes = resp.changes
+                        # never twice; changes come in revision order, so usually all are fresh
+                        # and the per-change filter (~1 ms per 1,000 on the UI thread) is skipped
+                        fresh = (changes if not changes or changes[0].revision > revision
+                                 else [ch for ch in changes if ch.revision > revision])
                         batch = extract(fresh)
                         if batch:
                             on_changes(batch)

@@ -84,7 +84,9 @@ def make_row(s: job_pb2.JobSummary) -> Row:
     """Copy the scalar fields of one summary into a row (hot path: ~3-5 µs, keep it lean)."""
     st = s.status
     run = pend = succ = fail = 0
-    for k, v in st.pod_stats.items():
+    stats = st.pod_stats
+    for k in stats:  # keys then [k]: ~0.4 µs a row cheaper than .items() on a upb map
+        v = stats[k]
         if k == _POD_RUNNING:
             run += v
         elif k in _POD_PENDING:

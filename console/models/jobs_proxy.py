@@ -24,9 +24,10 @@ Live updates (the source's ``rowsUpdated`` gives the exact rows of a batch):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractProxyModel,
@@ -40,13 +41,19 @@ from PySide6.QtCore import (
 
 from console.models import job_filter
 from console.models import job_row as R
-from console.models.jobs_table import SORT_KEYS, STRING_SORT_COLUMNS, Column, JobsTableModel
+from console.models.jobs_table import ITEM_FLAGS as _ITEM_FLAGS
+from console.models.jobs_table import SORT_KEYS, STRING_SORT_COLUMNS, Column, JobsTableModel, merge_ranges
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QTableView
 
 _Index = QModelIndex | QPersistentModelIndex
 _Hint = QAbstractItemModel.LayoutChangeHint
 
 #: More separate insert/remove places than this in one batch → one layout change instead.
 MAX_ROW_SIGNAL_GROUPS: Final = 16
+#: At most this many dataChanged ranges per batch of updated rows.
+MAX_CHANGED_RANGES: Final = 16
 _NCOLS: Final = len(Column)
 _PLIST: Final = "QList<QPersistentModelIndex>"  # PySide needs the C++ name to pick the overload
 
@@ -90,6 +97,9 @@ class JobsProxyModel(QAbstractProxyModel):
             raise TypeError("JobsProxyModel needs a JobsTableModel source")
         self._src = source
         self._cell = source.cell_data
+        self._handlers = source.role_handlers()
+        self._olist: list[int] | None = None  # _order as a list, made on the first data() after a change
+        self._view: QTableView | None = None  # the view whose shown rows get exact dataChanged runs
         self._filter = job_filter.parse("")
         self._chips: frozenset[int] = frozenset()
         self._pred: job_filter.Predicate | None = None
@@ -127,7 +137,7 @@ class JobsProxyModel(QAbstractProxyModel):
     # ---- Qt model interface -------------------------------------------------------------------
 
     def index(self, row: int, column: int, parent: _Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if parent.isValid() or row < 0 or column < 0 or row >= len(self._order) or column >= _NCOLS:
+        if row < 0 or column < 0 or row >= len(self._order) or column >= _NCOLS or parent.isValid():
             return QModelIndex()
         return self.createIndex(row, column)
 
@@ -149,12 +159,23 @@ class JobsProxyModel(QAbstractProxyModel):
         return not parent.isValid() and len(self._order) > 0
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # The hottest Python in the app: a view asks ~7 roles of every painted cell on every
+        # frame (~3,000 calls a paint). So: roles nobody serves return before anything else,
+        # the row goes through a plain list (numpy scalar indexing costs several times more),
+        # and the role's handler is called directly instead of through the source's data().
+        handler = self._handlers.get(role)
+        if handler is None:
             return None
-        return self._cell(int(self._order[index.row()]), index.column(), role)
+        r = index.row()
+        if r < 0:
+            return None
+        olist = self._olist
+        if olist is None:
+            olist = self._olist = self._order.tolist()
+        return handler(self._src.rows()[olist[r]], index.column())
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        return self._src.flags(index)
+        return _ITEM_FLAGS if index.row() >= 0 else Qt.ItemFlag.NoItemFlags
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -312,9 +333,23 @@ class JobsProxyModel(QAbstractProxyModel):
         return src_rows[idx]
 
     def _positions(self, placed: np.ndarray, new_sorted: np.ndarray) -> np.ndarray:
-        """Insertion positions in ``placed`` (display order) for ``new_sorted`` (display order)."""
+        """Insertion positions in ``placed`` (display order) for ``new_sorted`` (display order).
+
+        Dirty rows in ``placed`` (key changed, waiting for the throttled re-sort) sit out of
+        order, and a binary search over them can land anywhere: a row inserted then stayed
+        misplaced after the re-sort, which moves only dirty rows.  So the search runs over the
+        clean rows only, and a new row goes right before the first clean row after it."""
         if self._keys is None:
             return np.searchsorted(placed, new_sorted)
+        dirty = self._dirty[placed]
+        if dirty.any():
+            clean_at = np.flatnonzero(~dirty)
+            ext = np.append(clean_at, len(placed))
+            return np.asarray(ext[self._positions_among_clean(placed[clean_at], new_sorted)])
+        return self._positions_among_clean(placed, new_sorted)
+
+    def _positions_among_clean(self, placed: np.ndarray, new_sorted: np.ndarray) -> np.ndarray:
+        assert self._keys is not None
         kp = self._keys[placed]
         kn = self._keys[new_sorted]
         if self._sort_order == Qt.SortOrder.DescendingOrder:
@@ -332,6 +367,7 @@ class JobsProxyModel(QAbstractProxyModel):
         inv = np.full(len(self._accept), -1, np.int64)
         inv[self._order] = np.arange(len(self._order), dtype=np.int64)
         self._inv = inv
+        self._olist = None
 
     def _rebuild_all(self) -> None:
         rows = self._src.rows()
@@ -478,14 +514,49 @@ class JobsProxyModel(QAbstractProxyModel):
 
         The source's merged ranges map to one proxy range spanning most of the table, which
         makes a view repaint its whole viewport on every frame (measured: ~17 ms of painting per
-        flush at 20k updates/s). Exact runs let it repaint only changed rows that are on screen."""
+        flush at 20k updates/s). Exact runs let it repaint only changed rows that are on screen,
+        but a storm scatters hundreds of runs a frame and each emission is a Python→C++→view
+        round trip (~600 a flush).  So: with a followed view (``follow_view``), exact runs for
+        the rows it shows and one range on each side of them (a view repaints nothing for rows
+        it does not show); without one, at most MAX_CHANGED_RANGES ranges split at the largest
+        gaps."""
         prows = self._inv[src_rows]
         prows = np.unique(prows[prows >= 0])
         if len(prows) == 0:
             return
         last = _NCOLS - 1
-        for run in np.split(prows, np.flatnonzero(np.diff(prows) != 1) + 1):
-            self.dataChanged.emit(self.createIndex(int(run[0]), 0), self.createIndex(int(run[-1]), last), [])
+        shown = self._shown_rows()
+        if shown is not None:
+            first, final = shown
+            inside = prows[(prows >= first) & (prows <= final)]
+            for run in np.split(inside, np.flatnonzero(np.diff(inside) != 1) + 1) if len(inside) else []:
+                self.dataChanged.emit(self.createIndex(int(run[0]), 0), self.createIndex(int(run[-1]), last), [])
+            for side in (prows[prows < first], prows[prows > final]):
+                if len(side):
+                    self.dataChanged.emit(self.createIndex(int(side[0]), 0), self.createIndex(int(side[-1]), last), [])
+            return
+        for lo, hi in merge_ranges(prows.tolist(), MAX_CHANGED_RANGES):
+            self.dataChanged.emit(self.createIndex(lo, 0), self.createIndex(hi, last), [])
+
+    def _shown_rows(self) -> tuple[int, int] | None:
+        """(first, last) proxy rows the followed view shows, or None (no view, or not shown)."""
+        view = self._view
+        if view is None:
+            return None
+        if not shiboken6.isValid(view):
+            self._view = None
+            return None
+        if not view.isVisible() or view.model() is not self:
+            return None
+        first = view.rowAt(0)
+        if first < 0:
+            return None
+        final = view.rowAt(view.viewport().height() - 1)
+        return first, (len(self._order) - 1 if final < 0 else final)
+
+    def follow_view(self, view: QTableView | None) -> None:
+        """Signal row updates precisely for the rows this view shows (see _emit_rows_changed)."""
+        self._view = view
 
     def _on_data_changed(self, top_left: QModelIndex, bottom_right: QModelIndex,
                          roles: list[int] | None = None) -> None:

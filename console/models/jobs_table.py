@@ -102,7 +102,7 @@ _NUMERIC: Final = frozenset(
 )
 _RIGHT: Final = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 # Precomputed: enum "|" is a Python call, and views ask for flags of every painted cell.
-_ITEM_FLAGS: Final = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+ITEM_FLAGS: Final = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _LEFT: Final = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
@@ -322,6 +322,10 @@ class JobsTableModel(QAbstractTableModel):
             return None
         return handler(self._rows[index.row()], index.column())
 
+    def role_handlers(self) -> dict[int, Callable[[R.Row, int], Any]]:
+        """role → handler(row, column) (read-only): the proxy's data() calls them directly."""
+        return self._roles
+
     def cell_data(self, row: int, col: int, role: int) -> Any:
         """``data()`` without a QModelIndex: the proxy's fast path (one Python call per cell)."""
         handler = self._roles.get(role)
@@ -340,7 +344,7 @@ class JobsTableModel(QAbstractTableModel):
         return super().headerData(section, orientation, role)
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        return _ITEM_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+        return ITEM_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     # ---- role handlers ------------------------------------------------------------------------
 

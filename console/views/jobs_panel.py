@@ -146,6 +146,7 @@ class JobsPanel(QWidget):
 
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        self.proxy.follow_view(self.table)  # exact repaints of the changed rows on screen
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

@@ -78,3 +78,55 @@ def test_drives_the_model(qtbot: QtBot) -> None:
     b.discard()
     qtbot.wait(40)
     assert m.row_of("job-000012") is None
+
+
+class SlowSink(Sink):
+    """Costs ``per_change`` seconds per change, like a model on a busy machine."""
+
+    def __init__(self, per_change: float) -> None:
+        super().__init__()
+        self.per_change = per_change
+
+    def __call__(self, batch: Sequence[Change]) -> None:
+        import time
+
+        super().__call__(batch)
+        end = time.perf_counter() + self.per_change * len(batch)
+        while time.perf_counter() < end:
+            pass
+
+
+def test_time_budget_bounds_a_flush_and_loses_nothing(qtbot: QtBot) -> None:
+    # 50 µs a change and a 5 ms budget: after the first (unestimated) flush, at most
+    # max(MIN_PER_FLUSH, 100) changes a flush; the rest waits, still coalescing.
+    sink = SlowSink(50e-6)
+    b = ChangeBatcher(sink, interval_ms=1, budget_ms=5.0)
+    b.extend((make_job(i), False) for i in range(300))
+    b.flush()
+    assert len(sink.batches[0]) == 300  # no estimate yet: everything
+    b.extend((make_job(i, version=2), False) for i in range(1000))
+    b.flush()
+    assert len(sink.batches[1]) == ChangeBatcher.MIN_PER_FLUSH  # 5 ms / 50 µs = 100 < the floor
+    assert b.pending() == 800
+    # jobs still pending change again: one entry each, in their first-pending place
+    b.extend((make_job(i, version=3), False) for i in range(999, 199, -1))
+    assert b.pending() == 800
+    qtbot.waitUntil(lambda: b.pending() == 0, timeout=5000)
+    latest: dict[str, int] = {}
+    for batch in sink.batches:
+        for s, _d in batch:
+            latest[s.job_id] = s.status.version.value
+    assert latest == {make_job(i).job_id: (2 if i < 200 else 3) for i in range(1000)}
+    later = [s.job_id for batch in sink.batches[2:] for s, _d in batch]
+    assert later == [make_job(i).job_id for i in range(200, 1000)]  # first pending goes first
+    assert b.received == 300 + 1000 + 800 and b.applied == 300 + 1000
+
+
+def test_flush_everything_ignores_the_budget(qtbot: QtBot) -> None:
+    sink = SlowSink(50e-6)
+    b = ChangeBatcher(sink, interval_ms=1000, budget_ms=1.0)
+    b.extend((make_job(i), False) for i in range(300))
+    b.flush()
+    b.extend((make_job(i, version=2), False) for i in range(600))
+    assert b.flush(everything=True) == 600
+    assert b.pending() == 0

@@ -192,3 +192,114 @@ def test_100k_rows_through_proxy(qapp: Any) -> None:
     assert p.data(p.index(0, Column.NAME)) == "job 099999"
     p.set_filter_text("state:failed owner:bob")
     assert p.rowCount() == sum(1 for i in range(100_000) if i % 5 == 3 and i % 3 == 1)
+
+
+_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole,
+          Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.TextAlignmentRole, Qt.ItemDataRole.ToolTipRole,
+          Qt.ItemDataRole.FontRole, Qt.ItemDataRole.CheckStateRole, SortRole, JobIdRole)
+
+
+def assert_cells_match_source(p: JobsProxyModel) -> None:
+    m = p.source()
+    for r in range(p.rowCount()):
+        for c in Column:
+            idx = p.index(r, c)
+            src = p.mapToSource(idx)
+            for role in _ROLES:
+                assert p.data(idx, int(role)) == m.data(src, int(role)), (r, c, role)
+
+
+def test_data_fast_path_follows_every_order_change(qtbot: QtBot,
+                                                   models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    """data() reads rows through a cached list of the order: it must follow sort, filter, live
+    inserts, removals and re-sorts (a stale cache would show another job's cells)."""
+    m, p = models
+    p.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+    assert_cells_match_source(p)
+    rnd = random.Random(3)
+    m.apply_batch([(make_job(i, updated=10**7 + i, state=rnd.choice(STATES)), False) for i in range(0, 300, 7)])
+    assert_cells_match_source(p)
+    p.resort_now()
+    assert_cells_match_source(p)
+    m.apply_batch([(make_job(i), True) for i in range(5, 300, 11)] + [(make_job(5000 + i), False) for i in range(5)])
+    assert_cells_match_source(p)
+    p.set_filter_text("state:RUNNING,FAILED")
+    assert_cells_match_source(p)
+    p.set_filter_text("")
+    p.sort(Column.NAME)
+    assert_cells_match_source(p)
+    assert p.flags(p.index(0, 0)) == m.flags(m.index(0, 0))
+
+
+def test_updates_signal_few_ranges_covering_every_changed_row(
+        models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    """A storm scatters updated rows all over an Updated-sorted table: the proxy emits at most
+    MAX_CHANGED_RANGES dataChanged ranges per batch, and together they cover every changed row."""
+    from console.models.jobs_proxy import MAX_CHANGED_RANGES
+
+    m, p = models
+    p.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+    ranges: list[tuple[int, int]] = []
+    p.dataChanged.connect(lambda tl, br, roles: ranges.append((tl.row(), br.row())))
+    changed = list(range(0, 300, 3))
+    m.apply_batch([(make_job(i, updated=10**7 + i), False) for i in changed])
+    assert 1 <= len(ranges) <= MAX_CHANGED_RANGES
+    for i in changed:
+        row = p.row_of(make_job(i).job_id)
+        assert row is not None and any(lo <= row <= hi for lo, hi in ranges)
+    ranges.clear()
+    m.apply_batch([(make_job(4, updated=10**7 + 4), False)])  # one row: one exact range
+    assert ranges == [(p.row_of(make_job(4).job_id), p.row_of(make_job(4).job_id))]
+
+
+def test_followed_view_gets_exact_runs_on_screen_and_one_range_each_side(
+        qtbot: QtBot, models: tuple[JobsTableModel, JobsProxyModel]) -> None:
+    """With a followed view, the rows it shows get exact ranges (it repaints only those) and
+    the changed rows above and below it one range each, which the view does not repaint."""
+    from PySide6.QtWidgets import QTableView
+
+    m, p = models
+    p.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(p)
+    view.verticalHeader().setDefaultSectionSize(20)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    view.scrollTo(p.index(150, 0), QTableView.ScrollHint.PositionAtTop)
+    first, final = view.rowAt(0), view.rowAt(view.viewport().height() - 1)
+    assert 0 < first < final < p.rowCount() - 1
+    p.follow_view(view)
+    ranges: list[tuple[int, int]] = []
+    p.dataChanged.connect(lambda tl, br, roles: ranges.append((tl.row(), br.row())))
+    changed_rows = [first + 1, first + 2, final - 1, 3, 40, 290, 299]
+    m.apply_batch([(make_job(int(p.job_id_at(r)[4:]), updated=10**7 + r), False) for r in changed_rows])
+    assert sorted(ranges) == [(3, 40), (first + 1, first + 2), (final - 1, final - 1), (290, 299)]
+    p.follow_view(None)
+    ranges.clear()
+    m.apply_batch([(make_job(int(p.job_id_at(r)[4:]), updated=10**7 + 1000 + r), False) for r in changed_rows])
+    assert len(ranges) <= 16 and all(any(lo <= r <= hi for lo, hi in ranges) for r in changed_rows)
+
+
+@pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+def test_rows_inserted_while_others_wait_for_the_resort_end_in_order(
+        models: tuple[JobsTableModel, JobsProxyModel], order: Qt.SortOrder) -> None:
+    """New jobs arriving while updated rows wait, out of order, for the throttled re-sort must
+    still end in order after it (the binary search used to land on the waiting rows)."""
+    m, p = models
+    p.sort(Column.UPDATED, order)
+    rnd = random.Random(11)
+    waiting = [int(p.job_id_at(r)[4:]) for r in range(0, p.rowCount(), 2)]
+    m.apply_batch([(make_job(i, updated=rnd.choice([1, 10**9])), False) for i in waiting])
+    assert p.has_pending_order()
+    m.apply_batch([(make_job(7000 + k, updated=rnd.randint(1, 10**6)), False) for k in range(40)])
+    p.resort_now()
+    keys = column_keys(p, Column.UPDATED)
+    assert keys == sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)
+    p.set_filter_text("state:RUNNING")
+    m.apply_batch([(make_job(i, updated=rnd.choice([2, 10**9 + 1])), False) for i in waiting])
+    p.set_filter_text("")  # rows re-entering while others wait
+    p.resort_now()
+    keys = column_keys(p, Column.UPDATED)
+    assert keys == sorted(keys, reverse=order == Qt.SortOrder.DescendingOrder)

@@ -73,3 +73,45 @@ def test_visible_queries_use_the_lane_index() -> None:
     assert [iv.start for iv in got] == [100, 110, 120]
     assert got == [iv for iv in tl.intervals_in(3) if iv.end >= 105 and iv.start <= 125]
     assert tl.visible_intervals(1, 2000, 3000) == []
+
+
+def test_sliced_build_equals_the_one_go_build_and_yields_between_slices() -> None:
+    """build_timeline_async (the job detail's path) gives the same timeline as build_timeline,
+    and hands the loop back many times on a large input instead of holding it throughout."""
+    import asyncio
+
+    from console.models.timeline import build_timeline_async
+
+    P = pod_pb2
+    cycle = (P.POD_STATE_PENDING, P.POD_STATE_RUNNING, P.POD_STATE_FAILED)
+    events = {i: [ev(1000 + k * 7 + i * 0.5, cycle[k % 3], f"j-{i}-{k // 3}") for k in range(60)] for i in range(50)}
+    wf = workflow_pb2.WorkflowInfo()
+    wf.status.type = workflow_pb2.WORKFLOW_TYPE_UPDATE
+    for i in range(0, 50, 3):
+        ie = wf.instance_events.add(instance_id=i)
+        e = ie.events.add(state=workflow_pb2.WORKFLOW_STATE_ROLLING_FORWARD, message="updated")
+        e.timestamp.seconds = 1100 + i
+    ie = wf.instance_events.add(instance_id=999)  # an instance without pod events: no lane, skipped
+    ie.events.add(state=workflow_pb2.WORKFLOW_STATE_ROLLING_FORWARD).timestamp.seconds = 1200
+    whole = build_timeline([wf], events, now=2000)
+
+    ticks = 0
+
+    async def count_ticks() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0)
+            ticks += 1
+
+    async def go() -> object:
+        ticker = asyncio.ensure_future(count_ticks())
+        tl = await build_timeline_async([wf], events, now=2000, budget_s=0.0)
+        ticker.cancel()
+        return tl
+
+    sliced = asyncio.run(go())
+    assert sliced.lanes == whole.lanes and sliced.instances == whole.instances  # type: ignore[attr-defined]
+    assert sliced.intervals == whole.intervals and sliced.markers == whole.markers  # type: ignore[attr-defined]
+    assert (sliced.t0, sliced.t1) == (whole.t0, whole.t1)  # type: ignore[attr-defined]
+    assert sliced.visible_intervals(3, 1000, 1100) == whole.visible_intervals(3, 1000, 1100)  # type: ignore[attr-defined]
+    assert ticks > 50  # the loop ran between slices
