@@ -217,6 +217,11 @@ class Store:
                                  "LIMIT 1", (job_id, version)).fetchone()
         return None if row is None else job_pb2.JobSpec.FromString(row[0])
 
+    def spec_versions(self, job_id: str) -> list[int]:
+        """The versions at which the job's spec was written (each later version keeps the spec before it)."""
+        rows = self._conn.execute("SELECT version FROM job_specs WHERE job_id=? ORDER BY version", (job_id,))
+        return [int(r[0]) for r in rows]
+
     def job_ids_by_name(self, name: str) -> list[str]:
         rows = self._conn.execute("SELECT job_id FROM jobs WHERE name=? ORDER BY created_at DESC", (name,))
         return [r[0] for r in rows]
@@ -274,7 +279,7 @@ class Store:
         """Remove the job and everything it owns (pods, runs, events, logs, workflows)."""
         with self.tx():
             for table in ("jobs", "job_labels", "job_specs", "pods", "pod_runs", "pod_events", "workflows",
-                          "workflow_events", "logs"):
+                          "workflow_events", "logs", "progress_samples"):
                 self._conn.execute(f"DELETE FROM {table} WHERE job_id=?", (job_id,))
 
     # -- pods ---------------------------------------------------------------------
@@ -380,6 +385,37 @@ class Store:
             rows = self._conn.execute("SELECT event FROM workflow_events WHERE job_id=? AND instance_id=? "
                                       "ORDER BY id DESC LIMIT ?", (job_id, instance_id, limit or -1))
         return [workflow_pb2.WorkflowEvent.FromString(r[0]) for r in reversed(rows.fetchall())]
+
+    # -- progress history ---------------------------------------------------------
+    def add_progress_sample(self, job_id: str, run: int, t: float, sample: bytes) -> None:
+        self._conn.execute("INSERT INTO progress_samples(job_id, run, t, sample) VALUES (?,?,?,?)",
+                           (job_id, run, t, sample))
+
+    def progress_run_extent(self, job_id: str, run: int) -> tuple[int, float]:
+        """(samples stored, time of the last) for one run."""
+        row = self._conn.execute("SELECT COUNT(*), MAX(t) FROM progress_samples WHERE job_id=? AND run=?",
+                                 (job_id, run)).fetchone()
+        return int(row[0]), float(row[1] or 0.0)
+
+    def progress_samples(self, job_id: str, run: int) -> list[bytes]:
+        rows = self._conn.execute("SELECT sample FROM progress_samples WHERE job_id=? AND run=? ORDER BY id",
+                                  (job_id, run))
+        return [r[0] for r in rows]
+
+    def progress_runs(self, job_id: str) -> list[int]:
+        rows = self._conn.execute("SELECT DISTINCT run FROM progress_samples WHERE job_id=? ORDER BY run", (job_id,))
+        return [int(r[0]) for r in rows]
+
+    def thin_progress_run(self, job_id: str, run: int) -> int:
+        """Drop every other sample of the run (never the first or the last); returns how many are left."""
+        ids = [r[0] for r in self._conn.execute(
+            "SELECT id FROM progress_samples WHERE job_id=? AND run=? ORDER BY id", (job_id, run))]
+        drop = ids[1:-1:2]
+        self._conn.executemany("DELETE FROM progress_samples WHERE id=?", [(i,) for i in drop])
+        return len(ids) - len(drop)
+
+    def drop_progress_runs(self, job_id: str, keep_from: int) -> None:
+        self._conn.execute("DELETE FROM progress_samples WHERE job_id=? AND run<?", (job_id, keep_from))
 
     # -- logs ---------------------------------------------------------------------
     def add_logs(self, rows: Sequence[tuple[str, str, int, float, int, str]]) -> None:
