@@ -124,6 +124,7 @@ class Engine:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._flush_logs()
         self.commit()
+        self.progress.close()
         await self.executor.close()
         self.store.close()
 

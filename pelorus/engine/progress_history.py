@@ -129,6 +129,13 @@ class ProgressHistory:
             tr.count = store.thin_progress_run(rec.job_id, tr.run)
             tr.resolution *= 2
 
+    def close(self) -> None:
+        """The engine is stopping (its store closes next): pending samples are not written."""
+        for tr in self._tracks.values():
+            if tr.timer is not None:
+                tr.timer.cancel()
+                tr.timer = None
+
     def forget(self, job_id: str) -> None:
         tr = self._tracks.pop(job_id, None)
         if tr is not None and tr.timer is not None:

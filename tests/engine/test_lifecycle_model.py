@@ -217,6 +217,8 @@ class LifecycleMachine(RuleBasedStateMachine):
         st = o.status
         if kind != "long" and st.state not in TERMINAL | {J.JOB_STATE_INITIALIZED}:
             return False  # quick, failing and multi jobs settle only once they ended
+        if dict(st.pod_stats) != dict(Counter(P.PodState.Name(p.status.state) for p in o.pods)):
+            return False  # GetJob and ListPods were read on either side of a change: read again
         if any(w.status.state in ROLLING_WF for w in o.workflows):
             return False
         if any(w.status.type == W.WORKFLOW_TYPE_STOP and w.status.state not in ENDED_WF for w in o.workflows):
@@ -247,6 +249,7 @@ class LifecycleMachine(RuleBasedStateMachine):
                         f"{J.JobState.Name(o.status.state)}, pods "
                         f"{[P.PodState.Name(p.status.state) for p in o.pods]}, workflows "
                         f"{[(W.WorkflowType.Name(w.status.type), W.WorkflowState.Name(w.status.state), w.status.num_instances_completed, w.status.num_instances_remaining) for w in o.workflows]}"  # noqa: E501
+                        f", pod_stats {dict(o.status.pod_stats)}"
                         f"\nhistory: {job.notes}")
                 time.sleep(0.05)
         return out
