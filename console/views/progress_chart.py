@@ -432,15 +432,17 @@ class ProgressChart(QWidget):
         partial = 0 < instances and reporting < instances  # the counts cover only the instances that reported
         eta_text = ("done" if left == 0 and total and not partial else
                     "—" if not total or (partial and left == 0) else fmt_duration(eta))
-        known = f" of {reporting} of {instances} instances reporting" if partial else ""
+        known = f" · {reporting}/{instances} reporting" if partial else ""
+        self.summary.setToolTip(
+            f"The counts cover the {reporting} of {instances} instances that have reported progress in this "
+            "run; the others have not reported yet, so the share and the ETA are for those only." if partial else "")
         limit = s.max_failed_instances
         inst_failed = int(d.last("instances_failed"))
         over = inst_failed > limit
         self.summary.setText(
             f"<b>{self.state_name}</b> · {ok:,} ok · <span style='color:{'#b91c1c' if bad else '#333'}'>"
             f"{bad:,} failed</span> · "
-            f"{left:,} left ({pct:.0f}%{known}) · {s.throughput():.1f} items/s · ETA {eta_text}"
-            f"{' so far' if partial and eta_text != '—' else ''} · "
+            f"{left:,} left ({pct:.0f}%{known}) · {s.throughput():.1f} items/s · ETA {eta_text} · "
             f"<span style='color:{'#b91c1c' if over else '#333'}'>failed instances {inst_failed} of "
             f"{limit} tolerated</span>")
         wf = self.workflow

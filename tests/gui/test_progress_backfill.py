@@ -47,3 +47,34 @@ def test_chart_opened_on_a_finished_job_shows_the_whole_curve(engine_factory: ty
             chart.close()
 
     run(qloop, body(), timeout=60)
+
+
+def test_summary_says_which_instances_the_share_and_eta_cover(engine_factory: type[EngineProcess], qloop: Any,
+                                                               tmp_path: Path) -> None:
+    """2 of 3 instances running (parallelism 2), the third has reported nothing: the share and
+    the ETA say they cover the reporting instances only (it used to read "100 %, done")."""
+    eng = engine_factory().start()
+
+    async def body() -> None:
+        async with EngineClient(ConnectionConfig(eng.address)) as client:
+            spec = sh_spec("partial", 'echo "::progress successful=5 failed=0 remaining=0"; exec sleep 60',
+                           instances=3, kill_grace_period=0.2)
+            spec.parallelism = 2
+            job_id = (await client.create_job(spec)).job_id
+            chart = ProgressChart()
+            chart.resize(900, 600)
+            chart.show()
+            chart.period_box.setCurrentIndex(0)
+            chart.watch(client, job_id)
+            await until(lambda: chart.reporting == (2, 3), timeout=10, what="2 of 3 reporting")
+            chart.redraw(force=True)
+            text = chart.summary.text()
+            assert "(100% · 2/3 reporting)" in text, text
+            assert "the 2 of 3 instances that have reported" in chart.summary.toolTip()
+            assert "ETA done" not in text and "ETA —" in text, text
+            screenshot(chart, "progress-partial")
+            chart.close()
+            resp = await client.get_job(job_id)
+            await client.stop_job(job_id, resp.job_info.status.version.value)
+
+    run(qloop, body(), timeout=60)
