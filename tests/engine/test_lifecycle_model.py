@@ -556,6 +556,15 @@ class LifecycleMachine(RuleBasedStateMachine):
             assert dict(st_.pod_stats) == dict(counts), f"{job.name}: pod_stats {dict(st_.pod_stats)} != ListPods"
             assert st_.progress.instances_total == o.info.job_info.spec.instance_count
             assert st_.progress.instances_reporting <= st_.progress.instances_total
+            assert st_.progress.run == st_.run_count, "the job's progress is not its current run's"
+            if st_.state in TERMINAL and st_.run_count:
+                # The run's stored progress history ends with its end (durable across SIGKILLs too).
+                hist = self.eng.watch.GetJobProgressHistory(ws.GetJobProgressHistoryRequest(job_id=job.job_id),
+                                                            timeout=10)
+                assert hist.run == st_.run_count and hist.samples, f"{job.name}: no progress history"
+                assert hist.samples[-1].state == st_.state, (
+                    f"{job.name}: the history ends {J.JobState.Name(hist.samples[-1].state)}, the job is "
+                    f"{J.JobState.Name(st_.state)}")
             # The outcome of a finished job stays unless an operator started it again.
             if job.last_state in TERMINAL and st_.state != job.last_state:
                 assert job.starts > job.starts_seen, (
