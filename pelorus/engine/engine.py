@@ -186,14 +186,28 @@ class Engine:
                     continue
                 sp = stored.get(pod.pod_name)
                 handle_text = sp.handle if sp else ""
-                if st.state == P.POD_STATE_LAUNCHING or not handle_text:
-                    self._finish_pod(rec, inst, P.POD_STATE_LOST, None, "LOST",
-                                     "the engine stopped while the pod was launching")
-                    continue
-                handle = PodHandle(**json.loads(handle_text))
-                offsets = {OutputStream.STDOUT: sp.out_offset if sp else 0,
-                           OutputStream.STDERR: sp.err_offset if sp else 0}
+                launching = st.state == P.POD_STATE_LAUNCHING or not handle_text
+                if launching:
+                    # The engine died between starting the pod and recording it: find what it started.
+                    found = await self.executor.find_launched(self._launch_request(rec, inst))
+                    if found is None:
+                        self._finish_pod(rec, inst, P.POD_STATE_LOST, None, "LOST",
+                                         "the engine stopped while the pod was launching")
+                        continue
+                    handle = found
+                    offsets = {OutputStream.STDOUT: 0, OutputStream.STDERR: 0}
+                else:
+                    handle = PodHandle(**json.loads(handle_text))
+                    offsets = {OutputStream.STDOUT: sp.out_offset if sp else 0,
+                               OutputStream.STDERR: sp.err_offset if sp else 0}
                 adopted = await self.executor.adopt(self._launch_request(rec, inst), handle, offsets)
+                if adopted and launching and st.state in (P.POD_STATE_LAUNCHING, P.POD_STATE_STARTING):
+                    st.pid, st.host = handle.pid, handle.host or st.host
+                    set_timestamp(st.started_at, now())
+                    self.set_pod_state(rec, inst, P.POD_STATE_RUNNING,
+                                       "running (found after an engine restart: it was launching)", handle=handle)
+                elif adopted and launching:
+                    self.mark_pod(rec, inst, handle)
                 if adopted:
                     self.pod_event(rec, inst, "re-adopted after engine restart")
                     if st.state == P.POD_STATE_KILLING:  # the old process's SIGKILL timer died with it

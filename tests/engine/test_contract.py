@@ -7,19 +7,22 @@ from __future__ import annotations
 import asyncio
 import http.server
 import json
+import os
+import signal
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 
 import grpc
 import pytest
-from enginehelp import Client, EngineProcess, arun, eventually, sh_spec
+from enginehelp import Client, EngineProcess, arun, eventually, group_alive, group_gone, sh_spec
 
-from pelorus.api import common_pb2, job_pb2, workflow_pb2
+from pelorus.api import common_pb2, job_pb2, pod_pb2, workflow_pb2
 from pelorus.api import job_service_pb2 as js
 from pelorus.api import watch_service_pb2 as ws
 
-J, W = job_pb2, workflow_pb2
+J, P, W = job_pb2, pod_pb2, workflow_pb2
 TERMINAL_WF = {W.WORKFLOW_STATE_SUCCEEDED, W.WORKFLOW_STATE_ABORTED, W.WORKFLOW_STATE_FAILED,
                W.WORKFLOW_STATE_ROLLED_BACK}
 
@@ -306,3 +309,43 @@ def test_callback_fires_when_a_job_ends_killed(engine: EngineProcess,
             assert got["state"] == "KILLED" and got["reason"] == "KILLED_ON_REQUEST"
 
     arun(body(), 30)
+
+
+def test_a_pod_launched_just_before_a_sigkill_is_adopted_not_orphaned(engine_factory: type[EngineProcess]) -> None:
+    """The engine records LAUNCHING, starts the process, then records its handle. Killed in
+    between, the next engine used to mark the pod LOST and leave its process running for ever,
+    outside every job. It now finds the process (by the pod id in its environment) and adopts it."""
+    eng = engine_factory().start()
+
+    async def body() -> tuple[str, int]:
+        async with Client(eng.address) as c:
+            job = (await c.create(sh_spec("launching", "sleep 60", kill_grace_period=0.2))).job_id
+            pod = await c.wait_pod(job, 0, lambda p: p.status.state == P.POD_STATE_RUNNING, what="RUNNING")
+            return job, pod.status.pid
+
+    job, pid = arun(body(), 30)
+    eng.kill9()
+    # Put the store back to the moment between "LAUNCHING is durable" and "the handle is recorded".
+    with sqlite3.connect(eng.data_dir / "engine.db") as db:
+        (blob,) = db.execute("SELECT info FROM pods WHERE job_id=?", (job,)).fetchone()
+        info = pod_pb2.PodInfo.FromString(blob)
+        info.status.state = P.POD_STATE_LAUNCHING
+        info.status.pid = 0
+        db.execute("UPDATE pods SET info=?, state=?, handle='' WHERE job_id=?",
+                   (info.SerializeToString(), P.POD_STATE_LAUNCHING, job))
+    eng.start()
+
+    async def after() -> None:
+        async with Client(eng.address) as c:
+            pod = await c.wait_pod(job, 0, lambda p: p.status.state != P.POD_STATE_LAUNCHING, what="reconciled")
+            assert pod.status.state == P.POD_STATE_RUNNING and pod.status.pid == pid, pod.status
+            v = await version(c, job)
+            await c.jobs.StopJob(req(js.StopJobRequest, job, v), timeout=10)
+            await c.wait_state(job, J.JOB_STATE_KILLED)
+            assert await group_gone(pid), "the adopted pod's process survived its job's stop"
+
+    try:
+        arun(after(), 30)
+    finally:
+        if group_alive(pid):
+            os.killpg(pid, signal.SIGKILL)  # ours: do not leave it behind when the test fails

@@ -23,6 +23,7 @@ PELORUS_LIFECYCLE_PROFILE=long for a longer, randomized exploration.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections import Counter
@@ -30,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
+import psutil
 import pytest
 from enginehelp import EngineProcess, sh_spec
 from hypothesis import HealthCheck, Phase, settings
@@ -628,9 +630,28 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.timeout(600 if PROFILE == "default" else 7200)
+def leftover_pods(data_dir: Path) -> list[psutil.Process]:
+    """Pod processes (their shims, which lead their process groups) of an engine on data_dir."""
+    spool = str(data_dir / "spool")
+    found = []
+    for proc in psutil.process_iter(["pid", "environ"]):
+        env = proc.info.get("environ") or {}
+        if env.get("PELORUS_EXIT_FILE", "").startswith(spool) and _pgid(proc.pid) == proc.pid:
+            found.append(proc)
+    return found
+
+
+def _pgid(pid: int) -> int:
+    try:
+        return os.getpgid(pid)
+    except ProcessLookupError:
+        return -1
+
+
 def test_lifecycle_model(engine_factory: type[EngineProcess], tmp_path: Path) -> None:
     examples, steps, derandomize = PROFILES[PROFILE]
-    State.engine = Engine(engine_factory(tmp_path / "engine").start())
+    proc = engine_factory(tmp_path / "engine").start()
+    State.engine = Engine(proc)
     State.steps = 0
     State.seen.clear()
     t0 = time.monotonic()
@@ -645,6 +666,13 @@ def test_lifecycle_model(engine_factory: type[EngineProcess], tmp_path: Path) ->
     finally:
         State.engine.close()
         State.engine = None
+        proc.stop()  # --stop-pods-on-exit: every pod the engine knows of is stopped
+        leaked = leftover_pods(proc.data_dir)
+        for p in leaked:
+            os.killpg(p.pid, signal.SIGKILL)  # ours (started by this test's engine): clean up
+    # A pod whose process the engine lost track of (e.g. launched just before a SIGKILL) would
+    # run on for ever, outside every job.
+    assert not leaked, f"pod processes left running after the engine stopped: {[p.info['environ'].get('PELORUS_POD_ID') for p in leaked]}"  # noqa: E501
     print(f"lifecycle model: {State.steps} checked steps in {time.monotonic() - t0:.0f} s")
     for what, n in sorted(State.seen.items()):
         print(f"  {n:4d}  {what}")
