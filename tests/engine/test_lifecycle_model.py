@@ -629,7 +629,6 @@ class LifecycleMachine(RuleBasedStateMachine):
                 pass
 
 
-@pytest.mark.timeout(600 if PROFILE == "default" else 7200)
 def leftover_pods(data_dir: Path) -> list[psutil.Process]:
     """Pod processes (their shims, which lead their process groups) of an engine on data_dir."""
     spool = str(data_dir / "spool")
@@ -648,6 +647,7 @@ def _pgid(pid: int) -> int:
         return -1
 
 
+@pytest.mark.timeout(600 if PROFILE == "default" else 7200)
 def test_lifecycle_model(engine_factory: type[EngineProcess], tmp_path: Path) -> None:
     examples, steps, derandomize = PROFILES[PROFILE]
     proc = engine_factory(tmp_path / "engine").start()
