@@ -452,12 +452,13 @@ class JobDetailDialog(QDialog):
         self.workflow_message.setText(f"{verb.capitalize()}…")
         try:
             version = int((await client.get_job(self.job_id)).job_info.status.version.value)
-            await call(self.job_id, version)
+            changed = await call(self.job_id, version) != version  # the same version: a no-op
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
             self.workflow_message.setStyleSheet("color:#b3261e")
             self.workflow_message.setText(str(exc))
         else:
-            self.workflow_message.setText(f"{verb.capitalize()} requested.")
+            self.workflow_message.setText(f"{verb.capitalize()} requested." if changed else
+                                          f"Nothing to {verb}: no workflow of this job can be {verb}d now; nothing changed.")
         finally:
             self._wf_busy = False
             self._sync_workflow_buttons()
