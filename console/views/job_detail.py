@@ -457,8 +457,10 @@ class JobDetailDialog(QDialog):
             self.workflow_message.setStyleSheet("color:#b3261e")
             self.workflow_message.setText(str(exc))
         else:
+            done = {"pause": "paused", "resume": "resumed", "abort": "aborted"}[verb]
             self.workflow_message.setText(f"{verb.capitalize()} requested." if changed else
-                                          f"Nothing to {verb}: no workflow of this job can be {verb}d now; nothing changed.")
+                                          f"Nothing to {verb}: no workflow of this job can be {done} now; "
+                                          "nothing changed.")
         finally:
             self._wf_busy = False
             self._sync_workflow_buttons()
