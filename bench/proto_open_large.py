@@ -25,9 +25,9 @@ from PySide6.QtCore import QCoreApplication, QModelIndex
 
 from console.models.hex_model import HexModel
 from console.models.proto_tree import ProtoTreeModel
-from console.views.proto_editor import load_file
 from pelorus.api import job_pb2
 from pelorus.protobuf.schemaless import decode_span
+from pelorus.protobuf.session import load_file
 from pelorus.protobuf.wire import encode_varint
 
 

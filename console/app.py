@@ -17,10 +17,12 @@ from pathlib import Path
 os.environ.setdefault("QT_API", "pyside6")  # before qasync is imported: it picks a binding on import
 
 import qasync  # noqa: E402
+from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from console import messages  # noqa: E402
 from console.ui_thread_gc import collect_on_ui_thread  # noqa: E402
+from pelorus.shipped import icon_path  # noqa: E402
 
 log = logging.getLogger("pelorus.app")
 
@@ -64,12 +66,16 @@ async def run(app: QApplication, args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):  # none yet (a QCoreApplication would make this raise)
+        app = QApplication(sys.argv[:1])
     app.setApplicationName("Pelorus")
     app.setOrganizationName("Pelorus")
+    app.setDesktopFileName("pelorus")  # ties the window to pelorus.desktop (`pelorus install-desktop`)
+    app.setWindowIcon(QIcon(str(icon_path())))
     app.setQuitOnLastWindowClosed(False)  # the window's close handler decides, then quits
     collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
     try:
-        return qasync.run(run(app, args))
+        return int(qasync.run(run(app, args)))
     except asyncio.CancelledError:
         return 0

@@ -2,12 +2,20 @@
 
 It is the seam between the asyncio side (EngineClient) and the Qt side (models, views):
 feeds push changes into the batcher, which repaints at most once a frame; views call the
-session's coroutines to act and never touch the client or mutate a model themselves.
+session's coroutines to act (``perform_on_jobs`` / ``perform_on_pods``, driven by the table in
+console/actions.py) and to read, and never touch the client or mutate a model themselves.  The
+session imports no view: a confirmation goes through the ``confirmer`` callback the main window
+installs (or one a view passes along).
 
 Signals:
     stateChanged(str, str): a ConnectionState value and a detail sentence.
     readOnlyChanged(bool): actions became (un)available (e.g. the engine said the token is a viewer's).
-    executorHealthChanged(object): the engine's executor and its health (a client.ExecutorHealth), polled.
+    executorHealthChanged(object): the engine's executor and its health (a client.ExecutorHealth), polled;
+        ``executor_health_age()`` says how old the last answer is (a dead engine gives none).
+    engineChanged(str, str): the embedded engine's EngineStatus value and a sentence. It is watched
+        by pid (``ENGINE_POLL``): its death is noticed within a second, it is restarted once on its
+        own (again only after it ran ``ENGINE_STABLE_AFTER``), then on request
+        (``restart_embedded_engine``); every feed is re-attached to the restarted engine.
 """
 
 from __future__ import annotations
@@ -16,28 +24,44 @@ import asyncio
 import enum
 import gc
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from console import messages
-from console.embedded import EmbeddedEngine
+from console import actions, messages
+from console.actions import Action, Confirmer, ConfirmRequest, JobFacts, Options, Outcome, PodFacts
+from console.embedded import EmbeddedEngine, EmbeddedEngineError
+from console.models import job_row as R
 from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
 from console.profiles import EMBEDDED, Profile, ProfileStore
-from console.views.confirm import Target
-from pelorus.api import job_pb2
+from pelorus.api import job_pb2, pod_pb2, workflow_pb2
+from pelorus.api import job_service_pb2 as js
+from pelorus.api import pod_service_pb2 as ps
+from pelorus.api import watch_service_pb2 as ws
 from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
-from pelorus.errors import EngineError
+from pelorus.engine.states import ACTIVE_POD_STATES
+from pelorus.errors import ClientError, NotFound
 from pelorus.specfile import demo_specs
 
 log = logging.getLogger("pelorus.session")
 ACTIVE_STATES = (job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_RUNNING, job_pb2.JOB_STATE_KILLING)
 MAX_CONCURRENT_ACTIONS = 8
 EXECUTOR_HEALTH_PERIOD = 3.0  # seconds between executor health checks (one tiny unary call)
+QUIT_POD_STOP_TIMEOUT = 30.0  # "Stop engine" waits this long for the pods it stops
+_ACTIVE_POD_NAMES = tuple(pod_pb2.PodState.Name(s) for s in ACTIVE_POD_STATES)
+ENGINE_POLL = 0.25  # seconds between checks that the embedded engine's process is alive (no call)
+ENGINE_STABLE_AFTER = 60.0  # an engine that ran this long earns another automatic restart
+
+
+class EngineStatus(str, enum.Enum):  # noqa: UP042
+    RUNNING = "running"
+    RESTARTING = "restarting"
+    DEAD = "dead"  # it exited and was not restarted: the operator restarts it (a button)
 
 
 class ConnectionState(str, enum.Enum):  # noqa: UP042 (str() stays the member name)
@@ -62,6 +86,7 @@ class Session(QObject):
     stateChanged = Signal(str, str)
     readOnlyChanged = Signal(bool)
     executorHealthChanged = Signal(object)
+    engineChanged = Signal(str, str)
 
     def __init__(self, options: SessionOptions, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -76,7 +101,19 @@ class Session(QObject):
         self.state = ConnectionState.DISCONNECTED
         self._feed: asyncio.Task[Any] | None = None
         self.executor_health: ExecutorHealth | None = None
+        self.executor_health_at: float | None = None  # time.monotonic() of the last answer
         self._health_task: asyncio.Task[None] | None = None
+        self.engine_status = ""  # an EngineStatus value for the embedded engine; "" for a remote one
+        self.engine_detail = ""
+        self.engine_log_tail = ""  # the engine log's last lines once it keeps dying
+        self._engines: dict[Path, EmbeddedEngine] = {}  # one per data dir: it knows the child it started
+        self._supervisor: asyncio.Task[None] | None = None
+        self._auto_restarted_at: float | None = None
+        self._engine_up_since = 0.0
+        # Asks the operator before an action that needs it (the main window installs its dialog);
+        # without one such actions are refused rather than run unasked.
+        self.confirmer: Confirmer | None = None
+        self._facts_cache: dict[str, tuple[job_pb2.JobSummary, JobFacts]] = {}
 
     # -- connection -----------------------------------------------------------------------
     @property
@@ -100,7 +137,10 @@ class Session(QObject):
             self.embedded = None
             return ConnectionConfig(address=opts.remote, tls_ca=opts.tls_ca, token=opts.token,
                                     insecure=opts.insecure, read_only=opts.read_only)
-        self.embedded = EmbeddedEngine(opts.data_dir) if opts.data_dir else EmbeddedEngine.default()
+        engine = EmbeddedEngine(opts.data_dir) if opts.data_dir else EmbeddedEngine.default()
+        # The same object again after a profile switch: it holds the Popen of the engine it started,
+        # so that engine is reaped when it exits rather than waited on as a zombie.
+        self.embedded = self._engines.setdefault(engine.data_dir, engine)
         return ConnectionConfig(address=self.embedded.address, read_only=opts.read_only)
 
     async def start(self) -> None:
@@ -111,25 +151,103 @@ class Session(QObject):
                 started = await self.embedded.ensure_running()
                 if started:
                     messages.info(f"Started the embedded engine (data in {self.embedded.data_dir})")
-            self.client = EngineClient(config)
-            await self.client.connect()
-        except (EngineError, OSError, RuntimeError) as exc:
+        except (ClientError, OSError, RuntimeError) as exc:
             self._set_state(ConnectionState.DISCONNECTED, str(exc))
             messages.error(f"Could not connect: {exc}")
             return
+        if self.embedded is not None and self._supervisor is None:
+            self._set_engine(EngineStatus.RUNNING)
+            self._supervisor = asyncio.ensure_future(self._supervise(self.embedded))
+        await self._attach(config)
+
+    async def _attach(self, config: ConnectionConfig) -> bool:
+        """A client on ``config``, the jobs feed and the executor health poll."""
+        try:
+            self.client = EngineClient(config)
+            await self.client.connect()
+        except (ClientError, OSError, RuntimeError) as exc:
+            self._set_state(ConnectionState.DISCONNECTED, str(exc))
+            messages.error(f"Could not connect: {exc}")
+            return False
         self._feed = asyncio.ensure_future(self.client.job_feed(self._on_snapshot, self._on_changes,
                                                                 self._on_feed_state))
         self._feed.add_done_callback(self._feed_ended)
         self._health_task = asyncio.ensure_future(self._poll_executor_health())
+        return True
+
+    # -- the embedded engine's life: noticed dead within ENGINE_POLL, restarted, re-attached ------------
+    def _set_engine(self, status: EngineStatus, detail: str = "") -> None:
+        self.engine_status, self.engine_detail = status.value, detail
+        self.engineChanged.emit(status.value, detail)
+
+    async def _supervise(self, engine: EmbeddedEngine) -> None:
+        self._engine_up_since = time.monotonic()
+        while True:
+            await asyncio.sleep(ENGINE_POLL)
+            if self.engine_status != EngineStatus.RUNNING or engine.pid() is not None:
+                continue
+            how = engine.last_exit or "stopped"
+            self.executorHealthChanged.emit(self.executor_health)  # now stale: say so at once
+            ran = time.monotonic() - self._engine_up_since
+            if self._auto_restarted_at is None or ran > ENGINE_STABLE_AFTER:
+                self._auto_restarted_at = time.monotonic()
+                log.warning("the embedded engine %s after %.0f s; restarting it", how, ran)
+                self._set_engine(EngineStatus.RESTARTING, f"the embedded engine {how}; restarting it…")
+                await self._restart_engine(how)
+            else:
+                self.engine_log_tail = engine.log_tail(12)
+                self._set_engine(EngineStatus.DEAD, f"the embedded engine {how} again, {ran:.0f} s after its "
+                                 "restart: not restarted automatically")
+                messages.error(f"The embedded engine {how} again; use Restart engine to start it")
+
+    async def restart_embedded_engine(self) -> bool:
+        """The operator's "Restart engine": start it again and re-attach every feed."""
+        if self.embedded is None:
+            return False
+        self._set_engine(EngineStatus.RESTARTING, "restarting the embedded engine…")
+        return await self._restart_engine(self.embedded.last_exit or "stopped")
+
+    async def _restart_engine(self, how: str) -> bool:
+        engine = self.embedded
+        assert engine is not None
+        try:
+            await engine.ensure_running()
+        except EmbeddedEngineError as exc:
+            self.engine_log_tail = engine.log_tail(12)
+            self._set_engine(EngineStatus.DEAD, f"the embedded engine could not be started: {str(exc).splitlines()[0]}")
+            messages.error("The embedded engine could not be started; see its log")
+            return False
+        self._engine_up_since = time.monotonic()
+        config = self.client.config if self.client is not None else self._config()
+        await self._detach()
+        self._set_state(ConnectionState.CONNECTING, "re-attaching to the restarted engine")
+        if not await self._attach(config):
+            self._set_engine(EngineStatus.DEAD, f"the embedded engine was restarted after it {how}, "
+                             "but the console could not attach to it")
+            return False
+        self._set_engine(EngineStatus.RUNNING, f"restarted after it {how}")
+        messages.info(f"The embedded engine {how}; it was restarted and the console re-attached")
+        return True
+
+    def executor_health_age(self) -> float | None:
+        """Seconds since the executor health last answered (None: never on this connection)."""
+        return None if self.executor_health_at is None else time.monotonic() - self.executor_health_at
+
+    def executor_health_current(self) -> bool:
+        """The last answer still describes the engine: connected, engine alive, answered recently."""
+        age = self.executor_health_age()
+        return (self.state == ConnectionState.CONNECTED and self.engine_status in ("", EngineStatus.RUNNING)
+                and age is not None and age <= 2 * EXECUTOR_HEALTH_PERIOD + 1)
 
     async def _poll_executor_health(self) -> None:
         """Which executor runs the pods and whether it can (e.g. the Ray head reachable)."""
         while True:
             try:
                 health = await self.client.executor_health()
-            except EngineError as exc:
+            except ClientError as exc:
                 log.debug("executor health: %s", exc)  # the connection state already says it
             else:
+                self.executor_health_at = time.monotonic()
                 if health != self.executor_health:
                     self.executor_health = health
                     self.executorHealthChanged.emit(health)
@@ -142,10 +260,22 @@ class Session(QObject):
             messages.error(f"Disconnected: {task.exception()}")
 
     async def stop(self) -> None:
+        if self._supervisor is not None:
+            self._supervisor.cancel()
+            await asyncio.gather(self._supervisor, return_exceptions=True)
+            self._supervisor = None
+        if self.engine_status:  # not watching it any more: the bar says nothing about it
+            self.engine_status = self.engine_detail = ""
+            self.engineChanged.emit("", "")
+        await self._detach()
+        self._set_state(ConnectionState.DISCONNECTED)
+
+    async def _detach(self) -> None:
         if self._health_task is not None:
             self._health_task.cancel()
             await asyncio.gather(self._health_task, return_exceptions=True)
             self._health_task = None
+        self.executor_health_at = None
         if self.executor_health is not None:
             self.executor_health = None
             self.executorHealthChanged.emit(None)
@@ -156,7 +286,6 @@ class Session(QObject):
         self.batcher.flush()
         if self.client is not None:
             await self.client.close()
-        self._set_state(ConnectionState.DISCONNECTED)
 
     async def switch_profile(self, name: str) -> None:
         profile = next((p for p in self.profiles.load() if p.name == name), None)
@@ -178,8 +307,39 @@ class Session(QObject):
         self.profiles.add(Profile(address, address, tls_ca, insecure), token)
         return address
 
-    async def stop_embedded_engine(self) -> None:
+    def running_pod_count(self, job_ids: list[str] | None = None) -> int:
+        """Pods holding a process (launching, running, being killed), from the jobs table."""
+        model = self.jobs_model
+        rows = range(model.rowCount()) if job_ids is None else \
+            [r for r in (model.row_of(j) for j in job_ids) if r is not None]
+        return sum(model.summary(r).status.pod_stats.get(name, 0) for r in rows for name in _ACTIVE_POD_NAMES)
+
+    async def stop_running_pods(self, timeout: float = QUIT_POD_STOP_TIMEOUT) -> int:
+        """Stop (StopJob) every job with a running pod and wait for its pods; returns the pods still
+        running after ``timeout`` (0 = all stopped). Used by quitting with "Stop engine"."""
+        model = self.jobs_model
+        job_ids = [model.job_id(r) for r in range(model.rowCount()) if self.running_pod_count([model.job_id(r)])]
+        if not job_ids:
+            return 0
+        outcome = await self.perform_on_jobs(actions.Name.STOP, job_ids, confirmer=actions.already_confirmed,
+                                             quiet=True)
+        failed = [f"{name}: {err}" for name, err in outcome.failed]
+        if failed:
+            messages.error("Could not stop " + "; ".join(failed))
+        deadline = time.monotonic() + timeout
+        while self.running_pod_count(job_ids) and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+        return self.running_pod_count(job_ids)
+
+    async def stop_embedded_engine(self, stop_pods: bool = False) -> None:
+        """Stop the embedded engine; with ``stop_pods`` its running pods first (their jobs end KILLED),
+        else they run on unsupervised until the engine starts again and re-adopts them."""
         if self.embedded is not None:
+            if stop_pods and self.state == ConnectionState.CONNECTED:
+                left = await self.stop_running_pods()
+                if left:
+                    messages.error(f"{left} pod(s) did not stop in time; they keep running unsupervised "
+                                   "until the engine starts again")
             await self.stop()
             if await self.embedded.stop():
                 messages.info("Stopped the embedded engine")
@@ -210,21 +370,82 @@ class Session(QObject):
         row = self.jobs_model.row_of(job_id)
         return None if row is None else self.jobs_model.summary(row)
 
-    def targets(self, job_ids: list[str]) -> list[Target]:
+    def job_facts(self, job_ids: Sequence[str]) -> list[JobFacts]:
+        """What the action rules read of each job as the table shows it (unknown ids left out).
+
+        Cached per job while its row holds the same summary (a changed job gets a new one), so
+        re-checking the actions of a large selection as rows stream in reads only what changed."""
         out = []
+        cache = self._facts_cache
+        if len(cache) > 2 * self.jobs_model.rowCount() + 1000:
+            cache.clear()  # forget deleted jobs now and then
+        model = self.jobs_model
         for job_id in job_ids:
-            s = self._summary(job_id)
-            if s is None:
+            row = model.row_of(job_id)
+            if row is None:
                 continue
-            stats = s.status.pod_stats
-            pending = sum(stats.get(k, 0) for k in ("POD_STATE_PENDING", "POD_STATE_INITIALIZED",
-                                                      "POD_STATE_LAUNCHING"))
-            out.append(Target(job_id, s.name, stats.get("POD_STATE_RUNNING", 0), pending))
+            summary = model.summary(row)
+            hit = cache.get(job_id)
+            if hit is None or hit[0] is not summary:
+                hit = cache[job_id] = (summary, JobFacts.from_summary(summary))
+            out.append(hit[1])
         return out
 
     def active_job_count(self) -> int:
         return sum(1 for row in range(self.jobs_model.rowCount())
                    if self.jobs_model.summary(row).status.state in ACTIVE_STATES)
+
+    def find_jobs(self, text: str, limit: int = 20) -> list[tuple[str, str, str]]:
+        """(job id, name, state) of the jobs whose name contains every word of ``text`` (ignoring
+        case), names that start with it first: "Open job <name>" in the command palette."""
+        words = text.casefold().split()
+        if not words:
+            return []
+        hits: list[tuple[bool, str, str, str]] = []
+        for row in self.jobs_model.rows():  # the flat rows: no protobuf reads per keystroke
+            name = str(row[R.NAME])
+            folded = name.casefold()
+            if all(w in folded for w in words):
+                hits.append((not folded.startswith(words[0]), name, str(row[R.ID]), R.state_name(row[R.STATE])))
+        hits.sort()
+        return [(job_id, name, state) for _later, name, job_id, state in hits[:limit]]
+
+    # The views read the engine through these (never through the client).
+    async def get_job(self, job_id: str) -> js.GetJobResponse:
+        return await self.client.get_job(job_id)
+
+    async def list_workflows(self, job_id: str, instance_events: bool = False) -> list[workflow_pb2.WorkflowInfo]:
+        return await self.client.list_workflows(job_id, instance_events=instance_events)
+
+    async def list_pods(self, job_id: str) -> list[pod_pb2.PodInfo]:
+        return await self.client.list_pods(job_id)
+
+    async def get_pod(self, pod_name: str) -> ps.GetPodResponse:
+        return await self.client.get_pod(pod_name)
+
+    async def pod_events(self, pod_name: str, pod_id: str = "") -> list[pod_pb2.PodEvent]:
+        return await self.client.pod_events(pod_name, pod_id)
+
+    async def replace_diff(self, job_id: str, version: int, spec: job_pb2.JobSpec) -> js.GetReplaceJobDiffResponse:
+        return await self.client.replace_diff(job_id, version, spec)
+
+    async def replace_job(self, job_id: str, version: int, spec: job_pb2.JobSpec, batch_size: int = 0) -> int:
+        return await self.client.replace_job(job_id, version, spec, batch_size=batch_size)
+
+    async def pod_feed(self, job_id: str, on_snapshot: Callable[[list[pod_pb2.PodInfo], int], None],
+                       on_changes: Callable[[list[tuple[pod_pb2.PodInfo, bool]]], None],
+                       on_state: Callable[..., None]) -> None:
+        await self.client.pod_feed(job_id, on_snapshot, on_changes, on_state)
+
+    async def watch_job(self, job_id: str, period: float = 1.0) -> AsyncGenerator[ws.WatchJobResponse, None]:
+        async for resp in self.client.watch_job(job_id, period):
+            yield resp
+
+    async def pod_logs(self, pod_name: str, pod_id: str = "", follow: bool = False, tail_lines: int = 0,
+                       after_seq: int = 0) -> AsyncGenerator[list[pod_pb2.LogLine], None]:
+        async for lines in self.client.pod_logs(pod_name, pod_id, follow=follow, tail_lines=tail_lines,
+                                                after_seq=after_seq):
+            yield lines
 
     # -- acting -------------------------------------------------------------------------------
     async def create_job(self, spec: job_pb2.JobSpec, idempotency_key: str) -> str:
@@ -239,51 +460,118 @@ class Session(QObject):
             created += int(resp.created)
         return created
 
-    async def run_action(self, action: str, job_ids: list[str], on_progress: Callable[[], None] | None = None,
-                         cancelled: Callable[[], bool] | None = None, **kwargs: Any) -> list[tuple[str, str | None]]:
-        """Run an action on each job (a few at a time), acting on each job's current version.
-        Returns (job name, None or the error sentence) per job, in the order given."""
-        semaphore = asyncio.Semaphore(MAX_CONCURRENT_ACTIONS)
+    async def perform_on_jobs(self, name: actions.Name, job_ids: Sequence[str], *,
+                              confirmer: Confirmer | None = None, options: Options | None = None,
+                              on_progress: Callable[[int, int], None] | None = None,
+                              cancelled: Callable[[], bool] | None = None, quiet: bool = False) -> Outcome:
+        """Perform a job action of the table on the eligible jobs among ``job_ids``, a few at a time.
 
-        async def one(job_id: str) -> tuple[str, str | None]:
-            summary = self._summary(job_id)
-            name = summary.name if summary is not None else job_id
-            async with semaphore:
-                if cancelled is not None and cancelled():
-                    return name, "cancelled before it started"
+        Jobs the action does not apply to (by the table's rule, on the row as shown) are skipped and
+        named; the confirmation (``confirmer``, else the session's) shows both.  Each job is then
+        read again (GetJob) and acted on at its current version, so a job that changed meanwhile
+        is skipped too rather than acted on blindly.  The result goes to console.messages unless
+        ``quiet``."""
+        action = actions.ACTIONS[name]
+        facts = self.job_facts(job_ids)
+        if len(facts) < len(job_ids):  # not in the table (yet): as the engine has it
+            known = {f.job_id for f in facts}
+            for job_id in (j for j in job_ids if j not in known):
                 try:
-                    await self._act(action, job_id, **kwargs)
-                    return name, None
-                except EngineError as exc:
-                    return name, str(exc)
-                finally:
-                    if on_progress is not None:
-                        on_progress()
+                    facts.append(JobFacts.from_info((await self.client.get_job(job_id)).job_info))
+                except NotFound:
+                    facts.append(JobFacts(job_id, job_id, job_pb2.JOB_STATE_DELETED))
+        chosen = actions.plan(action, facts)
+        if action.job_call is None:
+            raise ValueError(f"{name} is not performed by the session")
 
-        return list(await asyncio.gather(*(one(j) for j in job_ids)))
+        async def one(job: JobFacts, opts: Options) -> str | None:
+            assert action.job_call is not None
+            if not action.versioned:
+                await action.job_call(self.client, job.job_id, 0, opts)
+                return None
+            current = (await self.client.get_job(job.job_id)).job_info
+            reason = action.job_rule(JobFacts.from_info(current)) if action.job_rule is not None else None
+            if reason is None:
+                await action.job_call(self.client, job.job_id, current.status.version.value, opts)
+            return reason
 
-    async def _act(self, action: str, job_id: str, **kwargs: Any) -> None:
-        c = self.client
-        if action == "refresh":
-            await c.refresh_job(job_id)
-            return
-        current = await c.get_job(job_id)
-        version = current.job_info.status.version.value
-        if action == "start":
-            await c.start_job(job_id, version)
-        elif action == "stop":
-            await c.stop_job(job_id, version)
-        elif action == "restart":
-            await c.restart_job(job_id, version, batch_size=kwargs.get("batch_size", 0))
-        elif action == "pause":
-            await c.pause_workflow(job_id, version)
-        elif action == "resume":
-            await c.resume_workflow(job_id, version)
-        elif action == "abort":
-            await c.abort_workflow(job_id, version)
-        elif action == "delete":
-            await c.delete_job(job_id, version, force=False)
-        elif action == "force_delete":
-            await c.delete_job(job_id, version, force=True)
+        return await self._perform(action, chosen, one, confirmer, options, on_progress, cancelled, quiet,
+                                   recheck=True)
+
+    async def perform_on_pods(self, name: actions.Name, pods: Sequence[PodFacts], *,
+                              confirmer: Confirmer | None = None, options: Options | None = None,
+                              quiet: bool = False) -> Outcome:
+        """Perform a pod action of the table on the eligible ``pods`` (their current runs)."""
+        action = actions.ACTIONS[name]
+        if action.pod_call is None:
+            raise ValueError(f"{name} is not a pod action")
+
+        async def one(pod: PodFacts, opts: Options) -> str | None:
+            assert action.pod_call is not None
+            await action.pod_call(self.client, pod.pod_name, opts)
+            return None
+
+        return await self._perform(action, actions.plan(action, list(pods)), one, confirmer, options, None, None,
+                                   quiet)
+
+    async def _perform(self, action: Action, chosen: actions.Plan[actions.Subject],
+                       one: Callable[[actions.Subject, Options], Awaitable[str | None]], confirmer: Confirmer | None,
+                       options: Options | None, on_progress: Callable[[int, int], None] | None,
+                       cancelled: Callable[[], bool] | None, quiet: bool, recheck: bool = False) -> Outcome:
+        """Ask (if the action needs it), then run ``one`` per target; ``one`` returns None when done,
+        or why it skipped the target after all.  With ``recheck`` (jobs: ``one`` re-reads each job),
+        targets the rows said to skip are re-read too unless a confirmation listed them as skipped:
+        the row may be a moment behind the engine, and the operator agreed to what was listed."""
+        skipped = {r: [s.name for s in subjects] for r, subjects in chosen.skipped.items()}
+        outcome = Outcome(action)
+        listed = False
+        asked_elsewhere = options is not None or confirmer is actions.already_confirmed
+        if chosen.eligible and not asked_elsewhere and actions.needs_asking(action):
+            ask = confirmer or self.confirmer
+            answer = await ask(ConfirmRequest(action, chosen.eligible, skipped)) if ask is not None else None
+            if answer is None:
+                outcome.cancelled = True
+                outcome.skipped = skipped
+                if not quiet:
+                    messages.info(outcome.message())
+                return outcome
+            options = answer
+            listed = True
+        targets = list(chosen.eligible)
+        # Re-read the rows' skipped only where no dialog was due to name them (nothing is done unasked).
+        if recheck and not listed and (asked_elsewhere or not actions.needs_asking(action)):
+            targets += [s for subjects in chosen.skipped.values() for s in subjects]
         else:
-            raise ValueError(f"unknown action {action!r}")
+            outcome.skipped = skipped
+        opts = options or Options()
+        semaphore = asyncio.Semaphore(MAX_CONCURRENT_ACTIONS)
+        total, finished = len(targets), 0
+
+        async def run(subject: actions.Subject) -> tuple[actions.Subject, str | None, str | None]:
+            """(target, skip reason, error sentence) for one target."""
+            nonlocal finished
+            async with semaphore:
+                try:
+                    if cancelled is not None and cancelled():
+                        return subject, None, "cancelled before it started"
+                    return subject, await one(subject, opts), None
+                except ClientError as exc:
+                    return subject, None, str(exc)
+                finally:
+                    finished += 1
+                    if on_progress is not None:
+                        on_progress(finished, total)
+
+        for subject, reason, error in await asyncio.gather(*(run(s) for s in targets)):
+            if error is not None:
+                outcome.failed.append((subject.name, error))
+                outcome.failed_keys.append(subject.key)
+            elif reason is not None:
+                outcome.skip(reason, subject.name)
+            else:
+                outcome.done.append(subject.name)
+                outcome.done_keys.append(subject.key)
+        if not quiet:
+            {"error": messages.error, "warning": messages.warning, "info": messages.info}[outcome.level](
+                outcome.message())
+        return outcome

@@ -39,7 +39,7 @@ from pelorus.api import (
 from pelorus.api import job_service_pb2 as js
 from pelorus.api import pod_service_pb2 as ps
 from pelorus.api import watch_service_pb2 as ws
-from pelorus.errors import EngineError, PermissionDenied, Unavailable, from_rpc_error
+from pelorus.errors import ClientError, PermissionDenied, Unavailable, from_rpc_error
 
 __all__ = ["CONNECTED", "DISCONNECTED", "RECONNECTING", "ConnectionConfig", "EngineClient", "ExecutorHealth",
            "ReflectedFiles", "backoff"]
@@ -52,6 +52,8 @@ EXECUTOR_NAME_KEY, EXECUTOR_DETAILS_KEY = "pelorus-executor", "pelorus-executor-
 REFLECTION_SERVICES = ("grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection")
 """Tried in this order by reflect_files (pelorus.engine.reflection serves both)."""
 T = TypeVar("T")
+_WRITE_LOST = "Internal error from Core"
+"""What grpc.aio says when a stream's write fails because the server has already ended the call."""
 
 #: What the engine's auth interceptor gives operators and admins; refused locally in read-only mode.
 MUTATING = frozenset({
@@ -145,7 +147,7 @@ def _status(code: int) -> grpc.StatusCode:
 
 @contextlib.contextmanager
 def _translated(method: str) -> Iterator[None]:
-    """gRPC failures of `method` become EngineErrors; the caller's cancellation stays a cancellation."""
+    """gRPC failures of `method` become ClientErrors; the caller's cancellation stays a cancellation."""
     try:
         yield
     except grpc.aio.AioRpcError as exc:
@@ -168,7 +170,7 @@ class _Stubs:
 class EngineClient:
     """Async client of one engine. Belongs to the loop that ran `connect()` (the qasync loop
     in the console); call it only from coroutines on that loop. Use `async with` or
-    `connect()` / `close()`. Every method raises `pelorus.errors.EngineError` subclasses."""
+    `connect()` / `close()`. Every method raises `pelorus.errors.ClientError` subclasses."""
 
     config: ConnectionConfig
     #: The token's role as the engine announced it ("viewer", "operator", "admin"); None on an
@@ -265,7 +267,7 @@ class EngineClient:
             raise PermissionDenied(grpc.StatusCode.PERMISSION_DENIED, "the console is in read-only mode", name)
 
     async def _call(self, method: Any, request: Any, name: str, timeout: float | None = None) -> Any:
-        """One unary call with a deadline and the token; gRPC errors become EngineErrors."""
+        """One unary call with a deadline and the token; gRPC errors become ClientErrors."""
         self._check_allowed(name)
         with _translated(name):
             return await method(request, timeout=timeout or self.config.deadline, metadata=self.metadata)
@@ -296,7 +298,7 @@ class EngineClient:
             with _translated("Health check"):
                 resp = await call
                 trailing = dict(await call.trailing_metadata() or ())
-        except EngineError as exc:
+        except ClientError as exc:
             if exc.code == grpc.StatusCode.NOT_FOUND:  # an engine without executor health
                 return ExecutorHealth("UNKNOWN")
             raise
@@ -327,7 +329,7 @@ class EngineClient:
 
         Works on a connected client (the engine) or on one never connected — any gRPC server
         typed by the operator, which need not serve health checking: a channel is opened for
-        this call only. A server with neither raises EngineError with code UNIMPLEMENTED;
+        this call only. A server with neither raises ClientError with code UNIMPLEMENTED;
         imports the server cannot supply are named in ``missing`` (the registry refuses them).
         """
         name = "LoadSchemaFromReflection"
@@ -347,12 +349,15 @@ class EngineClient:
                 try:
                     with _translated(name):
                         return await self._reflect(call, name, service)
-                except EngineError as exc:
-                    if exc.code != grpc.StatusCode.UNIMPLEMENTED:
+                except ClientError as exc:
+                    # A server without this protocol answers UNIMPLEMENTED at once; when that answer
+                    # beats our first write, grpc.aio reports the failed write as INTERNAL instead.
+                    lost_race = exc.code == grpc.StatusCode.INTERNAL and exc.message == _WRITE_LOST
+                    if exc.code != grpc.StatusCode.UNIMPLEMENTED and not lost_race:
                         raise
                 finally:
                     call.cancel()
-            raise EngineError(grpc.StatusCode.UNIMPLEMENTED,
+            raise ClientError(grpc.StatusCode.UNIMPLEMENTED,
                               f"{self.config.address} does not offer server reflection "
                               f"({' or '.join(REFLECTION_SERVICES)})", name)
         finally:
@@ -365,7 +370,10 @@ class EngineClient:
         R = reflection_pb2.ServerReflectionRequest
 
         async def ask(request: reflection_pb2.ServerReflectionRequest) -> reflection_pb2.ServerReflectionResponse:
-            await call.write(request)
+            try:
+                await call.write(request)
+            except asyncio.InvalidStateError:  # the server already ended the call: its status says why
+                raise ClientError(await call.code(), await call.details() or "", name) from None
             resp = await call.read()
             if resp is grpc.aio.EOF:
                 raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the server ended the reflection stream early", name)
@@ -374,7 +382,7 @@ class EngineClient:
 
         listed = await ask(R(list_services=""))
         if listed.HasField("error_response"):
-            raise EngineError(_status(listed.error_response.error_code),
+            raise ClientError(_status(listed.error_response.error_code),
                               f"listing services failed: {listed.error_response.error_message}", name)
         services = [s.name for s in listed.list_services_response.service]
         files: dict[str, descriptor_pb2.FileDescriptorProto] = {}
@@ -672,7 +680,7 @@ class EngineClient:
                             on_changes(batch)
                         revision = max(revision, resp.revision)
                 raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the engine ended the watch", "Watch")
-            except EngineError as exc:
+            except ClientError as exc:
                 err = exc
             finally:
                 if call is not None:
@@ -680,6 +688,9 @@ class EngineClient:
             if self._closed:
                 report(DISCONNECTED, "the connection was closed")
                 return
+            if err.code == grpc.StatusCode.RESOURCE_EXHAUSTED and "watch again from revision" in err.message:
+                log.info("watch ended for reading too slowly (%s); resuming from revision %s", err.message, revision)
+                continue  # the engine stopped buffering for us; nothing is lost, resume at once
             if err.code == grpc.StatusCode.OUT_OF_RANGE and not relisted:
                 log.info("watch from revision %s refused (%s); listing again", revision, err.message)
                 revision = None

@@ -1,6 +1,9 @@
-"""The console's error family: what an engine call failed with, as a sentence for an operator.
+"""The client's error family: what an engine call failed with, as a sentence for an operator.
 
 gRPC errors are translated once, at the client's edge; everything above catches these.
+`ClientError` (a call failed, seen from the console) is distinct by name from the engine's own
+`pelorus.engine.errors.EngineError` (raised inside the engine, turned into the gRPC status),
+so a reader of either side never mistakes one for the other.
 Cancellation (asyncio.CancelledError) is never translated: it is not a failure.
 """
 
@@ -11,7 +14,7 @@ import re
 import grpc
 
 
-class EngineError(Exception):
+class ClientError(Exception):
     """An engine call failed. `str()` is a sentence: "<action> failed: <the engine's reason>"."""
 
     def __init__(self, code: grpc.StatusCode, message: str, method: str = "") -> None:
@@ -22,43 +25,43 @@ class EngineError(Exception):
         super().__init__(f"{action} failed: {message}" if action else message)
 
 
-class NotFound(EngineError):
+class NotFound(ClientError):
     pass
 
 
-class AlreadyExists(EngineError):
+class AlreadyExists(ClientError):
     pass
 
 
-class InvalidArgument(EngineError):
+class InvalidArgument(ClientError):
     pass
 
 
-class Conflict(EngineError):
+class Conflict(ClientError):
     """Someone else changed the entity (ABORTED: stale version)."""
 
 
-class FailedPrecondition(EngineError):
+class FailedPrecondition(ClientError):
     pass
 
 
-class Unauthenticated(EngineError):
+class Unauthenticated(ClientError):
     pass
 
 
-class PermissionDenied(EngineError):
+class PermissionDenied(ClientError):
     pass
 
 
-class Unavailable(EngineError):
+class Unavailable(ClientError):
     """The engine cannot be reached (down, restarting, network)."""
 
 
-class DeadlineExceeded(EngineError):
+class DeadlineExceeded(ClientError):
     pass
 
 
-_BY_CODE: dict[grpc.StatusCode, type[EngineError]] = {
+_BY_CODE: dict[grpc.StatusCode, type[ClientError]] = {
     grpc.StatusCode.NOT_FOUND: NotFound,
     grpc.StatusCode.ALREADY_EXISTS: AlreadyExists,
     grpc.StatusCode.INVALID_ARGUMENT: InvalidArgument,
@@ -101,7 +104,7 @@ def _unreachable(details: str) -> str:
     return f"the engine is unreachable ({details})"
 
 
-def from_rpc_error(exc: grpc.aio.AioRpcError, method: str) -> EngineError:
+def from_rpc_error(exc: grpc.aio.AioRpcError, method: str) -> ClientError:
     """The typed error for a failed call of `method` (a method name like "StopJob")."""
     code = exc.code()
     details = exc.details() or code.name.lower().replace("_", " ")
@@ -109,4 +112,4 @@ def from_rpc_error(exc: grpc.aio.AioRpcError, method: str) -> EngineError:
         details = _unreachable(details)
     elif code == grpc.StatusCode.DEADLINE_EXCEEDED:
         details = "the engine did not answer in time"
-    return _BY_CODE.get(code, EngineError)(code, details, method)
+    return _BY_CODE.get(code, ClientError)(code, details, method)

@@ -3,16 +3,31 @@
 The YAML mirrors JobSpec's protobuf JSON mapping (camelCase or snake_case keys, durations
 as "1.5s", timestamps as RFC 3339), so nothing here invents a second schema. Errors say
 where: a YAML syntax error carries its line, a field error names the field path.
+
+The one extension is the ``data`` payload (a google.protobuf.Any): JSON has no form for an Any
+whose type is not loaded, so such a payload is written as its type and its bytes,
+``{"@type": URL, "@bytes": BASE64}``, and read back byte for byte; an Any of a loaded type is
+written decoded, as the JSON mapping says. Which types are loaded is the ``pool`` argument
+(default: the process' generated types; the console passes its protobuf editor's schemas).
+``keep_payload_bytes`` puts the original bytes back when an edit left the decoded payload as
+it was, so a round trip through YAML never re-encodes a payload nobody touched.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 import yaml
-from google.protobuf import json_format
+from google.protobuf import any_pb2, descriptor_pool, json_format
+from google.protobuf.descriptor_pool import DescriptorPool
+from google.protobuf.message import DecodeError
 
 from pelorus.api import job_pb2
+from pelorus.shipped import MissingResources, demo_dir
 
 
 class SpecError(ValueError):
@@ -34,7 +49,92 @@ def _field_line(text: str, message: str) -> int | None:
     return None
 
 
-def parse_spec(text: str) -> job_pb2.JobSpec:
+BYTES_KEY = "@bytes"
+
+
+def payload_type(any_msg: any_pb2.Any) -> str:
+    """The full message name an Any's type URL names ("type.googleapis.com/a.B" -> "a.B")."""
+    return any_msg.type_url.rsplit("/", 1)[-1]
+
+
+def payload_type_known(any_msg: any_pb2.Any, pool: DescriptorPool | None = None) -> bool:
+    try:
+        (pool or descriptor_pool.Default()).FindMessageTypeByName(payload_type(any_msg))
+    except KeyError:
+        return False
+    return True
+
+
+def payload_decoded(any_msg: any_pb2.Any, pool: DescriptorPool | None = None) -> dict[str, Any] | None:
+    """The payload as its JSON mapping (with "@type"), or None when its type is not in ``pool``
+    or its bytes do not parse as that type (then only type and bytes can be shown)."""
+    pool = pool or descriptor_pool.Default()
+    try:
+        pool.FindMessageTypeByName(payload_type(any_msg))
+        data = json_format.MessageToDict(any_msg, preserving_proto_field_name=True, descriptor_pool=pool)
+    except (KeyError, TypeError, DecodeError, json_format.Error):
+        return None
+    plain: dict[str, Any] = _plain(data)
+    return plain
+
+
+def _plain(value: Any) -> Any:
+    """json_format hands Any contents back as OrderedDicts: plain dicts and lists for YAML."""
+    if isinstance(value, dict | OrderedDict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _payload_dict(any_msg: any_pb2.Any, pool: DescriptorPool | None) -> dict[str, Any]:
+    decoded = payload_decoded(any_msg, pool)
+    if decoded is not None:
+        return decoded
+    return {"@type": any_msg.type_url, BYTES_KEY: base64.b64encode(any_msg.value).decode("ascii")}
+
+
+def _parse_payload(data: object, pool: DescriptorPool | None) -> any_pb2.Any:
+    if not isinstance(data, dict) or not isinstance(data.get("@type"), str) or not data["@type"]:
+        raise SpecError('data: a payload is a mapping with "@type" (its type URL) and its fields, '
+                        f'or "@type" and "{BYTES_KEY}" (base64) when its type is not loaded')
+    if BYTES_KEY in data:
+        extra = sorted(set(data) - {"@type", BYTES_KEY})
+        if extra:
+            raise SpecError(f"data: with {BYTES_KEY} only @type may be given, not {', '.join(extra)}")
+        try:
+            value = base64.b64decode(str(data[BYTES_KEY]), validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise SpecError(f"data.{BYTES_KEY}: not base64 ({exc})") from None
+        return any_pb2.Any(type_url=data["@type"], value=value)
+    out = any_pb2.Any()
+    try:
+        json_format.ParseDict(data, out, descriptor_pool=pool or descriptor_pool.Default())
+    except (json_format.ParseError, TypeError, KeyError) as exc:
+        type_name = data["@type"].rsplit("/", 1)[-1]
+        if "Can not find message descriptor" in str(exc):
+            raise SpecError(f"data: the type {type_name} is not loaded; load its schema (protobuf editor) "
+                            f'or give the payload as "@type" and "{BYTES_KEY}" (base64)') from None
+        raise SpecError(f"data ({type_name}): {exc}") from None
+    return out
+
+
+def keep_payload_bytes(original: job_pb2.JobSpec, edited: job_pb2.JobSpec,
+                       pool: DescriptorPool | None = None) -> job_pb2.JobSpec:
+    """``edited`` with ``original``'s payload bytes when the edit left the payload as it was
+    (same type, same decoded fields): re-encoding would otherwise change bytes nobody edited
+    (field order, unknown fields, non-canonical varints). Edits ``edited`` in place; returns it."""
+    if not (original.HasField("data") and edited.HasField("data")):
+        return edited
+    a, b = original.data, edited.data
+    if a.type_url != b.type_url or a.value == b.value:
+        return edited
+    if _payload_dict(a, pool) == _payload_dict(b, pool):
+        b.value = a.value
+    return edited
+
+
+def parse_spec(text: str, pool: DescriptorPool | None = None) -> job_pb2.JobSpec:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -46,10 +146,16 @@ def parse_spec(text: str) -> job_pb2.JobSpec:
     if not isinstance(data, dict):
         raise SpecError("a job spec is a mapping of fields (name:, instanceCount:, defaultSpec: ...)", 1)
     spec = job_pb2.JobSpec()
+    payload = data.pop("data", None)
     try:
         json_format.ParseDict(data, spec)
     except json_format.ParseError as exc:
         raise SpecError(str(exc), _field_line(text, str(exc))) from None
+    if payload is not None:
+        try:
+            spec.data.CopyFrom(_parse_payload(payload, pool))
+        except SpecError as exc:
+            raise SpecError(exc.detail, _field_line(text, "data")) from None
     return spec
 
 
@@ -66,8 +172,18 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _SpecDumper.add_representer(str, _str_representer)
 
 
-def dump_spec(spec: job_pb2.JobSpec) -> str:
+def dump_spec(spec: job_pb2.JobSpec, pool: DescriptorPool | None = None) -> str:
+    """The spec as YAML; the payload decoded when its type is in ``pool``, else as type and bytes."""
+    payload = None
+    if spec.HasField("data"):
+        rest = job_pb2.JobSpec()
+        rest.CopyFrom(spec)
+        rest.ClearField("data")
+        payload = _payload_dict(spec.data, pool)
+        spec = rest
     data = json_format.MessageToDict(spec, preserving_proto_field_name=True)
+    if payload is not None:
+        data["data"] = payload
     return yaml.dump(data, Dumper=_SpecDumper, sort_keys=False, default_flow_style=False, width=100)
 
 
@@ -78,9 +194,17 @@ def load_spec_file(path: Path) -> job_pb2.JobSpec:
         raise SpecError(f"{path.name}: {exc}") from None
 
 
-DEMO_DIR = Path(__file__).resolve().parents[1] / "resources" / "demo"
+def demo_specs(folder: Path | None = None) -> dict[str, job_pb2.JobSpec]:
+    """The demo jobs, by file stem, in a stable order (from the installed resources/demo by default).
 
-
-def demo_specs() -> dict[str, job_pb2.JobSpec]:
-    """The demo jobs, by file stem, in a stable order."""
-    return {path.stem: load_spec_file(path) for path in sorted(DEMO_DIR.glob("*.yaml"))}
+    No spec found is an error that says where it looked: "Load demo jobs" must never create
+    nothing and say nothing.
+    """
+    try:
+        folder = demo_dir() if folder is None else folder
+    except MissingResources as exc:
+        raise SpecError(f"No demo job specs: {exc}") from None
+    paths = sorted(folder.glob("*.yaml"))
+    if not paths:
+        raise SpecError(f"No demo job specs (*.yaml) in {folder}; the installation is incomplete")
+    return {path.stem: load_spec_file(path) for path in paths}

@@ -7,10 +7,17 @@ and the field is named so the operator reviews it before resubmitting.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypeAlias
+
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from pelorus.api import job_pb2
+
+if TYPE_CHECKING:  # the C (upb) backend's descriptor type, as a message's DESCRIPTOR may be
+    from google._upb._message import FieldDescriptor as UpbFieldDescriptor
+
+    AnyFieldDescriptor: TypeAlias = FieldDescriptor | UpbFieldDescriptor
 
 
 def _merge(base: Message, theirs: Message, yours: Message, out: Message, prefix: str,
@@ -22,8 +29,9 @@ def _merge(base: Message, theirs: Message, yours: Message, out: Message, prefix:
         is_message = field.type == FieldDescriptor.TYPE_MESSAGE and not field.is_repeated
         if is_message and not any(m.HasField(name) for m in (base, theirs, yours)):
             continue
-        if is_message and field.message_type.full_name.startswith("pelorus.") \
-                and not field.message_type.oneofs:  # a oneof (Schedule) merges as a whole
+        sub = field.message_type
+        if is_message and sub is not None and sub.full_name.startswith("pelorus.") \
+                and not sub.oneofs:  # a oneof (Schedule) merges as a whole
             _merge(b, t, y, getattr(out, name), path + ".", conflicts)
             continue
         changed_by_you = _value(b, field) != _value(y, field)
@@ -52,7 +60,7 @@ def _merge(base: Message, theirs: Message, yours: Message, out: Message, prefix:
             setattr(out, name, chosen)
 
 
-def _value(message_value: object, field: FieldDescriptor) -> object:
+def _value(message_value: object, field: AnyFieldDescriptor) -> object:
     if field.is_repeated:
         if field.message_type is not None and field.message_type.GetOptions().map_entry:
             return {k: (v.SerializeToString(deterministic=True) if isinstance(v, Message) else v)

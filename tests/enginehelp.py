@@ -47,6 +47,8 @@ def arun(coro: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
 
 
 class EngineProcess:
+    stop_pods_on_exit = True  # a test that leaves pods to be re-adopted sets it False
+
     def __init__(self, data_dir: Path, *extra: str) -> None:
         self.data_dir = data_dir
         self.extra = list(extra)
@@ -62,8 +64,8 @@ class EngineProcess:
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "pelorus.engine.serve", "--data-dir", str(self.data_dir), "--stop-pods-on-exit",
-             "--log-level", "INFO", *self.extra],
+            [sys.executable, "-m", "pelorus.engine.serve", "--data-dir", str(self.data_dir),
+             *(["--stop-pods-on-exit"] if self.stop_pods_on_exit else []), "--log-level", "INFO", *self.extra],
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT,
         )
         log.close()

@@ -48,6 +48,7 @@ def make_cert(directory: Path) -> tuple[Path, Path]:
 def write_tokens(path: Path) -> Path:
     path.write_text("tokens:\n" + "".join(f"  - token: {tok}\n    role: {role}\n    name: {role}-user\n"
                                          for role, tok in TOKENS.items()))
+    path.chmod(0o600)  # the engine refuses a tokens file others can read
     return path
 
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any, Final
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
+
+from console.models import palette
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -24,12 +26,12 @@ ROW_WIDTHS: Final = (8, 16, 32)
 """Bytes per row a view may choose (set_bytes_per_row)."""
 COLUMNS: Final = 2 * WIDTH
 
-TAG_BG: Final = QColor("#fde68a")
-LENGTH_BG: Final = QColor("#fdba74")
-VALUE_BG: Final = QColor("#bfdbfe")
-ERROR_BG: Final = QColor("#fca5a5")
-ASCII_FG: Final = QColor("#374151")
-ZERO_FG: Final = QColor("#9ca3af")
+TAG_BG: Final = palette.role("hex_tag_bg")
+LENGTH_BG: Final = palette.role("hex_length_bg")
+VALUE_BG: Final = palette.role("hex_value_bg")
+ERROR_BG: Final = palette.role("hex_error_bg")
+ASCII_FG: Final = palette.TEXT_SECONDARY
+ZERO_FG: Final = palette.role("hex_zero")
 
 HighlightRole: Final = int(Qt.ItemDataRole.UserRole) + 1
 """Which part the byte is highlighted as: "tag", "length", "value", "error" or None."""

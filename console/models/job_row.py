@@ -110,7 +110,7 @@ def make_row(s: job_pb2.JobSummary) -> Row:
 
 def haystack(row: Row) -> str:
     """Casefolded text free-text search looks in (name, owner, id, labels); cached in the row."""
-    h = row[HAY]
+    h: str | None = row[HAY]
     if h is None:
         parts = [row[NAME], row[OWNER], row[ID]]
         parts.extend(k + "=" + v for k, v in row[MSG].labels.items())

@@ -131,7 +131,7 @@ class JobsProxyModel(QAbstractProxyModel):
             return QModelIndex()
         return self.createIndex(row, column)
 
-    def parent(self, child: _Index | None = None) -> Any:  # type: ignore[override]
+    def parent(self, child: _Index | None = None) -> Any:
         if child is None:  # QObject.parent()
             return QObject.parent(self)
         return QModelIndex()
@@ -302,8 +302,8 @@ class JobsProxyModel(QAbstractProxyModel):
         keys = self._keys[src_rows]
         if keys.dtype == object:
             kl = keys.tolist()
-            idx = sorted(range(len(kl)), key=kl.__getitem__, reverse=desc)
-            return src_rows[np.asarray(idx, dtype=np.int64)]
+            ranked = sorted(range(len(kl)), key=kl.__getitem__, reverse=desc)
+            return src_rows[np.asarray(ranked, dtype=np.int64)]
         if desc:
             m = len(keys)
             idx = (m - 1 - np.argsort(keys[::-1], kind="stable"))[::-1]
@@ -318,8 +318,8 @@ class JobsProxyModel(QAbstractProxyModel):
         kp = self._keys[placed]
         kn = self._keys[new_sorted]
         if self._sort_order == Qt.SortOrder.DescendingOrder:
-            return len(kp) - np.searchsorted(kp[::-1], kn, side="left")
-        return np.searchsorted(kp, kn, side="right")
+            return np.asarray(len(kp) - np.searchsorted(kp[::-1], kn, side="left"))
+        return np.asarray(np.searchsorted(kp, kn, side="right"))
 
     def _merge(self, placed: np.ndarray, add: np.ndarray) -> np.ndarray:
         """Insert source rows ``add`` into the already ordered ``placed``."""
@@ -357,7 +357,8 @@ class JobsProxyModel(QAbstractProxyModel):
 
     def _apply_order(self, new_order: np.ndarray, hint: _Hint) -> None:
         """Swap in a new mapping as one layout change, remapping persistent indexes by job."""
-        self.layoutAboutToBeChanged[_PLIST, _Hint].emit([], hint)
+        # PySide6's stubs lack SignalInstance.__getitem__ (picking one overload of a signal)
+        self.layoutAboutToBeChanged[_PLIST, _Hint].emit([], hint)  # type: ignore[index]
         old_order = self._order
         persistent = self.persistentIndexList()
         self._order = np.ascontiguousarray(new_order, dtype=np.int64)
@@ -370,7 +371,7 @@ class JobsProxyModel(QAbstractProxyModel):
                 nr = int(inv[old_order[r]]) if 0 <= r < len(old_order) else -1
                 moved.append(self.createIndex(nr, p.column()) if nr >= 0 else QModelIndex())
             self.changePersistentIndexList(persistent, moved)
-        self.layoutChanged[_PLIST, _Hint].emit([], hint)
+        self.layoutChanged[_PLIST, _Hint].emit([], hint)  # type: ignore[index]  # as above
 
     def _insert_proxy(self, add: np.ndarray) -> None:
         """Show source rows ``add`` (not yet in the proxy) at their places."""

@@ -432,8 +432,8 @@ class JobsTableModel(QAbstractTableModel):
         if removed:
             for lo, hi in contiguous_runs_desc(removed):
                 self.beginRemoveRows(QModelIndex(), lo, hi)
-                for r in rows[lo: hi + 1]:
-                    del index[r[R.ID]]
+                for gone in rows[lo: hi + 1]:
+                    del index[gone[R.ID]]
                 del rows[lo: hi + 1]
                 self.endRemoveRows()
             for i in range(min(removed), len(rows)):
@@ -473,11 +473,13 @@ class JobsTableModel(QAbstractTableModel):
         return self._index.get(job_id)
 
     def job_id(self, row: int) -> str:
-        return self._rows[row][R.ID]
+        job_id: str = self._rows[row][R.ID]
+        return job_id
 
     def summary(self, row: int) -> job_pb2.JobSummary:
         """The latest JobSummary of a row (do not mutate)."""
-        return self._rows[row][R.MSG]
+        summary: job_pb2.JobSummary = self._rows[row][R.MSG]
+        return summary
 
     def known_values(self) -> dict[str, list[str]]:
         """Values seen in the data, for filter completion: owners, namespaces, label keys."""

@@ -24,7 +24,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Final
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
+
+from console.models import palette
+from console.models.palette import source_color
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -41,19 +44,11 @@ SeqRole: Final = StreamRole + 2
 MatchRole: Final = StreamRole + 3
 TimeRole: Final = StreamRole + 4
 
-STDERR_FG: Final = QColor("#b3261e")
-STDERR_BG: Final = QColor(179, 38, 30, 28)
-SYSTEM_FG: Final = QColor("#6b7280")
-MATCH_BG: Final = QColor("#fff3b0")
-CURRENT_MATCH_BG: Final = QColor("#ffc94d")
-#: Distinct, readable-on-white colours for merged tails (by instance id).
-SOURCE_COLORS: Final = tuple(QColor(c) for c in (
-    "#1d4ed8", "#047857", "#9333ea", "#c2410c", "#0e7490", "#a16207", "#be185d", "#4d7c0f",
-    "#4338ca", "#0f766e", "#7e22ce", "#b45309"))
-
-
-def source_color(source: int) -> QColor:
-    return SOURCE_COLORS[source % len(SOURCE_COLORS)]
+STDERR_FG: Final = palette.ERROR
+STDERR_BG: Final = palette.STDERR_BG
+SYSTEM_FG: Final = palette.TEXT_MUTED
+MATCH_BG: Final = palette.MATCH_BG
+CURRENT_MATCH_BG: Final = palette.CURRENT_MATCH_BG
 
 
 class LogBuffer(QAbstractListModel):

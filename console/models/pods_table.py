@@ -35,9 +35,10 @@ from enum import IntEnum
 from typing import Any, Final
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
-from console.models.palette import STATE_BACKGROUNDS, STATE_COLORS, _tint
+from console.models import palette
+from console.models.palette import POD_STATE_BACKGROUNDS, POD_STATE_COLORS, STATE_COLORS
 from pelorus.api import pod_pb2
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -70,13 +71,6 @@ HEADERS: Final = ("Instance", "Pod id", "Run / attempt", "State", "Host", "Start
                   "Reason", "Progress", "CPU s", "Memory", "Executor")
 _NCOLS: Final = len(HEADERS)
 RESORT_MS: Final = 500  # sorted by a changing column (state, duration…): rows move at most this often
-POD_STATE_COLORS: Final[dict[str, QColor]] = {
-    **STATE_COLORS,
-    "LAUNCHING": QColor("#0e7490"), "STARTING": QColor("#0e7490"), "LOST": QColor("#92400e"),
-    "PREEMPTING": QColor("#a21caf"),
-}
-POD_STATE_BACKGROUNDS: Final[dict[str, QColor]] = {
-    **STATE_BACKGROUNDS, **{k: _tint(v) for k, v in POD_STATE_COLORS.items() if k not in STATE_BACKGROUNDS}}
 RUNNING_STATES: Final = frozenset({pod_pb2.POD_STATE_LAUNCHING, pod_pb2.POD_STATE_STARTING,
                                    pod_pb2.POD_STATE_RUNNING, pod_pb2.POD_STATE_KILLING})
 TERMINAL_STATES: Final = frozenset({pod_pb2.POD_STATE_SUCCEEDED, pod_pb2.POD_STATE_FAILED, pod_pb2.POD_STATE_LOST,
@@ -95,7 +89,7 @@ def allowed_actions(pod: pod_pb2.PodInfo) -> set[str]:
 
 def pod_state_name(state: int) -> str:
     try:
-        return pod_pb2.PodState.Name(state).removeprefix("POD_STATE_")  # type: ignore[arg-type]
+        return pod_pb2.PodState.Name(state).removeprefix("POD_STATE_")
     except ValueError:
         return str(state)
 
@@ -120,7 +114,7 @@ def fmt_duration(seconds: float) -> str:
     return f"{seconds:.1f}s"
 
 
-HISTORY_FG: Final = QColor("#6b7280")  # previous runs: secondary text, the current run stands out
+HISTORY_FG: Final = palette.TEXT_MUTED  # previous runs: secondary text, the current run stands out
 
 
 def placeholder_run(pod: pod_pb2.PodInfo, run: int) -> pod_pb2.PodInfo:
@@ -397,7 +391,7 @@ class PodsTableModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, column, parent.row() + 1)
 
-    def parent(self, index: _Index | None = None) -> Any:  # type: ignore[override]
+    def parent(self, index: _Index | None = None) -> Any:
         if index is None:  # QObject.parent()
             return QObject.parent(self)
         ident = index.internalId()

@@ -111,9 +111,9 @@ class ProgressSeries:
             if dt > 0:
                 inst = max(0.0, (processed - prev) / dt)
                 alpha = 1.0 - math.exp(-dt / self.smoothing) if self.smoothing > 0 else 1.0
-                first = self._rate is None
-                self._rate = inst if first else self._rate + alpha * (inst - self._rate)
-                if first and d.n == 1:  # the first sample had no rate yet: give it the first one
+                before = self._rate  # None until two samples are apart in time
+                self._rate = inst if before is None else before + alpha * (inst - before)
+                if before is None and d.n == 1:  # the first sample had no rate yet: give it the first one
                     d.view("throughput")[0] = self._rate
             rate = self._rate or 0.0
         if d.n and dt == 0:  # same instant: replace rather than add a vertical step

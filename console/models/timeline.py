@@ -11,7 +11,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+
+from google.protobuf.timestamp_pb2 import Timestamp
 
 from pelorus.api import pod_pb2, workflow_pb2
 
@@ -20,7 +21,7 @@ TERMINAL = frozenset({pod_pb2.POD_STATE_SUCCEEDED, pod_pb2.POD_STATE_FAILED, pod
 JOB_LANE = "job"
 
 
-def _secs(ts: Any) -> float:
+def _secs(ts: Timestamp) -> float:
     return ts.seconds + ts.nanos * 1e-9
 
 
@@ -214,20 +215,20 @@ def build_timeline(workflows: Sequence[workflow_pb2.WorkflowInfo],
             tl.intervals.append(Interval(lane, start, end, state, ev.pod_id, why))
     for wf in workflows:
         kind = workflow_pb2.WorkflowType.Name(wf.status.type).removeprefix("WORKFLOW_TYPE_")
-        for ev in wf.events:
-            t = _secs(ev.timestamp)
+        for wev in wf.events:
+            t = _secs(wev.timestamp)
             times.append(t)
-            state = workflow_pb2.WorkflowState.Name(ev.state).removeprefix("WORKFLOW_STATE_")
-            tl.markers.append(Marker(0, t, state, f"{kind}: {ev.message or state}"))
+            state = workflow_pb2.WorkflowState.Name(wev.state).removeprefix("WORKFLOW_STATE_")
+            tl.markers.append(Marker(0, t, state, f"{kind}: {wev.message or state}"))
         for ie in wf.instance_events:
             lane = tl.lane_of(ie.instance_id)
             if lane < 0:
                 continue
-            for ev in ie.events:
-                t = _secs(ev.timestamp)
+            for wev in ie.events:
+                t = _secs(wev.timestamp)
                 times.append(t)
-                state = workflow_pb2.WorkflowState.Name(ev.state).removeprefix("WORKFLOW_STATE_")
-                tl.markers.append(Marker(lane, t, state, f"{kind}: {ev.message or state}"))
+                state = workflow_pb2.WorkflowState.Name(wev.state).removeprefix("WORKFLOW_STATE_")
+                tl.markers.append(Marker(lane, t, state, f"{kind}: {wev.message or state}"))
     if times:
         tl.t0 = min(times)
         tl.t1 = max(max(times), max((iv.end for iv in tl.intervals), default=tl.t0))

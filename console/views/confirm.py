@@ -1,13 +1,14 @@
-"""Confirmation in proportion to the risk.
+"""Confirmation in proportion to the risk (the level is the action table's, console/actions.py).
 
 - read-only actions and pause / resume: no dialog (pause / resume offer an undo instead);
-- stop / restart / delete: a dialog that names the jobs and the pods they hit;
+- stop / restart / abort / delete: a dialog that names the jobs and the pods they hit, and the
+  selected jobs it skips and why;
 - delete with force: the operator types the job's name (or the number of jobs for several).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,72 +21,77 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.actions import ConfirmRequest, JobFacts, name_list
+
 MAX_LISTED = 12
 
 
-@dataclass(frozen=True)
-class Target:
-    """What an action will hit: a job and its pods by state."""
-
-    job_id: str
-    name: str
-    running: int
-    pending: int
-
-
-def describe_targets(targets: list[Target]) -> str:
-    lines = [f"• {t.name}  ({t.job_id[:8]}) — {t.running} running, {t.pending} pending pod(s)"
+def describe_targets(targets: Sequence[JobFacts], skipped: dict[str, list[str]] | None = None) -> str:
+    lines = [f"• {t.name}  ({t.job_id[:8]}) — {t.running_pods} running, {t.pending_pods} pending pod(s)"
              for t in targets[:MAX_LISTED]]
     if len(targets) > MAX_LISTED:
         lines.append(f"• … and {len(targets) - MAX_LISTED} more")
-    running = sum(t.running for t in targets)
-    pending = sum(t.pending for t in targets)
-    return "\n".join(lines) + f"\n\nIn all: {len(targets)} job(s), {running} running and {pending} pending pod(s)."
+    running = sum(t.running_pods for t in targets)
+    pending = sum(t.pending_pods for t in targets)
+    text = "\n".join(lines) + f"\n\nIn all: {len(targets)} job(s), {running} running and {pending} pending pod(s)."
+    if skipped:
+        left = sum(len(names) for names in skipped.values())
+        text += f"\n\nLeft as they are ({left} job(s)):\n" + "\n".join(
+            f"• {len(names)} {reason}: {name_list(names, MAX_LISTED)}" for reason, names in skipped.items())
+    return text
 
 
 class ConfirmDialog(QDialog):
-    """Names the targets; for force delete, asks to type the job name (or the count)."""
+    """Names the targets and the skipped; for force delete, asks to type the job name (or the count)."""
 
-    def __init__(self, parent: QWidget | None, verb: str, targets: list[Target], consequence: str,
-                 type_to_confirm: str | None = None) -> None:
+    def __init__(self, parent: QWidget | None, request: ConfirmRequest) -> None:
         super().__init__(parent)
+        action, targets = request.action, [t for t in request.targets if isinstance(t, JobFacts)]
+        verb = action.verb
         self.setWindowTitle(f"{verb} {len(targets)} job(s)?")
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
+        skipped = sum(len(names) for names in request.skipped.values())
+        skip_line = (f"<br>{skipped} other selected job(s) are left as they are (listed below)." if skipped else "")
         headline = QLabel(f"<b>{verb}</b> {'this job' if len(targets) == 1 else f'these {len(targets)} jobs'}?"
-                          f"<br>{consequence}")
+                          f"<br>{action.consequence}{skip_line}")
         headline.setWordWrap(True)
         layout.addWidget(headline)
-        listing = QPlainTextEdit(describe_targets(targets))
+        listing = QPlainTextEdit(describe_targets(targets, request.skipped))
+        listing.setObjectName("confirmTargets")
         listing.setReadOnly(True)
-        listing.setMaximumHeight(160)
+        listing.setMaximumHeight(200 if skipped else 160)
         layout.addWidget(listing)
         self.typed: QLineEdit | None = None
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.ok = buttons.addButton(verb, QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.ok = buttons.addButton(verb if len(targets) == 1 else f"{verb} {len(targets)}",
+                                    QDialogButtonBox.ButtonRole.DestructiveRole)
         self.ok.setObjectName("confirmButton")
-        if type_to_confirm is not None:
-            layout.addWidget(QLabel(f"Type <b>{type_to_confirm}</b> to confirm:"))
-            self.typed = QLineEdit()
-            self.typed.setObjectName("typeToConfirm")
-            self.typed.textChanged.connect(lambda text: self.ok.setEnabled(text.strip() == type_to_confirm))
-            layout.addWidget(self.typed)
+        expected = request.type_to_confirm
+        if expected is not None:
+            layout.addWidget(QLabel(f"Type <b>{expected}</b> to confirm:"))
+            typed = QLineEdit()
+            typed.setObjectName("typeToConfirm")
+            typed.textChanged.connect(lambda text: self.ok.setEnabled(text.strip() == expected))
+            layout.addWidget(typed)
+            self.typed = typed
             self.ok.setEnabled(False)
         buttons.rejected.connect(self.reject)
         self.ok.clicked.connect(self.accept)
         layout.addWidget(buttons)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setDefault(True)
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setDefault(True)
 
 
-def show_results(parent: QWidget | None, title: str, results: list[tuple[str, str | None]]) -> None:
-    """Per-job outcome of a bulk action: (job name, None on success or the error sentence)."""
-    failed = [(n, e) for n, e in results if e]
+def show_results(parent: QWidget | None, title: str, failed: list[tuple[str, str]], total: int) -> None:
+    """Per-job failures of a bulk action: (job name, the engine's sentence)."""
     if not failed:
         return
     text = "\n".join(f"• {name}: {err}" for name, err in failed[:20])
     if len(failed) > 20:
         text += f"\n• … and {len(failed) - 20} more"
     box = QMessageBox(QMessageBox.Icon.Warning, title,
-                      f"{len(results) - len(failed)} of {len(results)} succeeded; {len(failed)} failed:", parent=parent)
+                      f"{total - len(failed)} of {total} succeeded; {len(failed)} failed:", parent=parent)
+    box.setObjectName("actionResults")
     box.setInformativeText(text)
     box.open()

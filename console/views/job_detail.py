@@ -7,6 +7,12 @@ Several details can be open at once; each is its own window.  Hidden or minimise
 its streams open but slows them (``set_background``): progress every 10 s, pods and log lines
 applied once a second, no timeline refresh until the Workflows tab is looked at again.
 
+Following: the header and the summary's status rows show the job's row of the session's jobs
+table (the same Watch feed, applied the same frame), so the detail never says what the table does
+not; a new version re-reads the spec (GetJob), a new run (Start / Restart of an ended job) starts a
+fresh progress stream, a workflow change reloads the workflows, a deleted or purged job says so and
+its streams end; after a reconnect (or a restarted embedded engine) every stream is reopened.
+
 Tabs: Summary (form + spec YAML) · Pods (table with previous runs beneath each instance, actions,
 events) · Logs (one pod or all merged, any run) · Progress (charts, incl. the current rolling
 workflow's instances) · Workflows (timeline with pause / resume / abort and "collapse idle" over a
@@ -16,11 +22,12 @@ chosen duration — persisted in QSettings — and each workflow with its events
 from __future__ import annotations
 
 import asyncio
+import bisect
 import time
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSettings, Qt
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -40,17 +47,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.actions import ACTIONS, JobFacts, Name, already_confirmed, why_not
+from console.models import palette
 from console.models.log_buffer import LogBuffer
-from console.models.palette import WORKFLOW_STATE_COLORS, state_color
-from console.models.pods_table import POD_STATE_COLORS, PodsTableModel
+from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS, state_color
+from console.models.pods_table import PodsTableModel
 from console.models.timeline import build_timeline
-from console.session import Session
+from console.session import ConnectionState, Session
+from console.tasks import WidgetTasks
 from console.views.log_view import LogView, saved_ring_lines
+from console.views.payload_view import PayloadRow
 from console.views.pods_view import PodsView
 from console.views.progress_chart import ProgressChart
+from console.views.spec_editor import schema_pool
 from console.views.timeline_view import TimelineView
 from pelorus.api import job_pb2, pod_pb2, workflow_pb2
 from pelorus.engine.states import short
+from pelorus.errors import NotFound
 from pelorus.specfile import dump_spec
 
 ALL_PODS = -1
@@ -59,11 +72,9 @@ TIMELINE_EVERY = 3.0
 TIMELINE_LEGEND = " ".join(
     f"<span style='color:{POD_STATE_COLORS[s].name()}'>■</span>&nbsp;{s.lower()}"
     for s in ("PENDING", "LAUNCHING", "RUNNING", "SUCCEEDED", "FAILED", "KILLED"))
+WF_RELOAD_MS = 200  # a followed job's workflows are reloaded at most this often
 FRAME_MS = 16  # pods and log lines reach their models once a frame while the detail is on screen
 BACKGROUND_MS = 1000  # hidden or minimised: they keep streaming, applied once a second
-# Workflow states the timeline toolbar acts on (short names).
-WF_PAUSABLE = frozenset({"INITIALIZED", "ROLLING_FORWARD", "ROLLING_BACKWARD"})
-WF_ACTIVE = WF_PAUSABLE | {"PAUSED"}
 # "Collapse idle": what counts as an idle stretch (seconds, label); persisted in QSettings.
 COLLAPSE_THRESHOLDS = ((1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"), (30.0, "30 s"), (60.0, "1 min"),
                        (300.0, "5 min"), (900.0, "15 min"), (3600.0, "1 h"))
@@ -84,10 +95,17 @@ class JobDetailDialog(QDialog):
         self.session = session
         self.job_id = job_id
         self.job: Any = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("job detail", show=self._show_task_error)
         self._closed = False
         self.background = False
         self._last_state = ""
+        self.status_shown: Any = None  # the JobStatus on screen: the jobs table's row (see _follow)
+        self.gone = False  # deleted or purged
+        self._spec_shown: Any = None  # the JobInfo whose spec is on screen
+        self._seen_in_table = False
+        self._connected = session.state == ConnectionState.CONNECTED
+        self._profile = session.profile_name  # the engine this job lives on
+        self._pods_task: asyncio.Task[Any] | None = None
         self.setObjectName("jobDetail")
         self.setWindowTitle(f"Job {job_id}")
         self.setWindowFlag(Qt.WindowType.WindowMinMaxButtonsHint, True)
@@ -103,6 +121,7 @@ class JobDetailDialog(QDialog):
         self.summary = QWidget()
         self.summary_form = QFormLayout(self.summary)
         self.summary_labels: dict[str, QLabel] = {}
+        self.payload_row = PayloadRow(self.summary)
         self.spec_text = QPlainTextEdit()
         self.spec_text.setReadOnly(True)
         self.spec_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -141,6 +160,7 @@ class JobDetailDialog(QDialog):
 
         # Progress
         self.progress = ProgressChart(self)
+        self.progress.state_from_feed = True  # the chart's state line follows the table too
         self.tabs.addTab(self.progress, "Progress")
 
         # Workflows
@@ -233,21 +253,28 @@ class JobDetailDialog(QDialog):
         self.progress.sampled.connect(self._on_progress)
         self.refresh_workflows_button.clicked.connect(lambda: self._spawn(self.load_workflows()))
         self.tabs.currentChanged.connect(self._on_tab_changed)
+        # Follow the job through the jobs table's feed (bound methods: disconnected when this goes).
+        model = session.jobs_model
+        model.rowsUpdated.connect(self._on_table_rows)
+        model.rowsInserted.connect(self._follow)
+        model.rowsRemoved.connect(self._follow)
+        model.modelReset.connect(self._follow)
+        session.stateChanged.connect(self._on_session_state)
+        # Workflow changes come in bursts (a rolling update moves its counts with every instance): at
+        # most one reload per WF_RELOAD_MS, never two at once, and the last change always reloaded.
+        self._wf_timer = QTimer(self)
+        self._wf_timer.setSingleShot(True)
+        self._wf_timer.setInterval(WF_RELOAD_MS)
+        self._wf_timer.timeout.connect(self._reload_workflows)
+        self._wf_loading = False
+        self._wf_again = False
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        if self._closed:
-            task.cancel()
-            return task
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
+        return self._tasks.start(coro)
 
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self.status.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
+    def _show_task_error(self, text: str) -> None:
+        self.status.setText(palette.span(text, palette.ERROR))
 
     def all_tasks(self) -> set[asyncio.Task[Any]]:
         """Every task this dialog and its tabs run (tests check they all end on close)."""
@@ -256,10 +283,8 @@ class JobDetailDialog(QDialog):
 
     def stop_streams(self) -> None:
         self._closed = True
-        for task in list(self._tasks):
-            task.remove_done_callback(self._task_done)
-            task.cancel()
-        self._tasks.clear()
+        self._wf_timer.stop()
+        self._tasks.close()
         self.log_view.stop()
         self.progress.stop()
         self.progress._closed = True
@@ -300,27 +325,140 @@ class JobDetailDialog(QDialog):
     # -- loading -------------------------------------------------------------------------------
     async def load(self) -> None:
         try:
-            resp = await self.session.client.get_job(self.job_id)
+            resp = await self.session.get_job(self.job_id)
+        except NotFound:
+            self._job_gone()
+            return
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
-            self.status.setText(f"<span style='color:#b3261e'>{exc}</span>")
+            self.status.setText(palette.span(str(exc), palette.ERROR))
             return
         if self._closed:
             return
         self.job = resp.job_info
         self._fill_summary(self.job)
-        client = self.session.client
-        self._spawn(client.pod_feed(self.job_id, self._on_pods_snapshot, self.pods_model.push, self._on_feed_state))
+        client = self.session
+        self._start_pod_feed()
         self.progress.watch(client, self.job_id)
+        self._follow()
         await self.load_workflows()
 
+    def _start_pod_feed(self) -> None:
+        if self._pods_task is not None and not self._pods_task.done():
+            self._pods_task.cancel()
+        self._pods_task = self._spawn(self.session.pod_feed(
+            self.job_id, self._on_pods_snapshot, self.pods_model.push, self._on_feed_state))
+
+    # -- following the job: the jobs table's row, new versions, new runs, deletion, reconnects ----
+    def _on_table_rows(self, rows: list[int]) -> None:
+        row = self.session.jobs_model.row_of(self.job_id)
+        if row is None:
+            return
+        i = bisect.bisect_left(rows, row)  # ascending (JobsTableModel.rowsUpdated); a flush may hold 20k
+        if i < len(rows) and rows[i] == row:
+            self._follow()
+
+    def _follow(self, *_args: Any) -> None:
+        """Show the job's row of the jobs table (called on every table change touching it)."""
+        if self._closed or self.job is None or self.session.profile_name != self._profile:
+            return
+        model = self.session.jobs_model
+        row = model.row_of(self.job_id)
+        if row is None:
+            # Gone from a live table it was in: deleted or purged (a stale or empty table says nothing).
+            if self._seen_in_table and not self.gone and self.session.state == ConnectionState.CONNECTED \
+                    and not model.is_stale():
+                self._job_gone()
+            return
+        self._seen_in_table = True
+        summary = model.summary(row)
+        if self.gone:  # the same id again (created anew): follow it from scratch
+            self.gone = False
+            self._spawn(self.load())
+            return
+        old, st = self.status_shown, summary.status
+        if old is not None and old.SerializeToString(deterministic=True) == st.SerializeToString(deterministic=True):
+            return
+        self.status_shown = st
+        self._fill_summary(self.job)
+        if old is None:
+            return
+        client = self.session
+        if st.version.value != old.version.value:
+            self._spawn(self.refresh_job())  # a new spec (replace) or a new run: re-read it
+        new_run = st.run_count != old.run_count or (old.state in TERMINAL and st.state not in TERMINAL)
+        if new_run:
+            self.progress.new_run(client)
+        elif st.state not in TERMINAL and not self.progress.streaming:
+            self.progress.resume(client)
+        if (st.state != old.state or st.workflow_status.SerializeToString(deterministic=True)
+                != old.workflow_status.SerializeToString(deterministic=True)) and not self._wf_timer.isActive():
+            self._wf_timer.start()
+
+    def _reload_workflows(self) -> None:
+        if self._closed or self.gone:
+            return
+        if self._wf_loading:
+            self._wf_again = True
+            return
+        self._wf_loading = True
+        self._spawn(self._reload_workflows_once())
+
+    async def _reload_workflows_once(self) -> None:
+        try:
+            await self.load_workflows()
+        finally:
+            self._wf_loading = False
+            if self._wf_again:
+                self._wf_again = False
+                self._wf_timer.start()
+
+    def _job_gone(self) -> None:
+        """Deleted or purged: say so, end the streams that would only fail, empty the pods."""
+        self.gone = True
+        name = self.job.spec.name if self.job is not None else self.job_id
+        expires = self.status_shown.expires_at.seconds if self.status_shown is not None else 0
+        why = "purged after its time-to-live" if expires and time.time() >= expires - 1 else "deleted"
+        self.setWindowTitle(f"Job {name} — DELETED")
+        self.header.setText(f"<span style='font-size:14pt'><b>{name}</b></span>  "
+                            f"<b>{palette.span('DELETED', palette.TEXT_MUTED)}</b>  "
+                            + palette.span(f"{self.job_id} · {why}: no longer on the engine", palette.TEXT_MUTED))
+        if "State" in self.summary_labels:
+            self.summary_labels["State"].setText("DELETED")
+            self.summary_labels["State"].setStyleSheet(f"color:{palette.css(palette.TEXT_MUTED)}; font-weight:bold")
+        if self._pods_task is not None:
+            self._pods_task.cancel()
+        self.pods_model.reset([], 0)
+        self.progress.stop()
+        self.progress.set_state("DELETED")
+        self.log_view.stop()
+        self.status.setText(f"The job was {why}; what is shown is its last state.")
+
+    def _on_session_state(self, state: str, _detail: str) -> None:
+        connected = state == ConnectionState.CONNECTED.value
+        was, self._connected = self._connected, connected
+        if not connected or was or self._closed or self.job is None or self.gone:
+            return
+        if self.session.profile_name != self._profile:  # switched to another engine: not this job's
+            self.stop_streams()
+            note = f"· shown as last seen on {self._profile}; the console is now on {self.session.profile_name}"
+            self.header.setText(self.header.text() + "  " + palette.span(note, palette.ERROR))
+            return
+        # Back on an engine (a reconnect, a restarted embedded engine, maybe a new client): reopen
+        # every stream and re-read what may have changed meanwhile.
+        self._start_pod_feed()
+        self.progress.resume(self.session)
+        self._retail()
+        self._spawn(self.refresh_job())
+        self._spawn(self.load_workflows())
+
     def _fill_summary(self, info: Any) -> None:
-        st = info.status
+        st = self.status_shown if self.status_shown is not None else info.status
         state = short(job_pb2.JobState.Name(st.state))
         self.setWindowTitle(f"Job {info.spec.name} — {state}")
         color = state_color(state).name()
         self.header.setText(f"<span style='font-size:14pt'><b>{info.spec.name}</b></span>  "
                             f"<span style='color:{color}; font-weight:bold'>{state}</span>  "
-                            f"<span style='color:#6b7280'>{info.job_id}</span>")
+                            + palette.span(info.job_id, palette.TEXT_MUTED))
         sched = info.spec.schedule
         schedule = str(sched).replace("\n", " ").strip() if sched.ByteSize() else "run now"
         rows = [
@@ -346,17 +484,38 @@ class JobDetailDialog(QDialog):
                 self.summary_form.addRow(f"{label}:", lab)
             lab.setText(value)
         self.summary_labels["State"].setStyleSheet(f"color:{color}; font-weight:bold")
-        spec_yaml = dump_spec(info.spec)
+        if "Data" not in self.summary_labels:
+            self.summary_labels["Data"] = self.payload_row.label
+            self.summary_form.addRow("Data:", self.payload_row)
+        self.progress.set_state(state)
+        if info is self._spec_shown:
+            return  # a status change: the spec (YAML, payload) is as shown
+        self._spec_shown = info
+        pool = schema_pool(self)
+        editor = getattr(self.parent(), "proto_editor", None)
+        self.payload_row.set_payload(info.spec.data if info.spec.HasField("data") else None, pool,
+                                     getattr(editor, "registry", None))
+        spec_yaml = dump_spec(info.spec, pool)
         if self.spec_text.toPlainText() != spec_yaml:
             self.spec_text.setPlainText(spec_yaml)
 
     async def refresh_job(self) -> None:
-        resp = await self.session.client.get_job(self.job_id)
+        try:
+            resp = await self.session.get_job(self.job_id)
+        except NotFound:
+            if not self.gone:
+                self._job_gone()
+            return
+        if self._closed or self.gone:
+            return
         self.job = resp.job_info
         self._fill_summary(self.job)
 
     async def load_workflows(self) -> None:
-        workflows = await self.session.client.list_workflows(self.job_id, instance_events=True)
+        try:
+            workflows = await self.session.list_workflows(self.job_id, instance_events=True)
+        except NotFound:
+            return  # deleted meanwhile: _follow says so
         if self._closed:
             return
         self.workflows.clear()
@@ -385,22 +544,26 @@ class JobDetailDialog(QDialog):
                     inst_root.addChild(inst)
                 top.addChild(inst_root)
             self.workflows.addTopLevelItem(top)
-        if self.workflows.topLevelItemCount():
-            self.workflows.topLevelItem(0).setExpanded(True)
+        if (newest_item := self.workflows.topLevelItem(0)) is not None:
+            newest_item.setExpanded(True)
         newest = workflows[0].status if workflows else None
         self.workflow_state = short(workflow_pb2.WorkflowState.Name(newest.state)) if newest is not None else ""
         self._workflow_kind = short(workflow_pb2.WorkflowType.Name(newest.type)) if newest is not None else ""
+        self._workflow_numbers = (newest.type, newest.state) if newest is not None else (0, 0)
         self._sync_workflow_buttons()
         self.workflow_summary.setText(f"{len(workflows)} workflow(s) · timeline: wheel zooms, drag pans, "
                                       f"F fits, click a lane to select its pod · {TIMELINE_LEGEND}")
-        await self._load_timeline(workflows)
+        try:
+            await self._load_timeline(workflows)
+        except NotFound:
+            return  # the job or a pod went meanwhile
 
     async def _load_timeline(self, workflows: list[Any]) -> None:
         self._timeline_at = time.monotonic()
         pods = self.pods_model.pods()[:TIMELINE_MAX_PODS]
         if not pods:
-            pods = [p for p in await self.session.client.list_pods(self.job_id)][:TIMELINE_MAX_PODS]
-        client = self.session.client
+            pods = [p for p in await self.session.list_pods(self.job_id)][:TIMELINE_MAX_PODS]
+        client = self.session
         events = await asyncio.gather(*(client.pod_events(p.pod_name) for p in pods))
         if self._closed:
             return
@@ -411,10 +574,11 @@ class JobDetailDialog(QDialog):
 
     # -- timeline toolbar: pause / resume / abort the running workflow ------------------------------
     def _sync_workflow_buttons(self) -> None:
-        st, busy = self.workflow_state, self._wf_busy
-        self.wf_buttons["pause"].setEnabled(not busy and st in WF_PAUSABLE)
-        self.wf_buttons["resume"].setEnabled(not busy and st == "PAUSED")
-        self.wf_buttons["abort"].setEnabled(not busy and st in WF_ACTIVE)
+        """Enabled by the action table's rules (console/actions.py) for the newest workflow."""
+        kind, state = getattr(self, "_workflow_numbers", (0, 0))
+        facts = JobFacts(self.job_id, "", workflow_type=kind, workflow_state=state)
+        for verb, button in self.wf_buttons.items():
+            button.setEnabled(not self._wf_busy and why_not(ACTIONS[Name(verb)], facts) is None)
 
     def workflow_action(self, verb: str) -> None:
         """Toolbar button: pause / resume now; abort after a confirmation naming the job."""
@@ -443,24 +607,20 @@ class JobDetailDialog(QDialog):
         box.open()  # never exec(): the app runs on a qasync loop
 
     async def _run_workflow_action(self, verb: str) -> None:
-        client = self.session.client
-        call = {"pause": client.pause_workflow, "resume": client.resume_workflow,
-                "abort": client.abort_workflow}[verb]
+        """Pause / resume / abort through the session's action table (abort was confirmed above)."""
         self._wf_busy = True
         self._sync_workflow_buttons()
         self.workflow_message.setStyleSheet("")
         self.workflow_message.setText(f"{verb.capitalize()}…")
         try:
-            version = int((await client.get_job(self.job_id)).job_info.status.version.value)
-            changed = await call(self.job_id, version) != version  # the same version: a no-op
+            outcome = await self.session.perform_on_jobs(Name(verb), [self.job_id], confirmer=already_confirmed)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
-            self.workflow_message.setStyleSheet("color:#b3261e")
+            self.workflow_message.setStyleSheet(f"color:{palette.css(palette.ERROR)}")
             self.workflow_message.setText(str(exc))
         else:
-            done = {"pause": "paused", "resume": "resumed", "abort": "aborted"}[verb]
-            self.workflow_message.setText(f"{verb.capitalize()} requested." if changed else
-                                          f"Nothing to {verb}: no workflow of this job can be {done} now; "
-                                          "nothing changed.")
+            if not outcome.done:
+                self.workflow_message.setStyleSheet(f"color:{palette.css(palette.ERROR)}")
+            self.workflow_message.setText(f"{verb.capitalize()} requested." if outcome.done else outcome.message())
         finally:
             self._wf_busy = False
             self._sync_workflow_buttons()
@@ -469,10 +629,12 @@ class JobDetailDialog(QDialog):
 
     # -- timeline: collapse idle stretches (threshold and on/off persisted) ---------------------------
     def _restore_collapse(self, threshold: object, on: object) -> None:
-        try:
-            seconds = float(threshold) if threshold is not None else self.timeline.collapse_threshold
-        except (TypeError, ValueError):
-            seconds = self.timeline.collapse_threshold
+        seconds = self.timeline.collapse_threshold
+        if isinstance(threshold, (int, float, str)):  # QSettings: a number, or text in an ini file
+            try:
+                seconds = float(threshold)
+            except ValueError:
+                pass
         # the nearest offered duration (a value from an older version or hand-edited file)
         index = min(range(len(COLLAPSE_THRESHOLDS)), key=lambda i: abs(COLLAPSE_THRESHOLDS[i][0] - seconds))
         self.collapse_threshold_box.setCurrentIndex(index)
@@ -529,7 +691,7 @@ class JobDetailDialog(QDialog):
 
     def _on_action_done(self, verb: str, pod_name: str, error: str) -> None:
         if error:
-            self.status.setText(f"<span style='color:#b3261e'>{verb} {pod_name}: {error}</span>")
+            self.status.setText(palette.span(f"{verb} {pod_name}: {error}", palette.ERROR))
         else:
             self.status.setText(f"{verb} {pod_name}: requested")
 
@@ -575,7 +737,7 @@ class JobDetailDialog(QDialog):
             self.show_logs_of(int(data))
 
     async def _load_runs(self, instance: int) -> None:
-        resp = await self.session.client.get_pod(self._pod_name(instance))
+        resp = await self.session.get_pod(self._pod_name(instance))
         if self._log_pod_instance != instance:
             return
         current = resp.current.status.pod_id
@@ -595,7 +757,7 @@ class JobDetailDialog(QDialog):
         instance = self._log_pod_instance
         if instance is None or self._closed:
             return
-        client = self.session.client
+        client = self.session
         if instance == ALL_PODS:
             targets = [(p.pod_name, p.instance_id) for p in self.pods_model.pods()]
             self._log_pod_id = ""
@@ -608,7 +770,8 @@ class JobDetailDialog(QDialog):
 
     def _on_run_logs(self, _pod_name: str, instance: int, pod_id: str) -> None:
         self.show_logs_of(instance, pod_id)
-        self.tabs.setCurrentIndex(self.tabs.indexOf(self.log_view.parentWidget()))
+        if (page := self.log_view.parentWidget()) is not None:
+            self.tabs.setCurrentIndex(self.tabs.indexOf(page))
 
     def _on_pod_selected(self, pod_name: str, instance: int) -> None:
         if instance != self._log_pod_instance:
@@ -625,21 +788,9 @@ class JobDetailDialog(QDialog):
 
     # -- live job state --------------------------------------------------------------------------
     def _on_progress(self) -> None:
-        d = self.progress.series.data
-        if len(d) and "Progress" in self.summary_labels:  # live, from the sample (no extra call)
-            self.summary_labels["Progress"].setText(
-                f"{d.last('successful'):.0f} ok, {d.last('failed'):.0f} failed, {d.last('remaining'):.0f} left")
-            if self.job is not None:
-                self.summary_labels["Instances"].setText(
-                    f"{self.job.spec.instance_count} ({d.last('instances_done'):.0f} done, "
-                    f"{d.last('instances_failed'):.0f} failed; {self.progress.series.max_failed_instances} "
-                    "failure(s) tolerated)")
+        # The summary and header follow the jobs table (_follow); samples only grow the timeline.
         state = self.progress.state_name
-        if state != self._last_state and self.job is not None:
-            self._last_state = state
-            self._spawn(self.refresh_job())
-            self._spawn(self.load_workflows())
-        elif (self.timeline.isVisible() and time.monotonic() - self._timeline_at > TIMELINE_EVERY
-              and state in ("RUNNING", "PENDING", "KILLING")):
+        if (self.timeline.isVisible() and time.monotonic() - self._timeline_at > TIMELINE_EVERY
+                and state in ("RUNNING", "PENDING", "KILLING")):
             self._timeline_at = time.monotonic()
             self._spawn(self.load_workflows())  # the timeline grows while the job runs

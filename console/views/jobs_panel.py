@@ -4,11 +4,23 @@ Signals:
     openRequested(str): the operator asked to open a job (Enter / double-click).
     selectionChanged(list): job ids now selected, in table order.
     loadDemoRequested(): the "Load demo jobs" button of the empty state.
+    contextMenuRequested(QPoint): a right click on a row (global position); the row is selected
+        first unless it already was (the window builds the menu from the action table).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QPersistentModelIndex, QRect, Qt, Signal
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeyEvent, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -73,7 +85,8 @@ class FilterBox(QLineEdit):
         self._completer = QCompleter(self._items, self)
         self._completer.setWidget(self)
         self._completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self._completer.activated[QModelIndex].connect(self._insert)
+        # the QModelIndex overload of activated; PySide6's stubs lack SignalInstance.__getitem__
+        self._completer.activated[QModelIndex].connect(self._insert)  # type: ignore[index]
         self._current: list[job_filter.Completion] = []
         self.textEdited.connect(self._suggest)
 
@@ -85,8 +98,8 @@ class FilterBox(QLineEdit):
             self._items.appendRow(item)
         if self._current:
             self._completer.complete(self.rect())
-        else:
-            self._completer.popup().hide()
+        elif (popup := self._completer.popup()) is not None:
+            popup.hide()
 
     def _insert(self, index: QModelIndex) -> None:
         if not 0 <= index.row() < len(self._current):
@@ -103,6 +116,7 @@ class JobsPanel(QWidget):
     openRequested = Signal(str)
     selectionChanged = Signal(list)
     loadDemoRequested = Signal()
+    contextMenuRequested = Signal(QPoint)
 
     def __init__(self, model: JobsTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -111,7 +125,7 @@ class JobsPanel(QWidget):
         self.filter_box = FilterBox(model)
         self.filter_error = QLabel()
         self.filter_error.setObjectName("filterError")
-        self.filter_error.setStyleSheet("color: #b3261e;")
+        self.filter_error.setStyleSheet(f"color: {palette.css(palette.ERROR)};")
         self.filter_error.hide()
         self.chips: dict[str, QToolButton] = {}
         chip_row = QHBoxLayout()
@@ -122,7 +136,7 @@ class JobsPanel(QWidget):
             chip.setCheckable(True)
             chip.setToolTip(f"Show only {state} jobs (several chips combine)")
             chip.setStyleSheet(f"QToolButton:checked {{ background: {palette.state_color(state).name()}; "
-                               "color: white; border-radius: 3px; }")
+                               f"color: {palette.css(palette.TEXT_ON_ACCENT)}; border-radius: 3px; }}")
             chip.toggled.connect(self._chips_changed)
             chip_row.addWidget(chip)
             self.chips[state] = chip
@@ -151,6 +165,8 @@ class JobsPanel(QWidget):
         self.table.setItemDelegateForColumn(int(Column.PROGRESS), ProgressDelegate(self.table))
         self.table.sortByColumn(int(Column.CREATED), Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(self._open_index)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.selectionModel().selectionChanged.connect(self._emit_selection)
         self.table.installEventFilter(self)
 
@@ -159,11 +175,11 @@ class JobsPanel(QWidget):
         empty_layout.addStretch(1)
         title = QLabel("No jobs yet")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        title.setStyleSheet("font-size: 16pt; color: #555;")
+        title.setStyleSheet(f"font-size: 16pt; color: {palette.css(palette.TEXT_SECONDARY)};")
         hint = QLabel("Create a job (Ctrl+N), or load the demo jobs: a bulk job with progress, a retrying\n"
                       "job, a cron job, a service, a job that times out and an interval job.")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setStyleSheet("color: #666;")
+        hint.setStyleSheet(f"color: {palette.css(palette.TEXT_MUTED)};")
         self.demo_button = QPushButton("Load demo jobs")
         self.demo_button.setObjectName("loadDemo")
         self.demo_button.clicked.connect(self.loadDemoRequested)
@@ -221,8 +237,14 @@ class JobsPanel(QWidget):
 
     # -- selection & keys -------------------------------------------------------------
     def selected_job_ids(self) -> list[str]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [self.proxy.job_id_at(r) for r in rows]
+        """Selected jobs in table order.  Read from the selection's row ranges: selectedRows() asks
+        the (Python) proxy for every cell's index and flags, seconds for a select-all of 100k."""
+        rows: set[int] = set()
+        selection = self.table.selectionModel().selection()
+        for k in range(selection.count()):
+            r = selection.at(k)
+            rows.update(range(r.top(), r.bottom() + 1))
+        return [self.proxy.job_id_at(r) for r in sorted(rows)]
 
     def current_job_id(self) -> str | None:
         idx = self.table.currentIndex()
@@ -241,13 +263,23 @@ class JobsPanel(QWidget):
     def _emit_selection(self) -> None:
         self.selectionChanged.emit(self.selected_job_ids())
 
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        selection = self.table.selectionModel()
+        if not selection.isRowSelected(index.row(), QModelIndex()):
+            selection.setCurrentIndex(
+                index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+        self.contextMenuRequested.emit(self.table.viewport().mapToGlobal(pos))
+
     def _open_index(self, index: QModelIndex) -> None:
         if index.isValid():
             self.openRequested.emit(self.proxy.job_id_at(index.row()))
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if obj is self.table and event.type() == QEvent.Type.KeyPress:
-            key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+        if obj is self.table and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            key = event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 job_id = self.current_job_id()
                 if job_id:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QRect, QSettings, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QKeySequence, QPainter, QShortcut
+from PySide6.QtGui import QFont, QFontDatabase, QKeySequence, QPainter, QShortcut
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSlider,
@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.models import palette
 from console.models.log_buffer import (
     CURRENT_MATCH_BG,
     DEFAULT_CAPACITY,
@@ -51,13 +52,14 @@ from console.models.log_buffer import (
     SYSTEM,
     SYSTEM_FG,
     LogBuffer,
-    source_color,
 )
-from pelorus.errors import EngineError
+from console.models.palette import source_color
+from console.tasks import WidgetTasks
+from pelorus.errors import ClientError
 
 log = logging.getLogger("pelorus.logs")
 _WRAP_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWrapAnywhere)
-MATCH_TEXT_BG = QColor("#f5b700")
+MATCH_TEXT_BG = palette.MATCH_TEXT_BG
 RETRY_NOT_STARTED = 1.0  # seconds between tries for a pod that has not run yet
 RING_SIZES = (10_000, 50_000, 100_000, 500_000, 1_000_000)
 SETTING_RING_LINES = "logs/ring_lines"
@@ -205,13 +207,13 @@ class LogCanvas(QAbstractScrollArea):
         width = self.viewport().width()
         height = self.viewport().height()
         x0 = 8 - (0 if self.wrap else self.horizontalScrollBar().value())
-        palette = self.palette()
-        text_color = palette.text().color()
+        qpal = self.palette()
+        text_color = qpal.text().color()
         sel_lo, sel_hi = sorted((self._anchor, self._cursor)) if self._anchor >= 0 else (-1, -2)
         needle = buf.highlight
         current = buf.current_match
         if not rows and self.placeholder:
-            painter.setPen(QColor("#6b7280"))
+            painter.setPen(palette.TEXT_MUTED)
             painter.drawText(QRect(0, 0, width, height), int(Qt.AlignmentFlag.AlignCenter), self.placeholder)
         y = 0
         row = self.top_row()
@@ -225,7 +227,7 @@ class LogCanvas(QAbstractScrollArea):
             stream = rec[2]
             selected = sel_lo <= row <= sel_hi
             if selected:
-                painter.fillRect(rect, palette.highlight())
+                painter.fillRect(rect, qpal.highlight())
             elif row == current:
                 painter.fillRect(rect, CURRENT_MATCH_BG)
             elif needle and needle in rec[3].casefold():
@@ -244,7 +246,7 @@ class LogCanvas(QAbstractScrollArea):
                                      MATCH_TEXT_BG)
                     at = folded.find(needle, at + len(needle))
             if selected:
-                painter.setPen(palette.highlightedText().color())
+                painter.setPen(qpal.highlightedText().color())
             elif stream == STDERR:
                 painter.setPen(STDERR_FG)
             elif stream == SYSTEM:
@@ -328,7 +330,7 @@ class LogView(QWidget):
         super().__init__(parent)
         self.setObjectName("logView")
         self.buffer = buffer or LogBuffer(parent=self)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("log view", show=self._show_task_error, on_finish=self._update_status)
         self._follow = True
         self._scrolling = False  # our own scrolls do not change the follow lock
         self._unseen = 0
@@ -381,8 +383,8 @@ class LogView(QWidget):
             bar.addWidget(w)
         bar.addSpacing(12)
         bar.addWidget(self.search, 1)
-        for w in (self.prev_button, self.next_button, self.match_label):
-            bar.addWidget(w)
+        for widget in (self.prev_button, self.next_button, self.match_label):
+            bar.addWidget(widget)
         bar.addSpacing(12)
         bar.addWidget(self.save_button)
         foot = QHBoxLayout()
@@ -500,7 +502,7 @@ class LogView(QWidget):
         n = self.buffer.match_count()
         cur = self.buffer.current_match
         self.match_label.setText(f"{n:,} match(es)" if cur < 0 else f"line {cur + 1:,} · {n:,} match(es)")
-        self.match_label.setStyleSheet("" if n else "color:#b3261e")
+        self.match_label.setStyleSheet("" if n else f"color:{palette.css(palette.ERROR)}")
 
     def find_next(self) -> int:
         return self._find(backward=False)
@@ -589,7 +591,7 @@ class LogView(QWidget):
                     self.buffer.append_lines(lines, source)
                     after = lines[-1].seq
                 return
-            except EngineError as exc:
+            except ClientError as exc:
                 if exc.code.name == "NOT_FOUND" and "not run yet" in exc.message and follow:
                     if len(self.targets) == 1:
                         self.list.placeholder = "The pod has not run yet: its lines appear here once it starts."
@@ -602,25 +604,15 @@ class LogView(QWidget):
                 raise
 
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-        return task
+        return self._tasks.start(coro)
 
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self.status.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
-        else:
-            self._update_status()
+    def _show_task_error(self, text: str) -> None:
+        self.status.setText(palette.span(text, palette.ERROR))
 
     def stop(self) -> None:
         """Cancel every stream this view started."""
-        for task in list(self._tasks):
-            task.remove_done_callback(self._done)  # the widget may be gone when the task ends
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.cancel_all()
 
     @property
     def streams_open(self) -> int:
-        return sum(1 for t in self._tasks if not t.done())
+        return self._tasks.running

@@ -1,8 +1,11 @@
 """The main window: connection bar, jobs table, actions, status bar.
 
-It holds no business rules: it asks the Session to act and shows what the Session's
-models and signals say. Every action runs as a task the window keeps a reference to, so
-nothing is garbage-collected mid-flight and the window never blocks.
+It holds no business rules: its toolbar, menus, the jobs table's context menu and the command
+palette are built from the action table (console/actions.py), enabled by that table's rules for
+the selected jobs as the table shows them, and performed by the Session (which asks through the
+confirmation this window installs).  It shows what the Session's models and signals say.  Every
+action runs as a task the window keeps a reference to, so nothing is garbage-collected mid-flight
+and the window never blocks.
 
 Signals:
     closed(): the window has finished closing (the app then shuts the session down).
@@ -11,27 +14,35 @@ Signals:
 from __future__ import annotations
 
 import asyncio
+import html
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QInputDialog,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QPushButton,
+    QStyle,
     QTabWidget,
     QToolBar,
     QWidget,
 )
 
-from console import messages
-from console.session import ConnectionState, Session
-from console.views.command_palette import CommandPalette
+from console import actions, messages
+from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Outcome, Scope
+from console.models import palette
+from console.session import ConnectionState, EngineStatus, Session
+from console.tasks import WidgetTasks
+from console.views.call_panel import protobuf_page
+from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.dialogs import ask_int, exec_async
 from console.views.job_detail import JobDetailDialog
@@ -41,14 +52,14 @@ from console.views.replace_flow import edit_job_flow
 from console.views.spec_editor import SpecEditorDialog
 
 STATE_STYLE = {
-    ConnectionState.CONNECTING: ("#8a6d00", "connecting…"),
-    ConnectionState.CONNECTED: ("#1b5e20", "connected"),
-    ConnectionState.RECONNECTING: ("#b3261e", "connection lost — reconnecting"),
-    ConnectionState.DISCONNECTED: ("#555555", "disconnected"),
+    ConnectionState.CONNECTING: (palette.WARNING, "connecting…"),
+    ConnectionState.CONNECTED: (palette.OK, "connected"),
+    ConnectionState.RECONNECTING: (palette.ERROR, "connection lost — reconnecting"),
+    ConnectionState.DISCONNECTED: (palette.TEXT_SECONDARY, "disconnected"),
 }
-# Actions that change something: disabled in read-only mode.
-MUTATING = ("new", "edit", "start", "stop", "restart", "pause", "resume", "abort", "delete", "force_delete", "refresh",
-            "demo")
+ENABLE_DELAY_MS = 150  # rows change up to every frame: re-check the actions at most this often
+POD_ACTION_WHY = "select pods in a job's detail (Pods tab)"
+MAX_COUNTED = 2_000  # selections up to this size get "1 of 3 selected (…)" in the tooltips
 
 
 class MainWindow(QMainWindow):
@@ -59,7 +70,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.setWindowTitle("Pelorus")
         self.resize(1400, 820)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("main window")
         self._closing = False
         self._undo: Callable[[], Awaitable[Any]] | None = None
         self._details: dict[str, JobDetailDialog] = {}  # open detail windows by job id
@@ -69,13 +80,23 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.panel, "Jobs")
         self.proto_editor = ProtoEditor(self.tabs)
         self.proto_editor.client_source = lambda: self.session.client  # "From server reflection…"
-        self.tabs.addTab(self.proto_editor, self.proto_editor.tab_title)
+        self.proto_page, self.call_panel = protobuf_page(self.proto_editor)  # the Call panel beside the editor
+        self.tabs.addTab(self.proto_page, self.proto_editor.tab_title)
         self.proto_editor.titleChanged.connect(
-            lambda title: self.tabs.setTabText(self.tabs.indexOf(self.proto_editor), title))
+            lambda title: self.tabs.setTabText(self.tabs.indexOf(self.proto_page), title))
         self.setCentralWidget(self.tabs)
-        self.actions_by_name: dict[str, QAction] = {}
+        self.actions_by_name: dict[Name, QAction] = {}  # a StrEnum: ["stop"] finds Name.STOP
+        self.context_menu: QMenu | None = None
+        self.last_confirm: ConfirmDialog | None = None
+        self.availability: dict[Name, actions.Availability] = {}
+        self._enable_timer = QTimer(self)
+        self._enable_timer.setSingleShot(True)
+        self._enable_timer.setInterval(ENABLE_DELAY_MS)
+        self._enable_timer.timeout.connect(self._update_enabled)
         self._build_connection_bar()
         self._build_actions()
+        self._build_menus()
+        session.confirmer = self.confirm
         self._build_status_bar()
         self._connect_signals()
         self._restore_settings()
@@ -102,60 +123,80 @@ class MainWindow(QMainWindow):
         self.conn_label.setObjectName("connectionState")
         bar.addWidget(QLabel("   "))
         bar.addWidget(self.conn_label)
+        # The embedded engine died and was not restarted: a button to start it, its last log lines.
+        self.restart_engine_button = QPushButton("Restart engine")
+        self.restart_engine_button.setObjectName("restartEngine")
+        self.restart_engine_button.setToolTip("Start the embedded engine again and re-attach the console")
+        self.restart_engine_action = bar.addWidget(self.restart_engine_button)
+        self.restart_engine_action.setVisible(False)
+        self.engine_log_button = QPushButton("Engine log…")
+        self.engine_log_button.setObjectName("engineLog")
+        self.engine_log_action = bar.addWidget(self.engine_log_button)
+        self.engine_log_action.setVisible(False)
         self.executor_label = QLabel()
         self.executor_label.setObjectName("executorHealth")
         self.executor_label.setTextFormat(Qt.TextFormat.RichText)
         bar.addWidget(QLabel("   "))
         bar.addWidget(self.executor_label)
         self.read_only_label = QLabel("  READ-ONLY  ")
-        self.read_only_label.setStyleSheet("background:#ffe08a; color:#5c4400; border-radius:3px;")
+        self.read_only_label.setStyleSheet(palette.BADGE_CSS)
         self.read_only_action = bar.addWidget(self.read_only_label)  # toolbar widgets hide via their action
         self.read_only_action.setVisible(self.session.read_only)
 
-    def _add_action(self, name: str, text: str, shortcut: str | QKeySequence.StandardKey | None,
-                    handler: Callable[[], Any], tip: str, toolbar: QToolBar | None = None) -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(f"action_{name}")
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.setStatusTip(tip)
-        action.setToolTip(f"{tip} ({action.shortcut().toString()})" if shortcut else tip)
-        action.triggered.connect(handler)
-        self.addAction(action)
-        if toolbar is not None:
-            toolbar.addAction(action)
-        self.actions_by_name[name] = action
-        return action
+    def _handler(self, name: Name) -> Callable[[], Any]:
+        """What triggering an action of the table does here: window actions open their flow, job
+        actions run on the selection through the session."""
+        special: dict[Name, Callable[[], Any]] = {
+            Name.NEW: self.new_job,
+            Name.EDIT: lambda: self._spawn(self._edit()),
+            Name.OPEN: self._open_current,
+            Name.DEMO: lambda: self._spawn(self._load_demo()),
+            Name.FILTER: self._focus_filter,
+            Name.PALETTE: self.show_palette,
+        }
+        return special.get(name, lambda: self._act(name))
 
     def _build_actions(self) -> None:
+        """One QAction per window and job action of the table: shared by the toolbar, the menus,
+        the context menu and the palette, so they are enabled (and say why not) in one place."""
+        for name, spec in ACTIONS.items():
+            if spec.scope is Scope.POD:
+                continue
+            action = QAction(spec.label, self)
+            action.setObjectName(f"action_{name.value}")
+            if spec.icon:
+                action.setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, spec.icon)))
+            if spec.shortcut is not None:
+                action.setShortcut(QKeySequence(spec.shortcut))
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.setStatusTip(spec.tip)
+            action.triggered.connect(self._handler(name))
+            self.addAction(action)
+            self.actions_by_name[name] = action
         tb = QToolBar("Actions")
         tb.setObjectName("actionsBar")
         tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBarBreak()
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, tb)
-        a = self._add_action
-        a("new", "&New job…", "Ctrl+N", self.new_job, "Create a job from a spec", tb)
-        a("edit", "&Edit…", "Ctrl+E", lambda: self._spawn(self._edit()), "Edit the job's spec (rolling update)", tb)
-        tb.addSeparator()
-        a("start", "&Start", "Ctrl+Shift+S", lambda: self._act("start"), "Start the selected jobs", tb)
-        a("stop", "S&top", "Ctrl+Shift+X", lambda: self._act("stop"), "Stop (kill) the selected jobs", tb)
-        a("restart", "&Restart…", "Ctrl+Shift+R", lambda: self._act("restart"), "Rolling restart", tb)
-        tb.addSeparator()
-        a("pause", "&Pause", "Ctrl+Shift+P", lambda: self._act("pause"), "Pause the running workflow", tb)
-        a("resume", "Res&ume", "Ctrl+Shift+U", lambda: self._act("resume"), "Resume the paused workflow", tb)
-        a("abort", "&Abort workflow", "Ctrl+Shift+A", lambda: self._act("abort"), "Abort the workflow", tb)
-        tb.addSeparator()
-        a("delete", "&Delete", QKeySequence.StandardKey.Delete, lambda: self._act("delete"),
-          "Delete finished jobs", tb)
-        a("force_delete", "Delete with &force…", "Shift+Del", lambda: self._act("force_delete"),
-          "Stop, then delete (cannot be undone)", tb)
-        a("refresh", "Re&fresh", "F5", lambda: self._act("refresh"), "Reload the selected jobs from the store", tb)
-        tb.addSeparator()
-        a("open", "&Open job", None, self._open_current, "Show the job's detail (Enter)")
-        a("demo", "Load &demo jobs", "Ctrl+Shift+D", lambda: self._spawn(self._load_demo()), "Create the demo jobs")
-        a("filter", "&Filter", "Ctrl+F", self._focus_filter, "Focus the filter box (/)")
-        a("palette", "Command &palette…", "Ctrl+K", self.show_palette, "Every action with its shortcut", tb)
+        self.actions_bar = tb
+        self._fill(tb, actions.TOOLBAR)
+
+    def _fill(self, target: QToolBar | QMenu, names: tuple[Name | None, ...]) -> None:
+        for name in names:
+            if name is None:
+                target.addSeparator()
+            else:
+                target.addAction(self.actions_by_name[name])
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        jobs = bar.addMenu("&Jobs")
+        jobs.setObjectName("jobsMenu")
+        self._fill(jobs, (Name.NEW, Name.DEMO, None) + actions.JOB_MENU)
+        view = bar.addMenu("&View")
+        view.setObjectName("viewMenu")
+        self._fill(view, (Name.FILTER, Name.PALETTE))
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
@@ -179,7 +220,18 @@ class MainWindow(QMainWindow):
         self.session.stateChanged.connect(self._on_state)
         self.session.readOnlyChanged.connect(self._on_read_only)
         self.session.executorHealthChanged.connect(self._on_executor_health)
+        self.session.engineChanged.connect(self._on_engine)
+        self.restart_engine_button.clicked.connect(self._restart_engine)
+        self.engine_log_button.clicked.connect(self._show_engine_log)
+        self._health_timer = QTimer(self)  # the age of the last health answer, once a second
+        self._health_timer.setInterval(1000)
+        self._health_timer.timeout.connect(lambda: self._on_executor_health(self.session.executor_health))
+        self._health_timer.start()
         self.panel.selectionChanged.connect(lambda _ids: self._update_enabled())
+        self.panel.contextMenuRequested.connect(self._job_context_menu)
+        model = self.session.jobs_model
+        for signal in (model.rowsUpdated, model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self._rows_changed)
         self.panel.openRequested.connect(self.open_job)
         self.panel.loadDemoRequested.connect(lambda: self._spawn(self._load_demo()))
         self.profile_box.activated.connect(lambda _i: self._spawn(self.session.switch_profile(
@@ -189,44 +241,75 @@ class MainWindow(QMainWindow):
 
     # -- tasks & messages -----------------------------------------------------------------
     def _spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            messages.error(str(task.exception()))
+        return self._tasks.start(coro)
 
     def _show_message(self, msg: messages.Message) -> None:
-        color = {"error": "#b3261e", "warning": "#8a6d00", "info": "#222"}[msg.level.value]
-        self.message_label.setText(f"<span style='color:{color}'>{msg.text}</span>")
+        color = {"error": palette.ERROR, "warning": palette.WARNING, "info": palette.TEXT}[msg.level.value]
+        self.message_label.setText(palette.span(msg.text, color))
         self.message_label.setToolTip(msg.text)
 
     def _on_state(self, state: str, detail: str) -> None:
-        color, text = STATE_STYLE.get(ConnectionState(state), ("#555", state))
+        color, text = STATE_STYLE.get(ConnectionState(state), (palette.TEXT_SECONDARY, state))
+        engine = self.session.engine_status
+        if engine in (EngineStatus.DEAD, EngineStatus.RESTARTING):  # the engine, not the network
+            color = palette.ERROR if engine == EngineStatus.DEAD else palette.WARNING
+            text = "embedded engine down" if engine == EngineStatus.DEAD else "restarting the embedded engine…"
+            detail = self.session.engine_detail
         where = self.session.profile_name
-        self.conn_label.setText(f"<span style='color:{color}'>●</span> {text}")
-        self.conn_status.setText(f"<span style='color:{color}'>●</span> {where}: {text}"
+        self.conn_label.setText(f"{palette.span('●', color)} {text}")
+        self.conn_status.setText(f"{palette.span('●', color)} {where}: {text}"
                                  + (f" — {detail}" if detail else ""))
         self.conn_status.setToolTip(detail or text)
         self._update_enabled()
 
+    def _on_engine(self, _status: str, _detail: str) -> None:
+        dead = self.session.engine_status == EngineStatus.DEAD
+        self.restart_engine_action.setVisible(dead)
+        self.engine_log_action.setVisible(dead and bool(self.session.engine_log_tail))
+        self._on_state(self.session.state.value, "")
+        self._on_executor_health(self.session.executor_health)
+
+    def _restart_engine(self) -> None:
+        self.restart_engine_action.setVisible(False)
+        self._spawn(self.session.restart_embedded_engine())
+
+    def _show_engine_log(self) -> None:
+        detail = self.session.engine_detail
+        box = QMessageBox(QMessageBox.Icon.Warning, "Embedded engine", detail[:1].upper() + detail[1:] + ".",
+                          QMessageBox.StandardButton.Close, self)
+        box.setObjectName("engineLogDialog")
+        log = self.session.embedded.log_path if self.session.embedded is not None else "its log"
+        box.setInformativeText(f"The last lines of {log}:<pre>{html.escape(self.session.engine_log_tail)}</pre>")
+        box.setDetailedText(self.session.engine_log_tail)  # to copy
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
     def _on_executor_health(self, health: Any) -> None:
-        """"Executor: ray @ http://head:8265 ● SERVING · 2 nodes" (a client.ExecutorHealth; None = unknown)."""
+        """"Executor: ray @ http://head:8265 ● SERVING · 2 nodes · 1 s ago" (a client.ExecutorHealth;
+        None = unknown). An answer that no longer describes the engine (it died, the connection is
+        lost, no answer for a while) is grey and says how old it is: never a stale green SERVING."""
         if health is None:
             self.executor_label.setText("")
             self.executor_label.setToolTip("")
             return
-        color = {"SERVING": "#1b7f3b", "NOT_SERVING": "#b3261e"}.get(health.status, "#555")
+        current = self.session.executor_health_current()
+        age = self.session.executor_health_age()
+        ago = "" if age is None else f" · {age:.0f} s ago"
+        color = {"SERVING": palette.OK, "NOT_SERVING": palette.ERROR}.get(health.status, palette.TEXT_SECONDARY)
+        status = health.status
+        if not current:
+            color = palette.TEXT_FAINT
+            why = ("engine down" if self.session.engine_status in (EngineStatus.DEAD, EngineStatus.RESTARTING)
+                   else "no answer")
+            status = f"unknown ({why})"
+            ago = f" · last answer {age:.0f} s ago" if age is not None else ""
         d = health.details
         where = f" @ {health.address}" if health.address else (f" on {d['host']}" if d.get("host") else "")
-        extra = f" · {d['ray_nodes_alive']} nodes" if health.serving and d.get("ray_nodes_alive") else ""
+        extra = f" · {d['ray_nodes_alive']} nodes" if current and health.serving and d.get("ray_nodes_alive") else ""
         name = f"<b>{health.executor}</b>" if health.executor else "(details need a token)"
         self.executor_label.setText(f"Executor: {name}{where} "
-                                    f"<span style='color:{color}'>●</span> {health.status}{extra}")
-        tip = [f"pelorus.v1.Executor: {health.status}"]
+                                    f"{palette.span('●', color)} {status}{extra}{ago}")
+        tip = [f"pelorus.v1.Executor: {status}"]
         if d.get("ray_error"):
             tip.append(d["ray_error"])
         tip += [f"{k}: {v}" for k, v in sorted(d.items()) if k not in ("ray_error",)]
@@ -236,30 +319,87 @@ class MainWindow(QMainWindow):
         self.read_only_action.setVisible(read_only)
         self._update_enabled()
 
+    @staticmethod
+    def _reach(spec: actions.Action, facts: list[actions.JobFacts]) -> str:
+        """" — 1 of 3 selected (2 already finished)" for a mixed selection (not counted above
+        MAX_COUNTED jobs: the confirmation counts them)."""
+        if spec.scope is not Scope.JOB or len(facts) < 2 or len(facts) > MAX_COUNTED:
+            return ""
+        chosen = actions.plan(spec, facts)
+        if not chosen.skipped:
+            return ""
+        left = ", ".join(f"{len(js)} {reason}" for reason, js in chosen.skipped.items())
+        return f" — {len(chosen.eligible)} of {len(facts)} selected ({left})"
+
+    def _rows_changed(self, *_args: Any) -> None:
+        """Selected rows may have changed state: re-check the actions soon (coalesced)."""
+        if not self._enable_timer.isActive() and self.panel.table.selectionModel().hasSelection():
+            self._enable_timer.start()
+
     def _update_enabled(self) -> None:
-        selected = bool(self.panel.selected_job_ids())
+        """Enable each action by the table's rules for the selected jobs as the table shows them;
+        a disabled action's tooltip says why."""
+        started = time.perf_counter()
+        facts = self.session.job_facts(self.panel.selected_job_ids())
+        groups = actions.tally(facts)
         connected = self.session.state == ConnectionState.CONNECTED
+        self.availability = {}
         for name, action in self.actions_by_name.items():
-            enabled = True
-            if name in MUTATING and self.session.read_only:
-                enabled = False
-            elif name in ("edit", "start", "stop", "restart", "pause", "resume", "abort", "delete",
-                          "force_delete", "refresh", "open"):
-                enabled = selected and connected
-            elif name in ("new", "demo"):
-                enabled = connected
-            action.setEnabled(enabled)
+            spec = ACTIONS[name]
+            got = actions.availability_of(spec, groups, connected=connected, read_only=self.session.read_only)
+            self.availability[name] = got
+            action.setEnabled(got.enabled)
+            keys = f" ({action.shortcut().toString()})" if spec.shortcut else ""
+            action.setToolTip(f"{spec.tip}{keys}" + ("" if got.enabled else f" — not now: {got.why}")
+                              + (self._reach(spec, facts) if got.enabled else ""))
         self.panel.demo_button.setEnabled(connected and not self.session.read_only)
+        # A huge selection takes a while to re-check: do it less often, never most of the UI's time.
+        spent_ms = (time.perf_counter() - started) * 1000
+        self._enable_timer.setInterval(max(ENABLE_DELAY_MS, int(5 * spent_ms)))
 
     # -- actions --------------------------------------------------------------------------
     def _focus_filter(self) -> None:
         self.panel.filter_box.setFocus()
         self.panel.filter_box.selectAll()
 
+    def palette_entries(self) -> list[PaletteEntry]:
+        """Every action of the table: its label, shortcut, whether it applies to the selection now."""
+        self._update_enabled()
+        entries = []
+        for name, spec in ACTIONS.items():
+            action = self.actions_by_name.get(name)
+            if action is None:  # a pod action: performed from a job's detail
+                entries.append(PaletteEntry(spec.text, "", False, POD_ACTION_WHY, spec.tip, spec.icon))
+                continue
+            got = self.availability[name]
+            entries.append(PaletteEntry(spec.text, action.shortcut().toString(), got.enabled, got.why, spec.tip,
+                                        spec.icon, action.trigger))
+        return entries
+
     def show_palette(self) -> None:
-        palette = CommandPalette(list(self.actions_by_name.values()), self)
+        palette = CommandPalette(self.palette_entries(), self.session.find_jobs, self.go_to_job, self)
+        palette.setObjectName("commandPalette")
         palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         palette.open()
+
+    def go_to_job(self, job_id: str) -> None:
+        """"Open job <name>" from the palette: select its row (shown unless filtered out) and open it."""
+        self.panel.select_job(job_id)
+        self.open_job(job_id)
+
+    def job_menu(self) -> QMenu:
+        """The jobs table's context menu: the table's job actions on the selection."""
+        self._update_enabled()
+        menu = QMenu(self)
+        menu.setObjectName("jobMenu")
+        self._fill(menu, actions.JOB_MENU)
+        return menu
+
+    def _job_context_menu(self, pos: QPoint) -> None:
+        self.context_menu = menu = self.job_menu()
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.destroyed.connect(lambda *_a: setattr(self, "context_menu", None))
+        menu.popup(pos)
 
     def _open_current(self) -> None:
         job_id = self.panel.current_job_id()
@@ -311,63 +451,57 @@ class MainWindow(QMainWindow):
         created = await self.session.load_demo_jobs()
         messages.info(f"Loaded {created} demo job(s)")
 
-    def _act(self, action: str) -> None:
+    def _act(self, name: Name) -> None:
         job_ids = self.panel.selected_job_ids()
         if job_ids:
-            self._spawn(self.run_action(action, job_ids))
+            self._spawn(self.run_action(name, job_ids))
 
-    async def run_action(self, action: str, job_ids: list[str]) -> list[tuple[str, str | None]]:
-        """Confirm in proportion to the risk, run on every job with progress, report per job."""
-        kwargs: dict[str, Any] = {}
-        targets = self.session.targets(job_ids)
-        if action in ("stop", "restart", "delete", "force_delete"):
-            verb = {"stop": "Stop", "restart": "Restart", "delete": "Delete", "force_delete": "Force delete"}[action]
-            consequence = {
-                "stop": "Their running pods get SIGTERM, then SIGKILL after their grace period.",
-                "restart": "Their pods are killed and started again, batch by batch.",
-                "delete": "The jobs, their pods' history and their logs are removed.",
-                "force_delete": "Running pods are killed, then everything is removed. This cannot be undone.",
-            }[action]
-            typed = None
-            if action == "force_delete":
-                typed = targets[0].name if len(targets) == 1 else str(len(targets))
-            dialog = ConfirmDialog(self, verb, targets, consequence, typed)
+    async def confirm(self, request: ConfirmRequest) -> Options | None:
+        """The session's confirmer: the dialog naming what the action hits and what it skips, then
+        for a restart the batch size.  None: the operator said no."""
+        spec = request.action
+        if spec.confirm is not Confirm.NONE:
+            dialog = ConfirmDialog(self, request)
             dialog.setObjectName("confirmDialog")
-            if not await exec_async(dialog):
-                return []
-            if action == "restart":
-                batch = await ask_int(self, "Restart", "Batch size (instances at a time, 0 = all):", 1)
-                if batch is None:
-                    return []
-                kwargs["batch_size"] = batch
-        progress = QProgressDialog(f"{action.replace('_', ' ').title()}: 0 of {len(job_ids)}", "Cancel", 0,
-                                   len(job_ids), self)
-        progress.setObjectName("actionProgress")
-        progress.setWindowModality(Qt.WindowModality.NonModal)
-        progress.setMinimumDuration(400)
-        done = 0
+            self.last_confirm = dialog
+            try:
+                if not await exec_async(dialog):
+                    return None
+            finally:
+                self.last_confirm = None
+        if spec.asks_batch:
+            batch = await ask_int(self, spec.verb, "Batch size (instances at a time, 0 = all):", 1)
+            if batch is None:
+                return None
+            return Options(batch_size=batch)
+        return Options()
 
-        def step() -> None:
-            nonlocal done
-            done += 1
-            progress.setValue(done)
-            progress.setLabelText(f"{action.replace('_', ' ').title()}: {done} of {len(job_ids)}")
+    async def run_action(self, name: Name, job_ids: list[str]) -> Outcome:
+        """Perform a job action on the eligible selected jobs with progress; report per job."""
+        spec = ACTIONS[name]
+        progress: list[QProgressDialog] = []
 
-        results = await self.session.run_action(action, job_ids, on_progress=step,
-                                                cancelled=progress.wasCanceled, **kwargs)
-        progress.close()
-        failed = sum(1 for _n, e in results if e)
-        verb = action.replace("_", " ")
-        if failed:
-            messages.error(f"{verb}: {len(results) - failed} of {len(results)} succeeded, {failed} failed")
-            show_results(self, f"{verb.title()} — results", results)
-        else:
-            messages.info(f"{verb}: done for {len(results)} job(s)")
-        if action in ("pause", "resume") and not failed:
-            opposite = "resume" if action == "pause" else "pause"
-            self._offer_undo(f"{verb}d {len(job_ids)} workflow(s)",
-                             lambda: self.session.run_action(opposite, job_ids))
-        return results
+        def step(done: int, total: int) -> None:
+            if not progress:
+                dialog = QProgressDialog(f"{spec.verb}: 0 of {total}", "Cancel", 0, total, self)
+                dialog.setObjectName("actionProgress")
+                dialog.setWindowModality(Qt.WindowModality.NonModal)
+                dialog.setMinimumDuration(400)
+                progress.append(dialog)
+            progress[0].setValue(done)
+            progress[0].setLabelText(f"{spec.verb}: {done} of {total}")
+
+        outcome = await self.session.perform_on_jobs(
+            name, job_ids, on_progress=step, cancelled=lambda: bool(progress) and progress[0].wasCanceled())
+        for dialog in progress:
+            dialog.close()
+        if outcome.failed:
+            show_results(self, f"{spec.verb} — results", outcome.failed, len(outcome.done) + len(outcome.failed))
+        if spec.undo is not None and outcome.done_keys and not outcome.failed:
+            undo, done = spec.undo, list(outcome.done_keys)
+            self._offer_undo(f"{spec.did} {len(done)} workflow(s)",
+                             lambda: self.session.perform_on_jobs(undo, done))
+        return outcome
 
     def _offer_undo(self, what: str, undo: Callable[[], Awaitable[Any]]) -> None:
         self._undo = undo
@@ -428,28 +562,36 @@ class MainWindow(QMainWindow):
         self._spawn(self._close_flow())
 
     async def _close_flow(self) -> None:
-        """With the embedded engine running jobs, ask whether to leave it running or stop it."""
+        """With the embedded engine running jobs or pods, ask: leave it running (it keeps supervising
+        the pods) or stop it (its running pods are stopped first: their jobs end KILLED)."""
         if self.session.is_embedded and self.session.state == ConnectionState.CONNECTED:
             active = self.session.active_job_count()
-            if active:
+            pods = self.session.running_pod_count()
+            if active or pods:
                 box = QMessageBox(QMessageBox.Icon.Question, "Quit Pelorus",
-                                  f"The embedded engine is running {active} active job(s).", parent=self)
+                                  f"The embedded engine is running {active} active job(s) "
+                                  f"with {pods} running pod(s).", parent=self)
                 box.setObjectName("quitDialog")
-                box.setInformativeText("Leave it running in the background (Pelorus re-attaches next time), "
-                                       "or stop it? Stopping ends the engine gracefully; its pods keep running "
-                                       "and are re-adopted when it starts again.")
+                box.setInformativeText(
+                    f"<b>Leave running</b>: the engine keeps running in the background and keeps supervising "
+                    f"its {pods} pod(s) (retries, logs, progress, schedules); Pelorus re-attaches next time."
+                    f"<br><br><b>Stop engine</b>: stops the {pods} running pod(s) (their jobs end KILLED), "
+                    "then the engine. Jobs waiting to start stay pending until it starts again.")
                 leave = box.addButton("Leave running", QMessageBox.ButtonRole.AcceptRole)
                 stop = box.addButton("Stop engine", QMessageBox.ButtonRole.DestructiveRole)
+                stop.setToolTip(f"Stop the {pods} running pod(s), then the engine")
                 box.addButton(QMessageBox.StandardButton.Cancel)
                 box.setDefaultButton(leave)
                 await exec_async(box)
                 clicked = box.clickedButton()
                 if clicked is stop:
-                    await self.session.stop_embedded_engine()
+                    messages.info(f"Stopping {pods} pod(s), then the engine…")
+                    await self.session.stop_embedded_engine(stop_pods=True)
                 elif clicked is not leave:
                     return
         self.save_settings()
         self.proto_editor.close_tasks()
+        self.call_panel.close_tasks()
         messages.install_sink(None)
         self._closing = True
         self.close()

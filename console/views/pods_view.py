@@ -1,12 +1,14 @@
 """PodsView: the pods table of one job, its per-pod actions and the selected pod's events.
 
 One row per instance (its current run); an instance that ran more than once expands to show its
-previous runs beneath it (loaded with GetPod when first expanded).  Stop / start / restart come from
-the context menu (or the buttons above the table), each confirmed with a dialog that names the pod
-it hits, and always act on the instance's current run — also when a previous run's row is the one
-selected.  The view calls the EngineClient and lets the Watch feed update the table (it never edits
-the model's pods itself).  Selecting a row loads its events (GetPodEvents; a previous run: that run's
-only) into the side list and emits ``podSelected`` (the detail makes it the Logs tab's pod).
+previous runs beneath it (loaded with GetPod when first expanded).  Stop / start / restart are the
+pod actions of the action table (console/actions.py): they come from the context menu (or the
+buttons above the table), are enabled by the table's rules for the pods' states, each confirmed
+with a dialog that names the pods it hits and those it skips, and always act on the instance's
+current run — also when a previous run's row is the one selected.  The view acts and reads through
+the session and lets the Watch feed update the table (it never edits the model's pods itself).
+Selecting a row loads its events (GetPodEvents; a previous run: that run's only) into the side list
+and emits ``podSelected`` (the detail makes it the Logs tab's pod).
 
 Signals:
     podSelected(str pod_name, int instance)
@@ -43,21 +45,24 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStyle,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from console.actions import ACTIONS, POD_ACTIONS, ConfirmRequest, Name, Options, PodFacts, name_list, why_not
+from console.models import palette
+from console.models.palette import POD_STATE_COLORS
 from console.models.pods_table import (
     HEADERS,
-    POD_STATE_COLORS,
     FilterRole,
     PodColumn,
     PodsTableModel,
     SortRole,
-    allowed_actions,
     pod_state_name,
 )
+from console.tasks import WidgetTasks
 from console.views.dialogs import exec_async
 from pelorus.api import pod_pb2
 
@@ -66,12 +71,9 @@ WIDTHS = {PodColumn.INSTANCE: 76, PodColumn.POD_ID: 120, PodColumn.RUN: 96, PodC
           PodColumn.EXIT: 40, PodColumn.REASON: 200, PodColumn.PROGRESS: 120, PodColumn.CPU: 56,
           PodColumn.MEMORY: 70}
 MAX_LISTED = 12
-VERBS = {"stop": "Stop", "start": "Start", "restart": "Restart"}
-CONSEQUENCE = {
-    "stop": "Its process gets SIGTERM, then SIGKILL after the grace period; the pod ends KILLED.",
-    "start": "A new run of this instance is started.",
-    "restart": "The running process is killed and a new run starts (the job's SLA is checked first).",
-}
+# The pod actions' short names: object names (pod_stop, podAction_stop) and the actionDone verb.
+VERB: dict[Name, str] = {Name.POD_STOP: "stop", Name.POD_START: "start", Name.POD_RESTART: "restart"}
+BY_VERB: dict[str, Name] = {v: k for k, v in VERB.items()}
 
 
 class PodsTable(QTreeView):
@@ -87,7 +89,7 @@ class PodsTable(QTreeView):
     def horizontalHeader(self) -> QHeaderView:
         return self.header()
 
-    def sortByColumn(self, column: int, order: Qt.SortOrder) -> None:  # type: ignore[override]
+    def sortByColumn(self, column: int, order: Qt.SortOrder) -> None:
         """Sort as a header click does: the pods model sorts itself (the proxy never sorts)."""
         header = self.header()
         header.blockSignals(True)
@@ -121,7 +123,7 @@ class PodsView(QWidget):
         self.setObjectName("podsView")
         self.session = session
         self.model = model
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("pods view", show=self._show_task_error)
         self.confirm = True  # tests may turn the dialog off; the operator always sees it
         self.last_dialog: QMessageBox | None = None
 
@@ -176,7 +178,7 @@ class PodsView(QWidget):
         self.empty_label = QLabel("No pods yet: they appear when the job runs.", self.table.viewport())
         self.empty_label.setObjectName("podsEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.empty_label.setStyleSheet("color:#6b7280; padding-top:48px")
+        self.empty_label.setStyleSheet(f"color:{palette.css(palette.TEXT_MUTED)}; padding-top:48px")
         self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.events = QListWidget()
         self.events.setObjectName("podEvents")
@@ -185,16 +187,18 @@ class PodsView(QWidget):
         self.events_title = QLabel("Select a pod to see its events")
         self.events_title.setWordWrap(True)
 
-        self.buttons: dict[str, QPushButton] = {}
+        self.buttons: dict[str, QPushButton] = {}  # by verb: "stop", "start", "restart"
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         self.counts = QLabel("")
         self.counts.setObjectName("podCounts")
         bar.addWidget(self.counts)
         bar.addWidget(self.filter_box, 1)
-        for verb in ("stop", "start", "restart"):
-            b = QPushButton(VERBS[verb] + "…")
+        for name in POD_ACTIONS:
+            verb = VERB[name]
+            b = QPushButton(ACTIONS[name].verb + "…")
             b.setObjectName(f"pod_{verb}")
+            b.setToolTip(ACTIONS[name].tip)
             b.setEnabled(False)
             b.clicked.connect(lambda _=False, v=verb: self._act_on_selected(v))
             self.buttons[verb] = b
@@ -284,7 +288,7 @@ class PodsView(QWidget):
         self._spawn(self.load_previous(pod_name))
 
     async def load_previous(self, pod_name: str) -> None:
-        resp = await self.session.client.get_pod(pod_name)
+        resp = await self.session.get_pod(pod_name)
         self.model.set_previous(pod_name, list(resp.previous))
 
     def select_instance(self, instance: int) -> bool:
@@ -321,11 +325,11 @@ class PodsView(QWidget):
 
     def _update_buttons(self, _pod: pod_pb2.PodInfo | None = None) -> None:
         pods = self.selected_pods()
-        enabled = set().union(*(self.allowed(p) for p in pods)) if pods else set()
         read_only = bool(getattr(self.session, "read_only", False))
         for verb, b in self.buttons.items():
-            b.setEnabled(verb in enabled and not read_only)
-            b.setText(f"{VERBS[verb]} {len(pods)}…" if len(pods) > 1 else f"{VERBS[verb]}…")
+            action = ACTIONS[BY_VERB[verb]]
+            b.setEnabled(not read_only and any(why_not(action, PodFacts.from_info(p)) is None for p in pods))
+            b.setText(f"{action.verb} {len(pods)}…" if len(pods) > 1 else f"{action.verb}…")
 
     def _update_counts(self) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
@@ -337,15 +341,15 @@ class PodsView(QWidget):
         if not shown:
             self.empty_label.resize(self.table.viewport().size())
         counts = self.model.state_counts()
-        parts = [f"<span style='color:{POD_STATE_COLORS[s].name() if s in POD_STATE_COLORS else '#555'}'>"
-                 f"{n} {s.lower()}</span>" for s, n in sorted(counts.items())]
+        parts = [palette.span(f"{n} {s.lower()}", POD_STATE_COLORS.get(s, palette.TEXT_SECONDARY))
+                 for s, n in sorted(counts.items())]
         shown = self.proxy.rowCount()
         of = f"{shown} of " if shown != self.model.rowCount() else ""
         self.counts.setText(f"{of}{self.model.rowCount()} pod(s): " + ", ".join(parts))
 
     # -- events --------------------------------------------------------------------------------
     async def load_events(self, pod_name: str, pod_id: str = "") -> None:
-        events = await self.session.client.pod_events(pod_name, pod_id)
+        events = await self.session.pod_events(pod_name, pod_id)
         current = self.selected_pod()
         if current is None or current.pod_name != pod_name or self._selected_run_id() != pod_id:
             return  # the selection moved on meanwhile
@@ -369,7 +373,9 @@ class PodsView(QWidget):
     # -- actions -------------------------------------------------------------------------------
     @staticmethod
     def allowed(pod: pod_pb2.PodInfo) -> set[str]:
-        return allowed_actions(pod)
+        """The verbs ("stop", "start", "restart") the action table allows on ``pod`` now."""
+        facts = PodFacts.from_info(pod)
+        return {VERB[n] for n in POD_ACTIONS if why_not(ACTIONS[n], facts) is None}
 
     def menu_for(self, pod: pod_pb2.PodInfo, run: pod_pb2.PodInfo | None = None) -> QMenu:
         """Actions on ``pod`` — or on the whole selection when ``pod`` is part of a multi-selection.
@@ -379,14 +385,19 @@ class PodsView(QWidget):
         selection = self.selected_pods()
         targets = selection if len(selection) > 1 and pod.pod_name in {p.pod_name for p in selection} else [pod]
         read_only = bool(getattr(self.session, "read_only", False))
-        for verb in ("stop", "start", "restart"):
+        for name in POD_ACTIONS:
+            spec, verb = ACTIONS[name], VERB[name]
             fit = [p.pod_name for p in targets if verb in self.allowed(p)]
-            text = (f"{VERBS[verb]} instance {pod.instance_id} ({pod.status.pod_id or pod.pod_name})…"
-                    if len(targets) == 1 else f"{VERBS[verb]} {len(fit)} of {len(targets)} selected pods…")
+            text = (f"{spec.verb} instance {pod.instance_id} ({pod.status.pod_id or pod.pod_name})…"
+                    if len(targets) == 1 else f"{spec.verb} {len(fit)} of {len(targets)} selected pods…")
             action = QAction(text, menu)
             action.setObjectName(f"podAction_{verb}")
+            action.setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, spec.icon)))
             action.setEnabled(bool(fit) and not read_only)
-            action.triggered.connect(lambda _=False, v=verb, names=fit: self._spawn(self.act(v, names)))
+            if not fit:
+                action.setToolTip(why_not(spec, PodFacts.from_info(targets[0])) or "")
+            action.triggered.connect(lambda _=False, v=verb, names=[p.pod_name for p in targets]:
+                                     self._spawn(self.act(v, names)))
             menu.addAction(action)
         menu.addSeparator()
         logs = QAction("Show logs", menu)
@@ -418,7 +429,7 @@ class PodsView(QWidget):
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
     def _act_on_selected(self, verb: str) -> None:
-        names = [p.pod_name for p in self.selected_pods() if verb in self.allowed(p)]
+        names = [p.pod_name for p in self.selected_pods()]
         if names:
             self._spawn(self.act(verb, names))
 
@@ -429,73 +440,76 @@ class PodsView(QWidget):
         return (f"{pod_name} (instance {pod.instance_id}, run {pod.status.pod_id}, "
                 f"now {pod_state_name(pod.status.state)})")
 
+    def _facts(self, pod_name: str) -> PodFacts:
+        pod = self.model.by_name(pod_name)
+        if pod is None:  # gone from the table meanwhile: the engine decides
+            return PodFacts(pod_name, -1, pod_pb2.POD_STATE_INVALID)
+        return PodFacts.from_info(pod)
+
     async def act(self, verb: str, pod_names: str | list[str], check_sla: bool = True) -> bool:
-        """Confirm naming the pods, then stop / start / restart each. Returns whether all were done."""
+        """Stop / start / restart the pods the action table allows (the rest are named, not touched),
+        after a confirmation naming them. Returns whether every eligible pod was done."""
         names = [pod_names] if isinstance(pod_names, str) else list(pod_names)
         if not names:
             return False
-        if self.confirm:
-            if len(names) == 1:
-                title, text = f"{VERBS[verb]} pod?", f"<b>{VERBS[verb]}</b> pod <b>{self._describe(names[0])}</b>?"
-            else:
-                listed = "".join(f"<br>• {self._describe(n)}" for n in names[:MAX_LISTED])
-                more = f"<br>• … and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else ""
-                title = f"{VERBS[verb]} {len(names)} pods?"
-                text = f"<b>{VERBS[verb]} {len(names)} pods</b>?{listed}{more}"
-            box = QMessageBox(QMessageBox.Icon.Warning if verb != "start" else QMessageBox.Icon.Question,
-                              title, text, QMessageBox.StandardButton.Cancel, self)
-            box.setObjectName("podConfirm")
-            box.setInformativeText(CONSEQUENCE[verb])
-            if verb == "restart":
-                sla = QCheckBox("Check the job's SLA first (refuse if too many instances would be down)")
-                sla.setObjectName("podCheckSla")
-                sla.setChecked(check_sla)
-                box.setCheckBox(sla)
-            ok = box.addButton(VERBS[verb], QMessageBox.ButtonRole.DestructiveRole if verb != "start"
-                               else QMessageBox.ButtonRole.AcceptRole)
-            ok.setObjectName("podConfirmButton")
-            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-            self.last_dialog = box
-            await exec_async(box)
-            self.last_dialog = None
-            if box.clickedButton() is not ok:
-                return False
-            if box.checkBox() is not None:
-                check_sla = box.checkBox().isChecked()
-        client = self.session.client
-        all_ok = True
-        for pod_name in names:
-            try:
-                if verb == "stop":
-                    await client.stop_pod(pod_name)
-                elif verb == "start":
-                    await client.start_pod(pod_name)
-                else:
-                    await client.restart_pod(pod_name, check_sla=check_sla)
-            except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
-                self.actionDone.emit(verb, pod_name, str(exc))
-                all_ok = False
-                continue
+        name = BY_VERB[verb]
+        outcome = await self.session.perform_on_pods(
+            name, [self._facts(n) for n in names], confirmer=self._confirm if self.confirm else None,
+            options=None if self.confirm else Options(check_sla=check_sla))
+        if outcome.cancelled:
+            return False
+        for pod_name in outcome.done_keys:
             self.actionDone.emit(verb, pod_name, "")
-        return all_ok
+        for pod_name, (_n, error) in zip(outcome.failed_keys, outcome.failed, strict=True):
+            self.actionDone.emit(verb, pod_name, error)
+        return bool(outcome.done_keys) and not outcome.failed
+
+    async def _confirm(self, request: ConfirmRequest) -> Options | None:
+        """The pods' confirmation: names each pod it hits (and those it leaves); restart offers the
+        SLA check."""
+        spec = request.action
+        names = [t.key for t in request.targets]
+        verb = spec.verb
+        if len(names) == 1:
+            title, text = f"{verb} pod?", f"<b>{verb}</b> pod <b>{self._describe(names[0])}</b>?"
+        else:
+            listed = "".join(f"<br>• {self._describe(n)}" for n in names[:MAX_LISTED])
+            more = f"<br>• … and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else ""
+            title = f"{verb} {len(names)} pods?"
+            text = f"<b>{verb} {len(names)} pods</b>?{listed}{more}"
+        if request.skipped:
+            text += "<br><br>Left as they are: " + "; ".join(
+                f"{len(n)} {reason}: {name_list(n, MAX_LISTED)}" for reason, n in request.skipped.items())
+        start = spec.name is Name.POD_START
+        box = QMessageBox(QMessageBox.Icon.Question if start else QMessageBox.Icon.Warning,
+                          title, text, QMessageBox.StandardButton.Cancel, self)
+        box.setObjectName("podConfirm")
+        box.setInformativeText(spec.consequence)
+        if spec.asks_sla:
+            sla = QCheckBox("Check the job's SLA first (refuse if too many instances would be down)")
+            sla.setObjectName("podCheckSla")
+            sla.setChecked(True)
+            box.setCheckBox(sla)
+        ok = box.addButton(verb, QMessageBox.ButtonRole.AcceptRole if start else QMessageBox.ButtonRole.DestructiveRole)
+        ok.setObjectName("podConfirmButton")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        self.last_dialog = box
+        await exec_async(box)
+        self.last_dialog = None
+        if box.clickedButton() is not ok:
+            return None
+        check = box.checkBox()
+        return Options(check_sla=check.isChecked() if check is not None else True)
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
-        return task
+        return self._tasks.start(coro)
 
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self.events_title.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
+    def _show_task_error(self, text: str) -> None:
+        self.events_title.setText(palette.span(text, palette.ERROR))
 
     def stop(self) -> None:
-        for task in list(self._tasks):
-            task.remove_done_callback(self._done)  # the widget may be gone when the task ends
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.cancel_all()
 
     def headers(self) -> tuple[str, ...]:
         return HEADERS

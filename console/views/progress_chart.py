@@ -22,7 +22,6 @@ Signals:
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from pathlib import Path
@@ -31,6 +30,7 @@ from typing import Any
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -43,9 +43,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.models import palette
 from console.models.progress_series import ProgressSeries
+from console.tasks import WidgetTasks
 from pelorus.api import job_pb2, workflow_pb2
-from pelorus.errors import EngineError
+from pelorus.errors import ClientError
 
 PERIODS = ((0.25, "250 ms"), (0.5, "500 ms"), (1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"),
            (30.0, "30 s"), (50.0, "50 s"))
@@ -56,15 +58,18 @@ GRID = False  # pyqtgraph draws the grid with the axes, which then repaint (text
 SUMMARY_EVERY = 0.5
 BACKGROUND_PERIOD = 10.0
 HOVER_HINT = "Hover a chart to read its values; drag or wheel to pan and zoom time (right-click: more)."
-COLORS = {"successful": "#15803d", "failed": "#b91c1c", "remaining": "#6b7280", "eta": "#1d4ed8",
-          "throughput": "#1d4ed8", "instances_failed": "#b91c1c", "limit": "#b45309",
-          "wf_done": "#15803d", "wf_remaining": "#6b7280", "wf_failed": "#b91c1c"}
+#: Each curve in the colour of the state it counts toward (palette.py).
+COLORS = {name: palette.state_color(state).name() for name, state in (
+    ("successful", "SUCCEEDED"), ("failed", "FAILED"), ("remaining", "INITIALIZED"), ("eta", "RUNNING"),
+    ("throughput", "RUNNING"), ("instances_failed", "FAILED"), ("limit", "PENDING"),
+    ("wf_done", "SUCCEEDED"), ("wf_remaining", "INITIALIZED"), ("wf_failed", "FAILED"))}
 SERIES_CURVES = ("successful", "failed", "remaining", "throughput", "instances_failed")
 WORKFLOW_CURVES = ("wf_done", "wf_remaining", "wf_failed")
 TERMINAL = (job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_STATE_KILLED,
             job_pb2.JOB_STATE_DELETED)
 
-pg.setConfigOptions(antialias=False, useOpenGL=False, background="w", foreground="#333")
+pg.setConfigOptions(antialias=False, useOpenGL=False, background=palette.CHART_BACKGROUND,
+                    foreground=palette.CHART_FOREGROUND)
 
 
 def _pen(color: str, dashed: bool = False) -> Any:
@@ -80,8 +85,8 @@ def nice_ceiling(value: float) -> float:
         return 1.0
     exp = math.floor(math.log10(value))
     for m in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
-        if m * 10**exp >= value:
-            return m * 10**exp
+        if m * 10.0**exp >= value:
+            return m * 10.0**exp
     return 10.0 ** (exp + 1)
 
 
@@ -125,7 +130,7 @@ class ProgressChart(QWidget):
         super().__init__(parent)
         self.setObjectName("progressChart")
         self.series = ProgressSeries()
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("progress chart", show=self._show_task_error)
         self._drawn_revision = -1
         self.redraws = 0
         self.samples = 0
@@ -139,6 +144,9 @@ class ProgressChart(QWidget):
         self._client: Any = None
         self._closed = False
         self._job_id = ""
+        #: Set by a window that follows the job's state from the jobs feed (the job detail): the
+        #: summary then shows that state, never an older one from the last WatchJob sample.
+        self.state_from_feed = False
 
         self.period_box = QComboBox()
         self.period_box.setObjectName("progressPeriod")
@@ -166,7 +174,7 @@ class ProgressChart(QWidget):
         self._summary_at = 0.0
         self.crosshair_label = QLabel(HOVER_HINT)
         self.crosshair_label.setObjectName("progressCrosshair")
-        self.crosshair_label.setStyleSheet("color:#333; font-family: monospace;")
+        self.crosshair_label.setStyleSheet(f"color:{palette.css(palette.CHART_FOREGROUND)}; font-family: monospace;")
         self.crosshair_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         bar = QHBoxLayout()
@@ -215,7 +223,7 @@ class ProgressChart(QWidget):
         self.wf_plot.setXLink(self.burnup)
         for p in self.plots:  # one row, top right: out of the way of curves that start bottom left
             # on a light backing: curves and the limit line pass beneath it
-            p.addLegend(offset=(-6, 2), colCount=4, labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 215))
+            p.addLegend(offset=(-6, 2), colCount=4, labelTextSize="8pt", brush=pg.mkBrush(palette.CHART_LEGEND_BG))
             # one width for every value axis: the plots line up, and a longer tick label does not
             # resize (and relayout) the plot
             p.getAxis("left").setWidth(58)
@@ -225,7 +233,7 @@ class ProgressChart(QWidget):
         self.burnup.vb.sigResized.connect(self._on_view_changed)
         self.wf_shown = False  # the workflow plot appears with the first rolling workflow
         self.empty_text = pg.TextItem("No progress reported yet.\nPods report it by printing\n"
-                                      "::progress successful=N failed=N remaining=N", color="#6b7280",
+                                      "::progress successful=N failed=N remaining=N", color=palette.TEXT_MUTED,
                                       anchor=(0.5, 0.5))
         self.empty_text.setParentItem(self.burnup.vb)  # in pixels of the plot area, not data
         self.burnup.vb.sigResized.connect(self._place_empty_text)
@@ -255,7 +263,8 @@ class ProgressChart(QWidget):
                                                      "color": COLORS["limit"]})
         self.fail_plot.addItem(self.limit_line)
         self.fail_plot.legend.addItem(pg.PlotDataItem(pen=_pen(COLORS["limit"], dashed=True)), "tolerated limit")
-        self.cross = [pg.InfiniteLine(angle=90, movable=False, pen=_pen("#9ca3af")) for _ in self.plots]
+        self.cross = [pg.InfiniteLine(angle=90, movable=False, pen=_pen(palette.CHART_CROSSHAIR.name()))
+                      for _ in self.plots]
         for p, line in zip(self.plots, self.cross, strict=True):
             p.addItem(line, ignoreBounds=True)
             line.hide()
@@ -304,7 +313,8 @@ class ProgressChart(QWidget):
                   if wf is not None and wf.type in ROLLING else None)
         self.series.add(ts, p.successful, p.failed, p.remaining, resp.instances_done, resp.instances_failed,
                         resp.max_failed_instances, counts)
-        self.state_name = job_pb2.JobState.Name(resp.state).removeprefix("JOB_STATE_")
+        if not self.state_from_feed:
+            self.state_name = job_pb2.JobState.Name(resp.state).removeprefix("JOB_STATE_")
         if resp.HasField("workflow_status"):
             self.workflow = resp.workflow_status
         self.samples += 1
@@ -439,12 +449,14 @@ class ProgressChart(QWidget):
         limit = s.max_failed_instances
         inst_failed = int(d.last("instances_failed"))
         over = inst_failed > limit
+
+        def fg(alarm: bool) -> QColor:
+            return palette.state_color("FAILED") if alarm else palette.CHART_FOREGROUND
+
         self.summary.setText(
-            f"<b>{self.state_name}</b> · {ok:,} ok · <span style='color:{'#b91c1c' if bad else '#333'}'>"
-            f"{bad:,} failed</span> · "
+            f"<b>{self.state_name}</b> · {ok:,} ok · {palette.span(f'{bad:,} failed', fg(bad > 0))} · "
             f"{left:,} left ({pct:.0f}%{known}) · {s.throughput():.1f} items/s · ETA {eta_text} · "
-            f"<span style='color:{'#b91c1c' if over else '#333'}'>failed instances {inst_failed} of "
-            f"{limit} tolerated</span>")
+            + palette.span(f"failed instances {inst_failed} of {limit} tolerated", fg(over)))
         wf = self.workflow
         if wf is not None and wf.workflow_id:
             kind = workflow_pb2.WorkflowType.Name(wf.type).removeprefix("WORKFLOW_TYPE_")
@@ -500,6 +512,34 @@ class ProgressChart(QWidget):
         self._client, self._job_id = client, job_id
         self._restart()
 
+    @property
+    def streaming(self) -> bool:
+        """A WatchJob stream is open (it ends by itself when the job ends, or on an error)."""
+        return any(not t.done() for t in self._tasks)
+
+    def set_state(self, name: str) -> None:
+        """The job's state as the jobs feed says it (see ``state_from_feed``)."""
+        if name != self.state_name:
+            self.state_name = name
+            self._update_summary()
+
+    def new_run(self, client: Any) -> None:
+        """The job started a new run (Start / Restart after it ended): a fresh series, a new stream."""
+        self.series.clear()
+        self.workflow = None
+        self.workflow_label.setText("")
+        self._ranges.clear()
+        self._client = client
+        if not self._closed:
+            self._restart()
+        self.redraw(force=True)
+
+    def resume(self, client: Any) -> None:
+        """After a reconnect (possibly a new client): reopen the stream unless one is open."""
+        self._client = client
+        if not self._closed and not self.streaming and self._job_id:
+            self._restart()
+
     def _on_period(self, _index: int) -> None:
         if self._client is not None:
             self._restart()
@@ -521,9 +561,7 @@ class ProgressChart(QWidget):
     def _restart(self) -> None:
         self.stop()
         self.period = self.effective_period()
-        task = asyncio.ensure_future(self._stream(self._client, self._job_id, self.period))
-        self._tasks.add(task)
-        task.add_done_callback(self._done)
+        self._tasks.start(self._stream(self._client, self._job_id, self.period))
 
     async def _stream(self, client: Any, job_id: str, period: float) -> None:
         await self._backfill(client, job_id)
@@ -541,7 +579,7 @@ class ProgressChart(QWidget):
             return
         try:
             resp = await history(job_id)
-        except EngineError as exc:
+        except ClientError as exc:
             if exc.code.name == "UNIMPLEMENTED":
                 return  # an engine from before the history: live samples only
             raise
@@ -550,16 +588,11 @@ class ProgressChart(QWidget):
         self.backfilled = len(resp.samples)
         self.redraw(force=True)
 
-    def _done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            self.summary.setText(f"<span style='color:#b3261e'>{task.exception()}</span>")
+    def _show_task_error(self, text: str) -> None:
+        self.summary.setText(palette.span(text, palette.ERROR))
 
     def stop(self) -> None:
-        for task in list(self._tasks):
-            task.remove_done_callback(self._done)  # the widget may be gone when the task ends
-            task.cancel()
-        self._tasks.clear()
+        self._tasks.cancel_all()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)

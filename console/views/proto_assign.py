@@ -11,16 +11,12 @@ Bytes that do not parse as the type show as damaged / unknown fields, as any dec
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QLineEdit, QListWidget, QMenu, QVBoxLayout, QWidget
 
 from console.models.proto_tree import PathRole
-from console.views.proto_edit_actions import ask
-
-if TYPE_CHECKING:
-    from console.views.proto_editor import ProtoEditor
+from console.views.proto_dialogs import ask
+from console.views.proto_host import EditorHost
 
 __all__ = ["TypeAssign", "TypeChooserDialog"]
 
@@ -87,8 +83,8 @@ class TypeAssign(QObject):
 
     sig_done = Signal(str)
 
-    def __init__(self, editor: ProtoEditor) -> None:
-        super().__init__(editor)
+    def __init__(self, editor: EditorHost) -> None:
+        super().__init__(editor.dialog_parent())
         self.ed = editor
         self.dialog: TypeChooserDialog | None = None
 
@@ -98,7 +94,7 @@ class TypeAssign(QObject):
         if not ix.isValid() or not m.can_assign_type(ix) or not m.message_type_names():
             return
         menu.addSection("Schema")
-        menu.addAction("Assign type…", lambda: self.ed._spawn(self.choose(ix)))
+        menu.addAction("Assign type…", lambda: self.ed.spawn(self.choose(ix)))
         current = m.assigned_type(ix)
         if current is not None:
             menu.addAction(f"Clear assigned type ({current})", lambda: self.clear(ix))
@@ -108,7 +104,9 @@ class TypeAssign(QObject):
         m = self.ed.model
         path = ix.data(PathRole)
         label = ix.siblingAtColumn(1).data() or f"field {ix.data()}"
-        dialog = TypeChooserDialog(self.ed, m.message_type_names(), f"the bytes of {label}", m.assigned_type(ix))
+        parent = self.ed.dialog_parent()
+        dialog = TypeChooserDialog(parent, m.message_type_names(), f"the bytes of {label}",
+                                   m.assigned_type(ix))
         self.dialog = dialog  # reachable for tests
         try:
             accepted = await ask(dialog) == QDialog.DialogCode.Accepted
@@ -138,6 +136,6 @@ class TypeAssign(QObject):
             if ix.isValid():
                 self.ed.tree.expand(ix)
                 self.ed.tree.setCurrentIndex(ix)
-        self.ed._refresh_text_views()
+        self.ed.refresh_text_views()
         self.ed.status.setText(text)
         self.sig_done.emit(text)

@@ -43,7 +43,9 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from console.models import palette
 from console.models.hex_model import HexModel
+from console.tasks import WidgetTasks
 from console.views.proto_hex import HexView
 from pelorus.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, Difference, compare
 from pelorus.protobuf.readings import Pins
@@ -51,13 +53,16 @@ from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.wire import Buffer
 
 MAX_ROWS: Final = 2000
-KIND_BG: Final[dict[str, QColor]] = {ADDED: QColor("#dcfce7"), REMOVED: QColor("#fee2e2"), CHANGED: QColor("#fef3c7")}
-ENCODING_BG: Final = QColor("#e5e7eb")
+KIND_BG: Final[dict[str, QColor]] = {ADDED: palette.role("diff_added_bg"), REMOVED: palette.role("diff_removed_bg"),
+                                     CHANGED: palette.role("diff_changed_bg")}
+ENCODING_BG: Final = palette.role("diff_encoding_bg")
 SIGN: Final[dict[str, str]] = {ADDED: "+ added", REMOVED: "− removed", CHANGED: "~ changed"}
-DIFF_BG: Final[dict[str, QColor]] = {"added": QColor("#bbf7d0"), "removed": QColor("#fecaca"),
-                                     "changed": QColor("#fde68a")}
-SELECTED_BG: Final[dict[str, QColor]] = {"tag": QColor("#a5b4fc"), "length": QColor("#a5b4fc"),
-                                         "value": QColor("#7dd3fc")}
+DIFF_BG: Final[dict[str, QColor]] = {"added": palette.role("diff_added_mark"),
+                                     "removed": palette.role("diff_removed_mark"),
+                                     "changed": palette.role("diff_changed_mark")}
+SELECTED_BG: Final[dict[str, QColor]] = {"tag": palette.role("selected_key_mark"),
+                                         "length": palette.role("selected_key_mark"),
+                                         "value": palette.role("selected_value_mark")}
 """The selected difference: blues, so it never looks like a diff tint (the editor's tag colour is yellow)."""
 DiffRole: Final = int(Qt.ItemDataRole.UserRole) + 1
 
@@ -155,7 +160,7 @@ class ProtoCompare(QWidget):
         self.right: Buffer = b""
         self.leaves: list[QTreeWidgetItem] = []
         self._cancel: threading.Event | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("protobuf compare")
         self._build()
 
     # -- construction ---------------------------------------------------------------------------
@@ -333,14 +338,10 @@ class ProtoCompare(QWidget):
 
     def close_tasks(self) -> None:
         self.cancel()
-        for t in list(self._tasks):
-            t.cancel()
+        self._tasks.cancel_all()
 
     def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self._tasks.start(coro)
 
     @property
     def current_difference(self) -> Difference | None:
@@ -382,7 +383,7 @@ class ProtoCompare(QWidget):
                     item = groups.get(key)
                     if item is None:
                         item = QTreeWidgetItem([parts[depth - 1]])
-                        item.setForeground(0, QBrush(QColor("#374151")))
+                        item.setForeground(0, QBrush(palette.TEXT_SECONDARY))
                         if parent is None:
                             self.tree.addTopLevelItem(item)
                         else:

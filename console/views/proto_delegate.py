@@ -14,7 +14,8 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QDoubleValidator, QRegularExpressionValidator
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from console.models.proto_tree import EditorRole, EditorSpec
+from console.models.proto_tree import EditorRole
+from pelorus.protobuf.editing import EditorSpec
 
 _Index = QModelIndex | QPersistentModelIndex
 

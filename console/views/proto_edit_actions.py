@@ -15,14 +15,15 @@ workflow reads in one place:
 * :class:`SavePreviewDialog` — what saving changes (each edit, its fields and bytes), shown before
   every save of a modified document.
 
-Dialogs are opened window-modal and awaited (``ask``), never ``exec()``: a nested event loop under
-the qasync loop would re-enter running coroutines.
+Dialogs are opened window-modal and awaited (:func:`console.views.proto_dialogs.ask`), never
+``exec()``. The editor is reached only through :class:`~console.views.proto_host.EditorHost` (its
+public surface), so this module does not import proto_editor.
 """
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QTextCursor
@@ -37,7 +38,6 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QMenu,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -47,44 +47,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.models.proto_tree import PathRole, StructInfo
+from console.models import palette
+from console.models.proto_tree import PathRole
+from console.views.proto_dialogs import ask, confirm
+from console.views.proto_host import EditorHost
 from pelorus.protobuf import structure as sx
 from pelorus.protobuf.document import EditError
+from pelorus.protobuf.editing import StructInfo
 from pelorus.protobuf.textedit import Format, TextEditError
 from pelorus.protobuf.wire import FIXED32, FIXED64, LEN, VARINT
 
-if TYPE_CHECKING:
-    from console.views.proto_editor import ProtoEditor
-
-__all__ = ["EditActions", "RawFieldDialog", "SavePreviewDialog", "TextApplyPane", "ask"]
-
-
-async def ask(dialog: QDialog) -> int:
-    """Open ``dialog`` window-modal and wait for it to close; its result code (Accepted = 1)."""
-    loop = asyncio.get_running_loop()
-    fut: asyncio.Future[int] = loop.create_future()
-
-    def done(result: int) -> None:
-        if not fut.done():
-            fut.set_result(result)
-
-    dialog.finished.connect(done)
-    dialog.open()
-    try:
-        return await fut
-    finally:
-        dialog.deleteLater()
-
-
-async def confirm(parent: QWidget, name: str, title: str, text: str, detail: str, action: str) -> bool:
-    """A Yes/Cancel question (Cancel is the default); True when the operator chose ``action``."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Cancel, parent)
-    box.setObjectName(name)
-    box.setInformativeText(detail)
-    yes = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    await ask(box)
-    return box.clickedButton() is yes
+__all__ = ["EditActions", "RawFieldDialog", "SavePreviewDialog", "TextApplyPane"]
 
 
 class EditActions(QObject):
@@ -96,13 +69,13 @@ class EditActions(QObject):
 
     sig_done = Signal(str)
 
-    def __init__(self, editor: ProtoEditor) -> None:
-        super().__init__(editor)
+    def __init__(self, editor: EditorHost) -> None:
+        super().__init__(editor.dialog_parent())
         self.ed = editor
         tree = editor.tree
         self.add_action = self._action("Add…", QKeySequence(Qt.Key.Key_Insert), self.add_at_current)
         self.remove_action = self._action("Remove", QKeySequence(QKeySequence.StandardKey.Delete),
-                                          lambda: self.ed._spawn(self.remove_current()))
+                                          lambda: self.ed.spawn(self.remove_current()))
         self.up_action = self._action("Move up", QKeySequence("Ctrl+Up"), lambda: self.move_current(-1))
         self.down_action = self._action("Move down", QKeySequence("Ctrl+Down"), lambda: self.move_current(+1))
         for a in (self.add_action, self.remove_action, self.up_action, self.down_action):
@@ -123,13 +96,14 @@ class EditActions(QObject):
         self.canonicalise_button.setObjectName("canonicaliseButton")
         self.canonicalise_button.setToolTip("Re-encode the message through its schema (field order, varint widths, "
                                             "packing): an explicit, undoable step")
-        self.canonicalise_button.clicked.connect(lambda: ed._spawn(ed.canonicalise()))
-        self.edit_button = QToolButton(text="Edit ▾")
+        self.canonicalise_button.clicked.connect(lambda: ed.spawn(ed.canonicalise()))
+        self.edit_button = QToolButton()
+        self.edit_button.setText("Edit ▾")
         self.edit_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.edit_button)
         menu.aboutToShow.connect(lambda: self._fill_edit_menu(menu))
         self.edit_button.setMenu(menu)
-        bar = _layout_holding(ed, ed.redo_button)
+        bar = _layout_holding(ed.dialog_parent(), ed.redo_button)
         if bar is not None:
             at = bar.indexOf(ed.redo_button) + 1
             bar.insertWidget(at, self.canonicalise_button)
@@ -138,7 +112,7 @@ class EditActions(QObject):
         self.add_record_button.setToolTip("Insert an empty record after this one")
         self.remove_record_button = QPushButton("Remove record…")
         self.add_record_button.clicked.connect(ed.add_record)
-        self.remove_record_button.clicked.connect(lambda: ed._spawn(ed.remove_record()))
+        self.remove_record_button.clicked.connect(lambda: ed.spawn(ed.remove_record()))
         rec = ed.record_row.layout()
         if isinstance(rec, QHBoxLayout):
             at = rec.indexOf(ed.record_info) + 1
@@ -164,7 +138,7 @@ class EditActions(QObject):
         menu.clear()
         self.populate(menu, self._current())
         menu.addSeparator()
-        act = menu.addAction("Canonicalise", lambda: self.ed._spawn(self.ed.canonicalise()))
+        act = menu.addAction("Canonicalise", lambda: self.ed.spawn(self.ed.canonicalise()))
         act.setEnabled(self.canonicalise_button.isEnabled())
 
     def populate(self, menu: QMenu, ix: QModelIndex) -> None:
@@ -188,7 +162,7 @@ class EditActions(QObject):
         raw_target = m.raw_add_target(ix)
         if raw_target is not None:
             where = f"after {info.label}" if info is not None else "at the end"
-            menu.addAction(f"Add field {where}…", lambda: self.ed._spawn(self.add_raw_field(ix)))
+            menu.addAction(f"Add field {where}…", lambda: self.ed.spawn(self.add_raw_field(ix)))
         if info is not None:
             if info.item or info.occurrences > 1:
                 menu.addAction(f"Move {info.label} up\tCtrl+Up", lambda: self.move(ix, -1)).setEnabled(info.can_up)
@@ -196,12 +170,12 @@ class EditActions(QObject):
                                lambda: self.move(ix, +1)).setEnabled(info.can_down)
             menu.addSeparator()
             menu.addAction(f"Remove {info.label}…" if _needs_confirm(info) else f"Remove {info.label}\tDel",
-                           lambda: self.ed._spawn(self.remove(ix)))
+                           lambda: self.ed.spawn(self.remove(ix)))
             if info.occurrences > 1 or info.item:
                 menu.addAction(f"Clear {info.field_name} (all {info.occurrences})…",
-                               lambda: self.ed._spawn(self.clear(ix)))
+                               lambda: self.ed.spawn(self.clear(ix)))
             elif info.oneof:
-                menu.addAction(f"Clear oneof {info.oneof} ({info.field_name})", lambda: self.ed._spawn(self.clear(ix)))
+                menu.addAction(f"Clear oneof {info.oneof} ({info.field_name})", lambda: self.ed.spawn(self.clear(ix)))
 
     def _add_menu(self, menu: QMenu, title: str, target: QModelIndex, choices: list[Any]) -> None:
         sub = menu.addMenu(title)
@@ -214,9 +188,12 @@ class EditActions(QObject):
                 if holder is None:
                     holder = oneofs[oneof] = sub.addMenu(f"Set oneof {oneof}")
                 clears = f" — clears {', '.join(c.clears)}" if c.clears else ""
-                holder.addAction(f"{text}{clears}", lambda _c=False, n=c.fd.number: self.add_field(target, n))
+                holder.addAction(f"{text}{clears}", self._add_field_slot(target, c.fd.number))
             else:
-                sub.addAction(f"{c.what}: {text}", lambda _c=False, n=c.fd.number: self.add_field(target, n))
+                sub.addAction(f"{c.what}: {text}", self._add_field_slot(target, c.fd.number))
+
+    def _add_field_slot(self, target: QModelIndex, number: int) -> Callable[[], None]:
+        return lambda: self.add_field(target, number)
 
     # -- the actions ------------------------------------------------------------------------------
 
@@ -243,7 +220,8 @@ class EditActions(QObject):
         info = m.struct_info(ix) if ix.isValid() else None
         path = ix.data(PathRole) if ix.isValid() else None
         where = f"after {info.label}" if info is not None else "at the end of the top level"
-        dialog = RawFieldDialog(self.ed, where, info.number if info is not None else 1)
+        parent = self.ed.dialog_parent()
+        dialog = RawFieldDialog(parent, where, info.number if info is not None else 1)
         self.raw_dialog = dialog  # reachable for tests
         if await ask(dialog) != QDialog.DialogCode.Accepted:
             return False
@@ -285,8 +263,9 @@ class EditActions(QObject):
             what = f"{info.label} ({info.kind}, {info.size:,} bytes)"
             detail = ("Its whole subtree goes with it." if info.nested else
                       "Every value in this packed list goes with it.")
-            if not await confirm(self.ed, "confirmRemove", "Remove field", f"Remove {what}?", detail + " Undo "
-                                 "brings it back.", "Remove"):
+            parent = self.ed.dialog_parent()
+            if not await confirm(parent, "confirmRemove", "Remove field", f"Remove {what}?",
+                                 detail + " Undo brings it back.", "Remove"):
                 return False
             ix = m.index_for_path(path)  # the model may have reset while the question was open
             if not ix.isValid():
@@ -305,7 +284,9 @@ class EditActions(QObject):
         path = ix.data(PathRole)
         if info.occurrences > 1 or info.nested or info.packed:
             text = f"Remove all of {info.field_name} ({info.kind}: {info.occurrences} item(s))?"
-            if not await confirm(self.ed, "confirmRemove", "Clear field", text, "Undo brings them back.", "Clear"):
+            parent = self.ed.dialog_parent()
+            if not await confirm(parent, "confirmRemove", "Clear field", text,
+                                 "Undo brings them back.", "Clear"):
                 return False
             ix = m.index_for_path(path)
             if not ix.isValid():
@@ -341,13 +322,15 @@ def _needs_confirm(info: StructInfo) -> bool:
 
 def _layout_holding(root: QWidget, widget: QWidget) -> QHBoxLayout | None:
     """The horizontal layout (anywhere under ``root``'s layout) that holds ``widget``."""
-    stack: list[QLayout] = [root.layout()] if root.layout() is not None else []
+    top = root.layout()
+    stack: list[QLayout] = [top] if top is not None else []
     while stack:
         lay = stack.pop()
         if isinstance(lay, QHBoxLayout) and lay.indexOf(widget) >= 0:
             return lay
         for i in range(lay.count()):
-            child = lay.itemAt(i).layout()
+            item = lay.itemAt(i)
+            child = item.layout() if item is not None else None
             if child is not None:
                 stack.append(child)
     return None
@@ -385,12 +368,12 @@ class TextApplyPane(QWidget):
         self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.note = QLabel(self.CANONICAL_NOTE)
         self.note.setWordWrap(True)
-        self.note.setStyleSheet("color: #4b5563;")
+        self.note.setStyleSheet(f"color: {palette.css(palette.TEXT_SECONDARY)};")
         self.error = QLabel()
         self.error.setObjectName(f"{fmt}Error")
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error.setStyleSheet("background: #fee2e2; color: #7f1d1d; border: 1px solid #fca5a5; padding: 4px;")
+        self.error.setStyleSheet(palette.ERROR_BOX_CSS)
         self.error.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.error.hide()
         self.apply_button = QPushButton("Apply")
@@ -500,7 +483,7 @@ class RawFieldDialog(QDialog):
         self.error = QLabel()
         self.error.setObjectName("rawFieldError")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("background: #fee2e2; color: #7f1d1d; border: 1px solid #fca5a5; padding: 4px;")
+        self.error.setStyleSheet(palette.ERROR_BOX_CSS)
         self.error.hide()
         lay.addWidget(self.error)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

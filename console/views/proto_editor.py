@@ -11,26 +11,24 @@ Scans of large levels (opening, expanding a big nested message) run under a
 :class:`~pelorus.protobuf.schemaless.Progress` token: the bar shows their progress and Cancel stops
 them at the next 4 MiB chunk; other steps finish in the background.
 
-Single messages are editable (byte-preserving, via Document); records of a stream are shown
-read-only for now.
+Single messages and the records of a stream are edited in place (byte-preserving, via Document).
 
 Mounting as a tab: ``editor = ProtoEditor(parent)``; ``tabs.addTab(editor, editor.tab_title)``;
 ``editor.titleChanged.connect(lambda t: tabs.setTabText(tabs.indexOf(editor), t))``.
-Standalone: ``python main.py open FILE [--type T] [--proto P ...] [-I DIR ...] [--descriptor-set F]``.
+Standalone: ``python main.py open FILE [--type T] [--proto P ...] [-I DIR ...] [--descriptor-set F]``
+(console/views/proto_window.py).
+
+The state and rules (file, document, records, type, tree, edits, what a save writes, when a
+worker's result is stale) are :class:`pelorus.protobuf.session.EditorSession`, Qt-free; this widget
+shows it, runs its slow steps in worker threads and wires the widgets.
 """
 
 from __future__ import annotations
 
-import argparse
 import asyncio
-import bisect
-import functools
 import logging
 import os
-import re
-import sys
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -59,67 +57,37 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.models.proto_tree import Column, FieldSpan, PathRole, ProtoTreeModel
-from console.ui_thread_gc import collect_on_ui_thread
+from console.models import palette
+from console.models.proto_tree import Column, PathRole, ProtoTreeModel
+from console.tasks import WidgetTasks
+from console.views import proto_dialogs
 from console.views.proto_assign import TypeAssign
 from console.views.proto_compare import ProtoCompareWindow
 from console.views.proto_delegate import ValueDelegate
-from console.views.proto_edit_actions import EditActions, SavePreviewDialog, TextApplyPane, ask
+from console.views.proto_dialogs import ask
+from console.views.proto_edit_actions import EditActions, SavePreviewDialog, TextApplyPane
 from console.views.proto_hex import HexView
-from console.views.reflection_dialog import ReflectionDialog
-from pelorus.client import ConnectionConfig, EngineClient
-from pelorus.errors import EngineError
+from console.views.proto_sources import ClientSource, SchemaSources
+from console.views.proto_text import TextPanes
 from pelorus.protobuf import framing as fr
-from pelorus.protobuf.document import Document, Edit, EditError
-from pelorus.protobuf.readings import Pins
-from pelorus.protobuf.readings import export_proto as readings_export_proto
+from pelorus.protobuf.document import Document, Edit
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
-from pelorus.protobuf.schemaless import Cancelled, Progress, decode_span, progress_scope
-from pelorus.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, canonical, pane_text
-from pelorus.protobuf.wire import WireError
+from pelorus.protobuf.schemaless import Cancelled, Progress, progress_scope
+from pelorus.protobuf.session import (
+    EditorSession,
+    Loaded,
+    Replaced,
+    ViewMemory,
+    load_file,
+)
+from pelorus.protobuf.textedit import canonical
+from pelorus.protobuf.tree import FieldSpan
 
 log = logging.getLogger("pelorus.proto_editor")
 
 SCHEMALESS = "(no schema — schemaless decode)"
 FRAMING_LABELS = {"auto": "Auto-detect", "single": "Single message", "varint": "Varint-delimited stream",
                   "grpc": "gRPC frames"}
-TEXT_VIEW_LIMIT = 4 << 20
-"""Text/JSON views are not produced for records larger than this (use the CLI). Kept at 4 MB although
-rendering runs in a worker: the rendered text (about twice the payload) must still be put into the
-QPlainTextEdit on the UI thread, which costs ~0.1 s per MB of text (measured: 8 MB of text, 0.8 s),
-and applying a 4 MB edit back takes ~15 s of pure-Python parsing."""
-INLINE_RENDER_LIMIT = 64 << 10
-"""Payloads up to this size are rendered on the UI thread (~1 MB/s: a few tens of ms); larger ones in
-a worker thread, with the busy row."""
-
-
-@dataclass
-class Loaded:
-    """What a worker thread hands back after opening a file."""
-
-    path: Path
-    doc: Document
-    index: fr.RecordIndex
-    encoding: str
-    source_text: bytes = b""
-    """The file's hex / base64 text (saving writes that encoding back); empty for binary files."""
-
-
-def load_file(path: Path, framing: str) -> Loaded:
-    """Open (memory-mapped when large), undo hex/base64 text, index records, scan the first level."""
-    doc = Document.open(path)
-    encoding = "binary"
-    source = b""
-    if len(doc) < (1 << 20):
-        data, encoding = fr.decode_text(doc.to_bytes(), "auto")
-        if encoding != "binary":
-            source = doc.to_bytes()
-            doc = Document(data)
-    idx = fr.index(doc.data, framing)  # type: ignore[arg-type]
-    if idx.framing == "single":
-        _ = doc.root  # the first level's scan, here rather than on the UI thread
-    return Loaded(path, doc, idx, encoding, source)
-
 
 class ProtoEditor(QWidget):
     """Signals: titleChanged(str) — the tab title (file name, "•" when modified)."""
@@ -129,25 +97,10 @@ class ProtoEditor(QWidget):
     def __init__(self, parent: QWidget | None = None, registry: SchemaRegistry | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("ProtoEditor")
-        self.registry = registry or SchemaRegistry()
-        self.include_paths: list[str] = []
-        self.path: Path | None = None
-        self.doc: Document | None = None
-        self.records: fr.RecordIndex | None = None
-        self.encoding = "binary"
-        self._source_text = b""
-        self.type_name: str | None = None
-        self.guesses: list[TypeGuess] = []
-        self.last_error: str = ""
-        self.last_edit_message: str = ""
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.session = EditorSession(registry)
+        """The file, document, records, type, tree and their rules (Qt-free); this widget shows it."""
+        self._tasks = WidgetTasks("protobuf editor")
         self._busy_task: asyncio.Task[Any] | None = None
-        self._expanded: list[tuple[int, ...]] = []
-        self._selected: tuple[int, ...] | None = None
-        self._render_seq: dict[str, int] = {}
-        """Per pane format: the number of the latest render; an older render's result is dropped."""
-        self._shown_state: dict[str, tuple[object, ...]] = {}
-        """Per pane format: the state (see _doc_state) its clean text was rendered from."""
         self._build()
 
     # -- construction ---------------------------------------------------------------------------
@@ -161,8 +114,8 @@ class ProtoEditor(QWidget):
         self.open_button = QPushButton("Open…")
         self.save_button = QPushButton("Save")
         self.save_as_button = QPushButton("Save As…")
-        self.undo_button = QToolButton(text="Undo")
-        self.redo_button = QToolButton(text="Redo")
+        self.undo_button = _tool_button("Undo")
+        self.redo_button = _tool_button("Redo")
         self.framing_combo = QComboBox()
         for key, label in FRAMING_LABELS.items():
             self.framing_combo.addItem(label, key)
@@ -173,15 +126,9 @@ class ProtoEditor(QWidget):
         self.type_combo.setMinimumWidth(260)
         self.type_combo.setToolTip("Message type (type to search); or decode without a schema")
         self.guess_button = QPushButton("Guess type")
-        self.schema_button = QToolButton(text="Schemas ▾")
+        self.schema_button = _tool_button("Schemas ▾")
         self.schema_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.schema_button)
-        menu.addAction("Load .proto files…", self._choose_protos)
-        menu.addAction("Load a directory of .proto files…", self._choose_proto_dir)
-        menu.addAction("Add import path…", self._choose_include)
-        menu.addAction("Load descriptor set…", self._choose_descriptor_set)
-        menu.addSeparator()
-        menu.addAction("Export readings as .proto…", self._choose_export_proto)
         self.schema_button.setMenu(menu)
         for w in (self.open_button, self.save_button, self.save_as_button, self.undo_button, self.redo_button):
             bar.addWidget(w)
@@ -200,7 +147,8 @@ class ProtoEditor(QWidget):
         self.type_combo.setMinimumContentsLength(24)  # not the longest loaded type name: that could be any width
         outer.addLayout(bar)
         outer.addLayout(decoding)
-        self._add_compare_and_reflection(bar, menu)
+        self.sources = SchemaSources(self, menu)
+        bar.insertWidget(bar.indexOf(self.redo_button) + 1, self.sources.compare_button)
 
         busy = QHBoxLayout()
         self.busy_label = QLabel()
@@ -221,8 +169,7 @@ class ProtoEditor(QWidget):
         self.error_label.setObjectName("protoError")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet("QLabel#protoError { background: #fee2e2; color: #7f1d1d; "
-                                       "border: 1px solid #fca5a5; padding: 4px; }")
+        self.error_label.setStyleSheet(f"QLabel#protoError {{ {palette.ERROR_BOX_CSS} }}")
         self.error_label.hide()
         outer.addWidget(self.error_label)
 
@@ -232,10 +179,10 @@ class ProtoEditor(QWidget):
         self.record_spin.setMinimum(1)
         self.record_spin.setKeyboardTracking(False)
         self.record_info = QLabel()
-        self.prev_button = QToolButton(text="◀")
-        self.next_button = QToolButton(text="▶")
-        for w in (self.record_label, self.prev_button, self.record_spin, self.next_button, self.record_info):
-            rec.addWidget(w)
+        self.prev_button = _tool_button("◀")
+        self.next_button = _tool_button("▶")
+        for rw in (self.record_label, self.prev_button, self.record_spin, self.next_button, self.record_info):
+            rec.addWidget(rw)
         rec.addStretch(1)
         rec.setContentsMargins(0, 0, 0, 0)
         self.record_row = QWidget()
@@ -243,7 +190,7 @@ class ProtoEditor(QWidget):
         self.record_row.hide()
         outer.addWidget(self.record_row)
 
-        self.model = ProtoTreeModel(self)
+        self.model = ProtoTreeModel(self, self.session.tree, self.session.editing)
         self.tree = QTreeView()
         self.tree.setObjectName("protoTree")
         self.tree.setModel(self.model)
@@ -285,6 +232,7 @@ class ProtoEditor(QWidget):
 
         self._fill_types()
         self.tree.setColumnHidden(Column.NAME, True)
+        self.text_panes = TextPanes(self, self.side)
         self.edit_actions = EditActions(self)
         self.type_assign = TypeAssign(self)
         self._wire()
@@ -293,15 +241,17 @@ class ProtoEditor(QWidget):
 
     def _wire(self) -> None:
         self.open_button.clicked.connect(self._choose_file)
-        self.save_button.clicked.connect(lambda: self._spawn(self.save(confirm=True)))
+        self.save_button.clicked.connect(lambda: self.spawn(self.save(confirm=True)))
         self.save_as_button.clicked.connect(self._choose_save_as)
         self.undo_button.clicked.connect(self.undo)
         self.redo_button.clicked.connect(self.redo)
         self.cancel_button.clicked.connect(self.cancel)
         self.framing_combo.activated.connect(self._framing_chosen)
         self.type_combo.activated.connect(self._type_chosen)
-        self.type_combo.lineEdit().returnPressed.connect(self._type_typed)
-        self.guess_button.clicked.connect(lambda: self._spawn(self.guess(show_menu=True)))
+        line = self.type_combo.lineEdit()
+        assert line is not None  # the combo is editable
+        line.returnPressed.connect(self._type_typed)
+        self.guess_button.clicked.connect(lambda: self.spawn(self.guess(show_menu=True)))
         self.record_spin.valueChanged.connect(lambda v: self.show_record(v - 1))
         self.prev_button.clicked.connect(lambda: self.record_spin.setValue(self.record_spin.value() - 1))
         self.next_button.clicked.connect(lambda: self.record_spin.setValue(self.record_spin.value() + 1))
@@ -313,10 +263,10 @@ class ProtoEditor(QWidget):
         self.model.modelReset.connect(self._restore_view)
         self.model.edited.connect(self._after_edit)
         self.model.editRejected.connect(self._edit_rejected)
-        self.side.currentChanged.connect(lambda _i: self._refresh_text_views())
+        self.side.currentChanged.connect(lambda _i: self.refresh_text_views())
         ctx = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for seq, slot in ((QKeySequence.StandardKey.Undo, self.undo), (QKeySequence("Ctrl+Shift+Z"), self.redo),
-                          (QKeySequence.StandardKey.Save, lambda: self._spawn(self.save(confirm=True)))):
+                          (QKeySequence.StandardKey.Save, lambda: self.spawn(self.save(confirm=True)))):
             sc = QShortcut(seq, self)
             sc.setContext(ctx)
             sc.activated.connect(slot)
@@ -324,8 +274,8 @@ class ProtoEditor(QWidget):
     def _wire_editing(self) -> None:
         """Signals of the structure / text editing parts (kept apart from _wire)."""
         for pane in (self.text_pane, self.json_pane):
-            pane.applyRequested.connect(lambda p=pane: self._spawn(self.apply_text_edit(p)))
-            pane.revertRequested.connect(lambda p=pane: self._revert_pane(p))
+            pane.applyRequested.connect(lambda p=pane: self.spawn(self.text_panes.apply(p)))
+            pane.revertRequested.connect(lambda p=pane: self.text_panes.revert(p))
 
     def _fill_types(self) -> None:
         current = self.type_combo.currentText()
@@ -360,30 +310,70 @@ class ProtoEditor(QWidget):
 
     # -- public API -----------------------------------------------------------------------------
 
+    # the session's state, read-only here: the editor changes it through the session's methods
+    @property
+    def registry(self) -> SchemaRegistry:
+        return self.session.registry
+
+    @property
+    def include_paths(self) -> list[str]:
+        return self.session.include_paths
+
+    @property
+    def path(self) -> Path | None:
+        return self.session.path
+
+    @property
+    def doc(self) -> Document | None:
+        return self.session.doc
+
+    @property
+    def records(self) -> fr.RecordIndex | None:
+        return self.session.records
+
+    @property
+    def encoding(self) -> str:
+        return self.session.encoding
+
+    @property
+    def type_name(self) -> str | None:
+        return self.session.type_name
+
+    @property
+    def guesses(self) -> list[TypeGuess]:
+        return self.session.guesses
+
+    @property
+    def last_error(self) -> str:
+        return self.session.last_error
+
+    @property
+    def last_edit_message(self) -> str:
+        return self.session.last_edit_message
+
     @property
     def tab_title(self) -> str:
-        name = self.path.name if self.path is not None else "Protobuf"
-        return name + (" •" if self.modified else "")
+        return self.session.tab_title
 
     @property
     def modified(self) -> bool:
-        return self.doc is not None and self.doc.modified
+        return self.session.modified
 
     @property
     def framing(self) -> str:
-        return self.records.framing if self.records is not None else "single"
+        return self.session.framing
 
     async def open_path(self, path: str | os.PathLike[str], framing: str = "auto") -> bool:
         """Open ``path`` (decoded in a worker thread; Cancel abandons it). True when shown."""
         p = Path(path)
-        self._show_error("")
+        self.show_error("")
         try:
             loaded = await self._busy_scan(f"Opening {p.name}…", load_file, p, framing)
         except (asyncio.CancelledError, Cancelled):
             self.status.setText(f"Opening {p.name} was cancelled.")
             return False
         except (OSError, ValueError) as err:
-            self._show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
+            self.show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
             return False
         self._install(loaded)
         return True
@@ -391,33 +381,27 @@ class ProtoEditor(QWidget):
     def set_type(self, type_name: str | None) -> bool:
         """Decode with ``type_name`` (None or "" for schemaless). False with the reason shown if unknown."""
         try:
-            self.model.set_schema(self.registry, type_name or None)
+            self.session.set_type(type_name)
         except SchemaError as err:
-            self._show_error(str(err))
+            self.show_error(str(err))
             return False
-        self.type_name = type_name or None
-        self._shown_state.clear()  # a schema (re)load may render the same type differently (an Any's type)
+        self.text_panes.forget()  # a schema (re)load may render the same type differently (an Any's type)
         self.tree.setColumnHidden(Column.NAME, self.model.descriptor is None)  # names come from a schema
         shown = self.model.descriptor.full_name if self.model.descriptor is not None else SCHEMALESS
         i = self.type_combo.findText(shown)
         if i >= 0:
             self.type_combo.setCurrentIndex(i)
         self._show_damage()
-        self._refresh_text_views()
+        self.refresh_text_views()
         self._update_actions()
         return True
 
     def show_record(self, i: int) -> None:
         """Show record ``i`` (0-based) of a stream."""
+        rec = self.session.show_record(i)
         idx = self.records
-        if idx is None or not 0 <= i < len(idx):
+        if rec is None or idx is None:
             return
-        rec = idx[i]
-        if self.doc is not None:  # the record is edited in place: paths address it, its prefix follows edits
-            self.doc.set_scope(rec.prefix_offset, idx.framing)
-            self.model.set_document(self.doc)
-        else:
-            self.model.set_message(decode_span(idx.buf, rec.offset, rec.end))
         if self.record_spin.value() != i + 1:
             self.record_spin.blockSignals(True)
             self.record_spin.setValue(i + 1)
@@ -427,10 +411,10 @@ class ProtoEditor(QWidget):
         self.hex.hex_model.set_highlight([(rec.prefix_offset, rec.offset, "length"), (rec.offset, rec.end, "value")])
         self.hex.show_offset(rec.prefix_offset)
         self._show_damage()
-        self._refresh_text_views()
+        self.refresh_text_views()
 
     def current_record(self) -> int:
-        return self.record_spin.value() - 1 if self.records is not None and self.framing != "single" else 0
+        return self.session.current_record()
 
     def select_path(self, path: tuple[int, ...]) -> QModelIndex:
         ix = self.model.index_for_path(path)
@@ -440,45 +424,30 @@ class ProtoEditor(QWidget):
 
     def select_offset(self, offset: int) -> None:
         """Select the innermost field containing byte ``offset`` (a hex-pane click)."""
-        if self.records is not None and self.framing != "single":
-            for r in range(len(self.records)):  # hop to the record holding the byte
-                rec = self.records[r]
-                if rec.prefix_offset <= offset < rec.end:
-                    if r != self.current_record():
-                        self.show_record(r)
-                    break
+        r = self.session.record_at(offset)
+        if r is not None and r != self.current_record():  # hop to the record holding the byte
+            self.show_record(r)
         ix = self.model.index_at_offset(offset)
         if ix.isValid():
             self._select(ix)
 
     def current_span(self) -> FieldSpan | None:
         ix = self.tree.currentIndex()
-        return self.model.span(ix) if ix.isValid() else None
+        return self.model.byte_span(ix) if ix.isValid() else None
 
     def undo(self) -> None:
-        edit = self.doc.undo() if self.doc is not None else None
-        if edit is not None:
-            self._document_changed(f"Undid: {edit.description}.", edit=edit.inverse())  # the splices applied
+        done = self.session.undo()
+        if done is not None:
+            self.document_changed(done[0], edit=done[1])  # the splices applied
 
     def redo(self) -> None:
-        edit = self.doc.redo() if self.doc is not None else None
-        if edit is not None:
-            self._document_changed(f"Redid: {edit.description}.", edit=edit)
+        done = self.session.redo()
+        if done is not None:
+            self.document_changed(done[0], edit=done[1])
 
     def save_preview(self) -> str:
         """What saving writes: each edit since opening with its byte changes."""
-        if self.doc is None:
-            return ""
-        lines: list[str] = []
-        for edit in self.doc.history:
-            lines.append(f"• {edit.description} ({edit.changed_bytes} byte(s))")
-            for s in edit.splices:
-                lines.append(f"    @{s.offset}: {_hex(s.old)} → {_hex(s.new)}")
-        if not lines:
-            lines.append("No edits: the file is written back byte-identical.")
-        elif not self.doc.modified:
-            lines.insert(0, "Already saved: these edits are in the file.")
-        return "\n".join(lines)
+        return self.session.save_preview()
 
     async def save(self, path: str | os.PathLike[str] | None = None, confirm: bool = False) -> bool:
         """Write the document (byte-preserving) to ``path`` or the file it came from."""
@@ -487,22 +456,16 @@ class ProtoEditor(QWidget):
         target = Path(path) if path is not None else self.path
         if target is None:
             return False
-        if confirm and doc_modified(self.doc) and not await self._confirm_save(target):
+        if confirm and self.modified and not await self._confirm_save(target):
             return False
-        doc = self.doc
-        encode = None
-        if self.encoding != "binary":  # written back as the text it was read from (plain data for the worker)
-            encode = functools.partial(_encode_as, self.encoding, self._source_text)
         try:
-            await self._busy(f"Saving {target.name}…", asyncio.to_thread(doc.save, target, encode))
+            await self.busy(f"Saving {target.name}…", asyncio.to_thread(self.session.save_call(target)))
         except asyncio.CancelledError:
             return False
         except OSError as err:
-            self._show_error(f"Cannot save {target}: {err.strerror or err}")
+            self.show_error(f"Cannot save {target}: {err.strerror or err}")
             return False
-        self.path = target
-        as_text = f" as {self.encoding} text" if self.encoding != "binary" else ""
-        self.status.setText(f"Saved {target} ({len(doc):,} bytes{as_text}).")
+        self.status.setText(self.session.saved(target))
         self._title_changed()
         return True
 
@@ -512,15 +475,11 @@ class ProtoEditor(QWidget):
         if payload is None:
             return []
         try:
-            self.guesses = await self._busy("Trying every loaded type…",
-                                            asyncio.to_thread(self.registry.guess_types, payload))
+            guesses = await self.busy("Trying every loaded type…",
+                                       asyncio.to_thread(self.registry.guess_types, payload))
         except asyncio.CancelledError:
             return []
-        if not self.guesses:
-            self.status.setText("No loaded type parses these bytes; load a schema or stay schemaless.")
-        else:
-            self.status.setText("Best guesses: " + ", ".join(
-                f"{g.full_name} ({g.known_fields} known, {g.unknown_fields} unknown)" for g in self.guesses[:3]))
+        self.status.setText(self.session.guessed(guesses))
         if show_menu and self.guesses:
             menu = QMenu(self)
             for g in self.guesses:
@@ -529,106 +488,14 @@ class ProtoEditor(QWidget):
             menu.popup(self.guess_button.mapToGlobal(self.guess_button.rect().bottomLeft()))
         return self.guesses
 
-    async def load_protos(self, files: list[str], include_paths: list[str] | None = None) -> bool:
-        includes = [*self.include_paths, *(include_paths or [])]
-        return await self._load_schema(f"Compiling {len(files)} .proto file(s)…", self.registry.compile_protos,
-                                       files, includes)
-
-    async def load_descriptor_set(self, path: str) -> bool:
-        return await self._load_schema(f"Loading {Path(path).name}…", self.registry.load_descriptor_set, path)
-
-    async def export_proto(self, path: str | os.PathLike[str]) -> bool:
-        """Write a .proto of the message's shape with the pinned (else best) reading per field.
-
-        Built in a worker (a huge level has many fields to look at) from plain data: the decoded
-        message and the pins, never the model.
-        """
-        root = self.model.root_message()
-        if root is None:
-            self._show_error("Open a file first: the .proto is built from the decoded fields.")
-            return False
-        target = Path(path)
-        name = _message_name(self.path)
-        pins = self.model.pins
-        try:
-            text = await self._busy(f"Exporting {target.name}…",
-                                    asyncio.to_thread(readings_export_proto, root, pins, name))
-            target.write_text(text, encoding="utf-8")
-        except asyncio.CancelledError:
-            return False
-        except OSError as err:
-            self._show_error(f"Cannot write {target}: {err.strerror or err}")
-            return False
-        self.status.setText(f"Exported the field readings (pinned, else the best) as message {name} to {target}.")
-        return True
-
     def cancel(self) -> None:
         if self._busy_task is not None and not self._busy_task.done():
             self._busy_task.cancel()
 
     def close_tasks(self) -> None:
-        for t in list(self._tasks):
-            t.cancel()
+        self._tasks.cancel_all()
 
     # -- editing: text/JSON apply, canonicalise, stream records ---------------------------------
-
-    async def apply_text_edit(self, pane: TextApplyPane) -> bool:
-        """Parse the pane's text with the chosen type and make it the message: one undoable edit.
-
-        Parsing and re-encoding run in a worker thread (a multi-MB message takes seconds) on plain
-        data captured here; the pane is read-only meanwhile. Cancel, a bad parse, or a document
-        that changed underneath change nothing, and the text stays as typed.
-        """
-        desc = self.model.descriptor
-        payload = self._payload()
-        if self.doc is None or desc is None or payload is None:
-            return False
-        label = "text format" if pane.fmt == "text" else "JSON"
-        registry, type_name, text, fmt = self.registry, desc.full_name, pane.view.toPlainText(), pane.fmt
-        state = self._doc_state()
-        pane.set_busy(True)
-        try:
-            applied: Applied = await self._busy(f"Applying the {label} edit ({len(payload):,} bytes)…",
-                                                asyncio.to_thread(apply_text, registry, type_name, payload, text, fmt))
-        except asyncio.CancelledError:
-            self.status.setText(f"Applying the {label} edit was cancelled: nothing changed, the text is kept.")
-            return False
-        except (TextEditError, SchemaError) as err:
-            err = err if isinstance(err, TextEditError) else TextEditError(str(err))
-            pane.show_error(err)
-            self.last_error = str(err)
-            self.status.setText(f"{label} not applied: {err}")
-            return False
-        finally:
-            pane.set_busy(False)
-        if self._doc_state() != state:
-            self.status.setText(f"The message changed while the {label} edit was being applied: nothing was "
-                                "applied, the text is kept (Apply again to replace the message with it).")
-            pane.stale()
-            return False
-        if applied.payload == payload:
-            pane.set_content(text, True)
-            self._shown_state[pane.fmt] = state
-            self.status.setText(f"The {label} gives the same bytes: nothing changed.")
-            return False
-        kept = f"; {applied.unknown_kept} unknown field(s) kept" if applied.unknown_kept else ""
-        try:
-            edit = self.doc.replace_root(applied.payload, f"apply the {label} edit as {type_name} (re-encoded "
-                                                          f"canonically: {len(payload):,} → {len(applied.payload):,}"
-                                                          f" bytes{kept})")
-        except EditError as err:
-            self._show_error(f"Cannot apply: {err}")
-            return False
-        pane.dirty = False
-        self._document_changed(f"Applied the {label} edit: the message was re-encoded canonically "
-                               f"({len(payload):,} → {len(applied.payload):,} bytes{kept}). Undo restores it.",
-                               edit=edit)
-        return True
-
-    def _revert_pane(self, pane: TextApplyPane) -> None:
-        pane.dirty = False
-        self._shown_state.pop(pane.fmt, None)
-        self._refresh_text_views()
 
     async def canonicalise(self) -> bool:
         """Re-encode the message (or the shown record) through its schema: explicit and undoable.
@@ -644,89 +511,69 @@ class ProtoEditor(QWidget):
             self.status.setText("Canonicalise needs a message type: choose one first.")
             return False
         registry, type_name = self.registry, desc.full_name
-        state = self._doc_state()
+        state = self.session.state()
         try:
-            new: bytes = await self._busy(f"Canonicalising {len(payload):,} bytes as {type_name}…",
+            new: bytes = await self.busy(f"Canonicalising {len(payload):,} bytes as {type_name}…",
                                           asyncio.to_thread(canonical, registry, type_name, payload))
         except asyncio.CancelledError:
             self.status.setText("Canonicalising was cancelled: nothing changed.")
             return False
         except SchemaError as err:
-            self._show_error(f"Cannot canonicalise: {err}")
+            self.show_error(f"Cannot canonicalise: {err}")
             return False
-        if self._doc_state() != state:
-            self.status.setText("The message changed while it was being canonicalised: nothing changed "
-                                "(Canonicalise again).")
+        out = self.session.canonical_result(new, payload, state)
+        if out.edit is None:
+            self._not_replaced(out)
             return False
-        if new == payload:
-            self.status.setText(f"Already canonical as {type_name}: nothing to change.")
-            return False
-        try:
-            edit = self.doc.replace_root(new, f"canonicalise as {type_name}")
-        except EditError as err:
-            self._show_error(f"Cannot canonicalise: {err}")
-            return False
-        self._document_changed(f"Canonicalised as {type_name}: {len(payload):,} → {len(new):,} bytes (field "
-                               "order, varint widths and packing normalised). Undo restores the original bytes.",
-                               edit=edit)
+        self.document_changed(out.message, edit=out.edit)
         return True
+
+    def _not_replaced(self, out: Replaced) -> None:
+        if out.error:
+            self.show_error(out.error)
+        else:
+            self.status.setText(out.message)
 
     def add_record(self) -> bool:
         """Insert an empty record after the shown one (a stream); it is then shown for editing."""
-        idx = self.records
-        if self.doc is None or idx is None or idx.framing == "single":
+        done = self.session.add_record()
+        if done is None:
             return False
-        cur = self.current_record()
-        at = idx[cur].end if len(idx) else len(self.doc)
-        edit = self.doc.insert_record(at, b"", idx.framing, description=f"add record {cur + 2 if len(idx) else 1} "
-                                                                         f"(empty) at offset {at}")
-        self._document_changed(f"Added an empty record {cur + 2 if len(idx) else 1}: add its fields with Insert.",
-                               edit=edit)
+        self.document_changed(done[0], edit=done[1])
         return True
 
     async def remove_record(self, confirm: bool = True) -> bool:
         """Remove the shown record (its framing prefix and payload) after asking."""
-        from console.views.proto_edit_actions import confirm as ask_confirm
-
-        idx = self.records
-        if self.doc is None or idx is None or idx.framing == "single" or not len(idx):
+        what = self.session.record_to_remove()
+        if what is None:
             return False
-        cur = self.current_record()
-        rec = idx[cur]
-        what = f"record {cur + 1} of {len(idx):,} ({rec.length:,}-byte payload at offset {rec.offset})"
-        if confirm and not await ask_confirm(self, "confirmRemoveRecord", "Remove record", f"Remove {what}?",
-                                             "The other records keep their bytes. Undo brings it back.", "Remove"):
+        if confirm and not await proto_dialogs.confirm(self, "confirmRemoveRecord", "Remove record", f"Remove {what}?",
+                                                       "The other records keep their bytes. Undo brings it back.",
+                                                       "Remove"):
             return False
-        edit = self.doc.remove_record(rec.prefix_offset, idx.framing, description=f"remove {what}")
-        self._document_changed(f"Removed {what}.", edit=edit)
+        if self.session.record_to_remove() != what:  # the stream changed while the question was open
+            return False
+        done = self.session.remove_record()
+        if done is None:
+            return False
+        self.document_changed(done[0], edit=done[1])
         return True
 
     def _follow_stream(self, edit: Edit | None) -> None:
-        """After any change to a stream: re-index the records, show the one the edit touched."""
-        assert self.doc is not None and self.records is not None
-        framing = self.records.framing
-        offset = edit.splices[0].offset if edit is not None and edit.splices else None
-        if offset is None and self.doc.scope is not None:
-            offset = self.doc.scope[0]
-        self.doc.set_scope(None)
-        if edit is not None and edit.splices:  # only the touched records are re-framed (a rebuild when unsure)
-            self.records = self.records.after_splices(self.doc.data, edit.splices)
-        else:
-            self.records = fr.RecordIndex(self.doc.data, framing)
+        """After any change to a stream: the session re-indexes the records; show the one the edit touched."""
+        target = self.session.after_change(edit)
         idx = self.records
+        assert idx is not None
         self.record_spin.setMaximum(max(1, len(idx)))
-        if not len(idx):
-            self.model.set_message(None)
+        if target is None or target < 0:
             self.record_info.setText("no records")
             return
-        target = len(idx) - 1
-        if offset is not None:
-            target = min(target, max(0, bisect.bisect_right(idx.prefix_offsets, offset) - 1))
         self.show_record(target)
 
     # -- internals: loading ---------------------------------------------------------------------
 
-    async def _busy(self, what: str, coro: Coroutine[Any, Any, Any]) -> Any:
+    async def busy(self, what: str, coro: Coroutine[Any, Any, Any]) -> Any:
+        """Await ``coro`` with the busy row showing ``what``; Cancel cancels it."""
         task = asyncio.ensure_future(coro)
         self._busy_task = task
         self.busy_label.setText(what)
@@ -770,7 +617,7 @@ class ProtoEditor(QWidget):
         timer.timeout.connect(show)
         timer.start()
         try:
-            return await self._busy(what, in_worker())
+            return await self.busy(what, in_worker())
         except asyncio.CancelledError:
             token.cancel()
             raise
@@ -779,19 +626,22 @@ class ProtoEditor(QWidget):
             timer.deleteLater()
             self.progress.setRange(0, 0)
 
-    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
-        task = asyncio.ensure_future(coro)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+    @property
+    def tasks(self) -> frozenset[asyncio.Task[Any]]:
+        """The editor's running tasks (opening, saving, decoding, dialogs): empty when idle."""
+        return frozenset(self._tasks)
+
+    def dialog_parent(self) -> QWidget:
+        """The widget the helpers' dialogs belong to (window-modal over the editor)."""
+        return self
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        """Run ``coro`` as a task the editor owns (cancelled by close_tasks)."""
+        return self._tasks.start(coro)
 
     def _install(self, loaded: Loaded) -> None:
-        self.path = loaded.path
-        self.records = loaded.index
-        self.encoding = loaded.encoding
-        self._source_text = loaded.source_text
-        self.doc = loaded.doc
-        stream = loaded.index.framing != "single"
+        said = self.session.install(loaded)
+        stream = self.session.is_stream
         i = self.framing_combo.findData(loaded.index.framing)
         self.framing_combo.setCurrentIndex(max(0, i))
         self.hex.hex_model.set_data(loaded.doc.data)
@@ -799,38 +649,14 @@ class ProtoEditor(QWidget):
         if stream:
             self.record_spin.setMaximum(max(1, len(loaded.index)))
             self.show_record(0)
-        else:
-            self.model.set_document(loaded.doc)
         self._show_damage()
-        note = {"hex": " (decoded from hex text)", "base64": " (decoded from base64 text)"}.get(loaded.encoding, "")
-        what = f"{len(loaded.index):,} {loaded.index.framing} record(s)" if stream else "one message"
-        self.status.setText(f"{loaded.path.name}: {len(loaded.doc):,} bytes, {what}{note}.")
+        self.status.setText(said)
         self._update_actions()
         self._title_changed()
-        self._refresh_text_views()
+        self.refresh_text_views()
 
     def _payload(self) -> bytes | None:
-        if self.doc is None:
-            return None
-        if self.records is not None and self.framing != "single":
-            rec = self.records[self.current_record()]
-            return bytes(self.records.buf[rec.offset : rec.end])
-        return self.doc.to_bytes()
-
-    async def _load_schema(self, what: str, fn: Any, *args: Any) -> bool:
-        try:
-            added = await self._busy(what, asyncio.to_thread(fn, *args))
-        except asyncio.CancelledError:
-            return False
-        except SchemaError as err:
-            self._show_error(str(err))
-            return False
-        self._fill_types()
-        self._show_error("")
-        self.status.setText(f"Loaded {len(added)} schema file(s): {', '.join(added[:5])}")
-        if self.type_name:
-            self.set_type(self.type_name)
-        return True
+        return self.session.payload()
 
     # -- internals: view sync -------------------------------------------------------------------
 
@@ -843,37 +669,30 @@ class ProtoEditor(QWidget):
         self.tree.scrollTo(ix)
 
     def _tree_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        span = self.model.span(current) if current.isValid() else None
+        span = self.model.byte_span(current) if current.isValid() else None
         hm = self.hex.hex_model
         if span is None:
             hm.set_highlight([])
             return
-        parts = [(span.start, span.tag_end, "tag"), (span.tag_end, span.value_start, "length"),
-                 (span.value_start, span.value_end, "value"), (span.value_end, span.end, "tag")]
-        if span.end == span.start + 1 and span.value_start == span.start:  # an error row
-            parts = [(span.start, span.end, "error")]
-        hm.set_highlight(parts)
+        hm.set_highlight(span.parts())
         self.hex.show_offset(span.start)
         f = self.model.node_field(current)
         if f is not None:
-            self.status.setText(
-                f"Field {f.number} · bytes {span.start}…{span.end - 1} ({span.end - span.start} bytes: tag "
-                f"{span.tag_end - span.start}, length prefix {span.value_start - span.tag_end}, "
-                f"value {span.value_end - span.value_start})")
+            self.status.setText(span.describe(f.number))
 
     def _expanded_row(self, ix: QModelIndex) -> None:
         if self.model.is_pending(ix):
-            self._spawn(self._resolve_big(QPersistentModelIndex(ix)))
+            self.spawn(self._resolve_big(QPersistentModelIndex(ix)))
 
     async def _resolve_big(self, pix: QPersistentModelIndex) -> None:
         model = self.model
         try:
-            await self._busy_scan("Decoding a large nested message…", model.level_decoder(QModelIndex(pix)))
+            await self._busy_scan("Decoding a large nested message…", model.level_decoder(pix))
         except (asyncio.CancelledError, Cancelled):
-            self.tree.collapse(QModelIndex(pix))
+            self.tree.collapse(pix)
             return
         if pix.isValid():
-            model.children_resolved(QModelIndex(pix))
+            model.children_resolved(pix)
 
     def _remember_view(self) -> None:
         expanded: list[tuple[int, ...]] = []
@@ -888,33 +707,32 @@ class ProtoEditor(QWidget):
                     walk(ix)
 
         walk(QModelIndex())
-        self._expanded = expanded
         cur = self.tree.currentIndex()
-        self._selected = cur.data(PathRole) if cur.isValid() else None
+        self.session.view = ViewMemory(expanded, cur.data(PathRole) if cur.isValid() else None)
 
     def _restore_view(self) -> None:
-        for p in self._expanded:
+        memory = self.session.view
+        for p in memory.expanded:
             ix = self.model.index_for_path(p)
             if ix.isValid():
                 self.tree.expand(ix)
-        if self._selected:
-            ix = self.model.index_for_path(self._selected)
+        if memory.selected:
+            ix = self.model.index_for_path(memory.selected)
             if ix.isValid():
                 self.tree.setCurrentIndex(ix)
-        self._expanded = []
+        memory.expanded = []
 
     def _after_edit(self, edit: Edit) -> None:
-        self.last_edit_message = f"Edited: {edit.description} ({edit.changed_bytes} byte(s) changed)."
-        self._document_changed(self.last_edit_message, reload=False, edit=edit)
+        self.document_changed(self.session.edited(edit), reload=False, edit=edit)
 
-    def _document_changed(self, message: str, reload: bool = True, edit: Edit | None = None) -> None:
+    def document_changed(self, message: str, reload: bool = True, edit: Edit | None = None) -> None:
+        """The document changed (an edit, undo, redo, an applied text): every view follows; ``message``
+        goes to the status line."""
         assert self.doc is not None
-        if self.records is not None and self.records.framing == "single":
-            self.records = fr.RecordIndex(self.doc.data, "single")
         self.hex.hex_model.set_data(self.doc.data)
-        if self.records is not None and self.records.framing != "single":
+        if self.session.is_stream:
             self._follow_stream(edit)
-        elif reload:
+        elif self.session.after_change(edit) is None and reload:
             self.model.after_document_change()
         if self.tree.currentIndex().isValid() or self.framing == "single":  # else keep the record's highlight
             self._tree_current(self.tree.currentIndex(), QModelIndex())
@@ -922,109 +740,37 @@ class ProtoEditor(QWidget):
         self.status.setText(message)
         self._update_actions()
         self._title_changed()
-        self._refresh_text_views()
+        self.refresh_text_views()
 
     def _edit_rejected(self, reason: str) -> None:
-        self.last_error = reason
+        self.session.last_error = reason
         self.status.setText(f"Not changed: {reason}")
         QApplication.beep()
 
     def _show_damage(self) -> None:
-        errs: list[str] = []
-        marks: list[tuple[int, int, str]] = []
-        err = self.model.root_error()
-        if err is not None:
-            o = err.offset + self.model.base
-            root = self.model.root_message()
-            nothing = root is not None and len(root) == 0 and root.damaged is None
-            after = (" No field before it could be decoded: is this a protobuf message, or another framing?"
-                     if nothing else " Everything before it is decoded below.")
-            errs.append(f"Damaged at byte offset {o}: {err.reason}.{after}")
-            marks.append((o, o + 1, "error"))
-        if self.records is not None and self.records.error is not None:
-            e: WireError = self.records.error
-            errs.append(f"Stream cut short at byte offset {e.offset}: {e.reason}. "
-                        f"{len(self.records):,} whole record(s) before it are shown.")
-            marks.append((e.offset, e.offset + 1, "error"))
+        text, marks = self.session.damage()
         self.hex.hex_model.set_marks(marks)
-        self._show_error(" ".join(errs))
+        self.show_error(text)
 
-    def _show_error(self, text: str) -> None:
+    def show_error(self, text: str) -> None:
+        """Show ``text`` in the error banner (empty: hide it); remembered as the session's last error."""
         if text:
-            self.last_error = text
+            self.session.last_error = text
         self.error_label.setText(text)
         self.error_label.setVisible(bool(text))
 
-    def _doc_state(self) -> tuple[object, ...]:
-        """What the text views and Apply / Canonicalise work from: the document and its buffer object
-        (a new one after every edit, undo and redo; compared by identity, and held, so never reused),
-        the shown record, the type and the pinned readings. A worker's result is used only if this is
-        unchanged when it finishes."""
-        buf = self.doc.data if self.doc is not None else None
-        desc = self.model.descriptor
-        return (_Same(self.doc), _Same(buf), self.framing, self.current_record(),
-                desc.full_name if desc is not None else None, dict(self.model.pins.by_path))
-
-    def _refresh_text_views(self) -> None:
-        pane = self.side.currentWidget()
-        if not isinstance(pane, TextApplyPane):
-            return
-        if pane.dirty:
-            pane.stale()  # never overwrite what the operator typed and has not applied
-            return
-        state = self._doc_state()
-        if self._shown_state.get(pane.fmt) == state:
-            return  # already shows this message (switching tabs back, say)
-        seq = self._render_seq[pane.fmt] = self._render_seq.get(pane.fmt, 0) + 1
-        self._shown_state.pop(pane.fmt, None)
-        payload = self._payload()
-        if payload is None:
-            pane.set_content("", False, "")
-            return
-        if len(payload) > TEXT_VIEW_LIMIT:
-            pane.set_content(f"{len(payload):,} bytes: too large for this view; use "
-                             "`python main.py proto decode FILE --format text|json`.", False, "")
-            self._shown_state[pane.fmt] = state
-            return
-        desc = self.model.descriptor
-        args = (self.registry, desc.full_name if desc is not None else None, payload, pane.fmt,
-                Pins(dict(self.model.pins.by_path)))  # a copy: the worker never reads the live pins
-        if len(payload) <= INLINE_RENDER_LIMIT:
-            self._show_rendered(pane, pane_text(*args), state)
-            return
-        pane.set_content(f"Rendering {len(payload):,} bytes as {'text format' if pane.fmt == 'text' else 'JSON'}…",
-                         False, "")
-        self._spawn(self._render_in_worker(pane, seq, state, args))
-
-    async def _render_in_worker(self, pane: TextApplyPane, seq: int, state: tuple[object, ...],
-                                args: tuple[Any, ...]) -> None:
-        """Render a large message's text in a worker thread; the result is dropped when a newer render
-        started or the document, record, type or pins changed meanwhile (a stale-result guard)."""
-        what = "text format" if pane.fmt == "text" else "JSON"
-        try:
-            shown: PaneText = await self._busy(f"Rendering {len(args[2]):,} bytes as {what}…",
-                                               asyncio.to_thread(pane_text, *args))
-        except asyncio.CancelledError:
-            if self._render_seq.get(pane.fmt) == seq and not pane.dirty:
-                pane.set_content(f"Rendering the {what} was cancelled: show another tab and this one again to "
-                                 "render it.", False, "")
-            return
-        if self._render_seq.get(pane.fmt) != seq or self._doc_state() != state or pane.dirty:
-            return  # stale: a newer render (or the operator's typing) owns the pane
-        self._show_rendered(pane, shown, state)
-
-    def _show_rendered(self, pane: TextApplyPane, shown: PaneText, state: tuple[object, ...]) -> None:
-        pane.set_content(shown.text, shown.editable, shown.note)
-        self._shown_state[pane.fmt] = state
+    def refresh_text_views(self) -> None:
+        """Show the current message in the text / JSON tab if it is the one showing."""
+        self.text_panes.refresh()
 
     def _update_actions(self) -> None:
         has = self.doc is not None
         self.save_button.setEnabled(has)
         self.save_as_button.setEnabled(has)
-        self.undo_button.setEnabled(has and bool(self.doc and self.doc.history))
-        self.redo_button.setEnabled(has and bool(self.doc and self.doc._redo))
+        self.undo_button.setEnabled(self.session.can_undo)
+        self.redo_button.setEnabled(self.session.can_redo)
         self.guess_button.setEnabled(has)
-        self.compare_button.setEnabled(has)
+        self.sources.compare_button.setEnabled(has)
         if hasattr(self, "edit_actions"):
             self.edit_actions.update()
 
@@ -1049,17 +795,13 @@ class ProtoEditor(QWidget):
         pix = QPersistentModelIndex(ix)
         for r in readings:
             act = menu.addAction(f"{r.kind} — {r.reason}" + (" (pinned)" if r.pinned else ""))
-            act.triggered.connect(lambda _c=False, k=r.kind: self.model.pin(QModelIndex(pix), k))
-        menu.addAction("Unpin", lambda: self.model.pin(QModelIndex(pix), None))
+            act.triggered.connect(lambda _c=False, k=r.kind: self.model.pin(pix, k))
+        menu.addAction("Unpin", lambda: self.model.pin(pix, None))
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     async def _confirm_save(self, target: Path) -> bool:
         """The save preview (what changes: fields and bytes) before writing; True to write."""
-        assert self.doc is not None
-        n = len(self.doc.history)
-        original = len(self.doc) - sum(len(s.new) - len(s.old) for e in self.doc.history for s in e.splices)
-        summary = f"{n} edit(s); {original:,} → {len(self.doc):,} bytes."
-        dialog = SavePreviewDialog(self, str(target), self.save_preview(), summary)
+        dialog = SavePreviewDialog(self, str(target), self.save_preview(), self.session.save_summary())
         self.save_dialog = dialog
         return await ask(dialog) == SavePreviewDialog.DialogCode.Accepted
 
@@ -1067,52 +809,22 @@ class ProtoEditor(QWidget):
         path, _f = QFileDialog.getOpenFileName(self, "Open a protobuf file", "",
                                                "Protobuf (*.bin *.pb *.binpb *.msg *.txt);;All files (*)")
         if path:
-            self._spawn(self.open_path(path, self.framing_combo.currentData()))
+            self.spawn(self.open_path(path, self.framing_combo.currentData()))
 
     def _choose_save_as(self) -> None:
         path, _f = QFileDialog.getSaveFileName(self, "Save as", str(self.path or ""))
         if path:
-            self._spawn(self.save(path, confirm=True))
-
-    def _choose_protos(self) -> None:
-        files, _f = QFileDialog.getOpenFileNames(self, "Load .proto files", "", "Proto files (*.proto)")
-        if files:
-            self._spawn(self.load_protos(files))
-
-    def _choose_proto_dir(self) -> None:
-        d = QFileDialog.getExistingDirectory(self, "Directory of .proto files")
-        if d:
-            self._spawn(self.load_protos([d]))
-
-    def _choose_include(self) -> None:
-        d = QFileDialog.getExistingDirectory(self, "Import path")
-        if d:
-            self.include_paths.append(d)
-            self.status.setText("Import paths: " + ", ".join(self.include_paths))
-
-    def _choose_export_proto(self) -> None:
-        start = str(self.path.with_suffix(".proto")) if self.path is not None else ""
-        path, _f = QFileDialog.getSaveFileName(self, "Export readings as .proto", start, "Proto files (*.proto)")
-        if path:
-            self._spawn(self.export_proto(path))
-
-    def _choose_descriptor_set(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, "Load a FileDescriptorSet", "",
-                                               "Descriptor sets (*.desc *.pb *.binpb);;All files (*)")
-        if path:
-            self._spawn(self.load_descriptor_set(path))
+            self.spawn(self.save(path, confirm=True))
 
     def _framing_chosen(self, _i: int) -> None:
         if self.path is not None:
-            self._spawn(self._reframe(self.framing_combo.currentData()))
+            self.spawn(self._reframe(self.framing_combo.currentData()))
 
     async def _reframe(self, framing: str) -> None:
         """Re-read the file with another framing; unsaved edits would be lost, so ask first."""
-        from console.views.proto_edit_actions import confirm as ask_confirm
-
         if self.path is None:
             return
-        if self.modified and not await ask_confirm(
+        if self.modified and not await proto_dialogs.confirm(
                 self, "confirmReframe", "Change framing", f"Re-read {self.path.name} with another framing?",
                 f"The {len(self.doc.history) if self.doc else 0} unsaved edit(s) are discarded.", "Discard edits"):
             i = self.framing_combo.findData(self.framing)
@@ -1129,142 +841,57 @@ class ProtoEditor(QWidget):
         self.set_type(None if text in ("", SCHEMALESS) else text)
 
 
-    # -- compare and server reflection ----------------------------------------------------------
+    # -- schema sources, compare (console/views/proto_sources.py) ------------------------------
 
-    def _add_compare_and_reflection(self, bar: QHBoxLayout, schema_menu: QMenu) -> None:
-        """The "Compare with…" button and the "From server reflection…" schema source.
+    @property
+    def client_source(self) -> ClientSource | None:
+        """Set by the main window: the session's EngineClient (None standalone), for reflection."""
+        return self.sources.client_source
 
-        ``client_source`` is set by the main window: it returns the session's EngineClient (None
-        when standalone), used by "the connected engine" choice.
-        """
-        self.client_source: Callable[[], EngineClient | None] | None = None
-        self.compare_windows: list[ProtoCompareWindow] = []
-        self.compare_button = QPushButton("Compare with…")
-        self.compare_button.setToolTip("Compare this message (including unsaved edits) with another file")
-        self.compare_button.clicked.connect(self._choose_compare)
-        bar.insertWidget(bar.indexOf(self.redo_button) + 1, self.compare_button)
-        schema_menu.addAction("From server reflection…", self._choose_reflection)
+    @client_source.setter
+    def client_source(self, source: ClientSource | None) -> None:
+        self.sources.client_source = source
 
-    def _choose_compare(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, "Compare with a protobuf file", str(self.path or ""),
-                                               "Protobuf (*.bin *.pb *.binpb *.msg *.txt);;All files (*)")
-        if path:
-            self._spawn(self.compare_with(path))
+    @property
+    def compare_windows(self) -> list[ProtoCompareWindow]:
+        return self.sources.compare_windows
 
-    async def compare_with(self, path: str | os.PathLike[str]) -> ProtoCompareWindow | None:
-        """Compare the current message (with unsaved edits) against ``path`` in a new window.
+    async def load_protos(self, files: list[str], include_paths: list[str] | None = None) -> bool:
+        return await self.sources.load_protos(files, include_paths)
 
-        A stream is compared with a file that tiles as the same stream record by record (records
-        aligned); with any other file, the current record is compared with it as one message."""
-        left = self._payload()
-        if left is None:
-            return None
-        p = Path(path)
-        framing = self.framing if self.records is not None and self.framing != "single" else "single"
-        try:
-            other = await self._busy(f"Reading {p.name}…", asyncio.to_thread(load_file, p, framing))
-        except asyncio.CancelledError:
-            return None
-        except (OSError, ValueError) as err:
-            self._show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
-            return None
-        window = ProtoCompareWindow(self.registry)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.setWindowTitle(f"Pelorus — compare {self.tab_title} with {p.name}")
-        self.compare_windows.append(window)
-        window.destroyed.connect(lambda _o=None, w=window: self.compare_windows.remove(w)
-                                 if w in self.compare_windows else None)
-        window.show()
-        type_name = self.model.descriptor.full_name if self.model.descriptor is not None else None
-        name = self.path.name if self.path is not None else "this message"
-        streams = framing != "single" and other.index.error is None and len(other.index) > 0
-        if streams:
-            assert self.doc is not None
-            left = self.doc.to_bytes()
-        elif framing != "single":
-            name += f" record {self.current_record() + 1}"
-        if self.modified:
-            name += " with unsaved edits"
-        await window.view.compare_bytes(left, other.doc.to_bytes(), type_name, name, p.name, pins=self.model.pins,
-                                        framing=framing if streams else "single")
-        return window
-
-    def _choose_reflection(self) -> None:
-        client = self.client_source() if self.client_source is not None else None
-        connected = client.config.address if client is not None and client.connected else None
-        dialog = ReflectionDialog(connected, self)
-        if dialog.exec() != ReflectionDialog.DialogCode.Accepted:
-            return
-        source = dialog.source()
-        if source is None:
-            self._show_error("Server reflection: type the server's address as host:port.")
-            return
-        self._spawn(self.load_reflection(source.address, insecure=source.insecure, token=source.token,
-                                         tls_ca=source.tls_ca))
+    async def load_descriptor_set(self, path: str) -> bool:
+        return await self.sources.load_descriptor_set(path)
 
     async def load_reflection(self, address: str | None = None, *, insecure: bool = False,
                               token: str | None = None, tls_ca: str | None = None) -> bool:
-        """Load every schema a server exposes through reflection; ``address`` None = the connected engine."""
-        if address is None:
-            client = self.client_source() if self.client_source is not None else None
-            if client is None or not client.connected:
-                self._show_error("Not connected to an engine: choose another server and type its address.")
-                return False
-        else:
-            client = EngineClient(ConnectionConfig(address, insecure=insecure, token=token, tls_ca=tls_ca))
-        where = client.config.address
-        self._show_error("")
-        try:
-            got = await self._busy(f"Reading schemas from {where} (server reflection)…", client.reflect_files())
-        except asyncio.CancelledError:
-            return False
-        except EngineError as err:
-            self._show_error(str(err))
-            return False
-        return await self._load_schema(f"Loading {len(got.files)} file(s) from {where}…",
-                                       self.registry.add_file_protos, got.files, f"server reflection at {where}")
+        return await self.sources.load_reflection(address, insecure=insecure, token=token, tls_ca=tls_ca)
+
+    async def export_proto(self, path: str | os.PathLike[str]) -> bool:
+        return await self.sources.export_proto(path)
+
+    async def compare_with(self, path: str | os.PathLike[str]) -> ProtoCompareWindow | None:
+        return await self.sources.compare_with(path)
+
+    def schemas_changed(self) -> None:
+        """Schemas were loaded: the type list is refilled and the chosen type decoded again."""
+        self._fill_types()
+        if self.type_name:
+            self.set_type(self.type_name)
 
 
-def _encode_as(encoding: str, source: bytes, data: bytes) -> bytes:
-    return fr.encode_text(data, encoding, source)
-
-
-def _message_name(path: Path | None) -> str:
-    """A message name from the file name (``job-spec.bin`` → ``JobSpec``); ``Message`` if none fits."""
-    words = re.findall(r"[A-Za-z0-9]+", path.stem if path is not None else "")
-    name = "".join(w[:1].upper() + w[1:] for w in words)
-    return name if name[:1].isalpha() else "Message"
-
-
-class _Same:
-    """Wraps an object so that tuples holding it compare it by identity (``is``), not by value."""
-
-    __slots__ = ("obj",)
-
-    def __init__(self, obj: object) -> None:
-        self.obj = obj
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.obj is self.obj
-
-    def __hash__(self) -> int:
-        return id(self.obj)
-
-
-def doc_modified(doc: Document | None) -> bool:
-    return doc is not None and doc.modified
-
-
-def _hex(b: bytes) -> str:
-    if not b:
-        return "(nothing)"
-    return b[:24].hex(" ") + (f" … ({len(b)} bytes)" if len(b) > 24 else "")
-
-
-# -- standalone window ------------------------------------------------------------------------------
+def _tool_button(text: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    return button
 
 
 class ProtoEditorWindow(QMainWindow):
+    """A main window around one editor; asks before closing with unsaved edits.
+
+    Signals:
+        closed(): the window closed (the standalone loop ends).
+    """
+
     closed = Signal()
 
     def __init__(self, editor: ProtoEditor) -> None:
@@ -1285,59 +912,3 @@ class ProtoEditorWindow(QMainWindow):
         self.editor.close_tasks()
         event.accept()
         self.closed.emit()
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="main.py open", description="Open the protobuf editor on a file")
-    p.add_argument("file", nargs="?", help="binary (or hex/base64 text) protobuf file")
-    p.add_argument("--type", help="message type (full name or unambiguous suffix); omit for schemaless")
-    p.add_argument("--proto", action="append", default=[], metavar="P", help=".proto file or directory (repeatable)")
-    p.add_argument("-I", "--proto-path", action="append", default=[], dest="include", metavar="DIR",
-                   help="import search path (repeatable)")
-    p.add_argument("--descriptor-set", action="append", default=[], metavar="F", help="FileDescriptorSet (repeatable)")
-    p.add_argument("--framing", choices=("auto", *fr.FRAMINGS), default="auto")
-    return p
-
-
-async def run_standalone(app: QApplication, args: argparse.Namespace) -> int:
-    editor = ProtoEditor()
-    editor.include_paths = list(args.include)
-    window = ProtoEditorWindow(editor)
-    window.show()
-    closed = asyncio.Event()
-    app.aboutToQuit.connect(closed.set)
-    window.closed.connect(closed.set)
-    schema_errors: list[str] = []  # opening the file clears the error row: shown again after it
-    for ds in args.descriptor_set:
-        if not await editor.load_descriptor_set(ds):
-            schema_errors.append(editor.error_label.text())
-    if args.proto and not await editor.load_protos(args.proto):
-        schema_errors.append(editor.error_label.text())
-    if args.file:
-        if await editor.open_path(args.file, args.framing) and args.type:
-            editor.set_type(args.type)
-    elif args.type:
-        editor.set_type(args.type)
-    if schema_errors:
-        now = editor.error_label.text() if editor.error_label.isVisible() else ""
-        editor._show_error("\n".join([t for t in (now, *schema_errors) if t]))
-    await closed.wait()
-    editor.close_tasks()
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python main.py open FILE ...``: the editor in its own window on a qasync loop."""
-    os.environ.setdefault("QT_API", "pyside6")
-    import qasync
-
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Pelorus")
-    app.setOrganizationName("Pelorus")
-    collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
-    try:
-        return qasync.run(run_standalone(app, args))  # type: ignore[arg-type]
-    except asyncio.CancelledError:
-        return 0

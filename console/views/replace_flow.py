@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from console import messages
 from console.views.dialogs import ask_int, exec_async
-from console.views.spec_editor import ConflictDialog, SpecEditorDialog
+from console.views.spec_editor import ConflictDialog, SpecEditorDialog, schema_pool
 from pelorus.errors import Conflict
-from pelorus.specfile import dump_spec
+from pelorus.specfile import dump_spec, keep_payload_bytes
 from pelorus.specmerge import rebase
 
 if TYPE_CHECKING:
@@ -34,10 +34,11 @@ async def _finished(dialog: object) -> bool:
 
 
 async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
-    job = await session.client.get_job(job_id)
+    job = await session.get_job(job_id)
     base = job.job_info.spec
     version = job.job_info.status.version.value
-    text = dump_spec(base)
+    pool = schema_pool(parent)  # a payload of a type loaded in the protobuf editor is edited decoded
+    text = dump_spec(base, pool)
     while True:
         editor = SpecEditorDialog(parent, base, job_id=job_id, version=version)
         editor.setObjectName("editJobDialog")
@@ -47,7 +48,7 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
         yours = editor.spec
         text = editor.yaml.toPlainText()
         try:
-            diff = await session.client.replace_diff(job_id, version, yours)
+            diff = await session.replace_diff(job_id, version, yours)
         except Conflict:
             diff = None
         if diff is not None:
@@ -66,16 +67,16 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
             if batch is None:
                 return False
             try:
-                new_version = await session.client.replace_job(job_id, version, yours, batch_size=batch)
+                new_version = await session.replace_job(job_id, version, yours, batch_size=batch)
                 messages.info(f"Updating {yours.name} to version {new_version} in batches of {batch or 'all'}")
                 return True
             except Conflict:
                 pass
         # Someone else changed it: three versions, rebase or give up.
-        current = await session.client.get_job(job_id)
+        current = await session.get_job(job_id)
         theirs = current.job_info.spec
         their_version = current.job_info.status.version.value
-        dialog = ConflictDialog(parent, dump_spec(base), dump_spec(theirs), text, their_version)
+        dialog = ConflictDialog(parent, dump_spec(base, pool), dump_spec(theirs, pool), text, their_version)
         dialog.setObjectName("conflictDialog")
         if not await _finished(dialog):
             messages.warning(f"Edit of {yours.name} abandoned; the job stays at version {their_version}")
@@ -83,5 +84,6 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
         merged, conflicts = rebase(base, theirs, yours)
         if conflicts:
             messages.warning("Both of you changed: " + ", ".join(conflicts) + " — yours were kept; review them")
-        base, version, text = theirs, their_version, dump_spec(merged)
+        keep_payload_bytes(theirs, merged, pool)
+        base, version, text = theirs, their_version, dump_spec(merged, pool)
         await asyncio.sleep(0)

@@ -7,11 +7,14 @@ opened at). Errors point at the line: the line number is shown and the line high
 
 from __future__ import annotations
 
+import asyncio
 import shlex
 import uuid
+from typing import Any
 
+from google.protobuf.descriptor_pool import DescriptorPool
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QColor, QFont, QTextCursor, QTextFormat
+from PySide6.QtGui import QFont, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,16 +23,18 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QSpinBox,
     QTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from console.models import palette
 from pelorus.api import job_pb2
 from pelorus.engine.errors import EngineError
 from pelorus.engine.validation import validate_job_spec
-from pelorus.specfile import SpecError, _field_line, dump_spec, parse_spec
+from pelorus.specfile import SpecError, _field_line, dump_spec, keep_payload_bytes, parse_spec
 
 NEW_JOB_TEMPLATE = """\
 name: my-job
@@ -41,10 +46,27 @@ default_spec:
 """
 
 
-def check_spec(text: str) -> tuple[job_pb2.JobSpec | None, str, int | None]:
+def schema_registry(widget: Any) -> Any:
+    """The console's SchemaRegistry (the protobuf editor of the window ``widget`` lives in), or None."""
+    while widget is not None:
+        registry = getattr(getattr(widget, "proto_editor", None), "registry", None)
+        if registry is not None:
+            return registry
+        widget = widget.parent() if hasattr(widget, "parent") else None
+    return None
+
+
+def schema_pool(widget: Any) -> DescriptorPool | None:
+    """The schemas the operator loaded (the protobuf editor of the window ``widget`` lives in):
+    a job's ``data`` payload of such a type is shown and edited decoded. None: the built-in types."""
+    registry = schema_registry(widget)
+    return None if registry is None else registry.pool
+
+
+def check_spec(text: str, pool: DescriptorPool | None = None) -> tuple[job_pb2.JobSpec | None, str, int | None]:
     """(spec, "", None) when valid, else (None, the problem, its 1-based line or None)."""
     try:
-        spec = parse_spec(text)
+        spec = parse_spec(text, pool)
         validate_job_spec(spec)
     except SpecError as exc:
         return None, exc.detail, exc.line
@@ -61,6 +83,8 @@ class SpecEditorDialog(QDialog):
         self.job_id = job_id
         self.version = version
         self.idempotency_key = str(uuid.uuid4())
+        self.base = spec  # an untouched payload keeps these bytes (keep_payload_bytes)
+        self.pool = schema_pool(parent)
         editing = job_id is not None
         self.setWindowTitle(f"Edit job {spec.name if spec else ''} (version {version})" if editing else "New job")
         self.resize(760, 620)
@@ -69,7 +93,7 @@ class SpecEditorDialog(QDialog):
         mono = QFont("monospace")
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.yaml.setFont(mono)
-        self.yaml.setPlainText(dump_spec(spec) if spec is not None else NEW_JOB_TEMPLATE)
+        self.yaml.setPlainText(dump_spec(spec, self.pool) if spec is not None else NEW_JOB_TEMPLATE)
         self.name = QLineEdit()
         self.owner = QLineEdit()
         self.instances = QSpinBox()
@@ -99,6 +123,29 @@ class SpecEditorDialog(QDialog):
         layout.addLayout(top)
         layout.addWidget(QLabel("Spec (YAML; field names as in pelorus.v1.JobSpec):"))
         layout.addWidget(self.yaml, 1)
+        # The data payload, field by field in a protobuf editor window; its edited bytes come back as
+        # they are (a byte-precise edit is not re-encoded through the YAML).
+        self.payload_bar = QWidget()
+        self.payload_bar.setObjectName("payloadBar")
+        self.payload_label = QLabel()
+        self.edit_payload_button = QPushButton("Edit payload in protobuf editor…")
+        self.edit_payload_button.setObjectName("editPayload")
+        self.take_payload_button = QPushButton("Use the editor's payload")
+        self.take_payload_button.setObjectName("takePayload")
+        self.take_payload_button.setToolTip("Put the payload as edited in the protobuf editor window into this spec")
+        self.take_payload_button.setEnabled(False)
+        bar = QHBoxLayout(self.payload_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.payload_label, 1)
+        bar.addWidget(self.edit_payload_button)
+        bar.addWidget(self.take_payload_button)
+        self.payload_bar.hide()
+        self.payload_window: Any = None
+        self._payload_ref: job_pb2.JobSpec | None = None  # the bytes taken from the editor
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self.edit_payload_button.clicked.connect(self._edit_payload)
+        self.take_payload_button.clicked.connect(self.take_payload)
+        layout.addWidget(self.payload_bar)
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.spec: job_pb2.JobSpec | None = None
@@ -116,29 +163,82 @@ class SpecEditorDialog(QDialog):
 
     def _validate(self) -> None:
         text = self.yaml.toPlainText()
-        spec, problem, line = check_spec(text)
+        spec, problem, line = check_spec(text, self.pool)
+        if spec is not None:
+            for ref in (self._payload_ref, self.base):  # bytes nobody changed since, as they were
+                if ref is not None:
+                    keep_payload_bytes(ref, spec, self.pool)
+            self._show_payload(spec)
         self.spec = spec
         if spec is None and not self._syncing:
             try:  # parsable but invalid (e.g. 0 instances): the form still shows what is there
-                self._fill_form(parse_spec(text))
+                self._fill_form(parse_spec(text, self.pool))
             except SpecError:
                 pass
         self.submit.setEnabled(spec is not None)
         selections = []
         if spec is None:
             where = f"Line {line}: " if line else ""
-            self.error.setText(f"<span style='color:#b3261e'>{where}{problem}</span>")
+            self.error.setText(palette.span(f"{where}{problem}", palette.ERROR))
             if line:
                 sel = QTextEdit.ExtraSelection()
-                sel.format.setBackground(QColor("#fde7e9"))
+                sel.format.setBackground(palette.ERROR_LINE_BG)
                 sel.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
                 block = self.yaml.document().findBlockByLineNumber(line - 1)
                 sel.cursor = QTextCursor(block)
                 selections.append(sel)
         else:
-            self.error.setText("<span style='color:#1b5e20'>Valid spec.</span>")
+            self.error.setText(palette.span("Valid spec.", palette.OK))
             self._fill_form(spec)
         self.yaml.setExtraSelections(selections)
+
+    def _show_payload(self, spec: job_pb2.JobSpec) -> None:
+        from console.views.payload_view import describe_payload
+
+        has = spec.HasField("data")
+        self.payload_bar.setVisible(has)
+        if has:
+            self.payload_label.setText(f"Payload: {describe_payload(spec.data, self.pool)}")
+
+    def _edit_payload(self) -> None:
+        task = asyncio.ensure_future(self.edit_payload())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def edit_payload(self) -> Any:
+        """Open the spec's payload in a protobuf editor window (typed when its type is loaded)."""
+        from console.views.payload_view import open_payload_editor
+
+        if self.spec is None or not self.spec.HasField("data"):
+            return None
+        if self.payload_window is not None:
+            self.payload_window.close()
+        window = await open_payload_editor(self.spec.data, schema_registry(self.parent()),
+                                           f"Payload of {self.spec.name}")
+        self.payload_window = window
+        window.closed.connect(self._payload_window_closed)
+        self.take_payload_button.setEnabled(True)
+        return window
+
+    def _payload_window_closed(self) -> None:
+        self.payload_window = None
+        self.take_payload_button.setEnabled(False)
+
+    def take_payload(self) -> bool:
+        """The payload as edited in the protobuf editor window replaces the spec's, byte for byte."""
+        doc = self.payload_window.editor.doc if self.payload_window is not None else None
+        if doc is None:
+            return False
+        try:
+            spec = parse_spec(self.yaml.toPlainText(), self.pool)
+        except SpecError:
+            self.error.setText(palette.span("Fix the YAML before taking the payload.", palette.ERROR))
+            return False
+        spec.data.value = doc.to_bytes()
+        self._payload_ref = job_pb2.JobSpec()
+        self._payload_ref.data.CopyFrom(spec.data)
+        self.set_text(dump_spec(spec, self.pool))
+        return True
 
     def _fill_form(self, spec: job_pb2.JobSpec) -> None:
         self._syncing = True
@@ -160,9 +260,9 @@ class SpecEditorDialog(QDialog):
         if self._syncing:
             return
         try:
-            spec = parse_spec(self.yaml.toPlainText())
+            spec = parse_spec(self.yaml.toPlainText(), self.pool)
         except SpecError:
-            self.error.setText("<span style='color:#b3261e'>Fix the YAML before using the form.</span>")
+            self.error.setText(palette.span("Fix the YAML before using the form.", palette.ERROR))
             return
         spec.name = self.name.text()
         spec.owner = self.owner.text()
@@ -171,7 +271,7 @@ class SpecEditorDialog(QDialog):
         try:
             argv = shlex.split(self.command.text())
         except ValueError as exc:
-            self.error.setText(f"<span style='color:#b3261e'>Command: {exc}</span>")
+            self.error.setText(palette.span(f"Command: {exc}", palette.ERROR))
             return
         if argv:
             spec.default_spec.command = argv[0]
@@ -180,7 +280,7 @@ class SpecEditorDialog(QDialog):
         self._syncing = True
         try:
             cursor = self.yaml.textCursor().position()
-            self.yaml.setPlainText(dump_spec(spec))
+            self.yaml.setPlainText(dump_spec(spec, self.pool))
             c = self.yaml.textCursor()
             c.setPosition(min(cursor, len(self.yaml.toPlainText())))
             self.yaml.setTextCursor(c)

@@ -21,8 +21,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from console.models.palette import WORKFLOW_STATE_COLORS
-from console.models.pods_table import POD_STATE_COLORS
+from console.models import palette
+from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS
 from console.models.timeline import Timeline, TimeMap, collapse_idle
 
 LANE_H = 18
@@ -132,7 +132,7 @@ class TimelineView(QWidget):
         for lane in range(first, last + 1):
             y = AXIS_H + lane * LANE_H
             if lane % 2:
-                p.fillRect(0, y, self.width(), LANE_H, QColor(0, 0, 0, 10))
+                p.fillRect(0, y, self.width(), LANE_H, palette.LANE_STRIPE)
             p.setPen(text_color)
             p.drawText(QRectF(4, y, GUTTER - 8, LANE_H), int(Qt.AlignmentFlag.AlignVCenter), tl.lanes[lane])
         # intervals (visible lanes and span only, found by bisection in display coordinates)
@@ -167,7 +167,7 @@ class TimelineView(QWidget):
             ym = AXIS_H + lane * LANE_H + LANE_H / 2
             for m in tl.visible_markers(lane, r0, r1):
                 x = xof(m.t)
-                color = WORKFLOW_STATE_COLORS.get(m.state, QColor("#374151"))
+                color = WORKFLOW_STATE_COLORS.get(m.state, palette.TEXT_SECONDARY)
                 p.setPen(color.darker(130))
                 p.setBrush(color)
                 diamond = [QPointF(x, ym - 5), QPointF(x + 5, ym), QPointF(x, ym + 5), QPointF(x - 5, ym)]
@@ -181,12 +181,12 @@ class TimelineView(QWidget):
                 if b1 < self.v0 or b0 > self.v1:
                     continue
                 xa, xb = self.x_of_d(b0), self.x_of_d(b1)
-                p.fillRect(QRectF(xa, top, max(3.0, xb - xa), bottom - top), QColor(120, 120, 120, 70))
+                p.fillRect(QRectF(xa, top, max(3.0, xb - xa), bottom - top), palette.GAP_BAND)
                 p.setPen(QPen(text_color, 1.5))
                 xm = (xa + xb) / 2
                 for dx in (-3, 3):
                     p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
-                p.setPen(QPen(QColor(90, 90, 90), 1, Qt.PenStyle.DashLine))
+                p.setPen(QPen(palette.GAP_EDGE, 1, Qt.PenStyle.DashLine))
                 p.drawLine(QPointF(xa, top), QPointF(xa, bottom))
                 p.drawLine(QPointF(xb, top), QPointF(xb, bottom))
         # axis: ticks per uncollapsed stretch, in real time
@@ -213,7 +213,7 @@ class TimelineView(QWidget):
                     for dx in (-3, 3):
                         p.drawLine(QPointF(xm + dx - 4, AXIS_H - 2), QPointF(xm + dx + 4, 4))
         if not tl.intervals:  # nothing has run yet: say so rather than show bare lanes
-            p.setPen(QColor("#6b7280"))
+            p.setPen(palette.TEXT_MUTED)
             p.drawText(QRectF(GUTTER, AXIS_H, self.width() - GUTTER, max(LANE_H * len(tl.lanes), 3 * LANE_H)),
                        int(Qt.AlignmentFlag.AlignCenter),
                        "No pod has run yet: each instance's lane fills in as its pods change state.")
@@ -234,7 +234,7 @@ class TimelineView(QWidget):
             ds = np.array([to_d(iv.start) for iv in ivs], dtype=float)
             de = np.array([to_d(iv.end) for iv in ivs], dtype=float)
             maxend = np.maximum.accumulate(de) if len(de) else de
-            fallback = QColor("#9ca3af")
+            fallback = palette.TEXT_FAINT
             colors = [POD_STATE_COLORS.get(iv.state, fallback) for iv in ivs]
             c = (ds, de, maxend, colors, [iv.state in RUN_ENDS for iv in ivs])
             self._lanes_cache[lane] = c

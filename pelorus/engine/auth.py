@@ -61,6 +61,15 @@ def load_tokens(path: Path) -> dict[str, str]:
     return tokens
 
 
+def bearer_token(header: str | bytes) -> str | None:
+    """The token of an `authorization: Bearer <token>` header. The scheme name is
+    case-insensitive (RFC 9110 section 11.1), so `bearer` and `BEARER` work too."""
+    text = header.decode(errors="replace") if isinstance(header, bytes) else header
+    scheme, _, rest = text.strip().partition(" ")
+    token = rest.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 def _refusal(handler: grpc.RpcMethodHandler[Any, Any], code: grpc.StatusCode,
              message: str) -> grpc.RpcMethodHandler[Any, Any]:
     """A handler of the same shape as the real one that only aborts."""
@@ -99,9 +108,10 @@ class TokenAuthInterceptor(grpc.aio.ServerInterceptor):
         self._tokens = tokens
 
     def _role(self, header: str) -> str | None:
-        if not header.startswith("Bearer "):
+        token = bearer_token(header)
+        if token is None:
             return None
-        given = header[7:].strip().encode()
+        given = token.encode()
         for token, role in self._tokens.items():
             if hmac.compare_digest(given, token.encode()):
                 return role

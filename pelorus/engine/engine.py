@@ -40,6 +40,7 @@ from pelorus.engine.states import (
 from pelorus.engine.store import CHANGE_JOB, CHANGE_POD, Store
 from pelorus.engine.timeutil import duration_seconds, from_timestamp, now, set_timestamp
 from pelorus.engine.watchhub import PublishedChange, WatchHub
+from pelorus.tasks import TaskSet
 
 log = logging.getLogger("pelorus.engine")
 
@@ -92,7 +93,7 @@ class Engine:
         self._log_seq: dict[str, int] = {}
         self._log_followers: dict[str, set[asyncio.Event]] = {}
         self._offsets_dirty: set[str] = set()
-        self._tasks: set[asyncio.Task[object]] = set()
+        self._tasks = TaskSet("engine")
         self.started_at = now()
         from pelorus.engine.scheduler import Scheduler
         from pelorus.engine.workflows import WorkflowDriver
@@ -119,9 +120,7 @@ class Engine:
     async def stop(self, stop_pods: bool = False) -> None:
         if stop_pods:
             await self.kill_everything()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks.cancel_all(), return_exceptions=True)
         self._flush_logs()
         self.commit()
         self.progress.close()
@@ -142,16 +141,7 @@ class Engine:
             await asyncio.sleep(0.05)
 
     def spawn(self, coro: Awaitable[object], name: str) -> asyncio.Task[object]:
-        task: asyncio.Task[object] = asyncio.ensure_future(coro)
-        task.set_name(name)
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[object]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("engine task %s failed", task.get_name(), exc_info=task.exception())
+        return self._tasks.start(coro, name)
 
     def _load(self) -> None:
         rec: JobRecord | None
@@ -739,16 +729,22 @@ class Engine:
                     self.purge(rec, t)
             if t - last_usage >= self.config.usage_interval:
                 last_usage = t
-                self._sample_usage()
+                await self._sample_usage()
             self.store.compact_changes()
             if t - last_optimize > 600:
                 last_optimize = t
                 self.store.optimize()
 
-    def _sample_usage(self) -> None:
-        for rec in self.jobs.values():
-            for inst, pod in rec.pods.items():
+    async def _sample_usage(self) -> None:
+        sampled = 0
+        for rec in list(self.jobs.values()):
+            for inst, pod in list(rec.pods.items()):
                 if pod.status.state == P.POD_STATE_RUNNING:
+                    sampled += 1
+                    if sampled % 32 == 0:
+                        await asyncio.sleep(0)  # a few /proc reads per pod: let calls in between
+                        if pod.status.state != P.POD_STATE_RUNNING or rec.job_id not in self.jobs:
+                            continue
                     usage = self.executor.usage(pod.status.pod_id)
                     if usage is not None:
                         pod.status.usage.cpu_seconds = usage.cpu_seconds
@@ -799,7 +795,7 @@ class Engine:
     # -- job operations -------------------------------------------------------------
     def create_job(self, request_job_id: str, spec: job_pb2.JobSpec, idempotency_key: str,
                    start_paused: bool) -> tuple[str, int, bool]:
-        validation.validate_job_spec(spec)
+        validation.validate_job_spec(spec, self.executor)
         key = request_job_id or idempotency_key
         if request_job_id:
             try:
@@ -895,7 +891,7 @@ class Engine:
                     update_spec: workflow_pb2.UpdateSpec) -> int:
         rec = self.job(job_id)
         self.check_version(rec, version)
-        validation.validate_job_spec(spec)
+        validation.validate_job_spec(spec, self.executor)
         if rec.status.state == J.JOB_STATE_DELETED:
             raise precondition("the job is being deleted")
         if spec.SerializeToString(deterministic=True) == rec.spec.SerializeToString(deterministic=True):
@@ -916,7 +912,7 @@ class Engine:
     def replace_diff(self, job_id: str, version: int, spec: job_pb2.JobSpec) -> dict[str, list[int]]:
         rec = self.job(job_id)
         self.check_version(rec, version)
-        validation.validate_job_spec(spec)
+        validation.validate_job_spec(spec, self.executor)
         return self.workflows.diff(rec, spec)
 
     def restart_job(self, job_id: str, version: int, restart: workflow_pb2.RestartSpec) -> int:

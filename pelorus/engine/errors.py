@@ -1,4 +1,8 @@
-"""The engine's one error type: a gRPC status code plus a sentence an operator can act on."""
+"""The engine's one error type: a gRPC status code plus a sentence an operator can act on.
+
+Inside the engine only; the servicers turn it into the call's status, and the client turns that
+status into its own family (`pelorus.errors.ClientError`), which has a different name on purpose.
+"""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from collections import deque
 from typing import TYPE_CHECKING
 
 from pelorus.api import job_pb2, pod_pb2
+from pelorus.engine.aiotools import wait_event
 from pelorus.engine.executors.base import ExecutorUnavailable
 from pelorus.engine.records import JobRecord
 from pelorus.engine.states import ACTIVE_POD_STATES
@@ -116,10 +117,7 @@ class Scheduler:
         while True:
             timeout = self._next_due() - now()
             if timeout > 0:
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=min(timeout, 5.0))
-                except TimeoutError:
-                    pass
+                await wait_event(self._wake, min(timeout, 5.0))  # not wait_for: see aiotools
             self._wake.clear()
             try:
                 await self.tick()
@@ -220,11 +218,15 @@ class Scheduler:
         unavailable: ExecutorUnavailable | None = None
         for rec, inst in picked:
             pod = rec.pods.get(inst)
-            if pod is None or pod.status.state != P.POD_STATE_LAUNCHING:
-                continue  # stopped while we launched others
-            if unavailable is not None:
+            if pod is None or pod.status.state not in (P.POD_STATE_LAUNCHING, P.POD_STATE_KILLING):
+                continue  # ended while we launched others
+            if unavailable is not None and pod.status.state == P.POD_STATE_LAUNCHING:
                 self._hold_back(rec, inst, unavailable)
                 continue
+            await asyncio.sleep(0)  # a launch (fork/exec) takes ms: let calls in between
+            pod = rec.pods.get(inst)
+            if pod is None or pod.status.state not in (P.POD_STATE_LAUNCHING, P.POD_STATE_KILLING):
+                continue  # KILLING: killed while waiting its turn; launched, then killed below
             try:
                 handle = await eng.executor.launch(eng._launch_request(rec, inst))
             except ExecutorUnavailable as exc:
@@ -240,6 +242,13 @@ class Scheduler:
             self._unavailable_streak = 0
             self.launched_total += 1
             st = pod.status
+            if st.state == P.POD_STATE_KILLING and rec.pods.get(inst) is pod:
+                # A kill arrived while the pod was being spawned (the executor did not know it
+                # yet): deliver it now, so the pod ends as the kill asked instead of running on.
+                st.pid, st.node_id = handle.pid, handle.node_id
+                eng.mark_pod(rec, inst, handle)
+                await eng.executor.kill(st.pod_id, eng._grace(rec, inst), reason=st.reason, message=st.message)
+                continue
             if st.state != P.POD_STATE_LAUNCHING:
                 continue  # already exited and reported
             st.pid, st.node_id = handle.pid, handle.node_id

@@ -24,7 +24,9 @@ from typing import Any
 import yaml
 
 from pelorus.engine.auth import load_tokens
+from pelorus.engine.guard import DEFAULT_MAX_STREAMS_PER_CLIENT
 from pelorus.engine.paths import default_data_dir
+from pelorus.engine.privacy import NotPrivate, check_secret_file
 from pelorus.engine.server import DataDirLocked, ServeOptions, run_until_signal
 
 
@@ -49,12 +51,16 @@ def build_parser(prog: str = "pelorus-engine") -> argparse.ArgumentParser:
                    help="Ray dashboard / Jobs API address for --executor ray (default: $RAY_ADDRESS "
                         "or http://127.0.0.1:8265)")
     p.add_argument("--max-running-pods", type=int, default=256, help="engine-wide limit on running pods")
+    p.add_argument("--max-streams-per-client", type=int, default=DEFAULT_MAX_STREAMS_PER_CLIENT,
+                   help="streams (Watch, log follow, listings) one client - its token, else its connection - "
+                        "may hold open at once; more fail RESOURCE_EXHAUSTED")
     p.add_argument("--stop-pods-on-exit", action="store_true",
                    help="stop running pods when the engine exits (default: leave them to be re-adopted)")
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     # Hidden knobs for tests: how a job's callback POST is retried.
     p.add_argument("--callback-attempts", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--callback-first-delay", type=float, default=None, help=argparse.SUPPRESS)
+    p.add_argument("--watch-buffer", type=int, default=None, help=argparse.SUPPRESS)  # changes per slow watcher
     return p
 
 
@@ -150,6 +156,8 @@ def options_from_args(args: argparse.Namespace) -> ServeOptions:
         for path in (args.tls_cert, args.tls_key):
             if path and not path.is_file():
                 raise SystemExit(f"TLS file {path} does not exist")
+        if args.tls_key:
+            _private_or_exit(args.tls_key, "TLS key")
     ray_address = ""
     if args.executor == "ray":
         from pelorus.engine.executors.ray import RayUnavailable, require_ray
@@ -161,6 +169,8 @@ def options_from_args(args: argparse.Namespace) -> ServeOptions:
         ray_address = args.ray_address or os.environ.get("RAY_ADDRESS") or "http://127.0.0.1:8265"
     elif args.ray_address and not args.config:  # a config file may keep it for when ray is chosen
         raise SystemExit("--ray-address needs --executor ray")
+    if args.tokens_file and args.tokens_file.exists():
+        _private_or_exit(args.tokens_file, "tokens file")
     tokens = load_tokens(args.tokens_file) if args.tokens_file else {}
     return ServeOptions(
         data_dir=(args.data_dir or default_data_dir()).expanduser(), socket=args.socket, listen=listen,
@@ -168,7 +178,15 @@ def options_from_args(args: argparse.Namespace) -> ServeOptions:
         max_running_pods=args.max_running_pods, stop_pods_on_exit=args.stop_pods_on_exit,
         callback_attempts=args.callback_attempts, callback_first_delay=args.callback_first_delay,
         executor=args.executor, ray_address=ray_address,
+        max_streams_per_client=max(1, args.max_streams_per_client), watch_buffer=args.watch_buffer,
     )
+
+
+def _private_or_exit(path: Path, what: str) -> None:
+    try:
+        check_secret_file(path, what)
+    except NotPrivate as exc:
+        raise SystemExit(f"pelorus-engine: {exc}") from None
 
 
 def _raise_fd_limit() -> None:
@@ -185,7 +203,7 @@ def main(argv: list[str] | None = None, prog: str = "pelorus-engine") -> int:
     _raise_fd_limit()
     try:
         asyncio.run(run_until_signal(options))
-    except DataDirLocked as exc:
+    except (DataDirLocked, NotPrivate) as exc:
         print(f"pelorus-engine: {exc}", file=sys.stderr)
         return 1
     return 0

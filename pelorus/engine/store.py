@@ -12,7 +12,9 @@ out beside them. All methods run on the engine's event-loop thread.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sqlite3
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,9 @@ from pathlib import Path
 from pelorus.api import common_pb2, job_pb2, pod_pb2, watch_service_pb2, workflow_pb2
 from pelorus.engine.errors import invalid
 from pelorus.engine.migrations import migrate
+from pelorus.engine.privacy import private_dir, private_file
+
+log = logging.getLogger("pelorus.store")
 
 CHANGE_JOB = 1
 CHANGE_POD = 2
@@ -58,17 +63,57 @@ class StoredPod:
     err_offset: int
 
 
+class Checkpointer:
+    """Checkpoints the WAL every `period` seconds on its own connection and thread (PASSIVE:
+    it never waits for the engine's writer, and sqlite3 releases the GIL while it works)."""
+
+    def __init__(self, path: Path, period: float = 1.0) -> None:
+        self._path = path
+        self._period = period
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="store-checkpoint", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            conn = sqlite3.connect(self._path, isolation_level=None)
+        except sqlite3.Error:
+            log.exception("the WAL checkpointer cannot open %s; the WAL will grow until restart", self._path)
+            return
+        try:
+            conn.execute("PRAGMA busy_timeout=1000")
+            while not self._stop.wait(self._period):
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:  # busy or locked: the next round catches up
+                    log.debug("WAL checkpoint skipped: %s", exc)
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as exc:
+            log.debug("final WAL checkpoint skipped: %s", exc)
+        finally:
+            conn.close()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
 class Store:
     """One SQLite database file; revisions of the change log are assigned here."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
+        private_file(path)  # SQLite gives the -wal and -shm files the database file's mode
         self.path = path
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute("PRAGMA foreign_keys=OFF")
         self._conn.execute("PRAGMA busy_timeout=5000")
+        # Checkpoints (copying the WAL into the database, with an fsync) run in a thread of their
+        # own (Checkpointer), not inside whichever commit crossed 1,000 pages: on a busy disk that
+        # commit took 100+ ms, and every RPC waited behind it on the engine's loop.
+        self._conn.execute("PRAGMA wal_autocheckpoint=0")
         self.schema_version = migrate(self._conn)
         self._depth = 0
         row = self._conn.execute("SELECT MAX(revision) FROM changes").fetchone()
@@ -80,8 +125,10 @@ class Store:
             self.revision = 1
             self._set_meta("revision", "1")
         self.compacted_revision = int(self._meta("compacted_revision") or 0)
+        self._checkpointer = Checkpointer(path)
 
     def close(self) -> None:
+        self._checkpointer.stop()
         self._conn.close()
 
     # -- transactions -------------------------------------------------------------

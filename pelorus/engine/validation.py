@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pelorus.api import job_pb2, pod_pb2
 from pelorus.engine import schedules
 from pelorus.engine.errors import invalid
+from pelorus.engine.limits import MAX_INSTANCES, field_limit
 from pelorus.engine.timeutil import duration_seconds
 
-MAX_INSTANCES = 100_000
-MAX_NAME_LENGTH = 256
+if TYPE_CHECKING:
+    from pelorus.engine.executors.base import Executor
+
+MAX_NAME_LENGTH = field_limit("pelorus.v1.JobSpec", "name").length
 
 
-def validate_job_spec(spec: job_pb2.JobSpec) -> None:
+def validate_job_spec(spec: job_pb2.JobSpec, executor: Executor | None = None) -> None:
+    """What the spec means; sizes, numbers, enums and times were checked on the request
+    (requestcheck.py). With `executor`: also that it can run what the spec asks for."""
     if not spec.name.strip():
         raise invalid("spec.name", "must not be empty")
     if len(spec.name) > MAX_NAME_LENGTH:
@@ -28,6 +35,10 @@ def validate_job_spec(spec: job_pb2.JobSpec) -> None:
         raise invalid("spec.ttl_after_finished", "must not be negative")
     if spec.callback_url and not spec.callback_url.startswith(("http://", "https://")):
         raise invalid("spec.callback_url", f"{spec.callback_url!r} is not an http(s) URL")
+    if executor is not None and spec.default_spec.image and not executor.runs_images:
+        raise invalid("spec.default_spec.image", f"the {executor.name!r} executor cannot run container images, "
+                      f"so {spec.default_spec.image!r} would be ignored and the command run on the host; "
+                      "clear image, or use an engine whose executor runs containers")
 
 
 def validate_pod_spec(pod: pod_pb2.PodSpec, field: str) -> None:

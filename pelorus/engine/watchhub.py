@@ -1,8 +1,10 @@
 """Fan-out of committed changes to live watchers.
 
 Only changes already committed to the store's change log are published, so a watcher
-that falls behind can always be switched to reading the log instead of buffering
-without bound: the queue is capped and overflow marks the subscriber as lagging.
+that falls behind can always resume from the log instead of the engine buffering without
+bound: a subscriber's queue is capped (MAX_QUEUED); overflow drops it and marks the
+subscriber `overflowed`, and its Watch ends with RESOURCE_EXHAUSTED naming the revision
+to resume from.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ if TYPE_CHECKING:
 else:
     from google.protobuf.internal.encoder import _VarintBytes  # the stable varint encoder
 
-MAX_QUEUED = 50_000
+MAX_QUEUED = 10_000
+"""Changes held for one watcher that has not taken them yet (a slow or stalled reader)."""
 
 
 def frame(payload: bytes) -> bytes:
@@ -48,7 +51,7 @@ class Subscription:
 
     wants: Callable[[int, str], bool]
     queue: list[PublishedChange] = field(default_factory=list)
-    lagging: bool = False
+    overflowed: bool = False
     wakeup: asyncio.Event = field(default_factory=asyncio.Event)
 
     def take(self) -> list[PublishedChange]:
@@ -60,6 +63,8 @@ class Subscription:
 class WatchHub:
     def __init__(self) -> None:
         self._subs: set[Subscription] = set()
+        self.closing = False
+        self.max_queued = MAX_QUEUED
 
     def subscribe(self, wants: Callable[[int, str], bool]) -> Subscription:
         sub = Subscription(wants)
@@ -75,17 +80,22 @@ class WatchHub:
 
     def publish(self, changes: list[PublishedChange]) -> None:
         for sub in self._subs:
-            if sub.lagging:
-                sub.wakeup.set()
+            if sub.overflowed:
                 continue
             wanted = [c for c in changes if sub.wants(c.kind, c.job_id)]
             if not wanted:
                 continue
-            if len(sub.queue) + len(wanted) > MAX_QUEUED:
+            if len(sub.queue) + len(wanted) > self.max_queued:
                 sub.queue.clear()
-                sub.lagging = True
+                sub.overflowed = True
             else:
                 sub.queue.extend(wanted)
+            sub.wakeup.set()
+
+    def close_all(self) -> None:
+        """Wake every watcher to end (the engine is shutting down)."""
+        self.closing = True
+        for sub in self._subs:
             sub.wakeup.set()
 
 

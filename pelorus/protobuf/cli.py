@@ -51,7 +51,7 @@ from typing import TextIO
 from google.protobuf.message import Message as PbMessage
 
 from pelorus.protobuf import framing as fr
-from pelorus.protobuf.partial import parse_prefix
+from pelorus.protobuf.partial import explain_refusal, parse_prefix
 from pelorus.protobuf.render import raw_json, raw_text
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.schemaless import decode_span
@@ -202,6 +202,15 @@ def _partial(bad: SchemaError, reg: SchemaRegistry, type_name: str, data: bytes,
     """
     full = reg.find(type_name).full_name
     pre = parse_prefix(reg, type_name, data, rec.offset, rec.end)
+    if pre.damage is None and pre.message is not None:  # whole on the wire; the type refuses a field
+        refusal = explain_refusal(reg, type_name, data, rec.offset, rec.end, _runtime_reason(bad))
+        if refusal is not None:
+            kept = (f"the {pre.fields} whole top-level field(s) before it" if pre.message.ByteSize()
+                    else "nothing before it decodes")
+            return pre.message, (
+                f"error: {where}bytes do not parse as {full}: field {refusal.path} at offset {refusal.offset}: "
+                f"{refusal.reason}\n"
+                f"note: {where}the output is partial: {kept}; decode without --type to see every field's offset\n")
     if pre.damage is None or pre.message is None:
         raise SchemaError(f"{where}{bad}")
     if not pre.message.ByteSize():
@@ -215,6 +224,12 @@ def _partial(bad: SchemaError, reg: SchemaRegistry, type_name: str, data: bytes,
         f"error: {where}bytes do not parse as {full}: damaged at offset {pre.damage.offset}: "
         f"{pre.damage.reason}\n"
         f"note: {where}the output is partial: {what}; decode without --type to see every field's offset\n")
+
+
+def _runtime_reason(bad: SchemaError) -> str:
+    """The runtime's own words (e.g. "String field had bad UTF-8"), without the type's name."""
+    text = str(bad)
+    return text.rsplit(": ", 1)[-1] if ": " in text else text
 
 
 def _warn_unknowns(msg: PbMessage, reg: SchemaRegistry, where: str) -> None:

@@ -416,6 +416,11 @@ class Document:
     def history(self) -> list[Edit]:
         return list(self._undo)
 
+    @property
+    def can_redo(self) -> bool:
+        """An undone edit can be redone (cleared by the next new edit)."""
+        return bool(self._redo)
+
     def save(self, path: str | os.PathLike[str], encode: Callable[[bytes], bytes] | None = None) -> None:
         """Write atomically (temp file + rename) so a failed save never leaves half a file.
 

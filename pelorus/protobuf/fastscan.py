@@ -43,8 +43,11 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from pelorus.protobuf.refscan import scan_fields
+
 if TYPE_CHECKING:
-    from pelorus.protobuf.schemaless import Message
+    from collections.abc import Sequence
+
     from pelorus.protobuf.wire import Buffer
 
 I64 = npt.NDArray[np.int64]
@@ -85,7 +88,9 @@ class Tree:
         self.count = count
         self.start = start
         self.stop = stop
-        self.extra: dict[int, Message | None] = {}  # group levels found by the reference path
+        self.extra: dict[int, Any] = {}
+        """Group levels found by the reference path (schemaless.Message | None, kept by schemaless;
+        typed Any so this module need not import schemaless, which imports it)."""
 
     def __len__(self) -> int:
         """Number of fields in all levels."""
@@ -94,15 +99,6 @@ class Tree:
     @property
     def levels(self) -> int:
         return int(self.first.shape[0])
-
-    def message(self, level: int) -> Message:
-        """A Message view of ``level`` whose own children come from this tree too."""
-        from pelorus.protobuf.schemaless import Message
-
-        m = Message(self.buf, int(self.start[level]), int(self.stop[level]), self.level_recs(level), None)
-        m._tree = self
-        m._base = int(self.first[level])
-        return m
 
     def row(self, row: int) -> tuple[int, int, int, int]:
         """``(tag_offset, key, value_offset, end)`` of one row, absolute."""
@@ -208,10 +204,10 @@ def _step(u8p: npt.NDArray[np.uint8], both: npt.NDArray[np.uint16], cur: Arr, en
     return b0, key, v, new, fail, special
 
 
-def build(msg: Message) -> Tree:
-    """Decode every level below ``msg`` (whose own fields are already scanned)."""
-    buf = msg.buf
-    base, size = msg.start, msg.end - msg.start
+def build(buf: Buffer, start: int, end: int, recs: Sequence[int]) -> Tree:
+    """Decode every level below the level ``buf[start:end]`` whose own fields (the flat ``recs``
+    quadruples) are already scanned."""
+    base, size = start, end - start
     # positions as int32 below 1 GiB (half the memory traffic; sums stay below 2**31 since lengths are
     # clipped to the size), int64 above
     pos_t: type[np.signedinteger[Any]] = np.int32 if size < (1 << 30) else np.int64
@@ -219,7 +215,7 @@ def build(msg: Message) -> Tree:
     if size:
         u8p[:size] = np.frombuffer(buf, dtype=np.uint8, count=size, offset=base)
     vlen = interleave(u8p, varint_lengths(u8p[:size]))
-    root = np.frombuffer(array("q", msg._recs), dtype=np.int64).reshape(-1, 4).copy()
+    root = np.frombuffer(array("q", recs), dtype=np.int64).reshape(-1, 4).copy()
     if base:
         root[:, [0, 2, 3]] -= base
     rows = _Rows(pos_t, root.shape[0] + 1 + (1024 + size // _ROWS_GUESS if _ROWS_GUESS else 0))
@@ -229,8 +225,8 @@ def build(msg: Message) -> Tree:
     rows.n = n0
     firsts: list[I64] = [np.zeros(1, dtype=np.int64)]
     counts: list[I64] = [np.array([root.shape[0]], dtype=np.int64)]
-    starts: list[I64] = [np.array([msg.start], dtype=np.int64)]
-    stops: list[I64] = [np.array([msg.end], dtype=np.int64)]
+    starts: list[I64] = [np.array([start], dtype=np.int64)]
+    stops: list[I64] = [np.array([end], dtype=np.int64)]
     nlevels = 1
     lo, hi = 0, n0  # rows of the current depth
     while True:
@@ -293,8 +289,6 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
     Returns ``(ok, count)``: ``ok[i]`` = span i parsed cleanly, ``count[i]`` its number of fields;
     the fields of the ok spans are appended to ``rows``, span after span in offset order.
     """
-    from pelorus.protobuf.schemaless import _scan
-
     pos_t = sv.dtype
     nspan = sv.shape[0]
     ok = np.zeros(nspan, dtype=np.bool_)
@@ -396,7 +390,7 @@ def _walk(buf: Buffer, base: int, u8p: npt.NDArray[np.uint8], vlen: npt.NDArray[
             sid, end, rank, new = np.take(sid, gi), np.take(end, gi), np.take(rank, gi), np.take(new, gi)
         cur = new
     for span, c, e, r0 in tails:
-        recs, stop, _after, _et = _scan(buf, c + base, e + base, 0, 0)
+        recs, stop, _after, _et = scan_fields(buf, c + base, e + base, 0, 0)
         if stop is not None:
             continue
         ok[span] = True
@@ -514,8 +508,6 @@ def dense_fields(buf: Buffer, pos: int, end: int, stop: int) -> tuple[I64, int, 
     # looked up in bulk, so the loop below touches Python lists only (one step per window). Where no
     # chain took the true entry (a guess that never synchronised) or the chain halted, the reference
     # scanner takes the rest of that window (exact, and it words any error).
-    from pelorus.protobuf.schemaless import _scan
-
     nxs = np.take(sub_at, np.minimum(np.maximum(sub_exit, 0), size)).tolist()
     ex_l, ha_l = sub_exit.tolist(), sub_halt.tolist()
     taken: list[int] = []
@@ -536,7 +528,7 @@ def dense_fields(buf: Buffer, pos: int, end: int, stop: int) -> tuple[I64, int, 
                 continue
             entry = ha_l[j]  # the sub-chain halted inside its window: so does the true chain
         wend = min((entry // DENSE_WINDOW + 1) * DENSE_WINDOW, size)
-        recs, halted, aft, _et = _scan(buf, entry + pos, end, 0, 0, wend + pos)
+        recs, halted, aft, _et = scan_fields(buf, entry + pos, end, 0, 0, wend + pos)
         if halted is not None:  # damage: keep the fields before it, the caller rescans that one field
             while recs and recs[-4] >= aft:
                 del recs[-4:]

@@ -23,7 +23,8 @@ from typing import Final, Literal, Protocol
 
 import numpy as np
 
-from pelorus.protobuf.schemaless import Cancelled, Progress, _scan, current_progress
+from pelorus.protobuf.refscan import scan_fields
+from pelorus.protobuf.schemaless import Cancelled, Progress, current_progress
 from pelorus.protobuf.wire import Buffer, WireError, read_varint
 
 Framing = Literal["single", "varint", "grpc"]
@@ -38,6 +39,8 @@ larger ones only by a bounded prefix, so detection on a 100 MB file costs millis
 :func:`index` falls back to the next candidate if the chosen stream turns out not to tile."""
 _DETECT_BYTES: Final = 1 << 20
 _DETECT_RECORDS: Final = 65536
+_DEGENERATE_MIN: Final = 16
+"""A stream of at least this many records, most of them empty, is not believed (see candidates)."""
 _PROGRESS_RECORDS = 65536
 """The record index reports progress and checks for cancellation every this many records (tests lower it)."""
 _GRPC_HEADER: Final = struct.Struct(">xI")  # compressed flag (checked in bulk), 4-byte big-endian length
@@ -415,7 +418,7 @@ class Candidate:
 
 
 def _clean(buf: Buffer, start: int, end: int) -> bool:
-    return _scan(buf, start, end, 0, 0)[1] is None
+    return scan_fields(buf, start, end, 0, 0)[1] is None
 
 
 def candidates(buf: Buffer) -> list[Candidate]:
@@ -432,7 +435,7 @@ def candidates(buf: Buffer) -> list[Candidate]:
     bounded = n > _DETECT_WHOLE_BELOW
     pos = fields = 0
     while True:  # top-level fields, a MiB at a time, until the end or the field budget
-        recs, stop, after, _et = _scan(buf, pos, n, 0, 0, pos + _DETECT_BYTES if bounded else None)
+        recs, stop, after, _et = scan_fields(buf, pos, n, 0, 0, pos + _DETECT_BYTES if bounded else None)
         fields += len(recs) >> 2
         if stop is not None or after >= n or fields >= _DETECT_RECORDS:
             break
@@ -452,6 +455,13 @@ def candidates(buf: Buffer) -> list[Candidate]:
         sample = range(min(len(idx), _SAMPLE_RECORDS))
         if not all(_clean(buf, idx.offsets[i], idx.offsets[i] + idx.lengths[i]) for i in sample):
             continue
+        empty = _empty_records(idx)
+        if len(idx) >= _DEGENERATE_MIN and empty * 2 > len(idx):
+            # zero bytes tile as millions of empty frames or records; real streams do not look so
+            what = "gRPC frames" if framing == "grpc" else "varint-prefixed records"
+            out.append(Candidate(framing, -0.5, f"{len(idx):,} {what}, but {empty:,} of them are empty: "
+                                                "more likely not a stream"))
+            continue
         if idx.error is not None:  # whole records that parse, then damage (typically the last one cut)
             what = "gRPC frames" if framing == "grpc" else "varint-prefixed records"
             out.append(Candidate(framing, 0.2, f"{len(idx):,} whole {what}, then the stream is cut short "
@@ -467,10 +477,17 @@ def candidates(buf: Buffer) -> list[Candidate]:
         elif len(idx) >= 2 or not single_ok:
             out.append(Candidate("varint", 0.7 if len(idx) >= 2 else 0.3,
                                  f"{len(idx)} varint-prefixed record(s) tile the data exactly"))
-    if not out:
+    if not any(c.score >= 0 for c in out):
         out.append(Candidate("single", 0.0, "nothing fits; decoding as one (damaged) message"))
     out.sort(key=lambda c: -c.score)
     return out
+
+
+def _empty_records(idx: RecordIndex) -> int:
+    lengths = idx.lengths
+    if isinstance(lengths, array) and lengths.itemsize == 8:
+        return int(np.count_nonzero(np.frombuffer(lengths, dtype=np.int64) == 0))
+    return sum(1 for n in lengths if n == 0)
 
 
 def detect(buf: Buffer) -> Framing:
@@ -483,6 +500,8 @@ def index(buf: Buffer, framing: Framing | Literal["auto"] = "auto") -> RecordInd
     if framing == "auto":
         first: RecordIndex | None = None
         for c in candidates(buf):  # a stream judged on a prefix may still fail to tile: then the next one
+            if c.score < 0:
+                break  # implausible readings (see candidates) are offered, never chosen
             idx = RecordIndex(buf, c.framing)
             if idx.error is None:
                 return idx

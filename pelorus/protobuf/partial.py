@@ -30,7 +30,7 @@ from pelorus.protobuf.wire import LEN, Buffer, WireError, encode_varint
 MAX_DEPTH: Final = 100
 """Submessages followed into the damage at most this deep (protobuf's own nesting limit)."""
 
-__all__ = ["Prefix", "parse_prefix"]
+__all__ = ["Prefix", "Refusal", "explain_refusal", "parse_prefix"]
 
 
 @dataclass(frozen=True)
@@ -101,3 +101,66 @@ def _prefix(buf: Buffer, level: Message, desc: Descriptor | None, depth: int) ->
         return body
     tag = bytes(buf[d.tag_offset : d.length_offset])
     return body + tag + encode_varint(len(sub)) + sub
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a type refuses bytes that are whole on the wire: the innermost refused field."""
+
+    offset: int  # the refused field's tag
+    path: str  # field names from the top, e.g. "default_spec.env[value]" -> "default_spec.env.value"
+    reason: str
+
+
+def explain_refusal(registry: SchemaRegistry, type_name: str, buf: Buffer, start: int, end: int,
+                    runtime_reason: str = "") -> Refusal | None:
+    """Which field ``type_name`` refuses in wire-valid ``buf[start:end]``, and why (the runtime only
+    says "Wire format was corrupt" or "String field had bad UTF-8"). None if nothing is refused."""
+    return _refused(registry, registry.find(type_name), buf, start, end, "", 0, runtime_reason)
+
+
+def _parses(registry: SchemaRegistry, desc: Descriptor, data: bytes) -> bool:
+    try:
+        registry.parse(desc.full_name, data)
+    except SchemaError:
+        return False
+    return True
+
+
+def _refused(registry: SchemaRegistry, desc: Descriptor, buf: Buffer, start: int, end: int, path: str,
+             depth: int, runtime_reason: str) -> Refusal | None:
+    level = decode_span(buf, start, end)
+    if depth >= MAX_DEPTH:
+        return Refusal(start, path or desc.name, f"nested deeper than {MAX_DEPTH} levels")
+    # the first field whose inclusion makes the level unparseable (refusal is monotonic in the count)
+    lo, hi, first_bad = 0, len(level) - 1, -1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if _parses(registry, desc, bytes(buf[start : level.span_at(mid)[3]])):
+            lo = mid + 1
+        else:
+            first_bad, hi = mid, mid - 1
+    if first_bad < 0:
+        return None
+    tag_offset, key, value_offset, field_end = level.span_at(first_bad)
+    number, wire_type = key >> 3, key & 7
+    fd = desc.fields_by_number.get(number)
+    name = fd.name if fd is not None else str(number)
+    here = f"{path}.{name}" if path else name
+    if fd is not None and wire_type == LEN:
+        if fd.type == FieldDescriptor.TYPE_STRING:
+            try:
+                bytes(buf[value_offset:field_end]).decode("utf-8")
+            except UnicodeDecodeError as exc:
+                at = value_offset + exc.start
+                return Refusal(tag_offset, here, f"string field {fd.full_name} ({number}) is not valid UTF-8 "
+                                                 f"(byte {exc.start} of its value, at offset {at})")
+        if fd.type == FieldDescriptor.TYPE_MESSAGE and fd.message_type is not None:
+            inner = _refused(registry, fd.message_type, buf, value_offset, field_end, here, depth + 1,
+                             runtime_reason)
+            if inner is not None:
+                return inner
+    kind = {0: "varint", 1: "fixed64", 2: "length-delimited", 3: "group start", 4: "group end",
+            5: "fixed32"}.get(wire_type, f"wire type {wire_type}")
+    return Refusal(tag_offset, here, f"field {number} ({kind}) is refused by {desc.full_name}"
+                                     + (f": {runtime_reason}" if runtime_reason else ""))

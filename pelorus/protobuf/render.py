@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import base64
 import json
+from array import array
 from typing import Any, cast
 
+import numpy as np
 from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 
 from pelorus.protobuf.readings import Path, Pins, best
@@ -20,6 +22,41 @@ _FD = FieldDescriptor
 MAX_DEPTH = 100
 """Nesting rendered as messages (protobuf's own parse limit); deeper levels are shown as bytes,
 so a hostile or accidental deep chain cannot exhaust the Python stack."""
+RUN_MIN = 3
+"""Consecutive fields with identical bytes are rendered once with their count from this many on:
+12 MB of ``0a 00`` (six million empty fields) is one line, not 150 MB of text and minutes."""
+
+
+def runs(msg: Message) -> dict[int, int]:
+    """{first index: count} of every run of at least RUN_MIN consecutive fields of ``msg`` whose
+    bytes are identical. Found with array operations over the field records, then each run is
+    checked with one bytes comparison, so the cost stays linear and small for millions of fields."""
+    n = len(msg)
+    if n < RUN_MIN:
+        return {}
+    recs = msg._recs
+    if isinstance(recs, array) and recs.itemsize == 8:
+        a = np.frombuffer(recs, dtype=np.int64)
+    else:
+        a = np.asarray(recs, dtype=np.int64)
+    a = a.reshape(-1, 4)
+    length = a[:, 3] - a[:, 0]
+    same = (a[1:, 1] == a[:-1, 1]) & (length[1:] == length[:-1]) & (a[1:, 0] == a[:-1, 3])
+    if not same.any():
+        return {}
+    edges = np.diff(np.concatenate(([0], same.astype(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    out: dict[int, int] = {}
+    buf = msg.buf
+    for lo, hi in zip(starts.tolist(), stops.tolist(), strict=True):
+        count = hi - lo + 1  # `same` pairs lo..hi-1 link fields lo..hi
+        if count < RUN_MIN:
+            continue
+        first, size = int(a[lo, 0]), int(length[lo])
+        one = bytes(buf[first : first + size])
+        if bytes(buf[first : first + size * count]) == one * count:
+            out[lo] = count
+    return out
 
 
 def _show(value: object) -> str:
@@ -127,7 +164,16 @@ def raw_text(msg: Message, pins: Pins | None = None, path: Path = (), indent: st
 
 
 def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[str], depth: int) -> None:
-    for f in msg:
+    repeats = runs(msg)
+    i, n = 0, len(msg)
+    while i < n:
+        f = msg[i]
+        count = repeats.get(i, 1)
+        i += count
+        if count > 1:
+            last = f.tag_offset + (count - 1) * (f.end - f.tag_offset)
+            lines.append(f"{indent}# the next field is repeated {count:,} times, byte for byte "
+                         f"(@{f.tag_offset} to @{last}); shown once")
         p = (*path, f.number)
         r = best(f, pins.get(p))
         where = f"@{f.tag_offset}"
@@ -146,7 +192,12 @@ def raw_json(msg: Message, pins: Pins | None = None, path: Path = (), _depth: in
     """A JSON-able dict: fields with number, wire type, offsets, reading kind and value."""
     pins = pins or Pins()
     fields: list[dict[str, Any]] = []
-    for f in msg:
+    repeats = runs(msg)
+    i, n = 0, len(msg)
+    while i < n:
+        f = msg[i]
+        count = repeats.get(i, 1)
+        i += count
         p = (*path, f.number)
         r = best(f, pins.get(p))
         item: dict[str, Any] = {
@@ -156,6 +207,8 @@ def raw_json(msg: Message, pins: Pins | None = None, path: Path = (), _depth: in
             "length": f.end - f.tag_offset,
             "kind": r.kind,
         }
+        if count > 1:
+            item["repeated"] = count  # this field and the next count-1, byte for byte, back to back
         if isinstance(r.value, Message) and _depth >= MAX_DEPTH:
             item["kind"] = "bytes"
             item["value"] = base64.b64encode(f.value).decode("ascii")

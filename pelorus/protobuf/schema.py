@@ -43,9 +43,9 @@ from google.protobuf.message import Message as PbMessage
 from google.protobuf.unknown_fields import UnknownFieldSet
 
 from pelorus.protobuf.schemaless import decode as schemaless_decode
+from pelorus.shipped import MissingResources, proto_dir
 
 BUNDLED_INCLUDE: Final = Path(grpc_tools.__file__).resolve().parent / "_proto"
-PROJECT_PROTO_DIR: Final = Path(__file__).resolve().parents[2] / "proto"
 GUESS_SAMPLE_BYTES: Final = 64 * 1024
 
 _IMPORT_RE: Final = re.compile(r'Import "([^"]+)" was not found')
@@ -313,6 +313,9 @@ class SchemaRegistry:
         except DecodeError as err:  # JSON must expand every Any; this one packs damaged bytes
             raise SchemaError(f"cannot write JSON: a google.protobuf.Any packs bytes that do not parse ({err}); "
                               "text format or raw shows them") from None
+        except json_format.SerializeToJsonError as err:  # a Duration / Timestamp out of JSON's range
+            raise SchemaError(f"cannot write JSON: {err} (JSON has no form for it; text format or raw "
+                              "shows the value as it is)") from None
 
     def to_text(self, msg: PbMessage) -> str:
         """Text format with Any expanded where the type is known and unknown fields printed.
@@ -440,8 +443,8 @@ def compile_to_descriptor_set(
             protos.append(p)
             if not any(_is_under(p, inc) for inc in includes):
                 includes.append(p.parent)
-    for extra in (PROJECT_PROTO_DIR, BUNDLED_INCLUDE):
-        if extra.is_dir() and extra not in includes:
+    for extra in (_project_proto_dir(), BUNDLED_INCLUDE):
+        if extra is not None and extra.is_dir() and extra not in includes:
             includes.append(extra)
     with tempfile.TemporaryDirectory(prefix="pelorus-protoc-") as tmp:
         out = Path(tmp) / "set.binpb"
@@ -455,6 +458,14 @@ def compile_to_descriptor_set(
         fds = descriptor_pb2.FileDescriptorSet()
         fds.ParseFromString(out.read_bytes())
         return fds
+
+
+def _project_proto_dir() -> Path | None:
+    """Pelorus's own .proto files (so a user's file can import pelorus/v1/...), when installed."""
+    try:
+        return proto_dir()
+    except MissingResources:
+        return None
 
 
 def _is_under(path: Path, root: Path) -> bool:

@@ -35,6 +35,7 @@ import numpy as np
 
 from pelorus.protobuf import fastscan
 from pelorus.protobuf.fastscan import NOT_MESSAGE, REFERENCE, Tree
+from pelorus.protobuf.refscan import Stop, scan_fields, worded
 from pelorus.protobuf.wire import (
     LEN,
     SGROUP,
@@ -43,7 +44,6 @@ from pelorus.protobuf.wire import (
     read_varint,
 )
 
-MAX_GROUP_DEPTH: Final = 100
 VECTOR_FROM_BYTES = 16384
 """expand_all on a level at least this large uses the vectorised full decode (fastscan); below it the
 numpy set-up costs more than the reference walk. Tests lower it to exercise the fast path."""
@@ -111,7 +111,7 @@ def current_progress() -> Progress | None:
     return token
 
 
-def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, _Stop | None, int, int]:
+def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, Stop | None, int, int]:
     """:func:`_scan` of a level a chunk at a time (same result; records in an int64 array).
 
     A chunk of small fields (under :data:`DENSE_BELOW` bytes a field on average, e.g. a level of
@@ -138,10 +138,10 @@ def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, _Stop | None
                 if found.shape[0]:
                     out.frombytes(found.data.cast("B"))  # no intermediate bytes copy
                 n = found.shape[0]
-                stop: _Stop | None = None
+                stop: Stop | None = None
                 et = after
                 if not plain:  # one field for the reference scanner
-                    recs, stop, after, et = _scan(buf, after, end, 0, 0, after + 1)
+                    recs, stop, after, et = scan_fields(buf, after, end, 0, 0, after + 1)
                     out += array("q", recs)
                     n += len(recs) >> 2
                 # a chunk mostly left to the reference scanner (guesses that do not synchronise, groups)
@@ -153,7 +153,7 @@ def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, _Stop | None
                     backoff = 2 * backoff if backoff else 1
                     wait = backoff
             else:
-                recs, stop, after, et = _scan(buf, pos, end, 0, 0, chunk_end)
+                recs, stop, after, et = scan_fields(buf, pos, end, 0, 0, chunk_end)
                 n = len(recs) >> 2
                 out += array("q", recs)  # the constructor converts twice as fast as extend()
                 del recs
@@ -171,144 +171,6 @@ def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, _Stop | None
             token.done = min(token.done, token.total)
 
 
-class _Stop(Exception):
-    """Cheap internal failure signal; turned into a worded WireError only when someone needs it.
-
-    Failed trial parses (a string tried as a message) are the common case in a full decode, and
-    formatting a sentence for each one would dominate the run time.
-    """
-
-    def __init__(self, offset: int, code: int, a: int = 0, b: int = 0) -> None:
-        self.offset = offset
-        self.code = code
-        self.a = a
-        self.b = b
-
-
-_REASONS: Final[dict[int, str]] = {
-    1: "field at offset {o} runs past the end of the data",
-    2: "length prefix of field {a} at offset {o} is missing",
-    3: "field {a}: length {b} at offset {o} runs past the end",
-    4: "varint at offset {o} is longer than 10 bytes",
-    5: "value of field {a} at offset {o} runs past the end",
-    6: "end of group {a} at offset {o} without a matching start",
-    7: "invalid wire type {a} in tag at offset {o}",
-    8: "field number 0 in tag at offset {o}",
-    9: "group {a} is not closed before offset {o}",
-    10: "tag at offset {o} is wider than 32 bits (field number out of range)",
-    11: "groups nested deeper than 100 levels at offset {o}",
-}
-
-
-def _worded(stop: _Stop, end: int) -> WireError:
-    reason = _REASONS[stop.code].format(o=stop.offset, a=stop.a, b=stop.b)
-    if stop.code == 3:
-        reason += f", which is at offset {end}"  # the length and the room left, both as offsets
-    return WireError(stop.offset, reason)
-
-
-def _scan_group(buf: Buffer, pos: int, end: int, number: int, depth: int) -> tuple[int, int]:
-    """Skip a group body starting at ``pos``; return (offset of END_GROUP tag, end after it).
-
-    Groups are rare (proto2 only), so this goes through the general scan recursively.
-    """
-    if depth > MAX_GROUP_DEPTH:
-        raise _Stop(pos, 11)
-    _recs, stop, after, end_tag = _scan(buf, pos, end, number, depth + 1)
-    if stop is not None:
-        raise stop
-    return end_tag, after
-
-
-def _scan(
-    buf: Buffer, start: int, end: int, group: int, depth: int, limit: int | None = None
-) -> tuple[list[int], _Stop | None, int, int]:
-    """The hot loop behind :func:`scan`: one pass, no calls on the common path.
-
-    Common path = 1-byte tags and 1-byte lengths; everything else goes through read_varint.
-    ``limit`` (framing detection on huge files) stops, clean so far, at the first field starting at
-    or after it; fields are still checked against ``end``.
-    """
-    stop_at = end if limit is None else min(end, limit)
-    recs: list[int] = []
-    ext = recs.extend
-    pos = start
-    t = start
-    try:
-        while pos < stop_at:
-            t = pos
-            key = buf[pos]
-            pos += 1
-            if key >= 0x80:
-                try:
-                    key, pos = read_varint(buf, t, end)
-                except WireError:
-                    raise _Stop(t, 1) from None
-                if key > 0xFFFFFFFF:
-                    raise _Stop(t, 10)
-            elif key < 8:
-                raise _Stop(t, 8)
-            wt = key & 7
-            if wt == 2:
-                if pos >= end:
-                    raise _Stop(pos, 2, key >> 3)
-                lp = pos
-                n = buf[pos]
-                pos += 1
-                if n >= 0x80:
-                    if pos < end and buf[pos] < 0x80:  # 2-byte length: 128 B .. 16 KiB payloads
-                        n = (n & 0x7F) | (buf[pos] << 7)
-                        pos += 1
-                    else:
-                        try:
-                            n, pos = read_varint(buf, lp, end)
-                        except WireError:
-                            raise _Stop(lp, 1) from None
-                v = pos
-                pos += n
-                if pos > end:
-                    ext((t, key, v, pos))  # decode_span clips this one into Message.damaged
-                    raise _Stop(lp, 3, key >> 3, n)
-            elif wt == 0:
-                v = pos
-                while buf[pos] >= 0x80:
-                    pos += 1
-                pos += 1
-                if pos > end:
-                    raise _Stop(v, 5, key >> 3)
-                if pos - v > 10:
-                    raise _Stop(v, 4)
-            elif wt == 1:
-                v = pos
-                pos += 8
-                if pos > end:
-                    raise _Stop(v, 5, key >> 3)
-            elif wt == 5:
-                v = pos
-                pos += 4
-                if pos > end:
-                    raise _Stop(v, 5, key >> 3)
-            elif wt == 3:
-                v = pos
-                _et, pos = _scan_group(buf, pos, end, key >> 3, depth)
-            elif wt == 4:
-                if group and key >> 3 == group:
-                    return recs, None, pos, t
-                raise _Stop(t, 6, key >> 3)
-            else:
-                raise _Stop(t, 7, wt)
-            ext((t, key, v, pos))
-    except IndexError:
-        return recs, _Stop(t, 1), t, t
-    except _Stop as stop:
-        return recs, stop, t, t
-    if pos < end:  # stopped at limit
-        return recs, None, pos, pos
-    if group:
-        return recs, _Stop(end, 9, group), end, end
-    return recs, None, pos, pos
-
-
 def scan(
     buf: Buffer, start: int, end: int, group: int = 0
 ) -> tuple[list[int], WireError | None, int, int]:
@@ -319,8 +181,8 @@ def scan(
     None for a clean parse; ``stop`` is where the scan stopped (``end`` when clean, after the
     END_GROUP tag when ``group`` is set); ``end_tag_offset`` is where that END_GROUP tag began.
     """
-    recs, stop, after, end_tag = _scan(buf, start, end, group, 0)
-    return recs, (None if stop is None else _worded(stop, end)), after, end_tag
+    recs, stop, after, end_tag = scan_fields(buf, start, end, group, 0)
+    return recs, (None if stop is None else worded(stop, end)), after, end_tag
 
 
 class Field:
@@ -404,6 +266,16 @@ class Field:
         """Position among the fields of its level."""
         return self._index
 
+    def value_head(self, size: int) -> bytes:
+        """The first ``size`` value bytes (a look at a large value without copying all of it)."""
+        return bytes(self._buf[self.value_offset : min(self.value_end, self.value_offset + size)])
+
+    @property
+    def message_cached(self) -> bool:
+        """Its nested level was already decoded (a big value's level costs nothing to show again)."""
+        owner = self._owner
+        return owner is not None and owner.child_cached(self._index)
+
     def message(self) -> Message | None:
         """The value as a nested message, if it is length-delimited (or a group) and parses cleanly.
 
@@ -484,6 +356,28 @@ class Message:
         """Tag value of field ``index`` without building a Field."""
         return self._recs[(index << 2) + 1]
 
+    def keys(self) -> Recs:
+        """The tag values of every field, in order (a slice of the records; no Field objects)."""
+        return self._recs[1::4]
+
+    def child_cached(self, index: int) -> bool:
+        """Field ``index``'s nested level was already decoded (see :meth:`child`)."""
+        cache = self._children
+        return bool(cache) and cache is not None and index in cache
+
+    def index_at(self, offset: int) -> int | None:
+        """The field whose bytes contain ``offset`` (binary search on offsets), or None."""
+        r = self._recs
+        n = len(self)
+        lo, hi = 0, n
+        while lo < hi:  # fields are in offset order
+            mid = (lo + hi) // 2
+            if r[(mid << 2) + 3] <= offset:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo if lo < n and r[lo << 2] <= offset else None
+
     def span_at(self, index: int) -> tuple[int, int, int, int]:
         """(tag_offset, key, value_offset, end) of field ``index`` without building a Field."""
         i = index << 2
@@ -503,7 +397,7 @@ class Message:
             row = self._base + index
             level = int(tree.child[row])
             if level >= 0:
-                result = cache[index] = tree.message(level)
+                result = cache[index] = _tree_level(tree, level)
                 return result
             if level == NOT_MESSAGE:
                 cache[index] = None
@@ -523,13 +417,13 @@ class Message:
                 # cheap rejection: the first byte cannot start a field (most strings end here)
                 cache[index] = None
                 return None
-            recs, stop, _after, _et = _scan(self.buf, v, e, 0, 0) if e - v <= CHUNK_BYTES else _scan_chunked(
+            recs, stop, _after, _et = scan_fields(self.buf, v, e, 0, 0) if e - v <= CHUNK_BYTES else _scan_chunked(
                 self.buf, v, e)
             if stop is None:
                 result = Message(self.buf, v, e, recs, None)
         elif wt == SGROUP:
             v = r[i + 2]
-            recs, stop, _after, et = _scan(self.buf, v, r[i + 3], key >> 3, 0)
+            recs, stop, _after, et = scan_fields(self.buf, v, r[i + 3], key >> 3, 0)
             if stop is None:
                 result = Message(self.buf, v, et, recs, None)
         cache[index] = result
@@ -545,17 +439,10 @@ class Message:
         path: list[Field] = []
         level: Message | None = self
         while level is not None:
-            r = level._recs
-            lo, hi = 0, len(level)
-            while lo < hi:  # fields are in offset order: binary search on tag offsets
-                mid = (lo + hi) // 2
-                if r[(mid << 2) + 3] <= offset:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            if lo >= len(level) or r[lo << 2] > offset:
+            at = level.index_at(offset)
+            if at is None:
                 break
-            f = level[lo]
+            f = level[at]
             path.append(f)
             level = f.message() if offset >= f.value_offset else None
         return path
@@ -584,12 +471,20 @@ class Message:
         return chain
 
 
+def _tree_level(tree: Tree, level: int) -> Message:
+    """A Message view of one level of a fastscan :class:`Tree` whose own children come from the tree too."""
+    m = Message(tree.buf, int(tree.start[level]), int(tree.stop[level]), tree.level_recs(level), None)
+    m._tree = tree
+    m._base = int(tree.first[level])
+    return m
+
+
 def decode_span(buf: Buffer, start: int, end: int) -> Message:
     """Decode one level of ``buf[start:end]``; never raises for bad data (only :class:`Cancelled`)."""
     recs: Recs
     if end - start > CHUNK_BYTES:
         recs, stop, _after, _et = _scan_chunked(buf, start, end)
-        error = None if stop is None else _worded(stop, end)
+        error = None if stop is None else worded(stop, end)
     else:
         recs, error, _stop, _et = scan(buf, start, end)
     damaged: Field | None = None
@@ -620,7 +515,7 @@ def expand_all(msg: Message) -> int:
     try:
         if msg._tree is not None or msg.end - msg.start < VECTOR_FROM_BYTES:
             return _expand_all(msg)
-        tree = fastscan.build(msg)
+        tree = fastscan.build(msg.buf, msg.start, msg.end, msg._recs)
         msg._tree = tree
         msg._base = 0
         msg._children = None
@@ -628,7 +523,7 @@ def expand_all(msg: Message) -> int:
         # groups (proto2, rare) are left to the reference path: decode and count their levels now
         for row in np.flatnonzero(tree.child == REFERENCE).tolist():
             _t, key, v, e = tree.row(row)
-            recs, stop, _after, et = _scan(tree.buf, v, e, key >> 3, 0)
+            recs, stop, _after, et = scan_fields(tree.buf, v, e, key >> 3, 0)
             sub = Message(tree.buf, v, et, recs, None) if stop is None else None
             tree.extra[row] = sub
             if sub is not None:

@@ -1,5 +1,7 @@
-"""mypy --strict holds on the typed core (pyproject.toml's [tool.mypy]): pelorus/engine,
-pelorus/protobuf, pelorus/client.py and pelorus/errors.py."""
+"""mypy --strict holds on every package (pyproject.toml's [tool.mypy]): all of pelorus/ (its
+generated pelorus/api code is checked through the .pyi stubs only), all of console/ - app,
+session, embedded, profiles, messages, cli, tasks, ui_thread_gc, models and views - and main.py.
+Untyped third-party modules (pyqtgraph, qasync, keyring) are listed there, one reason each."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.timeout(360)
+@pytest.mark.slow
 def test_mypy_strict_passes(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "mypy", "--config-file", str(ROOT / "pyproject.toml"),
                "--cache-dir", str(tmp_path / "mypy-cache")]

@@ -139,9 +139,9 @@ def rpc_error(code: grpc.StatusCode, details: str) -> grpc.aio.AioRpcError:
      "is the right CA certificate given?")),
     (grpc.StatusCode.DEADLINE_EXCEEDED, "Deadline Exceeded", "RestartPod", errors.DeadlineExceeded,
      "Restart pod failed: the engine did not answer in time"),
-    (grpc.StatusCode.RESOURCE_EXHAUSTED, "too big", "QueryJobs", errors.EngineError, "Query jobs failed: too big"),
+    (grpc.StatusCode.RESOURCE_EXHAUSTED, "too big", "QueryJobs", errors.ClientError, "Query jobs failed: too big"),
 ])
-def test_errors_are_typed_sentences(code: grpc.StatusCode, details: str, method: str, kind: type[errors.EngineError],
+def test_errors_are_typed_sentences(code: grpc.StatusCode, details: str, method: str, kind: type[errors.ClientError],
                                     sentence: str) -> None:
     err = errors.from_rpc_error(rpc_error(code, details), method)
     assert type(err) is kind and err.code == code and err.method == method
@@ -386,6 +386,7 @@ def test_pod_feed_of_one_job(engine: EngineProcess) -> None:
     arun(body(), 30)
 
 
+@pytest.mark.slow
 def test_feed_survives_sigkill_and_restart_on_the_same_store(engine_factory: type[EngineProcess],
                                                                tmp_path: Path) -> None:
     data_dir = tmp_path / "crash"
@@ -439,6 +440,7 @@ def test_feed_survives_sigkill_and_restart_on_the_same_store(engine_factory: typ
     arun(body(), 60)
 
 
+@pytest.mark.slow
 def test_engine_with_another_store_behind_the_address_gives_a_fresh_snapshot(
         engine_factory: type[EngineProcess], tmp_path: Path) -> None:
     sock = tmp_path / "s.sock"
@@ -467,6 +469,7 @@ def test_engine_with_another_store_behind_the_address_gives_a_fresh_snapshot(
     arun(body(), 60)
 
 
+@pytest.mark.slow
 def test_close_ends_a_feed_and_in_flight_calls_without_cancelling_the_caller(engine: EngineProcess) -> None:
     async def body() -> None:
         c = EngineClient(ConnectionConfig(engine.address))
@@ -529,3 +532,38 @@ def test_pod_logs_follow_and_resume(engine: EngineProcess) -> None:
                     pass
 
     arun(body(), 30)
+
+
+def test_feed_resumes_at_once_when_the_engine_drops_a_slow_watcher(engine_factory: type[EngineProcess],
+                                                                   caplog: pytest.LogCaptureFixture) -> None:
+    """The engine ends a Watch that fell --watch-buffer changes behind with RESOURCE_EXHAUSTED and
+    the revision to resume from; the feed resumes from it without a reconnect or a lost change."""
+    eng = engine_factory(None, "--watch-buffer", "20").start()
+    caplog.set_level("INFO", logger="pelorus.client")
+
+    async def body() -> None:
+        async with EngineClient(ConnectionConfig(eng.address)) as c:
+            job = await c.create_job(sh_spec("slow-feed", "true", instances=300), start_paused=True)
+            rec = Recorder()
+            slow_once = [True]
+
+            def on_changes(batch: list[tuple[Any, bool]]) -> None:
+                if slow_once[0]:
+                    slow_once[0] = False
+                    time.sleep(4)  # blocks the loop: the feed reads nothing while the job runs
+                rec.on_changes(batch)
+
+            task = asyncio.ensure_future(c.pod_feed(job.job_id, rec.on_snapshot, on_changes, rec.on_state))
+            await wait_until(lambda: rec.state == CONNECTED, what="feed connected")
+            info = (await c.get_job(job.job_id)).job_info
+            await c.start_job(job.job_id, info.status.version.value)
+            await wait_until(lambda: len(rec.current) == 300 and all(
+                p.status.state == pod_pb2.POD_STATE_SUCCEEDED for p in rec.current.values()),
+                timeout=90, what="every pod's end delivered")
+            await stop_feed(task)
+            assert all(state == CONNECTED for state, _ in rec.states), rec.states
+            assert rec.revisions == sorted(set(rec.revisions)), "a change was delivered twice"
+
+    arun(body(), 150)
+    assert any("resuming from revision" in r.getMessage() for r in caplog.records), \
+        "the engine never dropped the slow watcher; the test did not test anything"

@@ -119,7 +119,7 @@ def test_a_server_without_reflection_is_named_as_such() -> None:
         server, address = await _server((health_pb2_grpc.add_HealthServicer_to_server, health.aio.HealthServicer()))
         try:
             client = EngineClient(ConnectionConfig(address, insecure=True, deadline=5))
-            with pytest.raises(errors.EngineError) as err:
+            with pytest.raises(errors.ClientError) as err:
                 await client.reflect_files()
             assert err.value.code == grpc.StatusCode.UNIMPLEMENTED
             assert f"{address} does not offer server reflection" in str(err.value)

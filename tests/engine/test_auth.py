@@ -74,6 +74,47 @@ def test_missing_or_wrong_token_is_unauthenticated(remote: Remote) -> None:
     arun(body(), 30)
 
 
+def test_bearer_scheme_is_case_insensitive(remote: Remote) -> None:
+    async def body() -> None:
+        async with remote.client() as c:
+            for scheme in ("bearer", "BEARER", "Bearer", "bEaReR"):
+                md = (("authorization", f"{scheme} {TOKENS['viewer']}"),)
+                assert await code_of(c.jobs.QueryJobs(js.QueryJobsRequest(), metadata=md, timeout=10)) == \
+                    grpc.StatusCode.OK, scheme
+            md = (("authorization", f"Basic {TOKENS['viewer']}"),)
+            assert await code_of(c.jobs.QueryJobs(js.QueryJobsRequest(), metadata=md, timeout=10)) == \
+                grpc.StatusCode.UNAUTHENTICATED
+
+    arun(body(), 30)
+
+
+def test_reflection_lists_every_service_it_serves(remote: Remote) -> None:
+    async def ask(c: Client, service: str, request: reflection_pb2.ServerReflectionRequest
+                  ) -> reflection_pb2.ServerReflectionResponse:
+        call = c.channel.stream_stream(f"/{service}/ServerReflectionInfo",
+                                       request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+                                       response_deserializer=reflection_pb2.ServerReflectionResponse.FromString)(
+            metadata=c.metadata, timeout=10)
+        await call.write(request)
+        await call.done_writing()
+        resp = await call.read()
+        call.cancel()
+        return resp
+
+    async def body() -> None:
+        async with remote.client("viewer") as c:
+            for served in ("grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"):
+                resp = await ask(c, served, reflection_pb2.ServerReflectionRequest(list_services=""))
+                names = {s.name for s in resp.list_services_response.service}
+                assert {"grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
+                        "pelorus.v1.JobService", "grpc.health.v1.Health"} <= names, names
+                for name in names:  # every listed service is described, v1 included
+                    got = await ask(c, served, reflection_pb2.ServerReflectionRequest(file_containing_symbol=name))
+                    assert got.HasField("file_descriptor_response"), (name, got)
+
+    arun(body(), 30)
+
+
 def test_roles(remote: Remote) -> None:
     async def body() -> None:
         async with remote.client("operator") as op, remote.client("viewer") as viewer, \
@@ -183,6 +224,7 @@ def serve(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
                           cwd=ROOT, capture_output=True, text=True, timeout=30)
 
 
+@pytest.mark.slow
 def test_listen_refuses_without_tls_or_tokens(tmp_path: Path) -> None:
     cert, key = make_cert(tmp_path)
     res = serve(tmp_path, "--listen", "127.0.0.1:0")
@@ -198,12 +240,14 @@ def test_listen_refuses_without_tls_or_tokens(tmp_path: Path) -> None:
 
     short = tmp_path / "short.yaml"
     short.write_text("tokens:\n  - token: tooshort\n    role: admin\n")
+    short.chmod(0o600)
     res = serve(tmp_path, "--listen", "127.0.0.1:0", "--tls-cert", str(cert), "--tls-key", str(key),
                 "--tokens-file", str(short))
     assert res.returncode != 0 and "shorter than 16" in res.stderr, res.stderr
 
     badrole = tmp_path / "role.yaml"
     badrole.write_text("tokens:\n  - token: abcdefghijklmnopqrstuvwxyz\n    role: root\n")
+    badrole.chmod(0o600)
     res = serve(tmp_path, "--listen", "127.0.0.1:0", "--tls-cert", str(cert), "--tls-key", str(key),
                 "--tokens-file", str(badrole))
     assert res.returncode != 0 and "'root'" in res.stderr, res.stderr
@@ -223,6 +267,7 @@ def test_insecure_plaintext_listen_works(engine_factory: type[EngineProcess]) ->
     arun(body(), 20)
 
 
+@pytest.mark.slow
 def test_bare_port_binds_loopback(engine_factory: type[EngineProcess], tmp_path: Path) -> None:
     cert, key = make_cert(tmp_path)
     tokens = write_tokens(tmp_path / "tokens.yaml")

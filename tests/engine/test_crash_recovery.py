@@ -7,6 +7,7 @@ import asyncio
 import os
 import signal
 
+import pytest
 from enginehelp import Client, EngineProcess, arun, group_alive, sh_spec
 
 from pelorus.api import job_pb2, pod_pb2
@@ -24,6 +25,7 @@ async def all_logs(c: Client, pod_name: str, pod_id: str = "") -> list[ps.GetPod
     return out
 
 
+@pytest.mark.slow
 def test_sigkill_and_restart(engine_factory: type[EngineProcess]) -> None:
     first = engine_factory().start()
 

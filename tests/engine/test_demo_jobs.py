@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from enginehelp import Client, EngineProcess, arun
 
 from pelorus.api import job_pb2, pod_pb2
@@ -21,6 +22,7 @@ def test_demo_files_parse_and_are_distinct() -> None:
     assert len({s.name for s in DEMOS.values()}) == len(DEMOS)
 
 
+@pytest.mark.slow
 def test_bulk_job_reports_progress_and_tolerates_one_failure(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
@@ -45,6 +47,7 @@ def test_bulk_job_reports_progress_and_tolerates_one_failure(engine: EngineProce
     arun(body())
 
 
+@pytest.mark.slow
 def test_flaky_job_retries_with_exponential_backoff(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
@@ -79,6 +82,7 @@ def test_cron_job_waits_for_its_minute(engine: EngineProcess) -> None:
     arun(body())
 
 
+@pytest.mark.slow
 def test_service_keeps_running_and_restarts_within_its_sla(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
@@ -106,6 +110,7 @@ def test_service_keeps_running_and_restarts_within_its_sla(engine: EngineProcess
     arun(body(), timeout=60)
 
 
+@pytest.mark.slow
 def test_export_is_killed_at_its_deadline(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
@@ -120,6 +125,7 @@ def test_export_is_killed_at_its_deadline(engine: EngineProcess) -> None:
     arun(body(), timeout=40)
 
 
+@pytest.mark.slow
 def test_interval_job_runs_again(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:

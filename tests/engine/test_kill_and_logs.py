@@ -157,6 +157,7 @@ def test_delete_running_job_needs_force(shared_engine: EngineProcess) -> None:
 
 
 # -- logs ------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_follow_streams_lines_while_the_pod_runs(shared_engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(shared_engine.address) as c:
@@ -300,6 +301,7 @@ def test_stopping_every_pod_by_hand_ends_the_job_killed_not_failed(shared_engine
     arun(body())
 
 
+@pytest.mark.slow
 def test_deadline_kill_is_retried_and_named_in_the_job_message(shared_engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(shared_engine.address) as c:

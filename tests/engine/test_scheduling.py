@@ -74,6 +74,7 @@ def retry_spec(name: str, counter: Path, fail_times: int, kind: int, delay_ms: i
 
 
 # -- priority and parallelism -------------------------------------------------------------
+@pytest.mark.slow
 def test_priority_orders_queued_jobs(engine_factory: type[EngineProcess]) -> None:
     engine = engine_factory(None, "--max-running-pods", "1").start()
 
@@ -99,6 +100,7 @@ def test_priority_orders_queued_jobs(engine_factory: type[EngineProcess]) -> Non
     arun(body(), 30)
 
 
+@pytest.mark.slow
 def test_parallelism_limits_running_pods(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:
@@ -132,6 +134,7 @@ def test_parallelism_limits_running_pods(eng: EngineProcess) -> None:
     arun(body(), 30)
 
 
+@pytest.mark.slow
 def test_blocked_queue_does_not_spin_the_engine(eng: EngineProcess) -> None:
     """Pods queued behind parallelism or a unique key must not busy-loop the scheduler
     (it once spun at 100 % CPU and starved every RPC)."""
@@ -167,6 +170,7 @@ def test_blocked_queue_does_not_spin_the_engine(eng: EngineProcess) -> None:
 # -- retries ---------------------------------------------------------------------------------
 @pytest.mark.parametrize(("kind", "delays"), [(P.Backoff.KIND_FIXED, [0.4, 0.4]),
                                               (P.Backoff.KIND_EXPONENTIAL, [0.3, 0.6])])
+@pytest.mark.slow
 def test_retries_with_backoff(eng: EngineProcess, tmp_path: Path, kind: int, delays: list[float]) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:
@@ -237,6 +241,7 @@ def test_completions_need_that_many_successful_runs(eng: EngineProcess) -> None:
 
 
 # -- schedules ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_schedule_at_runs_once_at_that_time(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:
@@ -257,6 +262,7 @@ def test_schedule_at_runs_once_at_that_time(eng: EngineProcess) -> None:
     arun(body(), 20)
 
 
+@pytest.mark.slow
 def test_schedule_every_repeats_until_stopped(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:
@@ -316,6 +322,7 @@ def test_cron_schedule(eng: EngineProcess) -> None:
 
 
 # -- unique keys, deadlines, TTL -------------------------------------------------------------
+@pytest.mark.slow
 def test_unique_key_makes_the_second_job_wait(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:
@@ -339,6 +346,7 @@ def test_unique_key_makes_the_second_job_wait(eng: EngineProcess) -> None:
     arun(body(), 20)
 
 
+@pytest.mark.slow
 def test_active_deadline_kills_the_pod(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:
@@ -360,6 +368,7 @@ def test_active_deadline_kills_the_pod(eng: EngineProcess) -> None:
     arun(body(), 20)
 
 
+@pytest.mark.slow
 def test_ttl_after_finished_purges_the_job(eng: EngineProcess) -> None:
     async def body() -> None:
         async with Client(eng.address) as c:

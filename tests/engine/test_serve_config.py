@@ -58,6 +58,7 @@ def test_missing_config_file(tmp_path: Path) -> None:
         parse_args(["--config", str(tmp_path / "nope.yaml")])
 
 
+@pytest.mark.slow
 def test_engine_runs_with_settings_from_the_file(engine_factory: type[EngineProcess], tmp_path: Path) -> None:
     """A setting with a visible effect: max-running-pods 1 from the file runs one pod at a time."""
     cfg = write(tmp_path, "max-running-pods: 1\nexecutor: local\n")

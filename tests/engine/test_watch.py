@@ -72,6 +72,7 @@ def test_resume_after_dropped_connection_loses_and_repeats_nothing(engine: Engin
     arun(body())
 
 
+@pytest.mark.slow
 def test_changes_are_batched(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
@@ -130,6 +131,7 @@ def test_revision_from_the_future_is_out_of_range(engine: EngineProcess) -> None
     arun(body())
 
 
+@pytest.mark.slow
 def test_watch_job_progress_and_period_clamp(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:

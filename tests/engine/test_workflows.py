@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from enginehelp import Client, EngineProcess, arun, sh_spec
 
 from pelorus.api import job_pb2, workflow_pb2
@@ -36,6 +37,7 @@ async def runs(c: Client, job_id: str, n: int) -> list[int]:
     return [(await c.pod(job_id, i)).current.status.run for i in range(n)]
 
 
+@pytest.mark.slow
 def test_rolling_restart_pause_resume(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
@@ -82,6 +84,7 @@ def test_rolling_restart_pause_resume(engine: EngineProcess) -> None:
     arun(body(), timeout=90)
 
 
+@pytest.mark.slow
 def test_abort_mid_restart(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
@@ -113,6 +116,7 @@ def test_abort_mid_restart(engine: EngineProcess) -> None:
     arun(body(), timeout=60)
 
 
+@pytest.mark.slow
 def test_update_rolls_new_spec_and_rolls_back_on_failure(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:
@@ -154,6 +158,7 @@ def test_update_rolls_new_spec_and_rolls_back_on_failure(engine: EngineProcess) 
     arun(body(), timeout=90)
 
 
+@pytest.mark.slow
 def test_update_created_paused_waits_for_resume(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:

@@ -34,7 +34,7 @@ def test_chart_opened_on_a_finished_job_shows_the_whole_curve(engine_factory: ty
             chart.resize(900, 600)
             chart.show()
             chart.watch(client, job_id)
-            await until(lambda: chart.state_name == "SUCCEEDED" and not chart._tasks, timeout=10,
+            await until(lambda: chart.state_name == "SUCCEEDED" and not chart.streaming, timeout=10,
                         what="the chart filled and its stream ended")
             d = chart.series.data
             done = list(d.view("successful"))

@@ -7,6 +7,7 @@ import socket
 from pathlib import Path
 from typing import Any
 
+import pytest
 from enginehelp import EngineProcess
 from guihelp import find_row, run, screenshot
 
@@ -101,6 +102,7 @@ def test_compare_with_a_file_steps_through_the_differences(qloop: Any, editor: P
     assert view.current_difference is tier
 
 
+@pytest.mark.slow
 def test_two_streams_compare_record_by_record(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     from pelorus.protobuf.document import encode_frame
 
@@ -189,6 +191,7 @@ def test_schema_from_engine_reflection_decodes_a_message(qloop: Any, engine: Eng
         ed.deleteLater()
 
 
+@pytest.mark.slow
 def test_a_long_comparison_shows_progress_and_can_be_cancelled(qloop: Any) -> None:
     import asyncio
 
@@ -225,6 +228,7 @@ def test_a_long_comparison_shows_progress_and_can_be_cancelled(qloop: Any) -> No
         window.deleteLater()
 
 
+@pytest.mark.slow
 def test_closing_the_window_during_a_comparison_cancels_it(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     import asyncio
 

@@ -203,7 +203,7 @@ def test_varint_stream_record_browser(qloop: Any, editor: ProtoEditor, tmp_path:
         editor.record_spin.setValue(5)
         m = editor.model
         assert find_row(editor, "successful").siblingAtColumn(Column.VALUE).data() == "5"
-        assert m.span(find_row(editor, "successful")).start > 0  # absolute offsets in the file
+        assert m.byte_span(find_row(editor, "successful")).start > 0  # absolute offsets in the file
 
     run(qloop, scenario())
 
@@ -213,6 +213,7 @@ def _big_nested(fields: int) -> bytes:
     return b"\x0a" + encode_varint(len(inner)) + inner + b"\x10\x01"
 
 
+@pytest.mark.slow
 def test_large_nested_level_decodes_off_thread_with_progress_and_cancel(
         qloop: Any, editor: ProtoEditor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Expanding a big nested message scans it in a worker thread: the bar shows real progress, Cancel
@@ -256,6 +257,7 @@ def test_large_nested_level_decodes_off_thread_with_progress_and_cancel(
     run(qloop, scenario(), timeout=120)
 
 
+@pytest.mark.slow
 def test_indexing_a_long_stream_shows_progress_and_can_be_cancelled(
         qloop: Any, editor: ProtoEditor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Opening a stream of a million delimited records indexes it in the worker under the Progress
@@ -267,7 +269,7 @@ def test_indexing_a_long_stream_shows_progress_and_can_be_cancelled(
     src.write_bytes(b"".join(b"\x02\x08" + bytes([i & 0x7F]) for i in range(1_000_000)))
 
     async def scenario() -> None:
-        task = editor._spawn(editor.open_path(src, "varint"))
+        task = editor.spawn(editor.open_path(src, "varint"))
         await until(lambda: editor.busy_row.isVisible(), what="busy bar")
         editor.cancel()
         assert await task is False
@@ -275,7 +277,7 @@ def test_indexing_a_long_stream_shows_progress_and_can_be_cancelled(
         assert editor.records is None
 
         seen: list[int] = []
-        task = editor._spawn(editor.open_path(src, "varint"))
+        task = editor.spawn(editor.open_path(src, "varint"))
 
         def opened() -> bool:
             if editor.progress.maximum() == 1000:
@@ -395,7 +397,7 @@ def test_open_command_keeps_the_schema_error_in_view(qloop: Any, tmp_path: Path)
     the file opens (opening used to clear it, leaving only "type T is not loaded")."""
     from PySide6.QtWidgets import QApplication
 
-    from console.views.proto_editor import ProtoEditorWindow, build_parser, run_standalone
+    from console.views.proto_window import ProtoEditorWindow, build_parser, run_standalone
 
     src = tmp_path / "spec.bin"
     src.write_bytes(job_spec().SerializeToString())

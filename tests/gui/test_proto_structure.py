@@ -7,6 +7,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
 from guihelp import context_menu, find_row, menu_action, refocus, run, screenshot, until
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QTest
@@ -33,7 +34,7 @@ def job_spec() -> job_pb2.JobSpec:
 
 async def settle(ed: ProtoEditor) -> None:
     """Wait for the editor's spawned work (Apply, Canonicalise, renders run in worker threads)."""
-    await until(lambda: not ed._tasks, what="the editor's tasks")
+    await until(lambda: not ed.tasks, what="the editor's tasks")
 
 
 def parsed(ed: ProtoEditor) -> job_pb2.JobSpec:
@@ -50,6 +51,7 @@ async def answer(ed: ProtoEditor, name: str, button: str) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_repeated_items_oneof_and_remove_from_menu_and_keys(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     original = job_spec().SerializeToString() + UNKNOWN
     src = tmp_path / "spec.bin"
@@ -110,7 +112,7 @@ def test_repeated_items_oneof_and_remove_from_menu_and_keys(qloop: Any, editor: 
         assert editor.doc.to_bytes().endswith(UNKNOWN)  # the unknown field is untouched
         # clearing a whole map asks too
         labels = find_row(editor, 'labels["team"]')
-        editor._spawn(editor.edit_actions.clear(labels))
+        editor.spawn(editor.edit_actions.clear(labels))
         await answer(editor, "confirmRemove", "Clear")
         await until(lambda: not parsed(editor).labels, what="map cleared")
         # add an absent field from the top-level menu (right-click on empty space)
@@ -341,7 +343,7 @@ def test_canonicalise_save_preview_and_reopen(qloop: Any, editor: ProtoEditor, t
         reopened.set_type("JobSpec")
         ic = find_row(reopened, "instance_count")
         assert ic.siblingAtColumn(Column.VALUE).data() == "3"
-        assert reopened.model.span(ic).start == 3 + 3  # after name and owner now: canonical order
+        assert reopened.model.byte_span(ic).start == 3 + 3  # after name and owner now: canonical order
         assert ic.data(PathRole) == (2,)
 
     run(qloop, reopen())
@@ -369,6 +371,7 @@ async def max_gap_while(ed: ProtoEditor, done: Any) -> float:
     return gap
 
 
+@pytest.mark.slow
 def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     original = big_spec(12_000)
     assert len(original) > 300_000
@@ -388,7 +391,7 @@ def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: P
         # an edit while that render runs: its (stale) result is dropped, the new message is rendered
         name = find_row(editor, "name").siblingAtColumn(Column.VALUE)
         assert editor.model.setData(name, "renamed")
-        gap = await max_gap_while(editor, lambda: not editor._tasks)
+        gap = await max_gap_while(editor, lambda: not editor.tasks)
         text = pane.view.toPlainText()
         assert 'name: "renamed"' in text and text.startswith("# 2 unknown fields") and pane.editable
         assert not any('name: "nightly-etl"' in t for t in shown), "a stale render reached the pane"
@@ -416,7 +419,7 @@ def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: P
         # and applied for real: one edit, the unknown fields (top level and inside the Any) kept
         pane.view.setPlainText(edited)
         pane.apply_button.click()
-        gap = await max_gap_while(editor, lambda: not editor._tasks)
+        gap = await max_gap_while(editor, lambda: not editor.tasks)
         got = parsed(editor)
         assert got.instance_count == 9 and got.name == "renamed" and len(got.labels) == 12_001
         out = editor.doc.to_bytes()
@@ -438,6 +441,7 @@ def test_large_text_render_and_apply_run_off_the_ui_thread(qloop: Any, editor: P
     run(qloop, scenario(), timeout=120)
 
 
+@pytest.mark.slow
 def test_schemaless_add_field_by_number_wire_type_and_value(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     from console.views.proto_edit_actions import RawFieldDialog
     from pelorus.protobuf.schemaless import decode

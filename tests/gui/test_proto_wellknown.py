@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from google.protobuf import timestamp_pb2
 from guihelp import context_menu, find_row, menu_action, refocus, run, until
 from PySide6.QtCore import QModelIndex, Qt
@@ -63,10 +64,11 @@ async def assign(ed: ProtoEditor, ix: QModelIndex, type_filter: str, screenshot:
         shot(dialog, screenshot + "_chooser")
     QTest.keyClick(dialog.filter, Qt.Key.Key_Return)
     await until(lambda: ed.type_assign.dialog is None, what="the chooser to close")
-    await until(lambda: not ed._tasks, what="the assignment")
+    await until(lambda: not ed.tasks, what="the assignment")
     await refocus(ed)
 
 
+@pytest.mark.slow
 def test_assign_type_to_an_any_of_an_unloaded_type(qloop: Any, editor: ProtoEditor, tmp_path: Path) -> None:
     spec = job_pb2.JobSpec(name="w")
     spec.data.type_url = "type.googleapis.com/acme.OldSample"

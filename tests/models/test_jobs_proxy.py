@@ -98,6 +98,7 @@ def test_filter_keeps_sort_order(models: tuple[JobsTableModel, JobsProxyModel]) 
     assert keys == sorted(keys, reverse=True)
 
 
+@pytest.mark.slow
 def test_live_updates_enter_leave_and_throttled_resort(qtbot: QtBot,
                                                         models: tuple[JobsTableModel, JobsProxyModel]) -> None:
     m, p = models
@@ -163,6 +164,7 @@ def test_frozen_order_holds_rows(qtbot: QtBot, models: tuple[JobsTableModel, Job
     qtbot.waitUntil(lambda: ids(p)[0] == last, timeout=2000)
 
 
+@pytest.mark.slow
 def test_source_deletes_map_through(models: tuple[JobsTableModel, JobsProxyModel]) -> None:
     m, p = models
     tester = QAbstractItemModelTester(p, QAbstractItemModelTester.FailureReportingMode.Fatal)
@@ -180,6 +182,7 @@ def test_source_deletes_map_through(models: tuple[JobsTableModel, JobsProxyModel
     del tester
 
 
+@pytest.mark.slow
 def test_100k_rows_through_proxy(qapp: Any) -> None:
     m = JobsTableModel()
     p = JobsProxyModel(m)

@@ -186,6 +186,7 @@ def test_merge_ranges_and_runs() -> None:
     assert contiguous_runs_desc([1, 2, 3, 7, 9, 8]) == [(7, 9), (1, 3)]
 
 
+@pytest.mark.slow
 def test_100k_rows_load(qapp: Any) -> None:
     jobs = [make_job(i) for i in range(100_000)]
     m = JobsTableModel()

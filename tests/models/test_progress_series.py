@@ -105,3 +105,21 @@ def test_decimate_keeps_extremes_and_the_exact_tip() -> None:
     tt, (a,) = decimate(t, [ok], 100.0, 110.0, 400)
     assert tt[0] <= 100.0 and tt[-1] >= 110.0 and len(tt) == 43
     np.testing.assert_array_equal(a, ok[(t >= 99.75) & (t <= 110.25)])
+
+
+def test_the_first_rate_starts_the_smoothing_and_is_given_to_the_first_sample() -> None:
+    """The rate is unknown (None) until two samples are apart in time: a same-instant replacement
+    of the first sample keeps it unknown (throughput 0, no arithmetic on the missing rate); the
+    first real step gives the rate unsmoothed, to the first sample too; `clear` forgets it."""
+    p = ProgressSeries(smoothing=5.0)
+    p.add(0.0, 0, 0, 100)
+    p.add(0.0, 5, 0, 95)  # same instant: replaces the first sample
+    assert len(p) == 1 and p.throughput() == 0.0
+    p.add(2.0, 25, 0, 75)  # 10 items/s over the first step: taken as is, not smoothed toward 0
+    assert p.throughput() == 10.0 and p.data.view("throughput")[0] == 10.0
+    p.add(4.0, 65, 0, 35)  # 20 items/s, smoothed: between the two
+    assert 10.0 < p.throughput() < 20.0
+    p.clear()
+    p.add(10.0, 0, 0, 10)
+    p.add(11.0, 4, 0, 6)
+    assert p.throughput() == 4.0 and p.data.view("throughput")[0] == 4.0

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from google.protobuf import any_pb2
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QSize, Qt
 
 from console.models.hex_model import HexModel
 from console.models.proto_tree import (
@@ -144,6 +144,16 @@ def test_span_role_and_offset_lookup(qapp: Any) -> None:
     ix = m.index_at_offset(span.value_start + 3)  # inside cron's value
     assert ix.siblingAtColumn(Column.NAME).data() == "cron"
     assert m.index_for_path((5, 0)).siblingAtColumn(Column.NAME).data() == "cron"
+    assert m.byte_span(sched) == span
+
+
+def test_qt_span_keeps_its_meaning(qapp: Any) -> None:
+    """QAbstractItemModel.span() is Qt's cell span (a QSize); the byte ranges are byte_span().
+    The model used to override span() with the byte ranges, which Qt's views would misread."""
+    m = model_for(spec_bytes(), "JobSpec")
+    sched = row(m, "schedule")
+    assert m.span(sched) == QSize(1, 1)
+    assert m.byte_span(sched) is not None and m.byte_span(sched) == m.data(sched, SpanRole)
 
 
 def test_corrupt_input_keeps_the_valid_prefix(qapp: Any) -> None:
@@ -218,6 +228,7 @@ def qapp_fixture(qapp: Any) -> Any:  # pragma: no cover - pytest-qt provides qap
     return qapp
 
 
+@pytest.mark.slow
 def test_row_near_the_end_of_a_huge_level_is_reached_without_building_the_rows_before(qapp: Any) -> None:
     """Row i is built straight from the level's records: index_for_path and index_at_offset jump there."""
     n = 1_000_000
@@ -227,7 +238,7 @@ def test_row_near_the_end_of_a_huge_level_is_reached_without_building_the_rows_b
     assert last.isValid() and last.row() == n - 2
     assert m.rowCount() == n - 1  # exposed up to the row; nothing after it yet
     assert value(last) == str(n - 2)
-    root = m._root
+    root = m.tree.root
     assert len(root.rows) == 1  # only the row asked for was built
     doc = m.document
     assert doc is not None
@@ -361,3 +372,26 @@ def test_packed_run_is_labelled_as_the_whole_run(qapp: Any) -> None:
     m = model_for(data, "pelorus.v1.WorkflowStatus")
     row(m, "instances_current (packed ×12)")
     row(m, "instances_current (packed ×2, run 2)")
+
+
+def test_the_adapter_passes_qts_model_tester_through_lazy_rows_and_lookups(qtmodeltester: Any) -> None:
+    """ProtoTreeModel only translates the Qt-free tree's events into Qt's begin/end calls; Qt's own
+    QAbstractItemModelTester watches it through fetches and jumps to a deep row by path and by
+    offset. The tester fetches more rows from inside rowsAboutToBeInserted: before the tree ignored
+    such a nested request, the same rows were announced twice (an insertion inside an insertion)."""
+    spec = job_pb2.JobSpec(name="etl", owner="ann", instance_count=3, labels={"team": "web"})
+    spec.default_spec.args.extend(f"a{i}" for i in range(BATCH + 50))
+    data = spec.SerializeToString()
+    for step in ("path", "offset", "fetch"):
+        m = model_for(data, "JobSpec")
+        qtmodeltester.check(m)
+        if step == "path":
+            deep = m.index_for_path((4, BATCH + 20))
+            assert deep.isValid() and deep.parent().isValid() and deep.row() == BATCH + 20
+        elif step == "offset":
+            hit = m.index_at_offset(len(data) - 2)
+            assert hit.isValid() and hit.siblingAtColumn(Column.NAME).data() == f"args[{BATCH + 49}]"
+        else:
+            spec_row = row(m, "default_spec")
+            m.fetch_all(spec_row)
+            assert not m.canFetchMore(spec_row) and m.rowCount(spec_row) > BATCH + 49

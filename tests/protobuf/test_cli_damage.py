@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from google.protobuf import json_format, text_format
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message as PbMessage
@@ -58,6 +59,7 @@ def _assert_prefix(part: PbMessage, whole: PbMessage) -> None:
 
 @settings(max_examples=10, deadline=None)
 @given(spec=job_specs(), fmt=st.sampled_from(["json", "text"]))
+@pytest.mark.slow
 def test_truncation_at_every_offset_prints_a_valid_prefix(spec: job_pb2.JobSpec, fmt: str) -> None:
     data = spec.SerializeToString()
     boundaries = {0} | {f.end for f in decode(data)}
@@ -178,6 +180,7 @@ def test_raw_text_shows_what_survives_of_a_cut_string(tmp_path: Path) -> None:
 
 @settings(max_examples=5, deadline=None)
 @given(spec=job_specs(), byte=st.sampled_from([0x00, 0x07, 0x80, 0xFF]))
+@pytest.mark.slow
 def test_corruption_at_every_offset_never_raises(spec: job_pb2.JobSpec, byte: int) -> None:
     """One byte overwritten anywhere: exit 0 or 1, never a traceback, and the output (if any) parses."""
     data = spec.SerializeToString()
@@ -236,3 +239,18 @@ def test_a_whole_field_the_type_refuses_ends_the_prefix(tmp_path: Path) -> None:
     assert code == 1 and json.loads(out) == {"owner": "ok"}
     assert "damaged at offset 8" in err and "the output is partial" in err
     assert "the field at offset 4 does not fit the type" in err
+
+
+def test_a_duration_json_cannot_express_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    """upb parses a Duration whose nanos are out of range (1879048192); JSON cannot write it. The
+    CLI used to end in a SerializeToJsonError traceback; it now says so and exits 1."""
+    from pelorus.protobuf.wire import encode_varint
+
+    number = job_pb2.JobSpec.DESCRIPTOR.fields_by_name["ttl_after_finished"].number
+    duration = b"\x10" + encode_varint(1879048192)
+    src = tmp_path / "ttl.bin"
+    src.write_bytes(encode_varint(number << 3 | 2) + bytes([len(duration)]) + duration)
+    code, out, err = _run(["decode", str(src), "--type", "JobSpec", "--format", "json"])
+    assert code == 1 and out == "" and err.startswith("error: cannot write JSON:") and "text format" in err
+    code, out, _err = _run(["decode", str(src), "--type", "JobSpec", "--format", "text"])
+    assert code == 0 and "nanos: 1879048192" in out

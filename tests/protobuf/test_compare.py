@@ -76,6 +76,7 @@ def only(result: Comparison) -> Any:
 
 @FAST
 @given(job_specs())
+@pytest.mark.slow
 def test_a_message_compared_with_itself_is_equal(registry: SchemaRegistry, spec: job_pb2.JobSpec) -> None:
     data = spec.SerializeToString()
     for type_name in ("pelorus.v1.JobSpec", None):
@@ -85,6 +86,7 @@ def test_a_message_compared_with_itself_is_equal(registry: SchemaRegistry, spec:
 
 @FAST
 @given(raw_messages())
+@pytest.mark.slow
 def test_raw_wire_data_compared_with_itself_is_equal(data: bytes) -> None:
     result = compare(data, bytearray(data))
     assert result.equal and not result.errors
@@ -95,6 +97,7 @@ def test_raw_wire_data_compared_with_itself_is_equal(data: bytes) -> None:
 
 @FAST
 @given(raw_messages(), st.data())
+@pytest.mark.slow
 def test_one_edit_is_reported_as_exactly_that_change(data: bytes, draw: Any) -> None:
     doc = Document(data)
     candidates = [(p, f) for p, f in leaves(doc.root) if f.wire_type != SGROUP]
@@ -125,6 +128,7 @@ def test_one_edit_is_reported_as_exactly_that_change(data: bytes, draw: Any) -> 
 
 @FAST
 @given(raw_messages(), st.data())
+@pytest.mark.slow
 def test_removing_or_inserting_a_field_is_one_removal_or_addition(data: bytes, draw: Any) -> None:
     doc = Document(data)
     root = doc.root
@@ -167,6 +171,7 @@ def schema_leaves(msg: Message, desc: Any, path: tuple[int, ...] = ()) -> list[t
 
 @FAST
 @given(job_specs(), st.data())
+@pytest.mark.slow
 def test_one_edit_with_a_schema_is_exactly_that_change(registry: SchemaRegistry, spec: job_pb2.JobSpec,
                                                        draw: Any) -> None:
     data = spec.SerializeToString()
@@ -186,6 +191,7 @@ def test_one_edit_with_a_schema_is_exactly_that_change(registry: SchemaRegistry,
 
 @FAST
 @given(job_specs(), st.integers(0, 2**32 - 1))
+@pytest.mark.slow
 def test_schema_edit_of_a_nested_field(registry: SchemaRegistry, spec: job_pb2.JobSpec, cpu_count: int) -> None:
     spec.default_spec.command = "sh"
     data = spec.SerializeToString()
@@ -284,6 +290,7 @@ def test_repeated_messages_align_and_compare_inside(registry: SchemaRegistry) ->
     assert (r.differences[2].left.value, r.differences[2].right.value) == ("5", "50")
 
 
+@pytest.mark.slow
 def test_a_long_list_with_an_insertion_stays_one_addition_and_fast() -> None:
     import time
 

@@ -1,6 +1,6 @@
 """The vectorised full decode (fastscan) gives exactly the tree of the reference per-level decoder.
 
-The reference is ``Message.child`` → ``schemaless._scan`` one level at a time; the fast path walks
+The reference is ``Message.child`` → ``refscan.scan_fields`` one level at a time; the fast path walks
 every candidate payload of a nesting depth in lockstep with numpy. They must agree on every level's
 field records (tag offset, key, value offset, end), on which length-delimited fields are messages,
 and on the root's damage (error offset and reason), for valid, over-long, grouped, corrupted and
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from proto_strategies import job_specs, raw_messages
 
 from pelorus.api import job_pb2
-from pelorus.protobuf import fastscan, schemaless
+from pelorus.protobuf import fastscan, refscan, schemaless
 from pelorus.protobuf.schemaless import Message, _expand_all, decode, expand_all
 from pelorus.protobuf.wire import encode_varint
 
@@ -76,18 +76,21 @@ _cases = settings(max_examples=120, deadline=None, suppress_health_check=[Health
 
 @_cases
 @given(st.lists(raw_messages(depth=3), min_size=1, max_size=8))
+@pytest.mark.slow
 def test_valid_wire_data_same_tree(fast_path: None, parts: list[bytes]) -> None:
     _check(_wrapped(parts))
 
 
 @_cases
 @given(st.lists(job_specs(), min_size=1, max_size=6))
+@pytest.mark.slow
 def test_api_messages_same_tree(fast_path: None, specs: list[job_pb2.JobSpec]) -> None:
     _check(_wrapped([s.SerializeToString() for s in specs]))
 
 
 @_cases
 @given(st.lists(raw_messages(depth=3), min_size=1, max_size=6), st.integers(0, 2**32), st.integers(1, 6))
+@pytest.mark.slow
 def test_corrupted_data_same_tree(fast_path: None, parts: list[bytes], seed: int, hits: int) -> None:
     """Flipped, deleted and inserted bytes inside the payloads; the top level stays intact."""
     rnd = random.Random(seed)
@@ -115,6 +118,7 @@ def test_random_bytes_same_tree(fast_path: None, parts: list[bytes]) -> None:
 
 @_cases
 @given(raw_messages(depth=3), st.data())
+@pytest.mark.slow
 def test_truncated_top_level_same_tree_and_error(fast_path: None, data: bytes, d: st.DataObject) -> None:
     """A cut-off file: the root's error (offset, reason) and its valid part's subtree agree."""
     whole = _wrapped([data, data])
@@ -162,6 +166,7 @@ def test_default_threshold_uses_fast_path_on_a_large_message() -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(raw_messages(depth=2), st.integers(1, 40), st.data())
+@pytest.mark.slow
 def test_chunked_scan_of_large_levels_is_the_same_decode(data: bytes, chunk: int, d: st.DataObject) -> None:
     """Levels over CHUNK_BYTES are scanned a chunk at a time into an int64 array: same records, same
     error (offset and reason), same clipped truncated field — also when the data is cut anywhere."""
@@ -184,6 +189,7 @@ def test_chunked_scan_of_large_levels_is_the_same_decode(data: bytes, chunk: int
     assert chunked.encode() == plain.encode()
 
 
+@pytest.mark.slow
 def test_progress_and_cancel_of_a_chunked_scan(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(schemaless, "CHUNK_BYTES", 1000)
     data = b"".join(b"\x08" + encode_varint(i) for i in range(20_000))
@@ -204,6 +210,7 @@ def test_progress_and_cancel_of_a_chunked_scan(monkeypatch: pytest.MonkeyPatch) 
 
 @_cases
 @given(st.lists(raw_messages(depth=3), min_size=1, max_size=6), st.binary(max_size=9))
+@pytest.mark.slow
 def test_full_decode_of_a_nested_level_with_offsets_into_the_document(
         fast_path: None, parts: list[bytes], head: bytes) -> None:
     """expand_all on a level that starts deep inside the buffer (Tree.base != 0) keeps absolute offsets."""
@@ -243,6 +250,7 @@ _dense_inputs = st.one_of(
 
 @settings(max_examples=300, deadline=None)
 @given(_dense_inputs, st.integers(1, 48), st.integers(1, 64), st.data())
+@pytest.mark.slow
 def test_dense_scan_of_long_levels_is_the_same_decode(data: bytes, window: int, chunk: int, d: st.DataObject) -> None:
     """The vectorised scan of long levels (speculative chains per window, one reference field at each
     field it does not take) gives the reference's records, error (offset and reason) and clipped
@@ -266,11 +274,12 @@ def test_dense_scan_of_long_levels_is_the_same_decode(data: bytes, window: int, 
 
 @settings(max_examples=300, deadline=None)
 @given(_dense_inputs, st.integers(1, 48), st.data())
+@pytest.mark.slow
 def test_dense_fields_returns_a_prefix_of_the_reference_level(data: bytes, window: int, d: st.DataObject) -> None:
     """dense_fields from any true field start: its records are the reference's next records, ``after``
     is the next field's tag offset, and ``plain`` is False only where the reference's own next field
     is one it leaves to the reference (a group, a long tag or prefix, or damage)."""
-    ref, stop, _after, _et = schemaless._scan(data, 0, len(data), 0, 0)
+    ref, stop, _after, _et = refscan.scan_fields(data, 0, len(data), 0, 0)
     rows = [tuple(ref[i:i + 4]) for i in range(0, len(ref), 4)]
     if stop is not None and rows and rows[-1][3] > len(data):
         rows.pop()  # the clipped overrun field is the reference's error, not a plain field
@@ -312,6 +321,7 @@ def _varint_lengths_reference(u8: np.ndarray) -> list[int]:  # type: ignore[type
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.integers(0, 255), st.integers(0x80, 0xFF)), max_size=200))
+@pytest.mark.slow
 def test_varint_lengths_match_a_byte_by_byte_walk(values: list[int]) -> None:
     u8 = np.array(values, dtype=np.uint8)
     got = fastscan.varint_lengths(u8)

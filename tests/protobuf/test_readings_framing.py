@@ -105,6 +105,7 @@ def _big_message(records: int) -> bytes:
     return job_pb2.JobSpec(name="big").SerializeToString() + b"\x3a" + encode_varint(len(inner)) + inner + b"\x40\x05"
 
 
+@pytest.mark.slow
 def test_detection_on_large_buffers_is_bounded_and_falls_back() -> None:
     """Over 4 MiB only a prefix is judged; index() then verifies and falls back when a stream fails."""
     big = _big_message(600_000)
@@ -246,6 +247,7 @@ _payload = st.binary(max_size=40)
 
 @settings(max_examples=400, deadline=None)
 @given(st.sampled_from(["varint", "grpc"]), st.lists(_payload, max_size=25), st.data())
+@pytest.mark.slow
 def test_incremental_index_after_record_edits_equals_a_full_rebuild(kind: str, payloads: list[bytes],
                                                                       d: st.DataObject) -> None:
     """Record-level edits as the editor makes them (a record's payload rewritten with its prefix,
@@ -280,6 +282,7 @@ def test_incremental_index_after_record_edits_equals_a_full_rebuild(kind: str, p
 
 @settings(max_examples=400, deadline=None)
 @given(st.sampled_from(["varint", "grpc"]), st.lists(_payload, max_size=25), st.data())
+@pytest.mark.slow
 def test_incremental_index_after_arbitrary_byte_splices_equals_a_full_rebuild(kind: str, payloads: list[bytes],
                                                                                d: st.DataObject) -> None:
     """Any bytes anywhere (a prefix damaged, a record cut, garbage added at the end): re-framing
@@ -376,6 +379,7 @@ def _reference_index(data: bytes, kind: str, cap: int | None) -> tuple[list[tupl
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(["varint", "grpc"]), st.lists(st.tuples(_payload, st.integers(0, 5)), max_size=30),
        st.data())
+@pytest.mark.slow
 def test_record_index_matches_a_record_by_record_walk(kind: str, recs: list[tuple[bytes, int]],
                                                       d: st.DataObject) -> None:
     """Offsets, flags, the first damage (offset and sentence) and the record budget: as if every

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from proto_strategies import job_specs, raw_messages
@@ -60,6 +61,7 @@ def _check_tree(msg: Message) -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(raw_messages())
+@pytest.mark.slow
 def test_raw_wire_decode_reencode_is_byte_identical(data: bytes) -> None:
     msg = decode(data)
     assert msg.error is None, msg.error

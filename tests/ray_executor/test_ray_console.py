@@ -19,7 +19,7 @@ from console.session import ConnectionState, Session, SessionOptions
 from console.views.job_detail import JobDetailDialog
 from console.views.main_window import MainWindow
 
-pytestmark = [pytest.mark.ray, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.ray, pytest.mark.slow, pytest.mark.timeout(300)]
 
 
 def _window(qloop: Any, tmp_path: Path, address: str) -> tuple[Session, MainWindow]:  # noqa: F811

@@ -19,7 +19,7 @@ from pelorus.api import job_service_pb2 as js
 from pelorus.api import pod_service_pb2 as ps
 
 # The first test also starts the session's cluster (~15-25 s on 2 busy cores).
-pytestmark = [pytest.mark.ray, pytest.mark.timeout(300)]
+pytestmark = [pytest.mark.ray, pytest.mark.slow, pytest.mark.timeout(300)]
 J, P, S = job_pb2, pod_pb2, pod_pb2.LogLine
 DONE = (J.JOB_STATE_SUCCEEDED, J.JOB_STATE_FAILED, J.JOB_STATE_KILLED)
 

@@ -84,6 +84,7 @@ def test_log_splitter_cuts_rays_line_out_and_resumes_without_duplicates(cut: int
 
 
 @pytest.mark.ray
+@pytest.mark.slow
 def test_health_reports_an_unreachable_ray_head(engine_factory: Any, tmp_path: Path) -> None:
     need_ray()
     import asyncio
@@ -108,6 +109,7 @@ def test_health_reports_an_unreachable_ray_head(engine_factory: Any, tmp_path: P
     arun(body(), timeout=30)
 
 
+@pytest.mark.slow
 def test_without_ray_the_ray_tests_skip_locally_and_fail_in_ci(tmp_path: Path) -> None:
     """The gate itself, in a child interpreter where `import ray` fails."""
     test = tmp_path / "test_gate.py"
@@ -126,15 +128,18 @@ def test_without_ray_the_ray_tests_skip_locally_and_fail_in_ci(tmp_path: Path) -
 
 
 def test_readme_install_command_is_what_ci_runs_and_installs_ray() -> None:
-    """CI must run the Ray tests, so the one install command (README = .ci/run) pulls Ray in."""
+    """CI must run the Ray tests, so the test set-up it runs (.ci/run = ./dev test) pulls Ray in,
+    and the README's manual install line is the same."""
     import re
 
     readme = (ROOT / "README.md").read_text()
     ci_script = (ROOT / ".ci" / "run").read_text()
-    install = re.search(r"^(python -m pip install -e '\.\[[^\]]*\]')\s+# install \(the same command CI runs",
-                        readme, re.M)
-    assert install, "README lost its install line"
-    assert re.search(rf"^{re.escape(install.group(1))}$", ci_script, re.M), ".ci/run does not run the README's install"
-    extras = re.search(r"\[([^\]]*)\]", install.group(1)).group(1).split(",")
+    dev = (ROOT / "dev").read_text()
+    assert re.search(r"^exec \./dev test$", ci_script, re.M), ".ci/run does not run ./dev test"
+    dev_extras = re.search(r'\[ "\$1" = test \] && target="\.\[([^\]]*)\]"', dev)
+    assert dev_extras, "./dev lost its test install line"
+    manual = re.search(r"^\.venv/bin/python -m pip install -e '\.\[([^\]]*)\]'$", readme, re.M)
+    assert manual, "README lost its manual install line"
+    assert manual.group(1) == dev_extras.group(1)
+    extras = dev_extras.group(1).split(",")
     assert "test" in extras and "ray" in extras, extras
-    assert 'export CI="${CI:-true}"' in ci_script

@@ -107,6 +107,9 @@ class Executor(abc.ABC):
     # launch() returns once the backend accepted the pod, which is STARTING until the
     # executor calls events.on_running.
     reports_running: bool = False
+    # True only for an executor that runs PodSpec.image (a container); the engine refuses
+    # a spec with an image on one that would run the command on the host instead.
+    runs_images: bool = False
 
     def __init__(self, events: ExecutorEvents) -> None:
         self.events = events

@@ -11,19 +11,22 @@ from typing import Any, TypeVar
 import grpc
 
 from pelorus.engine.errors import EngineError
+from pelorus.engine.requestcheck import check_request
 
 log = logging.getLogger("pelorus.rpc")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def rpc(method: F) -> F:
-    """Wrap a unary or server-streaming servicer method so EngineError becomes the status
-    and an unexpected exception becomes INTERNAL with a log line (never a traceback to the user)."""
+    """Wrap a unary or server-streaming servicer method so every request is checked first
+    (requestcheck.py), EngineError becomes the status and an unexpected exception becomes
+    INTERNAL with a log line (never a traceback to the user)."""
     if inspect.isasyncgenfunction(method):
 
         @functools.wraps(method)
         async def stream(self: Any, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
             try:
+                check_request(request)
                 async for item in method(self, request, context):
                     yield item
             except EngineError as exc:
@@ -40,6 +43,7 @@ def rpc(method: F) -> F:
     @functools.wraps(method)
     async def unary(self: Any, request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
         try:
+            check_request(request)
             result = method(self, request, context)
             if isinstance(result, Awaitable):
                 result = await result

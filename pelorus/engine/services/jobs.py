@@ -9,6 +9,7 @@ import grpc
 
 from pelorus.api import job_pb2, job_service_pb2_grpc, workflow_pb2
 from pelorus.api import job_service_pb2 as js
+from pelorus.engine import limits
 from pelorus.engine.engine import Engine
 from pelorus.engine.errors import invalid
 from pelorus.engine.services._errors import rpc
@@ -160,7 +161,7 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
 
     @rpc
     def QueryJobs(self, request: js.QueryJobsRequest, context: Ctx) -> js.QueryJobsResponse:
-        rows, total = self.engine.store.query_jobs(request.spec)
+        rows, total = self.engine.store.query_jobs(request.spec, limits.QUERY_DEFAULT_LIMIT, limits.QUERY_MAX_LIMIT)
         resp = js.QueryJobsResponse(spec=request.spec)
         for job_id, spec_bytes, status_bytes in rows:
             spec = job_pb2.JobSpec.FromString(spec_bytes)
@@ -170,7 +171,7 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
             s.labels.update(spec.labels)
             s.status.MergeFromString(status_bytes)
         resp.pagination.offset = request.spec.pagination.offset
-        resp.pagination.limit = len(rows)
+        resp.pagination.limit = limits.applied_query_limit(request.spec.pagination.limit)
         resp.pagination.total = total
         return resp
 
@@ -245,7 +246,7 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
         limit = q.pagination.limit or total
         page = pods[offset:offset + limit]
         resp = js.QueryPodsResponse(pods=page)
-        resp.pagination.offset, resp.pagination.limit, resp.pagination.total = offset, len(page), total
+        resp.pagination.offset, resp.pagination.limit, resp.pagination.total = offset, limit, total
         return resp
 
     @rpc

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -10,6 +9,7 @@ import grpc
 
 from pelorus.api import job_pb2, pod_pb2, pod_service_pb2_grpc
 from pelorus.api import pod_service_pb2 as ps
+from pelorus.engine.aiotools import wait_event
 from pelorus.engine.engine import Engine
 from pelorus.engine.errors import not_found, precondition
 from pelorus.engine.services._errors import rpc
@@ -134,10 +134,7 @@ class PodService(pod_service_pb2_grpc.PodServiceServicer):
                     return
                 if not request.follow:
                     return
-                try:
-                    await asyncio.wait_for(event.wait(), timeout=1.0)
-                except TimeoutError:
-                    pass
+                await wait_event(event, 1.0)  # not wait_for, which can swallow a cancellation (aiotools)
         finally:
             eng.unfollow_logs(pod_id, event)
 

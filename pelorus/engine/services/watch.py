@@ -38,7 +38,10 @@ def _header_len(framed: bytes) -> int:
 
 Ctx = grpc.aio.ServicerContext[Any, Any]
 BATCH = 1000
-CATCH_UP_PAGE = 5000
+BATCH_BYTES = 64 * 1024
+"""A response is cut at BATCH changes or BATCH_BYTES, whichever comes first: what waits in
+gRPC's send buffer for a reader that does not read is one response, not a page of them."""
+CATCH_UP_PAGE = 500
 MIN_PERIOD, MAX_PERIOD, DEFAULT_PERIOD = 0.25, 50.0, 1.0
 
 
@@ -51,6 +54,27 @@ def encode_response(framed: list[bytes], revision: int) -> bytes:
     a pass-through serializer, so nothing is parsed or re-encoded on the way out)."""
     tail = b"\x10" + _VarintBytes(revision) if revision else b""
     return b"".join(framed) + tail
+
+
+def overflow_message(last: int, cap: int) -> str:
+    return (f"this watch fell more than {cap:,} changes behind (the client reads too slowly), so the "
+            f"engine stopped buffering for it; watch again from revision {last} to resume without losing a change")
+
+
+def _cut(framed: list[bytes]) -> list[list[bytes]]:
+    """Framed changes in responses of at most BATCH changes / about BATCH_BYTES."""
+    out: list[list[bytes]] = []
+    chunk: list[bytes] = []
+    size = 0
+    for f in framed:
+        chunk.append(f)
+        size += len(f)
+        if len(chunk) >= BATCH or size >= BATCH_BYTES:
+            out.append(chunk)
+            chunk, size = [], 0
+    if chunk:
+        out.append(chunk)
+    return out
 
 
 class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
@@ -99,14 +123,19 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
             if start:
                 async for data, last in self._catch_up(last, wants, fine):  # noqa: B007, B020 (last advances)
                     yield data
+                if sub.overflowed:  # what the queue dropped meanwhile, the catch-up read from the log
+                    sub.overflowed = False
+                    sub.take()
             yield encode_response([], last)
             while True:
+                if sub.overflowed:
+                    cap = self.engine.hub.max_queued
+                    raise EngineError(grpc.StatusCode.RESOURCE_EXHAUSTED, overflow_message(last, cap))
+                if self.engine.hub.closing:
+                    raise EngineError(grpc.StatusCode.UNAVAILABLE, "the engine is shutting down; watch again from "
+                                      f"revision {last} once it is back")
                 await sub.wakeup.wait()
-                if sub.lagging:
-                    sub.lagging = False
-                    sub.take()
-                    async for data, last in self._catch_up(last, wants, fine):  # noqa: B007, B020 (last advances)
-                        yield data
+                if sub.overflowed or self.engine.hub.closing:
                     continue
                 items = [c for c in sub.take() if c.revision > last]
                 if not items:
@@ -126,11 +155,14 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
                 return
             after = rows[-1][0]
             framed = [frame(p) for _r, k, j, p in rows if wants(k, j) and (fine is None or fine(k, j, p))]
+            del rows
             # Only the page's last batch may claim the page's last revision: a client that
             # resumes from an earlier batch's revision must still get the rest of the page.
-            batches = [framed[i:i + BATCH] for i in range(0, len(framed), BATCH)] or [[]]
-            for i, chunk in enumerate(batches):
-                last_of_chunk = after if i == len(batches) - 1 else _revision_of(chunk[-1])
+            batches = _cut(framed) or [[]]
+            del framed
+            while batches:
+                chunk = batches.pop(0)
+                last_of_chunk = after if not batches else _revision_of(chunk[-1])
                 yield encode_response(chunk, last_of_chunk), last_of_chunk
             await asyncio.sleep(0)
 
@@ -138,15 +170,17 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
     def _batches(items: list[PublishedChange],
                  fine: Callable[[int, str, bytes], bool] | None) -> Iterable[tuple[bytes, int]]:
         chunk: list[bytes] = []
+        size = 0
         top = 0
         for c in items:
             top = c.revision
             if fine is not None and not fine(c.kind, c.job_id, c.payload):
                 continue
             chunk.append(c.framed)
-            if len(chunk) >= BATCH:
+            size += len(c.framed)
+            if len(chunk) >= BATCH or size >= BATCH_BYTES:
                 yield encode_response(chunk, top), top
-                chunk = []
+                chunk, size = [], 0
         if chunk or top:
             yield encode_response(chunk, top), top
 

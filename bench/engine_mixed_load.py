@@ -1,0 +1,132 @@
+"""Mixed load: N clients creating, getting, querying and stopping jobs at once, for S seconds.
+
+    python bench/engine_mixed_load.py [--clients 50] [--seconds 60] [--watchers 2] [--think 0.1]
+
+Each client has its own channel and loops over a weighted mix: GetJob 40 %, QueryJobs 25 %,
+CreateJob 20 % (2 pods of `sleep 2`, so processes really start and end), StopJob 15 %.
+Each client waits --think seconds between calls (0: a closed loop, every client always has
+a call in flight; then latency is 50 / throughput by Little's law, whatever the engine does).
+A few watchers read the full change stream meanwhile, as consoles would. Prints one JSON
+object per line: p50 / p99 / max per RPC, calls and error rate, the engine's RSS before and
+after. The issue's target: GetJob p99 under 50 ms with 50 clients for 60 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import grpc
+from _engine import Client, emit, engine, job_spec, machine, note, percentile, run
+
+from pelorus.api import job_pb2
+from pelorus.api import job_service_pb2 as js
+from pelorus.api import watch_service_pb2 as ws
+
+MIX = (("GetJob", 40), ("QueryJobs", 25), ("CreateJob", 20), ("StopJob", 15))
+
+
+async def client_loop(address: str, until: float, jobs: list[str], lat: dict[str, list[float]],
+                      errors: dict[str, int], rng: random.Random, think: float) -> None:
+    names = [n for n, _ in MIX]
+    weights = [w for _, w in MIX]
+    async with Client(address) as c:
+        await asyncio.sleep(rng.uniform(0, think))  # spread the clients' phases
+        while time.monotonic() < until:
+            if think:
+                await asyncio.sleep(think)
+            op = rng.choices(names, weights)[0]
+            t = time.perf_counter()
+            try:
+                if op == "GetJob":
+                    await c.jobs.GetJob(js.GetJobRequest(job_id=rng.choice(jobs)), timeout=30)
+                elif op == "QueryJobs":
+                    q = job_pb2.JobQuerySpec(owner=f"user{rng.randrange(10)}")
+                    q.pagination.limit = 50
+                    await c.jobs.QueryJobs(js.QueryJobsRequest(spec=q), timeout=30)
+                elif op == "CreateJob":
+                    spec = job_spec(f"mixed-{rng.randrange(1 << 30)}", 2, "sleep", "2",
+                                    owner=f"user{rng.randrange(10)}", labels={"bench": "mixed"})
+                    jobs.append((await c.create(spec)).job_id)
+                else:
+                    job = rng.choice(jobs)
+                    got = await c.jobs.GetJob(js.GetJobRequest(job_id=job, summary_only=True), timeout=30)
+                    t = time.perf_counter()  # time the StopJob alone
+                    req = js.StopJobRequest(job_id=job)
+                    req.version.value = got.summary.status.version.value
+                    await c.jobs.StopJob(req, timeout=30)
+            except grpc.aio.AioRpcError as exc:
+                if exc.code() != grpc.StatusCode.ABORTED:  # a concurrent stop bumped the version: expected
+                    errors[op] = errors.get(op, 0) + 1
+                continue
+            lat.setdefault(op, []).append(time.perf_counter() - t)
+
+
+async def watcher(address: str, until: float, counts: list[int]) -> None:
+    async with Client(address) as c:
+        call = c.watch.Watch(ws.WatchRequest(), timeout=until - time.monotonic() + 5)
+        try:
+            async for resp in call:
+                counts[0] += len(resp.changes)
+                if time.monotonic() > until:
+                    break
+        except grpc.aio.AioRpcError:
+            pass
+        finally:
+            call.cancel()
+
+
+async def bench(args: argparse.Namespace) -> None:
+    rng = random.Random(args.seed)
+    with engine("--max-running-pods", "512", label="mixed") as eng:
+        async with Client(eng.address) as c:
+            jobs = [(await c.create(job_spec(f"seed-{i}", 2, "sleep", "2", owner=f"user{i % 10}"))).job_id
+                    for i in range(args.seed_jobs)]
+        await asyncio.sleep(1)
+        rss_before = eng.rss()
+        cpu_before = eng.cpu_seconds()
+        lat: dict[str, list[float]] = {}
+        errors: dict[str, int] = {}
+        changes = [0]
+        until = time.monotonic() + args.seconds
+        note(f"{args.clients} clients for {args.seconds} s ...")
+        t0 = time.perf_counter()
+        await asyncio.gather(*(client_loop(eng.address, until, jobs, lat, errors, random.Random(rng.random()),
+                                           args.think)
+                               for _ in range(args.clients)),
+                             *(watcher(eng.address, until, changes) for _ in range(args.watchers)))
+        wall = time.perf_counter() - t0
+        ctx = {**machine(), "clients": args.clients, "seconds": args.seconds, "watchers": args.watchers,
+               "think_s": args.think}
+        for op, _w in MIX:
+            values = lat.get(op, [])
+            n = len(values) + errors.get(op, 0)
+            emit(f"engine_mixed_load.{op}.p99", round(percentile(values, 0.99) * 1000, 2), "ms",
+                 p50_ms=round(percentile(values, 0.5) * 1000, 2), max_ms=round(max(values, default=0) * 1000, 2),
+                 calls=n, calls_per_s=round(n / wall, 1), error_rate=round(errors.get(op, 0) / n, 4) if n else 0.0,
+                 **ctx)
+        emit("engine_mixed_load.rss", round(eng.rss() / 2**20, 1), "MiB", before_mib=round(rss_before / 2**20, 1),
+             engine_cpu_s=round(eng.cpu_seconds() - cpu_before, 1), jobs=len(jobs), changes_watched=changes[0],
+             **ctx)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--clients", type=int, default=50)
+    p.add_argument("--seconds", type=float, default=60.0)
+    p.add_argument("--watchers", type=int, default=2)
+    p.add_argument("--think", type=float, default=0.1, help="seconds each client waits between calls")
+    p.add_argument("--seed-jobs", type=int, default=100)
+    p.add_argument("--seed", type=int, default=1)
+    args = p.parse_args()
+    run(bench(args), args.seconds + 600)
+
+
+if __name__ == "__main__":
+    main()

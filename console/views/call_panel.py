@@ -1,0 +1,583 @@
+"""The Call panel of the Protobuf tab: compose a request, send it to any gRPC method, read the answers.
+
+It shares the protobuf editor's schema registry (services appear as soon as their schemas are loaded:
+the engine's are built in; "Load services" reads any server's by reflection through the editor's
+own ``load_reflection``) and opens responses in that editor, byte-exact. The call itself is
+``pelorus.grpccall.invoke`` on the qasync loop — the same code as ``python main.py call`` — so a
+stream's responses are listed as they arrive and Cancel cancels the call.
+
+Not here: a session of its own. "The connected engine" is whatever the main window's session is
+connected to (``editor.client_source``), with its TLS and token.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import tempfile
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from google.protobuf import json_format, message_factory
+from google.protobuf.descriptor import MethodDescriptor
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from console.models import palette
+from console.models.call_history import SECRET_HEADERS, CallHistory, HistoryEntry
+from console.views.proto_editor import ProtoEditor
+from pelorus.client import MUTATING
+from pelorus.grpccall import schemas as sch
+from pelorus.grpccall.commandline import CallSpec, as_call_command, as_grpcurl
+from pelorus.grpccall.invoke import Outcome, invoke
+from pelorus.grpccall.payload import PayloadError, binary_requests, json_requests
+from pelorus.grpccall.target import Target, TargetError, open_channel, parse_header
+from pelorus.protobuf.schema import SchemaError
+from pelorus.protobuf.wire import encode_varint
+
+HISTORY_KEY = "call/history"
+METADATA_ROWS = 4
+PREVIEW_CHARS = 160
+METHOD_ROLE = Qt.ItemDataRole.UserRole
+
+
+class _SecretDelegate(QStyledItemDelegate):
+    """Shows an authorization value as its scheme and dots (editing shows the real text)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        name = str(index.model().index(index.row(), 0).data() or "").strip().lower()
+        if name in SECRET_HEADERS and option.text:
+            scheme, sep, _secret = option.text.partition(" ")
+            option.text = f"{scheme} ••••••" if sep else "••••••"
+
+
+class CallPanel(QWidget):
+    """Attributes tests and the main window use: ``editor``, ``address``, ``methods`` (tree),
+    ``request`` (JSON), ``metadata`` (table), ``deadline``, ``responses`` (list, bytes in
+    ``response_bytes``), ``status``, ``history_list``, ``outcome`` (the last call's)."""
+
+    def __init__(self, editor: ProtoEditor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("CallPanel")
+        self.editor = editor
+        self.response_bytes: list[bytes] = []
+        self.outcome: Outcome | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._call_task: asyncio.Task[Outcome | None] | None = None
+        self._tmp = tempfile.TemporaryDirectory(prefix="pelorus-call-")
+        self.history = CallHistory.from_json(str(QSettings().value(HISTORY_KEY, "") or ""))
+        self._build()
+        self.refresh_methods()
+        self._fill_history()
+
+    # -- construction ---------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setSpacing(4)
+        row = QHBoxLayout()
+        self.address = QLineEdit()
+        self.address.setPlaceholderText("the connected engine, or host:port")
+        self.address.setToolTip("Empty: the engine the console is connected to, with its TLS and token")
+        self.plaintext = QCheckBox("Plaintext")
+        self.plaintext.setToolTip("No TLS (a unix: address never uses TLS)")
+        self.load_button = QPushButton("Load services")
+        self.load_button.setToolTip("Read the server's schemas by server reflection")
+        self.load_button.clicked.connect(lambda: self._spawn(self.load_services()))
+        row.addWidget(QLabel("Server"))
+        row.addWidget(self.address, 1)
+        row.addWidget(self.plaintext)
+        row.addWidget(self.load_button)
+        lay.addLayout(row)
+        row2 = QHBoxLayout()
+        self.tls_ca = QLineEdit()
+        self.tls_ca.setPlaceholderText("TLS CA certificate (PEM) path; empty = the system's roots")
+        row2.addWidget(QLabel("TLS CA"))
+        row2.addWidget(self.tls_ca, 1)
+        lay.addLayout(row2)
+
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        self.methods = QTreeWidget()
+        self.methods.setHeaderLabels(["Service / method", "Kind"])
+        self.methods.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.methods.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.methods.header().setStretchLastSection(False)
+        self.methods.currentItemChanged.connect(lambda cur, _prev: self._method_chosen(cur))
+        split.addWidget(self.methods)
+
+        compose = QWidget()
+        cl = QVBoxLayout(compose)
+        cl.setContentsMargins(0, 0, 0, 0)
+        self.request_label = QLabel("Request (JSON; several objects, one per line, for a stream)")
+        cl.addWidget(self.request_label)
+        source = QHBoxLayout()
+        source.addWidget(QLabel("Send"))
+        self.from_json = QRadioButton("the JSON below")
+        self.from_json.setChecked(True)
+        self.from_editor = QRadioButton("the editor's message")
+        self.from_editor.setToolTip("The message open in the editor, byte for byte (a varint-delimited stream "
+                                    "of records for a client-streaming method): edit it in the typed tree")
+        self.edit_button = QPushButton("Edit in editor ▸")
+        self.edit_button.setToolTip("Open this JSON in the editor's typed tree, and send what the editor holds")
+        self.edit_button.clicked.connect(lambda: self._spawn(self.edit_in_editor()))
+        source.addWidget(self.from_json)
+        source.addWidget(self.from_editor)
+        source.addStretch(1)
+        source.addWidget(self.edit_button)
+        cl.addLayout(source)
+        self.request = QPlainTextEdit()
+        self.request.setObjectName("callRequest")
+        self.request.setTabChangesFocus(True)
+        cl.addWidget(self.request, 2)
+        self.metadata = QTableWidget(METADATA_ROWS, 2)
+        self.metadata.setHorizontalHeaderLabels(["Metadata name", "Value"])
+        self.metadata.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.metadata.verticalHeader().setVisible(False)
+        self.metadata.setItemDelegateForColumn(1, _SecretDelegate(self.metadata))
+        self.metadata.setMaximumHeight(self.metadata.verticalHeader().defaultSectionSize() * (METADATA_ROWS + 1) + 6)
+        cl.addWidget(self.metadata)
+        buttons = QHBoxLayout()
+        buttons.addWidget(QLabel("Deadline"))
+        self.deadline = QDoubleSpinBox()
+        self.deadline.setRange(0.0, 3600.0)
+        self.deadline.setDecimals(1)
+        self.deadline.setValue(10.0)
+        self.deadline.setSuffix(" s")
+        self.deadline.setSpecialValueText("none")
+        buttons.addWidget(self.deadline)
+        buttons.addStretch(1)
+        self.copy_button = QToolButton()
+        self.copy_button.setText("Copy as ▾")
+        self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        copy_menu = QMenu(self.copy_button)
+        copy_menu.addAction("Copy as grpcurl", lambda: self._copy(as_grpcurl(self.call_spec())))
+        copy_menu.addAction("Copy as main.py call", lambda: self._copy(as_call_command(self.call_spec())))
+        self.copy_button.setMenu(copy_menu)
+        buttons.addWidget(self.copy_button)
+        self.send_button = QPushButton("Send")
+        self.send_button.setDefault(True)
+        self.send_button.clicked.connect(lambda: self._spawn(self.send()))
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.cancel_button)
+        cl.addLayout(buttons)
+        split.addWidget(compose)
+
+        answers = QWidget()
+        al = QVBoxLayout(answers)
+        al.setContentsMargins(0, 0, 0, 0)
+        self.status = QLabel("Choose a method, write the request, Send.")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        al.addWidget(self.status)
+        self.responses = QListWidget()
+        self.responses.setObjectName("callResponses")
+        self.responses.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.responses.itemDoubleClicked.connect(lambda item: self._spawn(self.open_response(self.responses.row(item))))
+        self.responses.currentRowChanged.connect(lambda _r: self._update_buttons())
+        al.addWidget(self.responses, 1)
+        rb = QHBoxLayout()
+        self.open_button = QPushButton("Open in editor")
+        self.open_button.clicked.connect(lambda: self._spawn(self.open_response(self.responses.currentRow())))
+        self.save_button = QPushButton("Save .bin…")
+        self.save_button.clicked.connect(self._choose_save)
+        rb.addWidget(self.open_button)
+        rb.addWidget(self.save_button)
+        rb.addStretch(1)
+        al.addLayout(rb)
+        al.addWidget(QLabel("History (double-click to fill the form again)"))
+        self.history_list = QListWidget()
+        self.history_list.itemDoubleClicked.connect(lambda item: self.restore(self.history_list.row(item)))
+        al.addWidget(self.history_list, 1)
+        split.addWidget(answers)
+        split.setSizes([180, 300, 320])
+        lay.addWidget(split, 1)
+        self._update_buttons()
+
+    # -- methods --------------------------------------------------------------------------------
+
+    def refresh_methods(self) -> None:
+        """The tree of every service whose schema the editor's registry holds."""
+        current = self.current_method()
+        self.methods.clear()
+        pool = self.editor.registry.pool
+        services: dict[str, Any] = {}
+        for name in self.editor.registry.files:
+            for svc in pool.FindFileByName(name).services_by_name.values():
+                services[svc.full_name] = svc
+        for full_name in sorted(services):
+            top = QTreeWidgetItem([full_name, ""])
+            for m in services[full_name].methods:
+                child = QTreeWidgetItem([m.name, sch.kind(m).replace("_", " ")])
+                child.setData(0, METHOD_ROLE, m.full_name)
+                top.addChild(child)
+            self.methods.addTopLevelItem(top)
+        if current is not None:
+            self.select_method(current.full_name)
+
+    def current_method(self) -> MethodDescriptor | None:
+        item = self.methods.currentItem()
+        name = item.data(0, METHOD_ROLE) if item is not None else None
+        if not name:
+            return None
+        try:
+            return self.editor.registry.pool.FindMethodByName(str(name))
+        except KeyError:
+            return None
+
+    def select_method(self, name: str) -> bool:
+        """Select ``pkg.Service.Method`` or ``pkg.Service/Method``; False when no loaded schema has it."""
+        full = name.replace("/", ".")
+        for i in range(self.methods.topLevelItemCount()):
+            top = self.methods.topLevelItem(i)
+            if top is None:
+                continue
+            for j in range(top.childCount()):
+                child = top.child(j)
+                if child is not None and child.data(0, METHOD_ROLE) == full:
+                    top.setExpanded(True)
+                    self.methods.setCurrentItem(child)
+                    return True
+        return False
+
+    def _method_chosen(self, item: QTreeWidgetItem | None) -> None:
+        method = self.current_method()
+        if method is None:
+            self._update_buttons()
+            return
+        stream = "several objects, one per line" if method.client_streaming else "one object"
+        self.request_label.setText(f"Request: {method.input_type.full_name} (JSON, {stream})")
+        if not self.request.toPlainText().strip() or self.request.property("template"):
+            template = message_factory.GetMessageClass(method.input_type)()
+            text = json_format.MessageToJson(template, descriptor_pool=self.editor.registry.pool, indent=2,
+                                             preserving_proto_field_name=True,
+                                             always_print_fields_with_no_presence=True)
+            self.request.setPlainText(text)
+            self.request.setProperty("template", True)  # replaced on the next choice unless edited
+            self.request.textChanged.connect(self._request_edited, Qt.ConnectionType.SingleShotConnection)
+        self._update_buttons()
+
+    def _request_edited(self) -> None:
+        self.request.setProperty("template", False)
+
+    async def load_services(self) -> bool:
+        """Read the server's schemas by reflection into the editor's registry (the editor's own loader)."""
+        address = self.address.text().strip() or None
+        token = next((v.removeprefix("Bearer ").strip() for k, v in self.headers() if k == "authorization"), None)
+        self._set_status(f"Reading services from {address or 'the connected engine'}…")
+        ok = await self.editor.load_reflection(address, insecure=self.plaintext.isChecked(), token=token,
+                                               tls_ca=self.tls_ca.text().strip() or None)
+        self.refresh_methods()
+        self._set_status("Services loaded." if ok else f"Could not load services: {self.editor.last_error}", not ok)
+        return ok
+
+    # -- the call -------------------------------------------------------------------------------
+
+    def headers(self) -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        for r in range(self.metadata.rowCount()):
+            name_item, value_item = self.metadata.item(r, 0), self.metadata.item(r, 1)
+            name = name_item.text().strip() if name_item is not None else ""
+            if name:
+                out.append(parse_header(f"{name}: {value_item.text() if value_item is not None else ''}"))
+        return out
+
+    def set_headers(self, headers: list[tuple[str, str]]) -> None:
+        self.metadata.clearContents()
+        self.metadata.setRowCount(max(METADATA_ROWS, len(headers) + 1))
+        for r, (k, v) in enumerate(headers):
+            self.metadata.setItem(r, 0, QTableWidgetItem(k))
+            self.metadata.setItem(r, 1, QTableWidgetItem(v))
+
+    def _target(self) -> tuple[Target, list[tuple[str, str]], bool]:
+        """Where the call goes, its metadata, and whether it is the connected engine."""
+        headers = self.headers()
+        address = self.address.text().strip()
+        if address:
+            ca = self.tls_ca.text().strip()
+            target = Target(address, plaintext=self.plaintext.isChecked(), tls_ca=Path(ca) if ca else None)
+            return target, headers, False
+        client = self.editor.client_source() if self.editor.client_source is not None else None
+        if client is None or not client.connected:
+            raise TargetError("not connected to an engine: type a server address")
+        cfg = client.config
+        method = self.current_method()
+        if cfg.read_only and method is not None and method.full_name.startswith("pelorus.") \
+                and method.name in MUTATING:
+            raise TargetError(f"the console is in read-only mode: {method.name} would change the engine")
+        token = [("authorization", f"Bearer {cfg.token}")] if cfg.token else []
+        target = Target(cfg.address, plaintext=cfg.insecure, tls_ca=Path(cfg.tls_ca) if cfg.tls_ca else None,
+                        server_name=cfg.server_name)
+        return target, token + [h for h in headers if h[0] != "authorization" or not token], True
+
+    def call_spec(self) -> CallSpec:
+        method = self.current_method()
+        name = f"{method.containing_service.full_name}/{method.name}" if method is not None else ""
+        try:
+            target, headers, engine = self._target()
+        except TargetError:
+            target, headers, engine = Target(""), self.headers(), True
+        return CallSpec(target.address, name, self._request_text(method), headers,
+                        self.deadline.value() or None, plaintext=target.plaintext,
+                        tls_ca=str(target.tls_ca) if target.tls_ca else "", engine=engine)
+
+    async def send(self) -> Outcome | None:
+        """Send the composed request; responses are listed as they arrive. None when nothing was sent."""
+        if self._call_task is not None and not self._call_task.done():
+            return None
+        method = self.current_method()
+        if method is None:
+            self._set_status("Choose a method first.", True)
+            return None
+        try:
+            target, headers, _engine = self._target()  # a read-only refusal comes before any input error
+            requests = self._editor_requests(method) if self.from_editor.isChecked() else self._json_requests(method)
+            if not method.client_streaming and len(requests) != 1:
+                raise PayloadError(f"{method.full_name} takes one request; the text holds {len(requests)}")
+            channel = open_channel(target)
+        except (PayloadError, TargetError, SchemaError) as err:
+            self._set_status(str(err), True)
+            return None
+        entry = HistoryEntry(self.call_spec())
+        self.response_bytes.clear()
+        self.responses.clear()
+        self.outcome = None
+        self._set_status(f"Calling {sch.method_path(method)} on {target.address}…")
+        self._call_task = asyncio.ensure_future(
+            invoke(channel, sch.method_path(method), sch.kind(method), requests,
+                   lambda data: self._add_response(method, data), headers, self.deadline.value() or None))
+        self._update_buttons()
+        try:
+            outcome = await self._call_task
+        except asyncio.CancelledError:
+            self._set_status(f"Cancelled after {len(self.response_bytes)} response(s).", True)
+            entry.status = "CANCELLED"
+            return None
+        finally:
+            self._call_task = None
+            await channel.close()
+            self._remember(entry)
+            self._update_buttons()
+        entry.status = outcome.code.name
+        self._remember(entry)
+        self.outcome = outcome
+        self._show_outcome(outcome)
+        return outcome
+
+    def _request_text(self, method: MethodDescriptor | None) -> str:
+        """The request as JSON text: what is typed, or the editor's message (one object per line)."""
+        if method is None or not self.from_editor.isChecked():
+            return self.request.toPlainText()
+        try:
+            reg = self.editor.registry
+            return "\n".join(reg.to_json(reg.parse(method.input_type.full_name, r), indent=None)
+                             for r in self._editor_requests(method))
+        except (PayloadError, SchemaError):
+            return self.request.toPlainText()
+
+    def _json_requests(self, method: MethodDescriptor) -> list[bytes]:
+        text = self.request.toPlainText()
+        return json_requests(self.editor.registry, method.input_type, text) if text.strip() else [b""]
+
+    def _editor_requests(self, method: MethodDescriptor) -> list[bytes]:
+        """The editor's message as it is (its records, for a client stream); it must be the input type."""
+        doc = self.editor.doc
+        if doc is None:
+            raise PayloadError("the editor has no message open: Edit in editor, or send the JSON")
+        shown = self.editor.model.descriptor
+        if shown is not None and shown.full_name != method.input_type.full_name:
+            raise PayloadError(f"the editor's message is a {shown.full_name}; {method.name} takes a "
+                               f"{method.input_type.full_name}")
+        stream = method.client_streaming and self.editor.framing == "varint"
+        return binary_requests(doc.to_bytes(), stream)
+
+    async def edit_in_editor(self) -> bool:
+        """Encode the JSON request and open it in the editor typed as the method's input; sends then take
+        the editor's message (edits in its tree included)."""
+        method = self.current_method()
+        if method is None:
+            self._set_status("Choose a method first.", True)
+            return False
+        try:
+            requests = self._json_requests(method)
+        except PayloadError as err:
+            self._set_status(str(err), True)
+            return False
+        data = (b"".join(encode_varint(len(r)) + r for r in requests) if method.client_streaming
+                else requests[0])
+        path = Path(self._tmp.name) / f"{method.name}-request.bin"
+        path.write_bytes(data)
+        if not await self.editor.open_path(path, "varint" if method.client_streaming else "single"):
+            return False
+        self.editor.set_type(method.input_type.full_name)
+        self.from_editor.setChecked(True)
+        self._set_status(f"The request is open in the editor as {method.input_type.full_name}; Send sends it.")
+        return True
+
+    def cancel(self) -> None:
+        if self._call_task is not None:
+            self._call_task.cancel()
+
+    def _add_response(self, method: MethodDescriptor, data: bytes) -> None:
+        self.response_bytes.append(data)
+        n = len(self.response_bytes)
+        try:
+            preview = self.editor.registry.to_json(self.editor.registry.parse(method.output_type.full_name, data),
+                                                   indent=None)
+        except SchemaError:
+            preview = f"(does not parse as {method.output_type.full_name})"
+        if len(preview) > PREVIEW_CHARS:
+            preview = preview[:PREVIEW_CHARS] + "…"
+        item = QListWidgetItem(f"#{n}  {len(data):,} bytes  {preview}")
+        item.setToolTip("Double-click to open it in the editor, byte-exact")
+        self.responses.addItem(item)
+        if n == 1:
+            self.responses.setCurrentRow(0)
+
+    def _show_outcome(self, o: Outcome) -> None:
+        timing = f"{o.elapsed * 1000:.1f} ms"
+        if o.first_response is not None and o.responses > 1:
+            timing += f" (first response after {o.first_response * 1000:.1f} ms)"
+        trailers = ", ".join(f"{k}: {v!s}" for k, v in o.trailers)
+        text = f"{o.code.name} · {o.responses} response(s) · {timing}"
+        if o.details:
+            text += f"\n{o.details}"
+        if trailers:
+            text += f"\nTrailers: {trailers}"
+        self._set_status(text, not o.ok)
+
+    def _set_status(self, text: str, error: bool = False) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {palette.css(palette.ERROR)};" if error else "")
+
+    # -- responses ------------------------------------------------------------------------------
+
+    async def open_response(self, row: int) -> bool:
+        """Open response ``row`` in the editor, exactly the bytes received, typed as the method's output."""
+        if not 0 <= row < len(self.response_bytes):
+            return False
+        method = self.current_method()
+        name = f"{method.name if method is not None else 'response'}-response-{row + 1}.bin"
+        path = Path(self._tmp.name) / name
+        path.write_bytes(self.response_bytes[row])
+        self.responses.setCurrentRow(row)
+        if not await self.editor.open_path(path, "single"):
+            return False
+        if method is not None:
+            self.editor.set_type(method.output_type.full_name)
+        return True
+
+    def save_response(self, row: int, path: str | Path) -> None:
+        Path(path).write_bytes(self.response_bytes[row])
+        self._set_status(f"Saved response {row + 1} to {path}.")
+
+    def _choose_save(self) -> None:
+        row = self.responses.currentRow()
+        if row < 0:
+            return
+        path, _f = QFileDialog.getSaveFileName(self, "Save the response", f"response-{row + 1}.bin",
+                                               "Protobuf (*.bin);;All files (*)")
+        if path:
+            try:
+                self.save_response(row, path)
+            except OSError as err:
+                self._set_status(f"Cannot save {path}: {err.strerror}", True)
+
+    # -- history --------------------------------------------------------------------------------
+
+    def _remember(self, entry: HistoryEntry) -> None:
+        self.history.add(entry)
+        QSettings().setValue(HISTORY_KEY, self.history.to_json())
+        self._fill_history()
+
+    def _fill_history(self) -> None:
+        self.history_list.clear()
+        for e in self.history.entries:
+            self.history_list.addItem(e.label)
+
+    def restore(self, row: int) -> None:
+        """Fill the form from history entry ``row`` (the newest is 0) to re-run it."""
+        if not 0 <= row < len(self.history.entries):
+            return
+        spec = self.history.entries[row].spec
+        self.address.setText("" if spec.engine else spec.address)
+        self.plaintext.setChecked(spec.plaintext)
+        self.tls_ca.setText("" if spec.engine else spec.tls_ca)
+        if not self.select_method(spec.method):
+            self._set_status(f"{spec.method} is not loaded: Load services first.", True)
+        self.request.setPlainText(spec.request_json)
+        self.request.setProperty("template", False)
+        self.from_json.setChecked(True)
+        self.set_headers(spec.headers)
+        self.deadline.setValue(spec.timeout or 0.0)
+
+    # -- plumbing -------------------------------------------------------------------------------
+
+    def _copy(self, text: str) -> None:
+        QApplication.clipboard().setText(text)
+        self._set_status("Copied: " + text)
+
+    def _update_buttons(self) -> None:
+        running = self._call_task is not None and not self._call_task.done()
+        self.send_button.setEnabled(not running and self.current_method() is not None)
+        self.cancel_button.setEnabled(running)
+        has = 0 <= self.responses.currentRow() < len(self.response_bytes)
+        self.open_button.setEnabled(has)
+        self.save_button.setEnabled(has)
+
+    def _spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def close_tasks(self) -> None:
+        self.cancel()
+        for task in list(self._tasks):
+            task.cancel()
+        with contextlib.suppress(OSError):
+            self._tmp.cleanup()
+
+
+def protobuf_page(editor: ProtoEditor, parent: QWidget | None = None) -> tuple[QSplitter, CallPanel]:
+    """The Protobuf tab's page: the Call panel beside the editor (the panel can be dragged closed)."""
+    page = QSplitter(Qt.Orientation.Horizontal, parent)
+    page.setObjectName("protobufPage")
+    panel = CallPanel(editor)
+    page.addWidget(panel)
+    page.addWidget(editor)
+    page.setStretchFactor(1, 1)
+    page.setSizes([460, 980])
+    return page, panel

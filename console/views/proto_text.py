@@ -1,0 +1,145 @@
+"""TextPanes: the protobuf editor's text-format and JSON tabs, kept in step with the message.
+
+What it decides is the session's (:meth:`~pelorus.protobuf.session.EditorSession.render_job`, which
+result is stale, :meth:`~pelorus.protobuf.session.EditorSession.apply_text_result`); this class
+runs the renders and applies in worker threads and puts the results into the panes:
+
+* a pane shows the message it was rendered from and is re-rendered only when the session's state
+  changed (document, record, type, pins); a render that finishes after a newer one started, or
+  after the operator typed, is dropped;
+* a pane with unapplied typing is never overwritten (it says the message changed underneath);
+* Apply parses the text with the chosen type in a worker (the pane is read-only meanwhile) and
+  makes it the message, one undoable edit; a bad parse shows the line and keeps the text.
+
+The editor is reached only through :class:`~console.views.proto_host.EditorHost`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from PySide6.QtWidgets import QTabWidget
+
+from console.views.proto_edit_actions import TextApplyPane
+from console.views.proto_host import EditorHost
+from pelorus.protobuf.schema import SchemaError
+from pelorus.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, pane_text
+
+__all__ = ["TextPanes"]
+
+
+class TextPanes:
+    """The text-format / JSON panes of one editor (``side`` is the tab widget holding them)."""
+
+    def __init__(self, host: EditorHost, side: QTabWidget) -> None:
+        self.host = host
+        self.side = side
+        self._render_seq: dict[str, int] = {}
+        """Per pane format: the number of the latest render; an older render's result is dropped."""
+        self._shown_state: dict[str, tuple[object, ...]] = {}
+        """Per pane format: the session state (EditorSession.state) its clean text was rendered from."""
+
+    def forget(self) -> None:
+        """Render again next time even if the session state looks the same (a schema was reloaded:
+        the same type name may now render differently, an Any's packed type for one)."""
+        self._shown_state.clear()
+
+    def refresh(self) -> None:
+        """Show the current message in the pane that is showing (if a text pane is)."""
+        pane = self.side.currentWidget()
+        if not isinstance(pane, TextApplyPane):
+            return
+        if pane.dirty:
+            pane.stale()  # never overwrite what the operator typed and has not applied
+            return
+        session = self.host.session
+        state = session.state()
+        if self._shown_state.get(pane.fmt) == state:
+            return  # already shows this message (switching tabs back, say)
+        seq = self._render_seq[pane.fmt] = self._render_seq.get(pane.fmt, 0) + 1
+        self._shown_state.pop(pane.fmt, None)
+        job = session.render_job(pane.fmt)
+        if job.how in ("empty", "too_large") or job.args is None:
+            pane.set_content(job.text, False, "")
+            if job.how == "too_large":
+                self._shown_state[pane.fmt] = state
+            return
+        if job.how == "inline":
+            self._show_rendered(pane, pane_text(*job.args), state)
+            return
+        pane.set_content(job.text, False, "")
+        self.host.spawn(self._render_in_worker(pane, seq, state, job.args))
+
+    def revert(self, pane: TextApplyPane) -> None:
+        """Drop the operator's typing: the pane shows the current message again."""
+        pane.dirty = False
+        self._shown_state.pop(pane.fmt, None)
+        self.refresh()
+
+    async def apply(self, pane: TextApplyPane) -> bool:
+        """Parse the pane's text with the chosen type and make it the message: one undoable edit.
+
+        Parsing and re-encoding run in a worker thread (a multi-MB message takes seconds) on plain
+        data captured here; the pane is read-only meanwhile. Cancel, a bad parse, or a document
+        that changed underneath change nothing, and the text stays as typed.
+        """
+        host, session = self.host, self.host.session
+        desc = session.tree.descriptor
+        payload = session.payload()
+        if session.doc is None or desc is None or payload is None:
+            return False
+        label = "text format" if pane.fmt == "text" else "JSON"
+        registry, type_name, text, fmt = session.registry, desc.full_name, pane.view.toPlainText(), pane.fmt
+        state = session.state()
+        pane.set_busy(True)
+        try:
+            applied: Applied = await host.busy(f"Applying the {label} edit ({len(payload):,} bytes)…",
+                                               asyncio.to_thread(apply_text, registry, type_name, payload, text, fmt))
+        except asyncio.CancelledError:
+            host.status.setText(f"Applying the {label} edit was cancelled: nothing changed, the text is kept.")
+            return False
+        except (TextEditError, SchemaError) as err:
+            err = err if isinstance(err, TextEditError) else TextEditError(str(err))
+            pane.show_error(err)
+            session.last_error = str(err)
+            host.status.setText(f"{label} not applied: {err}")
+            return False
+        finally:
+            pane.set_busy(False)
+        out = session.apply_text_result(applied, payload, state, fmt)
+        if out.stale:
+            pane.stale()
+        elif out.same:
+            pane.set_content(text, True)
+            self._shown_state[pane.fmt] = state
+        if out.edit is None:
+            if out.error:
+                host.show_error(out.error)
+            else:
+                host.status.setText(out.message)
+            return False
+        pane.dirty = False
+        host.document_changed(out.message, edit=out.edit)
+        return True
+
+    async def _render_in_worker(self, pane: TextApplyPane, seq: int, state: tuple[object, ...],
+                                args: tuple[Any, ...]) -> None:
+        """Render a large message's text in a worker thread; the result is dropped when a newer render
+        started or the document, record, type or pins changed meanwhile (a stale-result guard)."""
+        what = "text format" if pane.fmt == "text" else "JSON"
+        try:
+            shown: PaneText = await self.host.busy(f"Rendering {len(args[2]):,} bytes as {what}…",
+                                                   asyncio.to_thread(pane_text, *args))
+        except asyncio.CancelledError:
+            if self._render_seq.get(pane.fmt) == seq and not pane.dirty:
+                pane.set_content(f"Rendering the {what} was cancelled: show another tab and this one again to "
+                                 "render it.", False, "")
+            return
+        if self._render_seq.get(pane.fmt) != seq or self.host.session.state() != state or pane.dirty:
+            return  # stale: a newer render (or the operator's typing) owns the pane
+        self._show_rendered(pane, shown, state)
+
+    def _show_rendered(self, pane: TextApplyPane, shown: PaneText, state: tuple[object, ...]) -> None:
+        pane.set_content(shown.text, shown.editable, shown.note)
+        self._shown_state[pane.fmt] = state

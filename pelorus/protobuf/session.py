@@ -1,0 +1,483 @@
+"""EditorSession: the protobuf editor's state and rules, Qt-free.
+
+What one open file is: its path, the :class:`~pelorus.protobuf.document.Document` (with its undo
+history), how it was framed (:class:`~pelorus.protobuf.framing.RecordIndex`) and encoded (binary,
+hex or base64 text), the shown record, the chosen type, the document tree and its edits
+(:class:`~pelorus.protobuf.tree.ProtoTree`, :class:`~pelorus.protobuf.editing.TreeEditor`, which
+hold the pins and assigned types), and which rows were expanded / selected across a reload.
+
+Why Qt-free: ProtoEditor (console/views/proto_editor.py) keeps the widgets, the worker threads and
+the wiring; the decisions (what a save writes, where the records are after an edit, which record
+an edit touched, when a worker's result is stale, what the damage banner says) live here and are
+tested without a display (tests/protobuf/test_editor_session.py). Slow steps are plain calls
+(:func:`load_file`, :meth:`EditorSession.save_call`) that the editor runs in a worker thread.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from pelorus.protobuf import framing as fr
+from pelorus.protobuf.document import Document, Edit, EditError, IndexPath
+from pelorus.protobuf.editing import TreeEditor
+from pelorus.protobuf.readings import Pins
+from pelorus.protobuf.schema import SchemaRegistry, TypeGuess
+from pelorus.protobuf.schemaless import decode_span
+from pelorus.protobuf.textedit import Applied, Format
+from pelorus.protobuf.tree import ProtoTree
+
+__all__ = ["INLINE_RENDER_LIMIT", "TEXT_VIEW_LIMIT", "EditorSession", "Loaded", "RenderJob", "Replaced", "ViewMemory",
+           "load_file", "message_name"]
+
+TEXT_VIEW_LIMIT: Final = 4 << 20
+"""Text/JSON views are not produced for records larger than this (use the CLI). Kept at 4 MB although
+rendering runs in a worker: the rendered text (about twice the payload) must still be put into the
+text widget on the UI thread, which costs ~0.1 s per MB of text (measured: 8 MB of text, 0.8 s),
+and applying a 4 MB edit back takes ~15 s of pure-Python parsing."""
+INLINE_RENDER_LIMIT: Final = 64 << 10
+"""Payloads up to this size are rendered on the UI thread (~1 MB/s: a few tens of ms); larger ones in
+a worker thread, with the busy row."""
+
+
+@dataclass
+class Loaded:
+    """What a worker thread hands back after opening a file."""
+
+    path: Path
+    doc: Document
+    index: fr.RecordIndex
+    encoding: str
+    source_text: bytes = b""
+    """The file's hex / base64 text (saving writes that encoding back); empty for binary files."""
+
+
+def load_file(path: Path, framing: str) -> Loaded:
+    """Open (memory-mapped when large), undo hex/base64 text, index records, scan the first level.
+    Slow for big files: run it in a worker thread."""
+    doc = Document.open(path)
+    encoding = "binary"
+    source = b""
+    if len(doc) < (1 << 20):
+        data, encoding = fr.decode_text(doc.to_bytes(), "auto")
+        if encoding != "binary":
+            source = doc.to_bytes()
+            doc = Document(data)
+    idx = fr.index(doc.data, framing)  # type: ignore[arg-type]
+    if idx.framing == "single":
+        _ = doc.root  # the first level's scan, here rather than on the UI thread
+    return Loaded(path, doc, idx, encoding, source)
+
+
+@dataclass
+class ViewMemory:
+    """Which rows were expanded and which was selected, by index path: a reload (every edit moves
+    the offsets after it) replaces every node, and the view is put back from these paths."""
+
+    expanded: list[IndexPath] = field(default_factory=list)
+    selected: IndexPath | None = None
+
+
+class _Same:
+    """Wraps an object so that tuples holding it compare it by identity (``is``), not by value."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: object) -> None:
+        self.obj = obj
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.obj is self.obj
+
+    def __hash__(self) -> int:
+        return id(self.obj)
+
+
+def _hex(b: bytes) -> str:
+    if not b:
+        return "(nothing)"
+    return b[:24].hex(" ") + (f" … ({len(b)} bytes)" if len(b) > 24 else "")
+
+
+def message_name(path: Path | None) -> str:
+    """A message name from the file name (``job-spec.bin`` → ``JobSpec``); ``Message`` if none fits."""
+    words = re.findall(r"[A-Za-z0-9]+", path.stem if path is not None else "")
+    name = "".join(w[:1].upper() + w[1:] for w in words)
+    return name if name[:1].isalpha() else "Message"
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """What a worker's re-encoding of the message did (see :meth:`EditorSession.apply_text_result`
+    and :meth:`EditorSession.canonical_result`): ``edit`` when applied; else ``stale`` (the message
+    changed meanwhile), ``same`` (nothing to change) or ``error`` (the document refused it)."""
+
+    message: str
+    edit: Edit | None = None
+    stale: bool = False
+    same: bool = False
+    error: str | None = None
+
+
+def _pane_label(fmt: Format) -> str:
+    return "text format" if fmt == "text" else "JSON"
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """How a text-format / JSON pane gets the shown message (see :meth:`EditorSession.render_job`).
+
+    ``how``: "empty" (nothing open: show ``text``), "too_large" (show ``text``, a sentence),
+    "inline" (call ``pane_text(*args)`` now: small), "worker" (show ``text`` meanwhile and call
+    ``pane_text(*args)`` in a worker thread). ``args`` are plain data: a worker never reads the
+    live document, pins or tree."""
+
+    how: str
+    text: str = ""
+    args: tuple[SchemaRegistry, str | None, bytes, Format, Pins] | None = None
+
+
+class EditorSession:
+    """One editor's file, document, records, type, tree and view memory (see the module doc)."""
+
+    def __init__(self, registry: SchemaRegistry | None = None) -> None:
+        self.registry = registry or SchemaRegistry()
+        self.include_paths: list[str] = []
+        self.tree = ProtoTree()
+        self.editing = TreeEditor(self.tree)
+        self.path: Path | None = None
+        self.doc: Document | None = None
+        self.records: fr.RecordIndex | None = None
+        self.encoding = "binary"
+        self.source_text = b""
+        self.type_name: str | None = None
+        self.guesses: list[TypeGuess] = []
+        self.last_error = ""
+        self.last_edit_message = ""
+        self.record = 0
+        """The shown record of a stream (0-based); 0 for a single message."""
+        self.view = ViewMemory()
+
+    # -- what is open -----------------------------------------------------------------------------
+
+    @property
+    def modified(self) -> bool:
+        return self.doc is not None and self.doc.modified
+
+    @property
+    def framing(self) -> str:
+        return self.records.framing if self.records is not None else "single"
+
+    @property
+    def is_stream(self) -> bool:
+        return self.records is not None and self.records.framing != "single"
+
+    @property
+    def tab_title(self) -> str:
+        name = self.path.name if self.path is not None else "Protobuf"
+        return name + (" •" if self.modified else "")
+
+    def current_record(self) -> int:
+        return self.record if self.is_stream else 0
+
+    def install(self, loaded: Loaded) -> str:
+        """Make ``loaded`` the open file (a single message is shown at once; a stream's first record
+        is shown by :meth:`show_record`). Returns the status sentence."""
+        self.path = loaded.path
+        self.records = loaded.index
+        self.encoding = loaded.encoding
+        self.source_text = loaded.source_text
+        self.doc = loaded.doc
+        self.record = 0
+        if not self.is_stream:
+            self.tree.set_document(loaded.doc)
+        note = {"hex": " (decoded from hex text)", "base64": " (decoded from base64 text)"}.get(loaded.encoding, "")
+        what = f"{len(loaded.index):,} {loaded.index.framing} record(s)" if self.is_stream else "one message"
+        return f"{loaded.path.name}: {len(loaded.doc):,} bytes, {what}{note}."
+
+    def show_record(self, i: int) -> fr.Record | None:
+        """Show record ``i`` (0-based) of a stream in the tree; None when there is no such record.
+        An open document is edited in place: its scope is the record, whose prefix follows edits."""
+        idx = self.records
+        if idx is None or not 0 <= i < len(idx):
+            return None
+        rec = idx[i]
+        if self.doc is not None:
+            self.doc.set_scope(rec.prefix_offset, idx.framing)
+            self.tree.set_document(self.doc)
+        else:
+            self.tree.set_message(decode_span(idx.buf, rec.offset, rec.end))
+        self.record = i
+        return rec
+
+    def record_at(self, offset: int) -> int | None:
+        """The record (of a stream) holding byte ``offset``, prefix included; None if none does."""
+        idx = self.records
+        if idx is None or not self.is_stream:
+            return None
+        for r in range(len(idx)):
+            rec = idx[r]
+            if rec.prefix_offset <= offset < rec.end:
+                return r
+        return None
+
+    def set_type(self, type_name: str | None) -> None:
+        """Decode with ``type_name`` (None or "" for schemaless). Raises SchemaError if unknown."""
+        self.tree.set_schema(self.registry, type_name or None)
+        self.type_name = type_name or None
+
+    def payload(self) -> bytes | None:
+        """The bytes of the shown message: the whole document, or the shown record's payload."""
+        if self.doc is None:
+            return None
+        if self.records is not None and self.is_stream:
+            rec = self.records[self.current_record()]
+            return bytes(self.records.buf[rec.offset : rec.end])
+        return self.doc.to_bytes()
+
+    def state(self) -> tuple[object, ...]:
+        """What the text views and Apply / Canonicalise work from: the document and its buffer object
+        (a new one after every edit, undo and redo; compared by identity, and held, so never reused),
+        the shown record, the type and the pinned readings. A worker's result is used only if this is
+        unchanged when it finishes."""
+        buf = self.doc.data if self.doc is not None else None
+        desc = self.tree.descriptor
+        return (_Same(self.doc), _Same(buf), self.framing, self.current_record(),
+                desc.full_name if desc is not None else None, dict(self.tree.pins.by_path))
+
+    def pins_copy(self) -> Pins:
+        """The pins as they are now, for a worker (which must never read the live ones)."""
+        return Pins(dict(self.tree.pins.by_path))
+
+    def render_job(self, fmt: Format) -> RenderJob:
+        """What the ``fmt`` pane should do to show the current message (see :class:`RenderJob`)."""
+        payload = self.payload()
+        if payload is None:
+            return RenderJob("empty")
+        if len(payload) > TEXT_VIEW_LIMIT:
+            return RenderJob("too_large", f"{len(payload):,} bytes: too large for this view; use "
+                                          "`python main.py proto decode FILE --format text|json`.")
+        desc = self.tree.descriptor
+        args = (self.registry, desc.full_name if desc is not None else None, payload, fmt, self.pins_copy())
+        if len(payload) <= INLINE_RENDER_LIMIT:
+            return RenderJob("inline", "", args)
+        return RenderJob("worker", f"Rendering {len(payload):,} bytes as {_pane_label(fmt)}…", args)
+
+    @property
+    def can_undo(self) -> bool:
+        return self.doc is not None and bool(self.doc.history)
+
+    @property
+    def can_redo(self) -> bool:
+        return self.doc is not None and self.doc.can_redo
+
+    # -- changes ------------------------------------------------------------------------------------
+
+    def edited(self, edit: Edit) -> str:
+        """An edit made through the tree: remember and return its sentence."""
+        self.last_edit_message = f"Edited: {edit.description} ({edit.changed_bytes} byte(s) changed)."
+        return self.last_edit_message
+
+    def undo(self) -> tuple[str, Edit] | None:
+        """Undo the last edit: (sentence, the splices applied) or None when there is nothing to undo."""
+        edit = self.doc.undo() if self.doc is not None else None
+        return None if edit is None else (f"Undid: {edit.description}.", edit.inverse())
+
+    def redo(self) -> tuple[str, Edit] | None:
+        edit = self.doc.redo() if self.doc is not None else None
+        return None if edit is None else (f"Redid: {edit.description}.", edit)
+
+    def after_change(self, edit: Edit | None) -> int | None:
+        """Bring the records up to the document after any change. For a stream: only the records the
+        splices touched are re-framed (a rebuild when unsure), and the result is the record to show
+        (the one the edit touched; -1 when no record is left). None for a single message, whose tree
+        the caller reloads when the change did not come through it."""
+        assert self.doc is not None
+        if self.records is not None and self.records.framing == "single":
+            self.records = fr.RecordIndex(self.doc.data, "single")
+        if self.records is None or not self.is_stream:
+            return None
+        framing = self.records.framing
+        offset = edit.splices[0].offset if edit is not None and edit.splices else None
+        if offset is None and self.doc.scope is not None:
+            offset = self.doc.scope[0]
+        self.doc.set_scope(None)
+        if edit is not None and edit.splices:
+            self.records = self.records.after_splices(self.doc.data, edit.splices)
+        else:
+            self.records = fr.RecordIndex(self.doc.data, framing)
+        idx = self.records
+        if not len(idx):
+            self.tree.set_message(None)
+            return -1
+        target = len(idx) - 1
+        if offset is not None:
+            target = min(target, max(0, bisect.bisect_right(idx.prefix_offsets, offset) - 1))
+        return target
+
+    def apply_text_result(self, applied: Applied, payload: bytes, state: tuple[object, ...],
+                          fmt: Format) -> Replaced:
+        """Make a text / JSON pane's parsed result the message, unless the message changed since
+        ``state`` was taken (then nothing is applied) or the bytes are the same. One undoable edit."""
+        label = _pane_label(fmt)
+        if self.state() != state:
+            return Replaced(f"The message changed while the {label} edit was being applied: nothing was applied, "
+                            "the text is kept (Apply again to replace the message with it).", stale=True)
+        if applied.payload == payload:
+            return Replaced(f"The {label} gives the same bytes: nothing changed.", same=True)
+        assert self.doc is not None and self.tree.descriptor is not None
+        type_name = self.tree.descriptor.full_name
+        kept = f"; {applied.unknown_kept} unknown field(s) kept" if applied.unknown_kept else ""
+        sizes = f"{len(payload):,} → {len(applied.payload):,} bytes{kept}"
+        try:
+            edit = self.doc.replace_root(applied.payload, f"apply the {label} edit as {type_name} (re-encoded "
+                                                          f"canonically: {sizes})")
+        except EditError as err:
+            return Replaced("", error=f"Cannot apply: {err}")
+        return Replaced(f"Applied the {label} edit: the message was re-encoded canonically ({sizes}). "
+                        "Undo restores it.", edit=edit)
+
+    def canonical_result(self, new: bytes, payload: bytes, state: tuple[object, ...]) -> Replaced:
+        """Make the canonical re-encoding ``new`` of ``payload`` the message (see apply_text_result)."""
+        desc = self.tree.descriptor
+        if self.state() != state or desc is None:
+            return Replaced("The message changed while it was being canonicalised: nothing changed "
+                            "(Canonicalise again).", stale=True)
+        type_name = desc.full_name
+        if new == payload:
+            return Replaced(f"Already canonical as {type_name}: nothing to change.", same=True)
+        assert self.doc is not None
+        try:
+            edit = self.doc.replace_root(new, f"canonicalise as {type_name}")
+        except EditError as err:
+            return Replaced("", error=f"Cannot canonicalise: {err}")
+        return Replaced(f"Canonicalised as {type_name}: {len(payload):,} → {len(new):,} bytes (field order, varint "
+                        "widths and packing normalised). Undo restores the original bytes.", edit=edit)
+
+    def compare_framing(self) -> str:
+        """How the other file of a comparison is read: as the same kind of stream, else one message."""
+        return self.framing if self.is_stream else "single"
+
+    def compare_plan(self, other: Loaded) -> tuple[bytes, str, str] | None:
+        """What "Compare with" compares against ``other`` (read with :meth:`compare_framing`):
+        ``(left bytes, left name, framing)``. A stream is compared with a file that tiles as the same
+        stream record by record (records aligned); with any other file, the shown record is compared
+        with it as one message. None when nothing is open."""
+        left = self.payload()
+        if left is None or self.doc is None:
+            return None
+        framing = self.compare_framing()
+        name = self.path.name if self.path is not None else "this message"
+        streams = framing != "single" and other.index.error is None and len(other.index) > 0
+        if streams:
+            left = self.doc.to_bytes()
+        elif framing != "single":
+            name += f" record {self.current_record() + 1}"
+        if self.modified:
+            name += " with unsaved edits"
+        return left, name, framing if streams else "single"
+
+    def guessed(self, guesses: list[TypeGuess]) -> str:
+        """Remember the ranked type guesses; the status sentence naming the best three."""
+        self.guesses = guesses
+        if not guesses:
+            return "No loaded type parses these bytes; load a schema or stay schemaless."
+        return "Best guesses: " + ", ".join(
+            f"{g.full_name} ({g.known_fields} known, {g.unknown_fields} unknown)" for g in guesses[:3])
+
+    def add_record(self) -> tuple[str, Edit] | None:
+        """Insert an empty record after the shown one (a stream only): (sentence, edit)."""
+        idx = self.records
+        if self.doc is None or idx is None or idx.framing == "single":
+            return None
+        cur = self.current_record()
+        at = idx[cur].end if len(idx) else len(self.doc)
+        number = cur + 2 if len(idx) else 1
+        edit = self.doc.insert_record(at, b"", idx.framing, description=f"add record {number} (empty) at offset {at}")
+        return f"Added an empty record {number}: add its fields with Insert.", edit
+
+    def record_to_remove(self) -> str | None:
+        """What removing the shown record would remove (None: not a stream, or no records)."""
+        idx = self.records
+        if self.doc is None or idx is None or idx.framing == "single" or not len(idx):
+            return None
+        cur = self.current_record()
+        rec = idx[cur]
+        return f"record {cur + 1} of {len(idx):,} ({rec.length:,}-byte payload at offset {rec.offset})"
+
+    def remove_record(self) -> tuple[str, Edit] | None:
+        """Remove the shown record (its framing prefix and payload): (sentence, edit)."""
+        what = self.record_to_remove()
+        if what is None:
+            return None
+        assert self.doc is not None and self.records is not None
+        rec = self.records[self.current_record()]
+        edit = self.doc.remove_record(rec.prefix_offset, self.records.framing, description=f"remove {what}")
+        return f"Removed {what}.", edit
+
+    # -- saving ---------------------------------------------------------------------------------
+
+    def save_preview(self) -> str:
+        """What saving writes: each edit since opening with its byte changes."""
+        if self.doc is None:
+            return ""
+        lines: list[str] = []
+        for edit in self.doc.history:
+            lines.append(f"• {edit.description} ({edit.changed_bytes} byte(s))")
+            for s in edit.splices:
+                lines.append(f"    @{s.offset}: {_hex(s.old)} → {_hex(s.new)}")
+        if not lines:
+            lines.append("No edits: the file is written back byte-identical.")
+        elif not self.doc.modified:
+            lines.insert(0, "Already saved: these edits are in the file.")
+        return "\n".join(lines)
+
+    def save_summary(self) -> str:
+        """``3 edit(s); 1,024 → 1,030 bytes.`` for the save preview's heading."""
+        assert self.doc is not None
+        n = len(self.doc.history)
+        original = len(self.doc) - sum(len(s.new) - len(s.old) for e in self.doc.history for s in e.splices)
+        return f"{n} edit(s); {original:,} → {len(self.doc):,} bytes."
+
+    def save_call(self, target: Path) -> Callable[[], None]:
+        """The write of the document to ``target`` as a plain call for a worker thread: byte-preserving,
+        and as the hex / base64 text it was read from when it was text."""
+        assert self.doc is not None
+        encode = None
+        if self.encoding != "binary":
+            encode = functools.partial(fr.encode_text, encoding=self.encoding, original=self.source_text)
+        return functools.partial(self.doc.save, target, encode)
+
+    def saved(self, target: Path) -> str:
+        """The save finished: the file is now ``target``; the status sentence."""
+        assert self.doc is not None
+        self.path = target
+        as_text = f" as {self.encoding} text" if self.encoding != "binary" else ""
+        return f"Saved {target} ({len(self.doc):,} bytes{as_text})."
+
+    # -- what the banner says ---------------------------------------------------------------------
+
+    def damage(self) -> tuple[str, list[tuple[int, int, str]]]:
+        """The damage sentence ("" when whole) and the byte marks for the hex pane."""
+        errs: list[str] = []
+        marks: list[tuple[int, int, str]] = []
+        err = self.tree.root_error()
+        if err is not None:
+            o = err.offset + self.tree.base
+            root = self.tree.root_message()
+            nothing = root is not None and len(root) == 0 and root.damaged is None
+            after = (" No field before it could be decoded: is this a protobuf message, or another framing?"
+                     if nothing else " Everything before it is decoded below.")
+            errs.append(f"Damaged at byte offset {o}: {err.reason}.{after}")
+            marks.append((o, o + 1, "error"))
+        if self.records is not None and self.records.error is not None:
+            e = self.records.error
+            errs.append(f"Stream cut short at byte offset {e.offset}: {e.reason}. "
+                        f"{len(self.records):,} whole record(s) before it are shown.")
+            marks.append((e.offset, e.offset + 1, "error"))
+        return " ".join(errs), marks

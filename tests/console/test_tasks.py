@@ -1,0 +1,156 @@
+"""The one helper for owned tasks (pelorus.tasks.TaskSet, console.tasks.WidgetTasks): it keeps
+each task alive, reports a failure once (to the widget's line or the message bar, logged), and
+cancel_all / close cancel what runs without calling back into the owner."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import logging
+import weakref
+from collections.abc import Callable, Coroutine, Iterator
+from typing import Any
+
+import grpc
+import pytest
+
+from console import messages
+from console.tasks import WidgetTasks
+from pelorus.errors import NotFound
+from pelorus.tasks import TaskSet
+
+
+@pytest.fixture
+def sent() -> Iterator[list[messages.Message]]:
+    """What reached the message bar (messages' sink) during the test."""
+    got: list[messages.Message] = []
+    messages.install_sink(got.append)
+    yield got
+    messages.install_sink(None)
+
+
+def run(main: Callable[[], Coroutine[Any, Any, None]]) -> list[dict[str, Any]]:
+    """Run `main` on a fresh loop; returns what reached the loop's exception handler (asyncio's
+    "Task exception was never retrieved" among others), after a garbage collection."""
+    loop = asyncio.new_event_loop()
+    seen: list[dict[str, Any]] = []
+    loop.set_exception_handler(lambda _loop, ctx: seen.append(ctx))
+    try:
+        loop.run_until_complete(main())
+        gc.collect()
+        loop.run_until_complete(asyncio.sleep(0))
+    finally:
+        loop.close()
+    return seen
+
+
+async def _wait_forever() -> None:
+    await asyncio.get_running_loop().create_future()  # held only by this frame: a reference cycle
+
+
+async def _fail(exc: BaseException) -> None:
+    await asyncio.sleep(0)
+    raise exc
+
+
+def test_a_started_task_is_kept_alive_until_it_ends() -> None:
+    async def main() -> None:
+        tasks = TaskSet("test")
+        kept = weakref.ref(tasks.start(_wait_forever(), "kept"))
+        bare = weakref.ref(asyncio.ensure_future(_wait_forever()))  # what the helper prevents
+        await asyncio.sleep(0)
+        gc.collect()
+        assert bare() is None, "a bare task in a cycle is collected mid-flight (the test's premise)"
+        task = kept()
+        assert task is not None and not task.done() and len(tasks) == 1 and tasks.running == 1
+        assert list(tasks) == [task] and task.get_name() == "kept"
+        tasks.cancel_all()
+        await asyncio.sleep(0)
+        assert task.cancelled() and len(tasks) == 0
+
+    run(main)
+
+
+def test_a_failure_goes_to_the_widgets_line_and_the_log(caplog: pytest.LogCaptureFixture,
+                                                          sent: list[messages.Message]) -> None:
+    shown: list[str] = []
+
+    async def main() -> None:
+        tasks = WidgetTasks("pods view", show=shown.append)
+        tasks.start(_fail(NotFound(grpc.StatusCode.NOT_FOUND, "job j1 not found", "/x/StopJob")))
+        tasks.start(_fail(ValueError("a bug")), "buggy")
+        await asyncio.sleep(0.01)
+        assert len(tasks) == 0
+
+    with caplog.at_level(logging.INFO, logger="pelorus"):
+        assert run(main) == []  # each exception was retrieved: asyncio has nothing to warn about
+    assert shown == ["Stop job failed: job j1 not found", "a bug"]
+    assert sent == []  # the widget has its own line: the message bar stays for the main window
+    bug = [r for r in caplog.records if r.exc_info]
+    assert [r.getMessage() for r in bug] == ["pods view: task buggy failed"]  # with its traceback
+    assert any(r.getMessage() == "pods view: Stop job failed: job j1 not found" for r in caplog.records)
+
+
+def test_without_a_line_of_its_own_a_failure_reaches_the_message_bar(sent: list[messages.Message]) -> None:
+    async def main() -> None:
+        WidgetTasks("main window").start(_fail(NotFound(grpc.StatusCode.NOT_FOUND, "gone", "/x/GetJob")))
+        await asyncio.sleep(0.01)
+
+    assert run(main) == []
+    assert sent == [messages.Message(messages.Level.ERROR, "Get job failed: gone")]
+
+
+def test_the_engines_failures_are_logged_with_their_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    async def main() -> None:
+        TaskSet("engine").start(_fail(RuntimeError("boom")), "scheduler")
+        await asyncio.sleep(0.01)
+
+    with caplog.at_level(logging.ERROR, logger="pelorus.tasks"):
+        assert run(main) == []
+    [record] = caplog.records
+    assert record.getMessage() == "engine: task scheduler failed" and record.exc_info is not None
+
+
+def test_cancel_all_cancels_and_calls_nothing_back(sent: list[messages.Message]) -> None:
+    shown: list[str] = []
+    finished: list[None] = []
+
+    async def raises_when_cancelled() -> None:
+        try:
+            await _wait_forever()
+        except asyncio.CancelledError:
+            raise RuntimeError("cleanup failed") from None
+
+    async def main() -> None:
+        tasks = WidgetTasks("log view", show=shown.append, on_finish=lambda: finished.append(None))
+        a, b = tasks.start(_wait_forever()), tasks.start(raises_when_cancelled())
+        await asyncio.sleep(0)
+        assert sorted(t.get_name() for t in tasks.cancel_all()) == sorted([a.get_name(), b.get_name()])
+        await asyncio.gather(a, b, return_exceptions=True)
+        assert a.cancelled() and isinstance(b.exception(), RuntimeError)
+        c = tasks.start(asyncio.sleep(0))  # cancel_all is not close: the owner may start again
+        await c
+        assert not c.cancelled() and finished == [None]
+
+    assert run(main) == []  # b's exception was retrieved quietly, not left for asyncio to warn about
+    assert shown == [] and sent == []
+
+
+def test_close_cancels_what_runs_and_what_starts_later() -> None:
+    ran: list[str] = []
+
+    async def step(name: str) -> None:
+        ran.append(name)
+        await _wait_forever()
+
+    async def main() -> None:
+        tasks = WidgetTasks("job detail")
+        first = tasks.start(step("first"))
+        await asyncio.sleep(0)
+        tasks.close()
+        late = tasks.start(step("late"))
+        await asyncio.gather(first, late, return_exceptions=True)
+        assert first.cancelled() and late.cancelled() and len(tasks) == 0 and tasks.closed
+
+    assert run(main) == []
+    assert ran == ["first"]  # the late one never ran

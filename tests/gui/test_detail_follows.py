@@ -1,0 +1,184 @@
+"""An open job detail follows its job through every transition (issue 12): after each step its
+header, summary and pods equal GetJob / ListPods within a second, and never disagree with the
+jobs table. Real embedded engine, real widgets (offscreen), a qasync loop."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from enginehelp import EngineProcess, sh_spec
+from guihelp import run, screenshot, until
+from PySide6.QtWidgets import QApplication
+
+from console.actions import Name, Options, already_confirmed
+from console.embedded import EmbeddedEngine
+from console.session import ConnectionState, Session, SessionOptions
+from console.views.job_detail import JobDetailDialog
+from pelorus.api import job_pb2, pod_pb2
+from pelorus.engine.states import short
+from pelorus.errors import NotFound
+
+J = job_pb2
+FOLLOW_WITHIN = 1.0  # seconds: the detail shows what the engine says within this
+
+
+@pytest.fixture
+def session(qloop: Any, tmp_path: Path) -> Iterator[Session]:
+    s = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
+    run(qloop, s.start())
+    run(qloop, until(lambda: s.state == ConnectionState.CONNECTED, what="connected"))
+    yield s
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, JobDetailDialog):
+            w.close()
+    run(qloop, s.stop())
+    engine = EngineProcess(tmp_path / "data")
+    embedded = s.embedded or EmbeddedEngine(tmp_path / "data")
+    if embedded.pid() is not None:
+        run(qloop, embedded.stop(timeout=15))
+    engine.reap_pods()
+
+
+def state_name(state: int) -> str:
+    return short(J.JobState.Name(state))
+
+
+def shown(dialog: JobDetailDialog) -> dict[str, Any]:
+    """What the detail shows: header state, summary rows, pods (name -> state, run)."""
+    labels = dialog.summary_labels
+    return {
+        "state": labels["State"].text(),
+        "version": labels["Version"].text(),
+        "instances": labels["Instances"].text(),
+        "progress": labels["Progress"].text(),
+        "pods": {p.pod_name: (short(pod_pb2.PodState.Name(p.status.state)), p.status.pod_id)
+                 for p in dialog.pods_model.pods()},
+    }
+
+
+async def engine_truth(session: Session, job_id: str) -> dict[str, Any] | None:
+    """The same, from GetJob and ListPods (None once the job is gone)."""
+    try:
+        info = (await session.client.get_job(job_id)).job_info
+        pods = await session.client.list_pods(job_id)
+    except NotFound:
+        return None
+    st = info.status
+    return {
+        "state": state_name(st.state),
+        "version": str(st.version.value),
+        "instances": (f"{info.spec.instance_count} ({st.instances_done} done, {st.instances_failed} failed; "
+                      f"{info.spec.max_failed_instances} failure(s) tolerated)"),
+        "progress": f"{st.progress.successful} ok, {st.progress.failed} failed, {st.progress.remaining} left",
+        "pods": {p.pod_name: (short(pod_pb2.PodState.Name(p.status.state)), p.status.pod_id) for p in pods},
+    }
+
+
+def table_state(session: Session, job_id: str) -> str | None:
+    row = session.jobs_model.row_of(job_id)
+    return None if row is None else state_name(session.jobs_model.summary(row).status.state)
+
+
+async def follows(session: Session, dialog: JobDetailDialog, job_id: str, settled: Any, what: str) -> None:
+    """Wait (engine time) until ``settled(truth)``; from then on the detail must equal GetJob / ListPods
+    within FOLLOW_WITHIN. Throughout, the header never names a state the jobs table does not."""
+    deadline = time.monotonic() + 30
+    while True:
+        truth = await engine_truth(session, job_id)
+        if settled(truth):
+            break
+        assert time.monotonic() < deadline, f"{what}: the engine never settled ({truth})"
+        await until(lambda: True, timeout=0.1)
+    since = time.monotonic()
+    while True:
+        truth = await engine_truth(session, job_id)
+        got = shown(dialog)  # read with the table, in the same instant
+        table = table_state(session, job_id)
+        if table is not None:
+            assert got["state"] == table or dialog.session.jobs_model.row_of(job_id) is None, \
+                f"{what}: detail says {got['state']}, table says {table}"
+        if truth is None and dialog.gone:
+            return
+        if truth is not None and got == truth:
+            return
+        assert time.monotonic() - since < FOLLOW_WITHIN, f"{what}: detail {got} != engine {truth}"
+        await until(lambda: True, timeout=0.05)
+
+
+def test_detail_follows_stop_start_restart_replace_delete(session: Session, qloop: Any) -> None:
+    async def body() -> None:
+        spec = sh_spec("follow-all", "echo '::progress successful=1 failed=0 remaining=1'; sleep 60",
+                       instances=2, kill_grace_period=0.2)
+        job_id = await session.create_job(spec, "follow-all")
+        dialog = JobDetailDialog(session, job_id)
+        dialog.show()
+        await dialog.load()
+        running = lambda t: (t is not None and t["state"] == "RUNNING"  # noqa: E731
+                             and all(s == "RUNNING" for s, _ in t["pods"].values()) and len(t["pods"]) == 2)
+        await follows(session, dialog, job_id, running, "created")
+        screenshot(dialog, "follow-1-running")
+
+        await session.perform_on_jobs(Name.STOP, [job_id], confirmer=already_confirmed, quiet=True)
+        await follows(session, dialog, job_id, lambda t: t is not None and t["state"] == "KILLED", "stopped")
+        assert "KILLED" in dialog.header.text()
+        screenshot(dialog, "follow-2-stopped")
+
+        # The reported defect: after Start the detail still said KILLED for over 20 s.
+        await session.perform_on_jobs(Name.START, [job_id], confirmer=already_confirmed, quiet=True)
+        await follows(session, dialog, job_id, running, "started")
+        assert "RUNNING" in dialog.header.text() and dialog.progress.streaming
+        dialog.tabs.setCurrentWidget(dialog.progress)
+        await until(lambda: dialog.progress.state_name == "RUNNING", timeout=FOLLOW_WITHIN, what="chart state")
+        screenshot(dialog, "follow-3-started")
+        dialog.tabs.setCurrentIndex(0)
+
+        before = {name: run for name, (_s, run) in shown(dialog)["pods"].items()}
+        await session.perform_on_jobs(Name.RESTART, [job_id], options=Options(batch_size=0), quiet=True)
+        await follows(session, dialog, job_id, lambda t: running(t) and all(
+            run != before[name] for name, (_s, run) in t["pods"].items()), "restarted")
+        await until(lambda: dialog.workflows.topLevelItemCount() >= 1
+                    and dialog.workflows.topLevelItem(0).text(0).startswith("RESTART"),
+                    timeout=FOLLOW_WITHIN, what="the restart workflow listed")
+        screenshot(dialog, "follow-4-restarted")
+
+        current = (await session.client.get_job(job_id)).job_info
+        new_spec = J.JobSpec()
+        new_spec.CopyFrom(current.spec)
+        new_spec.labels["tier"] = "gold"
+        new_spec.default_spec.args[1] = new_spec.default_spec.args[1].replace("sleep 60", "sleep 61")
+        await session.client.replace_job(job_id, current.status.version.value, new_spec, batch_size=0)
+        await follows(session, dialog, job_id, lambda t: running(t) and t["version"] != str(
+            current.status.version.value), "replaced")
+        await until(lambda: "tier=gold" in dialog.summary_labels["Labels"].text() and "sleep 61"
+                    in dialog.spec_text.toPlainText(), timeout=FOLLOW_WITHIN, what="the new spec shown")
+        screenshot(dialog, "follow-5-replaced")
+
+        await session.perform_on_jobs(Name.FORCE_DELETE, [job_id], confirmer=already_confirmed, quiet=True)
+        await follows(session, dialog, job_id, lambda t: t is None, "deleted")
+        assert "DELETED" in dialog.header.text() and dialog.pods.model().rowCount() == 0
+        screenshot(dialog, "follow-6-deleted")
+        dialog.close()
+        await until(lambda: all(t.done() for t in dialog.all_tasks()), timeout=5, what="streams stopped")
+
+    run(qloop, body(), timeout=150)
+
+
+def test_detail_follows_a_job_to_its_purge(session: Session, qloop: Any) -> None:
+    async def body() -> None:
+        spec = sh_spec("short-lived", "sleep 0.3")
+        spec.ttl_after_finished.FromMilliseconds(1000)
+        job_id = await session.create_job(spec, "purged")
+        dialog = JobDetailDialog(session, job_id)
+        dialog.show()
+        await dialog.load()
+        await follows(session, dialog, job_id, lambda t: t is not None and t["state"] == "SUCCEEDED", "succeeded")
+        assert dialog.summary_labels["Purged at"].text()  # when it will go
+        await follows(session, dialog, job_id, lambda t: t is None, "purged")
+        assert "DELETED" in dialog.header.text() and "purged after its time-to-live" in dialog.header.text()
+        screenshot(dialog, "follow-7-purged")
+
+    run(qloop, body(), timeout=60)
