@@ -475,6 +475,7 @@ class Store:
         return int(row[0] or 0)
 
     def read_logs(self, pod_id: str, after_seq: int, limit: int) -> list[tuple[int, float, int, str]]:
+        after_seq = min(after_seq, 2**63 - 1)  # a uint64 from the wire past SQLite's integers: nothing after it
         return self._conn.execute(
             "SELECT seq, ts, stream, text FROM logs WHERE pod_id=? AND seq>? ORDER BY seq LIMIT ?",
             (pod_id, after_seq, limit),
