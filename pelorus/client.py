@@ -484,9 +484,13 @@ class EngineClient:
         await self._call(self.stubs.jobs.RefreshJob, js.RefreshJobRequest(job_id=job_id), "RefreshJob")
 
     # -- jobs: reading ---------------------------------------------------------------------
-    async def get_job(self, job_id: str, summary_only: bool = False) -> js.GetJobResponse:
-        resp: js.GetJobResponse = await self._call(
-            self.stubs.jobs.GetJob, js.GetJobRequest(job_id=job_id, summary_only=summary_only), "GetJob")
+    async def get_job(self, job_id: str, summary_only: bool = False, version: int = 0) -> js.GetJobResponse:
+        """The job now; with `version`, its spec as it was at that version (NotFound names the
+        versions there are)."""
+        req = js.GetJobRequest(job_id=job_id, summary_only=summary_only)
+        if version:
+            req.version.value = version
+        resp: js.GetJobResponse = await self._call(self.stubs.jobs.GetJob, req, "GetJob")
         return resp
 
     async def replace_diff(self, job_id: str, version: int, spec: job_pb2.JobSpec) -> js.GetReplaceJobDiffResponse:
@@ -599,6 +603,14 @@ class EngineClient:
                     yield resp
         finally:
             call.cancel()
+
+    async def progress_history(self, job_id: str, run: int = 0) -> ws.GetJobProgressHistoryResponse:
+        """The stored progress samples of one run of the job (0: the current run), oldest first:
+        the same messages `watch_job` yields, so a chart backfills from them and then follows."""
+        resp: ws.GetJobProgressHistoryResponse = await self._call(
+            self.stubs.watch.GetJobProgressHistory, ws.GetJobProgressHistoryRequest(job_id=job_id, run=run),
+            "GetJobProgressHistory")
+        return resp
 
     # -- resumable feeds ----------------------------------------------------------------------
     async def job_feed(self, on_snapshot: Callable[[list[job_pb2.JobSummary], int], None],

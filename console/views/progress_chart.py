@@ -47,6 +47,7 @@ from console.models import palette
 from console.models.progress_series import ProgressSeries
 from console.tasks import WidgetTasks
 from pelorus.api import job_pb2, workflow_pb2
+from pelorus.errors import ClientError
 
 PERIODS = ((0.25, "250 ms"), (0.5, "500 ms"), (1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"),
            (30.0, "30 s"), (50.0, "50 s"))
@@ -136,6 +137,9 @@ class ProgressChart(QWidget):
         self.period = 1.0
         self.state_name = ""
         self.workflow: Any = None  # the latest WorkflowStatus
+        self.run = 0  # the job run the series shows (Progress.run; 0 from engines that do not say)
+        self.reporting = (0, 0)  # (instances that reported progress, instances) of that run
+        self.backfilled = 0  # samples taken from the engine's stored history when the stream began
         self.background = False  # hidden / minimised: stream at BACKGROUND_PERIOD at most
         self._client: Any = None
         self._closed = False
@@ -204,8 +208,8 @@ class ProgressChart(QWidget):
             # (axis text is most of a frame's cost).
             p.disableAutoRange()
             p.hideButtons()
-        self.fail_plot.setLabel("bottom", "time since the chart opened", units="s")
-        self.wf_plot.setLabel("bottom", "time since the chart opened", units="s")
+        self.fail_plot.setLabel("bottom", "time since the run's first sample", units="s")
+        self.wf_plot.setLabel("bottom", "time since the run's first sample", units="s")
         for p in (self.burnup, self.rate_plot):  # shared time axis: ticks (and grid) without labels
             p.getAxis("bottom").setStyle(showValues=False)
         self._user_range = False  # the operator zoomed / panned: stop fitting until Fit
@@ -297,9 +301,13 @@ class ProgressChart(QWidget):
 
     # -- data ----------------------------------------------------------------------------------
     def add_response(self, resp: Any) -> None:
-        """Record one WatchJobResponse."""
+        """Record one WatchJobResponse (live, or a stored sample of the run's history)."""
         ts = resp.timestamp.seconds + resp.timestamp.nanos * 1e-9 if resp.HasField("timestamp") else time.time()
         p = resp.progress
+        if p.run and self.run and p.run != self.run:
+            self.series.clear()  # a new run of the job: its curve starts again
+        self.run = p.run or self.run
+        self.reporting = (p.instances_reporting, p.instances_total)
         wf = resp.workflow_status if resp.HasField("workflow_status") else None
         counts = ((wf.num_instances_completed, wf.num_instances_remaining, wf.num_instances_failed)
                   if wf is not None and wf.type in ROLLING else None)
@@ -430,7 +438,14 @@ class ProgressChart(QWidget):
         self.empty_text.setVisible(total == 0)
         pct = 100.0 * (ok + bad) / total if total else 0.0
         eta = s.eta_seconds()
-        eta_text = "done" if left == 0 and total else (fmt_duration(eta) if total else "—")
+        reporting, instances = self.reporting
+        partial = 0 < instances and reporting < instances  # the counts cover only the instances that reported
+        eta_text = ("done" if left == 0 and total and not partial else
+                    "—" if not total or (partial and left == 0) else fmt_duration(eta))
+        known = f" · {reporting}/{instances} reporting" if partial else ""
+        self.summary.setToolTip(
+            f"The counts cover the {reporting} of {instances} instances that have reported progress in this "
+            "run; the others have not reported yet, so the share and the ETA are for those only." if partial else "")
         limit = s.max_failed_instances
         inst_failed = int(d.last("instances_failed"))
         over = inst_failed > limit
@@ -440,7 +455,7 @@ class ProgressChart(QWidget):
 
         self.summary.setText(
             f"<b>{self.state_name}</b> · {ok:,} ok · {palette.span(f'{bad:,} failed', fg(bad > 0))} · "
-            f"{left:,} left ({pct:.0f}%) · {s.throughput():.1f} items/s · ETA {eta_text} · "
+            f"{left:,} left ({pct:.0f}%{known}) · {s.throughput():.1f} items/s · ETA {eta_text} · "
             + palette.span(f"failed instances {inst_failed} of {limit} tolerated", fg(over)))
         wf = self.workflow
         if wf is not None and wf.workflow_id:
@@ -549,10 +564,28 @@ class ProgressChart(QWidget):
         self._tasks.start(self._stream(self._client, self._job_id, self.period))
 
     async def _stream(self, client: Any, job_id: str, period: float) -> None:
+        await self._backfill(client, job_id)
         async for resp in client.watch_job(job_id, period):
             self.add_response(resp)
             if resp.state in TERMINAL:
                 break
+        self.redraw(force=True)
+
+    async def _backfill(self, client: Any, job_id: str) -> None:
+        """The run's curve so far, from the engine's stored history, so a chart opened late (or on a
+        finished job) shows all of it; the live stream then carries on (older samples are ignored)."""
+        history = getattr(client, "progress_history", None)
+        if history is None:
+            return
+        try:
+            resp = await history(job_id)
+        except ClientError as exc:
+            if exc.code.name == "UNIMPLEMENTED":
+                return  # an engine from before the history: live samples only
+            raise
+        for sample in resp.samples:
+            self.add_response(sample)
+        self.backfilled = len(resp.samples)
         self.redraw(force=True)
 
     def _show_task_error(self, text: str) -> None:

@@ -28,6 +28,7 @@ from pelorus.api import job_pb2, pod_pb2, watch_service_pb2, workflow_pb2
 from pelorus.engine import callbacks, schedules, validation
 from pelorus.engine.errors import EngineError, invalid, not_found, precondition, stale_version
 from pelorus.engine.executors.base import Executor, ExitInfo, LaunchRequest, OutputStream, PodHandle
+from pelorus.engine.progress_history import ProgressHistory
 from pelorus.engine.records import JobRecord, WorkflowRun, parse_progress, pod_id, pod_name
 from pelorus.engine.states import (
     ACTIVE_POD_STATES,
@@ -99,6 +100,7 @@ class Engine:
 
         self.scheduler = Scheduler(self)
         self.workflows = WorkflowDriver(self)
+        self.progress = ProgressHistory(self)
 
     # -- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -106,6 +108,9 @@ class Engine:
         self._load()
         await self._reconcile_pods()
         self.workflows.resume_all()
+        for rec in self.jobs.values():
+            if self.workflows.stop_pending(rec):
+                self.mark_job(rec)  # a STOP the previous process left rolling: settled on commit
         self.commit()
         self.spawn(self.scheduler.run(), "scheduler")
         self.spawn(self._log_flusher(), "log-flusher")
@@ -118,6 +123,7 @@ class Engine:
         await asyncio.gather(*self._tasks.cancel_all(), return_exceptions=True)
         self._flush_logs()
         self.commit()
+        self.progress.close()
         await self.executor.close()
         self.store.close()
 
@@ -170,14 +176,28 @@ class Engine:
                     continue
                 sp = stored.get(pod.pod_name)
                 handle_text = sp.handle if sp else ""
-                if st.state == P.POD_STATE_LAUNCHING or not handle_text:
-                    self._finish_pod(rec, inst, P.POD_STATE_LOST, None, "LOST",
-                                     "the engine stopped while the pod was launching")
-                    continue
-                handle = PodHandle(**json.loads(handle_text))
-                offsets = {OutputStream.STDOUT: sp.out_offset if sp else 0,
-                           OutputStream.STDERR: sp.err_offset if sp else 0}
+                launching = st.state == P.POD_STATE_LAUNCHING or not handle_text
+                if launching:
+                    # The engine died between starting the pod and recording it: find what it started.
+                    found = await self.executor.find_launched(self._launch_request(rec, inst))
+                    if found is None:
+                        self._finish_pod(rec, inst, P.POD_STATE_LOST, None, "LOST",
+                                         "the engine stopped while the pod was launching")
+                        continue
+                    handle = found
+                    offsets = {OutputStream.STDOUT: 0, OutputStream.STDERR: 0}
+                else:
+                    handle = PodHandle(**json.loads(handle_text))
+                    offsets = {OutputStream.STDOUT: sp.out_offset if sp else 0,
+                               OutputStream.STDERR: sp.err_offset if sp else 0}
                 adopted = await self.executor.adopt(self._launch_request(rec, inst), handle, offsets)
+                if adopted and launching and st.state in (P.POD_STATE_LAUNCHING, P.POD_STATE_STARTING):
+                    st.pid, st.host = handle.pid, handle.host or st.host
+                    set_timestamp(st.started_at, now())
+                    self.set_pod_state(rec, inst, P.POD_STATE_RUNNING,
+                                       "running (found after an engine restart: it was launching)", handle=handle)
+                elif adopted and launching:
+                    self.mark_pod(rec, inst, handle)
                 if adopted:
                     self.pod_event(rec, inst, "re-adopted after engine restart")
                     if st.state == P.POD_STATE_KILLING:  # the old process's SIGKILL timer died with it
@@ -242,6 +262,7 @@ class Engine:
                     continue
                 self._derive_job_state(rec, t)
                 set_timestamp(rec.status.updated_at, t)
+                self.progress.observe(rec, t)
                 change = rec.job_change()
                 payload = self.store.add_change(change)
                 rec.status.revision = change.revision
@@ -287,6 +308,11 @@ class Engine:
 
     # -- job state derivation -------------------------------------------------------
     def _derive_job_state(self, rec: JobRecord, t: float) -> None:
+        self._derive_state(rec, t)
+        # A STOP workflow ends when the job's pods are down, whatever the job's state did.
+        self.workflows.settle_stop(rec)
+
+    def _derive_state(self, rec: JobRecord, t: float) -> None:
         st = rec.status
         rec.refresh_aggregates(t)
         old = st.state
@@ -340,10 +366,7 @@ class Engine:
         if rec.spec.HasField("ttl_after_finished"):
             set_timestamp(st.expires_at, t + ttl)
         self.scheduler.release_unique_key(rec)
-        if rec.latest_workflow is not None and rec.latest_workflow.status.type == W.WORKFLOW_TYPE_STOP \
-                and rec.latest_workflow.status.state == W.WORKFLOW_STATE_ROLLING_FORWARD:
-            self.workflows.finish_simple(rec, W.WORKFLOW_STATE_SUCCEEDED, "every pod is down")
-        if rec.spec.callback_url and st.state in (J.JOB_STATE_SUCCEEDED, J.JOB_STATE_FAILED):
+        if rec.spec.callback_url and st.state in (J.JOB_STATE_SUCCEEDED, J.JOB_STATE_FAILED, J.JOB_STATE_KILLED):
             self.spawn(self._callback(rec.job_id, rec.spec.callback_url, self._final_state_payload(rec)),
                        f"callback-{rec.job_id}")
 
@@ -442,6 +465,7 @@ class Engine:
         st.desired_state = P.POD_STATE_RUNNING
         st.successful_runs = successes
         st.prev_pod_id = prev_id
+        st.job_run = rec.status.run_count
         st.executor = self.executor.name
         st.message = message
         set_timestamp(st.created_at, t)
@@ -737,6 +761,7 @@ class Engine:
         self.commit()
         self.jobs.pop(rec.job_id, None)
         self.scheduler.forget(rec)
+        self.progress.forget(rec.job_id)
         for pod in rec.pods.values():
             self._pod_index.pop(pod.status.pod_id, None)
         self.publish_deleted(rec)
@@ -820,8 +845,9 @@ class Engine:
         else:
             self.begin_run(rec, t)
 
-    def begin_run(self, rec: JobRecord, t: float) -> None:
-        """Start a run of every instance (creation, a scheduled time, StartJob)."""
+    def begin_run(self, rec: JobRecord, t: float, instances: list[int] | None = None) -> None:
+        """Start a run of every instance (creation, a scheduled time, StartJob), or of the
+        given ones (RestartJob of a finished job with ranges)."""
         st = rec.status
         st.run_count += 1
         st.ClearField("next_run_at")
@@ -831,7 +857,7 @@ class Engine:
         st.reason, st.message = "", ""
         if st.state in TERMINAL_JOB_STATES or st.state == J.JOB_STATE_INITIALIZED:
             st.state = J.JOB_STATE_PENDING
-        for inst in range(rec.spec.instance_count):
+        for inst in (range(rec.spec.instance_count) if instances is None else instances):
             pod = rec.pods.get(inst)
             if pod is not None and pod.status.state in ACTIVE_POD_STATES:
                 continue
@@ -868,7 +894,20 @@ class Engine:
         validation.validate_job_spec(spec, self.executor)
         if rec.status.state == J.JOB_STATE_DELETED:
             raise precondition("the job is being deleted")
-        return self.workflows.start_update(rec, job_pb2.JobSpec.FromString(spec.SerializeToString()), update_spec)
+        if spec.SerializeToString(deterministic=True) == rec.spec.SerializeToString(deterministic=True):
+            return rec.version  # the same spec: nothing to change
+        new = job_pb2.JobSpec.FromString(spec.SerializeToString())
+        if not self.rolling(rec):
+            return self.workflows.replace_at_rest(rec, new, update_spec)
+        return self.workflows.start_update(rec, new, update_spec)
+
+    @staticmethod
+    def rolling(rec: JobRecord) -> bool:
+        """Is the job running (or about to), so that a change rolls through its pods? A finished,
+        stopped, stopping, never-started or between-runs job only takes the spec for its next run."""
+        st = rec.status
+        return (st.desired_state == J.JOB_STATE_RUNNING and st.state in (J.JOB_STATE_PENDING, J.JOB_STATE_RUNNING)
+                and not st.HasField("next_run_at"))
 
     def replace_diff(self, job_id: str, version: int, spec: job_pb2.JobSpec) -> dict[str, list[int]]:
         rec = self.job(job_id)
@@ -887,9 +926,21 @@ class Engine:
             instances.extend(range(getattr(r, "from"), r.to))
         if not restart.ranges:
             instances = list(range(rec.spec.instance_count))
-        if rec.status.desired_state == J.JOB_STATE_KILLED:
-            raise precondition("the job is stopped; start it instead of restarting it")
-        return self.workflows.start_restart(rec, sorted(set(instances)), restart)
+        st = rec.status
+        if st.state == J.JOB_STATE_KILLING:
+            raise precondition("the job is still stopping; restart it once it is KILLED")
+        if not self.rolling(rec) and not st.HasField("next_run_at"):
+            # Finished, stopped or never started: a restart is a new run of those instances, now.
+            st.desired_state = J.JOB_STATE_RUNNING
+            self.begin_run(rec, now(), None if not restart.ranges else sorted(set(instances)))
+            self.workflows.record_simple(rec, W.WORKFLOW_TYPE_RESTART,
+                                         f"restarted: run {st.run_count} of the job", done=True)
+            version_ = self.bump_version(rec)
+            self.commit()
+            self.scheduler.wake()
+            return version_
+        whole = not restart.ranges or sorted(set(instances)) == list(range(rec.spec.instance_count))
+        return self.workflows.start_restart(rec, sorted(set(instances)), restart, new_run=whole)
 
     def start_job(self, job_id: str, version: int) -> int:
         rec = self.job(job_id)
@@ -897,6 +948,11 @@ class Engine:
         st = rec.status
         if st.state == J.JOB_STATE_KILLING:
             raise precondition("the job is still stopping; start it once it is KILLED")
+        down = [inst for inst, pod in rec.pods.items()
+                if pod.status.state in (P.POD_STATE_KILLED, P.POD_STATE_FAILED, P.POD_STATE_LOST)]
+        if (st.desired_state == J.JOB_STATE_RUNNING and st.state in (J.JOB_STATE_PENDING, J.JOB_STATE_RUNNING)
+                and not down):
+            return rec.version  # running, or waiting for its scheduled run: nothing to start
         st.desired_state = J.JOB_STATE_RUNNING
         t = now()
         if st.state in TERMINAL_JOB_STATES or st.state == J.JOB_STATE_INITIALIZED:
@@ -908,9 +964,8 @@ class Engine:
             else:
                 self.begin_run(rec, t)
         else:
-            for inst, pod in rec.pods.items():
-                if pod.status.state in (P.POD_STATE_KILLED, P.POD_STATE_FAILED, P.POD_STATE_LOST):
-                    self.next_run(rec, inst, message="started by request")
+            for inst in down:
+                self.next_run(rec, inst, message="started by request")
         self.workflows.record_simple(rec, W.WORKFLOW_TYPE_START, "started by request", done=True)
         version_ = self.bump_version(rec)
         self.commit()
@@ -920,6 +975,11 @@ class Engine:
     async def stop_job(self, job_id: str, version: int, message: str = "stopped by request") -> int:
         rec = self.job(job_id)
         self.check_version(rec, version)
+        st = rec.status
+        if st.desired_state == J.JOB_STATE_KILLED or st.state in TERMINAL_JOB_STATES or (
+                st.state == J.JOB_STATE_INITIALIZED and not st.HasField("next_run_at")):
+            # Already stopped or stopping, finished (its outcome stays), or never started.
+            return rec.version
         await self._stop(rec, message)
         version_ = self.bump_version(rec)
         self.commit()
@@ -958,6 +1018,17 @@ class Engine:
         rec.status.state = J.JOB_STATE_DELETED
         rec.status.reason, rec.status.message = "DELETED", "deleted by request"
         self._forget(rec)
+
+    def spec_at(self, rec: JobRecord, version: int) -> job_pb2.JobSpec:
+        """The job's spec as it was at `version` (GetJob with a version)."""
+        spec = self.store.spec_at_version(rec.job_id, version) if 1 <= version <= rec.version else None
+        if spec is None:
+            changed = self.store.spec_versions(rec.job_id)
+            raise EngineError(grpc.StatusCode.NOT_FOUND,
+                              f"job {rec.job_id} has no version {version}: it has versions 1 to {rec.version} "
+                              f"(its spec was set at version{'s' if len(changed) != 1 else ''} "
+                              f"{', '.join(map(str, changed)) or 'none'})")
+        return spec
 
     def job_by_name(self, name: str) -> list[str]:
         return self.store.job_ids_by_name(name)

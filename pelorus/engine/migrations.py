@@ -110,6 +110,17 @@ MIGRATIONS: list[str] = [
     DROP INDEX job_labels_kv;
     CREATE INDEX job_labels_kvj ON job_labels(key, value, job_id);
     """,
+    # 3: a bounded progress history per job run (pelorus.engine.progress_history)
+    """
+    CREATE TABLE progress_samples (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        job_id TEXT NOT NULL,
+        run INTEGER NOT NULL,
+        t REAL NOT NULL,
+        sample BLOB NOT NULL
+    );
+    CREATE INDEX progress_samples_run ON progress_samples(job_id, run, id);
+    """,
 ]
 
 

@@ -135,7 +135,9 @@ class JobRecord:
             st.pod_stats[pod_pb2.PodState.Name(state)] = n
         done = failed = 0
         succ = fail = rem = 0
+        reporting = 0
         latest = 0.0
+        run = st.run_count
         for p in self.pods.values():
             ps = p.status
             if self.instance_done(p):
@@ -143,18 +145,29 @@ class JobRecord:
             elif ps.state in (pod_pb2.POD_STATE_FAILED, pod_pb2.POD_STATE_LOST) or (
                     ps.state == pod_pb2.POD_STATE_KILLED and ps.reason != "KILLED_ON_REQUEST"):
                 failed += 1  # an instance an operator stopped on purpose is not a failure
+            # Progress is the current run's: a pod still on an earlier run of the job (not yet
+            # restarted) has not reported for this one. job_run 0: stored before runs were tagged.
+            if ps.job_run not in (run, 0):
+                continue
             pr = ps.progress
+            if not pr.HasField("updated_at"):
+                continue
+            reporting += 1
             succ += pr.successful
             fail += pr.failed
             rem += pr.remaining
-            if pr.HasField("updated_at"):
-                latest = max(latest, pr.updated_at.seconds + pr.updated_at.nanos / 1e9)
+            latest = max(latest, pr.updated_at.seconds + pr.updated_at.nanos / 1e9)
         st.instances_done = done
         st.instances_failed = failed
         prog = st.progress
         prog.successful, prog.failed, prog.remaining = succ, fail, rem
+        prog.run = run
+        prog.instances_reporting = reporting
+        prog.instances_total = self.spec.instance_count
         if latest:
             prog.updated_at.FromNanoseconds(int(latest * 1e9))
+        else:
+            prog.ClearField("updated_at")
         if st.HasField("started_at"):
             start = st.started_at.seconds + st.started_at.nanos / 1e9
             end = (st.ended_at.seconds + st.ended_at.nanos / 1e9) if st.HasField("ended_at") else now

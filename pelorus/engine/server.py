@@ -90,6 +90,10 @@ def add_watch_service(servicer: WatchService, server: grpc.aio.Server) -> None:
         "WatchJob": grpc.unary_stream_rpc_method_handler(
             servicer.WatchJob, request_deserializer=watch_service_pb2.WatchJobRequest.FromString,
             response_serializer=watch_service_pb2.WatchJobResponse.SerializeToString),
+        "GetJobProgressHistory": grpc.unary_unary_rpc_method_handler(
+            servicer.GetJobProgressHistory,
+            request_deserializer=watch_service_pb2.GetJobProgressHistoryRequest.FromString,
+            response_serializer=watch_service_pb2.GetJobProgressHistoryResponse.SerializeToString),
     }
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("pelorus.v1.WatchService", handlers),))
 

@@ -264,6 +264,11 @@ class Store:
                                  "LIMIT 1", (job_id, version)).fetchone()
         return None if row is None else job_pb2.JobSpec.FromString(row[0])
 
+    def spec_versions(self, job_id: str) -> list[int]:
+        """The versions at which the job's spec was written (each later version keeps the spec before it)."""
+        rows = self._conn.execute("SELECT version FROM job_specs WHERE job_id=? ORDER BY version", (job_id,))
+        return [int(r[0]) for r in rows]
+
     def job_ids_by_name(self, name: str) -> list[str]:
         rows = self._conn.execute("SELECT job_id FROM jobs WHERE name=? ORDER BY created_at DESC", (name,))
         return [r[0] for r in rows]
@@ -321,7 +326,7 @@ class Store:
         """Remove the job and everything it owns (pods, runs, events, logs, workflows)."""
         with self.tx():
             for table in ("jobs", "job_labels", "job_specs", "pods", "pod_runs", "pod_events", "workflows",
-                          "workflow_events", "logs"):
+                          "workflow_events", "logs", "progress_samples"):
                 self._conn.execute(f"DELETE FROM {table} WHERE job_id=?", (job_id,))
 
     # -- pods ---------------------------------------------------------------------
@@ -428,6 +433,37 @@ class Store:
                                       "ORDER BY id DESC LIMIT ?", (job_id, instance_id, limit or -1))
         return [workflow_pb2.WorkflowEvent.FromString(r[0]) for r in reversed(rows.fetchall())]
 
+    # -- progress history ---------------------------------------------------------
+    def add_progress_sample(self, job_id: str, run: int, t: float, sample: bytes) -> None:
+        self._conn.execute("INSERT INTO progress_samples(job_id, run, t, sample) VALUES (?,?,?,?)",
+                           (job_id, run, t, sample))
+
+    def progress_run_extent(self, job_id: str, run: int) -> tuple[int, float]:
+        """(samples stored, time of the last) for one run."""
+        row = self._conn.execute("SELECT COUNT(*), MAX(t) FROM progress_samples WHERE job_id=? AND run=?",
+                                 (job_id, run)).fetchone()
+        return int(row[0]), float(row[1] or 0.0)
+
+    def progress_samples(self, job_id: str, run: int) -> list[bytes]:
+        rows = self._conn.execute("SELECT sample FROM progress_samples WHERE job_id=? AND run=? ORDER BY id",
+                                  (job_id, run))
+        return [r[0] for r in rows]
+
+    def progress_runs(self, job_id: str) -> list[int]:
+        rows = self._conn.execute("SELECT DISTINCT run FROM progress_samples WHERE job_id=? ORDER BY run", (job_id,))
+        return [int(r[0]) for r in rows]
+
+    def thin_progress_run(self, job_id: str, run: int) -> int:
+        """Drop every other sample of the run (never the first or the last); returns how many are left."""
+        ids = [r[0] for r in self._conn.execute(
+            "SELECT id FROM progress_samples WHERE job_id=? AND run=? ORDER BY id", (job_id, run))]
+        drop = ids[1:-1:2]
+        self._conn.executemany("DELETE FROM progress_samples WHERE id=?", [(i,) for i in drop])
+        return len(ids) - len(drop)
+
+    def drop_progress_runs(self, job_id: str, keep_from: int) -> None:
+        self._conn.execute("DELETE FROM progress_samples WHERE job_id=? AND run<?", (job_id, keep_from))
+
     # -- logs ---------------------------------------------------------------------
     def add_logs(self, rows: Sequence[tuple[str, str, int, float, int, str]]) -> None:
         """rows: (job_id, pod_id, seq, ts, stream, text)."""
@@ -439,6 +475,7 @@ class Store:
         return int(row[0] or 0)
 
     def read_logs(self, pod_id: str, after_seq: int, limit: int) -> list[tuple[int, float, int, str]]:
+        after_seq = min(after_seq, 2**63 - 1)  # a uint64 from the wire past SQLite's integers: nothing after it
         return self._conn.execute(
             "SELECT seq, ts, stream, text FROM logs WHERE pod_id=? AND seq>? ORDER BY seq LIMIT ?",
             (pod_id, after_seq, limit),

@@ -14,7 +14,6 @@ import uuid
 from typing import TYPE_CHECKING
 
 from pelorus.api import job_pb2, pod_pb2, workflow_pb2
-from pelorus.engine.errors import precondition
 from pelorus.engine.records import JobRecord, WorkflowRun
 from pelorus.engine.states import ACTIVE_POD_STATES, ACTIVE_WORKFLOW_STATES, short
 from pelorus.engine.timeutil import from_timestamp, now, set_timestamp
@@ -73,14 +72,41 @@ class WorkflowDriver:
             self._event(rec, rec.latest_workflow, message, state)
 
     def record_simple(self, rec: JobRecord, wtype: W.WorkflowType, message: str, done: bool) -> None:
-        """START / STOP: one record with its events; STOP finishes when every pod is down."""
+        """START / STOP: one record with its events; STOP finishes when every pod is down
+        (`settle_stop`), counting the pods still up as remaining."""
         info = self._new_info(rec, wtype, W.WORKFLOW_STATE_SUCCEEDED if done else W.WORKFLOW_STATE_ROLLING_FORWARD)
-        info.status.num_instances_remaining = 0 if done else rec.spec.instance_count
+        remaining = 0 if done else rec.active_pods()
+        info.status.num_instances_remaining = remaining
+        info.status.num_instances_completed = len(rec.pods) - remaining
         if done:
             set_timestamp(info.status.completed_at, now())
-            info.status.num_instances_completed = rec.spec.instance_count
         self._event(rec, info, message)
         self._save(rec, info)
+
+    @staticmethod
+    def stop_pending(rec: JobRecord) -> bool:
+        info = rec.latest_workflow
+        return (info is not None and info.status.type == W.WORKFLOW_TYPE_STOP
+                and info.status.state == W.WORKFLOW_STATE_ROLLING_FORWARD)
+
+    def settle_stop(self, rec: JobRecord) -> None:
+        """Bring a rolling STOP up to date with the pods: it succeeds once none is up (whatever
+        the job's state did meanwhile, and also for a STOP a previous engine process left), is
+        aborted if the job was started again, and otherwise counts the pods still going down."""
+        if not self.stop_pending(rec):
+            return
+        info = rec.latest_workflow
+        assert info is not None
+        remaining = rec.active_pods()
+        if rec.status.desired_state != J.JOB_STATE_KILLED:
+            self.finish_simple(rec, W.WORKFLOW_STATE_ABORTED, "aborted: the job was started again")
+        elif remaining == 0:
+            self.finish_simple(rec, W.WORKFLOW_STATE_SUCCEEDED, "every pod is down")
+        elif info.status.num_instances_remaining != remaining:
+            info.status.num_instances_remaining = remaining
+            info.status.num_instances_completed = len(rec.pods) - remaining
+            set_timestamp(info.status.updated_at, now())
+            self._save(rec, info)
 
     def finish_simple(self, rec: JobRecord, state: W.WorkflowState, message: str) -> None:
         info = rec.latest_workflow
@@ -88,7 +114,7 @@ class WorkflowDriver:
             return
         info.status.prev_state = info.status.state
         info.status.state = state
-        info.status.num_instances_completed = rec.spec.instance_count
+        info.status.num_instances_completed = len(rec.pods)
         info.status.num_instances_remaining = 0
         set_timestamp(info.status.completed_at, now())
         set_timestamp(info.status.updated_at, now())
@@ -136,6 +162,43 @@ class WorkflowDriver:
             self.finish(rec, W.WORKFLOW_STATE_SUCCEEDED, "nothing to roll: only job metadata changed")
         return version
 
+    def replace_at_rest(self, rec: JobRecord, spec: job_pb2.JobSpec, update: workflow_pb2.UpdateSpec) -> int:
+        """A new spec for a job that is not running (finished, stopped, stopping, never started,
+        between scheduled runs): nothing rolls, no pod starts; its next run uses the new spec.
+        Instances the new spec drops are removed (a pod still going down is removed once down)."""
+        diff = self.diff(rec, spec)
+        self._supersede(rec, "a new update")
+        prev_version = rec.version
+        rec.spec = spec
+        version = self.engine.bump_version(rec, spec_changed=True)
+        info = self._new_info(rec, W.WORKFLOW_TYPE_UPDATE, W.WORKFLOW_STATE_SUCCEEDED)
+        info.update_spec.CopyFrom(update)
+        info.status.prev_version.value = prev_version
+        info.status.batch_size = update.batch_size
+        info.instances_added.extend(diff["added"])
+        info.instances_removed.extend(diff["removed"])
+        info.instances_updated.extend(diff["updated"])
+        set_timestamp(info.status.completed_at, now())
+        for inst in diff["removed"]:
+            pod = rec.pods.get(inst)
+            if pod is None:
+                continue
+            if pod.status.state in ACTIVE_POD_STATES:
+                self.engine.spawn(self._remove(rec, inst), f"remove-{rec.job_id}-{inst}")
+            else:
+                self.engine.remove_instance(rec, inst)
+        if rec.status.state == J.JOB_STATE_INITIALIZED:
+            t = now()
+            for inst in diff["added"]:  # a job created stopped has a pod per instance from the start
+                self.engine.new_pod(rec, inst, P.POD_STATE_INITIALIZED, t)
+                self.engine.mark_pod(rec, inst)
+        info.status.num_instances_completed = len(rec.pods)
+        self._event(rec, info, f"version {version}: {len(diff['added'])} added, {len(diff['removed'])} removed, "
+                               f"{len(diff['updated'])} updated; the job is not running, so the new spec "
+                               "applies to its next run")
+        self._save(rec, info)
+        return version
+
     async def _remove(self, rec: JobRecord, inst: int) -> None:
         pod = rec.pods.get(inst)
         if pod is None:
@@ -147,8 +210,14 @@ class WorkflowDriver:
             self.engine.remove_instance(rec, inst)
         self.engine.commit()
 
-    def start_restart(self, rec: JobRecord, instances: list[int], restart: workflow_pb2.RestartSpec) -> int:
+    def start_restart(self, rec: JobRecord, instances: list[int], restart: workflow_pb2.RestartSpec,
+                      new_run: bool = False) -> int:
+        """A rolling restart. Of every instance (`new_run`), it is a new run of the job: the
+        job's progress (and its history) start again from the restarted pods' reports."""
         self._supersede(rec, "a restart")
+        if new_run:
+            rec.status.run_count += 1
+            set_timestamp(rec.status.started_at, now())
         version = self.engine.bump_version(rec)
         info = self._new_info(rec, W.WORKFLOW_TYPE_RESTART, W.WORKFLOW_STATE_INITIALIZED)
         info.restart_spec.CopyFrom(restart)
@@ -167,22 +236,25 @@ class WorkflowDriver:
         self.poke(rec)
 
     # -- operator actions -------------------------------------------------------------
-    def _active(self, rec: JobRecord) -> WorkflowRun:
+    # Peloton's contract: each is a no-op (OK, the current version, nothing recorded) when
+    # there is no workflow it applies to: none active, already paused, not paused.
+    @staticmethod
+    def _active(rec: JobRecord) -> WorkflowRun | None:
         if rec.workflow is None or rec.workflow.info.status.state not in ACTIVE_WORKFLOW_STATES:
-            raise precondition(f"job {rec.job_id} has no active update or restart workflow")
+            return None
         return rec.workflow
 
     def pause(self, rec: JobRecord) -> int:
         run = self._active(rec)
-        if run.info.status.state == W.WORKFLOW_STATE_PAUSED:
-            raise precondition("the workflow is already paused")
+        if run is None or run.info.status.state == W.WORKFLOW_STATE_PAUSED:
+            return rec.version
         self._set_state(rec, W.WORKFLOW_STATE_PAUSED, "paused by request")
         return self.engine.bump_version(rec)
 
     def resume(self, rec: JobRecord) -> int:
         run = self._active(rec)
-        if run.info.status.state != W.WORKFLOW_STATE_PAUSED:
-            raise precondition(f"the workflow is {short(W.WorkflowState.Name(run.info.status.state))}, not paused")
+        if run is None or run.info.status.state != W.WORKFLOW_STATE_PAUSED:
+            return rec.version
         back = run.info.status.prev_state == W.WORKFLOW_STATE_ROLLING_BACKWARD
         self._set_state(rec, W.WORKFLOW_STATE_ROLLING_BACKWARD if back else W.WORKFLOW_STATE_ROLLING_FORWARD,
                         "resumed by request")
@@ -191,7 +263,8 @@ class WorkflowDriver:
         return version
 
     def abort(self, rec: JobRecord) -> int:
-        self._active(rec)
+        if self._active(rec) is None:
+            return rec.version
         self.finish(rec, W.WORKFLOW_STATE_ABORTED, "aborted by request")
         return self.engine.bump_version(rec)
 
@@ -260,6 +333,16 @@ class WorkflowDriver:
                 continue
             st = pod.status
             if st.run < target:
+                if st.state in ACTIVE_POD_STATES or st.state == P.POD_STATE_PENDING:
+                    continue  # going down for the roll; its new run follows
+                # Down without a new run: stopped by an operator meanwhile, or lost while the
+                # engine was down. It will not come back by itself: the instance did not roll.
+                del run.current[inst]
+                run.failed.append(inst)
+                self._event(rec, run.info, f"instance {inst} did not roll: its run {st.run} ended "
+                                           f"{short(P.PodState.Name(st.state))} ({st.message})",
+                            W.WORKFLOW_STATE_FAILED, inst)
+                changed = True
                 continue
             retried = st.run > target and st.attempt > 1
             if st.state == P.POD_STATE_RUNNING and not retried:

@@ -152,7 +152,8 @@ def test_watch_job_progress_and_period_clamp(engine: EngineProcess) -> None:
             assert successes == sorted(successes) and len(set(successes)) > 1
             gaps = [(b.timestamp.ToMilliseconds() - a.timestamp.ToMilliseconds())
                     for a, b in itertools.pairwise(updates)]
-            assert min(gaps) >= 240, gaps
+            # Spaced by the period, except the job's end, which is sent as soon as it happens.
+            assert min(gaps[:-1]) >= 240, gaps
             slow = ws.WatchJobRequest(job_id=created.job_id)
             slow.progress_update_period.FromSeconds(600)
             resp = await c.watch.WatchJob(slow).read()

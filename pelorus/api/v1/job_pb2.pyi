@@ -102,18 +102,24 @@ class JobSpec(_message.Message):
     def __init__(self, name: _Optional[str] = ..., owner: _Optional[str] = ..., description: _Optional[str] = ..., labels: _Optional[_Mapping[str, str]] = ..., namespace: _Optional[str] = ..., instance_count: _Optional[int] = ..., default_spec: _Optional[_Union[_pod_pb2.PodSpec, _Mapping]] = ..., priority: _Optional[int] = ..., parallelism: _Optional[int] = ..., schedule: _Optional[_Union[Schedule, _Mapping]] = ..., unique_key: _Optional[str] = ..., sla: _Optional[_Union[SlaSpec, _Mapping]] = ..., completions: _Optional[int] = ..., ttl_after_finished: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., callback_url: _Optional[str] = ..., max_failed_instances: _Optional[int] = ..., data: _Optional[_Union[_any_pb2.Any, _Mapping]] = ...) -> None: ...
 
 class Progress(_message.Message):
-    __slots__ = ("successful", "failed", "remaining", "elapsed", "updated_at")
+    __slots__ = ("successful", "failed", "remaining", "elapsed", "updated_at", "run", "instances_reporting", "instances_total")
     SUCCESSFUL_FIELD_NUMBER: _ClassVar[int]
     FAILED_FIELD_NUMBER: _ClassVar[int]
     REMAINING_FIELD_NUMBER: _ClassVar[int]
     ELAPSED_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
+    RUN_FIELD_NUMBER: _ClassVar[int]
+    INSTANCES_REPORTING_FIELD_NUMBER: _ClassVar[int]
+    INSTANCES_TOTAL_FIELD_NUMBER: _ClassVar[int]
     successful: int
     failed: int
     remaining: int
     elapsed: _duration_pb2.Duration
     updated_at: _timestamp_pb2.Timestamp
-    def __init__(self, successful: _Optional[int] = ..., failed: _Optional[int] = ..., remaining: _Optional[int] = ..., elapsed: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    run: int
+    instances_reporting: int
+    instances_total: int
+    def __init__(self, successful: _Optional[int] = ..., failed: _Optional[int] = ..., remaining: _Optional[int] = ..., elapsed: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., run: _Optional[int] = ..., instances_reporting: _Optional[int] = ..., instances_total: _Optional[int] = ...) -> None: ...
 
 class JobStatus(_message.Message):
     __slots__ = ("state", "desired_state", "version", "revision", "pod_stats", "workflow_status", "progress", "reason", "message", "created_at", "updated_at", "dispatched_at", "started_at", "ended_at", "expires_at", "purged_at", "next_run_at", "run_count", "instances_done", "instances_failed")

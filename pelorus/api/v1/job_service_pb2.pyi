@@ -194,12 +194,14 @@ class DeleteJobResponse(_message.Message):
     def __init__(self) -> None: ...
 
 class GetJobRequest(_message.Message):
-    __slots__ = ("job_id", "summary_only")
+    __slots__ = ("job_id", "summary_only", "version")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     SUMMARY_ONLY_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     summary_only: bool
-    def __init__(self, job_id: _Optional[str] = ..., summary_only: _Optional[bool] = ...) -> None: ...
+    version: _common_pb2.EntityVersion
+    def __init__(self, job_id: _Optional[str] = ..., summary_only: _Optional[bool] = ..., version: _Optional[_Union[_common_pb2.EntityVersion, _Mapping]] = ...) -> None: ...
 
 class GetJobResponse(_message.Message):
     __slots__ = ("job_info", "summary", "workflow_info")

@@ -148,7 +148,7 @@ class PodProgress(_message.Message):
     def __init__(self, successful: _Optional[int] = ..., failed: _Optional[int] = ..., remaining: _Optional[int] = ..., updated_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class PodStatus(_message.Message):
-    __slots__ = ("state", "desired_state", "pod_id", "run", "attempt", "host", "pid", "executor", "created_at", "started_at", "ended_at", "has_exit_code", "exit_code", "reason", "message", "progress", "usage", "successful_runs", "next_attempt_at", "prev_pod_id", "version", "node_id")
+    __slots__ = ("state", "desired_state", "pod_id", "run", "attempt", "host", "pid", "executor", "created_at", "started_at", "ended_at", "has_exit_code", "exit_code", "reason", "message", "progress", "usage", "successful_runs", "next_attempt_at", "prev_pod_id", "version", "node_id", "job_run")
     STATE_FIELD_NUMBER: _ClassVar[int]
     DESIRED_STATE_FIELD_NUMBER: _ClassVar[int]
     POD_ID_FIELD_NUMBER: _ClassVar[int]
@@ -171,6 +171,7 @@ class PodStatus(_message.Message):
     PREV_POD_ID_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     NODE_ID_FIELD_NUMBER: _ClassVar[int]
+    JOB_RUN_FIELD_NUMBER: _ClassVar[int]
     state: PodState
     desired_state: PodState
     pod_id: str
@@ -193,7 +194,8 @@ class PodStatus(_message.Message):
     prev_pod_id: str
     version: _common_pb2.EntityVersion
     node_id: str
-    def __init__(self, state: _Optional[_Union[PodState, str]] = ..., desired_state: _Optional[_Union[PodState, str]] = ..., pod_id: _Optional[str] = ..., run: _Optional[int] = ..., attempt: _Optional[int] = ..., host: _Optional[str] = ..., pid: _Optional[int] = ..., executor: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., has_exit_code: _Optional[bool] = ..., exit_code: _Optional[int] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., progress: _Optional[_Union[PodProgress, _Mapping]] = ..., usage: _Optional[_Union[ResourceUsage, _Mapping]] = ..., successful_runs: _Optional[int] = ..., next_attempt_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., prev_pod_id: _Optional[str] = ..., version: _Optional[_Union[_common_pb2.EntityVersion, _Mapping]] = ..., node_id: _Optional[str] = ...) -> None: ...
+    job_run: int
+    def __init__(self, state: _Optional[_Union[PodState, str]] = ..., desired_state: _Optional[_Union[PodState, str]] = ..., pod_id: _Optional[str] = ..., run: _Optional[int] = ..., attempt: _Optional[int] = ..., host: _Optional[str] = ..., pid: _Optional[int] = ..., executor: _Optional[str] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., started_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., ended_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., has_exit_code: _Optional[bool] = ..., exit_code: _Optional[int] = ..., reason: _Optional[str] = ..., message: _Optional[str] = ..., progress: _Optional[_Union[PodProgress, _Mapping]] = ..., usage: _Optional[_Union[ResourceUsage, _Mapping]] = ..., successful_runs: _Optional[int] = ..., next_attempt_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., prev_pod_id: _Optional[str] = ..., version: _Optional[_Union[_common_pb2.EntityVersion, _Mapping]] = ..., node_id: _Optional[str] = ..., job_run: _Optional[int] = ...) -> None: ...
 
 class PodInfo(_message.Message):
     __slots__ = ("pod_name", "job_id", "instance_id", "status", "revision")

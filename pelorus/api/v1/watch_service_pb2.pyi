@@ -106,3 +106,25 @@ class WatchJobResponse(_message.Message):
     max_failed_instances: int
     applied_period: _duration_pb2.Duration
     def __init__(self, job_id: _Optional[str] = ..., timestamp: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., progress: _Optional[_Union[_job_pb2.Progress, _Mapping]] = ..., workflow_status: _Optional[_Union[_workflow_pb2.WorkflowStatus, _Mapping]] = ..., state: _Optional[_Union[_job_pb2.JobState, str]] = ..., pod_stats: _Optional[_Mapping[str, int]] = ..., instances_done: _Optional[int] = ..., instances_failed: _Optional[int] = ..., max_failed_instances: _Optional[int] = ..., applied_period: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ...) -> None: ...
+
+class GetJobProgressHistoryRequest(_message.Message):
+    __slots__ = ("job_id", "run")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    RUN_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    run: int
+    def __init__(self, job_id: _Optional[str] = ..., run: _Optional[int] = ...) -> None: ...
+
+class GetJobProgressHistoryResponse(_message.Message):
+    __slots__ = ("job_id", "run", "samples", "resolution", "runs")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    RUN_FIELD_NUMBER: _ClassVar[int]
+    SAMPLES_FIELD_NUMBER: _ClassVar[int]
+    RESOLUTION_FIELD_NUMBER: _ClassVar[int]
+    RUNS_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    run: int
+    samples: _containers.RepeatedCompositeFieldContainer[WatchJobResponse]
+    resolution: _duration_pb2.Duration
+    runs: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, job_id: _Optional[str] = ..., run: _Optional[int] = ..., samples: _Optional[_Iterable[_Union[WatchJobResponse, _Mapping]]] = ..., resolution: _Optional[_Union[datetime.timedelta, _duration_pb2.Duration, _Mapping]] = ..., runs: _Optional[_Iterable[int]] = ...) -> None: ...

@@ -44,6 +44,11 @@ class WatchServiceStub:
                 request_serializer=pelorus_dot_v1_dot_watch__service__pb2.WatchJobRequest.SerializeToString,
                 response_deserializer=pelorus_dot_v1_dot_watch__service__pb2.WatchJobResponse.FromString,
                 _registered_method=True)
+        self.GetJobProgressHistory = channel.unary_unary(
+                '/pelorus.v1.WatchService/GetJobProgressHistory',
+                request_serializer=pelorus_dot_v1_dot_watch__service__pb2.GetJobProgressHistoryRequest.SerializeToString,
+                response_deserializer=pelorus_dot_v1_dot_watch__service__pb2.GetJobProgressHistoryResponse.FromString,
+                _registered_method=True)
 
 
 class WatchServiceServicer:
@@ -61,6 +66,15 @@ class WatchServiceServicer:
     def WatchJob(self, request, context):
         """Progress of one job, sent every progress_update_period (clamped to 250 ms..50 s,
         default 1 s) while it changes, and at least every max_polling_period otherwise.
+        It returns immediately (with the final state) if the job terminates during a period.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetJobProgressHistory(self, request, context):
+        """The stored progress samples of one run of a job (bounded: downsampled as the run grows),
+        oldest first, so a chart opened late, or on a finished job, shows the whole curve.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -78,6 +92,11 @@ def add_WatchServiceServicer_to_server(servicer, server):
                     servicer.WatchJob,
                     request_deserializer=pelorus_dot_v1_dot_watch__service__pb2.WatchJobRequest.FromString,
                     response_serializer=pelorus_dot_v1_dot_watch__service__pb2.WatchJobResponse.SerializeToString,
+            ),
+            'GetJobProgressHistory': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetJobProgressHistory,
+                    request_deserializer=pelorus_dot_v1_dot_watch__service__pb2.GetJobProgressHistoryRequest.FromString,
+                    response_serializer=pelorus_dot_v1_dot_watch__service__pb2.GetJobProgressHistoryResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -134,6 +153,33 @@ class WatchService:
             '/pelorus.v1.WatchService/WatchJob',
             pelorus_dot_v1_dot_watch__service__pb2.WatchJobRequest.SerializeToString,
             pelorus_dot_v1_dot_watch__service__pb2.WatchJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetJobProgressHistory(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pelorus.v1.WatchService/GetJobProgressHistory',
+            pelorus_dot_v1_dot_watch__service__pb2.GetJobProgressHistoryRequest.SerializeToString,
+            pelorus_dot_v1_dot_watch__service__pb2.GetJobProgressHistoryResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -134,6 +134,13 @@ class Executor(abc.ABC):
         exit is unknowable (the scheduler marks it LOST); a pod that ended while nobody
         watched but left its exit status is reported through on_exited and returns True."""
 
+    async def find_launched(self, request: LaunchRequest) -> PodHandle | None:
+        """A pod whose launch an earlier engine process began but never recorded (it died
+        between starting the process and storing its handle): a handle to pass to adopt(), or
+        None when nothing of it can be found (it is then LOST). Executors that cannot tell
+        keep this default."""
+        return None
+
     def output_offsets(self, pod_id: str) -> dict[OutputStream, int]:
         """Byte offsets of output already delivered through on_output, per stream; the
         scheduler stores them with the lines so re-adoption resumes exactly there."""

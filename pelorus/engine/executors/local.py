@@ -313,6 +313,26 @@ class LocalExecutor(Executor):
         self._started_loop.call_soon(self._finish, pod)
         return True
 
+    async def find_launched(self, request: LaunchRequest) -> PodHandle | None:
+        """The shim of a pod an earlier engine started but never recorded, found by the pod id
+        and exit file in its environment (it leads its own process group); or, if it already
+        ended, its exit file (adopt() reports that exit)."""
+        paths = self._paths(request.pod_id)
+        exit_file = str(paths["exit"])
+        for proc in psutil.process_iter(["pid", "environ"]):
+            env = proc.info.get("environ") or {}
+            if env.get("PELORUS_POD_ID") != request.pod_id or env.get("PELORUS_EXIT_FILE") != exit_file:
+                continue
+            try:
+                if os.getpgid(proc.pid) != proc.pid:
+                    continue  # a child of the shim, not the shim
+            except ProcessLookupError:
+                continue
+            return PodHandle(pid=proc.pid, host=self.host, node_id="", token=_start_time_token(proc.pid))
+        if _read_exit_file(paths["exit"]) is not None:
+            return PodHandle(pid=0, host=self.host, node_id="", token="")
+        return None
+
     def _open_verified_pidfd(self, handle: PodHandle) -> int | None:
         """A pidfd on handle.pid if that pid is still the process we started.
 

@@ -138,10 +138,12 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
     @rpc
     def GetJob(self, request: js.GetJobRequest, context: Ctx) -> js.GetJobResponse:
         rec = self.engine.job(request.job_id)
+        self.engine.commit()  # what GetJob says is what was committed and streamed
+        spec = self.engine.spec_at(rec, request.version.value) if request.version.value else rec.spec
         resp = js.GetJobResponse(summary=rec.summary())
         if not request.summary_only:
             resp.job_info.job_id = rec.job_id
-            resp.job_info.spec.CopyFrom(rec.spec)
+            resp.job_info.spec.CopyFrom(spec)
             resp.job_info.status.CopyFrom(rec.status)
             if rec.latest_workflow is not None:
                 resp.workflow_info.CopyFrom(rec.latest_workflow)

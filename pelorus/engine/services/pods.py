@@ -46,6 +46,7 @@ class PodService(pod_service_pb2_grpc.PodServiceServicer):
     def StartPod(self, request: ps.StartPodRequest, context: Ctx) -> ps.StartPodResponse:
         rec, inst = self.engine.pod(request.pod_name)
         state = rec.pods[inst].status.state
+        self._check_has_run(rec.pods[inst])
         if state not in TERMINAL_POD_STATES:
             raise precondition(f"pod {request.pod_name} is {P.PodState.Name(state)[10:]}; only a finished pod "
                                "can be started")
@@ -75,16 +76,29 @@ class PodService(pod_service_pb2_grpc.PodServiceServicer):
                 raise precondition(f"restarting {request.pod_name} would make {unavailable + 1} instance(s) "
                                    f"unavailable; the job's SLA allows "
                                    f"{rec.spec.sla.max_unavailable_instances}")
+        self._check_has_run(pod)
         if pod.status.state in ACTIVE_POD_STATES:
             next_id = f"{pod.pod_name}-{pod.status.run + 1}"
             await self.engine.kill_pod(rec, inst, P.POD_STATE_RUNNING, "KILLED_FOR_RESTART", "restarted by request")
         else:
             if pod.status.state == P.POD_STATE_PENDING:
                 return ps.RestartPodResponse(new_pod_id=pod.status.pod_id)
+            if rec.status.desired_state != job_pb2.JOB_STATE_RUNNING:
+                # A pod of a stopped job: restarting it starts it (as StartPod does), or it would
+                # wait PENDING for ever.
+                rec.status.desired_state = job_pb2.JOB_STATE_RUNNING
+                self.engine.mark_job(rec)
             self.engine.next_run(rec, inst, message="restarted by request")
             next_id = rec.pods[inst].status.pod_id
         self.engine.commit()
         return ps.RestartPodResponse(new_pod_id=next_id)
+
+    @staticmethod
+    def _check_has_run(pod: pod_pb2.PodInfo) -> None:
+        """A pod of a job that was created stopped has never run: starting that one instance would
+        leave the job RUNNING for ever beside instances that never start. The job is started instead."""
+        if pod.status.run == 0:
+            raise precondition(f"pod {pod.pod_name} has not run yet (its job was created stopped); start the job")
 
     @rpc
     async def GetPodLogs(self, request: ps.GetPodLogsRequest, context: Ctx) -> AsyncIterator[ps.GetPodLogsResponse]:

@@ -12,11 +12,12 @@ from pelorus.api import watch_service_pb2 as ws
 from pelorus.api import watch_service_pb2_grpc
 from pelorus.engine.engine import Engine
 from pelorus.engine.errors import EngineError, not_found
+from pelorus.engine.progress_history import progress_message
 from pelorus.engine.services._errors import rpc
 from pelorus.engine.states import TERMINAL_JOB_STATES
 from pelorus.engine.store import CHANGE_JOB, CHANGE_POD
 from pelorus.engine.timeutil import duration_seconds, now, set_timestamp, to_duration
-from pelorus.engine.watchhub import PublishedChange, frame, job_and_pod_filter
+from pelorus.engine.watchhub import PublishedChange, Subscription, frame, job_and_pod_filter
 
 if TYPE_CHECKING:
     def _VarintBytes(value: int) -> bytes: ...  # private in protobuf, so not in types-protobuf
@@ -187,26 +188,51 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
     async def WatchJob(self, request: ws.WatchJobRequest, context: Ctx) -> AsyncIterator[ws.WatchJobResponse]:
         period = clamp_period(duration_seconds(request.progress_update_period))
         max_poll = max(period, duration_seconds(request.max_polling_period) or 30.0)
-        self.engine.job(request.job_id)
-        last_payload = b""
-        last_sent = 0.0
+        job_id = request.job_id
+        self.engine.job(job_id)
+        # Woken by every committed change of the job, so its end is sent at once, not a period late.
+        sub = self.engine.hub.subscribe(job_and_pod_filter({job_id}, None, True, False))
+        try:
+            last_payload = b""
+            last_sent = 0.0
+            while True:
+                self.engine.commit()
+                rec = self.engine.jobs.get(job_id)
+                if rec is None:
+                    raise not_found(f"job {job_id!r} (deleted while watched)")
+                resp = progress_message(rec)
+                resp.applied_period.CopyFrom(to_duration(period))
+                payload = resp.SerializeToString(deterministic=True)
+                t = now()
+                ended = rec.status.state in TERMINAL_JOB_STATES
+                if ended or payload != last_payload or t - last_sent >= max_poll:
+                    set_timestamp(resp.timestamp, t)
+                    yield resp
+                    last_payload, last_sent = payload, t
+                    if ended:
+                        return
+                await self._until_next(sub, job_id, t + period)
+        finally:
+            self.engine.hub.unsubscribe(sub)
+
+    async def _until_next(self, sub: Subscription, job_id: str, deadline: float) -> None:
+        """Sleep until `deadline`, or until the job ends or is deleted."""
         while True:
-            rec = self.engine.jobs.get(request.job_id)
-            if rec is None:
-                raise not_found(f"job {request.job_id!r} (deleted while watched)")
-            st = rec.status
-            resp = ws.WatchJobResponse(job_id=rec.job_id, progress=st.progress,
-                                       workflow_status=st.workflow_status, state=st.state,
-                                       instances_done=st.instances_done, instances_failed=st.instances_failed,
-                                       max_failed_instances=rec.spec.max_failed_instances,
-                                       applied_period=to_duration(period))
-            resp.pod_stats.update(st.pod_stats)
-            payload = resp.SerializeToString(deterministic=True)
-            t = now()
-            if payload != last_payload or t - last_sent >= max_poll:
-                set_timestamp(resp.timestamp, t)
-                yield resp
-                last_payload, last_sent = payload, t
-                if st.state in TERMINAL_JOB_STATES:
-                    return
-            await asyncio.sleep(period)
+            left = deadline - now()
+            if left <= 0:
+                return
+            try:
+                await asyncio.wait_for(sub.wakeup.wait(), timeout=left)
+            except TimeoutError:
+                return
+            sub.take()
+            rec = self.engine.jobs.get(job_id)
+            if rec is None or rec.status.state in TERMINAL_JOB_STATES:
+                return
+
+    @rpc
+    def GetJobProgressHistory(self, request: ws.GetJobProgressHistoryRequest,
+                              context: Ctx) -> ws.GetJobProgressHistoryResponse:
+        rec = self.engine.job(request.job_id)
+        self.engine.commit()
+        return self.engine.progress.history(rec, request.run)
