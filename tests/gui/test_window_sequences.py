@@ -1,0 +1,219 @@
+"""The console under a sequence of operations (issue 12): every step goes through the real window,
+by its toolbar, the jobs table's context menu and the command palette, with the job's detail
+window open; after each step the table row and the open detail must equal GetJob / ListPods.
+Real embedded engine (a child process), real widgets (offscreen), a qasync loop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from enginehelp import EngineProcess, sh_spec
+from followhelp import J, engine_truth, follows, state_name, table_state
+from guihelp import run, screenshot, until
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QToolButton
+
+from console.actions import Name
+from console.embedded import EmbeddedEngine
+from console.session import ConnectionState, Session, SessionOptions
+from console.views.command_palette import CommandPalette
+from console.views.confirm import ConfirmDialog
+from console.views.job_detail import JobDetailDialog
+from console.views.main_window import MainWindow
+from pelorus.api import workflow_pb2
+
+W = workflow_pb2
+# Each pod takes a second to go down (its TERM trap), so a rolling restart of four instances one at
+# a time lasts long enough to be paused from the window.
+SLOW_STOP = "trap 'sleep 1; exit 0' TERM; echo '::progress successful=1 failed=0 remaining=1'; sleep 60 & wait"
+
+
+@pytest.fixture
+def window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
+    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
+    win = MainWindow(session)
+    win.resize(1400, 800)
+    win.show()
+    run(qloop, session.start())
+    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
+    yield win
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, JobDetailDialog):
+            w.close()
+    run(qloop, session.stop())
+    engine = EngineProcess(tmp_path / "data")
+    embedded = session.embedded or EmbeddedEngine(tmp_path / "data")
+    if embedded.pid() is not None:
+        run(qloop, embedded.stop(timeout=15))
+    engine.reap_pods()
+    win._closing = True
+    win.close()
+
+
+async def visible(kind: type, timeout: float = 10.0) -> Any:
+    found: list[Any] = []
+
+    def shown_now() -> bool:
+        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+        return bool(found)
+
+    await until(shown_now, timeout, what=f"a {kind.__name__}")
+    return found[-1]
+
+
+async def answer_batch_size(size: int) -> None:
+    """Restart asks for a batch size (its own dialog, or a field of the confirmation)."""
+    dialog = await visible(QInputDialog, timeout=5)
+    dialog.setIntValue(size)
+    dialog.accept()
+
+
+def toolbar(win: MainWindow, name: Name, qtbot: Any) -> None:
+    action = win.actions_by_name[name]
+    assert action.isEnabled(), f"{name} is not offered: {action.toolTip()}"
+    button = win.actions_bar.widgetForAction(action)
+    assert isinstance(button, QToolButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+async def palette(win: MainWindow, text: str, qtbot: Any) -> None:
+    """Ctrl+K, type, Return: the first entry that matches."""
+    win.activateWindow()
+    await until(lambda: QApplication.activeWindow() is win, timeout=5, what="the window to be active")
+    qtbot.keyClick(win, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    found: CommandPalette = await visible(CommandPalette)
+    qtbot.keyClicks(found.search, text)
+    qtbot.keyClick(found.search, Qt.Key.Key_Return)
+
+
+def context_menu(win: MainWindow, name: Name) -> None:
+    by_name = {a.objectName(): a for a in win.job_menu().actions() if a.objectName()}
+    action = by_name[f"action_{name.value}"]
+    assert action.isEnabled(), f"{name} is not offered in the context menu"
+    action.trigger()
+
+
+async def confirm() -> None:
+    dialog: ConfirmDialog = await visible(ConfirmDialog)
+    dialog.ok.click()
+
+
+async def table_agrees(win: MainWindow, job_id: str, what: str) -> None:
+    """The table's row says what GetJob says (state and workflow state), within a second."""
+    session: Session = win.session
+
+    async def same() -> bool:
+        truth = await engine_truth(session, job_id)
+        row = session.jobs_model.row_of(job_id)
+        if truth is None:
+            return row is None
+        if row is None:
+            return False
+        mine = session.jobs_model.summary(row).status
+        info = (await session.client.get_job(job_id)).job_info.status
+        return (state_name(mine.state) == state_name(info.state)
+                and mine.workflow_status.state == info.workflow_status.state
+                and mine.version.value == info.version.value)
+
+    for _ in range(20):
+        if await same():
+            return
+        await until(lambda: True, timeout=0.05)
+    raise AssertionError(f"{what}: the table row does not equal GetJob")
+
+
+def running_all(count: int) -> Any:
+    return lambda t: (t is not None and t["state"] == "RUNNING" and len(t["pods"]) == count
+                      and all(s == "RUNNING" for s, _ in t["pods"].values()))
+
+
+@pytest.mark.slow
+def test_a_lifecycle_driven_through_the_window_keeps_table_and_detail_true(
+        window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    win = window
+    session = win.session
+
+    async def step(dialog: JobDetailDialog, job_id: str, settled: Any, what: str) -> None:
+        await follows(session, dialog, job_id, settled, what)
+        await table_agrees(win, job_id, what)
+        row_state = table_state(session, job_id)
+        assert row_state is None or row_state == dialog.summary_labels["State"].text(), what
+
+    async def workflow_state(job_id: str) -> int:
+        return int((await session.client.get_job(job_id)).job_info.status.workflow_status.state)
+
+    async def body() -> None:
+        job_id = await session.create_job(sh_spec("seq-web", SLOW_STOP, instances=4, kill_grace_period=3), "seq-1")
+        await session.create_job(sh_spec("seq-other", "true"), "seq-2")
+        await until(lambda: session.jobs_model.row_of(job_id) is not None, what="the job listed")
+
+        # Open its detail from the palette, by name.
+        await palette(win, "seq-web", qtbot)
+        dialog: JobDetailDialog = await visible(JobDetailDialog)
+        assert dialog.job_id == job_id
+        await step(dialog, job_id, running_all(4), "opened")
+        win.panel.select_job(job_id)
+
+        # Stop from the toolbar (asks first).
+        await until(lambda: win.actions_by_name[Name.STOP].isEnabled(), what="stop offered")
+        toolbar(win, Name.STOP, qtbot)
+        await confirm()
+        await step(dialog, job_id, lambda t: t is not None and t["state"] == "KILLED", "stopped")
+        # Stop again is not offered: the outcome stays as it is.
+        await until(lambda: not win.actions_by_name[Name.STOP].isEnabled(), what="stop withdrawn")
+
+        # Start from the table's context menu.
+        await until(lambda: win.actions_by_name[Name.START].isEnabled(), what="start offered")
+        context_menu(win, Name.START)
+        await step(dialog, job_id, running_all(4), "started")
+
+        # A rolling restart, one instance at a time, from the toolbar; then Pause from the palette.
+        started = await engine_truth(session, job_id)
+        assert started is not None
+        before = {name: pod for name, (_s, pod) in started["pods"].items()}
+        await until(lambda: win.actions_by_name[Name.RESTART].isEnabled(), what="restart offered")
+        toolbar(win, Name.RESTART, qtbot)
+        await confirm()
+        await answer_batch_size(1)
+        await until(lambda: win.actions_by_name[Name.PAUSE].isEnabled(), timeout=10, what="pause offered")
+        await palette(win, "Pause", qtbot)
+        deadline_ok = False
+        for _ in range(100):
+            if await workflow_state(job_id) == W.WORKFLOW_STATE_PAUSED:
+                deadline_ok = True
+                break
+            await until(lambda: True, timeout=0.05)
+        assert deadline_ok, "the restart never paused"
+        await step(dialog, job_id, lambda t: t is not None, "paused")
+        await until(lambda: win.actions_by_name[Name.RESUME].isEnabled(), what="resume offered")
+        assert not win.actions_by_name[Name.PAUSE].isEnabled()
+        screenshot(win, "sequence-paused")
+
+        # Resume from the toolbar: the restart finishes, every instance on a new run.
+        toolbar(win, Name.RESUME, qtbot)
+        await step(dialog, job_id, lambda t: running_all(4)(t) and all(
+            pod != before.get(name) for name, (_s, pod) in t["pods"].items()), "resumed and restarted")
+        for _ in range(200):
+            if await workflow_state(job_id) == W.WORKFLOW_STATE_SUCCEEDED:
+                break
+            await until(lambda: True, timeout=0.05)
+        await table_agrees(win, job_id, "restart finished")
+
+        # Delete with force from the toolbar: the name must be typed.
+        toolbar(win, Name.FORCE_DELETE, qtbot)
+        dialog_confirm: ConfirmDialog = await visible(ConfirmDialog)
+        assert dialog_confirm.typed is not None and not dialog_confirm.ok.isEnabled()
+        qtbot.keyClicks(dialog_confirm.typed, "seq-web")
+        assert dialog_confirm.ok.isEnabled()
+        dialog_confirm.ok.click()
+        await step(dialog, job_id, lambda t: t is None, "deleted")
+        assert "DELETED" in dialog.header.text()
+        # The other job was never touched.
+        assert session.jobs_model.rowCount() == 1
+        assert session.jobs_model.summary(0).status.state == J.JOB_STATE_SUCCEEDED
+        screenshot(dialog, "sequence-deleted")
+
+    run(qloop, body(), timeout=150)
