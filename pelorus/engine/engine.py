@@ -19,6 +19,7 @@ import logging
 import socket
 import uuid
 from collections.abc import Awaitable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -245,6 +246,22 @@ class Engine:
                 asyncio.get_running_loop().call_soon(self.commit)
             except RuntimeError:
                 self._commit_scheduled = False
+
+    @contextmanager
+    def unit_of_work(self, *, read_committed: bool = False) -> Iterator[Engine]:
+        """A request's work on the engine; servicers change and read state only inside one.
+
+        When the block ends, every change it made is written to the store in one transaction
+        and then published to watchers, so a reply or a streamed item never gets ahead of what
+        is durable. With `read_committed`, changes still pending from elsewhere (a pod that
+        just exited, a scheduler tick) are committed first, so what the block reads - the
+        cache, the store's revision, its events - is exactly what was committed and streamed.
+        If the block raises, nothing is committed here: whatever it had marked goes out with
+        the engine's next scheduled commit, as every marked change does."""
+        if read_committed:
+            self.commit()
+        yield self
+        self.commit()
 
     def commit(self) -> None:
         """Write every pending change in one transaction, then publish it to watchers."""
