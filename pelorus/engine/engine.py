@@ -6,7 +6,9 @@ cache, marks what it touched dirty, and `commit()` writes all of it (plus the ch
 log) in one SQLite transaction before anything is acknowledged or streamed.
 
 Scheduling (which pending pod runs next) lives in `scheduler.py`, rolling workflows in
-`workflows.py`; both act through the methods here.
+`workflows.py`; both act through the small interfaces of `ports.py`, which the Engine
+implements, and never import this module. Servicers change and read state inside
+`unit_of_work()`, which commits and publishes: they never call `commit()` themselves.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import logging
 import socket
 import uuid
 from collections.abc import Awaitable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
@@ -30,6 +33,7 @@ from pelorus.engine.errors import EngineError, invalid, not_found, precondition,
 from pelorus.engine.executors.base import Executor, ExitInfo, LaunchRequest, OutputStream, PodHandle
 from pelorus.engine.progress_history import ProgressHistory
 from pelorus.engine.records import JobRecord, WorkflowRun, parse_progress, pod_id, pod_name
+from pelorus.engine.scheduler import Scheduler
 from pelorus.engine.states import (
     ACTIVE_POD_STATES,
     ACTIVE_WORKFLOW_STATES,
@@ -40,6 +44,7 @@ from pelorus.engine.states import (
 from pelorus.engine.store import CHANGE_JOB, CHANGE_POD, Store
 from pelorus.engine.timeutil import duration_seconds, from_timestamp, now, set_timestamp
 from pelorus.engine.watchhub import PublishedChange, WatchHub
+from pelorus.engine.workflows import WorkflowDriver
 from pelorus.tasks import TaskSet
 
 log = logging.getLogger("pelorus.engine")
@@ -95,12 +100,21 @@ class Engine:
         self._offsets_dirty: set[str] = set()
         self._tasks = TaskSet("engine")
         self.started_at = now()
-        from pelorus.engine.scheduler import Scheduler
-        from pelorus.engine.workflows import WorkflowDriver
-
+        # Each is handed the Engine as its host Protocol (ports.py): mypy checks the Engine provides it.
         self.scheduler = Scheduler(self)
         self.workflows = WorkflowDriver(self)
         self.progress = ProgressHistory(self)
+
+    # -- what the scheduler and the workflows see (ports.py) ---------------------------
+    @property
+    def max_running_pods(self) -> int:
+        return self.config.max_running_pods
+
+    def poke_workflows(self) -> None:
+        self.workflows.poke_all()
+
+    def wake_scheduler(self) -> None:
+        self.scheduler.wake()
 
     # -- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -133,7 +147,7 @@ class Engine:
             for inst, pod in rec.pods.items():
                 if pod.status.state in ACTIVE_POD_STATES and pod.status.state != P.POD_STATE_KILLING:
                     await self.kill_pod(rec, inst, P.POD_STATE_KILLED, "KILLED_ON_REQUEST", "engine shut down",
-                                        grace=min(2.0, self._grace(rec, inst)))
+                                        grace=min(2.0, self.kill_grace(rec, inst)))
         self.commit()
         deadline = now() + timeout
         while now() < deadline and any(p.status.state in ACTIVE_POD_STATES
@@ -179,9 +193,9 @@ class Engine:
                 launching = st.state == P.POD_STATE_LAUNCHING or not handle_text
                 if launching:
                     # The engine died between starting the pod and recording it: find what it started.
-                    found = await self.executor.find_launched(self._launch_request(rec, inst))
+                    found = await self.executor.find_launched(self.launch_request(rec, inst))
                     if found is None:
-                        self._finish_pod(rec, inst, P.POD_STATE_LOST, None, "LOST",
+                        self.finish_pod(rec, inst, P.POD_STATE_LOST, None, "LOST",
                                          "the engine stopped while the pod was launching")
                         continue
                     handle = found
@@ -190,7 +204,7 @@ class Engine:
                     handle = PodHandle(**json.loads(handle_text))
                     offsets = {OutputStream.STDOUT: sp.out_offset if sp else 0,
                                OutputStream.STDERR: sp.err_offset if sp else 0}
-                adopted = await self.executor.adopt(self._launch_request(rec, inst), handle, offsets)
+                adopted = await self.executor.adopt(self.launch_request(rec, inst), handle, offsets)
                 if adopted and launching and st.state in (P.POD_STATE_LAUNCHING, P.POD_STATE_STARTING):
                     st.pid, st.host = handle.pid, handle.host or st.host
                     set_timestamp(st.started_at, now())
@@ -201,10 +215,10 @@ class Engine:
                 if adopted:
                     self.pod_event(rec, inst, "re-adopted after engine restart")
                     if st.state == P.POD_STATE_KILLING:  # the old process's SIGKILL timer died with it
-                        await self.executor.kill(st.pod_id, self._grace(rec, inst), reason=st.reason,
+                        await self.executor.kill(st.pod_id, self.kill_grace(rec, inst), reason=st.reason,
                                                  message=st.message)
                 elif self._pod_index.get(st.pod_id) is not None:
-                    self._finish_pod(rec, inst, P.POD_STATE_LOST, None, "LOST",
+                    self.finish_pod(rec, inst, P.POD_STATE_LOST, None, "LOST",
                                      "the pod's process was gone when the engine restarted and left no exit status")
 
     # -- commit & publish -----------------------------------------------------------
@@ -232,6 +246,22 @@ class Engine:
                 asyncio.get_running_loop().call_soon(self.commit)
             except RuntimeError:
                 self._commit_scheduled = False
+
+    @contextmanager
+    def unit_of_work(self, *, read_committed: bool = False) -> Iterator[Engine]:
+        """A request's work on the engine; servicers change and read state only inside one.
+
+        When the block ends, every change it made is written to the store in one transaction
+        and then published to watchers, so a reply or a streamed item never gets ahead of what
+        is durable. With `read_committed`, changes still pending from elsewhere (a pod that
+        just exited, a scheduler tick) are committed first, so what the block reads - the
+        cache, the store's revision, its events - is exactly what was committed and streamed.
+        If the block raises, nothing is committed here: whatever it had marked goes out with
+        the engine's next scheduled commit, as every marked change does."""
+        if read_committed:
+            self.commit()
+        yield self
+        self.commit()
 
     def commit(self) -> None:
         """Write every pending change in one transaction, then publish it to watchers."""
@@ -391,10 +421,10 @@ class Engine:
         spec = self.store.spec_at_version(rec.job_id, version)
         return (spec or rec.spec).default_spec
 
-    def _grace(self, rec: JobRecord, inst: int) -> float:
+    def kill_grace(self, rec: JobRecord, inst: int) -> float:
         return validation.kill_grace(self.pod_spec(rec, inst))
 
-    def _launch_request(self, rec: JobRecord, inst: int) -> LaunchRequest:
+    def launch_request(self, rec: JobRecord, inst: int) -> LaunchRequest:
         pod = rec.pods[inst]
         spec = self.pod_spec(rec, inst)
         env = dict(spec.env)
@@ -490,7 +520,7 @@ class Engine:
             self.scheduler.dequeue(rec, inst)
             if then == P.POD_STATE_RUNNING:
                 return  # it has not started yet: it will start from the current spec anyway
-            self._finish_pod(rec, inst, P.POD_STATE_KILLED if then != P.POD_STATE_FAILED else then, None, reason,
+            self.finish_pod(rec, inst, P.POD_STATE_KILLED if then != P.POD_STATE_FAILED else then, None, reason,
                              message + " (before it started)")
             return
         st.desired_state = then
@@ -500,7 +530,7 @@ class Engine:
             return
         self.set_pod_state(rec, inst, P.POD_STATE_KILLING, message, reason)
         self.commit()
-        await self.executor.kill(st.pod_id, self._grace(rec, inst) if grace is None else grace,
+        await self.executor.kill(st.pod_id, self.kill_grace(rec, inst) if grace is None else grace,
                                  reason=reason, message=message)
 
     # executor callbacks (ExecutorEvents) -------------------------------------------
@@ -588,26 +618,26 @@ class Engine:
             # The executor's message repeats ours with how it ended ("... (SIGTERM)"): prefer it.
             message = info.message if st.message and st.message in info.message else \
                 "; ".join(m for m in (st.message, info.message) if m)
-            self._finish_pod(rec, inst, final, info.exit_code, st.reason or "KILLED", message)
+            self.finish_pod(rec, inst, final, info.exit_code, st.reason or "KILLED", message)
             if then == P.POD_STATE_RUNNING:
                 self.next_run(rec, inst, message=f"restarting ({st.reason.lower()})")
             elif then == P.POD_STATE_DELETED:
                 self.remove_instance(rec, inst)
             elif then == P.POD_STATE_FAILED:
-                self._after_failure(rec, inst)  # a run killed at its deadline is retried per the policy
+                self.after_failure(rec, inst)  # a run killed at its deadline is retried per the policy
         elif info.lost:
-            self._finish_pod(rec, inst, P.POD_STATE_LOST, info.exit_code, "LOST", info.message)
-            self._after_failure(rec, inst)
+            self.finish_pod(rec, inst, P.POD_STATE_LOST, info.exit_code, "LOST", info.message)
+            self.after_failure(rec, inst)
         elif info.exit_code == 0:
-            self._finish_pod(rec, inst, P.POD_STATE_SUCCEEDED, 0, "SUCCEEDED", info.message or "exited with code 0")
+            self.finish_pod(rec, inst, P.POD_STATE_SUCCEEDED, 0, "SUCCEEDED", info.message or "exited with code 0")
             self._after_success(rec, inst)
         else:
-            self._finish_pod(rec, inst, P.POD_STATE_FAILED, info.exit_code, info.reason or "FAILED", info.message)
-            self._after_failure(rec, inst)
+            self.finish_pod(rec, inst, P.POD_STATE_FAILED, info.exit_code, info.reason or "FAILED", info.message)
+            self.after_failure(rec, inst)
         self.scheduler.wake()
         self.workflows.poke(rec)
 
-    def _finish_pod(self, rec: JobRecord, inst: int, state: pod_pb2.PodState, exit_code: int | None, reason: str,
+    def finish_pod(self, rec: JobRecord, inst: int, state: pod_pb2.PodState, exit_code: int | None, reason: str,
                     message: str) -> None:
         pod = rec.pods[inst]
         st = pod.status
@@ -648,7 +678,7 @@ class Engine:
             self.next_run(rec, inst, message=f"completion {st.successful_runs + 1} of "
                                              f"{validation.completions(rec.spec)}")
 
-    def _after_failure(self, rec: JobRecord, inst: int) -> None:
+    def after_failure(self, rec: JobRecord, inst: int) -> None:
         spec = self.pod_spec(rec, inst)
         st = rec.pods[inst].status
         if rec.status.desired_state == J.JOB_STATE_KILLED:
@@ -1007,7 +1037,7 @@ class Engine:
                                    "first or delete with force")
             await self._stop(rec, "stopped for deletion")
             self.commit()
-            deadline = now() + max((self._grace(rec, i) for i in rec.pods), default=0.0) + 10.0
+            deadline = now() + max((self.kill_grace(rec, i) for i in rec.pods), default=0.0) + 10.0
             while rec.active_pods() and now() < deadline:
                 await asyncio.sleep(0.05)
             if rec.active_pods():

@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from pelorus.api import watch_service_pb2 as ws
+from pelorus.engine.ports import JobsAndStore
 from pelorus.engine.records import JobRecord
 from pelorus.engine.states import TERMINAL_JOB_STATES
 from pelorus.engine.timeutil import now, set_timestamp
-
-if TYPE_CHECKING:
-    from pelorus.engine.engine import Engine
 
 MAX_SAMPLES = 400
 FIRST_RESOLUTION = 0.5
@@ -63,7 +60,7 @@ class _Track:
 
 
 class ProgressHistory:
-    def __init__(self, engine: Engine, max_samples: int = MAX_SAMPLES, first_resolution: float = FIRST_RESOLUTION,
+    def __init__(self, engine: JobsAndStore, max_samples: int = MAX_SAMPLES, first_resolution: float = FIRST_RESOLUTION,
                  keep_runs: int = KEEP_RUNS) -> None:
         self.engine = engine
         self.max_samples = max(4, max_samples)

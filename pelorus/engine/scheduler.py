@@ -4,6 +4,9 @@ Order: job priority (higher first), then job age, then instance id. Limits: the
 engine-wide slot count, each job's parallelism, and unique keys (one job per key
 dispatches at a time; the others wait PENDING with a message saying for whom).
 Retries wait in a heap until their backoff ends; deadlines are checked on each tick.
+
+It acts on the engine only through `ports.SchedulerHost`, so it imports no engine and a
+unit test drives it with a small fake host.
 """
 
 from __future__ import annotations
@@ -13,17 +16,14 @@ import heapq
 import json
 import logging
 from collections import deque
-from typing import TYPE_CHECKING
 
 from pelorus.api import job_pb2, pod_pb2
 from pelorus.engine.aiotools import wait_event
 from pelorus.engine.executors.base import ExecutorUnavailable
+from pelorus.engine.ports import SchedulerHost
 from pelorus.engine.records import JobRecord
 from pelorus.engine.states import ACTIVE_POD_STATES
 from pelorus.engine.timeutil import duration_seconds, from_timestamp, now, set_timestamp
-
-if TYPE_CHECKING:
-    from pelorus.engine.engine import Engine
 
 log = logging.getLogger("pelorus.scheduler")
 P = pod_pb2
@@ -35,8 +35,8 @@ UNAVAILABLE_MAX_DELAY = 30.0
 
 
 class Scheduler:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: SchedulerHost) -> None:
+        self.engine = engine  # the Engine, as far as scheduling needs it (ports.py)
         self._ready: dict[str, deque[tuple[int, str]]] = {}
         self._delayed: list[tuple[float, int, str, int, str]] = []
         self._runs: list[tuple[float, str, int]] = []
@@ -134,7 +134,7 @@ class Scheduler:
         if self._deadlines:
             t = min(t, self._deadlines[0][0])
         if not self._stalled and any(self._ready.values()) and \
-                len(self.active) < self.engine.config.max_running_pods:
+                len(self.active) < self.engine.max_running_pods:
             return now()
         return t
 
@@ -166,7 +166,7 @@ class Scheduler:
         return jobs
 
     def _pick(self) -> list[tuple[JobRecord, int]]:
-        slots = self.engine.config.max_running_pods - len(self.active)
+        slots = self.engine.max_running_pods - len(self.active)
         picked: list[tuple[JobRecord, int]] = []
         for rec in self._runnable_jobs():
             if slots <= 0 or len(picked) >= MAX_LAUNCH_BATCH:
@@ -228,7 +228,7 @@ class Scheduler:
             if pod is None or pod.status.state not in (P.POD_STATE_LAUNCHING, P.POD_STATE_KILLING):
                 continue  # KILLING: killed while waiting its turn; launched, then killed below
             try:
-                handle = await eng.executor.launch(eng._launch_request(rec, inst))
+                handle = await eng.executor.launch(eng.launch_request(rec, inst))
             except ExecutorUnavailable as exc:
                 unavailable = exc
                 self._unavailable_streak += 1
@@ -236,8 +236,8 @@ class Scheduler:
                 continue
             except Exception as exc:  # noqa: BLE001 - any launch failure is the pod's failure
                 self.active.discard(pod.status.pod_id)
-                eng._finish_pod(rec, inst, P.POD_STATE_FAILED, None, "LAUNCH_FAILED", f"could not start: {exc}")
-                eng._after_failure(rec, inst)
+                eng.finish_pod(rec, inst, P.POD_STATE_FAILED, None, "LAUNCH_FAILED", f"could not start: {exc}")
+                eng.after_failure(rec, inst)
                 continue
             self._unavailable_streak = 0
             self.launched_total += 1
@@ -247,7 +247,7 @@ class Scheduler:
                 # yet): deliver it now, so the pod ends as the kill asked instead of running on.
                 st.pid, st.node_id = handle.pid, handle.node_id
                 eng.mark_pod(rec, inst, handle)
-                await eng.executor.kill(st.pod_id, eng._grace(rec, inst), reason=st.reason, message=st.message)
+                await eng.executor.kill(st.pod_id, eng.kill_grace(rec, inst), reason=st.reason, message=st.message)
                 continue
             if st.state != P.POD_STATE_LAUNCHING:
                 continue  # already exited and reported
@@ -262,7 +262,7 @@ class Scheduler:
                 set_timestamp(st.started_at, now())
                 eng.set_pod_state(rec, inst, P.POD_STATE_RUNNING, "running", handle=handle)
             self._track_deadline(rec, inst)
-        eng.workflows.poke_all()
+        eng.poke_workflows()
 
     def _hold_back(self, rec: JobRecord, inst: int, exc: ExecutorUnavailable) -> None:
         """The backend is down and nothing was started: the pod goes back to PENDING with

@@ -5,21 +5,21 @@ changes, `poke` schedules `advance`, which counts the instances of the current b
 that have come back (their new run is RUNNING or finished), records per-instance
 events, and starts the next batch unless the workflow is paused. Its progress is
 persisted with every step, so a restarted engine picks it up where it was.
+
+It acts on the engine only through `ports.WorkflowHost`, so it imports no engine and a
+unit test drives it with a small fake host.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import TYPE_CHECKING
 
 from pelorus.api import job_pb2, pod_pb2, workflow_pb2
+from pelorus.engine.ports import WorkflowHost
 from pelorus.engine.records import JobRecord, WorkflowRun
 from pelorus.engine.states import ACTIVE_POD_STATES, ACTIVE_WORKFLOW_STATES, short
 from pelorus.engine.timeutil import from_timestamp, now, set_timestamp
-
-if TYPE_CHECKING:
-    from pelorus.engine.engine import Engine
 
 P = pod_pb2
 W = workflow_pb2
@@ -32,8 +32,8 @@ MIN_READY_SECONDS = 1.0
 
 
 class WorkflowDriver:
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
+    def __init__(self, engine: WorkflowHost) -> None:
+        self.engine = engine  # the Engine, as far as workflows need it (ports.py)
         self._advancing: set[str] = set()
 
     # -- records ----------------------------------------------------------------------
@@ -406,7 +406,7 @@ class WorkflowDriver:
             run.current[inst] = rec.pods[inst].status.run
         self._event(rec, run.info, f"instance {inst}: {'restarting' if restart else 'updating'}",
                     W.WORKFLOW_STATE_ROLLING_FORWARD, inst)
-        eng.scheduler.wake()
+        eng.wake_scheduler()
 
     def _start_rollback(self, rec: JobRecord, run: WorkflowRun) -> None:
         previous = self.engine.store.spec_at_version(rec.job_id, run.previous_version)

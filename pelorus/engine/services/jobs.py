@@ -49,8 +49,8 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
 
     @rpc
     def ReplaceJob(self, request: js.ReplaceJobRequest, context: Ctx) -> js.ReplaceJobResponse:
-        version = self.engine.replace_job(request.job_id, _version(request), request.spec, request.update_spec)
-        self.engine.commit()
+        with self.engine.unit_of_work() as eng:
+            version = eng.replace_job(request.job_id, _version(request), request.spec, request.update_spec)
         resp = js.ReplaceJobResponse()
         resp.version.value = version
         return resp
@@ -72,8 +72,8 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
                                              replace_repeated_field=True)
         except ValueError as exc:
             raise invalid("update_mask", str(exc)) from None
-        version = self.engine.replace_job(request.job_id, _version(request), merged, request.update_spec)
-        self.engine.commit()
+        with self.engine.unit_of_work() as eng:
+            version = eng.replace_job(request.job_id, _version(request), merged, request.update_spec)
         resp = js.PatchJobResponse()
         resp.version.value = version
         return resp
@@ -87,8 +87,8 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
 
     @rpc
     def RestartJob(self, request: js.RestartJobRequest, context: Ctx) -> js.RestartJobResponse:
-        version = self.engine.restart_job(request.job_id, _version(request), request.restart_spec)
-        self.engine.commit()
+        with self.engine.unit_of_work() as eng:
+            version = eng.restart_job(request.job_id, _version(request), request.restart_spec)
         resp = js.RestartJobResponse()
         resp.version.value = version
         return resp
@@ -108,8 +108,8 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
     def _workflow_action(self, request: object, action: str) -> int:
         rec = self.engine.job(request.job_id)  # type: ignore[attr-defined]
         self.engine.check_version(rec, _version(request))
-        version: int = getattr(self.engine.workflows, action)(rec)
-        self.engine.commit()
+        with self.engine.unit_of_work() as eng:
+            version: int = getattr(eng.workflows, action)(rec)
         return version
 
     @rpc
@@ -138,15 +138,16 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
     @rpc
     def GetJob(self, request: js.GetJobRequest, context: Ctx) -> js.GetJobResponse:
         rec = self.engine.job(request.job_id)
-        self.engine.commit()  # what GetJob says is what was committed and streamed
-        spec = self.engine.spec_at(rec, request.version.value) if request.version.value else rec.spec
-        resp = js.GetJobResponse(summary=rec.summary())
-        if not request.summary_only:
-            resp.job_info.job_id = rec.job_id
-            resp.job_info.spec.CopyFrom(spec)
-            resp.job_info.status.CopyFrom(rec.status)
-            if rec.latest_workflow is not None:
-                resp.workflow_info.CopyFrom(rec.latest_workflow)
+        # What GetJob says is what was committed and streamed.
+        with self.engine.unit_of_work(read_committed=True) as eng:
+            spec = eng.spec_at(rec, request.version.value) if request.version.value else rec.spec
+            resp = js.GetJobResponse(summary=rec.summary())
+            if not request.summary_only:
+                resp.job_info.job_id = rec.job_id
+                resp.job_info.spec.CopyFrom(spec)
+                resp.job_info.status.CopyFrom(rec.status)
+                if rec.latest_workflow is not None:
+                    resp.workflow_info.CopyFrom(rec.latest_workflow)
         return resp
 
     @rpc
@@ -177,9 +178,10 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
 
     @rpc
     async def ListJobs(self, request: js.ListJobsRequest, context: Ctx) -> AsyncIterator[js.ListJobsResponse]:
-        self.engine.commit()  # the listing and its revision must describe the same, committed state
-        revision = self.engine.store.revision
-        batches = list(self.engine.iter_jobs(request.batch_size or 1000))
+        # The listing and its revision must describe the same, committed state.
+        with self.engine.unit_of_work(read_committed=True) as eng:
+            revision = eng.store.revision
+            batches = list(eng.iter_jobs(request.batch_size or 1000))
         for batch in batches:
             yield js.ListJobsResponse(jobs=batch)
         yield js.ListJobsResponse(revision=revision, last=True)
@@ -187,41 +189,40 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
     @rpc
     def ListJobWorkflows(self, request: js.ListJobWorkflowsRequest, context: Ctx) -> js.ListJobWorkflowsResponse:
         self.engine.job(request.job_id)
-        self.engine.commit()
-        store = self.engine.store
-        resp = js.ListJobWorkflowsResponse()
-        for info, _progress in store.workflows(request.job_id):
-            wf = resp.workflows.add()
-            wf.CopyFrom(info)
-            wf.events.extend(store.workflow_events(info.status.workflow_id, per_instance=False))
-            if request.instance_events:
-                per: dict[int, list[workflow_pb2.WorkflowEvent]] = {}
-                for ev in store.workflow_events(info.status.workflow_id, per_instance=True):
-                    per.setdefault(ev.instance_id, []).append(ev)
-                for inst in sorted(per):
-                    events = per[inst]
-                    if request.instance_events_limit:
-                        events = events[-request.instance_events_limit:]
-                    wf.instance_events.add(instance_id=inst, events=events)
+        with self.engine.unit_of_work(read_committed=True) as eng:
+            store = eng.store
+            resp = js.ListJobWorkflowsResponse()
+            for info, _progress in store.workflows(request.job_id):
+                wf = resp.workflows.add()
+                wf.CopyFrom(info)
+                wf.events.extend(store.workflow_events(info.status.workflow_id, per_instance=False))
+                if request.instance_events:
+                    per: dict[int, list[workflow_pb2.WorkflowEvent]] = {}
+                    for ev in store.workflow_events(info.status.workflow_id, per_instance=True):
+                        per.setdefault(ev.instance_id, []).append(ev)
+                    for inst in sorted(per):
+                        events = per[inst]
+                        if request.instance_events_limit:
+                            events = events[-request.instance_events_limit:]
+                        wf.instance_events.add(instance_id=inst, events=events)
         return resp
 
     @rpc
     def GetWorkflowEvents(self, request: js.GetWorkflowEventsRequest, context: Ctx) -> js.GetWorkflowEventsResponse:
         self.engine.job(request.job_id)
-        self.engine.commit()
-        events = self.engine.store.job_events(request.job_id,
-                                              request.instance_id if request.has_instance_id else None,
-                                              request.limit)
+        with self.engine.unit_of_work(read_committed=True) as eng:
+            events = eng.store.job_events(request.job_id, request.instance_id if request.has_instance_id else None,
+                                          request.limit)
         return js.GetWorkflowEventsResponse(events=events)
 
     @rpc
     async def ListPods(self, request: js.ListPodsRequest, context: Ctx) -> AsyncIterator[js.ListPodsResponse]:
         rec = self.engine.job(request.job_id)
-        self.engine.commit()
-        revision = self.engine.store.revision
-        lo = getattr(request.range, "from")
-        hi = request.range.to or rec.spec.instance_count
-        pods = [rec.pods[i] for i in sorted(rec.pods) if lo <= i < hi]
+        with self.engine.unit_of_work(read_committed=True) as eng:
+            revision = eng.store.revision
+            lo = getattr(request.range, "from")
+            hi = request.range.to or rec.spec.instance_count
+            pods = [rec.pods[i] for i in sorted(rec.pods) if lo <= i < hi]
         size = request.batch_size or 1000
         for start in range(0, len(pods), size):
             yield js.ListPodsResponse(pods=pods[start:start + size])

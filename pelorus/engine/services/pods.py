@@ -28,19 +28,19 @@ class PodService(pod_service_pb2_grpc.PodServiceServicer):
     @rpc
     def GetPod(self, request: ps.GetPodRequest, context: Ctx) -> ps.GetPodResponse:
         rec, inst = self.engine.pod(request.pod_name)
-        self.engine.commit()
-        previous = [p for p in self.engine.store.previous_runs(request.pod_name, 0)
-                    if p.status.pod_id != rec.pods[inst].status.pod_id]
-        if request.limit:
-            previous = previous[:request.limit]
-        return ps.GetPodResponse(current=rec.pods[inst], previous=previous, spec=self.engine.pod_spec(rec, inst))
+        with self.engine.unit_of_work(read_committed=True) as eng:
+            previous = [p for p in eng.store.previous_runs(request.pod_name, 0)
+                        if p.status.pod_id != rec.pods[inst].status.pod_id]
+            if request.limit:
+                previous = previous[:request.limit]
+            return ps.GetPodResponse(current=rec.pods[inst], previous=previous, spec=eng.pod_spec(rec, inst))
 
     @rpc
     def GetPodEvents(self, request: ps.GetPodEventsRequest, context: Ctx) -> ps.GetPodEventsResponse:
         self.engine.pod(request.pod_name)
-        self.engine.commit()
-        return ps.GetPodEventsResponse(events=self.engine.store.pod_events(request.pod_name, request.pod_id,
-                                                                           request.limit))
+        with self.engine.unit_of_work(read_committed=True) as eng:
+            return ps.GetPodEventsResponse(events=eng.store.pod_events(request.pod_name, request.pod_id,
+                                                                       request.limit))
 
     @rpc
     def StartPod(self, request: ps.StartPodRequest, context: Ctx) -> ps.StartPodResponse:
@@ -50,18 +50,18 @@ class PodService(pod_service_pb2_grpc.PodServiceServicer):
         if state not in TERMINAL_POD_STATES:
             raise precondition(f"pod {request.pod_name} is {P.PodState.Name(state)[10:]}; only a finished pod "
                                "can be started")
-        if rec.status.desired_state != job_pb2.JOB_STATE_RUNNING:
-            rec.status.desired_state = job_pb2.JOB_STATE_RUNNING
-            self.engine.mark_job(rec)
-        self.engine.next_run(rec, inst, message="started by request")
-        self.engine.commit()
+        with self.engine.unit_of_work() as eng:
+            if rec.status.desired_state != job_pb2.JOB_STATE_RUNNING:
+                rec.status.desired_state = job_pb2.JOB_STATE_RUNNING
+                eng.mark_job(rec)
+            eng.next_run(rec, inst, message="started by request")
         return ps.StartPodResponse()
 
     @rpc
     async def StopPod(self, request: ps.StopPodRequest, context: Ctx) -> ps.StopPodResponse:
         rec, inst = self.engine.pod(request.pod_name)
-        await self.engine.kill_pod(rec, inst, P.POD_STATE_KILLED, "KILLED_ON_REQUEST", "stopped by request")
-        self.engine.commit()
+        with self.engine.unit_of_work() as eng:
+            await eng.kill_pod(rec, inst, P.POD_STATE_KILLED, "KILLED_ON_REQUEST", "stopped by request")
         return ps.StopPodResponse()
 
     @rpc
@@ -77,20 +77,20 @@ class PodService(pod_service_pb2_grpc.PodServiceServicer):
                                    f"unavailable; the job's SLA allows "
                                    f"{rec.spec.sla.max_unavailable_instances}")
         self._check_has_run(pod)
-        if pod.status.state in ACTIVE_POD_STATES:
-            next_id = f"{pod.pod_name}-{pod.status.run + 1}"
-            await self.engine.kill_pod(rec, inst, P.POD_STATE_RUNNING, "KILLED_FOR_RESTART", "restarted by request")
-        else:
-            if pod.status.state == P.POD_STATE_PENDING:
-                return ps.RestartPodResponse(new_pod_id=pod.status.pod_id)
-            if rec.status.desired_state != job_pb2.JOB_STATE_RUNNING:
-                # A pod of a stopped job: restarting it starts it (as StartPod does), or it would
-                # wait PENDING for ever.
-                rec.status.desired_state = job_pb2.JOB_STATE_RUNNING
-                self.engine.mark_job(rec)
-            self.engine.next_run(rec, inst, message="restarted by request")
-            next_id = rec.pods[inst].status.pod_id
-        self.engine.commit()
+        if pod.status.state == P.POD_STATE_PENDING:
+            return ps.RestartPodResponse(new_pod_id=pod.status.pod_id)
+        with self.engine.unit_of_work() as eng:
+            if pod.status.state in ACTIVE_POD_STATES:
+                next_id = f"{pod.pod_name}-{pod.status.run + 1}"
+                await eng.kill_pod(rec, inst, P.POD_STATE_RUNNING, "KILLED_FOR_RESTART", "restarted by request")
+            else:
+                if rec.status.desired_state != job_pb2.JOB_STATE_RUNNING:
+                    # A pod of a stopped job: restarting it starts it (as StartPod does), or it would
+                    # wait PENDING for ever.
+                    rec.status.desired_state = job_pb2.JOB_STATE_RUNNING
+                    eng.mark_job(rec)
+                eng.next_run(rec, inst, message="restarted by request")
+                next_id = rec.pods[inst].status.pod_id
         return ps.RestartPodResponse(new_pod_id=next_id)
 
     @staticmethod

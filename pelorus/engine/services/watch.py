@@ -109,17 +109,17 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
         fine = self._fine_filter(request)
         sub = self.engine.hub.subscribe(wants)
         try:
-            self.engine.commit()
-            start = request.start_revision
-            if start and start < store.compacted_revision:
-                raise EngineError(grpc.StatusCode.OUT_OF_RANGE,
-                                  f"revision {start} is older than the retained change log (from "
-                                  f"{store.compacted_revision + 1}); list again, then watch from its revision")
-            if start > store.revision:
-                raise EngineError(grpc.StatusCode.OUT_OF_RANGE,
-                                  f"revision {start} is ahead of this engine ({store.revision}); was its store "
-                                  "replaced? list again, then watch")
-            last = start if start else store.revision
+            with self.engine.unit_of_work(read_committed=True):
+                start = request.start_revision
+                if start and start < store.compacted_revision:
+                    raise EngineError(grpc.StatusCode.OUT_OF_RANGE,
+                                      f"revision {start} is older than the retained change log (from "
+                                      f"{store.compacted_revision + 1}); list again, then watch from its revision")
+                if start > store.revision:
+                    raise EngineError(grpc.StatusCode.OUT_OF_RANGE,
+                                      f"revision {start} is ahead of this engine ({store.revision}); was its store "
+                                      "replaced? list again, then watch")
+                last = start if start else store.revision
             if start:
                 async for data, last in self._catch_up(last, wants, fine):  # noqa: B007, B020 (last advances)
                     yield data
@@ -196,11 +196,11 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
             last_payload = b""
             last_sent = 0.0
             while True:
-                self.engine.commit()
-                rec = self.engine.jobs.get(job_id)
-                if rec is None:
-                    raise not_found(f"job {job_id!r} (deleted while watched)")
-                resp = progress_message(rec)
+                with self.engine.unit_of_work(read_committed=True) as eng:
+                    rec = eng.jobs.get(job_id)
+                    if rec is None:
+                        raise not_found(f"job {job_id!r} (deleted while watched)")
+                    resp = progress_message(rec)
                 resp.applied_period.CopyFrom(to_duration(period))
                 payload = resp.SerializeToString(deterministic=True)
                 t = now()
@@ -234,5 +234,5 @@ class WatchService(watch_service_pb2_grpc.WatchServiceServicer):
     def GetJobProgressHistory(self, request: ws.GetJobProgressHistoryRequest,
                               context: Ctx) -> ws.GetJobProgressHistoryResponse:
         rec = self.engine.job(request.job_id)
-        self.engine.commit()
-        return self.engine.progress.history(rec, request.run)
+        with self.engine.unit_of_work(read_committed=True) as eng:
+            return eng.progress.history(rec, request.run)
