@@ -297,13 +297,13 @@ class MainWindow(QMainWindow):
                                  + (f" — {detail}" if detail else ""))
         self.conn_status.setToolTip(detail or text)
         self._update_enabled()
+        self._on_executor_health(self.session.executor_health)  # whether its answer is current changed
 
     def _on_engine(self, _status: str, _detail: str) -> None:
         dead = self.session.engine_status == EngineStatus.DEAD
         self.restart_engine_action.setVisible(dead)
         self.engine_log_action.setVisible(dead and bool(self.session.engine_log_tail))
         self._on_state(self.session.state.value, "")
-        self._on_executor_health(self.session.executor_health)
 
     def _restart_engine(self) -> None:
         self.restart_engine_action.setVisible(False)
@@ -335,8 +335,12 @@ class MainWindow(QMainWindow):
         status = health.status
         if not current:
             color = palette.TEXT_FAINT
-            why = ("engine down" if self.session.engine_status in (EngineStatus.DEAD, EngineStatus.RESTARTING)
-                   else "no answer")
+            if self.session.engine_status in (EngineStatus.DEAD, EngineStatus.RESTARTING):
+                why = "engine down"
+            elif self.session.state != ConnectionState.CONNECTED:
+                why = "not connected"
+            else:
+                why = "no answer"
             status = f"unknown ({why})"
             ago = f" · last answer {age:.0f} s ago" if age is not None else ""
         d = health.details

@@ -516,7 +516,8 @@ def decode_text(data: bytes, encoding: Literal["auto", "binary", "hex", "base64"
     """Turn pasted hex or base64 text into bytes; return (bytes, encoding used).
 
     ``auto`` only converts when the whole input is hex or base64 text *and* the raw bytes do not
-    already parse as a clean message (a binary message can consist of printable bytes). Hex is
+    already parse as a clean message (a binary message can consist of printable bytes); input
+    that starts with whitespace stays binary. Hex is
     tried before base64 because every hex string is also valid base64 alphabet.
     """
     if encoding == "binary":
@@ -526,7 +527,9 @@ def decode_text(data: bytes, encoding: Literal["auto", "binary", "hex", "base64"
     if encoding == "base64":
         return _from_base64(data), "base64"
     stripped = data.strip()
-    if not stripped:
+    if not stripped or data[:1].isspace():
+        # Pasted text starts with its first digit; a binary message whose first field is number 1
+        # starts with 0x0a / 0x09 / 0x0d (whitespace), and one of digits would read as hex.
         return data, "binary"
     raw_ok = _fits(data)
     for name, pattern, convert in (("hex", _HEX_RE, _from_hex), ("base64", _B64_RE, _from_base64)):

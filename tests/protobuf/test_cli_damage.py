@@ -254,3 +254,18 @@ def test_a_duration_json_cannot_express_is_an_error_not_a_traceback(tmp_path: Pa
     assert code == 1 and out == "" and err.startswith("error: cannot write JSON:") and "text format" in err
     code, out, _err = _run(["decode", str(src), "--type", "JobSpec", "--format", "text"])
     assert code == 0 and "nanos: 1879048192" in out
+
+
+def test_a_cut_message_of_digits_is_not_read_as_hex(tmp_path: Path) -> None:
+    """A JobSpec named "100000000" cut after 6 bytes is b'\\n\\t1000': all hex digits and whitespace,
+    and as hex a clean message (field 2 = 0). It was shown as that; it is binary, and damaged."""
+    data = job_pb2.JobSpec(name="100000000").SerializeToString()[:6]
+    assert data == b"\n\t1000"
+    cut = tmp_path / "cut.bin"
+    cut.write_bytes(data)
+    code, out, err = _run(["decode", str(cut), "--type", "JobSpec", "--format", "text"])
+    assert code == 1 and out == "" and "damaged at offset 1" in err, (out, err)
+    # Pasted hex text still reads as hex.
+    cut.write_bytes(job_pb2.JobSpec(name="x").SerializeToString().hex().encode() + b"\n")
+    code, out, err = _run(["decode", str(cut), "--type", "JobSpec", "--format", "text"])
+    assert code == 0 and out.strip() == 'name: "x"', (out, err)

@@ -60,6 +60,8 @@ def test_pods_table_shows_executor_and_ray_node(qloop: Any, ray_engine: EnginePr
     try:
         run(qloop, until(lambda: session.executor_health is not None and session.executor_health.serving,
                          timeout=30, what="SERVING"))
+        # The answer can come before the connection counts as up; the label follows within a moment.
+        run(qloop, until(lambda: "</span> SERVING" in win.executor_label.text(), timeout=3, what="SERVING shown"))
         text = win.executor_label.text()
         assert f"Executor: <b>ray</b> @ {ray_cluster.address}" in text and "</span> SERVING" in text, text
         assert " nodes" in text, text  # the alive node count (2, or 3 while another test's node lives)
