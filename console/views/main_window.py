@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console import actions, messages
+from console import actions, messages, timefmt
 from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Outcome, Scope
 from console.models import palette
 from console.session import ConnectionState, EngineStatus, Session
@@ -197,6 +197,27 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.setObjectName("viewMenu")
         self._fill(view, (Name.FILTER, Name.PALETTE))
+        view.addSeparator()
+        self.utc_action = view.addAction(self.tr("Times in &UTC"))
+        self.utc_action.setObjectName("timesInUtc")
+        self.utc_action.setCheckable(True)
+        self.utc_action.setToolTip(self.tr("Show every time in UTC instead of this computer's time zone"))
+        self.utc_action.setChecked(QSettings().value(timefmt.SETTING_UTC, False, type=bool))
+        timefmt.set_utc(self.utc_action.isChecked())
+        self.utc_action.toggled.connect(self.set_times_in_utc)
+
+    def set_times_in_utc(self, on: bool) -> None:
+        """The View menu's UTC / local switch: persisted, and every shown time redrawn in that zone."""
+        timefmt.set_utc(on)
+        QSettings().setValue(timefmt.SETTING_UTC, on)
+        if self.utc_action.isChecked() != on:
+            self.utc_action.setChecked(on)
+        model = self.session.jobs_model
+        model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
+        self.panel.table.viewport().update()
+        self.panel.table.horizontalHeader().viewport().update()
+        for detail in list(self._details.values()):
+            detail.refresh_times()
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()

@@ -19,7 +19,6 @@ Signals:
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -51,6 +50,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console import timefmt
 from console.actions import ACTIONS, POD_ACTIONS, ConfirmRequest, Name, Options, PodFacts, name_list, why_not
 from console.models import palette
 from console.models.palette import POD_STATE_COLORS
@@ -357,13 +357,14 @@ class PodsView(QWidget):
                                   + (" — a previous run" if pod_id else ""))
         self.events.clear()
         for ev in events:
-            when = datetime.fromtimestamp(ev.timestamp.seconds + ev.timestamp.nanos * 1e-9)
+            t = timefmt.seconds_of(ev.timestamp)
             state = pod_state_name(ev.actual_state)
             why = " — ".join(x for x in (ev.reason, ev.message) if x)
-            item = QListWidgetItem(f"{when:%H:%M:%S}.{when.microsecond // 1000:03d}  {state:<10} "
+            item = QListWidgetItem(f"{timefmt.fmt_time(t, with_date=False)}.{int(t * 1000) % 1000:03d} "
+                                   f"{timefmt.zone_name(t)}  {state:<10} "
                                    f"{'run ' + ev.pod_id.rsplit('-', 1)[-1] if ev.pod_id else ''}"
                                    + (f"\n    {why}" if why else ""))
-            item.setToolTip(f"{ev.pod_id} attempt {ev.attempt}\n{when.isoformat()}\n{why}")
+            item.setToolTip(f"{ev.pod_id} attempt {ev.attempt}\n{timefmt.time_tip(t)}\n{why}")
             color = POD_STATE_COLORS.get(state)
             if color is not None:
                 item.setForeground(QBrush(color))
