@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
         self.utc_action.setObjectName("timesInUtc")
         self.utc_action.setCheckable(True)
         self.utc_action.setToolTip(self.tr("Show every time in UTC instead of this computer's time zone"))
-        self.utc_action.setChecked(QSettings().value(timefmt.SETTING_UTC, False, type=bool))
+        self.utc_action.setChecked(bool(QSettings().value(timefmt.SETTING_UTC, False, type=bool)))
         timefmt.set_utc(self.utc_action.isChecked())
         self.utc_action.toggled.connect(self.set_times_in_utc)
 
