@@ -490,6 +490,8 @@ class MainWindow(QMainWindow):
                     return None
             finally:
                 self.last_confirm = None
+            if dialog.batch is not None:  # restart: the batch size was asked inside the confirmation
+                return Options(batch_size=dialog.batch.value())
         if spec.asks_batch:
             batch = await ask_int(self, spec.verb, "Batch size (instances at a time, 0 = all):", 1)
             if batch is None:
