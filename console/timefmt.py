@@ -137,3 +137,17 @@ def schedule_words(schedule: Any, next_run: float = 0.0, now: float | None = Non
 def _same_day(seconds: float, now: float | None) -> bool:
     t = time.time() if now is None else now
     return fmt_time(seconds)[:10] == fmt_time(t)[:10]
+
+
+def fmt_time_compact(seconds: float, now: float | None = None) -> str:
+    """For tables: `19:31:06` today, `12-05 19:31` this year, `2025-12-05` before; "" when unset.
+    The zone is in the column header, the full time in the tooltip (time_tip)."""
+    if seconds <= 0:
+        return ""
+    t = time.time() if now is None else now
+    full, today = fmt_time(seconds), fmt_time(t)
+    if full[:10] == today[:10]:
+        return full[11:]
+    if full[:4] == today[:4]:
+        return full[5:16]
+    return full[:10]

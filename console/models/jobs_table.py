@@ -107,8 +107,8 @@ _LEFT: Final = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
 def _fmt_time(seconds: int) -> str:
-    # Cached in timefmt (a repaint asks for the same ~100 timestamps); the zone is in the header.
-    return timefmt.fmt_time(seconds)
+    # Compact (today: the time only); the zone is in the header, the full time in the tooltip.
+    return timefmt.fmt_time_compact(seconds)
 
 
 def _progress_text(row: R.Row) -> str:
