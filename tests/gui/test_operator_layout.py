@@ -157,3 +157,18 @@ def test_pods_table_rows_and_duration_readable(window: MainWindow, qloop: Any) -
         await asyncio.sleep(0.2)
 
     run(qloop, body(), timeout=60)
+
+
+def test_the_palette_says_no_matches(qapp: Any) -> None:
+    from console.views.command_palette import CommandPalette, PaletteEntry
+
+    entry = PaletteEntry(label="Stop", tip="Stop the job", shortcut="", enabled=True, why="", run=lambda: None)
+    palette_dialog = CommandPalette([entry], find_jobs=lambda _text, _limit: [])
+    palette_dialog.search.setText("zzz-nothing")
+    assert palette_dialog.no_matches and palette_dialog.list.count() == 1
+    item = palette_dialog.list.item(0)
+    assert item.text() == "No matches for “zzz-nothing”"
+    assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
+    palette_dialog.search.setText("sto")
+    assert not palette_dialog.no_matches and palette_dialog.list.item(0).text() == "Stop"
+    palette_dialog.deleteLater()
