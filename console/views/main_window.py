@@ -205,6 +205,30 @@ class MainWindow(QMainWindow):
         self.utc_action.setChecked(bool(QSettings().value(timefmt.SETTING_UTC, False, type=bool)))
         timefmt.set_utc(self.utc_action.isChecked())
         self.utc_action.toggled.connect(self.set_times_in_utc)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.setObjectName("helpMenu")
+        keys = help_menu.addAction(self.tr("&Keyboard shortcuts"))
+        keys.setObjectName("keyboardShortcuts")
+        keys.triggered.connect(self.show_shortcuts)
+        about = help_menu.addAction(self.tr("&About Pelorus"))
+        about.setObjectName("aboutPelorus")
+        about.triggered.connect(lambda: QMessageBox.about(self, self.tr("About Pelorus"), self.tr(
+            "<b>Pelorus</b><br>A console for the Pelorus job engine: jobs, pods, logs, progress and "
+            "workflows, and a protobuf editor.")))
+
+    def shortcut_text(self) -> str:
+        """Every action's keyboard shortcut, from the action table (what Help shows)."""
+        rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in self.actions_by_name.values()
+                if not a.shortcut().isEmpty()]
+        rows.append((self.tr("Focus the filter"), "/"))
+        return "\n".join(f"{key:<18} {what}" for what, key in sorted(rows, key=lambda r: r[1]))
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("Keyboard shortcuts"),
+                          self.tr("Keyboard shortcuts of the main window:"), parent=self)
+        box.setObjectName("shortcutsBox")
+        box.setInformativeText(self.shortcut_text())
+        box.open()
 
     def set_times_in_utc(self, on: bool) -> None:
         """The View menu's UTC / local switch: persisted, and every shown time redrawn in that zone."""

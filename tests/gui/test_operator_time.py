@@ -13,7 +13,7 @@ import pytest
 from enginehelp import EngineProcess, sh_spec
 from guihelp import run, until
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMenu
 
 from console import timefmt
 from console.embedded import EmbeddedEngine
@@ -163,5 +163,11 @@ def test_the_utc_choice_is_restored_by_the_next_window(session: Session, qloop: 
     try:
         assert win.utc_action.isChecked() and timefmt.use_utc()
         assert session.jobs_model.headerData(Column.CREATED, Qt.Orientation.Horizontal) == "Created (UTC)"
+        # Help: the keyboard shortcuts come from the action table.
+        assert win.menuBar().findChild(QMenu, "helpMenu") is not None
+        text = win.shortcut_text()
+        for name in ("palette", "stop", "restart"):
+            action = win.actions_by_name[name]
+            assert action.shortcut().toString() in text and action.text().replace("&", "") in text
     finally:
         win.close()
