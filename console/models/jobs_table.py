@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import IntEnum
-from functools import lru_cache
 from typing import Any, Final
 
 from PySide6.QtCore import (
@@ -34,6 +33,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from console import timefmt
 from console.models import job_row as R
 from console.models import palette
 from pelorus.api import job_pb2
@@ -106,12 +106,9 @@ ITEM_FLAGS: Final = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Q
 _LEFT: Final = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 
 
-@lru_cache(maxsize=4096)
 def _fmt_time(seconds: int) -> str:
-    # Cached: a repaint asks for the same ~100 timestamps many times.
-    if seconds <= 0:
-        return ""
-    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(seconds))
+    # Compact (today: the time only); the zone is in the header, the full time in the tooltip.
+    return timefmt.fmt_time_compact(seconds)
 
 
 def _progress_text(row: R.Row) -> str:
@@ -166,9 +163,7 @@ STRING_SORT_COLUMNS: Final = frozenset({Column.NAME, Column.ID, Column.OWNER, Co
 
 
 def _time_tip(seconds: float) -> str:
-    if seconds <= 0:
-        return "not set"
-    return time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(seconds)) + f" ({seconds:.3f})"
+    return timefmt.time_tip(seconds)
 
 
 def _tooltip(row: R.Row, col: int) -> str | None:
@@ -335,6 +330,8 @@ class JobsTableModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
             if role == Qt.ItemDataRole.DisplayRole:
+                if section in (Column.CREATED, Column.UPDATED):  # times: the zone they are shown in
+                    return f"{COLUMN_TITLES[Column(section)]} ({timefmt.zone_name()})"
                 return COLUMN_TITLES[Column(section)]
             if role == Qt.ItemDataRole.ToolTipRole:
                 return _COLUMN_TIPS.get(Column(section))

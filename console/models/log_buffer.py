@@ -18,7 +18,6 @@ Signals:
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
@@ -26,6 +25,7 @@ from typing import Any, Final
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush
 
+from console import timefmt
 from console.models import palette
 from console.models.palette import source_color
 
@@ -235,7 +235,7 @@ class LogBuffer(QAbstractListModel):
             return bool(self._highlight) and self._matches(rec)
         if role == Qt.ItemDataRole.ToolTipRole:
             stream = ("stdout", "stderr", "engine")[rec[2]] if 0 <= rec[2] <= 2 else str(rec[2])
-            when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(rec[1])) if rec[1] else ""
+            when = timefmt.time_tip(rec[1]).replace("\n", " · ") if rec[1] else ""
             src = f" · instance {rec[4]}" if rec[4] >= 0 else ""
             return f"#{rec[0]} · {stream} · {when}{src}"
         return None

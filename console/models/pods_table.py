@@ -30,13 +30,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from enum import IntEnum
 from typing import Any, Final
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush
 
+from console import timefmt
 from console.models import palette
 from console.models.palette import POD_STATE_BACKGROUNDS, POD_STATE_COLORS, STATE_COLORS
 from pelorus.api import pod_pb2
@@ -99,8 +99,8 @@ def _secs(ts: Any) -> float:
 
 
 def _when(ts: Any) -> str:
-    s = _secs(ts)
-    return datetime.fromtimestamp(s).strftime("%H:%M:%S") if s else ""
+    # The zone is in the column header (headerData); the tooltip gives the date and how long ago.
+    return timefmt.fmt_time(_secs(ts), with_date=False)
 
 
 def fmt_duration(seconds: float) -> str:
@@ -481,6 +481,8 @@ class PodsTableModel(QAbstractItemModel):
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if section in (PodColumn.STARTED, PodColumn.ENDED):
+                return f"{HEADERS[section]} ({timefmt.zone_name()})"
             return HEADERS[section]
         return None
 
@@ -530,7 +532,7 @@ class PodsTableModel(QAbstractItemModel):
             return f"{st.usage.cpu_seconds:.1f}" if st.usage.cpu_seconds else ""
         if col == PodColumn.MEMORY:
             rss = st.usage.memory_rss_bytes
-            return f"{rss / 2**20:.0f} MiB" if rss else ""
+            return timefmt.human_bytes(rss) if rss else ""
         if col == PodColumn.EXECUTOR:
             return st.executor
         return ""
@@ -614,6 +616,9 @@ class PodsTableModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col in (PodColumn.REASON, PodColumn.POD_ID):
                 return self.display(pod, col)
+            if col in (PodColumn.STARTED, PodColumn.ENDED):
+                ts = pod.status.started_at if col == PodColumn.STARTED else pod.status.ended_at
+                return timefmt.time_tip(_secs(ts)) if _secs(ts) else None
             if col == PodColumn.RUN and pod.status.prev_pod_id:
                 return f"previous run: {pod.status.prev_pod_id}"
             if col == PodColumn.INSTANCE and previous:

@@ -94,6 +94,7 @@ class CommandPalette(QDialog):
         self.search.textChanged.connect(self._refill)
         self.list.itemActivated.connect(self._run)
         self.search.installEventFilter(self)
+        self.no_matches = False
         self._refill("")
 
     def _refill(self, text: str) -> None:
@@ -118,6 +119,14 @@ class CommandPalette(QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, job_id)
                 item.setToolTip(f"Select job {name} ({job_id}) and open its detail")
                 self.list.addItem(item)
+        if self.list.count() == 0:  # say so, rather than an empty list that looks broken
+            none = QListWidgetItem(self.tr("No matches for “{0}”").format(text.strip()))
+            none.setFlags(Qt.ItemFlag.NoItemFlags)
+            none.setData(Qt.ItemDataRole.UserRole, None)
+            self.list.addItem(none)
+            self.no_matches = True
+            return
+        self.no_matches = False
         for row in range(self.list.count()):
             if self.list.item(row).flags() & Qt.ItemFlag.ItemIsEnabled:
                 self.list.setCurrentRow(row)

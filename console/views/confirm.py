@@ -3,20 +3,25 @@
 - read-only actions and pause / resume: no dialog (pause / resume offer an undo instead);
 - stop / restart / abort / delete: a dialog that names the jobs and the pods they hit, and the
   selected jobs it skips and why;
-- delete with force: the operator types the job's name (or the number of jobs for several).
+- delete with force: the operator types the job's name (or the number of jobs for several); the
+  name field has the focus, and Return confirms once the name matches (before that it does nothing);
+- restart: the batch size is asked inside the same confirmation (one dialog, not two).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -63,6 +68,19 @@ class ConfirmDialog(QDialog):
         listing.setMaximumHeight(200 if skipped else 160)
         layout.addWidget(listing)
         self.typed: QLineEdit | None = None
+        self.batch: QSpinBox | None = None
+        if action.asks_batch:
+            form = QFormLayout()
+            batch = QSpinBox()
+            batch.setObjectName("confirmBatch")
+            batch.setRange(0, 1_000_000)
+            batch.setValue(1)
+            batch.setMaximumWidth(160)
+            batch.setSpecialValueText(self.tr("all at once"))
+            batch.setToolTip(self.tr("Instances restarted at a time; 0 restarts them all at once"))
+            form.addRow(self.tr("Batch size (instances at a time):"), batch)
+            layout.addLayout(form)
+            self.batch = batch
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.ok = buttons.addButton(verb if len(targets) == 1 else f"{verb} {len(targets)}",
                                     QDialogButtonBox.ButtonRole.DestructiveRole)
@@ -80,7 +98,18 @@ class ConfirmDialog(QDialog):
         self.ok.clicked.connect(self.accept)
         layout.addWidget(buttons)
         cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setDefault(True)
+        if self.typed is None:
+            cancel.setDefault(True)  # Return on a plain confirmation is the safe answer
+        else:
+            # Typing the name is the confirmation: Return confirms once it matches (the button is
+            # disabled until then, so an early Return does nothing rather than cancel).
+            cancel.setAutoDefault(False)
+            self.ok.setDefault(True)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        if self.typed is not None:
+            self.typed.setFocus()
 
 
 def show_results(parent: QWidget | None, title: str, failed: list[tuple[str, str]], total: int) -> None:

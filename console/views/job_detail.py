@@ -24,7 +24,6 @@ from __future__ import annotations
 import asyncio
 import bisect
 import time
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
@@ -47,11 +46,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console import timefmt
 from console.actions import ACTIONS, JobFacts, Name, already_confirmed, why_not
 from console.models import palette
 from console.models.log_buffer import LogBuffer
 from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS, state_color
 from console.models.pods_table import PodsTableModel
+from console.models.summary_text import callback_text, queue_text, resources_text, retry_text
 from console.models.timeline import build_timeline_async
 from console.session import ConnectionState, Session
 from console.tasks import WidgetTasks
@@ -85,8 +86,10 @@ TERMINAL = (job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_S
 
 
 def _when(ts: object) -> str:
-    seconds = getattr(ts, "seconds", 0)
-    return datetime.fromtimestamp(seconds).strftime("%Y-%m-%d %H:%M:%S") if seconds else ""
+    """A timestamp with its zone (UTC or local, as the View menu says)."""
+    return timefmt.fmt_ts(ts)
+
+
 
 
 class JobDetailDialog(QDialog):
@@ -268,6 +271,23 @@ class JobDetailDialog(QDialog):
         self._wf_timer.timeout.connect(self._reload_workflows)
         self._wf_loading = False
         self._wf_again = False
+        self._callback = ""  # the callback's last delivery, from the workflows' job events
+        # Countdowns ("next in 8 s") and relative times tick while the Summary is on screen.
+        self._summary_timer = QTimer(self)
+        self._summary_timer.setInterval(1000)
+        self._summary_timer.timeout.connect(self._tick_summary)
+        self._summary_timer.start()
+
+    def _tick_summary(self) -> None:
+        if self.job is not None and not self.background and not self._closed and self.tabs.currentIndex() == 0:
+            self._fill_summary(self.job)
+
+    def refresh_times(self) -> None:
+        """Times are now shown in the other zone (View menu): redraw what shows them."""
+        if self.job is not None:
+            self._fill_summary(self.job)
+            self._spawn(self.load_workflows())
+        self.pods_model.layoutChanged.emit()
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
@@ -459,8 +479,10 @@ class JobDetailDialog(QDialog):
         self.header.setText(f"<span style='font-size:14pt'><b>{info.spec.name}</b></span>  "
                             f"<span style='color:{color}; font-weight:bold'>{state}</span>  "
                             + palette.span(info.job_id, palette.TEXT_MUTED))
-        sched = info.spec.schedule
-        schedule = str(sched).replace("\n", " ").strip() if sched.ByteSize() else "run now"
+        now = time.time()
+        schedule = timefmt.schedule_words(info.spec.schedule, timefmt.seconds_of(st.next_run_at), now)
+        pods = self.pods_model.pods()
+        tr = self.tr
         rows = [
             ("Name", info.spec.name), ("ID", info.job_id), ("Owner", info.spec.owner),
             ("Description", info.spec.description),
@@ -471,18 +493,32 @@ class JobDetailDialog(QDialog):
             ("Progress", f"{st.progress.successful} ok, {st.progress.failed} failed, {st.progress.remaining} left"),
             ("Labels", ", ".join(f"{k}={v}" for k, v in sorted(info.spec.labels.items()))),
             ("Schedule", schedule),
-            ("Created", _when(st.created_at)), ("Started", _when(st.started_at)), ("Ended", _when(st.ended_at)),
+            ("Runs", str(st.run_count)),
+            ("Attempts", retry_text(info.spec.default_spec.max_attempts, pods, now)),
+            ("Queue", queue_text(pods, now)),
+            ("Resources", resources_text(info.spec.default_spec.resources)),
+            ("Callback", (self._callback or tr("not delivered yet")) if info.spec.callback_url else ""),
+            ("Created", _when(st.created_at)), ("Dispatched", _when(st.dispatched_at)),
+            ("Started", _when(st.started_at)), ("Updated", _when(st.updated_at)), ("Ended", _when(st.ended_at)),
             ("Next run", _when(st.next_run_at)), ("Purged at", _when(st.expires_at)),
         ]
+        stamps = {"Created": st.created_at, "Dispatched": st.dispatched_at, "Started": st.started_at,
+                  "Updated": st.updated_at, "Ended": st.ended_at, "Next run": st.next_run_at,
+                  "Purged at": st.expires_at}
         for label, value in rows:
             lab = self.summary_labels.get(label)
             if lab is None:
                 lab = QLabel()
+                lab.setObjectName(f"summary_{label.replace(' ', '_').lower()}")
                 lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 lab.setWordWrap(True)
                 self.summary_labels[label] = lab
-                self.summary_form.addRow(f"{label}:", lab)
-            lab.setText(value)
+                self.summary_form.addRow(tr(label) + ":", lab)
+            if lab.text() != value:
+                lab.setText(value)
+            if label in stamps:
+                lab.setToolTip(timefmt.time_tip(timefmt.seconds_of(stamps[label]), now) if value else "")
+            self.summary_form.setRowVisible(lab, bool(value) or label in ("State", "Version", "Runs"))
         self.summary_labels["State"].setStyleSheet(f"color:{color}; font-weight:bold")
         if "Data" not in self.summary_labels:
             self.summary_labels["Data"] = self.payload_row.label
@@ -548,6 +584,10 @@ class JobDetailDialog(QDialog):
             newest_item.setExpanded(True)
         newest = workflows[0].status if workflows else None
         self.workflow_state = short(workflow_pb2.WorkflowState.Name(newest.state)) if newest is not None else ""
+        callback = callback_text(workflows)
+        if callback != self._callback and self.job is not None:
+            self._callback = callback
+            self._fill_summary(self.job)
         self._workflow_kind = short(workflow_pb2.WorkflowType.Name(newest.type)) if newest is not None else ""
         self._workflow_numbers = (newest.type, newest.state) if newest is not None else (0, 0)
         self._sync_workflow_buttons()

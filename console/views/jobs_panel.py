@@ -10,6 +10,8 @@ Signals:
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
@@ -19,12 +21,12 @@ from PySide6.QtCore import (
     QPoint,
     QRect,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QKeyEvent, QPainter, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCompleter,
     QHBoxLayout,
     QHeaderView,
@@ -34,7 +36,6 @@ from PySide6.QtWidgets import (
     QStackedLayout,
     QStyle,
     QStyledItemDelegate,
-    QStyleOptionProgressBar,
     QStyleOptionViewItem,
     QTableView,
     QToolButton,
@@ -42,15 +43,45 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console import timefmt
 from console.models import job_filter, palette
+from console.models import job_row as R
 from console.models.jobs_proxy import JobsProxyModel
 from console.models.jobs_table import Column, JobsTableModel, ProgressRole
+from console.views import column_fit
 
 CHIP_STATES = ("RUNNING", "PENDING", "SUCCEEDED", "FAILED", "KILLED", "INITIALIZED")
 COLUMN_WIDTHS = {Column.NAME: 220, Column.ID: 110, Column.STATE: 110, Column.PRIORITY: 64, Column.OWNER: 100,
                  Column.RUNNING: 66, Column.PENDING: 66, Column.SUCCEEDED: 76, Column.FAILED: 56,
                  Column.PROGRESS: 130, Column.WORKFLOW: 170, Column.CREATED: 150, Column.UPDATED: 150,
                  Column.VERSION: 60}
+
+
+def paint_progress(painter: QPainter, rect: QRect, fraction: float, text: str) -> None:
+    """A progress bar whose text reads at any fill: drawn twice, clipped, in the text colour over
+    the unfilled part and in the on-accent colour over the filled part (a style's own bar draws
+    it in one colour, unreadable on one of the two).  Colours from the palette."""
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    painter.setPen(palette.TEXT_FAINT)
+    painter.setBrush(palette.CHART_BACKGROUND)
+    painter.drawRect(rect.adjusted(0, 0, -1, -1))
+    inner = rect.adjusted(1, 1, -1, -1)
+    filled = QRect(inner)
+    filled.setWidth(round(inner.width() * max(0.0, min(1.0, fraction))))
+    accent = palette.state_color("RUNNING")
+    if filled.width() > 0:
+        painter.fillRect(filled, accent)
+    flags = int(Qt.AlignmentFlag.AlignCenter)
+    unfilled = QRect(inner)
+    unfilled.setLeft(filled.right() + 1 if filled.width() > 0 else inner.left())
+    for part, colour in ((unfilled, palette.TEXT), (filled, palette.TEXT_ON_ACCENT)):
+        if part.width() <= 0:
+            continue
+        painter.setClipRect(part)
+        painter.setPen(colour)
+        painter.drawText(inner, flags, text)
+    painter.restore()
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -62,15 +93,11 @@ class ProgressDelegate(QStyledItemDelegate):
         if fraction is None:
             super().paint(painter, option, index)
             return
-        bar = QStyleOptionProgressBar()
-        bar.rect = QRect(option.rect.adjusted(3, 4, -3, -4))
-        bar.minimum, bar.maximum = 0, 1000
-        bar.progress = int(fraction * 1000)
-        bar.text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        bar.textVisible = True
-        bar.state = option.state
-        style = option.widget.style() if option.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter)
+        if option.state & QStyle.StateFlag.State_Selected:  # the selection shows around the bar
+            painter.fillRect(option.rect, option.palette.highlight())
+        painter.setFont(option.font)
+        paint_progress(painter, QRect(option.rect.adjusted(3, 4, -3, -4)), float(fraction),
+                       index.data(Qt.ItemDataRole.DisplayRole) or "")
 
 
 class FilterBox(QLineEdit):
@@ -164,6 +191,16 @@ class JobsPanel(QWidget):
         for col, width in COLUMN_WIDTHS.items():
             header.resizeSection(int(col), width)
         self.table.setItemDelegateForColumn(int(Column.PROGRESS), ProgressDelegate(self.table))
+        # Widths measured from the content until the operator drags a column (or restores theirs).
+        self.auto_fit = True
+        self._fitting = False
+        header.sectionResized.connect(self._on_section_resized)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_if_needed)
+        self._fitted_width = -1
+        self.table.viewport().installEventFilter(self)
         self.table.sortByColumn(int(Column.CREATED), Qt.SortOrder.DescendingOrder)
         self.table.doubleClicked.connect(self._open_index)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -278,7 +315,58 @@ class JobsPanel(QWidget):
         if index.isValid():
             self.openRequested.emit(self.proxy.job_id_at(index.row()))
 
+    # -- column widths ----------------------------------------------------------------
+    def _on_section_resized(self, *_args: object) -> None:
+        if not self._fitting:
+            self.auto_fit = False  # the operator's widths from now on
+
+    def _fit_if_needed(self) -> None:
+        width = self.table.viewport().width()
+        if self.auto_fit and width != self._fitted_width:
+            self._fitted_width = width
+            self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Every column at the width its header and content need; name, id and owner share the rest."""
+        header = self.table.horizontalHeader()
+        fm = self.table.fontMetrics()
+
+        def title(col: Column) -> str:
+            return str(self.proxy.headerData(int(col), Qt.Orientation.Horizontal) or "")
+
+        counts = ("100000",)
+        states = list(R.STATE_NAMES.values())
+        flows = [f"{t} · {s}" for t in R.WORKFLOW_TYPE_NAMES.values() for s in R.WORKFLOW_STATE_NAMES.values()]
+        times = [timefmt.fmt_time_compact(time.time()), "12-31 23:59", "2026-12-31"]
+        icon = self.table.iconSize().width() if self.table.iconSize().isValid() else 16
+        fixed = {
+            Column.STATE: column_fit.needed(fm, title(Column.STATE), states, extra=icon + 6),
+            Column.PRIORITY: column_fit.needed(fm, title(Column.PRIORITY), ("-1000",)),
+            Column.PROGRESS: column_fit.needed(fm, title(Column.PROGRESS), ("100% (1000/1000)",)),
+            Column.WORKFLOW: column_fit.needed(fm, title(Column.WORKFLOW), flows),
+            Column.CREATED: column_fit.needed(fm, title(Column.CREATED), times),
+            Column.UPDATED: column_fit.needed(fm, title(Column.UPDATED), times),
+            Column.VERSION: column_fit.needed(fm, title(Column.VERSION), counts),
+        }
+        for col in (Column.RUNNING, Column.PENDING, Column.SUCCEEDED, Column.FAILED):
+            fixed[col] = column_fit.needed(fm, title(col), counts)
+        em = fm.horizontalAdvance("M")
+        elastic = {Column.NAME: (4, 7 * em), Column.ID: (1, 4 * em), Column.OWNER: (1, 6 * em)}
+        shown = {int(c): w for c, w in fixed.items() if not header.isSectionHidden(int(c))}
+        widths = column_fit.share(self.table.viewport().width() - 2, shown,
+                                  {int(c): e for c, e in elastic.items() if not header.isSectionHidden(int(c))})
+        self._fitting = True
+        try:
+            for section, width in widths.items():
+                if header.sectionSize(section) != width:
+                    header.resizeSection(section, width)
+        finally:
+            self._fitting = False
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize and self.auto_fit:
+            self._fit_timer.start()  # once the resizing settles (a scroll bar coming and going resizes too)
+            return False
         if obj is self.table and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
             key = event.key()
             if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):

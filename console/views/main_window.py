@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console import actions, messages
+from console import actions, messages, timefmt
 from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Outcome, Scope
 from console.models import palette
 from console.session import ConnectionState, EngineStatus, Session
@@ -233,6 +233,51 @@ class MainWindow(QMainWindow):
         view = bar.addMenu("&View")
         view.setObjectName("viewMenu")
         self._fill(view, (Name.FILTER, Name.PALETTE))
+        view.addSeparator()
+        self.utc_action = view.addAction(self.tr("Times in &UTC"))
+        self.utc_action.setObjectName("timesInUtc")
+        self.utc_action.setCheckable(True)
+        self.utc_action.setToolTip(self.tr("Show every time in UTC instead of this computer's time zone"))
+        self.utc_action.setChecked(bool(QSettings().value(timefmt.SETTING_UTC, False, type=bool)))
+        timefmt.set_utc(self.utc_action.isChecked())
+        self.utc_action.toggled.connect(self.set_times_in_utc)
+        help_menu = bar.addMenu(self.tr("&Help"))
+        help_menu.setObjectName("helpMenu")
+        keys = help_menu.addAction(self.tr("&Keyboard shortcuts"))
+        keys.setObjectName("keyboardShortcuts")
+        keys.triggered.connect(self.show_shortcuts)
+        about = help_menu.addAction(self.tr("&About Pelorus"))
+        about.setObjectName("aboutPelorus")
+        about.triggered.connect(lambda: QMessageBox.about(self, self.tr("About Pelorus"), self.tr(
+            "<b>Pelorus</b><br>A console for the Pelorus job engine: jobs, pods, logs, progress and "
+            "workflows, and a protobuf editor.")))
+
+    def shortcut_text(self) -> str:
+        """Every action's keyboard shortcut, from the action table (what Help shows)."""
+        rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in self.actions_by_name.values()
+                if not a.shortcut().isEmpty()]
+        rows.append((self.tr("Focus the filter"), "/"))
+        return "\n".join(f"{key:<18} {what}" for what, key in sorted(rows, key=lambda r: r[1]))
+
+    def show_shortcuts(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("Keyboard shortcuts"),
+                          self.tr("Keyboard shortcuts of the main window:"), parent=self)
+        box.setObjectName("shortcutsBox")
+        box.setInformativeText(self.shortcut_text())
+        box.open()
+
+    def set_times_in_utc(self, on: bool) -> None:
+        """The View menu's UTC / local switch: persisted, and every shown time redrawn in that zone."""
+        timefmt.set_utc(on)
+        QSettings().setValue(timefmt.SETTING_UTC, on)
+        if self.utc_action.isChecked() != on:
+            self.utc_action.setChecked(on)
+        model = self.session.jobs_model
+        model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
+        self.panel.table.viewport().update()
+        self.panel.table.horizontalHeader().viewport().update()
+        for detail in list(self._details.values()):
+            detail.refresh_times()
 
     def _build_status_bar(self) -> None:
         sb = self.statusBar()
@@ -515,6 +560,8 @@ class MainWindow(QMainWindow):
                     return None
             finally:
                 self.last_confirm = None
+            if dialog.batch is not None:  # restart: the batch size was asked inside the confirmation
+                return Options(batch_size=dialog.batch.value())
         if spec.asks_batch:
             batch = await ask_int(self, spec.verb, "Batch size (instances at a time, 0 = all):", 1)
             if batch is None:

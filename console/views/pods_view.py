@@ -19,14 +19,15 @@ Signals:
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import (
     QEvent,
     QItemSelectionModel,
     QModelIndex,
+    QPersistentModelIndex,
     QPoint,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -46,11 +47,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from console import timefmt
 from console.actions import ACTIONS, POD_ACTIONS, ConfirmRequest, Name, Options, PodFacts, name_list, why_not
 from console.models import palette
 from console.models.palette import POD_STATE_COLORS
@@ -63,6 +67,7 @@ from console.models.pods_table import (
     pod_state_name,
 )
 from console.tasks import WidgetTasks
+from console.views import column_fit
 from console.views.dialogs import exec_async
 from pelorus.api import pod_pb2
 
@@ -74,6 +79,14 @@ MAX_LISTED = 12
 # The pod actions' short names: object names (pod_stop, podAction_stop) and the actionDone verb.
 VERB: dict[Name, str] = {Name.POD_STOP: "stop", Name.POD_START: "start", Name.POD_RESTART: "restart"}
 BY_VERB: dict[str, Name] = {v: k for k, v in VERB.items()}
+
+
+class RoomyDelegate(QStyledItemDelegate):
+    """Rows a few pixels taller than the text: dense rows of monospace-like ids are hard to follow."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), max(hint.height(), option.fontMetrics.height() + 8))
 
 
 class PodsTable(QTreeView):
@@ -174,6 +187,16 @@ class PodsView(QWidget):
         # Which executor (local / ray) next to the host / node it placed the pod on.
         header.moveSection(header.visualIndex(int(PodColumn.EXECUTOR)), header.visualIndex(int(PodColumn.HOST)))
         header.resizeSection(int(PodColumn.EXECUTOR), 64)
+        # How long each pod has run, next to its state and progress: in view at the default size.
+        header.moveSection(header.visualIndex(int(PodColumn.DURATION)), header.visualIndex(int(PodColumn.PROGRESS)) + 1)
+        # Readable at the default size: rows with room around the text, and the time and duration
+        # columns as wide as their headers ("Started (CET)") and texts need in the running font.
+        self.table.setItemDelegate(RoomyDelegate(self.table))
+        fm = self.table.fontMetrics()
+        for col, samples in ((PodColumn.STARTED, ("23:59:59",)), (PodColumn.ENDED, ("23:59:59",)),
+                             (PodColumn.DURATION, ("23h59m", "59m59s", "59.9s"))):
+            title = str(model.headerData(int(col), Qt.Orientation.Horizontal) or "")
+            header.resizeSection(int(col), max(WIDTHS[col], column_fit.needed(fm, title, samples)))
 
         self.empty_label = QLabel("No pods yet: they appear when the job runs.", self.table.viewport())
         self.empty_label.setObjectName("podsEmpty")
@@ -357,13 +380,14 @@ class PodsView(QWidget):
                                   + (" — a previous run" if pod_id else ""))
         self.events.clear()
         for ev in events:
-            when = datetime.fromtimestamp(ev.timestamp.seconds + ev.timestamp.nanos * 1e-9)
+            t = timefmt.seconds_of(ev.timestamp)
             state = pod_state_name(ev.actual_state)
             why = " — ".join(x for x in (ev.reason, ev.message) if x)
-            item = QListWidgetItem(f"{when:%H:%M:%S}.{when.microsecond // 1000:03d}  {state:<10} "
+            item = QListWidgetItem(f"{timefmt.fmt_time(t, with_date=False)}.{int(t * 1000) % 1000:03d} "
+                                   f"{timefmt.zone_name(t)}  {state:<10} "
                                    f"{'run ' + ev.pod_id.rsplit('-', 1)[-1] if ev.pod_id else ''}"
                                    + (f"\n    {why}" if why else ""))
-            item.setToolTip(f"{ev.pod_id} attempt {ev.attempt}\n{when.isoformat()}\n{why}")
+            item.setToolTip(f"{ev.pod_id} attempt {ev.attempt}\n{timefmt.time_tip(t)}\n{why}")
             color = POD_STATE_COLORS.get(state)
             if color is not None:
                 item.setForeground(QBrush(color))

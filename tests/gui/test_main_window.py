@@ -14,6 +14,7 @@ import pytest
 from enginehelp import Client, EngineProcess, group_gone, sh_spec
 from guihelp import run, screenshot, until, until_async
 from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
 from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
 
@@ -282,12 +283,17 @@ def test_force_delete_needs_the_job_name_typed(window: MainWindow, qloop: Any) -
         win.actions_by_name["force_delete"].trigger()
         dialog = await open_dialog(ConfirmDialog)
         assert not dialog.ok.isEnabled()
-        dialog.typed.setText("doome")
+        # The name field has the focus; Return does nothing until the name matches, then confirms.
+        await until(lambda: dialog.typed.hasFocus(), timeout=5, what="focus in the name field")
+        QTest.keyClicks(dialog.typed, "doome")
         assert not dialog.ok.isEnabled()
-        dialog.typed.setText("doomed")
+        QTest.keyClick(dialog.typed, Qt.Key.Key_Return)
+        await asyncio.sleep(0.2)
+        assert dialog.isVisible() and job_state(win, "doomed") == J.JOB_STATE_RUNNING  # neither cancelled nor done
+        QTest.keyClicks(dialog.typed, "d")
         assert dialog.ok.isEnabled()
         screenshot(dialog, "confirm-force-delete")
-        dialog.ok.click()
+        QTest.keyClick(dialog.typed, Qt.Key.Key_Return)
         await until(lambda: job_state(win, "doomed") is None, timeout=20, what="the job to disappear")
 
     run(qloop, body(), timeout=40)
@@ -425,11 +431,13 @@ def test_keyboard_shortcuts_drive_every_job_action(window: MainWindow, qloop: An
         win.activateWindow()
         win.panel.table.setFocus()
         win.panel.select_job(job_id)
-        await press(Qt.Key.Key_R, ctrl_shift, action="restart")  # restart
-        (await open_dialog(ConfirmDialog)).ok.click()
-        batch = await open_dialog(QInputDialog)
-        batch.setIntValue(1)
-        batch.accept()
+        await press(Qt.Key.Key_R, ctrl_shift, action="restart")  # restart: one dialog, the batch size inside
+        confirm = await open_dialog(ConfirmDialog)
+        assert confirm.batch is not None and confirm.batch.value() == 1
+        screenshot(confirm, "confirm-restart-batch")
+        confirm.ok.click()
+        await asyncio.sleep(0.3)
+        assert not any(isinstance(w, QInputDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
         await until_async(lambda: _workflow_state_is_async(win, job_id, workflow_pb2.WORKFLOW_STATE_ROLLING_FORWARD),
                           what="restart rolling")
         await press(Qt.Key.Key_A, ctrl_shift, action="abort")  # abort: confirmed (an aborted workflow is over)

@@ -14,7 +14,7 @@ from enginehelp import EngineProcess, sh_spec
 from followhelp import J, engine_truth, follows, state_name, table_state
 from guihelp import run, screenshot, until
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QToolButton
+from PySide6.QtWidgets import QApplication, QToolButton
 
 from console.actions import Name
 from console.embedded import EmbeddedEngine
@@ -64,11 +64,6 @@ async def visible(kind: type, timeout: float = 10.0) -> Any:
     return found[-1]
 
 
-async def answer_batch_size(size: int) -> None:
-    """Restart asks for a batch size (its own dialog, or a field of the confirmation)."""
-    dialog = await visible(QInputDialog, timeout=5)
-    dialog.setIntValue(size)
-    dialog.accept()
 
 
 def toolbar(win: MainWindow, name: Name, qtbot: Any) -> None:
@@ -176,8 +171,10 @@ def test_a_lifecycle_driven_through_the_window_keeps_table_and_detail_true(
         before = {name: pod for name, (_s, pod) in started["pods"].items()}
         await until(lambda: win.actions_by_name[Name.RESTART].isEnabled(), what="restart offered")
         toolbar(win, Name.RESTART, qtbot)
-        await confirm()
-        await answer_batch_size(1)
+        restart: ConfirmDialog = await visible(ConfirmDialog)
+        assert restart.batch is not None  # the batch size is asked in the same dialog
+        restart.batch.setValue(1)
+        restart.ok.click()
         await until(lambda: win.actions_by_name[Name.PAUSE].isEnabled(), timeout=10, what="pause offered")
         await palette(win, "Pause", qtbot)
         deadline_ok = False

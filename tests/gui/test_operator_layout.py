@@ -1,0 +1,174 @@
+"""Issue 17, layout: at the default size and at 1280x800 / 1920x1080 the jobs table shows every
+column without clipping state names, progress text is readable at any fill, and the pods table's
+rows and Duration column are readable - against the real embedded engine with the demo jobs."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from enginehelp import EngineProcess, sh_spec
+from guihelp import run, until
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter
+from PySide6.QtWidgets import QApplication
+
+from console.embedded import EmbeddedEngine
+from console.models import palette
+from console.models.jobs_table import Column
+from console.models.pods_table import PodColumn
+from console.session import ConnectionState, Session, SessionOptions
+from console.views.job_detail import JobDetailDialog
+from console.views.jobs_panel import paint_progress
+from console.views.main_window import MainWindow
+
+SHOTS = Path("/tmp/shots-operator")
+
+
+@pytest.fixture
+def window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
+    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
+    win = MainWindow(session)
+    win.show()
+    run(qloop, session.start())
+    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
+    yield win
+    win.panel.auto_fit = False
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, JobDetailDialog):
+            w.close()
+    run(qloop, session.stop())
+    engine = EngineProcess(tmp_path / "data")
+    embedded = session.embedded or EmbeddedEngine(tmp_path / "data")
+    if embedded.pid() is not None:
+        run(qloop, embedded.stop(timeout=15))
+    engine.reap_pods()
+    win._closing = True
+    win.close()
+
+
+def clipped_columns(win: MainWindow) -> list[str]:
+    """Columns whose header or any visible cell needs more room than the column has, and columns
+    that lie (partly) outside the viewport.  Name, id and owner may elide their cells, not headers."""
+    table = win.panel.table
+    header = table.horizontalHeader()
+    fm = table.fontMetrics()
+    proxy = win.panel.proxy
+    out = []
+    for col in range(proxy.columnCount()):
+        if header.isSectionHidden(col):
+            continue
+        width = header.sectionSize(col)
+        right = header.sectionViewportPosition(col) + width
+        title = str(proxy.headerData(col, Qt.Orientation.Horizontal))
+        need = fm.horizontalAdvance(title) + 20  # the sort arrow and margins
+        for row in range(min(proxy.rowCount(), 50)):
+            text = proxy.data(proxy.index(row, col)) or ""
+            if col == Column.PROGRESS:
+                text = text or "100% (1000/1000)"
+            if col not in (Column.ID, Column.NAME, Column.OWNER):  # free text, elided (the tooltip has it)
+                need = max(need, fm.horizontalAdvance(str(text)) + 12 + (22 if col == Column.STATE else 0))
+        if need > width or right > table.viewport().width():
+            out.append(f"{title}: needs {need}, has {width}, right edge {right}/{table.viewport().width()}")
+    return out
+
+
+def test_every_column_fits_at_the_default_and_common_sizes(window: MainWindow, qloop: Any) -> None:
+    win = window
+
+    async def body() -> None:
+        rolling = sh_spec("rolling-restart-of-a-service", "sleep 60", instances=4, kill_grace_period=0.2)
+        job_id = await win.session.create_job(rolling, "roll")
+        await until(lambda: win.session.jobs_model.row_of(job_id) is not None, what="job")
+        for name, script in (("a-job-that-fails", "exit 1"), ("a-job-that-succeeds", "true"),
+                             ("initialized-then-started", "sleep 60")):
+            await win.session.create_job(sh_spec(name, script, kill_grace_period=0.2), name)
+        await until(lambda: win.panel.proxy.rowCount() == 4, timeout=20, what="jobs")
+        for w, h in ((1280, 800), (1920, 1080)):
+            win.resize(w, h)
+            await until(lambda w=w: win.width() == w, what="resized")  # noqa: B023
+            QApplication.processEvents()
+            win.grab().save(str(SHOTS / f"main-{w}x{h}.png"))
+            assert clipped_columns(win) == [], (w, h)
+
+    run(qloop, body(), timeout=90)
+
+
+def _near(a: QColor, b: QColor, tol: int = 60) -> bool:
+    return abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) <= tol
+
+
+def test_progress_text_readable_at_any_fill(qapp: Any) -> None:
+    """The bar's text is drawn in the text colour over the unfilled part and in the on-accent colour
+    over the filled part: at every fill, the text's pixels on each side are the colour readable there."""
+    font = QApplication.font()
+    text = "50% (5/10)"
+    for fraction in (0.0, 0.1, 0.5, 0.9, 1.0):
+        image = QImage(160, 22, QImage.Format.Format_ARGB32)
+        image.fill(palette.CHART_BACKGROUND)
+        painter = QPainter(image)
+        painter.setFont(font)
+        paint_progress(painter, QRect(0, 0, 160, 22), fraction, text)
+        painter.end()
+        image.save(str(SHOTS / f"progress-{int(fraction * 100)}.png"))
+        split = 1 + round(158 * fraction)
+        text_left = (160 - QFontMetrics(font).horizontalAdvance(text)) // 2
+        text_right = 160 - text_left
+        colours = {(x, y): image.pixelColor(x, y) for x in range(text_left, text_right) for y in range(3, 19)}
+        left = [c for (x, _y), c in colours.items() if x < split]
+        right = [c for (x, _y), c in colours.items() if x > split]
+        if right:
+            assert any(_near(c, palette.TEXT) for c in right), fraction  # dark text on the unfilled part
+            assert not any(_near(c, palette.TEXT_ON_ACCENT, 20) and not _near(c, palette.CHART_BACKGROUND, 20)
+                           for c in right), fraction
+        if left:
+            assert any(_near(c, palette.TEXT_ON_ACCENT) for c in left), fraction  # light text on the fill
+            assert not any(_near(c, palette.TEXT, 20) for c in left), fraction
+
+
+def test_pods_table_rows_and_duration_readable(window: MainWindow, qloop: Any) -> None:
+    win = window
+
+    async def body() -> None:
+        spec = sh_spec("many-pods", "sleep 60", instances=6, kill_grace_period=0.2)
+        job_id = await win.session.create_job(spec, "pods")
+        await until(lambda: win.session.jobs_model.row_of(job_id) is not None, what="job")
+        win.open_job(job_id)
+        detail = win._details[job_id]
+        await until(lambda: detail.pods_model.rowCount() == 6, timeout=15, what="pods")
+        detail.tabs.setCurrentWidget(detail.pods_view)
+        for w, h in ((1280, 800), (1920, 1080)):
+            detail.resize(w, h)
+            QApplication.processEvents()
+            detail.grab().save(str(SHOTS / f"pods-{w}x{h}.png"))
+            table = detail.pods
+            header = table.header() if hasattr(table, "header") else table.horizontalHeader()
+            fm = table.fontMetrics()
+            assert header.sectionSize(PodColumn.DURATION) >= fm.horizontalAdvance("Duration") + 20
+            assert header.sectionSize(PodColumn.DURATION) >= fm.horizontalAdvance("59m59s") + 12
+            assert table.viewport().height() >= 6 * fm.height(), "six pod rows visible"
+            assert table.sizeHintForRow(0) >= fm.height() + 8, "rows with room around the text"
+            left = header.sectionViewportPosition(PodColumn.DURATION)
+            assert 0 <= left and left + header.sectionSize(PodColumn.DURATION) <= table.viewport().width()
+        detail.close()
+        await asyncio.sleep(0.2)
+
+    run(qloop, body(), timeout=60)
+
+
+def test_the_palette_says_no_matches(qapp: Any) -> None:
+    from console.views.command_palette import CommandPalette, PaletteEntry
+
+    entry = PaletteEntry(label="Stop", tip="Stop the job", shortcut="", enabled=True, why="", run=lambda: None)
+    palette_dialog = CommandPalette([entry], find_jobs=lambda _text, _limit: [])
+    palette_dialog.search.setText("zzz-nothing")
+    assert palette_dialog.no_matches and palette_dialog.list.count() == 1
+    item = palette_dialog.list.item(0)
+    assert item.text() == "No matches for “zzz-nothing”"
+    assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
+    palette_dialog.search.setText("sto")
+    assert not palette_dialog.no_matches and palette_dialog.list.item(0).text() == "Stop"
+    palette_dialog.deleteLater()
