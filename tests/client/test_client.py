@@ -534,6 +534,7 @@ def test_pod_logs_follow_and_resume(engine: EngineProcess) -> None:
     arun(body(), 30)
 
 
+@pytest.mark.slow
 def test_feed_resumes_at_once_when_the_engine_drops_a_slow_watcher(engine_factory: type[EngineProcess],
                                                                    caplog: pytest.LogCaptureFixture) -> None:
     """The engine ends a Watch that fell --watch-buffer changes behind with RESOURCE_EXHAUSTED and

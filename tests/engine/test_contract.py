@@ -45,6 +45,7 @@ def req(cls: type, job_id: str, v: int) -> object:
     return r
 
 
+@pytest.mark.slow
 def test_stop_never_rewrites_an_outcome_and_records_nothing(engine_factory: type[EngineProcess]) -> None:
     """Stop on SUCCEEDED / FAILED / KILLED: OK, same version, same state, no workflow; and the
     STOP that did stop a job ends SUCCEEDED (it used to stay ROLLING_FORWARD, across restarts)."""
@@ -85,6 +86,7 @@ async def _all_ended(c: Client, job_id: str) -> bool:
     return all(w.status.state in TERMINAL_WF for w in await workflows(c, job_id))
 
 
+@pytest.mark.slow
 def test_stop_workflow_counts_pods_and_ends_after_an_engine_restart(engine_factory: type[EngineProcess]) -> None:
     """A STOP still waiting for pods when the engine is SIGKILLed ends once they are down."""
     eng = engine_factory().start()
@@ -184,6 +186,7 @@ def test_get_job_at_a_version(engine: EngineProcess) -> None:
     arun(body(), 30)
 
 
+@pytest.mark.slow
 def test_watch_job_sends_the_end_at_once(engine: EngineProcess) -> None:
     """Period 8 s, the job ends after ~1 s: the final message comes then, not at 8 s."""
 
@@ -238,6 +241,7 @@ def test_progress_is_the_current_runs_and_says_who_reported(engine: EngineProces
     arun(body(), 60)
 
 
+@pytest.mark.slow
 def test_progress_history_keeps_the_whole_curve(engine: EngineProcess) -> None:
     async def body() -> None:
         async with Client(engine.address) as c:

@@ -48,6 +48,7 @@ def test_streams_per_client_are_limited(engine_factory: type[EngineProcess]) -> 
     assert "Traceback" not in eng.log()
 
 
+@pytest.mark.slow
 def test_slow_reader_ends_with_resume_revision_and_resumes_without_loss(
         engine_factory: type[EngineProcess]) -> None:
     eng = engine_factory(None, "--watch-buffer", "20").start()
@@ -142,6 +143,7 @@ asyncio.run(main())
 '''
 
 
+@pytest.mark.slow
 def test_disconnects_and_cancellations_are_not_errors_in_the_log(engine_factory: type[EngineProcess]) -> None:
     import signal
     import subprocess

@@ -95,6 +95,7 @@ def test_detail_follows_stop_start_restart_replace_delete(session: Session, qloo
     run(qloop, body(), timeout=150)
 
 
+@pytest.mark.slow
 def test_detail_follows_a_job_to_its_purge(session: Session, qloop: Any) -> None:
     async def body() -> None:
         spec = sh_spec("short-lived", "sleep 0.3")

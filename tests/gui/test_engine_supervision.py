@@ -60,6 +60,7 @@ def green_serving(win: MainWindow) -> bool:
     return "#1b7f3b" in text and "SERVING" in text
 
 
+@pytest.mark.slow
 def test_a_killed_engine_is_noticed_restarted_once_then_on_request(window: MainWindow, qloop: Any) -> None:
     win, session = window, window.session
     embedded = session.embedded

@@ -70,6 +70,7 @@ def _label(detail: JobDetailDialog, row: str) -> str:
     return detail.summary_labels[row].text()
 
 
+@pytest.mark.slow
 def test_summary_shows_retries_schedule_resources_and_times_with_their_zone(session: Session, qloop: Any) -> None:
     from console.views.main_window import MainWindow
 

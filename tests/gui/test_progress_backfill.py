@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from enginehelp import EngineProcess, sh_spec
 from guihelp import run, screenshot, until, until_async
 
@@ -17,6 +18,7 @@ SCRIPT = ("for i in 1 2 3 4 5 6 7 8 9 10; do echo \"::progress successful=$i fai
           "sleep 0.25; done")
 
 
+@pytest.mark.slow
 def test_chart_opened_on_a_finished_job_shows_the_whole_curve(engine_factory: type[EngineProcess], qloop: Any,
                                                                tmp_path: Path) -> None:
     eng = engine_factory().start()
