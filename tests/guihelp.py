@@ -42,6 +42,20 @@ async def until_async(pred: Callable[[], Awaitable[bool]], timeout: float = 15.0
         await asyncio.sleep(0.05)
 
 
+async def open_dialog(kind: type, timeout: float = 10.0) -> Any:
+    """The newest visible top-level widget of ``kind`` (a dialog the code under test opened)."""
+    from PySide6.QtWidgets import QApplication
+
+    found: list[Any] = []
+
+    def visible() -> bool:
+        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+        return bool(found)
+
+    await until(visible, timeout, what=f"a {kind.__name__}")
+    return found[-1]
+
+
 def screenshot(widget: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

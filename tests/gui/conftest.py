@@ -24,6 +24,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QSettings  # noqa: E402
 from console import ui_thread_gc  # noqa: E402
 
 if TYPE_CHECKING:
+    from console.views.main_window import MainWindow
     from console.views.proto_editor import ProtoEditor
 
 
@@ -71,3 +72,36 @@ def editor(qloop: qasync.QEventLoop) -> Iterator[ProtoEditor]:
         w.close()
     ed.close()
     ed.deleteLater()
+
+
+@pytest.fixture
+def embedded_window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
+    """The main window on its own embedded engine (a child process in tmp_path), connected; at the
+    end the window closes and the engine and its pods are stopped."""
+    from enginehelp import EngineProcess
+    from guihelp import run, until
+    from PySide6.QtWidgets import QApplication
+
+    from console.embedded import EmbeddedEngine
+    from console.session import ConnectionState, Session, SessionOptions
+    from console.views.job_detail import JobDetailDialog
+    from console.views.main_window import MainWindow
+
+    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
+    win = MainWindow(session)
+    win.resize(1400, 800)
+    win.show()
+    run(qloop, session.start())
+    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
+    yield win
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, JobDetailDialog):
+            w.close()
+    run(qloop, session.stop())
+    engine = EngineProcess(tmp_path / "data")
+    embedded = session.embedded or EmbeddedEngine(tmp_path / "data")
+    if embedded.pid() is not None:
+        run(qloop, embedded.stop(timeout=15))
+    engine.reap_pods()
+    win._closing = True
+    win.close()

@@ -3,19 +3,14 @@ embedded engine (a real child process), with selections that mix job states."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-from enginehelp import Client, EngineProcess, sh_spec
-from guihelp import run, screenshot, until
+from enginehelp import Client, sh_spec
+from guihelp import open_dialog, run, screenshot, until
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolButton
 
 from console.actions import ConfirmRequest, Name, Options
-from console.embedded import EmbeddedEngine
-from console.session import ConnectionState, Session, SessionOptions
 from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog
 from console.views.job_detail import JobDetailDialog
@@ -23,28 +18,6 @@ from console.views.main_window import MainWindow
 from pelorus.api import job_pb2, pod_pb2, workflow_pb2
 
 J = job_pb2
-
-
-@pytest.fixture
-def window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
-    win = MainWindow(session)
-    win.resize(1400, 700)
-    win.show()
-    run(qloop, session.start())
-    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
-    yield win
-    for w in QApplication.topLevelWidgets():
-        if isinstance(w, JobDetailDialog):
-            w.close()
-    run(qloop, session.stop())
-    engine = EngineProcess(tmp_path / "data")
-    embedded = session.embedded or EmbeddedEngine(tmp_path / "data")
-    if embedded.pid() is not None:
-        run(qloop, embedded.stop(timeout=15))
-    engine.reap_pods()
-    win._closing = True
-    win.close()
 
 
 def state_of(win: MainWindow, job_id: str) -> int | None:
@@ -66,17 +39,6 @@ def enabled(win: MainWindow) -> set[Name]:
     return {Name(n) for n, a in win.actions_by_name.items() if a.isEnabled()}
 
 
-async def open_dialog(kind: type, timeout: float = 10.0) -> Any:
-    found: list[Any] = []
-
-    def visible() -> bool:
-        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
-        return bool(found)
-
-    await until(visible, timeout, what=f"a {kind.__name__}")
-    return found[-1]
-
-
 async def three_jobs(win: MainWindow) -> tuple[str, str, str]:
     """A RUNNING, a SUCCEEDED and a FAILED job, as the table shows them."""
     running = await win.session.create_job(sh_spec("long-runner", "sleep 60", instances=2, kill_grace_period=0.3),
@@ -88,8 +50,9 @@ async def three_jobs(win: MainWindow) -> tuple[str, str, str]:
     return running, ok, bad
 
 
-def test_stop_over_a_mixed_selection_stops_only_the_running_job(window: MainWindow, qloop: Any, qtbot: Any) -> None:
-    win = window
+def test_stop_over_a_mixed_selection_stops_only_the_running_job(
+        embedded_window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    win = embedded_window
 
     async def body() -> None:
         running, ok, bad = await three_jobs(win)
@@ -138,8 +101,9 @@ def test_stop_over_a_mixed_selection_stops_only_the_running_job(window: MainWind
     run(qloop, body(), timeout=90)
 
 
-def test_context_menu_offers_the_table_actions_and_starts_a_stopped_job(window: MainWindow, qloop: Any) -> None:
-    win = window
+def test_context_menu_offers_the_table_actions_and_starts_a_stopped_job(
+        embedded_window: MainWindow, qloop: Any) -> None:
+    win = embedded_window
 
     async def body() -> None:
         job_id = await win.session.create_job(sh_spec("menu-job", "sleep 60", kill_grace_period=0.2), "menu-1")
@@ -170,8 +134,9 @@ def test_context_menu_offers_the_table_actions_and_starts_a_stopped_job(window: 
     run(qloop, body(), timeout=60)
 
 
-def test_palette_lists_every_action_and_finds_a_job_by_name(window: MainWindow, qloop: Any, qtbot: Any) -> None:
-    win = window
+def test_palette_lists_every_action_and_finds_a_job_by_name(
+        embedded_window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    win = embedded_window
 
     async def body() -> None:
         running, ok, _bad = await three_jobs(win)
@@ -205,8 +170,8 @@ def test_palette_lists_every_action_and_finds_a_job_by_name(window: MainWindow, 
     run(qloop, body(), timeout=60)
 
 
-def test_pod_stop_over_a_mixed_selection_stops_only_the_running_pod(window: MainWindow, qloop: Any) -> None:
-    win = window
+def test_pod_stop_over_a_mixed_selection_stops_only_the_running_pod(embedded_window: MainWindow, qloop: Any) -> None:
+    win = embedded_window
 
     async def body() -> None:
         job_id = await win.session.create_job(sh_spec("two-pods", "sleep 60", instances=2, kill_grace_period=0.3),
@@ -245,10 +210,11 @@ def test_pod_stop_over_a_mixed_selection_stops_only_the_running_pod(window: Main
     run(qloop, body(), timeout=60)
 
 
-def test_the_session_acts_only_when_asked_and_only_where_the_table_allows(window: MainWindow, qloop: Any) -> None:
+def test_the_session_acts_only_when_asked_and_only_where_the_table_allows(
+        embedded_window: MainWindow, qloop: Any) -> None:
     """Without a confirmer nothing that needs asking is sent; what the rules skip is not sent either;
     the confirmer's answer (a batch size) reaches the engine call."""
-    session = window.session
+    session = embedded_window.session
     asked: list[ConfirmRequest] = []
 
     async def confirmer(request: ConfirmRequest) -> Options | None:
@@ -257,7 +223,7 @@ def test_the_session_acts_only_when_asked_and_only_where_the_table_allows(window
 
     async def body() -> None:
         job_id = await session.create_job(sh_spec("asked", "sleep 60", instances=2, kill_grace_period=0.2), "ask-1")
-        await until(lambda: state_of(window, job_id) == J.JOB_STATE_RUNNING, what="running")
+        await until(lambda: state_of(embedded_window, job_id) == J.JOB_STATE_RUNNING, what="running")
         async with Client(session.embedded.address) as c:  # type: ignore[union-attr]
             version = (await c.get(job_id)).job_info.status.version.value
             session.confirmer = None  # as if no window had installed its dialog

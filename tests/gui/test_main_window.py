@@ -12,7 +12,7 @@ from typing import Any
 import grpc
 import pytest
 from enginehelp import Client, EngineProcess, group_gone, sh_spec
-from guihelp import run, screenshot, until, until_async
+from guihelp import open_dialog, run, screenshot, until, until_async
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
@@ -70,17 +70,6 @@ def job_state(win: MainWindow, name: str) -> int | None:
 def job_id_of(win: MainWindow, name: str) -> str:
     model = win.session.jobs_model
     return next(model.summary(r).job_id for r in range(model.rowCount()) if model.summary(r).name == name)
-
-
-async def open_dialog(kind: type, timeout: float = 10.0) -> Any:
-    found: list[Any] = []
-
-    def visible() -> bool:
-        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
-        return bool(found)
-
-    await until(visible, timeout, what=f"a {kind.__name__}")
-    return found[-1]
 
 
 @pytest.mark.slow

@@ -5,20 +5,17 @@ Real embedded engine (a child process), real widgets (offscreen), a qasync loop.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from enginehelp import EngineProcess, sh_spec
+from enginehelp import sh_spec
 from followhelp import J, engine_truth, follows, state_name, table_state
-from guihelp import run, screenshot, until
+from guihelp import open_dialog, run, screenshot, until
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QToolButton
 
 from console.actions import Name
-from console.embedded import EmbeddedEngine
-from console.session import ConnectionState, Session, SessionOptions
+from console.session import Session
 from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog
 from console.views.job_detail import JobDetailDialog
@@ -29,39 +26,6 @@ W = workflow_pb2
 # Each pod takes a second to go down (its TERM trap), so a rolling restart of four instances one at
 # a time lasts long enough to be paused from the window.
 SLOW_STOP = "trap 'sleep 1; exit 0' TERM; echo '::progress successful=1 failed=0 remaining=1'; sleep 60 & wait"
-
-
-@pytest.fixture
-def window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
-    win = MainWindow(session)
-    win.resize(1400, 800)
-    win.show()
-    run(qloop, session.start())
-    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
-    yield win
-    for w in QApplication.topLevelWidgets():
-        if isinstance(w, JobDetailDialog):
-            w.close()
-    run(qloop, session.stop())
-    engine = EngineProcess(tmp_path / "data")
-    embedded = session.embedded or EmbeddedEngine(tmp_path / "data")
-    if embedded.pid() is not None:
-        run(qloop, embedded.stop(timeout=15))
-    engine.reap_pods()
-    win._closing = True
-    win.close()
-
-
-async def visible(kind: type, timeout: float = 10.0) -> Any:
-    found: list[Any] = []
-
-    def shown_now() -> bool:
-        found[:] = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
-        return bool(found)
-
-    await until(shown_now, timeout, what=f"a {kind.__name__}")
-    return found[-1]
 
 
 
@@ -79,7 +43,7 @@ async def palette(win: MainWindow, text: str, qtbot: Any) -> None:
     win.activateWindow()
     await until(lambda: QApplication.activeWindow() is win, timeout=5, what="the window to be active")
     qtbot.keyClick(win, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
-    found: CommandPalette = await visible(CommandPalette)
+    found: CommandPalette = await open_dialog(CommandPalette)
     qtbot.keyClicks(found.search, text)
     qtbot.keyClick(found.search, Qt.Key.Key_Return)
 
@@ -92,7 +56,7 @@ def context_menu(win: MainWindow, name: Name) -> None:
 
 
 async def confirm() -> None:
-    dialog: ConfirmDialog = await visible(ConfirmDialog)
+    dialog: ConfirmDialog = await open_dialog(ConfirmDialog)
     dialog.ok.click()
 
 
@@ -127,8 +91,8 @@ def running_all(count: int) -> Any:
 
 @pytest.mark.slow
 def test_a_lifecycle_driven_through_the_window_keeps_table_and_detail_true(
-        window: MainWindow, qloop: Any, qtbot: Any) -> None:
-    win = window
+        embedded_window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    win = embedded_window
     session = win.session
 
     async def step(dialog: JobDetailDialog, job_id: str, settled: Any, what: str) -> None:
@@ -147,7 +111,7 @@ def test_a_lifecycle_driven_through_the_window_keeps_table_and_detail_true(
 
         # Open its detail from the palette, by name.
         await palette(win, "seq-web", qtbot)
-        dialog: JobDetailDialog = await visible(JobDetailDialog)
+        dialog: JobDetailDialog = await open_dialog(JobDetailDialog)
         assert dialog.job_id == job_id
         await step(dialog, job_id, running_all(4), "opened")
         win.panel.select_job(job_id)
@@ -171,7 +135,7 @@ def test_a_lifecycle_driven_through_the_window_keeps_table_and_detail_true(
         before = {name: pod for name, (_s, pod) in started["pods"].items()}
         await until(lambda: win.actions_by_name[Name.RESTART].isEnabled(), what="restart offered")
         toolbar(win, Name.RESTART, qtbot)
-        restart: ConfirmDialog = await visible(ConfirmDialog)
+        restart: ConfirmDialog = await open_dialog(ConfirmDialog)
         assert restart.batch is not None  # the batch size is asked in the same dialog
         restart.batch.setValue(1)
         restart.ok.click()
@@ -201,7 +165,7 @@ def test_a_lifecycle_driven_through_the_window_keeps_table_and_detail_true(
 
         # Delete with force from the toolbar: the name must be typed.
         toolbar(win, Name.FORCE_DELETE, qtbot)
-        dialog_confirm: ConfirmDialog = await visible(ConfirmDialog)
+        dialog_confirm: ConfirmDialog = await open_dialog(ConfirmDialog)
         assert dialog_confirm.typed is not None and not dialog_confirm.ok.isEnabled()
         qtbot.keyClicks(dialog_confirm.typed, "seq-web")
         assert dialog_confirm.ok.isEnabled()
