@@ -58,6 +58,14 @@ def fmt_time(seconds: float, with_date: bool = True) -> str:
     return _fmt(int(seconds), _state["utc"], "%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S")
 
 
+def fmt_clock(seconds: float) -> str:
+    """`14:00:03.125`: a log line's time of day to the millisecond in the chosen zone; blanks when unset."""
+    if seconds <= 0:
+        return " " * 12
+    whole = int(seconds)
+    return f"{_fmt(whole, _state['utc'], '%H:%M:%S')}.{int((seconds - whole) * 1000):03d}"
+
+
 def fmt_time_tz(seconds: float, with_date: bool = True) -> str:
     """`2026-12-06 14:00:03 CET`: a time with its zone; "" when unset."""
     if seconds <= 0:

@@ -191,7 +191,7 @@ class HexModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if orientation == Qt.Orientation.Vertical:
                 return f"{section * self._w:08x}"
-            return f"{section:x}" if section < self._w else ""  # no labels over the ASCII half (too narrow)
+            return f"{section % self._w:x}"  # the ASCII half is labelled too: no blank header cells
         if role == Qt.ItemDataRole.FontRole:
             return self._font
         return None

@@ -7,6 +7,9 @@
   model with at most one ``beginRemoveRows`` and one ``beginInsertRows``.  An idle buffer never wakes.
 - Paused: lines keep queuing (bounded by the capacity too) and go in on resume.
 - Search: ``set_highlight`` marks matching rows (``MatchRole``); ``find`` walks to the next/previous one.
+- Reading aids: ``set_show_time`` prefixes each line with its time (in the zone every view uses);
+  ``set_progress_mode`` shows, dims or hides the ``::progress`` lines. Hidden lines are kept aside
+  (bounded like the rest), come back in time order when shown again, and are still saved.
 
 A line is a plain tuple ``(seq, timestamp_seconds, stream, text, source)``: ``stream`` is one of
 STDOUT / STDERR / SYSTEM, ``source`` the instance id it came from (-1 when there is one source).
@@ -18,6 +21,7 @@ Signals:
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import Any, Final
@@ -49,6 +53,16 @@ STDERR_BG: Final = palette.STDERR_BG
 SYSTEM_FG: Final = palette.TEXT_MUTED
 MATCH_BG: Final = palette.MATCH_BG
 CURRENT_MATCH_BG: Final = palette.CURRENT_MATCH_BG
+PROGRESS_FG: Final = palette.TEXT_MUTED
+
+PROGRESS_PREFIX: Final = "::progress"
+"""Lines a pod writes to report progress (the engine reads them; operators often want them out of the way)."""
+SHOW, DIM, HIDE = "show", "dim", "hide"
+PROGRESS_MODES: Final = (SHOW, DIM, HIDE)
+
+
+def is_progress(rec: LogRecord) -> bool:
+    return rec[3].startswith(PROGRESS_PREFIX)
 
 
 class LogBuffer(QAbstractListModel):
@@ -65,6 +79,9 @@ class LogBuffer(QAbstractListModel):
         self._merged = False
         self._highlight = ""
         self._current_match = -1
+        self._show_time = False
+        self._progress_mode = SHOW
+        self._hidden: deque[LogRecord] = deque(maxlen=self._capacity)  # ::progress lines while hidden
         self.max_chars = 0  #: longest line seen (for the view's scroll width)
         self.total_appended = 0
         self.total_dropped = 0
@@ -91,6 +108,7 @@ class LogBuffer(QAbstractListModel):
         self.flush()
         self._capacity = max(1, capacity)
         self._pending = deque(self._pending, maxlen=self._capacity)
+        self._hidden = deque(self._hidden, maxlen=self._capacity)
         excess = self.rowCount() - self._capacity
         if excess > 0:
             self._drop_front(excess)
@@ -103,6 +121,44 @@ class LogBuffer(QAbstractListModel):
         """Merged tails prefix each line with its instance and colour it by instance."""
         self._merged = merged
         self._all_changed()
+
+    @property
+    def show_time(self) -> bool:
+        return self._show_time
+
+    def set_show_time(self, on: bool) -> None:
+        """Prefix every line with its time (``14:00:03.125``) in the zone the console shows."""
+        self._show_time = on
+        self._all_changed()
+
+    @property
+    def progress_mode(self) -> str:
+        return self._progress_mode
+
+    def set_progress_mode(self, mode: str) -> None:
+        """SHOW, DIM or HIDE the ``::progress`` lines. Hiding keeps them aside; showing them again
+        merges them back in time order (a model reset, like a new tail)."""
+        if mode not in PROGRESS_MODES:
+            raise ValueError(f"progress mode must be one of {PROGRESS_MODES}, not {mode!r}")
+        old, self._progress_mode = self._progress_mode, mode
+        if (old == HIDE) == (mode == HIDE):
+            self._all_changed()
+            return
+        self.beginResetModel()
+        lines = self._lines[self._start:]
+        if mode == HIDE:
+            self._hidden.extend(r for r in lines if is_progress(r))
+            lines = [r for r in lines if not is_progress(r)]
+        else:
+            lines = list(heapq.merge(lines, self._hidden, key=lambda r: r[1]))[-self._capacity:]
+            self._hidden.clear()
+        self._lines, self._start = lines, 0
+        self._current_match = -1
+        self.endResetModel()
+
+    def hidden_count(self) -> int:
+        """``::progress`` lines kept aside while hidden."""
+        return len(self._hidden)
 
     # -- feeding ------------------------------------------------------------------------------
     def append(self, records: Iterable[LogRecord]) -> None:
@@ -143,6 +199,7 @@ class LogBuffer(QAbstractListModel):
         self._lines = []
         self._start = 0
         self._pending.clear()
+        self._hidden.clear()
         self._current_match = -1
         self.max_chars = 0
         self.endResetModel()
@@ -155,6 +212,11 @@ class LogBuffer(QAbstractListModel):
             return 0
         batch = list(self._pending)
         self._pending.clear()
+        if self._progress_mode == HIDE:
+            self._hidden.extend(r for r in batch if is_progress(r))
+            batch = [r for r in batch if not is_progress(r)]
+            if not batch:
+                return 0
         n = len(batch)
         rows = self.rowCount()
         overflow = rows + n - self._capacity
@@ -195,7 +257,13 @@ class LogBuffer(QAbstractListModel):
     def text(self, row: int) -> str:
         rec = self._lines[self._start + row]
         text = rec[3] if len(rec[3]) <= MAX_LINE else rec[3][:MAX_LINE] + " …"
-        return f"[{rec[4]}] {text}" if self._merged and rec[4] >= 0 else text
+        if self._merged and rec[4] >= 0:
+            text = f"[{rec[4]}] {text}"
+        return f"{timefmt.fmt_clock(rec[1])} {text}" if self._show_time else text
+
+    def dimmed(self, rec: LogRecord) -> bool:
+        """Whether the line is drawn muted (a ``::progress`` line while they are dimmed)."""
+        return self._progress_mode == DIM and is_progress(rec)
 
     def records(self) -> list[LogRecord]:
         return self._lines[self._start:]
@@ -212,6 +280,8 @@ class LogBuffer(QAbstractListModel):
                 return QBrush(STDERR_FG)
             if rec[2] == SYSTEM:
                 return QBrush(SYSTEM_FG)
+            if self.dimmed(rec):
+                return QBrush(PROGRESS_FG)
             if self._merged and rec[4] >= 0:
                 return QBrush(source_color(rec[4]))
             return None
@@ -293,9 +363,10 @@ class LogBuffer(QAbstractListModel):
 
     # -- export -------------------------------------------------------------------------------
     def to_text(self) -> str:
+        """Every buffered line (hidden ``::progress`` lines included, in time order) as plain text."""
         merged = self._merged
         out = []
-        for rec in self.records():
+        for rec in heapq.merge(self.records(), self._hidden, key=lambda r: r[1]):
             prefix = f"[{rec[4]}] " if merged and rec[4] >= 0 else ""
             mark = "E " if rec[2] == STDERR else ""
             out.append(f"{prefix}{mark}{rec[3]}")

@@ -579,5 +579,5 @@ def protobuf_page(editor: ProtoEditor, parent: QWidget | None = None) -> tuple[Q
     page.addWidget(panel)
     page.addWidget(editor)
     page.setStretchFactor(1, 1)
-    page.setSizes([460, 980])
+    page.setSizes([360, 1040])  # the editor wide enough for its tree and a 16-byte hex row
     return page, panel

@@ -45,7 +45,12 @@ from console.models import palette
 from console.models.log_buffer import (
     CURRENT_MATCH_BG,
     DEFAULT_CAPACITY,
+    DIM,
+    HIDE,
     MATCH_BG,
+    PROGRESS_FG,
+    PROGRESS_MODES,
+    SHOW,
     STDERR,
     STDERR_BG,
     STDERR_FG,
@@ -63,6 +68,8 @@ MATCH_TEXT_BG = palette.MATCH_TEXT_BG
 RETRY_NOT_STARTED = 1.0  # seconds between tries for a pod that has not run yet
 RING_SIZES = (10_000, 50_000, 100_000, 500_000, 1_000_000)
 SETTING_RING_LINES = "logs/ring_lines"
+SETTING_SHOW_TIME = "logs/show_time"
+SETTING_PROGRESS_MODE = "logs/progress_lines"
 
 
 def saved_ring_lines() -> int:
@@ -145,7 +152,8 @@ class LogCanvas(QAbstractScrollArea):
         if self.wrap:
             hb.setRange(0, 0)
         else:
-            width = self.buffer.max_chars * self.fontMetrics().horizontalAdvance("M") + 16
+            chars = self.buffer.max_chars + (13 if self.buffer.show_time else 0)  # "14:00:03.125 "
+            width = chars * self.fontMetrics().horizontalAdvance("M") + 16
             hb.setRange(0, max(0, width - self.viewport().width()))
             hb.setPageStep(self.viewport().width())
 
@@ -251,6 +259,8 @@ class LogCanvas(QAbstractScrollArea):
                 painter.setPen(STDERR_FG)
             elif stream == SYSTEM:
                 painter.setPen(SYSTEM_FG)
+            elif buf.dimmed(rec):
+                painter.setPen(PROGRESS_FG)
             elif buf.merged and rec[4] >= 0:
                 painter.setPen(source_color(rec[4]))
             else:
@@ -356,6 +366,23 @@ class LogView(QWidget):
                                  "logPause")
         self.wrap_box = QCheckBox("Wrap")
         self.wrap_box.setObjectName("logWrap")
+        # Reading aids, remembered across tails and sessions (QSettings)
+        settings = QSettings()
+        self.time_box = QCheckBox(self.tr("Times"))
+        self.time_box.setObjectName("logTimes")
+        self.time_box.setToolTip(self.tr("Show when each line was written, in the zone the console shows times"))
+        self.time_box.setChecked(bool(settings.value(SETTING_SHOW_TIME, False, type=bool)))
+        self.progress_box = QComboBox()
+        self.progress_box.setObjectName("logProgressLines")
+        self.progress_box.setToolTip(self.tr("::progress lines: show them, dim them, or hide them (they are still "
+                                             "saved)"))
+        for label, mode in ((self.tr("Progress lines: show"), SHOW), (self.tr("Progress lines: dim"), DIM),
+                            (self.tr("Progress lines: hide"), HIDE)):
+            self.progress_box.addItem(label, mode)
+        saved_mode = str(settings.value(SETTING_PROGRESS_MODE, SHOW))
+        self.progress_box.setCurrentIndex(max(0, self.progress_box.findData(saved_mode)))
+        self.buffer.set_show_time(self.time_box.isChecked())
+        self.buffer.set_progress_mode(saved_mode if saved_mode in PROGRESS_MODES else SHOW)
         self.search = QLineEdit()
         self.search.setObjectName("logSearch")
         self.search.setPlaceholderText("Search (Enter: next, Shift+Enter: previous)")
@@ -379,7 +406,7 @@ class LogView(QWidget):
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        for w in (self.follow_button, self.pause_button, self.wrap_box):
+        for w in (self.follow_button, self.pause_button, self.wrap_box, self.time_box, self.progress_box):
             bar.addWidget(w)
         bar.addSpacing(12)
         bar.addWidget(self.search, 1)
@@ -408,6 +435,9 @@ class LogView(QWidget):
         self.jump_button.clicked.connect(lambda: self.set_follow(True))
         self.pause_button.toggled.connect(self.set_paused)
         self.wrap_box.toggled.connect(self.set_wrap)
+        self.time_box.toggled.connect(self.set_show_time)
+        self.progress_box.currentIndexChanged.connect(
+            lambda _i: self.set_progress_mode(self.progress_box.currentData()))
         self.search.textChanged.connect(self._on_search)
         self.search.returnPressed.connect(self.find_next)
         self.next_button.clicked.connect(self.find_next)
@@ -553,9 +583,30 @@ class LogView(QWidget):
         self._update_status()
 
     # -- status -------------------------------------------------------------------------------
+    def set_show_time(self, on: bool) -> None:
+        """Times before each line (remembered)."""
+        QSettings().setValue(SETTING_SHOW_TIME, on)
+        self.time_box.setChecked(on)
+        self.buffer.set_show_time(on)
+        self.list.update_ranges()
+        self.list.viewport().update()
+
+    def set_progress_mode(self, mode: str) -> None:
+        """Show, dim or hide ``::progress`` lines (remembered); the view stays where it was following."""
+        QSettings().setValue(SETTING_PROGRESS_MODE, mode)
+        self.progress_box.setCurrentIndex(max(0, self.progress_box.findData(mode)))
+        self.buffer.set_progress_mode(mode)
+        self.list.update_ranges()
+        if self._follow:
+            self._scroll_to_end()
+        self.list.viewport().update()
+        self._update_status()
+
     def _update_status(self) -> None:
         b = self.buffer
         parts = [f"{b.rowCount():,} line(s)"]
+        if b.hidden_count():
+            parts.append(self.tr("%n progress line(s) hidden", "", b.hidden_count()))
         if b.total_dropped:
             parts.append(f"{b.total_dropped:,} older dropped (limit {b.capacity:,})")
         if b.paused:

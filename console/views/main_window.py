@@ -125,10 +125,18 @@ class MainWindow(QMainWindow):
             assert layout is not None
             layout.addWidget(page)
             self._proto = (editor, call_panel)
-            self.tabs.setTabText(self.tabs.indexOf(self.proto_page), editor.tab_title)
-            editor.titleChanged.connect(
-                lambda title: self.tabs.setTabText(self.tabs.indexOf(self.proto_page), title))
+            self._proto_tab_title(editor.tab_title)
+            editor.titleChanged.connect(self._proto_tab_title)
         return self._proto
+
+    def _proto_tab_title(self, file_title: str) -> None:
+        """The tab keeps its name and adds the open file's: "Protobuf · spec.bin •"."""
+        name = self.tr("Protobuf")
+        if file_title.removesuffix(" •") in ("Protobuf", ""):  # no file: the editor's own title is the tab's name
+            title = name + file_title.removeprefix("Protobuf")
+        else:
+            title = self.tr("{tab} · {file}").format(tab=name, file=file_title)
+        self.tabs.setTabText(self.tabs.indexOf(self.proto_page), title)
 
     @property
     def proto_editor(self) -> ProtoEditor:

@@ -82,6 +82,7 @@ from pelorus.protobuf.session import (
 )
 from pelorus.protobuf.textedit import canonical
 from pelorus.protobuf.tree import FieldSpan
+from pelorus.protobuf.valuetext import reading_preview
 
 log = logging.getLogger("pelorus.proto_editor")
 
@@ -298,7 +299,7 @@ class ProtoEditor(QWidget):
 
     def _fit_splitter(self) -> None:
         total = self.width() - 16  # the splitter's width once laid out (it may not be yet)
-        budget = min(self.hex.preferred_width() + 8, max(320, total // 2))
+        budget = min(self.hex.preferred_width() + 8, max(320, total * 3 // 5))  # 16 bytes a row at 1280
         # as wide as the hex rows that fit in the budget need (8/16 bytes), the rest to the tree
         side = min(budget, self.hex.width_for(self.hex.rows_fitting(budget - 4)) + 8)  # the tab frame: ~4 px
         self.splitter.setSizes([max(200, total - side), side])
@@ -791,10 +792,13 @@ class ProtoEditor(QWidget):
             if not menu.isEmpty():
                 menu.popup(self.tree.viewport().mapToGlobal(pos))
             return
-        menu.addSection("Read this field as")
+        menu.addSection(self.tr("Read this field as"))
         pix = QPersistentModelIndex(ix)
-        for r in readings:
-            act = menu.addAction(f"{r.kind} — {r.reason}" + (" (pinned)" if r.pinned else ""))
+        for r in readings:  # each choice shows the value it would give: "sint64 = -75 — …"
+            label = self.tr("{kind} = {value} — {reason}").format(kind=r.kind, value=reading_preview(r),
+                                                                  reason=r.reason)
+            act = menu.addAction(label + (self.tr(" (pinned)") if r.pinned else ""))
+            act.setToolTip(r.reason)
             act.triggered.connect(lambda _c=False, k=r.kind: self.model.pin(pix, k))
         menu.addAction("Unpin", lambda: self.model.pin(pix, None))
         menu.popup(self.tree.viewport().mapToGlobal(pos))

@@ -29,8 +29,8 @@ class HexView(QTableView):
         font.setStyleHint(QFont.StyleHint.Monospace)
         self.setFont(font)
         fm = QFontMetrics(font)
-        self.hex_w = fm.horizontalAdvance("00") + 6
-        self.asc_w = fm.horizontalAdvance("W") + 1
+        self.hex_w = fm.horizontalAdvance("00") + 4  # two digits and a thin gap, as in xxd
+        self.asc_w = fm.horizontalAdvance("W")
         self.setShowGrid(False)
         self.setWordWrap(False)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

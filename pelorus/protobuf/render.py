@@ -15,6 +15,7 @@ from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 
 from pelorus.protobuf.readings import Path, Pins, best
 from pelorus.protobuf.schemaless import Field, Message
+from pelorus.protobuf.valuetext import float32_text
 from pelorus.protobuf.wire import WIRE_TYPE_NAMES, read_varint, to_signed32, to_signed64, zigzag_decode
 
 _FD = FieldDescriptor
@@ -102,14 +103,14 @@ def default_value(fd: FieldDescriptor) -> object:
 
 def format_value(fd: FieldDescriptor, value: object) -> str:
     """A typed scalar as one short text: enum names (unknown numbers kept), true/false, floats at
-    their precision (float32 with 9 significant digits), strings quoted, bytes as hex."""
+    their precision (float32 in the shortest form that reads back the same), strings quoted, bytes as hex."""
     if fd.type == _FD.TYPE_ENUM and isinstance(value, int):
         ev = cast(EnumDescriptor, fd.enum_type).values_by_number.get(value)
         return ev.name if ev is not None else f"{value} (unknown)"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return repr(value) if fd.type == _FD.TYPE_DOUBLE else f"{value:.9g}"
+        return repr(value) if fd.type == _FD.TYPE_DOUBLE else float32_text(value)
     return _show(value)
 
 

@@ -37,8 +37,9 @@ from pelorus.protobuf import wellknown as wk
 from pelorus.protobuf.document import Document, IndexPath
 from pelorus.protobuf.events import Event
 from pelorus.protobuf.readings import Pins, Reading, readings
-from pelorus.protobuf.render import _show, cut_value, default_value, format_value, varint_as
+from pelorus.protobuf.render import cut_value, default_value, format_value, varint_as
 from pelorus.protobuf.schemaless import Field, Message, decode_span
+from pelorus.protobuf.valuetext import show_reading
 from pelorus.protobuf.wire import (
     FIXED32,
     FIXED64,
@@ -118,13 +119,15 @@ KIND_RANGES: Final[dict[str, tuple[int, int]]] = {
 @dataclass(frozen=True)
 class FieldSpan:
     """Byte ranges of one field: tag ``[start, tag_end)``, length prefix ``[tag_end, value_start)``,
-    value ``[value_start, value_end)``, and for groups the END_GROUP tag ``[value_end, end)``."""
+    value ``[value_start, value_end)``, and for groups the END_GROUP tag ``[value_end, end)``.
+    ``wire_type`` (when known) names the value's encoding in :meth:`describe`."""
 
     start: int
     tag_end: int
     value_start: int
     value_end: int
     end: int
+    wire_type: int | None = None
 
     def contains(self, offset: int) -> bool:
         return self.start <= offset < self.end
@@ -142,12 +145,22 @@ class FieldSpan:
                 (self.value_start, self.value_end, "value"), (self.value_end, self.end, "tag")]
 
     def describe(self, number: int) -> str:
-        """``Field 7 · bytes 25…32 (8 bytes: tag 1, length prefix 1, value 6)``."""
-        return (f"Field {number} · bytes {self.start}…{self.end - 1} ({self.end - self.start} bytes: tag "
-                f"{self.tag_end - self.start}, length prefix {self.value_start - self.tag_end}, "
-                f"value {self.value_end - self.value_start})")
+        """``Field 7 · bytes 25…32 (8 bytes: tag 1, length prefix 1, value 6)``; a varint, fixed or
+        group field names its own parts (``tag 1, varint 2``), never a length prefix it has not."""
+        tag = self.tag_end - self.start
+        value = self.value_end - self.value_start
+        parts = _SPAN_PARTS.get(self.wire_type) if self.wire_type is not None else None
+        if parts is None:
+            inner = f"tag {tag}, length prefix {self.value_start - self.tag_end}, value {value}"
+        elif self.wire_type == SGROUP:
+            inner = f"tag {tag}, {parts} {value}, end tag {self.end - self.value_end}"
+        else:
+            inner = f"tag {tag}, {parts} {value}"
+        return f"Field {number} · bytes {self.start}…{self.end - 1} ({self.end - self.start} bytes: {inner})"
 
 
+_SPAN_PARTS: Final[dict[int, str]] = {VARINT: "varint", FIXED32: "fixed32", FIXED64: "fixed64", SGROUP: "fields"}
+"""How describe() names the value of each wire type other than LEN (which has a length prefix)."""
 
 
 class Tone:
@@ -751,7 +764,7 @@ class ProtoTree:
             return None
         tag_end = f.tag_offset + _tag_len(f)
         value_end = f.value_end if f.wire_type == SGROUP else f.end
-        return FieldSpan(f.tag_offset + b, tag_end + b, f.value_offset + b, value_end + b, f.end + b)
+        return FieldSpan(f.tag_offset + b, tag_end + b, f.value_offset + b, value_end + b, f.end + b, f.wire_type)
 
     def _display(self, node: Node, col: int) -> str:
         if node.error is not None and node.field is None:
@@ -841,7 +854,7 @@ class ProtoTree:
             return f"{{{n} field{'s' if n != 1 else ''}}}"
         if r.value is None and r.kind in ("string", "bytes"):
             return f"{f.end - f.value_offset:,} bytes"
-        return _show(r.value)
+        return show_reading(r)
 
     def _truncated_value(self, node: Node) -> str:
         """The value column of a damaged row: a cut string or bytes shows what survives and how much

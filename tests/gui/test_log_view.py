@@ -89,3 +89,31 @@ def test_ring_size_is_a_setting(qapp: Any, tmp_path: Any) -> None:
     assert saved_ring_lines() == 10_000  # the next log view starts with it
     box.setCurrentIndex(box.findData(RING_SIZES[2]))
     assert saved_ring_lines() == RING_SIZES[2] == 100_000
+
+
+def test_times_and_progress_lines_are_remembered_choices(qapp: Any, tmp_path: Any) -> None:
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    QCoreApplication.setOrganizationName("PelorusTests")
+    QCoreApplication.setApplicationName("log-view-reading-aids")
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
+    view = make(qapp)
+    view.resize(1100, 400)
+    view.buffer.append([(i, 1_700_000_000.0 + i, STDOUT, f"::progress successful={i}" if i % 2 else f"item {i}", -1)
+                        for i in range(40)])
+    view.buffer.flush()
+    assert not view.time_box.isChecked() and view.progress_box.currentData() == "show"
+    view.time_box.setChecked(True)
+    view.progress_box.setCurrentIndex(view.progress_box.findData("hide"))
+    qapp.processEvents()
+    assert view.buffer.rowCount() == 20 and view.buffer.text(0).endswith(" item 0")
+    assert "20 progress line(s) hidden" in view.status.text()
+    assert view.following and view.list.verticalScrollBar().value() == view.list.verticalScrollBar().maximum()
+    screenshot(view, "logview-times-progress-hidden")
+    view.close()
+    again = make(qapp)  # the next log view starts with the same choices
+    assert again.time_box.isChecked() and again.progress_box.currentData() == "hide"
+    again.set_progress_mode("show")
+    again.set_show_time(False)
+    again.close()

@@ -106,3 +106,48 @@ def test_clear(qapp: Any) -> None:
     buf.flush()
     buf.clear()
     assert buf.rowCount() == 0 and buf.pending() == 0
+
+
+def mixed(n: int) -> list[tuple[int, float, int, str, int]]:
+    """Work lines and ``::progress`` lines alternating, one second apart."""
+    return [(i, 1_700_000_000.0 + i, STDOUT, f"::progress successful={i}" if i % 2 else f"item {i}", -1)
+            for i in range(n)]
+
+
+def test_progress_lines_hide_and_come_back_in_time_order(qapp: Any) -> None:
+    from console.models.log_buffer import HIDE, SHOW
+
+    buf = LogBuffer(capacity=100)
+    buf.append(mixed(10))
+    buf.flush()
+    buf.set_progress_mode(HIDE)
+    assert [buf.text(r) for r in range(buf.rowCount())] == [f"item {i}" for i in range(0, 10, 2)]
+    assert buf.hidden_count() == 5
+    buf.append([(10, 1_700_000_010.0, STDOUT, "::progress successful=10", -1)])
+    assert buf.flush() == 0 and buf.rowCount() == 5 and buf.hidden_count() == 6  # a new one stays hidden
+    saved = buf.to_text().splitlines()  # saving while hidden loses nothing
+    assert saved == [r[3] for r in mixed(10)] + ["::progress successful=10"]
+    buf.set_progress_mode(SHOW)
+    assert [buf.record(r)[0] for r in range(buf.rowCount())] == list(range(11))
+    assert buf.hidden_count() == 0
+
+
+def test_dimmed_progress_lines_and_times_before_lines(qapp: Any) -> None:
+    from console import timefmt
+    from console.models.log_buffer import DIM, PROGRESS_FG
+
+    buf = LogBuffer(capacity=100)
+    buf.append(mixed(2))
+    buf.flush()
+    buf.set_progress_mode(DIM)
+    fg = [buf.data(buf.index(r), Qt.ItemDataRole.ForegroundRole) for r in range(2)]
+    assert fg[0] is None and fg[1] is not None and fg[1].color() == PROGRESS_FG
+    was = timefmt.use_utc()
+    timefmt.set_utc(True)
+    try:
+        buf.set_show_time(True)
+        assert buf.text(0) == "22:13:20.000 item 0"  # 1_700_000_000 is 2023-11-14 22:13:20 UTC
+    finally:
+        timefmt.set_utc(was)
+    buf.set_show_time(False)
+    assert buf.text(0) == "item 0"
