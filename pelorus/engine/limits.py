@@ -29,12 +29,18 @@ CRON_HORIZON_YEARS = 5
 
 QUERY_DEFAULT_LIMIT = 100
 QUERY_MAX_LIMIT = 10_000
-
+VERSIONS_DEFAULT_LIMIT = 100
+VERSIONS_MAX_LIMIT = 1000
 
 
 def applied_query_limit(asked: int) -> int:
     """The page size QueryJobs applies (and reports back) for a requested limit (0: default)."""
     return min(asked or QUERY_DEFAULT_LIMIT, QUERY_MAX_LIMIT)
+
+
+def applied_versions_limit(asked: int) -> int:
+    """The page size ListJobVersions applies (and reports back) for a requested limit (0: default)."""
+    return min(asked or VERSIONS_DEFAULT_LIMIT, VERSIONS_MAX_LIMIT)
 
 
 DEFAULT_STRING = 1024
@@ -146,6 +152,9 @@ def markdown() -> str:
         f"{CRON_HORIZON_YEARS} years |",
         f"| QueryJobs page | default {QUERY_DEFAULT_LIMIT}, at most {QUERY_MAX_LIMIT:,} rows; the result's "
         "`pagination.limit` is the limit applied |",
+        f"| ListJobVersions page | default {VERSIONS_DEFAULT_LIMIT}, at most {VERSIONS_MAX_LIMIT:,} versions; "
+        "ordered by `version` only (newest first unless asked otherwise); `pagination.limit` is the limit "
+        "applied |",
         "| Unknown fields | refused (the engine would otherwise ignore what the client meant) |",
         f"| Any other string | {_size(DEFAULT_STRING)} characters |",
         f"| Any other bytes | {_size(DEFAULT_BYTES)} |",

@@ -5,7 +5,7 @@ import warnings
 
 from pelorus.api.v1 import job_service_pb2 as pelorus_dot_v1_dot_job__service__pb2
 
-GRPC_GENERATED_VERSION = '1.85.1'
+GRPC_GENERATED_VERSION = '1.85.0'
 GRPC_VERSION = grpc.__version__
 _version_not_supported = False
 
@@ -93,6 +93,11 @@ class JobServiceStub:
                 '/pelorus.v1.JobService/GetJob',
                 request_serializer=pelorus_dot_v1_dot_job__service__pb2.GetJobRequest.SerializeToString,
                 response_deserializer=pelorus_dot_v1_dot_job__service__pb2.GetJobResponse.FromString,
+                _registered_method=True)
+        self.ListJobVersions = channel.unary_unary(
+                '/pelorus.v1.JobService/ListJobVersions',
+                request_serializer=pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsRequest.SerializeToString,
+                response_deserializer=pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsResponse.FromString,
                 _registered_method=True)
         self.GetJobIDFromJobName = channel.unary_unary(
                 '/pelorus.v1.JobService/GetJobIDFromJobName',
@@ -212,6 +217,14 @@ class JobServiceServicer:
 
     def GetJob(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListJobVersions(self, request, context):
+        """The versions at which the job's spec was set (creation, each replace / patch, a rollback),
+        newest first, paged; GetJob with a version gives a version's spec.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -336,6 +349,11 @@ def add_JobServiceServicer_to_server(servicer, server):
                     servicer.GetJob,
                     request_deserializer=pelorus_dot_v1_dot_job__service__pb2.GetJobRequest.FromString,
                     response_serializer=pelorus_dot_v1_dot_job__service__pb2.GetJobResponse.SerializeToString,
+            ),
+            'ListJobVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListJobVersions,
+                    request_deserializer=pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsRequest.FromString,
+                    response_serializer=pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsResponse.SerializeToString,
             ),
             'GetJobIDFromJobName': grpc.unary_unary_rpc_method_handler(
                     servicer.GetJobIDFromJobName,
@@ -707,6 +725,33 @@ class JobService:
             '/pelorus.v1.JobService/GetJob',
             pelorus_dot_v1_dot_job__service__pb2.GetJobRequest.SerializeToString,
             pelorus_dot_v1_dot_job__service__pb2.GetJobResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListJobVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pelorus.v1.JobService/ListJobVersions',
+            pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsRequest.SerializeToString,
+            pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsResponse.FromString,
             options,
             channel_credentials,
             insecure,
