@@ -16,7 +16,8 @@ its streams end; after a reconnect (or a restarted embedded engine) every stream
 Tabs: Summary (form + spec YAML) · Pods (table with previous runs beneath each instance, actions,
 events) · Logs (one pod or all merged, any run) · Progress (charts, incl. the current rolling
 workflow's instances) · Workflows (timeline with pause / resume / abort and "collapse idle" over a
-chosen duration — persisted in QSettings — and each workflow with its events).
+chosen duration — persisted in QSettings — and each workflow with its events) · History (the spec
+versions, a diff of any two, revert: console/views/history_view.py).
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ from console.models.summary_text import callback_text, queue_text, resources_tex
 from console.models.timeline import build_timeline_async
 from console.session import ConnectionState, Session
 from console.tasks import WidgetTasks
+from console.views.history_view import HistoryView
 from console.views.log_view import LogView, saved_ring_lines
 from console.views.payload_view import PayloadRow
 from console.views.pods_view import PodsView
@@ -235,6 +237,8 @@ class JobDetailDialog(QDialog):
         self._timeline_at = 0.0
         self.workflows_tab = wf
         self.tabs.addTab(wf, "Workflows")
+        self.history = HistoryView(session, job_id, self)  # versions, diff, revert (loads when shown)
+        self.tabs.addTab(self.history, self.tr("History"))
 
         self.status = QLabel("")
         self.status.setObjectName("detailStatus")
@@ -299,10 +303,11 @@ class JobDetailDialog(QDialog):
     def all_tasks(self) -> set[asyncio.Task[Any]]:
         """Every task this dialog and its tabs run (tests check they all end on close)."""
         return (set(self._tasks) | set(self.log_view._tasks) | set(self.progress._tasks)
-                | set(self.pods_view._tasks))
+                | set(self.pods_view._tasks) | self.history.tasks())
 
     def stop_streams(self) -> None:
         self._closed = True
+        self.history.stop()
         self._wf_timer.stop()
         self._tasks.close()
         self.log_view.stop()
