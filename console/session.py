@@ -432,6 +432,11 @@ class Session(QObject):
         """The job's spec as it was at ``version`` (GetJob at a version)."""
         return (await self.client.get_job(job_id, version=version)).job_info.spec
 
+    async def job_pod_events(self, job_id: str, after: int = 0) -> AsyncGenerator[js.ListJobPodEventsResponse, None]:
+        """The job's pod events after cursor ``after``, page by page (the timeline's feed)."""
+        async for page in self.client.job_pod_events(job_id, after):
+            yield page
+
     async def replace_diff(self, job_id: str, version: int, spec: job_pb2.JobSpec) -> js.GetReplaceJobDiffResponse:
         return await self.client.replace_diff(job_id, version, spec)
 

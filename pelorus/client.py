@@ -556,6 +556,19 @@ class EngineClient:
                                         timeout=LIST_DEADLINE)
         return await self._collect(call, "ListPods", lambda resp: resp.pods)
 
+    async def job_pod_events(self, job_id: str, after: int = 0,
+                             limit: int = 0) -> AsyncGenerator[js.ListJobPodEventsResponse, None]:
+        """Every pod event of the job after cursor `after`, a page (ListJobPodEvents) at a time,
+        until the engine has no more; each page's `next_cursor` is where a later call resumes."""
+        while True:
+            req = js.ListJobPodEventsRequest(job_id=job_id, after=after, limit=limit)
+            page: js.ListJobPodEventsResponse = await self._call(self.stubs.jobs.ListJobPodEvents, req,
+                                                                 "ListJobPodEvents")
+            yield page
+            if not page.more or page.next_cursor <= after:
+                return
+            after = page.next_cursor
+
     async def query_pods(self, job_id: str, spec: pod_pb2.PodQuerySpec) -> js.QueryPodsResponse:
         resp: js.QueryPodsResponse = await self._call(
             self.stubs.jobs.QueryPods, js.QueryPodsRequest(job_id=job_id, spec=spec), "QueryPods")

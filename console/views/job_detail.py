@@ -63,6 +63,7 @@ from console.views.payload_view import PayloadRow
 from console.views.pods_view import PodsView
 from console.views.progress_chart import ProgressChart
 from console.views.spec_editor import schema_pool
+from console.views.timeline_feed import TimelineEvents
 from console.views.timeline_view import TimelineView
 from pelorus.api import job_pb2, pod_pb2, workflow_pb2
 from pelorus.engine.states import short
@@ -70,7 +71,6 @@ from pelorus.errors import NotFound
 from pelorus.specfile import dump_spec
 
 ALL_PODS = -1
-TIMELINE_MAX_PODS = 300  # pod events are fetched per pod: a first version, for jobs of moderate size
 TIMELINE_EVERY = 3.0
 TIMELINE_LEGEND = " ".join(
     f"<span style='color:{POD_STATE_COLORS[s].name()}'>■</span>&nbsp;{s.lower()}"
@@ -185,6 +185,7 @@ class JobDetailDialog(QDialog):
         row.addWidget(self.refresh_workflows_button)
         wl.addLayout(row)
         self.timeline = TimelineView()
+        self.timeline_events = TimelineEvents()
         self.timeline.instanceClicked.connect(self._on_timeline_instance)
         # Timeline toolbar: act on the job's running workflow; collapse idle stretches.
         self.workflow_state = ""  # short state of the newest workflow ("" when none)
@@ -398,6 +399,7 @@ class JobDetailDialog(QDialog):
         summary = model.summary(row)
         if self.gone:  # the same id again (created anew): follow it from scratch
             self.gone = False
+            self.timeline_events.reset()
             self._spawn(self.load())
             return
         old, st = self.status_shown, summary.status
@@ -605,16 +607,13 @@ class JobDetailDialog(QDialog):
 
     async def _load_timeline(self, workflows: list[Any]) -> None:
         self._timeline_at = time.monotonic()
-        pods = self.pods_model.pods()[:TIMELINE_MAX_PODS]
-        if not pods:
-            pods = [p for p in await self.session.list_pods(self.job_id)][:TIMELINE_MAX_PODS]
-        client = self.session
-        events = await asyncio.gather(*(client.pod_events(p.pod_name) for p in pods))
+        # Every instance's events, page by page; later loads fetch only what is new (timeline_feed.py).
+        await self.timeline_events.update(self.session, self.job_id)
         if self._closed:
             return
+        instances = [p.instance_id for p in self.pods_model.pods()]
         # Built in slices between frames: 100,000 events took 0.35-0.7 s on the UI thread in one go.
-        timeline = await build_timeline_async(workflows, {p.instance_id: ev for p, ev in
-                                                          zip(pods, events, strict=True)}, time.time())
+        timeline = await build_timeline_async(workflows, self.timeline_events.for_instances(instances), time.time())
         if self._closed:
             return
         first = not self.timeline.timeline.intervals
@@ -687,7 +686,7 @@ class JobDetailDialog(QDialog):
         index = min(range(len(COLLAPSE_THRESHOLDS)), key=lambda i: abs(COLLAPSE_THRESHOLDS[i][0] - seconds))
         self.collapse_threshold_box.setCurrentIndex(index)
         self.timeline.collapse_threshold = COLLAPSE_THRESHOLDS[index][0]
-        enabled = on in (True, "true", "1", 1)
+        enabled = on is None or on in (True, "true", "1", 1)  # collapsed unless the operator chose real time
         self.collapse_button.setChecked(enabled)
         if enabled:
             self.timeline.set_collapse(True)

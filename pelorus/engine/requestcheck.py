@@ -33,7 +33,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         "ReplaceJobRequest", "PatchJobRequest", "GetReplaceJobDiffRequest", "RestartJobRequest", "StartJobRequest",
         "StopJobRequest", "PauseJobWorkflowRequest", "ResumeJobWorkflowRequest", "AbortJobWorkflowRequest",
         "DeleteJobRequest", "GetJobRequest", "ListJobVersionsRequest", "ListJobWorkflowsRequest",
-        "GetWorkflowEventsRequest",
+        "GetWorkflowEventsRequest", "ListJobPodEventsRequest",
         "ListPodsRequest", "QueryPodsRequest", "RefreshJobRequest", "GetJobCacheRequest", "WatchJobRequest")},
     **{name: ("pod_name",) for name in (
         "GetPodRequest", "GetPodEventsRequest", "StartPodRequest", "StopPodRequest", "RestartPodRequest",

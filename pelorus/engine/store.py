@@ -428,6 +428,12 @@ class Store:
                                       (pod_name, limit or -1))
         return [pod_pb2.PodEvent.FromString(r[0]) for r in rows]
 
+    def job_pod_events(self, job_id: str, after: int, limit: int) -> list[tuple[int, str, bytes]]:
+        """(cursor, pod name, serialised PodEvent) of the job's events after ``after``, oldest first."""
+        rows = self._conn.execute("SELECT id, pod_name, event FROM pod_events WHERE job_id=? AND id>? ORDER BY id "
+                                  "LIMIT ?", (job_id, after, limit))
+        return [(int(r[0]), str(r[1]), bytes(r[2])) for r in rows]
+
     # -- workflows ----------------------------------------------------------------
     def put_workflow(self, job_id: str, info: workflow_pb2.WorkflowInfo, progress: str) -> None:
         st = info.status

@@ -9,6 +9,7 @@ from enginehelp import Client, EngineProcess, arun, sh_spec
 
 from pelorus.api import common_pb2, job_pb2, workflow_pb2
 from pelorus.api import job_service_pb2 as js
+from pelorus.api import pod_service_pb2 as ps
 
 J, W = job_pb2, workflow_pb2
 
@@ -109,5 +110,50 @@ def test_bad_version_requests_name_the_problem(shared_engine: EngineProcess) -> 
             req.pagination.order_by.add(order=7, property="version")  # type: ignore[arg-type]
             code, text = await _code(c.jobs.ListJobVersions(req))
             assert code == grpc.StatusCode.INVALID_ARGUMENT and "Order" in text
+
+    arun(body())
+
+
+@pytest.mark.slow
+def test_a_jobs_pod_events_come_in_pages_from_a_cursor(shared_engine: EngineProcess) -> None:
+    """ListJobPodEvents: every instance's events in order, paged; from the last cursor only what is new."""
+    async def body() -> None:
+        async with Client(shared_engine.address) as c:
+            created = await c.create(sh_spec("pod-events", "true", instances=4))
+            job_id = created.job_id
+            await c.wait_state(job_id, J.JOB_STATE_SUCCEEDED)
+            whole = await c.jobs.ListJobPodEvents(js.ListJobPodEventsRequest(job_id=job_id))
+            assert not whole.more and {e.instance_id for e in whole.events} == {0, 1, 2, 3}
+            per_pod = {}
+            for inst in range(4):
+                got = await c.pods.GetPodEvents(ps.GetPodEventsRequest(pod_name=f"{job_id}-{inst}"))
+                per_pod[inst] = list(got.events)
+            assert sum(len(v) for v in per_pod.values()) == len(whole.events)
+            for inst, events in per_pod.items():
+                assert [e.event for e in whole.events if e.instance_id == inst] == events
+            pages, after = [], 0
+            while True:
+                page = await c.jobs.ListJobPodEvents(js.ListJobPodEventsRequest(job_id=job_id, after=after, limit=3))
+                pages.append(page)
+                assert page.next_cursor >= after
+                if not page.more:
+                    break
+                after = page.next_cursor
+            assert [e for p in pages for e in p.events] == list(whole.events)
+            assert all(len(p.events) == 3 for p in pages[:-1]) and len(pages) >= 3
+            # nothing new since the last cursor: an empty page that keeps the cursor
+            last = await c.jobs.ListJobPodEvents(js.ListJobPodEventsRequest(job_id=job_id,
+                                                                            after=whole.next_cursor))
+            assert not last.events and last.next_cursor == whole.next_cursor and not last.more
+            # a restart adds events; from the cursor only those come
+            await c.jobs.RestartJob(js.RestartJobRequest(job_id=job_id, version=(await c.status(job_id)).version))
+            await c.wait_state(job_id, J.JOB_STATE_SUCCEEDED)
+            since = await c.jobs.ListJobPodEvents(js.ListJobPodEventsRequest(job_id=job_id,
+                                                                             after=whole.next_cursor))
+            assert since.events and all(e.event not in whole.events for e in since.events)
+            code, text = await _code(c.jobs.ListJobPodEvents(js.ListJobPodEventsRequest()))
+            assert code == grpc.StatusCode.INVALID_ARGUMENT and "job_id" in text
+            code, _ = await _code(c.jobs.ListJobPodEvents(js.ListJobPodEventsRequest(job_id="nope")))
+            assert code == grpc.StatusCode.NOT_FOUND
 
     arun(body())

@@ -360,6 +360,34 @@ class QueryPodsResponse(_message.Message):
     pagination: _common_pb2.PaginationResult
     def __init__(self, pods: _Optional[_Iterable[_Union[_pod_pb2.PodInfo, _Mapping]]] = ..., pagination: _Optional[_Union[_common_pb2.PaginationResult, _Mapping]] = ...) -> None: ...
 
+class ListJobPodEventsRequest(_message.Message):
+    __slots__ = ("job_id", "after", "limit")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    after: int
+    limit: int
+    def __init__(self, job_id: _Optional[str] = ..., after: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class InstancePodEvent(_message.Message):
+    __slots__ = ("instance_id", "event")
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    instance_id: int
+    event: _pod_pb2.PodEvent
+    def __init__(self, instance_id: _Optional[int] = ..., event: _Optional[_Union[_pod_pb2.PodEvent, _Mapping]] = ...) -> None: ...
+
+class ListJobPodEventsResponse(_message.Message):
+    __slots__ = ("events", "next_cursor", "more")
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    MORE_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[InstancePodEvent]
+    next_cursor: int
+    more: bool
+    def __init__(self, events: _Optional[_Iterable[_Union[InstancePodEvent, _Mapping]]] = ..., next_cursor: _Optional[int] = ..., more: _Optional[bool] = ...) -> None: ...
+
 class RefreshJobRequest(_message.Message):
     __slots__ = ("job_id",)
     JOB_ID_FIELD_NUMBER: _ClassVar[int]

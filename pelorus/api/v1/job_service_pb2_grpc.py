@@ -134,6 +134,11 @@ class JobServiceStub:
                 request_serializer=pelorus_dot_v1_dot_job__service__pb2.QueryPodsRequest.SerializeToString,
                 response_deserializer=pelorus_dot_v1_dot_job__service__pb2.QueryPodsResponse.FromString,
                 _registered_method=True)
+        self.ListJobPodEvents = channel.unary_unary(
+                '/pelorus.v1.JobService/ListJobPodEvents',
+                request_serializer=pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsRequest.SerializeToString,
+                response_deserializer=pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsResponse.FromString,
+                _registered_method=True)
         self.RefreshJob = channel.unary_unary(
                 '/pelorus.v1.JobService/RefreshJob',
                 request_serializer=pelorus_dot_v1_dot_job__service__pb2.RefreshJobRequest.SerializeToString,
@@ -273,6 +278,15 @@ class JobServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListJobPodEvents(self, request, context):
+        """Every pod event of the job (each instance, each run) in the order they happened, a page at
+        a time from a cursor: a timeline of a 1,000-instance job in a few calls, and on refresh only
+        what is new.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def RefreshJob(self, request, context):
         """Reload the job from the store into the engine's cache.
         """
@@ -389,6 +403,11 @@ def add_JobServiceServicer_to_server(servicer, server):
                     servicer.QueryPods,
                     request_deserializer=pelorus_dot_v1_dot_job__service__pb2.QueryPodsRequest.FromString,
                     response_serializer=pelorus_dot_v1_dot_job__service__pb2.QueryPodsResponse.SerializeToString,
+            ),
+            'ListJobPodEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListJobPodEvents,
+                    request_deserializer=pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsRequest.FromString,
+                    response_serializer=pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsResponse.SerializeToString,
             ),
             'RefreshJob': grpc.unary_unary_rpc_method_handler(
                     servicer.RefreshJob,
@@ -941,6 +960,33 @@ class JobService:
             '/pelorus.v1.JobService/QueryPods',
             pelorus_dot_v1_dot_job__service__pb2.QueryPodsRequest.SerializeToString,
             pelorus_dot_v1_dot_job__service__pb2.QueryPodsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListJobPodEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pelorus.v1.JobService/ListJobPodEvents',
+            pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsRequest.SerializeToString,
+            pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,

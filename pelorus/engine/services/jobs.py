@@ -282,6 +282,19 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
         return resp
 
     @rpc
+    def ListJobPodEvents(self, request: js.ListJobPodEventsRequest, context: Ctx) -> js.ListJobPodEventsResponse:
+        rec = self.engine.job(request.job_id)
+        limit = limits.applied_pod_events_limit(request.limit)
+        with self.engine.unit_of_work(read_committed=True) as eng:  # a cursor never skips a pending event
+            rows = eng.store.job_pod_events(rec.job_id, request.after, limit)
+        resp = js.ListJobPodEventsResponse(next_cursor=rows[-1][0] if rows else request.after,
+                                           more=len(rows) == limit)
+        for _cursor, pod_name, event in rows:
+            item = resp.events.add(instance_id=int(pod_name.rpartition("-")[2]))
+            item.event.MergeFromString(event)
+        return resp
+
+    @rpc
     def RefreshJob(self, request: js.RefreshJobRequest, context: Ctx) -> js.RefreshJobResponse:
         self.engine.refresh_job(request.job_id)
         return js.RefreshJobResponse()
