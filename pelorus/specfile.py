@@ -216,6 +216,24 @@ def parse_spec(text: str, pool: DescriptorPool | None = None) -> job_pb2.JobSpec
     return spec
 
 
+def best_effort_spec(text: str) -> job_pb2.JobSpec | None:
+    """What a spec with an error still says (unknown keys left out), for a form that should not go
+    stale while the YAML has a typo; None when even that cannot be read."""
+    try:
+        _root, data = _compose(text)
+    except SpecError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    data.pop("data", None)
+    spec = job_pb2.JobSpec()
+    try:
+        json_format.ParseDict(data, spec, ignore_unknown_fields=True)
+    except (json_format.ParseError, TypeError, ValueError):
+        return None
+    return spec
+
+
 class _SpecDumper(yaml.SafeDumper):
     """Multi-line strings (shell scripts in args) as literal blocks, the way people write them."""
 

@@ -35,7 +35,7 @@ from console.models import palette
 from pelorus.api import job_pb2
 from pelorus.engine.errors import EngineError
 from pelorus.engine.validation import validate_job_spec
-from pelorus.specfile import SpecError, dump_spec, keep_payload_bytes, locate_field, parse_spec
+from pelorus.specfile import SpecError, best_effort_spec, dump_spec, keep_payload_bytes, locate_field, parse_spec
 
 NEW_JOB_TEMPLATE = """\
 name: my-job
@@ -188,7 +188,9 @@ class SpecEditorDialog(QDialog):
             try:  # parsable but invalid (e.g. 0 instances): the form still shows what is there
                 self._fill_form(parse_spec(text, self.pool))
             except SpecError:
-                pass
+                readable = best_effort_spec(text)  # a typo'd key: the form shows the rest, not stale values
+                if readable is not None:
+                    self._fill_form(readable)
         self.submit.setEnabled(spec is not None)
         selections = []
         if spec is None:

@@ -34,6 +34,7 @@ def test_an_unknown_field_points_at_its_line_and_suggests_the_name(qloop: Any) -
     text = dialog.error.text()
     assert "Line 3, column 1: unknown field instanc_count: did you mean instance_count?" in text, text
     assert not dialog.submit.isEnabled()
+    assert (dialog.name.text(), dialog.owner.text()) == ("nightly", "data"), "the form follows the YAML"
     selections = dialog.yaml.extraSelections()
     assert selections[0].cursor.blockNumber() == 2, "the line is highlighted"
     word = selections[1]
