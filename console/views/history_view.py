@@ -196,6 +196,13 @@ class HistoryView(QWidget):
                              self.tr("the job is at version {} (spec of version {})").format(self.job_version, newest))
         self._on_selection()
 
+    def refresh_times(self) -> None:
+        """Times are now shown in the other zone (View menu): redraw the list."""
+        for i in range(self.list.topLevelItemCount()):
+            item = self.list.topLevelItem(i)
+            if item is not None and i < len(self.versions):
+                item.setText(1, timefmt.fmt_ts(self.versions[i].created_at))
+
     def _item(self, v: js.JobVersion) -> QTreeWidgetItem:
         wf = v.workflow
         kind = short(workflow_pb2.WorkflowType.Name(wf.type)) if v.HasField("workflow") else ""
@@ -236,10 +243,14 @@ class HistoryView(QWidget):
     def _on_selection(self) -> None:
         chosen = self.selected_versions()
         newest = self.versions[0].version.value if self.versions else 0
-        self.revert_button.setEnabled(len(chosen) == 1 and chosen[0] != newest and not self._busy)
-        self.revert_button.setToolTip(self.tr("Make version {}'s spec the job's spec again (asks first)")
-                                      .format(chosen[0]) if len(chosen) == 1 else
-                                      self.tr("Select one version to revert to"))
+        self.revert_button.setEnabled(self._may_revert(chosen, newest))
+        if self.session.read_only:
+            tip = self.tr("Read-only: this console may not change jobs")
+        elif len(chosen) == 1:
+            tip = self.tr("Make version {}'s spec the job's spec again (asks first)").format(chosen[0])
+        else:
+            tip = self.tr("Select one version to revert to")
+        self.revert_button.setToolTip(tip)
         if len(chosen) == 1:
             older = [v.version.value for v in self.versions if v.version.value < chosen[0]]
             self._spawn(self.show_diff(max(older) if older else 0, chosen[0]))
@@ -273,6 +284,12 @@ class HistoryView(QWidget):
         try:
             spec = job_pb2.JobSpec()
             spec.CopyFrom(await self.spec_of(version))
+            newest = self.versions[0].version.value if self.versions else 0
+            if newest and (await self.spec_of(newest)).SerializeToString(deterministic=True) == \
+                    spec.SerializeToString(deterministic=True):
+                self.status.setText(self.tr("Version {}'s spec is the job's spec already (version {}): nothing to "
+                                            "revert.").format(version, newest))
+                return False
             try:
                 diff = await self.session.replace_diff(self.job_id, at, spec)
             except Conflict:
@@ -318,4 +335,8 @@ class HistoryView(QWidget):
     def _on_selection_buttons(self) -> None:
         chosen = self.selected_versions()
         newest = self.versions[0].version.value if self.versions else 0
-        self.revert_button.setEnabled(len(chosen) == 1 and chosen[0] != newest and not self._busy)
+        self.revert_button.setEnabled(self._may_revert(chosen, newest))
+
+    def _may_revert(self, chosen: list[int], newest: int) -> bool:
+        """One version chosen, not the current spec, nothing in flight, and the console may act."""
+        return len(chosen) == 1 and chosen[0] != newest and not self._busy and not self.session.read_only

@@ -293,6 +293,7 @@ class JobDetailDialog(QDialog):
             self._fill_summary(self.job)
             self._spawn(self.load_workflows())
         self.pods_model.layoutChanged.emit()
+        self.history.refresh_times()
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:

@@ -108,6 +108,11 @@ def test_revert_makes_a_new_version_equal_to_the_old_spec(embedded_window: MainW
         newest = history.versions[0]
         assert newest.version.value == now.job_info.status.version.value
         assert "Reverted" in history.status.text()
+        # version 1 again: its spec is the job's now, so there is nothing to ask or send
+        history.select_versions(oldest)
+        history.revert_button.click()
+        await until(lambda: "already" in history.status.text(), what="nothing to revert")
+        assert len(history.versions) == 4 and history.job_version == now.job_info.status.version.value
         detail.close()
 
     run(qloop, body(), 90)
