@@ -1,31 +1,32 @@
-"""Benchmark: the workflow timeline as the job detail loads it: TIMELINE_MAX_PODS (300) instances
-and 100,000 events (no engine, no transport: the events are built as the protobuf messages
-GetPodEvents / ListJobWorkflows deliver, and handed to the same functions the Workflows tab calls).
+"""Benchmark: the workflow timeline of a 1,000-instance job, loaded as the job detail loads it.
 
-300 instances x 300 pod events (runs cycling PENDING -> RUNNING -> end) and x 33 per-instance
-workflow events = ~100,000 events over a few hours, with two quiet stretches.
-(It used to draw 1,000 instances, which the app never loads: it fetches at most 300 pods' events.)
-The TimelineView sits in a QScrollArea (as in the job detail) shown offscreen at 1200x700.
+A real engine (child process, unix socket) holds a job of 1,000 instances (created stopped, so no
+pod process runs) whose store gets ~90,000 pod events (30 runs per instance: PENDING -> RUNNING ->
+SUCCEEDED / KILLED, over a few hours with two quiet stretches) written before the engine starts.
+The app's path is then timed on a running qasync loop with a 1 ms heartbeat:
+TimelineEvents.update (ListJobPodEvents pages over gRPC) -> build_timeline_async -> TimelineView.
+The per-instance workflow events (10 per instance) are built in-process as ListJobWorkflows
+delivers them. The view sits in a QScrollArea (as in the job detail) shown offscreen at 1200x700.
 
 Measures
-  - the longest UI-thread block while the timeline is built, on a running qasync loop with a
-    1 ms heartbeat: the app's path (build_timeline_async, slices between frames) against the
-    one-go build_timeline it replaced (the peer, same run); target < 16 ms;
-  - model build (build_timeline + lane index), informational;
-  - time to first paint: show() until the view's first paintEvent has run;
-  - frame time while panning: 200 programmatic pan steps, each followed by a synchronous
-    repaint(), at three views: the whole span (fit, the densest), a 5% zoom, and the whole span
-    with idle stretches collapsed.  median / p95 / max ms; target median < 16 ms, max < 50 ms.
+  - the longest UI-thread block while the whole timeline is loaded and built (target < 16 ms), and
+    the wall time; the peer, in the same run: the path it replaced, one GetPodEvents call per pod
+    (asyncio.gather, as the detail did for at most 300 pods) and the same sliced build;
+  - a refresh with nothing new (the detail reloads while a job runs): one ListJobPodEvents call;
+  - time to first paint, and frame times while panning (whole span, 5% zoom, idle collapsed,
+    scrolled to the last lanes): median / p95 / max ms; target median < 16 ms, max < 50 ms.
 
-Prints JSON lines {"name", "value", "unit", "target", "path", "transport", ...}; exit 1 when the
-async build did not give the same timeline or nothing was painted.
+Prints JSON lines {"name", "value", "unit", "target", "path", "transport", ...}; exit 1 when it
+could not measure (the engine did not start, the two paths gave different timelines, nothing painted).
 Usage: python bench/timeline_render.py
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sqlite3
 import statistics
 import sys
 import time
@@ -34,27 +35,32 @@ from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import asyncio
 
 import qasync
+from _engine import BenchEngine, Client, job_spec
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QScrollArea
 
-from console.models.timeline import build_timeline, build_timeline_async
+from console.models.timeline import Timeline, build_timeline_async
 from console.ui_thread_gc import collect_on_ui_thread
-from console.views.job_detail import TIMELINE_MAX_PODS
-from console.views.timeline_view import TimelineView
+from console.views.timeline_feed import TimelineEvents
+from console.views.timeline_view import LANE_H, TimelineView
 from pelorus.api import pod_pb2, workflow_pb2
+from pelorus.client import ConnectionConfig, EngineClient
 
-INSTANCES = TIMELINE_MAX_PODS
-POD_EVENTS = 300  # per instance
-WF_EVENTS = 33  # per instance
-PATH = "GetPodEvents/ListJobWorkflows messages -> build_timeline_async -> TimelineView (as the job detail)"
+INSTANCES = 1000
+POD_EVENTS = 90  # per instance
+WF_EVENTS = 10  # per instance
+PATH = "ListJobPodEvents pages (TimelineEvents.update) -> build_timeline_async -> TimelineView (as the job detail)"
+PEER_PATH = "one GetPodEvents per pod (asyncio.gather) -> build_timeline_async (the path it replaced)"
+TRANSPORT = "gRPC over a unix socket to a real engine process"
 T0 = 1_770_000_000.0
 STEPS = 200
 P = pod_pb2
-CYCLE = (P.POD_STATE_PENDING, P.POD_STATE_RUNNING, P.POD_STATE_KILLED)
+CYCLE = (P.POD_STATE_PENDING, P.POD_STATE_RUNNING, P.POD_STATE_SUCCEEDED)
 
 
 def stamp(msg: object, t: float) -> None:
@@ -62,7 +68,7 @@ def stamp(msg: object, t: float) -> None:
 
 
 def when(i: int, k: int) -> float:
-    t = T0 + k * 30.0 + (i % 25) * 0.5
+    t = T0 + k * 90.0 + (i % 25) * 0.5
     if k >= POD_EVENTS // 3:
         t += 600  # a quiet ten minutes
     if k >= 2 * POD_EVENTS // 3:
@@ -70,15 +76,20 @@ def when(i: int, k: int) -> float:
     return t
 
 
-def synth() -> tuple[list[workflow_pb2.WorkflowInfo], dict[int, list[pod_pb2.PodEvent]]]:
-    pod_events: dict[int, list[pod_pb2.PodEvent]] = {}
-    for i in range(INSTANCES):
-        evs = []
-        for k in range(POD_EVENTS):
-            e = P.PodEvent(pod_id=f"bench-{i}-{k // 3 + 1}", actual_state=CYCLE[k % 3], reason="bench")
+def pod_events_rows(job_id: str) -> list[tuple[str, str, str, bytes]]:
+    """The store's pod_events rows of every instance, in time order (as the engine writes them)."""
+    rows = []
+    for k in range(POD_EVENTS):
+        for i in range(INSTANCES):
+            state = CYCLE[k % 3] if (k % 3 != 2 or i % 7) else P.POD_STATE_KILLED
+            pod_id = f"{job_id}-{i}-{k // 3 + 1}"
+            e = P.PodEvent(pod_id=pod_id, actual_state=state, reason="bench")
             stamp(e, when(i, k))
-            evs.append(e)
-        pod_events[i] = evs
+            rows.append((job_id, f"{job_id}-{i}", pod_id, e.SerializeToString()))
+    return rows
+
+
+def workflows_of() -> list[workflow_pb2.WorkflowInfo]:
     wf = workflow_pb2.WorkflowInfo()
     wf.status.type = workflow_pb2.WORKFLOW_TYPE_RESTART
     for k in range(20):
@@ -89,7 +100,25 @@ def synth() -> tuple[list[workflow_pb2.WorkflowInfo], dict[int, list[pod_pb2.Pod
         for k in range(WF_EVENTS):
             ev = ie.events.add(state=workflow_pb2.WORKFLOW_STATE_ROLLING_FORWARD, message="restarted")
             stamp(ev, when(i, k * 9 + 2))
-    return [wf], pod_events
+    return [wf]
+
+
+def prepare(eng: BenchEngine) -> tuple[str, int]:
+    """The 1,000-instance job, its events written into the stopped engine's store; (job id, events)."""
+    async def create() -> str:
+        async with Client(eng.address) as c:
+            return str((await c.create(job_spec("timeline-bench", INSTANCES, "true"), start_paused=True)).job_id)
+
+    eng.start()
+    job_id = asyncio.run(asyncio.wait_for(create(), 60))
+    eng.proc.send_signal(2)  # SIGINT: a clean stop (the store closed), the data dir kept
+    eng.proc.wait(30)
+    rows = pod_events_rows(job_id)
+    with contextlib.closing(sqlite3.connect(eng.data_dir / "engine.db", timeout=10)) as conn, conn:
+        conn.executemany("INSERT INTO pod_events(job_id, pod_name, pod_id, event) VALUES (?,?,?,?)", rows)
+    eng.log_path.unlink()  # start() waits for a new "engine ready" line
+    eng.start()
+    return job_id, len(rows)
 
 
 def emit(name: str, value: float, unit: str, target: str | None = None, **extra: object) -> None:
@@ -98,84 +127,105 @@ def emit(name: str, value: float, unit: str, target: str | None = None, **extra:
     print(json.dumps(row), flush=True)
 
 
-def pan_frames(app: Any, view: TimelineView, fraction: float) -> list[float]:
-    frames = []
+def pan_frames(app: Any, view: TimelineView, fraction: float) -> tuple[list[float], list[float]]:
+    """Wall and UI-thread CPU ms of each pan step's synchronous repaint."""
+    frames, cpu = [], []
     for step in range(STEPS):
         direction = 1 if (step // 50) % 2 == 0 else -1  # to and fro
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.thread_time()
         view.pan(direction * fraction)
         view.repaint()  # synchronous paint of what the scroll area shows
         frames.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.thread_time() - c) * 1000)
     app.processEvents()
-    return frames
+    return frames, cpu
 
 
-def report_frames(name: str, frames: list[float], view: TimelineView) -> None:
+def report_frames(name: str, measured_frames: tuple[list[float], list[float]], view: TimelineView) -> None:
+    frames, cpu = measured_frames
     s = sorted(frames)
     p95 = s[min(len(s) - 1, int(0.95 * len(s)))]
-    emit(f"{name}_median", statistics.median(s), "ms", "< 16", steps=len(s), intervals_per_frame=view.painted_intervals)
+    emit(f"{name}_median", statistics.median(s), "ms", "< 16", steps=len(s), intervals_per_frame=view.painted_intervals,
+         cpu_median_ms=round(statistics.median(cpu), 2), load_average=round(os.getloadavg()[0], 2))
     emit(f"{name}_p95", p95, "ms", None)
     emit(f"{name}_max", s[-1], "ms", "< 50")
 
 
-def ui_blocking(app: Any, build: Any) -> tuple[float, float, Any]:
-    """(longest heartbeat gap ms, wall ms, result) of ``await build()`` on a qasync loop."""
+class _Feed:
+    """What TimelineEvents.update reads from: the session's one-line delegation to the client."""
+
+    def __init__(self, client: EngineClient) -> None:
+        self.job_pod_events = client.job_pod_events
+
+
+async def measured(build: Any) -> tuple[float, float, Any, float]:
+    """(longest heartbeat gap ms, wall ms, result, longest gap in UI-thread CPU ms) of ``await build()``
+    on the running loop. The CPU figure is the thread's own time between two beats: on a loaded
+    machine a gap can be the scheduler's (the thread not running), which the wall figure counts too."""
     beats: list[float] = []
+    cpu: list[float] = []
     heart = QTimer()
     heart.setTimerType(Qt.TimerType.PreciseTimer)
     heart.setInterval(1)
-    heart.timeout.connect(lambda: beats.append(time.perf_counter()))
 
-    async def go() -> tuple[float, Any]:
-        heart.start()
-        await asyncio.sleep(0.05)
-        t = time.perf_counter()
-        result = await build()
-        wall = time.perf_counter() - t
-        await asyncio.sleep(0.05)
-        heart.stop()
-        return wall, result
+    def beat() -> None:
+        beats.append(time.perf_counter())
+        cpu.append(time.thread_time())
 
-    loop = qasync.QEventLoop(app, already_running=False)
-    asyncio.set_event_loop(loop)
-    try:
-        wall, result = loop.run_until_complete(go())
-    finally:
-        loop.close()
-        asyncio.set_event_loop(None)
+    heart.timeout.connect(beat)
+    heart.start()
+    await asyncio.sleep(0.05)
+    t = time.perf_counter()
+    result = await build()
+    wall = time.perf_counter() - t
+    await asyncio.sleep(0.05)
+    heart.stop()
     gaps = [(b - a) * 1000 for a, b in zip(beats, beats[1:], strict=False)]
-    return max(gaps, default=float("nan")), wall * 1000, result
+    cpu_gaps = [(b - a) * 1000 for a, b in zip(cpu, cpu[1:], strict=False)]
+    return max(gaps, default=float("nan")), wall * 1000, result, max(cpu_gaps, default=float("nan"))
+
+
+def same(a: Timeline, b: Timeline) -> bool:
+    return a.intervals == b.intervals and a.markers == b.markers and a.lanes == b.lanes and (a.t0, a.t1) == (b.t0,
+                                                                                                           b.t1)
 
 
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     collector = collect_on_ui_thread()  # noqa: F841 - as the app: the cyclic GC runs from a UI timer
-    t = time.perf_counter()
-    workflows, pod_events = synth()
-    synth_s = time.perf_counter() - t
-    n_events = sum(len(v) for v in pod_events.values()) + sum(
-        len(ie.events) for wf in workflows for ie in wf.instance_events) + sum(len(wf.events) for wf in workflows)
-    now = when(0, POD_EVENTS) + 60
-
-    async def one_go() -> Any:
-        return build_timeline(workflows, pod_events, now)
-
-    async def sliced() -> Any:
-        return await build_timeline_async(workflows, pod_events, now)
-
-    peer_gap, peer_wall, tl = ui_blocking(app, one_go)
-    gap, wall, tl_async = ui_blocking(app, sliced)
-    same = (tl_async.intervals == tl.intervals and tl_async.markers == tl.markers and tl_async.lanes == tl.lanes
-            and (tl_async.t0, tl_async.t1) == (tl.t0, tl.t1))
-    emit("timeline_build_longest_ui_block", gap, "ms", "< 16", peer_value=round(peer_gap, 1),
-         peer="build_timeline in one go (before)", build_wall_ms=round(wall), peer_build_wall_ms=round(peer_wall),
-         same_timeline=same, instances=INSTANCES, events=n_events, path=PATH, transport="none (in-process)")
-    build_ms = peer_wall
-    emit("timeline_model_build", build_ms, "ms", None, instances=INSTANCES, events=n_events,
-         intervals=len(tl.intervals), markers=len(tl.markers), synth_s=round(synth_s, 2))
-    if not same:
-        print("the sliced build gave a different timeline", file=sys.stderr)
+    eng = BenchEngine(label="timeline")
+    try:
+        t = time.perf_counter()
+        job_id, n_pod_events = prepare(eng)
+        prep_s = time.perf_counter() - t
+        workflows = workflows_of()
+        now = when(0, POD_EVENTS) + 60
+        n_events = n_pod_events + sum(len(ie.events) for wf in workflows for ie in wf.instance_events)
+        loop = qasync.QEventLoop(app, already_running=False)
+        asyncio.set_event_loop(loop)
+        try:
+            results = loop.run_until_complete(asyncio.wait_for(_load_all(eng, job_id, workflows, now), 300))
+        finally:
+            loop.close()
+            asyncio.set_event_loop(None)
+    finally:
+        eng.stop()
+    (gap, wall, (tl, feed), cpu_gap), (peer_gap, peer_wall, peer_tl, peer_cpu), (refresh_gap, refresh_wall, _r, _c), \
+        idle = results
+    if not same(tl, peer_tl) or len(tl.lanes) != INSTANCES + 1:
+        print("the two loading paths gave different timelines", file=sys.stderr)
         return 1
+    emit("timeline_load_longest_ui_block", gap, "ms", "< 16", peer_value=round(peer_gap, 1), peer=PEER_PATH,
+         load_wall_ms=round(wall), peer_load_wall_ms=round(peer_wall), pages=feed.pages, instances=INSTANCES,
+         idle_longest_gap_ms=round(idle[0], 1), load_average=round(os.getloadavg()[0], 2),
+         events=n_events, path=PATH, transport=TRANSPORT)
+    emit("timeline_load_longest_ui_block_cpu", cpu_gap, "ms", "< 16", peer_value=round(peer_cpu, 1), peer=PEER_PATH,
+         note="the UI thread's own CPU time in its longest gap between 1 ms heartbeats (scheduler stalls left out)",
+         path=PATH, transport=TRANSPORT)
+    emit("timeline_load_wall", wall, "ms", None, peer_value=round(peer_wall), peer=PEER_PATH, path=PATH,
+         transport=TRANSPORT, calls=feed.pages, peer_calls=INSTANCES, prepare_s=round(prep_s, 1))
+    emit("timeline_refresh_nothing_new", refresh_wall, "ms", None, longest_ui_block_ms=round(refresh_gap, 1),
+         path="TimelineEvents.update from the last cursor (one ListJobPodEvents call)", transport=TRANSPORT)
 
     scroll = QScrollArea()
     scroll.setWidgetResizable(True)
@@ -189,7 +239,7 @@ def main() -> int:
         app.processEvents()
     first_ms = (time.perf_counter() - t) * 1000
     emit("timeline_first_paint", first_ms, "ms", None, instances=INSTANCES, events=n_events,
-         lanes=len(tl.lanes), intervals_painted=view.painted_intervals)
+         lanes=len(tl.lanes), lanes_painted=view.painted_lanes, intervals_painted=view.painted_intervals)
 
     # Whole span in view (every interval of the visible lanes on screen): the densest frames.
     report_frames("timeline_pan_fit", pan_frames(app, view, 0.01), view)
@@ -202,18 +252,50 @@ def main() -> int:
     view.set_collapse(True, threshold=60.0)
     report_frames("timeline_pan_collapsed", pan_frames(app, view, 0.01), view)
     emit("timeline_collapsed_gaps", len(view.timemap.gaps), "count", None)
-    # Scrolled to the bottom lanes: only what the scroll area shows is painted.
+    # Scrolled to the last lanes: only the lanes on screen are painted.
     view.set_collapse(False)
-    scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    view.vbar.setValue(view.vbar.maximum())
     app.processEvents()
     report_frames("timeline_pan_bottom", pan_frames(app, view, 0.01), view)
+    emit("timeline_lanes_painted", view.painted_lanes, "count", None, lanes=len(tl.lanes))
     # Hover lookup (tooltip text under the pointer), bisected per lane.
     t = time.perf_counter()
     for k in range(200):
-        view.describe_at(200 + k * 4, 22 + 18 * (INSTANCES - 60 + k % 50) + 9)
+        view.describe_at(200 + k * 4, 22 + LANE_H * (k % 30) + 9)
     emit("timeline_hover_lookup", (time.perf_counter() - t) * 1000 / 200, "ms", "< 16")
     scroll.close()
     return 0 if view.paints else 1
+
+
+async def _load_all(eng: BenchEngine, job_id: str, workflows: list[workflow_pb2.WorkflowInfo],
+                    now: float) -> tuple[Any, Any, Any, Any]:
+    client = EngineClient(ConnectionConfig(eng.address, deadline=60.0))
+    await client.connect()
+    try:
+        feed = TimelineEvents()
+
+        async def app_path() -> tuple[Timeline, TimelineEvents]:
+            await feed.update(_Feed(client), job_id)  # type: ignore[arg-type]
+            return await build_timeline_async(workflows, feed.for_instances(range(INSTANCES)), now), feed
+
+        async def peer_path() -> Timeline:
+            names = [f"{job_id}-{i}" for i in range(INSTANCES)]
+            events = await asyncio.gather(*(client.pod_events(n) for n in names))
+            return await build_timeline_async(workflows, dict(enumerate(events)), now)
+
+        async def refresh() -> None:
+            await feed.update(_Feed(client), job_id)  # type: ignore[arg-type]
+
+        async def idle() -> None:
+            await asyncio.sleep(1.0)
+
+        baseline = await measured(idle)  # the machine's own noise: the heartbeat with nothing to do
+        ours = await measured(app_path)
+        peer = await measured(peer_path)
+        again = await measured(refresh)
+        return ours, peer, again, baseline
+    finally:
+        await client.close()
 
 
 if __name__ == "__main__":

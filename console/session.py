@@ -425,6 +425,18 @@ class Session(QObject):
     async def pod_events(self, pod_name: str, pod_id: str = "") -> list[pod_pb2.PodEvent]:
         return await self.client.pod_events(pod_name, pod_id)
 
+    async def list_versions(self, job_id: str, offset: int = 0, limit: int = 0) -> js.ListJobVersionsResponse:
+        return await self.client.list_versions(job_id, offset, limit)
+
+    async def spec_at(self, job_id: str, version: int) -> job_pb2.JobSpec:
+        """The job's spec as it was at ``version`` (GetJob at a version)."""
+        return (await self.client.get_job(job_id, version=version)).job_info.spec
+
+    async def job_pod_events(self, job_id: str, after: int = 0) -> AsyncGenerator[js.ListJobPodEventsResponse, None]:
+        """The job's pod events after cursor ``after``, page by page (the timeline's feed)."""
+        async for page in self.client.job_pod_events(job_id, after):
+            yield page
+
     async def replace_diff(self, job_id: str, version: int, spec: job_pb2.JobSpec) -> js.GetReplaceJobDiffResponse:
         return await self.client.replace_diff(job_id, version, spec)
 

@@ -493,6 +493,17 @@ class EngineClient:
         resp: js.GetJobResponse = await self._call(self.stubs.jobs.GetJob, req, "GetJob")
         return resp
 
+    async def list_versions(self, job_id: str, offset: int = 0, limit: int = 0,
+                            oldest_first: bool = False) -> js.ListJobVersionsResponse:
+        """One page of the job's spec versions (newest first unless `oldest_first`; `limit` 0 is the
+        engine's default page), with the paging totals and the job's entity version now."""
+        req = js.ListJobVersionsRequest(job_id=job_id)
+        req.pagination.offset, req.pagination.limit = offset, limit
+        if oldest_first:
+            req.pagination.order_by.add(property="version", order=common_pb2.OrderBy.ORDER_ASC)
+        resp: js.ListJobVersionsResponse = await self._call(self.stubs.jobs.ListJobVersions, req, "ListJobVersions")
+        return resp
+
     async def replace_diff(self, job_id: str, version: int, spec: job_pb2.JobSpec) -> js.GetReplaceJobDiffResponse:
         resp: js.GetReplaceJobDiffResponse = await self._call(self.stubs.jobs.GetReplaceJobDiff,
                                                               js.GetReplaceJobDiffRequest(
@@ -544,6 +555,19 @@ class EngineClient:
         call = self.stubs.jobs.ListPods(js.ListPodsRequest(job_id=job_id), metadata=self.metadata,
                                         timeout=LIST_DEADLINE)
         return await self._collect(call, "ListPods", lambda resp: resp.pods)
+
+    async def job_pod_events(self, job_id: str, after: int = 0,
+                             limit: int = 0) -> AsyncGenerator[js.ListJobPodEventsResponse, None]:
+        """Every pod event of the job after cursor `after`, a page (ListJobPodEvents) at a time,
+        until the engine has no more; each page's `next_cursor` is where a later call resumes."""
+        while True:
+            req = js.ListJobPodEventsRequest(job_id=job_id, after=after, limit=limit)
+            page: js.ListJobPodEventsResponse = await self._call(self.stubs.jobs.ListJobPodEvents, req,
+                                                                 "ListJobPodEvents")
+            yield page
+            if not page.more or page.next_cursor <= after:
+                return
+            after = page.next_cursor
 
     async def query_pods(self, job_id: str, spec: pod_pb2.PodQuerySpec) -> js.QueryPodsResponse:
         resp: js.QueryPodsResponse = await self._call(

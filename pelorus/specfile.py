@@ -2,7 +2,8 @@
 
 The YAML mirrors JobSpec's protobuf JSON mapping (camelCase or snake_case keys, durations
 as "1.5s", timestamps as RFC 3339), so nothing here invents a second schema. Errors say
-where: a YAML syntax error carries its line, a field error names the field path.
+where: the line and column, the field path as the YAML writes it, and for a misspelt field or
+enum value the nearest real one (pelorus/specyaml.py).
 
 The one extension is the ``data`` payload (a google.protobuf.Any): JSON has no form for an Any
 whose type is not loaded, so such a payload is written as its type and its bytes,
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -25,17 +27,22 @@ import yaml
 from google.protobuf import any_pb2, descriptor_pool, json_format
 from google.protobuf.descriptor_pool import DescriptorPool
 from google.protobuf.message import DecodeError
+from yaml.nodes import Node
 
 from pelorus.api import job_pb2
 from pelorus.shipped import MissingResources, demo_dir
+from pelorus.specyaml import check_tree, locate, snake
 
 
 class SpecError(ValueError):
-    """A spec that cannot be read. `line` is 1-based when known."""
+    """A spec that cannot be read. `line` and `column` are 1-based when known; `detail` is the
+    problem without them, naming fields as the YAML writes them (snake_case)."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message if line is None else f"line {line}: {message}")
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        where = "" if line is None else f"line {line}" + ("" if column is None else f", column {column}")
+        super().__init__(f"{where}: {message}" if where else message)
         self.line = line
+        self.column = column
         self.detail = message
 
 
@@ -134,28 +141,96 @@ def keep_payload_bytes(original: job_pb2.JobSpec, edited: job_pb2.JobSpec,
     return edited
 
 
-def parse_spec(text: str, pool: DescriptorPool | None = None) -> job_pb2.JobSpec:
+class _SpecLoader(yaml.SafeLoader):
+    """SafeLoader that leaves timestamps as text: the JSON mapping reads RFC 3339 strings, and YAML
+    would otherwise turn an unquoted `at: 2026-01-01T00:00:00Z` into a datetime it cannot take."""
+
+
+_SpecLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _compose(text: str) -> tuple[Node | None, Any]:
+    """The YAML's node tree (keys with their lines and columns) and the data built from it."""
+    loader = _SpecLoader(text)
     try:
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(f"not valid YAML: {problem}", mark.line + 1 if mark else None) from None
-    if data is None:
+        raise SpecError(f"not valid YAML: {problem}", mark.line + 1 if mark else None,
+                        mark.column + 1 if mark else None) from None
+    finally:
+        loader.dispose()
+
+
+_PARSE_STEP = re.compile(r"Failed to parse (\S+) field: ")
+_PARSE_AT = re.compile(r"\s+at [\"']?JobSpec[\w.\[\]'\"]*\.*$")
+
+
+def _parser_problem(message: str) -> tuple[str, str]:
+    """(field path as written, the reason) from json_format's nested "Failed to parse x field: ..."."""
+    chain = _PARSE_STEP.findall(message)
+    reason = _PARSE_STEP.split(message)[-1] if chain else message
+    reason = _PARSE_AT.sub("", reason.strip()).rstrip(".")
+    return ".".join(snake(step) for step in chain), reason
+
+
+def locate_field(text: str, path: str) -> tuple[int, int] | None:
+    """(line, column) of the field at ``path`` (e.g. ``default_spec.env['X']``, as the engine's
+    validation names it after ``spec.``) in the YAML ``text``; None when it is not written there."""
+    try:
+        root, _data = _compose(text)
+    except SpecError:
+        return None
+    return None if root is None else locate(root, path)
+
+
+def parse_spec(text: str, pool: DescriptorPool | None = None) -> job_pb2.JobSpec:
+    root, data = _compose(text)
+    if data is None or root is None:
         raise SpecError("the spec is empty")
     if not isinstance(data, dict):
-        raise SpecError("a job spec is a mapping of fields (name:, instanceCount:, defaultSpec: ...)", 1)
+        raise SpecError("a job spec is a mapping of fields (name:, instance_count:, default_spec: ...)", 1, 1)
+    problem = check_tree(root, job_pb2.JobSpec.DESCRIPTOR, skip=frozenset({"data"}))  # type: ignore[arg-type]
+    if problem is not None:
+        raise SpecError(problem.message, problem.line, problem.column)
     spec = job_pb2.JobSpec()
     payload = data.pop("data", None)
     try:
         json_format.ParseDict(data, spec)
     except json_format.ParseError as exc:
-        raise SpecError(str(exc), _field_line(text, str(exc))) from None
+        path, reason = _parser_problem(str(exc))
+        where = locate(root, path) if path else None
+        if where is None:
+            raise SpecError(f"{path}: {reason}" if path else reason, _field_line(text, str(exc))) from None
+        raise SpecError(f"{path}: {reason}", *where) from None
     if payload is not None:
         try:
             spec.data.CopyFrom(_parse_payload(payload, pool))
         except SpecError as exc:
             raise SpecError(exc.detail, _field_line(text, "data")) from None
+    return spec
+
+
+def best_effort_spec(text: str) -> job_pb2.JobSpec | None:
+    """What a spec with an error still says (unknown keys left out), for a form that should not go
+    stale while the YAML has a typo; None when even that cannot be read."""
+    try:
+        _root, data = _compose(text)
+    except SpecError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    data.pop("data", None)
+    spec = job_pb2.JobSpec()
+    try:
+        json_format.ParseDict(data, spec, ignore_unknown_fields=True)
+    except (json_format.ParseError, TypeError, ValueError):
+        return None
     return spec
 
 

@@ -16,7 +16,8 @@ its streams end; after a reconnect (or a restarted embedded engine) every stream
 Tabs: Summary (form + spec YAML) · Pods (table with previous runs beneath each instance, actions,
 events) · Logs (one pod or all merged, any run) · Progress (charts, incl. the current rolling
 workflow's instances) · Workflows (timeline with pause / resume / abort and "collapse idle" over a
-chosen duration — persisted in QSettings — and each workflow with its events).
+chosen duration — persisted in QSettings — and each workflow with its events) · History (the spec
+versions, a diff of any two, revert: console/views/history_view.py).
 """
 
 from __future__ import annotations
@@ -56,11 +57,13 @@ from console.models.summary_text import callback_text, queue_text, resources_tex
 from console.models.timeline import build_timeline_async
 from console.session import ConnectionState, Session
 from console.tasks import WidgetTasks
+from console.views.history_view import HistoryView
 from console.views.log_view import LogView, saved_ring_lines
 from console.views.payload_view import PayloadRow
 from console.views.pods_view import PodsView
 from console.views.progress_chart import ProgressChart
 from console.views.spec_editor import schema_pool
+from console.views.timeline_feed import TimelineEvents
 from console.views.timeline_view import TimelineView
 from pelorus.api import job_pb2, pod_pb2, workflow_pb2
 from pelorus.engine.states import short
@@ -68,7 +71,6 @@ from pelorus.errors import NotFound
 from pelorus.specfile import dump_spec
 
 ALL_PODS = -1
-TIMELINE_MAX_PODS = 300  # pod events are fetched per pod: a first version, for jobs of moderate size
 TIMELINE_EVERY = 3.0
 TIMELINE_LEGEND = " ".join(
     f"<span style='color:{POD_STATE_COLORS[s].name()}'>■</span>&nbsp;{s.lower()}"
@@ -183,6 +185,7 @@ class JobDetailDialog(QDialog):
         row.addWidget(self.refresh_workflows_button)
         wl.addLayout(row)
         self.timeline = TimelineView()
+        self.timeline_events = TimelineEvents()
         self.timeline.instanceClicked.connect(self._on_timeline_instance)
         # Timeline toolbar: act on the job's running workflow; collapse idle stretches.
         self.workflow_state = ""  # short state of the newest workflow ("" when none)
@@ -235,6 +238,8 @@ class JobDetailDialog(QDialog):
         self._timeline_at = 0.0
         self.workflows_tab = wf
         self.tabs.addTab(wf, "Workflows")
+        self.history = HistoryView(session, job_id, self)  # versions, diff, revert (loads when shown)
+        self.tabs.addTab(self.history, self.tr("History"))
 
         self.status = QLabel("")
         self.status.setObjectName("detailStatus")
@@ -288,6 +293,7 @@ class JobDetailDialog(QDialog):
             self._fill_summary(self.job)
             self._spawn(self.load_workflows())
         self.pods_model.layoutChanged.emit()
+        self.history.refresh_times()
 
     # -- tasks ---------------------------------------------------------------------------------
     def _spawn(self, coro: Any) -> asyncio.Task[Any]:
@@ -299,10 +305,11 @@ class JobDetailDialog(QDialog):
     def all_tasks(self) -> set[asyncio.Task[Any]]:
         """Every task this dialog and its tabs run (tests check they all end on close)."""
         return (set(self._tasks) | set(self.log_view._tasks) | set(self.progress._tasks)
-                | set(self.pods_view._tasks))
+                | set(self.pods_view._tasks) | self.history.tasks())
 
     def stop_streams(self) -> None:
         self._closed = True
+        self.history.stop()
         self._wf_timer.stop()
         self._tasks.close()
         self.log_view.stop()
@@ -393,6 +400,7 @@ class JobDetailDialog(QDialog):
         summary = model.summary(row)
         if self.gone:  # the same id again (created anew): follow it from scratch
             self.gone = False
+            self.timeline_events.reset()
             self._spawn(self.load())
             return
         old, st = self.status_shown, summary.status
@@ -600,16 +608,13 @@ class JobDetailDialog(QDialog):
 
     async def _load_timeline(self, workflows: list[Any]) -> None:
         self._timeline_at = time.monotonic()
-        pods = self.pods_model.pods()[:TIMELINE_MAX_PODS]
-        if not pods:
-            pods = [p for p in await self.session.list_pods(self.job_id)][:TIMELINE_MAX_PODS]
-        client = self.session
-        events = await asyncio.gather(*(client.pod_events(p.pod_name) for p in pods))
+        # Every instance's events, page by page; later loads fetch only what is new (timeline_feed.py).
+        await self.timeline_events.update(self.session, self.job_id)
         if self._closed:
             return
+        instances = [p.instance_id for p in self.pods_model.pods()]
         # Built in slices between frames: 100,000 events took 0.35-0.7 s on the UI thread in one go.
-        timeline = await build_timeline_async(workflows, {p.instance_id: ev for p, ev in
-                                                          zip(pods, events, strict=True)}, time.time())
+        timeline = await build_timeline_async(workflows, self.timeline_events.for_instances(instances), time.time())
         if self._closed:
             return
         first = not self.timeline.timeline.intervals
@@ -682,7 +687,7 @@ class JobDetailDialog(QDialog):
         index = min(range(len(COLLAPSE_THRESHOLDS)), key=lambda i: abs(COLLAPSE_THRESHOLDS[i][0] - seconds))
         self.collapse_threshold_box.setCurrentIndex(index)
         self.timeline.collapse_threshold = COLLAPSE_THRESHOLDS[index][0]
-        enabled = on in (True, "true", "1", 1)
+        enabled = on is None or on in (True, "true", "1", 1)  # collapsed unless the operator chose real time
         self.collapse_button.setChecked(enabled)
         if enabled:
             self.timeline.set_collapse(True)

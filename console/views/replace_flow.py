@@ -10,7 +10,17 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from console import messages
 from console.views.dialogs import ask_int, exec_async
@@ -27,6 +37,57 @@ def _ranges(ranges: object) -> str:
     parts = [f"{getattr(r, 'from')}" if r.to - getattr(r, "from") == 1 else f"{getattr(r, 'from')}–{r.to - 1}"
              for r in ranges]  # type: ignore[attr-defined]
     return ", ".join(parts) or "none"
+
+
+def describe_diff(diff: object) -> str:
+    """What GetReplaceJobDiff says a replace would do to the job's instances, one line each."""
+    tr = QCoreApplication.translate
+    return "\n".join((
+        tr("ReplaceFlow", "Instances added: {}").format(_ranges(diff.instances_added)),  # type: ignore[attr-defined]
+        tr("ReplaceFlow", "Instances removed: {}").format(_ranges(diff.instances_removed)),  # type: ignore[attr-defined]
+        tr("ReplaceFlow", "Instances updated (restarted): {}").format(
+            _ranges(diff.instances_updated)),  # type: ignore[attr-defined]
+        tr("ReplaceFlow", "Instances unchanged: {}").format(_ranges(diff.instances_unchanged)),  # type: ignore[attr-defined]
+    ))
+
+
+class ReplaceConfirmDialog(QDialog):
+    """One confirmation for a replace: what it does (GetReplaceJobDiff) and the batch size.
+
+    ``batch`` is the chosen batch size (instances at a time, 0 = all) once accepted."""
+
+    def __init__(self, parent: QWidget | None, title: str, what: str, diff: object, apply_text: str) -> None:
+        super().__init__(parent)
+        self.setObjectName("replaceConfirm")
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        head = QLabel(what)
+        head.setObjectName("replaceConfirmWhat")
+        head.setWordWrap(True)
+        body = QLabel(describe_diff(diff))
+        body.setObjectName("replaceConfirmDiff")
+        self.batch_box = QSpinBox()
+        self.batch_box.setObjectName("replaceBatch")
+        self.batch_box.setRange(0, 100_000)
+        self.batch_box.setValue(1)
+        self.batch_box.setSpecialValueText(self.tr("all at once"))
+        form = QFormLayout()
+        form.addRow(self.tr("Batch size (instances at a time):"), self.batch_box)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.apply_button = buttons.addButton(apply_text, QDialogButtonBox.ButtonRole.AcceptRole)
+        self.apply_button.setObjectName("replaceApply")
+        self.apply_button.setDefault(True)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(head)
+        layout.addWidget(body)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+
+    @property
+    def batch(self) -> int:
+        return self.batch_box.value()
 
 
 async def _finished(dialog: object) -> bool:

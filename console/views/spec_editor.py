@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 import shlex
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from google.protobuf.descriptor_pool import DescriptorPool
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QTextCursor, QTextFormat
+from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -34,7 +35,7 @@ from console.models import palette
 from pelorus.api import job_pb2
 from pelorus.engine.errors import EngineError
 from pelorus.engine.validation import validate_job_spec
-from pelorus.specfile import SpecError, _field_line, dump_spec, keep_payload_bytes, parse_spec
+from pelorus.specfile import SpecError, best_effort_spec, dump_spec, keep_payload_bytes, locate_field, parse_spec
 
 NEW_JOB_TEMPLATE = """\
 name: my-job
@@ -63,17 +64,29 @@ def schema_pool(widget: Any) -> DescriptorPool | None:
     return None if registry is None else registry.pool
 
 
-def check_spec(text: str, pool: DescriptorPool | None = None) -> tuple[job_pb2.JobSpec | None, str, int | None]:
-    """(spec, "", None) when valid, else (None, the problem, its 1-based line or None)."""
+@dataclass(frozen=True)
+class SpecCheck:
+    """What the editor shows: the spec when valid, else the problem (field names as the YAML
+    writes them) and where it is (1-based line and column, when known)."""
+
+    spec: job_pb2.JobSpec | None
+    problem: str = ""
+    line: int | None = None
+    column: int | None = None
+
+
+def check_spec(text: str, pool: DescriptorPool | None = None) -> SpecCheck:
     try:
         spec = parse_spec(text, pool)
         validate_job_spec(spec)
     except SpecError as exc:
-        return None, exc.detail, exc.line
-    except EngineError as exc:
-        field = exc.message.split(":", 1)[0].rsplit(".", 1)[-1]
-        return None, exc.message, _field_line(text, field)
-    return spec, "", None
+        return SpecCheck(None, exc.detail, exc.line, exc.column)
+    except EngineError as exc:  # the engine's own rules, naming the field as `spec.a.b`
+        path, _, problem = exc.message.partition(": ")
+        path = path.removeprefix("spec.")
+        where = locate_field(text, path)
+        return SpecCheck(None, f"{path}: {problem}" if problem else exc.message, *(where or (None, None)))
+    return SpecCheck(spec)
 
 
 class SpecEditorDialog(QDialog):
@@ -163,7 +176,8 @@ class SpecEditorDialog(QDialog):
 
     def _validate(self) -> None:
         text = self.yaml.toPlainText()
-        spec, problem, line = check_spec(text, self.pool)
+        check = check_spec(text, self.pool)
+        spec, problem, line, column = check.spec, check.problem, check.line, check.column
         if spec is not None:
             for ref in (self._payload_ref, self.base):  # bytes nobody changed since, as they were
                 if ref is not None:
@@ -174,11 +188,16 @@ class SpecEditorDialog(QDialog):
             try:  # parsable but invalid (e.g. 0 instances): the form still shows what is there
                 self._fill_form(parse_spec(text, self.pool))
             except SpecError:
-                pass
+                readable = best_effort_spec(text)  # a typo'd key: the form shows the rest, not stale values
+                if readable is not None:
+                    self._fill_form(readable)
         self.submit.setEnabled(spec is not None)
         selections = []
         if spec is None:
-            where = f"Line {line}: " if line else ""
+            if line and column:
+                where = self.tr("Line {}, column {}: ").format(line, column)
+            else:
+                where = self.tr("Line {}: ").format(line) if line else ""
             self.error.setText(palette.span(f"{where}{problem}", palette.ERROR))
             if line:
                 sel = QTextEdit.ExtraSelection()
@@ -187,10 +206,33 @@ class SpecEditorDialog(QDialog):
                 block = self.yaml.document().findBlockByLineNumber(line - 1)
                 sel.cursor = QTextCursor(block)
                 selections.append(sel)
+                if column:
+                    selections.extend(self._underline(block, column))
         else:
             self.error.setText(palette.span("Valid spec.", palette.OK))
             self._fill_form(spec)
         self.yaml.setExtraSelections(selections)
+
+    @staticmethod
+    def _underline(block: Any, column: int) -> list[QTextEdit.ExtraSelection]:
+        """A wavy underline under the word the error points at (from ``column`` to the next space or colon)."""
+        text = block.text()
+        start = min(column - 1, len(text))
+        end = start
+        while end < len(text) and text[end] not in " :,]}":
+            end += 1
+        if end == start:
+            return []
+        sel = QTextEdit.ExtraSelection()
+        fmt = QTextCharFormat()
+        fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
+        fmt.setUnderlineColor(palette.ERROR)
+        sel.format = fmt
+        cursor = QTextCursor(block)
+        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.MoveAnchor, start)
+        cursor.movePosition(QTextCursor.MoveOperation.Right, QTextCursor.MoveMode.KeepAnchor, end - start)
+        sel.cursor = cursor
+        return [sel]
 
     def _show_payload(self, spec: job_pb2.JobSpec) -> None:
         from console.views.payload_view import describe_payload

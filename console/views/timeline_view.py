@@ -1,10 +1,14 @@
-"""TimelineView: the job's workflows on a shared time axis (a first version).
+"""TimelineView: the job's workflows on a shared time axis.
 
 Lane 0 carries the job-level workflow events (diamonds, coloured by workflow state); one lane per
-instance shows its pod-state intervals (coloured by pod state) and its instance events.  Only the
-lanes and the time span on screen are drawn.  Wheel zooms around the pointer, drag pans, F or a
-double-click fits, hovering shows the interval or event under the pointer, and a click on an
-instance lane emits ``instanceClicked`` (the detail selects that pod).
+instance shows its pod-state intervals (coloured by pod state), its instance events, and each run's
+end as a marker (a run that ended is an instant, not a bar).  The lanes are a virtualised list: the
+view is as tall as its parent gives it, the time axis stays on top, a scroll bar (and the wheel over
+the lane names, Shift+wheel anywhere, Page Up / Page Down / Home / End) moves through the lanes, and
+only the lanes on screen in the time span on screen are drawn: 1,000 instances cost what 30 do.
+Wheel zooms around the pointer, drag pans, F or a double-click fits, hovering shows the interval or
+event under the pointer, and a click on an instance lane emits ``instanceClicked`` (the detail
+selects that pod).
 
 ``set_collapse(True)`` squeezes idle stretches (no event or state change for longer than
 ``collapse_threshold`` seconds) into a narrow band each, drawn with a break marker; the visible
@@ -19,7 +23,7 @@ from typing import Any
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QToolTip, QWidget
+from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
 from console.models import palette
 from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS
@@ -29,6 +33,7 @@ LANE_H = 18
 GUTTER = 96
 AXIS_H = 22
 RUN_ENDS = frozenset({"SUCCEEDED", "FAILED", "KILLED", "LOST", "DELETED"})
+MIN_LANES_SHOWN = 6  # the height the view asks for; more lanes scroll
 
 
 class TimelineView(QWidget):
@@ -49,6 +54,10 @@ class TimelineView(QWidget):
         self.timemap = TimeMap()
         self._lanes_cache: dict[int, tuple[Any, ...]] = {}  # lane -> display coords, colours (paint)
         self._cache_of: tuple[Timeline, TimeMap] | None = None  # held: identity, not id()
+        self.painted_lanes = 0  # lanes the last paint drew (tests / bench)
+        self.vbar = QScrollBar(Qt.Orientation.Vertical, self)
+        self.vbar.setObjectName("timelineLanes")
+        self.vbar.valueChanged.connect(self.update)
         self._update_height()
 
     def set_timeline(self, timeline: Timeline, fit: bool = True) -> None:
@@ -66,7 +75,49 @@ class TimelineView(QWidget):
         self.update()
 
     def _update_height(self) -> None:
-        self.setMinimumHeight(AXIS_H + LANE_H * max(1, len(self.timeline.lanes)) + 4)
+        self.setMinimumHeight(AXIS_H + LANE_H * max(1, min(MIN_LANES_SHOWN, len(self.timeline.lanes))) + 4)
+        self._sync_scrollbar()
+
+    # -- the lane list: a window of lanes under a fixed axis ------------------------------------------
+    @property
+    def y_off(self) -> int:
+        """Pixels of lanes scrolled above the top of the lane area."""
+        return self.vbar.value()
+
+    def _lanes_height(self) -> int:
+        return max(0, self.height() - AXIS_H)
+
+    def _sync_scrollbar(self) -> None:
+        content = LANE_H * len(self.timeline.lanes)
+        page = self._lanes_height()
+        self.vbar.setRange(0, max(0, content - page))
+        self.vbar.setPageStep(max(LANE_H, page))
+        self.vbar.setSingleStep(LANE_H)
+        self.vbar.setVisible(content > page)
+        w = self.vbar.sizeHint().width()
+        self.vbar.setGeometry(self.width() - w, AXIS_H, w, page)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._sync_scrollbar()
+
+    def visible_lanes(self) -> range:
+        """The lanes (partly) on screen."""
+        first = self.y_off // LANE_H
+        last = min(len(self.timeline.lanes) - 1, (self.y_off + self._lanes_height() - 1) // LANE_H)
+        return range(first, last + 1)
+
+    def lane_y(self, lane: int) -> int:
+        """The top of ``lane`` in widget coordinates (may be above or below the view)."""
+        return AXIS_H + lane * LANE_H - self.y_off
+
+    def scroll_to_lane(self, lane: int) -> None:
+        """Bring ``lane`` on screen (as few pixels moved as needed)."""
+        top = lane * LANE_H
+        if top < self.y_off:
+            self.vbar.setValue(top)
+        elif top + LANE_H > self.y_off + self._lanes_height():
+            self.vbar.setValue(top + LANE_H - self._lanes_height())
 
     def set_collapse(self, on: bool, threshold: float | None = None) -> None:
         """Collapse idle stretches (or show real time again); refits."""
@@ -90,7 +141,8 @@ class TimelineView(QWidget):
 
     # -- mapping (t: real time, d: display time, x: pixels) ---------------------------------------
     def _width(self) -> int:
-        return max(1, self.width() - GUTTER - 8)
+        bar = self.vbar.width() if self.vbar.isVisible() else 0
+        return max(1, self.width() - GUTTER - 8 - bar)
 
     def x_of_d(self, d: float) -> float:
         return GUTTER + (d - self.v0) / (self.v1 - self.v0) * self._width()
@@ -105,7 +157,9 @@ class TimelineView(QWidget):
         return self.timemap.to_real(self.d_of(x))
 
     def lane_at(self, y: float) -> int:
-        lane = int((y - AXIS_H) // LANE_H)
+        if y < AXIS_H:
+            return -1
+        lane = int((y - AXIS_H + self.y_off) // LANE_H)
         return lane if 0 <= lane < len(self.timeline.lanes) else -1
 
     # -- painting --------------------------------------------------------------------------------
@@ -115,8 +169,11 @@ class TimelineView(QWidget):
         p.fillRect(clip, self.palette().base())
         tl = self.timeline
         tm = self.timemap
-        first = max(0, (clip.top() - AXIS_H) // LANE_H)
-        last = min(len(tl.lanes) - 1, (clip.bottom() - AXIS_H) // LANE_H + 1)
+        y_off = self.y_off
+        shown = self.visible_lanes()
+        first = max(shown.start, (max(clip.top(), AXIS_H) - AXIS_H + y_off) // LANE_H)
+        last = min(shown.stop - 1, (clip.bottom() - AXIS_H + y_off) // LANE_H)
+        p.setClipRect(QRectF(0, AXIS_H, self.width(), self._lanes_height()))
         r0, r1 = tm.to_real(self.v0), tm.to_real(self.v1)  # the visible real-time span
         scale = self._width() / (self.v1 - self.v0)
         v0, to_d = self.v0, tm.to_display
@@ -130,18 +187,21 @@ class TimelineView(QWidget):
         base = self.palette().base()
         # lanes
         for lane in range(first, last + 1):
-            y = AXIS_H + lane * LANE_H
+            y = AXIS_H + lane * LANE_H - y_off
             if lane % 2:
                 p.fillRect(0, y, self.width(), LANE_H, palette.LANE_STRIPE)
             p.setPen(text_color)
             p.drawText(QRectF(4, y, GUTTER - 8, LANE_H), int(Qt.AlignmentFlag.AlignVCenter), tl.lanes[lane])
         # intervals (visible lanes and span only, found by bisection in display coordinates)
         drawn = 0
-        ends: list[tuple[float, int, QColor]] = []
         v1 = self.v1
-        fill = p.fillRect
+        # Rectangles are gathered per colour and drawn with one drawRects each (a 1,000-instance job
+        # puts thousands on screen; one Python call per rectangle was most of a frame).
+        bars: dict[int, tuple[QColor, list[QRectF]]] = {}
+        halos: list[QRectF] = []
+        marks: dict[int, tuple[QColor, list[QRectF]]] = {}
         for lane in range(first, last + 1):
-            y = AXIS_H + lane * LANE_H + 3
+            y = AXIS_H + lane * LANE_H - y_off + 3
             ds, de, maxend, colors, is_end = self._lane_cache(lane)
             lo, hi = int(np.searchsorted(maxend, v0, "left")), int(np.searchsorted(ds, v1, "right"))
             if hi <= lo:
@@ -150,21 +210,38 @@ class TimelineView(QWidget):
             xs0 = GUTTER + (np.maximum(s0, v0) - v0) * scale
             ws = np.maximum(2.0, GUTTER + (np.minimum(s1, v1) - v0) * scale - xs0)
             for j, x0, w, seen in zip(range(lo, hi), xs0.tolist(), ws.tolist(), (s1 >= v0).tolist(), strict=True):
-                if seen:
-                    fill(QRectF(x0, y, w, LANE_H - 6), colors[j])
-                    drawn += 1
-                    if is_end[j] and ds[j] >= v0:
-                        ends.append((x0, lane, colors[j]))
+                if not seen:
+                    continue
+                drawn += 1
+                color = colors[j]
+                if is_end[j]:  # an instant: drawn as the end marker below, not as a bar
+                    if ds[j] >= v0:
+                        top = y - 2
+                        halos.append(QRectF(x0 - 2, top, 5, LANE_H - 2))
+                        halos.append(QRectF(x0 - 4, top, 9, 5))
+                        entry = marks.setdefault(color.rgba(), (color, []))
+                        entry[1].append(QRectF(x0 - 1, top, 3, LANE_H - 2))
+                        entry[1].append(QRectF(x0 - 3, top + 1, 7, 3))
+                    continue
+                bars.setdefault(color.rgba(), (color, []))[1].append(QRectF(x0, y, w, LANE_H - 6))
         self.painted_intervals = drawn
-        # Run ends on top (KILLED / FAILED / SUCCEEDED are instants; the next run would hide them).
-        for x, lane, color in ends:
-            y = AXIS_H + lane * LANE_H + 1
-            p.fillRect(QRectF(x - 2, y, 5, LANE_H - 2), base)
-            p.fillRect(QRectF(x - 1, y, 3, LANE_H - 2), color)
+        self.painted_lanes = max(0, last - first + 1)
+        p.setPen(Qt.PenStyle.NoPen)
+        for color, rects in bars.values():
+            p.setBrush(color)
+            p.drawRects(rects)
+        # Run ends on top (KILLED / FAILED / SUCCEEDED are instants): a bar across the lane with a
+        # square cap, haloed in the base colour so a run starting right after does not hide it.
+        if halos:
+            p.setBrush(base)
+            p.drawRects(halos)
+        for color, rects in marks.values():
+            p.setBrush(color)
+            p.drawRects(rects)
         # markers
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for lane in range(first, last + 1):
-            ym = AXIS_H + lane * LANE_H + LANE_H / 2
+            ym = AXIS_H + lane * LANE_H - y_off + LANE_H / 2
             for m in tl.visible_markers(lane, r0, r1):
                 x = xof(m.t)
                 color = WORKFLOW_STATE_COLORS.get(m.state, palette.TEXT_SECONDARY)
@@ -176,7 +253,7 @@ class TimelineView(QWidget):
         # collapsed idle stretches: a band with a break marker (two slanted strokes)
         if tm:
             top = max(AXIS_H, clip.top())
-            bottom = min(AXIS_H + len(tl.lanes) * LANE_H, clip.bottom() + 1)
+            bottom = min(AXIS_H + len(tl.lanes) * LANE_H - y_off, clip.bottom() + 1)
             for b0, b1 in tm.bands():
                 if b1 < self.v0 or b0 > self.v1:
                     continue
@@ -189,7 +266,8 @@ class TimelineView(QWidget):
                 p.setPen(QPen(palette.GAP_EDGE, 1, Qt.PenStyle.DashLine))
                 p.drawLine(QPointF(xa, top), QPointF(xa, bottom))
                 p.drawLine(QPointF(xb, top), QPointF(xb, bottom))
-        # axis: ticks per uncollapsed stretch, in real time
+        # axis: ticks per uncollapsed stretch, in real time (over the lanes: it never scrolls away)
+        p.setClipping(False)
         p.fillRect(0, 0, self.width(), AXIS_H, self.palette().window())
         p.setPen(text_color)
         step = _nice_step((self.v1 - self.v0) / max(1, (self.width() - GUTTER) / 110))
@@ -242,6 +320,11 @@ class TimelineView(QWidget):
 
     # -- interaction -----------------------------------------------------------------------------
     def wheelEvent(self, event: Any) -> None:
+        over_names = event.position().x() < GUTTER
+        if over_names or event.modifiers() & Qt.KeyboardModifier.ShiftModifier:  # through the lanes
+            delta = event.angleDelta().y() or event.angleDelta().x()
+            self.vbar.setValue(self.vbar.value() - int(delta / 120 * 3 * LANE_H))
+            return
         factor = 0.8 if event.angleDelta().y() > 0 else 1.25
         d = self.d_of(event.position().x())
         self.v0 = d - (d - self.v0) * factor
@@ -287,6 +370,14 @@ class TimelineView(QWidget):
             self.v0, self.v1 = self.v0 - span * 0.1, self.v1 - span * 0.1
         elif key == Qt.Key.Key_Right:
             self.v0, self.v1 = self.v0 + span * 0.1, self.v1 + span * 0.1
+        elif key == Qt.Key.Key_PageDown:
+            self.vbar.setValue(self.vbar.value() + self.vbar.pageStep())
+        elif key == Qt.Key.Key_PageUp:
+            self.vbar.setValue(self.vbar.value() - self.vbar.pageStep())
+        elif key == Qt.Key.Key_Home:
+            self.vbar.setValue(0)
+        elif key == Qt.Key.Key_End:
+            self.vbar.setValue(self.vbar.maximum())
         else:
             super().keyPressEvent(event)
             return

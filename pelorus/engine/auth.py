@@ -18,6 +18,8 @@ from typing import Any, cast
 import grpc
 import yaml
 
+from pelorus.engine import caller
+
 log = logging.getLogger("pelorus.auth")
 
 ROLES = ("viewer", "operator", "admin")
@@ -40,7 +42,13 @@ def required_role(method: str) -> str:
 
 
 def load_tokens(path: Path) -> dict[str, str]:
-    """A YAML file: `tokens: [{token: ..., role: viewer|operator|admin, name: ...}]`."""
+    """A YAML file: `tokens: [{token: ..., role: viewer|operator|admin, name: ...}]` -> token: role."""
+    return load_token_file(path)[0]
+
+
+def load_token_file(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    """The tokens file as (token: role, token: name); `name` is optional (who a change is
+    attributed to, e.g. in a job's version history) and never needed to authenticate."""
     try:
         data = yaml.safe_load(path.read_text())
     except OSError as exc:
@@ -51,6 +59,7 @@ def load_tokens(path: Path) -> dict[str, str]:
     if not isinstance(entries, list) or not entries:
         raise SystemExit(f"tokens file {path} must contain `tokens:` with at least one entry")
     tokens: dict[str, str] = {}
+    names: dict[str, str] = {}
     for i, entry in enumerate(entries):
         token, role = str(entry.get("token", "")), str(entry.get("role", ""))
         if len(token) < 16:
@@ -58,7 +67,9 @@ def load_tokens(path: Path) -> dict[str, str]:
         if role not in _RANK:
             raise SystemExit(f"tokens file {path}: entry {i} has role {role!r}; use one of {', '.join(ROLES)}")
         tokens[token] = role
-    return tokens
+        if entry.get("name"):
+            names[token] = str(entry["name"])[:256]
+    return tokens, names
 
 
 def bearer_token(header: str | bytes) -> str | None:
@@ -104,18 +115,26 @@ def _refusal(handler: grpc.RpcMethodHandler[Any, Any], code: grpc.StatusCode,
 
 
 class TokenAuthInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, tokens: dict[str, str]) -> None:
-        self._tokens = tokens
+    """`tokens`: token -> role; `names`: token -> the name a call is attributed to (caller.py)."""
 
-    def _role(self, header: str) -> str | None:
+    def __init__(self, tokens: dict[str, str], names: dict[str, str] | None = None) -> None:
+        self._tokens = tokens
+        self._names = names or {}
+
+    def _identify(self, header: str) -> tuple[str, str] | None:
+        """(role, name) of the header's token; None for a missing or unknown token."""
         token = bearer_token(header)
         if token is None:
             return None
         given = token.encode()
         for token, role in self._tokens.items():
             if hmac.compare_digest(given, token.encode()):
-                return role
+                return role, self._names.get(token, "")
         return None
+
+    def _role(self, header: str) -> str | None:
+        found = self._identify(header)
+        return None if found is None else found[0]
 
     async def intercept_service(
         self, continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler[Any, Any] | None]],
@@ -127,24 +146,27 @@ class TokenAuthInterceptor(grpc.aio.ServerInterceptor):
             return handler
         metadata = dict(handler_call_details.invocation_metadata or ())
         header = metadata.get("authorization", "")
-        role = self._role(header if isinstance(header, str) else header.decode())
-        if role is None:
+        found = self._identify(header if isinstance(header, str) else header.decode())
+        if found is None:
             log.warning("refused %s: %s bearer token", method, "missing" if not header else "unknown")
             return _refusal(handler, grpc.StatusCode.UNAUTHENTICATED,
                             "a valid bearer token is required (authorization: Bearer <token>)")
+        role, name = found
         need = required_role(method)
         if _RANK[role] < _RANK[need]:
             log.warning("refused %s: role %s, needs %s", method, role, need)
             return _refusal(handler, grpc.StatusCode.PERMISSION_DENIED,
                             f"{method.rsplit('/', 1)[-1]} needs the {need} role; this token has {role}")
-        return _announcing_role(handler, role)
+        return _announcing_role(handler, role, name)
 
 
 ROLE_HEADER = "x-pelorus-role"
 
 
-def _announcing_role(handler: grpc.RpcMethodHandler[Any, Any], role: str) -> grpc.RpcMethodHandler[Any, Any]:
-    """Send the caller's role as initial metadata, so a console can grey out what it may not do."""
+def _announcing_role(handler: grpc.RpcMethodHandler[Any, Any], role: str,
+                     name: str = "") -> grpc.RpcMethodHandler[Any, Any]:
+    """Send the caller's role as initial metadata, so a console can grey out what it may not do,
+    and serve the call with the token's name as the caller (caller.py)."""
     header = ((ROLE_HEADER, role),)
     kw = {"request_deserializer": handler.request_deserializer, "response_serializer": handler.response_serializer}
     # Under grpc.aio the behaviours are coroutine / async-generator functions; types-grpcio types
@@ -153,6 +175,7 @@ def _announcing_role(handler: grpc.RpcMethodHandler[Any, Any], role: str) -> grp
         behavior = cast("Callable[[Any, grpc.aio.ServicerContext[Any, Any]], Awaitable[Any]]", handler.unary_unary)
 
         async def unary(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            caller.CALLER.set(name)  # this call's own context: gone when it ends
             await context.send_initial_metadata(header)
             return await behavior(request, context)
 
@@ -162,6 +185,7 @@ def _announcing_role(handler: grpc.RpcMethodHandler[Any, Any], role: str) -> grp
                                handler.unary_stream)
 
         async def stream(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> Any:
+            caller.CALLER.set(name)
             await context.send_initial_metadata(header)
             async for item in stream_behavior(request, context):
                 yield item

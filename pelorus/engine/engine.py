@@ -20,7 +20,7 @@ import socket
 import uuid
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import cast
 
@@ -28,7 +28,7 @@ import grpc
 from google.protobuf import json_format
 
 from pelorus.api import job_pb2, pod_pb2, watch_service_pb2, workflow_pb2
-from pelorus.engine import callbacks, schedules, validation
+from pelorus.engine import callbacks, caller, schedules, validation
 from pelorus.engine.errors import EngineError, invalid, not_found, precondition, stale_version
 from pelorus.engine.executors.base import Executor, ExitInfo, LaunchRequest, OutputStream, PodHandle
 from pelorus.engine.progress_history import ProgressHistory
@@ -41,7 +41,7 @@ from pelorus.engine.states import (
     TERMINAL_POD_STATES,
     short,
 )
-from pelorus.engine.store import CHANGE_JOB, CHANGE_POD, Store
+from pelorus.engine.store import CHANGE_JOB, CHANGE_POD, SpecVersion, Store
 from pelorus.engine.timeutil import duration_seconds, from_timestamp, now, set_timestamp
 from pelorus.engine.watchhub import PublishedChange, WatchHub
 from pelorus.engine.workflows import WorkflowDriver
@@ -316,8 +316,11 @@ class Engine:
             job_id, info, progress = cast("tuple[str, workflow_pb2.WorkflowInfo, str]", row)
             self.store.put_workflow(job_id, info, progress)
         elif kind == "job":
-            rec, spec_changed = cast("tuple[JobRecord, bool]", row)
-            self.store.put_job(rec.job_id, rec.spec, rec.status, rec.idempotency_key, spec_changed)
+            rec, spec_changed, meta = cast("tuple[JobRecord, bool, SpecVersion | None]", row)
+            if meta is not None and rec.latest_workflow is not None:
+                # The workflow the change started: recorded by the same request, before this commit.
+                meta = replace(meta, workflow_id=rec.latest_workflow.status.workflow_id)
+            self.store.put_job(rec.job_id, rec.spec, rec.status, rec.idempotency_key, spec_changed, meta)
         elif kind == "delete_pod":
             self.store.delete_pod(cast(str, row))
 
@@ -815,10 +818,16 @@ class Engine:
         if version != rec.version:
             raise stale_version(f"job {rec.job_id}", version, rec.version)
 
+    @staticmethod
+    def _spec_version(rec: JobRecord, t: float, spec_changed: bool) -> SpecVersion | None:
+        """What ListJobVersions will say of a new spec version: its number, when, and who asked."""
+        return SpecVersion(rec.version, t, caller.current()) if spec_changed else None
+
     def bump_version(self, rec: JobRecord, spec_changed: bool = False) -> int:
         rec.status.version.value = rec.version + 1
-        set_timestamp(rec.status.updated_at, now())
-        self.defer("job", (rec, spec_changed))
+        t = now()
+        set_timestamp(rec.status.updated_at, t)
+        self.defer("job", (rec, spec_changed, self._spec_version(rec, t, spec_changed)))
         self.mark_job(rec)
         return rec.version
 
@@ -854,7 +863,7 @@ class Engine:
         for inst in range(spec.instance_count):
             self.new_pod(rec, inst, P.POD_STATE_INITIALIZED, t)
             self._dirty_pods[rec.pods[inst].pod_name] = (job_id, inst, None)
-        self.defer("job", (rec, True))
+        self.defer("job", (rec, True, self._spec_version(rec, t, True)))
         self.workflows.record_simple(rec, W.WORKFLOW_TYPE_START, "job created", done=True)
         if start_paused:
             status.message = "created stopped: start it to run"

@@ -29,12 +29,25 @@ CRON_HORIZON_YEARS = 5
 
 QUERY_DEFAULT_LIMIT = 100
 QUERY_MAX_LIMIT = 10_000
-
+VERSIONS_DEFAULT_LIMIT = 100
+VERSIONS_MAX_LIMIT = 1000
+POD_EVENTS_DEFAULT_LIMIT = 5000
+POD_EVENTS_MAX_LIMIT = 20_000
 
 
 def applied_query_limit(asked: int) -> int:
     """The page size QueryJobs applies (and reports back) for a requested limit (0: default)."""
     return min(asked or QUERY_DEFAULT_LIMIT, QUERY_MAX_LIMIT)
+
+
+def applied_pod_events_limit(asked: int) -> int:
+    """The page size ListJobPodEvents applies for a requested limit (0: default)."""
+    return min(asked or POD_EVENTS_DEFAULT_LIMIT, POD_EVENTS_MAX_LIMIT)
+
+
+def applied_versions_limit(asked: int) -> int:
+    """The page size ListJobVersions applies (and reports back) for a requested limit (0: default)."""
+    return min(asked or VERSIONS_DEFAULT_LIMIT, VERSIONS_MAX_LIMIT)
 
 
 DEFAULT_STRING = 1024
@@ -146,6 +159,10 @@ def markdown() -> str:
         f"{CRON_HORIZON_YEARS} years |",
         f"| QueryJobs page | default {QUERY_DEFAULT_LIMIT}, at most {QUERY_MAX_LIMIT:,} rows; the result's "
         "`pagination.limit` is the limit applied |",
+        f"| ListJobVersions page | default {VERSIONS_DEFAULT_LIMIT}, at most {VERSIONS_MAX_LIMIT:,} versions; "
+        "ordered by `version` only (newest first unless asked otherwise); `pagination.limit` is the limit "
+        "applied |",
+        f"| ListJobPodEvents page | default {POD_EVENTS_DEFAULT_LIMIT:,}, at most {POD_EVENTS_MAX_LIMIT:,} events |",
         "| Unknown fields | refused (the engine would otherwise ignore what the client meant) |",
         f"| Any other string | {_size(DEFAULT_STRING)} characters |",
         f"| Any other bytes | {_size(DEFAULT_BYTES)} |",

@@ -121,6 +121,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX progress_samples_run ON progress_samples(job_id, run, id);
     """,
+    # 4: who set each spec version, when, and the workflow it started (ListJobVersions)
+    """
+    ALTER TABLE job_specs ADD COLUMN created_at REAL NOT NULL DEFAULT 0;
+    ALTER TABLE job_specs ADD COLUMN author TEXT NOT NULL DEFAULT '';
+    ALTER TABLE job_specs ADD COLUMN workflow_id TEXT NOT NULL DEFAULT '';
+    """,
 ]
 
 

@@ -32,7 +32,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     **{name: ("job_id",) for name in (
         "ReplaceJobRequest", "PatchJobRequest", "GetReplaceJobDiffRequest", "RestartJobRequest", "StartJobRequest",
         "StopJobRequest", "PauseJobWorkflowRequest", "ResumeJobWorkflowRequest", "AbortJobWorkflowRequest",
-        "DeleteJobRequest", "GetJobRequest", "ListJobWorkflowsRequest", "GetWorkflowEventsRequest",
+        "DeleteJobRequest", "GetJobRequest", "ListJobVersionsRequest", "ListJobWorkflowsRequest",
+        "GetWorkflowEventsRequest", "ListJobPodEventsRequest",
         "ListPodsRequest", "QueryPodsRequest", "RefreshJobRequest", "GetJobCacheRequest", "WatchJobRequest")},
     **{name: ("pod_name",) for name in (
         "GetPodRequest", "GetPodEventsRequest", "StartPodRequest", "StopPodRequest", "RestartPodRequest",

@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from pelorus.engine.auth import load_tokens
+from pelorus.engine.auth import load_token_file
 from pelorus.engine.guard import DEFAULT_MAX_STREAMS_PER_CLIENT
 from pelorus.engine.paths import default_data_dir
 from pelorus.engine.privacy import NotPrivate, check_secret_file
@@ -171,10 +171,11 @@ def options_from_args(args: argparse.Namespace) -> ServeOptions:
         raise SystemExit("--ray-address needs --executor ray")
     if args.tokens_file and args.tokens_file.exists():
         _private_or_exit(args.tokens_file, "tokens file")
-    tokens = load_tokens(args.tokens_file) if args.tokens_file else {}
+    tokens, token_names = load_token_file(args.tokens_file) if args.tokens_file else ({}, {})
     return ServeOptions(
         data_dir=(args.data_dir or default_data_dir()).expanduser(), socket=args.socket, listen=listen,
-        tls_cert=args.tls_cert, tls_key=args.tls_key, tokens=tokens, insecure=args.insecure,
+        tls_cert=args.tls_cert, tls_key=args.tls_key, tokens=tokens, token_names=token_names,
+        insecure=args.insecure,
         max_running_pods=args.max_running_pods, stop_pods_on_exit=args.stop_pods_on_exit,
         callback_attempts=args.callback_attempts, callback_first_delay=args.callback_first_delay,
         executor=args.executor, ray_address=ray_address,

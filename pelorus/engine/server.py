@@ -65,6 +65,7 @@ class ServeOptions:
     tls_cert: Path | None = None
     tls_key: Path | None = None
     tokens: dict[str, str] = field(default_factory=dict)
+    token_names: dict[str, str] = field(default_factory=dict)  # token -> who its calls are attributed to
     insecure: bool = False
     max_running_pods: int = 256
     stop_pods_on_exit: bool = False
@@ -173,7 +174,7 @@ class EngineServer:
         self.guard = RequestGuard(options.max_streams_per_client)
         interceptors: list[grpc.aio.ServerInterceptor] = [self.guard]
         if options.tokens:
-            interceptors.append(TokenAuthInterceptor(options.tokens))
+            interceptors.append(TokenAuthInterceptor(options.tokens, options.token_names))
         self.server = grpc.aio.server(interceptors=interceptors, options=[
             ("grpc.max_send_message_length", MAX_MESSAGE),
             ("grpc.max_receive_message_length", MAX_MESSAGE),

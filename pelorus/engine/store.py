@@ -54,6 +54,17 @@ class StoredJob:
     idempotency_key: str | None
 
 
+@dataclass(frozen=True)
+class SpecVersion:
+    """One row of a job's spec history: the version that set it, when, by whom, and the workflow
+    it started ("" / 0.0 where unknown: rows written before schema 4, or by the engine itself)."""
+
+    version: int
+    created_at: float = 0.0
+    author: str = ""
+    workflow_id: str = ""
+
+
 @dataclass
 class StoredPod:
     info: pod_pb2.PodInfo
@@ -202,7 +213,10 @@ class Store:
 
     # -- jobs ---------------------------------------------------------------------
     def put_job(self, job_id: str, spec: job_pb2.JobSpec, status: job_pb2.JobStatus,
-                idempotency_key: str | None = None, spec_changed: bool = False) -> None:
+                idempotency_key: str | None = None, spec_changed: bool = False,
+                spec_version: SpecVersion | None = None) -> None:
+        """Write the job; with `spec_changed` (or a new job) also its spec as a new version
+        (`spec_version` says which, when and by whom; by default the status's version, now)."""
         search = " ".join([spec.name, spec.owner, spec.description, job_id,
                            *(f"{k}={v}" for k, v in spec.labels.items())]).lower()
         ended = status.ended_at.seconds + status.ended_at.nanos / 1e9 if status.HasField("ended_at") else 0.0
@@ -230,8 +244,12 @@ class Store:
                 self._conn.execute("DELETE FROM job_labels WHERE job_id=?", (job_id,))
                 self._conn.executemany("INSERT INTO job_labels(job_id, key, value) VALUES (?,?,?)",
                                        [(job_id, k, v) for k, v in spec.labels.items()])
-                self._conn.execute("INSERT OR REPLACE INTO job_specs(job_id, version, spec) VALUES (?,?,?)",
-                                   (job_id, status.version.value, spec.SerializeToString()))
+                meta = spec_version or SpecVersion(status.version.value, status.updated_at.seconds
+                                                   + status.updated_at.nanos / 1e9)
+                self._conn.execute("INSERT OR REPLACE INTO job_specs(job_id, version, spec, created_at, author, "
+                                   "workflow_id) VALUES (?,?,?,?,?,?)",
+                                   (job_id, meta.version, spec.SerializeToString(), meta.created_at, meta.author,
+                                    meta.workflow_id))
 
     def put_job_status(self, job_id: str, spec: job_pb2.JobSpec, status: job_pb2.JobStatus) -> None:
         """Status-only update (the common case: runtime changes)."""
@@ -268,6 +286,19 @@ class Store:
         """The versions at which the job's spec was written (each later version keeps the spec before it)."""
         rows = self._conn.execute("SELECT version FROM job_specs WHERE job_id=? ORDER BY version", (job_id,))
         return [int(r[0]) for r in rows]
+
+    def spec_history(self, job_id: str, offset: int, limit: int,
+                     newest_first: bool = True) -> tuple[list[SpecVersion], int]:
+        """A page of the job's spec versions, and how many there are."""
+        (total,) = self._conn.execute("SELECT count(*) FROM job_specs WHERE job_id=?", (job_id,)).fetchone()
+        rows = self._conn.execute(
+            "SELECT version, created_at, author, workflow_id FROM job_specs WHERE job_id=? "
+            f"ORDER BY version {'DESC' if newest_first else 'ASC'} LIMIT ? OFFSET ?", (job_id, limit, offset))
+        return [SpecVersion(int(r[0]), float(r[1]), str(r[2]), str(r[3])) for r in rows], int(total)
+
+    def workflow(self, workflow_id: str) -> workflow_pb2.WorkflowInfo | None:
+        row = self._conn.execute("SELECT info FROM workflows WHERE workflow_id=?", (workflow_id,)).fetchone()
+        return None if row is None else workflow_pb2.WorkflowInfo.FromString(row[0])
 
     def job_ids_by_name(self, name: str) -> list[str]:
         rows = self._conn.execute("SELECT job_id FROM jobs WHERE name=? ORDER BY created_at DESC", (name,))
@@ -396,6 +427,12 @@ class Store:
             rows = self._conn.execute("SELECT event FROM pod_events WHERE pod_name=? ORDER BY id LIMIT ?",
                                       (pod_name, limit or -1))
         return [pod_pb2.PodEvent.FromString(r[0]) for r in rows]
+
+    def job_pod_events(self, job_id: str, after: int, limit: int) -> list[tuple[int, str, bytes]]:
+        """(cursor, pod name, serialised PodEvent) of the job's events after ``after``, oldest first."""
+        rows = self._conn.execute("SELECT id, pod_name, event FROM pod_events WHERE job_id=? AND id>? ORDER BY id "
+                                  "LIMIT ?", (job_id, after, limit))
+        return [(int(r[0]), str(r[1]), bytes(r[2])) for r in rows]
 
     # -- workflows ----------------------------------------------------------------
     def put_workflow(self, job_id: str, info: workflow_pb2.WorkflowInfo, progress: str) -> None:

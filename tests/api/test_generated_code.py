@@ -63,3 +63,23 @@ def test_every_service_method_has_a_stub() -> None:
 def test_generated_imports_use_the_package_path() -> None:
     for path in (ROOT / "pelorus" / "api" / "v1").glob("*.py"):
         assert "from pelorus.v1 import" not in path.read_text(), f"{path.name}: run regenerate.py"
+
+
+def test_generated_grpc_code_accepts_every_grpcio_the_project_accepts() -> None:
+    """GRPC_GENERATED_VERSION (the oldest grpcio the stubs import under) is pyproject's grpcio
+    lower bound, set by regenerate.py, not whatever grpcio-tools ran last."""
+    lower = _regenerate_module().grpcio_lower_bound()
+    for module_name in ("job_service", "pod_service", "watch_service"):
+        module = getattr(api, f"{module_name}_pb2_grpc")
+        assert module.GRPC_GENERATED_VERSION == lower, (
+            f"{module_name}_pb2_grpc.py wants grpcio {module.GRPC_GENERATED_VERSION}, pyproject.toml allows {lower}: "
+            "run `python pelorus/api/regenerate.py`")
+
+
+def test_the_lower_bound_is_read_as_three_numbers(tmp_path: Path) -> None:
+    regen = _regenerate_module()
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\ndependencies = ["grpcio-tools>=2.0", "grpcio >= 1.85", "x"]\n')
+    assert regen.grpcio_lower_bound(pyproject) == "1.85.0"
+    pyproject.write_text('[project]\ndependencies = ["grpcio>=1.86.2,<2"]\n')
+    assert regen.grpcio_lower_bound(pyproject) == "1.86.2"

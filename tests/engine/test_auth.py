@@ -274,3 +274,19 @@ def test_bare_port_binds_loopback(engine_factory: type[EngineProcess], tmp_path:
     engine = engine_factory(None, "--listen", "0", "--tls-cert", str(cert), "--tls-key", str(key),
                             "--tokens-file", str(tokens)).start()
     assert tcp_address(engine).startswith("127.0.0.1:")
+
+
+def test_a_job_version_names_the_token_that_set_it(remote: Remote) -> None:
+    """ListJobVersions attributes each spec version to the tokens file's `name` of the caller."""
+    async def body() -> None:
+        async with remote.client("operator") as op, remote.client("viewer") as viewer:
+            created = await op.create(sh_spec("attributed", "sleep 30"), start_paused=True)
+            spec = sh_spec("attributed", "sleep 30")
+            spec.labels["changed"] = "yes"
+            await op.jobs.ReplaceJob(js.ReplaceJobRequest(job_id=created.job_id, version=created.version, spec=spec),
+                                     metadata=op.metadata, timeout=10)
+            resp = await viewer.jobs.ListJobVersions(js.ListJobVersionsRequest(job_id=created.job_id),
+                                                     metadata=viewer.metadata, timeout=10)
+            assert [v.changed_by for v in resp.versions] == ["operator-user", "operator-user"]
+
+    arun(body())

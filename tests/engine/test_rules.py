@@ -237,3 +237,25 @@ def test_a_version_1_store_upgrades_in_place_keeping_its_jobs(tmp_path: Path) ->
         indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
         assert "job_labels_kvj" in indexes and "job_labels_kv" not in indexes
         assert conn.execute("SELECT job_id FROM job_labels").fetchall() == [("j1",)]
+
+
+def test_spec_versions_written_before_schema_4_keep_their_rows(tmp_path: Path) -> None:
+    """Schema 4 adds when / by whom / workflow to job_specs: old rows stay, with those unknown."""
+    from pelorus.engine.store import SpecVersion
+
+    path = tmp_path / "engine.db"
+    with sqlite3.connect(path) as conn:  # a store as schema 3 wrote it
+        for step in MIGRATIONS[:3]:
+            conn.executescript(step)
+        conn.execute("PRAGMA user_version = 3")
+        for version in (1, 4):
+            conn.execute("INSERT INTO job_specs(job_id, version, spec) VALUES ('j1', ?, x'0a0161')", (version,))
+    store = Store(path)
+    try:
+        rows, total = store.spec_history("j1", 0, 10)
+        assert total == 2 and rows == [SpecVersion(4), SpecVersion(1)]
+        oldest_first, _ = store.spec_history("j1", 0, 1, newest_first=False)
+        assert oldest_first == [SpecVersion(1)]
+        assert store.spec_at_version("j1", 3) is not None and store.spec_at_version("j1", 3).name == "a"
+    finally:
+        store.close()

@@ -693,7 +693,8 @@ def test_collapse_idle_threshold_is_a_toolbar_choice_and_persists(session: Sessi
         dialog.show()
         box, button, view = dialog.collapse_threshold_box, dialog.collapse_button, dialog.timeline
         assert box.isVisible() and box.count() == len(COLLAPSE_THRESHOLDS)
-        assert box.currentData() == 10.0 and not button.isChecked()  # defaults
+        assert box.currentData() == 10.0 and button.isChecked()  # defaults: idle collapsed
+        button.setChecked(False)
         view.set_timeline(tl)
         button.setChecked(True)
         assert [round(e - s) for s, e in view.timemap.gaps] == [20, 90]

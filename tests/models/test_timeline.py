@@ -32,7 +32,7 @@ def test_intervals_per_instance_and_markers() -> None:
     assert tl.lanes == ["job", "instance 0", "instance 1"]
     lane1 = tl.intervals_in(2)
     assert [(i.state, i.start, i.end) for i in lane1] == [
-        ("PENDING", 10, 11), ("RUNNING", 11, 15), ("KILLED", 15, 15.5), ("RUNNING", 15.5, 20.0)]
+        ("PENDING", 10, 11), ("RUNNING", 11, 15), ("KILLED", 15, 15), ("RUNNING", 15.5, 20.0)]
     assert tl.intervals_in(1)[-1].end == 12  # ended: a point, not stretched to now
     assert [(m.lane, m.state) for m in tl.markers] == [(0, "PAUSED"), (2, "ROLLING_FORWARD")]
     assert "RESTART" in tl.markers[0].label
@@ -115,3 +115,18 @@ def test_sliced_build_equals_the_one_go_build_and_yields_between_slices() -> Non
     assert (sliced.t0, sliced.t1) == (whole.t0, whole.t1)  # type: ignore[attr-defined]
     assert sliced.visible_intervals(3, 1000, 1100) == whole.visible_intervals(3, 1000, 1100)  # type: ignore[attr-defined]
     assert ticks > 50  # the loop ran between slices
+
+
+def test_an_ended_run_is_a_point_not_a_bar_to_the_next_run() -> None:
+    """A pod that succeeded at 10 and ran again at 600 has nothing drawn between: the run's end is
+    an instant (the view's end marker), not a ten-minute SUCCEEDED bar."""
+    P = pod_pb2
+    events = {0: [ev(0, P.POD_STATE_RUNNING, "j-0-1"), ev(10, P.POD_STATE_SUCCEEDED, "j-0-1"),
+                  ev(600, P.POD_STATE_PENDING, "j-0-2"), ev(601, P.POD_STATE_RUNNING, "j-0-2"),
+                  ev(605, P.POD_STATE_FAILED, "j-0-2")]}
+    tl = build_timeline([], events, now=900.0)
+    assert [(i.state, i.start, i.end) for i in tl.intervals_in(1)] == [
+        ("RUNNING", 0, 10), ("SUCCEEDED", 10, 10), ("PENDING", 600, 601), ("RUNNING", 601, 605), ("FAILED", 605, 605)]
+    assert tl.t1 == 605
+    # with idle collapsed (the detail's default) the 590 quiet seconds become a band
+    assert collapse_idle(tl, threshold=10).gaps == [(10.0, 600.0)]

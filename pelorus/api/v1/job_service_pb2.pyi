@@ -1,4 +1,7 @@
+import datetime
+
 from google.protobuf import field_mask_pb2 as _field_mask_pb2
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
 from pelorus.api.v1 import common_pb2 as _common_pb2
 from pelorus.api.v1 import job_pb2 as _job_pb2
 from pelorus.api.v1 import pod_pb2 as _pod_pb2
@@ -213,6 +216,36 @@ class GetJobResponse(_message.Message):
     workflow_info: _workflow_pb2.WorkflowInfo
     def __init__(self, job_info: _Optional[_Union[_job_pb2.JobInfo, _Mapping]] = ..., summary: _Optional[_Union[_job_pb2.JobSummary, _Mapping]] = ..., workflow_info: _Optional[_Union[_workflow_pb2.WorkflowInfo, _Mapping]] = ...) -> None: ...
 
+class ListJobVersionsRequest(_message.Message):
+    __slots__ = ("job_id", "pagination")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    pagination: _common_pb2.Pagination
+    def __init__(self, job_id: _Optional[str] = ..., pagination: _Optional[_Union[_common_pb2.Pagination, _Mapping]] = ...) -> None: ...
+
+class JobVersion(_message.Message):
+    __slots__ = ("version", "created_at", "changed_by", "workflow")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_BY_FIELD_NUMBER: _ClassVar[int]
+    WORKFLOW_FIELD_NUMBER: _ClassVar[int]
+    version: _common_pb2.EntityVersion
+    created_at: _timestamp_pb2.Timestamp
+    changed_by: str
+    workflow: _workflow_pb2.WorkflowStatus
+    def __init__(self, version: _Optional[_Union[_common_pb2.EntityVersion, _Mapping]] = ..., created_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., changed_by: _Optional[str] = ..., workflow: _Optional[_Union[_workflow_pb2.WorkflowStatus, _Mapping]] = ...) -> None: ...
+
+class ListJobVersionsResponse(_message.Message):
+    __slots__ = ("versions", "pagination", "job_version")
+    VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    PAGINATION_FIELD_NUMBER: _ClassVar[int]
+    JOB_VERSION_FIELD_NUMBER: _ClassVar[int]
+    versions: _containers.RepeatedCompositeFieldContainer[JobVersion]
+    pagination: _common_pb2.PaginationResult
+    job_version: _common_pb2.EntityVersion
+    def __init__(self, versions: _Optional[_Iterable[_Union[JobVersion, _Mapping]]] = ..., pagination: _Optional[_Union[_common_pb2.PaginationResult, _Mapping]] = ..., job_version: _Optional[_Union[_common_pb2.EntityVersion, _Mapping]] = ...) -> None: ...
+
 class GetJobIDFromJobNameRequest(_message.Message):
     __slots__ = ("job_name",)
     JOB_NAME_FIELD_NUMBER: _ClassVar[int]
@@ -326,6 +359,34 @@ class QueryPodsResponse(_message.Message):
     pods: _containers.RepeatedCompositeFieldContainer[_pod_pb2.PodInfo]
     pagination: _common_pb2.PaginationResult
     def __init__(self, pods: _Optional[_Iterable[_Union[_pod_pb2.PodInfo, _Mapping]]] = ..., pagination: _Optional[_Union[_common_pb2.PaginationResult, _Mapping]] = ...) -> None: ...
+
+class ListJobPodEventsRequest(_message.Message):
+    __slots__ = ("job_id", "after", "limit")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    AFTER_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    after: int
+    limit: int
+    def __init__(self, job_id: _Optional[str] = ..., after: _Optional[int] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class InstancePodEvent(_message.Message):
+    __slots__ = ("instance_id", "event")
+    INSTANCE_ID_FIELD_NUMBER: _ClassVar[int]
+    EVENT_FIELD_NUMBER: _ClassVar[int]
+    instance_id: int
+    event: _pod_pb2.PodEvent
+    def __init__(self, instance_id: _Optional[int] = ..., event: _Optional[_Union[_pod_pb2.PodEvent, _Mapping]] = ...) -> None: ...
+
+class ListJobPodEventsResponse(_message.Message):
+    __slots__ = ("events", "next_cursor", "more")
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    MORE_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[InstancePodEvent]
+    next_cursor: int
+    more: bool
+    def __init__(self, events: _Optional[_Iterable[_Union[InstancePodEvent, _Mapping]]] = ..., next_cursor: _Optional[int] = ..., more: _Optional[bool] = ...) -> None: ...
 
 class RefreshJobRequest(_message.Message):
     __slots__ = ("job_id",)

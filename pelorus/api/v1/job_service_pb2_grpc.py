@@ -5,7 +5,7 @@ import warnings
 
 from pelorus.api.v1 import job_service_pb2 as pelorus_dot_v1_dot_job__service__pb2
 
-GRPC_GENERATED_VERSION = '1.85.1'
+GRPC_GENERATED_VERSION = '1.85.0'
 GRPC_VERSION = grpc.__version__
 _version_not_supported = False
 
@@ -94,6 +94,11 @@ class JobServiceStub:
                 request_serializer=pelorus_dot_v1_dot_job__service__pb2.GetJobRequest.SerializeToString,
                 response_deserializer=pelorus_dot_v1_dot_job__service__pb2.GetJobResponse.FromString,
                 _registered_method=True)
+        self.ListJobVersions = channel.unary_unary(
+                '/pelorus.v1.JobService/ListJobVersions',
+                request_serializer=pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsRequest.SerializeToString,
+                response_deserializer=pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsResponse.FromString,
+                _registered_method=True)
         self.GetJobIDFromJobName = channel.unary_unary(
                 '/pelorus.v1.JobService/GetJobIDFromJobName',
                 request_serializer=pelorus_dot_v1_dot_job__service__pb2.GetJobIDFromJobNameRequest.SerializeToString,
@@ -128,6 +133,11 @@ class JobServiceStub:
                 '/pelorus.v1.JobService/QueryPods',
                 request_serializer=pelorus_dot_v1_dot_job__service__pb2.QueryPodsRequest.SerializeToString,
                 response_deserializer=pelorus_dot_v1_dot_job__service__pb2.QueryPodsResponse.FromString,
+                _registered_method=True)
+        self.ListJobPodEvents = channel.unary_unary(
+                '/pelorus.v1.JobService/ListJobPodEvents',
+                request_serializer=pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsRequest.SerializeToString,
+                response_deserializer=pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsResponse.FromString,
                 _registered_method=True)
         self.RefreshJob = channel.unary_unary(
                 '/pelorus.v1.JobService/RefreshJob',
@@ -216,6 +226,14 @@ class JobServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListJobVersions(self, request, context):
+        """The versions at which the job's spec was set (creation, each replace / patch, a rollback),
+        newest first, paged; GetJob with a version gives a version's spec.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def GetJobIDFromJobName(self, request, context):
         """Missing associated documentation comment in .proto file."""
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
@@ -256,6 +274,15 @@ class JobServiceServicer:
 
     def QueryPods(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListJobPodEvents(self, request, context):
+        """Every pod event of the job (each instance, each run) in the order they happened, a page at
+        a time from a cursor: a timeline of a 1,000-instance job in a few calls, and on refresh only
+        what is new.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -337,6 +364,11 @@ def add_JobServiceServicer_to_server(servicer, server):
                     request_deserializer=pelorus_dot_v1_dot_job__service__pb2.GetJobRequest.FromString,
                     response_serializer=pelorus_dot_v1_dot_job__service__pb2.GetJobResponse.SerializeToString,
             ),
+            'ListJobVersions': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListJobVersions,
+                    request_deserializer=pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsRequest.FromString,
+                    response_serializer=pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsResponse.SerializeToString,
+            ),
             'GetJobIDFromJobName': grpc.unary_unary_rpc_method_handler(
                     servicer.GetJobIDFromJobName,
                     request_deserializer=pelorus_dot_v1_dot_job__service__pb2.GetJobIDFromJobNameRequest.FromString,
@@ -371,6 +403,11 @@ def add_JobServiceServicer_to_server(servicer, server):
                     servicer.QueryPods,
                     request_deserializer=pelorus_dot_v1_dot_job__service__pb2.QueryPodsRequest.FromString,
                     response_serializer=pelorus_dot_v1_dot_job__service__pb2.QueryPodsResponse.SerializeToString,
+            ),
+            'ListJobPodEvents': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListJobPodEvents,
+                    request_deserializer=pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsRequest.FromString,
+                    response_serializer=pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsResponse.SerializeToString,
             ),
             'RefreshJob': grpc.unary_unary_rpc_method_handler(
                     servicer.RefreshJob,
@@ -718,6 +755,33 @@ class JobService:
             _registered_method=True)
 
     @staticmethod
+    def ListJobVersions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pelorus.v1.JobService/ListJobVersions',
+            pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsRequest.SerializeToString,
+            pelorus_dot_v1_dot_job__service__pb2.ListJobVersionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
     def GetJobIDFromJobName(request,
             target,
             options=(),
@@ -896,6 +960,33 @@ class JobService:
             '/pelorus.v1.JobService/QueryPods',
             pelorus_dot_v1_dot_job__service__pb2.QueryPodsRequest.SerializeToString,
             pelorus_dot_v1_dot_job__service__pb2.QueryPodsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListJobPodEvents(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/pelorus.v1.JobService/ListJobPodEvents',
+            pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsRequest.SerializeToString,
+            pelorus_dot_v1_dot_job__service__pb2.ListJobPodEventsResponse.FromString,
             options,
             channel_credentials,
             insecure,

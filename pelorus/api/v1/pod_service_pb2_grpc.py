@@ -5,7 +5,7 @@ import warnings
 
 from pelorus.api.v1 import pod_service_pb2 as pelorus_dot_v1_dot_pod__service__pb2
 
-GRPC_GENERATED_VERSION = '1.85.1'
+GRPC_GENERATED_VERSION = '1.85.0'
 GRPC_VERSION = grpc.__version__
 _version_not_supported = False
 

@@ -14,6 +14,7 @@ from pelorus.engine.engine import Engine
 from pelorus.engine.errors import invalid
 from pelorus.engine.services._errors import rpc
 from pelorus.engine.states import TERMINAL_POD_STATES
+from pelorus.engine.timeutil import set_timestamp
 
 Ctx = grpc.aio.ServicerContext[Any, Any]
 
@@ -151,6 +152,36 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
         return resp
 
     @rpc
+    def ListJobVersions(self, request: js.ListJobVersionsRequest, context: Ctx) -> js.ListJobVersionsResponse:
+        rec = self.engine.job(request.job_id)
+        page = request.pagination
+        newest_first = True
+        for i, order in enumerate(page.order_by):
+            if order.property != "version":
+                raise invalid(f"pagination.order_by[{i}].property",
+                              f"versions can be ordered by 'version' only, not {order.property!r}")
+            newest_first = order.order == order.ORDER_DESC
+        limit = limits.applied_versions_limit(page.limit)
+        with self.engine.unit_of_work(read_committed=True) as eng:
+            rows, total = eng.store.spec_history(rec.job_id, page.offset, limit, newest_first)
+            resp = js.ListJobVersionsResponse()
+            resp.job_version.value = rec.version
+            for row in rows:
+                item = resp.versions.add(changed_by=row.author)
+                item.version.value = row.version
+                workflow = eng.store.workflow(row.workflow_id) if row.workflow_id else None
+                if workflow is not None:
+                    item.workflow.CopyFrom(workflow.status)
+                if row.created_at:
+                    set_timestamp(item.created_at, row.created_at)
+                elif workflow is not None:  # written before the store kept the time (schema 4)
+                    item.created_at.CopyFrom(workflow.status.created_at)
+                elif row.version == 1:
+                    item.created_at.CopyFrom(rec.status.created_at)
+        resp.pagination.offset, resp.pagination.limit, resp.pagination.total = page.offset, limit, total
+        return resp
+
+    @rpc
     def GetJobIDFromJobName(self, request: js.GetJobIDFromJobNameRequest,
                             context: Ctx) -> js.GetJobIDFromJobNameResponse:
         ids = self.engine.job_by_name(request.job_name)
@@ -248,6 +279,19 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
         page = pods[offset:offset + limit]
         resp = js.QueryPodsResponse(pods=page)
         resp.pagination.offset, resp.pagination.limit, resp.pagination.total = offset, limit, total
+        return resp
+
+    @rpc
+    def ListJobPodEvents(self, request: js.ListJobPodEventsRequest, context: Ctx) -> js.ListJobPodEventsResponse:
+        rec = self.engine.job(request.job_id)
+        limit = limits.applied_pod_events_limit(request.limit)
+        with self.engine.unit_of_work(read_committed=True) as eng:  # a cursor never skips a pending event
+            rows = eng.store.job_pod_events(rec.job_id, request.after, limit)
+        resp = js.ListJobPodEventsResponse(next_cursor=rows[-1][0] if rows else request.after,
+                                           more=len(rows) == limit)
+        for _cursor, pod_name, event in rows:
+            item = resp.events.add(instance_id=int(pod_name.rpartition("-")[2]))
+            item.event.MergeFromString(event)
         return resp
 
     @rpc
