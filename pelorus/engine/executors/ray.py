@@ -39,8 +39,11 @@ import asyncio
 import concurrent.futures
 import contextlib
 import dataclasses
+import functools
+import hashlib
 import json
 import logging
+import pathlib
 import secrets
 import sys
 import time
@@ -64,7 +67,6 @@ from pelorus.tasks import TaskSet
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install -e '.[ray]'"
-PROTOCOL = "1"
 REQUEST_TIMEOUT = 30.0
 STREAM_LIMIT = 64 * 2**20
 # The controller beats every second; this much silence means the connection is dead.
@@ -211,7 +213,7 @@ class RayExecutor(Executor):
         client = await self._get_client()
         jobs = await self._call(client.list_jobs)
         mine = [j for j in jobs if (j.metadata or {}).get("pelorus_role") == "controller"
-                and (j.metadata or {}).get("pelorus_protocol") == PROTOCOL
+                and (j.metadata or {}).get("pelorus_code") == _code_version()
                 and str(getattr(j.status, "value", j.status)) in ("PENDING", "RUNNING")
                 and self._failed_sids.get(j.submission_id, 0) < 3]
         mine.sort(key=lambda j: (j.start_time or 0, j.submission_id))
@@ -226,7 +228,7 @@ class RayExecutor(Executor):
                              runtime_env={"env_vars": {"PELORUS_CONTROLLER_TOKEN": token,
                                                        "PELORUS_RAY_PYTHON": sys.executable,
                                                        "PELORUS_CONTROLLER_HOST": self._bind_host()}},
-                             metadata={"pelorus_role": "controller", "pelorus_protocol": PROTOCOL})
+                             metadata={"pelorus_role": "controller", "pelorus_code": _code_version()})
             log.info("started the pelorus controller on the Ray cluster (Ray job %s)", sid)
         self._controller_sid = sid
         deadline = time.monotonic() + CONTROLLER_START_TIMEOUT
@@ -654,6 +656,17 @@ class RayExecutor(Executor):
         elif not reachable:
             out["ray_error"] = _unreachable(self.address, "not connected yet")
         return out
+
+
+@functools.cache
+def _code_version() -> str:
+    """The controller and agents run the engine's own code: a controller started by another
+    version of it is never used (it keeps serving the engines of that version)."""
+    here = pathlib.Path(__file__).parent
+    digest = hashlib.sha1(usedforsecurity=False)
+    for name in ("ray_controller.py", "ray_agent.py", "local.py", "base.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _request_fields(request: LaunchRequest) -> dict[str, Any]:

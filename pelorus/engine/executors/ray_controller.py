@@ -28,6 +28,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger("pelorus.ray_controller")
@@ -41,6 +42,17 @@ AGENT_LOST_AFTER = 5.0
 GCS_LOST_AFTER = 4.0
 PENDING_NOTICE = 1.0
 STREAM_LIMIT = 64 * 2**20
+
+
+def _agent_version() -> str:
+    """Agents are named by the code they run, so a controller of another version never uses them."""
+    import hashlib
+
+    here = Path(__file__).parent
+    digest = hashlib.sha1(usedforsecurity=False)
+    for name in ("ray_agent.py", "local.py", "base.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:10]
 
 
 @dataclass
@@ -91,6 +103,7 @@ class Controller:
         from pelorus.engine.executors.ray_agent import PodAgent
 
         self.agent_cls = ray.remote(PodAgent)
+        self.agent_version = _agent_version()
 
     def spawn(self, coro: Any) -> None:
         task = asyncio.ensure_future(coro)
@@ -139,7 +152,7 @@ class Controller:
         from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
         agent = self.agent_cls.options(
-            name=f"agent-{node_id}", namespace=NAMESPACE, lifetime="detached", get_if_exists=True,
+            name=f"agent-{self.agent_version}-{node_id}", namespace=NAMESPACE, lifetime="detached", get_if_exists=True,
             num_cpus=0, max_concurrency=10000,
             scheduling_strategy=NodeAffinitySchedulingStrategy(node_id, soft=False),
         ).remote(node_id)
