@@ -289,6 +289,11 @@ class RayExecutor(Executor):
         self._connected.set()
         self._want_connect.clear()
         log.info("connected to the pelorus controller at %s", where)
+        # Optional in ExecutorEvents (the engine has it): pods held back while the head was
+        # down launch now rather than after their backoff.
+        available = getattr(self.events, "on_executor_available", None)
+        if available is not None:
+            available()
         self._tasks.start(self._read_loop(reader, writer), name="ray-executor-read")
         self._tasks.start(self._resync(), name="ray-executor-resync")
 
@@ -395,9 +400,8 @@ class RayExecutor(Executor):
         for pod in list(self._pods.values()):
             if pod.held is not None:
                 continue
-            try:
-                await self._adopt_remote(pod)
-            except RayLaunchError:
+            await self._resync_pod(pod)
+            if self._writer is None:
                 return
             if pod.kill is not None and self._pods.get(pod.request.pod_id) is pod:
                 await self._send_kill(pod)
@@ -448,7 +452,8 @@ class RayExecutor(Executor):
         if end <= have or not lines:
             return
         if start > have:  # events were lost (e.g. during a reconnection): re-read from the files
-            self._tasks.start(self._adopt_remote(pod), name=f"ray-resync-{pod.request.pod_id}")
+            pod.held = []  # from here on, in order after the re-read
+            self._tasks.start(self._resync_pod(pod, holding=True), name=f"ray-resync-{pod.request.pod_id}")
             return
         skip = have - start
         while skip > 0 and lines:  # a re-read overlapping what events delivered: drop those lines
@@ -485,8 +490,11 @@ class RayExecutor(Executor):
     def _release(self, pod: _Pod) -> None:
         """Deliver what arrived while launch()/adopt() ran (scheduled right after it returns)."""
         held, pod.held = pod.held or [], None
-        for msg in held:
+        for i, msg in enumerate(held):
             if self._pods.get(pod.request.pod_id) is not pod:
+                return
+            if pod.held is not None:  # a gap started a re-read: the rest waits for it
+                pod.held.extend(held[i:])
                 return
             self._apply(pod, msg)
 
@@ -554,7 +562,7 @@ class RayExecutor(Executor):
         self._final_offsets.pop(request.pod_id, None)
         if await self._wait_connected(10.0):
             try:
-                found = await self._adopt_remote(pod, deliver_now=False)
+                found = await self._adopt_remote(pod)
             except RayLaunchError as exc:
                 log.warning("cannot check pod %s while adopting it (%s); watching it anyway", request.pod_id, exc)
                 found = True
@@ -564,14 +572,16 @@ class RayExecutor(Executor):
         self._started_loop.call_soon(self._release, pod)
         return True
 
-    async def _adopt_remote(self, pod: _Pod, deliver_now: bool = True) -> bool:
-        """Ask the controller for the pod's state and the output after our offsets."""
+    async def _adopt_remote(self, pod: _Pod) -> bool:
+        """Ask the controller for the pod's state and its output after our offsets; what comes
+        back, and every event for the pod meanwhile, is delivered in order afterwards (by the
+        caller, through _release). False: the cluster does not know the pod."""
+        if pod.held is None:
+            pod.held = []
         res = await self._request("adopt", pod_id=pod.request.pod_id, node_id=pod.node_id,
                                   offsets={str(s): n for s, n in pod.offsets.items()},
                                   request=_request_fields(pod.request))
         state = res.get("state")
-        if self._pods.get(pod.request.pod_id) is not pod:
-            return True
         msgs: list[dict[str, Any]] = []
         if state in ("running", "ended") and res.get("node_id") and res["node_id"] != pod.node_id:
             msgs.append({"ev": "placed", "pod": pod.request.pod_id, "node_id": res["node_id"], "host": res["host"]})
@@ -584,18 +594,26 @@ class RayExecutor(Executor):
             msgs.append({"ev": "starting", "pod": pod.request.pod_id, "reason": "UNSCHEDULABLE",
                          "message": res["unschedulable"]})
         elif state != "placing":
-            if not deliver_now:
-                return False
-            msgs.append({"ev": "exited", "pod": pod.request.pod_id, "exit_code": None, "reason": "LOST",
-                         "lost": True, "message": "the Ray cluster no longer knows the pod (its node or the head "
-                                                  "was lost while the engine was not connected)"})
-        if deliver_now and pod.held is None:
-            for msg in msgs:
-                if self._pods.get(pod.request.pod_id) is pod:
-                    self._apply(pod, msg)
-        else:
-            pod.held = [*msgs, *(pod.held or [])]
+            return False
+        pod.held = [*msgs, *(pod.held or [])]
         return True
+
+    async def _resync_pod(self, pod: _Pod, holding: bool = False) -> None:
+        """Events were missed (a reconnection, another engine's connection): re-read from the
+        files. holding=True: the caller already holds the pod's events (pod.held)."""
+        if not holding:
+            if pod.held is not None:
+                return  # a launch, adopt or resync is under way and delivers in order
+            pod.held = []
+        try:
+            found = await self._adopt_remote(pod)
+        except RayLaunchError:
+            found = True  # the connection dropped: the next resync (or LOST) decides
+        if not found:
+            pod.held = [{"ev": "exited", "pod": pod.request.pod_id, "exit_code": None, "reason": "LOST",
+                         "lost": True, "message": "the Ray cluster no longer knows the pod (its node or the head "
+                                                  "was lost while the engine was not connected)"}, *(pod.held or [])]
+        self._release(pod)
 
     async def find_launched(self, request: LaunchRequest) -> PodHandle | None:
         """A pod an earlier engine handed to the controller but never recorded."""

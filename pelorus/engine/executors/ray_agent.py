@@ -43,25 +43,35 @@ EVENT_LOG = 20000
 # Ended pods' exits are kept this long for an engine that was down when they ended.
 ENDED_TTL = 24 * 3600.0
 
-# Reads the pipe until EOF (the agent died), then SIGKILLs every process group whose leader
-# carries this agent's marker in its environment (the pods' shims).
+# Detaches (Ray kills a dead worker's direct children, this one must outlive the agent), then
+# reads the pipe until EOF (the agent died), collecting the pods' process group ids the agent
+# writes into it; then SIGKILLs those groups and the group of every process that carries this
+# agent's marker in its environment (a pod's shim may already be dead, its group alive).
 _WATCHDOG = r"""
 import os, signal, sys
+if os.fork():
+    os._exit(0)
+os.setsid()
 marker = ("PELORUS_AGENT=" + sys.argv[1]).encode() + b"\0"
+groups, data = set(), b""
 try:
-    while os.read(0, 4096):
-        pass
+    while chunk := os.read(0, 4096):
+        data += chunk
+        *lines, data = data.split(b"\n")
+        groups.update(int(x) for x in lines if x.strip().isdigit())
 except OSError:
     pass
 for name in os.listdir("/proc"):
-    if not name.isdigit():
-        continue
-    pid = int(name)
+    if name.isdigit():
+        try:
+            with open(f"/proc/{name}/environ", "rb") as f:
+                if marker in f.read():
+                    groups.add(os.getpgid(int(name)))
+        except OSError:
+            pass
+for pgid in groups:
     try:
-        with open(f"/proc/{pid}/environ", "rb") as f:
-            env = f.read()
-        if marker in env and os.getpgid(pid) == pid:
-            os.killpg(pid, signal.SIGKILL)
+        os.killpg(pgid, signal.SIGKILL)
     except OSError:
         pass
 """
@@ -86,11 +96,10 @@ class PodAgent:
 
     def _start_watchdog(self) -> int:
         r, w = os.pipe()
-        subprocess.Popen([sys.executable, "-S", "-c", _WATCHDOG, self.marker], stdin=r,
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-                         close_fds=True)
+        first = subprocess.Popen([sys.executable, "-S", "-c", _WATCHDOG, self.marker], stdin=r,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, close_fds=True)
+        first.wait(10)  # it forks the watchdog and exits
         os.close(r)
-        os.set_inheritable(w, False)
         return w
 
     async def _ready(self) -> asyncio.Event:
@@ -154,6 +163,10 @@ class PodAgent:
             self._offsets.pop(req.pod_id, None)
             return {"ok": False, "error": str(exc)}
         self._pids[req.pod_id] = handle.pid
+        try:
+            os.write(self._watchdog_fd, f"{handle.pid}\n".encode())
+        except OSError:
+            log.warning("the watchdog of the pods on this node is gone")
         return {"ok": True, "pid": handle.pid}
 
     async def kill(self, pod_id: str, grace: float, reason: str, message: str) -> bool:
