@@ -37,7 +37,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests" / "ray_executor"))
 
 import psutil
-from _engine import BenchEngine, Client, emit, job_spec, machine, note, run
+from _engine import BenchEngine, Client, emit, job_spec, machine, note, percentile, run
 
 from pelorus.api import job_pb2, pod_pb2
 from pelorus.api import job_service_pb2 as js
@@ -133,6 +133,22 @@ async def pss_per_pod(eng: BenchEngine, roots: list[int], m: int, label: str) ->
         return (busy - idle - commands) / m
 
 
+async def log_latency(eng: BenchEngine) -> list[float]:
+    """ms from a line's write (the pod prints the time) to the engine storing it (the line's timestamp)."""
+    async with Client(eng.address) as c:
+        spec = job_spec("log-latency", 1, "sh", "-c", "for i in $(seq 1 60); do date +%s.%N; sleep 0.05; done")
+        spec.default_spec.resources.cpu = 0.1
+        job_id = (await c.create(spec)).job_id
+        await wait_job(c, job_id, 120)
+        out = []
+        async for resp in c.pods.GetPodLogs(ps.GetPodLogsRequest(pod_name=f"{job_id}-0")):
+            for ln in resp.lines:
+                if ln.stream == 0:
+                    stored = ln.timestamp.seconds + ln.timestamp.nanos / 1e9
+                    out.append((stored - float(ln.text)) * 1000)
+        return out
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     p.add_argument("--instances", default="40,200", help="comma-separated job sizes (default 40,200)")
@@ -179,6 +195,25 @@ def main() -> None:
                 emit("ray_launch.vs_plain_ray_tasks", round(ray_wall / tasks["warm"], 2), "x", executor="ray",
                      goal="<= 2", vs_cold=round(ray_wall / tasks["cold"], 2), **base)
                 measured += 1
+            lat_ray = run(log_latency(ray_eng), 200)
+            lat_local = run(log_latency(local_eng), 200)
+            for q, tag in ((0.5, "p50"), (0.95, "p95"), (1.0, "max")):
+                emit(f"ray_launch.log_line_to_store_ms.{tag}", round(percentile(lat_ray, q), 1), "ms", executor="ray",
+                     local_executor_ms=round(percentile(lat_local, q), 1), lines=len(lat_ray), goal="<= 100",
+                     path="pod writes a line -> agent -> controller -> engine store", **ctx)
+            fixed: dict[str, list[float]] = {"controller": [], "agent": []}
+            for q in psutil.process_iter(["pid", "cmdline"]):
+                try:
+                    cmd = " ".join(q.info["cmdline"] or ())
+                    kind = ("controller" if "pelorus.engine.executors.ray_controller" in cmd
+                            else "agent" if cmd.startswith("ray::PodAgent") else "")
+                    if kind:
+                        fixed[kind].append(q.memory_full_info().pss / 2**20)
+                except psutil.Error:
+                    continue
+            for kind, values in fixed.items():
+                emit(f"ray_launch.{kind}_pss_mb", round(max(values), 1) if values else None, "MB", count=len(values),
+                     path="fixed cost: the controller on the head, one agent per node", **ctx)
             per_pod_ray = run(pss_per_pod(ray_eng, [ray_eng.pid, *cluster_roots], args.pss_pods, "ray"), 200)
             per_pod_local = run(pss_per_pod(local_eng, [local_eng.pid], args.pss_pods, "local"), 200)
             emit("ray_launch.executor_pss_per_running_pod_mb", round(per_pod_ray / 2**20, 2), "MB", executor="ray",

@@ -161,8 +161,23 @@ class RayTestCluster:
         self.kill_node(self.procs[0])
         self.procs[0].wait(10)
 
+    def _port_free(self, port: int) -> bool:
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", port)) != 0
+
     def restart_head(self, timeout: float = 90.0) -> None:
         """A new head on the same ports (a new cluster to Ray: its GCS keeps no state)."""
+        deadline = time.monotonic() + 20
+        while not (self._port_free(self.gcs_port) and self._port_free(self.dashboard_port)):
+            if time.monotonic() > deadline:
+                import psutil
+
+                holders = [c.pid for c in psutil.net_connections("tcp") if c.laddr and c.laddr.port in
+                           (self.gcs_port, self.dashboard_port) and c.status == "LISTEN"]
+                raise RuntimeError(f"the old head's ports are still taken (by {holders})")
+            time.sleep(0.2)
+        # `ray start --head` refuses to start where this file names a GCS it still sees.
+        (self.temp_dir / "ray_current_cluster").unlink(missing_ok=True)
         head = self._spawn("head", self._head_args)
         self.procs.remove(head)
         self.procs[0] = head

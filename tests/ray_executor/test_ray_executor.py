@@ -196,11 +196,13 @@ def test_restart_is_a_new_run_with_a_new_pod_id(ray_engine: EngineProcess, ray_c
 
 def test_engine_restarted_mid_run_re_adopts_pods(ray_engine_factory: type[EngineProcess]) -> None:
     first = ray_engine_factory().start()
-    script = "for i in $(seq 1 40); do echo line $i; sleep 0.1; done"
+    # Instance 2 ends while no engine runs: its exit and its last lines come with the re-adoption.
+    script = ('n=40; [ "$PELORUS_INSTANCE_ID" = 2 ] && n=12; '
+              'for i in $(seq 1 $n); do echo line $i; echo err $i >&2; sleep 0.1; done')
 
     async def before() -> str:
         async with Client(first.address) as c:
-            job_id = (await c.create(sh_spec("ray-adopt", script, instances=2))).job_id
+            job_id = (await c.create(sh_spec("ray-adopt", script, instances=3))).job_id
             deadline = time.monotonic() + 40
             while len(stdout(await logs(c, f"{job_id}-0"))) < 3:
                 assert time.monotonic() < deadline, "no output before the engine restart"
@@ -216,9 +218,13 @@ def test_engine_restarted_mid_run_re_adopts_pods(ray_engine_factory: type[Engine
         async with Client(second.address) as c:
             st = await c.wait_state(job_id, *DONE, timeout=40)
             assert st.state == J.JOB_STATE_SUCCEEDED, st
-            for i in range(2):
+            for i in range(3):
                 name = f"{job_id}-{i}"
-                assert stdout(await logs(c, name)) == [f"line {n}" for n in range(1, 41)]
+                n = 12 if i == 2 else 40
+                lines = await logs(c, name)
+                assert stdout(lines) == [f"line {k}" for k in range(1, n + 1)]  # each once, in order
+                errs = [ln.text for ln in lines if ln.stream == S.STREAM_STDERR]
+                assert errs == [f"err {k}" for k in range(1, n + 1)]
                 pod = (await c.pod(job_id, i)).current.status
                 assert pod.run == 1 and pod.pod_id == f"{name}-1" and pod.node_id
                 events = await c.pods.GetPodEvents(ps.GetPodEventsRequest(pod_name=name))

@@ -83,7 +83,8 @@ def test_head_killed_and_restarted(own_cluster: RayTestCluster, engine_factory, 
                                  what="launched")
             assert time.monotonic() - serving < 2.5, time.monotonic() - serving
             st = await c.wait_state(pending_id, J.JOB_STATE_SUCCEEDED, J.JOB_STATE_FAILED, timeout=60)
-            assert st.state == J.JOB_STATE_SUCCEEDED, st
+            pods = [(await c.pod(pending_id, i)).current.status for i in range(3)]
+            assert st.state == J.JOB_STATE_SUCCEEDED, [(p.state, p.reason, p.message) for p in pods]
             st = await c.status(job_id)
             await c.jobs.StopJob(js.StopJobRequest(job_id=job_id, version=st.version))
 

@@ -295,7 +295,7 @@ class RayExecutor(Executor):
         if available is not None:
             available()
         self._tasks.start(self._read_loop(reader, writer), name="ray-executor-read")
-        self._tasks.start(self._resync(), name="ray-executor-resync")
+        self._tasks.start(self._resync(list(self._pods.values())), name="ray-executor-resync")
 
     def _drop_connection(self, why: str) -> None:
         writer, self._writer = self._writer, None
@@ -389,16 +389,16 @@ class RayExecutor(Executor):
             self._exit(pod, ExitInfo(None, "LOST", f"lost contact with the Ray cluster for {down_for:.0f} s ({why}); "
                                                     "the pod's state there is unknown", lost=True))
 
-    async def _resync(self) -> None:
-        """After (re)connecting: kill what was given up, re-adopt what is watched."""
+    async def _resync(self, watched: list[_Pod]) -> None:
+        """After (re)connecting: kill what was given up, re-adopt what was watched before."""
         for pod_id in list(self._abandoned):
             try:
                 await self._request("kill", pod_id=pod_id, grace=0.0, reason="LOST", message="given up by the engine")
                 self._abandoned.discard(pod_id)
             except RayLaunchError:
                 return
-        for pod in list(self._pods.values()):
-            if pod.held is not None:
+        for pod in watched:
+            if pod.held is not None or self._pods.get(pod.request.pod_id) is not pod:
                 continue
             await self._resync_pod(pod)
             if self._writer is None:

@@ -392,7 +392,7 @@ class Controller:
         pod = self.pods.get(pod_id)
         if pod is not None:
             pod.owner = conn
-            if pod.state == "placing":
+            if pod.state in ("placing", "launching"):  # its agent may not have it yet: not "unknown"
                 return {"state": "placing", "unschedulable": pod.pending_noted}
             node_id = pod.node_id
         else:
