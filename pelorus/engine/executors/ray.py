@@ -151,6 +151,7 @@ class RayExecutor(Executor):
         self._writer: asyncio.StreamWriter | None = None
         self._connected = asyncio.Event()
         self._want_connect = asyncio.Event()
+        self._attempt_done = asyncio.Event()  # replaced (and the old one set) after each attempt
         self._replies: dict[int, asyncio.Future[dict[str, Any]]] = {}
         self._next_id = 1
         self._last_heard = 0.0
@@ -271,6 +272,9 @@ class RayExecutor(Executor):
                     self._failed_sids[self._controller_sid] = self._failed_sids.get(self._controller_sid, 0) + 1
                 self._client = None if not isinstance(exc, RayLaunchError) else self._client
                 log.debug("cannot reach the Ray controller: %s", self._error)
+            finally:
+                done, self._attempt_done = self._attempt_done, asyncio.Event()
+                done.set()
             await asyncio.sleep(CONNECT_BACKOFF[min(attempt, len(CONNECT_BACKOFF) - 1)])
             attempt += 1
 
@@ -344,14 +348,20 @@ class RayExecutor(Executor):
             self._replies.pop(rid, None)
 
     async def _wait_connected(self, timeout: float) -> bool:
-        if self._writer is not None:
-            return True
-        self._want_connect.set()
-        try:
-            await asyncio.wait_for(self._connected.wait(), timeout)
-        except TimeoutError:
-            return False
-        return self._writer is not None
+        """Connected within `timeout` s; False at once when an attempt fails (the caller reports
+        the head unreachable rather than waiting out every retry)."""
+        deadline = time.monotonic() + timeout
+        while self._writer is None:
+            remaining = deadline - time.monotonic()
+            if self._error or remaining <= 0:
+                return False
+            self._want_connect.set()
+            attempt = self._attempt_done
+            try:
+                await asyncio.wait_for(attempt.wait(), remaining)
+            except TimeoutError:
+                return False
+        return True
 
     async def _watch_loop(self) -> None:
         """Silence means a dead connection; a long disconnection loses the pods; the dashboard's
