@@ -172,7 +172,7 @@ class RayExecutor(Executor):
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        """Start connecting (in the background: an unreachable head is not fatal)."""
+        """Start connecting (in a task of its own; an unreachable head is not fatal)."""
         if self._loop is not None:
             return
         self._loop = asyncio.get_running_loop()
