@@ -586,6 +586,10 @@ class Engine:
         self.pod_event(rec, inst, f"placed on {handle.host}" + (f" ({handle.node_id})" if handle.node_id else ""))
         self.mark_pod(rec, inst, handle)
 
+    def on_executor_available(self) -> None:
+        """The executor's backend came back (e.g. the Ray head): launch what it held back."""
+        self.scheduler.executor_available()
+
     def on_starting(self, pod_id_: str, reason: str, message: str) -> None:
         """Why a STARTING pod waits (executors with reports_running)."""
         found = self._current_run(pod_id_)

@@ -93,6 +93,17 @@ class Scheduler:
     def wake(self) -> None:
         self._wake.set()
 
+    def executor_available(self) -> None:
+        """The executor's backend is reachable again: the pods held back while it was down
+        launch now instead of waiting out their backoff."""
+        self._unavailable_streak = 0
+        for rec in self.engine.jobs.values():
+            for inst, pod in rec.pods.items():
+                st = pod.status
+                if st.state == P.POD_STATE_PENDING and st.reason == "EXECUTOR_UNAVAILABLE":
+                    st.ClearField("next_attempt_at")
+                    self.enqueue(rec, inst, now())
+
     def restore(self) -> None:
         """Rebuild queues from the cache after a restart."""
         t = now()

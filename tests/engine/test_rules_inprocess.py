@@ -97,6 +97,33 @@ def test_higher_priority_then_older_jobs_launch_first(host: FakeHost, clock: Clo
     assert host.workflow_pokes == 1
 
 
+def test_pods_held_back_while_the_executor_is_down_launch_as_soon_as_it_is_back(host: FakeHost,
+                                                                              clock: Clock) -> None:
+    """ExecutorUnavailable keeps a pod PENDING with a growing backoff; executor_available (the
+    executor's backend answers again) launches it at the next tick, not when the backoff ends."""
+    from pelorus.engine.executors.base import ExecutorUnavailable
+
+    sched = scheduler_for(host)
+    executor = host.executor
+    assert isinstance(executor, FakeExecutor)
+    executor.fail_launch = ExecutorUnavailable("Ray head down")
+    rec = job("held", instances=2)
+    queue(host, rec)
+    for _ in range(4):  # the backoff grows: 1, 2, 4, 8 s
+        asyncio.run(sched.tick())
+        clock.advance(30)
+    asyncio.run(sched.tick())
+    assert states(rec) == ["PENDING", "PENDING"]
+    assert all(p.status.reason == "EXECUTOR_UNAVAILABLE" for p in rec.pods.values())
+    executor.fail_launch = None
+    asyncio.run(sched.tick())
+    assert states(rec) == ["PENDING", "PENDING"]  # still waiting out the backoff
+    sched.executor_available()
+    asyncio.run(sched.tick())
+    assert states(rec) == ["RUNNING", "RUNNING"]
+    assert len(executor.launched) == 2
+
+
 def test_parallelism_caps_a_jobs_running_pods_and_a_freed_slot_is_refilled(host: FakeHost, clock: Clock) -> None:
     sched = scheduler_for(host)
     rec = job("par", instances=5, parallelism=2)

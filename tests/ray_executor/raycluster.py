@@ -66,6 +66,7 @@ class RayTestCluster:
         self.temp_dir = Path(tempfile.mkdtemp(prefix="pelray-", dir="/tmp"))
         self.worker_resources = worker_resources if worker_resources is not None else {"node2": 1}
         self.procs: list[subprocess.Popen[bytes]] = []
+        self._head_args: list[str] = []
         self._stopped = False
         ports = free_ports(14)
         self.gcs_port, self.dashboard_port = ports[0], ports[1]
@@ -90,14 +91,15 @@ class RayTestCluster:
 
     def start(self, timeout: float = 90.0) -> RayTestCluster:
         atexit.register(self.stop)  # also when the session ends without the fixture's teardown
+        self._head_args = [
+            "--head", "--node-ip-address=127.0.0.1", "--num-cpus=1", "--disable-usage-stats",
+            f"--port={self.gcs_port}", f"--dashboard-port={self.dashboard_port}",
+            "--dashboard-host=127.0.0.1", "--include-dashboard=true",
+            f"--ray-client-server-port={free_ports(1)[0]}", f"--temp-dir={self.temp_dir}",
+            *self._node_args(self._head_ports),
+        ]
         try:
-            self._spawn("head", [
-                "--head", "--node-ip-address=127.0.0.1", "--num-cpus=1", "--disable-usage-stats",
-                f"--port={self.gcs_port}", f"--dashboard-port={self.dashboard_port}",
-                "--dashboard-host=127.0.0.1", "--include-dashboard=true",
-                f"--ray-client-server-port={free_ports(1)[0]}", f"--temp-dir={self.temp_dir}",
-                *self._node_args(self._head_ports),
-            ])
+            self._spawn("head", self._head_args)
             self.wait_nodes(1, timeout)
             self.start_worker(timeout)
         except BaseException:
@@ -141,9 +143,45 @@ class RayTestCluster:
         return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.temp_dir.glob("*.log")))
 
     def kill_node(self, proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
-        """End one node: its `ray start --block` group and every process of that node
-        (raylet, agents, workers), which are started in the group of `ray start`."""
+        """End one node as a machine failure would: its `ray start --block` group and every
+        process of its session (raylet, GCS, dashboard, Ray's workers, which lead groups of their
+        own in the session of `ray start`). A process that started a session of its own (a Ray
+        job's driver, a pod) is left to notice on its own, as on a real cluster."""
         _kill_group(proc, sig)
+        import psutil
+
+        for p in psutil.process_iter(["pid"]):
+            try:
+                if os.getsid(p.pid) == proc.pid:
+                    p.send_signal(sig)
+            except (OSError, psutil.Error):
+                continue
+
+    def kill_head(self) -> None:
+        self.kill_node(self.procs[0])
+        self.procs[0].wait(10)
+
+    def _port_free(self, port: int) -> bool:
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", port)) != 0
+
+    def restart_head(self, timeout: float = 90.0) -> None:
+        """A new head on the same ports (a new cluster to Ray: its GCS keeps no state)."""
+        deadline = time.monotonic() + 20
+        while not (self._port_free(self.gcs_port) and self._port_free(self.dashboard_port)):
+            if time.monotonic() > deadline:
+                import psutil
+
+                holders = [c.pid for c in psutil.net_connections("tcp") if c.laddr and c.laddr.port in
+                           (self.gcs_port, self.dashboard_port) and c.status == "LISTEN"]
+                raise RuntimeError(f"the old head's ports are still taken (by {holders})")
+            time.sleep(0.2)
+        # `ray start --head` refuses to start where this file names a GCS it still sees.
+        (self.temp_dir / "ray_current_cluster").unlink(missing_ok=True)
+        head = self._spawn("head", self._head_args)
+        self.procs.remove(head)
+        self.procs[0] = head
+        self.wait_nodes(1, timeout)
 
     def stop(self) -> None:
         """Idempotent; bounded (~3 s + a SIGKILL)."""
@@ -203,6 +241,7 @@ class TcpForwarder:
         self.port = port or free_ports(1)[0]
         self.address = f"http://127.0.0.1:{self.port}"
         self._listener: socket.socket | None = None
+        self.accepted = 0  # connections relayed (or refused upstream), for tests that count requests
         self._conns: set[socket.socket] = set()
         self._lock = threading.Lock()
 
@@ -221,6 +260,7 @@ class TcpForwarder:
                 client, _ = listener.accept()
             except OSError:
                 return  # closed
+            self.accepted += 1
             try:
                 upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
                 upstream.settimeout(None)

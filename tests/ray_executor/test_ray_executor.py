@@ -35,6 +35,30 @@ def stdout(lines: list[pod_pb2.LogLine]) -> list[str]:
     return [ln.text for ln in lines if ln.stream == S.STREAM_STDOUT]
 
 
+def pod_processes(pod_id: str) -> list[psutil.Process]:
+    """The processes of one pod run (the agent starts them with PELORUS_POD_ID in the environment)."""
+    out = []
+    for p in psutil.process_iter(["pid"]):
+        try:
+            if p.environ().get("PELORUS_POD_ID") == pod_id:
+                out.append(p)
+        except psutil.Error:
+            continue
+    return out
+
+
+def pending_placement_groups(cluster: RayTestCluster, prefix: str) -> list[dict]:
+    """Placement groups of this job's pods that Ray still holds (not REMOVED), read through the
+    dashboard's state API."""
+    import json
+    import urllib.request
+
+    url = f"{cluster.address}/api/v0/placement_groups?limit=10000&detail=true"
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        groups = json.load(resp)["data"]["result"]["result"]
+    return [g for g in groups if g.get("name", "").startswith(prefix) and g.get("state") != "REMOVED"]
+
+
 def node_ids(cluster: RayTestCluster) -> tuple[str, str]:
     nodes = cluster.alive_nodes()
     head = next(n["node_id"] for n in nodes if n["is_head_node"])
@@ -85,15 +109,15 @@ def test_exit_codes_and_logs_complete_to_the_last_line(ray_engine: EngineProcess
             spec.default_spec.restart_policy = P.RESTART_POLICY_NEVER
             job_id = (await c.create(spec)).job_id
             await c.wait_state(job_id, J.JOB_STATE_FAILED, timeout=60)
-            expected = [f"line {n}" for n in range(1, 301)] + ["to stderr", "last line without newline"]
+            expected = [f"line {n}" for n in range(1, 301)] + ["last line without newline"]
             for i in range(3):
                 pod = (await c.pod(job_id, i)).current.status
                 assert pod.has_exit_code and pod.exit_code == i, pod
                 assert pod.state == (P.POD_STATE_SUCCEEDED if i == 0 else P.POD_STATE_FAILED)
+                assert pod.message.startswith(f"exited with code {i}"), pod.message
                 lines = await logs(c, f"{job_id}-{i}")
                 assert stdout(lines) == expected  # every line once, in order, the unfinished last one too
-                system = [ln.text for ln in lines if ln.stream == S.STREAM_SYSTEM]
-                assert any(t.startswith("Running entrypoint for job") for t in system), system
+                assert [ln.text for ln in lines if ln.stream == S.STREAM_STDERR] == ["to stderr"]
                 assert [ln.seq for ln in lines] == sorted({ln.seq for ln in lines})
             missing = (await c.create(sh_spec("ray-missing", "exit 0")))  # sanity: a trivial pod succeeds
             assert (await c.wait_state(missing.job_id, *DONE, timeout=60)).state == J.JOB_STATE_SUCCEEDED
@@ -137,9 +161,7 @@ def test_kill_of_sigterm_ignoring_pod_with_a_child(ray_engine: EngineProcess, tm
     arun(body(), 90)
 
 
-def test_restart_is_a_new_run_with_a_new_submission_id(ray_engine: EngineProcess, ray_cluster: RayTestCluster) -> None:
-    from ray.job_submission import JobSubmissionClient
-
+def test_restart_is_a_new_run_with_a_new_pod_id(ray_engine: EngineProcess, ray_cluster: RayTestCluster) -> None:
     async def body() -> None:
         async with Client(ray_engine.address) as c:
             created = await c.create(sh_spec("ray-restart", "echo run $PELORUS_RUN; sleep 60", kill_grace_period=0))
@@ -155,9 +177,9 @@ def test_restart_is_a_new_run_with_a_new_submission_id(ray_engine: EngineProcess
             pod = await c.wait_pod(job_id, 0, lambda p: p.status.run == 2 and p.status.state == P.POD_STATE_RUNNING,
                                    timeout=40, what="run 2 running")
             assert pod.status.pod_id == f"{job_id}-0-2" and pod.status.prev_pod_id == f"{job_id}-0-1"
-            client = JobSubmissionClient(ray_cluster.address)
-            first = client.get_job_info(f"{job_id}-0-1")
-            assert str(first.status.value) == "STOPPED"
+            first = next(p.status for p in (await c.pod(job_id, 0)).previous if p.status.run == 1)
+            assert first.state == P.POD_STATE_KILLED, first
+            assert not pod_processes(f"{job_id}-0-1")
             deadline = time.monotonic() + 30
             while "run 2" not in stdout(await logs(c, f"{job_id}-0")):
                 assert time.monotonic() < deadline
@@ -166,18 +188,21 @@ def test_restart_is_a_new_run_with_a_new_submission_id(ray_engine: EngineProcess
             st = await c.status(job_id)
             await c.jobs.StopJob(js.StopJobRequest(job_id=job_id, version=st.version))
             await c.wait_state(job_id, J.JOB_STATE_KILLED, timeout=30)
-            assert str(client.get_job_info(f"{job_id}-0-2").status.value) == "STOPPED"
+            assert not pod_processes(f"{job_id}-0-2")
+            assert not pending_placement_groups(ray_cluster, job_id)
 
     arun(body(), 120)
 
 
 def test_engine_restarted_mid_run_re_adopts_pods(ray_engine_factory: type[EngineProcess]) -> None:
     first = ray_engine_factory().start()
-    script = "for i in $(seq 1 40); do echo line $i; sleep 0.1; done"
+    # Instance 2 ends while no engine runs: its exit and its last lines come with the re-adoption.
+    script = ('n=40; [ "$PELORUS_INSTANCE_ID" = 2 ] && n=12; '
+              'for i in $(seq 1 $n); do echo line $i; echo err $i >&2; sleep 0.1; done')
 
     async def before() -> str:
         async with Client(first.address) as c:
-            job_id = (await c.create(sh_spec("ray-adopt", script, instances=2))).job_id
+            job_id = (await c.create(sh_spec("ray-adopt", script, instances=3))).job_id
             deadline = time.monotonic() + 40
             while len(stdout(await logs(c, f"{job_id}-0"))) < 3:
                 assert time.monotonic() < deadline, "no output before the engine restart"
@@ -193,9 +218,13 @@ def test_engine_restarted_mid_run_re_adopts_pods(ray_engine_factory: type[Engine
         async with Client(second.address) as c:
             st = await c.wait_state(job_id, *DONE, timeout=40)
             assert st.state == J.JOB_STATE_SUCCEEDED, st
-            for i in range(2):
+            for i in range(3):
                 name = f"{job_id}-{i}"
-                assert stdout(await logs(c, name)) == [f"line {n}" for n in range(1, 41)]
+                n = 12 if i == 2 else 40
+                lines = await logs(c, name)
+                assert stdout(lines) == [f"line {k}" for k in range(1, n + 1)]  # each once, in order
+                errs = [ln.text for ln in lines if ln.stream == S.STREAM_STDERR]
+                assert errs == [f"err {k}" for k in range(1, n + 1)]
                 pod = (await c.pod(job_id, i)).current.status
                 assert pod.run == 1 and pod.pod_id == f"{name}-1" and pod.node_id
                 events = await c.pods.GetPodEvents(ps.GetPodEventsRequest(pod_name=name))
@@ -205,13 +234,15 @@ def test_engine_restarted_mid_run_re_adopts_pods(ray_engine_factory: type[Engine
 
 
 def test_worker_node_lost_mid_pod(ray_engine: EngineProcess, ray_cluster: RayTestCluster) -> None:
-    """A node of its own (resource node3) is SIGKILLed under a running pod: the run ends
-    LOST or FAILED with Ray's reason and is retried per the job's policy."""
+    """A node of its own (resource node3) is SIGKILLed under a running pod: within 10 s the run
+    is LOST with the reason, every line it printed before the kill is kept, its processes are
+    gone, and it is retried per the job's policy."""
     node = ray_cluster.start_worker(resources={"node3": 1})
 
     async def body() -> None:
         async with Client(ray_engine.address) as c:
-            spec = sh_spec("ray-node-lost", "echo up; sleep 120", kill_grace_period=0)
+            spec = sh_spec("ray-node-lost", "for i in 1 2 3 4 5; do echo line $i; done; echo up; sleep 120",
+                           kill_grace_period=0)
             spec.default_spec.resources.custom["node3"] = 1
             spec.default_spec.restart_policy = P.RESTART_POLICY_ON_FAILURE
             spec.default_spec.max_attempts = 2
@@ -221,20 +252,33 @@ def test_worker_node_lost_mid_pod(ray_engine: EngineProcess, ray_cluster: RayTes
             while "up" not in stdout(await logs(c, f"{job_id}-0")):
                 assert time.monotonic() < deadline, "the pod never started on the extra node"
                 await asyncio.sleep(0.1)
+            procs = pod_processes(f"{job_id}-0-1")
+            assert procs
+            t0 = time.monotonic()
             ray_cluster.kill_node(node)
             pod = await c.pod(job_id, 0)
-            deadline = time.monotonic() + 90
             while not any(p.status.run == 1 for p in pod.previous):
-                assert time.monotonic() < deadline, f"run 1 never ended after its node died: {pod.current.status}"
+                assert time.monotonic() - t0 < 10, f"run 1 still not ended 10 s after its node died: {pod.current}"
                 await asyncio.sleep(0.2)
                 pod = await c.pod(job_id, 0)
             first = next(p for p in pod.previous if p.status.run == 1).status
-            assert first.state in (P.POD_STATE_LOST, P.POD_STATE_FAILED), first
-            assert first.message, first
+            assert first.state == P.POD_STATE_LOST, first
+            assert "node" in first.message and "gone" in first.message, first.message
+            assert stdout(await logs(c, f"{job_id}-0", f"{job_id}-0-1")) == [f"line {i}" for i in range(1, 6)] + ["up"]
+            for p in procs:
+                try:
+                    p.wait(15)
+                except psutil.TimeoutExpired:
+                    pytest.fail(f"pod process {p.pid} outlived its node")
             assert pod.current.status.run == 2 and pod.current.status.attempt == 2  # retried per the policy
+            # Run 2 asks for node3, which no alive node has any more: unschedulable, with the reason.
+            pod = await c.wait_pod(job_id, 0, lambda p: p.status.reason == "UNSCHEDULABLE", timeout=15,
+                                   what="unschedulable")
+            assert "node3 1" in pod.status.message and "node3 0" in pod.status.message, pod.status.message
             st = await c.status(job_id)
             await c.jobs.StopJob(js.StopJobRequest(job_id=job_id, version=st.version))
-            await c.wait_state(job_id, J.JOB_STATE_KILLED, timeout=30)
+            await c.wait_state(job_id, J.JOB_STATE_KILLED, timeout=10)
+            assert not pending_placement_groups(ray_cluster, job_id)
 
     try:
         arun(body(), 150)
@@ -242,19 +286,49 @@ def test_worker_node_lost_mid_pod(ray_engine: EngineProcess, ray_cluster: RayTes
         ray_cluster.kill_node(node)
 
 
+def test_pod_no_node_can_fit_is_unschedulable_and_stops(ray_engine: EngineProcess,
+                                                         ray_cluster: RayTestCluster) -> None:
+    """cpu 8 on a cluster of 1-CPU nodes: STARTING with reason UNSCHEDULABLE naming the resource
+    and the largest node; StopJob ends it within 10 s and leaves no placement group in Ray."""
+    async def body() -> None:
+        async with Client(ray_engine.address) as c:
+            spec = sh_spec("ray-too-big", "echo never", instances=2)
+            spec.default_spec.resources.cpu = 8
+            job_id = (await c.create(spec)).job_id
+            for i in range(2):
+                pod = await c.wait_pod(job_id, i, lambda p: p.status.reason == "UNSCHEDULABLE", timeout=30,
+                                       what="unschedulable")
+                assert pod.status.state == P.POD_STATE_STARTING, pod.status
+                assert "asks for cpu 8, the largest node has cpu 1" in pod.status.message, pod.status.message
+            assert len(pending_placement_groups(ray_cluster, job_id)) == 2
+            st = await c.status(job_id)
+            t0 = time.monotonic()
+            await c.jobs.StopJob(js.StopJobRequest(job_id=job_id, version=st.version))
+            await c.wait_state(job_id, J.JOB_STATE_KILLED, timeout=10)
+            assert time.monotonic() - t0 < 10
+            assert not pending_placement_groups(ray_cluster, job_id)
+            pod = (await c.pod(job_id, 0)).current.status
+            assert pod.state == P.POD_STATE_KILLED and "never placed" in pod.message, pod
+            assert not stdout(await logs(c, f"{job_id}-0"))
+
+    arun(body(), 90)
+
+
 def test_ray_pending_is_starting_until_ray_runs_it(ray_engine: EngineProcess) -> None:
     """Two pods for the one node2 slot: Ray runs one and keeps the other PENDING, which the
     engine shows as STARTING with Ray's reason; each goes RUNNING when Ray says so."""
     async def body() -> None:
         async with Client(ray_engine.address) as c:
-            spec = sh_spec("ray-queued", "echo start; sleep 3", instances=2)
+            spec = sh_spec("ray-queued", "echo start; sleep 4", instances=2)
             spec.default_spec.resources.custom["node2"] = 1
             job_id = (await c.create(spec)).job_id
             deadline = time.monotonic() + 40
             while True:
                 pods = [(await c.pod(job_id, i)).current.status for i in range(2)]
                 states = sorted(p.state for p in pods)
-                if states == [P.POD_STATE_STARTING, P.POD_STATE_RUNNING]:
+                # Ray's reason is shown once the pod has waited a moment (PENDING_NOTICE).
+                if states == [P.POD_STATE_STARTING, P.POD_STATE_RUNNING] and any(
+                        p.reason == "RAY_PENDING" for p in pods):
                     break
                 assert time.monotonic() < deadline, pods
                 await asyncio.sleep(0.1)
@@ -366,37 +440,43 @@ class _Recorder:
         self.calls.append("running")
 
 
-def test_launch_finds_a_submission_whose_answer_was_lost(ray_cluster: RayTestCluster) -> None:
-    """Ray accepted the first submission but the engine never heard (connection dropped):
-    the retried launch is told the submission id exists and watches that job - the pod
-    runs once, and nothing is reported twice."""
+def test_launch_finds_a_pod_whose_answer_was_lost(ray_cluster: RayTestCluster) -> None:
+    """The controller took the pod but the engine that asked went away before it heard more (its
+    connection dropped): the retried launch, from another executor, is told the pod exists and
+    watches it - the pod runs once, the lines printed before the takeover are re-read from the
+    node's spool file, and nothing is reported twice."""
     import uuid
-
-    from ray.job_submission import JobSubmissionClient
 
     from pelorus.engine.executors.base import LaunchRequest
     from pelorus.engine.executors.ray import RayExecutor
 
     job = f"lost-answer-{uuid.uuid4().hex[:8]}"
     request = LaunchRequest(pod_id=f"{job}-0-1", pod_name=f"{job}-0", job_id=job, instance_id=0, command="sh",
-                            args=("-c", "echo ran once"))
+                            args=("-c", "echo first; sleep 1.5; echo second; echo err >&2"))
 
     async def body() -> None:
+        first_events = _Recorder()
+        first = RayExecutor(first_events, ray_cluster.address)
+        await first.start()
+        await first.launch(request)
+        deadline = time.monotonic() + 30
+        while not pod_processes(request.pod_id):
+            assert time.monotonic() < deadline, "the pod never started"
+            await asyncio.sleep(0.05)
+        await first.close()  # its answers are lost from here on
         events = _Recorder()
         events.exited = asyncio.get_running_loop().create_future()
-        ex = RayExecutor(events, ray_cluster.address, poll_interval=0.2)
+        ex = RayExecutor(events, ray_cluster.address)
         await ex.start()
         try:
-            first = ex._submit_kwargs(request)
-            await asyncio.to_thread(JobSubmissionClient(ray_cluster.address).submit_job, **first)
             handle = await ex.launch(request)  # the retry of the launch whose answer was lost
             assert handle.token == request.pod_id
             info = await asyncio.wait_for(events.exited, 60)
             assert (info.exit_code, info.reason) == (0, "SUCCEEDED"), info
-            assert [t for s, t in events.lines if s == 0] == ["ran once"], events.lines
+            assert [t for s, t in events.lines if s == 0] == ["first", "second"], events.lines
+            assert [t for s, t in events.lines if s == 1] == ["err"], events.lines
             assert events.calls.count("running") == 1 and events.calls[-1] == "exited", events.calls
-            jobs = await asyncio.to_thread(JobSubmissionClient(ray_cluster.address).list_jobs)
-            assert sum(1 for j in jobs if j.submission_id == request.pod_id) == 1
+            assert ex.output_offsets(request.pod_id) == {0: len("first\nsecond\n"), 1: len("err\n")}
         finally:
             await ex.close()
 

@@ -25,62 +25,27 @@ def test_executor_ray_without_ray_says_how_to_install(tmp_path) -> None:
     assert not (tmp_path / "engine.sock").exists()
 
 
-class _Events:
-    def __init__(self) -> None:
-        self.lines: list[tuple[int, str]] = []
+def test_unschedulable_names_the_resource_and_the_largest_node() -> None:
+    """The reason a pod can never be placed, from the alive nodes' totals (no Ray needed)."""
+    from pelorus.engine.executors.ray_controller import unschedulable
 
-    def on_output(self, pod_id, stream, lines) -> None:
-        self.lines.extend((int(stream), ln) for ln in lines)
-
-    def on_exited(self, pod_id, info) -> None:
-        pass
-
-    def on_starting(self, pod_id, reason, message) -> None:
-        pass
-
-    def on_running(self, pod_id, reason, message) -> None:
-        pass
-
-
-@pytest.mark.ray
-@pytest.mark.parametrize("cut", [0, 3, 9, 14, 20])
-@pytest.mark.parametrize("step", [1, 4, 1000])
-def test_log_splitter_cuts_rays_line_out_and_resumes_without_duplicates(cut: int, step: int) -> None:
-    need_ray()
-    from pelorus.engine.executors.base import LaunchRequest, OutputStream
-    from pelorus.engine.executors.ray import RayExecutor, _Pod
-
-    marker = "Running entrypoint for job p-0-1: exec sh -c 'a\nb'\n"
-    child = "one\ntwo\nthree\n::progress successful=1\nlast"
-    raw = "2026-01-01 00:00:00,000\tINFO job_manager.py:581 -- Runtime env is setting up.\n"
-    raw += child[:cut] + marker + child[cut:]
-    want_stdout = child.split("\n")
-
-    def run(start: int, stop_at: int | None) -> tuple[list[tuple[int, str]], int]:
-        events = _Events()
-        ex = RayExecutor(events, "http://127.0.0.1:1")
-        pod = _Pod(request=LaunchRequest(pod_id="p-0-1", pod_name="p-0", job_id="p", instance_id=0, command="x"),
-                   marker=marker, consumed=start)
-        received = 0
-        text = raw if stop_at is None else raw[:stop_at]
-        for i in range(0, len(text), step):
-            received = ex._feed(pod, text[i:i + step], received)
-        if stop_at is None:  # the job ended: reconcile with the full log
-            pod.pending = raw[pod.consumed:]
-            if pod.marker_state == 1:
-                pod.marker_state = 0
-            ex._drain(pod, final=True)
-        ex._threads.shutdown()
-        return events.lines, pod.consumed
-
-    whole, consumed = run(0, None)
-    assert consumed == len(raw)
-    assert [t for s, t in whole if s == OutputStream.STDOUT] == want_stdout
-    assert [t for s, t in whole if s == OutputStream.SYSTEM][1:] == marker[:-1].split("\n")
-    for stop in range(0, len(raw), 7):  # an engine restart anywhere: resume from the offset
-        first, offset = run(0, stop)
-        rest, _ = run(offset, None)
-        assert first + rest == whole, (stop, first, rest)
+    nodes = {
+        "a": {"alive": True, "name": "head", "resources": {"CPU": 1.0, "memory": 8 * 2**30}},
+        "b": {"alive": True, "name": "big", "resources": {"CPU": 2.0, "memory": 4 * 2**30, "gpu_x": 1.0}},
+        "c": {"alive": False, "name": "dead", "resources": {"CPU": 64.0, "gpu_x": 8.0}},
+    }
+    assert unschedulable({"CPU": 2.0}, nodes) == ""
+    assert unschedulable({"CPU": 0.1, "gpu_x": 1.0}, nodes) == ""
+    why = unschedulable({"CPU": 8.0}, nodes)
+    assert "asks for cpu 8, the largest node has cpu 2 (big)" in why, why  # the dead node does not count
+    why = unschedulable({"CPU": 0.5, "gpu_x": 2.0}, nodes)
+    assert "gpu_x 2" in why and "gpu_x 1 (big)" in why, why
+    why = unschedulable({"CPU": 0.1, "memory": 16 * 2**30}, nodes)
+    assert "memory 16384 MiB" in why and "memory 8192 MiB (head)" in why, why
+    # Each resource fits somewhere, but no node has both together.
+    why = unschedulable({"CPU": 2.0, "memory": 8 * 2**30}, nodes)
+    assert why == "no single Ray node has all the resources this pod asks for together", why
+    assert unschedulable({"CPU": 8.0}, {}) == ""  # no node known yet: nothing to say
 
 
 @pytest.mark.ray

@@ -1,57 +1,54 @@
-"""The scale-out executor: each pod run is a Ray job (Ray Jobs API, JobSubmissionClient).
+"""The scale-out executor: pods run on a Ray cluster, at Ray's pace and a few MB each.
 
-Design choices, and why:
+Design, and why (the figures are in the README's Ray section, from bench/ray_launch.py):
 
-* Submission id = the pod id (`<job>-<instance>-<run>`). Ray rejects a reused id, and a
-  restart is a new run with a new id, so the id alone finds the job again after an
-  engine restart (adopt) and nothing else needs persisting.
-* The entrypoint is the shell-quoted command + args (`exec ...`, after `cd` into the
-  working directory if one is set). Environment: runtime_env env_vars (the pod's env and
-  the PELORUS_* variables the local executor sets).
-* Placement: the pod always asks for entrypoint resources - its cpu request (default
-  `default_cpu`, a fraction), memory request and custom resources - because a job without
-  any runs its driver on the head node (ray#42436).
-* launch() returns as soon as Ray accepted the submission (~30 ms): waiting for the job to
-  leave Ray's PENDING state would take 1-2 s per pod and the scheduler launches pods one
-  after another. The pod is STARTING meanwhile (reports_running): Ray's PENDING message
-  (waiting for resources / runtime env) is its reason, and when the status poll sees
-  Ray's RUNNING the node (driver_node_id) and RUNNING are reported to the engine.
-* Status: one poll loop asks get_job_info for every watched pod each `poll_interval`.
-  SUCCEEDED -> exit 0; FAILED -> driver_exit_code (none: Ray's error type + message; a
-  dead supervisor / node -> LOST); STOPPED -> killed (the kill's reason) or, stopped by
-  someone else, FAILED "stopped on the Ray cluster".
-* Logs: Ray merges stdout and stderr into one log, delivered as STDOUT; Ray's own lines in
-  it (runtime-env setup, "Running entrypoint for job ...") are delivered as SYSTEM.
-  A tail_job_logs websocket per pod streams lines live. Its end is only a hint
-  (ray#46413, #51601, #57002): the status is re-checked, and when the job is terminal the
-  full log (get_job_logs) is read and everything after what was already delivered is
-  delivered, including an unfinished last line. The STDOUT offset counts characters of
-  the Ray log consumed (complete lines only), so adopt() resumes exactly there and no
-  line is delivered twice.
-* Kill: stop_job. Ray sends SIGTERM to the command's process tree and SIGKILL after
-  RAY_JOB_STOP_WAIT_TIME_S, which Ray reads (as an integer) from the job's environment at
-  *submission*: the executor sets it from the pod's kill grace period when it submits.
-  A kill with a different grace (e.g. the engine's shutdown) still waits the submitted one.
-* Head unreachable at launch: launch() raises RayHeadUnreachable (an ExecutorUnavailable)
-  naming the address; the scheduler keeps the pod PENDING with that reason and launches it
-  again after a backoff, without spending an attempt. A submission whose answer was lost
-  (the head accepted it, then the connection dropped) is found again on the retry: Ray
-  says the submission id exists, and that job is the pod's. While pods run, an unreachable
-  head only pauses the watch: the poll retries with backoff and no pod is reported ended
-  until Ray says so.
+* Not one Ray job per pod. A Ray job starts a supervisor actor and a driver process for each
+  pod (~1.5 pods/s, ~60 MB PSS per running pod). Instead, as Kubernetes does with a kubelet
+  per node, one long-lived agent actor per node (ray_agent.PodAgent) starts pods as process
+  groups under the local executor's shim, with spool files and exit files on the node; a pod
+  costs its `/bin/sh` shim and nothing else that runs.
+* Ray still does the accounting and placement: each pod's cpu (default `default_cpu`, a
+  fraction) / memory / custom resources are reserved by a placement group named by the pod
+  id, and the pod starts on the node Ray placed it on. A pod always asks for cpu, so a head
+  started with `--num-cpus=0` never gets one by accident.
+* A controller (ray_controller, one Ray job running on the head, started through the Jobs API
+  by the first engine that needs it and found again by later ones) owns the placement groups
+  and the agents. The engine holds one TCP connection to it: launch / kill / adopt requests go
+  down it, and every pod's placement, RUNNING, output lines (with their byte offsets in the
+  node's spool files) and exit come up it as they happen - no per-pod polling, no per-pod
+  request. The controller reads every placement group's state in one call per tick and
+  long-polls each agent, so Ray is asked O(nodes) times per period, not O(pods).
+* Engine restart: the controller and the agents outlive the engine; the new engine connects,
+  adopts each pod with its stored byte offsets, and the agent re-reads exactly the missed lines
+  from the spool files. find_launched asks the controller for a pod whose launch was never
+  recorded.
+* Head or node loss: an agent that dies (its node died) takes its pods with it (a watchdog
+  kills their process groups) and they are reported LOST with the reason; a controller that
+  loses the GCS exits. A connection to the controller that is down (or silent: it beats every
+  second) for `lost_after` seconds turns every watched pod LOST with the reason; reconnecting
+  backs off (one dashboard request per attempt, however many pods) and, once back, asks the
+  controller to kill what was given up so nothing runs twice.
+* A pod that no alive node can ever hold is shown STARTING with reason UNSCHEDULABLE, naming
+  the resource and the largest node (an autoscaler may still add one); StopJob removes its
+  placement group, so nothing stays pending in Ray.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import dataclasses
+import functools
+import hashlib
 import json
 import logging
-import math
-import re
-import shlex
+import pathlib
+import secrets
+import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Any, cast
@@ -65,19 +62,29 @@ from pelorus.engine.executors.base import (
     OutputStream,
     PodHandle,
 )
+from pelorus.tasks import TaskSet
 
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install -e '.[ray]'"
-TERMINAL = frozenset({"SUCCEEDED", "FAILED", "STOPPED"})
-# Error types after which the pod's own exit is unknowable (its node or supervisor died).
-_LOST_ERRORS = frozenset({"JOB_SUPERVISOR_ACTOR_DIED", "JOB_SUPERVISOR_ACTOR_UNKNOWN_FAILURE"})
-# Ray's job-manager / supervisor logging lines written into the job's log.
-_RAY_LOG_LINE = re.compile(
-    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}\t(?:DEBUG|INFO|WARNING|ERROR|CRITICAL) "
-    r"(?:job_manager|job_supervisor|runtime_env[a-z_]*|setup_worker|plugin)\.py:\d+ -- ")
 REQUEST_TIMEOUT = 30.0
-CLUSTER_REFRESH = 5.0
+STREAM_LIMIT = 64 * 2**20
+# The controller beats every second; this much silence means the connection is dead.
+SILENCE_LIMIT = 4.0
+# Connected-less this long with pods watched: they are reported LOST.
+LOST_AFTER = 6.0
+CONNECT_BACKOFF = (0.2, 0.5, 1.0, 2.0)
+CONTROLLER_START_TIMEOUT = 90.0
+DASHBOARD_CHECK = 2.0
+# The controller's entrypoint: the first Python that has both Ray and Pelorus (the engine's
+# own interpreter first: the same path on a cluster built from one image, or on one machine).
+_ENTRYPOINT = (
+    'for py in "$PELORUS_RAY_PYTHON" python3 python; do '
+    '[ -n "$py" ] && "$py" -c "import importlib.util as u, sys; '
+    'sys.exit(not (u.find_spec(\'ray\') and u.find_spec(\'pelorus\')))" 2>/dev/null && '
+    'exec "$py" -m pelorus.engine.executors.ray_controller; done; '
+    'echo "no Python with both ray and pelorus on this node" >&2; exit 3'
+)
 
 
 class RayUnavailable(RuntimeError):
@@ -89,7 +96,7 @@ class RayLaunchError(RuntimeError):
 
 
 class RayHeadUnreachable(RayLaunchError, ExecutorUnavailable):
-    """The Ray head (dashboard / Jobs API) did not answer; nothing was submitted."""
+    """The Ray head (dashboard / controller) did not answer; nothing was started."""
 
 
 def require_ray() -> None:
@@ -105,42 +112,24 @@ def require_ray() -> None:
 @dataclass
 class _Pod:
     request: LaunchRequest
-    marker: str  # "Running entrypoint for job <id>: <entrypoint>\n", Ray's own line
-    consumed: int = 0  # characters of the Ray log delivered as complete lines
-    pending: str = ""  # characters read after `consumed` (an unfinished line)
-    marker_state: int = 0  # 0 not seen, 1 cut out of pending at cut_at, 2 delivered
-    cut_at: int = 0
+    offsets: dict[int, int] = field(default_factory=lambda: {0: 0, 1: 0})
     node_id: str = ""
     host: str = ""
-    status: str = "PENDING"
-    kill_reason: str = ""
-    kill_message: str = ""
-    stop_requested_at: float = 0.0
-    stop_wait: int = 0
-    finishing: bool = False
-    tail_task: asyncio.Task[None] | None = None
-    done: asyncio.Future[ExitInfo] | None = None
-    poll_errors: int = 0
+    # Events that arrived before launch()/adopt() returned, delivered right after.
+    held: list[dict[str, Any]] | None = field(default_factory=list)
+    kill: tuple[float, str, str] | None = None
     running_reported: bool = False
-    pending_message: str = ""
-
-
-@dataclass
-class _Cluster:
-    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
-    usage: dict[str, list[float]] = field(default_factory=dict)
-    error: str = ""
-    refreshed: float = 0.0
+    done: asyncio.Future[ExitInfo] | None = None
 
 
 class RayExecutor(Executor):
-    """Runs pods as Ray jobs; see the module docstring for the design."""
+    """Runs pods on a Ray cluster through the pelorus controller; see the module docstring."""
 
     name = "ray"
     reports_running = True
 
     def __init__(self, events: ExecutorEvents, address: str, poll_interval: float = 0.5,
-                 default_cpu: float = 0.1, threads: int = 8) -> None:
+                 default_cpu: float = 0.1, lost_after: float = LOST_AFTER) -> None:
         require_ray()
         super().__init__(events)
         address = address.strip().rstrip("/")
@@ -151,537 +140,589 @@ class RayExecutor(Executor):
         self.address = address
         self.poll_interval = poll_interval
         self.default_cpu = default_cpu
-        self._threads = concurrent.futures.ThreadPoolExecutor(max_workers=threads, thread_name_prefix="ray-exec")
+        self.lost_after = lost_after
+        self._threads = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="ray-exec")
+        self._tasks = TaskSet("ray-executor")
         self._client: Any = None
-        self._client_lock = asyncio.Lock()
         self._pods: dict[str, _Pod] = {}
         self._final_offsets: dict[str, dict[OutputStream, int]] = {}
-        self._cluster = _Cluster()
+        self._abandoned: set[str] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._poll_task: asyncio.Task[None] | None = None
-        self._cluster_task: asyncio.Task[None] | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._connected = asyncio.Event()
+        self._want_connect = asyncio.Event()
+        self._attempt_done = asyncio.Event()  # replaced (and the old one set) after each attempt
+        self._replies: dict[int, asyncio.Future[dict[str, Any]]] = {}
+        self._next_id = 1
+        self._last_heard = 0.0
+        self._down_since: float | None = time.monotonic()
+        self._controller = ""
+        self._controller_sid = ""
+        self._failed_sids: dict[str, int] = {}
+        self._nodes: dict[str, dict[str, Any]] = {}
+        self._error = ""
+        self._dashboard_ok: bool | None = None
         self.submitted_total = 0
+        self.requests_to_head = 0  # dashboard requests (a benchmark and tests read it)
 
     @property
     def _started_loop(self) -> asyncio.AbstractEventLoop:
-        """The loop start() ran on; everything that uses it runs after start()."""
         return cast(asyncio.AbstractEventLoop, self._loop)
-
-    # ------------------------------------------------------------------ plumbing
-
-    async def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        """Run a blocking Ray SDK call (requests under the hood) off the event loop."""
-        loop = asyncio.get_running_loop()
-        return await asyncio.wait_for(loop.run_in_executor(self._threads, lambda: fn(*args, **kwargs)),
-                                      REQUEST_TIMEOUT)
-
-    async def _get_client(self) -> Any:
-        """The JobSubmissionClient, created on first use (its constructor contacts the head)."""
-        if self._client is not None:
-            return self._client
-        async with self._client_lock:
-            if self._client is None:
-                from ray.job_submission import JobSubmissionClient
-
-                try:
-                    self._client = await self._call(JobSubmissionClient, self.address)
-                except Exception as exc:
-                    self._cluster.error = _unreachable(self.address, exc)
-                    raise RayHeadUnreachable(self._cluster.error) from exc
-        return self._client
 
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        """Start the poll loops; an unreachable head is logged, not fatal (pods launched
-        meanwhile fail with LAUNCH_FAILED and are retried per their policy)."""
-        if self._poll_task is not None:
+        """Start connecting (in a task of its own; an unreachable head is not fatal)."""
+        if self._loop is not None:
             return
         self._loop = asyncio.get_running_loop()
-        try:
-            await self._get_client()
-        except RayLaunchError as exc:
-            log.warning("%s; will retry on the next launch", exc)
-        self._poll_task = self._loop.create_task(self._poll_loop(), name="ray-executor-poll")
-        self._cluster_task = self._loop.create_task(self._cluster_loop(), name="ray-executor-cluster")
+        self._tasks.start(self._connect_loop(), name="ray-executor-connect")
+        self._tasks.start(self._watch_loop(), name="ray-executor-watch")
+        self._want_connect.set()
 
     async def close(self) -> None:
-        """Stop watching; Ray jobs keep running and a later engine re-adopts them."""
-        for task in (self._poll_task, self._cluster_task):
-            if task is not None:
-                task.cancel()
-        for task in (self._poll_task, self._cluster_task):
-            if task is not None:
-                try:
-                    await task
-                except asyncio.CancelledError:
-                    pass
-        self._poll_task = self._cluster_task = None
-        for pod in list(self._pods.values()):
-            if pod.tail_task is not None:
-                pod.tail_task.cancel()
+        """Stop watching; the pods keep running and a later engine re-adopts them."""
+        for task in self._tasks.cancel_all():
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        self._tasks.close()
+        self._drop_connection("executor closed")
+        for pod in self._pods.values():
             if pod.done is not None and not pod.done.done():
                 pod.done.cancel()
         self._pods.clear()
         self._threads.shutdown(wait=False, cancel_futures=True)
 
-    # ------------------------------------------------------------------ launch
+    # ------------------------------------------------------------------ the controller
 
-    def _entrypoint(self, request: LaunchRequest) -> str:
-        cmd = "exec " + shlex.join([request.command, *request.args])
-        if request.working_dir:
-            cmd = f"cd {shlex.quote(request.working_dir)} && {cmd}"
-        return cmd
+    async def _call(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        """A blocking Ray SDK call (requests under the hood), off the event loop."""
+        self.requests_to_head += 1
+        loop = asyncio.get_running_loop()
+        return await asyncio.wait_for(loop.run_in_executor(self._threads, lambda: fn(*args, **kwargs)),
+                                      REQUEST_TIMEOUT)
 
-    @staticmethod
-    def _stop_wait(request: LaunchRequest) -> int:
-        """The pod's kill grace period, as Ray wants it (whole seconds, fixed at submission)."""
-        return max(0, math.ceil(request.kill_grace))
+    async def _get_client(self) -> Any:
+        if self._client is None:
+            from ray.job_submission import JobSubmissionClient
 
-    def _submit_kwargs(self, request: LaunchRequest) -> dict[str, Any]:
-        env = {str(k): str(v) for k, v in request.env.items()}
-        env.update(
-            PELORUS_POD_ID=request.pod_id,
-            PELORUS_POD_NAME=request.pod_name,
-            PELORUS_JOB_ID=request.job_id,
-            PELORUS_INSTANCE_ID=str(request.instance_id),
-            RAY_JOB_STOP_WAIT_TIME_S=str(self._stop_wait(request)),
-        )
-        resources = {k: float(v) for k, v in request.custom_resources.items() if v}
-        cpu = request.cpu if request.cpu > 0 else self.default_cpu
-        kwargs: dict[str, Any] = {
-            "entrypoint": self._entrypoint(request),
-            "submission_id": request.pod_id,
-            "runtime_env": {"env_vars": env},
-            "metadata": {"pelorus_job_id": request.job_id, "pelorus_pod_name": request.pod_name,
-                         **{f"label.{k}": str(v) for k, v in request.labels.items()}},
-            "entrypoint_num_cpus": cpu,
-        }
-        if request.memory_bytes > 0:
-            kwargs["entrypoint_memory"] = int(request.memory_bytes)
-        if resources:
-            kwargs["entrypoint_resources"] = resources
-        return kwargs
+            self._client = await self._call(JobSubmissionClient, self.address)
+        return self._client
 
-    async def launch(self, request: LaunchRequest) -> PodHandle:
-        """Submit the pod as a Ray job; returns once Ray accepted it (see module docstring)."""
-        await self.start()
-        if request.pod_id in self._pods:
-            raise RayLaunchError(f"pod {request.pod_id} is already running on this executor")
+    async def _find_controller(self) -> tuple[str, str]:
+        """(host:port, token) of a running controller, starting one if there is none."""
         client = await self._get_client()
-        kwargs = self._submit_kwargs(request)
-        try:
-            await self._call(client.submit_job, **kwargs)
-        except Exception as exc:
-            if "already exists" in str(exc):
-                # An earlier submission of this very pod reached Ray but its answer was lost
-                # (submission id = pod id, and only this run uses it): that job is ours.
-                log.info("Ray job %s was already submitted; watching it", request.pod_id)
-            elif isinstance(exc, (ConnectionError, OSError, asyncio.TimeoutError)) or "onnection" in str(exc):
-                self._cluster.error = _unreachable(self.address, exc)
-                raise RayHeadUnreachable(self._cluster.error) from exc
-            else:
-                raise RayLaunchError(f"Ray rejected the job: {_short(exc)}") from exc
-        self.submitted_total += 1
-        self._final_offsets.pop(request.pod_id, None)
-        pod = _Pod(request=request, marker=f"Running entrypoint for job {request.pod_id}: {kwargs['entrypoint']}\n",
-                   stop_wait=int(kwargs["runtime_env"]["env_vars"]["RAY_JOB_STOP_WAIT_TIME_S"]))
-        self._track(pod)
-        return PodHandle(pid=0, host="", node_id="", token=request.pod_id)
-
-    def _track(self, pod: _Pod) -> None:
-        pod.done = self._started_loop.create_future()
-        self._pods[pod.request.pod_id] = pod
-        pod.tail_task = self._started_loop.create_task(self._tail(pod), name=f"ray-tail-{pod.request.pod_id}")
-
-    # ------------------------------------------------------------------ adopt
-
-    async def adopt(self, request: LaunchRequest, handle: PodHandle, output_offsets: dict[OutputStream, int]) -> bool:
-        """Find the Ray job by its submission id (= pod id) and watch it again, resuming
-        output after the stored offset. A job Ray no longer knows is gone (False); while
-        the head is unreachable the pod is watched anyway and the poll decides later."""
-        await self.start()
-        if request.pod_id in self._pods:
-            return True
-        sid = handle.token or request.pod_id
-        info = None
-        try:
-            client = await self._get_client()
-            info = await self._call(client.get_job_info, sid)
-        except Exception as exc:  # noqa: BLE001
-            if _is_not_found(exc):
-                return False
-            log.warning("cannot check Ray job %s while adopting it (%s); watching it anyway", sid, _short(exc))
-        entrypoint = info.entrypoint if info is not None else self._entrypoint(request)
-        pod = _Pod(request=request, marker=f"Running entrypoint for job {sid}: {entrypoint}\n",
-                   consumed=max(0, int(output_offsets.get(OutputStream.STDOUT, 0))),
-                   node_id=handle.node_id, host=handle.host)
-        env = (info.runtime_env or {}).get("env_vars", {}) if info is not None else {}
-        pod.stop_wait = int(env.get("RAY_JOB_STOP_WAIT_TIME_S", 3))
-        self._final_offsets.pop(request.pod_id, None)
-        self._track(pod)
-        if info is not None:
-            self._started_loop.call_soon(self._on_info, pod, info)
-        return True
-
-    # ------------------------------------------------------------------ kill
-
-    async def kill(self, pod_id: str, grace_period: float, reason: str = "KILLED", message: str = "") -> None:
-        """stop_job: Ray sends SIGTERM to the command's process tree and SIGKILL after the
-        stop wait set at submission (the pod's grace period). Idempotent."""
-        pod = self._pods.get(pod_id)
-        if pod is None or pod.finishing:
-            return
-        if not pod.kill_reason:
-            pod.kill_reason = reason
-            pod.kill_message = message or "killed on request"
-        if abs(grace_period - pod.stop_wait) >= 1 and not pod.stop_requested_at:
-            log.info("pod %s: Ray waits the submitted %d s before SIGKILL, not %.1f s", pod_id, pod.stop_wait,
-                     grace_period)
-        pod.stop_requested_at = pod.stop_requested_at or time.monotonic()
-        try:
-            client = await self._get_client()
-            await self._call(client.stop_job, pod_id)
-        except Exception as exc:  # noqa: BLE001 - the poll retries stopping while it is wanted
-            log.warning("stop_job %s failed (%s); will retry", pod_id, _short(exc))
-
-    # ------------------------------------------------------------------ status
-
-    async def _poll_loop(self) -> None:
+        jobs = await self._call(client.list_jobs)
+        mine = [j for j in jobs if (j.metadata or {}).get("pelorus_role") == "controller"
+                and (j.metadata or {}).get("pelorus_code") == _code_version()
+                and str(getattr(j.status, "value", j.status)) in ("PENDING", "RUNNING")
+                and self._failed_sids.get(j.submission_id, 0) < 3]
+        mine.sort(key=lambda j: (j.start_time or 0, j.submission_id))
+        if mine:
+            job = mine[0]
+            sid, token = job.submission_id, ((job.runtime_env or {}).get("env_vars") or {}).get(
+                "PELORUS_CONTROLLER_TOKEN", "")
+        else:
+            token = secrets.token_hex(16)
+            sid = f"pelorus-controller-{secrets.token_hex(6)}"
+            await self._call(client.submit_job, entrypoint=_ENTRYPOINT, submission_id=sid, entrypoint_num_cpus=0,
+                             runtime_env={"env_vars": {"PELORUS_CONTROLLER_TOKEN": token,
+                                                       "PELORUS_RAY_PYTHON": sys.executable,
+                                                       "PELORUS_CONTROLLER_HOST": self._bind_host()}},
+                             metadata={"pelorus_role": "controller", "pelorus_code": _code_version()})
+            log.info("started the pelorus controller on the Ray cluster (Ray job %s)", sid)
+        self._controller_sid = sid
+        deadline = time.monotonic() + CONTROLLER_START_TIMEOUT
+        delay = 0.1
         while True:
-            await asyncio.sleep(self.poll_interval)
-            pods = [p for p in self._pods.values() if not p.finishing]
-            if not pods:
+            text = await self._call(client.get_job_logs, sid)
+            for line in text.splitlines():
+                if line.startswith("PELORUS_CONTROLLER "):
+                    return line.split()[1], token
+            status = await self._call(client.get_job_status, sid)
+            state = str(getattr(status, "value", status))
+            if state not in ("PENDING", "RUNNING") or time.monotonic() > deadline:
+                self._failed_sids[sid] = 3
+                tail = " | ".join(text.strip().splitlines()[-3:])
+                raise RayLaunchError(f"the pelorus controller (Ray job {sid}) did not start: {state}: {tail}")
+            await asyncio.sleep(delay)
+            delay = min(delay * 1.5, 1.0)
+
+    def _bind_host(self) -> str:
+        """Loopback dashboard: the controller listens on loopback too; otherwise on the head's IP."""
+        host = urllib.parse.urlsplit(self.address).hostname or ""
+        return host if host in ("127.0.0.1", "localhost", "::1") else ""
+
+    async def _connect_loop(self) -> None:
+        attempt = 0
+        while True:
+            await self._want_connect.wait()
+            if self._writer is not None:
+                self._want_connect.clear()
                 continue
             try:
-                client = await self._get_client()
-            except RayLaunchError as exc:
-                self._cluster.error = str(exc)
-                await asyncio.sleep(min(5.0, self.poll_interval * 4))
+                await self._connect()
+                attempt = 0
                 continue
-            results = await asyncio.gather(*(self._call(client.get_job_info, p.request.pod_id) for p in pods),
-                                           return_exceptions=True)
-            for pod, res in zip(pods, results, strict=False):
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                self._error = _unreachable(self.address, exc) if not isinstance(exc, RayLaunchError) else str(exc)
+                if self._controller_sid:
+                    self._failed_sids[self._controller_sid] = self._failed_sids.get(self._controller_sid, 0) + 1
+                self._client = None if not isinstance(exc, RayLaunchError) else self._client
+                log.debug("cannot reach the Ray controller: %s", self._error)
+            finally:
+                done, self._attempt_done = self._attempt_done, asyncio.Event()
+                done.set()
+            await asyncio.sleep(CONNECT_BACKOFF[min(attempt, len(CONNECT_BACKOFF) - 1)])
+            attempt += 1
+
+    async def _connect(self) -> None:
+        where, token = await self._find_controller()
+        host, port = where.rsplit(":", 1)
+        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port), limit=STREAM_LIMIT), 10)
+        writer.write(json.dumps({"op": "hello", "id": 0, "token": token}).encode() + b"\n")
+        hello = json.loads(await asyncio.wait_for(reader.readline(), 10) or b"{}")
+        if not hello.get("ok"):
+            writer.close()
+            raise RayLaunchError(f"the pelorus controller at {where} refused the connection")
+        self._writer, self._controller, self._last_heard = writer, where, time.monotonic()
+        self._failed_sids.pop(self._controller_sid, None)
+        self._down_since, self._error = None, ""
+        self._connected.set()
+        self._want_connect.clear()
+        log.info("connected to the pelorus controller at %s", where)
+        # Optional in ExecutorEvents (the engine has it): pods held back while the head was
+        # down launch now rather than after their backoff.
+        available = getattr(self.events, "on_executor_available", None)
+        if available is not None:
+            available()
+        self._tasks.start(self._read_loop(reader, writer), name="ray-executor-read")
+        self._tasks.start(self._resync(list(self._pods.values())), name="ray-executor-resync")
+
+    def _drop_connection(self, why: str) -> None:
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return
+        writer.close()
+        self._connected.clear()
+        self._down_since = time.monotonic()
+        self._error = why
+        for fut in self._replies.values():
+            if not fut.done():
+                fut.set_exception(RayHeadUnreachable(why))
+        self._replies.clear()
+        self._nodes = {}
+        if self._loop is not None:
+            self._want_connect.set()
+
+    async def _read_loop(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        why = "the pelorus controller closed the connection (the Ray head may be down)"
+        try:
+            while line := await reader.readline():
+                self._last_heard = time.monotonic()
                 try:
-                    self._on_info(pod, res)
-                except Exception:  # one broken pod must not stop the others
-                    log.exception("status of pod %s", pod.request.pod_id)
+                    self._on_message(json.loads(line))
+                except Exception:
+                    log.exception("handling a message from the Ray controller failed")
+        except (OSError, ValueError) as exc:
+            why = f"connection to the pelorus controller lost: {exc}"
+        if self._writer is writer:
+            self._drop_connection(why)
 
-    def _on_info(self, pod: _Pod, info: Any) -> None:
-        if pod.finishing or self._pods.get(pod.request.pod_id) is not pod:
-            return
-        if isinstance(info, BaseException):
-            if _is_not_found(info):
-                self._start_finish(pod, None)
+    async def _request(self, op: str, **fields: Any) -> dict[str, Any]:
+        writer = self._writer
+        if writer is None:
+            raise RayHeadUnreachable(self._error or _unreachable(self.address, "not connected"))
+        rid, self._next_id = self._next_id, self._next_id + 1
+        fut: asyncio.Future[dict[str, Any]] = self._started_loop.create_future()
+        self._replies[rid] = fut
+        writer.write(json.dumps({"op": op, "id": rid, **fields}, separators=(",", ":")).encode() + b"\n")
+        try:
+            return await asyncio.wait_for(fut, REQUEST_TIMEOUT)
+        except TimeoutError:
+            self._drop_connection(f"the pelorus controller did not answer {op} in {REQUEST_TIMEOUT:.0f} s")
+            raise RayHeadUnreachable(self._error) from None
+        finally:
+            self._replies.pop(rid, None)
+
+    async def _wait_connected(self, timeout: float) -> bool:
+        """Connected within `timeout` s; False at once when an attempt fails (the caller reports
+        the head unreachable rather than waiting out every retry)."""
+        deadline = time.monotonic() + timeout
+        while self._writer is None:
+            remaining = deadline - time.monotonic()
+            if self._error or remaining <= 0:
+                return False
+            self._want_connect.set()
+            attempt = self._attempt_done
+            try:
+                await asyncio.wait_for(attempt.wait(), remaining)
+            except TimeoutError:
+                return False
+        return True
+
+    async def _watch_loop(self) -> None:
+        """Silence means a dead connection; a long disconnection loses the pods; the dashboard's
+        own reachability is checked (one request) for the health service."""
+        next_check = 0.0
+        while True:
+            await asyncio.sleep(0.25)
+            now = time.monotonic()
+            if self._writer is not None and now - self._last_heard > SILENCE_LIMIT:
+                self._drop_connection(f"the pelorus controller has been silent for {SILENCE_LIMIT:.0f} s")
+            if self._writer is None and self._down_since is not None and now - self._down_since > self.lost_after:
+                self._lose_all(now - self._down_since)
+            if now >= next_check:
+                next_check = now + (DASHBOARD_CHECK if self._dashboard_ok is not False else 2 * DASHBOARD_CHECK)
+                self._tasks.start(self._check_dashboard(), name="ray-executor-dashboard")
+
+    async def _check_dashboard(self) -> None:
+        try:
+            await self._call(self._get_json, "/api/version")
+            self._dashboard_ok = True
+        except Exception as exc:  # noqa: BLE001
+            self._dashboard_ok = False
+            self._error = _unreachable(self.address, exc)
+
+    def _get_json(self, path: str) -> Any:
+        with urllib.request.urlopen(self.address + path, timeout=5) as resp:
+            return json.load(resp)
+
+    def _lose_all(self, down_for: float) -> None:
+        why = self._error or "the Ray cluster is unreachable"
+        for pod_id, pod in list(self._pods.items()):
+            if pod.held is not None:
+                continue  # launch()/adopt() still running: it decides
+            self._abandoned.add(pod_id)
+            self._exit(pod, ExitInfo(None, "LOST", f"lost contact with the Ray cluster for {down_for:.0f} s ({why}); "
+                                                    "the pod's state there is unknown", lost=True))
+
+    async def _resync(self, watched: list[_Pod]) -> None:
+        """After (re)connecting: kill what was given up, re-adopt what was watched before."""
+        for pod_id in list(self._abandoned):
+            try:
+                await self._request("kill", pod_id=pod_id, grace=0.0, reason="LOST", message="given up by the engine")
+                self._abandoned.discard(pod_id)
+            except RayLaunchError:
                 return
-            pod.poll_errors += 1
-            if pod.poll_errors in (1, 10) or pod.poll_errors % 100 == 0:
-                log.warning("cannot get the status of Ray job %s (%d tries): %s", pod.request.pod_id,
-                            pod.poll_errors, _short(info))
-            return
-        pod.poll_errors = 0
-        pod.status = str(getattr(info.status, "value", info.status))
-        if info.driver_node_id and info.driver_node_id != pod.node_id:
-            self._place(pod, info.driver_node_id)
-        if pod.status == "PENDING":
-            message = f"Ray: PENDING: {_first_line(info.message or '') or 'waiting to start'}"
-            if message != pod.pending_message:
-                pod.pending_message = message
-                self.events.on_starting(pod.request.pod_id, "RAY_PENDING", message)
-        elif pod.status == "RUNNING":
-            self._report_running(pod)
-        if pod.status in TERMINAL:
-            self._start_finish(pod, info)
-        elif pod.kill_reason and time.monotonic() - pod.stop_requested_at > pod.stop_wait + 10:
-            pod.stop_requested_at = time.monotonic()  # the stop got lost (head restarted?): ask again
-            self._started_loop.create_task(self.kill(pod.request.pod_id, pod.stop_wait))
+        for pod in watched:
+            if pod.held is not None or self._pods.get(pod.request.pod_id) is not pod:
+                continue
+            await self._resync_pod(pod)
+            if self._writer is None:
+                return
+            if pod.kill is not None and self._pods.get(pod.request.pod_id) is pod:
+                await self._send_kill(pod)
 
-    def _place(self, pod: _Pod, node_id: str) -> None:
-        pod.node_id = node_id
-        node = self._cluster.nodes.get(node_id)
-        pod.host = _node_name(node_id, node)
-        if node is None:
-            # Unknown yet: refresh the node table soon and fix the name then.
-            self._cluster.refreshed = 0.0
-        self._report_placement(pod)
+    # ------------------------------------------------------------------ events from the controller
+
+    def _on_message(self, msg: dict[str, Any]) -> None:
+        ev = msg.get("ev")
+        if ev == "reply":
+            fut = self._replies.get(msg.get("id", -1))
+            if fut is not None and not fut.done():
+                fut.set_result(msg)
+            return
+        if ev == "cluster":
+            self._nodes = msg.get("nodes") or {}
+            return
+        pod = self._pods.get(msg.get("pod", ""))
+        if pod is None:
+            return
+        if pod.held is not None:
+            pod.held.append(msg)
+            return
+        self._apply(pod, msg)
+
+    def _apply(self, pod: _Pod, msg: dict[str, Any]) -> None:
+        ev = msg["ev"]
+        pod_id = pod.request.pod_id
+        if ev == "output":
+            self._output(pod, msg)
+        elif ev == "placed":
+            pod.node_id, pod.host = msg["node_id"], msg["host"]
+            self.events.on_placed(pod_id, PodHandle(pid=0, host=pod.host, node_id=pod.node_id, token=pod_id))
+        elif ev == "starting":
+            self.events.on_starting(pod_id, msg["reason"], msg["message"])
+        elif ev == "running":
+            if not pod.running_reported:
+                pod.running_reported = True
+                self.events.on_running(pod_id, "RAY_RUNNING", msg["message"])
+        elif ev == "exited":
+            for stream, end in (msg.get("offsets") or {}).items():
+                pod.offsets[int(stream)] = max(pod.offsets.get(int(stream), 0), int(end))
+            self._exit(pod, ExitInfo(msg.get("exit_code"), msg.get("reason") or "FAILED",
+                                     _where(msg.get("message") or "", pod), bool(msg.get("lost"))))
+
+    def _output(self, pod: _Pod, msg: dict[str, Any]) -> None:
+        stream, start, end, lines = int(msg["stream"]), int(msg["start"]), int(msg["end"]), list(msg["lines"])
+        have = pod.offsets.get(stream, 0)
+        if end <= have or not lines:
+            return
+        if start > have:  # events were lost (e.g. during a reconnection): re-read from the files
+            pod.held = []  # from here on, in order after the re-read
+            self._tasks.start(self._resync_pod(pod, holding=True), name=f"ray-resync-{pod.request.pod_id}")
+            return
+        skip = have - start
+        while skip > 0 and lines:  # a re-read overlapping what events delivered: drop those lines
+            skip -= len(lines.pop(0).encode()) + 1
+        if not lines:
+            return
+        pod.offsets[stream] = end  # before on_output: the engine reads the offsets inside it
+        try:
+            self.events.on_output(pod.request.pod_id, OutputStream(stream), lines)
+        except Exception:
+            log.exception("on_output for pod %s raised", pod.request.pod_id)
+
+    def _exit(self, pod: _Pod, info: ExitInfo) -> None:
+        pod_id = pod.request.pod_id
+        if self._pods.get(pod_id) is not pod:
+            return
+        if info.exit_code is not None or info.reason == "SUCCEEDED":
+            self._report_running(pod)
+        self._final_offsets[pod_id] = {OutputStream(s): n for s, n in pod.offsets.items()}
+        del self._pods[pod_id]
+        try:
+            self.events.on_exited(pod_id, info)
+        except Exception:
+            log.exception("on_exited for pod %s raised", pod_id)
+        if pod.done is not None and not pod.done.done():
+            pod.done.set_result(info)
 
     def _report_running(self, pod: _Pod) -> None:
         if not pod.running_reported:
             pod.running_reported = True
-            where = f" on node {pod.host}" if pod.host else ""
-            self.events.on_running(pod.request.pod_id, "RAY_RUNNING", f"Ray: RUNNING{where}")
+            self.events.on_running(pod.request.pod_id, "RAY_RUNNING",
+                                   f"Ray: RUNNING on node {pod.host}" if pod.host else "Ray: RUNNING")
 
-    def _report_placement(self, pod: _Pod) -> None:
-        """Tell the engine which node the pod runs on (learnt after launch() returned)."""
-        self.events.on_placed(pod.request.pod_id,
-                              PodHandle(pid=0, host=pod.host, node_id=pod.node_id, token=pod.request.pod_id))
-
-    # ------------------------------------------------------------------ output
-
-    async def _tail(self, pod: _Pod) -> None:
-        """Stream the job's log; reconnect after a pause when the stream ends early."""
-        backoff = 0.5
-        while not pod.finishing:
-            received = 0
-            try:
-                client = await self._get_client()
-                async for chunk in client.tail_job_logs(pod.request.pod_id):
-                    received = self._feed(pod, chunk, received)
-                backoff = 0.5
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # noqa: BLE001 - the end of a tail is only a hint
-                log.debug("log tail of %s ended: %s", pod.request.pod_id, _short(exc))
-            if pod.finishing:
+    def _release(self, pod: _Pod) -> None:
+        """Deliver what arrived while launch()/adopt() ran (scheduled right after it returns)."""
+        held, pod.held = pod.held or [], None
+        for i, msg in enumerate(held):
+            if self._pods.get(pod.request.pod_id) is not pod:
                 return
-            # Ended: maybe the job is over, maybe the connection dropped. Ask at once.
-            try:
-                client = await self._get_client()
-                info = await self._call(client.get_job_info, pod.request.pod_id)
-            except Exception as exc:  # noqa: BLE001
-                info = exc
-            self._on_info(pod, info)
-            if pod.finishing:
+            if pod.held is not None:  # a gap started a re-read: the rest waits for it
+                pod.held.extend(held[i:])
                 return
-            await asyncio.sleep(backoff)
-            backoff = min(backoff * 2, 5.0)
+            self._apply(pod, msg)
 
-    def _feed(self, pod: _Pod, chunk: str, received: int) -> int:
-        """A tail chunk covering [received, received+len) of the log (every tail starts at
-        the beginning). Keep what lies past what we hold and deliver complete lines."""
-        end = received + len(chunk)
-        have = pod.consumed + len(pod.pending) + (len(pod.marker) if pod.marker_state == 1 else 0)
-        if end > have and not pod.finishing:
-            pod.pending += chunk[max(0, have - received):]
-            self._drain(pod, final=False)
-        return end
+    # ------------------------------------------------------------------ launch / kill / adopt
 
-    def _drain(self, pod: _Pod, final: bool) -> None:
-        """Deliver the complete lines of pod.pending (all of it with final=True).
+    async def launch(self, request: LaunchRequest) -> PodHandle:
+        """Hand the pod to the controller; returns once its placement group exists (the pod is
+        STARTING until the agent on its node has started it)."""
+        await self.start()
+        if request.pod_id in self._pods:
+            raise RayLaunchError(f"pod {request.pod_id} is already running on this executor")
+        if not await self._wait_connected(0 if self._error else CONTROLLER_START_TIMEOUT):
+            raise RayHeadUnreachable(self._error or _unreachable(self.address, "not connected yet"))
+        pod = _Pod(request=request)
+        pod.done = self._started_loop.create_future()
+        self._pods[request.pod_id] = pod
+        fields = dataclasses.asdict(request)
+        fields["args"] = list(request.args)
+        try:
+            reply = await self._request("launch", request=fields, default_cpu=self.default_cpu)
+        except BaseException:
+            self._pods.pop(request.pod_id, None)
+            raise
+        if not reply.get("ok"):
+            self._pods.pop(request.pod_id, None)
+            raise RayLaunchError(reply.get("error") or "the Ray controller refused the pod")
+        self.submitted_total += 1
+        self._final_offsets.pop(request.pod_id, None)
+        if reply.get("unschedulable"):
+            pod.held = [{"ev": "starting", "pod": request.pod_id, "reason": "UNSCHEDULABLE",
+                         "message": f"Ray: PENDING: {reply['unschedulable']}"}, *(pod.held or [])]
+        self._started_loop.call_soon(self._release, pod)
+        return PodHandle(pid=0, host="", node_id="", token=request.pod_id)
 
-        Ray appends its "Running entrypoint for job ..." line when it has started the
-        command, so it can land in the middle of the command's first line: it is cut out
-        (marker_state 1, at clean position cut_at) and delivered as SYSTEM lines right
-        after the line it interrupted. `consumed` counts raw log characters, marker
-        included only once it has been delivered, so a re-adopting executor that reads
-        the raw log again from `consumed` finds everything not yet delivered, once."""
-        marker = pod.marker
-        buf = pod.pending
-        if pod.marker_state == 0:
-            m = buf.find(marker)
-            if m >= 0:
-                buf = buf[:m] + buf[m + len(marker):]
-                pod.marker_state, pod.cut_at = 1, m
-        limit = len(buf)
-        if pod.marker_state == 0 and not final:
-            limit = _partial_start(buf, marker)  # a marker still arriving is not output yet
-        marker_lines = [(OutputStream.SYSTEM, line) for line in marker[:-1].split("\n")]
-        pos = extra = 0
-        out: list[tuple[OutputStream, str]] = []
-        while True:
-            if pod.marker_state == 1 and pod.cut_at == pos:
-                out.extend(marker_lines)
-                pod.marker_state, extra = 2, len(marker)
-            if pos >= limit:
-                break
-            nl = buf.find("\n", pos, limit)
-            if nl < 0:
-                if not final:
-                    break
-                nl = end = limit
-            else:
-                end = nl + 1
-            line = buf[pos:nl]
-            out.append((_classify(line), line))
-            if pod.marker_state == 1 and pos < pod.cut_at < end:
-                out.extend(marker_lines)
-                pod.marker_state, extra = 2, len(marker)
-            pos = end
-        if not out:
-            pod.pending = buf
+    async def kill(self, pod_id: str, grace_period: float, reason: str = "KILLED", message: str = "") -> None:
+        """The agent sends SIGTERM to the pod's process group and SIGKILL after the grace; a pod
+        not placed yet has its placement group removed. Idempotent."""
+        pod = self._pods.get(pod_id)
+        if pod is None:
             return
-        pod.pending = buf[pos:]
-        if pod.marker_state == 1:
-            pod.cut_at -= pos
-        pod.consumed += pos + extra  # before on_output: the engine reads the offsets inside it
-        self._deliver(pod, out)
+        if pod.kill is None:
+            pod.kill = (float(grace_period), reason, message or "killed on request")
+        await self._send_kill(pod)
 
-    def _deliver(self, pod: _Pod, out: list[tuple[OutputStream, str]]) -> None:
-        i = 0
-        while i < len(out):
-            stream = out[i][0]
-            j = i
-            while j < len(out) and out[j][0] == stream:
-                j += 1
+    async def _send_kill(self, pod: _Pod) -> None:
+        assert pod.kill is not None
+        grace, reason, message = pod.kill
+        try:
+            await self._request("kill", pod_id=pod.request.pod_id, grace=grace, reason=reason, message=message)
+        except RayLaunchError as exc:
+            log.warning("kill of %s not delivered yet (%s); sent again on reconnection", pod.request.pod_id, exc)
+
+    async def adopt(self, request: LaunchRequest, handle: PodHandle, output_offsets: dict[OutputStream, int]) -> bool:
+        """Watch a pod an earlier engine launched, resuming output at the stored offsets."""
+        await self.start()
+        if request.pod_id in self._pods:
+            return True
+        pod = _Pod(request=request, node_id=handle.node_id, host=handle.host,
+                   offsets={int(s): max(0, int(n)) for s, n in output_offsets.items()})
+        pod.offsets.setdefault(0, 0)
+        pod.offsets.setdefault(1, 0)
+        pod.running_reported = bool(handle.node_id)
+        pod.done = self._started_loop.create_future()
+        self._pods[request.pod_id] = pod
+        self._final_offsets.pop(request.pod_id, None)
+        if await self._wait_connected(10.0):
             try:
-                self.events.on_output(pod.request.pod_id, stream, [line for _, line in out[i:j]])
-            except Exception:
-                log.exception("on_output for pod %s raised", pod.request.pod_id)
-            i = j
+                found = await self._adopt_remote(pod)
+            except RayLaunchError as exc:
+                log.warning("cannot check pod %s while adopting it (%s); watching it anyway", request.pod_id, exc)
+                found = True
+            if not found:
+                self._pods.pop(request.pod_id, None)
+                return False
+        self._started_loop.call_soon(self._release, pod)
+        return True
+
+    async def _adopt_remote(self, pod: _Pod) -> bool:
+        """Ask the controller for the pod's state and its output after our offsets; what comes
+        back, and every event for the pod meanwhile, is delivered in order afterwards (by the
+        caller, through _release). False: the cluster does not know the pod."""
+        if pod.held is None:
+            pod.held = []
+        res = await self._request("adopt", pod_id=pod.request.pod_id, node_id=pod.node_id,
+                                  offsets={str(s): n for s, n in pod.offsets.items()},
+                                  request=_request_fields(pod.request))
+        state = res.get("state")
+        msgs: list[dict[str, Any]] = []
+        if state in ("running", "ended") and res.get("node_id") and res["node_id"] != pod.node_id:
+            msgs.append({"ev": "placed", "pod": pod.request.pod_id, "node_id": res["node_id"], "host": res["host"]})
+        msgs.extend(res.get("output") or [])
+        if state == "running":
+            msgs.append({"ev": "running", "pod": pod.request.pod_id, "message": f"Ray: RUNNING on node {res['host']}"})
+        elif state == "ended":
+            msgs.append(res["exit"])
+        elif state == "placing" and res.get("unschedulable"):
+            msgs.append({"ev": "starting", "pod": pod.request.pod_id, "reason": "UNSCHEDULABLE",
+                         "message": res["unschedulable"]})
+        elif state != "placing":
+            return False
+        pod.held = [*msgs, *(pod.held or [])]
+        return True
+
+    async def _resync_pod(self, pod: _Pod, holding: bool = False) -> None:
+        """Events were missed (a reconnection, another engine's connection): re-read from the
+        files. holding=True: the caller already holds the pod's events (pod.held)."""
+        if not holding:
+            if pod.held is not None:
+                return  # a launch, adopt or resync is under way and delivers in order
+            pod.held = []
+        try:
+            found = await self._adopt_remote(pod)
+        except RayLaunchError:
+            found = True  # the connection dropped: the next resync (or LOST) decides
+        if not found:
+            pod.held = [{"ev": "exited", "pod": pod.request.pod_id, "exit_code": None, "reason": "LOST",
+                         "lost": True, "message": "the Ray cluster no longer knows the pod (its node or the head "
+                                                  "was lost while the engine was not connected)"}, *(pod.held or [])]
+        self._release(pod)
+
+    async def find_launched(self, request: LaunchRequest) -> PodHandle | None:
+        """A pod an earlier engine handed to the controller but never recorded."""
+        await self.start()
+        if not await self._wait_connected(10.0):
+            return PodHandle(token=request.pod_id)  # adopt() watches it and the controller decides later
+        try:
+            res = await self._request("find", pod_id=request.pod_id)
+        except RayLaunchError:
+            return PodHandle(token=request.pod_id)
+        if not res.get("found"):
+            return None
+        return PodHandle(pid=0, host=res.get("host", ""), node_id=res.get("node_id", ""), token=request.pod_id)
 
     def output_offsets(self, pod_id: str) -> dict[OutputStream, int]:
-        """Characters of the Ray log delivered (as STDOUT; Ray merges the streams)."""
+        """Bytes of each stream's spool file (on the pod's node) delivered so far."""
         pod = self._pods.get(pod_id)
         if pod is not None:
-            return {OutputStream.STDOUT: pod.consumed}
+            return {OutputStream(s): n for s, n in pod.offsets.items()}
         return dict(self._final_offsets.get(pod_id, {}))
 
     def discard(self, pod_id: str) -> None:
+        """The engine stored the pod's end: the agent may delete its spool files."""
         self._final_offsets.pop(pod_id, None)
+        if self._writer is not None and self._loop is not None:
+            self._tasks.start(self._forget(pod_id), name=f"ray-forget-{pod_id}")
 
-    # ------------------------------------------------------------------ exit
+    async def _forget(self, pod_id: str) -> None:
+        with contextlib.suppress(RayLaunchError):
+            await self._request("forget", pod_id=pod_id)
 
-    def _start_finish(self, pod: _Pod, info: Any) -> None:
-        pod.finishing = True
-        self._started_loop.create_task(self._finish(pod, info), name=f"ray-finish-{pod.request.pod_id}")
-
-    async def _finish(self, pod: _Pod, info: Any) -> None:
-        """Stop the tail, reconcile with the full log, report the exit exactly once."""
-        if pod.tail_task is not None and pod.tail_task is not asyncio.current_task():
-            pod.tail_task.cancel()
-            try:
-                await pod.tail_task
-            except (asyncio.CancelledError, Exception):  # noqa: BLE001
-                log.debug("log tail of %s stopped", pod.request.pod_id)
-        if info is not None:
-            try:
-                client = await self._get_client()
-                full = await self._call(client.get_job_logs, pod.request.pod_id)
-                if len(full) >= pod.consumed:
-                    pod.pending = full[pod.consumed:]
-                    if pod.marker_state == 1:
-                        pod.marker_state = 0  # the raw text has it again
-                else:
-                    log.warning("Ray log of %s is shorter than what was delivered", pod.request.pod_id)
-            except Exception as exc:  # noqa: BLE001 - the node with the log may be gone
-                log.warning("cannot read the full log of %s: %s", pod.request.pod_id, _short(exc))
-                self._deliver(pod, [(OutputStream.SYSTEM, f"the rest of the Ray log is unavailable: {_short(exc)}")])
-        self._drain(pod, final=True)
-        if info is not None and (str(getattr(info.status, "value", info.status)) == "SUCCEEDED"
-                                 or info.driver_exit_code is not None):
-            self._report_running(pod)  # it ran, even if it ended between two polls
-        exit_info = self._exit_info(pod, info)
-        if self._pods.get(pod.request.pod_id) is not pod:
-            return  # close() detached it meanwhile
-        self._final_offsets[pod.request.pod_id] = {OutputStream.STDOUT: pod.consumed}
-        self._pods.pop(pod.request.pod_id, None)
-        try:
-            self.events.on_exited(pod.request.pod_id, exit_info)
-        except Exception:
-            log.exception("on_exited for pod %s raised", pod.request.pod_id)
-        if pod.done is not None and not pod.done.done():
-            pod.done.set_result(exit_info)
-
-    def _exit_info(self, pod: _Pod, info: Any) -> ExitInfo:
-        if info is None:
-            return ExitInfo(None, "LOST", "the Ray job no longer exists on the cluster", lost=True)
-        status = str(getattr(info.status, "value", info.status))
-        code = info.driver_exit_code
-        where = f" on Ray node {pod.host}" if pod.host else ""
-        if pod.kill_reason and status in ("STOPPED", "FAILED"):
-            took = (time.monotonic() - pod.stop_requested_at) if pod.stop_requested_at else 0.0
-            how = (f"ray stop_job: SIGTERM, SIGKILL after {pod.stop_wait} s grace"
-                   if pod.stop_wait and took >= pod.stop_wait else "ray stop_job: SIGTERM")
-            return ExitInfo(code, pod.kill_reason, f"{pod.kill_message} ({how})")
-        if status == "SUCCEEDED":
-            return ExitInfo(0, "SUCCEEDED", f"exited with code 0{where}")
-        if status == "STOPPED":
-            return ExitInfo(code, "KILLED", f"stopped on the Ray cluster (ray job stop){where}")
-        error_type = str(getattr(getattr(info, "error_type", None), "value", info.error_type or ""))
-        if code is not None:
-            return ExitInfo(int(code), "FAILED", f"exited with code {code}{where}")
-        message = _first_line(info.message or "") or "no message"
-        if error_type in _LOST_ERRORS:
-            return ExitInfo(None, "LOST", f"Ray lost the pod{where}: {message}", lost=True)
-        return ExitInfo(None, error_type or "FAILED", f"Ray: {message}")
-
-    # ------------------------------------------------------------------ cluster
-
-    async def _cluster_loop(self) -> None:
-        while True:
-            if time.monotonic() - self._cluster.refreshed >= CLUSTER_REFRESH:
-                try:
-                    await self._refresh_cluster()
-                except Exception as exc:  # noqa: BLE001
-                    self._cluster.error = _unreachable(self.address, exc)
-                    self._cluster.refreshed = time.monotonic()
-            await asyncio.sleep(0.5)
-
-    async def _refresh_cluster(self) -> None:
-        nodes = await self._call(self._get_json, "/api/v0/nodes?limit=10000&detail=false")
-        table = {n["node_id"]: n for n in nodes["data"]["result"]["result"]}
-        try:
-            status = await self._call(self._get_json, "/api/cluster_status")
-            usage = status["data"]["clusterStatus"]["loadMetricsReport"]["usage"]
-        except Exception:  # noqa: BLE001 - optional detail
-            usage = {}
-        self._cluster = _Cluster(nodes=table, usage=usage, refreshed=time.monotonic())
-        for pod in self._pods.values():  # names that were unknown when the pod was placed
-            if pod.node_id and pod.host != _node_name(pod.node_id, table.get(pod.node_id)):
-                self._place(pod, pod.node_id)
-
-    def _get_json(self, path: str) -> Any:
-        with urllib.request.urlopen(self.address + path, timeout=10) as resp:
-            return json.load(resp)
+    # ------------------------------------------------------------------ health
 
     def describe(self) -> dict[str, str]:
-        c = self._cluster
-        alive = [n for n in c.nodes.values() if n.get("state") == "ALIVE"]
+        connected = self._writer is not None
+        reachable = connected and self._dashboard_ok is not False
+        alive = {k: n for k, n in self._nodes.items() if n.get("alive")}
+        totals: dict[str, float] = {}
+        for n in alive.values():
+            for k, v in (n.get("resources") or {}).items():
+                if k in ("CPU", "memory", "GPU") or not k.startswith(("object_store", "accelerator")):
+                    totals[k] = totals.get(k, 0.0) + float(v)
         out = {
             "executor": self.name,
             "ray_address": self.address,
-            "ray_reachable": "no" if c.error else ("yes" if c.refreshed else "unknown"),
-            "ray_nodes_alive": str(len(alive)),
-            "ray_nodes_dead": str(len(c.nodes) - len(alive)),
-            "ray_nodes": json.dumps({_node_name(i, n): n.get("state", "?") for i, n in c.nodes.items()}),
-            "ray_resources": json.dumps({k: {"used": v[0], "total": v[1]} for k, v in c.usage.items()
-                                         if isinstance(v, list) and len(v) == 2 and k != "objectStoreMemory"}),
+            "ray_reachable": "yes" if reachable else ("no" if self._error or self._down_since else "unknown"),
+            "ray_controller": self._controller if connected else "",
+            "ray_nodes_alive": str(len(alive)) if connected else "unknown",
+            "ray_nodes_dead": str(len(self._nodes) - len(alive)) if connected else "unknown",
+            "ray_nodes": json.dumps({_label(i, n): "ALIVE" if n.get("alive") else "DEAD"
+                                     for i, n in self._nodes.items()}),
+            "ray_resources": json.dumps({k: {"total": v} for k, v in sorted(totals.items())}),
             "running_pods": str(len(self._pods)),
             "submitted_total": str(self.submitted_total),
         }
-        if c.error:
-            out["ray_error"] = c.error
+        if not reachable and self._error:
+            out["ray_error"] = self._error
+        elif not reachable:
+            out["ray_error"] = _unreachable(self.address, "not connected yet")
         return out
 
 
-def _unreachable(address: str, exc: BaseException) -> str:
+@functools.cache
+def _code_version() -> str:
+    """The controller and agents run the engine's own code: a controller started by another
+    version of it is never used (it keeps serving the engines of that version)."""
+    here = pathlib.Path(__file__).parent
+    digest = hashlib.sha1(usedforsecurity=False)
+    for name in ("ray_controller.py", "ray_agent.py", "local.py", "base.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _request_fields(request: LaunchRequest) -> dict[str, Any]:
+    fields = dataclasses.asdict(request)
+    fields["args"] = list(request.args)
+    return fields
+
+
+def _where(message: str, pod: _Pod) -> str:
+    if pod.host and "Ray node" not in message and message.startswith("exited with code"):
+        return f"{message} on Ray node {pod.host}"
+    return message
+
+
+def _label(node_id: str, node: dict[str, Any]) -> str:
+    return f"{node.get('name') or 'ray-node'}/{'head' if node.get('head') else node_id[:8]}"
+
+
+def _unreachable(address: str, exc: BaseException | str) -> str:
     return f"Ray head {address} unreachable: {_short(exc)}"
 
 
-def _node_name(node_id: str, node: dict[str, Any] | None) -> str:
-    """Readable and unique: several nodes can share a host name and an IP."""
-    short = node_id[:8]
-    if not node:
-        return f"ray-node-{short}"
-    name = node.get("node_name") or node.get("node_ip") or "ray-node"
-    return f"{name}/{'head' if node.get('is_head_node') else short}"
-
-
-def _partial_start(buf: str, marker: str) -> int:
-    """Where a proper prefix of `marker` starts at the end of buf (len(buf) if none)."""
-    start = max(0, len(buf) - len(marker) + 1)
-    while (j := buf.find(marker[0], start)) >= 0:
-        if marker.startswith(buf[j:]):
-            return j
-        start = j + 1
-    return len(buf)
-
-
-def _classify(line: str) -> OutputStream:
-    return OutputStream.SYSTEM if _RAY_LOG_LINE.match(line) else OutputStream.STDOUT
-
-
-def _is_not_found(exc: BaseException) -> bool:
-    text = str(exc)
-    return "status code 404" in text or "does not exist" in text
-
-
-def _first_line(text: str) -> str:
-    return text.strip().split("\n", 1)[0][:500]
-
-
-def _short(exc: BaseException) -> str:
+def _short(exc: BaseException | str) -> str:
+    if isinstance(exc, str):
+        return exc
     text = str(exc) or type(exc).__name__
     if isinstance(exc, urllib.error.URLError):
         text = str(exc.reason)
-    return _first_line(text)
+    return text.strip().split("\n", 1)[0][:500]
+
+

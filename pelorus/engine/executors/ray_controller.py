@@ -1,0 +1,527 @@
+"""The Ray executor's controller: one long-lived Ray job (a Ray driver, on the head) that the
+engine talks to over one TCP connection, and that turns pods into placement groups and calls
+to the per-node agents (ray_agent.PodAgent).
+
+Run by the engine through the Jobs API (`python -m pelorus.engine.executors.ray_controller`);
+it prints `PELORUS_CONTROLLER host:port` into its job log, which is how an engine finds it.
+It outlives the engine (an engine SIGKILLed and restarted finds the same controller and
+re-adopts its pods) and dies with the head: Ray's state is gone then, and the engine reports
+the pods LOST.
+
+Per pod: a detached placement group named by the pod id reserves its cpu / memory / custom
+resources (Ray does the accounting and picks the node); once Ray has placed it, the agent on
+that node starts the command. One call reads every placement group's state per tick and one
+long poll per node carries every pod's output and exit, so the cost per period does not grow
+with the number of pods.
+
+Protocol: one JSON object per line both ways. Engine -> controller: {"op", "id", ...};
+controller -> engine: {"ev": "reply", "id", ...} and the events placed / starting / running /
+output / exited / cluster (a heartbeat every second with the nodes).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("pelorus.ray_controller")
+
+NAMESPACE = "pelorus"
+HEARTBEAT = 1.0
+PLACE_TICK = 0.02
+# An agent that has not answered a poll for this long is taken for dead with its node.
+AGENT_LOST_AFTER = 5.0
+# The GCS (head) unreachable this long: exit, so the engine sees the connection drop.
+GCS_LOST_AFTER = 4.0
+PENDING_NOTICE = 1.0
+STREAM_LIMIT = 64 * 2**20
+
+
+def _agent_version() -> str:
+    """Agents are named by the code they run, so a controller of another version never uses them."""
+    import hashlib
+
+    here = Path(__file__).parent
+    digest = hashlib.sha1(usedforsecurity=False)
+    for name in ("ray_agent.py", "local.py", "base.py"):
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:10]
+
+
+@dataclass
+class CPod:
+    pod_id: str
+    request: dict[str, Any]
+    bundle: dict[str, float]
+    owner: Conn | None
+    state: str = "placing"  # placing -> launching -> running -> ended
+    pg: Any = None
+    pg_id: str = ""
+    node_id: str = ""
+    created: float = field(default_factory=time.monotonic)
+    pending_noted: str = ""
+    kill: tuple[float, str, str] | None = None
+    running_sent: bool = False
+
+
+class Conn:
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self.writer = writer
+        self.closed = False
+
+    def send(self, *events: dict[str, Any]) -> None:
+        if self.closed:
+            return
+        try:
+            self.writer.write(b"".join(json.dumps(e, separators=(",", ":")).encode() + b"\n" for e in events))
+        except Exception:  # noqa: BLE001 - a gone engine: its pods wait for the next one
+            self.closed = True
+
+
+class Controller:
+    def __init__(self, token: str) -> None:
+        import ray
+
+        self.ray = ray
+        self.token = token
+        self.pods: dict[str, CPod] = {}
+        self.ended: dict[str, str] = {}  # pod id -> node id, for an engine that adopts later
+        self.nodes: dict[str, dict[str, Any]] = {}
+        self.agents: dict[str, Any] = {}
+        self.agent_tasks: dict[str, asyncio.Task[None]] = {}
+        self.conns: set[Conn] = set()
+        self.placing = asyncio.Event()
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.gcs_ok = time.monotonic()
+        from pelorus.engine.executors.ray_agent import PodAgent
+
+        self.agent_cls = ray.remote(PodAgent)
+        self.agent_version = _agent_version()
+
+    def spawn(self, coro: Any) -> None:
+        task = asyncio.ensure_future(coro)
+        self.tasks.add(task)
+        task.add_done_callback(self._task_done)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self.tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("controller task failed", exc_info=task.exception())
+
+    # ------------------------------------------------------------ cluster
+
+    async def refresh_nodes(self) -> None:
+        nodes = await asyncio.wait_for(asyncio.to_thread(self.ray.nodes), GCS_LOST_AFTER)
+        self.gcs_ok = time.monotonic()
+        table = {}
+        for n in nodes:
+            table[n["NodeID"]] = {"alive": bool(n.get("Alive")), "name": node_name(n),
+                                  "resources": {k: float(v) for k, v in (n.get("Resources") or {}).items()
+                                                if not k.startswith("node:")},
+                                  "head": "node:__internal_head__" in (n.get("Resources") or {})}
+        self.nodes = table
+        for node_id, info in table.items():
+            if info["alive"] and node_id not in self.agents:
+                self.start_agent(node_id)
+            if not info["alive"] and node_id in self.agents:
+                self.agent_lost(node_id, f"Ray node {info['name']} is dead")
+
+    async def cluster_loop(self) -> None:
+        while True:
+            try:
+                await self.refresh_nodes()
+            except Exception as exc:  # noqa: BLE001
+                log.warning("cannot read Ray's nodes: %s", exc)
+                if time.monotonic() - self.gcs_ok > GCS_LOST_AFTER:
+                    log.error("the Ray head (GCS) is unreachable; the controller exits")
+                    os._exit(3)
+            beat = {"ev": "cluster", "nodes": self.nodes, "pods": len(self.pods)}
+            for conn in list(self.conns):
+                conn.send(beat)
+            self.check_unschedulable()
+            await asyncio.sleep(HEARTBEAT)
+
+    def start_agent(self, node_id: str) -> None:
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        agent = self.agent_cls.options(
+            name=f"agent-{self.agent_version}-{node_id}", namespace=NAMESPACE, lifetime="detached", get_if_exists=True,
+            num_cpus=0, max_concurrency=10000,
+            scheduling_strategy=NodeAffinitySchedulingStrategy(node_id, soft=False),
+        ).remote(node_id)
+        self.agents[node_id] = agent
+        self.agent_tasks[node_id] = asyncio.ensure_future(self.agent_loop(node_id, agent))
+
+    async def agent_loop(self, node_id: str, agent: Any) -> None:
+        """Long-poll the node's agent; route its events; a silent or dead agent loses its pods."""
+        since = -1
+        last_ok = time.monotonic()
+        first = True
+        while True:
+            try:
+                res = await asyncio.wait_for(agent.poll.remote(since if since >= 0 else 1 << 62, 0 if first else 1.0),
+                                             AGENT_LOST_AFTER if not first else 60)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                from ray.exceptions import ActorDiedError
+
+                if isinstance(exc, ActorDiedError) or time.monotonic() - last_ok > AGENT_LOST_AFTER:
+                    self.agent_lost(node_id, f"the pelorus agent on Ray node {self.node_label(node_id)} is gone "
+                                             f"({first_line(exc) or f'no answer for {AGENT_LOST_AFTER:.0f} s'})")
+                    return
+                await asyncio.sleep(0.2)
+                continue
+            last_ok = time.monotonic()
+            if first:
+                since, first = res["seq"], False  # start at the present: adopt re-reads the past
+                continue
+            since = res["seq"]
+            self.route(node_id, res["events"])
+
+    def agent_lost(self, node_id: str, why: str) -> None:
+        agent = self.agents.pop(node_id, None)
+        task = self.agent_tasks.pop(node_id, None)
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+        if agent is not None:
+            try:
+                self.ray.kill(agent)
+            except Exception:  # noqa: BLE001
+                pass
+        for pod in list(self.pods.values()):
+            if pod.node_id == node_id and pod.state in ("launching", "running"):
+                self.end(pod, {"exit_code": None, "reason": "LOST", "message": f"{why}; the pod ended with it",
+                               "lost": True, "offsets": None})
+
+    def node_label(self, node_id: str) -> str:
+        info = self.nodes.get(node_id)
+        return f"{info['name'] if info else 'ray-node'}/{'head' if info and info.get('head') else node_id[:8]}"
+
+    # ------------------------------------------------------------ events from agents
+
+    def route(self, node_id: str, events: list[dict[str, Any]]) -> None:
+        by_conn: dict[Conn, list[dict[str, Any]]] = {}
+        for ev in events:
+            pod = self.pods.get(ev["pod"])
+            if pod is None:
+                continue
+            owner = pod.owner
+            if ev["ev"] == "exited":
+                ev = self.end(pod, ev, send=False)
+                if not ev:
+                    continue
+            if owner is not None and not owner.closed:
+                by_conn.setdefault(owner, []).append(ev)  # in the agent's order: output before exit
+        for conn, evs in by_conn.items():
+            conn.send(*evs)
+
+    def end(self, pod: CPod, ev: dict[str, Any], send: bool = True) -> dict[str, Any]:
+        """The pod is over: release its placement group and tell its engine (or return the event)."""
+        if pod.state == "ended":
+            return {}
+        if pod.state in ("launching", "running"):
+            self.send_running(pod)
+        pod.state = "ended"
+        self.pods.pop(pod.pod_id, None)
+        self.ended[pod.pod_id] = pod.node_id
+        if pod.pg is not None:
+            self.spawn(self.remove_pg(pod.pg))
+        out = {**ev, "ev": "exited", "pod": pod.pod_id}
+        if send and pod.owner is not None:
+            pod.owner.send(out)
+        return out
+
+    async def remove_pg(self, pg: Any) -> None:
+        from ray.util.placement_group import remove_placement_group
+
+        try:
+            await asyncio.to_thread(remove_placement_group, pg)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("cannot remove placement group: %s", exc)
+
+    def send_running(self, pod: CPod) -> None:
+        if not pod.running_sent:
+            pod.running_sent = True
+            if pod.owner is not None:
+                pod.owner.send({"ev": "running", "pod": pod.pod_id,
+                                "message": f"Ray: RUNNING on node {self.node_label(pod.node_id)}"})
+
+    # ------------------------------------------------------------ placement
+
+    def check_unschedulable(self) -> None:
+        for pod in self.pods.values():
+            if pod.state == "placing":
+                self.note_pending(pod)
+
+    def note_pending(self, pod: CPod) -> None:
+        why = unschedulable(pod.bundle, self.nodes)
+        if why:
+            reason, message = "UNSCHEDULABLE", f"Ray: PENDING: {why}"
+        elif time.monotonic() - pod.created >= PENDING_NOTICE:
+            reason, message = "RAY_PENDING", (f"Ray: PENDING: waiting for Ray to reserve "
+                                              f"{describe_bundle(pod.bundle)} on a node")
+        else:
+            return
+        if message != pod.pending_noted:
+            pod.pending_noted = message
+            if pod.owner is not None:
+                pod.owner.send({"ev": "starting", "pod": pod.pod_id, "reason": reason, "message": message})
+
+    async def place_loop(self) -> None:
+        from ray.util import placement_group_table
+
+        while True:
+            await self.placing.wait()
+            waiting = [p for p in self.pods.values() if p.state == "placing" and p.pg_id]
+            if not waiting:
+                if not any(p.state == "placing" for p in self.pods.values()):
+                    self.placing.clear()
+                await asyncio.sleep(PLACE_TICK)
+                continue
+            try:
+                table = await asyncio.to_thread(placement_group_table)
+            except Exception as exc:  # noqa: BLE001
+                log.warning("cannot read placement groups: %s", exc)
+                await asyncio.sleep(0.5)
+                continue
+            for pod in waiting:
+                entry = table.get(pod.pg_id)
+                if pod.state != "placing" or entry is None:
+                    continue
+                if entry.get("state") == "CREATED":
+                    node = (entry.get("bundles_to_node_id") or {}).get(0, "")
+                    if node:
+                        self.placed(pod, node)
+                        continue
+                self.note_pending(pod)
+            await asyncio.sleep(PLACE_TICK)
+
+    def placed(self, pod: CPod, node_id: str) -> None:
+        pod.node_id, pod.state = node_id, "launching"
+        if pod.owner is not None:
+            pod.owner.send({"ev": "placed", "pod": pod.pod_id, "node_id": node_id, "host": self.node_label(node_id)})
+        if node_id not in self.agents:
+            self.start_agent(node_id)
+        self.spawn(self.start_pod(pod, self.agents[node_id]))
+
+    async def start_pod(self, pod: CPod, agent: Any) -> None:
+        try:
+            res = await asyncio.wait_for(agent.launch.remote(pod.request), 120)
+        except Exception as exc:  # noqa: BLE001
+            self.end(pod, {"exit_code": None, "reason": "LOST", "lost": True, "offsets": None,
+                           "message": f"the pelorus agent on Ray node {self.node_label(pod.node_id)} failed: "
+                                      f"{first_line(exc)}"})
+            return
+        if pod.state == "ended":
+            return
+        if not res.get("ok"):
+            pod.running_sent = True  # it never ran
+            self.end(pod, {"exit_code": None, "reason": "LAUNCH_FAILED", "lost": False, "offsets": None,
+                           "message": f"could not start: {res.get('error')}"})
+            return
+        if pod.state == "launching":
+            pod.state = "running"
+        self.send_running(pod)
+        if pod.kill is not None:
+            await self.kill_running(pod)
+
+    async def kill_running(self, pod: CPod) -> None:
+        agent = self.agents.get(pod.node_id)
+        if agent is None or pod.kill is None:
+            return
+        try:
+            await asyncio.wait_for(agent.kill.remote(pod.pod_id, *pod.kill), 30)
+        except Exception as exc:  # noqa: BLE001 - the agent is gone: agent_lost ends the pod
+            log.warning("kill of %s failed: %s", pod.pod_id, exc)
+
+    # ------------------------------------------------------------ requests from an engine
+
+    async def op_launch(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
+        from ray.util.placement_group import placement_group
+
+        req = msg["request"]
+        pod_id = req["pod_id"]
+        if pod_id in self.pods:
+            self.pods[pod_id].owner = conn
+            return {"ok": True, "existing": True}
+        bundle = {"CPU": float(req.get("cpu") or msg.get("default_cpu") or 0.1)}
+        if req.get("memory_bytes"):
+            bundle["memory"] = float(req["memory_bytes"])
+        for k, v in (req.get("custom_resources") or {}).items():
+            if v:
+                bundle[str(k)] = float(v)
+        pod = CPod(pod_id=pod_id, request=req, bundle=bundle, owner=conn)
+        self.pods[pod_id] = pod
+        try:
+            pod.pg = await asyncio.to_thread(placement_group, [bundle], strategy="PACK", name=pod_id,
+                                             lifetime="detached")
+        except Exception as exc:  # noqa: BLE001
+            self.pods.pop(pod_id, None)
+            return {"ok": False, "error": f"Ray refused the placement group: {first_line(exc)}"}
+        pod.pg_id = pod.pg.id.hex()
+        why = unschedulable(bundle, self.nodes)
+        if why:
+            pod.pending_noted = f"Ray: PENDING: {why}"
+        self.placing.set()
+        return {"ok": True, "unschedulable": why}
+
+    async def op_kill(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
+        pod = self.pods.get(msg["pod_id"])
+        if pod is None:
+            return {"ok": False}
+        pod.owner = pod.owner or conn
+        first = pod.kill is None
+        pod.kill = (float(msg.get("grace", 10.0)), msg.get("reason") or "KILLED", msg.get("message") or "")
+        if pod.state == "placing":
+            self.end(pod, {"exit_code": None, "reason": pod.kill[1], "lost": False, "offsets": None,
+                           "message": f"{pod.kill[2]} (never placed: its Ray placement group was removed)"})
+        elif pod.state == "running" and (first or msg.get("again")):
+            self.spawn(self.kill_running(pod))
+        return {"ok": True}
+
+    async def op_adopt(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
+        pod_id, offsets = msg["pod_id"], msg.get("offsets") or {}
+        pod = self.pods.get(pod_id)
+        if pod is not None:
+            pod.owner = conn
+            if pod.state in ("placing", "launching"):  # its agent may not have it yet: not "unknown"
+                return {"state": "placing", "unschedulable": pod.pending_noted}
+            node_id = pod.node_id
+        else:
+            node_id = self.ended.get(pod_id) or msg.get("node_id") or ""
+        agent = self.agents.get(node_id)
+        if agent is None:
+            return {"state": "unknown"}
+        try:
+            res: dict[str, Any] = await asyncio.wait_for(agent.adopt.remote(pod_id, offsets), 30)
+        except Exception as exc:  # noqa: BLE001
+            return {"state": "unknown", "error": first_line(exc)}
+        if res["state"] == "running" and pod is None:
+            # A controller restarted under running pods: watch it again (its group stays reserved).
+            pod = CPod(pod_id=pod_id, request=msg.get("request") or {}, bundle={}, owner=conn, state="running",
+                       node_id=node_id, running_sent=True)
+            try:
+                pod.pg = self.ray.util.get_placement_group(pod_id)
+            except Exception:  # noqa: BLE001
+                pod.pg = None
+            self.pods[pod_id] = pod
+        res["node_id"], res["host"] = node_id, self.node_label(node_id)
+        return res
+
+    async def op_find(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
+        pod = self.pods.get(msg["pod_id"])
+        if pod is not None:
+            return {"found": True, "node_id": pod.node_id, "host": self.node_label(pod.node_id) if pod.node_id else ""}
+        if msg["pod_id"] in self.ended:
+            node = self.ended[msg["pod_id"]]
+            return {"found": True, "node_id": node, "host": self.node_label(node)}
+        return {"found": False}
+
+    async def op_forget(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
+        node_id = self.ended.pop(msg["pod_id"], None)
+        agent = self.agents.get(node_id or "")
+        if agent is not None:
+            agent.forget.remote(msg["pod_id"])
+        return {"ok": True}
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        conn = Conn(writer)
+        try:
+            hello = json.loads(await asyncio.wait_for(reader.readline(), 10))
+            if hello.get("op") != "hello" or hello.get("token") != self.token:
+                writer.close()
+                return
+            self.conns.add(conn)
+            conn.send({"ev": "reply", "id": hello.get("id"), "ok": True, "pid": os.getpid()},
+                      {"ev": "cluster", "nodes": self.nodes, "pods": len(self.pods)})
+            while line := await reader.readline():
+                msg = json.loads(line)
+                self.spawn(self.answer(conn, msg))
+        except (TimeoutError, OSError, ValueError) as exc:
+            log.info("engine connection ended: %s", exc)
+        finally:
+            conn.closed = True
+            self.conns.discard(conn)
+            for pod in self.pods.values():
+                if pod.owner is conn:
+                    pod.owner = None
+            writer.close()
+
+    async def answer(self, conn: Conn, msg: dict[str, Any]) -> None:
+        handler = getattr(self, f"op_{msg.get('op')}", None)
+        try:
+            reply = await handler(conn, msg) if handler else {"error": f"unknown op {msg.get('op')!r}"}
+        except Exception as exc:  # noqa: BLE001
+            log.exception("op %s failed", msg.get("op"))
+            reply = {"error": first_line(exc)}
+        conn.send({"ev": "reply", "id": msg.get("id"), **reply})
+
+
+def unschedulable(bundle: dict[str, float], nodes: dict[str, dict[str, Any]]) -> str:
+    """Why no alive node can ever hold the bundle (by its total resources), or ""."""
+    alive = [n for n in nodes.values() if n["alive"]]
+    if not alive:
+        return ""
+    if any(all(n["resources"].get(k, 0.0) >= v for k, v in bundle.items()) for n in alive):
+        return ""
+    for k, v in bundle.items():
+        best = max(alive, key=lambda n: n["resources"].get(k, 0.0))
+        have = best["resources"].get(k, 0.0)
+        if have < v:
+            return (f"no Ray node can ever fit this pod: it asks for {resource_text(k, v)}, the largest node has "
+                    f"{resource_text(k, have)} ({best['name']}); it starts if a node that large joins")
+    return "no single Ray node has all the resources this pod asks for together"
+
+
+def resource_text(key: str, value: float) -> str:
+    if key == "memory":
+        return f"memory {value / 2**20:.0f} MiB"
+    name = "cpu" if key == "CPU" else key
+    return f"{name} {value:g}"
+
+
+def describe_bundle(bundle: dict[str, float]) -> str:
+    return ", ".join(resource_text(k, v) for k, v in bundle.items())
+
+
+def node_name(n: dict[str, Any]) -> str:
+    return str(n.get("NodeName") or n.get("NodeManagerAddress") or "ray-node")
+
+
+def first_line(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__).strip().split("\n", 1)[0][:300]
+
+
+async def main() -> None:
+    import ray
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    ray.init(address="auto", namespace=NAMESPACE, log_to_driver=False, logging_level=logging.WARNING)
+    token = os.environ.get("PELORUS_CONTROLLER_TOKEN", "")
+    ctl = Controller(token)
+    await ctl.refresh_nodes()
+    here = ray.get_runtime_context().get_node_id()
+    host = os.environ.get("PELORUS_CONTROLLER_HOST") or next(
+        (n["NodeManagerAddress"] for n in ray.nodes() if n["NodeID"] == here), "127.0.0.1")
+    server = await asyncio.start_server(ctl.serve, host=host, port=0, limit=STREAM_LIMIT)
+    port = server.sockets[0].getsockname()[1]
+    print(f"PELORUS_CONTROLLER {host}:{port}", flush=True)
+    ctl.spawn(ctl.cluster_loop())
+    ctl.spawn(ctl.place_loop())
+    async with server:
+        await server.serve_forever()
+
+
+if __name__ == "__main__":
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        sys.exit(0)
