@@ -19,12 +19,41 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pelorus.engine.paths import default_data_dir, socket_address, socket_path
 
 START_TIMEOUT = 20.0
+# Stopping: how long a SIGTERMed engine may take to exit (it stops within 2 s with its pods
+# left running, issue 13) before it is SIGKILLed, and how long SIGKILL may take.
+STOP_TERM_TIMEOUT = 20.0
+STOP_KILL_TIMEOUT = 5.0
+PROGRESS_EVERY = 0.2
+
+
+@dataclass(frozen=True)
+class StopProgress:
+    """Where a stop is: ``phase`` "term" (waiting after SIGTERM) or "kill" (after SIGKILL),
+    seconds spent in it and the most it waits there."""
+
+    phase: str
+    elapsed: float
+    limit: float
+
+
+@dataclass(frozen=True)
+class StopOutcome:
+    """How a stop went. ``killed_after`` is set when SIGTERM was not enough (seconds waited
+    before SIGKILL); ``gone`` False means the process outlived even SIGKILL's wait."""
+
+    gone: bool
+    seconds: float
+    already_gone: bool = False
+    killed_after: float | None = None
+    killed_on_request: bool = False  # SIGKILL because kill_now was set, not after the full wait
+    how: str = ""  # "exited normally", "was killed by SIGKILL" (known for a child of ours)
 
 
 class EmbeddedEngineError(RuntimeError):
@@ -116,22 +145,48 @@ class EmbeddedEngine:
             await asyncio.sleep(0.05)
         raise EmbeddedEngineError(f"the engine did not start within {START_TIMEOUT:.0f} s; see {self.log_path}")
 
-    async def stop(self, timeout: float = 15.0) -> bool:
-        """Ask the engine to exit (SIGTERM: it finishes its writes); True once it is gone.
-        An engine that already exited (even one left a zombie) returns True at once."""
+    async def stop(self, timeout: float = STOP_TERM_TIMEOUT) -> bool:
+        """Stop the engine (see stop_and_report); True once it is gone."""
+        return (await self.stop_and_report(timeout)).gone
+
+    async def stop_and_report(self, term_timeout: float = STOP_TERM_TIMEOUT,
+                              kill_timeout: float = STOP_KILL_TIMEOUT,
+                              progress: Callable[[StopProgress], None] | None = None,
+                              kill_now: asyncio.Event | None = None) -> StopOutcome:
+        """Ask the engine to exit (SIGTERM: it finishes its writes and leaves its pods to be
+        re-adopted), wait for the process itself to end, and SIGKILL it if it has not after
+        ``term_timeout`` (or as soon as ``kill_now`` is set). ``progress`` is called about
+        every PROGRESS_EVERY seconds while waiting. An engine that already exited (even one
+        left a zombie) returns at once."""
+        started = time.monotonic()
         pid = self.pid()
         if pid is None:
-            return True
-        try:
-            os.kill(pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return True
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.pid() is None:  # gone (a child of ours is reaped here, not left a zombie)
+            return StopOutcome(gone=True, seconds=0.0, already_gone=True)
+        if not _signal(pid, signal.SIGTERM):
+            return StopOutcome(gone=True, seconds=0.0, already_gone=True)
+        if await self._wait_gone(pid, started, term_timeout, "term", progress, kill_now):
+            return StopOutcome(gone=True, seconds=time.monotonic() - started, how=self.last_exit)
+        killed_after = time.monotonic() - started
+        _signal(pid, signal.SIGKILL)
+        gone = await self._wait_gone(pid, time.monotonic(), kill_timeout, "kill", progress, None)
+        return StopOutcome(gone=gone, seconds=time.monotonic() - started, killed_after=killed_after,
+                           killed_on_request=kill_now is not None and kill_now.is_set(), how=self.last_exit)
+
+    async def _wait_gone(self, pid: int, since: float, timeout: float, phase: str,
+                         progress: Callable[[StopProgress], None] | None, interrupt: asyncio.Event | None) -> bool:
+        """Wait until ``pid`` is no longer a live engine (a child of ours is reaped here)."""
+        deadline = since + timeout
+        next_report = 0.0
+        while True:
+            if self.pid() != pid:
                 return True
+            t = time.monotonic()
+            if t >= deadline or (interrupt is not None and interrupt.is_set()):
+                return False
+            if progress is not None and t >= next_report:
+                next_report = t + PROGRESS_EVERY
+                progress(StopProgress(phase, t - since, timeout))
             await asyncio.sleep(0.05)
-        return False
 
     def log_tail(self, lines: int = 15) -> str:
         """The engine log's last lines (what to show when it keeps dying)."""
@@ -149,6 +204,15 @@ def describe_exit(code: int) -> str:
         except ValueError:
             return f"was killed by signal {-code}"
     return "exited normally" if code == 0 else f"exited with code {code}"
+
+
+def _signal(pid: int, sig: signal.Signals) -> bool:
+    """Send ``sig`` to the engine's pid; False if it is already gone."""
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        return False
+    return True
 
 
 def _accepting(path: Path) -> bool:

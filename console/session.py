@@ -34,7 +34,7 @@ from PySide6.QtCore import QObject, Signal
 
 from console import actions, messages
 from console.actions import Action, Confirmer, ConfirmRequest, JobFacts, Options, Outcome, PodFacts
-from console.embedded import EmbeddedEngine, EmbeddedEngineError
+from console.embedded import EmbeddedEngine, EmbeddedEngineError, StopOutcome, StopProgress
 from console.models import job_row as R
 from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
@@ -55,6 +55,24 @@ QUIT_POD_STOP_TIMEOUT = 30.0  # "Stop engine" waits this long for the pods it st
 _ACTIVE_POD_NAMES = tuple(pod_pb2.PodState.Name(s) for s in ACTIVE_POD_STATES)
 ENGINE_POLL = 0.25  # seconds between checks that the embedded engine's process is alive (no call)
 ENGINE_STABLE_AFTER = 60.0  # an engine that ran this long earns another automatic restart
+
+
+@dataclass
+class EngineStopReport:
+    """How "Stop engine" went: the engine's end, and the pods it had."""
+
+    outcome: StopOutcome
+    pods_before: int  # pods running when the stop began
+    pods_left: int  # of those, still running (unsupervised, re-adopted by the next engine)
+    stopped_pods: bool  # the operator asked to stop them first
+    seconds: float = 0.0  # the whole stop, pods included
+    text: str = ""  # the sentence shown to the operator
+
+    @property
+    def clean(self) -> bool:
+        """Nothing an operator must look into: the engine exited by itself and no pod it was
+        asked to stop is left running."""
+        return self.outcome.gone and self.outcome.killed_after is None and not (self.stopped_pods and self.pods_left)
 
 
 class EngineStatus(str, enum.Enum):  # noqa: UP042
@@ -313,37 +331,88 @@ class Session(QObject):
             [r for r in (model.row_of(j) for j in job_ids) if r is not None]
         return sum(model.summary(r).status.pod_stats.get(name, 0) for r in rows for name in _ACTIVE_POD_NAMES)
 
-    async def stop_running_pods(self, timeout: float = QUIT_POD_STOP_TIMEOUT) -> int:
+    async def stop_running_pods(self, timeout: float = QUIT_POD_STOP_TIMEOUT,
+                                progress: Callable[[str], None] | None = None,
+                                give_up: asyncio.Event | None = None) -> int:
         """Stop (StopJob) every job with a running pod and wait for its pods; returns the pods still
-        running after ``timeout`` (0 = all stopped). Used by quitting with "Stop engine"."""
+        running after ``timeout`` or once ``give_up`` is set (0 = all stopped). Used by quitting
+        with "Stop engine"."""
         model = self.jobs_model
         job_ids = [model.job_id(r) for r in range(model.rowCount()) if self.running_pod_count([model.job_id(r)])]
         if not job_ids:
             return 0
+        started = time.monotonic()
         outcome = await self.perform_on_jobs(actions.Name.STOP, job_ids, confirmer=actions.already_confirmed,
                                              quiet=True)
         failed = [f"{name}: {err}" for name, err in outcome.failed]
         if failed:
             messages.error("Could not stop " + "; ".join(failed))
-        deadline = time.monotonic() + timeout
-        while self.running_pod_count(job_ids) and time.monotonic() < deadline:
+        deadline = started + timeout
+        while (left := self.running_pod_count(job_ids)) and time.monotonic() < deadline and \
+                not (give_up is not None and give_up.is_set()):
+            if progress is not None:
+                progress(self.tr("Stopping %n running pod(s)… {0:.0f} s", "", left).format(
+                    time.monotonic() - started))
             await asyncio.sleep(0.1)
         return self.running_pod_count(job_ids)
 
-    async def stop_embedded_engine(self, stop_pods: bool = False) -> None:
-        """Stop the embedded engine; with ``stop_pods`` its running pods first (their jobs end KILLED),
-        else they run on unsupervised until the engine starts again and re-adopts them."""
-        if self.embedded is not None:
-            if stop_pods and self.state == ConnectionState.CONNECTED:
-                left = await self.stop_running_pods()
-                if left:
-                    messages.error(f"{left} pod(s) did not stop in time; they keep running unsupervised "
-                                   "until the engine starts again")
-            await self.stop()
-            if await self.embedded.stop():
-                messages.info("Stopped the embedded engine")
+    async def stop_embedded_engine(self, stop_pods: bool = False, progress: Callable[[str], None] | None = None,
+                                   kill_now: asyncio.Event | None = None) -> EngineStopReport | None:
+        """Stop the embedded engine and say how it went (also through messages); with ``stop_pods``
+        its running pods first (their jobs end KILLED), else they run on unsupervised until the
+        engine starts again and re-adopts them. It waits for the engine's process to end, SIGKILLs
+        it if SIGTERM was not enough within STOP_TERM_TIMEOUT (or once ``kill_now`` is set), and
+        reports progress sentences to ``progress`` meanwhile. None without an embedded engine."""
+        if self.embedded is None:
+            return None
+        started = time.monotonic()
+        pods = self.running_pod_count() if self.state == ConnectionState.CONNECTED else 0
+        left = pods
+        if stop_pods and pods:
+            left = await self.stop_running_pods(progress=progress, give_up=kill_now)
+        await self.stop()
+
+        def on_progress(p: StopProgress) -> None:
+            if progress is None:
+                return
+            if p.phase == "term":
+                progress(self.tr("Waiting for the engine to exit… {0:.1f} s (it is killed after {1:.0f} s)")
+                         .format(p.elapsed, p.limit))
             else:
-                messages.error("The embedded engine did not stop in time")
+                progress(self.tr("The engine did not exit: killed it (SIGKILL), waiting… {0:.1f} s")
+                         .format(p.elapsed))
+
+        outcome = await self.embedded.stop_and_report(progress=on_progress, kill_now=kill_now)
+        report = EngineStopReport(outcome, pods_before=pods, pods_left=left, stopped_pods=stop_pods,
+                                  seconds=time.monotonic() - started)
+        report.text = self._stop_sentence(report)
+        (messages.info if report.clean else messages.error)(report.text)
+        return report
+
+    def _stop_sentence(self, r: EngineStopReport) -> str:
+        o = r.outcome
+        if o.already_gone:
+            engine = self.tr("The embedded engine had already exited.")
+        elif not o.gone:
+            engine = self.tr("The embedded engine did not end even {0:.0f} s after SIGKILL; "
+                             "see its log: {1}").format(o.seconds - (o.killed_after or 0.0),
+                                                        self.embedded.log_path if self.embedded else "")
+        elif o.killed_on_request:
+            engine = self.tr("The embedded engine was killed on request (SIGKILL) after {0:.1f} s of waiting for it "
+                             "to exit.").format(o.killed_after or 0.0)
+        elif o.killed_after is not None:
+            engine = self.tr("The embedded engine did not exit within {0:.0f} s of SIGTERM and had to be killed "
+                             "(SIGKILL); it was gone after {1:.1f} s.").format(o.killed_after, o.seconds)
+        else:
+            engine = self.tr("Stopped the embedded engine cleanly in {0:.1f} s.").format(r.seconds)
+        if r.stopped_pods and r.pods_before and not r.pods_left:
+            pods = self.tr("Its %n running pod(s) were stopped first (their jobs end KILLED).", "", r.pods_before)
+        elif r.pods_left:
+            pods = self.tr("%n pod(s) keep running unsupervised; the engine re-adopts them when it starts again.",
+                           "", r.pods_left)
+        else:
+            pods = ""
+        return f"{engine} {pods}".strip()
 
     # -- feed callbacks -------------------------------------------------------------------
     def _on_snapshot(self, jobs: list[job_pb2.JobSummary], revision: int) -> None:

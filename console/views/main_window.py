@@ -45,6 +45,7 @@ from console.tasks import WidgetTasks
 from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.dialogs import ask_int, exec_async
+from console.views.engine_stop import stop_engine_showing_progress
 from console.views.jobs_panel import JobsPanel
 
 if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the protobuf stack (start-up time)
@@ -686,8 +687,7 @@ class MainWindow(QMainWindow):
                 await exec_async(box)
                 clicked = box.clickedButton()
                 if clicked is stop:
-                    messages.info(f"Stopping {pods} pod(s), then the engine…")
-                    await self.session.stop_embedded_engine(stop_pods=True)
+                    await stop_engine_showing_progress(self.session, self, stop_pods=True)
                 elif clicked is not leave:
                     return
         self.save_settings()

@@ -53,7 +53,9 @@ P = pod_pb2
 J = job_pb2
 W = workflow_pb2
 
-LOG_FLUSH_INTERVAL = 0.05
+# How long the log flusher gathers output after the first line before it stores the batch:
+# lines reach GetPodLogs followers within this plus the executor's OUTPUT_COALESCE.
+LOG_FLUSH_INTERVAL = 0.03
 MAINTENANCE_INTERVAL = 1.0
 MAX_LOG_LINE = 64 * 1024
 
@@ -98,6 +100,7 @@ class Engine:
         self._log_seq: dict[str, int] = {}
         self._log_followers: dict[str, set[asyncio.Event]] = {}
         self._offsets_dirty: set[str] = set()
+        self._logs_waiting = asyncio.Event()  # output is waiting for _log_flusher
         self._tasks = TaskSet("engine")
         self.started_at = now()
         # Each is handed the Engine as its host Protocol (ports.py): mypy checks the Engine provides it.
@@ -572,6 +575,7 @@ class Engine:
             self._log_rows.append((rec.job_id, pod_id_, seq, t, int(stream), line[:MAX_LOG_LINE]))
         self._log_seq[pod_id_] = seq
         self._offsets_dirty.add(pod_id_)
+        self._logs_waiting.set()
         if progressed:
             self.mark_pod(rec, inst)
         if len(self._log_rows) > 5000:
@@ -747,8 +751,13 @@ class Engine:
         self._flush_logs()
 
     async def _log_flusher(self) -> None:
+        """Store output in batches: woken by the first line after a flush, it waits
+        LOG_FLUSH_INTERVAL for more, then writes them in one transaction. With no output
+        it sleeps (no periodic wake-up for an idle engine)."""
         while True:
+            await self._logs_waiting.wait()
             await asyncio.sleep(LOG_FLUSH_INTERVAL)
+            self._logs_waiting.clear()
             self._flush_logs()
             self.commit()
 
@@ -783,9 +792,12 @@ class Engine:
                         if pod.status.state != P.POD_STATE_RUNNING or rec.job_id not in self.jobs:
                             continue
                     usage = self.executor.usage(pod.status.pod_id)
-                    if usage is not None:
-                        pod.status.usage.cpu_seconds = usage.cpu_seconds
-                        pod.status.usage.memory_rss_bytes = usage.memory_rss_bytes
+                    stored = pod.status.usage
+                    if usage is not None and (stored.cpu_seconds != usage.cpu_seconds or
+                                              stored.memory_rss_bytes != usage.memory_rss_bytes):
+                        # Unchanged (a sleeping pod) costs no store write and no Watch change.
+                        stored.cpu_seconds = usage.cpu_seconds
+                        stored.memory_rss_bytes = usage.memory_rss_bytes
                         self.mark_pod(rec, inst)
 
     def purge(self, rec: JobRecord, t: float) -> None:

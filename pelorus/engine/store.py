@@ -93,9 +93,19 @@ class Checkpointer:
             return
         try:
             conn.execute("PRAGMA busy_timeout=1000")
+            wal = Path(f"{self._path}-wal")
+            done_for: tuple[int, int] | None = None
             while not self._stop.wait(self._period):
                 try:
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    st = wal.stat()
+                except OSError:
+                    continue
+                if (st.st_mtime_ns, st.st_size) == done_for:
+                    continue  # nothing written since the last checkpoint: an idle engine sleeps
+                try:
+                    busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                    if not busy and frames == copied:  # all copied: no need to come back until a write
+                        done_for = (st.st_mtime_ns, st.st_size)
                 except sqlite3.Error as exc:  # busy or locked: the next round catches up
                     log.debug("WAL checkpoint skipped: %s", exc)
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)")

@@ -96,6 +96,13 @@ def groups() -> Iterator[list[int]]:
             pass
 
 
+@pytest.fixture(params=["inotify", "poll"])
+def watch_mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Output noticed through inotify (the default) and by the polling fallback."""
+    monkeypatch.setenv("PELORUS_OUTPUT_WATCH", request.param)
+    return str(request.param)
+
+
 def request(pod_id: str, command: str, *args: str, **kw) -> LaunchRequest:
     return LaunchRequest(pod_id=pod_id, pod_name=f"name-{pod_id}", job_id="job-1", instance_id=7,
                          command=command, args=tuple(args), **kw)
@@ -187,10 +194,13 @@ def test_env_and_working_dir(tmp_path: pathlib.Path, groups: list[int]) -> None:
 
 
 @pytest.mark.timeout(30)
-def test_output_order_streams_and_partial_last_line(tmp_path: pathlib.Path, groups: list[int]) -> None:
+def test_output_order_streams_and_partial_last_line(tmp_path: pathlib.Path, groups: list[int],
+                                                    watch_mode: str) -> None:
     async def main() -> None:
         rec = Recorder()
         ex = LocalExecutor(rec, tmp_path, poll_interval=0.01)
+        await ex.start()
+        assert ex.describe()["output_watch"] == watch_mode
         script = ('i=1; while [ $i -le 300 ]; do echo "out $i"; echo "err $i" >&2; i=$((i+1)); done;'
                   'echo "é ü ✓"; printf "no newline at end"')
         await launch(ex, groups, sh("chatty", script))
@@ -209,7 +219,7 @@ def test_output_order_streams_and_partial_last_line(tmp_path: pathlib.Path, grou
 
 
 @pytest.mark.timeout(30)
-def test_partial_line_is_held_until_completed(tmp_path: pathlib.Path, groups: list[int]) -> None:
+def test_partial_line_is_held_until_completed(tmp_path: pathlib.Path, groups: list[int], watch_mode: str) -> None:
     async def main() -> None:
         rec = Recorder()
         ex = LocalExecutor(rec, tmp_path, poll_interval=0.01)
@@ -332,7 +342,7 @@ def _gate_script() -> str:
 
 
 @pytest.mark.timeout(30)
-def test_adopt_running_pod_resumes_at_offsets(tmp_path: pathlib.Path, groups: list[int]) -> None:
+def test_adopt_running_pod_resumes_at_offsets(tmp_path: pathlib.Path, groups: list[int], watch_mode: str) -> None:
     async def main() -> None:
         work = tmp_path / "work"
         work.mkdir()
@@ -360,6 +370,57 @@ def test_adopt_running_pod_resumes_at_offsets(tmp_path: pathlib.Path, groups: li
         assert rec_a.exits == {}
         await wait_group_empty(handle.pid)
         await b.close()
+
+    asyncio.run(main())
+
+
+@pytest.mark.timeout(30)
+def test_adopt_reads_what_a_quiet_pod_printed_while_unwatched(tmp_path: pathlib.Path, groups: list[int],
+                                                               watch_mode: str) -> None:
+    """Lines printed while no engine watched raise no event for the next one: adopt reads
+    them at once, although the pod prints nothing more."""
+    async def main() -> None:
+        work = tmp_path / "work"
+        work.mkdir()
+        spool = tmp_path / "spool"
+        req = sh("quiet", 'echo one; while [ ! -e go ]; do sleep 0.02; done; echo two; echo three; sleep 30',
+                 working_dir=str(work))
+        rec_a = Recorder()
+        a = LocalExecutor(rec_a, spool, poll_interval=0.01)
+        handle = await launch(a, groups, req)
+        await rec_a.wait_lines("quiet", 1)
+        offsets = a.output_offsets("quiet")
+        await a.close()
+        (work / "go").touch()
+        await _until(lambda: (spool / "quiet.out").read_bytes() == b"one\ntwo\nthree\n", 5, "the unwatched lines")
+
+        rec_b = Recorder()
+        b = LocalExecutor(rec_b, spool, poll_interval=0.01)
+        assert await b.adopt(req, handle, offsets) is True
+        await rec_b.wait_lines("quiet", 2, timeout=5)
+        assert rec_b.out("quiet") == ["two", "three"]
+        await b.kill_all(grace_period=0.0)
+        await b.close()
+
+    asyncio.run(main())
+
+
+@pytest.mark.timeout(60)
+def test_a_burst_larger_than_one_read_pass_is_read_to_the_end(tmp_path: pathlib.Path, groups: list[int],
+                                                              watch_mode: str) -> None:
+    """A pod writes more than one pass reads (READ_PER_TICK) and then falls silent: no
+    further write event comes, and every line must still arrive while it runs."""
+    async def main() -> None:
+        rec = Recorder()
+        ex = LocalExecutor(rec, tmp_path, poll_interval=0.01)
+        code = ("import sys, time; sys.stdout.write(''.join(f'{i:09d}\\n' for i in range(300000)));"
+                "sys.stdout.flush(); time.sleep(30)")
+        await launch(ex, groups, request("burst", sys.executable, "-c", code))
+        await rec.wait_lines("burst", 300000, timeout=20)
+        assert rec.out("burst")[-1] == f"{299999:09d}"
+        assert "burst" not in rec.exits
+        await ex.kill_all(grace_period=0.0)
+        await ex.close()
 
     asyncio.run(main())
 
@@ -459,6 +520,12 @@ def test_usage_and_discard(tmp_path: pathlib.Path, groups: list[int]) -> None:
         sample = ex.usage("busy")
         assert sample is not None
         assert sample.memory_rss_bytes > 0 and sample.cpu_seconds >= 0
+        await launch(ex, groups, request("spin", sys.executable, "-c",
+                                         "import time\nt = time.process_time()\n"
+                                         "while time.process_time() - t < 0.3: pass\ntime.sleep(300)"))
+        await _until(lambda: (ex.usage("spin") or sample).cpu_seconds >= 0.25, 10, "the spinning pod's CPU")
+        spin = ex.usage("spin")
+        assert spin is not None and spin.memory_rss_bytes > 2**20  # the Python command's, not the shim's
         with pytest.raises(RuntimeError):
             ex.discard("busy")
         await ex.kill_all(grace_period=2.0)
@@ -466,6 +533,7 @@ def test_usage_and_discard(tmp_path: pathlib.Path, groups: list[int]) -> None:
         assert ex.usage("busy") is None
         assert ex.output_offsets("busy") == {OUT: 0, ERR: 0}
         ex.discard("busy")
+        ex.discard("spin")
         assert not any(tmp_path.iterdir())
         assert ex.describe()["executor"] == "local"
         await ex.close()

@@ -1,0 +1,155 @@
+"""Engine memory with a big store: RSS and read latency after a restart on 100,000 jobs and
+1,000,000 pods (issue 18: at most 300 MiB, QueryJobs with a filter and order_by under 50 ms).
+
+    python bench/engine_memory.py [--jobs 100000] [--pods-per-job 10] [--calls 50]
+
+Fill: FOR SPEED, NOT THROUGH THE API. The store is written directly with the store's own
+write path (pelorus.engine.store.Store.put_job / put_pods, the methods the engine's commit
+uses), every job SUCCEEDED with its pods SUCCEEDED, as a store looks after a long run. Then a
+real engine process (`python -m pelorus.engine.serve`) starts on that data dir and a client on
+its unix socket measures: time to ready, RSS once settled, and per-call latency of
+QueryJobs (owner filter, order_by created_at DESC, limit 50), GetJob (random ids) and
+ListPods (one job's pods). Peer in the same run: the same engine on an empty store.
+Exit code 1 when the engine did not start or a call failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _engine import BenchEngine, Client, emit, machine, note, percentile, run
+
+from pelorus.api import common_pb2, job_pb2, pod_pb2
+from pelorus.api import job_service_pb2 as js
+from pelorus.engine.store import Store
+
+T0 = 1_780_000_000
+
+
+def fill(data_dir: Path, jobs: int, pods_per_job: int) -> list[str]:
+    """Write `jobs` finished jobs with their pods through Store's own write path."""
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    store = Store(data_dir / "engine.db")
+    ids: list[str] = []
+    started = time.monotonic()
+    try:
+        batch = 2000
+        for first in range(0, jobs, batch):
+            with store.tx():
+                pods: list[tuple[pod_pb2.PodInfo, int]] = []
+                for i in range(first, min(jobs, first + batch)):
+                    job_id = f"{i:08x}-bench-0000-0000-{i:012x}"
+                    ids.append(job_id)
+                    spec = job_pb2.JobSpec(name=f"nightly-report-{i}", owner=f"user{i % 50}",
+                                           instance_count=pods_per_job,
+                                           description="a finished job, kept in the store")
+                    spec.labels.update({"team": f"t{i % 20}", "tier": "batch"})
+                    spec.default_spec.command = "true"
+                    st = job_pb2.JobStatus(state=job_pb2.JOB_STATE_SUCCEEDED,
+                                           desired_state=job_pb2.JOB_STATE_SUCCEEDED,
+                                           reason="SUCCEEDED", message="every instance succeeded",
+                                           run_count=1, instances_done=pods_per_job)
+                    st.version.value = 1
+                    st.pod_stats["POD_STATE_SUCCEEDED"] = pods_per_job
+                    for field, dt in (("created_at", 0), ("updated_at", 60), ("started_at", 1), ("ended_at", 60)):
+                        getattr(st, field).seconds = T0 + i + dt
+                    store.put_job(job_id, spec, st)
+                    for inst in range(pods_per_job):
+                        info = pod_pb2.PodInfo(pod_name=f"{job_id}-{inst}", job_id=job_id, instance_id=inst)
+                        ps = info.status
+                        ps.state = pod_pb2.POD_STATE_SUCCEEDED
+                        ps.pod_id = f"{job_id}-{inst}-1"
+                        ps.host = "bench-host"
+                        ps.reason, ps.message = "SUCCEEDED", "exited with code 0"
+                        ps.started_at.seconds, ps.ended_at.seconds = T0 + i + 1, T0 + i + 60
+                        pods.append((info, 1))
+                store.put_pods(pods)
+            if first % 20000 == 0:
+                note(f"filled {first + batch} jobs ({time.monotonic() - started:.0f} s)")
+    finally:
+        store.close()
+    return ids
+
+
+async def measure(data_dir: Path | None, ids: list[str], calls: int, label: str) -> dict[str, float]:
+    eng = BenchEngine(label=label, data_dir=data_dir)
+    t = time.monotonic()
+    try:
+        eng.start(timeout=600)
+        ready = time.monotonic() - t
+        await asyncio.sleep(3)
+        out: dict[str, float] = {"ready_s": ready, "rss_mib": eng.rss() / 2**20}
+        if not ids:
+            return out
+        rng = random.Random(1)
+        lat: dict[str, list[float]] = {"QueryJobs": [], "GetJob": [], "ListPods": []}
+        async with Client(eng.address) as c:
+            for _ in range(calls):
+                q = job_pb2.JobQuerySpec(owner=f"user{rng.randrange(50)}")
+                q.pagination.limit = 50
+                q.pagination.order_by.add(property="created_at", order=common_pb2.OrderBy.ORDER_DESC)
+                t = time.perf_counter()
+                got = await c.jobs.QueryJobs(js.QueryJobsRequest(spec=q), timeout=60)
+                lat["QueryJobs"].append(time.perf_counter() - t)
+                assert got.records, "QueryJobs returned nothing"
+                t = time.perf_counter()
+                await c.jobs.GetJob(js.GetJobRequest(job_id=rng.choice(ids)), timeout=60)
+                lat["GetJob"].append(time.perf_counter() - t)
+                t = time.perf_counter()
+                pods = [p async for resp in c.jobs.ListPods(js.ListPodsRequest(job_id=rng.choice(ids)), timeout=60)
+                        for p in resp.pods]
+                lat["ListPods"].append(time.perf_counter() - t)
+                assert pods, "ListPods returned no pod"
+        out["rss_after_calls_mib"] = eng.rss() / 2**20
+        for op, values in lat.items():
+            out[f"{op}.p50_ms"] = percentile(values, 0.5) * 1000
+            out[f"{op}.p99_ms"] = percentile(values, 0.99) * 1000
+        return out
+    finally:
+        eng.stop(timeout=120)
+
+
+async def bench(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="pelorus-bench-memory-") as tmp:
+        data_dir = Path(tmp) / "data"
+        t = time.monotonic()
+        ids = fill(data_dir, args.jobs, args.pods_per_job)
+        fill_s = time.monotonic() - t
+        note(f"filled {args.jobs} jobs / {args.jobs * args.pods_per_job} pods in {fill_s:.0f} s; "
+             f"store {sum(p.stat().st_size for p in data_dir.glob('engine.db*')) / 2**20:.0f} MiB")
+        empty = await measure(None, [], 0, "memory-empty")
+        big = await measure(data_dir, ids, args.calls, "memory-big")
+    ctx = {**machine(), "jobs": args.jobs, "pods": args.jobs * args.pods_per_job, "transport": "unix socket",
+           "fill": "Store.put_job/put_pods directly (the store's own write path), not the API",
+           "loadavg_1m": round(os.getloadavg()[0], 2)}
+    emit("engine_memory.rss", round(big["rss_mib"], 1), "MiB",
+         path="engine process RSS 3 s after ready, restarted on the filled store",
+         rss_after_calls_mib=round(big["rss_after_calls_mib"], 1), ready_s=round(big["ready_s"], 1),
+         peer_empty_store={"rss_mib": round(empty["rss_mib"], 1), "ready_s": round(empty["ready_s"], 1)},
+         target_mib=300, **ctx)
+    for op in ("QueryJobs", "GetJob", "ListPods"):
+        emit(f"engine_memory.{op}.p99", round(big[f"{op}.p99_ms"], 2), "ms", p50_ms=round(big[f"{op}.p50_ms"], 2),
+             path=f"{op} round trip from a grpc.aio client, {args.calls} calls, engine on the filled store",
+             calls=args.calls, **ctx)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--jobs", type=int, default=100_000)
+    p.add_argument("--pods-per-job", type=int, default=10)
+    p.add_argument("--calls", type=int, default=50)
+    args = p.parse_args()
+    run(bench(args), 3600)
+
+
+if __name__ == "__main__":
+    main()
