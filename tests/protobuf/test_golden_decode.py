@@ -9,6 +9,8 @@ from typing import Any
 import golden_cases as g
 import pytest
 
+from pelorus.protobuf import fastrender
+
 GOLDEN = g.load()
 CASES = g.cases()
 
@@ -35,8 +37,16 @@ def test_the_corpus_is_the_captured_one() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("mode", ["default", "batched", "reference"])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_decode_output_and_readings_are_unchanged(name: str) -> None:
+def test_decode_output_and_readings_are_unchanged(name: str, mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each case as the CLI decodes it by default, with the batch renderer on every level in batches of
+    a few hundred bytes, and with the reference renderer alone (the fallback) — all three as captured."""
+    if mode == "batched":
+        monkeypatch.setattr(fastrender, "FAST_FROM_FIELDS", 0)
+        monkeypatch.setattr(fastrender, "BATCH_BYTES", 300)
+    elif mode == "reference":
+        monkeypatch.setattr(fastrender, "FAST_FROM_FIELDS", 1 << 62)
     data, typed = CASES[name]
     got = g.outputs(name, data, typed)
     want = GOLDEN[name]
