@@ -109,7 +109,8 @@ class _Batch:
             uu: npt.NDArray[Any]
             if nbytes == 4:
                 uu = raw.astype(np.uint32)
-                f = uu.view(np.float32).astype(np.float64)
+                with np.errstate(invalid="ignore"):
+                    f = uu.view(np.float32).astype(np.float64)
                 s = uu.view(np.int32)
             else:
                 uu = raw
