@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 from array import array
 from collections.abc import Callable, Iterator
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -47,6 +48,7 @@ FAST_FROM_FIELDS = 64
 _UINT, _BOOL, _INT64, _FLOAT, _FIXED32, _SFIXED32, _DOUBLE, _FIXED64, _SFIXED64, _STRING, _MESSAGE, _OTHER = range(12)
 _KIND: Final = ("uint64", "bool", "int64", "float", "fixed32", "sfixed32", "double", "fixed64", "sfixed64",
                 "string", "message", "")
+_KIND_ARR: Final = np.array(_KIND, dtype=object)
 _WIRE: Final = ("varint", "fixed64", "length-delimited", "start group", "end group", "fixed32")
 
 U64 = npt.NDArray[np.uint64]
@@ -58,6 +60,26 @@ def _gather_le(u8: npt.NDArray[np.uint8], pos: npt.NDArray[np.int64], width: int
     for j in range(width):
         out |= np.take(u8, pos + j).astype(np.uint64) << np.uint64(8 * j)
     return out
+
+
+_MAX_INDENT: Final = 102  # depths shown (MAX_DEPTH levels and one more, whose rows the reference path takes)
+
+
+class _Layout:
+    """The output of one batch as positions (see :meth:`_Batch._layout`)."""
+
+    def __init__(self, depth: npt.NDArray[np.int64], pos: npt.NDArray[np.int64], n: npt.NDArray[np.int64],
+                 leaf: npt.NDArray[np.bool_], msg: npt.NDArray[np.bool_], sp_rows: list[int],
+                 sp_pieces: list[list[str]], total: int, row_level: npt.NDArray[np.int64]) -> None:
+        self.depth = depth
+        self.pos = pos
+        self.n = n
+        self.leaf = leaf
+        self.msg = msg
+        self.sp_rows = sp_rows
+        self.sp_pieces = sp_pieces
+        self.total = total
+        self.row_level = row_level
 
 
 class _Batch:
@@ -78,7 +100,7 @@ class _Batch:
         key = tree.key
         wt = key & 7
         code = np.full(n, _OTHER, dtype=np.int8)
-        value: list[Any] = [None] * n
+        value = np.empty(n, dtype=object)  # each row's value as Python shows it (filled by masks, in C)
         # varints
         ix = np.flatnonzero(wt == 0)
         if ix.shape[0]:
@@ -93,11 +115,13 @@ class _Batch:
             neg = u >= np.uint64(1 << 63)
             c = np.where(neg, _INT64, np.where(u <= 1, _BOOL, _UINT)).astype(np.int8)
             code[ix] = c
-            uvals = u.tolist()
-            svals = u.view(np.int64).tolist()
-            negl = neg.tolist()
-            for k, r in enumerate(ix.tolist()):
-                value[r] = svals[k] if negl[k] else (uvals[k] == 1 if uvals[k] <= 1 else uvals[k])
+            vals = np.empty(ix.shape[0], dtype=object)
+            vals[:] = u.tolist()
+            if neg.any():
+                vals[neg] = u[neg].view(np.int64).tolist()
+            vals[u == 0] = False
+            vals[u == 1] = True
+            value[ix] = vals
         # fixed32 / fixed64
         for w, nbytes, fcode, ucode, scode, lo, hi in (
                 (5, 4, _FLOAT, _FIXED32, _SFIXED32, 1e-6, 1e9),
@@ -121,10 +145,12 @@ class _Batch:
                 good = np.isfinite(f) & (a >= lo) & (a <= hi)
             c = np.where(good, fcode, np.where(s < 0, scode, ucode)).astype(np.int8)
             code[ix] = c
-            fl, ul, sl, cl = f.tolist(), uu.tolist(), s.tolist(), c.tolist()
-            for k, r in enumerate(ix.tolist()):
-                cc = cl[k]
-                value[r] = fl[k] if cc == fcode else (sl[k] if cc == scode else ul[k])
+            vals = np.empty(ix.shape[0], dtype=object)
+            vals[:] = uu.tolist()
+            for which, col in ((c == scode, s), (c == fcode, f)):
+                if which.any():
+                    vals[which] = col[which].tolist()
+            value[ix] = vals
         # length-delimited
         ix = np.flatnonzero(wt == 2)
         self.text = ""
@@ -132,10 +158,11 @@ class _Batch:
             b = u8[:size]
             plain = (b >= 0x20) & (b < 0x7F) & (b != 0x22) & (b != 0x5C)
             ctrl = ((b < 0x20) & (b != 9) & (b != 10) & (b != 13)) | (b == 0x7F)
-            cs_plain = np.zeros(size + 1, dtype=np.int64)
-            np.cumsum(plain, out=cs_plain[1:])
-            cs_ctrl = np.zeros(size + 1, dtype=np.int64)
-            np.cumsum(ctrl, out=cs_ctrl[1:])
+            ct: type[np.signedinteger[Any]] = np.int32 if size < (1 << 31) - 1 else np.int64
+            cs_plain = np.zeros(size + 1, dtype=ct)
+            np.cumsum(plain, out=cs_plain[1:], dtype=ct)
+            cs_ctrl = np.zeros(size + 1, dtype=ct)
+            np.cumsum(ctrl, out=cs_ctrl[1:], dtype=ct)
             lv, le = v[ix] - base, e[ix] - base
             simple = (cs_plain[le] - cs_plain[lv]) == (le - lv)
             has_ctrl = (cs_ctrl[le] - cs_ctrl[lv]) > 0
@@ -150,15 +177,9 @@ class _Batch:
                 msg &= odd[lv_of] == 0
             code[ix] = np.where(simple, _STRING, np.where(msg, _MESSAGE, _OTHER)).astype(np.int8)
             self.text = bytes(b).decode("latin-1")
-        self.code: list[int] = code.tolist()
-        self.value = value
-        self.t: list[int] = t.tolist()
-        self.v: list[int] = v.tolist()
-        self.e: list[int] = e.tolist()
-        self.key: list[int] = key.tolist()
-        self.child: list[int] = tree.child.tolist()
-        self.first: list[int] = tree.first.tolist()
-        self.count: list[int] = tree.count.tolist()
+        self.code_arr = code
+        self.value_obj = value
+        self.cols = (t, v, e)
         self.base = base
         # levels with three or more neighbouring fields of the same tag and length (possible runs)
         same = np.zeros(n, dtype=np.bool_)
@@ -170,6 +191,268 @@ class _Batch:
             level = np.repeat(np.arange(tree.levels), tree.count)
             rows = np.flatnonzero(same[1:] & same[:-1]) + 1
             self.run_levels = set(level[rows].tolist())
+
+    # Python lists of the columns, made when a per-row walk (JSON, pinned paths) needs them
+    @cached_property
+    def code(self) -> list[int]:
+        out: list[int] = self.code_arr.tolist()
+        return out
+
+    @cached_property
+    def value(self) -> list[Any]:
+        out: list[Any] = self.value_obj.tolist()
+        return out
+
+    @cached_property
+    def t(self) -> list[int]:
+        return self.cols[0].tolist()  # type: ignore[no-any-return]
+
+    @cached_property
+    def v(self) -> list[int]:
+        return self.cols[1].tolist()  # type: ignore[no-any-return]
+
+    @cached_property
+    def e(self) -> list[int]:
+        return self.cols[2].tolist()  # type: ignore[no-any-return]
+
+    @cached_property
+    def key(self) -> list[int]:
+        return self.tree.key.tolist()  # type: ignore[no-any-return]
+
+    @cached_property
+    def child(self) -> list[int]:
+        return self.tree.child.tolist()  # type: ignore[no-any-return]
+
+    @cached_property
+    def first(self) -> list[int]:
+        return self.tree.first.tolist()  # type: ignore[no-any-return]
+
+    @cached_property
+    def count(self) -> list[int]:
+        return self.tree.count.tolist()  # type: ignore[no-any-return]
+
+    def _layout(self, special_pieces: Callable[[list[int], npt.NDArray[np.int64], dict[int, int]], list[list[str]]]
+                ) -> _Layout:
+        """Where every piece of this batch's output goes (no pins on this path).
+
+        Each row is shown by ``n[row]`` pieces (lines of text, or blocks of JSON): 1 for a value, 2 plus
+        its level's pieces for a message (its opening and its closing), as many as the reference
+        renderer gives for a row handed to it (``special_pieces``), 0 for a row a run shows once or a
+        row inside a value not shown as a message. Counts go up wave by wave from the deepest (the tree
+        is built breadth first, so a wave of levels is a contiguous range of levels and of rows),
+        positions come down from the root; the caller puts the pieces in place with array operations.
+        """
+        from pelorus.protobuf.render import MAX_DEPTH
+
+        tree = self.tree
+        n = len(tree)
+        nlev = tree.levels
+        first, count = tree.first, tree.count
+        child = tree.child.astype(np.int64)
+        code = self.code_arr
+        row_level = np.repeat(np.arange(nlev), count)
+        has_child = np.flatnonzero(child >= 0)
+        parent_row = np.zeros(nlev, dtype=np.int64)
+        parent_row[child[has_child]] = has_child
+        # waves: level depth, found breadth first
+        level_depth = np.zeros(nlev, dtype=np.int64)
+        waves = [(0, 1)]
+        lo_l, hi_l = 0, 1
+        while True:
+            rows = slice(int(first[lo_l]), int(first[hi_l - 1] + count[hi_l - 1]))
+            kids = child[rows]
+            kids = kids[kids >= 0]
+            if not kids.shape[0]:
+                break
+            lo_l, hi_l = int(kids.min()), int(kids.max()) + 1
+            level_depth[lo_l:hi_l] = len(waves)
+            waves.append((lo_l, hi_l))
+        depth = level_depth[row_level]
+        # rows the reference renderer takes, and rows a run hides
+        special = (code == _OTHER) | (depth >= MAX_DEPTH)
+        hidden = np.zeros(n, dtype=np.bool_)
+        run_count: dict[int, int] = {}
+        for lev in sorted(self.run_levels):
+            a = int(first[lev])
+            for i, c in self.runs(lev).items():
+                run_count[a + i] = c
+                hidden[a + i + 1 : a + i + c] = True
+        if run_count:
+            heads = np.fromiter(run_count, dtype=np.int64, count=len(run_count))
+            special[heads] = True
+        special &= ~hidden
+        # alive: the row is on screen (its level is shown as a message all the way up)
+        shows_level = (code == _MESSAGE) & ~special & ~hidden
+        alive_level = np.zeros(nlev, dtype=np.bool_)
+        alive_level[0] = True
+        for lo_l, hi_l in waves[1:]:
+            alive_level[lo_l:hi_l] = shows_level[parent_row[lo_l:hi_l]] & alive_level[row_level[parent_row[lo_l:hi_l]]]
+        alive = alive_level[row_level] & ~hidden
+        special &= alive
+        sp_rows = np.flatnonzero(special).tolist()
+        sp_lines = special_pieces(sp_rows, depth, run_count) if sp_rows else []
+        nlines = np.where(alive, 1, 0).astype(np.int64)
+        if sp_rows:
+            nlines[sp_rows] = [len(x) for x in sp_lines]
+        level_lines = np.zeros(nlev, dtype=np.int64)
+        msg_rows = shows_level & alive
+        for lo_l, hi_l in reversed(waves):
+            a, z = int(first[lo_l]), int(first[hi_l - 1] + count[hi_l - 1])
+            m = msg_rows[a:z]
+            if m.any():
+                ix = np.flatnonzero(m) + a
+                nlines[ix] = 2 + level_lines[child[ix]]
+            level_lines[lo_l:hi_l] = np.bincount(row_level[a:z] - lo_l, weights=nlines[a:z],
+                                                 minlength=hi_l - lo_l).astype(np.int64)
+        pos = np.zeros(n, dtype=np.int64)
+        level_start = np.zeros(nlev, dtype=np.int64)
+        for lo_l, hi_l in waves:
+            if lo_l:
+                level_start[lo_l:hi_l] = pos[parent_row[lo_l:hi_l]] + 1
+            a, z = int(first[lo_l]), int(first[hi_l - 1] + count[hi_l - 1])
+            excl = np.cumsum(nlines[a:z]) - nlines[a:z]
+            lv = row_level[a:z]
+            pos[a:z] = level_start[lv] + excl - excl[first[lv] - a]
+        return _Layout(depth, pos, nlines, alive & ~special & ~(shows_level & alive), shows_level & alive,
+                       sp_rows, sp_lines, int(level_lines[0]), row_level)
+
+    def _special_text(self, buf: Any, indents: list[str], path: Path, pins: Pins
+                      ) -> Callable[[list[int], npt.NDArray[np.int64], dict[int, int]], list[list[str]]]:
+        from pelorus.protobuf.render import field_lines
+
+        def lines_of(sp_rows: list[int], depth: npt.NDArray[np.int64], run_count: dict[int, int]) -> list[list[str]]:
+            ts, vs, es = (c[sp_rows].tolist() for c in self.cols)
+            ks, dl = self.tree.key[sp_rows].tolist(), depth[sp_rows].tolist()
+            out_all: list[list[str]] = []
+            for j, r in enumerate(sp_rows):
+                out: list[str] = []
+                f = Field(buf, None, 0, ts[j], ks[j], vs[j], es[j])
+                field_lines(f, run_count.get(r, 1), pins, path, indents[dl[j]], out, dl[j])
+                out_all.append(out)
+            return out_all
+
+        return lines_of
+
+    def text_lines(self, buf: Any, indent: str, path: Path, pins: Pins) -> list[str]:
+        """Every line of this batch in order, put in place with array operations (see :meth:`_layout`)."""
+        indents = [indent + "  " * d for d in range(_MAX_INDENT)]
+        lay = self._layout(self._special_text(buf, indents, path, pins))
+        depth, pos, nlines, leaf, msg_rows, sp_rows, sp_lines = (lay.depth, lay.pos, lay.n, lay.leaf, lay.msg,
+                                                                lay.sp_rows, lay.sp_pieces)
+        code = self.code_arr
+        tree = self.tree
+        total = lay.total
+        out_arr = np.empty(total, dtype=object)
+        ind_arr = np.array(indents, dtype=object)
+        num = tree.key >> 3
+        tl, vl, el_ = self.cols
+        strings = leaf & (code == _STRING)
+        values = leaf & ~strings
+        if values.any():
+            ix = np.flatnonzero(values)
+            out_arr[pos[ix]] = list(map("{}{}: {}  # {} @{}".format, ind_arr[depth[ix]].tolist(), num[ix].tolist(),
+                                        self.value_obj[ix].tolist(), _KIND_ARR[code[ix]].tolist(), tl[ix].tolist()))
+        if strings.any():
+            ix = np.flatnonzero(strings)
+            base = self.base
+            lo_s = (vl[ix] - base).tolist()
+            hi_s = (el_[ix] - base).tolist()
+            text = self.text
+            out_arr[pos[ix]] = list(map('{}{}: "{}"  # string @{}'.format, ind_arr[depth[ix]].tolist(),
+                                        num[ix].tolist(), map(text.__getitem__, map(slice, lo_s, hi_s)),
+                                        tl[ix].tolist()))
+        if msg_rows.any():
+            ix = np.flatnonzero(msg_rows)
+            ind = ind_arr[depth[ix]]
+            el = el_[ix] - tl[ix]
+            out_arr[pos[ix]] = list(map("{}{} {{  # message @{}+{}".format, ind.tolist(), num[ix].tolist(),
+                                        tl[ix].tolist(), el.tolist()))
+            out_arr[pos[ix] + nlines[ix] - 1] = [i + "}" for i in ind.tolist()]
+        if sp_rows:
+            k = nlines[sp_rows]
+            at = np.repeat(pos[sp_rows], k) + (np.arange(int(k.sum())) - np.repeat(np.cumsum(k) - k, k))
+            flat: list[str] = [line for x in sp_lines for line in x]
+            out_arr[at] = flat
+        lines: list[str] = out_arr.tolist()
+        return lines
+
+    def json_pieces(self, buf: Any, path: Path, pins: Pins, first_item: bool) -> list[str]:
+        """The items of this batch's top-level "fields" list (json.dumps indent=2), put in place with
+        array operations (see :meth:`_layout`); each piece starts with its separator."""
+        from pelorus.protobuf.render import raw_json
+
+        tree = self.tree
+        inds = ["    " + "      " * d for d in range(_MAX_INDENT)]
+        firsts = tree.first
+
+        def blocks(sp_rows: list[int], depth: npt.NDArray[np.int64], run_count: dict[int, int]) -> list[list[str]]:
+            ts, vs, es = (c[sp_rows].tolist() for c in self.cols)
+            ks, dl = tree.key[sp_rows].tolist(), depth[sp_rows].tolist()
+            out: list[list[str]] = []
+            for j, r in enumerate(sp_rows):
+                one = _run_level(buf, (ts[j], ks[j], vs[j], es[j]), run_count.get(r, 1))
+                item = raw_json(one, pins, path, dl[j])["fields"][0]
+                ind = inds[dl[j]]
+                out.append([ind + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n" + ind)])
+            return out
+
+        lay = self._layout(blocks)
+        depth, pos, n = lay.depth, lay.pos, lay.n
+        code = self.code_arr
+        key = tree.key
+        t, v, e = self.cols
+        # each piece's separator: "\n" before the first item of a list, ",\n" before the others
+        first_row = np.zeros(len(tree), dtype=np.bool_)
+        first_row[firsts[tree.count > 0]] = True
+        if not first_item:
+            first_row[0] = False
+        sep = np.where(first_row, "\n", ",\n").astype(object)
+        out_arr = np.empty(lay.total, dtype=object)
+        ind_arr = np.array(inds, dtype=object)
+        inner_arr = np.array([i + "  " for i in inds], dtype=object)
+        wire_arr = np.array(_WIRE + ("", ""), dtype=object)
+
+        def head(ix: npt.NDArray[np.int64]) -> list[Any]:
+            return [sep[ix].tolist(), ind_arr[depth[ix]].tolist(), (key[ix] >> 3).tolist(),
+                    wire_arr[key[ix] & 7].tolist(), t[ix].tolist(), (e[ix] - t[ix]).tolist(),
+                    _KIND_ARR[code[ix]].tolist()]
+
+        tmpl = ('{0}{1}{{\n{1}  "number": {2},\n{1}  "wire_type": "{3}",\n{1}  "offset": {4},\n{1}  "length": {5},\n'
+                '{1}  "kind": "{6}",\n{1}  ')
+        leaf = lay.leaf
+        strings = leaf & (code == _STRING)
+        values = leaf & ~strings
+        if values.any():
+            ix = np.flatnonzero(values)
+            vals = self.value_obj[ix]
+            vals[vals == True] = "true"  # noqa: E712 (bools and the ints 0 / 1 alike: only bool rows hold them)
+            vals[vals == False] = "false"  # noqa: E712
+            is_bool = code[ix] == _BOOL
+            shown = np.where(is_bool, vals, self.value_obj[ix])
+            out_arr[pos[ix]] = list(map((tmpl + '"value": {7}\n{1}}}').format, *head(ix), shown.tolist()))
+        if strings.any():
+            ix = np.flatnonzero(strings)
+            base = self.base
+            text = self.text
+            sl = map(text.__getitem__, map(slice, (v[ix] - base).tolist(), (e[ix] - base).tolist()))
+            out_arr[pos[ix]] = list(map((tmpl + '"value": "{7}"\n{1}}}').format, *head(ix), sl))
+        msg = lay.msg
+        if msg.any():
+            ix = np.flatnonzero(msg)
+            empty = tree.count[tree.child[ix]] == 0
+            opening = '"message": {{\n{1}    "fields": ['
+            for sel, tail in ((~empty, opening), (empty, opening + "]")):
+                if sel.any():
+                    out_arr[pos[ix[sel]]] = list(map((tmpl + tail).format, *head(ix[sel])))
+            inner = inner_arr[depth[ix]]
+            ind = ind_arr[depth[ix]]
+            closing = np.where(empty, "", "\n" + inner + "  ]") + "\n" + inner + "}\n" + ind + "}"
+            out_arr[pos[ix] + n[ix] - 1] = closing
+        if lay.sp_rows:
+            ix = np.asarray(lay.sp_rows, dtype=np.int64)
+            out_arr[pos[ix]] = sep[ix] + np.array([b[0] for b in lay.sp_pieces], dtype=object)
+        pieces: list[str] = out_arr.tolist()
+        return pieces
 
     def runs(self, level: int) -> dict[int, int]:
         from pelorus.protobuf.render import runs
@@ -244,9 +527,12 @@ def text_lines(msg: Message, pins: Pins, path: Path, indent: str, emit: Callable
             field_lines(Field(msg.buf, None, lo, t, key, v, e), hi - lo, pins, path, indent, lines, 0)
             emit(lines)
             continue
-        ctx = _Ctx(msg.buf, pins, _Batch(msg.buf, list(msg._recs[lo << 2: hi << 2])), lines)
-        _level_lines(ctx, 0, 0, indent, path, {}, 0)
-        del ctx
+        bt = _Batch(msg.buf, list(msg._recs[lo << 2: hi << 2]))
+        if not pins.by_path:
+            lines = bt.text_lines(msg.buf, indent, path, pins)
+        else:  # pinned paths: the walk that knows each row's path
+            _level_lines(_Ctx(msg.buf, pins, bt, lines), 0, 0, indent, path, {}, 0)
+        del bt
         emit(lines)
 
 
@@ -301,10 +587,13 @@ def json_chunks(msg: Message, pins: Pins, path: Path, emit: Callable[[str], obje
             emit(("\n" if first_item else ",\n") + "    " + body.replace("\n", "\n    "))
             first_item = False
             continue
-        ctx = _Ctx(msg.buf, pins, _Batch(msg.buf, list(msg._recs[lo << 2: hi << 2])), out)
-        _level_items(ctx, 0, 0, "    ", path, {}, 0, first_item)
+        bt = _Batch(msg.buf, list(msg._recs[lo << 2: hi << 2]))
+        if not pins.by_path:
+            out = bt.json_pieces(msg.buf, path, pins, first_item)
+        else:  # pinned paths: the walk that knows each row's path
+            _level_items(_Ctx(msg.buf, pins, bt, out), 0, 0, "    ", path, {}, 0, first_item)
         first_item = False
-        del ctx
+        del bt
         emit("".join(out))
     emit("\n  ]")
     chain = msg.error_chain()
