@@ -1,16 +1,28 @@
-"""Schemaless decode throughput (MB/s): ours vs bbpb, protobuf-inspector and protoc --decode_raw.
+"""What the user reads, timed as the user gets it: `proto decode` as a whole process, peers in the same run.
 
-    python bench/proto_raw_decode.py [--mb 10] [--peer-mb 10] [--repeat 3]
+    python bench/proto_raw_decode.py [--sizes 1,10,100] [--kinds list_pods,all_types,descriptor_set]
+        [--peer-mb 1] [--repeat 2] [--stream-mb 0] [--panes-mb 10]
 
-The message is a pelorus.v1.ListPodsResponse of ~10 MB: repeated PodInfo with strings, varints
-(incl. negative int32), doubles, nested timestamps/progress/usage — the mixed shape the editor
-sees. Ours is measured twice: "first_level" (the lazy open: top-level tags and offsets only) and
-"full_recursive" (every nested message expanded, every length-delimited field classified: the
-vectorised fastscan tree, from which any level's Message is built on access without re-parsing).
-Peers run best of 2, ours best of --repeat, all in the same process and run, on the same 10 MB
-message by default (the pure-Python peers take ~30 s each on it; --peer-mb 1 runs them on a
-smaller message of the same shape, normalised to MB/s, and adds our figure at that size). One
-JSON object per line.
+Per kind of message (bench/proto_corpus.py: the project's ListPodsResponse, an AllTypesList with
+every field type, a FileDescriptorSet) and size, one JSON line per path:
+
+- ``raw`` / ``json``: ``python main.py proto decode FILE --format raw|json`` (schemaless), start-up
+  included, stdout to /dev/null; peer ``protoc --decode_raw`` (Debian's protobuf-compiler, else
+  ``python -m grpc_tools.protoc``) as a whole process on the same file, and bbpb and
+  protobuf-inspector in-process (their decode call, as their users make it) on the same bytes when
+  the size is at most ``--peer-mb`` (they run at 0.3-3 MB/s).
+- ``typed_text`` / ``typed_json``: ``proto decode --type T --descriptor-set F --format text|json``;
+  peer: a Python process that loads the same descriptor set and prints protobuf's own
+  ``text_format.MessageToString`` / ``json_format.MessageToJson`` (upb) with the same options.
+- ``pane_text`` / ``pane_json`` (in-process, ``--panes-mb``): the editor's schemaless Text and JSON
+  panes (textedit.pane_text), ``tree_first_level`` (ProtoTree: the root's first batch of rows with
+  their cell text), ``guess_type`` (SchemaRegistry.guess_types).
+- ``stream_raw`` (``--stream-mb`` > 0): a varint-delimited stream of ListPodsResponse records of that
+  many MB printed raw: seconds to the first output byte, whole time and peak memory.
+
+Each whole-process line carries the process's peak RSS (``peak_rss_mb``), its seconds, MB/s and the
+peers' figures; a ``scaling`` line per path compares the per-MB time at the largest size with the one
+at the smallest. Exits non-zero when a measurement fails (a non-zero exit of our CLI or of a peer).
 """
 
 from __future__ import annotations
@@ -18,61 +30,75 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import random
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from pelorus.api import job_service_pb2  # noqa: E402
-from pelorus.protobuf.schemaless import decode, expand_all  # noqa: E402
+import proto_corpus as corpus
 
+KINDS: dict[str, tuple[Callable[[int], bytes], str]] = {
+    "list_pods": (corpus.list_pods, corpus.LIST_PODS),
+    "all_types": (corpus.all_types, corpus.ALLTYPES),
+    "descriptor_set": (corpus.descriptor_set, corpus.FILE_DESCRIPTOR_SET),
+}
+PY = sys.executable
+CLI = [PY, str(ROOT / "main.py"), "proto", "decode"]
 
-def build(target: int, seed: int = 1) -> bytes:
-    """A ListPodsResponse of at least ``target`` bytes (deterministic for a seed)."""
-    r = random.Random(seed)
-    resp = job_service_pb2.ListPodsResponse()
-    i = 0
-    size = 0
-    while size < target:
-        p = resp.pods.add()
-        p.pod_name = f"job-{i // 10}-{i % 10}"
-        p.job_id = f"job-{i // 10}"
-        p.instance_id = i % 10
-        p.revision = r.randrange(1, 1 << 40)
-        s = p.status
-        s.state = r.randrange(0, 16)
-        s.desired_state = 9
-        s.pod_id = p.pod_name + "-1"
-        s.run = r.randrange(5)
-        s.attempt = 1
-        s.host = f"host{r.randrange(100)}.example"
-        s.pid = r.randrange(1 << 20)
-        s.executor = "local"
-        s.created_at.seconds = 1_700_000_000 + i
-        s.created_at.nanos = r.randrange(10**9)
-        s.started_at.seconds = 1_700_000_005 + i
-        s.exit_code = r.choice([0, 1, -9])
-        s.has_exit_code = True
-        s.reason = "FAILED" if s.exit_code else "SUCCEEDED"
-        s.message = f"exit status {s.exit_code}"
-        s.progress.successful = r.randrange(1000)
-        s.progress.remaining = r.randrange(1000)
-        s.usage.cpu_seconds = r.random() * 100
-        s.usage.memory_rss_bytes = r.randrange(1 << 32)
-        s.version.value = r.randrange(1000)
-        size += p.ByteSize() + 3
-        i += 1
-    resp.revision = 12345
-    resp.last = True
-    return resp.SerializeToString()
+_PEER_TYPED = r"""
+import sys
+from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory, text_format
+fds = descriptor_pb2.FileDescriptorSet.FromString(open(sys.argv[1], "rb").read())
+pool = descriptor_pool.DescriptorPool()
+for f in fds.file:
+    pool.Add(f)
+cls = message_factory.GetMessageClass(pool.FindMessageTypeByName(sys.argv[2]))
+msg = cls.FromString(open(sys.argv[3], "rb").read())
+if sys.argv[4] == "text":
+    sys.stdout.write(text_format.MessageToString(msg, descriptor_pool=pool, print_unknown_fields=True))
+else:
+    sys.stdout.write(json_format.MessageToJson(msg, descriptor_pool=pool, preserving_proto_field_name=True,
+                                               indent=2) + "\n")
+"""
 
 
-def best_of(repeat: int, fn: Callable[[], object]) -> float:
+class Failed(Exception):
+    pass
+
+
+def emit(**obj: object) -> None:
+    print(json.dumps(obj), flush=True)
+
+
+def run_process(argv: list[str], stdin: Path | None = None) -> tuple[float, float]:
+    """(seconds, peak RSS in MB) of one whole process, stdout to /dev/null."""
+    with open(os.devnull, "wb") as sink, (open(stdin, "rb") if stdin else open(os.devnull, "rb")) as src:
+        t = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=src, stdout=sink, stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        err = proc.stderr.read()
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        took = time.perf_counter() - t
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise Failed(f"{' '.join(argv[:6])} … exited {proc.returncode}: {err.decode(errors='replace')[:300]}")
+    return took, usage.ru_maxrss / 1024
+
+
+def best_process(repeat: int, argv: list[str], stdin: Path | None = None) -> tuple[float, float]:
+    runs = [run_process(argv, stdin) for _ in range(repeat)]
+    return min(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def best_call(repeat: int, fn: Callable[[], object]) -> float:
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
@@ -81,62 +107,198 @@ def best_of(repeat: int, fn: Callable[[], object]) -> float:
     return min(times)
 
 
-def emit(**obj: object) -> None:
-    print(json.dumps(obj), flush=True)
+def protoc_argv() -> list[str] | None:
+    found = shutil.which("protoc")
+    if found:
+        return [found, "--decode_raw"]
+    try:
+        import grpc_tools  # noqa: F401
+    except ImportError:
+        return None
+    return [PY, "-m", "grpc_tools.protoc", "--decode_raw"]
+
+
+def in_process_peers(data: bytes) -> dict[str, float]:
+    """Seconds of bbpb and protobuf-inspector decoding ``data`` (best of 1: they are slow)."""
+    out: dict[str, float] = {}
+    try:
+        import blackboxprotobuf
+
+        out["bbpb"] = best_call(1, lambda: blackboxprotobuf.decode_message(data))
+    except ImportError:
+        emit(note="bbpb not installed (pip install '.[bench]'); skipped")
+    try:
+        from protobuf_inspector.types import StandardParser
+
+        out["protobuf-inspector"] = best_call(1, lambda: StandardParser().parse_message(io.BytesIO(data), "message"))
+    except ImportError:
+        emit(note="protobuf-inspector not installed (pip install '.[bench]'); skipped")
+    return out
+
+
+def descriptor_set_file() -> bytes:
+    """Every type of the three kinds (and their imports, dependencies first) as one FileDescriptorSet."""
+    from google.protobuf import descriptor_pb2
+
+    reg = corpus.registry()
+    fds = descriptor_pb2.FileDescriptorSet()
+    for fd in [descriptor_pb2.DESCRIPTOR, *(reg.pool.FindFileByName(name) for name in reg.files)]:
+        fd.CopyToProto(fds.file.add())
+    return fds.SerializeToString()
 
 
 def main() -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--mb", type=float, default=10.0)
-    ap.add_argument("--peer-mb", type=float, default=10.0)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--sizes", default="1,10,100", help="message sizes in MB, comma-separated")
+    ap.add_argument("--kinds", default=",".join(KINDS))
+    ap.add_argument("--peer-mb", type=float, default=1.0, help="bbpb and protobuf-inspector up to this size")
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--paths", default="raw,json,typed_text,typed_json")
+    ap.add_argument("--panes-mb", type=float, default=10.0, help="0 skips the in-process pane timings")
+    ap.add_argument("--stream-mb", type=float, default=0.0, help="size of the delimited stream (0 skips it)")
     args = ap.parse_args()
+    sizes = [float(s) for s in args.sizes.split(",") if s]
+    paths = [p for p in args.paths.split(",") if p]
+    protoc = protoc_argv()
+    if protoc is None:
+        emit(note="no protoc (apt-get install protobuf-compiler, or grpcio-tools); cannot measure the peer")
+        return 1
+    load = os.getloadavg()
+    emit(note=f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} at start; protoc = {' '.join(protoc)}")
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="proto-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        desc = tmp / "all.desc"
+        desc.write_bytes(descriptor_set_file())
+        per_mb: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        for kind in [k for k in args.kinds.split(",") if k]:
+            make, type_name = KINDS[kind]
+            for size in sizes:
+                data = make(int(size * 1e6))
+                mb = len(data) / 1e6
+                path = tmp / f"{kind}-{size:g}.bin"
+                path.write_bytes(data)
+                peers_raw: dict[str, float] = {}
+                try:
+                    peers_raw["protoc --decode_raw"] = best_process(args.repeat, protoc, stdin=path)[0]
+                except Failed as err:
+                    emit(note=f"protoc failed: {err}")
+                if mb <= args.peer_mb * 1.05:
+                    peers_raw.update(in_process_peers(data))
+                for p in paths:
+                    typed = p.startswith("typed_")
+                    fmt = {"raw": "raw", "json": "json", "typed_text": "text", "typed_json": "json"}[p]
+                    argv = [*CLI, str(path), "--format", fmt]
+                    if typed:
+                        argv += ["--type", type_name, "--descriptor-set", str(desc)]
+                    try:
+                        secs, rss = best_process(args.repeat, argv)
+                    except Failed as err:
+                        emit(name=f"proto_decode.{p}.{kind}.{size:g}mb", error=str(err))
+                        failed = True
+                        continue
+                    if typed:
+                        peer_name = "protobuf text_format" if fmt == "text" else "protobuf json_format"
+                        try:
+                            peers = {peer_name: best_process(args.repeat, [PY, "-c", _PEER_TYPED, str(desc), type_name,
+                                                                           str(path), fmt])[0]}
+                        except Failed as err:
+                            emit(note=f"typed peer failed: {err}")
+                            peers = {}
+                        main_peer = peer_name
+                    else:
+                        peers = peers_raw
+                        main_peer = "protoc --decode_raw"
+                    per_mb.setdefault((p, kind), []).append((mb, secs / mb))
+                    line: dict[str, object] = {
+                        "name": f"proto_decode.{p}.{kind}.{size:g}mb", "value": round(mb / secs, 2), "unit": "MB/s",
+                        "path": " ".join(["python main.py proto decode FILE", *argv[len(CLI) + 1:]]).replace(
+                            str(desc), "DESC") + " (whole process, stdout to /dev/null)",
+                        "transport": "file", "mb": round(mb, 2), "seconds": round(secs, 3),
+                        "peak_rss_mb": round(rss, 1),
+                        "peers": {k: {"seconds": round(v, 3), "MB/s": round(mb / v, 2)} for k, v in peers.items()},
+                    }
+                    if main_peer in peers:
+                        line["times_" + main_peer.split()[-1].replace("--", "")] = round(secs / peers[main_peer], 2)
+                    emit(**line)
+                path.unlink()
+        for (p, kind), points in per_mb.items():
+            if len(points) >= 2:
+                (mb0, a), (mb1, b) = points[0], points[-1]
+                emit(name=f"proto_decode.{p}.{kind}.scaling", value=round(b / a, 2), unit="ratio",
+                     path=f"per-MB time at {mb1:.0f} MB / at {mb0:.0f} MB (whole process; start-up weighs on "
+                          "the small one)",
+                     transport="file", ms_per_mb=[round(a * 1e3, 1), round(b * 1e3, 1)])
+        if args.panes_mb > 0:
+            failed |= panes(args.panes_mb)
+        if args.stream_mb > 0:
+            failed |= stream(tmp, args.stream_mb)
+    return 1 if failed else 0
 
-    data = build(int(args.mb * 1e6))
-    small = data if args.peer_mb == args.mb else build(int(args.peer_mb * 1e6), seed=2)
-    mb, small_mb = len(data) / 1e6, len(small) / 1e6
-    emit(note=f"message {mb:.2f} MB (ListPodsResponse); " + ("the peers decode the same message" if small is data
-              else f"peers run on a {small_mb:.2f} MB message of the same shape, normalised to MB/s"))
 
-    first = mb / best_of(args.repeat, lambda: decode(data))
-    full = mb / best_of(args.repeat, lambda: expand_all(decode(data)))
-    sizes = [("first_level", first), ("full_recursive", full)]
-    if small is not data:
-        small_s = best_of(args.repeat, lambda: expand_all(decode(small)))
-        sizes.append((f"full_recursive_{args.peer_mb:g}mb", small_mb / small_s))
+def panes(size: float) -> bool:
+    """The editor's panes, tree and type guess on each kind at ``size`` MB (in-process, best of 2)."""
+    reg = corpus.registry()
+    for kind, (make, _type_name) in KINDS.items():
+        data = make(int(size * 1e6))
+        mb = len(data) / 1e6
 
-    peers: dict[str, float] = {}
-    try:
-        import blackboxprotobuf
+        for name, fn in _pane_calls(reg, data):
+            secs = best_call(2, fn)
+            emit(name=f"proto_editor.{name}.{kind}.{size:g}mb", value=round(secs, 3), unit="s",
+                 path=f"{name} in-process (textedit.pane_text / ProtoTree / SchemaRegistry.guess_types)",
+                 transport="in-process", mb=round(mb, 2), goal_seconds=1.0)
+    return False
 
-        peers["bbpb"] = small_mb / best_of(2, lambda: blackboxprotobuf.decode_message(small))
-    except ImportError:
-        emit(note="bbpb not installed (pip install bbpb); skipped")
-    try:
-        from protobuf_inspector.types import StandardParser
 
-        def inspect() -> None:
-            StandardParser().parse_message(io.BytesIO(small), "message")
+def _pane_calls(reg: object, data: bytes) -> list[tuple[str, Callable[[], object]]]:
+    from pelorus.protobuf.schema import SchemaRegistry
+    from pelorus.protobuf.schemaless import decode
+    from pelorus.protobuf.textedit import pane_text
+    from pelorus.protobuf.tree import ProtoTree
 
-        peers["protobuf-inspector"] = small_mb / best_of(2, inspect)
-    except ImportError:
-        emit(note="protobuf-inspector not installed (pip install protobuf-inspector); skipped")
-    protoc = shutil.which("protoc")
-    if protoc:
-        def run_protoc() -> None:
-            subprocess.run([protoc, "--decode_raw"], input=data, stdout=subprocess.DEVNULL, check=True)
+    assert isinstance(reg, SchemaRegistry)
 
-        peers["protoc --decode_raw"] = mb / best_of(args.repeat, run_protoc)
-    else:
-        emit(note="protoc not on PATH (apt-get install protobuf-compiler); native reference skipped")
+    def tree_first() -> None:
+        tree = ProtoTree()
+        tree.set_message(decode(data))
+        tree.fetch_more(tree.root)
+        for row in range(min(tree.root.exposed, 200)):
+            node = tree.child(tree.root, row)
+            for col in range(3):
+                tree.text(node, col)
 
-    for name, value in sizes:
-        if not peers:
-            emit(name=f"proto_raw_decode.{name}", value=round(value, 2), unit="MB/s")
-        for peer, pv in peers.items():
-            emit(name=f"proto_raw_decode.{name}", value=round(value, 2), unit="MB/s", peer=peer,
-                 peer_value=round(pv, 3), ratio=round(value / pv, 1))
-    return 0
+    return [("pane_text", lambda: pane_text(reg, None, data, "text", None)),
+            ("pane_json", lambda: pane_text(reg, None, data, "json", None)),
+            ("tree_first_level", tree_first),
+            ("guess_type", lambda: reg.guess_types(data))]
+
+
+def stream(tmp: Path, size: float) -> bool:
+    """A varint-delimited stream of ``size`` MB printed raw: first output byte, whole time, peak RSS."""
+    chunk = corpus.delimited([corpus.list_pods(20_000, seed=k) for k in range(50)])  # ~1 MB of records
+    path = tmp / "stream.bin"
+    with path.open("wb") as fh:
+        written = 0
+        while written < size * 1e6:
+            fh.write(chunk)
+            written += len(chunk)
+    t = time.perf_counter()
+    proc = subprocess.Popen([*CLI, str(path), "--format", "raw"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None
+    first = proc.stdout.read(1)
+    t_first = time.perf_counter() - t
+    while proc.stdout.read(1 << 20):
+        pass
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    took = time.perf_counter() - t
+    ok = os.waitstatus_to_exitcode(status) == 0 and first
+    emit(name=f"proto_decode.stream_raw.list_pods.{written / 1e6:.0f}mb", value=round(written / 1e6 / took, 2),
+         unit="MB/s", path="python main.py proto decode STREAM --format raw (varint-delimited records, whole process)",
+         transport="file", seconds=round(took, 1), first_output_s=round(t_first, 3),
+         peak_rss_mb=round(usage.ru_maxrss / 1024, 1), ok=bool(ok))
+    path.unlink()
+    return not ok
 
 
 if __name__ == "__main__":

@@ -42,9 +42,9 @@ when streams were compared.
 from __future__ import annotations
 
 import argparse
-import json
+import mmap
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -52,11 +52,11 @@ from google.protobuf.message import Message as PbMessage
 
 from pelorus.protobuf import framing as fr
 from pelorus.protobuf.partial import explain_refusal, parse_prefix
-from pelorus.protobuf.render import raw_json, raw_text
+from pelorus.protobuf.render import write_raw_json, write_raw_text
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.schemaless import decode_span
 from pelorus.protobuf.textedit import unknown_paths
-from pelorus.protobuf.wire import encode_varint
+from pelorus.protobuf.wire import Buffer, WireError, encode_varint
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -143,15 +143,77 @@ def _read(path: str) -> bytes:
         raise SchemaError(f"cannot read {path}: {err.strerror}") from None
 
 
+STREAM_FROM = 64 << 20
+"""Files at least this large are mapped, not read, and a detected (or named) stream of varint or gRPC
+records is printed record by record as it is framed: output starts at once and memory stays flat
+(the pages already printed are handed back to the kernel)."""
+_RELEASE_EVERY = 32 << 20
+
+
 def _decode(args: argparse.Namespace, out: TextIO) -> int:
+    streamed = _streamed_records(args)
+    if streamed is not None:
+        data, framing, records = streamed
+        return _decode_records(args, out, data, records, multi=True, stream_error=lambda: None)
     raw = _read(args.file)
     data, _enc = fr.decode_text(raw, args.input)
     idx = fr.index(data, args.framing)
+    multi = len(idx) > 1 or args.framing not in ("auto", "single") or idx.framing != "single"
+    return _decode_records(args, out, data, iter(idx), multi, stream_error=lambda: idx.error)
+
+
+def _streamed_records(args: argparse.Namespace) -> tuple[Buffer, str, Iterator[fr.Record]] | None:
+    """A large binary file that holds a stream: the mapped bytes, the framing and its records, framed
+    one at a time; None for everything else (read whole, as before)."""
+    if args.file == "-" or args.input not in ("auto", "binary"):
+        return None
+    try:
+        path = Path(args.file)
+        if not path.is_file() or path.stat().st_size < STREAM_FROM:
+            return None
+        with path.open("rb") as fh:
+            mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    head = bytes(mm[:4096])
+    if args.input == "auto" and fr.decode_text(head, "auto")[1] != "binary":
+        mm.close()
+        return None  # hex or base64 text: decoded whole
+    framing = args.framing if args.framing != "auto" else fr.detect(memoryview(mm))
+    if framing not in ("varint", "grpc"):
+        mm.close()
+        return None
+    return memoryview(mm), framing, _frame_stream(mm, framing, args)
+
+
+def _frame_stream(mm: mmap.mmap, framing: str, args: argparse.Namespace) -> Iterator[fr.Record]:
+    """The records of a mapped stream, framed as they are needed; a damaged frame ends the stream with
+    the same error a full index gives (kept on ``args.stream_error``)."""
+    pos = count = released = 0
+    n = len(mm)
+    view = memoryview(mm)
+    args.stream_error = None
+    while pos < n:
+        got = fr._frame_one(view, framing, pos, count)
+        if isinstance(got, WireError):
+            args.stream_error = got
+            return
+        prefix, offset, length, flag = got
+        yield fr.Record(count, prefix, offset, length, bool(flag))
+        count += 1
+        pos = offset + length
+        if pos - released >= _RELEASE_EVERY and hasattr(mm, "madvise"):
+            upto = (pos // mmap.PAGESIZE) * mmap.PAGESIZE
+            mm.madvise(mmap.MADV_DONTNEED, released, upto - released)
+            released = upto
+
+
+def _decode_records(args: argparse.Namespace, out: TextIO, data: Buffer, records: Iterator[fr.Record], multi: bool,
+                    stream_error: Callable[[], WireError | None]) -> int:
     fmt = args.format or ("json" if args.type else "raw")
     reg = _registry(args) if (args.type or args.proto or args.descriptor_set) else None
-    multi = len(idx) > 1 or args.framing not in ("auto", "single") or idx.framing != "single"
     status = EXIT_OK
-    for rec in idx:
+    for rec in records:
         payload = data[rec.offset : rec.end]
         if multi and fmt != "json":
             out.write(f"# record {rec.index} at offset {rec.prefix_offset} ({rec.length} bytes)\n")
@@ -161,7 +223,7 @@ def _decode(args: argparse.Namespace, out: TextIO) -> int:
                 raise SchemaError(f"record {rec.index} is compressed (gRPC flag 1); decompress it first")
             where = f"record {rec.index}: " if multi else ""
             try:
-                msg = reg.parse(args.type, payload)
+                msg = reg.parse(args.type, bytes(payload))
                 damage = None
             except SchemaError as bad:
                 msg, damage = _partial(bad, reg, args.type, data, rec, where)
@@ -176,23 +238,24 @@ def _decode(args: argparse.Namespace, out: TextIO) -> int:
         else:
             tree = decode_span(data, rec.offset, rec.end)
             if fmt == "json":
-                obj = raw_json(tree)
-                out.write(json.dumps(obj, ensure_ascii=False, indent=None if multi else 2) + "\n")
+                write_raw_json(tree, out.write, indent=None if multi else 2)
+                out.write("\n")
             else:
-                out.write(raw_text(tree))
+                write_raw_text(tree, out.write)
             if tree.error is not None:
                 err = tree.error_chain()[0]  # the real damage; deeper ones are guesses at a clipped value
                 sys.stderr.write(
                     f"error: record {rec.index}: damaged at offset {err.offset}: {err.reason}\n"
                 )
                 status = EXIT_BAD_INPUT
-    if idx.error is not None:
-        sys.stderr.write(f"error: stream damaged at offset {idx.error.offset}: {idx.error.reason}\n")
+    error = stream_error() or getattr(args, "stream_error", None)
+    if error is not None:
+        sys.stderr.write(f"error: stream damaged at offset {error.offset}: {error.reason}\n")
         status = EXIT_BAD_INPUT
     return status
 
 
-def _partial(bad: SchemaError, reg: SchemaRegistry, type_name: str, data: bytes, rec: fr.Record,
+def _partial(bad: SchemaError, reg: SchemaRegistry, type_name: str, data: Buffer, rec: fr.Record,
              where: str) -> tuple[PbMessage, str]:
     """The message parsed from the valid prefix of a record the type refuses, and the stderr lines
     saying that the output is partial and where and why the bytes are damaged.

@@ -8,11 +8,13 @@ from __future__ import annotations
 import base64
 import json
 from array import array
+from collections.abc import Callable
 from typing import Any, cast
 
 import numpy as np
 from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 
+from pelorus.protobuf import fastrender
 from pelorus.protobuf.readings import Path, Pins, best
 from pelorus.protobuf.schemaless import Field, Message
 from pelorus.protobuf.valuetext import float32_text
@@ -150,18 +152,37 @@ def _utf8_head(raw: bytes) -> str | None:
 def raw_text(msg: Message, pins: Pins | None = None, path: Path = (), indent: str = "") -> str:
     """protoc --decode_raw style text, with each field's offset and the chosen reading's kind; a cut
     string or bytes value at the end is a comment line showing what survives of it."""
+    parts: list[str] = []
+    write_raw_text(msg, parts.append, pins, path, indent)
+    return "".join(parts)
+
+
+def write_raw_text(msg: Message, write: Callable[[str], object], pins: Pins | None = None, path: Path = (),
+                   indent: str = "") -> None:
+    """:func:`raw_text`, handed to ``write`` a batch of lines at a time (the CLI prints a large message
+    as it renders it, instead of holding all of its text)."""
     pins = pins or Pins()
-    lines: list[str] = []
-    _raw_lines(msg, pins, path, indent, lines, 0)
+
+    def emit(lines: list[str]) -> None:
+        if lines:
+            write("\n".join(lines) + "\n")
+
+    if fastrender.usable(msg, pins):
+        fastrender.text_lines(msg, pins, path, indent, emit)
+    else:
+        lines: list[str] = []
+        _raw_lines(msg, pins, path, indent, lines, 0)
+        emit(lines)
+    tail: list[str] = []
     chain = msg.error_chain()
     d = msg.damaged
     kind = best(d, pins.get((*path, d.number))).kind if d is not None else ""
     if d is not None and kind in ("string", "bytes"):
-        lines.append(f"{indent}# {d.number}: {cut_value(d, kind == 'string')}  # cut field @{d.tag_offset}")
+        tail.append(f"{indent}# {d.number}: {cut_value(d, kind == 'string')}  # cut field @{d.tag_offset}")
         chain = chain[:1]  # errors inside a cut string are guesses at reading it as a message
     for err in chain:
-        lines.append(f"{indent}# error at offset {err.offset}: {err.reason}")
-    return "\n".join(lines) + ("\n" if lines else "")
+        tail.append(f"{indent}# error at offset {err.offset}: {err.reason}")
+    emit(tail)
 
 
 def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[str], depth: int) -> None:
@@ -171,22 +192,45 @@ def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[st
         f = msg[i]
         count = repeats.get(i, 1)
         i += count
-        if count > 1:
-            last = f.tag_offset + (count - 1) * (f.end - f.tag_offset)
-            lines.append(f"{indent}# the next field is repeated {count:,} times, byte for byte "
-                         f"(@{f.tag_offset} to @{last}); shown once")
-        p = (*path, f.number)
-        r = best(f, pins.get(p))
-        where = f"@{f.tag_offset}"
-        if r.kind in ("message", "group") and isinstance(r.value, Message) and depth >= MAX_DEPTH:
-            lines.append(f"{indent}{f.number}: {_show(f.value)}  # bytes {where} "
-                         f"(a {r.kind} nested deeper than {MAX_DEPTH} levels, not expanded)")
-        elif r.kind in ("message", "group") and isinstance(r.value, Message):
-            lines.append(f"{indent}{f.number} {{  # {r.kind} {where}+{f.end - f.tag_offset}")
-            _raw_lines(r.value, pins, p, indent + "  ", lines, depth + 1)
-            lines.append(f"{indent}}}")
-        else:
-            lines.append(f"{indent}{f.number}: {_show(r.value)}  # {r.kind} {where}")
+        field_lines(f, count, pins, path, indent, lines, depth)
+
+
+def field_lines(f: Field, count: int, pins: Pins, path: Path, indent: str, lines: list[str], depth: int) -> None:
+    """The raw text lines of one field (and of its nested levels) shown ``count`` times in a row."""
+    if count > 1:
+        last = f.tag_offset + (count - 1) * (f.end - f.tag_offset)
+        lines.append(f"{indent}# the next field is repeated {count:,} times, byte for byte "
+                     f"(@{f.tag_offset} to @{last}); shown once")
+    p = (*path, f.number)
+    r = best(f, pins.get(p))
+    where = f"@{f.tag_offset}"
+    if r.kind in ("message", "group") and isinstance(r.value, Message) and depth >= MAX_DEPTH:
+        lines.append(f"{indent}{f.number}: {_show(f.value)}  # bytes {where} "
+                     f"(a {r.kind} nested deeper than {MAX_DEPTH} levels, not expanded)")
+    elif r.kind in ("message", "group") and isinstance(r.value, Message):
+        lines.append(f"{indent}{f.number} {{  # {r.kind} {where}+{f.end - f.tag_offset}")
+        _raw_lines(r.value, pins, p, indent + "  ", lines, depth + 1)
+        lines.append(f"{indent}}}")
+    else:
+        lines.append(f"{indent}{f.number}: {_show(r.value)}  # {r.kind} {where}")
+
+
+def raw_json_text(msg: Message, pins: Pins | None = None, indent: int | None = 2) -> str:
+    """``json.dumps(raw_json(msg, pins), indent=indent, ensure_ascii=False)``, without building the dicts
+    of a large message when ``indent`` is 2 (the batch renderer prints the same characters)."""
+    parts: list[str] = []
+    write_raw_json(msg, parts.append, pins, indent)
+    return "".join(parts)
+
+
+def write_raw_json(msg: Message, write: Callable[[str], object], pins: Pins | None = None,
+                   indent: int | None = 2) -> None:
+    """:func:`raw_json_text`, handed to ``write`` a batch at a time."""
+    pins = pins or Pins()
+    if indent == 2 and fastrender.usable(msg, pins):
+        fastrender.json_chunks(msg, pins, (), write)
+    else:
+        write(json.dumps(raw_json(msg, pins), ensure_ascii=False, indent=indent))
 
 
 def raw_json(msg: Message, pins: Pins | None = None, path: Path = (), _depth: int = 0) -> dict[str, Any]:

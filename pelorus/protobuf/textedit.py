@@ -30,7 +30,7 @@ from google.protobuf.unknown_fields import UnknownFieldSet
 
 from pelorus.protobuf.partial import parse_prefix
 from pelorus.protobuf.readings import Pins
-from pelorus.protobuf.render import raw_json, raw_text
+from pelorus.protobuf.render import raw_json_text, raw_text
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.schemaless import decode, decode_span
 
@@ -114,7 +114,7 @@ def pane_text(registry: SchemaRegistry, type_name: str | None, payload: bytes, f
         except SchemaError as err:
             return _damaged_pane(registry, type_name, payload, fmt, err)
     tree = decode_span(payload, 0, len(payload))
-    text = raw_text(tree, pins) if fmt == "text" else json.dumps(raw_json(tree, pins), indent=2, ensure_ascii=False)
+    text = raw_text(tree, pins) if fmt == "text" else raw_json_text(tree, pins)
     return PaneText(text, False, SCHEMALESS_NOTE)
 
 
