@@ -139,7 +139,10 @@ class JobColumns:
         "ids_fold", "labels" (b"\\x1fk=v\\x1f..."), "hay" (casefolded name, owner, id, labels)."""
         col = self._derived.get(name)
         if col is None:
-            col = self._derived[name] = self._compute(name, np.arange(self.n, dtype=np.int64))
+            vals = self._compute(name, np.arange(self.n, dtype=np.int64))
+            col = np.zeros(max(self._cap, self.n, 1), vals.dtype)  # room for appends, as every column
+            col[: self.n] = vals
+            self._derived[name] = col
         return col[: self.n]
 
     def has_derived(self, name: str) -> bool:

@@ -106,24 +106,26 @@ def scan(buf: U8, starts: I64, ends: I64, varints: tuple[int, ...] = (), spans: 
         out._s[f] = (np.zeros(n, np.int64), np.zeros(n, np.int64))
     for f in repeated:
         out._r[f] = []
-    n_buf = len(buf) - _PAD
+    if len(ends) and int(ends.max()) > len(buf) - _PAD:
+        raise SummaryWireError("a message runs past the end of the buffer")
     msg = np.flatnonzero(ends > starts)
     pos = starts[msg].astype(np.int64)
     end = ends[msg].astype(np.int64)
     while msg.size:
-        b0 = buf[pos].astype(np.int64)
-        b1 = buf[pos + 1].astype(np.int64)
-        wt = b0 & 7
-        num = b0 >> 3
+        b0 = buf[pos]
+        b1 = buf[pos + 1]
+        wt = (b0 & 7).astype(np.int64)
+        num = (b0 >> 3).astype(np.int64)
         is2 = wt == 2
         b = pos + 2 + b1
         nxt = np.where(is2, b, pos + 2)
         a = np.where(is2, pos + 2, b1)
-        slow = np.flatnonzero(((b0 | b1) >= 0x80) | ((wt != 0) & ~is2))
+        # not the fast path: a byte with the continuation bit, or wire type other than 0 and 2
+        slow = np.flatnonzero(((b0 | b1) & 0x80) | (b0 & 5))
         if slow.size:
             _slow_fields(buf, pos, slow, num, wt, a, b, nxt)
             is2 = wt == 2
-        if (nxt > end).any() or (nxt > n_buf).any() or (num <= 0).any():
+        if (nxt > end).any() or not num.all():
             raise SummaryWireError("a field runs past the end of its message, or has number 0")
         # Messages of one kind have the same shape, so one iteration usually meets one field
         # number everywhere: handle only the numbers present.
@@ -361,8 +363,7 @@ def _labels(buf: U8, n: int, lmsg: I64, ls: I64, le: I64) -> Bytes:
     klen = ke - ks
     vlen = ve - vs
     entry_len = klen + vlen + 2  # "k=v" + SEP
-    per_job = np.zeros(n, np.int64)
-    np.add.at(per_job, lmsg, entry_len)
+    per_job = np.bincount(lmsg, weights=entry_len, minlength=n).astype(np.int64)
     total = np.where(per_job > 0, per_job + 1, 0)
     out_end = np.cumsum(total)
     out_start = out_end - total
@@ -431,6 +432,15 @@ def split_repeated(payloads: Sequence[bytes], field: int = 1) -> tuple[U8, I64, 
     on the previous length) but it only reads a tag and a length per item."""
     blob = b"".join(payloads)
     buf = padded(blob)
+    if len(payloads) >= 16:  # many pages: one field of every page per step (see ``scan``)
+        lens = np.fromiter(map(len, payloads), np.int64, len(payloads))
+        pe = np.cumsum(lens)
+        f = scan(buf, pe - lens, pe, varints=(2, 3), repeated=(field,))
+        _, js, je = f.spans(field)
+        rev = f.varint(2)
+        last = f.varint(3)
+        other_v = [(2, int(v)) for v in rev[rev != 0]] + [(3, int(v)) for v in last[last != 0]]
+        return buf, js, je, other_v
     starts: list[int] = []
     ends: list[int] = []
     other: list[tuple[int, int]] = []

@@ -171,21 +171,12 @@ _NUM_COLUMN: Final[dict[Column, str]] = {
 }
 
 
-def _ranked(codes: np.ndarray, key: Callable[[int], Any]) -> np.ndarray:
-    """Map each code through ``key`` (called once per distinct code) to its rank among the keys."""
+def _mapped(codes: np.ndarray, key: Callable[[int], Any], dtype: Any) -> np.ndarray:
+    """``key`` of every code (called once per distinct code), as an array of ``dtype``."""
     uniq, inv = np.unique(codes, return_inverse=True)
-    keys = [key(int(u)) for u in uniq]
-    order = sorted(range(len(keys)), key=keys.__getitem__)
-    rank = np.empty(len(keys), np.float64)
-    # equal keys share a rank, so ties stay ties (and keep source order in a stable sort)
-    prev: Any = object()
-    r = -1
-    for i in order:
-        if keys[i] != prev:
-            r += 1
-            prev = keys[i]
-        rank[i] = r
-    return rank[inv.reshape(-1)] if len(uniq) else np.zeros(0, np.float64)
+    if not len(uniq):
+        return np.zeros(0, dtype)
+    return np.array([key(int(u)) for u in uniq], dtype=dtype)[inv.reshape(-1)]
 
 
 def column_keys(cols: JobColumns, col: int, rows: np.ndarray) -> np.ndarray:
@@ -198,19 +189,19 @@ def column_keys(cols: JobColumns, col: int, rows: np.ndarray) -> np.ndarray:
     if col == Column.ID:
         return np.asarray(cols.strings["ids"][rows])
     if col == Column.STATE:
-        return _ranked(cols.num("state")[rows], lambda s: R.STATE_RANK.get(s, len(R.STATE_RANK)))
+        return _mapped(cols.num("state")[rows], lambda s: R.STATE_RANK.get(s, len(R.STATE_RANK)), np.float64)
     if col == Column.WORKFLOW:
         t = cols.num("wf_type")[rows].astype(np.int64)
         st = cols.num("wf_state")[rows].astype(np.int64)
         pair = (t << 32) | (st & 0xFFFFFFFF)
         row: list[Any] = [None] * R.N_FIELDS
 
-        def text(p: int) -> str:
+        def text(p: int) -> bytes:
             row[R.WF_TYPE] = p >> 32
             row[R.WF_STATE] = int(np.int32(np.uint32(p & 0xFFFFFFFF)))
-            return R.workflow_text(row).casefold()
+            return R.workflow_text(row).casefold().encode()
 
-        return _ranked(pair, text)
+        return _mapped(pair, text, np.bytes_)
     if col == Column.PROGRESS:
         s = cols.num("prog_successful")[rows].astype(np.float64)
         f = cols.num("prog_failed")[rows].astype(np.float64)
