@@ -443,9 +443,9 @@ def check(out: dict[str, Any], truth: dict[str, job_pb2.JobSummary], failures: l
         if r is None:
             failures.append(f"ours: job {job_id} missing")
             continue
-        if model.rows()[r][:R.HAY] != R.make_row(s)[:R.HAY]:
+        if model.columns().column_row(r) != R.make_row(s)[:R.HAY]:
             failures.append(f"ours: job {job_id} differs from ListJobs")
-    updated = [model.rows()[proxy.source_row(p)][R.UPDATED] for p in range(proxy.rowCount())]
+    updated = [model.columns().num("updated")[proxy.source_row(p)] for p in range(proxy.rowCount())]
     if updated != sorted(updated, reverse=True):
         failures.append("ours: rows not ordered by Updated after the storm")
     if out["peer_objs"] is None:

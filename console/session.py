@@ -30,12 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from console import actions, messages
 from console.actions import Action, Confirmer, ConfirmRequest, JobFacts, Options, Outcome, PodFacts
 from console.embedded import EmbeddedEngine, EmbeddedEngineError, StopOutcome, StopProgress
 from console.models import job_row as R
+from console.models import job_wire as W
 from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
 from console.profiles import EMBEDDED, Profile, ProfileStore
@@ -49,6 +51,8 @@ from pelorus.errors import ClientError, NotFound
 
 log = logging.getLogger("pelorus.session")
 ACTIVE_STATES = (job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_RUNNING, job_pb2.JOB_STATE_KILLING)
+_FINISHED_STATES = (job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_STATE_KILLED,
+                    job_pb2.JOB_STATE_DELETED)
 MAX_CONCURRENT_ACTIONS = 8
 EXECUTOR_HEALTH_PERIOD = 3.0  # seconds between executor health checks (one tiny unary call)
 QUIT_POD_STOP_TIMEOUT = 30.0  # "Stop engine" waits this long for the pods it stops
@@ -187,7 +191,7 @@ class Session(QObject):
             messages.error(f"Could not connect: {exc}")
             return False
         self._feed = asyncio.ensure_future(self.client.job_feed(self._on_snapshot, self._on_changes,
-                                                                self._on_feed_state))
+                                                                self._on_feed_state, self._list_jobs))
         self._feed.add_done_callback(self._feed_ended)
         self._health_task = asyncio.ensure_future(self._poll_executor_health())
         return True
@@ -327,8 +331,13 @@ class Session(QObject):
     def running_pod_count(self, job_ids: list[str] | None = None) -> int:
         """Pods holding a process (launching, running, being killed), from the jobs table."""
         model = self.jobs_model
-        rows = range(model.rowCount()) if job_ids is None else \
-            [r for r in (model.row_of(j) for j in job_ids) if r is not None]
+        if job_ids is None:  # every job, read from the columns first: a finished job without a
+            cols = model.columns()  # running or pending pod has none to count
+            busy = ((cols.num("pod_running") > 0) | (cols.num("pod_pending") > 0)
+                    | ~np.isin(cols.num("state"), _FINISHED_STATES))
+            rows: list[int] = [int(r) for r in busy.nonzero()[0]]
+        else:
+            rows = [r for r in (model.row_of(j) for j in job_ids) if r is not None]
         return sum(model.summary(r).status.pod_stats.get(name, 0) for r in rows for name in _ACTIVE_POD_NAMES)
 
     async def stop_running_pods(self, timeout: float = QUIT_POD_STOP_TIMEOUT,
@@ -415,9 +424,34 @@ class Session(QObject):
         return f"{engine} {pods}".strip()
 
     # -- feed callbacks -------------------------------------------------------------------
-    def _on_snapshot(self, jobs: list[job_pb2.JobSummary], revision: int) -> None:
+    async def _list_jobs(self) -> tuple[W.Wire | None, int]:
+        """The job feed's listing, as raw bytes decoded in bulk.  Into an empty table (the first
+        attach) the pages go as they arrive, so the first rows show while the rest stream in
+        (``None`` then tells ``_on_snapshot`` the table is already filled); a re-listing over
+        rows already shown replaces them only once it is complete."""
+        model = self.jobs_model
+        if model.rowCount() == 0:
+            self.batcher.discard()
+            first = True
+
+            def page(raw: bytes) -> None:
+                nonlocal first
+                wire = W.list_jobs_wire([raw])
+                if first:
+                    model.reset(wire)
+                    first = False
+                else:
+                    model.append_wire(wire)
+
+            _, revision = await self.client.list_jobs_raw(on_page=page)
+            return None, revision
+        pages, revision = await self.client.list_jobs_raw()
+        return W.list_jobs_wire(pages), revision
+
+    def _on_snapshot(self, jobs: W.Wire | None, revision: int) -> None:
         self.batcher.discard()
-        self.jobs_model.reset(jobs)
+        if jobs is not None:
+            self.jobs_model.reset(jobs)
         # The snapshot's rows live as long as the session: keep the cyclic GC from walking
         # them on every collection (measured: the main source of UI stalls at 100k jobs).
         gc.freeze()
@@ -460,8 +494,7 @@ class Session(QObject):
         return out
 
     def active_job_count(self) -> int:
-        return sum(1 for row in range(self.jobs_model.rowCount())
-                   if self.jobs_model.summary(row).status.state in ACTIVE_STATES)
+        return int(np.isin(self.jobs_model.columns().num("state"), ACTIVE_STATES).sum())
 
     def find_jobs(self, text: str, limit: int = 20) -> list[tuple[str, str, str]]:
         """(job id, name, state) of the jobs whose name contains every word of ``text`` (ignoring
@@ -470,11 +503,16 @@ class Session(QObject):
         if not words:
             return []
         hits: list[tuple[bool, str, str, str]] = []
-        for row in self.jobs_model.rows():  # the flat rows: no protobuf reads per keystroke
+        model = self.jobs_model
+        cols = model.columns()
+        folded_names = cols.derived("names_fold")
+        match = np.ones(cols.n, bool)
+        for w in words:  # on the columns: no protobuf reads per keystroke
+            match &= np.strings.find(folded_names, w.encode()) >= 0
+        for r in match.nonzero()[0][:5000].tolist():
+            row = model.row(r)
             name = str(row[R.NAME])
-            folded = name.casefold()
-            if all(w in folded for w in words):
-                hits.append((not folded.startswith(words[0]), name, str(row[R.ID]), R.state_name(row[R.STATE])))
+            hits.append((not name.casefold().startswith(words[0]), name, str(row[R.ID]), R.state_name(row[R.STATE])))
         hits.sort()
         return [(job_id, name, state) for _later, name, job_id, state in hits[:limit]]
 

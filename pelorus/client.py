@@ -66,6 +66,7 @@ BACKOFF_FIRST, BACKOFF_MAX = 0.25, 10.0
 REOPEN_AFTER = 4
 #: Listing 100k jobs takes seconds, not the unary deadline.
 LIST_DEADLINE = 120.0
+LIST_JOBS_METHOD = "/pelorus.v1.JobService/ListJobs"
 #: A feed gives up on these (retrying cannot help); everything else is retried with backoff.
 FATAL = frozenset({
     grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND,
@@ -532,6 +533,36 @@ class EngineClient:
         call = self.stubs.jobs.ListJobs(js.ListJobsRequest(), metadata=self.metadata, timeout=LIST_DEADLINE)
         return await self._collect(call, "ListJobs", lambda resp: resp.jobs)
 
+    async def list_jobs_raw(self, on_page: Callable[[bytes], None] | None = None) -> tuple[list[bytes], int]:
+        """ListJobs without parsing: every ListJobsResponse's wire bytes, and the store revision.
+
+        The console decodes the summaries of a whole listing at once straight from these bytes
+        (console/models/job_wire.py), ~5x cheaper than upb messages read field by field, and it
+        keeps the bytes instead of ~1 KB a message.  ``on_page`` is given each response as it
+        arrives (and then the result holds none): the table shows the first page at once."""
+        if self._channel is None:
+            raise Unavailable(grpc.StatusCode.UNAVAILABLE, "not connected to an engine", "ListJobs")
+        method: Any = self._channel.unary_stream(
+            LIST_JOBS_METHOD, request_serializer=js.ListJobsRequest.SerializeToString, response_deserializer=None)
+        call = method(js.ListJobsRequest(), metadata=self.metadata, timeout=LIST_DEADLINE)
+        pages: list[bytes] = []
+        last = b""
+        try:
+            with _translated("ListJobs"):
+                role = dict(await call.initial_metadata() or ()).get(ROLE_HEADER)
+                if role:
+                    self.role = str(role)
+                async for raw in call:
+                    if on_page is None:
+                        pages.append(raw)
+                    else:
+                        on_page(raw)
+                    last = raw
+        finally:
+            call.cancel()
+        # only the last message carries the revision: parse that one
+        return pages, js.ListJobsResponse.FromString(last).revision if last else 0
+
     async def list_workflows(self, job_id: str, instance_events: bool = False) -> list[workflow_pb2.WorkflowInfo]:
         """Newest first, each with its events."""
         resp = await self._call(self.stubs.jobs.ListJobWorkflows, js.ListJobWorkflowsRequest(
@@ -637,13 +668,14 @@ class EngineClient:
         return resp
 
     # -- resumable feeds ----------------------------------------------------------------------
-    async def job_feed(self, on_snapshot: Callable[[list[job_pb2.JobSummary], int], None],
+    async def job_feed(self, on_snapshot: Callable[[Any, int], None],
                        on_changes: Callable[[list[tuple[job_pb2.JobSummary, bool]]], None],
                        on_state: StateCallback,
-                       list_all: Callable[[], Awaitable[tuple[list[job_pb2.JobSummary], int]]] | None = None) -> None:
+                       list_all: Callable[[], Awaitable[tuple[Any, int]]] | None = None) -> None:
         """Every job (`on_snapshot(jobs, revision)`), then every change as (summary, deleted)
         batches, until cancelled. Survives engine restarts; see `_feed`. `list_all` replaces
-        ListJobs for the (re)listing (a benchmark replays the log from an older listing)."""
+        ListJobs for the (re)listing: its first result is what `on_snapshot` gets (the console
+        lists raw bytes, `list_jobs_raw`; a benchmark replays the log from an older listing)."""
 
         def extract(changes: Sequence[ws.Change]) -> list[tuple[job_pb2.JobSummary, bool]]:
             return [(ch.job, ch.deleted) for ch in changes if ch.HasField("job")]

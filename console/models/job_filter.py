@@ -13,6 +13,12 @@ Syntax (terms separated by spaces, all terms must match; ``-term`` negates a ter
     priority>5  version<=3    numeric comparison (> >= < <= = !=), also instances, running,
                               pending, succeeded, failed; ``priority:5`` is ``priority=5``
 
+Every term compiles twice: to a predicate over one ``job_row`` row (the plain reference, and
+what a single changed job is checked with in tests) and to a mask over the table's columns
+(``job_columns.JobColumns``: numpy, a keystroke over a million jobs is a few array operations).
+Jobs whose text was cut to fit a column (``JobColumns.long_ids``) are checked with the
+predicate on their full row.
+
 Errors never escape as exceptions: ``parse`` returns them with their position in the text, so the
 filter box can underline the bad part while the table keeps its last good filter.
 Unknown ``word:`` qualifiers are errors (typos like ``stat:`` should not silently match nothing);
@@ -27,9 +33,18 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
+
 from console.models import job_row as R
+from console.models.job_columns import JobColumns
+from console.models.job_wire import ROW_FIELD
 
 Predicate = Callable[[R.Row], bool]
+BoolArray = npt.NDArray[np.bool_]
+#: mask(columns, ascending source rows) -> one bool per row
+Mask = Callable[[JobColumns, npt.NDArray[np.int64]], BoolArray]
+_FIELD_NAME: Final[dict[int, str]] = {v: k for k, v in ROW_FIELD.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +75,14 @@ def _always(_row: R.Row) -> bool:
     return True
 
 
+def _all_rows(_cols: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
+    return np.ones(len(rows), bool)
+
+
+def _find(col: npt.NDArray[np.bytes_], needle: str) -> BoolArray:
+    return np.asarray(np.strings.find(col, needle.encode()) >= 0, dtype=bool)
+
+
 @dataclass(frozen=True, slots=True)
 class FilterResult:
     """Outcome of ``parse``: a predicate for the valid terms plus the errors of the others."""
@@ -68,6 +91,7 @@ class FilterResult:
     terms: tuple[Term, ...] = ()
     errors: tuple[FilterError, ...] = ()
     predicate: Predicate = field(default=_always)
+    vector: Mask = field(default=_all_rows)
 
     @property
     def ok(self) -> bool:
@@ -80,6 +104,19 @@ class FilterResult:
 
     def __call__(self, row: R.Row) -> bool:
         return self.predicate(row)
+
+    def mask(self, cols: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
+        """Which of ``rows`` (ascending source rows) match, on the columns."""
+        out = np.asarray(self.vector(cols, rows), dtype=bool)
+        if cols.long_ids and len(rows):
+            for job_id in cols.long_ids:
+                r = cols.index.get(job_id)
+                if r is None:
+                    continue
+                at = int(np.searchsorted(rows, r))
+                if at < len(rows) and rows[at] == r:
+                    out[at] = self.predicate(cols.reference_row(r))
+        return out
 
 
 # ---- tokenising ------------------------------------------------------------------------------
@@ -162,6 +199,7 @@ _NUMERIC_FIELDS: Final[dict[str, int]] = {
     "failed": R.POD_FAILED,
 }
 _TEXT_FIELDS: Final[dict[str, int]] = {"name": R.NAME, "owner": R.OWNER, "ns": R.NAMESPACE, "id": R.ID}
+_TEXT_COLUMNS: Final[dict[str, str]] = {"name": "names", "owner": "owners", "ns": "namespaces", "id": "ids"}
 #: Qualifier names offered by completion, with what they do.
 QUALIFIERS: Final[dict[str, str]] = {
     "state:": "job state (running, failed, …)",
@@ -199,7 +237,7 @@ def resolve_state(word: str) -> int | None:
     return R.STATE_BY_NAME[hits[0]] if len(hits) == 1 else None
 
 
-def _state_term(items: list[tuple[int, int, str]]) -> Predicate:
+def _state_term(items: list[tuple[int, int, str]]) -> tuple[Predicate, Mask]:
     wanted: set[int] = set()
     for start, end, word in items:
         num = resolve_state(word)
@@ -213,10 +251,12 @@ def _state_term(items: list[tuple[int, int, str]]) -> Predicate:
             raise _TermError(start, end, msg)
         wanted.add(num)
     frozen = frozenset(wanted)
-    return lambda r: r[R.STATE] in frozen
+    arr = np.fromiter(wanted, np.int64)
+    return (lambda r: r[R.STATE] in frozen,
+            lambda c, rows: np.isin(c.num("state")[rows], arr))
 
 
-def _label_term(items: list[tuple[int, int, str]]) -> Predicate:
+def _label_term(items: list[tuple[int, int, str]]) -> tuple[Predicate, Mask]:
     pairs: list[tuple[str, str | None]] = []
     for start, end, item in items:
         k, sep, v = item.partition("=")
@@ -232,12 +272,23 @@ def _label_term(items: list[tuple[int, int, str]]) -> Predicate:
                 return True
         return False
 
-    return pred
+    # labels column: b"\x1fk=v\x1fk2=v2\x1f"
+    needles = ["\x1f" + k + ("=" if v is None else "=" + v + "\x1f") for k, v in pairs]
+
+    def mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
+        lab = c.derived("labels")[rows]
+        out = np.zeros(len(rows), bool)
+        for needle in needles:
+            out |= _find(lab, needle)
+        return out
+
+    return pred, mask
 
 
 def _text_term(key: str, op: str, items: list[tuple[int, int, str]], vstart: int, vend: int,
-               raw_value: str) -> Predicate:
+               raw_value: str) -> tuple[Predicate, Mask]:
     idx = _TEXT_FIELDS[key]
+    column = _TEXT_COLUMNS[key]
     if op == "~":
         pattern = _unquote(raw_value)
         try:
@@ -246,21 +297,50 @@ def _text_term(key: str, op: str, items: list[tuple[int, int, str]], vstart: int
             pos = vstart + (exc.pos or 0) + (1 if raw_value.startswith('"') else 0)
             raise _TermError(min(pos, vend), vend, f"bad regular expression: {exc.msg}") from None
         search = rx.search
-        return lambda r: search(r[idx]) is not None
+
+        def regex_mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
+            # a regular expression has no array form: each value is decoded and searched
+            raw = c.strings[column][rows].tolist()
+            return np.fromiter((search(v.decode("utf-8", "replace")) is not None for v in raw), bool, len(raw))
+
+        return (lambda r: search(r[idx]) is not None), regex_mask
     values = [v.casefold() for _, _, v in items]
+    fold = column + "_fold"
     if key == "name":
-        return lambda r: any(v in r[idx].casefold() for v in values)
+        def name_mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
+            col = c.derived(fold)[rows]
+            out = np.zeros(len(rows), bool)
+            for v in values:
+                out |= _find(col, v)
+            return out
+
+        return (lambda r: any(v in r[idx].casefold() for v in values)), name_mask
     if key == "id":
-        return lambda r: any(r[idx].casefold().startswith(v) for v in values)
-    if key == "ns":
-        wanted_ns = frozenset(values)  # an empty namespace is shown and matched as "default"
-        return lambda r: (r[idx].casefold() or "default") in wanted_ns
-    wanted_owner = frozenset(values)
-    return lambda r: r[idx].casefold() in wanted_owner
+        def id_mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
+            col = c.derived(fold)[rows]
+            out = np.zeros(len(rows), bool)
+            for v in values:
+                out |= np.asarray(np.strings.startswith(col, v.encode()), dtype=bool)
+            return out
+
+        return (lambda r: any(r[idx].casefold().startswith(v) for v in values)), id_mask
+    wanted = frozenset(values)
+    wanted_arr = np.array([v.encode() for v in wanted])
+    if key == "ns":  # an empty namespace is shown and matched as "default"
+        default = "default" in wanted
+
+        def ns_mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
+            col = c.derived(fold)[rows]
+            out = np.isin(col, wanted_arr)
+            return out | (col == b"") if default else out
+
+        return (lambda r: (r[idx].casefold() or "default") in wanted), ns_mask
+    return (lambda r: r[idx].casefold() in wanted), lambda c, rows: np.isin(c.derived(fold)[rows], wanted_arr)
 
 
-def _numeric_term(key: str, op: str, items: list[tuple[int, int, str]]) -> Predicate:
+def _numeric_term(key: str, op: str, items: list[tuple[int, int, str]]) -> tuple[Predicate, Mask]:
     idx = _NUMERIC_FIELDS[key]
+    name = _FIELD_NAME[idx]
     if op == "~":
         raise _TermError(items[0][0] - 1, items[-1][1], f"'{key}' is a number: use > >= < <= = !=")
     nums: list[int] = []
@@ -270,19 +350,27 @@ def _numeric_term(key: str, op: str, items: list[tuple[int, int, str]]) -> Predi
         except ValueError:
             raise _TermError(start, end, f"'{key}' needs a whole number, not '{word}'") from None
     cmp = _COMPARE[op]
+
+    def mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
+        col = c.num(name)[rows].astype(np.int64)
+        out = np.zeros(len(rows), bool)
+        for n in nums:
+            out |= np.asarray(cmp(col, n), dtype=np.bool_)  # type: ignore[arg-type]
+        return out
+
     if len(nums) == 1:
         n0 = nums[0]
-        return lambda r: cmp(r[idx], n0)
-    return lambda r: any(cmp(r[idx], n) for n in nums)
+        return (lambda r: cmp(r[idx], n0)), mask
+    return (lambda r: any(cmp(r[idx], n) for n in nums)), mask
 
 
-def _free_term(value: str) -> Predicate:
+def _free_term(value: str) -> tuple[Predicate, Mask]:
     needle = value.casefold()
     hay = R.haystack
-    return lambda r: needle in hay(r)
+    return (lambda r: needle in hay(r)), lambda c, rows: _find(c.derived("hay")[rows], needle)
 
 
-def _compile_term(tok: _Token) -> tuple[Term, Predicate]:
+def _compile_term(tok: _Token) -> tuple[Term, tuple[Predicate, Mask]]:
     raw = tok.raw
     negated = raw.startswith("-") and len(raw) > 1
     body = raw[1:] if negated else raw
@@ -330,6 +418,29 @@ def _negate(p: Predicate) -> Predicate:
     return lambda r: not p(r)
 
 
+def _negate_mask(m: Mask) -> Mask:
+    return lambda c, rows: ~m(c, rows)
+
+
+def _all_masks(masks: list[Mask]) -> Mask:
+    if not masks:
+        return _all_rows
+    if len(masks) == 1:
+        return masks[0]
+
+    def both(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
+        out = masks[0](c, rows)
+        for m in masks[1:]:
+            # later terms only look at the rows still in: a narrow first term makes the rest cheap
+            left = np.flatnonzero(out)
+            if not len(left):
+                break
+            out[left] = m(c, rows[left])
+        return out
+
+    return both
+
+
 def _all_of(preds: list[Predicate]) -> Predicate:
     if not preds:
         return _always
@@ -346,16 +457,18 @@ def parse(text: str) -> FilterResult:
     """Parse filter text; never raises.  The predicate covers the terms that parsed."""
     terms: list[Term] = []
     preds: list[Predicate] = []
+    masks: list[Mask] = []
     errors: list[FilterError] = []
     for tok in _tokenize(text):
         try:
-            term, pred = _compile_term(tok)
+            term, (pred, mask) = _compile_term(tok)
         except _TermError as exc:
             errors.append(exc.error)
             continue
         terms.append(term)
         preds.append(_negate(pred) if term.negated else pred)
-    return FilterResult(text, tuple(terms), tuple(errors), _all_of(preds))
+        masks.append(_negate_mask(mask) if term.negated else mask)
+    return FilterResult(text, tuple(terms), tuple(errors), _all_of(preds), _all_masks(masks))
 
 
 # ---- completion ------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ re-filters the changed range on every ``dataChanged``.  ``bench/table_load.py`` 
 
 How this one works: the mapping is two numpy arrays (``_order``: proxy row → source row, and
 ``_inv``: source row → proxy row or -1).  Sort keys for the sort column live in one numpy array
-(float64, or object for casefolded strings) aligned with source rows, so a sort is one argsort
-and a re-placement of k rows is a searchsorted + insert, never a Python comparison per row.
+(float64, or fixed-width bytes for casefolded text) aligned with source rows, read from the
+source's columns, so a sort is one argsort and a re-placement of k rows is a searchsorted +
+insert, never a Python comparison per row.  The filter is evaluated on the columns too
+(``job_filter.FilterResult.mask``): a keystroke over a million jobs is a few array operations.
 
 Live updates (the source's ``rowsUpdated`` gives the exact rows of a batch):
 - a row that stops / starts matching the filter is removed / inserted at once, with row signals
@@ -23,7 +25,7 @@ Live updates (the source's ``rowsUpdated`` gives the exact rows of a batch):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
@@ -42,7 +44,7 @@ from PySide6.QtCore import (
 from console.models import job_filter
 from console.models import job_row as R
 from console.models.jobs_table import ITEM_FLAGS as _ITEM_FLAGS
-from console.models.jobs_table import SORT_KEYS, STRING_SORT_COLUMNS, Column, JobsTableModel, merge_ranges
+from console.models.jobs_table import Column, JobsTableModel, column_keys, merge_ranges
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QTableView
@@ -79,6 +81,13 @@ def _runs_desc(prows: np.ndarray) -> list[tuple[int, int]]:
     return [(int(s[a]), int(s[b])) for a, b in zip(starts[::-1], stops[::-1], strict=True)]
 
 
+def _concat_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "S" and b.dtype.kind == "S" and a.dtype != b.dtype:
+        width = max(a.dtype.itemsize, b.dtype.itemsize)
+        return np.concatenate((a.astype(f"S{width}"), b.astype(f"S{width}")))
+    return np.concatenate((a, b))
+
+
 class JobsProxyModel(QAbstractProxyModel):
     """Sorted, filtered view of a JobsTableModel.
 
@@ -102,7 +111,7 @@ class JobsProxyModel(QAbstractProxyModel):
         self._view: QTableView | None = None  # the view whose shown rows get exact dataChanged runs
         self._filter = job_filter.parse("")
         self._chips: frozenset[int] = frozenset()
-        self._pred: job_filter.Predicate | None = None
+        self._pred: job_filter.Mask | None = None
         self._sort_col = -1
         self._sort_order = Qt.SortOrder.AscendingOrder
         self._keys: np.ndarray | None = None
@@ -172,7 +181,7 @@ class JobsProxyModel(QAbstractProxyModel):
         olist = self._olist
         if olist is None:
             olist = self._olist = self._order.tolist()
-        return handler(self._src.rows()[olist[r]], index.column())
+        return handler(olist[r], index.column())
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         return _ITEM_FLAGS if index.row() >= 0 else Qt.ItemFlag.NoItemFlags
@@ -201,7 +210,7 @@ class JobsProxyModel(QAbstractProxyModel):
         """Full sort (header click): one argsort, one layout change; clears dirty rows."""
         self._sort_col = column if 0 <= column < self.columnCount() else -1
         self._sort_order = Qt.SortOrder(order)
-        self._keys = self._compute_keys(self._src.rows()) if self._sort_col >= 0 else None
+        self._keys = self._compute_keys(self._all_rows()) if self._sort_col >= 0 else None
         self._dirty[:] = False
         self._resort_timer.stop()
         new_order = self._sorted(np.flatnonzero(self._accept))
@@ -291,29 +300,31 @@ class JobsProxyModel(QAbstractProxyModel):
 
     # ---- internals: computing -----------------------------------------------------------------
 
-    def _make_pred(self) -> job_filter.Predicate | None:
-        f = None if self._filter.matches_all else self._filter.predicate
-        chips = self._chips
-        if not chips:
-            return f
-        if f is None:
-            return lambda r: r[R.STATE] in chips
-        return lambda r: r[R.STATE] in chips and f(r)
+    def _all_rows(self) -> np.ndarray:
+        return np.arange(self._src.rowCount(), dtype=np.int64)
 
-    def _compute_accept(self, rows: Sequence[R.Row]) -> np.ndarray:
+    def _make_pred(self) -> job_filter.Mask | None:
+        f = None if self._filter.matches_all else self._filter.mask
+        if not self._chips:
+            return f
+        chips = np.fromiter(self._chips, np.int64)
+
+        def in_chips(cols: Any, rows: np.ndarray) -> np.ndarray:
+            return np.isin(cols.num("state")[rows], chips)
+
+        if f is None:
+            return in_chips
+        g = f
+        return lambda cols, rows: in_chips(cols, rows) & g(cols, rows)
+
+    def _compute_accept(self, rows: np.ndarray) -> np.ndarray:
         pred = self._pred
         if pred is None:
             return np.ones(len(rows), bool)
-        return np.array([pred(r) for r in rows], dtype=bool)
+        return np.asarray(pred(self._src.columns(), rows), dtype=bool)
 
-    def _compute_keys(self, rows: Sequence[R.Row]) -> np.ndarray:
-        keyf = SORT_KEYS[self._sort_col]
-        vals = [keyf(r) for r in rows]
-        if self._sort_col in STRING_SORT_COLUMNS:
-            arr = np.empty(len(vals), dtype=object)
-            arr[:] = vals
-            return arr
-        return np.array(vals, dtype=np.float64)
+    def _compute_keys(self, rows: np.ndarray) -> np.ndarray:
+        return column_keys(self._src.columns(), self._sort_col, rows)
 
     def _sorted(self, src_rows: np.ndarray) -> np.ndarray:
         """``src_rows`` in display order (stable; ties keep source order in both directions)."""
@@ -321,10 +332,6 @@ class JobsProxyModel(QAbstractProxyModel):
             return np.sort(src_rows)
         desc = self._sort_order == Qt.SortOrder.DescendingOrder
         keys = self._keys[src_rows]
-        if keys.dtype == object:
-            kl = keys.tolist()
-            ranked = sorted(range(len(kl)), key=kl.__getitem__, reverse=desc)
-            return src_rows[np.asarray(ranked, dtype=np.int64)]
         if desc:
             m = len(keys)
             idx = (m - 1 - np.argsort(keys[::-1], kind="stable"))[::-1]
@@ -370,7 +377,7 @@ class JobsProxyModel(QAbstractProxyModel):
         self._olist = None
 
     def _rebuild_all(self) -> None:
-        rows = self._src.rows()
+        rows = self._all_rows()
         self._pred = self._make_pred()
         self._accept = self._compute_accept(rows)
         self._dirty = np.zeros(len(rows), bool)
@@ -380,7 +387,7 @@ class JobsProxyModel(QAbstractProxyModel):
 
     def _refilter(self) -> None:
         self._pred = self._make_pred()
-        new_acc = self._compute_accept(self._src.rows())
+        new_acc = self._compute_accept(self._all_rows())
         entering = np.flatnonzero(new_acc & ~self._accept)
         keep = self._order[new_acc[self._order]]
         self._accept = new_acc
@@ -453,14 +460,14 @@ class JobsProxyModel(QAbstractProxyModel):
         if first != len(self._accept):  # not an append: JobsTableModel never does this
             self._on_reset_unexpected()
             return
-        new = self._src.rows()[first: last + 1]
+        new = np.arange(first, last + 1, dtype=np.int64)
         acc = self._compute_accept(new)
         n = len(new)
         self._accept = np.concatenate((self._accept, acc))
         self._dirty = np.concatenate((self._dirty, np.zeros(n, bool)))
         self._inv = np.concatenate((self._inv, np.full(n, -1, np.int64)))
         if self._keys is not None:
-            self._keys = np.concatenate((self._keys, self._compute_keys(new)))
+            self._keys = _concat_keys(self._keys, self._compute_keys(new))
         add = first + np.flatnonzero(acc)
         if len(add):
             self._insert_proxy(add)
@@ -482,17 +489,18 @@ class JobsProxyModel(QAbstractProxyModel):
         self._rebuild_inv()
 
     def _on_rows_updated(self, rows: list[int]) -> None:
-        src_rows = self._src.rows()
         arr = np.asarray(rows, dtype=np.int64)
         leaving = entering = arr[:0]
         if self._pred is not None:
-            acc_new = self._compute_accept([src_rows[r] for r in rows])
+            acc_new = self._compute_accept(arr)
             acc_old = self._accept[arr]
             leaving = arr[acc_old & ~acc_new]
             entering = arr[acc_new & ~acc_old]
             self._accept[arr] = acc_new
         if self._keys is not None:
-            new_keys = self._compute_keys([src_rows[r] for r in rows])
+            new_keys = self._compute_keys(arr)
+            if new_keys.dtype.itemsize > self._keys.dtype.itemsize and new_keys.dtype.kind == "S":
+                self._keys = self._keys.astype(new_keys.dtype)
             changed = np.asarray(self._keys[arr] != new_keys, dtype=bool)
             self._keys[arr] = new_keys
             # Only rows that stay visible need moving later; entering ones are placed below.

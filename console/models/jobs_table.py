@@ -1,9 +1,12 @@
 """JobsTableModel: the live jobs table (one row per job), fed in batches from ListJobs + Watch.
 
-Storage is a Python list of flat rows (``job_row``) plus ``job_id -> row`` — the cheapest layout
-for 100k rows that PySide can serve: ``data()`` is one list index plus a per-column function.
-Rows are only ever appended (new jobs go to the end, one ``beginInsertRows`` per batch); order is
-the proxy's business (``JobsProxyModel``), so updates never move source rows.
+Storage is ``JobColumns`` (numpy columns, each job's summary kept as wire bytes): ~0.5 KB a job
+instead of ~2 KB of Python rows and messages, and the proxy filters and sorts with array
+operations.  Painting asks for a few dozen rows at a time: those are laid out as flat
+``job_row`` rows on demand and cached until they change, so ``data()`` stays one list index plus
+a per-column function.  Rows are only ever appended (new jobs go to the end, one
+``beginInsertRows`` per batch); order is the proxy's business (``JobsProxyModel``), so updates
+never move source rows.
 
 Signals besides the standard ones:
     rowsUpdated(list[int]): ascending source rows replaced in place by ``apply_batch``; emitted
@@ -15,14 +18,13 @@ Signals besides the standard ones:
 
 from __future__ import annotations
 
-import gc
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Final
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -35,7 +37,9 @@ from PySide6.QtCore import (
 
 from console import timefmt
 from console.models import job_row as R
+from console.models import job_wire as W
 from console.models import palette
+from console.models.job_columns import JobColumns
 from pelorus.api import job_pb2
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -160,6 +164,53 @@ SORT_KEYS: Final[tuple[Callable[[R.Row], Any], ...]] = (
 )
 #: Columns whose sort key is a string (the rest are numbers).
 STRING_SORT_COLUMNS: Final = frozenset({Column.NAME, Column.ID, Column.OWNER, Column.WORKFLOW})
+_NUM_COLUMN: Final[dict[Column, str]] = {
+    Column.PRIORITY: "priority", Column.RUNNING: "pod_running", Column.PENDING: "pod_pending",
+    Column.SUCCEEDED: "pod_succeeded", Column.FAILED: "pod_failed", Column.CREATED: "created",
+    Column.UPDATED: "updated", Column.VERSION: "version",
+}
+
+
+def _mapped(codes: np.ndarray, key: Callable[[int], Any], dtype: Any) -> np.ndarray:
+    """``key`` of every code (called once per distinct code), as an array of ``dtype``."""
+    uniq, inv = np.unique(codes, return_inverse=True)
+    if not len(uniq):
+        return np.zeros(0, dtype)
+    return np.array([key(int(u)) for u in uniq], dtype=dtype)[inv.reshape(-1)]
+
+
+def column_keys(cols: JobColumns, col: int, rows: np.ndarray) -> np.ndarray:
+    """Sort keys of ``rows`` for a column, as an array ordered exactly as ``SORT_KEYS`` orders
+    the rows (bytes for text, float64 for the rest)."""
+    if col == Column.NAME:
+        return np.asarray(cols.derived("names_fold")[rows])
+    if col == Column.OWNER:
+        return np.asarray(cols.derived("owners_fold")[rows])
+    if col == Column.ID:
+        return np.asarray(cols.strings["ids"][rows])
+    if col == Column.STATE:
+        return _mapped(cols.num("state")[rows], lambda s: R.STATE_RANK.get(s, len(R.STATE_RANK)), np.float64)
+    if col == Column.WORKFLOW:
+        t = cols.num("wf_type")[rows].astype(np.int64)
+        st = cols.num("wf_state")[rows].astype(np.int64)
+        pair = (t << 32) | (st & 0xFFFFFFFF)
+        row: list[Any] = [None] * R.N_FIELDS
+
+        def text(p: int) -> bytes:
+            row[R.WF_TYPE] = p >> 32
+            row[R.WF_STATE] = int(np.int32(np.uint32(p & 0xFFFFFFFF)))
+            return R.workflow_text(row).casefold().encode()
+
+        return _mapped(pair, text, np.bytes_)
+    if col == Column.PROGRESS:
+        s = cols.num("prog_successful")[rows].astype(np.float64)
+        f = cols.num("prog_failed")[rows].astype(np.float64)
+        rem = cols.num("prog_remaining")[rows].astype(np.float64)
+        done = s + f
+        total = done + rem
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(total > 0, done / np.where(total > 0, total, 1), -1.0)
+    return np.asarray(cols.num(_NUM_COLUMN[Column(col)])[rows], dtype=np.float64)
 
 
 def _time_tip(seconds: float) -> str:
@@ -204,23 +255,6 @@ def _tooltip(row: R.Row, col: int) -> str | None:
     if col == Column.UPDATED:
         return _time_tip(row[R.UPDATED])
     return None
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC during bulk row creation.
-
-    Creating 100k rows allocates ~200k containers, which triggers several full collections that
-    each walk every live object (the rows and messages we are building): ~15-25 % of load time.
-    Rows hold no cycles, so nothing is lost by collecting once afterwards instead.
-    """
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def merge_ranges(rows: Sequence[int], max_ranges: int = 8) -> list[tuple[int, int]]:
@@ -276,37 +310,40 @@ class JobsTableModel(QAbstractTableModel):
     rowsUpdated = Signal(list)
     staleChanged = Signal(bool)
 
-    _WARM_CHUNK: Final = 5000
-    _WARM_BUDGET_S: Final = 0.008
+    #: Idle warm-up: derived columns (labels, haystack, folded names) built in slices of rows,
+    #: each bounded in time, so the first filter keystroke after a load finds them ready.
+    _WARM_ROWS: Final = 20000
+    _WARM_ORDER: Final = ("names_fold", "labels", "hay", "owners_fold")
+    _ROW_CACHE: Final = 4096
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[R.Row] = []
-        self._index: dict[str, int] = {}
+        self._cols = JobColumns()
+        self._rows_cache: dict[int, R.Row] = {}
         self._stale = False
-        self._warm_pos = 0
+        self._warm: list[str] = []
         self._warm_timer = QTimer(self)
         self._warm_timer.setSingleShot(True)
         self._warm_timer.setInterval(0)
         self._warm_timer.timeout.connect(self._warm_step)
-        self._roles: dict[int, Callable[[R.Row, int], Any]] = {
+        self._roles: dict[int, Callable[[int, int], Any]] = {
             int(Qt.ItemDataRole.DisplayRole): self._display,
             int(Role.SORT): self._sort_value,
             int(Qt.ItemDataRole.ForegroundRole): self._foreground,
             int(Qt.ItemDataRole.BackgroundRole): self._background,
             int(Qt.ItemDataRole.DecorationRole): self._decoration,
-            int(Qt.ItemDataRole.ToolTipRole): _tooltip,
+            int(Qt.ItemDataRole.ToolTipRole): lambda r, c: _tooltip(self.row(r), c),
             int(Qt.ItemDataRole.TextAlignmentRole): self._alignment,
-            int(Role.JOB_ID): lambda r, c: r[R.ID],
-            int(Role.PROGRESS): lambda r, c: R.progress_fraction(r),
-            int(Role.STATE): lambda r, c: R.state_name(r[R.STATE]),
-            int(Role.SUMMARY): lambda r, c: r[R.MSG],
+            int(Role.JOB_ID): lambda r, c: self.row(r)[R.ID],
+            int(Role.PROGRESS): lambda r, c: R.progress_fraction(self.row(r)),
+            int(Role.STATE): lambda r, c: R.state_name(self.row(r)[R.STATE]),
+            int(Role.SUMMARY): lambda r, c: self._cols.summary(r),
         }
 
     # ---- Qt model interface -------------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else self._cols.n
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
@@ -315,16 +352,16 @@ class JobsTableModel(QAbstractTableModel):
         handler = self._roles.get(role)
         if handler is None or not index.isValid():
             return None
-        return handler(self._rows[index.row()], index.column())
+        return handler(index.row(), index.column())
 
-    def role_handlers(self) -> dict[int, Callable[[R.Row, int], Any]]:
-        """role → handler(row, column) (read-only): the proxy's data() calls them directly."""
+    def role_handlers(self) -> dict[int, Callable[[int, int], Any]]:
+        """role → handler(source row, column) (read-only): the proxy's data() calls them directly."""
         return self._roles
 
     def cell_data(self, row: int, col: int, role: int) -> Any:
         """``data()`` without a QModelIndex: the proxy's fast path (one Python call per cell)."""
         handler = self._roles.get(role)
-        return None if handler is None else handler(self._rows[row], col)
+        return None if handler is None else handler(row, col)
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -345,56 +382,66 @@ class JobsTableModel(QAbstractTableModel):
 
     # ---- role handlers ------------------------------------------------------------------------
 
-    @staticmethod
-    def _display(row: R.Row, col: int) -> Any:
-        return _DISPLAY[col](row)
+    def row(self, r: int) -> R.Row:
+        """Source row ``r`` laid out as ``job_row`` (built from its summary on first use, kept
+        until the job changes).  Read-only."""
+        hit = self._rows_cache.get(r)
+        if hit is None:
+            if len(self._rows_cache) >= self._ROW_CACHE:
+                self._rows_cache.clear()
+            hit = self._rows_cache[r] = R.make_row(self._cols.summary(r))
+        return hit
 
-    @staticmethod
-    def _sort_value(row: R.Row, col: int) -> Any:
-        return SORT_KEYS[col](row)
+    def _display(self, r: int, col: int) -> Any:
+        return _DISPLAY[col](self.row(r))
 
-    def _foreground(self, row: R.Row, col: int) -> Any:
+    def _sort_value(self, r: int, col: int) -> Any:
+        return SORT_KEYS[col](self.row(r))
+
+    def _foreground(self, r: int, col: int) -> Any:
         if self._stale:
             return palette.STALE_FOREGROUND
         if col == Column.STATE:
-            return palette.state_color(R.state_name(row[R.STATE]))
-        if col == Column.FAILED and row[R.POD_FAILED]:
+            return palette.state_color(R.state_name(self.row(r)[R.STATE]))
+        if col == Column.FAILED and self.row(r)[R.POD_FAILED]:
             return palette.FAILED_COUNT
         return None
 
-    def _background(self, row: R.Row, col: int) -> Any:
+    def _background(self, r: int, col: int) -> Any:
         if col == Column.STATE and not self._stale:
-            return palette.state_background(R.state_name(row[R.STATE]))
+            return palette.state_background(R.state_name(self.row(r)[R.STATE]))
         return None
 
-    def _decoration(self, row: R.Row, col: int) -> Any:
+    def _decoration(self, r: int, col: int) -> Any:
         if col != Column.STATE:
             return None
-        return palette.STALE_DECORATION if self._stale else palette.state_color(R.state_name(row[R.STATE]))
+        return palette.STALE_DECORATION if self._stale else palette.state_color(R.state_name(self.row(r)[R.STATE]))
 
     @staticmethod
-    def _alignment(row: R.Row, col: int) -> int:
+    def _alignment(r: int, col: int) -> int:
         return _RIGHT if col in _NUMERIC else _LEFT
 
     # ---- feeding ------------------------------------------------------------------------------
 
-    def reset(self, jobs: Iterable[job_pb2.JobSummary]) -> None:
-        """Replace every row (initial ListJobs, or after a resync). Keeps the stale flag."""
-        with _gc_paused():
-            rows = [R.make_row(s) for s in jobs]
-            index = {r[R.ID]: i for i, r in enumerate(rows)}
-            if len(index) != len(rows):  # duplicate ids: last one wins, first position kept
-                last: dict[str, R.Row] = {}
-                for r in rows:
-                    last[r[R.ID]] = r
-                rows = list(last.values())
-                index = {r[R.ID]: i for i, r in enumerate(rows)}
+    def reset(self, jobs: Iterable[job_pb2.JobSummary] | W.Wire = ()) -> None:
+        """Replace every row (initial ListJobs, or after a resync). Keeps the stale flag.
+
+        ``jobs``: parsed summaries, or a ``job_wire.Wire`` (ListJobs responses as received:
+        decoded in bulk, the fast path)."""
+        cols = JobColumns()
+        if isinstance(jobs, W.Wire):
+            cols.load(jobs.buf, jobs.starts, jobs.ends)
+        else:
+            cols.load_messages(list(jobs))
         self.beginResetModel()
-        self._rows = rows
-        self._index = index
+        self._cols = cols
+        self._rows_cache = {}
         self.endResetModel()
-        self._warm_pos = 0
-        self._warm_timer.start()
+        self._start_warm_up()
+
+    def append_wire(self, wire: W.Wire) -> BatchResult:
+        """Add (or replace) jobs given in wire form: one page of a listing streamed in."""
+        return self._apply(lambda: self._cols.load(wire.buf, wire.starts, wire.ends), ())
 
     def apply_batch(self, changes: Sequence[Change]) -> BatchResult:
         """Apply (summary, deleted) changes: updates in place, then removals, then appends.
@@ -406,24 +453,23 @@ class JobsTableModel(QAbstractTableModel):
         latest: dict[str, Change] = {}
         for change in changes:
             latest[change[0].job_id] = change
-        index = self._index
-        rows = self._rows
-        updated: list[int] = []
-        removed: list[int] = []
-        new_rows: list[R.Row] = []
-        for job_id, (summary, deleted) in latest.items():
-            r = index.get(job_id)
-            if deleted:
-                if r is not None:
-                    removed.append(r)
-            elif r is None:
-                new_rows.append(R.make_row(summary))
-            else:
-                rows[r] = R.make_row(summary)
-                updated.append(r)
+        index = self._cols.index
+        live = [s for s, deleted in latest.values() if not deleted]
+        removed = [r for job_id, (_, deleted) in latest.items() if deleted
+                   for r in (index.get(job_id),) if r is not None]
+        return self._apply(lambda: self._cols.load_messages(live), removed)
 
+    def _apply(self, load: Callable[[], tuple[Any, list[int]]], removed: Sequence[int]) -> BatchResult:
+        cols = self._cols
+        n_before = cols.n
+        appended, updated = load()
+        # Appended rows must not be visible before beginInsertRows: hide them until then.
+        n_new = cols.n - n_before
+        cols.n = n_before
         if updated:
-            updated.sort()
+            cache = self._rows_cache
+            for r in updated:
+                cache.pop(r, None)
             self.rowsUpdated.emit(updated)
             last_col = len(Column) - 1
             for lo, hi in merge_ranges(updated):
@@ -431,33 +477,39 @@ class JobsTableModel(QAbstractTableModel):
                 self.dataChanged.emit(self.index(lo, 0), self.index(hi, last_col), [])
 
         if removed:
-            for lo, hi in contiguous_runs_desc(removed):
+            self._rows_cache.clear()
+            runs = contiguous_runs_desc(removed)
+            total = n_before + n_new
+            for lo, hi in runs:
                 self.beginRemoveRows(QModelIndex(), lo, hi)
-                for gone in rows[lo: hi + 1]:
-                    del index[gone[R.ID]]
-                del rows[lo: hi + 1]
+                cols.n = total
+                cols.remove(range(lo, hi + 1))
+                self._rows_cache.clear()
+                total = cols.n
+                n_before -= hi - lo + 1
+                cols.n = n_before
                 self.endRemoveRows()
-            for i in range(min(removed), len(rows)):
-                index[rows[i][R.ID]] = i
+            cols.n = n_before
 
-        if new_rows:
-            first = len(rows)
-            self.beginInsertRows(QModelIndex(), first, first + len(new_rows) - 1)
-            rows.extend(new_rows)
-            for i in range(first, len(rows)):
-                index[rows[i][R.ID]] = i
+        if n_new:
+            first = cols.n
+            self.beginInsertRows(QModelIndex(), first, first + n_new - 1)
+            cols.n = first + n_new
             self.endInsertRows()
-        return BatchResult(inserted=len(new_rows), updated=len(updated), removed=len(removed))
+        cols.n = n_before + n_new
+        if self._warm:
+            self._warm_timer.start()
+        return BatchResult(inserted=n_new, updated=len(updated), removed=len(removed))
 
     def set_stale(self, stale: bool) -> None:
         """Grey every cell (connection lost) or restore colours; one dataChanged over all."""
         if stale == self._stale:
             return
         self._stale = stale
-        if self._rows:
+        if self._cols.n:
             roles = [int(Qt.ItemDataRole.ForegroundRole), int(Qt.ItemDataRole.BackgroundRole),
                      int(Qt.ItemDataRole.DecorationRole)]
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1), roles)
+            self.dataChanged.emit(self.index(0, 0), self.index(self._cols.n - 1, len(Column) - 1), roles)
         self.staleChanged.emit(stale)
 
     # ---- queries (for proxies, views and the filter box) --------------------------------------
@@ -465,57 +517,51 @@ class JobsTableModel(QAbstractTableModel):
     def is_stale(self) -> bool:
         return self._stale
 
-    def rows(self) -> list[R.Row]:
-        """The live row list (read-only by contract): proxies scan it for filter and sort."""
-        return self._rows
+    def columns(self) -> JobColumns:
+        """The column storage (read-only by contract): proxies filter and sort on it."""
+        return self._cols
 
     def row_of(self, job_id: str) -> int | None:
         """Source row of a job, or None."""
-        return self._index.get(job_id)
+        r = self._cols.index.get(job_id)
+        return r if r is not None and r < self._cols.n else None
 
     def job_id(self, row: int) -> str:
-        job_id: str = self._rows[row][R.ID]
-        return job_id
+        return self._cols.job_id(row)
 
     def summary(self, row: int) -> job_pb2.JobSummary:
         """The latest JobSummary of a row (do not mutate)."""
-        summary: job_pb2.JobSummary = self._rows[row][R.MSG]
-        return summary
+        return self._cols.summary(row)
 
     def known_values(self) -> dict[str, list[str]]:
         """Values seen in the data, for filter completion: owners, namespaces, label keys."""
-        owners: set[str] = set()
-        namespaces: set[str] = set()
-        for r in self._rows:
-            owners.add(r[R.OWNER])
-            namespaces.add(r[R.NAMESPACE] or "default")
+        cols = self._cols
+        owners = {bytes(v).decode("utf-8", "replace") for v in np.unique(cols.strings["owners"][: cols.n])}
+        namespaces = {bytes(v).decode("utf-8", "replace") or "default"
+                      for v in np.unique(cols.strings["namespaces"][: cols.n])}
         label_pairs: set[str] = set()
-        for r in self._rows[:5000]:  # labels cost a map read each; a sample is enough to complete
-            label_pairs.update(f"{k}={v}" for k, v in r[R.MSG].labels.items())
+        for r in range(min(cols.n, 5000)):  # labels cost a parse each; a sample is enough to complete
+            label_pairs.update(f"{k}={v}" for k, v in cols.summary(r).labels.items())
         owners.discard("")
         return {"owner": sorted(owners), "namespace": sorted(namespaces), "label": sorted(label_pairs)}
 
     def ensure_haystacks(self) -> None:
-        """Fill every row's free-text haystack now (the idle warm-up does this in slices)."""
-        for r in self._rows:
-            if r[R.HAY] is None:
-                R.haystack(r)
-        self._warm_pos = len(self._rows)
+        """Build every derived column now (the idle warm-up does this in slices)."""
+        for name in self._WARM_ORDER:
+            self._cols.derived(name)
+        self._warm = []
+
+    def _start_warm_up(self) -> None:
+        self._warm = list(self._WARM_ORDER)
+        self._warm_timer.start()
 
     def _warm_step(self) -> None:
-        # Precompute free-text haystacks in ~10 ms slices after a bulk load, so the first
-        # keystroke in the filter box does not pay 100k label-map reads.
-        # The slice is bounded in time, not rows: on a busy machine 5,000 rows took 35 ms.
-        rows = self._rows
-        end = min(self._warm_pos + self._WARM_CHUNK, len(rows))
-        hay = R.haystack
-        deadline = time.perf_counter() + self._WARM_BUDGET_S
-        i = self._warm_pos
-        while i < end:
-            hay(rows[i])
-            i += 1
-            if not i % 256 and time.perf_counter() > deadline:
-                break
-        self._warm_pos = i
-        if i < len(rows):
+        # Build derived columns (labels, haystack, folded text) in slices after a bulk load, so
+        # the first keystroke in the filter box does not pay for a million label decodes.
+        # Each slice is bounded in rows; the loop in time (a slice of 20k rows is ~5-10 ms).
+        deadline = time.perf_counter() + 0.008
+        while self._warm and time.perf_counter() < deadline:
+            if self._cols.warm(self._warm[0], self._WARM_ROWS):
+                self._warm.pop(0)
+        if self._warm:
             self._warm_timer.start()

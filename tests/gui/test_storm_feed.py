@@ -65,7 +65,7 @@ def test_storm_through_the_feed_loses_nothing(engine: EngineProcess, qloop: Any)
                 return False
             for job_id, s in truth.items():
                 r = model.row_of(job_id)
-                if r is None or model.rows()[r][:R.HAY] != R.make_row(s)[:R.HAY]:
+                if r is None or model.columns().column_row(r) != R.make_row(s)[:R.HAY]:
                     return False
             return True
 

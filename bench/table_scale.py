@@ -1,0 +1,202 @@
+"""Benchmark: the jobs table at 100,000 and 1,000,000 jobs: load, sort, filter keystrokes, memory.
+
+    python bench/table_scale.py [--sizes 100000,1000000] [--peer-max 100000]
+
+Path timed (ours): ListJobsResponse wire bytes, as ``EngineClient.list_jobs_raw`` hands them over
+-> job_wire.list_jobs_wire -> JobsTableModel.reset -> JobsProxyModel (sorted by Name) -> a shown
+1280x800 QTableView (offscreen platform), events processed until it has painted.  Transport:
+none (in-process; bench/reattach.py has the engine and the socket).  Each step is timed to
+the end of the repaint it causes.
+Peer (same run, same jobs, up to --peer-max rows: it needs minutes and gigabytes beyond):
+the same pages parsed by protobuf -> QStandardItemModel (text + sort value per cell) ->
+QSortFilterProxyModel -> the same view; its keystroke filters the Name column only.
+
+Keystrokes: "first after load" is typed 0.3 s after the load (about the time to reach the
+filter box, while the idle warm-up builds the search columns) and "cold" right after the load
+with no event loop run at all.  Memory per row: the process's resident size after the load and
+the warm-up minus before, over the rows (the input pages freed first).
+Exit status 1 when a figure could not be measured or a check failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
+from table_jobs import report, standard_model_rows, summary  # noqa: E402
+
+from console.models import job_wire as W  # noqa: E402
+from console.models.jobs_proxy import JobsProxyModel  # noqa: E402
+from console.models.jobs_table import Column, JobsTableModel, SortRole  # noqa: E402
+from pelorus.api import job_service_pb2  # noqa: E402
+
+PATH = ("ListJobsResponse wire pages -> job_wire.list_jobs_wire -> JobsTableModel.reset -> JobsProxyModel "
+        "(sorted) -> shown QTableView painted")
+PEER_PATH = "same pages parsed by protobuf -> QStandardItemModel -> QSortFilterProxyModel -> same view"
+TRANSPORT = "none (in-process)"
+
+
+def rss() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def pages_of(n: int, seed: int = 1) -> list[bytes]:
+    rnd = random.Random(seed)
+    out = []
+    for k in range(0, n, 1000):
+        resp = job_service_pb2.ListJobsResponse()
+        resp.jobs.extend(summary(i, rnd) for i in range(k, min(n, k + 1000)))
+        if k + 1000 >= n:
+            resp.revision, resp.last = 1, True
+        out.append(resp.SerializeToString())
+    return out
+
+
+class Timer:
+    def __init__(self, app: QApplication, view: QTableView) -> None:
+        self.app, self.view = app, view
+
+    def __call__(self, fn: Callable[[], object]) -> float:
+        """Seconds for ``fn`` and the repaint it causes."""
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        self.view.viewport().repaint()
+        self.app.processEvents()
+        return time.perf_counter() - t0
+
+
+def run_ours(app: QApplication, pages: list[bytes], n: int) -> dict[str, float]:
+    view = QTableView()
+    view.resize(1280, 800)
+    view.setWordWrap(False)
+    model = JobsTableModel()
+    proxy = JobsProxyModel(model)
+    proxy.sort(Column.NAME)
+    view.setModel(proxy)
+    view.show()
+    app.processEvents()
+    t = Timer(app, view)
+    gc.collect()
+    before = rss()
+    out: dict[str, float] = {}
+    out["load"] = t(lambda: model.reset(W.list_jobs_wire(pages)))
+    if proxy.rowCount() != n:
+        raise RuntimeError(f"loaded {proxy.rowCount()} rows, expected {n}")
+    out["key_cold"] = t(lambda: proxy.set_filter_text("etl"))
+    t(lambda: proxy.set_filter_text(""))
+    # the user's path: a fresh load, 0.3 s of event loop (warm-up slices), then a keystroke
+    model.reset(W.list_jobs_wire(pages))
+    end = time.perf_counter() + 0.3
+    while time.perf_counter() < end:
+        app.processEvents()
+    out["key_first_after_load"] = t(lambda: proxy.set_filter_text("e"))
+    out["key_2nd_char"] = t(lambda: proxy.set_filter_text("et"))
+    out["key_clear"] = t(lambda: proxy.set_filter_text(""))
+    model.ensure_haystacks()
+    out["key_free_warm"] = t(lambda: proxy.set_filter_text("e"))
+    out["key_state"] = t(lambda: proxy.set_filter_text("state:running"))
+    out["key_owner_state"] = t(lambda: proxy.set_filter_text("state:running owner:alice"))
+    out["key_label"] = t(lambda: proxy.set_filter_text("label:team=ml"))
+    t(lambda: proxy.set_filter_text(""))
+    out["sort_name_desc"] = t(lambda: proxy.sort(Column.NAME, Qt.SortOrder.DescendingOrder))
+    out["sort_priority"] = t(lambda: proxy.sort(Column.PRIORITY))
+    out["sort_state"] = t(lambda: proxy.sort(Column.STATE))
+    out["sort_updated_desc"] = t(lambda: proxy.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder))
+    del pages[:]
+    gc.collect()
+    out["bytes_per_row"] = (rss() - before) / n
+    out["columns_bytes_per_row"] = model.columns().nbytes() / n
+    # checks: sorted by Updated, every row shown
+    upd = model.columns().num("updated")
+    shown = [upd[proxy.source_row(p)] for p in range(0, proxy.rowCount(), max(1, n // 1000))]
+    if shown != sorted(shown, reverse=True) or proxy.rowCount() != n:
+        raise RuntimeError(f"the proxy is not ordered by Updated after the sort ({proxy.rowCount()} rows)")
+    view.close()
+    return out
+
+
+def run_peer(app: QApplication, pages: list[bytes]) -> dict[str, float]:
+    view = QTableView()
+    view.resize(1280, 800)
+    view.setWordWrap(False)
+    view.show()
+    t = Timer(app, view)
+    holder: dict[str, Any] = {}
+
+    def load() -> None:
+        jobs = [j for p in pages for j in job_service_pb2.ListJobsResponse.FromString(p).jobs]
+        sm, _ = standard_model_rows(jobs)
+        sp = QSortFilterProxyModel()
+        sp.setSortRole(SortRole)
+        sp.setSourceModel(sm)
+        sp.sort(Column.NAME)
+        view.setModel(sp)
+        holder["m"], holder["p"] = sm, sp
+
+    out: dict[str, float] = {"load": t(load)}
+    sp: QSortFilterProxyModel = holder["p"]
+    sp.setFilterKeyColumn(Column.NAME)
+    sp.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    out["key_first_after_load"] = t(lambda: sp.setFilterFixedString("e"))
+    out["key_2nd_char"] = t(lambda: sp.setFilterFixedString("et"))
+    out["key_clear"] = t(lambda: sp.setFilterFixedString(""))
+    out["sort_name_desc"] = t(lambda: sp.sort(Column.NAME, Qt.SortOrder.DescendingOrder))
+    out["sort_priority"] = t(lambda: sp.sort(Column.PRIORITY))
+    out["sort_updated_desc"] = t(lambda: sp.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder))
+    view.close()
+    return out
+
+
+TARGETS = {
+    100_000: {"load": 3000, "key_first_after_load": 50, "key_2nd_char": 50, "key_cold": 50, "sort": 1000},
+    1_000_000: {"load": 3000, "key_first_after_load": 100, "key_2nd_char": 100, "key_cold": 100, "sort": 1000},
+}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="100000,1000000")
+    ap.add_argument("--peer-max", type=int, default=100_000)
+    args = ap.parse_args()
+    app = QApplication.instance() or QApplication([])
+    for n in (int(x) for x in args.sizes.split(",")):
+        pages = pages_of(n)
+        ours = run_ours(app, list(pages), n)  # first: the peer's freed memory would hide ours
+        gc.collect()
+        peer = run_peer(app, pages) if n <= args.peer_max else {}
+        targets = TARGETS.get(n, {})
+        load = os.getloadavg()[0]
+        for key, value in ours.items():
+            if key.endswith("per_row"):
+                report(f"table_scale.{n}.{key}", value, "bytes", None, path=PATH, transport=TRANSPORT,
+                       target=1024, load=load)
+                continue
+            target = targets.get("sort" if key.startswith("sort") else key, 100 if key.startswith("key") else None)
+            pv = peer.get(key)
+            report(f"table_scale.{n}.{key}", value * 1000, "ms", None if pv is None else pv * 1000,
+                   peer="QStandardItemModel + QSortFilterProxyModel" if pv is not None else
+                   f"none (the peer is run up to {args.peer_max:,} rows)",
+                   path=PATH, peer_path=PEER_PATH, transport=TRANSPORT, target_ms=target, load=load)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except RuntimeError as exc:
+        print(f"table_scale: could not measure: {exc}", file=sys.stderr)
+        sys.exit(1)

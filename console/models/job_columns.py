@@ -1,0 +1,379 @@
+"""JobColumns: the jobs table's data as columns (numpy arrays), one entry per job.  No Qt.
+
+Why columns: a million jobs as Python rows cost ~2 KB each and every filter keystroke or sort
+walked them in Python.  Here numbers and enum codes are numpy arrays, strings are fixed-width
+bytes arrays (UTF-8), and each job's JobSummary is kept as its wire bytes (parsed again only for
+the few rows a tooltip or the detail asks about).  Filters and sorts are array operations.
+
+Derived columns (casefolded text for search and sort, labels, the free-text haystack) are
+computed on first use for all rows and then kept up to date by every change.
+
+Strings are cut at ``CAP`` bytes (``LABELS_CAP`` for labels and the haystack) so one huge value
+cannot make a whole column huge; ``long_ids`` names the jobs whose text was cut, and the filter
+checks those against their full text.  Rows only ever append; deletions close the gap.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from typing import Any, Final
+
+import numpy as np
+import numpy.typing as npt
+
+from console.models import job_row as R
+from console.models import job_wire as W
+from pelorus.api import job_pb2
+
+I64 = npt.NDArray[np.int64]
+Bytes = npt.NDArray[np.bytes_]
+Arr = npt.NDArray[Any]
+
+CAP: Final = 256
+LABELS_CAP: Final = 1024
+STRINGS: Final = ("ids", "names", "owners", "namespaces")
+_PARSED_CACHE: Final = 2048  # parsed summaries kept (tooltips, detail, actions on a selection)
+
+
+def _widen(arr: Bytes, width: int) -> Bytes:
+    return arr if arr.dtype.itemsize >= width else arr.astype(f"S{width}")
+
+
+def _fit(values: Bytes, like: Bytes) -> tuple[Bytes, Bytes]:
+    """Both arrays at the larger of their widths."""
+    w = max(values.dtype.itemsize, like.dtype.itemsize)
+    return _widen(values, w), _widen(like, w)
+
+
+def casefold(arr: Bytes, cap: int = CAP) -> Bytes:
+    """UTF-8 casefold of every value: ASCII in bulk, Python's str.casefold for the others."""
+    out = np.strings.lower(arr)
+    if len(arr) == 0:
+        return out
+    u8 = arr.view(np.uint8).reshape(len(arr), -1)
+    odd = np.flatnonzero((u8 >= 0x80).any(axis=1))
+    if odd.size:
+        folded = [bytes(v).decode("utf-8", "replace").casefold().encode()[:cap] for v in arr[odd].tolist()]
+        vals = np.array(folded, dtype=f"S{max(1, max(len(f) for f in folded))}")
+        vals, out = _fit(vals, out)
+        out[odd] = vals
+    return out
+
+
+class JobColumns:
+    """Column storage; see the module docstring.  ``n`` rows; row ``r`` of every column is one job."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self._cap = 0
+        self.nums: dict[str, Arr] = {k: np.zeros(0, d) for k, d in W.NUMERIC.items()}
+        self.strings: dict[str, Arr] = {k: np.zeros(0, "S1") for k in STRINGS}
+        # wire bytes of each job's summary: buffer number, start, end
+        self._bufs: list[W.U8] = []
+        self._buf_of: Arr = np.zeros(0, np.int32)
+        self._start: Arr = np.zeros(0, np.int64)
+        self._end: Arr = np.zeros(0, np.int64)
+        self._live_bytes = 0
+        self.index: dict[str, int] = {}
+        self._derived: dict[str, Arr] = {}
+        # derived columns being built in slices: computed chunks, rows covered, rows changed since
+        self._partial: dict[str, tuple[list[Bytes], int, set[int]]] = {}
+        self.long_ids: set[str] = set()
+        self._parsed: OrderedDict[tuple[int, int], job_pb2.JobSummary] = OrderedDict()
+
+    # ---- reading -----------------------------------------------------------------------------
+
+    def num(self, name: str) -> Arr:
+        """A numeric column (a view of the live rows: do not keep across changes)."""
+        return self.nums[name][: self.n]
+
+    def text(self, name: str, row: int) -> str:
+        """One string value ("ids", "names", "owners", "namespaces") as text."""
+        raw = self.strings[name][row]
+        if len(raw) >= CAP:  # cut: the full value is in the summary
+            s = self.summary(row)
+            field = {"ids": "job_id", "names": "name", "owners": "owner", "namespaces": "namespace"}[name]
+            value: str = getattr(s, field)
+            return value
+        return bytes(raw).decode("utf-8", "replace")
+
+    def job_id(self, row: int) -> str:
+        return self.text("ids", row)
+
+    def wire(self, row: int) -> bytes:
+        """The job's JobSummary as wire bytes."""
+        buf = self._bufs[int(self._buf_of[row])]
+        return buf[int(self._start[row]): int(self._end[row])].tobytes()
+
+    def summary(self, row: int) -> job_pb2.JobSummary:
+        """The job's JobSummary, parsed on demand (a few thousand recent ones are kept, so the
+        same row asked twice gives the same object until it changes).  Do not mutate."""
+        key = (int(self._buf_of[row]), int(self._start[row]))
+        hit = self._parsed.get(key)
+        if hit is not None:
+            self._parsed.move_to_end(key)
+            return hit
+        s = job_pb2.JobSummary.FromString(self.wire(row))
+        self._parsed[key] = s
+        if len(self._parsed) > _PARSED_CACHE:
+            self._parsed.popitem(last=False)
+        return s
+
+    def reference_row(self, row: int) -> R.Row:
+        """The row as ``job_row.make_row`` lays it out (for tests and the command palette)."""
+        return R.make_row(self.summary(row))
+
+    def column_row(self, row: int) -> list[object]:
+        """Fields ``job_row.ID`` .. ``INSTANCES`` read from the columns (not from the kept bytes):
+        tests compare it with ``job_row.make_row(GetJob's summary)[:job_row.HAY]``."""
+        out: list[object] = [None] * R.HAY
+        out[R.ID], out[R.NAME] = self.text("ids", row), self.text("names", row)
+        out[R.OWNER], out[R.NAMESPACE] = self.text("owners", row), self.text("namespaces", row)
+        for name, field in W.ROW_FIELD.items():
+            out[field] = self.nums[name][row].item()
+        return out
+
+    def derived(self, name: str) -> Bytes:
+        """A derived column for all rows: "names_fold", "owners_fold", "namespaces_fold",
+        "ids_fold", "labels" (b"\\x1fk=v\\x1f..."), "hay" (casefolded name, owner, id, labels)."""
+        col = self._derived.get(name)
+        if col is None:
+            vals = self._compute(name, np.arange(self.n, dtype=np.int64))
+            col = np.zeros(max(self._cap, self.n, 1), vals.dtype)  # room for appends, as every column
+            col[: self.n] = vals
+            self._derived[name] = col
+        return col[: self.n]
+
+    def has_derived(self, name: str) -> bool:
+        return name in self._derived
+
+    def warm(self, name: str, rows: int) -> bool:
+        """Build the next ``rows`` rows of a derived column (the idle warm-up); True when the
+        whole column is ready.  Rows changed meanwhile are recomputed at the end."""
+        if name in self._derived:
+            return True
+        parts, pos, dirty = self._partial.get(name, ([], 0, set()))
+        end = min(pos + rows, self.n)
+        if end > pos:
+            parts.append(self._compute(name, np.arange(pos, end, dtype=np.int64)))
+        if end < self.n:
+            self._partial[name] = (parts, end, dirty)
+            return False
+        self._partial.pop(name, None)
+        width = max([p.dtype.itemsize for p in parts] + [1])
+        col = np.zeros(max(self._cap, self.n, 1), f"S{width}")
+        if parts:
+            col[: self.n] = np.concatenate([_widen(p, width) for p in parts])
+        self._derived[name] = col
+        if dirty:
+            again = np.array(sorted(dirty), np.int64)
+            self._update_derived(name, again)
+        return True
+
+    def _compute(self, name: str, rows: I64) -> Bytes:
+        if name.endswith("_fold"):
+            return casefold(self.strings[name.removesuffix("_fold")][rows])
+        if name == "labels":
+            return self._labels(rows)
+        if name == "hay":
+            sep = np.array([b"\x1f"])
+            parts = [self.strings["names"][rows], sep, self.strings["owners"][rows], sep,
+                     self.strings["ids"][rows], self.derived("labels")[rows]]
+            joined = parts[0]
+            for p in parts[1:]:
+                joined = np.strings.add(joined, p)
+            hay = casefold(joined, LABELS_CAP)
+            if hay.dtype.itemsize <= LABELS_CAP:
+                return hay
+            for i in np.flatnonzero(np.strings.str_len(hay) > LABELS_CAP).tolist():
+                self.long_ids.add(self.job_id(int(rows[i])))
+            return hay.astype(f"S{LABELS_CAP}")
+        raise KeyError(name)
+
+    def _labels(self, rows: I64) -> Bytes:
+        out = np.zeros(len(rows), "S1")
+        bufs = self._buf_of[rows]
+        for b in np.unique(bufs):
+            sel = np.flatnonzero(bufs == b)
+            lab = W.labels(self._bufs[int(b)], self._start[rows[sel]], self._end[rows[sel]])
+            if lab.dtype.itemsize > LABELS_CAP:
+                lab = self._cut_labels(lab, rows[sel])
+            lab, out = _fit(lab, out)
+            out[sel] = lab
+        return out
+
+    def _cut_labels(self, lab: Bytes, rows: I64) -> Bytes:
+        long = np.flatnonzero(np.strings.str_len(lab) > LABELS_CAP)
+        for i in long.tolist():
+            self.long_ids.add(self.job_id(int(rows[i])))
+        return lab.astype(f"S{LABELS_CAP}")
+
+    # ---- changing ----------------------------------------------------------------------------
+
+    def _reserve(self, total: int) -> None:
+        if total <= self._cap:
+            return
+        cap = max(total, int(self._cap * 1.5) + 1024)
+
+        def grow(a: Arr) -> Arr:
+            g = np.zeros(cap, a.dtype)
+            g[: self.n] = a[: self.n]
+            return g
+
+        self.nums = {k: grow(v) for k, v in self.nums.items()}
+        self.strings = {k: grow(v) for k, v in self.strings.items()}
+        self._derived = {k: grow(v) for k, v in self._derived.items()}
+        self._buf_of = grow(self._buf_of)
+        self._start = grow(self._start)
+        self._end = grow(self._end)
+        self._cap = cap
+
+    def _write(self, rows: I64, d: W.Decoded, buf_no: int) -> None:
+        """Write decoded values into ``rows`` (allocated already)."""
+        for k, v in d.nums.items():
+            self.nums[k][rows] = v
+        for k in STRINGS:
+            v = getattr(d, k)
+            if v.dtype.itemsize > CAP:
+                for i in np.flatnonzero(np.strings.str_len(v) > CAP).tolist():
+                    self.long_ids.add(bytes(d.ids[i]).decode("utf-8", "replace"))
+                v = v.astype(f"S{CAP}")
+            col = self.strings[k]
+            if v.dtype.itemsize > col.dtype.itemsize:
+                col = self.strings[k] = _widen(col, v.dtype.itemsize)
+            col[rows] = v
+        old = self._end[rows] - self._start[rows]
+        self._live_bytes += int((d.ends - d.starts).sum()) - int(old.sum())
+        self._buf_of[rows] = buf_no
+        self._start[rows] = d.starts
+        self._end[rows] = d.ends
+        for name in list(self._derived):
+            self._update_derived(name, rows)
+        for _parts, pos, dirty in self._partial.values():
+            dirty.update(rows[rows < pos].tolist())
+
+    def _update_derived(self, name: str, rows: I64) -> None:
+        vals = self._compute(name, rows)
+        vals, col = _fit(vals, self._derived[name])
+        col[rows] = vals
+        self._derived[name] = col
+
+    def _add_buf(self, buf: W.U8) -> int:
+        self._bufs.append(buf)
+        return len(self._bufs) - 1
+
+    def load(self, buf: W.U8, starts: I64, ends: I64) -> tuple[I64, list[int]]:
+        """Apply summaries in wire form (the first listing, a page of it, or a batch of changes):
+        known jobs are replaced in place, new ones appended (a job twice: the last wins).
+        Returns (rows appended, replaced rows in ascending order)."""
+        if len(starts) == 0:
+            return np.zeros(0, np.int64), []
+        d = W.decode(buf, starts, ends)
+        ids = [x.decode("utf-8", "replace") for x in d.ids.tolist()]
+        last: dict[str, int] = {}
+        for i, job_id in enumerate(ids):
+            last[job_id] = i
+        if len(last) != len(ids):
+            # the last change of each job, at the place of its first (dicts keep first insertion)
+            keep = np.fromiter(last.values(), np.int64, len(last))
+            d = _take(d, keep)
+            ids = [ids[i] for i in keep.tolist()]
+        index = self.index
+        at = [index.get(j, -1) for j in ids]
+        at_arr = np.asarray(at, np.int64)
+        old = np.flatnonzero(at_arr >= 0)
+        new = np.flatnonzero(at_arr < 0)
+        buf_no = self._add_buf(buf)
+        replaced: list[int] = []
+        if old.size:
+            rows = at_arr[old]
+            self._write(rows, _take(d, old) if new.size else d, buf_no)
+            replaced = sorted(rows.tolist())
+        appended = np.zeros(0, np.int64)
+        if new.size:
+            first = self.n
+            self._reserve(first + len(new))
+            appended = np.arange(first, first + len(new), dtype=np.int64)
+            self.n = first + len(new)
+            self._write(appended, _take(d, new) if old.size else d, buf_no)
+            for k, i in enumerate(new.tolist()):
+                index[ids[i]] = first + k
+        self._maybe_compact()
+        return appended, replaced
+
+    def load_messages(self, summaries: Iterable[job_pb2.JobSummary]) -> tuple[I64, list[int]]:
+        """``load`` for parsed messages (Watch changes arrive parsed)."""
+        blobs = [s.SerializeToString() for s in summaries]
+        buf, starts, ends = W.concat(blobs)
+        return self.load(buf, starts, ends)
+
+    def remove(self, rows: Sequence[int]) -> None:
+        """Delete rows (any order); later rows move up."""
+        if not rows:
+            return
+        gone = np.unique(np.asarray(rows, np.int64))
+        keep = np.ones(self.n, bool)
+        keep[gone] = False
+        for j in (self.job_id(int(r)) for r in gone):
+            self.index.pop(j, None)
+            self.long_ids.discard(j)
+        self._partial.clear()  # row numbers moved: the warm-up starts again
+        self._live_bytes -= int((self._end[gone] - self._start[gone]).sum())
+        n = int(keep.sum())
+
+        def squeeze(a: Arr) -> Arr:
+            out = np.zeros(max(n, 1), a.dtype)
+            out[:n] = a[: self.n][keep]
+            return out
+
+        self.nums = {k: squeeze(v) for k, v in self.nums.items()}
+        self.strings = {k: squeeze(v) for k, v in self.strings.items()}
+        self._derived = {k: squeeze(v) for k, v in self._derived.items()}
+        self._buf_of = squeeze(self._buf_of)
+        self._start = squeeze(self._start)
+        self._end = squeeze(self._end)
+        first = int(gone[0])
+        self.n = n
+        self._cap = max(n, 1)
+        ids = self.strings["ids"][first:n].tolist()
+        for r, raw in enumerate(ids, first):
+            self.index[self.job_id(r) if len(raw) >= CAP else raw.decode("utf-8", "replace")] = r
+
+    def clear(self) -> None:
+        self.__init__()  # type: ignore[misc]
+
+    def _maybe_compact(self) -> None:
+        """Rewrite the wire bytes into one buffer once replaced summaries waste more than the
+        live ones (a storm replaces every summary many times)."""
+        held = sum(len(b) for b in self._bufs)
+        if len(self._bufs) < 64 and held < 2 * self._live_bytes + (64 << 20):
+            return
+        if self.n == 0:
+            self._bufs = []
+            return
+        lens = self._end[: self.n] - self._start[: self.n]
+        out = np.zeros(int(lens.sum()) + 16, np.uint8)
+        at = np.cumsum(lens) - lens
+        for b in np.unique(self._buf_of[: self.n]):
+            sel = np.flatnonzero(self._buf_of[: self.n] == b)
+            W.copy_spans(out, self._bufs[int(b)], self._start[sel], lens[sel], at[sel])
+        self._bufs = [out]
+        self._buf_of[: self.n] = 0
+        self._start[: self.n] = at
+        self._end[: self.n] = at + lens
+        self._live_bytes = int(lens.sum())
+        self._parsed.clear()
+
+    def nbytes(self) -> int:
+        """Memory held by the columns and buffers (not counting the index dict)."""
+        total = sum(b.nbytes for b in self._bufs)
+        for group in (self.nums, self.strings, self._derived):
+            total += sum(a.nbytes for a in group.values())
+        return total + self._buf_of.nbytes + self._start.nbytes + self._end.nbytes
+
+
+def _take(d: W.Decoded, sel: I64) -> W.Decoded:
+    return W.Decoded(len(sel), d.buf, d.starts[sel], d.ends[sel], d.ids[sel], d.names[sel], d.owners[sel],
+                     d.namespaces[sel], None if d.labels is None else d.labels[sel],
+                     {k: v[sel] for k, v in d.nums.items()})
