@@ -75,5 +75,7 @@ def test_every_theme_names_every_role_with_a_valid_colour() -> None:
 
 
 def test_rich_text_in_a_colour_escapes_the_text() -> None:
-    assert palette.span("a <b> & c", palette.ERROR) == "<span style='color:#b3261e'>a &lt;b&gt; &amp; c</span>"
-    assert palette.css(palette.LANE_STRIPE) == "rgba(0, 0, 0, 10)"
+    assert palette.span("a <b> & c", palette.ERROR) == ("<span style='color:#b3261e/*pal:error*/'>"
+                                                        "a &lt;b&gt; &amp; c</span>")
+    assert palette.css(palette.LANE_STRIPE) == "rgba(0, 0, 0, 10)/*pal:lane_stripe*/"
+    assert palette.css(QColor(palette.ERROR)) == "#b3261e"  # a copy is a value, not a role
