@@ -48,6 +48,7 @@ from pelorus.api import watch_service_pb2 as ws
 from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
 from pelorus.engine.states import ACTIVE_POD_STATES
 from pelorus.errors import ClientError, NotFound
+from pelorus.tasks import cancel_and_wait
 
 log = logging.getLogger("pelorus.session")
 ACTIVE_STATES = (job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_RUNNING, job_pb2.JOB_STATE_KILLING)
@@ -282,8 +283,7 @@ class Session(QObject):
 
     async def stop(self) -> None:
         if self._supervisor is not None:
-            self._supervisor.cancel()
-            await asyncio.gather(self._supervisor, return_exceptions=True)
+            await cancel_and_wait(self._supervisor, "the embedded engine's supervisor")
             self._supervisor = None
         if self.engine_status:  # not watching it any more: the bar says nothing about it
             self.engine_status = self.engine_detail = ""
@@ -293,16 +293,14 @@ class Session(QObject):
 
     async def _detach(self) -> None:
         if self._health_task is not None:
-            self._health_task.cancel()
-            await asyncio.gather(self._health_task, return_exceptions=True)
+            await cancel_and_wait(self._health_task, "the executor health poll")
             self._health_task = None
         self.executor_health_at = None
         if self.executor_health is not None:
             self.executor_health = None
             self.executorHealthChanged.emit(None)
         if self._feed is not None:
-            self._feed.cancel()
-            await asyncio.gather(self._feed, return_exceptions=True)
+            await cancel_and_wait(self._feed, "the jobs feed")
             self._feed = None
         self.batcher.flush(everything=True)
         if self.client is not None:

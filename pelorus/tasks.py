@@ -11,6 +11,7 @@ subclass `console.tasks.WidgetTasks`, which reports failures to the operator.
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
@@ -90,6 +91,31 @@ class TaskSet:
 
     def _log_failure(self, task: asyncio.Task[Any], exc: BaseException) -> None:
         log.error("%s: task %s failed", self.owner, task.get_name(), exc_info=exc)
+
+
+STOP_WAIT = 5.0
+"""Seconds `cancel_and_wait` gives a cancelled task to end."""
+
+
+async def cancel_and_wait(task: asyncio.Task[Any], what: str, timeout: float = STOP_WAIT) -> bool:
+    """Cancel ``task`` and wait at most ``timeout`` seconds for it to end; True when it did.
+
+    Stopping must itself stop: a task that does not end once cancelled (something under it took the
+    CancelledError for an error and carried on) is logged with its stack and left behind instead of
+    holding whoever stops it for ever (a session stop, a quit). The stack names the culprit."""
+    if task.done():
+        _retrieve(task)
+        return True
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=timeout)
+    if done:
+        _retrieve(task)
+        return True
+    stack = io.StringIO()
+    task.print_stack(file=stack)
+    log.warning("%s did not end within %.0f s of being cancelled; left behind.\n%s", what, timeout, stack.getvalue())
+    task.add_done_callback(_retrieve)
+    return False
 
 
 def _retrieve(task: asyncio.Task[Any]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -23,7 +24,22 @@ SCREENSHOTS = Path(os.environ.get("PELORUS_SCREENSHOTS", Path(__file__).resolve(
 
 
 def run(loop: qasync.QEventLoop, coro: Coroutine[Any, Any, T], timeout: float = 60.0) -> T:
-    return loop.run_until_complete(asyncio.wait_for(coro, timeout))
+    """Run ``coro`` on the qasync loop for at most ``timeout`` seconds.
+
+    Not asyncio.wait_for: on Python 3.11 it waits for a timed-out coroutine to end after cancelling
+    it, so a coroutine that swallows its cancellation hangs the test for ever (and pytest-timeout's
+    signal never reaches Python inside Qt's event loop). Here a timeout is a failure that shows where
+    the coroutine was stuck."""
+    task = loop.create_task(coro)
+    loop.run_until_complete(asyncio.wait({task}, timeout=timeout))
+    if task.done():
+        return task.result()
+    where = io.StringIO()
+    task.print_stack(file=where)
+    task.cancel()
+    loop.run_until_complete(asyncio.wait({task}, timeout=10))
+    ended = "cancelled" if task.done() else "still running after being cancelled"
+    raise TimeoutError(f"gave up after {timeout:.0f} s ({ended}); it was at:\n{where.getvalue()}")
 
 
 async def until(pred: Callable[[], bool], timeout: float = 15.0, what: str = "condition") -> None:

@@ -154,3 +154,39 @@ def test_close_cancels_what_runs_and_what_starts_later() -> None:
 
     assert run(main) == []
     assert ran == ["first"]  # the late one never ran
+
+
+def test_cancel_and_wait_ends_a_task_and_leaves_behind_one_that_will_not_end(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from pelorus.tasks import cancel_and_wait
+
+    give_up = False
+
+    async def stubborn() -> None:  # takes its cancellation for an error and carries on
+        while not give_up:
+            try:
+                await asyncio.sleep(0.05)
+            except asyncio.CancelledError:
+                continue
+
+    async def main() -> None:
+        polite = asyncio.ensure_future(_wait_forever())
+        await asyncio.sleep(0)
+        assert await cancel_and_wait(polite, "a polite task", timeout=1) and polite.cancelled()
+        failed = asyncio.ensure_future(_fail(NotFound(grpc.StatusCode.NOT_FOUND, "gone", "GetJob")))
+        await asyncio.sleep(0.01)
+        assert await cancel_and_wait(failed, "a finished task")  # its exception is fetched, not warned about
+        rude = asyncio.ensure_future(stubborn(), loop=asyncio.get_running_loop())
+        await asyncio.sleep(0)
+        with caplog.at_level(logging.WARNING, logger="pelorus.tasks"):
+            started = asyncio.get_running_loop().time()
+            assert not await cancel_and_wait(rude, "a stubborn poll", timeout=0.3)
+            assert asyncio.get_running_loop().time() - started < 1.0
+        assert "a stubborn poll did not end within 0 s" in caplog.text and "stubborn" in caplog.text
+        nonlocal give_up
+        give_up = True  # let it end, so the loop closes clean
+        await asyncio.wait({rude}, timeout=1)
+        assert rude.done()
+
+    seen = run(main)
+    assert not [c for c in seen if "exception was never retrieved" in str(c.get("message", ""))]
