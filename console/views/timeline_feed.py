@@ -28,7 +28,7 @@ class TimelineEvents:
         self.by_instance: dict[int, list[pod_pb2.PodEvent]] = {}
         self.cursor = 0  # the engine's cursor after the last event taken
         self.pages = 0  # ListJobPodEvents calls made (tests, bench)
-        self._lock = asyncio.Lock()
+        self._updating = False
 
     @property
     def count(self) -> int:
@@ -40,8 +40,14 @@ class TimelineEvents:
         self.cursor = 0
 
     async def update(self, session: Session, job_id: str) -> dict[int, list[pod_pb2.PodEvent]]:
-        """Take the events after the cursor, every page of them; returns ``by_instance``."""
-        async with self._lock:  # two refreshes at once would take a page twice
+        """Take the events after the cursor, every page of them; returns ``by_instance``.
+
+        A call while another is still taking pages returns what is there (the running one brings
+        the rest, and its caller builds from it): two at once would take the same pages twice."""
+        if self._updating:
+            return self.by_instance
+        self._updating = True
+        try:
             async for page in session.job_pod_events(job_id, self.cursor):
                 self.pages += 1
                 deadline = time.perf_counter() + SLICE_S
@@ -55,6 +61,8 @@ class TimelineEvents:
                         await asyncio.sleep(0)
                         deadline = time.perf_counter() + SLICE_S
                 self.cursor = max(self.cursor, page.next_cursor)
+        finally:
+            self._updating = False
         return self.by_instance
 
     def for_instances(self, instances: Iterable[int]) -> dict[int, list[pod_pb2.PodEvent]]:

@@ -148,3 +148,30 @@ def test_a_stale_revert_changes_nothing_and_says_so(embedded_window: MainWindow,
         detail.close()
 
     run(qloop, body(), 90)
+
+
+@pytest.mark.slow
+def test_older_versions_load_a_page_at_a_time(embedded_window: MainWindow, qloop: Any,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import console.views.history_view as history_view
+
+    monkeypatch.setattr(history_view, "PAGE", 2)
+
+    async def body() -> None:
+        job_id, _specs = await _job_with_versions(embedded_window)
+        detail = JobDetailDialog(embedded_window.session, job_id, embedded_window)
+        detail.show()
+        await detail.load()
+        detail.tabs.setCurrentWidget(detail.history)
+        history = detail.history
+        await until(lambda: len(history.versions) == 2, what="the first page")
+        assert history.total == 3 and history.more_button.isVisible()
+        assert history.more_button.text() == "Load older (1 more)"
+        history.more_button.click()
+        await until(lambda: len(history.versions) == 3, what="the older page")
+        assert not history.more_button.isVisible()
+        assert [v.version.value for v in history.versions] == sorted((v.version.value for v in history.versions),
+                                                                     reverse=True)
+        detail.close()
+
+    run(qloop, body(), 90)
