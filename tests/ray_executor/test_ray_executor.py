@@ -233,6 +233,43 @@ def test_engine_restarted_mid_run_re_adopts_pods(ray_engine_factory: type[Engine
     arun(after(), 60)
 
 
+def test_controller_killed_pods_run_on_and_are_re_adopted(ray_engine_factory: type[EngineProcess],
+                                                          ray_cluster: RayTestCluster) -> None:
+    """The controller (a Ray job on the head) dies while pods print: the head is alive, so the
+    engine starts a new controller, which finds the agents still running the pods; they end
+    SUCCEEDED on their first run with every line once."""
+    engine = ray_engine_factory().start()
+    script = "for i in $(seq 1 100); do echo line $i; sleep 0.1; done"
+
+    async def body() -> None:
+        async with Client(engine.address) as c:
+            job_id = (await c.create(sh_spec("ray-ctl-lost", script, instances=2))).job_id
+            deadline = time.monotonic() + 40
+            for i in range(2):
+                while len(stdout(await logs(c, f"{job_id}-{i}"))) < 3:
+                    assert time.monotonic() < deadline, "no output before the controller died"
+                    await asyncio.sleep(0.05)
+            mine = f":{ray_cluster.gcs_port}"
+            killed = 0
+            for p in psutil.process_iter(["pid", "cmdline"]):
+                try:
+                    if ("pelorus.engine.executors.ray_controller" in " ".join(p.info["cmdline"] or ())
+                            and p.environ().get("RAY_ADDRESS", "").endswith(mine)):
+                        p.kill()
+                        killed += 1
+                except psutil.Error:
+                    continue
+            assert killed == 1
+            st = await c.wait_state(job_id, *DONE, timeout=90)
+            assert st.state == J.JOB_STATE_SUCCEEDED, st
+            for i in range(2):
+                assert stdout(await logs(c, f"{job_id}-{i}")) == [f"line {n}" for n in range(1, 101)]
+                pod = (await c.pod(job_id, i)).current.status
+                assert (pod.run, pod.attempt) == (1, 1), pod
+
+    arun(body(), 150)
+
+
 def test_worker_node_lost_mid_pod(ray_engine: EngineProcess, ray_cluster: RayTestCluster) -> None:
     """A node of its own (resource node3) is SIGKILLed under a running pod: within 10 s the run
     is LOST with the reason, every line it printed before the kill is kept, its processes are

@@ -316,6 +316,7 @@ class RayExecutor(Executor):
         self._nodes = {}
         if self._loop is not None:
             self._want_connect.set()
+            self._tasks.start(self._check_dashboard(), name="ray-executor-dashboard")  # head gone, or only us?
 
     async def _read_loop(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         why = "the pelorus controller closed the connection (the Ray head may be down)"
@@ -372,8 +373,11 @@ class RayExecutor(Executor):
             now = time.monotonic()
             if self._writer is not None and now - self._last_heard > SILENCE_LIMIT:
                 self._drop_connection(f"the pelorus controller has been silent for {SILENCE_LIMIT:.0f} s")
-            if self._writer is None and self._down_since is not None and now - self._down_since > self.lost_after:
-                self._lose_all(now - self._down_since)
+            down_for = now - self._down_since if self._writer is None and self._down_since is not None else 0.0
+            # The head gone (its dashboard silent too): the pods went with it. The head alive (only the
+            # controller restarting): its agents still run the pods, wait for it to come back.
+            if down_for > self.lost_after and (self._dashboard_ok is not True or down_for > CONTROLLER_START_TIMEOUT):
+                self._lose_all(down_for)
             if now >= next_check:
                 next_check = now + (DASHBOARD_CHECK if self._dashboard_ok is not False else 2 * DASHBOARD_CHECK)
                 self._tasks.start(self._check_dashboard(), name="ray-executor-dashboard")
