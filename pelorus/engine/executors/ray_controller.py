@@ -39,7 +39,7 @@ PLACE_TICK = 0.02
 # An agent that has not answered a poll for this long is taken for dead with its node.
 AGENT_LOST_AFTER = 5.0
 # The GCS (head) unreachable this long: exit, so the engine sees the connection drop.
-GCS_LOST_AFTER = 4.0
+GCS_LOST_AFTER = 3.0
 PENDING_NOTICE = 1.0
 STREAM_LIMIT = 64 * 2**20
 
