@@ -47,16 +47,22 @@ def pod_processes(pod_id: str) -> list[psutil.Process]:
     return out
 
 
-def pending_placement_groups(cluster: RayTestCluster, prefix: str) -> list[dict]:
+def pending_placement_groups(cluster: RayTestCluster, prefix: str, settle: float = 5.0) -> list[dict]:
     """Placement groups of this job's pods that Ray still holds (not REMOVED), read through the
-    dashboard's state API."""
+    dashboard's state API; waits up to `settle` s for them to go (an ended pod's group is removed
+    right after its exit is reported)."""
     import json
     import urllib.request
 
-    url = f"{cluster.address}/api/v0/placement_groups?limit=10000&detail=true"
-    with urllib.request.urlopen(url, timeout=10) as resp:
-        groups = json.load(resp)["data"]["result"]["result"]
-    return [g for g in groups if g.get("name", "").startswith(prefix) and g.get("state") != "REMOVED"]
+    deadline = time.monotonic() + settle
+    while True:
+        url = f"{cluster.address}/api/v0/placement_groups?limit=10000&detail=true"
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            groups = json.load(resp)["data"]["result"]["result"]
+        held = [g for g in groups if g.get("name", "").startswith(prefix) and g.get("state") != "REMOVED"]
+        if not held or time.monotonic() > deadline:
+            return held
+        time.sleep(0.2)
 
 
 def node_ids(cluster: RayTestCluster) -> tuple[str, str]:
@@ -337,7 +343,7 @@ def test_pod_no_node_can_fit_is_unschedulable_and_stops(ray_engine: EngineProces
                                        what="unschedulable")
                 assert pod.status.state == P.POD_STATE_STARTING, pod.status
                 assert "asks for cpu 8, the largest node has cpu 1" in pod.status.message, pod.status.message
-            assert len(pending_placement_groups(ray_cluster, job_id)) == 2
+            assert len(pending_placement_groups(ray_cluster, job_id, settle=0)) == 2
             st = await c.status(job_id)
             t0 = time.monotonic()
             await c.jobs.StopJob(js.StopJobRequest(job_id=job_id, version=st.version))

@@ -422,8 +422,12 @@ class Controller:
         first = pod.kill is None
         pod.kill = (float(msg.get("grace", 10.0)), msg.get("reason") or "KILLED", msg.get("message") or "")
         if pod.state == "placing":
-            self.end(pod, {"exit_code": None, "reason": pod.kill[1], "lost": False, "offsets": None,
-                           "message": f"{pod.kill[2]} (never placed: its Ray placement group was removed)"})
+            pg, pod.pg, pod.pg_id = pod.pg, None, ""  # the place loop no longer looks at it
+            if pg is not None:  # removed before the engine hears the pod ended: nothing stays pending
+                await self.remove_pg(pg)
+            if pod.state == "placing":
+                self.end(pod, {"exit_code": None, "reason": pod.kill[1], "lost": False, "offsets": None,
+                               "message": f"{pod.kill[2]} (never placed: its Ray placement group was removed)"})
         elif pod.state == "running" and (first or msg.get("again")):
             self.spawn(self.kill_running(pod))
         return {"ok": True}
