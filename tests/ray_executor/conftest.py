@@ -6,8 +6,9 @@ These tests run whenever Ray is installed (the install command in README / .ci/r
 `pip install -e '.[test,ray]'`, installs it). Without Ray they are skipped on a developer's
 machine and FAIL when CI=true (see raycluster.need_ray): in CI they must run.
 
-Cost on a 2-core machine: the cluster takes ~15-20 s to start; the directory peaks at ~1.5 GiB
-(PSS, engines and Ray workers included) and takes ~2.5 min.
+Cost on a 2-core machine under load: the cluster takes ~15-40 s to start; test_ray_executor.py
+takes ~2 min, test_ray_head_loss.py (a cluster of its own, head killed and restarted) ~2 min. Run
+them one module at a time on a small machine.
 """
 
 from __future__ import annotations

@@ -47,16 +47,22 @@ def pod_processes(pod_id: str) -> list[psutil.Process]:
     return out
 
 
-def pending_placement_groups(cluster: RayTestCluster, prefix: str) -> list[dict]:
+def pending_placement_groups(cluster: RayTestCluster, prefix: str, settle: float = 5.0) -> list[dict]:
     """Placement groups of this job's pods that Ray still holds (not REMOVED), read through the
-    dashboard's state API."""
+    dashboard's state API; waits up to `settle` s for them to go (an ended pod's group is removed
+    right after its exit is reported)."""
     import json
     import urllib.request
 
-    url = f"{cluster.address}/api/v0/placement_groups?limit=10000&detail=true"
-    with urllib.request.urlopen(url, timeout=10) as resp:
-        groups = json.load(resp)["data"]["result"]["result"]
-    return [g for g in groups if g.get("name", "").startswith(prefix) and g.get("state") != "REMOVED"]
+    deadline = time.monotonic() + settle
+    while True:
+        url = f"{cluster.address}/api/v0/placement_groups?limit=10000&detail=true"
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            groups = json.load(resp)["data"]["result"]["result"]
+        held = [g for g in groups if g.get("name", "").startswith(prefix) and g.get("state") != "REMOVED"]
+        if not held or time.monotonic() > deadline:
+            return held
+        time.sleep(0.2)
 
 
 def node_ids(cluster: RayTestCluster) -> tuple[str, str]:
@@ -233,6 +239,43 @@ def test_engine_restarted_mid_run_re_adopts_pods(ray_engine_factory: type[Engine
     arun(after(), 60)
 
 
+def test_controller_killed_pods_run_on_and_are_re_adopted(ray_engine_factory: type[EngineProcess],
+                                                          ray_cluster: RayTestCluster) -> None:
+    """The controller (a Ray job on the head) dies while pods print: the head is alive, so the
+    engine starts a new controller, which finds the agents still running the pods; they end
+    SUCCEEDED on their first run with every line once."""
+    engine = ray_engine_factory().start()
+    script = "for i in $(seq 1 100); do echo line $i; sleep 0.1; done"
+
+    async def body() -> None:
+        async with Client(engine.address) as c:
+            job_id = (await c.create(sh_spec("ray-ctl-lost", script, instances=2))).job_id
+            deadline = time.monotonic() + 40
+            for i in range(2):
+                while len(stdout(await logs(c, f"{job_id}-{i}"))) < 3:
+                    assert time.monotonic() < deadline, "no output before the controller died"
+                    await asyncio.sleep(0.05)
+            mine = f":{ray_cluster.gcs_port}"
+            killed = 0
+            for p in psutil.process_iter(["pid", "cmdline"]):
+                try:
+                    if ("pelorus.engine.executors.ray_controller" in " ".join(p.info["cmdline"] or ())
+                            and p.environ().get("RAY_ADDRESS", "").endswith(mine)):
+                        p.kill()
+                        killed += 1
+                except psutil.Error:
+                    continue
+            assert killed == 1
+            st = await c.wait_state(job_id, *DONE, timeout=90)
+            assert st.state == J.JOB_STATE_SUCCEEDED, st
+            for i in range(2):
+                assert stdout(await logs(c, f"{job_id}-{i}")) == [f"line {n}" for n in range(1, 101)]
+                pod = (await c.pod(job_id, i)).current.status
+                assert (pod.run, pod.attempt) == (1, 1), pod
+
+    arun(body(), 150)
+
+
 def test_worker_node_lost_mid_pod(ray_engine: EngineProcess, ray_cluster: RayTestCluster) -> None:
     """A node of its own (resource node3) is SIGKILLed under a running pod: within 10 s the run
     is LOST with the reason, every line it printed before the kill is kept, its processes are
@@ -300,7 +343,7 @@ def test_pod_no_node_can_fit_is_unschedulable_and_stops(ray_engine: EngineProces
                                        what="unschedulable")
                 assert pod.status.state == P.POD_STATE_STARTING, pod.status
                 assert "asks for cpu 8, the largest node has cpu 1" in pod.status.message, pod.status.message
-            assert len(pending_placement_groups(ray_cluster, job_id)) == 2
+            assert len(pending_placement_groups(ray_cluster, job_id, settle=0)) == 2
             st = await c.status(job_id)
             t0 = time.monotonic()
             await c.jobs.StopJob(js.StopJobRequest(job_id=job_id, version=st.version))

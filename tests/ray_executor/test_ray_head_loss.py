@@ -67,6 +67,7 @@ def test_head_killed_and_restarted(own_cluster: RayTestCluster, engine_factory, 
             pending_id = (await c.create(pending)).job_id
             await asyncio.sleep(8)
             assert relay.accepted - before <= 12, relay.accepted - before
+            print(f"LOST {took:.1f} s after the head died; {relay.accepted - before} dashboard connections in 8 s")
             for i in range(3):
                 pod = (await c.pod(pending_id, i)).current.status
                 assert pod.state in (P.POD_STATE_PENDING, P.POD_STATE_LAUNCHING), pod
@@ -82,6 +83,7 @@ def test_head_killed_and_restarted(own_cluster: RayTestCluster, engine_factory, 
                 await c.wait_pod(pending_id, i, lambda p: p.status.state != P.POD_STATE_PENDING, timeout=10,
                                  what="launched")
             assert time.monotonic() - serving < 2.5, time.monotonic() - serving
+            print(f"held-back pods launched {time.monotonic() - serving:.1f} s after health SERVING")
             st = await c.wait_state(pending_id, J.JOB_STATE_SUCCEEDED, J.JOB_STATE_FAILED, timeout=60)
             pods = [(await c.pod(pending_id, i)).current.status for i in range(3)]
             assert st.state == J.JOB_STATE_SUCCEEDED, [(p.state, p.reason, p.message) for p in pods]

@@ -25,7 +25,9 @@ Design, and why (the figures are in the README's Ray section, from bench/ray_lau
 * Head or node loss: an agent that dies (its node died) takes its pods with it (a watchdog
   kills their process groups) and they are reported LOST with the reason; a controller that
   loses the GCS exits. A connection to the controller that is down (or silent: it beats every
-  second) for `lost_after` seconds turns every watched pod LOST with the reason; reconnecting
+  second) for `lost_after` seconds while the dashboard does not answer either (the head is
+  gone) turns every watched pod LOST with the reason; with the dashboard answering, only the
+  controller went and a new one re-adopts the pods; reconnecting
   backs off (one dashboard request per attempt, however many pods) and, once back, asks the
   controller to kill what was given up so nothing runs twice.
 * A pod that no alive node can ever hold is shown STARTING with reason UNSCHEDULABLE, naming
@@ -72,7 +74,7 @@ STREAM_LIMIT = 64 * 2**20
 # The controller beats every second; this much silence means the connection is dead.
 SILENCE_LIMIT = 4.0
 # Connected-less this long with pods watched: they are reported LOST.
-LOST_AFTER = 6.0
+LOST_AFTER = 4.0
 CONNECT_BACKOFF = (0.2, 0.5, 1.0, 2.0)
 CONTROLLER_START_TIMEOUT = 90.0
 DASHBOARD_CHECK = 2.0
@@ -149,7 +151,6 @@ class RayExecutor(Executor):
         self._abandoned: set[str] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._writer: asyncio.StreamWriter | None = None
-        self._connected = asyncio.Event()
         self._want_connect = asyncio.Event()
         self._attempt_done = asyncio.Event()  # replaced (and the old one set) after each attempt
         self._replies: dict[int, asyncio.Future[dict[str, Any]]] = {}
@@ -163,7 +164,7 @@ class RayExecutor(Executor):
         self._error = ""
         self._dashboard_ok: bool | None = None
         self.submitted_total = 0
-        self.requests_to_head = 0  # dashboard requests (a benchmark and tests read it)
+        self.requests_to_head = 0  # dashboard requests, shown in describe()
 
     @property
     def _started_loop(self) -> asyncio.AbstractEventLoop:
@@ -290,7 +291,6 @@ class RayExecutor(Executor):
         self._writer, self._controller, self._last_heard = writer, where, time.monotonic()
         self._failed_sids.pop(self._controller_sid, None)
         self._down_since, self._error = None, ""
-        self._connected.set()
         self._want_connect.clear()
         log.info("connected to the pelorus controller at %s", where)
         # Optional in ExecutorEvents (the engine has it): pods held back while the head was
@@ -306,7 +306,6 @@ class RayExecutor(Executor):
         if writer is None:
             return
         writer.close()
-        self._connected.clear()
         self._down_since = time.monotonic()
         self._error = why
         for fut in self._replies.values():
@@ -316,6 +315,7 @@ class RayExecutor(Executor):
         self._nodes = {}
         if self._loop is not None:
             self._want_connect.set()
+            self._tasks.start(self._check_dashboard(), name="ray-executor-dashboard")  # head gone, or only us?
 
     async def _read_loop(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         why = "the pelorus controller closed the connection (the Ray head may be down)"
@@ -372,8 +372,11 @@ class RayExecutor(Executor):
             now = time.monotonic()
             if self._writer is not None and now - self._last_heard > SILENCE_LIMIT:
                 self._drop_connection(f"the pelorus controller has been silent for {SILENCE_LIMIT:.0f} s")
-            if self._writer is None and self._down_since is not None and now - self._down_since > self.lost_after:
-                self._lose_all(now - self._down_since)
+            down_for = now - self._down_since if self._writer is None and self._down_since is not None else 0.0
+            # The head gone (its dashboard silent too): the pods went with it. The head alive (only the
+            # controller restarting): its agents still run the pods, wait for it to come back.
+            if down_for > self.lost_after and (self._dashboard_ok is not True or down_for > CONTROLLER_START_TIMEOUT):
+                self._lose_all(down_for)
             if now >= next_check:
                 next_check = now + (DASHBOARD_CHECK if self._dashboard_ok is not False else 2 * DASHBOARD_CHECK)
                 self._tasks.start(self._check_dashboard(), name="ray-executor-dashboard")
@@ -678,6 +681,7 @@ class RayExecutor(Executor):
             "ray_resources": json.dumps({k: {"total": v} for k, v in sorted(totals.items())}),
             "running_pods": str(len(self._pods)),
             "submitted_total": str(self.submitted_total),
+            "ray_dashboard_requests": str(self.requests_to_head),
         }
         if not reachable and self._error:
             out["ray_error"] = self._error

@@ -77,6 +77,18 @@ for pgid in groups:
 """
 
 
+def _session_dir() -> Path:
+    """The node's Ray session directory (Ray's own temp files; it goes with the cluster's temp
+    dir), or the system temp dir when it cannot be found."""
+    try:
+        import ray
+
+        node: Any = ray._private.worker._global_node  # no public accessor for the session dir
+        return Path(node.get_session_dir_path())
+    except Exception:  # noqa: BLE001
+        return Path(tempfile.gettempdir())
+
+
 class PodAgent:
     """The actor's class (the controller wraps it with ray.remote); every method runs on the
     actor's event loop."""
@@ -84,7 +96,7 @@ class PodAgent:
     def __init__(self, node_id: str) -> None:
         self.node_id = node_id
         self.marker = uuid.uuid4().hex
-        self.spool = Path(tempfile.gettempdir()) / f"pelorus-agent-{node_id[:16]}"
+        self.spool = _session_dir() / f"pelorus-agent-{node_id[:16]}"
         self.local = LocalExecutor(self, self.spool, poll_interval=0.02)
         self._events: deque[tuple[int, dict[str, Any]]] = deque(maxlen=EVENT_LOG)
         self._seq = 0

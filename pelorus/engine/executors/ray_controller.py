@@ -39,7 +39,7 @@ PLACE_TICK = 0.02
 # An agent that has not answered a poll for this long is taken for dead with its node.
 AGENT_LOST_AFTER = 5.0
 # The GCS (head) unreachable this long: exit, so the engine sees the connection drop.
-GCS_LOST_AFTER = 4.0
+GCS_LOST_AFTER = 3.0
 PENDING_NOTICE = 1.0
 STREAM_LIMIT = 64 * 2**20
 
@@ -98,6 +98,8 @@ class Controller:
         self.agent_tasks: dict[str, asyncio.Task[None]] = {}
         self.conns: set[Conn] = set()
         self.placing = asyncio.Event()
+        self.to_create: list[CPod] = []
+        self.create_wanted = asyncio.Event()
         self.tasks: set[asyncio.Task[Any]] = set()
         self.gcs_ok = time.monotonic()
         from pelorus.engine.executors.ray_agent import PodAgent
@@ -227,17 +229,34 @@ class Controller:
         """The pod is over: release its placement group and tell its engine (or return the event)."""
         if pod.state == "ended":
             return {}
-        if pod.state in ("launching", "running"):
+        placed = pod.state in ("launching", "running")
+        if placed:
             self.send_running(pod)
         pod.state = "ended"
         self.pods.pop(pod.pod_id, None)
         self.ended[pod.pod_id] = pod.node_id
-        if pod.pg is not None:
+        if pod.pg is not None and not (placed and pod.node_id in self.agents and self.hand_over(pod)):
             self.spawn(self.remove_pg(pod.pg))
         out = {**ev, "ev": "exited", "pod": pod.pod_id}
         if send and pod.owner is not None:
             pod.owner.send(out)
         return out
+
+    def hand_over(self, done: CPod) -> bool:
+        """Give the ended pod's placement group, reserved and placed, to the oldest pod waiting
+        for the same resources: it starts at once on that node, without a round of placement
+        through the GCS (Ray re-places a freed reservation only after a while; a burst larger
+        than the cluster would otherwise go at that pace)."""
+        waiting = [p for p in self.pods.values() if p.state == "placing" and p.bundle == done.bundle]
+        if not waiting:
+            return False
+        pod = min(waiting, key=lambda p: p.created)
+        if pod.pg is not None:
+            self.spawn(self.remove_pg(pod.pg))  # its own group, still pending (or just placed)
+        pod.pg, pod.pg_id = done.pg, done.pg_id
+        done.pg = None
+        self.placed(pod, done.node_id)
+        return True
 
     async def remove_pg(self, pg: Any) -> None:
         from ray.util.placement_group import remove_placement_group
@@ -345,8 +364,6 @@ class Controller:
     # ------------------------------------------------------------ requests from an engine
 
     async def op_launch(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
-        from ray.util.placement_group import placement_group
-
         req = msg["request"]
         pod_id = req["pod_id"]
         if pod_id in self.pods:
@@ -360,18 +377,42 @@ class Controller:
                 bundle[str(k)] = float(v)
         pod = CPod(pod_id=pod_id, request=req, bundle=bundle, owner=conn)
         self.pods[pod_id] = pod
-        try:
-            pod.pg = await asyncio.to_thread(placement_group, [bundle], strategy="PACK", name=pod_id,
-                                             lifetime="detached")
-        except Exception as exc:  # noqa: BLE001
-            self.pods.pop(pod_id, None)
-            return {"ok": False, "error": f"Ray refused the placement group: {first_line(exc)}"}
-        pod.pg_id = pod.pg.id.hex()
         why = unschedulable(bundle, self.nodes)
         if why:
             pod.pending_noted = f"Ray: PENDING: {why}"
-        self.placing.set()
+        # Answer at once (the engine launches pods one after another); the placement group is
+        # created meanwhile by pg_loop, in batches (each is one blocking call to the GCS).
+        self.to_create.append(pod)
+        self.create_wanted.set()
         return {"ok": True, "unschedulable": why}
+
+    async def pg_loop(self) -> None:
+        from ray.util.placement_group import placement_group
+
+        def create(batch: list[CPod]) -> list[Any]:
+            out: list[Any] = []
+            for pod in batch:
+                try:
+                    out.append(placement_group([pod.bundle], strategy="PACK", name=pod.pod_id, lifetime="detached"))
+                except Exception as exc:  # noqa: BLE001
+                    out.append(exc)
+            return out
+
+        while True:
+            await self.create_wanted.wait()
+            self.create_wanted.clear()
+            batch, self.to_create = [p for p in self.to_create if p.state == "placing"], []
+            if not batch:
+                continue
+            for pod, pg in zip(batch, await asyncio.to_thread(create, batch), strict=True):
+                if isinstance(pg, Exception):
+                    self.end(pod, {"exit_code": None, "reason": "LAUNCH_FAILED", "lost": False, "offsets": None,
+                                   "message": f"could not start: Ray refused the placement group: {first_line(pg)}"})
+                elif pod.state != "placing":  # stopped, or handed another pod's group, meanwhile
+                    self.spawn(self.remove_pg(pg))
+                else:
+                    pod.pg, pod.pg_id = pg, pg.id.hex()
+            self.placing.set()
 
     async def op_kill(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
         pod = self.pods.get(msg["pod_id"])
@@ -381,8 +422,12 @@ class Controller:
         first = pod.kill is None
         pod.kill = (float(msg.get("grace", 10.0)), msg.get("reason") or "KILLED", msg.get("message") or "")
         if pod.state == "placing":
-            self.end(pod, {"exit_code": None, "reason": pod.kill[1], "lost": False, "offsets": None,
-                           "message": f"{pod.kill[2]} (never placed: its Ray placement group was removed)"})
+            pg, pod.pg, pod.pg_id = pod.pg, None, ""  # the place loop no longer looks at it
+            if pg is not None:  # removed before the engine hears the pod ended: nothing stays pending
+                await self.remove_pg(pg)
+            if pod.state == "placing":
+                self.end(pod, {"exit_code": None, "reason": pod.kill[1], "lost": False, "offsets": None,
+                               "message": f"{pod.kill[2]} (never placed: its Ray placement group was removed)"})
         elif pod.state == "running" and (first or msg.get("again")):
             self.spawn(self.kill_running(pod))
         return {"ok": True}
@@ -516,6 +561,7 @@ async def main() -> None:
     print(f"PELORUS_CONTROLLER {host}:{port}", flush=True)
     ctl.spawn(ctl.cluster_loop())
     ctl.spawn(ctl.place_loop())
+    ctl.spawn(ctl.pg_loop())
     async with server:
         await server.serve_forever()
 
