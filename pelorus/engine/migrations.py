@@ -121,6 +121,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX progress_samples_run ON progress_samples(job_id, run, id);
     """,
+    # 4: "an owner's jobs, newest first" reads 50 rows instead of sorting all of the owner's
+    # (QueryJobs with 100,000 jobs: 15 ms -> 0.3 ms); it also serves the owner filter alone
+    """
+    DROP INDEX jobs_owner;
+    CREATE INDEX jobs_owner_created ON jobs(owner, created_at DESC, job_id);
+    """,
 ]
 
 
