@@ -14,9 +14,11 @@ implements, and never import this module. Servicers change and read state inside
 from __future__ import annotations
 
 import asyncio
+import heapq
 import json
 import logging
 import socket
+import time
 import uuid
 from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
@@ -31,8 +33,17 @@ from pelorus.api import job_pb2, pod_pb2, watch_service_pb2, workflow_pb2
 from pelorus.engine import callbacks, caller, schedules, validation
 from pelorus.engine.errors import EngineError, invalid, not_found, precondition, stale_version
 from pelorus.engine.executors.base import Executor, ExitInfo, LaunchRequest, OutputStream, PodHandle
+from pelorus.engine.jobcache import JobCache
 from pelorus.engine.progress_history import ProgressHistory
-from pelorus.engine.records import JobRecord, WorkflowRun, parse_progress, pod_id, pod_name
+from pelorus.engine.records import (
+    JobRecord,
+    WorkflowRun,
+    is_live_status,
+    parse_progress,
+    pod_id,
+    pod_name,
+    summary_from_rows,
+)
 from pelorus.engine.scheduler import Scheduler
 from pelorus.engine.states import (
     ACTIVE_POD_STATES,
@@ -58,6 +69,10 @@ W = workflow_pb2
 LOG_FLUSH_INTERVAL = 0.03
 MAINTENANCE_INTERVAL = 1.0
 MAX_LOG_LINE = 64 * 1024
+# A finished job looked up by a request stays in memory this long after its last lookup
+# (seconds); the sweep runs every EVICT_INTERVAL.
+COLD_AFTER = 60.0
+EVICT_INTERVAL = 10.0
 
 
 @dataclass
@@ -84,7 +99,7 @@ class Engine:
         self.config = config
         self.store = Store(config.db_path)
         self.hub = WatchHub()
-        self.jobs: dict[str, JobRecord] = {}
+        self.jobs = JobCache(self._load_job)  # live jobs, and finished ones while in use
         self.host = socket.gethostname()
         if executor is None:
             from pelorus.engine.executors.local import LocalExecutor
@@ -97,6 +112,9 @@ class Engine:
         self._deferred: list[tuple[str, object]] = []  # extra rows written with the next commit
         self._commit_scheduled = False
         self._log_rows: list[tuple[str, str, int, float, int, str]] = []
+        # (expires_at, job_id) of finished jobs with a time-to-live, resident or not; an entry
+        # made stale by a later change is checked against the job when it comes due.
+        self._expiry: list[tuple[float, str]] = []
         self._log_seq: dict[str, int] = {}
         self._log_followers: dict[str, set[asyncio.Event]] = {}
         self._offsets_dirty: set[str] = set()
@@ -161,32 +179,76 @@ class Engine:
         return self._tasks.start(coro, name)
 
     def _load(self) -> None:
-        rec: JobRecord | None
-        for stored in self.store.load_jobs():
-            rec = JobRecord(stored.job_id, stored.spec, stored.status, idempotency_key=stored.idempotency_key)
-            self.jobs[rec.job_id] = rec
-        for sp in self.store.load_pods():
-            rec = self.jobs.get(sp.info.job_id)
-            if rec is None:
-                continue
+        """Load the live jobs (see jobcache.py); finished ones stay in the store until asked for."""
+        live: list[str] = []
+        active_names = [P.PodState.Name(s) for s in ACTIVE_POD_STATES]
+        for job_id, status_bytes in self.store.job_statuses():
+            st = J.JobStatus.FromString(status_bytes)
+            # pod_stats is committed with the pods it counts (one transaction): no pod table scan.
+            if is_live_status(st) or any(st.pod_stats.get(name) for name in active_names):
+                live.append(job_id)
+            if st.HasField("expires_at"):
+                self._expiry.append((from_timestamp(st.expires_at), job_id))
+        heapq.heapify(self._expiry)
+        for job_id in live:
+            self._load_job(job_id)
+
+    def _load_job(self, job_id: str) -> JobRecord | None:
+        """Read one job with its pods and workflow from the store into the cache (the
+        JobCache's loader); None if the store has no such job."""
+        stored = self.store.load_job(job_id)
+        if stored is None:
+            return None
+        rec = JobRecord(stored.job_id, stored.spec, stored.status, idempotency_key=stored.idempotency_key)
+        for sp in self.store.load_pods(job_id):
             rec.pods[sp.info.instance_id] = sp.info
             rec.pod_versions[sp.info.instance_id] = sp.spec_version
             if sp.info.status.pod_id:
                 self._pod_index[sp.info.status.pod_id] = (rec.job_id, sp.info.instance_id)
-                self._log_seq[sp.info.status.pod_id] = self.store.last_log_seq(sp.info.status.pod_id)
-        for rec in self.jobs.values():
-            workflows = self.store.workflows(rec.job_id)
-            if workflows:
-                info, progress = workflows[0]
-                rec.latest_workflow = info
-                if info.status.state in ACTIVE_WORKFLOW_STATES and info.status.type in (
-                        W.WORKFLOW_TYPE_RESTART, W.WORKFLOW_TYPE_UPDATE):
-                    rec.workflow = WorkflowRun.from_json(info, progress)
+                if sp.info.status.pod_id not in self._log_seq:
+                    self._log_seq[sp.info.status.pod_id] = self.store.last_log_seq(sp.info.status.pod_id)
+        workflows = self.store.workflows(rec.job_id)
+        if workflows:
+            info, progress = workflows[0]
+            rec.latest_workflow = info
+            if info.status.state in ACTIVE_WORKFLOW_STATES and info.status.type in (
+                    W.WORKFLOW_TYPE_RESTART, W.WORKFLOW_TYPE_UPDATE):
+                rec.workflow = WorkflowRun.from_json(info, progress)
+        self.jobs[rec.job_id] = rec
+        return rec
+
+    def _is_cold(self, rec: JobRecord) -> bool:
+        """Finished and idle: nothing the engine does on its own will touch it again."""
+        return (not is_live_status(rec.status) and rec.workflow is None and not rec.active_pods()
+                and rec.job_id not in self._dirty_jobs and self.progress.idle(rec.job_id))
+
+    def _evict_cold(self, older_than: float) -> int:
+        """Drop finished jobs not looked up since `older_than` (monotonic) from memory; they
+        stay in the store and are read again when asked for."""
+        evicted = 0
+        for job_id, rec in list(self.jobs.items()):
+            if self.jobs.unused_since(job_id) > older_than or not self._is_cold(rec):
+                continue
+            if any(pod.pod_name in self._dirty_pods for pod in rec.pods.values()):
+                continue
+            self.jobs.pop(job_id)
+            self.progress.forget(job_id)
+            for pod in rec.pods.values():
+                pid = pod.status.pod_id
+                if self._pod_index.get(pid, ("",))[0] == job_id:
+                    del self._pod_index[pid]
+                if pid not in self._log_followers:
+                    self._log_seq.pop(pid, None)
+            evicted += 1
+        return evicted
 
     async def _reconcile_pods(self) -> None:
         """Pods that were active when the last engine process died: re-adopt or mark LOST."""
-        stored = {sp.info.pod_name: sp for sp in self.store.load_pods()}
-        for rec in self.jobs.values():
+        for rec in list(self.jobs.values()):
+            if not rec.active_pods():
+                continue
+            # Handles and offsets are store-only columns: read them for this job's pods alone.
+            stored = {sp.info.pod_name: sp for sp in self.store.load_pods(rec.job_id)}
             for inst, pod in rec.pods.items():
                 st = pod.status
                 if st.state not in ACTIVE_POD_STATES:
@@ -300,6 +362,8 @@ class Engine:
                 payload = self.store.add_change(change)
                 rec.status.revision = change.revision
                 self.store.put_job_status(job_id, rec.spec, rec.status)
+                if rec.status.HasField("expires_at"):
+                    heapq.heappush(self._expiry, (from_timestamp(rec.status.expires_at), job_id))
                 published.append(PublishedChange(change.revision, CHANGE_JOB, job_id, payload))
         self.hub.publish(published)
         # Deriving state can dirty further things (a stop workflow finishing, a callback).
@@ -764,15 +828,20 @@ class Engine:
     # -- maintenance ------------------------------------------------------------------
     async def _maintenance(self) -> None:
         last_usage = 0.0
+        last_evict = now()
         last_optimize = now()
         while True:
             await asyncio.sleep(MAINTENANCE_INTERVAL)
             t = now()
-            for rec in list(self.jobs.values()):
-                st = rec.status
-                if st.state in TERMINAL_JOB_STATES and st.HasField("expires_at") and \
-                        from_timestamp(st.expires_at) <= t:
-                    self.purge(rec, t)
+            while self._expiry and self._expiry[0][0] <= t:  # resident or not
+                _, job_id = heapq.heappop(self._expiry)
+                expired = self.jobs.get(job_id)
+                if expired is not None and expired.status.state in TERMINAL_JOB_STATES and \
+                        expired.status.HasField("expires_at") and from_timestamp(expired.status.expires_at) <= t:
+                    self.purge(expired, t)
+            if t - last_evict >= EVICT_INTERVAL:
+                last_evict = t
+                self._evict_cold(time.monotonic() - COLD_AFTER)
             if t - last_usage >= self.config.usage_interval:
                 last_usage = t
                 await self._sample_usage()
@@ -808,12 +877,13 @@ class Engine:
 
     def _forget(self, rec: JobRecord) -> None:
         self.commit()
+        # Deleted from the store first: a lookup from here on must not read the job back in.
+        self.publish_deleted(rec)
         self.jobs.pop(rec.job_id, None)
         self.scheduler.forget(rec)
         self.progress.forget(rec.job_id)
         for pod in rec.pods.values():
             self._pod_index.pop(pod.status.pod_id, None)
-        self.publish_deleted(rec)
 
     # -- lookups --------------------------------------------------------------------
     def job(self, job_id: str) -> JobRecord:
@@ -1089,9 +1159,15 @@ class Engine:
         return self.store.job_ids_by_name(name)
 
     def iter_jobs(self, batch: int) -> Iterator[list[job_pb2.JobSummary]]:
+        """Every job's summary, from the store (finished jobs are not all in memory); the
+        caller commits first, so the store holds what the resident records say."""
         chunk: list[job_pb2.JobSummary] = []
-        for rec in list(self.jobs.values()):
-            chunk.append(rec.summary())
+        for job_id, spec_bytes, status_bytes in self.store.iter_job_rows():
+            rec = dict.get(self.jobs, job_id)
+            if rec is not None:
+                chunk.append(rec.summary())
+            else:
+                chunk.append(summary_from_rows(job_id, spec_bytes, status_bytes))
             if len(chunk) >= batch:
                 yield chunk
                 chunk = []

@@ -133,6 +133,11 @@ class ProgressHistory:
                 tr.timer.cancel()
                 tr.timer = None
 
+    def idle(self, job_id: str) -> bool:
+        """No sample of the job waits to be written (it may be dropped from memory)."""
+        tr = self._tracks.get(job_id)
+        return tr is None or tr.timer is None
+
     def forget(self, job_id: str) -> None:
         tr = self._tracks.pop(job_id, None)
         if tr is not None and tr.timer is not None:

@@ -68,6 +68,25 @@ class WorkflowRun:
                    data.get("previous_version", 0))
 
 
+def is_live_status(st: job_pb2.JobStatus) -> bool:
+    """A job the engine keeps working on by itself: not finished, or with a run scheduled,
+    or with a workflow rolling (see jobcache.py)."""
+    from pelorus.engine.states import ACTIVE_WORKFLOW_STATES, TERMINAL_JOB_STATES
+
+    return (st.state not in TERMINAL_JOB_STATES or st.HasField("next_run_at")
+            or st.workflow_status.state in ACTIVE_WORKFLOW_STATES)
+
+
+def summary_from_rows(job_id: str, spec_bytes: bytes, status_bytes: bytes) -> job_pb2.JobSummary:
+    """A JobSummary from a stored job's spec and status (what JobRecord.summary() gives)."""
+    spec = job_pb2.JobSpec.FromString(spec_bytes)
+    s = job_pb2.JobSummary(job_id=job_id, name=spec.name, owner=spec.owner, namespace=spec.namespace or "default",
+                           instance_count=spec.instance_count, priority=spec.priority)
+    s.labels.update(spec.labels)
+    s.status.MergeFromString(status_bytes)
+    return s
+
+
 @dataclass
 class JobRecord:
     job_id: str

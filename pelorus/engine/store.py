@@ -276,6 +276,21 @@ class Store:
         return [StoredJob(r[0], job_pb2.JobSpec.FromString(r[1]), job_pb2.JobStatus.FromString(r[2]), r[3])
                 for r in rows]
 
+    def job_statuses(self) -> Iterator[tuple[str, bytes]]:
+        """(job_id, status bytes) of every job: what the engine needs to tell live from finished."""
+        yield from self._conn.execute("SELECT job_id, status FROM jobs").fetchall()
+
+    def iter_job_rows(self, page: int = 5000) -> Iterator[tuple[str, bytes, bytes]]:
+        """(job_id, spec, status) of every job, read a page at a time."""
+        last = ""
+        while True:
+            rows = self._conn.execute("SELECT job_id, spec, status FROM jobs WHERE job_id > ? ORDER BY job_id "
+                                      "LIMIT ?", (last, page)).fetchall()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1][0]
+
     def load_job(self, job_id: str) -> StoredJob | None:
         r = self._conn.execute("SELECT job_id, spec, status, idempotency_key FROM jobs WHERE job_id=?",
                                (job_id,)).fetchone()
