@@ -105,7 +105,7 @@ class CommandPalette(QDialog):
         self._lookup_job = lookup_job
         self.search = QLineEdit()
         self.search.setObjectName("paletteSearch")
-        self.search.setPlaceholderText("Type a command, or part of a job's name…")
+        self.search.setPlaceholderText(self.tr("Type a command, or a job's name, id or label (team=ml)…"))
         self.list = QListWidget()
         self.list.setObjectName("paletteList")
         self.list.setItemDelegate(_TwoColumns(self.list))

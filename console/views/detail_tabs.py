@@ -9,7 +9,9 @@ tab acts on that job and never on rows selected in the table behind it.
 
 A tab's text follows the detail's title ("name — STATE", from the jobs table's row); a tab out of
 sight is hidden, so its detail streams slowly (``JobDetail.set_background``) until it is in front
-again.  Ctrl+W, the tab's close button or a middle click closes it and ends its streams.
+again, and so do all of them while the window is minimised.  Ctrl+W or the tab's close button
+closes it and ends its streams.  (No middle-click close: an event filter on the tab bar from Python
+crashed the interpreter at exit, the bar being destroyed before its filter.)
 
 Signals:
     currentJobChanged(str): the job tab in front changed ("" when the Jobs or another fixed tab is).
@@ -21,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QMouseEvent
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QTabBar, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
 from console.session import Session
@@ -81,7 +83,7 @@ class DetailTabs(QObject):
         for i in range(self._fixed):
             for side in (QTabBar.ButtonPosition.RightSide, QTabBar.ButtonPosition.LeftSide):
                 bar.setTabButton(i, side, None)  # None removes the close button
-        bar.installEventFilter(self)
+        tabs.window().installEventFilter(self)  # minimised: every job tab streams slowly
         tabs.tabCloseRequested.connect(self._close_index)
         tabs.currentChanged.connect(lambda _i: self.currentJobChanged.emit(self.current_job_id() or ""))
 
@@ -169,10 +171,9 @@ class DetailTabs(QObject):
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if (obj is self.tabs.tabBar() and isinstance(event, QMouseEvent)
-                and event.type() == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.MiddleButton):
-            index = self.tabs.tabBar().tabAt(event.position().toPoint())
-            if index >= self._fixed:
-                self._close_index(index)
-                return True
+        if obj is self.tabs.window() and event.type() == QEvent.Type.WindowStateChange:
+            minimised = self.tabs.window().isMinimized()
+            for detail in self.details.values():
+                detail.set_background(minimised or not detail.isVisible())
+            return False
         return super().eventFilter(obj, event)

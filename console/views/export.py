@@ -50,7 +50,8 @@ def pods_records(view: Any) -> tuple[list[str], list[Record]]:
     return export_rows.pod_records(pods, shown_columns(view.table.header()), time.time())
 
 
-def _save(parent: QWidget, path: str, produce: Produce, what: str) -> bool:
+def save_file(parent: QWidget, path: str, produce: Produce, what: str) -> bool:
+    """Write what ``produce`` gives to ``path``; False (and a message box saying why) when it cannot."""
     try:
         keys, records = produce()
         written = export_rows.write(path, keys, records)
@@ -93,7 +94,7 @@ def ask_and_save(parent: QWidget, title: str, base_name: str, produce: Produce, 
             dialog.selectFile(stem + new)
 
     dialog.filterSelected.connect(on_filter)
-    dialog.fileSelected.connect(lambda path: _save(parent, path, produce, what))
+    dialog.fileSelected.connect(lambda path: save_file(parent, path, produce, what))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

@@ -317,6 +317,8 @@ class JobDetail(QWidget):
         self.progress._closed = True
         self.progress.timer.stop()
         self.pods_view.stop()
+        for tasks in (self.log_view._tasks, self.progress._tasks, self.pods_view._tasks):
+            tasks.close()  # for good: nothing started later calls back into a tab about to be deleted
 
     def set_background(self, background: bool) -> None:
         """Hidden or minimised: every stream stays open but runs slowly (progress every 10 s, pods and

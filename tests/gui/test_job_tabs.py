@@ -67,8 +67,13 @@ def test_two_job_tabs_each_act_on_their_own_job(embedded_window: MainWindow, qlo
         assert tab_b is not None and tab_b.job_id == batch and not win.actions_bar.isVisible()
         assert tab_button(tab_b, Name.START).isEnabled() and not tab_button(tab_b, Name.STOP).isEnabled()
         assert "already finished" in win.actions_by_name[Name.STOP].toolTip()
-        # The other tab in the background streams slowly; the one in front at full rate.
+        # The other tab in the background streams slowly; the one in front at full rate; all of them
+        # while the window is minimised.
         await until(lambda: a.background and not b_detail.background, timeout=5, what="background tab slowed")
+        win.showMinimized()
+        await until(lambda: a.background and b_detail.background, timeout=5, what="minimised: all slow")
+        win.showNormal()
+        await until(lambda: a.background and not b_detail.background, timeout=5, what="restored: the front one fast")
         # Ctrl+Tab cycles: Jobs -> Protobuf -> web -> batch -> Jobs
         await focus(win)
         win.tabs.setCurrentIndex(0)

@@ -263,13 +263,13 @@ def test_an_unwritable_path_is_said_clearly(embedded_window: MainWindow, qloop: 
         assert dialog is not None
         from console.views import export
 
-        assert not export._save(win, str(tmp_path / "a-directory.csv"), lambda: (["a"], []), "jobs")
+        assert not export.save_file(win, str(tmp_path / "a-directory.csv"), lambda: (["a"], []), "jobs")
         box: QMessageBox = await open_dialog(QMessageBox)
         assert box.objectName() == "exportError"
         assert "a-directory.csv" in box.text() and "Is a directory" in box.text()
         box.close()
         dialog.reject()
-        assert not export._save(win, str(tmp_path / "missing" / "x.json"), lambda: (["a"], []), "jobs")
+        assert not export.save_file(win, str(tmp_path / "missing" / "x.json"), lambda: (["a"], []), "jobs")
         box = await open_dialog(QMessageBox)
         assert "No such file or directory" in box.text()
         box.close()
@@ -332,7 +332,7 @@ def test_the_palette_finds_jobs_by_name_id_and_label_recent_first(embedded_windo
     run(qloop, body(), timeout=40)
 
 
-def test_the_menu_bar_and_one_shortcut_per_action(embedded_window: MainWindow, qloop: Any) -> None:
+def test_the_menu_bar_and_one_shortcut_per_action(embedded_window: MainWindow, qloop: Any, qtbot: Any) -> None:
     win = embedded_window
     titles = [a.text().replace("&", "") for a in win.menuBar().actions()]
     assert titles == ["File", "Edit", "View", "Jobs", "Tools", "Help"]
@@ -364,6 +364,18 @@ def test_the_menu_bar_and_one_shortcut_per_action(embedded_window: MainWindow, q
         win.actions_by_name[Name.COPY].trigger()
         copied = QApplication.clipboard().text()
         assert copied.startswith("copy-me\t") and job_id[:8] in copied
+        # The key does the same (the table takes no Ctrl+C of its own that copies one cell).
+        QApplication.clipboard().setText("")
+        win.activateWindow()
+        await until(lambda: QApplication.activeWindow() is win, timeout=5, what="window active")
+        qtbot.keyClick(win.panel.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+        assert QApplication.clipboard().text() == copied
+        # Ctrl+C in the filter box copies its text, not the rows.
+        win.panel.set_filter_text("copy-me")
+        win.panel.filter_box.setFocus()
+        win.panel.filter_box.selectAll()
+        qtbot.keyClick(win.panel.filter_box, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+        assert QApplication.clipboard().text() == "copy-me"
         # Tools > Protobuf editor shows it.
         win.actions_by_name[Name.PROTO_EDITOR].trigger()
         assert win.tabs.currentWidget() is win.proto_page
