@@ -62,6 +62,19 @@ class Name(enum.StrEnum):
     POD_STOP = "pod_stop"
     POD_START = "pod_start"
     POD_RESTART = "pod_restart"
+    # The window's own commands (menu bar, palette): tabs, files, editing, tools.
+    CLOSE_TAB = "close_tab"
+    NEXT_TAB = "next_tab"
+    PREV_TAB = "prev_tab"
+    CONNECT = "connect"
+    EXPORT = "export"
+    OPEN_PROTO = "open_proto"
+    QUIT = "quit"
+    COPY = "copy"
+    SELECT_ALL = "select_all"
+    SAVE_VIEW = "save_view"
+    PROTO_EDITOR = "proto_editor"
+    CALL = "call"
 
 
 class Scope(enum.Enum):
@@ -310,6 +323,7 @@ class Action:
     job_call: JobCall | None = None  # called with the job's current version (read just before)
     pod_call: PodCall | None = None
     versioned: bool = True  # False: the call takes no version (refresh), so no GetJob first
+    offline: bool = False  # a window command that works without a connection (filter, quit, tabs)
 
     @property
     def text(self) -> str:
@@ -359,9 +373,9 @@ ACTIONS: dict[Name, Action] = _table(
            "Open", mutating=False, single=True, job_rule=any_job),
     Action(Name.DEMO, "Load &demo jobs", "Create the demo jobs", Scope.WINDOW, "Ctrl+Shift+D", "SP_DirOpenIcon"),
     Action(Name.FILTER, "&Filter", "Focus the filter box (/)", Scope.WINDOW, "Ctrl+F", "SP_FileDialogContentsView",
-           mutating=False),
+           mutating=False, offline=True),
     Action(Name.PALETTE, "Command &palette…", "Every action with its shortcut, and jobs by name", Scope.WINDOW,
-           "Ctrl+K", "SP_CommandLink", mutating=False),
+           "Ctrl+K", "SP_CommandLink", mutating=False, offline=True),
     Action(Name.POD_STOP, "S&top pod…", "Stop the pod's current run", Scope.POD, None, "SP_MediaStop", "Stop",
            "stopped", Confirm.TARGETS, "Its process gets SIGTERM, then SIGKILL after the grace period; the pod "
            "ends KILLED.", pod_rule=can_stop_pod, pod_call=lambda c, p, o: c.stop_pod(p)),
@@ -372,6 +386,30 @@ ACTIONS: dict[Name, Action] = _table(
            "SP_BrowserReload", "Restart", "restarted", Confirm.TARGETS,
            "The running process is killed and a new run starts (the job's SLA is checked first).", asks_sla=True,
            pod_rule=can_restart_pod, pod_call=lambda c, p, o: c.restart_pod(p, check_sla=o.check_sla)),
+    Action(Name.CLOSE_TAB, "&Close tab", "Close the job's tab (its streams end)", Scope.WINDOW, "Ctrl+W",
+           "SP_TitleBarCloseButton", mutating=False, offline=True),
+    Action(Name.NEXT_TAB, "Ne&xt tab", "Show the next tab", Scope.WINDOW, "Ctrl+Tab", "SP_ArrowRight",
+           mutating=False, offline=True),
+    Action(Name.PREV_TAB, "Pre&vious tab", "Show the previous tab", Scope.WINDOW, "Ctrl+Shift+Tab",
+           "SP_ArrowLeft", mutating=False, offline=True),
+    Action(Name.CONNECT, "&Connect…", "Connect to a remote engine (address and token)", Scope.WINDOW, None,
+           "SP_DriveNetIcon", mutating=False, offline=True),
+    Action(Name.EXPORT, "&Export…", "Save the jobs shown (filter and sort applied) as CSV or JSON", Scope.WINDOW,
+           "Ctrl+Shift+E", "SP_DialogSaveButton", mutating=False, offline=True),
+    Action(Name.OPEN_PROTO, "&Open protobuf file…", "Open a binary protobuf message in the editor", Scope.WINDOW,
+           "Ctrl+O", "SP_DialogOpenButton", mutating=False, offline=True),
+    Action(Name.QUIT, "&Quit", "Close Pelorus (asks what to do with a busy embedded engine)", Scope.WINDOW,
+           "Ctrl+Q", "SP_DialogCloseButton", mutating=False, offline=True),
+    Action(Name.COPY, "&Copy", "Copy the selection (table rows as tab-separated text)", Scope.WINDOW, "Ctrl+C",
+           "SP_FileLinkIcon", mutating=False, offline=True),
+    Action(Name.SELECT_ALL, "Select &all", "Select everything in the focused table or text", Scope.WINDOW,
+           "Ctrl+A", "SP_DialogApplyButton", mutating=False, offline=True),
+    Action(Name.SAVE_VIEW, "&Save current view…", "Name the filter, columns and sort, to return to them",
+           Scope.WINDOW, None, "SP_DialogSaveButton", mutating=False, offline=True),
+    Action(Name.PROTO_EDITOR, "&Protobuf editor", "Show the protobuf editor", Scope.WINDOW, None,
+           "SP_FileDialogDetailedView", mutating=False, offline=True),
+    Action(Name.CALL, "&Call…", "Call a gRPC method (the Call panel beside the protobuf editor)", Scope.WINDOW,
+           None, "SP_CommandLink", mutating=False, offline=True),
 )
 JOB_ACTIONS: tuple[Name, ...] = tuple(n for n, a in ACTIONS.items() if a.scope is Scope.JOB)
 POD_ACTIONS: tuple[Name, ...] = tuple(n for n, a in ACTIONS.items() if a.scope is Scope.POD)
@@ -379,6 +417,10 @@ POD_ACTIONS: tuple[Name, ...] = tuple(n for n, a in ACTIONS.items() if a.scope i
 TOOLBAR: tuple[Name | None, ...] = (
     Name.NEW, Name.EDIT, None, Name.START, Name.STOP, Name.RESTART, None, Name.PAUSE, Name.RESUME, Name.ABORT,
     None, Name.DELETE, Name.FORCE_DELETE, Name.REFRESH, None, Name.PALETTE)
+# A job tab's own toolbar: what can be done to that one job.
+JOB_TOOLBAR: tuple[Name | None, ...] = (
+    Name.EDIT, None, Name.START, Name.STOP, Name.RESTART, None, Name.PAUSE, Name.RESUME, Name.ABORT,
+    None, Name.REFRESH, None, Name.DELETE, Name.FORCE_DELETE, None, Name.PALETTE)
 JOB_MENU: tuple[Name | None, ...] = (
     Name.OPEN, Name.EDIT, None, Name.START, Name.STOP, Name.RESTART, None, Name.PAUSE, Name.RESUME, Name.ABORT,
     None, Name.REFRESH, None, Name.DELETE, Name.FORCE_DELETE)
@@ -446,7 +488,7 @@ def availability_of(action: Action, groups: Sequence[tuple[JobFacts | PodFacts, 
     """``availability`` over a selection already grouped by ``tally``."""
     if action.mutating and read_only:
         return Availability(False, "read-only connection")
-    if not connected and action.name not in (Name.FILTER, Name.PALETTE):
+    if not connected and not action.offline:
         return Availability(False, "not connected")
     if action.scope is Scope.WINDOW:
         return Availability(True)

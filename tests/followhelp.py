@@ -1,5 +1,5 @@
 """What an open job detail shows against what the engine says (issue 12): shared by the GUI tests
-that drive a job through its lifecycle with a detail window open."""
+that drive a job through its lifecycle with its detail open (in its tab of the main window)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from guihelp import until
 
 from console.session import Session
-from console.views.job_detail import JobDetailDialog
+from console.views.job_detail import JobDetail
 from pelorus.api import job_pb2, pod_pb2
 from pelorus.engine.states import short
 from pelorus.errors import NotFound
@@ -22,7 +22,7 @@ def state_name(state: int) -> str:
     return short(J.JobState.Name(state))
 
 
-def shown(dialog: JobDetailDialog) -> dict[str, Any]:
+def shown(dialog: JobDetail) -> dict[str, Any]:
     """What the detail shows: header state, summary rows, pods (name -> state, run)."""
     labels = dialog.summary_labels
     return {
@@ -58,7 +58,7 @@ def table_state(session: Session, job_id: str) -> str | None:
     return None if row is None else state_name(session.jobs_model.summary(row).status.state)
 
 
-async def follows(session: Session, dialog: JobDetailDialog, job_id: str, settled: Any, what: str) -> None:
+async def follows(session: Session, dialog: JobDetail, job_id: str, settled: Any, what: str) -> None:
     """Wait (engine time) until ``settled(truth)``; from then on the detail must equal GetJob / ListPods
     within FOLLOW_WITHIN. Throughout, the header never names a state the jobs table does not."""
     deadline = time.monotonic() + 30

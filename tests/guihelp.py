@@ -72,6 +72,18 @@ async def open_dialog(kind: type, timeout: float = 10.0) -> Any:
     return found[-1]
 
 
+async def job_tab(win: Any, job_id: str | None = None, timeout: float = 10.0) -> Any:
+    """The JobDetail of the job tab in front of ``win`` (of ``job_id`` when given): where the code
+    under test opened a job."""
+
+    def shown() -> bool:
+        detail = win.detail_tabs.current_detail()
+        return detail is not None and (job_id is None or detail.job_id == job_id)
+
+    await until(shown, timeout, what=f"the tab of job {job_id or '(any)'} in front")
+    return win.detail_tabs.current_detail()
+
+
 def screenshot(widget: Any, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

@@ -550,3 +550,47 @@ def completions(text: str, cursor: int, known: Mapping[str, Iterable[str]] | Non
             if len(out) >= limit:
                 break
     return out
+
+
+# ---- the state chips as part of the text ------------------------------------------------------
+# The chips above the table and a typed ``state:`` term are one filter: a chip edits the text's
+# first positive ``state:`` term (adding it at the end when there is none, removing it when the
+# last chip goes), and the chips show what that term says.
+
+
+def _state_token(text: str) -> _Token | None:
+    """The first term ``state:...`` that is not negated (``-state:`` is left to the text)."""
+    for tok in _tokenize(text):
+        m = _KEY_RE.match(tok.raw)
+        if m is not None and m.group(1).lower() == "state" and m.group(2) == ":":
+            return tok
+    return None
+
+
+def states_in(text: str) -> list[str]:
+    """The states the text's first ``state:`` term names (full names, lifecycle order; unknown
+    or ambiguous words left out): what the chips show as checked."""
+    tok = _state_token(text)
+    if tok is None:
+        return []
+    names = set()
+    for _s, _e, word in _split_commas(tok.raw[len("state:"):], 0):
+        num = resolve_state(word)
+        if num is not None:
+            names.add(R.state_name(num))
+    return [n for n in R.STATE_ORDER if n in names]
+
+
+def with_states(text: str, states: Iterable[str]) -> str:
+    """``text`` with its first ``state:`` term saying ``states`` (removed when there are none)."""
+    wanted = [n for n in R.STATE_ORDER if n in {s.upper() for s in states}]
+    tok = _state_token(text)
+    term = "state:" + ",".join(wanted) if wanted else ""
+    if tok is None:
+        if not term:
+            return text
+        return f"{text.rstrip()} {term}" if text.strip() else term
+    before, after = text[:tok.start], text[tok.end:]
+    if term:
+        return before + term + after
+    return f"{before.rstrip()} {after.lstrip()}".strip()  # the term goes, with the space before it

@@ -1,11 +1,13 @@
 """Job detail: summary, pods, logs, live progress and workflows of one job.
 
-``JobDetailDialog(session, job_id, parent)`` then ``await dialog.load()``: load reads the job once,
+``JobDetail(session, job_id, parent)`` then ``await detail.load()``: load reads the job once,
 fills the summary, and starts the live streams — the pods feed (ListPods + Watch), the progress
-watch (WatchJob) and a log tail — as tasks kept in sets and cancelled when the dialog closes.
-Several details can be open at once; each is its own window.  Hidden or minimised, a detail keeps
-its streams open but slows them (``set_background``): progress every 10 s, pods and log lines
-applied once a second, no timeline refresh until the Workflows tab is looked at again.
+watch (WatchJob) and a log tail — as tasks kept in sets and cancelled when the detail closes.
+A plain widget: the main window shows each open job in a tab of its own (views/detail_tabs.py,
+with the job's toolbar); without a parent it is a window of its own.  Hidden (a tab not in front)
+or minimised, a detail keeps its streams open but slows them (``set_background``): progress every
+10 s, pods and log lines applied once a second, no timeline refresh until the Workflows tab is
+looked at again.
 
 Following: the header and the summary's status rows show the job's row of the session's jobs
 table (the same Watch feed, applied the same frame), so the detail never says what the table does
@@ -31,7 +33,6 @@ from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -49,7 +50,7 @@ from PySide6.QtWidgets import (
 
 from console import timefmt
 from console.actions import ACTIONS, JobFacts, Name, already_confirmed, why_not
-from console.models import palette
+from console.models import export_rows, palette
 from console.models.log_buffer import LogBuffer
 from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS, state_color
 from console.models.pods_table import PodsTableModel
@@ -57,6 +58,7 @@ from console.models.summary_text import callback_text, queue_text, resources_tex
 from console.models.timeline import build_timeline_async
 from console.session import ConnectionState, Session
 from console.tasks import WidgetTasks
+from console.views import export
 from console.views.history_view import HistoryView
 from console.views.log_view import LogView, saved_ring_lines
 from console.views.payload_view import PayloadRow
@@ -94,7 +96,7 @@ def _when(ts: object) -> str:
 
 
 
-class JobDetailDialog(QDialog):
+class JobDetail(QWidget):
     def __init__(self, session: Session, job_id: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
@@ -112,8 +114,7 @@ class JobDetailDialog(QDialog):
         self._profile = session.profile_name  # the engine this job lives on
         self._pods_task: asyncio.Task[Any] | None = None
         self.setObjectName("jobDetail")
-        self.setWindowTitle(f"Job {job_id}")
-        self.setWindowFlag(Qt.WindowType.WindowMinMaxButtonsHint, True)
+        self.setWindowTitle(f"Job {job_id}")  # a tab's text follows it (detail_tabs)
         self.resize(1180, 720)
 
         self.header = QLabel("Loading…")
@@ -183,6 +184,12 @@ class JobDetailDialog(QDialog):
         self.workflow_summary = QLabel("")
         row.addWidget(self.workflow_summary, 1)
         row.addWidget(self.refresh_workflows_button)
+        self.workflows_shown: list[Any] = []  # the WorkflowInfos listed, newest first (to export)
+        self.export_workflows_button = export.ExportButton([(
+            self.tr("Workflow events"), "workflow-events",
+            lambda: export_rows.workflow_event_records(self.workflows_shown), lambda: bool(self.workflows_shown))],
+            self)
+        row.addWidget(self.export_workflows_button)
         wl.addLayout(row)
         self.timeline = TimelineView()
         self.timeline_events = TimelineEvents()
@@ -317,6 +324,8 @@ class JobDetailDialog(QDialog):
         self.progress._closed = True
         self.progress.timer.stop()
         self.pods_view.stop()
+        for tasks in (self.log_view._tasks, self.progress._tasks, self.pods_view._tasks):
+            tasks.close()  # for good: nothing started later calls back into a tab about to be deleted
 
     def set_background(self, background: bool) -> None:
         """Hidden or minimised: every stream stays open but runs slowly (progress every 10 s, pods and
@@ -344,10 +353,6 @@ class JobDetailDialog(QDialog):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.stop_streams()
         super().closeEvent(event)
-
-    def done(self, result: int) -> None:  # Esc / reject also close the streams
-        self.stop_streams()
-        super().done(result)
 
     # -- loading -------------------------------------------------------------------------------
     async def load(self) -> None:
@@ -536,7 +541,7 @@ class JobDetailDialog(QDialog):
             return  # a status change: the spec (YAML, payload) is as shown
         self._spec_shown = info
         pool = schema_pool(self)
-        editor = getattr(self.parent(), "proto_editor", None)
+        editor = getattr(self.window(), "proto_editor", None)
         self.payload_row.set_payload(info.spec.data if info.spec.HasField("data") else None, pool,
                                      getattr(editor, "registry", None))
         spec_yaml = dump_spec(info.spec, pool)
@@ -563,6 +568,7 @@ class JobDetailDialog(QDialog):
         if self._closed:
             return
         self.workflows.clear()
+        self.workflows_shown = list(workflows)
         for wf in workflows:
             s = wf.status
             state = short(workflow_pb2.WorkflowState.Name(s.state))
@@ -842,3 +848,6 @@ class JobDetailDialog(QDialog):
                 and state in ("RUNNING", "PENDING", "KILLING")):
             self._timeline_at = time.monotonic()
             self._spawn(self.load_workflows())  # the timeline grows while the job runs
+
+
+JobDetailDialog = JobDetail  # its name while it was a window of its own (kept for code written against it)

@@ -116,8 +116,17 @@ class FilterBox(QLineEdit):
         self._completer.activated[QModelIndex].connect(self._insert)  # type: ignore[index]
         self._current: list[job_filter.Completion] = []
         self.textEdited.connect(self._suggest)
+        self.textChanged.connect(lambda text: None if text.strip() else self.hide_popup())
+
+    def hide_popup(self) -> None:
+        """Cleared (the clear button, Ctrl+A Del, a chip): no suggestions left over the table."""
+        if (popup := self._completer.popup()) is not None and popup.isVisible():
+            popup.hide()
 
     def _suggest(self, text: str) -> None:
+        if not text.strip():
+            self.hide_popup()
+            return
         self._current = job_filter.completions(text, self.cursorPosition(), self._model.known_values(), limit=12)
         self._items.clear()
         for c in self._current:
@@ -155,19 +164,22 @@ class JobsPanel(QWidget):
         self.filter_error.setStyleSheet(f"color: {palette.css(palette.ERROR)};")
         self.filter_error.hide()
         self.chips: dict[str, QToolButton] = {}
+        self._syncing_chips = False
         chip_row = QHBoxLayout()
         chip_row.setSpacing(4)
         for state in CHIP_STATES:
             chip = QToolButton()
             chip.setText(state.title())
             chip.setCheckable(True)
-            chip.setToolTip(f"Show only {state} jobs (several chips combine)")
+            chip.setObjectName(f"chip_{state.lower()}")
+            chip.setToolTip(self.tr("Show only {0} jobs (several chips combine; the filter text says state:{0})")
+                            .format(state))
             chip.setStyleSheet(f"QToolButton:checked {{ background: {palette.state_color(state).name()}; "
                                f"color: {palette.css(palette.TEXT_ON_ACCENT)}; border-radius: 3px; }}")
-            chip.toggled.connect(self._chips_changed)
+            chip.toggled.connect(lambda on, st=state: self._chip_toggled(st, on))
             chip_row.addWidget(chip)
             self.chips[state] = chip
-        chip_row.addStretch(1)
+        chip_row.addSpacing(8)
         self.count_label = QLabel()
         chip_row.addWidget(self.count_label)
 
@@ -236,9 +248,12 @@ class JobsPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 0)
-        layout.addWidget(self.filter_box)
-        layout.addWidget(self.filter_error)
+        # The chips beside the filter box, not under it: its completion popup opens below the box
+        # (as wide as the box) and so never covers them.
+        chip_row.insertWidget(0, self.filter_box, 1)
+        chip_row.insertSpacing(1, 6)
         layout.addLayout(chip_row)
+        layout.addWidget(self.filter_error)
         layout.addLayout(self.stack, 1)
         self._connect_signals()
         self._update_counts()
@@ -252,6 +267,7 @@ class JobsPanel(QWidget):
 
     # -- filter ---------------------------------------------------------------------
     def _filter_changed(self, text: str) -> None:
+        self._sync_chips(text)
         result = self.proxy.set_filter_text(text)
         if result.ok:
             self.filter_error.hide()
@@ -260,9 +276,23 @@ class JobsPanel(QWidget):
             self.filter_error.show()
         self._update_counts()
 
-    def _chips_changed(self) -> None:
-        self.proxy.set_state_chips([s for s, chip in self.chips.items() if chip.isChecked()])
-        self._update_counts()
+    def _chip_toggled(self, state: str, on: bool) -> None:
+        """A chip edits the filter text's ``state:`` term (the chips and the text are one filter)."""
+        if self._syncing_chips:
+            return
+        text = self.filter_box.text()
+        states = [s for s in job_filter.states_in(text) if s != state] + ([state] if on else [])
+        self.filter_box.setText(job_filter.with_states(text, states))
+
+    def _sync_chips(self, text: str) -> None:
+        """Typed ``state:`` terms check the chips they name (and uncheck the others)."""
+        named = set(job_filter.states_in(text))
+        self._syncing_chips = True
+        try:
+            for state, chip in self.chips.items():
+                chip.setChecked(state in named)
+        finally:
+            self._syncing_chips = False
 
     def set_filter_text(self, text: str) -> None:
         self.filter_box.setText(text)

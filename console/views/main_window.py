@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
+    QFileDialog,
     QInputDialog,
     QLabel,
     QMainWindow,
@@ -39,18 +41,22 @@ from PySide6.QtWidgets import (
 
 from console import actions, messages, timefmt
 from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Outcome, Scope
-from console.models import palette
+from console.models import job_row, job_search, palette
 from console.session import ConnectionState, EngineStatus, Session
 from console.tasks import WidgetTasks
+from console.views import edit_commands
 from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
+from console.views.detail_tabs import DetailTabs
 from console.views.dialogs import ask_int, exec_async
 from console.views.engine_stop import stop_engine_showing_progress
 from console.views.jobs_panel import JobsPanel
+from console.views.saved_views import SavedViews
+from pelorus.api import job_pb2
 
 if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the protobuf stack (start-up time)
     from console.views.call_panel import CallPanel
-    from console.views.job_detail import JobDetailDialog
+    from console.views.job_detail import JobDetail
     from console.views.proto_editor import ProtoEditor
     from console.views.spec_editor import SpecEditorDialog
 
@@ -62,6 +68,8 @@ STATE_STYLE = {
 }
 ENABLE_DELAY_MS = 150  # rows change up to every frame: re-check the actions at most this often
 POD_ACTION_WHY = "select pods in a job's detail (Pods tab)"
+# More keys for an action than the table's one (tabs: as in browsers).
+ALSO_KEYS: dict[Name, tuple[str, ...]] = {Name.NEXT_TAB: ("Ctrl+PgDown",), Name.PREV_TAB: ("Ctrl+PgUp", "Ctrl+Backtab")}
 MAX_COUNTED = 2_000  # selections up to this size get "1 of 3 selected (…)" in the tooltips
 
 
@@ -76,7 +84,6 @@ class MainWindow(QMainWindow):
         self._tasks = WidgetTasks("main window")
         self._closing = False
         self._undo: Callable[[], Awaitable[Any]] | None = None
-        self._details: dict[str, JobDetailDialog] = {}  # open detail windows by job id
         self.panel = JobsPanel(session.jobs_model)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
@@ -93,6 +100,7 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[Name, QAction] = {}  # a StrEnum: ["stop"] finds Name.STOP
         self.context_menu: QMenu | None = None
         self.last_confirm: ConfirmDialog | None = None
+        self.last_export: QFileDialog | None = None
         self.availability: dict[Name, actions.Availability] = {}
         self._enable_timer = QTimer(self)
         self._enable_timer.setSingleShot(True)
@@ -100,6 +108,10 @@ class MainWindow(QMainWindow):
         self._enable_timer.timeout.connect(self._update_enabled)
         self._build_connection_bar()
         self._build_actions()
+        # Job details open as tabs of their own beside Jobs and Protobuf, each with its job's toolbar.
+        self.detail_tabs = DetailTabs(self.tabs, session, [None if n is None else self.actions_by_name[n]
+                                                           for n in actions.JOB_TOOLBAR], self._spawn)
+        self._details: dict[str, JobDetail] = self.detail_tabs.details  # open details by job id
         self._build_menus()
         session.confirmer = self.confirm
         self._build_status_bar()
@@ -113,6 +125,10 @@ class MainWindow(QMainWindow):
     def _on_tab_changed(self, index: int) -> None:
         if self._proto is None and self.tabs.widget(index) is self.proto_page:
             self._build_proto()
+        if hasattr(self, "detail_tabs"):  # (the first tabs are added before the job tabs exist)
+            # A job tab has its own toolbar and the actions act on its job: the table's bar steps aside.
+            self.actions_bar.setVisible(self.detail_tabs.current_tab() is None)
+            self._update_enabled()
 
     def _build_proto(self) -> tuple[ProtoEditor, CallPanel]:
         if self._proto is None:
@@ -198,6 +214,18 @@ class MainWindow(QMainWindow):
             Name.DEMO: lambda: self._spawn(self._load_demo()),
             Name.FILTER: self._focus_filter,
             Name.PALETTE: self.show_palette,
+            Name.CLOSE_TAB: lambda: self.detail_tabs.close_current(),
+            Name.NEXT_TAB: lambda: self.detail_tabs.cycle(1),
+            Name.PREV_TAB: lambda: self.detail_tabs.cycle(-1),
+            Name.CONNECT: self._add_profile,
+            Name.EXPORT: self.export_jobs,
+            Name.OPEN_PROTO: self._open_proto_file,
+            Name.QUIT: self.close,
+            Name.COPY: lambda: edit_commands.copy(QApplication.focusWidget()),
+            Name.SELECT_ALL: lambda: edit_commands.select_all(QApplication.focusWidget()),
+            Name.SAVE_VIEW: lambda: self.saved_views.save_current(),
+            Name.PROTO_EDITOR: lambda: self.tabs.setCurrentWidget(self.proto_page),
+            Name.CALL: self._show_call_panel,
         }
         return special.get(name, lambda: self._act(name))
 
@@ -212,7 +240,7 @@ class MainWindow(QMainWindow):
             if spec.icon:
                 action.setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, spec.icon)))
             if spec.shortcut is not None:
-                action.setShortcut(QKeySequence(spec.shortcut))
+                action.setShortcuts([QKeySequence(spec.shortcut), *(QKeySequence(k) for k in ALSO_KEYS.get(name, ()))])
                 action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
             action.setStatusTip(spec.tip)
             action.triggered.connect(self._handler(name))
@@ -235,14 +263,21 @@ class MainWindow(QMainWindow):
                 target.addAction(self.actions_by_name[name])
 
     def _build_menus(self) -> None:
+        """File, Edit, View, Jobs, Tools, Help: every entry an action of the table (its shortcut with it)."""
         bar = self.menuBar()
-        jobs = bar.addMenu("&Jobs")
-        jobs.setObjectName("jobsMenu")
-        self._fill(jobs, (Name.NEW, Name.DEMO, None) + actions.JOB_MENU)
-        view = bar.addMenu("&View")
+        file_menu = bar.addMenu(self.tr("&File"))
+        file_menu.setObjectName("fileMenu")
+        self._fill(file_menu, (Name.CONNECT, None, Name.EXPORT, Name.OPEN_PROTO, None, Name.CLOSE_TAB, None,
+                               Name.QUIT))
+        edit = bar.addMenu(self.tr("&Edit"))
+        edit.setObjectName("editMenu")
+        self._fill(edit, (Name.COPY, Name.SELECT_ALL, None, Name.FILTER))
+        view = bar.addMenu(self.tr("&View"))
         view.setObjectName("viewMenu")
-        self._fill(view, (Name.FILTER, Name.PALETTE))
+        self._fill(view, (Name.PALETTE, None, Name.NEXT_TAB, Name.PREV_TAB))
         view.addSeparator()
+        self.saved_views = SavedViews(self.panel, self)
+        view.addMenu(self.saved_views.menu)
         self.utc_action = view.addAction(self.tr("Times in &UTC"))
         self.utc_action.setObjectName("timesInUtc")
         self.utc_action.setCheckable(True)
@@ -250,6 +285,12 @@ class MainWindow(QMainWindow):
         self.utc_action.setChecked(bool(QSettings().value(timefmt.SETTING_UTC, False, type=bool)))
         timefmt.set_utc(self.utc_action.isChecked())
         self.utc_action.toggled.connect(self.set_times_in_utc)
+        jobs = bar.addMenu(self.tr("&Jobs"))
+        jobs.setObjectName("jobsMenu")
+        self._fill(jobs, (Name.NEW, Name.DEMO, None) + actions.JOB_MENU)
+        tools = bar.addMenu(self.tr("&Tools"))
+        tools.setObjectName("toolsMenu")
+        self._fill(tools, (Name.PROTO_EDITOR, Name.CALL, None, Name.PALETTE))
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
         keys = help_menu.addAction(self.tr("&Keyboard shortcuts"))
@@ -427,20 +468,34 @@ class MainWindow(QMainWindow):
 
     def _rows_changed(self, *_args: Any) -> None:
         """Selected rows may have changed state: re-check the actions soon (coalesced)."""
-        if not self._enable_timer.isActive() and self.panel.table.selectionModel().hasSelection():
+        if not self._enable_timer.isActive() and (self.panel.table.selectionModel().hasSelection()
+                                                  or self.detail_tabs.current_tab() is not None):
             self._enable_timer.start()
 
+    def target_job_ids(self) -> list[str]:
+        """The jobs the job actions act on: the job of the tab in front, else the table's selection."""
+        job_id = self.detail_tabs.current_job_id() if hasattr(self, "detail_tabs") else None
+        return [job_id] if job_id is not None else self.panel.selected_job_ids()
+
+    def _target_facts(self) -> list[actions.JobFacts]:
+        detail = self.detail_tabs.current_detail() if hasattr(self, "detail_tabs") else None
+        if detail is not None and detail.gone:  # deleted: say so rather than "select a job"
+            return [actions.JobFacts(detail.job_id, "", job_pb2.JOB_STATE_DELETED)]
+        return self.session.job_facts(self.target_job_ids())
+
     def _update_enabled(self) -> None:
-        """Enable each action by the table's rules for the selected jobs as the table shows them;
-        a disabled action's tooltip says why."""
+        """Enable each action by the table's rules for the jobs it would act on (the tab in front's,
+        or the selected rows as the table shows them); a disabled action's tooltip says why."""
         started = time.perf_counter()
-        facts = self.session.job_facts(self.panel.selected_job_ids())
+        facts = self._target_facts()
         groups = actions.tally(facts)
         connected = self.session.state == ConnectionState.CONNECTED
         self.availability = {}
         for name, action in self.actions_by_name.items():
             spec = ACTIONS[name]
             got = actions.availability_of(spec, groups, connected=connected, read_only=self.session.read_only)
+            if name is Name.CLOSE_TAB and got.enabled and self.detail_tabs.current_tab() is None:
+                got = actions.Availability(False, "no job tab in front")
             self.availability[name] = got
             action.setEnabled(got.enabled)
             keys = f" ({action.shortcut().toString()})" if spec.shortcut else ""
@@ -467,14 +522,24 @@ class MainWindow(QMainWindow):
                 continue
             got = self.availability[name]
             entries.append(PaletteEntry(spec.text, action.shortcut().toString(), got.enabled, got.why, spec.tip,
-                                        spec.icon, action.trigger))
+                                        spec.icon, action.trigger, f"action:{name.value}"))
         return entries
 
     def show_palette(self) -> None:
-        palette = CommandPalette(self.palette_entries(), self.session.find_jobs, self.go_to_job, self)
+        model = self.session.jobs_model
+        palette = CommandPalette(self.palette_entries(), lambda text, limit: job_search.find_in_columns(
+                                     model.columns(), model.rowCount(), text, limit),
+                                 self.go_to_job, self, self._lookup_job)
         palette.setObjectName("commandPalette")
         palette.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         palette.open()
+
+    def _lookup_job(self, job_id: str) -> tuple[str, str] | None:
+        row = self.session.jobs_model.row_of(job_id)
+        if row is None:
+            return None
+        summary = self.session.jobs_model.summary(row)
+        return summary.name, job_row.state_name(summary.status.state)
 
     def go_to_job(self, job_id: str) -> None:
         """"Open job <name>" from the palette: select its row (shown unless filtered out) and open it."""
@@ -496,33 +561,30 @@ class MainWindow(QMainWindow):
         menu.popup(pos)
 
     def _open_current(self) -> None:
-        job_id = self.panel.current_job_id()
+        job_id = self.detail_tabs.current_job_id() or self.panel.current_job_id()
         if job_id:
             self.open_job(job_id)
 
-    def open_job(self, job_id: str) -> None:
-        """Show the job's detail window; a job already open is raised (and restored if minimised)
-        rather than opened twice, so its streams are not run twice either."""
-        dialog = self._details.get(job_id)
-        if dialog is not None:
-            if dialog.isMinimized():
-                dialog.showNormal()
-            dialog.raise_()
-            dialog.activateWindow()
-            return
-        from console.views.job_detail import JobDetailDialog
+    def open_job(self, job_id: str) -> JobDetail:
+        """Show the job's detail in its tab; a job already open is brought to the front rather
+        than opened twice, so its streams are not run twice either."""
+        return self.detail_tabs.open(job_id)
 
-        dialog = JobDetailDialog(self.session, job_id, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self._details[job_id] = dialog
-        dialog.finished.connect(lambda *_args, d=dialog: self._forget_detail(job_id, d))
-        dialog.destroyed.connect(lambda *_args, d=dialog: self._forget_detail(job_id, d))
-        dialog.show()
-        self._spawn(dialog.load())
+    def _open_proto_file(self) -> None:
+        """File > Open protobuf file…: the editor's own open dialog, in its tab."""
+        self.tabs.setCurrentWidget(self.proto_page)
+        self.proto_editor.open_button.click()
 
-    def _forget_detail(self, job_id: str, dialog: JobDetailDialog) -> None:
-        if self._details.get(job_id) is dialog:
-            del self._details[job_id]
+    def _show_call_panel(self) -> None:
+        self.tabs.setCurrentWidget(self.proto_page)
+        self.call_panel.setFocus()
+
+    def export_jobs(self) -> None:
+        """File > Export…: the jobs as the table shows them (filter, sort, columns) to CSV or JSON."""
+        from console.views import export
+
+        self.last_export = export.ask_and_save(self, self.tr("Export jobs"), export.base_name("jobs"),
+                                               lambda: export.jobs_records(self.panel), self.tr("jobs"))
 
     def new_job(self) -> None:
         from console.views.spec_editor import SpecEditorDialog  # with yaml: ~20 ms of start-up
@@ -539,7 +601,7 @@ class MainWindow(QMainWindow):
         self.panel.select_job(job_id)
 
     async def _edit(self) -> None:
-        job_ids = self.panel.selected_job_ids()
+        job_ids = self.target_job_ids()
         if len(job_ids) != 1:
             messages.warning("Select exactly one job to edit.")
             return
@@ -552,7 +614,7 @@ class MainWindow(QMainWindow):
         messages.info(f"Loaded {created} demo job(s)")
 
     def _act(self, name: Name) -> None:
-        job_ids = self.panel.selected_job_ids()
+        job_ids = self.target_job_ids()
         if job_ids:
             self._spawn(self.run_action(name, job_ids))
 
@@ -691,6 +753,7 @@ class MainWindow(QMainWindow):
                 elif clicked is not leave:
                     return
         self.save_settings()
+        self.detail_tabs.close_all()
         if self._proto is not None:
             self.proto_editor.close_tasks()
             self.call_panel.close_tasks()

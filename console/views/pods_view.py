@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 
 from console import timefmt
 from console.actions import ACTIONS, POD_ACTIONS, ConfirmRequest, Name, Options, PodFacts, name_list, why_not
-from console.models import palette
+from console.models import export_rows, palette
 from console.models.palette import POD_STATE_COLORS
 from console.models.pods_table import (
     HEADERS,
@@ -67,7 +67,7 @@ from console.models.pods_table import (
     pod_state_name,
 )
 from console.tasks import WidgetTasks
-from console.views import column_fit
+from console.views import column_fit, export
 from console.views.dialogs import exec_async
 from pelorus.api import pod_pb2
 
@@ -226,6 +226,12 @@ class PodsView(QWidget):
             b.clicked.connect(lambda _=False, v=verb: self._act_on_selected(v))
             self.buttons[verb] = b
             bar.addWidget(b)
+        self.events_shown: list[pod_pb2.PodEvent] = []  # the selected pod's events, as listed (to export)
+        self.export_button = export.ExportButton([
+            (self.tr("Pods"), "pods", lambda: export.pods_records(self), lambda: self.proxy.rowCount() > 0),
+            (self.tr("Pod events"), "pod-events", lambda: export_rows.pod_event_records(self.events_shown),
+             lambda: bool(self.events_shown))], self)
+        bar.addWidget(self.export_button)
 
         side = QWidget()
         side_layout = QVBoxLayout(side)
@@ -379,6 +385,7 @@ class PodsView(QWidget):
         self.events_title.setText(f"<b>Events of {pod_id or pod_name}</b> ({len(events)})"
                                   + (" — a previous run" if pod_id else ""))
         self.events.clear()
+        self.events_shown = list(events)
         for ev in events:
             t = timefmt.seconds_of(ev.timestamp)
             state = pod_state_name(ev.actual_state)

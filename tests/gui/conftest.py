@@ -84,7 +84,7 @@ def embedded_window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
 
     from console.embedded import EmbeddedEngine
     from console.session import ConnectionState, Session, SessionOptions
-    from console.views.job_detail import JobDetailDialog
+    from console.views.job_detail import JobDetail
     from console.views.main_window import MainWindow
 
     session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
@@ -94,8 +94,9 @@ def embedded_window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
     run(qloop, session.start())
     run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
     yield win
+    win.detail_tabs.close_all()  # the job tabs' streams end before the engine does
     for w in QApplication.topLevelWidgets():
-        if isinstance(w, JobDetailDialog):
+        if isinstance(w, JobDetail):
             w.close()
     run(qloop, session.stop())
     engine = EngineProcess(tmp_path / "data")

@@ -6,14 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from enginehelp import Client, sh_spec
-from guihelp import open_dialog, run, screenshot, until
+from guihelp import job_tab, open_dialog, run, screenshot, until
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolButton
 
 from console.actions import ConfirmRequest, Name, Options
 from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog
-from console.views.job_detail import JobDetailDialog
+from console.views.job_detail import JobDetail
 from console.views.main_window import MainWindow
 from pelorus.api import job_pb2, pod_pb2, workflow_pb2
 
@@ -162,8 +162,7 @@ def test_palette_lists_every_action_and_finds_a_job_by_name(
         assert not any("nightly" in t for t in texts)
         screenshot(palette, "actions-palette-find-job")
         qtbot.keyClick(palette.search, Qt.Key.Key_Return)
-        detail = await open_dialog(JobDetailDialog)
-        assert detail.job_id == running
+        detail = await job_tab(win, running)  # opened in its tab
         assert win.panel.selected_job_ids() == [running]
         await until(lambda: "long-runner" in detail.windowTitle(), what="the detail of the job found")
 
@@ -177,7 +176,7 @@ def test_pod_stop_over_a_mixed_selection_stops_only_the_running_pod(embedded_win
         job_id = await win.session.create_job(sh_spec("two-pods", "sleep 60", instances=2, kill_grace_period=0.3),
                                               "pods-mix")
         win.open_job(job_id)
-        detail: JobDetailDialog = await open_dialog(JobDetailDialog)
+        detail: JobDetail = await job_tab(win, job_id)
         view = detail.pods_view
         detail.tabs.setCurrentWidget(view)
 

@@ -1,50 +1,40 @@
 """An open job detail follows its job through every transition (issue 12): after each step its
 header, summary and pods equal GetJob / ListPods within a second, and never disagree with the
-jobs table. Real embedded engine, real widgets (offscreen), a qasync loop."""
+jobs table.  The detail is where the operator sees it: the job's tab in the main window (issue 17).
+Real embedded engine, real widgets (offscreen), a qasync loop."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from enginehelp import EngineProcess, sh_spec
+from enginehelp import sh_spec
 from followhelp import FOLLOW_WITHIN, J, follows, shown
-from guihelp import run, screenshot, until
-from PySide6.QtWidgets import QApplication
+from guihelp import job_tab, run, screenshot, until
 
 from console.actions import Name, Options, already_confirmed
-from console.embedded import EmbeddedEngine
-from console.session import ConnectionState, Session, SessionOptions
-from console.views.job_detail import JobDetailDialog
+from console.views.job_detail import JobDetail
+from console.views.main_window import MainWindow
 
 
-@pytest.fixture
-def session(qloop: Any, tmp_path: Path) -> Iterator[Session]:
-    s = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
-    run(qloop, s.start())
-    run(qloop, until(lambda: s.state == ConnectionState.CONNECTED, what="connected"))
-    yield s
-    for w in QApplication.topLevelWidgets():
-        if isinstance(w, JobDetailDialog):
-            w.close()
-    run(qloop, s.stop())
-    engine = EngineProcess(tmp_path / "data")
-    embedded = s.embedded or EmbeddedEngine(tmp_path / "data")
-    if embedded.pid() is not None:
-        run(qloop, embedded.stop(timeout=15))
-    engine.reap_pods()
+async def open_in_tab(win: MainWindow, job_id: str) -> JobDetail:
+    """Open the job as the operator does (its tab in front) and wait for it to load."""
+    win.open_job(job_id)
+    detail: JobDetail = await job_tab(win, job_id)
+    await until(lambda: detail.job is not None, what="the detail loaded")
+    assert detail.isVisible() and not detail.isWindow()
+    return detail
 
 
-def test_detail_follows_stop_start_restart_replace_delete(session: Session, qloop: Any) -> None:
+def test_detail_follows_stop_start_restart_replace_delete(embedded_window: MainWindow, qloop: Any) -> None:
+    win = embedded_window
+    session = win.session
+
     async def body() -> None:
         spec = sh_spec("follow-all", "echo '::progress successful=1 failed=0 remaining=1'; sleep 60",
                        instances=2, kill_grace_period=0.2)
         job_id = await session.create_job(spec, "follow-all")
-        dialog = JobDetailDialog(session, job_id)
-        dialog.show()
-        await dialog.load()
+        dialog = await open_in_tab(win, job_id)
         running = lambda t: (t is not None and t["state"] == "RUNNING"  # noqa: E731
                              and all(s == "RUNNING" for s, _ in t["pods"].values()) and len(t["pods"]) == 2)
         await follows(session, dialog, job_id, running, "created")
@@ -89,21 +79,22 @@ def test_detail_follows_stop_start_restart_replace_delete(session: Session, qloo
         await follows(session, dialog, job_id, lambda t: t is None, "deleted")
         assert "DELETED" in dialog.header.text() and dialog.pods.model().rowCount() == 0
         screenshot(dialog, "follow-6-deleted")
-        dialog.close()
+        assert win.detail_tabs.close_job(job_id)
         await until(lambda: all(t.done() for t in dialog.all_tasks()), timeout=5, what="streams stopped")
 
     run(qloop, body(), timeout=150)
 
 
 @pytest.mark.slow
-def test_detail_follows_a_job_to_its_purge(session: Session, qloop: Any) -> None:
+def test_detail_follows_a_job_to_its_purge(embedded_window: MainWindow, qloop: Any) -> None:
+    win = embedded_window
+    session = win.session
+
     async def body() -> None:
         spec = sh_spec("short-lived", "sleep 0.3")
         spec.ttl_after_finished.FromMilliseconds(1000)
         job_id = await session.create_job(spec, "purged")
-        dialog = JobDetailDialog(session, job_id)
-        dialog.show()
-        await dialog.load()
+        dialog = await open_in_tab(win, job_id)
         await follows(session, dialog, job_id, lambda t: t is not None and t["state"] == "SUCCEEDED", "succeeded")
         assert dialog.summary_labels["Purged at"].text()  # when it will go
         await follows(session, dialog, job_id, lambda t: t is None, "purged")

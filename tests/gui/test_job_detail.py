@@ -75,42 +75,43 @@ def test_demo_jobs_open_by_double_click_and_enter_several_at_once(session: Sessi
         rect = panel.table.visualRect(panel.table.currentIndex())
         qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-        await until(lambda: bulk in {w.job_id for w in QApplication.topLevelWidgets()
-                                     if isinstance(w, JobDetailDialog) and w.isVisible()}, what="double-click opens")
-        # Enter on the flaky job's row.
+        await until(lambda: win.detail_tabs.current_job_id() == bulk, what="double-click opens its tab")
+        # Enter on the flaky job's row (back on the Jobs tab).
+        win.tabs.setCurrentWidget(panel)
         panel.table.setFocus()
         panel.select_job(flaky)
         qtbot.keyClick(panel.table, Qt.Key.Key_Return)
 
         def details() -> dict[str, JobDetailDialog]:
-            return {w.job_id: w for w in QApplication.topLevelWidgets()
-                    if isinstance(w, JobDetailDialog) and w.isVisible()}
+            return {t.job_id: t.detail for t in win.detail_tabs.job_tabs()}
 
         await until(lambda: set(details()) == {bulk, flaky}, what="two details open")
+        assert win.detail_tabs.current_job_id() == flaky
+        assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, JobDetailDialog) and w.isVisible()]
         a, b = details()[bulk], details()[flaky]
         await until(lambda: a.pods.rowCount() == 6 and b.pods.rowCount() >= 1, timeout=15, what="pods of both")
         await until(lambda: len(a.progress.series) >= 2 and len(b.progress.series) >= 2, timeout=15,
                     what="both streaming progress")
         assert "bulk-thumbnails" in a.windowTitle() and "web-frontend" in b.windowTitle()
-        # One minimised: it slows down; the other keeps its full rate.
-        a.showMinimized()
-        await until(lambda: a.background, timeout=5, what="minimised detail in the background")
+        assert "bulk-thumbnails" in win.tabs.tabText(win.tabs.indexOf(win.detail_tabs.tab_of(bulk)))
+        # The tab behind slows down; the one in front keeps its full rate.
+        await until(lambda: a.background, timeout=5, what="the tab behind in the background")
         assert not b.background and b.progress.period == b.progress.effective_period() < 10.0
-        # Opening the minimised job again restores that window instead of opening a second one.
+        # Opening the job behind again brings its tab to the front instead of opening a second one.
+        win.tabs.setCurrentWidget(panel)
         panel.select_job(bulk)
         qtbot.keyClick(panel.table, Qt.Key.Key_Return)
-        await until(lambda: not a.background, timeout=5, what="restored by opening it again")
-        assert [w for w in QApplication.topLevelWidgets()
-                if isinstance(w, JobDetailDialog) and w.job_id == bulk and w.isVisible()] == [a]
+        await until(lambda: not a.background, timeout=5, what="in front by opening it again")
+        assert win.detail_tabs.current_detail() is a and len(win.detail_tabs.job_tabs()) == 2
         ids = {a.job_id, b.job_id}
         assert ids == {bulk, flaky}
         for d in (a, b):
-            d.close()
+            assert win.detail_tabs.close_job(d.job_id)
         await until(lambda: all(t.done() for d in (a, b) for t in d.all_tasks()), timeout=5, what="streams end")
         # A closed job opens afresh.
         win.open_job(bulk)
         await until(lambda: bulk in details() and details()[bulk] is not a, what="reopened after close")
-        details()[bulk].close()
+        win.detail_tabs.close_job(bulk)
 
     try:
         run(qloop, body(), timeout=60)

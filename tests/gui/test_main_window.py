@@ -12,7 +12,7 @@ from typing import Any
 import grpc
 import pytest
 from enginehelp import Client, EngineProcess, group_gone, sh_spec
-from guihelp import open_dialog, run, screenshot, until, until_async
+from guihelp import job_tab, open_dialog, run, screenshot, until, until_async
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
@@ -329,7 +329,7 @@ def test_settings_persist_filter_and_columns(qloop: Any, tmp_path: Path) -> None
     win._closing = True
     win.close()
     again = MainWindow(Session(SessionOptions(data_dir=tmp_path / "unused", profiles_dir=tmp_path / "profiles")))
-    assert again.panel.filter_box.text() == "owner:alice"
+    assert again.panel.filter_box.text() == "owner:alice state:FAILED"  # a chip is part of the filter text
     assert again.panel.chips["FAILED"].isChecked()
     assert again.panel.table.horizontalHeader().sectionSize(int(Column.NAME)) == 333
     assert again.panel.proxy.sortColumn() == int(Column.PRIORITY)
@@ -454,8 +454,6 @@ async def _workflow_state_is_async(win: MainWindow, job_id: str, state: int) -> 
 
 
 def test_slash_focuses_the_filter_and_enter_opens_the_detail(window: MainWindow, qloop: Any, qtbot: Any) -> None:
-    from console.views.job_detail import JobDetailDialog
-
     win = window
 
     async def body() -> None:
@@ -464,11 +462,14 @@ def test_slash_focuses_the_filter_and_enter_opens_the_detail(window: MainWindow,
         win.panel.table.setFocus()
         win.panel.select_job(job_id)
         qtbot.keyClick(win.panel.table, Qt.Key.Key_Return)
-        detail = await open_dialog(JobDetailDialog)
+        detail = await job_tab(win, job_id)  # in its tab of the main window
         await until(lambda: detail.pods.rowCount() == 2, what="pods listed")
         assert "detail" in detail.windowTitle() and "SUCCEEDED" in detail.windowTitle()
-        screenshot(detail, "job-detail")
-        detail.close()
+        screenshot(win, "job-detail")
+        qtbot.keyClick(win, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)  # Ctrl+W closes the tab
+        await until(lambda: win.tabs.currentWidget() is not None and not win.detail_tabs.job_tabs(),
+                    what="the tab closed")
+        win.tabs.setCurrentWidget(win.panel)
         win.activateWindow()
         await until(lambda: QApplication.activeWindow() is win, timeout=5, what="the window to be active")
         win.panel.table.setFocus()

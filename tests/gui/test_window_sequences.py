@@ -1,7 +1,9 @@
 """The console under a sequence of operations (issue 12): every step goes through the real window,
-by its toolbar, the jobs table's context menu and the command palette, with the job's detail
-window open; after each step the table row and the open detail must equal GetJob / ListPods.
-Real embedded engine (a child process), real widgets (offscreen), a qasync loop."""
+by the job tab's toolbar, the jobs table's toolbar and context menu and the command palette, with
+the job open in its tab; after each step the table row and the open detail must equal GetJob /
+ListPods (the detail looked at in its tab; while the Jobs tab is in front, the job's tab title
+must say the table's state).  Real embedded engine (a child process), real widgets (offscreen),
+a qasync loop."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 import pytest
 from enginehelp import sh_spec
 from followhelp import J, engine_truth, follows, state_name, table_state
-from guihelp import open_dialog, run, screenshot, until
+from guihelp import job_tab, open_dialog, run, screenshot, until
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QToolButton
 
@@ -18,7 +20,7 @@ from console.actions import Name
 from console.session import Session
 from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog
-from console.views.job_detail import JobDetailDialog
+from console.views.job_detail import JobDetail
 from console.views.main_window import MainWindow
 from pelorus.api import workflow_pb2
 
@@ -31,9 +33,13 @@ SLOW_STOP = "trap 'sleep 1; exit 0' TERM; echo '::progress successful=1 failed=0
 
 
 def toolbar(win: MainWindow, name: Name, qtbot: Any) -> None:
+    """Click the action's button in the toolbar on screen: the job tab's in front, else the table's."""
     action = win.actions_by_name[name]
     assert action.isEnabled(), f"{name} is not offered: {action.toolTip()}"
-    button = win.actions_bar.widgetForAction(action)
+    tab = win.detail_tabs.current_tab()
+    bar = tab.toolbar if tab is not None else win.actions_bar
+    assert bar.isVisible()
+    button = bar.widgetForAction(action)
     assert isinstance(button, QToolButton)
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
@@ -95,7 +101,18 @@ def test_a_lifecycle_driven_through_the_window_keeps_table_and_detail_true(
     win = embedded_window
     session = win.session
 
-    async def step(dialog: JobDetailDialog, job_id: str, settled: Any, what: str) -> None:
+    def to_jobs_tab() -> None:
+        win.tabs.setCurrentWidget(win.panel)
+        assert win.actions_bar.isVisible()
+
+    async def step(dialog: JobDetail, job_id: str, settled: Any, what: str) -> None:
+        tab = win.detail_tabs.tab_of(job_id)
+        assert tab is not None
+        if win.tabs.currentWidget() is not tab:
+            # The Jobs tab in front: the job's tab title says what the table says, then look at the tab.
+            await until(lambda: (table_state(session, job_id) or "DELETED")
+                        in win.tabs.tabText(win.tabs.indexOf(tab)), timeout=5, what=f"{what}: the tab title")
+            win.tabs.setCurrentWidget(tab)
         await follows(session, dialog, job_id, settled, what)
         await table_agrees(win, job_id, what)
         row_state = table_state(session, job_id)
@@ -109,14 +126,14 @@ def test_a_lifecycle_driven_through_the_window_keeps_table_and_detail_true(
         await session.create_job(sh_spec("seq-other", "true"), "seq-2")
         await until(lambda: session.jobs_model.row_of(job_id) is not None, what="the job listed")
 
-        # Open its detail from the palette, by name.
+        # Open it in its tab from the palette, by name.
         await palette(win, "seq-web", qtbot)
-        dialog: JobDetailDialog = await open_dialog(JobDetailDialog)
-        assert dialog.job_id == job_id
+        dialog: JobDetail = await job_tab(win, job_id)
+        assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, JobDetail) and w.isVisible()]
         await step(dialog, job_id, running_all(4), "opened")
-        win.panel.select_job(job_id)
+        assert win.panel.selected_job_ids() == [job_id]
 
-        # Stop from the toolbar (asks first).
+        # Stop from the job tab's toolbar (asks first).
         await until(lambda: win.actions_by_name[Name.STOP].isEnabled(), what="stop offered")
         toolbar(win, Name.STOP, qtbot)
         await confirm()
@@ -124,15 +141,17 @@ def test_a_lifecycle_driven_through_the_window_keeps_table_and_detail_true(
         # Stop again is not offered: the outcome stays as it is.
         await until(lambda: not win.actions_by_name[Name.STOP].isEnabled(), what="stop withdrawn")
 
-        # Start from the table's context menu.
+        # Start from the table's context menu (the Jobs tab).
+        to_jobs_tab()
         await until(lambda: win.actions_by_name[Name.START].isEnabled(), what="start offered")
         context_menu(win, Name.START)
         await step(dialog, job_id, running_all(4), "started")
 
-        # A rolling restart, one instance at a time, from the toolbar; then Pause from the palette.
+        # A rolling restart, one instance at a time, from the table's toolbar; then Pause from the palette.
         started = await engine_truth(session, job_id)
         assert started is not None
         before = {name: pod for name, (_s, pod) in started["pods"].items()}
+        to_jobs_tab()
         await until(lambda: win.actions_by_name[Name.RESTART].isEnabled(), what="restart offered")
         toolbar(win, Name.RESTART, qtbot)
         restart: ConfirmDialog = await open_dialog(ConfirmDialog)
@@ -153,7 +172,8 @@ def test_a_lifecycle_driven_through_the_window_keeps_table_and_detail_true(
         assert not win.actions_by_name[Name.PAUSE].isEnabled()
         screenshot(win, "sequence-paused")
 
-        # Resume from the toolbar: the restart finishes, every instance on a new run.
+        # Resume from the job tab's toolbar: the restart finishes, every instance on a new run.
+        assert win.detail_tabs.current_tab() is not None  # (step looked at the tab)
         toolbar(win, Name.RESUME, qtbot)
         await step(dialog, job_id, lambda t: running_all(4)(t) and all(
             pod != before.get(name) for name, (_s, pod) in t["pods"].items()), "resumed and restarted")
@@ -163,7 +183,8 @@ def test_a_lifecycle_driven_through_the_window_keeps_table_and_detail_true(
             await until(lambda: True, timeout=0.05)
         await table_agrees(win, job_id, "restart finished")
 
-        # Delete with force from the toolbar: the name must be typed.
+        # Delete with force from the job tab's toolbar: the name must be typed.
+        win.tabs.setCurrentWidget(win.detail_tabs.tab_of(job_id))
         toolbar(win, Name.FORCE_DELETE, qtbot)
         dialog_confirm: ConfirmDialog = await open_dialog(ConfirmDialog)
         assert dialog_confirm.typed is not None and not dialog_confirm.ok.isEnabled()

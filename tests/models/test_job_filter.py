@@ -128,3 +128,34 @@ def test_completion_values() -> None:
     got = F.completions("state:ki owner:bob", 8)
     assert {c.insert for c in got} == {"KILLING", "KILLED"} and got[0].end == 8
     assert F.completions("name~x", 6) == []
+
+
+# -- the state chips and a typed state: term are one filter (issue 17) ---------------------------------
+@pytest.mark.parametrize(("text", "states"), [
+    ("", []),
+    ("web", []),
+    ("state:run", ["RUNNING"]),
+    ("owner:alice state:failed,RUNNING", ["RUNNING", "FAILED"]),
+    ("-state:running", []),  # a negated term is the text's own: the chips do not claim it
+    ("state:bogus", []),
+    ("state:running,bogus", ["RUNNING"]),
+    ("state:k", []),  # ambiguous: killing / killed
+])
+def test_the_chips_read_the_first_state_term(text: str, states: list[str]) -> None:
+    assert F.states_in(text) == states
+
+
+@pytest.mark.parametrize(("text", "states", "expected"), [
+    ("", ["RUNNING"], "state:RUNNING"),
+    ("web", ["FAILED", "RUNNING"], "web state:RUNNING,FAILED"),
+    ("web state:run owner:a", ["RUNNING", "FAILED"], "web state:RUNNING,FAILED owner:a"),
+    ("web state:run owner:a", [], "web owner:a"),
+    ("state:run", [], ""),
+    ("  web  ", [], "  web  "),  # nothing to remove: the text as typed
+    ("-state:killed x", ["PENDING"], "-state:killed x state:PENDING"),
+])
+def test_a_chip_edits_the_state_term(text: str, states: list[str], expected: str) -> None:
+    got = F.with_states(text, states)
+    assert got == expected
+    assert F.parse(got).ok
+    assert F.states_in(got) == [s for s in R.STATE_ORDER if s in states]

@@ -16,7 +16,7 @@ from raycluster import RayTestCluster, need_ray
 
 from console.models.pods_table import PodColumn
 from console.session import ConnectionState, Session, SessionOptions
-from console.views.job_detail import JobDetailDialog
+from console.views.job_detail import JobDetail
 from console.views.main_window import MainWindow
 
 pytestmark = [pytest.mark.ray, pytest.mark.slow, pytest.mark.timeout(300)]
@@ -32,8 +32,7 @@ def _window(qloop: Any, tmp_path: Path, address: str) -> tuple[Session, MainWind
 
 
 def _close(qloop: Any, session: Session, win: MainWindow) -> None:  # noqa: F811
-    for w in list(win.findChildren(JobDetailDialog)):
-        w.close()
+    win.detail_tabs.close_all()
     run(qloop, session.stop())
     win._closing = True
     win.close()
@@ -66,13 +65,12 @@ def test_pods_table_shows_executor_and_ray_node(qloop: Any, ray_engine: EnginePr
         assert f"Executor: <b>ray</b> @ {ray_cluster.address}" in text and "</span> SERVING" in text, text
         assert " nodes" in text, text  # the alive node count (2, or 3 while another test's node lives)
 
-        async def body() -> JobDetailDialog:
+        async def body() -> JobDetail:
             spec = sh_spec("ray-console", "echo hi", instances=2)
             spec.default_spec.resources.custom["node2"] = 1  # the worker node
             job_id = await session.create_job(spec, "ray-console")
-            dialog = JobDetailDialog(session, job_id, win)
-            dialog.show()
-            await dialog.load()
+            dialog = win.open_job(job_id)  # in its tab of the main window
+            await until(lambda: dialog.job is not None, timeout=10, what="the detail loaded")
             m = dialog.pods_model
 
             def done() -> bool:
