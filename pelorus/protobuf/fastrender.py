@@ -316,6 +316,15 @@ class _Batch:
         return _Layout(depth, pos, nlines, alive & ~special & ~(shows_level & alive), shows_level & alive,
                        sp_rows, sp_lines, int(level_lines[0]), row_level)
 
+    def _field(self, buf: Any, rec: tuple[int, int, int, int], kid: int) -> Field:
+        """The field of one row, its nested level (or that it has none) already known from the tree, so
+        the reference renderer does not parse it again."""
+        t, key, v, e = rec
+        one = Message(buf, t, e, [t, key, v, e], None)
+        if key & 7 == 2 and e > v:  # (an empty payload's level is the reference's own)
+            one._children = {0: _tree_level(self.tree, kid) if kid >= 0 else None}
+        return one[0]
+
     def _special_text(self, buf: Any, indents: list[str], path: Path, pins: Pins
                       ) -> Callable[[list[int], npt.NDArray[np.int64], dict[int, int]], list[list[str]]]:
         from pelorus.protobuf.render import field_lines
@@ -323,10 +332,11 @@ class _Batch:
         def lines_of(sp_rows: list[int], depth: npt.NDArray[np.int64], run_count: dict[int, int]) -> list[list[str]]:
             ts, vs, es = (c[sp_rows].tolist() for c in self.cols)
             ks, dl = self.tree.key[sp_rows].tolist(), depth[sp_rows].tolist()
+            kids = self.tree.child[sp_rows].tolist()
             out_all: list[list[str]] = []
             for j, r in enumerate(sp_rows):
                 out: list[str] = []
-                f = Field(buf, None, 0, ts[j], ks[j], vs[j], es[j])
+                f = self._field(buf, (ts[j], ks[j], vs[j], es[j]), kids[j])
                 field_lines(f, run_count.get(r, 1), pins, path, indents[dl[j]], out, dl[j])
                 out_all.append(out)
             return out_all

@@ -80,3 +80,19 @@ def test_a_large_stream_is_printed_record_by_record_as_a_whole_read_prints_it(
     assert seen, "the streamed path was not taken"
     assert streamed.out == whole.out
     assert streamed.err == whole.err and "stream damaged at offset" in streamed.err
+
+
+def test_the_best_reading_is_the_first_of_all_readings() -> None:
+    from pelorus.protobuf.readings import best, readings, walk
+
+    r = random.Random(77)
+    samples = [corpus.random_wire(r, 3, 10) for _ in range(120)]
+    samples += [corpus.all_types(3_000, seed=3), corpus.list_pods(3_000, seed=3)]
+    seen = 0
+    for data in samples:
+        for _path, f in walk(decode(data)):
+            want, got = readings(f)[0], best(f)
+            assert (got.kind, got.score, got.reason, repr(got.value)) == (want.kind, want.score, want.reason,
+                                                                          repr(want.value)), f
+            seen += 1
+    assert seen > 1000
