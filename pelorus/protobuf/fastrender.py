@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from pelorus.protobuf.readings import Path, Pins
 
 BATCH_BYTES = 1 << 20
-"""Top-level fields are rendered in batches of about this many bytes (tests lower it)."""
+"""Top-level fields are rendered in batches of about this many bytes (tests lower it); JSON, ~48 times
+larger than its input, in batches of a quarter of it."""
 FAST_FROM_FIELDS = 64
 """Levels with fewer top-level fields than this are rendered by the reference path (no numpy set-up)."""
 
@@ -472,8 +473,8 @@ class _Batch:
         return runs(_tree_level(self.tree, level))
 
 
-def _batches(msg: Message, repeats: dict[int, int]) -> Iterator[tuple[int, int, bool]]:
-    """``(first, stop, run)`` top-level field indices of each batch (about BATCH_BYTES of fields); a run
+def _batches(msg: Message, repeats: dict[int, int], size: int) -> Iterator[tuple[int, int, bool]]:
+    """``(first, stop, run)`` top-level field indices of each batch (about ``size`` bytes of fields); a run
     of identical fields, shown once, is a batch of its own (``run`` True) that needs no tree."""
     n = len(msg)
     recs = msg._recs
@@ -489,7 +490,7 @@ def _batches(msg: Message, repeats: dict[int, int]) -> Iterator[tuple[int, int, 
         start = recs[i << 2]
         cut = starts[k] if k < len(starts) else n
         j = i + 1
-        while j < cut and recs[(j << 2) + 3] - start < BATCH_BYTES:
+        while j < cut and recs[(j << 2) + 3] - start < size:
             j += 1
         yield i, j, False
         i = j
@@ -530,7 +531,7 @@ def text_lines(msg: Message, pins: Pins, path: Path, indent: str, emit: Callable
     from pelorus.protobuf.render import field_lines, runs
 
     top_runs = runs(msg)
-    for lo, hi, run in _batches(msg, top_runs):
+    for lo, hi, run in _batches(msg, top_runs, BATCH_BYTES):
         lines: list[str] = []
         if run:
             t, key, v, e = msg.span_at(lo)
@@ -589,7 +590,7 @@ def json_chunks(msg: Message, pins: Pins, path: Path, emit: Callable[[str], obje
     top_runs = runs(msg)
     emit('{\n  "fields": [')
     first_item = True
-    for lo, hi, run in _batches(msg, top_runs):
+    for lo, hi, run in _batches(msg, top_runs, max(1, BATCH_BYTES // 4)):
         out: list[str] = []
         if run:
             item = raw_json(_run_level(msg.buf, msg.span_at(lo), hi - lo), pins, path, 0)["fields"][0]
