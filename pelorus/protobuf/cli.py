@@ -22,6 +22,11 @@ partial: ...``); the exit code is 1. ``--format json`` leaves unknown fields out
 for them) and says so on stderr (``warning: 2 unknown field(s) left out of the JSON (31,
 default_spec.25); --format text or raw keeps them``); the exit code stays 0. Text and raw keep them.
 
+Schemaless ``--format raw`` / ``json`` print a large message a batch of fields at a time as they are
+rendered (:mod:`pelorus.protobuf.fastrender`); a file of at least :data:`STREAM_FROM` bytes holding a
+varint-delimited or gRPC stream is mapped and printed record by record, so output starts at once and
+memory stays flat whatever the size of the file.
+
 ``diff`` aligns repeated length-delimited items (messages, strings, bytes) and, with
 ``--framing``, the records of two streams, so an insertion is one ``+`` line; an item whose
 indices differ is named ``args[4→3]`` (left → right). ``diff --json`` prints one object per

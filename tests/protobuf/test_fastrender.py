@@ -72,12 +72,29 @@ def test_a_large_stream_is_printed_record_by_record_as_a_whole_read_prints_it(
     whole = capsys.readouterr()
     monkeypatch.setattr(cli, "STREAM_FROM", 1)
     monkeypatch.setattr(cli, "_RELEASE_EVERY", 4096)
-    seen: list[int] = []
+    events: list[str] = []
     frame = cli._frame_stream
-    monkeypatch.setattr(cli, "_frame_stream", lambda *a: (seen.append(1) or rec for rec in frame(*a)))
+
+    def framed(*a: object) -> object:
+        for rec in frame(*a):  # type: ignore[arg-type]
+            events.append("frame")
+            yield rec
+
+    class Out:
+        def __init__(self, real: object) -> None:
+            self.real = real
+
+        def write(self, text: str) -> int:
+            events.append("write")
+            return self.real.write(text)  # type: ignore[attr-defined, no-any-return]
+
+    monkeypatch.setattr(cli, "_frame_stream", framed)
+    monkeypatch.setattr(cli.sys, "stdout", Out(sys.stdout))
     assert cli.main(["decode", str(path), "--format", fmt]) == 1
     streamed = capsys.readouterr()
-    assert seen, "the streamed path was not taken"
+    assert events.count("frame") == len(records), "the streamed path was not taken"
+    # output starts before the stream is framed to its end
+    assert events.index("write") < len(events) - 1 - events[::-1].index("frame")
     assert streamed.out == whole.out
     assert streamed.err == whole.err and "stream damaged at offset" in streamed.err
 
