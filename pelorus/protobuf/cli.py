@@ -182,13 +182,21 @@ def _streamed_records(args: argparse.Namespace) -> tuple[Buffer, str, Iterator[f
         return None
     head = bytes(mm[:4096])
     if args.input == "auto" and fr.decode_text(head, "auto")[1] != "binary":
-        mm.close()
+        _close(mm)
         return None  # hex or base64 text: decoded whole
     framing = args.framing if args.framing != "auto" else fr.detect(memoryview(mm))
     if framing not in ("varint", "grpc"):
-        mm.close()
+        _close(mm)
         return None
     return memoryview(mm), framing, _frame_stream(mm, framing, args)
+
+
+def _close(mm: mmap.mmap) -> None:
+    """Unmap now, or (should a view of it still be alive) when the last view goes."""
+    try:
+        mm.close()
+    except BufferError:
+        pass
 
 
 def _frame_stream(mm: mmap.mmap, framing: str, args: argparse.Namespace) -> Iterator[fr.Record]:

@@ -17,9 +17,12 @@ fields' top reading follows from a few facts that numpy finds for all fields of 
 Every other field (non-ASCII text, text needing escapes, packed-looking payloads, bytes, groups,
 pinned paths, levels deeper than ``MAX_DEPTH``) is handed to the reference renderer in render.py, one
 field at a time, so the output is the same character for character (tests/protobuf/test_golden_decode.py
-and test_fastrender.py compare the two). Top-level fields are taken in batches of about
-:data:`BATCH_BYTES`, so the working memory (the batch's tree of every nested level) stays bounded
-whatever the size of the message.
+and test_fastrender.py compare the two). The lines (or JSON items) of a batch are laid out with array
+operations too (:meth:`_Batch._layout`): how many lines each row takes goes up the tree, where each
+starts comes down, and the strings are made in bulk and put in place, with no Python step per field.
+Pinned paths use a per-row walk (:func:`_level_lines`) that knows each row's path. Top-level fields
+are taken in batches of about :data:`BATCH_BYTES`, so the working memory (the batch's tree of every
+nested level) stays bounded whatever the size of the message.
 """
 
 from __future__ import annotations

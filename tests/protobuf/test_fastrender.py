@@ -113,3 +113,17 @@ def test_the_best_reading_is_the_first_of_all_readings() -> None:
                                                                           repr(want.value)), f
             seen += 1
     assert seen > 1000
+
+
+@pytest.mark.parametrize("data", [corpus.list_pods(30_000, seed=4), b"0a05" * 100])
+def test_a_large_file_that_is_no_stream_is_read_whole(tmp_path: Path, data: bytes, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """One message (or hex text) above the streaming size: mapped, judged, and decoded as before."""
+    path = tmp_path / "one.bin"
+    path.write_bytes(data)
+    rc = cli.main(["decode", str(path)])
+    want = capsys.readouterr()
+    monkeypatch.setattr(cli, "STREAM_FROM", 1)
+    assert cli.main(["decode", str(path)]) == rc
+    got = capsys.readouterr()
+    assert (got.out, got.err) == (want.out, want.err)
