@@ -153,6 +153,7 @@ STREAM_FROM = 64 << 20
 records is printed record by record as it is framed: output starts at once and memory stays flat
 (the pages already printed are handed back to the kernel)."""
 _RELEASE_EVERY = 32 << 20
+_DETECT_HEAD = 8 << 20
 
 
 def _decode(args: argparse.Namespace, out: TextIO) -> int:
@@ -184,10 +185,14 @@ def _streamed_records(args: argparse.Namespace) -> tuple[Buffer, str, Iterator[f
     if args.input == "auto" and fr.decode_text(head, "auto")[1] != "binary":
         _close(mm)
         return None  # hex or base64 text: decoded whole
-    framing = args.framing if args.framing != "auto" else fr.detect(memoryview(mm))
+    # judged on a head (the whole map would be read, and kept resident, by the detection's record walk);
+    # a head cut inside a record still shows a stream ("whole records, then cut short")
+    framing = args.framing if args.framing != "auto" else fr.detect(memoryview(mm)[:_DETECT_HEAD])
     if framing not in ("varint", "grpc"):
         _close(mm)
         return None
+    if hasattr(mm, "madvise"):
+        mm.madvise(mmap.MADV_DONTNEED)  # hand back what detection touched
     return memoryview(mm), framing, _frame_stream(mm, framing, args)
 
 
