@@ -22,6 +22,11 @@ partial: ...``); the exit code is 1. ``--format json`` leaves unknown fields out
 for them) and says so on stderr (``warning: 2 unknown field(s) left out of the JSON (31,
 default_spec.25); --format text or raw keeps them``); the exit code stays 0. Text and raw keep them.
 
+Schemaless ``--format raw`` / ``json`` print a large message a batch of fields at a time as they are
+rendered (:mod:`pelorus.protobuf.fastrender`); a file of at least :data:`STREAM_FROM` bytes holding a
+varint-delimited or gRPC stream is mapped and printed record by record, so output starts at once and
+memory stays flat whatever the size of the file.
+
 ``diff`` aligns repeated length-delimited items (messages, strings, bytes) and, with
 ``--framing``, the records of two streams, so an insertion is one ``+`` line; an item whose
 indices differ is named ``args[4→3]`` (left → right). ``diff --json`` prints one object per
@@ -148,6 +153,7 @@ STREAM_FROM = 64 << 20
 records is printed record by record as it is framed: output starts at once and memory stays flat
 (the pages already printed are handed back to the kernel)."""
 _RELEASE_EVERY = 32 << 20
+_DETECT_HEAD = 8 << 20
 
 
 def _decode(args: argparse.Namespace, out: TextIO) -> int:
@@ -177,13 +183,25 @@ def _streamed_records(args: argparse.Namespace) -> tuple[Buffer, str, Iterator[f
         return None
     head = bytes(mm[:4096])
     if args.input == "auto" and fr.decode_text(head, "auto")[1] != "binary":
-        mm.close()
+        _close(mm)
         return None  # hex or base64 text: decoded whole
-    framing = args.framing if args.framing != "auto" else fr.detect(memoryview(mm))
+    # judged on a head (the whole map would be read, and kept resident, by the detection's record walk);
+    # a head cut inside a record still shows a stream ("whole records, then cut short")
+    framing = args.framing if args.framing != "auto" else fr.detect(memoryview(mm)[:_DETECT_HEAD])
     if framing not in ("varint", "grpc"):
-        mm.close()
+        _close(mm)
         return None
+    if hasattr(mm, "madvise"):
+        mm.madvise(mmap.MADV_DONTNEED)  # hand back what detection touched
     return memoryview(mm), framing, _frame_stream(mm, framing, args)
+
+
+def _close(mm: mmap.mmap) -> None:
+    """Unmap now, or (should a view of it still be alive) when the last view goes."""
+    try:
+        mm.close()
+    except BufferError:
+        pass
 
 
 def _frame_stream(mm: mmap.mmap, framing: str, args: argparse.Namespace) -> Iterator[fr.Record]:

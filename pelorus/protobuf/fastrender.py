@@ -17,9 +17,12 @@ fields' top reading follows from a few facts that numpy finds for all fields of 
 Every other field (non-ASCII text, text needing escapes, packed-looking payloads, bytes, groups,
 pinned paths, levels deeper than ``MAX_DEPTH``) is handed to the reference renderer in render.py, one
 field at a time, so the output is the same character for character (tests/protobuf/test_golden_decode.py
-and test_fastrender.py compare the two). Top-level fields are taken in batches of about
-:data:`BATCH_BYTES`, so the working memory (the batch's tree of every nested level) stays bounded
-whatever the size of the message.
+and test_fastrender.py compare the two). The lines (or JSON items) of a batch are laid out with array
+operations too (:meth:`_Batch._layout`): how many lines each row takes goes up the tree, where each
+starts comes down, and the strings are made in bulk and put in place, with no Python step per field.
+Pinned paths use a per-row walk (:func:`_level_lines`) that knows each row's path. Top-level fields
+are taken in batches of about :data:`BATCH_BYTES`, so the working memory (the batch's tree of every
+nested level) stays bounded whatever the size of the message.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ if TYPE_CHECKING:
     from pelorus.protobuf.readings import Path, Pins
 
 BATCH_BYTES = 1 << 20
-"""Top-level fields are rendered in batches of about this many bytes (tests lower it)."""
+"""Top-level fields are rendered in batches of about this many bytes (tests lower it); JSON, ~48 times
+larger than its input, in batches of a quarter of it."""
 FAST_FROM_FIELDS = 64
 """Levels with fewer top-level fields than this are rendered by the reference path (no numpy set-up)."""
 
@@ -316,6 +320,15 @@ class _Batch:
         return _Layout(depth, pos, nlines, alive & ~special & ~(shows_level & alive), shows_level & alive,
                        sp_rows, sp_lines, int(level_lines[0]), row_level)
 
+    def _field(self, buf: Any, rec: tuple[int, int, int, int], kid: int) -> Field:
+        """The field of one row, its nested level (or that it has none) already known from the tree, so
+        the reference renderer does not parse it again."""
+        t, key, v, e = rec
+        one = Message(buf, t, e, [t, key, v, e], None)
+        if key & 7 == 2 and e > v:  # (an empty payload's level is the reference's own)
+            one._children = {0: _tree_level(self.tree, kid) if kid >= 0 else None}
+        return one[0]
+
     def _special_text(self, buf: Any, indents: list[str], path: Path, pins: Pins
                       ) -> Callable[[list[int], npt.NDArray[np.int64], dict[int, int]], list[list[str]]]:
         from pelorus.protobuf.render import field_lines
@@ -323,10 +336,11 @@ class _Batch:
         def lines_of(sp_rows: list[int], depth: npt.NDArray[np.int64], run_count: dict[int, int]) -> list[list[str]]:
             ts, vs, es = (c[sp_rows].tolist() for c in self.cols)
             ks, dl = self.tree.key[sp_rows].tolist(), depth[sp_rows].tolist()
+            kids = self.tree.child[sp_rows].tolist()
             out_all: list[list[str]] = []
             for j, r in enumerate(sp_rows):
                 out: list[str] = []
-                f = Field(buf, None, 0, ts[j], ks[j], vs[j], es[j])
+                f = self._field(buf, (ts[j], ks[j], vs[j], es[j]), kids[j])
                 field_lines(f, run_count.get(r, 1), pins, path, indents[dl[j]], out, dl[j])
                 out_all.append(out)
             return out_all
@@ -462,8 +476,8 @@ class _Batch:
         return runs(_tree_level(self.tree, level))
 
 
-def _batches(msg: Message, repeats: dict[int, int]) -> Iterator[tuple[int, int, bool]]:
-    """``(first, stop, run)`` top-level field indices of each batch (about BATCH_BYTES of fields); a run
+def _batches(msg: Message, repeats: dict[int, int], size: int) -> Iterator[tuple[int, int, bool]]:
+    """``(first, stop, run)`` top-level field indices of each batch (about ``size`` bytes of fields); a run
     of identical fields, shown once, is a batch of its own (``run`` True) that needs no tree."""
     n = len(msg)
     recs = msg._recs
@@ -479,7 +493,7 @@ def _batches(msg: Message, repeats: dict[int, int]) -> Iterator[tuple[int, int, 
         start = recs[i << 2]
         cut = starts[k] if k < len(starts) else n
         j = i + 1
-        while j < cut and recs[(j << 2) + 3] - start < BATCH_BYTES:
+        while j < cut and recs[(j << 2) + 3] - start < size:
             j += 1
         yield i, j, False
         i = j
@@ -520,7 +534,7 @@ def text_lines(msg: Message, pins: Pins, path: Path, indent: str, emit: Callable
     from pelorus.protobuf.render import field_lines, runs
 
     top_runs = runs(msg)
-    for lo, hi, run in _batches(msg, top_runs):
+    for lo, hi, run in _batches(msg, top_runs, BATCH_BYTES):
         lines: list[str] = []
         if run:
             t, key, v, e = msg.span_at(lo)
@@ -579,7 +593,7 @@ def json_chunks(msg: Message, pins: Pins, path: Path, emit: Callable[[str], obje
     top_runs = runs(msg)
     emit('{\n  "fields": [')
     first_item = True
-    for lo, hi, run in _batches(msg, top_runs):
+    for lo, hi, run in _batches(msg, top_runs, max(1, BATCH_BYTES // 4)):
         out: list[str] = []
         if run:
             item = raw_json(_run_level(msg.buf, msg.span_at(lo), hi - lo), pins, path, 0)["fields"][0]

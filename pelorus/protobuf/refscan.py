@@ -144,7 +144,9 @@ def scan_fields(
     except IndexError:
         return recs, Stop(t, 1), t, t
     except Stop as stop:
-        return recs, stop, t, t
+        # without its traceback: a returned exception keeps its raising frame alive in a cycle
+        # (stop -> traceback -> frame -> stop), and with it the caller's arrays until a full collection
+        return recs, stop.with_traceback(None), t, t
     if pos < end:  # stopped at limit
         return recs, None, pos, pos
     if group:

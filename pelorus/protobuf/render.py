@@ -1,6 +1,9 @@
 """Plain-text and JSON renderings of a schemaless tree (for the CLI's ``--format raw`` and exports).
 
 Kept apart from the decoder so the GUI can reuse the same wording for tooltips and copy-as-text.
+Large levels go through :mod:`pelorus.protobuf.fastrender`, which prints the same characters without
+a Reading per field; the functions here stay the reference it hands unusual fields to (and the
+fallback it is tested against).
 """
 
 from __future__ import annotations

@@ -72,11 +72,59 @@ def test_a_large_stream_is_printed_record_by_record_as_a_whole_read_prints_it(
     whole = capsys.readouterr()
     monkeypatch.setattr(cli, "STREAM_FROM", 1)
     monkeypatch.setattr(cli, "_RELEASE_EVERY", 4096)
-    seen: list[int] = []
+    monkeypatch.setattr(cli, "_DETECT_HEAD", 5000)  # framing judged on a head that cuts a record
+    events: list[str] = []
     frame = cli._frame_stream
-    monkeypatch.setattr(cli, "_frame_stream", lambda *a: (seen.append(1) or rec for rec in frame(*a)))
+
+    def framed(*a: object) -> object:
+        for rec in frame(*a):  # type: ignore[arg-type]
+            events.append("frame")
+            yield rec
+
+    class Out:
+        def __init__(self, real: object) -> None:
+            self.real = real
+
+        def write(self, text: str) -> int:
+            events.append("write")
+            return self.real.write(text)  # type: ignore[attr-defined, no-any-return]
+
+    monkeypatch.setattr(cli, "_frame_stream", framed)
+    monkeypatch.setattr(cli.sys, "stdout", Out(sys.stdout))
     assert cli.main(["decode", str(path), "--format", fmt]) == 1
     streamed = capsys.readouterr()
-    assert seen, "the streamed path was not taken"
+    assert events.count("frame") == len(records), "the streamed path was not taken"
+    # output starts before the stream is framed to its end
+    assert events.index("write") < len(events) - 1 - events[::-1].index("frame")
     assert streamed.out == whole.out
     assert streamed.err == whole.err and "stream damaged at offset" in streamed.err
+
+
+def test_the_best_reading_is_the_first_of_all_readings() -> None:
+    from pelorus.protobuf.readings import best, readings, walk
+
+    r = random.Random(77)
+    samples = [corpus.random_wire(r, 3, 10) for _ in range(120)]
+    samples += [corpus.all_types(3_000, seed=3), corpus.list_pods(3_000, seed=3)]
+    seen = 0
+    for data in samples:
+        for _path, f in walk(decode(data)):
+            want, got = readings(f)[0], best(f)
+            assert (got.kind, got.score, got.reason, repr(got.value)) == (want.kind, want.score, want.reason,
+                                                                          repr(want.value)), f
+            seen += 1
+    assert seen > 1000
+
+
+@pytest.mark.parametrize("data", [corpus.list_pods(30_000, seed=4), b"0a05" * 100])
+def test_a_large_file_that_is_no_stream_is_read_whole(tmp_path: Path, data: bytes, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """One message (or hex text) above the streaming size: mapped, judged, and decoded as before."""
+    path = tmp_path / "one.bin"
+    path.write_bytes(data)
+    rc = cli.main(["decode", str(path)])
+    want = capsys.readouterr()
+    monkeypatch.setattr(cli, "STREAM_FROM", 1)
+    assert cli.main(["decode", str(path)]) == rc
+    got = capsys.readouterr()
+    assert (got.out, got.err) == (want.out, want.err)
