@@ -271,17 +271,17 @@ class JobColumns:
             return np.zeros(0, np.int64), []
         d = W.decode(buf, starts, ends)
         ids = [x.decode("utf-8", "replace") for x in d.ids.tolist()]
-        last: dict[str, int] = {}
-        for i, job_id in enumerate(ids):
-            last[job_id] = i
+        last = dict(zip(ids, range(len(ids)), strict=True))  # the last index of each id
         if len(last) != len(ids):
             # the last change of each job, at the place of its first (dicts keep first insertion)
             keep = np.fromiter(last.values(), np.int64, len(last))
             d = _take(d, keep)
             ids = [ids[i] for i in keep.tolist()]
         index = self.index
-        at = [index.get(j, -1) for j in ids]
-        at_arr = np.asarray(at, np.int64)
+        if not index:  # a first listing: all new (no lookups, the index built in one go below)
+            at_arr = np.full(len(ids), -1, np.int64)
+        else:
+            at_arr = np.fromiter((index.get(j, -1) for j in ids), np.int64, len(ids))
         old = np.flatnonzero(at_arr >= 0)
         new = np.flatnonzero(at_arr < 0)
         buf_no = self._add_buf(buf)
@@ -297,8 +297,11 @@ class JobColumns:
             appended = np.arange(first, first + len(new), dtype=np.int64)
             self.n = first + len(new)
             self._write(appended, _take(d, new) if old.size else d, buf_no)
-            for k, i in enumerate(new.tolist()):
-                index[ids[i]] = first + k
+            if old.size:
+                for k, i in enumerate(new.tolist()):
+                    index[ids[i]] = first + k
+            else:
+                index.update(zip(ids, range(first, first + len(ids)), strict=True))
         self._maybe_compact()
         return appended, replaced
 
