@@ -79,6 +79,7 @@ class JobColumns:
         self._derived: dict[str, Arr] = {}
         # derived columns being built in slices: computed chunks, rows covered, rows changed since
         self._partial: dict[str, tuple[list[Bytes], int, set[int]]] = {}
+        self._stale: dict[str, list[I64]] = {}  # derived column -> rows changed since last read
         self.long_ids: set[str] = set()
         self._parsed: OrderedDict[tuple[int, int], job_pb2.JobSummary] = OrderedDict()
 
@@ -138,6 +139,12 @@ class JobColumns:
         """A derived column for all rows: "names_fold", "owners_fold", "namespaces_fold",
         "ids_fold", "labels" (b"\\x1fk=v\\x1f..."), "hay" (casefolded name, owner, id, labels)."""
         col = self._derived.get(name)
+        pending = self._stale.pop(name, None)
+        if col is not None and pending:
+            # rows changed since the column was last read: recomputed now, once, for all of them
+            rows = np.unique(np.concatenate(pending))
+            self._update_derived(name, rows[rows < self.n])
+            col = self._derived[name]
         if col is None:
             vals = self._compute(name, np.arange(self.n, dtype=np.int64))
             col = np.zeros(max(self._cap, self.n, 1), vals.dtype)  # room for appends, as every column
@@ -248,8 +255,13 @@ class JobColumns:
         self._buf_of[rows] = buf_no
         self._start[rows] = d.starts
         self._end[rows] = d.ends
-        for name in list(self._derived):
-            self._update_derived(name, rows)
+        # Derived columns are brought up to date when next read (a storm of status changes with
+        # no text filter and no sort on a text column never pays for them).
+        for name in self._derived:
+            pending = self._stale.setdefault(name, [])
+            pending.append(np.array(rows, np.int64))
+            if len(pending) > 64:  # a long storm with nobody reading: keep the set small
+                pending[:] = [np.unique(np.concatenate(pending))]
         for _parts, pos, dirty in self._partial.values():
             dirty.update(rows[rows < pos].tolist())
 
@@ -315,6 +327,8 @@ class JobColumns:
         """Delete rows (any order); later rows move up."""
         if not rows:
             return
+        for name in list(self._stale):  # bring derived columns up to date before rows move
+            self.derived(name)
         gone = np.unique(np.asarray(rows, np.int64))
         keep = np.ones(self.n, bool)
         keep[gone] = False
