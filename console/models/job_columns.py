@@ -368,6 +368,7 @@ class JobColumns:
             return
         if self.n == 0:
             self._bufs = []
+            self._parsed.clear()  # buffer numbers start again: no cached summary may answer for them
             return
         lens = self._end[: self.n] - self._start[: self.n]
         out = np.zeros(int(lens.sum()) + 16, np.uint8)

@@ -43,8 +43,9 @@ from PySide6.QtCore import (
 
 from console.models import job_filter
 from console.models import job_row as R
+from console.models.job_keys import column_keys
 from console.models.jobs_table import ITEM_FLAGS as _ITEM_FLAGS
-from console.models.jobs_table import Column, JobsTableModel, column_keys, merge_ranges
+from console.models.jobs_table import Column, JobsTableModel, merge_ranges
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QTableView
