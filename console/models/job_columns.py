@@ -142,7 +142,11 @@ class JobColumns:
         pending = self._stale.pop(name, None)
         if col is not None and pending:
             # rows changed since the column was last read: recomputed now, once, for all of them
+            # (rows past ``n`` are written but not shown yet, see JobsTableModel._apply: later)
             rows = np.unique(np.concatenate(pending))
+            later = rows[rows >= self.n]
+            if later.size:
+                self._stale[name] = [later]
             self._update_derived(name, rows[rows < self.n])
             col = self._derived[name]
         if col is None:

@@ -31,15 +31,35 @@ def _mapped(codes: np.ndarray, key: Callable[[int], Any], dtype: Any) -> np.ndar
     return np.array([key(int(u)) for u in uniq], dtype=dtype)[inv.reshape(-1)]
 
 
+def _full_text(cols: JobColumns, rows: np.ndarray, keys: np.ndarray, full: Callable[[R.Row], str]) -> np.ndarray:
+    """Text keys; where a value was cut to fit its column (rare: over 256 bytes), the keys
+    become Python bytes objects with the full value there, so the order stays exact."""
+    if not cols.long_ids or not len(rows):
+        return keys
+    at = []
+    for job_id in cols.long_ids:
+        r = cols.index.get(job_id)
+        if r is not None:
+            i = int(np.searchsorted(rows, r))
+            if i < len(rows) and rows[i] == r:
+                at.append((i, r))
+    if not at:
+        return keys
+    out = keys.astype(object)
+    for i, r in at:
+        out[i] = full(cols.reference_row(r)).encode()
+    return out
+
+
 def column_keys(cols: JobColumns, col: int, rows: np.ndarray) -> np.ndarray:
     """Sort keys of ``rows`` for a column, as an array ordered exactly as ``SORT_KEYS`` orders
     the rows (bytes for text, float64 for the rest)."""
     if col == Column.NAME:
-        return np.asarray(cols.derived("names_fold")[rows])
+        return _full_text(cols, rows, np.asarray(cols.derived("names_fold")[rows]), lambda r: r[R.NAME].casefold())
     if col == Column.OWNER:
-        return np.asarray(cols.derived("owners_fold")[rows])
+        return _full_text(cols, rows, np.asarray(cols.derived("owners_fold")[rows]), lambda r: r[R.OWNER].casefold())
     if col == Column.ID:
-        return np.asarray(cols.strings["ids"][rows])
+        return _full_text(cols, rows, np.asarray(cols.strings["ids"][rows]), lambda r: r[R.ID])
     if col == Column.STATE:
         return _mapped(cols.num("state")[rows], lambda s: R.STATE_RANK.get(s, len(R.STATE_RANK)), np.float64)
     if col == Column.WORKFLOW:

@@ -83,6 +83,8 @@ def _runs_desc(prows: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _concat_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.dtype == object or b.dtype == object:
+        return np.concatenate((a.astype(object), b.astype(object)))
     if a.dtype.kind == "S" and b.dtype.kind == "S" and a.dtype != b.dtype:
         width = max(a.dtype.itemsize, b.dtype.itemsize)
         return np.concatenate((a.astype(f"S{width}"), b.astype(f"S{width}")))
@@ -500,7 +502,10 @@ class JobsProxyModel(QAbstractProxyModel):
             self._accept[arr] = acc_new
         if self._keys is not None:
             new_keys = self._compute_keys(arr)
-            if new_keys.dtype.itemsize > self._keys.dtype.itemsize and new_keys.dtype.kind == "S":
+            if new_keys.dtype == object and self._keys.dtype != object:
+                self._keys = self._keys.astype(object)  # a cut text value's full key (job_keys)
+            elif new_keys.dtype.kind == "S" and self._keys.dtype.kind == "S" and \
+                    new_keys.dtype.itemsize > self._keys.dtype.itemsize:
                 self._keys = self._keys.astype(new_keys.dtype)
             changed = np.asarray(self._keys[arr] != new_keys, dtype=bool)
             self._keys[arr] = new_keys
