@@ -138,6 +138,8 @@ class JobColumns:
     def derived(self, name: str) -> Bytes:
         """A derived column for all rows: "names_fold", "owners_fold", "namespaces_fold",
         "ids_fold", "labels" (b"\\x1fk=v\\x1f..."), "hay" (casefolded name, owner, id, labels)."""
+        if name not in self._derived and name in self._partial:
+            self.warm(name, self.n)  # finish what the warm-up started instead of starting over
         col = self._derived.get(name)
         pending = self._stale.pop(name, None)
         if col is not None and pending:

@@ -90,3 +90,23 @@ def test_truncated_listing_fails() -> None:
         W.list_jobs_wire([raw[:-3]])
     with pytest.raises(W.SummaryWireError):
         W.decode(W.padded(raw[:40]), np.array([2], np.int64), np.array([40], np.int64))
+
+
+def test_warm_up_in_slices_with_changes_between_equals_one_build() -> None:
+    """The idle warm-up builds derived columns in slices; rows changed meanwhile (before and
+    after the slice reached them) and a read before the end still give the one-go values."""
+    from console.models.job_columns import JobColumns
+
+    msgs = [make_job(i, name=f"Job {i} É", labels={"team": f"t{i % 3}"}) for i in range(300)]
+    changed = [make_job(i, name=f"Renamed {i}", labels={"team": "new"}) for i in (5, 150, 299)]
+    warm, fresh = JobColumns(), JobColumns()
+    for cols in (warm, fresh):
+        cols.load_messages(msgs)
+    assert not warm.warm("labels", 100)
+    assert not warm.warm("hay", 100)
+    for cols in (warm, fresh):
+        cols.load_messages(changed)
+    assert warm.warm("labels", 1000)
+    for name in ("labels", "hay", "names_fold"):  # "hay" finishes its started slices on read
+        assert list(warm.derived(name)) == list(fresh.derived(name))
+    assert bytes(warm.derived("names_fold")[150]) == b"renamed 150"
