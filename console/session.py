@@ -28,16 +28,14 @@ import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from console import actions, messages
 from console.actions import Action, Confirmer, ConfirmRequest, JobFacts, Options, Outcome, PodFacts
 from console.embedded import EmbeddedEngine, EmbeddedEngineError, StopOutcome, StopProgress
 from console.models import job_row as R
-from console.models import job_wire as W
 from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
 from console.profiles import EMBEDDED, Profile, ProfileStore
@@ -49,6 +47,9 @@ from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
 from pelorus.engine.states import ACTIVE_POD_STATES
 from pelorus.errors import ClientError, NotFound
 from pelorus.tasks import cancel_and_wait
+
+if TYPE_CHECKING:  # numpy is imported on first use: it is not needed for the first paint
+    from console.models import job_wire as W
 
 log = logging.getLogger("pelorus.session")
 ACTIVE_STATES = (job_pb2.JOB_STATE_PENDING, job_pb2.JOB_STATE_RUNNING, job_pb2.JOB_STATE_KILLING)
@@ -329,6 +330,8 @@ class Session(QObject):
     def running_pod_count(self, job_ids: list[str] | None = None) -> int:
         """Pods holding a process (launching, running, being killed), from the jobs table."""
         model = self.jobs_model
+        import numpy as np
+
         if job_ids is None:  # every job, read from the columns first: a finished job without a
             cols = model.columns()  # running or pending pod has none to count
             busy = ((cols.num("pod_running") > 0) | (cols.num("pod_pending") > 0)
@@ -427,6 +430,8 @@ class Session(QObject):
         attach) the pages go as they arrive, so the first rows show while the rest stream in
         (``None`` then tells ``_on_snapshot`` the table is already filled); a re-listing over
         rows already shown replaces them only once it is complete."""
+        from console.models import job_wire as W
+
         model = self.jobs_model
         if model.rowCount() == 0:
             self.batcher.discard()
@@ -492,6 +497,8 @@ class Session(QObject):
         return out
 
     def active_job_count(self) -> int:
+        import numpy as np
+
         return int(np.isin(self.jobs_model.columns().num("state"), ACTIVE_STATES).sum())
 
     def find_jobs(self, text: str, limit: int = 20) -> list[tuple[str, str, str]]:
@@ -500,6 +507,8 @@ class Session(QObject):
         words = text.casefold().split()
         if not words:
             return []
+        import numpy as np
+
         hits: list[tuple[bool, str, str, str]] = []
         model = self.jobs_model
         cols = model.columns()

@@ -1,6 +1,10 @@
 """Start-up probe for bench/startup.py: with PELORUS_STARTUP_PROBE set, the app prints
 ``painted <time.monotonic()>`` once its first window has painted, then exits at once.
 
+With ``PELORUS_STARTUP_PROBE=rows:N`` (bench/reattach.py) it goes on after the first paint and
+prints ``rows_first <time> <count>`` once the jobs table shows a row (after the paint that
+shows it) and ``rows_all <time> <count>`` once it shows N, then exits.
+
 Why in the app and not in the benchmark: "to the first painted window" must be the real
 `python main.py` path, and only the process itself sees its first paint.  The bare PySide6
 window the benchmark compares against uses the same rule (first Paint event delivered, then the
@@ -34,7 +38,48 @@ class _FirstPaint(QObject):
 def _report() -> None:
     print(f"painted {time.monotonic():.6f}", flush=True)
     sys.stdout.flush()
+    want = os.environ.get(ENV, "")
+    if want.startswith("rows:"):
+        global _rows_probe
+        _rows_probe = _RowsProbe(int(want[5:]))
+        return
     os._exit(0)  # the time to first paint is measured; tearing down is not part of it
+
+
+class _RowsProbe(QObject):
+    """Polls the jobs table's row count every few ms (found by class name: importing the models
+    here would change what start-up loads) and reports the paints showing first and all rows."""
+
+    def __init__(self, want: int) -> None:
+        super().__init__()
+        self.want = want
+        self.first = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(2)
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
+
+    def poll(self) -> None:
+        for w in QApplication.allWidgets():
+            if not w.inherits("QAbstractItemView") or not w.isVisible():
+                continue
+            m = w.model()  # type: ignore[attr-defined]
+            if m is None or type(m).__name__ != "JobsProxyModel":
+                continue
+            n = m.rowCount()
+            if n and not self.first:
+                w.repaint()  # the rows are on screen once this returns
+                self.first = True
+                print(f"rows_first {time.monotonic():.6f} {n}", flush=True)
+            if n >= self.want:
+                w.repaint()
+                print(f"rows_all {time.monotonic():.6f} {n}", flush=True)
+                sys.stdout.flush()
+                os._exit(0)
+            return
+
+
+_rows_probe: _RowsProbe | None = None
 
 
 _probe: _FirstPaint | None = None

@@ -79,6 +79,7 @@ class JobColumns:
         self._derived: dict[str, Arr] = {}
         # derived columns being built in slices: computed chunks, rows covered, rows changed since
         self._partial: dict[str, tuple[list[Bytes], int, set[int]]] = {}
+        self._stale: dict[str, list[I64]] = {}  # derived column -> rows changed since last read
         self.long_ids: set[str] = set()
         self._parsed: OrderedDict[tuple[int, int], job_pb2.JobSummary] = OrderedDict()
 
@@ -137,7 +138,19 @@ class JobColumns:
     def derived(self, name: str) -> Bytes:
         """A derived column for all rows: "names_fold", "owners_fold", "namespaces_fold",
         "ids_fold", "labels" (b"\\x1fk=v\\x1f..."), "hay" (casefolded name, owner, id, labels)."""
+        if name not in self._derived and name in self._partial:
+            self.warm(name, self.n)  # finish what the warm-up started instead of starting over
         col = self._derived.get(name)
+        pending = self._stale.pop(name, None)
+        if col is not None and pending:
+            # rows changed since the column was last read: recomputed now, once, for all of them
+            # (rows past ``n`` are written but not shown yet, see JobsTableModel._apply: later)
+            rows = np.unique(np.concatenate(pending))
+            later = rows[rows >= self.n]
+            if later.size:
+                self._stale[name] = [later]
+            self._update_derived(name, rows[rows < self.n])
+            col = self._derived[name]
         if col is None:
             vals = self._compute(name, np.arange(self.n, dtype=np.int64))
             col = np.zeros(max(self._cap, self.n, 1), vals.dtype)  # room for appends, as every column
@@ -248,8 +261,13 @@ class JobColumns:
         self._buf_of[rows] = buf_no
         self._start[rows] = d.starts
         self._end[rows] = d.ends
-        for name in list(self._derived):
-            self._update_derived(name, rows)
+        # Derived columns are brought up to date when next read (a storm of status changes with
+        # no text filter and no sort on a text column never pays for them).
+        for name in self._derived:
+            pending = self._stale.setdefault(name, [])
+            pending.append(np.array(rows, np.int64))
+            if len(pending) > 64:  # a long storm with nobody reading: keep the set small
+                pending[:] = [np.unique(np.concatenate(pending))]
         for _parts, pos, dirty in self._partial.values():
             dirty.update(rows[rows < pos].tolist())
 
@@ -271,17 +289,17 @@ class JobColumns:
             return np.zeros(0, np.int64), []
         d = W.decode(buf, starts, ends)
         ids = [x.decode("utf-8", "replace") for x in d.ids.tolist()]
-        last: dict[str, int] = {}
-        for i, job_id in enumerate(ids):
-            last[job_id] = i
+        last = dict(zip(ids, range(len(ids)), strict=True))  # the last index of each id
         if len(last) != len(ids):
             # the last change of each job, at the place of its first (dicts keep first insertion)
             keep = np.fromiter(last.values(), np.int64, len(last))
             d = _take(d, keep)
             ids = [ids[i] for i in keep.tolist()]
         index = self.index
-        at = [index.get(j, -1) for j in ids]
-        at_arr = np.asarray(at, np.int64)
+        if not index:  # a first listing: all new (no lookups, the index built in one go below)
+            at_arr = np.full(len(ids), -1, np.int64)
+        else:
+            at_arr = np.fromiter((index.get(j, -1) for j in ids), np.int64, len(ids))
         old = np.flatnonzero(at_arr >= 0)
         new = np.flatnonzero(at_arr < 0)
         buf_no = self._add_buf(buf)
@@ -297,8 +315,11 @@ class JobColumns:
             appended = np.arange(first, first + len(new), dtype=np.int64)
             self.n = first + len(new)
             self._write(appended, _take(d, new) if old.size else d, buf_no)
-            for k, i in enumerate(new.tolist()):
-                index[ids[i]] = first + k
+            if old.size:
+                for k, i in enumerate(new.tolist()):
+                    index[ids[i]] = first + k
+            else:
+                index.update(zip(ids, range(first, first + len(ids)), strict=True))
         self._maybe_compact()
         return appended, replaced
 
@@ -312,6 +333,8 @@ class JobColumns:
         """Delete rows (any order); later rows move up."""
         if not rows:
             return
+        for name in list(self._stale):  # bring derived columns up to date before rows move
+            self.derived(name)
         gone = np.unique(np.asarray(rows, np.int64))
         keep = np.ones(self.n, bool)
         keep[gone] = False
@@ -351,6 +374,7 @@ class JobColumns:
             return
         if self.n == 0:
             self._bufs = []
+            self._parsed.clear()  # buffer numbers start again: no cached summary may answer for them
             return
         lens = self._end[: self.n] - self._start[: self.n]
         out = np.zeros(int(lens.sum()) + 16, np.uint8)

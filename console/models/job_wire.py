@@ -430,8 +430,9 @@ def split_repeated(payloads: Sequence[bytes], field: int = 1) -> tuple[U8, I64, 
     find each item: (buffer, item starts, item ends, [(field number, varint) of the other
     varint fields, per payload in order]).  The split is a plain loop (each item's place depends
     on the previous length) but it only reads a tag and a length per item."""
-    blob = b"".join(payloads)
-    buf = padded(blob)
+    # one copy: the pages and the zero pad joined, read in place (nothing writes to it)
+    joined = b"".join((*payloads, bytes(_PAD)))
+    buf = np.frombuffer(joined, np.uint8)
     if len(payloads) >= 16:  # many pages: one field of every page per step (see ``scan``)
         lens = np.fromiter(map(len, payloads), np.int64, len(payloads))
         pe = np.cumsum(lens)
@@ -445,8 +446,8 @@ def split_repeated(payloads: Sequence[bytes], field: int = 1) -> tuple[U8, I64, 
     ends: list[int] = []
     other: list[tuple[int, int]] = []
     want = (field << 3) | 2
-    data = blob
-    n = len(data)
+    data = joined
+    n = len(data) - _PAD
     pos = 0
     add_s = starts.append
     add_e = ends.append

@@ -43,8 +43,9 @@ from PySide6.QtCore import (
 
 from console.models import job_filter
 from console.models import job_row as R
+from console.models.job_keys import column_keys
 from console.models.jobs_table import ITEM_FLAGS as _ITEM_FLAGS
-from console.models.jobs_table import Column, JobsTableModel, column_keys, merge_ranges
+from console.models.jobs_table import Column, JobsTableModel, merge_ranges
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QTableView
@@ -82,6 +83,8 @@ def _runs_desc(prows: np.ndarray) -> list[tuple[int, int]]:
 
 
 def _concat_keys(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    if a.dtype == object or b.dtype == object:
+        return np.concatenate((a.astype(object), b.astype(object)))
     if a.dtype.kind == "S" and b.dtype.kind == "S" and a.dtype != b.dtype:
         width = max(a.dtype.itemsize, b.dtype.itemsize)
         return np.concatenate((a.astype(f"S{width}"), b.astype(f"S{width}")))
@@ -499,7 +502,10 @@ class JobsProxyModel(QAbstractProxyModel):
             self._accept[arr] = acc_new
         if self._keys is not None:
             new_keys = self._compute_keys(arr)
-            if new_keys.dtype.itemsize > self._keys.dtype.itemsize and new_keys.dtype.kind == "S":
+            if new_keys.dtype == object and self._keys.dtype != object:
+                self._keys = self._keys.astype(object)  # a cut text value's full key (job_keys)
+            elif new_keys.dtype.kind == "S" and self._keys.dtype.kind == "S" and \
+                    new_keys.dtype.itemsize > self._keys.dtype.itemsize:
                 self._keys = self._keys.astype(new_keys.dtype)
             changed = np.asarray(self._keys[arr] != new_keys, dtype=bool)
             self._keys[arr] = new_keys

@@ -22,9 +22,8 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -37,10 +36,12 @@ from PySide6.QtCore import (
 
 from console import timefmt
 from console.models import job_row as R
-from console.models import job_wire as W
 from console.models import palette
-from console.models.job_columns import JobColumns
 from pelorus.api import job_pb2
+
+if TYPE_CHECKING:  # numpy (~0.1 s to import) is kept off the path to the first paint
+    from console.models import job_wire as W
+    from console.models.job_columns import JobColumns
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -164,55 +165,6 @@ SORT_KEYS: Final[tuple[Callable[[R.Row], Any], ...]] = (
 )
 #: Columns whose sort key is a string (the rest are numbers).
 STRING_SORT_COLUMNS: Final = frozenset({Column.NAME, Column.ID, Column.OWNER, Column.WORKFLOW})
-_NUM_COLUMN: Final[dict[Column, str]] = {
-    Column.PRIORITY: "priority", Column.RUNNING: "pod_running", Column.PENDING: "pod_pending",
-    Column.SUCCEEDED: "pod_succeeded", Column.FAILED: "pod_failed", Column.CREATED: "created",
-    Column.UPDATED: "updated", Column.VERSION: "version",
-}
-
-
-def _mapped(codes: np.ndarray, key: Callable[[int], Any], dtype: Any) -> np.ndarray:
-    """``key`` of every code (called once per distinct code), as an array of ``dtype``."""
-    uniq, inv = np.unique(codes, return_inverse=True)
-    if not len(uniq):
-        return np.zeros(0, dtype)
-    return np.array([key(int(u)) for u in uniq], dtype=dtype)[inv.reshape(-1)]
-
-
-def column_keys(cols: JobColumns, col: int, rows: np.ndarray) -> np.ndarray:
-    """Sort keys of ``rows`` for a column, as an array ordered exactly as ``SORT_KEYS`` orders
-    the rows (bytes for text, float64 for the rest)."""
-    if col == Column.NAME:
-        return np.asarray(cols.derived("names_fold")[rows])
-    if col == Column.OWNER:
-        return np.asarray(cols.derived("owners_fold")[rows])
-    if col == Column.ID:
-        return np.asarray(cols.strings["ids"][rows])
-    if col == Column.STATE:
-        return _mapped(cols.num("state")[rows], lambda s: R.STATE_RANK.get(s, len(R.STATE_RANK)), np.float64)
-    if col == Column.WORKFLOW:
-        t = cols.num("wf_type")[rows].astype(np.int64)
-        st = cols.num("wf_state")[rows].astype(np.int64)
-        pair = (t << 32) | (st & 0xFFFFFFFF)
-        row: list[Any] = [None] * R.N_FIELDS
-
-        def text(p: int) -> bytes:
-            row[R.WF_TYPE] = p >> 32
-            row[R.WF_STATE] = int(np.int32(np.uint32(p & 0xFFFFFFFF)))
-            return R.workflow_text(row).casefold().encode()
-
-        return _mapped(pair, text, np.bytes_)
-    if col == Column.PROGRESS:
-        s = cols.num("prog_successful")[rows].astype(np.float64)
-        f = cols.num("prog_failed")[rows].astype(np.float64)
-        rem = cols.num("prog_remaining")[rows].astype(np.float64)
-        done = s + f
-        total = done + rem
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(total > 0, done / np.where(total > 0, total, 1), -1.0)
-    return np.asarray(cols.num(_NUM_COLUMN[Column(col)])[rows], dtype=np.float64)
-
-
 def _time_tip(seconds: float) -> str:
     return timefmt.time_tip(seconds)
 
@@ -312,14 +264,17 @@ class JobsTableModel(QAbstractTableModel):
 
     #: Idle warm-up: derived columns (labels, haystack, folded names) built in slices of rows,
     #: each bounded in time, so the first filter keystroke after a load finds them ready.
-    _WARM_ROWS: Final = 20000
-    _WARM_ORDER: Final = ("names_fold", "labels", "hay", "owners_fold")
+    _WARM_ROWS: Final = 10000
+    #: free text first (the likeliest first keystroke); the haystack reads the labels
+    _WARM_ORDER: Final = ("labels", "hay", "names_fold", "owners_fold")
     _ROW_CACHE: Final = 4096
+    _KNOWN_TTL: Final = 2.0
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._cols = JobColumns()
+        self._cols: JobColumns | None = None  # made on first use: importing numpy waits until then
         self._rows_cache: dict[int, R.Row] = {}
+        self._known: tuple[float, JobColumns, dict[str, list[str]]] | None = None
         self._stale = False
         self._warm: list[str] = []
         self._warm_timer = QTimer(self)
@@ -337,13 +292,13 @@ class JobsTableModel(QAbstractTableModel):
             int(Role.JOB_ID): lambda r, c: self.row(r)[R.ID],
             int(Role.PROGRESS): lambda r, c: R.progress_fraction(self.row(r)),
             int(Role.STATE): lambda r, c: R.state_name(self.row(r)[R.STATE]),
-            int(Role.SUMMARY): lambda r, c: self._cols.summary(r),
+            int(Role.SUMMARY): lambda r, c: self.columns().summary(r),
         }
 
     # ---- Qt model interface -------------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else self._cols.n
+        return 0 if parent.isValid() or self._cols is None else self._cols.n
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(Column)
@@ -389,7 +344,7 @@ class JobsTableModel(QAbstractTableModel):
         if hit is None:
             if len(self._rows_cache) >= self._ROW_CACHE:
                 self._rows_cache.clear()
-            hit = self._rows_cache[r] = R.make_row(self._cols.summary(r))
+            hit = self._rows_cache[r] = R.make_row(self.columns().summary(r))
         return hit
 
     def _display(self, r: int, col: int) -> Any:
@@ -428,6 +383,9 @@ class JobsTableModel(QAbstractTableModel):
 
         ``jobs``: parsed summaries, or a ``job_wire.Wire`` (ListJobs responses as received:
         decoded in bulk, the fast path)."""
+        from console.models import job_wire as W
+        from console.models.job_columns import JobColumns
+
         cols = JobColumns()
         if isinstance(jobs, W.Wire):
             cols.load(jobs.buf, jobs.starts, jobs.ends)
@@ -441,7 +399,7 @@ class JobsTableModel(QAbstractTableModel):
 
     def append_wire(self, wire: W.Wire) -> BatchResult:
         """Add (or replace) jobs given in wire form: one page of a listing streamed in."""
-        return self._apply(lambda: self._cols.load(wire.buf, wire.starts, wire.ends), ())
+        return self._apply(lambda: self.columns().load(wire.buf, wire.starts, wire.ends), ())
 
     def apply_batch(self, changes: Sequence[Change]) -> BatchResult:
         """Apply (summary, deleted) changes: updates in place, then removals, then appends.
@@ -453,14 +411,14 @@ class JobsTableModel(QAbstractTableModel):
         latest: dict[str, Change] = {}
         for change in changes:
             latest[change[0].job_id] = change
-        index = self._cols.index
+        index = self.columns().index
         live = [s for s, deleted in latest.values() if not deleted]
         removed = [r for job_id, (_, deleted) in latest.items() if deleted
                    for r in (index.get(job_id),) if r is not None]
-        return self._apply(lambda: self._cols.load_messages(live), removed)
+        return self._apply(lambda: self.columns().load_messages(live), removed)
 
     def _apply(self, load: Callable[[], tuple[Any, list[int]]], removed: Sequence[int]) -> BatchResult:
-        cols = self._cols
+        cols = self.columns()
         n_before = cols.n
         appended, updated = load()
         # Appended rows must not be visible before beginInsertRows: hide them until then.
@@ -506,10 +464,10 @@ class JobsTableModel(QAbstractTableModel):
         if stale == self._stale:
             return
         self._stale = stale
-        if self._cols.n:
+        if self.rowCount():
             roles = [int(Qt.ItemDataRole.ForegroundRole), int(Qt.ItemDataRole.BackgroundRole),
                      int(Qt.ItemDataRole.DecorationRole)]
-            self.dataChanged.emit(self.index(0, 0), self.index(self._cols.n - 1, len(Column) - 1), roles)
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, len(Column) - 1), roles)
         self.staleChanged.emit(stale)
 
     # ---- queries (for proxies, views and the filter box) --------------------------------------
@@ -519,36 +477,53 @@ class JobsTableModel(QAbstractTableModel):
 
     def columns(self) -> JobColumns:
         """The column storage (read-only by contract): proxies filter and sort on it."""
+        if self._cols is None:
+            from console.models.job_columns import JobColumns
+
+            self._cols = JobColumns()
         return self._cols
 
     def row_of(self, job_id: str) -> int | None:
         """Source row of a job, or None."""
+        if self._cols is None:
+            return None
         r = self._cols.index.get(job_id)
         return r if r is not None and r < self._cols.n else None
 
     def job_id(self, row: int) -> str:
-        return self._cols.job_id(row)
+        return self.columns().job_id(row)
 
     def summary(self, row: int) -> job_pb2.JobSummary:
         """The latest JobSummary of a row (do not mutate)."""
-        return self._cols.summary(row)
+        return self.columns().summary(row)
 
     def known_values(self) -> dict[str, list[str]]:
-        """Values seen in the data, for filter completion: owners, namespaces, label keys."""
-        cols = self._cols
+        """Values seen in the data, for filter completion: owners, namespaces, label pairs.
+
+        The filter box asks on every keystroke: at a million jobs that is ~0.1 s of uniques, so
+        the answer is kept for ``_KNOWN_TTL`` seconds (completion may miss a value that
+        appeared in the last two seconds, never a filter result)."""
+        now = time.monotonic()
+        if self._known is not None and now - self._known[0] < self._KNOWN_TTL and self._known[1] is self._cols:
+            return self._known[2]
+        import numpy as np
+
+        cols = self.columns()
         owners = {bytes(v).decode("utf-8", "replace") for v in np.unique(cols.strings["owners"][: cols.n])}
         namespaces = {bytes(v).decode("utf-8", "replace") or "default"
                       for v in np.unique(cols.strings["namespaces"][: cols.n])}
         label_pairs: set[str] = set()
-        for r in range(min(cols.n, 5000)):  # labels cost a parse each; a sample is enough to complete
+        for r in range(min(cols.n, 2000)):  # labels cost a parse each; a sample is enough to complete
             label_pairs.update(f"{k}={v}" for k, v in cols.summary(r).labels.items())
         owners.discard("")
-        return {"owner": sorted(owners), "namespace": sorted(namespaces), "label": sorted(label_pairs)}
+        out = {"owner": sorted(owners), "namespace": sorted(namespaces), "label": sorted(label_pairs)}
+        self._known = (now, cols, out)
+        return out
 
     def ensure_haystacks(self) -> None:
         """Build every derived column now (the idle warm-up does this in slices)."""
         for name in self._WARM_ORDER:
-            self._cols.derived(name)
+            self.columns().derived(name)
         self._warm = []
 
     def _start_warm_up(self) -> None:
@@ -558,10 +533,10 @@ class JobsTableModel(QAbstractTableModel):
     def _warm_step(self) -> None:
         # Build derived columns (labels, haystack, folded text) in slices after a bulk load, so
         # the first keystroke in the filter box does not pay for a million label decodes.
-        # Each slice is bounded in rows; the loop in time (a slice of 20k rows is ~5-10 ms).
+        # Each slice is bounded in rows; the loop in time (a slice of 10k rows is ~3-8 ms).
         deadline = time.perf_counter() + 0.008
         while self._warm and time.perf_counter() < deadline:
-            if self._cols.warm(self._warm[0], self._WARM_ROWS):
+            if self.columns().warm(self._warm[0], self._WARM_ROWS):
                 self._warm.pop(0)
         if self._warm:
             self._warm_timer.start()
