@@ -83,9 +83,11 @@ class CommandPalette(QDialog):
         self._find_jobs = find_jobs
         self._open_job = open_job
         self.search = QLineEdit()
+        self.search.setAccessibleName(self.tr("Command or job name"))
         self.search.setObjectName("paletteSearch")
         self.search.setPlaceholderText("Type a command, or part of a job's name…")
         self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Matching commands and jobs"))
         self.list.setObjectName("paletteList")
         self.list.setItemDelegate(_TwoColumns(self.list))
         layout = QVBoxLayout(self)

@@ -118,6 +118,7 @@ class JobDetailDialog(QDialog):
         self.header.setObjectName("detailHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Job detail"))
         self.tabs.setObjectName("detailTabs")
 
         # Summary
@@ -126,6 +127,7 @@ class JobDetailDialog(QDialog):
         self.summary_labels: dict[str, QLabel] = {}
         self.payload_row = PayloadRow(self.summary)
         self.spec_text = QPlainTextEdit()
+        self.spec_text.setAccessibleName(self.tr("Job spec"))
         self.spec_text.setReadOnly(True)
         self.spec_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.spec_text.setFont(QFont("monospace"))
@@ -144,9 +146,11 @@ class JobDetailDialog(QDialog):
         # Logs
         logs = QWidget()
         self.log_pod_box = QComboBox()
+        self.log_pod_box.setAccessibleName(self.tr("Pod whose log is shown"))
         self.log_pod_box.setObjectName("logPod")
         self.log_pod_box.setMinimumWidth(200)
         self.log_run_box = QComboBox()
+        self.log_run_box.setAccessibleName(self.tr("Run of that pod"))
         self.log_run_box.setObjectName("logRun")
         self.log_run_box.setMinimumWidth(260)
         self.log_view = LogView(LogBuffer(capacity=saved_ring_lines(), parent=self), logs)
@@ -169,6 +173,7 @@ class JobDetailDialog(QDialog):
         # Workflows
         wf = QWidget()
         self.workflows = QTreeWidget()
+        self.workflows.setAccessibleName(self.tr("Workflows"))
         self.workflows.setObjectName("workflowTree")
         self.workflows.setHeaderLabels(["Workflow / event", "State", "Instances", "When"])
         self.workflows.setColumnWidth(0, 420)
@@ -204,6 +209,7 @@ class JobDetailDialog(QDialog):
         self.collapse_button.setObjectName("timelineCollapse")
         self.collapse_button.setCheckable(True)
         self.collapse_threshold_box = QComboBox()
+        self.collapse_threshold_box.setAccessibleName(self.tr("Idle time to collapse"))
         self.collapse_threshold_box.setObjectName("timelineCollapseThreshold")
         for seconds, text in COLLAPSE_THRESHOLDS:
             self.collapse_threshold_box.addItem(f"over {text}", seconds)

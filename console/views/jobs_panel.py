@@ -150,6 +150,9 @@ class JobsPanel(QWidget):
         self.model = model
         self.proxy = JobsProxyModel(model, self)
         self.filter_box = FilterBox(model)
+        self.filter_box.setAccessibleName(self.tr("Filter jobs"))
+        self.filter_box.setAccessibleDescription(self.tr(
+            "Free text, or qualifiers such as state:RUNNING, owner:NAME, label:KEY=VALUE, name~PATTERN"))
         self.filter_error = QLabel()
         self.filter_error.setObjectName("filterError")
         self.filter_error.setStyleSheet(f"color: {palette.css(palette.ERROR)};")
@@ -162,7 +165,7 @@ class JobsPanel(QWidget):
             chip.setText(state.title())
             chip.setCheckable(True)
             chip.setToolTip(f"Show only {state} jobs (several chips combine)")
-            chip.setStyleSheet(f"QToolButton:checked {{ background: {palette.state_color(state).name()}; "
+            chip.setStyleSheet(f"QToolButton:checked {{ background: {palette.css(palette.state_color(state))}; "
                                f"color: {palette.css(palette.TEXT_ON_ACCENT)}; border-radius: 3px; }}")
             chip.toggled.connect(self._chips_changed)
             chip_row.addWidget(chip)
@@ -172,6 +175,7 @@ class JobsPanel(QWidget):
         chip_row.addWidget(self.count_label)
 
         self.table = QTableView()
+        self.table.setAccessibleName(self.tr("Jobs"))
         self.table.setModel(self.proxy)
         self.proxy.follow_view(self.table)  # exact repaints of the changed rows on screen
         self.table.setSortingEnabled(True)

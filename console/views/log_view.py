@@ -90,6 +90,7 @@ class LogCanvas(QAbstractScrollArea):
     def __init__(self, buffer: LogBuffer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("logList")
+        self.setAccessibleName(self.tr("Log lines"))
         self.buffer = buffer
         self.wrap = False
         self.placeholder = "No log lines yet."  #: drawn while the buffer is empty (the view sets it)
@@ -357,6 +358,7 @@ class LogView(QWidget):
         self.wrap_box = QCheckBox("Wrap")
         self.wrap_box.setObjectName("logWrap")
         self.search = QLineEdit()
+        self.search.setAccessibleName(self.tr("Search the log"))
         self.search.setObjectName("logSearch")
         self.search.setPlaceholderText("Search (Enter: next, Shift+Enter: previous)")
         self.search.setClearButtonEnabled(True)
@@ -370,6 +372,7 @@ class LogView(QWidget):
         self.jump_button.hide()
         # The ring buffer's size: a setting (QSettings), offered in a few sizes; memory stays flat at it.
         self.capacity_box = QComboBox()
+        self.capacity_box.setAccessibleName(self.tr("Lines kept"))
         self.capacity_box.setObjectName("logCapacity")
         self.capacity_box.setToolTip("How many lines the view keeps; older ones are dropped (memory stays flat)")
         for n in sorted({*RING_SIZES, self.buffer.capacity}):

@@ -42,6 +42,7 @@ from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Out
 from console.models import palette
 from console.session import ConnectionState, EngineStatus, Session
 from console.tasks import WidgetTasks
+from console.views import theme
 from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.dialogs import ask_int, exec_async
@@ -78,6 +79,7 @@ class MainWindow(QMainWindow):
         self._details: dict[str, JobDetailDialog] = {}  # open detail windows by job id
         self.panel = JobsPanel(session.jobs_model)
         self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(self.tr("Jobs and protobuf"))
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(self.panel, "Jobs")
         # The protobuf editor and the Call panel are built when their tab is first shown (or first
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.profile_box = QComboBox()
+        self.profile_box.setAccessibleName(self.tr("Engine"))
         self.profile_box.setObjectName("profileBox")
         self.profile_box.setMinimumWidth(260)
         for name in self.session.profile_names():
@@ -175,7 +178,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel("   "))
         bar.addWidget(self.executor_label)
         self.read_only_label = QLabel("  READ-ONLY  ")
-        self.read_only_label.setStyleSheet(palette.BADGE_CSS)
+        self.read_only_label.setStyleSheet(palette.badge_css())
         self.read_only_action = bar.addWidget(self.read_only_label)  # toolbar widgets hide via their action
         self.read_only_action.setVisible(self.session.read_only)
 
@@ -241,6 +244,7 @@ class MainWindow(QMainWindow):
         self.utc_action.setChecked(bool(QSettings().value(timefmt.SETTING_UTC, False, type=bool)))
         timefmt.set_utc(self.utc_action.isChecked())
         self.utc_action.toggled.connect(self.set_times_in_utc)
+        self.theme_menu = theme.controller().add_menu(view)  # System / Light / Dark
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
         keys = help_menu.addAction(self.tr("&Keyboard shortcuts"))

@@ -152,6 +152,7 @@ class PodsView(QWidget):
         # there): a sorting proxy asks Python for two keys per comparison, seconds with 10,000 pods.
         self.proxy.setDynamicSortFilter(True)
         self.filter_box = QLineEdit()
+        self.filter_box.setAccessibleName(self.tr("Filter pods"))
         self.filter_box.setObjectName("podFilter")
         self.filter_box.setPlaceholderText("Filter pods (state, host, reason, instance…)")
         self.filter_box.setClearButtonEnabled(True)
@@ -204,6 +205,7 @@ class PodsView(QWidget):
         self.empty_label.setStyleSheet(f"color:{palette.css(palette.TEXT_MUTED)}; padding-top:48px")
         self.empty_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.events = QListWidget()
+        self.events.setAccessibleName(self.tr("Pod events"))
         self.events.setObjectName("podEvents")
         self.events.setAlternatingRowColors(True)
         self.events.setWordWrap(True)
