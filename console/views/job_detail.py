@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
+    QTreeWidgetItemIterator,
     QVBoxLayout,
     QWidget,
 )
@@ -71,7 +72,7 @@ ALL_PODS = -1
 TIMELINE_MAX_PODS = 300  # pod events are fetched per pod: a first version, for jobs of moderate size
 TIMELINE_EVERY = 3.0
 TIMELINE_LEGEND = " ".join(
-    f"<span style='color:{POD_STATE_COLORS[s].name()}'>■</span>&nbsp;{s.lower()}"
+    f"<span style='color:{palette.css(POD_STATE_COLORS[s])}'>■</span>&nbsp;{s.lower()}"
     for s in ("PENDING", "LAUNCHING", "RUNNING", "SUCCEEDED", "FAILED", "KILLED"))
 WF_RELOAD_MS = 200  # a followed job's workflows are reloaded at most this often
 FRAME_MS = 16  # pods and log lines reach their models once a frame while the detail is on screen
@@ -174,6 +175,7 @@ class JobDetailDialog(QDialog):
         wf = QWidget()
         self.workflows = QTreeWidget()
         self.workflows.setAccessibleName(self.tr("Workflows"))
+        palette.notifier().changed.connect(self._recolour_workflows)  # items keep copies of colours
         self.workflows.setObjectName("workflowTree")
         self.workflows.setHeaderLabels(["Workflow / event", "State", "Instances", "When"])
         self.workflows.setColumnWidth(0, 420)
@@ -231,6 +233,7 @@ class JobDetailDialog(QDialog):
         bar.addWidget(self.workflow_message, 1)
         wl.addLayout(bar)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the timeline itself, one stop
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.timeline)
         wsplit = QSplitter(Qt.Orientation.Vertical)
@@ -287,6 +290,15 @@ class JobDetailDialog(QDialog):
     def _tick_summary(self) -> None:
         if self.job is not None and not self.background and not self._closed and self.tabs.currentIndex() == 0:
             self._fill_summary(self.job)
+
+    def _recolour_workflows(self, _theme: str = "") -> None:
+        """A theme switch: the workflow rows' state colours again (items hold copies)."""
+        it = QTreeWidgetItemIterator(self.workflows)
+        while (item := it.value()) is not None:
+            state = item.text(1)
+            if state:
+                item.setForeground(1, WORKFLOW_STATE_COLORS.get(state, state_color(state)))
+            it += 1
 
     def refresh_times(self) -> None:
         """Times are now shown in the other zone (View menu): redraw what shows them."""
@@ -481,7 +493,7 @@ class JobDetailDialog(QDialog):
         st = self.status_shown if self.status_shown is not None else info.status
         state = short(job_pb2.JobState.Name(st.state))
         self.setWindowTitle(f"Job {info.spec.name} — {state}")
-        color = state_color(state).name()
+        color = palette.css(state_color(state))
         self.header.setText(f"<span style='font-size:14pt'><b>{info.spec.name}</b></span>  "
                             f"<span style='color:{color}; font-weight:bold'>{state}</span>  "
                             + palette.span(info.job_id, palette.TEXT_MUTED))

@@ -160,6 +160,8 @@ class PodsView(QWidget):
         self.filter_box.textChanged.connect(lambda _t: self._update_counts())
         self.table = PodsTable(self)
         self.table.setObjectName("podsTable")
+        self.table.setAccessibleName(self.tr("Pods"))
+        self.table.setAccessibleDescription(self.tr("One row per instance; expand a row for its previous runs"))
         self.table.setModel(self.proxy)
         header = self.table.header()
         header.setSectionsClickable(True)

@@ -108,23 +108,40 @@ def test_the_walk_finds_an_unnamed_field(qapp: Any) -> None:
     top.close()
 
 
-def test_protobuf_windows_and_dialogs_are_named(themes: theme.ThemeController, qloop: Any) -> None:
+@pytest.mark.slow
+def test_protobuf_windows_and_dialogs_are_named(themes: theme.ThemeController, qloop: Any, tmp_path: Path) -> None:
     from console.views.call_panel import protobuf_page
     from console.views.command_palette import CommandPalette, PaletteEntry
     from console.views.proto_compare import ProtoCompareWindow
     from console.views.proto_editor import ProtoEditor, ProtoEditorWindow
     from console.views.reflection_dialog import ReflectionDialog
     from console.views.spec_editor import SpecEditorDialog
+    from pelorus.api import job_pb2
 
+    spec = job_pb2.JobSpec(name="nightly-etl", owner="ops", instance_count=3, priority=2)
+    spec.labels["team"] = "data"
+    other = job_pb2.JobSpec()
+    other.CopyFrom(spec)
+    other.name, other.instance_count = "nightly-etl-2", 5
+    (tmp_path / "spec.bin").write_bytes(spec.SerializeToString())
     editor = ProtoEditor()
     window = ProtoEditorWindow(editor)
     window.show()
+
+    async def load() -> None:
+        assert await editor.open_path(tmp_path / "spec.bin")
+        assert editor.set_type("JobSpec")
+        editor.tree.setCurrentIndex(editor.model.index(0, 0))
+
+    run(qloop, load())
     check(themes, window, "proto-editor-window")
     page, _call = protobuf_page(ProtoEditor())
     page.show()
     check(themes, page, "call-panel")
     compare = ProtoCompareWindow()
     compare.show()
+    run(qloop, compare.view.compare_bytes(spec.SerializeToString(), other.SerializeToString(),
+                                          "pelorus.v1.JobSpec", "a.bin", "b.bin"))
     check(themes, compare, "proto-compare")
     entries = [PaletteEntry("Stop", "Ctrl+K", True, "", "Stop the selected jobs"),
                PaletteEntry("Delete", "", False, "select a job", "Delete the job")]
@@ -154,7 +171,7 @@ def test_main_window_detail_and_confirmations_are_named(embedded_window: Any, ql
 
     async def body() -> None:
         job_id = await win.session.create_job(sh_spec("a11y-web", "echo '::progress successful=1 failed=0 "
-                                                      "remaining=1'; sleep 30", instances=2,
+                                                      "remaining=1'; sleep 4", instances=2,
                                                       kill_grace_period=0.2), "a11y-1")
         await until(lambda: win.session.jobs_model.row_of(job_id) is not None, what="listed")
         check(themes, win, "main-window")
@@ -194,10 +211,15 @@ def test_main_window_detail_and_confirmations_are_named(embedded_window: Any, ql
     seen: list[list[str]] = []
 
     def walk_connection_dialog() -> None:  # getText runs its own loop: look, then cancel
-        dialog = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible())
-        seen.append(unnamed(dialog))
-        dialog.grab().save(str(SHOTS / "connection-dialog-light.png"))
-        dialog.reject()
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible()]
+        if not dialogs:
+            QTimer.singleShot(100, walk_connection_dialog)
+            return
+        try:
+            seen.append(unnamed(dialogs[-1]))
+            dialogs[-1].grab().save(str(SHOTS / "connection-dialog-light.png"))
+        finally:
+            dialogs[-1].reject()
 
     QTimer.singleShot(300, walk_connection_dialog)
     win._add_profile()
