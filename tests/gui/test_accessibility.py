@@ -74,6 +74,29 @@ def unnamed(top: QWidget) -> list[str]:
     return out
 
 
+def tab_stops(top: QWidget) -> list[QWidget]:
+    """The visible widgets Tab visits in `top`, in Tab's order, from its first."""
+    stops: list[QWidget] = []
+    w = top.nextInFocusChain()
+    while w is not top and len(stops) < 200:
+        if (w.isVisibleTo(top) and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and w.focusProxy() is None and top.isAncestorOf(w) and w not in stops):
+            stops.append(w)
+        w = w.nextInFocusChain()
+    return stops
+
+
+def out_of_reading_order(top: QWidget) -> list[str]:
+    """Tab stops that come before one above them, or left of one on their row (rows: 8 px)."""
+    where = [(w.mapTo(top, w.rect().topLeft()), w) for w in tab_stops(top)]
+    bad = []
+    for (a, wa), (b, wb) in zip(where, where[1:], strict=False):
+        if b.y() < a.y() - 8 or (abs(b.y() - a.y()) <= 8 and b.x() < a.x()):
+            bad.append(f"{type(wa).__name__} {wa.objectName()!r} @{a.x()},{a.y()} -> "
+                       f"{type(wb).__name__} {wb.objectName()!r} @{b.x()},{b.y()}")
+    return bad
+
+
 @pytest.fixture
 def themes(qloop: Any) -> Iterator[theme.ThemeController]:
     c = theme.controller()
@@ -105,6 +128,10 @@ def test_the_walk_finds_an_unnamed_field(qapp: Any) -> None:
     assert len(found) == 2 and "QLineEdit" in found[0] and "QComboBox" in found[1]
     field.setAccessibleName("Address")
     assert len(unnamed(top)) == 1
+    field.move(0, 60)  # created first, laid out below the combo box: Tab would go up
+    assert len(out_of_reading_order(top)) == 1
+    field.move(0, 0)
+    assert out_of_reading_order(top) == []
     top.close()
 
 
@@ -154,6 +181,8 @@ def test_protobuf_windows_and_dialogs_are_named(themes: theme.ThemeController, q
     reflection = ReflectionDialog("127.0.0.1:7000")
     reflection.show()
     check(themes, reflection, "reflection-dialog", (640, 300))
+    for dialog in (spec, reflection, pal):  # Tab reads them as they are laid out
+        assert len(tab_stops(dialog)) >= 2 and out_of_reading_order(dialog) == [], dialog
     for w in (window, page, compare, pal, spec, reflection):
         w.close()
     editor.close_tasks()
