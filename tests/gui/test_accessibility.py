@@ -189,70 +189,84 @@ def test_protobuf_windows_and_dialogs_are_named(themes: theme.ThemeController, q
 
 
 @pytest.mark.slow
-def test_main_window_detail_and_confirmations_are_named(embedded_window: Any, qloop: Any,
+def test_main_window_detail_and_confirmations_are_named(qloop: Any, tmp_path: Path,
                                                         themes: theme.ThemeController) -> None:
+    """The windows of a session, built without an engine: the walk reads widgets, not data.
+    (Screenshots with live data: tests/gui/test_theme.py and the other GUI tests.)"""
+    from console import actions
+    from console.actions import ConfirmRequest, JobFacts
+    from console.session import Session, SessionOptions
     from console.views.confirm import ConfirmDialog
-    from console.views.job_detail import JobDetailDialog
+    from console.views.main_window import MainWindow
     from console.views.spec_editor import SpecEditorDialog
 
-    win = embedded_window
-    win.resize(1280, 800)
-
-    async def body() -> None:
-        job_id = await win.session.create_job(sh_spec("a11y-web", "echo '::progress successful=1 failed=0 "
-                                                      "remaining=1'; sleep 4", instances=2,
-                                                      kill_grace_period=0.2), "a11y-1")
-        await until(lambda: win.session.jobs_model.row_of(job_id) is not None, what="listed")
+    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
+    win = MainWindow(session)
+    win.show()
+    try:
         check(themes, win, "main-window")
-        # the jobs table announces both headers: the column's title and the row's job
-        proxy = win.panel.proxy
-        assert proxy.headerData(0, Qt.Orientation.Vertical, Qt.ItemDataRole.AccessibleTextRole) == "a11y-web"
         win.tabs.setCurrentIndex(1)
         check(themes, win, "main-window-protobuf")
         win.tabs.setCurrentIndex(0)
-        win.panel.select_job(job_id)
-        win.open_job(job_id)
-        detail: JobDetailDialog = await open_dialog(JobDetailDialog)
-        for i in range(detail.tabs.count()):
-            detail.tabs.setCurrentIndex(i)
-            await asyncio.sleep(0.3)
-            check(themes, detail, f"job-detail-{detail.tabs.tabText(i).lower()}")
-        detail.close()
-        win.actions_by_name["restart"].trigger()
-        restart: ConfirmDialog = await open_dialog(ConfirmDialog)
-        check(themes, restart, "confirm-restart", (700, 480))
-        restart.reject()
-        win.actions_by_name["force_delete"].trigger()
-        delete: ConfirmDialog = await open_dialog(ConfirmDialog)
-        check(themes, delete, "confirm-force-delete", (700, 480))
-        delete.reject()
-        win.new_job()
-        spec: SpecEditorDialog = await open_dialog(SpecEditorDialog)
+        facts = [JobFacts("job-1", "nightly-etl", running_pods=2)]
+        for name in (actions.Name.RESTART, actions.Name.FORCE_DELETE):
+            dialog = ConfirmDialog(win, ConfirmRequest(actions.ACTIONS[name], facts, {}))
+            dialog.show()
+            check(themes, dialog, f"confirm-{name.value}", (700, 480))
+            dialog.close()
+        spec = SpecEditorDialog(win)
+        spec.show()
         check(themes, spec, "new-job")
-        spec.reject()
+        spec.close()
         win.show_shortcuts()
-        box = await open_dialog(QMessageBox)
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
         check(themes, box, "shortcuts", (700, 600))
         box.close()
 
-    run(qloop, body(), timeout=90)
+        seen: list[list[str]] = []
 
-    seen: list[list[str]] = []
+        def walk_connection_dialog() -> None:  # getText runs its own loop: look, then cancel
+            dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible()]
+            if not dialogs:
+                QTimer.singleShot(100, walk_connection_dialog)
+                return
+            try:
+                seen.append(unnamed(dialogs[-1]))
+                dialogs[-1].grab().save(str(SHOTS / "connection-dialog-light.png"))
+            finally:
+                dialogs[-1].reject()
 
-    def walk_connection_dialog() -> None:  # getText runs its own loop: look, then cancel
-        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible()]
-        if not dialogs:
-            QTimer.singleShot(100, walk_connection_dialog)
-            return
-        try:
-            seen.append(unnamed(dialogs[-1]))
-            dialogs[-1].grab().save(str(SHOTS / "connection-dialog-light.png"))
-        finally:
-            dialogs[-1].reject()
+        QTimer.singleShot(300, walk_connection_dialog)
+        win._add_profile()
+        assert seen == [[]]
+    finally:
+        win._closing = True
+        win.close()
 
-    QTimer.singleShot(300, walk_connection_dialog)
-    win._add_profile()
-    assert seen == [[]]
+
+@pytest.mark.slow
+def test_job_detail_is_named(embedded_window: Any, qloop: Any) -> None:
+    """The job detail on a live job, every tab (names only: the theme switches run elsewhere)."""
+    from console.views.job_detail import JobDetailDialog
+
+    win = embedded_window
+
+    async def body() -> None:
+        job_id = await win.session.create_job(sh_spec("a11y-web", "echo '::progress successful=1 failed=0 "
+                                                      "remaining=1'; sleep 2", instances=2), "a11y-1")
+        await until(lambda: win.session.jobs_model.row_of(job_id) is not None, what="listed")
+        assert win.panel.proxy.headerData(0, Qt.Orientation.Vertical,
+                                          Qt.ItemDataRole.AccessibleTextRole) == "a11y-web"  # the row header
+        win.open_job(job_id)
+        detail: JobDetailDialog = await open_dialog(JobDetailDialog)
+        detail.resize(1280, 800)
+        for i in range(detail.tabs.count()):
+            detail.tabs.setCurrentIndex(i)
+            await asyncio.sleep(0.2)
+            assert unnamed(detail) == [], detail.tabs.tabText(i)
+        detail.close()
+
+    run(qloop, body(), timeout=60)
 
 
 def test_the_timeline_charts_and_hex_pane_work_from_the_keyboard(qapp: Any) -> None:
