@@ -81,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
 
         install_if_asked(app)
     collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
+    from console.views import theme
+
+    theme.controller()  # the saved theme (or the system's), before the first window
     try:
         return int(qasync.run(run(app, args)))
     except asyncio.CancelledError:

@@ -195,6 +195,8 @@ class JobsProxyModel(QAbstractProxyModel):
             return self._src.headerData(section, orientation, role)
         if role == Qt.ItemDataRole.DisplayRole:
             return section + 1
+        if role == Qt.ItemDataRole.AccessibleTextRole and 0 <= section < self.rowCount():
+            return self.data(self.index(section, Column.NAME))  # a screen reader's row header: the job
         return None
 
     def mapToSource(self, proxy_index: _Index) -> QModelIndex:  # noqa: N802

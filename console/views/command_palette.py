@@ -104,9 +104,11 @@ class CommandPalette(QDialog):
         self._open_job = open_job
         self._lookup_job = lookup_job
         self.search = QLineEdit()
+        self.search.setAccessibleName(self.tr("Command or job name"))
         self.search.setObjectName("paletteSearch")
         self.search.setPlaceholderText(self.tr("Type a command, or a job's name, id or label (team=ml)…"))
         self.list = QListWidget()
+        self.list.setAccessibleName(self.tr("Matching commands and jobs"))
         self.list.setObjectName("paletteList")
         self.list.setItemDelegate(_TwoColumns(self.list))
         layout = QVBoxLayout(self)

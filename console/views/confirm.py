@@ -63,6 +63,7 @@ class ConfirmDialog(QDialog):
         headline.setWordWrap(True)
         layout.addWidget(headline)
         listing = QPlainTextEdit(describe_targets(targets, request.skipped))
+        listing.setAccessibleName(self.tr("What this acts on"))
         listing.setObjectName("confirmTargets")
         listing.setReadOnly(True)
         listing.setMaximumHeight(200 if skipped else 160)
@@ -72,6 +73,7 @@ class ConfirmDialog(QDialog):
         if action.asks_batch:
             form = QFormLayout()
             batch = QSpinBox()
+            batch.setAccessibleName(self.tr("Batch size"))
             batch.setObjectName("confirmBatch")
             batch.setRange(0, 1_000_000)
             batch.setValue(1)
@@ -89,6 +91,7 @@ class ConfirmDialog(QDialog):
         if expected is not None:
             layout.addWidget(QLabel(f"Type <b>{expected}</b> to confirm:"))
             typed = QLineEdit()
+            typed.setAccessibleName(self.tr("Type the job name to confirm"))
             typed.setObjectName("typeToConfirm")
             typed.textChanged.connect(lambda text: self.ok.setEnabled(text.strip() == expected))
             layout.addWidget(typed)

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QTabWidget,
     QTreeWidget,
     QTreeWidgetItem,
+    QTreeWidgetItemIterator,
     QVBoxLayout,
     QWidget,
 )
@@ -75,7 +76,7 @@ from pelorus.specfile import dump_spec
 ALL_PODS = -1
 TIMELINE_EVERY = 3.0
 TIMELINE_LEGEND = " ".join(
-    f"<span style='color:{POD_STATE_COLORS[s].name()}'>■</span>&nbsp;{s.lower()}"
+    f"<span style='color:{palette.css(POD_STATE_COLORS[s])}'>■</span>&nbsp;{s.lower()}"
     for s in ("PENDING", "LAUNCHING", "RUNNING", "SUCCEEDED", "FAILED", "KILLED"))
 WF_RELOAD_MS = 200  # a followed job's workflows are reloaded at most this often
 FRAME_MS = 16  # pods and log lines reach their models once a frame while the detail is on screen
@@ -121,6 +122,7 @@ class JobDetail(QWidget):
         self.header.setObjectName("detailHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.tabs = QTabWidget()
+        self.tabs.setAccessibleName(self.tr("Job detail"))
         self.tabs.setObjectName("detailTabs")
 
         # Summary
@@ -129,6 +131,7 @@ class JobDetail(QWidget):
         self.summary_labels: dict[str, QLabel] = {}
         self.payload_row = PayloadRow(self.summary)
         self.spec_text = QPlainTextEdit()
+        self.spec_text.setAccessibleName(self.tr("Job spec"))
         self.spec_text.setReadOnly(True)
         self.spec_text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.spec_text.setFont(QFont("monospace"))
@@ -147,9 +150,11 @@ class JobDetail(QWidget):
         # Logs
         logs = QWidget()
         self.log_pod_box = QComboBox()
+        self.log_pod_box.setAccessibleName(self.tr("Pod whose log is shown"))
         self.log_pod_box.setObjectName("logPod")
         self.log_pod_box.setMinimumWidth(200)
         self.log_run_box = QComboBox()
+        self.log_run_box.setAccessibleName(self.tr("Run of that pod"))
         self.log_run_box.setObjectName("logRun")
         self.log_run_box.setMinimumWidth(260)
         self.log_view = LogView(LogBuffer(capacity=saved_ring_lines(), parent=self), logs)
@@ -172,6 +177,8 @@ class JobDetail(QWidget):
         # Workflows
         wf = QWidget()
         self.workflows = QTreeWidget()
+        self.workflows.setAccessibleName(self.tr("Workflows"))
+        palette.notifier().changed.connect(self._recolour_workflows)  # items keep copies of colours
         self.workflows.setObjectName("workflowTree")
         self.workflows.setHeaderLabels(["Workflow / event", "State", "Instances", "When"])
         self.workflows.setColumnWidth(0, 420)
@@ -214,6 +221,7 @@ class JobDetail(QWidget):
         self.collapse_button.setObjectName("timelineCollapse")
         self.collapse_button.setCheckable(True)
         self.collapse_threshold_box = QComboBox()
+        self.collapse_threshold_box.setAccessibleName(self.tr("Idle time to collapse"))
         self.collapse_threshold_box.setObjectName("timelineCollapseThreshold")
         for seconds, text in COLLAPSE_THRESHOLDS:
             self.collapse_threshold_box.addItem(f"over {text}", seconds)
@@ -235,6 +243,7 @@ class JobDetail(QWidget):
         bar.addWidget(self.workflow_message, 1)
         wl.addLayout(bar)
         scroll = QScrollArea()
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to the timeline itself, one stop
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.timeline)
         wsplit = QSplitter(Qt.Orientation.Vertical)
@@ -293,6 +302,15 @@ class JobDetail(QWidget):
     def _tick_summary(self) -> None:
         if self.job is not None and not self.background and not self._closed and self.tabs.currentIndex() == 0:
             self._fill_summary(self.job)
+
+    def _recolour_workflows(self, _theme: str = "") -> None:
+        """A theme switch: the workflow rows' state colours again (items hold copies)."""
+        it = QTreeWidgetItemIterator(self.workflows)
+        while (item := it.value()) is not None:
+            state = item.text(1)
+            if state:
+                item.setForeground(1, WORKFLOW_STATE_COLORS.get(state, state_color(state)))
+            it += 1
 
     def refresh_times(self) -> None:
         """Times are now shown in the other zone (View menu): redraw what shows them."""
@@ -488,7 +506,7 @@ class JobDetail(QWidget):
         st = self.status_shown if self.status_shown is not None else info.status
         state = short(job_pb2.JobState.Name(st.state))
         self.setWindowTitle(f"Job {info.spec.name} — {state}")
-        color = state_color(state).name()
+        color = palette.css(state_color(state))
         self.header.setText(f"<span style='font-size:14pt'><b>{info.spec.name}</b></span>  "
                             f"<span style='color:{color}; font-weight:bold'>{state}</span>  "
                             + palette.span(info.job_id, palette.TEXT_MUTED))

@@ -159,6 +159,9 @@ class JobsPanel(QWidget):
         self.model = model
         self.proxy = JobsProxyModel(model, self)
         self.filter_box = FilterBox(model)
+        self.filter_box.setAccessibleName(self.tr("Filter jobs"))
+        self.filter_box.setAccessibleDescription(self.tr(
+            "Free text, or qualifiers such as state:RUNNING, owner:NAME, label:KEY=VALUE, name~PATTERN"))
         self.filter_error = QLabel()
         self.filter_error.setObjectName("filterError")
         self.filter_error.setStyleSheet(f"color: {palette.css(palette.ERROR)};")
@@ -174,7 +177,7 @@ class JobsPanel(QWidget):
             chip.setObjectName(f"chip_{state.lower()}")
             chip.setToolTip(self.tr("Show only {0} jobs (several chips combine; the filter text says state:{0})")
                             .format(state))
-            chip.setStyleSheet(f"QToolButton:checked {{ background: {palette.state_color(state).name()}; "
+            chip.setStyleSheet(f"QToolButton:checked {{ background: {palette.css(palette.state_color(state))}; "
                                f"color: {palette.css(palette.TEXT_ON_ACCENT)}; border-radius: 3px; }}")
             chip.toggled.connect(lambda on, st=state: self._chip_toggled(st, on))
             chip_row.addWidget(chip)
@@ -184,6 +187,7 @@ class JobsPanel(QWidget):
         chip_row.addWidget(self.count_label)
 
         self.table = QTableView()
+        self.table.setAccessibleName(self.tr("Jobs"))
         self.table.setModel(self.proxy)
         self.proxy.follow_view(self.table)  # exact repaints of the changed rows on screen
         self.table.setSortingEnabled(True)

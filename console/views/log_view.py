@@ -97,6 +97,7 @@ class LogCanvas(QAbstractScrollArea):
     def __init__(self, buffer: LogBuffer, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("logList")
+        self.setAccessibleName(self.tr("Log lines"))
         self.buffer = buffer
         self.wrap = False
         self.placeholder = "No log lines yet."  #: drawn while the buffer is empty (the view sets it)
@@ -384,6 +385,7 @@ class LogView(QWidget):
         self.buffer.set_show_time(self.time_box.isChecked())
         self.buffer.set_progress_mode(saved_mode if saved_mode in PROGRESS_MODES else SHOW)
         self.search = QLineEdit()
+        self.search.setAccessibleName(self.tr("Search the log"))
         self.search.setObjectName("logSearch")
         self.search.setPlaceholderText("Search (Enter: next, Shift+Enter: previous)")
         self.search.setClearButtonEnabled(True)
@@ -397,6 +399,7 @@ class LogView(QWidget):
         self.jump_button.hide()
         # The ring buffer's size: a setting (QSettings), offered in a few sizes; memory stays flat at it.
         self.capacity_box = QComboBox()
+        self.capacity_box.setAccessibleName(self.tr("Lines kept"))
         self.capacity_box.setObjectName("logCapacity")
         self.capacity_box.setToolTip("How many lines the view keeps; older ones are dropped (memory stays flat)")
         for n in sorted({*RING_SIZES, self.buffer.capacity}):

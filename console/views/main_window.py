@@ -44,7 +44,7 @@ from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Out
 from console.models import job_row, job_search, palette
 from console.session import ConnectionState, EngineStatus, Session
 from console.tasks import WidgetTasks
-from console.views import edit_commands
+from console.views import edit_commands, theme
 from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.detail_tabs import DetailTabs
@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self._undo: Callable[[], Awaitable[Any]] | None = None
         self.panel = JobsPanel(session.jobs_model)
         self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName(self.tr("Jobs and protobuf"))
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(self.panel, "Jobs")
         # The protobuf editor and the Call panel are built when their tab is first shown (or first
@@ -171,6 +172,7 @@ class MainWindow(QMainWindow):
         bar.setMovable(False)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.profile_box = QComboBox()
+        self.profile_box.setAccessibleName(self.tr("Engine"))
         self.profile_box.setObjectName("profileBox")
         self.profile_box.setMinimumWidth(260)
         for name in self.session.profile_names():
@@ -200,7 +202,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel("   "))
         bar.addWidget(self.executor_label)
         self.read_only_label = QLabel("  READ-ONLY  ")
-        self.read_only_label.setStyleSheet(palette.BADGE_CSS)
+        self.read_only_label.setStyleSheet(palette.badge_css())
         self.read_only_action = bar.addWidget(self.read_only_label)  # toolbar widgets hide via their action
         self.read_only_action.setVisible(self.session.read_only)
 
@@ -291,6 +293,7 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu(self.tr("&Tools"))
         tools.setObjectName("toolsMenu")
         self._fill(tools, (Name.PROTO_EDITOR, Name.CALL, None, Name.PALETTE))
+        self.theme_menu = theme.controller().add_menu(view)  # System / Light / Dark
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
         keys = help_menu.addAction(self.tr("&Keyboard shortcuts"))

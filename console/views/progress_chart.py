@@ -29,7 +29,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -59,10 +59,11 @@ SUMMARY_EVERY = 0.5
 BACKGROUND_PERIOD = 10.0
 HOVER_HINT = "Hover a chart to read its values; drag or wheel to pan and zoom time (right-click: more)."
 #: Each curve in the colour of the state it counts toward (palette.py).
-COLORS = {name: palette.state_color(state).name() for name, state in (
+CURVE_STATES = (
     ("successful", "SUCCEEDED"), ("failed", "FAILED"), ("remaining", "INITIALIZED"), ("eta", "RUNNING"),
     ("throughput", "RUNNING"), ("instances_failed", "FAILED"), ("limit", "PENDING"),
-    ("wf_done", "SUCCEEDED"), ("wf_remaining", "INITIALIZED"), ("wf_failed", "FAILED"))}
+    ("wf_done", "SUCCEEDED"), ("wf_remaining", "INITIALIZED"), ("wf_failed", "FAILED"))
+COLORS = {name: palette.state_color(state).name() for name, state in CURVE_STATES}  # the theme's (apply_theme)
 SERIES_CURVES = ("successful", "failed", "remaining", "throughput", "instances_failed")
 WORKFLOW_CURVES = ("wf_done", "wf_remaining", "wf_failed")
 TERMINAL = (job_pb2.JOB_STATE_SUCCEEDED, job_pb2.JOB_STATE_FAILED, job_pb2.JOB_STATE_KILLED,
@@ -149,6 +150,7 @@ class ProgressChart(QWidget):
         self.state_from_feed = False
 
         self.period_box = QComboBox()
+        self.period_box.setAccessibleName(self.tr("Update period"))
         self.period_box.setObjectName("progressPeriod")
         for seconds, label in PERIODS:
             self.period_box.addItem(label, seconds)
@@ -293,6 +295,17 @@ class ProgressChart(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(REDRAW_MS)
         self.timer.timeout.connect(self.redraw)  # started while shown (showEvent)
+        palette.notifier().changed.connect(self.apply_theme)
+        # From the keyboard: the charts take focus (a highlighted border shows it), Left / Right move
+        # the read-out along time, + / - zoom time, F or Enter fit the whole run.
+        self.graphics.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.graphics.setStyleSheet("QGraphicsView:focus { border: 2px solid palette(highlight); }")
+        self.graphics.setAccessibleName(self.tr("Progress charts"))
+        self.graphics.setAccessibleDescription(self.tr(
+            "Items, throughput and failed instances over time. Left and Right read the values at a time, "
+            "plus and minus zoom, F or Enter fit the whole run."))
+        self.graphics.installEventFilter(self)
+        self.key_x: float | None = None  # the keyboard's read-out time
         self.period_box.currentIndexChanged.connect(self._on_period)
         self.pause_button.toggled.connect(self.set_paused)
         self.fit_button.clicked.connect(self.fit)
@@ -374,6 +387,35 @@ class ProgressChart(QWidget):
             self._update_summary()
         self.redraws += 1
         return True
+
+    def apply_theme(self, _name: str = "") -> None:
+        """Background, axes, titles, legends and pens in the active theme (pyqtgraph copies colours
+        when an item is made, so a theme switch sets them again)."""
+        COLORS.update({name: palette.state_color(state).name() for name, state in CURVE_STATES})
+        self.graphics.setBackground(palette.CHART_BACKGROUND)
+        for p in self.plots:
+            for name in ("left", "bottom"):
+                p.getAxis(name).setPen(palette.CHART_FOREGROUND)
+                p.getAxis(name).setTextPen(palette.CHART_FOREGROUND)
+            p.titleLabel.setText(p.titleLabel.text)  # re-rendered in the configured foreground
+            if p.legend is not None:
+                p.legend.setBrush(pg.mkBrush(palette.CHART_LEGEND_BG))
+                p.legend.setLabelTextColor(palette.CHART_FOREGROUND)
+                for _sample, label in p.legend.items:  # setLabelTextColor does not re-render them
+                    label.setText(label.text, color=QColor(palette.CHART_FOREGROUND))
+        dashed = {"eta", "wf_failed"}
+        for name, item in self.curves.items():
+            item.setPen(_pen(COLORS[name], dashed=name in dashed))
+        self.limit_line.setPen(_pen(COLORS["limit"], dashed=True))
+        self.limit_line.label.setColor(COLORS["limit"])
+        for sample, _label in self.fail_plot.legend.items:
+            if getattr(sample, "item", None) is not None and sample.item not in self.curves.values():
+                sample.item.setPen(_pen(COLORS["limit"], dashed=True))
+        for line in self.cross:
+            line.setPen(_pen(palette.CHART_CROSSHAIR.name()))
+        self.empty_text.setColor(palette.TEXT_MUTED)
+        self._update_summary()
+        self.graphics.update()
 
     def _place_empty_text(self, *_: Any) -> None:
         r = self.burnup.vb.boundingRect()
@@ -475,6 +517,32 @@ class ProgressChart(QWidget):
         for line in self.cross:
             line.hide()
         self.crosshair_label.setText(HOVER_HINT)
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt API
+        if watched is self.graphics and event.type() == QEvent.Type.KeyPress and self.chart_key(event.key()):
+            return True
+        return super().eventFilter(watched, event)
+
+    def chart_key(self, key: int) -> bool:
+        """A key on the focused charts (see __init__); True when it was one of theirs."""
+        (x0, x1) = self.burnup.vb.viewRange()[0]
+        span = max(x1 - x0, 1e-6)
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            x = self.key_x if self.key_x is not None else (x0 + x1) / 2
+            x = min(max(x + (span / 50 if key == Qt.Key.Key_Right else -span / 50), x0), x1)
+            self.key_x = x
+            text = self.show_crosshair(x)
+            self.graphics.setAccessibleDescription(text)
+        elif key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal, Qt.Key.Key_Minus):
+            f = 0.1 if key != Qt.Key.Key_Minus else -0.125
+            self._user_range = True
+            self.burnup.setXRange(x0 + span * f, x1 - span * f, padding=0)
+        elif key in (Qt.Key.Key_F, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.key_x = None
+            self.fit()
+        else:
+            return False
+        return True
 
     def show_crosshair(self, x: float) -> str:
         for line in self.cross:

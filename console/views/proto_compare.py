@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
+    QTreeWidgetItemIterator,
     QVBoxLayout,
     QWidget,
 )
@@ -199,6 +200,7 @@ class ProtoCompare(QWidget):
         outer.addWidget(self.busy_row)
 
         self.tree = QTreeWidget()
+        self.tree.setAccessibleName(self.tr("Differences"))
         self.tree.setObjectName("compareTree")
         self.tree.setColumnCount(6)
         self.tree.setHeaderLabels(["Field", "Change", "Left", "Right", "Left bytes", "Right bytes"])
@@ -217,6 +219,8 @@ class ProtoCompare(QWidget):
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.left_hex = _hex_view()
         self.right_hex = _hex_view()
+        self.left_hex.setAccessibleName(self.tr("Left bytes"))
+        self.right_hex.setAccessibleName(self.tr("Right bytes"))
         self.left_hex.setObjectName("compareLeftHex")
         self.right_hex.setObjectName("compareRightHex")
         panes = QSplitter(Qt.Orientation.Horizontal)
@@ -254,6 +258,20 @@ class ProtoCompare(QWidget):
             sc = QShortcut(seq, self)
             sc.setContext(ctx)
             sc.activated.connect(slot)
+        palette.notifier().changed.connect(self._recolour_items)
+
+    def _recolour_items(self, _theme: str = "") -> None:
+        """Items keep copies of their brushes: a theme switch sets them again."""
+        it = QTreeWidgetItemIterator(self.tree)
+        while (item := it.value()) is not None:
+            d = item.data(0, DiffRole)
+            if isinstance(d, Difference):
+                bg = QBrush(ENCODING_BG if d.encoding_only else KIND_BG[d.kind])
+                for c in range(6):
+                    item.setBackground(c, bg)
+            else:
+                item.setForeground(0, QBrush(palette.TEXT_SECONDARY))
+            it += 1
 
     # -- public API -----------------------------------------------------------------------------
 

@@ -118,10 +118,12 @@ class ProtoEditor(QWidget):
         self.undo_button = _tool_button("Undo")
         self.redo_button = _tool_button("Redo")
         self.framing_combo = QComboBox()
+        self.framing_combo.setAccessibleName(self.tr("Framing"))
         for key, label in FRAMING_LABELS.items():
             self.framing_combo.addItem(label, key)
         self.framing_combo.setToolTip("How the file is framed: one message, or a stream of length-prefixed records")
         self.type_combo = QComboBox()
+        self.type_combo.setAccessibleName(self.tr("Message type"))
         self.type_combo.setEditable(True)
         self.type_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.type_combo.setMinimumWidth(260)
@@ -170,13 +172,14 @@ class ProtoEditor(QWidget):
         self.error_label.setObjectName("protoError")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.error_label.setStyleSheet(f"QLabel#protoError {{ {palette.ERROR_BOX_CSS} }}")
+        self.error_label.setStyleSheet(f"QLabel#protoError {{ {palette.error_box_css()} }}")
         self.error_label.hide()
         outer.addWidget(self.error_label)
 
         rec = QHBoxLayout()
         self.record_label = QLabel("Record")
         self.record_spin = QSpinBox()
+        self.record_spin.setAccessibleName(self.tr("Record"))
         self.record_spin.setMinimum(1)
         self.record_spin.setKeyboardTracking(False)
         self.record_info = QLabel()
@@ -193,6 +196,9 @@ class ProtoEditor(QWidget):
 
         self.model = ProtoTreeModel(self, self.session.tree, self.session.editing)
         self.tree = QTreeView()
+        self.tree.setAccessibleName(self.tr("Fields"))
+        self.tree.setAccessibleDescription(self.tr(
+            "The message's fields; F2 edits a value, Insert adds, Delete removes"))
         self.tree.setObjectName("protoTree")
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
@@ -217,6 +223,7 @@ class ProtoEditor(QWidget):
         self.text_view = self.text_pane.view
         self.json_view = self.json_pane.view
         self.side = QTabWidget()
+        self.side.setAccessibleName(self.tr("Bytes, text and JSON"))
         self.side.addTab(self.hex, "Hex")
         self.side.addTab(self.text_pane, "Text format")
         self.side.addTab(self.json_pane, "JSON")

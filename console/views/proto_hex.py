@@ -48,6 +48,10 @@ class HexView(QTableView):
         self.hex_model = HexModel(self)
         self.setModel(self.hex_model)
         self.clicked.connect(self._on_click)
+        self.activated.connect(self._on_click)  # Enter on the current byte, as a click
+        self.setAccessibleName(self.tr("Bytes"))
+        self.setAccessibleDescription(self.tr("The message's bytes in hex and ASCII; the arrow keys move, "
+                                              "Enter selects the field that holds the current byte"))
         self.setMinimumWidth(self.width_for(ROW_WIDTHS[0]))
 
     def setModel(self, model: QAbstractItemModel | None) -> None:

@@ -76,6 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("Pelorus")
     sort_arrow.install(app)  # ▲ over ascending columns, as in the console
     collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
+    from console.views import theme
+
+    theme.controller()  # the saved theme (or the system's), before the first window
     try:
         return int(qasync.run(run_standalone(app, args)))
     except asyncio.CancelledError:

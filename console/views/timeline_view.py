@@ -58,6 +58,11 @@ class TimelineView(QWidget):
         self.vbar = QScrollBar(Qt.Orientation.Vertical, self)
         self.vbar.setObjectName("timelineLanes")
         self.vbar.valueChanged.connect(self.update)
+        self.current_lane = 0  # the keyboard's lane: Up / Down move it, Enter opens its pod
+        self.setAccessibleName(self.tr("Workflow timeline"))
+        self.setAccessibleDescription(self.tr(
+            "Up and Down choose a lane, Enter selects that instance's pod; Left and Right pan, "
+            "plus and minus zoom, F fits the whole run."))
         self._update_height()
 
     def set_timeline(self, timeline: Timeline, fit: bool = True) -> None:
@@ -295,6 +300,11 @@ class TimelineView(QWidget):
             p.drawText(QRectF(GUTTER, AXIS_H, self.width() - GUTTER, max(LANE_H * len(tl.lanes), 3 * LANE_H)),
                        int(Qt.AlignmentFlag.AlignCenter),
                        "No pod has run yet: each instance's lane fills in as its pods change state.")
+        if self.hasFocus() and 0 <= self.current_lane < len(tl.lanes):  # where the keyboard is
+            pen = QPen(self.palette().highlight().color(), 2)
+            p.setPen(pen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(QRectF(1, AXIS_H + self.current_lane * LANE_H + 1, self.width() - 3, LANE_H - 2))
         self.paints += 1
         p.end()
 
@@ -378,10 +388,35 @@ class TimelineView(QWidget):
             self.vbar.setValue(0)
         elif key == Qt.Key.Key_End:
             self.vbar.setValue(self.vbar.maximum())
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and self.timeline.lanes:
+            step = -1 if key == Qt.Key.Key_Up else 1
+            self.current_lane = max(0, min(len(self.timeline.lanes) - 1, self.current_lane + step))
+            self.setToolTip(self.describe_lane(self.current_lane))
+            self.setAccessibleDescription(self.describe_lane(self.current_lane))
+            self.scroll_to_lane(self.current_lane)
+            self.update()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and 0 < self.current_lane < len(self.timeline.lanes):
+            self.instanceClicked.emit(self.timeline.instances[self.current_lane])
         else:
             super().keyPressEvent(event)
             return
         self.update()
+
+    def focusInEvent(self, event: Any) -> None:
+        super().focusInEvent(event)
+        self.update()  # the keyboard's lane shows while focused
+
+    def focusOutEvent(self, event: Any) -> None:
+        super().focusOutEvent(event)
+        self.update()
+
+    def describe_lane(self, lane: int) -> str:
+        """What the keyboard's lane holds, in words (its name and its latest state)."""
+        if not 0 <= lane < len(self.timeline.lanes):
+            return ""
+        last = list(self.timeline.visible_intervals(lane, self.timeline.t0, self.timeline.t1))
+        state = last[-1].state if last else ""
+        return f"{self.timeline.lanes[lane]} {state}".strip()
 
     def describe_at(self, x: float, y: float) -> str:
         lane = self.lane_at(y)

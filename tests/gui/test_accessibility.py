@@ -1,0 +1,326 @@
+"""Every window and dialog, read as a screen reader reads it: each interactive widget reached
+through QAccessible has a name (Qt derives one from a button's text or a form label's buddy; the
+others set theirs), in both themes; the custom surfaces (timeline, charts, hex pane) work from the
+keyboard. Each window is also saved as a screenshot, light and dark, at 1280x800."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from enginehelp import sh_spec
+from guihelp import open_dialog, run, until
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAccessible
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollBar,
+    QTabBar,
+    QTabWidget,
+    QTextEdit,
+    QWidget,
+)
+
+from console.views import theme
+
+SHOTS = Path("/tmp/shots-theme19")
+INTERACTIVE = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView, QAbstractSpinBox, QTabBar, QTabWidget,
+               QAbstractSlider, QPlainTextEdit, QTextEdit)
+#: Parts Qt names through their owner (a spin box's editor, a table's corner button).
+PARTS = {"qt_spinbox_lineedit", "qt_tableview_cornerbutton"}
+
+
+def _part_of_another(w: QWidget) -> bool:
+    parent = w.parentWidget()
+    return (isinstance(w, (QScrollBar, QHeaderView)) or w.objectName() in PARTS
+            or (isinstance(w, QLineEdit) and isinstance(parent, QComboBox))
+            or (isinstance(parent, QAbstractScrollArea) and parent.viewport() is w))
+
+
+def unnamed(top: QWidget) -> list[str]:
+    """The interactive widgets shown in `top` whose accessible interface has no name."""
+    out = []
+    labelled = {id(label.buddy()) for label in top.findChildren(QLabel) if label.buddy() is not None}
+    for w in [top, *top.findChildren(QWidget)]:
+        if w is not top and not w.isVisibleTo(top):
+            continue
+        if not (isinstance(w, INTERACTIVE) or w.focusPolicy() & Qt.FocusPolicy.TabFocus) or _part_of_another(w):
+            continue
+        iface = QAccessible.queryAccessibleInterface(w)
+        assert iface is not None and iface.isValid(), w
+        name = iface.text(QAccessible.Text.Name).strip()
+        if isinstance(w, QComboBox) and not (w.accessibleName() or id(w) in labelled):
+            name = ""  # Qt reads the current item as its name: that says what is chosen, not what for
+        if not name:
+            parent = w.parentWidget()
+            out.append(f"{type(w).__name__} {w.objectName()!r} ({iface.role().name}) in "
+                       f"{type(parent).__name__ if parent else '-'} {parent.objectName() if parent else ''!r}")
+    return out
+
+
+def tab_stops(top: QWidget) -> list[QWidget]:
+    """The visible widgets Tab visits in `top`, in Tab's order, from its first."""
+    stops: list[QWidget] = []
+    w = top.nextInFocusChain()
+    while w is not top and len(stops) < 200:
+        if (w.isVisibleTo(top) and w.isEnabled() and w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                and w.focusProxy() is None and top.isAncestorOf(w) and w not in stops):
+            stops.append(w)
+        w = w.nextInFocusChain()
+    return stops
+
+
+def out_of_reading_order(top: QWidget) -> list[str]:
+    """Tab stops that come before one above them, or left of one on their row (rows: 8 px)."""
+    where = [(w.mapTo(top, w.rect().topLeft()), w) for w in tab_stops(top)]
+    bad = []
+    for (a, wa), (b, wb) in zip(where, where[1:], strict=False):
+        if b.y() < a.y() - 8 or (abs(b.y() - a.y()) <= 8 and b.x() < a.x()):
+            bad.append(f"{type(wa).__name__} {wa.objectName()!r} @{a.x()},{a.y()} -> "
+                       f"{type(wb).__name__} {wb.objectName()!r} @{b.x()},{b.y()}")
+    return bad
+
+
+@pytest.fixture
+def themes(qloop: Any) -> Iterator[theme.ThemeController]:
+    c = theme.controller()
+    yield c
+    c.set_mode(theme.Mode.SYSTEM)
+    c._on_system_scheme(Qt.ColorScheme.Light)
+
+
+def check(ctl: theme.ThemeController, top: QWidget, name: str, size: tuple[int, int] = (1280, 800)) -> None:
+    """No unnamed interactive widget in `top`; a screenshot in each theme."""
+    SHOTS.mkdir(exist_ok=True)
+    if top.isWindow():
+        top.resize(*size)
+    QApplication.processEvents()
+    assert unnamed(top) == [], name
+    for mode in (theme.Mode.LIGHT, theme.Mode.DARK):
+        ctl.set_mode(mode)
+        QApplication.processEvents()
+        top.grab().save(str(SHOTS / f"{name}-{mode.value}.png"))
+    ctl.set_mode(theme.Mode.LIGHT)
+
+
+def test_the_walk_finds_an_unnamed_field(qapp: Any) -> None:
+    top = QWidget()
+    field = QLineEdit(top)
+    QComboBox(top).addItem("x")
+    top.show()
+    found = unnamed(top)
+    assert len(found) == 2 and "QLineEdit" in found[0] and "QComboBox" in found[1]
+    field.setAccessibleName("Address")
+    assert len(unnamed(top)) == 1
+    field.move(0, 60)  # created first, laid out below the combo box: Tab would go up
+    assert len(out_of_reading_order(top)) == 1
+    field.move(0, 0)
+    assert out_of_reading_order(top) == []
+    top.close()
+
+
+@pytest.mark.slow
+def test_protobuf_windows_and_dialogs_are_named(themes: theme.ThemeController, qloop: Any, tmp_path: Path) -> None:
+    from console.views.call_panel import protobuf_page
+    from console.views.command_palette import CommandPalette, PaletteEntry
+    from console.views.proto_compare import ProtoCompareWindow
+    from console.views.proto_editor import ProtoEditor, ProtoEditorWindow
+    from console.views.reflection_dialog import ReflectionDialog
+    from console.views.spec_editor import SpecEditorDialog
+    from pelorus.api import job_pb2
+
+    spec = job_pb2.JobSpec(name="nightly-etl", owner="ops", instance_count=3, priority=2)
+    spec.labels["team"] = "data"
+    other = job_pb2.JobSpec()
+    other.CopyFrom(spec)
+    other.name, other.instance_count = "nightly-etl-2", 5
+    (tmp_path / "spec.bin").write_bytes(spec.SerializeToString())
+    editor = ProtoEditor()
+    window = ProtoEditorWindow(editor)
+    window.show()
+
+    async def load() -> None:
+        assert await editor.open_path(tmp_path / "spec.bin")
+        assert editor.set_type("JobSpec")
+        editor.tree.setCurrentIndex(editor.model.index(0, 0))
+
+    run(qloop, load())
+    check(themes, window, "proto-editor-window")
+    page, _call = protobuf_page(ProtoEditor())
+    page.show()
+    check(themes, page, "call-panel")
+    compare = ProtoCompareWindow()
+    compare.show()
+    run(qloop, compare.view.compare_bytes(spec.SerializeToString(), other.SerializeToString(),
+                                          "pelorus.v1.JobSpec", "a.bin", "b.bin"))
+    check(themes, compare, "proto-compare")
+    entries = [PaletteEntry("Stop", "Ctrl+K", True, "", "Stop the selected jobs"),
+               PaletteEntry("Delete", "", False, "select a job", "Delete the job")]
+    pal = CommandPalette(entries)
+    pal.show()
+    check(themes, pal, "command-palette", (640, 420))
+    spec = SpecEditorDialog()
+    spec.show()
+    check(themes, spec, "spec-editor")
+    reflection = ReflectionDialog("127.0.0.1:7000")
+    reflection.show()
+    check(themes, reflection, "reflection-dialog", (640, 300))
+    for dialog in (spec, reflection, pal):  # Tab reads them as they are laid out
+        assert len(tab_stops(dialog)) >= 2 and out_of_reading_order(dialog) == [], dialog
+    for w in (window, page, compare, pal, spec, reflection):
+        w.close()
+    editor.close_tasks()
+
+
+@pytest.mark.slow
+def test_main_window_detail_and_confirmations_are_named(qloop: Any, tmp_path: Path,
+                                                        themes: theme.ThemeController) -> None:
+    """The windows of a session, built without an engine: the walk reads widgets, not data.
+    (Screenshots with live data: tests/gui/test_theme.py and the other GUI tests.)"""
+    from console import actions
+    from console.actions import ConfirmRequest, JobFacts
+    from console.session import Session, SessionOptions
+    from console.views.confirm import ConfirmDialog
+    from console.views.main_window import MainWindow
+    from console.views.spec_editor import SpecEditorDialog
+
+    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
+    win = MainWindow(session)
+    win.show()
+    try:
+        check(themes, win, "main-window")
+        win.tabs.setCurrentIndex(1)
+        check(themes, win, "main-window-protobuf")
+        win.tabs.setCurrentIndex(0)
+        facts = [JobFacts("job-1", "nightly-etl", running_pods=2)]
+        for name in (actions.Name.RESTART, actions.Name.FORCE_DELETE):
+            dialog = ConfirmDialog(win, ConfirmRequest(actions.ACTIONS[name], facts, {}))
+            dialog.show()
+            check(themes, dialog, f"confirm-{name.value}", (700, 480))
+            dialog.close()
+        spec = SpecEditorDialog(win)
+        spec.show()
+        check(themes, spec, "new-job")
+        spec.close()
+        win.show_shortcuts()
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        check(themes, box, "shortcuts", (700, 600))
+        box.close()
+
+        seen: list[list[str]] = []
+
+        def walk_connection_dialog() -> None:  # getText runs its own loop: look, then cancel
+            dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, QInputDialog) and w.isVisible()]
+            if not dialogs:
+                QTimer.singleShot(100, walk_connection_dialog)
+                return
+            try:
+                seen.append(unnamed(dialogs[-1]))
+                dialogs[-1].grab().save(str(SHOTS / "connection-dialog-light.png"))
+            finally:
+                dialogs[-1].reject()
+
+        QTimer.singleShot(300, walk_connection_dialog)
+        win._add_profile()
+        assert seen == [[]]
+    finally:
+        win._closing = True
+        win.close()
+
+
+@pytest.mark.slow
+def test_job_detail_is_named(embedded_window: Any, qloop: Any) -> None:
+    """The job detail on a live job, every tab (names only: the theme switches run elsewhere)."""
+    from console.views.job_detail import JobDetailDialog
+
+    win = embedded_window
+
+    async def body() -> None:
+        job_id = await win.session.create_job(sh_spec("a11y-web", "echo '::progress successful=1 failed=0 "
+                                                      "remaining=1'; sleep 2", instances=2), "a11y-1")
+        await until(lambda: win.session.jobs_model.row_of(job_id) is not None, what="listed")
+        assert win.panel.proxy.headerData(0, Qt.Orientation.Vertical,
+                                          Qt.ItemDataRole.AccessibleTextRole) == "a11y-web"  # the row header
+        win.open_job(job_id)
+        detail: JobDetailDialog = await open_dialog(JobDetailDialog)
+        detail.resize(1280, 800)
+        for i in range(detail.tabs.count()):
+            detail.tabs.setCurrentIndex(i)
+            await asyncio.sleep(0.2)
+            assert unnamed(detail) == [], detail.tabs.tabText(i)
+        detail.close()
+
+    run(qloop, body(), timeout=60)
+
+
+def test_the_timeline_charts_and_hex_pane_work_from_the_keyboard(qapp: Any) -> None:
+    from console.models.timeline import Timeline
+    from console.views.progress_chart import ProgressChart
+    from console.views.proto_hex import HexView
+    from console.views.timeline_view import TimelineView
+
+    view = TimelineView()
+    tl = Timeline(lanes=["job", "instance 0", "instance 1"], instances=[-1, 0, 1])
+    view.set_timeline(tl)
+    view.resize(600, 200)
+    view.show()
+    clicked: list[int] = []
+    view.instanceClicked.connect(clicked.append)
+    view.setFocus()
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    QTest.keyClick(view, Qt.Key.Key_Down)
+    QTest.keyClick(view, Qt.Key.Key_Return)
+    QTest.keyClick(view, Qt.Key.Key_Up)
+    QTest.keyClick(view, Qt.Key.Key_Enter)
+    assert clicked == [1, 0] and view.current_lane == 1
+    assert "instance 0" in view.accessibleDescription()
+    view.close()
+
+    chart = ProgressChart()
+    chart.resize(700, 500)
+    chart.show()
+    assert chart.graphics.focusPolicy() & Qt.FocusPolicy.TabFocus
+    chart.graphics.setFocus()
+    QTest.keyClick(chart.graphics, Qt.Key.Key_Right)
+    assert chart.key_x is not None and all(line.isVisible() for line in chart.cross)
+    x = chart.key_x
+    QTest.keyClick(chart.graphics, Qt.Key.Key_Right)
+    assert chart.key_x > x
+    span = chart.burnup.vb.viewRange()[0]
+    QTest.keyClick(chart.graphics, Qt.Key.Key_Plus)
+    zoomed = chart.burnup.vb.viewRange()[0]
+    assert zoomed[1] - zoomed[0] < span[1] - span[0]
+    QTest.keyClick(chart.graphics, Qt.Key.Key_Return)
+    assert chart.key_x is None
+    chart.close()
+    chart.stop()
+
+    hexview = HexView()
+    hexview.hex_model.set_data(b"\x08\x96\x01\x12\x03abc")
+    hexview.show()
+    bytes_hit: list[int] = []
+    hexview.byteClicked.connect(bytes_hit.append)
+    hexview.setFocus()
+    hexview.setCurrentIndex(hexview.hex_model.index(0, 0))
+    QTest.keyClick(hexview, Qt.Key.Key_Right)
+    QTest.keyClick(hexview, Qt.Key.Key_Right)
+    QTest.keyClick(hexview, Qt.Key.Key_Return)
+    assert bytes_hit[-1:] == [2]
+    assert hexview.hex_model.headerData(0, Qt.Orientation.Vertical) == "00000000"
+    hexview.close()
