@@ -21,6 +21,7 @@ from tlshelp import tcp_address
 
 from console.actions import Name, already_confirmed
 from console.embedded import EmbeddedEngine
+from console.models import palette
 from console.session import ConnectionState, EngineStatus, Session, SessionOptions
 from console.views.job_detail import JobDetailDialog
 from console.views.main_window import MainWindow
@@ -57,7 +58,7 @@ def job_state(session: Session, job_id: str) -> int | None:
 
 def green_serving(win: MainWindow) -> bool:
     text = win.executor_label.text()
-    return "#1b7f3b" in text and "SERVING" in text
+    return palette.OK.name() in text and "SERVING" in text
 
 
 @pytest.mark.slow
