@@ -20,7 +20,7 @@ import qasync  # noqa: E402
 from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from console import messages  # noqa: E402
+from console import i18n, messages  # noqa: E402
 from console.ui_thread_gc import collect_on_ui_thread  # noqa: E402
 from pelorus.shipped import icon_path  # noqa: E402
 
@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("Pelorus")
     app.setDesktopFileName("pelorus")  # ties the window to pelorus.desktop (`pelorus install-desktop`)
     app.setWindowIcon(QIcon(str(icon_path())))
+    i18n.install(app=app)  # the system's language, or the one picked in View ▸ Language
     app.setQuitOnLastWindowClosed(False)  # the window's close handler decides, then quits
     if os.environ.get("PELORUS_STARTUP_PROBE"):  # bench/startup.py: report the first paint, then exit
         from console.startup_probe import install_if_asked

@@ -19,8 +19,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QLocale, QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QInputDialog,
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console import actions, messages, timefmt
+from console import actions, i18n, messages, timefmt
 from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Outcome, Scope
 from console.models import palette
 from console.session import ConnectionState, EngineStatus, Session
@@ -241,6 +241,7 @@ class MainWindow(QMainWindow):
         self.utc_action.setChecked(bool(QSettings().value(timefmt.SETTING_UTC, False, type=bool)))
         timefmt.set_utc(self.utc_action.isChecked())
         self.utc_action.toggled.connect(self.set_times_in_utc)
+        self._build_language_menu(view)
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
         keys = help_menu.addAction(self.tr("&Keyboard shortcuts"))
@@ -251,6 +252,31 @@ class MainWindow(QMainWindow):
         about.triggered.connect(lambda: QMessageBox.about(self, self.tr("About Pelorus"), self.tr(
             "<b>Pelorus</b><br>A console for the Pelorus job engine: jobs, pods, logs, progress and "
             "workflows, and a protobuf editor.")))
+
+    def _build_language_menu(self, view: QMenu) -> None:
+        """View ▸ Language: the system's, English or 简体中文; persisted, applied at the next start."""
+        menu = view.addMenu(self.tr("&Language"))
+        menu.setObjectName("languageMenu")
+        group = QActionGroup(menu)
+        chosen = i18n.saved_choice()
+        for value, name in i18n.CHOICES:
+            action = menu.addAction(name or self.tr("System ({0})").format(QLocale.system().nativeLanguageName()))
+            action.setObjectName(f"language_{value}")
+            action.setCheckable(True)
+            action.setChecked(value == chosen)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _on=False, v=value: self.set_language(v))
+        self.language_menu = menu
+
+    def set_language(self, choice: str) -> None:
+        """Persist the language; the texts change at the next start (see console/i18n.py)."""
+        if choice == i18n.saved_choice():
+            return
+        i18n.save_choice(choice)
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Language"),
+                          self.tr("The language changes when Pelorus is started again."), parent=self)
+        box.setObjectName("languageRestartNote")
+        box.open()
 
     def shortcut_text(self) -> str:
         """Every action's keyboard shortcut, from the action table (what Help shows)."""

@@ -16,6 +16,7 @@ import sys
 
 from PySide6.QtWidgets import QApplication
 
+from console import i18n
 from console.ui_thread_gc import collect_on_ui_thread
 from console.views.proto_editor import ProtoEditor, ProtoEditorWindow
 from pelorus.protobuf import framing as fr
@@ -73,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName("Pelorus")
     app.setOrganizationName("Pelorus")
+    i18n.install(app=app)
     collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
     try:
         return int(qasync.run(run_standalone(app, args)))

@@ -1,0 +1,110 @@
+"""The console's language: which translation is loaded, and the locale numbers are written in.
+
+The language follows the system locale (``QLocale.system()``) unless the operator picked one in
+View ▸ Language (persisted under ``SETTING``).  Pelorus's own messages come from
+``resources/i18n/pelorus_<lang>.qm`` (compiled from the Qt Linguist .ts source by
+``python console/i18n_regenerate.py``); Qt's own (the buttons of standard dialogs, the context
+menus of line edits) from ``qtbase_<lang>.qm`` in Qt's translations folder, which the PySide6
+wheel ships.  English is the source language: it needs no file.
+
+A change of language applies at the next start: the console builds its texts once, when each
+window is made, so a live switch would leave half of every window in the old language.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+
+from pelorus.shipped import resources_dir
+
+log = logging.getLogger("pelorus.i18n")
+
+SETTING = "view/language"
+SYSTEM = "system"
+ENGLISH = "en"
+CHINESE = "zh_CN"
+# (setting value, how the menu names it): each language in its own name, as desktops list them.
+CHOICES: tuple[tuple[str, str], ...] = ((SYSTEM, ""), (ENGLISH, "English"), (CHINESE, "简体中文"))
+TRANSLATED = (CHINESE,)  # languages with a pelorus_<lang>.qm
+
+_installed: list[QTranslator] = []  # kept alive: Qt does not own an installed translator
+
+
+def i18n_dir() -> Path:
+    """resources/i18n: the .ts sources and the compiled .qm files."""
+    return resources_dir() / "i18n"
+
+
+def qt_translations_dir() -> str:
+    """Qt's own translations (qtbase_zh_CN.qm, ...): inside the PySide6 wheel."""
+    return QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+
+
+def saved_choice() -> str:
+    """The operator's choice in View ▸ Language ("system" when none or unknown)."""
+    value = str(QSettings().value(SETTING, SYSTEM) or SYSTEM)
+    return value if value in {c for c, _ in CHOICES} else SYSTEM
+
+
+def save_choice(choice: str) -> None:
+    QSettings().setValue(SETTING, choice)
+
+
+def locale_for(choice: str, system: QLocale | None = None) -> QLocale:
+    """The locale a choice means: the system's for "system", else the named language's."""
+    if choice == SYSTEM:
+        return system if system is not None else QLocale.system()
+    return QLocale(choice)
+
+
+def language_of(locale: QLocale) -> str:
+    """The translation a locale gets: "zh_CN" for any Chinese in simplified script, else English
+    (the source).  Traditional Chinese (zh_TW, zh_HK) gets English rather than simplified text."""
+    if (locale.language() == QLocale.Language.Chinese
+            and locale.script() != QLocale.Script.TraditionalChineseScript
+            and locale.territory() not in (QLocale.Country.Taiwan, QLocale.Country.HongKong,
+                                           QLocale.Country.Macau)):
+        return CHINESE
+    return ENGLISH
+
+
+def install(choice: str | None = None, app: QCoreApplication | None = None) -> str:
+    """Load the translations for ``choice`` (default: the saved one) into the application and make
+    its locale the default QLocale (numbers, dates).  Returns the language loaded ("en", "zh_CN").
+    Calling it again replaces what an earlier call installed."""
+    app = app or QCoreApplication.instance()
+    if app is None:
+        raise RuntimeError("i18n.install needs a QCoreApplication")
+    uninstall(app)
+    locale = locale_for(choice if choice is not None else saved_choice())
+    language = language_of(locale)
+    if language == ENGLISH:
+        # English text: numbers in the system's convention, unless English was picked over another.
+        keep = locale.language() == QLocale.Language.English or choice in (None, SYSTEM)
+        QLocale.setDefault(locale if keep else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        return ENGLISH
+    QLocale.setDefault(QLocale(language))
+    own = QTranslator(app)
+    if own.load(f"pelorus_{language}", str(i18n_dir())):
+        app.installTranslator(own)
+        _installed.append(own)
+    else:
+        log.warning("no translation pelorus_%s.qm in %s: the console stays in English", language, i18n_dir())
+    for name in ("qtbase",):
+        qt = QTranslator(app)
+        if qt.load(f"{name}_{language}", qt_translations_dir()):
+            app.installTranslator(qt)
+            _installed.append(qt)
+    return language
+
+
+def uninstall(app: QCoreApplication | None = None) -> None:
+    """Remove every translator ``install`` added (back to English)."""
+    app = app or QCoreApplication.instance()
+    while _installed:
+        translator = _installed.pop()
+        if app is not None:
+            app.removeTranslator(translator)
