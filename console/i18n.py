@@ -14,6 +14,7 @@ window is made, so a live switch would leave half of every window in the old lan
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
@@ -108,3 +109,24 @@ def uninstall(app: QCoreApplication | None = None) -> None:
         translator = _installed.pop()
         if app is not None:
             app.removeTranslator(translator)
+
+
+def action_text(text: str) -> str:
+    """A text of the action table (console/actions.py, marked there with QT_TRANSLATE_NOOP) as shown."""
+    return QCoreApplication.translate("Actions", text) if text else text
+
+
+def plain_label(label: str) -> str:
+    """A menu label without its mnemonic, for sentences and the palette: "&Stop" -> "Stop",
+    "停止(&T)" -> "停止" (CJK labels carry the mnemonic in parentheses, as Qt's own do)."""
+    return re.sub(r"\(&\w\)", "", label).replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def translate(context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+    """QCoreApplication.translate for Qt-free code that takes a translator (actions.Result.message)."""
+    return QCoreApplication.translate(context, source, disambiguation, n)
+
+
+def number(n: float) -> str:
+    """A count as the chosen locale writes it (12,345; grouping and digits by QLocale)."""
+    return QLocale().toString(n) if isinstance(n, int) else QLocale().toString(float(n), "f", 1)

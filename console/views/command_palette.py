@@ -77,14 +77,14 @@ class CommandPalette(QDialog):
     def __init__(self, entries: list[PaletteEntry], find_jobs: FindJobs | None = None,
                  open_job: Callable[[str], object] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Command palette")
+        self.setWindowTitle(self.tr("Command palette"))
         self.setMinimumSize(560, 400)
         self._entries = entries
         self._find_jobs = find_jobs
         self._open_job = open_job
         self.search = QLineEdit()
         self.search.setObjectName("paletteSearch")
-        self.search.setPlaceholderText("Type a command, or part of a job's name…")
+        self.search.setPlaceholderText(self.tr("Type a command, or part of a job's name…"))
         self.list = QListWidget()
         self.list.setObjectName("paletteList")
         self.list.setItemDelegate(_TwoColumns(self.list))
@@ -108,16 +108,16 @@ class CommandPalette(QDialog):
             if entry.icon:
                 item.setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, entry.icon)))
             item.setData(Qt.ItemDataRole.UserRole, entry)
-            item.setToolTip(entry.tip if entry.enabled else f"{entry.tip} — not now: {entry.why}")
+            item.setToolTip(entry.tip if entry.enabled else self.tr("{0} — not now: {1}").format(entry.tip, entry.why))
             if not entry.enabled or entry.run is None:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
             self.list.addItem(item)
         if words and self._find_jobs is not None:
             for job_id, name, state in self._find_jobs(text, MAX_JOBS):
-                item = QListWidgetItem(f"Open job {name}  — {state}\t{job_id[:8]}")
+                item = QListWidgetItem(self.tr("Open job {0}  — {1}\t{2}").format(name, state, job_id[:8]))
                 item.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogInfoView))
                 item.setData(Qt.ItemDataRole.UserRole, job_id)
-                item.setToolTip(f"Select job {name} ({job_id}) and open its detail")
+                item.setToolTip(self.tr("Select job {0} ({1}) and open its detail").format(name, job_id))
                 self.list.addItem(item)
         if self.list.count() == 0:  # say so, rather than an empty list that looks broken
             none = QListWidgetItem(self.tr("No matches for “{0}”").format(text.strip()))
