@@ -14,6 +14,8 @@ import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 os.environ.setdefault("QT_API", "pyside6")  # before qasync is imported: it picks a binding on import
 
 import qasync  # noqa: E402
@@ -47,7 +49,11 @@ async def run(app: QApplication, args: argparse.Namespace) -> int:
         try:
             token = args.token_file.read_text().strip()
         except OSError as exc:
-            messages.error(f"Cannot read the token file {args.token_file}: {exc.strerror}")
+            messages.error(
+                QCoreApplication.translate("app", "Cannot read the token file {0}: {1}").format(
+                    args.token_file, exc.strerror
+                )
+            )
     session = Session(SessionOptions(remote=args.connect, tls_ca=args.tls_ca, token=token, insecure=args.insecure,
                                      data_dir=args.data_dir, read_only=args.read_only))
     window = MainWindow(session)

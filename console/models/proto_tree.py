@@ -174,7 +174,7 @@ class ProtoTreeModel(QAbstractItemModel):
     def assign_type(self, index: _Index, type_name: str | None) -> bool:
         """Read the row's bytes as ``type_name`` (None: schemaless again); False with editRejected."""
         why = self.tree.assign_type(self.node(index), type_name) if index.isValid() else \
-            "only a schemaless length-delimited field can be read as a chosen type"
+            self.tr("only a schemaless length-delimited field can be read as a chosen type")
         if why is not None:
             self.editRejected.emit(why)
             return False

@@ -725,7 +725,7 @@ class JobDetailDialog(QDialog):
             self.workflow_message.setText(
                 self.tr("{0} requested.").format(action_text(ACTIONS[Name(verb)].verb))
                 if outcome.done
-                else outcome.message()
+                else outcome.message(translate)
             )
         finally:
             self._wf_busy = False

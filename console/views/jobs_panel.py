@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -123,7 +124,8 @@ class FilterBox(QLineEdit):
         self._current = job_filter.completions(text, self.cursorPosition(), self._model.known_values(), limit=12)
         self._items.clear()
         for c in self._current:
-            item = QStandardItem(f"{c.label}    {c.detail}" if c.detail else c.label)
+            detail = QCoreApplication.translate("job_filter", c.detail) if c.detail else ""
+            item = QStandardItem(f"{c.label}    {detail}" if detail else c.label)
             self._items.appendRow(item)
         if self._current:
             self._completer.complete(self.rect())

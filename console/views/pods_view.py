@@ -551,4 +551,4 @@ class PodsView(QWidget):
         self._tasks.cancel_all()
 
     def headers(self) -> tuple[str, ...]:
-        return HEADERS
+        return tuple(translate("PodsTableModel", h) for h in HEADERS)
