@@ -34,6 +34,13 @@ TRANSLATED = (CHINESE,)  # languages with a pelorus_<lang>.qm
 _installed: list[QTranslator] = []  # kept alive: Qt does not own an installed translator
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name pyside6-lupdate looks for
+    """Marks ``text`` for translation in ``context`` and returns it unchanged, for texts made before
+    a translator can be asked (module constants); translate them where shown.  PySide6's own is
+    typed as returning ``object``."""
+    return text
+
+
 def i18n_dir() -> Path:
     """resources/i18n: the .ts sources and the compiled .qm files."""
     return resources_dir() / "i18n"

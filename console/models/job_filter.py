@@ -27,8 +27,9 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from typing import Final
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtCore import QCoreApplication
 
+from console.i18n import QT_TRANSLATE_NOOP
 from console.models import job_row as R
 
 Predicate = Callable[[R.Row], bool]

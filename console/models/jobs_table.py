@@ -24,7 +24,6 @@ from enum import IntEnum
 from typing import Any, Final
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -36,6 +35,7 @@ from PySide6.QtCore import (
 )
 
 from console import timefmt
+from console.i18n import QT_TRANSLATE_NOOP
 from console.models import job_row as R
 from console.models import palette
 from pelorus.api import job_pb2

@@ -34,7 +34,6 @@ from enum import IntEnum
 from typing import Any, Final
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractItemModel,
     QModelIndex,
     QObject,
@@ -46,6 +45,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush
 
 from console import timefmt
+from console.i18n import QT_TRANSLATE_NOOP
 from console.models import palette
 from console.models.palette import POD_STATE_BACKGROUNDS, POD_STATE_COLORS, STATE_COLORS
 from pelorus.api import pod_pb2

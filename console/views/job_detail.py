@@ -26,7 +26,7 @@ import bisect
 import time
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, QSettings, Qt, QTimer
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 
 from console import timefmt
 from console.actions import ACTIONS, JobFacts, Name, already_confirmed, why_not
-from console.i18n import action_text, translate
+from console.i18n import QT_TRANSLATE_NOOP, action_text, translate
 from console.models import palette
 from console.models.log_buffer import LogBuffer
 from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS, state_color

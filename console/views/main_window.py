@@ -20,7 +20,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QByteArray,
     QCoreApplication,
     QLocale,
@@ -49,7 +48,7 @@ from PySide6.QtWidgets import (
 
 from console import actions, i18n, messages, timefmt
 from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Outcome, Scope
-from console.i18n import action_text, plain_label, translate
+from console.i18n import QT_TRANSLATE_NOOP, action_text, plain_label, translate
 from console.models import palette
 from console.session import ConnectionState, EngineStatus, Session
 from console.tasks import WidgetTasks
@@ -162,7 +161,7 @@ class MainWindow(QMainWindow):
         for name in self.session.profile_names():
             self.profile_box.addItem(name)
         self.profile_box.setCurrentText(self.session.profile_name)
-        bar.addWidget(QLabel(" Engine: "))
+        bar.addWidget(QLabel(" " + self.tr("Engine:") + " "))
         bar.addWidget(self.profile_box)
         self.add_profile_button = QPushButton(self.tr("Add remote…"))
         bar.addWidget(self.add_profile_button)
@@ -185,7 +184,7 @@ class MainWindow(QMainWindow):
         self.executor_label.setTextFormat(Qt.TextFormat.RichText)
         bar.addWidget(QLabel("   "))
         bar.addWidget(self.executor_label)
-        self.read_only_label = QLabel("  READ-ONLY  ")
+        self.read_only_label = QLabel("  " + self.tr("READ-ONLY") + "  ")
         self.read_only_label.setStyleSheet(palette.BADGE_CSS)
         self.read_only_action = bar.addWidget(self.read_only_label)  # toolbar widgets hide via their action
         self.read_only_action.setVisible(self.session.read_only)

@@ -15,9 +15,10 @@ from typing import Any
 
 from google.protobuf import any_pb2
 from google.protobuf.descriptor_pool import DescriptorPool
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from console.i18n import QT_TRANSLATE_NOOP
 from pelorus.specfile import payload_decoded, payload_type, payload_type_known
 
 
@@ -60,7 +61,7 @@ class PayloadRow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("payloadRow")
-        self.label = QLabel("none")
+        self.label = QLabel(self.tr("none"))
         self.label.setObjectName("payloadLabel")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setWordWrap(True)
@@ -82,7 +83,7 @@ class PayloadRow(QWidget):
     def set_payload(self, payload: any_pb2.Any | None, pool: DescriptorPool | None, registry: Any = None) -> None:
         self.payload, self.pool, self.registry = payload, pool, registry
         if payload is None:
-            self.label.setText("none")
+            self.label.setText(self.tr("none"))
             self.open_button.hide()
             return
         self.label.setText(describe_payload(payload, pool))
