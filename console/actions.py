@@ -652,25 +652,25 @@ def tally(subjects: Sequence[JobFacts] | Sequence[PodFacts]) -> list[tuple[JobFa
 
 
 def availability(action: Action, subjects: Sequence[JobFacts] | Sequence[PodFacts], *, connected: bool,
-                 read_only: bool, tr: Translator = english) -> Availability:
-    """Whether ``action`` can be triggered now on the selection ``subjects`` (``why`` through ``tr``)."""
-    return availability_of(action, tally(subjects), connected=connected, read_only=read_only, tr=tr)
+                 read_only: bool, translate: Translator = english) -> Availability:
+    """Whether ``action`` can be triggered now on the selection ``subjects`` (``why`` through ``translate``)."""
+    return availability_of(action, tally(subjects), connected=connected, read_only=read_only, translate=translate)
 
 
 def availability_of(action: Action, groups: Sequence[tuple[JobFacts | PodFacts, int]], *, connected: bool,
-                    read_only: bool, tr: Translator = english) -> Availability:
+                    read_only: bool, translate: Translator = english) -> Availability:
     """``availability`` over a selection already grouped by ``tally``."""
     if action.mutating and read_only:
-        return Availability(False, tr("Actions", QT_TRANSLATE_NOOP("Actions", "read-only connection")))
+        return Availability(False, translate("Actions", QT_TRANSLATE_NOOP("Actions", "read-only connection")))
     if not connected and action.name not in (Name.FILTER, Name.PALETTE):
-        return Availability(False, tr("Actions", QT_TRANSLATE_NOOP("Actions", "not connected")))
+        return Availability(False, translate("Actions", QT_TRANSLATE_NOOP("Actions", "not connected")))
     if action.scope is Scope.WINDOW:
         return Availability(True)
     total = sum(n for _s, n in groups)
     if not total:
         return Availability(
             False,
-            tr(
+            translate(
                 "Actions",
                 QT_TRANSLATE_NOOP("Actions", "select a job")
                 if action.scope is Scope.JOB
@@ -678,7 +678,7 @@ def availability_of(action: Action, groups: Sequence[tuple[JobFacts | PodFacts, 
             ),
         )
     if action.single and total != 1:
-        return Availability(False, tr("Actions", QT_TRANSLATE_NOOP("Actions", "select exactly one job")))
+        return Availability(False, translate("Actions", QT_TRANSLATE_NOOP("Actions", "select exactly one job")))
     reasons: dict[str, int] = {}
     for s, n in groups:
         reason = why_not(action, s)
@@ -686,18 +686,19 @@ def availability_of(action: Action, groups: Sequence[tuple[JobFacts | PodFacts, 
             return Availability(True)
         reasons[reason] = reasons.get(reason, 0) + n
     if total == 1:
-        return Availability(False, tr("Actions", next(iter(reasons))))
+        return Availability(False, translate("Actions", next(iter(reasons))))
     return Availability(
         False,
-        tr("Actions", "; ").join(
-            tr("Actions", "{0} {1}", "a count, then a reason").format(n, tr("Actions", r)) for r, n in reasons.items()
+        translate("Actions", "; ").join(
+            translate("Actions", "{0} {1}", "a count, then a reason").format(n, translate("Actions", r))
+            for r, n in reasons.items()
         ),
     )
 
 
-def name_list(names: Sequence[str], limit: int = MAX_NAMED, tr: Translator = english) -> str:
+def name_list(names: Sequence[str], limit: int = MAX_NAMED, translate: Translator = english) -> str:
     shown = ", ".join(names[:limit])
-    return shown + (tr("Actions", " and {0} more").format(len(names) - limit) if len(names) > limit else "")
+    return shown + (translate("Actions", " and {0} more").format(len(names) - limit) if len(names) > limit else "")
 
 
 @dataclass
@@ -723,34 +724,39 @@ class Outcome:
             return "error"
         return "info" if self.done else "warning"
 
-    def message(self, tr: Translator = english) -> str:
-        """"3 stopped; 2 already finished: a, b; 1 failed: c (why)" (in the language of ``tr``; the
+    def message(self, translate: Translator = english) -> str:
+        """"3 stopped; 2 already finished: a, b; 1 failed: c (why)" (in the language of ``translate``; the
         engine's sentences stay as the engine wrote them)."""
         a = self.action
-        verb = tr("Actions", a.verb or a.text)
+        verb = translate("Actions", a.verb or a.text)
         if self.cancelled:
-            return tr("Actions", "{0}: cancelled, nothing was sent").format(verb)
+            return translate("Actions", "{0}: cancelled, nothing was sent").format(verb)
         parts = []
         if self.done:
             parts.append(
-                tr("Actions", "{0} {1}", "a count, then what was done").format(len(self.done), tr("Actions", a.did))
+                translate("Actions", "{0} {1}", "a count, then what was done").format(
+                    len(self.done), translate("Actions", a.did)
+                )
                 if len(self.done) > 1 or a.scope is not Scope.POD
-                else tr("Actions", "{0} {1}", "a pod, then what was done to it").format(
-                    self.done[0], tr("Actions", a.did)
+                else translate("Actions", "{0} {1}", "a pod, then what was done to it").format(
+                    self.done[0], translate("Actions", a.did)
                 )
             )
         elif not self.failed:
-            parts.append(tr("Actions", "nothing to {0}").format(verb.lower()))
+            parts.append(translate("Actions", "nothing to {0}").format(verb.lower()))
         for reason, names in self.skipped.items():
             parts.append(
-                tr("Actions", "{0} {1}: {2}").format(len(names), tr("Actions", reason), name_list(names, tr=tr))
+                translate("Actions", "{0} {1}: {2}").format(
+                    len(names), translate("Actions", reason), name_list(names, translate=translate)
+                )
             )
         if self.failed:
-            shown = tr("Actions", "; ").join(f"{n}: {e}" for n, e in self.failed[:MAX_NAMED])
-            more = (tr("Actions", " and {0} more").format(len(self.failed) - MAX_NAMED)
+            shown = translate("Actions", "; ").join(f"{n}: {e}" for n, e in self.failed[:MAX_NAMED])
+            more = (translate("Actions", " and {0} more").format(len(self.failed) - MAX_NAMED)
                     if len(self.failed) > MAX_NAMED else "")
-            parts.append(tr("Actions", "%n failed: {0}", "", len(self.failed)).format(shown + more))
-        return tr("Actions", "; ").join(parts)
+            failed = len(self.failed)  # a plain name: lupdate's Python parser reads no call in tr's arguments
+            parts.append(translate("Actions", "%n failed: {0}", "", failed).format(shown + more))
+        return translate("Actions", "; ").join(parts)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 1. pyside6-lupdate reads every marked string of the console (``self.tr``,
    ``QCoreApplication.translate``, ``QT_TRANSLATE_NOOP``) into resources/i18n/pelorus_zh_CN.ts,
-   keeping the translations already there and dropping strings the code no longer has;
-2. pyside6-lrelease compiles the .ts into the .qm the console loads (console/i18n.py).
+   keeping the translations already there and dropping strings the code no longer has; and the
+   plural messages alone (``%n``) into pelorus_en.ts, whose English forms ("1 job" / "3 jobs") are
+   written here from the source text's "(s)" / "(es)";
+2. pyside6-lrelease compiles each .ts into the .qm the console loads (console/i18n.py).
 
 Translate between the two steps with Qt Linguist (`pyside6-linguist resources/i18n/pelorus_zh_CN.ts`),
 following resources/i18n/GLOSSARY.md, then run the command again to compile.
@@ -13,6 +15,7 @@ following resources/i18n/GLOSSARY.md, then run the command again to compile.
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -21,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 I18N = ROOT / "resources" / "i18n"
-LANGUAGES = ("zh_CN",)
+LANGUAGES = ("zh_CN", "en")  # en: plural forms only (English is the source language)
 # Qt-free modules outside console/ whose sentences the console shows (marked with QT_TRANSLATE_NOOP).
 EXTRA_SOURCES: tuple[str, ...] = ()
 
@@ -51,9 +54,32 @@ def qm_path(language: str) -> Path:
 def lupdate(ts: Path, language: str) -> None:
     """Update ``ts`` (created if absent) from the sources: without line numbers, so the file
     changes only when a string does, and without obsolete entries."""
-    subprocess.run([tool("pyside6-lupdate"), *sources(), "-no-obsolete", "-locations", "none",
+    plural_only = ["-pluralonly"] if language == "en" else []
+    subprocess.run([tool("pyside6-lupdate"), *sources(), "-no-obsolete", "-locations", "none", *plural_only,
                     "-target-language", language, "-ts", str(ts)],
                    cwd=ROOT, check=True, capture_output=True, text=True, timeout=300)
+    if language == "en":
+        english_plurals(ts)
+
+
+_EMPTY_FORMS = re.compile(r"<source>(?P<src>[^<]*)</source>(?P<mid>(?:\s*<comment>[^<]*</comment>)?)\s*"
+                          r'<translation type="unfinished">\s*<numerusform></numerusform>\s*'
+                          r"<numerusform></numerusform>\s*</translation>")
+
+
+def english_plurals(ts: Path) -> None:
+    """Fill the English singular and plural of every unfinished numerus message from its source:
+    "%n job(s)" -> "%n job" / "%n jobs", "%n match(es)" -> "%n match" / "%n matches"."""
+
+    def forms(m: re.Match[str]) -> str:
+        src = m.group("src")
+        one = src.replace("(es)", "").replace("(s)", "")
+        many = src.replace("(es)", "es").replace("(s)", "s")
+        return (f"<source>{src}</source>{m.group('mid')}\n        <translation>\n"
+                f"            <numerusform>{one}</numerusform>\n            <numerusform>{many}</numerusform>\n"
+                f"        </translation>")
+
+    ts.write_text(_EMPTY_FORMS.sub(forms, ts.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def lrelease(ts: Path, qm: Path) -> None:

@@ -49,7 +49,7 @@ def zone_name(seconds: float | None = None) -> str:
     if _state["utc"]:
         return "UTC"
     t = time.time() if seconds is None else seconds
-    return time.strftime("%Z", time.localtime(t)) or _tr("local")
+    return time.strftime("%Z", time.localtime(t)) or QCoreApplication.translate("timefmt", "local")
 
 
 @lru_cache(maxsize=8192)
@@ -76,25 +76,27 @@ def fmt_ts(ts: Any, with_date: bool = True) -> str:
     return fmt_time_tz(seconds_of(ts), with_date)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("timefmt", text)
-
-
 def fmt_span(seconds: float) -> str:
     """A duration in words an operator reads at a glance: 0.5 s, 8 s, 12 min, 1 h 5 min, 2 d 3 h."""
     s = abs(seconds)
     if s < 10 and s != int(s):
-        return _tr("{0} s").format(f"{s:.1f}")
+        return QCoreApplication.translate("timefmt", "{0} s").format(f"{s:.1f}")
     if s < 60:
-        return _tr("{0} s").format(f"{s:.0f}")
+        return QCoreApplication.translate("timefmt", "{0} s").format(f"{s:.0f}")
     if s < 3600:
         m, sec = divmod(int(s), 60)
-        return _tr("{0} min").format(m) + (" " + _tr("{0} s").format(sec) if sec and m < 10 else "")
+        return QCoreApplication.translate("timefmt", "{0} min").format(m) + (
+            " " + QCoreApplication.translate("timefmt", "{0} s").format(sec) if sec and m < 10 else ""
+        )
     if s < 86400:
         h, rem = divmod(int(s), 3600)
-        return _tr("{0} h").format(h) + (" " + _tr("{0} min").format(rem // 60) if rem // 60 else "")
+        return QCoreApplication.translate("timefmt", "{0} h").format(h) + (
+            " " + QCoreApplication.translate("timefmt", "{0} min").format(rem // 60) if rem // 60 else ""
+        )
     d, rem = divmod(int(s), 86400)
-    return _tr("{0} d").format(d) + (" " + _tr("{0} h").format(rem // 3600) if rem // 3600 else "")
+    return QCoreApplication.translate("timefmt", "{0} d").format(d) + (
+        " " + QCoreApplication.translate("timefmt", "{0} h").format(rem // 3600) if rem // 3600 else ""
+    )
 
 
 def relative(seconds: float, now: float | None = None) -> str:
@@ -103,14 +105,18 @@ def relative(seconds: float, now: float | None = None) -> str:
         return ""
     delta = seconds - (time.time() if now is None else now)
     if abs(delta) < 1:
-        return _tr("now")
-    return _tr("in {0}").format(fmt_span(delta)) if delta > 0 else _tr("{0} ago").format(fmt_span(delta))
+        return QCoreApplication.translate("timefmt", "now")
+    return (
+        QCoreApplication.translate("timefmt", "in {0}").format(fmt_span(delta))
+        if delta > 0
+        else QCoreApplication.translate("timefmt", "{0} ago").format(fmt_span(delta))
+    )
 
 
 def time_tip(seconds: float, now: float | None = None) -> str:
     """A tooltip for a shown time: the time with its zone, how long ago, and the other zone."""
     if seconds <= 0:
-        return _tr("not set")
+        return QCoreApplication.translate("timefmt", "not set")
     other = (datetime.fromtimestamp(seconds).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if _state["utc"]
              else datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
     return f"{fmt_time_tz(seconds)} ({relative(seconds, now)})\n{other}\n{locale_date(seconds)}"
@@ -143,16 +149,19 @@ def schedule_words(schedule: Any, next_run: float = 0.0, now: float | None = Non
     "cron 0 * * * * Europe/Berlin, next 14:00 CET, in 12 min" (next run from the job's status)."""
     kind = schedule.WhichOneof("when") if schedule is not None else None
     if kind is None:
-        words = _tr("run now")
+        words = QCoreApplication.translate("timefmt", "run now")
     elif kind == "every":
-        words = _tr("every {0}").format(fmt_span(seconds_of(schedule.every) or schedule.every.nanos * 1e-9))
+        words = QCoreApplication.translate("timefmt", "every {0}").format(
+            fmt_span(seconds_of(schedule.every) or schedule.every.nanos * 1e-9)
+        )
     elif kind == "at":
-        words = _tr("once at {0}").format(fmt_ts(schedule.at))
+        words = QCoreApplication.translate("timefmt", "once at {0}").format(fmt_ts(schedule.at))
     else:
-        words = _tr("cron {0} {1}").format(schedule.cron, schedule.timezone or "UTC")
+        words = QCoreApplication.translate("timefmt", "cron {0} {1}").format(schedule.cron, schedule.timezone or "UTC")
     if next_run > 0 and kind != "at":
-        words += _tr(", next {0}, {1}").format(fmt_time_tz(next_run, with_date=not _same_day(next_run, now)),
-                                                relative(next_run, now))
+        words += QCoreApplication.translate("timefmt", ", next {0}, {1}").format(
+            fmt_time_tz(next_run, with_date=not _same_day(next_run, now)), relative(next_run, now)
+        )
     return words
 
 

@@ -530,7 +530,7 @@ class JobDetailDialog(QDialog):
             ("Attempts", retry_text(info.spec.default_spec.max_attempts, pods, now)),
             ("Queue", queue_text(pods, now)),
             ("Resources", resources_text(info.spec.default_spec.resources)),
-            ("Callback", (self._callback or tr("not delivered yet")) if info.spec.callback_url else ""),
+            ("Callback", (self._callback or self.tr("not delivered yet")) if info.spec.callback_url else ""),
             ("Created", _when(st.created_at)),
             ("Dispatched", _when(st.dispatched_at)),
             ("Started", _when(st.started_at)),
@@ -550,7 +550,7 @@ class JobDetailDialog(QDialog):
                 lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 lab.setWordWrap(True)
                 self.summary_labels[label] = lab
-                self.summary_form.addRow(tr("{0}:").format(tr(label)), lab)
+                self.summary_form.addRow(self.tr("{0}:").format(tr(label)), lab)
             if lab.text() != value:
                 lab.setText(value)
             if label in stamps:

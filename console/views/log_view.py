@@ -573,7 +573,8 @@ class LogView(QWidget):
             what = self.pod_id or (
                 self.targets[0][0] if len(self.targets) == 1 else self.tr("{0} pods").format(len(self.targets))
             )
-            parts.append(f"{what}: {'streaming' if self.streams_open else self.tr('not streaming')}")
+            streaming = self.tr("streaming") if self.streams_open else self.tr("not streaming")
+            parts.append(f"{what}: {streaming}")
         self.status.setText(" · ".join(parts))
 
     # -- streams ------------------------------------------------------------------------------

@@ -487,7 +487,7 @@ class MainWindow(QMainWindow):
         for name, action in self.actions_by_name.items():
             spec = ACTIONS[name]
             got = actions.availability_of(spec, groups, connected=connected, read_only=self.session.read_only,
-                                          tr=translate)
+                                          translate=translate)
             self.availability[name] = got
             action.setEnabled(got.enabled)
             keys = f" ({action.shortcut().toString()})" if spec.shortcut else ""

@@ -15,7 +15,7 @@ from typing import Any
 
 from google.protobuf import any_pb2
 from google.protobuf.descriptor_pool import DescriptorPool
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from console.i18n import QT_TRANSLATE_NOOP
@@ -50,9 +50,11 @@ def describe_payload(payload: any_pb2.Any, pool: DescriptorPool | None) -> str:
         how = QT_TRANSLATE_NOOP("payload_view", "its bytes do not parse as that type (they are in the spec, base64)")
     else:
         how = QT_TRANSLATE_NOOP("payload_view", "type not loaded (its bytes are in the spec, base64)")
-    tr = QCoreApplication.translate
-    return tr("payload_view", "{0} · %Ln byte(s) · {1}", "", size).format(
-        payload_type(payload) or tr("payload_view", "(no type)"), tr("payload_view", how))
+    translate = QCoreApplication.translate
+    size_text = (translate("payload_view", "1 byte") if size == 1
+                 else translate("payload_view", "{0} bytes").format(QLocale().toString(size)))
+    return "{} · {} · {}".format(payload_type(payload) or translate("payload_view", "(no type)"), size_text,
+                                    translate("payload_view", how))
 
 
 class PayloadRow(QWidget):

@@ -387,9 +387,9 @@ class PodsView(QWidget):
             t = timefmt.seconds_of(ev.timestamp)
             state = pod_state_name(ev.actual_state)
             why = " — ".join(x for x in (ev.reason, ev.message) if x)
+            run = self.tr("run {0}").format(ev.pod_id.rsplit("-", 1)[-1]) if ev.pod_id else ""
             item = QListWidgetItem(f"{timefmt.fmt_time(t, with_date=False)}.{int(t * 1000) % 1000:03d} "
-                                   f"{timefmt.zone_name(t)}  {state:<10} "
-                                   f"{self.tr('run {0}').format(ev.pod_id.rsplit('-', 1)[-1]) if ev.pod_id else ''}"
+                                   f"{timefmt.zone_name(t)}  {state:<10} {run}"
                                    + (f"\n    {why}" if why else ""))
             item.setToolTip(
                 self.tr("{0} attempt {1}\n{2}\n{3}").format(ev.pod_id, ev.attempt, timefmt.time_tip(t), why)
