@@ -5,7 +5,7 @@ View ▸ Language (persisted under ``SETTING``).  Pelorus's own messages come fr
 ``resources/i18n/pelorus_<lang>.qm`` (compiled from the Qt Linguist .ts source by
 ``python console/i18n_regenerate.py``); Qt's own (the buttons of standard dialogs, the context
 menus of line edits) from ``qtbase_<lang>.qm`` in Qt's translations folder, which the PySide6
-wheel ships.  English is the source language: it needs no file.
+wheel ships.  English is the source language: its file holds only the plural forms.
 
 A change of language applies at the next start: the console builds its texts once, when each
 window is made, so a live switch would leave half of every window in the old language.
@@ -93,6 +93,10 @@ def install(choice: str | None = None, app: QCoreApplication | None = None) -> s
         # English text: numbers in the system's convention, unless English was picked over another.
         keep = locale.language() == QLocale.Language.English or choice in (None, SYSTEM)
         QLocale.setDefault(locale if keep else QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+        plurals = QTranslator(app)  # "%n job(s)" -> "1 job" / "3 jobs"
+        if plurals.load("pelorus_en", str(i18n_dir())):
+            app.installTranslator(plurals)
+            _installed.append(plurals)
         return ENGLISH
     QLocale.setDefault(QLocale(language))
     own = QTranslator(app)

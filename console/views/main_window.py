@@ -64,10 +64,10 @@ if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the prot
     from console.views.spec_editor import SpecEditorDialog
 
 STATE_STYLE = {
-    ConnectionState.CONNECTING: (palette.WARNING, "connecting…"),
-    ConnectionState.CONNECTED: (palette.OK, "connected"),
+    ConnectionState.CONNECTING: (palette.WARNING, QT_TRANSLATE_NOOP("MainWindow", "connecting…")),
+    ConnectionState.CONNECTED: (palette.OK, QT_TRANSLATE_NOOP("MainWindow", "connected")),
     ConnectionState.RECONNECTING: (palette.ERROR, QT_TRANSLATE_NOOP("MainWindow", "connection lost — reconnecting")),
-    ConnectionState.DISCONNECTED: (palette.TEXT_SECONDARY, "disconnected"),
+    ConnectionState.DISCONNECTED: (palette.TEXT_SECONDARY, QT_TRANSLATE_NOOP("MainWindow", "disconnected")),
 }
 ENABLE_DELAY_MS = 150  # rows change up to every frame: re-check the actions at most this often
 POD_ACTION_WHY = QT_TRANSLATE_NOOP("MainWindow", "select pods in a job's detail (Pods tab)")

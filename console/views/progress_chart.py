@@ -249,15 +249,15 @@ class ProgressChart(QWidget):
             return item
 
         self.curves = {
-            "successful": curve(self.burnup, "successful", COLORS["successful"]),
-            "failed": curve(self.burnup, "failed", COLORS["failed"]),
-            "remaining": curve(self.burnup, "remaining", COLORS["remaining"]),
+            "successful": curve(self.burnup, self.tr("successful"), COLORS["successful"]),
+            "failed": curve(self.burnup, self.tr("failed"), COLORS["failed"]),
+            "remaining": curve(self.burnup, self.tr("remaining"), COLORS["remaining"]),
             "eta": curve(self.burnup, self.tr("ETA (processed, projected)"), COLORS["eta"], dashed=True),
-            "throughput": curve(self.rate_plot, "items/s", COLORS["throughput"]),
+            "throughput": curve(self.rate_plot, self.tr("items/s"), COLORS["throughput"]),
             "instances_failed": curve(self.fail_plot, self.tr("failed instances"), COLORS["instances_failed"]),
-            "wf_done": curve(self.wf_plot, "completed", COLORS["wf_done"]),
-            "wf_remaining": curve(self.wf_plot, "remaining", COLORS["wf_remaining"]),
-            "wf_failed": curve(self.wf_plot, "failed", COLORS["wf_failed"], dashed=True),
+            "wf_done": curve(self.wf_plot, self.tr("completed"), COLORS["wf_done"]),
+            "wf_remaining": curve(self.wf_plot, self.tr("remaining"), COLORS["wf_remaining"]),
+            "wf_failed": curve(self.wf_plot, self.tr("failed"), COLORS["wf_failed"], dashed=True),
         }
         self.limit_line = pg.InfiniteLine(angle=0, movable=False, pen=_pen(COLORS["limit"], dashed=True),
                                           label=self.tr("limit {value:.0f}"),

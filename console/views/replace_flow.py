@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 def _ranges(ranges: object) -> str:
     parts = [f"{getattr(r, 'from')}" if r.to - getattr(r, "from") == 1 else f"{getattr(r, 'from')}–{r.to - 1}"
              for r in ranges]  # type: ignore[attr-defined]
-    return ", ".join(parts) or "none"
+    return ", ".join(parts) or QCoreApplication.translate("replace_flow", "none")
 
 
 async def _finished(dialog: object) -> bool:
@@ -89,7 +89,7 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
                 new_version = await session.replace_job(job_id, version, yours, batch_size=batch)
                 messages.info(
                     QCoreApplication.translate("replace_flow", "Updating {0} to version {1} in batches of {2}").format(
-                        yours.name, new_version, batch or "all"
+                        yours.name, new_version, batch or QCoreApplication.translate("replace_flow", "all")
                     )
                 )
                 return True

@@ -1494,8 +1494,20 @@ job, a cron job, a service, a job that times out and an interval job.</source>
 <context>
     <name>MainWindow</name>
     <message>
+        <source>connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
         <source>connection lost — reconnecting</source>
         <translation>连接丢失 — 正在重连</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>已断开</translation>
     </message>
     <message>
         <source>select pods in a job&apos;s detail (Pods tab)</source>
@@ -2021,12 +2033,32 @@ Pod 通过打印以下内容上报进度：
 ::progress successful=N failed=N remaining=N</translation>
     </message>
     <message>
+        <source>successful</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>remaining</source>
+        <translation>剩余</translation>
+    </message>
+    <message>
         <source>ETA (processed, projected)</source>
         <translation>预计完成时间（已处理，推算）</translation>
     </message>
     <message>
+        <source>items/s</source>
+        <translation>条目/秒</translation>
+    </message>
+    <message>
         <source>failed instances</source>
         <translation>失败实例</translation>
+    </message>
+    <message>
+        <source>completed</source>
+        <translation>完成</translation>
     </message>
     <message>
         <source>limit {value:.0f}</source>
@@ -3209,6 +3241,10 @@ completed {2}, remaining {3}, failed {4}</source>
 <context>
     <name>replace_flow</name>
     <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
         <source>Apply the update?</source>
         <translation>应用此更新？</translation>
     </message>
@@ -3237,6 +3273,10 @@ Instances unchanged: {3}</source>
     <message>
         <source>Updating {0} to version {1} in batches of {2}</source>
         <translation>正在将 {0} 滚动更新到版本 {1}，每批 {2} 个</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>全部</translation>
     </message>
     <message>
         <source>Edit of {0} abandoned; the job stays at version {1}</source>
