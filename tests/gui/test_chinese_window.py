@@ -4,17 +4,20 @@ The translation is installed before the window is built (as console.app does) an
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from enginehelp import sh_spec
-from guihelp import open_dialog, run, screenshot, until
+from guihelp import open_dialog, run, until
 from PySide6.QtCore import QLocale, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox, QPlainTextEdit, QPushButton, QToolButton
+from zhhelp import SIZE, shoot
 
 from console import i18n
 from console.actions import Name
+from console.views.command_palette import CommandPalette
 from console.views.confirm import ConfirmDialog
 from console.views.main_window import MainWindow
 from pelorus.api import job_pb2
@@ -63,16 +66,27 @@ def test_the_main_window_in_chinese(chinese: None, embedded_window: MainWindow, 
         assert "当前不可用：已结束" in win.actions_by_name[Name.STOP].toolTip()
         win.panel.select_job(running)
         await until(lambda: win.actions_by_name[Name.STOP].isEnabled(), what="stop enabled")
+        win.resize(*SIZE)
+        shoot(win, "main-jobs", problems)
+        win.show_palette()
+        palette = await open_dialog(CommandPalette)
+        shoot(palette, "command-palette", problems)
+        palette.close()
+        win.show_shortcuts()
+        box = await open_dialog(QMessageBox)
+        shoot(box, "keyboard-shortcuts", problems)
+        box.close()
+        await asyncio.sleep(0.1)
         button = win.actions_bar.widgetForAction(win.actions_by_name[Name.STOP])
         assert isinstance(button, QToolButton)
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         dialog = await open_dialog(ConfirmDialog)
+        shoot(dialog, "confirm-stop", problems)
         assert dialog.windowTitle() == "停止 1 个作业？"
         listing = dialog.findChild(QPlainTextEdit).toPlainText()
         assert "长任务" in listing and "共计：1 个作业" in listing, listing
         cancel = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel)
         assert cancel.text() == "取消"  # Qt's own button, from qtbase_zh_CN.qm
-        screenshot(dialog, "zh-confirm-stop")
         dialog.ok.click()
         await until(lambda: state_of(win, running) == J.JOB_STATE_KILLED, timeout=20, what="KILLED")
         await until(lambda: "已停止 1 个" in win.message_label.text(), what="the result sentence in Chinese")
@@ -81,7 +95,9 @@ def test_the_main_window_in_chinese(chinese: None, embedded_window: MainWindow, 
         note = await open_dialog(QMessageBox)
         assert note.text() == "语言将在下次启动 Pelorus 时生效。"
         assert i18n.saved_choice() == i18n.ENGLISH
+        shoot(note, "language-note", problems)
         note.findChild(QPushButton).click()
-        screenshot(win, "zh-main-window")
 
+    problems: list[str] = []
     run(qloop, body(), timeout=90)
+    assert not problems, "\n".join(problems)
