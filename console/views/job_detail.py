@@ -523,7 +523,8 @@ class JobDetailDialog(QDialog):
                     )
                 ),
             ),
-            ("Progress", f"{st.progress.successful} ok, {st.progress.failed} failed, {st.progress.remaining} left"),
+            ("Progress", self.tr("{0} ok, {1} failed, {2} left").format(st.progress.successful, st.progress.failed,
+                                                                         st.progress.remaining)),
             ("Labels", ", ".join(f"{k}={v}" for k, v in sorted(info.spec.labels.items()))),
             ("Schedule", schedule),
             ("Runs", str(st.run_count)),

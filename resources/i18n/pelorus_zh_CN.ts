@@ -1140,6 +1140,10 @@ Trailers：{0}</translation>
         <translation>{0}（{1} 个完成，{2} 个失败；容许 {3} 个失败）</translation>
     </message>
     <message>
+        <source>{0} ok, {1} failed, {2} left</source>
+        <translation>{0} 个成功，{1} 个失败，{2} 个剩余</translation>
+    </message>
+    <message>
         <source>not delivered yet</source>
         <translation>尚未送达</translation>
     </message>
