@@ -2486,6 +2486,26 @@ Pod 通过打印以下内容上报进度：
 <context>
     <name>ProtoTreeModel</name>
     <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Bytes</source>
+        <translation>字节</translation>
+    </message>
+    <message>
         <source>only a schemaless length-delimited field can be read as a chosen type</source>
         <translation>只有无模式的长度分隔字段才能按所选类型读取</translation>
     </message>
