@@ -27,6 +27,26 @@ J = job_pb2
 W = workflow_pb2
 P = pod_pb2
 
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name pyside6-lupdate looks for
+    """Marks ``text`` for translation (pyside6-lupdate collects it into resources/i18n/*.ts) and
+    returns it unchanged: this module is Qt-free, so the console translates the table's texts
+    where it shows them (console.i18n.action_text), and sentences built here take a translator."""
+    return text
+
+
+class Translator(Protocol):
+    """QCoreApplication.translate's shape; ``english`` when there is no Qt (tests, the CLI)."""
+
+    def __call__(self, context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str: ...
+
+
+def english(context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:
+    """The source text itself (%n filled in): what Qt shows when no translation is loaded."""
+    return source.replace("%n", str(n)) if n >= 0 else source
+
+
 MAX_NAMED = 5  # names listed per group in a result message before "and N more"
 
 FINISHED_JOB_STATES = frozenset({J.JOB_STATE_SUCCEEDED, J.JOB_STATE_FAILED, J.JOB_STATE_KILLED})
@@ -147,7 +167,7 @@ class PodFacts:
 
     @property
     def name(self) -> str:
-        return f"instance {self.instance_id}"
+        return f"instance {self.instance_id}"  # the pod views show their own (translated) wording
 
     @classmethod
     def from_info(cls, pod: pod_pb2.PodInfo) -> PodFacts:
@@ -158,7 +178,7 @@ class PodFacts:
 
 
 def _gone(job: JobFacts) -> str | None:
-    return "deleted" if job.state == J.JOB_STATE_DELETED else None
+    return QT_TRANSLATE_NOOP("Actions", "deleted") if job.state == J.JOB_STATE_DELETED else None
 
 
 def can_stop(job: JobFacts) -> str | None:
@@ -166,11 +186,15 @@ def can_stop(job: JobFacts) -> str | None:
     if (gone := _gone(job)) is not None:
         return gone
     if job.state == J.JOB_STATE_KILLING:
-        return "already stopping"
+        return QT_TRANSLATE_NOOP("Actions", "already stopping")
     if job.state in FINISHED_JOB_STATES:
         if job.next_run and job.desired_state != J.JOB_STATE_KILLED:
             return None  # a recurring job between runs: stopping cancels the next run
-        return "already stopped" if job.state == J.JOB_STATE_KILLED else "already finished"
+        return (
+            QT_TRANSLATE_NOOP("Actions", "already stopped")
+            if job.state == J.JOB_STATE_KILLED
+            else QT_TRANSLATE_NOOP("Actions", "already finished")
+        )
     return None
 
 
@@ -179,10 +203,10 @@ def can_start(job: JobFacts) -> str | None:
     if (gone := _gone(job)) is not None:
         return gone
     if job.state == J.JOB_STATE_KILLING:
-        return "still stopping"
+        return QT_TRANSLATE_NOOP("Actions", "still stopping")
     if job.state in FINISHED_JOB_STATES or job.state == J.JOB_STATE_INITIALIZED:
         return None
-    return "already running"
+    return QT_TRANSLATE_NOOP("Actions", "already running")
 
 
 def can_restart(job: JobFacts) -> str | None:
@@ -190,19 +214,23 @@ def can_restart(job: JobFacts) -> str | None:
     if (gone := _gone(job)) is not None:
         return gone
     if job.desired_state == J.JOB_STATE_KILLED or job.state == J.JOB_STATE_KILLING:
-        return "stopped (start it instead)" if job.state != J.JOB_STATE_KILLING else "still stopping"
+        return (
+            QT_TRANSLATE_NOOP("Actions", "stopped (start it instead)")
+            if job.state != J.JOB_STATE_KILLING
+            else QT_TRANSLATE_NOOP("Actions", "still stopping")
+        )
     if job.state in (J.JOB_STATE_PENDING, J.JOB_STATE_RUNNING):
         return None
     if job.state in FINISHED_JOB_STATES:
-        return "not running (start it instead)"
-    return "not started yet"
+        return QT_TRANSLATE_NOOP("Actions", "not running (start it instead)")
+    return QT_TRANSLATE_NOOP("Actions", "not started yet")
 
 
 def _workflow(job: JobFacts) -> str | None:
     if (gone := _gone(job)) is not None:
         return gone
     if job.workflow_type not in CONTROLLABLE_WORKFLOWS or job.workflow_state not in ACTIVE_WORKFLOW_STATES:
-        return "no update or restart in progress"
+        return QT_TRANSLATE_NOOP("Actions", "no update or restart in progress")
     return None
 
 
@@ -211,14 +239,18 @@ def can_pause(job: JobFacts) -> str | None:
     if (why := _workflow(job)) is not None:
         return why
     if job.workflow_state == W.WORKFLOW_STATE_PAUSED:
-        return "already paused"
-    return None if job.workflow_state in ROLLING_WORKFLOW_STATES else "workflow not rolling yet"
+        return QT_TRANSLATE_NOOP("Actions", "already paused")
+    return (
+        None
+        if job.workflow_state in ROLLING_WORKFLOW_STATES
+        else QT_TRANSLATE_NOOP("Actions", "workflow not rolling yet")
+    )
 
 
 def can_resume(job: JobFacts) -> str | None:
     if (why := _workflow(job)) is not None:
         return why
-    return None if job.workflow_state == W.WORKFLOW_STATE_PAUSED else "not paused"
+    return None if job.workflow_state == W.WORKFLOW_STATE_PAUSED else QT_TRANSLATE_NOOP("Actions", "not paused")
 
 
 def can_abort(job: JobFacts) -> str | None:
@@ -231,7 +263,7 @@ def can_delete(job: JobFacts) -> str | None:
         return gone
     if job.state in FINISHED_JOB_STATES or job.state == J.JOB_STATE_INITIALIZED:
         return None
-    return "still active (stop it first, or delete with force)"
+    return QT_TRANSLATE_NOOP("Actions", "still active (stop it first, or delete with force)")
 
 
 def can_force_delete(job: JobFacts) -> str | None:
@@ -251,17 +283,21 @@ def any_job(_job: JobFacts) -> str | None:
 
 
 def can_stop_pod(pod: PodFacts) -> str | None:
-    return "already ended" if pod.state in TERMINAL_POD_STATES else None
+    return QT_TRANSLATE_NOOP("Actions", "already ended") if pod.state in TERMINAL_POD_STATES else None
 
 
 def can_start_pod(pod: PodFacts) -> str | None:
-    return None if pod.state in TERMINAL_POD_STATES else "still running"
+    return None if pod.state in TERMINAL_POD_STATES else QT_TRANSLATE_NOOP("Actions", "still running")
 
 
 def can_restart_pod(pod: PodFacts) -> str | None:
     if pod.state in TERMINAL_POD_STATES or pod.state in STARTED_POD_STATES:
         return None
-    return "being stopped" if pod.state == P.POD_STATE_KILLING else "not started yet"
+    return (
+        QT_TRANSLATE_NOOP("Actions", "being stopped")
+        if pod.state == P.POD_STATE_KILLING
+        else QT_TRANSLATE_NOOP("Actions", "not started yet")
+    )
 
 
 # -- the calls -------------------------------------------------------------------------------------
@@ -336,94 +372,412 @@ def _table(*rows: Action) -> dict[Name, Action]:
 
 
 ACTIONS: dict[Name, Action] = _table(
-    Action(Name.NEW, "&New job…", "Create a job from a spec", Scope.WINDOW, "Ctrl+N", "SP_FileIcon"),
-    Action(Name.EDIT, "&Edit…", "Edit the job's spec (rolling update)", Scope.JOB, "Ctrl+E",
-           "SP_FileDialogDetailedView", verb="Edit", single=True, job_rule=can_edit),
-    Action(Name.START, "&Start", "Start the selected jobs (a new run of a finished or stopped job)", Scope.JOB,
-           "Ctrl+Shift+S", "SP_MediaPlay", "Start", "started", job_rule=can_start,
-           job_call=lambda c, j, v, o: c.start_job(j, v)),
-    Action(Name.STOP, "S&top", "Stop (kill) the selected jobs", Scope.JOB, "Ctrl+Shift+X", "SP_MediaStop",
-           "Stop", "stopped", Confirm.TARGETS, "Running pods get SIGTERM, then SIGKILL after their grace period.",
-           job_rule=can_stop, job_call=lambda c, j, v, o: c.stop_job(j, v)),
-    Action(Name.RESTART, "&Restart…", "Rolling restart of running jobs", Scope.JOB, "Ctrl+Shift+R",
-           "SP_BrowserReload", "Restart", "restarting", Confirm.TARGETS,
-           "Pods are killed and started again, batch by batch.", asks_batch=True, job_rule=can_restart,
-           job_call=lambda c, j, v, o: c.restart_job(j, v, batch_size=o.batch_size)),
-    Action(Name.PAUSE, "&Pause", "Pause the rolling workflow", Scope.JOB, "Ctrl+Shift+P", "SP_MediaPause",
-           "Pause", "paused", undo=Name.RESUME, job_rule=can_pause,
-           job_call=lambda c, j, v, o: c.pause_workflow(j, v)),
-    Action(Name.RESUME, "Res&ume", "Resume the paused workflow", Scope.JOB, "Ctrl+Shift+U", "SP_MediaSeekForward",
-           "Resume", "resumed", undo=Name.PAUSE, job_rule=can_resume,
-           job_call=lambda c, j, v, o: c.resume_workflow(j, v)),
-    Action(Name.ABORT, "&Abort workflow", "Abort the update or restart in progress", Scope.JOB, "Ctrl+Shift+A",
-           "SP_DialogCancelButton", "Abort workflow", "aborted", Confirm.TARGETS,
-           "Instances not yet reached stay as they are; the workflow cannot be resumed.", job_rule=can_abort,
-           job_call=lambda c, j, v, o: c.abort_workflow(j, v)),
-    Action(Name.DELETE, "&Delete", "Delete finished jobs", Scope.JOB, "Del", "SP_TrashIcon", "Delete", "deleted",
-           Confirm.TARGETS, "Each job, its pods' history and its logs are removed.", job_rule=can_delete,
-           job_call=lambda c, j, v, o: c.delete_job(j, v, force=False)),
-    Action(Name.FORCE_DELETE, "Delete with &force…", "Stop, then delete (cannot be undone)", Scope.JOB,
-           "Shift+Del", "SP_DialogDiscardButton", "Force delete", "deleted", Confirm.TYPE_NAME,
-           "Running pods are killed, then everything is removed. This cannot be undone.",
-           job_rule=can_force_delete, job_call=lambda c, j, v, o: c.delete_job(j, v, force=True)),
-    Action(Name.REFRESH, "Re&fresh", "Reload the selected jobs from the store", Scope.JOB, "F5",
-           "SP_BrowserReload", "Refresh", "refreshed", job_rule=can_refresh, versioned=False,
-           job_call=lambda c, j, v, o: c.refresh_job(j)),
-    Action(Name.OPEN, "&Open job", "Show the job's detail (Enter)", Scope.JOB, None, "SP_FileDialogInfoView",
-           "Open", mutating=False, single=True, job_rule=any_job),
-    Action(Name.DEMO, "Load &demo jobs", "Create the demo jobs", Scope.WINDOW, "Ctrl+Shift+D", "SP_DirOpenIcon"),
-    Action(Name.FILTER, "&Filter", "Focus the filter box (/)", Scope.WINDOW, "Ctrl+F", "SP_FileDialogContentsView",
-           mutating=False, offline=True),
-    Action(Name.PALETTE, "Command &palette…", "Every action with its shortcut, and jobs by name", Scope.WINDOW,
-           "Ctrl+K", "SP_CommandLink", mutating=False, offline=True),
-    Action(Name.POD_STOP, "S&top pod…", "Stop the pod's current run", Scope.POD, None, "SP_MediaStop", "Stop",
-           "stopped", Confirm.TARGETS, "Its process gets SIGTERM, then SIGKILL after the grace period; the pod "
-           "ends KILLED.", pod_rule=can_stop_pod, pod_call=lambda c, p, o: c.stop_pod(p)),
-    Action(Name.POD_START, "&Start pod…", "Start a new run of the instance", Scope.POD, None, "SP_MediaPlay",
-           "Start", "started", Confirm.TARGETS, "A new run of this instance is started.", pod_rule=can_start_pod,
-           pod_call=lambda c, p, o: c.start_pod(p)),
-    Action(Name.POD_RESTART, "&Restart pod…", "Kill the current run and start a new one", Scope.POD, None,
-           "SP_BrowserReload", "Restart", "restarted", Confirm.TARGETS,
-           "The running process is killed and a new run starts (the job's SLA is checked first).", asks_sla=True,
-           pod_rule=can_restart_pod, pod_call=lambda c, p, o: c.restart_pod(p, check_sla=o.check_sla)),
-    Action(Name.CLOSE_TAB, "&Close tab", "Close the job's tab (its streams end)", Scope.WINDOW, "Ctrl+W",
-           "SP_TitleBarCloseButton", mutating=False, offline=True),
-    Action(Name.NEXT_TAB, "Ne&xt tab", "Show the next tab", Scope.WINDOW, "Ctrl+Tab", "SP_ArrowRight",
-           mutating=False, offline=True),
-    Action(Name.PREV_TAB, "Pre&vious tab", "Show the previous tab", Scope.WINDOW, "Ctrl+Shift+Tab",
-           "SP_ArrowLeft", mutating=False, offline=True),
-    Action(Name.CONNECT, "&Connect…", "Connect to a remote engine (address and token)", Scope.WINDOW, None,
-           "SP_DriveNetIcon", mutating=False, offline=True),
-    Action(Name.EXPORT, "&Export…", "Save the jobs shown (filter and sort applied) as CSV or JSON", Scope.WINDOW,
-           "Ctrl+Shift+E", "SP_DialogSaveButton", mutating=False, offline=True),
-    Action(Name.OPEN_PROTO, "&Open protobuf file…", "Open a binary protobuf message in the editor", Scope.WINDOW,
-           "Ctrl+O", "SP_DialogOpenButton", mutating=False, offline=True),
-    Action(Name.QUIT, "&Quit", "Close Pelorus (asks what to do with a busy embedded engine)", Scope.WINDOW,
-           "Ctrl+Q", "SP_DialogCloseButton", mutating=False, offline=True),
-    Action(Name.COPY, "&Copy", "Copy the selection (table rows as tab-separated text)", Scope.WINDOW, "Ctrl+C",
-           "SP_FileLinkIcon", mutating=False, offline=True),
-    Action(Name.SELECT_ALL, "Select &all", "Select everything in the focused table or text", Scope.WINDOW,
-           "Ctrl+A", "SP_DialogApplyButton", mutating=False, offline=True),
-    Action(Name.SAVE_VIEW, "&Save current view…", "Name the filter, columns and sort, to return to them",
-           Scope.WINDOW, None, "SP_DialogSaveButton", mutating=False, offline=True),
-    Action(Name.PROTO_EDITOR, "&Protobuf editor", "Show the protobuf editor", Scope.WINDOW, None,
-           "SP_FileDialogDetailedView", mutating=False, offline=True),
-    Action(Name.CALL, "&Call…", "Call a gRPC method (the Call panel beside the protobuf editor)", Scope.WINDOW,
-           None, "SP_CommandLink", mutating=False, offline=True),
+    Action(
+        Name.NEW,
+        QT_TRANSLATE_NOOP("Actions", "&New job…"),
+        QT_TRANSLATE_NOOP("Actions", "Create a job from a spec"),
+        Scope.WINDOW,
+        "Ctrl+N",
+        "SP_FileIcon",
+    ),
+    Action(
+        Name.EDIT,
+        QT_TRANSLATE_NOOP("Actions", "&Edit…"),
+        QT_TRANSLATE_NOOP("Actions", "Edit the job's spec (rolling update)"),
+        Scope.JOB,
+        "Ctrl+E",
+        "SP_FileDialogDetailedView",
+        verb=QT_TRANSLATE_NOOP("Actions", "Edit"),
+        single=True,
+        job_rule=can_edit,
+    ),
+    Action(
+        Name.START,
+        QT_TRANSLATE_NOOP("Actions", "&Start"),
+        QT_TRANSLATE_NOOP("Actions", "Start the selected jobs (a new run of a finished or stopped job)"),
+        Scope.JOB,
+        "Ctrl+Shift+S",
+        "SP_MediaPlay",
+        QT_TRANSLATE_NOOP("Actions", "Start"),
+        QT_TRANSLATE_NOOP("Actions", "started"),
+        job_rule=can_start,
+        job_call=lambda c, j, v, o: c.start_job(j, v),
+    ),
+    Action(
+        Name.STOP,
+        QT_TRANSLATE_NOOP("Actions", "S&top"),
+        QT_TRANSLATE_NOOP("Actions", "Stop (kill) the selected jobs"),
+        Scope.JOB,
+        "Ctrl+Shift+X",
+        "SP_MediaStop",
+        QT_TRANSLATE_NOOP("Actions", "Stop"),
+        QT_TRANSLATE_NOOP("Actions", "stopped"),
+        Confirm.TARGETS,
+        QT_TRANSLATE_NOOP("Actions", "Running pods get SIGTERM, then SIGKILL after their grace period."),
+        job_rule=can_stop,
+        job_call=lambda c, j, v, o: c.stop_job(j, v),
+    ),
+    Action(
+        Name.RESTART,
+        QT_TRANSLATE_NOOP("Actions", "&Restart…"),
+        QT_TRANSLATE_NOOP("Actions", "Rolling restart of running jobs"),
+        Scope.JOB,
+        "Ctrl+Shift+R",
+        "SP_BrowserReload",
+        QT_TRANSLATE_NOOP("Actions", "Restart"),
+        QT_TRANSLATE_NOOP("Actions", "restarting"),
+        Confirm.TARGETS,
+        QT_TRANSLATE_NOOP("Actions", "Pods are killed and started again, batch by batch."),
+        asks_batch=True,
+        job_rule=can_restart,
+        job_call=lambda c, j, v, o: c.restart_job(j, v, batch_size=o.batch_size),
+    ),
+    Action(
+        Name.PAUSE,
+        QT_TRANSLATE_NOOP("Actions", "&Pause"),
+        QT_TRANSLATE_NOOP("Actions", "Pause the rolling workflow"),
+        Scope.JOB,
+        "Ctrl+Shift+P",
+        "SP_MediaPause",
+        QT_TRANSLATE_NOOP("Actions", "Pause"),
+        QT_TRANSLATE_NOOP("Actions", "paused"),
+        undo=Name.RESUME,
+        job_rule=can_pause,
+        job_call=lambda c, j, v, o: c.pause_workflow(j, v),
+    ),
+    Action(
+        Name.RESUME,
+        QT_TRANSLATE_NOOP("Actions", "Res&ume"),
+        QT_TRANSLATE_NOOP("Actions", "Resume the paused workflow"),
+        Scope.JOB,
+        "Ctrl+Shift+U",
+        "SP_MediaSeekForward",
+        QT_TRANSLATE_NOOP("Actions", "Resume"),
+        QT_TRANSLATE_NOOP("Actions", "resumed"),
+        undo=Name.PAUSE,
+        job_rule=can_resume,
+        job_call=lambda c, j, v, o: c.resume_workflow(j, v),
+    ),
+    Action(
+        Name.ABORT,
+        QT_TRANSLATE_NOOP("Actions", "&Abort workflow"),
+        QT_TRANSLATE_NOOP("Actions", "Abort the update or restart in progress"),
+        Scope.JOB,
+        "Ctrl+Shift+A",
+        "SP_DialogCancelButton",
+        QT_TRANSLATE_NOOP("Actions", "Abort workflow"),
+        QT_TRANSLATE_NOOP("Actions", "aborted"),
+        Confirm.TARGETS,
+        QT_TRANSLATE_NOOP("Actions", "Instances not yet reached stay as they are; the workflow cannot be resumed."),
+        job_rule=can_abort,
+        job_call=lambda c, j, v, o: c.abort_workflow(j, v),
+    ),
+    Action(
+        Name.DELETE,
+        QT_TRANSLATE_NOOP("Actions", "&Delete"),
+        QT_TRANSLATE_NOOP("Actions", "Delete finished jobs"),
+        Scope.JOB,
+        "Del",
+        "SP_TrashIcon",
+        QT_TRANSLATE_NOOP("Actions", "Delete"),
+        QT_TRANSLATE_NOOP("Actions", "deleted"),
+        Confirm.TARGETS,
+        QT_TRANSLATE_NOOP("Actions", "Each job, its pods' history and its logs are removed."),
+        job_rule=can_delete,
+        job_call=lambda c, j, v, o: c.delete_job(j, v, force=False),
+    ),
+    Action(
+        Name.FORCE_DELETE,
+        QT_TRANSLATE_NOOP("Actions", "Delete with &force…"),
+        QT_TRANSLATE_NOOP("Actions", "Stop, then delete (cannot be undone)"),
+        Scope.JOB,
+        "Shift+Del",
+        "SP_DialogDiscardButton",
+        QT_TRANSLATE_NOOP("Actions", "Force delete"),
+        QT_TRANSLATE_NOOP("Actions", "deleted"),
+        Confirm.TYPE_NAME,
+        QT_TRANSLATE_NOOP("Actions", "Running pods are killed, then everything is removed. This cannot be undone."),
+        job_rule=can_force_delete,
+        job_call=lambda c, j, v, o: c.delete_job(j, v, force=True),
+    ),
+    Action(
+        Name.REFRESH,
+        QT_TRANSLATE_NOOP("Actions", "Re&fresh"),
+        QT_TRANSLATE_NOOP("Actions", "Reload the selected jobs from the store"),
+        Scope.JOB,
+        "F5",
+        "SP_BrowserReload",
+        QT_TRANSLATE_NOOP("Actions", "Refresh"),
+        QT_TRANSLATE_NOOP("Actions", "refreshed"),
+        job_rule=can_refresh,
+        versioned=False,
+        job_call=lambda c, j, v, o: c.refresh_job(j),
+    ),
+    Action(
+        Name.OPEN,
+        QT_TRANSLATE_NOOP("Actions", "&Open job"),
+        QT_TRANSLATE_NOOP("Actions", "Show the job's detail (Enter)"),
+        Scope.JOB,
+        None,
+        "SP_FileDialogInfoView",
+        QT_TRANSLATE_NOOP("Actions", "Open"),
+        mutating=False,
+        single=True,
+        job_rule=any_job,
+    ),
+    Action(
+        Name.DEMO,
+        QT_TRANSLATE_NOOP("Actions", "Load &demo jobs"),
+        QT_TRANSLATE_NOOP("Actions", "Create the demo jobs"),
+        Scope.WINDOW,
+        "Ctrl+Shift+D",
+        "SP_DirOpenIcon",
+    ),
+    Action(
+        Name.FILTER,
+        QT_TRANSLATE_NOOP("Actions", "&Filter"),
+        QT_TRANSLATE_NOOP("Actions", "Focus the filter box (/)"),
+        Scope.WINDOW,
+        "Ctrl+F",
+        "SP_FileDialogContentsView",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.PALETTE,
+        QT_TRANSLATE_NOOP("Actions", "Command &palette…"),
+        QT_TRANSLATE_NOOP("Actions", "Every action with its shortcut, and jobs by name"),
+        Scope.WINDOW,
+        "Ctrl+K",
+        "SP_CommandLink",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.POD_STOP,
+        QT_TRANSLATE_NOOP("Actions", "S&top pod…"),
+        QT_TRANSLATE_NOOP("Actions", "Stop the pod's current run"),
+        Scope.POD,
+        None,
+        "SP_MediaStop",
+        QT_TRANSLATE_NOOP("Actions", "Stop"),
+        QT_TRANSLATE_NOOP("Actions", "stopped"),
+        Confirm.TARGETS,
+        QT_TRANSLATE_NOOP(
+            "Actions", "Its process gets SIGTERM, then SIGKILL after the grace period; the pod ends KILLED."
+        ),
+        pod_rule=can_stop_pod,
+        pod_call=lambda c, p, o: c.stop_pod(p),
+    ),
+    Action(
+        Name.POD_START,
+        QT_TRANSLATE_NOOP("Actions", "&Start pod…"),
+        QT_TRANSLATE_NOOP("Actions", "Start a new run of the instance"),
+        Scope.POD,
+        None,
+        "SP_MediaPlay",
+        QT_TRANSLATE_NOOP("Actions", "Start"),
+        QT_TRANSLATE_NOOP("Actions", "started"),
+        Confirm.TARGETS,
+        QT_TRANSLATE_NOOP("Actions", "A new run of this instance is started."),
+        pod_rule=can_start_pod,
+        pod_call=lambda c, p, o: c.start_pod(p),
+    ),
+    Action(
+        Name.POD_RESTART,
+        QT_TRANSLATE_NOOP("Actions", "&Restart pod…"),
+        QT_TRANSLATE_NOOP("Actions", "Kill the current run and start a new one"),
+        Scope.POD,
+        None,
+        "SP_BrowserReload",
+        QT_TRANSLATE_NOOP("Actions", "Restart"),
+        QT_TRANSLATE_NOOP("Actions", "restarted"),
+        Confirm.TARGETS,
+        QT_TRANSLATE_NOOP(
+            "Actions", "The running process is killed and a new run starts (the job's SLA is checked first)."
+        ),
+        asks_sla=True,
+        pod_rule=can_restart_pod,
+        pod_call=lambda c, p, o: c.restart_pod(p, check_sla=o.check_sla),
+    ),
+    Action(
+        Name.CLOSE_TAB,
+        QT_TRANSLATE_NOOP("Actions", "&Close tab"),
+        QT_TRANSLATE_NOOP("Actions", "Close the job's tab (its streams end)"),
+        Scope.WINDOW,
+        "Ctrl+W",
+        "SP_TitleBarCloseButton",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.NEXT_TAB,
+        QT_TRANSLATE_NOOP("Actions", "Ne&xt tab"),
+        QT_TRANSLATE_NOOP("Actions", "Show the next tab"),
+        Scope.WINDOW,
+        "Ctrl+Tab",
+        "SP_ArrowRight",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.PREV_TAB,
+        QT_TRANSLATE_NOOP("Actions", "Pre&vious tab"),
+        QT_TRANSLATE_NOOP("Actions", "Show the previous tab"),
+        Scope.WINDOW,
+        "Ctrl+Shift+Tab",
+        "SP_ArrowLeft",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.CONNECT,
+        QT_TRANSLATE_NOOP("Actions", "&Connect…"),
+        QT_TRANSLATE_NOOP("Actions", "Connect to a remote engine (address and token)"),
+        Scope.WINDOW,
+        None,
+        "SP_DriveNetIcon",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.EXPORT,
+        QT_TRANSLATE_NOOP("Actions", "&Export…"),
+        QT_TRANSLATE_NOOP("Actions", "Save the jobs shown (filter and sort applied) as CSV or JSON"),
+        Scope.WINDOW,
+        "Ctrl+Shift+E",
+        "SP_DialogSaveButton",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.OPEN_PROTO,
+        QT_TRANSLATE_NOOP("Actions", "&Open protobuf file…"),
+        QT_TRANSLATE_NOOP("Actions", "Open a binary protobuf message in the editor"),
+        Scope.WINDOW,
+        "Ctrl+O",
+        "SP_DialogOpenButton",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.QUIT,
+        QT_TRANSLATE_NOOP("Actions", "&Quit"),
+        QT_TRANSLATE_NOOP("Actions", "Close Pelorus (asks what to do with a busy embedded engine)"),
+        Scope.WINDOW,
+        "Ctrl+Q",
+        "SP_DialogCloseButton",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.COPY,
+        QT_TRANSLATE_NOOP("Actions", "&Copy"),
+        QT_TRANSLATE_NOOP("Actions", "Copy the selection (table rows as tab-separated text)"),
+        Scope.WINDOW,
+        "Ctrl+C",
+        "SP_FileLinkIcon",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.SELECT_ALL,
+        QT_TRANSLATE_NOOP("Actions", "Select &all"),
+        QT_TRANSLATE_NOOP("Actions", "Select everything in the focused table or text"),
+        Scope.WINDOW,
+        "Ctrl+A",
+        "SP_DialogApplyButton",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.SAVE_VIEW,
+        QT_TRANSLATE_NOOP("Actions", "&Save current view…"),
+        QT_TRANSLATE_NOOP("Actions", "Name the filter, columns and sort, to return to them"),
+        Scope.WINDOW,
+        None,
+        "SP_DialogSaveButton",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.PROTO_EDITOR,
+        QT_TRANSLATE_NOOP("Actions", "&Protobuf editor"),
+        QT_TRANSLATE_NOOP("Actions", "Show the protobuf editor"),
+        Scope.WINDOW,
+        None,
+        "SP_FileDialogDetailedView",
+        mutating=False,
+        offline=True,
+    ),
+    Action(
+        Name.CALL,
+        QT_TRANSLATE_NOOP("Actions", "&Call…"),
+        QT_TRANSLATE_NOOP("Actions", "Call a gRPC method (the Call panel beside the protobuf editor)"),
+        Scope.WINDOW,
+        None,
+        "SP_CommandLink",
+        mutating=False,
+        offline=True,
+    ),
 )
 JOB_ACTIONS: tuple[Name, ...] = tuple(n for n, a in ACTIONS.items() if a.scope is Scope.JOB)
 POD_ACTIONS: tuple[Name, ...] = tuple(n for n, a in ACTIONS.items() if a.scope is Scope.POD)
 # Toolbar and menu order; None is a separator.
 TOOLBAR: tuple[Name | None, ...] = (
-    Name.NEW, Name.EDIT, None, Name.START, Name.STOP, Name.RESTART, None, Name.PAUSE, Name.RESUME, Name.ABORT,
-    None, Name.DELETE, Name.FORCE_DELETE, Name.REFRESH, None, Name.PALETTE)
+    Name.NEW,
+    Name.EDIT,
+    None,
+    Name.START,
+    Name.STOP,
+    Name.RESTART,
+    None,
+    Name.PAUSE,
+    Name.RESUME,
+    Name.ABORT,
+    None,
+    Name.DELETE,
+    Name.FORCE_DELETE,
+    Name.REFRESH,
+    None,
+    Name.PALETTE,
+)
 # A job tab's own toolbar: what can be done to that one job.
 JOB_TOOLBAR: tuple[Name | None, ...] = (
-    Name.EDIT, None, Name.START, Name.STOP, Name.RESTART, None, Name.PAUSE, Name.RESUME, Name.ABORT,
-    None, Name.REFRESH, None, Name.DELETE, Name.FORCE_DELETE, None, Name.PALETTE)
+    Name.EDIT,
+    None,
+    Name.START,
+    Name.STOP,
+    Name.RESTART,
+    None,
+    Name.PAUSE,
+    Name.RESUME,
+    Name.ABORT,
+    None,
+    Name.REFRESH,
+    None,
+    Name.DELETE,
+    Name.FORCE_DELETE,
+    None,
+    Name.PALETTE,
+)
 JOB_MENU: tuple[Name | None, ...] = (
-    Name.OPEN, Name.EDIT, None, Name.START, Name.STOP, Name.RESTART, None, Name.PAUSE, Name.RESUME, Name.ABORT,
-    None, Name.REFRESH, None, Name.DELETE, Name.FORCE_DELETE)
+    Name.OPEN,
+    Name.EDIT,
+    None,
+    Name.START,
+    Name.STOP,
+    Name.RESTART,
+    None,
+    Name.PAUSE,
+    Name.RESUME,
+    Name.ABORT,
+    None,
+    Name.REFRESH,
+    None,
+    Name.DELETE,
+    Name.FORCE_DELETE,
+)
 
 
 # -- planning, availability, outcome -----------------------------------------------------------------
@@ -434,8 +788,12 @@ Subject = TypeVar("Subject", JobFacts, PodFacts)
 def why_not(action: Action, subject: JobFacts | PodFacts) -> str | None:
     """None when ``action`` applies to ``subject``; else the short reason it does not."""
     if isinstance(subject, JobFacts):
-        return action.job_rule(subject) if action.job_rule is not None else "not a job action"
-    return action.pod_rule(subject) if action.pod_rule is not None else "not a pod action"
+        return (
+            action.job_rule(subject)
+            if action.job_rule is not None
+            else QT_TRANSLATE_NOOP("Actions", "not a job action")
+        )
+    return action.pod_rule(subject) if action.pod_rule is not None else QT_TRANSLATE_NOOP("Actions", "not a pod action")
 
 
 @dataclass
@@ -470,33 +828,56 @@ def tally(subjects: Sequence[JobFacts] | Sequence[PodFacts]) -> list[tuple[JobFa
     first: dict[tuple[int, ...], JobFacts | PodFacts] = {}
     counts: dict[tuple[int, ...], int] = {}
     for s in subjects:
-        key = ((s.state, s.desired_state, s.workflow_type, s.workflow_state, int(s.next_run))
-               if isinstance(s, JobFacts) else (s.state,))
+        key = (
+            (s.state, s.desired_state, s.workflow_type, s.workflow_state, int(s.next_run))
+            if isinstance(s, JobFacts)
+            else (s.state,)
+        )
         first.setdefault(key, s)
         counts[key] = counts.get(key, 0) + 1
     return [(first[k], n) for k, n in counts.items()]
 
 
-def availability(action: Action, subjects: Sequence[JobFacts] | Sequence[PodFacts], *, connected: bool,
-                 read_only: bool) -> Availability:
-    """Whether ``action`` can be triggered now on the selection ``subjects``."""
-    return availability_of(action, tally(subjects), connected=connected, read_only=read_only)
+def availability(
+    action: Action,
+    subjects: Sequence[JobFacts] | Sequence[PodFacts],
+    *,
+    connected: bool,
+    read_only: bool,
+    translate: Translator = english,
+) -> Availability:
+    """Whether ``action`` can be triggered now on the selection ``subjects`` (``why`` through ``translate``)."""
+    return availability_of(action, tally(subjects), connected=connected, read_only=read_only, translate=translate)
 
 
-def availability_of(action: Action, groups: Sequence[tuple[JobFacts | PodFacts, int]], *, connected: bool,
-                    read_only: bool) -> Availability:
+def availability_of(
+    action: Action,
+    groups: Sequence[tuple[JobFacts | PodFacts, int]],
+    *,
+    connected: bool,
+    read_only: bool,
+    translate: Translator = english,
+) -> Availability:
     """``availability`` over a selection already grouped by ``tally``."""
     if action.mutating and read_only:
-        return Availability(False, "read-only connection")
+        return Availability(False, translate("Actions", QT_TRANSLATE_NOOP("Actions", "read-only connection")))
     if not connected and not action.offline:
-        return Availability(False, "not connected")
+        return Availability(False, translate("Actions", QT_TRANSLATE_NOOP("Actions", "not connected")))
     if action.scope is Scope.WINDOW:
         return Availability(True)
     total = sum(n for _s, n in groups)
     if not total:
-        return Availability(False, "select a job" if action.scope is Scope.JOB else "select a pod")
+        return Availability(
+            False,
+            translate(
+                "Actions",
+                QT_TRANSLATE_NOOP("Actions", "select a job")
+                if action.scope is Scope.JOB
+                else QT_TRANSLATE_NOOP("Actions", "select a pod"),
+            ),
+        )
     if action.single and total != 1:
-        return Availability(False, "select exactly one job")
+        return Availability(False, translate("Actions", QT_TRANSLATE_NOOP("Actions", "select exactly one job")))
     reasons: dict[str, int] = {}
     for s, n in groups:
         reason = why_not(action, s)
@@ -504,13 +885,19 @@ def availability_of(action: Action, groups: Sequence[tuple[JobFacts | PodFacts, 
             return Availability(True)
         reasons[reason] = reasons.get(reason, 0) + n
     if total == 1:
-        return Availability(False, next(iter(reasons)))
-    return Availability(False, "; ".join(f"{n} {r}" for r, n in reasons.items()))
+        return Availability(False, translate("Actions", next(iter(reasons))))
+    return Availability(
+        False,
+        translate("Actions", "; ").join(
+            translate("Actions", "{0} {1}", "a count, then a reason").format(n, translate("Actions", r))
+            for r, n in reasons.items()
+        ),
+    )
 
 
-def name_list(names: Sequence[str], limit: int = MAX_NAMED) -> str:
+def name_list(names: Sequence[str], limit: int = MAX_NAMED, translate: Translator = english) -> str:
     shown = ", ".join(names[:limit])
-    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+    return shown + (translate("Actions", " and {0} more").format(len(names) - limit) if len(names) > limit else "")
 
 
 @dataclass
@@ -531,29 +918,47 @@ class Outcome:
 
     @property
     def level(self) -> str:
-        """"error" when something failed, "warning" when nothing was done, else "info"."""
+        """ "error" when something failed, "warning" when nothing was done, else "info"."""
         if self.failed:
             return "error"
         return "info" if self.done else "warning"
 
-    def message(self) -> str:
-        """"3 stopped; 2 already finished: a, b; 1 failed: c (why)"."""
+    def message(self, translate: Translator = english) -> str:
+        """ "3 stopped; 2 already finished: a, b; 1 failed: c (why)" (in the language of ``translate``; the
+        engine's sentences stay as the engine wrote them)."""
         a = self.action
+        verb = translate("Actions", a.verb or a.text)
         if self.cancelled:
-            return f"{a.verb or a.text}: cancelled, nothing was sent"
+            return translate("Actions", "{0}: cancelled, nothing was sent").format(verb)
         parts = []
         if self.done:
-            parts.append(f"{len(self.done)} {a.did}" if len(self.done) > 1 or a.scope is not Scope.POD
-                         else f"{self.done[0]} {a.did}")
+            parts.append(
+                translate("Actions", "{0} {1}", "a count, then what was done").format(
+                    len(self.done), translate("Actions", a.did)
+                )
+                if len(self.done) > 1 or a.scope is not Scope.POD
+                else translate("Actions", "{0} {1}", "a pod, then what was done to it").format(
+                    self.done[0], translate("Actions", a.did)
+                )
+            )
         elif not self.failed:
-            parts.append(f"nothing to {(a.verb or a.text).lower()}")
+            parts.append(translate("Actions", "nothing to {0}").format(verb.lower()))
         for reason, names in self.skipped.items():
-            parts.append(f"{len(names)} {reason}: {name_list(names)}")
+            parts.append(
+                translate("Actions", "{0} {1}: {2}").format(
+                    len(names), translate("Actions", reason), name_list(names, translate=translate)
+                )
+            )
         if self.failed:
-            shown = "; ".join(f"{n}: {e}" for n, e in self.failed[:MAX_NAMED])
-            more = f" and {len(self.failed) - MAX_NAMED} more" if len(self.failed) > MAX_NAMED else ""
-            parts.append(f"{len(self.failed)} failed: {shown}{more}")
-        return "; ".join(parts)
+            shown = translate("Actions", "; ").join(f"{n}: {e}" for n, e in self.failed[:MAX_NAMED])
+            more = (
+                translate("Actions", " and {0} more").format(len(self.failed) - MAX_NAMED)
+                if len(self.failed) > MAX_NAMED
+                else ""
+            )
+            failed = len(self.failed)  # a plain name: lupdate's Python parser reads no call in tr's arguments
+            parts.append(translate("Actions", "%n failed: {0}", "", failed).format(shown + more))
+        return translate("Actions", "; ").join(parts)
 
 
 @dataclass(frozen=True)

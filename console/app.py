@@ -14,13 +14,15 @@ import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 os.environ.setdefault("QT_API", "pyside6")  # before qasync is imported: it picks a binding on import
 
 import qasync  # noqa: E402
 from PySide6.QtGui import QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from console import messages  # noqa: E402
+from console import i18n, messages  # noqa: E402
 from console.ui_thread_gc import collect_on_ui_thread  # noqa: E402
 from console.views import sort_arrow  # noqa: E402
 from pelorus.shipped import icon_path  # noqa: E402
@@ -48,7 +50,11 @@ async def run(app: QApplication, args: argparse.Namespace) -> int:
         try:
             token = args.token_file.read_text().strip()
         except OSError as exc:
-            messages.error(f"Cannot read the token file {args.token_file}: {exc.strerror}")
+            messages.error(
+                QCoreApplication.translate("app", "Cannot read the token file {0}: {1}").format(
+                    args.token_file, exc.strerror
+                )
+            )
     session = Session(SessionOptions(remote=args.connect, tls_ca=args.tls_ca, token=token, insecure=args.insecure,
                                      data_dir=args.data_dir, read_only=args.read_only))
     window = MainWindow(session)
@@ -74,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("Pelorus")
     app.setDesktopFileName("pelorus")  # ties the window to pelorus.desktop (`pelorus install-desktop`)
     app.setWindowIcon(QIcon(str(icon_path())))
+    i18n.install(app=app)  # the system's language, or the one picked in View ▸ Language
     app.setQuitOnLastWindowClosed(False)  # the window's close handler decides, then quits
     sort_arrow.install(app)  # ▲ over ascending columns, as operators read it
     if os.environ.get("PELORUS_STARTUP_PROBE"):  # bench/startup.py: report the first paint, then exit

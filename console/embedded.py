@@ -23,6 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
+
 from pelorus.engine.paths import default_data_dir, socket_address, socket_path
 
 START_TIMEOUT = 20.0
@@ -136,14 +138,21 @@ class EmbeddedEngine:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 self.last_exit = describe_exit(proc.returncode)
-                raise EmbeddedEngineError(f"the engine {self.last_exit} at start; "
-                                          f"its log is {self.log_path}:\n{self.log_tail()}")
+                raise EmbeddedEngineError(
+                    QCoreApplication.translate(
+                        "EmbeddedEngine", "the engine {0} at start; its log is {1}:\n{2}"
+                    ).format(self.last_exit, self.log_path, self.log_tail())
+                )
             # The lock names the new engine before it listens, and a killed engine leaves its socket
             # file behind: ready means the socket accepts a connection.
             if self.pid() == proc.pid and _accepting(socket_path(self.data_dir)):
                 return True
             await asyncio.sleep(0.05)
-        raise EmbeddedEngineError(f"the engine did not start within {START_TIMEOUT:.0f} s; see {self.log_path}")
+        raise EmbeddedEngineError(
+            QCoreApplication.translate("EmbeddedEngine", "the engine did not start within {0:.0f} s; see {1}").format(
+                START_TIMEOUT, self.log_path
+            )
+        )
 
     async def stop(self, timeout: float = STOP_TERM_TIMEOUT) -> bool:
         """Stop the engine (see stop_and_report); True once it is gone."""
@@ -200,10 +209,14 @@ def describe_exit(code: int) -> str:
     """A Popen / waitstatus exit code as words: "exited with code 1", "was killed by SIGKILL"."""
     if code < 0:
         try:
-            return f"was killed by {signal.Signals(-code).name}"
+            return QCoreApplication.translate("embedded", "was killed by {0}").format(signal.Signals(-code).name)
         except ValueError:
-            return f"was killed by signal {-code}"
-    return "exited normally" if code == 0 else f"exited with code {code}"
+            return QCoreApplication.translate("embedded", "was killed by signal {0}").format(-code)
+    return (
+        QCoreApplication.translate("embedded", "exited normally")
+        if code == 0
+        else QCoreApplication.translate("embedded", "exited with code {0}").format(code)
+    )
 
 
 def _signal(pid: int, sig: signal.Signals) -> bool:

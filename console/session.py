@@ -35,6 +35,7 @@ from PySide6.QtCore import QObject, Signal
 from console import actions, messages
 from console.actions import Action, Confirmer, ConfirmRequest, JobFacts, Options, Outcome, PodFacts
 from console.embedded import EmbeddedEngine, EmbeddedEngineError, StopOutcome, StopProgress
+from console.i18n import translate
 from console.models import job_row as R
 from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
@@ -167,16 +168,18 @@ class Session(QObject):
         return ConnectionConfig(address=self.embedded.address, read_only=opts.read_only)
 
     async def start(self) -> None:
-        self._set_state(ConnectionState.CONNECTING, "starting the embedded engine" if not self.options.remote else "")
+        self._set_state(
+            ConnectionState.CONNECTING, self.tr("starting the embedded engine") if not self.options.remote else ""
+        )
         try:
             config = self._config()
             if self.embedded is not None:
                 started = await self.embedded.ensure_running()
                 if started:
-                    messages.info(f"Started the embedded engine (data in {self.embedded.data_dir})")
+                    messages.info(self.tr("Started the embedded engine (data in {0})").format(self.embedded.data_dir))
         except (ClientError, OSError, RuntimeError) as exc:
             self._set_state(ConnectionState.DISCONNECTED, str(exc))
-            messages.error(f"Could not connect: {exc}")
+            messages.error(self.tr("Could not connect: {0}").format(exc))
             return
         if self.embedded is not None and self._supervisor is None:
             self._set_engine(EngineStatus.RUNNING)
@@ -190,7 +193,7 @@ class Session(QObject):
             await self.client.connect()
         except (ClientError, OSError, RuntimeError) as exc:
             self._set_state(ConnectionState.DISCONNECTED, str(exc))
-            messages.error(f"Could not connect: {exc}")
+            messages.error(self.tr("Could not connect: {0}").format(exc))
             return False
         self._feed = asyncio.ensure_future(self.client.job_feed(self._on_snapshot, self._on_changes,
                                                                 self._on_feed_state, self._list_jobs))
@@ -215,19 +218,21 @@ class Session(QObject):
             if self._auto_restarted_at is None or ran > ENGINE_STABLE_AFTER:
                 self._auto_restarted_at = time.monotonic()
                 log.warning("the embedded engine %s after %.0f s; restarting it", how, ran)
-                self._set_engine(EngineStatus.RESTARTING, f"the embedded engine {how}; restarting it…")
+                self._set_engine(
+                    EngineStatus.RESTARTING, self.tr("the embedded engine {0}; restarting it…").format(how)
+                )
                 await self._restart_engine(how)
             else:
                 self.engine_log_tail = engine.log_tail(12)
-                self._set_engine(EngineStatus.DEAD, f"the embedded engine {how} again, {ran:.0f} s after its "
-                                 "restart: not restarted automatically")
-                messages.error(f"The embedded engine {how} again; use Restart engine to start it")
+                self._set_engine(EngineStatus.DEAD, self.tr("the embedded engine {0} again, {1:.0f} s after its "
+                                                            "restart: not restarted automatically").format(how, ran))
+                messages.error(self.tr("The embedded engine {0} again; use Restart engine to start it").format(how))
 
     async def restart_embedded_engine(self) -> bool:
         """The operator's "Restart engine": start it again and re-attach every feed."""
         if self.embedded is None:
             return False
-        self._set_engine(EngineStatus.RESTARTING, "restarting the embedded engine…")
+        self._set_engine(EngineStatus.RESTARTING, self.tr("restarting the embedded engine…"))
         return await self._restart_engine(self.embedded.last_exit or "stopped")
 
     async def _restart_engine(self, how: str) -> bool:
@@ -237,19 +242,22 @@ class Session(QObject):
             await engine.ensure_running()
         except EmbeddedEngineError as exc:
             self.engine_log_tail = engine.log_tail(12)
-            self._set_engine(EngineStatus.DEAD, f"the embedded engine could not be started: {str(exc).splitlines()[0]}")
-            messages.error("The embedded engine could not be started; see its log")
+            self._set_engine(
+                EngineStatus.DEAD,
+                self.tr("the embedded engine could not be started: {0}").format(str(exc).splitlines()[0]),
+            )
+            messages.error(self.tr("The embedded engine could not be started; see its log"))
             return False
         self._engine_up_since = time.monotonic()
         config = self.client.config if self.client is not None else self._config()
         await self._detach()
-        self._set_state(ConnectionState.CONNECTING, "re-attaching to the restarted engine")
+        self._set_state(ConnectionState.CONNECTING, self.tr("re-attaching to the restarted engine"))
         if not await self._attach(config):
-            self._set_engine(EngineStatus.DEAD, f"the embedded engine was restarted after it {how}, "
-                             "but the console could not attach to it")
+            self._set_engine(EngineStatus.DEAD, self.tr("the embedded engine was restarted after it {0}, but the "
+                                                        "console could not attach to it").format(how))
             return False
-        self._set_engine(EngineStatus.RUNNING, f"restarted after it {how}")
-        messages.info(f"The embedded engine {how}; it was restarted and the console re-attached")
+        self._set_engine(EngineStatus.RUNNING, self.tr("restarted after it {0}").format(how))
+        messages.info(self.tr("The embedded engine {0}; it was restarted and the console re-attached").format(how))
         return True
 
     def executor_health_age(self) -> float | None:
@@ -280,7 +288,7 @@ class Session(QObject):
         """A feed only ends on its own for errors retrying cannot fix (a bad token): say so."""
         if not task.cancelled() and task.exception() is not None:
             self._set_state(ConnectionState.DISCONNECTED, str(task.exception()))
-            messages.error(f"Disconnected: {task.exception()}")
+            messages.error(self.tr("Disconnected: {0}").format(task.exception()))
 
     async def stop(self) -> None:
         if self._supervisor is not None:
@@ -356,7 +364,7 @@ class Session(QObject):
                                              quiet=True)
         failed = [f"{name}: {err}" for name, err in outcome.failed]
         if failed:
-            messages.error("Could not stop " + "; ".join(failed))
+            messages.error(self.tr("Could not stop ") + "; ".join(failed))
         deadline = started + timeout
         while (left := self.running_pod_count(job_ids)) and time.monotonic() < deadline and \
                 not (give_up is not None and give_up.is_set()):
@@ -461,7 +469,7 @@ class Session(QObject):
         if self.client.role == "viewer" and not self.read_only:
             self.read_only = True  # a viewer token may only look: grey out every action
             self.client.config.read_only = True
-            messages.info("Connected with a viewer token: read-only")
+            messages.info(self.tr("Connected with a viewer token: read-only"))
             self.readOnlyChanged.emit(True)
 
     def _on_changes(self, changes: list[tuple[job_pb2.JobSummary, bool]]) -> None:
@@ -660,7 +668,7 @@ class Session(QObject):
                 outcome.cancelled = True
                 outcome.skipped = skipped
                 if not quiet:
-                    messages.info(outcome.message())
+                    messages.info(outcome.message(translate))
                 return outcome
             options = answer
             listed = True
@@ -680,7 +688,7 @@ class Session(QObject):
             async with semaphore:
                 try:
                     if cancelled is not None and cancelled():
-                        return subject, None, "cancelled before it started"
+                        return subject, None, self.tr("cancelled before it started")
                     return subject, await one(subject, opts), None
                 except ClientError as exc:
                     return subject, None, str(exc)
@@ -700,5 +708,5 @@ class Session(QObject):
                 outcome.done_keys.append(subject.key)
         if not quiet:
             {"error": messages.error, "warning": messages.warning, "info": messages.info}[outcome.level](
-                outcome.message())
+                outcome.message(translate))
         return outcome

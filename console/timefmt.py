@@ -3,8 +3,12 @@
 One place decides whether times are shown in UTC or in the machine's local zone (the View menu's
 "Times in UTC", persisted by the main window), so every view names the same zone; timestamps
 carry their zone ("2026-12-06 14:00:03 CET") or, in tables, the column header does.  Relative
-phrases ("3 min ago", "in 8 s") are for tooltips and countdowns.  Qt-free: plain functions over
-seconds since the epoch, so models and tests use them directly.
+phrases ("3 min ago", "in 8 s") are for tooltips and countdowns.  Plain functions over seconds
+since the epoch, so models and tests use them directly.
+
+Language: units and phrases go through Qt's translation (context "timefmt"); numeric times stay
+ISO 8601 (2026-12-06 14:00:03) in every language, sortable and the form Chinese operators' tools
+use too, while tooltips add the date as the chosen locale writes it (QLocale, console/i18n.py).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import time
 from datetime import UTC, datetime, tzinfo
 from functools import lru_cache
 from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDateTime, QLocale, QTimeZone
 
 SETTING_UTC = "view/times_in_utc"
 
@@ -43,7 +49,7 @@ def zone_name(seconds: float | None = None) -> str:
     if _state["utc"]:
         return "UTC"
     t = time.time() if seconds is None else seconds
-    return time.strftime("%Z", time.localtime(t)) or "local"
+    return time.strftime("%Z", time.localtime(t)) or QCoreApplication.translate("timefmt", "local")
 
 
 @lru_cache(maxsize=8192)
@@ -82,17 +88,23 @@ def fmt_span(seconds: float) -> str:
     """A duration in words an operator reads at a glance: 0.5 s, 8 s, 12 min, 1 h 5 min, 2 d 3 h."""
     s = abs(seconds)
     if s < 10 and s != int(s):
-        return f"{s:.1f} s"
+        return QCoreApplication.translate("timefmt", "{0} s").format(f"{s:.1f}")
     if s < 60:
-        return f"{s:.0f} s"
+        return QCoreApplication.translate("timefmt", "{0} s").format(f"{s:.0f}")
     if s < 3600:
         m, sec = divmod(int(s), 60)
-        return f"{m} min" + (f" {sec} s" if sec and m < 10 else "")
+        return QCoreApplication.translate("timefmt", "{0} min").format(m) + (
+            " " + QCoreApplication.translate("timefmt", "{0} s").format(sec) if sec and m < 10 else ""
+        )
     if s < 86400:
         h, rem = divmod(int(s), 3600)
-        return f"{h} h" + (f" {rem // 60} min" if rem // 60 else "")
+        return QCoreApplication.translate("timefmt", "{0} h").format(h) + (
+            " " + QCoreApplication.translate("timefmt", "{0} min").format(rem // 60) if rem // 60 else ""
+        )
     d, rem = divmod(int(s), 86400)
-    return f"{d} d" + (f" {rem // 3600} h" if rem // 3600 else "")
+    return QCoreApplication.translate("timefmt", "{0} d").format(d) + (
+        " " + QCoreApplication.translate("timefmt", "{0} h").format(rem // 3600) if rem // 3600 else ""
+    )
 
 
 def relative(seconds: float, now: float | None = None) -> str:
@@ -101,23 +113,38 @@ def relative(seconds: float, now: float | None = None) -> str:
         return ""
     delta = seconds - (time.time() if now is None else now)
     if abs(delta) < 1:
-        return "now"
-    return f"in {fmt_span(delta)}" if delta > 0 else f"{fmt_span(delta)} ago"
+        return QCoreApplication.translate("timefmt", "now")
+    return (
+        QCoreApplication.translate("timefmt", "in {0}").format(fmt_span(delta))
+        if delta > 0
+        else QCoreApplication.translate("timefmt", "{0} ago").format(fmt_span(delta))
+    )
 
 
 def time_tip(seconds: float, now: float | None = None) -> str:
     """A tooltip for a shown time: the time with its zone, how long ago, and the other zone."""
     if seconds <= 0:
-        return "not set"
+        return QCoreApplication.translate("timefmt", "not set")
     other = (datetime.fromtimestamp(seconds).astimezone().strftime("%Y-%m-%d %H:%M:%S %Z") if _state["utc"]
              else datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC"))
-    return f"{fmt_time_tz(seconds)} ({relative(seconds, now)})\n{other}"
+    return f"{fmt_time_tz(seconds)} ({relative(seconds, now)})\n{other}\n{locale_date(seconds)}"
+
+
+def locale_date(seconds: float) -> str:
+    """The date and time as the chosen locale writes it in full ("Sunday, December 6, 2026 2:00:03 PM",
+    "2026年12月6日星期日 14:00:03"), in the zone times are shown in."""
+    when = QDateTime.fromSecsSinceEpoch(int(seconds))
+    if _state["utc"]:
+        when = when.toTimeZone(QTimeZone.utc())
+    locale = QLocale()
+    return f"{locale.toString(when.date(), QLocale.FormatType.LongFormat)} " \
+           f"{locale.toString(when.time(), QLocale.FormatType.ShortFormat)}"
 
 
 def human_bytes(n: float) -> str:
     """64 MiB, 1.5 GiB, 512 B: binary units, as resources are given."""
     if n < 1024:
-        return f"{n:.0f} B"
+        return f"{n:.0f} B"  # binary units are the same in every language
     for unit in ("KiB", "MiB", "GiB", "TiB"):
         n /= 1024
         if n < 1024 or unit == "TiB":
@@ -130,15 +157,19 @@ def schedule_words(schedule: Any, next_run: float = 0.0, now: float | None = Non
     "cron 0 * * * * Europe/Berlin, next 14:00 CET, in 12 min" (next run from the job's status)."""
     kind = schedule.WhichOneof("when") if schedule is not None else None
     if kind is None:
-        words = "run now"
+        words = QCoreApplication.translate("timefmt", "run now")
     elif kind == "every":
-        words = f"every {fmt_span(seconds_of(schedule.every) or schedule.every.nanos * 1e-9)}"
+        words = QCoreApplication.translate("timefmt", "every {0}").format(
+            fmt_span(seconds_of(schedule.every) or schedule.every.nanos * 1e-9)
+        )
     elif kind == "at":
-        words = f"once at {fmt_ts(schedule.at)}"
+        words = QCoreApplication.translate("timefmt", "once at {0}").format(fmt_ts(schedule.at))
     else:
-        words = f"cron {schedule.cron} {schedule.timezone or 'UTC'}"
+        words = QCoreApplication.translate("timefmt", "cron {0} {1}").format(schedule.cron, schedule.timezone or "UTC")
     if next_run > 0 and kind != "at":
-        words += f", next {fmt_time_tz(next_run, with_date=not _same_day(next_run, now))}, {relative(next_run, now)}"
+        words += QCoreApplication.translate("timefmt", ", next {0}, {1}").format(
+            fmt_time_tz(next_run, with_date=not _same_day(next_run, now)), relative(next_run, now)
+        )
     return words
 
 

@@ -259,7 +259,8 @@ def dump_spec(spec: job_pb2.JobSpec, pool: DescriptorPool | None = None) -> str:
     data = json_format.MessageToDict(spec, preserving_proto_field_name=True)
     if payload is not None:
         data["data"] = payload
-    return yaml.dump(data, Dumper=_SpecDumper, sort_keys=False, default_flow_style=False, width=100)
+    return yaml.dump(data, Dumper=_SpecDumper, sort_keys=False, default_flow_style=False, width=100,
+                     allow_unicode=True)  # names in any script as written (批量导入), not \u escapes
 
 
 def load_spec_file(path: Path) -> job_pb2.JobSpec:

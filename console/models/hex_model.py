@@ -184,7 +184,7 @@ class HexModel(QAbstractTableModel):
             return Qt.AlignmentFlag.AlignCenter
         if role == Qt.ItemDataRole.ToolTipRole:
             b = self._buf[off]
-            return f"offset {off} (0x{off:x}): 0x{b:02x} = {b}"
+            return self.tr("offset {0} (0x{0:x}): 0x{1:02x} = {1}").format(off, b)
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -35,7 +35,9 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
+from PySide6.QtCore import QCoreApplication
 
+from console.i18n import QT_TRANSLATE_NOOP
 from console.models import job_row as R
 from console.models.job_columns import JobColumns
 from console.models.job_wire import ROW_FIELD
@@ -56,7 +58,7 @@ class FilterError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.message} (at {self.start + 1})"
+        return QCoreApplication.translate("FilterError", "{0} (at {1})").format(self.message, self.start + 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,15 +204,15 @@ _TEXT_FIELDS: Final[dict[str, int]] = {"name": R.NAME, "owner": R.OWNER, "ns": R
 _TEXT_COLUMNS: Final[dict[str, str]] = {"name": "names", "owner": "owners", "ns": "namespaces", "id": "ids"}
 #: Qualifier names offered by completion, with what they do.
 QUALIFIERS: Final[dict[str, str]] = {
-    "state:": "job state (running, failed, …)",
-    "owner:": "owner (exact)",
-    "label:": "label k=v, or k to require the key",
-    "name:": "name contains",
-    "name~": "name matches a regular expression",
-    "ns:": "namespace",
-    "id:": "job id prefix",
-    "priority>": "priority greater than",
-    "priority<": "priority less than",
+    "state:": QT_TRANSLATE_NOOP("job_filter", "job state (running, failed, …)"),
+    "owner:": QT_TRANSLATE_NOOP("job_filter", "owner (exact)"),
+    "label:": QT_TRANSLATE_NOOP("job_filter", "label k=v, or k to require the key"),
+    "name:": QT_TRANSLATE_NOOP("job_filter", "name contains"),
+    "name~": QT_TRANSLATE_NOOP("job_filter", "name matches a regular expression"),
+    "ns:": QT_TRANSLATE_NOOP("job_filter", "namespace"),
+    "id:": QT_TRANSLATE_NOOP("job_filter", "job id prefix"),
+    "priority>": QT_TRANSLATE_NOOP("job_filter", "priority greater than"),
+    "priority<": QT_TRANSLATE_NOOP("job_filter", "priority less than"),
 }
 _ALL_KEYS: Final = sorted({"state", "label", *(_NUMERIC_FIELDS), *(_TEXT_FIELDS), *(_ALIASES)})
 _COMPARE: Final[dict[str, Callable[[int, int], bool]]] = {
@@ -245,9 +247,13 @@ def _state_term(items: list[tuple[int, int, str]]) -> tuple[Predicate, Mask]:
             up = word.strip().upper()
             hits = [n for n in R.STATE_ORDER if up and n.startswith(up)]
             if hits:
-                msg = f"ambiguous state '{word}': {', '.join(hits)}"
+                msg = QCoreApplication.translate("job_filter", "ambiguous state '{0}': {1}").format(
+                    word, ", ".join(hits)
+                )
             else:
-                msg = f"unknown state '{word}' (one of {', '.join(R.STATE_ORDER[:7]).lower()}, …)"
+                msg = QCoreApplication.translate("job_filter", "unknown state '{0}' (one of {1}, …)").format(
+                    word, ", ".join(R.STATE_ORDER[:7]).lower()
+                )
             raise _TermError(start, end, msg)
         wanted.add(num)
     frozen = frozenset(wanted)
@@ -261,7 +267,9 @@ def _label_term(items: list[tuple[int, int, str]]) -> tuple[Predicate, Mask]:
     for start, end, item in items:
         k, sep, v = item.partition("=")
         if not k:
-            raise _TermError(start, end, "label needs a key: label:key=value or label:key")
+            raise _TermError(
+                start, end, QCoreApplication.translate("job_filter", "label needs a key: label:key=value or label:key")
+            )
         pairs.append((k, v if sep else None))
 
     def pred(r: R.Row) -> bool:
@@ -295,7 +303,11 @@ def _text_term(key: str, op: str, items: list[tuple[int, int, str]], vstart: int
             rx = re.compile(pattern, re.IGNORECASE)
         except re.error as exc:
             pos = vstart + (exc.pos or 0) + (1 if raw_value.startswith('"') else 0)
-            raise _TermError(min(pos, vend), vend, f"bad regular expression: {exc.msg}") from None
+            raise _TermError(
+                min(pos, vend),
+                vend,
+                QCoreApplication.translate("job_filter", "bad regular expression: {0}").format(exc.msg),
+            ) from None
         search = rx.search
 
         def regex_mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
@@ -342,13 +354,21 @@ def _numeric_term(key: str, op: str, items: list[tuple[int, int, str]]) -> tuple
     idx = _NUMERIC_FIELDS[key]
     name = _FIELD_NAME[idx]
     if op == "~":
-        raise _TermError(items[0][0] - 1, items[-1][1], f"'{key}' is a number: use > >= < <= = !=")
+        raise _TermError(
+            items[0][0] - 1,
+            items[-1][1],
+            QCoreApplication.translate("job_filter", "'{0}' is a number: use > >= < <= = !=").format(key),
+        )
     nums: list[int] = []
     for start, end, word in items:
         try:
             nums.append(int(word))
         except ValueError:
-            raise _TermError(start, end, f"'{key}' needs a whole number, not '{word}'") from None
+            raise _TermError(
+                start,
+                end,
+                QCoreApplication.translate("job_filter", "'{0}' needs a whole number, not '{1}'").format(key, word),
+            ) from None
     cmp = _COMPARE[op]
 
     def mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
@@ -376,7 +396,9 @@ def _compile_term(tok: _Token) -> tuple[Term, tuple[Predicate, Mask]]:
     body = raw[1:] if negated else raw
     base = tok.start + (1 if negated else 0)
     if tok.unterminated:
-        raise _TermError(tok.start + raw.index('"'), tok.end, "unterminated quote")
+        raise _TermError(
+            tok.start + raw.index('"'), tok.end, QCoreApplication.translate("job_filter", "unterminated quote")
+        )
     m = _KEY_RE.match(body)
     key = m.group(1).lower() if m else ""
     key = _ALIASES.get(key, key)
@@ -384,32 +406,36 @@ def _compile_term(tok: _Token) -> tuple[Term, tuple[Predicate, Mask]]:
     if m is None or (not known and m.group(2) == "="):
         value = _unquote(body)
         if not value:
-            raise _TermError(tok.start, tok.end, "empty search text")
+            raise _TermError(tok.start, tok.end, QCoreApplication.translate("job_filter", "empty search text"))
         return Term(tok.start, tok.end, "", "", value, negated), _free_term(value)
     op = m.group(2)
     if not known:
         guess = get_close_matches(key, _ALL_KEYS, n=1)
-        hint = f" — did you mean '{guess[0]}'?" if guess else ""
+        hint = QCoreApplication.translate("job_filter", " — did you mean '{0}'?").format(guess[0]) if guess else ""
         raise _TermError(base, base + len(m.group(1)),
-                         f"unknown qualifier '{m.group(1)}'{hint} (quote the text to search for it)")
+                         QCoreApplication.translate("job_filter", "unknown qualifier '{0}'{1} (quote the text to "
+                                                                  "search for it)").format(m.group(1), hint))
     vstart = base + m.end()
     raw_value = body[m.end():]
     items = _split_commas(raw_value, vstart)
     if not raw_value or any(not v.strip() for _, _, v in items):
-        raise _TermError(base, tok.end, f"'{m.group(1)}{op}' needs a value")
+        raise _TermError(
+            base, tok.end, QCoreApplication.translate("job_filter", "'{0}{1}' needs a value").format(m.group(1), op)
+        )
     if key == "state":
         if op != ":":
-            raise _TermError(base, vstart, "use state:NAME")
+            raise _TermError(base, vstart, QCoreApplication.translate("job_filter", "use state:NAME"))
         pred = _state_term(items)
     elif key == "label":
         if op != ":":
-            raise _TermError(base, vstart, "use label:key=value")
+            raise _TermError(base, vstart, QCoreApplication.translate("job_filter", "use label:key=value"))
         pred = _label_term(items)
     elif key in _NUMERIC_FIELDS:
         pred = _numeric_term(key, op, items)
     else:
         if op not in (":", "~"):
-            raise _TermError(base, vstart, f"'{key}' is text: use {key}:value or {key}~regex")
+            raise _TermError(base, vstart, QCoreApplication.translate("job_filter", "'{0}' is text: use {0}:value or "
+                                                                                    "{0}~regex").format(key))
         pred = _text_term(key, op, items, vstart, tok.end, raw_value)
     return Term(tok.start, tok.end, key, op, _unquote(raw_value), negated), pred
 
@@ -515,7 +541,11 @@ def completions(text: str, cursor: int, known: Mapping[str, Iterable[str]] | Non
                 out.append(Completion(start, cursor, q, q, detail))
         for state in R.STATE_ORDER[:7]:  # "run" → state:RUNNING is the most common wish
             if low and state.lower().startswith(low):
-                out.append(Completion(start, tok_end, f"state:{state}", f"state:{state}", "job state"))
+                out.append(
+                    Completion(
+                        start, tok_end, f"state:{state}", f"state:{state}", QT_TRANSLATE_NOOP("job_filter", "job state")
+                    )
+                )
         return out[:limit]
     key = _ALIASES.get(m.group(1).lower(), m.group(1).lower())
     if m.group(2) != ":":
@@ -531,16 +561,16 @@ def completions(text: str, cursor: int, known: Mapping[str, Iterable[str]] | Non
     candidates: Iterable[str]
     if key == "state":
         candidates = R.STATE_ORDER
-        detail = "job state"
+        detail = QT_TRANSLATE_NOOP("job_filter", "job state")
     elif key == "owner":
         candidates = known.get("owner", ())
-        detail = "owner"
+        detail = QT_TRANSLATE_NOOP("job_filter", "owner")
     elif key == "ns":
         candidates = known.get("namespace", ())
-        detail = "namespace"
+        detail = QT_TRANSLATE_NOOP("job_filter", "namespace")
     elif key == "label":
         candidates = known.get("label", ())
-        detail = "label"
+        detail = QT_TRANSLATE_NOOP("job_filter", "label")
     else:
         return []
     low = item.casefold()

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -35,6 +36,7 @@ from PySide6.QtCore import (
 )
 
 from console import timefmt
+from console.i18n import QT_TRANSLATE_NOOP
 from console.models import job_row as R
 from console.models import palette
 from pelorus.api import job_pb2
@@ -71,19 +73,29 @@ class Column(IntEnum):
 
 
 COLUMN_TITLES: Final[dict[Column, str]] = {
-    Column.NAME: "Name", Column.ID: "ID", Column.STATE: "State", Column.PRIORITY: "Priority",
-    Column.OWNER: "Owner", Column.RUNNING: "Running", Column.PENDING: "Pending",
-    Column.SUCCEEDED: "Succeeded", Column.FAILED: "Failed", Column.PROGRESS: "Progress",
-    Column.WORKFLOW: "Workflow", Column.CREATED: "Created", Column.UPDATED: "Updated",
-    Column.VERSION: "Version",
+    Column.NAME: QT_TRANSLATE_NOOP("JobsTableModel", "Name"),
+    Column.ID: "ID",
+    Column.STATE: QT_TRANSLATE_NOOP("JobsTableModel", "State"),
+    Column.PRIORITY: QT_TRANSLATE_NOOP("JobsTableModel", "Priority"),
+    Column.OWNER: QT_TRANSLATE_NOOP("JobsTableModel", "Owner"),
+    Column.RUNNING: QT_TRANSLATE_NOOP("JobsTableModel", "Running"),
+    Column.PENDING: QT_TRANSLATE_NOOP("JobsTableModel", "Pending"),
+    Column.SUCCEEDED: QT_TRANSLATE_NOOP("JobsTableModel", "Succeeded"),
+    Column.FAILED: QT_TRANSLATE_NOOP("JobsTableModel", "Failed"),
+    Column.PROGRESS: QT_TRANSLATE_NOOP("JobsTableModel", "Progress"),
+    Column.WORKFLOW: QT_TRANSLATE_NOOP("JobsTableModel", "Workflow"),
+    Column.CREATED: QT_TRANSLATE_NOOP("JobsTableModel", "Created"),
+    Column.UPDATED: QT_TRANSLATE_NOOP("JobsTableModel", "Updated"),
+    Column.VERSION: QT_TRANSLATE_NOOP("JobsTableModel", "Version"),
 }
 _COLUMN_TIPS: Final[dict[Column, str]] = {
-    Column.RUNNING: "Pods running",
-    Column.PENDING: "Pods initialized, pending, launching or starting",
-    Column.SUCCEEDED: "Pods succeeded",
-    Column.FAILED: "Pods failed or lost",
-    Column.PROGRESS: "Bulk progress reported by pods (successful + failed) / total",
-    Column.VERSION: "Entity version: every change bumps it",
+    Column.RUNNING: QT_TRANSLATE_NOOP("JobsTableModel", "Pods running"),
+    Column.PENDING: QT_TRANSLATE_NOOP("JobsTableModel", "Pods initialized, pending, launching or starting"),
+    Column.SUCCEEDED: QT_TRANSLATE_NOOP("JobsTableModel", "Pods succeeded"),
+    Column.FAILED: QT_TRANSLATE_NOOP("JobsTableModel", "Pods failed or lost"),
+    Column.PROGRESS: QT_TRANSLATE_NOOP("JobsTableModel", "Bulk progress reported by pods (successful + failed) / "
+                                                         "total"),
+    Column.VERSION: QT_TRANSLATE_NOOP("JobsTableModel", "Entity version: every change bumps it"),
 }
 
 
@@ -173,9 +185,9 @@ def _tooltip(row: R.Row, col: int) -> str | None:
     msg = row[R.MSG]
     if col in (Column.NAME, Column.ID, Column.OWNER):
         lab = ", ".join(f"{k}={v}" for k, v in sorted(msg.labels.items())) or "none"
-        return (f"{row[R.NAME]}\nid: {row[R.ID]}\nowner: {row[R.OWNER]}\n"
-                f"namespace: {row[R.NAMESPACE] or 'default'}\nlabels: {lab}\n"
-                f"instances: {row[R.INSTANCES]}")
+        return QCoreApplication.translate(
+            "jobs_table", "{0}\nid: {1}\nowner: {2}\nnamespace: {3}\nlabels: {4}\ninstances: {5}"
+        ).format(row[R.NAME], row[R.ID], row[R.OWNER], row[R.NAMESPACE] or "default", lab, row[R.INSTANCES])
     if col == Column.STATE:
         st = msg.status
         text = R.state_name(row[R.STATE])
@@ -189,19 +201,25 @@ def _tooltip(row: R.Row, col: int) -> str | None:
     if Column.RUNNING <= col <= Column.FAILED:
         stats = R.pod_stats(row)
         if not stats:
-            return "No pods"
+            return QCoreApplication.translate("jobs_table", "No pods")
         return "\n".join(f"{k}: {v}" for k, v in sorted(stats.items()))
     if col == Column.PROGRESS:
         if R.progress_fraction(row) is None:
-            return "No progress reported"
-        return (f"successful {row[R.PROG_SUCCESSFUL]}, failed {row[R.PROG_FAILED]}, "
-                f"remaining {row[R.PROG_REMAINING]}")
+            return QCoreApplication.translate("jobs_table", "No progress reported")
+        return QCoreApplication.translate("jobs_table", "successful {0}, failed {1}, remaining {2}").format(
+            row[R.PROG_SUCCESSFUL], row[R.PROG_FAILED], row[R.PROG_REMAINING]
+        )
     if col == Column.WORKFLOW:
         wf = msg.status.workflow_status
         if not row[R.WF_TYPE]:
-            return "No workflow"
-        return (f"{R.workflow_text(row)}\n{wf.workflow_id}\ncompleted {wf.num_instances_completed}, "
-                f"remaining {wf.num_instances_remaining}, failed {wf.num_instances_failed}")
+            return QCoreApplication.translate("jobs_table", "No workflow")
+        return QCoreApplication.translate("jobs_table", "{0}\n{1}\ncompleted {2}, remaining {3}, failed {4}").format(
+            R.workflow_text(row),
+            wf.workflow_id,
+            wf.num_instances_completed,
+            wf.num_instances_remaining,
+            wf.num_instances_failed,
+        )
     if col == Column.CREATED:
         return _time_tip(row[R.CREATED])
     if col == Column.UPDATED:
@@ -323,10 +341,11 @@ class JobsTableModel(QAbstractTableModel):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
             if role == Qt.ItemDataRole.DisplayRole:
                 if section in (Column.CREATED, Column.UPDATED):  # times: the zone they are shown in
-                    return f"{COLUMN_TITLES[Column(section)]} ({timefmt.zone_name()})"
-                return COLUMN_TITLES[Column(section)]
+                    return f"{self.tr(COLUMN_TITLES[Column(section)])} ({timefmt.zone_name()})"
+                return self.tr(COLUMN_TITLES[Column(section)])
             if role == Qt.ItemDataRole.ToolTipRole:
-                return _COLUMN_TIPS.get(Column(section))
+                tip = _COLUMN_TIPS.get(Column(section))
+                return self.tr(tip) if tip else tip
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _RIGHT if section in _NUMERIC else _LEFT
             return None

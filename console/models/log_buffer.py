@@ -306,7 +306,7 @@ class LogBuffer(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             stream = ("stdout", "stderr", "engine")[rec[2]] if 0 <= rec[2] <= 2 else str(rec[2])
             when = timefmt.time_tip(rec[1]).replace("\n", " · ") if rec[1] else ""
-            src = f" · instance {rec[4]}" if rec[4] >= 0 else ""
+            src = self.tr(" · instance {0}").format(rec[4]) if rec[4] >= 0 else ""
             return f"#{rec[0]} · {stream} · {when}{src}"
         return None
 

@@ -33,10 +33,19 @@ from collections.abc import Iterable, Sequence
 from enum import IntEnum
 from typing import Any, Final
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QBrush
 
 from console import timefmt
+from console.i18n import QT_TRANSLATE_NOOP
 from console.models import palette
 from console.models.palette import POD_STATE_BACKGROUNDS, POD_STATE_COLORS, STATE_COLORS
 from pelorus.api import pod_pb2
@@ -67,8 +76,22 @@ class PodColumn(IntEnum):
     EXECUTOR = 13
 
 
-HEADERS: Final = ("Instance", "Pod id", "Run / attempt", "State", "Host", "Started", "Ended", "Duration", "Exit",
-                  "Reason", "Progress", "CPU s", "Memory", "Executor")
+HEADERS: Final = (
+    QT_TRANSLATE_NOOP("PodsTableModel", "Instance"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "Pod id"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "Run / attempt"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "State"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "Host"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "Started"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "Ended"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "Duration"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "Exit"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "Reason"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "Progress"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "CPU s"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "Memory"),
+    QT_TRANSLATE_NOOP("PodsTableModel", "Executor"),
+)
 _NCOLS: Final = len(HEADERS)
 RESORT_MS: Final = 500  # sorted by a changing column (state, duration…): rows move at most this often
 RUNNING_STATES: Final = frozenset({pod_pb2.POD_STATE_LAUNCHING, pod_pb2.POD_STATE_STARTING,
@@ -482,8 +505,8 @@ class PodsTableModel(QAbstractItemModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             if section in (PodColumn.STARTED, PodColumn.ENDED):
-                return f"{HEADERS[section]} ({timefmt.zone_name()})"
-            return HEADERS[section]
+                return f"{self.tr(HEADERS[section])} ({timefmt.zone_name()})"
+            return self.tr(HEADERS[section])
         return None
 
     def duration(self, pod: pod_pb2.PodInfo) -> float | None:
@@ -510,7 +533,7 @@ class PodsTableModel(QAbstractItemModel):
             return pod_state_name(st.state)
         if col == PodColumn.HOST:
             host = st.host or st.node_id
-            return f"{host} (pid {st.pid})" if host and st.pid else host
+            return self.tr("{0} (pid {1})").format(host, st.pid) if host and st.pid else host
         if col == PodColumn.STARTED:
             return _when(st.started_at)
         if col == PodColumn.ENDED:
@@ -527,7 +550,9 @@ class PodsTableModel(QAbstractItemModel):
             total = pr.successful + pr.failed + pr.remaining
             if not total:
                 return ""
-            return f"{pr.successful + pr.failed}/{total}" + (f" ({pr.failed} failed)" if pr.failed else "")
+            return f"{pr.successful + pr.failed}/{total}" + (
+                self.tr(" ({0} failed)").format(pr.failed) if pr.failed else ""
+            )
         if col == PodColumn.CPU:  # where the executor reports usage
             return f"{st.usage.cpu_seconds:.1f}" if st.usage.cpu_seconds else ""
         if col == PodColumn.MEMORY:
@@ -620,9 +645,11 @@ class PodsTableModel(QAbstractItemModel):
                 ts = pod.status.started_at if col == PodColumn.STARTED else pod.status.ended_at
                 return timefmt.time_tip(_secs(ts)) if _secs(ts) else None
             if col == PodColumn.RUN and pod.status.prev_pod_id:
-                return f"previous run: {pod.status.prev_pod_id}"
+                return self.tr("previous run: {0}").format(pod.status.prev_pod_id)
             if col == PodColumn.INSTANCE and previous:
-                return f"run {pod.status.run} of instance {pod.instance_id} (ended; actions act on the current run)"
+                return self.tr("run {0} of instance {1} (ended; actions act on the current run)").format(
+                    pod.status.run, pod.instance_id
+                )
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (PodColumn.INSTANCE, PodColumn.EXIT,
                                                                 PodColumn.DURATION, PodColumn.CPU,
                                                                 PodColumn.MEMORY):

@@ -24,6 +24,7 @@ from google.protobuf.descriptor import Descriptor
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
+from console.i18n import QT_TRANSLATE_NOOP
 from console.models import palette
 from pelorus.protobuf import structure as sx
 from pelorus.protobuf.document import Document, IndexPath
@@ -59,6 +60,11 @@ NumberPathRole: Final = _BASE + 6
 
 _TONES: Final = {Tone.ERROR: palette.ERROR, Tone.UNKNOWN: palette.UNKNOWN_DATA, Tone.MUTED: palette.TEXT_MUTED}
 
+
+# pelorus.protobuf.tree.HEADERS (Qt-free), listed for lupdate; translated in headerData.
+_HEADER_NAMES = (QT_TRANSLATE_NOOP("ProtoTreeModel", "Field"), QT_TRANSLATE_NOOP("ProtoTreeModel", "Name"),
+                 QT_TRANSLATE_NOOP("ProtoTreeModel", "Type"), QT_TRANSLATE_NOOP("ProtoTreeModel", "Value"),
+                 QT_TRANSLATE_NOOP("ProtoTreeModel", "Bytes"))
 
 class ProtoTreeModel(QAbstractItemModel):
     """The tree of one message (a whole document or one record of a stream), for Qt views.
@@ -174,7 +180,7 @@ class ProtoTreeModel(QAbstractItemModel):
     def assign_type(self, index: _Index, type_name: str | None) -> bool:
         """Read the row's bytes as ``type_name`` (None: schemaless again); False with editRejected."""
         why = self.tree.assign_type(self.node(index), type_name) if index.isValid() else \
-            "only a schemaless length-delimited field can be read as a chosen type"
+            self.tr("only a schemaless length-delimited field can be read as a chosen type")
         if why is not None:
             self.editRejected.emit(why)
             return False
@@ -217,7 +223,7 @@ class ProtoTreeModel(QAbstractItemModel):
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return self.tr(HEADERS[section])  # pelorus.protobuf.tree's names, marked in _HEADER_NAMES
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:

@@ -12,10 +12,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
+
 from console import timefmt
 from pelorus.api import pod_pb2, workflow_pb2
 
-CALLBACK_PREFIX = "callback POST"
+CALLBACK_PREFIX = QCoreApplication.translate("summary_text", "callback POST")
 _PENDING = pod_pb2.POD_STATE_PENDING
 
 
@@ -28,14 +30,28 @@ def retry_text(max_attempts: int, pods: Sequence[Any], now: float) -> str:
                 and timefmt.seconds_of(p.status.next_attempt_at) > 0 and p.status.attempt > 1]
     if not retrying:
         latest = max((p.status.attempt for p in pods), default=0)
-        return f"attempt {latest} of {limit}" if latest > 1 else ""
+        return (
+            QCoreApplication.translate("summary_text", "attempt {0} of {1}").format(latest, limit) if latest > 1 else ""
+        )
     soonest = min(retrying, key=lambda p: timefmt.seconds_of(p.status.next_attempt_at))
     due = timefmt.seconds_of(soonest.status.next_attempt_at)
-    when = "now" if due <= now else f"next {timefmt.relative(due, now)}"
-    one = f"attempt {soonest.status.attempt} of {limit}, {when}"
+    when = (
+        "now"
+        if due <= now
+        else QCoreApplication.translate("summary_text", "next {0}").format(timefmt.relative(due, now))
+    )
+    one = QCoreApplication.translate("summary_text", "attempt {0} of {1}, {2}").format(
+        soonest.status.attempt, limit, when
+    )
     if len(retrying) == 1:
-        return one if len(pods) == 1 else f"instance {soonest.instance_id}: {one}"
-    return f"{len(retrying)} instances retrying; instance {soonest.instance_id}: {one}"
+        return (
+            one
+            if len(pods) == 1
+            else QCoreApplication.translate("summary_text", "instance {0}: {1}").format(soonest.instance_id, one)
+        )
+    return QCoreApplication.translate("summary_text", "{0} instances retrying; instance {1}: {2}").format(
+        len(retrying), soonest.instance_id, one
+    )
 
 
 def queue_text(pods: Iterable[Any], now: float) -> str:
@@ -45,8 +61,12 @@ def queue_text(pods: Iterable[Any], now: float) -> str:
                and timefmt.seconds_of(p.status.next_attempt_at) <= now]
     if not pending:
         return ""
-    reasons = Counter(p.status.reason or "waiting for a slot" for p in pending)
-    return f"{len(pending)} pending: " + ", ".join(f"{r} ({n})" for r, n in reasons.most_common(3))
+    reasons = Counter(
+        p.status.reason or QCoreApplication.translate("summary_text", "waiting for a slot") for p in pending
+    )
+    return QCoreApplication.translate("summary_text", "{0} pending: ").format(len(pending)) + ", ".join(
+        f"{r} ({n})" for r, n in reasons.most_common(3)
+    )
 
 
 def callback_text(workflows: Sequence[Any]) -> str:
@@ -63,8 +83,10 @@ def resources_text(resources: Any) -> str:
     """"cpu 0.5, memory 64 MiB, gpu=1"; "" when the spec asks for nothing."""
     parts = []
     if resources.cpu:
-        parts.append(f"cpu {resources.cpu:g}")
+        parts.append(QCoreApplication.translate("summary_text", "cpu {0:g}").format(resources.cpu))
     if resources.memory_bytes:
-        parts.append(f"memory {timefmt.human_bytes(resources.memory_bytes)}")
+        parts.append(
+            QCoreApplication.translate("summary_text", "memory {0}").format(timefmt.human_bytes(resources.memory_bytes))
+        )
     parts += [f"{k}={v:g}" for k, v in sorted(resources.custom.items())]
     return ", ".join(parts)

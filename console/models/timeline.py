@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from google.protobuf.timestamp_pb2 import Timestamp
+from PySide6.QtCore import QCoreApplication
 
 from pelorus.api import pod_pb2, workflow_pb2
 
@@ -248,7 +249,7 @@ def _build_steps(tl: Timeline, workflows: Sequence[workflow_pb2.WorkflowInfo],
     """Fill ``tl``, yielding every few hundred events (the unit a slice is made of)."""
     tl.lanes, tl.instances = [JOB_LANE], [-1]
     for instance in sorted(pod_events):
-        tl.lanes.append(f"instance {instance}")
+        tl.lanes.append(QCoreApplication.translate("timeline", "instance {0}").format(instance))
         tl.instances.append(instance)
     lane_of = {inst: lane for lane, inst in enumerate(tl.instances)}
     times: list[float] = []

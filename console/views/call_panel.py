@@ -107,14 +107,14 @@ class CallPanel(QWidget):
         row = QHBoxLayout()
         self.address = QLineEdit()
         self.address.setAccessibleName(self.tr("Server address"))
-        self.address.setPlaceholderText("the connected engine, or host:port")
-        self.address.setToolTip("Empty: the engine the console is connected to, with its TLS and token")
-        self.plaintext = QCheckBox("Plaintext")
-        self.plaintext.setToolTip("No TLS (a unix: address never uses TLS)")
-        self.load_button = QPushButton("Load services")
-        self.load_button.setToolTip("Read the server's schemas by server reflection")
+        self.address.setPlaceholderText(self.tr("the connected engine, or host:port"))
+        self.address.setToolTip(self.tr("Empty: the engine the console is connected to, with its TLS and token"))
+        self.plaintext = QCheckBox(self.tr("Plaintext"))
+        self.plaintext.setToolTip(self.tr("No TLS (a unix: address never uses TLS)"))
+        self.load_button = QPushButton(self.tr("Load services"))
+        self.load_button.setToolTip(self.tr("Read the server's schemas by server reflection"))
         self.load_button.clicked.connect(lambda: self._spawn(self.load_services()))
-        row.addWidget(QLabel("Server"))
+        row.addWidget(QLabel(self.tr("Server")))
         row.addWidget(self.address, 1)
         row.addWidget(self.plaintext)
         row.addWidget(self.load_button)
@@ -122,8 +122,8 @@ class CallPanel(QWidget):
         row2 = QHBoxLayout()
         self.tls_ca = QLineEdit()
         self.tls_ca.setAccessibleName(self.tr("TLS CA certificate file"))
-        self.tls_ca.setPlaceholderText("TLS CA certificate (PEM) path; empty = the system's roots")
-        row2.addWidget(QLabel("TLS CA"))
+        self.tls_ca.setPlaceholderText(self.tr("TLS CA certificate (PEM) path; empty = the system's roots"))
+        row2.addWidget(QLabel(self.tr("TLS CA")))
         row2.addWidget(self.tls_ca, 1)
         lay.addLayout(row2)
 
@@ -131,7 +131,7 @@ class CallPanel(QWidget):
         split.setChildrenCollapsible(False)
         self.methods = QTreeWidget()
         self.methods.setAccessibleName(self.tr("Services and methods"))
-        self.methods.setHeaderLabels(["Service / method", "Kind"])
+        self.methods.setHeaderLabels([self.tr("Service / method"), self.tr("Kind")])
         self.methods.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.methods.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.methods.header().setStretchLastSection(False)
@@ -141,17 +141,18 @@ class CallPanel(QWidget):
         compose = QWidget()
         cl = QVBoxLayout(compose)
         cl.setContentsMargins(0, 0, 0, 0)
-        self.request_label = QLabel("Request (JSON; several objects, one per line, for a stream)")
+        self.request_label = QLabel(self.tr("Request (JSON; several objects, one per line, for a stream)"))
         cl.addWidget(self.request_label)
         source = QHBoxLayout()
-        source.addWidget(QLabel("Send"))
-        self.from_json = QRadioButton("the JSON below")
+        source.addWidget(QLabel(self.tr("Send")))
+        self.from_json = QRadioButton(self.tr("the JSON below"))
         self.from_json.setChecked(True)
-        self.from_editor = QRadioButton("the editor's message")
-        self.from_editor.setToolTip("The message open in the editor, byte for byte (a varint-delimited stream "
-                                    "of records for a client-streaming method): edit it in the typed tree")
-        self.edit_button = QPushButton("Edit in editor ▸")
-        self.edit_button.setToolTip("Open this JSON in the editor's typed tree, and send what the editor holds")
+        self.from_editor = QRadioButton(self.tr("the editor's message"))
+        self.from_editor.setToolTip(self.tr("The message open in the editor, byte for byte (a varint-delimited stream "
+                                    "of records for a client-streaming method): edit it in the typed tree"))
+        self.edit_button = QPushButton(self.tr("Edit in editor ▸"))
+        self.edit_button.setToolTip(self.tr("Open this JSON in the editor's typed tree, and send what the editor "
+                                            "holds"))
         self.edit_button.clicked.connect(lambda: self._spawn(self.edit_in_editor()))
         source.addWidget(self.from_json)
         source.addWidget(self.from_editor)
@@ -167,35 +168,35 @@ class CallPanel(QWidget):
         self.metadata = QTableWidget(METADATA_ROWS, 2)
         self.metadata.setAccessibleName(self.tr("Request metadata"))
         self.metadata.setAccessibleDescription(self.tr("Header names and values sent with the call"))
-        self.metadata.setHorizontalHeaderLabels(["Metadata name", "Value"])
+        self.metadata.setHorizontalHeaderLabels([self.tr("Metadata name"), self.tr("Value")])
         self.metadata.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.metadata.verticalHeader().setVisible(False)
         self.metadata.setItemDelegateForColumn(1, _SecretDelegate(self.metadata))
         self.metadata.setMaximumHeight(self.metadata.verticalHeader().defaultSectionSize() * (METADATA_ROWS + 1) + 6)
         cl.addWidget(self.metadata)
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel("Deadline"))
+        buttons.addWidget(QLabel(self.tr("Deadline")))
         self.deadline = QDoubleSpinBox()
         self.deadline.setAccessibleName(self.tr("Deadline in seconds"))
         self.deadline.setRange(0.0, 3600.0)
         self.deadline.setDecimals(1)
         self.deadline.setValue(10.0)
         self.deadline.setSuffix(" s")
-        self.deadline.setSpecialValueText("none")
+        self.deadline.setSpecialValueText(self.tr("none"))
         buttons.addWidget(self.deadline)
         buttons.addStretch(1)
         self.copy_button = QToolButton()
-        self.copy_button.setText("Copy as ▾")
+        self.copy_button.setText(self.tr("Copy as ▾"))
         self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         copy_menu = QMenu(self.copy_button)
-        copy_menu.addAction("Copy as grpcurl", lambda: self._copy(as_grpcurl(self.call_spec())))
-        copy_menu.addAction("Copy as main.py call", lambda: self._copy(as_call_command(self.call_spec())))
+        copy_menu.addAction(self.tr("Copy as grpcurl"), lambda: self._copy(as_grpcurl(self.call_spec())))
+        copy_menu.addAction(self.tr("Copy as main.py call"), lambda: self._copy(as_call_command(self.call_spec())))
         self.copy_button.setMenu(copy_menu)
         buttons.addWidget(self.copy_button)
-        self.send_button = QPushButton("Send")
+        self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setDefault(True)
         self.send_button.clicked.connect(lambda: self._spawn(self.send()))
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
         self.cancel_button.clicked.connect(self.cancel)
         buttons.addWidget(self.send_button)
@@ -206,7 +207,7 @@ class CallPanel(QWidget):
         answers = QWidget()
         al = QVBoxLayout(answers)
         al.setContentsMargins(0, 0, 0, 0)
-        self.status = QLabel("Choose a method, write the request, Send.")
+        self.status = QLabel(self.tr("Choose a method, write the request, Send."))
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         al.addWidget(self.status)
@@ -218,15 +219,15 @@ class CallPanel(QWidget):
         self.responses.currentRowChanged.connect(lambda _r: self._update_buttons())
         al.addWidget(self.responses, 1)
         rb = QHBoxLayout()
-        self.open_button = QPushButton("Open in editor")
+        self.open_button = QPushButton(self.tr("Open in editor"))
         self.open_button.clicked.connect(lambda: self._spawn(self.open_response(self.responses.currentRow())))
-        self.save_button = QPushButton("Save .bin…")
+        self.save_button = QPushButton(self.tr("Save .bin…"))
         self.save_button.clicked.connect(self._choose_save)
         rb.addWidget(self.open_button)
         rb.addWidget(self.save_button)
         rb.addStretch(1)
         al.addLayout(rb)
-        al.addWidget(QLabel("History (double-click to fill the form again)"))
+        al.addWidget(QLabel(self.tr("History (double-click to fill the form again)")))
         self.history_list = QListWidget()
         self.history_list.setAccessibleName(self.tr("Call history"))
         self.history_list.itemDoubleClicked.connect(lambda item: self.restore(self.history_list.row(item)))
@@ -287,8 +288,8 @@ class CallPanel(QWidget):
         if method is None:
             self._update_buttons()
             return
-        stream = "several objects, one per line" if method.client_streaming else "one object"
-        self.request_label.setText(f"Request: {method.input_type.full_name} (JSON, {stream})")
+        stream = self.tr("several objects, one per line") if method.client_streaming else self.tr("one object")
+        self.request_label.setText(self.tr("Request: {0} (JSON, {1})").format(method.input_type.full_name, stream))
         if not self.request.toPlainText().strip() or self.request.property("template"):
             template = message_factory.GetMessageClass(method.input_type)()
             text = json_format.MessageToJson(template, descriptor_pool=self.editor.registry.pool, indent=2,
@@ -306,11 +307,16 @@ class CallPanel(QWidget):
         """Read the server's schemas by reflection into the editor's registry (the editor's own loader)."""
         address = self.address.text().strip() or None
         token = next((v.removeprefix("Bearer ").strip() for k, v in self.headers() if k == "authorization"), None)
-        self._set_status(f"Reading services from {address or 'the connected engine'}…")
+        self._set_status(self.tr("Reading services from {0}…").format(address or self.tr("the connected engine")))
         ok = await self.editor.load_reflection(address, insecure=self.plaintext.isChecked(), token=token,
                                                tls_ca=self.tls_ca.text().strip() or None)
         self.refresh_methods()
-        self._set_status("Services loaded." if ok else f"Could not load services: {self.editor.last_error}", not ok)
+        self._set_status(
+            self.tr("Services loaded.")
+            if ok
+            else self.tr("Could not load services: {0}").format(self.editor.last_error),
+            not ok,
+        )
         return ok
 
     # -- the call -------------------------------------------------------------------------------
@@ -341,12 +347,14 @@ class CallPanel(QWidget):
             return target, headers, False
         client = self.editor.client_source() if self.editor.client_source is not None else None
         if client is None or not client.connected:
-            raise TargetError("not connected to an engine: type a server address")
+            raise TargetError(self.tr("not connected to an engine: type a server address"))
         cfg = client.config
         method = self.current_method()
         if cfg.read_only and method is not None and method.full_name.startswith("pelorus.") \
                 and method.name in MUTATING:
-            raise TargetError(f"the console is in read-only mode: {method.name} would change the engine")
+            raise TargetError(
+                self.tr("the console is in read-only mode: {0} would change the engine").format(method.name)
+            )
         token = [("authorization", f"Bearer {cfg.token}")] if cfg.token else []
         target = Target(cfg.address, plaintext=cfg.insecure, tls_ca=Path(cfg.tls_ca) if cfg.tls_ca else None,
                         server_name=cfg.server_name)
@@ -369,13 +377,15 @@ class CallPanel(QWidget):
             return None
         method = self.current_method()
         if method is None:
-            self._set_status("Choose a method first.", True)
+            self._set_status(self.tr("Choose a method first."), True)
             return None
         try:
             target, headers, _engine = self._target()  # a read-only refusal comes before any input error
             requests = self._editor_requests(method) if self.from_editor.isChecked() else self._json_requests(method)
             if not method.client_streaming and len(requests) != 1:
-                raise PayloadError(f"{method.full_name} takes one request; the text holds {len(requests)}")
+                raise PayloadError(
+                    self.tr("{0} takes one request; the text holds {1}").format(method.full_name, len(requests))
+                )
             channel = open_channel(target)
         except (PayloadError, TargetError, SchemaError) as err:
             self._set_status(str(err), True)
@@ -384,7 +394,7 @@ class CallPanel(QWidget):
         self.response_bytes.clear()
         self.responses.clear()
         self.outcome = None
-        self._set_status(f"Calling {sch.method_path(method)} on {target.address}…")
+        self._set_status(self.tr("Calling {0} on {1}…").format(sch.method_path(method), target.address))
         self._call_task = asyncio.ensure_future(
             invoke(channel, sch.method_path(method), sch.kind(method), requests,
                    lambda data: self._add_response(method, data), headers, self.deadline.value() or None))
@@ -392,7 +402,7 @@ class CallPanel(QWidget):
         try:
             outcome = await self._call_task
         except asyncio.CancelledError:
-            self._set_status(f"Cancelled after {len(self.response_bytes)} response(s).", True)
+            self._set_status(self.tr("Cancelled after {0} response(s).").format(len(self.response_bytes)), True)
             entry.status = "CANCELLED"
             return None
         finally:
@@ -425,11 +435,14 @@ class CallPanel(QWidget):
         """The editor's message as it is (its records, for a client stream); it must be the input type."""
         doc = self.editor.doc
         if doc is None:
-            raise PayloadError("the editor has no message open: Edit in editor, or send the JSON")
+            raise PayloadError(self.tr("the editor has no message open: Edit in editor, or send the JSON"))
         shown = self.editor.model.descriptor
         if shown is not None and shown.full_name != method.input_type.full_name:
-            raise PayloadError(f"the editor's message is a {shown.full_name}; {method.name} takes a "
-                               f"{method.input_type.full_name}")
+            raise PayloadError(
+                self.tr("the editor's message is a {0}; {1} takes a {2}").format(
+                    shown.full_name, method.name, method.input_type.full_name
+                )
+            )
         stream = method.client_streaming and self.editor.framing == "varint"
         return binary_requests(doc.to_bytes(), stream)
 
@@ -438,7 +451,7 @@ class CallPanel(QWidget):
         the editor's message (edits in its tree included)."""
         method = self.current_method()
         if method is None:
-            self._set_status("Choose a method first.", True)
+            self._set_status(self.tr("Choose a method first."), True)
             return False
         try:
             requests = self._json_requests(method)
@@ -453,7 +466,9 @@ class CallPanel(QWidget):
             return False
         self.editor.set_type(method.input_type.full_name)
         self.from_editor.setChecked(True)
-        self._set_status(f"The request is open in the editor as {method.input_type.full_name}; Send sends it.")
+        self._set_status(
+            self.tr("The request is open in the editor as {0}; Send sends it.").format(method.input_type.full_name)
+        )
         return True
 
     def cancel(self) -> None:
@@ -467,25 +482,25 @@ class CallPanel(QWidget):
             preview = self.editor.registry.to_json(self.editor.registry.parse(method.output_type.full_name, data),
                                                    indent=None)
         except SchemaError:
-            preview = f"(does not parse as {method.output_type.full_name})"
+            preview = self.tr("(does not parse as {0})").format(method.output_type.full_name)
         if len(preview) > PREVIEW_CHARS:
             preview = preview[:PREVIEW_CHARS] + "…"
-        item = QListWidgetItem(f"#{n}  {len(data):,} bytes  {preview}")
-        item.setToolTip("Double-click to open it in the editor, byte-exact")
+        item = QListWidgetItem(self.tr("#{0}  {1:,} bytes  {2}").format(n, len(data), preview))
+        item.setToolTip(self.tr("Double-click to open it in the editor, byte-exact"))
         self.responses.addItem(item)
         if n == 1:
             self.responses.setCurrentRow(0)
 
     def _show_outcome(self, o: Outcome) -> None:
-        timing = f"{o.elapsed * 1000:.1f} ms"
+        timing = self.tr("{0:.1f} ms").format(o.elapsed * 1000)
         if o.first_response is not None and o.responses > 1:
-            timing += f" (first response after {o.first_response * 1000:.1f} ms)"
+            timing += self.tr(" (first response after {0:.1f} ms)").format(o.first_response * 1000)
         trailers = ", ".join(f"{k}: {v!s}" for k, v in o.trailers)
-        text = f"{o.code.name} · {o.responses} response(s) · {timing}"
+        text = self.tr("{0} · {1} response(s) · {2}").format(o.code.name, o.responses, timing)
         if o.details:
             text += f"\n{o.details}"
         if trailers:
-            text += f"\nTrailers: {trailers}"
+            text += self.tr("\nTrailers: {0}").format(trailers)
         self._set_status(text, not o.ok)
 
     def _set_status(self, text: str, error: bool = False) -> None:
@@ -511,19 +526,19 @@ class CallPanel(QWidget):
 
     def save_response(self, row: int, path: str | Path) -> None:
         Path(path).write_bytes(self.response_bytes[row])
-        self._set_status(f"Saved response {row + 1} to {path}.")
+        self._set_status(self.tr("Saved response {0} to {1}.").format(row + 1, path))
 
     def _choose_save(self) -> None:
         row = self.responses.currentRow()
         if row < 0:
             return
-        path, _f = QFileDialog.getSaveFileName(self, "Save the response", f"response-{row + 1}.bin",
-                                               "Protobuf (*.bin);;All files (*)")
+        path, _f = QFileDialog.getSaveFileName(self, self.tr("Save the response"), f"response-{row + 1}.bin",
+                                               self.tr("Protobuf (*.bin);;All files (*)"))
         if path:
             try:
                 self.save_response(row, path)
             except OSError as err:
-                self._set_status(f"Cannot save {path}: {err.strerror}", True)
+                self._set_status(self.tr("Cannot save {0}: {1}").format(path, err.strerror), True)
 
     # -- history --------------------------------------------------------------------------------
 
@@ -546,7 +561,7 @@ class CallPanel(QWidget):
         self.plaintext.setChecked(spec.plaintext)
         self.tls_ca.setText("" if spec.engine else spec.tls_ca)
         if not self.select_method(spec.method):
-            self._set_status(f"{spec.method} is not loaded: Load services first.", True)
+            self._set_status(self.tr("{0} is not loaded: Load services first.").format(spec.method), True)
         self.request.setPlainText(spec.request_json)
         self.request.setProperty("template", False)
         self.from_json.setChecked(True)
@@ -557,7 +572,7 @@ class CallPanel(QWidget):
 
     def _copy(self, text: str) -> None:
         QApplication.clipboard().setText(text)
-        self._set_status("Copied: " + text)
+        self._set_status(self.tr("Copied: ") + text)
 
     def _update_buttons(self) -> None:
         running = self._call_task is not None and not self._call_task.done()

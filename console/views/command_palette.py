@@ -97,7 +97,7 @@ class CommandPalette(QDialog):
                  open_job: Callable[[str], object] | None = None, parent: QWidget | None = None,
                  lookup_job: LookupJob | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Command palette")
+        self.setWindowTitle(self.tr("Command palette"))
         self.setMinimumSize(560, 400)
         self._entries = entries
         self._find_jobs = find_jobs

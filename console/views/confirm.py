@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,22 +28,33 @@ from PySide6.QtWidgets import (
 )
 
 from console.actions import ConfirmRequest, JobFacts, name_list
+from console.i18n import action_text, translate
 
 MAX_LISTED = 12
 
 
 def describe_targets(targets: Sequence[JobFacts], skipped: dict[str, list[str]] | None = None) -> str:
-    lines = [f"• {t.name}  ({t.job_id[:8]}) — {t.running_pods} running, {t.pending_pods} pending pod(s)"
+    lines = [translate("confirm", "• {0}  ({1}) — {2} running, {3} pending pod(s)").format(
+                 t.name, t.job_id[:8], t.running_pods, t.pending_pods)
              for t in targets[:MAX_LISTED]]
     if len(targets) > MAX_LISTED:
-        lines.append(f"• … and {len(targets) - MAX_LISTED} more")
+        lines.append(translate("confirm", "• … and {0} more").format(len(targets) - MAX_LISTED))
     running = sum(t.running_pods for t in targets)
     pending = sum(t.pending_pods for t in targets)
-    text = "\n".join(lines) + f"\n\nIn all: {len(targets)} job(s), {running} running and {pending} pending pod(s)."
+    count = len(targets)  # a plain name: lupdate's Python parser reads no call in tr's arguments
+    text = (
+        "\n".join(lines)
+        + "\n\n"
+        + translate("confirm", "In all: %n job(s), {0} running and {1} pending pod(s).", "", count).format(
+            running, pending
+        )
+    )
     if skipped:
         left = sum(len(names) for names in skipped.values())
-        text += f"\n\nLeft as they are ({left} job(s)):\n" + "\n".join(
-            f"• {len(names)} {reason}: {name_list(names, MAX_LISTED)}" for reason, names in skipped.items())
+        text += "\n\n" + translate("confirm", "Left as they are (%n job(s)):", "", left) + "\n" + "\n".join(
+            "• " + translate("Actions", "{0} {1}: {2}").format(len(names), action_text(reason),
+                                                              name_list(names, MAX_LISTED, translate))
+            for reason, names in skipped.items())
     return text
 
 
@@ -52,14 +64,16 @@ class ConfirmDialog(QDialog):
     def __init__(self, parent: QWidget | None, request: ConfirmRequest) -> None:
         super().__init__(parent)
         action, targets = request.action, [t for t in request.targets if isinstance(t, JobFacts)]
-        verb = action.verb
-        self.setWindowTitle(f"{verb} {len(targets)} job(s)?")
+        verb = action_text(action.verb)
+        self.setWindowTitle(self.tr("{0} %n job(s)?", "", len(targets)).format(verb))
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
         skipped = sum(len(names) for names in request.skipped.values())
-        skip_line = (f"<br>{skipped} other selected job(s) are left as they are (listed below)." if skipped else "")
-        headline = QLabel(f"<b>{verb}</b> {'this job' if len(targets) == 1 else f'these {len(targets)} jobs'}?"
-                          f"<br>{action.consequence}{skip_line}")
+        skip_line = ("<br>" + self.tr("Left as they are: %n other selected job(s) (listed below).", "", skipped)
+                     if skipped else "")
+        what = self.tr("<b>{0}</b> this job?") if len(targets) == 1 else self.tr("<b>{0}</b> these %n jobs?", "",
+                                                                                   len(targets))
+        headline = QLabel(what.format(verb) + f"<br>{action_text(action.consequence)}{skip_line}")
         headline.setWordWrap(True)
         layout.addWidget(headline)
         listing = QPlainTextEdit(describe_targets(targets, request.skipped))
@@ -89,7 +103,7 @@ class ConfirmDialog(QDialog):
         self.ok.setObjectName("confirmButton")
         expected = request.type_to_confirm
         if expected is not None:
-            layout.addWidget(QLabel(f"Type <b>{expected}</b> to confirm:"))
+            layout.addWidget(QLabel(self.tr("Type <b>{0}</b> to confirm:").format(expected)))
             typed = QLineEdit()
             typed.setAccessibleName(self.tr("Type the job name to confirm"))
             typed.setObjectName("typeToConfirm")
@@ -119,11 +133,12 @@ def show_results(parent: QWidget | None, title: str, failed: list[tuple[str, str
     """Per-job failures of a bulk action: (job name, the engine's sentence)."""
     if not failed:
         return
-    text = "\n".join(f"• {name}: {err}" for name, err in failed[:20])
+    text = "\n".join(f"• {name}: {err}" for name, err in failed[:20])  # the engine's sentences, as written
     if len(failed) > 20:
-        text += f"\n• … and {len(failed) - 20} more"
+        text += "\n" + QCoreApplication.translate("confirm", "• … and {0} more").format(len(failed) - 20)
     box = QMessageBox(QMessageBox.Icon.Warning, title,
-                      f"{total - len(failed)} of {total} succeeded; {len(failed)} failed:", parent=parent)
+                      QCoreApplication.translate("confirm", "{0} of {1} succeeded; {2} failed:").format(
+                          total - len(failed), total, len(failed)), parent=parent)
     box.setObjectName("actionResults")
     box.setInformativeText(text)
     box.open()

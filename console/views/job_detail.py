@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
 
 from console import timefmt
 from console.actions import ACTIONS, JobFacts, Name, already_confirmed, why_not
+from console.i18n import QT_TRANSLATE_NOOP, action_text, translate
 from console.models import export_rows, palette
 from console.models.log_buffer import LogBuffer
 from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS, state_color
@@ -82,6 +83,19 @@ WF_RELOAD_MS = 200  # a followed job's workflows are reloaded at most this often
 FRAME_MS = 16  # pods and log lines reach their models once a frame while the detail is on screen
 BACKGROUND_MS = 1000  # hidden or minimised: they keep streaming, applied once a second
 # "Collapse idle": what counts as an idle stretch (seconds, label); persisted in QSettings.
+# The summary's row names, translated where they are shown (tr(label) in _fill_summary).
+SUMMARY_ROWS = (QT_TRANSLATE_NOOP("JobDetailDialog", "Name"), QT_TRANSLATE_NOOP("JobDetailDialog", "ID"),
+                QT_TRANSLATE_NOOP("JobDetailDialog", "Owner"), QT_TRANSLATE_NOOP("JobDetailDialog", "Description"),
+                QT_TRANSLATE_NOOP("JobDetailDialog", "State"), QT_TRANSLATE_NOOP("JobDetailDialog", "Reason"),
+                QT_TRANSLATE_NOOP("JobDetailDialog", "Version"), QT_TRANSLATE_NOOP("JobDetailDialog", "Instances"),
+                QT_TRANSLATE_NOOP("JobDetailDialog", "Progress"), QT_TRANSLATE_NOOP("JobDetailDialog", "Labels"),
+                QT_TRANSLATE_NOOP("JobDetailDialog", "Schedule"), QT_TRANSLATE_NOOP("JobDetailDialog", "Runs"),
+                QT_TRANSLATE_NOOP("JobDetailDialog", "Attempts"), QT_TRANSLATE_NOOP("JobDetailDialog", "Queue"),
+                QT_TRANSLATE_NOOP("JobDetailDialog", "Resources"), QT_TRANSLATE_NOOP("JobDetailDialog", "Callback"),
+                QT_TRANSLATE_NOOP("JobDetailDialog", "Created"), QT_TRANSLATE_NOOP("JobDetailDialog", "Dispatched"),
+                QT_TRANSLATE_NOOP("JobDetailDialog", "Started"), QT_TRANSLATE_NOOP("JobDetailDialog", "Updated"),
+                QT_TRANSLATE_NOOP("JobDetailDialog", "Ended"), QT_TRANSLATE_NOOP("JobDetailDialog", "Next run"),
+                QT_TRANSLATE_NOOP("JobDetailDialog", "Purged at"), QT_TRANSLATE_NOOP("JobDetailDialog", "Data"))
 COLLAPSE_THRESHOLDS = ((1.0, "1 s"), (2.0, "2 s"), (5.0, "5 s"), (10.0, "10 s"), (30.0, "30 s"), (60.0, "1 min"),
                        (300.0, "5 min"), (900.0, "15 min"), (3600.0, "1 h"))
 SETTING_COLLAPSE_THRESHOLD = "detail/timeline_collapse_threshold"
@@ -118,7 +132,7 @@ class JobDetail(QWidget):
         self.setWindowTitle(f"Job {job_id}")  # a tab's text follows it (detail_tabs)
         self.resize(1180, 720)
 
-        self.header = QLabel("Loading…")
+        self.header = QLabel(self.tr("Loading…"))
         self.header.setObjectName("detailHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.tabs = QTabWidget()
@@ -139,13 +153,13 @@ class JobDetail(QWidget):
         split.addWidget(self.summary)
         split.addWidget(self.spec_text)
         split.setSizes([520, 620])
-        self.tabs.addTab(split, "Summary")
+        self.tabs.addTab(split, self.tr("Summary"))
 
         # Pods
         self.pods_model = PodsTableModel(self)
         self.pods_view = PodsView(session, self.pods_model, self)
         self.pods = self.pods_view.table  # rowCount() = the pod count
-        self.tabs.addTab(self.pods_view, "Pods")
+        self.tabs.addTab(self.pods_view, self.tr("Pods"))
 
         # Logs
         logs = QWidget()
@@ -159,20 +173,20 @@ class JobDetail(QWidget):
         self.log_run_box.setMinimumWidth(260)
         self.log_view = LogView(LogBuffer(capacity=saved_ring_lines(), parent=self), logs)
         top = QHBoxLayout()
-        top.addWidget(QLabel("Pod:"))
+        top.addWidget(QLabel(self.tr("Pod:")))
         top.addWidget(self.log_pod_box)
-        top.addWidget(QLabel("Run:"))
+        top.addWidget(QLabel(self.tr("Run:")))
         top.addWidget(self.log_run_box)
         top.addStretch(1)
         lay = QVBoxLayout(logs)
         lay.addLayout(top)
         lay.addWidget(self.log_view, 1)
-        self.tabs.addTab(logs, "Logs")
+        self.tabs.addTab(logs, self.tr("Logs"))
 
         # Progress
         self.progress = ProgressChart(self)
         self.progress.state_from_feed = True  # the chart's state line follows the table too
-        self.tabs.addTab(self.progress, "Progress")
+        self.tabs.addTab(self.progress, self.tr("Progress"))
 
         # Workflows
         wf = QWidget()
@@ -180,12 +194,14 @@ class JobDetail(QWidget):
         self.workflows.setAccessibleName(self.tr("Workflows"))
         palette.notifier().changed.connect(self._recolour_workflows)  # items keep copies of colours
         self.workflows.setObjectName("workflowTree")
-        self.workflows.setHeaderLabels(["Workflow / event", "State", "Instances", "When"])
+        self.workflows.setHeaderLabels(
+            [self.tr("Workflow / event"), self.tr("State"), self.tr("Instances"), self.tr("When")]
+        )
         self.workflows.setColumnWidth(0, 420)
         self.workflows.setColumnWidth(1, 140)
         self.workflows.setColumnWidth(2, 240)
         self.workflows.setAlternatingRowColors(True)
-        self.refresh_workflows_button = QPushButton("Refresh")
+        self.refresh_workflows_button = QPushButton(self.tr("Refresh"))
         wl = QVBoxLayout(wf)
         row = QHBoxLayout()
         self.workflow_summary = QLabel("")
@@ -207,9 +223,11 @@ class JobDetail(QWidget):
         self.last_workflow_dialog: QMessageBox | None = None
         bar = QHBoxLayout()
         self.wf_buttons: dict[str, QPushButton] = {}
-        for verb, text, tip in (("pause", "Pause", "Pause the running workflow after its current batch"),
-                                ("resume", "Resume", "Resume the paused workflow"),
-                                ("abort", "Abort…", "Abort the running workflow (asks first)")):
+        for verb, text, tip in (
+            ("pause", self.tr("Pause"), self.tr("Pause the running workflow after its current batch")),
+            ("resume", self.tr("Resume"), self.tr("Resume the paused workflow")),
+            ("abort", self.tr("Abort…"), self.tr("Abort the running workflow (asks first)")),
+        ):
             b = QPushButton(text)
             b.setObjectName(f"workflow_{verb}")
             b.setToolTip(tip)
@@ -217,20 +235,22 @@ class JobDetail(QWidget):
             b.clicked.connect(lambda _c=False, v=verb: self.workflow_action(v))
             self.wf_buttons[verb] = b
             bar.addWidget(b)
-        self.collapse_button = QPushButton("Collapse idle")
+        self.collapse_button = QPushButton(self.tr("Collapse idle"))
         self.collapse_button.setObjectName("timelineCollapse")
         self.collapse_button.setCheckable(True)
         self.collapse_threshold_box = QComboBox()
         self.collapse_threshold_box.setAccessibleName(self.tr("Idle time to collapse"))
         self.collapse_threshold_box.setObjectName("timelineCollapseThreshold")
-        for seconds, text in COLLAPSE_THRESHOLDS:
-            self.collapse_threshold_box.addItem(f"over {text}", seconds)
-        self.collapse_threshold_box.setToolTip("What counts as idle: no event and no state change for this long")
+        for seconds, _text in COLLAPSE_THRESHOLDS:
+            self.collapse_threshold_box.addItem(self.tr("over {0}").format(timefmt.fmt_span(seconds)), seconds)
+        self.collapse_threshold_box.setToolTip(
+            self.tr("What counts as idle: no event and no state change for this long")
+        )
         settings = QSettings()
         self._restore_collapse(settings.value(SETTING_COLLAPSE_THRESHOLD), settings.value(SETTING_COLLAPSE))
         self.collapse_button.toggled.connect(self._on_collapse_toggled)
         self.collapse_threshold_box.currentIndexChanged.connect(lambda _i: self._on_collapse_threshold())
-        fit = QPushButton("Fit")
+        fit = QPushButton(self.tr("Fit"))
         fit.setObjectName("timelineFit")
         fit.clicked.connect(self.timeline.fit)
         bar.addWidget(self.collapse_button)
@@ -253,7 +273,7 @@ class JobDetail(QWidget):
         wl.addWidget(wsplit, 1)
         self._timeline_at = 0.0
         self.workflows_tab = wf
-        self.tabs.addTab(wf, "Workflows")
+        self.tabs.addTab(wf, self.tr("Workflows"))
         self.history = HistoryView(session, job_id, self)  # versions, diff, revert (loads when shown)
         self.tabs.addTab(self.history, self.tr("History"))
 
@@ -468,11 +488,13 @@ class JobDetail(QWidget):
         self.gone = True
         name = self.job.spec.name if self.job is not None else self.job_id
         expires = self.status_shown.expires_at.seconds if self.status_shown is not None else 0
-        why = "purged after its time-to-live" if expires and time.time() >= expires - 1 else "deleted"
-        self.setWindowTitle(f"Job {name} — DELETED")
-        self.header.setText(f"<span style='font-size:14pt'><b>{name}</b></span>  "
-                            f"<b>{palette.span('DELETED', palette.TEXT_MUTED)}</b>  "
-                            + palette.span(f"{self.job_id} · {why}: no longer on the engine", palette.TEXT_MUTED))
+        why = self.tr("purged after its time-to-live") if expires and time.time() >= expires - 1 else self.tr("deleted")
+        self.setWindowTitle(self.tr("Job {0} — DELETED").format(name))
+        self.header.setText(
+            f"<span style='font-size:14pt'><b>{name}</b></span>  "
+            f"<b>{palette.span('DELETED', palette.TEXT_MUTED)}</b>  "
+            + palette.span(self.tr("{0} · {1}: no longer on the engine").format(self.job_id, why), palette.TEXT_MUTED)
+        )
         if "State" in self.summary_labels:
             self.summary_labels["State"].setText("DELETED")
             self.summary_labels["State"].setStyleSheet(f"color:{palette.css(palette.TEXT_MUTED)}; font-weight:bold")
@@ -482,7 +504,7 @@ class JobDetail(QWidget):
         self.progress.stop()
         self.progress.set_state("DELETED")
         self.log_view.stop()
-        self.status.setText(f"The job was {why}; what is shown is its last state.")
+        self.status.setText(self.tr("The job was {0}; what is shown is its last state.").format(why))
 
     def _on_session_state(self, state: str, _detail: str) -> None:
         connected = state == ConnectionState.CONNECTED.value
@@ -491,7 +513,9 @@ class JobDetail(QWidget):
             return
         if self.session.profile_name != self._profile:  # switched to another engine: not this job's
             self.stop_streams()
-            note = f"· shown as last seen on {self._profile}; the console is now on {self.session.profile_name}"
+            note = self.tr("· shown as last seen on {0}; the console is now on {1}").format(
+                self._profile, self.session.profile_name
+            )
             self.header.setText(self.header.text() + "  " + palette.span(note, palette.ERROR))
             return
         # Back on an engine (a reconnect, a restarted embedded engine, maybe a new client): reopen
@@ -515,23 +539,37 @@ class JobDetail(QWidget):
         pods = self.pods_model.pods()
         tr = self.tr
         rows = [
-            ("Name", info.spec.name), ("ID", info.job_id), ("Owner", info.spec.owner),
+            ("Name", info.spec.name),
+            ("ID", info.job_id),
+            ("Owner", info.spec.owner),
             ("Description", info.spec.description),
             ("State", state),
-            ("Reason", f"{st.reason} {st.message}".strip()), ("Version", str(st.version.value)),
-            ("Instances", (f"{info.spec.instance_count} ({st.instances_done} done, {st.instances_failed} failed; "
-                          f"{info.spec.max_failed_instances} failure(s) tolerated)")),
-            ("Progress", f"{st.progress.successful} ok, {st.progress.failed} failed, {st.progress.remaining} left"),
+            ("Reason", f"{st.reason} {st.message}".strip()),
+            ("Version", str(st.version.value)),
+            (
+                "Instances",
+                (
+                    self.tr("{0} ({1} done, {2} failed; {3} failure(s) tolerated)").format(
+                        info.spec.instance_count, st.instances_done, st.instances_failed, info.spec.max_failed_instances
+                    )
+                ),
+            ),
+            ("Progress", self.tr("{0} ok, {1} failed, {2} left").format(st.progress.successful, st.progress.failed,
+                                                                         st.progress.remaining)),
             ("Labels", ", ".join(f"{k}={v}" for k, v in sorted(info.spec.labels.items()))),
             ("Schedule", schedule),
             ("Runs", str(st.run_count)),
             ("Attempts", retry_text(info.spec.default_spec.max_attempts, pods, now)),
             ("Queue", queue_text(pods, now)),
             ("Resources", resources_text(info.spec.default_spec.resources)),
-            ("Callback", (self._callback or tr("not delivered yet")) if info.spec.callback_url else ""),
-            ("Created", _when(st.created_at)), ("Dispatched", _when(st.dispatched_at)),
-            ("Started", _when(st.started_at)), ("Updated", _when(st.updated_at)), ("Ended", _when(st.ended_at)),
-            ("Next run", _when(st.next_run_at)), ("Purged at", _when(st.expires_at)),
+            ("Callback", (self._callback or self.tr("not delivered yet")) if info.spec.callback_url else ""),
+            ("Created", _when(st.created_at)),
+            ("Dispatched", _when(st.dispatched_at)),
+            ("Started", _when(st.started_at)),
+            ("Updated", _when(st.updated_at)),
+            ("Ended", _when(st.ended_at)),
+            ("Next run", _when(st.next_run_at)),
+            ("Purged at", _when(st.expires_at)),
         ]
         stamps = {"Created": st.created_at, "Dispatched": st.dispatched_at, "Started": st.started_at,
                   "Updated": st.updated_at, "Ended": st.ended_at, "Next run": st.next_run_at,
@@ -544,7 +582,7 @@ class JobDetail(QWidget):
                 lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 lab.setWordWrap(True)
                 self.summary_labels[label] = lab
-                self.summary_form.addRow(tr(label) + ":", lab)
+                self.summary_form.addRow(self.tr("{0}:").format(tr(label)), lab)
             if lab.text() != value:
                 lab.setText(value)
             if label in stamps:
@@ -553,7 +591,7 @@ class JobDetail(QWidget):
         self.summary_labels["State"].setStyleSheet(f"color:{color}; font-weight:bold")
         if "Data" not in self.summary_labels:
             self.summary_labels["Data"] = self.payload_row.label
-            self.summary_form.addRow("Data:", self.payload_row)
+            self.summary_form.addRow(self.tr("{0}:").format(self.tr("Data")), self.payload_row)
         self.progress.set_state(state)
         if info is self._spec_shown:
             return  # a status change: the spec (YAML, payload) is as shown
@@ -591,11 +629,17 @@ class JobDetail(QWidget):
             s = wf.status
             state = short(workflow_pb2.WorkflowState.Name(s.state))
             kind = short(workflow_pb2.WorkflowType.Name(s.type))
-            top = QTreeWidgetItem([f"{kind}  {s.workflow_id[:8]}", state,
-                                   f"{s.num_instances_completed} done, {s.num_instances_remaining} remaining, "
-                                   f"{s.num_instances_failed} failed"
-                                   + (f", batch {s.batch_size}" if s.batch_size else ""),
-                                   _when(s.created_at)])
+            top = QTreeWidgetItem(
+                [
+                    f"{kind}  {s.workflow_id[:8]}",
+                    state,
+                    self.tr("{0} done, {1} remaining, {2} failed").format(
+                        s.num_instances_completed, s.num_instances_remaining, s.num_instances_failed
+                    )
+                    + (self.tr(", batch {0}").format(s.batch_size) if s.batch_size else ""),
+                    _when(s.created_at),
+                ]
+            )
             top.setForeground(1, WORKFLOW_STATE_COLORS.get(state, state_color(state)))
             for ev in wf.events:
                 ev_state = short(workflow_pb2.WorkflowState.Name(ev.state))
@@ -603,9 +647,18 @@ class JobDetail(QWidget):
                 child.setForeground(1, WORKFLOW_STATE_COLORS.get(ev_state, state_color(ev_state)))
                 top.addChild(child)
             if wf.instance_events:
-                inst_root = QTreeWidgetItem([f"Per-instance events ({len(wf.instance_events)} instances)", "", "", ""])
+                inst_root = QTreeWidgetItem(
+                    [self.tr("Per-instance events ({0} instances)").format(len(wf.instance_events)), "", "", ""]
+                )
                 for ie in wf.instance_events:
-                    inst = QTreeWidgetItem([f"instance {ie.instance_id}", "", f"{len(ie.events)} event(s)", ""])
+                    inst = QTreeWidgetItem(
+                        [
+                            self.tr("instance {0}").format(ie.instance_id),
+                            "",
+                            self.tr("{0} event(s)").format(len(ie.events)),
+                            "",
+                        ]
+                    )
                     for ev in ie.events:
                         ev_state = short(workflow_pb2.WorkflowState.Name(ev.state))
                         inst.addChild(QTreeWidgetItem([ev.message or ev_state, ev_state, "", _when(ev.timestamp)]))
@@ -623,8 +676,11 @@ class JobDetail(QWidget):
         self._workflow_kind = short(workflow_pb2.WorkflowType.Name(newest.type)) if newest is not None else ""
         self._workflow_numbers = (newest.type, newest.state) if newest is not None else (0, 0)
         self._sync_workflow_buttons()
-        self.workflow_summary.setText(f"{len(workflows)} workflow(s) · timeline: wheel zooms, drag pans, "
-                                      f"F fits, click a lane to select its pod · {TIMELINE_LEGEND}")
+        self.workflow_summary.setText(
+            self.tr(
+                "{0} workflow(s) · timeline: wheel zooms, drag pans, F fits, click a lane to select its pod · {1}"
+            ).format(len(workflows), TIMELINE_LEGEND)
+        )
         try:
             await self._load_timeline(workflows)
         except NotFound:
@@ -659,12 +715,16 @@ class JobDetail(QWidget):
             return
         name = self.job.spec.name if self.job is not None else self.job_id
         kind = getattr(self, "_workflow_kind", "").lower() or "running"
-        box = QMessageBox(QMessageBox.Icon.Warning, "Abort workflow?",
-                          f"<b>Abort</b> the {kind} workflow of job <b>{name}</b> ({self.job_id})?",
-                          QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Abort workflow?"),
+            self.tr("<b>Abort</b> the {0} workflow of job <b>{1}</b> ({2})?").format(kind, name, self.job_id),
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setObjectName("workflowAbortConfirm")
-        box.setInformativeText("Instances not yet reached stay as they are; the workflow cannot be resumed.")
-        ok = box.addButton("Abort workflow", QMessageBox.ButtonRole.DestructiveRole)
+        box.setInformativeText(self.tr("Instances not yet reached stay as they are; the workflow cannot be resumed."))
+        ok = box.addButton(self.tr("Abort workflow"), QMessageBox.ButtonRole.DestructiveRole)
         ok.setObjectName("workflowAbortButton")
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
 
@@ -683,7 +743,7 @@ class JobDetail(QWidget):
         self._wf_busy = True
         self._sync_workflow_buttons()
         self.workflow_message.setStyleSheet("")
-        self.workflow_message.setText(f"{verb.capitalize()}…")
+        self.workflow_message.setText(self.tr("{0}…").format(action_text(ACTIONS[Name(verb)].verb)))
         try:
             outcome = await self.session.perform_on_jobs(Name(verb), [self.job_id], confirmer=already_confirmed)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
@@ -692,7 +752,11 @@ class JobDetail(QWidget):
         else:
             if not outcome.done:
                 self.workflow_message.setStyleSheet(f"color:{palette.css(palette.ERROR)}")
-            self.workflow_message.setText(f"{verb.capitalize()} requested." if outcome.done else outcome.message())
+            self.workflow_message.setText(
+                self.tr("{0} requested.").format(action_text(ACTIONS[Name(verb)].verb))
+                if outcome.done
+                else outcome.message(translate)
+            )
         finally:
             self._wf_busy = False
             self._sync_workflow_buttons()
@@ -718,9 +782,11 @@ class JobDetail(QWidget):
         self._update_collapse_tip()
 
     def _update_collapse_tip(self) -> None:
-        self.collapse_button.setToolTip(f"Squeeze stretches with no event for over "
-                                        f"{self.collapse_threshold_box.currentText().removeprefix('over ')} "
-                                        "into a narrow band")
+        self.collapse_button.setToolTip(
+            self.tr("Squeeze stretches with no event for over {0} into a narrow band").format(
+                timefmt.fmt_span(COLLAPSE_THRESHOLDS[max(self.collapse_threshold_box.currentIndex(), 0)][0])
+            )
+        )
 
     def _on_collapse_toggled(self, on: bool) -> None:
         self.timeline.set_collapse(on)
@@ -759,18 +825,18 @@ class JobDetail(QWidget):
             self.show_logs_of(first.instance_id)
 
     def _on_feed_state(self, state: str, detail: str) -> None:
-        self.status.setText(f"pods feed: {state}" + (f" — {detail}" if detail else ""))
+        self.status.setText(self.tr("pods feed: {0}").format(state) + (f" — {detail}" if detail else ""))
 
     def _on_action_done(self, verb: str, pod_name: str, error: str) -> None:
         if error:
             self.status.setText(palette.span(f"{verb} {pod_name}: {error}", palette.ERROR))
         else:
-            self.status.setText(f"{verb} {pod_name}: requested")
+            self.status.setText(self.tr("{0} {1}: requested").format(verb, pod_name))
 
     # -- logs ----------------------------------------------------------------------------------
     def _sync_pod_box(self) -> None:
-        want = [(ALL_PODS, "All pods (merged)")] + [
-            (p.instance_id, f"instance {p.instance_id}") for p in self.pods_model.pods()]
+        want = [(ALL_PODS, self.tr("All pods (merged)"))] + [
+            (p.instance_id, self.tr("instance {0}").format(p.instance_id)) for p in self.pods_model.pods()]
         have = [(self.log_pod_box.itemData(i), self.log_pod_box.itemText(i)) for i in range(self.log_pod_box.count())]
         if want == have:
             return
@@ -794,7 +860,7 @@ class JobDetail(QWidget):
             self.log_pod_box.setCurrentIndex(idx)
         self._log_pod_instance = instance
         self.log_run_box.clear()
-        self.log_run_box.addItem("current run", "")
+        self.log_run_box.addItem(self.tr("current run"), "")
         if pod_id and instance != ALL_PODS:
             self.log_run_box.addItem(pod_id, pod_id)  # described once GetPod answers (_load_runs)
             self.log_run_box.setCurrentIndex(1)
@@ -813,12 +879,14 @@ class JobDetail(QWidget):
         if self._log_pod_instance != instance:
             return
         current = resp.current.status.pod_id
-        self.log_run_box.setItemText(0, f"current run ({current})" if current else "current run")
+        self.log_run_box.setItemText(
+            0, self.tr("current run ({0})").format(current) if current else self.tr("current run")
+        )
         for prev in resp.previous:
             st = prev.status
             ended = short(pod_pb2.PodState.Name(st.state))
-            text = (f"{st.pod_id} — {ended}, started {_when(st.started_at)}"
-                    + (f", exit {st.exit_code}" if st.has_exit_code else ""))
+            text = (self.tr("{0} — {1}, started {2}").format(st.pod_id, ended, _when(st.started_at))
+                    + (self.tr(", exit {0}").format(st.exit_code) if st.has_exit_code else ""))
             have = self.log_run_box.findData(st.pod_id)
             if have >= 0:
                 self.log_run_box.setItemText(have, text)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -44,6 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from console import timefmt
+from console.i18n import number
 from console.models import job_filter, palette
 from console.models import job_row as R
 from console.models.jobs_proxy import JobsProxyModel
@@ -106,7 +108,8 @@ class FilterBox(QLineEdit):
     def __init__(self, model: JobsTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
-        self.setPlaceholderText("Filter:  state:RUNNING  owner:alice  label:team=web  name~^etl  free text   (/)")
+        self.setPlaceholderText(self.tr("Filter:  state:RUNNING  owner:alice  label:team=web  name~^etl  free text   "
+                                        "(/)"))
         self.setClearButtonEnabled(True)
         self._items = QStandardItemModel(self)
         self._completer = QCompleter(self._items, self)
@@ -130,7 +133,8 @@ class FilterBox(QLineEdit):
         self._current = job_filter.completions(text, self.cursorPosition(), self._model.known_values(), limit=12)
         self._items.clear()
         for c in self._current:
-            item = QStandardItem(f"{c.label}    {c.detail}" if c.detail else c.label)
+            detail = QCoreApplication.translate("job_filter", c.detail) if c.detail else ""
+            item = QStandardItem(f"{c.label}    {detail}" if detail else c.label)
             self._items.appendRow(item)
         if self._current:
             self._completer.complete(self.rect())
@@ -227,14 +231,14 @@ class JobsPanel(QWidget):
         self.empty = QWidget()
         empty_layout = QVBoxLayout(self.empty)
         empty_layout.addStretch(1)
-        title = QLabel("No jobs yet")
+        title = QLabel(self.tr("No jobs yet"))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         title.setStyleSheet(f"font-size: 16pt; color: {palette.css(palette.TEXT_SECONDARY)};")
-        hint = QLabel("Create a job (Ctrl+N), or load the demo jobs: a bulk job with progress, a retrying\n"
-                      "job, a cron job, a service, a job that times out and an interval job.")
+        hint = QLabel(self.tr("Create a job (Ctrl+N), or load the demo jobs: a bulk job with progress, a retrying\n"
+                      "job, a cron job, a service, a job that times out and an interval job."))
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setStyleSheet(f"color: {palette.css(palette.TEXT_MUTED)};")
-        self.demo_button = QPushButton("Load demo jobs")
+        self.demo_button = QPushButton(self.tr("Load demo jobs"))
         self.demo_button.setObjectName("loadDemo")
         self.demo_button.clicked.connect(self.loadDemoRequested)
         button_row = QHBoxLayout()
@@ -276,7 +280,9 @@ class JobsPanel(QWidget):
         if result.ok:
             self.filter_error.hide()
         else:
-            self.filter_error.setText("  ".join(str(e) for e in result.errors) + "  — showing the last valid filter")
+            self.filter_error.setText(
+                "  ".join(str(e) for e in result.errors) + self.tr("  — showing the last valid filter")
+            )
             self.filter_error.show()
         self._update_counts()
 
@@ -304,7 +310,11 @@ class JobsPanel(QWidget):
     def _update_counts(self) -> None:
         total = self.model.rowCount()
         shown = self.proxy.rowCount()
-        self.count_label.setText(f"{shown:,} of {total:,} jobs" if shown != total else f"{total:,} jobs")
+        self.count_label.setText(
+            self.tr("{0} of {1} jobs").format(number(shown), number(total))
+            if shown != total
+            else self.tr("{0} jobs").format(number(total))
+        )
         self.stack.setCurrentWidget(self.empty if total == 0 else self.table)
 
     # -- selection & keys -------------------------------------------------------------

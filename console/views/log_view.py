@@ -100,7 +100,7 @@ class LogCanvas(QAbstractScrollArea):
         self.setAccessibleName(self.tr("Log lines"))
         self.buffer = buffer
         self.wrap = False
-        self.placeholder = "No log lines yet."  #: drawn while the buffer is empty (the view sets it)
+        self.placeholder = self.tr("No log lines yet.")  #: drawn while the buffer is empty (the view sets it)
         self._anchor = -1  # selected line range (anchor .. cursor), -1 = none
         self._cursor = -1
         font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
@@ -360,12 +360,14 @@ class LogView(QWidget):
                 b.setObjectName(name)
             return b
 
-        self.follow_button = tool("Follow", "Follow new lines (scroll up to release, End to re-engage)", True,
+        self.follow_button = tool(self.tr("Follow"), self.tr("Follow new lines (scroll up to release, End to "
+                                                             "re-engage)"), True,
                                   "logFollow")
         self.follow_button.setChecked(True)
-        self.pause_button = tool("Pause", "Freeze the view; lines keep arriving in the background", True,
-                                 "logPause")
-        self.wrap_box = QCheckBox("Wrap")
+        self.pause_button = tool(
+            self.tr("Pause"), self.tr("Freeze the view; lines keep arriving in the background"), True, "logPause"
+        )
+        self.wrap_box = QCheckBox(self.tr("Wrap"))
         self.wrap_box.setObjectName("logWrap")
         # Reading aids, remembered across tails and sessions (QSettings)
         settings = QSettings()
@@ -387,23 +389,24 @@ class LogView(QWidget):
         self.search = QLineEdit()
         self.search.setAccessibleName(self.tr("Search the log"))
         self.search.setObjectName("logSearch")
-        self.search.setPlaceholderText("Search (Enter: next, Shift+Enter: previous)")
+        self.search.setPlaceholderText(self.tr("Search (Enter: next, Shift+Enter: previous)"))
         self.search.setClearButtonEnabled(True)
-        self.prev_button = tool("▲", "Previous match (Shift+F3)", name="logPrev")
-        self.next_button = tool("▼", "Next match (F3)", name="logNext")
+        self.prev_button = tool("▲", self.tr("Previous match (Shift+F3)"), name="logPrev")
+        self.next_button = tool("▼", self.tr("Next match (F3)"), name="logNext")
         self.match_label = QLabel("")
-        self.save_button = tool("Save…", "Save the buffered lines to a file", name="logSave")
+        self.save_button = tool(self.tr("Save…"), self.tr("Save the buffered lines to a file"), name="logSave")
         self.status = QLabel("")
         self.status.setObjectName("logStatus")
-        self.jump_button = tool("↓ new lines", "Jump to the end and follow", name="logJump")
+        self.jump_button = tool(self.tr("↓ new lines"), self.tr("Jump to the end and follow"), name="logJump")
         self.jump_button.hide()
         # The ring buffer's size: a setting (QSettings), offered in a few sizes; memory stays flat at it.
         self.capacity_box = QComboBox()
         self.capacity_box.setAccessibleName(self.tr("Lines kept"))
         self.capacity_box.setObjectName("logCapacity")
-        self.capacity_box.setToolTip("How many lines the view keeps; older ones are dropped (memory stays flat)")
+        self.capacity_box.setToolTip(self.tr("How many lines the view keeps; older ones are dropped (memory stays "
+                                             "flat)"))
         for n in sorted({*RING_SIZES, self.buffer.capacity}):
-            self.capacity_box.addItem(f"{n:,} lines", n)
+            self.capacity_box.addItem(self.tr("{0:,} lines").format(n), n)
         self.capacity_box.setCurrentIndex(self.capacity_box.findData(self.buffer.capacity))
         self.capacity_box.currentIndexChanged.connect(lambda _i: self._on_capacity())
 
@@ -421,7 +424,7 @@ class LogView(QWidget):
         foot.setContentsMargins(0, 0, 0, 0)
         foot.addWidget(self.status, 1)
         foot.addWidget(self.jump_button)
-        foot.addWidget(QLabel("Keep"))
+        foot.addWidget(QLabel(self.tr("Keep")))
         foot.addWidget(self.capacity_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -497,7 +500,7 @@ class LogView(QWidget):
             self._scroll_to_end()
         else:
             self._unseen += added
-            self.jump_button.setText(f"↓ {self._unseen:,} new line(s)")
+            self.jump_button.setText(self.tr("↓ {0:,} new line(s)").format(self._unseen))
             self.jump_button.show()
         self._update_status()
 
@@ -506,7 +509,7 @@ class LogView(QWidget):
         self.pause_button.blockSignals(True)
         self.pause_button.setChecked(paused)
         self.pause_button.blockSignals(False)
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         self.buffer.set_paused(paused)
         self._update_status()
 
@@ -534,7 +537,11 @@ class LogView(QWidget):
             return
         n = self.buffer.match_count()
         cur = self.buffer.current_match
-        self.match_label.setText(f"{n:,} match(es)" if cur < 0 else f"line {cur + 1:,} · {n:,} match(es)")
+        self.match_label.setText(
+            self.tr("{0:,} match(es)").format(n)
+            if cur < 0
+            else self.tr("line {0:,} · {1:,} match(es)").format(cur + 1, n)
+        )
         self.match_label.setStyleSheet("" if n else f"color:{palette.css(palette.ERROR)}")
 
     def find_next(self) -> int:
@@ -562,7 +569,7 @@ class LogView(QWidget):
 
     # -- save -------------------------------------------------------------------------------
     def _ask_save(self) -> None:
-        dialog = QFileDialog(self, "Save log", "", "Log files (*.log *.txt);;All files (*)")
+        dialog = QFileDialog(self, self.tr("Save log"), "", self.tr("Log files (*.log *.txt);;All files (*)"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix("log")
         name = (self.pod_id or (self.targets[0][0] if len(self.targets) == 1 else "merged")) or "pod"
@@ -576,7 +583,7 @@ class LogView(QWidget):
         self.buffer.flush() if not self.buffer.paused else None
         path.write_text(self.buffer.to_text(), encoding="utf-8")
         n = self.buffer.rowCount()
-        self.status.setText(f"Saved {n:,} line(s) to {path}")
+        self.status.setText(self.tr("Saved {0:,} line(s) to {1}").format(n, path))
         return n
 
     def _on_capacity(self) -> None:
@@ -611,14 +618,17 @@ class LogView(QWidget):
         if b.hidden_count():
             parts.append(self.tr("%n progress line(s) hidden", "", b.hidden_count()))
         if b.total_dropped:
-            parts.append(f"{b.total_dropped:,} older dropped (limit {b.capacity:,})")
+            parts.append(self.tr("{0:,} older dropped (limit {1:,})").format(b.total_dropped, b.capacity))
         if b.paused:
-            parts.append(f"paused — {b.pending():,} waiting")
+            parts.append(self.tr("paused — {0:,} waiting").format(b.pending()))
         if not self._follow:
-            parts.append("follow released")
+            parts.append(self.tr("follow released"))
         if self.targets:
-            what = self.pod_id or (self.targets[0][0] if len(self.targets) == 1 else f"{len(self.targets)} pods")
-            parts.append(f"{what}: {'streaming' if self.streams_open else 'not streaming'}")
+            what = self.pod_id or (
+                self.targets[0][0] if len(self.targets) == 1 else self.tr("{0} pods").format(len(self.targets))
+            )
+            streaming = self.tr("streaming") if self.streams_open else self.tr("not streaming")
+            parts.append(f"{what}: {streaming}")
         self.status.setText(" · ".join(parts))
 
     # -- streams ------------------------------------------------------------------------------
@@ -630,7 +640,7 @@ class LogView(QWidget):
         self.pod_id = pod_id if len(self.targets) == 1 else ""
         self.buffer.clear()
         self.buffer.set_merged(len(self.targets) > 1)
-        self.list.placeholder = "No log lines yet." if self.targets else "No pod chosen."
+        self.list.placeholder = self.tr("No log lines yet.") if self.targets else self.tr("No pod chosen.")
         self._unseen = 0
         self.set_follow(True)
         for name, instance in self.targets:
@@ -646,9 +656,10 @@ class LogView(QWidget):
                     after = lines[-1].seq
                 return
             except ClientError as exc:
-                if exc.code.name == "NOT_FOUND" and "not run yet" in exc.message and follow:
+                if exc.code.name == "NOT_FOUND" and self.tr("not run yet") in exc.message and follow:
                     if len(self.targets) == 1:
-                        self.list.placeholder = "The pod has not run yet: its lines appear here once it starts."
+                        self.list.placeholder = self.tr("The pod has not run yet: its lines appear here once it "
+                                                        "starts.")
                         self.list.viewport().update()
                     await asyncio.sleep(RETRY_NOT_STARTED)
                     continue

@@ -19,8 +19,17 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import (
+    QByteArray,
+    QCoreApplication,
+    QLocale,
+    QPoint,
+    QSettings,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -39,8 +48,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console import actions, messages, timefmt
+from console import actions, i18n, messages, timefmt
 from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Outcome, Scope
+from console.i18n import QT_TRANSLATE_NOOP, action_text, plain_label, translate
 from console.models import job_row, job_search, palette
 from console.session import ConnectionState, EngineStatus, Session
 from console.tasks import WidgetTasks
@@ -61,10 +71,10 @@ if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the prot
     from console.views.spec_editor import SpecEditorDialog
 
 STATE_STYLE = {
-    ConnectionState.CONNECTING: (palette.WARNING, "connecting…"),
-    ConnectionState.CONNECTED: (palette.OK, "connected"),
-    ConnectionState.RECONNECTING: (palette.ERROR, "connection lost — reconnecting"),
-    ConnectionState.DISCONNECTED: (palette.TEXT_SECONDARY, "disconnected"),
+    ConnectionState.CONNECTING: (palette.WARNING, QT_TRANSLATE_NOOP("MainWindow", "connecting…")),
+    ConnectionState.CONNECTED: (palette.OK, QT_TRANSLATE_NOOP("MainWindow", "connected")),
+    ConnectionState.RECONNECTING: (palette.ERROR, QT_TRANSLATE_NOOP("MainWindow", "connection lost — reconnecting")),
+    ConnectionState.DISCONNECTED: (palette.TEXT_SECONDARY, QT_TRANSLATE_NOOP("MainWindow", "disconnected")),
 }
 ENABLE_DELAY_MS = 150  # rows change up to every frame: re-check the actions at most this often
 POD_ACTION_WHY = "select pods in a job's detail (Pods tab)"
@@ -79,7 +89,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle("Pelorus")
+        self.setWindowTitle(self.tr("Pelorus"))
         self.resize(1400, 820)
         self._tasks = WidgetTasks("main window")
         self._closing = False
@@ -88,14 +98,14 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget(self)
         self.tabs.setAccessibleName(self.tr("Jobs and protobuf"))
         self.tabs.setObjectName("mainTabs")
-        self.tabs.addTab(self.panel, "Jobs")
+        self.tabs.addTab(self.panel, self.tr("Jobs"))
         # The protobuf editor and the Call panel are built when their tab is first shown (or first
         # asked for): their imports are ~0.3 s of start-up that the Jobs tab does not need.
         self.proto_page = QWidget()
         self.proto_page.setObjectName("protoPage")
         QVBoxLayout(self.proto_page).setContentsMargins(0, 0, 0, 0)
         self._proto: tuple[ProtoEditor, CallPanel] | None = None
-        self.tabs.addTab(self.proto_page, "Protobuf")
+        self.tabs.addTab(self.proto_page, self.tr("Protobuf"))
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.setCentralWidget(self.tabs)
         self.actions_by_name: dict[Name, QAction] = {}  # a StrEnum: ["stop"] finds Name.STOP
@@ -167,7 +177,7 @@ class MainWindow(QMainWindow):
         return self._build_proto()[1]
 
     def _build_connection_bar(self) -> None:
-        bar = QToolBar("Connection")
+        bar = QToolBar(self.tr("Connection"))
         bar.setObjectName("connectionBar")
         bar.setMovable(False)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
@@ -178,21 +188,21 @@ class MainWindow(QMainWindow):
         for name in self.session.profile_names():
             self.profile_box.addItem(name)
         self.profile_box.setCurrentText(self.session.profile_name)
-        bar.addWidget(QLabel(" Engine: "))
+        bar.addWidget(QLabel(" " + self.tr("Engine:") + " "))
         bar.addWidget(self.profile_box)
-        self.add_profile_button = QPushButton("Add remote…")
+        self.add_profile_button = QPushButton(self.tr("Add remote…"))
         bar.addWidget(self.add_profile_button)
         self.conn_label = QLabel()
         self.conn_label.setObjectName("connectionState")
         bar.addWidget(QLabel("   "))
         bar.addWidget(self.conn_label)
         # The embedded engine died and was not restarted: a button to start it, its last log lines.
-        self.restart_engine_button = QPushButton("Restart engine")
+        self.restart_engine_button = QPushButton(self.tr("Restart engine"))
         self.restart_engine_button.setObjectName("restartEngine")
-        self.restart_engine_button.setToolTip("Start the embedded engine again and re-attach the console")
+        self.restart_engine_button.setToolTip(self.tr("Start the embedded engine again and re-attach the console"))
         self.restart_engine_action = bar.addWidget(self.restart_engine_button)
         self.restart_engine_action.setVisible(False)
-        self.engine_log_button = QPushButton("Engine log…")
+        self.engine_log_button = QPushButton(self.tr("Engine log…"))
         self.engine_log_button.setObjectName("engineLog")
         self.engine_log_action = bar.addWidget(self.engine_log_button)
         self.engine_log_action.setVisible(False)
@@ -237,18 +247,18 @@ class MainWindow(QMainWindow):
         for name, spec in ACTIONS.items():
             if spec.scope is Scope.POD:
                 continue
-            action = QAction(spec.label, self)
+            action = QAction(action_text(spec.label), self)
             action.setObjectName(f"action_{name.value}")
             if spec.icon:
                 action.setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, spec.icon)))
             if spec.shortcut is not None:
                 action.setShortcuts([QKeySequence(spec.shortcut), *(QKeySequence(k) for k in ALSO_KEYS.get(name, ()))])
                 action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.setStatusTip(spec.tip)
+            action.setStatusTip(action_text(spec.tip))
             action.triggered.connect(self._handler(name))
             self.addAction(action)
             self.actions_by_name[name] = action
-        tb = QToolBar("Actions")
+        tb = QToolBar(self.tr("Actions"))
         tb.setObjectName("actionsBar")
         tb.setMovable(False)
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -305,6 +315,31 @@ class MainWindow(QMainWindow):
             "<b>Pelorus</b><br>A console for the Pelorus job engine: jobs, pods, logs, progress and "
             "workflows, and a protobuf editor.")))
 
+    def _build_language_menu(self, view: QMenu) -> None:
+        """View ▸ Language: the system's, English or 简体中文; persisted, applied at the next start."""
+        menu = view.addMenu(self.tr("&Language"))
+        menu.setObjectName("languageMenu")
+        group = QActionGroup(menu)
+        chosen = i18n.saved_choice()
+        for value, name in i18n.CHOICES:
+            action = menu.addAction(name or self.tr("System ({0})").format(QLocale.system().nativeLanguageName()))
+            action.setObjectName(f"language_{value}")
+            action.setCheckable(True)
+            action.setChecked(value == chosen)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _on=False, v=value: self.set_language(v))
+        self.language_menu = menu
+
+    def set_language(self, choice: str) -> None:
+        """Persist the language; the texts change at the next start (see console/i18n.py)."""
+        if choice == i18n.saved_choice():
+            return
+        i18n.save_choice(choice)
+        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Language"),
+                          self.tr("The language changes when Pelorus is started again."), parent=self)
+        box.setObjectName("languageRestartNote")
+        box.open()
+
     def shortcut_text(self) -> str:
         """Every action's keyboard shortcut, from the action table (what Help shows)."""
         rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in self.actions_by_name.values()
@@ -337,7 +372,7 @@ class MainWindow(QMainWindow):
         self.message_label = QLabel()
         self.message_label.setObjectName("statusMessage")
         sb.addWidget(self.message_label, 1)
-        self.undo_button = QPushButton("Undo")
+        self.undo_button = QPushButton(self.tr("Undo"))
         self.undo_button.setObjectName("undoButton")
         self.undo_button.hide()
         self.undo_button.clicked.connect(self._run_undo)
@@ -384,10 +419,15 @@ class MainWindow(QMainWindow):
 
     def _on_state(self, state: str, detail: str) -> None:
         color, text = STATE_STYLE.get(ConnectionState(state), (palette.TEXT_SECONDARY, state))
+        text = self.tr(text)
         engine = self.session.engine_status
         if engine in (EngineStatus.DEAD, EngineStatus.RESTARTING):  # the engine, not the network
             color = palette.ERROR if engine == EngineStatus.DEAD else palette.WARNING
-            text = "embedded engine down" if engine == EngineStatus.DEAD else "restarting the embedded engine…"
+            text = (
+                self.tr("embedded engine down")
+                if engine == EngineStatus.DEAD
+                else self.tr("restarting the embedded engine…")
+            )
             detail = self.session.engine_detail
         where = self.session.profile_name
         self.conn_label.setText(f"{palette.span('●', color)} {text}")
@@ -409,11 +449,13 @@ class MainWindow(QMainWindow):
 
     def _show_engine_log(self) -> None:
         detail = self.session.engine_detail
-        box = QMessageBox(QMessageBox.Icon.Warning, "Embedded engine", detail[:1].upper() + detail[1:] + ".",
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Embedded engine"), detail[:1].upper() + detail[1:] + ".",
                           QMessageBox.StandardButton.Close, self)
         box.setObjectName("engineLogDialog")
-        log = self.session.embedded.log_path if self.session.embedded is not None else "its log"
-        box.setInformativeText(f"The last lines of {log}:<pre>{html.escape(self.session.engine_log_tail)}</pre>")
+        log = self.session.embedded.log_path if self.session.embedded is not None else self.tr("its log")
+        box.setInformativeText(
+            self.tr("The last lines of {0}:<pre>{1}</pre>").format(log, html.escape(self.session.engine_log_tail))
+        )
         box.setDetailedText(self.session.engine_log_tail)  # to copy
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
@@ -428,25 +470,34 @@ class MainWindow(QMainWindow):
             return
         current = self.session.executor_health_current()
         age = self.session.executor_health_age()
-        ago = "" if age is None else f" · {age:.0f} s ago"
+        ago = "" if age is None else self.tr(" · {0:.0f} s ago").format(age)
         color = {"SERVING": palette.OK, "NOT_SERVING": palette.ERROR}.get(health.status, palette.TEXT_SECONDARY)
         status = health.status
         if not current:
             color = palette.TEXT_FAINT
             if self.session.engine_status in (EngineStatus.DEAD, EngineStatus.RESTARTING):
-                why = "engine down"
+                why = self.tr("engine down")
             elif self.session.state != ConnectionState.CONNECTED:
-                why = "not connected"
+                why = self.tr("not connected")
             else:
-                why = "no answer"
-            status = f"unknown ({why})"
-            ago = f" · last answer {age:.0f} s ago" if age is not None else ""
+                why = self.tr("no answer")
+            status = self.tr("unknown ({0})").format(why)
+            ago = self.tr(" · last answer {0:.0f} s ago").format(age) if age is not None else ""
         d = health.details
-        where = f" @ {health.address}" if health.address else (f" on {d['host']}" if d.get("host") else "")
-        extra = f" · {d['ray_nodes_alive']} nodes" if current and health.serving and d.get("ray_nodes_alive") else ""
-        name = f"<b>{health.executor}</b>" if health.executor else "(details need a token)"
-        self.executor_label.setText(f"Executor: {name}{where} "
-                                    f"{palette.span('●', color)} {status}{extra}{ago}")
+        where = (
+            f" @ {health.address}"
+            if health.address
+            else (self.tr(" on {0}").format(d["host"]) if d.get("host") else "")
+        )
+        extra = (
+            self.tr(" · {0} nodes").format(d["ray_nodes_alive"])
+            if current and health.serving and d.get("ray_nodes_alive")
+            else ""
+        )
+        name = f"<b>{health.executor}</b>" if health.executor else self.tr("(details need a token)")
+        self.executor_label.setText(
+            self.tr("Executor: {0}{1} {2} {3}{4}{5}").format(name, where, palette.span("●", color), status, extra, ago)
+        )
         tip = [f"pelorus.v1.Executor: {status}"]
         if d.get("ray_error"):
             tip.append(d["ray_error"])
@@ -466,8 +517,11 @@ class MainWindow(QMainWindow):
         chosen = actions.plan(spec, facts)
         if not chosen.skipped:
             return ""
-        left = ", ".join(f"{len(js)} {reason}" for reason, js in chosen.skipped.items())
-        return f" — {len(chosen.eligible)} of {len(facts)} selected ({left})"
+        left = ", ".join(translate("Actions", "{0} {1}", "a count, then a reason").format(len(js), action_text(reason))
+                         for reason, js in chosen.skipped.items())
+        return QCoreApplication.translate("MainWindow", " — {0} of {1} selected ({2})").format(
+            len(chosen.eligible), len(facts), left
+        )
 
     def _rows_changed(self, *_args: Any) -> None:
         """Selected rows may have changed state: re-check the actions soon (coalesced)."""
@@ -502,8 +556,11 @@ class MainWindow(QMainWindow):
             self.availability[name] = got
             action.setEnabled(got.enabled)
             keys = f" ({action.shortcut().toString()})" if spec.shortcut else ""
-            action.setToolTip(f"{spec.tip}{keys}" + ("" if got.enabled else f" — not now: {got.why}")
-                              + (self._reach(spec, facts) if got.enabled else ""))
+            action.setToolTip(
+                f"{action_text(spec.tip)}{keys}"
+                + ("" if got.enabled else self.tr(" — not now: {0}").format(got.why))
+                + (self._reach(spec, facts) if got.enabled else "")
+            )
         self.panel.demo_button.setEnabled(connected and not self.session.read_only)
         # A huge selection takes a while to re-check: do it less often, never most of the UI's time.
         spent_ms = (time.perf_counter() - started) * 1000
@@ -521,7 +578,8 @@ class MainWindow(QMainWindow):
         for name, spec in ACTIONS.items():
             action = self.actions_by_name.get(name)
             if action is None:  # a pod action: performed from a job's detail
-                entries.append(PaletteEntry(spec.text, "", False, POD_ACTION_WHY, spec.tip, spec.icon))
+                entries.append(PaletteEntry(plain_label(action_text(spec.label)), "", False, self.tr(POD_ACTION_WHY),
+                                            action_text(spec.tip), spec.icon))
                 continue
             got = self.availability[name]
             entries.append(PaletteEntry(spec.text, action.shortcut().toString(), got.enabled, got.why, spec.tip,
@@ -600,13 +658,13 @@ class MainWindow(QMainWindow):
     async def _create(self, dialog: SpecEditorDialog) -> None:
         assert dialog.spec is not None
         job_id = await self.session.create_job(dialog.spec, dialog.idempotency_key)
-        messages.info(f"Created job {dialog.spec.name} ({job_id[:8]})")
+        messages.info(self.tr("Created job {0} ({1})").format(dialog.spec.name, job_id[:8]))
         self.panel.select_job(job_id)
 
     async def _edit(self) -> None:
         job_ids = self.target_job_ids()
         if len(job_ids) != 1:
-            messages.warning("Select exactly one job to edit.")
+            messages.warning(self.tr("Select exactly one job to edit."))
             return
         from console.views.replace_flow import edit_job_flow
 
@@ -614,7 +672,7 @@ class MainWindow(QMainWindow):
 
     async def _load_demo(self) -> None:
         created = await self.session.load_demo_jobs()
-        messages.info(f"Loaded {created} demo job(s)")
+        messages.info(self.tr("Loaded {0} demo job(s)").format(created))
 
     def _act(self, name: Name) -> None:
         job_ids = self.target_job_ids()
@@ -637,7 +695,9 @@ class MainWindow(QMainWindow):
             if dialog.batch is not None:  # restart: the batch size was asked inside the confirmation
                 return Options(batch_size=dialog.batch.value())
         if spec.asks_batch:
-            batch = await ask_int(self, spec.verb, "Batch size (instances at a time, 0 = all):", 1)
+            batch = await ask_int(
+                self, action_text(spec.verb), self.tr("Batch size (instances at a time, 0 = all):"), 1
+            )
             if batch is None:
                 return None
             return Options(batch_size=batch)
@@ -650,29 +710,36 @@ class MainWindow(QMainWindow):
 
         def step(done: int, total: int) -> None:
             if not progress:
-                dialog = QProgressDialog(f"{spec.verb}: 0 of {total}", "Cancel", 0, total, self)
+                dialog = QProgressDialog(
+                    self.tr("{0}: 0 of {1}").format(action_text(spec.verb), total), self.tr("Cancel"), 0, total, self
+                )
                 dialog.setObjectName("actionProgress")
                 dialog.setWindowModality(Qt.WindowModality.NonModal)
                 dialog.setMinimumDuration(400)
                 progress.append(dialog)
             progress[0].setValue(done)
-            progress[0].setLabelText(f"{spec.verb}: {done} of {total}")
+            progress[0].setLabelText(self.tr("{0}: {1} of {2}").format(action_text(spec.verb), done, total))
 
         outcome = await self.session.perform_on_jobs(
             name, job_ids, on_progress=step, cancelled=lambda: bool(progress) and progress[0].wasCanceled())
         for dialog in progress:
             dialog.close()
         if outcome.failed:
-            show_results(self, f"{spec.verb} — results", outcome.failed, len(outcome.done) + len(outcome.failed))
+            show_results(
+                self,
+                self.tr("{0} — results").format(action_text(spec.verb)),
+                outcome.failed,
+                len(outcome.done) + len(outcome.failed),
+            )
         if spec.undo is not None and outcome.done_keys and not outcome.failed:
             undo, done = spec.undo, list(outcome.done_keys)
-            self._offer_undo(f"{spec.did} {len(done)} workflow(s)",
+            self._offer_undo(self.tr("%n workflow(s) {0}", "", len(done)).format(action_text(spec.did)),
                              lambda: self.session.perform_on_jobs(undo, done))
         return outcome
 
     def _offer_undo(self, what: str, undo: Callable[[], Awaitable[Any]]) -> None:
         self._undo = undo
-        self.undo_button.setText(f"Undo ({what})")
+        self.undo_button.setText(self.tr("Undo ({0})").format(what))
         self.undo_button.show()
         self._undo_timer.start()
 
@@ -686,11 +753,14 @@ class MainWindow(QMainWindow):
         self.undo_button.hide()
 
     def _add_profile(self) -> None:
-        address, ok = QInputDialog.getText(self, "Add a remote engine", "Address (host:port):")
+        address, ok = QInputDialog.getText(self, self.tr("Add a remote engine"), self.tr("Address (host:port):"))
         if not ok or not address.strip():
             return
-        token, ok = QInputDialog.getText(self, "Add a remote engine",
-                                         "Bearer token (stored in the system keyring, or a file only you can read):")
+        token, ok = QInputDialog.getText(
+            self,
+            self.tr("Add a remote engine"),
+            self.tr("Bearer token (stored in the system keyring, or a file only you can read):"),
+        )
         if not ok:
             return
         name = self.session.add_remote_profile(address.strip(), token.strip() or None)
@@ -735,18 +805,26 @@ class MainWindow(QMainWindow):
             active = self.session.active_job_count()
             pods = self.session.running_pod_count()
             if active or pods:
-                box = QMessageBox(QMessageBox.Icon.Question, "Quit Pelorus",
-                                  f"The embedded engine is running {active} active job(s) "
-                                  f"with {pods} running pod(s).", parent=self)
+                box = QMessageBox(
+                    QMessageBox.Icon.Question,
+                    self.tr("Quit Pelorus"),
+                    self.tr("The embedded engine is running {0} active job(s) with {1} running pod(s).").format(
+                        active, pods
+                    ),
+                    parent=self,
+                )
                 box.setObjectName("quitDialog")
                 box.setInformativeText(
-                    f"<b>Leave running</b>: the engine keeps running in the background and keeps supervising "
-                    f"its {pods} pod(s) (retries, logs, progress, schedules); Pelorus re-attaches next time."
-                    f"<br><br><b>Stop engine</b>: stops the {pods} running pod(s) (their jobs end KILLED), "
-                    "then the engine. Jobs waiting to start stay pending until it starts again.")
-                leave = box.addButton("Leave running", QMessageBox.ButtonRole.AcceptRole)
-                stop = box.addButton("Stop engine", QMessageBox.ButtonRole.DestructiveRole)
-                stop.setToolTip(f"Stop the {pods} running pod(s), then the engine")
+                    self.tr(
+                        "<b>Leave running</b>: the engine keeps running in the background and keeps supervising its "
+                        "{0} pod(s) (retries, logs, progress, schedules); Pelorus re-attaches next "
+                        "time.<br><br><b>Stop engine</b>: stops the {0} running pod(s) (their jobs end KILLED), then "
+                        "the engine. Jobs waiting to start stay pending until it starts again."
+                    ).format(pods)
+                )
+                leave = box.addButton(self.tr("Leave running"), QMessageBox.ButtonRole.AcceptRole)
+                stop = box.addButton(self.tr("Stop engine"), QMessageBox.ButtonRole.DestructiveRole)
+                stop.setToolTip(self.tr("Stop the {0} running pod(s), then the engine").format(pods))
                 box.addButton(QMessageBox.StandardButton.Cancel)
                 box.setDefaultButton(leave)
                 await exec_async(box)

@@ -15,9 +15,10 @@ from typing import Any
 
 from google.protobuf import any_pb2
 from google.protobuf.descriptor_pool import DescriptorPool
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from console.i18n import QT_TRANSLATE_NOOP
 from pelorus.specfile import payload_decoded, payload_type, payload_type_known
 
 
@@ -44,12 +45,16 @@ async def open_payload_editor(payload: any_pb2.Any, registry: Any = None, title:
 def describe_payload(payload: any_pb2.Any, pool: DescriptorPool | None) -> str:
     size = len(payload.value)
     if payload_decoded(payload, pool) is not None:
-        how = "decoded (in the spec)"
+        how = QT_TRANSLATE_NOOP("payload_view", "decoded (in the spec)")
     elif payload_type_known(payload, pool):
-        how = "its bytes do not parse as that type (they are in the spec, base64)"
+        how = QT_TRANSLATE_NOOP("payload_view", "its bytes do not parse as that type (they are in the spec, base64)")
     else:
-        how = "type not loaded (its bytes are in the spec, base64)"
-    return f"{payload_type(payload) or '(no type)'} · {size:,} byte{'s' if size != 1 else ''} · {how}"
+        how = QT_TRANSLATE_NOOP("payload_view", "type not loaded (its bytes are in the spec, base64)")
+    translate = QCoreApplication.translate
+    size_text = (translate("payload_view", "1 byte") if size == 1
+                 else translate("payload_view", "{0} bytes").format(QLocale().toString(size)))
+    return "{} · {} · {}".format(payload_type(payload) or translate("payload_view", "(no type)"), size_text,
+                                    translate("payload_view", how))
 
 
 class PayloadRow(QWidget):
@@ -58,13 +63,13 @@ class PayloadRow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("payloadRow")
-        self.label = QLabel("none")
+        self.label = QLabel(self.tr("none"))
         self.label.setObjectName("payloadLabel")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setWordWrap(True)
-        self.open_button = QPushButton("Open in protobuf editor")
+        self.open_button = QPushButton(self.tr("Open in protobuf editor"))
         self.open_button.setObjectName("openPayload")
-        self.open_button.setToolTip("Inspect the payload's bytes field by field (a new editor window)")
+        self.open_button.setToolTip(self.tr("Inspect the payload's bytes field by field (a new editor window)"))
         self.open_button.hide()
         self.open_button.clicked.connect(self._open)
         lay = QHBoxLayout(self)
@@ -80,7 +85,7 @@ class PayloadRow(QWidget):
     def set_payload(self, payload: any_pb2.Any | None, pool: DescriptorPool | None, registry: Any = None) -> None:
         self.payload, self.pool, self.registry = payload, pool, registry
         if payload is None:
-            self.label.setText("none")
+            self.label.setText(self.tr("none"))
             self.open_button.hide()
             return
         self.label.setText(describe_payload(payload, pool))

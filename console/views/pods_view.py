@@ -56,6 +56,7 @@ from PySide6.QtWidgets import (
 
 from console import timefmt
 from console.actions import ACTIONS, POD_ACTIONS, ConfirmRequest, Name, Options, PodFacts, name_list, why_not
+from console.i18n import action_text, translate
 from console.models import export_rows, palette
 from console.models.palette import POD_STATE_COLORS
 from console.models.pods_table import (
@@ -154,7 +155,7 @@ class PodsView(QWidget):
         self.filter_box = QLineEdit()
         self.filter_box.setAccessibleName(self.tr("Filter pods"))
         self.filter_box.setObjectName("podFilter")
-        self.filter_box.setPlaceholderText("Filter pods (state, host, reason, instance…)")
+        self.filter_box.setPlaceholderText(self.tr("Filter pods (state, host, reason, instance…)"))
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
         self.filter_box.textChanged.connect(lambda _t: self._update_counts())
@@ -201,7 +202,7 @@ class PodsView(QWidget):
             title = str(model.headerData(int(col), Qt.Orientation.Horizontal) or "")
             header.resizeSection(int(col), max(WIDTHS[col], column_fit.needed(fm, title, samples)))
 
-        self.empty_label = QLabel("No pods yet: they appear when the job runs.", self.table.viewport())
+        self.empty_label = QLabel(self.tr("No pods yet: they appear when the job runs."), self.table.viewport())
         self.empty_label.setObjectName("podsEmpty")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.empty_label.setStyleSheet(f"color:{palette.css(palette.TEXT_MUTED)}; padding-top:48px")
@@ -211,7 +212,7 @@ class PodsView(QWidget):
         self.events.setObjectName("podEvents")
         self.events.setAlternatingRowColors(True)
         self.events.setWordWrap(True)
-        self.events_title = QLabel("Select a pod to see its events")
+        self.events_title = QLabel(self.tr("Select a pod to see its events"))
         self.events_title.setWordWrap(True)
 
         self.buttons: dict[str, QPushButton] = {}  # by verb: "stop", "start", "restart"
@@ -223,9 +224,9 @@ class PodsView(QWidget):
         bar.addWidget(self.filter_box, 1)
         for name in POD_ACTIONS:
             verb = VERB[name]
-            b = QPushButton(ACTIONS[name].verb + "…")
+            b = QPushButton(action_text(ACTIONS[name].verb) + "…")
             b.setObjectName(f"pod_{verb}")
-            b.setToolTip(ACTIONS[name].tip)
+            b.setToolTip(action_text(ACTIONS[name].tip))
             b.setEnabled(False)
             b.clicked.connect(lambda _=False, v=verb: self._act_on_selected(v))
             self.buttons[verb] = b
@@ -362,14 +363,15 @@ class PodsView(QWidget):
         for verb, b in self.buttons.items():
             action = ACTIONS[BY_VERB[verb]]
             b.setEnabled(not read_only and any(why_not(action, PodFacts.from_info(p)) is None for p in pods))
-            b.setText(f"{action.verb} {len(pods)}…" if len(pods) > 1 else f"{action.verb}…")
+            verb_text = action_text(action.verb)
+            b.setText(f"{verb_text} {len(pods)}…" if len(pods) > 1 else f"{verb_text}…")
 
     def _update_counts(self) -> None:
         total, shown = self.model.rowCount(), self.proxy.rowCount()
         if not total:
-            self.empty_label.setText("No pods yet: they appear when the job runs.")
+            self.empty_label.setText(self.tr("No pods yet: they appear when the job runs."))
         elif not shown:
-            self.empty_label.setText(f"No pod matches “{self.filter_box.text()}”.")
+            self.empty_label.setText(self.tr("No pod matches “{0}”.").format(self.filter_box.text()))
         self.empty_label.setVisible(not shown)
         if not shown:
             self.empty_label.resize(self.table.viewport().size())
@@ -377,8 +379,10 @@ class PodsView(QWidget):
         parts = [palette.span(f"{n} {s.lower()}", POD_STATE_COLORS.get(s, palette.TEXT_SECONDARY))
                  for s, n in sorted(counts.items())]
         shown = self.proxy.rowCount()
-        of = f"{shown} of " if shown != self.model.rowCount() else ""
-        self.counts.setText(f"{of}{self.model.rowCount()} pod(s): " + ", ".join(parts))
+        total = self.model.rowCount()
+        head = (self.tr("{0} of %n pod(s):", "", total).format(shown) if shown != total
+                else self.tr("%n pod(s):", "", total))
+        self.counts.setText(head + " " + ", ".join(parts))
 
     # -- events --------------------------------------------------------------------------------
     async def load_events(self, pod_name: str, pod_id: str = "") -> None:
@@ -386,19 +390,21 @@ class PodsView(QWidget):
         current = self.selected_pod()
         if current is None or current.pod_name != pod_name or self._selected_run_id() != pod_id:
             return  # the selection moved on meanwhile
-        self.events_title.setText(f"<b>Events of {pod_id or pod_name}</b> ({len(events)})"
-                                  + (" — a previous run" if pod_id else ""))
+        self.events_title.setText(self.tr("<b>Events of {0}</b> ({1})").format(pod_id or pod_name, len(events))
+                                  + (self.tr(" — a previous run") if pod_id else ""))
         self.events.clear()
         self.events_shown = list(events)
         for ev in events:
             t = timefmt.seconds_of(ev.timestamp)
             state = pod_state_name(ev.actual_state)
             why = " — ".join(x for x in (ev.reason, ev.message) if x)
+            run = self.tr("run {0}").format(ev.pod_id.rsplit("-", 1)[-1]) if ev.pod_id else ""
             item = QListWidgetItem(f"{timefmt.fmt_time(t, with_date=False)}.{int(t * 1000) % 1000:03d} "
-                                   f"{timefmt.zone_name(t)}  {state:<10} "
-                                   f"{'run ' + ev.pod_id.rsplit('-', 1)[-1] if ev.pod_id else ''}"
+                                   f"{timefmt.zone_name(t)}  {state:<10} {run}"
                                    + (f"\n    {why}" if why else ""))
-            item.setToolTip(f"{ev.pod_id} attempt {ev.attempt}\n{timefmt.time_tip(t)}\n{why}")
+            item.setToolTip(
+                self.tr("{0} attempt {1}\n{2}\n{3}").format(ev.pod_id, ev.attempt, timefmt.time_tip(t), why)
+            )
             color = POD_STATE_COLORS.get(state)
             if color is not None:
                 item.setForeground(QBrush(color))
@@ -423,24 +429,28 @@ class PodsView(QWidget):
         for name in POD_ACTIONS:
             spec, verb = ACTIONS[name], VERB[name]
             fit = [p.pod_name for p in targets if verb in self.allowed(p)]
-            text = (f"{spec.verb} instance {pod.instance_id} ({pod.status.pod_id or pod.pod_name})…"
-                    if len(targets) == 1 else f"{spec.verb} {len(fit)} of {len(targets)} selected pods…")
+            verb_text = action_text(spec.verb)
+            text = (
+                self.tr("{0} instance {1} ({2})…").format(verb_text, pod.instance_id, pod.status.pod_id or pod.pod_name)
+                if len(targets) == 1
+                else self.tr("{0} {1} of {2} selected pods…").format(verb_text, len(fit), len(targets))
+            )
             action = QAction(text, menu)
             action.setObjectName(f"podAction_{verb}")
             action.setIcon(self.style().standardIcon(getattr(QStyle.StandardPixmap, spec.icon)))
             action.setEnabled(bool(fit) and not read_only)
             if not fit:
-                action.setToolTip(why_not(spec, PodFacts.from_info(targets[0])) or "")
+                action.setToolTip(action_text(why_not(spec, PodFacts.from_info(targets[0])) or ""))
             action.triggered.connect(lambda _=False, v=verb, names=[p.pod_name for p in targets]:
                                      self._spawn(self.act(v, names)))
             menu.addAction(action)
         menu.addSeparator()
-        logs = QAction("Show logs", menu)
+        logs = QAction(self.tr("Show logs"), menu)
         logs.setObjectName("podAction_logs")
         logs.triggered.connect(lambda _=False, p=pod: self.podSelected.emit(p.pod_name, p.instance_id))
         menu.addAction(logs)
         if run is not None and run.status.pod_id and run.status.pod_id != pod.status.pod_id:
-            run_logs = QAction(f"Show logs of run {run.status.run} ({run.status.pod_id})", menu)
+            run_logs = QAction(self.tr("Show logs of run {0} ({1})").format(run.status.run, run.status.pod_id), menu)
             run_logs.setObjectName("podAction_runLogs")
             run_logs.triggered.connect(lambda _=False, p=pod, r=run.status.pod_id:
                                        self.runLogsRequested.emit(p.pod_name, p.instance_id, r))
@@ -472,8 +482,9 @@ class PodsView(QWidget):
         pod = self.model.by_name(pod_name)
         if pod is None:
             return pod_name
-        return (f"{pod_name} (instance {pod.instance_id}, run {pod.status.pod_id}, "
-                f"now {pod_state_name(pod.status.state)})")
+        return self.tr("{0} (instance {1}, run {2}, now {3})").format(
+            pod_name, pod.instance_id, pod.status.pod_id, pod_state_name(pod.status.state)
+        )
 
     def _facts(self, pod_name: str) -> PodFacts:
         pod = self.model.by_name(pod_name)
@@ -504,24 +515,28 @@ class PodsView(QWidget):
         SLA check."""
         spec = request.action
         names = [t.key for t in request.targets]
-        verb = spec.verb
+        verb = action_text(spec.verb)
         if len(names) == 1:
-            title, text = f"{verb} pod?", f"<b>{verb}</b> pod <b>{self._describe(names[0])}</b>?"
+            title = self.tr("{0} pod?").format(verb)
+            text = self.tr("<b>{0}</b> pod <b>{1}</b>?").format(verb, self._describe(names[0]))
         else:
             listed = "".join(f"<br>• {self._describe(n)}" for n in names[:MAX_LISTED])
-            more = f"<br>• … and {len(names) - MAX_LISTED} more" if len(names) > MAX_LISTED else ""
-            title = f"{verb} {len(names)} pods?"
-            text = f"<b>{verb} {len(names)} pods</b>?{listed}{more}"
+            more = ("<br>" + self.tr("• … and {0} more").format(len(names) - MAX_LISTED)
+                    if len(names) > MAX_LISTED else "")
+            title = self.tr("{0} %n pods?", "", len(names)).format(verb)
+            text = self.tr("<b>{0} %n pods</b>?", "", len(names)).format(verb) + listed + more
         if request.skipped:
-            text += "<br><br>Left as they are: " + "; ".join(
-                f"{len(n)} {reason}: {name_list(n, MAX_LISTED)}" for reason, n in request.skipped.items())
+            text += "<br><br>" + self.tr("Left as they are:") + " " + translate("Actions", "; ").join(
+                translate("Actions", "{0} {1}: {2}").format(len(n), action_text(reason),
+                                                            name_list(n, MAX_LISTED, translate))
+                for reason, n in request.skipped.items())
         start = spec.name is Name.POD_START
         box = QMessageBox(QMessageBox.Icon.Question if start else QMessageBox.Icon.Warning,
                           title, text, QMessageBox.StandardButton.Cancel, self)
         box.setObjectName("podConfirm")
-        box.setInformativeText(spec.consequence)
+        box.setInformativeText(action_text(spec.consequence))
         if spec.asks_sla:
-            sla = QCheckBox("Check the job's SLA first (refuse if too many instances would be down)")
+            sla = QCheckBox(self.tr("Check the job's SLA first (refuse if too many instances would be down)"))
             sla.setObjectName("podCheckSla")
             sla.setChecked(True)
             box.setCheckBox(sla)
@@ -547,4 +562,4 @@ class PodsView(QWidget):
         self._tasks.cancel_all()
 
     def headers(self) -> tuple[str, ...]:
-        return HEADERS
+        return tuple(translate("PodsTableModel", h) for h in HEADERS)

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.i18n import QT_TRANSLATE_NOOP
 from console.models import palette
 from console.models.progress_series import ProgressSeries
 from console.tasks import WidgetTasks
@@ -57,7 +58,8 @@ ROLLING = frozenset({workflow_pb2.WORKFLOW_TYPE_RESTART, workflow_pb2.WORKFLOW_T
 GRID = False  # pyqtgraph draws the grid with the axes, which then repaint (text too) with every curve update
 SUMMARY_EVERY = 0.5
 BACKGROUND_PERIOD = 10.0
-HOVER_HINT = "Hover a chart to read its values; drag or wheel to pan and zoom time (right-click: more)."
+HOVER_HINT = QT_TRANSLATE_NOOP("ProgressChart", "Hover a chart to read its values; drag or wheel to pan and zoom "
+                                                "time (right-click: more).")
 #: Each curve in the colour of the state it counts toward (palette.py).
 CURVE_STATES = (
     ("successful", "SUCCEEDED"), ("failed", "FAILED"), ("remaining", "INITIALIZED"), ("eta", "RUNNING"),
@@ -155,33 +157,33 @@ class ProgressChart(QWidget):
         for seconds, label in PERIODS:
             self.period_box.addItem(label, seconds)
         self.period_box.setCurrentIndex(2)
-        self.period_box.setToolTip("How often the engine sends progress (WatchJob update period)")
+        self.period_box.setToolTip(self.tr("How often the engine sends progress (WatchJob update period)"))
         self.pause_button = QToolButton()
         self.pause_button.setObjectName("progressPause")
-        self.pause_button.setText("Pause")
+        self.pause_button.setText(self.tr("Pause"))
         self.pause_button.setCheckable(True)
         self.fit_button = QToolButton()
         self.fit_button.setObjectName("progressFit")
-        self.fit_button.setText("Fit")
-        self.fit_button.setToolTip("Show the whole run again after zooming or panning")
+        self.fit_button.setText(self.tr("Fit"))
+        self.fit_button.setToolTip(self.tr("Show the whole run again after zooming or panning"))
         self.png_button = QToolButton()
-        self.png_button.setText("Export PNG…")
+        self.png_button.setText(self.tr("Export PNG…"))
         self.csv_button = QToolButton()
-        self.csv_button.setText("Export CSV…")
+        self.csv_button.setText(self.tr("Export CSV…"))
         self.summary = QLabel("")
         self.summary.setObjectName("progressSummary")
         # Its text changes with every sample: a fixed-policy label does not relayout the chart each time.
         self.summary.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.summary.setMinimumWidth(200)
         self._summary_at = 0.0
-        self.crosshair_label = QLabel(HOVER_HINT)
+        self.crosshair_label = QLabel(self.tr(HOVER_HINT))
         self.crosshair_label.setObjectName("progressCrosshair")
         self.crosshair_label.setStyleSheet(f"color:{palette.css(palette.CHART_FOREGROUND)}; font-family: monospace;")
         self.crosshair_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(QLabel("Update every"))
+        bar.addWidget(QLabel(self.tr("Update every")))
         bar.addWidget(self.period_box)
         bar.addWidget(self.pause_button)
         bar.addWidget(self.fit_button)
@@ -192,11 +194,11 @@ class ProgressChart(QWidget):
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setObjectName("progressGraphics")
-        self.burnup = self.graphics.addPlot(row=0, col=0, title="Items (burn-up)")
-        self.rate_plot = self.graphics.addPlot(row=1, col=0, title="Throughput (items/s, smoothed)")
-        self.fail_plot = self.graphics.addPlot(row=2, col=0, title="Failed instances vs tolerated limit")
+        self.burnup = self.graphics.addPlot(row=0, col=0, title=self.tr("Items (burn-up)"))
+        self.rate_plot = self.graphics.addPlot(row=1, col=0, title=self.tr("Throughput (items/s, smoothed)"))
+        self.fail_plot = self.graphics.addPlot(row=2, col=0, title=self.tr("Failed instances vs tolerated limit"))
         # Not in the layout until a rolling workflow shows up (a hidden layout item would keep its space).
-        self.wf_plot = pg.PlotItem(title="Current workflow: instances (rolling restart / update)")
+        self.wf_plot = pg.PlotItem(title=self.tr("Current workflow: instances (rolling restart / update)"))
         self.graphics.ci.layout.setRowStretchFactor(0, 3)
         self.graphics.ci.layout.setRowStretchFactor(1, 2)
         self.graphics.ci.layout.setRowStretchFactor(2, 2)
@@ -210,8 +212,8 @@ class ProgressChart(QWidget):
             # (axis text is most of a frame's cost).
             p.disableAutoRange()
             p.hideButtons()
-        self.fail_plot.setLabel("bottom", "time since the run's first sample", units="s")
-        self.wf_plot.setLabel("bottom", "time since the run's first sample", units="s")
+        self.fail_plot.setLabel("bottom", self.tr("time since the run's first sample"), units="s")
+        self.wf_plot.setLabel("bottom", self.tr("time since the run's first sample"), units="s")
         for p in (self.burnup, self.rate_plot):  # shared time axis: ticks (and grid) without labels
             p.getAxis("bottom").setStyle(showValues=False)
         self._user_range = False  # the operator zoomed / panned: stop fitting until Fit
@@ -234,8 +236,8 @@ class ProgressChart(QWidget):
         self.burnup.vb.sigXRangeChanged.connect(self._on_view_changed)
         self.burnup.vb.sigResized.connect(self._on_view_changed)
         self.wf_shown = False  # the workflow plot appears with the first rolling workflow
-        self.empty_text = pg.TextItem("No progress reported yet.\nPods report it by printing\n"
-                                      "::progress successful=N failed=N remaining=N", color=palette.TEXT_MUTED,
+        self.empty_text = pg.TextItem(self.tr("No progress reported yet.\nPods report it by printing\n"
+                                      "::progress successful=N failed=N remaining=N"), color=palette.TEXT_MUTED,
                                       anchor=(0.5, 0.5))
         self.empty_text.setParentItem(self.burnup.vb)  # in pixels of the plot area, not data
         self.burnup.vb.sigResized.connect(self._place_empty_text)
@@ -249,22 +251,24 @@ class ProgressChart(QWidget):
             return item
 
         self.curves = {
-            "successful": curve(self.burnup, "successful", COLORS["successful"]),
-            "failed": curve(self.burnup, "failed", COLORS["failed"]),
-            "remaining": curve(self.burnup, "remaining", COLORS["remaining"]),
-            "eta": curve(self.burnup, "ETA (processed, projected)", COLORS["eta"], dashed=True),
-            "throughput": curve(self.rate_plot, "items/s", COLORS["throughput"]),
-            "instances_failed": curve(self.fail_plot, "failed instances", COLORS["instances_failed"]),
-            "wf_done": curve(self.wf_plot, "completed", COLORS["wf_done"]),
-            "wf_remaining": curve(self.wf_plot, "remaining", COLORS["wf_remaining"]),
-            "wf_failed": curve(self.wf_plot, "failed", COLORS["wf_failed"], dashed=True),
+            "successful": curve(self.burnup, self.tr("successful"), COLORS["successful"]),
+            "failed": curve(self.burnup, self.tr("failed"), COLORS["failed"]),
+            "remaining": curve(self.burnup, self.tr("remaining"), COLORS["remaining"]),
+            "eta": curve(self.burnup, self.tr("ETA (processed, projected)"), COLORS["eta"], dashed=True),
+            "throughput": curve(self.rate_plot, self.tr("items/s"), COLORS["throughput"]),
+            "instances_failed": curve(self.fail_plot, self.tr("failed instances"), COLORS["instances_failed"]),
+            "wf_done": curve(self.wf_plot, self.tr("completed"), COLORS["wf_done"]),
+            "wf_remaining": curve(self.wf_plot, self.tr("remaining"), COLORS["wf_remaining"]),
+            "wf_failed": curve(self.wf_plot, self.tr("failed"), COLORS["wf_failed"], dashed=True),
         }
         self.limit_line = pg.InfiniteLine(angle=0, movable=False, pen=_pen(COLORS["limit"], dashed=True),
-                                          label="limit {value:.0f}",
+                                          label=self.tr("limit {value:.0f}"),
                                           labelOpts={"position": 0.02, "anchors": [(0, 1), (0, 1)],
                                                      "color": COLORS["limit"]})
         self.fail_plot.addItem(self.limit_line)
-        self.fail_plot.legend.addItem(pg.PlotDataItem(pen=_pen(COLORS["limit"], dashed=True)), "tolerated limit")
+        self.fail_plot.legend.addItem(
+            pg.PlotDataItem(pen=_pen(COLORS["limit"], dashed=True)), self.tr("tolerated limit")
+        )
         self.cross = [pg.InfiniteLine(angle=90, movable=False, pen=_pen(palette.CHART_CROSSHAIR.name()))
                       for _ in self.plots]
         for p, line in zip(self.plots, self.cross, strict=True):
@@ -309,8 +313,8 @@ class ProgressChart(QWidget):
         self.period_box.currentIndexChanged.connect(self._on_period)
         self.pause_button.toggled.connect(self.set_paused)
         self.fit_button.clicked.connect(self.fit)
-        self.png_button.clicked.connect(lambda: self._ask_path("PNG image (*.png)", "png", self.export_png))
-        self.csv_button.clicked.connect(lambda: self._ask_path("CSV (*.csv)", "csv", self.export_csv))
+        self.png_button.clicked.connect(lambda: self._ask_path(self.tr("PNG image (*.png)"), "png", self.export_png))
+        self.csv_button.clicked.connect(lambda: self._ask_path(self.tr("CSV (*.csv)"), "csv", self.export_csv))
 
     # -- data ----------------------------------------------------------------------------------
     def add_response(self, resp: Any) -> None:
@@ -337,7 +341,7 @@ class ProgressChart(QWidget):
         self.pause_button.blockSignals(True)
         self.pause_button.setChecked(paused)
         self.pause_button.blockSignals(False)
-        self.pause_button.setText("Resume" if paused else "Pause")
+        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         if not paused:
             self.redraw()
 
@@ -472,7 +476,7 @@ class ProgressChart(QWidget):
     def _update_summary(self) -> None:
         s = self.series
         if not len(s):
-            self.summary.setText("waiting for progress…")
+            self.summary.setText(self.tr("waiting for progress…"))
             return
         d = s.data
         ok, bad, left = (int(d.last(c)) for c in ("successful", "failed", "remaining"))
@@ -482,12 +486,17 @@ class ProgressChart(QWidget):
         eta = s.eta_seconds()
         reporting, instances = self.reporting
         partial = 0 < instances and reporting < instances  # the counts cover only the instances that reported
-        eta_text = ("done" if left == 0 and total and not partial else
+        eta_text = (self.tr("done") if left == 0 and total and not partial else
                     "—" if not total or (partial and left == 0) else fmt_duration(eta))
-        known = f" · {reporting}/{instances} reporting" if partial else ""
+        known = self.tr(" · {0}/{1} reporting").format(reporting, instances) if partial else ""
         self.summary.setToolTip(
-            f"The counts cover the {reporting} of {instances} instances that have reported progress in this "
-            "run; the others have not reported yet, so the share and the ETA are for those only." if partial else "")
+            self.tr(
+                "The counts cover the {0} of {1} instances that have reported progress in this run; the others "
+                "have not reported yet, so the share and the ETA are for those only."
+            ).format(reporting, instances)
+            if partial
+            else ""
+        )
         limit = s.max_failed_instances
         inst_failed = int(d.last("instances_failed"))
         over = inst_failed > limit
@@ -496,15 +505,27 @@ class ProgressChart(QWidget):
             return palette.state_color("FAILED") if alarm else palette.CHART_FOREGROUND
 
         self.summary.setText(
-            f"<b>{self.state_name}</b> · {ok:,} ok · {palette.span(f'{bad:,} failed', fg(bad > 0))} · "
-            f"{left:,} left ({pct:.0f}%{known}) · {s.throughput():.1f} items/s · ETA {eta_text} · "
-            + palette.span(f"failed instances {inst_failed} of {limit} tolerated", fg(over)))
+            self.tr("<b>{0}</b> · {1:,} ok · {2} · {3:,} left ({4:.0f}%{5}) · {6:.1f} items/s · ETA {7} · ").format(
+                self.state_name,
+                ok,
+                palette.span(self.tr("{0:,} failed").format(bad), fg(bad > 0)),
+                left,
+                pct,
+                known,
+                s.throughput(),
+                eta_text,
+            )
+            + palette.span(self.tr("failed instances {0} of {1} tolerated").format(inst_failed, limit), fg(over))
+        )
         wf = self.workflow
         if wf is not None and wf.workflow_id:
             kind = workflow_pb2.WorkflowType.Name(wf.type).removeprefix("WORKFLOW_TYPE_")
             state = workflow_pb2.WorkflowState.Name(wf.state).removeprefix("WORKFLOW_STATE_")
-            self.workflow_label.setText(f"{kind} workflow {state}: {wf.num_instances_completed} instance(s) done, "
-                                        f"{wf.num_instances_remaining} remaining, {wf.num_instances_failed} failed")
+            self.workflow_label.setText(
+                self.tr("{0} workflow {1}: {2} instance(s) done, {3} remaining, {4} failed").format(
+                    kind, state, wf.num_instances_completed, wf.num_instances_remaining, wf.num_instances_failed
+                )
+            )
 
     # -- crosshair -----------------------------------------------------------------------------
     def _on_mouse(self, event: Any) -> None:
@@ -516,7 +537,7 @@ class ProgressChart(QWidget):
                 return
         for line in self.cross:
             line.hide()
-        self.crosshair_label.setText(HOVER_HINT)
+        self.crosshair_label.setText(self.tr(HOVER_HINT))
 
     def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt API
         if watched is self.graphics and event.type() == QEvent.Type.KeyPress and self.chart_key(event.key()):
@@ -552,15 +573,16 @@ class ProgressChart(QWidget):
         if v is None:
             text = " "
         else:
-            text = (f"t={x:7.1f}s  successful={v['successful']:.0f}  failed={v['failed']:.0f}  "
-                    f"remaining={v['remaining']:.0f}  throughput={v['throughput']:.2f}/s  "
-                    f"failed instances={v['instances_failed']:.0f}")
+            text = self.tr(
+                "t={0:7.1f}s  successful={1:.0f}  failed={2:.0f}  remaining={3:.0f}  "
+                "throughput={4:.2f}/s  failed instances={5:.0f}"
+            ).format(x, v["successful"], v["failed"], v["remaining"], v["throughput"], v["instances_failed"])
         self.crosshair_label.setText(text)
         return text
 
     # -- export --------------------------------------------------------------------------------
     def _ask_path(self, filt: str, suffix: str, write: Any) -> None:
-        dialog = QFileDialog(self, "Export", "", filt)
+        dialog = QFileDialog(self, self.tr("Export"), "", filt)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix(suffix)
         dialog.selectFile(f"progress-{self._job_id[:8] or 'job'}.{suffix}")

@@ -28,17 +28,17 @@ class TypeChooserDialog(QDialog):
     def __init__(self, parent: QWidget, names: list[str], what: str, suggested: str | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("typeChooser")
-        self.setWindowTitle("Assign type")
+        self.setWindowTitle(self.tr("Assign type"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.names = names
         lay = QVBoxLayout(self)
-        head = QLabel(f"Read {what} as this message type. The bytes do not change.")
+        head = QLabel(self.tr("Read {0} as this message type. The bytes do not change.").format(what))
         head.setWordWrap(True)
         lay.addWidget(head)
         self.filter = QLineEdit()
         self.filter.setAccessibleName(self.tr("Filter types"))
         self.filter.setObjectName("typeFilter")
-        self.filter.setPlaceholderText("type to filter")
+        self.filter.setPlaceholderText(self.tr("type to filter"))
         self.filter.setClearButtonEnabled(True)
         lay.addWidget(self.filter)
         self.list = QListWidget()
@@ -95,19 +95,19 @@ class TypeAssign(QObject):
         m = self.ed.model
         if not ix.isValid() or not m.can_assign_type(ix) or not m.message_type_names():
             return
-        menu.addSection("Schema")
-        menu.addAction("Assign type…", lambda: self.ed.spawn(self.choose(ix)))
+        menu.addSection(self.tr("Schema"))
+        menu.addAction(self.tr("Assign type…"), lambda: self.ed.spawn(self.choose(ix)))
         current = m.assigned_type(ix)
         if current is not None:
-            menu.addAction(f"Clear assigned type ({current})", lambda: self.clear(ix))
+            menu.addAction(self.tr("Clear assigned type ({0})").format(current), lambda: self.clear(ix))
 
     async def choose(self, ix: QModelIndex) -> bool:
         """Ask for a type (filterable list) and read the row's bytes as it."""
         m = self.ed.model
         path = ix.data(PathRole)
-        label = ix.siblingAtColumn(1).data() or f"field {ix.data()}"
+        label = ix.siblingAtColumn(1).data() or self.tr("field {0}").format(ix.data())
         parent = self.ed.dialog_parent()
-        dialog = TypeChooserDialog(parent, m.message_type_names(), f"the bytes of {label}",
+        dialog = TypeChooserDialog(parent, m.message_type_names(), self.tr("the bytes of {0}").format(label),
                                    m.assigned_type(ix))
         self.dialog = dialog  # reachable for tests
         try:
@@ -120,16 +120,16 @@ class TypeAssign(QObject):
         target = m.index_for_path(path) if path is not None else ix  # the model may have reset meanwhile
         if not target.isValid() or not m.assign_type(target, name):
             return False
-        self._after(path, f"Reading {label} as {name} (a view choice: the bytes are unchanged).")
+        self._after(path, self.tr("Reading {0} as {1} (a view choice: the bytes are unchanged).").format(label, name))
         return True
 
     def clear(self, ix: QModelIndex) -> bool:
         m = self.ed.model
         path = ix.data(PathRole)
-        label = ix.siblingAtColumn(1).data() or f"field {ix.data()}"
+        label = ix.siblingAtColumn(1).data() or self.tr("field {0}").format(ix.data())
         if not m.assign_type(ix, None):
             return False
-        self._after(path, f"{label} is read without a schema again.")
+        self._after(path, self.tr("{0} is read without a schema again.").format(label))
         return True
 
     def _after(self, path: tuple[int, ...] | None, text: str) -> None:

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from console.i18n import QT_TRANSLATE_NOOP
 from console.models import palette
 from console.models.hex_model import HexModel
 from console.tasks import WidgetTasks
@@ -57,7 +58,11 @@ MAX_ROWS: Final = 2000
 KIND_BG: Final[dict[str, QColor]] = {ADDED: palette.role("diff_added_bg"), REMOVED: palette.role("diff_removed_bg"),
                                      CHANGED: palette.role("diff_changed_bg")}
 ENCODING_BG: Final = palette.role("diff_encoding_bg")
-SIGN: Final[dict[str, str]] = {ADDED: "+ added", REMOVED: "− removed", CHANGED: "~ changed"}
+SIGN: Final[dict[str, str]] = {
+    ADDED: QT_TRANSLATE_NOOP("ProtoCompare", "+ added"),
+    REMOVED: QT_TRANSLATE_NOOP("ProtoCompare", "− removed"),
+    CHANGED: QT_TRANSLATE_NOOP("ProtoCompare", "~ changed"),
+}
 DIFF_BG: Final[dict[str, QColor]] = {"added": palette.role("diff_added_mark"),
                                      "removed": palette.role("diff_removed_mark"),
                                      "changed": palette.role("diff_changed_mark")}
@@ -171,12 +176,12 @@ class ProtoCompare(QWidget):
         outer.setContentsMargins(6, 6, 6, 6)
         outer.setSpacing(4)
         bar = QHBoxLayout()
-        self.summary = QLabel("Nothing compared yet.")
+        self.summary = QLabel(self.tr("Nothing compared yet."))
         self.summary.setObjectName("compareSummary")
-        self.prev_button = QPushButton("◀ Previous")
-        self.next_button = QPushButton("Next ▶")
-        self.prev_button.setToolTip("Previous difference (Shift+F7)")
-        self.next_button.setToolTip("Next difference (F7)")
+        self.prev_button = QPushButton(self.tr("◀ Previous"))
+        self.next_button = QPushButton(self.tr("Next ▶"))
+        self.prev_button.setToolTip(self.tr("Previous difference (Shift+F7)"))
+        self.next_button.setToolTip(self.tr("Next difference (F7)"))
         self.position = QLabel()
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.position)
@@ -190,7 +195,7 @@ class ProtoCompare(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
         self.progress.setMaximumHeight(14)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         busy.addWidget(self.busy_label)
         busy.addWidget(self.progress, 1)
         busy.addWidget(self.cancel_button)
@@ -203,7 +208,16 @@ class ProtoCompare(QWidget):
         self.tree.setAccessibleName(self.tr("Differences"))
         self.tree.setObjectName("compareTree")
         self.tree.setColumnCount(6)
-        self.tree.setHeaderLabels(["Field", "Change", "Left", "Right", "Left bytes", "Right bytes"])
+        self.tree.setHeaderLabels(
+            [
+                self.tr("Field"),
+                self.tr("Change"),
+                self.tr("Left"),
+                self.tr("Right"),
+                self.tr("Left bytes"),
+                self.tr("Right bytes"),
+            ]
+        )
         self.tree.setUniformRowHeights(True)
         self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         hdr = self.tree.header()
@@ -213,8 +227,8 @@ class ProtoCompare(QWidget):
         hdr.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         hdr.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
 
-        self.left_label = QLabel("Left")
-        self.right_label = QLabel("Right")
+        self.left_label = QLabel(self.tr("Left"))
+        self.right_label = QLabel(self.tr("Right"))
         for lab in (self.left_label, self.right_label):
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.left_hex = _hex_view()
@@ -282,8 +296,8 @@ class ProtoCompare(QWidget):
 
         ``framing`` "varint" / "grpc": two streams, compared record by record."""
         self.left, self.right = left, right
-        self.left_label.setText(f"Left: {left_name} ({len(left):,} bytes)")
-        self.right_label.setText(f"Right: {right_name} ({len(right):,} bytes)")
+        self.left_label.setText(self.tr("Left: {0} ({1:,} bytes)").format(left_name, len(left)))
+        self.right_label.setText(self.tr("Right: {0} ({1:,} bytes)").format(right_name, len(right)))
         cancel = threading.Event()
         self._cancel = cancel
         # The worker only writes a number; a timer owned by this widget shows it. Nothing queued from
@@ -318,7 +332,11 @@ class ProtoCompare(QWidget):
                     rmarks.append((op.b0, op.b1, kind))
             return result, lmarks, rmarks
 
-        what = f"Comparing {left_name} with {right_name}" + (f" as {type_name}" if type_name else "") + "…"
+        what = (
+            self.tr("Comparing {0} with {1}").format(left_name, right_name)
+            + (self.tr(" as {0}").format(type_name) if type_name else "")
+            + "…"
+        )
         self.busy_label.setText(what)
         self.progress.setValue(0)
         self.busy_row.show()
@@ -326,11 +344,11 @@ class ProtoCompare(QWidget):
             result, lmarks, rmarks = await asyncio.to_thread(work)
         except (asyncio.CancelledError, CompareCancelled):
             if isValid(self):  # closing the window cancels the work and deletes the widgets
-                self.status.setText("The comparison was cancelled.")
+                self.status.setText(self.tr("The comparison was cancelled."))
             return False
         except (SchemaError, ValueError) as err:  # unknown type, unknown framing
             if isValid(self):
-                self.status.setText(f"Cannot compare: {err}")
+                self.status.setText(self.tr("Cannot compare: {0}").format(err))
             return False
         finally:
             if isValid(self):
@@ -415,7 +433,7 @@ class ProtoCompare(QWidget):
                     parent.addChild(leaf)
                 self.leaves.append(leaf)
             for key, item in groups.items():
-                item.setText(1, f"{counts[key]} inside")
+                item.setText(1, self.tr("{0} inside").format(counts[key]))
             self.tree.expandAll()
         finally:
             if gc_was_enabled:
@@ -423,18 +441,26 @@ class ProtoCompare(QWidget):
             self.tree.setUpdatesEnabled(True)
         text = result.summary().capitalize()
         if result.type_name:
-            text += f" · as {result.type_name}"
+            text += self.tr(" · as {0}").format(result.type_name)
         else:
-            text += " · schemaless"
+            text += self.tr(" · schemaless")
         self.summary.setText(text)
-        notes = [f"{side} is damaged at byte offset {e.offset}: {e.reason}" for side, e in result.errors]
+        notes = [
+            self.tr("{0} is damaged at byte offset {1}: {2}").format(side, e.offset, e.reason)
+            for side, e in result.errors
+        ]
         if len(result.differences) > MAX_ROWS:
-            notes.append(f"the first {MAX_ROWS:,} of {len(result.differences):,} differences are listed; "
-                         "`python main.py proto diff A B` prints them all")
+            notes.append(self.tr("the first {0:,} of {1:,} differences are listed; `python main.py proto diff A B` "
+                                 "prints them all").format(MAX_ROWS, len(result.differences)))
         if result.truncated:
-            notes.append("the comparison stopped at its limit of differences")
-        self.status.setText("; ".join(notes).capitalize() if notes else
-                            f"{result.fields_compared:,} field(s) compared. Select a difference to see its bytes.")
+            notes.append(self.tr("the comparison stopped at its limit of differences"))
+        self.status.setText(
+            "; ".join(notes).capitalize()
+            if notes
+            else self.tr("{0:,} field(s) compared. Select a difference to see its bytes.").format(
+                result.fields_compared
+            )
+        )
         self._update_actions()
         if self.leaves:
             self.select_difference(0)
@@ -443,7 +469,7 @@ class ProtoCompare(QWidget):
         def where(s: Any) -> str:
             return f"@{s.start} +{s.length}" if s is not None else ""
 
-        item = QTreeWidgetItem([name, SIGN[d.kind] + (" (encoding)" if d.encoding_only else ""),
+        item = QTreeWidgetItem([name, self.tr(SIGN[d.kind]) + (self.tr(" (encoding)") if d.encoding_only else ""),
                                 d.left.value if d.left is not None else "",
                                 d.right.value if d.right is not None else "", where(d.left), where(d.right)])
         bg = QBrush(ENCODING_BG if d.encoding_only else KIND_BG[d.kind])
@@ -452,8 +478,10 @@ class ProtoCompare(QWidget):
         tip = d.describe()
         for side, s in (("left", d.left), ("right", d.right)):
             if s is not None:
-                rec = f"record {s.record}, " if s.record is not None else ""
-                tip += f"\n{side}: {rec}{s.type}, field path {list(s.index_path)}, bytes {s.start}…{s.end - 1}"
+                rec = self.tr("record {0}, ").format(s.record) if s.record is not None else ""
+                tip += self.tr("\n{0}: {1}{2}, field path {3}, bytes {4}…{5}").format(
+                    side, rec, s.type, list(s.index_path), s.start, s.end - 1
+                )
         item.setToolTip(0, tip)
         item.setData(0, DiffRole, d)
         return item
@@ -482,7 +510,7 @@ class ProtoCompare(QWidget):
                                           (side.value_end, side.end, "tag")])
             view.show_offset(side.start)
         i = self.leaves.index(current) if current in self.leaves else -1
-        self.position.setText(f"{i + 1} of {len(self.leaves)}" if i >= 0 else "")
+        self.position.setText(self.tr("{0} of {1}").format(i + 1, len(self.leaves)) if i >= 0 else "")
         self.status.setText(d.describe())
         self._update_actions()
 
@@ -511,7 +539,7 @@ class ProtoCompareWindow(QMainWindow):
         super().__init__(parent)
         self.view = ProtoCompare(registry=registry)
         self.setCentralWidget(self.view)
-        self.setWindowTitle("Pelorus — compare")
+        self.setWindowTitle(self.tr("Pelorus — compare"))
         self.resize(1280, 860)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -46,7 +46,7 @@ class ValueDelegate(QStyledItemDelegate):
                     combo.addItem(f"{name} ({num})", num)
                     numbers.add(num)
                 if spec.current not in numbers:
-                    combo.addItem(f"{spec.current} (unknown)", spec.current)
+                    combo.addItem(self.tr("{0} (unknown)").format(spec.current), spec.current)
             return combo
         edit = QLineEdit(parent)
         edit.setObjectName(f"proto-{spec.widget}-editor")
@@ -58,18 +58,19 @@ class ValueDelegate(QStyledItemDelegate):
             v.setNotation(QDoubleValidator.Notation.ScientificNotation)
             edit.setToolTip(spec.kind)
         elif spec.widget == "list":
-            edit.setToolTip(f"{spec.kind}: values separated by commas — add, remove or reorder them")
+            edit.setToolTip(self.tr("{0}: values separated by commas — add, remove or reorder them").format(spec.kind))
         elif spec.widget == "bytes":
             edit.setValidator(QRegularExpressionValidator(
                 QRegularExpression(r"(0x)?[0-9a-fA-F\s]*|[bB][aA][sS][eE]64:[A-Za-z0-9+/=_\-\s]*"), edit))
-            edit.setToolTip("bytes as hex digits (0a ff 10), or base64: followed by base64 text")
+            edit.setToolTip(self.tr("bytes as hex digits (0a ff 10), or base64: followed by base64 text"))
         elif spec.widget == "timestamp":
             edit.setPlaceholderText("2026-12-01T23:15:00.123456789Z")
-            edit.setToolTip("RFC 3339 date-time (UTC 'Z' or an offset such as +02:00), up to 9 fraction digits; "
-                            "0001-01-01 … 9999-12-31. Writes seconds and nanos in one edit.")
+            edit.setToolTip(self.tr("RFC 3339 date-time (UTC 'Z' or an offset such as +02:00), up to 9 fraction "
+                                    "digits; "
+                            "0001-01-01 … 9999-12-31. Writes seconds and nanos in one edit."))
         elif spec.widget == "duration":
             edit.setPlaceholderText("3600s, 1.5s, -2.000000001s")
-            edit.setToolTip("seconds with an optional fraction (up to 9 digits) and 's'; ±315,576,000,000 s")
+            edit.setToolTip(self.tr("seconds with an optional fraction (up to 9 digits) and 's'; ±315,576,000,000 s"))
         return edit
 
     def setEditorData(self, editor: QWidget, index: _Index) -> None:

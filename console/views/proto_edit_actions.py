@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.i18n import QT_TRANSLATE_NOOP
 from console.models import palette
 from console.models.proto_tree import PathRole
 from console.views.proto_dialogs import ask, confirm
@@ -73,11 +74,11 @@ class EditActions(QObject):
         super().__init__(editor.dialog_parent())
         self.ed = editor
         tree = editor.tree
-        self.add_action = self._action("Add…", QKeySequence(Qt.Key.Key_Insert), self.add_at_current)
-        self.remove_action = self._action("Remove", QKeySequence(QKeySequence.StandardKey.Delete),
+        self.add_action = self._action(self.tr("Add…"), QKeySequence(Qt.Key.Key_Insert), self.add_at_current)
+        self.remove_action = self._action(self.tr("Remove"), QKeySequence(QKeySequence.StandardKey.Delete),
                                           lambda: self.ed.spawn(self.remove_current()))
-        self.up_action = self._action("Move up", QKeySequence("Ctrl+Up"), lambda: self.move_current(-1))
-        self.down_action = self._action("Move down", QKeySequence("Ctrl+Down"), lambda: self.move_current(+1))
+        self.up_action = self._action(self.tr("Move up"), QKeySequence("Ctrl+Up"), lambda: self.move_current(-1))
+        self.down_action = self._action(self.tr("Move down"), QKeySequence("Ctrl+Down"), lambda: self.move_current(+1))
         for a in (self.add_action, self.remove_action, self.up_action, self.down_action):
             tree.addAction(a)
         self._install_buttons()
@@ -92,13 +93,14 @@ class EditActions(QObject):
     def _install_buttons(self) -> None:
         """A visible "Canonicalise" next to Undo/Redo and "Add/Remove record" in the record row."""
         ed = self.ed
-        self.canonicalise_button = QPushButton("Canonicalise")
+        self.canonicalise_button = QPushButton(self.tr("Canonicalise"))
         self.canonicalise_button.setObjectName("canonicaliseButton")
-        self.canonicalise_button.setToolTip("Re-encode the message through its schema (field order, varint widths, "
-                                            "packing): an explicit, undoable step")
+        self.canonicalise_button.setToolTip(self.tr("Re-encode the message through its schema (field order, varint "
+                                                    "widths, "
+                                            "packing): an explicit, undoable step"))
         self.canonicalise_button.clicked.connect(lambda: ed.spawn(ed.canonicalise()))
         self.edit_button = QToolButton()
-        self.edit_button.setText("Edit ▾")
+        self.edit_button.setText(self.tr("Edit ▾"))
         self.edit_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.edit_button)
         menu.aboutToShow.connect(lambda: self._fill_edit_menu(menu))
@@ -108,9 +110,9 @@ class EditActions(QObject):
             at = bar.indexOf(ed.redo_button) + 1
             bar.insertWidget(at, self.canonicalise_button)
             bar.insertWidget(at, self.edit_button)
-        self.add_record_button = QPushButton("Add record")
-        self.add_record_button.setToolTip("Insert an empty record after this one")
-        self.remove_record_button = QPushButton("Remove record…")
+        self.add_record_button = QPushButton(self.tr("Add record"))
+        self.add_record_button.setToolTip(self.tr("Insert an empty record after this one"))
+        self.remove_record_button = QPushButton(self.tr("Remove record…"))
         self.add_record_button.clicked.connect(ed.add_record)
         self.remove_record_button.clicked.connect(lambda: ed.spawn(ed.remove_record()))
         rec = ed.record_row.layout()
@@ -138,7 +140,7 @@ class EditActions(QObject):
         menu.clear()
         self.populate(menu, self._current())
         menu.addSeparator()
-        act = menu.addAction("Canonicalise", lambda: self.ed.spawn(self.ed.canonicalise()))
+        act = menu.addAction(self.tr("Canonicalise"), lambda: self.ed.spawn(self.ed.canonicalise()))
         act.setEnabled(self.canonicalise_button.isEnabled())
 
     def populate(self, menu: QMenu, ix: QModelIndex) -> None:
@@ -147,47 +149,60 @@ class EditActions(QObject):
         if m.document is None:
             return
         info = m.struct_info(ix) if ix.isValid() else None
-        menu.addSection("Structure")
+        menu.addSection(self.tr("Structure"))
         if info is not None and info.can_add_item:
             what = "entry" if info.kind.startswith("map") else "item"
-            menu.addAction(f"Add {what} after {info.label}\tInsert", lambda: self.add_item(ix))
+            menu.addAction(self.tr("Add {0} after {1}\tInsert").format(what, info.label), lambda: self.add_item(ix))
         inside = m.add_choices(ix) if ix.isValid() else []
         parent = ix.parent() if ix.isValid() else QModelIndex()
         here = m.add_choices(parent)
         if inside and info is not None:
-            self._add_menu(menu, f"Add field inside {info.label}", ix, inside)
+            self._add_menu(menu, self.tr("Add field inside {0}").format(info.label), ix, inside)
         if here:
-            where = "here" if not parent.isValid() else f"beside {info.label if info else ''}".rstrip()
-            self._add_menu(menu, f"Add field {where}" if ix.isValid() else "Add field", parent, here)
+            where = (
+                "here" if not parent.isValid() else self.tr("beside {0}").format(info.label if info else "").rstrip()
+            )
+            self._add_menu(
+                menu, self.tr("Add field {0}").format(where) if ix.isValid() else self.tr("Add field"), parent, here
+            )
         raw_target = m.raw_add_target(ix)
         if raw_target is not None:
-            where = f"after {info.label}" if info is not None else "at the end"
-            menu.addAction(f"Add field {where}…", lambda: self.ed.spawn(self.add_raw_field(ix)))
+            where = self.tr("after {0}").format(info.label) if info is not None else self.tr("at the end")
+            menu.addAction(self.tr("Add field {0}…").format(where), lambda: self.ed.spawn(self.add_raw_field(ix)))
         if info is not None:
             if info.item or info.occurrences > 1:
-                menu.addAction(f"Move {info.label} up\tCtrl+Up", lambda: self.move(ix, -1)).setEnabled(info.can_up)
-                menu.addAction(f"Move {info.label} down\tCtrl+Down",
+                menu.addAction(
+                    self.tr("Move {0} up\tCtrl+Up").format(info.label), lambda: self.move(ix, -1)
+                ).setEnabled(info.can_up)
+                menu.addAction(self.tr("Move {0} down\tCtrl+Down").format(info.label),
                                lambda: self.move(ix, +1)).setEnabled(info.can_down)
             menu.addSeparator()
-            menu.addAction(f"Remove {info.label}…" if _needs_confirm(info) else f"Remove {info.label}\tDel",
-                           lambda: self.ed.spawn(self.remove(ix)))
+            menu.addAction(
+                self.tr("Remove {0}…").format(info.label)
+                if _needs_confirm(info)
+                else self.tr("Remove {0}\tDel").format(info.label),
+                lambda: self.ed.spawn(self.remove(ix)),
+            )
             if info.occurrences > 1 or info.item:
-                menu.addAction(f"Clear {info.field_name} (all {info.occurrences})…",
+                menu.addAction(self.tr("Clear {0} (all {1})…").format(info.field_name, info.occurrences),
                                lambda: self.ed.spawn(self.clear(ix)))
             elif info.oneof:
-                menu.addAction(f"Clear oneof {info.oneof} ({info.field_name})", lambda: self.ed.spawn(self.clear(ix)))
+                menu.addAction(
+                    self.tr("Clear oneof {0} ({1})").format(info.oneof, info.field_name),
+                    lambda: self.ed.spawn(self.clear(ix)),
+                )
 
     def _add_menu(self, menu: QMenu, title: str, target: QModelIndex, choices: list[Any]) -> None:
         sub = menu.addMenu(title)
         oneofs: dict[str, QMenu] = {}
         for c in choices:
             text = f"{c.fd.name} ({c.fd.number})"
-            if c.what == "set oneof member":
+            if c.what == self.tr("set oneof member"):
                 oneof = c.fd.containing_oneof.name
                 holder = oneofs.get(oneof)
                 if holder is None:
-                    holder = oneofs[oneof] = sub.addMenu(f"Set oneof {oneof}")
-                clears = f" — clears {', '.join(c.clears)}" if c.clears else ""
+                    holder = oneofs[oneof] = sub.addMenu(self.tr("Set oneof {0}").format(oneof))
+                clears = self.tr(" — clears {0}").format(', '.join(c.clears)) if c.clears else ""
                 holder.addAction(f"{text}{clears}", self._add_field_slot(target, c.fd.number))
             else:
                 sub.addAction(f"{c.what}: {text}", self._add_field_slot(target, c.fd.number))
@@ -208,7 +223,7 @@ class EditActions(QObject):
         menu = QMenu(self.ed.tree)
         self.populate(menu, ix)
         if menu.isEmpty():
-            self.ed.status.setText("Nothing can be added here.")
+            self.ed.status.setText(self.tr("Nothing can be added here."))
             return
         rect = self.ed.tree.visualRect(ix) if ix.isValid() else self.ed.tree.viewport().rect()
         menu.popup(self.ed.tree.viewport().mapToGlobal(rect.bottomLeft() if ix.isValid() else QPoint(8, 8)))
@@ -219,7 +234,7 @@ class EditActions(QObject):
         m = self.ed.model
         info = m.struct_info(ix) if ix.isValid() else None
         path = ix.data(PathRole) if ix.isValid() else None
-        where = f"after {info.label}" if info is not None else "at the end of the top level"
+        where = self.tr("after {0}").format(info.label) if info is not None else self.tr("at the end of the top level")
         parent = self.ed.dialog_parent()
         dialog = RawFieldDialog(parent, where, info.number if info is not None else 1)
         self.raw_dialog = dialog  # reachable for tests
@@ -260,12 +275,12 @@ class EditActions(QObject):
             return False
         path = ix.data(PathRole)
         if _needs_confirm(info):
-            what = f"{info.label} ({info.kind}, {info.size:,} bytes)"
-            detail = ("Its whole subtree goes with it." if info.nested else
-                      "Every value in this packed list goes with it.")
+            what = self.tr("{0} ({1}, {2:,} bytes)").format(info.label, info.kind, info.size)
+            detail = (self.tr("Its whole subtree goes with it.") if info.nested else
+                      self.tr("Every value in this packed list goes with it."))
             parent = self.ed.dialog_parent()
-            if not await confirm(parent, "confirmRemove", "Remove field", f"Remove {what}?",
-                                 detail + " Undo brings it back.", "Remove"):
+            if not await confirm(parent, "confirmRemove", self.tr("Remove field"), self.tr("Remove {0}?").format(what),
+                                 detail + self.tr(" Undo brings it back."), self.tr("Remove")):
                 return False
             ix = m.index_for_path(path)  # the model may have reset while the question was open
             if not ix.isValid():
@@ -283,10 +298,10 @@ class EditActions(QObject):
             return False
         path = ix.data(PathRole)
         if info.occurrences > 1 or info.nested or info.packed:
-            text = f"Remove all of {info.field_name} ({info.kind}: {info.occurrences} item(s))?"
+            text = self.tr("Remove all of {0} ({1}: {2} item(s))?").format(info.field_name, info.kind, info.occurrences)
             parent = self.ed.dialog_parent()
-            if not await confirm(parent, "confirmRemove", "Clear field", text,
-                                 "Undo brings them back.", "Clear"):
+            if not await confirm(parent, "confirmRemove", self.tr("Clear field"), text,
+                                 self.tr("Undo brings them back."), self.tr("Clear")):
                 return False
             ix = m.index_for_path(path)
             if not ix.isValid():
@@ -353,8 +368,9 @@ class TextApplyPane(QWidget):
     applyRequested = Signal()
     revertRequested = Signal()
 
-    CANONICAL_NOTE = ("Apply re-encodes this message through the schema: the result is canonical (field order, "
-                      "varint widths and packing normalised). Unknown fields are kept. One undoable edit.")
+    CANONICAL_NOTE = (QT_TRANSLATE_NOOP("TextApplyPane", "Apply re-encodes this message through the schema: the "
+                                                         "result is canonical (field order, "
+                      "varint widths and packing normalised). Unknown fields are kept. One undoable edit."))
 
     def __init__(self, fmt: Format, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -367,7 +383,7 @@ class TextApplyPane(QWidget):
         mono.setStyleHint(QFont.StyleHint.Monospace)
         self.view.setFont(mono)
         self.view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.note = QLabel(self.CANONICAL_NOTE)
+        self.note = QLabel(self.tr(self.CANONICAL_NOTE))
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {palette.css(palette.TEXT_SECONDARY)};")
         self.error = QLabel()
@@ -377,9 +393,9 @@ class TextApplyPane(QWidget):
         self.error.setStyleSheet(palette.error_box_css())
         self.error.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         self.error.hide()
-        self.apply_button = QPushButton("Apply")
+        self.apply_button = QPushButton(self.tr("Apply"))
         self.apply_button.setObjectName(f"{fmt}Apply")
-        self.revert_button = QPushButton("Revert")
+        self.revert_button = QPushButton(self.tr("Revert"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.note, 1)
         buttons.addWidget(self.revert_button)
@@ -408,7 +424,7 @@ class TextApplyPane(QWidget):
         self.dirty = False
         self.editable = editable
         self.view.setReadOnly(not editable)
-        self.note.setText(note if note is not None else (self.CANONICAL_NOTE if editable else ""))
+        self.note.setText(note if note is not None else (self.tr(self.CANONICAL_NOTE) if editable else ""))
         self.error.hide()
         self._update()
 
@@ -421,12 +437,12 @@ class TextApplyPane(QWidget):
 
     def stale(self) -> None:
         """The document changed while this text has unapplied edits: keep them, say so."""
-        self.note.setText("The message changed since you started typing: Apply replaces it with this text, "
-                          "Revert shows the current message.")
+        self.note.setText(self.tr("The message changed since you started typing: Apply replaces it with this text, "
+                          "Revert shows the current message."))
 
     def show_error(self, err: TextEditError) -> None:
         """Say what is wrong and where, and put the cursor there; the text stays as typed."""
-        self.error.setText(f"Not applied — {err}")
+        self.error.setText(self.tr("Not applied — {0}").format(err))
         self.error.show()
         if err.line:
             block = self.view.document().findBlockByLineNumber(err.line - 1)
@@ -461,10 +477,10 @@ class RawFieldDialog(QDialog):
     def __init__(self, parent: QWidget, where: str, number: int) -> None:
         super().__init__(parent)
         self.setObjectName("rawFieldDialog")
-        self.setWindowTitle("Add field")
+        self.setWindowTitle(self.tr("Add field"))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         lay = QVBoxLayout(self)
-        head = QLabel(f"Add a field {where}. Only its bytes and the length prefixes above it change.")
+        head = QLabel(self.tr("Add a field {0}. Only its bytes and the length prefixes above it change.").format(where))
         head.setWordWrap(True)
         lay.addWidget(head)
         form = QFormLayout()
@@ -478,10 +494,10 @@ class RawFieldDialog(QDialog):
             self.wire.addItem(name, wt)
         self.value = QLineEdit()
         self.value.setAccessibleName(self.tr("Value"))
-        self.as_hex = QCheckBox("hex bytes (e.g. 0a ff); else the text as UTF-8")
-        form.addRow("Field number", self.number)
-        form.addRow("Wire type", self.wire)
-        form.addRow("Value", self.value)
+        self.as_hex = QCheckBox(self.tr("hex bytes (e.g. 0a ff); else the text as UTF-8"))
+        form.addRow(self.tr("Field number"), self.number)
+        form.addRow(self.tr("Wire type"), self.wire)
+        form.addRow(self.tr("Value"), self.value)
         form.addRow("", self.as_hex)
         lay.addLayout(form)
         self.error = QLabel()
@@ -517,7 +533,7 @@ class RawFieldDialog(QDialog):
         try:
             sx.raw_value_bytes(wt, text, as_hex)
         except EditError as err:
-            self.error.setText(f"Not added — {err}")
+            self.error.setText(self.tr("Not added — {0}").format(err))
             self.error.show()
             return
         super().accept()
@@ -532,11 +548,11 @@ class SavePreviewDialog(QDialog):
     def __init__(self, parent: QWidget, target: str, preview: str, summary: str) -> None:
         super().__init__(parent)
         self.setObjectName("savePreview")
-        self.setWindowTitle("Save protobuf file")
+        self.setWindowTitle(self.tr("Save protobuf file"))
         self.resize(720, 420)
         lay = QVBoxLayout(self)
-        head = QLabel(f"<b>Write {target}?</b><br>{summary}<br>Only the bytes listed below change; everything "
-                      "else is written back as it was.")
+        head = QLabel(self.tr("<b>Write {0}?</b><br>{1}<br>Only the bytes listed below change; everything else is "
+                              "written back as it was.").format(target, summary))
         head.setWordWrap(True)
         lay.addWidget(head)
         self.text = QPlainTextEdit(preview)

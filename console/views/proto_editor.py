@@ -57,6 +57,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.i18n import QT_TRANSLATE_NOOP
 from console.models import palette
 from console.models.proto_tree import Column, PathRole, ProtoTreeModel
 from console.tasks import WidgetTasks
@@ -86,9 +87,13 @@ from pelorus.protobuf.valuetext import reading_preview
 
 log = logging.getLogger("pelorus.proto_editor")
 
-SCHEMALESS = "(no schema — schemaless decode)"
-FRAMING_LABELS = {"auto": "Auto-detect", "single": "Single message", "varint": "Varint-delimited stream",
-                  "grpc": "gRPC frames"}
+SCHEMALESS = QT_TRANSLATE_NOOP("ProtoEditor", "(no schema — schemaless decode)")
+FRAMING_LABELS = {
+    "auto": QT_TRANSLATE_NOOP("ProtoEditor", "Auto-detect"),
+    "single": QT_TRANSLATE_NOOP("ProtoEditor", "Single message"),
+    "varint": QT_TRANSLATE_NOOP("ProtoEditor", "Varint-delimited stream"),
+    "grpc": QT_TRANSLATE_NOOP("ProtoEditor", "gRPC frames"),
+}
 
 class ProtoEditor(QWidget):
     """Signals: titleChanged(str) — the tab title (file name, "•" when modified)."""
@@ -112,24 +117,25 @@ class ProtoEditor(QWidget):
         outer.setSpacing(4)
 
         bar = QHBoxLayout()
-        self.open_button = QPushButton("Open…")
-        self.save_button = QPushButton("Save")
-        self.save_as_button = QPushButton("Save As…")
-        self.undo_button = _tool_button("Undo")
-        self.redo_button = _tool_button("Redo")
+        self.open_button = QPushButton(self.tr("Open…"))
+        self.save_button = QPushButton(self.tr("Save"))
+        self.save_as_button = QPushButton(self.tr("Save As…"))
+        self.undo_button = _tool_button(self.tr("Undo"))
+        self.redo_button = _tool_button(self.tr("Redo"))
         self.framing_combo = QComboBox()
         self.framing_combo.setAccessibleName(self.tr("Framing"))
         for key, label in FRAMING_LABELS.items():
             self.framing_combo.addItem(label, key)
-        self.framing_combo.setToolTip("How the file is framed: one message, or a stream of length-prefixed records")
+        self.framing_combo.setToolTip(self.tr("How the file is framed: one message, or a stream of length-prefixed "
+                                              "records"))
         self.type_combo = QComboBox()
         self.type_combo.setAccessibleName(self.tr("Message type"))
         self.type_combo.setEditable(True)
         self.type_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.type_combo.setMinimumWidth(260)
-        self.type_combo.setToolTip("Message type (type to search); or decode without a schema")
-        self.guess_button = QPushButton("Guess type")
-        self.schema_button = _tool_button("Schemas ▾")
+        self.type_combo.setToolTip(self.tr("Message type (type to search); or decode without a schema"))
+        self.guess_button = QPushButton(self.tr("Guess type"))
+        self.schema_button = _tool_button(self.tr("Schemas ▾"))
         self.schema_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.schema_button)
         self.schema_button.setMenu(menu)
@@ -139,10 +145,10 @@ class ProtoEditor(QWidget):
         # the decoding choices get a row of their own: in one row with the file and edit buttons the
         # editor could not be narrower than ~1350 px (and the hex pane lost its ASCII column)
         decoding = QHBoxLayout()
-        decoding.addWidget(QLabel("Framing:"))
+        decoding.addWidget(QLabel(self.tr("Framing:")))
         decoding.addWidget(self.framing_combo)
         decoding.addSpacing(12)
-        decoding.addWidget(QLabel("Type:"))
+        decoding.addWidget(QLabel(self.tr("Type:")))
         decoding.addWidget(self.type_combo, 1)
         decoding.addWidget(self.guess_button)
         decoding.addWidget(self.schema_button)
@@ -158,7 +164,7 @@ class ProtoEditor(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setMaximumHeight(14)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         busy.addWidget(self.busy_label)
         busy.addWidget(self.progress, 1)
         busy.addWidget(self.cancel_button)
@@ -177,7 +183,7 @@ class ProtoEditor(QWidget):
         outer.addWidget(self.error_label)
 
         rec = QHBoxLayout()
-        self.record_label = QLabel("Record")
+        self.record_label = QLabel(self.tr("Record"))
         self.record_spin = QSpinBox()
         self.record_spin.setAccessibleName(self.tr("Record"))
         self.record_spin.setMinimum(1)
@@ -224,8 +230,8 @@ class ProtoEditor(QWidget):
         self.json_view = self.json_pane.view
         self.side = QTabWidget()
         self.side.setAccessibleName(self.tr("Bytes, text and JSON"))
-        self.side.addTab(self.hex, "Hex")
-        self.side.addTab(self.text_pane, "Text format")
+        self.side.addTab(self.hex, self.tr("Hex"))
+        self.side.addTab(self.text_pane, self.tr("Text format"))
         self.side.addTab(self.json_pane, "JSON")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.tree)
@@ -234,7 +240,7 @@ class ProtoEditor(QWidget):
         self.splitter.setStretchFactor(1, 2)
         outer.addWidget(self.splitter, 1)
 
-        self.status = QLabel("Open a file to decode it (Open…, or drop a path on the command line).")
+        self.status = QLabel(self.tr("Open a file to decode it (Open…, or drop a path on the command line)."))
         self.status.setObjectName("protoStatus")
         outer.addWidget(self.status)
 
@@ -287,7 +293,7 @@ class ProtoEditor(QWidget):
 
     def _fill_types(self) -> None:
         current = self.type_combo.currentText()
-        names = [SCHEMALESS, *self.registry.message_types()]
+        names = [self.tr(SCHEMALESS), *self.registry.message_types()]
         self.type_combo.clear()
         self.type_combo.addItems(names)
         completer = QCompleter(names, self.type_combo)
@@ -376,12 +382,12 @@ class ProtoEditor(QWidget):
         p = Path(path)
         self.show_error("")
         try:
-            loaded = await self._busy_scan(f"Opening {p.name}…", load_file, p, framing)
+            loaded = await self._busy_scan(self.tr("Opening {0}…").format(p.name), load_file, p, framing)
         except (asyncio.CancelledError, Cancelled):
-            self.status.setText(f"Opening {p.name} was cancelled.")
+            self.status.setText(self.tr("Opening {0} was cancelled.").format(p.name))
             return False
         except (OSError, ValueError) as err:
-            self.show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
+            self.show_error(self.tr("Cannot open {0}: {1}").format(p, getattr(err, 'strerror', None) or err))
             return False
         self._install(loaded)
         return True
@@ -395,7 +401,7 @@ class ProtoEditor(QWidget):
             return False
         self.text_panes.forget()  # a schema (re)load may render the same type differently (an Any's type)
         self.tree.setColumnHidden(Column.NAME, self.model.descriptor is None)  # names come from a schema
-        shown = self.model.descriptor.full_name if self.model.descriptor is not None else SCHEMALESS
+        shown = self.model.descriptor.full_name if self.model.descriptor is not None else self.tr(SCHEMALESS)
         i = self.type_combo.findText(shown)
         if i >= 0:
             self.type_combo.setCurrentIndex(i)
@@ -414,8 +420,8 @@ class ProtoEditor(QWidget):
             self.record_spin.blockSignals(True)
             self.record_spin.setValue(i + 1)
             self.record_spin.blockSignals(False)
-        self.record_info.setText(f"of {len(idx):,} · payload @{rec.offset} +{rec.length} bytes"
-                                 + (" · compressed" if rec.compressed else ""))
+        self.record_info.setText(self.tr("of {0:,} · payload @{1} +{2} bytes").format(len(idx), rec.offset, rec.length)
+                                 + (self.tr(" · compressed") if rec.compressed else ""))
         self.hex.hex_model.set_highlight([(rec.prefix_offset, rec.offset, "length"), (rec.offset, rec.end, "value")])
         self.hex.show_offset(rec.prefix_offset)
         self._show_damage()
@@ -467,11 +473,13 @@ class ProtoEditor(QWidget):
         if confirm and self.modified and not await self._confirm_save(target):
             return False
         try:
-            await self.busy(f"Saving {target.name}…", asyncio.to_thread(self.session.save_call(target)))
+            await self.busy(
+                self.tr("Saving {0}…").format(target.name), asyncio.to_thread(self.session.save_call(target))
+            )
         except asyncio.CancelledError:
             return False
         except OSError as err:
-            self.show_error(f"Cannot save {target}: {err.strerror or err}")
+            self.show_error(self.tr("Cannot save {0}: {1}").format(target, err.strerror or err))
             return False
         self.status.setText(self.session.saved(target))
         self._title_changed()
@@ -483,7 +491,7 @@ class ProtoEditor(QWidget):
         if payload is None:
             return []
         try:
-            guesses = await self.busy("Trying every loaded type…",
+            guesses = await self.busy(self.tr("Trying every loaded type…"),
                                        asyncio.to_thread(self.registry.guess_types, payload))
         except asyncio.CancelledError:
             return []
@@ -491,7 +499,11 @@ class ProtoEditor(QWidget):
         if show_menu and self.guesses:
             menu = QMenu(self)
             for g in self.guesses:
-                act = menu.addAction(f"{g.full_name} — {g.known_fields} known, {g.unknown_fields} unknown field(s)")
+                act = menu.addAction(
+                    self.tr("{0} — {1} known, {2} unknown field(s)").format(
+                        g.full_name, g.known_fields, g.unknown_fields
+                    )
+                )
                 act.triggered.connect(lambda _c=False, n=g.full_name: self.set_type(n))
             menu.popup(self.guess_button.mapToGlobal(self.guess_button.rect().bottomLeft()))
         return self.guesses
@@ -516,18 +528,18 @@ class ProtoEditor(QWidget):
         if self.doc is None or payload is None:
             return False
         if desc is None:
-            self.status.setText("Canonicalise needs a message type: choose one first.")
+            self.status.setText(self.tr("Canonicalise needs a message type: choose one first."))
             return False
         registry, type_name = self.registry, desc.full_name
         state = self.session.state()
         try:
-            new: bytes = await self.busy(f"Canonicalising {len(payload):,} bytes as {type_name}…",
+            new: bytes = await self.busy(self.tr("Canonicalising {0:,} bytes as {1}…").format(len(payload), type_name),
                                           asyncio.to_thread(canonical, registry, type_name, payload))
         except asyncio.CancelledError:
-            self.status.setText("Canonicalising was cancelled: nothing changed.")
+            self.status.setText(self.tr("Canonicalising was cancelled: nothing changed."))
             return False
         except SchemaError as err:
-            self.show_error(f"Cannot canonicalise: {err}")
+            self.show_error(self.tr("Cannot canonicalise: {0}").format(err))
             return False
         out = self.session.canonical_result(new, payload, state)
         if out.edit is None:
@@ -555,9 +567,14 @@ class ProtoEditor(QWidget):
         what = self.session.record_to_remove()
         if what is None:
             return False
-        if confirm and not await proto_dialogs.confirm(self, "confirmRemoveRecord", "Remove record", f"Remove {what}?",
-                                                       "The other records keep their bytes. Undo brings it back.",
-                                                       "Remove"):
+        if confirm and not await proto_dialogs.confirm(
+            self,
+            "confirmRemoveRecord",
+            self.tr("Remove record"),
+            self.tr("Remove {0}?").format(what),
+            self.tr("The other records keep their bytes. Undo brings it back."),
+            self.tr("Remove"),
+        ):
             return False
         if self.session.record_to_remove() != what:  # the stream changed while the question was open
             return False
@@ -574,7 +591,7 @@ class ProtoEditor(QWidget):
         assert idx is not None
         self.record_spin.setMaximum(max(1, len(idx)))
         if target is None or target < 0:
-            self.record_info.setText("no records")
+            self.record_info.setText(self.tr("no records"))
             return
         self.show_record(target)
 
@@ -695,7 +712,7 @@ class ProtoEditor(QWidget):
     async def _resolve_big(self, pix: QPersistentModelIndex) -> None:
         model = self.model
         try:
-            await self._busy_scan("Decoding a large nested message…", model.level_decoder(pix))
+            await self._busy_scan(self.tr("Decoding a large nested message…"), model.level_decoder(pix))
         except (asyncio.CancelledError, Cancelled):
             self.tree.collapse(pix)
             return
@@ -752,7 +769,7 @@ class ProtoEditor(QWidget):
 
     def _edit_rejected(self, reason: str) -> None:
         self.session.last_error = reason
-        self.status.setText(f"Not changed: {reason}")
+        self.status.setText(self.tr("Not changed: {0}").format(reason))
         QApplication.beep()
 
     def _show_damage(self) -> None:
@@ -807,7 +824,7 @@ class ProtoEditor(QWidget):
             act = menu.addAction(label + (self.tr(" (pinned)") if r.pinned else ""))
             act.setToolTip(r.reason)
             act.triggered.connect(lambda _c=False, k=r.kind: self.model.pin(pix, k))
-        menu.addAction("Unpin", lambda: self.model.pin(pix, None))
+        menu.addAction(self.tr("Unpin"), lambda: self.model.pin(pix, None))
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     async def _confirm_save(self, target: Path) -> bool:
@@ -817,13 +834,13 @@ class ProtoEditor(QWidget):
         return await ask(dialog) == SavePreviewDialog.DialogCode.Accepted
 
     def _choose_file(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, "Open a protobuf file", "",
+        path, _f = QFileDialog.getOpenFileName(self, self.tr("Open a protobuf file"), "",
                                                "Protobuf (*.bin *.pb *.binpb *.msg *.txt);;All files (*)")
         if path:
             self.spawn(self.open_path(path, self.framing_combo.currentData()))
 
     def _choose_save_as(self) -> None:
-        path, _f = QFileDialog.getSaveFileName(self, "Save as", str(self.path or ""))
+        path, _f = QFileDialog.getSaveFileName(self, self.tr("Save as"), str(self.path or ""))
         if path:
             self.spawn(self.save(path, confirm=True))
 
@@ -836,8 +853,13 @@ class ProtoEditor(QWidget):
         if self.path is None:
             return
         if self.modified and not await proto_dialogs.confirm(
-                self, "confirmReframe", "Change framing", f"Re-read {self.path.name} with another framing?",
-                f"The {len(self.doc.history) if self.doc else 0} unsaved edit(s) are discarded.", "Discard edits"):
+            self,
+            "confirmReframe",
+            self.tr("Change framing"),
+            self.tr("Re-read {0} with another framing?").format(self.path.name),
+            self.tr("The {0} unsaved edit(s) are discarded.").format(len(self.doc.history) if self.doc else 0),
+            self.tr("Discard edits"),
+        ):
             i = self.framing_combo.findData(self.framing)
             self.framing_combo.setCurrentIndex(max(0, i))
             return
@@ -845,11 +867,11 @@ class ProtoEditor(QWidget):
 
     def _type_chosen(self, i: int) -> None:
         text = self.type_combo.itemText(i)
-        self.set_type(None if text == SCHEMALESS else text)
+        self.set_type(None if text == self.tr(SCHEMALESS) else text)
 
     def _type_typed(self) -> None:
         text = self.type_combo.currentText().strip()
-        self.set_type(None if text in ("", SCHEMALESS) else text)
+        self.set_type(None if text in ("", self.tr(SCHEMALESS)) else text)
 
 
     # -- schema sources, compare (console/views/proto_sources.py) ------------------------------
@@ -909,13 +931,13 @@ class ProtoEditorWindow(QMainWindow):
         super().__init__()
         self.editor = editor
         self.setCentralWidget(editor)
-        self.setWindowTitle(f"Pelorus — {editor.tab_title}")
-        editor.titleChanged.connect(lambda t: self.setWindowTitle(f"Pelorus — {t}"))
+        self.setWindowTitle(self.tr("Pelorus — {0}").format(editor.tab_title))
+        editor.titleChanged.connect(lambda t: self.setWindowTitle(self.tr("Pelorus — {0}").format(t)))
         self.resize(1280, 800)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.editor.modified:
-            answer = QMessageBox.question(self, "Unsaved edits", "Discard the unsaved edits?",
+            answer = QMessageBox.question(self, self.tr("Unsaved edits"), self.tr("Discard the unsaved edits?"),
                                           QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Discard:
                 event.ignore()

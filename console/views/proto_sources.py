@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFileDialog, QMenu, QPushButton
 
 from console.views.proto_compare import ProtoCompareWindow
@@ -46,15 +46,23 @@ class SchemaSources:
         self.client_source: ClientSource | None = None
         """Set by the main window: the session's EngineClient (None when standalone)."""
         self.compare_windows: list[ProtoCompareWindow] = []
-        menu.addAction("Load .proto files…", self._choose_protos)
-        menu.addAction("Load a directory of .proto files…", self._choose_proto_dir)
-        menu.addAction("Add import path…", self._choose_include)
-        menu.addAction("Load descriptor set…", self._choose_descriptor_set)
+        menu.addAction(QCoreApplication.translate("SchemaSources", "Load .proto files…"), self._choose_protos)
+        menu.addAction(
+            QCoreApplication.translate("SchemaSources", "Load a directory of .proto files…"), self._choose_proto_dir
+        )
+        menu.addAction(QCoreApplication.translate("SchemaSources", "Add import path…"), self._choose_include)
+        menu.addAction(QCoreApplication.translate("SchemaSources", "Load descriptor set…"), self._choose_descriptor_set)
         menu.addSeparator()
-        menu.addAction("Export readings as .proto…", self._choose_export_proto)
-        menu.addAction("From server reflection…", self._choose_reflection)
-        self.compare_button = QPushButton("Compare with…")
-        self.compare_button.setToolTip("Compare this message (including unsaved edits) with another file")
+        menu.addAction(
+            QCoreApplication.translate("SchemaSources", "Export readings as .proto…"), self._choose_export_proto
+        )
+        menu.addAction(QCoreApplication.translate("SchemaSources", "From server reflection…"), self._choose_reflection)
+        self.compare_button = QPushButton(QCoreApplication.translate("SchemaSources", "Compare with…"))
+        self.compare_button.setToolTip(
+            QCoreApplication.translate(
+                "SchemaSources", "Compare this message (including unsaved edits) with another file"
+            )
+        )
         self.compare_button.clicked.connect(self._choose_compare)
 
     # -- schemas ----------------------------------------------------------------------------------
@@ -62,11 +70,19 @@ class SchemaSources:
     async def load_protos(self, files: list[str], include_paths: list[str] | None = None) -> bool:
         session = self.host.session
         includes = [*session.include_paths, *(include_paths or [])]
-        return await self._load(f"Compiling {len(files)} .proto file(s)…", session.registry.compile_protos,
-                                files, includes)
+        return await self._load(
+            QCoreApplication.translate("SchemaSources", "Compiling {0} .proto file(s)…").format(len(files)),
+            session.registry.compile_protos,
+            files,
+            includes,
+        )
 
     async def load_descriptor_set(self, path: str) -> bool:
-        return await self._load(f"Loading {Path(path).name}…", self.host.session.registry.load_descriptor_set, path)
+        return await self._load(
+            QCoreApplication.translate("SchemaSources", "Loading {0}…").format(Path(path).name),
+            self.host.session.registry.load_descriptor_set,
+            path,
+        )
 
     async def load_reflection(self, address: str | None = None, *, insecure: bool = False,
                               token: str | None = None, tls_ca: str | None = None) -> bool:
@@ -75,21 +91,31 @@ class SchemaSources:
         if address is None:
             client = self.client_source() if self.client_source is not None else None
             if client is None or not client.connected:
-                host.show_error("Not connected to an engine: choose another server and type its address.")
+                host.show_error(QCoreApplication.translate("SchemaSources", "Not connected to an engine: choose "
+                                                                            "another server and type its address."))
                 return False
         else:
             client = EngineClient(ConnectionConfig(address, insecure=insecure, token=token, tls_ca=tls_ca))
         where = client.config.address
         host.show_error("")
         try:
-            got = await host.busy(f"Reading schemas from {where} (server reflection)…", client.reflect_files())
+            got = await host.busy(
+                QCoreApplication.translate("SchemaSources", "Reading schemas from {0} (server reflection)…").format(
+                    where
+                ),
+                client.reflect_files(),
+            )
         except asyncio.CancelledError:
             return False
         except ClientError as err:
             host.show_error(str(err))
             return False
-        return await self._load(f"Loading {len(got.files)} file(s) from {where}…",
-                                host.session.registry.add_file_protos, got.files, f"server reflection at {where}")
+        return await self._load(
+            QCoreApplication.translate("SchemaSources", "Loading {0} file(s) from {1}…").format(len(got.files), where),
+            host.session.registry.add_file_protos,
+            got.files,
+            QCoreApplication.translate("SchemaSources", "server reflection at {0}").format(where),
+        )
 
     async def _load(self, what: str, fn: Callable[..., list[str]], *args: Any) -> bool:
         host = self.host
@@ -101,7 +127,11 @@ class SchemaSources:
             host.show_error(str(err))
             return False
         host.show_error("")
-        host.status.setText(f"Loaded {len(added)} schema file(s): {', '.join(added[:5])}")
+        host.status.setText(
+            QCoreApplication.translate("SchemaSources", "Loaded {0} schema file(s): {1}").format(
+                len(added), ", ".join(added[:5])
+            )
+        )
         host.schemas_changed()
         return True
 
@@ -114,20 +144,27 @@ class SchemaSources:
         host, session = self.host, self.host.session
         root = session.tree.root_message()
         if root is None:
-            host.show_error("Open a file first: the .proto is built from the decoded fields.")
+            host.show_error(QCoreApplication.translate("SchemaSources", "Open a file first: the .proto is built from "
+                                                                        "the decoded fields."))
             return False
         target = Path(path)
         name = message_name(session.path)
         try:
-            text = await host.busy(f"Exporting {target.name}…",
+            text = await host.busy(QCoreApplication.translate("SchemaSources", "Exporting {0}…").format(target.name),
                                    asyncio.to_thread(readings_export_proto, root, session.pins_copy(), name))
             target.write_text(text, encoding="utf-8")
         except asyncio.CancelledError:
             return False
         except OSError as err:
-            host.show_error(f"Cannot write {target}: {err.strerror or err}")
+            host.show_error(
+                QCoreApplication.translate("SchemaSources", "Cannot write {0}: {1}").format(target, err.strerror or err)
+            )
             return False
-        host.status.setText(f"Exported the field readings (pinned, else the best) as message {name} to {target}.")
+        host.status.setText(
+            QCoreApplication.translate(
+                "SchemaSources", "Exported the field readings (pinned, else the best) as message {0} to {1}."
+            ).format(name, target)
+        )
         return True
 
     # -- compare ------------------------------------------------------------------------------------
@@ -142,11 +179,18 @@ class SchemaSources:
             return None
         p = Path(path)
         try:
-            other = await host.busy(f"Reading {p.name}…", asyncio.to_thread(load_file, p, session.compare_framing()))
+            other = await host.busy(
+                QCoreApplication.translate("SchemaSources", "Reading {0}…").format(p.name),
+                asyncio.to_thread(load_file, p, session.compare_framing()),
+            )
         except asyncio.CancelledError:
             return None
         except (OSError, ValueError) as err:
-            host.show_error(f"Cannot open {p}: {getattr(err, 'strerror', None) or err}")
+            host.show_error(
+                QCoreApplication.translate("SchemaSources", "Cannot open {0}: {1}").format(
+                    p, getattr(err, "strerror", None) or err
+                )
+            )
             return None
         plan = session.compare_plan(other)
         if plan is None:  # the file was closed meanwhile
@@ -154,7 +198,11 @@ class SchemaSources:
         left, name, framing = plan
         window = ProtoCompareWindow(session.registry)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        window.setWindowTitle(f"Pelorus — compare {session.tab_title} with {p.name}")
+        window.setWindowTitle(
+            QCoreApplication.translate("SchemaSources", "Pelorus — compare {0} with {1}").format(
+                session.tab_title, p.name
+            )
+        )
         self.compare_windows.append(window)
         window.destroyed.connect(lambda _o=None, w=window: self.compare_windows.remove(w)
                                  if w in self.compare_windows else None)
@@ -167,8 +215,12 @@ class SchemaSources:
     # -- file and server choosers -------------------------------------------------------------------
 
     def _choose_compare(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self.host.dialog_parent(), "Compare with a protobuf file",
-                                               str(self.host.session.path or ""), _PROTOBUF_FILES)
+        path, _f = QFileDialog.getOpenFileName(
+            self.host.dialog_parent(),
+            QCoreApplication.translate("SchemaSources", "Compare with a protobuf file"),
+            str(self.host.session.path or ""),
+            _PROTOBUF_FILES,
+        )
         if path:
             self.host.spawn(self.compare_with(path))
 
@@ -180,39 +232,56 @@ class SchemaSources:
             return
         source = dialog.source()
         if source is None:
-            self.host.show_error("Server reflection: type the server's address as host:port.")
+            self.host.show_error(QCoreApplication.translate("SchemaSources", "Server reflection: type the server's "
+                                                                             "address as host:port."))
             return
         self.host.spawn(self.load_reflection(source.address, insecure=source.insecure, token=source.token,
                                              tls_ca=source.tls_ca))
 
     def _choose_protos(self) -> None:
-        files, _f = QFileDialog.getOpenFileNames(self.host.dialog_parent(), "Load .proto files", "",
-                                                 "Proto files (*.proto)")
+        files, _f = QFileDialog.getOpenFileNames(
+            self.host.dialog_parent(),
+            QCoreApplication.translate("SchemaSources", "Load .proto files"),
+            "",
+            QCoreApplication.translate("SchemaSources", "Proto files (*.proto)"),
+        )
         if files:
             self.host.spawn(self.load_protos(files))
 
     def _choose_proto_dir(self) -> None:
-        d = QFileDialog.getExistingDirectory(self.host.dialog_parent(), "Directory of .proto files")
+        d = QFileDialog.getExistingDirectory(
+            self.host.dialog_parent(), QCoreApplication.translate("SchemaSources", "Directory of .proto files")
+        )
         if d:
             self.host.spawn(self.load_protos([d]))
 
     def _choose_include(self) -> None:
-        d = QFileDialog.getExistingDirectory(self.host.dialog_parent(), "Import path")
+        d = QFileDialog.getExistingDirectory(
+            self.host.dialog_parent(), QCoreApplication.translate("SchemaSources", "Import path")
+        )
         if d:
             paths = self.host.session.include_paths
             paths.append(d)
-            self.host.status.setText("Import paths: " + ", ".join(paths))
+            self.host.status.setText(QCoreApplication.translate("SchemaSources", "Import paths: ") + ", ".join(paths))
 
     def _choose_export_proto(self) -> None:
         current = self.host.session.path
         start = str(current.with_suffix(".proto")) if current is not None else ""
-        path, _f = QFileDialog.getSaveFileName(self.host.dialog_parent(), "Export readings as .proto", start,
-                                               "Proto files (*.proto)")
+        path, _f = QFileDialog.getSaveFileName(
+            self.host.dialog_parent(),
+            QCoreApplication.translate("SchemaSources", "Export readings as .proto"),
+            start,
+            QCoreApplication.translate("SchemaSources", "Proto files (*.proto)"),
+        )
         if path:
             self.host.spawn(self.export_proto(path))
 
     def _choose_descriptor_set(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self.host.dialog_parent(), "Load a FileDescriptorSet", "",
-                                               "Descriptor sets (*.desc *.pb *.binpb);;All files (*)")
+        path, _f = QFileDialog.getOpenFileName(
+            self.host.dialog_parent(),
+            QCoreApplication.translate("SchemaSources", "Load a FileDescriptorSet"),
+            "",
+            QCoreApplication.translate("SchemaSources", "Descriptor sets (*.desc *.pb *.binpb);;All files (*)"),
+        )
         if path:
             self.host.spawn(self.load_descriptor_set(path))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTabWidget
 
 from console.views.proto_edit_actions import TextApplyPane
@@ -89,21 +90,29 @@ class TextPanes:
         payload = session.payload()
         if session.doc is None or desc is None or payload is None:
             return False
-        label = "text format" if pane.fmt == "text" else "JSON"
+        label = QCoreApplication.translate("TextPanes", "text format") if pane.fmt == "text" else "JSON"
         registry, type_name, text, fmt = session.registry, desc.full_name, pane.view.toPlainText(), pane.fmt
         state = session.state()
         pane.set_busy(True)
         try:
-            applied: Applied = await host.busy(f"Applying the {label} edit ({len(payload):,} bytes)…",
-                                               asyncio.to_thread(apply_text, registry, type_name, payload, text, fmt))
+            applied: Applied = await host.busy(
+                QCoreApplication.translate("TextPanes", "Applying the {0} edit ({1:,} bytes)…").format(
+                    label, len(payload)
+                ),
+                asyncio.to_thread(apply_text, registry, type_name, payload, text, fmt),
+            )
         except asyncio.CancelledError:
-            host.status.setText(f"Applying the {label} edit was cancelled: nothing changed, the text is kept.")
+            host.status.setText(
+                QCoreApplication.translate(
+                    "TextPanes", "Applying the {0} edit was cancelled: nothing changed, the text is kept."
+                ).format(label)
+            )
             return False
         except (TextEditError, SchemaError) as err:
             err = err if isinstance(err, TextEditError) else TextEditError(str(err))
             pane.show_error(err)
             session.last_error = str(err)
-            host.status.setText(f"{label} not applied: {err}")
+            host.status.setText(QCoreApplication.translate("TextPanes", "{0} not applied: {1}").format(label, err))
             return False
         finally:
             pane.set_busy(False)
@@ -127,14 +136,17 @@ class TextPanes:
                                 args: tuple[Any, ...]) -> None:
         """Render a large message's text in a worker thread; the result is dropped when a newer render
         started or the document, record, type or pins changed meanwhile (a stale-result guard)."""
-        what = "text format" if pane.fmt == "text" else "JSON"
+        what = QCoreApplication.translate("TextPanes", "text format") if pane.fmt == "text" else "JSON"
         try:
-            shown: PaneText = await self.host.busy(f"Rendering {len(args[2]):,} bytes as {what}…",
-                                                   asyncio.to_thread(pane_text, *args))
+            shown: PaneText = await self.host.busy(
+                QCoreApplication.translate("TextPanes", "Rendering {0:,} bytes as {1}…").format(len(args[2]), what),
+                asyncio.to_thread(pane_text, *args),
+            )
         except asyncio.CancelledError:
             if self._render_seq.get(pane.fmt) == seq and not pane.dirty:
-                pane.set_content(f"Rendering the {what} was cancelled: show another tab and this one again to "
-                                 "render it.", False, "")
+                pane.set_content(QCoreApplication.translate("TextPanes", "Rendering the {0} was cancelled: show "
+                                                                         "another tab and this one again to render "
+                                                                         "it.").format(what), False, "")
             return
         if self._render_seq.get(pane.fmt) != seq or self.host.session.state() != state or pane.dirty:
             return  # stale: a newer render (or the operator's typing) owns the pane

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 def _ranges(ranges: object) -> str:
     parts = [f"{getattr(r, 'from')}" if r.to - getattr(r, "from") == 1 else f"{getattr(r, 'from')}–{r.to - 1}"
              for r in ranges]  # type: ignore[attr-defined]
-    return ", ".join(parts) or "none"
+    return ", ".join(parts) or QCoreApplication.translate("replace_flow", "none")
 
 
 def describe_diff(diff: object) -> str:
@@ -113,23 +113,45 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
         except Conflict:
             diff = None
         if diff is not None:
-            box = QMessageBox(QMessageBox.Icon.Question, "Apply the update?",
-                              f"Update job {yours.name} from version {version}:", parent=parent)
+            box = QMessageBox(
+                QMessageBox.Icon.Question,
+                QCoreApplication.translate("replace_flow", "Apply the update?"),
+                QCoreApplication.translate("replace_flow", "Update job {0} from version {1}:").format(
+                    yours.name, version
+                ),
+                parent=parent,
+            )
             box.setObjectName("diffDialog")
             box.setInformativeText(
-                f"Instances added: {_ranges(diff.instances_added)}\n"
-                f"Instances removed: {_ranges(diff.instances_removed)}\n"
-                f"Instances updated (restarted): {_ranges(diff.instances_updated)}\n"
-                f"Instances unchanged: {_ranges(diff.instances_unchanged)}")
+                QCoreApplication.translate(
+                    "replace_flow",
+                    "Instances added: {0}\nInstances removed: {1}\nInstances "
+                    "updated (restarted): {2}\nInstances unchanged: {3}",
+                ).format(
+                    _ranges(diff.instances_added),
+                    _ranges(diff.instances_removed),
+                    _ranges(diff.instances_updated),
+                    _ranges(diff.instances_unchanged),
+                )
+            )
             box.setStandardButtons(QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel)
             if not await _finished(box) or box.clickedButton() is not box.button(QMessageBox.StandardButton.Apply):
                 return False
-            batch = await ask_int(parent, "Rolling update", "Batch size (instances at a time, 0 = all):", 1)
+            batch = await ask_int(
+                parent,
+                QCoreApplication.translate("replace_flow", "Rolling update"),
+                QCoreApplication.translate("replace_flow", "Batch size (instances at a time, 0 = all):"),
+                1,
+            )
             if batch is None:
                 return False
             try:
                 new_version = await session.replace_job(job_id, version, yours, batch_size=batch)
-                messages.info(f"Updating {yours.name} to version {new_version} in batches of {batch or 'all'}")
+                messages.info(
+                    QCoreApplication.translate("replace_flow", "Updating {0} to version {1} in batches of {2}").format(
+                        yours.name, new_version, batch or QCoreApplication.translate("replace_flow", "all")
+                    )
+                )
                 return True
             except Conflict:
                 pass
@@ -140,11 +162,19 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
         dialog = ConflictDialog(parent, dump_spec(base, pool), dump_spec(theirs, pool), text, their_version)
         dialog.setObjectName("conflictDialog")
         if not await _finished(dialog):
-            messages.warning(f"Edit of {yours.name} abandoned; the job stays at version {their_version}")
+            messages.warning(
+                QCoreApplication.translate(
+                    "replace_flow", "Edit of {0} abandoned; the job stays at version {1}"
+                ).format(yours.name, their_version)
+            )
             return False
         merged, conflicts = rebase(base, theirs, yours)
         if conflicts:
-            messages.warning("Both of you changed: " + ", ".join(conflicts) + " — yours were kept; review them")
+            messages.warning(
+                QCoreApplication.translate("replace_flow", "Both of you changed: ")
+                + ", ".join(conflicts)
+                + QCoreApplication.translate("replace_flow", " — yours were kept; review them")
+            )
         keep_payload_bytes(theirs, merged, pool)
         base, version, text = theirs, their_version, dump_spec(merged, pool)
         await asyncio.sleep(0)

@@ -34,3 +34,8 @@ def install(app: QApplication) -> None:
     """Wrap the application's current style (once; a later setStyle call should wrap its style too)."""
     if not isinstance(app.style(), SortArrowStyle):
         app.setStyle(SortArrowStyle(app.style().name()))
+
+
+def set_style(app: QApplication, name: str) -> None:
+    """``app.setStyle(name)`` with the sort arrows kept (the theme switches styles: see theme.py)."""
+    app.setStyle(SortArrowStyle(name))

@@ -99,7 +99,11 @@ class SpecEditorDialog(QDialog):
         self.base = spec  # an untouched payload keeps these bytes (keep_payload_bytes)
         self.pool = schema_pool(parent)
         editing = job_id is not None
-        self.setWindowTitle(f"Edit job {spec.name if spec else ''} (version {version})" if editing else "New job")
+        self.setWindowTitle(
+            self.tr("Edit job {0} (version {1})").format(spec.name if spec else "", version)
+            if editing
+            else self.tr("New job")
+        )
         self.resize(760, 620)
         self.yaml = QPlainTextEdit()
         self.yaml.setAccessibleName(self.tr("Job spec (YAML)"))
@@ -120,18 +124,18 @@ class SpecEditorDialog(QDialog):
         self.priority.setRange(-1000, 1000)
         self.command = QLineEdit()
         self.command.setAccessibleName(self.tr("Command"))
-        self.command.setPlaceholderText("program and arguments, shell-quoted")
+        self.command.setPlaceholderText(self.tr("program and arguments, shell-quoted"))
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Owner", self.owner)
-        form.addRow("Instances", self.instances)
-        form.addRow("Priority", self.priority)
-        form.addRow("Command", self.command)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Owner"), self.owner)
+        form.addRow(self.tr("Instances"), self.instances)
+        form.addRow(self.tr("Priority"), self.priority)
+        form.addRow(self.tr("Command"), self.command)
         self.error = QLabel()
         self.error.setObjectName("specError")
         self.error.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.submit = self.buttons.addButton("Review changes…" if editing else "Create",
+        self.submit = self.buttons.addButton(self.tr("Review changes…") if editing else self.tr("Create"),
                                              QDialogButtonBox.ButtonRole.AcceptRole)
         self.submit.setObjectName("submitSpec")
         self.buttons.rejected.connect(self.reject)
@@ -140,18 +144,19 @@ class SpecEditorDialog(QDialog):
         top.addLayout(form, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(QLabel("Spec (YAML; field names as in pelorus.v1.JobSpec):"))
+        layout.addWidget(QLabel(self.tr("Spec (YAML; field names as in pelorus.v1.JobSpec):")))
         layout.addWidget(self.yaml, 1)
         # The data payload, field by field in a protobuf editor window; its edited bytes come back as
         # they are (a byte-precise edit is not re-encoded through the YAML).
         self.payload_bar = QWidget()
         self.payload_bar.setObjectName("payloadBar")
         self.payload_label = QLabel()
-        self.edit_payload_button = QPushButton("Edit payload in protobuf editor…")
+        self.edit_payload_button = QPushButton(self.tr("Edit payload in protobuf editor…"))
         self.edit_payload_button.setObjectName("editPayload")
-        self.take_payload_button = QPushButton("Use the editor's payload")
+        self.take_payload_button = QPushButton(self.tr("Use the editor's payload"))
         self.take_payload_button.setObjectName("takePayload")
-        self.take_payload_button.setToolTip("Put the payload as edited in the protobuf editor window into this spec")
+        self.take_payload_button.setToolTip(self.tr("Put the payload as edited in the protobuf editor window into "
+                                                    "this spec"))
         self.take_payload_button.setEnabled(False)
         bar = QHBoxLayout(self.payload_bar)
         bar.setContentsMargins(0, 0, 0, 0)
@@ -215,7 +220,7 @@ class SpecEditorDialog(QDialog):
                 if column:
                     selections.extend(self._underline(block, column))
         else:
-            self.error.setText(palette.span("Valid spec.", palette.OK))
+            self.error.setText(palette.span(self.tr("Valid spec."), palette.OK))
             self._fill_form(spec)
         self.yaml.setExtraSelections(selections)
 
@@ -246,7 +251,7 @@ class SpecEditorDialog(QDialog):
         has = spec.HasField("data")
         self.payload_bar.setVisible(has)
         if has:
-            self.payload_label.setText(f"Payload: {describe_payload(spec.data, self.pool)}")
+            self.payload_label.setText(self.tr("Payload: {0}").format(describe_payload(spec.data, self.pool)))
 
     def _edit_payload(self) -> None:
         task = asyncio.ensure_future(self.edit_payload())
@@ -262,7 +267,7 @@ class SpecEditorDialog(QDialog):
         if self.payload_window is not None:
             self.payload_window.close()
         window = await open_payload_editor(self.spec.data, schema_registry(self.parent()),
-                                           f"Payload of {self.spec.name}")
+                                           self.tr("Payload of {0}").format(self.spec.name))
         self.payload_window = window
         window.closed.connect(self._payload_window_closed)
         self.take_payload_button.setEnabled(True)
@@ -280,7 +285,7 @@ class SpecEditorDialog(QDialog):
         try:
             spec = parse_spec(self.yaml.toPlainText(), self.pool)
         except SpecError:
-            self.error.setText(palette.span("Fix the YAML before taking the payload.", palette.ERROR))
+            self.error.setText(palette.span(self.tr("Fix the YAML before taking the payload."), palette.ERROR))
             return False
         spec.data.value = doc.to_bytes()
         self._payload_ref = job_pb2.JobSpec()
@@ -310,7 +315,7 @@ class SpecEditorDialog(QDialog):
         try:
             spec = parse_spec(self.yaml.toPlainText(), self.pool)
         except SpecError:
-            self.error.setText(palette.span("Fix the YAML before using the form.", palette.ERROR))
+            self.error.setText(palette.span(self.tr("Fix the YAML before using the form."), palette.ERROR))
             return
         spec.name = self.name.text()
         spec.owner = self.owner.text()
@@ -319,7 +324,7 @@ class SpecEditorDialog(QDialog):
         try:
             argv = shlex.split(self.command.text())
         except ValueError as exc:
-            self.error.setText(palette.span(f"Command: {exc}", palette.ERROR))
+            self.error.setText(palette.span(self.tr("Command: {0}").format(exc), palette.ERROR))
             return
         if argv:
             spec.default_spec.command = argv[0]
@@ -346,16 +351,16 @@ class ConflictDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, base: str, theirs: str, yours: str, their_version: int) -> None:
         super().__init__(parent)
-        self.setWindowTitle("The job changed while you edited it")
+        self.setWindowTitle(self.tr("The job changed while you edited it"))
         self.resize(1100, 560)
-        explain = QLabel(f"Someone else changed this job (now at version {their_version}). Nothing was overwritten. "
-                         "Compare the three versions; <b>Rebase</b> re-opens your edit on top of theirs, "
-                         "so you can review it and submit again.")
+        explain = QLabel(self.tr("Someone else changed this job (now at version {0}). Nothing was overwritten. "
+                                 "Compare the three versions; <b>Rebase</b> re-opens your edit on top of theirs, so "
+                                 "you can review it and submit again.").format(their_version))
         explain.setWordWrap(True)
         panes = QHBoxLayout()
-        for title, text, name in (("Base (what you started from)", base, "base"),
-                                  (f"Theirs (version {their_version})", theirs, "theirs"),
-                                  ("Yours", yours, "yours")):
+        for title, text, name in ((self.tr("Base (what you started from)"), base, "base"),
+                                  (self.tr("Theirs (version {0})").format(their_version), theirs, "theirs"),
+                                  (self.tr("Yours"), yours, "yours")):
             column = QVBoxLayout()
             column.addWidget(QLabel(f"<b>{title}</b>"))
             edit = QPlainTextEdit(text)
@@ -366,7 +371,7 @@ class ConflictDialog(QDialog):
             column.addWidget(edit)
             panes.addLayout(column)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.rebase = buttons.addButton("Rebase my edit onto theirs", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.rebase = buttons.addButton(self.tr("Rebase my edit onto theirs"), QDialogButtonBox.ButtonRole.AcceptRole)
         self.rebase.setObjectName("rebaseButton")
         buttons.rejected.connect(self.reject)
         self.rebase.clicked.connect(self.accept)

@@ -299,7 +299,7 @@ class TimelineView(QWidget):
             p.setPen(palette.TEXT_MUTED)
             p.drawText(QRectF(GUTTER, AXIS_H, self.width() - GUTTER, max(LANE_H * len(tl.lanes), 3 * LANE_H)),
                        int(Qt.AlignmentFlag.AlignCenter),
-                       "No pod has run yet: each instance's lane fills in as its pods change state.")
+                       self.tr("No pod has run yet: each instance's lane fills in as its pods change state."))
         if self.hasFocus() and 0 <= self.current_lane < len(tl.lanes):  # where the keyboard is
             pen = QPen(self.palette().highlight().color(), 2)
             p.setPen(pen)
@@ -430,12 +430,13 @@ class TimelineView(QWidget):
             return f"{datetime.fromtimestamp(m.t):%H:%M:%S.%f}"[:-3] + f"  {m.state}\n{m.label}"
         for iv in self.timeline.visible_intervals(lane, r0, r1):
             length = iv.end - iv.start
-            return (f"{self.timeline.lanes[lane]} · {iv.pod_id}\n{iv.state} for {length:.2f} s "
-                    f"from {datetime.fromtimestamp(iv.start):%H:%M:%S}" + (f"\n{iv.detail}" if iv.detail else ""))
+            return self.tr("{0} · {1}\n{2} for {3:.2f} s from {4:%H:%M:%S}").format(
+                self.timeline.lanes[lane], iv.pod_id, iv.state, length, datetime.fromtimestamp(iv.start)
+            ) + (f"\n{iv.detail}" if iv.detail else "")
         for b0, b1 in tm.bands():
             if b0 <= d <= b1:
                 s, e = tm.gaps[tm.bands().index((b0, b1))]
-                return f"idle for {e - s:.1f} s (collapsed)"
+                return self.tr("idle for {0:.1f} s (collapsed)").format(e - s)
         return ""
 
 
