@@ -26,6 +26,26 @@
     </message>
 </context>
 <context>
+    <name>HistoryView</name>
+    <message numerus="yes">
+        <source>%n spec version(s)</source>
+        <translation>
+            <numerusform>%n spec version</numerusform>
+            <numerusform>%n spec versions</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>LogView</name>
+    <message numerus="yes">
+        <source>%n progress line(s) hidden</source>
+        <translation>
+            <numerusform>%n progress line hidden</numerusform>
+            <numerusform>%n progress lines hidden</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message numerus="yes">
         <source>%n workflow(s) {0}</source>
@@ -63,6 +83,50 @@
         <translation>
             <numerusform>&lt;b&gt;{0} %n pods&lt;/b&gt;?</numerusform>
             <numerusform>&lt;b&gt;{0} %n pods&lt;/b&gt;?</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message numerus="yes">
+        <source>Stopping %n running pod(s)… {0:.0f} s</source>
+        <translation>
+            <numerusform>Stopping %n running pod… {0:.0f} s</numerusform>
+            <numerusform>Stopping %n running pods… {0:.0f} s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Its %n running pod(s) were stopped first (their jobs end KILLED).</source>
+        <translation>
+            <numerusform>Its %n running pod were stopped first (their jobs end KILLED).</numerusform>
+            <numerusform>Its %n running pods were stopped first (their jobs end KILLED).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pod(s) keep running unsupervised; the engine re-adopts them when it starts again.</source>
+        <translation>
+            <numerusform>%n pod keep running unsupervised; the engine re-adopts them when it starts again.</numerusform>
+            <numerusform>%n pods keep running unsupervised; the engine re-adopts them when it starts again.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SpecDiffView</name>
+    <message numerus="yes">
+        <source>%n line(s) differ</source>
+        <translation>
+            <numerusform>%n line differ</numerusform>
+            <numerusform>%n lines differ</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message numerus="yes">
+        <source>Exported %n {0} to {1}</source>
+        <translation>
+            <numerusform>Exported %n {0} to {1}</numerusform>
+            <numerusform>Exported %n {0} to {1}</numerusform>
         </translation>
     </message>
 </context>

@@ -2,6 +2,29 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name></name>
+    <message>
+        <source>ReplaceFlow</source>
+        <comment>Instances added: {}</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ReplaceFlow</source>
+        <comment>Instances removed: {}</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ReplaceFlow</source>
+        <comment>Instances updated (restarted): {}</comment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>ReplaceFlow</source>
+        <comment>Instances unchanged: {}</comment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Actions</name>
     <message>
         <source>deleted</source>
@@ -324,6 +347,102 @@
         <translation>终止运行中的进程并开始新一次运行（先检查作业的 SLA）。</translation>
     </message>
     <message>
+        <source>&amp;Close tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the job&apos;s tab (its streams end)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ne&amp;xt tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the next tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pre&amp;vious tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the previous tab</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Connect…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connect to a remote engine (address and token)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the jobs shown (filter and sort applied) as CSV or JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Open protobuf file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open a binary protobuf message in the editor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close Pelorus (asks what to do with a busy embedded engine)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the selection (table rows as tab-separated text)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select &amp;all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select everything in the focused table or text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save current view…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name the filter, columns and sort, to return to them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Protobuf editor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the protobuf editor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Call…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call a gRPC method (the Call panel beside the protobuf editor)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>not a job action</source>
         <translation>不是作业操作</translation>
     </message>
@@ -394,6 +513,10 @@
 <context>
     <name>CallPanel</name>
     <message>
+        <source>Server address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>the connected engine, or host:port</source>
         <translation>已连接的引擎，或 host:port</translation>
     </message>
@@ -422,12 +545,20 @@
         <translation>服务器</translation>
     </message>
     <message>
+        <source>TLS CA certificate file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>TLS CA certificate (PEM) path; empty = the system&apos;s roots</source>
         <translation>TLS CA 证书（PEM）路径；留空则使用系统根证书</translation>
     </message>
     <message>
         <source>TLS CA</source>
         <translation>TLS CA</translation>
+    </message>
+    <message>
+        <source>Services and methods</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Service / method</source>
@@ -466,6 +597,22 @@
         <translation>在编辑器的类型化树中打开此 JSON，并发送编辑器中的内容</translation>
     </message>
     <message>
+        <source>Request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request message in protobuf text format</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request metadata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Header names and values sent with the call</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Metadata name</source>
         <translation>元数据名称</translation>
     </message>
@@ -476,6 +623,10 @@
     <message>
         <source>Deadline</source>
         <translation>截止时间</translation>
+    </message>
+    <message>
+        <source>Deadline in seconds</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>none</source>
@@ -502,6 +653,10 @@
         <translation>选择方法，编写请求，然后发送。</translation>
     </message>
     <message>
+        <source>Responses</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Open in editor</source>
         <translation>在编辑器中打开</translation>
     </message>
@@ -512,6 +667,10 @@
     <message>
         <source>History (double-click to fill the form again)</source>
         <translation>历史记录（双击重新填入表单）</translation>
+    </message>
+    <message>
+        <source>Call history</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>several objects, one per line</source>
@@ -639,20 +798,28 @@ Trailers：{0}</translation>
         <translation>命令面板</translation>
     </message>
     <message>
-        <source>Type a command, or part of a job&apos;s name…</source>
-        <translation>输入命令，或作业名称的一部分…</translation>
+        <source>Command or job name</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{0} — not now: {1}</source>
-        <translation>{0} — 当前不可用：{1}</translation>
+        <source>Type a command, or a job&apos;s name, id or label (team=ml)…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Open job {0}  — {1}	{2}</source>
-        <translation>打开作业 {0}  — {1}	{2}</translation>
+        <source>Matching commands and jobs</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Select job {0} ({1}) and open its detail</source>
-        <translation>选中作业 {0}（{1}）并打开其详情</translation>
+        <source> · id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open job {0}  — {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select job {0} ({1}) and open it in its tab</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>No matches for “{0}”</source>
@@ -684,6 +851,14 @@ Trailers：{0}</translation>
         </translation>
     </message>
     <message>
+        <source>What this acts on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>all at once</source>
         <translation>全部一次</translation>
     </message>
@@ -698,6 +873,10 @@ Trailers：{0}</translation>
     <message>
         <source>Type &lt;b&gt;{0}&lt;/b&gt; to confirm:</source>
         <translation>输入 &lt;b&gt;{0}&lt;/b&gt; 以确认：</translation>
+    </message>
+    <message>
+        <source>Type the job name to confirm</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -905,6 +1084,52 @@ Trailers：{0}</translation>
     </message>
 </context>
 <context>
+    <name>EngineStopDialog</name>
+    <message>
+        <source>Stopping the engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping the engine…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kill now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop waiting: SIGKILL the engine now (its running pods keep running and are re-adopted when it starts again)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Killing the engine (SIGKILL)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportButton</name>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished">导出</translation>
+    </message>
+    <message>
+        <source>Save the rows shown (filter and sort applied) as CSV or JSON</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{0} as {1}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>FilterBox</name>
     <message>
         <source>Filter:  state:RUNNING  owner:alice  label:team=web  name~^etl  free text   (/)</source>
@@ -915,6 +1140,7 @@ Trailers：{0}</translation>
     <name>FilterError</name>
     <message>
         <source>{0} (at {1})</source>
+        <extracomment>mask(columns, ascending source rows) -&gt; one bool per row</extracomment>
         <translation>{0}（第 {1} 个字符处）</translation>
     </message>
 </context>
@@ -923,6 +1149,393 @@ Trailers：{0}</translation>
     <message>
         <source>offset {0} (0x{0:x}): 0x{1:02x} = {1}</source>
         <translation>偏移 {0}（0x{0:x}）：0x{1:02x} = {1}</translation>
+    </message>
+</context>
+<context>
+    <name>HexView</name>
+    <message>
+        <source>Bytes</source>
+        <translation type="unfinished">字节</translation>
+    </message>
+    <message>
+        <source>The message&apos;s bytes in hex and ASCII; the arrow keys move, Enter selects the field that holds the current byte</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished">正在加载…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished">刷新</translation>
+    </message>
+    <message>
+        <source>Load older</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revert to this version…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished">版本</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished">时间</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Workflow</source>
+        <translation type="unfinished">工作流</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished">状态</translation>
+    </message>
+    <message>
+        <source>The job is no longer on the engine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load older ({} more)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n spec version(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the job is at version {} (spec of version {})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(current)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The name of the token that made the change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unknown: the engine checks no tokens, or the engine made the change itself</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Workflow {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read-only: this console may not change jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make version {}&apos;s spec the job&apos;s spec again (asks first)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select one version to revert to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select at most two versions to compare.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Select a version to see what it changed, or two (Ctrl+click) to compare them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version {}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(before the job was created)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version {}&apos;s spec is the job&apos;s spec already (version {}): nothing to revert.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revert {}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the spec of job {} (now at version {}) with the spec of version {}:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation type="unfinished">还原</translation>
+    </message>
+    <message>
+        <source>Revert cancelled; nothing changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reverted {} to the spec of version {}: now version {}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not reverted: the job changed while you looked (you saw version {}, it is now at version {}). Nothing was changed. Review the history and revert to version {} again if you still want to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>JobDetail</name>
+    <message>
+        <source>Loading…</source>
+        <translation type="unfinished">正在加载…</translation>
+    </message>
+    <message>
+        <source>Job detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Job spec</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation type="unfinished">概要</translation>
+    </message>
+    <message>
+        <source>Pods</source>
+        <translation type="unfinished">Pod</translation>
+    </message>
+    <message>
+        <source>Pod whose log is shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Run of that pod</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pod:</source>
+        <translation type="unfinished">Pod：</translation>
+    </message>
+    <message>
+        <source>Run:</source>
+        <translation type="unfinished">运行：</translation>
+    </message>
+    <message>
+        <source>Logs</source>
+        <translation type="unfinished">日志</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation type="unfinished">进度</translation>
+    </message>
+    <message>
+        <source>Workflows</source>
+        <translation type="unfinished">工作流</translation>
+    </message>
+    <message>
+        <source>Workflow / event</source>
+        <translation type="unfinished">工作流 / 事件</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished">状态</translation>
+    </message>
+    <message>
+        <source>Instances</source>
+        <translation type="unfinished">实例</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished">时间</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished">刷新</translation>
+    </message>
+    <message>
+        <source>Workflow events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation type="unfinished">暂停</translation>
+    </message>
+    <message>
+        <source>Pause the running workflow after its current batch</source>
+        <translation type="unfinished">在当前批次完成后暂停运行中的工作流</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation type="unfinished">恢复</translation>
+    </message>
+    <message>
+        <source>Resume the paused workflow</source>
+        <translation type="unfinished">恢复已暂停的工作流</translation>
+    </message>
+    <message>
+        <source>Abort…</source>
+        <translation type="unfinished">中止…</translation>
+    </message>
+    <message>
+        <source>Abort the running workflow (asks first)</source>
+        <translation type="unfinished">中止运行中的工作流（会先确认）</translation>
+    </message>
+    <message>
+        <source>Collapse idle</source>
+        <translation type="unfinished">折叠空闲段</translation>
+    </message>
+    <message>
+        <source>Idle time to collapse</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>over {0}</source>
+        <translation type="unfinished">超过 {0}</translation>
+    </message>
+    <message>
+        <source>What counts as idle: no event and no state change for this long</source>
+        <translation type="unfinished">空闲的判定：在这段时间内没有事件、也没有状态变化</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation type="unfinished">适应窗口</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>purged after its time-to-live</source>
+        <translation type="unfinished">已在存活时间（TTL）到期后清除</translation>
+    </message>
+    <message>
+        <source>deleted</source>
+        <translation type="unfinished">已删除</translation>
+    </message>
+    <message>
+        <source>Job {0} — DELETED</source>
+        <translation type="unfinished">作业 {0} — DELETED</translation>
+    </message>
+    <message>
+        <source>{0} · {1}: no longer on the engine</source>
+        <translation type="unfinished">{0} · {1}：已不在引擎上</translation>
+    </message>
+    <message>
+        <source>The job was {0}; what is shown is its last state.</source>
+        <translation type="unfinished">该作业{0}；显示的是它的最后状态。</translation>
+    </message>
+    <message>
+        <source>· shown as last seen on {0}; the console is now on {1}</source>
+        <translation type="unfinished">· 显示的是在 {0} 上最后看到的状态；控制台现在连接的是 {1}</translation>
+    </message>
+    <message>
+        <source>{0} ({1} done, {2} failed; {3} failure(s) tolerated)</source>
+        <translation type="unfinished">{0}（{1} 个完成，{2} 个失败；容许 {3} 个失败）</translation>
+    </message>
+    <message>
+        <source>{0} ok, {1} failed, {2} left</source>
+        <translation type="unfinished">{0} 个成功，{1} 个失败，{2} 个剩余</translation>
+    </message>
+    <message>
+        <source>not delivered yet</source>
+        <translation type="unfinished">尚未送达</translation>
+    </message>
+    <message>
+        <source>{0}:</source>
+        <translation type="unfinished">{0}：</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation type="unfinished">数据</translation>
+    </message>
+    <message>
+        <source>{0} done, {1} remaining, {2} failed</source>
+        <translation type="unfinished">{0} 个完成，{1} 个剩余，{2} 个失败</translation>
+    </message>
+    <message>
+        <source>, batch {0}</source>
+        <translation type="unfinished">，批次大小 {0}</translation>
+    </message>
+    <message>
+        <source>Per-instance events ({0} instances)</source>
+        <translation type="unfinished">各实例事件（{0} 个实例）</translation>
+    </message>
+    <message>
+        <source>instance {0}</source>
+        <translation type="unfinished">实例 {0}</translation>
+    </message>
+    <message>
+        <source>{0} event(s)</source>
+        <translation type="unfinished">{0} 个事件</translation>
+    </message>
+    <message>
+        <source>{0} workflow(s) · timeline: wheel zooms, drag pans, F fits, click a lane to select its pod · {1}</source>
+        <translation type="unfinished">{0} 个工作流 · 时间线：滚轮缩放，拖动平移，F 适应窗口，点击泳道选中其 Pod · {1}</translation>
+    </message>
+    <message>
+        <source>Abort workflow?</source>
+        <translation type="unfinished">中止工作流？</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Abort&lt;/b&gt; the {0} workflow of job &lt;b&gt;{1}&lt;/b&gt; ({2})?</source>
+        <translation type="unfinished">&lt;b&gt;中止&lt;/b&gt;作业 &lt;b&gt;{1}&lt;/b&gt;（{2}）的 {0} 工作流？</translation>
+    </message>
+    <message>
+        <source>Instances not yet reached stay as they are; the workflow cannot be resumed.</source>
+        <translation type="unfinished">尚未处理到的实例保持原样；工作流中止后无法恢复。</translation>
+    </message>
+    <message>
+        <source>Abort workflow</source>
+        <translation type="unfinished">中止工作流</translation>
+    </message>
+    <message>
+        <source>{0}…</source>
+        <translation type="unfinished">{0}…</translation>
+    </message>
+    <message>
+        <source>{0} requested.</source>
+        <translation type="unfinished">已请求{0}。</translation>
+    </message>
+    <message>
+        <source>Squeeze stretches with no event for over {0} into a narrow band</source>
+        <translation type="unfinished">将超过 {0} 没有事件的时间段压缩为一条窄带</translation>
+    </message>
+    <message>
+        <source>pods feed: {0}</source>
+        <translation type="unfinished">Pod 数据流：{0}</translation>
+    </message>
+    <message>
+        <source>{0} {1}: requested</source>
+        <translation type="unfinished">{0} {1}：已请求</translation>
+    </message>
+    <message>
+        <source>All pods (merged)</source>
+        <translation type="unfinished">所有 Pod（合并）</translation>
+    </message>
+    <message>
+        <source>current run</source>
+        <translation type="unfinished">当前运行</translation>
+    </message>
+    <message>
+        <source>current run ({0})</source>
+        <translation type="unfinished">当前运行（{0}）</translation>
+    </message>
+    <message>
+        <source>{0} — {1}, started {2}</source>
+        <translation type="unfinished">{0} — {1}，启动于 {2}</translation>
+    </message>
+    <message>
+        <source>, exit {0}</source>
+        <translation type="unfinished">，退出码 {0}</translation>
     </message>
 </context>
 <context>
@@ -1023,220 +1636,31 @@ Trailers：{0}</translation>
         <source>Data</source>
         <translation>数据</translation>
     </message>
+</context>
+<context>
+    <name>JobTab</name>
     <message>
-        <source>Job {0}</source>
-        <translation>作业 {0}</translation>
-    </message>
-    <message>
-        <source>Loading…</source>
-        <translation>正在加载…</translation>
-    </message>
-    <message>
-        <source>Summary</source>
-        <translation>概要</translation>
-    </message>
-    <message>
-        <source>Pods</source>
-        <translation>Pod</translation>
-    </message>
-    <message>
-        <source>Pod:</source>
-        <translation>Pod：</translation>
-    </message>
-    <message>
-        <source>Run:</source>
-        <translation>运行：</translation>
-    </message>
-    <message>
-        <source>Logs</source>
-        <translation>日志</translation>
-    </message>
-    <message>
-        <source>Workflow / event</source>
-        <translation>工作流 / 事件</translation>
-    </message>
-    <message>
-        <source>When</source>
-        <translation>时间</translation>
-    </message>
-    <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
-        <source>Pause</source>
-        <translation>暂停</translation>
-    </message>
-    <message>
-        <source>Pause the running workflow after its current batch</source>
-        <translation>在当前批次完成后暂停运行中的工作流</translation>
-    </message>
-    <message>
-        <source>Resume</source>
-        <translation>恢复</translation>
-    </message>
-    <message>
-        <source>Resume the paused workflow</source>
-        <translation>恢复已暂停的工作流</translation>
-    </message>
-    <message>
-        <source>Abort…</source>
-        <translation>中止…</translation>
-    </message>
-    <message>
-        <source>Abort the running workflow (asks first)</source>
-        <translation>中止运行中的工作流（会先确认）</translation>
-    </message>
-    <message>
-        <source>Collapse idle</source>
-        <translation>折叠空闲段</translation>
-    </message>
-    <message>
-        <source>over {0}</source>
-        <translation>超过 {0}</translation>
-    </message>
-    <message>
-        <source>What counts as idle: no event and no state change for this long</source>
-        <translation>空闲的判定：在这段时间内没有事件、也没有状态变化</translation>
-    </message>
-    <message>
-        <source>Fit</source>
-        <translation>适应窗口</translation>
-    </message>
-    <message>
-        <source>Workflows</source>
-        <translation>工作流</translation>
-    </message>
-    <message>
-        <source>purged after its time-to-live</source>
-        <translation>已在存活时间（TTL）到期后清除</translation>
-    </message>
-    <message>
-        <source>deleted</source>
-        <translation>已删除</translation>
-    </message>
-    <message>
-        <source>Job {0} — DELETED</source>
-        <translation>作业 {0} — DELETED</translation>
-    </message>
-    <message>
-        <source>{0} · {1}: no longer on the engine</source>
-        <translation>{0} · {1}：已不在引擎上</translation>
-    </message>
-    <message>
-        <source>The job was {0}; what is shown is its last state.</source>
-        <translation>该作业{0}；显示的是它的最后状态。</translation>
-    </message>
-    <message>
-        <source>· shown as last seen on {0}; the console is now on {1}</source>
-        <translation>· 显示的是在 {0} 上最后看到的状态；控制台现在连接的是 {1}</translation>
-    </message>
-    <message>
-        <source>Job {0} — {1}</source>
-        <translation>作业 {0} — {1}</translation>
-    </message>
-    <message>
-        <source>{0} ({1} done, {2} failed; {3} failure(s) tolerated)</source>
-        <translation>{0}（{1} 个完成，{2} 个失败；容许 {3} 个失败）</translation>
-    </message>
-    <message>
-        <source>{0} ok, {1} failed, {2} left</source>
-        <translation>{0} 个成功，{1} 个失败，{2} 个剩余</translation>
-    </message>
-    <message>
-        <source>not delivered yet</source>
-        <translation>尚未送达</translation>
-    </message>
-    <message>
-        <source>{0}:</source>
-        <translation>{0}：</translation>
-    </message>
-    <message>
-        <source>{0} done, {1} remaining, {2} failed</source>
-        <translation>{0} 个完成，{1} 个剩余，{2} 个失败</translation>
-    </message>
-    <message>
-        <source>, batch {0}</source>
-        <translation>，批次大小 {0}</translation>
-    </message>
-    <message>
-        <source>Per-instance events ({0} instances)</source>
-        <translation>各实例事件（{0} 个实例）</translation>
-    </message>
-    <message>
-        <source>instance {0}</source>
-        <translation>实例 {0}</translation>
-    </message>
-    <message>
-        <source>{0} event(s)</source>
-        <translation>{0} 个事件</translation>
-    </message>
-    <message>
-        <source>{0} workflow(s) · timeline: wheel zooms, drag pans, F fits, click a lane to select its pod · {1}</source>
-        <translation>{0} 个工作流 · 时间线：滚轮缩放，拖动平移，F 适应窗口，点击泳道选中其 Pod · {1}</translation>
-    </message>
-    <message>
-        <source>Abort workflow?</source>
-        <translation>中止工作流？</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Abort&lt;/b&gt; the {0} workflow of job &lt;b&gt;{1}&lt;/b&gt; ({2})?</source>
-        <translation>&lt;b&gt;中止&lt;/b&gt;作业 &lt;b&gt;{1}&lt;/b&gt;（{2}）的 {0} 工作流？</translation>
-    </message>
-    <message>
-        <source>Instances not yet reached stay as they are; the workflow cannot be resumed.</source>
-        <translation>尚未处理到的实例保持原样；工作流中止后无法恢复。</translation>
-    </message>
-    <message>
-        <source>Abort workflow</source>
-        <translation>中止工作流</translation>
-    </message>
-    <message>
-        <source>{0}…</source>
-        <translation>{0}…</translation>
-    </message>
-    <message>
-        <source>{0} requested.</source>
-        <translation>已请求{0}。</translation>
-    </message>
-    <message>
-        <source>Squeeze stretches with no event for over {0} into a narrow band</source>
-        <translation>将超过 {0} 没有事件的时间段压缩为一条窄带</translation>
-    </message>
-    <message>
-        <source>pods feed: {0}</source>
-        <translation>Pod 数据流：{0}</translation>
-    </message>
-    <message>
-        <source>{0} {1}: requested</source>
-        <translation>{0} {1}：已请求</translation>
-    </message>
-    <message>
-        <source>All pods (merged)</source>
-        <translation>所有 Pod（合并）</translation>
-    </message>
-    <message>
-        <source>current run</source>
-        <translation>当前运行</translation>
-    </message>
-    <message>
-        <source>current run ({0})</source>
-        <translation>当前运行（{0}）</translation>
-    </message>
-    <message>
-        <source>{0} — {1}, started {2}</source>
-        <translation>{0} — {1}，启动于 {2}</translation>
-    </message>
-    <message>
-        <source>, exit {0}</source>
-        <translation>，退出码 {0}</translation>
+        <source>Job actions</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>JobsPanel</name>
     <message>
-        <source>Show only {0} jobs (several chips combine)</source>
-        <translation>只显示 {0} 状态的作业（可组合多个标签）</translation>
+        <source>Filter jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Free text, or qualifiers such as state:RUNNING, owner:NAME, label:KEY=VALUE, name~PATTERN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show only {0} jobs (several chips combine; the filter text says state:{0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation type="unfinished">作业</translation>
     </message>
     <message>
         <source>No jobs yet</source>
@@ -1355,6 +1779,10 @@ job, a cron job, a service, a job that times out and an interval job.</source>
 <context>
     <name>LogCanvas</name>
     <message>
+        <source>Log lines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No log lines yet.</source>
         <translation>还没有日志行。</translation>
     </message>
@@ -1383,6 +1811,34 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <translation>自动换行</translation>
     </message>
     <message>
+        <source>Times</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show when each line was written, in the zone the console shows times</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>::progress lines: show them, dim them, or hide them (they are still saved)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress lines: show</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress lines: dim</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Progress lines: hide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search the log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Search (Enter: next, Shift+Enter: previous)</source>
         <translation>搜索（Enter：下一个，Shift+Enter：上一个）</translation>
     </message>
@@ -1409,6 +1865,10 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <message>
         <source>Jump to the end and follow</source>
         <translation>跳到末尾并跟随</translation>
+    </message>
+    <message>
+        <source>Lines kept</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>How many lines the view keeps; older ones are dropped (memory stays flat)</source>
@@ -1450,9 +1910,11 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <source>Saved {0:,} line(s) to {1}</source>
         <translation>已将 {0:,} 行保存到 {1}</translation>
     </message>
-    <message>
-        <source>{0:,} line(s)</source>
-        <translation>{0:,} 行</translation>
+    <message numerus="yes">
+        <source>%n progress line(s) hidden</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>{0:,} older dropped (limit {1:,})</source>
@@ -1514,10 +1976,6 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <translation>已断开</translation>
     </message>
     <message>
-        <source>select pods in a job&apos;s detail (Pods tab)</source>
-        <translation>请在作业详情的“Pod”标签页中选择 Pod</translation>
-    </message>
-    <message>
         <source>Pelorus</source>
         <translation>Pelorus</translation>
     </message>
@@ -1554,10 +2012,6 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <translation>引擎日志…</translation>
     </message>
     <message>
-        <source>READ-ONLY</source>
-        <translation>只读</translation>
-    </message>
-    <message>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
@@ -1570,12 +2024,36 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
+        <source>Jobs and protobuf</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{tab} · {file}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Times in &amp;UTC</source>
         <translation>以 &amp;UTC 显示时间</translation>
     </message>
     <message>
         <source>Show every time in UTC instead of this computer&apos;s time zone</source>
         <translation>所有时间以 UTC 显示，而不是本机时区</translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -1698,6 +2176,14 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <translation> — 当前不可用：{0}</translation>
     </message>
     <message>
+        <source>Export jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Created job {0} ({1})</source>
         <translation>已创建作业 {0}（{1}）</translation>
     </message>
@@ -1774,10 +2260,6 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <message>
         <source>Stop the {0} running pod(s), then the engine</source>
         <translation>先停止 {0} 个运行中的 Pod，再停止引擎</translation>
-    </message>
-    <message>
-        <source>Stopping {0} pod(s), then the engine…</source>
-        <translation>正在停止 {0} 个 Pod，然后停止引擎…</translation>
     </message>
 </context>
 <context>
@@ -1873,12 +2355,28 @@ job, a cron job, a service, a job that times out and an interval job.</source>
 <context>
     <name>PodsView</name>
     <message>
+        <source>Filter pods</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Filter pods (state, host, reason, instance…)</source>
         <translation>筛选 Pod（状态、主机、原因、实例…）</translation>
     </message>
     <message>
+        <source>Pods</source>
+        <translation type="unfinished">Pod</translation>
+    </message>
+    <message>
+        <source>One row per instance; expand a row for its previous runs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No pods yet: they appear when the job runs.</source>
         <translation>还没有 Pod：作业运行后会显示在这里。</translation>
+    </message>
+    <message>
+        <source>Pod events</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Select a pod to see its events</source>
@@ -1980,8 +2478,12 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <translation>将鼠标悬停在图表上读取数值；拖动或滚轮平移、缩放时间轴（右键：更多）。</translation>
     </message>
     <message>
-        <source>How often the engine sends progress (WatchJob update period)</source>
+        <source>Update period</source>
         <extracomment>Each curve in the colour of the state it counts toward (palette.py). Set by a window that follows the job&apos;s state from the jobs feed (the job detail): the summary then shows that state, never an older one from the last WatchJob sample.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How often the engine sends progress (WatchJob update period)</source>
         <translation>引擎发送进度的频率（WatchJob 更新周期）</translation>
     </message>
     <message>
@@ -2073,6 +2575,14 @@ Pod 通过打印以下内容上报进度：
         <translation>容许上限</translation>
     </message>
     <message>
+        <source>Progress charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Items, throughput and failed instances over time. Left and Right read the values at a time, plus and minus zoom, F or Enter fit the whole run.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
@@ -2162,6 +2672,10 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
+    </message>
+    <message>
+        <source>Differences</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Field</source>
@@ -2308,8 +2822,16 @@ Pod 通过打印以下内容上报进度：
         <translation>重做</translation>
     </message>
     <message>
+        <source>Framing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>How the file is framed: one message, or a stream of length-prefixed records</source>
         <translation>文件的分帧方式：单条消息，或带长度前缀的记录流</translation>
+    </message>
+    <message>
+        <source>Message type</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Message type (type to search); or decode without a schema</source>
@@ -2338,6 +2860,18 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>Record</source>
         <translation>记录</translation>
+    </message>
+    <message>
+        <source>Fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The message&apos;s fields; F2 edits a value, Insert adds, Delete removes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Bytes, text and JSON</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Hex</source>
@@ -2434,6 +2968,10 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>Read this field as</source>
         <translation>将此字段读取为</translation>
+    </message>
+    <message>
+        <source>{kind} = {value} — {reason}</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source> (pinned)</source>
@@ -2564,12 +3102,24 @@ Pod 通过打印以下内容上报进度：
         <translation>其他服务器：</translation>
     </message>
     <message>
+        <source>Server address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Plaintext (no TLS)</source>
         <translation>明文（不使用 TLS）</translation>
     </message>
     <message>
+        <source>Bearer token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>bearer token, if the server wants one</source>
         <translation>Bearer 令牌（服务器需要时填写）</translation>
+    </message>
+    <message>
+        <source>TLS CA certificate file</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>CA certificate (PEM) path; empty = the system&apos;s roots</source>
@@ -2589,6 +3139,17 @@ Pod 通过打印以下内容上报进度：
     </message>
 </context>
 <context>
+    <name>ReplaceConfirmDialog</name>
+    <message>
+        <source>all at once</source>
+        <translation type="unfinished">全部一次</translation>
+    </message>
+    <message>
+        <source>Batch size (instances at a time):</source>
+        <translation type="unfinished">批次大小（每批实例数）：</translation>
+    </message>
+</context>
+<context>
     <name>SavePreviewDialog</name>
     <message>
         <source>Save protobuf file</source>
@@ -2597,6 +3158,57 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>&lt;b&gt;Write {0}?&lt;/b&gt;&lt;br&gt;{1}&lt;br&gt;Only the bytes listed below change; everything else is written back as it was.</source>
         <translation>&lt;b&gt;写入 {0}？&lt;/b&gt;&lt;br&gt;{1}&lt;br&gt;只有下方列出的字节会改变；其余内容按原样写回。</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SavedViews</name>
+    <message>
+        <source>Saved &amp;views</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>View “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted the view “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save current view</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Name of this view (filter, visible columns and sort):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A view needs a name: nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replaced the view “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved the view “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation type="unfinished">删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>(no saved views yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no filter)</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2792,17 +3404,51 @@ Pod 通过打印以下内容上报进度：
         <source>Could not stop </source>
         <translation>无法停止：</translation>
     </message>
-    <message>
-        <source>{0} pod(s) did not stop in time; they keep running unsupervised until the engine starts again</source>
-        <translation>{0} 个 Pod 未能及时停止；在引擎再次启动前，它们将在无人监管的情况下继续运行</translation>
+    <message numerus="yes">
+        <source>Stopping %n running pod(s)… {0:.0f} s</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
-        <source>Stopped the embedded engine</source>
-        <translation>已停止内置引擎</translation>
+        <source>Waiting for the engine to exit… {0:.1f} s (it is killed after {1:.0f} s)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The embedded engine did not stop in time</source>
-        <translation>内置引擎未能及时停止</translation>
+        <source>The engine did not exit: killed it (SIGKILL), waiting… {0:.1f} s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The embedded engine had already exited.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The embedded engine did not end even {0:.0f} s after SIGKILL; see its log: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The embedded engine was killed on request (SIGKILL) after {0:.1f} s of waiting for it to exit.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The embedded engine did not exit within {0:.0f} s of SIGTERM and had to be killed (SIGKILL); it was gone after {1:.1f} s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopped the embedded engine cleanly in {0:.1f} s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Its %n running pod(s) were stopped first (their jobs end KILLED).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n pod(s) keep running unsupervised; the engine re-adopts them when it starts again.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <source>Connected with a viewer token: read-only</source>
@@ -2811,6 +3457,23 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>cancelled before it started</source>
         <translation>在开始前已取消</translation>
+    </message>
+</context>
+<context>
+    <name>SpecDiffView</name>
+    <message>
+        <source>Select a version to see what it changed, or two (Ctrl+click) to compare them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n line(s) differ</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The two specs are the same.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -2830,6 +3493,10 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>Name</source>
         <translation>名称</translation>
+    </message>
+    <message>
+        <source>Job spec (YAML)</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Owner</source>
@@ -2872,8 +3539,12 @@ Pod 通过打印以下内容上报进度：
         <translation>将 protobuf 编辑器窗口中编辑后的载荷放入此规格</translation>
     </message>
     <message>
-        <source>Line {0}: </source>
-        <translation>第 {0} 行：</translation>
+        <source>Line {}, column {}: </source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Line {}: </source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Valid spec.</source>
@@ -2905,6 +3576,10 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>Apply re-encodes this message through the schema: the result is canonical (field order, varint widths and packing normalised). Unknown fields are kept. One undoable edit.</source>
         <translation>“应用”会按模式重新编码此消息：结果为规范形式（字段顺序、varint 宽度和打包方式均规范化）。未知字段会保留。这是一次可撤销的编辑。</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Apply</source>
@@ -2951,7 +3626,38 @@ Pod 通过打印以下内容上报进度：
     </message>
 </context>
 <context>
+    <name>ThemeController</name>
+    <message>
+        <source>&amp;Theme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow the &amp;system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Light or dark as the desktop is, switching when it switches</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TimelineView</name>
+    <message>
+        <source>Workflow timeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Up and Down choose a lane, Enter selects that instance&apos;s pod; Left and Right pan, plus and minus zoom, F fits the whole run.</source>
+        <translation type="unfinished"></translation>
+    </message>
     <message>
         <source>No pod has run yet: each instance&apos;s lane fills in as its pods change state.</source>
         <translation>还没有 Pod 运行过：每个实例的泳道会随其 Pod 的状态变化逐步填充。</translation>
@@ -3009,8 +3715,16 @@ Pod 通过打印以下内容上报进度：
         <translation>将 {0} 读取为此消息类型。字节不会改变。</translation>
     </message>
     <message>
+        <source>Filter types</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>type to filter</source>
         <translation>输入以筛选</translation>
+    </message>
+    <message>
+        <source>Types</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -3233,6 +3947,27 @@ completed {2}, remaining {3}, failed {4}</source>
         <translation>{0}
 {1}
 完成 {2}，剩余 {3}，失败 {4}</translation>
+    </message>
+</context>
+<context>
+    <name>parent</name>
+    <message>
+        <source>Export failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Could not write {0}: {1}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export failed: could not write {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n {0} to {1}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
