@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from console import i18n, messages  # noqa: E402
 from console.ui_thread_gc import collect_on_ui_thread  # noqa: E402
-from console.views import sort_arrow  # noqa: E402
 from pelorus.shipped import icon_path  # noqa: E402
 
 log = logging.getLogger("pelorus.app")
@@ -82,7 +81,6 @@ def main(argv: list[str] | None = None) -> int:
     app.setWindowIcon(QIcon(str(icon_path())))
     i18n.install(app=app)  # the system's language, or the one picked in View ▸ Language
     app.setQuitOnLastWindowClosed(False)  # the window's close handler decides, then quits
-    sort_arrow.install(app)  # ▲ over ascending columns, as operators read it
     if os.environ.get("PELORUS_STARTUP_PROBE"):  # bench/startup.py: report the first paint, then exit
         from console.startup_probe import install_if_asked
 

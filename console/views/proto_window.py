@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication
 
 from console import i18n
 from console.ui_thread_gc import collect_on_ui_thread
-from console.views import sort_arrow
 from console.views.proto_editor import ProtoEditor, ProtoEditorWindow
 from pelorus.protobuf import framing as fr
 
@@ -76,7 +75,6 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("Pelorus")
     app.setOrganizationName("Pelorus")
     i18n.install(app=app)  # the console's language
-    sort_arrow.install(app)  # ▲ over ascending columns, as in the console
     collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
     from console.views import theme
 

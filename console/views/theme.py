@@ -19,7 +19,6 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QStyleFactory
 
 from console.models import palette
-from console.views import sort_arrow
 
 SETTING: Final = "view/theme"
 
@@ -94,12 +93,12 @@ class ThemeController(QObject):
 
     def _set_qt_palette(self, theme: palette.Theme) -> None:
         if self._fallback:  # back to the platform's palette and style, then see whether they fit
-            sort_arrow.set_style(self._app, self._native_style)
+            self._app.setStyle(self._native_style)
             self._app.setPalette(QPalette())
             self._fallback = False
         if _is_dark(QGuiApplication.palette()) != (theme is palette.DARK):
             if QStyleFactory.keys() and "Fusion" in QStyleFactory.keys():
-                sort_arrow.set_style(self._app, "Fusion")  # a style that draws with the palette it is given
+                self._app.setStyle("Fusion")  # a style that draws with the palette it is given
             self._app.setPalette(palette.qpalette(theme))
             self._fallback = True
 

@@ -9,6 +9,7 @@ a nested Qt loop under the running one.
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,8 +46,13 @@ def qloop(qapp: Any, tmp_path: Path) -> Iterator[qasync.QEventLoop]:
         pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
         for task in pending:
             task.cancel()
-        if pending:
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+        if pending:  # bounded: a task that swallows its cancellation fails the test, named, instead of hanging it
+            _done, stuck = loop.run_until_complete(asyncio.wait(pending, timeout=10))
+            for task in stuck:
+                where = io.StringIO()
+                task.print_stack(file=where)
+                errors.append({"message": f"task {task.get_name()} did not end after being cancelled",
+                               "stack": where.getvalue()})
     finally:
         loop.close()
         asyncio.set_event_loop(None)
