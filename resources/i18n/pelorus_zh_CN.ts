@@ -6,22 +6,22 @@
     <message>
         <source>ReplaceFlow</source>
         <comment>Instances added: {}</comment>
-        <translation type="unfinished"></translation>
+        <translation>新增的实例：{}</translation>
     </message>
     <message>
         <source>ReplaceFlow</source>
         <comment>Instances removed: {}</comment>
-        <translation type="unfinished"></translation>
+        <translation>移除的实例：{}</translation>
     </message>
     <message>
         <source>ReplaceFlow</source>
         <comment>Instances updated (restarted): {}</comment>
-        <translation type="unfinished"></translation>
+        <translation>更新（重启）的实例：{}</translation>
     </message>
     <message>
         <source>ReplaceFlow</source>
         <comment>Instances unchanged: {}</comment>
-        <translation type="unfinished"></translation>
+        <translation>未变的实例：{}</translation>
     </message>
 </context>
 <context>
@@ -348,99 +348,99 @@
     </message>
     <message>
         <source>&amp;Close tab</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭标签页(&amp;C)</translation>
     </message>
     <message>
         <source>Close the job&apos;s tab (its streams end)</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭该作业的标签页（其数据流随之结束）</translation>
     </message>
     <message>
         <source>Ne&amp;xt tab</source>
-        <translation type="unfinished"></translation>
+        <translation>下一个标签页(&amp;X)</translation>
     </message>
     <message>
         <source>Show the next tab</source>
-        <translation type="unfinished"></translation>
+        <translation>显示下一个标签页</translation>
     </message>
     <message>
         <source>Pre&amp;vious tab</source>
-        <translation type="unfinished"></translation>
+        <translation>上一个标签页(&amp;V)</translation>
     </message>
     <message>
         <source>Show the previous tab</source>
-        <translation type="unfinished"></translation>
+        <translation>显示上一个标签页</translation>
     </message>
     <message>
         <source>&amp;Connect…</source>
-        <translation type="unfinished"></translation>
+        <translation>连接(&amp;C)…</translation>
     </message>
     <message>
         <source>Connect to a remote engine (address and token)</source>
-        <translation type="unfinished"></translation>
+        <translation>连接到远程引擎（地址和令牌）</translation>
     </message>
     <message>
         <source>&amp;Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出(&amp;E)…</translation>
     </message>
     <message>
         <source>Save the jobs shown (filter and sort applied) as CSV or JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>将显示的作业（已应用筛选和排序）保存为 CSV 或 JSON</translation>
     </message>
     <message>
         <source>&amp;Open protobuf file…</source>
-        <translation type="unfinished"></translation>
+        <translation>打开 protobuf 文件(&amp;O)…</translation>
     </message>
     <message>
         <source>Open a binary protobuf message in the editor</source>
-        <translation type="unfinished"></translation>
+        <translation>在编辑器中打开二进制 protobuf 消息</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
-        <translation type="unfinished"></translation>
+        <translation>退出(&amp;Q)</translation>
     </message>
     <message>
         <source>Close Pelorus (asks what to do with a busy embedded engine)</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭 Pelorus（如果内置引擎仍在忙，会询问如何处理）</translation>
     </message>
     <message>
         <source>&amp;Copy</source>
-        <translation type="unfinished"></translation>
+        <translation>复制(&amp;C)</translation>
     </message>
     <message>
         <source>Copy the selection (table rows as tab-separated text)</source>
-        <translation type="unfinished"></translation>
+        <translation>复制所选内容（表格行复制为以制表符分隔的文本）</translation>
     </message>
     <message>
         <source>Select &amp;all</source>
-        <translation type="unfinished"></translation>
+        <translation>全选(&amp;A)</translation>
     </message>
     <message>
         <source>Select everything in the focused table or text</source>
-        <translation type="unfinished"></translation>
+        <translation>选择当前焦点所在表格或文本中的全部内容</translation>
     </message>
     <message>
         <source>&amp;Save current view…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存当前视图(&amp;S)…</translation>
     </message>
     <message>
         <source>Name the filter, columns and sort, to return to them</source>
-        <translation type="unfinished"></translation>
+        <translation>为当前的筛选、列和排序命名，以便之后回到它们</translation>
     </message>
     <message>
         <source>&amp;Protobuf editor</source>
-        <translation type="unfinished"></translation>
+        <translation>Protobuf 编辑器(&amp;P)</translation>
     </message>
     <message>
         <source>Show the protobuf editor</source>
-        <translation type="unfinished"></translation>
+        <translation>显示 protobuf 编辑器</translation>
     </message>
     <message>
         <source>&amp;Call…</source>
-        <translation type="unfinished"></translation>
+        <translation>调用(&amp;C)…</translation>
     </message>
     <message>
         <source>Call a gRPC method (the Call panel beside the protobuf editor)</source>
-        <translation type="unfinished"></translation>
+        <translation>调用 gRPC 方法（protobuf 编辑器旁的调用面板）</translation>
     </message>
     <message>
         <source>not a job action</source>
@@ -514,7 +514,7 @@
     <name>CallPanel</name>
     <message>
         <source>Server address</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器地址</translation>
     </message>
     <message>
         <source>the connected engine, or host:port</source>
@@ -546,7 +546,7 @@
     </message>
     <message>
         <source>TLS CA certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS CA 证书文件</translation>
     </message>
     <message>
         <source>TLS CA certificate (PEM) path; empty = the system&apos;s roots</source>
@@ -558,7 +558,7 @@
     </message>
     <message>
         <source>Services and methods</source>
-        <translation type="unfinished"></translation>
+        <translation>服务和方法</translation>
     </message>
     <message>
         <source>Service / method</source>
@@ -598,19 +598,19 @@
     </message>
     <message>
         <source>Request</source>
-        <translation type="unfinished"></translation>
+        <translation>请求</translation>
     </message>
     <message>
         <source>The request message in protobuf text format</source>
-        <translation type="unfinished"></translation>
+        <translation>protobuf 文本格式的请求消息</translation>
     </message>
     <message>
         <source>Request metadata</source>
-        <translation type="unfinished"></translation>
+        <translation>请求元数据</translation>
     </message>
     <message>
         <source>Header names and values sent with the call</source>
-        <translation type="unfinished"></translation>
+        <translation>随调用发送的标头名称和值</translation>
     </message>
     <message>
         <source>Metadata name</source>
@@ -626,7 +626,7 @@
     </message>
     <message>
         <source>Deadline in seconds</source>
-        <translation type="unfinished"></translation>
+        <translation>截止时间（秒）</translation>
     </message>
     <message>
         <source>none</source>
@@ -654,7 +654,7 @@
     </message>
     <message>
         <source>Responses</source>
-        <translation type="unfinished"></translation>
+        <translation>响应</translation>
     </message>
     <message>
         <source>Open in editor</source>
@@ -670,7 +670,7 @@
     </message>
     <message>
         <source>Call history</source>
-        <translation type="unfinished"></translation>
+        <translation>调用历史记录</translation>
     </message>
     <message>
         <source>several objects, one per line</source>
@@ -799,27 +799,27 @@ Trailers：{0}</translation>
     </message>
     <message>
         <source>Command or job name</source>
-        <translation type="unfinished"></translation>
+        <translation>命令或作业名称</translation>
     </message>
     <message>
         <source>Type a command, or a job&apos;s name, id or label (team=ml)…</source>
-        <translation type="unfinished"></translation>
+        <translation>输入命令，或作业的名称、ID 或标签（team=ml）…</translation>
     </message>
     <message>
         <source>Matching commands and jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>匹配的命令和作业</translation>
     </message>
     <message>
         <source> · id</source>
-        <translation type="unfinished"></translation>
+        <translation> · ID</translation>
     </message>
     <message>
         <source>Open job {0}  — {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>打开作业 {0}  — {1}</translation>
     </message>
     <message>
         <source>Select job {0} ({1}) and open it in its tab</source>
-        <translation type="unfinished"></translation>
+        <translation>选中作业 {0}（{1}）并在其标签页中打开</translation>
     </message>
     <message>
         <source>No matches for “{0}”</source>
@@ -852,11 +852,11 @@ Trailers：{0}</translation>
     </message>
     <message>
         <source>What this acts on</source>
-        <translation type="unfinished"></translation>
+        <translation>操作对象</translation>
     </message>
     <message>
         <source>Batch size</source>
-        <translation type="unfinished"></translation>
+        <translation>批次大小</translation>
     </message>
     <message>
         <source>all at once</source>
@@ -876,7 +876,7 @@ Trailers：{0}</translation>
     </message>
     <message>
         <source>Type the job name to confirm</source>
-        <translation type="unfinished"></translation>
+        <translation>输入作业名称以确认</translation>
     </message>
 </context>
 <context>
@@ -1087,46 +1087,46 @@ Trailers：{0}</translation>
     <name>EngineStopDialog</name>
     <message>
         <source>Stopping the engine</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止引擎</translation>
     </message>
     <message>
         <source>Stopping the engine…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在停止引擎…</translation>
     </message>
     <message>
         <source>Kill now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即终止</translation>
     </message>
     <message>
         <source>Stop waiting: SIGKILL the engine now (its running pods keep running and are re-adopted when it starts again)</source>
-        <translation type="unfinished"></translation>
+        <translation>不再等待：立即向引擎发送 SIGKILL（其运行中的 Pod 会继续运行，引擎再次启动时会重新接管它们）</translation>
     </message>
     <message>
         <source>Killing the engine (SIGKILL)…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在终止引擎（SIGKILL）…</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished"></translation>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
     <name>ExportButton</name>
     <message>
         <source>Export</source>
-        <translation type="unfinished">导出</translation>
+        <translation>导出</translation>
     </message>
     <message>
         <source>Save the rows shown (filter and sort applied) as CSV or JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>将显示的行（已应用筛选和排序）保存为 CSV 或 JSON</translation>
     </message>
     <message>
         <source>{0} as {1}…</source>
-        <translation type="unfinished"></translation>
+        <translation>将{0}导出为 {1}…</translation>
     </message>
     <message>
         <source>Export {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>导出{0}</translation>
     </message>
 </context>
 <context>
@@ -1155,387 +1155,387 @@ Trailers：{0}</translation>
     <name>HexView</name>
     <message>
         <source>Bytes</source>
-        <translation type="unfinished">字节</translation>
+        <translation>字节</translation>
     </message>
     <message>
         <source>The message&apos;s bytes in hex and ASCII; the arrow keys move, Enter selects the field that holds the current byte</source>
-        <translation type="unfinished"></translation>
+        <translation>消息的字节，以 hex 和 ASCII 显示；方向键移动，Enter 选中包含当前字节的字段</translation>
     </message>
 </context>
 <context>
     <name>HistoryView</name>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished">正在加载…</translation>
+        <translation>正在加载…</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished">刷新</translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Load older</source>
-        <translation type="unfinished"></translation>
+        <translation>加载更早的版本</translation>
     </message>
     <message>
         <source>Revert to this version…</source>
-        <translation type="unfinished"></translation>
+        <translation>还原到此版本…</translation>
     </message>
     <message>
         <source>Version</source>
-        <translation type="unfinished">版本</translation>
+        <translation>版本</translation>
     </message>
     <message>
         <source>When</source>
-        <translation type="unfinished">时间</translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>By</source>
-        <translation type="unfinished"></translation>
+        <translation>操作者</translation>
     </message>
     <message>
         <source>Workflow</source>
-        <translation type="unfinished">工作流</translation>
+        <translation>工作流</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>The job is no longer on the engine.</source>
-        <translation type="unfinished"></translation>
+        <translation>该作业已不在引擎上。</translation>
     </message>
     <message>
         <source>Load older ({} more)</source>
-        <translation type="unfinished"></translation>
+        <translation>加载更早的版本（还有 {} 个）</translation>
     </message>
     <message numerus="yes">
         <source>%n spec version(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个规格版本</numerusform>
         </translation>
     </message>
     <message>
         <source>the job is at version {} (spec of version {})</source>
-        <translation type="unfinished"></translation>
+        <translation>作业处于版本 {}（版本 {} 的规格）</translation>
     </message>
     <message>
         <source>(current)</source>
-        <translation type="unfinished"></translation>
+        <translation>（当前）</translation>
     </message>
     <message>
         <source>The name of the token that made the change</source>
-        <translation type="unfinished"></translation>
+        <translation>做出此更改的令牌的名称</translation>
     </message>
     <message>
         <source>Unknown: the engine checks no tokens, or the engine made the change itself</source>
-        <translation type="unfinished"></translation>
+        <translation>未知：引擎不检查令牌，或者此更改由引擎自身做出</translation>
     </message>
     <message>
         <source>Workflow {}</source>
-        <translation type="unfinished"></translation>
+        <translation>工作流 {}</translation>
     </message>
     <message>
         <source>Read-only: this console may not change jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>只读：此控制台不能更改作业</translation>
     </message>
     <message>
         <source>Make version {}&apos;s spec the job&apos;s spec again (asks first)</source>
-        <translation type="unfinished"></translation>
+        <translation>将版本 {} 的规格重新设为作业的规格（会先询问）</translation>
     </message>
     <message>
         <source>Select one version to revert to</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一个要还原到的版本</translation>
     </message>
     <message>
         <source>Select at most two versions to compare.</source>
-        <translation type="unfinished"></translation>
+        <translation>最多选择两个版本进行比较。</translation>
     </message>
     <message>
         <source>Select a version to see what it changed, or two (Ctrl+click) to compare them.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一个版本查看它的更改，或选择两个版本（Ctrl+单击）进行比较。</translation>
     </message>
     <message>
         <source>Version {}</source>
-        <translation type="unfinished"></translation>
+        <translation>版本 {}</translation>
     </message>
     <message>
         <source>(before the job was created)</source>
-        <translation type="unfinished"></translation>
+        <translation>（作业创建之前）</translation>
     </message>
     <message>
         <source>Version {}&apos;s spec is the job&apos;s spec already (version {}): nothing to revert.</source>
-        <translation type="unfinished"></translation>
+        <translation>版本 {} 的规格已经是作业的规格（版本 {}）：无需还原。</translation>
     </message>
     <message>
         <source>Revert {}?</source>
-        <translation type="unfinished"></translation>
+        <translation>还原 {}？</translation>
     </message>
     <message>
         <source>Replace the spec of job {} (now at version {}) with the spec of version {}:</source>
-        <translation type="unfinished"></translation>
+        <translation>将作业 {} 的规格（当前为版本 {}）替换为版本 {} 的规格：</translation>
     </message>
     <message>
         <source>Revert</source>
-        <translation type="unfinished">还原</translation>
+        <translation>还原</translation>
     </message>
     <message>
         <source>Revert cancelled; nothing changed.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消还原；没有任何更改。</translation>
     </message>
     <message>
         <source>Reverted {} to the spec of version {}: now version {}.</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 {} 还原为版本 {} 的规格：现为版本 {}。</translation>
     </message>
     <message>
         <source>Not reverted: the job changed while you looked (you saw version {}, it is now at version {}). Nothing was changed. Review the history and revert to version {} again if you still want to.</source>
-        <translation type="unfinished"></translation>
+        <translation>未还原：在你查看期间作业发生了变化（你看到的是版本 {}，现在是版本 {}）。没有做任何更改。请查看历史记录，如果仍需要，请再次还原到版本 {}。</translation>
     </message>
 </context>
 <context>
     <name>JobDetail</name>
     <message>
         <source>Loading…</source>
-        <translation type="unfinished">正在加载…</translation>
+        <translation>正在加载…</translation>
     </message>
     <message>
         <source>Job detail</source>
-        <translation type="unfinished"></translation>
+        <translation>作业详情</translation>
     </message>
     <message>
         <source>Job spec</source>
-        <translation type="unfinished"></translation>
+        <translation>作业规格</translation>
     </message>
     <message>
         <source>Summary</source>
-        <translation type="unfinished">概要</translation>
+        <translation>概要</translation>
     </message>
     <message>
         <source>Pods</source>
-        <translation type="unfinished">Pod</translation>
+        <translation>Pod</translation>
     </message>
     <message>
         <source>Pod whose log is shown</source>
-        <translation type="unfinished"></translation>
+        <translation>显示其日志的 Pod</translation>
     </message>
     <message>
         <source>Run of that pod</source>
-        <translation type="unfinished"></translation>
+        <translation>该 Pod 的运行</translation>
     </message>
     <message>
         <source>Pod:</source>
-        <translation type="unfinished">Pod：</translation>
+        <translation>Pod：</translation>
     </message>
     <message>
         <source>Run:</source>
-        <translation type="unfinished">运行：</translation>
+        <translation>运行：</translation>
     </message>
     <message>
         <source>Logs</source>
-        <translation type="unfinished">日志</translation>
+        <translation>日志</translation>
     </message>
     <message>
         <source>Progress</source>
-        <translation type="unfinished">进度</translation>
+        <translation>进度</translation>
     </message>
     <message>
         <source>Workflows</source>
-        <translation type="unfinished">工作流</translation>
+        <translation>工作流</translation>
     </message>
     <message>
         <source>Workflow / event</source>
-        <translation type="unfinished">工作流 / 事件</translation>
+        <translation>工作流 / 事件</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Instances</source>
-        <translation type="unfinished">实例</translation>
+        <translation>实例</translation>
     </message>
     <message>
         <source>When</source>
-        <translation type="unfinished">时间</translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished">刷新</translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Workflow events</source>
-        <translation type="unfinished"></translation>
+        <translation>工作流事件</translation>
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished">暂停</translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Pause the running workflow after its current batch</source>
-        <translation type="unfinished">在当前批次完成后暂停运行中的工作流</translation>
+        <translation>在当前批次完成后暂停运行中的工作流</translation>
     </message>
     <message>
         <source>Resume</source>
-        <translation type="unfinished">恢复</translation>
+        <translation>恢复</translation>
     </message>
     <message>
         <source>Resume the paused workflow</source>
-        <translation type="unfinished">恢复已暂停的工作流</translation>
+        <translation>恢复已暂停的工作流</translation>
     </message>
     <message>
         <source>Abort…</source>
-        <translation type="unfinished">中止…</translation>
+        <translation>中止…</translation>
     </message>
     <message>
         <source>Abort the running workflow (asks first)</source>
-        <translation type="unfinished">中止运行中的工作流（会先确认）</translation>
+        <translation>中止运行中的工作流（会先确认）</translation>
     </message>
     <message>
         <source>Collapse idle</source>
-        <translation type="unfinished">折叠空闲段</translation>
+        <translation>折叠空闲段</translation>
     </message>
     <message>
         <source>Idle time to collapse</source>
-        <translation type="unfinished"></translation>
+        <translation>折叠的空闲时长</translation>
     </message>
     <message>
         <source>over {0}</source>
-        <translation type="unfinished">超过 {0}</translation>
+        <translation>超过 {0}</translation>
     </message>
     <message>
         <source>What counts as idle: no event and no state change for this long</source>
-        <translation type="unfinished">空闲的判定：在这段时间内没有事件、也没有状态变化</translation>
+        <translation>空闲的判定：在这段时间内没有事件、也没有状态变化</translation>
     </message>
     <message>
         <source>Fit</source>
-        <translation type="unfinished">适应窗口</translation>
+        <translation>适应窗口</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>历史记录</translation>
     </message>
     <message>
         <source>purged after its time-to-live</source>
-        <translation type="unfinished">已在存活时间（TTL）到期后清除</translation>
+        <translation>已在生存时间（TTL）到期后清除</translation>
     </message>
     <message>
         <source>deleted</source>
-        <translation type="unfinished">已删除</translation>
+        <translation>已删除</translation>
     </message>
     <message>
         <source>Job {0} — DELETED</source>
-        <translation type="unfinished">作业 {0} — DELETED</translation>
+        <translation>作业 {0} — DELETED</translation>
     </message>
     <message>
         <source>{0} · {1}: no longer on the engine</source>
-        <translation type="unfinished">{0} · {1}：已不在引擎上</translation>
+        <translation>{0} · {1}：已不在引擎上</translation>
     </message>
     <message>
         <source>The job was {0}; what is shown is its last state.</source>
-        <translation type="unfinished">该作业{0}；显示的是它的最后状态。</translation>
+        <translation>该作业{0}；显示的是它的最后状态。</translation>
     </message>
     <message>
         <source>· shown as last seen on {0}; the console is now on {1}</source>
-        <translation type="unfinished">· 显示的是在 {0} 上最后看到的状态；控制台现在连接的是 {1}</translation>
+        <translation>· 显示的是在 {0} 上最后看到的状态；控制台现在连接的是 {1}</translation>
     </message>
     <message>
         <source>{0} ({1} done, {2} failed; {3} failure(s) tolerated)</source>
-        <translation type="unfinished">{0}（{1} 个完成，{2} 个失败；容许 {3} 个失败）</translation>
+        <translation>{0}（{1} 个完成，{2} 个失败；容许 {3} 个失败）</translation>
     </message>
     <message>
         <source>{0} ok, {1} failed, {2} left</source>
-        <translation type="unfinished">{0} 个成功，{1} 个失败，{2} 个剩余</translation>
+        <translation>{0} 个成功，{1} 个失败，{2} 个剩余</translation>
     </message>
     <message>
         <source>not delivered yet</source>
-        <translation type="unfinished">尚未送达</translation>
+        <translation>尚未送达</translation>
     </message>
     <message>
         <source>{0}:</source>
-        <translation type="unfinished">{0}：</translation>
+        <translation>{0}：</translation>
     </message>
     <message>
         <source>Data</source>
-        <translation type="unfinished">数据</translation>
+        <translation>数据</translation>
     </message>
     <message>
         <source>{0} done, {1} remaining, {2} failed</source>
-        <translation type="unfinished">{0} 个完成，{1} 个剩余，{2} 个失败</translation>
+        <translation>{0} 个完成，{1} 个剩余，{2} 个失败</translation>
     </message>
     <message>
         <source>, batch {0}</source>
-        <translation type="unfinished">，批次大小 {0}</translation>
+        <translation>，批次大小 {0}</translation>
     </message>
     <message>
         <source>Per-instance events ({0} instances)</source>
-        <translation type="unfinished">各实例事件（{0} 个实例）</translation>
+        <translation>各实例事件（{0} 个实例）</translation>
     </message>
     <message>
         <source>instance {0}</source>
-        <translation type="unfinished">实例 {0}</translation>
+        <translation>实例 {0}</translation>
     </message>
     <message>
         <source>{0} event(s)</source>
-        <translation type="unfinished">{0} 个事件</translation>
+        <translation>{0} 个事件</translation>
     </message>
     <message>
         <source>{0} workflow(s) · timeline: wheel zooms, drag pans, F fits, click a lane to select its pod · {1}</source>
-        <translation type="unfinished">{0} 个工作流 · 时间线：滚轮缩放，拖动平移，F 适应窗口，点击泳道选中其 Pod · {1}</translation>
+        <translation>{0} 个工作流 · 时间线：滚轮缩放，拖动平移，F 适应窗口，点击泳道选中其 Pod · {1}</translation>
     </message>
     <message>
         <source>Abort workflow?</source>
-        <translation type="unfinished">中止工作流？</translation>
+        <translation>中止工作流？</translation>
     </message>
     <message>
         <source>&lt;b&gt;Abort&lt;/b&gt; the {0} workflow of job &lt;b&gt;{1}&lt;/b&gt; ({2})?</source>
-        <translation type="unfinished">&lt;b&gt;中止&lt;/b&gt;作业 &lt;b&gt;{1}&lt;/b&gt;（{2}）的 {0} 工作流？</translation>
+        <translation>&lt;b&gt;中止&lt;/b&gt;作业 &lt;b&gt;{1}&lt;/b&gt;（{2}）的 {0} 工作流？</translation>
     </message>
     <message>
         <source>Instances not yet reached stay as they are; the workflow cannot be resumed.</source>
-        <translation type="unfinished">尚未处理到的实例保持原样；工作流中止后无法恢复。</translation>
+        <translation>尚未处理到的实例保持原样；工作流中止后无法恢复。</translation>
     </message>
     <message>
         <source>Abort workflow</source>
-        <translation type="unfinished">中止工作流</translation>
+        <translation>中止工作流</translation>
     </message>
     <message>
         <source>{0}…</source>
-        <translation type="unfinished">{0}…</translation>
+        <translation>正在{0}…</translation>
     </message>
     <message>
         <source>{0} requested.</source>
-        <translation type="unfinished">已请求{0}。</translation>
+        <translation>已请求{0}。</translation>
     </message>
     <message>
         <source>Squeeze stretches with no event for over {0} into a narrow band</source>
-        <translation type="unfinished">将超过 {0} 没有事件的时间段压缩为一条窄带</translation>
+        <translation>将超过 {0} 没有事件的时间段压缩为一条窄带</translation>
     </message>
     <message>
         <source>pods feed: {0}</source>
-        <translation type="unfinished">Pod 数据流：{0}</translation>
+        <translation>Pod 数据流：{0}</translation>
     </message>
     <message>
         <source>{0} {1}: requested</source>
-        <translation type="unfinished">{0} {1}：已请求</translation>
+        <translation>{0} {1}：已请求</translation>
     </message>
     <message>
         <source>All pods (merged)</source>
-        <translation type="unfinished">所有 Pod（合并）</translation>
+        <translation>所有 Pod（合并）</translation>
     </message>
     <message>
         <source>current run</source>
-        <translation type="unfinished">当前运行</translation>
+        <translation>当前运行</translation>
     </message>
     <message>
         <source>current run ({0})</source>
-        <translation type="unfinished">当前运行（{0}）</translation>
+        <translation>当前运行（{0}）</translation>
     </message>
     <message>
         <source>{0} — {1}, started {2}</source>
-        <translation type="unfinished">{0} — {1}，启动于 {2}</translation>
+        <translation>{0} — {1}，启动于 {2}</translation>
     </message>
     <message>
         <source>, exit {0}</source>
-        <translation type="unfinished">，退出码 {0}</translation>
+        <translation>，退出码 {0}</translation>
     </message>
 </context>
 <context>
@@ -1641,26 +1641,26 @@ Trailers：{0}</translation>
     <name>JobTab</name>
     <message>
         <source>Job actions</source>
-        <translation type="unfinished"></translation>
+        <translation>作业操作</translation>
     </message>
 </context>
 <context>
     <name>JobsPanel</name>
     <message>
         <source>Filter jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选作业</translation>
     </message>
     <message>
         <source>Free text, or qualifiers such as state:RUNNING, owner:NAME, label:KEY=VALUE, name~PATTERN</source>
-        <translation type="unfinished"></translation>
+        <translation>自由文本，或 state:RUNNING、owner:NAME、label:KEY=VALUE、name~PATTERN 等限定符</translation>
     </message>
     <message>
         <source>Show only {0} jobs (several chips combine; the filter text says state:{0})</source>
-        <translation type="unfinished"></translation>
+        <translation>只显示 {0} 的作业（多个状态按钮可组合使用；筛选文本为 state:{0}）</translation>
     </message>
     <message>
         <source>Jobs</source>
-        <translation type="unfinished">作业</translation>
+        <translation>作业</translation>
     </message>
     <message>
         <source>No jobs yet</source>
@@ -1780,7 +1780,7 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <name>LogCanvas</name>
     <message>
         <source>Log lines</source>
-        <translation type="unfinished"></translation>
+        <translation>日志行</translation>
     </message>
     <message>
         <source>No log lines yet.</source>
@@ -1812,31 +1812,31 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     </message>
     <message>
         <source>Times</source>
-        <translation type="unfinished"></translation>
+        <translation>时间</translation>
     </message>
     <message>
         <source>Show when each line was written, in the zone the console shows times</source>
-        <translation type="unfinished"></translation>
+        <translation>显示每一行的写入时间，使用控制台显示时间所用的时区</translation>
     </message>
     <message>
         <source>::progress lines: show them, dim them, or hide them (they are still saved)</source>
-        <translation type="unfinished"></translation>
+        <translation>::progress 行：显示、淡化或隐藏（仍会保存）</translation>
     </message>
     <message>
         <source>Progress lines: show</source>
-        <translation type="unfinished"></translation>
+        <translation>进度行：显示</translation>
     </message>
     <message>
         <source>Progress lines: dim</source>
-        <translation type="unfinished"></translation>
+        <translation>进度行：淡化</translation>
     </message>
     <message>
         <source>Progress lines: hide</source>
-        <translation type="unfinished"></translation>
+        <translation>进度行：隐藏</translation>
     </message>
     <message>
         <source>Search the log</source>
-        <translation type="unfinished"></translation>
+        <translation>搜索日志</translation>
     </message>
     <message>
         <source>Search (Enter: next, Shift+Enter: previous)</source>
@@ -1868,7 +1868,7 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     </message>
     <message>
         <source>Lines kept</source>
-        <translation type="unfinished"></translation>
+        <translation>保留行数</translation>
     </message>
     <message>
         <source>How many lines the view keeps; older ones are dropped (memory stays flat)</source>
@@ -1912,8 +1912,8 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     </message>
     <message numerus="yes">
         <source>%n progress line(s) hidden</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已隐藏 %n 行进度</numerusform>
         </translation>
     </message>
     <message>
@@ -2025,23 +2025,23 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     </message>
     <message>
         <source>Jobs and protobuf</source>
-        <translation type="unfinished"></translation>
+        <translation>作业和 protobuf</translation>
     </message>
     <message>
         <source>{tab} · {file}</source>
-        <translation type="unfinished"></translation>
+        <translation>{tab} · {file}</translation>
     </message>
     <message>
         <source>Engine</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎</translation>
     </message>
     <message>
         <source>&amp;File</source>
-        <translation type="unfinished"></translation>
+        <translation>文件(&amp;F)</translation>
     </message>
     <message>
         <source>&amp;Edit</source>
-        <translation type="unfinished"></translation>
+        <translation>编辑(&amp;E)</translation>
     </message>
     <message>
         <source>Times in &amp;UTC</source>
@@ -2053,7 +2053,7 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     </message>
     <message>
         <source>&amp;Tools</source>
-        <translation type="unfinished"></translation>
+        <translation>工具(&amp;T)</translation>
     </message>
     <message>
         <source>&amp;Help</source>
@@ -2177,11 +2177,11 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     </message>
     <message>
         <source>Export jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>导出作业</translation>
     </message>
     <message>
         <source>jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>作业</translation>
     </message>
     <message>
         <source>Created job {0} ({1})</source>
@@ -2356,7 +2356,7 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <name>PodsView</name>
     <message>
         <source>Filter pods</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选 Pod</translation>
     </message>
     <message>
         <source>Filter pods (state, host, reason, instance…)</source>
@@ -2364,11 +2364,11 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     </message>
     <message>
         <source>Pods</source>
-        <translation type="unfinished">Pod</translation>
+        <translation>Pod</translation>
     </message>
     <message>
         <source>One row per instance; expand a row for its previous runs</source>
-        <translation type="unfinished"></translation>
+        <translation>每个实例一行；展开行可查看其以往的运行</translation>
     </message>
     <message>
         <source>No pods yet: they appear when the job runs.</source>
@@ -2376,7 +2376,7 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     </message>
     <message>
         <source>Pod events</source>
-        <translation type="unfinished"></translation>
+        <translation>Pod 事件</translation>
     </message>
     <message>
         <source>Select a pod to see its events</source>
@@ -2480,7 +2480,7 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <message>
         <source>Update period</source>
         <extracomment>Each curve in the colour of the state it counts toward (palette.py). Set by a window that follows the job&apos;s state from the jobs feed (the job detail): the summary then shows that state, never an older one from the last WatchJob sample.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>更新周期</translation>
     </message>
     <message>
         <source>How often the engine sends progress (WatchJob update period)</source>
@@ -2576,11 +2576,11 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Progress charts</source>
-        <translation type="unfinished"></translation>
+        <translation>进度图表</translation>
     </message>
     <message>
         <source>Items, throughput and failed instances over time. Left and Right read the values at a time, plus and minus zoom, F or Enter fit the whole run.</source>
-        <translation type="unfinished"></translation>
+        <translation>随时间变化的条目数、吞吐量和失败实例。左右方向键读取某一时刻的值，加号和减号缩放，F 或 Enter 显示整个运行。</translation>
     </message>
     <message>
         <source>PNG image (*.png)</source>
@@ -2675,7 +2675,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Differences</source>
-        <translation type="unfinished"></translation>
+        <translation>差异</translation>
     </message>
     <message>
         <source>Field</source>
@@ -2823,7 +2823,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Framing</source>
-        <translation type="unfinished"></translation>
+        <translation>分帧</translation>
     </message>
     <message>
         <source>How the file is framed: one message, or a stream of length-prefixed records</source>
@@ -2831,7 +2831,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Message type</source>
-        <translation type="unfinished"></translation>
+        <translation>消息类型</translation>
     </message>
     <message>
         <source>Message type (type to search); or decode without a schema</source>
@@ -2863,15 +2863,15 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Fields</source>
-        <translation type="unfinished"></translation>
+        <translation>字段</translation>
     </message>
     <message>
         <source>The message&apos;s fields; F2 edits a value, Insert adds, Delete removes</source>
-        <translation type="unfinished"></translation>
+        <translation>消息的字段；F2 编辑值，Insert 添加，Delete 删除</translation>
     </message>
     <message>
         <source>Bytes, text and JSON</source>
-        <translation type="unfinished"></translation>
+        <translation>字节、文本和 JSON</translation>
     </message>
     <message>
         <source>Hex</source>
@@ -2971,7 +2971,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>{kind} = {value} — {reason}</source>
-        <translation type="unfinished"></translation>
+        <translation>{kind} = {value} — {reason}</translation>
     </message>
     <message>
         <source> (pinned)</source>
@@ -3103,7 +3103,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Server address</source>
-        <translation type="unfinished"></translation>
+        <translation>服务器地址</translation>
     </message>
     <message>
         <source>Plaintext (no TLS)</source>
@@ -3111,7 +3111,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Bearer token</source>
-        <translation type="unfinished"></translation>
+        <translation>Bearer 令牌</translation>
     </message>
     <message>
         <source>bearer token, if the server wants one</source>
@@ -3119,7 +3119,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>TLS CA certificate file</source>
-        <translation type="unfinished"></translation>
+        <translation>TLS CA 证书文件</translation>
     </message>
     <message>
         <source>CA certificate (PEM) path; empty = the system&apos;s roots</source>
@@ -3142,11 +3142,11 @@ Pod 通过打印以下内容上报进度：
     <name>ReplaceConfirmDialog</name>
     <message>
         <source>all at once</source>
-        <translation type="unfinished">全部一次</translation>
+        <translation>全部一次</translation>
     </message>
     <message>
         <source>Batch size (instances at a time):</source>
-        <translation type="unfinished">批次大小（每批实例数）：</translation>
+        <translation>批次大小（每批实例数）：</translation>
     </message>
 </context>
 <context>
@@ -3161,54 +3161,54 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Preview</source>
-        <translation type="unfinished"></translation>
+        <translation>预览</translation>
     </message>
 </context>
 <context>
     <name>SavedViews</name>
     <message>
         <source>Saved &amp;views</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存的视图(&amp;V)</translation>
     </message>
     <message>
         <source>View “{0}”</source>
-        <translation type="unfinished"></translation>
+        <translation>视图“{0}”</translation>
     </message>
     <message>
         <source>Deleted the view “{0}”</source>
-        <translation type="unfinished"></translation>
+        <translation>已删除视图“{0}”</translation>
     </message>
     <message>
         <source>Save current view</source>
-        <translation type="unfinished"></translation>
+        <translation>保存当前视图</translation>
     </message>
     <message>
         <source>Name of this view (filter, visible columns and sort):</source>
-        <translation type="unfinished"></translation>
+        <translation>此视图的名称（筛选、可见列和排序）：</translation>
     </message>
     <message>
         <source>A view needs a name: nothing was saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>视图需要名称：未保存任何内容。</translation>
     </message>
     <message>
         <source>Replaced the view “{0}”</source>
-        <translation type="unfinished"></translation>
+        <translation>已替换视图“{0}”</translation>
     </message>
     <message>
         <source>Saved the view “{0}”</source>
-        <translation type="unfinished"></translation>
+        <translation>已保存视图“{0}”</translation>
     </message>
     <message>
         <source>&amp;Delete</source>
-        <translation type="unfinished">删除(&amp;D)</translation>
+        <translation>删除(&amp;D)</translation>
     </message>
     <message>
         <source>(no saved views yet)</source>
-        <translation type="unfinished"></translation>
+        <translation>（尚无已保存的视图）</translation>
     </message>
     <message>
         <source>(no filter)</source>
-        <translation type="unfinished"></translation>
+        <translation>（无筛选）</translation>
     </message>
 </context>
 <context>
@@ -3406,48 +3406,48 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message numerus="yes">
         <source>Stopping %n running pod(s)… {0:.0f} s</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>正在停止 %n 个运行中的 Pod… {0:.0f} 秒</numerusform>
         </translation>
     </message>
     <message>
         <source>Waiting for the engine to exit… {0:.1f} s (it is killed after {1:.0f} s)</source>
-        <translation type="unfinished"></translation>
+        <translation>正在等待引擎退出… {0:.1f} 秒（{1:.0f} 秒后将被终止）</translation>
     </message>
     <message>
         <source>The engine did not exit: killed it (SIGKILL), waiting… {0:.1f} s</source>
-        <translation type="unfinished"></translation>
+        <translation>引擎未退出：已将其终止（SIGKILL），正在等待… {0:.1f} 秒</translation>
     </message>
     <message>
         <source>The embedded engine had already exited.</source>
-        <translation type="unfinished"></translation>
+        <translation>内置引擎已经退出。</translation>
     </message>
     <message>
         <source>The embedded engine did not end even {0:.0f} s after SIGKILL; see its log: {1}</source>
-        <translation type="unfinished"></translation>
+        <translation>内置引擎在 SIGKILL 后 {0:.0f} 秒仍未结束；请查看其日志：{1}</translation>
     </message>
     <message>
         <source>The embedded engine was killed on request (SIGKILL) after {0:.1f} s of waiting for it to exit.</source>
-        <translation type="unfinished"></translation>
+        <translation>等待内置引擎退出 {0:.1f} 秒后，已按请求将其终止（SIGKILL）。</translation>
     </message>
     <message>
         <source>The embedded engine did not exit within {0:.0f} s of SIGTERM and had to be killed (SIGKILL); it was gone after {1:.1f} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>内置引擎在 SIGTERM 后 {0:.0f} 秒内未退出，只能将其终止（SIGKILL）；{1:.1f} 秒后已退出。</translation>
     </message>
     <message>
         <source>Stopped the embedded engine cleanly in {0:.1f} s.</source>
-        <translation type="unfinished"></translation>
+        <translation>已在 {0:.1f} 秒内正常停止内置引擎。</translation>
     </message>
     <message numerus="yes">
         <source>Its %n running pod(s) were stopped first (their jobs end KILLED).</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已先停止其 %n 个运行中的 Pod（其作业以 KILLED 结束）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <source>%n pod(s) keep running unsupervised; the engine re-adopts them when it starts again.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个 Pod 将在无人监管的情况下继续运行；引擎再次启动时会重新接管它们。</numerusform>
         </translation>
     </message>
     <message>
@@ -3463,17 +3463,17 @@ Pod 通过打印以下内容上报进度：
     <name>SpecDiffView</name>
     <message>
         <source>Select a version to see what it changed, or two (Ctrl+click) to compare them.</source>
-        <translation type="unfinished"></translation>
+        <translation>选择一个版本查看它的更改，或选择两个版本（Ctrl+单击）进行比较。</translation>
     </message>
     <message numerus="yes">
         <source>%n line(s) differ</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 行不同</numerusform>
         </translation>
     </message>
     <message>
         <source>The two specs are the same.</source>
-        <translation type="unfinished"></translation>
+        <translation>两个规格相同。</translation>
     </message>
 </context>
 <context>
@@ -3496,7 +3496,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Job spec (YAML)</source>
-        <translation type="unfinished"></translation>
+        <translation>作业规格（YAML）</translation>
     </message>
     <message>
         <source>Owner</source>
@@ -3540,11 +3540,11 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Line {}, column {}: </source>
-        <translation type="unfinished"></translation>
+        <translation>第 {} 行，第 {} 列： </translation>
     </message>
     <message>
         <source>Line {}: </source>
-        <translation type="unfinished"></translation>
+        <translation>第 {} 行： </translation>
     </message>
     <message>
         <source>Valid spec.</source>
@@ -3579,7 +3579,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Text</source>
-        <translation type="unfinished"></translation>
+        <translation>文本</translation>
     </message>
     <message>
         <source>Apply</source>
@@ -3629,34 +3629,34 @@ Pod 通过打印以下内容上报进度：
     <name>ThemeController</name>
     <message>
         <source>&amp;Theme</source>
-        <translation type="unfinished"></translation>
+        <translation>主题(&amp;T)</translation>
     </message>
     <message>
         <source>Follow the &amp;system</source>
-        <translation type="unfinished"></translation>
+        <translation>跟随系统(&amp;S)</translation>
     </message>
     <message>
         <source>&amp;Light</source>
-        <translation type="unfinished"></translation>
+        <translation>浅色(&amp;L)</translation>
     </message>
     <message>
         <source>&amp;Dark</source>
-        <translation type="unfinished"></translation>
+        <translation>深色(&amp;D)</translation>
     </message>
     <message>
         <source>Light or dark as the desktop is, switching when it switches</source>
-        <translation type="unfinished"></translation>
+        <translation>与桌面一致的浅色或深色，桌面切换时随之切换</translation>
     </message>
 </context>
 <context>
     <name>TimelineView</name>
     <message>
         <source>Workflow timeline</source>
-        <translation type="unfinished"></translation>
+        <translation>工作流时间线</translation>
     </message>
     <message>
         <source>Up and Down choose a lane, Enter selects that instance&apos;s pod; Left and Right pan, plus and minus zoom, F fits the whole run.</source>
-        <translation type="unfinished"></translation>
+        <translation>上下方向键选择泳道，Enter 选中该实例的 Pod；左右方向键平移，加号和减号缩放，F 显示整个运行。</translation>
     </message>
     <message>
         <source>No pod has run yet: each instance&apos;s lane fills in as its pods change state.</source>
@@ -3716,7 +3716,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Filter types</source>
-        <translation type="unfinished"></translation>
+        <translation>筛选类型</translation>
     </message>
     <message>
         <source>type to filter</source>
@@ -3724,7 +3724,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Types</source>
-        <translation type="unfinished"></translation>
+        <translation>类型</translation>
     </message>
 </context>
 <context>
@@ -3953,20 +3953,20 @@ completed {2}, remaining {3}, failed {4}</source>
     <name>parent</name>
     <message>
         <source>Export failed</source>
-        <translation type="unfinished"></translation>
+        <translation>导出失败</translation>
     </message>
     <message>
         <source>Could not write {0}: {1}.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入 {0}：{1}。</translation>
     </message>
     <message>
         <source>Export failed: could not write {0}</source>
-        <translation type="unfinished"></translation>
+        <translation>导出失败：无法写入 {0}</translation>
     </message>
     <message numerus="yes">
         <source>Exported %n {0} to {1}</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已将 %n 个{0}导出到 {1}</numerusform>
         </translation>
     </message>
 </context>
