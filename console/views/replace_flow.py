@@ -41,13 +41,12 @@ def _ranges(ranges: object) -> str:
 
 def describe_diff(diff: object) -> str:
     """What GetReplaceJobDiff says a replace would do to the job's instances, one line each."""
-    tr = QCoreApplication.translate
     return "\n".join((
-        tr("ReplaceFlow", "Instances added: {}").format(_ranges(diff.instances_added)),  # type: ignore[attr-defined]
-        tr("ReplaceFlow", "Instances removed: {}").format(_ranges(diff.instances_removed)),  # type: ignore[attr-defined]
-        tr("ReplaceFlow", "Instances updated (restarted): {}").format(
+        QCoreApplication.translate("ReplaceFlow", "Instances added: {}").format(_ranges(diff.instances_added)),  # type: ignore[attr-defined]
+        QCoreApplication.translate("ReplaceFlow", "Instances removed: {}").format(_ranges(diff.instances_removed)),  # type: ignore[attr-defined]
+        QCoreApplication.translate("ReplaceFlow", "Instances updated (restarted): {}").format(
             _ranges(diff.instances_updated)),  # type: ignore[attr-defined]
-        tr("ReplaceFlow", "Instances unchanged: {}").format(_ranges(diff.instances_unchanged)),  # type: ignore[attr-defined]
+        QCoreApplication.translate("ReplaceFlow", "Instances unchanged: {}").format(_ranges(diff.instances_unchanged)),  # type: ignore[attr-defined]
     ))
 
 

@@ -2,29 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name></name>
-    <message>
-        <source>ReplaceFlow</source>
-        <comment>Instances added: {}</comment>
-        <translation>新增的实例：{}</translation>
-    </message>
-    <message>
-        <source>ReplaceFlow</source>
-        <comment>Instances removed: {}</comment>
-        <translation>移除的实例：{}</translation>
-    </message>
-    <message>
-        <source>ReplaceFlow</source>
-        <comment>Instances updated (restarted): {}</comment>
-        <translation>更新（重启）的实例：{}</translation>
-    </message>
-    <message>
-        <source>ReplaceFlow</source>
-        <comment>Instances unchanged: {}</comment>
-        <translation>未变的实例：{}</translation>
-    </message>
-</context>
-<context>
     <name>Actions</name>
     <message>
         <source>deleted</source>
@@ -3147,6 +3124,25 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>Batch size (instances at a time):</source>
         <translation>批次大小（每批实例数）：</translation>
+    </message>
+</context>
+<context>
+    <name>ReplaceFlow</name>
+    <message>
+        <source>Instances added: {}</source>
+        <translation>新增的实例：{}</translation>
+    </message>
+    <message>
+        <source>Instances removed: {}</source>
+        <translation>移除的实例：{}</translation>
+    </message>
+    <message>
+        <source>Instances updated (restarted): {}</source>
+        <translation>更新（重启）的实例：{}</translation>
+    </message>
+    <message>
+        <source>Instances unchanged: {}</source>
+        <translation>未变的实例：{}</translation>
     </message>
 </context>
 <context>
