@@ -157,9 +157,13 @@ def all_types(target: int, seed: int = 1) -> bytes:
 
 @cache
 def _descriptor_files() -> tuple[bytes, ...]:
+    # Files that do not change with the project's API or protobuf's version (descriptor.proto does),
+    # so the golden decode tests keep their corpus: the well-known types and the benchmark's own.
+    from google.protobuf import any_pb2, duration_pb2, field_mask_pb2, struct_pb2, timestamp_pb2, wrappers_pb2
+
     reg = registry()
-    names = ["pelorus/v1/pod.proto", "pelorus/v1/job.proto", "pelorus/v1/job_service.proto", "alltypes.proto"]
-    files = [descriptor_pb2.DESCRIPTOR] + [reg.pool.FindFileByName(name) for name in names]
+    files = [m.DESCRIPTOR for m in (any_pb2, duration_pb2, field_mask_pb2, struct_pb2, timestamp_pb2, wrappers_pb2)]
+    files.append(reg.pool.FindFileByName("alltypes.proto"))
     out = []
     for fd in files:
         fdp = descriptor_pb2.FileDescriptorProto()

@@ -23,9 +23,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
-
 from pelorus.engine.paths import default_data_dir, socket_address, socket_path
+
+
+class QCoreApplication:
+    """Qt's translate when Qt is loaded (the console), the English text otherwise: `main.py call
+    --engine` finds the embedded engine through this module and must run without Qt. Named as
+    Qt's class so pyside6-lupdate still finds the ``QCoreApplication.translate(...)`` calls."""
+
+    @staticmethod
+    def translate(context: str, text: str) -> str:
+        qtcore = sys.modules.get("PySide6.QtCore")
+        return text if qtcore is None else str(qtcore.QCoreApplication.translate(context, text))
 
 START_TIMEOUT = 20.0
 # Stopping: how long a SIGTERMed engine may take to exit (it stops within 2 s with its pods
