@@ -29,17 +29,21 @@ def run(loop: qasync.QEventLoop, coro: Coroutine[Any, Any, T], timeout: float = 
     Not asyncio.wait_for: on Python 3.11 it waits for a timed-out coroutine to end after cancelling
     it, so a coroutine that swallows its cancellation hangs the test for ever (and pytest-timeout's
     signal never reaches Python inside Qt's event loop). Here a timeout is a failure that shows where
-    the coroutine was stuck."""
-    task = loop.create_task(coro)
-    loop.run_until_complete(asyncio.wait({task}, timeout=timeout))
-    if task.done():
-        return task.result()
-    where = io.StringIO()
-    task.print_stack(file=where)
-    task.cancel()
-    loop.run_until_complete(asyncio.wait({task}, timeout=10))
-    ended = "cancelled" if task.done() else "still running after being cancelled"
-    raise TimeoutError(f"gave up after {timeout:.0f} s ({ended}); it was at:\n{where.getvalue()}")
+    the coroutine was stuck. (The task is made inside the running loop, as wait_for does.)"""
+
+    async def bounded() -> T:
+        task = asyncio.ensure_future(coro)
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if done:
+            return task.result()
+        where = io.StringIO()
+        task.print_stack(file=where)
+        task.cancel()
+        await asyncio.wait({task}, timeout=10)
+        ended = "cancelled" if task.done() else "still running after being cancelled"
+        raise TimeoutError(f"gave up after {timeout:.0f} s ({ended}); it was at:\n{where.getvalue()}")
+
+    return loop.run_until_complete(bounded())
 
 
 async def until(pred: Callable[[], bool], timeout: float = 15.0, what: str = "condition") -> None:
