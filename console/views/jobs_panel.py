@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QStackedLayout,
     QStyle,
@@ -225,6 +226,9 @@ class JobsPanel(QWidget):
         self.table.doubleClicked.connect(self._open_index)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
+        header = self.table.horizontalHeader()  # right-click a column title: show or hide columns
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda pos: self.column_menu().popup(header.mapToGlobal(pos)))
         self.table.selectionModel().selectionChanged.connect(self._emit_selection)
         self.table.installEventFilter(self)
 
@@ -406,6 +410,28 @@ class JobsPanel(QWidget):
                     header.resizeSection(section, width)
         finally:
             self._fitting = False
+
+    def column_menu(self) -> QMenu:
+        """Every column, checked when shown: the header's context menu (saved views keep the choice).
+        Name stays: a row must say which job it is."""
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        menu.setObjectName("columnsMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for col in Column:
+            title = str(self.table.model().headerData(int(col), Qt.Orientation.Horizontal))
+            act = menu.addAction(title)
+            act.setCheckable(True)
+            act.setChecked(not header.isSectionHidden(int(col)))
+            act.setEnabled(col != Column.NAME)
+            act.toggled.connect(lambda on, c=int(col): self.set_column_shown(c, on))
+        return menu
+
+    def set_column_shown(self, column: int, shown: bool) -> None:
+        """Show or hide a column; the others share the room again (unless the operator sized them)."""
+        self.table.horizontalHeader().setSectionHidden(column, not shown)
+        if self.auto_fit:
+            self.fit_columns()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         if obj is self.table.viewport() and event.type() == QEvent.Type.Resize and self.auto_fit:

@@ -110,7 +110,13 @@ def test_saved_views_save_apply_delete_and_persist(embedded_window: MainWindow, 
     async def body() -> None:
         header = panel.table.horizontalHeader()
         panel.set_filter_text("owner:tests state:failed")
-        header.setSectionHidden(int(Column.OWNER), True)
+        # the header's context menu hides a column (Name cannot be hidden)
+        columns = panel.column_menu()
+        by_title = {a.text(): a for a in columns.actions()}
+        assert not by_title["Name"].isEnabled() and by_title["Owner"].isChecked()
+        by_title["Owner"].trigger()
+        assert header.isSectionHidden(int(Column.OWNER)) and not header.isSectionHidden(int(Column.NAME))
+        assert not panel.column_menu().actions()[int(Column.OWNER)].isChecked()
         panel.table.sortByColumn(int(Column.NAME), Qt.SortOrder.AscendingOrder)
         # Save current view… asks for a name (offering the filter), from the View menu's action.
         win.actions_by_name[Name.SAVE_VIEW].trigger()
