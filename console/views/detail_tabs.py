@@ -122,6 +122,7 @@ class DetailTabs(QObject):
         self.details[job_id] = detail
         index = self.tabs.addTab(tab, tab_text(detail.windowTitle()))
         self.tabs.setTabToolTip(index, job_id)
+        self._name_close_button(index, detail.windowTitle())
         detail.windowTitleChanged.connect(lambda title, t=tab: self._retitle(t, title))
         self.tabs.setCurrentIndex(index)
         self._spawn(detail.load())
@@ -132,6 +133,13 @@ class DetailTabs(QObject):
         if index >= 0:
             self.tabs.setTabText(index, tab_text(title))
             self.tabs.setTabToolTip(index, f"{title}\n{tab.job_id}")
+            self._name_close_button(index, title)
+
+    def _name_close_button(self, index: int, title: str) -> None:
+        """The tab's close button says what it closes (screen readers read the name)."""
+        button = self.tabs.tabBar().tabButton(index, QTabBar.ButtonPosition.RightSide)
+        if button is not None:
+            button.setAccessibleName(self.tr("Close the tab of {0}").format(tab_text(title)))
 
     def close_job(self, job_id: str) -> bool:
         tab = self.tab_of(job_id)

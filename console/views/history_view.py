@@ -82,6 +82,8 @@ class HistoryView(QWidget):
 
         self.list = QTreeWidget()
         self.list.setObjectName("historyList")
+        self.list.setAccessibleName(self.tr("Spec versions"))
+        self.list.setAccessibleDescription(self.tr("Select one version to see what it changed, or two to compare them"))
         self.list.setRootIsDecorated(False)
         self.list.setAlternatingRowColors(True)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

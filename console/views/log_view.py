@@ -377,6 +377,7 @@ class LogView(QWidget):
         self.time_box.setChecked(bool(settings.value(SETTING_SHOW_TIME, False, type=bool)))
         self.progress_box = QComboBox()
         self.progress_box.setObjectName("logProgressLines")
+        self.progress_box.setAccessibleName(self.tr("Progress lines"))
         self.progress_box.setToolTip(self.tr("::progress lines: show them, dim them, or hide them (they are still "
                                              "saved)"))
         for label, mode in ((self.tr("Progress lines: show"), SHOW), (self.tr("Progress lines: dim"), DIM),

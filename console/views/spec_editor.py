@@ -185,6 +185,13 @@ class SpecEditorDialog(QDialog):
             spin.valueChanged.connect(self._form_changed)
         self._validate()
 
+    def showEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+        """Once laid out, Tab goes through the buttons the way they read (the platform orders them)."""
+        super().showEvent(event)
+        buttons = sorted((b for b in self.buttons.buttons() if b.isVisible()), key=lambda b: b.x())
+        for left, right in zip(buttons, buttons[1:], strict=False):
+            QWidget.setTabOrder(left, right)
+
     def _validate(self) -> None:
         text = self.yaml.toPlainText()
         check = check_spec(text, self.pool)

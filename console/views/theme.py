@@ -93,14 +93,21 @@ class ThemeController(QObject):
 
     def _set_qt_palette(self, theme: palette.Theme) -> None:
         if self._fallback:  # back to the platform's palette and style, then see whether they fit
-            self._app.setStyle(self._native_style)
+            self._use_style(self._native_style)
             self._app.setPalette(QPalette())
             self._fallback = False
         if _is_dark(QGuiApplication.palette()) != (theme is palette.DARK):
             if QStyleFactory.keys() and "Fusion" in QStyleFactory.keys():
-                self._app.setStyle("Fusion")  # a style that draws with the palette it is given
+                self._use_style("Fusion")  # a style that draws with the palette it is given
             self._app.setPalette(palette.qpalette(theme))
             self._fallback = True
+
+    def _use_style(self, name: str) -> None:
+        """Replace the application's style only when it is another one: replacing a style deletes
+        the old one under the widgets, which crashed the interpreter now and then in the tests
+        (offscreen, where the platform's style is Fusion already)."""
+        if name and self._app.style().name().lower() != name.lower():
+            self._app.setStyle(name)
 
     def _retheme_widgets(self) -> None:
         """Colours baked into rich text and style sheets (palette.css / span) in the new values."""

@@ -884,6 +884,13 @@ Trailers：{0}</translation>
     </message>
 </context>
 <context>
+    <name>DetailTabs</name>
+    <message>
+        <source>Close the tab of {0}</source>
+        <translation>关闭 {0} 的标签页</translation>
+    </message>
+</context>
+<context>
     <name>EditActions</name>
     <message>
         <source>Add…</source>
@@ -1156,6 +1163,14 @@ Trailers：{0}</translation>
     <message>
         <source>Revert to this version…</source>
         <translation>还原到此版本…</translation>
+    </message>
+    <message>
+        <source>Spec versions</source>
+        <translation>规格版本</translation>
+    </message>
+    <message>
+        <source>Select one version to see what it changed, or two to compare them</source>
+        <translation>选择一个版本查看它改了什么，或选择两个版本进行比较</translation>
     </message>
     <message>
         <source>Version</source>
@@ -1794,6 +1809,10 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <message>
         <source>Show when each line was written, in the zone the console shows times</source>
         <translation>显示每一行的写入时间，使用控制台显示时间所用的时区</translation>
+    </message>
+    <message>
+        <source>Progress lines</source>
+        <translation>进度行</translation>
     </message>
     <message>
         <source>::progress lines: show them, dim them, or hide them (they are still saved)</source>
@@ -3457,6 +3476,14 @@ Pod 通过打印以下内容上报进度：
 </context>
 <context>
     <name>SpecDiffView</name>
+    <message>
+        <source>The older version&apos;s spec</source>
+        <translation>较旧版本的规格</translation>
+    </message>
+    <message>
+        <source>The newer version&apos;s spec</source>
+        <translation>较新版本的规格</translation>
+    </message>
     <message>
         <source>Select a version to see what it changed, or two (Ctrl+click) to compare them.</source>
         <translation>选择一个版本查看它的更改，或选择两个版本（Ctrl+单击）进行比较。</translation>

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from enginehelp import sh_spec
-from guihelp import open_dialog, run, until
+from guihelp import job_tab, run, until
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAccessible
 from PySide6.QtTest import QTest
@@ -257,14 +257,14 @@ def test_job_detail_is_named(embedded_window: Any, qloop: Any) -> None:
         await until(lambda: win.session.jobs_model.row_of(job_id) is not None, what="listed")
         assert win.panel.proxy.headerData(0, Qt.Orientation.Vertical,
                                           Qt.ItemDataRole.AccessibleTextRole) == "a11y-web"  # the row header
+        win.resize(1280, 800)
         win.open_job(job_id)
-        detail: JobDetailDialog = await open_dialog(JobDetailDialog)
-        detail.resize(1280, 800)
+        detail: JobDetailDialog = await job_tab(win, job_id)  # a tab of the main window
         for i in range(detail.tabs.count()):
             detail.tabs.setCurrentIndex(i)
             await asyncio.sleep(0.2)
             assert unnamed(detail) == [], detail.tabs.tabText(i)
-        detail.close()
+        assert unnamed(win) == []  # the job tab's own toolbar too
 
     run(qloop, body(), timeout=60)
 
