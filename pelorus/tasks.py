@@ -112,7 +112,10 @@ async def cancel_and_wait(task: asyncio.Task[Any], what: str, timeout: float = S
         _retrieve(task)
         return True
     stack = io.StringIO()
-    task.print_stack(file=stack)
+    try:
+        task.print_stack(file=stack)
+    except Exception:  # noqa: BLE001 - a frame of compiled code (grpc's Cython) can have no line number
+        stack.write(repr(task))
     log.warning("%s did not end within %.0f s of being cancelled; left behind.\n%s", what, timeout, stack.getvalue())
     task.add_done_callback(_retrieve)
     return False

@@ -37,7 +37,10 @@ def run(loop: qasync.QEventLoop, coro: Coroutine[Any, Any, T], timeout: float = 
         if done:
             return task.result()
         where = io.StringIO()
-        task.print_stack(file=where)
+        try:
+            task.print_stack(file=where)
+        except Exception:  # a frame of compiled code (grpc's Cython) can have no line number
+            where.write(repr(task))
         task.cancel()
         await asyncio.wait({task}, timeout=10)
         ended = "cancelled" if task.done() else "still running after being cancelled"

@@ -34,8 +34,8 @@ def shown_columns(header: Any) -> list[int]:
 def jobs_records(panel: Any) -> tuple[list[str], list[Record]]:
     """The jobs table (a JobsPanel) as shown: its rows in order, its columns in order."""
     proxy = panel.proxy
-    rows = proxy.source().rows()
-    shown = [rows[proxy.source_row(r)] for r in range(proxy.rowCount())]
+    model = proxy.source()
+    shown = [model.row(proxy.source_row(r)) for r in range(proxy.rowCount())]  # the table's column store
     return export_rows.job_records(shown, shown_columns(panel.table.horizontalHeader()))
 
 
