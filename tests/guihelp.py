@@ -29,7 +29,11 @@ def run(loop: qasync.QEventLoop, coro: Coroutine[Any, Any, T], timeout: float = 
     Not asyncio.wait_for: on Python 3.11 it waits for a timed-out coroutine to end after cancelling
     it, so a coroutine that swallows its cancellation hangs the test for ever (and pytest-timeout's
     signal never reaches Python inside Qt's event loop). Here a timeout is a failure that shows where
-    the coroutine was stuck. (The task is made inside the running loop, as wait_for does.)"""
+    the coroutine was stuck. (The task is made inside the running loop, as wait_for does.)
+
+    Inside a coroutine never call QApplication.processEvents() or a dialog's exec(): a nested Qt
+    loop makes qasync wake other tasks inside the running one ("Cannot enter into task … while
+    another task … is being executed"); those tasks are lost and a later stop waits for them."""
 
     async def bounded() -> T:
         task = asyncio.ensure_future(coro)

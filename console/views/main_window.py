@@ -297,6 +297,7 @@ class MainWindow(QMainWindow):
         self.utc_action.setChecked(bool(QSettings().value(timefmt.SETTING_UTC, False, type=bool)))
         timefmt.set_utc(self.utc_action.isChecked())
         self.utc_action.toggled.connect(self.set_times_in_utc)
+        self._build_language_menu(view)
         jobs = bar.addMenu(self.tr("&Jobs"))
         jobs.setObjectName("jobsMenu")
         self._fill(jobs, (Name.NEW, Name.DEMO, None) + actions.JOB_MENU)
@@ -550,9 +551,10 @@ class MainWindow(QMainWindow):
         self.availability = {}
         for name, action in self.actions_by_name.items():
             spec = ACTIONS[name]
-            got = actions.availability_of(spec, groups, connected=connected, read_only=self.session.read_only)
+            got = actions.availability_of(spec, groups, connected=connected, read_only=self.session.read_only,
+                                          translate=translate)
             if name is Name.CLOSE_TAB and got.enabled and self.detail_tabs.current_tab() is None:
-                got = actions.Availability(False, "no job tab in front")
+                got = actions.Availability(False, self.tr("no job tab in front"))
             self.availability[name] = got
             action.setEnabled(got.enabled)
             keys = f" ({action.shortcut().toString()})" if spec.shortcut else ""

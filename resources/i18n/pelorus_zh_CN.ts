@@ -2168,6 +2168,10 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <translation> — 所选 {1} 个中的 {0} 个（{2}）</translation>
     </message>
     <message>
+        <source>no job tab in front</source>
+        <translation>前面没有作业标签页</translation>
+    </message>
+    <message>
         <source> — not now: {0}</source>
         <translation> — 当前不可用：{0}</translation>
     </message>

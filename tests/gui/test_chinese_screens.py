@@ -15,7 +15,6 @@ import pytest
 from enginehelp import sh_spec
 from guihelp import run
 from PySide6.QtCore import QLocale
-from PySide6.QtWidgets import QApplication
 from zhhelp import shoot
 
 from console import i18n
@@ -32,8 +31,7 @@ def chinese(qapp: Any) -> Iterator[None]:
 
 async def settle() -> None:
     for _ in range(5):
-        await asyncio.sleep(0.05)
-        QApplication.processEvents()
+        await asyncio.sleep(0.05)  # the loop runs Qt's events; processEvents here would nest it
 
 
 @pytest.mark.slow

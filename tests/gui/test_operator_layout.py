@@ -90,7 +90,7 @@ def test_every_column_fits_at_the_default_and_common_sizes(window: MainWindow, q
         for w, h in ((1280, 800), (1920, 1080)):
             win.resize(w, h)
             await until(lambda w=w: win.width() == w, what="resized")  # noqa: B023
-            QApplication.processEvents()
+            await asyncio.sleep(0.05)  # the loop lays out (never processEvents inside a coroutine: see guihelp)
             win.grab().save(str(SHOTS / f"main-{w}x{h}.png"))
             assert clipped_columns(win) == [], (w, h)
 
@@ -142,7 +142,7 @@ def test_pods_table_rows_and_duration_readable(window: MainWindow, qloop: Any) -
         detail.tabs.setCurrentWidget(detail.pods_view)
         for w, h in ((1280, 800), (1920, 1080)):
             detail.resize(w, h)
-            QApplication.processEvents()
+            await asyncio.sleep(0.05)
             detail.grab().save(str(SHOTS / f"pods-{w}x{h}.png"))
             table = detail.pods
             header = table.header() if hasattr(table, "header") else table.horizontalHeader()
