@@ -98,7 +98,9 @@ def test_detail_follows_a_job_to_its_purge(embedded_window: MainWindow, qloop: A
         await follows(session, dialog, job_id, lambda t: t is not None and t["state"] == "SUCCEEDED", "succeeded")
         assert dialog.summary_labels["Purged at"].text()  # when it will go
         await follows(session, dialog, job_id, lambda t: t is None, "purged")
-        assert "DELETED" in dialog.header.text() and "purged after its time-to-live" in dialog.header.text()
+        # the engine answers NotFound a moment before the removal reaches the detail through the feed
+        await until(lambda: "DELETED" in dialog.header.text(), timeout=10, what="the header says DELETED")
+        assert "purged after its time-to-live" in dialog.header.text()
         screenshot(dialog, "follow-7-purged")
 
     run(qloop, body(), timeout=60)
