@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +14,41 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from enginehelp import EngineProcess  # noqa: E402
+
+WATCHDOG_GRACE_S = float(os.environ.get("PELORUS_TEST_WATCHDOG_GRACE_S", "60"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A last resort behind pytest-timeout: its SIGALRM handler runs only when Python code runs on
+    the main thread, and inside Qt's C++ event loop (a dialog's exec, a stuck qasync wait) the
+    exception it raises is swallowed by the slot that happened to run, so a hung GUI test would hang
+    the whole run until CI's own limit, with nothing said. This timer fires a minute after the
+    test's own timeout, prints every thread's stack with the test's id and ends the run at once."""
+    marker = item.get_closest_marker("timeout")
+    limit = float(marker.args[0]) if marker is not None and marker.args else float(item.config.getini("timeout") or 0)
+    if limit <= 0:
+        yield
+        return
+    timer = threading.Timer(limit + WATCHDOG_GRACE_S, _dump_stacks_and_exit, (item, limit + WATCHDOG_GRACE_S))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _dump_stacks_and_exit(item: pytest.Item, after: float) -> None:
+    capture = item.config.pluginmanager.getplugin("capturemanager")
+    if capture is not None:
+        capture.suspend_global_capture(in_=True)  # what follows must reach the terminal, not a capture file
+    sys.stderr.write(f"\n+++ WATCHDOG: {item.nodeid} still running after {after:.0f} s: "
+                     "the stacks of every thread, then the run ends +++\n")
+    sys.stderr.flush()
+    faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+    sys.stderr.flush()
+    os._exit(3)
 
 
 @pytest.fixture

@@ -187,7 +187,10 @@ class CommandPalette(QDialog):
             self._open_job(data)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if obj is self.search and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+        # getattr: the cycle collector may have cleared this wrapper's attributes while Qt, not yet told,
+        # still sends the field's events here (a palette left for the collector, then a theme switch)
+        if (obj is getattr(self, "search", None) and isinstance(event, QKeyEvent)
+                and event.type() == QEvent.Type.KeyPress):
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 self.list.keyPressEvent(event)
                 return True

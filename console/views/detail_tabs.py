@@ -179,8 +179,9 @@ class DetailTabs(QObject):
             self.tabs.setCurrentIndex((self.tabs.currentIndex() + step) % count)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if obj is self.tabs.window() and event.type() == QEvent.Type.WindowStateChange:
-            minimised = self.tabs.window().isMinimized()
+        tabs = getattr(self, "tabs", None)  # cleared by the cycle collector before Qt lets go: see CommandPalette
+        if tabs is not None and obj is tabs.window() and event.type() == QEvent.Type.WindowStateChange:
+            minimised = tabs.window().isMinimized()
             for detail in self.details.values():
                 detail.set_background(minimised or not detail.isVisible())
             return False

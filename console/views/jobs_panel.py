@@ -434,7 +434,8 @@ class JobsPanel(QWidget):
             self.fit_columns()
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize and self.auto_fit:
+        table = getattr(self, "table", None)  # cleared by the cycle collector before Qt lets go: see CommandPalette
+        if table is not None and obj is table.viewport() and event.type() == QEvent.Type.Resize and self.auto_fit:
             self._fit_timer.start()  # once the resizing settles (a scroll bar coming and going resizes too)
             return False
         if obj is self.table and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:

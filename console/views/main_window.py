@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMenu,
@@ -57,6 +56,7 @@ from console.tasks import WidgetTasks
 from console.views import edit_commands, theme
 from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
+from console.views.connection_dialog import ConnectionDialog, RemoteEngine
 from console.views.detail_tabs import DetailTabs
 from console.views.dialogs import ask_int, exec_async
 from console.views.engine_stop import stop_engine_showing_progress
@@ -312,9 +312,7 @@ class MainWindow(QMainWindow):
         keys.triggered.connect(self.show_shortcuts)
         about = help_menu.addAction(self.tr("&About Pelorus"))
         about.setObjectName("aboutPelorus")
-        about.triggered.connect(lambda: QMessageBox.about(self, self.tr("About Pelorus"), self.tr(
-            "<b>Pelorus</b><br>A console for the Pelorus job engine: jobs, pods, logs, progress and "
-            "workflows, and a protobuf editor.")))
+        about.triggered.connect(self.show_about)
 
     def _build_language_menu(self, view: QMenu) -> None:
         """View ▸ Language: the system's, English or 简体中文; persisted, applied at the next start."""
@@ -353,6 +351,13 @@ class MainWindow(QMainWindow):
                           self.tr("Keyboard shortcuts of the main window:"), parent=self)
         box.setObjectName("shortcutsBox")
         box.setInformativeText(self.shortcut_text())
+        box.open()
+
+    def show_about(self) -> None:
+        box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("About Pelorus"), self.tr(
+            "<b>Pelorus</b><br>A console for the Pelorus job engine: jobs, pods, logs, progress and "
+            "workflows, and a protobuf editor."), parent=self)
+        box.setObjectName("aboutBox")
         box.open()
 
     def set_times_in_utc(self, on: bool) -> None:
@@ -755,18 +760,16 @@ class MainWindow(QMainWindow):
         self.undo_button.hide()
 
     def _add_profile(self) -> None:
-        address, ok = QInputDialog.getText(self, self.tr("Add a remote engine"), self.tr("Address (host:port):"))
-        if not ok or not address.strip():
-            return
-        token, ok = QInputDialog.getText(
-            self,
-            self.tr("Add a remote engine"),
-            self.tr("Bearer token (stored in the system keyring, or a file only you can read):"),
-        )
-        if not ok:
-            return
-        name = self.session.add_remote_profile(address.strip(), token.strip() or None)
-        self.profile_box.addItem(name)
+        """Opened, not exec'd: no nested event loop under the qasync one."""
+        dialog = ConnectionDialog(self)
+        dialog.accepted.connect(lambda: self._connect_to(dialog.remote()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _connect_to(self, remote: RemoteEngine) -> None:
+        name = self.session.add_remote_profile(remote.address, remote.token, remote.tls_ca, remote.insecure)
+        if self.profile_box.findText(name) < 0:
+            self.profile_box.addItem(name)
         self.profile_box.setCurrentText(name)
         self._spawn(self.session.switch_profile(name))
 

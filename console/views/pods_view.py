@@ -269,7 +269,8 @@ class PodsView(QWidget):
         self._update_counts()
 
     def eventFilter(self, obj: Any, event: Any) -> bool:  # noqa: N802 - Qt API
-        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize:
+        table = getattr(self, "table", None)  # cleared by the cycle collector before Qt lets go: see CommandPalette
+        if table is not None and obj is table.viewport() and event.type() == QEvent.Type.Resize:
             self.empty_label.resize(event.size())
         return super().eventFilter(obj, event)
 

@@ -540,7 +540,8 @@ class ProgressChart(QWidget):
         self.crosshair_label.setText(self.tr(HOVER_HINT))
 
     def eventFilter(self, watched: Any, event: Any) -> bool:  # noqa: N802 - Qt API
-        if watched is self.graphics and event.type() == QEvent.Type.KeyPress and self.chart_key(event.key()):
+        graphics = getattr(self, "graphics", None)  # cleared by the cycle collector first: see CommandPalette
+        if watched is graphics and event.type() == QEvent.Type.KeyPress and self.chart_key(event.key()):
             return True
         return super().eventFilter(watched, event)
 

@@ -884,6 +884,77 @@ Trailers：{0}</translation>
     </message>
 </context>
 <context>
+    <name>ConnectionDialog</name>
+    <message>
+        <source>Type the engine&apos;s address.</source>
+        <translation>请输入引擎地址。</translation>
+    </message>
+    <message>
+        <source>Type the socket&apos;s path after unix:.</source>
+        <translation>请在 unix: 之后输入套接字路径。</translation>
+    </message>
+    <message>
+        <source>Write it as host:port, e.g. jobs.example.com:7443.</source>
+        <translation>请写成 主机:端口 的形式，例如 jobs.example.com:7443。</translation>
+    </message>
+    <message>
+        <source>The port must be a number from 1 to 65535.</source>
+        <translation>端口必须是 1 到 65535 之间的数字。</translation>
+    </message>
+    <message>
+        <source>The address cannot contain spaces.</source>
+        <translation>地址不能包含空格。</translation>
+    </message>
+    <message>
+        <source>Add a remote engine</source>
+        <translation>添加远程引擎</translation>
+    </message>
+    <message>
+        <source>Connect to an engine started elsewhere (pelorus-engine --listen HOST:PORT).</source>
+        <translation>连接到在别处启动的引擎（pelorus-engine --listen 主机:端口）。</translation>
+    </message>
+    <message>
+        <source>Engine address</source>
+        <translation>引擎地址</translation>
+    </message>
+    <message>
+        <source>Plaintext (no TLS: only for an engine started with --insecure)</source>
+        <translation>明文（不使用 TLS：仅用于以 --insecure 启动的引擎）</translation>
+    </message>
+    <message>
+        <source>Bearer token</source>
+        <translation>Bearer 令牌</translation>
+    </message>
+    <message>
+        <source>stored in the system keyring, or a file only you can read</source>
+        <translation>保存在系统密钥环中，或仅你可读的文件中</translation>
+    </message>
+    <message>
+        <source>TLS CA certificate file</source>
+        <translation>TLS CA 证书文件</translation>
+    </message>
+    <message>
+        <source>CA certificate (PEM) path; empty = the system&apos;s roots</source>
+        <translation>CA 证书（PEM）路径；留空 = 使用系统根证书</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <source>TLS CA</source>
+        <translation>TLS CA</translation>
+    </message>
+    <message>
+        <source>Add and connect</source>
+        <translation>添加并连接</translation>
+    </message>
+</context>
+<context>
     <name>DetailTabs</name>
     <message>
         <source>Close the tab of {0}</source>
@@ -2224,18 +2295,6 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <message>
         <source>Undo ({0})</source>
         <translation>撤销（{0}）</translation>
-    </message>
-    <message>
-        <source>Add a remote engine</source>
-        <translation>添加远程引擎</translation>
-    </message>
-    <message>
-        <source>Address (host:port):</source>
-        <translation>地址（host:port）：</translation>
-    </message>
-    <message>
-        <source>Bearer token (stored in the system keyring, or a file only you can read):</source>
-        <translation>Bearer 令牌（保存在系统密钥环中，或仅你可读的文件中）：</translation>
     </message>
     <message>
         <source>Quit Pelorus</source>
