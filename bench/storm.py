@@ -219,9 +219,7 @@ async def storm(address: str, snapshot: tuple[list[job_pb2.JobSummary], int], ex
         return snapshot
 
     on_snapshot(*snapshot)
-    for _ in range(10):
-        QApplication.processEvents()
-        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)  # the loop paints the snapshot (no processEvents here: a nested loop in a task)
     meter = Meter(view)  # type: ignore[arg-type]
     meter.start()
     if ours:
