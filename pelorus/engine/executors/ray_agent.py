@@ -202,7 +202,7 @@ class PodAgent:
         first = self._events[0][0] if self._events else self._seq + 1
         events = [e for s, e in self._events if s > since] if self._seq > since else []
         return {"seq": self._seq, "events": events, "gap": since + 1 < first and since < self._seq,
-                "running": sorted(self._pids)}
+                "running": sorted(self._pids), "pid": os.getpid()}
 
     async def adopt(self, pod_id: str, offsets: dict[str, int]) -> dict[str, Any]:
         """What a restarted engine needs: the pod's state and its output after `offsets`,
