@@ -46,6 +46,10 @@ def test_unschedulable_names_the_resource_and_the_largest_node() -> None:
     why = unschedulable({"CPU": 2.0, "memory": 8 * 2**30}, nodes)
     assert why == "no single Ray node has all the resources this pod asks for together", why
     assert unschedulable({"CPU": 8.0}, {}) == ""  # no node known yet: nothing to say
+    # A cluster that does not grow: the reason says so, and how to say that it does.
+    why = unschedulable({"CPU": 8.0}, nodes, may_grow=False)
+    assert "asks for cpu 8, the largest node has cpu 2 (big)" in why and "--ray-autoscaling" in why, why
+    assert "joins" not in why, why
 
 
 @pytest.mark.ray

@@ -444,14 +444,11 @@ class Controller:
         if pod_id in self.pods:
             self.pods[pod_id].owner = conn
             return {"ok": True, "existing": True}
-        bundle = {"CPU": float(req.get("cpu") or msg.get("default_cpu") or 0.1)}
-        if req.get("memory_bytes"):
-            bundle["memory"] = float(req["memory_bytes"])
-        for k, v in (req.get("custom_resources") or {}).items():
-            if v:
-                bundle[str(k)] = float(v)
+        bundle = pod_bundle(req.get("cpu") or 0.0, req.get("memory_bytes") or 0, req.get("custom_resources") or {},
+                            msg.get("default_cpu") or 0.1)
         pod = CPod(pod_id=pod_id, request=req, bundle=bundle, owner=conn)
         self.pods[pod_id] = pod
+        log.info("pod %s to place: %s", pod_id, describe_bundle(bundle))
         why = unschedulable(bundle, self.nodes)
         if why:
             pod.pending_noted = f"Ray: PENDING: {why}"
@@ -595,8 +592,21 @@ class Controller:
         conn.send({"ev": "reply", "id": msg.get("id"), **reply})
 
 
-def unschedulable(bundle: dict[str, float], nodes: dict[str, dict[str, Any]]) -> str:
-    """Why no alive node can ever hold the bundle (by its total resources), or ""."""
+def pod_bundle(cpu: float, memory_bytes: int, custom: dict[str, float], default_cpu: float) -> dict[str, float]:
+    """The Ray resources a pod reserves: always some cpu (so it never lands on a head started with
+    --num-cpus=0 by accident), memory and custom resources when asked."""
+    bundle = {"CPU": float(cpu or default_cpu)}
+    if memory_bytes:
+        bundle["memory"] = float(memory_bytes)
+    for k, v in custom.items():
+        if v:
+            bundle[str(k)] = float(v)
+    return bundle
+
+
+def unschedulable(bundle: dict[str, float], nodes: dict[str, dict[str, Any]], may_grow: bool = True) -> str:
+    """Why no alive node can ever hold the bundle (by its total resources), or "". may_grow:
+    the cluster may add a node (an autoscaler), which the reason then says."""
     alive = [n for n in nodes.values() if n["alive"]]
     if not alive:
         return ""
@@ -607,8 +617,14 @@ def unschedulable(bundle: dict[str, float], nodes: dict[str, dict[str, Any]]) ->
         have = best["resources"].get(k, 0.0)
         if have < v:
             return (f"no Ray node can ever fit this pod: it asks for {resource_text(k, v)}, the largest node has "
-                    f"{resource_text(k, have)} ({best['name']}); it starts if a node that large joins")
-    return "no single Ray node has all the resources this pod asks for together"
+                    f"{resource_text(k, have)} ({best['name']}); "
+                    + ("it starts if a node that large joins" if may_grow else _NO_GROWTH))
+    return "no single Ray node has all the resources this pod asks for together" + ("" if may_grow else
+                                                                                   f"; {_NO_GROWTH}")
+
+
+_NO_GROWTH = ("the cluster does not grow (if an autoscaler adds nodes, run the engine with --ray-autoscaling "
+              "and such a pod waits for one)")
 
 
 def resource_text(key: str, value: float) -> str:
