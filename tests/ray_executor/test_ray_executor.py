@@ -285,6 +285,7 @@ def test_worker_node_lost_mid_pod(ray_engine: EngineProcess, ray_cluster: RayTes
 
     async def body() -> None:
         async with Client(ray_engine.address) as c:
+            await wait_engine_sees_resource(c, "node3")
             spec = sh_spec("ray-node-lost", "for i in 1 2 3 4 5; do echo line $i; done; echo up; sleep 120",
                            kill_grace_period=0)
             spec.default_spec.resources.custom["node3"] = 1
@@ -441,6 +442,25 @@ def test_ray_pending_is_starting_until_ray_runs_it(ray_engine: EngineProcess) ->
 async def executor_health(c: Client) -> int:
     stub = health_pb2_grpc.HealthStub(c.channel)
     return (await stub.Check(health_pb2.HealthCheckRequest(service="pelorus.v1.Executor"))).status
+
+
+async def wait_engine_sees_resource(c: Client, resource: str, timeout: float = 20.0) -> None:
+    """Until the engine's executor reports a node with `resource` (it judges at CreateJob whether
+    a pod can ever fit from the nodes the controller reports every second)."""
+    import json
+
+    from pelorus.client import EXECUTOR_DETAILS_KEY
+
+    stub = health_pb2_grpc.HealthStub(c.channel)
+    deadline = time.monotonic() + timeout
+    while True:
+        call = stub.Check(health_pb2.HealthCheckRequest(service="pelorus.v1.Executor"))
+        await call
+        trailing = dict(await call.trailing_metadata() or ())
+        if resource in json.loads(json.loads(trailing.get(EXECUTOR_DETAILS_KEY) or "{}").get("ray_resources", "{}")):
+            return
+        assert time.monotonic() < deadline, f"the engine never saw a node with {resource}: {trailing}"
+        await asyncio.sleep(0.2)
 
 
 def test_head_unreachable_pods_wait_pending_then_launch(ray_engine_factory: type[EngineProcess],

@@ -69,6 +69,7 @@ class CPod:
     pending_noted: str = ""
     kill: tuple[float, str, str] | None = None
     running_sent: bool = False
+    running_at: float = 0.0  # when the controller learnt that the agent runs it
     rechecking: bool = False
 
 
@@ -189,6 +190,7 @@ class Controller:
         last_ok = time.monotonic()
         first = True
         while True:
+            asked = time.monotonic()
             try:
                 res = await asyncio.wait_for(agent.poll.remote(since if since >= 0 else 1 << 62, 0 if first else 1.0),
                                              AGENT_LOST_AFTER if not first else 60)
@@ -217,7 +219,7 @@ class Controller:
                          ", ".join(f"{e['ev']} {e['pod']}" for e in res["events"] if e["ev"] != "output") or "output")
             since = res["seq"]
             self.route(node_id, res["events"])
-            self.check_running(node_id, agent, set(res.get("running") or ()))
+            self.check_running(node_id, agent, set(res.get("running") or ()), asked)
 
     def agent_lost(self, node_id: str, why: str) -> None:
         log.warning("agent of node %s lost: %s", self.node_label(node_id), why)
@@ -238,16 +240,17 @@ class Controller:
                 self.end(pod, {"exit_code": None, "reason": "LOST", "message": f"{why}; the pod ended with it",
                                "lost": True, "offsets": None})
 
-    def check_running(self, node_id: str, agent: Any, running: set[str]) -> None:
+    def check_running(self, node_id: str, agent: Any, running: set[str], asked: float) -> None:
+        """`running`: the pods the agent ran when it answered a poll sent at `asked`; a pod
+        known to run before that is either among them or its exit came with the answer."""
         for pod in self.pods.values():
-            if pod.node_id == node_id and pod.state == "running" and pod.pod_id not in running \
-                    and not pod.rechecking:
+            if pod.node_id == node_id and pod.state == "running" and 0 < pod.running_at < asked \
+                    and pod.pod_id not in running and not pod.rechecking:
                 pod.rechecking = True
                 self.spawn(self.recheck(pod, agent))
 
     async def recheck(self, pod: CPod, agent: Any) -> None:
-        """The agent does not run the pod any more and its exit did not come (the answer that
-        listed the agent's pods may also have been read before the pod started): ask."""
+        """The agent does not run the pod any more and its exit did not come: ask."""
         try:
             res = await asyncio.wait_for(agent.adopt.remote(pod.pod_id, {}), 30)
         except Exception as exc:  # noqa: BLE001 - the agent is gone: agent_lost ends the pod
@@ -421,7 +424,7 @@ class Controller:
                            "message": f"could not start: {res.get('error')}"})
             return
         if pod.state == "launching":
-            pod.state = "running"
+            pod.state, pod.running_at = "running", time.monotonic()
         log.info("pod %s started on %s (pid %s)", pod.pod_id, self.node_label(pod.node_id), res.get("pid"))
         self.send_running(pod)
         if pod.kill is not None:
@@ -530,7 +533,7 @@ class Controller:
         if res["state"] == "running" and pod is None and pod_id not in self.pods:
             # A controller restarted under running pods: watch it again (its group stays reserved).
             pod = CPod(pod_id=pod_id, request=msg.get("request") or {}, bundle={}, owner=conn, state="running",
-                       node_id=node_id, running_sent=True)
+                       node_id=node_id, running_sent=True, running_at=time.monotonic())
             try:
                 pod.pg = self.ray.util.get_placement_group(pod_id)
             except Exception:  # noqa: BLE001
