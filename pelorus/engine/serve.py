@@ -50,6 +50,10 @@ def build_parser(prog: str = "pelorus-engine") -> argparse.ArgumentParser:
     p.add_argument("--ray-address", metavar="URL", default=None,
                    help="Ray dashboard / Jobs API address for --executor ray (default: $RAY_ADDRESS "
                         "or http://127.0.0.1:8265)")
+    p.add_argument("--ray-autoscaling", action="store_true",
+                   help="the Ray cluster may grow (an autoscaler adds nodes): a pod no node can fit yet is "
+                        "accepted and shown UNSCHEDULABLE until one joins; without it such a pod is refused "
+                        "at create (INVALID_ARGUMENT naming the resource and the largest node)")
     p.add_argument("--max-running-pods", type=int, default=256, help="engine-wide limit on running pods")
     p.add_argument("--max-streams-per-client", type=int, default=DEFAULT_MAX_STREAMS_PER_CLIENT,
                    help="streams (Watch, log follow, listings) one client - its token, else its connection - "
@@ -169,6 +173,8 @@ def options_from_args(args: argparse.Namespace) -> ServeOptions:
         ray_address = args.ray_address or os.environ.get("RAY_ADDRESS") or "http://127.0.0.1:8265"
     elif args.ray_address and not args.config:  # a config file may keep it for when ray is chosen
         raise SystemExit("--ray-address needs --executor ray")
+    elif args.ray_autoscaling and not args.config:
+        raise SystemExit("--ray-autoscaling needs --executor ray")
     if args.tokens_file and args.tokens_file.exists():
         _private_or_exit(args.tokens_file, "tokens file")
     tokens, token_names = load_token_file(args.tokens_file) if args.tokens_file else ({}, {})
@@ -178,7 +184,7 @@ def options_from_args(args: argparse.Namespace) -> ServeOptions:
         insecure=args.insecure,
         max_running_pods=args.max_running_pods, stop_pods_on_exit=args.stop_pods_on_exit,
         callback_attempts=args.callback_attempts, callback_first_delay=args.callback_first_delay,
-        executor=args.executor, ray_address=ray_address,
+        executor=args.executor, ray_address=ray_address, ray_autoscaling=args.ray_autoscaling,
         max_streams_per_client=max(1, args.max_streams_per_client), watch_buffer=args.watch_buffer,
     )
 

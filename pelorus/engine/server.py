@@ -73,6 +73,7 @@ class ServeOptions:
     callback_first_delay: float | None = None
     executor: str = "local"  # "local" | "ray"
     ray_address: str = ""
+    ray_autoscaling: bool = False  # the Ray cluster may grow: never-fitting pods wait instead of being refused
     max_streams_per_client: int = DEFAULT_MAX_STREAMS_PER_CLIENT
     watch_buffer: int | None = None  # changes buffered per watcher before its Watch ends (tests)
 
@@ -165,7 +166,8 @@ class EngineServer:
         if executor is None and options.executor == "ray":
             from pelorus.engine.executors.ray import RayExecutor
 
-            executor = RayExecutor(cast(ExecutorEvents, None), options.ray_address)  # the engine, set below
+            executor = RayExecutor(cast(ExecutorEvents, None), options.ray_address,  # the engine, set below
+                                   autoscaling=options.ray_autoscaling)
         self.engine = Engine(config, executor=executor)
         if executor is not None and executor.events is None:
             executor.events = self.engine

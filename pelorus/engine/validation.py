@@ -35,6 +35,11 @@ def validate_job_spec(spec: job_pb2.JobSpec, executor: Executor | None = None) -
         raise invalid("spec.ttl_after_finished", "must not be negative")
     if spec.callback_url and not spec.callback_url.startswith(("http://", "https://")):
         raise invalid("spec.callback_url", f"{spec.callback_url!r} is not an http(s) URL")
+    if executor is not None:
+        res = spec.default_spec.resources
+        why = executor.never_fits(res.cpu, res.memory_bytes, dict(res.custom))
+        if why:
+            raise invalid("spec.default_spec.resources", why)
     if executor is not None and spec.default_spec.image and not executor.runs_images:
         raise invalid("spec.default_spec.image", f"the {executor.name!r} executor cannot run container images, "
                       f"so {spec.default_spec.image!r} would be ignored and the command run on the host; "

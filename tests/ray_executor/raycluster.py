@@ -128,10 +128,12 @@ class RayTestCluster:
         except OSError:
             return []
 
-    def wait_nodes(self, count: int, timeout: float) -> None:
+    def wait_nodes(self, count: int, timeout: float, watch: list[subprocess.Popen[bytes]] | None = None) -> None:
+        """Until `count` nodes are alive; fails at once if one of `watch` (default: every node
+        started) exits."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            for proc in self.procs:
+            for proc in self.procs if watch is None else watch:
                 if proc.poll() is not None:
                     raise RuntimeError(f"ray start exited with {proc.returncode}:\n{self.logs()}")
             if len(self.alive_nodes()) >= count:
@@ -141,6 +143,21 @@ class RayTestCluster:
 
     def logs(self) -> str:
         return "\n".join(p.read_text(errors="replace")[-3000:] for p in sorted(self.temp_dir.glob("*.log")))
+
+    def log_lines_about(self, text: str, limit: int = 40) -> list[str]:
+        """Lines naming `text` (e.g. a pod id) in the logs of this cluster's Ray sessions (the
+        pelorus controller's job log, the agents' worker logs), oldest session first: what Ray's
+        side last said about a pod, for a test's failure message."""
+        out: list[str] = []
+        for path in sorted(self.temp_dir.glob("session_2*/logs/*"), key=lambda p: (p.parent.parent.name, p.name)):
+            if not path.is_file() or not path.name.startswith(("job-driver-", "worker-")):
+                continue
+            try:
+                lines = path.read_text(errors="replace").splitlines()
+            except OSError:
+                continue
+            out.extend(f"{path.parent.parent.name}/{path.name}: {line}" for line in lines if text in line)
+        return out[-limit:]
 
     def kill_node(self, proc: subprocess.Popen[bytes], sig: int = signal.SIGKILL) -> None:
         """End one node as a machine failure would: its `ray start --block` group and every
@@ -181,7 +198,9 @@ class RayTestCluster:
         head = self._spawn("head", self._head_args)
         self.procs.remove(head)
         self.procs[0] = head
-        self.wait_nodes(1, timeout)
+        # Only the new head: a worker's raylet gives up on the dead head after ~60 s and its
+        # `ray start` exits meanwhile, which is no failure of the restart.
+        self.wait_nodes(1, timeout, watch=[head])
 
     def stop(self) -> None:
         """Idempotent; bounded (~3 s + a SIGKILL)."""

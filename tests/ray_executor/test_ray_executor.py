@@ -8,6 +8,7 @@ import asyncio
 import time
 from pathlib import Path
 
+import grpc
 import psutil
 import pytest
 from enginehelp import Client, EngineProcess, arun, sh_spec
@@ -284,6 +285,7 @@ def test_worker_node_lost_mid_pod(ray_engine: EngineProcess, ray_cluster: RayTes
 
     async def body() -> None:
         async with Client(ray_engine.address) as c:
+            await wait_engine_sees_resource(c, "node3")
             spec = sh_spec("ray-node-lost", "for i in 1 2 3 4 5; do echo line $i; done; echo up; sleep 120",
                            kill_grace_period=0)
             spec.default_spec.resources.custom["node3"] = 1
@@ -329,20 +331,64 @@ def test_worker_node_lost_mid_pod(ray_engine: EngineProcess, ray_cluster: RayTes
         ray_cluster.kill_node(node)
 
 
-def test_pod_no_node_can_fit_is_unschedulable_and_stops(ray_engine: EngineProcess,
-                                                         ray_cluster: RayTestCluster) -> None:
-    """cpu 8 on a cluster of 1-CPU nodes: STARTING with reason UNSCHEDULABLE naming the resource
-    and the largest node; StopJob ends it within 10 s and leaves no placement group in Ray."""
+def test_pod_no_node_can_fit_is_refused_at_create(ray_engine: EngineProcess) -> None:
+    """cpu 8 on a cluster of 1-CPU nodes that does not grow (the engine runs without
+    --ray-autoscaling): CreateJob and ReplaceJob fail with INVALID_ARGUMENT naming the resource
+    and the largest node, and nothing is created or changed."""
     async def body() -> None:
         async with Client(ray_engine.address) as c:
+            deadline = time.monotonic() + 60  # the engine judges from the nodes the controller reports
+            while await executor_health(c) != health_pb2.HealthCheckResponse.SERVING:
+                assert time.monotonic() < deadline, "the engine never reached the Ray cluster"
+                await asyncio.sleep(0.2)
+            spec = sh_spec("ray-never-fits", "echo never", instances=2)
+            spec.default_spec.resources.cpu = 8
+            with pytest.raises(grpc.aio.AioRpcError) as info:
+                await c.create(spec)
+            assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT, info.value
+            why = info.value.details() or ""
+            assert "spec.default_spec.resources" in why and "asks for cpu 8, the largest node has cpu 1" in why, why
+            assert "--ray-autoscaling" in why, why
+            with pytest.raises(grpc.aio.AioRpcError) as info:  # nothing was created in the store
+                await c.jobs.GetJobIDFromJobName(js.GetJobIDFromJobNameRequest(job_name="ray-never-fits"),
+                                                 metadata=c.metadata, timeout=10)
+            assert info.value.code() == grpc.StatusCode.NOT_FOUND, info.value
+
+            fits = sh_spec("ray-fits-then-not", "sleep 30")
+            created = await c.create(fits)
+            fits.default_spec.resources.custom["gpu_x"] = 1
+            with pytest.raises(grpc.aio.AioRpcError) as info:
+                await c.jobs.ReplaceJob(js.ReplaceJobRequest(job_id=created.job_id, version=created.version,
+                                                             spec=fits), metadata=c.metadata, timeout=10)
+            assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT, info.value
+            assert "gpu_x 1, the largest node has gpu_x 0" in (info.value.details() or ""), info.value.details()
+            got = await c.get(created.job_id)
+            assert not got.job_info.spec.default_spec.resources.custom and got.job_info.status.version.value == \
+                created.version.value
+            st = await c.status(created.job_id)
+            await c.jobs.StopJob(js.StopJobRequest(job_id=created.job_id, version=st.version))
+
+    arun(body(), 90)
+
+
+def test_pod_no_node_can_fit_waits_unschedulable_when_the_cluster_may_grow_and_stops(
+        ray_engine_factory: type[EngineProcess], ray_cluster: RayTestCluster) -> None:
+    """With --ray-autoscaling (a node that large may join), cpu 8 on a cluster of 1-CPU nodes is
+    accepted and STARTING with reason UNSCHEDULABLE naming the resource and the largest node;
+    StopJob ends it within 10 s and leaves no placement group in Ray."""
+    engine = ray_engine_factory(None, "--ray-autoscaling").start()
+
+    async def body() -> None:
+        async with Client(engine.address) as c:
             spec = sh_spec("ray-too-big", "echo never", instances=2)
             spec.default_spec.resources.cpu = 8
             job_id = (await c.create(spec)).job_id
             for i in range(2):
-                pod = await c.wait_pod(job_id, i, lambda p: p.status.reason == "UNSCHEDULABLE", timeout=30,
+                pod = await c.wait_pod(job_id, i, lambda p: p.status.reason == "UNSCHEDULABLE", timeout=60,
                                        what="unschedulable")
                 assert pod.status.state == P.POD_STATE_STARTING, pod.status
                 assert "asks for cpu 8, the largest node has cpu 1" in pod.status.message, pod.status.message
+                assert "starts if a node that large joins" in pod.status.message, pod.status.message
             assert len(pending_placement_groups(ray_cluster, job_id, settle=0)) == 2
             st = await c.status(job_id)
             t0 = time.monotonic()
@@ -354,7 +400,7 @@ def test_pod_no_node_can_fit_is_unschedulable_and_stops(ray_engine: EngineProces
             assert pod.state == P.POD_STATE_KILLED and "never placed" in pod.message, pod
             assert not stdout(await logs(c, f"{job_id}-0"))
 
-    arun(body(), 90)
+    arun(body(), 120)
 
 
 def test_ray_pending_is_starting_until_ray_runs_it(ray_engine: EngineProcess) -> None:
@@ -396,6 +442,25 @@ def test_ray_pending_is_starting_until_ray_runs_it(ray_engine: EngineProcess) ->
 async def executor_health(c: Client) -> int:
     stub = health_pb2_grpc.HealthStub(c.channel)
     return (await stub.Check(health_pb2.HealthCheckRequest(service="pelorus.v1.Executor"))).status
+
+
+async def wait_engine_sees_resource(c: Client, resource: str, timeout: float = 20.0) -> None:
+    """Until the engine's executor reports a node with `resource` (it judges at CreateJob whether
+    a pod can ever fit from the nodes the controller reports every second)."""
+    import json
+
+    from pelorus.client import EXECUTOR_DETAILS_KEY
+
+    stub = health_pb2_grpc.HealthStub(c.channel)
+    deadline = time.monotonic() + timeout
+    while True:
+        call = stub.Check(health_pb2.HealthCheckRequest(service="pelorus.v1.Executor"))
+        await call
+        trailing = dict(await call.trailing_metadata() or ())
+        if resource in json.loads(json.loads(trailing.get(EXECUTOR_DETAILS_KEY) or "{}").get("ray_resources", "{}")):
+            return
+        assert time.monotonic() < deadline, f"the engine never saw a node with {resource}: {trailing}"
+        await asyncio.sleep(0.2)
 
 
 def test_head_unreachable_pods_wait_pending_then_launch(ray_engine_factory: type[EngineProcess],

@@ -150,6 +150,12 @@ class Executor(abc.ABC):
         """Latest resource usage, if the executor measures it."""
         return None
 
+    def never_fits(self, cpu: float, memory_bytes: int, custom: dict[str, float]) -> str:
+        """Why no machine this executor runs pods on can ever hold a pod asking for these
+        resources (the engine then refuses the spec with INVALID_ARGUMENT), or "" when it may fit
+        or the executor cannot tell (e.g. a cluster that may grow, or not reached yet)."""
+        return ""
+
     def describe(self) -> dict[str, str]:
         """Health details shown to operators (e.g. the Ray cluster's state)."""
         return {"executor": self.name}

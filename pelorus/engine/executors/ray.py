@@ -30,9 +30,15 @@ Design, and why (the figures are in the README's Ray section, from bench/ray_lau
   controller went and a new one re-adopts the pods; reconnecting
   backs off (one dashboard request per attempt, however many pods) and, once back, asks the
   controller to kill what was given up so nothing runs twice.
-* A pod that no alive node can ever hold is shown STARTING with reason UNSCHEDULABLE, naming
-  the resource and the largest node (an autoscaler may still add one); StopJob removes its
-  placement group, so nothing stays pending in Ray.
+* A pod that no alive node can ever hold is refused at CreateJob / ReplaceJob (INVALID_ARGUMENT
+  naming the resource and the largest node), from the nodes the controller reports every
+  second. The engine cannot tell whether an autoscaler will add a node (Ray's own cluster
+  status does not say reliably: `ray start --head` runs an autoscaler monitor with nothing to
+  scale), so the operator says so: with `--ray-autoscaling` such a pod is accepted and shown
+  STARTING with reason UNSCHEDULABLE and the same words, until a node that large joins. The
+  same is shown when the check could not be made (no controller reached yet) or the nodes
+  changed after create (a node lost). StopJob removes its placement group, so nothing stays
+  pending in Ray.
 """
 
 from __future__ import annotations
@@ -131,7 +137,8 @@ class RayExecutor(Executor):
     reports_running = True
 
     def __init__(self, events: ExecutorEvents, address: str, poll_interval: float = 0.5,
-                 default_cpu: float = 0.1, lost_after: float = LOST_AFTER) -> None:
+                 default_cpu: float = 0.1, lost_after: float = LOST_AFTER, autoscaling: bool = False) -> None:
+        """autoscaling: the cluster may grow (see never_fits)."""
         require_ray()
         super().__init__(events)
         address = address.strip().rstrip("/")
@@ -143,6 +150,7 @@ class RayExecutor(Executor):
         self.poll_interval = poll_interval
         self.default_cpu = default_cpu
         self.lost_after = lost_after
+        self.autoscaling = autoscaling
         self._threads = concurrent.futures.ThreadPoolExecutor(max_workers=2, thread_name_prefix="ray-exec")
         self._tasks = TaskSet("ray-executor")
         self._client: Any = None
@@ -657,6 +665,18 @@ class RayExecutor(Executor):
     async def _forget(self, pod_id: str) -> None:
         with contextlib.suppress(RayLaunchError):
             await self._request("forget", pod_id=pod_id)
+
+    def never_fits(self, cpu: float, memory_bytes: int, custom: dict[str, float]) -> str:
+        """A cluster that does not grow (no --ray-autoscaling) whose alive nodes, as the controller
+        last reported them, are all too small for the pod: why, naming the resource and the
+        largest node. "" when connected to no controller yet (the pod is then accepted and shown
+        UNSCHEDULABLE) or when the cluster may grow."""
+        if self.autoscaling or self._writer is None or not self._nodes:
+            return ""
+        from pelorus.engine.executors.ray_controller import pod_bundle, unschedulable
+
+        nodes = {i: {**n, "name": _label(i, n)} for i, n in self._nodes.items()}
+        return unschedulable(pod_bundle(cpu, memory_bytes, custom, self.default_cpu), nodes, may_grow=False)
 
     # ------------------------------------------------------------------ health
 

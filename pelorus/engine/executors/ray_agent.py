@@ -17,6 +17,12 @@ come from the files, not from memory).
 Pods die with their agent: a tiny watchdog process holds the read end of a pipe whose write end
 only the agent holds; when the agent dies (its node or the head went away, or Ray killed it),
 the watchdog kills every pod process group the agent started, so no pod runs on unaccounted.
+
+The head gone: Ray ends a worker node's processes only when its raylet gives up on the GCS
+(about a minute without GCS fault tolerance), while the engine reports the pods LOST within
+seconds; so the agent checks the GCS's port every second and, unreachable for HEAD_LOST_AFTER,
+kills its pods and exits. With GCS fault tolerance a head restart slower than that still costs
+the pods (the engine has given them up by then anyway).
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -42,6 +49,8 @@ log = logging.getLogger(__name__)
 EVENT_LOG = 20000
 # Ended pods' exits are kept this long for an engine that was down when they ended.
 ENDED_TTL = 24 * 3600.0
+# The head's GCS unreachable this long: the pods are ended and the agent exits (see above).
+HEAD_LOST_AFTER = 5.0
 
 # Detaches (Ray kills a dead worker's direct children, this one must outlive the agent), then
 # reads the pipe until EOF (the agent died), collecting the pods' process group ids the agent
@@ -105,6 +114,7 @@ class PodAgent:
         self._ended: dict[str, tuple[float, dict[str, Any]]] = {}
         self._pids: dict[str, int] = {}
         self._watchdog_fd = self._start_watchdog()
+        self._head_watch: asyncio.Task[None] | None = None
 
     def _start_watchdog(self) -> int:
         r, w = os.pipe()
@@ -118,7 +128,38 @@ class PodAgent:
         if self._changed is None:
             self._changed = asyncio.Event()
             await self.local.start()
+            self._head_watch = asyncio.ensure_future(self._watch_head())
         return self._changed
+
+    async def _watch_head(self) -> None:
+        try:
+            import ray
+
+            host, port = ray.get_runtime_context().gcs_address.rsplit(":", 1)
+        except Exception as exc:  # noqa: BLE001 - not under Ray (tests): nothing to watch
+            log.info("not watching the head: %s", exc)
+            return
+        down_since: float | None = None
+        while True:
+            await asyncio.sleep(1.0)
+            try:
+                _, writer = await asyncio.wait_for(asyncio.open_connection(host, int(port)), 2.0)
+                writer.close()
+                down_since = None
+                continue
+            except (OSError, TimeoutError):
+                now = time.monotonic()
+                down_since = down_since or now
+                if now - down_since < HEAD_LOST_AFTER:
+                    continue
+            log.error("the Ray head (GCS %s:%s) has been unreachable for %.0f s: ending this node's %d pod(s) "
+                      "and exiting", host, port, HEAD_LOST_AFTER, len(self._pids))
+            for pgid in self._pids.values():
+                try:
+                    os.killpg(pgid, signal.SIGKILL)
+                except OSError:
+                    pass
+            os._exit(3)  # the watchdog ends whatever is left
 
     # ------------------------------------------------------------ ExecutorEvents of the LocalExecutor
 
@@ -202,7 +243,7 @@ class PodAgent:
         first = self._events[0][0] if self._events else self._seq + 1
         events = [e for s, e in self._events if s > since] if self._seq > since else []
         return {"seq": self._seq, "events": events, "gap": since + 1 < first and since < self._seq,
-                "running": sorted(self._pids)}
+                "running": sorted(self._pids), "pid": os.getpid()}
 
     async def adopt(self, pod_id: str, offsets: dict[str, int]) -> dict[str, Any]:
         """What a restarted engine needs: the pod's state and its output after `offsets`,

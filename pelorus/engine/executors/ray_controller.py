@@ -69,6 +69,8 @@ class CPod:
     pending_noted: str = ""
     kill: tuple[float, str, str] | None = None
     running_sent: bool = False
+    running_at: float = 0.0  # when the controller learnt that the agent runs it
+    rechecking: bool = False
 
 
 class Conn:
@@ -96,6 +98,10 @@ class Controller:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.agents: dict[str, Any] = {}
         self.agent_tasks: dict[str, asyncio.Task[None]] = {}
+        # Set once the agent's first poll has fixed where its events start (or the agent is gone).
+        self.agent_ready: dict[str, asyncio.Event] = {}
+        # Events the agents sent for pods being adopted (not in self.pods yet), by pod id.
+        self.adopting: dict[str, list[dict[str, Any]]] = {}
         self.conns: set[Conn] = set()
         self.placing = asyncio.Event()
         self.to_create: list[CPod] = []
@@ -159,14 +165,32 @@ class Controller:
             scheduling_strategy=NodeAffinitySchedulingStrategy(node_id, soft=False),
         ).remote(node_id)
         self.agents[node_id] = agent
+        self.agent_ready[node_id] = asyncio.Event()
         self.agent_tasks[node_id] = asyncio.ensure_future(self.agent_loop(node_id, agent))
 
+    async def agent_for(self, node_id: str, timeout: float) -> Any:
+        """The node's agent once its events are followed (None: none, or it was lost meanwhile).
+
+        Nothing may be asked of an agent before its first poll has answered: that poll starts the
+        event stream at the agent's present, so a pod launched (or adopted) before it could end
+        before the poll reads that present, and its exit would be behind the stream's start,
+        never routed (the pod RUNNING for ever). Ray does not order an async actor's calls."""
+        agent, ready = self.agents.get(node_id), self.agent_ready.get(node_id)
+        if agent is None or ready is None:
+            return None
+        await asyncio.wait_for(ready.wait(), timeout)
+        return agent if self.agents.get(node_id) is agent else None
+
     async def agent_loop(self, node_id: str, agent: Any) -> None:
-        """Long-poll the node's agent; route its events; a silent or dead agent loses its pods."""
+        """Long-poll the node's agent; route its events; a silent or dead agent loses its pods.
+        Each answer also lists the pods the agent runs: a pod the controller takes for running
+        there that the agent no longer runs, with no exit among the events, is read back
+        (recheck) rather than left RUNNING for ever."""
         since = -1
         last_ok = time.monotonic()
         first = True
         while True:
+            asked = time.monotonic()
             try:
                 res = await asyncio.wait_for(agent.poll.remote(since if since >= 0 else 1 << 62, 0 if first else 1.0),
                                              AGENT_LOST_AFTER if not first else 60)
@@ -184,13 +208,26 @@ class Controller:
             last_ok = time.monotonic()
             if first:
                 since, first = res["seq"], False  # start at the present: adopt re-reads the past
+                log.info("agent on node %s answers (pid %s): events from seq %d, running %s",
+                         self.node_label(node_id), res.get("pid"), since, res.get("running"))
+                ready = self.agent_ready.get(node_id)
+                if ready is not None:
+                    ready.set()
                 continue
+            if res["events"]:
+                log.info("node %s: %s", self.node_label(node_id),
+                         ", ".join(f"{e['ev']} {e['pod']}" for e in res["events"] if e["ev"] != "output") or "output")
             since = res["seq"]
             self.route(node_id, res["events"])
+            self.check_running(node_id, agent, set(res.get("running") or ()), asked)
 
     def agent_lost(self, node_id: str, why: str) -> None:
+        log.warning("agent of node %s lost: %s", self.node_label(node_id), why)
         agent = self.agents.pop(node_id, None)
         task = self.agent_tasks.pop(node_id, None)
+        ready = self.agent_ready.pop(node_id, None)
+        if ready is not None:
+            ready.set()  # wakes agent_for's waiters, who find the agent gone
         if task is not None and task is not asyncio.current_task():
             task.cancel()
         if agent is not None:
@@ -203,6 +240,35 @@ class Controller:
                 self.end(pod, {"exit_code": None, "reason": "LOST", "message": f"{why}; the pod ended with it",
                                "lost": True, "offsets": None})
 
+    def check_running(self, node_id: str, agent: Any, running: set[str], asked: float) -> None:
+        """`running`: the pods the agent ran when it answered a poll sent at `asked`; a pod
+        known to run before that is either among them or its exit came with the answer."""
+        for pod in self.pods.values():
+            if pod.node_id == node_id and pod.state == "running" and 0 < pod.running_at < asked \
+                    and pod.pod_id not in running and not pod.rechecking:
+                pod.rechecking = True
+                self.spawn(self.recheck(pod, agent))
+
+    async def recheck(self, pod: CPod, agent: Any) -> None:
+        """The agent does not run the pod any more and its exit did not come: ask."""
+        try:
+            res = await asyncio.wait_for(agent.adopt.remote(pod.pod_id, {}), 30)
+        except Exception as exc:  # noqa: BLE001 - the agent is gone: agent_lost ends the pod
+            log.warning("cannot recheck pod %s: %s", pod.pod_id, first_line(exc))
+            return
+        finally:
+            pod.rechecking = False
+        if pod.state != "running" or res["state"] == "running":
+            return
+        if res["state"] == "ended":
+            log.warning("pod %s ended on %s without its exit reaching the controller; read back from the agent",
+                        pod.pod_id, self.node_label(pod.node_id))
+            self.route(pod.node_id, [*(res.get("output") or []), res["exit"]])
+        else:
+            self.end(pod, {"exit_code": None, "reason": "LOST", "lost": True, "offsets": None,
+                           "message": f"the pelorus agent on Ray node {self.node_label(pod.node_id)} "
+                                      "no longer knows the pod"})
+
     def node_label(self, node_id: str) -> str:
         info = self.nodes.get(node_id)
         return f"{info['name'] if info else 'ray-node'}/{'head' if info and info.get('head') else node_id[:8]}"
@@ -214,6 +280,9 @@ class Controller:
         for ev in events:
             pod = self.pods.get(ev["pod"])
             if pod is None:
+                held = self.adopting.get(ev["pod"])
+                if held is not None:
+                    held.append(ev)
                 continue
             owner = pod.owner
             if ev["ev"] == "exited":
@@ -229,6 +298,8 @@ class Controller:
         """The pod is over: release its placement group and tell its engine (or return the event)."""
         if pod.state == "ended":
             return {}
+        log.info("pod %s ended (was %s on %s): %s %s", pod.pod_id, pod.state, self.node_label(pod.node_id),
+                 ev.get("reason"), ev.get("message"))
         placed = pod.state in ("launching", "running")
         if placed:
             self.send_running(pod)
@@ -325,14 +396,20 @@ class Controller:
 
     def placed(self, pod: CPod, node_id: str) -> None:
         pod.node_id, pod.state = node_id, "launching"
+        log.info("pod %s placed on %s", pod.pod_id, self.node_label(node_id))
         if pod.owner is not None:
             pod.owner.send({"ev": "placed", "pod": pod.pod_id, "node_id": node_id, "host": self.node_label(node_id)})
         if node_id not in self.agents:
             self.start_agent(node_id)
-        self.spawn(self.start_pod(pod, self.agents[node_id]))
+        self.spawn(self.start_pod(pod))
 
-    async def start_pod(self, pod: CPod, agent: Any) -> None:
+    async def start_pod(self, pod: CPod) -> None:
         try:
+            agent = await self.agent_for(pod.node_id, 120)
+            if agent is None:
+                raise RuntimeError("the agent was lost before it answered")
+            if pod.state != "launching":
+                return  # stopped meanwhile (or its node lost)
             res = await asyncio.wait_for(agent.launch.remote(pod.request), 120)
         except Exception as exc:  # noqa: BLE001
             self.end(pod, {"exit_code": None, "reason": "LOST", "lost": True, "offsets": None,
@@ -347,7 +424,8 @@ class Controller:
                            "message": f"could not start: {res.get('error')}"})
             return
         if pod.state == "launching":
-            pod.state = "running"
+            pod.state, pod.running_at = "running", time.monotonic()
+        log.info("pod %s started on %s (pid %s)", pod.pod_id, self.node_label(pod.node_id), res.get("pid"))
         self.send_running(pod)
         if pod.kill is not None:
             await self.kill_running(pod)
@@ -369,14 +447,11 @@ class Controller:
         if pod_id in self.pods:
             self.pods[pod_id].owner = conn
             return {"ok": True, "existing": True}
-        bundle = {"CPU": float(req.get("cpu") or msg.get("default_cpu") or 0.1)}
-        if req.get("memory_bytes"):
-            bundle["memory"] = float(req["memory_bytes"])
-        for k, v in (req.get("custom_resources") or {}).items():
-            if v:
-                bundle[str(k)] = float(v)
+        bundle = pod_bundle(req.get("cpu") or 0.0, req.get("memory_bytes") or 0, req.get("custom_resources") or {},
+                            msg.get("default_cpu") or 0.1)
         pod = CPod(pod_id=pod_id, request=req, bundle=bundle, owner=conn)
         self.pods[pod_id] = pod
+        log.info("pod %s to place: %s", pod_id, describe_bundle(bundle))
         why = unschedulable(bundle, self.nodes)
         if why:
             pod.pending_noted = f"Ray: PENDING: {why}"
@@ -442,23 +517,32 @@ class Controller:
             node_id = pod.node_id
         else:
             node_id = self.ended.get(pod_id) or msg.get("node_id") or ""
-        agent = self.agents.get(node_id)
-        if agent is None:
-            return {"state": "unknown"}
+        # What the agent sends about the pod while it answers (it is not in self.pods yet):
+        # routed once it is, or an exit between the agent's answer and that would be lost.
+        held = self.adopting.setdefault(pod_id, []) if pod is None else None
         try:
+            agent = await self.agent_for(node_id, 30)
+            if agent is None:
+                return {"state": "unknown"}
             res: dict[str, Any] = await asyncio.wait_for(agent.adopt.remote(pod_id, offsets), 30)
         except Exception as exc:  # noqa: BLE001
             return {"state": "unknown", "error": first_line(exc)}
-        if res["state"] == "running" and pod is None:
+        finally:
+            if held is not None:
+                self.adopting.pop(pod_id, None)
+        if res["state"] == "running" and pod is None and pod_id not in self.pods:
             # A controller restarted under running pods: watch it again (its group stays reserved).
             pod = CPod(pod_id=pod_id, request=msg.get("request") or {}, bundle={}, owner=conn, state="running",
-                       node_id=node_id, running_sent=True)
+                       node_id=node_id, running_sent=True, running_at=time.monotonic())
             try:
                 pod.pg = self.ray.util.get_placement_group(pod_id)
             except Exception:  # noqa: BLE001
                 pod.pg = None
             self.pods[pod_id] = pod
+            if held:
+                self.route(node_id, held)  # after the reply's output in the engine (it holds them)
         res["node_id"], res["host"] = node_id, self.node_label(node_id)
+        log.info("pod %s adopted: %s on %s", pod_id, res["state"], res["host"])
         return res
 
     async def op_find(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
@@ -485,6 +569,7 @@ class Controller:
                 writer.close()
                 return
             self.conns.add(conn)
+            log.info("engine connected from %s", writer.get_extra_info("peername"))
             conn.send({"ev": "reply", "id": hello.get("id"), "ok": True, "pid": os.getpid()},
                       {"ev": "cluster", "nodes": self.nodes, "pods": len(self.pods)})
             while line := await reader.readline():
@@ -510,8 +595,21 @@ class Controller:
         conn.send({"ev": "reply", "id": msg.get("id"), **reply})
 
 
-def unschedulable(bundle: dict[str, float], nodes: dict[str, dict[str, Any]]) -> str:
-    """Why no alive node can ever hold the bundle (by its total resources), or ""."""
+def pod_bundle(cpu: float, memory_bytes: int, custom: dict[str, float], default_cpu: float) -> dict[str, float]:
+    """The Ray resources a pod reserves: always some cpu (so it never lands on a head started with
+    --num-cpus=0 by accident), memory and custom resources when asked."""
+    bundle = {"CPU": float(cpu or default_cpu)}
+    if memory_bytes:
+        bundle["memory"] = float(memory_bytes)
+    for k, v in custom.items():
+        if v:
+            bundle[str(k)] = float(v)
+    return bundle
+
+
+def unschedulable(bundle: dict[str, float], nodes: dict[str, dict[str, Any]], may_grow: bool = True) -> str:
+    """Why no alive node can ever hold the bundle (by its total resources), or "". may_grow:
+    the cluster may add a node (an autoscaler), which the reason then says."""
     alive = [n for n in nodes.values() if n["alive"]]
     if not alive:
         return ""
@@ -522,8 +620,14 @@ def unschedulable(bundle: dict[str, float], nodes: dict[str, dict[str, Any]]) ->
         have = best["resources"].get(k, 0.0)
         if have < v:
             return (f"no Ray node can ever fit this pod: it asks for {resource_text(k, v)}, the largest node has "
-                    f"{resource_text(k, have)} ({best['name']}); it starts if a node that large joins")
-    return "no single Ray node has all the resources this pod asks for together"
+                    f"{resource_text(k, have)} ({best['name']}); "
+                    + ("it starts if a node that large joins" if may_grow else _NO_GROWTH))
+    return "no single Ray node has all the resources this pod asks for together" + ("" if may_grow else
+                                                                                   f"; {_NO_GROWTH}")
+
+
+_NO_GROWTH = ("the cluster does not grow (if an autoscaler adds nodes, run the engine with --ray-autoscaling "
+              "and such a pod waits for one)")
 
 
 def resource_text(key: str, value: float) -> str:
