@@ -62,6 +62,7 @@ from console.views.dialogs import ask_int, exec_async
 from console.views.engine_stop import stop_engine_showing_progress
 from console.views.jobs_panel import JobsPanel
 from console.views.saved_views import SavedViews
+from console.views.tab_order import follow_layout
 from pelorus.api import job_pb2
 
 if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the protobuf stack (start-up time)
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._update_enabled()
         messages.install_sink(self._show_message)
+        follow_layout(self)  # Tab: the connection bar, the toolbars, then the tabs (built first)
 
     # -- construction -------------------------------------------------------------------
     # -- the protobuf tab, built on first use ------------------------------------------------
@@ -140,6 +142,7 @@ class MainWindow(QMainWindow):
             # A job tab has its own toolbar and the actions act on its job: the table's bar steps aside.
             self.actions_bar.setVisible(self.detail_tabs.current_tab() is None)
             self._update_enabled()
+            follow_layout(self)  # the page shown may be new (the protobuf tab, a job's tab)
 
     def _build_proto(self) -> tuple[ProtoEditor, CallPanel]:
         if self._proto is None:

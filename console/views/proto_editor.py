@@ -71,6 +71,7 @@ from console.views.proto_edit_actions import EditActions, SavePreviewDialog, Tex
 from console.views.proto_hex import HexView
 from console.views.proto_sources import ClientSource, SchemaSources
 from console.views.proto_text import TextPanes
+from console.views.tab_order import follow_layout
 from pelorus.protobuf import framing as fr
 from pelorus.protobuf.document import Document, Edit
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
@@ -253,6 +254,7 @@ class ProtoEditor(QWidget):
         self._wire()
         self._wire_editing()
         self._update_actions()
+        follow_layout(self)  # Edit ▾ and Compare with… were added to the bar after the rows below it
 
     def _wire(self) -> None:
         self.open_button.clicked.connect(self._choose_file)
