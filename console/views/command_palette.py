@@ -187,9 +187,7 @@ class CommandPalette(QDialog):
             self._open_job(data)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        # getattr: a palette whose Python side is gone (closed, collected) may still see its field's events
-        if obj is getattr(self, "search", None) and isinstance(event, QKeyEvent) \
-                and event.type() == QEvent.Type.KeyPress:
+        if obj is self.search and isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up):
                 self.list.keyPressEvent(event)
                 return True

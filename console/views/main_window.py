@@ -52,6 +52,7 @@ from console import actions, i18n, messages, timefmt
 from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Outcome, Scope
 from console.i18n import QT_TRANSLATE_NOOP, action_text, plain_label, translate
 from console.models import job_row, job_search, palette
+from console.profiles import EMBEDDED
 from console.session import ConnectionState, EngineStatus, Session
 from console.tasks import WidgetTasks
 from console.views import edit_commands, theme
@@ -189,8 +190,8 @@ class MainWindow(QMainWindow):
         self.profile_box.setObjectName("profileBox")
         self.profile_box.setMinimumWidth(260)
         for name in self.session.profile_names():
-            self.profile_box.addItem(name)
-        self.profile_box.setCurrentText(self.session.profile_name)
+            self.profile_box.addItem(self._profile_label(name), name)  # the data: the profile's stored name
+        self.profile_box.setCurrentIndex(max(0, self.profile_box.findData(self.session.profile_name)))
         bar.addWidget(QLabel(" " + self.tr("Engine:") + " "))
         bar.addWidget(self.profile_box)
         self.add_profile_button = QPushButton(self.tr("Add remote…"))
@@ -344,18 +345,26 @@ class MainWindow(QMainWindow):
         box.setObjectName("languageRestartNote")
         box.open()
 
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(key, what it does) for every action with a keyboard shortcut, from the action table."""
+        rows = [(a.shortcut().toString(), plain_label(a.text()))
+                for a in self.actions_by_name.values() if not a.shortcut().isEmpty()]
+        rows.append(("/", self.tr("Focus the filter")))
+        return sorted(rows)
+
     def shortcut_text(self) -> str:
-        """Every action's keyboard shortcut, from the action table (what Help shows)."""
-        rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in self.actions_by_name.values()
-                if not a.shortcut().isEmpty()]
-        rows.append((self.tr("Focus the filter"), "/"))
-        return "\n".join(f"{key:<18} {what}" for what, key in sorted(rows, key=lambda r: r[1]))
+        """Every action's keyboard shortcut, one per line (what Help shows, as plain text)."""
+        return "\n".join(f"{key:<18} {what}" for key, what in self.shortcut_rows())
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("Keyboard shortcuts"),
                           self.tr("Keyboard shortcuts of the main window:"), parent=self)
         box.setObjectName("shortcutsBox")
-        box.setInformativeText(self.shortcut_text())
+        # a table, not padded text: a proportional font (and Chinese labels) would not line up
+        cells = "".join(f"<tr><td>{html.escape(key)}</td><td>&nbsp;&nbsp;&nbsp;{html.escape(what)}</td></tr>"
+                        for key, what in self.shortcut_rows())
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setInformativeText(f"<table>{cells}</table>")
         box.open()
 
     def set_times_in_utc(self, on: bool) -> None:
@@ -408,7 +417,7 @@ class MainWindow(QMainWindow):
         self.panel.openRequested.connect(self.open_job)
         self.panel.loadDemoRequested.connect(lambda: self._spawn(self._load_demo()))
         self.profile_box.activated.connect(lambda _i: self._spawn(self.session.switch_profile(
-            self.profile_box.currentText())))
+            self.profile_box.currentData() or self.profile_box.currentText())))
         self.add_profile_button.clicked.connect(self._add_profile)
         self._on_state(self.session.state, "")
 
@@ -433,13 +442,18 @@ class MainWindow(QMainWindow):
                 else self.tr("restarting the embedded engine…")
             )
             detail = self.session.engine_detail
-        where = self.session.profile_name
+        where = self._profile_label(self.session.profile_name)
         self.conn_label.setText(f"{palette.span('●', color)} {text}")
         self.conn_status.setText(f"{palette.span('●', color)} {where}: {text}"
                                  + (f" — {detail}" if detail else ""))
         self.conn_status.setToolTip(detail or text)
         self._update_enabled()
         self._on_executor_health(self.session.executor_health)  # whether its answer is current changed
+
+    def _profile_label(self, name: str) -> str:
+        """How a profile is shown: the embedded engine's in the console's language (its stored name,
+        the profiles file's key, stays English)."""
+        return self.tr("Embedded engine") if name == EMBEDDED else name
 
     def _on_engine(self, _status: str, _detail: str) -> None:
         dead = self.session.engine_status == EngineStatus.DEAD

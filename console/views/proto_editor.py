@@ -127,7 +127,7 @@ class ProtoEditor(QWidget):
         self.framing_combo = QComboBox()
         self.framing_combo.setAccessibleName(self.tr("Framing"))
         for key, label in FRAMING_LABELS.items():
-            self.framing_combo.addItem(label, key)
+            self.framing_combo.addItem(self.tr(label), key)
         self.framing_combo.setToolTip(self.tr("How the file is framed: one message, or a stream of length-prefixed "
                                               "records"))
         self.type_combo = QComboBox()

@@ -835,7 +835,7 @@ Trailers：{0}</translation>
     </message>
     <message>
         <source>wire type {left} → {right}</source>
-        <translation>wire 类型 {left} → {right}</translation>
+        <translation>线路类型 {left} → {right}</translation>
     </message>
     <message>
         <source>same fields, encoded differently (field order or varint widths)</source>
@@ -3480,7 +3480,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>field {number}, wire type {wire}</source>
-        <translation>字段 {number}，wire 类型 {wire}</translation>
+        <translation>字段 {number}，线路类型 {wire}</translation>
     </message>
     <message>
         <source>bytes {first}…{last} (tag {tag}, value {value}, {n} value bytes)</source>
@@ -3547,6 +3547,22 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>Value</source>
         <translation>值</translation>
+    </message>
+    <message>
+        <source>integer, e.g. 300 or -1 or 0x10</source>
+        <translation>整数，如 300、-1 或 0x10</translation>
+    </message>
+    <message>
+        <source>integer or float, e.g. 7 or 1.5</source>
+        <translation>整数或 float，如 7 或 1.5</translation>
+    </message>
+    <message>
+        <source>integer or double, e.g. 7 or 1.5</source>
+        <translation>整数或 double，如 7 或 1.5</translation>
+    </message>
+    <message>
+        <source>text, or hex bytes</source>
+        <translation>文本，或十六进制字节</translation>
     </message>
     <message>
         <source>Not added — {0}</source>
@@ -4488,7 +4504,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>invalid wire type {a} in tag at offset {o}</source>
-        <translation>偏移 {o} 处的 tag 中 wire 类型 {a} 无效</translation>
+        <translation>偏移 {o} 处的 tag 中 线路类型 {a} 无效</translation>
     </message>
     <message>
         <source>field number 0 in tag at offset {o}</source>

@@ -57,7 +57,7 @@ def test_the_editor_and_compare_show_the_core_sentences_in_chinese(chinese: None
         assert status.startswith("字段 1 · 字节 0…") and "tag 1，长度前缀 1，值 7" in status, status
         assert "bytes" not in status and "length prefix" not in status
         tip = model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
-        assert tip.startswith("字段 1，wire 类型 length-delimited\n字节 0…"), tip
+        assert tip.startswith("字段 1，线路类型 length-delimited\n字节 0…"), tip
 
         # an edit: its description (the tree editor's) inside the session's sentence, both translated
         assert model.setData(model.index(0, 3), "etl")

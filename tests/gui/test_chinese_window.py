@@ -67,21 +67,21 @@ def test_the_main_window_in_chinese(chinese: None, embedded_window: MainWindow, 
         win.panel.select_job(running)
         await until(lambda: win.actions_by_name[Name.STOP].isEnabled(), what="stop enabled")
         win.resize(*SIZE)
-        shoot(win, "main-jobs", problems)
+        await shoot(win, "main-jobs", problems)
         win.show_palette()
         palette = await open_dialog(CommandPalette)
-        shoot(palette, "command-palette", problems)
+        await shoot(palette, "command-palette", problems)
         palette.close()
         win.show_shortcuts()
         box = await open_dialog(QMessageBox)
-        shoot(box, "keyboard-shortcuts", problems)
+        await shoot(box, "keyboard-shortcuts", problems)
         box.close()
         await asyncio.sleep(0.1)
         button = win.actions_bar.widgetForAction(win.actions_by_name[Name.STOP])
         assert isinstance(button, QToolButton)
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         dialog = await open_dialog(ConfirmDialog)
-        shoot(dialog, "confirm-stop", problems)
+        await shoot(dialog, "confirm-stop", problems)
         assert dialog.windowTitle() == "停止 1 个作业？"
         listing = dialog.findChild(QPlainTextEdit).toPlainText()
         assert "长任务" in listing and "共计：1 个作业" in listing, listing
@@ -95,7 +95,7 @@ def test_the_main_window_in_chinese(chinese: None, embedded_window: MainWindow, 
         note = await open_dialog(QMessageBox)
         assert note.text() == "语言将在下次启动 Pelorus 时生效。"
         assert i18n.saved_choice() == i18n.ENGLISH
-        shoot(note, "language-note", problems)
+        await shoot(note, "language-note", problems)
         note.findChild(QPushButton).click()
 
     problems: list[str] = []
