@@ -7,8 +7,11 @@ View ▸ Language (persisted under ``SETTING``).  Pelorus's own messages come fr
 menus of line edits) from ``qtbase_<lang>.qm`` in Qt's translations folder, which the PySide6
 wheel ships.  English is the source language: its file holds only the plural forms.
 
-A change of language applies at the next start: the console builds its texts once, when each
-window is made, so a live switch would leave half of every window in the old language.
+A change of language (View ▸ Language) loads the translation at once: the main window's menus,
+actions (toolbar, palette), tabs and table headers follow it (MainWindow.retranslate, on Qt's
+LanguageChange), and so do the status lines the Qt-free core feeds (views/core_label.CoreLabel). The
+other texts are built once, when each window is made, and change at the next start, which the
+console says when the language is changed.
 """
 
 from __future__ import annotations

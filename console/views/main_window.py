@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QByteArray,
     QCoreApplication,
+    QEvent,
     QLocale,
     QPoint,
     QSettings,
@@ -281,6 +282,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         """File, Edit, View, Jobs, Tools, Help: every entry an action of the table (its shortcut with it)."""
         bar = self.menuBar()
+        self._menu_titles: list[tuple[QMenu, str]] = []  # (menu, its English title): retranslate()
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.setObjectName("fileMenu")
         self._fill(file_menu, (Name.CONNECT, None, Name.EXPORT, Name.OPEN_PROTO, None, Name.CLOSE_TAB, None,
@@ -311,11 +313,14 @@ class MainWindow(QMainWindow):
         self.theme_menu = theme.controller().add_menu(view)  # System / Light / Dark
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
+        self._menu_titles += [(file_menu, "&File"), (edit, "&Edit"), (view, "&View"), (jobs, "&Jobs"),
+                              (tools, "&Tools"), (help_menu, "&Help")]
         keys = help_menu.addAction(self.tr("&Keyboard shortcuts"))
         keys.setObjectName("keyboardShortcuts")
         keys.triggered.connect(self.show_shortcuts)
         about = help_menu.addAction(self.tr("&About Pelorus"))
         about.setObjectName("aboutPelorus")
+        self._help_actions = [(keys, "&Keyboard shortcuts"), (about, "&About Pelorus")]
         about.triggered.connect(lambda: QMessageBox.about(self, self.tr("About Pelorus"), self.tr(
             "<b>Pelorus</b><br>A console for the Pelorus job engine: jobs, pods, logs, progress and "
             "workflows, and a protobuf editor.")))
@@ -324,6 +329,7 @@ class MainWindow(QMainWindow):
         """View ▸ Language: the system's, English or 简体中文; persisted, applied at the next start."""
         menu = view.addMenu(self.tr("&Language"))
         menu.setObjectName("languageMenu")
+        self._menu_titles.append((menu, "&Language"))
         group = QActionGroup(menu)
         chosen = i18n.saved_choice()
         for value, name in i18n.CHOICES:
@@ -336,14 +342,43 @@ class MainWindow(QMainWindow):
         self.language_menu = menu
 
     def set_language(self, choice: str) -> None:
-        """Persist the language; the texts change at the next start (see console/i18n.py)."""
+        """Persist the language and load it now: the menus, the toolbars, the tabs, the table headers
+        and the status lines the core feeds change at once (:meth:`retranslate`, on Qt's
+        LanguageChange); the other texts of open windows, built once, at the next start, as the
+        note says (see console/i18n.py)."""
         if choice == i18n.saved_choice():
             return
         i18n.save_choice(choice)
+        i18n.install(choice)
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("Language"),
-                          self.tr("The language changes when Pelorus is started again."), parent=self)
+                          self.tr("The menus, the toolbar, the tabs and the table headers changed now; the "
+                                  "rest of the window changes when Pelorus is started again."), parent=self)
         box.setObjectName("languageRestartNote")
         box.open()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_help_actions"):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The texts that follow a live language change: menus, actions (toolbar, menus, palette),
+        the main tabs and the jobs table's headers."""
+        for menu, title in self._menu_titles:
+            menu.setTitle(self.tr(title))
+        for action, text in self._help_actions:
+            action.setText(self.tr(text))
+        self.utc_action.setText(self.tr("Times in &UTC"))
+        for name, action in self.actions_by_name.items():
+            spec = ACTIONS[name]
+            action.setText(action_text(spec.label))
+            action.setStatusTip(action_text(spec.tip))
+        self.tabs.setTabText(self.tabs.indexOf(self.panel), self.tr("Jobs"))
+        self._proto_tab_title(self._proto[0].tab_title if self._proto is not None else "")
+        model = self.session.jobs_model
+        model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
+        self._on_state(self.session.state, "")  # the connection's words
+        self._update_enabled()  # the disabled actions' reasons
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """(key, what it does) for every action with a keyboard shortcut, from the action table."""

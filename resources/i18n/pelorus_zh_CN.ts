@@ -2451,8 +2451,8 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <translation>语言</translation>
     </message>
     <message>
-        <source>The language changes when Pelorus is started again.</source>
-        <translation>语言将在下次启动 Pelorus 时生效。</translation>
+        <source>The menus, the toolbar, the tabs and the table headers changed now; the rest of the window changes when Pelorus is started again.</source>
+        <translation>菜单、工具栏、标签页和表头已立即切换；窗口的其余部分将在下次启动 Pelorus 时切换。</translation>
     </message>
     <message>
         <source>Focus the filter</source>

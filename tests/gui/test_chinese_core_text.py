@@ -82,6 +82,9 @@ def test_the_editor_and_compare_show_the_core_sentences_in_chinese(chinese: None
         banner = editor.error_label.text()
         assert banner.startswith("在字节偏移 ") and "超出了" in banner, banner
         assert "Damaged" not in banner and "runs past" not in banner
+        i18n.install(i18n.ENGLISH)  # a live switch (View ▸ Language): the core's sentences follow
+        await settle()
+        assert editor.error_label.text().startswith("Damaged at byte offset "), editor.error_label.text()
 
     try:
         run(qloop, body(), timeout=60)
