@@ -7,8 +7,11 @@ View ▸ Language (persisted under ``SETTING``).  Pelorus's own messages come fr
 menus of line edits) from ``qtbase_<lang>.qm`` in Qt's translations folder, which the PySide6
 wheel ships.  English is the source language: its file holds only the plural forms.
 
-A change of language applies at the next start: the console builds its texts once, when each
-window is made, so a live switch would leave half of every window in the old language.
+A change of language (View ▸ Language) loads the translation at once: the main window's menus,
+actions (toolbar, palette), tabs and table headers follow it (MainWindow.retranslate, on Qt's
+LanguageChange), and so do the status lines the Qt-free core feeds (views/core_label.CoreLabel). The
+other texts are built once, when each window is made, and change at the next start, which the
+console says when the language is changed.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from pelorus.shipped import resources_dir
+from pelorus.text import Text, fill
 
 log = logging.getLogger("pelorus.i18n")
 
@@ -131,6 +135,22 @@ def plain_label(label: str) -> str:
     """A menu label without its mnemonic, for sentences and the palette: "&Stop" -> "Stop",
     "停止(&T)" -> "停止" (CJK labels carry the mnemonic in parentheses, as Qt's own do)."""
     return re.sub(r"\(&\w\)", "", label).replace("&&", "\0").replace("&", "").replace("\0", "&")
+
+
+def core_text(text: str) -> str:
+    """A sentence of the Qt-free core (a :class:`pelorus.text.Text`) in the console's language; any
+    other string (an engine message, a name) unchanged. The template is looked up under its context,
+    its arguments translated the same way (a sentence inside a sentence) and filled in; a translation
+    whose fields do not match the template falls back to the English text (logged)."""
+    if not isinstance(text, Text):
+        return text
+    template = QCoreApplication.translate(text.context, text.source)
+    args = {k: core_text(v) if isinstance(v, Text) else v for k, v in text.args.items()}
+    try:
+        return fill(template, args, text.n)
+    except (KeyError, IndexError, ValueError):
+        log.warning("translation of %r does not fit its arguments: %r", text.source, template)
+        return fill(text.source, args, text.n)
 
 
 def translate(context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:

@@ -1,7 +1,8 @@
 """Regenerate the translations: `python console/i18n_regenerate.py`.
 
 1. pyside6-lupdate reads every marked string of the console (``self.tr``,
-   ``QCoreApplication.translate``, ``QT_TRANSLATE_NOOP``) into resources/i18n/pelorus_zh_CN.ts,
+   ``QCoreApplication.translate``, ``QT_TRANSLATE_NOOP``), and the core's sentences the console shows
+   (``QT_TRANSLATE_NOOP`` in pelorus/, see pelorus/text.py), into resources/i18n/pelorus_zh_CN.ts,
    keeping the translations already there and dropping strings the code no longer has; and the
    plural messages alone (``%n``) into pelorus_en.ts, whose English forms ("1 job" / "3 jobs") are
    written here from the source text's "(s)" / "(es)";
@@ -25,8 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 I18N = ROOT / "resources" / "i18n"
 LANGUAGES = ("zh_CN", "en")  # en: plural forms only (English is the source language)
-# Qt-free modules outside console/ whose sentences the console shows (marked with QT_TRANSLATE_NOOP).
-EXTRA_SOURCES: tuple[str, ...] = ()
+MARKER = "QT_TRANSLATE_NOOP("
 
 
 def tool(name: str) -> str:
@@ -38,9 +38,18 @@ def tool(name: str) -> str:
     return found
 
 
+def core_sources() -> list[str]:
+    """The Qt-free modules (pelorus/) whose sentences the console shows: those marking templates with
+    ``QT_TRANSLATE_NOOP`` (pelorus/text.py). Only those: lupdate would also read any other core
+    function that happens to be called ``translate``. pelorus/text.py itself defines the marker."""
+    core = ROOT / "pelorus"
+    return sorted(str(p.relative_to(ROOT)) for p in core.rglob("*.py")
+                  if p != core / "text.py" and MARKER in p.read_text(encoding="utf-8"))
+
+
 def sources() -> list[str]:
     files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "console").rglob("*.py"))
-    return files + list(EXTRA_SOURCES)
+    return files + core_sources()
 
 
 def ts_path(language: str) -> Path:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from guihelp import screenshot
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QPushButton, QTabBar, QToolButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QTabBar, QToolButton, QWidget
 
 SIZE = (1280, 800)
 
@@ -32,9 +34,12 @@ def clipped(root: QWidget) -> list[str]:
     return bad
 
 
-def shoot(widget: QWidget, name: str, problems: list[str], resize: bool = True) -> None:
+async def shoot(widget: QWidget, name: str, problems: list[str], resize: bool = True) -> None:
+    """Called from a test's coroutine: the loop (not a nested QApplication.processEvents, which
+    makes qasync lose tasks) lays the widget out before it is grabbed."""
     if resize:
         widget.resize(*SIZE)
-    QApplication.processEvents()
+    for _ in range(2):
+        await asyncio.sleep(0.02)
     screenshot(widget, f"zh-{name}")
     problems += [f"{name}: {p}" for p in clipped(widget)]

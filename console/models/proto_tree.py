@@ -24,7 +24,7 @@ from google.protobuf.descriptor import Descriptor
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont
 
-from console.i18n import QT_TRANSLATE_NOOP
+from console.i18n import QT_TRANSLATE_NOOP, core_text
 from console.models import palette
 from pelorus.protobuf import structure as sx
 from pelorus.protobuf.document import Document, IndexPath
@@ -240,7 +240,7 @@ class ProtoTreeModel(QAbstractItemModel):
         node = self.node(index)
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.tree.text(node, col)
+            return core_text(self.tree.text(node, col))
         if role == Qt.ItemDataRole.EditRole:
             spec = self.editing.editor_spec(node)
             return None if spec is None else spec.current
@@ -257,7 +257,8 @@ class ProtoTreeModel(QAbstractItemModel):
         if role == ErrorRole:
             return node.error
         if role == Qt.ItemDataRole.ToolTipRole:
-            return self.tree.tooltip(node)
+            lines = self.tree.tooltip_lines(node)
+            return "\n".join(core_text(line) for line in lines) if lines is not None else None
         if role == Qt.ItemDataRole.ForegroundRole:
             tone = self.tree.tone(node, col)
             return None if tone is None else _TONES[tone]

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from console.actions import ConfirmRequest, JobFacts, name_list
 from console.i18n import action_text, translate
+from console.views.tab_order import follow_layout
 
 MAX_LISTED = 12
 
@@ -122,6 +123,7 @@ class ConfirmDialog(QDialog):
             # disabled until then, so an early Return does nothing rather than cancel).
             cancel.setAutoDefault(False)
             self.ok.setDefault(True)
+        follow_layout(self)  # the buttons in the order the platform lays them out
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)

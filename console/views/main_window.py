@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import (
     QByteArray,
     QCoreApplication,
+    QEvent,
     QLocale,
     QPoint,
     QSettings,
@@ -51,6 +52,7 @@ from console import actions, i18n, messages, timefmt
 from console.actions import ACTIONS, Confirm, ConfirmRequest, Name, Options, Outcome, Scope
 from console.i18n import QT_TRANSLATE_NOOP, action_text, plain_label, translate
 from console.models import job_row, job_search, palette
+from console.profiles import EMBEDDED
 from console.session import ConnectionState, EngineStatus, Session
 from console.tasks import WidgetTasks
 from console.views import edit_commands, theme
@@ -62,6 +64,7 @@ from console.views.dialogs import ask_int, exec_async
 from console.views.engine_stop import stop_engine_showing_progress
 from console.views.jobs_panel import JobsPanel
 from console.views.saved_views import SavedViews
+from console.views.tab_order import follow_layout
 from pelorus.api import job_pb2
 
 if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the protobuf stack (start-up time)
@@ -130,6 +133,7 @@ class MainWindow(QMainWindow):
         self._restore_settings()
         self._update_enabled()
         messages.install_sink(self._show_message)
+        follow_layout(self)  # Tab: the connection bar, the toolbars, then the tabs (built first)
 
     # -- construction -------------------------------------------------------------------
     # -- the protobuf tab, built on first use ------------------------------------------------
@@ -140,6 +144,7 @@ class MainWindow(QMainWindow):
             # A job tab has its own toolbar and the actions act on its job: the table's bar steps aside.
             self.actions_bar.setVisible(self.detail_tabs.current_tab() is None)
             self._update_enabled()
+            follow_layout(self)  # the page shown may be new (the protobuf tab, a job's tab)
 
     def _build_proto(self) -> tuple[ProtoEditor, CallPanel]:
         if self._proto is None:
@@ -186,8 +191,8 @@ class MainWindow(QMainWindow):
         self.profile_box.setObjectName("profileBox")
         self.profile_box.setMinimumWidth(260)
         for name in self.session.profile_names():
-            self.profile_box.addItem(name)
-        self.profile_box.setCurrentText(self.session.profile_name)
+            self.profile_box.addItem(self._profile_label(name), name)  # the data: the profile's stored name
+        self.profile_box.setCurrentIndex(max(0, self.profile_box.findData(self.session.profile_name)))
         bar.addWidget(QLabel(" " + self.tr("Engine:") + " "))
         bar.addWidget(self.profile_box)
         self.add_profile_button = QPushButton(self.tr("Add remote…"))
@@ -277,6 +282,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         """File, Edit, View, Jobs, Tools, Help: every entry an action of the table (its shortcut with it)."""
         bar = self.menuBar()
+        self._menu_titles: list[tuple[QMenu, str]] = []  # (menu, its English title): retranslate()
         file_menu = bar.addMenu(self.tr("&File"))
         file_menu.setObjectName("fileMenu")
         self._fill(file_menu, (Name.CONNECT, None, Name.EXPORT, Name.OPEN_PROTO, None, Name.CLOSE_TAB, None,
@@ -307,17 +313,21 @@ class MainWindow(QMainWindow):
         self.theme_menu = theme.controller().add_menu(view)  # System / Light / Dark
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
+        self._menu_titles += [(file_menu, "&File"), (edit, "&Edit"), (view, "&View"), (jobs, "&Jobs"),
+                              (tools, "&Tools"), (help_menu, "&Help")]
         keys = help_menu.addAction(self.tr("&Keyboard shortcuts"))
         keys.setObjectName("keyboardShortcuts")
         keys.triggered.connect(self.show_shortcuts)
         about = help_menu.addAction(self.tr("&About Pelorus"))
         about.setObjectName("aboutPelorus")
+        self._help_actions = [(keys, "&Keyboard shortcuts"), (about, "&About Pelorus")]
         about.triggered.connect(self.show_about)
 
     def _build_language_menu(self, view: QMenu) -> None:
         """View ▸ Language: the system's, English or 简体中文; persisted, applied at the next start."""
         menu = view.addMenu(self.tr("&Language"))
         menu.setObjectName("languageMenu")
+        self._menu_titles.append((menu, "&Language"))
         group = QActionGroup(menu)
         chosen = i18n.saved_choice()
         for value, name in i18n.CHOICES:
@@ -330,27 +340,64 @@ class MainWindow(QMainWindow):
         self.language_menu = menu
 
     def set_language(self, choice: str) -> None:
-        """Persist the language; the texts change at the next start (see console/i18n.py)."""
+        """Persist the language and load it now: the menus, the toolbars, the tabs, the table headers
+        and the status lines the core feeds change at once (:meth:`retranslate`, on Qt's
+        LanguageChange); the other texts of open windows, built once, at the next start, as the
+        note says (see console/i18n.py)."""
         if choice == i18n.saved_choice():
             return
         i18n.save_choice(choice)
+        i18n.install(choice)
         box = QMessageBox(QMessageBox.Icon.Information, self.tr("Language"),
-                          self.tr("The language changes when Pelorus is started again."), parent=self)
+                          self.tr("The menus, the toolbar, the tabs and the table headers changed now; the "
+                                  "rest of the window changes when Pelorus is started again."), parent=self)
         box.setObjectName("languageRestartNote")
         box.open()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_help_actions"):
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """The texts that follow a live language change: menus, actions (toolbar, menus, palette),
+        the main tabs and the jobs table's headers."""
+        for menu, title in self._menu_titles:
+            menu.setTitle(self.tr(title))
+        for action, text in self._help_actions:
+            action.setText(self.tr(text))
+        self.utc_action.setText(self.tr("Times in &UTC"))
+        for name, action in self.actions_by_name.items():
+            spec = ACTIONS[name]
+            action.setText(action_text(spec.label))
+            action.setStatusTip(action_text(spec.tip))
+        self.tabs.setTabText(self.tabs.indexOf(self.panel), self.tr("Jobs"))
+        self._proto_tab_title(self._proto[0].tab_title if self._proto is not None else "")
+        model = self.session.jobs_model
+        model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
+        self._on_state(self.session.state, "")  # the connection's words
+        self._update_enabled()  # the disabled actions' reasons
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(key, what it does) for every action with a keyboard shortcut, from the action table."""
+        rows = [(a.shortcut().toString(), plain_label(a.text()))
+                for a in self.actions_by_name.values() if not a.shortcut().isEmpty()]
+        rows.append(("/", self.tr("Focus the filter")))
+        return sorted(rows)
+
     def shortcut_text(self) -> str:
-        """Every action's keyboard shortcut, from the action table (what Help shows)."""
-        rows = [(a.text().replace("&", ""), a.shortcut().toString()) for a in self.actions_by_name.values()
-                if not a.shortcut().isEmpty()]
-        rows.append((self.tr("Focus the filter"), "/"))
-        return "\n".join(f"{key:<18} {what}" for what, key in sorted(rows, key=lambda r: r[1]))
+        """Every action's keyboard shortcut, one per line (what Help shows, as plain text)."""
+        return "\n".join(f"{key:<18} {what}" for key, what in self.shortcut_rows())
 
     def show_shortcuts(self) -> None:
         box = QMessageBox(QMessageBox.Icon.NoIcon, self.tr("Keyboard shortcuts"),
                           self.tr("Keyboard shortcuts of the main window:"), parent=self)
         box.setObjectName("shortcutsBox")
-        box.setInformativeText(self.shortcut_text())
+        # a table, not padded text: a proportional font (and Chinese labels) would not line up
+        cells = "".join(f"<tr><td>{html.escape(key)}</td><td>&nbsp;&nbsp;&nbsp;{html.escape(what)}</td></tr>"
+                        for key, what in self.shortcut_rows())
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setInformativeText(f"<table>{cells}</table>")
         box.open()
 
     def show_about(self) -> None:
@@ -410,7 +457,7 @@ class MainWindow(QMainWindow):
         self.panel.openRequested.connect(self.open_job)
         self.panel.loadDemoRequested.connect(lambda: self._spawn(self._load_demo()))
         self.profile_box.activated.connect(lambda _i: self._spawn(self.session.switch_profile(
-            self.profile_box.currentText())))
+            self.profile_box.currentData() or self.profile_box.currentText())))
         self.add_profile_button.clicked.connect(self._add_profile)
         self._on_state(self.session.state, "")
 
@@ -435,13 +482,18 @@ class MainWindow(QMainWindow):
                 else self.tr("restarting the embedded engine…")
             )
             detail = self.session.engine_detail
-        where = self.session.profile_name
+        where = self._profile_label(self.session.profile_name)
         self.conn_label.setText(f"{palette.span('●', color)} {text}")
         self.conn_status.setText(f"{palette.span('●', color)} {where}: {text}"
                                  + (f" — {detail}" if detail else ""))
         self.conn_status.setToolTip(detail or text)
         self._update_enabled()
         self._on_executor_health(self.session.executor_health)  # whether its answer is current changed
+
+    def _profile_label(self, name: str) -> str:
+        """How a profile is shown: the embedded engine's in the console's language (its stored name,
+        the profiles file's key, stays English)."""
+        return self.tr("Embedded engine") if name == EMBEDDED else name
 
     def _on_engine(self, _status: str, _detail: str) -> None:
         dead = self.session.engine_status == EngineStatus.DEAD

@@ -44,10 +44,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from console.i18n import QT_TRANSLATE_NOOP
+from console.i18n import QT_TRANSLATE_NOOP, core_text
 from console.models import palette
 from console.models.hex_model import HexModel
 from console.tasks import WidgetTasks
+from console.views.core_label import CoreLabel
 from console.views.proto_hex import HexView
 from pelorus.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, Difference, compare
 from pelorus.protobuf.readings import Pins
@@ -252,7 +253,7 @@ class ProtoCompare(QWidget):
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         outer.addWidget(self.splitter, 1)
-        self.status = QLabel()
+        self.status = CoreLabel()  # the core's sentences (a difference), translated
         self.status.setObjectName("compareStatus")
         self.status.setWordWrap(True)
         outer.addWidget(self.status)
@@ -439,14 +440,15 @@ class ProtoCompare(QWidget):
             if gc_was_enabled:
                 gc.enable()
             self.tree.setUpdatesEnabled(True)
-        text = result.summary().capitalize()
+        summary = core_text(result.summary())
+        text = summary[:1].upper() + summary[1:]
         if result.type_name:
             text += self.tr(" · as {0}").format(result.type_name)
         else:
             text += self.tr(" · schemaless")
         self.summary.setText(text)
         notes = [
-            self.tr("{0} is damaged at byte offset {1}: {2}").format(side, e.offset, e.reason)
+            self.tr("{0} is damaged at byte offset {1}: {2}").format(side, e.offset, core_text(e.reason))
             for side, e in result.errors
         ]
         if len(result.differences) > MAX_ROWS:
@@ -475,7 +477,7 @@ class ProtoCompare(QWidget):
         bg = QBrush(ENCODING_BG if d.encoding_only else KIND_BG[d.kind])
         for c in range(6):
             item.setBackground(c, bg)
-        tip = d.describe()
+        tip = core_text(d.describe())
         for side, s in (("left", d.left), ("right", d.right)):
             if s is not None:
                 rec = self.tr("record {0}, ").format(s.record) if s.record is not None else ""

@@ -519,9 +519,10 @@ class RawFieldDialog(QDialog):
         self.error.hide()
         wt = self.wire.currentData()
         self.as_hex.setVisible(wt == LEN)
-        self.value.setPlaceholderText({VARINT: "integer, e.g. 300 or -1 or 0x10",
-                                       FIXED32: "integer or float, e.g. 7 or 1.5",
-                                       FIXED64: "integer or double, e.g. 7 or 1.5"}.get(wt, "text, or hex bytes"))
+        self.value.setPlaceholderText({VARINT: self.tr("integer, e.g. 300 or -1 or 0x10"),
+                                       FIXED32: self.tr("integer or float, e.g. 7 or 1.5"),
+                                       FIXED64: self.tr("integer or double, e.g. 7 or 1.5")}.get(
+                                           wt, self.tr("text, or hex bytes")))
 
     def choice(self) -> tuple[int, int, str, bool]:
         """(field number, wire type, value text, value is hex)."""

@@ -57,11 +57,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.i18n import QT_TRANSLATE_NOOP
+from console.i18n import QT_TRANSLATE_NOOP, core_text
 from console.models import palette
 from console.models.proto_tree import Column, PathRole, ProtoTreeModel
 from console.tasks import WidgetTasks
 from console.views import proto_dialogs
+from console.views.core_label import CoreLabel
 from console.views.proto_assign import TypeAssign
 from console.views.proto_compare import ProtoCompareWindow
 from console.views.proto_delegate import ValueDelegate
@@ -70,6 +71,7 @@ from console.views.proto_edit_actions import EditActions, SavePreviewDialog, Tex
 from console.views.proto_hex import HexView
 from console.views.proto_sources import ClientSource, SchemaSources
 from console.views.proto_text import TextPanes
+from console.views.tab_order import follow_layout
 from pelorus.protobuf import framing as fr
 from pelorus.protobuf.document import Document, Edit
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry, TypeGuess
@@ -125,7 +127,7 @@ class ProtoEditor(QWidget):
         self.framing_combo = QComboBox()
         self.framing_combo.setAccessibleName(self.tr("Framing"))
         for key, label in FRAMING_LABELS.items():
-            self.framing_combo.addItem(label, key)
+            self.framing_combo.addItem(self.tr(label), key)
         self.framing_combo.setToolTip(self.tr("How the file is framed: one message, or a stream of length-prefixed "
                                               "records"))
         self.type_combo = QComboBox()
@@ -174,7 +176,7 @@ class ProtoEditor(QWidget):
         self.busy_row.hide()
         outer.addWidget(self.busy_row)
 
-        self.error_label = QLabel()
+        self.error_label = CoreLabel()  # the core's damage sentences, translated
         self.error_label.setObjectName("protoError")
         self.error_label.setWordWrap(True)
         self.error_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -240,7 +242,7 @@ class ProtoEditor(QWidget):
         self.splitter.setStretchFactor(1, 2)
         outer.addWidget(self.splitter, 1)
 
-        self.status = QLabel(self.tr("Open a file to decode it (Open…, or drop a path on the command line)."))
+        self.status = CoreLabel(self.tr("Open a file to decode it (Open…, or drop a path on the command line)."))
         self.status.setObjectName("protoStatus")
         outer.addWidget(self.status)
 
@@ -252,6 +254,7 @@ class ProtoEditor(QWidget):
         self._wire()
         self._wire_editing()
         self._update_actions()
+        follow_layout(self)  # Edit ▾ and Compare with… were added to the bar after the rows below it
 
     def _wire(self) -> None:
         self.open_button.clicked.connect(self._choose_file)
@@ -461,7 +464,7 @@ class ProtoEditor(QWidget):
 
     def save_preview(self) -> str:
         """What saving writes: each edit since opening with its byte changes."""
-        return self.session.save_preview()
+        return "\n".join(core_text(line) for line in self.session.save_preview_lines())
 
     async def save(self, path: str | os.PathLike[str] | None = None, confirm: bool = False) -> bool:
         """Write the document (byte-preserving) to ``path`` or the file it came from."""
@@ -571,7 +574,7 @@ class ProtoEditor(QWidget):
             self,
             "confirmRemoveRecord",
             self.tr("Remove record"),
-            self.tr("Remove {0}?").format(what),
+            self.tr("Remove {0}?").format(core_text(what)),
             self.tr("The other records keep their bytes. Undo brings it back."),
             self.tr("Remove"),
         ):
@@ -769,7 +772,7 @@ class ProtoEditor(QWidget):
 
     def _edit_rejected(self, reason: str) -> None:
         self.session.last_error = reason
-        self.status.setText(self.tr("Not changed: {0}").format(reason))
+        self.status.setText(self.tr("Not changed: {0}").format(core_text(reason)))
         QApplication.beep()
 
     def _show_damage(self) -> None:
@@ -820,16 +823,17 @@ class ProtoEditor(QWidget):
         pix = QPersistentModelIndex(ix)
         for r in readings:  # each choice shows the value it would give: "sint64 = -75 — …"
             label = self.tr("{kind} = {value} — {reason}").format(kind=r.kind, value=reading_preview(r),
-                                                                  reason=r.reason)
+                                                                  reason=core_text(r.reason))
             act = menu.addAction(label + (self.tr(" (pinned)") if r.pinned else ""))
-            act.setToolTip(r.reason)
+            act.setToolTip(core_text(r.reason))
             act.triggered.connect(lambda _c=False, k=r.kind: self.model.pin(pix, k))
         menu.addAction(self.tr("Unpin"), lambda: self.model.pin(pix, None))
         menu.popup(self.tree.viewport().mapToGlobal(pos))
 
     async def _confirm_save(self, target: Path) -> bool:
         """The save preview (what changes: fields and bytes) before writing; True to write."""
-        dialog = SavePreviewDialog(self, str(target), self.save_preview(), self.session.save_summary())
+        dialog = SavePreviewDialog(self, str(target), self.save_preview(),
+                                   core_text(self.session.save_summary()))
         self.save_dialog = dialog
         return await ask(dialog) == SavePreviewDialog.DialogCode.Accepted
 

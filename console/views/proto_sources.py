@@ -21,6 +21,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFileDialog, QMenu, QPushButton
 
+from console.i18n import core_text
 from console.views.proto_compare import ProtoCompareWindow
 from console.views.proto_host import EditorHost
 from console.views.reflection_dialog import ReflectionDialog
@@ -196,6 +197,7 @@ class SchemaSources:
         if plan is None:  # the file was closed meanwhile
             return None
         left, name, framing = plan
+        name = core_text(name)
         window = ProtoCompareWindow(session.registry)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         window.setWindowTitle(

@@ -22,6 +22,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTabWidget
 
+from console.i18n import core_text
 from console.views.proto_edit_actions import TextApplyPane
 from console.views.proto_host import EditorHost
 from pelorus.protobuf.schema import SchemaError
@@ -62,14 +63,14 @@ class TextPanes:
         self._shown_state.pop(pane.fmt, None)
         job = session.render_job(pane.fmt)
         if job.how in ("empty", "too_large") or job.args is None:
-            pane.set_content(job.text, False, "")
+            pane.set_content(core_text(job.text), False, "")
             if job.how == "too_large":
                 self._shown_state[pane.fmt] = state
             return
         if job.how == "inline":
             self._show_rendered(pane, pane_text(*job.args), state)
             return
-        pane.set_content(job.text, False, "")
+        pane.set_content(core_text(job.text), False, "")
         self.host.spawn(self._render_in_worker(pane, seq, state, job.args))
 
     def revert(self, pane: TextApplyPane) -> None:

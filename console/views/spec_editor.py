@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.models import palette
+from console.views.tab_order import follow_layout
 from pelorus.api import job_pb2
 from pelorus.engine.errors import EngineError
 from pelorus.engine.validation import validate_job_spec
@@ -386,4 +387,5 @@ class ConflictDialog(QDialog):
         layout.addWidget(explain)
         layout.addLayout(panes, 1)
         layout.addWidget(buttons)
+        follow_layout(self)  # the buttons in the order the platform lays them out
         self.setWindowModality(Qt.WindowModality.WindowModal)

@@ -65,6 +65,7 @@ from pelorus.protobuf.wire import (
     WireError,
     read_varint,
 )
+from pelorus.text import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from pelorus.protobuf.schema import SchemaRegistry
@@ -141,6 +142,29 @@ class Side:
         return self.end - self.start
 
 
+# The sentences the console shows (the Compare window's summary, status line and tooltips), marked for
+# its translation (pelorus/text.py); `pelorus proto diff` prints them in English.
+_D_ADDED = QT_TRANSLATE_NOOP("Comparison", "+ {path}: {value}  [right @{start}+{length}]")
+_D_REMOVED = QT_TRANSLATE_NOOP("Comparison", "- {path}: {value}  [left @{start}+{length}]")
+_D_CHANGED = QT_TRANSLATE_NOOP("Comparison", "~ {path}: {left} → {right}  [left @{lstart}+{llength}, "
+                               "right @{rstart}+{rlength}]")
+_D_NOTE = QT_TRANSLATE_NOOP("Comparison", "{text}  ({note})")
+_N_MOVED_TO = QT_TRANSLATE_NOOP("Comparison", "moved to {item}")
+_N_MOVED_FROM = QT_TRANSLATE_NOOP("Comparison", "moved from {item}")
+_N_SAME_VALUE = QT_TRANSLATE_NOOP("Comparison", "same value, encoded differently")
+_N_WIRE_TYPE = QT_TRANSLATE_NOOP("Comparison", "wire type {left} → {right}")
+_N_SAME_FIELDS = QT_TRANSLATE_NOOP("Comparison", "same fields, encoded differently (field order or varint widths)")
+_N_SAME_MESSAGE = QT_TRANSLATE_NOOP("Comparison", "same message, its length prefix encoded differently")
+_S_EQUAL = QT_TRANSLATE_NOOP("Comparison", "no differences{records}")
+_S_IDENTICAL = QT_TRANSLATE_NOOP("Comparison", "no differences (bytes identical){records}")
+_S_DIFFS = QT_TRANSLATE_NOOP("Comparison", "{n:,} difference(s): {added:,} added, {removed:,} removed, "
+                             "{changed:,} changed{encoding}{records}")
+_S_DIFFS_MORE = QT_TRANSLATE_NOOP("Comparison", "{n:,}+ difference(s): {added:,} added, {removed:,} removed, "
+                                  "{changed:,} changed{encoding}{records}")
+_S_ENCODING = QT_TRANSLATE_NOOP("Comparison", " ({enc:,} only in encoding)")
+_S_RECORDS = QT_TRANSLATE_NOOP("Comparison", " in {left:,} → {n:,} {framing} record(s)")
+
+
 @dataclass(frozen=True)
 class Difference:
     """One added / removed / changed field (or map entry, or repeated or packed element)."""
@@ -164,18 +188,18 @@ class Difference:
 
     def describe(self) -> str:
         """One line for the CLI and tooltips."""
-        def where(tag: str, s: Side) -> str:
-            return f"{tag} @{s.start}+{s.length}"
-
         if self.kind == ADDED and self.right is not None:
-            text = f"+ {self.path}: {self.right.value}  [{where('right', self.right)}]"
+            r = self.right
+            text = _D_ADDED.format(path=self.path, value=r.value, start=r.start, length=r.length)
         elif self.kind == REMOVED and self.left is not None:
-            text = f"- {self.path}: {self.left.value}  [{where('left', self.left)}]"
+            left = self.left
+            text = _D_REMOVED.format(path=self.path, value=left.value, start=left.start, length=left.length)
         else:
             assert self.left is not None and self.right is not None
-            text = (f"~ {self.path}: {self.left.value} → {self.right.value}  "
-                    f"[{where('left', self.left)}, {where('right', self.right)}]")
-        return text + (f"  ({self.note})" if self.note else "")
+            left, r = self.left, self.right
+            text = _D_CHANGED.format(path=self.path, left=left.value, right=r.value, lstart=left.start,
+                                     llength=left.length, rstart=r.start, rlength=r.length)
+        return _D_NOTE.format(text=text, note=self.note) if self.note else text
 
     def to_json(self) -> dict[str, object]:
         def side(s: Side | None) -> dict[str, object] | None:
@@ -242,21 +266,21 @@ class Comparison:
         return out
 
     def summary(self) -> str:
+        records = self._records_text()
         if self.equal:
-            return "no differences" + (" (bytes identical)" if self.left_size == self.right_size and
-                                       bytes(self._left) == bytes(self._right) else "") + self._records_text()
+            identical = self.left_size == self.right_size and bytes(self._left) == bytes(self._right)
+            return (_S_IDENTICAL if identical else _S_EQUAL).format(records=records)
         c = self.counts()
         enc = sum(1 for d in self.differences if d.encoding_only)
-        text = (f"{len(self.differences):,}{'+' if self.truncated else ''} difference(s): {c[ADDED]:,} added, "
-                f"{c[REMOVED]:,} removed, {c[CHANGED]:,} changed")
-        if enc:
-            text += f" ({enc:,} only in encoding)"
-        return text + self._records_text()
+        n = len(self.differences)
+        return (_S_DIFFS_MORE if self.truncated else _S_DIFFS).count(
+            n, added=c[ADDED], removed=c[REMOVED], changed=c[CHANGED],
+            encoding=_S_ENCODING.format(enc=enc) if enc else "", records=records)
 
     def _records_text(self) -> str:
         if self.records is None:
             return ""
-        return f" in {self.records[0]:,} → {self.records[1]:,} {self.framing} record(s)"
+        return _S_RECORDS.count(self.records[1], left=self.records[0], framing=self.framing)
 
     def byte_ops(self, cancel: threading.Event | None = None) -> list[ByteOp]:
         """The byte diff, in left-offset order (see the module doc for why it is built this way).
@@ -417,7 +441,7 @@ def _item_path(name: str, st: Step) -> tuple[str, str]:
     path = f"{name}[{j if i is None else i}]" if i is None or j is None or i == j else f"{name}[{i}→{j}]"
     if st.moved is None:
         return path, ""
-    return path, (f"moved to {name}[{st.moved}]" if j is None else f"moved from {name}[{st.moved}]")
+    return path, (_N_MOVED_TO if j is None else _N_MOVED_FROM).format(item=f"{name}[{st.moved}]")
 
 
 def _all_len(level: Message, idx: list[int]) -> bool:
@@ -723,9 +747,9 @@ class _Comparer:
         same_value = ea.wt == eb.wt and ma is None and mb is None and self._same_value(ea, eb, fd)
         note = ""
         if same_value:
-            note = "same value, encoded differently"
+            note = _N_SAME_VALUE.format()
         elif ea.wt != eb.wt:
-            note = f"wire type {WIRE_TYPE_NAMES.get(ea.wt, ea.wt)} → {WIRE_TYPE_NAMES.get(eb.wt, eb.wt)}"
+            note = _N_WIRE_TYPE.format(left=WIRE_TYPE_NAMES.get(ea.wt, ea.wt), right=WIRE_TYPE_NAMES.get(eb.wt, eb.wt))
         self._emit(Difference(CHANGED, path, sa, sb, note, same_value))
 
     def _same_value(self, ea: _Elem, eb: _Elem, fd: FieldDescriptor | None) -> bool:
@@ -925,8 +949,7 @@ class _Comparer:
             self.level(la, lb, desc, (), (), path, ())
         if len(self.out) == before:
             self.headers = [h for h in self.headers if not (h.a0 == ra.prefix_offset and h.b0 == rb.prefix_offset)]
-            why = ("same fields, encoded differently (field order or varint widths)" if not prefix_changed else
-                   "same message, its length prefix encoded differently")
+            why = (_N_SAME_FIELDS if not prefix_changed else _N_SAME_MESSAGE).format()
             self._emit(Difference(CHANGED, path, sa, sb, why, True))
 
     def _stream_tail(self, xa: fr.RecordIndex, xb: fr.RecordIndex) -> None:

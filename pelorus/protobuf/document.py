@@ -39,11 +39,28 @@ from pelorus.protobuf.wire import (
     encode_varint,
     read_varint,
 )
+from pelorus.text import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from pelorus.protobuf.schema import SchemaRegistry
 
 IndexPath = tuple[int, ...]
+
+
+# Edit descriptions (the editor's status line, Undo, the save preview): marked for the console's
+# translation (pelorus/text.py).
+_UNDO = QT_TRANSLATE_NOOP("Document", "undo {edit}")
+_SET = QT_TRANSLATE_NOOP("Document", "set field {number} at offset {offset}")
+_REMOVE = QT_TRANSLATE_NOOP("Document", "remove field {number} at offset {offset}")
+_INSERT = QT_TRANSLATE_NOOP("Document", "insert field {number} at offset {offset}")
+_MOVE = QT_TRANSLATE_NOOP("Document", "move field {number} to position {index}")
+_SWAP = QT_TRANSLATE_NOOP("Document", "swap field {a} at offset {a_offset} with field {b} at offset {b_offset}")
+_ADD_RECORD = QT_TRANSLATE_NOOP("Document", "add a {size}-byte record at offset {offset}")
+_REMOVE_RECORD = QT_TRANSLATE_NOOP("Document", "remove the {size}-byte record at offset {offset}")
+_CANONICALISE = QT_TRANSLATE_NOOP("Document", "canonicalise as {type}")
+_RESTRUCTURE_REMOVE = QT_TRANSLATE_NOOP("Document", "remove {n} occurrence(s) of field(s) {fields}")
+_RESTRUCTURE_INSERT = QT_TRANSLATE_NOOP("Document", "insert field(s) {fields} at position {at}")
+_AND = QT_TRANSLATE_NOOP("Document", "{first} and {second}")
 
 
 class EditError(ValueError):
@@ -72,7 +89,7 @@ class Edit:
         for s in self.splices:
             out.append(Splice(s.offset + shift, s.new, s.old))
             shift += len(s.new) - len(s.old)
-        return Edit(f"undo {self.description}", tuple(out))
+        return Edit(_UNDO.format(edit=self.description), tuple(out))
 
     @property
     def changed_bytes(self) -> int:
@@ -222,7 +239,7 @@ class Document:
                 _check_raw_value(wt, raw)
         else:
             new_wt, raw = encode_value(kind or _infer_kind(wt, value), value)
-        desc = description or f"set field {f.number} at offset {f.tag_offset}"
+        desc = description or _SET.format(number=f.number, offset=f.tag_offset)
         if new_wt != wt:
             if SGROUP in (wt, new_wt):
                 raise EditError("changing a group to another wire type is not supported")
@@ -238,7 +255,7 @@ class Document:
     def remove_field(self, path: IndexPath, description: str | None = None) -> Edit:
         """Delete one field occurrence (tag through value)."""
         chain, f = self.resolve(path)
-        return self._commit(description or f"remove field {f.number} at offset {f.tag_offset}", chain,
+        return self._commit(description or _REMOVE.format(number=f.number, offset=f.tag_offset), chain,
                             f.tag_offset, f.end, b"")
 
     def insert_field(self, parent: IndexPath, index: int, number: int, value: object, kind: str) -> Edit:
@@ -258,7 +275,7 @@ class Document:
         pos = level[index].tag_offset if index < len(level) else level.end
         wt, raw = encode_value(kind, value)
         body = encode_tag(number, wt) + (encode_varint(len(raw)) + raw if wt == LEN else raw)
-        return self._commit(f"insert field {number} at offset {pos}", chain, pos, pos, body)
+        return self._commit(_INSERT.format(number=number, offset=pos), chain, pos, pos, body)
 
     def move_field(self, path: IndexPath, new_index: int) -> Edit:
         """Move a field within its level (reorder repeated items); one undoable edit."""
@@ -271,7 +288,7 @@ class Document:
         item = fields.pop(path[-1])
         fields.insert(new_index, item)
         body = b"".join(x.raw for x in fields)
-        return self._commit(f"move field {f.number} to position {new_index}", chain, level.start, level.end, body)
+        return self._commit(_MOVE.format(number=f.number, index=new_index), chain, level.start, level.end, body)
 
 
     def remove_fields(self, paths: Sequence[IndexPath], description: str | None = None) -> Edit:
@@ -341,8 +358,7 @@ class Document:
             if not 0 <= k < len(level):
                 raise EditError(f"index {k} out of range 0..{len(level) - 1}")
         fi, fj = level[i], level[j]
-        desc = description or f"swap field {fi.number} at offset {fi.tag_offset} with field {fj.number} at " \
-            f"offset {fj.tag_offset}"
+        desc = description or _SWAP.format(a=fi.number, a_offset=fi.tag_offset, b=fj.number, b_offset=fj.tag_offset)
         return self.replace_ranges(desc, chain, [(fi.tag_offset, fi.end, fj.raw), (fj.tag_offset, fj.end, fi.raw)])
 
     def replace_root(self, payload: bytes, description: str) -> Edit:
@@ -373,7 +389,7 @@ class Document:
     def insert_record(self, offset: int, payload: bytes, framing: str, description: str | None = None) -> Edit:
         """Insert a new record (its framing prefix + ``payload``) at byte ``offset`` of a stream."""
         frame = encode_frame(framing, payload)
-        return self.splice(offset, 0, frame, description or f"add a {len(payload)}-byte record at offset {offset}")
+        return self.splice(offset, 0, frame, description or _ADD_RECORD.format(size=len(payload), offset=offset))
 
     def remove_record(self, prefix_offset: int, framing: str, description: str | None = None) -> Edit:
         """Delete the record framed at ``prefix_offset`` (prefix and payload)."""
@@ -382,7 +398,7 @@ class Document:
             self._scope = None
             self._root = None
         return self.splice(po, start + length - po, b"",
-                           description or f"remove the {length}-byte record at offset {po}")
+                           description or _REMOVE_RECORD.format(size=length, offset=po))
 
     def canonicalise(self, registry: SchemaRegistry, type_name: str) -> Edit:
         """Re-serialise through the schema (explicit, undoable): fields reordered, varints shortened.
@@ -392,7 +408,7 @@ class Document:
         start, end = self.root_span()
         msg = registry.parse(type_name, bytes(self._data[start:end]))
         new = msg.SerializeToString(deterministic=True)
-        return self.replace_root(new, f"canonicalise as {type_name}")
+        return self.replace_root(new, _CANONICALISE.format(type=type_name))
 
     def undo(self) -> Edit | None:
         if not self._undo:
@@ -524,12 +540,12 @@ def _describe_restructure(level: Message, gone: list[int], raw: bytes, insert_at
     words: list[str] = []
     if gone:
         nums = sorted({level[i].number for i in gone})
-        words.append(f"remove {len(gone)} occurrence(s) of field(s) {', '.join(map(str, nums))}")
+        words.append(_RESTRUCTURE_REMOVE.count(len(gone), fields=", ".join(map(str, nums))))
     if raw:
         added = decode(raw)
         nums = sorted({f.number for f in added})
-        words.append(f"insert field(s) {', '.join(map(str, nums))} at position {insert_at}")
-    return " and ".join(words)
+        words.append(_RESTRUCTURE_INSERT.count(len(nums), fields=", ".join(map(str, nums)), at=insert_at))
+    return _AND.format(first=words[0], second=words[1]) if len(words) == 2 else "".join(words)
 
 
 def _apply(data: Buffer, edit: Edit) -> bytes:

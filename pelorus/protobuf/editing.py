@@ -41,10 +41,19 @@ from pelorus.protobuf.tree import (
     scalar_value,
 )
 from pelorus.protobuf.wire import LEN, SGROUP, encode_varint
+from pelorus.text import QT_TRANSLATE_NOOP
 
 _FD = FieldDescriptor
 
 __all__ = ["EditorSpec", "StructInfo", "TreeEditor", "parse_edit", "parse_packed"]
+
+
+# Edit descriptions (the editor's status line, Undo, the save preview): marked for the console's
+# translation (pelorus/text.py).
+_SET_FIELD = QT_TRANSLATE_NOOP("TreeEditor", "set field {number} at offset {offset} to {value}")
+_SET_NAMED = QT_TRANSLATE_NOOP("TreeEditor", "set field {number} ({name}) at offset {offset} to {value}")
+_SET_TIME = QT_TRANSLATE_NOOP("TreeEditor", "set {name} at offset {offset} to {value}")
+_REMOVE = QT_TRANSLATE_NOOP("TreeEditor", "remove {label} ({size} bytes)")
 
 
 def _enum_choices(fd: FieldDescriptor) -> tuple[tuple[str, int], ...]:
@@ -310,8 +319,8 @@ class TreeEditor:
         if packed and typed == f.value:
             return False
         shown = f"[{str(value)[:60]}]" if packed else _show(typed) if not isinstance(typed, str) else repr(typed)[:60]
-        what = f"set field {f.number}" + (f" ({self.tree.name(node)})" if node.fd is not None else "") + \
-            f" at offset {f.tag_offset} to {shown}"
+        what = (_SET_NAMED.format(number=f.number, name=self.tree.name(node), offset=f.tag_offset, value=shown)
+                if node.fd is not None else _SET_FIELD.format(number=f.number, offset=f.tag_offset, value=shown))
         try:
             edit = doc.set_field(node.path, typed, None if packed else spec.kind, description=what)
         except (EditError, ValueError, struct.error, OverflowError) as err:
@@ -334,7 +343,9 @@ class TreeEditor:
         f = node.field
         assert f is not None
         shown = (wk.format_timestamp if spec.widget == "timestamp" else wk.format_duration)(s, n)
-        what = f"set {self.tree.name(node) or f'field {f.number}'} at offset {f.tag_offset} to {shown}"
+        name = self.tree.name(node)
+        what = (_SET_TIME.format(name=name, offset=f.tag_offset, value=shown) if name
+                else _SET_FIELD.format(number=f.number, offset=f.tag_offset, value=shown))
         try:
             edit = wk.set_seconds_nanos(doc, node.path, s, n, what)
         except (EditError, ValueError) as err:
@@ -447,7 +458,7 @@ class TreeEditor:
         path = node.path
 
         def run(doc: Document) -> tuple[Edit, IndexPath]:
-            return doc.remove_field(path, description=f"remove {info.label} ({info.size} bytes)"), path[:-1]
+            return doc.remove_field(path, description=_REMOVE.format(label=info.label, size=info.size)), path[:-1]
 
         return self._struct_edit(run)
 

@@ -26,6 +26,7 @@ import numpy as np
 from pelorus.protobuf.refscan import scan_fields
 from pelorus.protobuf.schemaless import Cancelled, Progress, current_progress
 from pelorus.protobuf.wire import Buffer, WireError, read_varint
+from pelorus.text import QT_TRANSLATE_NOOP
 
 Framing = Literal["single", "varint", "grpc"]
 FRAMINGS: Final[tuple[str, ...]] = ("single", "varint", "grpc")
@@ -47,6 +48,14 @@ _GRPC_HEADER: Final = struct.Struct(">xI")  # compressed flag (checked in bulk),
 _RESYNC_RECORDS = 256
 """An incremental re-index (:meth:`RecordIndex.after_splices`) re-frames at most this many records
 looking for the old chain again; past that it rebuilds the whole index (its loop is the faster one)."""
+
+
+# Where a stream stops (the editor's damage banner): marked for the console's translation (pelorus/text.py).
+_FLAG = QT_TRANSLATE_NOOP("Framing", "record {record}: compressed flag {flag} at offset {offset} is not 0 or 1")
+_RECORD = QT_TRANSLATE_NOOP("Framing", "record {record}: {reason}")
+_PAST_END = QT_TRANSLATE_NOOP("Framing", "record {record} at offset {offset}: length {length} runs past the end "
+                              "({available} bytes available)")
+_HEADER_CUT = QT_TRANSLATE_NOOP("Framing", "record {record}: gRPC frame header at offset {offset} is cut short")
 
 
 class SpliceLike(Protocol):
@@ -155,7 +164,7 @@ class RecordIndex:
         if bad.shape[0]:
             i = int(bad[0])
             p = starts[i]
-            self.error = WireError(p, f"record {i}: compressed flag {flags[i]} at offset {p} is not 0 or 1")
+            self.error = WireError(p, _FLAG.format(record=i, flag=int(flags[i]), offset=p))
             self.complete = True  # it stopped before any record budget did
             st, flags = st[:i], flags[:i]
         else:
@@ -206,7 +215,7 @@ class RecordIndex:
                         length, pos = read_varint(buf, pos)
                     except WireError as err:
                         starts.pop()
-                        self.error = WireError(err.offset, f"record {len(starts)}: {err.reason}")
+                        self.error = WireError(err.offset, _RECORD.format(record=len(starts), reason=err.reason))
                         pos = n + 1  # stop; nothing ran past the end
                         break
                     pos += length
@@ -216,10 +225,7 @@ class RecordIndex:
             start = starts.pop()
             length, after = read_varint(buf, start)
             self.error = WireError(
-                start,
-                f"record {len(starts)} at offset {start}: length {length} runs past the end "
-                f"({n - after} bytes available)",
-            )
+                start, _PAST_END.format(record=len(starts), offset=start, length=length, available=n - after))
         if not starts:
             return
         data = np.frombuffer(buf, dtype=np.uint8)
@@ -377,25 +383,20 @@ def _frame_one(buf: Buffer, framing: str, pos: int, count: int) -> tuple[int, in
     n = len(buf)
     if framing == "grpc":
         if pos + 5 > n:
-            return WireError(pos, f"record {count}: gRPC frame header at offset {pos} is cut short")
+            return WireError(pos, _HEADER_CUT.format(record=count, offset=pos))
         flag = buf[pos]
         if flag > 1:
-            return WireError(pos, f"record {count}: compressed flag {flag} at offset {pos} is not 0 or 1")
+            return WireError(pos, _FLAG.format(record=count, flag=flag, offset=pos))
         length = int.from_bytes(bytes(buf[pos + 1 : pos + 5]), "big")
         if pos + 5 + length > n:
-            return WireError(
-                pos, f"record {count} at offset {pos}: length {length} runs past the end "
-                     f"({n - pos - 5} bytes available)"
-            )
+            return WireError(pos, _PAST_END.format(record=count, offset=pos, length=length, available=n - pos - 5))
         return pos, pos + 5, length, flag
     try:
         length, after = read_varint(buf, pos)
     except WireError as err:
-        return WireError(pos, f"record {count}: {err.reason}")
+        return WireError(pos, _RECORD.format(record=count, reason=err.reason))
     if after + length > n:
-        return WireError(
-            pos, f"record {count} at offset {pos}: length {length} runs past the end ({n - after} bytes available)"
-        )
+        return WireError(pos, _PAST_END.format(record=count, offset=pos, length=length, available=n - after))
     return pos, after, length, 0
 
 

@@ -37,6 +37,7 @@ from pelorus.protobuf.wire import (
     zigzag_decode,
     zigzag_encode,
 )
+from pelorus.text import QT_TRANSLATE_NOOP
 
 Value = int | float | bool | str | bytes | list[int] | list[float] | Message | None
 Path = tuple[int, ...]
@@ -66,6 +67,44 @@ KINDS: Final[dict[str, tuple[int, str, bool]]] = {
 }
 
 _PRINTABLE_EXTRA: Final = frozenset("\t\n\r")
+
+
+# Why each reading is offered (the editor's reading menu shows them): marked for the console's
+# translation (pelorus/text.py); made once, not per field.
+_R0 = QT_TRANSLATE_NOOP("Reading", "top bit set: a negative int32/int64").format()
+_R1 = QT_TRANSLATE_NOOP("Reading", "very large as unsigned").format()
+_R2 = QT_TRANSLATE_NOOP("Reading", "zigzag of a huge value").format()
+_R3 = QT_TRANSLATE_NOOP("Reading", "0 or 1: looks like a flag").format()
+_R4 = QT_TRANSLATE_NOOP("Reading", "non-negative integer (or enum number)").format()
+_R5 = QT_TRANSLATE_NOOP("Reading", "same as unsigned for values below 2^63").format()
+_R6 = QT_TRANSLATE_NOOP("Reading", "zigzag (sint32/sint64) reading").format()
+_R7 = QT_TRANSLATE_NOOP("Reading", "finite float of moderate size").format()
+_R8 = QT_TRANSLATE_NOOP("Reading", "implausible as float").format()
+_R9 = QT_TRANSLATE_NOOP("Reading", "unsigned 32-bit").format()
+_R10 = QT_TRANSLATE_NOOP("Reading", "negative 32-bit").format()
+_R11 = QT_TRANSLATE_NOOP("Reading", "signed 32-bit").format()
+_R12 = QT_TRANSLATE_NOOP("Reading", "finite double of moderate size").format()
+_R13 = QT_TRANSLATE_NOOP("Reading", "implausible as double").format()
+_R14 = QT_TRANSLATE_NOOP("Reading", "unsigned 64-bit").format()
+_R15 = QT_TRANSLATE_NOOP("Reading", "negative 64-bit").format()
+_R16 = QT_TRANSLATE_NOOP("Reading", "signed 64-bit").format()
+_R17 = QT_TRANSLATE_NOOP("Reading", "printable UTF-8 text").format()
+_R18 = QT_TRANSLATE_NOOP("Reading", "valid UTF-8 but has control characters").format()
+_R19 = QT_TRANSLATE_NOOP("Reading", "zigzag packed varints").format()
+_R20 = QT_TRANSLATE_NOOP("Reading", "packed floats of moderate size").format()
+_R21 = QT_TRANSLATE_NOOP("Reading", "packed floats (implausible)").format()
+_R22 = QT_TRANSLATE_NOOP("Reading", "packed unsigned 32-bit").format()
+_R23 = QT_TRANSLATE_NOOP("Reading", "packed doubles of moderate size").format()
+_R24 = QT_TRANSLATE_NOOP("Reading", "packed doubles (implausible)").format()
+_R25 = QT_TRANSLATE_NOOP("Reading", "packed unsigned 64-bit").format()
+_R26 = QT_TRANSLATE_NOOP("Reading", "empty: an empty string, bytes or message").format()
+_R27 = QT_TRANSLATE_NOOP("Reading", "empty message").format()
+_R28 = QT_TRANSLATE_NOOP("Reading", "empty bytes").format()
+_R29 = QT_TRANSLATE_NOOP("Reading", "raw bytes (always possible)").format()
+_R30 = QT_TRANSLATE_NOOP("Reading", "proto2 group").format()
+_MESSAGE_WITH = QT_TRANSLATE_NOOP("Reading", "parses cleanly as a message with {n} field(s)")
+_VARINTS = QT_TRANSLATE_NOOP("Reading", "{n} varint(s)")
+_VARINTS_SMALL = QT_TRANSLATE_NOOP("Reading", "{n} varint(s), all below 2^32")
 
 
 @dataclass(frozen=True)
@@ -154,15 +193,15 @@ def _all_plausible(values: list[float], lo: float, hi: float) -> bool:
 def _varint_readings(u: int) -> list[Reading]:
     out: list[Reading] = []
     if u >= 1 << 63:
-        out.append(Reading("int64", to_signed64(u), 0.8, "top bit set: a negative int32/int64"))
-        out.append(Reading("uint64", u, 0.4, "very large as unsigned"))
-        out.append(Reading("sint64", zigzag_decode(u), 0.1, "zigzag of a huge value"))
+        out.append(Reading("int64", to_signed64(u), 0.8, _R0))
+        out.append(Reading("uint64", u, 0.4, _R1))
+        out.append(Reading("sint64", zigzag_decode(u), 0.1, _R2))
         return out
     if u in (0, 1):
-        out.append(Reading("bool", bool(u), 0.7, "0 or 1: looks like a flag"))
-    out.append(Reading("uint64", u, 0.6, "non-negative integer (or enum number)"))
-    out.append(Reading("int64", u, 0.3, "same as unsigned for values below 2^63"))
-    out.append(Reading("sint64", zigzag_decode(u), 0.2, "zigzag (sint32/sint64) reading"))
+        out.append(Reading("bool", bool(u), 0.7, _R3))
+    out.append(Reading("uint64", u, 0.6, _R4))
+    out.append(Reading("int64", u, 0.3, _R5))
+    out.append(Reading("sint64", zigzag_decode(u), 0.2, _R6))
     return out
 
 
@@ -170,9 +209,9 @@ def _fixed32_readings(raw: bytes) -> list[Reading]:
     u, s, f = fixed32_values(raw)
     out = [
         Reading("float", f, 0.7 if _plausible_float(f) else 0.15,
-                "finite float of moderate size" if _plausible_float(f) else "implausible as float"),
-        Reading("fixed32", u, 0.5, "unsigned 32-bit"),
-        Reading("sfixed32", s, 0.55 if s < 0 else 0.3, "negative 32-bit" if s < 0 else "signed 32-bit"),
+                _R7 if _plausible_float(f) else _R8),
+        Reading("fixed32", u, 0.5, _R9),
+        Reading("sfixed32", s, 0.55 if s < 0 else 0.3, _R10 if s < 0 else _R11),
     ]
     return out
 
@@ -181,9 +220,9 @@ def _fixed64_readings(raw: bytes) -> list[Reading]:
     u, s, d = fixed64_values(raw)
     out = [
         Reading("double", d, 0.75 if _plausible_double(d) else 0.15,
-                "finite double of moderate size" if _plausible_double(d) else "implausible as double"),
-        Reading("fixed64", u, 0.5, "unsigned 64-bit"),
-        Reading("sfixed64", s, 0.55 if s < 0 else 0.3, "negative 64-bit" if s < 0 else "signed 64-bit"),
+                _R12 if _plausible_double(d) else _R13),
+        Reading("fixed64", u, 0.5, _R14),
+        Reading("sfixed64", s, 0.55 if s < 0 else 0.3, _R15 if s < 0 else _R16),
     ]
     return out
 
@@ -197,8 +236,8 @@ def _utf8(payload: bytes) -> str | None:
 
 def _text_reading(text: str) -> Reading:
     if _printable(text):
-        return Reading("string", text, 0.9, "printable UTF-8 text")
-    return Reading("string", text, 0.3, "valid UTF-8 but has control characters")
+        return Reading("string", text, 0.9, _R17)
+    return Reading("string", text, 0.3, _R18)
 
 
 def _message_reading(msg: Message) -> Reading:
@@ -206,41 +245,41 @@ def _message_reading(msg: Message) -> Reading:
     numbers = [msg.key_at(i) >> 3 for i in range(min(len(msg), 64))]
     odd = sum(1 for x in numbers if x > 10000)
     score = 0.8 if odd == 0 else 0.45
-    return Reading("message", msg, score, f"parses cleanly as a message with {len(msg)} field(s)")
+    return Reading("message", msg, score, _MESSAGE_WITH.format(n=len(msg)))  # "(s)" kept: golden captures
 
 
 def _varints_reading(packed: list[int]) -> Reading:
     small = (max(packed) < 1 << 32) if packed else True
     return Reading("packed_varint", packed, 0.5 if small else 0.3,
-                   f"{len(packed)} varint(s)" + (", all below 2^32" if small else ""))
+                   (_VARINTS_SMALL if small else _VARINTS).format(n=len(packed)))
 
 
 def _sint_reading(packed: list[int]) -> Reading:
-    return Reading("packed_sint64", _zigzag_all(packed), 0.15, "zigzag packed varints")
+    return Reading("packed_sint64", _zigzag_all(packed), 0.15, _R19)
 
 
 def _floats_reading(payload: bytes) -> Reading:
     floats = list(struct.unpack(f"<{len(payload) // 4}f", payload))
     good = _all_plausible(floats, 1e-6, 1e9)
     return Reading("packed_float", floats, 0.55 if good else 0.1,
-                   "packed floats of moderate size" if good else "packed floats (implausible)")
+                   _R20 if good else _R21)
 
 
 def _fixed32s_reading(payload: bytes) -> Reading:
     return Reading("packed_fixed32", list(struct.unpack(f"<{len(payload) // 4}I", payload)), 0.2,
-                   "packed unsigned 32-bit")
+                   _R22)
 
 
 def _doubles_reading(payload: bytes) -> Reading:
     doubles = list(struct.unpack(f"<{len(payload) // 8}d", payload))
     good = _all_plausible(doubles, 1e-9, 1e15)
     return Reading("packed_double", doubles, 0.6 if good else 0.1,
-                   "packed doubles of moderate size" if good else "packed doubles (implausible)")
+                   _R23 if good else _R24)
 
 
 def _fixed64s_reading(payload: bytes) -> Reading:
     return Reading("packed_fixed64", list(struct.unpack(f"<{len(payload) // 8}Q", payload)), 0.2,
-                   "packed unsigned 64-bit")
+                   _R25)
 
 
 def _len_readings(f: Field) -> list[Reading]:
@@ -248,9 +287,9 @@ def _len_readings(f: Field) -> list[Reading]:
     n = len(payload)
     out: list[Reading] = []
     if n == 0:
-        out.append(Reading("string", "", 0.5, "empty: an empty string, bytes or message"))
-        out.append(Reading("message", f.message(), 0.4, "empty message"))
-        out.append(Reading("bytes", payload, 0.3, "empty bytes"))
+        out.append(Reading("string", "", 0.5, _R26))
+        out.append(Reading("message", f.message(), 0.4, _R27))
+        out.append(Reading("bytes", payload, 0.3, _R28))
         return out
     text = _utf8(payload)
     if text is not None:
@@ -268,7 +307,7 @@ def _len_readings(f: Field) -> list[Reading]:
     if n % 8 == 0:
         out.append(_doubles_reading(payload))
         out.append(_fixed64s_reading(payload))
-    out.append(Reading("bytes", payload, 0.1, "raw bytes (always possible)"))
+    out.append(Reading("bytes", payload, 0.1, _R29))
     return out
 
 
@@ -281,7 +320,7 @@ def _len_best(f: Field) -> Reading:
     payload = f.value
     n = len(payload)
     if n == 0:
-        return Reading("string", "", 0.5, "empty: an empty string, bytes or message")
+        return Reading("string", "", 0.5, _R26)
     text = _utf8(payload)
     if text is not None and _printable(text):
         return _text_reading(text)
@@ -311,7 +350,7 @@ def _len_best(f: Field) -> Reading:
         return _fixed32s_reading(payload)
     if packed is not None and (msg is None or len(packed) > 1):
         return _sint_reading(packed)
-    return Reading("bytes", payload, 0.1, "raw bytes (always possible)")
+    return Reading("bytes", payload, 0.1, _R29)
 
 
 def readings(f: Field, pinned: str | None = None) -> list[Reading]:
@@ -326,7 +365,7 @@ def readings(f: Field, pinned: str | None = None) -> list[Reading]:
     elif wt == LEN:
         out = _len_readings(f)
     else:
-        out = [Reading("group", f.message(), 1.0, "proto2 group")]
+        out = [Reading("group", f.message(), 1.0, _R30)]
     out.sort(key=lambda r: -r.score)
     if pinned is not None:
         for i, r in enumerate(out):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from pelorus.protobuf.wire import Buffer, WireError, read_varint
+from pelorus.text import QT_TRANSLATE_NOOP, Template
 
 MAX_GROUP_DEPTH: Final = 100
 
@@ -28,26 +29,26 @@ class Stop(Exception):
         self.b = b
 
 
-REASONS: Final[dict[int, str]] = {
-    1: "field at offset {o} runs past the end of the data",
-    2: "length prefix of field {a} at offset {o} is missing",
-    3: "field {a}: length {b} at offset {o} runs past the end",
-    4: "varint at offset {o} is longer than 10 bytes",
-    5: "value of field {a} at offset {o} runs past the end",
-    6: "end of group {a} at offset {o} without a matching start",
-    7: "invalid wire type {a} in tag at offset {o}",
-    8: "field number 0 in tag at offset {o}",
-    9: "group {a} is not closed before offset {o}",
-    10: "tag at offset {o} is wider than 32 bits (field number out of range)",
-    11: "groups nested deeper than 100 levels at offset {o}",
+# marked for the console's translation (pelorus/text.py): the editor's damage banner shows them
+REASONS: Final[dict[int, Template]] = {
+    1: QT_TRANSLATE_NOOP("WireError", "field at offset {o} runs past the end of the data"),
+    2: QT_TRANSLATE_NOOP("WireError", "length prefix of field {a} at offset {o} is missing"),
+    # the length and the room left, both as offsets
+    3: QT_TRANSLATE_NOOP("WireError", "field {a}: length {b} at offset {o} runs past the end, which is at "
+                                      "offset {end}"),
+    4: QT_TRANSLATE_NOOP("WireError", "varint at offset {o} is longer than 10 bytes"),
+    5: QT_TRANSLATE_NOOP("WireError", "value of field {a} at offset {o} runs past the end"),
+    6: QT_TRANSLATE_NOOP("WireError", "end of group {a} at offset {o} without a matching start"),
+    7: QT_TRANSLATE_NOOP("WireError", "invalid wire type {a} in tag at offset {o}"),
+    8: QT_TRANSLATE_NOOP("WireError", "field number 0 in tag at offset {o}"),
+    9: QT_TRANSLATE_NOOP("WireError", "group {a} is not closed before offset {o}"),
+    10: QT_TRANSLATE_NOOP("WireError", "tag at offset {o} is wider than 32 bits (field number out of range)"),
+    11: QT_TRANSLATE_NOOP("WireError", "groups nested deeper than 100 levels at offset {o}"),
 }
 
 
 def worded(stop: Stop, end: int) -> WireError:
-    reason = REASONS[stop.code].format(o=stop.offset, a=stop.a, b=stop.b)
-    if stop.code == 3:
-        reason += f", which is at offset {end}"  # the length and the room left, both as offsets
-    return WireError(stop.offset, reason)
+    return WireError(stop.offset, REASONS[stop.code].format(o=stop.offset, a=stop.a, b=stop.b, end=end))
 
 
 def scan_group(buf: Buffer, pos: int, end: int, number: int, depth: int) -> tuple[int, int]:

@@ -31,6 +31,7 @@ from pelorus.protobuf.schema import SchemaRegistry, TypeGuess
 from pelorus.protobuf.schemaless import decode_span
 from pelorus.protobuf.textedit import Applied, Format
 from pelorus.protobuf.tree import ProtoTree
+from pelorus.text import QT_TRANSLATE_NOOP, Text
 
 __all__ = ["INLINE_RENDER_LIMIT", "TEXT_VIEW_LIMIT", "EditorSession", "Loaded", "RenderJob", "Replaced", "ViewMemory",
            "load_file", "message_name"]
@@ -98,6 +99,75 @@ class _Same:
         return id(self.obj)
 
 
+# The sentences the console shows (status line, banner, save preview), marked for its translation
+# (pelorus/text.py); the CLI and the tests read them in English.
+_ONE_MESSAGE = QT_TRANSLATE_NOOP("EditorSession", "one message")
+_RECORDS = QT_TRANSLATE_NOOP("EditorSession", "{n:,} {framing} record(s)")
+_LOADED = QT_TRANSLATE_NOOP("EditorSession", "{name}: {size:,} bytes, {what}.")
+_LOADED_HEX = QT_TRANSLATE_NOOP("EditorSession", "{name}: {size:,} bytes, {what} (decoded from hex text).")
+_LOADED_B64 = QT_TRANSLATE_NOOP("EditorSession", "{name}: {size:,} bytes, {what} (decoded from base64 text).")
+_TOO_LARGE = QT_TRANSLATE_NOOP("EditorSession", "{size:,} bytes: too large for this view; use "
+                               "`python main.py proto decode FILE --format text|json`.")
+_RENDERING_TEXT = QT_TRANSLATE_NOOP("EditorSession", "Rendering {size:,} bytes as text format…")
+_RENDERING_JSON = QT_TRANSLATE_NOOP("EditorSession", "Rendering {size:,} bytes as JSON…")
+_EDITED = QT_TRANSLATE_NOOP("EditorSession", "Edited: {edit} ({n} byte(s) changed).")
+_UNDID = QT_TRANSLATE_NOOP("EditorSession", "Undid: {edit}.")
+_REDID = QT_TRANSLATE_NOOP("EditorSession", "Redid: {edit}.")
+_STALE_TEXT = QT_TRANSLATE_NOOP("EditorSession", "The message changed while the text format edit was being "
+                                "applied: nothing was applied, the text is kept (Apply again to replace the "
+                                "message with it).")
+_STALE_JSON = QT_TRANSLATE_NOOP("EditorSession", "The message changed while the JSON edit was being applied: "
+                                "nothing was applied, the text is kept (Apply again to replace the message "
+                                "with it).")
+_SAME_TEXT = QT_TRANSLATE_NOOP("EditorSession", "The text format gives the same bytes: nothing changed.")
+_SAME_JSON = QT_TRANSLATE_NOOP("EditorSession", "The JSON gives the same bytes: nothing changed.")
+_SIZES = QT_TRANSLATE_NOOP("EditorSession", "{before:,} → {after:,} bytes")
+_SIZES_KEPT = QT_TRANSLATE_NOOP("EditorSession", "{before:,} → {after:,} bytes; {n} unknown field(s) kept")
+_APPLY_EDIT_TEXT = QT_TRANSLATE_NOOP("EditorSession", "apply the text format edit as {type} (re-encoded "
+                                     "canonically: {sizes})")
+_APPLY_EDIT_JSON = QT_TRANSLATE_NOOP("EditorSession", "apply the JSON edit as {type} (re-encoded canonically: "
+                                     "{sizes})")
+_CANNOT_APPLY = QT_TRANSLATE_NOOP("EditorSession", "Cannot apply: {error}")
+_APPLIED_TEXT = QT_TRANSLATE_NOOP("EditorSession", "Applied the text format edit: the message was re-encoded "
+                                  "canonically ({sizes}). Undo restores it.")
+_APPLIED_JSON = QT_TRANSLATE_NOOP("EditorSession", "Applied the JSON edit: the message was re-encoded "
+                                  "canonically ({sizes}). Undo restores it.")
+_STALE_CANONICAL = QT_TRANSLATE_NOOP("EditorSession", "The message changed while it was being canonicalised: "
+                                     "nothing changed (Canonicalise again).")
+_ALREADY_CANONICAL = QT_TRANSLATE_NOOP("EditorSession", "Already canonical as {type}: nothing to change.")
+_CANONICALISE_EDIT = QT_TRANSLATE_NOOP("EditorSession", "canonicalise as {type}")
+_CANNOT_CANONICALISE = QT_TRANSLATE_NOOP("EditorSession", "Cannot canonicalise: {error}")
+_CANONICALISED = QT_TRANSLATE_NOOP("EditorSession", "Canonicalised as {type}: {before:,} → {after:,} bytes (field "
+                                   "order, varint widths and packing normalised). Undo restores the original bytes.")
+_THIS_MESSAGE = QT_TRANSLATE_NOOP("EditorSession", "this message")
+_NAME_RECORD = QT_TRANSLATE_NOOP("EditorSession", "{name} record {record}")
+_NAME_UNSAVED = QT_TRANSLATE_NOOP("EditorSession", "{name} with unsaved edits")
+_NO_GUESS = QT_TRANSLATE_NOOP("EditorSession", "No loaded type parses these bytes; load a schema or stay schemaless.")
+_GUESS = QT_TRANSLATE_NOOP("EditorSession", "{type} ({known} known, {unknown} unknown)")
+_GUESSES_1 = QT_TRANSLATE_NOOP("EditorSession", "Best guesses: {first}")
+_GUESSES_2 = QT_TRANSLATE_NOOP("EditorSession", "Best guesses: {first}, {second}")
+_GUESSES_3 = QT_TRANSLATE_NOOP("EditorSession", "Best guesses: {first}, {second}, {third}")
+_ADD_RECORD_EDIT = QT_TRANSLATE_NOOP("EditorSession", "add record {record} (empty) at offset {offset}")
+_ADDED_RECORD = QT_TRANSLATE_NOOP("EditorSession", "Added an empty record {record}: add its fields with Insert.")
+_RECORD_OF = QT_TRANSLATE_NOOP("EditorSession", "record {record} of {total:,} ({size:,}-byte payload at offset "
+                               "{offset})")
+_REMOVE_EDIT = QT_TRANSLATE_NOOP("EditorSession", "remove {what}")
+_REMOVED = QT_TRANSLATE_NOOP("EditorSession", "Removed {what}.")
+_PREVIEW_EDIT = QT_TRANSLATE_NOOP("EditorSession", "• {edit} ({n} byte(s))")
+_NO_EDITS = QT_TRANSLATE_NOOP("EditorSession", "No edits: the file is written back byte-identical.")
+_ALREADY_SAVED = QT_TRANSLATE_NOOP("EditorSession", "Already saved: these edits are in the file.")
+_SUMMARY = QT_TRANSLATE_NOOP("EditorSession", "{n} edit(s); {before:,} → {after:,} bytes.")
+_SAVED = QT_TRANSLATE_NOOP("EditorSession", "Saved {target} ({size:,} bytes).")
+_SAVED_AS = QT_TRANSLATE_NOOP("EditorSession", "Saved {target} ({size:,} bytes as {encoding} text).")
+_DAMAGED = QT_TRANSLATE_NOOP("EditorSession", "Damaged at byte offset {offset}: {reason}. Everything before it is "
+                             "decoded below.")
+_DAMAGED_AT_START = QT_TRANSLATE_NOOP("EditorSession", "Damaged at byte offset {offset}: {reason}. No field before "
+                                      "it could be decoded: is this a protobuf message, or another framing?")
+_CUT_SHORT = QT_TRANSLATE_NOOP("EditorSession", "Stream cut short at byte offset {offset}: {reason}. {n:,} whole "
+                               "record(s) before it are shown.")
+_TWO_SENTENCES = QT_TRANSLATE_NOOP("EditorSession", "{first} {second}")
+
+
 def _hex(b: bytes) -> str:
     if not b:
         return "(nothing)"
@@ -117,15 +187,11 @@ class Replaced:
     and :meth:`EditorSession.canonical_result`): ``edit`` when applied; else ``stale`` (the message
     changed meanwhile), ``same`` (nothing to change) or ``error`` (the document refused it)."""
 
-    message: str
+    message: str  # a pelorus.text.Text (translated where shown) or ""
     edit: Edit | None = None
     stale: bool = False
     same: bool = False
-    error: str | None = None
-
-
-def _pane_label(fmt: Format) -> str:
-    return "text format" if fmt == "text" else "JSON"
+    error: str | None = None  # a Text, or None
 
 
 @dataclass(frozen=True)
@@ -196,9 +262,10 @@ class EditorSession:
         self.record = 0
         if not self.is_stream:
             self.tree.set_document(loaded.doc)
-        note = {"hex": " (decoded from hex text)", "base64": " (decoded from base64 text)"}.get(loaded.encoding, "")
-        what = f"{len(loaded.index):,} {loaded.index.framing} record(s)" if self.is_stream else "one message"
-        return f"{loaded.path.name}: {len(loaded.doc):,} bytes, {what}{note}."
+        loaded_as = {"hex": _LOADED_HEX, "base64": _LOADED_B64}.get(loaded.encoding, _LOADED)
+        what = (_RECORDS.count(len(loaded.index), framing=loaded.index.framing) if self.is_stream
+                else _ONE_MESSAGE.format())
+        return loaded_as.format(name=loaded.path.name, size=len(loaded.doc), what=what)
 
     def show_record(self, i: int) -> fr.Record | None:
         """Show record ``i`` (0-based) of a stream in the tree; None when there is no such record.
@@ -260,13 +327,13 @@ class EditorSession:
         if payload is None:
             return RenderJob("empty")
         if len(payload) > TEXT_VIEW_LIMIT:
-            return RenderJob("too_large", f"{len(payload):,} bytes: too large for this view; use "
-                                          "`python main.py proto decode FILE --format text|json`.")
+            return RenderJob("too_large", _TOO_LARGE.format(size=len(payload)))
         desc = self.tree.descriptor
         args = (self.registry, desc.full_name if desc is not None else None, payload, fmt, self.pins_copy())
         if len(payload) <= INLINE_RENDER_LIMIT:
             return RenderJob("inline", "", args)
-        return RenderJob("worker", f"Rendering {len(payload):,} bytes as {_pane_label(fmt)}…", args)
+        rendering = _RENDERING_TEXT if fmt == "text" else _RENDERING_JSON
+        return RenderJob("worker", rendering.format(size=len(payload)), args)
 
     @property
     def can_undo(self) -> bool:
@@ -280,17 +347,17 @@ class EditorSession:
 
     def edited(self, edit: Edit) -> str:
         """An edit made through the tree: remember and return its sentence."""
-        self.last_edit_message = f"Edited: {edit.description} ({edit.changed_bytes} byte(s) changed)."
+        self.last_edit_message = _EDITED.count(edit.changed_bytes, edit=edit.description)
         return self.last_edit_message
 
     def undo(self) -> tuple[str, Edit] | None:
         """Undo the last edit: (sentence, the splices applied) or None when there is nothing to undo."""
         edit = self.doc.undo() if self.doc is not None else None
-        return None if edit is None else (f"Undid: {edit.description}.", edit.inverse())
+        return None if edit is None else (_UNDID.format(edit=edit.description), edit.inverse())
 
     def redo(self) -> tuple[str, Edit] | None:
         edit = self.doc.redo() if self.doc is not None else None
-        return None if edit is None else (f"Redid: {edit.description}.", edit)
+        return None if edit is None else (_REDID.format(edit=edit.description), edit)
 
     def after_change(self, edit: Edit | None) -> int | None:
         """Bring the records up to the document after any change. For a stream: only the records the
@@ -324,40 +391,36 @@ class EditorSession:
                           fmt: Format) -> Replaced:
         """Make a text / JSON pane's parsed result the message, unless the message changed since
         ``state`` was taken (then nothing is applied) or the bytes are the same. One undoable edit."""
-        label = _pane_label(fmt)
+        text = fmt == "text"
         if self.state() != state:
-            return Replaced(f"The message changed while the {label} edit was being applied: nothing was applied, "
-                            "the text is kept (Apply again to replace the message with it).", stale=True)
+            return Replaced(_STALE_TEXT.format() if text else _STALE_JSON.format(), stale=True)
         if applied.payload == payload:
-            return Replaced(f"The {label} gives the same bytes: nothing changed.", same=True)
+            return Replaced(_SAME_TEXT.format() if text else _SAME_JSON.format(), same=True)
         assert self.doc is not None and self.tree.descriptor is not None
         type_name = self.tree.descriptor.full_name
-        kept = f"; {applied.unknown_kept} unknown field(s) kept" if applied.unknown_kept else ""
-        sizes = f"{len(payload):,} → {len(applied.payload):,} bytes{kept}"
+        sizes = (_SIZES_KEPT.count(applied.unknown_kept, before=len(payload), after=len(applied.payload))
+                 if applied.unknown_kept else _SIZES.format(before=len(payload), after=len(applied.payload)))
         try:
-            edit = self.doc.replace_root(applied.payload, f"apply the {label} edit as {type_name} (re-encoded "
-                                                          f"canonically: {sizes})")
+            edit = self.doc.replace_root(
+                applied.payload, (_APPLY_EDIT_TEXT if text else _APPLY_EDIT_JSON).format(type=type_name, sizes=sizes))
         except EditError as err:
-            return Replaced("", error=f"Cannot apply: {err}")
-        return Replaced(f"Applied the {label} edit: the message was re-encoded canonically ({sizes}). "
-                        "Undo restores it.", edit=edit)
+            return Replaced("", error=_CANNOT_APPLY.format(error=str(err)))
+        return Replaced((_APPLIED_TEXT if text else _APPLIED_JSON).format(sizes=sizes), edit=edit)
 
     def canonical_result(self, new: bytes, payload: bytes, state: tuple[object, ...]) -> Replaced:
         """Make the canonical re-encoding ``new`` of ``payload`` the message (see apply_text_result)."""
         desc = self.tree.descriptor
         if self.state() != state or desc is None:
-            return Replaced("The message changed while it was being canonicalised: nothing changed "
-                            "(Canonicalise again).", stale=True)
+            return Replaced(_STALE_CANONICAL.format(), stale=True)
         type_name = desc.full_name
         if new == payload:
-            return Replaced(f"Already canonical as {type_name}: nothing to change.", same=True)
+            return Replaced(_ALREADY_CANONICAL.format(type=type_name), same=True)
         assert self.doc is not None
         try:
-            edit = self.doc.replace_root(new, f"canonicalise as {type_name}")
+            edit = self.doc.replace_root(new, _CANONICALISE_EDIT.format(type=type_name))
         except EditError as err:
-            return Replaced("", error=f"Cannot canonicalise: {err}")
-        return Replaced(f"Canonicalised as {type_name}: {len(payload):,} → {len(new):,} bytes (field order, varint "
-                        "widths and packing normalised). Undo restores the original bytes.", edit=edit)
+            return Replaced("", error=_CANNOT_CANONICALISE.format(error=str(err)))
+        return Replaced(_CANONICALISED.format(type=type_name, before=len(payload), after=len(new)), edit=edit)
 
     def compare_framing(self) -> str:
         """How the other file of a comparison is read: as the same kind of stream, else one message."""
@@ -372,23 +435,24 @@ class EditorSession:
         if left is None or self.doc is None:
             return None
         framing = self.compare_framing()
-        name = self.path.name if self.path is not None else "this message"
+        name: str = self.path.name if self.path is not None else _THIS_MESSAGE.format()
         streams = framing != "single" and other.index.error is None and len(other.index) > 0
         if streams:
             left = self.doc.to_bytes()
         elif framing != "single":
-            name += f" record {self.current_record() + 1}"
+            name = _NAME_RECORD.format(name=name, record=self.current_record() + 1)
         if self.modified:
-            name += " with unsaved edits"
+            name = _NAME_UNSAVED.format(name=name)
         return left, name, framing if streams else "single"
 
     def guessed(self, guesses: list[TypeGuess]) -> str:
         """Remember the ranked type guesses; the status sentence naming the best three."""
         self.guesses = guesses
         if not guesses:
-            return "No loaded type parses these bytes; load a schema or stay schemaless."
-        return "Best guesses: " + ", ".join(
-            f"{g.full_name} ({g.known_fields} known, {g.unknown_fields} unknown)" for g in guesses[:3])
+            return _NO_GUESS.format()
+        best = [_GUESS.format(type=g.full_name, known=g.known_fields, unknown=g.unknown_fields) for g in guesses[:3]]
+        named = dict(zip(("first", "second", "third"), best, strict=False))
+        return (_GUESSES_1, _GUESSES_2, _GUESSES_3)[len(best) - 1].format(**named)
 
     def add_record(self) -> tuple[str, Edit] | None:
         """Insert an empty record after the shown one (a stream only): (sentence, edit)."""
@@ -398,8 +462,9 @@ class EditorSession:
         cur = self.current_record()
         at = idx[cur].end if len(idx) else len(self.doc)
         number = cur + 2 if len(idx) else 1
-        edit = self.doc.insert_record(at, b"", idx.framing, description=f"add record {number} (empty) at offset {at}")
-        return f"Added an empty record {number}: add its fields with Insert.", edit
+        what = _ADD_RECORD_EDIT.format(record=number, offset=at)
+        edit = self.doc.insert_record(at, b"", idx.framing, description=what)
+        return _ADDED_RECORD.format(record=number), edit
 
     def record_to_remove(self) -> str | None:
         """What removing the shown record would remove (None: not a stream, or no records)."""
@@ -408,7 +473,7 @@ class EditorSession:
             return None
         cur = self.current_record()
         rec = idx[cur]
-        return f"record {cur + 1} of {len(idx):,} ({rec.length:,}-byte payload at offset {rec.offset})"
+        return _RECORD_OF.format(record=cur + 1, total=len(idx), size=rec.length, offset=rec.offset)
 
     def remove_record(self) -> tuple[str, Edit] | None:
         """Remove the shown record (its framing prefix and payload): (sentence, edit)."""
@@ -417,32 +482,37 @@ class EditorSession:
             return None
         assert self.doc is not None and self.records is not None
         rec = self.records[self.current_record()]
-        edit = self.doc.remove_record(rec.prefix_offset, self.records.framing, description=f"remove {what}")
-        return f"Removed {what}.", edit
+        edit = self.doc.remove_record(rec.prefix_offset, self.records.framing,
+                                      description=_REMOVE_EDIT.format(what=what))
+        return _REMOVED.format(what=what), edit
 
     # -- saving ---------------------------------------------------------------------------------
 
     def save_preview(self) -> str:
         """What saving writes: each edit since opening with its byte changes."""
+        return "\n".join(self.save_preview_lines())
+
+    def save_preview_lines(self) -> list[str]:
+        """:meth:`save_preview`'s lines (sentences are :class:`~pelorus.text.Text`, for the console)."""
         if self.doc is None:
-            return ""
+            return []
         lines: list[str] = []
         for edit in self.doc.history:
-            lines.append(f"• {edit.description} ({edit.changed_bytes} byte(s))")
+            lines.append(_PREVIEW_EDIT.count(edit.changed_bytes, edit=edit.description))
             for s in edit.splices:
                 lines.append(f"    @{s.offset}: {_hex(s.old)} → {_hex(s.new)}")
         if not lines:
-            lines.append("No edits: the file is written back byte-identical.")
+            lines.append(_NO_EDITS.format())
         elif not self.doc.modified:
-            lines.insert(0, "Already saved: these edits are in the file.")
-        return "\n".join(lines)
+            lines.insert(0, _ALREADY_SAVED.format())
+        return lines
 
     def save_summary(self) -> str:
         """``3 edit(s); 1,024 → 1,030 bytes.`` for the save preview's heading."""
         assert self.doc is not None
         n = len(self.doc.history)
         original = len(self.doc) - sum(len(s.new) - len(s.old) for e in self.doc.history for s in e.splices)
-        return f"{n} edit(s); {original:,} → {len(self.doc):,} bytes."
+        return _SUMMARY.count(n, before=original, after=len(self.doc))
 
     def save_call(self, target: Path) -> Callable[[], None]:
         """The write of the document to ``target`` as a plain call for a worker thread: byte-preserving,
@@ -457,27 +527,27 @@ class EditorSession:
         """The save finished: the file is now ``target``; the status sentence."""
         assert self.doc is not None
         self.path = target
-        as_text = f" as {self.encoding} text" if self.encoding != "binary" else ""
-        return f"Saved {target} ({len(self.doc):,} bytes{as_text})."
+        if self.encoding != "binary":
+            return _SAVED_AS.format(target=str(target), size=len(self.doc), encoding=self.encoding)
+        return _SAVED.format(target=str(target), size=len(self.doc))
 
     # -- what the banner says ---------------------------------------------------------------------
 
     def damage(self) -> tuple[str, list[tuple[int, int, str]]]:
         """The damage sentence ("" when whole) and the byte marks for the hex pane."""
-        errs: list[str] = []
+        errs: list[Text] = []
         marks: list[tuple[int, int, str]] = []
         err = self.tree.root_error()
         if err is not None:
             o = err.offset + self.tree.base
             root = self.tree.root_message()
             nothing = root is not None and len(root) == 0 and root.damaged is None
-            after = (" No field before it could be decoded: is this a protobuf message, or another framing?"
-                     if nothing else " Everything before it is decoded below.")
-            errs.append(f"Damaged at byte offset {o}: {err.reason}.{after}")
+            errs.append((_DAMAGED_AT_START if nothing else _DAMAGED).format(offset=o, reason=err.reason))
             marks.append((o, o + 1, "error"))
         if self.records is not None and self.records.error is not None:
             e = self.records.error
-            errs.append(f"Stream cut short at byte offset {e.offset}: {e.reason}. "
-                        f"{len(self.records):,} whole record(s) before it are shown.")
+            errs.append(_CUT_SHORT.count(len(self.records), offset=e.offset, reason=e.reason))
             marks.append((e.offset, e.offset + 1, "error"))
-        return " ".join(errs), marks
+        if len(errs) == 2:
+            return _TWO_SENTENCES.format(first=errs[0], second=errs[1]), marks
+        return (errs[0] if errs else ""), marks

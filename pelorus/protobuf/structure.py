@@ -21,12 +21,29 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from pelorus.protobuf.document import Document, Edit, EditError, IndexPath
 from pelorus.protobuf.schemaless import Field, Message
 from pelorus.protobuf.wire import FIXED32, FIXED64, LEN, SGROUP, VARINT, encode_tag, encode_varint, read_varint
+from pelorus.text import QT_TRANSLATE_NOOP
 
 _FD = FieldDescriptor
 _VARINT_TYPES = frozenset((_FD.TYPE_INT64, _FD.TYPE_UINT64, _FD.TYPE_INT32, _FD.TYPE_BOOL, _FD.TYPE_UINT32,
                            _FD.TYPE_ENUM, _FD.TYPE_SINT32, _FD.TYPE_SINT64))
 _F32_TYPES = frozenset((_FD.TYPE_FIXED32, _FD.TYPE_SFIXED32, _FD.TYPE_FLOAT))
 _F64_TYPES = frozenset((_FD.TYPE_FIXED64, _FD.TYPE_SFIXED64, _FD.TYPE_DOUBLE))
+
+
+# Edit descriptions (the editor's status line, Undo, the save preview) and the removal confirmation:
+# marked for the console's translation (pelorus/text.py).
+_ADD_ITEM = QT_TRANSLATE_NOOP("StructureEdit", "add {label}[{n}]")
+_ADD_ENTRY = QT_TRANSLATE_NOOP("StructureEdit", "add an entry to {label}")
+_SET = QT_TRANSLATE_NOOP("StructureEdit", "set {label}")
+_SET_ONEOF = QT_TRANSLATE_NOOP("StructureEdit", "set oneof {oneof} to {label}")
+_SET_ONEOF_CLEARS = QT_TRANSLATE_NOOP("StructureEdit", "set oneof {oneof} to {label} (clears {cleared})")
+_APPEND_PACKED = QT_TRANSLATE_NOOP("StructureEdit", "append an item to packed {name}")
+_CLEAR = QT_TRANSLATE_NOOP("StructureEdit", "clear {label} ({n} occurrence(s), {size} bytes)")
+_MOVE_UP = QT_TRANSLATE_NOOP("StructureEdit", "move {label} up (to position {k})")
+_MOVE_DOWN = QT_TRANSLATE_NOOP("StructureEdit", "move {label} down (to position {k})")
+_REMOVAL_ONE = QT_TRANSLATE_NOOP("StructureEdit", "{label} ({kind}, 1 occurrence, {size:,} bytes)")
+_REMOVAL = QT_TRANSLATE_NOOP("StructureEdit", "{label} ({kind}, {n} item(s), {size:,} bytes)")
+_ADD_RAW = QT_TRANSLATE_NOOP("StructureEdit", "add field {number} ({name}, {size} bytes) at position {at}")
 
 
 def wire_type_of(fd: FieldDescriptor) -> int:
@@ -212,18 +229,19 @@ def add_field(doc: Document, parent: IndexPath, desc: Descriptor, fd: FieldDescr
         else:
             at = (occ[-1] + 1) if occ else number_order_position(level, fd.number)
         n = sum(1 for i in occ if i < at)  # the new item's position among the field's items
-        what = f"add {label}[{n}]" if not is_map(fd) else f"add an entry to {label}"
+        what = _ADD_ITEM.format(label=label, n=n) if not is_map(fd) else _ADD_ENTRY.format(label=label)
     else:
         if occ:
             raise EditError(f"{label} is already set; edit its value instead")
         at = number_order_position(level, fd.number)
         oneof = real_oneof(fd)
-        what = f"set {label}"
+        what = _SET.format(label=label)
         if oneof is not None and fd.containing_oneof is not None:
             members = {o.number: o.name for o in fd.containing_oneof.fields if o.number != fd.number}
             remove = [i for i in range(len(level)) if level.key_at(i) >> 3 in members]
             cleared = sorted({members[level.key_at(i) >> 3] for i in remove})
-            what = f"set oneof {oneof} to {label}" + (f" (clears {', '.join(cleared)})" if cleared else "")
+            what = (_SET_ONEOF_CLEARS.format(oneof=oneof, label=label, cleared=", ".join(cleared)) if cleared
+                    else _SET_ONEOF.format(oneof=oneof, label=label))
             if remove:
                 at = remove[0]  # the new member takes the place of the first one it replaces
     edit = doc.restructure(parent, remove=remove, insert_at=at, raw=raw, description=what)
@@ -244,7 +262,7 @@ def _append_packed(doc: Document, parent: IndexPath, fd: FieldDescriptor, level:
     f = level[index]
     payload = f.value + _default_value_bytes(fd)
     path = (*parent, index)
-    return doc.set_field(path, payload, description=f"append an item to packed {fd.name}"), path
+    return doc.set_field(path, payload, description=_APPEND_PACKED.format(name=fd.name)), path
 
 
 def clear_field(doc: Document, parent: IndexPath, number: int, label: str) -> Edit:
@@ -255,7 +273,7 @@ def clear_field(doc: Document, parent: IndexPath, number: int, label: str) -> Ed
     if not occ:
         raise EditError(f"{label} is not set")
     size = sum(level[i].end - level[i].tag_offset for i in occ)
-    what = f"clear {label} ({len(occ)} occurrence{'s' if len(occ) != 1 else ''}, {size} bytes)"
+    what = _CLEAR.count(len(occ), label=label, size=size)
     return doc.remove_fields([(*parent, i) for i in occ], description=what)
 
 
@@ -274,7 +292,7 @@ def move_item(doc: Document, path: IndexPath, step: int, label: str) -> tuple[Ed
         raise EditError(f"{label} is already the {'first' if step < 0 else 'last'} item")
     j = occ[k]
     edit = doc.swap_fields(path, (*parent, j),
-                           description=f"move {label} {'up' if step < 0 else 'down'} (to position {k})")
+                           description=(_MOVE_UP if step < 0 else _MOVE_DOWN).format(label=label, k=k))
     return edit, (*parent, j)
 
 
@@ -282,8 +300,9 @@ def describe_removal(level: Message, number: int, label: str, kind: str) -> str:
     """What removing a whole field takes away, for the confirmation (items, bytes)."""
     occ = occurrences(level, number)
     size = sum(level[i].end - level[i].tag_offset for i in occ)
-    items = f"{len(occ)} item{'s' if len(occ) != 1 else ''}" if len(occ) != 1 else "1 occurrence"
-    return f"{label} ({kind}, {items}, {size:,} bytes)"
+    if len(occ) == 1:
+        return _REMOVAL_ONE.format(label=label, kind=kind, size=size)
+    return _REMOVAL.count(len(occ), label=label, kind=kind, size=size)
 
 
 # -- schemaless adds ------------------------------------------------------------------------------
@@ -357,5 +376,5 @@ def add_raw_field(doc: Document, parent: IndexPath, after: int | None, number: i
         raise EditError(f"no field at position {after} on this level")
     raw = encode_raw_field(number, wire_type, raw_value_bytes(wire_type, text, as_hex))
     name = next(k for k, v in RAW_WIRE_TYPES.items() if v == wire_type)
-    what = f"add field {number} ({name}, {len(raw)} bytes) at position {at}"
+    what = _ADD_RAW.format(number=number, name=name, size=len(raw), at=at)
     return doc.restructure(parent, insert_at=at, raw=raw, description=what), (*parent, at)

@@ -52,6 +52,7 @@ from pelorus.protobuf.wire import (
     fixed64_values,
     read_varint,
 )
+from pelorus.text import QT_TRANSLATE_NOOP
 
 if TYPE_CHECKING:
     from pelorus.protobuf.schema import SchemaRegistry
@@ -149,18 +150,51 @@ class FieldSpan:
         group field names its own parts (``tag 1, varint 2``), never a length prefix it has not."""
         tag = self.tag_end - self.start
         value = self.value_end - self.value_start
-        parts = _SPAN_PARTS.get(self.wire_type) if self.wire_type is not None else None
-        if parts is None:
-            inner = f"tag {tag}, length prefix {self.value_start - self.tag_end}, value {value}"
-        elif self.wire_type == SGROUP:
-            inner = f"tag {tag}, {parts} {value}, end tag {self.end - self.value_end}"
+        if self.wire_type == SGROUP:
+            inner = _GROUP_PARTS.format(tag=tag, value=value, end=self.end - self.value_end)
+        elif self.wire_type in _SPAN_PARTS:
+            inner = _SPAN_PARTS[self.wire_type].format(tag=tag, value=value)
         else:
-            inner = f"tag {tag}, {parts} {value}"
-        return f"Field {number} · bytes {self.start}…{self.end - 1} ({self.end - self.start} bytes: {inner})"
+            inner = _LEN_PARTS.format(tag=tag, prefix=self.value_start - self.tag_end, value=value)
+        return _SPAN.count(self.end - self.start, field=number, first=self.start, last=self.end - 1, parts=inner)
 
 
-_SPAN_PARTS: Final[dict[int, str]] = {VARINT: "varint", FIXED32: "fixed32", FIXED64: "fixed64", SGROUP: "fields"}
-"""How describe() names the value of each wire type other than LEN (which has a length prefix)."""
+# describe()'s sentence (the editor's status line: the console translates it, see pelorus/text.py)
+_SPAN = QT_TRANSLATE_NOOP("FieldSpan", "Field {field} · bytes {first}…{last} ({n} byte(s): {parts})")
+_LEN_PARTS = QT_TRANSLATE_NOOP("FieldSpan", "tag {tag}, length prefix {prefix}, value {value}")
+_GROUP_PARTS = QT_TRANSLATE_NOOP("FieldSpan", "tag {tag}, fields {value}, end tag {end}")
+# The tree's cell texts and tooltips (shown by console.models.proto_tree): marked for the console's
+# translation (pelorus/text.py); constant ones made once.
+_T_ERROR = QT_TRANSLATE_NOOP("ProtoTree", "error").format()
+_T_UNKNOWN = QT_TRANSLATE_NOOP("ProtoTree", "(unknown)").format()
+_T_PACKED = QT_TRANSLATE_NOOP("ProtoTree", "{name} (packed)")
+_T_PACKED_RUN = QT_TRANSLATE_NOOP("ProtoTree", "{name} (packed, run {run})")
+_T_PACKED_N = QT_TRANSLATE_NOOP("ProtoTree", "{name} (packed ×{n:,})")
+_T_PACKED_N_RUN = QT_TRANSLATE_NOOP("ProtoTree", "{name} (packed ×{n:,}, run {run})")
+_T_PACKED_TYPE = QT_TRANSLATE_NOOP("ProtoTree", "packed {type}")
+_T_WIRE_MISMATCH = QT_TRANSLATE_NOOP("ProtoTree", "{type} ≠ wire {wire}")
+_T_ONEOF = QT_TRANSLATE_NOOP("ProtoTree", "{type} (oneof {oneof})")
+_T_ASSIGNED = QT_TRANSLATE_NOOP("ProtoTree", "{type} (assigned)")
+_T_PINNED = QT_TRANSLATE_NOOP("ProtoTree", "{type} (pinned)")
+_T_NOT_LOADED = QT_TRANSLATE_NOOP("ProtoTree", "{kind} — type {type} not loaded")
+_T_PACKED_BAD = QT_TRANSLATE_NOOP("ProtoTree", "(packed values do not decode)").format()
+_T_EXPAND = QT_TRANSLATE_NOOP("ProtoTree", "{size:,} bytes — expand to decode")
+_T_FIELDS = QT_TRANSLATE_NOOP("ProtoTree", "{{{n} field(s)}}")
+_T_FIELDS_DAMAGED = QT_TRANSLATE_NOOP("ProtoTree", "{{{n} field(s)}} ⚠ damaged")
+_T_BYTES = QT_TRANSLATE_NOOP("ProtoTree", "{size:,} bytes")
+_T_NOT_MESSAGE = QT_TRANSLATE_NOOP("ProtoTree", "(does not parse as a message)").format()
+_T_OUT_OF_RANGE = QT_TRANSLATE_NOOP("ProtoTree", "{s}s {ns}ns (out of range)")
+_T_EMPTY_ANY = QT_TRANSLATE_NOOP("ProtoTree", "(empty Any)").format()
+_T_ANY_READ_AS = QT_TRANSLATE_NOOP("ProtoTree", "{type} (not loaded) — read as {shown}")
+_T_ANY_NOT_LOADED = QT_TRANSLATE_NOOP("ProtoTree", "{type} (type not loaded)")
+_T_TIP_FIELD = QT_TRANSLATE_NOOP("ProtoTree", "field {number}, wire type {wire}")
+_T_TIP_BYTES = QT_TRANSLATE_NOOP("ProtoTree", "bytes {first}…{last} (tag {tag}, value {value}, {n} value bytes)")
+_T_TIP_READING = QT_TRANSLATE_NOOP("ProtoTree", "reading: {kind} — {reason}")
+_T_TIP_ANY = QT_TRANSLATE_NOOP("ProtoTree", "Any of type {type}, which is not loaded: decoded without a schema")
+_SPAN_PARTS: Final = {VARINT: QT_TRANSLATE_NOOP("FieldSpan", "tag {tag}, varint {value}"),
+                      FIXED32: QT_TRANSLATE_NOOP("FieldSpan", "tag {tag}, fixed32 {value}"),
+                      FIXED64: QT_TRANSLATE_NOOP("FieldSpan", "tag {tag}, fixed64 {value}")}
+"""How describe() names the value of each wire type other than LEN (which has a length prefix) and groups."""
 
 
 class Tone:
@@ -768,7 +802,7 @@ class ProtoTree:
 
     def _display(self, node: Node, col: int) -> str:
         if node.error is not None and node.field is None:
-            shown: dict[int, str] = {Column.NUMBER: "⚠", Column.NAME: "error", Column.VALUE: node.error}
+            shown: dict[int, str] = {Column.NUMBER: "⚠", Column.NAME: _T_ERROR, Column.VALUE: node.error}
             return shown.get(col, "")
         f = node.field
         assert f is not None
@@ -792,7 +826,7 @@ class ProtoTree:
         if node.label is not None:
             return node.label
         if fd is None:
-            return "" if self._descriptor is None else "(unknown)"
+            return "" if self._descriptor is None else _T_UNKNOWN
         name = fd.name if not fd.is_extension else f"[{fd.full_name}]"
         if is_map(fd):
             key = self._map_key(node)
@@ -802,8 +836,10 @@ class ProtoTree:
             if f is not None and f.wire_type == LEN and expected_wire_type(fd) != LEN:
                 # one packed run holds many values: it is the run, not item [i]
                 n = packed_count(fd, f)
-                run = f", run {node.occurrence + 1}" if node.occurrence else ""
-                return f"{name} (packed ×{n:,}{run})" if n is not None else f"{name} (packed{run})"
+                run = node.occurrence + 1
+                if n is not None:
+                    return (_T_PACKED_N_RUN if node.occurrence else _T_PACKED_N).format(name=name, n=n, run=run)
+                return (_T_PACKED_RUN if node.occurrence else _T_PACKED).format(name=name, run=run)
             return f"{name}[{node.occurrence}]"
         return name
 
@@ -814,19 +850,19 @@ class ProtoTree:
         if fd is not None:
             if f.wire_type != expected_wire_type(fd):
                 if f.wire_type == LEN and fd.is_repeated and expected_wire_type(fd) != LEN:
-                    return f"packed {fd_type(fd)}"
-                return f"{fd_type(fd)} ≠ wire {WIRE_TYPE_NAMES[f.wire_type]}"
+                    return _T_PACKED_TYPE.format(type=fd_type(fd))
+                return _T_WIRE_MISMATCH.format(type=fd_type(fd), wire=WIRE_TYPE_NAMES[f.wire_type])
             t = fd_type(fd)
             if fd.containing_oneof is not None and not fd.containing_oneof.name.startswith("_"):
-                t += f" (oneof {fd.containing_oneof.name})"
+                return _T_ONEOF.format(type=t, oneof=fd.containing_oneof.name)
             return t
         if node.desc is not None:
-            return node.desc.full_name + (" (assigned)" if node.assigned else "")
+            return _T_ASSIGNED.format(type=node.desc.full_name) if node.assigned else node.desc.full_name
         r = self.reading(node)
-        t = r.kind + (" (pinned)" if r.pinned else "")
+        kind: str = _T_PINNED.format(type=r.kind) if r.pinned else r.kind
         if node.any_unknown is not None:
-            t += f" — type {node.any_unknown} not loaded"
-        return t
+            return _T_NOT_LOADED.format(kind=kind, type=node.any_unknown)
+        return kind
 
     def _value(self, node: Node) -> str:
         f = node.field
@@ -839,7 +875,7 @@ class ProtoTree:
         if fd is not None and f.wire_type == LEN and fd.is_repeated:
             vals = packed_values(fd, f)
             if vals is None:
-                return "(packed values do not decode)"
+                return _T_PACKED_BAD
             shown = ", ".join(format_value(fd, v) for v in vals[:16])
             return f"[{shown}{', …' if len(vals) > 16 else ''}] ({len(vals)})"
         if node.desc is not None and node.fd is None:  # Any value with a known type
@@ -848,12 +884,11 @@ class ProtoTree:
         if r.kind in ("message", "group"):
             self.resolve(node, blocking=False)
             if node.state == 2:
-                return f"{f.end - f.value_offset:,} bytes — expand to decode"
+                return _T_EXPAND.format(size=f.end - f.value_offset)
             msg = node.level if node.level is not None else r.value
-            n = len(msg) if isinstance(msg, Message) else 0
-            return f"{{{n} field{'s' if n != 1 else ''}}}"
+            return _T_FIELDS.count(len(msg) if isinstance(msg, Message) else 0)
         if r.value is None and r.kind in ("string", "bytes"):
-            return f"{f.end - f.value_offset:,} bytes"
+            return _T_BYTES.format(size=f.end - f.value_offset)
         return show_reading(r)
 
     def _truncated_value(self, node: Node) -> str:
@@ -872,10 +907,10 @@ class ProtoTree:
         assert f is not None
         state = self.resolve(node, blocking=False)
         if state == 2:
-            return f"{f.end - f.value_offset:,} bytes — expand to decode"
+            return _T_EXPAND.format(size=f.end - f.value_offset)
         level = node.level
         if level is None:
-            return "(does not parse as a message)"
+            return _T_NOT_MESSAGE
         desc = node.desc
         name = desc.full_name if desc is not None else ""
         if name == "google.protobuf.Timestamp":
@@ -883,19 +918,19 @@ class ProtoTree:
             try:
                 return wk.format_timestamp(s, n)
             except ValueError:
-                return f"{s}s {n}ns (out of range)"
+                return _T_OUT_OF_RANGE.format(s=s, ns=n)
         if name == "google.protobuf.Duration":
             s, n = wk.seconds_nanos(level)
             return wk.format_duration(s, n)
         if name == "google.protobuf.Any":
             if node.any_type is None:
-                return "(empty Any)"
+                return _T_EMPTY_ANY
             if self.find_type(node.any_type) is not None:
                 return node.any_type
             shown = self.assigned.get(((*node.numpath, 2), node.any_type))
             if shown and self.find_type(shown) is not None:
-                return f"{node.any_type} (not loaded) — read as {shown}"
-            return node.any_type + " (type not loaded)"
+                return _T_ANY_READ_AS.format(type=node.any_type, shown=shown)
+            return _T_ANY_NOT_LOADED.format(type=node.any_type)
         if node.fd is not None and is_map(node.fd):
             vfd = message_type(node.fd).fields_by_number[2]
             for i in range(len(level)):
@@ -905,11 +940,7 @@ class ProtoTree:
                         return "{…}"
                     return format_value(vfd, scalar_value(vfd, vf))
             return format_value(vfd, default_value(vfd))
-        n = len(level)
-        text = f"{{{n} field{'s' if n != 1 else ''}}}"
-        if node.damaged:
-            text += " ⚠ damaged"
-        return text
+        return (_T_FIELDS_DAMAGED if node.damaged else _T_FIELDS).count(len(level))
 
     def _map_key(self, node: Node) -> str:
         f = node.field
@@ -926,21 +957,26 @@ class ProtoTree:
 
     def tooltip(self, node: Node) -> str | None:
         """Wire type, byte ranges and (schemaless) why this reading was chosen."""
+        lines = self.tooltip_lines(node)
+        return "\n".join(lines) if lines is not None else None
+
+    def tooltip_lines(self, node: Node) -> list[str] | None:
+        """:meth:`tooltip`'s lines (:class:`~pelorus.text.Text` s, for the console to translate)."""
         if node.error is not None:
-            return node.error
+            return [node.error]
         f = node.field
         if f is None:
             return None
         b = self._base
-        lines = [f"field {f.number}, wire type {WIRE_TYPE_NAMES[f.wire_type]}",
-                 (f"bytes {f.tag_offset + b}…{f.end + b - 1} (tag {f.tag_offset + b}, value {f.value_offset + b}, "
-                  f"{f.end - f.value_offset} value bytes)")]
+        lines: list[str] = [_T_TIP_FIELD.format(number=f.number, wire=WIRE_TYPE_NAMES[f.wire_type]),
+                 _T_TIP_BYTES.format(first=f.tag_offset + b, last=f.end + b - 1, tag=f.tag_offset + b,
+                                     value=f.value_offset + b, n=f.end - f.value_offset)]
         if node.fd is None and node.desc is None:
             r = self.reading(node)
-            lines.append(f"reading: {r.kind} — {r.reason}")
+            lines.append(_T_TIP_READING.format(kind=r.kind, reason=r.reason))
         if node.any_unknown is not None:
-            lines.append(f"Any of type {node.any_unknown}, which is not loaded: decoded without a schema")
-        return "\n".join(lines)
+            lines.append(_T_TIP_ANY.format(type=node.any_unknown))
+        return lines
 
 
 def fd_type(fd: FieldDescriptor) -> str:

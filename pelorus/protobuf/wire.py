@@ -11,6 +11,8 @@ from __future__ import annotations
 import struct
 from typing import Final
 
+from pelorus.text import QT_TRANSLATE_NOOP
+
 Buffer = bytes | bytearray | memoryview
 """Anything indexable by int that yields byte values (mmap objects also qualify at run time)."""
 
@@ -40,6 +42,14 @@ _U32 = struct.Struct("<I")
 _I32 = struct.Struct("<i")
 _UQ = struct.Struct("<Q")
 _IQ = struct.Struct("<q")
+
+
+# marked for the console's translation (pelorus/text.py): the editor's damage banner shows them
+_VARINT_PAST_END = QT_TRANSLATE_NOOP("WireError", "varint starting at offset {offset} runs past the end of the data")
+_VARINT_LONG = QT_TRANSLATE_NOOP("WireError", "varint starting at offset {offset} is longer than 10 bytes")
+_FIXED32_CUT = QT_TRANSLATE_NOOP("WireError", "fixed32 at offset {offset} needs 4 bytes, {left} left")
+_FIXED64_CUT = QT_TRANSLATE_NOOP("WireError", "fixed64 at offset {offset} needs 8 bytes, {left} left")
+_TRAILING = QT_TRANSLATE_NOOP("WireError", "trailing bytes after varint")
 
 
 class WireError(ValueError):
@@ -72,7 +82,7 @@ def read_varint(buf: Buffer, pos: int, end: int | None = None) -> tuple[int, int
     shift = 0
     while True:
         if pos >= end:
-            raise WireError(start, f"varint starting at offset {start} runs past the end of the data")
+            raise WireError(start, _VARINT_PAST_END.format(offset=start))
         b = buf[pos]
         pos += 1
         result |= (b & 0x7F) << shift
@@ -80,7 +90,7 @@ def read_varint(buf: Buffer, pos: int, end: int | None = None) -> tuple[int, int
             return result & _U64, pos
         shift += 7
         if pos - start >= MAX_VARINT_BYTES:
-            raise WireError(start, f"varint starting at offset {start} is longer than 10 bytes")
+            raise WireError(start, _VARINT_LONG.format(offset=start))
 
 
 def encode_varint(value: int, width: int = 0) -> bytes:
@@ -143,14 +153,14 @@ def encode_tag(field_number: int, wire_type: int) -> bytes:
 def read_fixed32(buf: Buffer, pos: int) -> bytes:
     """Four raw bytes at ``pos`` (raises WireError when fewer remain)."""
     if pos + 4 > len(buf):
-        raise WireError(pos, f"fixed32 at offset {pos} needs 4 bytes, {len(buf) - pos} left")
+        raise WireError(pos, _FIXED32_CUT.format(offset=pos, left=len(buf) - pos))
     return bytes(buf[pos : pos + 4])
 
 
 def read_fixed64(buf: Buffer, pos: int) -> bytes:
     """Eight raw bytes at ``pos`` (raises WireError when fewer remain)."""
     if pos + 8 > len(buf):
-        raise WireError(pos, f"fixed64 at offset {pos} needs 8 bytes, {len(buf) - pos} left")
+        raise WireError(pos, _FIXED64_CUT.format(offset=pos, left=len(buf) - pos))
     return bytes(buf[pos : pos + 8])
 
 
@@ -186,5 +196,5 @@ def decode_varint_bytes(raw: bytes) -> int:
     """Value of a complete varint held in ``raw`` (raises WireError if it is not exactly one)."""
     value, pos = read_varint(raw, 0)
     if pos != len(raw):
-        raise WireError(pos, "trailing bytes after varint")
+        raise WireError(pos, _TRAILING.format())
     return value

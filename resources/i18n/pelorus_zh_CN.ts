@@ -804,6 +804,73 @@ Trailers：{0}</translation>
     </message>
 </context>
 <context>
+    <name>Comparison</name>
+    <message>
+        <source>+ {path}: {value}  [right @{start}+{length}]</source>
+        <translation>+ {path}：{value}  [右侧 @{start}+{length}]</translation>
+    </message>
+    <message>
+        <source>- {path}: {value}  [left @{start}+{length}]</source>
+        <translation>- {path}：{value}  [左侧 @{start}+{length}]</translation>
+    </message>
+    <message>
+        <source>~ {path}: {left} → {right}  [left @{lstart}+{llength}, right @{rstart}+{rlength}]</source>
+        <translation>~ {path}：{left} → {right}  [左侧 @{lstart}+{llength}，右侧 @{rstart}+{rlength}]</translation>
+    </message>
+    <message>
+        <source>{text}  ({note})</source>
+        <translation>{text}（{note}）</translation>
+    </message>
+    <message>
+        <source>moved to {item}</source>
+        <translation>移到了 {item}</translation>
+    </message>
+    <message>
+        <source>moved from {item}</source>
+        <translation>从 {item} 移来</translation>
+    </message>
+    <message>
+        <source>same value, encoded differently</source>
+        <translation>值相同，编码不同</translation>
+    </message>
+    <message>
+        <source>wire type {left} → {right}</source>
+        <translation>线路类型 {left} → {right}</translation>
+    </message>
+    <message>
+        <source>same fields, encoded differently (field order or varint widths)</source>
+        <translation>字段相同，编码不同（字段顺序或 varint 宽度）</translation>
+    </message>
+    <message>
+        <source>same message, its length prefix encoded differently</source>
+        <translation>消息相同，其长度前缀的编码不同</translation>
+    </message>
+    <message>
+        <source>no differences{records}</source>
+        <translation>没有差异{records}</translation>
+    </message>
+    <message>
+        <source>no differences (bytes identical){records}</source>
+        <translation>没有差异（字节完全相同）{records}</translation>
+    </message>
+    <message>
+        <source>{n:,} difference(s): {added:,} added, {removed:,} removed, {changed:,} changed{encoding}{records}</source>
+        <translation>{n:,} 处差异：新增 {added:,}，删除 {removed:,}，更改 {changed:,}{encoding}{records}</translation>
+    </message>
+    <message>
+        <source>{n:,}+ difference(s): {added:,} added, {removed:,} removed, {changed:,} changed{encoding}{records}</source>
+        <translation>{n:,}+ 处差异：新增 {added:,}，删除 {removed:,}，更改 {changed:,}{encoding}{records}</translation>
+    </message>
+    <message>
+        <source> ({enc:,} only in encoding)</source>
+        <translation>（{enc:,} 处仅编码不同）</translation>
+    </message>
+    <message>
+        <source> in {left:,} → {n:,} {framing} record(s)</source>
+        <translation>，共 {left:,} → {n:,} 条 {framing} 记录</translation>
+    </message>
+</context>
+<context>
     <name>ConfirmDialog</name>
     <message numerus="yes">
         <source>{0} %n job(s)?</source>
@@ -959,6 +1026,57 @@ Trailers：{0}</translation>
     <message>
         <source>Close the tab of {0}</source>
         <translation>关闭 {0} 的标签页</translation>
+    </message>
+</context>
+<context>
+    <name>Document</name>
+    <message>
+        <source>undo {edit}</source>
+        <translation>撤销{edit}</translation>
+    </message>
+    <message>
+        <source>set field {number} at offset {offset}</source>
+        <translation>设置偏移 {offset} 处的字段 {number}</translation>
+    </message>
+    <message>
+        <source>remove field {number} at offset {offset}</source>
+        <translation>删除偏移 {offset} 处的字段 {number}</translation>
+    </message>
+    <message>
+        <source>insert field {number} at offset {offset}</source>
+        <translation>在偏移 {offset} 处插入字段 {number}</translation>
+    </message>
+    <message>
+        <source>move field {number} to position {index}</source>
+        <translation>将字段 {number} 移到位置 {index}</translation>
+    </message>
+    <message>
+        <source>swap field {a} at offset {a_offset} with field {b} at offset {b_offset}</source>
+        <translation>交换偏移 {a_offset} 处的字段 {a} 与偏移 {b_offset} 处的字段 {b}</translation>
+    </message>
+    <message>
+        <source>add a {size}-byte record at offset {offset}</source>
+        <translation>在偏移 {offset} 处添加一条 {size} 字节的记录</translation>
+    </message>
+    <message>
+        <source>remove the {size}-byte record at offset {offset}</source>
+        <translation>删除偏移 {offset} 处 {size} 字节的记录</translation>
+    </message>
+    <message>
+        <source>canonicalise as {type}</source>
+        <translation>按 {type} 规范化</translation>
+    </message>
+    <message>
+        <source>remove {n} occurrence(s) of field(s) {fields}</source>
+        <translation>删除字段 {fields} 的 {n} 次出现</translation>
+    </message>
+    <message>
+        <source>insert field(s) {fields} at position {at}</source>
+        <translation>在位置 {at} 插入字段 {fields}</translation>
+    </message>
+    <message>
+        <source>{first} and {second}</source>
+        <translation>{first}，并{second}</translation>
     </message>
 </context>
 <context>
@@ -1125,6 +1243,209 @@ Trailers：{0}</translation>
     </message>
 </context>
 <context>
+    <name>EditorSession</name>
+    <message>
+        <source>one message</source>
+        <translation>单条消息</translation>
+    </message>
+    <message>
+        <source>{n:,} {framing} record(s)</source>
+        <translation>{n:,} 条 {framing} 记录</translation>
+    </message>
+    <message>
+        <source>{name}: {size:,} bytes, {what}.</source>
+        <translation>{name}：{size:,} 字节，{what}。</translation>
+    </message>
+    <message>
+        <source>{name}: {size:,} bytes, {what} (decoded from hex text).</source>
+        <translation>{name}：{size:,} 字节，{what}（从 hex 文本解码）。</translation>
+    </message>
+    <message>
+        <source>{name}: {size:,} bytes, {what} (decoded from base64 text).</source>
+        <translation>{name}：{size:,} 字节，{what}（从 base64 文本解码）。</translation>
+    </message>
+    <message>
+        <source>{size:,} bytes: too large for this view; use `python main.py proto decode FILE --format text|json`.</source>
+        <translation>{size:,} 字节：对此视图而言过大；请使用 `python main.py proto decode FILE --format text|json`。</translation>
+    </message>
+    <message>
+        <source>Rendering {size:,} bytes as text format…</source>
+        <translation>正在将 {size:,} 字节渲染为文本格式…</translation>
+    </message>
+    <message>
+        <source>Rendering {size:,} bytes as JSON…</source>
+        <translation>正在将 {size:,} 字节渲染为 JSON…</translation>
+    </message>
+    <message>
+        <source>Edited: {edit} ({n} byte(s) changed).</source>
+        <translation>已编辑：{edit}（改动 {n} 字节）。</translation>
+    </message>
+    <message>
+        <source>Undid: {edit}.</source>
+        <translation>已撤销：{edit}。</translation>
+    </message>
+    <message>
+        <source>Redid: {edit}.</source>
+        <translation>已重做：{edit}。</translation>
+    </message>
+    <message>
+        <source>The message changed while the text format edit was being applied: nothing was applied, the text is kept (Apply again to replace the message with it).</source>
+        <translation>应用文本格式编辑期间消息发生了变化：未应用任何内容，文本已保留（再次“应用”即可用它替换消息）。</translation>
+    </message>
+    <message>
+        <source>The message changed while the JSON edit was being applied: nothing was applied, the text is kept (Apply again to replace the message with it).</source>
+        <translation>应用 JSON 编辑期间消息发生了变化：未应用任何内容，文本已保留（再次“应用”即可用它替换消息）。</translation>
+    </message>
+    <message>
+        <source>The text format gives the same bytes: nothing changed.</source>
+        <translation>文本格式得到的字节相同：没有任何改动。</translation>
+    </message>
+    <message>
+        <source>The JSON gives the same bytes: nothing changed.</source>
+        <translation>JSON 得到的字节相同：没有任何改动。</translation>
+    </message>
+    <message>
+        <source>{before:,} → {after:,} bytes</source>
+        <translation>{before:,} → {after:,} 字节</translation>
+    </message>
+    <message>
+        <source>{before:,} → {after:,} bytes; {n} unknown field(s) kept</source>
+        <translation>{before:,} → {after:,} 字节；保留了 {n} 个未知字段</translation>
+    </message>
+    <message>
+        <source>apply the text format edit as {type} (re-encoded canonically: {sizes})</source>
+        <translation>按 {type} 应用文本格式编辑（规范重新编码：{sizes}）</translation>
+    </message>
+    <message>
+        <source>apply the JSON edit as {type} (re-encoded canonically: {sizes})</source>
+        <translation>按 {type} 应用 JSON 编辑（规范重新编码：{sizes}）</translation>
+    </message>
+    <message>
+        <source>Cannot apply: {error}</source>
+        <translation>无法应用：{error}</translation>
+    </message>
+    <message>
+        <source>Applied the text format edit: the message was re-encoded canonically ({sizes}). Undo restores it.</source>
+        <translation>已应用文本格式编辑：消息已按规范形式重新编码（{sizes}）。可通过撤销恢复。</translation>
+    </message>
+    <message>
+        <source>Applied the JSON edit: the message was re-encoded canonically ({sizes}). Undo restores it.</source>
+        <translation>已应用 JSON 编辑：消息已按规范形式重新编码（{sizes}）。可通过撤销恢复。</translation>
+    </message>
+    <message>
+        <source>The message changed while it was being canonicalised: nothing changed (Canonicalise again).</source>
+        <translation>规范化期间消息发生了变化：没有任何改动（请再次规范化）。</translation>
+    </message>
+    <message>
+        <source>Already canonical as {type}: nothing to change.</source>
+        <translation>已是 {type} 的规范形式：无需改动。</translation>
+    </message>
+    <message>
+        <source>canonicalise as {type}</source>
+        <translation>按 {type} 规范化</translation>
+    </message>
+    <message>
+        <source>Cannot canonicalise: {error}</source>
+        <translation>无法规范化：{error}</translation>
+    </message>
+    <message>
+        <source>Canonicalised as {type}: {before:,} → {after:,} bytes (field order, varint widths and packing normalised). Undo restores the original bytes.</source>
+        <translation>已按 {type} 规范化：{before:,} → {after:,} 字节（字段顺序、varint 宽度和打包方式均已规范化）。可通过撤销恢复原始字节。</translation>
+    </message>
+    <message>
+        <source>this message</source>
+        <translation>此消息</translation>
+    </message>
+    <message>
+        <source>{name} record {record}</source>
+        <translation>{name} 的记录 {record}</translation>
+    </message>
+    <message>
+        <source>{name} with unsaved edits</source>
+        <translation>{name}（含未保存的编辑）</translation>
+    </message>
+    <message>
+        <source>No loaded type parses these bytes; load a schema or stay schemaless.</source>
+        <translation>没有已加载的类型能解析这些字节；请加载模式，或保持无模式。</translation>
+    </message>
+    <message>
+        <source>{type} ({known} known, {unknown} unknown)</source>
+        <translation>{type}（{known} 个已知，{unknown} 个未知）</translation>
+    </message>
+    <message>
+        <source>Best guesses: {first}</source>
+        <translation>最可能的类型：{first}</translation>
+    </message>
+    <message>
+        <source>Best guesses: {first}, {second}</source>
+        <translation>最可能的类型：{first}，{second}</translation>
+    </message>
+    <message>
+        <source>Best guesses: {first}, {second}, {third}</source>
+        <translation>最可能的类型：{first}，{second}，{third}</translation>
+    </message>
+    <message>
+        <source>add record {record} (empty) at offset {offset}</source>
+        <translation>在偏移 {offset} 处添加记录 {record}（空）</translation>
+    </message>
+    <message>
+        <source>Added an empty record {record}: add its fields with Insert.</source>
+        <translation>已添加空记录 {record}：用 Insert 键添加其字段。</translation>
+    </message>
+    <message>
+        <source>record {record} of {total:,} ({size:,}-byte payload at offset {offset})</source>
+        <translation>第 {record}/{total:,} 条记录（偏移 {offset} 处 {size:,} 字节的载荷）</translation>
+    </message>
+    <message>
+        <source>remove {what}</source>
+        <translation>删除{what}</translation>
+    </message>
+    <message>
+        <source>Removed {what}.</source>
+        <translation>已删除{what}。</translation>
+    </message>
+    <message>
+        <source>• {edit} ({n} byte(s))</source>
+        <translation>• {edit}（{n} 字节）</translation>
+    </message>
+    <message>
+        <source>No edits: the file is written back byte-identical.</source>
+        <translation>没有编辑：文件将逐字节原样写回。</translation>
+    </message>
+    <message>
+        <source>Already saved: these edits are in the file.</source>
+        <translation>已保存：这些编辑已在文件中。</translation>
+    </message>
+    <message>
+        <source>{n} edit(s); {before:,} → {after:,} bytes.</source>
+        <translation>{n} 处编辑；{before:,} → {after:,} 字节。</translation>
+    </message>
+    <message>
+        <source>Saved {target} ({size:,} bytes).</source>
+        <translation>已保存 {target}（{size:,} 字节）。</translation>
+    </message>
+    <message>
+        <source>Saved {target} ({size:,} bytes as {encoding} text).</source>
+        <translation>已保存 {target}（{size:,} 字节，{encoding} 文本）。</translation>
+    </message>
+    <message>
+        <source>Damaged at byte offset {offset}: {reason}. Everything before it is decoded below.</source>
+        <translation>在字节偏移 {offset} 处损坏：{reason}。其之前的内容都已在下方解码。</translation>
+    </message>
+    <message>
+        <source>Damaged at byte offset {offset}: {reason}. No field before it could be decoded: is this a protobuf message, or another framing?</source>
+        <translation>在字节偏移 {offset} 处损坏：{reason}。其之前没有可解码的字段：这是 protobuf 消息吗，还是另一种分帧？</translation>
+    </message>
+    <message>
+        <source>Stream cut short at byte offset {offset}: {reason}. {n:,} whole record(s) before it are shown.</source>
+        <translation>流在字节偏移 {offset} 处被截断：{reason}。已显示其之前完整的 {n:,} 条记录。</translation>
+    </message>
+    <message>
+        <source>{first} {second}</source>
+        <translation>{first}{second}</translation>
+    </message>
+</context>
+<context>
     <name>EmbeddedEngine</name>
     <message>
         <source>the engine {0} at start; its log is {1}:
@@ -1185,6 +1506,33 @@ Trailers：{0}</translation>
     </message>
 </context>
 <context>
+    <name>FieldSpan</name>
+    <message>
+        <source>Field {field} · bytes {first}…{last} ({n} byte(s): {parts})</source>
+        <translation>字段 {field} · 字节 {first}…{last}（{n} 字节：{parts}）</translation>
+    </message>
+    <message>
+        <source>tag {tag}, length prefix {prefix}, value {value}</source>
+        <translation>tag {tag}，长度前缀 {prefix}，值 {value}</translation>
+    </message>
+    <message>
+        <source>tag {tag}, fields {value}, end tag {end}</source>
+        <translation>tag {tag}，字段 {value}，结束 tag {end}</translation>
+    </message>
+    <message>
+        <source>tag {tag}, varint {value}</source>
+        <translation>tag {tag}，varint {value}</translation>
+    </message>
+    <message>
+        <source>tag {tag}, fixed32 {value}</source>
+        <translation>tag {tag}，fixed32 {value}</translation>
+    </message>
+    <message>
+        <source>tag {tag}, fixed64 {value}</source>
+        <translation>tag {tag}，fixed64 {value}</translation>
+    </message>
+</context>
+<context>
     <name>FilterBox</name>
     <message>
         <source>Filter:  state:RUNNING  owner:alice  label:team=web  name~^etl  free text   (/)</source>
@@ -1197,6 +1545,25 @@ Trailers：{0}</translation>
         <source>{0} (at {1})</source>
         <extracomment>mask(columns, ascending source rows) -&gt; one bool per row</extracomment>
         <translation>{0}（第 {1} 个字符处）</translation>
+    </message>
+</context>
+<context>
+    <name>Framing</name>
+    <message>
+        <source>record {record}: compressed flag {flag} at offset {offset} is not 0 or 1</source>
+        <translation>记录 {record}：偏移 {offset} 处的压缩标志 {flag} 不是 0 或 1</translation>
+    </message>
+    <message>
+        <source>record {record}: {reason}</source>
+        <translation>记录 {record}：{reason}</translation>
+    </message>
+    <message>
+        <source>record {record} at offset {offset}: length {length} runs past the end ({available} bytes available)</source>
+        <translation>偏移 {offset} 处的记录 {record}：长度 {length} 超出了末尾（只剩 {available} 字节）</translation>
+    </message>
+    <message>
+        <source>record {record}: gRPC frame header at offset {offset} is cut short</source>
+        <translation>记录 {record}：偏移 {offset} 处的 gRPC 帧头不完整</translation>
     </message>
 </context>
 <context>
@@ -2155,8 +2522,8 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <translation>语言</translation>
     </message>
     <message>
-        <source>The language changes when Pelorus is started again.</source>
-        <translation>语言将在下次启动 Pelorus 时生效。</translation>
+        <source>The menus, the toolbar, the tabs and the table headers changed now; the rest of the window changes when Pelorus is started again.</source>
+        <translation>菜单、工具栏、标签页和表头已立即切换；窗口的其余部分将在下次启动 Pelorus 时切换。</translation>
     </message>
     <message>
         <source>Focus the filter</source>
@@ -3081,6 +3448,113 @@ Pod 通过打印以下内容上报进度：
     </message>
 </context>
 <context>
+    <name>ProtoTree</name>
+    <message>
+        <source>error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>(unknown)</source>
+        <translation>（未知）</translation>
+    </message>
+    <message>
+        <source>{name} (packed)</source>
+        <translation>{name}（打包）</translation>
+    </message>
+    <message>
+        <source>{name} (packed, run {run})</source>
+        <translation>{name}（打包，第 {run} 段）</translation>
+    </message>
+    <message>
+        <source>{name} (packed ×{n:,})</source>
+        <translation>{name}（打包 ×{n:,}）</translation>
+    </message>
+    <message>
+        <source>{name} (packed ×{n:,}, run {run})</source>
+        <translation>{name}（打包 ×{n:,}，第 {run} 段）</translation>
+    </message>
+    <message>
+        <source>packed {type}</source>
+        <translation>打包的 {type}</translation>
+    </message>
+    <message>
+        <source>{type} ≠ wire {wire}</source>
+        <translation>{type} ≠ wire {wire}</translation>
+    </message>
+    <message>
+        <source>{type} (oneof {oneof})</source>
+        <translation>{type}（oneof {oneof}）</translation>
+    </message>
+    <message>
+        <source>{type} (assigned)</source>
+        <translation>{type}（已指定）</translation>
+    </message>
+    <message>
+        <source>{type} (pinned)</source>
+        <translation>{type}（已固定）</translation>
+    </message>
+    <message>
+        <source>{kind} — type {type} not loaded</source>
+        <translation>{kind} — 类型 {type} 未加载</translation>
+    </message>
+    <message>
+        <source>(packed values do not decode)</source>
+        <translation>（打包的值无法解码）</translation>
+    </message>
+    <message>
+        <source>{size:,} bytes — expand to decode</source>
+        <translation>{size:,} 字节 — 展开以解码</translation>
+    </message>
+    <message>
+        <source>{{{n} field(s)}}</source>
+        <translation>{{{n} 个字段}}</translation>
+    </message>
+    <message>
+        <source>{{{n} field(s)}} ⚠ damaged</source>
+        <translation>{{{n} 个字段}} ⚠ 已损坏</translation>
+    </message>
+    <message>
+        <source>{size:,} bytes</source>
+        <translation>{size:,} 字节</translation>
+    </message>
+    <message>
+        <source>(does not parse as a message)</source>
+        <translation>（无法解析为消息）</translation>
+    </message>
+    <message>
+        <source>{s}s {ns}ns (out of range)</source>
+        <translation>{s}s {ns}ns（超出范围）</translation>
+    </message>
+    <message>
+        <source>(empty Any)</source>
+        <translation>（空 Any）</translation>
+    </message>
+    <message>
+        <source>{type} (not loaded) — read as {shown}</source>
+        <translation>{type}（未加载）— 按 {shown} 读取</translation>
+    </message>
+    <message>
+        <source>{type} (type not loaded)</source>
+        <translation>{type}（类型未加载）</translation>
+    </message>
+    <message>
+        <source>field {number}, wire type {wire}</source>
+        <translation>字段 {number}，线路类型 {wire}</translation>
+    </message>
+    <message>
+        <source>bytes {first}…{last} (tag {tag}, value {value}, {n} value bytes)</source>
+        <translation>字节 {first}…{last}（tag {tag}，值 {value}，值共 {n} 字节）</translation>
+    </message>
+    <message>
+        <source>reading: {kind} — {reason}</source>
+        <translation>解读：{kind} — {reason}</translation>
+    </message>
+    <message>
+        <source>Any of type {type}, which is not loaded: decoded without a schema</source>
+        <translation>类型为 {type} 的 Any，该类型未加载：按无模式解码</translation>
+    </message>
+</context>
+<context>
     <name>ProtoTreeModel</name>
     <message>
         <source>Field</source>
@@ -3134,8 +3608,163 @@ Pod 通过打印以下内容上报进度：
         <translation>值</translation>
     </message>
     <message>
+        <source>integer, e.g. 300 or -1 or 0x10</source>
+        <translation>整数，如 300、-1 或 0x10</translation>
+    </message>
+    <message>
+        <source>integer or float, e.g. 7 or 1.5</source>
+        <translation>整数或 float，如 7 或 1.5</translation>
+    </message>
+    <message>
+        <source>integer or double, e.g. 7 or 1.5</source>
+        <translation>整数或 double，如 7 或 1.5</translation>
+    </message>
+    <message>
+        <source>text, or hex bytes</source>
+        <translation>文本，或十六进制字节</translation>
+    </message>
+    <message>
         <source>Not added — {0}</source>
         <translation>未添加 — {0}</translation>
+    </message>
+</context>
+<context>
+    <name>Reading</name>
+    <message>
+        <source>top bit set: a negative int32/int64</source>
+        <translation>最高位为 1：负的 int32/int64</translation>
+    </message>
+    <message>
+        <source>very large as unsigned</source>
+        <translation>作为无符号数非常大</translation>
+    </message>
+    <message>
+        <source>zigzag of a huge value</source>
+        <translation>一个极大值的 zigzag</translation>
+    </message>
+    <message>
+        <source>0 or 1: looks like a flag</source>
+        <translation>0 或 1：像是标志位</translation>
+    </message>
+    <message>
+        <source>non-negative integer (or enum number)</source>
+        <translation>非负整数（或枚举值）</translation>
+    </message>
+    <message>
+        <source>same as unsigned for values below 2^63</source>
+        <translation>小于 2^63 时与无符号相同</translation>
+    </message>
+    <message>
+        <source>zigzag (sint32/sint64) reading</source>
+        <translation>zigzag（sint32/sint64）解读</translation>
+    </message>
+    <message>
+        <source>finite float of moderate size</source>
+        <translation>大小适中的有限 float</translation>
+    </message>
+    <message>
+        <source>implausible as float</source>
+        <translation>作为 float 不合理</translation>
+    </message>
+    <message>
+        <source>unsigned 32-bit</source>
+        <translation>无符号 32 位</translation>
+    </message>
+    <message>
+        <source>negative 32-bit</source>
+        <translation>负的 32 位</translation>
+    </message>
+    <message>
+        <source>signed 32-bit</source>
+        <translation>有符号 32 位</translation>
+    </message>
+    <message>
+        <source>finite double of moderate size</source>
+        <translation>大小适中的有限 double</translation>
+    </message>
+    <message>
+        <source>implausible as double</source>
+        <translation>作为 double 不合理</translation>
+    </message>
+    <message>
+        <source>unsigned 64-bit</source>
+        <translation>无符号 64 位</translation>
+    </message>
+    <message>
+        <source>negative 64-bit</source>
+        <translation>负的 64 位</translation>
+    </message>
+    <message>
+        <source>signed 64-bit</source>
+        <translation>有符号 64 位</translation>
+    </message>
+    <message>
+        <source>printable UTF-8 text</source>
+        <translation>可打印的 UTF-8 文本</translation>
+    </message>
+    <message>
+        <source>valid UTF-8 but has control characters</source>
+        <translation>有效的 UTF-8，但含控制字符</translation>
+    </message>
+    <message>
+        <source>zigzag packed varints</source>
+        <translation>zigzag 打包的 varint</translation>
+    </message>
+    <message>
+        <source>packed floats of moderate size</source>
+        <translation>大小适中的打包 float</translation>
+    </message>
+    <message>
+        <source>packed floats (implausible)</source>
+        <translation>打包的 float（不合理）</translation>
+    </message>
+    <message>
+        <source>packed unsigned 32-bit</source>
+        <translation>打包的无符号 32 位</translation>
+    </message>
+    <message>
+        <source>packed doubles of moderate size</source>
+        <translation>大小适中的打包 double</translation>
+    </message>
+    <message>
+        <source>packed doubles (implausible)</source>
+        <translation>打包的 double（不合理）</translation>
+    </message>
+    <message>
+        <source>packed unsigned 64-bit</source>
+        <translation>打包的无符号 64 位</translation>
+    </message>
+    <message>
+        <source>empty: an empty string, bytes or message</source>
+        <translation>空：空的字符串、字节或消息</translation>
+    </message>
+    <message>
+        <source>empty message</source>
+        <translation>空消息</translation>
+    </message>
+    <message>
+        <source>empty bytes</source>
+        <translation>空字节</translation>
+    </message>
+    <message>
+        <source>raw bytes (always possible)</source>
+        <translation>原始字节（总是可行）</translation>
+    </message>
+    <message>
+        <source>proto2 group</source>
+        <translation>proto2 group</translation>
+    </message>
+    <message>
+        <source>parses cleanly as a message with {n} field(s)</source>
+        <translation>可完整解析为含 {n} 个字段的消息</translation>
+    </message>
+    <message>
+        <source>{n} varint(s)</source>
+        <translation>{n} 个 varint</translation>
+    </message>
+    <message>
+        <source>{n} varint(s), all below 2^32</source>
+        <translation>{n} 个 varint，均小于 2^32</translation>
     </message>
 </context>
 <context>
@@ -3658,6 +4287,57 @@ Pod 通过打印以下内容上报进度：
     </message>
 </context>
 <context>
+    <name>StructureEdit</name>
+    <message>
+        <source>add {label}[{n}]</source>
+        <translation>添加 {label}[{n}]</translation>
+    </message>
+    <message>
+        <source>add an entry to {label}</source>
+        <translation>向 {label} 添加一个条目</translation>
+    </message>
+    <message>
+        <source>set {label}</source>
+        <translation>设置 {label}</translation>
+    </message>
+    <message>
+        <source>set oneof {oneof} to {label}</source>
+        <translation>将 oneof {oneof} 设为 {label}</translation>
+    </message>
+    <message>
+        <source>set oneof {oneof} to {label} (clears {cleared})</source>
+        <translation>将 oneof {oneof} 设为 {label}（清除 {cleared}）</translation>
+    </message>
+    <message>
+        <source>append an item to packed {name}</source>
+        <translation>向打包的 {name} 追加一项</translation>
+    </message>
+    <message>
+        <source>clear {label} ({n} occurrence(s), {size} bytes)</source>
+        <translation>清除 {label}（{n} 次出现，{size} 字节）</translation>
+    </message>
+    <message>
+        <source>move {label} up (to position {k})</source>
+        <translation>上移 {label}（到位置 {k}）</translation>
+    </message>
+    <message>
+        <source>move {label} down (to position {k})</source>
+        <translation>下移 {label}（到位置 {k}）</translation>
+    </message>
+    <message>
+        <source>{label} ({kind}, 1 occurrence, {size:,} bytes)</source>
+        <translation>{label}（{kind}，1 次出现，{size:,} 字节）</translation>
+    </message>
+    <message>
+        <source>{label} ({kind}, {n} item(s), {size:,} bytes)</source>
+        <translation>{label}（{kind}，{n} 项，{size:,} 字节）</translation>
+    </message>
+    <message>
+        <source>add field {number} ({name}, {size} bytes) at position {at}</source>
+        <translation>在位置 {at} 添加字段 {number}（{name}，{size} 字节）</translation>
+    </message>
+</context>
+<context>
     <name>TextApplyPane</name>
     <message>
         <source>Apply re-encodes this message through the schema: the result is canonical (field order, varint widths and packing normalised). Unknown fields are kept. One undoable edit.</source>
@@ -3760,6 +4440,25 @@ Pod 通过打印以下内容上报进度：
     </message>
 </context>
 <context>
+    <name>TreeEditor</name>
+    <message>
+        <source>set field {number} at offset {offset} to {value}</source>
+        <translation>将偏移 {offset} 处的字段 {number} 设为 {value}</translation>
+    </message>
+    <message>
+        <source>set field {number} ({name}) at offset {offset} to {value}</source>
+        <translation>将偏移 {offset} 处的字段 {number}（{name}）设为 {value}</translation>
+    </message>
+    <message>
+        <source>set {name} at offset {offset} to {value}</source>
+        <translation>将偏移 {offset} 处的 {name} 设为 {value}</translation>
+    </message>
+    <message>
+        <source>remove {label} ({size} bytes)</source>
+        <translation>删除 {label}（{size} 字节）</translation>
+    </message>
+</context>
+<context>
     <name>TypeAssign</name>
     <message>
         <source>Schema</source>
@@ -3834,6 +4533,73 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>seconds with an optional fraction (up to 9 digits) and &apos;s&apos;; ±315,576,000,000 s</source>
         <translation>秒数，可带小数（最多 9 位），以 &apos;s&apos; 结尾；范围 ±315,576,000,000 秒</translation>
+    </message>
+</context>
+<context>
+    <name>WireError</name>
+    <message>
+        <source>field at offset {o} runs past the end of the data</source>
+        <translation>偏移 {o} 处的字段超出了数据末尾</translation>
+    </message>
+    <message>
+        <source>length prefix of field {a} at offset {o} is missing</source>
+        <translation>偏移 {o} 处字段 {a} 的长度前缀缺失</translation>
+    </message>
+    <message>
+        <source>field {a}: length {b} at offset {o} runs past the end, which is at offset {end}</source>
+        <translation>字段 {a}：偏移 {o} 处的长度 {b} 超出了末尾（末尾在偏移 {end}）</translation>
+    </message>
+    <message>
+        <source>varint at offset {o} is longer than 10 bytes</source>
+        <translation>偏移 {o} 处的 varint 长于 10 字节</translation>
+    </message>
+    <message>
+        <source>value of field {a} at offset {o} runs past the end</source>
+        <translation>偏移 {o} 处字段 {a} 的值超出了末尾</translation>
+    </message>
+    <message>
+        <source>end of group {a} at offset {o} without a matching start</source>
+        <translation>偏移 {o} 处 group {a} 的结束没有对应的开始</translation>
+    </message>
+    <message>
+        <source>invalid wire type {a} in tag at offset {o}</source>
+        <translation>偏移 {o} 处的 tag 中 线路类型 {a} 无效</translation>
+    </message>
+    <message>
+        <source>field number 0 in tag at offset {o}</source>
+        <translation>偏移 {o} 处的 tag 中字段编号为 0</translation>
+    </message>
+    <message>
+        <source>group {a} is not closed before offset {o}</source>
+        <translation>group {a} 在偏移 {o} 之前没有结束</translation>
+    </message>
+    <message>
+        <source>tag at offset {o} is wider than 32 bits (field number out of range)</source>
+        <translation>偏移 {o} 处的 tag 宽于 32 位（字段编号超出范围）</translation>
+    </message>
+    <message>
+        <source>groups nested deeper than 100 levels at offset {o}</source>
+        <translation>偏移 {o} 处 group 嵌套超过 100 层</translation>
+    </message>
+    <message>
+        <source>varint starting at offset {offset} runs past the end of the data</source>
+        <translation>从偏移 {offset} 开始的 varint 超出了数据末尾</translation>
+    </message>
+    <message>
+        <source>varint starting at offset {offset} is longer than 10 bytes</source>
+        <translation>从偏移 {offset} 开始的 varint 长于 10 字节</translation>
+    </message>
+    <message>
+        <source>fixed32 at offset {offset} needs 4 bytes, {left} left</source>
+        <translation>偏移 {offset} 处的 fixed32 需要 4 字节，只剩 {left} 字节</translation>
+    </message>
+    <message>
+        <source>fixed64 at offset {offset} needs 8 bytes, {left} left</source>
+        <translation>偏移 {offset} 处的 fixed64 需要 8 字节，只剩 {left} 字节</translation>
+    </message>
+    <message>
+        <source>trailing bytes after varint</source>
+        <translation>varint 之后还有多余字节</translation>
     </message>
 </context>
 <context>

@@ -1,7 +1,8 @@
 """Every window and dialog, read as a screen reader reads it: each interactive widget reached
 through QAccessible has a name (Qt derives one from a button's text or a form label's buddy; the
-others set theirs), in both themes; the custom surfaces (timeline, charts, hex pane) work from the
-keyboard. Each window is also saved as a screenshot, light and dark, at 1280x800."""
+others set theirs), in both themes, and Tab visits them in reading order (console/views/tab_order.py);
+the custom surfaces (timeline, charts, hex pane) work from the keyboard. Each window is also saved as
+a screenshot, light and dark, at 1280x800."""
 
 from __future__ import annotations
 
@@ -85,12 +86,34 @@ def tab_stops(top: QWidget) -> list[QWidget]:
     return stops
 
 
+def _next_column(top: QWidget, a: QWidget, b: QWidget) -> bool:
+    """Whether ``b`` starts a column right of the one ``a`` ends: they sit in two different panes
+    (containers: a splitter's panes, a layout's side-by-side stacks) and b's pane lies wholly right
+    of a's. Reading a pane top to bottom, then the next pane, is reading order; two controls side
+    by side in one grid are not panes (Tab must go across their row first)."""
+    chain_a = [a]
+    while chain_a[-1] is not top and chain_a[-1].parentWidget() is not None:
+        chain_a.append(chain_a[-1].parentWidget())
+    pane_b = b
+    while pane_b.parentWidget() is not None and pane_b.parentWidget() not in chain_a:
+        pane_b = pane_b.parentWidget()
+    common = pane_b.parentWidget()
+    if common is None or pane_b is b:
+        return False
+    pane_a = chain_a[chain_a.index(common) - 1]
+    if pane_a is a:
+        return False
+    left_end = pane_a.mapTo(top, pane_a.rect().topRight()).x()
+    return pane_b.mapTo(top, pane_b.rect().topLeft()).x() >= left_end
+
+
 def out_of_reading_order(top: QWidget) -> list[str]:
-    """Tab stops that come before one above them, or left of one on their row (rows: 8 px)."""
+    """Tab stops that come before one above them, or left of one on their row (rows: 8 px), unless
+    Tab moves on to the next column of panes (a splitter's right pane after its left one)."""
     where = [(w.mapTo(top, w.rect().topLeft()), w) for w in tab_stops(top)]
     bad = []
     for (a, wa), (b, wb) in zip(where, where[1:], strict=False):
-        if b.y() < a.y() - 8 or (abs(b.y() - a.y()) <= 8 and b.x() < a.x()):
+        if (b.y() < a.y() - 8 or (abs(b.y() - a.y()) <= 8 and b.x() < a.x())) and not _next_column(top, wa, wb):
             bad.append(f"{type(wa).__name__} {wa.objectName()!r} @{a.x()},{a.y()} -> "
                        f"{type(wb).__name__} {wb.objectName()!r} @{b.x()},{b.y()}")
     return bad
@@ -105,12 +128,13 @@ def themes(qloop: Any) -> Iterator[theme.ThemeController]:
 
 
 def check(ctl: theme.ThemeController, top: QWidget, name: str, size: tuple[int, int] = (1280, 800)) -> None:
-    """No unnamed interactive widget in `top`; a screenshot in each theme."""
+    """No unnamed interactive widget in `top`, Tab in reading order; a screenshot in each theme."""
     SHOTS.mkdir(exist_ok=True)
     if top.isWindow():
         top.resize(*size)
     QApplication.processEvents()
     assert unnamed(top) == [], name
+    assert out_of_reading_order(top) == [], name
     for mode in (theme.Mode.LIGHT, theme.Mode.DARK):
         ctl.set_mode(mode)
         QApplication.processEvents()
@@ -180,10 +204,20 @@ def test_protobuf_windows_and_dialogs_are_named(themes: theme.ThemeController, q
     reflection = ReflectionDialog("127.0.0.1:7000")
     reflection.show()
     check(themes, reflection, "reflection-dialog", (640, 300))
-    for dialog in (spec, reflection, pal):  # Tab reads them as they are laid out
+    from console.views.proto_assign import TypeChooserDialog
+    from console.views.proto_edit_actions import RawFieldDialog, SavePreviewDialog
+
+    small = [(TypeChooserDialog(editor, ["pelorus.v1.JobSpec", "pelorus.v1.PodSpec"], "field 7"), "assign-type"),
+             (RawFieldDialog(editor, "after name", 99), "raw-field"),
+             (SavePreviewDialog(editor, "/tmp/spec.bin", "@12 +3: 0a 03 …", "1 edit"), "save-preview")]
+    for dialog, shot in small:
+        dialog.show()
+        check(themes, dialog, shot, (640, 420))
+    for dialog in (spec, reflection, pal, *(d for d, _s in small)):  # Tab reads them as they are laid out
         assert len(tab_stops(dialog)) >= 2 and out_of_reading_order(dialog) == [], dialog
-    for w in (window, page, compare, pal, spec, reflection):
+    for w in (window, page, compare, pal, spec, reflection, *(d for d, _s in small)):
         w.close()
+        w.deleteLater()
     editor.close_tasks()
 
 
@@ -217,6 +251,14 @@ def test_main_window_detail_and_confirmations_are_named(qloop: Any, tmp_path: Pa
         spec.show()
         check(themes, spec, "new-job")
         spec.close()
+        from console.views.engine_stop import EngineStopDialog
+        from console.views.spec_editor import ConflictDialog
+
+        for dialog, shot in ((ConflictDialog(win, "name: a\n", "name: b\n", "name: c\n", 4), "conflict"),
+                             (EngineStopDialog(win), "engine-stop")):
+            dialog.show()
+            check(themes, dialog, shot, (900, 600))
+            dialog.close()
         win.show_shortcuts()
         box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
         check(themes, box, "shortcuts", (700, 600))
@@ -255,6 +297,7 @@ def test_job_detail_is_named(embedded_window: Any, qloop: Any) -> None:
             detail.tabs.setCurrentIndex(i)
             await asyncio.sleep(0.2)
             assert unnamed(detail) == [], detail.tabs.tabText(i)
+            assert out_of_reading_order(win) == [], detail.tabs.tabText(i)  # the job tab in the window
         assert unnamed(win) == []  # the job tab's own toolbar too
 
     run(qloop, body(), timeout=60)

@@ -44,7 +44,7 @@ def test_the_protobuf_editor_and_its_dialogs_in_chinese(chinese: None, qloop: An
     problems: list[str] = []
 
     async def body() -> None:
-        shoot(editor, "protobuf-empty", problems)
+        await shoot(editor, "protobuf-empty", problems)
         left, right = tmp_path / "left.bin", tmp_path / "right.bin"
         spec = sh_spec("批量导入", "echo hi", instances=2)
         left.write_bytes(spec.SerializeToString())
@@ -53,11 +53,11 @@ def test_the_protobuf_editor_and_its_dialogs_in_chinese(chinese: None, qloop: An
         assert await editor.open_path(left)
         assert editor.set_type("JobSpec")
         await settle()
-        shoot(editor, "protobuf-editor", problems)
+        await shoot(editor, "protobuf-editor", problems)
         compare = await editor.compare_with(right)
         assert compare is not None
         await settle()
-        shoot(compare, "protobuf-compare", problems)
+        await shoot(compare, "protobuf-compare", problems)
         compare.close()
 
         from console.views.proto_assign import TypeChooserDialog
@@ -71,7 +71,7 @@ def test_the_protobuf_editor_and_its_dialogs_in_chinese(chinese: None, qloop: An
                              (SavePreviewDialog(editor, str(left), "@12 +3: 0a 03 …", "1 处改动"), "save-preview")):
             dialog.show()
             await settle()
-            shoot(dialog, shot, problems, resize=False)
+            await shoot(dialog, shot, problems, resize=False)
             dialog.close()
 
     try:

@@ -144,6 +144,8 @@ def test_stop_through_the_toolbar_kills_the_job(window: MainWindow, qloop: Any) 
         job_id = await win.session.create_job(sh_spec("to-kill", "sleep 60", instances=3, kill_grace_period=0.5),
                                               "k-1")
         await until(lambda: job_state(win, "to-kill") == J.JOB_STATE_RUNNING, what="running")
+        # the job turns RUNNING with its first pod: wait for the three the confirmation will list
+        await until(lambda: [f.running_pods for f in win.session.job_facts([job_id])] == [3], what="3 pods running")
         win.panel.select_job(job_id)
         win.actions_by_name["stop"].trigger()
         dialog = await open_dialog(ConfirmDialog)

@@ -67,7 +67,7 @@ def test_compare_with_a_file_steps_through_the_differences(qloop: Any, editor: P
     assert (ic.left.value, ic.right.value) == ("7", "3")  # left = the editor's document, with the edit
     assert len(view.leaves) == 6
     assert view.left_label.text() == "Left: old.bin with unsaved edits (142 bytes)"
-    assert view.summary.text().startswith("6 difference(s): 1 added, 1 removed, 4 changed")
+    assert view.summary.text().startswith("6 differences: 1 added, 1 removed, 4 changed")
 
     # the first difference is selected; step through all of them and back
     lh, rh = view.left_hex.hex_model, view.right_hex.hex_model
@@ -130,7 +130,7 @@ def test_two_streams_compare_record_by_record(qloop: Any, editor: ProtoEditor, t
     assert result is not None and result.framing == "varint" and result.records == (4, 5)
     assert [(d.kind, d.path) for d in result.differences] == [(ADDED, "record[0]"), (CHANGED, "record[2→3].owner")]
     assert view.left_label.text().startswith("Left: old.stream (") and "record" not in view.left_label.text()
-    assert view.summary.text().startswith("2 difference(s): 1 added, 0 removed, 1 changed in 4 → 5 varint record(s)")
+    assert view.summary.text().startswith("2 differences: 1 added, 0 removed, 1 changed in 4 → 5 varint records")
     # the added record is selected first: its bytes (prefix included) light up on the right
     d = view.current_difference
     assert d is not None and d.right is not None and d.right.record == 0

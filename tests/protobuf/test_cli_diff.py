@@ -33,7 +33,7 @@ def test_equal_and_different(pair: tuple[Path, Path], capsys: pytest.CaptureFixt
     out = capsys.readouterr().out.splitlines()
     assert out == ['~ owner: "ann" → "bob"  [left @5+5, right @5+5]',
                    '+ labels["env"]: "env" → "prod"  [right @10+13]',
-                   "# 2 difference(s): 1 added, 0 removed, 1 changed"]
+                   "# 2 differences: 1 added, 0 removed, 1 changed"]
     assert main(["diff", str(a), str(b)]) == 1  # schemaless: numbers instead of names
     assert capsys.readouterr().out.startswith('~ 2: "ann" → "bob"')
 
@@ -78,7 +78,7 @@ def test_through_main_py_with_hex_input(tmp_path: Path, pair: tuple[Path, Path])
     res = subprocess.run([sys.executable, "main.py", "proto", "diff", str(a), str(hexed), "--type", "JobSpec"],
                          cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert res.returncode == 1, res.stderr
-    assert res.stdout.endswith("# 2 difference(s): 1 added, 0 removed, 1 changed\n")
+    assert res.stdout.endswith("# 2 differences: 1 added, 0 removed, 1 changed\n")
     same = subprocess.run([sys.executable, "main.py", "proto", "diff", str(b), str(hexed)], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert same.returncode == 0, same.stdout + same.stderr
@@ -95,7 +95,7 @@ def test_streams_and_repeated_items_are_aligned(tmp_path: Path, capsys: pytest.C
     assert main(["diff", str(a), str(b), "--type", "JobSpec", "--framing", "varint"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("+ record[0]: {1 field}") and len(out) == 2
-    assert out[1] == "# 1 difference(s): 1 added, 0 removed, 0 changed in 4 → 5 varint record(s)"
+    assert out[1] == "# 1 difference: 1 added, 0 removed, 0 changed in 4 → 5 varint records"
     assert main(["diff", str(a), str(b), "--framing", "auto", "--json"]) == 1
     first, summary = (json.loads(x) for x in capsys.readouterr().out.splitlines())
     assert (first["kind"], first["path"], first["left_index"], first["right_index"]) == ("added", "record[0]", None, 0)

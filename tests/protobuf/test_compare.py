@@ -428,7 +428,7 @@ def test_streams_compare_record_by_record(registry: SchemaRegistry) -> None:
     assert rem.left.record == 1 and (rem.left.start, rem.left.end) == (len(stream(recs[:1])), len(stream(recs[:2])))
     assert chg.left.record == 3 and chg.right.record == 3 and chg.left.index_path == (1,)
     assert a[chg.left.start:chg.left.end] == b"\x12\x03ann"
-    assert r.summary().endswith("in 5 → 5 varint record(s)")
+    assert r.summary().endswith("in 5 → 5 varint records")
     # "auto" finds the same streams; gRPC frames align the same way
     assert kinds(compare(a, b, registry, "JobSpec", framing="auto")) == kinds(r)
     g = compare(stream(recs, "grpc"), stream(recs[1:], "grpc"), registry, "JobSpec", framing="auto")
