@@ -8,7 +8,8 @@ log) in one SQLite transaction before anything is acknowledged or streamed.
 Scheduling (which pending pod runs next) lives in `scheduler.py`, rolling workflows in
 `workflows.py`; both act through the small interfaces of `ports.py`, which the Engine
 implements, and never import this module. Servicers change and read state inside
-`unit_of_work()`, which commits and publishes: they never call `commit()` themselves.
+`unit_of_work()`, which commits and publishes (a read of one job, GetJob, uses
+`committed_job()`): they never call `commit()` themselves.
 """
 
 from __future__ import annotations
