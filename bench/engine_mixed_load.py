@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import sys
 import time
@@ -74,6 +75,7 @@ async def watcher(address: str, until: float, counts: list[int]) -> None:
         try:
             async for resp in call:
                 counts[0] += len(resp.changes)
+                counts[1] += 1
                 if time.monotonic() > until:
                     break
         except grpc.aio.AioRpcError:
@@ -93,7 +95,7 @@ async def bench(args: argparse.Namespace) -> None:
         cpu_before = eng.cpu_seconds()
         lat: dict[str, list[float]] = {}
         errors: dict[str, int] = {}
-        changes = [0]
+        changes = [0, 0]  # changes, responses
         until = time.monotonic() + args.seconds
         note(f"{args.clients} clients for {args.seconds} s ...")
         t0 = time.perf_counter()
@@ -104,15 +106,20 @@ async def bench(args: argparse.Namespace) -> None:
         wall = time.perf_counter() - t0
         ctx = {**machine(), "clients": args.clients, "seconds": args.seconds, "watchers": args.watchers,
                "think_s": args.think}
+        calls = 0
         for op, _w in MIX:
             values = lat.get(op, [])
             n = len(values) + errors.get(op, 0)
+            calls += n
             emit(f"engine_mixed_load.{op}.p99", round(percentile(values, 0.99) * 1000, 2), "ms",
                  p50_ms=round(percentile(values, 0.5) * 1000, 2), max_ms=round(max(values, default=0) * 1000, 2),
                  calls=n, calls_per_s=round(n / wall, 1), error_rate=round(errors.get(op, 0) / n, 4) if n else 0.0,
                  **ctx)
+        cpu_s = eng.cpu_seconds() - cpu_before
         emit("engine_mixed_load.rss", round(eng.rss() / 2**20, 1), "MiB", before_mib=round(rss_before / 2**20, 1),
-             engine_cpu_s=round(eng.cpu_seconds() - cpu_before, 1), jobs=len(jobs), changes_watched=changes[0],
+             engine_cpu_s=round(cpu_s, 1), jobs=len(jobs), changes_watched=changes[0],
+             watch_responses=changes[1], calls=calls, engine_cpu_ms_per_call=round(cpu_s * 1000 / max(1, calls), 3),
+             loadavg=[round(x, 2) for x in os.getloadavg()],
              **ctx)
 
 

@@ -8,7 +8,8 @@ log) in one SQLite transaction before anything is acknowledged or streamed.
 Scheduling (which pending pod runs next) lives in `scheduler.py`, rolling workflows in
 `workflows.py`; both act through the small interfaces of `ports.py`, which the Engine
 implements, and never import this module. Servicers change and read state inside
-`unit_of_work()`, which commits and publishes: they never call `commit()` themselves.
+`unit_of_work()`, which commits and publishes (a read of one job, GetJob, uses
+`committed_job()`): they never call `commit()` themselves.
 """
 
 from __future__ import annotations
@@ -68,6 +69,8 @@ W = workflow_pb2
 # lines reach GetPodLogs followers within this plus the executor's OUTPUT_COALESCE.
 LOG_FLUSH_INTERVAL = 0.03
 MAINTENANCE_INTERVAL = 1.0
+# The most a change made by the engine itself (not by a request) waits to be committed.
+COMMIT_DELAY = 0.005
 MAX_LOG_LINE = 64 * 1024
 # A finished job looked up by a request stays in memory this long after its last lookup
 # (seconds); the sweep runs every EVICT_INTERVAL.
@@ -110,7 +113,7 @@ class Engine:
         self._dirty_jobs: set[str] = set()
         self._dirty_pods: dict[str, tuple[str, int, str | None]] = {}  # pod_name -> (job_id, instance, handle)
         self._deferred: list[tuple[str, object]] = []  # extra rows written with the next commit
-        self._commit_scheduled = False
+        self._commit_handle: asyncio.TimerHandle | None = None
         self._log_rows: list[tuple[str, str, int, float, int, str]] = []
         # (expires_at, job_id) of finished jobs with a time-to-live, resident or not; an entry
         # made stale by a later change is checked against the job when it comes due.
@@ -305,12 +308,14 @@ class Engine:
         self._schedule_commit()
 
     def _schedule_commit(self) -> None:
-        if not self._commit_scheduled:
-            self._commit_scheduled = True
+        """Commit what is marked within COMMIT_DELAY (a request that must see it durable
+        commits at once itself): changes made by pods starting and ending close together go
+        out in one transaction and one publish instead of one each."""
+        if self._commit_handle is None:
             try:
-                asyncio.get_running_loop().call_soon(self.commit)
+                self._commit_handle = asyncio.get_running_loop().call_later(COMMIT_DELAY, self.commit)
             except RuntimeError:
-                self._commit_scheduled = False
+                pass
 
     @contextmanager
     def unit_of_work(self, *, read_committed: bool = False) -> Iterator[Engine]:
@@ -328,9 +333,24 @@ class Engine:
         yield self
         self.commit()
 
+    def committed_job(self, job_id: str) -> JobRecord:
+        """The job as last committed and streamed, for a read that changes nothing (GetJob).
+
+        Only the job's own pending changes are committed first. The engine has nearly always
+        something pending elsewhere (a pod that just started or ended); committing that too,
+        as `unit_of_work(read_committed=True)` does, made every read pay for a transaction and
+        cut the batches of the scheduled commit short. A job that is not dirty is exactly what
+        its last commit wrote and published: every change to it marks it dirty until then."""
+        rec = self.job(job_id)
+        if job_id in self._dirty_jobs:
+            self.commit()
+        return rec
+
     def commit(self) -> None:
         """Write every pending change in one transaction, then publish it to watchers."""
-        self._commit_scheduled = False
+        if self._commit_handle is not None:
+            self._commit_handle.cancel()
+            self._commit_handle = None
         if not (self._dirty_jobs or self._dirty_pods or self._deferred):
             return
         t = now()

@@ -95,6 +95,10 @@ class RequestGuard(grpc.aio.ServerInterceptor):
         self.max_streams = max_streams_per_client
         self._streams: dict[str, int] = {}
         self._warn = RateLimitedWarning()
+        # method -> (the handler found for it, its wrapped form): wrapping builds closures and a
+        # handler, so it is done once per method, not once per call. A later interceptor that
+        # returns a new handler per call (auth) gets it wrapped per call, as before.
+        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler[Any, Any], grpc.RpcMethodHandler[Any, Any]]] = {}
 
     def open_streams(self, key: str | None = None) -> int:
         return sum(self._streams.values()) if key is None else self._streams.get(key, 0)
@@ -107,7 +111,15 @@ class RequestGuard(grpc.aio.ServerInterceptor):
         if handler is None:
             return None
         method = handler_call_details.method
-        metadata = dict(handler_call_details.invocation_metadata or ())
+        cached = self._wrapped.get(method)
+        if cached is not None and cached[0] is handler:
+            return cached[1]
+        wrapped = self._wrap(handler, method)
+        self._wrapped[method] = (handler, wrapped)
+        return wrapped
+
+    def _wrap(self, handler: grpc.RpcMethodHandler[Any, Any], method: str) -> grpc.RpcMethodHandler[Any, Any]:
+        """The handler with undecodable requests refused and streams counted per client."""
         type_name = _type_name(handler.request_deserializer, method)
         kw = {"request_deserializer": safe_deserializer(handler.request_deserializer, type_name),
               "response_serializer": handler.response_serializer}
@@ -129,7 +141,7 @@ class RequestGuard(grpc.aio.ServerInterceptor):
             async def stream(request: Any, context: grpc.aio.ServicerContext[Any, Any]) -> AsyncIterator[Any]:
                 if isinstance(request, Undecodable):
                     await refuse(request, method, context)
-                async with self._stream_slot(method, context, metadata):
+                async with self._stream_slot(method, context):
                     async for item in stream_behavior(request, context):
                         yield item
 
@@ -139,7 +151,7 @@ class RequestGuard(grpc.aio.ServerInterceptor):
 
             async def bidi(requests: AsyncIterator[Any], context: grpc.aio.ServicerContext[Any, Any]
                            ) -> AsyncIterator[Any]:
-                async with self._stream_slot(method, context, metadata):
+                async with self._stream_slot(method, context):
                     async for item in bidi_behavior(self._checked(requests, method, context), context):
                         yield item
 
@@ -157,8 +169,8 @@ class RequestGuard(grpc.aio.ServerInterceptor):
         self._warn(f"refused {method} from {context.peer()}: {request.message}")
         await context.abort(grpc.StatusCode.INVALID_ARGUMENT, request.message)
 
-    def _stream_slot(self, method: str, context: grpc.aio.ServicerContext[Any, Any],
-                     metadata: dict[str, Any]) -> _StreamSlot:
+    def _stream_slot(self, method: str, context: grpc.aio.ServicerContext[Any, Any]) -> _StreamSlot:
+        metadata = dict(context.invocation_metadata() or ())
         return _StreamSlot(self, client_key(context, metadata), method, context)
 
 

@@ -30,6 +30,7 @@ CHANGE_JOB = 1
 CHANGE_POD = 2
 # Changes kept for Watch resumption; older start revisions get OUT_OF_RANGE.
 CHANGE_RETENTION = 500_000
+_MAX_ROWID = 2**63 - 1
 
 _ORDERABLE = {
     "name": "name",
@@ -454,9 +455,10 @@ class Store:
         return [pod_pb2.PodEvent.FromString(r[0]) for r in rows]
 
     def job_pod_events(self, job_id: str, after: int, limit: int) -> list[tuple[int, str, bytes]]:
-        """(cursor, pod name, serialised PodEvent) of the job's events after ``after``, oldest first."""
+        """(cursor, pod name, serialised PodEvent) of the job's events after ``after``, oldest first.
+        Cursors are SQLite rowids: one past the largest (a uint64 from a client) has nothing after it."""
         rows = self._conn.execute("SELECT id, pod_name, event FROM pod_events WHERE job_id=? AND id>? ORDER BY id "
-                                  "LIMIT ?", (job_id, after, limit))
+                                  "LIMIT ?", (job_id, min(after, _MAX_ROWID), limit))
         return [(int(r[0]), str(r[1]), bytes(r[2])) for r in rows]
 
     # -- workflows ----------------------------------------------------------------

@@ -138,6 +138,21 @@ def test_parallelism_caps_a_jobs_running_pods_and_a_freed_slot_is_refilled(host:
     assert states(rec) == ["SUCCEEDED", "RUNNING", "RUNNING", "PENDING", "PENDING"]
 
 
+def test_a_tick_launches_a_bounded_batch_and_the_next_tick_is_due_at_once(host: FakeHost, clock: Clock) -> None:
+    sched = scheduler_for(host)
+    batch = scheduler_module.MAX_LAUNCH_BATCH
+    rec = job("many", instances=batch * 2 + 3)
+    queue(host, rec)
+    commits = host.commits
+    asyncio.run(sched.tick())
+    assert states(rec).count("RUNNING") == batch  # one tick commits and launches one batch ...
+    assert host.commits > commits
+    assert sched._next_due() <= clock()  # ... and the next one follows without waiting
+    asyncio.run(sched.tick())
+    asyncio.run(sched.tick())
+    assert states(rec).count("RUNNING") == batch * 2 + 3
+
+
 def test_the_engine_wide_slot_limit_spans_jobs(host: FakeHost, clock: Clock) -> None:
     host.max_running_pods = 3
     sched = scheduler_for(host)

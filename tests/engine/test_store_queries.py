@@ -32,3 +32,16 @@ def test_an_owners_jobs_newest_first_come_from_the_owner_created_index(tmp_path:
         assert "jobs_owner_created" in plan and "TEMP B-TREE" not in plan, plan
     finally:
         store.close()
+
+
+def test_a_pod_events_cursor_past_the_largest_rowid_reads_nothing(tmp_path: Path) -> None:
+    from pelorus.api import pod_pb2
+
+    store = Store(tmp_path / "engine.db")
+    try:
+        with store.tx():
+            store.add_pod_event("job", "job-0", pod_pb2.PodEvent(pod_id="job-0-1", message="started"))
+        assert [r[1] for r in store.job_pod_events("job", 0, 10)] == ["job-0"]
+        assert store.job_pod_events("job", 2**64 - 1, 10) == []  # a uint64 cursor: no OverflowError (INTERNAL)
+    finally:
+        store.close()

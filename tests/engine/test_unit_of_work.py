@@ -4,6 +4,7 @@ then published to watchers, when the block ends; servicers never call commit() t
 from __future__ import annotations
 
 import ast
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,3 +103,43 @@ def test_the_commit_check_finds_a_commit_call(tmp_path: Path) -> None:
     sample = tmp_path / "svc.py"
     sample.write_text("def f(self):\n    self.engine.commit()\n")
     assert _commit_calls(sample) == [2]
+
+
+def test_a_read_of_one_job_commits_that_jobs_pending_changes_and_no_others(engine: Engine) -> None:
+    read, other = _stopped_job(engine), _stopped_job(engine)
+    before = engine.store.revision
+    engine.job(other).status.message = "pending elsewhere"
+    engine.mark_job(engine.job(other))
+    rec = engine.committed_job(read)  # the job read has nothing pending: nothing is written for it
+    assert rec is engine.job(read) and engine.store.revision == before
+    rec.status.message = "pending on the job read"
+    engine.mark_job(rec)
+    engine.committed_job(read)  # ... now it has: what the read returns is durable first
+    assert engine.store.revision > before
+    stored = engine.store.load_job(read)
+    assert stored is not None and stored.status.message == "pending on the job read"
+
+
+def test_changes_the_engine_makes_by_itself_go_out_together_within_the_commit_delay(
+        engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pelorus.engine import engine as engine_module
+
+    monkeypatch.setattr(engine_module, "COMMIT_DELAY", 0.2)  # wide enough for a loaded machine
+    first, second = engine.job(_stopped_job(engine)), engine.job(_stopped_job(engine))
+    publishes: list[list[str]] = []
+    publish = engine.hub.publish
+    engine.hub.publish = lambda changes: (publishes.append([c.job_id for c in changes]), publish(changes))[1]  # type: ignore[method-assign]
+
+    async def body() -> None:
+        first.status.message = "a pod of mine ended"
+        engine.mark_job(first)
+        await asyncio.sleep(0)  # another callback of the loop, a moment later
+        second.status.message = "a pod of mine started"
+        engine.mark_job(second)
+        assert publishes == []  # not yet: within COMMIT_DELAY
+        await asyncio.sleep(0.5)
+
+    asyncio.run(body())
+    assert sorted(map(sorted, publishes)) == [sorted([first.job_id, second.job_id])]  # one transaction, one publish
+    stored = engine.store.load_job(second.job_id)
+    assert stored is not None and stored.status.message == "a pod of mine started"

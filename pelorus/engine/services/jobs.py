@@ -138,17 +138,17 @@ class JobService(job_service_pb2_grpc.JobServiceServicer):
 
     @rpc
     def GetJob(self, request: js.GetJobRequest, context: Ctx) -> js.GetJobResponse:
-        rec = self.engine.job(request.job_id)
-        # What GetJob says is what was committed and streamed.
-        with self.engine.unit_of_work(read_committed=True) as eng:
-            spec = eng.spec_at(rec, request.version.value) if request.version.value else rec.spec
-            resp = js.GetJobResponse(summary=rec.summary())
-            if not request.summary_only:
-                resp.job_info.job_id = rec.job_id
-                resp.job_info.spec.CopyFrom(spec)
-                resp.job_info.status.CopyFrom(rec.status)
-                if rec.latest_workflow is not None:
-                    resp.workflow_info.CopyFrom(rec.latest_workflow)
+        # What GetJob says is what was committed and streamed (a read: nothing to commit after).
+        eng = self.engine
+        rec = eng.committed_job(request.job_id)
+        spec = eng.spec_at(rec, request.version.value) if request.version.value else rec.spec
+        resp = js.GetJobResponse(summary=rec.summary())
+        if not request.summary_only:
+            resp.job_info.job_id = rec.job_id
+            resp.job_info.spec.CopyFrom(spec)
+            resp.job_info.status.CopyFrom(rec.status)
+            if rec.latest_workflow is not None:
+                resp.workflow_info.CopyFrom(rec.latest_workflow)
         return resp
 
     @rpc
