@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from array import array
 from collections.abc import Callable
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import numpy as np
 from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
@@ -31,6 +32,27 @@ so a hostile or accidental deep chain cannot exhaust the Python stack."""
 RUN_MIN = 3
 """Consecutive fields with identical bytes are rendered once with their count from this many on:
 12 MB of ``0a 00`` (six million empty fields) is one line, not 150 MB of text and minutes."""
+
+
+PURE_ENV = "PELORUS_PROTOBUF_PURE"
+"""Set to 1 to use only the pure-Python renderers (the tests run both paths through it)."""
+
+
+class RawText(Protocol):
+    def __call__(self, buf: Any, start: int, stop: int, indent: str, depth: int = 0, runs: bool = True) -> str: ...
+
+
+def native_raw_text() -> RawText | None:
+    """The C renderer of raw text (pelorus/protobuf/_rawwire.c, built when the package is installed with a
+    compiler at hand), or None: not built, or turned off with ``PELORUS_PROTOBUF_PURE=1``. It prints the
+    same characters as :func:`field_lines` (tests/protobuf/test_rawwire.py holds it to that)."""
+    if os.environ.get(PURE_ENV, "") not in ("", "0"):
+        return None
+    try:
+        from pelorus.protobuf import _rawwire
+    except ImportError:
+        return None
+    return _rawwire.raw_text
 
 
 def runs(msg: Message) -> dict[int, int]:
@@ -170,7 +192,10 @@ def write_raw_text(msg: Message, write: Callable[[str], object], pins: Pins | No
         if lines:
             write("\n".join(lines) + "\n")
 
-    if fastrender.usable(msg, pins):
+    c_text = None if pins.by_path else native_raw_text()
+    if c_text is not None:
+        _native_lines(msg, c_text, indent, write)
+    elif fastrender.usable(msg, pins):
         fastrender.text_lines(msg, pins, path, indent, emit)
     else:
         lines: list[str] = []
@@ -186,6 +211,24 @@ def write_raw_text(msg: Message, write: Callable[[str], object], pins: Pins | No
     for err in chain:
         tail.append(f"{indent}# error at offset {err.offset}: {err.reason}")
     emit(tail)
+
+
+def _native_lines(msg: Message, c_text: RawText, indent: str, write: Callable[[str], object]) -> None:
+    """The fields' lines of a top level through the C renderer, about :data:`fastrender.BATCH_BYTES` of
+    fields at a time. The level's runs are found here on the whole level (a batch boundary must not make
+    one), so the C side is told not to look for runs at its first level."""
+    recs = msg._recs
+    buf = msg.buf
+    for lo, hi, run in fastrender._batches(msg, runs(msg), fastrender.BATCH_BYTES):
+        if run:
+            t, _key, _v, e = msg.span_at(lo)
+            count = hi - lo
+            write(f"{indent}# the next field is repeated {count:,} times, byte for byte "
+                  f"(@{t} to @{t + (count - 1) * (e - t)}); shown once\n" + c_text(buf, t, e, indent, 0, False))
+            continue
+        text = c_text(buf, recs[lo << 2], recs[((hi - 1) << 2) + 3], indent, 0, False)
+        if text:
+            write(text)
 
 
 def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[str], depth: int) -> None:

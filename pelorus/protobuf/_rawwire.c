@@ -1,0 +1,677 @@
+/* The raw text of a schemaless protobuf level, in C: the hot loop of `proto decode --format raw`.
+ *
+ * A faithful port of the pure-Python reference (it is the specification, and the fallback):
+ *   - the scan of one level:           refscan.scan_fields (only "clean or not" and the records matter here:
+ *                                      nested levels that do not parse cleanly are not messages);
+ *   - the cheap rejection of a child:  schemaless.Message.child;
+ *   - the top reading of a field:      readings.best / readings._len_best (scores and their order);
+ *   - the value's text:                render._show (json.dumps of text, hex of bytes, str of lists);
+ *   - the lines, runs and depth limit: render.field_lines / render._raw_lines / render.runs / MAX_DEPTH.
+ * tests/protobuf/test_rawwire.py runs both on the golden corpus, the protoc corpus and generated
+ * (also malformed) messages and asks for the same characters. Pins are not handled here (the
+ * caller uses the Python path when any reading is pinned).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+#include <math.h>
+
+#define MAX_DEPTH 100        /* render.MAX_DEPTH */
+#define MAX_GROUP_DEPTH 100  /* refscan.MAX_GROUP_DEPTH */
+#define RUN_MIN 3            /* render.RUN_MIN */
+#define SHOW_LIST 32         /* render._show: values of a list shown */
+#define SHOW_BYTES 64        /* render._show: bytes shown */
+
+typedef struct {
+    Py_ssize_t t;
+    uint64_t key;
+    Py_ssize_t v, e;
+} Rec;
+
+typedef struct {
+    Rec *r;
+    Py_ssize_t n, cap;
+} Recs;
+
+typedef struct {
+    char *p;
+    Py_ssize_t len, cap;
+} Out;
+
+typedef struct {
+    const uint8_t *b;
+    Py_ssize_t size;  /* of the whole buffer */
+    Out out;
+    const char *indent;  /* base indent (UTF-8) */
+    Py_ssize_t indent_len;
+    int depth0;
+} Ctx;
+
+/* -- growable buffers ------------------------------------------------------------------------ */
+
+static int out_reserve(Out *o, Py_ssize_t more) {
+    if (o->len + more <= o->cap) return 0;
+    Py_ssize_t cap = o->cap ? o->cap : 4096;
+    while (cap < o->len + more) cap *= 2;
+    char *p = PyMem_Realloc(o->p, (size_t)cap);
+    if (!p) { PyErr_NoMemory(); return -1; }
+    o->p = p;
+    o->cap = cap;
+    return 0;
+}
+
+static inline int out_put(Out *o, const char *s, Py_ssize_t n) {
+    if (out_reserve(o, n) < 0) return -1;
+    memcpy(o->p + o->len, s, (size_t)n);
+    o->len += n;
+    return 0;
+}
+
+static inline int out_str(Out *o, const char *s) { return out_put(o, s, (Py_ssize_t)strlen(s)); }
+
+static int out_u64(Out *o, uint64_t u) {
+    char tmp[24];
+    int i = 24;
+    do { tmp[--i] = (char)('0' + u % 10); u /= 10; } while (u);
+    return out_put(o, tmp + i, 24 - i);
+}
+
+static int out_i64(Out *o, int64_t s) {
+    if (s < 0) {
+        if (out_put(o, "-", 1) < 0) return -1;
+        return out_u64(o, (uint64_t)0 - (uint64_t)s);
+    }
+    return out_u64(o, (uint64_t)s);
+}
+
+static int out_commas(Out *o, uint64_t u) {  /* f"{u:,}" */
+    char tmp[32];
+    int i = 32, digits = 0;
+    do {
+        if (digits && digits % 3 == 0) tmp[--i] = ',';
+        tmp[--i] = (char)('0' + u % 10);
+        u /= 10;
+        digits++;
+    } while (u);
+    return out_put(o, tmp + i, 32 - i);
+}
+
+static int out_double(Out *o, double d) {  /* str(float) */
+    char *s = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
+    if (!s) return -1;
+    int rc = out_str(o, s);
+    PyMem_Free(s);
+    return rc;
+}
+
+static int out_hex(Out *o, const uint8_t *p, Py_ssize_t n) {
+    static const char digits[] = "0123456789abcdef";
+    if (out_reserve(o, 2 * n) < 0) return -1;
+    char *w = o->p + o->len;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        w[2 * i] = digits[p[i] >> 4];
+        w[2 * i + 1] = digits[p[i] & 15];
+    }
+    o->len += 2 * n;
+    return 0;
+}
+
+static int out_indent(Ctx *c, int level) {
+    if (out_put(&c->out, c->indent, c->indent_len) < 0) return -1;
+    if (out_reserve(&c->out, 2 * level) < 0) return -1;
+    memset(c->out.p + c->out.len, ' ', (size_t)(2 * level));
+    c->out.len += 2 * level;
+    return 0;
+}
+
+static int recs_push(Recs *rs, Py_ssize_t t, uint64_t key, Py_ssize_t v, Py_ssize_t e) {
+    if (rs->n == rs->cap) {
+        Py_ssize_t cap = rs->cap ? rs->cap * 2 : 16;
+        Rec *r = PyMem_Realloc(rs->r, (size_t)cap * sizeof(Rec));
+        if (!r) { PyErr_NoMemory(); return -1; }
+        rs->r = r;
+        rs->cap = cap;
+    }
+    Rec *x = &rs->r[rs->n++];
+    x->t = t; x->key = key; x->v = v; x->e = e;
+    return 0;
+}
+
+/* -- the scan (refscan.scan_fields) ---------------------------------------------------------- */
+
+/* wire.read_varint(buf, pos, end): 0 and the value / position after it, or 1 (an error). */
+static inline int read_varint(const uint8_t *b, Py_ssize_t pos, Py_ssize_t end, uint64_t *val, Py_ssize_t *after) {
+    uint64_t result = 0;
+    Py_ssize_t start = pos;
+    int shift = 0;
+    for (;;) {
+        if (pos >= end) return 1;
+        uint8_t x = b[pos++];
+        result |= (uint64_t)(x & 0x7F) << shift;
+        if (x < 0x80) { *val = result; *after = pos; return 0; }
+        shift += 7;
+        if (pos - start >= 10) return 1;
+    }
+}
+
+/* One level of b[start:end] (a group's body when group > 0). Returns 0 when clean (records in rs when rs
+ * is given, *end_tag: where the END_GROUP tag began, *after: after it), 1 when not clean, -1 on a Python error. */
+static int scan(const uint8_t *b, Py_ssize_t start, Py_ssize_t end, uint64_t group, int depth, Recs *rs,
+                Py_ssize_t *end_tag, Py_ssize_t *after_out) {
+    Py_ssize_t pos = start;
+    while (pos < end) {
+        Py_ssize_t t = pos, v;
+        uint64_t key = b[pos++];
+        if (key >= 0x80) {
+            if (read_varint(b, t, end, &key, &pos)) return 1;
+            if (key > 0xFFFFFFFFull) return 1;
+        } else if (key < 8) {
+            return 1;
+        }
+        unsigned wt = (unsigned)(key & 7);
+        if (wt == 2) {
+            if (pos >= end) return 1;
+            uint64_t n;
+            if (read_varint(b, pos, end, &n, &pos)) return 1;
+            v = pos;
+            if (n > (uint64_t)(end - pos)) return 1;
+            pos += (Py_ssize_t)n;
+        } else if (wt == 0) {
+            v = pos;
+            while (pos < end && b[pos] >= 0x80) pos++;
+            pos++;
+            if (pos > end) return 1;
+            if (pos - v > 10) return 1;
+        } else if (wt == 1) {
+            v = pos;
+            if (end - pos < 8) return 1;
+            pos += 8;
+        } else if (wt == 5) {
+            v = pos;
+            if (end - pos < 4) return 1;
+            pos += 4;
+        } else if (wt == 3) {
+            v = pos;
+            if (depth > MAX_GROUP_DEPTH) return 1;
+            Py_ssize_t et, aft;
+            int rc = scan(b, pos, end, key >> 3, depth + 1, NULL, &et, &aft);
+            if (rc) return rc;
+            pos = aft;
+        } else if (wt == 4) {
+            if (group && (key >> 3) == group) {
+                if (end_tag) *end_tag = t;
+                if (after_out) *after_out = pos;
+                return 0;
+            }
+            return 1;
+        } else {
+            return 1;
+        }
+        if (rs && recs_push(rs, t, key, v, pos) < 0) return -1;
+    }
+    if (group) return 1;
+    if (end_tag) *end_tag = pos;
+    if (after_out) *after_out = pos;
+    return 0;
+}
+
+/* schemaless.Message.child for a length-delimited value: 0 and its records when it parses cleanly, 1 when
+ * not, -1 on a Python error. */
+static int child_message(const uint8_t *b, Py_ssize_t v, Py_ssize_t e, Recs *rs) {
+    unsigned first = v < e ? b[v] : 8;
+    unsigned w = first & 7;
+    if (first < 8 || w == 4 || w == 6 || w == 7 || (first < 0x80 && v + 1 >= e)) return 1;
+    return scan(b, v, e, 0, 0, rs, NULL, NULL);
+}
+
+/* -- readings -------------------------------------------------------------------------------- */
+
+static inline double f32_at(const uint8_t *p) {
+    float f;
+    memcpy(&f, p, 4);  /* little-endian hosts (x86, arm) */
+    return (double)f;
+}
+
+static inline double f64_at(const uint8_t *p) {
+    double d;
+    memcpy(&d, p, 8);
+    return d;
+}
+
+static inline uint32_t u32_at(const uint8_t *p) {
+    uint32_t u;
+    memcpy(&u, p, 4);
+    return u;
+}
+
+static inline uint64_t u64_at(const uint8_t *p) {
+    uint64_t u;
+    memcpy(&u, p, 8);
+    return u;
+}
+
+static inline int plausible(double x, double lo, double hi) {
+    double a = fabs(x);
+    return isfinite(x) && a >= lo && a <= hi;
+}
+
+/* readings._all_plausible over packed floats (width 4) or doubles (width 8). */
+static int all_plausible(const uint8_t *p, Py_ssize_t n, int width, double lo, double hi) {
+    int nonzero = 0;
+    for (Py_ssize_t i = 0; i + width <= n; i += width) {
+        double x = width == 4 ? f32_at(p + i) : f64_at(p + i);
+        double a = fabs(x);
+        if (a == 0.0) continue;
+        if (!(isfinite(a) && a >= lo && a <= hi)) return 0;
+        nonzero = 1;
+    }
+    return nonzero;
+}
+
+/* readings._packed_varints: the count and whether all are below 2^32 (0), or 1 when not varints. */
+static int packed_varints(const uint8_t *p, Py_ssize_t n, Py_ssize_t *count, int *small) {
+    Py_ssize_t pos = 0, k = 0;
+    int sm = 1;
+    while (pos < n) {
+        uint64_t val;
+        if (read_varint(p, pos, n, &val, &pos)) return 1;
+        if (val >= (1ull << 32)) sm = 0;
+        k++;
+    }
+    *count = k;
+    *small = sm;
+    return 0;
+}
+
+/* Text: 0 not UTF-8, 1 printable UTF-8 text, 2 UTF-8 with other characters; -1 on a Python error. */
+static int text_kind(const uint8_t *p, Py_ssize_t n) {
+    Py_ssize_t i = 0;
+    int ascii_printable = 1;
+    for (; i < n; i++) {
+        uint8_t x = p[i];
+        if (x >= 0x80) break;
+        if (!((x >= 0x20 && x < 0x7F) || x == 9 || x == 10 || x == 13)) ascii_printable = 0;
+    }
+    if (i == n) return ascii_printable ? 1 : 2;
+    PyObject *s = PyUnicode_DecodeUTF8((const char *)p, n, "strict");
+    if (!s) {
+        if (PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
+            PyErr_Clear();
+            return 0;
+        }
+        return -1;
+    }
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t len = PyUnicode_GET_LENGTH(s);
+    int printable = 1;
+    for (Py_ssize_t j = 0; j < len; j++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, j);
+        if (!(Py_UNICODE_ISPRINTABLE(ch) || ch == 9 || ch == 10 || ch == 13)) { printable = 0; break; }
+    }
+    Py_DECREF(s);
+    return printable ? 1 : 2;
+}
+
+/* json.dumps(text, ensure_ascii=False) of valid UTF-8 bytes. */
+static int out_json_string(Out *o, const uint8_t *p, Py_ssize_t n) {
+    static const char digits[] = "0123456789abcdef";
+    if (out_reserve(o, n + 2) < 0) return -1;
+    o->p[o->len++] = '"';
+    Py_ssize_t run = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint8_t x = p[i];
+        if (x >= 0x20 && x != '"' && x != '\\') continue;
+        if (out_put(o, (const char *)p + run, i - run) < 0) return -1;
+        run = i + 1;
+        char esc[7] = {'\\', 0, 0, 0, 0, 0, 0};
+        int len = 2;
+        switch (x) {
+            case '"': esc[1] = '"'; break;
+            case '\\': esc[1] = '\\'; break;
+            case '\n': esc[1] = 'n'; break;
+            case '\r': esc[1] = 'r'; break;
+            case '\t': esc[1] = 't'; break;
+            case '\b': esc[1] = 'b'; break;
+            case '\f': esc[1] = 'f'; break;
+            default:
+                esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
+                esc[4] = digits[x >> 4]; esc[5] = digits[x & 15];
+                len = 6;
+        }
+        if (out_put(o, esc, len) < 0) return -1;
+    }
+    if (out_put(o, (const char *)p + run, n - run) < 0) return -1;
+    return out_put(o, "\"", 1);
+}
+
+/* render._show of bytes. */
+static int out_bytes(Out *o, const uint8_t *p, Py_ssize_t n) {
+    if (out_put(o, "0x", 2) < 0) return -1;
+    if (n <= SHOW_BYTES) return out_hex(o, p, n);
+    if (out_hex(o, p, SHOW_BYTES) < 0) return -1;
+    if (out_str(o, "\xe2\x80\xa6 (") < 0) return -1;
+    if (out_u64(o, (uint64_t)n) < 0) return -1;
+    return out_str(o, " bytes)");
+}
+
+enum { L_VARINT, L_FIXED32, L_FLOAT, L_FIXED64, L_DOUBLE };
+
+/* render._show of a packed list (str(list), cut after 32 values). */
+static int out_list(Out *o, const uint8_t *p, Py_ssize_t n, int what, Py_ssize_t count) {
+    if (out_put(o, "[", 1) < 0) return -1;
+    Py_ssize_t pos = 0;
+    Py_ssize_t shown = count > SHOW_LIST ? SHOW_LIST : count;
+    for (Py_ssize_t k = 0; k < shown; k++) {
+        if (k && out_put(o, ", ", 2) < 0) return -1;
+        int rc;
+        switch (what) {
+            case L_VARINT: {
+                uint64_t val;
+                read_varint(p, pos, n, &val, &pos);
+                rc = out_u64(o, val);
+                break;
+            }
+            case L_FIXED32: rc = out_u64(o, u32_at(p + 4 * k)); break;
+            case L_FLOAT: rc = out_double(o, f32_at(p + 4 * k)); break;
+            case L_FIXED64: rc = out_u64(o, u64_at(p + 8 * k)); break;
+            default: rc = out_double(o, f64_at(p + 8 * k)); break;
+        }
+        if (rc < 0) return -1;
+    }
+    if (count > SHOW_LIST) {
+        if (out_str(o, ", \xe2\x80\xa6 (") < 0 || out_u64(o, (uint64_t)count) < 0 || out_str(o, " values)") < 0)
+            return -1;
+    }
+    return out_put(o, "]", 1);
+}
+
+/* -- rendering (render._raw_lines / field_lines) --------------------------------------------- */
+
+static int render_level(Ctx *c, const Recs *rs, int level, int with_runs);
+
+static int head(Ctx *c, int level, uint64_t num) {
+    if (out_indent(c, level) < 0) return -1;
+    return out_u64(&c->out, num);
+}
+
+static int tail_kind(Ctx *c, const char *kind, Py_ssize_t t) {  /* "  # kind @t\n" */
+    Out *o = &c->out;
+    if (out_str(o, "  # ") < 0 || out_str(o, kind) < 0 || out_str(o, " @") < 0 || out_u64(o, (uint64_t)t) < 0)
+        return -1;
+    return out_put(o, "\n", 1);
+}
+
+/* A nested level shown as a message or group, or (too deep) as bytes. */
+static int nested(Ctx *c, const Rec *f, int level, const char *kind, const Recs *sub, Py_ssize_t value_end) {
+    Out *o = &c->out;
+    uint64_t num = f->key >> 3;
+    if (c->depth0 + level >= MAX_DEPTH) {
+        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0) return -1;
+        if (out_bytes(o, c->b + f->v, value_end - f->v) < 0) return -1;
+        if (out_str(o, "  # bytes @") < 0 || out_u64(o, (uint64_t)f->t) < 0 || out_str(o, " (a ") < 0 ||
+            out_str(o, kind) < 0 || out_str(o, " nested deeper than 100 levels, not expanded)\n") < 0)
+            return -1;
+        return 0;
+    }
+    if (head(c, level, num) < 0 || out_str(o, " {  # ") < 0 || out_str(o, kind) < 0 || out_str(o, " @") < 0 ||
+        out_u64(o, (uint64_t)f->t) < 0 || out_put(o, "+", 1) < 0 || out_u64(o, (uint64_t)(f->e - f->t)) < 0 ||
+        out_put(o, "\n", 1) < 0)
+        return -1;
+    if (render_level(c, sub, level + 1, 1) < 0) return -1;
+    if (out_indent(c, level) < 0) return -1;
+    return out_put(o, "}\n", 2);
+}
+
+static int len_field(Ctx *c, const Rec *f, int level) {
+    Out *o = &c->out;
+    const uint8_t *p = c->b + f->v;
+    Py_ssize_t n = f->e - f->v;
+    uint64_t num = f->key >> 3;
+    if (n == 0) {
+        if (head(c, level, num) < 0 || out_str(o, ": \"\"") < 0) return -1;
+        return tail_kind(c, "string", f->t);
+    }
+    int text = text_kind(p, n);
+    if (text < 0) return -1;
+    if (text == 1) {
+        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_json_string(o, p, n) < 0) return -1;
+        return tail_kind(c, "string", f->t);
+    }
+    Recs sub = {0};
+    int rc = child_message(c->b, f->v, f->e, &sub);
+    if (rc < 0) goto fail;
+    int is_msg = rc == 0;
+    int odd = 0;
+    if (is_msg) {
+        Py_ssize_t k = sub.n < 64 ? sub.n : 64;
+        for (Py_ssize_t i = 0; i < k; i++)
+            if ((sub.r[i].key >> 3) > 10000) odd++;
+        if (!odd) {
+            rc = nested(c, f, level, "message", &sub, f->e);
+            goto done;
+        }
+    }
+    if (n % 8 == 0 && all_plausible(p, n, 8, 1e-9, 1e15)) {
+        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_list(o, p, n, L_DOUBLE, n / 8) < 0) goto fail;
+        rc = tail_kind(c, "packed_double", f->t);
+        goto done;
+    }
+    if (n % 4 == 0 && all_plausible(p, n, 4, 1e-6, 1e9)) {
+        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_list(o, p, n, L_FLOAT, n / 4) < 0) goto fail;
+        rc = tail_kind(c, "packed_float", f->t);
+        goto done;
+    }
+    Py_ssize_t count = 0;
+    int small = 0;
+    int varints = packed_varints(p, n, &count, &small) == 0 && (!is_msg || count > 1);
+    if (varints && small) {
+        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_list(o, p, n, L_VARINT, count) < 0) goto fail;
+        rc = tail_kind(c, "packed_varint", f->t);
+        goto done;
+    }
+    if (is_msg) {
+        rc = nested(c, f, level, "message", &sub, f->e);
+        goto done;
+    }
+    if (text == 2) {
+        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_json_string(o, p, n) < 0) goto fail;
+        rc = tail_kind(c, "string", f->t);
+        goto done;
+    }
+    if (varints) {
+        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_list(o, p, n, L_VARINT, count) < 0) goto fail;
+        rc = tail_kind(c, "packed_varint", f->t);
+        goto done;
+    }
+    if (n % 4 == 0) {
+        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_list(o, p, n, L_FIXED32, n / 4) < 0) goto fail;
+        rc = tail_kind(c, "packed_fixed32", f->t);
+        goto done;
+    }
+    /* packed_sint64 cannot win: its condition is the packed_varint one, which returned above */
+    if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_bytes(o, p, n) < 0) goto fail;
+    rc = tail_kind(c, "bytes", f->t);
+done:
+    PyMem_Free(sub.r);
+    return rc;
+fail:
+    PyMem_Free(sub.r);
+    return -1;
+}
+
+static int field(Ctx *c, const Rec *f, int level) {
+    Out *o = &c->out;
+    uint64_t num = f->key >> 3;
+    const uint8_t *p = c->b + f->v;
+    switch ((unsigned)(f->key & 7)) {
+        case 0: {
+            uint64_t u;
+            Py_ssize_t after;
+            read_varint(c->b, f->v, f->e, &u, &after);
+            if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0) return -1;
+            if (u >= (1ull << 63)) {
+                if (out_i64(o, (int64_t)u) < 0) return -1;
+                return tail_kind(c, "int64", f->t);
+            }
+            if (u <= 1) {
+                if (out_str(o, u ? "True" : "False") < 0) return -1;
+                return tail_kind(c, "bool", f->t);
+            }
+            if (out_u64(o, u) < 0) return -1;
+            return tail_kind(c, "uint64", f->t);
+        }
+        case 5: {
+            double d = f32_at(p);
+            int32_t s = (int32_t)u32_at(p);
+            if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0) return -1;
+            if (plausible(d, 1e-6, 1e9)) {
+                if (out_double(o, d) < 0) return -1;
+                return tail_kind(c, "float", f->t);
+            }
+            if (s < 0) {
+                if (out_i64(o, s) < 0) return -1;
+                return tail_kind(c, "sfixed32", f->t);
+            }
+            if (out_u64(o, u32_at(p)) < 0) return -1;
+            return tail_kind(c, "fixed32", f->t);
+        }
+        case 1: {
+            double d = f64_at(p);
+            int64_t s = (int64_t)u64_at(p);
+            if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0) return -1;
+            if (plausible(d, 1e-9, 1e15)) {
+                if (out_double(o, d) < 0) return -1;
+                return tail_kind(c, "double", f->t);
+            }
+            if (s < 0) {
+                if (out_i64(o, s) < 0) return -1;
+                return tail_kind(c, "sfixed64", f->t);
+            }
+            if (out_u64(o, u64_at(p)) < 0) return -1;
+            return tail_kind(c, "fixed64", f->t);
+        }
+        case 2:
+            return len_field(c, f, level);
+        case 3: {
+            Recs sub = {0};
+            Py_ssize_t et = 0, aft = 0;
+            int rc = scan(c->b, f->v, f->e, num, 0, &sub, &et, &aft);
+            if (rc == 0) {
+                rc = nested(c, f, level, "group", &sub, et);
+            } else if (rc > 0) {  /* cannot happen for a group its level scanned; shown as Python shows None */
+                rc = head(c, level, num) < 0 || out_str(o, ": None") < 0 ? -1 : tail_kind(c, "group", f->t);
+            }
+            PyMem_Free(sub.r);
+            return rc;
+        }
+        default:
+            PyErr_SetString(PyExc_ValueError, "unexpected wire type in a scanned level");
+            return -1;
+    }
+}
+
+static int render_level(Ctx *c, const Recs *rs, int level, int with_runs) {
+    Py_ssize_t n = rs->n;
+    const Rec *r = rs->r;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_ssize_t count = 1;
+        if (with_runs && n >= RUN_MIN && i + 1 < n) {
+            /* render.runs: a maximal chain of neighbours with the same key and length, back to back, is a
+             * run when it has RUN_MIN fields or more and all of them have the same bytes (else none of it is) */
+            Py_ssize_t j = i;
+            while (j + 1 < n && r[j + 1].key == r[j].key && r[j + 1].e - r[j + 1].t == r[j].e - r[j].t &&
+                   r[j + 1].t == r[j].e)
+                j++;
+            Py_ssize_t chain = j - i + 1;
+            if (chain >= RUN_MIN) {
+                Py_ssize_t size = r[i].e - r[i].t;
+                const uint8_t *one = c->b + r[i].t;
+                int same = 1;
+                for (Py_ssize_t k = 1; k < chain && same; k++)
+                    same = memcmp(one, c->b + r[i + k].t, (size_t)size) == 0;
+                if (same) {
+                    count = chain;
+                } else {  /* the whole chain is shown field by field, no run inside it */
+                    for (Py_ssize_t k = i; k <= j; k++)
+                        if (field(c, &r[k], level) < 0) return -1;
+                    i = j + 1;
+                    continue;
+                }
+            } else if (chain > 1) {
+                for (Py_ssize_t k = i; k <= j; k++)
+                    if (field(c, &r[k], level) < 0) return -1;
+                i = j + 1;
+                continue;
+            }
+        }
+        if (count > 1) {
+            Out *o = &c->out;
+            Py_ssize_t last = r[i].t + (count - 1) * (r[i].e - r[i].t);
+            if (out_indent(c, level) < 0 || out_str(o, "# the next field is repeated ") < 0 ||
+                out_commas(o, (uint64_t)count) < 0 || out_str(o, " times, byte for byte (@") < 0 ||
+                out_u64(o, (uint64_t)r[i].t) < 0 || out_str(o, " to @") < 0 || out_u64(o, (uint64_t)last) < 0 ||
+                out_str(o, "); shown once\n") < 0)
+                return -1;
+        }
+        if (field(c, &r[i], level) < 0) return -1;
+        i += count;
+    }
+    return 0;
+}
+
+/* -- the module ------------------------------------------------------------------------------ */
+
+static PyObject *raw_text(PyObject *self, PyObject *args, PyObject *kwargs) {
+    static char *names[] = {"buf", "start", "stop", "indent", "depth", "runs", NULL};
+    Py_buffer view;
+    Py_ssize_t start, stop;
+    const char *indent;
+    Py_ssize_t indent_len;
+    int depth = 0, with_runs = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nns#|ip:raw_text", names, &view, &start, &stop, &indent,
+                                     &indent_len, &depth, &with_runs))
+        return NULL;
+    PyObject *result = NULL;
+    Recs rs = {0};
+    Ctx c = {0};
+    if (start < 0 || stop < start || stop > view.len) {
+        PyErr_SetString(PyExc_ValueError, "span out of the buffer");
+        goto end;
+    }
+    c.b = view.buf;
+    c.size = view.len;
+    c.indent = indent;
+    c.indent_len = indent_len;
+    c.depth0 = depth;
+    int rc = scan(c.b, start, stop, 0, 0, &rs, NULL, NULL);
+    if (rc < 0) goto end;
+    if (rc > 0) {
+        PyErr_SetString(PyExc_ValueError, "the span does not parse cleanly as one level");
+        goto end;
+    }
+    if (render_level(&c, &rs, 0, with_runs) < 0) goto end;
+    result = PyUnicode_DecodeUTF8(c.out.p ? c.out.p : "", c.out.len, "strict");
+end:
+    PyMem_Free(rs.r);
+    PyMem_Free(c.out.p);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"raw_text", (PyCFunction)(void (*)(void))raw_text, METH_VARARGS | METH_KEYWORDS,
+     "raw_text(buf, start, stop, indent, depth=0, runs=True) -> str\n\n"
+     "The raw text lines (each ending with a newline) of the fields of buf[start:stop] scanned as one clean\n"
+     "level, as render.field_lines prints them without pins; ValueError when the span is not a clean level."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_rawwire", "The raw decode's hot loop in C (see render.py for the reference).", -1,
+    methods,
+};
+
+PyMODINIT_FUNC PyInit__rawwire(void) { return PyModule_Create(&module); }

@@ -1,0 +1,5 @@
+"""The C raw-text renderer (pelorus/protobuf/_rawwire.c); render.native_raw_text says whether it is used."""
+
+from typing import Any
+
+def raw_text(buf: Any, start: int, stop: int, indent: str, depth: int = 0, runs: bool = True) -> str: ...
