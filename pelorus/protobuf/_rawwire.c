@@ -46,7 +46,27 @@ typedef struct {
     const char *indent;  /* base indent (UTF-8) */
     Py_ssize_t indent_len;
     int depth0;
+    Recs *pool;  /* one records buffer per level, reused field after field */
+    int npool;
 } Ctx;
+
+static Recs *level_recs(Ctx *c, int level) {
+    if (level >= c->npool) {
+        int n = level + 8;
+        Recs *p = PyMem_Realloc(c->pool, (size_t)n * sizeof(Recs));
+        if (!p) { PyErr_NoMemory(); return NULL; }
+        memset(p + c->npool, 0, (size_t)(n - c->npool) * sizeof(Recs));
+        c->pool = p;
+        c->npool = n;
+    }
+    c->pool[level].n = 0;
+    return &c->pool[level];
+}
+
+static void free_pool(Ctx *c) {
+    for (int i = 0; i < c->npool; i++) PyMem_Free(c->pool[i].r);
+    PyMem_Free(c->pool);
+}
 
 /* -- growable buffers ------------------------------------------------------------------------ */
 
@@ -70,10 +90,32 @@ static inline int out_put(Out *o, const char *s, Py_ssize_t n) {
 
 static inline int out_str(Out *o, const char *s) { return out_put(o, s, (Py_ssize_t)strlen(s)); }
 
-static int out_u64(Out *o, uint64_t u) {
+static const char PAIRS[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+static inline int out_u64(Out *o, uint64_t u) {
+    if (u < 10) {
+        if (out_reserve(o, 1) < 0) return -1;
+        o->p[o->len++] = (char)('0' + u);
+        return 0;
+    }
     char tmp[24];
     int i = 24;
-    do { tmp[--i] = (char)('0' + u % 10); u /= 10; } while (u);
+    while (u >= 100) {
+        unsigned k = (unsigned)(u % 100) * 2;
+        u /= 100;
+        tmp[--i] = PAIRS[k + 1];
+        tmp[--i] = PAIRS[k];
+    }
+    if (u >= 10) {
+        unsigned k = (unsigned)u * 2;
+        tmp[--i] = PAIRS[k + 1];
+        tmp[--i] = PAIRS[k];
+    } else {
+        tmp[--i] = (char)('0' + u);
+    }
     return out_put(o, tmp + i, 24 - i);
 }
 
@@ -294,23 +336,38 @@ static int text_kind(const uint8_t *p, Py_ssize_t n) {
         if (!((x >= 0x20 && x < 0x7F) || x == 9 || x == 10 || x == 13)) ascii_printable = 0;
     }
     if (i == n) return ascii_printable ? 1 : 2;
-    PyObject *s = PyUnicode_DecodeUTF8((const char *)p, n, "strict");
-    if (!s) {
-        if (PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) {
-            PyErr_Clear();
+    /* bytes.decode("utf-8") (strict: no overlong forms, no surrogates, nothing above U+10FFFF), and
+     * str.isprintable per character, without making the str */
+    int printable = ascii_printable;
+    while (i < n) {
+        uint8_t x = p[i];
+        Py_UCS4 ch;
+        if (x < 0x80) {
+            ch = x;
+            i++;
+        } else if (x >= 0xC2 && x <= 0xDF) {
+            if (i + 1 >= n || (p[i + 1] & 0xC0) != 0x80) return 0;
+            ch = ((Py_UCS4)(x & 0x1F) << 6) | (p[i + 1] & 0x3F);
+            i += 2;
+        } else if (x >= 0xE0 && x <= 0xEF) {
+            if (i + 2 >= n) return 0;
+            uint8_t y = p[i + 1], z = p[i + 2];
+            uint8_t lo = x == 0xE0 ? 0xA0 : 0x80, hi = x == 0xED ? 0x9F : 0xBF;
+            if (y < lo || y > hi || (z & 0xC0) != 0x80) return 0;
+            ch = ((Py_UCS4)(x & 0x0F) << 12) | ((Py_UCS4)(y & 0x3F) << 6) | (z & 0x3F);
+            i += 3;
+        } else if (x >= 0xF0 && x <= 0xF4) {
+            if (i + 3 >= n) return 0;
+            uint8_t y = p[i + 1], z = p[i + 2], w = p[i + 3];
+            uint8_t lo = x == 0xF0 ? 0x90 : 0x80, hi = x == 0xF4 ? 0x8F : 0xBF;
+            if (y < lo || y > hi || (z & 0xC0) != 0x80 || (w & 0xC0) != 0x80) return 0;
+            ch = ((Py_UCS4)(x & 0x07) << 18) | ((Py_UCS4)(y & 0x3F) << 12) | ((Py_UCS4)(z & 0x3F) << 6) | (w & 0x3F);
+            i += 4;
+        } else {
             return 0;
         }
-        return -1;
+        if (printable && !(Py_UNICODE_ISPRINTABLE(ch) || ch == 9 || ch == 10 || ch == 13)) printable = 0;
     }
-    int kind = PyUnicode_KIND(s);
-    const void *data = PyUnicode_DATA(s);
-    Py_ssize_t len = PyUnicode_GET_LENGTH(s);
-    int printable = 1;
-    for (Py_ssize_t j = 0; j < len; j++) {
-        Py_UCS4 ch = PyUnicode_READ(kind, data, j);
-        if (!(Py_UNICODE_ISPRINTABLE(ch) || ch == 9 || ch == 10 || ch == 13)) { printable = 0; break; }
-    }
-    Py_DECREF(s);
     return printable ? 1 : 2;
 }
 
@@ -439,9 +496,11 @@ static int len_field(Ctx *c, const Rec *f, int level) {
         if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_json_string(o, p, n) < 0) return -1;
         return tail_kind(c, "string", f->t);
     }
-    Recs sub = {0};
-    int rc = child_message(c->b, f->v, f->e, &sub);
-    if (rc < 0) goto fail;
+    Recs *subp = level_recs(c, level);
+    if (!subp) return -1;
+    int rc = child_message(c->b, f->v, f->e, subp);
+    if (rc < 0) return -1;
+#define sub (*subp)
     int is_msg = rc == 0;
     int odd = 0;
     if (is_msg) {
@@ -494,11 +553,10 @@ static int len_field(Ctx *c, const Rec *f, int level) {
     if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_bytes(o, p, n) < 0) goto fail;
     rc = tail_kind(c, "bytes", f->t);
 done:
-    PyMem_Free(sub.r);
     return rc;
 fail:
-    PyMem_Free(sub.r);
     return -1;
+#undef sub
 }
 
 static int field(Ctx *c, const Rec *f, int level) {
@@ -555,15 +613,15 @@ static int field(Ctx *c, const Rec *f, int level) {
         case 2:
             return len_field(c, f, level);
         case 3: {
-            Recs sub = {0};
+            Recs *sub = level_recs(c, level);
+            if (!sub) return -1;
             Py_ssize_t et = 0, aft = 0;
-            int rc = scan(c->b, f->v, f->e, num, 0, &sub, &et, &aft);
+            int rc = scan(c->b, f->v, f->e, num, 0, sub, &et, &aft);
             if (rc == 0) {
-                rc = nested(c, f, level, "group", &sub, et);
+                rc = nested(c, f, level, "group", sub, et);
             } else if (rc > 0) {  /* cannot happen for a group its level scanned; shown as Python shows None */
                 rc = head(c, level, num) < 0 || out_str(o, ": None") < 0 ? -1 : tail_kind(c, "group", f->t);
             }
-            PyMem_Free(sub.r);
             return rc;
         }
         default:
@@ -624,15 +682,66 @@ static int render_level(Ctx *c, const Recs *rs, int level, int with_runs) {
 
 /* -- the module ------------------------------------------------------------------------------ */
 
+static PyObject *level_runs(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t start, stop;
+    if (!PyArg_ParseTuple(args, "y*nn:runs", &view, &start, &stop)) return NULL;
+    PyObject *result = NULL;
+    Recs rs = {0};
+    if (start < 0 || stop < start || stop > view.len) {
+        PyErr_SetString(PyExc_ValueError, "span out of the buffer");
+        goto end;
+    }
+    int rc = scan(view.buf, start, stop, 0, 0, &rs, NULL, NULL);
+    if (rc < 0) goto end;
+    if (rc > 0) {
+        PyErr_SetString(PyExc_ValueError, "the span does not parse cleanly as one level");
+        goto end;
+    }
+    result = PyDict_New();
+    if (!result) goto end;
+    const uint8_t *b = view.buf;
+    const Rec *r = rs.r;
+    Py_ssize_t n = rs.n, i = 0;
+    while (n >= RUN_MIN && i < n) {  /* render.runs (see render_level) */
+        Py_ssize_t j = i;
+        while (j + 1 < n && r[j + 1].key == r[j].key && r[j + 1].e - r[j + 1].t == r[j].e - r[j].t &&
+               r[j + 1].t == r[j].e)
+            j++;
+        Py_ssize_t chain = j - i + 1;
+        if (chain >= RUN_MIN) {
+            Py_ssize_t size = r[i].e - r[i].t;
+            int same = 1;
+            for (Py_ssize_t k = 1; k < chain && same; k++)
+                same = memcmp(b + r[i].t, b + r[i + k].t, (size_t)size) == 0;
+            if (same) {
+                PyObject *key = PyLong_FromSsize_t(i), *value = PyLong_FromSsize_t(chain);
+                int bad = !key || !value || PyDict_SetItem(result, key, value) < 0;
+                Py_XDECREF(key);
+                Py_XDECREF(value);
+                if (bad) { Py_CLEAR(result); goto end; }
+            }
+        }
+        i = j + 1;
+    }
+end:
+    PyMem_Free(rs.r);
+    PyBuffer_Release(&view);
+    return result;
+}
+
+#define SPARE_MAX (64 << 20)
+static Out spare;  /* kept between calls (the GIL is held throughout a call) */
+
 static PyObject *raw_text(PyObject *self, PyObject *args, PyObject *kwargs) {
-    static char *names[] = {"buf", "start", "stop", "indent", "depth", "runs", NULL};
+    static char *names[] = {"buf", "start", "stop", "indent", "depth", "runs", "as_bytes", NULL};
     Py_buffer view;
     Py_ssize_t start, stop;
     const char *indent;
     Py_ssize_t indent_len;
-    int depth = 0, with_runs = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nns#|ip:raw_text", names, &view, &start, &stop, &indent,
-                                     &indent_len, &depth, &with_runs))
+    int depth = 0, with_runs = 1, as_bytes = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nns#|ipp:raw_text", names, &view, &start, &stop, &indent,
+                                     &indent_len, &depth, &with_runs, &as_bytes))
         return NULL;
     PyObject *result = NULL;
     Recs rs = {0};
@@ -646,6 +755,10 @@ static PyObject *raw_text(PyObject *self, PyObject *args, PyObject *kwargs) {
     c.indent = indent;
     c.indent_len = indent_len;
     c.depth0 = depth;
+    c.out = spare;  /* the last call's buffer: its pages are already mapped */
+    c.out.len = 0;
+    spare.p = NULL;
+    spare.cap = 0;
     int rc = scan(c.b, start, stop, 0, 0, &rs, NULL, NULL);
     if (rc < 0) goto end;
     if (rc > 0) {
@@ -653,19 +766,30 @@ static PyObject *raw_text(PyObject *self, PyObject *args, PyObject *kwargs) {
         goto end;
     }
     if (render_level(&c, &rs, 0, with_runs) < 0) goto end;
-    result = PyUnicode_DecodeUTF8(c.out.p ? c.out.p : "", c.out.len, "strict");
+    if (as_bytes)
+        result = PyBytes_FromStringAndSize(c.out.p ? c.out.p : "", c.out.len);
+    else
+        result = PyUnicode_DecodeUTF8(c.out.p ? c.out.p : "", c.out.len, "strict");
 end:
     PyMem_Free(rs.r);
-    PyMem_Free(c.out.p);
+    free_pool(&c);
+    if (c.out.cap <= SPARE_MAX && !spare.p) {
+        spare = c.out;
+    } else {
+        PyMem_Free(c.out.p);
+    }
     PyBuffer_Release(&view);
     return result;
 }
 
 static PyMethodDef methods[] = {
     {"raw_text", (PyCFunction)(void (*)(void))raw_text, METH_VARARGS | METH_KEYWORDS,
-     "raw_text(buf, start, stop, indent, depth=0, runs=True) -> str\n\n"
+     "raw_text(buf, start, stop, indent, depth=0, runs=True, as_bytes=False) -> str (bytes: its UTF-8)\n\n"
      "The raw text lines (each ending with a newline) of the fields of buf[start:stop] scanned as one clean\n"
      "level, as render.field_lines prints them without pins; ValueError when the span is not a clean level."},
+    {"runs", level_runs, METH_VARARGS,
+     "runs(buf, start, stop) -> dict[int, int]\n\n"
+     "render.runs of the clean level buf[start:stop]: {first index: count} of each run of identical fields."},
     {NULL, NULL, 0, NULL},
 };
 

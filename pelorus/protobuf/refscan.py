@@ -12,6 +12,10 @@ from typing import Final
 from pelorus.protobuf.wire import Buffer, WireError, read_varint
 
 MAX_GROUP_DEPTH: Final = 100
+NOT_MESSAGE: Final = -1
+"""``fastscan.Tree.child`` value: the field's payload is not a clean message (or the field is not LEN)."""
+REFERENCE: Final = -2
+"""``fastscan.Tree.child`` value: a group; its level is decoded by the reference path when asked."""
 
 
 class Stop(Exception):

@@ -9,16 +9,17 @@ fallback it is tested against).
 from __future__ import annotations
 
 import base64
+import bisect
 import json
 import os
+import sys
 from array import array
-from collections.abc import Callable
-from typing import Any, Protocol, cast
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any, Literal, Protocol, cast, overload
 
-import numpy as np
 from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 
-from pelorus.protobuf import fastrender
 from pelorus.protobuf.readings import Path, Pins, best
 from pelorus.protobuf.schemaless import Field, Message
 from pelorus.protobuf.valuetext import float32_text
@@ -39,7 +40,13 @@ PURE_ENV = "PELORUS_PROTOBUF_PURE"
 
 
 class RawText(Protocol):
-    def __call__(self, buf: Any, start: int, stop: int, indent: str, depth: int = 0, runs: bool = True) -> str: ...
+    @overload
+    def __call__(self, buf: Any, start: int, stop: int, indent: str, depth: int = 0, runs: bool = True,
+                 as_bytes: Literal[False] = False) -> str: ...
+
+    @overload
+    def __call__(self, buf: Any, start: int, stop: int, indent: str, depth: int = 0, runs: bool = True, *,
+                 as_bytes: Literal[True]) -> bytes: ...
 
 
 def native_raw_text() -> RawText | None:
@@ -62,6 +69,8 @@ def runs(msg: Message) -> dict[int, int]:
     n = len(msg)
     if n < RUN_MIN:
         return {}
+    import numpy as np
+
     recs = msg._recs
     if isinstance(recs, array) and recs.itemsize == 8:
         a = np.frombuffer(recs, dtype=np.int64)
@@ -195,7 +204,7 @@ def write_raw_text(msg: Message, write: Callable[[str], object], pins: Pins | No
     c_text = None if pins.by_path else native_raw_text()
     if c_text is not None:
         _native_lines(msg, c_text, indent, write)
-    elif fastrender.usable(msg, pins):
+    elif (fastrender := _fastrender()).usable(msg, pins):
         fastrender.text_lines(msg, pins, path, indent, emit)
     else:
         lines: list[str] = []
@@ -213,22 +222,77 @@ def write_raw_text(msg: Message, write: Callable[[str], object], pins: Pins | No
     emit(tail)
 
 
+def _fastrender() -> ModuleType:
+    from pelorus.protobuf import fastrender  # numpy: imported when a path needs it
+
+    return fastrender
+
+
 def _native_lines(msg: Message, c_text: RawText, indent: str, write: Callable[[str], object]) -> None:
-    """The fields' lines of a top level through the C renderer, about :data:`fastrender.BATCH_BYTES` of
-    fields at a time. The level's runs are found here on the whole level (a batch boundary must not make
-    one), so the C side is told not to look for runs at its first level."""
+    """The fields' lines of a top level through the C renderer, about :data:`NATIVE_BATCH_BYTES` of fields at
+    a time. The level's runs are found on the whole level (a batch boundary must not make one), so the C side
+    is told not to look for runs at its first level. No numpy here: the CLI's raw decode starts without it."""
+    from pelorus.protobuf import _rawwire
+
+    n = len(msg)
+    if not n:
+        return
     recs = msg._recs
     buf = msg.buf
-    for lo, hi, run in fastrender._batches(msg, runs(msg), fastrender.BATCH_BYTES):
+    binary = _utf8_stdout(write)
+    top_runs = _rawwire.runs(buf, recs[0], recs[((n - 1) << 2) + 3])
+    for lo, hi, run in _batches(recs[3::4], top_runs, NATIVE_BATCH_BYTES):
         if run:
             t, _key, _v, e = msg.span_at(lo)
             count = hi - lo
             write(f"{indent}# the next field is repeated {count:,} times, byte for byte "
                   f"(@{t} to @{t + (count - 1) * (e - t)}); shown once\n" + c_text(buf, t, e, indent, 0, False))
             continue
-        text = c_text(buf, recs[lo << 2], recs[((hi - 1) << 2) + 3], indent, 0, False)
+        t, e = recs[lo << 2], recs[((hi - 1) << 2) + 3]
+        if binary is not None:  # the same characters, without decoding them to str and encoding them again
+            sys.stdout.flush()
+            binary(c_text(buf, t, e, indent, 0, False, as_bytes=True))
+            continue
+        text = c_text(buf, t, e, indent, 0, False)
         if text:
             write(text)
+
+
+NATIVE_BATCH_BYTES = 1 << 20
+"""The C renderer takes about this many bytes of top-level fields a call (tests lower it)."""
+
+
+def _batches(ends: Any, repeats: dict[int, int], size: int) -> Iterator[tuple[int, int, bool]]:
+    """``(first, stop, run)`` field indices of each batch of about ``size`` bytes of fields (``ends``: each
+    field's end); a run of identical fields, shown once, is a batch of its own (``run`` True)."""
+    n = len(ends)
+    starts = sorted(repeats)
+    k = i = 0
+    while i < n:
+        if k < len(starts) and starts[k] == i:
+            yield i, i + repeats[i], True
+            i += repeats[i]
+            k += 1
+            continue
+        cut = starts[k] if k < len(starts) else n
+        begin = ends[i - 1] if i else 0  # only a size: the gap before the first field does not matter
+        j = min(cut, max(i + 1, bisect.bisect_left(ends, begin + size, i + 1, cut)))
+        yield i, j, False
+        i = j
+
+
+def _utf8_stdout(write: Callable[[str], object]) -> Callable[[bytes], object] | None:
+    """The binary ``write`` under ``write`` when it is the process's stdout writing UTF-8 without newline
+    translation (the CLI's case), else None."""
+    stdout = getattr(write, "__self__", None)
+    if stdout is None or stdout is not sys.stdout or os.linesep != "\n":
+        return None
+    encoding = getattr(stdout, "encoding", None) or ""
+    raw = getattr(stdout, "buffer", None)
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8") or raw is None:
+        return None
+    out: Callable[[bytes], object] = raw.write
+    return out
 
 
 def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[str], depth: int) -> None:
@@ -272,6 +336,8 @@ def raw_json_text(msg: Message, pins: Pins | None = None, indent: int | None = 2
 def write_raw_json(msg: Message, write: Callable[[str], object], pins: Pins | None = None,
                    indent: int | None = 2) -> None:
     """:func:`raw_json_text`, handed to ``write`` a batch at a time."""
+    from pelorus.protobuf import fastrender
+
     pins = pins or Pins()
     if indent == 2 and fastrender.usable(msg, pins):
         fastrender.json_chunks(msg, pins, (), write)

@@ -227,3 +227,30 @@ def test_the_extension_is_built_where_a_compiler_is() -> None:
     if not (shutil.which("cc") or shutil.which("gcc")) or not headers.exists():
         pytest.skip("no C compiler or Python headers here: the pure-Python path is used")
     assert _built(), "pip install -e . should have built pelorus/protobuf/_rawwire.c"
+
+
+@needs_c
+@pytest.mark.parametrize("shape", ["single", "stream", "damaged"])
+def test_the_cli_prints_the_same_bytes_with_and_without_the_extension(shape: str, tmp_path: Path) -> None:
+    """As a process (its stdout a real file): the C path writes UTF-8 bytes straight to stdout's buffer,
+    between text writes (record headers, damage notes) that must stay in order."""
+    import os
+    import subprocess
+
+    body = corpus.list_pods(1 << 15) + _field(7, 2, "ß✓ 中文".encode()) + _field(8, 2, b"x" * 5) * 4
+    if shape == "stream":
+        data = b"".join(encode_varint(len(m)) + m for m in (body, _field(1, 0, b"\x01"), body))
+    elif shape == "damaged":
+        data = body + b"\x0a\x20abc"
+    else:
+        data = body
+    path = tmp_path / "in.bin"
+    path.write_bytes(data)
+    outs = []
+    for pure in ("0", "1"):
+        env = {**os.environ, render.PURE_ENV: pure, "PYTHONIOENCODING": "utf-8"}
+        done = subprocess.run([sys.executable, str(ROOT / "main.py"), "proto", "decode", str(path), "--format", "raw"],
+                              capture_output=True, env=env, timeout=120, check=False)
+        outs.append((done.returncode, done.stdout, done.stderr))
+    assert outs[0] == outs[1]
+    assert outs[0][1].count(b"# record ") == (3 if shape == "stream" else 0)
