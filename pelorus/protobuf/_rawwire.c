@@ -50,14 +50,18 @@ typedef struct {
     int npool;
 } Ctx;
 
+#define POOL_LEVELS (MAX_DEPTH + 2)  /* levels are expanded while depth < MAX_DEPTH; one more is looked at */
+
+/* The records buffer of `level` (emptied). The pool never moves: the levels above hold pointers into it. */
 static Recs *level_recs(Ctx *c, int level) {
+    if (!c->pool) {
+        c->pool = PyMem_Calloc(POOL_LEVELS, sizeof(Recs));
+        if (!c->pool) { PyErr_NoMemory(); return NULL; }
+        c->npool = POOL_LEVELS;
+    }
     if (level >= c->npool) {
-        int n = level + 8;
-        Recs *p = PyMem_Realloc(c->pool, (size_t)n * sizeof(Recs));
-        if (!p) { PyErr_NoMemory(); return NULL; }
-        memset(p + c->npool, 0, (size_t)(n - c->npool) * sizeof(Recs));
-        c->pool = p;
-        c->npool = n;
+        PyErr_SetString(PyExc_RecursionError, "nesting deeper than the renderer expands");
+        return NULL;
     }
     c->pool[level].n = 0;
     return &c->pool[level];
@@ -89,6 +93,7 @@ static inline int out_put(Out *o, const char *s, Py_ssize_t n) {
 }
 
 static inline int out_str(Out *o, const char *s) { return out_put(o, s, (Py_ssize_t)strlen(s)); }
+#define out_lit(o, s) out_put((o), (s), (Py_ssize_t)(sizeof(s) - 1))
 
 static const char PAIRS[201] =
     "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
@@ -425,7 +430,7 @@ static int out_list(Out *o, const uint8_t *p, Py_ssize_t n, int what, Py_ssize_t
         int rc;
         switch (what) {
             case L_VARINT: {
-                uint64_t val;
+                uint64_t val = 0;
                 read_varint(p, pos, n, &val, &pos);
                 rc = out_u64(o, val);
                 break;
@@ -481,153 +486,127 @@ static int nested(Ctx *c, const Rec *f, int level, const char *kind, const Recs 
     return out_put(o, "}\n", 2);
 }
 
-static int len_field(Ctx *c, const Rec *f, int level) {
-    Out *o = &c->out;
+/* The top reading of a field (readings.best without pins): its kind and what its value needs. */
+enum {
+    K_UINT64, K_BOOL, K_INT64, K_FLOAT, K_FIXED32, K_SFIXED32, K_DOUBLE, K_FIXED64, K_SFIXED64, K_STRING,
+    K_MESSAGE, K_GROUP, K_GROUP_NONE, K_PACKED_DOUBLE, K_PACKED_FLOAT, K_PACKED_VARINT, K_PACKED_FIXED32, K_BYTES,
+};
+static const char *const KIND_NAME[] = {
+    "uint64", "bool", "int64", "float", "fixed32", "sfixed32", "double", "fixed64", "sfixed64", "string",
+    "message", "group", "group", "packed_double", "packed_float", "packed_varint", "packed_fixed32", "bytes",
+};
+
+typedef struct {
+    int kind;
+    uint64_t u;           /* varint, fixed32 / fixed64 bits */
+    double d;             /* float, double */
+    Py_ssize_t count;     /* values of a packed reading */
+    const Recs *sub;      /* the level of a message or group */
+    Py_ssize_t value_end; /* where a group's value ends (before its END_GROUP tag) */
+} Reading;
+
+static int decide_len(Ctx *c, const Rec *f, int level, Reading *r) {
     const uint8_t *p = c->b + f->v;
     Py_ssize_t n = f->e - f->v;
-    uint64_t num = f->key >> 3;
-    if (n == 0) {
-        if (head(c, level, num) < 0 || out_str(o, ": \"\"") < 0) return -1;
-        return tail_kind(c, "string", f->t);
-    }
+    r->value_end = f->e;
+    if (n == 0) { r->kind = K_STRING; return 0; }
     int text = text_kind(p, n);
     if (text < 0) return -1;
-    if (text == 1) {
-        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_json_string(o, p, n) < 0) return -1;
-        return tail_kind(c, "string", f->t);
-    }
-    Recs *subp = level_recs(c, level);
-    if (!subp) return -1;
-    int rc = child_message(c->b, f->v, f->e, subp);
+    if (text == 1) { r->kind = K_STRING; return 0; }
+    Recs *sub = level_recs(c, level);
+    if (!sub) return -1;
+    int rc = child_message(c->b, f->v, f->e, sub);
     if (rc < 0) return -1;
-#define sub (*subp)
     int is_msg = rc == 0;
-    int odd = 0;
+    r->sub = sub;
     if (is_msg) {
-        Py_ssize_t k = sub.n < 64 ? sub.n : 64;
+        Py_ssize_t k = sub->n < 64 ? sub->n : 64;
+        int odd = 0;
         for (Py_ssize_t i = 0; i < k; i++)
-            if ((sub.r[i].key >> 3) > 10000) odd++;
-        if (!odd) {
-            rc = nested(c, f, level, "message", &sub, f->e);
-            goto done;
-        }
+            if ((sub->r[i].key >> 3) > 10000) odd++;
+        if (!odd) { r->kind = K_MESSAGE; return 0; }
     }
-    if (n % 8 == 0 && all_plausible(p, n, 8, 1e-9, 1e15)) {
-        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_list(o, p, n, L_DOUBLE, n / 8) < 0) goto fail;
-        rc = tail_kind(c, "packed_double", f->t);
-        goto done;
-    }
-    if (n % 4 == 0 && all_plausible(p, n, 4, 1e-6, 1e9)) {
-        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_list(o, p, n, L_FLOAT, n / 4) < 0) goto fail;
-        rc = tail_kind(c, "packed_float", f->t);
-        goto done;
-    }
+    if (n % 8 == 0 && all_plausible(p, n, 8, 1e-9, 1e15)) { r->kind = K_PACKED_DOUBLE; r->count = n / 8; return 0; }
+    if (n % 4 == 0 && all_plausible(p, n, 4, 1e-6, 1e9)) { r->kind = K_PACKED_FLOAT; r->count = n / 4; return 0; }
     Py_ssize_t count = 0;
     int small = 0;
     int varints = packed_varints(p, n, &count, &small) == 0 && (!is_msg || count > 1);
-    if (varints && small) {
-        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_list(o, p, n, L_VARINT, count) < 0) goto fail;
-        rc = tail_kind(c, "packed_varint", f->t);
-        goto done;
-    }
-    if (is_msg) {
-        rc = nested(c, f, level, "message", &sub, f->e);
-        goto done;
-    }
-    if (text == 2) {
-        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_json_string(o, p, n) < 0) goto fail;
-        rc = tail_kind(c, "string", f->t);
-        goto done;
-    }
-    if (varints) {
-        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_list(o, p, n, L_VARINT, count) < 0) goto fail;
-        rc = tail_kind(c, "packed_varint", f->t);
-        goto done;
-    }
-    if (n % 4 == 0) {
-        if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_list(o, p, n, L_FIXED32, n / 4) < 0) goto fail;
-        rc = tail_kind(c, "packed_fixed32", f->t);
-        goto done;
-    }
+    if (varints && small) { r->kind = K_PACKED_VARINT; r->count = count; return 0; }
+    if (is_msg) { r->kind = K_MESSAGE; return 0; }
+    if (text == 2) { r->kind = K_STRING; return 0; }
+    if (varints) { r->kind = K_PACKED_VARINT; r->count = count; return 0; }
+    if (n % 4 == 0) { r->kind = K_PACKED_FIXED32; r->count = n / 4; return 0; }
     /* packed_sint64 cannot win: its condition is the packed_varint one, which returned above */
-    if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0 || out_bytes(o, p, n) < 0) goto fail;
-    rc = tail_kind(c, "bytes", f->t);
-done:
-    return rc;
-fail:
-    return -1;
-#undef sub
+    r->kind = K_BYTES;
+    return 0;
 }
 
-static int field(Ctx *c, const Rec *f, int level) {
-    Out *o = &c->out;
-    uint64_t num = f->key >> 3;
+static int decide(Ctx *c, const Rec *f, int level, Reading *r) {
     const uint8_t *p = c->b + f->v;
     switch ((unsigned)(f->key & 7)) {
         case 0: {
-            uint64_t u;
             Py_ssize_t after;
-            read_varint(c->b, f->v, f->e, &u, &after);
-            if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0) return -1;
-            if (u >= (1ull << 63)) {
-                if (out_i64(o, (int64_t)u) < 0) return -1;
-                return tail_kind(c, "int64", f->t);
-            }
-            if (u <= 1) {
-                if (out_str(o, u ? "True" : "False") < 0) return -1;
-                return tail_kind(c, "bool", f->t);
-            }
-            if (out_u64(o, u) < 0) return -1;
-            return tail_kind(c, "uint64", f->t);
+            read_varint(c->b, f->v, f->e, &r->u, &after);
+            r->kind = r->u >= (1ull << 63) ? K_INT64 : r->u <= 1 ? K_BOOL : K_UINT64;
+            return 0;
         }
-        case 5: {
-            double d = f32_at(p);
-            int32_t s = (int32_t)u32_at(p);
-            if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0) return -1;
-            if (plausible(d, 1e-6, 1e9)) {
-                if (out_double(o, d) < 0) return -1;
-                return tail_kind(c, "float", f->t);
-            }
-            if (s < 0) {
-                if (out_i64(o, s) < 0) return -1;
-                return tail_kind(c, "sfixed32", f->t);
-            }
-            if (out_u64(o, u32_at(p)) < 0) return -1;
-            return tail_kind(c, "fixed32", f->t);
-        }
-        case 1: {
-            double d = f64_at(p);
-            int64_t s = (int64_t)u64_at(p);
-            if (head(c, level, num) < 0 || out_put(o, ": ", 2) < 0) return -1;
-            if (plausible(d, 1e-9, 1e15)) {
-                if (out_double(o, d) < 0) return -1;
-                return tail_kind(c, "double", f->t);
-            }
-            if (s < 0) {
-                if (out_i64(o, s) < 0) return -1;
-                return tail_kind(c, "sfixed64", f->t);
-            }
-            if (out_u64(o, u64_at(p)) < 0) return -1;
-            return tail_kind(c, "fixed64", f->t);
-        }
+        case 5:
+            r->d = f32_at(p);
+            r->u = u32_at(p);
+            r->kind = plausible(r->d, 1e-6, 1e9) ? K_FLOAT : (int32_t)r->u < 0 ? K_SFIXED32 : K_FIXED32;
+            return 0;
+        case 1:
+            r->d = f64_at(p);
+            r->u = u64_at(p);
+            r->kind = plausible(r->d, 1e-9, 1e15) ? K_DOUBLE : (int64_t)r->u < 0 ? K_SFIXED64 : K_FIXED64;
+            return 0;
         case 2:
-            return len_field(c, f, level);
+            return decide_len(c, f, level, r);
         case 3: {
             Recs *sub = level_recs(c, level);
             if (!sub) return -1;
             Py_ssize_t et = 0, aft = 0;
-            int rc = scan(c->b, f->v, f->e, num, 0, sub, &et, &aft);
-            if (rc == 0) {
-                rc = nested(c, f, level, "group", sub, et);
-            } else if (rc > 0) {  /* cannot happen for a group its level scanned; shown as Python shows None */
-                rc = head(c, level, num) < 0 || out_str(o, ": None") < 0 ? -1 : tail_kind(c, "group", f->t);
-            }
-            return rc;
+            int rc = scan(c->b, f->v, f->e, f->key >> 3, 0, sub, &et, &aft);
+            if (rc < 0) return -1;
+            /* a group its level scanned always parses again; were it not, Python shows its value None */
+            r->kind = rc == 0 ? K_GROUP : K_GROUP_NONE;
+            r->sub = sub;
+            r->value_end = et;
+            return 0;
         }
         default:
             PyErr_SetString(PyExc_ValueError, "unexpected wire type in a scanned level");
             return -1;
     }
+}
+
+/* A scalar or packed value as render._show prints it (lists cut after 32 values when `cut`). */
+static int out_value(Ctx *c, const Rec *f, const Reading *r) {
+    Out *o = &c->out;
+    const uint8_t *p = c->b + f->v;
+    Py_ssize_t n = f->e - f->v;
+    switch (r->kind) {
+        case K_UINT64: case K_FIXED32: case K_FIXED64: return out_u64(o, r->u);
+        case K_INT64: case K_SFIXED64: return out_i64(o, (int64_t)r->u);
+        case K_SFIXED32: return out_i64(o, (int32_t)(uint32_t)r->u);
+        case K_BOOL: return out_str(o, r->u ? "True" : "False");
+        case K_FLOAT: case K_DOUBLE: return out_double(o, r->d);
+        case K_STRING: return out_json_string(o, p, n);
+        case K_PACKED_DOUBLE: return out_list(o, p, n, L_DOUBLE, r->count);
+        case K_PACKED_FLOAT: return out_list(o, p, n, L_FLOAT, r->count);
+        case K_PACKED_VARINT: return out_list(o, p, n, L_VARINT, r->count);
+        case K_PACKED_FIXED32: return out_list(o, p, n, L_FIXED32, r->count);
+        case K_GROUP_NONE: return out_lit(o, "None");
+        default: return out_bytes(o, p, n);
+    }
+}
+
+static int field(Ctx *c, const Rec *f, int level) {
+    Reading r = {0};
+    if (decide(c, f, level, &r) < 0) return -1;
+    if (r.kind == K_MESSAGE || r.kind == K_GROUP) return nested(c, f, level, KIND_NAME[r.kind], r.sub, r.value_end);
+    if (head(c, level, f->key >> 3) < 0 || out_put(&c->out, ": ", 2) < 0 || out_value(c, f, &r) < 0) return -1;
+    return tail_kind(c, KIND_NAME[r.kind], f->t);
 }
 
 static int render_level(Ctx *c, const Recs *rs, int level, int with_runs) {
@@ -676,6 +655,145 @@ static int render_level(Ctx *c, const Recs *rs, int level, int with_runs) {
         }
         if (field(c, &r[i], level) < 0) return -1;
         i += count;
+    }
+    return 0;
+}
+
+
+/* -- JSON (render.raw_json, as json.dumps(..., indent=2, ensure_ascii=False) prints it) ------------ */
+
+static const char *const WIRE_NAME[] = {"varint", "fixed64", "length-delimited", "start group", "end group",
+                                        "fixed32", "", ""};
+
+static int out_spaces(Out *o, Py_ssize_t n) {
+    if (out_reserve(o, n) < 0) return -1;
+    memset(o->p + o->len, ' ', (size_t)n);
+    o->len += n;
+    return 0;
+}
+
+static int out_base64(Out *o, const uint8_t *p, Py_ssize_t n) {
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    if (out_reserve(o, (n + 2) / 3 * 4) < 0) return -1;
+    char *w = o->p + o->len;
+    Py_ssize_t i = 0;
+    for (; i + 3 <= n; i += 3) {
+        uint32_t v = ((uint32_t)p[i] << 16) | ((uint32_t)p[i + 1] << 8) | p[i + 2];
+        *w++ = abc[v >> 18]; *w++ = abc[(v >> 12) & 63]; *w++ = abc[(v >> 6) & 63]; *w++ = abc[v & 63];
+    }
+    if (n - i == 1) {
+        uint32_t v = (uint32_t)p[i] << 16;
+        *w++ = abc[v >> 18]; *w++ = abc[(v >> 12) & 63]; *w++ = '='; *w++ = '=';
+    } else if (n - i == 2) {
+        uint32_t v = ((uint32_t)p[i] << 16) | ((uint32_t)p[i + 1] << 8);
+        *w++ = abc[v >> 18]; *w++ = abc[(v >> 12) & 63]; *w++ = abc[(v >> 6) & 63]; *w++ = '=';
+    }
+    o->len = w - o->p;
+    return 0;
+}
+
+static int json_level(Ctx *c, const Recs *rs, int level, int with_runs, Py_ssize_t ind, int first);
+
+/* One item of a "fields" list at indent `ind` (its separator is written by the caller). */
+static int json_field(Ctx *c, const Rec *f, int level, Py_ssize_t count, Py_ssize_t ind) {
+    Out *o = &c->out;
+    Reading r = {0};
+    if (decide(c, f, level, &r) < 0) return -1;
+    const uint8_t *p = c->b + f->v;
+    Py_ssize_t n = f->e - f->v;
+    Py_ssize_t in = ind + 2;
+    int nested_kind = r.kind == K_MESSAGE || r.kind == K_GROUP;
+    int deep = nested_kind && c->depth0 + level >= MAX_DEPTH;
+    if (out_spaces(o, ind) < 0 || out_lit(o, "{\n") < 0 ||
+        out_spaces(o, in) < 0 || out_lit(o, "\"number\": ") < 0 || out_u64(o, f->key >> 3) < 0 ||
+        out_lit(o, ",\n") < 0 || out_spaces(o, in) < 0 || out_lit(o, "\"wire_type\": \"") < 0 ||
+        out_str(o, WIRE_NAME[f->key & 7]) < 0 || out_lit(o, "\",\n") < 0 ||
+        out_spaces(o, in) < 0 || out_lit(o, "\"offset\": ") < 0 || out_u64(o, (uint64_t)f->t) < 0 ||
+        out_lit(o, ",\n") < 0 || out_spaces(o, in) < 0 || out_lit(o, "\"length\": ") < 0 ||
+        out_u64(o, (uint64_t)(f->e - f->t)) < 0 || out_lit(o, ",\n") < 0 ||
+        out_spaces(o, in) < 0 || out_lit(o, "\"kind\": \"") < 0 || out_str(o, deep ? "bytes" : KIND_NAME[r.kind]) < 0 ||
+        out_lit(o, "\"") < 0)
+        return -1;
+    if (count > 1 && (out_lit(o, ",\n") < 0 || out_spaces(o, in) < 0 || out_lit(o, "\"repeated\": ") < 0 ||
+                      out_u64(o, (uint64_t)count) < 0))
+        return -1;
+    if (out_lit(o, ",\n") < 0 || out_spaces(o, in) < 0) return -1;
+    if (deep) {
+        if (out_lit(o, "\"value\": \"") < 0 || out_base64(o, p, r.value_end - f->v) < 0 || out_lit(o, "\",\n") < 0 ||
+            out_spaces(o, in) < 0 || out_lit(o, "\"note\": \"a ") < 0 || out_str(o, KIND_NAME[r.kind]) < 0 ||
+            out_lit(o, " nested deeper than 100 levels, not expanded\"") < 0)
+            return -1;
+    } else if (nested_kind) {
+        if (out_lit(o, "\"message\": {\n") < 0 || out_spaces(o, in + 2) < 0 || out_lit(o, "\"fields\": [") < 0)
+            return -1;
+        if (r.sub->n == 0) {
+            if (out_lit(o, "]") < 0) return -1;
+        } else {
+            if (json_level(c, r.sub, level + 1, 1, ind + 6, 1) < 0) return -1;
+            if (out_lit(o, "\n") < 0 || out_spaces(o, in + 2) < 0 || out_lit(o, "]") < 0) return -1;
+        }
+        if (out_lit(o, "\n") < 0 || out_spaces(o, in) < 0 || out_lit(o, "}") < 0) return -1;
+    } else {
+        if (out_lit(o, "\"value\": ") < 0) return -1;
+        int rc = 0;
+        switch (r.kind) {
+            case K_BOOL: rc = out_str(o, r.u ? "true" : "false"); break;
+            case K_GROUP_NONE: rc = out_lit(o, "null"); break;
+            case K_BYTES:
+                rc = out_lit(o, "\"") < 0 || out_base64(o, p, n) < 0 || out_lit(o, "\"") < 0 ? -1 : 0;
+                break;
+            case K_PACKED_DOUBLE: case K_PACKED_FLOAT: case K_PACKED_VARINT: case K_PACKED_FIXED32: {
+                /* a list: one value a line */
+                if (out_lit(o, "[") < 0) return -1;
+                Py_ssize_t pos = 0;
+                for (Py_ssize_t k = 0; k < r.count; k++) {
+                    if ((k && out_lit(o, ",") < 0) || out_lit(o, "\n") < 0 || out_spaces(o, in + 2) < 0) return -1;
+                    if (r.kind == K_PACKED_VARINT) {
+                        uint64_t val = 0;
+                        read_varint(p, pos, n, &val, &pos);
+                        rc = out_u64(o, val);
+                    } else if (r.kind == K_PACKED_FIXED32) {
+                        rc = out_u64(o, u32_at(p + 4 * k));
+                    } else {
+                        rc = out_double(o, r.kind == K_PACKED_FLOAT ? f32_at(p + 4 * k) : f64_at(p + 8 * k));
+                    }
+                    if (rc < 0) return -1;
+                }
+                rc = out_lit(o, "\n") < 0 || out_spaces(o, in) < 0 || out_lit(o, "]") < 0 ? -1 : 0;
+                break;
+            }
+            default: rc = out_value(c, f, &r); break;  /* numbers and text: as the raw text shows them */
+        }
+        if (rc < 0) return -1;
+    }
+    if (out_lit(o, "\n") < 0 || out_spaces(o, ind) < 0) return -1;
+    return out_lit(o, "}");
+}
+
+/* The items of one "fields" list, each after its separator ("\n" before the first, ",\n" before the others). */
+static int json_level(Ctx *c, const Recs *rs, int level, int with_runs, Py_ssize_t ind, int first) {
+    Py_ssize_t n = rs->n;
+    const Rec *r = rs->r;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_ssize_t count = 1, plain_to = i;  /* fields i..plain_to are shown one by one */
+        if (with_runs && n >= RUN_MIN) {
+            Py_ssize_t j = i;
+            while (j + 1 < n && r[j + 1].key == r[j].key && r[j + 1].e - r[j + 1].t == r[j].e - r[j].t &&
+                   r[j + 1].t == r[j].e)
+                j++;
+            Py_ssize_t chain = j - i + 1;
+            int same = chain >= RUN_MIN;
+            for (Py_ssize_t k = 1; k < chain && same; k++)
+                same = memcmp(c->b + r[i].t, c->b + r[i + k].t, (size_t)(r[i].e - r[i].t)) == 0;
+            if (same) count = chain; else plain_to = j;
+        }
+        for (Py_ssize_t k = i; k <= plain_to; k++) {
+            if (out_str(&c->out, first ? "\n" : ",\n") < 0) return -1;
+            first = 0;
+            if (json_field(c, &r[k], level, k == i ? count : 1, ind) < 0) return -1;
+        }
+        i = count > 1 ? i + count : plain_to + 1;
     }
     return 0;
 }
@@ -754,6 +872,10 @@ static PyObject *raw_text(PyObject *self, PyObject *args, PyObject *kwargs) {
     c.size = view.len;
     c.indent = indent;
     c.indent_len = indent_len;
+    if (depth < 0) {
+        PyErr_SetString(PyExc_ValueError, "a negative depth");
+        goto end;
+    }
     c.depth0 = depth;
     c.out = spare;  /* the last call's buffer: its pages are already mapped */
     c.out.len = 0;
@@ -782,7 +904,61 @@ end:
     return result;
 }
 
+static PyObject *raw_json(PyObject *self, PyObject *args, PyObject *kwargs) {
+    static char *names[] = {"buf", "start", "stop", "first", "repeated", "depth", "runs", NULL};
+    Py_buffer view;
+    Py_ssize_t start, stop, repeated = 1;
+    int first = 1, depth = 0, with_runs = 1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nn|pnip:raw_json", names, &view, &start, &stop, &first,
+                                     &repeated, &depth, &with_runs))
+        return NULL;
+    PyObject *result = NULL;
+    Recs rs = {0};
+    Ctx c = {0};
+    if (start < 0 || stop < start || stop > view.len || depth < 0) {
+        PyErr_SetString(PyExc_ValueError, "span out of the buffer, or a negative depth");
+        goto end;
+    }
+    c.b = view.buf;
+    c.size = view.len;
+    c.indent = "";
+    c.depth0 = depth;
+    c.out = spare;
+    c.out.len = 0;
+    spare.p = NULL;
+    spare.cap = 0;
+    int rc = scan(c.b, start, stop, 0, 0, &rs, NULL, NULL);
+    if (rc < 0) goto end;
+    if (rc > 0 || (repeated > 1 && rs.n != 1)) {
+        PyErr_SetString(PyExc_ValueError, rc > 0 ? "the span does not parse cleanly as one level"
+                                                 : "a repeated field is one field");
+        goto end;
+    }
+    if (repeated > 1) {
+        if (out_str(&c.out, first ? "\n" : ",\n") < 0 || json_field(&c, &rs.r[0], 0, repeated, 4 + 6 * 0) < 0)
+            goto end;
+    } else if (json_level(&c, &rs, 0, with_runs, 4, first) < 0) {
+        goto end;
+    }
+    result = PyBytes_FromStringAndSize(c.out.p ? c.out.p : "", c.out.len);
+end:
+    PyMem_Free(rs.r);
+    free_pool(&c);
+    if (c.out.cap <= SPARE_MAX && !spare.p) {
+        spare = c.out;
+    } else {
+        PyMem_Free(c.out.p);
+    }
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"raw_json", (PyCFunction)(void (*)(void))raw_json, METH_VARARGS | METH_KEYWORDS,
+     "raw_json(buf, start, stop, first=True, repeated=1, depth=0, runs=True) -> bytes\n\n"
+     "The UTF-8 of the top-level items of json.dumps(render.raw_json(level), indent=2, ensure_ascii=False)\n"
+     "for the fields of buf[start:stop] (a clean level), each after its separator; repeated > 1: the one\n"
+     "field of the span shown with that count."},
     {"raw_text", (PyCFunction)(void (*)(void))raw_text, METH_VARARGS | METH_KEYWORDS,
      "raw_text(buf, start, stop, indent, depth=0, runs=True, as_bytes=False) -> str (bytes: its UTF-8)\n\n"
      "The raw text lines (each ending with a newline) of the fields of buf[start:stop] scanned as one clean\n"

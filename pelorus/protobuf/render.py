@@ -1,9 +1,12 @@
 """Plain-text and JSON renderings of a schemaless tree (for the CLI's ``--format raw`` and exports).
 
 Kept apart from the decoder so the GUI can reuse the same wording for tooltips and copy-as-text.
-Large levels go through :mod:`pelorus.protobuf.fastrender`, which prints the same characters without
-a Reading per field; the functions here stay the reference it hands unusual fields to (and the
-fallback it is tested against).
+Without pins, :func:`write_raw_text` and :func:`write_raw_json` (indent 2) go through the C renderer
+(pelorus/protobuf/_rawwire.c, a port of the readings' ranking and of these functions, built when the
+package is installed with a compiler; ``PELORUS_PROTOBUF_PURE=1`` turns it off). Otherwise large levels go
+through :mod:`pelorus.protobuf.fastrender`, which prints the same characters without a Reading per field.
+The functions here stay the reference both are tested against (tests/protobuf/test_rawwire.py,
+test_golden_decode.py) and the one the others hand unusual fields to.
 """
 
 from __future__ import annotations
@@ -51,8 +54,9 @@ class RawText(Protocol):
 
 def native_raw_text() -> RawText | None:
     """The C renderer of raw text (pelorus/protobuf/_rawwire.c, built when the package is installed with a
-    compiler at hand), or None: not built, or turned off with ``PELORUS_PROTOBUF_PURE=1``. It prints the
-    same characters as :func:`field_lines` (tests/protobuf/test_rawwire.py holds it to that)."""
+    compiler at hand), or None: not built, or turned off with ``PELORUS_PROTOBUF_PURE=1`` (then the JSON
+    is rendered in Python too). It prints the same characters as :func:`field_lines` and :func:`raw_json`
+    (tests/protobuf/test_rawwire.py holds it to that)."""
     if os.environ.get(PURE_ENV, "") not in ("", "0"):
         return None
     try:
@@ -222,6 +226,37 @@ def write_raw_text(msg: Message, write: Callable[[str], object], pins: Pins | No
     emit(tail)
 
 
+def _native_json(msg: Message, write: Callable[[str], object]) -> None:
+    """:func:`write_raw_json` (indent 2, no pins) through the C renderer, as :func:`_native_lines` does the
+    text: the same characters as ``json.dumps(raw_json(msg), indent=2, ensure_ascii=False)``."""
+    from pelorus.protobuf import _rawwire
+
+    n = len(msg)
+    recs = msg._recs
+    buf = msg.buf
+    binary = _utf8_stdout(write)
+    write('{\n  "fields": [')
+    top_runs = _rawwire.runs(buf, recs[0], recs[((n - 1) << 2) + 3])
+    first = True
+    for lo, hi, run in _batches(recs[3::4], top_runs, NATIVE_BATCH_BYTES // 8):  # JSON is ~50x its input
+        t = recs[lo << 2]
+        e = recs[((lo if run else hi - 1) << 2) + 3]  # a run: its first field, shown with the count
+        chunk = _rawwire.raw_json(buf, t, e, first, hi - lo if run else 1, 0, False)
+        first = False
+        if binary is not None:
+            sys.stdout.flush()
+            binary(chunk)
+        else:
+            write(chunk.decode("utf-8"))
+    write("\n  ]")
+    chain = msg.error_chain()
+    if chain:
+        errs = json.dumps({"errors": [{"offset": e.offset, "reason": e.reason} for e in chain]},
+                          ensure_ascii=False, indent=2)
+        write(",\n" + errs[2:-2])
+    write("\n}")
+
+
 def _fastrender() -> ModuleType:
     from pelorus.protobuf import fastrender  # numpy: imported when a path needs it
 
@@ -336,10 +371,10 @@ def raw_json_text(msg: Message, pins: Pins | None = None, indent: int | None = 2
 def write_raw_json(msg: Message, write: Callable[[str], object], pins: Pins | None = None,
                    indent: int | None = 2) -> None:
     """:func:`raw_json_text`, handed to ``write`` a batch at a time."""
-    from pelorus.protobuf import fastrender
-
     pins = pins or Pins()
-    if indent == 2 and fastrender.usable(msg, pins):
+    if indent == 2 and not pins.by_path and len(msg) and native_raw_text() is not None:
+        _native_json(msg, write)
+    elif indent == 2 and (fastrender := _fastrender()).usable(msg, pins):
         fastrender.json_chunks(msg, pins, (), write)
     else:
         write(json.dumps(raw_json(msg, pins), ensure_ascii=False, indent=indent))

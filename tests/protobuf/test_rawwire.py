@@ -1,4 +1,5 @@
-"""The C raw-text renderer (pelorus/protobuf/_rawwire.c) against the pure-Python reference (render.py).
+"""The C renderer of raw text and schemaless JSON (pelorus/protobuf/_rawwire.c) against the pure-Python
+reference (render.py).
 
 Both must print the same characters for any input: generated valid messages (every wire type, over-long
 varints, groups, packed-looking payloads, runs, deep nesting, awkward text) and malformed ones (cut,
@@ -9,6 +10,7 @@ both ways here.
 
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import struct
@@ -45,24 +47,25 @@ def _built() -> bool:
 needs_c = pytest.mark.skipif(not _built(), reason="the C extension is not built (no compiler at install time)")
 
 
-def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[str, str]:
-    """raw_text of ``data`` through the C renderer and in pure Python."""
+def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(raw text, JSON) of ``data`` through the C renderer and in pure Python."""
     monkeypatch.delenv(render.PURE_ENV, raising=False)
     assert render.native_raw_text() is not None
-    fast = render.raw_text(decode(data))
+    fast = render.raw_text(decode(data)), render.raw_json_text(decode(data))
     monkeypatch.setenv(render.PURE_ENV, "1")
     assert render.native_raw_text() is None
-    pure = render.raw_text(decode(data))
+    pure = render.raw_text(decode(data)), render.raw_json_text(decode(data))
     monkeypatch.delenv(render.PURE_ENV)
     return fast, pure
 
 
 def _same(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     fast, pure = _both(data, monkeypatch)
-    if fast != pure:
-        for i, (a, b) in enumerate(zip(fast.splitlines(), pure.splitlines(), strict=False)):
-            assert a == b, f"line {i} differs for {data.hex()}"
-        assert fast == pure, f"the texts differ in length for {data.hex()}"
+    for what, a_text, b_text in (("text", fast[0], pure[0]), ("JSON", fast[1], pure[1])):
+        if a_text != b_text:
+            for i, (a, b) in enumerate(zip(a_text.splitlines(), b_text.splitlines(), strict=False)):
+                assert a == b, f"{what}: line {i} differs for {data.hex()}"
+            assert a_text == b_text, f"the {what} differs in length for {data.hex()}"
 
 
 def _field(number: int, wt: int, body: bytes) -> bytes:
@@ -181,6 +184,9 @@ def test_one_level_at_any_depth_and_indent_is_what_field_lines_prints(data: byte
     render._raw_lines(msg, Pins(), (), indent, lines, depth)
     want = "".join(line + "\n" for line in lines)
     assert _rawwire.raw_text(data, 0, len(data), indent, depth, True) == want
+    items = _rawwire.raw_json(data, 0, len(data), True, 1, depth, True).decode()
+    got = '{\n  "fields": [' + items + ("\n  ]\n}" if items else "]\n}")
+    assert got == json.dumps(render.raw_json(msg, Pins(), (), depth), ensure_ascii=False, indent=2)
 
 
 @needs_c
@@ -214,8 +220,10 @@ def test_crafted_edges_render_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @needs_c
 def test_large_messages_in_batches_render_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Top-level runs cut by batch boundaries: the C side must not find a run the whole level has not."""
-    monkeypatch.setattr(fastrender, "BATCH_BYTES", 64)
+    """Top-level runs cut by batch boundaries: the C side must not find a run the whole level has not
+    (compared with the reference renderer, which takes each level whole)."""
+    monkeypatch.setattr(render, "NATIVE_BATCH_BYTES", 64)
+    monkeypatch.setattr(fastrender, "FAST_FROM_FIELDS", 1 << 62)
     near_run = _field(1, 2, b"abc") * 3 + _field(1, 2, b"abd")
     data = corpus.list_pods(1 << 16) + near_run * 20 + _field(2, 0, b"\x05") * 7 + corpus.all_types(1 << 15)
     _same(data, monkeypatch)
@@ -246,11 +254,13 @@ def test_the_cli_prints_the_same_bytes_with_and_without_the_extension(shape: str
         data = body
     path = tmp_path / "in.bin"
     path.write_bytes(data)
-    outs = []
-    for pure in ("0", "1"):
-        env = {**os.environ, render.PURE_ENV: pure, "PYTHONIOENCODING": "utf-8"}
-        done = subprocess.run([sys.executable, str(ROOT / "main.py"), "proto", "decode", str(path), "--format", "raw"],
-                              capture_output=True, env=env, timeout=120, check=False)
-        outs.append((done.returncode, done.stdout, done.stderr))
-    assert outs[0] == outs[1]
-    assert outs[0][1].count(b"# record ") == (3 if shape == "stream" else 0)
+    for fmt in ("raw", "json"):
+        outs = []
+        for pure in ("0", "1"):
+            env = {**os.environ, render.PURE_ENV: pure, "PYTHONIOENCODING": "utf-8"}
+            argv = [sys.executable, str(ROOT / "main.py"), "proto", "decode", str(path), "--format", fmt]
+            done = subprocess.run(argv, capture_output=True, env=env, timeout=120, check=False)
+            outs.append((done.returncode, done.stdout, done.stderr))
+        assert outs[0] == outs[1], fmt
+        if fmt == "raw":
+            assert outs[0][1].count(b"# record ") == (3 if shape == "stream" else 0)
