@@ -202,12 +202,22 @@ static inline int read_varint(const uint8_t *b, Py_ssize_t pos, Py_ssize_t end, 
     }
 }
 
-/* One level of b[start:end] (a group's body when group > 0). Returns 0 when clean (records in rs when rs
- * is given, *end_tag: where the END_GROUP tag began, *after: after it), 1 when not clean, -1 on a Python error. */
+/* One level of b[start:end] (a group's body when group > 0), stopping (clean so far) at the first field that
+ * starts at or after `limit`. Returns 0 when clean (records in rs when rs is given, *end_tag: where the
+ * END_GROUP tag began, *after: after it), 1 when not clean, -1 on a Python error. */
+static int scan_to(const uint8_t *b, Py_ssize_t start, Py_ssize_t end, Py_ssize_t limit, uint64_t group, int depth,
+                   Recs *rs, Py_ssize_t *end_tag, Py_ssize_t *after_out);
+
 static int scan(const uint8_t *b, Py_ssize_t start, Py_ssize_t end, uint64_t group, int depth, Recs *rs,
                 Py_ssize_t *end_tag, Py_ssize_t *after_out) {
+    return scan_to(b, start, end, end, group, depth, rs, end_tag, after_out);
+}
+
+static int scan_to(const uint8_t *b, Py_ssize_t start, Py_ssize_t end, Py_ssize_t limit, uint64_t group, int depth,
+                   Recs *rs, Py_ssize_t *end_tag, Py_ssize_t *after_out) {
     Py_ssize_t pos = start;
-    while (pos < end) {
+    Py_ssize_t stop_at = limit < end ? limit : end;
+    while (pos < stop_at) {
         Py_ssize_t t = pos, v;
         uint64_t key = b[pos++];
         if (key >= 0x80) {
@@ -256,6 +266,11 @@ static int scan(const uint8_t *b, Py_ssize_t start, Py_ssize_t end, uint64_t gro
             return 1;
         }
         if (rs && recs_push(rs, t, key, v, pos) < 0) return -1;
+    }
+    if (pos < end) {  /* stopped at the limit */
+        if (end_tag) *end_tag = pos;
+        if (after_out) *after_out = pos;
+        return 0;
     }
     if (group) return 1;
     if (end_tag) *end_tag = pos;
@@ -800,6 +815,52 @@ static int json_level(Ctx *c, const Recs *rs, int level, int with_runs, Py_ssize
 
 /* -- the module ------------------------------------------------------------------------------ */
 
+/* refscan.scan_fields(buf, start, end, 0, 0, limit) when it ends cleanly: (recs, None, after, after); None when
+ * it would not (the caller runs the Python loop, which words the error). */
+static PyObject *scan_clean(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t start, end;
+    PyObject *limit_obj = Py_None;
+    if (!PyArg_ParseTuple(args, "y*nn|O:scan_clean", &view, &start, &end, &limit_obj)) return NULL;
+    PyObject *result = NULL, *list = NULL;
+    Recs rs = {0};
+    Py_ssize_t limit = end;
+    if (limit_obj != Py_None) {
+        limit = PyLong_AsSsize_t(limit_obj);
+        if (limit == -1 && PyErr_Occurred()) goto end;
+    }
+    if (start < 0 || end > view.len || start > end) {  /* the Python loop decides what such a span gives */
+        result = Py_NewRef(Py_None);
+        goto end;
+    }
+    Py_ssize_t after = start;
+    int rc = scan_to(view.buf, start, end, limit, 0, 0, &rs, NULL, &after);
+    if (rc < 0) goto end;
+    if (rc > 0) {
+        result = Py_NewRef(Py_None);
+        goto end;
+    }
+    list = PyList_New(4 * rs.n);
+    if (!list) goto end;
+    for (Py_ssize_t i = 0; i < rs.n; i++) {
+        PyObject *items[4] = {PyLong_FromSsize_t(rs.r[i].t), PyLong_FromUnsignedLongLong(rs.r[i].key),
+                              PyLong_FromSsize_t(rs.r[i].v), PyLong_FromSsize_t(rs.r[i].e)};
+        for (int k = 0; k < 4; k++) {
+            if (!items[k]) {
+                for (int j = 0; j < 4; j++) Py_XDECREF(items[j]);
+                goto end;
+            }
+        }
+        for (int k = 0; k < 4; k++) PyList_SET_ITEM(list, 4 * i + k, items[k]);
+    }
+    result = Py_BuildValue("(OOnn)", list, Py_None, after, after);
+end:
+    Py_XDECREF(list);
+    PyMem_Free(rs.r);
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyObject *level_runs(PyObject *self, PyObject *args) {
     Py_buffer view;
     Py_ssize_t start, stop;
@@ -963,6 +1024,9 @@ static PyMethodDef methods[] = {
      "raw_text(buf, start, stop, indent, depth=0, runs=True, as_bytes=False) -> str (bytes: its UTF-8)\n\n"
      "The raw text lines (each ending with a newline) of the fields of buf[start:stop] scanned as one clean\n"
      "level, as render.field_lines prints them without pins; ValueError when the span is not a clean level."},
+    {"scan_clean", scan_clean, METH_VARARGS,
+     "scan_clean(buf, start, end, limit=None) -> (recs, None, after, after) | None\n\n"
+     "refscan.scan_fields(buf, start, end, 0, 0, limit) when the level scans cleanly, else None."},
     {"runs", level_runs, METH_VARARGS,
      "runs(buf, start, stop) -> dict[int, int]\n\n"
      "render.runs of the clean level buf[start:stop]: {first index: count} of each run of identical fields."},

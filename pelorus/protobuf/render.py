@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol, cast, overload
 
 from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 
+from pelorus.protobuf import refscan
 from pelorus.protobuf.readings import Path, Pins, best
 from pelorus.protobuf.schemaless import Field, Message
 from pelorus.protobuf.valuetext import float32_text
@@ -38,8 +39,8 @@ RUN_MIN = 3
 12 MB of ``0a 00`` (six million empty fields) is one line, not 150 MB of text and minutes."""
 
 
-PURE_ENV = "PELORUS_PROTOBUF_PURE"
-"""Set to 1 to use only the pure-Python renderers (the tests run both paths through it)."""
+PURE_ENV = refscan.PURE_ENV
+"""Set to 1 to use only the pure-Python code (the tests run both paths through it)."""
 
 
 class RawText(Protocol):

@@ -264,3 +264,28 @@ def test_the_cli_prints_the_same_bytes_with_and_without_the_extension(shape: str
         assert outs[0] == outs[1], fmt
         if fmt == "raw":
             assert outs[0][1].count(b"# record ") == (3 if shape == "stream" else 0)
+
+
+def _scan_both(data: bytes, start: int, end: int, limit: int | None) -> tuple[Any, Any]:
+    from pelorus.protobuf import refscan
+
+    def plain(got: Any) -> Any:
+        recs, stop, after, et = got
+        return list(recs), None if stop is None else (stop.offset, stop.code, stop.a, stop.b), after, et
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv(render.PURE_ENV, raising=False)
+        fast = plain(refscan.scan_fields(memoryview(data), start, end, 0, 0, limit))
+        mp.setenv(render.PURE_ENV, "1")
+        pure = plain(refscan.scan_fields(memoryview(data), start, end, 0, 0, limit))
+    return fast, pure
+
+
+@needs_c
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=damaged() | messages(), cut=st.integers(0, 40), limit=st.none() | st.integers(0, 300))
+def test_the_scan_of_a_level_is_the_same_in_c_and_python(data: bytes, cut: int, limit: int | None) -> None:
+    """refscan.scan_fields takes the C scan when the level is clean: the same records, stop and offsets."""
+    fast, pure = _scan_both(data, min(cut, len(data)), len(data), limit)
+    assert fast == pure
