@@ -289,3 +289,18 @@ def test_the_scan_of_a_level_is_the_same_in_c_and_python(data: bytes, cut: int, 
     """refscan.scan_fields takes the C scan when the level is clean: the same records, stop and offsets."""
     fast, pure = _scan_both(data, min(cut, len(data)), len(data), limit)
     assert fast == pure
+
+
+def test_without_the_extension_the_cli_decodes_in_pure_python(tmp_path: Path) -> None:
+    """An install that could not compile the extension (it is optional in setup.py) still decodes."""
+    import subprocess
+
+    path = tmp_path / "in.bin"
+    path.write_bytes(_field(1, 0, b"\x01") + _field(2, 2, b"hi"))
+    probe = ("import sys\nsys.modules['pelorus.protobuf._rawwire'] = None  # as if it was never built\n"
+             "from pelorus.protobuf import cli, refscan, render\n"
+             "assert render.native_raw_text() is None and refscan._SCAN_CLEAN is None\n"
+             f"sys.exit(cli.main(['decode', {str(path)!r}, '--format', 'raw']))\n")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == '1: True  # bool @0\n2: "hi"  # string @2\n'
