@@ -1,4 +1,5 @@
-/* The raw text of a schemaless protobuf level, in C: the hot loop of `proto decode --format raw`.
+/* The raw text and the schemaless JSON of a protobuf level, in C: the hot loop of `proto decode --format raw`
+ * (and of `--format json` without a schema, and of the editor's schemaless Text / JSON panes).
  *
  * A faithful port of the pure-Python reference (it is the specification, and the fallback):
  *   - the scan of one level:           refscan.scan_fields (only "clean or not" and the records matter here:
@@ -6,10 +7,12 @@
  *   - the cheap rejection of a child:  schemaless.Message.child;
  *   - the top reading of a field:      readings.best / readings._len_best (scores and their order);
  *   - the value's text:                render._show (json.dumps of text, hex of bytes, str of lists);
- *   - the lines, runs and depth limit: render.field_lines / render._raw_lines / render.runs / MAX_DEPTH.
+ *   - the lines, runs and depth limit: render.field_lines / render._raw_lines / render.runs / MAX_DEPTH;
+ *   - the JSON:                        render.raw_json as json.dumps(indent=2, ensure_ascii=False) prints it.
  * tests/protobuf/test_rawwire.py runs both on the golden corpus, the protoc corpus and generated
  * (also malformed) messages and asks for the same characters. Pins are not handled here (the
- * caller uses the Python path when any reading is pinned).
+ * caller uses the Python path when any reading is pinned). The scan of a clean level is also offered to
+ * refscan.scan_fields (scan_clean), which words any damage itself.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -909,7 +912,7 @@ end:
     return result;
 }
 
-#define SPARE_MAX (64 << 20)
+#define SPARE_MAX (16 << 20)
 static Out spare;  /* kept between calls (the GIL is held throughout a call) */
 
 static PyObject *raw_text(PyObject *self, PyObject *args, PyObject *kwargs) {
