@@ -20,6 +20,9 @@ every field type, a FileDescriptorSet) and size, one JSON line per path:
 - ``stream_raw`` (``--stream-mb`` > 0): a varint-delimited stream of ListPodsResponse records of that
   many MB printed raw: seconds to the first output byte, whole time and peak memory.
 
+Our figures are those of the C renderer (pelorus/protobuf/_rawwire.c) when it is built;
+``PELORUS_PROTOBUF_PURE=1 python bench/proto_raw_decode.py ...`` times the pure-Python fallback instead.
+
 Each whole-process line carries the process's peak RSS (``peak_rss_mb``), its seconds, MB/s and the
 peers' figures; a ``scaling`` line per path compares the per-MB time at the largest size with the one
 at the smallest. Exits non-zero when a measurement fails (a non-zero exit of our CLI or of a peer).

@@ -51,17 +51,21 @@ import mmap
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
-
-from google.protobuf.message import Message as PbMessage
+from typing import TYPE_CHECKING, TextIO
 
 from pelorus.protobuf import framing as fr
-from pelorus.protobuf.partial import explain_refusal, parse_prefix
+from pelorus.protobuf.errors import SchemaError
 from pelorus.protobuf.render import write_raw_json, write_raw_text
-from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.schemaless import decode_span
-from pelorus.protobuf.textedit import unknown_paths
 from pelorus.protobuf.wire import Buffer, WireError, encode_varint
+
+if TYPE_CHECKING:
+    from google.protobuf.message import Message as PbMessage
+
+    from pelorus.protobuf.schema import SchemaRegistry
+
+# The schema machinery (google.protobuf's runtime, grpc_tools) is imported by the paths that use a schema:
+# a schemaless decode starts without it.
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -131,6 +135,8 @@ def _parser() -> _Parser:
 
 
 def _registry(args: argparse.Namespace) -> SchemaRegistry:
+    from pelorus.protobuf.schema import SchemaRegistry
+
     reg = SchemaRegistry()
     for ds in args.descriptor_set:
         reg.load_descriptor_set(ds)
@@ -282,6 +288,8 @@ def _partial(bad: SchemaError, reg: SchemaRegistry, type_name: str, data: Buffer
     scan. Well-formed wire data the type rejects (e.g. bad UTF-8 in a string) is still one error.
     """
     full = reg.find(type_name).full_name
+    from pelorus.protobuf.partial import explain_refusal, parse_prefix
+
     pre = parse_prefix(reg, type_name, data, rec.offset, rec.end)
     if pre.damage is None and pre.message is not None:  # whole on the wire; the type refuses a field
         refusal = explain_refusal(reg, type_name, data, rec.offset, rec.end, _runtime_reason(bad))
@@ -315,6 +323,8 @@ def _runtime_reason(bad: SchemaError) -> str:
 
 def _warn_unknowns(msg: PbMessage, reg: SchemaRegistry, where: str) -> None:
     """JSON has no place for unknown fields: say how many were left out, where, and what keeps them."""
+    from pelorus.protobuf.textedit import unknown_paths
+
     paths = unknown_paths(msg, reg.pool)
     if paths:
         shown = ", ".join(paths[:5]) + (", …" if len(paths) > 5 else "")

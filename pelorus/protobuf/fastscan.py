@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from pelorus.protobuf.refscan import scan_fields
+from pelorus.protobuf.refscan import NOT_MESSAGE, REFERENCE, scan_fields
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -54,10 +54,6 @@ I64 = npt.NDArray[np.int64]
 Arr = npt.NDArray[np.signedinteger[Any]]  # positions: int32 or int64
 Mask = npt.NDArray[np.bool_]
 
-NOT_MESSAGE: Final = -1
-"""``Tree.child`` value: the field's payload is not a clean message (or the field is not LEN)."""
-REFERENCE: Final = -2
-"""``Tree.child`` value: a group; its level is decoded by the reference path when asked."""
 
 _SCALAR_BELOW: Final = 24
 _PAD: Final = 16

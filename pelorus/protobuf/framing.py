@@ -19,14 +19,19 @@ from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Final, Literal, Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 from pelorus.protobuf.refscan import scan_fields
 from pelorus.protobuf.schemaless import Cancelled, Progress, current_progress
 from pelorus.protobuf.wire import Buffer, WireError, read_varint
 from pelorus.text import QT_TRANSLATE_NOOP
+
+if TYPE_CHECKING:
+    import numpy as np
+
+_NUMPY_FROM: Final = 256
+"""Indexes of at least this many records finish with numpy; shorter ones (the detection's probes of a single
+message) in plain Python, so a decode that needs no numpy starts without importing it."""
 
 Framing = Literal["single", "varint", "grpc"]
 FRAMINGS: Final[tuple[str, ...]] = ("single", "varint", "grpc")
@@ -157,6 +162,11 @@ class RecordIndex:
                 pos = n + 1
         if not starts:
             return
+        if len(starts) < _NUMPY_FROM:
+            self._finish_grpc_small(starts)
+            return
+        import numpy as np
+
         data = np.frombuffer(buf, dtype=np.uint8)
         st = np.array(starts, dtype=np.int64)
         flags = data[st]
@@ -183,6 +193,31 @@ class RecordIndex:
         self.offsets = _int_array(offs)
         self.lengths = _int_array(ends - offs)
         self.flags = array("b", flags.astype(np.int8).tobytes())
+
+    def _finish_grpc_small(self, starts: list[int]) -> None:
+        """The end of :meth:`_build_grpc` for a few frames, without numpy (the same checks and results)."""
+        buf = self.buf
+        flags = [buf[p] for p in starts]
+        bad = next((i for i in range(len(starts) - 1) if flags[i] > 1), None)
+        if bad is not None:
+            p = starts[bad]
+            self.error = WireError(p, f"record {bad}: compressed flag {flags[bad]} at offset {p} is not 0 or 1")
+            self.complete = True
+            starts, flags = starts[:bad], flags[:bad]
+        else:
+            last = _frame_one(buf, "grpc", starts[-1], len(starts) - 1)
+            if isinstance(last, WireError):
+                self.error = last
+                self.complete = True
+                starts, flags = starts[:-1], flags[:-1]
+        if not starts:
+            return
+        offs = [p + 5 for p in starts]
+        ends = [*starts[1:], offs[-1] + int.from_bytes(bytes(buf[starts[-1] + 1 : starts[-1] + 5]), "big")]
+        self.prefix_offsets = array("q", starts)
+        self.offsets = array("q", offs)
+        self.lengths = array("q", [e - o for e, o in zip(ends, offs, strict=True)])
+        self.flags = array("b", flags)
 
     def _build_varint(self, cap: int, token: Progress | None, base: int) -> None:
         """The chain of varint prefixes: a tight loop that collects only each record's start; the
@@ -228,6 +263,21 @@ class RecordIndex:
                 start, _PAST_END.format(record=len(starts), offset=start, length=length, available=n - after))
         if not starts:
             return
+        if len(starts) < _NUMPY_FROM:  # the same offsets and lengths without numpy
+            payloads: list[int] = []
+            for p in starts:
+                k = p
+                while buf[k] >= 0x80:  # each prefix was read whole above
+                    k += 1
+                payloads.append(k + 1)
+            stops = [*starts[1:], payloads[-1] + read_varint(buf, starts[-1])[0]]
+            self.prefix_offsets = array("q", starts)
+            self.offsets = array("q", payloads)
+            self.lengths = array("q", [e - o for e, o in zip(stops, payloads, strict=True)])
+            self.flags = array("b", bytes(len(starts)))
+            return
+        import numpy as np
+
         data = np.frombuffer(buf, dtype=np.uint8)
         st = np.array(starts, dtype=np.int64)
         width = np.ones(len(st), dtype=np.int64)
@@ -372,6 +422,8 @@ def _report(token: Progress | None, pos: int, base: int) -> None:
 
 def _int_array(values: np.ndarray) -> array[int]:
     """An ``array('q')`` holding a numpy int64 vector (one copy of the bytes, no Python ints)."""
+    import numpy as np
+
     out = array("q")
     out.frombytes(values.astype(np.int64, copy=False).tobytes())
     return out
@@ -403,6 +455,8 @@ def _frame_one(buf: Buffer, framing: str, pos: int, count: int) -> tuple[int, in
 def _joined(col: array[int], k: int, middle: Sequence[int], sync: int, delta: int) -> array[int]:
     """``col[:k]`` + ``middle`` + ``col[sync:]`` shifted by ``delta`` (one vectorised add, not a loop
     over a million entries)."""
+    import numpy as np
+
     out = col[:k]
     out.extend(array("q", middle))
     if sync < len(col):
@@ -486,7 +540,9 @@ def candidates(buf: Buffer) -> list[Candidate]:
 
 def _empty_records(idx: RecordIndex) -> int:
     lengths = idx.lengths
-    if isinstance(lengths, array) and lengths.itemsize == 8:
+    if isinstance(lengths, array) and lengths.itemsize == 8 and len(lengths) >= _NUMPY_FROM:
+        import numpy as np
+
         return int(np.count_nonzero(np.frombuffer(lengths, dtype=np.int64) == 0))
     return sum(1 for n in lengths if n == 0)
 

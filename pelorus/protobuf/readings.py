@@ -17,8 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
-import numpy as np
-
 from pelorus.protobuf.schemaless import Field, Message
 from pelorus.protobuf.wire import (
     FIXED32,
@@ -131,7 +129,8 @@ def _plausible_double(x: float) -> bool:
 _DROP_EXTRA: Final = str.maketrans("", "", "".join(_PRINTABLE_EXTRA))
 _VECTOR_FROM: Final = 64
 """Payloads at least this long are read with numpy (the same values; a Python step per byte or per value
-made a packed run of a few MB cost seconds)."""
+made a packed run of a few MB cost seconds). numpy is imported by the functions that use it: a decode that
+needs none of them starts without it."""
 
 
 def _printable(text: str) -> bool:
@@ -156,6 +155,8 @@ def _packed_varints(payload: bytes) -> list[int] | None:
 def _packed_varints_np(payload: bytes) -> list[int] | None:
     """:func:`_packed_varints` with array operations: every varint ends at a byte below 0x80, none may
     be longer than 10 bytes, and values keep their low 64 bits (the uint64 shifts wrap as read_varint masks)."""
+    import numpy as np
+
     b = np.frombuffer(payload, dtype=np.uint8)
     n = b.shape[0]
     ends = np.flatnonzero(b < 0x80)
@@ -176,6 +177,8 @@ def _packed_varints_np(payload: bytes) -> list[int] | None:
 def _zigzag_all(values: list[int]) -> list[int]:
     if len(values) < _VECTOR_FROM:
         return [zigzag_decode(v) for v in values]
+    import numpy as np
+
     u = np.array(values, dtype=np.uint64)
     half = (u >> np.uint64(1)).astype(np.int64)
     out: list[int] = np.where((u & np.uint64(1)) == 1, ~half, half).tolist()
@@ -184,6 +187,8 @@ def _zigzag_all(values: list[int]) -> list[int]:
 
 def _all_plausible(values: list[float], lo: float, hi: float) -> bool:
     """Every value finite and of moderate size, or zero, and not all zero (as the packed readings ask)."""
+    import numpy as np
+
     a = np.abs(np.array(values, dtype=np.float64))
     with np.errstate(invalid="ignore"):
         ok = (a == 0.0) | (np.isfinite(a) & (a >= lo) & (a <= hi))

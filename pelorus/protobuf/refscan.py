@@ -7,12 +7,29 @@ here, neither of them imports the other's internals and there is no import cycle
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from typing import Final
 
 from pelorus.protobuf.wire import Buffer, WireError, read_varint
 from pelorus.text import QT_TRANSLATE_NOOP, Template
 
+PURE_ENV: Final = "PELORUS_PROTOBUF_PURE"
+"""Set to 1 to use only the pure-Python code (no C extension); the tests run both paths through it."""
+
+_ScanClean = Callable[[Buffer, int, int, "int | None"], "tuple[list[int], None, int, int] | None"]
+try:
+    from pelorus.protobuf._rawwire import scan_clean as _scan_clean
+
+    _SCAN_CLEAN: _ScanClean | None = _scan_clean
+except ImportError:  # installed without a C compiler: the Python loop alone
+    _SCAN_CLEAN = None
+
 MAX_GROUP_DEPTH: Final = 100
+NOT_MESSAGE: Final = -1
+"""``fastscan.Tree.child`` value: the field's payload is not a clean message (or the field is not LEN)."""
+REFERENCE: Final = -2
+"""``fastscan.Tree.child`` value: a group; its level is decoded by the reference path when asked."""
 
 
 class Stop(Exception):
@@ -73,6 +90,14 @@ def scan_fields(
     ``limit`` (framing detection on huge files) stops, clean so far, at the first field starting at
     or after it; fields are still checked against ``end``.
     """
+    if group == 0 and _SCAN_CLEAN is not None and os.environ.get(PURE_ENV, "") in ("", "0"):
+        # the same loop in C (pelorus/protobuf/_rawwire.c) when the level is clean; damage is worded below
+        try:
+            clean = _SCAN_CLEAN(buf, start, end, limit)
+        except (TypeError, BufferError):
+            clean = None
+        if clean is not None:
+            return clean
     stop_at = end if limit is None else min(end, limit)
     recs: list[int] = []
     ext = recs.extend

@@ -1,23 +1,29 @@
 """Plain-text and JSON renderings of a schemaless tree (for the CLI's ``--format raw`` and exports).
 
 Kept apart from the decoder so the GUI can reuse the same wording for tooltips and copy-as-text.
-Large levels go through :mod:`pelorus.protobuf.fastrender`, which prints the same characters without
-a Reading per field; the functions here stay the reference it hands unusual fields to (and the
-fallback it is tested against).
+Without pins, :func:`write_raw_text` and :func:`write_raw_json` (indent 2) go through the C renderer
+(pelorus/protobuf/_rawwire.c, a port of the readings' ranking and of these functions, built when the
+package is installed with a compiler; ``PELORUS_PROTOBUF_PURE=1`` turns it off). Otherwise large levels go
+through :mod:`pelorus.protobuf.fastrender`, which prints the same characters without a Reading per field.
+The functions here stay the reference both are tested against (tests/protobuf/test_rawwire.py,
+test_golden_decode.py) and the one the others hand unusual fields to.
 """
 
 from __future__ import annotations
 
 import base64
+import bisect
 import json
+import os
+import sys
 from array import array
-from collections.abc import Callable
-from typing import Any, cast
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any, Literal, Protocol, cast, overload
 
-import numpy as np
 from google.protobuf.descriptor import EnumDescriptor, FieldDescriptor
 
-from pelorus.protobuf import fastrender
+from pelorus.protobuf import refscan
 from pelorus.protobuf.readings import Path, Pins, best
 from pelorus.protobuf.schemaless import Field, Message
 from pelorus.protobuf.valuetext import float32_text
@@ -33,6 +39,34 @@ RUN_MIN = 3
 12 MB of ``0a 00`` (six million empty fields) is one line, not 150 MB of text and minutes."""
 
 
+PURE_ENV = refscan.PURE_ENV
+"""Set to 1 to use only the pure-Python code (the tests run both paths through it)."""
+
+
+class RawText(Protocol):
+    @overload
+    def __call__(self, buf: Any, start: int, stop: int, indent: str, depth: int = 0, runs: bool = True,
+                 as_bytes: Literal[False] = False) -> str: ...
+
+    @overload
+    def __call__(self, buf: Any, start: int, stop: int, indent: str, depth: int = 0, runs: bool = True, *,
+                 as_bytes: Literal[True]) -> bytes: ...
+
+
+def native_raw_text() -> RawText | None:
+    """The C renderer of raw text (pelorus/protobuf/_rawwire.c, built when the package is installed with a
+    compiler at hand), or None: not built, or turned off with ``PELORUS_PROTOBUF_PURE=1`` (then the JSON
+    is rendered in Python too). It prints the same characters as :func:`field_lines` and :func:`raw_json`
+    (tests/protobuf/test_rawwire.py holds it to that)."""
+    if os.environ.get(PURE_ENV, "") not in ("", "0"):
+        return None
+    try:
+        from pelorus.protobuf import _rawwire
+    except ImportError:
+        return None
+    return _rawwire.raw_text
+
+
 def runs(msg: Message) -> dict[int, int]:
     """{first index: count} of every run of at least RUN_MIN consecutive fields of ``msg`` whose
     bytes are identical. Found with array operations over the field records, then each run is
@@ -40,6 +74,8 @@ def runs(msg: Message) -> dict[int, int]:
     n = len(msg)
     if n < RUN_MIN:
         return {}
+    import numpy as np
+
     recs = msg._recs
     if isinstance(recs, array) and recs.itemsize == 8:
         a = np.frombuffer(recs, dtype=np.int64)
@@ -170,7 +206,10 @@ def write_raw_text(msg: Message, write: Callable[[str], object], pins: Pins | No
         if lines:
             write("\n".join(lines) + "\n")
 
-    if fastrender.usable(msg, pins):
+    c_text = None if pins.by_path else native_raw_text()
+    if c_text is not None:
+        _native_lines(msg, c_text, indent, write)
+    elif (fastrender := _fastrender()).usable(msg, pins):
         fastrender.text_lines(msg, pins, path, indent, emit)
     else:
         lines: list[str] = []
@@ -186,6 +225,110 @@ def write_raw_text(msg: Message, write: Callable[[str], object], pins: Pins | No
     for err in chain:
         tail.append(f"{indent}# error at offset {err.offset}: {err.reason}")
     emit(tail)
+
+
+def _native_json(msg: Message, write: Callable[[str], object]) -> None:
+    """:func:`write_raw_json` (indent 2, no pins) through the C renderer, as :func:`_native_lines` does the
+    text: the same characters as ``json.dumps(raw_json(msg), indent=2, ensure_ascii=False)``."""
+    from pelorus.protobuf import _rawwire
+
+    n = len(msg)
+    recs = msg._recs
+    buf = msg.buf
+    binary = _utf8_stdout(write)
+    write('{\n  "fields": [')
+    top_runs = _rawwire.runs(buf, recs[0], recs[((n - 1) << 2) + 3])
+    first = True
+    for lo, hi, run in _batches(recs[3::4], top_runs, NATIVE_BATCH_BYTES // 8):  # JSON is ~50x its input
+        t = recs[lo << 2]
+        e = recs[((lo if run else hi - 1) << 2) + 3]  # a run: its first field, shown with the count
+        chunk = _rawwire.raw_json(buf, t, e, first, hi - lo if run else 1, 0, False)
+        first = False
+        if binary is not None:
+            sys.stdout.flush()
+            binary(chunk)
+        else:
+            write(chunk.decode("utf-8"))
+    write("\n  ]")
+    chain = msg.error_chain()
+    if chain:
+        errs = json.dumps({"errors": [{"offset": e.offset, "reason": e.reason} for e in chain]},
+                          ensure_ascii=False, indent=2)
+        write(",\n" + errs[2:-2])
+    write("\n}")
+
+
+def _fastrender() -> ModuleType:
+    from pelorus.protobuf import fastrender  # numpy: imported when a path needs it
+
+    return fastrender
+
+
+def _native_lines(msg: Message, c_text: RawText, indent: str, write: Callable[[str], object]) -> None:
+    """The fields' lines of a top level through the C renderer, about :data:`NATIVE_BATCH_BYTES` of fields at
+    a time. The level's runs are found on the whole level (a batch boundary must not make one), so the C side
+    is told not to look for runs at its first level. No numpy here: the CLI's raw decode starts without it."""
+    from pelorus.protobuf import _rawwire
+
+    n = len(msg)
+    if not n:
+        return
+    recs = msg._recs
+    buf = msg.buf
+    binary = _utf8_stdout(write)
+    top_runs = _rawwire.runs(buf, recs[0], recs[((n - 1) << 2) + 3])
+    for lo, hi, run in _batches(recs[3::4], top_runs, NATIVE_BATCH_BYTES):
+        if run:
+            t, _key, _v, e = msg.span_at(lo)
+            count = hi - lo
+            write(f"{indent}# the next field is repeated {count:,} times, byte for byte "
+                  f"(@{t} to @{t + (count - 1) * (e - t)}); shown once\n" + c_text(buf, t, e, indent, 0, False))
+            continue
+        t, e = recs[lo << 2], recs[((hi - 1) << 2) + 3]
+        if binary is not None:  # the same characters, without decoding them to str and encoding them again
+            sys.stdout.flush()
+            binary(c_text(buf, t, e, indent, 0, False, as_bytes=True))
+            continue
+        text = c_text(buf, t, e, indent, 0, False)
+        if text:
+            write(text)
+
+
+NATIVE_BATCH_BYTES = 1 << 20
+"""The C renderer takes about this many bytes of top-level fields a call (tests lower it)."""
+
+
+def _batches(ends: Any, repeats: dict[int, int], size: int) -> Iterator[tuple[int, int, bool]]:
+    """``(first, stop, run)`` field indices of each batch of about ``size`` bytes of fields (``ends``: each
+    field's end); a run of identical fields, shown once, is a batch of its own (``run`` True)."""
+    n = len(ends)
+    starts = sorted(repeats)
+    k = i = 0
+    while i < n:
+        if k < len(starts) and starts[k] == i:
+            yield i, i + repeats[i], True
+            i += repeats[i]
+            k += 1
+            continue
+        cut = starts[k] if k < len(starts) else n
+        begin = ends[i - 1] if i else 0  # only a size: the gap before the first field does not matter
+        j = min(cut, max(i + 1, bisect.bisect_left(ends, begin + size, i + 1, cut)))
+        yield i, j, False
+        i = j
+
+
+def _utf8_stdout(write: Callable[[str], object]) -> Callable[[bytes], object] | None:
+    """The binary ``write`` under ``write`` when it is the process's stdout writing UTF-8 without newline
+    translation (the CLI's case), else None."""
+    stdout = getattr(write, "__self__", None)
+    if stdout is None or stdout is not sys.stdout or os.linesep != "\n":
+        return None
+    encoding = getattr(stdout, "encoding", None) or ""
+    raw = getattr(stdout, "buffer", None)
+    if encoding.lower().replace("_", "-") not in ("utf-8", "utf8") or raw is None:
+        return None
+    out: Callable[[bytes], object] = raw.write
+    return out
 
 
 def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[str], depth: int) -> None:
@@ -230,7 +373,9 @@ def write_raw_json(msg: Message, write: Callable[[str], object], pins: Pins | No
                    indent: int | None = 2) -> None:
     """:func:`raw_json_text`, handed to ``write`` a batch at a time."""
     pins = pins or Pins()
-    if indent == 2 and fastrender.usable(msg, pins):
+    if indent == 2 and not pins.by_path and len(msg) and native_raw_text() is not None:
+        _native_json(msg, write)
+    elif indent == 2 and (fastrender := _fastrender()).usable(msg, pins):
         fastrender.json_chunks(msg, pins, (), write)
     else:
         write(json.dumps(raw_json(msg, pins), ensure_ascii=False, indent=indent))

@@ -42,6 +42,7 @@ from google.protobuf.message import DecodeError
 from google.protobuf.message import Message as PbMessage
 from google.protobuf.unknown_fields import UnknownFieldSet
 
+from pelorus.protobuf.errors import SchemaError as SchemaError
 from pelorus.protobuf.schemaless import decode as schemaless_decode
 from pelorus.shipped import MissingResources, proto_dir
 
@@ -51,10 +52,6 @@ GUESS_SAMPLE_BYTES: Final = 64 * 1024
 _IMPORT_RE: Final = re.compile(r'Import "([^"]+)" was not found')
 _NOT_FOUND_RE: Final = re.compile(r"^([^:\s]+\.proto): File not found\.", re.MULTILINE)
 _UNDEFINED_RE: Final = re.compile(r'"([^"]+)" is not defined')
-
-
-class SchemaError(Exception):
-    """A schema could not be loaded or a type could not be found; the message is for operators."""
 
 
 class ProtoCompileError(SchemaError):

@@ -29,13 +29,9 @@ import threading
 from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Final, Union
+from typing import TYPE_CHECKING, Final, Union
 
-import numpy as np
-
-from pelorus.protobuf import fastscan
-from pelorus.protobuf.fastscan import NOT_MESSAGE, REFERENCE, Tree
-from pelorus.protobuf.refscan import Stop, scan_fields, worded
+from pelorus.protobuf.refscan import NOT_MESSAGE, REFERENCE, Stop, scan_fields, worded
 from pelorus.protobuf.wire import (
     LEN,
     SGROUP,
@@ -43,6 +39,12 @@ from pelorus.protobuf.wire import (
     WireError,
     read_varint,
 )
+
+if TYPE_CHECKING:
+    from pelorus.protobuf.fastscan import Tree
+
+# numpy (and the vectorised modules built on it) is imported where it is used: a small decode, and the
+# CLI's raw decode through the C renderer, start without paying for it
 
 VECTOR_FROM_BYTES = 16384
 """expand_all on a level at least this large uses the vectorised full decode (fastscan); below it the
@@ -134,6 +136,8 @@ def _scan_chunked(buf: Buffer, start: int, end: int) -> tuple[Recs, Stop | None,
             chunk_end = pos + (CHUNK_BYTES if pos > start else min(CHUNK_BYTES, 1 << 16))
             if dense:
                 chunk_stop = min(end, chunk_end)
+                from pelorus.protobuf import fastscan
+
                 found, after, plain, ref_bytes = fastscan.dense_fields(buf, pos, end, chunk_stop)
                 if found.shape[0]:
                     out.frombytes(found.data.cast("B"))  # no intermediate bytes copy
@@ -515,6 +519,10 @@ def expand_all(msg: Message) -> int:
     try:
         if msg._tree is not None or msg.end - msg.start < VECTOR_FROM_BYTES:
             return _expand_all(msg)
+        import numpy as np
+
+        from pelorus.protobuf import fastscan
+
         tree = fastscan.build(msg.buf, msg.start, msg.end, msg._recs)
         msg._tree = tree
         msg._base = 0

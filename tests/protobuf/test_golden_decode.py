@@ -9,7 +9,7 @@ from typing import Any
 import golden_cases as g
 import pytest
 
-from pelorus.protobuf import fastrender
+from pelorus.protobuf import fastrender, render
 
 GOLDEN = g.load()
 CASES = g.cases()
@@ -37,11 +37,14 @@ def test_the_corpus_is_the_captured_one() -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", ["default", "batched", "reference"])
+@pytest.mark.parametrize("mode", ["default", "pure", "batched", "reference"])
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_decode_output_and_readings_are_unchanged(name: str, mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each case as the CLI decodes it by default, with the batch renderer on every level in batches of
-    a few hundred bytes, and with the reference renderer alone (the fallback) — all three as captured."""
+    """Each case as the CLI decodes it by default (the C raw-text renderer when it is built), in pure Python
+    (PELORUS_PROTOBUF_PURE=1), with the batch renderer on every level in batches of a few hundred bytes,
+    and with the reference renderer alone (the fallback) — all four as captured."""
+    if mode != "default":
+        monkeypatch.setenv(render.PURE_ENV, "1")
     if mode == "batched":
         monkeypatch.setattr(fastrender, "FAST_FROM_FIELDS", 0)
         monkeypatch.setattr(fastrender, "BATCH_BYTES", 300)
