@@ -639,7 +639,13 @@ class MainWindow(QMainWindow):
         self.proto_editor.open_button.click()
 
     def _show_call_panel(self) -> None:
+        """Tools ▸ Call: the Protobuf tab with its Call panel open."""
+        from console.views.call_panel import ProtobufPage  # (loaded with the tab, not at start-up)
+
         self.tabs.setCurrentWidget(self.proto_page)
+        page = self.call_panel.parentWidget()
+        if isinstance(page, ProtobufPage):
+            page.show_call_panel(True)
         self.call_panel.setFocus()
 
     def export_jobs(self) -> None:
