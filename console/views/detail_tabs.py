@@ -12,8 +12,9 @@ sight is hidden, so its detail streams slowly (``JobDetail.set_background``) unt
 again, and so do all of them while the window is minimised.  Ctrl+W, the tab's close button or a
 middle click on the tab closes it and ends its streams.  (The middle click is handled by the tab
 bar itself, a ``JobTabBar``: Qt 6.11's bar does it on its own, 6.10's may not, and an event filter
-on the bar from Python crashed the interpreter at exit, the bar being destroyed before its filter.)  The window saves the open job tabs with its
-other settings and opens them again at the next start (``open(..., front=False)``).
+on the bar from Python crashed the interpreter at exit, the bar being destroyed before its
+filter.)  The window saves the open job tabs with its other settings and opens them again at the
+next start (``open(..., front=False)``).
 
 Signals:
     currentJobChanged(str): the job tab in front changed ("" when the Jobs or another fixed tab is).

@@ -47,7 +47,8 @@ def style_draws_sort_up_as_up(style: QStyle, widget: QWidget | None = None) -> b
     known = _points_up.get(key)
     if known is None:
         image = QImage(_PROBE, _PROBE, QImage.Format.Format_ARGB32)
-        image.fill(0)
+        image.fill(Qt.GlobalColor.transparent)
+        blank = image.pixelColor(0, 0)
         option = QStyleOptionHeader()
         option.rect = QRect(0, 0, _PROBE, _PROBE)
         option.state = QStyle.StateFlag.State_Enabled
@@ -57,7 +58,7 @@ def style_draws_sort_up_as_up(style: QStyle, widget: QWidget | None = None) -> b
         painter = QPainter(image)
         style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorHeaderArrow, option, painter, widget)
         painter.end()
-        up = points_up(ink_rows(image, image.rect(), QColor(0, 0, 0, 0)))
+        up = points_up(ink_rows(image, image.rect(), blank))
         known = _points_up[key] = True if up is None else up  # an arrow we cannot read: Qt's own meaning
     return known
 
