@@ -47,7 +47,7 @@ def style_draws_sort_up_as_up(style: QStyle, widget: QWidget | None = None) -> b
     known = _points_up.get(key)
     if known is None:
         image = QImage(_PROBE, _PROBE, QImage.Format.Format_ARGB32)
-        image.fill(Qt.GlobalColor.transparent)
+        image.fill(0)  # transparent
         blank = image.pixelColor(0, 0)
         option = QStyleOptionHeader()
         option.rect = QRect(0, 0, _PROBE, _PROBE)
