@@ -22,6 +22,7 @@ from typing import Any
 from google.protobuf import json_format, message_factory
 from google.protobuf.descriptor import MethodDescriptor
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSettings, Qt
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -142,7 +143,10 @@ class CallPanel(QWidget):
         cl = QVBoxLayout(compose)
         cl.setContentsMargins(0, 0, 0, 0)
         self.request_label = QLabel(self.tr("Request (JSON; several objects, one per line, for a stream)"))
-        cl.addWidget(self.request_label)
+        self.request_label.setWordWrap(True)  # (the panel stays narrow: the editor beside it needs the room)
+        request_row = QHBoxLayout()
+        request_row.addWidget(self.request_label, 1)
+        cl.addLayout(request_row)
         source = QHBoxLayout()
         source.addWidget(QLabel(self.tr("Send")))
         self.from_json = QRadioButton(self.tr("the JSON below"))
@@ -157,7 +161,7 @@ class CallPanel(QWidget):
         source.addWidget(self.from_json)
         source.addWidget(self.from_editor)
         source.addStretch(1)
-        source.addWidget(self.edit_button)
+        request_row.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignTop)  # beside the label, not the radios
         cl.addLayout(source)
         self.request = QPlainTextEdit()
         self.request.setAccessibleName(self.tr("Request"))
@@ -192,7 +196,7 @@ class CallPanel(QWidget):
         copy_menu.addAction(self.tr("Copy as grpcurl"), lambda: self._copy(as_grpcurl(self.call_spec())))
         copy_menu.addAction(self.tr("Copy as main.py call"), lambda: self._copy(as_call_command(self.call_spec())))
         self.copy_button.setMenu(copy_menu)
-        buttons.addWidget(self.copy_button)
+        request_row.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)  # (the buttons' row stays narrow)
         self.send_button = QPushButton(self.tr("Send"))
         self.send_button.setDefault(True)
         self.send_button.clicked.connect(lambda: self._spawn(self.send()))
@@ -596,13 +600,82 @@ class CallPanel(QWidget):
             self._tmp.cleanup()
 
 
-def protobuf_page(editor: ProtoEditor, parent: QWidget | None = None) -> tuple[QSplitter, CallPanel]:
-    """The Protobuf tab's page: the Call panel beside the editor (the panel can be dragged closed)."""
-    page = QSplitter(Qt.Orientation.Horizontal, parent)
-    page.setObjectName("protobufPage")
-    panel = CallPanel(editor)
-    page.addWidget(panel)
-    page.addWidget(editor)
-    page.setStretchFactor(1, 1)
-    page.setSizes([360, 1040])  # the editor wide enough for its tree and a 16-byte hex row
-    return page, panel
+class ProtobufPage(QSplitter):
+    """The Protobuf tab's page: the Call panel beside the editor.
+
+    The editor comes first: while the window is too narrow for the Call panel and an editor whose
+    tree reads well beside a 16-byte hex row (1400 px and less), the panel starts closed, and the
+    "Call panel" button at the start of the editor's toolbar (or Tools ▸ Call) opens it, as narrow
+    as its rows allow.  Once the operator opens, closes or drags it, their choice stays.
+    """
+
+    def __init__(self, editor: ProtoEditor, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Horizontal, parent)
+        self.setObjectName("protobufPage")
+        self.editor = editor
+        self.panel = CallPanel(editor)
+        self.addWidget(self.panel)
+        self.addWidget(editor)
+        self.setStretchFactor(0, 0)
+        self.setStretchFactor(1, 1)
+        self.setCollapsible(1, False)
+        self.chosen = False  # the operator opened, closed or dragged the panel: leave it as they left it
+        self.toggle = QToolButton()
+        self.toggle.setObjectName("callPanelToggle")
+        self.toggle.setText(self.tr("Call panel"))
+        self.toggle.setCheckable(True)
+        self.toggle.setToolTip(self.tr("Show or hide the Call panel: call the engine's methods with a JSON "
+                                       "or the editor's message (Tools ▸ Call)"))
+        self.toggle.toggled.connect(lambda on: self.show_call_panel(on) if on != self.call_panel_shown() else None)
+        editor.toolbar_row.insertWidget(0, self.toggle)
+        self.splitterMoved.connect(self._dragged)
+        self.fit()
+
+    def panel_width(self) -> int:
+        """The panel's width when it opens: as narrow as its rows allow."""
+        return self.panel.minimumSizeHint().width() + 8
+
+    def call_panel_shown(self) -> bool:
+        return self.sizes()[0] > 0
+
+    def show_call_panel(self, shown: bool = True) -> None:
+        """Open (or close) the Call panel; the operator's choice from now on."""
+        self.chosen = True
+        self._place(shown)
+
+    def fit(self) -> None:
+        """The panel open when the editor keeps its comfortable width beside it, else closed."""
+        if not self.chosen:
+            total = self.width() - self.handleWidth()
+            self._place(total >= self.panel_width() + self.editor.comfortable_width())
+
+    def _place(self, shown: bool) -> None:
+        total = max(self.width() - self.handleWidth(), self.panel_width() + self.editor.minimumSizeHint().width())
+        panel = self.panel_width() if shown else 0
+        self.setSizes([panel, total - panel])
+        self._sync_toggle()
+
+    def _dragged(self, _pos: int, _index: int) -> None:
+        self.chosen = True
+        self._sync_toggle()
+
+    def _sync_toggle(self) -> None:
+        shown = self.call_panel_shown()
+        if self.toggle.isChecked() != shown:
+            self.toggle.blockSignals(True)
+            self.toggle.setChecked(shown)
+            self.toggle.blockSignals(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self.fit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.fit()
+
+
+def protobuf_page(editor: ProtoEditor, parent: QWidget | None = None) -> tuple[ProtobufPage, CallPanel]:
+    """The Protobuf tab's page (a ProtobufPage) and its Call panel."""
+    page = ProtobufPage(editor, parent)
+    return page, page.panel

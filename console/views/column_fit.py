@@ -11,16 +11,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from PySide6.QtCore import QRect
 from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QHeaderView, QStyle, QStyleOptionHeader
 
-HEADER_EXTRA = 20  # the sort arrow and the header's margins
+HEADER_EXTRA = 20  # the sort arrow and the header's margins, where the style cannot be asked
 CELL_EXTRA = 12  # a cell's margins and focus frame
+_SLACK = 2  # px of room left over beside a header's title
 
 
-def needed(fm: QFontMetrics, header: str, texts: Iterable[str], extra: int = 0) -> int:
-    """The width a column needs to show its header and every text given, unclipped."""
+def header_extra(header: QHeaderView) -> int:
+    """The room a sorted section of ``header`` takes besides its title (margins and the sort
+    arrow), as its style lays it out: what a title needs on top of its text to show unclipped
+    in any column the operator sorts by."""
+    option = QStyleOptionHeader()
+    header.initStyleOption(option)
+    option.rect = QRect(0, 0, 200, max(header.height(), header.sizeHint().height(), 20))
+    option.sortIndicator = QStyleOptionHeader.SortIndicator.SortUp
+    label = header.style().subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
+    if not label.isValid() or label.width() >= option.rect.width():
+        return HEADER_EXTRA
+    return option.rect.width() - label.width() + _SLACK
+
+
+def needed(fm: QFontMetrics, header: str, texts: Iterable[str], extra: int = 0,
+           header_room: int = HEADER_EXTRA) -> int:
+    """The width a column needs to show its header (plus ``header_room``) and every text given, unclipped."""
     widest = max((fm.horizontalAdvance(t) for t in texts), default=0)
-    return max(fm.horizontalAdvance(header) + HEADER_EXTRA, widest + CELL_EXTRA + extra)
+    return max(fm.horizontalAdvance(header) + header_room, widest + CELL_EXTRA + extra)
 
 
 def share(available: int, fixed: Mapping[int, int], elastic: Mapping[int, tuple[int, int]]) -> dict[int, int]:

@@ -9,9 +9,12 @@ tab acts on that job and never on rows selected in the table behind it.
 
 A tab's text follows the detail's title ("name — STATE", from the jobs table's row); a tab out of
 sight is hidden, so its detail streams slowly (``JobDetail.set_background``) until it is in front
-again, and so do all of them while the window is minimised.  Ctrl+W or the tab's close button
-closes it and ends its streams.  (No middle-click close: an event filter on the tab bar from Python
-crashed the interpreter at exit, the bar being destroyed before its filter.)
+again, and so do all of them while the window is minimised.  Ctrl+W, the tab's close button or a
+middle click on the tab closes it and ends its streams.  (The middle click is handled by the tab
+bar itself, a ``JobTabBar``: Qt 6.11's bar does it on its own, 6.10's may not, and an event filter
+on the bar from Python crashed the interpreter at exit, the bar being destroyed before its
+filter.)  The window saves the open job tabs with its other settings and opens them again at the
+next start (``open(..., front=False)``).
 
 Signals:
     currentJobChanged(str): the job tab in front changed ("" when the Jobs or another fixed tab is).
@@ -23,7 +26,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QMouseEvent
 from PySide6.QtWidgets import QTabBar, QTabWidget, QToolBar, QVBoxLayout, QWidget
 
 from console.session import Session
@@ -56,6 +59,32 @@ class JobTab(QWidget):
     @property
     def job_id(self) -> str:
         return self.detail.job_id
+
+
+class JobTabBar(QTabBar):
+    """The main window's tab bar: a middle click on a tab asks to close it (tabCloseRequested), as
+    in browsers and file managers; the window's fixed tabs ignore the request."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._middle_pressed = -1
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.MouseButton.MiddleButton:
+            self._middle_pressed = self.tabAt(event.position().toPoint())
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+        if event.button() == Qt.MouseButton.MiddleButton:
+            index = self.tabAt(event.position().toPoint())
+            pressed, self._middle_pressed = self._middle_pressed, -1
+            if index >= 0 and index == pressed:  # released on the tab it was pressed on
+                self.tabCloseRequested.emit(index)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
 
 
 def tab_text(title: str) -> str:
@@ -109,11 +138,17 @@ class DetailTabs(QObject):
         return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), JobTab)]
 
     # -- open / close ---------------------------------------------------------------------------
-    def open(self, job_id: str) -> JobDetail:
-        """Bring the job's tab to the front, opening it (and its streams) if it is not open yet."""
+    def job_ids(self) -> list[str]:
+        """The jobs of the open job tabs, in tab order."""
+        return [tab.job_id for tab in self.job_tabs()]
+
+    def open(self, job_id: str, front: bool = True) -> JobDetail:
+        """Bring the job's tab to the front, opening it (and its streams) if it is not open yet;
+        ``front=False`` opens it behind the tab in front (tabs restored at start-up)."""
         have = self.tab_of(job_id)
         if have is not None:
-            self.tabs.setCurrentWidget(have)
+            if front:
+                self.tabs.setCurrentWidget(have)
             return have.detail
         from console.views.job_detail import JobDetail
 
@@ -124,7 +159,10 @@ class DetailTabs(QObject):
         self.tabs.setTabToolTip(index, job_id)
         self._name_close_button(index, detail.windowTitle())
         detail.windowTitleChanged.connect(lambda title, t=tab: self._retitle(t, title))
-        self.tabs.setCurrentIndex(index)
+        if front:
+            self.tabs.setCurrentIndex(index)
+        else:
+            detail.set_background(True)  # out of sight: it streams slowly until it is in front
         self._spawn(detail.load())
         return detail
 

@@ -51,13 +51,14 @@ from console.models import job_filter, palette
 from console.models import job_row as R
 from console.models.jobs_proxy import JobsProxyModel
 from console.models.jobs_table import Column, JobsTableModel, ProgressRole
-from console.views import column_fit
+from console.views import column_fit, sort_header
 
 CHIP_STATES = ("RUNNING", "PENDING", "SUCCEEDED", "FAILED", "KILLED", "INITIALIZED")
 COLUMN_WIDTHS = {Column.NAME: 220, Column.ID: 110, Column.STATE: 110, Column.PRIORITY: 64, Column.OWNER: 100,
                  Column.RUNNING: 66, Column.PENDING: 66, Column.SUCCEEDED: 76, Column.FAILED: 56,
                  Column.PROGRESS: 130, Column.WORKFLOW: 170, Column.CREATED: 150, Column.UPDATED: 150,
                  Column.VERSION: 60}
+NAME_COMFORT_EM = 15  # below this many "M"s wide, the Workflow column gives up its type's room to Name
 
 
 def paint_progress(painter: QPainter, rect: QRect, fraction: float, text: str) -> None:
@@ -101,6 +102,23 @@ class ProgressDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         paint_progress(painter, QRect(option.rect.adjusted(3, 4, -3, -4)), float(fraction),
                        index.data(Qt.ItemDataRole.DisplayRole) or "")
+
+
+class WorkflowDelegate(QStyledItemDelegate):
+    """The Workflow column: "RESTART · ROLLING_FORWARD" where it fits, else the state alone (whole;
+    the tooltip names the type too): a narrow window keeps the state readable, not the type."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:  # noqa: N802
+        super().initStyleOption(option, index)
+        text = option.text
+        if text and option.rect.width() and (
+                option.fontMetrics.horizontalAdvance(text) + column_fit.CELL_EXTRA > option.rect.width()):
+            option.text = shown_workflow_text(text)
+
+
+def shown_workflow_text(text: str) -> str:
+    """A workflow cell's text when the full one does not fit: its state ("ROLLING_FORWARD")."""
+    return text.rpartition(" · ")[2]
 
 
 class FilterBox(QLineEdit):
@@ -192,6 +210,10 @@ class JobsPanel(QWidget):
         chip_row.addWidget(self.count_label)
 
         self.table = QTableView()
+        sort_header.install(self.table)  # the sort arrow points up for ascending
+        # Whole rows are selected, so every column "intersects the selection": highlighted sections
+        # would set every title in bold whenever a row is selected, and clip the widest ones.
+        self.table.horizontalHeader().setHighlightSections(False)
         self.table.setAccessibleName(self.tr("Jobs"))
         self.table.setModel(self.proxy)
         self.proxy.follow_view(self.table)  # exact repaints of the changed rows on screen
@@ -212,6 +234,8 @@ class JobsPanel(QWidget):
         for col, width in COLUMN_WIDTHS.items():
             header.resizeSection(int(col), width)
         self.table.setItemDelegateForColumn(int(Column.PROGRESS), ProgressDelegate(self.table))
+        self.table.setItemDelegateForColumn(int(Column.WORKFLOW), WorkflowDelegate(self.table))
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)  # long names end in "…" (the tooltip has them)
         # Widths measured from the content until the operator drags a column (or restores theirs).
         self.auto_fit = True
         self._fitting = False
@@ -375,34 +399,48 @@ class JobsPanel(QWidget):
             self.fit_columns()
 
     def fit_columns(self) -> None:
-        """Every column at the width its header and content need; name, id and owner share the rest."""
+        """Every column at the width its header and content need; name, id and owner share the rest.
+        Where that leaves the names too little room (1280 px wide), the Workflow column narrows to
+        its state's width (its cells then show the state alone; the tooltip has the type too)."""
         header = self.table.horizontalHeader()
         fm = self.table.fontMetrics()
+        room = column_fit.header_extra(header)
 
         def title(col: Column) -> str:
             return str(self.proxy.headerData(int(col), Qt.Orientation.Horizontal) or "")
 
+        def need(col: Column, texts: tuple[str, ...] | list[str], extra: int = 0) -> int:
+            return column_fit.needed(fm, title(col), texts, extra=extra, header_room=room)
+
         counts = ("100000",)
         states = list(R.STATE_NAMES.values())
-        flows = [f"{t} · {s}" for t in R.WORKFLOW_TYPE_NAMES.values() for s in R.WORKFLOW_STATE_NAMES.values()]
+        flow_states = list(R.WORKFLOW_STATE_NAMES.values())
+        flows = [f"{t} · {s}" for t in R.WORKFLOW_TYPE_NAMES.values() for s in flow_states]
         times = [timefmt.fmt_time_compact(time.time()), "12-31 23:59", "2026-12-31"]
         icon = self.table.iconSize().width() if self.table.iconSize().isValid() else 16
         fixed = {
-            Column.STATE: column_fit.needed(fm, title(Column.STATE), states, extra=icon + 6),
-            Column.PRIORITY: column_fit.needed(fm, title(Column.PRIORITY), ("-1000",)),
-            Column.PROGRESS: column_fit.needed(fm, title(Column.PROGRESS), ("100% (1000/1000)",)),
-            Column.WORKFLOW: column_fit.needed(fm, title(Column.WORKFLOW), flows),
-            Column.CREATED: column_fit.needed(fm, title(Column.CREATED), times),
-            Column.UPDATED: column_fit.needed(fm, title(Column.UPDATED), times),
-            Column.VERSION: column_fit.needed(fm, title(Column.VERSION), counts),
+            Column.STATE: need(Column.STATE, states, extra=icon + 6),
+            Column.PRIORITY: need(Column.PRIORITY, ("-1000",)),
+            Column.PROGRESS: need(Column.PROGRESS, ("100% (1000/1000)",)),
+            Column.WORKFLOW: need(Column.WORKFLOW, flows),
+            Column.CREATED: need(Column.CREATED, times),
+            Column.UPDATED: need(Column.UPDATED, times),
+            Column.VERSION: need(Column.VERSION, counts),
         }
         for col in (Column.RUNNING, Column.PENDING, Column.SUCCEEDED, Column.FAILED):
-            fixed[col] = column_fit.needed(fm, title(col), counts)
+            fixed[col] = need(col, counts)
         em = fm.horizontalAdvance("M")
         elastic = {Column.NAME: (4, 7 * em), Column.ID: (1, 4 * em), Column.OWNER: (1, 6 * em)}
-        shown = {int(c): w for c, w in fixed.items() if not header.isSectionHidden(int(c))}
-        widths = column_fit.share(self.table.viewport().width() - 2, shown,
-                                  {int(c): e for c, e in elastic.items() if not header.isSectionHidden(int(c))})
+
+        def widths_for(fixed: dict[Column, int]) -> dict[int, int]:
+            shown = {int(c): w for c, w in fixed.items() if not header.isSectionHidden(int(c))}
+            return column_fit.share(self.table.viewport().width() - 2, shown,
+                                    {int(c): e for c, e in elastic.items() if not header.isSectionHidden(int(c))})
+
+        widths = widths_for(fixed)
+        if widths.get(int(Column.NAME), NAME_COMFORT_EM * em) < NAME_COMFORT_EM * em:
+            fixed[Column.WORKFLOW] = need(Column.WORKFLOW, flow_states)  # the state alone, whole
+            widths = widths_for(fixed)
         self._fitting = True
         try:
             for section, width in widths.items():

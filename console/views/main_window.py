@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
@@ -59,13 +60,14 @@ from console.views import edit_commands, theme
 from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.connection_dialog import ConnectionDialog, RemoteEngine
-from console.views.detail_tabs import DetailTabs
+from console.views.detail_tabs import DetailTabs, JobTabBar
 from console.views.dialogs import ask_int, exec_async
 from console.views.engine_stop import stop_engine_showing_progress
 from console.views.jobs_panel import JobsPanel
 from console.views.saved_views import SavedViews
 from console.views.tab_order import follow_layout
 from pelorus.api import job_pb2
+from pelorus.errors import ClientError
 
 if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the protobuf stack (start-up time)
     from console.views.call_panel import CallPanel
@@ -83,6 +85,11 @@ ENABLE_DELAY_MS = 150  # rows change up to every frame: re-check the actions at 
 POD_ACTION_WHY = "select pods in a job's detail (Pods tab)"
 # More keys for an action than the table's one (tabs: as in browsers).
 ALSO_KEYS: dict[Name, tuple[str, ...]] = {Name.NEXT_TAB: ("Ctrl+PgDown",), Name.PREV_TAB: ("Ctrl+PgUp", "Ctrl+Backtab")}
+SETTING_JOB_TABS = "main/jobTabs"  # the job ids of the open job tabs, in tab order
+SETTING_JOB_TAB_FRONT = "main/jobTabFront"  # the job tab in front at the last close ("" when none)
+SETTING_JOB_TABS_PROFILE = "main/jobTabsProfile"  # the engine profile those jobs belong to
+MAX_RESTORED_TABS = 20  # more than this many tabs at a start is a leftover, not a workspace
+log = logging.getLogger("pelorus.console.main_window")
 MAX_COUNTED = 2_000  # selections up to this size get "1 of 3 selected (…)" in the tooltips
 
 
@@ -97,8 +104,11 @@ class MainWindow(QMainWindow):
         self._tasks = WidgetTasks("main window")
         self._closing = False
         self._undo: Callable[[], Awaitable[Any]] | None = None
+        self._tabs_to_restore: list[str] = []  # saved job tabs, opened once connected
+        self._tab_to_front = ""
         self.panel = JobsPanel(session.jobs_model)
         self.tabs = QTabWidget(self)
+        self.tabs.setTabBar(JobTabBar(self.tabs))  # a middle click closes a job tab (before any tab is added)
         self.tabs.setAccessibleName(self.tr("Jobs and protobuf"))
         self.tabs.setObjectName("mainTabs")
         self.tabs.addTab(self.panel, self.tr("Jobs"))
@@ -696,7 +706,13 @@ class MainWindow(QMainWindow):
         self.proto_editor.open_button.click()
 
     def _show_call_panel(self) -> None:
+        """Tools ▸ Call: the Protobuf tab with its Call panel open."""
+        from console.views.call_panel import ProtobufPage  # (loaded with the tab, not at start-up)
+
         self.tabs.setCurrentWidget(self.proto_page)
+        page = self.call_panel.parentWidget()
+        if isinstance(page, ProtobufPage):
+            page.show_call_panel(True)
         self.call_panel.setFocus()
 
     def export_jobs(self) -> None:
@@ -839,6 +855,37 @@ class MainWindow(QMainWindow):
         for state in chips if isinstance(chips, list) else [chips]:
             if state in self.panel.chips:
                 self.panel.chips[state].setChecked(True)
+        # The job tabs open at the last close, opened again once connected to the same engine profile.
+        tabs = s.value(SETTING_JOB_TABS, [])
+        tabs = tabs if isinstance(tabs, list) else [tabs] if tabs else []
+        if str(s.value(SETTING_JOB_TABS_PROFILE, "")) == self.session.profile_name:
+            self._tabs_to_restore = [str(t) for t in tabs if t][:MAX_RESTORED_TABS]
+            self._tab_to_front = str(s.value(SETTING_JOB_TAB_FRONT, ""))
+        self.session.stateChanged.connect(lambda _state, _detail: self._restore_job_tabs_when_connected())
+        self._restore_job_tabs_when_connected()
+
+    def _restore_job_tabs_when_connected(self) -> None:
+        if self._tabs_to_restore and self.session.state == ConnectionState.CONNECTED:
+            ids, self._tabs_to_restore = self._tabs_to_restore, []
+            self._spawn(self._restore_job_tabs(ids, self._tab_to_front))
+
+    async def _restore_job_tabs(self, job_ids: list[str], front: str) -> None:
+        """Open the saved job tabs, in their order, behind the tab in front; a job that is gone
+        (deleted, purged, another engine) is skipped without a word: the operator did not ask now."""
+        start_tab = self.tabs.currentIndex()
+        for job_id in job_ids:
+            try:
+                await self.session.get_job(job_id)
+            except ClientError as exc:
+                log.info("not reopening the tab of job %s: %s", job_id, exc)
+                continue
+            if self._closing:
+                return
+            self.detail_tabs.open(job_id, front=False)
+        # The job tab that was in front comes to the front again, unless the operator moved meanwhile.
+        tab = self.detail_tabs.tab_of(front) if front else None
+        if tab is not None and self.tabs.currentIndex() == start_tab:
+            self.tabs.setCurrentWidget(tab)
 
     def save_settings(self) -> None:
         s = QSettings()
@@ -846,6 +893,9 @@ class MainWindow(QMainWindow):
         s.setValue("main/header", self.panel.table.horizontalHeader().saveState())
         s.setValue("main/filter", self.panel.filter_box.text())
         s.setValue("main/chips", [k for k, chip in self.panel.chips.items() if chip.isChecked()])
+        s.setValue(SETTING_JOB_TABS, self.detail_tabs.job_ids() + self._tabs_to_restore)  # (+ not yet reopened)
+        s.setValue(SETTING_JOB_TAB_FRONT, self.detail_tabs.current_job_id() or "")
+        s.setValue(SETTING_JOB_TABS_PROFILE, self.session.profile_name)
         s.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API

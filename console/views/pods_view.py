@@ -68,7 +68,7 @@ from console.models.pods_table import (
     pod_state_name,
 )
 from console.tasks import WidgetTasks
-from console.views import column_fit, export
+from console.views import column_fit, export, sort_header
 from console.views.dialogs import exec_async
 from pelorus.api import pod_pb2
 
@@ -160,6 +160,7 @@ class PodsView(QWidget):
         self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
         self.filter_box.textChanged.connect(lambda _t: self._update_counts())
         self.table = PodsTable(self)
+        sort_header.install(self.table)  # the sort arrow points up for ascending
         self.table.setObjectName("podsTable")
         self.table.setAccessibleName(self.tr("Pods"))
         self.table.setAccessibleDescription(self.tr("One row per instance; expand a row for its previous runs"))

@@ -89,6 +89,8 @@ from pelorus.protobuf.valuetext import reading_preview
 
 log = logging.getLogger("pelorus.proto_editor")
 
+TREE_MIN_WIDTH = 360  # px the field tree keeps (its value readable) when the hex pane takes 16 bytes a row
+TREE_COMFORT_WIDTH = 420  # px of tree that shows number, type, bytes and a readable value
 SCHEMALESS = QT_TRANSLATE_NOOP("ProtoEditor", "(no schema — schemaless decode)")
 FRAMING_LABELS = {
     "auto": QT_TRANSLATE_NOOP("ProtoEditor", "Auto-detect"),
@@ -119,6 +121,7 @@ class ProtoEditor(QWidget):
         outer.setSpacing(4)
 
         bar = QHBoxLayout()
+        self.toolbar_row = bar  # (the Protobuf tab puts its Call panel's toggle at its start)
         self.open_button = QPushButton(self.tr("Open…"))
         self.save_button = QPushButton(self.tr("Save"))
         self.save_as_button = QPushButton(self.tr("Save As…"))
@@ -314,16 +317,27 @@ class ProtoEditor(QWidget):
             self._fit_splitter()
 
     def _fit_splitter(self) -> None:
+        """The hex pane gets its 16 bytes a row whenever the tree keeps TREE_MIN_WIDTH beside it
+        (the editor beside the Call panel in a 1280 px window); else the widest rows that fit in
+        3/5 of the width; the rest goes to the tree."""
         total = self.width() - 16  # the splitter's width once laid out (it may not be yet)
-        budget = min(self.hex.preferred_width() + 8, max(320, total * 3 // 5))  # 16 bytes a row at 1280
-        # as wide as the hex rows that fit in the budget need (8/16 bytes), the rest to the tree
-        side = min(budget, self.hex.width_for(self.hex.rows_fitting(budget - 4)) + 8)  # the tab frame: ~4 px
+        sixteen = self.hex.preferred_width() + 8  # the tab frame: ~4 px a side
+        if total - sixteen >= TREE_MIN_WIDTH:
+            side = sixteen
+        else:
+            budget = min(sixteen, max(320, total * 3 // 5))
+            side = min(budget, self.hex.width_for(self.hex.rows_fitting(budget - 4)) + 8)
         self.splitter.setSizes([max(200, total - side), side])
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
         if getattr(self, "_sized", False) and self.isVisible():
             self._fit_splitter()
+
+    def comfortable_width(self) -> int:
+        """The width at which the tree keeps TREE_COMFORT_WIDTH (every column readable) beside a
+        16-byte hex row: what the Protobuf tab leaves the editor before it shows the Call panel."""
+        return TREE_COMFORT_WIDTH + self.hex.preferred_width() + 8 + 16 + self.splitter.handleWidth()
 
     # -- public API -----------------------------------------------------------------------------
 

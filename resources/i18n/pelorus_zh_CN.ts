@@ -3582,6 +3582,17 @@ Pod 通过打印以下内容上报进度：
     </message>
 </context>
 <context>
+    <name>ProtobufPage</name>
+    <message>
+        <source>Call panel</source>
+        <translation>调用面板</translation>
+    </message>
+    <message>
+        <source>Show or hide the Call panel: call the engine&apos;s methods with a JSON or the editor&apos;s message (Tools ▸ Call)</source>
+        <translation>显示或隐藏调用面板：用 JSON 或编辑器中的消息调用引擎的方法（工具 ▸ 调用）</translation>
+    </message>
+</context>
+<context>
     <name>RawFieldDialog</name>
     <message>
         <source>Add field</source>

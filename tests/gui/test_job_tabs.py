@@ -205,3 +205,88 @@ def test_screenshots_at_two_sizes(embedded_window: MainWindow, qloop: Any, qtbot
             win.detail_tabs.close_all()
 
     run(qloop, body(), timeout=90)
+
+
+def test_a_middle_click_closes_a_job_tab(embedded_window: MainWindow, qloop: Any, qtbot: Any) -> None:
+    """Middle-click a job's tab: it closes (its streams end); on the Jobs tab it does nothing."""
+    win = embedded_window
+    session = win.session
+
+    async def open_two() -> tuple[str, str]:
+        a = await session.create_job(sh_spec("middle-a", "true"), "middle-a")
+        b = await session.create_job(sh_spec("middle-b", "true"), "middle-b")
+        await until(lambda: session.jobs_model.row_of(a) is not None and session.jobs_model.row_of(b) is not None,
+                    what="both jobs listed")
+        win.open_job(a)
+        win.open_job(b)
+        await until(lambda: len(win.detail_tabs.job_tabs()) == 2, what="two job tabs")
+        return a, b
+
+    a, b = run(qloop, open_two())
+    bar = win.tabs.tabBar()
+    tab_a = win.detail_tabs.tab_of(a)
+    assert tab_a is not None
+    detail_a = tab_a.detail
+    qtbot.mouseClick(bar, Qt.MouseButton.MiddleButton, pos=bar.tabRect(win.tabs.indexOf(tab_a)).center())
+    assert win.detail_tabs.job_ids() == [b]
+    assert detail_a.job_id not in win.detail_tabs.details
+    jobs_tab = win.tabs.indexOf(win.panel)
+    qtbot.mouseClick(bar, Qt.MouseButton.MiddleButton, pos=bar.tabRect(jobs_tab).center())
+    assert win.tabs.indexOf(win.panel) == jobs_tab and win.tabs.count() == 3  # Jobs, Protobuf, b
+    # A middle press on one tab released on another closes neither (as a button pressed and left).
+    qtbot.mousePress(bar, Qt.MouseButton.MiddleButton, pos=bar.tabRect(win.tabs.count() - 1).center())
+    qtbot.mouseRelease(bar, Qt.MouseButton.MiddleButton, pos=bar.tabRect(jobs_tab).center())
+    assert win.detail_tabs.job_ids() == [b]
+
+
+@pytest.mark.slow
+def test_open_job_tabs_come_back_at_the_next_start(embedded_window: MainWindow, qloop: Any,
+                                                   tmp_path: Any) -> None:
+    """The job tabs open at the last close open again, in their order, the one in front in front;
+    a job that no longer exists is skipped without any message."""
+    from console.session import ConnectionState, Session, SessionOptions
+
+    win = embedded_window
+    session = win.session
+    gone = "00000000-0000-4000-8000-000000000000"
+
+    async def first_run() -> tuple[str, str]:
+        a = await session.create_job(sh_spec("kept-a", "true"), "kept-a")
+        b = await session.create_job(sh_spec("kept-b", "true"), "kept-b")
+        await until(lambda: session.jobs_model.row_of(b) is not None, what="jobs listed")
+        win.open_job(b)
+        win.open_job(a)
+        win.open_job(b)  # b in front, a behind it
+        return a, b
+
+    a, b = run(qloop, first_run())
+    win.save_settings()
+    from PySide6.QtCore import QSettings
+
+    s = QSettings()  # a job deleted since (or purged): its tab is not opened again, and nothing is said
+    tabs = s.value("main/jobTabs")
+    assert tabs == [b, a], tabs
+    s.setValue("main/jobTabs", [b, gone, a])
+    s.sync()
+
+    # The next start: a new session and window on the same data directory (the engine kept running).
+    session2 = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
+    win2 = MainWindow(session2)
+    win2.resize(1280, 800)
+    win2.show()
+    try:
+        run(qloop, session2.start())
+        run(qloop, until(lambda: session2.state == ConnectionState.CONNECTED, what="connected again"))
+        run(qloop, until(lambda: len(win2.detail_tabs.job_tabs()) == 2, what="the two tabs reopened"))
+        run(qloop, until(lambda: win2.detail_tabs.current_job_id() == b, what="b in front"))
+        assert win2.detail_tabs.job_ids() == [b, a]
+        assert gone not in win2.detail_tabs.details
+        run(qloop, until(lambda: "kept-b" in win2.tabs.tabText(win2.tabs.currentIndex()), what="b's title"))
+        message = win2.message_label.text()
+        assert gone not in message and "not found" not in message.lower(), message
+        win2.grab().save("/tmp/shots-ops17/restored-tabs-1280x800.png")
+    finally:
+        win2.detail_tabs.close_all()
+        run(qloop, session2.stop())
+        win2._closing = True
+        win2.close()

@@ -14,7 +14,7 @@ from enginehelp import EngineProcess, sh_spec
 from guihelp import run, until
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionHeader
 
 from console.embedded import EmbeddedEngine
 from console.models import palette
@@ -22,8 +22,10 @@ from console.models.jobs_table import Column
 from console.models.pods_table import PodColumn
 from console.session import ConnectionState, Session, SessionOptions
 from console.views.job_detail import JobDetailDialog
-from console.views.jobs_panel import paint_progress
+from console.views.jobs_panel import paint_progress, shown_workflow_text
 from console.views.main_window import MainWindow
+from console.views.sort_header import SortHeader
+from pelorus.api import job_pb2, workflow_pb2
 
 SHOTS = Path("/tmp/shots-operator")
 
@@ -51,10 +53,13 @@ def window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
 
 
 def clipped_columns(win: MainWindow) -> list[str]:
-    """Columns whose header or any visible cell needs more room than the column has, and columns
-    that lie (partly) outside the viewport.  Name, id and owner may elide their cells, not headers."""
+    """Columns whose title (beside a sort arrow: any column may be sorted by) or any visible cell
+    needs more room than the column has, and columns that lie (partly) outside the viewport.  Name,
+    id and owner may elide their cells, not their titles; the Workflow column shows the state alone
+    where the type does not fit too (the state stays whole)."""
     table = win.panel.table
     header = table.horizontalHeader()
+    assert isinstance(header, SortHeader)
     fm = table.fontMetrics()
     proxy = win.panel.proxy
     out = []
@@ -64,37 +69,78 @@ def clipped_columns(win: MainWindow) -> list[str]:
         width = header.sectionSize(col)
         right = header.sectionViewportPosition(col) + width
         title = str(proxy.headerData(col, Qt.Orientation.Horizontal))
-        need = fm.horizontalAdvance(title) + 20  # the sort arrow and margins
+        option = header.section_option(col)
+        option.sortIndicator = QStyleOptionHeader.SortIndicator.SortUp
+        label = header.style().subElementRect(QStyle.SubElement.SE_HeaderLabel, option, header)
+        if header.fontMetrics().horizontalAdvance(title) > label.width():
+            out.append(f"title {title!r} clipped: needs {header.fontMetrics().horizontalAdvance(title)}, "
+                       f"has {label.width()} of {width}")
+        need = 0
         for row in range(min(proxy.rowCount(), 50)):
-            text = proxy.data(proxy.index(row, col)) or ""
+            text = str(proxy.data(proxy.index(row, col)) or "")
             if col == Column.PROGRESS:
                 text = text or "100% (1000/1000)"
+            if col == Column.WORKFLOW and fm.horizontalAdvance(text) + 12 > width:
+                text = shown_workflow_text(text)
             if col not in (Column.ID, Column.NAME, Column.OWNER):  # free text, elided (the tooltip has it)
-                need = max(need, fm.horizontalAdvance(str(text)) + 12 + (22 if col == Column.STATE else 0))
+                need = max(need, fm.horizontalAdvance(text) + 12 + (22 if col == Column.STATE else 0))
         if need > width or right > table.viewport().width():
             out.append(f"{title}: needs {need}, has {width}, right edge {right}/{table.viewport().width()}")
     return out
 
 
 def test_every_column_fits_at_the_default_and_common_sizes(window: MainWindow, qloop: Any) -> None:
+    """1400x820 (the default), 1280x800 and 1920x1080, with a job whose name is long and whose restart
+    is ROLLING_FORWARD, more rows than the table shows (a vertical scroll bar takes room) and a row
+    selected: no column clipped, no horizontal scroll bar, the states whole, long names elided."""
     win = window
+    SHOTS.mkdir(exist_ok=True)
 
     async def body() -> None:
-        rolling = sh_spec("rolling-restart-of-a-service", "sleep 60", instances=4, kill_grace_period=0.2)
+        rolling = sh_spec("rolling-restart-of-the-payments-service-in-eu-west-1-canary", "sleep 60", instances=3,
+                          kill_grace_period=0.2)
         job_id = await win.session.create_job(rolling, "roll")
         await until(lambda: win.session.jobs_model.row_of(job_id) is not None, what="job")
         for name, script in (("a-job-that-fails", "exit 1"), ("a-job-that-succeeds", "true"),
                              ("initialized-then-started", "sleep 60")):
             await win.session.create_job(sh_spec(name, script, kill_grace_period=0.2), name)
-        await until(lambda: win.panel.proxy.rowCount() == 4, timeout=20, what="jobs")
-        for w, h in ((1280, 800), (1920, 1080)):
+        for i in range(30):
+            await win.session.create_job(sh_spec(f"batch-{i:02d}", "true"), f"batch-{i}")
+        await until(lambda: win.panel.proxy.rowCount() == 34, timeout=30, what="jobs")
+        model = win.session.jobs_model
+
+        def summary() -> Any:
+            row = model.row_of(job_id)
+            return model.summary(row) if row is not None else None
+
+        await until(lambda: summary().status.state == job_pb2.JOB_STATE_RUNNING, timeout=20, what="running")
+        await win.session.client.restart_job(job_id, summary().status.version.value, batch_size=1)
+        await until(lambda: summary().status.workflow_status.state == workflow_pb2.WORKFLOW_STATE_ROLLING_FORWARD,
+                    timeout=20, what="ROLLING_FORWARD")
+        win.panel.select_job(job_id)
+        table = win.panel.table
+        for w, h in ((1400, 820), (1280, 800), (1920, 1080)):
             win.resize(w, h)
             await until(lambda w=w: win.width() == w, what="resized")  # noqa: B023
-            await asyncio.sleep(0.05)  # the loop lays out (never processEvents inside a coroutine: see guihelp)
+            await asyncio.sleep(0.1)  # the loop lays out (never processEvents inside a coroutine: see guihelp)
             win.grab().save(str(SHOTS / f"main-{w}x{h}.png"))
+            assert table.verticalScrollBar().isVisible() or h > 1000  # (34 rows fit at 1080 px)
+            assert not table.horizontalScrollBar().isVisible(), (w, h, table.horizontalScrollBar().maximum())
             assert clipped_columns(win) == [], (w, h)
+            row = win.panel.proxy.row_of(job_id)
+            assert row is not None
+            flow = win.panel.proxy.index(row, int(Column.WORKFLOW))
+            shown = str(flow.data())
+            if table.fontMetrics().horizontalAdvance(shown) + 12 > table.columnWidth(int(Column.WORKFLOW)):
+                shown = shown_workflow_text(shown)
+            assert "ROLLING_FORWARD" in shown, (w, shown)
+            name_width = table.columnWidth(int(Column.NAME))
+            assert name_width >= 14 * table.fontMetrics().horizontalAdvance("M"), (w, name_width)
+            if w <= 1400:  # the long name is elided ("…"), its tooltip whole
+                assert table.fontMetrics().horizontalAdvance(rolling.name) + 12 > name_width
+                assert table.textElideMode() == Qt.TextElideMode.ElideRight
 
-    run(qloop, body(), timeout=90)
+    run(qloop, body(), timeout=120)
 
 
 def _near(a: QColor, b: QColor, tol: int = 60) -> bool:
