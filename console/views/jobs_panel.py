@@ -471,6 +471,14 @@ class JobsPanel(QWidget):
         if self.auto_fit:
             self.fit_columns()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
+        """Another style (a theme switch), font or language changes what the titles need: fit again."""
+        refit = (QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.LanguageChange)
+        if event.type() in refit and getattr(self, "auto_fit", False):
+            self._fitted_width = -1
+            self._fit_timer.start()
+        super().changeEvent(event)
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
         table = getattr(self, "table", None)  # cleared by the cycle collector before Qt lets go: see CommandPalette
         if table is not None and obj is table.viewport() and event.type() == QEvent.Type.Resize and self.auto_fit:

@@ -139,6 +139,11 @@ def test_every_column_fits_at_the_default_and_common_sizes(window: MainWindow, q
             if w <= 1400:  # the long name is elided ("…"), its tooltip whole
                 assert table.fontMetrics().horizontalAdvance(rolling.name) + 12 > name_width
                 assert table.textElideMode() == Qt.TextElideMode.ElideRight
+        font = win.panel.font()  # a bigger font (as a theme's style or the language would): fitted again
+        font.setPointSizeF(font.pointSizeF() + 3)
+        win.panel.setFont(font)
+        await asyncio.sleep(0.2)
+        assert clipped_columns(win) == [] and not table.horizontalScrollBar().isVisible()
 
     run(qloop, body(), timeout=120)
 
