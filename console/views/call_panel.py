@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 from console.models import palette
 from console.models.call_history import SECRET_HEADERS, CallHistory, HistoryEntry
 from console.views.proto_editor import ProtoEditor
+from console.views.tab_order import follow_layout
 from pelorus.client import MUTATING
 from pelorus.grpccall import schemas as sch
 from pelorus.grpccall.commandline import CallSpec, as_call_command, as_grpcurl
@@ -630,13 +631,15 @@ class ProtobufPage(QSplitter):
         editor.toolbar_row.insertWidget(0, self.toggle)
         self.splitterMoved.connect(self._dragged)
         self.fit()
+        follow_layout(self)  # the toggle came after the editor's own Tab order was set
+
 
     def panel_width(self) -> int:
         """The panel's width when it opens: as narrow as its rows allow."""
         return self.panel.minimumSizeHint().width() + 8
 
     def call_panel_shown(self) -> bool:
-        return self.sizes()[0] > 0
+        return not self.panel.isHidden() and self.sizes()[0] > 0
 
     def show_call_panel(self, shown: bool = True) -> None:
         """Open (or close) the Call panel; the operator's choice from now on."""
@@ -650,6 +653,7 @@ class ProtobufPage(QSplitter):
             self._place(total >= self.panel_width() + self.editor.comfortable_width())
 
     def _place(self, shown: bool) -> None:
+        self.panel.setHidden(not shown)  # a closed panel's fields must not take Tab focus out of sight
         total = max(self.width() - self.handleWidth(), self.panel_width() + self.editor.minimumSizeHint().width())
         panel = self.panel_width() if shown else 0
         self.setSizes([panel, total - panel])
@@ -657,6 +661,8 @@ class ProtobufPage(QSplitter):
 
     def _dragged(self, _pos: int, _index: int) -> None:
         self.chosen = True
+        if self.sizes()[0] == 0:  # dragged shut: closed, as by the button
+            self.panel.setHidden(True)
         self._sync_toggle()
 
     def _sync_toggle(self) -> None:
