@@ -166,6 +166,15 @@ class JobColumns:
             self._derived[name] = col
         return col[: self.n]
 
+    def derived_at(self, name: str, rows: I64) -> Bytes:
+        """A derived column's values at ``rows``: read from the column when it is built (or
+        when most rows are asked for: then it is built), else computed for these rows alone.
+        A free-text keystroke right after a load asks the later columns only for the rows the
+        name did not match; it need not wait for a million rows' labels."""
+        if name in self._derived or 4 * len(rows) >= self.n:
+            return self.derived(name)[rows]
+        return self._compute(name, rows)
+
     def has_derived(self, name: str) -> bool:
         return name in self._derived
 
@@ -196,7 +205,7 @@ class JobColumns:
         if name.endswith("_fold"):
             base = name.removesuffix("_fold")
             if base == "labels":
-                text, cap = self.derived("labels")[rows], LABELS_CAP
+                text, cap = self.derived_at("labels", rows), LABELS_CAP
             else:
                 text, cap = self.strings[base][rows], CAP
             cut: list[int] = []

@@ -408,7 +408,7 @@ def _free_term(value: str) -> tuple[Predicate, Mask]:
             left = np.flatnonzero(~out)
             if not len(left):
                 break
-            out[left] = _find(c.derived(name)[rows[left]], needle)
+            out[left] = _find(c.derived_at(name, rows[left]), needle)
         return out
 
     return (lambda r: "\x1f" not in needle and needle in hay(r)), mask

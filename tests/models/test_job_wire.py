@@ -110,3 +110,21 @@ def test_warm_up_in_slices_with_changes_between_equals_one_build() -> None:
     for name in ("labels", "labels_fold", "names_fold"):  # "labels_fold" finishes its started slices on read
         assert list(warm.derived(name)) == list(fresh.derived(name))
     assert bytes(warm.derived("names_fold")[150]) == b"renamed 150"
+
+
+def test_derived_values_of_a_few_rows_without_building_the_column() -> None:
+    """A free-text keystroke right after a load reads the later columns only for the rows the
+    name did not match: computed for those rows alone, equal to the built column's values."""
+    from console.models.job_columns import JobColumns
+
+    msgs = [make_job(i, name=f"Job {i} É", owner="Ünï" if i % 2 else "Bob", labels={"Team": f"T{i % 3}"})
+            for i in range(400)]
+    lazy, built = JobColumns(), JobColumns()
+    for cols in (lazy, built):
+        cols.load_messages(msgs)
+    rows = np.array([3, 50, 399], np.int64)
+    for name in ("owners_fold", "ids_fold", "labels_fold", "labels"):
+        assert list(lazy.derived_at(name, rows)) == list(built.derived(name)[rows])
+        assert not lazy.has_derived(name)
+    assert lazy.derived_at("labels_fold", np.arange(400, dtype=np.int64))[0] == b"\x1fteam=t0\x1f"
+    assert lazy.has_derived("labels_fold")  # most rows asked for: the column is built
