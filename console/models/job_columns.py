@@ -276,15 +276,35 @@ class JobColumns:
         self._buf_of[rows] = buf_no
         self._start[rows] = d.starts
         self._end[rows] = d.ends
+        written = self._write_labels(rows, d.labels)  # after the bytes: a cut one reads its job id there
         # Derived columns are brought up to date when next read (a storm of status changes with
         # no text filter and no sort on a text column never pays for them).
         for name in self._derived:
+            if name == written:
+                continue
             pending = self._stale.setdefault(name, [])
             pending.append(np.array(rows, np.int64))
             if len(pending) > 64:  # a long storm with nobody reading: keep the set small
                 pending[:] = [np.unique(np.concatenate(pending))]
         for _parts, pos, dirty in self._partial.values():
             dirty.update(rows[rows < pos].tolist())
+
+    def _write_labels(self, rows: I64, lab: Bytes | None) -> str:
+        """Labels decoded with the rest (``load``): into the labels column, which a first
+        listing starts.  Returns "labels" when written, "" when left to be derived."""
+        if lab is None:
+            return ""
+        col = self._derived.get("labels")
+        if col is None and ("labels" in self._partial or len(rows) != self.n):
+            return ""
+        if lab.dtype.itemsize > LABELS_CAP:
+            lab = self._cut_labels(lab, rows)
+        if col is None:
+            col = np.zeros(max(self._cap, self.n, 1), lab.dtype)
+        lab, col = _fit(lab, col)
+        col[rows] = lab
+        self._derived["labels"] = col
+        return "labels"
 
     def _update_derived(self, name: str, rows: I64) -> None:
         vals = self._compute(name, rows)
@@ -302,7 +322,9 @@ class JobColumns:
         Returns (rows appended, replaced rows in ascending order)."""
         if len(starts) == 0:
             return np.zeros(0, np.int64), []
-        d = W.decode(buf, starts, ends)
+        # labels with the rest: the top-level walk passes them anyway, and the first free-text
+        # keystroke after a load then finds them (building them then cost ~1 s at 1M jobs)
+        d = W.decode(buf, starts, ends, with_labels=True)
         ids = [x.decode("utf-8", "replace") for x in d.ids.tolist()]
         last = dict(zip(ids, range(len(ids)), strict=True))  # the last index of each id
         repeats = len(last) != len(ids)
