@@ -259,8 +259,14 @@ class JobColumns:
 
     def _write(self, rows: I64, d: W.Decoded, buf_no: int) -> None:
         """Write decoded values into ``rows`` (allocated already)."""
+        at: I64 | slice = rows
+        if len(rows) > 1 and int(rows[0]) + len(rows) - 1 == int(rows[-1]) and bool((np.diff(rows) == 1).all()):
+            at = slice(int(rows[0]), int(rows[-1]) + 1)  # appended rows: copies, not scatters (~5x cheaper)
+        self._write_at(at, rows, d, buf_no)
+
+    def _write_at(self, at: I64 | slice, rows: I64, d: W.Decoded, buf_no: int) -> None:
         for k, v in d.nums.items():
-            self.nums[k][rows] = v
+            self.nums[k][at] = v
         for k in STRINGS:
             v = getattr(d, k)
             if v.dtype.itemsize > CAP:
@@ -270,13 +276,13 @@ class JobColumns:
             col = self.strings[k]
             if v.dtype.itemsize > col.dtype.itemsize:
                 col = self.strings[k] = _widen(col, v.dtype.itemsize)
-            col[rows] = v
-        old = self._end[rows] - self._start[rows]
+            col[at] = v
+        old = self._end[at] - self._start[at]
         self._live_bytes += int((d.ends - d.starts).sum()) - int(old.sum())
-        self._buf_of[rows] = buf_no
-        self._start[rows] = d.starts
-        self._end[rows] = d.ends
-        written = self._write_labels(rows, d.labels)  # after the bytes: a cut one reads its job id there
+        self._buf_of[at] = buf_no
+        self._start[at] = d.starts
+        self._end[at] = d.ends
+        written = self._write_labels(at, rows, d.labels)  # after the bytes: a cut one reads its job id there
         # Derived columns are brought up to date when next read (a storm of status changes with
         # no text filter and no sort on a text column never pays for them).
         for name in self._derived:
@@ -289,7 +295,7 @@ class JobColumns:
         for _parts, pos, dirty in self._partial.values():
             dirty.update(rows[rows < pos].tolist())
 
-    def _write_labels(self, rows: I64, lab: Bytes | None) -> str:
+    def _write_labels(self, at: I64 | slice, rows: I64, lab: Bytes | None) -> str:
         """Labels decoded with the rest (``load``): into the labels column, which a first
         listing starts.  Returns "labels" when written, "" when left to be derived."""
         if lab is None:
@@ -302,7 +308,7 @@ class JobColumns:
         if col is None:
             col = np.zeros(max(self._cap, self.n, 1), lab.dtype)
         lab, col = _fit(lab, col)
-        col[rows] = lab
+        col[at] = lab
         self._derived["labels"] = col
         return "labels"
 
