@@ -533,18 +533,23 @@ class EngineClient:
         call = self.stubs.jobs.ListJobs(js.ListJobsRequest(), metadata=self.metadata, timeout=LIST_DEADLINE)
         return await self._collect(call, "ListJobs", lambda resp: resp.jobs)
 
-    async def list_jobs_raw(self, on_page: Callable[[bytes], None] | None = None) -> tuple[list[bytes], int]:
+    async def list_jobs_raw(self, on_page: Callable[[bytes], None] | None = None,
+                            batch_size: int = 0) -> tuple[list[bytes], int]:
         """ListJobs without parsing: every ListJobsResponse's wire bytes, and the store revision.
 
         The console decodes the summaries of a whole listing at once straight from these bytes
         (console/models/job_wire.py), ~5x cheaper than upb messages read field by field, and it
         keeps the bytes instead of ~1 KB a message.  ``on_page`` is given each response as it
-        arrives (and then the result holds none): the table shows the first page at once."""
+        arrives (and then the result holds none): the table shows the first page at once.
+
+        The engine streams the pages from the revision it returns, read as they are sent: a
+        summary may be newer than that revision (its status.revision), so the Watch that
+        follows may bring changes a page already had; ``JobsTableModel`` skips those."""
         if self._channel is None:
             raise Unavailable(grpc.StatusCode.UNAVAILABLE, "not connected to an engine", "ListJobs")
         method: Any = self._channel.unary_stream(
             LIST_JOBS_METHOD, request_serializer=js.ListJobsRequest.SerializeToString, response_deserializer=None)
-        call = method(js.ListJobsRequest(), metadata=self.metadata, timeout=LIST_DEADLINE)
+        call = method(js.ListJobsRequest(batch_size=batch_size), metadata=self.metadata, timeout=LIST_DEADLINE)
         pages: list[bytes] = []
         last = b""
         try:
@@ -560,7 +565,7 @@ class EngineClient:
                     last = raw
         finally:
             call.cancel()
-        # only the last message carries the revision: parse that one
+        # the last message carries the revision (every one does, from engines that stream)
         return pages, js.ListJobsResponse.FromString(last).revision if last else 0
 
     async def list_workflows(self, job_id: str, instance_events: bool = False) -> list[workflow_pb2.WorkflowInfo]:

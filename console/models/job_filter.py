@@ -384,10 +384,34 @@ def _numeric_term(key: str, op: str, items: list[tuple[int, int, str]]) -> tuple
     return (lambda r: any(cmp(r[idx], n) for n in nums)), mask
 
 
+#: Where free text is looked for, in this order (each later column only for the rows not
+#: matched yet; labels, the costliest to decode, last).
+FREE_TEXT_COLUMNS: Final = ("names_fold", "owners_fold", "ids_fold", "labels_fold")
+
+
+def _column(c: JobColumns, name: str, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.bytes_]:
+    col = c.derived(name)
+    return col if len(rows) == len(col) else col[rows]  # every row (ascending): no copy
+
+
 def _free_term(value: str) -> tuple[Predicate, Mask]:
     needle = value.casefold()
     hay = R.haystack
-    return (lambda r: needle in hay(r)), lambda c, rows: _find(c.derived("hay")[rows], needle)
+
+    def mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
+        # the reference's haystack joins these texts with "\x1f": a needle without it (always,
+        # but for a quoted one) is in the joined text when it is in one of them
+        if "\x1f" in needle:
+            return np.zeros(len(rows), bool)
+        out = _find(_column(c, FREE_TEXT_COLUMNS[0], rows), needle)
+        for name in FREE_TEXT_COLUMNS[1:]:
+            left = np.flatnonzero(~out)
+            if not len(left):
+                break
+            out[left] = _find(c.derived_at(name, rows[left]), needle)
+        return out
+
+    return (lambda r: "\x1f" not in needle and needle in hay(r)), mask
 
 
 def _compile_term(tok: _Token) -> tuple[Term, tuple[Predicate, Mask]]:

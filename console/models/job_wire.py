@@ -114,15 +114,17 @@ def scan(buf: U8, starts: I64, ends: I64, varints: tuple[int, ...] = (), spans: 
     while msg.size:
         b0 = buf[pos]
         b1 = buf[pos + 1]
-        wt = (b0 & 7).astype(np.int64)
-        num = (b0 >> 3).astype(np.int64)
+        wt = b0 & 7  # bytes while every tag is one byte (fewer conversions per step)
+        num = b0 >> 3
         is2 = wt == 2
-        b = pos + 2 + b1
-        nxt = np.where(is2, b, pos + 2)
-        a = np.where(is2, pos + 2, b1)
+        p2 = pos + 2
+        b = p2 + b1
+        nxt = np.where(is2, b, p2)
+        a = np.where(is2, p2, b1)
         # not the fast path: a byte with the continuation bit, or wire type other than 0 and 2
         slow = np.flatnonzero(((b0 | b1) & 0x80) | (b0 & 5))
         if slow.size:
+            wt, num = wt.astype(np.int64), num.astype(np.int64)
             _slow_fields(buf, pos, slow, num, wt, a, b, nxt)
             is2 = wt == 2
         if (nxt > end).any() or not num.all():
@@ -130,7 +132,7 @@ def scan(buf: U8, starts: I64, ends: I64, varints: tuple[int, ...] = (), spans: 
         # Messages of one kind have the same shape, so one iteration usually meets one field
         # number everywhere: handle only the numbers present.
         first = int(num[0])
-        present = (first,) if (num == first).all() else tuple(int(x) for x in np.unique(num))
+        present = (first,) if (num == first).all() else _distinct(num)
         for f in present:
             if f in out._v:
                 sel = (num == f) & (wt == 0) if len(present) > 1 else wt == 0
@@ -148,6 +150,14 @@ def scan(buf: U8, starts: I64, ends: I64, varints: tuple[int, ...] = (), spans: 
         keep = nxt < end
         msg, pos, end = msg[keep], nxt[keep], end[keep]
     return out
+
+
+def _distinct(num: I64) -> tuple[int, ...]:
+    """The field numbers present, ascending (a count per number when they are small: several
+    times cheaper than ``np.unique``'s hashing on a few thousand values)."""
+    if int(num.max()) < 4096:
+        return tuple(np.flatnonzero(np.bincount(num)).tolist())
+    return tuple(int(x) for x in np.unique(num))
 
 
 def _slow_fields(buf: U8, pos: I64, slow: I64, num: I64, wt: I64, a: I64, b: I64, nxt: I64) -> None:
@@ -239,7 +249,7 @@ NUMERIC: Final[dict[str, npt.DTypeLike]] = {
     "pod_running": np.int64, "pod_pending": np.int64, "pod_succeeded": np.int64, "pod_failed": np.int64,
     "prog_successful": np.int64, "prog_failed": np.int64, "prog_remaining": np.int64,
     "wf_type": np.int32, "wf_state": np.int32, "created": np.float64, "updated": np.float64,
-    "version": np.int64,
+    "version": np.int64, "revision": np.int64,
 }
 #: The same columns as job_row indices (the reference layout tests compare with).
 ROW_FIELD: Final[dict[str, int]] = {
@@ -302,11 +312,36 @@ _POD_NAMES: Final = np.array(sorted(_POD_COLUMN), dtype="S32")
 _POD_COLS: Final = np.array([_POD_COLUMN[bytes(k)] for k in _POD_NAMES], np.int64)
 
 
+#: Messages decoded per pass (see ``decode``): their bytes (~0.8 MB) stay in the CPU's cache
+#: through every field pass; over a whole million-job listing each pass went out to memory.
+CHUNK: Final = 4096
+
+
+def _chunks(n: int) -> list[slice]:
+    return [slice(k, min(n, k + CHUNK)) for k in range(0, n, CHUNK)] if n > 2 * CHUNK else [slice(0, n)]
+
+
 def decode(buf: U8, starts: I64, ends: I64, with_labels: bool = False) -> Decoded:
     """Decode the JobSummary messages at ``buf[starts[i]:ends[i]]`` (``buf`` from ``padded``).
 
     Labels cost as much as the rest together and only free-text and label filters read them:
-    without ``with_labels`` they are left for ``labels`` (the table's idle warm-up)."""
+    without ``with_labels`` they are left for ``labels`` (the table's idle warm-up).
+
+    Many messages are decoded ``CHUNK`` at a time: each field pass of ``scan`` reads one byte
+    or two of every message, so over a whole listing (190 MB for a million jobs) every pass
+    missed the cache on every message; a chunk's bytes stay cached through all its passes
+    (measured at a million jobs: 1.8 s of CPU instead of 5.0 s)."""
+    parts = [_decode(buf, starts[c], ends[c], with_labels) for c in _chunks(len(starts))]
+    if len(parts) == 1:
+        return parts[0]
+    cat = np.concatenate  # fixed-width bytes of different widths concatenate at the widest
+    return Decoded(len(starts), buf, starts, ends, cat([p.ids for p in parts]), cat([p.names for p in parts]),
+                   cat([p.owners for p in parts]), cat([p.namespaces for p in parts]),
+                   cat([p.labels for p in parts if p.labels is not None]) if with_labels else None,
+                   {k: cat([p.nums[k] for p in parts]) for k in parts[0].nums})
+
+
+def _decode(buf: U8, starts: I64, ends: I64, with_labels: bool) -> Decoded:
     n = len(starts)
     top = scan(buf, starts, ends, varints=(6, 7), spans=(1, 2, 3, 4, 8), repeated=(5,) if with_labels else ())
     nums: dict[str, npt.NDArray[np.generic]] = {}
@@ -316,8 +351,9 @@ def decode(buf: U8, starts: I64, ends: I64, with_labels: bool = False) -> Decode
     labels = _labels(buf, n, *top.spans(5)) if with_labels else None
 
     ss, se = top.span(8)
-    st = scan(buf, ss, se, varints=(1,), spans=(3, 6, 7, 10, 11), repeated=(5,))
+    st = scan(buf, ss, se, varints=(1, 4), spans=(3, 6, 7, 10, 11), repeated=(5,))
     nums["state"] = st.varint(1, np.int32)
+    nums["revision"] = st.varint(4)  # the Watch revision of the job's latest change
 
     pods = np.zeros((4, n), np.int64)
     pmsg, ps, pe = st.spans(5)
@@ -351,8 +387,9 @@ def decode(buf: U8, starts: I64, ends: I64, with_labels: bool = False) -> Decode
 
 def labels(buf: U8, starts: I64, ends: I64) -> Bytes:
     """Every job's labels as b"\x1fk=v\x1fk2=v2\x1f" (wire order; b"" without labels)."""
-    top = scan(buf, starts, ends, repeated=(5,))
-    return _labels(buf, len(starts), *top.spans(5))
+    parts = [_labels(buf, c.stop - c.start, *scan(buf, starts[c], ends[c], repeated=(5,)).spans(5))
+             for c in _chunks(len(starts))]  # in chunks, as ``decode`` (and for the same reason)
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _labels(buf: U8, n: int, lmsg: I64, ls: I64, le: I64) -> Bytes:

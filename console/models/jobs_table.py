@@ -280,11 +280,11 @@ class JobsTableModel(QAbstractTableModel):
     rowsUpdated = Signal(list)
     staleChanged = Signal(bool)
 
-    #: Idle warm-up: derived columns (labels, haystack, folded names) built in slices of rows,
-    #: each bounded in time, so the first filter keystroke after a load finds them ready.
+    #: Idle warm-up: derived columns (folded texts, labels) built in slices of rows, each
+    #: bounded in time, so the first filter keystroke after a load finds them ready.
     _WARM_ROWS: Final = 10000
-    #: free text first (the likeliest first keystroke); the haystack reads the labels
-    _WARM_ORDER: Final = ("labels", "hay", "names_fold", "owners_fold")
+    #: what free text reads (the likeliest first keystroke), cheapest first; labels_fold reads labels
+    _WARM_ORDER: Final = ("names_fold", "owners_fold", "ids_fold", "labels", "labels_fold")
     _ROW_CACHE: Final = 4096
     _KNOWN_TTL: Final = 2.0
 
@@ -430,10 +430,14 @@ class JobsTableModel(QAbstractTableModel):
         latest: dict[str, Change] = {}
         for change in changes:
             latest[change[0].job_id] = change
-        index = self.columns().index
+        cols = self.columns()
+        index = cols.index
         live = [s for s, deleted in latest.values() if not deleted]
-        removed = [r for job_id, (_, deleted) in latest.items() if deleted
-                   for r in (index.get(job_id),) if r is not None]
+        shown = cols.nums["revision"]
+        # a deletion older than the row (a job id used again since) is one the row is past
+        removed = [r for job_id, (s, deleted) in latest.items() if deleted
+                   for r in (index.get(job_id),) if r is not None
+                   and not 0 < s.status.revision < shown[r]]
         return self._apply(lambda: self.columns().load_messages(live), removed)
 
     def _apply(self, load: Callable[[], tuple[Any, list[int]]], removed: Sequence[int]) -> BatchResult:

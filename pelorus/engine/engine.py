@@ -1194,6 +1194,17 @@ class Engine:
         if chunk:
             yield chunk
 
+    def jobs_page(self, after: str, limit: int) -> tuple[list[job_pb2.JobSummary], str | None]:
+        """Up to ``limit`` job summaries with ids after ``after``, in id order, and the id to
+        continue after (None at the end): one ListJobs page, read from the store as
+        ``iter_jobs`` does (the caller commits first)."""
+        out: list[job_pb2.JobSummary] = []
+        rows = self.store.job_rows_after(after, limit)
+        for job_id, spec_bytes, status_bytes in rows:
+            rec = dict.get(self.jobs, job_id)
+            out.append(rec.summary() if rec is not None else summary_from_rows(job_id, spec_bytes, status_bytes))
+        return out, (rows[-1][0] if len(rows) == limit else None)
+
     def refresh_job(self, job_id: str) -> None:
         """Reload the job's spec and status from the store (drops cache drift)."""
         rec = self.job(job_id)

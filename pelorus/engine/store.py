@@ -292,6 +292,12 @@ class Store:
             yield from rows
             last = rows[-1][0]
 
+    def job_rows_after(self, after: str, limit: int) -> list[tuple[str, bytes, bytes]]:
+        """(job_id, spec, status) of up to ``limit`` jobs with ids after ``after``, in id order."""
+        rows: list[tuple[str, bytes, bytes]] = self._conn.execute(
+            "SELECT job_id, spec, status FROM jobs WHERE job_id > ? ORDER BY job_id LIMIT ?", (after, limit)).fetchall()
+        return rows
+
     def load_job(self, job_id: str) -> StoredJob | None:
         r = self._conn.execute("SELECT job_id, spec, status, idempotency_key FROM jobs WHERE job_id=?",
                                (job_id,)).fetchone()

@@ -102,11 +102,31 @@ def test_warm_up_in_slices_with_changes_between_equals_one_build() -> None:
     warm, fresh = JobColumns(), JobColumns()
     for cols in (warm, fresh):
         cols.load_messages(msgs)
-    assert not warm.warm("labels", 100)
-    assert not warm.warm("hay", 100)
+    assert warm.has_derived("labels")  # decoded with the rest by the first listing
+    assert not warm.warm("ids_fold", 100)
+    assert not warm.warm("labels_fold", 100)
     for cols in (warm, fresh):
         cols.load_messages(changed)
-    assert warm.warm("labels", 1000)
-    for name in ("labels", "hay", "names_fold"):  # "hay" finishes its started slices on read
+    assert warm.warm("ids_fold", 1000)
+    for name in ("labels", "labels_fold", "names_fold", "ids_fold"):  # "labels_fold" finishes on read
         assert list(warm.derived(name)) == list(fresh.derived(name))
     assert bytes(warm.derived("names_fold")[150]) == b"renamed 150"
+
+
+def test_derived_values_of_a_few_rows_without_building_the_column() -> None:
+    """A free-text keystroke right after a load reads the later columns only for the rows the
+    name did not match: computed for those rows alone, equal to the built column's values."""
+    from console.models.job_columns import JobColumns
+
+    msgs = [make_job(i, name=f"Job {i} É", owner="Ünï" if i % 2 else "Bob", labels={"Team": f"T{i % 3}"})
+            for i in range(400)]
+    lazy, built = JobColumns(), JobColumns()
+    for cols in (lazy, built):
+        cols.load_messages(msgs)
+    rows = np.array([3, 50, 399], np.int64)
+    assert lazy.has_derived("labels")  # decoded with the rest by the first listing
+    for name in ("owners_fold", "ids_fold", "labels_fold"):
+        assert list(lazy.derived_at(name, rows)) == list(built.derived(name)[rows])
+        assert not lazy.has_derived(name)
+    assert lazy.derived_at("labels_fold", np.arange(400, dtype=np.int64))[0] == b"\x1fteam=t0\x1f"
+    assert lazy.has_derived("labels_fold")  # most rows asked for: the column is built

@@ -164,6 +164,28 @@ def test_mixed_batch_coalesces_per_job(model: JobsTableModel) -> None:
     assert model.data(model.index(9, Column.NAME)) == "new"
 
 
+def _at(i: int, revision: int, **kw: Any) -> Any:
+    s = make_job(i, **kw)
+    s.status.revision = revision
+    return s
+
+
+def test_changes_older_than_a_row_are_skipped(qapp: Any) -> None:
+    """A ListJobs page may be newer than the revision the Watch replays from: a replayed
+    change no newer than the row never steps the row back (nor deletes a job whose id was
+    used again after that deletion); newer ones and rows without revisions apply as before."""
+    m = JobsTableModel()
+    m.reset([_at(0, 7, name="page"), _at(1, 3, name="old"), _at(2, 0, name="unversioned")])
+    rec = Recorder(m)
+    res = m.apply_batch([(_at(0, 5, name="replayed"), False), (_at(1, 6, name="newer"), False),
+                         (_at(2, 0, name="changed"), False)])
+    assert [m.data(m.index(r, Column.NAME)) for r in range(3)] == ["page", "newer", "changed"]
+    assert (res.updated, rec.of("updated")) == (2, [("updated", (1, 2))])
+    assert m.apply_batch([(_at(0, 6), True)]).removed == 0  # deleted at 6, listed again at 7
+    assert m.apply_batch([(_at(1, 6), True), (_at(0, 8), True)]).removed == 2
+    assert m.rowCount() == 1 and m.job_id(0) == "job-000002"
+
+
 def test_item_model_tester_through_batches(qapp: Any) -> None:
     m = JobsTableModel()
     tester = QAbstractItemModelTester(m, QAbstractItemModelTester.FailureReportingMode.Fatal)
