@@ -304,3 +304,33 @@ def test_without_the_extension_the_cli_decodes_in_pure_python(tmp_path: Path) ->
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == '1: True  # bool @0\n2: "hi"  # string @2\n'
+
+
+@needs_c
+@settings(max_examples=3000, deadline=None)
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.floats(min_value=1e-4, max_value=2.0 ** 53)
+       | st.integers(0, (1 << 64) - 1).map(lambda u: struct.unpack("<d", struct.pack("<Q", u))[0])
+       | st.floats(width=32, allow_nan=False, allow_infinity=False))
+def test_floats_are_printed_as_repr_prints_them(d: float) -> None:
+    """The C side's own shortest-digits search (1e-4 <= |d| < 2**53; elsewhere CPython's) prints repr's text."""
+    from pelorus.protobuf._rawwire import float_text
+
+    assert float_text(d) == repr(d)
+
+
+@needs_c
+def test_floats_near_the_edges_of_the_fast_search_are_printed_as_repr_prints_them() -> None:
+    r = random.Random(2026)
+    vals = [0.1, 0.5, 1.0, 1e-4, 9.999999999999999e-05, 1e15, 2.0 ** 53 - 1, 2.0 ** 53, 1e16, 5e-324, -0.0, 0.0,
+            0.3, 2 / 3, 123456789.5, 9.5, 0.125, 4503599627370497.5, 1.7976931348623157e308]
+    for _ in range(20_000):
+        exp = r.randrange(1009, 1077)  # 1e-4 .. 2**53: the fast search's range
+        frac = r.choice([0, 1, (1 << 52) - 1, r.randrange(1 << 52)])
+        vals.append(struct.unpack("<d", struct.pack("<Q", exp << 52 | frac))[0])
+        vals.append(struct.unpack("<f", struct.pack("<f", r.uniform(-1e6, 1e6)))[0])
+        vals.append(r.randrange(1, 10 ** r.randrange(1, 17)) / 10 ** r.randrange(0, 20))
+    from pelorus.protobuf._rawwire import float_text
+
+    for d in vals:
+        for v in (d, -d):
+            assert float_text(v) == repr(v)
