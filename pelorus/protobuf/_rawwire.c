@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <math.h>
+#include <errno.h>
+#include <unistd.h>
 
 #define MAX_DEPTH 100        /* render.MAX_DEPTH */
 #define MAX_GROUP_DEPTH 100  /* refscan.MAX_GROUP_DEPTH */
@@ -1026,15 +1028,36 @@ end:
 #define SPARE_MAX (16 << 20)
 static Out spare;  /* kept between calls (the GIL is held throughout a call) */
 
+/* The rendered bytes written to the file descriptor fd (the CLI's stdout, flushed by the caller) instead of
+ * copied into a bytes object: the count written, or NULL with OSError (BrokenPipeError...) as os.write. */
+static PyObject *write_out(int fd, const Out *o) {
+    Py_ssize_t done = 0;
+    while (done < o->len) {
+        ssize_t n;
+        Py_BEGIN_ALLOW_THREADS
+        n = write(fd, o->p + done, (size_t)(o->len - done));
+        Py_END_ALLOW_THREADS
+        if (n < 0) {
+            if (errno == EINTR) {
+                if (PyErr_CheckSignals() < 0) return NULL;
+                continue;
+            }
+            return PyErr_SetFromErrno(PyExc_OSError);
+        }
+        done += n;
+    }
+    return PyLong_FromSsize_t(done);
+}
+
 static PyObject *raw_text(PyObject *self, PyObject *args, PyObject *kwargs) {
-    static char *names[] = {"buf", "start", "stop", "indent", "depth", "runs", "as_bytes", NULL};
+    static char *names[] = {"buf", "start", "stop", "indent", "depth", "runs", "as_bytes", "fd", NULL};
     Py_buffer view;
     Py_ssize_t start, stop;
     const char *indent;
     Py_ssize_t indent_len;
-    int depth = 0, with_runs = 1, as_bytes = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nns#|ipp:raw_text", names, &view, &start, &stop, &indent,
-                                     &indent_len, &depth, &with_runs, &as_bytes))
+    int depth = 0, with_runs = 1, as_bytes = 0, fd = -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nns#|ippi:raw_text", names, &view, &start, &stop, &indent,
+                                     &indent_len, &depth, &with_runs, &as_bytes, &fd))
         return NULL;
     PyObject *result = NULL;
     Recs rs = {0};
@@ -1063,7 +1086,9 @@ static PyObject *raw_text(PyObject *self, PyObject *args, PyObject *kwargs) {
         goto end;
     }
     if (render_level(&c, &rs, 0, with_runs) < 0) goto end;
-    if (as_bytes)
+    if (fd >= 0)
+        result = write_out(fd, &c.out);
+    else if (as_bytes)
         result = PyBytes_FromStringAndSize(c.out.p ? c.out.p : "", c.out.len);
     else
         result = PyUnicode_DecodeUTF8(c.out.p ? c.out.p : "", c.out.len, "strict");
@@ -1080,12 +1105,12 @@ end:
 }
 
 static PyObject *raw_json(PyObject *self, PyObject *args, PyObject *kwargs) {
-    static char *names[] = {"buf", "start", "stop", "first", "repeated", "depth", "runs", NULL};
+    static char *names[] = {"buf", "start", "stop", "first", "repeated", "depth", "runs", "fd", NULL};
     Py_buffer view;
     Py_ssize_t start, stop, repeated = 1;
-    int first = 1, depth = 0, with_runs = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nn|pnip:raw_json", names, &view, &start, &stop, &first,
-                                     &repeated, &depth, &with_runs))
+    int first = 1, depth = 0, with_runs = 1, fd = -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nn|pnipi:raw_json", names, &view, &start, &stop, &first,
+                                     &repeated, &depth, &with_runs, &fd))
         return NULL;
     PyObject *result = NULL;
     Recs rs = {0};
@@ -1115,7 +1140,7 @@ static PyObject *raw_json(PyObject *self, PyObject *args, PyObject *kwargs) {
     } else if (json_level(&c, &rs, 0, with_runs, 4, first) < 0) {
         goto end;
     }
-    result = PyBytes_FromStringAndSize(c.out.p ? c.out.p : "", c.out.len);
+    result = fd >= 0 ? write_out(fd, &c.out) : PyBytes_FromStringAndSize(c.out.p ? c.out.p : "", c.out.len);
 end:
     PyMem_Free(rs.r);
     free_pool(&c);
@@ -1145,12 +1170,14 @@ static PyMethodDef methods[] = {
     {"float_text", float_text, METH_O,
      "float_text(d) -> str\n\nstr(d) as the renderer prints a float or double (the tests hold it to repr)."},
     {"raw_json", (PyCFunction)(void (*)(void))raw_json, METH_VARARGS | METH_KEYWORDS,
-     "raw_json(buf, start, stop, first=True, repeated=1, depth=0, runs=True) -> bytes\n\n"
+     "raw_json(buf, start, stop, first=True, repeated=1, depth=0, runs=True, fd=-1) -> bytes (fd >= 0: int)\n\n"
      "The UTF-8 of the top-level items of json.dumps(render.raw_json(level), indent=2, ensure_ascii=False)\n"
      "for the fields of buf[start:stop] (a clean level), each after its separator; repeated > 1: the one\n"
-     "field of the span shown with that count."},
+     "field of the span shown with that count. fd >= 0: the bytes are written to that file descriptor instead\n"
+     "and their count returned."},
     {"raw_text", (PyCFunction)(void (*)(void))raw_text, METH_VARARGS | METH_KEYWORDS,
-     "raw_text(buf, start, stop, indent, depth=0, runs=True, as_bytes=False) -> str (bytes: its UTF-8)\n\n"
+     "raw_text(buf, start, stop, indent, depth=0, runs=True, as_bytes=False, fd=-1) -> str (bytes: its UTF-8;\n"
+     "fd >= 0: its UTF-8 written to that file descriptor, and their count returned)\n\n"
      "The raw text lines (each ending with a newline) of the fields of buf[start:stop] scanned as one clean\n"
      "level, as render.field_lines prints them without pins; ValueError when the span is not a clean level."},
     {"scan_clean", scan_clean, METH_VARARGS,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import io
 import json
 import os
 import sys
@@ -51,6 +52,10 @@ class RawText(Protocol):
     @overload
     def __call__(self, buf: Any, start: int, stop: int, indent: str, depth: int = 0, runs: bool = True, *,
                  as_bytes: Literal[True]) -> bytes: ...
+
+    @overload
+    def __call__(self, buf: Any, start: int, stop: int, indent: str, depth: int = 0, runs: bool = True,
+                 as_bytes: bool = False, *, fd: int) -> int: ...
 
 
 def native_raw_text() -> RawText | None:
@@ -236,12 +241,18 @@ def _native_json(msg: Message, write: Callable[[str], object]) -> None:
     recs = msg._recs
     buf = msg.buf
     binary = _utf8_stdout(write)
+    fd = _stdout_fd() if binary is not None else -1
     write('{\n  "fields": [')
     top_runs = _rawwire.runs(buf, recs[0], recs[((n - 1) << 2) + 3])
     first = True
     for lo, hi, run in _batches(recs[3::4], top_runs, NATIVE_BATCH_BYTES // 8):  # JSON is ~50x its input
         t = recs[lo << 2]
         e = recs[((lo if run else hi - 1) << 2) + 3]  # a run: its first field, shown with the count
+        if fd >= 0:  # the C side writes to stdout's file itself (no bytes object of ~6 MB a batch)
+            sys.stdout.flush()
+            _rawwire.raw_json(buf, t, e, first, hi - lo if run else 1, 0, False, fd=fd)
+            first = False
+            continue
         chunk = _rawwire.raw_json(buf, t, e, first, hi - lo if run else 1, 0, False)
         first = False
         if binary is not None:
@@ -276,6 +287,7 @@ def _native_lines(msg: Message, c_text: RawText, indent: str, write: Callable[[s
     recs = msg._recs
     buf = msg.buf
     binary = _utf8_stdout(write)
+    fd = _stdout_fd() if binary is not None else -1
     top_runs = _rawwire.runs(buf, recs[0], recs[((n - 1) << 2) + 3])
     for lo, hi, run in _batches(recs[3::4], top_runs, NATIVE_BATCH_BYTES):
         if run:
@@ -285,6 +297,10 @@ def _native_lines(msg: Message, c_text: RawText, indent: str, write: Callable[[s
                   f"(@{t} to @{t + (count - 1) * (e - t)}); shown once\n" + c_text(buf, t, e, indent, 0, False))
             continue
         t, e = recs[lo << 2], recs[((hi - 1) << 2) + 3]
+        if fd >= 0:  # the C side writes to stdout's file itself
+            sys.stdout.flush()
+            c_text(buf, t, e, indent, 0, False, fd=fd)
+            continue
         if binary is not None:  # the same characters, without decoding them to str and encoding them again
             sys.stdout.flush()
             binary(c_text(buf, t, e, indent, 0, False, as_bytes=True))
@@ -329,6 +345,20 @@ def _utf8_stdout(write: Callable[[str], object]) -> Callable[[bytes], object] | 
         return None
     out: Callable[[bytes], object] = raw.write
     return out
+
+
+def _stdout_fd() -> int:
+    """The file descriptor under ``sys.stdout`` when its bytes go straight to a file (a FileIO under
+    at most one buffer), else -1: the C renderer may then write there itself, once
+    ``sys.stdout`` is flushed."""
+    buf = getattr(sys.stdout, "buffer", None)
+    raw = buf if isinstance(buf, io.FileIO) else getattr(buf, "raw", None)  # (-u: no buffer between them)
+    if not isinstance(raw, io.FileIO):
+        return -1
+    try:
+        return raw.fileno()
+    except (OSError, ValueError):
+        return -1
 
 
 def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[str], depth: int) -> None:

@@ -256,12 +256,15 @@ def test_the_cli_prints_the_same_bytes_with_and_without_the_extension(shape: str
     path.write_bytes(data)
     for fmt in ("raw", "json"):
         outs = []
-        for pure in ("0", "1"):
+        for pure, unbuffered in (("0", "0"), ("0", "1"), ("1", "0")):  # -u: stdout's FileIO has no buffer
             env = {**os.environ, render.PURE_ENV: pure, "PYTHONIOENCODING": "utf-8"}
+            env.pop("PYTHONUNBUFFERED", None)
+            if unbuffered == "1":
+                env["PYTHONUNBUFFERED"] = "1"
             argv = [sys.executable, str(ROOT / "main.py"), "proto", "decode", str(path), "--format", fmt]
             done = subprocess.run(argv, capture_output=True, env=env, timeout=120, check=False)
             outs.append((done.returncode, done.stdout, done.stderr))
-        assert outs[0] == outs[1], fmt
+        assert outs[0] == outs[2] and outs[1] == outs[2], fmt
         if fmt == "raw":
             assert outs[0][1].count(b"# record ") == (3 if shape == "stream" else 0)
 
@@ -334,3 +337,31 @@ def test_floats_near_the_edges_of_the_fast_search_are_printed_as_repr_prints_the
     for d in vals:
         for v in (d, -d):
             assert float_text(v) == repr(v)
+
+
+@needs_c
+@pytest.mark.parametrize("buffering", [-1, 0])
+def test_the_c_side_writes_to_stdouts_file_between_python_writes(tmp_path: Path, buffering: int,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """stdout over a file: the C renderer writes its batches to the file descriptor itself, in order with
+    what Python writes before and after them (stdout is flushed first)."""
+    import io
+
+    data = corpus.list_pods(1 << 14) + _field(7, 2, "ß✓ 中文".encode()) + _field(8, 2, b"x" * 5) * 4
+    monkeypatch.setattr(render, "NATIVE_BATCH_BYTES", 4096)
+    monkeypatch.delenv(render.PURE_ENV, raising=False)
+    want = render.raw_text(decode(data)), render.raw_json_text(decode(data))
+    for k, (write_out, expected) in enumerate(((render.write_raw_text, want[0]), (render.write_raw_json, want[1]))):
+        path = tmp_path / f"out{k}{buffering}.txt"
+        raw = io.FileIO(str(path), "w")
+        stream = io.TextIOWrapper(raw if buffering == 0 else io.BufferedWriter(raw), encoding="utf-8",  # type: ignore[arg-type]
+                                  write_through=buffering == 0)
+        with monkeypatch.context() as m:
+            m.setattr(sys, "stdout", stream)
+            assert render._stdout_fd() == raw.fileno()
+            stream.write("before\n")
+            write_out(decode(data), stream.write)
+            stream.write("after\n")
+            stream.flush()
+        stream.close()
+        assert path.read_text(encoding="utf-8") == "before\n" + expected + "after\n"
