@@ -260,13 +260,7 @@ def _native_json(msg: Message, write: Callable[[str], object]) -> None:
             binary(chunk)
         else:
             write(chunk.decode("utf-8"))
-    write("\n  ]")
-    chain = msg.error_chain()
-    if chain:
-        errs = json.dumps({"errors": [{"offset": e.offset, "reason": e.reason} for e in chain]},
-                          ensure_ascii=False, indent=2)
-        write(",\n" + errs[2:-2])
-    write("\n}")
+    write("\n  ]" + _json_errors(msg) + "\n}")
 
 
 def _fastrender() -> ModuleType:
@@ -394,9 +388,25 @@ def field_lines(f: Field, count: int, pins: Pins, path: Path, indent: str, lines
 def raw_json_text(msg: Message, pins: Pins | None = None, indent: int | None = 2) -> str:
     """``json.dumps(raw_json(msg, pins), indent=indent, ensure_ascii=False)``, without building the dicts
     of a large message when ``indent`` is 2 (the batch renderer prints the same characters)."""
+    if indent == 2 and not (pins and pins.by_path) and len(msg) and native_raw_text() is not None:
+        from pelorus.protobuf import _rawwire
+
+        recs = msg._recs
+        return _rawwire.json_text(msg.buf, recs[0], recs[((len(msg) - 1) << 2) + 3], '{\n  "fields": [',
+                                  "\n  ]" + _json_errors(msg) + "\n}")
     parts: list[str] = []
     write_raw_json(msg, parts.append, pins, indent)
     return "".join(parts)
+
+
+def _json_errors(msg: Message) -> str:
+    """The ``"errors"`` member that closes the JSON of a damaged level ("" for a clean one)."""
+    chain = msg.error_chain()
+    if not chain:
+        return ""
+    errs = json.dumps({"errors": [{"offset": e.offset, "reason": e.reason} for e in chain]},
+                      ensure_ascii=False, indent=2)
+    return ",\n" + errs[2:-2]
 
 
 def write_raw_json(msg: Message, write: Callable[[str], object], pins: Pins | None = None,

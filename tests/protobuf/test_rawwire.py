@@ -47,21 +47,29 @@ def _built() -> bool:
 needs_c = pytest.mark.skipif(not _built(), reason="the C extension is not built (no compiler at install time)")
 
 
-def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[str, str], tuple[str, str]]:
-    """(raw text, JSON) of ``data`` through the C renderer and in pure Python."""
+def _streamed_json(data: bytes) -> str:
+    parts: list[str] = []
+    render.write_raw_json(decode(data), parts.append)
+    return "".join(parts)
+
+
+def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
+    """(raw text, JSON as one str, JSON a batch at a time) of ``data`` through the C renderer and in pure
+    Python."""
     monkeypatch.delenv(render.PURE_ENV, raising=False)
     assert render.native_raw_text() is not None
-    fast = render.raw_text(decode(data)), render.raw_json_text(decode(data))
+    fast = render.raw_text(decode(data)), render.raw_json_text(decode(data)), _streamed_json(data)
     monkeypatch.setenv(render.PURE_ENV, "1")
     assert render.native_raw_text() is None
-    pure = render.raw_text(decode(data)), render.raw_json_text(decode(data))
+    pure = render.raw_text(decode(data)), render.raw_json_text(decode(data)), _streamed_json(data)
     monkeypatch.delenv(render.PURE_ENV)
     return fast, pure
 
 
 def _same(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     fast, pure = _both(data, monkeypatch)
-    for what, a_text, b_text in (("text", fast[0], pure[0]), ("JSON", fast[1], pure[1])):
+    for what, a_text, b_text in (("text", fast[0], pure[0]), ("JSON", fast[1], pure[1]),
+                                 ("streamed JSON", fast[2], pure[2]), ("JSON, both ways", fast[2], fast[1])):
         if a_text != b_text:
             for i, (a, b) in enumerate(zip(a_text.splitlines(), b_text.splitlines(), strict=False)):
                 assert a == b, f"{what}: line {i} differs for {data.hex()}"
