@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <string.h>
 #include <math.h>
+#include <errno.h>
+#include <unistd.h>
 
 #define MAX_DEPTH 100        /* render.MAX_DEPTH */
 #define MAX_GROUP_DEPTH 100  /* refscan.MAX_GROUP_DEPTH */
@@ -147,7 +149,118 @@ static int out_commas(Out *o, uint64_t u) {  /* f"{u:,}" */
     return out_put(o, tmp + i, 32 - i);
 }
 
+/* repr(d) for finite d with 1e-4 <= |d| < 2**53 (fixed notation there), or 0 when unsure (the caller then asks
+ * PyOS_double_to_string, the algorithm of repr itself). repr prints the shortest digits that read back as d,
+ * the nearest to d among those; they are found here with exact 128-bit integer arithmetic instead of dtoa's
+ * big numbers. d = X * 2**-s exactly (X = 4m, its neighbours' midpoints (4m - 2 or 4m - 1) and 4m + 2); scaled
+ * by 10**p so that it has 17 digits before the point, floor and ceiling at a step of 10**(17 - n) are the
+ * nearest n-digit numbers, and some n-digit number lies strictly between the midpoints exactly when one of
+ * them does. Any exact tie (a candidate on a midpoint, or halfway between the two candidates) gives up. */
+static const uint64_t POW10[18] = {1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+    100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+    100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL};
+
+static int short_repr(double d, char *buf) {
+    uint64_t bits;
+    memcpy(&bits, &d, 8);
+    int neg = (int)(bits >> 63);
+    int bexp = (int)((bits >> 52) & 0x7FF);
+    uint64_t frac = bits & ((1ULL << 52) - 1);
+    double a = neg ? -d : d;
+    if (bexp == 0 || bexp == 0x7FF || !(a >= 1e-4) || !(a < 9007199254740992.0)) return 0;
+    uint64_t m = frac | (1ULL << 52);
+    int s = 1075 - bexp + 2;  /* d = 4m * 2**-s */
+    if (s <= 0 || s > 70) return 0;  /* |d| >= 1e-4: s <= 68, so (q - f) << s fits */
+    unsigned __int128 X = (unsigned __int128)(m << 2);
+    unsigned __int128 Lo = X - ((frac == 0 && bexp > 1) ? 1 : 2), Hi = X + 2;
+    int e10 = (int)floor(log10(a));
+    int p = 16 - e10;
+    unsigned __int128 mask = ((unsigned __int128)1 << s) - 1;
+    uint64_t q = 0;
+    unsigned __int128 r = 0, scale = 0;
+    for (int tries = 0;; tries++) {
+        if (p < 0 || p > 21 || tries > 2) return 0;
+        scale = 1;
+        for (int k = 0; k < p; k++) scale *= 10;
+        unsigned __int128 v = X * scale;
+        unsigned __int128 qq = v >> s;
+        if (qq < POW10[16]) { p++; continue; }
+        if (qq >= POW10[17]) { p--; continue; }
+        q = (uint64_t)qq;
+        r = v & mask;
+        break;
+    }
+    unsigned __int128 lv = Lo * scale, hv = Hi * scale;
+    uint64_t lq = (uint64_t)(lv >> s), hq = (uint64_t)(hv >> s);
+    int l_exact = (lv & mask) == 0, h_exact = (hv & mask) == 0;
+    uint64_t best = 0, best_step = 0;
+    for (int n = 17; n >= 1; n--) {
+        uint64_t step = POW10[17 - n];
+        uint64_t f = q - q % step;
+        uint64_t c = (f == q && r == 0) ? f : f + step;
+        if ((f == lq && l_exact) || (c == hq && h_exact)) return 0;
+        int f_in = f > lq;  /* f <= d < H: f > L is enough */
+        int c_in = c < hq || (c == hq && !h_exact);
+        if (!f_in && !c_in) break;
+        uint64_t pick;
+        if (f_in && c_in && f != c) {  /* the nearer to d: compare (q - f) + r/2**s with (c - q) - r/2**s */
+            unsigned __int128 df = ((unsigned __int128)(q - f) << s) + r;
+            unsigned __int128 dc = ((unsigned __int128)(c - q) << s) - r;
+            if (df == dc) return 0;
+            pick = df < dc ? f : c;
+        } else {
+            pick = f_in ? f : c;
+        }
+        best = pick;
+        best_step = step;
+    }
+    if (!best_step) return 0;
+    /* best is a multiple of best_step, scaled by 10**p: its digits, and where the point goes */
+    uint64_t digits = best / best_step;
+    while (digits % 10 == 0) digits /= 10;
+    char ds[24];
+    int nd = 0;
+    {
+        char tmp[24];
+        int i = 24;
+        uint64_t u = digits;
+        do { tmp[--i] = (char)('0' + u % 10); u /= 10; } while (u);
+        nd = 24 - i;
+        memcpy(ds, tmp + i, (size_t)nd);
+    }
+    /* the value is digits * 10**(exp) with exp = (number of digits of best) - nd - p; decpt = nd + exp */
+    int bestdigits = 1;
+    for (uint64_t u = best; u >= 10; u /= 10) bestdigits++;
+    int decpt = bestdigits - p;  /* best < 10**bestdigits, scaled by 10**p: d's leading digit position + 1 */
+    if (decpt <= -4 || decpt > 16) return 0;
+    char *w = buf;
+    if (neg) *w++ = '-';
+    if (decpt <= 0) {
+        *w++ = '0';
+        *w++ = '.';
+        for (int i = 0; i < -decpt; i++) *w++ = '0';
+        memcpy(w, ds, (size_t)nd);
+        w += nd;
+    } else if (decpt < nd) {
+        memcpy(w, ds, (size_t)decpt);
+        w += decpt;
+        *w++ = '.';
+        memcpy(w, ds + decpt, (size_t)(nd - decpt));
+        w += nd - decpt;
+    } else {
+        memcpy(w, ds, (size_t)nd);
+        w += nd;
+        for (int i = nd; i < decpt; i++) *w++ = '0';
+        *w++ = '.';
+        *w++ = '0';
+    }
+    return (int)(w - buf);
+}
+
 static int out_double(Out *o, double d) {  /* str(float) */
+    char fast[48];
+    int n = short_repr(d, fast);
+    if (n > 0) return out_put(o, fast, n);
     char *s = PyOS_double_to_string(d, 'r', 0, Py_DTSF_ADD_DOT_0, NULL);
     if (!s) return -1;
     int rc = out_str(o, s);
@@ -915,15 +1028,36 @@ end:
 #define SPARE_MAX (16 << 20)
 static Out spare;  /* kept between calls (the GIL is held throughout a call) */
 
+/* The rendered bytes written to the file descriptor fd (the CLI's stdout, flushed by the caller) instead of
+ * copied into a bytes object: the count written, or NULL with OSError (BrokenPipeError...) as os.write. */
+static PyObject *write_out(int fd, const Out *o) {
+    Py_ssize_t done = 0;
+    while (done < o->len) {
+        ssize_t n;
+        Py_BEGIN_ALLOW_THREADS
+        n = write(fd, o->p + done, (size_t)(o->len - done));
+        Py_END_ALLOW_THREADS
+        if (n < 0) {
+            if (errno == EINTR) {
+                if (PyErr_CheckSignals() < 0) return NULL;
+                continue;
+            }
+            return PyErr_SetFromErrno(PyExc_OSError);
+        }
+        done += n;
+    }
+    return PyLong_FromSsize_t(done);
+}
+
 static PyObject *raw_text(PyObject *self, PyObject *args, PyObject *kwargs) {
-    static char *names[] = {"buf", "start", "stop", "indent", "depth", "runs", "as_bytes", NULL};
+    static char *names[] = {"buf", "start", "stop", "indent", "depth", "runs", "as_bytes", "fd", NULL};
     Py_buffer view;
     Py_ssize_t start, stop;
     const char *indent;
     Py_ssize_t indent_len;
-    int depth = 0, with_runs = 1, as_bytes = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nns#|ipp:raw_text", names, &view, &start, &stop, &indent,
-                                     &indent_len, &depth, &with_runs, &as_bytes))
+    int depth = 0, with_runs = 1, as_bytes = 0, fd = -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nns#|ippi:raw_text", names, &view, &start, &stop, &indent,
+                                     &indent_len, &depth, &with_runs, &as_bytes, &fd))
         return NULL;
     PyObject *result = NULL;
     Recs rs = {0};
@@ -952,7 +1086,9 @@ static PyObject *raw_text(PyObject *self, PyObject *args, PyObject *kwargs) {
         goto end;
     }
     if (render_level(&c, &rs, 0, with_runs) < 0) goto end;
-    if (as_bytes)
+    if (fd >= 0)
+        result = write_out(fd, &c.out);
+    else if (as_bytes)
         result = PyBytes_FromStringAndSize(c.out.p ? c.out.p : "", c.out.len);
     else
         result = PyUnicode_DecodeUTF8(c.out.p ? c.out.p : "", c.out.len, "strict");
@@ -969,12 +1105,12 @@ end:
 }
 
 static PyObject *raw_json(PyObject *self, PyObject *args, PyObject *kwargs) {
-    static char *names[] = {"buf", "start", "stop", "first", "repeated", "depth", "runs", NULL};
+    static char *names[] = {"buf", "start", "stop", "first", "repeated", "depth", "runs", "fd", NULL};
     Py_buffer view;
     Py_ssize_t start, stop, repeated = 1;
-    int first = 1, depth = 0, with_runs = 1;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nn|pnip:raw_json", names, &view, &start, &stop, &first,
-                                     &repeated, &depth, &with_runs))
+    int first = 1, depth = 0, with_runs = 1, fd = -1;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*nn|pnipi:raw_json", names, &view, &start, &stop, &first,
+                                     &repeated, &depth, &with_runs, &fd))
         return NULL;
     PyObject *result = NULL;
     Recs rs = {0};
@@ -1004,7 +1140,7 @@ static PyObject *raw_json(PyObject *self, PyObject *args, PyObject *kwargs) {
     } else if (json_level(&c, &rs, 0, with_runs, 4, first) < 0) {
         goto end;
     }
-    result = PyBytes_FromStringAndSize(c.out.p ? c.out.p : "", c.out.len);
+    result = fd >= 0 ? write_out(fd, &c.out) : PyBytes_FromStringAndSize(c.out.p ? c.out.p : "", c.out.len);
 end:
     PyMem_Free(rs.r);
     free_pool(&c);
@@ -1017,14 +1153,76 @@ end:
     return result;
 }
 
+static PyObject *float_text(PyObject *self, PyObject *arg) {
+    double d = PyFloat_AsDouble(arg);
+    if (d == -1.0 && PyErr_Occurred()) return NULL;
+    Out o = {0};
+    if (out_double(&o, d) < 0) {
+        PyMem_Free(o.p);
+        return NULL;
+    }
+    PyObject *result = PyUnicode_FromStringAndSize(o.p, o.len);
+    PyMem_Free(o.p);
+    return result;
+}
+
+/* head + the items of the clean level buf[start:stop] (runs found on the whole level) + tail, as one str: what
+ * raw_json_text makes for the editor's JSON pane (~50 times the message). Rendered into one buffer and
+ * decoded once, where batches would each make a bytes object, a str and then a joined copy of them all. */
+static PyObject *json_text(PyObject *self, PyObject *args) {
+    Py_buffer view;
+    Py_ssize_t start, stop;
+    const char *head, *tail;
+    Py_ssize_t head_len, tail_len;
+    if (!PyArg_ParseTuple(args, "y*nns#s#:json_text", &view, &start, &stop, &head, &head_len, &tail, &tail_len))
+        return NULL;
+    PyObject *result = NULL;
+    Recs rs = {0};
+    Ctx c = {0};
+    if (start < 0 || stop < start || stop > view.len) {
+        PyErr_SetString(PyExc_ValueError, "span out of the buffer");
+        goto end;
+    }
+    c.b = view.buf;
+    c.size = view.len;
+    c.indent = "";
+    c.depth0 = 0;
+    int rc = scan(c.b, start, stop, 0, 0, &rs, NULL, NULL);
+    if (rc < 0) goto end;
+    if (rc > 0) {
+        PyErr_SetString(PyExc_ValueError, "the span does not parse cleanly as one level");
+        goto end;
+    }
+    Py_ssize_t guess = 48 * (stop - start);  /* JSON is ~50 times its input: one mapping grown at most a few times */
+    if (out_reserve(&c.out, head_len + (guess < (1 << 28) ? guess : (1 << 28)) + tail_len) < 0) goto end;
+    if (out_put(&c.out, head, head_len) < 0 || json_level(&c, &rs, 0, 1, 4, 1) < 0
+        || out_put(&c.out, tail, tail_len) < 0)
+        goto end;
+    result = PyUnicode_DecodeUTF8(c.out.p ? c.out.p : "", c.out.len, "strict");
+end:
+    PyMem_Free(rs.r);
+    free_pool(&c);
+    PyMem_Free(c.out.p);
+    PyBuffer_Release(&view);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"json_text", json_text, METH_VARARGS,
+     "json_text(buf, start, stop, head, tail) -> str\n\n"
+     "head, then the top-level items of json.dumps(render.raw_json(level), indent=2, ensure_ascii=False) for\n"
+     "the clean level buf[start:stop] (its runs found on the whole level), then tail."},
+    {"float_text", float_text, METH_O,
+     "float_text(d) -> str\n\nstr(d) as the renderer prints a float or double (the tests hold it to repr)."},
     {"raw_json", (PyCFunction)(void (*)(void))raw_json, METH_VARARGS | METH_KEYWORDS,
-     "raw_json(buf, start, stop, first=True, repeated=1, depth=0, runs=True) -> bytes\n\n"
+     "raw_json(buf, start, stop, first=True, repeated=1, depth=0, runs=True, fd=-1) -> bytes (fd >= 0: int)\n\n"
      "The UTF-8 of the top-level items of json.dumps(render.raw_json(level), indent=2, ensure_ascii=False)\n"
      "for the fields of buf[start:stop] (a clean level), each after its separator; repeated > 1: the one\n"
-     "field of the span shown with that count."},
+     "field of the span shown with that count. fd >= 0: the bytes are written to that file descriptor instead\n"
+     "and their count returned."},
     {"raw_text", (PyCFunction)(void (*)(void))raw_text, METH_VARARGS | METH_KEYWORDS,
-     "raw_text(buf, start, stop, indent, depth=0, runs=True, as_bytes=False) -> str (bytes: its UTF-8)\n\n"
+     "raw_text(buf, start, stop, indent, depth=0, runs=True, as_bytes=False, fd=-1) -> str (bytes: its UTF-8;\n"
+     "fd >= 0: its UTF-8 written to that file descriptor, and their count returned)\n\n"
      "The raw text lines (each ending with a newline) of the fields of buf[start:stop] scanned as one clean\n"
      "level, as render.field_lines prints them without pins; ValueError when the span is not a clean level."},
     {"scan_clean", scan_clean, METH_VARARGS,

@@ -195,6 +195,10 @@ class _Batch:
             level = np.repeat(np.arange(tree.levels), tree.count)
             rows = np.flatnonzero(same[1:] & same[:-1]) + 1
             self.run_levels = set(level[rows].tolist())
+        # The first level is a slice of the top level, whose runs were found on the whole level and are
+        # batches of their own (_batches): a chain of like fields that a batch boundary cuts is no run
+        # even where the batch's part of it is all the same bytes.
+        self.run_levels.discard(0)
 
     # Python lists of the columns, made when a per-row walk (JSON, pinned paths) needs them
     @cached_property

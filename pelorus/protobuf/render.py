@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import bisect
+import io
 import json
 import os
 import sys
@@ -51,6 +52,10 @@ class RawText(Protocol):
     @overload
     def __call__(self, buf: Any, start: int, stop: int, indent: str, depth: int = 0, runs: bool = True, *,
                  as_bytes: Literal[True]) -> bytes: ...
+
+    @overload
+    def __call__(self, buf: Any, start: int, stop: int, indent: str, depth: int = 0, runs: bool = True,
+                 as_bytes: bool = False, *, fd: int) -> int: ...
 
 
 def native_raw_text() -> RawText | None:
@@ -236,12 +241,18 @@ def _native_json(msg: Message, write: Callable[[str], object]) -> None:
     recs = msg._recs
     buf = msg.buf
     binary = _utf8_stdout(write)
+    fd = _stdout_fd() if binary is not None else -1
     write('{\n  "fields": [')
     top_runs = _rawwire.runs(buf, recs[0], recs[((n - 1) << 2) + 3])
     first = True
     for lo, hi, run in _batches(recs[3::4], top_runs, NATIVE_BATCH_BYTES // 8):  # JSON is ~50x its input
         t = recs[lo << 2]
         e = recs[((lo if run else hi - 1) << 2) + 3]  # a run: its first field, shown with the count
+        if fd >= 0:  # the C side writes to stdout's file itself (no bytes object of ~6 MB a batch)
+            sys.stdout.flush()
+            _rawwire.raw_json(buf, t, e, first, hi - lo if run else 1, 0, False, fd=fd)
+            first = False
+            continue
         chunk = _rawwire.raw_json(buf, t, e, first, hi - lo if run else 1, 0, False)
         first = False
         if binary is not None:
@@ -249,13 +260,7 @@ def _native_json(msg: Message, write: Callable[[str], object]) -> None:
             binary(chunk)
         else:
             write(chunk.decode("utf-8"))
-    write("\n  ]")
-    chain = msg.error_chain()
-    if chain:
-        errs = json.dumps({"errors": [{"offset": e.offset, "reason": e.reason} for e in chain]},
-                          ensure_ascii=False, indent=2)
-        write(",\n" + errs[2:-2])
-    write("\n}")
+    write("\n  ]" + _json_errors(msg) + "\n}")
 
 
 def _fastrender() -> ModuleType:
@@ -276,6 +281,7 @@ def _native_lines(msg: Message, c_text: RawText, indent: str, write: Callable[[s
     recs = msg._recs
     buf = msg.buf
     binary = _utf8_stdout(write)
+    fd = _stdout_fd() if binary is not None else -1
     top_runs = _rawwire.runs(buf, recs[0], recs[((n - 1) << 2) + 3])
     for lo, hi, run in _batches(recs[3::4], top_runs, NATIVE_BATCH_BYTES):
         if run:
@@ -285,6 +291,10 @@ def _native_lines(msg: Message, c_text: RawText, indent: str, write: Callable[[s
                   f"(@{t} to @{t + (count - 1) * (e - t)}); shown once\n" + c_text(buf, t, e, indent, 0, False))
             continue
         t, e = recs[lo << 2], recs[((hi - 1) << 2) + 3]
+        if fd >= 0:  # the C side writes to stdout's file itself
+            sys.stdout.flush()
+            c_text(buf, t, e, indent, 0, False, fd=fd)
+            continue
         if binary is not None:  # the same characters, without decoding them to str and encoding them again
             sys.stdout.flush()
             binary(c_text(buf, t, e, indent, 0, False, as_bytes=True))
@@ -331,6 +341,20 @@ def _utf8_stdout(write: Callable[[str], object]) -> Callable[[bytes], object] | 
     return out
 
 
+def _stdout_fd() -> int:
+    """The file descriptor under ``sys.stdout`` when its bytes go straight to a file (a FileIO under
+    at most one buffer), else -1: the C renderer may then write there itself, once
+    ``sys.stdout`` is flushed."""
+    buf = getattr(sys.stdout, "buffer", None)
+    raw = buf if isinstance(buf, io.FileIO) else getattr(buf, "raw", None)  # (-u: no buffer between them)
+    if not isinstance(raw, io.FileIO):
+        return -1
+    try:
+        return raw.fileno()
+    except (OSError, ValueError):
+        return -1
+
+
 def _raw_lines(msg: Message, pins: Pins, path: Path, indent: str, lines: list[str], depth: int) -> None:
     repeats = runs(msg)
     i, n = 0, len(msg)
@@ -364,9 +388,25 @@ def field_lines(f: Field, count: int, pins: Pins, path: Path, indent: str, lines
 def raw_json_text(msg: Message, pins: Pins | None = None, indent: int | None = 2) -> str:
     """``json.dumps(raw_json(msg, pins), indent=indent, ensure_ascii=False)``, without building the dicts
     of a large message when ``indent`` is 2 (the batch renderer prints the same characters)."""
+    if indent == 2 and not (pins and pins.by_path) and len(msg) and native_raw_text() is not None:
+        from pelorus.protobuf import _rawwire
+
+        recs = msg._recs
+        return _rawwire.json_text(msg.buf, recs[0], recs[((len(msg) - 1) << 2) + 3], '{\n  "fields": [',
+                                  "\n  ]" + _json_errors(msg) + "\n}")
     parts: list[str] = []
     write_raw_json(msg, parts.append, pins, indent)
     return "".join(parts)
+
+
+def _json_errors(msg: Message) -> str:
+    """The ``"errors"`` member that closes the JSON of a damaged level ("" for a clean one)."""
+    chain = msg.error_chain()
+    if not chain:
+        return ""
+    errs = json.dumps({"errors": [{"offset": e.offset, "reason": e.reason} for e in chain]},
+                      ensure_ascii=False, indent=2)
+    return ",\n" + errs[2:-2]
 
 
 def write_raw_json(msg: Message, write: Callable[[str], object], pins: Pins | None = None,

@@ -10,24 +10,61 @@ from pathlib import Path
 
 import pytest
 
-from pelorus.protobuf import cli, fastrender
+from pelorus.protobuf import cli, fastrender, render
 from pelorus.protobuf.readings import Pins
 from pelorus.protobuf.render import raw_json_text, raw_text
 from pelorus.protobuf.schemaless import decode
+from pelorus.protobuf.wire import encode_varint
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 import proto_corpus as corpus  # noqa: E402
 
 
-def _both(data: bytes, pins: Pins | None, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[str, str], tuple[str, str]]:
+def _both(data: bytes, pins: Pins | None, monkeypatch: pytest.MonkeyPatch, batch: int = 200
+          ) -> tuple[tuple[str, str], tuple[str, str]]:
+    """(text, JSON) of the reference renderer and of the batch renderer in batches of ``batch`` bytes,
+    both in pure Python (else an installed C extension would render both)."""
     with monkeypatch.context() as m:
+        m.setenv(render.PURE_ENV, "1")
         m.setattr(fastrender, "FAST_FROM_FIELDS", 1 << 62)
         ref = raw_text(decode(data), pins), raw_json_text(decode(data), pins)
     with monkeypatch.context() as m:
+        m.setenv(render.PURE_ENV, "1")
         m.setattr(fastrender, "FAST_FROM_FIELDS", 0)
-        m.setattr(fastrender, "BATCH_BYTES", 200)
+        m.setattr(fastrender, "BATCH_BYTES", batch)
         fast = raw_text(decode(data), pins), raw_json_text(decode(data), pins)
     return ref, fast
+
+
+def _field(number: int, wt: int, body: bytes) -> bytes:
+    return encode_varint(number << 3 | wt) + (encode_varint(len(body)) if wt == 2 else b"") + body
+
+
+@pytest.mark.parametrize("batch", [16, 64, 100, 256])
+def test_a_batch_boundary_inside_a_chain_of_like_fields_makes_no_run(batch: int,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chain of fields of one key and one length whose bytes are not all the same is no run; the part of
+    it a batch holds may be (all the same bytes): that batch must not show it as one."""
+    r = random.Random(batch)
+    for _ in range(40):
+        parts = []
+        for _ in range(r.randrange(1, 8)):
+            kind = r.randrange(3)
+            if kind == 0:  # strings of one length: a few different, then copies of one
+                same = _field(1, 2, b"abc")
+                parts.append(b"".join(_field(1, 2, r.choice([b"abd", b"xyz", b"q\\z"]))
+                                      for _ in range(r.randrange(1, 4))) + same * r.randrange(1, 9))
+            elif kind == 1:  # varints of one width
+                parts.append(_field(2, 0, bytes([r.randrange(2, 127)])) + _field(2, 0, b"\x05") * r.randrange(1, 9))
+            else:  # a nested message, then copies of a like-sized one
+                parts.append(_field(3, 2, _field(1, 0, b"\x07")) + _field(3, 2, _field(1, 0, b"\x09"))
+                             * r.randrange(1, 9))
+            if r.random() < 0.5:
+                parts.append(corpus.random_wire(r, 2, 4))
+        data = b"".join(parts)
+        ref, fast = _both(data, None, monkeypatch, batch)
+        assert fast[0] == ref[0], data.hex()
+        assert fast[1] == ref[1], data.hex()
 
 
 @pytest.mark.slow

@@ -47,21 +47,29 @@ def _built() -> bool:
 needs_c = pytest.mark.skipif(not _built(), reason="the C extension is not built (no compiler at install time)")
 
 
-def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[str, str], tuple[str, str]]:
-    """(raw text, JSON) of ``data`` through the C renderer and in pure Python."""
+def _streamed_json(data: bytes) -> str:
+    parts: list[str] = []
+    render.write_raw_json(decode(data), parts.append)
+    return "".join(parts)
+
+
+def _both(data: bytes, monkeypatch: pytest.MonkeyPatch) -> tuple[tuple[str, str, str], tuple[str, str, str]]:
+    """(raw text, JSON as one str, JSON a batch at a time) of ``data`` through the C renderer and in pure
+    Python."""
     monkeypatch.delenv(render.PURE_ENV, raising=False)
     assert render.native_raw_text() is not None
-    fast = render.raw_text(decode(data)), render.raw_json_text(decode(data))
+    fast = render.raw_text(decode(data)), render.raw_json_text(decode(data)), _streamed_json(data)
     monkeypatch.setenv(render.PURE_ENV, "1")
     assert render.native_raw_text() is None
-    pure = render.raw_text(decode(data)), render.raw_json_text(decode(data))
+    pure = render.raw_text(decode(data)), render.raw_json_text(decode(data)), _streamed_json(data)
     monkeypatch.delenv(render.PURE_ENV)
     return fast, pure
 
 
 def _same(data: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
     fast, pure = _both(data, monkeypatch)
-    for what, a_text, b_text in (("text", fast[0], pure[0]), ("JSON", fast[1], pure[1])):
+    for what, a_text, b_text in (("text", fast[0], pure[0]), ("JSON", fast[1], pure[1]),
+                                 ("streamed JSON", fast[2], pure[2]), ("JSON, both ways", fast[2], fast[1])):
         if a_text != b_text:
             for i, (a, b) in enumerate(zip(a_text.splitlines(), b_text.splitlines(), strict=False)):
                 assert a == b, f"{what}: line {i} differs for {data.hex()}"
@@ -256,12 +264,15 @@ def test_the_cli_prints_the_same_bytes_with_and_without_the_extension(shape: str
     path.write_bytes(data)
     for fmt in ("raw", "json"):
         outs = []
-        for pure in ("0", "1"):
+        for pure, unbuffered in (("0", "0"), ("0", "1"), ("1", "0")):  # -u: stdout's FileIO has no buffer
             env = {**os.environ, render.PURE_ENV: pure, "PYTHONIOENCODING": "utf-8"}
+            env.pop("PYTHONUNBUFFERED", None)
+            if unbuffered == "1":
+                env["PYTHONUNBUFFERED"] = "1"
             argv = [sys.executable, str(ROOT / "main.py"), "proto", "decode", str(path), "--format", fmt]
             done = subprocess.run(argv, capture_output=True, env=env, timeout=120, check=False)
             outs.append((done.returncode, done.stdout, done.stderr))
-        assert outs[0] == outs[1], fmt
+        assert outs[0] == outs[2] and outs[1] == outs[2], fmt
         if fmt == "raw":
             assert outs[0][1].count(b"# record ") == (3 if shape == "stream" else 0)
 
@@ -304,3 +315,61 @@ def test_without_the_extension_the_cli_decodes_in_pure_python(tmp_path: Path) ->
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == '1: True  # bool @0\n2: "hi"  # string @2\n'
+
+
+@needs_c
+@settings(max_examples=3000, deadline=None)
+@given(st.floats(allow_nan=True, allow_infinity=True) | st.floats(min_value=1e-4, max_value=2.0 ** 53)
+       | st.integers(0, (1 << 64) - 1).map(lambda u: struct.unpack("<d", struct.pack("<Q", u))[0])
+       | st.floats(width=32, allow_nan=False, allow_infinity=False))
+def test_floats_are_printed_as_repr_prints_them(d: float) -> None:
+    """The C side's own shortest-digits search (1e-4 <= |d| < 2**53; elsewhere CPython's) prints repr's text."""
+    from pelorus.protobuf._rawwire import float_text
+
+    assert float_text(d) == repr(d)
+
+
+@needs_c
+def test_floats_near_the_edges_of_the_fast_search_are_printed_as_repr_prints_them() -> None:
+    r = random.Random(2026)
+    vals = [0.1, 0.5, 1.0, 1e-4, 9.999999999999999e-05, 1e15, 2.0 ** 53 - 1, 2.0 ** 53, 1e16, 5e-324, -0.0, 0.0,
+            0.3, 2 / 3, 123456789.5, 9.5, 0.125, 4503599627370497.5, 1.7976931348623157e308]
+    for _ in range(20_000):
+        exp = r.randrange(1009, 1077)  # 1e-4 .. 2**53: the fast search's range
+        frac = r.choice([0, 1, (1 << 52) - 1, r.randrange(1 << 52)])
+        vals.append(struct.unpack("<d", struct.pack("<Q", exp << 52 | frac))[0])
+        vals.append(struct.unpack("<f", struct.pack("<f", r.uniform(-1e6, 1e6)))[0])
+        vals.append(r.randrange(1, 10 ** r.randrange(1, 17)) / 10 ** r.randrange(0, 20))
+    from pelorus.protobuf._rawwire import float_text
+
+    for d in vals:
+        for v in (d, -d):
+            assert float_text(v) == repr(v)
+
+
+@needs_c
+@pytest.mark.parametrize("buffering", [-1, 0])
+def test_the_c_side_writes_to_stdouts_file_between_python_writes(tmp_path: Path, buffering: int,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """stdout over a file: the C renderer writes its batches to the file descriptor itself, in order with
+    what Python writes before and after them (stdout is flushed first)."""
+    import io
+
+    data = corpus.list_pods(1 << 14) + _field(7, 2, "ß✓ 中文".encode()) + _field(8, 2, b"x" * 5) * 4
+    monkeypatch.setattr(render, "NATIVE_BATCH_BYTES", 4096)
+    monkeypatch.delenv(render.PURE_ENV, raising=False)
+    want = render.raw_text(decode(data)), render.raw_json_text(decode(data))
+    for k, (write_out, expected) in enumerate(((render.write_raw_text, want[0]), (render.write_raw_json, want[1]))):
+        path = tmp_path / f"out{k}{buffering}.txt"
+        raw = io.FileIO(str(path), "w")
+        stream = io.TextIOWrapper(raw if buffering == 0 else io.BufferedWriter(raw), encoding="utf-8",  # type: ignore[arg-type]
+                                  write_through=buffering == 0)
+        with monkeypatch.context() as m:
+            m.setattr(sys, "stdout", stream)
+            assert render._stdout_fd() == raw.fileno()
+            stream.write("before\n")
+            write_out(decode(data), stream.write)
+            stream.write("after\n")
+            stream.flush()
+        stream.close()
+        assert path.read_text(encoding="utf-8") == "before\n" + expected + "after\n"
