@@ -107,6 +107,7 @@ class BenchEngine:
         cmd += ["-m", "pelorus.engine.serve", "--data-dir", str(self.data_dir), "--stop-pods-on-exit",
                 "--log-level", "WARNING", *self.extra]
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        offset = self.log_path.stat().st_size if self.log_path.exists() else 0  # a reused dir keeps its log
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
         log.close()
@@ -114,7 +115,7 @@ class BenchEngine:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"engine exited with {self.proc.returncode}:\n{self.log()}")
-            if b"engine ready" in self.log_path.read_bytes():
+            if b"engine ready" in self.log_path.read_bytes()[offset:]:
                 break
             time.sleep(0.05)
         else:
