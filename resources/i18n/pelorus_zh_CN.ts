@@ -4727,6 +4727,7 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>unterminated quote</source>
+        <extracomment>Where free text is looked for, in this order (each later column only for the rows not matched yet; labels, the costliest to decode, last).</extracomment>
         <translation>引号未闭合</translation>
     </message>
     <message>
