@@ -154,3 +154,26 @@ def test_peak_memory_of_a_20_mb_decode(tmp_path: Path, fmt: str) -> None:
     print(f"{fmt}: {over / size:.2f}x the file size over the baseline")
     # the parsed upb message alone is ~3x the wire size of this message; the file's mapped pages 1x
     assert over < 4.5 * size
+
+
+def test_a_timestamp_out_of_json_range_is_still_a_schema_error(always_stream: None) -> None:
+    """As with the whole-message path, but the head written before the bad element stays written."""
+    reg = corpus.registry()
+    resp = job_service_pb2.ListPodsResponse()
+    resp.pods.add().pod_name = "fine"
+    resp.pods.add().status.created_at.seconds = 10**12  # past year 9999
+    parts: list[str] = []
+    with pytest.raises(schema.SchemaError, match="cannot write JSON"):
+        reg.write_json(resp, parts.append)
+    with pytest.raises(schema.SchemaError, match="cannot write JSON"):
+        reg.to_json(resp)
+    assert reg.to_json(job_service_pb2.ListPodsResponse(pods=resp.pods[:1])).startswith("".join(parts))
+    assert _pieces(reg, resp, "text") == reg.to_text(resp)
+
+
+def test_types_that_hold_an_any_and_small_messages_go_the_whole_way() -> None:
+    reg = corpus.registry()
+    small = reg.parse(corpus.LIST_PODS, corpus.list_pods(5_000))
+    assert not reg._streamable_json(small, 2, None)  # under 1 MB
+    assert schema._holds_any(reg.find("pelorus.v1.JobSpec"))
+    assert not schema._holds_any(reg.find(corpus.LIST_PODS))
