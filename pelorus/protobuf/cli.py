@@ -238,7 +238,6 @@ def _decode_records(args: argparse.Namespace, out: TextIO, data: Buffer, records
     reg = _registry(args) if (args.type or args.proto or args.descriptor_set) else None
     status = EXIT_OK
     for rec in records:
-        payload = data[rec.offset : rec.end]
         if multi and fmt != "json":
             out.write(f"# record {rec.index} at offset {rec.prefix_offset} ({rec.length} bytes)\n")
         if args.type and fmt != "raw":
@@ -247,15 +246,20 @@ def _decode_records(args: argparse.Namespace, out: TextIO, data: Buffer, records
                 raise SchemaError(f"record {rec.index} is compressed (gRPC flag 1); decompress it first")
             where = f"record {rec.index}: " if multi else ""
             try:
-                msg = reg.parse(args.type, bytes(payload))
+                payload = memoryview(data)[rec.offset : rec.end]  # parsed in place: no copy of a large file
+                try:
+                    msg = reg.parse(args.type, payload)
+                finally:
+                    payload.release()
                 damage = None
             except SchemaError as bad:
                 msg, damage = _partial(bad, reg, args.type, data, rec, where)
             if fmt == "json":
-                out.write(reg.to_json(msg, indent=None if multi else 2) + "\n")
+                reg.write_json(msg, out.write, indent=None if multi else 2, size=rec.length)
+                out.write("\n")
                 _warn_unknowns(msg, reg, where)
             else:
-                out.write(reg.to_text(msg))
+                reg.write_text(msg, out.write, size=rec.length)
             if damage is not None:
                 sys.stderr.write(damage)
                 status = EXIT_BAD_INPUT

@@ -12,15 +12,17 @@ peer tools).
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Final, cast
+from typing import Any, Final, cast
 
 import grpc_tools
 from google.protobuf import (
@@ -263,11 +265,11 @@ class SchemaRegistry:
     def new(self, name: str) -> PbMessage:
         return self.message_class(name)()
 
-    def parse(self, name: str, data: bytes) -> PbMessage:
+    def parse(self, name: str, data: bytes | memoryview) -> PbMessage:
         """Parse bytes as ``name``; raises SchemaError with the runtime's reason if they do not fit."""
         msg = self.new(name)
         try:
-            msg.ParseFromString(bytes(data))
+            msg.ParseFromString(cast(bytes, data) if isinstance(data, memoryview) else bytes(data))  # a view: in place
         except DecodeError as err:
             raise SchemaError(f"bytes do not parse as {msg.DESCRIPTOR.full_name}: {err}") from None
         return msg
@@ -313,6 +315,57 @@ class SchemaRegistry:
         except json_format.SerializeToJsonError as err:  # a Duration / Timestamp out of JSON's range
             raise SchemaError(f"cannot write JSON: {err} (JSON has no form for it; text format or raw "
                               "shows the value as it is)") from None
+
+    def write_json(self, msg: PbMessage, write: Callable[[str], object], indent: int | None = 2,
+                   size: int | None = None) -> None:
+        """``write(self.to_json(msg, indent))`` in pieces, byte-identical, without the whole-message dict.
+
+        json_format turns the whole message into Python objects before it writes (40-65x the wire
+        size in memory). When the bulk of a large message is in top-level repeated message fields,
+        this writes the top object field by field and those fields' elements one at a time, each
+        through json_format and re-indented to its depth. Anything whose printing it cannot match
+        exactly (small messages, well-known types, maps, extensions, types that hold an Any, no
+        indent) goes the whole-message way. A Duration / Timestamp out of JSON's range still raises
+        SchemaError, but what came before it has been written. ``size`` is the message's wire size
+        when the caller knows it (upb's ByteSize serialises the whole message to count it)."""
+        if not self._streamable_json(msg, indent, size):
+            write(self.to_json(msg, indent))
+            return
+        assert indent is not None
+        try:
+            _write_json_fields(msg, write, indent, self.pool)
+        except json_format.SerializeToJsonError as err:
+            raise SchemaError(f"cannot write JSON: {err} (JSON has no form for it; text format or raw "
+                              "shows the value as it is)") from None
+
+    def write_text(self, msg: PbMessage, write: Callable[[str], object], size: int | None = None) -> None:
+        """``write(self.to_text(msg))`` in pieces (text_format's printer writing straight out), for
+        types that hold no Any: only an Any can make the printer start over."""
+        if (_STREAM_MIN_BYTES > (msg.ByteSize() if size is None else size) or _holds_any(msg.DESCRIPTOR)
+                or msg.DESCRIPTOR.full_name == "google.protobuf.Any" or len(UnknownFieldSet(msg))):
+            write(self.to_text(msg))
+            return
+        buf = io.StringIO()
+        for field, value in msg.ListFields():  # text_format's PrintMessage, field by field
+            if field.is_repeated and field.message_type is not None and not _is_map(field):
+                for elem in value:
+                    text_format.PrintField(field, elem, buf, print_unknown_fields=True)  # no Any: no pool
+                    if buf.tell() >= _CHUNK:
+                        write(buf.getvalue())
+                        buf.seek(0)
+                        buf.truncate()
+            else:
+                buf.write(text_format.MessageToString(_only(msg, field, value), descriptor_pool=self.pool,
+                                                      print_unknown_fields=True))
+        write(buf.getvalue())
+
+    def _streamable_json(self, msg: PbMessage, indent: int | None, size: int | None) -> bool:
+        desc = msg.DESCRIPTOR
+        if indent is None or indent <= 0 or desc.full_name in _WELL_KNOWN:
+            return False
+        if _holds_any(desc) or (msg.ByteSize() if size is None else size) < _STREAM_MIN_BYTES:
+            return False
+        return not any(f.is_extension or _is_map(f) for f, _ in msg.ListFields())
 
     def to_text(self, msg: PbMessage) -> str:
         """Text format with Any expanded where the type is known and unknown fields printed.
@@ -490,3 +543,120 @@ def _compile_error(output: str, searched: list[str], protos: list[str]) -> Proto
         f"Searched: {', '.join(searched)}.\nprotoc said:\n{output}"
     )
     return ProtoCompileError(message, list(dict.fromkeys(imports + types + missing_files)), searched, output)
+
+
+# -- streaming JSON / text (issue 15: peak memory of a full typed decode) ----------------------------
+
+_STREAM_MIN_BYTES: Final = 1 << 20  # below this the whole-message printers' memory does not matter
+_CHUNK: Final = 1 << 16
+_WELL_KNOWN: Final = frozenset(f"google.protobuf.{n}" for n in (
+    "Any", "Duration", "Timestamp", "FieldMask", "Struct", "Value", "ListValue", "Empty", "DoubleValue", "FloatValue",
+    "Int64Value", "UInt64Value", "Int32Value", "UInt32Value", "BoolValue", "StringValue", "BytesValue"))
+
+
+class _Chunked:
+    """A file-like ``write`` that hands ``sink`` pieces of about 64 KB (text_format writes tokens)."""
+
+    def __init__(self, sink: Callable[[str], object]) -> None:
+        self._sink = sink
+        self._parts: list[str] = []
+        self._size = 0
+
+    def write(self, text: str) -> None:
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size >= _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._parts:
+            self._sink("".join(self._parts))
+            self._parts.clear()
+            self._size = 0
+
+
+def _is_map(field: FieldDescriptor) -> bool:
+    mt = field.message_type
+    return mt is not None and mt.GetOptions().map_entry
+
+
+_ANY_CACHE: dict[str, bool] = {}
+
+
+def _holds_any(desc: Any) -> bool:
+    """Whether a message of this type can contain a google.protobuf.Any at any depth."""
+    key = desc.full_name
+    hit = _ANY_CACHE.get(key)
+    if hit is not None:
+        return hit
+    seen: set[str] = set()
+    stack = [desc]
+    found = False
+    while stack and not found:
+        d = stack.pop()
+        if d.full_name == "google.protobuf.Any":
+            found = True
+        elif d.full_name not in seen:
+            seen.add(d.full_name)
+            stack.extend(f.message_type for f in d.fields if f.message_type is not None)
+    _ANY_CACHE[key] = found
+    return found
+
+
+def _dumps(obj: object, indent: int, depth: int) -> str:
+    text = json.dumps(obj, indent=indent, ensure_ascii=True)
+    return text.replace("\n", "\n" + " " * (indent * depth)) if depth else text
+
+
+def _only(msg: PbMessage, field: FieldDescriptor, value: Any) -> PbMessage:
+    """A message of ``msg``'s type holding only ``field`` (set to ``value``)."""
+    tmp = type(msg)()
+    if field.is_extension:
+        ext: Any = tmp.Extensions
+        if field.is_repeated:
+            ext[field].extend(value)
+        elif field.message_type is not None:
+            ext[field].CopyFrom(value)
+        else:
+            ext[field] = value
+    elif _is_map(field):
+        getattr(tmp, field.name).MergeFrom(value)
+    elif field.is_repeated:
+        getattr(tmp, field.name).extend(value)
+    elif field.message_type is not None:
+        getattr(tmp, field.name).CopyFrom(value)
+    else:
+        setattr(tmp, field.name, value)
+    return tmp
+
+
+def _one_field_json(msg: PbMessage, field: FieldDescriptor, value: Any, pool: descriptor_pool.DescriptorPool) -> object:
+    """What json_format prints for one (non-map) field of ``msg``: a copy holding only it, printed."""
+    tmp = _only(msg, field, value)
+    js = json_format.MessageToDict(tmp, preserving_proto_field_name=True, descriptor_pool=pool)
+    return js[field.name]
+
+
+def _write_json_fields(msg: PbMessage, write: Callable[[str], object], indent: int,
+                       pool: descriptor_pool.DescriptorPool) -> None:
+    """json.dumps(MessageToDict(msg), indent=indent) for a message with no map or extension set."""
+    pad1 = " " * indent
+    pad2 = pad1 * 2
+    fields = msg.ListFields()
+    if not fields:
+        write("{}")
+        return
+    write("{")
+    for n, (field, value) in enumerate(fields):
+        head = ("," if n else "") + "\n" + pad1 + json.dumps(field.name, ensure_ascii=True) + ": "
+        if field.is_repeated and field.message_type is not None:
+            write(head + "[")
+            out = _Chunked(write)
+            for k, elem in enumerate(value):
+                js = json_format.MessageToDict(elem, preserving_proto_field_name=True, descriptor_pool=pool)
+                out.write(("," if k else "") + "\n" + pad2 + _dumps(js, indent, 2))
+            out.flush()
+            write("\n" + pad1 + "]")  # a repeated field is listed only when it has elements
+        else:
+            write(head + _dumps(_one_field_json(msg, field, value, pool), indent, 1))
+    write("\n}")
