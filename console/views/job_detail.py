@@ -320,7 +320,10 @@ class JobDetail(QWidget):
         self._summary_timer.start()
 
     def _tick_summary(self) -> None:
-        if self.job is not None and not self.background and not self._closed and self.tabs.currentIndex() == 0:
+        """The relative times again; never for a job that is gone (its header says DELETED, not the
+        last state it was shown in: the tick redrew SUCCEEDED over it now and then)."""
+        if (self.job is not None and not self.gone and not self.background and not self._closed
+                and self.tabs.currentIndex() == 0):
             self._fill_summary(self.job)
 
     def _recolour_workflows(self, _theme: str = "") -> None:

@@ -5,6 +5,7 @@ Real embedded engine, real widgets (offscreen), a qasync loop."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -101,6 +102,9 @@ def test_detail_follows_a_job_to_its_purge(embedded_window: MainWindow, qloop: A
         # the engine answers NotFound a moment before the removal reaches the detail through the feed
         await until(lambda: "DELETED" in dialog.header.text(), timeout=10, what="the header says DELETED")
         assert "purged after its time-to-live" in dialog.header.text()
+        dialog._tick_summary()  # the summary's once-a-second redraw (relative times) must not bring it back
+        await asyncio.sleep(1.2)
+        assert "DELETED" in dialog.header.text() and dialog.summary_labels["State"].text() == "DELETED"
         screenshot(dialog, "follow-7-purged")
 
     run(qloop, body(), timeout=60)
