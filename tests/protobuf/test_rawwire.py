@@ -11,6 +11,7 @@ both ways here.
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import struct
@@ -241,6 +242,8 @@ def test_the_extension_is_built_where_a_compiler_is() -> None:
     """setup.py builds it as optional: an install with a C compiler and the Python headers has it."""
     headers = Path(sysconfig.get_paths()["include"]) / "Python.h"
     if not (shutil.which("cc") or shutil.which("gcc")) or not headers.exists():
+        if os.environ.get("CI") == "true":  # ./dev installs them as root: CI must build the fast path
+            pytest.fail("no C compiler or Python headers under CI=true: ./dev should have installed them")
         pytest.skip("no C compiler or Python headers here: the pure-Python path is used")
     assert _built(), "pip install -e . should have built pelorus/protobuf/_rawwire.c"
 
