@@ -285,7 +285,8 @@ def test_kill_term_ignoring_pod_with_child_leaves_nothing(tmp_path: pathlib.Path
         ex = LocalExecutor(rec, tmp_path)
         handle = await launch(ex, groups, sh("stubborn", 'trap "" TERM; sleep 300 & echo up; sleep 300'))
         await rec.wait_lines("stubborn", 1)
-        assert len(group_members(handle.pid)) >= 4  # shim, sh, two sleeps
+        # "up" is printed before sh forks the second sleep: wait for it rather than race it
+        await _until(lambda: len(group_members(handle.pid)) >= 4, 5.0, "shim, sh and two sleeps")
         started = time.monotonic()
         await ex.kill("stubborn", grace_period=0.5)
         info = await rec.wait_exit("stubborn")
