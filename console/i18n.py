@@ -23,7 +23,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from pelorus.shipped import resources_dir
-from pelorus.text import Text, fill
+from pelorus.text import render, text_of
 
 log = logging.getLogger("pelorus.i18n")
 
@@ -142,15 +142,18 @@ def core_text(text: str) -> str:
     other string (an engine message, a name) unchanged. The template is looked up under its context,
     its arguments translated the same way (a sentence inside a sentence) and filled in; a translation
     whose fields do not match the template falls back to the English text (logged)."""
-    if not isinstance(text, Text):
-        return text
-    template = QCoreApplication.translate(text.context, text.source)
-    args = {k: core_text(v) if isinstance(v, Text) else v for k, v in text.args.items()}
-    try:
-        return fill(template, args, text.n)
-    except (KeyError, IndexError, ValueError):
-        log.warning("translation of %r does not fit its arguments: %r", text.source, template)
-        return fill(text.source, args, text.n)
+    return render(text, _translate_core)
+
+
+def _translate_core(context: str, source: str) -> str:
+    return QCoreApplication.translate(context, source)
+
+
+def error_text(exc: BaseException) -> str:
+    """What an error says, in the console's language: the core's errors carry their sentence as a
+    :class:`pelorus.text.Text` (``text_of``), translated here; an engine's or a library's message
+    stays as written (English). ``str(exc)`` is still the English sentence (logs, CLI)."""
+    return core_text(text_of(exc))
 
 
 def translate(context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 
 from console import timefmt
 from console.actions import ACTIONS, JobFacts, Name, already_confirmed, why_not
-from console.i18n import QT_TRANSLATE_NOOP, action_text, translate
+from console.i18n import QT_TRANSLATE_NOOP, action_text, error_text, translate
 from console.models import export_rows, palette
 from console.models.log_buffer import LogBuffer
 from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS, state_color
@@ -403,7 +403,7 @@ class JobDetail(QWidget):
             self._job_gone()
             return
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
-            self.status.setText(palette.span(str(exc), palette.ERROR))
+            self.status.setText(palette.span(error_text(exc), palette.ERROR))
             return
         if self._closed:
             return
@@ -751,7 +751,7 @@ class JobDetail(QWidget):
             outcome = await self.session.perform_on_jobs(Name(verb), [self.job_id], confirmer=already_confirmed)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
             self.workflow_message.setStyleSheet(f"color:{palette.css(palette.ERROR)}")
-            self.workflow_message.setText(str(exc))
+            self.workflow_message.setText(error_text(exc))
         else:
             if not outcome.done:
                 self.workflow_message.setStyleSheet(f"color:{palette.css(palette.ERROR)}")

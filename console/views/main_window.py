@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self._details: dict[str, JobDetail] = self.detail_tabs.details  # open details by job id
         self._build_menus()
         session.confirmer = self.confirm
+        self._message: messages.Message | None = None  # the message bar's, retranslated on a language change
         self._build_status_bar()
         self._connect_signals()
         self._restore_settings()
@@ -387,6 +388,8 @@ class MainWindow(QMainWindow):
         model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
         self._on_state(self.session.state, "")  # the connection's words
         self._update_enabled()  # the disabled actions' reasons
+        if self._message is not None:
+            self._show_message(self._message)  # a core sentence shown last, in the new language
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """(key, what it does) for every action with a keyboard shortcut, from the action table."""
@@ -476,9 +479,11 @@ class MainWindow(QMainWindow):
         return self._tasks.start(coro)
 
     def _show_message(self, msg: messages.Message) -> None:
+        self._message = msg
         color = {"error": palette.ERROR, "warning": palette.WARNING, "info": palette.TEXT}[msg.level.value]
-        self.message_label.setText(palette.span(msg.text, color))
-        self.message_label.setToolTip(msg.text)
+        text = i18n.core_text(msg.text)  # a core sentence (an error's Text) in the console's language
+        self.message_label.setText(palette.span(text, color))
+        self.message_label.setToolTip(text)
 
     def _on_state(self, state: str, detail: str) -> None:
         color, text = STATE_STYLE.get(ConnectionState(state), (palette.TEXT_SECONDARY, state))

@@ -33,6 +33,7 @@ from pelorus.protobuf.readings import Pins
 from pelorus.protobuf.render import raw_json_text, raw_text
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.schemaless import decode, decode_span
+from pelorus.text import QT_TRANSLATE_NOOP
 
 Format = Literal["text", "json"]
 _QUOTED: Final = re.compile(r'"([^"]+)"')
@@ -41,12 +42,15 @@ ANY: Final = "google.protobuf.Any"
 _SUBMESSAGE: Final = (FieldDescriptor.TYPE_MESSAGE, FieldDescriptor.TYPE_GROUP)
 
 
+_AT = QT_TRANSLATE_NOOP("TextEditError", "line {line}, column {column}: {reason}")
+
+
 class TextEditError(ValueError):
     """Edited text that does not parse or fit the type; ``line``/``column`` are 1-based (0 = unknown)."""
 
     def __init__(self, reason: str, line: int = 0, column: int = 0) -> None:
-        where = f"line {line}, column {column}: " if line else ""
-        super().__init__(f"{where}{reason}")
+        self.text = _AT.format(line=line, column=column, reason=reason) if line else reason
+        super().__init__(self.text)
         self.reason = reason
         self.line = line
         self.column = column
@@ -82,7 +86,9 @@ def editable_text(registry: SchemaRegistry, type_name: str, payload: bytes, fmt:
     try:
         text = text_format.MessageToString(msg, descriptor_pool=registry.pool, print_unknown_fields=False)
     except DecodeError as err:  # an Any packs bytes its type does not parse: the printer expands it
-        raise SchemaError(f"an Any packs bytes that do not parse ({err}); the text cannot be edited") from None
+        raise SchemaError(QT_TRANSLATE_NOOP(
+            "SchemaError", "an Any packs bytes that do not parse ({err}); the text cannot be edited").format(
+            err=err)) from None
     n = _count_unknowns(msg, registry.pool)
     if n:
         text = (f"# {n} unknown field{'s' if n != 1 else ''} (not in the schema) are not shown here; "
@@ -157,7 +163,8 @@ def parse_text(registry: SchemaRegistry, type_name: str, text: str, fmt: Format)
     try:
         json.loads(text)
     except json.JSONDecodeError as err:
-        raise TextEditError(f"not valid JSON: {err.msg}", err.lineno, err.colno) from None
+        raise TextEditError(QT_TRANSLATE_NOOP(
+            "TextEditError", "not valid JSON: {msg}").format(msg=err.msg), err.lineno, err.colno) from None
     try:
         json_format.Parse(text, msg, descriptor_pool=registry.pool)
     except (json_format.ParseError, TypeError, KeyError, ValueError) as err:
@@ -180,7 +187,8 @@ def apply_text(registry: SchemaRegistry, type_name: str, original: bytes, text: 
     try:
         payload = new.SerializeToString(deterministic=True)
     except Exception as err:  # noqa: BLE001 - upb raises EncodeError / ValueError for unset required fields
-        raise TextEditError(f"cannot encode: {err}") from None
+        raise TextEditError(QT_TRANSLATE_NOOP(
+            "TextEditError", "cannot encode: {err}").format(err=err)) from None
     return Applied(payload, kept, new)
 
 

@@ -17,6 +17,7 @@ from typing import Final
 from pelorus.protobuf.document import Document, Edit, EditError, IndexPath
 from pelorus.protobuf.schemaless import Message
 from pelorus.protobuf.wire import VARINT, encode_tag, encode_varint, read_varint, to_signed32, to_signed64
+from pelorus.text import QT_TRANSLATE_NOOP
 
 __all__ = ["DURATION_MAX", "TIMESTAMP_MAX", "TIMESTAMP_MIN", "format_duration", "format_timestamp",
            "parse_duration", "parse_timestamp", "seconds_nanos", "set_seconds_nanos"]
@@ -133,7 +134,8 @@ def set_seconds_nanos(doc: Document, path: IndexPath, seconds: int, nanos: int, 
     not 0: seconds before the first field, nanos after the last seconds (else at the end)."""
     chain, level = doc.level_at(path)
     if not editable_level(level):
-        raise EditError("seconds / nanos here are not plain varints: edit the fields one by one")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "seconds / nanos here are not plain varints: edit the fields one by one").format())
     last: dict[int, int] = {}
     for i in range(len(level)):
         if level[i].number in (1, 2):
@@ -153,6 +155,6 @@ def set_seconds_nanos(doc: Document, path: IndexPath, seconds: int, nanos: int, 
                 pos = level[last[1]].end if 1 in last else level.end
             parts.append((pos, pos, body))
     if not parts:
-        raise EditError("the value is unchanged")
+        raise EditError(QT_TRANSLATE_NOOP("EditError", "the value is unchanged").format())
     parts.sort(key=lambda p: (p[0], p[1]))
     return doc.replace_ranges(description, chain, parts)  # one undoable edit of the level
