@@ -179,7 +179,7 @@ class Session(QObject):
                 if started:
                     messages.info(self.tr("Started the embedded engine (data in {0})").format(self.embedded.data_dir))
         except (ClientError, OSError, RuntimeError) as exc:
-            self._set_state(ConnectionState.DISCONNECTED, str(exc))
+            self._set_state(ConnectionState.DISCONNECTED, error_text(exc))
             messages.error(self.tr("Could not connect: {0}").format(error_text(exc)))
             return
         if self.embedded is not None and self._supervisor is None:
@@ -193,7 +193,7 @@ class Session(QObject):
             self.client = EngineClient(config)
             await self.client.connect()
         except (ClientError, OSError, RuntimeError) as exc:
-            self._set_state(ConnectionState.DISCONNECTED, str(exc))
+            self._set_state(ConnectionState.DISCONNECTED, error_text(exc))
             messages.error(self.tr("Could not connect: {0}").format(error_text(exc)))
             return False
         self._feed = asyncio.ensure_future(self.client.job_feed(self._on_snapshot, self._on_changes,

@@ -49,7 +49,9 @@ def _fraction(nanos: int) -> str:
 def format_timestamp(seconds: int, nanos: int) -> str:
     """RFC 3339 in UTC with the nanoseconds kept (``2026-12-01T23:15:00.123456789Z``)."""
     if not TIMESTAMP_MIN <= seconds <= TIMESTAMP_MAX or not 0 <= nanos <= 999_999_999:
-        raise ValueError(f"{seconds}s {nanos}ns is outside the Timestamp range 0001-01-01 … 9999-12-31")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{seconds}s {nanos}ns is outside the Timestamp range 0001-01-01 … 9999-12-31").format(
+            seconds=seconds, nanos=nanos))
     t = _EPOCH + _dt.timedelta(seconds=seconds)
     return t.isoformat(timespec="seconds") + _fraction(nanos) + "Z"
 
@@ -59,24 +61,34 @@ def parse_timestamp(text: str) -> tuple[int, int]:
     s = text.strip()
     m = _RFC3339.fullmatch(s)
     if m is None:
-        raise ValueError(f"{text!r} is not an RFC 3339 date-time like 2026-12-01T23:15:00.123456789Z "
-                         "(date, 'T', time, optional fraction, then Z or an offset like +02:00)")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is not an RFC 3339 date-time like 2026-12-01T23:15:00.123456789Z (date, 'T', "
+            "time, optional fraction, then Z or an offset like +02:00)").format(text=text))
     y, mo, d, hh, mm, ss = (int(m.group(i)) for i in range(1, 7))
     if y == 0:
-        raise ValueError(f"{text!r} is outside the Timestamp range 0001-01-01T00:00:00Z … 9999-12-31T23:59:59Z")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is outside the Timestamp range 0001-01-01T00:00:00Z … "
+            "9999-12-31T23:59:59Z").format(
+            text=text))
     try:
         t = _dt.datetime(y, mo, d, hh, mm, ss)
     except ValueError as err:
-        raise ValueError(f"{text!r} is not a valid date-time: {err}") from None
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is not a valid date-time: {err}").format(text=text, err=err)) from None
     seconds = int((t - _EPOCH).total_seconds())
     if m.group(9):
         off = int(m.group(10)) * 3600 + int(m.group(11)) * 60
         if int(m.group(10)) > 23 or int(m.group(11)) > 59:
-            raise ValueError(f"{text!r}: the UTC offset {m.group(9)}{m.group(10)}:{m.group(11)} is not valid")
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "ValueEditor", "{text!r}: the UTC offset {sign}{hours}:{minutes} is not valid").format(
+                text=text, sign=m.group(9), hours=m.group(10), minutes=m.group(11)))
         seconds -= off if m.group(9) == "+" else -off
     nanos = int((m.group(7) or "").ljust(9, "0") or 0)
     if not TIMESTAMP_MIN <= seconds <= TIMESTAMP_MAX:
-        raise ValueError(f"{text!r} is outside the Timestamp range 0001-01-01T00:00:00Z … 9999-12-31T23:59:59Z")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is outside the Timestamp range 0001-01-01T00:00:00Z … "
+            "9999-12-31T23:59:59Z").format(
+            text=text))
     return seconds, nanos
 
 
@@ -91,13 +103,16 @@ def parse_duration(text: str) -> tuple[int, int]:
     s = text.strip()
     m = _DURATION.fullmatch(s)
     if m is None:
-        raise ValueError(f"{text!r} is not a duration like 3600s, 1.5s or -2.000000001s (seconds, optional "
-                         "fraction of up to 9 digits, then 's')")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is not a duration like 3600s, 1.5s or -2.000000001s (seconds, optional "
+            "fraction of up to 9 digits, then 's')").format(text=text))
     sign = -1 if m.group(1) == "-" else 1
     seconds = int(m.group(2))
     nanos = int((m.group(3) or "").ljust(9, "0") or 0)
     if seconds > DURATION_MAX:
-        raise ValueError(f"{text!r} is outside the Duration range ±{DURATION_MAX}s (10,000 years)")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is outside the Duration range ±{max}s (10,000 years)").format(
+            text=text, max=DURATION_MAX))
     return sign * seconds, sign * nanos
 
 

@@ -1953,6 +1953,22 @@ Trailers：{0}</translation>
         <source>record {record}: gRPC frame header at offset {offset} is cut short</source>
         <translation>记录 {record}：偏移 {offset} 处的 gRPC 帧头不完整</translation>
     </message>
+    <message>
+        <source>unknown framing {framing!r}; expected auto, single, varint or grpc</source>
+        <translation>未知的分帧 {framing!r}；应为 auto、single、varint 或 grpc</translation>
+    </message>
+    <message>
+        <source>not a text encoding: {encoding}</source>
+        <translation>不是文本编码：{encoding}</translation>
+    </message>
+    <message>
+        <source>not valid hex: {err}</source>
+        <translation>不是有效的 hex：{err}</translation>
+    </message>
+    <message>
+        <source>not valid base64: {err}</source>
+        <translation>不是有效的 base64：{err}</translation>
+    </message>
 </context>
 <context>
     <name>HexModel</name>
@@ -4206,6 +4222,33 @@ Pod 通过打印以下内容上报进度：
     </message>
 </context>
 <context>
+    <name>Readings</name>
+    <message>
+        <source>field {number} at offset {tag_offset} cannot be read as {pinned}</source>
+        <translation>偏移 {tag_offset} 处的字段 {number} 无法解读为 {pinned}</translation>
+    </message>
+    <message>
+        <source>unknown kind {kind!r}</source>
+        <translation>未知的种类 {kind!r}</translation>
+    </message>
+    <message>
+        <source>{v} does not fit in 64 bits</source>
+        <translation>{v} 超出 64 位的范围</translation>
+    </message>
+    <message>
+        <source>{v} does not fit in sint64</source>
+        <translation>{v} 超出 sint64 的范围</translation>
+    </message>
+    <message>
+        <source>cannot encode kind {kind!r}</source>
+        <translation>无法编码种类 {kind!r}</translation>
+    </message>
+    <message>
+        <source>unknown kind {kind!r}; expected one of {names}</source>
+        <translation>未知的种类 {kind!r}；应为以下之一：{names}</translation>
+    </message>
+</context>
+<context>
     <name>ReflectionDialog</name>
     <message>
         <source>Schemas from server reflection</source>
@@ -5176,6 +5219,22 @@ Pod 通过打印以下内容上报进度：
         <source>remove {label} ({size} bytes)</source>
         <translation>删除 {label}（{size} 字节）</translation>
     </message>
+    <message>
+        <source>this row is not a message of a known type: nothing to add to</source>
+        <translation>此行不是已知类型的消息：无处可添加</translation>
+    </message>
+    <message>
+        <source>{type} has no field {number}</source>
+        <translation>{type} 没有字段 {number}</translation>
+    </message>
+    <message>
+        <source>fields are added by number only where no schema describes the level</source>
+        <translation>只有在没有模式描述该层时，才能按编号添加字段</translation>
+    </message>
+    <message>
+        <source>only repeated fields and maps get new items</source>
+        <translation>只有 repeated 字段和 map 才能添加新项</translation>
+    </message>
 </context>
 <context>
     <name>TypeAssign</name>
@@ -5252,6 +5311,81 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>seconds with an optional fraction (up to 9 digits) and &apos;s&apos;; ±315,576,000,000 s</source>
         <translation>秒数，可带小数（最多 9 位），以 &apos;s&apos; 结尾；范围 ±315,576,000,000 秒</translation>
+    </message>
+</context>
+<context>
+    <name>ValueEditor</name>
+    <message>
+        <source>{value!r} is not true or false</source>
+        <translation>{value!r} 不是 true 或 false</translation>
+    </message>
+    <message>
+        <source>{value!r} is not a whole number</source>
+        <translation>{value!r} 不是整数</translation>
+    </message>
+    <message>
+        <source>{n} is out of range for {what}: {lo} … {hi}</source>
+        <translation>{n} 超出 {what} 的范围：{lo} … {hi}</translation>
+    </message>
+    <message>
+        <source>{value!r} is not a number</source>
+        <translation>{value!r} 不是数字</translation>
+    </message>
+    <message>
+        <source>{x} does not fit in a 32-bit float</source>
+        <translation>{x} 超出 32 位浮点数的范围</translation>
+    </message>
+    <message>
+        <source>{b64!r} is not valid base64</source>
+        <translation>{b64!r} 不是有效的 base64</translation>
+    </message>
+    <message>
+        <source>bytes must be hex digits (0a ff 10) or base64: then base64 text</source>
+        <translation>字节必须是十六进制数字（0a ff 10）或 base64: 后接 base64 文本</translation>
+    </message>
+    <message>
+        <source>no editor for {w}</source>
+        <translation>没有用于 {w} 的编辑器</translation>
+    </message>
+    <message>
+        <source>{item!r} is not true or false</source>
+        <translation>{item!r} 不是 true 或 false</translation>
+    </message>
+    <message>
+        <source>item {n} ({item!r}): {err}</source>
+        <translation>第 {n} 项（{item!r}）：{err}</translation>
+    </message>
+    <message>
+        <source>item {n}: {v} is out of range for {t}: {minimum} … {maximum}</source>
+        <translation>第 {n} 项：{v} 超出 {t} 的范围：{minimum} … {maximum}</translation>
+    </message>
+    <message>
+        <source>{seconds}s {nanos}ns is outside the Timestamp range 0001-01-01 … 9999-12-31</source>
+        <translation>{seconds}s {nanos}ns 超出 Timestamp 的范围 0001-01-01 … 9999-12-31</translation>
+    </message>
+    <message>
+        <source>{text!r} is not an RFC 3339 date-time like 2026-12-01T23:15:00.123456789Z (date, &apos;T&apos;, time, optional fraction, then Z or an offset like +02:00)</source>
+        <translation>{text!r} 不是 RFC 3339 日期时间，例如 2026-12-01T23:15:00.123456789Z（日期、&apos;T&apos;、时间、可选的小数部分，然后是 Z 或 +02:00 这样的偏移）</translation>
+    </message>
+    <message>
+        <source>{text!r} is outside the Timestamp range 0001-01-01T00:00:00Z … 9999-12-31T23:59:59Z</source>
+        <translation>{text!r} 超出 Timestamp 的范围 0001-01-01T00:00:00Z … 9999-12-31T23:59:59Z</translation>
+    </message>
+    <message>
+        <source>{text!r} is not a valid date-time: {err}</source>
+        <translation>{text!r} 不是有效的日期时间：{err}</translation>
+    </message>
+    <message>
+        <source>{text!r}: the UTC offset {sign}{hours}:{minutes} is not valid</source>
+        <translation>{text!r}：UTC 偏移 {sign}{hours}:{minutes} 无效</translation>
+    </message>
+    <message>
+        <source>{text!r} is not a duration like 3600s, 1.5s or -2.000000001s (seconds, optional fraction of up to 9 digits, then &apos;s&apos;)</source>
+        <translation>{text!r} 不是时长，应形如 3600s、1.5s 或 -2.000000001s（秒数，可带最多 9 位小数，然后是 &apos;s&apos;）</translation>
+    </message>
+    <message>
+        <source>{text!r} is outside the Duration range ±{max}s (10,000 years)</source>
+        <translation>{text!r} 超出 Duration 的范围 ±{max}s（10,000 年）</translation>
     </message>
 </context>
 <context>
