@@ -64,7 +64,7 @@ from console.views import export
 from console.views.history_view import HistoryView
 from console.views.log_view import LogView, saved_ring_lines
 from console.views.payload_view import PayloadRow
-from console.views.pods_view import PodsView
+from console.views.pods_view import BY_VERB, PodsView
 from console.views.progress_chart import ProgressChart
 from console.views.spec_editor import schema_pool
 from console.views.timeline_feed import TimelineEvents
@@ -831,10 +831,11 @@ class JobDetail(QWidget):
         self.status.setText(self.tr("pods feed: {0}").format(state) + (f" — {detail}" if detail else ""))
 
     def _on_action_done(self, verb: str, pod_name: str, error: str) -> None:
+        shown = action_text(ACTIONS[BY_VERB[verb]].verb) if verb in BY_VERB else verb  # "Stop" / "停止"
         if error:
-            self.status.setText(palette.span(f"{verb} {pod_name}: {error}", palette.ERROR))
+            self.status.setText(palette.span(self.tr("{0} {1}: {2}").format(shown, pod_name, error), palette.ERROR))
         else:
-            self.status.setText(self.tr("{0} {1}: requested").format(verb, pod_name))
+            self.status.setText(self.tr("{0} {1}: requested").format(shown, pod_name))
 
     # -- logs ----------------------------------------------------------------------------------
     def _sync_pod_box(self) -> None:

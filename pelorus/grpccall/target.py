@@ -68,9 +68,10 @@ def open_channel(target: Target) -> grpc.aio.Channel:
     if (target.tls_cert is None) != (target.tls_key is None):
         raise TargetError(QT_TRANSLATE_NOOP(
             "TargetError", "--tls-cert and --tls-key go together (the client certificate and its key)").format())
-    root = _read(target.tls_ca, "CA certificate") if target.tls_ca else None
-    key = _read(target.tls_key, "client key") if target.tls_key else None
-    chain = _read(target.tls_cert, "client certificate") if target.tls_cert else None
+    root = _read(target.tls_ca, QT_TRANSLATE_NOOP("TargetError", "CA certificate").format()) if target.tls_ca else None
+    key = _read(target.tls_key, QT_TRANSLATE_NOOP("TargetError", "client key").format()) if target.tls_key else None
+    chain = (_read(target.tls_cert, QT_TRANSLATE_NOOP("TargetError", "client certificate").format())
+             if target.tls_cert else None)
     creds = grpc.ssl_channel_credentials(root, key, chain)
     return grpc.aio.secure_channel(target.address, creds, options=options)
 

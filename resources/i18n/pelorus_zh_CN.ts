@@ -2348,6 +2348,10 @@ Trailers：{0}</translation>
         <translation>Pod 数据流：{0}</translation>
     </message>
     <message>
+        <source>{0} {1}: {2}</source>
+        <translation>{0} {1}：{2}</translation>
+    </message>
+    <message>
         <source>{0} {1}: requested</source>
         <translation>{0} {1}：已请求</translation>
     </message>
@@ -2785,10 +2789,6 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <message>
         <source>No pod chosen.</source>
         <translation>未选择 Pod。</translation>
-    </message>
-    <message>
-        <source>not run yet</source>
-        <translation>尚未运行</translation>
     </message>
     <message>
         <source>The pod has not run yet: its lines appear here once it starts.</source>
@@ -4835,11 +4835,11 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Line {}, column {}: </source>
-        <translation>第 {} 行，第 {} 列： </translation>
+        <translation>第 {} 行，第 {} 列：</translation>
     </message>
     <message>
         <source>Line {}: </source>
-        <translation>第 {} 行： </translation>
+        <translation>第 {} 行：</translation>
     </message>
     <message>
         <source>Valid spec.</source>
@@ -5077,11 +5077,23 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>cannot read the {what} {path}: {strerror}</source>
-        <translation>无法读取 {what} {path}：{strerror}</translation>
+        <translation>无法读取{what} {path}：{strerror}</translation>
     </message>
     <message>
         <source>--tls-cert and --tls-key go together (the client certificate and its key)</source>
         <translation>--tls-cert 和 --tls-key 必须同时给出（客户端证书及其密钥）</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>CA 证书</translation>
+    </message>
+    <message>
+        <source>client key</source>
+        <translation>客户端密钥</translation>
+    </message>
+    <message>
+        <source>client certificate</source>
+        <translation>客户端证书</translation>
     </message>
 </context>
 <context>
