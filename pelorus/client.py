@@ -269,7 +269,8 @@ class EngineClient:
 
     def _check_allowed(self, name: str) -> None:
         if self.config.read_only and name in MUTATING:
-            raise PermissionDenied(grpc.StatusCode.PERMISSION_DENIED, "the console is in read-only mode", name)
+            raise PermissionDenied(grpc.StatusCode.PERMISSION_DENIED, QT_TRANSLATE_NOOP(
+                "ClientError", "the console is in read-only mode").format(), name)
 
     async def _call(self, method: Any, request: Any, name: str, timeout: float | None = None) -> Any:
         """One unary call with a deadline and the token; gRPC errors become ClientErrors."""

@@ -785,6 +785,10 @@ Trailers：{0}</translation>
         <translation>未连接到引擎</translation>
     </message>
     <message>
+        <source>the console is in read-only mode</source>
+        <translation>控制台处于只读模式</translation>
+    </message>
+    <message>
         <source>{address} does not offer server reflection ({names})</source>
         <translation>{address} 不提供服务器反射（{names}）</translation>
     </message>
