@@ -7,11 +7,14 @@ View ▸ Language (persisted under ``SETTING``).  Pelorus's own messages come fr
 menus of line edits) from ``qtbase_<lang>.qm`` in Qt's translations folder, which the PySide6
 wheel ships.  English is the source language: its file holds only the plural forms.
 
-A change of language (View ▸ Language) loads the translation at once: the main window's menus,
-actions (toolbar, palette), tabs and table headers follow it (MainWindow.retranslate, on Qt's
-LanguageChange), and so do the status lines the Qt-free core feeds (views/core_label.CoreLabel). The
-other texts are built once, when each window is made, and change at the next start, which the
-console says when the language is changed.
+A change of language (View ▸ Language) loads the translation at once, in every open window: the main
+window's menus, actions (toolbar, palette), tabs and table headers follow it (MainWindow.retranslate,
+on Qt's LanguageChange), so do the status lines the Qt-free core feeds (views/core_label.CoreLabel)
+and the message bar, and every other text the windows show is read before the switch and set again in
+the new language after it (views/relabel.py). What stays until its window next writes it: the
+coloured (rich-text) status lines and the menus a window fills with data when they open.
+
+The core's errors carry their sentence as a Text too: :func:`error_text` shows one translated.
 """
 
 from __future__ import annotations

@@ -540,7 +540,6 @@ class JobDetail(QWidget):
         now = time.time()
         schedule = timefmt.schedule_words(info.spec.schedule, timefmt.seconds_of(st.next_run_at), now)
         pods = self.pods_model.pods()
-        tr = self.tr
         rows = [
             ("Name", info.spec.name),
             ("ID", info.job_id),
@@ -585,7 +584,7 @@ class JobDetail(QWidget):
                 lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 lab.setWordWrap(True)
                 self.summary_labels[label] = lab
-                self.summary_form.addRow(self.tr("{0}:").format(tr(label)), lab)
+                self.summary_form.addRow(self.tr("{0}:").format(translate("JobDetailDialog", label)), lab)
             if lab.text() != value:
                 lab.setText(value)
             if label in stamps:
@@ -594,7 +593,7 @@ class JobDetail(QWidget):
         self.summary_labels["State"].setStyleSheet(f"color:{color}; font-weight:bold")
         if "Data" not in self.summary_labels:
             self.summary_labels["Data"] = self.payload_row.label
-            self.summary_form.addRow(self.tr("{0}:").format(self.tr("Data")), self.payload_row)
+            self.summary_form.addRow(self.tr("{0}:").format(translate("JobDetailDialog", "Data")), self.payload_row)
         self.progress.set_state(state)
         if info is self._spec_shown:
             return  # a status change: the spec (YAML, payload) is as shown

@@ -2292,10 +2292,6 @@ Trailers：{0}</translation>
         <translation>{0}：</translation>
     </message>
     <message>
-        <source>Data</source>
-        <translation>数据</translation>
-    </message>
-    <message>
         <source>{0} done, {1} remaining, {2} failed</source>
         <translation>{0} 个完成，{1} 个剩余，{2} 个失败</translation>
     </message>
@@ -2488,6 +2484,30 @@ Trailers：{0}</translation>
 </context>
 <context>
     <name>JobsPanel</name>
+    <message>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Killed</source>
+        <translation>已终止</translation>
+    </message>
+    <message>
+        <source>Initialized</source>
+        <translation>已初始化</translation>
+    </message>
     <message>
         <source>Filter jobs</source>
         <translation>筛选作业</translation>
@@ -2924,14 +2944,6 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <message>
         <source>System ({0})</source>
         <translation>跟随系统（{0}）</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-    <message>
-        <source>The menus, the toolbar, the tabs and the table headers changed now; the rest of the window changes when Pelorus is started again.</source>
-        <translation>菜单、工具栏、标签页和表头已立即切换；窗口的其余部分将在下次启动 Pelorus 时切换。</translation>
     </message>
     <message>
         <source>Focus the filter</source>
