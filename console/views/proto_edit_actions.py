@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.i18n import QT_TRANSLATE_NOOP, error_text
+from console.i18n import QT_TRANSLATE_NOOP, core_text, error_text
 from console.models import palette
 from console.models.proto_tree import PathRole
 from console.views.proto_dialogs import ask, confirm
@@ -424,7 +424,7 @@ class TextApplyPane(QWidget):
         self.dirty = False
         self.editable = editable
         self.view.setReadOnly(not editable)
-        self.note.setText(note if note is not None else (self.tr(self.CANONICAL_NOTE) if editable else ""))
+        self.note.setText(core_text(note) if note is not None else (self.tr(self.CANONICAL_NOTE) if editable else ""))
         self.error.hide()
         self._update()
 

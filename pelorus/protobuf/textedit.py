@@ -106,7 +106,10 @@ class PaneText:
     note: str | None = None
 
 
-SCHEMALESS_NOTE: Final = "Schemaless view (read-only): choose a message type to edit as text."
+SCHEMALESS_NOTE: Final = QT_TRANSLATE_NOOP(
+    "TextPanes", "Schemaless view (read-only): choose a message type to edit as text.").format()
+_READ_ONLY = QT_TRANSLATE_NOOP("TextPanes", "Read-only: {why}.")
+_DAMAGED = QT_TRANSLATE_NOOP("TextPanes", "damaged at offset {offset}: {reason}; only what decodes before it is shown")
 
 
 def pane_text(registry: SchemaRegistry, type_name: str | None, payload: bytes, fmt: Format,
@@ -131,11 +134,11 @@ def _damaged_pane(registry: SchemaRegistry, type_name: str, payload: bytes, fmt:
     pre = parse_prefix(registry, type_name, payload, 0, len(payload))
     if pre.damage is None or pre.message is None or not pre.message.ByteSize():
         return PaneText(f"# {err}", False, "")
-    head = f"damaged at offset {pre.damage.offset}: {pre.damage.reason}; only what decodes before it is shown"
+    head = _DAMAGED.format(offset=pre.damage.offset, reason=pre.damage.reason)
     try:
         if fmt == "json":
-            return PaneText(registry.to_json(pre.message), False, f"Read-only: {head}.")
-        return PaneText(f"# {head}\n" + registry.to_text(pre.message), False, f"Read-only: {head}.")
+            return PaneText(registry.to_json(pre.message), False, _READ_ONLY.format(why=head))
+        return PaneText(f"# {head}\n" + registry.to_text(pre.message), False, _READ_ONLY.format(why=head))
     except SchemaError:
         return PaneText(f"# {err}", False, "")
 

@@ -5180,6 +5180,18 @@ Pod 通过打印以下内容上报进度：
         <source>Rendering the {0} was cancelled: show another tab and this one again to render it.</source>
         <translation>已取消渲染{0}：切换到其他标签页再切回即可重新渲染。</translation>
     </message>
+    <message>
+        <source>Schemaless view (read-only): choose a message type to edit as text.</source>
+        <translation>无模式视图（只读）：选择一个消息类型后即可作为文本编辑。</translation>
+    </message>
+    <message>
+        <source>Read-only: {why}.</source>
+        <translation>只读：{why}。</translation>
+    </message>
+    <message>
+        <source>damaged at offset {offset}: {reason}; only what decodes before it is shown</source>
+        <translation>在偏移 {offset} 处损坏：{reason}；只显示损坏之前能解码的部分</translation>
+    </message>
 </context>
 <context>
     <name>ThemeController</name>
