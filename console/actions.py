@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
 from pelorus.api import job_pb2, pod_pb2, workflow_pb2
+from pelorus.text import render
 
 J = job_pb2
 W = workflow_pb2
@@ -950,7 +951,7 @@ class Outcome:
                 )
             )
         if self.failed:
-            shown = translate("Actions", "; ").join(f"{n}: {e}" for n, e in self.failed[:MAX_NAMED])
+            shown = translate("Actions", "; ").join(f"{n}: {render(e, translate)}" for n, e in self.failed[:MAX_NAMED])
             more = (
                 translate("Actions", " and {0} more").format(len(self.failed) - MAX_NAMED)
                 if len(self.failed) > MAX_NAMED

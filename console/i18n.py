@@ -7,11 +7,14 @@ View ▸ Language (persisted under ``SETTING``).  Pelorus's own messages come fr
 menus of line edits) from ``qtbase_<lang>.qm`` in Qt's translations folder, which the PySide6
 wheel ships.  English is the source language: its file holds only the plural forms.
 
-A change of language (View ▸ Language) loads the translation at once: the main window's menus,
-actions (toolbar, palette), tabs and table headers follow it (MainWindow.retranslate, on Qt's
-LanguageChange), and so do the status lines the Qt-free core feeds (views/core_label.CoreLabel). The
-other texts are built once, when each window is made, and change at the next start, which the
-console says when the language is changed.
+A change of language (View ▸ Language) loads the translation at once, in every open window: the main
+window's menus, actions (toolbar, palette), tabs and table headers follow it (MainWindow.retranslate,
+on Qt's LanguageChange), so do the status lines the Qt-free core feeds (views/core_label.CoreLabel)
+and the message bar, and every other text the windows show is read before the switch and set again in
+the new language after it (views/relabel.py). What stays until its window next writes it: the
+coloured (rich-text) status lines and the menus a window fills with data when they open.
+
+The core's errors carry their sentence as a Text too: :func:`error_text` shows one translated.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from pelorus.shipped import resources_dir
-from pelorus.text import Text, fill
+from pelorus.text import render, text_of
 
 log = logging.getLogger("pelorus.i18n")
 
@@ -142,15 +145,18 @@ def core_text(text: str) -> str:
     other string (an engine message, a name) unchanged. The template is looked up under its context,
     its arguments translated the same way (a sentence inside a sentence) and filled in; a translation
     whose fields do not match the template falls back to the English text (logged)."""
-    if not isinstance(text, Text):
-        return text
-    template = QCoreApplication.translate(text.context, text.source)
-    args = {k: core_text(v) if isinstance(v, Text) else v for k, v in text.args.items()}
-    try:
-        return fill(template, args, text.n)
-    except (KeyError, IndexError, ValueError):
-        log.warning("translation of %r does not fit its arguments: %r", text.source, template)
-        return fill(text.source, args, text.n)
+    return render(text, _translate_core)
+
+
+def _translate_core(context: str, source: str) -> str:
+    return QCoreApplication.translate(context, source)
+
+
+def error_text(exc: BaseException) -> str:
+    """What an error says, in the console's language: the core's errors carry their sentence as a
+    :class:`pelorus.text.Text` (``text_of``), translated here; an engine's or a library's message
+    stays as written (English). ``str(exc)`` is still the English sentence (logs, CLI)."""
+    return core_text(text_of(exc))
 
 
 def translate(context: str, source: str, disambiguation: str | None = None, n: int = -1) -> str:

@@ -35,7 +35,7 @@ from PySide6.QtCore import QObject, Signal
 from console import actions, messages
 from console.actions import Action, Confirmer, ConfirmRequest, JobFacts, Options, Outcome, PodFacts
 from console.embedded import EmbeddedEngine, EmbeddedEngineError, StopOutcome, StopProgress
-from console.i18n import translate
+from console.i18n import error_text, translate
 from console.models import job_row as R
 from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
@@ -48,6 +48,7 @@ from pelorus.client import ConnectionConfig, EngineClient, ExecutorHealth
 from pelorus.engine.states import ACTIVE_POD_STATES
 from pelorus.errors import ClientError, NotFound
 from pelorus.tasks import cancel_and_wait
+from pelorus.text import text_of
 
 if TYPE_CHECKING:  # numpy is imported on first use: it is not needed for the first paint
     from console.models import job_wire as W
@@ -178,8 +179,8 @@ class Session(QObject):
                 if started:
                     messages.info(self.tr("Started the embedded engine (data in {0})").format(self.embedded.data_dir))
         except (ClientError, OSError, RuntimeError) as exc:
-            self._set_state(ConnectionState.DISCONNECTED, str(exc))
-            messages.error(self.tr("Could not connect: {0}").format(exc))
+            self._set_state(ConnectionState.DISCONNECTED, error_text(exc))
+            messages.error(self.tr("Could not connect: {0}").format(error_text(exc)))
             return
         if self.embedded is not None and self._supervisor is None:
             self._set_engine(EngineStatus.RUNNING)
@@ -192,8 +193,8 @@ class Session(QObject):
             self.client = EngineClient(config)
             await self.client.connect()
         except (ClientError, OSError, RuntimeError) as exc:
-            self._set_state(ConnectionState.DISCONNECTED, str(exc))
-            messages.error(self.tr("Could not connect: {0}").format(exc))
+            self._set_state(ConnectionState.DISCONNECTED, error_text(exc))
+            messages.error(self.tr("Could not connect: {0}").format(error_text(exc)))
             return False
         self._feed = asyncio.ensure_future(self.client.job_feed(self._on_snapshot, self._on_changes,
                                                                 self._on_feed_state, self._list_jobs))
@@ -691,7 +692,7 @@ class Session(QObject):
                         return subject, None, self.tr("cancelled before it started")
                     return subject, await one(subject, opts), None
                 except ClientError as exc:
-                    return subject, None, str(exc)
+                    return subject, None, text_of(exc)  # English (logs); translated where shown
                 finally:
                     finished += 1
                     if on_progress is not None:

@@ -14,8 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from console import messages
+from console.i18n import core_text
 from pelorus.errors import ClientError
 from pelorus.tasks import TaskSet
+from pelorus.text import text_of
 
 __all__ = ["WidgetTasks"]
 
@@ -27,7 +29,7 @@ class WidgetTasks(TaskSet):
         self._show = show
 
     def _report(self, task: asyncio.Task[Any], exc: BaseException) -> None:
-        text = str(exc) or type(exc).__name__
+        text = text_of(exc) or type(exc).__name__  # English (the log); shown translated
         if not isinstance(exc, ClientError):
             messages.log.error("%s: task %s failed", self.owner, task.get_name(), exc_info=exc)
         if self._show is None:
@@ -35,4 +37,4 @@ class WidgetTasks(TaskSet):
         else:
             if isinstance(exc, ClientError):
                 messages.log.warning("%s: %s", self.owner, text)
-            self._show(text)
+            self._show(core_text(text))

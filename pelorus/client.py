@@ -40,6 +40,7 @@ from pelorus.api import job_service_pb2 as js
 from pelorus.api import pod_service_pb2 as ps
 from pelorus.api import watch_service_pb2 as ws
 from pelorus.errors import ClientError, PermissionDenied, Unavailable, from_rpc_error
+from pelorus.text import QT_TRANSLATE_NOOP
 
 __all__ = ["CONNECTED", "DISCONNECTED", "RECONNECTING", "ConnectionConfig", "EngineClient", "ExecutorHealth",
            "ReflectedFiles", "backoff"]
@@ -156,7 +157,8 @@ def _translated(method: str) -> Iterator[None]:
     except asyncio.CancelledError:
         if _cancelled_by_caller():
             raise
-        raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the connection to the engine was closed", method) from None
+        raise Unavailable(grpc.StatusCode.UNAVAILABLE, QT_TRANSLATE_NOOP(
+            "ClientError", "the connection to the engine was closed").format(), method) from None
 
 
 @dataclass
@@ -219,7 +221,8 @@ class EngineClient:
             resp = await self._call(self.stubs.health.Check,  # type: ignore[attr-defined]
                                     health_pb2.HealthCheckRequest(), "Health check")
             if resp.status != health_pb2.HealthCheckResponse.SERVING:
-                raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the engine is not serving (shutting down?)",
+                raise Unavailable(grpc.StatusCode.UNAVAILABLE, QT_TRANSLATE_NOOP(
+                    "ClientError", "the engine is not serving (shutting down?)").format(),
                                   "Health check")
         except BaseException:
             await self.close()
@@ -256,7 +259,8 @@ class EngineClient:
     @property
     def stubs(self) -> _Stubs:
         if self._stubs is None:
-            raise Unavailable(grpc.StatusCode.UNAVAILABLE, "not connected to an engine", "")
+            raise Unavailable(grpc.StatusCode.UNAVAILABLE, QT_TRANSLATE_NOOP(
+                "ClientError", "not connected to an engine").format(), "")
         return self._stubs
 
     @property
@@ -265,7 +269,8 @@ class EngineClient:
 
     def _check_allowed(self, name: str) -> None:
         if self.config.read_only and name in MUTATING:
-            raise PermissionDenied(grpc.StatusCode.PERMISSION_DENIED, "the console is in read-only mode", name)
+            raise PermissionDenied(grpc.StatusCode.PERMISSION_DENIED, QT_TRANSLATE_NOOP(
+                "ClientError", "the console is in read-only mode").format(), name)
 
     async def _call(self, method: Any, request: Any, name: str, timeout: float | None = None) -> Any:
         """One unary call with a deadline and the token; gRPC errors become ClientErrors."""
@@ -359,8 +364,9 @@ class EngineClient:
                 finally:
                     call.cancel()
             raise ClientError(grpc.StatusCode.UNIMPLEMENTED,
-                              f"{self.config.address} does not offer server reflection "
-                              f"({' or '.join(REFLECTION_SERVICES)})", name)
+                              QT_TRANSLATE_NOOP(
+                "ClientError", "{address} does not offer server reflection ({names})").format(
+                address=self.config.address, names=' or '.join(REFLECTION_SERVICES)), name)
         finally:
             if temporary:
                 channel, self._channel, self._stubs = self._channel, None, None
@@ -377,14 +383,17 @@ class EngineClient:
                 raise ClientError(await call.code(), await call.details() or "", name) from None
             resp = await call.read()
             if resp is grpc.aio.EOF:
-                raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the server ended the reflection stream early", name)
+                raise Unavailable(grpc.StatusCode.UNAVAILABLE, QT_TRANSLATE_NOOP(
+                    "ClientError", "the server ended the reflection stream early").format(), name)
             assert isinstance(resp, reflection_pb2.ServerReflectionResponse)
             return resp
 
         listed = await ask(R(list_services=""))
         if listed.HasField("error_response"):
             raise ClientError(_status(listed.error_response.error_code),
-                              f"listing services failed: {listed.error_response.error_message}", name)
+                              QT_TRANSLATE_NOOP(
+                "ClientError", "listing services failed: {error_message}").format(
+                error_message=listed.error_response.error_message), name)
         services = [s.name for s in listed.list_services_response.service]
         files: dict[str, descriptor_pb2.FileDescriptorProto] = {}
         missing: dict[str, str] = {}
@@ -546,7 +555,8 @@ class EngineClient:
         summary may be newer than that revision (its status.revision), so the Watch that
         follows may bring changes a page already had; ``JobsTableModel`` skips those."""
         if self._channel is None:
-            raise Unavailable(grpc.StatusCode.UNAVAILABLE, "not connected to an engine", "ListJobs")
+            raise Unavailable(grpc.StatusCode.UNAVAILABLE, QT_TRANSLATE_NOOP(
+                "ClientError", "not connected to an engine").format(), "ListJobs")
         method: Any = self._channel.unary_stream(
             LIST_JOBS_METHOD, request_serializer=js.ListJobsRequest.SerializeToString, response_deserializer=None)
         call = method(js.ListJobsRequest(batch_size=batch_size), metadata=self.metadata, timeout=LIST_DEADLINE)
@@ -747,7 +757,8 @@ class EngineClient:
                         if batch:
                             on_changes(batch)
                         revision = max(revision, resp.revision)
-                raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the engine ended the watch", "Watch")
+                raise Unavailable(grpc.StatusCode.UNAVAILABLE, QT_TRANSLATE_NOOP(
+                    "ClientError", "the engine ended the watch").format(), "Watch")
             except ClientError as exc:
                 err = exc
             finally:

@@ -32,6 +32,10 @@ from yaml.nodes import Node
 from pelorus.api import job_pb2
 from pelorus.shipped import MissingResources, demo_dir
 from pelorus.specyaml import check_tree, locate, snake
+from pelorus.text import QT_TRANSLATE_NOOP
+
+_AT = QT_TRANSLATE_NOOP("SpecError", "line {line}, column {column}: {message}")
+_AT_LINE = QT_TRANSLATE_NOOP("SpecError", "line {line}: {message}")
 
 
 class SpecError(ValueError):
@@ -39,8 +43,14 @@ class SpecError(ValueError):
     problem without them, naming fields as the YAML writes them (snake_case)."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        where = "" if line is None else f"line {line}" + ("" if column is None else f", column {column}")
-        super().__init__(f"{where}: {message}" if where else message)
+        if line is None:
+            text = message
+        elif column is None:
+            text = _AT_LINE.format(line=line, message=message)
+        else:
+            text = _AT.format(line=line, column=column, message=message)
+        super().__init__(text)
+        self.text = text
         self.line = line
         self.column = column
         self.detail = message
@@ -103,16 +113,20 @@ def _payload_dict(any_msg: any_pb2.Any, pool: DescriptorPool | None) -> dict[str
 
 def _parse_payload(data: object, pool: DescriptorPool | None) -> any_pb2.Any:
     if not isinstance(data, dict) or not isinstance(data.get("@type"), str) or not data["@type"]:
-        raise SpecError('data: a payload is a mapping with "@type" (its type URL) and its fields, '
-                        f'or "@type" and "{BYTES_KEY}" (base64) when its type is not loaded')
+        raise SpecError(QT_TRANSLATE_NOOP(
+            "SpecError", "data: a payload is a mapping with \"@type\" (its type URL) and its fields, or \"@type\" and "
+            "\"{key}\" (base64) when its type is not loaded").format(key=BYTES_KEY))
     if BYTES_KEY in data:
         extra = sorted(set(data) - {"@type", BYTES_KEY})
         if extra:
-            raise SpecError(f"data: with {BYTES_KEY} only @type may be given, not {', '.join(extra)}")
+            raise SpecError(QT_TRANSLATE_NOOP(
+                "SpecError", "data: with {key} only @type may be given, not {names}").format(
+                key=BYTES_KEY, names=', '.join(extra)))
         try:
             value = base64.b64decode(str(data[BYTES_KEY]), validate=True)
         except (binascii.Error, ValueError) as exc:
-            raise SpecError(f"data.{BYTES_KEY}: not base64 ({exc})") from None
+            raise SpecError(QT_TRANSLATE_NOOP(
+                "SpecError", "data.{key}: not base64 ({exc})").format(key=BYTES_KEY, exc=exc)) from None
         return any_pb2.Any(type_url=data["@type"], value=value)
     out = any_pb2.Any()
     try:
@@ -120,9 +134,12 @@ def _parse_payload(data: object, pool: DescriptorPool | None) -> any_pb2.Any:
     except (json_format.ParseError, TypeError, KeyError) as exc:
         type_name = data["@type"].rsplit("/", 1)[-1]
         if "Can not find message descriptor" in str(exc):
-            raise SpecError(f"data: the type {type_name} is not loaded; load its schema (protobuf editor) "
-                            f'or give the payload as "@type" and "{BYTES_KEY}" (base64)') from None
-        raise SpecError(f"data ({type_name}): {exc}") from None
+            raise SpecError(QT_TRANSLATE_NOOP(
+                "SpecError", "data: the type {type_name} is not loaded; load its schema (protobuf editor) or give the "
+                "payload as \"@type\" and \"{key}\" (base64)").format(
+                type_name=type_name, key=BYTES_KEY)) from None
+        raise SpecError(QT_TRANSLATE_NOOP(
+            "SpecError", "data ({type_name}): {exc}").format(type_name=type_name, exc=exc)) from None
     return out
 
 
@@ -161,7 +178,8 @@ def _compose(text: str) -> tuple[Node | None, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError(f"not valid YAML: {problem}", mark.line + 1 if mark else None,
+        raise SpecError(QT_TRANSLATE_NOOP(
+            "SpecError", "not valid YAML: {problem}").format(problem=problem), mark.line + 1 if mark else None,
                         mark.column + 1 if mark else None) from None
     finally:
         loader.dispose()
@@ -192,9 +210,11 @@ def locate_field(text: str, path: str) -> tuple[int, int] | None:
 def parse_spec(text: str, pool: DescriptorPool | None = None) -> job_pb2.JobSpec:
     root, data = _compose(text)
     if data is None or root is None:
-        raise SpecError("the spec is empty")
+        raise SpecError(QT_TRANSLATE_NOOP("SpecError", "the spec is empty").format())
     if not isinstance(data, dict):
-        raise SpecError("a job spec is a mapping of fields (name:, instance_count:, default_spec: ...)", 1, 1)
+        raise SpecError(QT_TRANSLATE_NOOP(
+            "SpecError", "a job spec is a mapping of fields (name:, instance_count:, default_spec: ...)").format(
+            ), 1, 1)
     problem = check_tree(root, job_pb2.JobSpec.DESCRIPTOR, skip=frozenset({"data"}))  # type: ignore[arg-type]
     if problem is not None:
         raise SpecError(problem.message, problem.line, problem.column)
@@ -206,8 +226,10 @@ def parse_spec(text: str, pool: DescriptorPool | None = None) -> job_pb2.JobSpec
         path, reason = _parser_problem(str(exc))
         where = locate(root, path) if path else None
         if where is None:
-            raise SpecError(f"{path}: {reason}" if path else reason, _field_line(text, str(exc))) from None
-        raise SpecError(f"{path}: {reason}", *where) from None
+            raise SpecError(QT_TRANSLATE_NOOP("SpecError", "{path}: {reason}").format(path=path, reason=reason) if path
+                            else reason, _field_line(text, str(exc))) from None
+        raise SpecError(QT_TRANSLATE_NOOP(
+            "SpecError", "{path}: {reason}").format(path=path, reason=reason), *where) from None
     if payload is not None:
         try:
             spec.data.CopyFrom(_parse_payload(payload, pool))
@@ -267,7 +289,8 @@ def load_spec_file(path: Path) -> job_pb2.JobSpec:
     try:
         return parse_spec(path.read_text())
     except SpecError as exc:
-        raise SpecError(f"{path.name}: {exc}") from None
+        raise SpecError(QT_TRANSLATE_NOOP(
+            "SpecError", "{name}: {exc}").format(name=path.name, exc=exc)) from None
 
 
 def demo_specs(folder: Path | None = None) -> dict[str, job_pb2.JobSpec]:
@@ -279,8 +302,11 @@ def demo_specs(folder: Path | None = None) -> dict[str, job_pb2.JobSpec]:
     try:
         folder = demo_dir() if folder is None else folder
     except MissingResources as exc:
-        raise SpecError(f"No demo job specs: {exc}") from None
+        raise SpecError(QT_TRANSLATE_NOOP(
+            "SpecError", "No demo job specs: {exc}").format(exc=exc)) from None
     paths = sorted(folder.glob("*.yaml"))
     if not paths:
-        raise SpecError(f"No demo job specs (*.yaml) in {folder}; the installation is incomplete")
+        raise SpecError(QT_TRANSLATE_NOOP(
+            "SpecError", "No demo job specs (*.yaml) in {folder}; the installation is incomplete").format(
+            folder=folder))
     return {path.stem: load_spec_file(path) for path in paths}

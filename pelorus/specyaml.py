@@ -20,6 +20,8 @@ from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.timestamp_pb2 import Timestamp
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from pelorus.text import QT_TRANSLATE_NOOP
+
 FD = FieldDescriptor
 #: Well-known types written as one string (or number) in the JSON mapping.
 _SCALAR_MESSAGES = frozenset({
@@ -67,10 +69,11 @@ def _at(node: Node) -> tuple[int, int]:
 
 def _shape(node: Node) -> str:
     if isinstance(node, MappingNode):
-        return "a mapping"
+        return QT_TRANSLATE_NOOP("SpecError", "a mapping").format()
     if isinstance(node, SequenceNode):
-        return "a list"
-    return f"{node.value!r}" if isinstance(node, ScalarNode) else "something else"
+        return QT_TRANSLATE_NOOP("SpecError", "a list").format()
+    return f"{node.value!r}" if isinstance(node, ScalarNode) else QT_TRANSLATE_NOOP(
+        "SpecError", "something else").format()
 
 
 def _join(path: str, name: str) -> str:
@@ -85,7 +88,9 @@ def check_tree(root: Node, desc: Descriptor, skip: frozenset[str] = frozenset())
 
 def _walk(node: Node, desc: Descriptor, path: str, skip: frozenset[str] = frozenset()) -> Problem | None:
     if not isinstance(node, MappingNode):
-        return Problem(f"{path}: expected a mapping of {desc.name} fields, not {_shape(node)}", *_at(node))
+        return Problem(QT_TRANSLATE_NOOP(
+            "SpecError", "{path}: expected a mapping of {type} fields, not {shape}").format(
+            path=path, type=desc.name, shape=_shape(node)), *_at(node))
     oneofs: dict[str, str] = {}
     for key_node, value_node in node.value:
         key = str(key_node.value)
@@ -95,14 +100,23 @@ def _walk(node: Node, desc: Descriptor, path: str, skip: frozenset[str] = frozen
         if field is None:
             names = [f.name for f in desc.fields]
             hint = nearest(key, names)
-            where = f" in {path}" if path else ""
-            advice = f": did you mean {hint}?" if hint else f"; {desc.name} has {', '.join(names)}"
-            return Problem(f"unknown field {key}{where}{advice}", *_at(key_node))
+            if hint:
+                text = (QT_TRANSLATE_NOOP("SpecError", "unknown field {key} in {path}: did you mean {hint}?") if path
+                        else QT_TRANSLATE_NOOP(
+                            "SpecError", "unknown field {key}: did you mean {hint}?")).format(
+                    key=key, path=path, hint=hint)
+            else:
+                text = (QT_TRANSLATE_NOOP("SpecError", "unknown field {key} in {path}; {type} has {names}") if path
+                        else QT_TRANSLATE_NOOP("SpecError", "unknown field {key}; {type} has {names}")).format(
+                    key=key, path=path, type=desc.name, names=", ".join(names))
+            return Problem(text, *_at(key_node))
         group = field.containing_oneof
         if group is not None:
             if group.name in oneofs:
-                return Problem(f"{_join(path, field.name)}: {oneofs[group.name]} and {field.name} are alternatives "
-                               f"({group.name}); give only one", *_at(key_node))
+                return Problem(QT_TRANSLATE_NOOP(
+                    "SpecError", "{path}: {first} and {second} are alternatives ({oneof}); give only one").format(
+                    path=_join(path, field.name), first=oneofs[group.name], second=field.name, oneof=group.name),
+                    *_at(key_node))
             oneofs[group.name] = field.name
         problem = _value(field, value_node, _join(path, field.name))
         if problem is not None:
@@ -116,7 +130,9 @@ def _value(field: FieldDescriptor, node: Node, path: str) -> Problem | None:
     message = field.message_type
     if message is not None and message.GetOptions().map_entry:
         if not isinstance(node, MappingNode):
-            return Problem(f"{path}: expected a mapping (key: value), not {_shape(node)}", *_at(node))
+            return Problem(QT_TRANSLATE_NOOP(
+                "SpecError", "{path}: expected a mapping (key: value), not {shape}").format(
+                path=path, shape=_shape(node)), *_at(node))
         value_field = message.fields_by_name["value"]
         for key_node, item in node.value:
             problem = _single(value_field, item, f"{path}['{key_node.value}']")
@@ -125,8 +141,9 @@ def _value(field: FieldDescriptor, node: Node, path: str) -> Problem | None:
         return None
     if field.is_repeated:
         if not isinstance(node, SequenceNode):
-            return Problem(f"{path}: expected a list (one `- item` per line, or [a, b]), not {_shape(node)}",
-                           *_at(node))
+            return Problem(QT_TRANSLATE_NOOP(
+                "SpecError", "{path}: expected a list (one `- item` per line, or [a, b]), not {shape}").format(
+                path=path, shape=_shape(node)), *_at(node))
         for i, item in enumerate(node.value):
             problem = _single(field, item, f"{path}[{i}]")
             if problem is not None:
@@ -140,43 +157,59 @@ def _single(field: FieldDescriptor, node: Node, path: str) -> Problem | None:
     if message is not None:
         if message.full_name in _SCALAR_MESSAGES:
             if not isinstance(node, ScalarNode):
-                return Problem(f"{path}: expected a single value (e.g. 30s for a duration), not {_shape(node)}",
-                               *_at(node))
+                return Problem(QT_TRANSLATE_NOOP(
+                    "SpecError", "{path}: expected a single value (e.g. 30s for a duration), not {shape}").format(
+                    path=path, shape=_shape(node)), *_at(node))
             if message.full_name == "google.protobuf.Duration" and not _DURATION.match(str(node.value)):
-                return Problem(f"{path}: expected a duration in seconds such as 30s or 1.5s, not {node.value}",
-                               *_at(node))
+                return Problem(QT_TRANSLATE_NOOP(
+                    "SpecError", "{path}: expected a duration in seconds such as 30s or 1.5s, not {value}").format(
+                    path=path, value=node.value), *_at(node))
             if message.full_name == "google.protobuf.Timestamp":
                 try:
                     Timestamp().FromJsonString(str(node.value))
                 except ValueError:
-                    return Problem(f"{path}: expected a time with its zone such as 2026-01-01T09:00:00Z or "
-                                   f"2026-01-01T10:00:00+01:00, not {node.value}", *_at(node))
+                    return Problem(QT_TRANSLATE_NOOP(
+                        "SpecError", "{path}: expected a time with its zone such as 2026-01-01T09:00:00Z or "
+                                   "2026-01-01T10:00:00+01:00, not {value}").format(path=path, value=node.value),
+                                   *_at(node))
             return None
         if message.full_name.startswith("google.protobuf."):
             return None  # Any, Struct, Value...: free-form
         return _walk(node, message, path)
     if not isinstance(node, ScalarNode):
-        return Problem(f"{path}: expected a single value, not {_shape(node)}", *_at(node))
+        return Problem(QT_TRANSLATE_NOOP(
+            "SpecError", "{path}: expected a single value, not {shape}").format(path=path, shape=_shape(node)),
+                       *_at(node))
     kind = node.tag.rsplit(":", 1)[-1]  # str, int, float, bool, as YAML read it
     if field.type in (FD.TYPE_STRING, FD.TYPE_BYTES) and kind in ("int", "float", "bool"):
-        return Problem(f"{path}: {node.value} is read as a {'number' if kind != 'bool' else 'true/false'}; "
-                       f"put it in quotes ('{node.value}') to give it as text", *_at(node))
+        return Problem((QT_TRANSLATE_NOOP(
+            "SpecError", "{path}: {value} is read as a number; put it in quotes ('{value}') to give it "
+                                          "as text") if kind != "bool" else
+                        QT_TRANSLATE_NOOP(
+                            "SpecError", "{path}: {value} is read as true/false; put it in quotes ('{value}') to "
+                                          "give it as text")).format(path=path, value=node.value), *_at(node))
     if field.type in _INTEGERS:
         if kind == "bool" or kind == "float" or (kind == "str" and not _is_int(str(node.value))):
-            return Problem(f"{path}: expected a whole number, not {node.value}", *_at(node))
+            return Problem(QT_TRANSLATE_NOOP("SpecError", "{path}: expected a whole number, not {value}").format(
+                path=path, value=node.value), *_at(node))
         if field.type in _UNSIGNED and str(node.value).strip().startswith("-"):
-            return Problem(f"{path}: must not be negative ({node.value})", *_at(node))
+            return Problem(QT_TRANSLATE_NOOP("SpecError", "{path}: must not be negative ({value})").format(
+                path=path, value=node.value), *_at(node))
     if field.type in (FD.TYPE_FLOAT, FD.TYPE_DOUBLE) and kind not in ("int", "float"):
         if kind == "bool" or not _is_float(str(node.value)):
-            return Problem(f"{path}: expected a number, not {node.value}", *_at(node))
+            return Problem(QT_TRANSLATE_NOOP("SpecError", "{path}: expected a number, not {value}").format(
+                path=path, value=node.value), *_at(node))
     if field.type == FD.TYPE_BOOL and kind != "bool":
-        return Problem(f"{path}: expected true or false, not {node.value}", *_at(node))
+        return Problem(QT_TRANSLATE_NOOP("SpecError", "{path}: expected true or false, not {value}").format(
+            path=path, value=node.value), *_at(node))
     enum = field.enum_type
     if enum is not None and not str(node.value).lstrip("-").isdigit() and node.value not in enum.values_by_name:
         names = list(enum.values_by_name)
         hint = nearest(str(node.value), names) or _suffix_match(str(node.value), names)
-        advice = f": did you mean {hint}?" if hint else f"; use one of {', '.join(names)}"
-        return Problem(f"{path}: {node.value} is not a {enum.name}{advice}", *_at(node))
+        text = (QT_TRANSLATE_NOOP("SpecError", "{path}: {value} is not a {type}: did you mean {hint}?") if hint
+                else QT_TRANSLATE_NOOP("SpecError", "{path}: {value} is not a {type}; use one of {names}")).format(
+            path=path, value=node.value, type=enum.name, hint=hint, names=", ".join(names))
+        return Problem(text, *_at(node))
     return None
 
 

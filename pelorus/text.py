@@ -17,17 +17,23 @@ with literal arguments; console/i18n_regenerate.py runs lupdate over every core 
 Plurals: a template may carry ``(s)`` / ``(es)`` after a noun; :meth:`Template.count` says which
 number they agree with ("1 record", "3 records"). Chinese has one form, so its templates carry none.
 Engine messages (what the engine answers over gRPC) are not Texts: they are the API and stay English.
+
+Errors: the core's exceptions (EditError, SchemaError, SpecError, PayloadError, ClientError, ...) are
+raised with a Text as their message, so ``str(exc)`` is the English sentence (the CLI, the logs) and
+:func:`text_of` gives the console the Text to translate (``console.i18n.error_text``).
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["QT_TRANSLATE_NOOP", "Template", "Text", "fill"]
+__all__ = ["QT_TRANSLATE_NOOP", "Template", "Text", "fill", "render", "text_of"]
 
+log = logging.getLogger("pelorus.i18n")
 _PLURAL = re.compile(r"\((e?s)\)")
 
 
@@ -79,3 +85,29 @@ class Template:
 def QT_TRANSLATE_NOOP(context: str, source: str) -> Template:  # noqa: N802 - the name lupdate reads
     """Mark ``source`` for translation under ``context`` (Qt's macro of that name, for the core)."""
     return Template(context, source)
+
+
+def text_of(exc: BaseException) -> str:
+    """What ``exc`` says, as a :class:`Text` when the core raised it with one (its only argument, or its
+    ``text``), else ``str(exc)`` (a library's message, an engine message: English as it is)."""
+    text = getattr(exc, "text", None)
+    if isinstance(text, Text):
+        return text
+    if exc.args and isinstance(exc.args[0], Text) and str(exc) == exc.args[0]:
+        return exc.args[0]
+    return str(exc)
+
+
+def render(text: str, translate: Callable[[str, str], str]) -> str:
+    """``text`` in another language: a :class:`Text`'s template as ``translate(context, source)`` gives
+    it, filled with its arguments (Texts among them rendered the same way); any other string as it is.
+    A translation whose fields do not fit the arguments gives the English text."""
+    if not isinstance(text, Text):
+        return text
+    template = translate(text.context, text.source)
+    args = {k: render(v, translate) if isinstance(v, Text) else v for k, v in text.args.items()}
+    try:
+        return fill(template, args, text.n)
+    except (KeyError, IndexError, ValueError):
+        log.warning("translation of %r does not fit its arguments: %r", text.source, template)
+        return fill(text.source, args, text.n)

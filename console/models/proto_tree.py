@@ -71,11 +71,11 @@ class ProtoTreeModel(QAbstractItemModel):
 
     Signals:
         edited(object): an Edit was applied (the model has reset).
-        editRejected(str): a value did not parse / fit, or an edit was refused; nothing changed.
+        editRejected(str or a core Text): a value did not parse / fit, or an edit was refused; nothing changed.
     """
 
     edited = Signal(object)
-    editRejected = Signal(str)
+    editRejected = Signal(object)  # a str, or a core Text (translated where shown): Signal(str) would drop it
 
     def __init__(self, parent: QObject | None = None, tree: ProtoTree | None = None,
                  editing: TreeEditor | None = None) -> None:

@@ -51,6 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.i18n import error_text
 from console.models import palette
 from console.models.call_history import SECRET_HEADERS, CallHistory, HistoryEntry
 from console.views.proto_editor import ProtoEditor
@@ -393,7 +394,7 @@ class CallPanel(QWidget):
                 )
             channel = open_channel(target)
         except (PayloadError, TargetError, SchemaError) as err:
-            self._set_status(str(err), True)
+            self._set_status(error_text(err), True)
             return None
         entry = HistoryEntry(self.call_spec())
         self.response_bytes.clear()
@@ -461,7 +462,7 @@ class CallPanel(QWidget):
         try:
             requests = self._json_requests(method)
         except PayloadError as err:
-            self._set_status(str(err), True)
+            self._set_status(error_text(err), True)
             return False
         data = (b"".join(encode_varint(len(r)) + r for r in requests) if method.client_streaming
                 else requests[0])

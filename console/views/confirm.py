@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from console.actions import ConfirmRequest, JobFacts, name_list
-from console.i18n import action_text, translate
+from console.i18n import action_text, core_text, translate
 from console.views.tab_order import follow_layout
 
 MAX_LISTED = 12
@@ -135,7 +135,7 @@ def show_results(parent: QWidget | None, title: str, failed: list[tuple[str, str
     """Per-job failures of a bulk action: (job name, the engine's sentence)."""
     if not failed:
         return
-    text = "\n".join(f"• {name}: {err}" for name, err in failed[:20])  # the engine's sentences, as written
+    text = "\n".join(f"• {name}: {core_text(err)}" for name, err in failed[:20])  # the engine's sentences, as written
     if len(failed) > 20:
         text += "\n" + QCoreApplication.translate("confirm", "• … and {0} more").format(len(failed) - 20)
     box = QMessageBox(QMessageBox.Icon.Warning, title,

@@ -51,7 +51,7 @@ from PySide6.QtWidgets import (
 
 from console import timefmt
 from console.actions import ACTIONS, JobFacts, Name, already_confirmed, why_not
-from console.i18n import QT_TRANSLATE_NOOP, action_text, translate
+from console.i18n import QT_TRANSLATE_NOOP, action_text, error_text, translate
 from console.models import export_rows, palette
 from console.models.log_buffer import LogBuffer
 from console.models.palette import POD_STATE_COLORS, WORKFLOW_STATE_COLORS, state_color
@@ -64,7 +64,7 @@ from console.views import export
 from console.views.history_view import HistoryView
 from console.views.log_view import LogView, saved_ring_lines
 from console.views.payload_view import PayloadRow
-from console.views.pods_view import PodsView
+from console.views.pods_view import BY_VERB, PodsView
 from console.views.progress_chart import ProgressChart
 from console.views.spec_editor import schema_pool
 from console.views.timeline_feed import TimelineEvents
@@ -403,7 +403,7 @@ class JobDetail(QWidget):
             self._job_gone()
             return
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
-            self.status.setText(palette.span(str(exc), palette.ERROR))
+            self.status.setText(palette.span(error_text(exc), palette.ERROR))
             return
         if self._closed:
             return
@@ -540,7 +540,6 @@ class JobDetail(QWidget):
         now = time.time()
         schedule = timefmt.schedule_words(info.spec.schedule, timefmt.seconds_of(st.next_run_at), now)
         pods = self.pods_model.pods()
-        tr = self.tr
         rows = [
             ("Name", info.spec.name),
             ("ID", info.job_id),
@@ -585,7 +584,7 @@ class JobDetail(QWidget):
                 lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 lab.setWordWrap(True)
                 self.summary_labels[label] = lab
-                self.summary_form.addRow(self.tr("{0}:").format(tr(label)), lab)
+                self.summary_form.addRow(self.tr("{0}:").format(translate("JobDetailDialog", label)), lab)
             if lab.text() != value:
                 lab.setText(value)
             if label in stamps:
@@ -594,7 +593,7 @@ class JobDetail(QWidget):
         self.summary_labels["State"].setStyleSheet(f"color:{color}; font-weight:bold")
         if "Data" not in self.summary_labels:
             self.summary_labels["Data"] = self.payload_row.label
-            self.summary_form.addRow(self.tr("{0}:").format(self.tr("Data")), self.payload_row)
+            self.summary_form.addRow(self.tr("{0}:").format(translate("JobDetailDialog", "Data")), self.payload_row)
         self.progress.set_state(state)
         if info is self._spec_shown:
             return  # a status change: the spec (YAML, payload) is as shown
@@ -751,7 +750,7 @@ class JobDetail(QWidget):
             outcome = await self.session.perform_on_jobs(Name(verb), [self.job_id], confirmer=already_confirmed)
         except Exception as exc:  # noqa: BLE001 - shown to the operator as a sentence
             self.workflow_message.setStyleSheet(f"color:{palette.css(palette.ERROR)}")
-            self.workflow_message.setText(str(exc))
+            self.workflow_message.setText(error_text(exc))
         else:
             if not outcome.done:
                 self.workflow_message.setStyleSheet(f"color:{palette.css(palette.ERROR)}")
@@ -831,10 +830,11 @@ class JobDetail(QWidget):
         self.status.setText(self.tr("pods feed: {0}").format(state) + (f" — {detail}" if detail else ""))
 
     def _on_action_done(self, verb: str, pod_name: str, error: str) -> None:
+        shown = action_text(ACTIONS[BY_VERB[verb]].verb) if verb in BY_VERB else verb  # "Stop" / "停止"
         if error:
-            self.status.setText(palette.span(f"{verb} {pod_name}: {error}", palette.ERROR))
+            self.status.setText(palette.span(self.tr("{0} {1}: {2}").format(shown, pod_name, error), palette.ERROR))
         else:
-            self.status.setText(self.tr("{0} {1}: requested").format(verb, pod_name))
+            self.status.setText(self.tr("{0} {1}: requested").format(shown, pod_name))
 
     # -- logs ----------------------------------------------------------------------------------
     def _sync_pod_box(self) -> None:

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from console import timefmt
-from console.i18n import number
+from console.i18n import QT_TRANSLATE_NOOP, number
 from console.models import job_filter, palette
 from console.models import job_row as R
 from console.models.jobs_proxy import JobsProxyModel
@@ -54,6 +54,12 @@ from console.models.jobs_table import Column, JobsTableModel, ProgressRole
 from console.views import column_fit, sort_header
 
 CHIP_STATES = ("RUNNING", "PENDING", "SUCCEEDED", "FAILED", "KILLED", "INITIALIZED")
+# The chips' words, as the table's column headers say them (the filter text keeps state:RUNNING).
+CHIP_LABELS = {"RUNNING": QT_TRANSLATE_NOOP("JobsPanel", "Running"),
+               "PENDING": QT_TRANSLATE_NOOP("JobsPanel", "Pending"),
+               "SUCCEEDED": QT_TRANSLATE_NOOP("JobsPanel", "Succeeded"),
+               "FAILED": QT_TRANSLATE_NOOP("JobsPanel", "Failed"), "KILLED": QT_TRANSLATE_NOOP("JobsPanel", "Killed"),
+               "INITIALIZED": QT_TRANSLATE_NOOP("JobsPanel", "Initialized")}
 COLUMN_WIDTHS = {Column.NAME: 220, Column.ID: 110, Column.STATE: 110, Column.PRIORITY: 64, Column.OWNER: 100,
                  Column.RUNNING: 66, Column.PENDING: 66, Column.SUCCEEDED: 76, Column.FAILED: 56,
                  Column.PROGRESS: 130, Column.WORKFLOW: 170, Column.CREATED: 150, Column.UPDATED: 150,
@@ -195,7 +201,7 @@ class JobsPanel(QWidget):
         chip_row.setSpacing(4)
         for state in CHIP_STATES:
             chip = QToolButton()
-            chip.setText(state.title())
+            chip.setText(QCoreApplication.translate("JobsPanel", CHIP_LABELS[state]))
             chip.setCheckable(True)
             chip.setObjectName(f"chip_{state.lower()}")
             chip.setToolTip(self.tr("Show only {0} jobs (several chips combine; the filter text says state:{0})")

@@ -657,7 +657,7 @@ class LogView(QWidget):
                     after = lines[-1].seq
                 return
             except ClientError as exc:
-                if exc.code.name == "NOT_FOUND" and self.tr("not run yet") in exc.message and follow:
+                if exc.code.name == "NOT_FOUND" and "not run yet" in exc.message and follow:  # the engine's words
                     if len(self.targets) == 1:
                         self.list.placeholder = self.tr("The pod has not run yet: its lines appear here once it "
                                                         "starts.")

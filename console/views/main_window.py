@@ -56,7 +56,7 @@ from console.models import job_row, job_search, palette
 from console.profiles import EMBEDDED
 from console.session import ConnectionState, EngineStatus, Session
 from console.tasks import WidgetTasks
-from console.views import edit_commands, theme
+from console.views import edit_commands, relabel, theme
 from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.connection_dialog import ConnectionDialog, RemoteEngine
@@ -68,6 +68,7 @@ from console.views.saved_views import SavedViews
 from console.views.tab_order import follow_layout
 from pelorus.api import job_pb2
 from pelorus.errors import ClientError
+from pelorus.text import Text
 
 if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the protobuf stack (start-up time)
     from console.views.call_panel import CallPanel
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self._details: dict[str, JobDetail] = self.detail_tabs.details  # open details by job id
         self._build_menus()
         session.confirmer = self.confirm
+        self._message: messages.Message | None = None  # the message bar's, retranslated on a language change
         self._build_status_bar()
         self._connect_signals()
         self._restore_settings()
@@ -334,7 +336,7 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self.show_about)
 
     def _build_language_menu(self, view: QMenu) -> None:
-        """View ▸ Language: the system's, English or 简体中文; persisted, applied at the next start."""
+        """View ▸ Language: the system's, English or 简体中文; persisted, and applied at once."""
         menu = view.addMenu(self.tr("&Language"))
         menu.setObjectName("languageMenu")
         self._menu_titles.append((menu, "&Language"))
@@ -350,19 +352,23 @@ class MainWindow(QMainWindow):
         self.language_menu = menu
 
     def set_language(self, choice: str) -> None:
-        """Persist the language and load it now: the menus, the toolbars, the tabs, the table headers
-        and the status lines the core feeds change at once (:meth:`retranslate`, on Qt's
-        LanguageChange); the other texts of open windows, built once, at the next start, as the
-        note says (see console/i18n.py)."""
+        """Persist the language and load it now, in every open window: the menus, actions, tabs and
+        headers (:meth:`retranslate`, on Qt's LanguageChange), the status lines the core feeds
+        (CoreLabel), and every other text the windows show (views/relabel.py: read before the switch,
+        set again in the new language after it)."""
         if choice == i18n.saved_choice():
             return
         i18n.save_choice(choice)
+        shown = relabel.snapshot(w for w in QApplication.topLevelWidgets() if w.isVisible())
+        message = self._message
+        again = relabel.sentence(message.text) if message is not None and not isinstance(message.text, Text) \
+            else None  # the message bar's last sentence (a core Text follows by itself)
         i18n.install(choice)
-        box = QMessageBox(QMessageBox.Icon.Information, self.tr("Language"),
-                          self.tr("The menus, the toolbar, the tabs and the table headers changed now; the "
-                                  "rest of the window changes when Pelorus is started again."), parent=self)
-        box.setObjectName("languageRestartNote")
-        box.open()
+        shown.apply()
+        if message is not None and again is not None:
+            self._show_message(messages.Message(message.level, again()))
+        log.info("language %s: %d texts changed, %d left as they were", choice, len(shown.bindings),
+                 len(shown.missed))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt API
         if event.type() == QEvent.Type.LanguageChange and hasattr(self, "_help_actions"):
@@ -387,6 +393,8 @@ class MainWindow(QMainWindow):
         model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, model.columnCount() - 1)
         self._on_state(self.session.state, "")  # the connection's words
         self._update_enabled()  # the disabled actions' reasons
+        if self._message is not None:
+            self._show_message(self._message)  # a core sentence shown last, in the new language
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """(key, what it does) for every action with a keyboard shortcut, from the action table."""
@@ -476,9 +484,11 @@ class MainWindow(QMainWindow):
         return self._tasks.start(coro)
 
     def _show_message(self, msg: messages.Message) -> None:
+        self._message = msg
         color = {"error": palette.ERROR, "warning": palette.WARNING, "info": palette.TEXT}[msg.level.value]
-        self.message_label.setText(palette.span(msg.text, color))
-        self.message_label.setToolTip(msg.text)
+        text = i18n.core_text(msg.text)  # a core sentence (an error's Text) in the console's language
+        self.message_label.setText(palette.span(text, color))
+        self.message_label.setToolTip(text)
 
     def _on_state(self, state: str, detail: str) -> None:
         color, text = STATE_STYLE.get(ConnectionState(state), (palette.TEXT_SECONDARY, state))

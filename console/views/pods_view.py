@@ -56,7 +56,7 @@ from PySide6.QtWidgets import (
 
 from console import timefmt
 from console.actions import ACTIONS, POD_ACTIONS, ConfirmRequest, Name, Options, PodFacts, name_list, why_not
-from console.i18n import action_text, translate
+from console.i18n import action_text, core_text, translate
 from console.models import export_rows, palette
 from console.models.palette import POD_STATE_COLORS
 from console.models.pods_table import (
@@ -509,7 +509,7 @@ class PodsView(QWidget):
         for pod_name in outcome.done_keys:
             self.actionDone.emit(verb, pod_name, "")
         for pod_name, (_n, error) in zip(outcome.failed_keys, outcome.failed, strict=True):
-            self.actionDone.emit(verb, pod_name, error)
+            self.actionDone.emit(verb, pod_name, core_text(error))  # a signal of str: translated here
         return bool(outcome.done_keys) and not outcome.failed
 
     async def _confirm(self, request: ConfirmRequest) -> Options | None:

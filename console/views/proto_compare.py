@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from console.i18n import QT_TRANSLATE_NOOP, core_text
+from console.i18n import QT_TRANSLATE_NOOP, core_text, error_text
 from console.models import palette
 from console.models.hex_model import HexModel
 from console.tasks import WidgetTasks
@@ -349,7 +349,7 @@ class ProtoCompare(QWidget):
             return False
         except (SchemaError, ValueError) as err:  # unknown type, unknown framing
             if isValid(self):
-                self.status.setText(self.tr("Cannot compare: {0}").format(err))
+                self.status.setText(self.tr("Cannot compare: {0}").format(error_text(err)))
             return False
         finally:
             if isValid(self):

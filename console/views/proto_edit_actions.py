@@ -47,7 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.i18n import QT_TRANSLATE_NOOP
+from console.i18n import QT_TRANSLATE_NOOP, core_text, error_text
 from console.models import palette
 from console.models.proto_tree import PathRole
 from console.views.proto_dialogs import ask, confirm
@@ -424,7 +424,7 @@ class TextApplyPane(QWidget):
         self.dirty = False
         self.editable = editable
         self.view.setReadOnly(not editable)
-        self.note.setText(note if note is not None else (self.tr(self.CANONICAL_NOTE) if editable else ""))
+        self.note.setText(core_text(note) if note is not None else (self.tr(self.CANONICAL_NOTE) if editable else ""))
         self.error.hide()
         self._update()
 
@@ -442,7 +442,7 @@ class TextApplyPane(QWidget):
 
     def show_error(self, err: TextEditError) -> None:
         """Say what is wrong and where, and put the cursor there; the text stays as typed."""
-        self.error.setText(self.tr("Not applied — {0}").format(err))
+        self.error.setText(self.tr("Not applied — {0}").format(error_text(err)))
         self.error.show()
         if err.line:
             block = self.view.document().findBlockByLineNumber(err.line - 1)
@@ -534,7 +534,7 @@ class RawFieldDialog(QDialog):
         try:
             sx.raw_value_bytes(wt, text, as_hex)
         except EditError as err:
-            self.error.setText(self.tr("Not added — {0}").format(err))
+            self.error.setText(self.tr("Not added — {0}").format(error_text(err)))
             self.error.show()
             return
         super().accept()

@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from console.i18n import QT_TRANSLATE_NOOP, core_text
+from console.i18n import QT_TRANSLATE_NOOP, core_text, error_text
 from console.models import palette
 from console.models.proto_tree import Column, PathRole, ProtoTreeModel
 from console.tasks import WidgetTasks
@@ -404,7 +404,8 @@ class ProtoEditor(QWidget):
             self.status.setText(self.tr("Opening {0} was cancelled.").format(p.name))
             return False
         except (OSError, ValueError) as err:
-            self.show_error(self.tr("Cannot open {0}: {1}").format(p, getattr(err, 'strerror', None) or err))
+            self.show_error(self.tr("Cannot open {0}: {1}").format(
+                p, getattr(err, 'strerror', None) or error_text(err)))
             return False
         self._install(loaded)
         return True
@@ -414,7 +415,7 @@ class ProtoEditor(QWidget):
         try:
             self.session.set_type(type_name)
         except SchemaError as err:
-            self.show_error(str(err))
+            self.show_error(error_text(err))
             return False
         self.text_panes.forget()  # a schema (re)load may render the same type differently (an Any's type)
         self.tree.setColumnHidden(Column.NAME, self.model.descriptor is None)  # names come from a schema
@@ -496,7 +497,7 @@ class ProtoEditor(QWidget):
         except asyncio.CancelledError:
             return False
         except OSError as err:
-            self.show_error(self.tr("Cannot save {0}: {1}").format(target, err.strerror or err))
+            self.show_error(self.tr("Cannot save {0}: {1}").format(target, err.strerror or error_text(err)))
             return False
         self.status.setText(self.session.saved(target))
         self._title_changed()
@@ -556,7 +557,7 @@ class ProtoEditor(QWidget):
             self.status.setText(self.tr("Canonicalising was cancelled: nothing changed."))
             return False
         except SchemaError as err:
-            self.show_error(self.tr("Cannot canonicalise: {0}").format(err))
+            self.show_error(self.tr("Cannot canonicalise: {0}").format(error_text(err)))
             return False
         out = self.session.canonical_result(new, payload, state)
         if out.edit is None:

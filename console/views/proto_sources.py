@@ -21,7 +21,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFileDialog, QMenu, QPushButton
 
-from console.i18n import core_text
+from console.i18n import core_text, error_text
 from console.views.proto_compare import ProtoCompareWindow
 from console.views.proto_host import EditorHost
 from console.views.reflection_dialog import ReflectionDialog
@@ -109,7 +109,7 @@ class SchemaSources:
         except asyncio.CancelledError:
             return False
         except ClientError as err:
-            host.show_error(str(err))
+            host.show_error(error_text(err))
             return False
         return await self._load(
             QCoreApplication.translate("SchemaSources", "Loading {0} file(s) from {1}…").format(len(got.files), where),
@@ -125,7 +125,7 @@ class SchemaSources:
         except asyncio.CancelledError:
             return False
         except SchemaError as err:
-            host.show_error(str(err))
+            host.show_error(error_text(err))
             return False
         host.show_error("")
         host.status.setText(
@@ -158,7 +158,8 @@ class SchemaSources:
             return False
         except OSError as err:
             host.show_error(
-                QCoreApplication.translate("SchemaSources", "Cannot write {0}: {1}").format(target, err.strerror or err)
+                QCoreApplication.translate("SchemaSources", "Cannot write {0}: {1}").format(
+                    target, err.strerror or error_text(err))
             )
             return False
         host.status.setText(

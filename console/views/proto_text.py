@@ -22,11 +22,12 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTabWidget
 
-from console.i18n import core_text
+from console.i18n import core_text, error_text
 from console.views.proto_edit_actions import TextApplyPane
 from console.views.proto_host import EditorHost
 from pelorus.protobuf.schema import SchemaError
 from pelorus.protobuf.textedit import Applied, PaneText, TextEditError, apply_text, pane_text
+from pelorus.text import text_of
 
 __all__ = ["TextPanes"]
 
@@ -110,10 +111,11 @@ class TextPanes:
             )
             return False
         except (TextEditError, SchemaError) as err:
-            err = err if isinstance(err, TextEditError) else TextEditError(str(err))
+            err = err if isinstance(err, TextEditError) else TextEditError(text_of(err))
             pane.show_error(err)
             session.last_error = str(err)
-            host.status.setText(QCoreApplication.translate("TextPanes", "{0} not applied: {1}").format(label, err))
+            host.status.setText(QCoreApplication.translate("TextPanes", "{0} not applied: {1}").format(
+                label, error_text(err)))
             return False
         finally:
             pane.set_busy(False)

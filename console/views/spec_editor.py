@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from console.i18n import core_text
 from console.models import palette
 from console.views.tab_order import follow_layout
 from pelorus.api import job_pb2
@@ -217,7 +218,7 @@ class SpecEditorDialog(QDialog):
                 where = self.tr("Line {}, column {}: ").format(line, column)
             else:
                 where = self.tr("Line {}: ").format(line) if line else ""
-            self.error.setText(palette.span(f"{where}{problem}", palette.ERROR))
+            self.error.setText(palette.span(f"{where}{core_text(problem)}", palette.ERROR))
             if line:
                 sel = QTextEdit.ExtraSelection()
                 sel.format.setBackground(palette.ERROR_LINE_BG)

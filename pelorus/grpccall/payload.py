@@ -31,6 +31,7 @@ from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.schemaless import decode as schemaless_decode
 from pelorus.protobuf.textedit import unknown_paths
 from pelorus.protobuf.wire import encode_varint
+from pelorus.text import QT_TRANSLATE_NOOP, text_of
 
 FORMATS = ("json", "text", "binary")
 JsonPath = tuple[str | int, ...]
@@ -51,7 +52,9 @@ def json_documents(text: str) -> list[tuple[Any, int]]:
         try:
             value, after = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as err:
-            raise PayloadError(f"the request is not valid JSON: {err.msg} (line {err.lineno}, column {err.colno})"
+            raise PayloadError(QT_TRANSLATE_NOOP(
+                "PayloadError", "the request is not valid JSON: {msg} (line {lineno}, column {colno})").format(
+                msg=err.msg, lineno=err.lineno, colno=err.colno)
                                ) from None
         docs.append((value, pos))
         pos = _skip_ws(text, after)
@@ -72,11 +75,16 @@ def json_requests(registry: SchemaRegistry, desc: Descriptor, text: str) -> list
         try:
             json_format.ParseDict(doc, msg, descriptor_pool=registry.pool)
         except (json_format.ParseError, TypeError, AttributeError) as err:
-            which = f"request {n} " if len(docs) > 1 else "the request "
+            which = (QT_TRANSLATE_NOOP("PayloadError", "request {n}").format(n=n) if len(docs) > 1
+                     else QT_TRANSLATE_NOOP("PayloadError", "the request").format())
             path = _culprit(registry, desc, doc, ())
             where = _locate(text, offset, path)
-            field = f"field {_dotted(path)} " if path else ""
-            raise PayloadError(f"{which}does not fit {desc.full_name}: {field}({where}): {_reason(err)}") from None
+            reason = _reason(err)
+            raise PayloadError(QT_TRANSLATE_NOOP(
+                "PayloadError", "{which} does not fit {type}: field {field} ({where}): {reason}").format(
+                which=which, type=desc.full_name, field=_dotted(path), where=where, reason=reason) if path
+                else QT_TRANSLATE_NOOP("PayloadError", "{which} does not fit {type} ({where}): {reason}").format(
+                which=which, type=desc.full_name, where=where, reason=reason)) from None
         out.append(msg.SerializeToString())
     return out
 
@@ -143,7 +151,7 @@ def _locate(text: str, offset: int, path: JsonPath) -> str:
             pos = value_at if step != path[-1] else key_at
     line = text.count("\n", 0, pos) + 1
     column = pos - (text.rfind("\n", 0, pos) + 1) + 1
-    return f"line {line}, column {column}"
+    return QT_TRANSLATE_NOOP("PayloadError", "line {line}, column {column}").format(line=line, column=column)
 
 
 def _dotted(path: JsonPath) -> str:
@@ -202,8 +210,8 @@ def text_requests(registry: SchemaRegistry, desc: Descriptor, text: str) -> list
         try:
             msg = registry.from_text(desc.full_name, chunk)
         except SchemaError as err:
-            which = f"request {n}: " if len(chunks) > 1 else ""
-            raise PayloadError(f"{which}{err}") from None
+            raise (PayloadError(QT_TRANSLATE_NOOP("PayloadError", "request {n}: {reason}").format(
+                n=n, reason=text_of(err))) if len(chunks) > 1 else PayloadError(text_of(err))) from None
         out.append(msg.SerializeToString())
     return out
 
@@ -224,8 +232,9 @@ def binary_requests(data: bytes, streaming: bool) -> list[bytes]:
         return [data]
     idx = framing.index(data, "varint")
     if idx.error is not None:
-        raise PayloadError(f"the binary input is not a varint-delimited stream of requests (a streaming "
-                           f"method takes several): {idx.error}")
+        raise PayloadError(QT_TRANSLATE_NOOP(
+            "PayloadError", "the binary input is not a varint-delimited stream of requests (a streaming method takes "
+            "several): {error}").format(error=idx.error))
     return [bytes(data[o:o + n]) for o, n in zip(idx.offsets, idx.lengths, strict=True)]
 
 
@@ -235,8 +244,10 @@ def parse_requests(registry: SchemaRegistry, desc: Descriptor, data: bytes, fmt:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise PayloadError(f"the {fmt} request is not UTF-8 text (byte {err.start}); binary input needs "
-                           "--in binary") from None
+        raise PayloadError(QT_TRANSLATE_NOOP(
+            "PayloadError", "the {fmt} request is not UTF-8 text (byte {start}); binary input needs "
+            "--in binary").format(
+            fmt=fmt, start=err.start)) from None
     return json_requests(registry, desc, text) if fmt == "json" else text_requests(registry, desc, text)
 
 

@@ -26,6 +26,7 @@ from google.protobuf.descriptor import (
 
 from pelorus.client import ConnectionConfig, EngineClient
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry, compile_to_descriptor_set
+from pelorus.text import QT_TRANSLATE_NOOP
 
 
 @dataclass
@@ -81,9 +82,12 @@ def from_files(protos: Sequence[str | os.PathLike[str]], includes: Sequence[str 
         try:
             fds.ParseFromString(Path(path).read_bytes())
         except OSError as err:
-            raise SchemaError(f"cannot read descriptor set {path}: {err.strerror}") from None
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "cannot read descriptor set {path}: {strerror}").format(
+                path=path, strerror=err.strerror)) from None
         except Exception as err:  # noqa: BLE001 - DecodeError or worse: the file is not a descriptor set
-            raise SchemaError(f"{path} is not a FileDescriptorSet: {err}") from None
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "{path} is not a FileDescriptorSet: {err}").format(path=path, err=err)) from None
         sets.append(fds)
     try:
         for fds in sets:
@@ -109,7 +113,8 @@ def split_method(name: str) -> tuple[str, str]:
     else:
         service, _, method = name.rpartition(".")
     if not service or not method:
-        raise SchemaError(f"{name!r} is not SERVICE/METHOD (e.g. pelorus.v1.JobService/ListJobs)")
+        raise SchemaError(QT_TRANSLATE_NOOP(
+            "SchemaError", "{name!r} is not SERVICE/METHOD (e.g. pelorus.v1.JobService/ListJobs)").format(name=name))
     return service, method
 
 
@@ -128,9 +133,12 @@ def find_service(schemas: Schemas, name: str) -> ServiceDescriptor:
         except KeyError:
             pass
     if len(matches) > 1:
-        raise SchemaError(f"service {name!r} is ambiguous: {', '.join(matches)}")
+        raise SchemaError(QT_TRANSLATE_NOOP(
+            "SchemaError", "service {name!r} is ambiguous: {names}").format(name=name, names=', '.join(matches)))
     offered = ", ".join(known) or "none"
-    raise SchemaError(f"service {name!r} is not in {schemas.source} (services: {offered})")
+    raise SchemaError(QT_TRANSLATE_NOOP(
+        "SchemaError", "service {name!r} is not in {source} (services: {offered})").format(
+        name=name, source=schemas.source, offered=offered))
 
 
 def find_method(schemas: Schemas, name: str) -> MethodDescriptor:
@@ -139,7 +147,9 @@ def find_method(schemas: Schemas, name: str) -> MethodDescriptor:
     method = service.methods_by_name.get(method_name)
     if method is None:
         listed = ", ".join(m.name for m in service.methods)
-        raise SchemaError(f"{service.full_name} has no method {method_name!r} (methods: {listed})")
+        raise SchemaError(QT_TRANSLATE_NOOP(
+            "SchemaError", "{full_name} has no method {method_name!r} (methods: {listed})").format(
+            full_name=service.full_name, method_name=method_name, listed=listed))
     return method
 
 
@@ -197,7 +207,9 @@ def describe(schemas: Schemas, symbol: str) -> str:
         msg = schemas.registry.find(symbol)
         return f"{msg.full_name} is a message:\n{_message_source(msg, '')}"
     except SchemaError:
-        raise SchemaError(f"symbol {symbol!r} is not in {schemas.source}") from None
+        raise SchemaError(QT_TRANSLATE_NOOP(
+            "SchemaError", "symbol {symbol!r} is not in {source}").format(
+            symbol=symbol, source=schemas.source)) from None
 
 
 def _rpc_line(m: MethodDescriptor) -> str:

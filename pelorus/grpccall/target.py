@@ -12,6 +12,8 @@ from typing import Any
 
 import grpc
 
+from pelorus.text import QT_TRANSLATE_NOOP
+
 MAX_MESSAGE = 64 * 1024 * 1024
 
 
@@ -39,7 +41,8 @@ def parse_header(text: str) -> tuple[str, str]:
     name, sep, value = text.partition(":")
     name = name.strip().lower()
     if not sep or not name:
-        raise TargetError(f"header {text!r} is not 'name: value'")
+        raise TargetError(QT_TRANSLATE_NOOP(
+            "TargetError", "header {text!r} is not 'name: value'").format(text=text))
     return name, value.strip()
 
 
@@ -47,7 +50,9 @@ def _read(path: Path, what: str) -> bytes:
     try:
         return path.read_bytes()
     except OSError as err:
-        raise TargetError(f"cannot read the {what} {path}: {err.strerror}") from None
+        raise TargetError(QT_TRANSLATE_NOOP(
+            "TargetError", "cannot read the {what} {path}: {strerror}").format(
+            what=what, path=path, strerror=err.strerror)) from None
 
 
 def open_channel(target: Target) -> grpc.aio.Channel:
@@ -61,10 +66,12 @@ def open_channel(target: Target) -> grpc.aio.Channel:
     if not target.secure:
         return grpc.aio.insecure_channel(target.address, options=options)
     if (target.tls_cert is None) != (target.tls_key is None):
-        raise TargetError("--tls-cert and --tls-key go together (the client certificate and its key)")
-    root = _read(target.tls_ca, "CA certificate") if target.tls_ca else None
-    key = _read(target.tls_key, "client key") if target.tls_key else None
-    chain = _read(target.tls_cert, "client certificate") if target.tls_cert else None
+        raise TargetError(QT_TRANSLATE_NOOP(
+            "TargetError", "--tls-cert and --tls-key go together (the client certificate and its key)").format())
+    root = _read(target.tls_ca, QT_TRANSLATE_NOOP("TargetError", "CA certificate").format()) if target.tls_ca else None
+    key = _read(target.tls_key, QT_TRANSLATE_NOOP("TargetError", "client key").format()) if target.tls_key else None
+    chain = (_read(target.tls_cert, QT_TRANSLATE_NOOP("TargetError", "client certificate").format())
+             if target.tls_cert else None)
     creds = grpc.ssl_channel_credentials(root, key, chain)
     return grpc.aio.secure_channel(target.address, creds, options=options)
 

@@ -158,7 +158,8 @@ class Document:
             self._scope = None
         else:
             if framing not in ("varint", "grpc"):
-                raise EditError(f"unknown framing {framing!r}")
+                raise EditError(QT_TRANSLATE_NOOP(
+                    "EditError", "unknown framing {framing!r}").format(framing=framing))
             self._scope = (prefix_offset, framing)
             self._frame_at(prefix_offset, framing)  # validates
         self._root = None
@@ -179,16 +180,20 @@ class Document:
         data = self._data
         if framing == "grpc":
             if prefix_offset + 5 > len(data):
-                raise EditError(f"no gRPC frame header at offset {prefix_offset}")
+                raise EditError(QT_TRANSLATE_NOOP(
+                    "EditError", "no gRPC frame header at offset {prefix_offset}").format(prefix_offset=prefix_offset))
             length = int.from_bytes(bytes(data[prefix_offset + 1 : prefix_offset + 5]), "big")
             start = prefix_offset + 5
         else:
             try:
                 length, start = read_varint(data, prefix_offset)
             except WireError as err:
-                raise EditError(f"no record prefix at offset {prefix_offset}: {err.reason}") from None
+                raise EditError(QT_TRANSLATE_NOOP(
+                    "EditError", "no record prefix at offset {prefix_offset}: {reason}").format(
+                    prefix_offset=prefix_offset, reason=err.reason)) from None
         if start + length > len(data):
-            raise EditError(f"record at offset {prefix_offset} runs past the end")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "record at offset {prefix_offset} runs past the end").format(prefix_offset=prefix_offset))
         return prefix_offset, start, length
 
     @property
@@ -198,18 +203,23 @@ class Document:
     def resolve(self, path: IndexPath) -> tuple[list[Field], Field]:
         """(enclosing fields outermost first, the field) for an index path."""
         if not path:
-            raise EditError("empty path: name a field")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "empty path: name a field").format())
         level: Message = self.root
         chain: list[Field] = []
         for depth, idx in enumerate(path):
             if not 0 <= idx < len(level):
-                raise EditError(f"path {path}: level {depth} has {len(level)} field(s), no index {idx}")
+                raise EditError(QT_TRANSLATE_NOOP(
+                    "EditError", "path {path}: level {depth} has {n} field(s), no index {idx}").format(
+                    path=path, depth=depth, n=len(level), idx=idx))
             f = level[idx]
             if depth == len(path) - 1:
                 return chain, f
             child = f.message()
             if child is None:
-                raise EditError(f"path {path}: field {f.number} at offset {f.tag_offset} is not a message")
+                raise EditError(QT_TRANSLATE_NOOP(
+                    "EditError", "path {path}: field {number} at offset {tag_offset} is not a message").format(
+                    path=path, number=f.number, tag_offset=f.tag_offset))
             chain.append(f)
             level = child
         raise AssertionError("unreachable")
@@ -242,7 +252,8 @@ class Document:
         desc = description or _SET.format(number=f.number, offset=f.tag_offset)
         if new_wt != wt:
             if SGROUP in (wt, new_wt):
-                raise EditError("changing a group to another wire type is not supported")
+                raise EditError(QT_TRANSLATE_NOOP(
+                    "EditError", "changing a group to another wire type is not supported").format())
             body = encode_tag(f.number, new_wt)
             body += encode_varint(len(raw)) + raw if new_wt == LEN else raw
             return self._commit(desc, chain, f.tag_offset, f.end, body)
@@ -261,17 +272,20 @@ class Document:
     def insert_field(self, parent: IndexPath, index: int, number: int, value: object, kind: str) -> Edit:
         """Insert a new field before position ``index`` of the level at ``parent`` (() = top)."""
         if kind not in KINDS:
-            raise EditError(f"unknown kind {kind!r}")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "unknown kind {kind!r}").format(kind=kind))
         if parent:
             chain, pf = self.resolve(parent)
             level = pf.message()
             if level is None:
-                raise EditError(f"field at path {parent} is not a message")
+                raise EditError(QT_TRANSLATE_NOOP(
+                    "EditError", "field at path {parent} is not a message").format(parent=parent))
             chain = [*chain, pf]
         else:
             chain, level = [], self.root
         if not 0 <= index <= len(level):
-            raise EditError(f"index {index} out of range 0..{len(level)}")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "index {index} out of range 0..{n}").format(index=index, n=len(level)))
         pos = level[index].tag_offset if index < len(level) else level.end
         wt, raw = encode_value(kind, value)
         body = encode_tag(number, wt) + (encode_varint(len(raw)) + raw if wt == LEN else raw)
@@ -283,7 +297,9 @@ class Document:
         level = chain[-1].message() if chain else self.root
         assert level is not None
         if not 0 <= new_index < len(level):
-            raise EditError(f"index {new_index} out of range 0..{len(level) - 1}")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "index {new_index} out of range 0..{last}").format(
+                new_index=new_index, last=len(level) - 1))
         fields = list(level)
         item = fields.pop(path[-1])
         fields.insert(new_index, item)
@@ -295,10 +311,11 @@ class Document:
         """Delete several field occurrences of one level in one undoable edit (clear a repeated
         field, a field written more than once, the other members of a oneof)."""
         if not paths:
-            raise EditError("nothing to remove")
+            raise EditError(QT_TRANSLATE_NOOP("EditError", "nothing to remove").format())
         parent = tuple(paths[0][:-1])
         if any(tuple(p[:-1]) != parent for p in paths):
-            raise EditError("fields to remove must be on one level")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "fields to remove must be on one level").format())
         return self.restructure(parent, remove=[p[-1] for p in paths], description=description)
 
     def insert_raw(self, parent: IndexPath, index: int, raw: bytes, description: str | None = None) -> Edit:
@@ -322,11 +339,13 @@ class Document:
         gone = sorted(set(remove))
         for i in gone:
             if not 0 <= i < n:
-                raise EditError(f"index {i} out of range 0..{n - 1}")
+                raise EditError(QT_TRANSLATE_NOOP(
+                    "EditError", "index {i} out of range 0..{last}").format(i=i, last=n - 1))
         if raw:
             _check_fields(raw)
             if insert_at is None or not 0 <= insert_at <= n:
-                raise EditError(f"insert position {insert_at} out of range 0..{n}")
+                raise EditError(QT_TRANSLATE_NOOP(
+                    "EditError", "insert position {insert_at} out of range 0..{n}").format(insert_at=insert_at, n=n))
         parts: list[tuple[int, int, bytes]] = []
         merged = bool(raw) and insert_at in gone
         for i in gone:
@@ -338,7 +357,7 @@ class Document:
             parts.append((pos, pos, raw))
         parts.sort(key=lambda p: (p[0], p[1]))
         if not parts:
-            raise EditError("nothing to change")
+            raise EditError(QT_TRANSLATE_NOOP("EditError", "nothing to change").format())
         desc = description or _describe_restructure(level, gone, raw, insert_at)
         return self.replace_ranges(desc, chain, parts)
 
@@ -349,14 +368,17 @@ class Document:
         no length prefix above changes.
         """
         if tuple(a[:-1]) != tuple(b[:-1]) or not a:
-            raise EditError("fields to swap must be on one level")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "fields to swap must be on one level").format())
         if a[-1] == b[-1]:
-            raise EditError("a field cannot be swapped with itself")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "a field cannot be swapped with itself").format())
         chain, level = self.level_at(tuple(a[:-1]))
         i, j = sorted((a[-1], b[-1]))
         for k in (i, j):
             if not 0 <= k < len(level):
-                raise EditError(f"index {k} out of range 0..{len(level) - 1}")
+                raise EditError(QT_TRANSLATE_NOOP(
+                    "EditError", "index {k} out of range 0..{last}").format(k=k, last=len(level) - 1))
         fi, fj = level[i], level[j]
         desc = description or _SWAP.format(a=fi.number, a_offset=fi.tag_offset, b=fj.number, b_offset=fj.tag_offset)
         return self.replace_ranges(desc, chain, [(fi.tag_offset, fi.end, fj.raw), (fj.tag_offset, fj.end, fi.raw)])
@@ -381,7 +403,9 @@ class Document:
         through the path-based methods so that enclosing length prefixes stay right.
         """
         if not 0 <= offset <= offset + length <= len(self._data):
-            raise EditError(f"bytes {offset}..{offset + length} are outside the document")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "bytes {offset}..{end} are outside the document").format(
+                offset=offset, end=offset + length))
         edit = Edit(description, (Splice(offset, bytes(self._data[offset : offset + length]), bytes(new)),))
         self._do(edit)
         return edit
@@ -460,7 +484,8 @@ class Document:
         if level is None and pf.wire_type == LEN and pf.value_offset == pf.end:
             level = decode_span(self._data, pf.value_offset, pf.end)  # an empty submessage: a level with no fields
         if level is None:
-            raise EditError(f"field at path {parent} is not a message")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "field at path {parent} is not a message").format(parent=parent))
         return [*chain, pf], level
 
     def _commit(self, desc: str, chain: list[Field], start: int, end: int, new: bytes) -> Edit:
@@ -502,7 +527,8 @@ class Document:
         old = bytes(self._data[po:start])
         if self._scope[1] == "grpc":
             if new_len >= 1 << 32:
-                raise EditError("a gRPC frame holds at most 4 GiB")
+                raise EditError(QT_TRANSLATE_NOOP(
+                    "EditError", "a gRPC frame holds at most 4 GiB").format())
             new = old[:1] + new_len.to_bytes(4, "big")
         else:
             width = start - po
@@ -524,16 +550,19 @@ def encode_frame(framing: str, payload: bytes) -> bytes:
         return encode_varint(len(payload)) + payload
     if framing == "grpc":
         if len(payload) >= 1 << 32:
-            raise EditError("a gRPC frame holds at most 4 GiB")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "a gRPC frame holds at most 4 GiB").format())
         return b"\x00" + len(payload).to_bytes(4, "big") + payload
-    raise EditError(f"records need a stream framing (varint or grpc), not {framing!r}")
+    raise EditError(QT_TRANSLATE_NOOP(
+        "EditError", "records need a stream framing (varint or grpc), not {framing!r}").format(framing=framing))
 
 
 def _check_fields(raw: bytes) -> None:
     """``raw`` must be whole, valid fields (what is inserted has to decode)."""
     stop = scan(raw, 0, len(raw))[1]
     if stop is not None:
-        raise EditError(f"bytes to insert are not whole fields: {stop.reason}")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "bytes to insert are not whole fields: {reason}").format(reason=stop.reason))
 
 
 def _describe_restructure(level: Message, gone: list[int], raw: bytes, insert_at: int | None) -> str:
@@ -554,7 +583,8 @@ def _apply(data: Buffer, edit: Edit) -> bytes:
     pos = 0
     for s in edit.splices:
         if bytes(mv[s.offset : s.offset + len(s.old)]) != s.old:
-            raise EditError(f"document changed under the edit at offset {s.offset}")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "document changed under the edit at offset {offset}").format(offset=s.offset))
         pieces.append(mv[pos : s.offset])
         pieces.append(s.new)
         pos = s.offset + len(s.old)
@@ -579,7 +609,9 @@ def _infer_kind(wire_type: int, value: object) -> str:
         if isinstance(value, (list, tuple)):
             return "packed_double" if any(isinstance(v, float) for v in value) else "packed_varint"
         return "bytes"
-    raise EditError(f"cannot infer how to encode {type(value).__name__} for wire type {wire_type}")
+    raise EditError(QT_TRANSLATE_NOOP(
+        "EditError", "cannot infer how to encode {type} for wire type {wire_type}").format(
+        type=type(value).__name__, wire_type=wire_type))
 
 
 def _check_raw_value(wire_type: int, raw: bytes) -> None:
@@ -587,12 +619,16 @@ def _check_raw_value(wire_type: int, raw: bytes) -> None:
         try:
             _value, end = read_varint(raw, 0)
         except WireError as err:
-            raise EditError(f"not a varint: {err.reason}") from None
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "not a varint: {reason}").format(reason=err.reason)) from None
         if end != len(raw):
-            raise EditError("raw varint value has trailing bytes")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "raw varint value has trailing bytes").format())
     elif wire_type == FIXED32 and len(raw) != 4:
-        raise EditError(f"fixed32 value needs 4 bytes, got {len(raw)}")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "fixed32 value needs 4 bytes, got {n}").format(n=len(raw)))
     elif wire_type == FIXED64 and len(raw) != 8:
-        raise EditError(f"fixed64 value needs 8 bytes, got {len(raw)}")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "fixed64 value needs 8 bytes, got {n}").format(n=len(raw)))
     elif wire_type == SGROUP and scan(raw, 0, len(raw))[1] is not None:
-        raise EditError("group body does not parse")
+        raise EditError(QT_TRANSLATE_NOOP("EditError", "group body does not parse").format())

@@ -41,7 +41,7 @@ from pelorus.protobuf.tree import (
     scalar_value,
 )
 from pelorus.protobuf.wire import LEN, SGROUP, encode_varint
-from pelorus.text import QT_TRANSLATE_NOOP
+from pelorus.text import QT_TRANSLATE_NOOP, text_of
 
 _FD = FieldDescriptor
 
@@ -110,7 +110,8 @@ def parse_edit(spec: EditorSpec, value: object) -> object:
         if isinstance(value, str):
             v = value.strip().lower()
             if v not in ("true", "false", "1", "0"):
-                raise ValueError(f"{value!r} is not true or false")
+                raise ValueError(QT_TRANSLATE_NOOP(
+                    "ValueEditor", "{value!r} is not true or false").format(value=value))
             return v in ("true", "1")
         return bool(value)
     if w in ("int", "enum"):
@@ -126,21 +127,25 @@ def parse_edit(spec: EditorSpec, value: object) -> object:
             try:
                 n = int(text, 0)
             except ValueError:
-                raise ValueError(f"{value!r} is not a whole number") from None
+                raise ValueError(QT_TRANSLATE_NOOP(
+                    "ValueEditor", "{value!r} is not a whole number").format(value=value)) from None
         else:
             n = int(value)  # type: ignore[call-overload]
         lo, hi = spec.minimum, spec.maximum
         if lo is not None and hi is not None and not lo <= n <= hi:
             what = spec.type_label or (spec.kind.replace('64', '') if w == 'enum' else spec.kind)
-            raise ValueError(f"{n} is out of range for {what}: {lo} … {hi}")
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "ValueEditor", "{n} is out of range for {what}: {lo} … {hi}").format(n=n, what=what, lo=lo, hi=hi))
         return n
     if w == "float":
         try:
             x = float(str(value).strip()) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
         except ValueError:
-            raise ValueError(f"{value!r} is not a number") from None
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "ValueEditor", "{value!r} is not a number").format(value=value)) from None
         if spec.single_precision and math.isfinite(x) and abs(x) > 3.4028234663852886e38:
-            raise ValueError(f"{x} does not fit in a 32-bit float")
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "ValueEditor", "{x} does not fit in a 32-bit float").format(x=x))
         return x
     if w == "string":
         return str(value)
@@ -154,16 +159,18 @@ def parse_edit(spec: EditorSpec, value: object) -> object:
                 return base64.b64decode(b64 + "=" * (-len(b64) % 4), altchars=b"-_" if "-" in b64 or "_" in b64
                                         else None, validate=True)
             except (binascii.Error, ValueError):
-                raise ValueError(f"{b64!r} is not valid base64") from None
+                raise ValueError(QT_TRANSLATE_NOOP(
+                    "ValueEditor", "{b64!r} is not valid base64").format(b64=b64)) from None
         if text.startswith(("0x", "0X")):
             text = text[2:]
         try:
             return bytes.fromhex(text)
         except ValueError:
-            raise ValueError("bytes must be hex digits (0a ff 10) or base64: then base64 text") from None
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "ValueEditor", "bytes must be hex digits (0a ff 10) or base64: then base64 text").format()) from None
     if w == "list":
         return parse_packed(spec, str(value))
-    raise ValueError(f"no editor for {w}")
+    raise ValueError(QT_TRANSLATE_NOOP("ValueEditor", "no editor for {w}").format(w=w))
 
 
 def _packed_spec(fd: FieldDescriptor, f: Field) -> EditorSpec | None:
@@ -190,15 +197,19 @@ def parse_packed(spec: EditorSpec, text: str) -> bytes:
                 continue
             if t == "bool":
                 if item.lower() not in ("true", "false", "1", "0"):
-                    raise ValueError(f"{item!r} is not true or false")
+                    raise ValueError(QT_TRANSLATE_NOOP(
+                        "ValueEditor", "{item!r} is not true or false").format(item=item))
                 out += b"\x01" if item.lower() in ("true", "1") else b"\x00"
                 continue
             named = dict(spec.choices)
             v = named[item] if item in named else int(item.split(" ", 1)[0], 0)
         except (ValueError, struct.error) as err:
-            raise ValueError(f"item {n} ({item!r}): {err}") from None
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "ValueEditor", "item {n} ({item!r}): {err}").format(n=n, item=item, err=err)) from None
         if spec.minimum is not None and spec.maximum is not None and not spec.minimum <= v <= spec.maximum:
-            raise ValueError(f"item {n}: {v} is out of range for {t}: {spec.minimum} … {spec.maximum}")
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "ValueEditor", "item {n}: {v} is out of range for {t}: {minimum} … {maximum}").format(
+                n=n, v=v, t=t, minimum=spec.minimum, maximum=spec.maximum))
         if t in ("fixed32", "sfixed32"):
             out += struct.pack("<I" if t == "fixed32" else "<i", v)
         elif t in ("fixed64", "sfixed64"):
@@ -309,7 +320,7 @@ class TreeEditor:
         try:
             typed = parse_edit(spec, value)
         except ValueError as err:
-            self.rejected.emit(str(err))
+            self.rejected.emit(text_of(err))
             return False
         if typed == spec.current and type(typed) is type(spec.current):
             return False
@@ -324,7 +335,7 @@ class TreeEditor:
         try:
             edit = doc.set_field(node.path, typed, None if packed else spec.kind, description=what)
         except (EditError, ValueError, struct.error, OverflowError) as err:
-            self.rejected.emit(str(err))
+            self.rejected.emit(text_of(err))
             return False
         self._applied(edit)
         return True
@@ -336,7 +347,7 @@ class TreeEditor:
         try:
             s, n = (wk.parse_timestamp if spec.widget == "timestamp" else wk.parse_duration)(str(value))
         except ValueError as err:
-            self.rejected.emit(str(err))
+            self.rejected.emit(text_of(err))
             return False
         if (s, n) == wk.seconds_nanos(node.level):
             return False
@@ -349,7 +360,7 @@ class TreeEditor:
         try:
             edit = wk.set_seconds_nanos(doc, node.path, s, n, what)
         except (EditError, ValueError) as err:
-            self.rejected.emit(str(err))
+            self.rejected.emit(text_of(err))
             return False
         self._applied(edit)
         return True
@@ -404,11 +415,13 @@ class TreeEditor:
         """Add field ``number`` inside the row's message (the root: the top level)."""
         target = self._level_node(node)
         if target is None or target.desc is None or target.path is None or self.tree.document is None:
-            self.rejected.emit("this row is not a message of a known type: nothing to add to")
+            self.rejected.emit(QT_TRANSLATE_NOOP(
+                "TreeEditor", "this row is not a message of a known type: nothing to add to").format())
             return None
         fd = target.desc.fields_by_number.get(number)
         if fd is None:
-            self.rejected.emit(f"{target.desc.full_name} has no field {number}")
+            self.rejected.emit(QT_TRANSLATE_NOOP("TreeEditor", "{type} has no field {number}").format(
+                type=target.desc.full_name, number=number))
             return None
         desc, ppath = target.desc, target.path
         return self._struct_edit(lambda doc: sx.add_field(doc, ppath, desc, fd))
@@ -434,7 +447,8 @@ class TreeEditor:
         the top level); the value is parsed by structure.raw_value_bytes. One undoable edit."""
         target = self.raw_add_target(node)
         if target is None:
-            self.rejected.emit("fields are added by number only where no schema describes the level")
+            self.rejected.emit(QT_TRANSLATE_NOOP(
+                "TreeEditor", "fields are added by number only where no schema describes the level").format())
             return None
         ppath, after = target
         return self._struct_edit(lambda doc: sx.add_raw_field(doc, ppath, after, number, wire_type, text, as_hex))
@@ -445,7 +459,7 @@ class TreeEditor:
         parent = node.parent
         if node.path is None or fd is None or not fd.is_repeated or parent is None or parent.desc is None \
                 or self.tree.document is None:
-            self.rejected.emit("only repeated fields and maps get new items")
+            self.rejected.emit(QT_TRANSLATE_NOOP("TreeEditor", "only repeated fields and maps get new items").format())
             return None
         ppath, desc, after = node.path[:-1], parent.desc, node.path[-1]
         return self._struct_edit(lambda doc: sx.add_field(doc, ppath, desc, fd, after=after))
@@ -486,7 +500,7 @@ class TreeEditor:
         try:
             edit, path = run(doc)
         except (EditError, ValueError) as err:
-            self.rejected.emit(str(err))
+            self.rejected.emit(text_of(err))
             return None
         self._applied(edit)
         return tuple(path)

@@ -565,7 +565,8 @@ def index(buf: Buffer, framing: Framing | Literal["auto"] = "auto") -> RecordInd
             first = first or idx
         return first if first is not None else RecordIndex(buf, "single")  # the best, damage and all
     if framing not in FRAMINGS:
-        raise ValueError(f"unknown framing {framing!r}; expected auto, single, varint or grpc")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "Framing", "unknown framing {framing!r}; expected auto, single, varint or grpc").format(framing=framing))
     return RecordIndex(buf, framing)
 
 
@@ -609,7 +610,8 @@ def encode_text(data: bytes, encoding: str, original: bytes) -> bytes:
     the URL-safe base64 alphabet, the trailing newline.
     """
     if encoding not in ("hex", "base64"):
-        raise ValueError(f"not a text encoding: {encoding}")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "Framing", "not a text encoding: {encoding}").format(encoding=encoding))
     try:
         if decode_text(original, encoding)[0] == data:  # type: ignore[arg-type]
             return original
@@ -643,7 +645,7 @@ def _from_hex(data: bytes) -> bytes:
     try:
         return binascii.unhexlify(text)
     except (binascii.Error, ValueError) as err:
-        raise ValueError(f"not valid hex: {err}") from None
+        raise ValueError(QT_TRANSLATE_NOOP("Framing", "not valid hex: {err}").format(err=err)) from None
 
 
 def _from_base64(data: bytes) -> bytes:
@@ -653,4 +655,5 @@ def _from_base64(data: bytes) -> bytes:
     try:
         return base64.b64decode(text, altchars=altchars, validate=True)
     except (binascii.Error, ValueError) as err:
-        raise ValueError(f"not valid base64: {err}") from None
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "Framing", "not valid base64: {err}").format(err=err)) from None

@@ -379,7 +379,9 @@ def readings(f: Field, pinned: str | None = None) -> list[Reading]:
                 del out[i + 1]
                 break
         else:
-            raise ValueError(f"field {f.number} at offset {f.tag_offset} cannot be read as {pinned}")
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "Readings", "field {number} at offset {tag_offset} cannot be read as {pinned}").format(
+                number=f.number, tag_offset=f.tag_offset, pinned=pinned))
     return out
 
 
@@ -397,17 +399,20 @@ def encode_value(kind: str, value: object) -> tuple[int, bytes]:
     For length-delimited kinds the bytes are the payload (the caller writes the length prefix).
     """
     if kind not in KINDS:
-        raise ValueError(f"unknown kind {kind!r}")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "Readings", "unknown kind {kind!r}").format(kind=kind))
     wt = KINDS[kind][0]
     if kind in ("uint64", "int64"):
         v = int(value)  # type: ignore[call-overload]
         if not -(1 << 63) <= v < 1 << 64:
-            raise ValueError(f"{v} does not fit in 64 bits")
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "Readings", "{v} does not fit in 64 bits").format(v=v))
         return wt, encode_varint(v)
     if kind == "sint64":
         v = int(value)  # type: ignore[call-overload]
         if not -(1 << 63) <= v < 1 << 63:
-            raise ValueError(f"{v} does not fit in sint64")
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "Readings", "{v} does not fit in sint64").format(v=v))
         return wt, encode_varint(zigzag_encode(v))
     if kind == "bool":
         return wt, encode_varint(1 if value else 0)
@@ -434,7 +439,8 @@ def encode_value(kind: str, value: object) -> tuple[int, bytes]:
         return wt, struct.pack(f"<{len(items)}Q", *items)
     if kind == "packed_double":
         return wt, struct.pack(f"<{len(items)}d", *items)
-    raise ValueError(f"cannot encode kind {kind!r}")
+    raise ValueError(QT_TRANSLATE_NOOP(
+        "Readings", "cannot encode kind {kind!r}").format(kind=kind))
 
 
 @dataclass
@@ -445,7 +451,8 @@ class Pins:
 
     def pin(self, path: Path, kind: str) -> None:
         if kind not in KINDS:
-            raise ValueError(f"unknown kind {kind!r}; expected one of {', '.join(KINDS)}")
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "Readings", "unknown kind {kind!r}; expected one of {names}").format(kind=kind, names=', '.join(KINDS)))
         self.by_path[tuple(path)] = kind
 
     def unpin(self, path: Path) -> None:

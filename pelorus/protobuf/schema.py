@@ -47,6 +47,7 @@ from google.protobuf.unknown_fields import UnknownFieldSet
 from pelorus.protobuf.errors import SchemaError as SchemaError
 from pelorus.protobuf.schemaless import decode as schemaless_decode
 from pelorus.shipped import MissingResources, proto_dir
+from pelorus.text import QT_TRANSLATE_NOOP
 
 BUNDLED_INCLUDE: Final = Path(grpc_tools.__file__).resolve().parent / "_proto"
 GUESS_SAMPLE_BYTES: Final = 64 * 1024
@@ -132,14 +133,17 @@ class SchemaRegistry:
             existing.CopyToProto(old)
             if _normalised(old) != _normalised(fdp):
                 raise SchemaError(
-                    f"{fdp.name} is already loaded with different contents; "
-                    "start a new schema set to replace it"
+                    QT_TRANSLATE_NOOP(
+                    "SchemaError", "{name} is already loaded with different contents; "
+                    "start a new schema set to replace it").format(
+                    name=fdp.name)
                 )
             return False
         try:
             self.pool.Add(fdp)
         except (TypeError, KeyError, ValueError) as err:
-            raise SchemaError(f"cannot load {fdp.name}: {err}") from None
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "cannot load {name}: {err}").format(name=fdp.name, err=err)) from None
         self._files.append(fdp.name)
         return True
 
@@ -159,7 +163,10 @@ class SchemaRegistry:
                     return
                 except KeyError:
                     raise SchemaError(
-                        f"{chain[-1]} imports {name}, which is neither in the descriptor set nor loaded"
+                        QT_TRANSLATE_NOOP(
+                        "SchemaError", "{importer} imports {name}, which is neither in the "
+                        "descriptor set nor loaded").format(
+                        importer=chain[-1], name=name)
                     ) from None
             for dep in fdp.dependency:
                 add(dep, (*chain, name))
@@ -190,7 +197,9 @@ class SchemaRegistry:
                     missing.setdefault(dep, []).append(f.name)
         if missing:
             listed = "; ".join(f"{dep} (imported by {', '.join(by)})" for dep, by in sorted(missing.items()))
-            raise SchemaError(f"{origin}: {len(missing)} import(s) could not be resolved: {listed}")
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "{origin}: {n} import(s) could not be resolved: {listed}").format(
+                origin=origin, n=len(missing), listed=listed))
         return self.add_file_descriptor_set(fds)
 
     def load_descriptor_set(self, path: str | os.PathLike[str]) -> list[str]:
@@ -199,14 +208,18 @@ class SchemaRegistry:
         try:
             data = p.read_bytes()
         except OSError as err:
-            raise SchemaError(f"cannot read descriptor set {p}: {err.strerror}") from None
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "cannot read descriptor set {path}: {strerror}").format(
+                path=p, strerror=err.strerror)) from None
         fds = descriptor_pb2.FileDescriptorSet()
         try:
             fds.ParseFromString(data)
         except DecodeError as err:
-            raise SchemaError(f"{p} is not a FileDescriptorSet: {err}") from None
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "{path} is not a FileDescriptorSet: {err}").format(path=p, err=err)) from None
         if not fds.file:
-            raise SchemaError(f"{p} contains no files; is it a FileDescriptorSet?")
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "{path} contains no files; is it a FileDescriptorSet?").format(path=p))
         return self.add_file_descriptor_set(fds)
 
     def compile_protos(
@@ -256,8 +269,12 @@ class SchemaRegistry:
         if len(matches) == 1:
             return self.pool.FindMessageTypeByName(matches[0])
         if matches:
-            raise SchemaError(f"type {name!r} is ambiguous: {', '.join(matches[:10])}")
-        raise SchemaError(f"message type {name!r} is not loaded (load a .proto or descriptor set that defines it)")
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "type {name!r} is ambiguous: {names}").format(name=name, names=', '.join(matches[:10])))
+        raise SchemaError(QT_TRANSLATE_NOOP(
+            "SchemaError", "message type {name!r} is not loaded (load a .proto or "
+            "descriptor set that defines it)").format(
+            name=name))
 
     def message_class(self, name: str) -> type[PbMessage]:
         return message_factory.GetMessageClass(self.find(name))
@@ -271,7 +288,9 @@ class SchemaRegistry:
         try:
             msg.ParseFromString(cast(bytes, data) if isinstance(data, memoryview) else bytes(data))  # a view: in place
         except DecodeError as err:
-            raise SchemaError(f"bytes do not parse as {msg.DESCRIPTOR.full_name}: {err}") from None
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "bytes do not parse as {full_name}: {err}").format(
+                full_name=msg.DESCRIPTOR.full_name, err=err)) from None
         return msg
 
     # -- guessing --------------------------------------------------------------------------------
@@ -307,14 +326,19 @@ class SchemaRegistry:
             )
         except (TypeError, KeyError) as err:
             raise SchemaError(
-                f"cannot write JSON: {err} (load the schema of the packed type, or use text format)"
+                QT_TRANSLATE_NOOP(
+                "SchemaError", "cannot write JSON: {err} (load the schema of the "
+                "packed type, or use text format)").format(
+                err=err)
             ) from None
         except DecodeError as err:  # JSON must expand every Any; this one packs damaged bytes
-            raise SchemaError(f"cannot write JSON: a google.protobuf.Any packs bytes that do not parse ({err}); "
-                              "text format or raw shows them") from None
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "cannot write JSON: a google.protobuf.Any packs bytes that do not parse ({err}); text "
+                "format or raw shows them").format(err=err)) from None
         except json_format.SerializeToJsonError as err:  # a Duration / Timestamp out of JSON's range
-            raise SchemaError(f"cannot write JSON: {err} (JSON has no form for it; text format or raw "
-                              "shows the value as it is)") from None
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "cannot write JSON: {err} (JSON has no form for it; text format or raw shows the value "
+                "as it is)").format(err=err)) from None
 
     def write_json(self, msg: PbMessage, write: Callable[[str], object], indent: int | None = 2,
                    size: int | None = None) -> None:
@@ -335,8 +359,9 @@ class SchemaRegistry:
         try:
             _write_json_fields(msg, write, indent, self.pool)
         except json_format.SerializeToJsonError as err:
-            raise SchemaError(f"cannot write JSON: {err} (JSON has no form for it; text format or raw "
-                              "shows the value as it is)") from None
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "cannot write JSON: {err} (JSON has no form for it; text format or raw shows the value "
+                "as it is)").format(err=err)) from None
 
     def write_text(self, msg: PbMessage, write: Callable[[str], object], size: int | None = None) -> None:
         """``write(self.to_text(msg))`` in pieces (text_format's printer writing straight out), for
@@ -384,12 +409,16 @@ class SchemaRegistry:
         first = text.lstrip()[:1]
         special = msg.DESCRIPTOR.full_name.startswith("google.protobuf.")  # wrappers, Timestamp, Value: not objects
         if first and first != "{" and not special:  # protobuf's own message is a bare TypeError/AttributeError
-            raise SchemaError(f"JSON for {msg.DESCRIPTOR.full_name} must be a JSON object {{...}}; "
-                              f"this document starts with {first!r}")
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "JSON for {full_name} must be a JSON object {{...}}; "
+                "this document starts with {first!r}").format(
+                full_name=msg.DESCRIPTOR.full_name, first=first))
         try:
             json_format.Parse(text, msg, descriptor_pool=self.pool)
         except json_format.ParseError as err:
-            raise SchemaError(f"JSON does not fit {msg.DESCRIPTOR.full_name}: {err}") from None
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "JSON does not fit {full_name}: {err}").format(
+                full_name=msg.DESCRIPTOR.full_name, err=err)) from None
         return msg
 
     def from_text(self, name: str, text: str) -> PbMessage:
@@ -397,7 +426,9 @@ class SchemaRegistry:
         try:
             text_format.Parse(text, msg, descriptor_pool=self.pool)
         except text_format.ParseError as err:
-            raise SchemaError(f"text does not fit {msg.DESCRIPTOR.full_name}: {err}") from None
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "text does not fit {full_name}: {err}").format(
+                full_name=msg.DESCRIPTOR.full_name, err=err)) from None
         return msg
 
     def unpack_any(self, any_msg: PbMessage) -> PbMessage | None:
@@ -483,12 +514,14 @@ def compile_to_descriptor_set(
         if p.is_dir():
             found = sorted(p.rglob("*.proto"))
             if not found:
-                raise SchemaError(f"no .proto files under {p}")
+                raise SchemaError(QT_TRANSLATE_NOOP(
+                    "SchemaError", "no .proto files under {path}").format(path=p))
             protos += found
             if not any(_is_under(p, inc) for inc in includes):
                 includes.append(p)
         elif not p.is_file():
-            raise SchemaError(f"proto file {f} does not exist")
+            raise SchemaError(QT_TRANSLATE_NOOP(
+                "SchemaError", "proto file {path} does not exist").format(path=f))
         else:
             protos.append(p)
             if not any(_is_under(p, inc) for inc in includes):

@@ -212,7 +212,9 @@ def add_field(doc: Document, parent: IndexPath, desc: Descriptor, fd: FieldDescr
     protobuf does. Returns the edit and the new field's path."""
     level = doc.level_at(parent)[1]
     if desc.fields_by_number.get(fd.number) is not fd:
-        raise EditError(f"{fd.full_name} is not a field of {desc.full_name}")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "{full_name} is not a field of {full_name2}").format(
+            full_name=fd.full_name, full_name2=desc.full_name))
     occ = occurrences(level, fd.number)
     label = fd.name
     packed = _packed_target(fd, level, occ, after)
@@ -232,7 +234,8 @@ def add_field(doc: Document, parent: IndexPath, desc: Descriptor, fd: FieldDescr
         what = _ADD_ITEM.format(label=label, n=n) if not is_map(fd) else _ADD_ENTRY.format(label=label)
     else:
         if occ:
-            raise EditError(f"{label} is already set; edit its value instead")
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "{label} is already set; edit its value instead").format(label=label))
         at = number_order_position(level, fd.number)
         oneof = real_oneof(fd)
         what = _SET.format(label=label)
@@ -271,7 +274,8 @@ def clear_field(doc: Document, parent: IndexPath, number: int, label: str) -> Ed
     level = doc.level_at(parent)[1]
     occ = occurrences(level, number)
     if not occ:
-        raise EditError(f"{label} is not set")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "{label} is not set").format(label=label))
     size = sum(level[i].end - level[i].tag_offset for i in occ)
     what = _CLEAR.count(len(occ), label=label, size=size)
     return doc.remove_fields([(*parent, i) for i in occ], description=what)
@@ -281,15 +285,18 @@ def move_item(doc: Document, path: IndexPath, step: int, label: str) -> tuple[Ed
     """Swap a repeated item / map entry with the previous (step -1) or next (+1) occurrence of the
     same field number. Fields in between stay where they are; returns the item's new path."""
     if step not in (-1, 1):
-        raise EditError("move by one item at a time")
+        raise EditError(QT_TRANSLATE_NOOP("EditError", "move by one item at a time").format())
     parent, i = tuple(path[:-1]), path[-1]
     level = doc.level_at(parent)[1]
     if not 0 <= i < len(level):
-        raise EditError(f"no field at path {path}")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "no field at path {path}").format(path=path))
     occ = occurrences(level, level.key_at(i) >> 3)
     k = occ.index(i) + step
     if not 0 <= k < len(occ):
-        raise EditError(f"{label} is already the {'first' if step < 0 else 'last'} item")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "{label} is already the first item").format(label=label) if step < 0
+            else QT_TRANSLATE_NOOP("EditError", "{label} is already the last item").format(label=label))
     j = occ[k]
     edit = doc.swap_fields(path, (*parent, j),
                            description=(_MOVE_UP if step < 0 else _MOVE_DOWN).format(label=label, k=k))
@@ -327,29 +334,34 @@ def raw_value_bytes(wire_type: int, text: str, as_hex: bool = False) -> bytes:
         try:
             return bytes.fromhex(text)
         except ValueError:
-            raise EditError(f"not hex bytes: {text!r} (two hex digits per byte, e.g. 0a ff)") from None
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "not hex bytes: {text!r} (two hex digits per byte, e.g. 0a ff)").format(
+                text=text)) from None
     s = text.strip()
     if not s:
-        raise EditError("type a value")
+        raise EditError(QT_TRANSLATE_NOOP("EditError", "type a value").format())
     if wire_type in (FIXED32, FIXED64) and any(m in s.lower() for m in _FLOAT_MARKS) and not s.lower().startswith(
             ("0x", "-0x")):
         try:
             x = float(s)
         except ValueError:
-            raise EditError(f"not a number: {s!r}") from None
+            raise EditError(QT_TRANSLATE_NOOP("EditError", "not a number: {s!r}").format(s=s)) from None
         try:
             return struct.pack("<f" if wire_type == FIXED32 else "<d", x)
         except OverflowError:
-            raise EditError(f"{s} does not fit a 32-bit float") from None
+            raise EditError(QT_TRANSLATE_NOOP(
+                "EditError", "{s} does not fit a 32-bit float").format(s=s)) from None
     try:
         n = int(s, 0)
     except ValueError:
-        raise EditError(f"not an integer: {s!r}") from None
+        raise EditError(QT_TRANSLATE_NOOP("EditError", "not an integer: {s!r}").format(s=s)) from None
     bits = {VARINT: 64, FIXED32: 32, FIXED64: 64}.get(wire_type)
     if bits is None:
-        raise EditError(f"wire type {wire_type} cannot be added here")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "wire type {wire_type} cannot be added here").format(wire_type=wire_type))
     if not -(1 << (bits - 1)) <= n < 1 << bits:
-        raise EditError(f"{s} does not fit {bits} bits")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "{s} does not fit {bits} bits").format(s=s, bits=bits))
     u = n & ((1 << bits) - 1)
     if wire_type == VARINT:
         return encode_varint(u)
@@ -359,9 +371,12 @@ def raw_value_bytes(wire_type: int, text: str, as_hex: bool = False) -> bytes:
 def encode_raw_field(number: int, wire_type: int, value: bytes) -> bytes:
     """A whole field: tag + (length prefix +) value bytes."""
     if not 1 <= number <= MAX_FIELD_NUMBER:
-        raise EditError(f"field numbers go from 1 to {MAX_FIELD_NUMBER:,}, not {number}")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "field numbers go from 1 to {max:,}, not {number}").format(
+            max=MAX_FIELD_NUMBER, number=number))
     if wire_type not in RAW_WIRE_TYPES.values():
-        raise EditError(f"wire type {wire_type} cannot be added here")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "wire type {wire_type} cannot be added here").format(wire_type=wire_type))
     body = encode_varint(len(value)) + value if wire_type == LEN else value
     return encode_tag(number, wire_type) + body
 
@@ -373,7 +388,8 @@ def add_raw_field(doc: Document, parent: IndexPath, after: int | None, number: i
     level = doc.level_at(parent)[1]
     at = len(level) if after is None else after + 1
     if not 0 <= at <= len(level):
-        raise EditError(f"no field at position {after} on this level")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "no field at position {after} on this level").format(after=after))
     raw = encode_raw_field(number, wire_type, raw_value_bytes(wire_type, text, as_hex))
     name = next(k for k, v in RAW_WIRE_TYPES.items() if v == wire_type)
     what = _ADD_RAW.format(number=number, name=name, size=len(raw), at=at)

@@ -33,6 +33,7 @@ from pelorus.protobuf.readings import Pins
 from pelorus.protobuf.render import raw_json_text, raw_text
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.schemaless import decode, decode_span
+from pelorus.text import QT_TRANSLATE_NOOP
 
 Format = Literal["text", "json"]
 _QUOTED: Final = re.compile(r'"([^"]+)"')
@@ -41,12 +42,15 @@ ANY: Final = "google.protobuf.Any"
 _SUBMESSAGE: Final = (FieldDescriptor.TYPE_MESSAGE, FieldDescriptor.TYPE_GROUP)
 
 
+_AT = QT_TRANSLATE_NOOP("TextEditError", "line {line}, column {column}: {reason}")
+
+
 class TextEditError(ValueError):
     """Edited text that does not parse or fit the type; ``line``/``column`` are 1-based (0 = unknown)."""
 
     def __init__(self, reason: str, line: int = 0, column: int = 0) -> None:
-        where = f"line {line}, column {column}: " if line else ""
-        super().__init__(f"{where}{reason}")
+        self.text = _AT.format(line=line, column=column, reason=reason) if line else reason
+        super().__init__(self.text)
         self.reason = reason
         self.line = line
         self.column = column
@@ -82,7 +86,9 @@ def editable_text(registry: SchemaRegistry, type_name: str, payload: bytes, fmt:
     try:
         text = text_format.MessageToString(msg, descriptor_pool=registry.pool, print_unknown_fields=False)
     except DecodeError as err:  # an Any packs bytes its type does not parse: the printer expands it
-        raise SchemaError(f"an Any packs bytes that do not parse ({err}); the text cannot be edited") from None
+        raise SchemaError(QT_TRANSLATE_NOOP(
+            "SchemaError", "an Any packs bytes that do not parse ({err}); the text cannot be edited").format(
+            err=err)) from None
     n = _count_unknowns(msg, registry.pool)
     if n:
         text = (f"# {n} unknown field{'s' if n != 1 else ''} (not in the schema) are not shown here; "
@@ -100,7 +106,10 @@ class PaneText:
     note: str | None = None
 
 
-SCHEMALESS_NOTE: Final = "Schemaless view (read-only): choose a message type to edit as text."
+SCHEMALESS_NOTE: Final = QT_TRANSLATE_NOOP(
+    "TextPanes", "Schemaless view (read-only): choose a message type to edit as text.").format()
+_READ_ONLY = QT_TRANSLATE_NOOP("TextPanes", "Read-only: {why}.")
+_DAMAGED = QT_TRANSLATE_NOOP("TextPanes", "damaged at offset {offset}: {reason}; only what decodes before it is shown")
 
 
 def pane_text(registry: SchemaRegistry, type_name: str | None, payload: bytes, fmt: Format,
@@ -125,11 +134,11 @@ def _damaged_pane(registry: SchemaRegistry, type_name: str, payload: bytes, fmt:
     pre = parse_prefix(registry, type_name, payload, 0, len(payload))
     if pre.damage is None or pre.message is None or not pre.message.ByteSize():
         return PaneText(f"# {err}", False, "")
-    head = f"damaged at offset {pre.damage.offset}: {pre.damage.reason}; only what decodes before it is shown"
+    head = _DAMAGED.format(offset=pre.damage.offset, reason=pre.damage.reason)
     try:
         if fmt == "json":
-            return PaneText(registry.to_json(pre.message), False, f"Read-only: {head}.")
-        return PaneText(f"# {head}\n" + registry.to_text(pre.message), False, f"Read-only: {head}.")
+            return PaneText(registry.to_json(pre.message), False, _READ_ONLY.format(why=head))
+        return PaneText(f"# {head}\n" + registry.to_text(pre.message), False, _READ_ONLY.format(why=head))
     except SchemaError:
         return PaneText(f"# {err}", False, "")
 
@@ -157,7 +166,8 @@ def parse_text(registry: SchemaRegistry, type_name: str, text: str, fmt: Format)
     try:
         json.loads(text)
     except json.JSONDecodeError as err:
-        raise TextEditError(f"not valid JSON: {err.msg}", err.lineno, err.colno) from None
+        raise TextEditError(QT_TRANSLATE_NOOP(
+            "TextEditError", "not valid JSON: {msg}").format(msg=err.msg), err.lineno, err.colno) from None
     try:
         json_format.Parse(text, msg, descriptor_pool=registry.pool)
     except (json_format.ParseError, TypeError, KeyError, ValueError) as err:
@@ -180,7 +190,8 @@ def apply_text(registry: SchemaRegistry, type_name: str, original: bytes, text: 
     try:
         payload = new.SerializeToString(deterministic=True)
     except Exception as err:  # noqa: BLE001 - upb raises EncodeError / ValueError for unset required fields
-        raise TextEditError(f"cannot encode: {err}") from None
+        raise TextEditError(QT_TRANSLATE_NOOP(
+            "TextEditError", "cannot encode: {err}").format(err=err)) from None
     return Applied(payload, kept, new)
 
 

@@ -17,6 +17,7 @@ from typing import Final
 from pelorus.protobuf.document import Document, Edit, EditError, IndexPath
 from pelorus.protobuf.schemaless import Message
 from pelorus.protobuf.wire import VARINT, encode_tag, encode_varint, read_varint, to_signed32, to_signed64
+from pelorus.text import QT_TRANSLATE_NOOP
 
 __all__ = ["DURATION_MAX", "TIMESTAMP_MAX", "TIMESTAMP_MIN", "format_duration", "format_timestamp",
            "parse_duration", "parse_timestamp", "seconds_nanos", "set_seconds_nanos"]
@@ -48,7 +49,9 @@ def _fraction(nanos: int) -> str:
 def format_timestamp(seconds: int, nanos: int) -> str:
     """RFC 3339 in UTC with the nanoseconds kept (``2026-12-01T23:15:00.123456789Z``)."""
     if not TIMESTAMP_MIN <= seconds <= TIMESTAMP_MAX or not 0 <= nanos <= 999_999_999:
-        raise ValueError(f"{seconds}s {nanos}ns is outside the Timestamp range 0001-01-01 … 9999-12-31")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{seconds}s {nanos}ns is outside the Timestamp range 0001-01-01 … 9999-12-31").format(
+            seconds=seconds, nanos=nanos))
     t = _EPOCH + _dt.timedelta(seconds=seconds)
     return t.isoformat(timespec="seconds") + _fraction(nanos) + "Z"
 
@@ -58,24 +61,34 @@ def parse_timestamp(text: str) -> tuple[int, int]:
     s = text.strip()
     m = _RFC3339.fullmatch(s)
     if m is None:
-        raise ValueError(f"{text!r} is not an RFC 3339 date-time like 2026-12-01T23:15:00.123456789Z "
-                         "(date, 'T', time, optional fraction, then Z or an offset like +02:00)")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is not an RFC 3339 date-time like 2026-12-01T23:15:00.123456789Z (date, 'T', "
+            "time, optional fraction, then Z or an offset like +02:00)").format(text=text))
     y, mo, d, hh, mm, ss = (int(m.group(i)) for i in range(1, 7))
     if y == 0:
-        raise ValueError(f"{text!r} is outside the Timestamp range 0001-01-01T00:00:00Z … 9999-12-31T23:59:59Z")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is outside the Timestamp range 0001-01-01T00:00:00Z … "
+            "9999-12-31T23:59:59Z").format(
+            text=text))
     try:
         t = _dt.datetime(y, mo, d, hh, mm, ss)
     except ValueError as err:
-        raise ValueError(f"{text!r} is not a valid date-time: {err}") from None
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is not a valid date-time: {err}").format(text=text, err=err)) from None
     seconds = int((t - _EPOCH).total_seconds())
     if m.group(9):
         off = int(m.group(10)) * 3600 + int(m.group(11)) * 60
         if int(m.group(10)) > 23 or int(m.group(11)) > 59:
-            raise ValueError(f"{text!r}: the UTC offset {m.group(9)}{m.group(10)}:{m.group(11)} is not valid")
+            raise ValueError(QT_TRANSLATE_NOOP(
+                "ValueEditor", "{text!r}: the UTC offset {sign}{hours}:{minutes} is not valid").format(
+                text=text, sign=m.group(9), hours=m.group(10), minutes=m.group(11)))
         seconds -= off if m.group(9) == "+" else -off
     nanos = int((m.group(7) or "").ljust(9, "0") or 0)
     if not TIMESTAMP_MIN <= seconds <= TIMESTAMP_MAX:
-        raise ValueError(f"{text!r} is outside the Timestamp range 0001-01-01T00:00:00Z … 9999-12-31T23:59:59Z")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is outside the Timestamp range 0001-01-01T00:00:00Z … "
+            "9999-12-31T23:59:59Z").format(
+            text=text))
     return seconds, nanos
 
 
@@ -90,13 +103,16 @@ def parse_duration(text: str) -> tuple[int, int]:
     s = text.strip()
     m = _DURATION.fullmatch(s)
     if m is None:
-        raise ValueError(f"{text!r} is not a duration like 3600s, 1.5s or -2.000000001s (seconds, optional "
-                         "fraction of up to 9 digits, then 's')")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is not a duration like 3600s, 1.5s or -2.000000001s (seconds, optional "
+            "fraction of up to 9 digits, then 's')").format(text=text))
     sign = -1 if m.group(1) == "-" else 1
     seconds = int(m.group(2))
     nanos = int((m.group(3) or "").ljust(9, "0") or 0)
     if seconds > DURATION_MAX:
-        raise ValueError(f"{text!r} is outside the Duration range ±{DURATION_MAX}s (10,000 years)")
+        raise ValueError(QT_TRANSLATE_NOOP(
+            "ValueEditor", "{text!r} is outside the Duration range ±{max}s (10,000 years)").format(
+            text=text, max=DURATION_MAX))
     return sign * seconds, sign * nanos
 
 
@@ -133,7 +149,8 @@ def set_seconds_nanos(doc: Document, path: IndexPath, seconds: int, nanos: int, 
     not 0: seconds before the first field, nanos after the last seconds (else at the end)."""
     chain, level = doc.level_at(path)
     if not editable_level(level):
-        raise EditError("seconds / nanos here are not plain varints: edit the fields one by one")
+        raise EditError(QT_TRANSLATE_NOOP(
+            "EditError", "seconds / nanos here are not plain varints: edit the fields one by one").format())
     last: dict[int, int] = {}
     for i in range(len(level)):
         if level[i].number in (1, 2):
@@ -153,6 +170,6 @@ def set_seconds_nanos(doc: Document, path: IndexPath, seconds: int, nanos: int, 
                 pos = level[last[1]].end if 1 in last else level.end
             parts.append((pos, pos, body))
     if not parts:
-        raise EditError("the value is unchanged")
+        raise EditError(QT_TRANSLATE_NOOP("EditError", "the value is unchanged").format())
     parts.sort(key=lambda p: (p[0], p[1]))
     return doc.replace_ranges(description, chain, parts)  # one undoable edit of the level

@@ -769,6 +769,199 @@ Trailers：{0}</translation>
     </message>
 </context>
 <context>
+    <name>ClientError</name>
+    <message>
+        <source>the connection to the engine was closed</source>
+        <extracomment>What the engine&apos;s auth interceptor gives operators and admins; refused locally in read-only mode. Feeds replace the channel after this many failed attempts in a row: a fresh channel forgets grpc&apos;s own reconnect backoff and any state it kept about a dead peer. Listing 100k jobs takes seconds, not the unary deadline. A feed gives up on these (retrying cannot help); everything else is retried with backoff.</extracomment>
+        <translation>与引擎的连接已关闭</translation>
+    </message>
+    <message>
+        <source>the engine is not serving (shutting down?)</source>
+        <extracomment>The token&apos;s role as the engine announced it (&quot;viewer&quot;, &quot;operator&quot;, &quot;admin&quot;); None on an engine without tokens (the embedded one), where everything is allowed.</extracomment>
+        <translation>引擎未在提供服务（正在关闭？）</translation>
+    </message>
+    <message>
+        <source>not connected to an engine</source>
+        <translation>未连接到引擎</translation>
+    </message>
+    <message>
+        <source>the console is in read-only mode</source>
+        <translation>控制台处于只读模式</translation>
+    </message>
+    <message>
+        <source>{address} does not offer server reflection ({names})</source>
+        <translation>{address} 不提供服务器反射（{names}）</translation>
+    </message>
+    <message>
+        <source>the server ended the reflection stream early</source>
+        <translation>服务器提前结束了反射流</translation>
+    </message>
+    <message>
+        <source>listing services failed: {error_message}</source>
+        <translation>列出服务失败：{error_message}</translation>
+    </message>
+    <message>
+        <source>the engine ended the watch</source>
+        <translation>引擎结束了监视</translation>
+    </message>
+    <message>
+        <source>{action} failed: {message}</source>
+        <translation>{action}失败：{message}</translation>
+    </message>
+    <message>
+        <source>Abort job workflow</source>
+        <translation>中止作业工作流</translation>
+    </message>
+    <message>
+        <source>Create job</source>
+        <translation>创建作业</translation>
+    </message>
+    <message>
+        <source>Delete job</source>
+        <translation>删除作业</translation>
+    </message>
+    <message>
+        <source>Get job</source>
+        <translation>获取作业</translation>
+    </message>
+    <message>
+        <source>Get job cache</source>
+        <translation>获取作业缓存</translation>
+    </message>
+    <message>
+        <source>Get job ID from job name</source>
+        <translation>按作业名称获取作业 ID</translation>
+    </message>
+    <message>
+        <source>Get job progress history</source>
+        <translation>获取作业进度历史</translation>
+    </message>
+    <message>
+        <source>Get pod</source>
+        <translation>获取 Pod</translation>
+    </message>
+    <message>
+        <source>Get pod events</source>
+        <translation>获取 Pod 事件</translation>
+    </message>
+    <message>
+        <source>Get pod logs</source>
+        <translation>获取 Pod 日志</translation>
+    </message>
+    <message>
+        <source>Get replace job diff</source>
+        <translation>获取替换作业的差异</translation>
+    </message>
+    <message>
+        <source>Get workflow events</source>
+        <translation>获取工作流事件</translation>
+    </message>
+    <message>
+        <source>List job pod events</source>
+        <translation>列出作业的 Pod 事件</translation>
+    </message>
+    <message>
+        <source>List job versions</source>
+        <translation>列出作业版本</translation>
+    </message>
+    <message>
+        <source>List job workflows</source>
+        <translation>列出作业工作流</translation>
+    </message>
+    <message>
+        <source>List jobs</source>
+        <translation>列出作业</translation>
+    </message>
+    <message>
+        <source>List pods</source>
+        <translation>列出 Pod</translation>
+    </message>
+    <message>
+        <source>Patch job</source>
+        <translation>修补作业</translation>
+    </message>
+    <message>
+        <source>Pause job workflow</source>
+        <translation>暂停作业工作流</translation>
+    </message>
+    <message>
+        <source>Query jobs</source>
+        <translation>查询作业</translation>
+    </message>
+    <message>
+        <source>Query pods</source>
+        <translation>查询 Pod</translation>
+    </message>
+    <message>
+        <source>Refresh job</source>
+        <translation>刷新作业</translation>
+    </message>
+    <message>
+        <source>Replace job</source>
+        <translation>替换作业</translation>
+    </message>
+    <message>
+        <source>Restart job</source>
+        <translation>重启作业</translation>
+    </message>
+    <message>
+        <source>Restart pod</source>
+        <translation>重启 Pod</translation>
+    </message>
+    <message>
+        <source>Resume job workflow</source>
+        <translation>恢复作业工作流</translation>
+    </message>
+    <message>
+        <source>Start job</source>
+        <translation>启动作业</translation>
+    </message>
+    <message>
+        <source>Start pod</source>
+        <translation>启动 Pod</translation>
+    </message>
+    <message>
+        <source>Stop job</source>
+        <translation>停止作业</translation>
+    </message>
+    <message>
+        <source>Stop pod</source>
+        <translation>停止 Pod</translation>
+    </message>
+    <message>
+        <source>Watch</source>
+        <translation>监视</translation>
+    </message>
+    <message>
+        <source>Watch job</source>
+        <translation>监视作业</translation>
+    </message>
+    <message>
+        <source>Server reflection info</source>
+        <translation>服务器反射</translation>
+    </message>
+    <message>
+        <source>the engine&apos;s TLS certificate is not trusted ({why}); is the right CA certificate given?</source>
+        <translation>引擎的 TLS 证书不受信任（{why}）；是否提供了正确的 CA 证书？</translation>
+    </message>
+    <message>
+        <source>the engine&apos;s host name cannot be resolved ({why})</source>
+        <translation>无法解析引擎的主机名（{why}）</translation>
+    </message>
+    <message>
+        <source>the connection to the engine was lost ({why})</source>
+        <translation>与引擎的连接已断开（{why}）</translation>
+    </message>
+    <message>
+        <source>the engine is unreachable ({why})</source>
+        <translation>无法访问引擎（{why}）</translation>
+    </message>
+    <message>
+        <source>the engine did not answer in time</source>
+        <translation>引擎未在截止时间内应答</translation>
+    </message>
+</context>
+<context>
     <name>CommandPalette</name>
     <message>
         <source>Command palette</source>
@@ -1243,6 +1436,205 @@ Trailers：{0}</translation>
     </message>
 </context>
 <context>
+    <name>EditError</name>
+    <message>
+        <source>unknown framing {framing!r}</source>
+        <translation>未知的分帧 {framing!r}</translation>
+    </message>
+    <message>
+        <source>no gRPC frame header at offset {prefix_offset}</source>
+        <translation>偏移 {prefix_offset} 处没有 gRPC 帧头</translation>
+    </message>
+    <message>
+        <source>no record prefix at offset {prefix_offset}: {reason}</source>
+        <translation>偏移 {prefix_offset} 处没有记录前缀：{reason}</translation>
+    </message>
+    <message>
+        <source>record at offset {prefix_offset} runs past the end</source>
+        <translation>偏移 {prefix_offset} 处的记录超出了末尾</translation>
+    </message>
+    <message>
+        <source>empty path: name a field</source>
+        <translation>路径为空：请指定一个字段</translation>
+    </message>
+    <message>
+        <source>path {path}: level {depth} has {n} field(s), no index {idx}</source>
+        <translation>路径 {path}：第 {depth} 层有 {n} 个字段，没有索引 {idx}</translation>
+    </message>
+    <message>
+        <source>path {path}: field {number} at offset {tag_offset} is not a message</source>
+        <translation>路径 {path}：偏移 {tag_offset} 处的字段 {number} 不是消息</translation>
+    </message>
+    <message>
+        <source>changing a group to another wire type is not supported</source>
+        <translation>不支持将 group 改为其他线路类型</translation>
+    </message>
+    <message>
+        <source>unknown kind {kind!r}</source>
+        <translation>未知的种类 {kind!r}</translation>
+    </message>
+    <message>
+        <source>field at path {parent} is not a message</source>
+        <translation>路径 {parent} 处的字段不是消息</translation>
+    </message>
+    <message>
+        <source>index {index} out of range 0..{n}</source>
+        <translation>索引 {index} 超出范围 0..{n}</translation>
+    </message>
+    <message>
+        <source>index {new_index} out of range 0..{last}</source>
+        <translation>索引 {new_index} 超出范围 0..{last}</translation>
+    </message>
+    <message>
+        <source>nothing to remove</source>
+        <translation>没有可删除的内容</translation>
+    </message>
+    <message>
+        <source>fields to remove must be on one level</source>
+        <translation>要删除的字段必须位于同一层</translation>
+    </message>
+    <message>
+        <source>index {i} out of range 0..{last}</source>
+        <translation>索引 {i} 超出范围 0..{last}</translation>
+    </message>
+    <message>
+        <source>insert position {insert_at} out of range 0..{n}</source>
+        <translation>插入位置 {insert_at} 超出范围 0..{n}</translation>
+    </message>
+    <message>
+        <source>nothing to change</source>
+        <translation>没有可更改的内容</translation>
+    </message>
+    <message>
+        <source>fields to swap must be on one level</source>
+        <translation>要交换的字段必须位于同一层</translation>
+    </message>
+    <message>
+        <source>a field cannot be swapped with itself</source>
+        <translation>字段不能与自身交换</translation>
+    </message>
+    <message>
+        <source>index {k} out of range 0..{last}</source>
+        <translation>索引 {k} 超出范围 0..{last}</translation>
+    </message>
+    <message>
+        <source>bytes {offset}..{end} are outside the document</source>
+        <translation>字节 {offset}..{end} 超出了文档范围</translation>
+    </message>
+    <message>
+        <source>a gRPC frame holds at most 4 GiB</source>
+        <translation>一个 gRPC 帧最多容纳 4 GiB</translation>
+    </message>
+    <message>
+        <source>records need a stream framing (varint or grpc), not {framing!r}</source>
+        <translation>记录需要流式分帧（varint 或 grpc），而不是 {framing!r}</translation>
+    </message>
+    <message>
+        <source>bytes to insert are not whole fields: {reason}</source>
+        <translation>要插入的字节不是完整的字段：{reason}</translation>
+    </message>
+    <message>
+        <source>document changed under the edit at offset {offset}</source>
+        <translation>在偏移 {offset} 处编辑时文档已被更改</translation>
+    </message>
+    <message>
+        <source>cannot infer how to encode {type} for wire type {wire_type}</source>
+        <translation>无法推断如何将 {type} 编码为线路类型 {wire_type}</translation>
+    </message>
+    <message>
+        <source>not a varint: {reason}</source>
+        <translation>不是 varint：{reason}</translation>
+    </message>
+    <message>
+        <source>raw varint value has trailing bytes</source>
+        <translation>原始 varint 值后有多余的字节</translation>
+    </message>
+    <message>
+        <source>fixed32 value needs 4 bytes, got {n}</source>
+        <translation>fixed32 值需要 4 个字节，实际为 {n} 个</translation>
+    </message>
+    <message>
+        <source>fixed64 value needs 8 bytes, got {n}</source>
+        <translation>fixed64 值需要 8 个字节，实际为 {n} 个</translation>
+    </message>
+    <message>
+        <source>group body does not parse</source>
+        <translation>无法解析 group 的内容</translation>
+    </message>
+    <message>
+        <source>{full_name} is not a field of {full_name2}</source>
+        <translation>{full_name} 不是 {full_name2} 的字段</translation>
+    </message>
+    <message>
+        <source>{label} is already set; edit its value instead</source>
+        <translation>{label} 已设置；请改为编辑它的值</translation>
+    </message>
+    <message>
+        <source>{label} is not set</source>
+        <translation>{label} 未设置</translation>
+    </message>
+    <message>
+        <source>move by one item at a time</source>
+        <translation>每次只能移动一项</translation>
+    </message>
+    <message>
+        <source>no field at path {path}</source>
+        <translation>路径 {path} 处没有字段</translation>
+    </message>
+    <message>
+        <source>{label} is already the first item</source>
+        <translation>{label} 已是第一项</translation>
+    </message>
+    <message>
+        <source>{label} is already the last item</source>
+        <translation>{label} 已是最后一项</translation>
+    </message>
+    <message>
+        <source>not hex bytes: {text!r} (two hex digits per byte, e.g. 0a ff)</source>
+        <translation>不是 hex 字节：{text!r}（每个字节两位十六进制数字，例如 0a ff）</translation>
+    </message>
+    <message>
+        <source>type a value</source>
+        <translation>请输入一个值</translation>
+    </message>
+    <message>
+        <source>not a number: {s!r}</source>
+        <translation>不是数字：{s!r}</translation>
+    </message>
+    <message>
+        <source>{s} does not fit a 32-bit float</source>
+        <translation>{s} 超出 32 位浮点数的范围</translation>
+    </message>
+    <message>
+        <source>not an integer: {s!r}</source>
+        <translation>不是整数：{s!r}</translation>
+    </message>
+    <message>
+        <source>wire type {wire_type} cannot be added here</source>
+        <translation>无法在此处添加线路类型 {wire_type}</translation>
+    </message>
+    <message>
+        <source>{s} does not fit {bits} bits</source>
+        <translation>{s} 超出 {bits} 位的范围</translation>
+    </message>
+    <message>
+        <source>field numbers go from 1 to {max:,}, not {number}</source>
+        <translation>字段编号的范围是 1 到 {max:,}，而不是 {number}</translation>
+    </message>
+    <message>
+        <source>no field at position {after} on this level</source>
+        <translation>此层的位置 {after} 处没有字段</translation>
+    </message>
+    <message>
+        <source>seconds / nanos here are not plain varints: edit the fields one by one</source>
+        <translation>此处的 seconds / nanos 不是普通的 varint：请逐个编辑这些字段</translation>
+    </message>
+    <message>
+        <source>the value is unchanged</source>
+        <translation>值未改变</translation>
+    </message>
+</context>
+<context>
     <name>EditorSession</name>
     <message>
         <source>one message</source>
@@ -1565,6 +1957,22 @@ Trailers：{0}</translation>
         <source>record {record}: gRPC frame header at offset {offset} is cut short</source>
         <translation>记录 {record}：偏移 {offset} 处的 gRPC 帧头不完整</translation>
     </message>
+    <message>
+        <source>unknown framing {framing!r}; expected auto, single, varint or grpc</source>
+        <translation>未知的分帧 {framing!r}；应为 auto、single、varint 或 grpc</translation>
+    </message>
+    <message>
+        <source>not a text encoding: {encoding}</source>
+        <translation>不是文本编码：{encoding}</translation>
+    </message>
+    <message>
+        <source>not valid hex: {err}</source>
+        <translation>不是有效的 hex：{err}</translation>
+    </message>
+    <message>
+        <source>not valid base64: {err}</source>
+        <translation>不是有效的 base64：{err}</translation>
+    </message>
 </context>
 <context>
     <name>HexModel</name>
@@ -1884,10 +2292,6 @@ Trailers：{0}</translation>
         <translation>{0}：</translation>
     </message>
     <message>
-        <source>Data</source>
-        <translation>数据</translation>
-    </message>
-    <message>
         <source>{0} done, {1} remaining, {2} failed</source>
         <translation>{0} 个完成，{1} 个剩余，{2} 个失败</translation>
     </message>
@@ -1942,6 +2346,10 @@ Trailers：{0}</translation>
     <message>
         <source>pods feed: {0}</source>
         <translation>Pod 数据流：{0}</translation>
+    </message>
+    <message>
+        <source>{0} {1}: {2}</source>
+        <translation>{0} {1}：{2}</translation>
     </message>
     <message>
         <source>{0} {1}: requested</source>
@@ -2076,6 +2484,30 @@ Trailers：{0}</translation>
 </context>
 <context>
     <name>JobsPanel</name>
+    <message>
+        <source>Running</source>
+        <translation>运行中</translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Succeeded</source>
+        <translation>成功</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Killed</source>
+        <translation>已终止</translation>
+    </message>
+    <message>
+        <source>Initialized</source>
+        <translation>已初始化</translation>
+    </message>
     <message>
         <source>Filter jobs</source>
         <translation>筛选作业</translation>
@@ -2383,10 +2815,6 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <translation>未选择 Pod。</translation>
     </message>
     <message>
-        <source>not run yet</source>
-        <translation>尚未运行</translation>
-    </message>
-    <message>
         <source>The pod has not run yet: its lines appear here once it starts.</source>
         <translation>该 Pod 尚未运行：启动后日志会显示在这里。</translation>
     </message>
@@ -2516,14 +2944,6 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <message>
         <source>System ({0})</source>
         <translation>跟随系统（{0}）</translation>
-    </message>
-    <message>
-        <source>Language</source>
-        <translation>语言</translation>
-    </message>
-    <message>
-        <source>The menus, the toolbar, the tabs and the table headers changed now; the rest of the window changes when Pelorus is started again.</source>
-        <translation>菜单、工具栏、标签页和表头已立即切换；窗口的其余部分将在下次启动 Pelorus 时切换。</translation>
     </message>
     <message>
         <source>Focus the filter</source>
@@ -2686,6 +3106,45 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <message>
         <source>Stop the {0} running pod(s), then the engine</source>
         <translation>先停止 {0} 个运行中的 Pod，再停止引擎</translation>
+    </message>
+</context>
+<context>
+    <name>PayloadError</name>
+    <message>
+        <source>the request is not valid JSON: {msg} (line {lineno}, column {colno})</source>
+        <translation>请求不是有效的 JSON：{msg}（第 {lineno} 行，第 {colno} 列）</translation>
+    </message>
+    <message>
+        <source>request {n}</source>
+        <translation>请求 {n}</translation>
+    </message>
+    <message>
+        <source>the request</source>
+        <translation>请求</translation>
+    </message>
+    <message>
+        <source>{which} does not fit {type}: field {field} ({where}): {reason}</source>
+        <translation>{which}与 {type} 不符：字段 {field}（{where}）：{reason}</translation>
+    </message>
+    <message>
+        <source>{which} does not fit {type} ({where}): {reason}</source>
+        <translation>{which}与 {type} 不符（{where}）：{reason}</translation>
+    </message>
+    <message>
+        <source>line {line}, column {column}</source>
+        <translation>第 {line} 行，第 {column} 列</translation>
+    </message>
+    <message>
+        <source>request {n}: {reason}</source>
+        <translation>请求 {n}：{reason}</translation>
+    </message>
+    <message>
+        <source>the binary input is not a varint-delimited stream of requests (a streaming method takes several): {error}</source>
+        <translation>二进制输入不是以 varint 分隔的请求流（流式方法接受多个请求）：{error}</translation>
+    </message>
+    <message>
+        <source>the {fmt} request is not UTF-8 text (byte {start}); binary input needs --in binary</source>
+        <translation>{fmt} 请求不是 UTF-8 文本（字节 {start}）；二进制输入需要 --in binary</translation>
     </message>
 </context>
 <context>
@@ -3779,6 +4238,33 @@ Pod 通过打印以下内容上报进度：
     </message>
 </context>
 <context>
+    <name>Readings</name>
+    <message>
+        <source>field {number} at offset {tag_offset} cannot be read as {pinned}</source>
+        <translation>偏移 {tag_offset} 处的字段 {number} 无法解读为 {pinned}</translation>
+    </message>
+    <message>
+        <source>unknown kind {kind!r}</source>
+        <translation>未知的种类 {kind!r}</translation>
+    </message>
+    <message>
+        <source>{v} does not fit in 64 bits</source>
+        <translation>{v} 超出 64 位的范围</translation>
+    </message>
+    <message>
+        <source>{v} does not fit in sint64</source>
+        <translation>{v} 超出 sint64 的范围</translation>
+    </message>
+    <message>
+        <source>cannot encode kind {kind!r}</source>
+        <translation>无法编码种类 {kind!r}</translation>
+    </message>
+    <message>
+        <source>unknown kind {kind!r}; expected one of {names}</source>
+        <translation>未知的种类 {kind!r}；应为以下之一：{names}</translation>
+    </message>
+</context>
+<context>
     <name>ReflectionDialog</name>
     <message>
         <source>Schemas from server reflection</source>
@@ -3927,6 +4413,105 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>(no filter)</source>
         <translation>（无筛选）</translation>
+    </message>
+</context>
+<context>
+    <name>SchemaError</name>
+    <message>
+        <source>cannot read descriptor set {path}: {strerror}</source>
+        <translation>无法读取描述符集 {path}：{strerror}</translation>
+    </message>
+    <message>
+        <source>{path} is not a FileDescriptorSet: {err}</source>
+        <translation>{path} 不是 FileDescriptorSet：{err}</translation>
+    </message>
+    <message>
+        <source>{name!r} is not SERVICE/METHOD (e.g. pelorus.v1.JobService/ListJobs)</source>
+        <translation>{name!r} 不是 SERVICE/METHOD 形式（例如 pelorus.v1.JobService/ListJobs）</translation>
+    </message>
+    <message>
+        <source>service {name!r} is ambiguous: {names}</source>
+        <translation>服务 {name!r} 有歧义：{names}</translation>
+    </message>
+    <message>
+        <source>service {name!r} is not in {source} (services: {offered})</source>
+        <translation>服务 {name!r} 不在 {source} 中（现有服务：{offered}）</translation>
+    </message>
+    <message>
+        <source>{full_name} has no method {method_name!r} (methods: {listed})</source>
+        <translation>{full_name} 没有方法 {method_name!r}（现有方法：{listed}）</translation>
+    </message>
+    <message>
+        <source>symbol {symbol!r} is not in {source}</source>
+        <translation>符号 {symbol!r} 不在 {source} 中</translation>
+    </message>
+    <message>
+        <source>{name} is already loaded with different contents; start a new schema set to replace it</source>
+        <translation>已加载内容不同的 {name}；请新建一个模式集来替换它</translation>
+    </message>
+    <message>
+        <source>cannot load {name}: {err}</source>
+        <translation>无法加载 {name}：{err}</translation>
+    </message>
+    <message>
+        <source>{importer} imports {name}, which is neither in the descriptor set nor loaded</source>
+        <translation>{importer} 导入了 {name}，但它既不在描述符集中，也未加载</translation>
+    </message>
+    <message>
+        <source>{origin}: {n} import(s) could not be resolved: {listed}</source>
+        <translation>{origin}：{n} 个导入无法解析：{listed}</translation>
+    </message>
+    <message>
+        <source>{path} contains no files; is it a FileDescriptorSet?</source>
+        <translation>{path} 不包含任何文件；它是 FileDescriptorSet 吗？</translation>
+    </message>
+    <message>
+        <source>type {name!r} is ambiguous: {names}</source>
+        <translation>类型 {name!r} 有歧义：{names}</translation>
+    </message>
+    <message>
+        <source>message type {name!r} is not loaded (load a .proto or descriptor set that defines it)</source>
+        <translation>消息类型 {name!r} 未加载（请加载定义它的 .proto 或描述符集）</translation>
+    </message>
+    <message>
+        <source>bytes do not parse as {full_name}: {err}</source>
+        <translation>字节无法解析为 {full_name}：{err}</translation>
+    </message>
+    <message>
+        <source>cannot write JSON: {err} (load the schema of the packed type, or use text format)</source>
+        <translation>无法写出 JSON：{err}（请加载被打包类型的模式，或使用文本格式）</translation>
+    </message>
+    <message>
+        <source>cannot write JSON: a google.protobuf.Any packs bytes that do not parse ({err}); text format or raw shows them</source>
+        <translation>无法写出 JSON：某个 google.protobuf.Any 打包的字节无法解析（{err}）；文本格式或原始视图可以显示它们</translation>
+    </message>
+    <message>
+        <source>cannot write JSON: {err} (JSON has no form for it; text format or raw shows the value as it is)</source>
+        <translation>无法写出 JSON：{err}（JSON 无法表示它；文本格式或原始视图会按原样显示该值）</translation>
+    </message>
+    <message>
+        <source>JSON for {full_name} must be a JSON object {{...}}; this document starts with {first!r}</source>
+        <translation>{full_name} 的 JSON 必须是一个 JSON 对象 {{...}}；此文档以 {first!r} 开头</translation>
+    </message>
+    <message>
+        <source>JSON does not fit {full_name}: {err}</source>
+        <translation>JSON 与 {full_name} 不符：{err}</translation>
+    </message>
+    <message>
+        <source>text does not fit {full_name}: {err}</source>
+        <translation>文本与 {full_name} 不符：{err}</translation>
+    </message>
+    <message>
+        <source>no .proto files under {path}</source>
+        <translation>{path} 下没有 .proto 文件</translation>
+    </message>
+    <message>
+        <source>proto file {path} does not exist</source>
+        <translation>proto 文件 {path} 不存在</translation>
+    </message>
+    <message>
+        <source>an Any packs bytes that do not parse ({err}); the text cannot be edited</source>
+        <translation>某个 Any 打包的字节无法解析（{err}）；无法编辑此文本</translation>
     </message>
 </context>
 <context>
@@ -4266,11 +4851,11 @@ Pod 通过打印以下内容上报进度：
     </message>
     <message>
         <source>Line {}, column {}: </source>
-        <translation>第 {} 行，第 {} 列： </translation>
+        <translation>第 {} 行，第 {} 列：</translation>
     </message>
     <message>
         <source>Line {}: </source>
-        <translation>第 {} 行： </translation>
+        <translation>第 {} 行：</translation>
     </message>
     <message>
         <source>Valid spec.</source>
@@ -4295,6 +4880,158 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>Command: {0}</source>
         <translation>命令：{0}</translation>
+    </message>
+</context>
+<context>
+    <name>SpecError</name>
+    <message>
+        <source>line {line}, column {column}: {message}</source>
+        <translation>第 {line} 行，第 {column} 列：{message}</translation>
+    </message>
+    <message>
+        <source>line {line}: {message}</source>
+        <translation>第 {line} 行：{message}</translation>
+    </message>
+    <message>
+        <source>data: a payload is a mapping with &quot;@type&quot; (its type URL) and its fields, or &quot;@type&quot; and &quot;{key}&quot; (base64) when its type is not loaded</source>
+        <translation>data：载荷是一个映射，包含 &quot;@type&quot;（其类型 URL）和它的字段；若其类型未加载，则包含 &quot;@type&quot; 和 &quot;{key}&quot;（base64）</translation>
+    </message>
+    <message>
+        <source>data: with {key} only @type may be given, not {names}</source>
+        <translation>data：使用 {key} 时只能同时给出 @type，不能给出 {names}</translation>
+    </message>
+    <message>
+        <source>data.{key}: not base64 ({exc})</source>
+        <translation>data.{key}：不是 base64（{exc}）</translation>
+    </message>
+    <message>
+        <source>data: the type {type_name} is not loaded; load its schema (protobuf editor) or give the payload as &quot;@type&quot; and &quot;{key}&quot; (base64)</source>
+        <translation>data：类型 {type_name} 未加载；请加载它的模式（protobuf 编辑器），或以 &quot;@type&quot; 和 &quot;{key}&quot;（base64）给出载荷</translation>
+    </message>
+    <message>
+        <source>data ({type_name}): {exc}</source>
+        <translation>data（{type_name}）：{exc}</translation>
+    </message>
+    <message>
+        <source>not valid YAML: {problem}</source>
+        <translation>不是有效的 YAML：{problem}</translation>
+    </message>
+    <message>
+        <source>the spec is empty</source>
+        <translation>规格为空</translation>
+    </message>
+    <message>
+        <source>a job spec is a mapping of fields (name:, instance_count:, default_spec: ...)</source>
+        <translation>作业规格是字段的映射（name:、instance_count:、default_spec: ...）</translation>
+    </message>
+    <message>
+        <source>{path}: {reason}</source>
+        <translation>{path}：{reason}</translation>
+    </message>
+    <message>
+        <source>{name}: {exc}</source>
+        <translation>{name}：{exc}</translation>
+    </message>
+    <message>
+        <source>No demo job specs: {exc}</source>
+        <translation>没有演示作业规格：{exc}</translation>
+    </message>
+    <message>
+        <source>No demo job specs (*.yaml) in {folder}; the installation is incomplete</source>
+        <translation>{folder} 中没有演示作业规格（*.yaml）；安装不完整</translation>
+    </message>
+    <message>
+        <source>a mapping</source>
+        <extracomment>Well-known types written as one string (or number) in the JSON mapping.</extracomment>
+        <translation>映射</translation>
+    </message>
+    <message>
+        <source>a list</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <source>something else</source>
+        <translation>其他内容</translation>
+    </message>
+    <message>
+        <source>{path}: expected a mapping of {type} fields, not {shape}</source>
+        <translation>{path}：应为 {type} 字段的映射，而不是{shape}</translation>
+    </message>
+    <message>
+        <source>unknown field {key} in {path}: did you mean {hint}?</source>
+        <translation>{path} 中的未知字段 {key}：是否想输入 {hint}？</translation>
+    </message>
+    <message>
+        <source>unknown field {key}: did you mean {hint}?</source>
+        <translation>未知字段 {key}：是否想输入 {hint}？</translation>
+    </message>
+    <message>
+        <source>unknown field {key} in {path}; {type} has {names}</source>
+        <translation>{path} 中的未知字段 {key}；{type} 的字段有 {names}</translation>
+    </message>
+    <message>
+        <source>unknown field {key}; {type} has {names}</source>
+        <translation>未知字段 {key}；{type} 的字段有 {names}</translation>
+    </message>
+    <message>
+        <source>{path}: {first} and {second} are alternatives ({oneof}); give only one</source>
+        <translation>{path}：{first} 和 {second} 二者择一（{oneof}）；只能给出其中一个</translation>
+    </message>
+    <message>
+        <source>{path}: expected a mapping (key: value), not {shape}</source>
+        <translation>{path}：应为映射（key: value），而不是{shape}</translation>
+    </message>
+    <message>
+        <source>{path}: expected a list (one `- item` per line, or [a, b]), not {shape}</source>
+        <translation>{path}：应为列表（每行一个 `- item`，或 [a, b]），而不是{shape}</translation>
+    </message>
+    <message>
+        <source>{path}: expected a single value (e.g. 30s for a duration), not {shape}</source>
+        <translation>{path}：应为单个值（例如时长 30s），而不是{shape}</translation>
+    </message>
+    <message>
+        <source>{path}: expected a duration in seconds such as 30s or 1.5s, not {value}</source>
+        <translation>{path}：应为以秒计的时长，例如 30s 或 1.5s，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>{path}: expected a time with its zone such as 2026-01-01T09:00:00Z or 2026-01-01T10:00:00+01:00, not {value}</source>
+        <translation>{path}：应为带时区的时间，例如 2026-01-01T09:00:00Z 或 2026-01-01T10:00:00+01:00，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>{path}: expected a single value, not {shape}</source>
+        <translation>{path}：应为单个值，而不是{shape}</translation>
+    </message>
+    <message>
+        <source>{path}: {value} is read as a number; put it in quotes (&apos;{value}&apos;) to give it as text</source>
+        <translation>{path}：{value} 被读作数字；要作为文本给出，请加上引号（&apos;{value}&apos;）</translation>
+    </message>
+    <message>
+        <source>{path}: {value} is read as true/false; put it in quotes (&apos;{value}&apos;) to give it as text</source>
+        <translation>{path}：{value} 被读作 true/false；要作为文本给出，请加上引号（&apos;{value}&apos;）</translation>
+    </message>
+    <message>
+        <source>{path}: expected a whole number, not {value}</source>
+        <translation>{path}：应为整数，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>{path}: must not be negative ({value})</source>
+        <translation>{path}：不能为负数（{value}）</translation>
+    </message>
+    <message>
+        <source>{path}: expected a number, not {value}</source>
+        <translation>{path}：应为数字，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>{path}: expected true or false, not {value}</source>
+        <translation>{path}：应为 true 或 false，而不是 {value}</translation>
+    </message>
+    <message>
+        <source>{path}: {value} is not a {type}: did you mean {hint}?</source>
+        <translation>{path}：{value} 不是 {type}：是否想输入 {hint}？</translation>
+    </message>
+    <message>
+        <source>{path}: {value} is not a {type}; use one of {names}</source>
+        <translation>{path}：{value} 不是 {type}；请使用以下之一：{names}</translation>
     </message>
 </context>
 <context>
@@ -4349,6 +5086,33 @@ Pod 通过打印以下内容上报进度：
     </message>
 </context>
 <context>
+    <name>TargetError</name>
+    <message>
+        <source>header {text!r} is not &apos;name: value&apos;</source>
+        <translation>标头 {text!r} 不是 &apos;name: value&apos; 形式</translation>
+    </message>
+    <message>
+        <source>cannot read the {what} {path}: {strerror}</source>
+        <translation>无法读取{what} {path}：{strerror}</translation>
+    </message>
+    <message>
+        <source>--tls-cert and --tls-key go together (the client certificate and its key)</source>
+        <translation>--tls-cert 和 --tls-key 必须同时给出（客户端证书及其密钥）</translation>
+    </message>
+    <message>
+        <source>CA certificate</source>
+        <translation>CA 证书</translation>
+    </message>
+    <message>
+        <source>client key</source>
+        <translation>客户端密钥</translation>
+    </message>
+    <message>
+        <source>client certificate</source>
+        <translation>客户端证书</translation>
+    </message>
+</context>
+<context>
     <name>TextApplyPane</name>
     <message>
         <source>Apply re-encodes this message through the schema: the result is canonical (field order, varint widths and packing normalised). Unknown fields are kept. One undoable edit.</source>
@@ -4376,6 +5140,21 @@ Pod 通过打印以下内容上报进度：
     </message>
 </context>
 <context>
+    <name>TextEditError</name>
+    <message>
+        <source>line {line}, column {column}: {reason}</source>
+        <translation>第 {line} 行，第 {column} 列：{reason}</translation>
+    </message>
+    <message>
+        <source>not valid JSON: {msg}</source>
+        <translation>不是有效的 JSON：{msg}</translation>
+    </message>
+    <message>
+        <source>cannot encode: {err}</source>
+        <translation>无法编码：{err}</translation>
+    </message>
+</context>
+<context>
     <name>TextPanes</name>
     <message>
         <source>text format</source>
@@ -4400,6 +5179,18 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>Rendering the {0} was cancelled: show another tab and this one again to render it.</source>
         <translation>已取消渲染{0}：切换到其他标签页再切回即可重新渲染。</translation>
+    </message>
+    <message>
+        <source>Schemaless view (read-only): choose a message type to edit as text.</source>
+        <translation>无模式视图（只读）：选择一个消息类型后即可作为文本编辑。</translation>
+    </message>
+    <message>
+        <source>Read-only: {why}.</source>
+        <translation>只读：{why}。</translation>
+    </message>
+    <message>
+        <source>damaged at offset {offset}: {reason}; only what decodes before it is shown</source>
+        <translation>在偏移 {offset} 处损坏：{reason}；只显示损坏之前能解码的部分</translation>
     </message>
 </context>
 <context>
@@ -4467,6 +5258,22 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>remove {label} ({size} bytes)</source>
         <translation>删除 {label}（{size} 字节）</translation>
+    </message>
+    <message>
+        <source>this row is not a message of a known type: nothing to add to</source>
+        <translation>此行不是已知类型的消息：无处可添加</translation>
+    </message>
+    <message>
+        <source>{type} has no field {number}</source>
+        <translation>{type} 没有字段 {number}</translation>
+    </message>
+    <message>
+        <source>fields are added by number only where no schema describes the level</source>
+        <translation>只有在没有模式描述该层时，才能按编号添加字段</translation>
+    </message>
+    <message>
+        <source>only repeated fields and maps get new items</source>
+        <translation>只有 repeated 字段和 map 才能添加新项</translation>
     </message>
 </context>
 <context>
@@ -4544,6 +5351,81 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>seconds with an optional fraction (up to 9 digits) and &apos;s&apos;; ±315,576,000,000 s</source>
         <translation>秒数，可带小数（最多 9 位），以 &apos;s&apos; 结尾；范围 ±315,576,000,000 秒</translation>
+    </message>
+</context>
+<context>
+    <name>ValueEditor</name>
+    <message>
+        <source>{value!r} is not true or false</source>
+        <translation>{value!r} 不是 true 或 false</translation>
+    </message>
+    <message>
+        <source>{value!r} is not a whole number</source>
+        <translation>{value!r} 不是整数</translation>
+    </message>
+    <message>
+        <source>{n} is out of range for {what}: {lo} … {hi}</source>
+        <translation>{n} 超出 {what} 的范围：{lo} … {hi}</translation>
+    </message>
+    <message>
+        <source>{value!r} is not a number</source>
+        <translation>{value!r} 不是数字</translation>
+    </message>
+    <message>
+        <source>{x} does not fit in a 32-bit float</source>
+        <translation>{x} 超出 32 位浮点数的范围</translation>
+    </message>
+    <message>
+        <source>{b64!r} is not valid base64</source>
+        <translation>{b64!r} 不是有效的 base64</translation>
+    </message>
+    <message>
+        <source>bytes must be hex digits (0a ff 10) or base64: then base64 text</source>
+        <translation>字节必须是十六进制数字（0a ff 10）或 base64: 后接 base64 文本</translation>
+    </message>
+    <message>
+        <source>no editor for {w}</source>
+        <translation>没有用于 {w} 的编辑器</translation>
+    </message>
+    <message>
+        <source>{item!r} is not true or false</source>
+        <translation>{item!r} 不是 true 或 false</translation>
+    </message>
+    <message>
+        <source>item {n} ({item!r}): {err}</source>
+        <translation>第 {n} 项（{item!r}）：{err}</translation>
+    </message>
+    <message>
+        <source>item {n}: {v} is out of range for {t}: {minimum} … {maximum}</source>
+        <translation>第 {n} 项：{v} 超出 {t} 的范围：{minimum} … {maximum}</translation>
+    </message>
+    <message>
+        <source>{seconds}s {nanos}ns is outside the Timestamp range 0001-01-01 … 9999-12-31</source>
+        <translation>{seconds}s {nanos}ns 超出 Timestamp 的范围 0001-01-01 … 9999-12-31</translation>
+    </message>
+    <message>
+        <source>{text!r} is not an RFC 3339 date-time like 2026-12-01T23:15:00.123456789Z (date, &apos;T&apos;, time, optional fraction, then Z or an offset like +02:00)</source>
+        <translation>{text!r} 不是 RFC 3339 日期时间，例如 2026-12-01T23:15:00.123456789Z（日期、&apos;T&apos;、时间、可选的小数部分，然后是 Z 或 +02:00 这样的偏移）</translation>
+    </message>
+    <message>
+        <source>{text!r} is outside the Timestamp range 0001-01-01T00:00:00Z … 9999-12-31T23:59:59Z</source>
+        <translation>{text!r} 超出 Timestamp 的范围 0001-01-01T00:00:00Z … 9999-12-31T23:59:59Z</translation>
+    </message>
+    <message>
+        <source>{text!r} is not a valid date-time: {err}</source>
+        <translation>{text!r} 不是有效的日期时间：{err}</translation>
+    </message>
+    <message>
+        <source>{text!r}: the UTC offset {sign}{hours}:{minutes} is not valid</source>
+        <translation>{text!r}：UTC 偏移 {sign}{hours}:{minutes} 无效</translation>
+    </message>
+    <message>
+        <source>{text!r} is not a duration like 3600s, 1.5s or -2.000000001s (seconds, optional fraction of up to 9 digits, then &apos;s&apos;)</source>
+        <translation>{text!r} 不是时长，应形如 3600s、1.5s 或 -2.000000001s（秒数，可带最多 9 位小数，然后是 &apos;s&apos;）</translation>
+    </message>
+    <message>
+        <source>{text!r} is outside the Duration range ±{max}s (10,000 years)</source>
+        <translation>{text!r} 超出 Duration 的范围 ±{max}s（10,000 年）</translation>
     </message>
 </context>
 <context>
