@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -30,7 +31,7 @@ from google.protobuf.unknown_fields import UnknownFieldSet
 
 from pelorus.protobuf.partial import parse_prefix
 from pelorus.protobuf.readings import Pins
-from pelorus.protobuf.render import raw_json_text, raw_text
+from pelorus.protobuf.render import raw_json_text, raw_text, write_raw_json, write_raw_text
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.schemaless import decode, decode_span
 
@@ -116,6 +117,27 @@ def pane_text(registry: SchemaRegistry, type_name: str | None, payload: bytes, f
     tree = decode_span(payload, 0, len(payload))
     text = raw_text(tree, pins) if fmt == "text" else raw_json_text(tree, pins)
     return PaneText(text, False, SCHEMALESS_NOTE)
+
+
+def write_pane_text(registry: SchemaRegistry, type_name: str | None, payload: bytes, fmt: Format,
+                    pins: Pins | None, write: Callable[[str], object]) -> PaneText:
+    """:func:`pane_text` handed to ``write`` a batch at a time instead of returned as one string: the
+    same characters, for a view that shows the first lines while the rest is rendered (the editor's
+    virtual text view). A schemaless rendering comes in the renderer's batches (the C renderer holds
+    the GIL for one batch, not for the whole message); a typed one (upb's printer) in one piece. The
+    result's ``text`` is empty; ``editable`` and ``note`` are :func:`pane_text`'s."""
+    if type_name is not None:
+        shown = pane_text(registry, type_name, payload, fmt, pins)
+        write(shown.text)
+        return PaneText("", shown.editable, shown.note)
+    tree = decode_span(payload, 0, len(payload))
+    if fmt == "text":
+        write_raw_text(tree, write, pins)
+    elif len(tree):
+        write_raw_json(tree, write, pins)
+    else:
+        write(raw_json_text(tree, pins))
+    return PaneText("", False, SCHEMALESS_NOTE)
 
 
 def _damaged_pane(registry: SchemaRegistry, type_name: str, payload: bytes, fmt: Format,
