@@ -83,8 +83,8 @@ class LargeTextView(QAbstractScrollArea):
         self.lines: LineText | None = None
         self.placeholder = ""
         """Drawn while there is no line (a sentence such as "Rendering…")."""
-        self.cursor = 0
-        """The current line."""
+        self.current_line = 0
+        """The current line (0-based)."""
         self.anchor = -1
         """The other end of the selected lines (-1: nothing selected)."""
         self.hit: tuple[int, int] | None = None
@@ -97,7 +97,7 @@ class LargeTextView(QAbstractScrollArea):
     def set_lines(self, lines: LineText | None) -> None:
         """Show ``lines`` from the top (None: nothing, the placeholder)."""
         self.lines = lines
-        self.cursor, self.anchor, self.hit = 0, -1, None
+        self.current_line, self.anchor, self.hit = 0, -1, None
         self.verticalScrollBar().setValue(0)
         self.horizontalScrollBar().setValue(0)
         self.grown()
@@ -167,7 +167,7 @@ class LargeTextView(QAbstractScrollArea):
         gutter = self.gutter_width()
         painter.fillRect(QRect(0, 0, gutter - _LEFT // 2, height), qpal.alternateBase())
         col0, cols = self.horizontalScrollBar().value(), self.visible_columns() + 1
-        lo, hi = sorted((self.anchor, self.cursor)) if self.anchor >= 0 else (-1, -2)
+        lo, hi = sorted((self.anchor, self.current_line)) if self.anchor >= 0 else (-1, -2)
         hit_line, hit_col, hit_len = -1, 0, 0
         if self.hit is not None:
             hit_line = self.lines.line_of(self.hit[0])
@@ -188,7 +188,7 @@ class LargeTextView(QAbstractScrollArea):
                 x = gutter + (hit_col - col0) * cw
                 painter.fillRect(QRect(max(gutter, x), y, (hit_len - max(0, col0 - hit_col)) * cw, lh),
                                  palette.CURRENT_MATCH_BG)
-            if row == self.cursor and self.hasFocus():
+            if row == self.current_line and self.hasFocus():
                 painter.setPen(palette.TEXT_FAINT)
                 painter.drawRect(QRect(gutter, y, width - gutter - 1, lh - 1))
             painter.setPen(palette.TEXT_MUTED)
@@ -220,10 +220,10 @@ class LargeTextView(QAbstractScrollArea):
         line = max(0, min(n - 1, line))
         if extend:
             if self.anchor < 0:
-                self.anchor = self.cursor
+                self.anchor = self.current_line
         else:
             self.anchor = -1
-        self.cursor = line
+        self.current_line = line
         vb, top, rows = self.verticalScrollBar(), self.top_line(), self.visible_lines()
         if center and not top <= line < top + rows:
             vb.setValue(line - rows // 2)
@@ -264,8 +264,8 @@ class LargeTextView(QAbstractScrollArea):
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
         rows, hb = self.visible_lines(), self.horizontalScrollBar()
-        moves = {Qt.Key.Key_Up: self.cursor - 1, Qt.Key.Key_Down: self.cursor + 1,
-                 Qt.Key.Key_PageUp: self.cursor - rows, Qt.Key.Key_PageDown: self.cursor + rows}
+        moves = {Qt.Key.Key_Up: self.current_line - 1, Qt.Key.Key_Down: self.current_line + 1,
+                 Qt.Key.Key_PageUp: self.current_line - rows, Qt.Key.Key_PageDown: self.current_line + rows}
         if key in moves:
             self.move_to(moves[key], shift)
         elif key == Qt.Key.Key_Home and ctrl:
@@ -277,7 +277,7 @@ class LargeTextView(QAbstractScrollArea):
             hb.setValue(0)
         elif key == Qt.Key.Key_End:
             if self.lines is not None and self.line_count():
-                hb.setValue(len(self.lines.line(self.cursor)) - self.visible_columns() + 1)
+                hb.setValue(len(self.lines.line(self.current_line)) - self.visible_columns() + 1)
         elif key == Qt.Key.Key_Left:
             hb.setValue(hb.value() - _H_STEP)
         elif key == Qt.Key.Key_Right:
@@ -290,7 +290,7 @@ class LargeTextView(QAbstractScrollArea):
             extend = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
             self.move_to(self.line_at(int(event.position().y())), extend)
             if not extend:
-                self.anchor = self.cursor
+                self.anchor = self.current_line
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: Any) -> None:
@@ -303,14 +303,14 @@ class LargeTextView(QAbstractScrollArea):
     def selection(self) -> tuple[int, int]:
         """The selected lines (first, last), or the current line when none is selected."""
         if self.anchor < 0:
-            return self.cursor, self.cursor
-        lo, hi = sorted((self.anchor, self.cursor))
+            return self.current_line, self.current_line
+        lo, hi = sorted((self.anchor, self.current_line))
         return lo, hi
 
     def select_all(self) -> None:
         n = self.line_count()
         if n:
-            self.anchor, self.cursor = 0, n - 1
+            self.anchor, self.current_line = 0, n - 1
             self.viewport().update()
 
     def selected_text(self) -> str:
@@ -461,12 +461,12 @@ class LargeTextBox(QWidget):
         self.view.viewport().update()
 
     def find_next(self) -> None:
-        self.find(backwards=False)
+        self.search(backwards=False)
 
     def find_previous(self) -> None:
-        self.find(backwards=True)
+        self.search(backwards=True)
 
-    def find(self, backwards: bool = False) -> None:
+    def search(self, backwards: bool = False) -> None:
         """Look for the find bar's text after (before) the current match, else from the current line,
         wrapping at the end; in a worker thread (see the module doc)."""
         lines, needle = self.view.lines, self.find_edit.text()
@@ -476,7 +476,7 @@ class LargeTextBox(QWidget):
         if view.hit is not None:
             start = view.hit[0] if backwards else view.hit[0] + 1
         else:
-            start = lines.start(view.cursor)
+            start = lines.start(view.current_line)
         case = self.case_box.isChecked()
         self._seq += 1
         seq = self._seq

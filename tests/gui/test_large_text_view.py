@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -73,7 +74,7 @@ def test_a_million_lines(qtbot: Any) -> None:
     QTest.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
     b.find_next()
     qtbot.waitUntil(lambda: not b.searching, timeout=10_000)
-    assert view.cursor == 999_990 and b.hits.text() == "1 of 1"
+    assert view.current_line == 999_990 and b.hits.text() == "1 of 1"
     view.grab()
     assert view.painted[0] <= 999_990 <= view.painted[1]
     b.find_edit.setText("LINE 099999")  # case-insensitive by default: lines 999990 .. 999999
@@ -87,7 +88,7 @@ def test_a_million_lines(qtbot: Any) -> None:
     # Go to line
     b.goto_edit.setText("123456")
     QTest.keyClick(b.goto_edit, Qt.Key.Key_Return)
-    assert view.cursor == 123_455
+    assert view.current_line == 123_455
     view.grab()
     assert view.painted[0] <= 123_455 <= view.painted[1]
 
@@ -100,14 +101,14 @@ def test_keyboard_only(qtbot: Any) -> None:
     rows = view.visible_lines()
     QTest.keyClick(view, Qt.Key.Key_Down)
     QTest.keyClick(view, Qt.Key.Key_Down)
-    assert view.cursor == 2
+    assert view.current_line == 2
     QTest.keyClick(view, Qt.Key.Key_PageDown)
-    assert view.cursor == 2 + rows
+    assert view.current_line == 2 + rows
     QTest.keyClick(view, Qt.Key.Key_PageUp)
     QTest.keyClick(view, Qt.Key.Key_Up)
-    assert view.cursor == 1
+    assert view.current_line == 1
     QTest.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ControlModifier)
-    assert view.cursor == 4999 and view.top_line() == view.verticalScrollBar().maximum()
+    assert view.current_line == 4999 and view.top_line() == view.verticalScrollBar().maximum()
     QTest.keyClick(view, Qt.Key.Key_Up)  # line 4998: 198 y's, longer than the view is wide
     QTest.keyClick(view, Qt.Key.Key_End)
     assert view.horizontalScrollBar().value() > 0
@@ -116,19 +117,19 @@ def test_keyboard_only(qtbot: Any) -> None:
     QTest.keyClick(view, Qt.Key.Key_Right)
     assert view.horizontalScrollBar().value() > 0
     QTest.keyClick(view, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
-    assert view.cursor == 0 and view.top_line() == 0
+    assert view.current_line == 0 and view.top_line() == 0
     # Ctrl+F reaches the find bar, Enter finds, Escape-free: Ctrl+G then a number and Enter moves there
     QTest.keyClick(view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert b.focusWidget() is b.find_edit
     QTest.keyClicks(b.find_edit, "4321\t")
     QTest.keyClick(b.find_edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not b.searching, timeout=10_000)
-    assert view.cursor == 4321
+    assert view.current_line == 4321
     QTest.keyClick(b.find_edit, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert b.focusWidget() is b.goto_edit
     QTest.keyClicks(b.goto_edit, "77")
     QTest.keyClick(b.goto_edit, Qt.Key.Key_Return)
-    assert view.cursor == 76 and b.focusWidget() is view
+    assert view.current_line == 76 and b.focusWidget() is view
     # Ctrl+A, Ctrl+C: everything
     QTest.keyClick(view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
     QTest.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
@@ -160,3 +161,52 @@ def test_find_in_slices_matches_str_find(monkeypatch: pytest.MonkeyPatch) -> Non
         for start in range(len(data) + 1):
             assert lt.find(needle, start, case=True) == data.find(pat, start)
     assert [lt.line(i) for i in range(lt.line_count)] == text.splitlines()
+
+
+# -- in the protobuf editor ------------------------------------------------------------------------
+
+
+def test_the_editor_shows_a_message_over_4_mb_in_both_panes(qloop: Any, editor: Any, tmp_path: Path) -> None:
+    """A ListPodsResponse over TEXT_VIEW_LIMIT: Text and JSON panes show the virtual view (read-only,
+    with the note) whose first lines are pane_text's; the small path's widget is hidden."""
+    import sys
+
+    from guihelp import run, screenshot, until
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import proto_corpus as corpus
+
+    from pelorus.protobuf.session import TEXT_VIEW_LIMIT
+    from pelorus.protobuf.textedit import pane_text
+
+    data = corpus.list_pods(TEXT_VIEW_LIMIT + 500_000)
+    assert len(data) > TEXT_VIEW_LIMIT
+    src = tmp_path / "pods.bin"
+    src.write_bytes(data)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        for pane in (editor.text_pane, editor.json_pane):
+            editor.side.setCurrentWidget(pane)
+            view = pane.large.view
+            await until(lambda p=pane: p.showing_large and not editor.tasks and p.large.view.lines is not None
+                        and p.large.view.lines.done, timeout=60, what=f"{pane.fmt} pane rendered")
+            assert pane.view.isHidden() and not pane.editable and not pane.apply_button.isEnabled()
+            assert "edit it in the tree or the hex pane" in pane.note.text()
+            expected = pane_text(editor.session.registry, None, data, pane.fmt, None).text
+            head = expected[:20_000].split("\n")[:-1]
+            assert view.lines is not None
+            assert [view.lines.line(i) for i in range(len(head))] == head
+            assert view.line_count() == len(expected.splitlines())
+            view.grab()
+            assert view.painted[0] == 0 and view.painted[1] > 10
+            screenshot(editor, f"proto_editor_large_{pane.fmt}")
+        # back to the small path: a small message shows in the editable widget again
+        small = tmp_path / "small.bin"
+        small.write_bytes(corpus.list_pods(2000))
+        assert await editor.open_path(small)
+        await until(lambda: not editor.tasks, what="small render")
+        pane = editor.json_pane
+        assert not pane.showing_large and not pane.view.isHidden() and pane.view.toPlainText().startswith("{")
+
+    run(qloop, scenario(), timeout=120)
