@@ -173,6 +173,52 @@ class LineText:
         piece = bytes(self.data[lo:hi])
         return piece if case else piece.lower()
 
+    def search(self, needle: str, start: int, case: bool = False, backwards: bool = False,
+               stop: Callable[[], bool] | None = None) -> tuple[int, int, int] | None:
+        """One pass over the text for the find bar: ``(offset, matches, number)`` of the first match at
+        or after ``start`` (with ``backwards``, the last one starting before it), wrapping round at the
+        end, with how many matches there are and which one it is (1-based); ``(-1, 0, 0)`` for none,
+        None when ``stop()`` said stop. A needle without ASCII letters (or ``case``) is searched in
+        place; otherwise each slice is lowered first. Matches are counted per slice, so a needle that
+        overlaps itself ("aa" in "aaa") may count once more at a slice boundary."""
+        raw = needle.encode("utf-8", "surrogatepass")
+        fold = not case and raw.lower() != raw.upper()
+        pat = raw.lower() if fold else raw
+        size = len(self.data)
+        if not pat or not size:
+            return -1, 0, 0
+        over = len(pat) - 1
+        total, first, last, hit, number = 0, -1, -1, -1, 0
+        lo = 0
+        while lo < size:
+            if stop is not None and stop():
+                return None
+            hi = min(size, lo + SCAN_BYTES)
+            end = min(size, hi + over)  # a match starting before hi may run over it
+            piece: bytes | bytearray
+            if fold:
+                piece, base, a, b = bytes(self.data[lo:end]).lower(), lo, 0, end - lo
+            else:
+                piece, base, a, b = self.data, 0, lo, end
+            n = piece.count(pat, a, b)
+            if n:
+                if first < 0:
+                    first = base + piece.find(pat, a, b)
+                if not backwards and hit < 0 and start < hi:
+                    at = piece.find(pat, max(a, start - base), b)
+                    if at >= 0:
+                        hit, number = base + at, total + piece.count(pat, a, at) + 1
+                elif backwards and lo < start:
+                    at = piece.rfind(pat, a, min(b, start - base + over))
+                    if at >= 0:
+                        hit, number = base + at, total + piece.count(pat, a, at) + 1
+                last = base + piece.rfind(pat, a, b)
+            total += n
+            lo = hi
+        if hit < 0 and total:  # wrap round
+            hit, number = (last, total) if backwards else (first, 1)
+        return hit, total, number
+
     def find(self, needle: str, start: int, case: bool = False, backwards: bool = False,
              stop: Callable[[], bool] | None = None) -> int:
         """The offset of the first match at or after ``start`` (the last one starting before ``start``

@@ -17,8 +17,8 @@ What an operator expects of a read-only text pane:
   view says so (:attr:`LargeTextView.message`);
 * :class:`LargeTextBox` adds the find bar (Ctrl+F; Enter / F3 next, Shift+Enter / Shift+F3 previous;
   how many matches and which one is shown) and Go to line (Ctrl+G). Searching runs in a worker thread
-  in 4 MB slices (:meth:`LineText.find`), so the UI thread waits for it for a few ms at most, and a
-  newer search stops an older one.
+  in one pass of 4 MB slices (:meth:`LineText.search`), so the UI thread waits for it for a few ms at
+  most, and a newer search stops an older one.
 
 Colours come from the application palette (which console/models/palette.py sets per theme) and the
 match roles of console/models/palette.py; the font is the system's fixed-width font.
@@ -487,13 +487,9 @@ class LargeTextBox(QWidget):
             return seq != self._seq
 
         def work() -> None:
-            at = lines.find(needle, start, case, backwards, stale)
-            if at < 0 and not stale():  # wrap round
-                at = lines.find(needle, len(lines.data) if backwards else 0, case, backwards, stale)
-            total = lines.count(needle, case, stop=stale) if at >= 0 else 0
-            number = lines.count(needle, case, end=at, stop=stale) + 1 if at >= 0 else 0
-            if not stale():
-                self._finder.found.emit(seq, at, total, number)
+            found = lines.search(needle, start, case, backwards, stale)
+            if found is not None and not stale():
+                self._finder.found.emit(seq, *found)
 
         threading.Thread(target=work, name="large-text-find", daemon=True).start()
 

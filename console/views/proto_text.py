@@ -209,11 +209,12 @@ class TextPanes:
                     shown = lines.line_count
                     view.grown()
                     self.timings.setdefault(f"{pane.fmt}.first", time.perf_counter() - started)
-                await asyncio.sleep(GROW_EVERY)
+                await asyncio.sleep(GROW_EVERY if shown else 0.01)  # the first screen as soon as it is in
 
         registry, type_name, payload, fmt, pins = args
-        job = asyncio.ensure_future(asyncio.to_thread(
-            functools.partial(write_pane_text, registry, type_name, payload, fmt, pins, lines.append_text)))
+        render = functools.partial(write_pane_text, registry, type_name, payload, fmt, pins, lines.append_text,
+                                   lines.append)  # the C renderer's batches as bytes, straight into the index
+        job = asyncio.ensure_future(asyncio.to_thread(render))
 
         async def rendered() -> PaneText:
             return await job

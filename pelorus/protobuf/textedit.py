@@ -120,21 +120,24 @@ def pane_text(registry: SchemaRegistry, type_name: str | None, payload: bytes, f
 
 
 def write_pane_text(registry: SchemaRegistry, type_name: str | None, payload: bytes, fmt: Format,
-                    pins: Pins | None, write: Callable[[str], object]) -> PaneText:
+                    pins: Pins | None, write: Callable[[str], object],
+                    write_bytes: Callable[[bytes], object] | None = None) -> PaneText:
     """:func:`pane_text` handed to ``write`` a batch at a time instead of returned as one string: the
     same characters, for a view that shows the first lines while the rest is rendered (the editor's
     virtual text view). A schemaless rendering comes in the renderer's batches (the C renderer holds
-    the GIL for one batch, not for the whole message); a typed one (upb's printer) in one piece. The
-    result's ``text`` is empty; ``editable`` and ``note`` are :func:`pane_text`'s."""
+    the GIL for one batch, not for the whole message); a typed one (upb's printer) in one piece. With
+    ``write_bytes``, the C renderer's batches go there as UTF-8 bytes instead (no decoding to ``str``),
+    in order with what goes to ``write``. The result's ``text`` is empty; ``editable`` and ``note``
+    are :func:`pane_text`'s."""
     if type_name is not None:
         shown = pane_text(registry, type_name, payload, fmt, pins)
         write(shown.text)
         return PaneText("", shown.editable, shown.note)
     tree = decode_span(payload, 0, len(payload))
     if fmt == "text":
-        write_raw_text(tree, write, pins)
+        write_raw_text(tree, write, pins, write_bytes=write_bytes)
     elif len(tree):
-        write_raw_json(tree, write, pins)
+        write_raw_json(tree, write, pins, write_bytes=write_bytes)
     else:
         write(raw_json_text(tree, pins))
     return PaneText("", False, SCHEMALESS_NOTE)

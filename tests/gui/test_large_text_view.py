@@ -210,3 +210,19 @@ def test_the_editor_shows_a_message_over_4_mb_in_both_panes(qloop: Any, editor: 
         assert not pane.showing_large and not pane.view.isHidden() and pane.view.toPlainText().startswith("{")
 
     run(qloop, scenario(), timeout=120)
+
+
+def test_search_in_one_pass_counts_and_wraps(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(line_text, "SCAN_BYTES", 4)
+    text = "ab\nxAB\nab ab\n12\n"
+    lt = LineText.from_text(text)
+    starts = [i for i in range(len(text)) if text.lower().startswith("ab", i)]  # 0, 4, 7, 10
+    for start in range(len(text) + 1):
+        nxt = next((s for s in starts if s >= start), starts[0])
+        assert lt.search("aB", start) == (nxt, 4, starts.index(nxt) + 1)
+        prev = next((s for s in reversed(starts) if s < start), starts[-1])
+        assert lt.search("ab", start, backwards=True) == (prev, 4, starts.index(prev) + 1)
+    assert lt.search("AB", 0, case=True) == (4, 1, 1)
+    assert lt.search("2\n", 0) == (14, 1, 1)
+    assert lt.search("zz", 3) == (-1, 0, 0)
+    assert lt.search("ab", 0, stop=lambda: True) is None
