@@ -26,7 +26,7 @@ from collections.abc import Callable
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["SCAN_BYTES", "Cancelled", "LineText"]
+__all__ = ["SCAN_BYTES", "RenderStopped", "LineText"]
 
 SCAN_BYTES = 4 << 20
 """Bytes searched per call in :meth:`LineText.find` / :meth:`LineText.count` (about 1-5 ms each)."""
@@ -34,7 +34,7 @@ _CHUNK_CHARS = 8 << 20
 """A long ``str`` is encoded and indexed this many characters at a time (bounded extra memory)."""
 
 
-class Cancelled(Exception):
+class RenderStopped(Exception):
     """Raised by :meth:`LineText.append` once :meth:`LineText.cancel` was called (stops a renderer)."""
 
 
@@ -75,9 +75,9 @@ class LineText:
             self.append(text[i : i + _CHUNK_CHARS].encode("utf-8", "surrogatepass"))
 
     def append(self, chunk: bytes) -> None:
-        """Append UTF-8 bytes and index their line breaks. Raises :class:`Cancelled` after :meth:`cancel`."""
+        """Append UTF-8 bytes and index their line breaks. Raises :class:`RenderStopped` after :meth:`cancel`."""
         if self.cancelled:
-            raise Cancelled
+            raise RenderStopped
         if not chunk:
             return
         base = len(self.data)
@@ -103,7 +103,7 @@ class LineText:
         self.done = True
 
     def cancel(self) -> None:
-        """Make the next :meth:`append` raise :class:`Cancelled` (a stale or cancelled render)."""
+        """Make the next :meth:`append` raise :class:`RenderStopped` (a stale or cancelled render)."""
         self.cancelled = True
 
     # -- reading ----------------------------------------------------------------------------------

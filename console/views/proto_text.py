@@ -29,7 +29,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QTabWidget
 
 from console.i18n import core_text
-from console.models.line_text import Cancelled, LineText
+from console.models.line_text import LineText, RenderStopped
 from console.views.proto_edit_actions import TextApplyPane
 from console.views.proto_host import EditorHost
 from pelorus.protobuf.schema import SchemaError
@@ -224,7 +224,7 @@ class TextPanes:
         try:
             shown: PaneText = await self.host.busy(
                 QCoreApplication.translate("TextPanes", "Rendering {0:,} bytes as {1}…").format(size, what), rendered())
-        except (asyncio.CancelledError, Cancelled):
+        except (asyncio.CancelledError, RenderStopped):
             lines.cancel()
             if current():
                 lines.finish()
