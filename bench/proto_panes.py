@@ -18,7 +18,8 @@ Per kind of message (bench/proto_corpus.py) at ``--mb`` MB, in one process with 
 Peer (``--peer-cap`` > 0): the widget the panes used up to 4 MB, a QPlainTextEdit, given the same text
 (``pane_text``'s) with ``setPlainText`` and painted once, in a child process that is stopped after
 ``--peer-cap`` seconds ("> N s"); the text's rendering is not in its figure. ``--shots DIR`` saves the
-editor with each pane shown (light and dark theme) as PNG files.
+editor with each pane shown (light and dark theme) as PNG files; ``--typed`` adds ListPodsResponse
+with its type chosen (the typed text: upb and protobuf's printers, streamed).
 
 Transport: in-process (the message is a file opened with ProtoEditor.open_path). Quote ``uptime``
 with the figures: the machine is shared.
@@ -134,7 +135,8 @@ async def until(pred: Any, timeout: float = 300.0) -> None:
         await asyncio.sleep(0.002)
 
 
-async def run_kind(editor: Any, kind: str, mb: float, tmp: Path, shots: Path | None, cap: float) -> None:
+async def run_kind(editor: Any, kind: str, mb: float, tmp: Path, shots: Path | None, cap: float,
+                   type_name: str | None = None) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
@@ -143,6 +145,9 @@ async def run_kind(editor: Any, kind: str, mb: float, tmp: Path, shots: Path | N
     path.write_bytes(data)
     t = time.perf_counter()
     assert await editor.open_path(path)
+    if type_name is not None:
+        assert editor.set_type(type_name)
+        kind = f"{kind}_typed"
     await until(lambda: not editor.tasks)
     emit(name=f"proto_panes.open.{kind}.{mb:g}mb", value=round(time.perf_counter() - t, 3), unit="s",
          path="ProtoEditor.open_path (mmap, framing, first level) until its tasks end", transport="in-process",
@@ -212,6 +217,8 @@ async def main_async(args: argparse.Namespace) -> None:
         editor.show()
         for kind in args.kinds.split(","):
             await run_kind(editor, kind, args.mb, tmp, shots, args.peer_cap)
+        if args.typed:  # the editable paths' text (upb + text_format / json_format), streamed
+            await run_kind(editor, "list_pods", args.mb, tmp, None, 0, corpus.LIST_PODS)
         if shots is not None:  # the ListPodsResponse panes in the dark theme too
             controller().set_mode(Mode.DARK)
             await run_kind(editor, "list_pods", args.mb, tmp, shots / "dark", 0)
@@ -226,6 +233,8 @@ def main() -> int:
     ap.add_argument("--kinds", default=",".join(KINDS))
     ap.add_argument("--peer-cap", type=float, default=60.0, help="seconds before the QPlainTextEdit peer is stopped; "
                                                                   "0 skips it")
+    ap.add_argument("--typed", action="store_true", help="also ListPodsResponse with its type chosen (the "
+                                                          "typed text, no peer)")
     ap.add_argument("--shots", default="", help="save the editor with each pane shown here (PNG)")
     args = ap.parse_args()
     from pelorus.protobuf.session import TEXT_VIEW_LIMIT
