@@ -59,8 +59,9 @@ class TextPanes:
         """Per pane format: the number of the latest render; an older render's result is dropped."""
         self._shown_state: dict[str, tuple[object, ...]] = {}
         """Per pane format: the session state (EditorSession.state) its clean text was rendered from."""
-        self._large: dict[str, LineText] = {}
-        """Per pane format: the large text being rendered or shown (a newer render cancels it)."""
+        self._large: dict[str, tuple[LineText, tuple[object, ...]]] = {}
+        """Per pane format: the large text being rendered or shown and the state it is of (a newer
+        render cancels it; one of an older state in a pane not showing is dropped: it may be 100s of MB)."""
         self.timings: dict[str, float] = {}
         """Per pane format: seconds from the render's start to its first lines and to its end
         ("text.first", "text.done", ...): what the benchmark reports."""
@@ -86,7 +87,8 @@ class TextPanes:
         self._shown_state.pop(pane.fmt, None)
         old = self._large.pop(pane.fmt, None)
         if old is not None:
-            old.cancel()  # a render still running for the previous message stops at its next batch
+            old[0].cancel()  # a render still running for the previous message stops at its next batch
+        self._drop_hidden_large(pane, state)
         job = session.render_job(pane.fmt)
         if job.how in ("empty", "too_large") or job.args is None:
             pane.set_content(core_text(job.text), False, "")
@@ -97,12 +99,27 @@ class TextPanes:
             self._show_rendered(pane, pane_text(*job.args), state)
             return
         if job.how == "large":
-            lines = self._large[pane.fmt] = LineText()
+            lines = LineText()
+            self._large[pane.fmt] = (lines, state)
             pane.set_large(lines, "", core_text(job.text))
             self.host.spawn(self._render_large(pane, seq, state, job.args, lines))
             return
         pane.set_content(core_text(job.text), False, "")
         self.host.spawn(self._render_in_worker(pane, seq, state, job.args))
+
+    def _drop_hidden_large(self, showing: TextApplyPane, state: tuple[object, ...]) -> None:
+        """The other pane's large text of an older message is let go (and its render stopped) now rather
+        than when that pane is shown again: it can be hundreds of MB."""
+        for i in range(self.side.count()):
+            other = self.side.widget(i)
+            if not isinstance(other, TextApplyPane) or other is showing:
+                continue
+            held = self._large.get(other.fmt)
+            if held is not None and held[1] != state:
+                held[0].cancel()
+                del self._large[other.fmt]
+                self._shown_state.pop(other.fmt, None)
+                other.large.set_lines(None)
 
     def revert(self, pane: TextApplyPane) -> None:
         """Drop the operator's typing: the pane shows the current message again."""
@@ -200,7 +217,8 @@ class TextPanes:
         self.timings.pop(f"{pane.fmt}.done", None)
 
         def current() -> bool:
-            return self._render_seq.get(pane.fmt) == seq and self._large.get(pane.fmt) is lines
+            held = self._large.get(pane.fmt)
+            return self._render_seq.get(pane.fmt) == seq and held is not None and held[0] is lines
 
         async def follow(job: asyncio.Future[PaneText]) -> None:
             shown = 0

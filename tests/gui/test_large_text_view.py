@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -59,6 +60,13 @@ def test_a_million_lines(qtbot: Any) -> None:
     view.grab()
     assert view.painted[1] == 999_999 and view.lines.line(view.painted[1]) == lines[-1]
     assert view.verticalScrollBar().value() == view.verticalScrollBar().maximum()
+    # the mouse wheel scrolls (three lines a notch)
+    top = view.top_line()
+    wheel = QWheelEvent(QPointF(50, 50), view.viewport().mapToGlobal(QPointF(50, 50)), QPoint(0, 0),
+                        QPoint(0, 120), Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                        Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(view.viewport(), wheel)
+    assert view.top_line() < top
     # the horizontal range reaches the longest line
     longest = max(map(len, lines[:40]))
     assert view.horizontalScrollBar().maximum() >= longest - view.visible_columns()
@@ -208,6 +216,7 @@ def test_the_editor_shows_a_message_over_4_mb_in_both_panes(qloop: Any, editor: 
         await until(lambda: not editor.tasks, what="small render")
         pane = editor.json_pane
         assert not pane.showing_large and not pane.view.isHidden() and pane.view.toPlainText().startswith("{")
+        assert editor.text_pane.large.view.lines is None  # the hidden pane let the old message's text go
 
     run(qloop, scenario(), timeout=120)
 
