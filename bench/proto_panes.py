@@ -31,6 +31,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -175,7 +176,7 @@ async def run_kind(editor: Any, kind: str, mb: float, tmp: Path, shots: Path | N
              peer_path="QPlainTextEdit.setPlainText(same text) + first paint, child process, text made beforehand")
         emit(name=f"proto_panes.{fmt}.rendered.{kind}.{mb:g}mb", value=round(done, 3), unit="s",
              path=f"switch to the {fmt} pane -> whole text rendered and indexed", transport="in-process",
-             ui_gap_s=round(ui_gap, 3),
+             ui_gap_s=round(ui_gap, 3), peak_rss_mb=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
              worker={k: round(v, 3) for k, v in editor.text_panes.timings.items() if k.startswith(fmt)})
         if shots is not None:
             editor.grab().save(str(shots / f"{kind}_{fmt}_{mb:g}mb.png"))
