@@ -201,6 +201,8 @@ async def run_kind(editor: Any, kind: str, mb: float, tmp: Path, shots: Path | N
              path="find bar: a string on the last line, from the top -> match shown (worker thread, 4 MB slices, "
                   "with the match count)", transport="in-process", needle=needle[:40], hits=box.hits.text(),
              ui_gap_s=round(gaps.stop(), 3))
+        if shots is not None:
+            editor.grab().save(str(shots / f"{kind}_{fmt}_{mb:g}mb_find.png"))
     editor.side.setCurrentWidget(editor.hex)
 
 

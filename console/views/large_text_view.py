@@ -185,8 +185,8 @@ class LargeTextView(QAbstractScrollArea):
             elif row == hit_line:
                 painter.fillRect(rect, palette.MATCH_BG)
             if row == hit_line and not selected and hit_col + hit_len > col0:
-                x = gutter + (hit_col - col0) * cw
-                painter.fillRect(QRect(max(gutter, x), y, (hit_len - max(0, col0 - hit_col)) * cw, lh),
+                x = gutter + _LEFT + (hit_col - col0) * cw  # where the text is drawn
+                painter.fillRect(QRect(max(gutter + _LEFT, x), y, (hit_len - max(0, col0 - hit_col)) * cw, lh),
                                  palette.CURRENT_MATCH_BG)
             if row == self.current_line and self.hasFocus():
                 painter.setPen(palette.TEXT_FAINT)
