@@ -32,8 +32,8 @@ from __future__ import annotations
 import threading
 from typing import Any, Final
 
-from PySide6.QtCore import QEvent, QObject, QRect, Qt, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QIntValidator, QKeyEvent, QKeySequence, QPainter
+from PySide6.QtCore import QEvent, QObject, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetricsF, QIntValidator, QKeyEvent, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QApplication,
@@ -164,6 +164,7 @@ class LargeTextView(QAbstractScrollArea):
             return
         assert self.lines is not None
         lh, cw = self.line_height(), self.char_width()
+        fm = QFontMetricsF(self.font())
         gutter = self.gutter_width()
         painter.fillRect(QRect(0, 0, gutter - _LEFT // 2, height), qpal.alternateBase())
         col0, cols = self.horizontalScrollBar().value(), self.visible_columns() + 1
@@ -185,9 +186,10 @@ class LargeTextView(QAbstractScrollArea):
             elif row == hit_line:
                 painter.fillRect(rect, palette.MATCH_BG)
             if row == hit_line and not selected and hit_col + hit_len > col0:
-                x = gutter + _LEFT + (hit_col - col0) * cw  # where the text is drawn
-                painter.fillRect(QRect(max(gutter + _LEFT, x), y, (hit_len - max(0, col0 - hit_col)) * cw, lh),
-                                 palette.CURRENT_MATCH_BG)
+                shown = self.lines.line(row)  # measured as drawn (a fixed font's advance is not a whole pixel)
+                lead = fm.horizontalAdvance(shown[col0:max(col0, hit_col)])
+                wide = fm.horizontalAdvance(shown[max(col0, hit_col):hit_col + hit_len])
+                painter.fillRect(QRectF(gutter + _LEFT + lead, y, wide, lh), palette.CURRENT_MATCH_BG)
             if row == self.current_line and self.hasFocus():
                 painter.setPen(palette.TEXT_FAINT)
                 painter.drawRect(QRect(gutter, y, width - gutter - 1, lh - 1))
