@@ -43,7 +43,13 @@ from pelorus.protobuf.textedit import (
     write_pane_text,
 )
 
-__all__ = ["GROW_EVERY", "TextPanes"]
+__all__ = ["GROW_EVERY", "READONLY_WIDGET_CHARS", "TextPanes"]
+
+READONLY_WIDGET_CHARS = 4 << 20
+"""A read-only text (schemaless, or damaged) of a message under the editable limit that is longer than
+this goes to the virtual view too: QPlainTextEdit lays out ~10 M characters a second at best (the
+schemaless JSON of a 4 MB ListPodsResponse is ~190 M characters), and nothing is lost, as it cannot be
+applied anyway."""
 
 GROW_EVERY = 0.1
 """Seconds between the virtual view's updates while a large message's text is still being rendered."""
@@ -186,10 +192,18 @@ class TextPanes:
         """Render a large message's text in a worker thread; the result is dropped when a newer render
         started or the document, record, type or pins changed meanwhile (a stale-result guard)."""
         what = QCoreApplication.translate("TextPanes", "text format") if pane.fmt == "text" else "JSON"
+        registry, type_name, payload, fmt, pins = args
+
+        def render() -> tuple[PaneText, LineText | None]:
+            made = pane_text(registry, type_name, payload, fmt, pins)
+            if made.editable or len(made.text) <= READONLY_WIDGET_CHARS:
+                return made, None
+            return PaneText("", False, made.note), LineText.from_text(made.text)  # indexed here, not on the UI
+
         try:
-            shown: PaneText = await self.host.busy(
-                QCoreApplication.translate("TextPanes", "Rendering {0:,} bytes as {1}…").format(len(args[2]), what),
-                asyncio.to_thread(pane_text, *args),
+            shown, lines = await self.host.busy(
+                QCoreApplication.translate("TextPanes", "Rendering {0:,} bytes as {1}…").format(len(payload), what),
+                asyncio.to_thread(render),
             )
         except asyncio.CancelledError:
             if self._render_seq.get(pane.fmt) == seq and not pane.dirty:
@@ -199,10 +213,22 @@ class TextPanes:
             return
         if self._render_seq.get(pane.fmt) != seq or self.host.session.state() != state or pane.dirty:
             return  # stale: a newer render (or the operator's typing) owns the pane
+        if lines is not None:  # read-only text too long for the widget's layout: the virtual view
+            pane.set_large(lines, self._note(shown.note))
+            self._large[pane.fmt] = (lines, state)
+            self._shown_state[pane.fmt] = state
+            return
         self._show_rendered(pane, shown, state)
 
+    @staticmethod
+    def _note(note: str | None) -> str:
+        if note == SCHEMALESS_NOTE:
+            return QCoreApplication.translate("TextPanes", "Schemaless view (read-only): choose a message type to "
+                                                           "edit as text.")
+        return note or ""
+
     def _show_rendered(self, pane: TextApplyPane, shown: PaneText, state: tuple[object, ...]) -> None:
-        pane.set_content(shown.text, shown.editable, shown.note)
+        pane.set_content(shown.text, shown.editable, self._note(shown.note) if shown.note is not None else None)
         self._shown_state[pane.fmt] = state
 
     async def _render_large(self, pane: TextApplyPane, seq: int, state: tuple[object, ...], args: tuple[Any, ...],

@@ -4472,6 +4472,10 @@ Pod 通过打印以下内容上报进度：
         <translation>已取消渲染{0}：切换到其他标签页再切回即可重新渲染。</translation>
     </message>
     <message>
+        <source>Schemaless view (read-only): choose a message type to edit as text.</source>
+        <translation>无模式视图（只读）：选择消息类型后即可作为文本编辑。</translation>
+    </message>
+    <message>
         <source>Rendering the {0} was cancelled: what is shown is its start; show another tab and this one again to render it all.</source>
         <translation>已取消渲染{0}：当前显示的是其开头部分；切换到其他标签页再切回即可完整渲染。</translation>
     </message>

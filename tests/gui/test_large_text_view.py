@@ -235,3 +235,40 @@ def test_search_in_one_pass_counts_and_wraps(monkeypatch: pytest.MonkeyPatch) ->
     assert lt.search("2\n", 0) == (14, 1, 1)
     assert lt.search("zz", 3) == (-1, 0, 0)
     assert lt.search("ab", 0, stop=lambda: True) is None
+
+
+def test_a_long_read_only_text_under_4_mb_goes_to_the_virtual_view(qloop: Any, editor: Any, tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Schemaless text (read-only) longer than READONLY_WIDGET_CHARS: the virtual view, even under 4 MB;
+    the same message with its type (editable) stays in the editable widget."""
+    import sys
+
+    from guihelp import run, until
+
+    from console.views import proto_text
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import proto_corpus as corpus
+
+    from pelorus.protobuf.textedit import pane_text
+
+    monkeypatch.setattr(proto_text, "READONLY_WIDGET_CHARS", 100_000)
+    data = corpus.list_pods(200_000)
+    src = tmp_path / "pods.bin"
+    src.write_bytes(data)
+
+    async def scenario() -> None:
+        assert await editor.open_path(src)
+        pane = editor.json_pane
+        editor.side.setCurrentWidget(pane)
+        await until(lambda: pane.showing_large and not editor.tasks, timeout=60, what="virtual view")
+        expected = pane_text(editor.session.registry, None, data, "json", None).text
+        lines = pane.large.view.lines
+        assert lines is not None and lines.done and bytes(lines.data) == expected.encode()
+        assert pane.note.text().startswith("Schemaless view (read-only)")
+        assert editor.set_type("pelorus.v1.ListPodsResponse")
+        await until(lambda: not pane.showing_large and not editor.tasks and pane.editable, timeout=60,
+                    what="editable widget")
+        assert pane.view.toPlainText().startswith("{")
+
+    run(qloop, scenario(), timeout=120)
