@@ -49,7 +49,9 @@ from PySide6.QtWidgets import (
 
 from console.i18n import QT_TRANSLATE_NOOP, core_text, error_text
 from console.models import palette
+from console.models.line_text import LineText
 from console.models.proto_tree import PathRole
+from console.views.large_text_view import LargeTextBox
 from console.views.proto_dialogs import ask, confirm
 from console.views.proto_host import EditorHost
 from pelorus.protobuf import structure as sx
@@ -403,6 +405,13 @@ class TextApplyPane(QWidget):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.view, 1)
+        self.large = LargeTextBox()
+        """The read-only virtual view that replaces :attr:`view` for a message over the editable limit."""
+        self.large.setObjectName(f"{fmt}Large")
+        self.large.view.setObjectName(f"{fmt}LargeView")
+        self.large.view.message.connect(self.note.setText)
+        self.large.hide()
+        lay.addWidget(self.large, 1)
         lay.addWidget(self.error)
         lay.addLayout(buttons)
         self.dirty = False
@@ -414,8 +423,35 @@ class TextApplyPane(QWidget):
         self.revert_button.clicked.connect(self.revertRequested)
         self._update()
 
+    @property
+    def showing_large(self) -> bool:
+        """True while the virtual view (a large message's text, read-only) is the one shown."""
+        return not self.large.isHidden()
+
+    def set_large(self, lines: LineText, note: str, placeholder: str = "") -> None:
+        """Show ``lines`` (still growing while a worker renders) in the read-only virtual view."""
+        if not self.showing_large:
+            self._setting = True
+            try:
+                self.view.setPlainText("")  # the small path's text is not kept beside the large one
+            finally:
+                self._setting = False
+            self.view.hide()
+            self.large.show()
+        self.large.view.placeholder = placeholder
+        self.large.set_lines(lines)
+        self.dirty = False
+        self.editable = False
+        self.note.setText(note)
+        self.error.hide()
+        self._update()
+
     def set_content(self, text: str, editable: bool, note: str | None = None) -> None:
         """Show the document's text (clean: nothing unapplied)."""
+        if self.showing_large:
+            self.large.set_lines(None)
+            self.large.hide()
+            self.view.show()
         self._setting = True
         try:
             self.view.setPlainText(text)

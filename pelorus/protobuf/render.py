@@ -202,9 +202,10 @@ def raw_text(msg: Message, pins: Pins | None = None, path: Path = (), indent: st
 
 
 def write_raw_text(msg: Message, write: Callable[[str], object], pins: Pins | None = None, path: Path = (),
-                   indent: str = "") -> None:
+                   indent: str = "", write_bytes: Callable[[bytes], object] | None = None) -> None:
     """:func:`raw_text`, handed to ``write`` a batch of lines at a time (the CLI prints a large message
-    as it renders it, instead of holding all of its text)."""
+    as it renders it, instead of holding all of its text). With ``write_bytes``, the C renderer's
+    batches go there as UTF-8 bytes (not decoded to ``str``); the rest still goes to ``write``."""
     pins = pins or Pins()
 
     def emit(lines: list[str]) -> None:
@@ -213,7 +214,7 @@ def write_raw_text(msg: Message, write: Callable[[str], object], pins: Pins | No
 
     c_text = None if pins.by_path else native_raw_text()
     if c_text is not None:
-        _native_lines(msg, c_text, indent, write)
+        _native_lines(msg, c_text, indent, write, write_bytes)
     elif (fastrender := _fastrender()).usable(msg, pins):
         fastrender.text_lines(msg, pins, path, indent, emit)
     else:
@@ -232,7 +233,8 @@ def write_raw_text(msg: Message, write: Callable[[str], object], pins: Pins | No
     emit(tail)
 
 
-def _native_json(msg: Message, write: Callable[[str], object]) -> None:
+def _native_json(msg: Message, write: Callable[[str], object],
+                 write_bytes: Callable[[bytes], object] | None = None) -> None:
     """:func:`write_raw_json` (indent 2, no pins) through the C renderer, as :func:`_native_lines` does the
     text: the same characters as ``json.dumps(raw_json(msg), indent=2, ensure_ascii=False)``."""
     from pelorus.protobuf import _rawwire
@@ -240,8 +242,8 @@ def _native_json(msg: Message, write: Callable[[str], object]) -> None:
     n = len(msg)
     recs = msg._recs
     buf = msg.buf
-    binary = _utf8_stdout(write)
-    fd = _stdout_fd() if binary is not None else -1
+    binary = write_bytes or _utf8_stdout(write)
+    fd = _stdout_fd() if binary is not None and write_bytes is None else -1
     write('{\n  "fields": [')
     top_runs = _rawwire.runs(buf, recs[0], recs[((n - 1) << 2) + 3])
     first = True
@@ -256,7 +258,8 @@ def _native_json(msg: Message, write: Callable[[str], object]) -> None:
         chunk = _rawwire.raw_json(buf, t, e, first, hi - lo if run else 1, 0, False)
         first = False
         if binary is not None:
-            sys.stdout.flush()
+            if write_bytes is None:
+                sys.stdout.flush()
             binary(chunk)
         else:
             write(chunk.decode("utf-8"))
@@ -269,7 +272,8 @@ def _fastrender() -> ModuleType:
     return fastrender
 
 
-def _native_lines(msg: Message, c_text: RawText, indent: str, write: Callable[[str], object]) -> None:
+def _native_lines(msg: Message, c_text: RawText, indent: str, write: Callable[[str], object],
+                  write_bytes: Callable[[bytes], object] | None = None) -> None:
     """The fields' lines of a top level through the C renderer, about :data:`NATIVE_BATCH_BYTES` of fields at
     a time. The level's runs are found on the whole level (a batch boundary must not make one), so the C side
     is told not to look for runs at its first level. No numpy here: the CLI's raw decode starts without it."""
@@ -280,8 +284,8 @@ def _native_lines(msg: Message, c_text: RawText, indent: str, write: Callable[[s
         return
     recs = msg._recs
     buf = msg.buf
-    binary = _utf8_stdout(write)
-    fd = _stdout_fd() if binary is not None else -1
+    binary = write_bytes or _utf8_stdout(write)
+    fd = _stdout_fd() if binary is not None and write_bytes is None else -1
     top_runs = _rawwire.runs(buf, recs[0], recs[((n - 1) << 2) + 3])
     for lo, hi, run in _batches(recs[3::4], top_runs, NATIVE_BATCH_BYTES):
         if run:
@@ -296,7 +300,8 @@ def _native_lines(msg: Message, c_text: RawText, indent: str, write: Callable[[s
             c_text(buf, t, e, indent, 0, False, fd=fd)
             continue
         if binary is not None:  # the same characters, without decoding them to str and encoding them again
-            sys.stdout.flush()
+            if write_bytes is None:
+                sys.stdout.flush()
             binary(c_text(buf, t, e, indent, 0, False, as_bytes=True))
             continue
         text = c_text(buf, t, e, indent, 0, False)
@@ -410,11 +415,12 @@ def _json_errors(msg: Message) -> str:
 
 
 def write_raw_json(msg: Message, write: Callable[[str], object], pins: Pins | None = None,
-                   indent: int | None = 2) -> None:
-    """:func:`raw_json_text`, handed to ``write`` a batch at a time."""
+                   indent: int | None = 2, write_bytes: Callable[[bytes], object] | None = None) -> None:
+    """:func:`raw_json_text`, handed to ``write`` a batch at a time (the C renderer's batches to
+    ``write_bytes`` as UTF-8 bytes when it is given)."""
     pins = pins or Pins()
     if indent == 2 and not pins.by_path and len(msg) and native_raw_text() is not None:
-        _native_json(msg, write)
+        _native_json(msg, write, write_bytes)
     elif indent == 2 and (fastrender := _fastrender()).usable(msg, pins):
         fastrender.json_chunks(msg, pins, (), write)
     else:

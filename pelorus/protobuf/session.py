@@ -33,14 +33,19 @@ from pelorus.protobuf.textedit import Applied, Format
 from pelorus.protobuf.tree import ProtoTree
 from pelorus.text import QT_TRANSLATE_NOOP, Text
 
-__all__ = ["INLINE_RENDER_LIMIT", "TEXT_VIEW_LIMIT", "EditorSession", "Loaded", "RenderJob", "Replaced", "ViewMemory",
+__all__ = ["INLINE_RENDER_LIMIT", "LARGE_VIEW_LIMIT", "TEXT_VIEW_LIMIT", "EditorSession", "Loaded", "RenderJob",
+           "Replaced", "ViewMemory",
            "load_file", "message_name"]
 
 TEXT_VIEW_LIMIT: Final = 4 << 20
-"""Text/JSON views are not produced for records larger than this (use the CLI). Kept at 4 MB although
-rendering runs in a worker: the rendered text (about twice the payload) must still be put into the
-text widget on the UI thread, which costs ~0.1 s per MB of text (measured: 8 MB of text, 0.8 s),
-and applying a 4 MB edit back takes ~15 s of pure-Python parsing."""
+"""Records up to this size are shown in an editable text widget (QPlainTextEdit), whose layout of the
+whole text costs ~0.1 s per MB of text on the UI thread and whose Apply parses it back (~15 s of
+pure-Python parsing for 4 MB). Larger ones are rendered in a worker thread, in batches, into the
+editor's virtual text view (read-only; a RenderJob "large"), which paints only the lines on screen."""
+LARGE_VIEW_LIMIT: Final = 32 << 20
+"""Records larger than this get no text view ("too_large": use the CLI). Memory decides it: the view
+holds the whole text as UTF-8 bytes plus 4 bytes per line, and schemaless JSON is up to ~48 times the
+payload (a 10 MB ListPodsResponse: 482 MB of JSON, 15.5 M lines), so 32 MB can mean ~1.6 GB."""
 INLINE_RENDER_LIMIT: Final = 64 << 10
 """Payloads up to this size are rendered on the UI thread (~1 MB/s: a few tens of ms); larger ones in
 a worker thread, with the busy row."""
@@ -106,8 +111,8 @@ _RECORDS = QT_TRANSLATE_NOOP("EditorSession", "{n:,} {framing} record(s)")
 _LOADED = QT_TRANSLATE_NOOP("EditorSession", "{name}: {size:,} bytes, {what}.")
 _LOADED_HEX = QT_TRANSLATE_NOOP("EditorSession", "{name}: {size:,} bytes, {what} (decoded from hex text).")
 _LOADED_B64 = QT_TRANSLATE_NOOP("EditorSession", "{name}: {size:,} bytes, {what} (decoded from base64 text).")
-_TOO_LARGE = QT_TRANSLATE_NOOP("EditorSession", "{size:,} bytes: too large for this view; use "
-                               "`python main.py proto decode FILE --format text|json`.")
+_TOO_LARGE = QT_TRANSLATE_NOOP("EditorSession", "{size:,} bytes: too large for this view (its text would need "
+                               "gigabytes of memory); use `python main.py proto decode FILE --format text|json`.")
 _RENDERING_TEXT = QT_TRANSLATE_NOOP("EditorSession", "Rendering {size:,} bytes as text format…")
 _RENDERING_JSON = QT_TRANSLATE_NOOP("EditorSession", "Rendering {size:,} bytes as JSON…")
 _EDITED = QT_TRANSLATE_NOOP("EditorSession", "Edited: {edit} ({n} byte(s) changed).")
@@ -200,8 +205,9 @@ class RenderJob:
 
     ``how``: "empty" (nothing open: show ``text``), "too_large" (show ``text``, a sentence),
     "inline" (call ``pane_text(*args)`` now: small), "worker" (show ``text`` meanwhile and call
-    ``pane_text(*args)`` in a worker thread). ``args`` are plain data: a worker never reads the
-    live document, pins or tree."""
+    ``pane_text(*args)`` in a worker thread), "large" (over :data:`TEXT_VIEW_LIMIT`: call
+    ``write_pane_text(*args, write)`` in a worker thread into the read-only virtual view). ``args`` are
+    plain data: a worker never reads the live document, pins or tree."""
 
     how: str
     text: str = ""
@@ -326,14 +332,15 @@ class EditorSession:
         payload = self.payload()
         if payload is None:
             return RenderJob("empty")
-        if len(payload) > TEXT_VIEW_LIMIT:
+        if len(payload) > LARGE_VIEW_LIMIT:
             return RenderJob("too_large", _TOO_LARGE.format(size=len(payload)))
         desc = self.tree.descriptor
         args = (self.registry, desc.full_name if desc is not None else None, payload, fmt, self.pins_copy())
         if len(payload) <= INLINE_RENDER_LIMIT:
             return RenderJob("inline", "", args)
         rendering = _RENDERING_TEXT if fmt == "text" else _RENDERING_JSON
-        return RenderJob("worker", rendering.format(size=len(payload)), args)
+        return RenderJob("worker" if len(payload) <= TEXT_VIEW_LIMIT else "large", rendering.format(size=len(payload)),
+                         args)
 
     @property
     def can_undo(self) -> bool:

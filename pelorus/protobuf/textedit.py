@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from google.protobuf import json_format, message_factory, text_format
 from google.protobuf.descriptor import FieldDescriptor
@@ -30,7 +31,7 @@ from google.protobuf.unknown_fields import UnknownFieldSet
 
 from pelorus.protobuf.partial import parse_prefix
 from pelorus.protobuf.readings import Pins
-from pelorus.protobuf.render import raw_json_text, raw_text
+from pelorus.protobuf.render import raw_json_text, raw_text, write_raw_json, write_raw_text
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 from pelorus.protobuf.schemaless import decode, decode_span
 from pelorus.text import QT_TRANSLATE_NOOP
@@ -125,6 +126,69 @@ def pane_text(registry: SchemaRegistry, type_name: str | None, payload: bytes, f
     tree = decode_span(payload, 0, len(payload))
     text = raw_text(tree, pins) if fmt == "text" else raw_json_text(tree, pins)
     return PaneText(text, False, SCHEMALESS_NOTE)
+
+
+def write_pane_text(registry: SchemaRegistry, type_name: str | None, payload: bytes, fmt: Format,
+                    pins: Pins | None, write: Callable[[str], object],
+                    write_bytes: Callable[[bytes], object] | None = None) -> PaneText:
+    """:func:`pane_text` handed to ``write`` a batch at a time instead of returned as one string: the
+    same characters, for a view that shows the first lines while the rest is rendered (the editor's
+    virtual text view). A schemaless rendering comes in the renderer's batches (the C renderer holds
+    the GIL for one batch, not for the whole message); a typed one (upb's printer) in one piece. With
+    ``write_bytes``, the C renderer's batches go there as UTF-8 bytes instead (no decoding to ``str``),
+    in order with what goes to ``write``. The result's ``text`` is empty; ``editable`` and ``note``
+    are :func:`pane_text`'s."""
+    if type_name is not None:
+        streamed = _write_typed(registry, type_name, payload, fmt, write)
+        if streamed is not None:
+            return streamed
+        shown = pane_text(registry, type_name, payload, fmt, pins)
+        write(shown.text)
+        return PaneText("", shown.editable, shown.note)
+    tree = decode_span(payload, 0, len(payload))
+    if fmt == "text":
+        write_raw_text(tree, write, pins, write_bytes=write_bytes)
+    elif len(tree):
+        write_raw_json(tree, write, pins, write_bytes=write_bytes)
+    else:
+        write(raw_json_text(tree, pins))
+    return PaneText("", False, SCHEMALESS_NOTE)
+
+
+def _write_typed(registry: SchemaRegistry, type_name: str, payload: bytes, fmt: Format,
+                 write: Callable[[str], object]) -> PaneText | None:
+    """:func:`editable_text` in pieces where the schema's streaming printers give the same characters
+    (SchemaRegistry.write_json always; write_text when the message has no unknown field anywhere, whose
+    printing would differ, and holds no Any); None when they cannot (the caller prints it whole)."""
+    try:
+        msg = registry.parse(type_name, payload)
+    except SchemaError:
+        return None
+    if fmt == "text":
+        if _holds_any_type(msg.DESCRIPTOR, set()):
+            return None
+        bare = registry.parse(type_name, payload)
+        bare.DiscardUnknownFields()  # upb, recursive: smaller exactly when an unknown field is anywhere
+        if bare.ByteSize() != msg.ByteSize():
+            return None
+        registry.write_text(msg, write, size=len(payload))
+        return PaneText("", True)
+    try:
+        registry.write_json(msg, write, size=len(payload))
+    except SchemaError as err:  # an out-of-range Timestamp: what came before it is written
+        write(f"\n# {err}\n")
+        return PaneText("", False, f"Read-only: {err}.")
+    return PaneText("", True)
+
+
+def _holds_any_type(desc: Any, seen: set[str]) -> bool:
+    """Whether a message of ``desc`` can hold a google.protobuf.Any at any depth."""
+    if desc.full_name == ANY:
+        return True
+    if desc.full_name in seen:
+        return False
+    seen.add(desc.full_name)
+    return any(f.message_type is not None and _holds_any_type(f.message_type, seen) for f in desc.fields)
 
 
 def _damaged_pane(registry: SchemaRegistry, type_name: str, payload: bytes, fmt: Format,

@@ -1657,8 +1657,8 @@ Trailers：{0}</translation>
         <translation>{name}：{size:,} 字节，{what}（从 base64 文本解码）。</translation>
     </message>
     <message>
-        <source>{size:,} bytes: too large for this view; use `python main.py proto decode FILE --format text|json`.</source>
-        <translation>{size:,} 字节：对此视图而言过大；请使用 `python main.py proto decode FILE --format text|json`。</translation>
+        <source>{size:,} bytes: too large for this view (its text would need gigabytes of memory); use `python main.py proto decode FILE --format text|json`.</source>
+        <translation>{size:,} 字节：对此视图而言过大（其文本需要数 GB 内存）；请使用 `python main.py proto decode FILE --format text|json`。</translation>
     </message>
     <message>
         <source>Rendering {size:,} bytes as text format…</source>
@@ -2628,6 +2628,76 @@ job, a cron job, a service, a job that times out and an interval job.</source>
     <message>
         <source>Entity version: every change bumps it</source>
         <translation>实体版本：每次变更都会递增</translation>
+    </message>
+</context>
+<context>
+    <name>LargeTextBox</name>
+    <message>
+        <source>Find in the text</source>
+        <translation>在文本中查找</translation>
+    </message>
+    <message>
+        <source>Find (Enter: next, Shift+Enter: previous)</source>
+        <translation>查找（Enter：下一个，Shift+Enter：上一个）</translation>
+    </message>
+    <message>
+        <source>Match case</source>
+        <translation>区分大小写</translation>
+    </message>
+    <message>
+        <source>Previous match (Shift+F3)</source>
+        <translation>上一个匹配（Shift+F3）</translation>
+    </message>
+    <message>
+        <source>Previous match</source>
+        <translation>上一个匹配</translation>
+    </message>
+    <message>
+        <source>Next match (F3)</source>
+        <translation>下一个匹配（F3）</translation>
+    </message>
+    <message>
+        <source>Next match</source>
+        <translation>下一个匹配</translation>
+    </message>
+    <message>
+        <source>Go to line</source>
+        <translation>转到行</translation>
+    </message>
+    <message>
+        <source>Line (Ctrl+G)</source>
+        <translation>行号（Ctrl+G）</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>正在查找…</translation>
+    </message>
+    <message>
+        <source>No match</source>
+        <translation>无匹配</translation>
+    </message>
+    <message>
+        <source>{0:,} of {1:,}</source>
+        <translation>第 {0:,} 个，共 {1:,} 个</translation>
+    </message>
+</context>
+<context>
+    <name>LargeTextView</name>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Read-only text, shown a screen at a time. Arrows, Page Up and Page Down move; Ctrl+F finds; Ctrl+G goes to a line; Ctrl+C copies the selected lines.</source>
+        <translation>只读文本，每次显示一屏。方向键、Page Up 和 Page Down 移动；Ctrl+F 查找；Ctrl+G 转到行；Ctrl+C 复制所选的行。</translation>
+    </message>
+    <message>
+        <source>The selection is {0:,} bytes: too much for the clipboard (at most {1:,}). Select fewer lines, or use `python main.py proto decode FILE` to write the whole text to a file.</source>
+        <translation>所选内容为 {0:,} 字节：超出剪贴板的容量（最多 {1:,}）。请少选一些行，或使用 `python main.py proto decode FILE` 将全部文本写入文件。</translation>
+    </message>
+    <message>
+        <source>Copied {0:,} line(s).</source>
+        <translation>已复制 {0:,} 行。</translation>
     </message>
 </context>
 <context>
@@ -5179,6 +5249,14 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>Rendering the {0} was cancelled: show another tab and this one again to render it.</source>
         <translation>已取消渲染{0}：切换到其他标签页再切回即可重新渲染。</translation>
+    </message>
+    <message>
+        <source>Rendering the {0} was cancelled: what is shown is its start; show another tab and this one again to render it all.</source>
+        <translation>已取消渲染{0}：当前显示的是其开头部分；切换到其他标签页再切回即可完整渲染。</translation>
+    </message>
+    <message>
+        <source>Read-only: a message this large ({0:,} bytes) is shown without editing here; edit it in the tree or the hex pane.</source>
+        <translation>只读：如此大的消息（{0:,} 字节）在此处仅供查看，不能编辑；请在字段树或十六进制窗格中编辑。</translation>
     </message>
     <message>
         <source>Schemaless view (read-only): choose a message type to edit as text.</source>

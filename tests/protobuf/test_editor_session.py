@@ -131,6 +131,9 @@ def test_render_job_says_how_a_text_pane_gets_the_message(tmp_path: Path, monkey
     worker = s.render_job("text")
     assert worker.how == "worker" and worker.text == f"Rendering {len(data)} bytes as text format…"
     monkeypatch.setattr(session_mod, "TEXT_VIEW_LIMIT", 4)
+    large = s.render_job("text")  # over the editable widget's limit: the virtual view, rendered in a worker
+    assert large.how == "large" and large.args == worker.args and large.text == worker.text
+    monkeypatch.setattr(session_mod, "LARGE_VIEW_LIMIT", 4)
     assert s.render_job("text").how == "too_large"
 
 

@@ -11,9 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from proto_strategies import job_specs
 
-from pelorus.api import job_pb2
+from pelorus.api import job_pb2, job_service_pb2
 from pelorus.protobuf.schema import SchemaRegistry
-from pelorus.protobuf.textedit import TextEditError, apply_text, editable_text, pane_text, unknown_count
+from pelorus.protobuf.textedit import (
+    TextEditError,
+    apply_text,
+    editable_text,
+    pane_text,
+    unknown_count,
+    write_pane_text,
+)
 from pelorus.protobuf.wire import encode_tag, encode_varint
 
 SPEC = "pelorus.v1.JobSpec"
@@ -182,3 +189,41 @@ def test_pane_on_damaged_bytes_shows_what_decodes_before_the_damage(registry: Sc
     # nothing before the damage: just the error, as before
     bare = pane_text(registry, "pelorus.v1.JobSpec", b"\x0a\x05ab", "text", None)
     assert bare.text.startswith("# bytes do not parse as pelorus.v1.JobSpec") and not bare.editable
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_write_pane_text_streams_the_same_characters_as_pane_text(fmt: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the virtual view is fed (write_pane_text, in pieces) is pane_text's text: typed (streamed where
+    the printers match: no unknown field, no Any), typed with an unknown field deep down and with an Any
+    (printed whole), and schemaless (the renderer's batches, as bytes and str)."""
+    import sys
+    from pathlib import Path
+
+    from pelorus.protobuf import render, schema
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import proto_corpus as corpus
+
+    monkeypatch.setattr(schema, "_STREAM_MIN_BYTES", 1)
+    monkeypatch.setattr(schema, "_CHUNK", 64)
+    monkeypatch.setattr(render, "NATIVE_BATCH_BYTES", 256)
+    reg = corpus.registry()
+    pods = corpus.list_pods(20_000)
+    deep_msg = job_service_pb2.ListPodsResponse.FromString(pods)
+    deep_msg.pods[0].MergeFromString(encode_tag(99, 0) + b"\x01")  # an unknown field inside the first pod
+    deep = deep_msg.SerializeToString()
+    spec = job_pb2.JobSpec(name="n")
+    spec.data.Pack(job_pb2.Progress(successful=1))
+    cases = [(corpus.LIST_PODS, pods), (corpus.LIST_PODS, deep), (corpus.ALLTYPES, corpus.all_types(20_000)),
+             ("pelorus.v1.JobSpec", spec.SerializeToString()), (None, pods)]
+    parts: list[str] = []
+
+    def as_text(b: bytes) -> None:
+        parts.append(b.decode("utf-8"))
+
+    for type_name, data in cases:
+        want = pane_text(reg, type_name, data, fmt, None)
+        parts.clear()
+        got = write_pane_text(reg, type_name, data, fmt, None, parts.append, as_text)
+        assert "".join(parts) == want.text and got.editable == want.editable and got.note == want.note
+        assert got.text == ""
