@@ -53,11 +53,14 @@ def casefold(arr: Bytes, cap: int = CAP, cut: list[int] | None = None) -> Bytes:
     """UTF-8 casefold of every value: ASCII in bulk, Python's str.casefold for the others.
     A folded value longer than ``cap`` bytes (folding can lengthen text: "İ" is 2 bytes, its
     fold 3) is cut there, and its index added to ``cut``."""
-    out = np.strings.lower(arr)
     if len(arr) == 0:
-        return out
+        return np.strings.lower(arr)
+    arr = np.ascontiguousarray(arr)
     u8 = arr.view(np.uint8).reshape(len(arr), -1)
-    odd = np.flatnonzero((u8 >= 0x80).any(axis=1))
+    # ASCII lower case on the bytes (np.strings.lower makes a Python call per value: ~5x slower)
+    out = (u8 + (((u8 - np.uint8(65)) < 26).view(np.uint8) << np.uint8(5))).view(arr.dtype).reshape(len(arr))
+    # rows with a byte over 0x7F: found from the bytes (few), not by a reduction over every row
+    odd = np.unique(np.flatnonzero(u8.reshape(-1) >= 0x80) // u8.shape[1])
     if odd.size:
         full = [bytes(v).decode("utf-8", "replace").casefold().encode() for v in arr[odd].tolist()]
         if cut is not None:
