@@ -429,7 +429,9 @@ class JobColumns:
         """Rewrite the wire bytes into one buffer once replaced summaries waste more than the
         live ones (a storm replaces every summary many times)."""
         held = sum(len(b) for b in self._bufs)
-        if len(self._bufs) < 64 and held < 2 * self._live_bytes + (64 << 20):
+        if held < 2 * self._live_bytes + (64 << 20):
+            if len(self._bufs) >= 64:
+                self._merge_small()
             return
         if self.n == 0:
             self._bufs = []
@@ -447,6 +449,32 @@ class JobColumns:
         self._end[: self.n] = at + lens
         self._live_bytes = int(lens.sum())
         self._parsed.clear()
+
+    def _merge_small(self) -> None:
+        """Many buffers but little waste (a listing streamed in page by page, a storm of new
+        jobs): the small buffers joined into one as they are, dead bytes and all.  The work is
+        the size of those buffers, not of every live summary (rewriting all of them every 64
+        pages made a streamed million-job listing quadratic: 12 s of 45 at 300,000 jobs).
+        Big buffers stay; there are at most a few dozen of them."""
+        big = max(1 << 20, self._live_bytes // 16)
+        sizes = np.fromiter((len(b) for b in self._bufs), np.int64, len(self._bufs))
+        small = np.flatnonzero(sizes < big)
+        if len(small) < 2:
+            return
+        large = np.flatnonzero(sizes >= big)
+        remap = np.zeros(len(sizes), np.int32)
+        remap[large] = np.arange(len(large), dtype=np.int32)
+        remap[small] = len(large)
+        shift = np.zeros(len(sizes), np.int64)
+        shift[small] = np.concatenate(([0], np.cumsum(sizes[small])[:-1]))
+        merged = np.concatenate([self._bufs[i] for i in small.tolist()])
+        bo = self._buf_of[: self.n]
+        d = shift[bo]
+        self._start[: self.n] += d
+        self._end[: self.n] += d
+        self._buf_of[: self.n] = remap[bo]
+        self._bufs = [*(self._bufs[i] for i in large.tolist()), merged]
+        self._parsed.clear()  # keyed by (buffer, start): both moved
 
     def nbytes(self) -> int:
         """Memory held by the columns and buffers (not counting the index dict)."""
