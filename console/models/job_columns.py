@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import Any, Final
 
 import numpy as np
@@ -245,7 +246,7 @@ class JobColumns:
     def _reserve(self, total: int) -> None:
         if total <= self._cap:
             return
-        cap = max(total, int(self._cap * 1.5) + 1024)
+        cap = max(total, 2 * self._cap + 1024)  # doubling: a listing that streams in copies each row ~once
 
         def grow(a: Arr) -> Arr:
             g = np.zeros(cap, a.dtype)
@@ -348,7 +349,7 @@ class JobColumns:
         if not index:  # all new: no lookups
             at_arr = np.full(len(ids), -1, np.int64)
         else:
-            at_arr = np.fromiter((index.get(j, -1) for j in ids), np.int64, len(ids))
+            at_arr = np.fromiter(map(index.get, ids, repeat(-1, len(ids))), np.int64, len(ids))
         old = np.flatnonzero(at_arr >= 0)
         if old.size:
             # A change older than what a row shows is one it already has (a ListJobs page is

@@ -459,10 +459,11 @@ class JobsProxyModel(QAbstractProxyModel):
         """Show source rows ``add`` (not yet in the proxy) at their places."""
         add_sorted = self._sorted(add)
         positions = self._positions(self._order, add_sorted)
-        groups = _groups(positions)
-        if len(groups) > MAX_ROW_SIGNAL_GROUPS:
+        if len(positions) > 1 and np.count_nonzero(np.diff(positions)) >= MAX_ROW_SIGNAL_GROUPS:
+            # counted before listing them: a page of a listing scatters over ~every place
             self._apply_order(np.insert(self._order, positions, add_sorted), _Hint.NoLayoutChangeHint)
             return
+        groups = _groups(positions)
         for pos, a, b in reversed(groups):
             self.beginInsertRows(QModelIndex(), pos, pos + (b - a) - 1)
             self._order = np.insert(self._order, pos, add_sorted[a:b])
