@@ -86,6 +86,8 @@ class Fields:
         if not parts:
             z = np.zeros(0, np.int64)
             return z, z, z
+        if len(parts) == 1:  # found in one step (or by the C scan): in message order already
+            return parts[0]
         m, st, en = (np.concatenate(c) for c in zip(*parts, strict=True))
         order = np.argsort(m, kind="stable")  # occurrences were found in position order per message
         return m[order], st[order], en[order]
