@@ -416,8 +416,9 @@ class JobsProxyModel(QAbstractProxyModel):
         previous one kept out (one more letter typed), so only the rows shown are tested."""
         self._pred = self._make_pred()
         self._note_full()
-        if narrower:
-            shown = np.flatnonzero(self._accept)
+        shown = np.flatnonzero(self._accept) if narrower else None
+        if shown is not None and 2 * len(shown) < len(self._accept):
+            # (most rows shown: every row at once, read in place, is cheaper than gathering them)
             new_acc = np.zeros(len(self._accept), bool)
             new_acc[shown] = self._compute_accept(shown)
         else:
