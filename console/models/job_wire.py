@@ -94,6 +94,10 @@ class Fields:
 
 
 def _c_function(name: str) -> Any:
+    import os
+
+    if os.environ.get("PELORUS_PROTOBUF_PURE", "") not in ("", "0"):  # as pelorus/protobuf/render.py
+        return None
     try:
         from pelorus.protobuf import _rawwire
     except ImportError:  # built when the package is installed with a C compiler; optional
