@@ -87,7 +87,8 @@ class JobColumns:
         self._start: Arr = np.zeros(0, np.int64)
         self._end: Arr = np.zeros(0, np.int64)
         self._live_bytes = 0
-        self.index: dict[str, int] = {}
+        self._index: dict[str, int] = {}
+        self._index_todo = (0, 0)  # rows [a, b) of a first listing not yet in ``_index`` (see ``index``)
         self._derived: dict[str, Arr] = {}
         # derived columns being built in slices: computed chunks, rows covered, rows changed since
         self._partial: dict[str, tuple[list[Bytes], int, set[int]]] = {}
@@ -96,6 +97,24 @@ class JobColumns:
         self._parsed: OrderedDict[tuple[int, int], job_pb2.JobSummary] = OrderedDict()
 
     # ---- reading -----------------------------------------------------------------------------
+
+    @property
+    def index(self) -> dict[str, int]:
+        """job id -> row.  After a first listing it is filled in slices by the idle warm-up
+        (``warm``): a million ids as Python strings in a dict cost ~1 s that the first paint
+        need not wait for; asking for it finishes it at once."""
+        if self._index_todo[0] < self._index_todo[1]:
+            self._warm_index(self._index_todo[1])
+        return self._index
+
+    def _warm_index(self, rows: int) -> bool:
+        a, b = self._index_todo
+        end = min(b, a + rows)
+        raw = self.strings["ids"][a:end].tolist()
+        self._index.update(zip([self.job_id(a + i) if len(x) >= CAP else x.decode("utf-8", "replace")
+                                for i, x in enumerate(raw)], range(a, end), strict=True))
+        self._index_todo = (end, b)
+        return end >= b
 
     def num(self, name: str) -> Arr:
         """A numeric column (a view of the live rows: do not keep across changes)."""
@@ -184,7 +203,11 @@ class JobColumns:
 
     def warm(self, name: str, rows: int) -> bool:
         """Build the next ``rows`` rows of a derived column (the idle warm-up); True when the
-        whole column is ready.  Rows changed meanwhile are recomputed at the end."""
+        whole column is ready.  Rows changed meanwhile are recomputed at the end.  The job id
+        index of a first listing goes first (the Watch's first change needs it)."""
+        if self._index_todo[0] < self._index_todo[1]:
+            self._warm_index(rows)
+            return False
         if name in self._derived:
             return True
         parts, pos, dirty = self._partial.get(name, ([], 0, set()))
@@ -335,6 +358,14 @@ class JobColumns:
         # labels with the rest: the top-level walk passes them anyway, and the first free-text
         # keystroke after a load then finds them (building them then cost ~1 s at 1M jobs)
         d = W.decode(buf, starts, ends, with_labels=True)
+        if self.n == 0 and not self._index and len(d.ids) > 1 and bool((d.ids[1:] > d.ids[:-1]).all()):
+            # A first listing in id order (as the engine sends it): no id twice, every job new.
+            # Its ids go into the index later, in idle slices (``index``).
+            self._reserve(len(d.ids))
+            self.n = len(d.ids)
+            self._write_at(slice(0, self.n), np.arange(self.n, dtype=np.int64), d, self._add_buf(buf))
+            self._index_todo = (0, self.n)
+            return np.arange(self.n, dtype=np.int64), []
         ids = [x.decode("utf-8", "replace") for x in d.ids.tolist()]
         last = dict(zip(ids, range(len(ids)), strict=True))  # the last index of each id
         repeats = len(last) != len(ids)
@@ -374,7 +405,7 @@ class JobColumns:
             self.n = first + len(new)
             self._write(appended, d if new.size == len(ids) else _take(d, new), buf_no)
             if first_listing:
-                self.index = last
+                self._index = last
             elif new.size != len(ids):
                 for k, i in enumerate(new.tolist()):
                     index[ids[i]] = first + k

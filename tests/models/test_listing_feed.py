@@ -84,3 +84,29 @@ def test_many_page_buffers_merge_and_every_summary_stays_readable() -> None:
     cols.load_messages([s])
     assert cols.summary(5).name == "renamed" and cols.text("names", 5) == "renamed"
     assert cols.summary(6) == make_job(6)
+
+
+def test_a_first_listing_in_id_order_indexes_its_ids_in_idle_slices(qapp: Any) -> None:
+    from console.models import job_wire as W
+
+    msgs = [make_job(i) for i in range(50)]
+    msgs.append(make_job(50, name="long"))
+    msgs[-1].job_id = "z" * 300  # longer than a column holds: read back from the summary
+    wire = W.list_jobs_wire([job_service_pb2.ListJobsResponse(jobs=msgs).SerializeToString()])
+    cols = JobColumns()
+    cols.load(wire.buf, wire.starts, wire.ends)
+    assert cols.n == 51 and cols._index_todo == (0, 51)  # nothing indexed yet
+    assert not cols.warm("names_fold", 20)  # the warm-up's first slices index ids
+    assert cols._index_todo == (20, 51)
+    want = {m.job_id: r for r, m in enumerate(msgs)}
+    assert cols.index == want  # asking finishes it
+    # then changes land on their rows, new jobs append, as after any listing
+    s = make_job(7, name="renamed")
+    s.status.revision = 5
+    appended, replaced = cols.load_messages([s, make_job(99)])
+    assert replaced == [7] and appended.tolist() == [51]
+    assert cols.summary(7).name == "renamed" and cols.index["job-000099"] == 51
+
+    model = JobsTableModel()
+    model.reset(wire)
+    assert model.row_of("z" * 300) == 50 and model.row_of("job-000003") == 3
