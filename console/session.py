@@ -440,22 +440,14 @@ class Session(QObject):
         (``None`` then tells ``_on_snapshot`` the table is already filled); a re-listing over
         rows already shown replaces them only once it is complete."""
         from console.models import job_wire as W
+        from console.models.listing_feed import ListingFeed
 
         model = self.jobs_model
         if model.rowCount() == 0:
             self.batcher.discard()
-            first = True
-
-            def page(raw: bytes) -> None:
-                nonlocal first
-                wire = W.list_jobs_wire([raw])
-                if first:
-                    model.reset(wire)
-                    first = False
-                else:
-                    model.append_wire(wire)
-
-            _, revision = await self.client.list_jobs_raw(on_page=page)
+            feed = ListingFeed(model)  # the first page at once, the rest in growing batches
+            _, revision = await self.client.list_jobs_raw(on_page=feed.page)
+            feed.flush()
             return None, revision
         pages, revision = await self.client.list_jobs_raw()
         return W.list_jobs_wire(pages), revision

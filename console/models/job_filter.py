@@ -503,6 +503,30 @@ def _all_of(preds: list[Predicate]) -> Predicate:
     return lambda r: all(p(r) for p in ps)
 
 
+def narrows(old: FilterResult, new: FilterResult) -> bool:
+    """True when every job ``new`` matches is matched by ``old`` too, as one more keystroke in
+    a search word makes it ("e" -> "et", "etl" -> "etl owner:bob"): every term of ``old`` is
+    in ``new``, or is free text that a free-text term of ``new`` contains (any case).  Then a
+    filter need only look at the rows shown already.  False when unsure."""
+    if old.errors or new.errors:
+        return False
+
+    def same(t: Term) -> tuple[str, str, str, bool]:
+        return t.key, t.op, t.value, t.negated
+
+    have = {same(t) for t in new.terms}
+    free = [t.value.casefold() for t in new.terms if not t.key and not t.negated]
+    for t in old.terms:
+        if same(t) in have:
+            continue
+        if t.key or t.negated:
+            return False
+        needle = t.value.casefold()
+        if not any(needle in f for f in free):
+            return False
+    return True
+
+
 def parse(text: str) -> FilterResult:
     """Parse filter text; never raises.  The predicate covers the terms that parsed."""
     terms: list[Term] = []

@@ -1025,6 +1025,197 @@ end:
     return result;
 }
 
+
+/* -- many messages of one kind, field by field (console/models/job_wire.scan, the jobs table's bulk decode) -- */
+
+/* One varint at b[*p] (below end); 0, or -1 when it runs past end or over 10 bytes. */
+static inline int many_varint(const uint8_t *b, Py_ssize_t end, Py_ssize_t *p, uint64_t *out) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 70; shift += 7) {
+        if (*p >= end) return -1;
+        uint8_t c = b[(*p)++];
+        v |= (uint64_t)(c & 0x7F) << shift;
+        if (!(c & 0x80)) {
+            *out = v;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* scan_many(buf, starts, ends, kinds) -> (varints, spans, repeated) | None
+ * job_wire.scan for the messages buf[starts[i]:ends[i]] (int64 buffers): kinds[f] is 1 + the slot of field f
+ * among the varint fields, 65 + its slot among the singular length-delimited ones, 129 + its slot among the
+ * repeated ones, 0 for a field to skip (fields past len(kinds) are skipped).  Returns bytes holding int64s:
+ * varints [slot][message] (0 when absent, the last occurrence wins), spans [slot][start/end][message], and
+ * the repeated occurrences as (slot, message, start, end) in message then position order.  None when a
+ * message does not parse (the caller runs the Python scan, which words the error). */
+static PyObject *scan_many(PyObject *self, PyObject *args) {
+    Py_buffer buf, sv, ev, kv;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*:scan_many", &buf, &sv, &ev, &kv)) return NULL;
+    PyObject *result = NULL, *vo = NULL, *so = NULL;
+    int64_t *rep = NULL;
+    Py_ssize_t nrep = 0, caprep = 0;
+    Py_ssize_t n = sv.len / 8;
+    const uint8_t *kinds = kv.buf;
+    Py_ssize_t nk = kv.len;
+    int nv = 0, ns = 0;
+    for (Py_ssize_t f = 0; f < nk; f++) {
+        if (kinds[f] >= 1 && kinds[f] <= 64 && kinds[f] > nv) nv = kinds[f];
+        if (kinds[f] >= 65 && kinds[f] <= 128 && kinds[f] - 64 > ns) ns = kinds[f] - 64;
+    }
+    if (ev.len / 8 != n) {
+        PyErr_SetString(PyExc_ValueError, "starts and ends differ in length");
+        goto end;
+    }
+    vo = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)nv * n * 8);
+    so = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)ns * 2 * n * 8);
+    if (!vo || !so) goto end;
+    int64_t *V = (int64_t *)PyBytes_AS_STRING(vo);
+    int64_t *S = (int64_t *)PyBytes_AS_STRING(so);
+    memset(V, 0, (size_t)nv * n * 8);
+    memset(S, 0, (size_t)ns * 2 * n * 8);
+    const uint8_t *b = buf.buf;
+    const int64_t *st = sv.buf, *en = ev.buf;
+    int bad = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n && !bad; i++) {
+        Py_ssize_t p = st[i], end = en[i];
+        if (p < 0 || end > buf.len || p > end) { bad = 1; break; }
+        while (p < end) {
+            uint64_t tag, val;
+            if (many_varint(b, end, &p, &tag) < 0) { bad = 1; break; }
+            uint64_t num = tag >> 3;
+            int wt = (int)(tag & 7);
+            if (num == 0) { bad = 1; break; }
+            int kind = num < (uint64_t)nk ? kinds[num] : 0;
+            if (wt == 0) {
+                if (many_varint(b, end, &p, &val) < 0) { bad = 1; break; }
+                if (kind >= 1 && kind <= 64) V[(Py_ssize_t)(kind - 1) * n + i] = (int64_t)val;
+            } else if (wt == 2) {
+                uint64_t ln;
+                if (many_varint(b, end, &p, &ln) < 0 || ln > (uint64_t)(end - p)) { bad = 1; break; }
+                Py_ssize_t a = p, e = p + (Py_ssize_t)ln;
+                p = e;
+                if (kind >= 65 && kind <= 128) {
+                    S[((Py_ssize_t)(kind - 65) * 2) * n + i] = a;
+                    S[((Py_ssize_t)(kind - 65) * 2 + 1) * n + i] = e;
+                } else if (kind >= 129) {
+                    if (nrep == caprep) {
+                        Py_ssize_t cap = caprep ? 2 * caprep : 1024;
+                        int64_t *grown = PyMem_RawRealloc(rep, (size_t)cap * 4 * 8);
+                        if (!grown) { bad = 2; break; }
+                        rep = grown;
+                        caprep = cap;
+                    }
+                    int64_t *r = rep + nrep * 4;
+                    r[0] = kind - 129; r[1] = i; r[2] = a; r[3] = e;
+                    nrep++;
+                }
+            } else if (wt == 1) {
+                if (end - p < 8) { bad = 1; break; }
+                p += 8;
+            } else if (wt == 5) {
+                if (end - p < 4) { bad = 1; break; }
+                p += 4;
+            } else { bad = 1; break; }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    if (bad == 2) {
+        PyErr_NoMemory();
+        goto end;
+    }
+    if (bad) {
+        result = Py_NewRef(Py_None);
+        goto end;
+    }
+    PyObject *ro = PyBytes_FromStringAndSize((const char *)rep, nrep * 4 * 8);
+    if (!ro) goto end;
+    result = Py_BuildValue("(OON)", vo, so, ro);
+end:
+    Py_XDECREF(vo);
+    Py_XDECREF(so);
+    PyMem_RawFree(rep);
+    PyBuffer_Release(&buf);
+    PyBuffer_Release(&sv);
+    PyBuffer_Release(&ev);
+    PyBuffer_Release(&kv);
+    return result;
+}
+
+
+/* gather_many(buf, starts, ends, width) -> bytearray of len(starts) * width: buf[starts[i]:ends[i]] cut at
+ * width bytes, zero-padded (job_wire.gather's fixed-width bytes column).  None when a span is outside buf. */
+static PyObject *gather_many(PyObject *self, PyObject *args) {
+    Py_buffer buf, sv, ev;
+    Py_ssize_t width;
+    if (!PyArg_ParseTuple(args, "y*y*y*n:gather_many", &buf, &sv, &ev, &width)) return NULL;
+    PyObject *out = NULL;
+    Py_ssize_t n = sv.len / 8;
+    if (ev.len / 8 != n || width < 1) {
+        PyErr_SetString(PyExc_ValueError, "starts and ends differ in length, or width < 1");
+        goto end;
+    }
+    const int64_t *st = sv.buf, *en = ev.buf;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (st[i] < 0 || en[i] < st[i] || en[i] > buf.len) {
+            out = Py_NewRef(Py_None);
+            goto end;
+        }
+    }
+    out = PyByteArray_FromStringAndSize(NULL, n * width);
+    if (!out) goto end;
+    char *o = PyByteArray_AS_STRING(out);
+    const char *b = buf.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_ssize_t len = en[i] - st[i];
+        if (len > width) len = width;
+        memcpy(o + i * width, b + st[i], (size_t)len);
+        memset(o + i * width + len, 0, (size_t)(width - len));
+    }
+    Py_END_ALLOW_THREADS
+end:
+    PyBuffer_Release(&buf);
+    PyBuffer_Release(&sv);
+    PyBuffer_Release(&ev);
+    return out;
+}
+
+/* copy_many(dst, src, starts, lens, at) -> bool: dst[at[i]:at[i]+lens[i]] = src[starts[i]:starts[i]+lens[i]]
+ * (job_wire.copy_spans); False, nothing copied, when a span falls outside either buffer. */
+static PyObject *copy_many(PyObject *self, PyObject *args) {
+    Py_buffer dst, src, sv, lv, av;
+    if (!PyArg_ParseTuple(args, "w*y*y*y*y*:copy_many", &dst, &src, &sv, &lv, &av)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = sv.len / 8;
+    const int64_t *st = sv.buf, *ln = lv.buf, *at = av.buf;
+    if (lv.len / 8 != n || av.len / 8 != n) {
+        PyErr_SetString(PyExc_ValueError, "starts, lens and at differ in length");
+        goto end;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (ln[i] < 0 || st[i] < 0 || at[i] < 0 || st[i] > src.len - ln[i] || at[i] > dst.len - ln[i]) {
+            result = Py_NewRef(Py_False);
+            goto end;
+        }
+    }
+    char *d = dst.buf;
+    const char *s = src.buf;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i < n; i++) memmove(d + at[i], s + st[i], (size_t)ln[i]);
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_True);
+end:
+    PyBuffer_Release(&dst);
+    PyBuffer_Release(&src);
+    PyBuffer_Release(&sv);
+    PyBuffer_Release(&lv);
+    PyBuffer_Release(&av);
+    return result;
+}
+
 #define SPARE_MAX (16 << 20)
 static Out spare;  /* kept between calls (the GIL is held throughout a call) */
 
@@ -1228,6 +1419,15 @@ static PyMethodDef methods[] = {
     {"scan_clean", scan_clean, METH_VARARGS,
      "scan_clean(buf, start, end, limit=None) -> (recs, None, after, after) | None\n\n"
      "refscan.scan_fields(buf, start, end, 0, 0, limit) when the level scans cleanly, else None."},
+    {"scan_many", scan_many, METH_VARARGS,
+     "scan_many(buf, starts, ends, kinds) -> (varints, spans, repeated) | None\n\n"
+     "console/models/job_wire.scan of many messages of one kind in one pass (see the C comment)."},
+    {"gather_many", gather_many, METH_VARARGS,
+     "gather_many(buf, starts, ends, width) -> bytearray | None\n\n"
+     "console/models/job_wire.gather: the spans as one fixed-width bytes column (cut, zero-padded)."},
+    {"copy_many", copy_many, METH_VARARGS,
+     "copy_many(dst, src, starts, lens, at) -> bool\n\n"
+     "console/models/job_wire.copy_spans: dst[at[i]:at[i]+lens[i]] = src[starts[i]:starts[i]+lens[i]]."},
     {"runs", level_runs, METH_VARARGS,
      "runs(buf, start, stop) -> dict[int, int]\n\n"
      "render.runs of the clean level buf[start:stop]: {first index: count} of each run of identical fields."},
