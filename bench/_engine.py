@@ -12,6 +12,7 @@ Profiling the engine (optional, never on by default):
                             the report is printed to stderr at shutdown.
     BENCH_PROFILE=py-spy    attach `py-spy record` to the engine pid for the whole run
                             (needs ptrace permission); writes a speedscope JSON + top list.
+                            BENCH_PYSPY_NATIVE=1 adds native frames (grpc's Cython).
 """
 
 from __future__ import annotations
@@ -131,8 +132,10 @@ class BenchEngine:
         if self.profile == "py-spy" and shutil.which("py-spy"):
             out = self.prof_path.with_suffix(".speedscope.json")
             self._spy = subprocess.Popen(
-                ["py-spy", "record", "--pid", str(self.proc.pid), "--rate", "200", "--format", "speedscope", *(["--native"] if os.environ.get("BENCH_PYSPY_NATIVE") else []),
-                 "--output", str(out), "--nonblocking"],
+                ["py-spy", "record", "--pid", str(self.proc.pid), "--rate", "200", "--format", "speedscope",
+                 "--output", str(out),
+                 # --native (BENCH_PYSPY_NATIVE=1) shows Cython / C frames; it must pause the process
+                 *(["--native"] if os.environ.get("BENCH_PYSPY_NATIVE") else ["--nonblocking"])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         return self
 
