@@ -32,7 +32,7 @@ from typing import Any
 
 import grpc
 import grpc.aio
-from grpc._cython import cygrpc
+from grpc._cython import cygrpc  # type: ignore[attr-defined]  # no stubs for grpcio's Cython core
 
 log = logging.getLogger("pelorus.engine")
 
@@ -52,7 +52,7 @@ class _Method:
         self.waiter: asyncio.Future[Any] | None = None
 
 
-class PipelinedAioServer(cygrpc.AioServer):  # type: ignore[misc, name-defined]
+class PipelinedAioServer(cygrpc.AioServer):  # type: ignore[misc]
     """cygrpc.AioServer with DEPTH outstanding call requests per method (see the module doc)."""
 
     def _make_request_call_future(self, method_bytes: bytes | None) -> asyncio.Future[Any]:
@@ -123,14 +123,14 @@ def pipelined_server(**kwargs: Any) -> grpc.aio.Server:
         log.warning("grpcio %s: the pipelined call acceptor is not available; using the stock server",
                     grpc.__version__)
         return grpc.aio.server(**kwargs)
-    from grpc.aio import _server
-
-    stock = _server.cygrpc.AioServer
-    _server.cygrpc.AioServer = PipelinedAioServer  # only for this constructor call (the loop's thread)
+    # grpc.aio.Server.__init__ builds `cygrpc.AioServer(...)`: the class is swapped in the module
+    # for this one constructor call (on the loop's thread, nothing else builds servers meanwhile).
+    stock = cygrpc.AioServer
+    setattr(cygrpc, "AioServer", PipelinedAioServer)  # noqa: B010
     try:
         return grpc.aio.server(**kwargs)
     finally:
-        _server.cygrpc.AioServer = stock
+        setattr(cygrpc, "AioServer", stock)  # noqa: B010
 
 
 def is_pipelined(server: grpc.aio.Server) -> bool:

@@ -39,7 +39,7 @@ class StallWatch:
         self._stop = threading.Event()
         self.stalls: list[float] = []
         self.stacks: collections.Counter[str] = collections.Counter()
-        self.stack_time: collections.Counter[str] = collections.Counter()
+        self.stack_time: dict[str, float] = collections.defaultdict(float)
         self._thread = threading.Thread(target=self._watch, name="stall-watch", daemon=True)
         self._task: asyncio.Task[None] | None = None
         self.gc_runs = [0, 0, 0]  # collections per generation, and their time
@@ -97,7 +97,7 @@ class StallWatch:
         s = sorted(self.stalls)
         log.warning("stall watch: %d stalls over %.0f ms, %.2f s in all, p50 %.0f ms, worst %.0f ms",
                     len(s), self.threshold * 1000, sum(s), s[len(s) // 2] * 1000, s[-1] * 1000)
-        for stack, total in self.stack_time.most_common(12):
+        for stack, total in sorted(self.stack_time.items(), key=lambda kv: -kv[1])[:12]:
             log.warning("stall watch: %d stalls, %.0f ms in all, at:\n%s", self.stacks[stack], total * 1000, stack)
 
     def stop(self) -> None:
