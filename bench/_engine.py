@@ -8,8 +8,11 @@ pod process group the store still records is SIGKILLed at teardown as a safety n
 Profiling the engine (optional, never on by default):
     BENCH_PROFILE=cprofile  run the engine under cProfile; the .prof path and the top
                             functions are printed to stderr at shutdown.
+    PELORUS_STALL_MS=20     the engine logs what its loop was doing whenever it was that late;
+                            the report is printed to stderr at shutdown.
     BENCH_PROFILE=py-spy    attach `py-spy record` to the engine pid for the whole run
                             (needs ptrace permission); writes a speedscope JSON + top list.
+                            BENCH_PYSPY_NATIVE=1 adds native frames (grpc's Cython).
 """
 
 from __future__ import annotations
@@ -80,7 +83,9 @@ def percentile(values: list[float], q: float) -> float:
 class BenchEngine:
     """`python -m pelorus.engine.serve` on DATA_DIR/engine.sock, in its own session."""
 
-    def __init__(self, *extra: str, label: str = "engine", data_dir: Path | None = None) -> None:
+    def __init__(self, *extra: str, label: str = "engine", data_dir: Path | None = None,
+                 cpus: set[int] | None = None) -> None:
+        self.cpus = cpus  # run the engine (and the pods it starts) on these CPUs only
         self._own_tmp = data_dir is None
         self.data_dir = Path(tempfile.mkdtemp(prefix="pelorus-bench-")) if data_dir is None else data_dir
         self.extra = list(extra)
@@ -109,7 +114,10 @@ class BenchEngine:
         self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         offset = self.log_path.stat().st_size if self.log_path.exists() else 0  # a reused dir keeps its log
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT)
+        cpus = self.cpus
+        pin = None if cpus is None else (lambda: os.sched_setaffinity(0, cpus))  # before exec: every thread inherits
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=ROOT,
+                                     preexec_fn=pin)
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -125,7 +133,9 @@ class BenchEngine:
             out = self.prof_path.with_suffix(".speedscope.json")
             self._spy = subprocess.Popen(
                 ["py-spy", "record", "--pid", str(self.proc.pid), "--rate", "200", "--format", "speedscope",
-                 "--output", str(out), "--nonblocking"],
+                 "--output", str(out),
+                 # --native (BENCH_PYSPY_NATIVE=1) shows Cython / C frames; it must pause the process
+                 *(["--native"] if os.environ.get("BENCH_PYSPY_NATIVE") else ["--nonblocking"])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         return self
 
@@ -170,6 +180,10 @@ class BenchEngine:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(5)
         self._reap_pods()
+        if os.environ.get("PELORUS_STALL_MS"):  # the engine's stall watch report (pelorus/engine/stallwatch.py)
+            text = self.log()
+            at = text.find("stall watch:")
+            note(f"--- stall watch of {self.label}:\n" + (text[text.rfind(chr(10), 0, at) + 1:] if at >= 0 else "none"))
         if self.profile == "cprofile" and self.prof_path.exists():
             import pstats
 
@@ -213,8 +227,8 @@ class BenchEngine:
 
 
 @contextlib.contextmanager
-def engine(*extra: str, label: str = "engine") -> Iterator[BenchEngine]:
-    eng = BenchEngine(*extra, label=label)
+def engine(*extra: str, label: str = "engine", cpus: set[int] | None = None) -> Iterator[BenchEngine]:
+    eng = BenchEngine(*extra, label=label, cpus=cpus)
     try:
         eng.start()
         yield eng
@@ -260,6 +274,23 @@ def job_spec(name: str, instances: int, command: str, *args: str, owner: str = "
     if labels:
         spec.labels.update(labels)
     return spec
+
+
+def pin_this_process(cpus: set[int]) -> None:
+    """Restrict every thread of this process (and the threads and children it makes later) to `cpus`.
+    sched_setaffinity(0) binds only the calling thread on Linux, so each existing task is set."""
+    for tid in os.listdir("/proc/self/task"):
+        with contextlib.suppress(ProcessLookupError):
+            os.sched_setaffinity(int(tid), cpus)
+
+
+def split_cpus() -> tuple[set[int], set[int]] | None:
+    """(engine CPUs, load generator CPUs): the first allowed CPU for the engine, the rest for
+    the generator; None on a machine with one CPU."""
+    allowed = sorted(os.sched_getaffinity(0))
+    if len(allowed) < 2:
+        return None
+    return {allowed[0]}, set(allowed[1:])
 
 
 def run(coro: Any, timeout: float) -> Any:

@@ -1,6 +1,6 @@
 """Mixed load: N clients creating, getting, querying and stopping jobs at once, for S seconds.
 
-    python bench/engine_mixed_load.py [--clients 50] [--seconds 60] [--watchers 2] [--think 0.1]
+    python bench/engine_mixed_load.py [--clients 50] [--seconds 60] [--watchers 2] [--think 0.1] [--pin]
 
 Each client has its own channel and loops over a weighted mix: GetJob 40 %, QueryJobs 25 %,
 CreateJob 20 % (2 pods of `sleep 2`, so processes really start and end), StopJob 15 %.
@@ -9,6 +9,17 @@ a call in flight; then latency is 50 / throughput by Little's law, whatever the 
 A few watchers read the full change stream meanwhile, as consoles would. Prints one JSON
 object per line: p50 / p99 / max per RPC, calls and error rate, the engine's RSS before and
 after. The issue's target: GetJob p99 under 50 ms with 50 clients for 60 s.
+
+Path timed: a grpc.aio client call (unary, protobuf) on its own channel over the engine's unix
+socket, from before the call to its reply, in the load generator's process.
+
+The generator is Python too, and on a small machine its 50 clients compete with the engine for
+CPU, so part of every figure is the generator's own lateness. Two floors are measured in the
+same run: `Health` - a probe client calling the health check (a no-op RPC through the same
+transport and the engine's loop) every 20 ms - and `generator_lag` - how late a 10 ms sleep on
+the generator's own loop wakes (the client-side delay any reply waits before it is timed).
+With --pin the engine (a child process, with the pods it starts) runs on the first CPU and the
+generator on the others (sched_setaffinity), so they no longer take turns on one core.
 """
 
 from __future__ import annotations
@@ -24,7 +35,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import grpc
-from _engine import Client, emit, engine, job_spec, machine, note, percentile, run
+from _engine import Client, emit, engine, job_spec, machine, note, percentile, pin_this_process, run, split_cpus
+from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from pelorus.api import job_pb2
 from pelorus.api import job_service_pb2 as js
@@ -84,9 +96,33 @@ async def watcher(address: str, until: float, counts: list[int]) -> None:
             call.cancel()
 
 
+async def probe(address: str, until: float, lat: dict[str, list[float]], errors: dict[str, int]) -> None:
+    """The floors: a no-op RPC every 20 ms, and the generator loop's own lateness."""
+    async with Client(address) as c:
+        health = health_pb2_grpc.HealthStub(c.channel)
+        while time.monotonic() < until:
+            t = time.perf_counter()
+            await asyncio.sleep(0.01)
+            lat.setdefault("generator_lag", []).append(time.perf_counter() - t - 0.01)
+            t = time.perf_counter()
+            try:
+                await health.Check(health_pb2.HealthCheckRequest(), timeout=30)
+            except grpc.aio.AioRpcError:
+                errors["Health"] = errors.get("Health", 0) + 1
+                continue
+            lat.setdefault("Health", []).append(time.perf_counter() - t)
+            await asyncio.sleep(0.01)
+
+
 async def bench(args: argparse.Namespace) -> None:
     rng = random.Random(args.seed)
-    with engine("--max-running-pods", "512", label="mixed") as eng:
+    split = split_cpus() if args.pin else None
+    if args.pin and split is None:
+        note("--pin: only one CPU is allowed here; running unpinned")
+    if split is not None:
+        pin_this_process(split[1])
+    pinning = "unpinned" if split is None else f"engine cpu {sorted(split[0])}, generator cpu {sorted(split[1])}"
+    with engine("--max-running-pods", "512", label="mixed", cpus=None if split is None else split[0]) as eng:
         async with Client(eng.address) as c:
             jobs = [(await c.create(job_spec(f"seed-{i}", 2, "sleep", "2", owner=f"user{i % 10}"))).job_id
                     for i in range(args.seed_jobs)]
@@ -102,19 +138,24 @@ async def bench(args: argparse.Namespace) -> None:
         await asyncio.gather(*(client_loop(eng.address, until, jobs, lat, errors, random.Random(rng.random()),
                                            args.think)
                                for _ in range(args.clients)),
+                             probe(eng.address, until, lat, errors),
                              *(watcher(eng.address, until, changes) for _ in range(args.watchers)))
         wall = time.perf_counter() - t0
         ctx = {**machine(), "clients": args.clients, "seconds": args.seconds, "watchers": args.watchers,
-               "think_s": args.think}
+               "think_s": args.think, "pinning": pinning, "path": "grpc.aio unary call, unix socket"}
         calls = 0
-        for op, _w in MIX:
+        for op in [*(n for n, _w in MIX), "Health"]:
             values = lat.get(op, [])
             n = len(values) + errors.get(op, 0)
-            calls += n
+            calls += n if op != "Health" else 0  # the probe is not part of the mix
             emit(f"engine_mixed_load.{op}.p99", round(percentile(values, 0.99) * 1000, 2), "ms",
                  p50_ms=round(percentile(values, 0.5) * 1000, 2), max_ms=round(max(values, default=0) * 1000, 2),
                  calls=n, calls_per_s=round(n / wall, 1), error_rate=round(errors.get(op, 0) / n, 4) if n else 0.0,
                  **ctx)
+        lag = lat.get("generator_lag", [])
+        emit("engine_mixed_load.generator_lag.p99", round(percentile(lag, 0.99) * 1000, 2), "ms",
+             p50_ms=round(percentile(lag, 0.5) * 1000, 2), max_ms=round(max(lag, default=0) * 1000, 2),
+             samples=len(lag), **ctx)
         cpu_s = eng.cpu_seconds() - cpu_before
         emit("engine_mixed_load.rss", round(eng.rss() / 2**20, 1), "MiB", before_mib=round(rss_before / 2**20, 1),
              engine_cpu_s=round(cpu_s, 1), jobs=len(jobs), changes_watched=changes[0],
@@ -131,6 +172,8 @@ def main() -> None:
     p.add_argument("--think", type=float, default=0.1, help="seconds each client waits between calls")
     p.add_argument("--seed-jobs", type=int, default=100)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--pin", action="store_true",
+                   help="engine on the first CPU, this load generator on the others (sched_setaffinity)")
     args = p.parse_args()
     run(bench(args), args.seconds + 600)
 
