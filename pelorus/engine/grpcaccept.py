@@ -11,6 +11,12 @@ mixed load (bench/engine_mixed_load.py) GetJob, the busiest method (about 55 % o
 calls, StopJob's reads included), queued there: 45 ms median where the 0.05 ms handler and
 every other method took 10-13 ms, with no loop stall over 15 ms (PELORUS_STALL_MS).
 
+This is grpcio's own known regression: grpc PR #41796 (registered methods in the AsyncIO server)
+made the accept loop multiplex one pending request per method with an asyncio.wait per call, and
+grpc PR #43461 (open when this was written) replaces it with a persistent accept loop. Once a
+grpcio with that fix is installed, `_make_request_call_future` is gone, `usable()` is False and
+the stock server is used.
+
 How: the server loop asks for the next call through `_make_request_call_future(method)`,
 a plain Python method of the (subclassable) AioServer. `PipelinedAioServer` overrides it:
 each method keeps ``DEPTH`` requests outstanding in the core, calls that arrive while the

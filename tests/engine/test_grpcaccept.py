@@ -50,8 +50,12 @@ async def _serve(tmp_path: Path, servicer: health.aio.HealthServicer) -> tuple[g
 
 
 def test_the_pipelined_acceptor_is_in_use_on_this_grpcio() -> None:
+    # grpcio with grpc PR #43461 (the accept loop rewritten) no longer has the method overridden:
+    # then the stock server is used, which that fix makes fast, and there is nothing to check here.
+    if not usable():
+        pytest.skip(f"grpcio {grpc.__version__} has no per-method accept future to pipeline (grpc PR #43461)")
+
     async def body() -> None:
-        assert usable()
         assert is_pipelined(pipelined_server())
 
     asyncio.run(body())
