@@ -13,11 +13,12 @@ Design, and why (the figures are in the README's Ray section, from bench/ray_lau
   started with `--num-cpus=0` never gets one by accident.
 * A controller (ray_controller, one Ray job running on the head, started through the Jobs API
   by the first engine that needs it and found again by later ones) owns the placement groups
-  and the agents. The engine holds one TCP connection to it: launch / kill / adopt requests go
-  down it, and every pod's placement, RUNNING, output lines (with their byte offsets in the
-  node's spool files) and exit come up it as they happen - no per-pod polling, no per-pod
-  request. The controller reads every placement group's state in one call per tick and
-  long-polls each agent, so Ray is asked O(nodes) times per period, not O(pods).
+  and the agents. The engine holds one TCP connection to it: launch (a scheduler tick's pods
+  in one request) / kill / adopt / forget requests go down it, and every pod's placement,
+  RUNNING, output lines (with their byte offsets in the node's spool files) and exit come up
+  it as they happen - no per-pod polling, no per-pod request. The controller reads every
+  placement group's state in one call per tick and long-polls each agent, so Ray is asked
+  O(nodes) times per period, not O(pods).
 * Engine restart: the controller and the agents outlive the engine; the new engine connects,
   adopts each pod with its stored byte offsets, and the agent re-reads exactly the missed lines
   from the spool files. find_launched asks the controller for a pod whose launch was never

@@ -12,7 +12,10 @@ Per pod: a detached placement group named by the pod id reserves its cpu / memor
 resources (Ray does the accounting and picks the node); once Ray has placed it, the agent on
 that node starts the command. One call reads every placement group's state per tick and one
 long poll per node carries every pod's output and exit, so the cost per period does not grow
-with the number of pods.
+with the number of pods. Launches come in batches (one request per scheduler tick), the pods
+placed on a node start with one agent call, an ended pod's group is handed to the next pod
+waiting for the same resources, and at most MAX_PENDING_GROUPS groups per kind of bundle wait
+unplaced on the GCS.
 
 Protocol: one JSON object per line both ways. Engine -> controller: {"op", "id", ...};
 controller -> engine: {"ev": "reply", "id", ...} and the events placed / starting / running /
