@@ -46,8 +46,10 @@ GCS_LOST_AFTER = 3.0
 PENDING_NOTICE = 1.0
 # Placement groups created and not placed yet, at most, per kind of bundle (see pg_loop).
 MAX_PENDING_GROUPS = 32
-# The most pods one launch call to an agent carries (a call's pods are reported running together).
-AGENT_LAUNCH_BATCH = 32
+# The most pods one launch call to an agent carries: a call's pods are spawned one after another
+# and watched (their exits noticed) only once all have started, so a long batch holds its first
+# pods' slots; with 8 a burst of 200 finished ~20% sooner than with 32 (4 was no better).
+AGENT_LAUNCH_BATCH = 8
 STREAM_LIMIT = 64 * 2**20
 
 
