@@ -143,6 +143,30 @@ def test_exit_codes_and_exit_file(tmp_path: pathlib.Path, groups: list[int]) -> 
 
 
 @pytest.mark.timeout(30)
+def test_launch_many_starts_a_batch_in_order_and_a_bad_pod_fails_alone(tmp_path: pathlib.Path,
+                                                                      groups: list[int]) -> None:
+    async def main() -> None:
+        rec = Recorder()
+        ex = LocalExecutor(rec, tmp_path)
+        batch = [sh("b0", "echo zero"), request("b1", "true", working_dir=str(tmp_path / "missing")),
+                 sh("b2", "echo two"), sh("b0", "echo twice")]
+        results = await ex.launch_many(batch)
+        handles = [r for r in results if isinstance(r, PodHandle)]
+        groups.extend(h.pid for h in handles)
+        assert [isinstance(r, PodHandle) for r in results] == [True, False, True, False]
+        assert isinstance(results[1], LocalLaunchError) and "working directory" in str(results[1])
+        assert isinstance(results[3], LocalLaunchError) and "already running" in str(results[3])
+        for pod_id, line in (("b0", "zero"), ("b2", "two")):
+            assert (await rec.wait_exit(pod_id)).exit_code == 0
+            await rec.wait_lines(pod_id, 1)
+            assert rec.out(pod_id) == [line]
+        assert "b1" not in rec.exits
+        await ex.close()
+
+    asyncio.run(main())
+
+
+@pytest.mark.timeout(30)
 def test_missing_command_is_127_with_clear_message(tmp_path: pathlib.Path, groups: list[int]) -> None:
     async def main() -> None:
         rec = Recorder()
