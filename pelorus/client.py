@@ -225,6 +225,13 @@ class EngineClient:
             await self.close()
             raise
 
+    def open(self) -> None:
+        """Open the channel without checking the engine (a feed started on it retries by itself
+        until the engine answers); ``close()`` as after ``connect()``."""
+        if self._channel is None:
+            self._open()
+        self._closed = False
+
     async def close(self) -> None:
         """Close the channel; calls and feeds still running on it end (feeds report "disconnected")."""
         self._closed = True
@@ -674,20 +681,23 @@ class EngineClient:
 
     # -- resumable feeds ----------------------------------------------------------------------
     async def job_feed(self, on_snapshot: Callable[[Any, int], None],
-                       on_changes: Callable[[list[tuple[job_pb2.JobSummary, bool]]], None],
+                       on_changes: Callable[[list[Any]], None],
                        on_state: StateCallback,
-                       list_all: Callable[[], Awaitable[tuple[Any, int]]] | None = None) -> None:
+                       list_all: Callable[[], Awaitable[tuple[Any, int]]] | None = None,
+                       extract: Callable[[Sequence[ws.Change]], list[Any]] | None = None) -> None:
         """Every job (`on_snapshot(jobs, revision)`), then every change as (summary, deleted)
         batches, until cancelled. Survives engine restarts; see `_feed`. `list_all` replaces
         ListJobs for the (re)listing: its first result is what `on_snapshot` gets (the console
-        lists raw bytes, `list_jobs_raw`; a benchmark replays the log from an older listing)."""
+        lists raw bytes, `list_jobs_raw`; a benchmark replays the log from an older listing).
+        `extract` replaces how a response's job changes become the items of a batch (the
+        console's feed thread makes (job id, wire bytes, deleted, revision) of them)."""
 
-        def extract(changes: Sequence[ws.Change]) -> list[tuple[job_pb2.JobSummary, bool]]:
+        def jobs_of(changes: Sequence[ws.Change]) -> list[tuple[job_pb2.JobSummary, bool]]:
             return [(ch.job, ch.deleted) for ch in changes if ch.HasField("job")]
 
         await self._feed(list_all or self.list_jobs,
                          lambda rev: ws.WatchRequest(start_revision=rev, job_filter=ws.JobFilter()),
-                         on_snapshot, extract, on_changes, on_state)
+                         on_snapshot, extract or jobs_of, on_changes, on_state)
 
     async def pod_feed(self, job_id: str, on_snapshot: Callable[[list[pod_pb2.PodInfo], int], None],
                        on_changes: Callable[[list[tuple[pod_pb2.PodInfo, bool]]], None],

@@ -322,15 +322,17 @@ class JobColumns:
         self._bufs.append(buf)
         return len(self._bufs) - 1
 
-    def load(self, buf: W.U8, starts: I64, ends: I64) -> tuple[I64, list[int]]:
+    def load(self, buf: W.U8, starts: I64, ends: I64, decoded: W.Decoded | None = None) -> tuple[I64, list[int]]:
         """Apply summaries in wire form (the first listing, a page of it, or a batch of changes):
         known jobs are replaced in place, new ones appended (a job twice: the last wins).
-        Returns (rows appended, replaced rows in ascending order)."""
+        ``decoded``: ``job_wire.decode(buf, starts, ends, with_labels=True)`` done already (the
+        job feed's thread decodes its batches).  Returns (rows appended, replaced rows in
+        ascending order)."""
         if len(starts) == 0:
             return np.zeros(0, np.int64), []
         # labels with the rest: the top-level walk passes them anyway, and the first free-text
         # keystroke after a load then finds them (building them then cost ~1 s at 1M jobs)
-        d = W.decode(buf, starts, ends, with_labels=True)
+        d = decoded if decoded is not None else W.decode(buf, starts, ends, with_labels=True)
         ids = [x.decode("utf-8", "replace") for x in d.ids.tolist()]
         last = dict(zip(ids, range(len(ids)), strict=True))  # the last index of each id
         repeats = len(last) != len(ids)
