@@ -50,6 +50,8 @@ WireChange = tuple[str, bytes, bool, int]
 JOIN_TIMEOUT = 5.0
 #: how long the worker's loop lives on after its channel closed, for grpc's last completions
 CLOSE_GRACE = 0.2
+#: how long after its thread ended the worker's loop is closed (see ``run``)
+LOOP_CLOSE_DELAY = 5.0
 #: the least time between two batches handed to the UI thread (one a frame at most)
 FRAME = 0.016
 #: changes received but not yet taken by the UI thread beyond which the worker stops reading
@@ -146,7 +148,11 @@ class JobFeedThread(QObject):
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
         done: asyncio.Future[BaseException | None] = ui_loop.create_future()
 
-        def finished(exc: BaseException | None) -> None:
+        def finished(exc: BaseException | None, loop: asyncio.AbstractEventLoop) -> None:
+            # The worker's loop is closed a while later, not at once: a late grpc completion for
+            # it, read by the UI loop's side of grpc's poller, must find it open (a closed one
+            # raises "Event loop is closed" on the UI loop); stopped, it just drops it.
+            ui_loop.call_later(LOOP_CLOSE_DELAY, loop.close)
             if not done.done():
                 done.set_result(exc)
 
@@ -218,7 +224,7 @@ class JobFeedThread(QObject):
             self._ready.emit()
 
     def _thread_main(self, ui_loop: asyncio.AbstractEventLoop,
-                     finished: Callable[[BaseException | None], None]) -> None:
+                     finished: Callable[[BaseException | None, asyncio.AbstractEventLoop], None]) -> None:
         loop = asyncio.SelectorEventLoop()  # not new_event_loop(): the policy is qasync's (a Qt loop)
         loop.set_exception_handler(_exception_handler)
         asyncio.set_event_loop(loop)
@@ -241,9 +247,10 @@ class JobFeedThread(QObject):
                 with self._lock:
                     self._loop = self._task = None
                 asyncio.set_event_loop(None)
-                loop.close()
-                with contextlib.suppress(RuntimeError):  # the UI loop is gone (quitting): nothing to tell
-                    ui_loop.call_soon_threadsafe(finished, exc)
+                try:
+                    ui_loop.call_soon_threadsafe(finished, exc, loop)
+                except RuntimeError:  # the UI loop is gone (quitting): nothing to tell
+                    loop.close()
 
     async def _main(self) -> None:
         client = EngineClient(self._config)

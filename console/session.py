@@ -316,6 +316,10 @@ class Session(QObject):
         if self._feed is not None:
             await cancel_and_wait(self._feed, "the jobs feed")
             self._feed = None
+        if self._feed_thread is not None:
+            if not self._feed_thread.is_alive():  # one left behind (logged) keeps its object
+                self._feed_thread.deleteLater()
+            self._feed_thread = None
         if self.client is not None:
             await self.client.close()
 
