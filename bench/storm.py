@@ -48,8 +48,9 @@ os.environ.setdefault("QT_API", "pyside6")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import qasync  # noqa: E402
+import shiboken6  # noqa: E402
 from _engine import BenchEngine, Client, emit, engine, job_spec, machine, note, percentile  # noqa: E402
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSortFilterProxyModel, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 from PySide6.QtWidgets import QApplication, QHeaderView, QTableView  # noqa: E402
 
@@ -436,6 +437,16 @@ def main() -> int:
     emit("storm.lost", len(failures), "checks failed", peer_value=None, **ctx)
     for fail in failures:
         note(f"FAILED: {fail}")
+    # The tables and views go before the QApplication does (left to the interpreter's exit,
+    # they were destroyed after it: a segfault, exit status 139, after every figure was printed).
+    for key in ("ours_objs", "peer_objs"):
+        for obj in reversed(out.pop(key, None) or ()):
+            if isinstance(obj, QObject) and shiboken6.isValid(obj):
+                obj.deleteLater()
+    ours.pop("view", None)
+    peer.pop("view", None)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
     if ours["frames"] < 10 or ours["beats"] < 10 or failures:
         return 1
     return 0
