@@ -253,6 +253,12 @@ class JobFeedThread(QObject):
                     loop.close()
 
     async def _main(self) -> None:
+        # What the UI thread's first batch would otherwise import there: numpy.ma (np.unique's
+        # first call loads it, ~80 ms), the wire decoder
+        import numpy.ma  # noqa: F401
+
+        from console.models import job_wire  # noqa: F401
+
         client = EngineClient(self._config)
         try:
             try:
