@@ -4,9 +4,10 @@ sorted by Updated, with the UI's longest stall and frame times measured; the pee
     python bench/storm.py [--jobs 5000] [--changes 150000] [--gen-seconds 60]
 
 Path timed (ours): engine (child process) → Watch over a unix socket → JobFeedThread, as the
-session runs it (a worker thread with its own asyncio loop and grpc.aio channel runs
-pelorus.client's job feed, parses and coalesces the latest change per job there, and hands one
-decoded batch of them to the UI thread a frame, per queued signal) → JobsTableModel →
+session runs it (pelorus.client's job feed on the qasync loop and the client's channel, its
+responses left as raw bytes; a plain worker thread, no asyncio loop and no grpc object, parses
+them and coalesces the latest change per job, and hands one decoded batch of them to the UI
+thread a frame, per queued signal) → JobsTableModel →
 JobsProxyModel sorted by Updated, descending → a shown QTableView (offscreen platform),
 repainted on every frame.
 Peer: the same Watch stream (replayed from the same revision) through the same client, applied
@@ -64,8 +65,9 @@ from pelorus.api import job_service_pb2 as js  # noqa: E402
 from pelorus.api import watch_service_pb2 as ws  # noqa: E402
 from pelorus.client import ConnectionConfig, EngineClient  # noqa: E402
 
-PATH = ("engine Watch (catch-up replay of RefreshJob changes) -> JobFeedThread (as the session: own thread, loop and "
-        "channel; parse, coalesce and decode there) -> one batch a frame per queued signal -> JobsTableModel -> "
+PATH = ("engine Watch (catch-up replay of RefreshJob changes) -> JobFeedThread (as the session: Watch read as raw "
+        "bytes on the qasync loop and the client's one channel; a plain worker thread parses, coalesces and "
+        "decodes) -> one batch a frame per queued signal -> JobsTableModel -> "
         "JobsProxyModel (Updated desc) -> shown QTableView")
 PEER_PATH = ("engine Watch (same replay) -> pelorus.client job feed -> setData per changed cell -> "
              "QStandardItemModel -> QSortFilterProxyModel (dynamic, Updated desc) -> shown QTableView")
@@ -229,8 +231,8 @@ async def storm(address: str, snapshot: tuple[list[job_pb2.JobSummary], int], ex
     meter = Meter(view)  # type: ignore[arg-type]
     meter.start()
     if ours:
-        # As the session runs it: the feed thread (its own loop and channel) receives, parses and
-        # coalesces and decodes; the UI thread applies one batch of latest changes a frame.
+        # As the session runs it: the Watch read on this loop and channel as raw bytes, a worker thread
+        # parses, coalesces and decodes; the UI thread applies one batch of latest changes a frame.
         async def at_snapshot(_client: EngineClient) -> tuple[None, int]:
             return None, snapshot[1]  # the table holds the listing at r0 already
 
@@ -243,7 +245,7 @@ async def storm(address: str, snapshot: tuple[list[job_pb2.JobSummary], int], ex
             arrived(total - seen)
             seen = total
 
-        feed_thread = JobFeedThread(ConnectionConfig(address=address), lambda *a: None, batched, lambda s, d: None,
+        feed_thread = JobFeedThread(client, lambda *a: None, batched, lambda s, d: None,
                                     stream_first_listing=False, list_all=at_snapshot)
         task = asyncio.ensure_future(feed_thread.run())
     else:

@@ -1,11 +1,15 @@
-"""The jobs feed on a thread of its own: receive, parse and coalesce the Watch stream off the UI thread.
+"""The jobs feed: the Watch stream received on the UI loop as raw bytes, parsed and coalesced on a worker thread.
 
 A storm (tens of thousands of job changes a second) parsed on the UI thread is what stalled
-the window: every WatchResponse was deserialized, filtered and re-serialized there.  Here a
-worker thread runs its own asyncio loop and its own grpc.aio channel (``EngineClient`` on
-that loop; grpc objects stay on the loop that made them), runs ``EngineClient.job_feed`` and
-keeps, per job, only the latest change as (job id, JobSummary wire bytes, deleted, revision).
-Once a frame (``FRAME``), and only when the UI thread has taken the previous one, it cuts what
+the window: every WatchResponse was deserialized, filtered and re-serialized there.  Here the
+stream stays where every grpc.aio object of the console lives, on the qasync loop and the
+session's one channel (/work/shared/notes/async-qt.md: grpc.aio objects are made on one loop
+only; several loops bound to grpc give spurious BlockingIOError), but its responses are left
+as wire bytes (``EngineClient.job_feed_raw``: the Watch method called with no deserializer),
+so the UI thread only appends each response's bytes to a queue.  A plain worker thread (no
+asyncio loop, no grpc object) parses them, drops changes at or below the last revision it saw,
+keeps per job only the latest change as (job id, JobSummary wire bytes, deleted, revision),
+and once a frame (``FRAME``), when the UI thread has taken the previous batch, cuts what
 accumulated into a ``WireBatch`` whose summaries are already decoded into columns (numpy, on
 the worker), queues it and tells the UI thread by one queued signal (never more than one
 outstanding).  The UI thread applies a batch to the column store in one go
@@ -13,16 +17,23 @@ outstanding).  The UI thread applies a batch to the column store in one go
 dataChanged goes out in ranges for the rows on screen.
 
 Order and consistency:
+- Everything the feed gives (listing pages, the listing's revision, responses, connection
+  states) goes through the one queue to the worker, and comes back in that order.
 - Per job, the stream's order is kept: a newer change replaces an older pending one (keeping
   its place in the queue, so no job waits behind newer ones), and the model skips any change
   older than what a row shows: revisions only move forward, and a row only ever shows a state
   the engine committed.
-- Events (connection state, listings) keep their order with the changes: a (re)listing clears
-  the changes pending before it and goes out before any that follow it.
+- A (re)listing clears the changes pending before it and goes out before any that follow it.
+- A resumed Watch starts from the last revision the worker parsed (``_revision_seen``: asked
+  through the queue, so after every response received before it).
 
-Life: ``run()`` is a coroutine on the UI loop that starts the thread and ends with it:
-cancelling it cancels the feed on the worker's loop (the Watch call is cancelled, the channel
-closed), then joins the thread.  A fatal feed error (a bad token) is raised from ``run()``.
+Back-pressure: the worker waits while the UI thread applies and paints a batch and when the UI
+thread is far behind (``BACKLOG``); the UI loop stops reading the stream while the worker is far
+behind (``INBOX_HIGH`` bytes queued), so grpc's flow control holds the engine back.
+
+Life: ``run()`` is a coroutine on the UI loop that starts the thread and runs the feed: cancelling
+it cancels the Watch call on the UI loop, tells the worker to stop and joins it.  A fatal feed
+error (a bad token) is raised from ``run()`` after what the worker still had was handed over.
 """
 
 from __future__ import annotations
@@ -33,14 +44,14 @@ import logging
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
-from pelorus.client import ConnectionConfig, EngineClient
-from pelorus.errors import ClientError
+from pelorus.client import EngineClient
 
 log = logging.getLogger("pelorus.feed")
 
@@ -48,22 +59,21 @@ log = logging.getLogger("pelorus.feed")
 WireChange = tuple[str, bytes, bool, int]
 #: how long stopping waits for the thread to end before leaving it behind (it is a daemon)
 JOIN_TIMEOUT = 5.0
-#: how long the worker's loop lives on after its channel closed, for grpc's last completions
-CLOSE_GRACE = 0.2
-#: how long after its thread ended the worker's loop is closed (see ``run``)
-LOOP_CLOSE_DELAY = 5.0
 #: the least time between two batches handed to the UI thread (one a frame at most)
 FRAME = 0.016
-#: changes received but not yet taken by the UI thread beyond which the worker stops reading
+#: changes received but not yet taken by the UI thread beyond which the worker stops parsing
 #: until the UI thread takes them (or BACKLOG_WAIT passes): a worker parsing flat out holds the
 #: GIL most of the time, and every call from Qt into Python (each data() of a paint) waits for it
 BACKLOG = 5000
 BACKLOG_WAIT = 0.05
 #: the longest the worker waits for the UI thread to finish applying and painting a batch
 UI_WAIT = 0.05
-#: the GIL's switch interval while a feed thread runs (Python's default is 5 ms): the UI thread
+#: the GIL's switch interval while a feed runs (Python's default is 5 ms): the UI thread
 #: waiting for the GIL at each call from Qt into Python waits at most this long for the worker
 SWITCH_INTERVAL = 0.0005
+#: Watch bytes queued for the worker beyond which the UI loop reads no more of the stream
+#: until the worker has taken them (grpc's flow control then holds the engine back)
+INBOX_HIGH = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,44 +97,52 @@ class WireBatch:
 
 
 class JobFeedThread(QObject):
-    """Runs ``EngineClient.job_feed`` on a worker thread; the callbacks run on the UI thread.
+    """Runs ``EngineClient.job_feed_raw`` on the UI loop and parses it on a worker thread; the
+    callbacks run on the UI thread.
 
+    ``client`` is the session's connected client (its loop is the UI's).
     ``on_listing(wires, revision, first, complete)`` gets a listing: ``job_wire.Wire`` pages,
     decoded off the UI thread.  With ``stream_first_listing`` the first listing goes page by page
     as it arrives, later ones whole; ``first``: the table is replaced by these pages (none: an
     empty table), else they are appended; ``complete``: the listing is all there.
     ``on_batch(WireBatch)`` gets a frame's coalesced changes; ``on_state(state, detail)``
-    the feed's connection state.  ``role`` is the token's role as the engine announced it.
-    ``list_all(client)`` (on the worker's loop) replaces ListJobs: a ``job_wire.Wire`` and its
-    revision, or None for "the table already holds the listing at that revision" (a benchmark
-    replays the log from an older listing).
+    the feed's connection state.  ``list_all(client)`` (on the UI loop) replaces ListJobs: a
+    ``job_wire.Wire`` and its revision, or None for "the table already holds the listing at
+    that revision" (a benchmark replays the log from an older listing).
     """
 
     _ready = Signal()
 
-    def __init__(self, config: ConnectionConfig, on_listing: Callable[[list[Any], int, bool, bool], None],
+    def __init__(self, client: EngineClient, on_listing: Callable[[list[Any], int, bool, bool], None],
                  on_batch: Callable[[WireBatch], object], on_state: Callable[[str, str], None],
                  stream_first_listing: bool = True, parent: QObject | None = None,
                  list_all: Callable[[EngineClient], Awaitable[tuple[Any, int]]] | None = None) -> None:
         super().__init__(parent)
-        self._config = config
+        self._client = client
         self._on_listing = on_listing
         self._on_batch = on_batch
         self._on_state = on_state
         self._stream_first = stream_first_listing
-        self._streamed = False  # the last listing went page by page
+        self._listing_kind = "pages"  # how the last listing came: "streamed" | "wire" | "pages"
         self._list_override = list_all
         self._lock = threading.Lock()
-        # ("listing", wires, rev, first, complete) | ("state", s, d) | ("batch", WireBatch), in order
+        self._wake = threading.Condition(self._lock)  # the worker waits on it for input or a cut
+        # UI loop -> worker, in order: ("page", bytes, first) | ("snapshot", kind, items, rev) |
+        # ("watch", bytes) | ("state", s, d) | ("sync", future)
+        self._inbox: deque[tuple[Any, ...]] = deque()
+        self._inbox_bytes = 0
+        self._reader_wait: asyncio.Future[None] | None = None  # the UI loop's reading waits on it
+        self._finishing = False  # the feed ended: the worker hands over what it has, then ends
+        self._ui_loop: asyncio.AbstractEventLoop | None = None
+        # worker -> UI thread, in order: ("listing", wires, rev, first, complete) | ("state", s, d) |
+        # ("batch", WireBatch)
         self._events: list[tuple[Any, ...]] = []
         self._pending: dict[str, WireChange] = {}
         self._signalled = False
         self._out = False  # a batch is queued that the UI thread has not taken yet
-        self._cut_at = 0.0  # time.monotonic() of the last batch cut
-        self._cut_timer: asyncio.TimerHandle | None = None
         self._taken = threading.Event()  # set when the UI thread took what was pending
         # Cleared while the UI thread applies a batch and paints it: the worker then waits before
-        # reading on.  A worker parsing meanwhile would hold the GIL that each of the paint's
+        # parsing on.  A worker parsing meanwhile would hold the GIL that each of the paint's
         # thousands of calls into Python (data()) must take back: that made paints 5-10x longer.
         self._ui_free = threading.Event()
         self._ui_free.set()
@@ -133,64 +151,138 @@ class JobFeedThread(QObject):
         self._free_timer.setInterval(0)  # after the paints that the batch's signals posted
         self._free_timer.timeout.connect(self._ui_free.set)
         self._stop = threading.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._task: asyncio.Task[None] | None = None
         self._thread: threading.Thread | None = None
-        self.role: str | None = None
-        self.received = 0  #: changes received on the worker (before coalescing)
+        self._feeding = False  # run() is in the feed (a failed worker cancels it)
+        self._w_revision = 0  # the worker's: the last revision it parsed
+        self.received = 0  #: changes the worker parsed (before coalescing)
         self.taken = 0  #: of those, how many the UI thread has taken (coalesced into what it got)
         self._ready.connect(self._drain, Qt.ConnectionType.QueuedConnection)
 
+    @property
+    def role(self) -> str | None:
+        """The token's role as the engine announced it (with the listing)."""
+        return self._client.role
+
     # -- UI thread ----------------------------------------------------------------------------
     async def run(self) -> None:
-        """Start the worker, wait until its feed ends; cancelled: stop it and join the thread."""
-        ui_loop = asyncio.get_running_loop()
+        """Start the worker and run the feed on this loop until it ends; cancelled: the Watch is
+        cancelled here, the worker told to stop and joined."""
+        ui_loop = self._ui_loop = asyncio.get_running_loop()
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
-        done: asyncio.Future[BaseException | None] = ui_loop.create_future()
+        ended: asyncio.Future[BaseException | None] = ui_loop.create_future()
+        me = asyncio.current_task()
 
-        def finished(exc: BaseException | None, loop: asyncio.AbstractEventLoop) -> None:
-            # The worker's loop is closed a while later, not at once: a late grpc completion for
-            # it, read by the UI loop's side of grpc's poller, must find it open (a closed one
-            # raises "Event loop is closed" on the UI loop); stopped, it just drops it.
-            ui_loop.call_later(LOOP_CLOSE_DELAY, loop.close)
-            if not done.done():
-                done.set_result(exc)
+        def finished(exc: BaseException | None) -> None:
+            if not ended.done():
+                ended.set_result(exc)
+            if exc is not None and self._feeding and me is not None and not me.done():
+                me.cancel()  # the worker failed: the feed cannot go on (raised below)
 
         self._thread = threading.Thread(target=self._thread_main, args=(ui_loop, finished),
                                         name="pelorus-job-feed", daemon=True)
         self._thread.start()
         try:
-            exc = await asyncio.shield(done)
+            self._feeding = True
+            await self._client.job_feed_raw(self._put_snapshot, self._put_response, self._put_state,
+                                            self._list, self._revision_seen)
         except asyncio.CancelledError:
+            self._feeding = False
             self.stop()
-            with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(asyncio.shield(done), JOIN_TIMEOUT)
-            self._join()
+            await self._wait_end(ended)
+            failed = ended.result() if ended.done() else None
+            if failed is not None:
+                raise failed from None
             raise
-        self._join()
-        self._drain()  # what the feed delivered before it ended
-        if exc is not None:
-            raise exc
+        except BaseException:
+            self._feeding = False
+            await self._finish(ended)
+            raise
+        self._feeding = False
+        await self._finish(ended)
 
     def stop(self) -> None:
-        """Ask the worker to end (any thread): its feed task is cancelled on its own loop."""
+        """Ask the worker to end at once (any thread)."""
         with self._lock:
             self._stop.set()
             self._taken.set()
             self._ui_free.set()
-            loop, task = self._loop, self._task
-        if loop is not None and task is not None and not loop.is_closed():
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: it is ending anyway
-                loop.call_soon_threadsafe(task.cancel)
+            self._wake.notify_all()
 
     def is_alive(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def _join(self) -> None:
+    async def _finish(self, ended: asyncio.Future[BaseException | None]) -> None:
+        """The feed ended: the worker hands over what it still has, then ends; deliver it."""
+        with self._lock:
+            self._finishing = True
+            self._wake.notify_all()
+        await self._wait_end(ended)
+        self._drain()
+
+    async def _wait_end(self, ended: asyncio.Future[BaseException | None]) -> None:
+        with contextlib.suppress(asyncio.TimeoutError, asyncio.CancelledError):
+            await asyncio.wait_for(asyncio.shield(ended), JOIN_TIMEOUT)
         if self._thread is not None:
-            self._thread.join(JOIN_TIMEOUT)
+            self._thread.join(0.5)  # it has ended, or ends now: its last step was to tell us
             if self._thread.is_alive():
                 log.warning("the job feed's thread did not end within %.0f s", JOIN_TIMEOUT)
+
+    def _put(self, item: tuple[Any, ...], size: int = 0) -> asyncio.Future[None] | None:
+        """Queue an item for the worker (UI loop); a future to await when the worker is far behind."""
+        with self._lock:
+            self._inbox.append(item)
+            self._inbox_bytes += size
+            self._wake.notify()
+            if self._inbox_bytes < INBOX_HIGH or self._stop.is_set() or self._ui_loop is None:
+                return None
+            if self._reader_wait is None or self._reader_wait.done():
+                self._reader_wait = self._ui_loop.create_future()
+            return self._reader_wait
+
+    def _put_response(self, data: bytes) -> asyncio.Future[None] | None:
+        return self._put(("watch", data), len(data))
+
+    def _put_snapshot(self, items: Any, revision: int) -> None:
+        self._put(("snapshot", self._listing_kind, items, revision))
+
+    def _put_state(self, state: str, detail: str) -> None:
+        self._put(("state", state, detail))
+
+    async def _revision_seen(self) -> int:
+        """The last revision the worker parsed, after everything queued so far."""
+        assert self._ui_loop is not None
+        fut: asyncio.Future[int] = self._ui_loop.create_future()
+        with self._lock:
+            if self._stop.is_set():  # the worker ended (or ends): nothing more is parsed
+                return self._w_revision
+            self._inbox.append(("sync", fut))
+            self._wake.notify()
+        return await fut
+
+    async def _list(self) -> tuple[Any, int]:
+        client = self._client
+        if self._list_override is not None:
+            wire, revision = await self._list_override(client)
+            self._listing_kind = "streamed" if wire is None else "wire"
+            return wire, revision
+        if self._stream_first:
+            self._stream_first = False
+            first = True
+
+            def page(raw: bytes) -> None:  # decoded on the worker, not here
+                nonlocal first
+                self._put(("page", raw, first), len(raw))
+                first = False
+
+            self._listing_kind = "streamed"
+            _, revision = await client.list_jobs_raw(on_page=page)
+            if first:  # no page at all: the snapshot replaces the table with an empty one
+                self._listing_kind = "pages"
+                return [], revision
+            return None, revision
+        pages, revision = await client.list_jobs_raw()
+        self._listing_kind = "pages"
+        return pages, revision
 
     def _drain(self) -> None:
         """Take what the worker queued (UI thread), in order: listings, states, batches."""
@@ -199,7 +291,8 @@ class JobFeedThread(QObject):
             self._signalled = False
             was_out, self._out = self._out, False
             self._taken.set()
-            loop = self._loop
+            if was_out:  # what accumulated meanwhile: the next batch
+                self._wake.notify()
         if events:
             self._ui_free.clear()
             self._free_timer.start()
@@ -211,11 +304,8 @@ class JobFeedThread(QObject):
                 self._on_listing(ev[1], ev[2], ev[3], ev[4])
             else:
                 self._on_state(ev[1], ev[2])
-        if was_out and loop is not None:  # what accumulated meanwhile: the next batch
-            with contextlib.suppress(RuntimeError):  # the worker's loop closed: it is ending
-                loop.call_soon_threadsafe(self._cut_soon)
 
-    # -- worker thread ------------------------------------------------------------------------
+    # -- worker thread (no asyncio loop, no grpc object) --------------------------------------
     def _post(self) -> None:
         # called with the lock held: one queued signal outstanding at most
         if not self._signalled:
@@ -224,132 +314,123 @@ class JobFeedThread(QObject):
             self._ready.emit()
 
     def _thread_main(self, ui_loop: asyncio.AbstractEventLoop,
-                     finished: Callable[[BaseException | None, asyncio.AbstractEventLoop], None]) -> None:
-        loop = asyncio.SelectorEventLoop()  # not new_event_loop(): the policy is qasync's (a Qt loop)
-        loop.set_exception_handler(_exception_handler)
-        asyncio.set_event_loop(loop)
+                     finished: Callable[[BaseException | None], None]) -> None:
         exc: BaseException | None = None
         try:
-            with self._lock:
-                if self._stop.is_set():
-                    return
-                self._loop = loop
-                self._task = loop.create_task(self._main())
-            loop.run_until_complete(self._task)
-        except asyncio.CancelledError:
-            pass
+            self._work(ui_loop)
         except BaseException as e:  # noqa: BLE001 - handed to the UI thread, raised from run()
+            log.exception("the job feed's thread failed")
             exc = e
         finally:
+            with self._lock:
+                self._stop.set()
+                left, reader = list(self._inbox), self._reader_wait
+                self._inbox.clear()
+                self._inbox_bytes = 0
+            waiting = [it[1] for it in left if it[0] == "sync"]
             try:
-                loop.run_until_complete(loop.shutdown_asyncgens())
-            finally:
-                with self._lock:
-                    self._loop = self._task = None
-                asyncio.set_event_loop(None)
-                try:
-                    ui_loop.call_soon_threadsafe(finished, exc, loop)
-                except RuntimeError:  # the UI loop is gone (quitting): nothing to tell
-                    loop.close()
+                ui_loop.call_soon_threadsafe(_ended_waits, reader, waiting, self._w_revision, finished, exc)
+            except RuntimeError:  # the UI loop is gone (quitting): nothing to tell
+                pass
 
-    async def _main(self) -> None:
+    def _work(self, ui_loop: asyncio.AbstractEventLoop) -> None:
         # What the UI thread's first batch would otherwise import there: numpy.ma (np.unique's
         # first call loads it, ~80 ms), the wire decoder
         import numpy.ma  # noqa: F401
 
-        from console.models import job_wire  # noqa: F401
-
-        client = EngineClient(self._config)
-        try:
-            try:
-                await client.connect()
-            except ClientError as exc:  # the feed reports it and retries with backoff
-                log.info("job feed: %s; retrying", exc)
-                client.open()
-            await client.job_feed(self._w_snapshot, self._w_changes, self._w_state, lambda: self._list(client),
-                                  extract=_extract)
-        finally:
-            await client.close()
-            # grpc.aio routes a completion to the loop its call belongs to from whichever bound
-            # loop reads it (grpc's poller); one arriving after this loop closed would fail on the
-            # UI loop ("Event loop is closed"): let the closed channel's last completions land here
-            await asyncio.sleep(CLOSE_GRACE)
-
-    async def _list(self, client: EngineClient) -> tuple[Any, int]:
-        if self._list_override is None:
-            return await self._w_list(client)
-        wire, revision = await self._list_override(client)
-        self._streamed = wire is None
-        return wire, revision
-
-    async def _w_list(self, client: EngineClient) -> tuple[Any, int]:
         from console.models import job_wire as W
+        from pelorus.api import watch_service_pb2 as ws
 
-        if self._stream_first:
-            self._stream_first = False
-            first = True
-
-            def page(raw: bytes) -> None:
-                nonlocal first
-                wire = W.list_jobs_wire([raw])  # decoded here, not on the UI thread
-                with self._lock:
-                    self.role = client.role
-                    if first:
-                        self._pending.clear()  # older than the listing that replaces the table
-                    self._events.append(("listing", [wire], wire.revision, first, False))
-                    self._post()
-                first = False
-
-            _, revision = await client.list_jobs_raw(on_page=page)
-            self._streamed = not first
-            return None, revision
-        pages, revision = await client.list_jobs_raw()
-        self.role = client.role
-        self._streamed = False
-        return W.list_jobs_wire(pages), revision
-
-    def _w_snapshot(self, wire: Any, revision: int) -> None:
-        with self._lock:
-            if wire is None and self._streamed:  # its pages went already: the listing is complete
-                self._events.append(("listing", [], revision, False, True))
-            else:  # one whole listing (or an empty one) replaces the table
-                self._pending.clear()
-                self._events.append(("listing", [] if wire is None else [wire], revision, True, True))
-            self._post()
-
-    def _w_changes(self, batch: list[WireChange]) -> None:
-        with self._lock:
-            pending = self._pending
-            for change in batch:
-                pending[change[0]] = change
-            self.received += len(batch)
-            behind = self.received - self.taken >= BACKLOG and not self._stop.is_set()
-        self._cut_soon()
-        if behind:  # let the UI thread catch up (this blocks only the worker's loop, without the GIL)
-            self._taken.wait(BACKLOG_WAIT)
-        self._ui_free.wait(UI_WAIT)
-
-    def _cut_soon(self) -> None:
-        """Cut a batch now if a frame passed since the last one, else when it has (worker)."""
-        if self._cut_timer is not None or self._loop is None:
-            return
-        wait = self._cut_at + FRAME - time.monotonic()
-        if wait <= 0:
-            self._cut()
-        else:
-            self._cut_timer = self._loop.call_later(wait, self._cut)
-
-    def _cut(self) -> None:
-        """Hand what is pending to the UI thread as one decoded batch, unless one is still out."""
-        from console.models import job_wire as W
-
-        self._cut_timer = None
-        with self._lock:
-            if self._out or not self._pending:
+        parse = ws.WatchResponse.FromString
+        self._w_revision = 0
+        cut_at = 0.0  # time.monotonic() of the last batch cut
+        while True:
+            with self._lock:
+                while True:
+                    if self._stop.is_set():
+                        return
+                    if self._inbox or self._finishing:
+                        break
+                    due = self._pending and not self._out
+                    wait = cut_at + FRAME - time.monotonic() if due else None
+                    if wait is not None and wait <= 0:
+                        break
+                    self._wake.wait(wait)
+                items = list(self._inbox)
+                self._inbox.clear()
+                self._inbox_bytes = 0
+                reader, self._reader_wait = self._reader_wait, None
+            if reader is not None:  # the UI loop reads on
+                ui_loop.call_soon_threadsafe(_resolve, reader, None)
+            for item in items:
+                if self._stop.is_set():
+                    return
+                kind = item[0]
+                if kind == "watch":
+                    resp = parse(item[1])
+                    rev = self._w_revision
+                    out: list[WireChange] = []
+                    add = out.append
+                    for ch in resp.changes:
+                        if ch.revision > rev and ch.HasField("job"):
+                            job = ch.job
+                            add((job.job_id, job.SerializeToString(), ch.deleted, job.status.revision))
+                    self._w_revision = max(rev, resp.revision)
+                    if out:
+                        with self._lock:
+                            pending = self._pending
+                            for change in out:
+                                pending[change[0]] = change
+                            self.received += len(out)
+                            behind = self.received - self.taken >= BACKLOG and not self._stop.is_set()
+                        cut_at = self._cut_if_due(W, cut_at)
+                        if behind:  # let the UI thread catch up (waiting here releases the GIL)
+                            self._taken.wait(BACKLOG_WAIT)
+                        self._ui_free.wait(UI_WAIT)
+                elif kind == "page":
+                    wire = W.list_jobs_wire([item[1]])
+                    with self._lock:
+                        if item[2]:
+                            self._pending.clear()  # older than the listing that replaces the table
+                        self._events.append(("listing", [wire], wire.revision, item[2], False))
+                        self._post()
+                elif kind == "snapshot":
+                    _, how, items_, revision = item
+                    with self._lock:
+                        if how == "streamed":  # its pages went already (or the table holds it)
+                            self._events.append(("listing", [], revision, False, True))
+                        else:  # one whole listing (or an empty one) replaces the table
+                            wires = [items_] if how == "wire" else [W.list_jobs_wire(items_)] if items_ else []
+                            self._pending.clear()
+                            self._events.append(("listing", wires, revision, True, True))
+                        self._post()
+                    self._w_revision = revision
+                elif kind == "state":
+                    with self._lock:
+                        self._events.append(("state", item[1], item[2]))
+                        self._post()
+                else:  # "sync"
+                    ui_loop.call_soon_threadsafe(_resolve, item[1], self._w_revision)
+            with self._lock:
+                finishing = self._finishing and not self._inbox
+            if finishing:  # the feed ended: what is pending goes now, whatever is out
+                self._cut(W, force=True)
                 return
+            else:
+                cut_at = self._cut_if_due(W, cut_at)
+
+    def _cut_if_due(self, W: Any, cut_at: float) -> float:  # noqa: N803 - the module's short name
+        if time.monotonic() - cut_at >= FRAME and self._cut(W):
+            return time.monotonic()
+        return cut_at
+
+    def _cut(self, W: Any, force: bool = False) -> bool:  # noqa: N803
+        """Hand what is pending to the UI thread as one decoded batch, unless one is still out."""
+        with self._lock:
+            if (self._out and not force) or not self._pending:
+                return False
             pending, self._pending = self._pending, {}
             received = self.received
-        self._cut_at = time.monotonic()
         live = [c[1] for c in pending.values() if not c[2]]
         deleted = [(c[0], c[3]) for c in pending.values() if c[2]]
         buf, starts, ends = W.concat(live)
@@ -358,28 +439,19 @@ class JobFeedThread(QObject):
             self._events.append(("batch", WireBatch(buf, starts, ends, decoded, deleted, received)))
             self._out = True
             self._post()
-
-    def _w_state(self, state: str, detail: str) -> None:
-        with self._lock:
-            self._events.append(("state", state, detail))
-            self._post()
+        return True
 
 
-def _extract(changes: Any) -> list[WireChange]:
-    """Watch changes of jobs as wire changes (on the worker: the parse and re-encode happen here)."""
-    out: list[WireChange] = []
-    add = out.append
-    for ch in changes:
-        if ch.HasField("job"):
-            job = ch.job
-            add((job.job_id, job.SerializeToString(), ch.deleted, job.status.revision))
-    return out
+def _resolve(fut: asyncio.Future[Any], value: Any) -> None:
+    if not fut.done():
+        fut.set_result(value)
 
 
-def _exception_handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
-    # grpc.aio wakes every loop bound to it for each completion; the loops that lose the race
-    # for the wake-up byte get BlockingIOError (harmless: grpc/grpc#25364, PR #36096)
-    if isinstance(context.get("exception"), BlockingIOError):
-        return
-    loop.default_exception_handler(context)
-
+def _ended_waits(reader: asyncio.Future[None] | None, waiting: list[asyncio.Future[int]], revision: int,
+                 finished: Callable[[BaseException | None], None], exc: BaseException | None) -> None:
+    """The worker ended (UI loop): release whatever waited for it, then tell ``run()``."""
+    if reader is not None:
+        _resolve(reader, None)
+    for fut in waiting:
+        _resolve(fut, revision)
+    finished(exc)

@@ -1,8 +1,8 @@
 """The console's session with one engine: connection, live feeds into the models, actions.
 
 It is the seam between the asyncio side (EngineClient) and the Qt side (models, views):
-the jobs feed runs on a thread of its own (console/job_feed_thread.py) and hands the
-models one decoded batch of changes a frame; views call the
+the jobs feed's Watch stream is read on the loop as raw bytes and parsed on a worker thread
+(console/job_feed_thread.py), which hands the models one decoded batch of changes a frame; views call the
 session's coroutines to act (``perform_on_jobs`` / ``perform_on_pods``, driven by the table in
 console/actions.py) and to read, and never touch the client or mutate a model themselves.  The
 session imports no view: a confirmation goes through the ``confirmer`` callback the main window
@@ -196,9 +196,9 @@ class Session(QObject):
             self._set_state(ConnectionState.DISCONNECTED, str(exc))
             messages.error(self.tr("Could not connect: {0}").format(exc))
             return False
-        # The Watch stream is received, parsed and coalesced on a thread of its own (with its own
-        # channel): the UI thread only applies one coalesced batch a frame (console/job_feed_thread.py)
-        self._feed_thread = JobFeedThread(config, self._on_listing, self.jobs_model.apply_wire_batch,
+        # The Watch stream is read here, on this client's channel, as raw bytes; a worker thread parses
+        # and coalesces it: the UI thread only applies one coalesced batch a frame (console/job_feed_thread.py)
+        self._feed_thread = JobFeedThread(self.client, self._on_listing, self.jobs_model.apply_wire_batch,
                                           self._on_feed_state, stream_first_listing=self.jobs_model.rowCount() == 0,
                                           parent=self)
         self._feed = asyncio.ensure_future(self._feed_thread.run())
@@ -455,10 +455,7 @@ class Session(QObject):
         # The snapshot's rows live as long as the session: keep the cyclic GC from walking
         # them on every collection (measured: the main source of UI stalls at 100k jobs).
         gc.freeze()
-        role = self._feed_thread.role if self._feed_thread is not None else None
-        if role:
-            self.client.role = role
-        if role == "viewer" and not self.read_only:
+        if self.client.role == "viewer" and not self.read_only:
             self.read_only = True  # a viewer token may only look: grey out every action
             self.client.config.read_only = True
             messages.info(self.tr("Connected with a viewer token: read-only"))

@@ -67,6 +67,7 @@ REOPEN_AFTER = 4
 #: Listing 100k jobs takes seconds, not the unary deadline.
 LIST_DEADLINE = 120.0
 LIST_JOBS_METHOD = "/pelorus.v1.JobService/ListJobs"
+WATCH_METHOD = "/pelorus.v1.WatchService/Watch"
 #: A feed gives up on these (retrying cannot help); everything else is retried with backoff.
 FATAL = frozenset({
     grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND,
@@ -224,13 +225,6 @@ class EngineClient:
         except BaseException:
             await self.close()
             raise
-
-    def open(self) -> None:
-        """Open the channel without checking the engine (a feed started on it retries by itself
-        until the engine answers); ``close()`` as after ``connect()``."""
-        if self._channel is None:
-            self._open()
-        self._closed = False
 
     async def close(self) -> None:
         """Close the channel; calls and feeds still running on it end (feeds report "disconnected")."""
@@ -681,23 +675,34 @@ class EngineClient:
 
     # -- resumable feeds ----------------------------------------------------------------------
     async def job_feed(self, on_snapshot: Callable[[Any, int], None],
-                       on_changes: Callable[[list[Any]], None],
+                       on_changes: Callable[[list[tuple[job_pb2.JobSummary, bool]]], None],
                        on_state: StateCallback,
-                       list_all: Callable[[], Awaitable[tuple[Any, int]]] | None = None,
-                       extract: Callable[[Sequence[ws.Change]], list[Any]] | None = None) -> None:
+                       list_all: Callable[[], Awaitable[tuple[Any, int]]] | None = None) -> None:
         """Every job (`on_snapshot(jobs, revision)`), then every change as (summary, deleted)
         batches, until cancelled. Survives engine restarts; see `_feed`. `list_all` replaces
         ListJobs for the (re)listing: its first result is what `on_snapshot` gets (the console
-        lists raw bytes, `list_jobs_raw`; a benchmark replays the log from an older listing).
-        `extract` replaces how a response's job changes become the items of a batch (the
-        console's feed thread makes (job id, wire bytes, deleted, revision) of them)."""
+        lists raw bytes, `list_jobs_raw`; a benchmark replays the log from an older listing)."""
 
-        def jobs_of(changes: Sequence[ws.Change]) -> list[tuple[job_pb2.JobSummary, bool]]:
+        def extract(changes: Sequence[ws.Change]) -> list[tuple[job_pb2.JobSummary, bool]]:
             return [(ch.job, ch.deleted) for ch in changes if ch.HasField("job")]
 
         await self._feed(list_all or self.list_jobs,
                          lambda rev: ws.WatchRequest(start_revision=rev, job_filter=ws.JobFilter()),
-                         on_snapshot, extract or jobs_of, on_changes, on_state)
+                         on_snapshot, extract, on_changes, on_state)
+
+    async def job_feed_raw(self, on_snapshot: Callable[[Any, int], None],
+                           on_response: Callable[[bytes], Awaitable[None] | None],
+                           on_state: StateCallback, list_all: Callable[[], Awaitable[tuple[Any, int]]],
+                           revision_seen: Callable[[], Awaitable[int]]) -> None:
+        """`job_feed` with every WatchResponse handed over unparsed (`on_response(wire bytes)`),
+        on this loop and this channel: the console parses them on a plain worker thread
+        (console/job_feed_thread.py), so the loop's thread does no protobuf work for a storm.  Whoever
+        parses also drops the changes at or below the last revision it saw (the listing's, then
+        each response's) and tells it through `revision_seen()`, awaited before a Watch resumes.
+        An awaitable returned by `on_response` is awaited before the next response is read."""
+        await self._feed(list_all, lambda rev: ws.WatchRequest(start_revision=rev, job_filter=ws.JobFilter()),
+                         on_snapshot, lambda changes: list(changes), lambda _batch: None, on_state,
+                         raw=(on_response, revision_seen))
 
     async def pod_feed(self, job_id: str, on_snapshot: Callable[[list[pod_pb2.PodInfo], int], None],
                        on_changes: Callable[[list[tuple[pod_pb2.PodInfo, bool]]], None],
@@ -714,10 +719,14 @@ class EngineClient:
 
     async def _feed(self, list_all: Callable[[], Any], watch_request: Callable[[int], ws.WatchRequest],
                     on_snapshot: Callable[[Any, int], None], extract: Callable[[Sequence[ws.Change]], list[Any]],
-                    on_changes: Callable[[Any], None], on_state: StateCallback) -> None:
+                    on_changes: Callable[[Any], None], on_state: StateCallback,
+                    raw: tuple[Callable[[bytes], Awaitable[None] | None], Callable[[], Awaitable[int]]] | None = None,
+                    ) -> None:
         """List, then Watch from the listed revision; on a lost connection report "reconnecting"
         and retry with backoff, resuming from the last revision seen; on OUT_OF_RANGE (change log
-        compacted, or a different store behind the address) list again.
+        compacted, or a different store behind the address) list again.  With `raw` (on_response,
+        revision_seen) the responses go unparsed to on_response (`extract`, `on_changes` unused)
+        and a resumed Watch starts from what `revision_seen()` returns (see `job_feed_raw`).
 
         Callbacks rather than an async iterator: state changes must reach the UI while the feed
         sleeps between attempts, and the consumer (the session) only routes each kind of event
@@ -744,6 +753,23 @@ class EngineClient:
                     if revision is None:
                         items, revision = await list_all()
                         on_snapshot(items, revision)
+                    elif raw is not None:  # the parser of the responses knows how far they went
+                        revision = await raw[1]()
+                    if raw is not None:
+                        if self._channel is None:
+                            raise Unavailable(grpc.StatusCode.UNAVAILABLE, "not connected to an engine", "Watch")
+                        method: Any = self._channel.unary_stream(  # same channel, responses left as bytes
+                            WATCH_METHOD, request_serializer=ws.WatchRequest.SerializeToString,
+                            response_deserializer=None)
+                        call = method(watch_request(revision), metadata=self.metadata)
+                        on_response = raw[0]
+                        async for data in call:
+                            attempt = 0
+                            report(CONNECTED)
+                            wait = on_response(data)
+                            if wait is not None:  # the parser is far behind: read on when it caught up
+                                await wait
+                        raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the engine ended the watch", "Watch")
                     call = self.stubs.watch.Watch(watch_request(revision), metadata=self.metadata)
                     async for resp in call:
                         attempt = 0
