@@ -1,8 +1,9 @@
-"""The jobs feed off the UI thread (console/job_feed_thread.py), against a real engine: a burst of
-changes ends with every row equal to GetJob's summary (nothing lost, deleted jobs gone, new jobs
-there); revisions only move forward in the table, per job, batch after batch; batches come in
-the UI thread, decoded, one at a time; stopping cancels the stream, closes the worker's channel
-and joins its thread; the session runs its feed this way."""
+"""The jobs feed parsed off the UI thread (console/job_feed_thread.py), against a real engine: a
+burst of changes ends with every row equal to GetJob's summary (nothing lost, deleted jobs gone,
+new jobs there); revisions only move forward in the table, per job, batch after batch; batches
+come in the UI thread, decoded, one at a time; stopping cancels the stream on the UI loop and
+joins the worker thread; the feed makes no event loop but the qasync one and no grpc object off
+the UI thread, on the client's one channel; the session runs its feed this way."""
 
 from __future__ import annotations
 
@@ -68,8 +69,7 @@ def test_burst_through_the_feed_thread_loses_nothing_and_moves_forward(engine: E
         client = EngineClient(ConnectionConfig(address=engine.address))
         await client.connect()
         ids = [(await client.create_job(sh_spec(f"burst-{i}", "true"), start_paused=True)).job_id for i in range(30)]
-        feed = JobFeedThread(ConnectionConfig(address=engine.address), on_listing, on_batch,
-                             lambda s, d: states.append(s))
+        feed = JobFeedThread(client, on_listing, on_batch, lambda s, d: states.append(s))
         task = asyncio.ensure_future(feed.run())
         await until(lambda: model.rowCount() == 30, what="the listing")
         assert feed.is_alive() and "pelorus-job-feed" in _threads()
@@ -109,7 +109,7 @@ def test_burst_through_the_feed_thread_loses_nothing_and_moves_forward(engine: E
         updated = [truth[proxy.job_id_at(p)].status.updated_at.ToNanoseconds() for p in range(proxy.rowCount())]
         assert updated == sorted(updated, reverse=True)
 
-        # Stopping: the stream task is cancelled on the worker's loop, its channel closed, the thread joined.
+        # Stopping: the stream's task is cancelled on the UI loop, the worker thread told to stop and joined.
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
         assert task.cancelled()
@@ -131,8 +131,9 @@ def test_feed_thread_ends_with_a_fatal_error_raised_on_the_ui_side(engine: Engin
     states: list[str] = []
 
     async def body() -> None:
-        feed = JobFeedThread(ConnectionConfig(address=engine.address), lambda *a: None, lambda b: None,
-                             lambda s, d: states.append(s), list_all=refuse)
+        client = EngineClient(ConnectionConfig(address=engine.address))
+        await client.connect()
+        feed = JobFeedThread(client, lambda *a: None, lambda b: None, lambda s, d: states.append(s), list_all=refuse)
         try:
             await asyncio.wait_for(feed.run(), 20)
         except ClientError as exc:
@@ -141,6 +142,7 @@ def test_feed_thread_ends_with_a_fatal_error_raised_on_the_ui_side(engine: Engin
             raise AssertionError("run() should raise the feed's fatal error")
         assert not feed.is_alive()
         assert states[-1] == "disconnected"
+        await client.close()
 
     run(qloop, body(), timeout=60)
 
@@ -170,3 +172,84 @@ def test_session_feeds_the_table_from_its_thread_and_stops_it(engine: EngineProc
         await client.close()
 
     run(qloop, body(), timeout=90)
+
+
+def test_feed_makes_no_loop_and_no_grpc_object_off_the_ui_thread(engine: EngineProcess, qloop: Any,
+                                                                  monkeypatch: Any) -> None:
+    """grpc.aio objects live on the qasync loop only (/work/shared/notes/async-qt.md): during a
+    running feed the only new thread is the worker, no event loop exists but the qasync one, every
+    grpc channel, multicallable and call is made on the UI thread, and the Watch is a call on the
+    client's channel whose responses are left as bytes (parsed on the worker)."""
+    import gc
+
+    from grpc.aio import _channel as gch
+
+    made: list[tuple[str, int, Any]] = []
+    for cls, names in ((gch.Channel, ("__init__", "unary_unary", "unary_stream", "stream_unary", "stream_stream")),
+                       (gch.UnaryUnaryMultiCallable, ("__call__",)), (gch.UnaryStreamMultiCallable, ("__call__",)),
+                       (gch.StreamUnaryMultiCallable, ("__call__",)), (gch.StreamStreamMultiCallable, ("__call__",))):
+        for name in names:
+            orig = getattr(cls, name)
+
+            def wrapped(self: Any, *a: Any, _orig: Any = orig, _what: str = f"{cls.__name__}.{name}",
+                        **k: Any) -> Any:
+                made.append((_what, threading.get_ident(), (a, k)))
+                return _orig(self, *a, **k)
+
+            monkeypatch.setattr(cls, name, wrapped)
+    loops_made: list[int] = []
+    base_init = asyncio.BaseEventLoop.__init__
+
+    def loop_init(self: Any, *a: Any, **k: Any) -> None:
+        loops_made.append(threading.get_ident())
+        base_init(self, *a, **k)
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "__init__", loop_init)
+    main_thread = threading.get_ident()
+    batches: list[int] = []
+    model = JobsTableModel()
+
+    def on_listing(wires: list[Any], revision: int, first: bool, complete: bool) -> None:
+        if first:
+            model.reset(wires[0] if wires else [])
+            wires = wires[1:]
+        for w in wires:
+            model.append_wire(w)
+
+    def on_batch(batch: WireBatch) -> None:
+        model.apply_wire_batch(batch)
+        batches.append(len(batch))
+
+    async def body() -> None:
+        client = EngineClient(ConnectionConfig(address=engine.address))
+        await client.connect()
+        ids = [(await client.create_job(sh_spec(f"one-{i}", "true"), start_paused=True)).job_id for i in range(10)]
+        threads_before = set(threading.enumerate())
+        made.clear()
+        feed = JobFeedThread(client, on_listing, on_batch, lambda s, d: None)
+        task = asyncio.ensure_future(feed.run())
+        await until(lambda: model.rowCount() == 10, what="the listing")
+        for i in range(60):
+            await client.refresh_job(ids[i % 10])
+        await until(lambda: feed.taken >= 60, what="the changes applied")
+        # while the feed runs
+        new_threads = [t for t in threading.enumerate() if t not in threads_before and t.is_alive()]
+        assert [t.name for t in new_threads] == ["pelorus-job-feed"]
+        open_loops = [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop) and not o.is_closed()]
+        assert open_loops == [qloop], open_loops
+        assert batches
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        assert not feed.is_alive()
+        await client.close()
+
+    run(qloop, body(), timeout=90)
+    assert not loops_made, "an event loop was made during the feed"
+    assert made, "the feed made no grpc call?"
+    off = [(what, tid) for what, tid, _ in made if tid != main_thread]
+    assert not off, f"grpc objects made off the UI thread: {off[:5]}"
+    assert not any(what == "Channel.__init__" for what, _, _ in made), "the feed opened a channel of its own"
+    watch = [(a, k) for what, _, (a, k) in made if what == "Channel.unary_stream" and a
+             and a[0] == "/pelorus.v1.WatchService/Watch"]
+    assert watch and all(k.get("response_deserializer") is None for _, k in watch), \
+        "the Watch should be read as raw bytes"
