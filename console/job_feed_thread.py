@@ -18,7 +18,8 @@ dataChanged goes out in ranges for the rows on screen.
 
 Order and consistency:
 - Everything the feed gives (listing pages, the listing's revision, responses, connection
-  states) goes through the one queue to the worker, and comes back in that order.
+  states) goes through the one queue to the worker, and comes back in that order (a state
+  first sends the changes pending before it as a batch of their own).
 - Per job, the stream's order is kept: a newer change replaces an older pending one (keeping
   its place in the queue, so no job waits behind newer ones), and the model skips any change
   older than what a row shows: revisions only move forward, and a row only ever shows a state
@@ -406,6 +407,7 @@ class JobFeedThread(QObject):
                         self._post()
                     self._w_revision = revision
                 elif kind == "state":
+                    self._cut(W, force=True)  # the changes received before it go before it
                     with self._lock:
                         self._events.append(("state", item[1], item[2]))
                         self._post()
