@@ -3,10 +3,13 @@ sorted by Updated, with the UI's longest stall and frame times measured; the pee
 
     python bench/storm.py [--jobs 5000] [--changes 150000] [--gen-seconds 60]
 
-Path timed (ours): engine (child process) → Watch over a unix socket → pelorus.client job feed
-(as the session runs it) →
-ChangeBatcher → JobsTableModel → JobsProxyModel sorted by Updated, descending → a shown
-QTableView (offscreen platform), repainted on every frame.
+Path timed (ours): engine (child process) → Watch over a unix socket → JobFeedThread, as the
+session runs it (pelorus.client's job feed on the qasync loop and the client's channel, its
+responses left as raw bytes; a plain worker thread, no asyncio loop and no grpc object, parses
+them and coalesces the latest change per job, and hands one decoded batch of them to the UI
+thread a frame, per queued signal) → JobsTableModel →
+JobsProxyModel sorted by Updated, descending → a shown QTableView (offscreen platform),
+repainted on every frame.
 Peer: the same Watch stream (replayed from the same revision) through the same client, applied
 with setData into a QStandardItemModel + dynamic QSortFilterProxyModel sorted by Updated.
 
@@ -19,7 +22,7 @@ the table was listed at: the highest real rate the engine delivers (printed as `
 Measured while the stream is applied:
 - stall: gaps of a 1 ms PreciseTimer heartbeat on the UI thread (the longest, and p99);
 - frame: the UI thread's work for one painted frame: the table updates since the previous paint
-  (ours: the batcher's flushes, which include the proxy's handlers; the peer: its setData calls)
+  (ours: applying the feed thread's batches, which includes the proxy's handlers; the peer: its setData calls)
   plus the paint itself.  Paints are the ones the models' signals cause (a shown view repaints
   the changed rows on screen; the proxy's re-sort repaints all of it), as in the app;
 - nothing lost: afterwards every row equals ListJobs' summary of that job (all fields the
@@ -46,13 +49,14 @@ os.environ.setdefault("QT_API", "pyside6")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import qasync  # noqa: E402
+import shiboken6  # noqa: E402
 from _engine import BenchEngine, Client, emit, engine, job_spec, machine, note, percentile  # noqa: E402
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSortFilterProxyModel, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 from PySide6.QtWidgets import QApplication, QHeaderView, QTableView  # noqa: E402
 
+from console.job_feed_thread import JobFeedThread  # noqa: E402
 from console.models import job_row as R  # noqa: E402
-from console.models.batcher import ChangeBatcher  # noqa: E402
 from console.models.jobs_proxy import JobsProxyModel  # noqa: E402
 from console.models.jobs_table import _DISPLAY, COLUMN_TITLES, SORT_KEYS, Column, JobsTableModel, SortRole  # noqa: E402
 from console.ui_thread_gc import collect_on_ui_thread  # noqa: E402
@@ -61,8 +65,10 @@ from pelorus.api import job_service_pb2 as js  # noqa: E402
 from pelorus.api import watch_service_pb2 as ws  # noqa: E402
 from pelorus.client import ConnectionConfig, EngineClient  # noqa: E402
 
-PATH = ("engine Watch (catch-up replay of RefreshJob changes) -> pelorus.client job feed (as the session) -> "
-        "ChangeBatcher -> JobsTableModel -> JobsProxyModel (Updated desc) -> shown QTableView")
+PATH = ("engine Watch (catch-up replay of RefreshJob changes) -> JobFeedThread (as the session: Watch read as raw "
+        "bytes on the qasync loop and the client's one channel; a plain worker thread parses, coalesces and "
+        "decodes) -> one batch a frame per queued signal -> JobsTableModel -> "
+        "JobsProxyModel (Updated desc) -> shown QTableView")
 PEER_PATH = ("engine Watch (same replay) -> pelorus.client job feed -> setData per changed cell -> "
              "QStandardItemModel -> QSortFilterProxyModel (dynamic, Updated desc) -> shown QTableView")
 TRANSPORT = "unix socket (grpc.aio)"
@@ -73,7 +79,7 @@ UPDATED_CHANGING = (Column.STATE, Column.UPDATED, Column.VERSION)
 
 class Frames:
     """Frame time = the UI thread's work on the table since the last paint (model updates:
-    our batcher's flushes incl. the proxy's handlers, the peer's setData calls) + the paint."""
+    applying our feed thread's batches incl. the proxy's handlers, the peer's setData calls) + the paint."""
 
     def __init__(self) -> None:
         self.work = 0.0
@@ -192,8 +198,7 @@ class Meter:
 
 async def storm(address: str, snapshot: tuple[list[job_pb2.JobSummary], int], expected: int,
                 sink_factory: Callable[[], tuple[QTableView, Callable[[list[job_pb2.JobSummary], int], None],
-                                                 Callable[[Sequence[tuple[job_pb2.JobSummary, bool]]], None],
-                                                 Callable[[], bool]]],
+                                                 Callable[[Any], None], Callable[[], bool]]],
                 ours: bool) -> dict[str, Any]:
     """Replay the log from the snapshot's revision into one table; measure while it drains."""
     view, on_snapshot, on_changes, applied = sink_factory()
@@ -203,17 +208,20 @@ async def storm(address: str, snapshot: tuple[list[job_pb2.JobSummary], int], ex
     first = last = 0.0
     done = asyncio.Event()
 
-    def counting(batch: Sequence[tuple[job_pb2.JobSummary, bool]]) -> None:
+    def arrived(n: int) -> None:
         nonlocal got, first, last
         if DIAG:
-            DIAG_EVENTS.append((time.perf_counter(), "changes", len(batch)))
+            DIAG_EVENTS.append((time.perf_counter(), "changes", n))
         if not got:
             first = time.perf_counter()
-        got += len(batch)
+        got += n
         last = time.perf_counter()
-        on_changes(batch)
         if got >= expected:
             done.set()
+
+    def counting(batch: Sequence[tuple[job_pb2.JobSummary, bool]]) -> None:
+        arrived(len(batch))
+        on_changes(batch)
 
     async def listed() -> tuple[list[job_pb2.JobSummary], int]:
         return snapshot
@@ -223,8 +231,23 @@ async def storm(address: str, snapshot: tuple[list[job_pb2.JobSummary], int], ex
     meter = Meter(view)  # type: ignore[arg-type]
     meter.start()
     if ours:
-        task = asyncio.ensure_future(client.job_feed(lambda jobs, rev: None, counting, lambda s, d: None,
-                                                     list_all=listed))
+        # As the session runs it: the Watch read on this loop and channel as raw bytes, a worker thread
+        # parses, coalesces and decodes; the UI thread applies one batch of latest changes a frame.
+        async def at_snapshot(_client: EngineClient) -> tuple[None, int]:
+            return None, snapshot[1]  # the table holds the listing at r0 already
+
+        seen = 0
+
+        def batched(batch: Any) -> None:
+            nonlocal seen
+            total = batch.received  # changes the thread had received when it cut this batch
+            on_changes(batch)
+            arrived(total - seen)
+            seen = total
+
+        feed_thread = JobFeedThread(client, lambda *a: None, batched, lambda s, d: None,
+                                    stream_first_listing=False, list_all=at_snapshot)
+        task = asyncio.ensure_future(feed_thread.run())
     else:
         task = asyncio.ensure_future(client._feed(  # noqa: SLF001 - the peer gets the same feed from the snapshot
             listed, lambda rev: ws.WatchRequest(start_revision=rev, job_filter=ws.JobFilter()),
@@ -269,6 +292,8 @@ def main() -> int:
                     help="keep the engine's data dir here and reuse its filled log on the next run")
     ap.add_argument("--only", choices=("both", "ours", "peer"), default="both")
     args = ap.parse_args()
+    if os.environ.get("SWI"):
+        sys.setswitchinterval(float(os.environ["SWI"]))
     app = QApplication.instance() or QApplication([])
     assert app is not None
     collector = collect_on_ui_thread()  # noqa: F841 - the app's GC policy: collections from a UI timer
@@ -298,15 +323,18 @@ def main() -> int:
             model = JobsTableModel()
             proxy = JobsProxyModel(model)
             proxy.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder)
-            batcher = ChangeBatcher(model.apply_batch)
             frames = Frames()
-            batcher.flushed.connect(lambda n, dt: frames.add_work(dt))
-            if DIAG:
-                batcher.flushed.connect(
-                    lambda n, dt: DIAG_EVENTS.append((time.perf_counter(), f"flush{dt * 1000:.1f}ms", n)))
             view = make_view(proxy, frames)
             proxy.follow_view(view)  # as JobsPanel does
-            out["ours_objs"] = (model, proxy, batcher, view)
+            out["ours_objs"] = (model, proxy, view)
+
+            def on_batch(batch: Any) -> None:  # the session's sink: JobsTableModel.apply_wire_batch
+                t0 = time.perf_counter()
+                model.apply_wire_batch(batch)
+                dt = time.perf_counter() - t0
+                frames.add_work(dt)
+                if DIAG:
+                    DIAG_EVENTS.append((time.perf_counter(), f"apply{dt * 1000:.1f}ms", len(batch)))
 
             def on_snapshot(jobs: list[job_pb2.JobSummary], rev: int) -> None:
                 model.reset(jobs)
@@ -314,9 +342,9 @@ def main() -> int:
                 gc.freeze()
 
             def applied() -> bool:
-                return batcher.pending() == 0 and not proxy.has_pending_order()
+                return not proxy.has_pending_order()
 
-            return view, on_snapshot, batcher.extend, applied
+            return view, on_snapshot, on_batch, applied
 
         def peer_factory() -> Any:
             sm = QStandardItemModel(0, len(_DISPLAY))
@@ -411,6 +439,16 @@ def main() -> int:
     emit("storm.lost", len(failures), "checks failed", peer_value=None, **ctx)
     for fail in failures:
         note(f"FAILED: {fail}")
+    # The tables and views go before the QApplication does (left to the interpreter's exit,
+    # they were destroyed after it: a segfault, exit status 139, after every figure was printed).
+    for key in ("ours_objs", "peer_objs"):
+        for obj in reversed(out.pop(key, None) or ()):
+            if isinstance(obj, QObject) and shiboken6.isValid(obj):
+                obj.deleteLater()
+    ours.pop("view", None)
+    peer.pop("view", None)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
     if ours["frames"] < 10 or ours["beats"] < 10 or failures:
         return 1
     return 0
@@ -433,7 +471,7 @@ async def snapshot_at(address: str, revision: int) -> tuple[list[job_pb2.JobSumm
 
 def check(out: dict[str, Any], truth: dict[str, job_pb2.JobSummary], failures: list[str]) -> None:
     """Every row equals the engine's summary; the order is by Updated; the peer agrees."""
-    model, proxy, _batcher, _view = out["ours_objs"]
+    model, proxy, _view = out["ours_objs"]
     if model.rowCount() != len(truth):
         failures.append(f"ours: {model.rowCount()} rows, engine has {len(truth)} jobs")
     for job_id, s in truth.items():

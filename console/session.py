@@ -1,7 +1,8 @@
 """The console's session with one engine: connection, live feeds into the models, actions.
 
 It is the seam between the asyncio side (EngineClient) and the Qt side (models, views):
-feeds push changes into the batcher, which repaints at most once a frame; views call the
+the jobs feed's Watch stream is read on the loop as raw bytes and parsed on a worker thread
+(console/job_feed_thread.py), which hands the models one decoded batch of changes a frame; views call the
 session's coroutines to act (``perform_on_jobs`` / ``perform_on_pods``, driven by the table in
 console/actions.py) and to read, and never touch the client or mutate a model themselves.  The
 session imports no view: a confirmation goes through the ``confirmer`` callback the main window
@@ -36,8 +37,8 @@ from console import actions, messages
 from console.actions import Action, Confirmer, ConfirmRequest, JobFacts, Options, Outcome, PodFacts
 from console.embedded import EmbeddedEngine, EmbeddedEngineError, StopOutcome, StopProgress
 from console.i18n import error_text, translate
+from console.job_feed_thread import JobFeedThread
 from console.models import job_row as R
-from console.models.batcher import ChangeBatcher
 from console.models.jobs_table import JobsTableModel
 from console.profiles import EMBEDDED, Profile, ProfileStore
 from pelorus.api import job_pb2, pod_pb2, workflow_pb2
@@ -119,7 +120,7 @@ class Session(QObject):
         self.read_only = options.read_only
         self.profiles = ProfileStore(options.profiles_dir)
         self.jobs_model = JobsTableModel(self)
-        self.batcher = ChangeBatcher(self.jobs_model.apply_batch, parent=self)
+        self._feed_thread: JobFeedThread | None = None
         self.client: EngineClient = None  # type: ignore[assignment]  # set by start()
         self.embedded: EmbeddedEngine | None = None
         self.profile_name = EMBEDDED if not options.remote else options.remote
@@ -196,8 +197,12 @@ class Session(QObject):
             self._set_state(ConnectionState.DISCONNECTED, error_text(exc))
             messages.error(self.tr("Could not connect: {0}").format(error_text(exc)))
             return False
-        self._feed = asyncio.ensure_future(self.client.job_feed(self._on_snapshot, self._on_changes,
-                                                                self._on_feed_state, self._list_jobs))
+        # The Watch stream is read here, on this client's channel, as raw bytes; a worker thread parses
+        # and coalesces it: the UI thread only applies one coalesced batch a frame (console/job_feed_thread.py)
+        self._feed_thread = JobFeedThread(self.client, self._on_listing, self.jobs_model.apply_wire_batch,
+                                          self._on_feed_state, stream_first_listing=self.jobs_model.rowCount() == 0,
+                                          parent=self)
+        self._feed = asyncio.ensure_future(self._feed_thread.run())
         self._feed.add_done_callback(self._feed_ended)
         self._health_task = asyncio.ensure_future(self._poll_executor_health())
         return True
@@ -312,7 +317,10 @@ class Session(QObject):
         if self._feed is not None:
             await cancel_and_wait(self._feed, "the jobs feed")
             self._feed = None
-        self.batcher.flush(everything=True)
+        if self._feed_thread is not None:
+            if not self._feed_thread.is_alive():  # one left behind (logged) keeps its object
+                self._feed_thread.deleteLater()
+            self._feed_thread = None
         if self.client is not None:
             await self.client.close()
 
@@ -434,28 +442,17 @@ class Session(QObject):
         return f"{engine} {pods}".strip()
 
     # -- feed callbacks -------------------------------------------------------------------
-    async def _list_jobs(self) -> tuple[W.Wire | None, int]:
-        """The job feed's listing, as raw bytes decoded in bulk.  Into an empty table (the first
-        attach) the pages go as they arrive, so the first rows show while the rest stream in
-        (``None`` then tells ``_on_snapshot`` the table is already filled); a re-listing over
-        rows already shown replaces them only once it is complete."""
-        from console.models import job_wire as W
-        from console.models.listing_feed import ListingFeed
-
-        model = self.jobs_model
-        if model.rowCount() == 0:
-            self.batcher.discard()
-            feed = ListingFeed(model)  # the first page at once, the rest in growing batches
-            _, revision = await self.client.list_jobs_raw(on_page=feed.page)
-            feed.flush()
-            return None, revision
-        pages, revision = await self.client.list_jobs_raw()
-        return W.list_jobs_wire(pages), revision
-
-    def _on_snapshot(self, jobs: W.Wire | None, revision: int) -> None:
-        self.batcher.discard()
-        if jobs is not None:
-            self.jobs_model.reset(jobs)
+    def _on_listing(self, wires: list[W.Wire], revision: int, first: bool, complete: bool) -> None:
+        """A listing from the feed thread: pages decoded there; into an empty table the first
+        listing comes page by page, so the first rows show while the rest stream in; a
+        re-listing over rows already shown replaces them only once it is complete."""
+        if first:
+            self.jobs_model.reset(wires[0] if wires else [])
+            wires = wires[1:]
+        for wire in wires:
+            self.jobs_model.append_wire(wire)
+        if not complete:
+            return
         # The snapshot's rows live as long as the session: keep the cyclic GC from walking
         # them on every collection (measured: the main source of UI stalls at 100k jobs).
         gc.freeze()
@@ -464,9 +461,6 @@ class Session(QObject):
             self.client.config.read_only = True
             messages.info(self.tr("Connected with a viewer token: read-only"))
             self.readOnlyChanged.emit(True)
-
-    def _on_changes(self, changes: list[tuple[job_pb2.JobSummary, bool]]) -> None:
-        self.batcher.extend(changes)
 
     def _on_feed_state(self, state: str, detail: str = "") -> None:
         self._set_state(ConnectionState(state), detail)

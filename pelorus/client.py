@@ -68,6 +68,7 @@ REOPEN_AFTER = 4
 #: Listing 100k jobs takes seconds, not the unary deadline.
 LIST_DEADLINE = 120.0
 LIST_JOBS_METHOD = "/pelorus.v1.JobService/ListJobs"
+WATCH_METHOD = "/pelorus.v1.WatchService/Watch"
 #: A feed gives up on these (retrying cannot help); everything else is retried with backoff.
 FATAL = frozenset({
     grpc.StatusCode.UNAUTHENTICATED, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND,
@@ -699,6 +700,20 @@ class EngineClient:
                          lambda rev: ws.WatchRequest(start_revision=rev, job_filter=ws.JobFilter()),
                          on_snapshot, extract, on_changes, on_state)
 
+    async def job_feed_raw(self, on_snapshot: Callable[[Any, int], None],
+                           on_response: Callable[[bytes], Awaitable[None] | None],
+                           on_state: StateCallback, list_all: Callable[[], Awaitable[tuple[Any, int]]],
+                           revision_seen: Callable[[], Awaitable[int]]) -> None:
+        """`job_feed` with every WatchResponse handed over unparsed (`on_response(wire bytes)`),
+        on this loop and this channel: the console parses them on a plain worker thread
+        (console/job_feed_thread.py), so the loop's thread does no protobuf work for a storm.  Whoever
+        parses also drops the changes at or below the last revision it saw (the listing's, then
+        each response's) and tells it through `revision_seen()`, awaited before a Watch resumes.
+        An awaitable returned by `on_response` is awaited before the next response is read."""
+        await self._feed(list_all, lambda rev: ws.WatchRequest(start_revision=rev, job_filter=ws.JobFilter()),
+                         on_snapshot, lambda changes: list(changes), lambda _batch: None, on_state,
+                         raw=(on_response, revision_seen))
+
     async def pod_feed(self, job_id: str, on_snapshot: Callable[[list[pod_pb2.PodInfo], int], None],
                        on_changes: Callable[[list[tuple[pod_pb2.PodInfo, bool]]], None],
                        on_state: StateCallback) -> None:
@@ -714,10 +729,14 @@ class EngineClient:
 
     async def _feed(self, list_all: Callable[[], Any], watch_request: Callable[[int], ws.WatchRequest],
                     on_snapshot: Callable[[Any, int], None], extract: Callable[[Sequence[ws.Change]], list[Any]],
-                    on_changes: Callable[[Any], None], on_state: StateCallback) -> None:
+                    on_changes: Callable[[Any], None], on_state: StateCallback,
+                    raw: tuple[Callable[[bytes], Awaitable[None] | None], Callable[[], Awaitable[int]]] | None = None,
+                    ) -> None:
         """List, then Watch from the listed revision; on a lost connection report "reconnecting"
         and retry with backoff, resuming from the last revision seen; on OUT_OF_RANGE (change log
-        compacted, or a different store behind the address) list again.
+        compacted, or a different store behind the address) list again.  With `raw` (on_response,
+        revision_seen) the responses go unparsed to on_response (`extract`, `on_changes` unused)
+        and a resumed Watch starts from what `revision_seen()` returns (see `job_feed_raw`).
 
         Callbacks rather than an async iterator: state changes must reach the UI while the feed
         sleeps between attempts, and the consumer (the session) only routes each kind of event
@@ -744,6 +763,23 @@ class EngineClient:
                     if revision is None:
                         items, revision = await list_all()
                         on_snapshot(items, revision)
+                    elif raw is not None:  # the parser of the responses knows how far they went
+                        revision = await raw[1]()
+                    if raw is not None:
+                        if self._channel is None:
+                            raise Unavailable(grpc.StatusCode.UNAVAILABLE, "not connected to an engine", "Watch")
+                        method: Any = self._channel.unary_stream(  # same channel, responses left as bytes
+                            WATCH_METHOD, request_serializer=ws.WatchRequest.SerializeToString,
+                            response_deserializer=None)
+                        call = method(watch_request(revision), metadata=self.metadata)
+                        on_response = raw[0]
+                        async for data in call:
+                            attempt = 0
+                            report(CONNECTED)
+                            wait = on_response(data)
+                            if wait is not None:  # the parser is far behind: read on when it caught up
+                                await wait
+                        raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the engine ended the watch", "Watch")
                     call = self.stubs.watch.Watch(watch_request(revision), metadata=self.metadata)
                     async for resp in call:
                         attempt = 0

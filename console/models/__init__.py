@@ -1,5 +1,7 @@
 """Qt item models for the console (QtCore/QtGui only: no widgets, no gRPC calls).
 
 Jobs table: ``jobs_table.JobsTableModel`` (rows) → ``jobs_proxy.JobsProxyModel`` (sort, filter,
-state chips), fed by ``batcher.ChangeBatcher``; the filter language is ``job_filter`` (no Qt).
+state chips), fed in the app one decoded batch a frame by the jobs feed's thread
+(``console.job_feed_thread``, ``JobsTableModel.apply_wire_batch``), or by ``batcher.ChangeBatcher``
+from a feed on the UI loop; the filter language is ``job_filter`` (no Qt).
 """

@@ -349,15 +349,17 @@ class JobColumns:
         self._bufs.append(buf)
         return len(self._bufs) - 1
 
-    def load(self, buf: W.U8, starts: I64, ends: I64) -> tuple[I64, list[int]]:
+    def load(self, buf: W.U8, starts: I64, ends: I64, decoded: W.Decoded | None = None) -> tuple[I64, list[int]]:
         """Apply summaries in wire form (the first listing, a page of it, or a batch of changes):
         known jobs are replaced in place, new ones appended (a job twice: the last wins).
-        Returns (rows appended, replaced rows in ascending order)."""
+        ``decoded``: ``job_wire.decode(buf, starts, ends, with_labels=True)`` done already (the
+        job feed's thread decodes its batches).  Returns (rows appended, replaced rows in
+        ascending order)."""
         if len(starts) == 0:
             return np.zeros(0, np.int64), []
         # labels with the rest: the top-level walk passes them anyway, and the first free-text
         # keystroke after a load then finds them (building them then cost ~1 s at 1M jobs)
-        d = W.decode(buf, starts, ends, with_labels=True)
+        d = decoded if decoded is not None else W.decode(buf, starts, ends, with_labels=True)
         if self.n == 0 and not self._index and len(d.ids) > 1 and bool((d.ids[1:] > d.ids[:-1]).all()):
             # A first listing in id order (as the engine sends it): no id twice, every job new.
             # Its ids go into the index later, in idle slices (``index``).

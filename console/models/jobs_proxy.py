@@ -580,9 +580,11 @@ class JobsProxyModel(QAbstractProxyModel):
         flush at 20k updates/s). Exact runs let it repaint only changed rows that are on screen,
         but a storm scatters hundreds of runs a frame and each emission is a Python→C++→view
         round trip (~600 a flush).  So: with a followed view (``follow_view``), exact runs for
-        the rows it shows and one range on each side of them (a view repaints nothing for rows
-        it does not show); without one, at most MAX_CHANGED_RANGES ranges split at the largest
-        gaps."""
+        the rows it shows and nothing for the rows it does not show (it reads them when they
+        scroll in).  Not one range on each side: a QTableView repaints its whole viewport for
+        any range of more than ~200 cells, wherever it is (Qt 6.11, measured), so in a storm
+        the side ranges made every frame a full repaint.  Without a followed view, at most
+        MAX_CHANGED_RANGES ranges split at the largest gaps."""
         prows = self._inv[src_rows]
         prows = np.unique(prows[prows >= 0])
         if len(prows) == 0:
@@ -594,9 +596,6 @@ class JobsProxyModel(QAbstractProxyModel):
             inside = prows[(prows >= first) & (prows <= final)]
             for run in np.split(inside, np.flatnonzero(np.diff(inside) != 1) + 1) if len(inside) else []:
                 self.dataChanged.emit(self.createIndex(int(run[0]), 0), self.createIndex(int(run[-1]), last), [])
-            for side in (prows[prows < first], prows[prows > final]):
-                if len(side):
-                    self.dataChanged.emit(self.createIndex(int(side[0]), 0), self.createIndex(int(side[-1]), last), [])
             return
         for lo, hi in merge_ranges(prows.tolist(), MAX_CHANGED_RANGES):
             self.dataChanged.emit(self.createIndex(lo, 0), self.createIndex(hi, last), [])

@@ -42,6 +42,7 @@ from console.models import palette
 from pelorus.api import job_pb2
 
 if TYPE_CHECKING:  # numpy (~0.1 s to import) is kept off the path to the first paint
+    from console.job_feed_thread import WireBatch
     from console.models import job_wire as W
     from console.models.job_columns import JobColumns
 
@@ -439,6 +440,18 @@ class JobsTableModel(QAbstractTableModel):
                    for r in (index.get(job_id),) if r is not None
                    and not 0 < s.status.revision < shown[r]]
         return self._apply(lambda: self.columns().load_messages(live), removed)
+
+    def apply_wire_batch(self, batch: WireBatch) -> BatchResult:
+        """``apply_batch`` for a batch the job feed's thread made (console/job_feed_thread.py):
+        each job's latest change, its summary already decoded into columns there, so the UI
+        thread only writes them.  Same signals and rules: a change or a deletion older than what
+        a row shows is skipped, so revisions only move forward."""
+        cols = self.columns()
+        index = cols.index
+        shown = cols.nums["revision"]
+        removed = [r for job_id, rev in batch.deleted
+                   for r in (index.get(job_id),) if r is not None and not 0 < rev < shown[r]]
+        return self._apply(lambda: self.columns().load(batch.buf, batch.starts, batch.ends, batch.decoded), removed)
 
     def _apply(self, load: Callable[[], tuple[Any, list[int]]], removed: Sequence[int]) -> BatchResult:
         cols = self.columns()

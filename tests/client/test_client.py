@@ -103,6 +103,36 @@ def job_feed(client: EngineClient) -> Callable[[Recorder], Awaitable[None]]:
     return lambda rec: client.job_feed(rec.on_snapshot, rec.on_changes, rec.on_state)
 
 
+def job_feed_raw(client: EngineClient, synced: list[int]) -> Callable[[Recorder], Awaitable[None]]:
+    """``job_feed_raw`` with its responses parsed here as the console's worker does (dropping what
+    is at or below the last revision parsed); ``synced`` gets each revision a resumed Watch asked for."""
+
+    def start(rec: Recorder) -> Awaitable[None]:
+        seen = 0
+
+        def on_snapshot(items: list[Any], revision: int) -> None:
+            nonlocal seen
+            seen = revision
+            rec.on_snapshot(items, revision)
+
+        def on_response(data: bytes) -> None:
+            nonlocal seen
+            assert isinstance(data, bytes)
+            resp = ws.WatchResponse.FromString(data)
+            batch = [(ch.job, ch.deleted) for ch in resp.changes if ch.revision > seen and ch.HasField("job")]
+            if batch:
+                rec.on_changes(batch)
+            seen = max(seen, resp.revision)
+
+        async def revision_seen() -> int:
+            synced.append(seen)
+            return seen
+
+        return client.job_feed_raw(on_snapshot, on_response, rec.on_state, client.list_jobs, revision_seen)
+
+    return start
+
+
 # -- unit ---------------------------------------------------------------------------------------
 def test_backoff_doubles_from_a_quarter_second_to_ten_seconds_with_jitter() -> None:
     for attempt in range(1, 30):
@@ -387,16 +417,20 @@ def test_pod_feed_of_one_job(engine: EngineProcess) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["parsed", "raw"])
 def test_feed_survives_sigkill_and_restart_on_the_same_store(engine_factory: type[EngineProcess],
-                                                               tmp_path: Path) -> None:
+                                                               tmp_path: Path, as_bytes: bool) -> None:
+    """Also with the responses as raw bytes (the console's jobs feed): the resumed Watch starts
+    from the revision the parser of the bytes says it reached."""
     data_dir = tmp_path / "crash"
     eng = engine_factory(data_dir).start()
+    synced: list[int] = []
 
     async def body() -> None:
         async with EngineClient(ConnectionConfig(eng.address)) as c:
             for i in range(3):
                 await c.create_job(sh_spec(f"pre-{i}", "true"))
-            rec, task = await run_feed(job_feed(c))
+            rec, task = await run_feed(job_feed_raw(c, synced) if as_bytes else job_feed(c))
             await wait_until(lambda: len(rec.current) == 3 and all(rec.job_state(j) == J.JOB_STATE_SUCCEEDED
                                                                    for j in rec.current), what="pre jobs done")
             last_before = max([rec.snapshots[0][1], *rec.revisions])
@@ -436,6 +470,8 @@ def test_feed_survives_sigkill_and_restart_on_the_same_store(engine_factory: typ
             assert {j.job_id: j.status.revision for j in listed} == \
                 {k: v.status.revision for k, v in rec.current.items()}
             await stop_feed(task)
+            if as_bytes:  # each resumed Watch asked the parser where it was
+                assert synced and synced[0] >= last_before
 
     arun(body(), 60)
 

@@ -252,10 +252,11 @@ def test_updates_signal_few_ranges_covering_every_changed_row(
     assert ranges == [(p.row_of(make_job(4).job_id), p.row_of(make_job(4).job_id))]
 
 
-def test_followed_view_gets_exact_runs_on_screen_and_one_range_each_side(
+def test_followed_view_gets_exact_runs_on_screen_and_nothing_off_screen(
         qtbot: QtBot, models: tuple[JobsTableModel, JobsProxyModel]) -> None:
     """With a followed view, the rows it shows get exact ranges (it repaints only those) and
-    the changed rows above and below it one range each, which the view does not repaint."""
+    the changed rows above and below it none: a range of more than ~200 cells anywhere makes a
+    QTableView repaint its whole viewport."""
     from PySide6.QtWidgets import QTableView
 
     m, p = models
@@ -275,11 +276,45 @@ def test_followed_view_gets_exact_runs_on_screen_and_one_range_each_side(
     p.dataChanged.connect(lambda tl, br, roles: ranges.append((tl.row(), br.row())))
     changed_rows = [first + 1, first + 2, final - 1, 3, 40, 290, 299]
     m.apply_batch([(make_job(int(p.job_id_at(r)[4:]), updated=10**7 + r), False) for r in changed_rows])
-    assert sorted(ranges) == [(3, 40), (first + 1, first + 2), (final - 1, final - 1), (290, 299)]
+    assert sorted(ranges) == [(first + 1, first + 2), (final - 1, final - 1)]
     p.follow_view(None)
     ranges.clear()
     m.apply_batch([(make_job(int(p.job_id_at(r)[4:]), updated=10**7 + 1000 + r), False) for r in changed_rows])
     assert len(ranges) <= 16 and all(any(lo <= r <= hi for lo, hi in ranges) for r in changed_rows)
+
+
+def test_storm_frame_repaints_only_the_changed_rows_on_screen(qtbot: QtBot) -> None:
+    """A batch that changes two rows on screen and a hundred below it repaints those two rows,
+    not the whole viewport (a large dataChanged range anywhere would)."""
+    from PySide6.QtGui import QPaintEvent
+    from PySide6.QtWidgets import QTableView
+
+    painted: list[int] = []
+
+    class View(QTableView):
+        def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+            painted.append(event.region().boundingRect().height())
+            super().paintEvent(event)
+
+    m = JobsTableModel()
+    p = JobsProxyModel(m, resort_interval_ms=60_000)  # the re-sort (a full repaint) is not this frame's
+    m.reset(varied(300))
+    p.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+    view = View()
+    qtbot.addWidget(view)
+    view.setModel(p)
+    view.verticalHeader().setDefaultSectionSize(20)
+    view.resize(600, 300)
+    view.show()
+    qtbot.waitExposed(view)
+    p.follow_view(view)
+    qtbot.waitUntil(lambda: bool(painted), timeout=2000)
+    painted.clear()
+    final = view.rowAt(view.viewport().height() - 1)
+    changed = [2, 5, *range(final + 20, final + 120)]
+    m.apply_batch([(make_job(int(p.job_id_at(r)[4:]), priority=7), False) for r in changed])  # no re-sort
+    qtbot.waitUntil(lambda: bool(painted), timeout=2000)
+    assert max(painted) <= 5 * 20, f"repainted {max(painted)} px of a {view.viewport().height()} px viewport"
 
 
 @pytest.mark.parametrize("order", [Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])

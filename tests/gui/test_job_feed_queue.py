@@ -1,0 +1,150 @@
+"""The jobs feed's queue between the UI loop and its worker thread (console/job_feed_thread.py),
+without an engine: responses given as bytes come back as batches in order with the states, a
+change at or below a revision already parsed is dropped, the latest change per job wins, a
+deleted job goes, and the UI loop's reading waits while the worker is far behind."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from guihelp import run, until
+
+from console import job_feed_thread as F
+from console.models.jobs_table import JobsTableModel
+from pelorus.api import job_pb2, job_service_pb2
+from pelorus.api import watch_service_pb2 as ws
+
+
+def summary(job_id: str, revision: int) -> job_pb2.JobSummary:
+    s = job_pb2.JobSummary(job_id=job_id, name=f"name-{job_id}", owner="me", namespace="default")
+    s.status.revision = revision
+    s.status.updated_at.FromNanoseconds(revision * 1_000_000_000)
+    return s
+
+
+def response(*changes: tuple[str, int, bool]) -> bytes:
+    resp = ws.WatchResponse(revision=max(r for _, r, _ in changes))
+    for job_id, rev, deleted in changes:
+        resp.changes.append(ws.Change(revision=rev, job=summary(job_id, rev), deleted=deleted))
+    return resp.SerializeToString()
+
+
+class FakeClient:
+    """What the feed needs of EngineClient: ``job_feed_raw`` giving prepared responses."""
+
+    role = None
+
+    def __init__(self, responses: list[bytes]) -> None:
+        self.responses = responses
+        self.waited = 0
+        self.synced: int | None = None
+
+    async def job_feed_raw(self, on_snapshot: Any, on_response: Any, on_state: Any, list_all: Any,
+                           revision_seen: Any) -> None:
+        items, revision = await list_all()
+        on_snapshot(items, revision)
+        on_state("connected", "")
+        for data in self.responses:
+            wait = on_response(data)
+            if wait is not None:
+                self.waited += 1
+                await wait
+        self.synced = await revision_seen()
+        on_state("reconnecting", "test")
+        await asyncio.Event().wait()  # until cancelled
+
+
+def test_bytes_in_batches_out_in_order_with_back_pressure(qloop: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(F, "INBOX_HIGH", 2000)  # a few responses: the reader must wait for the worker
+    jobs = [f"j{i}" for i in range(20)]
+    responses = [response(*((j, 10 + n * 20 + k, False) for k, j in enumerate(jobs))) for n in range(50)]
+    last = 10 + 49 * 20 + 19
+    responses.append(response(("j0", 5, False)))  # at or below what was parsed: dropped
+    responses.append(response(("j1", last + 1, True)))  # deleted
+    client = FakeClient(responses)
+    model = JobsTableModel()
+    events: list[str] = []
+
+    def on_batch(batch: F.WireBatch) -> None:
+        events.append("batch")
+        model.apply_wire_batch(batch)
+
+    async def listed(_client: Any) -> tuple[Any, int]:
+        return None, 1
+
+    async def body() -> None:
+        feed = F.JobFeedThread(client, lambda *a: events.append("listing"), on_batch,  # type: ignore[arg-type]
+                               lambda s, d: events.append(s), list_all=listed)
+        task = asyncio.ensure_future(feed.run())
+        await until(lambda: "reconnecting" in events, what="everything through the worker")
+        assert client.synced == last + 1  # the worker parsed up to the last response
+        assert client.waited > 0  # the reader waited for the worker at least once
+        assert events[0] == "listing" and events[1] == "connected" and events[-1] == "reconnecting"
+        assert "batch" in events
+        assert model.rowCount() == 19 and model.row_of("j1") is None
+        cols = model.columns()
+        for k, j in enumerate(jobs[2:], start=2):
+            r = model.row_of(j)
+            assert r is not None and int(cols.nums["revision"][r]) == 10 + 49 * 20 + k
+        r0 = model.row_of("j0")
+        assert r0 is not None and int(cols.nums["revision"][r0]) == 10 + 49 * 20  # the stale change skipped
+        assert feed.received == 50 * 20 + 1  # the stale one never counted: dropped by revision
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        assert task.cancelled() and not feed.is_alive()
+
+    run(qloop, body(), timeout=60)
+
+
+class PagedClient(FakeClient):
+    """A first listing of many pages through the feed's own ListJobs path (``list_jobs_raw``)."""
+
+    def __init__(self, pages: list[bytes], revision: int) -> None:
+        super().__init__([])
+        self.pages = pages
+        self.revision = revision
+
+    async def list_jobs_raw(self, on_page: Any = None, batch_size: int = 0) -> tuple[list[bytes], int]:
+        for raw in self.pages:
+            on_page(raw)
+            await asyncio.sleep(0)
+        return [], self.revision
+
+
+def test_a_streamed_first_listing_goes_in_growing_batches_not_page_by_page(qloop: Any) -> None:
+    """Page by page, every insert paid for all the rows already shown (a million jobs: minutes);
+    the worker hands the pages over as ListingFeed batches them: the first page at once, the rest
+    in a few inserts that grow with the table, in order, the whole listing there at the end."""
+    per_page, n_pages = 50, 200
+    pages = []
+    for p in range(n_pages):
+        resp = job_service_pb2.ListJobsResponse(revision=7, last=p == n_pages - 1)
+        resp.jobs.extend(summary(f"j{p * per_page + k:06d}", 5) for k in range(per_page))
+        pages.append(resp.SerializeToString())
+    client = PagedClient(pages, 7)
+    model = JobsTableModel()
+    listings: list[tuple[int, bool, bool]] = []
+
+    def on_listing(wires: list[Any], revision: int, first: bool, complete: bool) -> None:
+        listings.append((sum(len(w) for w in wires), first, complete))
+        if first:
+            model.reset(wires[0] if wires else [])
+            wires = wires[1:]
+        for w in wires:
+            model.append_wire(w)
+
+    async def body() -> None:
+        feed = F.JobFeedThread(client, on_listing, lambda b: None, lambda s, d: None)  # type: ignore[arg-type]
+        task = asyncio.ensure_future(feed.run())
+        await until(lambda: any(c for _, _, c in listings), what="the whole listing")
+        assert listings[0] == (per_page, True, False)  # the first page alone, at once
+        assert listings[-1][2] and not any(c for _, _, c in listings[:-1])
+        assert sum(n for n, _, _ in listings) == per_page * n_pages
+        assert len(listings) <= 20, f"{len(listings)} inserts for {n_pages} pages"
+        assert model.rowCount() == per_page * n_pages
+        assert [model.job_id(r) for r in (0, 4999, 9999)] == ["j000000", "j004999", "j009999"]
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    run(qloop, body(), timeout=60)
