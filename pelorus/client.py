@@ -767,7 +767,8 @@ class EngineClient:
                         revision = await raw[1]()
                     if raw is not None:
                         if self._channel is None:
-                            raise Unavailable(grpc.StatusCode.UNAVAILABLE, "not connected to an engine", "Watch")
+                            raise Unavailable(grpc.StatusCode.UNAVAILABLE, QT_TRANSLATE_NOOP(
+                                "ClientError", "not connected to an engine").format(), "Watch")
                         method: Any = self._channel.unary_stream(  # same channel, responses left as bytes
                             WATCH_METHOD, request_serializer=ws.WatchRequest.SerializeToString,
                             response_deserializer=None)
@@ -779,7 +780,8 @@ class EngineClient:
                             wait = on_response(data)
                             if wait is not None:  # the parser is far behind: read on when it caught up
                                 await wait
-                        raise Unavailable(grpc.StatusCode.UNAVAILABLE, "the engine ended the watch", "Watch")
+                        raise Unavailable(grpc.StatusCode.UNAVAILABLE, QT_TRANSLATE_NOOP(
+                            "ClientError", "the engine ended the watch").format(), "Watch")
                     call = self.stubs.watch.Watch(watch_request(revision), metadata=self.metadata)
                     async for resp in call:
                         attempt = 0
