@@ -54,6 +54,7 @@ REFLECTION_SERVICES = ("grpc.reflection.v1.ServerReflection", "grpc.reflection.v
 """Tried in this order by reflect_files (pelorus.engine.reflection serves both)."""
 T = TypeVar("T")
 _WRITE_LOST = "Internal error from Core"
+_WRITE_RACE_ATTEMPTS = 4  # calls of one reflection protocol when the server's answer beats our first write
 """What grpc.aio says when a stream's write fails because the server has already ended the call."""
 
 #: What the engine's auth interceptor gives operators and admins; refused locally in read-only mode.
@@ -352,18 +353,24 @@ class EngineClient:
                     f"/{service}/ServerReflectionInfo",
                     request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
                     response_deserializer=reflection_pb2.ServerReflectionResponse.FromString)
-                call: Any = method(metadata=self.metadata, timeout=max(0.001, deadline - loop.time()))
-                try:
-                    with _translated(name):
-                        return await self._reflect(call, name, service)
-                except ClientError as exc:
-                    # A server without this protocol answers UNIMPLEMENTED at once; when that answer
-                    # beats our first write, grpc.aio reports the failed write as INTERNAL instead.
-                    lost_race = exc.code == grpc.StatusCode.INTERNAL and exc.message == _WRITE_LOST
-                    if exc.code != grpc.StatusCode.UNIMPLEMENTED and not lost_race:
-                        raise
-                finally:
-                    call.cancel()
+                for attempt in range(1, _WRITE_RACE_ATTEMPTS + 1):
+                    call: Any = method(metadata=self.metadata, timeout=max(0.001, deadline - loop.time()))
+                    try:
+                        with _translated(name):
+                            return await self._reflect(call, name, service)
+                    except ClientError as exc:
+                        # A server that refuses the call at once (UNIMPLEMENTED without this protocol,
+                        # UNAUTHENTICATED without a token) may answer before our first write; grpc.aio
+                        # then reports the failed write as INTERNAL and its answer is lost (the call's
+                        # status is overwritten): ask again, the next call usually reads the answer.
+                        lost_race = exc.code == grpc.StatusCode.INTERNAL and exc.message == _WRITE_LOST
+                        if lost_race and attempt < _WRITE_RACE_ATTEMPTS:
+                            continue
+                        if exc.code != grpc.StatusCode.UNIMPLEMENTED and not lost_race:
+                            raise
+                        break
+                    finally:
+                        call.cancel()
             raise ClientError(grpc.StatusCode.UNIMPLEMENTED,
                               QT_TRANSLATE_NOOP(
                 "ClientError", "{address} does not offer server reflection ({names})").format(

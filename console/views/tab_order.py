@@ -76,9 +76,7 @@ def layout_order(root: QWidget) -> list[QWidget]:
         seen.add(id(w))
         if isinstance(w, QMainWindow):
             main_window(w)
-        elif w.layout() is not None:
-            lay = w.layout()
-            assert lay is not None
+        elif isinstance(lay := w.layout(), QLayout):  # see ``layout`` for why not ``is not None``
             layout(lay)
         for child in w.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
             widget(child)  # not in a layout (or already seen: skipped)
@@ -101,7 +99,9 @@ def layout_order(root: QWidget) -> list[QWidget]:
                 continue
             if (w := item.widget()) is not None:
                 widget(w)
-            elif (sub := item.layout()) is not None:
+            elif isinstance(sub := item.layout(), QLayout):
+                # isinstance, not "is not None": shiboken can hand back a stale wrapper of another
+                # type (a QSpacerItem) for a layout made where a deleted item was (seen in CI)
                 layout(sub)
 
     def main_window(win: QMainWindow) -> None:
