@@ -345,11 +345,8 @@ def _layout_holding(root: QWidget, widget: QWidget) -> QHBoxLayout | None:
         lay = stack.pop()
         if isinstance(lay, QHBoxLayout) and lay.indexOf(widget) >= 0:
             return lay
-        for i in range(lay.count()):
-            item = lay.itemAt(i)
-            child = item.layout() if item is not None else None
-            if child is not None:
-                stack.append(child)
+        # sub-layouts are the layout's QObject children (itemAt() would wrap its spacers: see tab_order)
+        stack.extend(lay.findChildren(QLayout, options=Qt.FindChildOption.FindDirectChildrenOnly))
     return None
 
 

@@ -76,33 +76,41 @@ def layout_order(root: QWidget) -> list[QWidget]:
         seen.add(id(w))
         if isinstance(w, QMainWindow):
             main_window(w)
-        elif isinstance(lay := w.layout(), QLayout):  # see ``layout`` for why not ``is not None``
+        elif (lay := w.layout()) is not None:
             layout(lay)
         for child in w.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
             widget(child)  # not in a layout (or already seen: skipped)
 
     def layout(lay: QLayout) -> None:
-        items = [lay.itemAt(i) for i in range(lay.count())]
+        # The layout's members by their index, found from the widgets and sub-layouts (QObjects)
+        # rather than with itemAt(): that would wrap the layout's QSpacerItems, which shiboken
+        # cannot see deleted, and a stale wrapper then came back for a new widget or layout made
+        # at the same address (a QSpacerItem from allWidgets() and from layout(), in CI).
+        members: list[tuple[int, QWidget | QLayout]] = []
+        direct = Qt.FindChildOption.FindDirectChildrenOnly
+        for sub in lay.findChildren(QLayout, options=direct):
+            members.append((lay.indexOf(sub), sub))
+        host = lay.parentWidget()
+        if host is not None:
+            for child in host.findChildren(QWidget, options=direct):
+                members.append((lay.indexOf(child), child))
+        members = sorted((m for m in members if m[0] >= 0), key=lambda m: m[0])
         if isinstance(lay, QGridLayout):
             grid = lay
 
-            def cell(i: int) -> tuple[int, int]:
-                where: tuple[int, ...] = tuple(grid.getItemPosition(i))  # type: ignore[arg-type]
+            def cell(m: tuple[int, QWidget | QLayout]) -> tuple[int, int]:
+                where: tuple[int, ...] = tuple(grid.getItemPosition(m[0]))  # type: ignore[arg-type]
                 return where[0], where[1]
 
-            items = [items[i] for i in sorted(range(len(items)), key=cell)]
+            members.sort(key=cell)
         elif isinstance(lay, QBoxLayout) and lay.direction() in (QBoxLayout.Direction.RightToLeft,
                                                                   QBoxLayout.Direction.BottomToTop):
-            items.reverse()
-        for item in items:
-            if item is None:
-                continue
-            if (w := item.widget()) is not None:
-                widget(w)
-            elif isinstance(sub := item.layout(), QLayout):
-                # isinstance, not "is not None": shiboken can hand back a stale wrapper of another
-                # type (a QSpacerItem) for a layout made where a deleted item was (seen in CI)
-                layout(sub)
+            members.reverse()
+        for _, member in members:
+            if isinstance(member, QWidget):
+                widget(member)
+            else:
+                layout(member)
 
     def main_window(win: QMainWindow) -> None:
         bars = [b for b in win.findChildren(QToolBar) if b.parentWidget() is win]
