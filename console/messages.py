@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -38,13 +39,31 @@ def install_sink(sink: Callable[[Message], None] | None) -> None:
             sink(_queued.pop(0))
 
 
+def current_sink() -> Callable[[Message], None] | None:
+    return _sink
+
+
 def _send(level: Level, text: str) -> None:
+    global _sink
     getattr(log, "warning" if level == Level.WARNING else level.value)(text)
     msg = Message(level, text)
+    if _sink is not None and _owner_deleted(_sink):
+        _sink = None  # its window was deleted without uninstalling it: keep the message for the next
     if _sink is None:
         _queued.append(msg)
     else:
         _sink(msg)
+
+
+def _owner_deleted(sink: Callable[[Message], None]) -> bool:
+    """A sink that is a deleted Qt object's method (its window went without uninstalling it)."""
+    owner = getattr(sink, "__self__", None)
+    if owner is None or "shiboken6" not in sys.modules:
+        return False
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    return isinstance(owner, QObject) and not shiboken6.isValid(owner)
 
 
 def info(text: str) -> None:

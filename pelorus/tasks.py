@@ -42,15 +42,22 @@ class TaskSet:
         self._tasks: set[asyncio.Task[Any]] = set()
         self.closed = False
 
-    def start(self, coro: Awaitable[T], name: str | None = None) -> asyncio.Task[T]:
-        """Run `coro` as a task owned here. After `close` it is cancelled before it runs."""
-        task = asyncio.ensure_future(coro)
+    def start(self, coro: Awaitable[T], name: str | None = None) -> asyncio.Future[T]:
+        """Run `coro` as a task owned here.
+
+        After `close` nothing is scheduled: `coro` is closed unstarted (no "coroutine was never
+        awaited" when the loop is gone) and an already cancelled future is returned. The same when
+        there is no loop to run it on (a Qt timer or signal delivered outside the asyncio loop,
+        e.g. after it closed): a bug in the caller, logged, instead of a leaked coroutine."""
+        if self.closed:
+            return _refused(coro)
+        try:
+            task = asyncio.ensure_future(coro)
+        except RuntimeError as exc:  # no current loop, or it is closed
+            log.error("%s: cannot start %s: %s", self.owner, name or _name_of(coro), exc)
+            return _refused(coro)
         if name is not None:
             task.set_name(name)
-        if self.closed:
-            task.add_done_callback(_retrieve)
-            task.cancel()
-            return task
         self._tasks.add(task)
         task.add_done_callback(self._done)
         return task
@@ -119,6 +126,43 @@ async def cancel_and_wait(task: asyncio.Task[Any], what: str, timeout: float = S
     log.warning("%s did not end within %.0f s of being cancelled; left behind.\n%s", what, timeout, stack.getvalue())
     task.add_done_callback(_retrieve)
     return False
+
+
+def _name_of(coro: Awaitable[Any]) -> str:
+    return str(getattr(coro, "__qualname__", None) or type(coro).__name__)
+
+
+class _NoLoop:
+    """The loop of `_refused` futures when no loop is at hand: a Future only asks its loop for
+    `get_debug` and, with callbacks added, `call_soon` (which here runs them at once)."""
+
+    def get_debug(self) -> bool:
+        return False
+
+    def call_soon(self, callback: Callable[..., object], *args: Any, context: Any = None) -> None:
+        callback(*args)
+
+    def is_closed(self) -> bool:
+        return True
+
+
+def _refused(coro: Awaitable[T]) -> asyncio.Future[T]:
+    """A cancelled future standing for `coro`, which is closed without ever running (or cancelled,
+    when it is already a future)."""
+    if asyncio.isfuture(coro):
+        coro.cancel()
+        return coro
+    close = getattr(coro, "close", None)
+    if close is not None:
+        close()  # a coroutine closed before it starts never warns it was not awaited
+    loop: Any
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = _NoLoop()
+    future: asyncio.Future[T] = asyncio.Future(loop=loop)
+    future.cancel()
+    return future
 
 
 def _retrieve(task: asyncio.Task[Any]) -> None:

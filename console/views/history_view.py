@@ -123,7 +123,7 @@ class HistoryView(QWidget):
         self.session.jobs_model.rowsUpdated.connect(self._on_table_rows)
 
     # -- life ----------------------------------------------------------------------------------
-    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+    def _spawn(self, coro: Any) -> asyncio.Future[Any]:
         return self._tasks.start(coro)
 
     def _show_error(self, text: str) -> None:

@@ -127,7 +127,7 @@ class JobDetail(QWidget):
         self._seen_in_table = False
         self._connected = session.state == ConnectionState.CONNECTED
         self._profile = session.profile_name  # the engine this job lives on
-        self._pods_task: asyncio.Task[Any] | None = None
+        self._pods_task: asyncio.Future[Any] | None = None
         self.setObjectName("jobDetail")
         self.setWindowTitle(f"Job {job_id}")  # a tab's text follows it (detail_tabs)
         self.resize(1180, 720)
@@ -344,7 +344,7 @@ class JobDetail(QWidget):
         self.history.refresh_times()
 
     # -- tasks ---------------------------------------------------------------------------------
-    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+    def _spawn(self, coro: Any) -> asyncio.Future[Any]:
         return self._tasks.start(coro)
 
     def _show_task_error(self, text: str) -> None:
@@ -359,6 +359,7 @@ class JobDetail(QWidget):
         self._closed = True
         self.history.stop()
         self._wf_timer.stop()
+        self._summary_timer.stop()
         self._tasks.close()
         self.log_view.stop()
         self.progress.stop()
@@ -482,7 +483,7 @@ class JobDetail(QWidget):
             await self.load_workflows()
         finally:
             self._wf_loading = False
-            if self._wf_again:
+            if self._wf_again and not self._closed:  # closed meanwhile: its timer stays stopped
                 self._wf_again = False
                 self._wf_timer.start()
 

@@ -669,7 +669,7 @@ class LogView(QWidget):
                     continue  # resumes after the last line seen
                 raise
 
-    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+    def _spawn(self, coro: Any) -> asyncio.Future[Any]:
         return self._tasks.start(coro)
 
     def _show_task_error(self, text: str) -> None:

@@ -102,7 +102,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.setWindowTitle(self.tr("Pelorus"))
         self.resize(1400, 820)
-        self._tasks = WidgetTasks("main window")
+        self._tasks = WidgetTasks("main window", widget=self)
         self._closing = False
         self._undo: Callable[[], Awaitable[Any]] | None = None
         self._tabs_to_restore: list[str] = []  # saved job tabs, opened once connected
@@ -480,7 +480,7 @@ class MainWindow(QMainWindow):
         self._on_state(self.session.state, "")
 
     # -- tasks & messages -----------------------------------------------------------------
-    def _spawn(self, coro: Awaitable[Any]) -> asyncio.Task[Any]:
+    def _spawn(self, coro: Awaitable[Any]) -> asyncio.Future[Any]:
         return self._tasks.start(coro)
 
     def _show_message(self, msg: messages.Message) -> None:
@@ -910,6 +910,12 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         if self._closing:
+            # For good (after _close_flow, or a caller that decided already): the job tabs' streams
+            # end, nothing started here calls back into the window, and the message bar's sink goes.
+            self.detail_tabs.close_all()
+            self._tasks.close()
+            if messages.current_sink() == self._show_message:
+                messages.install_sink(None)
             event.accept()
             return
         event.ignore()

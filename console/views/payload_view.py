@@ -8,7 +8,6 @@ known): a separate window, so an open document in the main editor tab is never r
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QLocale, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from console.i18n import QT_TRANSLATE_NOOP
+from console.tasks import WidgetTasks
 from pelorus.specfile import payload_decoded, payload_type, payload_type_known
 
 
@@ -80,7 +80,7 @@ class PayloadRow(QWidget):
         self.pool: DescriptorPool | None = None
         self.registry: Any = None  # the console's SchemaRegistry, if any
         self.editors: list[QWidget] = []  # editor windows opened from here (kept alive)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("payload view", widget=self)
 
     def set_payload(self, payload: any_pb2.Any | None, pool: DescriptorPool | None, registry: Any = None) -> None:
         self.payload, self.pool, self.registry = payload, pool, registry
@@ -92,9 +92,7 @@ class PayloadRow(QWidget):
         self.open_button.show()
 
     def _open(self) -> None:
-        task = asyncio.ensure_future(self.open_in_editor())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.start(self.open_in_editor())
 
     async def open_in_editor(self) -> Any:
         """A protobuf editor window showing the payload's bytes (typed when the type is loaded)."""
@@ -106,7 +104,6 @@ class PayloadRow(QWidget):
         return window
 
     def close_editors(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
+        self._tasks.cancel_all()
         for window in list(self.editors):
             window.close()

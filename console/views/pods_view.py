@@ -554,7 +554,7 @@ class PodsView(QWidget):
         return Options(check_sla=check.isChecked() if check is not None else True)
 
     # -- tasks ---------------------------------------------------------------------------------
-    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+    def _spawn(self, coro: Any) -> asyncio.Future[Any]:
         return self._tasks.start(coro)
 
     def _show_task_error(self, text: str) -> None:

@@ -167,7 +167,7 @@ class ProtoCompare(QWidget):
         self.right: Buffer = b""
         self.leaves: list[QTreeWidgetItem] = []
         self._cancel: threading.Event | None = None
-        self._tasks = WidgetTasks("protobuf compare")
+        self._tasks = WidgetTasks("protobuf compare", widget=self)
         self._build()
 
     # -- construction ---------------------------------------------------------------------------
@@ -377,7 +377,7 @@ class ProtoCompare(QWidget):
         self.cancel()
         self._tasks.cancel_all()
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
         return self._tasks.start(coro)
 
     @property

@@ -109,7 +109,7 @@ class ProtoEditor(QWidget):
         self.setObjectName("ProtoEditor")
         self.session = EditorSession(registry)
         """The file, document, records, type, tree and their rules (Qt-free); this widget shows it."""
-        self._tasks = WidgetTasks("protobuf editor")
+        self._tasks = WidgetTasks("protobuf editor", widget=self)
         self._busy_task: asyncio.Task[Any] | None = None
         self._build()
 
@@ -678,7 +678,7 @@ class ProtoEditor(QWidget):
         """The widget the helpers' dialogs belong to (window-modal over the editor)."""
         return self
 
-    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
         """Run ``coro`` as a task the editor owns (cancelled by close_tasks)."""
         return self._tasks.start(coro)
 

@@ -7,7 +7,6 @@ opened at). Errors point at the line: the line number is shown and the line high
 
 from __future__ import annotations
 
-import asyncio
 import shlex
 import uuid
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from console.i18n import core_text
 from console.models import palette
+from console.tasks import WidgetTasks
 from console.views.tab_order import follow_layout
 from pelorus.api import job_pb2
 from pelorus.engine.errors import EngineError
@@ -168,7 +168,7 @@ class SpecEditorDialog(QDialog):
         self.payload_bar.hide()
         self.payload_window: Any = None
         self._payload_ref: job_pb2.JobSpec | None = None  # the bytes taken from the editor
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = WidgetTasks("spec editor", widget=self)
         self.edit_payload_button.clicked.connect(self._edit_payload)
         self.take_payload_button.clicked.connect(self.take_payload)
         layout.addWidget(self.payload_bar)
@@ -263,9 +263,7 @@ class SpecEditorDialog(QDialog):
             self.payload_label.setText(self.tr("Payload: {0}").format(describe_payload(spec.data, self.pool)))
 
     def _edit_payload(self) -> None:
-        task = asyncio.ensure_future(self.edit_payload())
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.start(self.edit_payload())
 
     async def edit_payload(self) -> Any:
         """Open the spec's payload in a protobuf editor window (typed when its type is loaded)."""

@@ -178,7 +178,7 @@ class Engine:
                                        for r in self.jobs.values() for p in r.pods.values()):
             await asyncio.sleep(0.05)
 
-    def spawn(self, coro: Awaitable[object], name: str) -> asyncio.Task[object]:
+    def spawn(self, coro: Awaitable[object], name: str) -> asyncio.Future[object]:
         return self._tasks.start(coro, name)
 
     def _load(self) -> None:

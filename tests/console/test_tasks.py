@@ -190,3 +190,134 @@ def test_cancel_and_wait_ends_a_task_and_leaves_behind_one_that_will_not_end(
 
     seen = run(main)
     assert not [c for c in seen if "exception was never retrieved" in str(c.get("message", ""))]
+
+
+# -- owners that go away: a deleted widget, a closed set, a loop that is gone ---------------------
+
+
+def _label_owner() -> Any:
+    """A widget with a status line, as the views have (its `show` is a bound method of it)."""
+    from PySide6.QtWidgets import QLabel, QWidget
+
+    class Owner(QWidget):
+        def __init__(self) -> None:
+            super().__init__()
+            self.status = QLabel(self)
+            self.finished = 0
+
+        def show_error(self, text: str) -> None:
+            self.status.setText(text)
+
+        def on_finish(self) -> None:
+            self.finished += 1
+            self.status.setText("done")
+
+        def sink(self, msg: messages.Message) -> None:  # as the main window's message bar
+            self.status.setText(msg.text)
+
+    return Owner()
+
+
+def test_a_widget_deleted_while_its_task_runs_is_not_called_back(qapp: Any, sent: list[messages.Message]) -> None:
+    """The race behind "Internal C++ object (QLabel) already deleted" from a done callback: the
+    widget (with its status line) is deleted while its task waits; the task then fails / ends."""
+    import shiboken6
+
+    async def main() -> None:
+        release = asyncio.Event()
+
+        async def fails_later() -> None:
+            await release.wait()
+            raise NotFound(grpc.StatusCode.NOT_FOUND, "gone", "/x/GetJob")
+
+        async def ends_later() -> None:
+            await release.wait()
+
+        owner = _label_owner()
+        tasks = WidgetTasks("pods view", show=owner.show_error, on_finish=owner.on_finish)
+        failing, ending = tasks.start(fails_later()), tasks.start(ends_later())
+        await asyncio.sleep(0)
+        shiboken6.delete(owner)  # deleted without closing (its parent, its tab page went)
+        assert not shiboken6.isValid(owner)
+        release.set()
+        await asyncio.gather(failing, ending, return_exceptions=True)
+        assert failing.cancelled() and ending.cancelled() and tasks.closed and len(tasks) == 0
+        late = tasks.start(ends_later())
+        await asyncio.sleep(0)
+        assert late.cancelled()
+
+    assert run(main) == []  # nothing raised in a done callback (the loop's handler saw nothing)
+    assert sent == []
+
+
+def test_a_task_of_a_deleted_widget_that_still_ends_calls_nothing_back(qapp: Any,
+                                                                       sent: list[messages.Message]) -> None:
+    """Even a task its set did not get to cancel (it ended in the same loop turn as the widget
+    went) does not touch the deleted widget: failures are only logged."""
+    import shiboken6
+
+    async def main() -> None:
+        owner = _label_owner()
+        tasks = WidgetTasks("log view", show=owner.show_error, on_finish=owner.on_finish)
+        failing = tasks.start(_fail(NotFound(grpc.StatusCode.NOT_FOUND, "gone", "/x/GetJob")))
+        ending = tasks.start(asyncio.sleep(0))
+        await asyncio.sleep(0)
+        tasks.closed = True  # as if closing were under way; the done callbacks are still attached
+        owner.destroyed.disconnect()  # ...and the destroyed signal came too late to cancel them
+        shiboken6.delete(owner)
+        await asyncio.gather(failing, ending, return_exceptions=True)
+
+    assert run(main) == []
+    assert sent == []
+
+
+def test_a_closed_set_closes_a_coroutine_unstarted_even_without_a_loop(recwarn: pytest.WarningsRecorder) -> None:
+    """A Qt timer firing into a closed widget after the test's (or app's) loop is gone: the
+    coroutine is closed, never left "never awaited", and no task is made on a dead loop."""
+    ran: list[str] = []
+
+    async def reload() -> None:
+        ran.append("reload")
+
+    asyncio.set_event_loop(None)  # as after the GUI tests' loop closed: no current loop at all
+    tasks = WidgetTasks("job detail")
+    tasks.close()
+    refused = tasks.start(reload())
+    assert refused.cancelled()
+    gc.collect()
+    assert not [w for w in recwarn if "never awaited" in str(w.message)]
+    assert ran == []
+
+
+def test_starting_without_a_loop_is_logged_not_leaked(caplog: pytest.LogCaptureFixture,
+                                                      recwarn: pytest.WarningsRecorder) -> None:
+    async def reload() -> None:
+        pass
+
+    asyncio.set_event_loop(None)
+    tasks = TaskSet("job detail")
+    with caplog.at_level(logging.ERROR, logger="pelorus.tasks"):
+        refused = tasks.start(reload(), "reload")
+    assert refused.cancelled() and len(tasks) == 0
+    assert "job detail: cannot start reload" in caplog.text
+    gc.collect()
+    assert not [w for w in recwarn if "never awaited" in str(w.message)]
+
+
+def test_a_deleted_windows_sink_is_dropped_and_the_message_kept(qapp: Any) -> None:
+    """A main window deleted without uninstalling its message bar: the next message is queued
+    for the next window instead of raising "Internal C++ object (QLabel) already deleted"."""
+    import shiboken6
+
+    window = _label_owner()
+    messages.install_sink(window.sink)
+    try:
+        messages.error("first")
+        assert window.status.text() == "first"
+        shiboken6.delete(window)
+        messages.error("after the window went")
+        got: list[messages.Message] = []
+        messages.install_sink(got.append)
+        assert got == [messages.Message(messages.Level.ERROR, "after the window went")]
+    finally:
+        messages.install_sink(None)
