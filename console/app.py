@@ -67,6 +67,8 @@ async def run(app: QApplication, frame: WindowFrame, args: argparse.Namespace) -
     import asyncio
 
     window = build(frame, args)
+    if frame.closed_early:  # the operator closed the window while the console was being built
+        return 0
     session = window.session
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)

@@ -44,3 +44,10 @@ def test_the_console_is_built_into_the_first_window(qloop: Any, tmp_path: Path) 
     saved = QSettings().value(SETTING_GEOMETRY)
     assert saved == frame.saveGeometry()  # the top-level window's (WindowFrame restores it at the next start)
     frame.deleteLater()
+
+
+def test_closing_the_window_while_starting_ends_the_start(qloop: Any) -> None:
+    frame = WindowFrame()
+    frame.show()
+    assert frame.close() and frame.closed_early  # console.app then returns instead of building on
+    frame.deleteLater()
