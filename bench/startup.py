@@ -7,7 +7,9 @@ imports cost (`python -X importtime`, the largest cumulative ones).
 Path timed (ours): `python main.py --data-dir DIR` (the console attaching to an engine already
 running on DIR's unix socket, as after the first start) from the Popen call to the first
 window's first paint (console.startup_probe: the first Paint event of a window, then the rest
-of that event-loop pass; the process prints time.monotonic() and exits).
+of that event-loop pass; the process prints time.monotonic() and exits).  That window is the one
+the operator keeps: console.app paints it (console.views.window_frame) and then builds the
+console into it.
 Peer: `python -c '...'` making a QApplication and a shown 1400x900 QMainWindow, same probe.
 Platform: QT_QPA_PLATFORM as set (offscreen when unset).  Exit 1 when a run did not paint.
 """

@@ -8,23 +8,23 @@ then the session cancels its stream tasks and closes its channel, then the loop 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
-os.environ.setdefault("QT_API", "pyside6")  # before qasync is imported: it picks a binding on import
+from console import i18n, messages
+from console.ui_thread_gc import collect_on_ui_thread
+from console.views.window_frame import WindowFrame, first_paint_then
+from pelorus.shipped import icon_path
 
-import qasync  # noqa: E402
-from PySide6.QtGui import QIcon  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
-
-from console import i18n, messages  # noqa: E402
-from console.ui_thread_gc import collect_on_ui_thread  # noqa: E402
-from pelorus.shipped import icon_path  # noqa: E402
+if TYPE_CHECKING:
+    from console.views.main_window import MainWindow
 
 log = logging.getLogger("pelorus.app")
 
@@ -40,7 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-async def run(app: QApplication, args: argparse.Namespace) -> int:
+def build(frame: WindowFrame, args: argparse.Namespace) -> MainWindow:
+    """The console inside the frame (after its first paint: these imports are most of start-up)."""
     from console.session import Session, SessionOptions
     from console.views.main_window import MainWindow
 
@@ -57,7 +58,18 @@ async def run(app: QApplication, args: argparse.Namespace) -> int:
     session = Session(SessionOptions(remote=args.connect, tls_ca=args.tls_ca, token=token, insecure=args.insecure,
                                      data_dir=args.data_dir, read_only=args.read_only))
     window = MainWindow(session)
-    window.show()
+    frame.host(window)
+    window.closed.connect(frame.close)
+    return window
+
+
+async def run(app: QApplication, frame: WindowFrame, args: argparse.Namespace) -> int:
+    import asyncio
+
+    window = build(frame, args)
+    if frame.closed_early:  # the operator closed the window while the console was being built
+        return 0
+    session = window.session
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
     window.closed.connect(closed.set)
@@ -89,7 +101,18 @@ def main(argv: list[str] | None = None) -> int:
     from console.views import theme
 
     theme.controller()  # the saved theme (or the system's), before the first window
+    # The window first (title, saved geometry, menu titles, "Starting…"), painted before asyncio,
+    # qasync, grpc, numpy and the views are imported; then the console is built into it.
+    frame = WindowFrame()
+    first_paint_then(frame)
+    if frame.closed_early:
+        return 0
+    os.environ.setdefault("QT_API", "pyside6")  # before qasync is imported: it picks a binding on import
+    import asyncio
+
+    import qasync
+
     try:
-        return int(qasync.run(run(app, args)))
+        return int(qasync.run(run(app, frame, args)))
     except asyncio.CancelledError:
         return 0

@@ -899,7 +899,7 @@ class MainWindow(QMainWindow):
 
     def save_settings(self) -> None:
         s = QSettings()
-        s.setValue("main/geometry", self.saveGeometry())
+        s.setValue("main/geometry", self.window().saveGeometry())  # the frame's, when hosted (console.app)
         s.setValue("main/header", self.panel.table.horizontalHeader().saveState())
         s.setValue("main/filter", self.panel.filter_box.text())
         s.setValue("main/chips", [k for k, chip in self.panel.chips.items() if chip.isChecked()])

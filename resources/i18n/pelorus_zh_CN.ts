@@ -3177,6 +3177,10 @@ job, a cron job, a service, a job that times out and an interval job.</source>
         <source>Stop the {0} running pod(s), then the engine</source>
         <translation>先停止 {0} 个运行中的 Pod，再停止引擎</translation>
     </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
 </context>
 <context>
     <name>PayloadError</name>

@@ -26,3 +26,23 @@ def test_first_window_does_not_import_the_heavy_views() -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+FIRST_PAINT_FREE = ("asyncio", "qasync", "grpc", "numpy", "google.protobuf", "console.session",
+                    "console.views.main_window", "console.actions", "console.views.jobs_panel")
+
+
+def test_the_window_paints_before_the_console_is_imported() -> None:
+    """console.app shows and paints its window (console.views.window_frame) before it imports
+    asyncio, qasync, grpc, numpy and the views: importing it (and making that window) loads none."""
+    code = (
+        "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "import console.app\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "frame = console.app.WindowFrame()\n"
+        f"print(sorted(m for m in {FIRST_PAINT_FREE!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
