@@ -408,7 +408,7 @@ class JobsTableModel(QAbstractTableModel):
 
         cols = JobColumns()
         if isinstance(jobs, W.Wire):
-            cols.load(jobs.buf, jobs.starts, jobs.ends)
+            cols.load(jobs.buf, jobs.starts, jobs.ends, jobs.decoded)
         else:
             cols.load_messages(list(jobs))
         self.beginResetModel()
@@ -419,7 +419,7 @@ class JobsTableModel(QAbstractTableModel):
 
     def append_wire(self, wire: W.Wire) -> BatchResult:
         """Add (or replace) jobs given in wire form: one page of a listing streamed in."""
-        return self._apply(lambda: self.columns().load(wire.buf, wire.starts, wire.ends), ())
+        return self._apply(lambda: self.columns().load(wire.buf, wire.starts, wire.ends, wire.decoded), ())
 
     def apply_batch(self, changes: Sequence[Change]) -> BatchResult:
         """Apply (summary, deleted) changes: updates in place, then removals, then appends.

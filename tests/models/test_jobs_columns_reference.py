@@ -21,6 +21,7 @@ from PySide6.QtTest import QAbstractItemModelTester
 from console.models import job_filter
 from console.models import job_row as R
 from console.models import job_wire as W
+from console.models.job_columns import prepare
 from console.models.jobs_proxy import JobsProxyModel
 from console.models.jobs_table import _DISPLAY, SORT_KEYS, Column, JobsTableModel
 from pelorus.api import job_pb2, job_service_pb2
@@ -69,6 +70,7 @@ _FILTERS = ["", "etl", "e", "straße", "STRASSE", "team=ml", "ml", "state:runnin
 step = st.one_of(
     st.tuples(st.just("load"), st.lists(st.sampled_from(_IDS), max_size=10)),
     st.tuples(st.just("batch"), st.lists(st.tuples(st.sampled_from(_IDS), st.booleans()), max_size=10)),
+    st.tuples(st.just("page"), st.lists(st.sampled_from(_IDS), max_size=10)),
     st.tuples(st.just("filter"), st.sampled_from(_FILTERS)),
     st.tuples(st.just("sort"), st.integers(-1, len(Column) - 1), st.booleans()),
 )
@@ -107,7 +109,16 @@ def test_model_and_proxy_equal_the_reference(qapp: Any, data: Any, steps: list[A
             truth = {}
             for m in msgs:
                 truth[m.job_id] = m
-            model.reset(_wire(msgs) if data.draw(st.booleans()) else msgs)
+            how = data.draw(st.sampled_from(["messages", "wire", "prepared"]))
+            # "prepared": decoded and folded ahead, as the jobs feed's thread hands a listing over
+            model.reset(msgs if how == "messages" else _wire(msgs) if how == "wire" else prepare(_wire(msgs)))
+        elif s[0] == "page":  # a streamed listing's batch (new jobs or known ones), raw or prepared
+            msgs = [data.draw(summaries(j)) for j in s[1]]
+            for m in msgs:
+                truth[m.job_id] = m
+            if msgs:
+                model.append_wire(prepare(_wire(msgs)) if data.draw(st.booleans()) else _wire(msgs))
+            proxy.resort_now()
         elif s[0] == "batch":
             changes = []
             for job_id, deleted in s[1]:
