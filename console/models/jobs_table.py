@@ -491,6 +491,8 @@ class JobsTableModel(QAbstractTableModel):
             cols.n = first + n_new
             self.endInsertRows()
         cols.n = n_before + n_new
+        if not self._warm and cols.index_pending():  # a listing's next pages, in id order: index them
+            self._warm = list(self._WARM_ORDER)  # (warm() indexes first; columns built already are done)
         if self._warm:
             self._warm_timer.start()
         return BatchResult(inserted=n_new, updated=len(updated), removed=len(removed))
