@@ -94,8 +94,8 @@ def _expected(truth: dict[str, job_pb2.JobSummary], text: str, col: int, desc: b
 
 
 @pytest.mark.slow
-@settings(max_examples=int(os.environ.get("PELORUS_REFERENCE_EXAMPLES", "25")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("PELORUS_REFERENCE_EXAMPLES", "25")), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data(), steps=st.lists(step, min_size=1, max_size=8))
 def test_model_and_proxy_equal_the_reference(qapp: Any, data: Any, steps: list[Any]) -> None:
     model = JobsTableModel()
