@@ -304,10 +304,10 @@ def _label_term(items: list[tuple[int, int, str]]) -> tuple[Predicate, Mask]:
     needles = ["\x1f" + k + ("=" if v is None else "=" + v + "\x1f") for k, v in pairs]
 
     def mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
-        lab = c.derived("labels")[rows]
+        lab = c.derived("labels")
         out = np.zeros(len(rows), bool)
         for needle in needles:
-            out |= _find(lab, needle)
+            out |= _find_rows(lab, needle, rows)
         return out
 
     return pred, mask
