@@ -117,6 +117,9 @@ class _ListingEvents:
         self._emit(wire, first=False)
 
     def _emit(self, wire: W.Wire, first: bool) -> None:
+        from console.models.job_columns import prepare
+
+        wire = prepare(wire)  # decoded and folded here, on the worker: the UI thread only writes it
         feed = self._feed
         with feed._lock:
             if first:
@@ -367,6 +370,7 @@ class JobFeedThread(QObject):
         import numpy.ma  # noqa: F401
 
         from console.models import job_wire as W
+        from console.models.job_columns import prepare
         from console.models.listing_feed import ListingFeed
         from pelorus.api import watch_service_pb2 as ws
 
@@ -432,6 +436,7 @@ class JobFeedThread(QObject):
                             self._events.append(("listing", [], revision, False, True))
                         else:  # one whole listing (or an empty one) replaces the table
                             wires = [items_] if how == "wire" else [W.list_jobs_wire(items_)] if items_ else []
+                            wires = [prepare(w) for w in wires]  # decoded and folded off the UI thread
                             self._pending.clear()
                             self._events.append(("listing", wires, revision, True, True))
                         self._post()

@@ -31,7 +31,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from difflib import get_close_matches
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -39,6 +39,7 @@ from PySide6.QtCore import QCoreApplication
 
 from console.i18n import QT_TRANSLATE_NOOP
 from console.models import job_row as R
+from console.models import job_wire as W
 from console.models.job_columns import JobColumns
 from console.models.job_wire import ROW_FIELD
 
@@ -83,6 +84,25 @@ def _all_rows(_cols: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
 
 def _find(col: npt.NDArray[np.bytes_], needle: str) -> BoolArray:
     return np.asarray(np.strings.find(col, needle.encode()) >= 0, dtype=bool)
+
+
+_FIND_MANY: Any = W._c_function("find_many")
+
+
+def _find_rows(col: npt.NDArray[np.bytes_], needle: str, rows: npt.NDArray[np.int64] | None = None) -> BoolArray:
+    """``_find(col[rows], needle)`` (every row when ``rows`` is None) without the copy of the rows,
+    in C when built (pelorus/protobuf/_rawwire.c ``find_many``: ~10x quicker than numpy's per-value
+    find: a million folded names in ~15 ms)."""
+    raw = needle.encode()
+    if _FIND_MANY is not None and raw and col.flags.c_contiguous and col.dtype.itemsize:
+        if rows is not None and 4 * len(rows) >= len(col):  # most rows: the whole column is quicker
+            every = _find_rows(col, needle)
+            return every[rows]
+        out = np.empty(len(col) if rows is None else len(rows), bool)
+        at = None if rows is None else np.ascontiguousarray(rows, np.int64)
+        if _FIND_MANY(col, col.dtype.itemsize, raw, at, out):
+            return out
+    return _find(col if rows is None else col[rows], needle)
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,10 +304,10 @@ def _label_term(items: list[tuple[int, int, str]]) -> tuple[Predicate, Mask]:
     needles = ["\x1f" + k + ("=" if v is None else "=" + v + "\x1f") for k, v in pairs]
 
     def mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
-        lab = c.derived("labels")[rows]
+        lab = c.derived("labels")
         out = np.zeros(len(rows), bool)
         for needle in needles:
-            out |= _find(lab, needle)
+            out |= _find_rows(lab, needle, rows)
         return out
 
     return pred, mask
@@ -320,10 +340,10 @@ def _text_term(key: str, op: str, items: list[tuple[int, int, str]], vstart: int
     fold = column + "_fold"
     if key == "name":
         def name_mask(c: JobColumns, rows: npt.NDArray[np.int64]) -> BoolArray:
-            col = c.derived(fold)[rows]
+            col = c.derived(fold)
             out = np.zeros(len(rows), bool)
             for v in values:
-                out |= _find(col, v)
+                out |= _find_rows(col, v, rows)
             return out
 
         return (lambda r: any(v in r[idx].casefold() for v in values)), name_mask
@@ -403,12 +423,16 @@ def _free_term(value: str) -> tuple[Predicate, Mask]:
         # but for a quoted one) is in the joined text when it is in one of them
         if "\x1f" in needle:
             return np.zeros(len(rows), bool)
-        out = _find(_column(c, FREE_TEXT_COLUMNS[0], rows), needle)
+        every = len(rows) == c.n  # every row, in order (the proxy's full refilter)
+        out = _find_rows(c.derived(FREE_TEXT_COLUMNS[0]), needle, None if every else rows)
         for name in FREE_TEXT_COLUMNS[1:]:
             left = np.flatnonzero(~out)
             if not len(left):
                 break
-            out[left] = _find(c.derived_at(name, rows[left]), needle)
+            if c.has_derived(name) or 4 * len(left) >= c.n:  # built (or worth building, as derived_at)
+                out[left] = _find_rows(c.derived(name), needle, rows[left])
+            else:
+                out[left] = _find(c.derived_at(name, rows[left]), needle)
         return out
 
     return (lambda r: "\x1f" not in needle and needle in hay(r)), mask

@@ -312,6 +312,13 @@ class Decoded:
     namespaces: Bytes
     labels: Bytes | None  # b"\x1fk=v\x1fk2=v2\x1f" in wire order ("" without labels); None: not decoded
     nums: dict[str, npt.NDArray[np.generic]]
+    #: the search columns folded already (``job_columns.prepare``, off the UI thread): derived
+    #: column name -> values; None when left to the table
+    folded: dict[str, Bytes] | None = None
+    #: the jobs whose folded text was cut (``JobColumns.long_ids``), with ``folded``
+    folded_long: tuple[str, ...] = ()
+    #: ``ids`` as str (``job_columns.prepare``), or None
+    id_strs: list[str] | None = None
 
 
 #: Numeric columns: name -> dtype.  Times are float64 epoch seconds.
@@ -512,6 +519,8 @@ class Wire:
     ends: I64
     revision: int = 0
     last: bool = True
+    #: the messages decoded already (``job_columns.prepare``, on the jobs feed's thread), or None
+    decoded: Decoded | None = None
 
     def __len__(self) -> int:
         return len(self.starts)

@@ -408,7 +408,7 @@ class JobsTableModel(QAbstractTableModel):
 
         cols = JobColumns()
         if isinstance(jobs, W.Wire):
-            cols.load(jobs.buf, jobs.starts, jobs.ends)
+            cols.load(jobs.buf, jobs.starts, jobs.ends, jobs.decoded)
         else:
             cols.load_messages(list(jobs))
         self.beginResetModel()
@@ -419,7 +419,7 @@ class JobsTableModel(QAbstractTableModel):
 
     def append_wire(self, wire: W.Wire) -> BatchResult:
         """Add (or replace) jobs given in wire form: one page of a listing streamed in."""
-        return self._apply(lambda: self.columns().load(wire.buf, wire.starts, wire.ends), ())
+        return self._apply(lambda: self.columns().load(wire.buf, wire.starts, wire.ends, wire.decoded), ())
 
     def apply_batch(self, changes: Sequence[Change]) -> BatchResult:
         """Apply (summary, deleted) changes: updates in place, then removals, then appends.
@@ -491,6 +491,8 @@ class JobsTableModel(QAbstractTableModel):
             cols.n = first + n_new
             self.endInsertRows()
         cols.n = n_before + n_new
+        if not self._warm and cols.index_pending():  # a listing's next pages, in id order: index them
+            self._warm = list(self._WARM_ORDER)  # (warm() indexes first; columns built already are done)
         if self._warm:
             self._warm_timer.start()
         return BatchResult(inserted=n_new, updated=len(updated), removed=len(removed))

@@ -14,6 +14,9 @@
  * caller uses the Python path when any reading is pinned). The scan of a clean level is also offered to
  * refscan.scan_fields (scan_clean), which words any damage itself.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE  /* memmem */
+#endif
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stdint.h>
@@ -21,6 +24,9 @@
 #include <math.h>
 #include <errno.h>
 #include <unistd.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define MAX_DEPTH 100        /* render.MAX_DEPTH */
 #define MAX_GROUP_DEPTH 100  /* refscan.MAX_GROUP_DEPTH */
@@ -1216,6 +1222,124 @@ end:
     return result;
 }
 
+/* A high bit in each byte of v that is zero (exact: no false positive above a zero byte). */
+static inline uint64_t zero_bytes(uint64_t v) {
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+    return ~(((v & low7) + low7) | v | low7);
+}
+
+/* find_many over a whole column: o[row] = 1 for every row of width w holding the needle (no NUL in it, nl <= w).
+ * Eight places at a time (SWAR): the places whose byte is the needle's first and whose next byte its second, each
+ * then checked (the rest of the needle, not across two rows); after a match, on from the next row.  memmem per
+ * row cost ~25 ns a row (its set-up), a whole-column memmem walked 2-byte needles a byte at a time. */
+static void find_column(const unsigned char *b, size_t len, size_t w, const unsigned char *needle, size_t nl,
+                        char *o) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    /* sixteen places at a time, as below */
+    const __m128i v0 = _mm_set1_epi8((char)needle[0]), v1 = _mm_set1_epi8((char)needle[nl > 1 ? 1 : 0]);
+    while (i + 17 <= len) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(b + i));
+        __m128i eq = _mm_cmpeq_epi8(a, v0);
+        if (nl > 1) eq = _mm_and_si128(eq, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(b + i + 1)), v1));
+        unsigned m = (unsigned)_mm_movemask_epi8(eq);
+        size_t next = i + 16;
+        while (m) {
+            size_t pos = i + (size_t)__builtin_ctz(m);
+            m &= m - 1;
+            size_t row = pos / w;
+            if (pos % w + nl <= w && (nl <= 2 || memcmp(b + pos + 2, needle + 2, nl - 2) == 0)) {
+                o[row] = 1;
+                next = (row + 1) * w;
+                break;
+            }
+        }
+        i = next;
+    }
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t r0 = 0x0101010101010101ULL * needle[0];
+    const uint64_t r1 = 0x0101010101010101ULL * needle[nl > 1 ? 1 : 0];
+    while (i + 9 <= len) {
+        uint64_t a, a1;
+        memcpy(&a, b + i, 8);
+        memcpy(&a1, b + i + 1, 8);
+        uint64_t m = zero_bytes(a ^ r0);
+        if (nl > 1) m &= zero_bytes(a1 ^ r1);
+        size_t next = i + 8;
+        while (m) {
+            size_t pos = i + ((size_t)__builtin_ctzll(m) >> 3);
+            m &= m - 1;
+            size_t row = pos / w;
+            if (pos % w + nl <= w && (nl <= 2 || memcmp(b + pos + 2, needle + 2, nl - 2) == 0)) {
+                o[row] = 1;
+                next = (row + 1) * w;
+                break;
+            }
+        }
+        i = next;
+    }
+#endif
+    for (; i + nl <= len; i++) {
+        if (b[i] == needle[0] && i % w + nl <= w && memcmp(b + i, needle, nl) == 0) {
+            size_t row = i / w;
+            o[row] = 1;
+            i = (row + 1) * w - 1;
+        }
+    }
+}
+
+/* find_many(col, width, needle, rows, out) -> bool: out[i] = needle occurs in row rows[i] (every row when rows is
+ * None) of col, a C-contiguous numpy fixed-width bytes column ("S<width>") (console/models/job_filter._find_rows:
+ * a free-text keystroke over a million folded names); False, nothing written, when the sizes do not fit, a row is
+ * out of range, or the needle is empty or holds a NUL byte (the rows' padding: it could match there). */
+static PyObject *find_many(PyObject *self, PyObject *args) {
+    Py_buffer col, nd, out, rv = {0};
+    Py_ssize_t width;
+    PyObject *rows_obj;
+    if (!PyArg_ParseTuple(args, "y*ny*Ow*:find_many", &col, &width, &nd, &rows_obj, &out)) return NULL;
+    PyObject *result = NULL;
+    int have_rows = rows_obj != Py_None;
+    if (have_rows && PyObject_GetBuffer(rows_obj, &rv, PyBUF_C_CONTIGUOUS) < 0) goto release;
+    Py_ssize_t total = width > 0 ? col.len / width : 0;
+    Py_ssize_t n = have_rows ? rv.len / 8 : total;
+    if (width <= 0 || col.len % width || out.len != n || nd.len == 0 || memchr(nd.buf, 0, (size_t)nd.len)) {
+        result = Py_NewRef(Py_False);
+        goto end;
+    }
+    const int64_t *r = rv.buf;
+    if (have_rows) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (r[i] < 0 || r[i] >= total) {
+                result = Py_NewRef(Py_False);
+                goto end;
+            }
+        }
+    }
+    const char *c = col.buf, *needle = nd.buf;
+    char *o = out.buf;
+    size_t nl = (size_t)nd.len, w = (size_t)width;
+    Py_BEGIN_ALLOW_THREADS
+    if (nl > w) {
+        memset(o, 0, (size_t)n);
+    } else if (!have_rows) {
+        memset(o, 0, (size_t)n);
+        find_column((const unsigned char *)c, (size_t)total * w, w, (const unsigned char *)needle, nl, o);
+    } else if (nl == 1) {
+        for (Py_ssize_t i = 0; i < n; i++) o[i] = memchr(c + (have_rows ? r[i] : i) * width, needle[0], w) != NULL;
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++) o[i] = memmem(c + (have_rows ? r[i] : i) * width, w, needle, nl) != NULL;
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_True);
+end:
+    if (have_rows) PyBuffer_Release(&rv);
+release:
+    PyBuffer_Release(&col);
+    PyBuffer_Release(&nd);
+    PyBuffer_Release(&out);
+    return result;
+}
+
 #define SPARE_MAX (16 << 20)
 static Out spare;  /* kept between calls (the GIL is held throughout a call) */
 
@@ -1428,6 +1552,9 @@ static PyMethodDef methods[] = {
     {"copy_many", copy_many, METH_VARARGS,
      "copy_many(dst, src, starts, lens, at) -> bool\n\n"
      "console/models/job_wire.copy_spans: dst[at[i]:at[i]+lens[i]] = src[starts[i]:starts[i]+lens[i]]."},
+    {"find_many", find_many, METH_VARARGS,
+     "find_many(col, width, needle, rows, out) -> bool\n\n"
+     "console/models/job_filter._find_rows: out[i] = needle in row rows[i] (or every row) of a fixed-width bytes column."},
     {"runs", level_runs, METH_VARARGS,
      "runs(buf, start, stop) -> dict[int, int]\n\n"
      "render.runs of the clean level buf[start:stop]: {first index: count} of each run of identical fields."},

@@ -117,3 +117,38 @@ def test_c_gather_and_copy_equal_numpy(blobs: list[bytes], cap: int | None) -> N
         W.copy_spans(dst_slow, buf, starts, lens, at)
     assert fast.dtype == slow.dtype and fast.tolist() == slow.tolist()
     assert dst_fast.tolist() == dst_slow.tolist()
+
+
+_TEXTS = st.lists(st.binary(max_size=12).map(lambda b: b.rstrip(b"\0")), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=_TEXTS, needle=st.binary(min_size=1, max_size=4), data=st.data())
+def test_find_many_equals_numpy_find(values: list[bytes], needle: bytes, data: Any) -> None:
+    """job_filter._find_rows (C ``find_many``: the whole column, or some rows) against numpy's
+    find, NUL bytes inside values and needles included (the C declines a needle with one)."""
+    from console.models import job_filter
+
+    col = np.array(values, dtype=f"S{max([len(v) for v in values] + [1])}")
+    text = needle.decode("latin-1")  # _find_rows encodes as UTF-8: compare on that
+    want = np.strings.find(col, text.encode()) >= 0
+    assert job_filter._find_rows(col, text).tolist() == want.tolist()
+    rows = np.array(sorted(data.draw(st.sets(st.integers(0, max(len(values) - 1, 0)))) if values else []),
+                    np.int64)
+    assert job_filter._find_rows(col, text, rows).tolist() == want[rows].tolist()
+
+
+def test_find_many_over_a_long_column_equals_numpy_find() -> None:
+    """Long enough for the vector loop (16 places at a time) and its matches at every offset,
+    across rows that fill their width (a match must not span two rows)."""
+    from console.models import job_filter
+
+    rng = np.random.default_rng(7)
+    for width in (1, 2, 3, 7, 16, 17, 33):
+        raw = rng.choice(np.frombuffer(b"abab\0", np.uint8), size=(3000, width))
+        col = np.ascontiguousarray(raw).view(f"S{width}").reshape(-1)
+        for needle in ("a", "b", "ab", "ba", "aba", "abab", "bb", "aab" * 3):
+            want = np.strings.find(col, needle.encode()) >= 0
+            assert job_filter._find_rows(col, needle).tolist() == want.tolist(), (width, needle)
+            rows = np.flatnonzero(rng.random(len(col)) < 0.1)
+            assert job_filter._find_rows(col, needle, rows).tolist() == want[rows].tolist(), (width, needle)

@@ -110,3 +110,43 @@ def test_a_first_listing_in_id_order_indexes_its_ids_in_idle_slices(qapp: Any) -
     model = JobsTableModel()
     model.reset(wire)
     assert model.row_of("z" * 300) == 50 and model.row_of("job-000003") == 3
+
+
+def test_later_pages_in_id_order_append_without_lookups_and_index_in_idle_slices(qapp: Any) -> None:
+    """The next pages of a listing in id order (streamed): appended as they come, their ids
+    indexed later (the warm-up, or on demand); a page out of order, or after a Watch change
+    appended a job, takes the usual path (lookups: a known job replaced in place)."""
+    from console.models import job_wire as W
+    from console.models.job_columns import prepare
+
+    def wire(ids: list[int], name: str = "") -> W.Wire:
+        msgs = [make_job(i, name=name) if name else make_job(i) for i in ids]
+        return W.list_jobs_wire([job_service_pb2.ListJobsResponse(jobs=msgs).SerializeToString()])
+
+    cols = JobColumns()
+    cols.load(*(lambda w: (w.buf, w.starts, w.ends))(wire(list(range(10)))))
+    w2 = prepare(wire(list(range(10, 30))))
+    appended, replaced = cols.load(w2.buf, w2.starts, w2.ends, w2.decoded)
+    assert appended.tolist() == list(range(10, 30)) and replaced == []
+    assert cols._index_todo == (0, 30) and cols.index_pending()
+    assert not cols.warm("names_fold", 25) and cols._index_todo == (25, 30)
+    w3 = wire(list(range(30, 35)))
+    cols.load(w3.buf, w3.starts, w3.ends)
+    assert cols._index_todo == (25, 35)
+    assert cols.index == {f"job-{i:06d}": i for i in range(35)}  # finished on demand
+    # a page whose first id is not after the last one shown: lookups (job 34 replaced in place)
+    w4 = wire([34, 40], name="again")
+    appended, replaced = cols.load(w4.buf, w4.starts, w4.ends)
+    assert replaced == [34] and appended.tolist() == [35] and cols.text("names", 34) == "again"
+    w5 = wire([41, 42])  # in order again, but the table no longer is all one listing in order
+    appended, replaced = cols.load(w5.buf, w5.starts, w5.ends)
+    assert appended.tolist() == [36, 37] and not cols.index_pending() and cols.index["job-000042"] == 37
+
+    # the table model: after the warm-up has finished, a page in order starts it again
+    model = JobsTableModel()
+    model.reset(wire(list(range(5))))
+    model.ensure_haystacks()
+    model.append_wire(prepare(wire(list(range(5, 9)))))
+    assert model.columns().index_pending() and model._warm
+    assert model.row_of("job-000008") == 8 and model.rowCount() == 9
+    assert "job-000008" in model.columns().index
