@@ -576,8 +576,10 @@ class LocalExecutor(Executor):
         pod.done = self._started_loop.create_future()
         self._pods[pod.request.pod_id] = pod
         self._started_loop.add_reader(pod.pidfd, self._on_pidfd_ready, pod)
-        if self._spool_watch is not None and pod.popen is None:
-            # Adopted: what it wrote while no engine watched raised no event we could see.
+        if self._spool_watch is not None:
+            # Adopted: what it wrote while no engine watched raised no event we could see. Launched:
+            # it starts in the spawner thread before it is tracked here (a batch's first pod writes
+            # while the next ones spawn), and the write events of an untracked pod are dropped.
             self._output_due.add(pod.request.pod_id)
             self._schedule_read()
 

@@ -167,6 +167,34 @@ def test_launch_many_starts_a_batch_in_order_and_a_bad_pod_fails_alone(tmp_path:
 
 
 @pytest.mark.timeout(30)
+def test_a_batch_pod_that_writes_before_it_is_tracked_is_still_read(tmp_path: pathlib.Path, groups: list[int],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch's first pod runs (and writes) while the next one is spawned, before the loop tracks
+    it; its write event then names a pod the executor does not know yet. Its line must still be
+    read: the pod sleeps on and writes nothing more (CI lost a ``::progress`` line this way)."""
+    spawn = LocalExecutor._spawn
+
+    def slow_spawn(*args):  # the next pod's spawn takes a while (a busy host)
+        result = spawn(*args)
+        time.sleep(0.5)
+        return result
+
+    monkeypatch.setattr(LocalExecutor, "_spawn", staticmethod(slow_spawn))
+
+    async def main() -> None:
+        rec = Recorder()
+        ex = LocalExecutor(rec, tmp_path)
+        results = await ex.launch_many([sh("w0", "echo early; sleep 300"), sh("w1", "echo early; sleep 300")])
+        groups.extend(r.pid for r in results if isinstance(r, PodHandle))
+        for pod_id in ("w0", "w1"):
+            await rec.wait_lines(pod_id, 1, timeout=5.0)
+            assert rec.out(pod_id) == ["early"]
+        await ex.close()
+
+    asyncio.run(main())
+
+
+@pytest.mark.timeout(30)
 def test_missing_command_is_127_with_clear_message(tmp_path: pathlib.Path, groups: list[int]) -> None:
     async def main() -> None:
         rec = Recorder()
