@@ -630,12 +630,17 @@ class LifecycleMachine(RuleBasedStateMachine):
 
 
 def leftover_pods(data_dir: Path) -> list[psutil.Process]:
-    """Pod processes (their shims, which lead their process groups) of an engine on data_dir."""
+    """Pod processes (their shims, which lead their process groups) of an engine on data_dir whose
+    group still has a live process. A group of zombies only is not left running: a shim the engine
+    killed at its exit and did not reap (it was exiting) waits, dead, for init to reap it."""
     spool = str(data_dir / "spool")
+    procs = list(psutil.process_iter(["pid", "environ", "status"]))
+    live_groups = {_pgid(p.pid) for p in procs if p.info.get("status") != psutil.STATUS_ZOMBIE}
     found = []
-    for proc in psutil.process_iter(["pid", "environ"]):
+    for proc in procs:
         env = proc.info.get("environ") or {}
-        if env.get("PELORUS_EXIT_FILE", "").startswith(spool) and _pgid(proc.pid) == proc.pid:
+        if (env.get("PELORUS_EXIT_FILE", "").startswith(spool) and _pgid(proc.pid) == proc.pid
+                and proc.pid in live_groups):
             found.append(proc)
     return found
 
