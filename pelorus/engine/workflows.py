@@ -138,19 +138,26 @@ class WorkflowDriver:
         if rec.workflow is not None:
             self.finish(rec, W.WORKFLOW_STATE_ABORTED, f"aborted: superseded by {why}")
 
-    def start_update(self, rec: JobRecord, spec: job_pb2.JobSpec, update: workflow_pb2.UpdateSpec) -> int:
+    def _adopt_spec(self, rec: JobRecord, spec: job_pb2.JobSpec, update: workflow_pb2.UpdateSpec,
+                    state: W.WorkflowState) -> tuple[dict[str, list[int]], int, int, workflow_pb2.WorkflowInfo]:
+        """Make `spec` the job's new version and open the update workflow that records it. Both a
+        rolling update and a replacement at rest go through here, so their history reads the same."""
         diff = self.diff(rec, spec)
         self._supersede(rec, "a new update")
         prev_version = rec.version
         rec.spec = spec
         version = self.engine.bump_version(rec, spec_changed=True)
-        info = self._new_info(rec, W.WORKFLOW_TYPE_UPDATE, W.WORKFLOW_STATE_INITIALIZED)
+        info = self._new_info(rec, W.WORKFLOW_TYPE_UPDATE, state)
         info.update_spec.CopyFrom(update)
         info.status.prev_version.value = prev_version
         info.status.batch_size = update.batch_size
         info.instances_added.extend(diff["added"])
         info.instances_removed.extend(diff["removed"])
         info.instances_updated.extend(diff["updated"])
+        return diff, prev_version, version, info
+
+    def start_update(self, rec: JobRecord, spec: job_pb2.JobSpec, update: workflow_pb2.UpdateSpec) -> int:
+        diff, prev_version, version, info = self._adopt_spec(rec, spec, update, W.WORKFLOW_STATE_INITIALIZED)
         run = WorkflowRun(info, todo=diff["added"] + diff["updated"], target_version=version,
                           previous_version=prev_version)
         self._begin(rec, run, f"update to version {version}: {len(diff['added'])} added, "
@@ -166,18 +173,7 @@ class WorkflowDriver:
         """A new spec for a job that is not running (finished, stopped, stopping, never started,
         between scheduled runs): nothing rolls, no pod starts; its next run uses the new spec.
         Instances the new spec drops are removed (a pod still going down is removed once down)."""
-        diff = self.diff(rec, spec)
-        self._supersede(rec, "a new update")
-        prev_version = rec.version
-        rec.spec = spec
-        version = self.engine.bump_version(rec, spec_changed=True)
-        info = self._new_info(rec, W.WORKFLOW_TYPE_UPDATE, W.WORKFLOW_STATE_SUCCEEDED)
-        info.update_spec.CopyFrom(update)
-        info.status.prev_version.value = prev_version
-        info.status.batch_size = update.batch_size
-        info.instances_added.extend(diff["added"])
-        info.instances_removed.extend(diff["removed"])
-        info.instances_updated.extend(diff["updated"])
+        diff, _, version, info = self._adopt_spec(rec, spec, update, W.WORKFLOW_STATE_SUCCEEDED)
         set_timestamp(info.status.completed_at, now())
         for inst in diff["removed"]:
             pod = rec.pods.get(inst)
