@@ -10,17 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
 from console.models import palette
+from console.views.endpoint_form import EndpointForm
 
 
 @dataclass(frozen=True)
@@ -57,27 +55,18 @@ class ConnectionDialog(QDialog):
         self.setWindowTitle(self.tr("Add a remote engine"))
         lay = QVBoxLayout(self)
         lay.addWidget(QLabel(self.tr("Connect to an engine started elsewhere (pelorus-engine --listen HOST:PORT).")))
-        form = QFormLayout()
-        self.address = QLineEdit()
+        form = EndpointForm(
+            address_name=self.tr("Engine address"),
+            plaintext_label=self.tr("Plaintext (no TLS: only for an engine started with --insecure)"),
+            token_hint=self.tr("stored in the system keyring, or a file only you can read"),
+        )
+        self.form = form
+        self.address, self.plaintext, self.token, self.tls_ca = form.address, form.plaintext, form.token, form.tls_ca
         self.address.setObjectName("remoteAddress")
-        self.address.setAccessibleName(self.tr("Engine address"))
-        self.address.setPlaceholderText("host:port")
-        self.plaintext = QCheckBox(self.tr("Plaintext (no TLS: only for an engine started with --insecure)"))
         self.plaintext.setObjectName("remotePlaintext")
-        self.token = QLineEdit()
         self.token.setObjectName("remoteToken")
-        self.token.setAccessibleName(self.tr("Bearer token"))
-        self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText(self.tr("stored in the system keyring, or a file only you can read"))
-        self.tls_ca = QLineEdit()
         self.tls_ca.setObjectName("remoteTlsCa")
-        self.tls_ca.setAccessibleName(self.tr("TLS CA certificate file"))
-        self.tls_ca.setPlaceholderText(self.tr("CA certificate (PEM) path; empty = the system's roots"))
-        form.addRow(self.tr("Address"), self.address)
-        form.addRow("", self.plaintext)
-        form.addRow(self.tr("Token"), self.token)
-        form.addRow(self.tr("TLS CA"), self.tls_ca)
-        lay.addLayout(form)
+        lay.addWidget(form)
         self.problem = QLabel()
         self.problem.setObjectName("remoteProblem")
         self.problem.setWordWrap(True)
@@ -88,7 +77,6 @@ class ConnectionDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         lay.addWidget(self.buttons)
         self.address.textChanged.connect(self._check)
-        self.plaintext.toggled.connect(lambda on: self.tls_ca.setEnabled(not on))
         self._check()
         self.address.setFocus()
 
@@ -99,6 +87,5 @@ class ConnectionDialog(QDialog):
         self.problem.setText(palette.span(problem, palette.ERROR) if problem and self.address.text() else "")
 
     def remote(self) -> RemoteEngine:
-        return RemoteEngine(self.address.text().strip(), self.token.text().strip() or None,
-                            "" if self.plaintext.isChecked() else self.tls_ca.text().strip(),
+        return RemoteEngine(self.address.text().strip(), self.form.token_text(), self.form.tls_ca_text() or "",
                             self.plaintext.isChecked())

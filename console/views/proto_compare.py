@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
-    QProgressBar,
     QPushButton,
     QSplitter,
     QTreeWidget,
@@ -48,6 +47,7 @@ from console.i18n import QT_TRANSLATE_NOOP, core_text, error_text
 from console.models import palette
 from console.models.hex_model import HexModel
 from console.tasks import WidgetTasks
+from console.views.busy_row import BusyRow
 from console.views.core_label import CoreLabel
 from console.views.proto_hex import HexView
 from pelorus.protobuf.compare import ADDED, CHANGED, REMOVED, CompareCancelled, Comparison, Difference, compare
@@ -190,19 +190,9 @@ class ProtoCompare(QWidget):
         bar.addWidget(self.next_button)
         outer.addLayout(bar)
 
-        busy = QHBoxLayout()
-        busy.setContentsMargins(0, 0, 0, 0)
-        self.busy_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setMaximumHeight(14)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        busy.addWidget(self.busy_label)
-        busy.addWidget(self.progress, 1)
-        busy.addWidget(self.cancel_button)
-        self.busy_row = QWidget()
-        self.busy_row.setLayout(busy)
-        self.busy_row.hide()
+        self.busy_row = BusyRow()
+        self.busy_label, self.progress, self.cancel_button = (
+            self.busy_row.label, self.busy_row.progress, self.busy_row.cancel_button)
         outer.addWidget(self.busy_row)
 
         self.tree = QTreeWidget()
@@ -306,7 +296,7 @@ class ProtoCompare(QWidget):
         done_fraction = [0.0]
         poll = QTimer(self)
         poll.setInterval(50)
-        poll.timeout.connect(lambda: self.progress.setValue(int(done_fraction[0] * 1000)))
+        poll.timeout.connect(lambda: self.busy_row.set_fraction(done_fraction[0]))
         poll.start()
 
         def progress(fraction: float) -> None:
@@ -338,9 +328,7 @@ class ProtoCompare(QWidget):
             + (self.tr(" as {0}").format(type_name) if type_name else "")
             + "…"
         )
-        self.busy_label.setText(what)
-        self.progress.setValue(0)
-        self.busy_row.show()
+        self.busy_row.begin(what, measured=True)
         try:
             result, lmarks, rmarks = await asyncio.to_thread(work)
         except (asyncio.CancelledError, CompareCancelled):

@@ -46,7 +46,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -62,6 +61,7 @@ from console.models import palette
 from console.models.proto_tree import Column, PathRole, ProtoTreeModel
 from console.tasks import WidgetTasks
 from console.views import proto_dialogs
+from console.views.busy_row import BusyRow
 from console.views.core_label import CoreLabel
 from console.views.proto_assign import TypeAssign
 from console.views.proto_compare import ProtoCompareWindow
@@ -164,19 +164,9 @@ class ProtoEditor(QWidget):
         self.sources = SchemaSources(self, menu)
         bar.insertWidget(bar.indexOf(self.redo_button) + 1, self.sources.compare_button)
 
-        busy = QHBoxLayout()
-        self.busy_label = QLabel()
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 0)
-        self.progress.setMaximumHeight(14)
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        busy.addWidget(self.busy_label)
-        busy.addWidget(self.progress, 1)
-        busy.addWidget(self.cancel_button)
-        self.busy_row = QWidget()
-        self.busy_row.setLayout(busy)
-        busy.setContentsMargins(0, 0, 0, 0)
-        self.busy_row.hide()
+        self.busy_row = BusyRow()
+        self.busy_label, self.progress, self.cancel_button = (
+            self.busy_row.label, self.busy_row.progress, self.busy_row.cancel_button)
         outer.addWidget(self.busy_row)
 
         self.error_label = CoreLabel()  # the core's damage sentences, translated
@@ -619,8 +609,7 @@ class ProtoEditor(QWidget):
         """Await ``coro`` with the busy row showing ``what``; Cancel cancels it."""
         task = asyncio.ensure_future(coro)
         self._busy_task = task
-        self.busy_label.setText(what)
-        self.busy_row.show()
+        self.busy_row.begin(what, measured=False)
         try:
             return await task
         finally:
@@ -639,8 +628,7 @@ class ProtoEditor(QWidget):
 
         def show() -> None:
             if token.total:
-                self.progress.setRange(0, 1000)
-                self.progress.setValue(int(token.fraction * 1000))
+                self.busy_row.set_fraction(token.fraction)
 
         async def in_worker() -> Any:
             # Cancel asks the worker to stop and waits until it has: a thread still scanning a level

@@ -9,16 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
-    QLineEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
+
+from console.views.endpoint_form import EndpointForm
 
 
 @dataclass(frozen=True)
@@ -48,23 +47,14 @@ class ReflectionDialog(QDialog):
         self.address_radio = QRadioButton(self.tr("Another server:"))
         lay.addWidget(self.engine_radio)
         lay.addWidget(self.address_radio)
-        form = QFormLayout()
-        self.address = QLineEdit()
-        self.address.setAccessibleName(self.tr("Server address"))
-        self.address.setPlaceholderText("host:port")
-        self.plaintext = QCheckBox(self.tr("Plaintext (no TLS)"))
-        self.token = QLineEdit()
-        self.token.setAccessibleName(self.tr("Bearer token"))
-        self.token.setEchoMode(QLineEdit.EchoMode.Password)
-        self.token.setPlaceholderText(self.tr("bearer token, if the server wants one"))
-        self.tls_ca = QLineEdit()
-        self.tls_ca.setAccessibleName(self.tr("TLS CA certificate file"))
-        self.tls_ca.setPlaceholderText(self.tr("CA certificate (PEM) path; empty = the system's roots"))
-        form.addRow(self.tr("Address"), self.address)
-        form.addRow("", self.plaintext)
-        form.addRow(self.tr("Token"), self.token)
-        form.addRow(self.tr("TLS CA"), self.tls_ca)
-        lay.addLayout(form)
+        form = EndpointForm(
+            address_name=self.tr("Server address"),
+            plaintext_label=self.tr("Plaintext (no TLS)"),
+            token_hint=self.tr("bearer token, if the server wants one"),
+        )
+        self.form = form
+        self.address, self.plaintext, self.token, self.tls_ca = form.address, form.plaintext, form.token, form.tls_ca
+        lay.addWidget(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -79,5 +69,4 @@ class ReflectionDialog(QDialog):
         address = self.address.text().strip()
         if not address:
             return None
-        return ReflectionSource(address, self.plaintext.isChecked(), self.token.text().strip() or None,
-                                self.tls_ca.text().strip() or None)
+        return ReflectionSource(address, self.plaintext.isChecked(), self.form.token_text(), self.form.tls_ca_text())

@@ -488,6 +488,13 @@
     </message>
 </context>
 <context>
+    <name>BusyRow</name>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>CallPanel</name>
     <message>
         <source>Server address</source>
@@ -1182,32 +1189,8 @@ Trailers：{0}</translation>
         <translation>明文（不使用 TLS：仅用于以 --insecure 启动的引擎）</translation>
     </message>
     <message>
-        <source>Bearer token</source>
-        <translation>Bearer 令牌</translation>
-    </message>
-    <message>
         <source>stored in the system keyring, or a file only you can read</source>
         <translation>保存在系统密钥环中，或仅你可读的文件中</translation>
-    </message>
-    <message>
-        <source>TLS CA certificate file</source>
-        <translation>TLS CA 证书文件</translation>
-    </message>
-    <message>
-        <source>CA certificate (PEM) path; empty = the system&apos;s roots</source>
-        <translation>CA 证书（PEM）路径；留空 = 使用系统根证书</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <source>Token</source>
-        <translation>令牌</translation>
-    </message>
-    <message>
-        <source>TLS CA</source>
-        <translation>TLS CA</translation>
     </message>
     <message>
         <source>Add and connect</source>
@@ -1849,6 +1832,33 @@ Trailers：{0}</translation>
     <message>
         <source>the engine did not start within {0:.0f} s; see {1}</source>
         <translation>引擎未能在 {0:.0f} 秒内启动；请查看 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>EndpointForm</name>
+    <message>
+        <source>Bearer token</source>
+        <translation>Bearer 令牌</translation>
+    </message>
+    <message>
+        <source>TLS CA certificate file</source>
+        <translation>TLS CA 证书文件</translation>
+    </message>
+    <message>
+        <source>CA certificate (PEM) path; empty = the system&apos;s roots</source>
+        <translation>CA 证书（PEM）路径；留空 = 使用系统根证书</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <source>TLS CA</source>
+        <translation>TLS CA</translation>
     </message>
 </context>
 <context>
@@ -3629,10 +3639,6 @@ Pod 通过打印以下内容上报进度：
         <translation>下一处差异（F7）</translation>
     </message>
     <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
         <source>Differences</source>
         <translation>差异</translation>
     </message>
@@ -3811,10 +3817,6 @@ Pod 通过打印以下内容上报进度：
     <message>
         <source>Type:</source>
         <translation>类型：</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
     </message>
     <message>
         <source>Record</source>
@@ -4369,32 +4371,8 @@ Pod 通过打印以下内容上报进度：
         <translation>明文（不使用 TLS）</translation>
     </message>
     <message>
-        <source>Bearer token</source>
-        <translation>Bearer 令牌</translation>
-    </message>
-    <message>
         <source>bearer token, if the server wants one</source>
         <translation>Bearer 令牌（服务器需要时填写）</translation>
-    </message>
-    <message>
-        <source>TLS CA certificate file</source>
-        <translation>TLS CA 证书文件</translation>
-    </message>
-    <message>
-        <source>CA certificate (PEM) path; empty = the system&apos;s roots</source>
-        <translation>CA 证书（PEM）路径；留空则使用系统根证书</translation>
-    </message>
-    <message>
-        <source>Address</source>
-        <translation>地址</translation>
-    </message>
-    <message>
-        <source>Token</source>
-        <translation>令牌</translation>
-    </message>
-    <message>
-        <source>TLS CA</source>
-        <translation>TLS CA</translation>
     </message>
 </context>
 <context>

@@ -154,3 +154,28 @@ def test_switching_language_changes_every_open_window(english: None, embedded_wi
             if isinstance(w, JobDetailDialog):
                 w.close()
     assert not leftovers, leftovers
+
+
+def test_the_endpoint_fields_follow_a_language_change(english: None, qapp: Any) -> None:
+    """The address / token / CA fields both connection dialogs share (EndpointForm) change with the
+    rest: their texts are found in the form's own context, not the dialog's."""
+    from console.views import relabel
+    from console.views.connection_dialog import ConnectionDialog
+    from console.views.reflection_dialog import ReflectionDialog
+
+    dialogs = [ConnectionDialog(), ReflectionDialog(None)]
+    for d in dialogs:
+        d.show()
+    shown = relabel.snapshot(dialogs)
+    i18n.install(i18n.CHINESE, qapp)
+    try:
+        shown.apply()
+        for d in dialogs:
+            labels = {w.text() for w in d.findChildren(QLabel)}
+            assert {"地址", "令牌", "TLS CA"} <= labels, labels
+            assert d.token.accessibleName() == "Bearer 令牌"  # type: ignore[attr-defined]
+            assert d.tls_ca.placeholderText() == "CA 证书（PEM）路径；留空 = 使用系统根证书"  # type: ignore[attr-defined]
+    finally:
+        i18n.install(i18n.ENGLISH, qapp)
+        for d in dialogs:
+            d.deleteLater()

@@ -273,5 +273,10 @@ def test_reflection_dialog_choices(qloop: Any) -> None:
     assert connected.source() == ReflectionSource(None)
     QTest.keyClicks(connected.address, "h:1")  # typing an address switches to "another server"
     assert connected.address_radio.isChecked() and connected.source() == ReflectionSource("h:1")
+    QTest.keyClicks(connected.tls_ca, "/etc/ca.pem")
+    assert connected.source() == ReflectionSource("h:1", tls_ca="/etc/ca.pem")
+    connected.plaintext.setChecked(True)  # plaintext reads no CA file: the field says so and it is not sent
+    assert not connected.tls_ca.isEnabled()
+    assert connected.source() == ReflectionSource("h:1", insecure=True)
     for d in (standalone, connected):
         d.deleteLater()
