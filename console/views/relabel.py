@@ -11,8 +11,9 @@ fills; after the switch, :func:`Snapshot.apply` sets the same message in the new
 same values. The context is the widget's class or one of its parents' (what ``self.tr`` used), or the
 action table's, so a text that only happens to equal a message elsewhere (a job's name) stays as it is.
 
-What it does not redo: rich text (the coloured status lines, which their windows rewrite on their next
-update), item views' cells (their models translate when asked: every view is repainted and its
+A text in one colour (``palette.span``) is redone inside the same colour. What it does not redo:
+other rich text (status lines with links or several colours, which their windows rewrite on their
+next update), item views' cells (their models translate when asked: every view is repainted and its
 headers refreshed), and the core's sentences (CoreLabel and the message bar follow LanguageChange
 themselves).
 """
@@ -222,6 +223,7 @@ class _Binding:
     was: str
     lead: str = ""  # " Engine: ": the spaces around the message, kept
     trail: str = ""
+    escape: bool = False  # the message sits inside a colour span (palette.span): HTML-escape it
 
 
 def _contexts(obj: QObject) -> list[str]:
@@ -295,8 +297,13 @@ def _indexed(get: Callable[[int], str], put: Callable[[int, str], object],
 _TAG = re.compile(r"<[a-zA-Z/!][^>]*>")
 
 
+# A whole text in one colour, as palette.span writes it: the one kind of rich text a live change redoes.
+_ONE_SPAN = re.compile(r"\A(<span style='[^'<>]*'>)([^<>]*)(</span>)\Z")
+
+
 def _is_rich(text: str) -> bool:
-    """HTML (a coloured status line): its window rewrites it; matching it to a message would not work."""
+    """HTML (a status line with links or several colours): its window rewrites it on its next update;
+    matching it to a message would not work."""
     return bool(_TAG.search(text))
 
 
@@ -312,7 +319,8 @@ class Snapshot:
         for b in self.bindings:
             try:
                 if b.getter() == b.was:
-                    b.setter(b.lead + _refill(b.found) + b.trail)
+                    text = _refill(b.found)
+                    b.setter(b.lead + (html.escape(text) if b.escape else text) + b.trail)
             except RuntimeError:  # the widget was deleted meanwhile
                 continue
         for view in self.views:
@@ -351,13 +359,20 @@ def snapshot(windows: Iterable[QWidget]) -> Snapshot:
                     text = getter()
                 except RuntimeError:
                     continue
-                if not text or _is_rich(text) or not re.search(r"[A-Za-z\u4e00-\u9fff]", text):
+                if not text:
+                    continue
+                span = _ONE_SPAN.match(text)
+                plain = html.unescape(span.group(2)) if span else text
+                if (_is_rich(text) and span is None) or not re.search(r"[A-Za-z\u4e00-\u9fff]", plain):
                     continue
                 contexts = contexts or _contexts(w)
-                core = text.strip()
+                core = plain.strip()
                 found = shown.find(core, contexts, strict=isinstance(w, QLabel) and getter == w.text)
                 if found is None:
                     missed.append(html.escape(core[:60]))
+                    continue
+                if span is not None:  # a coloured line: the same colour around the new language's text
+                    bindings.append(_Binding(found, setter, getter, text, span.group(1), span.group(3), escape=True))
                     continue
                 start = text.index(core)
                 bindings.append(_Binding(found, setter, getter, text, text[:start], text[start + len(core):]))

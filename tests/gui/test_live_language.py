@@ -158,7 +158,8 @@ def test_switching_language_changes_every_open_window(english: None, embedded_wi
 
 def test_the_endpoint_fields_follow_a_language_change(english: None, qapp: Any) -> None:
     """The address / token / CA fields both connection dialogs share (EndpointForm) change with the
-    rest: their texts are found in the form's own context, not the dialog's."""
+    rest: their texts are found in the form's own context, not the dialog's. A line in one colour
+    (the address's problem) changes too, in the same colour."""
     from console.views import relabel
     from console.views.connection_dialog import ConnectionDialog
     from console.views.reflection_dialog import ReflectionDialog
@@ -166,10 +167,17 @@ def test_the_endpoint_fields_follow_a_language_change(english: None, qapp: Any) 
     dialogs = [ConnectionDialog(), ReflectionDialog(None)]
     for d in dialogs:
         d.show()
+    connection = dialogs[0]
+    assert isinstance(connection, ConnectionDialog)
+    connection.address.setText("no-port")  # the problem line: one sentence in the error colour
+    was = connection.problem.text()
+    assert "Write it as host:port" in was and was.startswith("<span")
     shown = relabel.snapshot(dialogs)
     i18n.install(i18n.CHINESE, qapp)
     try:
         shown.apply()
+        colour = was[:was.index(">") + 1]
+        assert connection.problem.text() == colour + "请写成 主机:端口 的形式，例如 jobs.example.com:7443。</span>"
         for d in dialogs:
             labels = {w.text() for w in d.findChildren(QLabel)}
             assert {"地址", "令牌", "TLS CA"} <= labels, labels
