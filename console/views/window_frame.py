@@ -3,7 +3,10 @@
 `python main.py` shows this frame first (title, the saved geometry, the menu bar's titles and
 "Starting…"), lets it paint, then imports asyncio, qasync, grpc, numpy and the views and builds
 the MainWindow *into* it (`host`): the operator sees one window from the first paint on, in the
-same place, and its content fills in.  This module imports Qt only (bench/startup.py times it).
+same place, and its content fills in.  This module imports Qt only (bench/startup.py times it), and
+not even Qt's ``Qt`` namespace: PySide6 builds its ~90 Python enums on first use (15-25 ms, more than
+the rest of this window), so nothing before the first paint touches it (the label's alignment is set
+by name) and the console pays for it afterwards.
 
 Once hosted, the MainWindow is the frame's central widget and its menu bar is the frame's (in the
 place of the titles shown while starting); the frame follows its title, and closing the frame
@@ -12,7 +15,7 @@ is closing the MainWindow (which may ask first, then emits ``closed``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenuBar, QWidget
 
@@ -39,7 +42,7 @@ class WindowFrame(QMainWindow):
         self.setMenuBar(bar)
         self.starting = QLabel(QCoreApplication.translate("MainWindow", "Starting…"))
         self.starting.setObjectName("startingLabel")
-        self.starting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.starting.setProperty("alignment", "AlignHCenter|AlignVCenter")  # Qt.AlignCenter, without `Qt`
         self.setCentralWidget(self.starting)
 
     def host(self, window: QMainWindow) -> None:
