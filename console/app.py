@@ -159,17 +159,16 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName("Pelorus")
     app.setDesktopFileName("pelorus")  # ties the window to pelorus.desktop (`pelorus install-desktop`)
     app.setQuitOnLastWindowClosed(False)  # the window's close handler decides, then quits
-    if os.environ.get("PELORUS_STARTUP_PROBE"):  # bench/startup.py: report the first paint, then exit
-        from console.startup_probe import install_if_asked
-
-        install_if_asked(app)
     collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
     # The window first (title, saved geometry, menu titles, "Starting…"), painted before asyncio,
     # qasync, grpc, numpy and the views are imported, and before what it does not need (the icon, an
     # English translation, a theme that changes nothing: before_first_paint); then the console is built into it.
     later = before_first_paint(app)
     frame = WindowFrame()
-    first_paint_then(frame)
+    probe = bool(os.environ.get("PELORUS_STARTUP_PROBE"))  # bench/startup.py: report the first paint, then exit
+    if probe:
+        from console.startup_probe import install_if_asked
+    first_paint_then(frame, install_if_asked if probe else None)
     if frame.closed_early:
         return 0
     after_first_paint(app, later)

@@ -15,6 +15,8 @@ is closing the MainWindow (which may ask first, then emits ``closed``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenuBar, QWidget
@@ -68,8 +70,10 @@ class WindowFrame(QMainWindow):
         window.close()  # MainWindow.closeEvent: may ask first; closes itself, then emits closed
 
 
-def first_paint_then(frame: QWidget) -> None:
+def first_paint_then(frame: QWidget, watch: Callable[[QWidget], None] | None = None) -> None:
     """Show the frame and run Qt's loop until it has painted once (and the rest of that pass).
+    ``watch`` (console.startup_probe) installs its own filter on the frame before it is shown, after
+    this one's, so it sees the paint first and reports in the same pass.
 
     Called before any asyncio loop exists (console.app.main), so this is the only loop running."""
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
@@ -85,6 +89,8 @@ def first_paint_then(frame: QWidget) -> None:
 
     painted = _Painted(frame)
     frame.installEventFilter(painted)
+    if watch is not None:
+        watch(frame)
     frame.show()
     QTimer.singleShot(2000, loop.quit)  # no paint (a platform that never exposes it): go on anyway
     loop.exec()
