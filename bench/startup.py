@@ -11,6 +11,9 @@ of that event-loop pass; the process prints time.monotonic() and exits).  That w
 the operator keeps: console.app paints it (console.views.window_frame) and then builds the
 console into it.
 Peer: `python -c '...'` making a QApplication and a shown 1400x900 QMainWindow, same probe.
+Also the CPU time (user + system) each process used up to its exit at the first paint
+(getrusage of the reaped child): on this shared machine the wall time follows the load, the CPU
+time much less, so the CPU ratio is the steadier figure.
 Platform: QT_QPA_PLATFORM as set (offscreen when unset).  Exit 1 when a run did not paint.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,9 +38,9 @@ import sys
 from PySide6.QtWidgets import QApplication, QMainWindow
 from console.startup_probe import install_if_asked
 app = QApplication(sys.argv[:1])
-install_if_asked(app)
 w = QMainWindow()
 w.resize(1400, 900)
+install_if_asked(w)
 w.show()
 app.exec()
 """
@@ -44,7 +48,14 @@ PATH = "python main.py --data-dir DIR (engine already running there) -> first wi
 PEER_PATH = "python -c: QApplication + shown QMainWindow -> first paint"
 
 
-def first_paint(cmd: list[str], env: dict[str, str], timeout: float = 60.0) -> float:
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def first_paint(cmd: list[str], env: dict[str, str], timeout: float = 60.0, cpu: list[float] | None = None) -> float:
+    """Seconds from Popen to the first paint; the process's CPU seconds appended to ``cpu``."""
+    cpu0 = _children_cpu()
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                             stdin=subprocess.DEVNULL, start_new_session=True)
@@ -57,6 +68,8 @@ def first_paint(cmd: list[str], env: dict[str, str], timeout: float = 60.0) -> f
     m = re.search(rb"painted ([0-9.]+)", out)
     if m is None:
         raise RuntimeError(f"{cmd[:3]} exited ({proc.returncode}) without painting")
+    if cpu is not None:
+        cpu.append(_children_cpu() - cpu0)  # (the engine, also our child, is not reaped until the end)
     return float(m.group(1)) - t0
 
 
@@ -80,14 +93,16 @@ def main() -> int:
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     ours: list[float] = []
     bare: list[float] = []
+    ours_cpu: list[float] = []
+    bare_cpu: list[float] = []
     with engine(label="startup") as eng:
         ours_cmd = [sys.executable, "main.py", "--data-dir", str(eng.data_dir)]
         bare_cmd = [sys.executable, "-c", BARE]
         first_paint(bare_cmd, env)  # warm the file cache for both before timing
         first_paint(ours_cmd, env)
         for _ in range(args.repeats):
-            bare.append(first_paint(bare_cmd, env))
-            ours.append(first_paint(ours_cmd, env))
+            bare.append(first_paint(bare_cmd, env, cpu=bare_cpu))
+            ours.append(first_paint(ours_cmd, env, cpu=ours_cpu))
         costs = import_costs(eng.data_dir, env)
     note("largest imports (cumulative µs):")
     for us, name in costs:
@@ -99,6 +114,10 @@ def main() -> int:
     emit("startup.first_paint_median", round(ours_med, 3), "s", peer_value=round(bare_med, 3),
          runs=[round(x, 3) for x in ours], peer_runs=[round(x, 3) for x in bare], **ctx)
     emit("startup.ratio_to_bare", round(ours_med / bare_med, 2), "x", peer_value=1.0, target=1.2, **ctx)
+    cpu_med, bare_cpu_med = statistics.median(ours_cpu), statistics.median(bare_cpu)
+    emit("startup.first_paint_cpu_median", round(cpu_med, 3), "s", peer_value=round(bare_cpu_med, 3),
+         runs=[round(x, 3) for x in ours_cpu], peer_runs=[round(x, 3) for x in bare_cpu], **ctx)
+    emit("startup.cpu_ratio_to_bare", round(cpu_med / bare_cpu_med, 2), "x", peer_value=1.0, **ctx)
     return 0
 
 

@@ -8,6 +8,7 @@ then the session cancels its stream tasks and closes its channel, then the loop 
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -15,13 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
-from console import i18n, messages
+from console import i18n
 from console.ui_thread_gc import collect_on_ui_thread
 from console.views.window_frame import WindowFrame, first_paint_then
-from pelorus.shipped import icon_path
 
 if TYPE_CHECKING:
     from console.views.main_window import MainWindow
@@ -40,8 +39,39 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+_VALUED = {"--connect": str, "--tls-ca": Path, "--token-file": Path, "--data-dir": Path}
+_FLAGS = ("--insecure", "--read-only")
+
+
+def quick_args(argv: list[str]) -> argparse.Namespace | None:
+    """``build_parser().parse_args(argv)`` for the plain spellings (``--opt VALUE``, ``--opt=VALUE``,
+    the flags), without building the parser: its help texts go through gettext, which searches for
+    catalogues and imports locale, a few ms before the first paint. None for anything else (an
+    abbreviation, --help, a mistake): argparse then answers as it always did."""
+    ns = argparse.Namespace(**{k[2:].replace("-", "_"): None for k in _VALUED},
+                            **{k[2:].replace("-", "_"): False for k in _FLAGS})
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        name, eq, value = arg.partition("=")
+        if name in _FLAGS and not eq:
+            setattr(ns, name[2:].replace("-", "_"), True)
+        elif name in _VALUED:
+            if not eq:
+                i += 1
+                if i == len(argv) or argv[i].startswith("-"):
+                    return None
+                value = argv[i]
+            setattr(ns, name[2:].replace("-", "_"), _VALUED[name](value))
+        else:
+            return None
+        i += 1
+    return ns
+
+
 def build(frame: WindowFrame, args: argparse.Namespace) -> MainWindow:
     """The console inside the frame (after its first paint: these imports are most of start-up)."""
+    from console import messages
     from console.session import Session, SessionOptions
     from console.views.main_window import MainWindow
 
@@ -69,6 +99,10 @@ async def run(app: QApplication, frame: WindowFrame, args: argparse.Namespace) -
     window = build(frame, args)
     if frame.closed_early:  # the operator closed the window while the console was being built
         return 0
+    # What start-up made (the modules, the window) lives as long as the app: out of the cyclic
+    # collector's sight, the first tick of console.ui_thread_gc no longer walks all of it (40-70 ms
+    # on this machine, just when the first rows of a re-attach arrive).
+    gc.freeze()
     session = window.session
     closed = asyncio.Event()
     app.aboutToQuit.connect(closed.set)
@@ -81,8 +115,47 @@ async def run(app: QApplication, frame: WindowFrame, args: argparse.Namespace) -
     return 0
 
 
+def before_first_paint(app: QApplication) -> list[str]:
+    """What the first window needs before it paints: its language when that is not English (the
+    frame's title, menu titles and "Starting…" are translated), and the theme when the platform's
+    palette is not already the one the theme controller would keep (console.views.theme_at_start).
+    Returns what is left for after the paint (``after_first_paint``)."""
+    later = ["icon"]  # the window icon (an SVG: its image plugin and QtSvg load when it is first drawn)
+    if i18n.wanted() == i18n.ENGLISH:
+        later.append("i18n")  # English is the source text: its file holds only plural forms, unused so far
+    else:
+        i18n.install(app=app)  # the saved language, or the system's
+    from console.views import theme_at_start
+
+    if theme_at_start.needed_before_paint(app):
+        from console.views import theme
+
+        theme.controller()  # the saved theme (or the system's), before the first window
+    else:
+        later.append("theme")
+    return later
+
+
+def after_first_paint(app: QApplication, later: list[str]) -> None:
+    """The rest of what ``before_first_paint`` left, before the console is built."""
+    if "icon" in later:
+        from PySide6.QtGui import QIcon
+
+        from pelorus.shipped import icon_path
+
+        app.setWindowIcon(QIcon(str(icon_path())))  # the frame, already shown, takes it too
+    if "i18n" in later:
+        i18n.install(app=app)
+    if "theme" in later:
+        from console.views import theme
+
+        theme.controller()  # no change of colours: the platform's palette is already this theme's
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = quick_args(sys.argv[1:] if argv is None else argv)
+    if args is None:
+        args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = QApplication.instance()
     if not isinstance(app, QApplication):  # none yet (a QCoreApplication would make this raise)
@@ -90,23 +163,20 @@ def main(argv: list[str] | None = None) -> int:
     app.setApplicationName("Pelorus")
     app.setOrganizationName("Pelorus")
     app.setDesktopFileName("pelorus")  # ties the window to pelorus.desktop (`pelorus install-desktop`)
-    app.setWindowIcon(QIcon(str(icon_path())))
-    i18n.install(app=app)  # the system's language, or the one picked in View ▸ Language
     app.setQuitOnLastWindowClosed(False)  # the window's close handler decides, then quits
-    if os.environ.get("PELORUS_STARTUP_PROBE"):  # bench/startup.py: report the first paint, then exit
-        from console.startup_probe import install_if_asked
-
-        install_if_asked(app)
     collector = collect_on_ui_thread()  # noqa: F841 - kept for the app's lifetime (see console.ui_thread_gc)
-    from console.views import theme
-
-    theme.controller()  # the saved theme (or the system's), before the first window
     # The window first (title, saved geometry, menu titles, "Starting…"), painted before asyncio,
-    # qasync, grpc, numpy and the views are imported; then the console is built into it.
+    # qasync, grpc, numpy and the views are imported, and before what it does not need (the icon, an
+    # English translation, a theme that changes nothing: before_first_paint); then the console is built into it.
+    later = before_first_paint(app)
     frame = WindowFrame()
-    first_paint_then(frame)
+    probe = bool(os.environ.get("PELORUS_STARTUP_PROBE"))  # bench/startup.py: report the first paint, then exit
+    if probe:
+        from console.startup_probe import install_if_asked
+    first_paint_then(frame, install_if_asked if probe else None)
     if frame.closed_early:
         return 0
+    after_first_paint(app, later)
     os.environ.setdefault("QT_API", "pyside6")  # before qasync is imported: it picks a binding on import
     import asyncio
 

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
-from pelorus.shipped import resources_dir
-from pelorus.text import render, text_of
+# pelorus.shipped (importlib.resources) and pelorus.text (dataclasses) are imported where used: `python
+# main.py` imports this module before its first paint (console.app), where only `wanted()` is called.
 
 log = logging.getLogger("pelorus.i18n")
 
@@ -50,6 +50,8 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name 
 
 def i18n_dir() -> Path:
     """resources/i18n: the .ts sources and the compiled .qm files."""
+    from pelorus.shipped import resources_dir
+
     return resources_dir() / "i18n"
 
 
@@ -84,6 +86,11 @@ def language_of(locale: QLocale) -> str:
                                            QLocale.Country.Macau)):
         return CHINESE
     return ENGLISH
+
+
+def wanted(choice: str | None = None) -> str:
+    """The language ``install`` would load for ``choice`` (default: the saved one): "en", "zh_CN"."""
+    return language_of(locale_for(choice if choice is not None else saved_choice()))
 
 
 def install(choice: str | None = None, app: QCoreApplication | None = None) -> str:
@@ -145,6 +152,8 @@ def core_text(text: str) -> str:
     other string (an engine message, a name) unchanged. The template is looked up under its context,
     its arguments translated the same way (a sentence inside a sentence) and filled in; a translation
     whose fields do not match the template falls back to the English text (logged)."""
+    from pelorus.text import render
+
     return render(text, _translate_core)
 
 
@@ -156,6 +165,8 @@ def error_text(exc: BaseException) -> str:
     """What an error says, in the console's language: the core's errors carry their sentence as a
     :class:`pelorus.text.Text` (``text_of``), translated here; an engine's or a library's message
     stays as written (English). ``str(exc)`` is still the English sentence (logs, CLI)."""
+    from pelorus.text import text_of
+
     return core_text(text_of(exc))
 
 

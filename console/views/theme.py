@@ -12,15 +12,13 @@ repaints every widget; what draws its own colours (charts) listens to palette.no
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Final
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QStyleFactory
 
 from console.models import palette
-
-SETTING: Final = "view/theme"
+from console.views.theme_at_start import SETTING  # (there: read before the first paint)
 
 
 class Mode(StrEnum):

@@ -3,7 +3,10 @@
 `python main.py` shows this frame first (title, the saved geometry, the menu bar's titles and
 "Starting…"), lets it paint, then imports asyncio, qasync, grpc, numpy and the views and builds
 the MainWindow *into* it (`host`): the operator sees one window from the first paint on, in the
-same place, and its content fills in.  This module imports Qt only (bench/startup.py times it).
+same place, and its content fills in.  This module imports Qt only (bench/startup.py times it), and
+not even Qt's ``Qt`` namespace: PySide6 builds its ~90 Python enums on first use (15-25 ms, more than
+the rest of this window), so nothing before the first paint touches it (the label's alignment is set
+by name) and the console pays for it afterwards.
 
 Once hosted, the MainWindow is the frame's central widget and its menu bar is the frame's (in the
 place of the titles shown while starting); the frame follows its title, and closing the frame
@@ -12,7 +15,9 @@ is closing the MainWindow (which may ask first, then emits ``closed``).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QCoreApplication, QSettings, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QByteArray, QCoreApplication, QSettings
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenuBar, QWidget
 
@@ -39,7 +44,7 @@ class WindowFrame(QMainWindow):
         self.setMenuBar(bar)
         self.starting = QLabel(QCoreApplication.translate("MainWindow", "Starting…"))
         self.starting.setObjectName("startingLabel")
-        self.starting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.starting.setProperty("alignment", "AlignHCenter|AlignVCenter")  # Qt.AlignCenter, without `Qt`
         self.setCentralWidget(self.starting)
 
     def host(self, window: QMainWindow) -> None:
@@ -65,8 +70,10 @@ class WindowFrame(QMainWindow):
         window.close()  # MainWindow.closeEvent: may ask first; closes itself, then emits closed
 
 
-def first_paint_then(frame: QWidget) -> None:
+def first_paint_then(frame: QWidget, watch: Callable[[QWidget], None] | None = None) -> None:
     """Show the frame and run Qt's loop until it has painted once (and the rest of that pass).
+    ``watch`` (console.startup_probe) installs its own filter on the frame before it is shown, after
+    this one's, so it sees the paint first and reports in the same pass.
 
     Called before any asyncio loop exists (console.app.main), so this is the only loop running."""
     from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
@@ -82,6 +89,8 @@ def first_paint_then(frame: QWidget) -> None:
 
     painted = _Painted(frame)
     frame.installEventFilter(painted)
+    if watch is not None:
+        watch(frame)
     frame.show()
     QTimer.singleShot(2000, loop.quit)  # no paint (a platform that never exposes it): go on anyway
     loop.exec()

@@ -73,3 +73,31 @@ def test_usage_and_unknown_command() -> None:
     assert ok.returncode == 0 and "./dev run" in ok.stdout and "./dev test" in ok.stdout
     bad = subprocess.run([str(ROOT / "dev"), "frobnicate"], capture_output=True, text=True, timeout=30)
     assert bad.returncode == 2 and "./dev run" in bad.stderr
+
+
+def test_run_after_set_up_skips_it_by_the_stamp(tmp_path: Path) -> None:
+    """Once set up, `./dev run` goes straight to python (by the stamp's date when no input changed
+    since, by the inputs' hash when one was touched without changing); a changed input sets up again."""
+    src = _scratch_checkout(tmp_path)
+    (src / "main.py").write_text("")
+    bin_dir = src / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "python").write_text(f"#!/bin/sh\necho ran >> {tmp_path / 'python.log'}\n")
+    (bin_dir / "python").chmod(0o755)
+    key = subprocess.run(["bash", "-c", 'cat pyproject.toml dev | sha256sum | cut -c1-16'], cwd=src,
+                         capture_output=True, text=True, check=True).stdout
+    stamp = src / ".venv" / ".dev-run"
+    stamp.write_text(key)
+    env = _shims(tmp_path, 1000)  # a set-up would stop at the missing packages (exit 1)
+
+    def run() -> int:
+        return subprocess.run([str(src / "dev"), "run"], env=env, capture_output=True, text=True,
+                              timeout=60).returncode
+
+    assert run() == 0  # the stamp is newer than every input
+    old = stamp.stat().st_mtime_ns
+    os.utime(src / "pyproject.toml", ns=(old + 10**9, old + 10**9))  # touched, unchanged
+    assert run() == 0 and stamp.stat().st_mtime_ns > old  # the hash agreed; the stamp re-dated
+    assert (tmp_path / "python.log").read_text().splitlines() == ["ran", "ran"]
+    (src / "pyproject.toml").write_text((src / "pyproject.toml").read_text() + "\n# changed\n")
+    assert run() == 1  # set-up again (stopped here by the shims: no package installed)
