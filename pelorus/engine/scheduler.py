@@ -219,7 +219,6 @@ class Scheduler:
         self._stalled = not picked
         if not picked:
             return
-        pod: pod_pb2.PodInfo | None
         for rec, inst in picked:
             pod = rec.pods[inst]
             pod.status.ClearField("next_attempt_at")
@@ -229,30 +228,30 @@ class Scheduler:
             self.active.add(pod.status.pod_id)
             eng.mark_started(rec, t)
         eng.commit()  # LAUNCHING is durable before any process exists
-        unavailable: ExecutorUnavailable | None = None
-        for rec, inst in picked:
-            pod = rec.pods.get(inst)
-            if pod is None or pod.status.state not in (P.POD_STATE_LAUNCHING, P.POD_STATE_KILLING):
-                continue  # ended while we launched others
-            if unavailable is not None and pod.status.state == P.POD_STATE_LAUNCHING:
-                self._hold_back(rec, inst, unavailable)
+        # One call to the executor for the whole batch (one round trip to a cluster, one hand-off
+        # to the spawner thread) instead of one each: a pod's launch cost is mostly that hop.
+        # KILLING: killed while waiting its turn; launched, then killed below.
+        batch = [(rec, inst, rec.pods[inst]) for rec, inst in picked
+                 if inst in rec.pods and rec.pods[inst].status.state in (P.POD_STATE_LAUNCHING, P.POD_STATE_KILLING)]
+        if not batch:
+            eng.poke_workflows()
+            return
+        requests = [eng.launch_request(rec, inst) for rec, inst, _ in batch]
+        results = await eng.executor.launch_many(requests)
+        if any(isinstance(r, ExecutorUnavailable) for r in results):
+            self._unavailable_streak += 1
+        for (rec, inst, pod), result in zip(batch, results, strict=True):
+            if isinstance(result, ExecutorUnavailable):
+                if rec.pods.get(inst) is pod:
+                    self._hold_back(rec, inst, result)
                 continue
-            await asyncio.sleep(0)  # a launch (fork/exec) takes ms: let calls in between
-            pod = rec.pods.get(inst)
-            if pod is None or pod.status.state not in (P.POD_STATE_LAUNCHING, P.POD_STATE_KILLING):
-                continue  # KILLING: killed while waiting its turn; launched, then killed below
-            try:
-                handle = await eng.executor.launch(eng.launch_request(rec, inst))
-            except ExecutorUnavailable as exc:
-                unavailable = exc
-                self._unavailable_streak += 1
-                self._hold_back(rec, inst, exc)
-                continue
-            except Exception as exc:  # noqa: BLE001 - any launch failure is the pod's failure
+            if isinstance(result, Exception):  # any launch failure is the pod's failure
                 self.active.discard(pod.status.pod_id)
-                eng.finish_pod(rec, inst, P.POD_STATE_FAILED, None, "LAUNCH_FAILED", f"could not start: {exc}")
-                eng.after_failure(rec, inst)
+                if rec.pods.get(inst) is pod:
+                    eng.finish_pod(rec, inst, P.POD_STATE_FAILED, None, "LAUNCH_FAILED", f"could not start: {result}")
+                    eng.after_failure(rec, inst)
                 continue
+            handle = result
             self._unavailable_streak = 0
             self.launched_total += 1
             st = pod.status
@@ -263,7 +262,7 @@ class Scheduler:
                 eng.mark_pod(rec, inst, handle)
                 await eng.executor.kill(st.pod_id, eng.kill_grace(rec, inst), reason=st.reason, message=st.message)
                 continue
-            if st.state != P.POD_STATE_LAUNCHING:
+            if st.state != P.POD_STATE_LAUNCHING or rec.pods.get(inst) is not pod:
                 continue  # already exited and reported
             st.pid, st.node_id = handle.pid, handle.node_id
             if handle.host:

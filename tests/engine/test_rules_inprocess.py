@@ -153,6 +153,41 @@ def test_a_tick_launches_a_bounded_batch_and_the_next_tick_is_due_at_once(host: 
     assert states(rec).count("RUNNING") == batch * 2 + 3
 
 
+def test_a_tick_hands_its_batch_to_the_executor_in_one_call_and_one_failure_stays_that_pods(
+        host: FakeHost, clock: Clock) -> None:
+    """launch_many: one call per tick (one round trip to a cluster); a result per pod, in order,
+    so a pod the executor could not start fails alone and the others run."""
+    from pelorus.engine.executors.base import LaunchRequest, PodHandle
+
+    class BatchExecutor(FakeExecutor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: list[int] = []
+
+        async def launch_many(self, requests: list[LaunchRequest]) -> list[PodHandle | Exception]:
+            self.calls.append(len(requests))
+            out: list[PodHandle | Exception] = []
+            for r in requests:
+                if r.instance_id == 2:
+                    out.append(OSError("no such file"))
+                else:
+                    self.launched.append(r.pod_id)
+                    out.append(PodHandle(pid=1000 + len(self.launched), host="fakehost"))
+            return out
+
+    executor = BatchExecutor()
+    host.executor = executor
+    sched = scheduler_for(host)
+    rec = job("batch", instances=5)
+    queue(host, rec)
+    asyncio.run(sched.tick())
+    assert executor.calls == [5]
+    assert states(rec) == ["RUNNING", "RUNNING", "FAILED", "RUNNING", "RUNNING"]
+    assert rec.pods[2].status.reason == "LAUNCH_FAILED" and "no such file" in rec.pods[2].status.message
+    assert host.failures == [("batch", 2)]
+    assert sched.describe()["active_pods"] == "4"
+
+
 def test_the_engine_wide_slot_limit_spans_jobs(host: FakeHost, clock: Clock) -> None:
     host.max_running_pods = 3
     sched = scheduler_for(host)

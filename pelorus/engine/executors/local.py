@@ -233,21 +233,48 @@ class LocalExecutor(Executor):
     async def launch(self, request: LaunchRequest) -> PodHandle:
         """Start the pod under the shim. Raises LocalLaunchError with a clear message
         (missing working directory, unusable spool) instead of launching a doomed pod."""
+        result = (await self.launch_many([request]))[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    async def launch_many(self, requests: list[LaunchRequest]) -> list[PodHandle | Exception]:
+        """Start the pods in order, in one hand-off to the spawner thread (one wake-up of the
+        loop for the batch rather than one per pod); a pod that cannot start gets its
+        LocalLaunchError in its place."""
         await self.start()
-        if request.pod_id in self._pods:
-            raise LocalLaunchError(f"pod {request.pod_id} is already running on this executor")
-        cwd = self._check_working_dir(request.working_dir)
-        paths = self._paths(request.pod_id)
-        paths["exit"].unlink(missing_ok=True)  # a stale status must never be read for this run
-        env = self._build_env(request, paths["exit"])
-        # fork/exec takes milliseconds (more on a busy host) and releases the GIL: in a worker
-        # thread it no longer stalls every RPC on the loop while a burst of pods launches.
-        spawning = self._started_loop.run_in_executor(self._spawner, self._spawn, request, paths, env, cwd)
-        try:
-            popen, token, pidfd = await asyncio.shield(spawning)
-        except asyncio.CancelledError:  # the engine stops: a pod that starts anyway must not run unwatched
-            spawning.add_done_callback(_end_unwatched)
-            raise
+        out: list[PodHandle | Exception | None] = [None] * len(requests)
+        jobs: list[tuple[int, LaunchRequest, dict[str, pathlib.Path], dict[str, str], str | None]] = []
+        batch_ids: set[str] = set()
+        for i, request in enumerate(requests):
+            try:
+                if request.pod_id in self._pods or request.pod_id in batch_ids:
+                    raise LocalLaunchError(f"pod {request.pod_id} is already running on this executor")
+                cwd = self._check_working_dir(request.working_dir)
+                paths = self._paths(request.pod_id)
+                paths["exit"].unlink(missing_ok=True)  # a stale status must never be read for this run
+                env = self._build_env(request, paths["exit"])
+            except Exception as exc:  # noqa: BLE001 - this pod's failure, the others start
+                out[i] = exc
+                continue
+            batch_ids.add(request.pod_id)
+            jobs.append((i, request, paths, env, cwd))
+        if jobs:
+            # fork/exec takes milliseconds (more on a busy host) and releases the GIL: in a worker
+            # thread it no longer stalls every RPC on the loop while a burst of pods launches.
+            spawning = self._started_loop.run_in_executor(self._spawner, self._spawn_many,
+                                                          [(r, p, e, c) for _, r, p, e, c in jobs])
+            try:
+                spawned = await asyncio.shield(spawning)
+            except asyncio.CancelledError:  # the engine stops: a pod that starts anyway must not run unwatched
+                spawning.add_done_callback(_end_unwatched)
+                raise
+            for (i, request, _, _, _), res in zip(jobs, spawned, strict=True):
+                out[i] = res if isinstance(res, Exception) else self._watch_spawned(request, *res)
+        return cast("list[PodHandle | Exception]", out)
+
+    def _watch_spawned(self, request: LaunchRequest, popen: subprocess.Popen[bytes], token: str,
+                       pidfd: int) -> PodHandle | Exception:
         pid = popen.pid
         try:
             streams = self._open_streams(request.pod_id, {})
@@ -255,11 +282,22 @@ class LocalExecutor(Executor):
             os.close(pidfd)
             os.killpg(pid, signal.SIGKILL)
             popen.wait()
-            raise LocalLaunchError(f"cannot watch pod {request.pod_id}: {exc}") from exc
+            return LocalLaunchError(f"cannot watch pod {request.pod_id}: {exc}")
         self._final_offsets.pop(request.pod_id, None)
         pod = _Pod(request=request, pid=pid, pgid=pid, token=token, pidfd=pidfd, streams=streams, popen=popen)
         self._track(pod)
         return PodHandle(pid=pid, host=self.host, node_id="", token=token)
+
+    @classmethod
+    def _spawn_many(cls, jobs: list[tuple[LaunchRequest, dict[str, pathlib.Path], dict[str, str], str | None]]
+                    ) -> list[tuple[subprocess.Popen[bytes], str, int] | LocalLaunchError]:
+        out: list[tuple[subprocess.Popen[bytes], str, int] | LocalLaunchError] = []
+        for job in jobs:
+            try:
+                out.append(cls._spawn(*job))
+            except LocalLaunchError as exc:
+                out.append(exc)
+        return out
 
     @staticmethod
     def _spawn(request: LaunchRequest, paths: dict[str, pathlib.Path], env: dict[str, str],
@@ -849,12 +887,16 @@ def _first_child(pid: int) -> int:
     return pids[0] if pids else 0
 
 
-def _end_unwatched(spawning: asyncio.Future[tuple[subprocess.Popen[bytes], str, int]]) -> None:
-    """A launch was cancelled while its process was being spawned: end that process."""
+def _end_unwatched(spawning: asyncio.Future[list[tuple[subprocess.Popen[bytes], str, int] | LocalLaunchError]]
+                   ) -> None:
+    """A launch was cancelled while its processes were being spawned: end those processes."""
     if spawning.cancelled() or spawning.exception() is not None:
         return
-    popen, _token, pidfd = spawning.result()
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(popen.pid, signal.SIGKILL)
-    os.close(pidfd)
-    popen.wait()
+    for res in spawning.result():
+        if isinstance(res, Exception):
+            continue
+        popen, _token, pidfd = res
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(popen.pid, signal.SIGKILL)
+        os.close(pidfd)
+        popen.wait()

@@ -143,14 +143,38 @@ def test_exit_codes_and_exit_file(tmp_path: pathlib.Path, groups: list[int]) -> 
 
 
 @pytest.mark.timeout(30)
-def test_a_pod_that_writes_before_it_is_tracked_is_still_read(tmp_path: pathlib.Path, groups: list[int],
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pod runs (and writes) in the spawner thread before the loop tracks it; its write event then
-    names a pod the executor does not know yet. Its line must still be read: the pod sleeps on and
-    writes nothing more (CI lost a ``::progress`` line this way when spawns were slow)."""
+def test_launch_many_starts_a_batch_in_order_and_a_bad_pod_fails_alone(tmp_path: pathlib.Path,
+                                                                      groups: list[int]) -> None:
+    async def main() -> None:
+        rec = Recorder()
+        ex = LocalExecutor(rec, tmp_path)
+        batch = [sh("b0", "echo zero"), request("b1", "true", working_dir=str(tmp_path / "missing")),
+                 sh("b2", "echo two"), sh("b0", "echo twice")]
+        results = await ex.launch_many(batch)
+        handles = [r for r in results if isinstance(r, PodHandle)]
+        groups.extend(h.pid for h in handles)
+        assert [isinstance(r, PodHandle) for r in results] == [True, False, True, False]
+        assert isinstance(results[1], LocalLaunchError) and "working directory" in str(results[1])
+        assert isinstance(results[3], LocalLaunchError) and "already running" in str(results[3])
+        for pod_id, line in (("b0", "zero"), ("b2", "two")):
+            assert (await rec.wait_exit(pod_id)).exit_code == 0
+            await rec.wait_lines(pod_id, 1)
+            assert rec.out(pod_id) == [line]
+        assert "b1" not in rec.exits
+        await ex.close()
+
+    asyncio.run(main())
+
+
+@pytest.mark.timeout(30)
+def test_a_batch_pod_that_writes_before_it_is_tracked_is_still_read(tmp_path: pathlib.Path, groups: list[int],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch's first pod runs (and writes) while the next one is spawned, before the loop tracks
+    it; its write event then names a pod the executor does not know yet. Its line must still be
+    read: the pod sleeps on and writes nothing more (CI lost a ``::progress`` line this way)."""
     spawn = LocalExecutor._spawn
 
-    def slow_spawn(*args):  # the spawner returns late (a busy host)
+    def slow_spawn(*args):  # the next pod's spawn takes a while (a busy host)
         result = spawn(*args)
         time.sleep(0.5)
         return result
@@ -160,9 +184,11 @@ def test_a_pod_that_writes_before_it_is_tracked_is_still_read(tmp_path: pathlib.
     async def main() -> None:
         rec = Recorder()
         ex = LocalExecutor(rec, tmp_path)
-        await launch(ex, groups, sh("w0", "echo early; sleep 300"))
-        await rec.wait_lines("w0", 1, timeout=5.0)
-        assert rec.out("w0") == ["early"]
+        results = await ex.launch_many([sh("w0", "echo early; sleep 300"), sh("w1", "echo early; sleep 300")])
+        groups.extend(r.pid for r in results if isinstance(r, PodHandle))
+        for pod_id in ("w0", "w1"):
+            await rec.wait_lines(pod_id, 1, timeout=5.0)
+            assert rec.out(pod_id) == ["early"]
         await ex.close()
 
     asyncio.run(main())
