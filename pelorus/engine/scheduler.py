@@ -255,12 +255,20 @@ class Scheduler:
             self._unavailable_streak = 0
             self.launched_total += 1
             st = pod.status
-            if st.state == P.POD_STATE_KILLING and rec.pods.get(inst) is pod:
+            current = rec.pods.get(inst) is pod
+            if st.state == P.POD_STATE_KILLING and current:
                 # A kill arrived while the pod was being spawned (the executor did not know it
                 # yet): deliver it now, so the pod ends as the kill asked instead of running on.
                 st.pid, st.node_id = handle.pid, handle.node_id
                 eng.mark_pod(rec, inst, handle)
                 await eng.executor.kill(st.pod_id, eng.kill_grace(rec, inst), reason=st.reason, message=st.message)
+                continue
+            if not current:
+                # Its instance was replaced or its job removed while the batch launched (a kill, then
+                # a restart or a delete): nothing in the engine tracks this process any more, so it
+                # must not run on (the lifecycle model found such pods alive after the engine stopped).
+                await eng.executor.kill(st.pod_id, 0.0, reason=st.reason or "KILLED",
+                                        message=st.message or "its instance changed while it launched")
                 continue
             if st.state != P.POD_STATE_LAUNCHING or rec.pods.get(inst) is not pod:
                 continue  # already exited and reported
