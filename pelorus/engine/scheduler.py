@@ -54,6 +54,7 @@ class Scheduler:
         self._stalled = False
         self.launched_total = 0
         self._unavailable_streak = 0  # launches refused in a row because the backend was down
+        self._held = False  # hold(): the engine is stopping its pods; nothing new launches
 
     # -- queueing ---------------------------------------------------------------------
     def enqueue(self, rec: JobRecord, inst: int, due: float) -> None:
@@ -95,6 +96,11 @@ class Scheduler:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def hold(self) -> None:
+        """Launch nothing from now on (the engine is stopping with its pods): queued pods stay
+        PENDING; a batch already launching completes."""
+        self._held = True
 
     def executor_available(self) -> None:
         """The executor's backend is reachable again: the pods held back while it was down
@@ -180,8 +186,16 @@ class Scheduler:
         return jobs
 
     def _pick(self) -> list[tuple[JobRecord, int]]:
+        if self._held:
+            return []
         slots = self.engine.max_running_pods - len(self.active)
         picked: list[tuple[JobRecord, int]] = []
+        # A pod can be queued twice (restore() after a restart queues every PENDING pod, also one a
+        # reconciled restart had just queued; executor_available() re-queues held-back pods that
+        # also wait in the delay heap). Its state turns LAUNCHING only after the pick, so within one
+        # pick the second entry still reads PENDING: picked twice, the batch launched it once and
+        # the twin's "already running" failed the RUNNING pod, whose process then ran on unknown.
+        taken: set[str] = set()
         for rec in self._runnable_jobs():
             if slots <= 0 or len(picked) >= MAX_LAUNCH_BATCH:
                 break
@@ -199,8 +213,10 @@ class Scheduler:
             while queue and slots > 0 and running < limit and len(picked) < MAX_LAUNCH_BATCH:
                 inst, pod_id = queue.popleft()
                 pod = rec.pods.get(inst)
-                if pod is None or pod.status.pod_id != pod_id or pod.status.state != P.POD_STATE_PENDING:
+                if pod is None or pod.status.pod_id != pod_id or pod.status.state != P.POD_STATE_PENDING \
+                        or pod_id in taken:
                     continue
+                taken.add(pod_id)
                 picked.append((rec, inst))
                 slots -= 1
                 running += 1
@@ -246,8 +262,13 @@ class Scheduler:
                     self._hold_back(rec, inst, result)
                 continue
             if isinstance(result, Exception):  # any launch failure is the pod's failure
-                self.active.discard(pod.status.pod_id)
-                if rec.pods.get(inst) is pod:
+                # Only of a pod still launching: a failure must never end a run that is up (its
+                # process would run on with no record to stop it).
+                current = rec.pods.get(inst) is pod
+                launching = current and pod.status.state in (P.POD_STATE_LAUNCHING, P.POD_STATE_KILLING)
+                if launching or not current:
+                    self.active.discard(pod.status.pod_id)
+                if launching:
                     eng.finish_pod(rec, inst, P.POD_STATE_FAILED, None, "LAUNCH_FAILED", f"could not start: {result}")
                     eng.after_failure(rec, inst)
                 continue
