@@ -162,6 +162,12 @@ class Executor(abc.ABC):
         keep this default."""
         return None
 
+    async def kill_all(self, grace_period: float = 0.0, timeout: float = 10.0) -> None:  # noqa: B027 (optional)
+        """Kill every pod this executor watches or is launching, and wait (bounded) until each
+        has been reported: the last step of an engine stop that must leave no pod running
+        (`--stop-pods-on-exit`), after the scheduler has stopped. Executors that cannot kill
+        on their own keep this default."""
+
     def output_offsets(self, pod_id: str) -> dict[OutputStream, int]:
         """Byte offsets of output already delivered through on_output, per stream; the
         scheduler stores them with the lines so re-adoption resumes exactly there."""

@@ -553,10 +553,12 @@ class RayExecutor(Executor):
                 reply = await self._request("launch_many", requests=[_request_fields(p.request) for _, p in sent],
                                             default_cpu=self.default_cpu)
             except BaseException as exc:
+                if not isinstance(exc, Exception):
+                    # Cancelled (the engine stops): the request may have reached the controller, so
+                    # the pods stay known here for kill_all (a kill of a pod it never got is a no-op).
+                    raise
                 for _, pod in sent:
                     self._pods.pop(pod.request.pod_id, None)
-                if not isinstance(exc, Exception):
-                    raise
                 for i, _ in sent:  # e.g. the connection dropped (RayHeadUnreachable): held back
                     out[i] = exc
                 return cast("list[PodHandle | Exception]", out)
@@ -590,6 +592,16 @@ class RayExecutor(Executor):
         if pod.kill is None:
             pod.kill = (float(grace_period), reason, message or "killed on request")
         await self._send_kill(pod)
+
+    async def kill_all(self, grace_period: float = 0.0, timeout: float = 10.0) -> None:
+        """Kill every pod handed to the controller (also those whose launch was cancelled) and
+        wait, bounded, for their ends."""
+        pods = list(self._pods.values())
+        for pod in pods:
+            await self.kill(pod.request.pod_id, grace_period, "KILLED", "the engine stopped")
+        waits = [pod.done for pod in pods if pod.done is not None and not pod.done.done()]
+        if waits:
+            await asyncio.wait(waits, timeout=grace_period + timeout)
 
     async def _send_kill(self, pod: _Pod) -> None:
         assert pod.kill is not None
