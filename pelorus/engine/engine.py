@@ -164,6 +164,8 @@ class Engine:
             # scheduler's cancel cut short, a record that moved on while its batch launched): no pod
             # outlives an engine that was asked to stop them. Their ends are recorded below.
             await self.executor.kill_all(grace_period=0.0, timeout=5.0)
+            # What their ends set off (a workflow advancing) is not run: the engine is going away.
+            await asyncio.gather(*self._tasks.cancel_all(), return_exceptions=True)
         self._flush_logs()
         self.commit()
         self.progress.close()

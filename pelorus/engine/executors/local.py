@@ -306,7 +306,12 @@ class LocalExecutor(Executor):
             self._in_flight[request.pod_id] = None
         # fork/exec takes milliseconds (more on a busy host) and releases the GIL: in a worker
         # thread it no longer stalls every RPC on the loop while a burst of pods launches.
-        spawning = loop.run_in_executor(self._spawner, self._spawn_many, [(r, p, e, c) for _, r, p, e, c in jobs])
+        try:
+            spawning = loop.run_in_executor(self._spawner, self._spawn_many, [(r, p, e, c) for _, r, p, e, c in jobs])
+        except RuntimeError:  # the spawner was shut down (closed): nothing started
+            for request in batch.requests:
+                self._in_flight.pop(request.pod_id, None)
+            raise
         self._spawning.add(spawning)
         spawning.add_done_callback(functools.partial(self._spawned, batch))
         try:
