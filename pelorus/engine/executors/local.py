@@ -315,7 +315,10 @@ class LocalExecutor(Executor):
         self._spawning.add(spawning)
         spawning.add_done_callback(functools.partial(self._spawned, batch))
         try:
-            handed = await asyncio.shield(batch.handed)
+            # Not shielded: _spawned's set_result wakes this task in the loop's next pass, before any
+            # exit of the batch's pods can be noticed (their pidfds are polled only from then on), so
+            # the caller records each pod as started before its on_exited, as with one launch at a time.
+            handed = await batch.handed
         except asyncio.CancelledError:
             # The engine stops: what the spawner starts for this batch must not run unwatched.
             # (Already tracked when the batch was handed back just before the cancel: killed too.)
