@@ -531,8 +531,9 @@ class LocalExecutor(Executor):
     async def kill(self, pod_id: str, grace_period: float, reason: str = "KILLED", message: str = "") -> None:
         """SIGTERM the pod's process group now and SIGKILL it after grace_period if the pod
         has not ended. The reason/message let the scheduler say why (e.g.
-        DEADLINE_EXCEEDED); a second call can only bring the SIGKILL forward. Killing a pod
-        that is not running here is a no-op: its on_exited is already out or on the way."""
+        DEADLINE_EXCEEDED); a second call can only bring the SIGKILL forward. A pod its batch
+        is still spawning is killed as soon as it is tracked. Killing a pod that is not running
+        here is a no-op: its on_exited is already out or on the way."""
         pod = self._pods.get(pod_id)
         if pod is None and pod_id in self._in_flight:
             # Being spawned in a batch: delivered as soon as the spawner hands it back (_spawned).
