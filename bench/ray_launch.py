@@ -1,7 +1,7 @@
 """The Ray executor against plain Ray tasks and the local executor, in the same run: how fast
 N pods of `true` reach SUCCEEDED, and what a running pod costs in memory (PSS).
 
-    python bench/ray_launch.py [--instances 40,200] [--pss-pods 16]
+    python bench/ray_launch.py [--instances 40,200] [--pss-pods 16] [--repeat 3]
 
 Needs Ray (`pip install -e '.[ray]'`). A cluster like the tests' one is started (head: 1 CPU,
 worker: 1 CPU + node2, both on loopback) in its own temp dir and process groups, and only
@@ -15,6 +15,8 @@ Per job size N, side by side:
                  from CreateJob to the job SUCCEEDED.
   * local      - the same job on an engine with the local executor.
 The Ray executor's job is run after a warm-up job, as the warm tasks run after the cold ones.
+With --repeat R the three are timed R times, interleaved (tasks, Ray executor, local executor),
+and the medians are printed with every run's figures: on a shared machine one run can be off by 3x.
 
 Memory: M pods of `sleep` running on each executor; PSS of the engine and every process of
 the cluster (raylets, workers, the controller and agents, the pods' shims) with the pods
@@ -27,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import statistics
 import subprocess
 import sys
 import time
@@ -154,6 +157,8 @@ def main() -> None:
     p.add_argument("--instances", default="40,200", help="comma-separated job sizes (default 40,200)")
     p.add_argument("--pss-pods", type=int, default=16)
     p.add_argument("--timeout", type=float, default=300)
+    p.add_argument("--repeat", type=int, default=1,
+                   help="time each job size this many times, interleaved, and print the medians (and every run)")
     args = p.parse_args()
     try:
         import ray
@@ -176,24 +181,36 @@ def main() -> None:
             emit("ray_launch.first_job_s", round(warm, 2), "s", executor="ray", instances=4,
                  path="engine start -> controller job -> agents -> 4 pods SUCCEEDED", **ctx)
             for n in (int(x) for x in str(args.instances).split(",")):
-                proc = subprocess.run([sys.executable, "-c", _TASKS, f"127.0.0.1:{cluster.gcs_port}", str(n)],
-                                      capture_output=True, text=True, timeout=args.timeout)
-                tasks = {r["label"]: r["wall"] for r in map(json.loads, proc.stdout.split("\n")[:-1])}
-                if len(tasks) != 2:
-                    note(proc.stderr[-2000:])
-                    raise RuntimeError("the plain Ray tasks did not run")
-                ray_wall, ray_state = run(timed_job(ray_eng, f"ray-{n}", n, args.timeout), args.timeout + 30)
-                local_wall, local_state = run(timed_job(local_eng, f"local-{n}", n, args.timeout), args.timeout + 30)
-                peers = dict(ray_tasks_cold_s=round(tasks["cold"], 2), ray_tasks_warm_s=round(tasks["warm"], 2),
-                             local_executor_s=round(local_wall, 2))
+                walls: dict[str, list[float]] = {"cold": [], "warm": [], "ray": [], "local": []}
+                ray_state = ""
+                for _ in range(args.repeat):  # interleaved, so a load spike hits all three alike
+                    proc = subprocess.run([sys.executable, "-c", _TASKS, f"127.0.0.1:{cluster.gcs_port}", str(n)],
+                                          capture_output=True, text=True, timeout=args.timeout)
+                    tasks = {r["label"]: r["wall"] for r in map(json.loads, proc.stdout.split("\n")[:-1])}
+                    if len(tasks) != 2:
+                        note(proc.stderr[-2000:])
+                        raise RuntimeError("the plain Ray tasks did not run")
+                    ray_wall, ray_state = run(timed_job(ray_eng, f"ray-{n}", n, args.timeout), args.timeout + 30)
+                    local_wall, _ = run(timed_job(local_eng, f"local-{n}", n, args.timeout), args.timeout + 30)
+                    for key, value in (("cold", tasks["cold"]), ("warm", tasks["warm"]), ("ray", ray_wall),
+                                       ("local", local_wall)):
+                        walls[key].append(value)
+                med = {k: statistics.median(v) for k, v in walls.items()}
+                peers = dict(ray_tasks_cold_s=round(med["cold"], 2), ray_tasks_warm_s=round(med["warm"], 2),
+                             local_executor_s=round(med["local"], 2))
                 base = dict(instances=n, command="true", transport="gRPC unix socket + TCP loopback to the "
                             "controller", **ctx)
-                emit("ray_launch.job_to_succeeded_s", round(ray_wall, 2), "s", executor="ray", state=ray_state,
+                if args.repeat > 1:
+                    base["median_of"] = args.repeat
+                    base["runs_s"] = {k: [round(x, 2) for x in v] for k, v in walls.items()}
+                emit("ray_launch.job_to_succeeded_s", round(med["ray"], 2), "s", executor="ray", state=ray_state,
                      path="CreateJob -> placement groups -> agents -> SUCCEEDED", **peers, **base)
-                emit("ray_launch.pods_per_s", round(n / ray_wall, 1), "pods/s", executor="ray",
-                     ray_tasks_warm_per_s=round(n / tasks["warm"], 1), local_per_s=round(n / local_wall, 1), **base)
-                emit("ray_launch.vs_plain_ray_tasks", round(ray_wall / tasks["warm"], 2), "x", executor="ray",
-                     goal="<= 2", vs_cold=round(ray_wall / tasks["cold"], 2), **base)
+                emit("ray_launch.pods_per_s", round(n / med["ray"], 1), "pods/s", executor="ray",
+                     ray_tasks_warm_per_s=round(n / med["warm"], 1), local_per_s=round(n / med["local"], 1), **base)
+                emit("ray_launch.vs_plain_ray_tasks", round(med["ray"] / med["warm"], 2), "x", executor="ray",
+                     goal="<= 2", vs_cold=round(med["ray"] / med["cold"], 2),
+                     **({"per_run": [round(r / w, 2) for r, w in zip(walls["ray"], walls["warm"], strict=True)]}
+                        if args.repeat > 1 else {}), **base)
                 measured += 1
             lat_ray = run(log_latency(ray_eng), 200)
             lat_local = run(log_latency(local_eng), 200)

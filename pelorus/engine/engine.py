@@ -159,6 +159,13 @@ class Engine:
         if stop_pods:
             await self.kill_everything()
         await asyncio.gather(*self._tasks.cancel_all(), return_exceptions=True)
+        if stop_pods:
+            # Whatever the executor still runs or is starting, known to a record or not (a launch the
+            # scheduler's cancel cut short, a record that moved on while its batch launched): no pod
+            # outlives an engine that was asked to stop them. Their ends are recorded below.
+            await self.executor.kill_all(grace_period=0.0, timeout=5.0)
+            # What their ends set off (a workflow advancing) is not run: the engine is going away.
+            await asyncio.gather(*self._tasks.cancel_all(), return_exceptions=True)
         self._flush_logs()
         self.commit()
         self.progress.close()
@@ -166,7 +173,10 @@ class Engine:
         self.store.close()
 
     async def kill_everything(self, timeout: float = 15.0) -> None:
-        """Stop every active pod (used by tests and `serve --stop-pods-on-exit`)."""
+        """Stop every active pod (used by tests and `serve --stop-pods-on-exit`). The scheduler
+        launches nothing more meanwhile (a retry or the next instance of a job would start after
+        this pass and run on)."""
+        self.scheduler.hold()
         for rec in list(self.jobs.values()):
             for inst, pod in rec.pods.items():
                 if pod.status.state in ACTIVE_POD_STATES and pod.status.state != P.POD_STATE_KILLING:

@@ -54,6 +54,7 @@ class Scheduler:
         self._stalled = False
         self.launched_total = 0
         self._unavailable_streak = 0  # launches refused in a row because the backend was down
+        self._held = False  # hold(): the engine is stopping its pods; nothing new launches
 
     # -- queueing ---------------------------------------------------------------------
     def enqueue(self, rec: JobRecord, inst: int, due: float) -> None:
@@ -95,6 +96,11 @@ class Scheduler:
 
     def wake(self) -> None:
         self._wake.set()
+
+    def hold(self) -> None:
+        """Launch nothing from now on (the engine is stopping with its pods): queued pods stay
+        PENDING; a batch already launching completes."""
+        self._held = True
 
     def executor_available(self) -> None:
         """The executor's backend is reachable again: the pods held back while it was down
@@ -180,8 +186,16 @@ class Scheduler:
         return jobs
 
     def _pick(self) -> list[tuple[JobRecord, int]]:
+        if self._held:
+            return []
         slots = self.engine.max_running_pods - len(self.active)
         picked: list[tuple[JobRecord, int]] = []
+        # A pod can be queued twice (restore() after a restart queues every PENDING pod, also one a
+        # reconciled restart had just queued; executor_available() re-queues held-back pods that
+        # also wait in the delay heap). Its state turns LAUNCHING only after the pick, so within one
+        # pick the second entry still reads PENDING: picked twice, the batch launched it once and
+        # the twin's "already running" failed the RUNNING pod, whose process then ran on unknown.
+        taken: set[str] = set()
         for rec in self._runnable_jobs():
             if slots <= 0 or len(picked) >= MAX_LAUNCH_BATCH:
                 break
@@ -199,8 +213,10 @@ class Scheduler:
             while queue and slots > 0 and running < limit and len(picked) < MAX_LAUNCH_BATCH:
                 inst, pod_id = queue.popleft()
                 pod = rec.pods.get(inst)
-                if pod is None or pod.status.pod_id != pod_id or pod.status.state != P.POD_STATE_PENDING:
+                if pod is None or pod.status.pod_id != pod_id or pod.status.state != P.POD_STATE_PENDING \
+                        or pod_id in taken:
                     continue
+                taken.add(pod_id)
                 picked.append((rec, inst))
                 slots -= 1
                 running += 1
@@ -219,7 +235,6 @@ class Scheduler:
         self._stalled = not picked
         if not picked:
             return
-        pod: pod_pb2.PodInfo | None
         for rec, inst in picked:
             pod = rec.pods[inst]
             pod.status.ClearField("next_attempt_at")
@@ -229,41 +244,54 @@ class Scheduler:
             self.active.add(pod.status.pod_id)
             eng.mark_started(rec, t)
         eng.commit()  # LAUNCHING is durable before any process exists
-        unavailable: ExecutorUnavailable | None = None
-        for rec, inst in picked:
-            pod = rec.pods.get(inst)
-            if pod is None or pod.status.state not in (P.POD_STATE_LAUNCHING, P.POD_STATE_KILLING):
-                continue  # ended while we launched others
-            if unavailable is not None and pod.status.state == P.POD_STATE_LAUNCHING:
-                self._hold_back(rec, inst, unavailable)
+        # One call to the executor for the whole batch (one round trip to a cluster, one hand-off
+        # to the spawner thread) instead of one each: a pod's launch cost is mostly that hop.
+        # KILLING: killed while waiting its turn; launched, then killed below.
+        batch = [(rec, inst, rec.pods[inst]) for rec, inst in picked
+                 if inst in rec.pods and rec.pods[inst].status.state in (P.POD_STATE_LAUNCHING, P.POD_STATE_KILLING)]
+        if not batch:
+            eng.poke_workflows()
+            return
+        requests = [eng.launch_request(rec, inst) for rec, inst, _ in batch]
+        results = await eng.executor.launch_many(requests)
+        if any(isinstance(r, ExecutorUnavailable) for r in results):
+            self._unavailable_streak += 1
+        for (rec, inst, pod), result in zip(batch, results, strict=True):
+            if isinstance(result, ExecutorUnavailable):
+                if rec.pods.get(inst) is pod:
+                    self._hold_back(rec, inst, result)
                 continue
-            await asyncio.sleep(0)  # a launch (fork/exec) takes ms: let calls in between
-            pod = rec.pods.get(inst)
-            if pod is None or pod.status.state not in (P.POD_STATE_LAUNCHING, P.POD_STATE_KILLING):
-                continue  # KILLING: killed while waiting its turn; launched, then killed below
-            try:
-                handle = await eng.executor.launch(eng.launch_request(rec, inst))
-            except ExecutorUnavailable as exc:
-                unavailable = exc
-                self._unavailable_streak += 1
-                self._hold_back(rec, inst, exc)
+            if isinstance(result, Exception):  # any launch failure is the pod's failure
+                # Only of a pod still launching: a failure must never end a run that is up (its
+                # process would run on with no record to stop it).
+                current = rec.pods.get(inst) is pod
+                launching = current and pod.status.state in (P.POD_STATE_LAUNCHING, P.POD_STATE_KILLING)
+                if launching or not current:
+                    self.active.discard(pod.status.pod_id)
+                if launching:
+                    eng.finish_pod(rec, inst, P.POD_STATE_FAILED, None, "LAUNCH_FAILED", f"could not start: {result}")
+                    eng.after_failure(rec, inst)
                 continue
-            except Exception as exc:  # noqa: BLE001 - any launch failure is the pod's failure
-                self.active.discard(pod.status.pod_id)
-                eng.finish_pod(rec, inst, P.POD_STATE_FAILED, None, "LAUNCH_FAILED", f"could not start: {exc}")
-                eng.after_failure(rec, inst)
-                continue
+            handle = result
             self._unavailable_streak = 0
             self.launched_total += 1
             st = pod.status
-            if st.state == P.POD_STATE_KILLING and rec.pods.get(inst) is pod:
+            current = rec.pods.get(inst) is pod
+            if st.state == P.POD_STATE_KILLING and current:
                 # A kill arrived while the pod was being spawned (the executor did not know it
                 # yet): deliver it now, so the pod ends as the kill asked instead of running on.
                 st.pid, st.node_id = handle.pid, handle.node_id
                 eng.mark_pod(rec, inst, handle)
                 await eng.executor.kill(st.pod_id, eng.kill_grace(rec, inst), reason=st.reason, message=st.message)
                 continue
-            if st.state != P.POD_STATE_LAUNCHING:
+            if not current:
+                # Its instance was replaced or its job removed while the batch launched (a kill, then
+                # a restart or a delete): nothing in the engine tracks this process any more, so it
+                # must not run on (the lifecycle model found such pods alive after the engine stopped).
+                await eng.executor.kill(st.pod_id, 0.0, reason=st.reason or "KILLED",
+                                        message=st.message or "its instance changed while it launched")
+                continue
+            if st.state != P.POD_STATE_LAUNCHING or rec.pods.get(inst) is not pod:
                 continue  # already exited and reported
             st.pid, st.node_id = handle.pid, handle.node_id
             if handle.host:

@@ -153,6 +153,72 @@ def test_a_tick_launches_a_bounded_batch_and_the_next_tick_is_due_at_once(host: 
     assert states(rec).count("RUNNING") == batch * 2 + 3
 
 
+def test_a_tick_hands_its_batch_to_the_executor_in_one_call_and_one_failure_stays_that_pods(
+        host: FakeHost, clock: Clock) -> None:
+    """launch_many: one call per tick (one round trip to a cluster); a result per pod, in order,
+    so a pod the executor could not start fails alone and the others run."""
+    from pelorus.engine.executors.base import LaunchRequest, PodHandle
+
+    class BatchExecutor(FakeExecutor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.calls: list[int] = []
+
+        async def launch_many(self, requests: list[LaunchRequest]) -> list[PodHandle | Exception]:
+            self.calls.append(len(requests))
+            out: list[PodHandle | Exception] = []
+            for r in requests:
+                if r.instance_id == 2:
+                    out.append(OSError("no such file"))
+                else:
+                    self.launched.append(r.pod_id)
+                    out.append(PodHandle(pid=1000 + len(self.launched), host="fakehost"))
+            return out
+
+    executor = BatchExecutor()
+    host.executor = executor
+    sched = scheduler_for(host)
+    rec = job("batch", instances=5)
+    queue(host, rec)
+    asyncio.run(sched.tick())
+    assert executor.calls == [5]
+    assert states(rec) == ["RUNNING", "RUNNING", "FAILED", "RUNNING", "RUNNING"]
+    assert rec.pods[2].status.reason == "LAUNCH_FAILED" and "no such file" in rec.pods[2].status.message
+    assert host.failures == [("batch", 2)]
+    assert sched.describe()["active_pods"] == "4"
+
+
+def test_a_pod_queued_twice_launches_once_and_stays_running(host: FakeHost, clock: Clock) -> None:
+    """After an engine restart restore() queues every PENDING pod, also one that reconciling a
+    restarted pod (KILLING, then its next run) had just queued. The tick picked that pod twice
+    (it reads PENDING until the pick is over), the batch launched it once, and the twin's
+    "already running" failed the RUNNING pod: its process ran on with no record to stop it (the
+    pods the lifecycle model found alive after the engine stopped)."""
+    from pelorus.engine.executors.base import LaunchRequest, PodHandle
+
+    class OncePerPodExecutor(FakeExecutor):  # as the local and Ray executors: a pod id starts once
+        attempts = 0
+
+        async def launch(self, request: LaunchRequest) -> PodHandle:
+            self.attempts += 1
+            if request.pod_id in self.launched:
+                raise RuntimeError(f"pod {request.pod_id} is already running on this executor")
+            return await super().launch(request)
+
+    executor = OncePerPodExecutor()
+    host.executor = executor
+    sched = scheduler_for(host)
+    rec = job("twice", instances=2)
+    queue(host, rec)  # queued by next_run ...
+    sched.restore()  # ... and again by restore()
+    asyncio.run(sched.tick())
+    assert sorted(executor.launched) == sorted(p.status.pod_id for p in rec.pods.values())
+    assert executor.attempts == 2  # each pod once in the batch
+    assert states(rec) == ["RUNNING", "RUNNING"]
+    assert host.failures == []
+    assert sched.describe()["active_pods"] == "2"
+
+
 def test_the_engine_wide_slot_limit_spans_jobs(host: FakeHost, clock: Clock) -> None:
     host.max_running_pods = 3
     sched = scheduler_for(host)

@@ -389,7 +389,13 @@ def test_pod_no_node_can_fit_waits_unschedulable_when_the_cluster_may_grow_and_s
                 assert pod.status.state == P.POD_STATE_STARTING, pod.status
                 assert "asks for cpu 8, the largest node has cpu 1" in pod.status.message, pod.status.message
                 assert "starts if a node that large joins" in pod.status.message, pod.status.message
-            assert len(pending_placement_groups(ray_cluster, job_id, settle=0)) == 2
+            # The groups are created right after the launch is answered (in a batch, off the
+            # controller's loop), so UNSCHEDULABLE can be shown a moment before Ray lists them.
+            deadline = time.monotonic() + 10
+            while len(groups := pending_placement_groups(ray_cluster, job_id, settle=0)) < 2 and \
+                    time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+            assert len(groups) == 2, groups
             st = await c.status(job_id)
             t0 = time.monotonic()
             await c.jobs.StopJob(js.StopJobRequest(job_id=job_id, version=st.version))

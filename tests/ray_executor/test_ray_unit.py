@@ -142,6 +142,7 @@ class _FakeAgent:
         self.changed = asyncio.Event()
         self.lose_exits = lose_exits
         self.poll, self.launch, self.adopt = _Method(self._poll), _Method(self._launch), _Method(self._adopt)
+        self.launch_many = _Method(self._launch_many)
 
     def emit(self, ev: dict[str, Any]) -> None:
         self.seq += 1
@@ -173,6 +174,9 @@ class _FakeAgent:
         if not self.lose_exits:
             self.emit(end)
         return {"ok": True, "pid": 42}
+
+    async def _launch_many(self, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return [await self._launch(r) for r in requests]
 
     async def _adopt(self, pod_id: str, offsets: dict[str, int]) -> dict[str, Any]:
         self.calls.append("adopt")

@@ -121,6 +121,27 @@ class Executor(abc.ABC):
     async def launch(self, request: LaunchRequest) -> PodHandle:
         """Start the pod and return once it is running. Raises on failure to start."""
 
+    async def launch_many(self, requests: list[LaunchRequest]) -> list[PodHandle | Exception]:
+        """Start several pods: one result per request, in order - its handle, or the exception
+        its launch raised. Executors that can start a batch in one go (one round trip to a
+        cluster, one hand-off to a spawner thread) override this; the default launches one
+        after another and, once the backend is unavailable, refuses the rest with the same
+        ExecutorUnavailable (nothing of them was started)."""
+        out: list[PodHandle | Exception] = []
+        unavailable: ExecutorUnavailable | None = None
+        for request in requests:
+            if unavailable is not None:
+                out.append(unavailable)
+                continue
+            try:
+                out.append(await self.launch(request))
+            except ExecutorUnavailable as exc:
+                unavailable = exc
+                out.append(exc)
+            except Exception as exc:  # noqa: BLE001 - the pod's launch failure, reported per pod
+                out.append(exc)
+        return out
+
     @abc.abstractmethod
     async def kill(self, pod_id: str, grace_period: float, reason: str = "KILLED", message: str = "") -> None:
         """Ask the pod to stop (SIGTERM or equivalent), then force it after the grace period.
@@ -140,6 +161,12 @@ class Executor(abc.ABC):
         None when nothing of it can be found (it is then LOST). Executors that cannot tell
         keep this default."""
         return None
+
+    async def kill_all(self, grace_period: float = 0.0, timeout: float = 10.0) -> None:  # noqa: B027 (optional)
+        """Kill every pod this executor watches or is launching, and wait (bounded) until each
+        has been reported: the last step of an engine stop that must leave no pod running
+        (`--stop-pods-on-exit`), after the scheduler has stopped. Executors that cannot kill
+        on their own keep this default."""
 
     def output_offsets(self, pod_id: str) -> dict[OutputStream, int]:
         """Byte offsets of output already delivered through on_output, per stream; the

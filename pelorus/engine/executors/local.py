@@ -92,6 +92,21 @@ class LocalLaunchError(RuntimeError):
     """A pod could not be started; the message names what to fix."""
 
 
+# What the spawner thread hands back per started pod: the shim's Popen, start-time token, pidfd.
+_Spawned = tuple[subprocess.Popen[bytes], str, int]
+# A kill asked for while the pod was being spawned: grace period, reason, message.
+_KillOrder = tuple[float, str, str]
+
+
+@dataclass
+class _Batch:
+    """Pods handed to the spawner thread in one launch_many call."""
+
+    requests: list[LaunchRequest]
+    handed: asyncio.Future[list[PodHandle | Exception]]  # set by _spawned once all are tracked
+    cancelled: bool = False  # launch_many was cancelled: kill what the spawner starts
+
+
 @dataclass
 class _StreamReader:
     """Tails one spool file. `delivered` counts bytes handed out as lines; `pending`
@@ -150,6 +165,11 @@ class LocalExecutor(Executor):
         self._final_offsets: dict[str, dict[OutputStream, int]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._poll_task: asyncio.Task[None] | None = None
+        # Pods handed to the spawner and not tracked yet, with a kill asked for meanwhile (or None);
+        # the spawner's batches in flight (see launch_many).
+        self._in_flight: dict[str, _KillOrder | None] = {}
+        self._spawning: set[asyncio.Future[list[_Spawned | LocalLaunchError]]] = set()
+        self._closed = False
         # One thread: launches stay in order, and fork/exec runs off the loop (see launch).
         self._spawner = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pod-spawner")
 
@@ -186,7 +206,11 @@ class LocalExecutor(Executor):
         return "inotify" if self._spool_watch is not None else "poll"
 
     async def close(self) -> None:
-        """Stop watching; pods keep running and can be adopted by a later executor."""
+        """Stop watching; pods keep running and can be adopted by a later executor. A batch the
+        spawner is still starting is waited for (bounded) while the loop runs: its pods are then
+        tracked (and detached here like the others) or, if its launch was cancelled, killed."""
+        await self._wait_spawning()
+        self._closed = True
         if self._poll_task is not None:
             self._poll_task.cancel()
             try:
@@ -209,12 +233,21 @@ class LocalExecutor(Executor):
         self._pods.clear()
         self._spawner.shutdown(wait=False)
 
+    async def _wait_spawning(self, timeout: float = 30.0) -> None:
+        """Until the spawner has handed back every batch in flight (each is then tracked or killed)."""
+        if self._spawning:
+            await asyncio.wait(list(self._spawning), timeout=timeout)
+            await asyncio.sleep(0)  # the batches' _spawned callbacks run in the same pass as wait's
+
     async def kill_all(self, grace_period: float = 0.0, timeout: float = 10.0) -> None:
-        """Kill every pod this executor watches and wait (bounded) until each has been
-        reported; meant for tests and an orderly shutdown that should not leave pods."""
+        """Kill every pod this executor watches or is starting, and wait (bounded) until each
+        has been reported; for tests and an orderly shutdown that must not leave pods."""
+        for pod_id in list(self._in_flight):
+            await self.kill(pod_id, grace_period, "KILLED", "the engine stopped")
+        await self._wait_spawning()
         pods = list(self._pods.values())
         for pod in pods:
-            await self.kill(pod.request.pod_id, grace_period)
+            await self.kill(pod.request.pod_id, grace_period, "KILLED", "the engine stopped")
         waits = [pod.done for pod in pods if pod.done is not None]
         if waits:
             await asyncio.wait(waits, timeout=grace_period + timeout)
@@ -233,21 +266,106 @@ class LocalExecutor(Executor):
     async def launch(self, request: LaunchRequest) -> PodHandle:
         """Start the pod under the shim. Raises LocalLaunchError with a clear message
         (missing working directory, unusable spool) instead of launching a doomed pod."""
+        result = (await self.launch_many([request]))[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    async def launch_many(self, requests: list[LaunchRequest]) -> list[PodHandle | Exception]:
+        """Start the pods in order, in one hand-off to the spawner thread (one wake-up of the
+        loop for the batch rather than one per pod); a pod that cannot start gets its
+        LocalLaunchError in its place.
+
+        Every process the spawner starts is tracked (or, for a cancelled batch, killed) by the
+        executor itself, on the loop, as soon as the spawner hands the batch back: not by this
+        coroutine, which may be cancelled meanwhile (the engine stops). Until then the batch's
+        pods are in flight: kill() on one of them is kept and delivered once it is tracked,
+        and close() / kill_all() wait for the batches in flight."""
         await self.start()
-        if request.pod_id in self._pods:
-            raise LocalLaunchError(f"pod {request.pod_id} is already running on this executor")
-        cwd = self._check_working_dir(request.working_dir)
-        paths = self._paths(request.pod_id)
-        paths["exit"].unlink(missing_ok=True)  # a stale status must never be read for this run
-        env = self._build_env(request, paths["exit"])
+        out: list[PodHandle | Exception | None] = [None] * len(requests)
+        jobs: list[tuple[int, LaunchRequest, dict[str, pathlib.Path], dict[str, str], str | None]] = []
+        batch_ids: set[str] = set()
+        for i, request in enumerate(requests):
+            try:
+                if request.pod_id in self._pods or request.pod_id in self._in_flight or request.pod_id in batch_ids:
+                    raise LocalLaunchError(f"pod {request.pod_id} is already running on this executor")
+                cwd = self._check_working_dir(request.working_dir)
+                paths = self._paths(request.pod_id)
+                paths["exit"].unlink(missing_ok=True)  # a stale status must never be read for this run
+                env = self._build_env(request, paths["exit"])
+            except Exception as exc:  # noqa: BLE001 - this pod's failure, the others start
+                out[i] = exc
+                continue
+            batch_ids.add(request.pod_id)
+            jobs.append((i, request, paths, env, cwd))
+        if not jobs:
+            return cast("list[PodHandle | Exception]", out)
+        loop = self._started_loop
+        batch = _Batch(requests=[r for _, r, _, _, _ in jobs], handed=loop.create_future())
+        for request in batch.requests:
+            self._in_flight[request.pod_id] = None
         # fork/exec takes milliseconds (more on a busy host) and releases the GIL: in a worker
         # thread it no longer stalls every RPC on the loop while a burst of pods launches.
-        spawning = self._started_loop.run_in_executor(self._spawner, self._spawn, request, paths, env, cwd)
         try:
-            popen, token, pidfd = await asyncio.shield(spawning)
-        except asyncio.CancelledError:  # the engine stops: a pod that starts anyway must not run unwatched
-            spawning.add_done_callback(_end_unwatched)
+            spawning = loop.run_in_executor(self._spawner, self._spawn_many, [(r, p, e, c) for _, r, p, e, c in jobs])
+        except RuntimeError:  # the spawner was shut down (closed): nothing started
+            for request in batch.requests:
+                self._in_flight.pop(request.pod_id, None)
             raise
+        self._spawning.add(spawning)
+        spawning.add_done_callback(functools.partial(self._spawned, batch))
+        try:
+            # Not shielded: _spawned's set_result wakes this task in the loop's next pass, before any
+            # exit of the batch's pods can be noticed (their pidfds are polled only from then on), so
+            # the caller records each pod as started before its on_exited, as with one launch at a time.
+            handed = await batch.handed
+        except asyncio.CancelledError:
+            # The engine stops: what the spawner starts for this batch must not run unwatched.
+            # (Already tracked when the batch was handed back just before the cancel: killed too.)
+            batch.cancelled = True
+            if batch.handed.done():  # handed back just before the cancel: tracked, but nobody has the handles
+                for request in batch.requests:
+                    pod = self._pods.get(request.pod_id)
+                    if pod is not None and pod.popen is not None and pod.pidfd >= 0:
+                        self._pods.pop(request.pod_id)
+                        self._detach(pod, kill=True)
+            raise
+        for (i, _, _, _, _), res in zip(jobs, handed, strict=True):
+            out[i] = res
+        return cast("list[PodHandle | Exception]", out)
+
+    def _spawned(self, batch: _Batch, spawning: asyncio.Future[list[_Spawned | LocalLaunchError]]) -> None:
+        """On the loop, as soon as the spawner has started a batch: track each process (or
+        kill it, if the batch's launch was cancelled), then deliver the kills asked for while
+        the batch was in flight, and hand the handles to launch_many."""
+        self._spawning.discard(spawning)
+        kills = {r.pod_id: self._in_flight.pop(r.pod_id, None) for r in batch.requests}
+        if spawning.cancelled():
+            results: list[_Spawned | LocalLaunchError] = [LocalLaunchError("the launch was cancelled")] * len(
+                batch.requests)
+        elif spawning.exception() is not None:
+            exc = spawning.exception()
+            results = [LocalLaunchError(f"cannot start pods: {exc}")] * len(batch.requests)
+        else:
+            results = spawning.result()
+        handed: list[PodHandle | Exception] = []
+        for request, res in zip(batch.requests, results, strict=True):
+            if isinstance(res, Exception):
+                handed.append(res)
+            elif batch.cancelled or self._closed:
+                _end_unwatched(*res)
+                handed.append(LocalLaunchError(f"pod {request.pod_id}: the launch was cancelled"))
+            else:
+                handed.append(self._watch_spawned(request, *res))
+                order = kills[request.pod_id]
+                pod = self._pods.get(request.pod_id)
+                if order is not None and pod is not None:
+                    self._kill_now(pod, *order)
+        if not batch.handed.done():
+            batch.handed.set_result(handed)
+
+    def _watch_spawned(self, request: LaunchRequest, popen: subprocess.Popen[bytes], token: str,
+                       pidfd: int) -> PodHandle | Exception:
         pid = popen.pid
         try:
             streams = self._open_streams(request.pod_id, {})
@@ -255,11 +373,24 @@ class LocalExecutor(Executor):
             os.close(pidfd)
             os.killpg(pid, signal.SIGKILL)
             popen.wait()
-            raise LocalLaunchError(f"cannot watch pod {request.pod_id}: {exc}") from exc
+            return LocalLaunchError(f"cannot watch pod {request.pod_id}: {exc}")
         self._final_offsets.pop(request.pod_id, None)
         pod = _Pod(request=request, pid=pid, pgid=pid, token=token, pidfd=pidfd, streams=streams, popen=popen)
         self._track(pod)
         return PodHandle(pid=pid, host=self.host, node_id="", token=token)
+
+    @classmethod
+    def _spawn_many(cls, jobs: list[tuple[LaunchRequest, dict[str, pathlib.Path], dict[str, str], str | None]]
+                    ) -> list[_Spawned | LocalLaunchError]:
+        out: list[_Spawned | LocalLaunchError] = []
+        for job in jobs:
+            try:
+                out.append(cls._spawn(*job))
+            except LocalLaunchError as exc:
+                out.append(exc)
+            except Exception as exc:  # noqa: BLE001 - one pod's failure; the batch's others are handed back
+                out.append(LocalLaunchError(f"cannot start pod {job[0].pod_id}: {exc}"))
+        return out
 
     @staticmethod
     def _spawn(request: LaunchRequest, paths: dict[str, pathlib.Path], env: dict[str, str],
@@ -400,10 +531,23 @@ class LocalExecutor(Executor):
     async def kill(self, pod_id: str, grace_period: float, reason: str = "KILLED", message: str = "") -> None:
         """SIGTERM the pod's process group now and SIGKILL it after grace_period if the pod
         has not ended. The reason/message let the scheduler say why (e.g.
-        DEADLINE_EXCEEDED); a second call can only bring the SIGKILL forward. Killing a pod
-        that is not running here is a no-op: its on_exited is already out or on the way."""
+        DEADLINE_EXCEEDED); a second call can only bring the SIGKILL forward. A pod its batch
+        is still spawning is killed as soon as it is tracked. Killing a pod that is not running
+        here is a no-op: its on_exited is already out or on the way."""
         pod = self._pods.get(pod_id)
+        if pod is None and pod_id in self._in_flight:
+            # Being spawned in a batch: delivered as soon as the spawner hands it back (_spawned).
+            order = self._in_flight[pod_id]
+            if order is None or grace_period < order[0]:
+                self._in_flight[pod_id] = (max(0.0, grace_period), order[1] if order else reason,
+                                           order[2] if order else message)
+            return
         if pod is None or pod.pidfd < 0:
+            return
+        self._kill_now(pod, grace_period, reason, message)
+
+    def _kill_now(self, pod: _Pod, grace_period: float, reason: str, message: str) -> None:
+        if pod.pidfd < 0:
             return
         if not pod.kill_reason:
             pod.kill_reason = reason
@@ -684,8 +828,15 @@ class LocalExecutor(Executor):
                 pass
         pod.streams = {}
 
-    def _detach(self, pod: _Pod) -> None:
-        """Stop watching a pod without touching the process (close(), engine restart)."""
+    def _detach(self, pod: _Pod, kill: bool = False) -> None:
+        """Stop watching a pod without touching the process (close(), engine restart); or, with
+        `kill`, SIGKILL its group and reap it first (a launch cancelled: nothing will report it)."""
+        if kill:
+            self._signal_group(pod, signal.SIGKILL)
+            if pod.popen is not None:
+                pod.popen.wait()
+        if pod.done is not None and not pod.done.done():
+            pod.done.cancel()
         if pod.pidfd >= 0:
             self._started_loop.remove_reader(pod.pidfd)
             os.close(pod.pidfd)
@@ -849,11 +1000,8 @@ def _first_child(pid: int) -> int:
     return pids[0] if pids else 0
 
 
-def _end_unwatched(spawning: asyncio.Future[tuple[subprocess.Popen[bytes], str, int]]) -> None:
-    """A launch was cancelled while its process was being spawned: end that process."""
-    if spawning.cancelled() or spawning.exception() is not None:
-        return
-    popen, _token, pidfd = spawning.result()
+def _end_unwatched(popen: subprocess.Popen[bytes], _token: str, pidfd: int) -> None:
+    """A pod started for a launch that was cancelled (the engine stops): end it, unreported."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(popen.pid, signal.SIGKILL)
     os.close(pidfd)

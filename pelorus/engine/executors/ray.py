@@ -13,11 +13,12 @@ Design, and why (the figures are in the README's Ray section, from bench/ray_lau
   started with `--num-cpus=0` never gets one by accident.
 * A controller (ray_controller, one Ray job running on the head, started through the Jobs API
   by the first engine that needs it and found again by later ones) owns the placement groups
-  and the agents. The engine holds one TCP connection to it: launch / kill / adopt requests go
-  down it, and every pod's placement, RUNNING, output lines (with their byte offsets in the
-  node's spool files) and exit come up it as they happen - no per-pod polling, no per-pod
-  request. The controller reads every placement group's state in one call per tick and
-  long-polls each agent, so Ray is asked O(nodes) times per period, not O(pods).
+  and the agents. The engine holds one TCP connection to it: launch (a scheduler tick's pods
+  in one request) / kill / adopt / forget requests go down it, and every pod's placement,
+  RUNNING, output lines (with their byte offsets in the node's spool files) and exit come up
+  it as they happen - no per-pod polling, no per-pod request. The controller reads every
+  placement group's state in one call per tick and long-polls each agent, so Ray is asked
+  O(nodes) times per period, not O(pods).
 * Engine restart: the controller and the agents outlive the engine; the new engine connects,
   adopts each pod with its stored byte offsets, and the agent re-reads exactly the missed lines
   from the spool files. find_launched asks the controller for a pod whose launch was never
@@ -157,6 +158,7 @@ class RayExecutor(Executor):
         self._pods: dict[str, _Pod] = {}
         self._final_offsets: dict[str, dict[OutputStream, int]] = {}
         self._abandoned: set[str] = set()
+        self._to_forget: list[str] = []  # discarded pods, for the next forget request
         self._loop: asyncio.AbstractEventLoop | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._want_connect = asyncio.Event()
@@ -524,24 +526,55 @@ class RayExecutor(Executor):
     async def launch(self, request: LaunchRequest) -> PodHandle:
         """Hand the pod to the controller; returns once its placement group exists (the pod is
         STARTING until the agent on its node has started it)."""
+        result = (await self.launch_many([request]))[0]
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    async def launch_many(self, requests: list[LaunchRequest]) -> list[PodHandle | Exception]:
+        """Hand the pods to the controller in one request (one round trip for the batch, not
+        one per pod); each result is the pod's handle or why the controller refused it."""
         await self.start()
-        if request.pod_id in self._pods:
-            raise RayLaunchError(f"pod {request.pod_id} is already running on this executor")
+        out: list[PodHandle | Exception | None] = [None] * len(requests)
         if not await self._wait_connected(0 if self._error else CONTROLLER_START_TIMEOUT):
-            raise RayHeadUnreachable(self._error or _unreachable(self.address, "not connected yet"))
-        pod = _Pod(request=request)
-        pod.done = self._started_loop.create_future()
-        self._pods[request.pod_id] = pod
-        fields = dataclasses.asdict(request)
-        fields["args"] = list(request.args)
-        try:
-            reply = await self._request("launch", request=fields, default_cpu=self.default_cpu)
-        except BaseException:
-            self._pods.pop(request.pod_id, None)
-            raise
+            down = RayHeadUnreachable(self._error or _unreachable(self.address, "not connected yet"))
+            return [down] * len(requests)
+        sent: list[tuple[int, _Pod]] = []
+        for i, request in enumerate(requests):
+            if request.pod_id in self._pods:
+                out[i] = RayLaunchError(f"pod {request.pod_id} is already running on this executor")
+                continue
+            pod = _Pod(request=request)
+            pod.done = self._started_loop.create_future()
+            self._pods[request.pod_id] = pod
+            sent.append((i, pod))
+        if sent:
+            try:
+                reply = await self._request("launch_many", requests=[_request_fields(p.request) for _, p in sent],
+                                            default_cpu=self.default_cpu)
+            except BaseException as exc:
+                if not isinstance(exc, Exception):
+                    # Cancelled (the engine stops): the request may have reached the controller, so
+                    # the pods stay known here for kill_all (a kill of a pod it never got is a no-op).
+                    raise
+                for _, pod in sent:
+                    self._pods.pop(pod.request.pod_id, None)
+                for i, _ in sent:  # e.g. the connection dropped (RayHeadUnreachable): held back
+                    out[i] = exc
+                return cast("list[PodHandle | Exception]", out)
+            results = reply.get("results")
+            if not isinstance(results, list) or len(results) != len(sent):
+                refused = reply.get("error") or "the Ray controller refused the pods"
+                results = [{"ok": False, "error": refused}] * len(sent)
+            for (i, pod), res in zip(sent, results, strict=True):
+                out[i] = self._launched(pod, res)
+        return cast("list[PodHandle | Exception]", out)
+
+    def _launched(self, pod: _Pod, reply: dict[str, Any]) -> PodHandle | Exception:
+        request = pod.request
         if not reply.get("ok"):
             self._pods.pop(request.pod_id, None)
-            raise RayLaunchError(reply.get("error") or "the Ray controller refused the pod")
+            return RayLaunchError(reply.get("error") or "the Ray controller refused the pod")
         self.submitted_total += 1
         self._final_offsets.pop(request.pod_id, None)
         if reply.get("unschedulable"):
@@ -559,6 +592,16 @@ class RayExecutor(Executor):
         if pod.kill is None:
             pod.kill = (float(grace_period), reason, message or "killed on request")
         await self._send_kill(pod)
+
+    async def kill_all(self, grace_period: float = 0.0, timeout: float = 10.0) -> None:
+        """Kill every pod handed to the controller (also those whose launch was cancelled) and
+        wait, bounded, for their ends."""
+        pods = list(self._pods.values())
+        for pod in pods:
+            await self.kill(pod.request.pod_id, grace_period, "KILLED", "the engine stopped")
+        waits = [pod.done for pod in pods if pod.done is not None and not pod.done.done()]
+        if waits:
+            await asyncio.wait(waits, timeout=grace_period + timeout)
 
     async def _send_kill(self, pod: _Pod) -> None:
         assert pod.kill is not None
@@ -660,11 +703,18 @@ class RayExecutor(Executor):
         """The engine stored the pod's end: the agent may delete its spool files."""
         self._final_offsets.pop(pod_id, None)
         if self._writer is not None and self._loop is not None:
-            self._tasks.start(self._forget(pod_id), name=f"ray-forget-{pod_id}")
+            if not self._to_forget:  # the pods discarded meanwhile go in the same request
+                self._loop.call_soon(self._forget_batch)
+            self._to_forget.append(pod_id)
 
-    async def _forget(self, pod_id: str) -> None:
+    def _forget_batch(self) -> None:
+        pod_ids, self._to_forget = self._to_forget, []
+        if pod_ids and self._writer is not None:
+            self._tasks.start(self._forget(pod_ids), name=f"ray-forget-{len(pod_ids)}")
+
+    async def _forget(self, pod_ids: list[str]) -> None:
         with contextlib.suppress(RayLaunchError):
-            await self._request("forget", pod_id=pod_id)
+            await self._request("forget", pod_ids=pod_ids)
 
     def never_fits(self, cpu: float, memory_bytes: int, custom: dict[str, float]) -> str:
         """A cluster that does not grow (no --ray-autoscaling) whose alive nodes, as the controller

@@ -204,23 +204,35 @@ class PodAgent:
 
     async def launch(self, request: dict[str, Any]) -> dict[str, Any]:
         """Start one pod; its resources are already reserved by the controller's placement group."""
+        return (await self.launch_many([request]))[0]
+
+    async def launch_many(self, requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Start pods in order (one spawner hand-off for the batch): a result per pod."""
         await self._ready()
-        env = dict(request.get("env") or {})
-        env["PELORUS_AGENT"] = self.marker
-        req = LaunchRequest(**{**request, "env": env, "args": tuple(request.get("args") or ())})
-        self._ended.pop(req.pod_id, None)
-        self._offsets[req.pod_id] = {0: 0, 1: 0}
-        try:
-            handle = await self.local.launch(req)
-        except Exception as exc:  # noqa: BLE001 - reported to the engine as the launch's failure
-            self._offsets.pop(req.pod_id, None)
-            return {"ok": False, "error": str(exc)}
-        self._pids[req.pod_id] = handle.pid
-        try:
-            os.write(self._watchdog_fd, f"{handle.pid}\n".encode())
-        except OSError:
-            log.warning("the watchdog of the pods on this node is gone")
-        return {"ok": True, "pid": handle.pid}
+        reqs: list[LaunchRequest] = []
+        for request in requests:
+            env = dict(request.get("env") or {})
+            env["PELORUS_AGENT"] = self.marker
+            req = LaunchRequest(**{**request, "env": env, "args": tuple(request.get("args") or ())})
+            self._ended.pop(req.pod_id, None)
+            self._offsets[req.pod_id] = {0: 0, 1: 0}
+            reqs.append(req)
+        out: list[dict[str, Any]] = []
+        groups: list[str] = []
+        for req, handle in zip(reqs, await self.local.launch_many(reqs), strict=True):
+            if isinstance(handle, Exception):  # reported to the engine as the launch's failure
+                self._offsets.pop(req.pod_id, None)
+                out.append({"ok": False, "error": str(handle)})
+                continue
+            self._pids[req.pod_id] = handle.pid
+            groups.append(f"{handle.pid}\n")
+            out.append({"ok": True, "pid": handle.pid})
+        if groups:
+            try:
+                os.write(self._watchdog_fd, "".join(groups).encode())
+            except OSError:
+                log.warning("the watchdog of the pods on this node is gone")
+        return out
 
     async def kill(self, pod_id: str, grace: float, reason: str, message: str) -> bool:
         await self._ready()
@@ -262,9 +274,13 @@ class PodAgent:
 
     async def forget(self, pod_id: str) -> None:
         """The engine stored the pod's end: drop its exit and spool files."""
+        await self.forget_many([pod_id])
+
+    async def forget_many(self, pod_ids: list[str]) -> None:
         await self._ready()
-        if self._ended.pop(pod_id, None) is not None:
-            self.local.discard(pod_id)
+        for pod_id in pod_ids:
+            if self._ended.pop(pod_id, None) is not None:
+                self.local.discard(pod_id)
 
     # ------------------------------------------------------------ helpers
 

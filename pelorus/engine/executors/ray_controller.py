@@ -12,7 +12,10 @@ Per pod: a detached placement group named by the pod id reserves its cpu / memor
 resources (Ray does the accounting and picks the node); once Ray has placed it, the agent on
 that node starts the command. One call reads every placement group's state per tick and one
 long poll per node carries every pod's output and exit, so the cost per period does not grow
-with the number of pods.
+with the number of pods. Launches come in batches (one request per scheduler tick), the pods
+placed on a node start with one agent call, an ended pod's group is handed to the next pod
+waiting for the same resources, and at most MAX_PENDING_GROUPS groups per kind of bundle wait
+unplaced on the GCS.
 
 Protocol: one JSON object per line both ways. Engine -> controller: {"op", "id", ...};
 controller -> engine: {"ev": "reply", "id", ...} and the events placed / starting / running /
@@ -41,6 +44,12 @@ AGENT_LOST_AFTER = 5.0
 # The GCS (head) unreachable this long: exit, so the engine sees the connection drop.
 GCS_LOST_AFTER = 3.0
 PENDING_NOTICE = 1.0
+# Placement groups created and not placed yet, at most, per kind of bundle (see pg_loop).
+MAX_PENDING_GROUPS = 32
+# The most pods one launch call to an agent carries: a call's pods are spawned one after another
+# and watched (their exits noticed) only once all have started, so a long batch holds its first
+# pods' slots; with 8 a burst of 200 finished ~20% sooner than with 32 (4 was no better).
+AGENT_LAUNCH_BATCH = 8
 STREAM_LIMIT = 64 * 2**20
 
 
@@ -71,6 +80,7 @@ class CPod:
     running_sent: bool = False
     running_at: float = 0.0  # when the controller learnt that the agent runs it
     rechecking: bool = False
+    creating: bool = False  # its placement group is being created (pg_loop)
 
 
 class Conn:
@@ -105,6 +115,7 @@ class Controller:
         self.conns: set[Conn] = set()
         self.placing = asyncio.Event()
         self.to_create: list[CPod] = []
+        self.to_start: dict[str, list[CPod]] = {}  # pods placed on a node, for its agent's next launch call
         self.create_wanted = asyncio.Event()
         self.tasks: set[asyncio.Task[Any]] = set()
         self.gcs_ok = time.monotonic()
@@ -305,6 +316,8 @@ class Controller:
             self.send_running(pod)
         pod.state = "ended"
         self.pods.pop(pod.pod_id, None)
+        if not placed:
+            self.create_wanted.set()  # a pending group fewer (see pg_loop)
         self.ended[pod.pod_id] = pod.node_id
         if pod.pg is not None and not (placed and pod.node_id in self.agents and self.hand_over(pod)):
             self.spawn(self.remove_pg(pod.pg))
@@ -323,7 +336,13 @@ class Controller:
             return False
         pod = min(waiting, key=lambda p: p.created)
         if pod.pg is not None:
-            self.spawn(self.remove_pg(pod.pg))  # its own group, still pending (or just placed)
+            # Its own group, still pending (or just placed): to a pod that waits without one
+            # (same resources), or removed; the number of pending groups stays bounded.
+            heir = max((p for p in waiting if p.pg is None and not p.creating), key=lambda p: p.created, default=None)
+            if heir is not None:
+                heir.pg, heir.pg_id = pod.pg, pod.pg_id
+            else:
+                self.spawn(self.remove_pg(pod.pg))
         pod.pg, pod.pg_id = done.pg, done.pg_id
         done.pg = None
         self.placed(pod, done.node_id)
@@ -396,26 +415,47 @@ class Controller:
 
     def placed(self, pod: CPod, node_id: str) -> None:
         pod.node_id, pod.state = node_id, "launching"
+        self.create_wanted.set()  # one pending group fewer: pg_loop may create the next
         log.info("pod %s placed on %s", pod.pod_id, self.node_label(node_id))
         if pod.owner is not None:
             pod.owner.send({"ev": "placed", "pod": pod.pod_id, "node_id": node_id, "host": self.node_label(node_id)})
         if node_id not in self.agents:
             self.start_agent(node_id)
-        self.spawn(self.start_pod(pod))
+        queue = self.to_start.setdefault(node_id, [])
+        queue.append(pod)
+        if len(queue) == 1:  # the pods placed on the node meanwhile go with it: one agent call
+            self.spawn(self.start_pods(node_id))
 
-    async def start_pod(self, pod: CPod) -> None:
+    async def start_pods(self, node_id: str) -> None:
+        """Start the pods placed on the node, in calls of at most AGENT_LAUNCH_BATCH pods (one
+        Ray call each instead of one per pod)."""
+        await asyncio.sleep(0)  # let the rest of this placement pass join the batch
         try:
-            agent = await self.agent_for(pod.node_id, 120)
-            if agent is None:
-                raise RuntimeError("the agent was lost before it answered")
-            if pod.state != "launching":
-                return  # stopped meanwhile (or its node lost)
-            res = await asyncio.wait_for(agent.launch.remote(pod.request), 120)
+            agent = await self.agent_for(node_id, 120)
+            failure = "the agent was lost before it answered" if agent is None else ""
         except Exception as exc:  # noqa: BLE001
-            self.end(pod, {"exit_code": None, "reason": "LOST", "lost": True, "offsets": None,
-                           "message": f"the pelorus agent on Ray node {self.node_label(pod.node_id)} failed: "
-                                      f"{first_line(exc)}"})
+            agent, failure = None, first_line(exc)
+        pods = [p for p in self.to_start.pop(node_id, []) if p.state == "launching"]  # not stopped meanwhile
+        for i in range(0, len(pods), AGENT_LAUNCH_BATCH):
+            self.spawn(self.start_batch(agent, failure, pods[i:i + AGENT_LAUNCH_BATCH]))
+
+    async def start_batch(self, agent: Any, failure: str, pods: list[CPod]) -> None:
+        results: list[dict[str, Any]] = []
+        if agent is not None:
+            try:
+                results = await asyncio.wait_for(agent.launch_many.remote([p.request for p in pods]), 120)
+            except Exception as exc:  # noqa: BLE001
+                failure = first_line(exc)
+        if len(results) != len(pods):
+            for pod in pods:
+                self.end(pod, {"exit_code": None, "reason": "LOST", "lost": True, "offsets": None,
+                               "message": f"the pelorus agent on Ray node {self.node_label(pod.node_id)} failed: "
+                                          f"{failure or 'no answer for the launch'}"})
             return
+        for pod, res in zip(pods, results, strict=True):
+            self.started(pod, res)
+
+    def started(self, pod: CPod, res: dict[str, Any]) -> None:
         if pod.state == "ended":
             return
         if not res.get("ok"):
@@ -428,7 +468,7 @@ class Controller:
         log.info("pod %s started on %s (pid %s)", pod.pod_id, self.node_label(pod.node_id), res.get("pid"))
         self.send_running(pod)
         if pod.kill is not None:
-            await self.kill_running(pod)
+            self.spawn(self.kill_running(pod))
 
     async def kill_running(self, pod: CPod) -> None:
         agent = self.agents.get(pod.node_id)
@@ -442,26 +482,39 @@ class Controller:
     # ------------------------------------------------------------ requests from an engine
 
     async def op_launch(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
-        req = msg["request"]
+        return self.launch_one(conn, msg["request"], msg.get("default_cpu") or 0.1)
+
+    async def op_launch_many(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
+        """A batch of pods in one request: one reply with a result per pod, in order."""
+        default_cpu = msg.get("default_cpu") or 0.1
+        return {"ok": True, "results": [self.launch_one(conn, req, default_cpu) for req in msg.get("requests") or ()]}
+
+    def launch_one(self, conn: Conn, req: dict[str, Any], default_cpu: float) -> dict[str, Any]:
         pod_id = req["pod_id"]
         if pod_id in self.pods:
             self.pods[pod_id].owner = conn
             return {"ok": True, "existing": True}
         bundle = pod_bundle(req.get("cpu") or 0.0, req.get("memory_bytes") or 0, req.get("custom_resources") or {},
-                            msg.get("default_cpu") or 0.1)
+                            default_cpu)
         pod = CPod(pod_id=pod_id, request=req, bundle=bundle, owner=conn)
         self.pods[pod_id] = pod
         log.info("pod %s to place: %s", pod_id, describe_bundle(bundle))
         why = unschedulable(bundle, self.nodes)
         if why:
             pod.pending_noted = f"Ray: PENDING: {why}"
-        # Answer at once (the engine launches pods one after another); the placement group is
-        # created meanwhile by pg_loop, in batches (each is one blocking call to the GCS).
+        # Answer at once; the placement group is created meanwhile by pg_loop, in batches (each
+        # is one blocking call to the GCS), or the pod is handed an ended pod's group.
         self.to_create.append(pod)
         self.create_wanted.set()
         return {"ok": True, "unschedulable": why}
 
     async def pg_loop(self) -> None:
+        """Create the placement groups of placing pods, oldest first, keeping at most
+        MAX_PENDING_GROUPS of them unplaced per kind of bundle: a burst larger than the cluster
+        does not put hundreds of groups on the GCS (each a blocking call to create, each
+        re-scheduled by the GCS whenever resources free, each removed again when an ended
+        pod's group is handed to its pod); the pods beyond wait for a group to place, or to
+        be handed one (hand_over), and show RAY_PENDING meanwhile as before."""
         from ray.util.placement_group import placement_group
 
         def create(batch: list[CPod]) -> list[Any]:
@@ -476,17 +529,38 @@ class Controller:
         while True:
             await self.create_wanted.wait()
             self.create_wanted.clear()
-            batch, self.to_create = [p for p in self.to_create if p.state == "placing"], []
-            if not batch:
+            self.to_create = [p for p in self.to_create if p.state == "placing" and p.pg is None and not p.creating]
+            if not self.to_create:
                 continue
-            for pod, pg in zip(batch, await asyncio.to_thread(create, batch), strict=True):
+            pending: dict[tuple[tuple[str, float], ...], int] = {}
+            for p in self.pods.values():
+                if p.state == "placing" and (p.pg is not None or p.creating):
+                    key = bundle_key(p.bundle)
+                    pending[key] = pending.get(key, 0) + 1
+            batch: list[CPod] = []
+            for pod in self.to_create:
+                key = bundle_key(pod.bundle)
+                if pending.get(key, 0) < MAX_PENDING_GROUPS:
+                    pending[key] = pending.get(key, 0) + 1
+                    pod.creating = True
+                    batch.append(pod)
+            if not batch:
+                self.placing.set()  # the pods wait: place_loop keeps looking at the pending groups
+                continue
+            try:
+                groups = await asyncio.to_thread(create, batch)
+            finally:
+                for pod in batch:
+                    pod.creating = False
+            for pod, pg in zip(batch, groups, strict=True):
                 if isinstance(pg, Exception):
                     self.end(pod, {"exit_code": None, "reason": "LAUNCH_FAILED", "lost": False, "offsets": None,
                                    "message": f"could not start: Ray refused the placement group: {first_line(pg)}"})
-                elif pod.state != "placing":  # stopped, or handed another pod's group, meanwhile
+                elif pod.state != "placing" or pod.pg is not None:  # stopped, or handed a group, meanwhile
                     self.spawn(self.remove_pg(pg))
                 else:
                     pod.pg, pod.pg_id = pg, pg.id.hex()
+            self.create_wanted.set()  # the rest, if the cap allows
             self.placing.set()
 
     async def op_kill(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
@@ -555,10 +629,16 @@ class Controller:
         return {"found": False}
 
     async def op_forget(self, conn: Conn, msg: dict[str, Any]) -> dict[str, Any]:
-        node_id = self.ended.pop(msg["pod_id"], None)
-        agent = self.agents.get(node_id or "")
-        if agent is not None:
-            agent.forget.remote(msg["pod_id"])
+        """The engine stored these pods' ends ("pod_ids", or one "pod_id"): one call per node."""
+        by_node: dict[str, list[str]] = {}
+        for pod_id in msg.get("pod_ids") or [msg.get("pod_id")]:
+            node_id = self.ended.pop(str(pod_id), None)
+            if node_id is not None:
+                by_node.setdefault(node_id, []).append(str(pod_id))
+        for node_id, pod_ids in by_node.items():
+            agent = self.agents.get(node_id)
+            if agent is not None:
+                agent.forget_many.remote(pod_ids)
         return {"ok": True}
 
     async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -628,6 +708,10 @@ def unschedulable(bundle: dict[str, float], nodes: dict[str, dict[str, Any]], ma
 
 _NO_GROWTH = ("the cluster does not grow (if an autoscaler adds nodes, run the engine with --ray-autoscaling "
               "and such a pod waits for one)")
+
+
+def bundle_key(bundle: dict[str, float]) -> tuple[tuple[str, float], ...]:
+    return tuple(sorted(bundle.items()))
 
 
 def resource_text(key: str, value: float) -> str:

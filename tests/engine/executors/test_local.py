@@ -8,6 +8,7 @@ running. Processes are only ever addressed by the group ids recorded here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import pathlib
 import signal
@@ -143,14 +144,38 @@ def test_exit_codes_and_exit_file(tmp_path: pathlib.Path, groups: list[int]) -> 
 
 
 @pytest.mark.timeout(30)
-def test_a_pod_that_writes_before_it_is_tracked_is_still_read(tmp_path: pathlib.Path, groups: list[int],
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
-    """A pod runs (and writes) in the spawner thread before the loop tracks it; its write event then
-    names a pod the executor does not know yet. Its line must still be read: the pod sleeps on and
-    writes nothing more (CI lost a ``::progress`` line this way when spawns were slow)."""
+def test_launch_many_starts_a_batch_in_order_and_a_bad_pod_fails_alone(tmp_path: pathlib.Path,
+                                                                      groups: list[int]) -> None:
+    async def main() -> None:
+        rec = Recorder()
+        ex = LocalExecutor(rec, tmp_path)
+        batch = [sh("b0", "echo zero"), request("b1", "true", working_dir=str(tmp_path / "missing")),
+                 sh("b2", "echo two"), sh("b0", "echo twice")]
+        results = await ex.launch_many(batch)
+        handles = [r for r in results if isinstance(r, PodHandle)]
+        groups.extend(h.pid for h in handles)
+        assert [isinstance(r, PodHandle) for r in results] == [True, False, True, False]
+        assert isinstance(results[1], LocalLaunchError) and "working directory" in str(results[1])
+        assert isinstance(results[3], LocalLaunchError) and "already running" in str(results[3])
+        for pod_id, line in (("b0", "zero"), ("b2", "two")):
+            assert (await rec.wait_exit(pod_id)).exit_code == 0
+            await rec.wait_lines(pod_id, 1)
+            assert rec.out(pod_id) == [line]
+        assert "b1" not in rec.exits
+        await ex.close()
+
+    asyncio.run(main())
+
+
+@pytest.mark.timeout(30)
+def test_a_batch_pod_that_writes_before_it_is_tracked_is_still_read(tmp_path: pathlib.Path, groups: list[int],
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch's first pod runs (and writes) while the next one is spawned, before the loop tracks
+    it; its write event then names a pod the executor does not know yet. Its line must still be
+    read: the pod sleeps on and writes nothing more (CI lost a ``::progress`` line this way)."""
     spawn = LocalExecutor._spawn
 
-    def slow_spawn(*args):  # the spawner returns late (a busy host)
+    def slow_spawn(*args):  # the next pod's spawn takes a while (a busy host)
         result = spawn(*args)
         time.sleep(0.5)
         return result
@@ -160,12 +185,118 @@ def test_a_pod_that_writes_before_it_is_tracked_is_still_read(tmp_path: pathlib.
     async def main() -> None:
         rec = Recorder()
         ex = LocalExecutor(rec, tmp_path)
-        await launch(ex, groups, sh("w0", "echo early; sleep 300"))
-        await rec.wait_lines("w0", 1, timeout=5.0)
-        assert rec.out("w0") == ["early"]
+        results = await ex.launch_many([sh("w0", "echo early; sleep 300"), sh("w1", "echo early; sleep 300")])
+        groups.extend(r.pid for r in results if isinstance(r, PodHandle))
+        for pod_id in ("w0", "w1"):
+            await rec.wait_lines(pod_id, 1, timeout=5.0)
+            assert rec.out(pod_id) == ["early"]
         await ex.close()
 
     asyncio.run(main())
+
+
+def _slow_spawns(monkeypatch: pytest.MonkeyPatch, seconds: float = 0.5) -> None:
+    """Each spawn of a batch takes `seconds` more (a busy host): a batch stays in flight a while."""
+    spawn = LocalExecutor._spawn
+
+    def slow_spawn(*args):
+        result = spawn(*args)
+        time.sleep(seconds)
+        return result
+
+    monkeypatch.setattr(LocalExecutor, "_spawn", staticmethod(slow_spawn))
+
+
+def _pod_processes(spool: pathlib.Path, *pod_ids: str) -> list[psutil.Process]:
+    """Live shims (process group leaders) of these pods started on this spool directory."""
+    found = []
+    for proc in psutil.process_iter(["pid", "environ", "status"]):
+        env = proc.info.get("environ") or {}
+        if env.get("PELORUS_POD_ID") in pod_ids and env.get("PELORUS_EXIT_FILE", "").startswith(str(spool)) \
+                and proc.info["status"] != psutil.STATUS_ZOMBIE:
+            found.append(proc)
+    return found
+
+
+def _end_pods(spool: pathlib.Path, *pod_ids: str) -> None:
+    for proc in _pod_processes(spool, *pod_ids):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.mark.timeout(30)
+def test_a_batch_cancelled_in_flight_leaves_no_pod_running_after_close(tmp_path: pathlib.Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The engine stops while the spawner is in the middle of a batch: the scheduler's launch_many is
+    cancelled, the executor closed and the loop ends. The pods the spawner starts after the cancel
+    must not run on (they were killed by a callback on the loop, which had closed by then)."""
+    _slow_spawns(monkeypatch)
+
+    async def main() -> None:
+        ex = LocalExecutor(Recorder(), tmp_path)
+        task = asyncio.ensure_future(ex.launch_many([sh("c0", "sleep 300"), sh("c1", "sleep 300")]))
+        await asyncio.sleep(0.2)  # c0 started, c1 not yet
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await ex.close()
+
+    try:
+        asyncio.run(main())
+        time.sleep(1.0)  # the spawner's batch is over by now
+        assert not _pod_processes(tmp_path, "c0", "c1")
+    finally:
+        _end_pods(tmp_path, "c0", "c1")
+
+
+@pytest.mark.timeout(30)
+def test_a_kill_while_the_pod_is_being_spawned_is_delivered_once_it_runs(tmp_path: pathlib.Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """kill() of a pod its batch is still spawning used to be a no-op (the pod was not tracked yet),
+    leaving the kill to whoever holds the batch's results; the executor now keeps it and delivers it
+    as soon as the pod is tracked."""
+    _slow_spawns(monkeypatch)
+
+    async def main() -> None:
+        rec = Recorder()
+        ex = LocalExecutor(rec, tmp_path)
+        task = asyncio.ensure_future(ex.launch_many([sh("k0", "sleep 300"), sh("k1", "sleep 300")]))
+        await asyncio.sleep(0.2)  # in flight: k0 started, k1 not yet
+        await ex.kill("k1", 0.0, reason="KILLED_ON_REQUEST", message="stopped while launching")
+        handles = await task
+        assert all(isinstance(h, PodHandle) for h in handles)
+        info = await rec.wait_exit("k1", timeout=5.0)
+        assert info.reason == "KILLED_ON_REQUEST" and "stopped while launching" in info.message
+        assert "k0" not in rec.exits
+        await ex.kill_all(grace_period=0.0)
+
+    try:
+        asyncio.run(main())
+    finally:
+        _end_pods(tmp_path, "k0", "k1")
+
+
+@pytest.mark.timeout(30)
+def test_kill_all_ends_the_pods_of_a_batch_in_flight(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kill_all (the engine's last step on a stop with --stop-pods-on-exit) kills what the spawner is
+    still starting, not only the pods already tracked."""
+    _slow_spawns(monkeypatch)
+
+    async def main() -> None:
+        rec = Recorder()
+        ex = LocalExecutor(rec, tmp_path)
+        task = asyncio.ensure_future(ex.launch_many([sh("a0", "sleep 300"), sh("a1", "sleep 300")]))
+        await asyncio.sleep(0.2)
+        await ex.kill_all(grace_period=0.0, timeout=5.0)
+        assert set(rec.exits) == {"a0", "a1"}
+        await task
+        await ex.close()
+
+    try:
+        asyncio.run(main())
+        assert not _pod_processes(tmp_path, "a0", "a1")
+    finally:
+        _end_pods(tmp_path, "a0", "a1")
 
 
 @pytest.mark.timeout(30)
