@@ -108,7 +108,10 @@ class TimedView(QTableView):
 
     def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
         t0 = time.perf_counter()
+        c0 = time.thread_time() if DIAG else 0.0
         super().paintEvent(event)
+        if DIAG:
+            DIAG_EVENTS.append((t0, f"paint-cpu{(time.thread_time() - c0) * 1000:.1f}ms", 0))
         self.frames.painted(t0, time.perf_counter())
 
 
@@ -247,6 +250,8 @@ async def storm(address: str, snapshot: tuple[list[job_pb2.JobSummary], int], ex
 
         feed_thread = JobFeedThread(client, lambda *a: None, batched, lambda s, d: None,
                                     stream_first_listing=False, list_all=at_snapshot)
+        # as the main window does: the proxy's re-sorts (a full repaint) hold the worker until painted
+        view.model().layoutAboutToBeChanged.connect(lambda *_: feed_thread.hold_for_paint())
         task = asyncio.ensure_future(feed_thread.run())
     else:
         task = asyncio.ensure_future(client._feed(  # noqa: SLF001 - the peer gets the same feed from the snapshot

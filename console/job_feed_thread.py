@@ -50,7 +50,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 
 from pelorus.client import EngineClient
 
@@ -71,11 +71,16 @@ FRAME = 0.016
 #: GIL most of the time, and every call from Qt into Python (each data() of a paint) waits for it
 BACKLOG = 5000
 BACKLOG_WAIT = 0.05
-#: the longest the worker waits for the UI thread to finish applying and painting a batch
-UI_WAIT = 0.05
+#: the longest the worker waits for the UI thread to finish applying and painting a batch (the
+#: release is posted whatever happens; this only bounds a UI thread that never returns to its loop)
+UI_WAIT = 0.2
 #: the GIL's switch interval while a feed runs (Python's default is 5 ms): the UI thread
 #: waiting for the GIL at each call from Qt into Python waits at most this long for the worker
 SWITCH_INTERVAL = 0.0005
+#: the event that lets the worker parse on, posted at the lowest priority: delivered after the
+#: paints (posted events of a higher priority) that a batch's signals requested
+_RELEASE = QEvent.Type(QEvent.registerEventType())
+_RELEASE_PRIORITY = -0x7FFF
 #: Watch bytes queued for the worker beyond which the UI loop reads no more of the stream
 #: until the worker has taken them (grpc's flow control then holds the engine back)
 INBOX_HIGH = 8 * 1024 * 1024
@@ -175,12 +180,13 @@ class JobFeedThread(QObject):
         # Cleared while the UI thread applies a batch and paints it: the worker then waits before
         # parsing on.  A worker parsing meanwhile would hold the GIL that each of the paint's
         # thousands of calls into Python (data()) must take back: that made paints 5-10x longer.
+        # Set again by a posted event of the lowest priority (``_RELEASE``), which Qt delivers
+        # after the paint that the batch's signals requested (a view's update() posts its paint
+        # as an event too): a 0 ms timer fired before that paint (measured: timer at 0.3 ms,
+        # paint at 0.5-1.7 ms), so the worker parsed through every paint of the storm.
         self._ui_free = threading.Event()
         self._ui_free.set()
-        self._free_timer = QTimer(self)
-        self._free_timer.setSingleShot(True)
-        self._free_timer.setInterval(0)  # after the paints that the batch's signals posted
-        self._free_timer.timeout.connect(self._ui_free.set)
+        self._release_posted = False
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._feeding = False  # run() is in the feed (a failed worker cancels it)
@@ -325,8 +331,7 @@ class JobFeedThread(QObject):
             if was_out:  # what accumulated meanwhile: the next batch
                 self._wake.notify()
         if events:
-            self._ui_free.clear()
-            self._free_timer.start()
+            self.hold_for_paint()
         for ev in events:
             if ev[0] == "batch":
                 self.taken = ev[1].received
@@ -335,6 +340,24 @@ class JobFeedThread(QObject):
                 self._on_listing(ev[1], ev[2], ev[3], ev[4])
             else:
                 self._on_state(ev[1], ev[2])
+
+    def hold_for_paint(self) -> None:
+        """Keep the worker from parsing until the paints already requested are done (UI thread).
+
+        ``_drain`` calls it for every batch it hands over; a view that repaints for another
+        reason (the proxy's throttled re-sort: a full repaint) can call it too, so the worker
+        does not hold the GIL that each of the paint's calls into Python (data()) must take."""
+        self._ui_free.clear()
+        if not self._release_posted:
+            self._release_posted = True
+            QCoreApplication.postEvent(self, QEvent(_RELEASE), _RELEASE_PRIORITY)
+
+    def event(self, e: QEvent) -> bool:  # noqa: D102 - Qt API
+        if e.type() == _RELEASE:
+            self._release_posted = False
+            self._ui_free.set()
+            return True
+        return super().event(e)
 
     # -- worker thread (no asyncio loop, no grpc object) --------------------------------------
     def _post(self) -> None:

@@ -207,6 +207,12 @@ class Session(QObject):
         self._health_task = asyncio.ensure_future(self._poll_executor_health())
         return True
 
+    def hold_feed_for_paint(self) -> None:
+        """The jobs table is about to repaint (a re-sort, a filter): the feed's worker waits until it
+        has painted (``JobFeedThread.hold_for_paint``)."""
+        if self._feed_thread is not None:
+            self._feed_thread.hold_for_paint()
+
     # -- the embedded engine's life: noticed dead within ENGINE_POLL, restarted, re-attached ------------
     def _set_engine(self, status: EngineStatus, detail: str = "") -> None:
         self.engine_status, self.engine_detail = status.value, detail

@@ -108,6 +108,8 @@ class MainWindow(QMainWindow):
         self._tabs_to_restore: list[str] = []  # saved job tabs, opened once connected
         self._tab_to_front = ""
         self.panel = JobsPanel(session.jobs_model)
+        # The table's re-sorts and filter keystrokes repaint it whole: the feed's worker waits for that paint
+        self.panel.proxy.layoutAboutToBeChanged.connect(lambda *_: session.hold_feed_for_paint())
         self.tabs = QTabWidget(self)
         self.tabs.setTabBar(JobTabBar(self.tabs))  # a middle click closes a job tab (before any tab is added)
         self.tabs.setAccessibleName(self.tr("Jobs and protobuf"))
