@@ -50,11 +50,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
 from pelorus.client import EngineClient
 
 if TYPE_CHECKING:  # numpy and the decoder are imported on the worker, not for the first paint
+    from PySide6.QtWidgets import QWidget
+
     from console.models import job_wire as W
     from console.models.listing_feed import ListingFeed
 
@@ -73,10 +76,16 @@ BACKLOG = 5000
 BACKLOG_WAIT = 0.05
 #: the longest the worker waits for the UI thread to finish applying and painting a batch (the
 #: release is posted whatever happens; this only bounds a UI thread that never returns to its loop)
-UI_WAIT = 0.2
+UI_WAIT = 0.3
+#: once the UI thread lets it parse on, the worker parses at least this long before it cuts the next
+#: batch (it cut as soon as a frame had passed since the last one: after a paint that was at once,
+#: and the UI thread got a batch of one response a frame)
+PARSE_SLICE = 0.008
 #: the GIL's switch interval while a feed runs (Python's default is 5 ms): the UI thread
 #: waiting for the GIL at each call from Qt into Python waits at most this long for the worker
 SWITCH_INTERVAL = 0.0005
+#: how long a hold waits for the table's paint before it lets the worker parse on without one
+PAINT_WAIT_MS = 250
 #: the event that lets the worker parse on, posted at the lowest priority: delivered after the
 #: paints (posted events of a higher priority) that a batch's signals requested
 _RELEASE = QEvent.Type(QEvent.registerEventType())
@@ -180,17 +189,32 @@ class JobFeedThread(QObject):
         # Cleared while the UI thread applies a batch and paints it: the worker then waits before
         # parsing on.  A worker parsing meanwhile would hold the GIL that each of the paint's
         # thousands of calls into Python (data()) must take back: that made paints 5-10x longer.
-        # Set again by a posted event of the lowest priority (``_RELEASE``), which Qt delivers
-        # after the paint that the batch's signals requested (a view's update() posts its paint
-        # as an event too): a 0 ms timer fired before that paint (measured: timer at 0.3 ms,
-        # paint at 0.5-1.7 ms), so the worker parsed through every paint of the storm.
+        # Set again once the jobs table has painted (``release_after_paints_of``: its viewport's
+        # Paint event starts a 0 ms timer, which fires when that paint is done), or PAINT_WAIT
+        # after the hold when no paint came (the changes were off screen); with no table shown,
+        # by a posted event of the lowest priority.  The 0 ms timer started at the hand-over that
+        # released it before fired ahead of the paint (measured), so the worker parsed through
+        # every paint of a storm.
         self._ui_free = threading.Event()
         self._ui_free.set()
         self._release_posted = False
+        self._paint_pending = False  # held for a paint of the watched table that has not come yet
+        self._painter: QWidget | None = None
+        self._after_paint = QTimer(self)
+        self._after_paint.setSingleShot(True)
+        self._after_paint.setInterval(0)
+        self._after_paint.timeout.connect(self._painted)
+        self._holds = 0  # hold_for_paint calls so far; _holds_painted: how many a paint has covered
+        self._holds_painted = 0
+        self._paint_wait = QTimer(self)
+        self._paint_wait.setSingleShot(True)
+        self._paint_wait.setInterval(PAINT_WAIT_MS)
+        self._paint_wait.timeout.connect(self._release)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._feeding = False  # run() is in the feed (a failed worker cancels it)
         self._w_revision = 0  # the worker's: the last revision it parsed
+        self._w_resumed = 0.0  # the worker's: time.monotonic() when the UI thread last let it parse on
         self.received = 0  #: changes the worker parsed (before coalescing)
         self.taken = 0  #: of those, how many the UI thread has taken (coalesced into what it got)
         self._ready.connect(self._drain, Qt.ConnectionType.QueuedConnection)
@@ -330,8 +354,8 @@ class JobFeedThread(QObject):
             self._taken.set()
             if was_out:  # what accumulated meanwhile: the next batch
                 self._wake.notify()
-        if events:
-            self.hold_for_paint()
+        if events:  # held while the UI thread applies them, and for the paint they cause
+            self._ui_free.clear()
         for ev in events:
             if ev[0] == "batch":
                 self.taken = ev[1].received
@@ -340,24 +364,65 @@ class JobFeedThread(QObject):
                 self._on_listing(ev[1], ev[2], ev[3], ev[4])
             else:
                 self._on_state(ev[1], ev[2])
+        if events and not self._paint_pending:
+            if self._painter_shown():
+                self._release()  # no paint asked for (before or by these): nothing on screen changed
+            else:
+                self.hold_for_paint()  # no table watched: until the loop has run (the posted event)
 
     def hold_for_paint(self) -> None:
-        """Keep the worker from parsing until the paints already requested are done (UI thread).
+        """Keep the worker from parsing until the table has painted (UI thread), so it does not
+        hold the GIL that each of the paint's calls into Python (data()) must take back.
 
-        ``_drain`` calls it for every batch it hands over; a view that repaints for another
-        reason (the proxy's throttled re-sort: a full repaint) can call it too, so the worker
-        does not hold the GIL that each of the paint's calls into Python (data()) must take."""
+        The main window calls it when the jobs proxy signals a change on screen (dataChanged: a
+        batch's rows) or a layout change (a re-sort, a filter: a full repaint).  With a table
+        watched (``release_after_paints_of``) its paint releases the worker; a batch that asked
+        for no paint releases it once applied.  With none, ``_drain`` holds it for every batch
+        until a posted event of the lowest priority comes back."""
         self._ui_free.clear()
-        if not self._release_posted:
+        self._holds += 1
+        if self._painter_shown():
+            self._paint_pending = True
+            if not self._paint_wait.isActive():
+                self._paint_wait.start()  # released by the paint, or after PAINT_WAIT_MS without one
+        elif not self._release_posted:
             self._release_posted = True
             QCoreApplication.postEvent(self, QEvent(_RELEASE), _RELEASE_PRIORITY)
+
+    def _painter_shown(self) -> bool:
+        painter = self._painter
+        return painter is not None and shiboken6.isValid(painter) and painter.isVisible()
+
+    def release_after_paints_of(self, widget: QWidget | None) -> None:
+        """The widget whose paints release the held worker: the jobs table's viewport (UI thread)."""
+        old = self._painter
+        if old is not None and shiboken6.isValid(old):
+            old.removeEventFilter(self)
+        self._painter = widget
+        if widget is not None:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, e: QEvent) -> bool:  # noqa: N802 - Qt API
+        if e.type() == QEvent.Type.Paint and self._paint_pending:
+            self._holds_painted = self._holds  # the holds asked so far: this paint shows their changes
+            self._after_paint.start()  # a timer fires from the loop: after this paint is done
+        return False
+
+    def _painted(self) -> None:
+        if self._holds_painted == self._holds:  # else a hold came after that paint began: its own paint
+            self._release()
 
     def event(self, e: QEvent) -> bool:  # noqa: D102 - Qt API
         if e.type() == _RELEASE:
             self._release_posted = False
-            self._ui_free.set()
+            self._release()
             return True
         return super().event(e)
+
+    def _release(self) -> None:
+        self._paint_pending = False
+        self._paint_wait.stop()
+        self._ui_free.set()
 
     # -- worker thread (no asyncio loop, no grpc object) --------------------------------------
     def _post(self) -> None:
@@ -409,7 +474,7 @@ class JobFeedThread(QObject):
                     if self._inbox or self._finishing:
                         break
                     due = self._pending and not self._out
-                    wait = cut_at + FRAME - time.monotonic() if due else None
+                    wait = max(cut_at + FRAME, self._w_resumed + PARSE_SLICE) - time.monotonic() if due else None
                     if wait is not None and wait <= 0:
                         break
                     self._wake.wait(wait)
@@ -443,7 +508,9 @@ class JobFeedThread(QObject):
                         cut_at = self._cut_if_due(W, cut_at)
                         if behind:  # let the UI thread catch up (waiting here releases the GIL)
                             self._taken.wait(BACKLOG_WAIT)
-                        self._ui_free.wait(UI_WAIT)
+                        if not self._ui_free.is_set():
+                            self._ui_free.wait(UI_WAIT)
+                            self._w_resumed = time.monotonic()
                 elif kind == "page":
                     if item[2]:  # a first page: a new streamed listing, in growing batches
                         listing = ListingFeed(_ListingEvents(self))
@@ -480,7 +547,8 @@ class JobFeedThread(QObject):
                 cut_at = self._cut_if_due(W, cut_at)
 
     def _cut_if_due(self, W: Any, cut_at: float) -> float:  # noqa: N803 - the module's short name
-        if time.monotonic() - cut_at >= FRAME and self._cut(W):
+        now = time.monotonic()
+        if now - cut_at >= FRAME and now - self._w_resumed >= PARSE_SLICE and self._cut(W):
             return time.monotonic()
         return cut_at
 

@@ -154,7 +154,8 @@ def test_the_worker_waits_until_the_table_has_painted_each_batch(qloop: Any) -> 
     """A worker parsing while the UI thread paints holds the GIL that each of the paint's calls into
     Python (data()) must take back: paints were several times longer.  The worker is held from the
     batch's hand-over until the paint it caused is done: a 0 ms timer released it before that paint
-    (Qt delivered the timer first), the feed's lowest-priority posted event releases it after."""
+    (Qt delivered the timer first); the table's viewport, when the feed watches it, releases it
+    once painted."""
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QTableView
 
@@ -201,6 +202,8 @@ def test_the_worker_waits_until_the_table_has_painted_each_batch(qloop: Any) -> 
         nonlocal feed
         feed = F.JobFeedThread(client, lambda *a: None, on_batch, lambda s, d: None,  # type: ignore[arg-type]
                                list_all=listed)
+        feed.release_after_paints_of(view.viewport())  # as the main window does
+        proxy.dataChanged.connect(lambda *_: feed.hold_for_paint() if feed else None)
         task = asyncio.ensure_future(feed.run())
         await until(lambda: client.synced is not None and feed is not None and feed.taken == feed.received,
                     what="every change applied")
@@ -239,3 +242,35 @@ def test_the_main_window_holds_the_feed_for_a_resort_paint(embedded_window: Any,
         await until(lambda: feed._ui_free.is_set(), what="released after the paint")  # noqa: SLF001
 
     run(qloop, body())
+
+
+def test_a_hold_without_a_paint_ends_and_without_a_table_too(qloop: Any) -> None:
+    """Changes off screen cause no paint: the hold ends after PAINT_WAIT_MS all the same; with no
+    table watched (or none shown) a posted event ends it once the loop has run."""
+    from PySide6.QtWidgets import QWidget
+
+    feed = F.JobFeedThread(FakeClient([]), lambda *a: None, lambda b: None, lambda s, d: None)  # type: ignore[arg-type]
+    shown = QWidget()
+    shown.resize(100, 100)
+    shown.show()
+
+    async def body() -> None:
+        feed.hold_for_paint()
+        assert not feed._ui_free.is_set()  # noqa: SLF001
+        await until(lambda: feed._ui_free.is_set(), what="released by the posted event")  # noqa: SLF001
+        await asyncio.sleep(0.2)  # the widget's own first paints are over
+        feed.release_after_paints_of(shown)
+        t0 = asyncio.get_running_loop().time()
+        feed.hold_for_paint()  # nothing repaints the widget
+        await until(lambda: feed._ui_free.is_set(), what="released without a paint")  # noqa: SLF001
+        assert asyncio.get_running_loop().time() - t0 >= F.PAINT_WAIT_MS / 1000 * 0.9
+        feed.hold_for_paint()
+        shown.update()  # a paint releases it at once
+        await until(lambda: feed._ui_free.is_set(), timeout=F.PAINT_WAIT_MS / 1000 * 0.9, what="released by the paint")  # noqa: SLF001,E501
+
+    try:
+        run(qloop, body())
+    finally:
+        feed.release_after_paints_of(None)
+        shown.close()
+        shown.deleteLater()
