@@ -28,9 +28,12 @@ Order and consistency:
 - A resumed Watch starts from the last revision the worker parsed (``_revision_seen``: asked
   through the queue, so after every response received before it).
 
-Back-pressure: the worker waits while the UI thread applies and paints a batch and when the UI
-thread is far behind (``BACKLOG``); the UI loop stops reading the stream while the worker is far
-behind (``INBOX_HIGH`` bytes queued), so grpc's flow control holds the engine back.
+Back-pressure: the worker waits while the UI thread applies a batch and until the table has
+painted it (``hold_for_paint``, released by the watched viewport's paint: a worker parsing
+meanwhile holds the GIL that each of the paint's thousands of data() calls must take back), then
+parses at least ``PARSE_SLICE`` before it cuts the next batch; it also waits when the UI thread is
+far behind (``BACKLOG``).  The UI loop stops reading the stream while the worker is far behind
+(``INBOX_HIGH`` bytes queued), so grpc's flow control holds the engine back.
 
 Life: ``run()`` is a coroutine on the UI loop that starts the thread and runs the feed: cancelling
 it cancels the Watch call on the UI loop, tells the worker to stop and joins it.  A fatal feed
