@@ -393,8 +393,12 @@ class JobFeedThread(QObject):
             QCoreApplication.postEvent(self, QEvent(_RELEASE), _RELEASE_PRIORITY)
 
     def _painter_shown(self) -> bool:
+        """The watched table will paint: shown, and its window exposed (not minimized, say)."""
         painter = self._painter
-        return painter is not None and shiboken6.isValid(painter) and painter.isVisible()
+        if painter is None or not shiboken6.isValid(painter) or not painter.isVisible():
+            return False
+        handle = painter.window().windowHandle()
+        return handle is not None and handle.isExposed()
 
     def release_after_paints_of(self, widget: QWidget | None) -> None:
         """The widget whose paints release the held worker: the jobs table's viewport (UI thread)."""

@@ -194,6 +194,7 @@ def test_the_worker_waits_until_the_table_has_painted_each_batch(qloop: Any) -> 
         after_batch = True
         assert feed is not None
         held_after.append(not feed._ui_free.is_set())  # noqa: SLF001
+        assert feed._painter_shown()  # noqa: SLF001 - released by the view's paint, the path under test
 
     async def listed(_client: Any) -> tuple[Any, int]:
         return None, 1
@@ -246,7 +247,8 @@ def test_the_main_window_holds_the_feed_for_a_resort_paint(embedded_window: Any,
 
 def test_a_hold_without_a_paint_ends_and_without_a_table_too(qloop: Any) -> None:
     """Changes off screen cause no paint: the hold ends after PAINT_WAIT_MS all the same; with no
-    table watched (or none shown) a posted event ends it once the loop has run."""
+    table watched, or one not shown (a minimized window paints nothing), a posted event ends it
+    once the loop has run."""
     from PySide6.QtWidgets import QWidget
 
     feed = F.JobFeedThread(FakeClient([]), lambda *a: None, lambda b: None, lambda s, d: None)  # type: ignore[arg-type]
@@ -267,6 +269,9 @@ def test_a_hold_without_a_paint_ends_and_without_a_table_too(qloop: Any) -> None
         feed.hold_for_paint()
         shown.update()  # a paint releases it at once
         await until(lambda: feed._ui_free.is_set(), timeout=F.PAINT_WAIT_MS / 1000 * 0.9, what="released by the paint")  # noqa: SLF001,E501
+        shown.hide()
+        feed.hold_for_paint()  # not shown: no paint to wait for
+        await until(lambda: feed._ui_free.is_set(), timeout=F.PAINT_WAIT_MS / 1000 * 0.9, what="released, not shown")  # noqa: SLF001,E501
 
     try:
         run(qloop, body())
