@@ -136,6 +136,8 @@ class TimedProxy(JobsProxyModel):
         t0, c0 = time.perf_counter(), time.thread_time()
         moved = super().resort_now()
         self.frames.add_work(time.perf_counter() - t0, time.thread_time() - c0)
+        if DIAG:
+            DIAG_EVENTS.append((t0, f"resort{(time.perf_counter() - t0) * 1000:.1f}ms", moved))
         return moved
 
 
