@@ -77,8 +77,9 @@ FRAME = 0.016
 #: GIL most of the time, and every call from Qt into Python (each data() of a paint) waits for it
 BACKLOG = 5000
 BACKLOG_WAIT = 0.05
-#: the longest the worker waits for the UI thread to finish applying and painting a batch (the
-#: release is posted whatever happens; this only bounds a UI thread that never returns to its loop)
+#: the longest the worker waits for the UI thread to finish applying and painting a batch (a
+#: release always comes, at the latest PAINT_WAIT_MS after the hold; this bounds a UI thread that
+#: does not return to its loop)
 UI_WAIT = 0.3
 #: once the UI thread lets it parse on, the worker parses at least this long before it cuts the next
 #: batch (it cut as soon as a frame had passed since the last one: after a paint that was at once,
@@ -89,8 +90,9 @@ PARSE_SLICE = 0.008
 SWITCH_INTERVAL = 0.0005
 #: how long a hold waits for the table's paint before it lets the worker parse on without one
 PAINT_WAIT_MS = 250
-#: the event that lets the worker parse on, posted at the lowest priority: delivered after the
-#: paints (posted events of a higher priority) that a batch's signals requested
+#: with no table watched, the event that lets the worker parse on, posted at the lowest priority:
+#: delivered once the loop has run what was queued before it (not always after the paint: in a
+#: storm a paint came later, so with a table watched its paint releases the worker)
 _RELEASE = QEvent.Type(QEvent.registerEventType())
 _RELEASE_PRIORITY = -0x7FFF
 #: Watch bytes queued for the worker beyond which the UI loop reads no more of the stream
