@@ -28,9 +28,12 @@ Order and consistency:
 - A resumed Watch starts from the last revision the worker parsed (``_revision_seen``: asked
   through the queue, so after every response received before it).
 
-Back-pressure: the worker waits while the UI thread applies and paints a batch and when the UI
-thread is far behind (``BACKLOG``); the UI loop stops reading the stream while the worker is far
-behind (``INBOX_HIGH`` bytes queued), so grpc's flow control holds the engine back.
+Back-pressure: the worker waits while the UI thread applies a batch and until the table has
+painted it (``hold_for_paint``, released by the watched viewport's paint: a worker parsing
+meanwhile holds the GIL that each of the paint's thousands of data() calls must take back), then
+parses at least ``PARSE_SLICE`` before it cuts the next batch; it also waits when the UI thread is
+far behind (``BACKLOG``).  The UI loop stops reading the stream while the worker is far behind
+(``INBOX_HIGH`` bytes queued), so grpc's flow control holds the engine back.
 
 Life: ``run()`` is a coroutine on the UI loop that starts the thread and runs the feed: cancelling
 it cancels the Watch call on the UI loop, tells the worker to stop and joins it.  A fatal feed
@@ -50,11 +53,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
 from pelorus.client import EngineClient
 
 if TYPE_CHECKING:  # numpy and the decoder are imported on the worker, not for the first paint
+    from PySide6.QtWidgets import QWidget
+
     from console.models import job_wire as W
     from console.models.listing_feed import ListingFeed
 
@@ -71,11 +77,24 @@ FRAME = 0.016
 #: GIL most of the time, and every call from Qt into Python (each data() of a paint) waits for it
 BACKLOG = 5000
 BACKLOG_WAIT = 0.05
-#: the longest the worker waits for the UI thread to finish applying and painting a batch
-UI_WAIT = 0.05
+#: the longest the worker waits for the UI thread to finish applying and painting a batch (a
+#: release always comes, at the latest PAINT_WAIT_MS after the hold; this bounds a UI thread that
+#: does not return to its loop)
+UI_WAIT = 0.3
+#: once the UI thread lets it parse on, the worker parses at least this long before it cuts the next
+#: batch (it cut as soon as a frame had passed since the last one: after a paint that was at once,
+#: and the UI thread got a batch of one response a frame)
+PARSE_SLICE = 0.008
 #: the GIL's switch interval while a feed runs (Python's default is 5 ms): the UI thread
 #: waiting for the GIL at each call from Qt into Python waits at most this long for the worker
 SWITCH_INTERVAL = 0.0005
+#: how long a hold waits for the table's paint before it lets the worker parse on without one
+PAINT_WAIT_MS = 250
+#: with no table watched, the event that lets the worker parse on, posted at the lowest priority:
+#: delivered once the loop has run what was queued before it (not always after the paint: in a
+#: storm a paint came later, so with a table watched its paint releases the worker)
+_RELEASE = QEvent.Type(QEvent.registerEventType())
+_RELEASE_PRIORITY = -0x7FFF
 #: Watch bytes queued for the worker beyond which the UI loop reads no more of the stream
 #: until the worker has taken them (grpc's flow control then holds the engine back)
 INBOX_HIGH = 8 * 1024 * 1024
@@ -175,16 +194,32 @@ class JobFeedThread(QObject):
         # Cleared while the UI thread applies a batch and paints it: the worker then waits before
         # parsing on.  A worker parsing meanwhile would hold the GIL that each of the paint's
         # thousands of calls into Python (data()) must take back: that made paints 5-10x longer.
+        # Set again once the jobs table has painted (``release_after_paints_of``: its viewport's
+        # Paint event starts a 0 ms timer, which fires when that paint is done), or PAINT_WAIT
+        # after the hold when no paint came (the changes were off screen); with no table shown,
+        # by a posted event of the lowest priority.  The 0 ms timer started at the hand-over that
+        # released it before fired ahead of the paint (measured), so the worker parsed through
+        # every paint of a storm.
         self._ui_free = threading.Event()
         self._ui_free.set()
-        self._free_timer = QTimer(self)
-        self._free_timer.setSingleShot(True)
-        self._free_timer.setInterval(0)  # after the paints that the batch's signals posted
-        self._free_timer.timeout.connect(self._ui_free.set)
+        self._release_posted = False
+        self._paint_pending = False  # held for a paint of the watched table that has not come yet
+        self._painter: QWidget | None = None
+        self._after_paint = QTimer(self)
+        self._after_paint.setSingleShot(True)
+        self._after_paint.setInterval(0)
+        self._after_paint.timeout.connect(self._painted)
+        self._holds = 0  # hold_for_paint calls so far; _holds_painted: how many a paint has covered
+        self._holds_painted = 0
+        self._paint_wait = QTimer(self)
+        self._paint_wait.setSingleShot(True)
+        self._paint_wait.setInterval(PAINT_WAIT_MS)
+        self._paint_wait.timeout.connect(self._release)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._feeding = False  # run() is in the feed (a failed worker cancels it)
         self._w_revision = 0  # the worker's: the last revision it parsed
+        self._w_resumed = 0.0  # the worker's: time.monotonic() when the UI thread last let it parse on
         self.received = 0  #: changes the worker parsed (before coalescing)
         self.taken = 0  #: of those, how many the UI thread has taken (coalesced into what it got)
         self._ready.connect(self._drain, Qt.ConnectionType.QueuedConnection)
@@ -324,9 +359,8 @@ class JobFeedThread(QObject):
             self._taken.set()
             if was_out:  # what accumulated meanwhile: the next batch
                 self._wake.notify()
-        if events:
+        if events:  # held while the UI thread applies them, and for the paint they cause
             self._ui_free.clear()
-            self._free_timer.start()
         for ev in events:
             if ev[0] == "batch":
                 self.taken = ev[1].received
@@ -335,6 +369,69 @@ class JobFeedThread(QObject):
                 self._on_listing(ev[1], ev[2], ev[3], ev[4])
             else:
                 self._on_state(ev[1], ev[2])
+        if events and not self._paint_pending:
+            if self._painter_shown():
+                self._release()  # no paint asked for (before or by these): nothing on screen changed
+            else:
+                self.hold_for_paint()  # no table watched: until the loop has run (the posted event)
+
+    def hold_for_paint(self) -> None:
+        """Keep the worker from parsing until the table has painted (UI thread), so it does not
+        hold the GIL that each of the paint's calls into Python (data()) must take back.
+
+        The main window calls it when the jobs proxy signals a change on screen (dataChanged: a
+        batch's rows) or a layout change (a re-sort, a filter: a full repaint).  With a table
+        watched (``release_after_paints_of``) its paint releases the worker; a batch that asked
+        for no paint releases it once applied.  With none, ``_drain`` holds it for every batch
+        until a posted event of the lowest priority comes back."""
+        self._ui_free.clear()
+        self._holds += 1
+        if self._painter_shown():
+            self._paint_pending = True
+            if not self._paint_wait.isActive():
+                self._paint_wait.start()  # released by the paint, or after PAINT_WAIT_MS without one
+        elif not self._release_posted:
+            self._release_posted = True
+            QCoreApplication.postEvent(self, QEvent(_RELEASE), _RELEASE_PRIORITY)
+
+    def _painter_shown(self) -> bool:
+        """The watched table will paint: shown, and its window exposed (not minimized, say)."""
+        painter = self._painter
+        if painter is None or not shiboken6.isValid(painter) or not painter.isVisible():
+            return False
+        handle = painter.window().windowHandle()
+        return handle is not None and handle.isExposed()
+
+    def release_after_paints_of(self, widget: QWidget | None) -> None:
+        """The widget whose paints release the held worker: the jobs table's viewport (UI thread)."""
+        old = self._painter
+        if old is not None and shiboken6.isValid(old):
+            old.removeEventFilter(self)
+        self._painter = widget
+        if widget is not None:
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, e: QEvent) -> bool:  # noqa: N802 - Qt API
+        if e.type() == QEvent.Type.Paint and self._paint_pending:
+            self._holds_painted = self._holds  # the holds asked so far: this paint shows their changes
+            self._after_paint.start()  # a timer fires from the loop: after this paint is done
+        return False
+
+    def _painted(self) -> None:
+        if self._holds_painted == self._holds:  # else a hold came after that paint began: its own paint
+            self._release()
+
+    def event(self, e: QEvent) -> bool:  # noqa: D102 - Qt API
+        if e.type() == _RELEASE:
+            self._release_posted = False
+            self._release()
+            return True
+        return super().event(e)
+
+    def _release(self) -> None:
+        self._paint_pending = False
+        self._paint_wait.stop()
+        self._ui_free.set()
 
     # -- worker thread (no asyncio loop, no grpc object) --------------------------------------
     def _post(self) -> None:
@@ -386,7 +483,7 @@ class JobFeedThread(QObject):
                     if self._inbox or self._finishing:
                         break
                     due = self._pending and not self._out
-                    wait = cut_at + FRAME - time.monotonic() if due else None
+                    wait = max(cut_at + FRAME, self._w_resumed + PARSE_SLICE) - time.monotonic() if due else None
                     if wait is not None and wait <= 0:
                         break
                     self._wake.wait(wait)
@@ -420,7 +517,9 @@ class JobFeedThread(QObject):
                         cut_at = self._cut_if_due(W, cut_at)
                         if behind:  # let the UI thread catch up (waiting here releases the GIL)
                             self._taken.wait(BACKLOG_WAIT)
-                        self._ui_free.wait(UI_WAIT)
+                        if not self._ui_free.is_set():
+                            self._ui_free.wait(UI_WAIT)
+                            self._w_resumed = time.monotonic()
                 elif kind == "page":
                     if item[2]:  # a first page: a new streamed listing, in growing batches
                         listing = ListingFeed(_ListingEvents(self))
@@ -457,7 +556,8 @@ class JobFeedThread(QObject):
                 cut_at = self._cut_if_due(W, cut_at)
 
     def _cut_if_due(self, W: Any, cut_at: float) -> float:  # noqa: N803 - the module's short name
-        if time.monotonic() - cut_at >= FRAME and self._cut(W):
+        now = time.monotonic()
+        if now - cut_at >= FRAME and now - self._w_resumed >= PARSE_SLICE and self._cut(W):
             return time.monotonic()
         return cut_at
 

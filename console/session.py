@@ -52,6 +52,8 @@ from pelorus.tasks import cancel_and_wait
 from pelorus.text import text_of
 
 if TYPE_CHECKING:  # numpy is imported on first use: it is not needed for the first paint
+    from PySide6.QtWidgets import QWidget
+
     from console.models import job_wire as W
 
 log = logging.getLogger("pelorus.session")
@@ -121,6 +123,7 @@ class Session(QObject):
         self.profiles = ProfileStore(options.profiles_dir)
         self.jobs_model = JobsTableModel(self)
         self._feed_thread: JobFeedThread | None = None
+        self._jobs_viewport: QWidget | None = None  # the jobs table's: its paints release the feed's worker
         self.client: EngineClient = None  # type: ignore[assignment]  # set by start()
         self.embedded: EmbeddedEngine | None = None
         self.profile_name = EMBEDDED if not options.remote else options.remote
@@ -202,10 +205,23 @@ class Session(QObject):
         self._feed_thread = JobFeedThread(self.client, self._on_listing, self.jobs_model.apply_wire_batch,
                                           self._on_feed_state, stream_first_listing=self.jobs_model.rowCount() == 0,
                                           parent=self)
+        self._feed_thread.release_after_paints_of(self._jobs_viewport)
         self._feed = asyncio.ensure_future(self._feed_thread.run())
         self._feed.add_done_callback(self._feed_ended)
         self._health_task = asyncio.ensure_future(self._poll_executor_health())
         return True
+
+    def release_feed_after_paints_of(self, widget: QWidget | None) -> None:
+        """The jobs table's viewport: its paints let the feed's held worker parse on (every feed)."""
+        self._jobs_viewport = widget
+        if self._feed_thread is not None:
+            self._feed_thread.release_after_paints_of(widget)
+
+    def hold_feed_for_paint(self) -> None:
+        """The jobs table is about to repaint (a re-sort, a filter): the feed's worker waits until it
+        has painted (``JobFeedThread.hold_for_paint``)."""
+        if self._feed_thread is not None:
+            self._feed_thread.hold_for_paint()
 
     # -- the embedded engine's life: noticed dead within ENGINE_POLL, restarted, re-attached ------------
     def _set_engine(self, status: EngineStatus, detail: str = "") -> None:

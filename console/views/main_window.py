@@ -108,6 +108,11 @@ class MainWindow(QMainWindow):
         self._tabs_to_restore: list[str] = []  # saved job tabs, opened once connected
         self._tab_to_front = ""
         self.panel = JobsPanel(session.jobs_model)
+        # Rows changed on screen, a re-sort or a filter: the table repaints, and the feed's worker waits
+        # until it has painted (its parsing would hold the GIL that each data() of the paint needs)
+        self.panel.proxy.dataChanged.connect(lambda *_: session.hold_feed_for_paint())
+        self.panel.proxy.layoutAboutToBeChanged.connect(lambda *_: session.hold_feed_for_paint())
+        session.release_feed_after_paints_of(self.panel.table.viewport())
         self.tabs = QTabWidget(self)
         self.tabs.setTabBar(JobTabBar(self.tabs))  # a middle click closes a job tab (before any tab is added)
         self.tabs.setAccessibleName(self.tr("Jobs and protobuf"))

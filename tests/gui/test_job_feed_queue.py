@@ -148,3 +148,134 @@ def test_a_streamed_first_listing_goes_in_growing_batches_not_page_by_page(qloop
         await asyncio.gather(task, return_exceptions=True)
 
     run(qloop, body(), timeout=60)
+
+
+def test_the_worker_waits_until_the_table_has_painted_each_batch(qloop: Any) -> None:
+    """A worker parsing while the UI thread paints holds the GIL that each of the paint's calls into
+    Python (data()) must take back: paints were several times longer.  The worker is held from the
+    batch's hand-over until the paint it caused is done: a 0 ms timer released it before that paint
+    (Qt delivered the timer first); the table's viewport, when the feed watches it, releases it
+    once painted."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTableView
+
+    from console.models.jobs_proxy import JobsProxyModel
+    from console.models.jobs_table import Column
+
+    jobs = [f"j{i}" for i in range(10)]
+    responses = [response(*((j, 10 + n * 10 + k, False) for k, j in enumerate(jobs))) for n in range(40)]
+    client = FakeClient(responses)
+    model = JobsTableModel()
+    model.reset([summary(j, 1) for j in jobs])
+    proxy = JobsProxyModel(model)
+    proxy.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+    feed: F.JobFeedThread | None = None
+    after_batch = False
+    free_at_paint: list[bool] = []  # for the first paint after each batch: was the worker free?
+    held_after: list[bool] = []
+
+    class View(QTableView):
+        def paintEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+            nonlocal after_batch
+            if after_batch and feed is not None:
+                free_at_paint.append(feed._ui_free.is_set())  # noqa: SLF001 - the gate under test
+                after_batch = False
+            super().paintEvent(event)
+
+    view = View()
+    view.setModel(proxy)
+    proxy.follow_view(view)
+    view.resize(600, 400)
+    view.show()
+
+    def on_batch(batch: F.WireBatch) -> None:
+        nonlocal after_batch
+        model.apply_wire_batch(batch)
+        after_batch = True
+        assert feed is not None
+        held_after.append(not feed._ui_free.is_set())  # noqa: SLF001
+        assert feed._painter_shown()  # noqa: SLF001 - released by the view's paint, the path under test
+
+    async def listed(_client: Any) -> tuple[Any, int]:
+        return None, 1
+
+    async def body() -> None:
+        nonlocal feed
+        feed = F.JobFeedThread(client, lambda *a: None, on_batch, lambda s, d: None,  # type: ignore[arg-type]
+                               list_all=listed)
+        feed.release_after_paints_of(view.viewport())  # as the main window does
+        proxy.dataChanged.connect(lambda *_: feed.hold_for_paint() if feed else None)
+        task = asyncio.ensure_future(feed.run())
+        await until(lambda: client.synced is not None and feed is not None and feed.taken == feed.received,
+                    what="every change applied")
+        await until(lambda: feed is not None and feed._ui_free.is_set(), what="the worker released")  # noqa: SLF001
+        assert held_after and all(held_after)  # held from the hand-over
+        assert free_at_paint, "no paint followed a batch"
+        assert not any(free_at_paint), f"the worker was free during {sum(free_at_paint)} of the batches' paints"
+        # A re-sort repaints the table whole: held for it too when asked (the main window asks)
+        proxy.layoutAboutToBeChanged.connect(lambda *_: feed.hold_for_paint() if feed else None)
+        proxy.sort(Column.NAME)
+        assert not feed._ui_free.is_set()  # noqa: SLF001
+        await until(lambda: feed is not None and feed._ui_free.is_set(), what="released after the paint")  # noqa: SLF001
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+
+    try:
+        run(qloop, body(), timeout=60)
+    finally:
+        view.close()
+        view.deleteLater()
+
+
+def test_the_main_window_holds_the_feed_for_a_resort_paint(embedded_window: Any, qloop: Any) -> None:
+    """The jobs table's re-sorts and filter keystrokes repaint it whole: the window holds the feed's
+    worker until that paint is done (the session's feed, as connected)."""
+    from console.models.jobs_table import Column
+
+    win = embedded_window
+    feed = win.session._feed_thread  # noqa: SLF001 - the feed the session runs
+    assert feed is not None
+
+    async def body() -> None:
+        await until(lambda: feed._ui_free.is_set(), what="the worker free")  # noqa: SLF001
+        win.panel.proxy.sort(Column.NAME)
+        assert not feed._ui_free.is_set()  # noqa: SLF001 - held: the re-sort's paint comes first
+        await until(lambda: feed._ui_free.is_set(), what="released after the paint")  # noqa: SLF001
+
+    run(qloop, body())
+
+
+def test_a_hold_without_a_paint_ends_and_without_a_table_too(qloop: Any) -> None:
+    """Changes off screen cause no paint: the hold ends after PAINT_WAIT_MS all the same; with no
+    table watched, or one not shown (a minimized window paints nothing), a posted event ends it
+    once the loop has run."""
+    from PySide6.QtWidgets import QWidget
+
+    feed = F.JobFeedThread(FakeClient([]), lambda *a: None, lambda b: None, lambda s, d: None)  # type: ignore[arg-type]
+    shown = QWidget()
+    shown.resize(100, 100)
+    shown.show()
+
+    async def body() -> None:
+        feed.hold_for_paint()
+        assert not feed._ui_free.is_set()  # noqa: SLF001
+        await until(lambda: feed._ui_free.is_set(), what="released by the posted event")  # noqa: SLF001
+        await asyncio.sleep(0.2)  # the widget's own first paints are over
+        feed.release_after_paints_of(shown)
+        t0 = asyncio.get_running_loop().time()
+        feed.hold_for_paint()  # nothing repaints the widget
+        await until(lambda: feed._ui_free.is_set(), what="released without a paint")  # noqa: SLF001
+        assert asyncio.get_running_loop().time() - t0 >= F.PAINT_WAIT_MS / 1000 * 0.9
+        feed.hold_for_paint()
+        shown.update()  # a paint releases it at once
+        await until(lambda: feed._ui_free.is_set(), timeout=F.PAINT_WAIT_MS / 1000 * 0.9, what="released by the paint")  # noqa: SLF001,E501
+        shown.hide()
+        feed.hold_for_paint()  # not shown: no paint to wait for
+        await until(lambda: feed._ui_free.is_set(), timeout=F.PAINT_WAIT_MS / 1000 * 0.9, what="released, not shown")  # noqa: SLF001,E501
+
+    try:
+        run(qloop, body())
+    finally:
+        feed.release_after_paints_of(None)
+        shown.close()
+        shown.deleteLater()
