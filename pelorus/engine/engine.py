@@ -227,6 +227,7 @@ class Engine:
             if info.status.state in ACTIVE_WORKFLOW_STATES and info.status.type in (
                     W.WORKFLOW_TYPE_RESTART, W.WORKFLOW_TYPE_UPDATE):
                 rec.workflow = WorkflowRun.from_json(info, progress)
+                self.workflows.track(rec)
         self.jobs[rec.job_id] = rec
         return rec
 
@@ -239,8 +240,9 @@ class Engine:
         """Drop finished jobs not looked up since `older_than` (monotonic) from memory; they
         stay in the store and are read again when asked for."""
         evicted = 0
-        for job_id, rec in list(self.jobs.items()):
-            if self.jobs.unused_since(job_id) > older_than or not self._is_cold(rec):
+        for job_id in self.jobs.unused_since_before(older_than):
+            rec = dict.get(self.jobs, job_id)
+            if rec is None or not self._is_cold(rec):
                 continue
             if any(pod.pod_name in self._dirty_pods for pod in rec.pods.values()):
                 continue
@@ -880,24 +882,35 @@ class Engine:
                 last_optimize = t
                 self.store.optimize()
 
+    def _running_pods(self) -> list[tuple[JobRecord, int, pod_pb2.PodInfo]]:
+        """Every RUNNING pod, found through the scheduler's active pods (every pod from its
+        launch or re-adoption until it is down): not a walk over every resident job's pods,
+        which under a steady stream of new jobs are thousands of finished ones (that walk
+        held the loop 20+ ms every usage_interval)."""
+        out = []
+        for pid in list(self.scheduler.active):
+            found = self._current_run(pid)
+            if found is not None and found[2].status.state == P.POD_STATE_RUNNING:
+                out.append(found)
+        return out
+
     async def _sample_usage(self) -> None:
         sampled = 0
-        for rec in list(self.jobs.values()):
-            for inst, pod in list(rec.pods.items()):
-                if pod.status.state == P.POD_STATE_RUNNING:
-                    sampled += 1
-                    if sampled % 32 == 0:
-                        await asyncio.sleep(0)  # a few /proc reads per pod: let calls in between
-                        if pod.status.state != P.POD_STATE_RUNNING or rec.job_id not in self.jobs:
-                            continue
-                    usage = self.executor.usage(pod.status.pod_id)
-                    stored = pod.status.usage
-                    if usage is not None and (stored.cpu_seconds != usage.cpu_seconds or
-                                              stored.memory_rss_bytes != usage.memory_rss_bytes):
-                        # Unchanged (a sleeping pod) costs no store write and no Watch change.
-                        stored.cpu_seconds = usage.cpu_seconds
-                        stored.memory_rss_bytes = usage.memory_rss_bytes
-                        self.mark_pod(rec, inst)
+        for rec, inst, pod in self._running_pods():
+            sampled += 1
+            if sampled % 32 == 0:
+                await asyncio.sleep(0)  # a few /proc reads per pod: let calls in between
+                if pod.status.state != P.POD_STATE_RUNNING or rec.pods.get(inst) is not pod or \
+                        dict.get(self.jobs, rec.job_id) is not rec:
+                    continue
+            usage = self.executor.usage(pod.status.pod_id)
+            stored = pod.status.usage
+            if usage is not None and (stored.cpu_seconds != usage.cpu_seconds or
+                                      stored.memory_rss_bytes != usage.memory_rss_bytes):
+                # Unchanged (a sleeping pod) costs no store write and no Watch change.
+                stored.cpu_seconds = usage.cpu_seconds
+                stored.memory_rss_bytes = usage.memory_rss_bytes
+                self.mark_pod(rec, inst)
 
     def purge(self, rec: JobRecord, t: float) -> None:
         set_timestamp(rec.status.purged_at, t)

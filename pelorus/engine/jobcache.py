@@ -33,7 +33,9 @@ class JobCache(dict[str, JobRecord]):
             rec = self._loader(job_id)
         if rec is None:
             return default
-        self._used[job_id] = time.monotonic()
+        used = self._used
+        used.pop(job_id, None)  # kept in order of last use: the eviction sweep reads the oldest only
+        used[job_id] = time.monotonic()
         return rec
 
     def __contains__(self, job_id: object) -> bool:
@@ -47,6 +49,7 @@ class JobCache(dict[str, JobRecord]):
 
     def __setitem__(self, job_id: str, rec: JobRecord) -> None:
         super().__setitem__(job_id, rec)
+        self._used.pop(job_id, None)
         self._used[job_id] = time.monotonic()
 
     def pop(self, job_id: str, default: JobRecord | None = None) -> JobRecord | None:  # type: ignore[override]
@@ -63,6 +66,17 @@ class JobCache(dict[str, JobRecord]):
     def resident(self, job_id: str) -> bool:
         """In memory now (no store read)."""
         return dict.__contains__(self, job_id)
+
+    def unused_since_before(self, older_than: float) -> list[str]:
+        """Ids of the resident jobs last looked up at or before ``older_than`` (monotonic),
+        least recently used first. Only those are read: the sweep costs what it may evict,
+        not one look at every resident job (thousands under a steady stream of new jobs)."""
+        out: list[str] = []
+        for job_id, used in self._used.items():
+            if used > older_than:
+                break
+            out.append(job_id)
+        return out
 
     def unused_since(self, job_id: str) -> float:
         """Monotonic time of the last lookup (0.0 if never looked up)."""

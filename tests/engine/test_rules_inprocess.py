@@ -22,7 +22,7 @@ from pelorus.engine import engine as engine_module
 from pelorus.engine import scheduler as scheduler_module
 from pelorus.engine import workflows as workflows_module
 from pelorus.engine.engine import Engine, EngineConfig
-from pelorus.engine.executors.base import ExitInfo
+from pelorus.engine.executors.base import ExitInfo, UsageSample
 from pelorus.engine.ports import SchedulerHost, WorkflowHost
 from pelorus.engine.records import JobRecord
 from pelorus.engine.scheduler import Scheduler
@@ -354,6 +354,32 @@ def test_exponential_backoff_doubles_up_to_its_cap(engine: Engine, clock: Clock)
     spec.default_spec.backoff.max_delay.FromSeconds(3)
     rec = _create(engine, spec)
     assert _fail_attempts(engine, rec, clock, 6) == [0.5, 1.0, 2.0, 3.0, 3.0]
+
+
+def test_usage_is_sampled_for_every_running_pod_and_only_those(engine: Engine, clock: Clock,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # The sweep finds running pods through the scheduler's active pods, not a walk over every
+    # resident job: a finished job's pods and a pending one are not sampled.
+    asked: list[str] = []
+
+    def usage(pod_id: str) -> UsageSample:
+        asked.append(pod_id)
+        return UsageSample(cpu_seconds=1.5, memory_rss_bytes=4096)
+
+    monkeypatch.setattr(engine.executor, "usage", usage)
+    done = _create(engine, _spec(command="true"))
+    asyncio.run(engine.scheduler.tick())
+    engine.on_exited(done.pods[0].status.pod_id, ExitInfo(exit_code=0, reason="", message=""))
+    running = _create(engine, job_pb2.JobSpec(name="two", instance_count=2, default_spec=pod_pb2.PodSpec(
+        command="sleep")))
+    asyncio.run(engine.scheduler.tick())
+    waiting = _create(engine, _spec(command="sleep"))  # pending: no tick since it was made
+    assert waiting.pods[0].status.state == P.POD_STATE_PENDING
+    asked.clear()
+    asyncio.run(engine._sample_usage())
+    want = {running.pods[i].status.pod_id for i in (0, 1)}
+    assert set(asked) == want and len(asked) == 2
+    assert all(running.pods[i].status.usage.memory_rss_bytes == 4096 for i in (0, 1))
 
 
 def test_an_interval_schedule_sets_the_next_run_from_the_last_start(engine: Engine, clock: Clock) -> None:
