@@ -25,6 +25,7 @@ Live updates (the source's ``rowsUpdated`` gives the exact rows of a batch):
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final
 
@@ -55,6 +56,9 @@ _Hint = QAbstractItemModel.LayoutChangeHint
 
 #: More separate insert/remove places than this in one batch → one layout change instead.
 MAX_ROW_SIGNAL_GROUPS: Final = 16
+#: Filters whose result (one bool a row) is kept while no row changes: a backspace back to one
+#: of them costs no search.
+RECENT_FILTERS: Final = 4
 #: At most this many dataChanged ranges per batch of updated rows.
 MAX_CHANGED_RANGES: Final = 16
 _NCOLS: Final = len(Column)
@@ -132,6 +136,9 @@ class JobsProxyModel(QAbstractProxyModel):
         # that lets rows back in (backspace, clearing the box) picks them from it with one mask
         # instead of sorting them again (a million text keys: ~0.4 s of argsort).
         self._full: np.ndarray | None = None
+        # The accept masks of the last few filters (terms + chips), while no row has changed
+        # since: a backspace to one of them ("etl" -> "et") takes it instead of searching again.
+        self._recent: OrderedDict[tuple[object, ...], np.ndarray] = OrderedDict()
         self._resort_timer = QTimer(self)
         self._resort_timer.setSingleShot(True)
         self._resort_timer.setInterval(resort_interval_ms)
@@ -414,7 +421,12 @@ class JobsProxyModel(QAbstractProxyModel):
         self._inv_arr = None
         self._ochunks = {}
 
+    def _filter_key(self) -> tuple[object, ...]:
+        terms = tuple((t.key, t.op, t.value, t.negated) for t in self._filter.terms)
+        return terms, self._chips
+
     def _rebuild_all(self) -> None:
+        self._recent.clear()
         rows = self._all_rows()
         self._pred = self._make_pred()
         self._accept = self._compute_accept(rows)
@@ -439,13 +451,22 @@ class JobsProxyModel(QAbstractProxyModel):
         previous one kept out (one more letter typed), so only the rows shown are tested."""
         self._pred = self._make_pred()
         self._note_full()
-        if narrower and 2 * int(np.count_nonzero(self._accept)) < len(self._accept):
+        key = self._filter_key()
+        kept = self._recent.get(key)
+        if kept is not None and len(kept) == len(self._accept):
+            self._recent.move_to_end(key)
+            new_acc = kept.copy()
+        elif narrower and 2 * int(np.count_nonzero(self._accept)) < len(self._accept):
             # (most rows shown: every row at once, read in place, is cheaper than gathering them)
             shown = np.flatnonzero(self._accept)
             new_acc = np.zeros(len(self._accept), bool)
             new_acc[shown] = self._compute_accept(shown)
         else:
             new_acc = self._compute_accept(self._all_rows())
+        if kept is None and not (self._filter.matches_all and not self._chips):
+            self._recent[key] = new_acc.copy()
+            while len(self._recent) > RECENT_FILTERS:
+                self._recent.popitem(last=False)
         full = self._full
         if full is not None and not self._dirty.any():
             # every row's place is known: the new order is the rows that pass, in that order
@@ -531,6 +552,7 @@ class JobsProxyModel(QAbstractProxyModel):
         if first != len(self._accept):  # not an append: JobsTableModel never does this
             self._on_reset_unexpected()
             return
+        self._recent.clear()
         new = np.arange(first, last + 1, dtype=np.int64)
         acc = self._compute_accept(new)
         n = len(new)
@@ -557,6 +579,7 @@ class JobsProxyModel(QAbstractProxyModel):
             self._remove_proxy(prows)
 
     def _on_rows_removed(self, parent: QModelIndex, first: int, last: int) -> None:
+        self._recent.clear()
         gone = slice(first, last + 1)
         count = last - first + 1
         self._accept = np.delete(self._accept, gone)
@@ -570,6 +593,7 @@ class JobsProxyModel(QAbstractProxyModel):
         self._rebuild_inv()
 
     def _on_rows_updated(self, rows: list[int]) -> None:
+        self._recent.clear()
         arr = np.asarray(rows, dtype=np.int64)
         leaving = entering = arr[:0]
         if self._pred is not None:

@@ -2,7 +2,8 @@
 
 A keystroke that extends the filter ("e" -> "et") searches only the rows shown; one over every
 row ORs each column's whole search into the result; one that lets rows back in (backspace)
-picks them from the full order kept since the last sort; the inverse mapping and data()'s row
+picks them from the full order kept since the last sort, and takes the result of a recent filter
+(while no row changed since) instead of searching again; the inverse mapping and data()'s row
 lists are made when read.  Whatever the keystrokes (typed one character at a time, backspaces,
 label and state terms pasted in, text that does not parse), sorts between them and rows
 arriving or changing between them: the proxy shows exactly the rows a new proxy given the same
@@ -49,8 +50,9 @@ def _shown(proxy: JobsProxyModel) -> list[int]:
     return [proxy.source_row(p) for p in range(proxy.rowCount())]
 
 
-def _fresh(model: JobsTableModel, text: str, col: int, desc: bool) -> JobsProxyModel:
+def _fresh(model: JobsTableModel, text: str, col: int, desc: bool, chips: list[str]) -> JobsProxyModel:
     fresh = JobsProxyModel(model, resort_interval_ms=10_000)
+    fresh.set_state_chips(chips)
     if col >= 0:
         fresh.sort(col, Qt.SortOrder.DescendingOrder if desc else Qt.SortOrder.AscendingOrder)
     assert fresh.set_filter_text(text).ok
@@ -63,6 +65,7 @@ action = st.one_of(
     st.tuples(st.just("backspace"), st.integers(1, 3)),
     st.tuples(st.just("paste"), st.sampled_from(_PASTE)),
     st.tuples(st.just("clear"), st.just(0)),
+    st.tuples(st.just("chips"), st.lists(st.sampled_from(STATES), max_size=2, unique=True)),
     st.tuples(st.just("sort"), st.sampled_from(_SORTS), st.booleans()),
     st.tuples(st.just("append"), st.integers(1, 40)),
     st.tuples(st.just("update"), st.integers(1, 8)),
@@ -76,7 +79,7 @@ def test_refined_filter_equals_a_filter_from_scratch(qapp: Any, seed: int, n: in
     model = JobsTableModel()
     proxy = JobsProxyModel(model, resort_interval_ms=10_000)
     model.reset([_job(i, rnd) for i in range(n)])
-    typed, applied, col, desc = "", "", -1, False
+    typed, applied, col, desc, chips = "", "", -1, False, []
     total = n
     exact = True  # nothing arrived or changed since the last sort: the order is the sort's own
     for act in actions:
@@ -92,6 +95,9 @@ def test_refined_filter_equals_a_filter_from_scratch(qapp: Any, seed: int, n: in
                 typed = ""
             if proxy.set_filter_text(typed).ok:  # else the last good filter stays
                 applied = typed
+        elif kind == "chips":
+            chips = act[1]
+            proxy.set_state_chips(chips)
         elif kind == "sort":
             col, desc = act[1], act[2]
             proxy.sort(col, Qt.SortOrder.DescendingOrder if desc else Qt.SortOrder.AscendingOrder)
@@ -105,7 +111,7 @@ def test_refined_filter_equals_a_filter_from_scratch(qapp: Any, seed: int, n: in
             proxy.resort_now()
             exact = col < 0
         assert proxy.filter().text == applied
-        want = _shown(_fresh(model, applied, col, desc))
+        want = _shown(_fresh(model, applied, col, desc, chips))
         got = _shown(proxy)
         if exact:
             assert got == want, (act, applied, col, desc)
@@ -198,3 +204,29 @@ def test_warm_up_holds_off_while_typing(qtbot: QtBot) -> None:
     assert len(work) <= 1  # at most the timer's one re-check, which only reschedules
     assert calls and calls[-1] - typed >= model._WARM_HOLD - 0.02
     assert proxy.set_filter_text("et").ok
+
+
+def test_backspace_takes_a_recent_result_until_a_row_changes(qapp: Any) -> None:
+    rnd = random.Random(11)
+    model = JobsTableModel()
+    proxy = JobsProxyModel(model)
+    model.reset([_job(i, rnd) for i in range(400)])
+    searched: list[int] = []
+    compute = proxy._compute_accept
+
+    def counted(rows: np.ndarray) -> np.ndarray:
+        searched.append(len(rows))
+        return compute(rows)
+
+    proxy._compute_accept = counted  # type: ignore[method-assign]
+    for text in ("e", "et", "etl"):
+        proxy.set_filter_text(text)
+    searched.clear()
+    proxy.set_filter_text("et")  # backspace: "et" was searched two keystrokes ago
+    proxy.set_filter_text("e ")  # the same terms as "e"
+    assert searched == []
+    assert _shown(proxy) == _shown(_fresh(model, "e", -1, False, []))
+    model.apply_batch([(_job(rnd.randrange(400), rnd), False)])  # a row changed: searched again
+    searched.clear()
+    proxy.set_filter_text("et")
+    assert searched and _shown(proxy) == _shown(_fresh(model, "et", -1, False, []))
