@@ -426,6 +426,15 @@ def _free_term(value: str) -> tuple[Predicate, Mask]:
         every = len(rows) == c.n  # every row, in order (the proxy's full refilter)
         out = _find_rows(c.derived(FREE_TEXT_COLUMNS[0]), needle, None if every else rows)
         for name in FREE_TEXT_COLUMNS[1:]:
+            if every:
+                missing = len(out) - int(np.count_nonzero(out))
+                if not missing:
+                    break
+                if 4 * missing >= len(out):
+                    # most rows still out: the whole column, OR-ed in (gathering the rows left and
+                    # scattering the result back cost more than the search: ~17 of 28 ms at 1M)
+                    out |= _find_rows(c.derived(name), needle)
+                    continue
             left = np.flatnonzero(~out)
             if not len(left):
                 break

@@ -25,6 +25,7 @@ Live updates (the source's ``rowsUpdated`` gives the exact rows of a batch):
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final
 
@@ -55,10 +56,17 @@ _Hint = QAbstractItemModel.LayoutChangeHint
 
 #: More separate insert/remove places than this in one batch → one layout change instead.
 MAX_ROW_SIGNAL_GROUPS: Final = 16
+#: Filters whose result (one bool a row) is kept while no row changes: a backspace back to one
+#: of them costs no search.
+RECENT_FILTERS: Final = 4
 #: At most this many dataChanged ranges per batch of updated rows.
 MAX_CHANGED_RANGES: Final = 16
 _NCOLS: Final = len(Column)
 _PLIST: Final = "QList<QPersistentModelIndex>"  # PySide needs the C++ name to pick the overload
+#: data() reads the mapping through plain lists of this many proxy rows (1 << _CHUNK_BITS), made
+#: on first use after a change: a paint touches one or two, not a million rows' list
+_CHUNK_BITS: Final = 10
+_CHUNK_MASK: Final = (1 << _CHUNK_BITS) - 1
 
 
 def _groups(positions: np.ndarray) -> list[tuple[int, int, int]]:
@@ -110,7 +118,8 @@ class JobsProxyModel(QAbstractProxyModel):
         self._src = source
         self._cell = source.cell_data
         self._handlers = source.role_handlers()
-        self._olist: list[int] | None = None  # _order as a list, made on the first data() after a change
+        # _order as plain lists of rows, by chunk (see _CHUNK_BITS), made by data() after a change
+        self._ochunks: dict[int, list[int]] = {}
         self._view: QTableView | None = None  # the view whose shown rows get exact dataChanged runs
         self._filter = job_filter.parse("")
         self._chips: frozenset[int] = frozenset()
@@ -120,13 +129,16 @@ class JobsProxyModel(QAbstractProxyModel):
         self._keys: np.ndarray | None = None
         self._frozen = False
         self._order = np.zeros(0, np.int64)
-        self._inv = np.zeros(0, np.int64)
+        self._inv_arr: np.ndarray | None = np.zeros(0, np.int64)  # see _inv
         self._accept = np.zeros(0, bool)
         self._dirty = np.zeros(0, bool)
         # Every source row in display order (filter or not), or None when unknown: a keystroke
         # that lets rows back in (backspace, clearing the box) picks them from it with one mask
         # instead of sorting them again (a million text keys: ~0.4 s of argsort).
         self._full: np.ndarray | None = None
+        # The accept masks of the last few filters (terms + chips), while no row has changed
+        # since: a backspace to one of them ("etl" -> "et") takes it instead of searching again.
+        self._recent: OrderedDict[tuple[object, ...], np.ndarray] = OrderedDict()
         self._resort_timer = QTimer(self)
         self._resort_timer.setSingleShot(True)
         self._resort_timer.setInterval(resort_interval_ms)
@@ -185,10 +197,11 @@ class JobsProxyModel(QAbstractProxyModel):
         r = index.row()
         if r < 0:
             return None
-        olist = self._olist
-        if olist is None:
-            olist = self._olist = self._order.tolist()
-        return handler(olist[r], index.column())
+        chunk = self._ochunks.get(r >> _CHUNK_BITS)
+        if chunk is None:
+            k = r >> _CHUNK_BITS
+            chunk = self._ochunks[k] = self._order[k << _CHUNK_BITS: (k + 1) << _CHUNK_BITS].tolist()
+        return handler(chunk[r & _CHUNK_MASK], index.column())
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         return _ITEM_FLAGS if index.row() >= 0 else Qt.ItemFlag.NoItemFlags
@@ -217,6 +230,7 @@ class JobsProxyModel(QAbstractProxyModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Full sort (header click): one argsort, one layout change; clears dirty rows."""
+        self._src.yield_to_input()
         self._sort_col = column if 0 <= column < self.columnCount() else -1
         self._sort_order = Qt.SortOrder(order)
         self._keys = self._compute_keys(self._all_rows()) if self._sort_col >= 0 else None
@@ -250,6 +264,7 @@ class JobsProxyModel(QAbstractProxyModel):
 
     def set_filter(self, result: job_filter.FilterResult) -> None:
         """Apply an already parsed filter."""
+        self._src.yield_to_input()
         narrower = job_filter.narrows(self._filter, result)
         self._filter = result
         self._refilter(narrower)
@@ -385,13 +400,33 @@ class JobsProxyModel(QAbstractProxyModel):
         add_sorted = self._sorted(add)
         return np.insert(placed, self._positions(placed, add_sorted), add_sorted)
 
+    @property
+    def _inv(self) -> np.ndarray:
+        """Source row -> proxy row or -1, rebuilt on first use after the mapping changed: a
+        keystroke that changes the mapping of a million rows need not pay for it (~9 ms) when
+        nothing asks before the next one."""
+        inv = self._inv_arr
+        if inv is None:
+            inv = np.full(len(self._accept), -1, np.int64)
+            inv[self._order] = np.arange(len(self._order), dtype=np.int64)
+            self._inv_arr = inv
+        return inv
+
+    @_inv.setter
+    def _inv(self, inv: np.ndarray) -> None:
+        self._inv_arr = inv
+
     def _rebuild_inv(self) -> None:
-        inv = np.full(len(self._accept), -1, np.int64)
-        inv[self._order] = np.arange(len(self._order), dtype=np.int64)
-        self._inv = inv
-        self._olist = None
+        """The mapping (``_order``) changed: its inverse and data()'s lists are made again when read."""
+        self._inv_arr = None
+        self._ochunks = {}
+
+    def _filter_key(self) -> tuple[object, ...]:
+        terms = tuple((t.key, t.op, t.value, t.negated) for t in self._filter.terms)
+        return terms, self._chips
 
     def _rebuild_all(self) -> None:
+        self._recent.clear()
         rows = self._all_rows()
         self._pred = self._make_pred()
         self._accept = self._compute_accept(rows)
@@ -416,13 +451,22 @@ class JobsProxyModel(QAbstractProxyModel):
         previous one kept out (one more letter typed), so only the rows shown are tested."""
         self._pred = self._make_pred()
         self._note_full()
-        shown = np.flatnonzero(self._accept) if narrower else None
-        if shown is not None and 2 * len(shown) < len(self._accept):
+        key = self._filter_key()
+        kept = self._recent.get(key)
+        if kept is not None and len(kept) == len(self._accept):
+            self._recent.move_to_end(key)
+            new_acc = kept.copy()
+        elif narrower and 2 * int(np.count_nonzero(self._accept)) < len(self._accept):
             # (most rows shown: every row at once, read in place, is cheaper than gathering them)
+            shown = np.flatnonzero(self._accept)
             new_acc = np.zeros(len(self._accept), bool)
             new_acc[shown] = self._compute_accept(shown)
         else:
             new_acc = self._compute_accept(self._all_rows())
+        if kept is None and not (self._filter.matches_all and not self._chips):
+            self._recent[key] = new_acc.copy()
+            while len(self._recent) > RECENT_FILTERS:
+                self._recent.popitem(last=False)
         full = self._full
         if full is not None and not self._dirty.any():
             # every row's place is known: the new order is the rows that pass, in that order
@@ -447,11 +491,18 @@ class JobsProxyModel(QAbstractProxyModel):
         self._order = np.ascontiguousarray(new_order, dtype=np.int64)
         self._rebuild_inv()
         if persistent:
-            inv = self._inv
+            # the new rows of the persistent indexes' jobs, found without the whole inverse
+            # (a current index is nearly always there: the inverse would be built every keystroke)
+            olds = np.fromiter((p.row() for p in persistent), np.int64, len(persistent))
+            srcs = np.where((olds >= 0) & (olds < len(old_order)), old_order[olds.clip(0, max(0, len(old_order) - 1))]
+                            if len(old_order) else -1, -1)
+            mark = np.zeros(len(self._accept), bool)
+            mark[srcs[srcs >= 0]] = True
+            at = np.flatnonzero(mark[self._order])
+            where = dict(zip(self._order[at].tolist(), at.tolist(), strict=True))
             moved = []
-            for p in persistent:
-                r = p.row()
-                nr = int(inv[old_order[r]]) if 0 <= r < len(old_order) else -1
+            for p, src in zip(persistent, srcs.tolist(), strict=True):
+                nr = where.get(src, -1) if src >= 0 else -1
                 moved.append(self.createIndex(nr, p.column()) if nr >= 0 else QModelIndex())
             self.changePersistentIndexList(persistent, moved)
         self.layoutChanged[_PLIST, _Hint].emit([], hint)  # type: ignore[index]  # as above
@@ -501,12 +552,14 @@ class JobsProxyModel(QAbstractProxyModel):
         if first != len(self._accept):  # not an append: JobsTableModel never does this
             self._on_reset_unexpected()
             return
+        self._recent.clear()
         new = np.arange(first, last + 1, dtype=np.int64)
         acc = self._compute_accept(new)
         n = len(new)
         self._accept = np.concatenate((self._accept, acc))
         self._dirty = np.concatenate((self._dirty, np.zeros(n, bool)))
-        self._inv = np.concatenate((self._inv, np.full(n, -1, np.int64)))
+        if self._inv_arr is not None:
+            self._inv_arr = np.concatenate((self._inv_arr, np.full(n, -1, np.int64)))
         if self._keys is not None:
             self._keys = _concat_keys(self._keys, self._compute_keys(new))
         full = self._full
@@ -526,6 +579,7 @@ class JobsProxyModel(QAbstractProxyModel):
             self._remove_proxy(prows)
 
     def _on_rows_removed(self, parent: QModelIndex, first: int, last: int) -> None:
+        self._recent.clear()
         gone = slice(first, last + 1)
         count = last - first + 1
         self._accept = np.delete(self._accept, gone)
@@ -539,6 +593,7 @@ class JobsProxyModel(QAbstractProxyModel):
         self._rebuild_inv()
 
     def _on_rows_updated(self, rows: list[int]) -> None:
+        self._recent.clear()
         arr = np.asarray(rows, dtype=np.int64)
         leaving = entering = arr[:0]
         if self._pred is not None:

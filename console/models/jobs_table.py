@@ -289,6 +289,9 @@ class JobsTableModel(QAbstractTableModel):
     _WARM_ROWS: Final = 10000
     #: what free text reads (the likeliest first keystroke), cheapest first; labels_fold reads labels
     _WARM_ORDER: Final = ("names_fold", "owners_fold", "ids_fold", "labels", "labels_fold")
+    #: After a keystroke in the filter box or a sort the warm-up waits this long (seconds), so its
+    #: slices do not land between an input and its repaint (``yield_to_input``).
+    _WARM_HOLD: Final = 0.25
     _ROW_CACHE: Final = 4096
     _KNOWN_TTL: Final = 2.0
 
@@ -299,6 +302,7 @@ class JobsTableModel(QAbstractTableModel):
         self._known: tuple[float, JobColumns, dict[str, list[str]]] | None = None
         self._stale = False
         self._warm: list[str] = []
+        self._warm_hold = 0.0  # time.monotonic() until which the warm-up waits (yield_to_input)
         self._warm_timer = QTimer(self)
         self._warm_timer.setSingleShot(True)
         self._warm_timer.setInterval(0)
@@ -499,7 +503,7 @@ class JobsTableModel(QAbstractTableModel):
         if not self._warm and cols.index_pending():  # a listing's next pages, in id order: index them
             self._warm = list(self._WARM_ORDER)  # (warm() indexes first; columns built already are done)
         if self._warm:
-            self._warm_timer.start()
+            self._schedule_warm()
         return BatchResult(inserted=n_new, updated=len(updated), removed=len(removed))
 
     def set_stale(self, stale: bool) -> None:
@@ -571,15 +575,31 @@ class JobsTableModel(QAbstractTableModel):
 
     def _start_warm_up(self) -> None:
         self._warm = list(self._WARM_ORDER)
-        self._warm_timer.start()
+        self._schedule_warm()
+
+    def yield_to_input(self, seconds: float | None = None) -> None:
+        """Someone is typing in the filter box (or sorting): the idle warm-up (the deferred job id
+        index, the derived columns) holds off for ``seconds`` (``_WARM_HOLD``), so none of its
+        slices runs between a keystroke and the repaint that shows its result.  What needs the
+        index or a column meanwhile still builds it at once."""
+        self._warm_hold = time.monotonic() + (self._WARM_HOLD if seconds is None else seconds)
+        if self._warm_timer.isActive():
+            self._schedule_warm()
+
+    def _schedule_warm(self) -> None:
+        wait = self._warm_hold - time.monotonic()
+        self._warm_timer.start(max(0, int(wait * 1000) + 1) if wait > 0 else 0)
 
     def _warm_step(self) -> None:
         # Build derived columns (labels, haystack, folded text) in slices after a bulk load, so
         # the first keystroke in the filter box does not pay for a million label decodes.
         # Each slice is bounded in rows; the loop in time (a slice of 10k rows is ~3-8 ms).
+        if self._warm_hold > time.monotonic():  # typing: later (yield_to_input)
+            self._schedule_warm()
+            return
         deadline = time.perf_counter() + 0.008
         while self._warm and time.perf_counter() < deadline:
             if self.columns().warm(self._warm[0], self._WARM_ROWS):
                 self._warm.pop(0)
         if self._warm:
-            self._warm_timer.start()
+            self._schedule_warm()

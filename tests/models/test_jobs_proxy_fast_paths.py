@@ -93,6 +93,7 @@ def test_fast_filter_and_sort_paths_equal_the_reference(qapp: Any, seed: int, n:
                 assert keys == sorted(keys, reverse=desc)
 
 
+@settings(deadline=None)  # 300 rows a case: over 200 ms on a busy machine
 @given(old=st.sampled_from(_TYPED), new=st.sampled_from(_TYPED))
 def test_narrows_only_when_every_match_was_a_match_before(old: str, new: str) -> None:
     a, b = job_filter.parse(old), job_filter.parse(new)
