@@ -1,7 +1,9 @@
 """Engine memory with a big store: RSS and read latency after a restart on 100,000 jobs and
-1,000,000 pods (issue 18: at most 300 MiB, QueryJobs with a filter and order_by under 50 ms).
+1,000,000 pods, and while the same numbers are created through the API (issue 18: at most
+300 MiB, QueryJobs with a filter and order_by under 50 ms).
 
     python bench/engine_memory.py [--jobs 100000] [--pods-per-job 10] [--calls 50]
+                                  [--api-jobs 100000] [--api-run-every 1000] [--concurrency 16]
 
 Fill: FOR SPEED, NOT THROUGH THE API. The store is written directly with the store's own
 write path (pelorus.engine.store.Store.put_job / put_pods, the methods the engine's commit
@@ -10,6 +12,15 @@ real engine process (`python -m pelorus.engine.serve`) starts on that data dir a
 its unix socket measures: time to ready, RSS once settled, and per-call latency of
 QueryJobs (owner filter, order_by created_at DESC, limit 50), GetJob (random ids) and
 ListPods (one job's pods). Peer in the same run: the same engine on an empty store.
+
+Through the API (--api-jobs, 0 to skip): a real engine on an empty store, and a client on its
+unix socket that calls CreateJob `--api-jobs` times (`--concurrency` in flight on one
+channel), `--pods-per-job` instances each. Jobs are created start_paused (every pod written,
+INITIALIZED, no process), so 1,000,000 pods can be stored in minutes; every
+`--api-run-every`-th job instead runs `true` in each instance and finishes SUCCEEDED. The
+engine's RSS is sampled every 0.25 s: the peak while creating, at the end of creation, and
+60 s + one eviction sweep later (when the engine has dropped what it no longer uses); then the
+same QueryJobs / GetJob / ListPods calls as above on the store it made.
 Exit code 1 when the engine did not start or a call failed.
 """
 
@@ -80,6 +91,33 @@ def fill(data_dir: Path, jobs: int, pods_per_job: int) -> list[str]:
     return ids
 
 
+async def calls_latency(eng: BenchEngine, ids: list[str], calls: int, out: dict[str, float]) -> None:
+    """QueryJobs (owner filter, order_by created_at DESC, limit 50), GetJob and ListPods, `calls` each."""
+    rng = random.Random(1)
+    lat: dict[str, list[float]] = {"QueryJobs": [], "GetJob": [], "ListPods": []}
+    async with Client(eng.address) as c:
+        for _ in range(calls):
+            q = job_pb2.JobQuerySpec(owner=f"user{rng.randrange(50)}")
+            q.pagination.limit = 50
+            q.pagination.order_by.add(property="created_at", order=common_pb2.OrderBy.ORDER_DESC)
+            t = time.perf_counter()
+            got = await c.jobs.QueryJobs(js.QueryJobsRequest(spec=q), timeout=60)
+            lat["QueryJobs"].append(time.perf_counter() - t)
+            assert got.records, "QueryJobs returned nothing"
+            t = time.perf_counter()
+            await c.jobs.GetJob(js.GetJobRequest(job_id=rng.choice(ids)), timeout=60)
+            lat["GetJob"].append(time.perf_counter() - t)
+            t = time.perf_counter()
+            pods = [p async for resp in c.jobs.ListPods(js.ListPodsRequest(job_id=rng.choice(ids)), timeout=60)
+                    for p in resp.pods]
+            lat["ListPods"].append(time.perf_counter() - t)
+            assert pods, "ListPods returned no pod"
+    out["rss_after_calls_mib"] = eng.rss() / 2**20
+    for op, values in lat.items():
+        out[f"{op}.p50_ms"] = percentile(values, 0.5) * 1000
+        out[f"{op}.p99_ms"] = percentile(values, 0.99) * 1000
+
+
 async def measure(data_dir: Path | None, ids: list[str], calls: int, label: str) -> dict[str, float]:
     eng = BenchEngine(label=label, data_dir=data_dir)
     t = time.monotonic()
@@ -88,37 +126,96 @@ async def measure(data_dir: Path | None, ids: list[str], calls: int, label: str)
         ready = time.monotonic() - t
         await asyncio.sleep(3)
         out: dict[str, float] = {"ready_s": ready, "rss_mib": eng.rss() / 2**20}
-        if not ids:
-            return out
-        rng = random.Random(1)
-        lat: dict[str, list[float]] = {"QueryJobs": [], "GetJob": [], "ListPods": []}
-        async with Client(eng.address) as c:
-            for _ in range(calls):
-                q = job_pb2.JobQuerySpec(owner=f"user{rng.randrange(50)}")
-                q.pagination.limit = 50
-                q.pagination.order_by.add(property="created_at", order=common_pb2.OrderBy.ORDER_DESC)
-                t = time.perf_counter()
-                got = await c.jobs.QueryJobs(js.QueryJobsRequest(spec=q), timeout=60)
-                lat["QueryJobs"].append(time.perf_counter() - t)
-                assert got.records, "QueryJobs returned nothing"
-                t = time.perf_counter()
-                await c.jobs.GetJob(js.GetJobRequest(job_id=rng.choice(ids)), timeout=60)
-                lat["GetJob"].append(time.perf_counter() - t)
-                t = time.perf_counter()
-                pods = [p async for resp in c.jobs.ListPods(js.ListPodsRequest(job_id=rng.choice(ids)), timeout=60)
-                        for p in resp.pods]
-                lat["ListPods"].append(time.perf_counter() - t)
-                assert pods, "ListPods returned no pod"
-        out["rss_after_calls_mib"] = eng.rss() / 2**20
-        for op, values in lat.items():
-            out[f"{op}.p50_ms"] = percentile(values, 0.5) * 1000
-            out[f"{op}.p99_ms"] = percentile(values, 0.99) * 1000
+        if ids:
+            await calls_latency(eng, ids, calls, out)
         return out
     finally:
         eng.stop(timeout=120)
 
 
+def api_spec(i: int, pods_per_job: int) -> job_pb2.JobSpec:
+    spec = job_pb2.JobSpec(name=f"nightly-report-{i}", owner=f"user{i % 50}", instance_count=pods_per_job,
+                           description="a job created through the API")
+    spec.labels.update({"team": f"t{i % 20}", "tier": "batch"})
+    spec.default_spec.command = "true"
+    return spec
+
+
+async def via_api(args: argparse.Namespace) -> dict[str, float]:
+    """CreateJob --api-jobs times on a fresh engine, sampling its RSS; then the same calls as after a restart."""
+    eng = BenchEngine(label="memory-api")
+    out: dict[str, float] = {}
+    peak = 0
+    sampling = True
+
+    async def sample() -> None:
+        nonlocal peak
+        while sampling:
+            peak = max(peak, eng.rss())
+            await asyncio.sleep(0.25)
+
+    try:
+        eng.start(timeout=120)
+        await asyncio.sleep(1)
+        out["rss_start_mib"] = eng.rss() / 2**20
+        sampler = asyncio.create_task(sample())
+        ids: list[str] = [""] * args.api_jobs
+        nxt = 0
+        ran = 0
+        started = time.monotonic()
+        async with Client(eng.address) as c:
+            async def worker() -> None:
+                nonlocal nxt, ran
+                while nxt < args.api_jobs:
+                    i = nxt
+                    nxt += 1
+                    runs = args.api_run_every > 0 and i % args.api_run_every == 0
+                    ran += runs
+                    resp = await c.create(api_spec(i, args.pods_per_job), start_paused=not runs)
+                    ids[i] = resp.job_id
+                    if i and i % 20000 == 0:
+                        note(f"api: created {i} jobs ({time.monotonic() - started:.0f} s, "
+                             f"RSS {eng.rss() / 2**20:.0f} MiB)")
+
+            await asyncio.gather(*(worker() for _ in range(args.concurrency)))
+            out["create_s"] = time.monotonic() - started
+            out["created_per_s"] = args.api_jobs / out["create_s"]
+            out["rss_created_mib"] = eng.rss() / 2**20
+            out["peak_creating_mib"] = peak / 2**20
+            # The jobs that run: wait until they have finished (bounded), then one eviction sweep.
+            deadline = time.monotonic() + 600
+            running = [j for j, i in zip(ids, range(args.api_jobs), strict=True)
+                       if args.api_run_every > 0 and i % args.api_run_every == 0]
+            for job_id in running:
+                while time.monotonic() < deadline:
+                    got = await c.jobs.GetJob(js.GetJobRequest(job_id=job_id, summary_only=True), timeout=60)
+                    if got.summary.status.state == job_pb2.JOB_STATE_SUCCEEDED:
+                        break
+                    await asyncio.sleep(0.5)
+            out["ran_jobs"] = ran
+            out["rss_ran_mib"] = eng.rss() / 2**20
+            await asyncio.sleep(args.settle)  # COLD_AFTER (60 s) and one EVICT_INTERVAL (10 s) sweep
+            sampling = False
+            await sampler
+            out["rss_settled_mib"] = eng.rss() / 2**20
+            out["peak_mib"] = peak / 2**20
+            counts = eng.store_counts()
+            out["stored_jobs"], out["stored_pods"] = counts["jobs"], counts["pods"]
+        await calls_latency(eng, ids, args.calls, out)
+        return out
+    finally:
+        sampling = False
+        eng.stop(timeout=120)
+
+
 async def bench(args: argparse.Namespace) -> None:
+    if not args.skip_fill:
+        await restarted(args)
+    if args.api_jobs:
+        await api_phase(args)
+
+
+async def restarted(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="pelorus-bench-memory-") as tmp:
         data_dir = Path(tmp) / "data"
         t = time.monotonic()
@@ -142,11 +239,37 @@ async def bench(args: argparse.Namespace) -> None:
              calls=args.calls, **ctx)
 
 
+async def api_phase(args: argparse.Namespace) -> None:
+    api = await via_api(args)
+    ctx = {**machine(), "jobs": args.api_jobs, "pods": args.api_jobs * args.pods_per_job, "transport": "unix socket",
+           "fill": f"CreateJob through the API, {args.concurrency} in flight, start_paused except every "
+                   f"{args.api_run_every}-th job, which runs `true` per instance",
+           "loadavg_1m": round(os.getloadavg()[0], 2)}
+    emit("engine_memory.api.peak_rss", round(api["peak_mib"], 1), "MiB",
+         path="engine process RSS sampled every 0.25 s while CreateJob filled an empty store, until settled",
+         peak_while_creating_mib=round(api["peak_creating_mib"], 1), rss_created_mib=round(api["rss_created_mib"], 1),
+         rss_after_runs_mib=round(api["rss_ran_mib"], 1), rss_settled_mib=round(api["rss_settled_mib"], 1),
+         rss_after_calls_mib=round(api["rss_after_calls_mib"], 1), rss_start_mib=round(api["rss_start_mib"], 1),
+         create_s=round(api["create_s"], 1), created_per_s=round(api["created_per_s"], 1),
+         ran_jobs=int(api["ran_jobs"]), stored_jobs=int(api["stored_jobs"]), stored_pods=int(api["stored_pods"]),
+         target_mib=300, **ctx)
+    for op in ("QueryJobs", "GetJob", "ListPods"):
+        emit(f"engine_memory.api.{op}.p99", round(api[f"{op}.p99_ms"], 2), "ms", p50_ms=round(api[f"{op}.p50_ms"], 2),
+             path=f"{op} round trip from a grpc.aio client, {args.calls} calls, on the store made through the API",
+             calls=args.calls, **ctx)
+
+
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--jobs", type=int, default=100_000)
     p.add_argument("--pods-per-job", type=int, default=10)
     p.add_argument("--calls", type=int, default=50)
+    p.add_argument("--api-jobs", type=int, default=100_000, help="jobs created through the API (0: skip)")
+    p.add_argument("--api-run-every", type=int, default=1000, help="every N-th API job runs (0: none)")
+    p.add_argument("--concurrency", type=int, default=16)
+    p.add_argument("--settle", type=float, default=75.0,
+                   help="seconds to wait after creation (the engine drops jobs unused for 60 s, sweeping every 10 s)")
+    p.add_argument("--skip-fill", action="store_true", help="only the API phase")
     args = p.parse_args()
     run(bench(args), 3600)
 

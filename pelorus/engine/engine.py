@@ -76,6 +76,9 @@ MAX_LOG_LINE = 64 * 1024
 # (seconds); the sweep runs every EVICT_INTERVAL.
 COLD_AFTER = 60.0
 EVICT_INTERVAL = 10.0
+# At most this many finished jobs stay in memory however recently they were used: past it, the
+# least recently used are dropped (each costs the engine ~25 KB with 10 pods).
+MAX_COLD_RESIDENT = 1000
 
 
 @dataclass
@@ -85,6 +88,7 @@ class EngineConfig:
     usage_interval: float = 5.0
     callback_attempts: int = callbacks.ATTEMPTS
     callback_first_delay: float = callbacks.FIRST_DELAY
+    max_cold_resident: int = MAX_COLD_RESIDENT  # finished jobs kept in memory at most (see jobcache.py)
 
     @property
     def db_path(self) -> Path:
@@ -103,6 +107,10 @@ class Engine:
         self.store = Store(config.db_path)
         self.hub = WatchHub()
         self.jobs = JobCache(self._load_job)  # live jobs, and finished ones while in use
+        self.max_cold_resident = max(1, config.max_cold_resident)
+        self.jobs.on_grown = self._cold_grown
+        self.jobs.grown_past = self.max_cold_resident
+        self._trim_handle: asyncio.Handle | None = None
         self.host = socket.gethostname()
         if executor is None:
             from pelorus.engine.executors.local import LocalExecutor
@@ -234,28 +242,60 @@ class Engine:
     def _is_cold(self, rec: JobRecord) -> bool:
         """Finished and idle: nothing the engine does on its own will touch it again."""
         return (not is_live_status(rec.status) and rec.workflow is None and not rec.active_pods()
-                and rec.job_id not in self._dirty_jobs and self.progress.idle(rec.job_id))
+                and rec.job_id not in self._dirty_jobs and self.progress.idle(rec.job_id)
+                and not any(p.status.state == P.POD_STATE_PENDING for p in rec.pods.values()))
 
     def _evict_cold(self, older_than: float) -> int:
         """Drop finished jobs not looked up since `older_than` (monotonic) from memory; they
         stay in the store and are read again when asked for."""
         evicted = 0
         for job_id in self.jobs.unused_since_before(older_than):
-            rec = dict.get(self.jobs, job_id)
-            if rec is None or not self._is_cold(rec):
-                continue
-            if any(pod.pod_name in self._dirty_pods for pod in rec.pods.values()):
-                continue
-            self.jobs.pop(job_id)
-            self.progress.forget(job_id)
-            for pod in rec.pods.values():
-                pid = pod.status.pod_id
-                if self._pod_index.get(pid, ("",))[0] == job_id:
-                    del self._pod_index[pid]
-                if pid not in self._log_followers:
-                    self._log_seq.pop(pid, None)
-            evicted += 1
+            if self._evictable(job_id):
+                self._evict(job_id)
+                evicted += 1
         return evicted
+
+    def _cold_grown(self) -> None:
+        """More jobs are resident than the last trim left (plus the finished ones allowed): trim
+        soon, once the request that added one is done with it, not inside its lookup."""
+        if self._trim_handle is None:
+            try:
+                self._trim_handle = asyncio.get_running_loop().call_soon(self._trim_cold)
+            except RuntimeError:  # no loop (in-process tests): the maintenance sweep does it
+                pass
+
+    def _trim_cold(self) -> int:
+        """Drop the least recently used finished jobs while more than ``max_cold_resident`` of
+        them are in memory, keeping half of the allowance; returns how many went."""
+        self._trim_handle = None
+        resident = self.jobs.least_recently_used()
+        cold = [job_id for job_id in resident if self._evictable(job_id)]
+        keep = self.max_cold_resident // 2
+        evicted = 0
+        if len(cold) > self.max_cold_resident:
+            for job_id in cold[:len(cold) - keep]:
+                self._evict(job_id)
+                evicted += 1
+        # Trim again once the finished ones could have grown past the allowance.
+        self.jobs.grown_past = len(self.jobs) + self.max_cold_resident - (len(cold) - evicted)
+        return evicted
+
+    def _evictable(self, job_id: str) -> bool:
+        rec = dict.get(self.jobs, job_id)
+        return (rec is not None and self._is_cold(rec)
+                and not any(pod.pod_name in self._dirty_pods for pod in rec.pods.values()))
+
+    def _evict(self, job_id: str) -> None:
+        rec = self.jobs.pop(job_id)
+        if rec is None:
+            return
+        self.progress.forget(job_id)
+        for pod in rec.pods.values():
+            pid = pod.status.pod_id
+            if self._pod_index.get(pid, ("",))[0] == job_id:
+                del self._pod_index[pid]
+            if pid not in self._log_followers:
+                self._log_seq.pop(pid, None)
 
     async def _reconcile_pods(self) -> None:
         """Pods that were active when the last engine process died: re-adopt or mark LOST."""

@@ -70,11 +70,13 @@ class WorkflowRun:
 
 def is_live_status(st: job_pb2.JobStatus) -> bool:
     """A job the engine keeps working on by itself: not finished, or with a run scheduled,
-    or with a workflow rolling (see jobcache.py)."""
+    or with a workflow rolling (see jobcache.py). A job created stopped and never started
+    (INITIALIZED, no run scheduled) is not: nothing happens to it until a request starts it."""
     from pelorus.engine.states import ACTIVE_WORKFLOW_STATES, TERMINAL_JOB_STATES
 
-    return (st.state not in TERMINAL_JOB_STATES or st.HasField("next_run_at")
-            or st.workflow_status.state in ACTIVE_WORKFLOW_STATES)
+    if st.HasField("next_run_at") or st.workflow_status.state in ACTIVE_WORKFLOW_STATES:
+        return True
+    return st.state not in TERMINAL_JOB_STATES and st.state != job_pb2.JOB_STATE_INITIALIZED
 
 
 def summary_from_rows(job_id: str, spec_bytes: bytes, status_bytes: bytes) -> job_pb2.JobSummary:

@@ -70,13 +70,14 @@ class Scheduler:
         """Entries are dropped lazily: a queued pod id that is no longer PENDING is skipped."""
 
     def schedule_run(self, rec: JobRecord, due: float) -> None:
-        token = self._run_tokens.get(rec.job_id, 0) + 1
-        self._run_tokens[rec.job_id] = token
+        self._seq += 1
+        token = self._seq
+        self._run_tokens[rec.job_id] = token  # an entry pushed earlier for the job is stale now
         heapq.heappush(self._runs, (due, rec.job_id, token))
         self.wake()
 
     def cancel_run(self, rec: JobRecord) -> None:
-        self._run_tokens[rec.job_id] = self._run_tokens.get(rec.job_id, 0) + 1
+        self._run_tokens.pop(rec.job_id, None)  # its heap entry is skipped when it comes due
 
     def release_unique_key(self, rec: JobRecord) -> None:
         key = rec.spec.unique_key
@@ -163,9 +164,11 @@ class Scheduler:
         eng = self.engine
         while self._runs and self._runs[0][0] <= t:
             _, job_id, token = heapq.heappop(self._runs)
+            if self._run_tokens.get(job_id) != token:
+                continue  # cancelled, or scheduled again since
+            del self._run_tokens[job_id]
             rec = eng.jobs.get(job_id)
-            if rec is not None and self._run_tokens.get(job_id) == token and \
-                    rec.status.desired_state == J.JOB_STATE_RUNNING:
+            if rec is not None and rec.status.desired_state == J.JOB_STATE_RUNNING:
                 eng.begin_run(rec, t)
         while self._delayed and self._delayed[0][0] <= t:
             _, _, job_id, inst, pod_id = heapq.heappop(self._delayed)

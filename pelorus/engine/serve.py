@@ -65,6 +65,7 @@ def build_parser(prog: str = "pelorus-engine") -> argparse.ArgumentParser:
     p.add_argument("--callback-attempts", type=int, default=None, help=argparse.SUPPRESS)
     p.add_argument("--callback-first-delay", type=float, default=None, help=argparse.SUPPRESS)
     p.add_argument("--watch-buffer", type=int, default=None, help=argparse.SUPPRESS)  # changes per slow watcher
+    p.add_argument("--max-cold-jobs", type=int, default=None, help=argparse.SUPPRESS)  # finished jobs in memory
     return p
 
 
@@ -186,6 +187,7 @@ def options_from_args(args: argparse.Namespace) -> ServeOptions:
         callback_attempts=args.callback_attempts, callback_first_delay=args.callback_first_delay,
         executor=args.executor, ray_address=ray_address, ray_autoscaling=args.ray_autoscaling,
         max_streams_per_client=max(1, args.max_streams_per_client), watch_buffer=args.watch_buffer,
+        max_cold_jobs=args.max_cold_jobs,
     )
 
 

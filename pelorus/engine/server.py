@@ -77,6 +77,7 @@ class ServeOptions:
     ray_autoscaling: bool = False  # the Ray cluster may grow: never-fitting pods wait instead of being refused
     max_streams_per_client: int = DEFAULT_MAX_STREAMS_PER_CLIENT
     watch_buffer: int | None = None  # changes buffered per watcher before its Watch ends (tests)
+    max_cold_jobs: int | None = None  # finished jobs kept in memory at most (tests; default MAX_COLD_RESIDENT)
 
 
 def _serialize(response: bytes | Message) -> bytes:
@@ -160,6 +161,8 @@ class EngineServer:
         self.options = options
         self._lock = lock_data_dir(options.data_dir)
         config = EngineConfig(options.data_dir, max_running_pods=options.max_running_pods)
+        if options.max_cold_jobs is not None:
+            config.max_cold_resident = max(1, options.max_cold_jobs)
         if options.callback_attempts is not None:
             config.callback_attempts = max(1, options.callback_attempts)
         if options.callback_first_delay is not None:

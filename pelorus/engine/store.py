@@ -31,6 +31,10 @@ CHANGE_POD = 2
 # Changes kept for Watch resumption; older start revisions get OUT_OF_RANGE.
 CHANGE_RETENTION = 500_000
 _MAX_ROWID = 2**63 - 1
+# QueryJobs with at most this many matches may read them through its filters' indexes and sort them.
+FEW_MATCHES = 5000
+# Orders a walk down an index serves (migrations: jobs_created, jobs_updated, jobs_name, the key).
+_INDEXED_ORDER = {"created_at", "updated_at", "name", "job_id"}
 
 _ORDERABLE = {
     "name": "name",
@@ -338,49 +342,74 @@ class Store:
 
     def query_jobs(self, q: job_pb2.JobQuerySpec, default_limit: int = 100,
                    max_limit: int = 10_000) -> tuple[list[tuple[str, bytes, bytes]], int]:
-        """Filter, order and page in SQL; returns (job_id, spec, status) rows and the total count."""
-        where: list[str] = []
-        args: list[object] = []
+        """Filter, order and page in SQL; returns (job_id, spec, status) rows and the total count.
+
+        Normally the page walks the order's index (or the owner's) and stops at its end, testing
+        each job against the filters. A state or label filter that matches few jobs (at most
+        FEW_MATCHES, counted on its own index) drives instead: its matches are read through its
+        index and sorted, where the walk would have read every job to find them (state RUNNING
+        among 100,000 finished jobs: 140 ms -> under 1 ms)."""
+        # (condition through its index, the same tested on each row, args, may drive)
+        cond: list[tuple[str, str, list[object], bool]] = []
         if q.job_states:
+            marks = ",".join("?" * len(q.job_states))
             # "+state" keeps the planner off the state index, which is rarely selective.
-            where.append(f"+state IN ({','.join('?' * len(q.job_states))})")
-            args.extend(q.job_states)
+            cond.append((f"state IN ({marks})", f"+state IN ({marks})", list(q.job_states), True))
         if q.owner:
-            where.append("owner = ?")
-            args.append(q.owner)
+            cond.append(("owner = ?", "owner = ?", [q.owner], False))
         if q.name:
-            where.append("instr(lower(name), ?) > 0")
-            args.append(q.name.lower())
+            cond.append(("instr(lower(name), ?) > 0", "instr(lower(name), ?) > 0", [q.name.lower()], False))
         if q.namespace:
-            where.append("namespace = ?")
-            args.append(q.namespace)
+            cond.append(("namespace = ?", "namespace = ?", [q.namespace], False))
         for key, value in q.labels.items():
-            where.append("EXISTS (SELECT 1 FROM job_labels l WHERE l.job_id = jobs.job_id AND l.key=? AND l.value=?)")
-            args.extend((key, value))
+            cond.append(("jobs.job_id IN (SELECT l.job_id FROM job_labels l WHERE l.key=? AND l.value=?)",
+                         "EXISTS (SELECT 1 FROM job_labels l WHERE l.job_id = jobs.job_id AND l.key=? AND l.value=?)",
+                         [key, value], True))
         for word in q.keywords:
-            where.append("instr(search, ?) > 0")
-            args.append(word.lower())
+            cond.append(("instr(search, ?) > 0", "instr(search, ?) > 0", [word.lower()], False))
         column: str | None
         for field, op in (("created_after", ">="), ("created_before", "<"), ("ended_after", ">="),
                           ("ended_before", "<")):
             if q.HasField(field):
                 ts = getattr(q, field)
                 column = "created_at" if field.startswith("created") else "ended_at"
-                where.append(f"{column} {op} ?")
-                args.append(ts.seconds + ts.nanos / 1e9)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
-        order: list[str] = []
+                cond.append((f"{column} {op} ?", f"{column} {op} ?", [ts.seconds + ts.nanos / 1e9], False))
+        args = [a for c in cond for a in c[2]]
+        order: list[tuple[str, str]] = []
         for ob in q.pagination.order_by:
             column = _ORDERABLE.get(ob.property)
             if column is None:
                 raise invalid("spec.pagination.order_by.property",
                               f"unknown property {ob.property!r}; use one of {', '.join(sorted(_ORDERABLE))}")
-            order.append(f"{column} {'DESC' if ob.order == common_pb2.OrderBy.ORDER_DESC else 'ASC'}")
-        order.append("created_at DESC" if not order else "job_id")
+            order.append((column, "DESC" if ob.order == common_pb2.OrderBy.ORDER_DESC else "ASC"))
+        order.append(("created_at", "DESC") if not order else ("job_id", "ASC"))
         limit = min(q.pagination.limit or default_limit, max_limit)
-        (total,) = self._conn.execute(f"SELECT COUNT(*) FROM jobs{clause}", args).fetchone()
+        driver = -1
+        if not q.owner:  # the owner's index serves an owner's jobs better than any of these
+            fewest = FEW_MATCHES + 1
+            for i, (by_index, _, values, drives) in enumerate(cond):
+                if drives:
+                    (n,) = self._conn.execute(f"SELECT COUNT(*) FROM jobs WHERE {by_index}", values).fetchone()
+                    if n < fewest:
+                        driver, fewest = i, n
+            if driver >= 0 and order[0][0] in _INDEXED_ORDER:
+                # A walk down the order's index reads about jobs * page / matches rows to fill the
+                # page; the driving filter reads its matches and sorts them. Walk when that is less.
+                (jobs,) = self._conn.execute("SELECT MAX(rowid) FROM jobs").fetchone()  # about how many
+                if fewest * fewest > 4 * (jobs or 0) * (limit + q.pagination.offset):
+                    driver = -1
+        clause = (" WHERE " + " AND ".join(c[0] if i == driver else c[1] for i, c in enumerate(cond))) if cond else ""
+        # "+column" keeps the planner off the order's index when a filter drives.
+        order_by = ", ".join(f"{'+' if driver >= 0 else ''}{c} {d}" for c, d in order)
+        # The count reads every match whatever the order: labels through their index, not row by row.
+        count_clause = (" WHERE " + " AND ".join(
+            c[0] if i == driver or c[0].startswith("jobs.job_id IN") else c[1] for i, c in enumerate(cond))) \
+            if cond else ""
+        (total,) = self._conn.execute(f"SELECT COUNT(*) FROM jobs{count_clause}", args).fetchone()
+        if total <= q.pagination.offset:
+            return [], int(total)  # nothing on this page: no second scan (a keyword matching nothing)
         rows = self._conn.execute(
-            f"SELECT job_id, spec, status FROM jobs{clause} ORDER BY {', '.join(order)} LIMIT ? OFFSET ?",
+            f"SELECT job_id, spec, status FROM jobs{clause} ORDER BY {order_by} LIMIT ? OFFSET ?",
             (*args, limit, q.pagination.offset),
         ).fetchall()
         return rows, int(total)
