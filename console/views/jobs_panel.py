@@ -127,6 +127,34 @@ def shown_workflow_text(text: str) -> str:
     return text.rpartition(" · ")[2]
 
 
+def configure_jobs_table(table: QTableView) -> None:
+    """The jobs table's look and behaviour, its delegates and column widths: the panel's table,
+    and bench/storm.py's (which times the user's path: the same view, drawn the same way)."""
+    sort_header.install(table)  # the sort arrow points up for ascending
+    # Whole rows are selected, so every column "intersects the selection": highlighted sections
+    # would set every title in bold whenever a row is selected, and clip the widest ones.
+    table.horizontalHeader().setHighlightSections(False)
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(24)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionsMovable(True)
+    header.setStretchLastSection(False)
+    for col, width in COLUMN_WIDTHS.items():
+        header.resizeSection(int(col), width)
+    table.setItemDelegateForColumn(int(Column.PROGRESS), ProgressDelegate(table))
+    table.setItemDelegateForColumn(int(Column.WORKFLOW), WorkflowDelegate(table))
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)  # long names end in "…" (the tooltip has them)
+
+
 class FilterBox(QLineEdit):
     """Filter input with qualifier completion (`state:`, `owner:`, `label:`, `name~`)."""
 
@@ -216,32 +244,11 @@ class JobsPanel(QWidget):
         chip_row.addWidget(self.count_label)
 
         self.table = QTableView()
-        sort_header.install(self.table)  # the sort arrow points up for ascending
-        # Whole rows are selected, so every column "intersects the selection": highlighted sections
-        # would set every title in bold whenever a row is selected, and clip the widest ones.
-        self.table.horizontalHeader().setHighlightSections(False)
         self.table.setAccessibleName(self.tr("Jobs"))
         self.table.setModel(self.proxy)
         self.proxy.follow_view(self.table)  # exact repaints of the changed rows on screen
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        configure_jobs_table(self.table)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionsMovable(True)
-        header.setStretchLastSection(False)
-        for col, width in COLUMN_WIDTHS.items():
-            header.resizeSection(int(col), width)
-        self.table.setItemDelegateForColumn(int(Column.PROGRESS), ProgressDelegate(self.table))
-        self.table.setItemDelegateForColumn(int(Column.WORKFLOW), WorkflowDelegate(self.table))
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)  # long names end in "…" (the tooltip has them)
         # Widths measured from the content until the operator drags a column (or restores theirs).
         self.auto_fit = True
         self._fitting = False
