@@ -11,6 +11,7 @@ Signals:
 from __future__ import annotations
 
 import time
+from typing import Final
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -25,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QPainter, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -50,7 +51,7 @@ from console.i18n import QT_TRANSLATE_NOOP, number
 from console.models import job_filter, palette
 from console.models import job_row as R
 from console.models.jobs_proxy import JobsProxyModel
-from console.models.jobs_table import Column, JobsTableModel, ProgressRole
+from console.models.jobs_table import CELL_ALIGNMENT, CellsRole, Column, JobsTableModel, ProgressRole
 from console.views import column_fit, sort_header
 
 CHIP_STATES = ("RUNNING", "PENDING", "SUCCEEDED", "FAILED", "KILLED", "INITIALIZED")
@@ -127,6 +128,96 @@ def shown_workflow_text(text: str) -> str:
     return text.rpartition(" · ")[2]
 
 
+
+# The cell delegate's state tests and palette roles as plain ints and enums looked up once
+# (an enum's "&" and attribute lookups cost a Python call each, several a cell).
+_STATE_COL: Final = int(Column.STATE)
+_WORKFLOW_COL: Final = int(Column.WORKFLOW)
+_SELECTED: Final = QStyle.StateFlag.State_Selected.value
+_HAS_FOCUS: Final = QStyle.StateFlag.State_HasFocus.value
+_ACTIVE: Final = QStyle.StateFlag.State_Active.value
+_ENABLED: Final = QStyle.StateFlag.State_Enabled.value
+_NORMAL: Final = QPalette.ColorGroup.Normal
+_INACTIVE: Final = QPalette.ColorGroup.Inactive
+_DISABLED: Final = QPalette.ColorGroup.Disabled
+_HIGHLIGHT: Final = QPalette.ColorRole.Highlight
+_HIGHLIGHTED_TEXT: Final = QPalette.ColorRole.HighlightedText
+_TEXT: Final = QPalette.ColorRole.Text
+_FOREGROUND: Final = int(Qt.ItemDataRole.ForegroundRole)
+
+class JobsCellDelegate(QStyledItemDelegate):
+    """The jobs table's text cells, painted from the row's texts (``CellsRole``: one tuple a row,
+    made once when the row changes), not by the style from ~8 data() calls a cell: one Python
+    call a cell instead of several Qt→Python ones, the cost of the table's paint in a storm of
+    updates (bench/storm.py).  It draws what the style draws for such a cell (Fusion and the
+    common style: the selection's highlight, the text in the palette's or the row's foreground
+    colour, elided at the right, inside the style's text margins) and leaves to the style the
+    cells it does not draw alike: the State column (icon and background), the focused cell (its
+    frame), and any model but the table's.  data() still answers every role (screen readers,
+    tests, tooltips).  The Workflow column as WorkflowDelegate shows it."""
+
+    def __init__(self, table: QTableView) -> None:
+        super().__init__(table)
+        self._table = table
+        self._proxy = table.model()
+        self._data = self._proxy.data
+        self._shown: dict[tuple[str, int], str] = {}  # (text, room) → what fits: the elided text
+        self._margin = 0
+        self._style_changed()
+        table.installEventFilter(self)
+
+    def _style_changed(self) -> None:
+        self._shown.clear()
+        style = self._table.style()
+        self._margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._table) + 1
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._style_changed()
+        return False
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        state = option.state.value
+        col = index.column()
+        if col == _STATE_COL or state & _HAS_FOCUS or index.model() is not self._proxy:
+            super().paint(painter, option, index)
+            return
+        texts = self._data(index, CellsRole)
+        if texts is None:
+            super().paint(painter, option, index)
+            return
+        pal = option.palette
+        group = (_NORMAL if state & _ACTIVE else _INACTIVE) if state & _ENABLED else _DISABLED
+        if state & _SELECTED:
+            painter.fillRect(option.rect, pal.brush(group, _HIGHLIGHT))
+            colour = pal.color(group, _HIGHLIGHTED_TEXT)
+        else:
+            colour = self._data(index, _FOREGROUND) or pal.color(group, _TEXT)
+        text = texts[col]
+        if not text:
+            return
+        m = self._margin
+        rect = option.rect.adjusted(m, 0, -m, 0)
+        room = rect.width()
+        key = (text, room) if col != _WORKFLOW_COL else (text, -option.rect.width())
+        shown = self._shown.get(key)
+        if shown is None:
+            fm = option.fontMetrics
+            shown = text
+            width = fm.horizontalAdvance(text)
+            if col == _WORKFLOW_COL and width + column_fit.CELL_EXTRA > option.rect.width():
+                shown = shown_workflow_text(text)  # as WorkflowDelegate shows it
+                width = fm.horizontalAdvance(shown)
+            if width > room:
+                shown = fm.elidedText(shown, Qt.TextElideMode.ElideRight, room)
+            if len(self._shown) > 20000:
+                self._shown.clear()
+            self._shown[key] = shown
+        painter.setPen(colour)
+        painter.drawText(rect, CELL_ALIGNMENT[col], shown)
+
+
 def configure_jobs_table(table: QTableView) -> None:
     """The jobs table's look and behaviour, its delegates and column widths: the panel's table,
     and bench/storm.py's (which times the user's path: the same view, drawn the same way)."""
@@ -151,7 +242,10 @@ def configure_jobs_table(table: QTableView) -> None:
     for col, width in COLUMN_WIDTHS.items():
         header.resizeSection(int(col), width)
     table.setItemDelegateForColumn(int(Column.PROGRESS), ProgressDelegate(table))
-    table.setItemDelegateForColumn(int(Column.WORKFLOW), WorkflowDelegate(table))
+    if isinstance(table.model(), JobsProxyModel):  # the text cells painted from the rows' texts
+        table.setItemDelegate(JobsCellDelegate(table))
+    else:  # another model (bench/storm.py's peer): the style paints them, Workflow as it fits
+        table.setItemDelegateForColumn(int(Column.WORKFLOW), WorkflowDelegate(table))
     table.setTextElideMode(Qt.TextElideMode.ElideRight)  # long names end in "…" (the tooltip has them)
 
 
