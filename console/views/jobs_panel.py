@@ -11,7 +11,7 @@ Signals:
 from __future__ import annotations
 
 import time
-from typing import Final
+from typing import Any, Final
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -133,6 +133,9 @@ def shown_workflow_text(text: str) -> str:
 # (an enum's "&" and attribute lookups cost a Python call each, several a cell).
 _STATE_COL: Final = int(Column.STATE)
 _WORKFLOW_COL: Final = int(Column.WORKFLOW)
+_FAILED_COL: Final = int(Column.FAILED)
+_RESTYLED: Final = (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.PaletteChange,
+                     QEvent.Type.ApplicationPaletteChange)
 _SELECTED: Final = QStyle.StateFlag.State_Selected.value
 _HAS_FOCUS: Final = QStyle.StateFlag.State_HasFocus.value
 _ACTIVE: Final = QStyle.StateFlag.State_Active.value
@@ -156,23 +159,27 @@ class JobsCellDelegate(QStyledItemDelegate):
     frame), and any model but the table's.  data() still answers every role (screen readers,
     tests, tooltips).  The Workflow column as WorkflowDelegate shows it."""
 
-    def __init__(self, table: QTableView) -> None:
+    def __init__(self, table: QTableView, proxy: JobsProxyModel) -> None:
         super().__init__(table)
         self._table = table
-        self._proxy = table.model()
-        self._data = self._proxy.data
+        self._proxy = proxy
+        self._data = proxy.data
+        source = proxy.sourceModel()
+        self._stale = source.is_stale if isinstance(source, JobsTableModel) else lambda: False
         self._shown: dict[tuple[str, int], str] = {}  # (text, room) → what fits: the elided text
+        self._colours: dict[tuple[Any, Any], Any] = {}  # (colour group, role) → the palette's brush / colour
         self._margin = 0
         self._style_changed()
         table.installEventFilter(self)
 
     def _style_changed(self) -> None:
         self._shown.clear()
+        self._colours.clear()
         style = self._table.style()
         self._margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._table) + 1
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
-        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+        if event.type() in _RESTYLED:
             self._style_changed()
         return False
 
@@ -187,16 +194,29 @@ class JobsCellDelegate(QStyledItemDelegate):
         if texts is None:
             super().paint(painter, option, index)
             return
-        pal = option.palette
-        group = (_NORMAL if state & _ACTIVE else _INACTIVE) if state & _ENABLED else _DISABLED
-        if state & _SELECTED:
-            painter.fillRect(option.rect, pal.brush(group, _HIGHLIGHT))
-            colour = pal.color(group, _HIGHLIGHTED_TEXT)
-        else:
-            colour = self._data(index, _FOREGROUND) or pal.color(group, _TEXT)
         text = texts[col]
-        if not text:
+        selected = state & _SELECTED
+        if not text and not selected:
             return
+        group = (_NORMAL if state & _ACTIVE else _INACTIVE) if state & _ENABLED else _DISABLED
+        colours = self._colours
+        if selected:
+            brush = colours.get((group, _HIGHLIGHT))
+            if brush is None:
+                brush = colours[group, _HIGHLIGHT] = option.palette.brush(group, _HIGHLIGHT)
+            painter.fillRect(option.rect, brush)
+            if not text:
+                return
+            role = _HIGHLIGHTED_TEXT
+            colour = None
+        else:
+            role = _TEXT
+            # The model colours these cells only (the State column is the style's): FAILED counts, stale rows.
+            colour = self._data(index, _FOREGROUND) if col == _FAILED_COL or self._stale() else None
+        if colour is None:
+            colour = colours.get((group, role))
+            if colour is None:
+                colour = colours[group, role] = option.palette.color(group, role)
         m = self._margin
         rect = option.rect.adjusted(m, 0, -m, 0)
         room = rect.width()
@@ -242,8 +262,8 @@ def configure_jobs_table(table: QTableView) -> None:
     for col, width in COLUMN_WIDTHS.items():
         header.resizeSection(int(col), width)
     table.setItemDelegateForColumn(int(Column.PROGRESS), ProgressDelegate(table))
-    if isinstance(table.model(), JobsProxyModel):  # the text cells painted from the rows' texts
-        table.setItemDelegate(JobsCellDelegate(table))
+    if isinstance(proxy := table.model(), JobsProxyModel):  # the text cells painted from the rows' texts
+        table.setItemDelegate(JobsCellDelegate(table, proxy))
     else:  # another model (bench/storm.py's peer): the style paints them, Workflow as it fits
         table.setItemDelegateForColumn(int(Column.WORKFLOW), WorkflowDelegate(table))
     table.setTextElideMode(Qt.TextElideMode.ElideRight)  # long names end in "…" (the tooltip has them)

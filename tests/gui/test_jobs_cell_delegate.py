@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from guihelp import run, until
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QStyledItemDelegate
 
 from console import timefmt
+from console.models import palette
 from console.models.jobs_table import CellsRole, Column, JobsTableModel
 from console.views.jobs_panel import JobsCellDelegate, JobsPanel, WorkflowDelegate
 from pelorus.api import job_pb2
@@ -125,3 +127,25 @@ def test_times_follow_the_utc_switch(panel: JobsPanel) -> None:
         assert ours(panel) == styled(panel)
     finally:
         timefmt.set_utc(was)
+
+
+def test_the_dark_theme_paints_alike(panel: JobsPanel, qloop: Any) -> None:
+    from console.views import theme
+    ctl = theme.controller()
+    panel.table.selectRow(0)
+    light = ours(panel)
+    dark_base = QColor(palette.DARK.qt["base"])
+
+    async def go() -> None:
+        ctl.set_mode(theme.Mode.DARK)
+        await until(lambda: panel.table.viewport().palette().base().color() == dark_base, what="the dark palette")
+        dark = ours(panel)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        dark.save(str(SHOTS / "test-delegate-dark.png"))
+        assert dark != light  # the delegate's cached palette colours followed the switch
+        assert dark == styled(panel)
+
+    try:
+        run(qloop, go())
+    finally:
+        ctl.set_mode(theme.Mode.SYSTEM)
