@@ -11,7 +11,9 @@ thread a frame, per queued signal) → JobsTableModel →
 JobsProxyModel sorted by Updated, descending → a shown jobs table (offscreen platform): the
 app's, as JobsPanel sets it up (configure_jobs_table: the progress-bar and workflow delegates,
 alternating row colours, its row height and column widths), repainted on every frame.
-STORM_PLAIN_VIEW=1 draws a plain QTableView instead (how the bench drew before).
+STORM_PLAIN_VIEW=1 draws a plain QTableView instead (how the bench drew before);
+STORM_STYLE_CELLS=1 the app's table with its text cells painted by the style from data() (before
+JobsCellDelegate).
 Peer: the same Watch stream (replayed from the same revision) through the same client, applied
 with setData into a QStandardItemModel + dynamic QSortFilterProxyModel sorted by Updated.
 
@@ -55,7 +57,7 @@ import shiboken6  # noqa: E402
 from _engine import BenchEngine, Client, emit, engine, job_spec, machine, note, percentile  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSortFilterProxyModel, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
-from PySide6.QtWidgets import QApplication, QHeaderView, QTableView  # noqa: E402
+from PySide6.QtWidgets import QApplication, QHeaderView, QStyledItemDelegate, QTableView  # noqa: E402
 
 from console.job_feed_thread import JobFeedThread  # noqa: E402
 from console.models import job_row as R  # noqa: E402
@@ -63,7 +65,7 @@ from console.models.jobs_proxy import JobsProxyModel  # noqa: E402
 from console.models.jobs_table import _DISPLAY, COLUMN_TITLES, SORT_KEYS, Column, JobsTableModel, SortRole  # noqa: E402
 from console.ui_thread_gc import collect_on_ui_thread  # noqa: E402
 from console.views import theme  # noqa: E402
-from console.views.jobs_panel import configure_jobs_table  # noqa: E402
+from console.views.jobs_panel import JobsCellDelegate, WorkflowDelegate, configure_jobs_table  # noqa: E402
 from pelorus.api import job_pb2  # noqa: E402
 from pelorus.api import job_service_pb2 as js  # noqa: E402
 from pelorus.api import watch_service_pb2 as ws  # noqa: E402
@@ -79,6 +81,7 @@ PEER_PATH = ("engine Watch (same replay) -> pelorus.client job feed -> setData p
 TRANSPORT = "unix socket (grpc.aio)"
 DIAG = bool(os.environ.get("STORM_DIAG"))
 PLAIN_VIEW = bool(os.environ.get("STORM_PLAIN_VIEW"))  # a plain QTableView (the figures before the app's table)
+STYLE_CELLS = bool(os.environ.get("STORM_STYLE_CELLS"))  # the app's table, its text cells painted by the style
 DIAG_EVENTS: list[tuple[float, str, int]] = []
 DIAG_FEED: list[Any] = []
 UPDATED_CHANGING = (Column.STATE, Column.UPDATED, Column.VERSION)
@@ -162,6 +165,9 @@ def make_view(model: Any, frames: Frames | None = None) -> QTableView:
         view.setShowGrid(False)
     else:
         configure_jobs_table(view)
+        if STYLE_CELLS and isinstance(view.itemDelegate(), JobsCellDelegate):  # cells as the style paints them
+            view.setItemDelegate(QStyledItemDelegate(view))
+            view.setItemDelegateForColumn(int(Column.WORKFLOW), WorkflowDelegate(view))
         view.sortByColumn(int(Column.UPDATED), Qt.SortOrder.DescendingOrder)
     view.resize(1400, 900)
     view.show()
