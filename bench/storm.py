@@ -8,8 +8,12 @@ session runs it (pelorus.client's job feed on the qasync loop and the client's c
 responses left as raw bytes; a plain worker thread, no asyncio loop and no grpc object, parses
 them and coalesces the latest change per job, and hands one decoded batch of them to the UI
 thread a frame, per queued signal) → JobsTableModel →
-JobsProxyModel sorted by Updated, descending → a shown QTableView (offscreen platform),
-repainted on every frame.
+JobsProxyModel sorted by Updated, descending → a shown jobs table (offscreen platform): the
+app's, as JobsPanel sets it up (configure_jobs_table: the progress-bar and workflow delegates,
+alternating row colours, its row height and column widths), repainted on every frame.
+STORM_PLAIN_VIEW=1 draws a plain QTableView instead (how the bench drew before);
+STORM_STYLE_CELLS=1 the app's table with its text cells painted by the style from data() (before
+JobsCellDelegate).
 Peer: the same Watch stream (replayed from the same revision) through the same client, applied
 with setData into a QStandardItemModel + dynamic QSortFilterProxyModel sorted by Updated.
 
@@ -53,13 +57,15 @@ import shiboken6  # noqa: E402
 from _engine import BenchEngine, Client, emit, engine, job_spec, machine, note, percentile  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSortFilterProxyModel, Qt, QTimer  # noqa: E402
 from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
-from PySide6.QtWidgets import QApplication, QHeaderView, QTableView  # noqa: E402
+from PySide6.QtWidgets import QApplication, QHeaderView, QStyledItemDelegate, QTableView  # noqa: E402
 
 from console.job_feed_thread import JobFeedThread  # noqa: E402
 from console.models import job_row as R  # noqa: E402
 from console.models.jobs_proxy import JobsProxyModel  # noqa: E402
 from console.models.jobs_table import _DISPLAY, COLUMN_TITLES, SORT_KEYS, Column, JobsTableModel, SortRole  # noqa: E402
 from console.ui_thread_gc import collect_on_ui_thread  # noqa: E402
+from console.views import theme  # noqa: E402
+from console.views.jobs_panel import JobsCellDelegate, WorkflowDelegate, configure_jobs_table  # noqa: E402
 from pelorus.api import job_pb2  # noqa: E402
 from pelorus.api import job_service_pb2 as js  # noqa: E402
 from pelorus.api import watch_service_pb2 as ws  # noqa: E402
@@ -68,11 +74,14 @@ from pelorus.client import ConnectionConfig, EngineClient  # noqa: E402
 PATH = ("engine Watch (catch-up replay of RefreshJob changes) -> JobFeedThread (as the session: Watch read as raw "
         "bytes on the qasync loop and the client's one channel; a plain worker thread parses, coalesces and "
         "decodes) -> one batch a frame per queued signal -> JobsTableModel -> "
-        "JobsProxyModel (Updated desc) -> shown QTableView")
+        "JobsProxyModel (Updated desc) -> shown jobs table (the app's: configure_jobs_table)")
 PEER_PATH = ("engine Watch (same replay) -> pelorus.client job feed -> setData per changed cell -> "
-             "QStandardItemModel -> QSortFilterProxyModel (dynamic, Updated desc) -> shown QTableView")
+             "QStandardItemModel -> QSortFilterProxyModel (dynamic, Updated desc) -> shown jobs table "
+             "(the same view set-up)")
 TRANSPORT = "unix socket (grpc.aio)"
 DIAG = bool(os.environ.get("STORM_DIAG"))
+PLAIN_VIEW = bool(os.environ.get("STORM_PLAIN_VIEW"))  # a plain QTableView (the figures before the app's table)
+STYLE_CELLS = bool(os.environ.get("STORM_STYLE_CELLS"))  # the app's table, its text cells painted by the style
 DIAG_EVENTS: list[tuple[float, str, int]] = []
 DIAG_FEED: list[Any] = []
 UPDATED_CHANGING = (Column.STATE, Column.UPDATED, Column.VERSION)
@@ -142,14 +151,24 @@ class TimedProxy(JobsProxyModel):
 
 
 def make_view(model: Any, frames: Frames | None = None) -> QTableView:
+    """The app's jobs table (JobsPanel's: its delegates (progress bar, workflow), alternating row
+    colours, row height, column widths, sort header; configure_jobs_table), for ours and the peer
+    alike, sorted by Updated (descending), shown 1400x900."""
     view = TimedView(frames or Frames())
     view.setModel(model)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(22)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.setWordWrap(False)  # as the jobs table (JobsPanel), for ours and the peer alike
-    view.setShowGrid(False)
+    if PLAIN_VIEW:  # the bench before it drew the app's table: a plain QTableView
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setDefaultSectionSize(22)
+        view.verticalHeader().hide()
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.setWordWrap(False)
+        view.setShowGrid(False)
+    else:
+        configure_jobs_table(view)
+        if STYLE_CELLS and isinstance(view.itemDelegate(), JobsCellDelegate):  # cells as the style paints them
+            view.setItemDelegate(QStyledItemDelegate(view))
+            view.setItemDelegateForColumn(int(Column.WORKFLOW), WorkflowDelegate(view))
+        view.sortByColumn(int(Column.UPDATED), Qt.SortOrder.DescendingOrder)
     view.resize(1400, 900)
     view.show()
     return view
@@ -336,6 +355,7 @@ def main() -> int:
     app = QApplication.instance() or QApplication([])
     assert app is not None
     collector = collect_on_ui_thread()  # noqa: F841 - the app's GC policy: collections from a UI timer
+    theme.controller()  # as the app does before its first window: the saved theme's palette and style
     failures: list[str] = []
     out: dict[str, Any] = {}
 

@@ -108,11 +108,13 @@ class Role(IntEnum):
     PROGRESS = int(Qt.ItemDataRole.UserRole) + 3  #: float 0..1, or None without progress
     STATE = int(Qt.ItemDataRole.UserRole) + 4  #: state name without prefix ("RUNNING")
     SUMMARY = int(Qt.ItemDataRole.UserRole) + 5  #: the JobSummary message (read-only!)
+    CELLS = int(Qt.ItemDataRole.UserRole) + 6  #: the row's display texts, every column (a tuple, any column)
 
 
 SortRole: Final = Role.SORT
 JobIdRole: Final = Role.JOB_ID
 ProgressRole: Final = Role.PROGRESS
+CellsRole: Final = int(Role.CELLS)
 
 _NUMERIC: Final = frozenset(
     {Column.PRIORITY, Column.RUNNING, Column.PENDING, Column.SUCCEEDED, Column.FAILED,
@@ -125,6 +127,8 @@ _RIGHT: Final = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 ITEM_FLAGS: Final = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 _LEFT: Final = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ALIGNMENT: Final = tuple(_RIGHT if c in _NUMERIC else _LEFT for c in Column)
+#: Each column's TextAlignmentRole (ints), for a delegate that draws the text itself.
+CELL_ALIGNMENT: Final = _ALIGNMENT
 
 
 def _fmt_time(seconds: int) -> str:
@@ -299,6 +303,10 @@ class JobsTableModel(QAbstractTableModel):
         super().__init__(parent)
         self._cols: JobColumns | None = None  # made on first use: importing numpy waits until then
         self._rows_cache: dict[int, R.Row] = {}
+        # Source row → its display texts (Role.CELLS: the jobs table's delegate paints from them);
+        # dropped with the row cache's entry, and all of them when times change zone.
+        self._texts_cache: dict[int, tuple[str, ...]] = {}
+        self._texts_utc = timefmt.use_utc()
         self._known: tuple[float, JobColumns, dict[str, list[str]]] | None = None
         self._stale = False
         self._warm: list[str] = []
@@ -319,6 +327,7 @@ class JobsTableModel(QAbstractTableModel):
             int(Role.PROGRESS): lambda r, c: R.progress_fraction(self.row(r)),
             int(Role.STATE): lambda r, c: R.state_name(self.row(r)[R.STATE]),
             int(Role.SUMMARY): lambda r, c: self.columns().summary(r),
+            int(Role.CELLS): self._texts,
         }
 
     # ---- Qt model interface -------------------------------------------------------------------
@@ -377,6 +386,20 @@ class JobsTableModel(QAbstractTableModel):
     def _display(self, r: int, col: int) -> Any:
         return _DISPLAY[col](self.row(r))
 
+    def _texts(self, r: int, col: int = 0) -> tuple[str, ...]:
+        """Source row ``r``'s display texts, every column (as DisplayRole gives them), made once
+        until the row changes: what the jobs table's delegate paints, one call a cell."""
+        if self._texts_utc != timefmt.use_utc():
+            self._texts_cache.clear()
+            self._texts_utc = timefmt.use_utc()
+        hit = self._texts_cache.get(r)
+        if hit is None:
+            if len(self._texts_cache) >= self._ROW_CACHE:
+                self._texts_cache.clear()
+            row = self.row(r)
+            hit = self._texts_cache[r] = tuple([f(row) for f in _DISPLAY])
+        return hit
+
     def _sort_value(self, r: int, col: int) -> Any:
         return SORT_KEYS[col](self.row(r))
 
@@ -423,6 +446,7 @@ class JobsTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._cols = cols
         self._rows_cache = {}
+        self._texts_cache = {}
         self.endResetModel()
         self._start_warm_up()
 
@@ -471,8 +495,10 @@ class JobsTableModel(QAbstractTableModel):
         cols.n = n_before
         if updated:
             cache = self._rows_cache
+            texts = self._texts_cache
             for r in updated:
                 cache.pop(r, None)
+                texts.pop(r, None)
             self.rowsUpdated.emit(updated)
             last_col = len(Column) - 1
             for lo, hi in merge_ranges(updated):
@@ -481,6 +507,7 @@ class JobsTableModel(QAbstractTableModel):
 
         if removed:
             self._rows_cache.clear()
+            self._texts_cache.clear()
             runs = contiguous_runs_desc(removed)
             total = n_before + n_new
             for lo, hi in runs:
@@ -488,6 +515,7 @@ class JobsTableModel(QAbstractTableModel):
                 cols.n = total
                 cols.remove(range(lo, hi + 1))
                 self._rows_cache.clear()
+                self._texts_cache.clear()
                 total = cols.n
                 n_before -= hi - lo + 1
                 cols.n = n_before

@@ -11,6 +11,7 @@ Signals:
 from __future__ import annotations
 
 import time
+from typing import Any, Final
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -25,7 +26,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QKeyEvent, QPainter, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -50,7 +51,7 @@ from console.i18n import QT_TRANSLATE_NOOP, number
 from console.models import job_filter, palette
 from console.models import job_row as R
 from console.models.jobs_proxy import JobsProxyModel
-from console.models.jobs_table import Column, JobsTableModel, ProgressRole
+from console.models.jobs_table import CELL_ALIGNMENT, CellsRole, Column, JobsTableModel, ProgressRole
 from console.views import column_fit, sort_header
 
 CHIP_STATES = ("RUNNING", "PENDING", "SUCCEEDED", "FAILED", "KILLED", "INITIALIZED")
@@ -125,6 +126,147 @@ class WorkflowDelegate(QStyledItemDelegate):
 def shown_workflow_text(text: str) -> str:
     """A workflow cell's text when the full one does not fit: its state ("ROLLING_FORWARD")."""
     return text.rpartition(" · ")[2]
+
+
+
+# The cell delegate's state tests and palette roles as plain ints and enums looked up once
+# (an enum's "&" and attribute lookups cost a Python call each, several a cell).
+_STATE_COL: Final = int(Column.STATE)
+_WORKFLOW_COL: Final = int(Column.WORKFLOW)
+_FAILED_COL: Final = int(Column.FAILED)
+_RESTYLED: Final = (QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.PaletteChange,
+                     QEvent.Type.ApplicationPaletteChange)
+_SELECTED: Final = QStyle.StateFlag.State_Selected.value
+_HAS_FOCUS: Final = QStyle.StateFlag.State_HasFocus.value
+_ACTIVE: Final = QStyle.StateFlag.State_Active.value
+_ENABLED: Final = QStyle.StateFlag.State_Enabled.value
+_NORMAL: Final = QPalette.ColorGroup.Normal
+_INACTIVE: Final = QPalette.ColorGroup.Inactive
+_DISABLED: Final = QPalette.ColorGroup.Disabled
+_HIGHLIGHT: Final = QPalette.ColorRole.Highlight
+_HIGHLIGHTED_TEXT: Final = QPalette.ColorRole.HighlightedText
+_TEXT: Final = QPalette.ColorRole.Text
+_FOREGROUND: Final = int(Qt.ItemDataRole.ForegroundRole)
+
+class JobsCellDelegate(QStyledItemDelegate):
+    """The jobs table's text cells, painted from the row's texts (``CellsRole``: one tuple a row,
+    made once when the row changes), not by the style from ~8 data() calls a cell: one Python
+    call a cell instead of several Qt→Python ones, the cost of the table's paint in a storm of
+    updates (bench/storm.py).  It draws what the style draws for such a cell (Fusion and the
+    common style: the selection's highlight, the text in the palette's or the row's foreground
+    colour, elided at the right, inside the style's text margins) and leaves to the style the
+    cells it does not draw alike: the State column (icon and background), the focused cell (its
+    frame), and any model but the table's.  data() still answers every role (screen readers,
+    tests, tooltips).  The Workflow column as WorkflowDelegate shows it."""
+
+    def __init__(self, table: QTableView, proxy: JobsProxyModel) -> None:
+        super().__init__(table)
+        self._table = table
+        self._proxy = proxy
+        self._data = proxy.data
+        source = proxy.sourceModel()
+        self._stale = source.is_stale if isinstance(source, JobsTableModel) else lambda: False
+        self._shown: dict[tuple[str, int], str] = {}  # (text, room) → what fits: the elided text
+        self._colours: dict[tuple[Any, Any], Any] = {}  # (colour group, role) → the palette's brush / colour
+        self._margin = 0
+        self._style_changed()
+        table.installEventFilter(self)
+
+    def _style_changed(self) -> None:
+        self._shown.clear()
+        self._colours.clear()
+        style = self._table.style()
+        self._margin = style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self._table) + 1
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        if event.type() in _RESTYLED:
+            self._style_changed()
+        return False
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
+              index: QModelIndex | QPersistentModelIndex) -> None:
+        state = option.state.value
+        col = index.column()
+        if col == _STATE_COL or state & _HAS_FOCUS or index.model() is not self._proxy:
+            super().paint(painter, option, index)
+            return
+        texts = self._data(index, CellsRole)
+        if texts is None:
+            super().paint(painter, option, index)
+            return
+        text = texts[col]
+        selected = state & _SELECTED
+        if not text and not selected:
+            return
+        group = (_NORMAL if state & _ACTIVE else _INACTIVE) if state & _ENABLED else _DISABLED
+        colours = self._colours
+        if selected:
+            brush = colours.get((group, _HIGHLIGHT))
+            if brush is None:
+                brush = colours[group, _HIGHLIGHT] = option.palette.brush(group, _HIGHLIGHT)
+            painter.fillRect(option.rect, brush)
+            if not text:
+                return
+            role = _HIGHLIGHTED_TEXT
+            colour = None
+        else:
+            role = _TEXT
+            # The model colours these cells only (the State column is the style's): FAILED counts, stale rows.
+            colour = self._data(index, _FOREGROUND) if col == _FAILED_COL or self._stale() else None
+        if colour is None:
+            colour = colours.get((group, role))
+            if colour is None:
+                colour = colours[group, role] = option.palette.color(group, role)
+        m = self._margin
+        rect = option.rect.adjusted(m, 0, -m, 0)
+        room = rect.width()
+        key = (text, room) if col != _WORKFLOW_COL else (text, -option.rect.width())
+        shown = self._shown.get(key)
+        if shown is None:
+            fm = option.fontMetrics
+            shown = text
+            width = fm.horizontalAdvance(text)
+            if col == _WORKFLOW_COL and width + column_fit.CELL_EXTRA > option.rect.width():
+                shown = shown_workflow_text(text)  # as WorkflowDelegate shows it
+                width = fm.horizontalAdvance(shown)
+            if width > room:
+                shown = fm.elidedText(shown, Qt.TextElideMode.ElideRight, room)
+            if len(self._shown) > 20000:
+                self._shown.clear()
+            self._shown[key] = shown
+        painter.setPen(colour)
+        painter.drawText(rect, CELL_ALIGNMENT[col], shown)
+
+
+def configure_jobs_table(table: QTableView) -> None:
+    """The jobs table's look and behaviour, its delegates and column widths: the panel's table,
+    and bench/storm.py's (which times the user's path: the same view, drawn the same way)."""
+    sort_header.install(table)  # the sort arrow points up for ascending
+    # Whole rows are selected, so every column "intersects the selection": highlighted sections
+    # would set every title in bold whenever a row is selected, and clip the widest ones.
+    table.horizontalHeader().setHighlightSections(False)
+    table.setSortingEnabled(True)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+    table.setAlternatingRowColors(True)
+    table.setWordWrap(False)
+    table.setShowGrid(False)
+    table.setTabKeyNavigation(False)
+    table.verticalHeader().hide()
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    table.verticalHeader().setDefaultSectionSize(24)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setSectionsMovable(True)
+    header.setStretchLastSection(False)
+    for col, width in COLUMN_WIDTHS.items():
+        header.resizeSection(int(col), width)
+    table.setItemDelegateForColumn(int(Column.PROGRESS), ProgressDelegate(table))
+    if isinstance(proxy := table.model(), JobsProxyModel):  # the text cells painted from the rows' texts
+        table.setItemDelegate(JobsCellDelegate(table, proxy))
+    else:  # another model (bench/storm.py's peer): the style paints them, Workflow as it fits
+        table.setItemDelegateForColumn(int(Column.WORKFLOW), WorkflowDelegate(table))
+    table.setTextElideMode(Qt.TextElideMode.ElideRight)  # long names end in "…" (the tooltip has them)
 
 
 class FilterBox(QLineEdit):
@@ -216,32 +358,11 @@ class JobsPanel(QWidget):
         chip_row.addWidget(self.count_label)
 
         self.table = QTableView()
-        sort_header.install(self.table)  # the sort arrow points up for ascending
-        # Whole rows are selected, so every column "intersects the selection": highlighted sections
-        # would set every title in bold whenever a row is selected, and clip the widest ones.
-        self.table.horizontalHeader().setHighlightSections(False)
         self.table.setAccessibleName(self.tr("Jobs"))
         self.table.setModel(self.proxy)
         self.proxy.follow_view(self.table)  # exact repaints of the changed rows on screen
-        self.table.setSortingEnabled(True)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(24)
+        configure_jobs_table(self.table)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionsMovable(True)
-        header.setStretchLastSection(False)
-        for col, width in COLUMN_WIDTHS.items():
-            header.resizeSection(int(col), width)
-        self.table.setItemDelegateForColumn(int(Column.PROGRESS), ProgressDelegate(self.table))
-        self.table.setItemDelegateForColumn(int(Column.WORKFLOW), WorkflowDelegate(self.table))
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)  # long names end in "…" (the tooltip has them)
         # Widths measured from the content until the operator drags a column (or restores theirs).
         self.auto_fit = True
         self._fitting = False
