@@ -37,7 +37,7 @@ Arr = npt.NDArray[Any]
 CAP: Final = 256
 LABELS_CAP: Final = 1024
 STRINGS: Final = ("ids", "names", "owners", "namespaces")
-_MERGE_BUDGET: Final = 4 << 20  # bytes one merge of small buffers copies (a few ms)
+_MERGE_BUDGET: Final = 8 << 20  # bytes one merge of small buffers copies (a few ms)
 _PARSED_CACHE: Final = 2048  # parsed summaries kept (tooltips, detail, actions on a selection)
 
 
@@ -557,27 +557,31 @@ class JobColumns:
         order = small[np.argsort(cost[small], kind="stable")]
         take = max(2, int(np.searchsorted(np.cumsum(cost[order]), _MERGE_BUDGET, side="right")))
         chosen = np.sort(order[:take])
-        base = np.concatenate(([0], np.cumsum(cost[chosen])))
-        merged = np.zeros(int(base[-1]) + W._PAD, np.uint8)
+        base = np.zeros(len(sizes), np.int64)
+        base[chosen] = np.cumsum(cost[chosen]) - cost[chosen]
+        merged = np.zeros(int(cost[chosen].sum()) + W._PAD, np.uint8)
         picked = np.zeros(len(sizes), bool)
         picked[chosen] = True
-        rows = np.flatnonzero(picked[bo])
+        whole = picked & ~sparse  # copied as they are: their rows shift by the buffer's place
+        for b in np.flatnonzero(whole).tolist():
+            merged[int(base[b]): int(base[b] + sizes[b])] = self._bufs[b]
+        shift = np.where(whole, base, 0)
+        d = shift[bo]
+        self._start[:n] += d
+        self._end[:n] += d
+        # the mostly-replaced ones: their live summaries alone, packed in row order per buffer
+        rows = np.flatnonzero((picked & sparse)[bo])
         rows = rows[np.argsort(bo[rows], kind="stable")]
-        cuts = np.searchsorted(bo[rows], chosen, side="left")
-        ends = np.append(cuts[1:], len(rows))
-        for k, b in enumerate(chosen.tolist()):
-            sel = rows[cuts[k]: ends[k]]
-            at = int(base[k])
-            if sparse[b]:
-                ln = lens[sel]
-                dst = at + np.cumsum(ln) - ln
-                W.copy_spans(merged, self._bufs[b], self._start[sel], ln, dst)
-                self._start[sel] = dst
-                self._end[sel] = dst + ln
-            else:
-                merged[at: at + int(sizes[b])] = self._bufs[b]
-                self._start[sel] += at
-                self._end[sel] += at
+        rb = bo[rows]
+        ln = lens[rows]
+        cum = np.cumsum(ln) - ln
+        first = np.searchsorted(rb, rb, side="left")  # each row's group's first index
+        dst = base[rb] + cum - cum[first]
+        cuts = np.flatnonzero(np.diff(rb)) + 1
+        for sel in np.split(np.arange(len(rows)), cuts) if len(rows) else []:
+            W.copy_spans(merged, self._bufs[int(rb[sel[0]])], self._start[rows[sel]], ln[sel], dst[sel])
+        self._start[rows] = dst
+        self._end[rows] = dst + ln
         kept = np.flatnonzero(~picked)
         remap = np.zeros(len(sizes), np.int32)
         remap[kept] = np.arange(len(kept), dtype=np.int32)
