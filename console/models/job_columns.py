@@ -37,6 +37,7 @@ Arr = npt.NDArray[Any]
 CAP: Final = 256
 LABELS_CAP: Final = 1024
 STRINGS: Final = ("ids", "names", "owners", "namespaces")
+_MERGE_BUDGET: Final = 8 << 20  # bytes one merge of small buffers copies (a few ms)
 _PARSED_CACHE: Final = 2048  # parsed summaries kept (tooltips, detail, actions on a selection)
 
 
@@ -324,7 +325,7 @@ class JobColumns:
             pending = self._stale.setdefault(name, [])
             pending.append(np.array(rows, np.int64))
             if len(pending) > 64:  # a long storm with nobody reading: keep the set small
-                pending[:] = [np.unique(np.concatenate(pending))]
+                pending[:] = [_distinct(np.concatenate(pending))]
         for _parts, pos, dirty in self._partial.values():
             dirty.update(rows[rows < pos].tolist())
 
@@ -533,29 +534,60 @@ class JobColumns:
         self._parsed.clear()
 
     def _merge_small(self) -> None:
-        """Many buffers but little waste (a listing streamed in page by page, a storm of new
-        jobs): the small buffers joined into one as they are, dead bytes and all.  The work is
-        the size of those buffers, not of every live summary (rewriting all of them every 64
-        pages made a streamed million-job listing quadratic: 12 s of 45 at 300,000 jobs).
-        Big buffers stay; there are at most a few dozen of them."""
+        """Many buffers (a listing streamed in page by page, a storm's batches of changes): the
+        cheapest small buffers joined into one, each at most ~``_MERGE_BUDGET`` bytes of copying.
+        A buffer mostly of replaced summaries (a storm's) gives only its live summaries; one
+        mostly live (a listing's page) is copied whole, as it is.  The work of one merge is
+        bounded, not the size of every live summary (rewriting all of them every 64 pages made a
+        streamed million-job listing quadratic: 12 s of 45 at 300,000 jobs) nor of every small
+        buffer (joining 64 storm batches, 34 MB of them dead, stalled the UI thread 90 ms).  Equal
+        buffers join first, so merged ones grow geometrically and each byte is copied O(log n)
+        times.  Big buffers stay; there are at most a few dozen of them."""
         big = max(1 << 20, self._live_bytes // 16)
         sizes = np.fromiter((len(b) for b in self._bufs), np.int64, len(self._bufs))
         small = np.flatnonzero(sizes < big)
         if len(small) < 2:
             return
-        large = np.flatnonzero(sizes >= big)
-        remap = np.zeros(len(sizes), np.int32)
-        remap[large] = np.arange(len(large), dtype=np.int32)
-        remap[small] = len(large)
-        shift = np.zeros(len(sizes), np.int64)
-        shift[small] = np.concatenate(([0], np.cumsum(sizes[small])[:-1]))
-        merged = np.concatenate([self._bufs[i] for i in small.tolist()])
-        bo = self._buf_of[: self.n]
+        n = self.n
+        bo = self._buf_of[:n]
+        lens = self._end[:n] - self._start[:n]
+        live = np.bincount(bo, weights=lens, minlength=len(sizes)).astype(np.int64)
+        sparse = 2 * live < sizes  # mostly replaced summaries: copy the live ones alone
+        cost = np.where(sparse, live, sizes)
+        order = small[np.argsort(cost[small], kind="stable")]
+        take = max(2, int(np.searchsorted(np.cumsum(cost[order]), _MERGE_BUDGET, side="right")))
+        chosen = np.sort(order[:take])
+        base = np.zeros(len(sizes), np.int64)
+        base[chosen] = np.cumsum(cost[chosen]) - cost[chosen]
+        merged = np.zeros(int(cost[chosen].sum()) + W._PAD, np.uint8)
+        picked = np.zeros(len(sizes), bool)
+        picked[chosen] = True
+        whole = picked & ~sparse  # copied as they are: their rows shift by the buffer's place
+        for b in np.flatnonzero(whole).tolist():
+            merged[int(base[b]): int(base[b] + sizes[b])] = self._bufs[b]
+        shift = np.where(whole, base, 0)
         d = shift[bo]
-        self._start[: self.n] += d
-        self._end[: self.n] += d
-        self._buf_of[: self.n] = remap[bo]
-        self._bufs = [*(self._bufs[i] for i in large.tolist()), merged]
+        self._start[:n] += d
+        self._end[:n] += d
+        # the mostly-replaced ones: their live summaries alone, packed in row order per buffer
+        rows = np.flatnonzero((picked & sparse)[bo])
+        rows = rows[np.argsort(bo[rows], kind="stable")]
+        rb = bo[rows]
+        ln = lens[rows]
+        cum = np.cumsum(ln) - ln
+        first = np.searchsorted(rb, rb, side="left")  # each row's group's first index
+        dst = base[rb] + cum - cum[first]
+        cuts = np.flatnonzero(np.diff(rb)) + 1
+        for sel in np.split(np.arange(len(rows)), cuts) if len(rows) else []:
+            W.copy_spans(merged, self._bufs[int(rb[sel[0]])], self._start[rows[sel]], ln[sel], dst[sel])
+        self._start[rows] = dst
+        self._end[rows] = dst + ln
+        kept = np.flatnonzero(~picked)
+        remap = np.zeros(len(sizes), np.int32)
+        remap[kept] = np.arange(len(kept), dtype=np.int32)
+        remap[chosen] = len(kept)
+        self._buf_of[:n] = remap[bo]
+        self._bufs = [*(self._bufs[i] for i in kept.tolist()), merged]
         self._parsed.clear()  # keyed by (buffer, start): both moved
 
     def nbytes(self) -> int:
@@ -564,6 +596,17 @@ class JobColumns:
         for group in (self.nums, self.strings, self._derived):
             total += sum(a.nbytes for a in group.values())
         return total + self._buf_of.nbytes + self._start.nbytes + self._end.nbytes
+
+
+def _distinct(rows: I64) -> I64:
+    """The distinct rows, ascending, through a mask as long as the table: 65 storm batches of
+    ~2,500 rows each through ``np.unique`` (a hash of 160,000 values) cost ~4 ms a derived
+    column, all of them in the one apply that crossed the limit."""
+    if len(rows) == 0:
+        return rows
+    mask = np.zeros(int(rows.max()) + 1, bool)
+    mask[rows] = True
+    return np.flatnonzero(mask).astype(np.int64, copy=False)
 
 
 def _take(d: W.Decoded, sel: I64) -> W.Decoded:
