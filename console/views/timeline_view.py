@@ -17,11 +17,12 @@ span ``v0``..``v1`` is then in display time (see ``console.models.timeline.TimeM
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
@@ -34,6 +35,54 @@ GUTTER = 96
 AXIS_H = 22
 RUN_ENDS = frozenset({"SUCCEEDED", "FAILED", "KILLED", "LOST", "DELETED"})
 MIN_LANES_SHOWN = 6  # the height the view asks for; more lanes scroll
+BAR_H = LANE_H - 6
+_BIG = np.int64(1) << 32  # beyond any pixel column: separates groups in one running maximum
+
+#: The colours intervals are drawn in (the palette's live QColors: a theme change recolours them),
+#: indexed by the lane cache's colour index; the last one is for states the palette does not name.
+_IV_COLORS: list[QColor] = [*POD_STATE_COLORS.values(), palette.TEXT_FAINT]
+_IV_COLOR_INDEX: dict[str, int] = {k: i for i, k in enumerate(POD_STATE_COLORS)}
+
+
+def bar_columns(x0: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pixel columns [c0, c1) that QPainter fills for ``QRectF(x0, y, w, h)`` without
+    antialiasing: those whose left edge + 0.5 lies in [x0, x0 + w) (tests/console check it
+    against QPainter)."""
+    return np.floor(x0 + 0.5).astype(np.int64), np.floor(x0 + w + 0.5).astype(np.int64)
+
+
+def merge_spans(key: np.ndarray, c0: np.ndarray, c1: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Merge the column spans [c0, c1) that overlap or touch and share ``key`` (lane and colour):
+    (key, c0, c1) of the merged spans, sorted by key then c0. The union of the columns is unchanged."""
+    if not len(key):
+        return key, c0, c1
+    order = np.lexsort((c0, key))
+    key, c0, c1 = key[order], c0[order], c1[order]
+    new_key = np.empty(len(key), dtype=bool)
+    new_key[0] = True
+    np.not_equal(key[1:], key[:-1], out=new_key[1:])
+    off = np.cumsum(new_key) * _BIG
+    reach = np.maximum.accumulate(c1 + off) - off  # the furthest column so far in this key
+    starts = new_key.copy()
+    starts[1:] |= c0[1:] > reach[:-1]
+    idx = np.flatnonzero(starts)
+    return key[idx], c0[idx], np.maximum.reduceat(c1, idx)
+
+
+@dataclass
+class FrameLayout:
+    """What a paint draws for the intervals, in whole pixels: bars and run-end marks by colour index
+    (in the order a colour first appears), halos under the marks."""
+
+    drawn: int = 0
+    bars: list[tuple[int, list[QRect]]] = field(default_factory=list)
+    halos: list[QRect] = field(default_factory=list)
+    marks: list[tuple[int, list[QRect]]] = field(default_factory=list)
+
+
+def _first_seen(cols: np.ndarray) -> list[int]:
+    uniq, first = np.unique(cols, return_index=True)
+    return [int(c) for c in uniq[np.argsort(first)]]
 
 
 class TimelineView(QWidget):
@@ -52,7 +101,11 @@ class TimelineView(QWidget):
         self.collapsed = False
         self.collapse_threshold = 10.0  # seconds without any event / state change
         self.timemap = TimeMap()
-        self._lanes_cache: dict[int, tuple[Any, ...]] = {}  # lane -> display coords, colours (paint)
+        self._colors = _IV_COLORS
+        self._lanes_cache: dict[int, tuple[Any, ...]] = {}
+        self._markers_cache: dict[int, tuple[np.ndarray, np.ndarray, list[QColor]]] = {}
+        self._bands_of: TimeMap | None = None
+        self._bands_arr = np.zeros((0, 2))  # lane -> display coords, colours (paint)
         self._cache_of: tuple[Timeline, TimeMap] | None = None  # held: identity, not id()
         self.painted_lanes = 0  # lanes the last paint drew (tests / bench)
         self.vbar = QScrollBar(Qt.Orientation.Vertical, self)
@@ -197,80 +250,70 @@ class TimelineView(QWidget):
                 p.fillRect(0, y, self.width(), LANE_H, palette.LANE_STRIPE)
             p.setPen(text_color)
             p.drawText(QRectF(4, y, GUTTER - 8, LANE_H), int(Qt.AlignmentFlag.AlignVCenter), tl.lanes[lane])
-        # intervals (visible lanes and span only, found by bisection in display coordinates)
-        drawn = 0
+        # intervals (visible lanes and span only, found by bisection in display coordinates), in
+        # whole pixel columns (see bar_columns): rectangles of a colour that overlap or touch in a
+        # lane are merged into one, so a frame draws at most one rectangle per pixel column, lane
+        # and colour whatever the zoom, and everything is gathered with numpy, not per interval.
         v1 = self.v1
-        # Rectangles are gathered per colour and drawn with one drawRects each (a 1,000-instance job
-        # puts thousands on screen; one Python call per rectangle was most of a frame).
-        bars: dict[int, tuple[QColor, list[QRectF]]] = {}
-        halos: list[QRectF] = []
-        marks: dict[int, tuple[QColor, list[QRectF]]] = {}
-        for lane in range(first, last + 1):
-            y = AXIS_H + lane * LANE_H - y_off + 3
-            ds, de, maxend, colors, is_end = self._lane_cache(lane)
-            lo, hi = int(np.searchsorted(maxend, v0, "left")), int(np.searchsorted(ds, v1, "right"))
-            if hi <= lo:
-                continue
-            s0, s1 = ds[lo:hi], de[lo:hi]
-            xs0 = GUTTER + (np.maximum(s0, v0) - v0) * scale
-            ws = np.maximum(2.0, GUTTER + (np.minimum(s1, v1) - v0) * scale - xs0)
-            for j, x0, w, seen in zip(range(lo, hi), xs0.tolist(), ws.tolist(), (s1 >= v0).tolist(), strict=True):
-                if not seen:
-                    continue
-                drawn += 1
-                color = colors[j]
-                if is_end[j]:  # an instant: drawn as the end marker below, not as a bar
-                    if ds[j] >= v0:
-                        top = y - 2
-                        halos.append(QRectF(x0 - 2, top, 5, LANE_H - 2))
-                        halos.append(QRectF(x0 - 4, top, 9, 5))
-                        entry = marks.setdefault(color.rgba(), (color, []))
-                        entry[1].append(QRectF(x0 - 1, top, 3, LANE_H - 2))
-                        entry[1].append(QRectF(x0 - 3, top + 1, 7, 3))
-                    continue
-                bars.setdefault(color.rgba(), (color, []))[1].append(QRectF(x0, y, w, LANE_H - 6))
-        self.painted_intervals = drawn
+        layout = self.frame_layout(first, last, v0, v1, scale)
+        self.painted_intervals = layout.drawn
         self.painted_lanes = max(0, last - first + 1)
+        colors = self._colors
         p.setPen(Qt.PenStyle.NoPen)
-        for color, rects in bars.values():
-            p.setBrush(color)
+        for ci, rects in layout.bars:
+            p.setBrush(colors[ci])
             p.drawRects(rects)
         # Run ends on top (KILLED / FAILED / SUCCEEDED are instants): a bar across the lane with a
         # square cap, haloed in the base colour so a run starting right after does not hide it.
-        if halos:
+        if layout.halos:
             p.setBrush(base)
-            p.drawRects(halos)
-        for color, rects in marks.values():
-            p.setBrush(color)
+            p.drawRects(layout.halos)
+        for ci, rects in layout.marks:
+            p.setBrush(colors[ci])
             p.drawRects(rects)
-        # markers
+        # markers (pen and brush set only when the colour changes: the drawing order is kept)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        current: QColor | None = None
         for lane in range(first, last + 1):
             ym = AXIS_H + lane * LANE_H - y_off + LANE_H / 2
-            for m in tl.visible_markers(lane, r0, r1):
-                x = xof(m.t)
-                color = WORKFLOW_STATE_COLORS.get(m.state, palette.TEXT_SECONDARY)
-                p.setPen(color.darker(130))
-                p.setBrush(color)
-                diamond = [QPointF(x, ym - 5), QPointF(x + 5, ym), QPointF(x, ym + 5), QPointF(x - 5, ym)]
-                p.drawPolygon(QPolygonF(diamond))
+            mt, md, mcolors = self._marker_cache(lane)
+            lo, hi = int(np.searchsorted(mt, r0, "left")), int(np.searchsorted(mt, r1, "right"))
+            if hi <= lo:
+                continue
+            xs = (GUTTER + (md[lo:hi] - v0) * scale).tolist()
+            for x, color in zip(xs, mcolors[lo:hi], strict=True):
+                if color is not current:
+                    current = color
+                    p.setPen(color.darker(130))
+                    p.setBrush(color)
+                p.drawPolygon(QPolygonF([QPointF(x, ym - 5), QPointF(x + 5, ym), QPointF(x, ym + 5),
+                                         QPointF(x - 5, ym)]))
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        # collapsed idle stretches: a band with a break marker (two slanted strokes)
+        # collapsed idle stretches: a band with a break marker (two slanted strokes), the fills of
+        # all bands in one call
         if tm:
             top = max(AXIS_H, clip.top())
             bottom = min(AXIS_H + len(tl.lanes) * LANE_H - y_off, clip.bottom() + 1)
-            for b0, b1 in tm.bands():
-                if b1 < self.v0 or b0 > self.v1:
-                    continue
-                xa, xb = self.x_of_d(b0), self.x_of_d(b1)
-                p.fillRect(QRectF(xa, top, max(3.0, xb - xa), bottom - top), palette.GAP_BAND)
-                p.setPen(QPen(text_color, 1.5))
-                xm = (xa + xb) / 2
-                for dx in (-3, 3):
-                    p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
-                p.setPen(QPen(palette.GAP_EDGE, 1, Qt.PenStyle.DashLine))
-                p.drawLine(QPointF(xa, top), QPointF(xa, bottom))
-                p.drawLine(QPointF(xb, top), QPointF(xb, bottom))
+            bands = self._bands()
+            seen = (bands[:, 1] >= self.v0) & (bands[:, 0] <= self.v1)
+            if seen.any():
+                w = self._width()
+                xa = (GUTTER + (bands[seen, 0] - self.v0) / (self.v1 - self.v0) * w).tolist()
+                xb = (GUTTER + (bands[seen, 1] - self.v0) / (self.v1 - self.v0) * w).tolist()
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(palette.GAP_BAND)
+                p.drawRects([QRectF(a, top, max(3.0, b - a), bottom - top) for a, b in zip(xa, xb, strict=True)])
+                # one call per line: drawLines restarts neither a dash pattern nor strokes a wide pen
+                # as separate lines do
+                stroke, edge = QPen(text_color, 1.5), QPen(palette.GAP_EDGE, 1, Qt.PenStyle.DashLine)
+                for a, b in zip(xa, xb, strict=True):
+                    p.setPen(stroke)
+                    xm = (a + b) / 2
+                    for dx in (-3, 3):
+                        p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
+                    p.setPen(edge)
+                    p.drawLine(QPointF(a, top), QPointF(a, bottom))
+                    p.drawLine(QPointF(b, top), QPointF(b, bottom))
         # axis: ticks per uncollapsed stretch, in real time (over the lanes: it never scrolls away)
         p.setClipping(False)
         p.fillRect(0, 0, self.width(), AXIS_H, self.palette().window())
@@ -314,6 +357,7 @@ class TimelineView(QWidget):
         of = self._cache_of
         if of is None or of[0] is not self.timeline or of[1] is not self.timemap:
             self._lanes_cache.clear()
+            self._markers_cache.clear()
             self._cache_of = (self.timeline, self.timemap)
         c = self._lanes_cache.get(lane)
         if c is None:
@@ -322,11 +366,90 @@ class TimelineView(QWidget):
             ds = np.array([to_d(iv.start) for iv in ivs], dtype=float)
             de = np.array([to_d(iv.end) for iv in ivs], dtype=float)
             maxend = np.maximum.accumulate(de) if len(de) else de
-            fallback = palette.TEXT_FAINT
-            colors = [POD_STATE_COLORS.get(iv.state, fallback) for iv in ivs]
-            c = (ds, de, maxend, colors, [iv.state in RUN_ENDS for iv in ivs])
+            fallback = len(_IV_COLORS) - 1
+            colors = np.array([_IV_COLOR_INDEX.get(iv.state, fallback) for iv in ivs], dtype=np.int64)
+            c = (ds, de, maxend, colors, np.array([iv.state in RUN_ENDS for iv in ivs], dtype=bool))
             self._lanes_cache[lane] = c
         return c
+
+    def frame_layout(self, first: int, last: int, v0: float, v1: float, scale: float) -> FrameLayout:
+        """The interval rectangles of lanes ``first``..``last`` for the span ``v0``..``v1`` (display
+        time) at ``scale`` pixels per display second: a bar covers the columns QPainter would fill for
+        its QRectF (at least 2 px wide), bars of one colour that overlap or touch in a lane are one
+        rectangle, and coinciding run-end marks are drawn once."""
+        out = FrameLayout()
+        ys, cols, c0s, c1s = [], [], [], []
+        eys, ecols, ecs = [], [], []
+        drawn = 0
+        for lane in range(first, last + 1):
+            ds, de, maxend, colors, is_end = self._lane_cache(lane)
+            lo, hi = int(np.searchsorted(maxend, v0, "left")), int(np.searchsorted(ds, v1, "right"))
+            if hi <= lo:
+                continue
+            s0, s1 = ds[lo:hi], de[lo:hi]
+            seen = s1 >= v0
+            drawn += int(np.count_nonzero(seen))
+            xs0 = GUTTER + (np.maximum(s0, v0) - v0) * scale
+            ws = np.maximum(2.0, GUTTER + (np.minimum(s1, v1) - v0) * scale - xs0)
+            y = AXIS_H + lane * LANE_H - self.y_off + 3
+            end = is_end[lo:hi]
+            bar = seen & ~end
+            if bar.any():
+                c0, c1 = bar_columns(xs0[bar], ws[bar])
+                c0s.append(c0)
+                c1s.append(c1)
+                cols.append(colors[lo:hi][bar])
+                ys.append(np.full(len(c0), y, dtype=np.int64))
+            mark = seen & end & (s0 >= v0)
+            if mark.any():
+                ecs.append(bar_columns(xs0[mark], ws[mark])[0])
+                ecols.append(colors[lo:hi][mark])
+                eys.append(np.full(len(ecs[-1]), y - 2, dtype=np.int64))
+        out.drawn = drawn
+        if cols:
+            col, y_all = np.concatenate(cols), np.concatenate(ys)
+            order = _first_seen(col)
+            key = col * _BIG + y_all  # colour, then lane (a lane partly on screen still has y > 0)
+            key, c0, c1 = merge_spans(key, np.concatenate(c0s), np.concatenate(c1s))
+            kcol, ky = key // _BIG, key % _BIG
+            for ci in order:
+                m = kcol == ci
+                out.bars.append((ci, [QRect(a, yy, b - a, BAR_H) for a, b, yy in
+                                      zip(c0[m].tolist(), c1[m].tolist(), ky[m].tolist(), strict=True)]))
+        if ecols:
+            ecol, ey, ec = np.concatenate(ecols), np.concatenate(eys), np.concatenate(ecs)
+            order = _first_seen(ecol)
+            spots = np.unique(ey * _BIG + ec)  # a lane's marks in one pixel column: drawn once
+            tops, cs = (spots // _BIG).tolist(), (spots % _BIG).tolist()
+            out.halos = [QRect(c - 2, top, 5, LANE_H - 2) for top, c in zip(tops, cs, strict=True)]
+            out.halos += [QRect(c - 4, top, 9, 5) for top, c in zip(tops, cs, strict=True)]
+            for ci in order:
+                spots = np.unique((ey * _BIG + ec)[ecol == ci])
+                tops, cs = (spots // _BIG).tolist(), (spots % _BIG).tolist()
+                rects = [QRect(c - 1, top, 3, LANE_H - 2) for top, c in zip(tops, cs, strict=True)]
+                rects += [QRect(c - 3, top + 1, 7, 3) for top, c in zip(tops, cs, strict=True)]
+                out.marks.append((ci, rects))
+        return out
+
+    def _marker_cache(self, lane: int) -> tuple[np.ndarray, np.ndarray, list[QColor]]:
+        """A lane's markers: real times, display times (numpy) and colours; dropped with the lane cache."""
+        self._lane_cache(lane)  # clears both when the timeline or the time map changed
+        c = self._markers_cache.get(lane)
+        if c is None:
+            self.timeline._ensure_index()
+            mks = self.timeline._lane_mk[lane]
+            to_d = self.timemap.to_display
+            c = (np.array([m.t for m in mks], dtype=float), np.array([to_d(m.t) for m in mks], dtype=float),
+                 [WORKFLOW_STATE_COLORS.get(m.state, palette.TEXT_SECONDARY) for m in mks])
+            self._markers_cache[lane] = c
+        return c
+
+    def _bands(self) -> np.ndarray:
+        """The time map's collapsed bands (display time) as an (n, 2) array, kept per time map."""
+        if self._bands_of is not self.timemap:
+            self._bands_of = self.timemap
+            self._bands_arr = np.array(self.timemap.bands(), dtype=float).reshape(-1, 2)
+        return self._bands_arr
 
     # -- interaction -----------------------------------------------------------------------------
     def wheelEvent(self, event: Any) -> None:
