@@ -22,8 +22,8 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
 from console.models import palette
@@ -36,6 +36,7 @@ AXIS_H = 22
 RUN_ENDS = frozenset({"SUCCEEDED", "FAILED", "KILLED", "LOST", "DELETED"})
 MIN_LANES_SHOWN = 6  # the height the view asks for; more lanes scroll
 BAR_H = LANE_H - 6
+RASTER_FROM = 1500  # rectangles in a frame from which the intervals are drawn as one image
 _BIG = np.int64(1) << 32  # beyond any pixel column: separates groups in one running maximum
 
 #: The colours intervals are drawn in (the palette's live QColors: a theme change recolours them),
@@ -71,13 +72,85 @@ def merge_spans(key: np.ndarray, c0: np.ndarray, c1: np.ndarray) -> tuple[np.nda
 
 @dataclass
 class FrameLayout:
-    """What a paint draws for the intervals, in whole pixels: bars and run-end marks by colour index
-    (in the order a colour first appears), halos under the marks."""
+    """What a paint draws for the intervals, in whole pixel columns, lanes counted from the first
+    painted: bar spans [c0, c1) by colour index and run-end marks (column c) by colour index, each in
+    the order a colour first appears (the order they are drawn in)."""
 
     drawn: int = 0
-    bars: list[tuple[int, list[QRect]]] = field(default_factory=list)
-    halos: list[QRect] = field(default_factory=list)
-    marks: list[tuple[int, list[QRect]]] = field(default_factory=list)
+    bars: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)  # ci, lane, c0, c1
+    marks: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)  # ci, lane, c
+
+    def size(self) -> int:
+        """How many rectangles ``rects`` gives."""
+        return sum(len(b[1]) for b in self.bars) + 4 * sum(len(m[1]) for m in self.marks)
+
+    def rects(self, first_y: int) -> tuple[list[tuple[int, list[QRect]]], list[QRect], list[tuple[int, list[QRect]]]]:
+        """The same as QPainter rectangles (bars by colour, halos, marks by colour) for lanes whose
+        first one's top is at ``first_y``: what ``raster_layer`` must equal, pixel for pixel."""
+        bars = [(ci, [QRect(a, first_y + ln * LANE_H + 3, b - a, BAR_H) for ln, a, b in
+                      zip(lane.tolist(), c0.tolist(), c1.tolist(), strict=True)]) for ci, lane, c0, c1 in self.bars]
+        halos: list[QRect] = []
+        marks = []
+        for ci, lane, c in self.marks:
+            rects = []
+            for ln, x in zip(lane.tolist(), c.tolist(), strict=True):
+                top = first_y + ln * LANE_H + 1
+                halos += [QRect(x - 2, top, 5, LANE_H - 2), QRect(x - 4, top, 9, 5)]
+                rects += [QRect(x - 1, top, 3, LANE_H - 2), QRect(x - 3, top + 1, 7, 3)]
+            marks.append((ci, rects))
+        return bars, halos, marks
+
+
+def _premultiplied(color: QColor) -> int:
+    a = color.alpha()
+    if a == 255:
+        return int(color.rgba())
+    return (a << 24) | ((color.red() * a // 255) << 16) | ((color.green() * a // 255) << 8) | (color.blue() * a // 255)
+
+
+def _cover(n: int, width: int, lane: np.ndarray, c0: np.ndarray, c1: np.ndarray) -> np.ndarray:
+    """(n, width) bools: the columns [c0, c1) of each span's lane."""
+    c0, c1 = np.clip(c0, 0, width), np.clip(c1, 0, width)
+    size = n * (width + 1)
+    d = np.bincount(lane * (width + 1) + c0, minlength=size) - np.bincount(lane * (width + 1) + c1, minlength=size)
+    return np.cumsum(d.reshape(n, width + 1), axis=1)[:, :width] > 0
+
+
+def raster_layer(layout: FrameLayout, n: int, width: int, colors: list[QColor], base: QColor) -> np.ndarray:
+    """The intervals of ``n`` lanes as premultiplied ARGB pixels, shape (n, LANE_H, width), transparent
+    where nothing is drawn: exactly what QPainter draws for ``layout.rects`` (bars by colour, then the
+    base-coloured halos, then the marks by colour), in one image instead of thousands of rectangles."""
+    bars = np.zeros((n, width), dtype=np.uint32)
+    for ci, lane, c0, c1 in layout.bars:
+        bars[_cover(n, width, lane, c0, c1)] = _premultiplied(colors[ci])
+    halo = np.uint32(_premultiplied(base))
+    if layout.marks:
+        lane = np.concatenate([m[1] for m in layout.marks])
+        c = np.concatenate([m[2] for m in layout.marks])
+        halo_full, halo_cap = _cover(n, width, lane, c - 2, c + 3), _cover(n, width, lane, c - 4, c + 5)
+    else:
+        halo_full = halo_cap = np.zeros((n, width), dtype=bool)
+    marks = [(np.uint32(_premultiplied(colors[ci])), _cover(n, width, lane, c - 1, c + 2),
+              _cover(n, width, lane, c - 3, c + 4)) for ci, lane, c in layout.marks]
+
+    def row(with_bars: bool, with_halo_cap: bool, with_mark_cap: bool) -> np.ndarray:
+        out = bars.copy() if with_bars else np.zeros((n, width), dtype=np.uint32)
+        out[halo_full] = halo
+        if with_halo_cap:
+            out[halo_cap] = halo
+        for value, full, cap in marks:
+            out[(full | cap) if with_mark_cap else full] = value
+        return out
+
+    block = np.zeros((n, LANE_H, width), dtype=np.uint32)
+    # rows of a lane (from its top): marks and halos 1..16 (caps 2..4 and 1..5), bars 3..14
+    block[:, 1] = row(False, True, False)
+    block[:, 2] = row(False, True, True)
+    block[:, 3:5] = row(True, True, True)[:, None]
+    block[:, 5] = row(True, True, False)
+    block[:, 6:15] = row(True, False, False)[:, None]
+    block[:, 15:17] = row(False, False, False)[:, None]
+    return block
 
 
 def _first_seen(cols: np.ndarray) -> list[int]:
@@ -258,19 +331,26 @@ class TimelineView(QWidget):
         layout = self.frame_layout(first, last, v0, v1, scale)
         self.painted_intervals = layout.drawn
         self.painted_lanes = max(0, last - first + 1)
-        colors = self._colors
-        p.setPen(Qt.PenStyle.NoPen)
-        for ci, rects in layout.bars:
-            p.setBrush(colors[ci])
-            p.drawRects(rects)
-        # Run ends on top (KILLED / FAILED / SUCCEEDED are instants): a bar across the lane with a
-        # square cap, haloed in the base colour so a run starting right after does not hide it.
-        if layout.halos:
-            p.setBrush(base)
-            p.drawRects(layout.halos)
-        for ci, rects in layout.marks:
-            p.setBrush(colors[ci])
-            p.drawRects(rects)
+        if layout.size() < RASTER_FROM:  # a few rectangles: QPainter draws them faster than a layer
+            bars, halos, marks = layout.rects(AXIS_H + first * LANE_H - y_off)
+            p.setPen(Qt.PenStyle.NoPen)
+            for ci, rects in bars:
+                p.setBrush(self._colors[ci])
+                p.drawRects(rects)
+            # Run ends on top (KILLED / FAILED / SUCCEEDED are instants): a bar across the lane with a
+            # square cap, haloed in the base colour so a run starting right after does not hide it.
+            if halos:
+                p.setBrush(base)
+                p.drawRects(halos)
+            for ci, rects in marks:
+                p.setBrush(self._colors[ci])
+                p.drawRects(rects)
+        else:  # the same pixels as one image
+            block = raster_layer(layout, last - first + 1, self.width(), self._colors, base.color())
+            image = QImage(block.data, block.shape[2], block.shape[0] * LANE_H, block.shape[2] * 4,
+                           QImage.Format.Format_ARGB32_Premultiplied)
+            p.drawImage(QPoint(0, AXIS_H + first * LANE_H - y_off), image)
+            del image  # before ``block``, whose memory it uses
         # markers (pen and brush set only when the colour changes: the drawing order is kept)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         current: QColor | None = None
@@ -391,7 +471,6 @@ class TimelineView(QWidget):
             drawn += int(np.count_nonzero(seen))
             xs0 = GUTTER + (np.maximum(s0, v0) - v0) * scale
             ws = np.maximum(2.0, GUTTER + (np.minimum(s1, v1) - v0) * scale - xs0)
-            y = AXIS_H + lane * LANE_H - self.y_off + 3
             end = is_end[lo:hi]
             bar = seen & ~end
             if bar.any():
@@ -399,36 +478,26 @@ class TimelineView(QWidget):
                 c0s.append(c0)
                 c1s.append(c1)
                 cols.append(colors[lo:hi][bar])
-                ys.append(np.full(len(c0), y, dtype=np.int64))
+                ys.append(np.full(len(c0), lane - first, dtype=np.int64))
             mark = seen & end & (s0 >= v0)
             if mark.any():
                 ecs.append(bar_columns(xs0[mark], ws[mark])[0])
                 ecols.append(colors[lo:hi][mark])
-                eys.append(np.full(len(ecs[-1]), y - 2, dtype=np.int64))
+                eys.append(np.full(len(ecs[-1]), lane - first, dtype=np.int64))
         out.drawn = drawn
         if cols:
-            col, y_all = np.concatenate(cols), np.concatenate(ys)
-            order = _first_seen(col)
-            key = col * _BIG + y_all  # colour, then lane (a lane partly on screen still has y > 0)
+            col, lane_all = np.concatenate(cols), np.concatenate(ys)
+            key = col * _BIG + lane_all  # colour, then lane
             key, c0, c1 = merge_spans(key, np.concatenate(c0s), np.concatenate(c1s))
-            kcol, ky = key // _BIG, key % _BIG
-            for ci in order:
+            kcol, klane = key // _BIG, key % _BIG
+            for ci in _first_seen(col):
                 m = kcol == ci
-                out.bars.append((ci, [QRect(a, yy, b - a, BAR_H) for a, b, yy in
-                                      zip(c0[m].tolist(), c1[m].tolist(), ky[m].tolist(), strict=True)]))
+                out.bars.append((ci, klane[m], c0[m], c1[m]))
         if ecols:
-            ecol, ey, ec = np.concatenate(ecols), np.concatenate(eys), np.concatenate(ecs)
-            order = _first_seen(ecol)
-            spots = np.unique(ey * _BIG + ec)  # a lane's marks in one pixel column: drawn once
-            tops, cs = (spots // _BIG).tolist(), (spots % _BIG).tolist()
-            out.halos = [QRect(c - 2, top, 5, LANE_H - 2) for top, c in zip(tops, cs, strict=True)]
-            out.halos += [QRect(c - 4, top, 9, 5) for top, c in zip(tops, cs, strict=True)]
-            for ci in order:
-                spots = np.unique((ey * _BIG + ec)[ecol == ci])
-                tops, cs = (spots // _BIG).tolist(), (spots % _BIG).tolist()
-                rects = [QRect(c - 1, top, 3, LANE_H - 2) for top, c in zip(tops, cs, strict=True)]
-                rects += [QRect(c - 3, top + 1, 7, 3) for top, c in zip(tops, cs, strict=True)]
-                out.marks.append((ci, rects))
+            ecol, elane, ec = np.concatenate(ecols), np.concatenate(eys), np.concatenate(ecs)
+            for ci in _first_seen(ecol):
+                spots = np.unique((elane * _BIG + ec)[ecol == ci])  # a lane's marks in one column: once
+                out.marks.append((ci, spots // _BIG, spots % _BIG))
         return out
 
     def _marker_cache(self, lane: int) -> tuple[np.ndarray, np.ndarray, list[QColor]]:
