@@ -324,9 +324,10 @@ class TimelineView(QWidget):
             p.setPen(text_color)
             p.drawText(QRectF(4, y, GUTTER - 8, LANE_H), int(Qt.AlignmentFlag.AlignVCenter), tl.lanes[lane])
         # intervals (visible lanes and span only, found by bisection in display coordinates), in
-        # whole pixel columns (see bar_columns): rectangles of a colour that overlap or touch in a
-        # lane are merged into one, so a frame draws at most one rectangle per pixel column, lane
-        # and colour whatever the zoom, and everything is gathered with numpy, not per interval.
+        # whole pixel columns (see bar_columns), gathered with numpy, not per interval: bars of a
+        # colour that overlap or touch in a lane are one span, so at most one per pixel column, lane
+        # and colour whatever the zoom. Many are drawn as one image (raster_layer), a few as
+        # rectangles; both give the pixels one QRectF per interval gave (tests/gui/test_timeline_paint).
         v1 = self.v1
         layout = self.frame_layout(first, last, v0, v1, scale)
         self.painted_intervals = layout.drawn
@@ -453,10 +454,10 @@ class TimelineView(QWidget):
         return c
 
     def frame_layout(self, first: int, last: int, v0: float, v1: float, scale: float) -> FrameLayout:
-        """The interval rectangles of lanes ``first``..``last`` for the span ``v0``..``v1`` (display
-        time) at ``scale`` pixels per display second: a bar covers the columns QPainter would fill for
-        its QRectF (at least 2 px wide), bars of one colour that overlap or touch in a lane are one
-        rectangle, and coinciding run-end marks are drawn once."""
+        """The intervals of lanes ``first``..``last`` for the span ``v0``..``v1`` (display time) at
+        ``scale`` pixels per display second, in pixel columns: a bar covers the columns QPainter would
+        fill for its QRectF (at least 2 px wide), bars of one colour that overlap or touch in a lane
+        are one span, and coinciding run-end marks of a colour are one mark."""
         out = FrameLayout()
         ys, cols, c0s, c1s = [], [], [], []
         eys, ecols, ecs = [], [], []
