@@ -17,6 +17,7 @@ span ``v0``..``v1`` is then in display time (see ``console.models.timeline.TimeM
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -178,7 +179,9 @@ class TimelineView(QWidget):
         self._lanes_cache: dict[int, tuple[Any, ...]] = {}
         self._markers_cache: dict[int, tuple[np.ndarray, np.ndarray, list[QColor]]] = {}
         self._bands_of: TimeMap | None = None
-        self._bands_arr = np.zeros((0, 2))  # lane -> display coords, colours (paint)
+        self._bands_arr = np.zeros((0, 2))
+        self._dash_of: tuple[int, int, int, int] | None = None
+        self._dash_img = QImage()  # lane -> display coords, colours (paint)
         self._cache_of: tuple[Timeline, TimeMap] | None = None  # held: identity, not id()
         self.painted_lanes = 0  # lanes the last paint drew (tests / bench)
         self.vbar = QScrollBar(Qt.Orientation.Vertical, self)
@@ -384,17 +387,16 @@ class TimelineView(QWidget):
                 p.setPen(Qt.PenStyle.NoPen)
                 p.setBrush(palette.GAP_BAND)
                 p.drawRects([QRectF(a, top, max(3.0, b - a), bottom - top) for a, b in zip(xa, xb, strict=True)])
-                # one call per line: drawLines restarts neither a dash pattern nor strokes a wide pen
-                # as separate lines do
-                stroke, edge = QPen(text_color, 1.5), QPen(palette.GAP_EDGE, 1, Qt.PenStyle.DashLine)
+                # one call per stroke: drawLines strokes a wide pen otherwise than separate lines do
+                p.setPen(QPen(text_color, 1.5))
+                edge = self._dash_column(top, bottom)
                 for a, b in zip(xa, xb, strict=True):
-                    p.setPen(stroke)
                     xm = (a + b) / 2
                     for dx in (-3, 3):
                         p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
-                    p.setPen(edge)
-                    p.drawLine(QPointF(a, top), QPointF(a, bottom))
-                    p.drawLine(QPointF(b, top), QPointF(b, bottom))
+                    # the dashed edges: the column a dashed drawLine at x fills, stamped at floor(x)
+                    p.drawImage(math.floor(a), 0, edge)
+                    p.drawImage(math.floor(b), 0, edge)
         # axis: ticks per uncollapsed stretch, in real time (over the lanes: it never scrolls away)
         p.setClipping(False)
         p.fillRect(0, 0, self.width(), AXIS_H, self.palette().window())
@@ -513,6 +515,22 @@ class TimelineView(QWidget):
                  [WORKFLOW_STATE_COLORS.get(m.state, palette.TEXT_SECONDARY) for m in mks])
             self._markers_cache[lane] = c
         return c
+
+    def _dash_column(self, top: int, bottom: int) -> QImage:
+        """One pixel column as ``drawLine(QPointF(x, top), QPointF(x, bottom))`` with the gap edge's
+        dashed pen fills it at any x in [c, c + 1) (the dashes start at ``top``): stamped at each band
+        edge instead of stroking a dash pattern per edge and frame (tests/gui/test_timeline_paint)."""
+        key = (top, bottom, self._lanes_height(), palette.GAP_EDGE.rgba())
+        if self._dash_of != key:
+            img = QImage(3, bottom + 2, QImage.Format.Format_ARGB32_Premultiplied)
+            img.fill(0)
+            q = QPainter(img)
+            q.setClipRect(QRectF(0, AXIS_H, 3, self._lanes_height()))
+            q.setPen(QPen(palette.GAP_EDGE, 1, Qt.PenStyle.DashLine))
+            q.drawLine(QPointF(1, top), QPointF(1, bottom))
+            q.end()
+            self._dash_of, self._dash_img = key, img.copy(1, 0, 1, bottom + 2)
+        return self._dash_img
 
     def _bands(self) -> np.ndarray:
         """The time map's collapsed bands (display time) as an (n, 2) array, kept per time map."""

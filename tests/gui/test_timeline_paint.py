@@ -228,3 +228,28 @@ def test_the_cached_collapsed_layout_equals_a_recomputation(qapp: Any) -> None:
     assert not view.timemap and view._bands().shape == (0, 2)
     assert view._lane_cache(1)[0].tolist() == [iv.start for iv in tl.lane_intervals(1)]
     assert isinstance(view.timemap, TimeMap)
+
+
+def test_a_stamped_gap_edge_is_the_dashed_line_it_replaces(qapp: Any) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QPen
+
+    view = TimelineView()
+    view.resize(W, H)
+    rng = random.Random(5)
+    for top, bottom in ((AXIS_H, H - 2), (AXIS_H + 37, H - 40)):
+        edge = view._dash_column(top, bottom)
+        for _ in range(60):
+            x = rng.uniform(GUTTER, W - 20) if rng.random() < 0.8 else float(rng.randint(GUTTER, W - 20))
+            want, got = _image(), _image()
+            for img, stamp in ((want, False), (got, True)):
+                p = QPainter(img)
+                p.setClipRect(QRectF(0, AXIS_H, view.width(), view._lanes_height()))
+                if stamp:
+                    p.drawImage(int(np.floor(x)), 0, edge)
+                else:
+                    p.setPen(QPen(tv.palette.GAP_EDGE, 1, Qt.PenStyle.DashLine))
+                    p.drawLine(QPointF(x, top), QPointF(x, bottom))
+                p.end()
+            assert _pixels(want).any()
+            assert (_pixels(got) == _pixels(want)).all(), (x, top, bottom)
