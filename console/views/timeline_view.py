@@ -37,6 +37,7 @@ AXIS_H = 22
 RUN_ENDS = frozenset({"SUCCEEDED", "FAILED", "KILLED", "LOST", "DELETED"})
 MIN_LANES_SHOWN = 6  # the height the view asks for; more lanes scroll
 BAR_H = LANE_H - 6
+_DIAMOND = QPolygonF([QPointF(0, -5), QPointF(5, 0), QPointF(0, 5), QPointF(-5, 0)])  # a marker at (0, 0)
 RASTER_FROM = 1500  # rectangles in a frame from which the intervals are drawn as one image
 _BIG = np.int64(1) << 32  # beyond any pixel column: separates groups in one running maximum
 
@@ -370,8 +371,7 @@ class TimelineView(QWidget):
                     current = color
                     p.setPen(color.darker(130))
                     p.setBrush(color)
-                p.drawPolygon(QPolygonF([QPointF(x, ym - 5), QPointF(x + 5, ym), QPointF(x, ym + 5),
-                                         QPointF(x - 5, ym)]))
+                p.drawPolygon(_DIAMOND.translated(x, ym))  # the same floats as the corners computed here
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         # collapsed idle stretches: a band with a break marker (two slanted strokes), the fills of
         # all bands in one call
