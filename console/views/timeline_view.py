@@ -17,12 +17,14 @@ span ``v0``..``v1`` is then in display time (see ``console.models.timeline.TimeM
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
+from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
 from console.models import palette
@@ -34,6 +36,128 @@ GUTTER = 96
 AXIS_H = 22
 RUN_ENDS = frozenset({"SUCCEEDED", "FAILED", "KILLED", "LOST", "DELETED"})
 MIN_LANES_SHOWN = 6  # the height the view asks for; more lanes scroll
+BAR_H = LANE_H - 6
+_DIAMOND = QPolygonF([QPointF(0, -5), QPointF(5, 0), QPointF(0, 5), QPointF(-5, 0)])  # a marker at (0, 0)
+RASTER_FROM = 1500  # rectangles in a frame from which the intervals are drawn as one image
+_BIG = np.int64(1) << 32  # beyond any pixel column: separates groups in one running maximum
+
+#: The colours intervals are drawn in (the palette's live QColors: a theme change recolours them),
+#: indexed by the lane cache's colour index; the last one is for states the palette does not name.
+_IV_COLORS: list[QColor] = [*POD_STATE_COLORS.values(), palette.TEXT_FAINT]
+_IV_COLOR_INDEX: dict[str, int] = {k: i for i, k in enumerate(POD_STATE_COLORS)}
+
+
+def bar_columns(x0: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The pixel columns [c0, c1) that QPainter fills for ``QRectF(x0, y, w, h)`` without
+    antialiasing: those whose left edge + 0.5 lies in [x0, x0 + w) (tests/console check it
+    against QPainter)."""
+    return np.floor(x0 + 0.5).astype(np.int64), np.floor(x0 + w + 0.5).astype(np.int64)
+
+
+def merge_spans(key: np.ndarray, c0: np.ndarray, c1: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Merge the column spans [c0, c1) that overlap or touch and share ``key`` (lane and colour):
+    (key, c0, c1) of the merged spans, sorted by key then c0. The union of the columns is unchanged."""
+    if not len(key):
+        return key, c0, c1
+    order = np.lexsort((c0, key))
+    key, c0, c1 = key[order], c0[order], c1[order]
+    new_key = np.empty(len(key), dtype=bool)
+    new_key[0] = True
+    np.not_equal(key[1:], key[:-1], out=new_key[1:])
+    off = np.cumsum(new_key) * _BIG
+    reach = np.maximum.accumulate(c1 + off) - off  # the furthest column so far in this key
+    starts = new_key.copy()
+    starts[1:] |= c0[1:] > reach[:-1]
+    idx = np.flatnonzero(starts)
+    return key[idx], c0[idx], np.maximum.reduceat(c1, idx)
+
+
+@dataclass
+class FrameLayout:
+    """What a paint draws for the intervals, in whole pixel columns, lanes counted from the first
+    painted: bar spans [c0, c1) by colour index and run-end marks (column c) by colour index, each in
+    the order a colour first appears (the order they are drawn in)."""
+
+    drawn: int = 0
+    bars: list[tuple[int, np.ndarray, np.ndarray, np.ndarray]] = field(default_factory=list)  # ci, lane, c0, c1
+    marks: list[tuple[int, np.ndarray, np.ndarray]] = field(default_factory=list)  # ci, lane, c
+
+    def size(self) -> int:
+        """How many rectangles ``rects`` gives."""
+        return sum(len(b[1]) for b in self.bars) + 4 * sum(len(m[1]) for m in self.marks)
+
+    def rects(self, first_y: int) -> tuple[list[tuple[int, list[QRect]]], list[QRect], list[tuple[int, list[QRect]]]]:
+        """The same as QPainter rectangles (bars by colour, halos, marks by colour) for lanes whose
+        first one's top is at ``first_y``: what ``raster_layer`` must equal, pixel for pixel."""
+        bars = [(ci, [QRect(a, first_y + ln * LANE_H + 3, b - a, BAR_H) for ln, a, b in
+                      zip(lane.tolist(), c0.tolist(), c1.tolist(), strict=True)]) for ci, lane, c0, c1 in self.bars]
+        halos: list[QRect] = []
+        marks = []
+        for ci, lane, c in self.marks:
+            rects = []
+            for ln, x in zip(lane.tolist(), c.tolist(), strict=True):
+                top = first_y + ln * LANE_H + 1
+                halos += [QRect(x - 2, top, 5, LANE_H - 2), QRect(x - 4, top, 9, 5)]
+                rects += [QRect(x - 1, top, 3, LANE_H - 2), QRect(x - 3, top + 1, 7, 3)]
+            marks.append((ci, rects))
+        return bars, halos, marks
+
+
+def _premultiplied(color: QColor) -> int:
+    a = color.alpha()
+    if a == 255:
+        return int(color.rgba())
+    return (a << 24) | ((color.red() * a // 255) << 16) | ((color.green() * a // 255) << 8) | (color.blue() * a // 255)
+
+
+def _cover(n: int, width: int, lane: np.ndarray, c0: np.ndarray, c1: np.ndarray) -> np.ndarray:
+    """(n, width) bools: the columns [c0, c1) of each span's lane."""
+    c0, c1 = np.clip(c0, 0, width), np.clip(c1, 0, width)
+    size = n * (width + 1)
+    d = np.bincount(lane * (width + 1) + c0, minlength=size) - np.bincount(lane * (width + 1) + c1, minlength=size)
+    return np.cumsum(d.reshape(n, width + 1), axis=1)[:, :width] > 0
+
+
+def raster_layer(layout: FrameLayout, n: int, width: int, colors: list[QColor], base: QColor) -> np.ndarray:
+    """The intervals of ``n`` lanes as premultiplied ARGB pixels, shape (n, LANE_H, width), transparent
+    where nothing is drawn: exactly what QPainter draws for ``layout.rects`` (bars by colour, then the
+    base-coloured halos, then the marks by colour), in one image instead of thousands of rectangles."""
+    bars = np.zeros((n, width), dtype=np.uint32)
+    for ci, lane, c0, c1 in layout.bars:
+        bars[_cover(n, width, lane, c0, c1)] = _premultiplied(colors[ci])
+    halo = np.uint32(_premultiplied(base))
+    if layout.marks:
+        lane = np.concatenate([m[1] for m in layout.marks])
+        c = np.concatenate([m[2] for m in layout.marks])
+        halo_full, halo_cap = _cover(n, width, lane, c - 2, c + 3), _cover(n, width, lane, c - 4, c + 5)
+    else:
+        halo_full = halo_cap = np.zeros((n, width), dtype=bool)
+    marks = [(np.uint32(_premultiplied(colors[ci])), _cover(n, width, lane, c - 1, c + 2),
+              _cover(n, width, lane, c - 3, c + 4)) for ci, lane, c in layout.marks]
+
+    def row(with_bars: bool, with_halo_cap: bool, with_mark_cap: bool) -> np.ndarray:
+        out = bars.copy() if with_bars else np.zeros((n, width), dtype=np.uint32)
+        out[halo_full] = halo
+        if with_halo_cap:
+            out[halo_cap] = halo
+        for value, full, cap in marks:
+            out[(full | cap) if with_mark_cap else full] = value
+        return out
+
+    block = np.zeros((n, LANE_H, width), dtype=np.uint32)
+    # rows of a lane (from its top): marks and halos 1..16 (caps 2..4 and 1..5), bars 3..14
+    block[:, 1] = row(False, True, False)
+    block[:, 2] = row(False, True, True)
+    block[:, 3:5] = row(True, True, True)[:, None]
+    block[:, 5] = row(True, True, False)
+    block[:, 6:15] = row(True, False, False)[:, None]
+    block[:, 15:17] = row(False, False, False)[:, None]
+    return block
+
+
+def _first_seen(cols: np.ndarray) -> list[int]:
+    uniq, first = np.unique(cols, return_index=True)
+    return [int(c) for c in uniq[np.argsort(first)]]
 
 
 class TimelineView(QWidget):
@@ -52,7 +176,13 @@ class TimelineView(QWidget):
         self.collapsed = False
         self.collapse_threshold = 10.0  # seconds without any event / state change
         self.timemap = TimeMap()
-        self._lanes_cache: dict[int, tuple[Any, ...]] = {}  # lane -> display coords, colours (paint)
+        self._colors = _IV_COLORS
+        self._lanes_cache: dict[int, tuple[Any, ...]] = {}
+        self._markers_cache: dict[int, tuple[np.ndarray, np.ndarray, list[QColor]]] = {}
+        self._bands_of: TimeMap | None = None
+        self._bands_arr = np.zeros((0, 2))
+        self._dash_of: tuple[int, int, int, int] | None = None
+        self._dash_img = QImage()  # lane -> display coords, colours (paint)
         self._cache_of: tuple[Timeline, TimeMap] | None = None  # held: identity, not id()
         self.painted_lanes = 0  # lanes the last paint drew (tests / bench)
         self.vbar = QScrollBar(Qt.Orientation.Vertical, self)
@@ -197,80 +327,76 @@ class TimelineView(QWidget):
                 p.fillRect(0, y, self.width(), LANE_H, palette.LANE_STRIPE)
             p.setPen(text_color)
             p.drawText(QRectF(4, y, GUTTER - 8, LANE_H), int(Qt.AlignmentFlag.AlignVCenter), tl.lanes[lane])
-        # intervals (visible lanes and span only, found by bisection in display coordinates)
-        drawn = 0
+        # intervals (visible lanes and span only, found by bisection in display coordinates), in
+        # whole pixel columns (see bar_columns), gathered with numpy, not per interval: bars of a
+        # colour that overlap or touch in a lane are one span, so at most one per pixel column, lane
+        # and colour whatever the zoom. Many are drawn as one image (raster_layer), a few as
+        # rectangles; both give the pixels one QRectF per interval gave (tests/gui/test_timeline_paint).
         v1 = self.v1
-        # Rectangles are gathered per colour and drawn with one drawRects each (a 1,000-instance job
-        # puts thousands on screen; one Python call per rectangle was most of a frame).
-        bars: dict[int, tuple[QColor, list[QRectF]]] = {}
-        halos: list[QRectF] = []
-        marks: dict[int, tuple[QColor, list[QRectF]]] = {}
-        for lane in range(first, last + 1):
-            y = AXIS_H + lane * LANE_H - y_off + 3
-            ds, de, maxend, colors, is_end = self._lane_cache(lane)
-            lo, hi = int(np.searchsorted(maxend, v0, "left")), int(np.searchsorted(ds, v1, "right"))
-            if hi <= lo:
-                continue
-            s0, s1 = ds[lo:hi], de[lo:hi]
-            xs0 = GUTTER + (np.maximum(s0, v0) - v0) * scale
-            ws = np.maximum(2.0, GUTTER + (np.minimum(s1, v1) - v0) * scale - xs0)
-            for j, x0, w, seen in zip(range(lo, hi), xs0.tolist(), ws.tolist(), (s1 >= v0).tolist(), strict=True):
-                if not seen:
-                    continue
-                drawn += 1
-                color = colors[j]
-                if is_end[j]:  # an instant: drawn as the end marker below, not as a bar
-                    if ds[j] >= v0:
-                        top = y - 2
-                        halos.append(QRectF(x0 - 2, top, 5, LANE_H - 2))
-                        halos.append(QRectF(x0 - 4, top, 9, 5))
-                        entry = marks.setdefault(color.rgba(), (color, []))
-                        entry[1].append(QRectF(x0 - 1, top, 3, LANE_H - 2))
-                        entry[1].append(QRectF(x0 - 3, top + 1, 7, 3))
-                    continue
-                bars.setdefault(color.rgba(), (color, []))[1].append(QRectF(x0, y, w, LANE_H - 6))
-        self.painted_intervals = drawn
+        layout = self.frame_layout(first, last, v0, v1, scale)
+        self.painted_intervals = layout.drawn
         self.painted_lanes = max(0, last - first + 1)
-        p.setPen(Qt.PenStyle.NoPen)
-        for color, rects in bars.values():
-            p.setBrush(color)
-            p.drawRects(rects)
-        # Run ends on top (KILLED / FAILED / SUCCEEDED are instants): a bar across the lane with a
-        # square cap, haloed in the base colour so a run starting right after does not hide it.
-        if halos:
-            p.setBrush(base)
-            p.drawRects(halos)
-        for color, rects in marks.values():
-            p.setBrush(color)
-            p.drawRects(rects)
-        # markers
+        if layout.size() < RASTER_FROM:  # a few rectangles: QPainter draws them faster than a layer
+            bars, halos, marks = layout.rects(AXIS_H + first * LANE_H - y_off)
+            p.setPen(Qt.PenStyle.NoPen)
+            for ci, rects in bars:
+                p.setBrush(self._colors[ci])
+                p.drawRects(rects)
+            # Run ends on top (KILLED / FAILED / SUCCEEDED are instants): a bar across the lane with a
+            # square cap, haloed in the base colour so a run starting right after does not hide it.
+            if halos:
+                p.setBrush(base)
+                p.drawRects(halos)
+            for ci, rects in marks:
+                p.setBrush(self._colors[ci])
+                p.drawRects(rects)
+        else:  # the same pixels as one image
+            block = raster_layer(layout, last - first + 1, self.width(), self._colors, base.color())
+            image = QImage(block.data, block.shape[2], block.shape[0] * LANE_H, block.shape[2] * 4,
+                           QImage.Format.Format_ARGB32_Premultiplied)
+            p.drawImage(QPoint(0, AXIS_H + first * LANE_H - y_off), image)
+            del image  # before ``block``, whose memory it uses
+        # markers (pen and brush set only when the colour changes: the drawing order is kept)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        current: QColor | None = None
         for lane in range(first, last + 1):
             ym = AXIS_H + lane * LANE_H - y_off + LANE_H / 2
-            for m in tl.visible_markers(lane, r0, r1):
-                x = xof(m.t)
-                color = WORKFLOW_STATE_COLORS.get(m.state, palette.TEXT_SECONDARY)
-                p.setPen(color.darker(130))
-                p.setBrush(color)
-                diamond = [QPointF(x, ym - 5), QPointF(x + 5, ym), QPointF(x, ym + 5), QPointF(x - 5, ym)]
-                p.drawPolygon(QPolygonF(diamond))
+            mt, md, mcolors = self._marker_cache(lane)
+            lo, hi = int(np.searchsorted(mt, r0, "left")), int(np.searchsorted(mt, r1, "right"))
+            if hi <= lo:
+                continue
+            xs = (GUTTER + (md[lo:hi] - v0) * scale).tolist()
+            for x, color in zip(xs, mcolors[lo:hi], strict=True):
+                if color is not current:
+                    current = color
+                    p.setPen(color.darker(130))
+                    p.setBrush(color)
+                p.drawPolygon(_DIAMOND.translated(x, ym))  # the same floats as the corners computed here
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        # collapsed idle stretches: a band with a break marker (two slanted strokes)
+        # collapsed idle stretches: a band with a break marker (two slanted strokes), the fills of
+        # all bands in one call
         if tm:
             top = max(AXIS_H, clip.top())
             bottom = min(AXIS_H + len(tl.lanes) * LANE_H - y_off, clip.bottom() + 1)
-            for b0, b1 in tm.bands():
-                if b1 < self.v0 or b0 > self.v1:
-                    continue
-                xa, xb = self.x_of_d(b0), self.x_of_d(b1)
-                p.fillRect(QRectF(xa, top, max(3.0, xb - xa), bottom - top), palette.GAP_BAND)
+            bands = self._bands()
+            seen = (bands[:, 1] >= self.v0) & (bands[:, 0] <= self.v1)
+            if seen.any():
+                w = self._width()
+                xa = (GUTTER + (bands[seen, 0] - self.v0) / (self.v1 - self.v0) * w).tolist()
+                xb = (GUTTER + (bands[seen, 1] - self.v0) / (self.v1 - self.v0) * w).tolist()
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(palette.GAP_BAND)
+                p.drawRects([QRectF(a, top, max(3.0, b - a), bottom - top) for a, b in zip(xa, xb, strict=True)])
+                # one call per stroke: drawLines strokes a wide pen otherwise than separate lines do
                 p.setPen(QPen(text_color, 1.5))
-                xm = (xa + xb) / 2
-                for dx in (-3, 3):
-                    p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
-                p.setPen(QPen(palette.GAP_EDGE, 1, Qt.PenStyle.DashLine))
-                p.drawLine(QPointF(xa, top), QPointF(xa, bottom))
-                p.drawLine(QPointF(xb, top), QPointF(xb, bottom))
+                edge = self._dash_column(top, bottom)
+                for a, b in zip(xa, xb, strict=True):
+                    xm = (a + b) / 2
+                    for dx in (-3, 3):
+                        p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
+                    # the dashed edges: the column a dashed drawLine at x fills, stamped at floor(x)
+                    p.drawImage(math.floor(a), 0, edge)
+                    p.drawImage(math.floor(b), 0, edge)
         # axis: ticks per uncollapsed stretch, in real time (over the lanes: it never scrolls away)
         p.setClipping(False)
         p.fillRect(0, 0, self.width(), AXIS_H, self.palette().window())
@@ -314,6 +440,7 @@ class TimelineView(QWidget):
         of = self._cache_of
         if of is None or of[0] is not self.timeline or of[1] is not self.timemap:
             self._lanes_cache.clear()
+            self._markers_cache.clear()
             self._cache_of = (self.timeline, self.timemap)
         c = self._lanes_cache.get(lane)
         if c is None:
@@ -322,11 +449,95 @@ class TimelineView(QWidget):
             ds = np.array([to_d(iv.start) for iv in ivs], dtype=float)
             de = np.array([to_d(iv.end) for iv in ivs], dtype=float)
             maxend = np.maximum.accumulate(de) if len(de) else de
-            fallback = palette.TEXT_FAINT
-            colors = [POD_STATE_COLORS.get(iv.state, fallback) for iv in ivs]
-            c = (ds, de, maxend, colors, [iv.state in RUN_ENDS for iv in ivs])
+            fallback = len(_IV_COLORS) - 1
+            colors = np.array([_IV_COLOR_INDEX.get(iv.state, fallback) for iv in ivs], dtype=np.int64)
+            c = (ds, de, maxend, colors, np.array([iv.state in RUN_ENDS for iv in ivs], dtype=bool))
             self._lanes_cache[lane] = c
         return c
+
+    def frame_layout(self, first: int, last: int, v0: float, v1: float, scale: float) -> FrameLayout:
+        """The intervals of lanes ``first``..``last`` for the span ``v0``..``v1`` (display time) at
+        ``scale`` pixels per display second, in pixel columns: a bar covers the columns QPainter would
+        fill for its QRectF (at least 2 px wide), bars of one colour that overlap or touch in a lane
+        are one span, and coinciding run-end marks of a colour are one mark."""
+        out = FrameLayout()
+        ys, cols, c0s, c1s = [], [], [], []
+        eys, ecols, ecs = [], [], []
+        drawn = 0
+        for lane in range(first, last + 1):
+            ds, de, maxend, colors, is_end = self._lane_cache(lane)
+            lo, hi = int(np.searchsorted(maxend, v0, "left")), int(np.searchsorted(ds, v1, "right"))
+            if hi <= lo:
+                continue
+            s0, s1 = ds[lo:hi], de[lo:hi]
+            seen = s1 >= v0
+            drawn += int(np.count_nonzero(seen))
+            xs0 = GUTTER + (np.maximum(s0, v0) - v0) * scale
+            ws = np.maximum(2.0, GUTTER + (np.minimum(s1, v1) - v0) * scale - xs0)
+            end = is_end[lo:hi]
+            bar = seen & ~end
+            if bar.any():
+                c0, c1 = bar_columns(xs0[bar], ws[bar])
+                c0s.append(c0)
+                c1s.append(c1)
+                cols.append(colors[lo:hi][bar])
+                ys.append(np.full(len(c0), lane - first, dtype=np.int64))
+            mark = seen & end & (s0 >= v0)
+            if mark.any():
+                ecs.append(bar_columns(xs0[mark], ws[mark])[0])
+                ecols.append(colors[lo:hi][mark])
+                eys.append(np.full(len(ecs[-1]), lane - first, dtype=np.int64))
+        out.drawn = drawn
+        if cols:
+            col, lane_all = np.concatenate(cols), np.concatenate(ys)
+            key = col * _BIG + lane_all  # colour, then lane
+            key, c0, c1 = merge_spans(key, np.concatenate(c0s), np.concatenate(c1s))
+            kcol, klane = key // _BIG, key % _BIG
+            for ci in _first_seen(col):
+                m = kcol == ci
+                out.bars.append((ci, klane[m], c0[m], c1[m]))
+        if ecols:
+            ecol, elane, ec = np.concatenate(ecols), np.concatenate(eys), np.concatenate(ecs)
+            for ci in _first_seen(ecol):
+                spots = np.unique((elane * _BIG + ec)[ecol == ci])  # a lane's marks in one column: once
+                out.marks.append((ci, spots // _BIG, spots % _BIG))
+        return out
+
+    def _marker_cache(self, lane: int) -> tuple[np.ndarray, np.ndarray, list[QColor]]:
+        """A lane's markers: real times, display times (numpy) and colours; dropped with the lane cache."""
+        self._lane_cache(lane)  # clears both when the timeline or the time map changed
+        c = self._markers_cache.get(lane)
+        if c is None:
+            self.timeline._ensure_index()
+            mks = self.timeline._lane_mk[lane]
+            to_d = self.timemap.to_display
+            c = (np.array([m.t for m in mks], dtype=float), np.array([to_d(m.t) for m in mks], dtype=float),
+                 [WORKFLOW_STATE_COLORS.get(m.state, palette.TEXT_SECONDARY) for m in mks])
+            self._markers_cache[lane] = c
+        return c
+
+    def _dash_column(self, top: int, bottom: int) -> QImage:
+        """One pixel column as ``drawLine(QPointF(x, top), QPointF(x, bottom))`` with the gap edge's
+        dashed pen fills it at any x in [c, c + 1) (the dashes start at ``top``): stamped at each band
+        edge instead of stroking a dash pattern per edge and frame (tests/gui/test_timeline_paint)."""
+        key = (top, bottom, self._lanes_height(), palette.GAP_EDGE.rgba())
+        if self._dash_of != key:
+            img = QImage(3, bottom + 2, QImage.Format.Format_ARGB32_Premultiplied)
+            img.fill(0)
+            q = QPainter(img)
+            q.setClipRect(QRectF(0, AXIS_H, 3, self._lanes_height()))
+            q.setPen(QPen(palette.GAP_EDGE, 1, Qt.PenStyle.DashLine))
+            q.drawLine(QPointF(1, top), QPointF(1, bottom))
+            q.end()
+            self._dash_of, self._dash_img = key, img.copy(1, 0, 1, bottom + 2)
+        return self._dash_img
+
+    def _bands(self) -> np.ndarray:
+        """The time map's collapsed bands (display time) as an (n, 2) array, kept per time map."""
+        if self._bands_of is not self.timemap:
+            self._bands_of = self.timemap
+            self._bands_arr = np.array(self.timemap.bands(), dtype=float).reshape(-1, 2)
+        return self._bands_arr
 
     # -- interaction -----------------------------------------------------------------------------
     def wheelEvent(self, event: Any) -> None:
