@@ -378,8 +378,14 @@ class Store:
         for t in texts:
             if t not in indexed:
                 add(t[1], t[1], [t[2]], False)
+        text_i, text_n = -1, 0
         if indexed:
             match = " AND ".join(f'{column} : "{text.replace(chr(34), chr(34) * 2)}"' for column, _, text in indexed)
+            # How many match, counted no further than FEW_MATCHES + 1 (a substring of every job's
+            # name costs the index more than the scan: those scan, for the page and the count).
+            (text_n,) = self._conn.execute("SELECT COUNT(*) FROM (SELECT 1 FROM jobs_text WHERE jobs_text MATCH ? "
+                                           "LIMIT ?)", (match, FEW_MATCHES + 1)).fetchone()
+            text_i = len(cond)
             cond.append(("jobs.rowid IN (SELECT rowid FROM jobs_text WHERE jobs_text MATCH ?)", [match],
                          " AND ".join(t[1] for t in indexed), [t[2] for t in indexed], True))
         column: str | None
@@ -403,7 +409,8 @@ class Store:
             fewest = FEW_MATCHES + 1
             for i, (by_index, values, _, _, drives) in enumerate(cond):
                 if drives:
-                    (n,) = self._conn.execute(f"SELECT COUNT(*) FROM jobs WHERE {by_index}", values).fetchone()
+                    (n,) = (text_n,) if i == text_i else \
+                        self._conn.execute(f"SELECT COUNT(*) FROM jobs WHERE {by_index}", values).fetchone()
                     if n < fewest:
                         driver, fewest = i, n
             if driver >= 0 and order[0][0] in _INDEXED_ORDER:
@@ -417,7 +424,8 @@ class Store:
         # "+column" keeps the planner off the order's index when a filter drives.
         order_by = ", ".join(f"{'+' if driver >= 0 else ''}{c} {d}" for c, d in order)
         # The count reads every match whatever the order: labels and text through their index, not row by row.
-        counted = [i == driver or c[0].startswith(("jobs.job_id IN", "jobs.rowid IN")) for i, c in enumerate(cond)]
+        counted = [i == driver or c[0].startswith("jobs.job_id IN") or (i == text_i and text_n <= FEW_MATCHES)
+                   for i, c in enumerate(cond)]
         count_clause = (" WHERE " + " AND ".join(c[0] if by else c[2] for by, c in zip(counted, cond, strict=True))) \
             if cond else ""
         count_args = [a for by, c in zip(counted, cond, strict=True) for a in (c[1] if by else c[3])]
