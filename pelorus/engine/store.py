@@ -33,7 +33,7 @@ CHANGE_RETENTION = 500_000
 _MAX_ROWID = 2**63 - 1
 # QueryJobs with at most this many matches may read them through its filters' indexes and sort them.
 FEW_MATCHES = 5000
-# Orders a walk down an index serves (migrations: jobs_created, jobs_updated, jobs_name, the key).
+# Orders a walk down an index serves (migrations: jobs_created_id, jobs_updated, jobs_name, the key).
 _INDEXED_ORDER = {"created_at", "updated_at", "name", "job_id"}
 
 _ORDERABLE = {
