@@ -259,3 +259,52 @@ def test_the_text_index_is_built_for_a_store_written_before_it(tmp_path: Path) -
         assert total == 11 and {r[0] for r in rows} == {f"id-{i:04d}" for i in [1, *range(10, 20)]}
     finally:
         store.close()
+
+
+def test_without_the_trigram_tokenizer_the_filters_scan_and_a_later_open_rebuilds_the_index(
+        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An SQLite without FTS5 trigram: migration 7 is skipped on a new store, and on a store that has the
+    index its triggers go (job writes would fail on them) and it is marked stale; the next open on an
+    SQLite that has it rebuilds it, jobs written meanwhile included."""
+    import pelorus.engine.migrations as migrations
+
+    def query(store: Store, name: str) -> tuple[list[str], int]:
+        q = job_pb2.JobQuerySpec(name=name)
+        q.pagination.limit = 100
+        rows, total = store.query_jobs(q)
+        return sorted(r[0] for r in rows), total
+
+    monkeypatch.setattr(migrations, "trigram_available", lambda: False)
+    store = Store(tmp_path / "new.db")
+    try:
+        assert not store.text_index
+        _fill(store, 12)
+        assert query(store, "job-11") == (["id-0011"], 1)
+    finally:
+        store.close()
+    monkeypatch.undo()
+    store = Store(tmp_path / "new.db")  # the index is added where it was skipped
+    try:
+        assert store.text_index and query(store, "job-11") == (["id-0011"], 1)
+    finally:
+        store.close()
+
+    monkeypatch.setattr(migrations, "trigram_available", lambda: False)
+    store = Store(tmp_path / "new.db")  # moved to an SQLite without it: jobs are written and renamed
+    try:
+        assert not store.text_index
+        spec = job_pb2.JobSpec(name="renamed-while-stale")
+        store.put_job("id-0011", spec, job_pb2.JobStatus(state=job_pb2.JOB_STATE_RUNNING))
+        store.put_job("id-0099", job_pb2.JobSpec(name="job-99"), job_pb2.JobStatus())
+        assert query(store, "job-11") == ([], 0) and query(store, "while-stale") == (["id-0011"], 1)
+    finally:
+        store.close()
+    monkeypatch.undo()
+    store = Store(tmp_path / "new.db")
+    try:
+        assert store.text_index
+        assert query(store, "job-11") == ([], 0)
+        assert query(store, "while-stale") == (["id-0011"], 1)
+        assert query(store, "job-99") == (["id-0099"], 1)
+    finally:
+        store.close()
