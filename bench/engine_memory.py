@@ -279,7 +279,10 @@ async def bench(args: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory(prefix="pelorus-bench-shapes-") as tmp:
             t = time.monotonic()
             fill(Path(tmp) / "data", args.jobs, args.pods_per_job)
-            note(f"filled {args.jobs} jobs in {time.monotonic() - t:.0f} s")
+            size = sum(p.stat().st_size for p in (Path(tmp) / "data").glob("engine.db*"))
+            emit("engine_memory.store_fill", round(time.monotonic() - t, 1), "s", jobs=args.jobs,
+                 pods=args.jobs * args.pods_per_job, store_mib=round(size / 2**20, 1),
+                 path="Store.put_job/put_pods, 2,000 jobs per transaction", **machine())
             store_shapes(Path(tmp) / "data", args.jobs, args.shape_repeat)
         return
     if not args.skip_fill:
