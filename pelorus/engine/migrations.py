@@ -12,9 +12,11 @@ log = logging.getLogger("pelorus.store")
 # matches from it instead of every job. Contentless (the text is in `jobs`); triggers keep it in
 # step with every write to `jobs` in the same transaction. Case-sensitive on lower-cased text, so
 # a phrase match is exactly `instr(lower(name), ?)` / `instr(search, ?)`. Keyed by the jobs' rowid
-# (a VACUUM may renumber those: drop jobs_text then, and the next open rebuilds it).
+# (a VACUUM may renumber those: drop jobs_text then, and the next open rebuilds it). No column
+# sizes (columnsize=0): nothing ranks, and each job write saves a page.
 TEXT_INDEX = """
-    CREATE VIRTUAL TABLE jobs_text USING fts5(name, search, content='', tokenize='trigram case_sensitive 1');
+    CREATE VIRTUAL TABLE jobs_text USING fts5(name, search, content='', columnsize=0,
+                                          tokenize='trigram case_sensitive 1');
     CREATE TRIGGER jobs_text_insert AFTER INSERT ON jobs BEGIN
         INSERT INTO jobs_text(rowid, name, search) VALUES (new.rowid, lower(new.name), new.search);
     END;
