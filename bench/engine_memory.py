@@ -21,6 +21,10 @@ INITIALIZED, no process), so 1,000,000 pods can be stored in minutes; every
 engine's RSS is sampled every 0.25 s: the peak while creating, at the end of creation, and
 60 s + one eviction sweep later (when the engine has dropped what it no longer uses); then the
 same QueryJobs / GetJob / ListPods calls as above on the store it made.
+Store query shapes (--shapes; --shapes-only skips the engine phases): after the fill, QueryJobs
+shapes (filter / order_by, limit 50) timed IN PROCESS on the filled store (`Store.query_jobs`, no
+gRPC, no engine), median of `--shape-repeat` calls each after one warm-up: what the store adds to
+a QueryJobs round trip.
 Exit code 1 when the engine did not start or a call failed.
 """
 
@@ -30,10 +34,12 @@ import argparse
 import asyncio
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -89,6 +95,66 @@ def fill(data_dir: Path, jobs: int, pods_per_job: int) -> list[str]:
     finally:
         store.close()
     return ids
+
+
+def _shape(states: tuple[Any, ...] = (), owner: str = "",
+           labels: dict[str, str] | None = None, name: str = "",
+           keywords: tuple[str, ...] = (), order: tuple[tuple[str, int], ...] = (),
+           offset: int = 0) -> job_pb2.JobQuerySpec:
+    q = job_pb2.JobQuerySpec(job_states=states, owner=owner, name=name, keywords=keywords)
+    q.labels.update(labels or {})
+    for prop, direction in order:
+        q.pagination.order_by.add(property=prop, order=direction)
+    q.pagination.limit, q.pagination.offset = 50, offset
+    return q
+
+
+def store_shapes(data_dir: Path, jobs: int, repeat: int) -> None:
+    """Time QueryJobs shapes in the store itself (Store.query_jobs, in process), median of `repeat`."""
+    D, A = common_pb2.OrderBy.ORDER_DESC, common_pb2.OrderBy.ORDER_ASC
+    S = job_pb2.JOB_STATE_SUCCEEDED
+    shapes = [
+        ("state_running_none_match", "state RUNNING (no match) / created_at",
+         _shape((job_pb2.JOB_STATE_RUNNING,), order=(("created_at", D),))),
+        ("label_team", "label team=t3 (5,000 match) / updated_at",
+         _shape(labels={"team": "t3"}, order=(("updated_at", D),))),
+        ("none_updated", "none / updated_at", _shape(order=(("updated_at", D),))),
+        ("state_all_updated", "state SUCCEEDED (all) / updated_at", _shape((S,), order=(("updated_at", D),))),
+        ("owner_label_state", "owner + label + state / created_at, name",
+         _shape((S,), owner="user13", labels={"team": "t3"}, order=(("created_at", D), ("name", A)))),
+        ("owner", "owner / created_at", _shape(owner="user13", order=(("created_at", D),))),
+        ("name_few", "name substring 'report-4242' (11 match) / created_at",
+         _shape(name="report-4242", order=(("created_at", D),))),
+        ("name_none", "name substring 'no-such-job' (no match) / created_at",
+         _shape(name="no-such-job", order=(("created_at", D),))),
+        ("name_all", "name substring 'Nightly' (all match) / created_at",
+         _shape(name="Nightly", order=(("created_at", D),))),
+        ("name_short", "name substring '-9' (2 characters: scan) / created_at",
+         _shape(name="-9", order=(("created_at", D),))),
+        ("keywords_none", "2 keywords 'team=t3' 'no-such-word' (no match) / updated_at",
+         _shape(keywords=("team=t3", "no-such-word"), order=(("updated_at", D),))),
+        ("keywords_some", "2 keywords 'team=t3' 'user13' (1,000 match) / updated_at",
+         _shape(keywords=("team=t3", "user13"), order=(("updated_at", D),))),
+        ("keyword_state", "keyword 'report-4242' + state SUCCEEDED / name",
+         _shape((S,), keywords=("report-4242",), order=(("name", A),))),
+        ("deep_page", "none / created_at, offset 50,000", _shape(order=(("created_at", D),), offset=jobs // 2)),
+        ("deep_page_default", "none / default order, offset 50,000", _shape(offset=jobs // 2)),
+    ]
+    store = Store(data_dir / "engine.db")
+    try:
+        for key, what, q in shapes:
+            rows, total = store.query_jobs(q)  # warm-up
+            times = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                store.query_jobs(q)
+                times.append((time.perf_counter() - t) * 1000)
+            emit(f"engine_memory.store_query.{key}", round(statistics.median(times), 2), "ms", shape=what,
+                 max_ms=round(max(times), 2), total=total, rows=len(rows), repeat=repeat, jobs=jobs,
+                 text_index=getattr(store, "text_index", None), path="Store.query_jobs in process (no gRPC, no engine)",
+                 transport="none (in process)", loadavg_1m=round(os.getloadavg()[0], 2), **machine())
+    finally:
+        store.close()
 
 
 async def calls_latency(eng: BenchEngine, ids: list[str], calls: int, out: dict[str, float]) -> None:
@@ -209,6 +275,16 @@ async def via_api(args: argparse.Namespace) -> dict[str, float]:
 
 
 async def bench(args: argparse.Namespace) -> None:
+    if args.shapes_only:
+        with tempfile.TemporaryDirectory(prefix="pelorus-bench-shapes-") as tmp:
+            t = time.monotonic()
+            fill(Path(tmp) / "data", args.jobs, args.pods_per_job)
+            size = sum(p.stat().st_size for p in (Path(tmp) / "data").glob("engine.db*"))
+            emit("engine_memory.store_fill", round(time.monotonic() - t, 1), "s", jobs=args.jobs,
+                 pods=args.jobs * args.pods_per_job, store_mib=round(size / 2**20, 1),
+                 path="Store.put_job/put_pods, 2,000 jobs per transaction", **machine())
+            store_shapes(Path(tmp) / "data", args.jobs, args.shape_repeat)
+        return
     if not args.skip_fill:
         await restarted(args)
     if args.api_jobs:
@@ -223,6 +299,8 @@ async def restarted(args: argparse.Namespace) -> None:
         fill_s = time.monotonic() - t
         note(f"filled {args.jobs} jobs / {args.jobs * args.pods_per_job} pods in {fill_s:.0f} s; "
              f"store {sum(p.stat().st_size for p in data_dir.glob('engine.db*')) / 2**20:.0f} MiB")
+        if args.shapes:
+            store_shapes(data_dir, args.jobs, args.shape_repeat)
         empty = await measure(None, [], 0, "memory-empty")
         big = await measure(data_dir, ids, args.calls, "memory-big")
     ctx = {**machine(), "jobs": args.jobs, "pods": args.jobs * args.pods_per_job, "transport": "unix socket",
@@ -270,6 +348,9 @@ def main() -> None:
     p.add_argument("--settle", type=float, default=75.0,
                    help="seconds to wait after creation (the engine drops jobs unused for 60 s, sweeping every 10 s)")
     p.add_argument("--skip-fill", action="store_true", help="only the API phase")
+    p.add_argument("--shapes", action="store_true", help="also time QueryJobs shapes in the filled store")
+    p.add_argument("--shapes-only", action="store_true", help="only fill and time QueryJobs shapes in the store")
+    p.add_argument("--shape-repeat", type=int, default=10)
     args = p.parse_args()
     run(bench(args), 3600)
 
