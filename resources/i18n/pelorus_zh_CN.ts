@@ -5280,6 +5280,7 @@ Pod 通过打印以下内容上报进度：
     <name>TimelineView</name>
     <message>
         <source>Workflow timeline</source>
+        <extracomment>The colours intervals are drawn in (the palette&apos;s live QColors: a theme change recolours them), indexed by the lane cache&apos;s colour index; the last one is for states the palette does not name.</extracomment>
         <translation>工作流时间线</translation>
     </message>
     <message>
@@ -5722,7 +5723,7 @@ owner: {2}
 namespace: {3}
 labels: {4}
 instances: {5}</source>
-        <extracomment>raw sortable value (numbers stay numbers) job id of the row, any column float 0..1, or None without progress state name without prefix (&quot;RUNNING&quot;) the JobSummary message (read-only!) Columns whose sort key is a string (the rest are numbers).</extracomment>
+        <extracomment>raw sortable value (numbers stay numbers) job id of the row, any column float 0..1, or None without progress state name without prefix (&quot;RUNNING&quot;) the JobSummary message (read-only!) the row&apos;s display texts, every column (a tuple, any column) Each column&apos;s TextAlignmentRole (ints), for a delegate that draws the text itself. Columns whose sort key is a string (the rest are numbers).</extracomment>
         <translation>{0}
 ID：{1}
 所有者：{2}
