@@ -201,6 +201,18 @@ def sh_spec(name: str, script: str, instances: int = 1, **pod: Any) -> job_pb2.J
     return spec
 
 
+def pod_shims(spool: Path, *pod_ids: str) -> list[psutil.Process]:
+    """Live shims (process group leaders) of these pods started by a local executor spooling to
+    ``spool``: a pod left running shows here, a reaped or zombie one does not."""
+    found = []
+    for proc in psutil.process_iter(["pid", "environ", "status"]):
+        env = proc.info.get("environ") or {}
+        if env.get("PELORUS_POD_ID") in pod_ids and env.get("PELORUS_EXIT_FILE", "").startswith(str(spool)) \
+                and proc.info["status"] != psutil.STATUS_ZOMBIE:
+            found.append(proc)
+    return found
+
+
 def group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)

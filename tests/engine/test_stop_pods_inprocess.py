@@ -10,22 +10,12 @@ import signal
 import time
 from pathlib import Path
 
-import psutil
 import pytest
+from enginehelp import pod_shims
 
 from pelorus.engine.engine import Engine, EngineConfig
 from pelorus.engine.executors.base import LaunchRequest
 from pelorus.engine.executors.local import LocalExecutor
-
-
-def _shims(spool: Path, *pod_ids: str) -> list[psutil.Process]:
-    found = []
-    for proc in psutil.process_iter(["pid", "environ", "status"]):
-        env = proc.info.get("environ") or {}
-        if env.get("PELORUS_POD_ID") in pod_ids and env.get("PELORUS_EXIT_FILE", "").startswith(str(spool)) \
-                and proc.info["status"] != psutil.STATUS_ZOMBIE:
-            found.append(proc)
-    return found
 
 
 def _request(pod_id: str) -> LaunchRequest:
@@ -59,8 +49,8 @@ def test_stop_with_pods_kills_what_the_executor_runs_or_spawns_even_unrecorded(
 
     try:
         asyncio.run(main())
-        assert not _shims(config.spool_dir, *ids)
+        assert not pod_shims(config.spool_dir, *ids)
     finally:
-        for proc in _shims(config.spool_dir, *ids):
+        for proc in pod_shims(config.spool_dir, *ids):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)

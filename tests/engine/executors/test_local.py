@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import psutil
 import pytest
+from enginehelp import pod_shims
 
 from pelorus.engine.executors.base import ExitInfo, LaunchRequest, OutputStream, PodHandle
 from pelorus.engine.executors.local import LINE_CAP, LocalExecutor, LocalLaunchError
@@ -207,19 +208,8 @@ def _slow_spawns(monkeypatch: pytest.MonkeyPatch, seconds: float = 0.5) -> None:
     monkeypatch.setattr(LocalExecutor, "_spawn", staticmethod(slow_spawn))
 
 
-def _pod_processes(spool: pathlib.Path, *pod_ids: str) -> list[psutil.Process]:
-    """Live shims (process group leaders) of these pods started on this spool directory."""
-    found = []
-    for proc in psutil.process_iter(["pid", "environ", "status"]):
-        env = proc.info.get("environ") or {}
-        if env.get("PELORUS_POD_ID") in pod_ids and env.get("PELORUS_EXIT_FILE", "").startswith(str(spool)) \
-                and proc.info["status"] != psutil.STATUS_ZOMBIE:
-            found.append(proc)
-    return found
-
-
 def _end_pods(spool: pathlib.Path, *pod_ids: str) -> None:
-    for proc in _pod_processes(spool, *pod_ids):
+    for proc in pod_shims(spool, *pod_ids):
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
 
@@ -244,7 +234,7 @@ def test_a_batch_cancelled_in_flight_leaves_no_pod_running_after_close(tmp_path:
     try:
         asyncio.run(main())
         time.sleep(1.0)  # the spawner's batch is over by now
-        assert not _pod_processes(tmp_path, "c0", "c1")
+        assert not pod_shims(tmp_path, "c0", "c1")
     finally:
         _end_pods(tmp_path, "c0", "c1")
 
@@ -294,7 +284,7 @@ def test_kill_all_ends_the_pods_of_a_batch_in_flight(tmp_path: pathlib.Path, mon
 
     try:
         asyncio.run(main())
-        assert not _pod_processes(tmp_path, "a0", "a1")
+        assert not pod_shims(tmp_path, "a0", "a1")
     finally:
         _end_pods(tmp_path, "a0", "a1")
 
