@@ -19,7 +19,7 @@ from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
 
 from pelorus import errors
 from pelorus.api import job_pb2, job_service_pb2
-from pelorus.client import REFLECTION_SERVICES, ConnectionConfig, EngineClient
+from pelorus.client import _WRITE_LOST, REFLECTION_SERVICES, ConnectionConfig, EngineClient
 from pelorus.engine import reflection as engine_reflection
 from pelorus.protobuf.schema import SchemaError, SchemaRegistry
 
@@ -182,19 +182,27 @@ def test_unresolved_imports_are_named() -> None:
 
 
 async def _ask_list(address: str, service: str) -> list[str] | grpc.StatusCode:
-    """List services through one reflection service name, with a plain generic call."""
+    """List services through one reflection service name, with a plain generic call.
+
+    A server that refuses the method (UNIMPLEMENTED) may answer before our first write; grpc.aio then
+    reports the write as INTERNAL "Internal error from Core" and the answer is lost. The client asks
+    again in that case (pelorus.client, _WRITE_LOST), and so does this helper."""
     async with grpc.aio.insecure_channel(address) as channel:
-        call = channel.stream_stream(f"/{service}/ServerReflectionInfo",
-                                     request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
-                                     response_deserializer=reflection_pb2.ServerReflectionResponse.FromString)(
-            timeout=5)
-        try:
-            await call.write(reflection_pb2.ServerReflectionRequest(list_services=""))
-            resp = await call.read()
-            await call.done_writing()
-        except grpc.aio.AioRpcError as exc:
-            return exc.code()
-        return [s.name for s in resp.list_services_response.service]
+        for attempt in range(1, 9):
+            call = channel.stream_stream(f"/{service}/ServerReflectionInfo",
+                                         request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+                                         response_deserializer=reflection_pb2.ServerReflectionResponse.FromString)(
+                timeout=5)
+            try:
+                await call.write(reflection_pb2.ServerReflectionRequest(list_services=""))
+                resp = await call.read()
+                await call.done_writing()
+            except grpc.aio.AioRpcError as exc:
+                if exc.code() == grpc.StatusCode.INTERNAL and exc.details() == _WRITE_LOST and attempt < 8:
+                    continue
+                return exc.code()
+            return [s.name for s in resp.list_services_response.service]
+    raise AssertionError("unreachable")
 
 
 JOB_SERVICE = job_service_pb2.DESCRIPTOR.services_by_name["JobService"].full_name
