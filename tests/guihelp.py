@@ -6,7 +6,8 @@ import asyncio
 import io
 import os
 import time
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMenu
 
+    from console.views.main_window import MainWindow
     from console.views.proto_editor import ProtoEditor
 
 T = TypeVar("T")
@@ -93,6 +95,46 @@ async def job_tab(win: Any, job_id: str | None = None, timeout: float = 10.0) ->
 
     await until(shown, timeout, what=f"the tab of job {job_id or '(any)'} in front")
     return win.detail_tabs.current_detail()
+
+
+@contextmanager
+def embedded_main_window(loop: qasync.QEventLoop, tmp_path: Path,
+                         size: tuple[int, int] | None = None) -> Iterator[MainWindow]:
+    """The main window on its own embedded engine (a child process under ``tmp_path``), connected.
+
+    On the way out every other top-level window closes first, so the job tabs' and dialogs' streams
+    end before the engine does; then the session, the engine (by the pid in its data dir, never by
+    name) and the pods it left stop, and the window closes without asking."""
+    from enginehelp import EngineProcess
+    from PySide6.QtWidgets import QApplication
+
+    from console.embedded import EmbeddedEngine
+    from console.session import ConnectionState, Session, SessionOptions
+    from console.views.job_detail import JobDetail
+    from console.views.main_window import MainWindow
+
+    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
+    win = MainWindow(session)
+    if size is not None:
+        win.resize(*size)
+    win.show()
+    run(loop, session.start())
+    run(loop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
+    try:
+        yield win
+    finally:
+        win.detail_tabs.close_all()
+        for w in QApplication.topLevelWidgets():
+            if w is not win and (w.isVisible() or isinstance(w, JobDetail)):
+                w.close()
+        run(loop, session.stop())
+        engine = EngineProcess(tmp_path / "data")
+        embedded = session.embedded or EmbeddedEngine(tmp_path / "data")
+        if embedded.pid() is not None:
+            run(loop, embedded.stop(timeout=15))
+        engine.reap_pods()
+        win._closing = True
+        win.close()
 
 
 def screenshot(widget: Any, name: str) -> Path:

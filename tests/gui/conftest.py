@@ -81,33 +81,8 @@ def editor(qloop: qasync.QEventLoop) -> Iterator[ProtoEditor]:
 
 @pytest.fixture
 def embedded_window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    """The main window on its own embedded engine (a child process in tmp_path), connected; at the
-    end the window closes and the engine and its pods are stopped."""
-    from enginehelp import EngineProcess
-    from guihelp import run, until
-    from PySide6.QtWidgets import QApplication
+    """The main window, 1400 x 800, on its own embedded engine (guihelp.embedded_main_window)."""
+    from guihelp import embedded_main_window
 
-    from console.embedded import EmbeddedEngine
-    from console.session import ConnectionState, Session, SessionOptions
-    from console.views.job_detail import JobDetail
-    from console.views.main_window import MainWindow
-
-    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
-    win = MainWindow(session)
-    win.resize(1400, 800)
-    win.show()
-    run(qloop, session.start())
-    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
-    yield win
-    win.detail_tabs.close_all()  # the job tabs' streams end before the engine does
-    for w in QApplication.topLevelWidgets():
-        if isinstance(w, JobDetail):
-            w.close()
-    run(qloop, session.stop())
-    engine = EngineProcess(tmp_path / "data")
-    embedded = session.embedded or EmbeddedEngine(tmp_path / "data")
-    if embedded.pid() is not None:
-        run(qloop, embedded.stop(timeout=15))
-    engine.reap_pods()
-    win._closing = True
-    win.close()
+    with embedded_main_window(qloop, tmp_path, (1400, 800)) as win:
+        yield win

@@ -9,31 +9,17 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from enginehelp import EngineProcess
-from guihelp import run, until
+from guihelp import embedded_main_window, run, until
 from PySide6.QtCore import Qt
 
-from console.embedded import EmbeddedEngine
-from console.session import ConnectionState, Session, SessionOptions
 from console.views.main_window import MainWindow
 from pelorus import shipped
 
 
 @pytest.fixture
 def window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
-    win = MainWindow(session)
-    win.show()
-    run(qloop, session.start())
-    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
-    yield win
-    run(qloop, session.stop())
-    embedded = session.embedded or EmbeddedEngine(tmp_path / "data")
-    if embedded.pid() is not None:
-        run(qloop, embedded.stop(timeout=15))
-    EngineProcess(tmp_path / "data").reap_pods()
-    win._closing = True
-    win.close()
+    with embedded_main_window(qloop, tmp_path) as win:
+        yield win
 
 
 @pytest.mark.slow

@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from enginehelp import Client, EngineProcess, sh_spec
-from guihelp import run, screenshot, until
+from enginehelp import Client, sh_spec
+from guihelp import embedded_main_window, run, screenshot, until
 from PySide6.QtWidgets import QApplication, QMessageBox
 from tlshelp import tcp_address
 
 from console.actions import Name, already_confirmed
 from console.embedded import EmbeddedEngine
 from console.models import palette
-from console.session import ConnectionState, EngineStatus, Session, SessionOptions
+from console.session import ConnectionState, EngineStatus, Session
 from console.views.job_detail import JobDetailDialog
 from console.views.main_window import MainWindow
 from pelorus.api import job_pb2
@@ -33,22 +33,8 @@ NOTICE_WITHIN = 2.0
 
 @pytest.fixture
 def window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
-    win = MainWindow(session)
-    win.show()
-    run(qloop, session.start())
-    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
-    yield win
-    for d in list(win._details.values()):
-        d.close()
-    run(qloop, session.stop())
-    engine = EngineProcess(tmp_path / "data")
-    embedded = session.embedded or EmbeddedEngine(tmp_path / "data")
-    if embedded.pid() is not None:
-        run(qloop, embedded.stop(timeout=15))
-    engine.reap_pods()
-    win._closing = True
-    win.close()
+    with embedded_main_window(qloop, tmp_path) as win:
+        yield win
 
 
 def job_state(session: Session, job_id: str) -> int | None:

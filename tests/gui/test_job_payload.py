@@ -9,14 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from enginehelp import EngineProcess, sh_spec
-from guihelp import find_row, run, screenshot, until
+from enginehelp import sh_spec
+from guihelp import embedded_main_window, find_row, run, screenshot, until
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
-from console.embedded import EmbeddedEngine
 from console.models.proto_tree import Column
-from console.session import ConnectionState, Session, SessionOptions
-from console.views.job_detail import JobDetailDialog
 from console.views.main_window import MainWindow
 from console.views.proto_editor import ProtoEditorWindow
 from console.views.spec_editor import SpecEditorDialog
@@ -31,23 +28,8 @@ UNKNOWN = ("type.googleapis.com/acme.billing.Invoice", b"\x0a\x05hello\x10\x96\x
 
 @pytest.fixture
 def window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
-    win = MainWindow(session)
-    win.show()
-    run(qloop, session.start())
-    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
-    yield win
-    for w in QApplication.topLevelWidgets():
-        if isinstance(w, JobDetailDialog | ProtoEditorWindow) and w.isVisible():
-            w.close()
-    run(qloop, session.stop())
-    engine = EngineProcess(tmp_path / "data")
-    embedded = session.embedded or EmbeddedEngine(tmp_path / "data")
-    if embedded.pid() is not None:
-        run(qloop, embedded.stop(timeout=15))
-    engine.reap_pods()
-    win._closing = True
-    win.close()
+    with embedded_main_window(qloop, tmp_path) as win:
+        yield win
 
 
 async def visible(kind: type, exclude: tuple[Any, ...] = ()) -> Any:

@@ -11,14 +11,13 @@ from typing import Any
 
 import grpc
 import pytest
-from enginehelp import Client, EngineProcess, group_gone, sh_spec
-from guihelp import job_tab, open_dialog, run, screenshot, until, until_async
+from enginehelp import Client, group_gone, sh_spec
+from guihelp import embedded_main_window, job_tab, open_dialog, run, screenshot, until, until_async
 from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
 from tlshelp import TOKENS, make_cert, tcp_address, write_tokens
 
-from console.embedded import EmbeddedEngine
 from console.models.jobs_table import Column
 from console.session import ConnectionState, Session, SessionOptions
 from console.views.command_palette import CommandPalette
@@ -33,25 +32,8 @@ J = job_pb2
 
 @pytest.fixture
 def window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
-    win = MainWindow(session)
-    win.show()
-    run(qloop, session.start())
-    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
-    yield win
-    run(qloop, session.stop())
-    engine = EngineProcess(tmp_path / "data")
-    run(qloop, _stop_engine(session.embedded or EmbeddedEngine(tmp_path / "data")))
-    engine.reap_pods()
-    win._closing = True
-    win.close()
-
-
-async def _stop_engine(embedded: EmbeddedEngine) -> None:
-    """Stop the test's embedded engine and its pods: by its pid from the data dir, never by name."""
-    pid = embedded.pid()
-    if pid is not None:
-        await embedded.stop(timeout=15)
+    with embedded_main_window(qloop, tmp_path) as win:
+        yield win
 
 
 def rows(win: MainWindow) -> int:

@@ -10,18 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from enginehelp import EngineProcess, sh_spec
-from guihelp import run, until
+from enginehelp import sh_spec
+from guihelp import embedded_main_window, run, until
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyleOptionHeader
 
-from console.embedded import EmbeddedEngine
 from console.models import palette
 from console.models.jobs_table import Column
 from console.models.pods_table import PodColumn
-from console.session import ConnectionState, Session, SessionOptions
-from console.views.job_detail import JobDetailDialog
 from console.views.jobs_panel import paint_progress, shown_workflow_text
 from console.views.main_window import MainWindow
 from console.views.sort_header import SortHeader
@@ -32,24 +29,9 @@ SHOTS = Path("/tmp/shots-operator")
 
 @pytest.fixture
 def window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
-    session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
-    win = MainWindow(session)
-    win.show()
-    run(qloop, session.start())
-    run(qloop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
-    yield win
-    win.panel.auto_fit = False
-    for w in QApplication.topLevelWidgets():
-        if isinstance(w, JobDetailDialog):
-            w.close()
-    run(qloop, session.stop())
-    engine = EngineProcess(tmp_path / "data")
-    embedded = session.embedded or EmbeddedEngine(tmp_path / "data")
-    if embedded.pid() is not None:
-        run(qloop, embedded.stop(timeout=15))
-    engine.reap_pods()
-    win._closing = True
-    win.close()
+    with embedded_main_window(qloop, tmp_path) as win:
+        yield win
+        win.panel.auto_fit = False
 
 
 def clipped_columns(win: MainWindow) -> list[str]:
