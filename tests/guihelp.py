@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QAction
     from PySide6.QtWidgets import QMenu
 
+    from console.session import Session
     from console.views.main_window import MainWindow
     from console.views.proto_editor import ProtoEditor
 
@@ -98,32 +99,32 @@ async def job_tab(win: Any, job_id: str | None = None, timeout: float = 10.0) ->
 
 
 @contextmanager
-def embedded_main_window(loop: qasync.QEventLoop, tmp_path: Path,
-                         size: tuple[int, int] | None = None) -> Iterator[MainWindow]:
-    """The main window on its own embedded engine (a child process under ``tmp_path``), connected.
+def embedded_session(loop: qasync.QEventLoop, tmp_path: Path,
+                     window: Callable[[Session], MainWindow] | None = None) -> Iterator[Session]:
+    """A session on its own embedded engine (a child process under ``tmp_path``), connected; with
+    ``window``, the main window it makes is shown before the session starts, as the app does.
 
-    On the way out every other top-level window closes first, so the job tabs' and dialogs' streams
+    On the way out every window but the main one closes first, so the job tabs' and dialogs' streams
     end before the engine does; then the session, the engine (by the pid in its data dir, never by
-    name) and the pods it left stop, and the window closes without asking."""
+    name) and the pods it left stop, and the main window closes without asking."""
     from enginehelp import EngineProcess
     from PySide6.QtWidgets import QApplication
 
     from console.embedded import EmbeddedEngine
     from console.session import ConnectionState, Session, SessionOptions
     from console.views.job_detail import JobDetail
-    from console.views.main_window import MainWindow
 
     session = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
-    win = MainWindow(session)
-    if size is not None:
-        win.resize(*size)
-    win.show()
+    win = None if window is None else window(session)
+    if win is not None:
+        win.show()
     run(loop, session.start())
     run(loop, until(lambda: session.state == ConnectionState.CONNECTED, what="connected"))
     try:
-        yield win
+        yield session
     finally:
-        win.detail_tabs.close_all()
+        if win is not None:
+            win.detail_tabs.close_all()
         for w in QApplication.topLevelWidgets():
             if w is not win and (w.isVisible() or isinstance(w, JobDetail)):
                 w.close()
@@ -133,8 +134,27 @@ def embedded_main_window(loop: qasync.QEventLoop, tmp_path: Path,
         if embedded.pid() is not None:
             run(loop, embedded.stop(timeout=15))
         engine.reap_pods()
-        win._closing = True
-        win.close()
+        if win is not None:
+            win._closing = True
+            win.close()
+
+
+@contextmanager
+def embedded_main_window(loop: qasync.QEventLoop, tmp_path: Path,
+                         size: tuple[int, int] | None = None) -> Iterator[MainWindow]:
+    """The main window on its own embedded engine, connected (see ``embedded_session``)."""
+    from console.views.main_window import MainWindow
+
+    made: list[MainWindow] = []
+
+    def window(session: Session) -> MainWindow:
+        made.append(MainWindow(session))
+        if size is not None:
+            made[0].resize(*size)
+        return made[0]
+
+    with embedded_session(loop, tmp_path, window):
+        yield made[0]
 
 
 def screenshot(widget: Any, name: str) -> Path:

@@ -10,16 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from enginehelp import EngineProcess, sh_spec
-from guihelp import run, until
+from enginehelp import sh_spec
+from guihelp import embedded_session, run, until
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMenu
+from PySide6.QtWidgets import QMenu
 
 from console import timefmt
-from console.embedded import EmbeddedEngine
 from console.models.jobs_table import Column
 from console.models.pods_table import PodColumn
-from console.session import ConnectionState, Session, SessionOptions
+from console.session import Session
 from console.views.job_detail import JobDetailDialog
 from pelorus.api import pod_pb2
 
@@ -28,20 +27,9 @@ SHOTS = Path("/tmp/shots-operator")
 
 @pytest.fixture
 def session(qloop: Any, tmp_path: Path) -> Iterator[Session]:
-    s = Session(SessionOptions(data_dir=tmp_path / "data", profiles_dir=tmp_path / "profiles"))
-    run(qloop, s.start())
-    run(qloop, until(lambda: s.state == ConnectionState.CONNECTED, what="connected"))
-    yield s
-    for w in QApplication.topLevelWidgets():
-        if isinstance(w, JobDetailDialog):
-            w.close()
-    run(qloop, s.stop())
+    with embedded_session(qloop, tmp_path) as s:
+        yield s
     timefmt.set_utc(False)
-    engine = EngineProcess(tmp_path / "data")
-    embedded = s.embedded or EmbeddedEngine(tmp_path / "data")
-    if embedded.pid() is not None:
-        run(qloop, embedded.stop(timeout=15))
-    engine.reap_pods()
 
 
 @pytest.fixture
