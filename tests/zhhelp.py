@@ -11,6 +11,12 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QTabBar, QToolButt
 SIZE = (1280, 800)
 
 
+async def settle(rounds: int = 3) -> None:
+    """A few turns of the loop, for posted events and layouts to land before a look or a picture."""
+    for _ in range(rounds):
+        await asyncio.sleep(0.05)  # the loop runs Qt's events; processEvents here would nest it
+
+
 def clipped(root: QWidget) -> list[str]:
     """Visible buttons, labels, check boxes and tabs under ``root`` whose text does not fit."""
     bad = []

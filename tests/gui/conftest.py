@@ -86,3 +86,17 @@ def embedded_window(qloop: Any, tmp_path: Path) -> Iterator[MainWindow]:
 
     with embedded_main_window(qloop, tmp_path, (1400, 800)) as win:
         yield win
+
+
+@pytest.fixture
+def chinese(qapp: Any) -> Iterator[None]:
+    """The console in Simplified Chinese for one test; English (and the locale before) again after it."""
+    from PySide6.QtCore import QLocale
+
+    from console import i18n
+
+    before = QLocale()
+    assert i18n.install(i18n.CHINESE, qapp) == "zh_CN"
+    yield
+    i18n.uninstall(qapp)
+    QLocale.setDefault(before)

@@ -5,31 +5,15 @@ cells and tooltips, the reading menu's reasons, and the Compare window's summary
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from enginehelp import sh_spec
 from guihelp import run
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
+from zhhelp import settle
 
 from console import i18n
-
-
-@pytest.fixture
-def chinese(qapp: Any) -> Iterator[None]:
-    before = QLocale()
-    assert i18n.install(i18n.CHINESE, qapp) == "zh_CN"
-    yield
-    i18n.uninstall(qapp)
-    QLocale.setDefault(before)
-
-
-async def settle() -> None:
-    for _ in range(3):
-        await asyncio.sleep(0.05)  # the loop runs Qt's events; processEvents here would nest it
 
 
 def test_the_editor_and_compare_show_the_core_sentences_in_chinese(chinese: None, qloop: Any,

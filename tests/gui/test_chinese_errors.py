@@ -23,7 +23,7 @@ from enginehelp import EngineProcess, sh_spec
 from guihelp import find_row, run, until
 from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget
-from zhhelp import clipped
+from zhhelp import clipped, settle
 
 from console import i18n
 from console.models.proto_tree import Column
@@ -43,11 +43,6 @@ def lang(request: Any, qapp: Any) -> Iterator[str]:
 
 def pick(lang: str, zh: str, en: str) -> str:
     return zh if lang == "zh_CN" else en
-
-
-async def settle() -> None:
-    for _ in range(3):
-        await asyncio.sleep(0.05)  # the loop runs Qt's events; processEvents here would nest it
 
 
 def shoot(widget: QWidget, lang: str, name: str, problems: list[str]) -> None:

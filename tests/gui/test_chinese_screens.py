@@ -6,32 +6,13 @@ test_chinese_window.py.
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from enginehelp import sh_spec
 from guihelp import run
-from PySide6.QtCore import QLocale
-from zhhelp import shoot
-
-from console import i18n
-
-
-@pytest.fixture
-def chinese(qapp: Any) -> Iterator[None]:
-    before = QLocale()
-    assert i18n.install(i18n.CHINESE, qapp) == "zh_CN"
-    yield
-    i18n.uninstall(qapp)
-    QLocale.setDefault(before)
-
-
-async def settle() -> None:
-    for _ in range(5):
-        await asyncio.sleep(0.05)  # the loop runs Qt's events; processEvents here would nest it
+from zhhelp import settle, shoot
 
 
 @pytest.mark.slow
@@ -52,11 +33,11 @@ def test_the_protobuf_editor_and_its_dialogs_in_chinese(chinese: None, qloop: An
         right.write_bytes(spec.SerializeToString())
         assert await editor.open_path(left)
         assert editor.set_type("JobSpec")
-        await settle()
+        await settle(5)
         await shoot(editor, "protobuf-editor", problems)
         compare = await editor.compare_with(right)
         assert compare is not None
-        await settle()
+        await settle(5)
         await shoot(compare, "protobuf-compare", problems)
         compare.close()
 
@@ -70,7 +51,7 @@ def test_the_protobuf_editor_and_its_dialogs_in_chinese(chinese: None, qloop: An
                              (RawFieldDialog(editor, "在 name 之后", 99), "raw-field"),
                              (SavePreviewDialog(editor, str(left), "@12 +3: 0a 03 …", "1 处改动"), "save-preview")):
             dialog.show()
-            await settle()
+            await settle(5)
             await shoot(dialog, shot, problems, resize=False)
             dialog.close()
 

@@ -5,13 +5,12 @@ The translation is installed before the window is built (as console.app does) an
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from enginehelp import sh_spec
 from guihelp import open_dialog, run, until
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMenu, QMessageBox, QPlainTextEdit, QToolButton
 from zhhelp import SIZE, shoot
 
@@ -23,15 +22,6 @@ from console.views.main_window import MainWindow
 from pelorus.api import job_pb2
 
 J = job_pb2
-
-
-@pytest.fixture
-def chinese(qapp: Any) -> Iterator[None]:
-    before = QLocale()
-    assert i18n.install(i18n.CHINESE, qapp) == "zh_CN"
-    yield
-    i18n.uninstall(qapp)
-    QLocale.setDefault(before)
 
 
 def state_of(win: MainWindow, job_id: str) -> int | None:
