@@ -5,14 +5,10 @@ at once; per-run, honest progress and its history; callbacks on every terminal s
 from __future__ import annotations
 
 import asyncio
-import http.server
-import json
 import os
 import signal
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
 
 import grpc
 import pytest
@@ -270,28 +266,6 @@ def test_progress_history_keeps_the_whole_curve(engine: EngineProcess) -> None:
 
 
 # -- callbacks --------------------------------------------------------------------------------
-class _Hook(http.server.BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.received.append(json.loads(body))  # type: ignore[attr-defined]
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def hook() -> Iterator[tuple[str, list[dict[str, object]]]]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
-    server.received = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", server.received  # type: ignore[attr-defined]
-    server.shutdown()
-    server.server_close()
-
-
 def test_callback_fires_when_a_job_ends_killed(engine: EngineProcess,
                                                hook: tuple[str, list[dict[str, object]]]) -> None:
     url, received = hook

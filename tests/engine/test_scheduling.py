@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import http.server
-import json
 import socket
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -420,30 +417,6 @@ def test_ttl_after_finished_purges_the_job(eng: EngineProcess) -> None:
 
 
 # -- callbacks -------------------------------------------------------------------------------
-class _Hook(http.server.BaseHTTPRequestHandler):
-    received: list[dict[str, object]]
-
-    def do_POST(self) -> None:  # noqa: N802 - http.server API
-        body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        self.server.received.append(json.loads(body))  # type: ignore[attr-defined]
-        self.send_response(200)
-        self.end_headers()
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def hook() -> Iterator[tuple[str, list[dict[str, object]]]]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Hook)
-    server.received = []  # type: ignore[attr-defined]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hook", server.received  # type: ignore[attr-defined]
-    server.shutdown()
-    server.server_close()
-
-
 def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
