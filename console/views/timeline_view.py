@@ -384,38 +384,11 @@ class TimelineView(QWidget):
                     p.setBrush(color)
                 p.drawPolygon(_DIAMOND.translated(x, ym))  # the same floats as the corners computed here
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        # collapsed idle stretches: a band with a break marker (two slanted strokes), the fills of
-        # all bands in one call
+        # collapsed idle stretches: a band with a break marker (two slanted strokes)
         if tm:
             top = max(AXIS_H, clip.top())
             bottom = min(AXIS_H + len(tl.lanes) * LANE_H - y_off, clip.bottom() + 1)
-            bands = self._bands()
-            seen = (bands[:, 1] >= self.v0) & (bands[:, 0] <= self.v1)
-            if seen.any():
-                w = self._width()
-                xa_arr = GUTTER + (bands[seen, 0] - self.v0) / (self.v1 - self.v0) * w
-                xb_arr = GUTTER + (bands[seen, 1] - self.v0) / (self.v1 - self.v0) * w
-                xa, xb = xa_arr.tolist(), xb_arr.tolist()
-                # The fills: the columns QPainter fills for QRectF(a, top, max(3, b - a), bottom - top),
-                # blended from a pre-filled image of the band colour (the same pixels, tested). QPainter's
-                # own fill of a rectangle that tall and translucent hands its rows to Qt's GUI thread pool
-                # and waits for it: per band and frame, a wait far longer than the fill on a busy machine.
-                if bottom > top:
-                    c0, c1 = bar_columns(xa_arr, np.maximum(3.0, xb_arr - xa_arr))
-                    tile = self._band_tile(bottom - top)
-                    for a, b in zip(np.maximum(c0, 0).tolist(), np.minimum(c1, self.width()).tolist(), strict=True):
-                        if b > a:
-                            p.drawImage(a, top, tile, 0, 0, b - a, bottom - top)
-                # one call per stroke: drawLines strokes a wide pen otherwise than separate lines do
-                p.setPen(QPen(text_color, 1.5))
-                edge = self._dash_column(top, bottom)
-                for a, b in zip(xa, xb, strict=True):
-                    xm = (a + b) / 2
-                    for dx in (-3, 3):
-                        p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
-                    # the dashed edges: the column a dashed drawLine at x fills, stamped at floor(x)
-                    p.drawImage(math.floor(a), 0, edge)
-                    p.drawImage(math.floor(b), 0, edge)
+            self._paint_gaps(p, top, bottom, text_color)
         # axis: ticks per uncollapsed stretch, in real time (over the lanes: it never scrolls away)
         p.setClipping(False)
         p.fillRect(0, 0, self.width(), AXIS_H, self.palette().window())
@@ -452,6 +425,37 @@ class TimelineView(QWidget):
             p.drawRect(QRectF(1, AXIS_H + self.current_lane * LANE_H + 1, self.width() - 3, LANE_H - 2))
         self.paints += 1
         p.end()
+
+    def _paint_gaps(self, p: QPainter, top: int, bottom: int, text_color: QColor) -> None:
+        """The collapsed stretches on screen over the lanes' rows ``top``..``bottom``: each a band
+        (at least 3 px wide), then per band its break marker's two strokes and its dashed edges."""
+        bands = self._bands()
+        seen = (bands[:, 1] >= self.v0) & (bands[:, 0] <= self.v1)
+        if not seen.any():
+            return
+        w = self._width()
+        xa_arr = GUTTER + (bands[seen, 0] - self.v0) / (self.v1 - self.v0) * w
+        xb_arr = GUTTER + (bands[seen, 1] - self.v0) / (self.v1 - self.v0) * w
+        # The fills: the columns QPainter fills for QRectF(a, top, max(3, b - a), bottom - top),
+        # blended from a pre-filled image of the band colour (the same pixels, tested). QPainter's
+        # own fill of a rectangle that tall and translucent hands its rows to Qt's GUI thread pool
+        # and waits for it: per band and frame, a wait far longer than the fill on a busy machine.
+        if bottom > top:
+            c0, c1 = bar_columns(xa_arr, np.maximum(3.0, xb_arr - xa_arr))
+            tile = self._band_tile(bottom - top)
+            for a, b in zip(np.maximum(c0, 0).tolist(), np.minimum(c1, self.width()).tolist(), strict=True):
+                if b > a:
+                    p.drawImage(a, top, tile, 0, 0, b - a, bottom - top)
+        # one call per stroke: drawLines strokes a wide pen otherwise than separate lines do
+        p.setPen(QPen(text_color, 1.5))
+        edge = self._dash_column(top, bottom)
+        for a, b in zip(xa_arr.tolist(), xb_arr.tolist(), strict=True):
+            xm = (a + b) / 2
+            for dx in (-3, 3):
+                p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
+            # the dashed edges: the column a dashed drawLine at x fills, stamped at floor(x)
+            p.drawImage(math.floor(a), 0, edge)
+            p.drawImage(math.floor(b), 0, edge)
 
     def _lane_cache(self, lane: int) -> tuple[Any, ...]:
         """A lane's intervals in display time (numpy), their colours and run-end flags; rebuilt

@@ -253,3 +253,96 @@ def test_a_stamped_gap_edge_is_the_dashed_line_it_replaces(qapp: Any) -> None:
                 p.end()
             assert _pixels(want).any()
             assert (_pixels(got) == _pixels(want)).all(), (x, top, bottom)
+
+
+def _old_gaps(view: TimelineView, p: QPainter, top: int, bottom: int, text_color: QColor) -> None:
+    """The collapsed bands as drawn before (70763bb): all fills as one drawRects call of translucent
+    QRectFs, then per band its two strokes and its stamped dashed edges."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QPen
+
+    bands = view._bands()
+    seen = (bands[:, 1] >= view.v0) & (bands[:, 0] <= view.v1)
+    if not seen.any():
+        return
+    w = view._width()
+    xa = (GUTTER + (bands[seen, 0] - view.v0) / (view.v1 - view.v0) * w).tolist()
+    xb = (GUTTER + (bands[seen, 1] - view.v0) / (view.v1 - view.v0) * w).tolist()
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(tv.palette.GAP_BAND)
+    p.drawRects([QRectF(a, top, max(3.0, b - a), bottom - top) for a, b in zip(xa, xb, strict=True)])
+    p.setPen(QPen(text_color, 1.5))
+    edge = view._dash_column(top, bottom)
+    for a, b in zip(xa, xb, strict=True):
+        xm = (a + b) / 2
+        for dx in (-3, 3):
+            p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
+        p.drawImage(int(np.floor(a)), 0, edge)
+        p.drawImage(int(np.floor(b)), 0, edge)
+
+
+@pytest.mark.parametrize("threshold", [2.0, 20.0])
+def test_collapsed_bands_paint_what_translucent_rectangles_painted(qapp: Any, monkeypatch: pytest.MonkeyPatch,
+                                                                    threshold: float) -> None:
+    """The band fills blended from an image of the band colour are the pixels of the translucent
+    QRectF fills they replace, over bars, markers, stripes and each other (bands 3 px wide overlap
+    when many are close), scrolled, zoomed, panned past either end."""
+    rng = random.Random(int(threshold))
+    view = TimelineView()
+    view.resize(W, H)
+    view.set_timeline(_timeline(rng))
+    view.set_collapse(True, threshold=threshold)
+    assert len(view.timemap.gaps) > 5
+    full = (view.v0, view.v1)
+    frames = 0
+    for zoom, start, scroll in ((1.0, 0.0, 0), (1.0, 0.5, 40), (0.2, 0.3, 5), (0.02, 0.6, 100), (4.0, -1.5, 0),
+                                (0.001, rng.random(), 3)):
+        span = (full[1] - full[0]) * zoom
+        view.v0 = full[0] + (full[1] - full[0]) * start
+        view.v1 = view.v0 + span
+        view.vbar.setValue(scroll)
+        got = view.grab().toImage()
+        monkeypatch.setattr(TimelineView, "_paint_gaps", _old_gaps)
+        want = view.grab().toImage()
+        monkeypatch.undo()
+        assert got == want, (zoom, start, scroll)
+        frames += int(((view._bands()[:, 1] >= view.v0) & (view._bands()[:, 0] <= view.v1)).any())
+    assert frames >= 4  # bands were on screen in most frames
+
+
+def test_a_pan_repaints_the_lanes_not_their_scroll_bar(qloop: Any) -> None:
+    """A pan or zoom marks all but the lane scroll bar dirty: the bar (whose groove Qt fills through
+    its GUI thread pool) is not repainted per frame; scrolling the lanes still repaints it."""
+    from guihelp import run, until
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            self.count += event.type() == QEvent.Type.Paint
+            return False
+
+    def flush() -> None:  # the update requests the loop would deliver next, now
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
+
+    view = TimelineView()
+    view.resize(W, H)
+    view.set_timeline(_timeline(random.Random(9)))
+    view.show()
+    run(qloop, until(lambda: view.paints > 0, what="the first paint"))
+    assert view.vbar.isVisible()
+    bar = Paints()
+    view.vbar.installEventFilter(bar)
+    before = view.paints
+    for step in (0.1, -0.05):
+        view.pan(step)
+        flush()
+    view.set_collapse(True, threshold=20.0)
+    flush()
+    assert view.paints == before + 3
+    assert bar.count == 0
+    view.vbar.setValue(view.vbar.value() + LANE_H)
+    flush()
+    assert bar.count == 1
+    view.close()
