@@ -118,40 +118,67 @@ def _cover(n: int, width: int, lane: np.ndarray, c0: np.ndarray, c1: np.ndarray)
     return np.cumsum(d.reshape(n, width + 1), axis=1)[:, :width] > 0
 
 
+_REACH = 4  # the furthest a run-end mark's pixels reach either side of its column (its halo's cap)
+
+
+def _windows(n: int, width: int, lane: np.ndarray, c: np.ndarray,
+             windows: tuple[tuple[int, int], ...]) -> list[np.ndarray]:
+    """For each window (a, b): (n, width) bools, the columns [c + a, c + b) of each point's lane
+    (|a|, b - 1 <= _REACH), from one running count of the points instead of one per window."""
+    keep = (c >= -_REACH) & (c < width + _REACH)  # the others cover no column on screen
+    row = width + 2 * _REACH + 1  # a lane's columns padded by _REACH, after a first one left empty
+    counts = np.bincount(lane[keep] * row + c[keep] + (_REACH + 1), minlength=n * row)
+    run = np.cumsum(counts.reshape(n, row), axis=1)  # run[:, j]: points left of padded column j
+    # column x is covered by a point at c with c + a <= x < c + b: one with x - b < c <= x - a
+    return [run[:, _REACH + 1 - a:_REACH + 1 - a + width] > run[:, _REACH + 1 - b:_REACH + 1 - b + width]
+            for a, b in windows]
+
+
 def raster_layer(layout: FrameLayout, n: int, width: int, colors: list[QColor], base: QColor) -> np.ndarray:
     """The intervals of ``n`` lanes as premultiplied ARGB pixels, shape (n, LANE_H, width), transparent
     where nothing is drawn: exactly what QPainter draws for ``layout.rects`` (bars by colour, then the
-    base-coloured halos, then the marks by colour), in one image instead of thousands of rectangles."""
-    bars = np.zeros((n, width), dtype=np.uint32)
-    for ci, lane, c0, c1 in layout.bars:
-        bars[_cover(n, width, lane, c0, c1)] = _premultiplied(colors[ci])
-    halo = np.uint32(_premultiplied(base))
+    base-coloured halos, then the marks by colour), in one image instead of thousands of rectangles.
+
+    Each pixel takes the colour of the last layer drawn over it: layers are numbered in drawing
+    order (0: nothing) and a row's pixel is the highest number covering it, looked up in ``lut``."""
+    nb, nm = len(layout.bars), len(layout.marks)
+    lut = np.zeros(nb + nm + 2, dtype=np.uint32)
+    dt = np.uint8 if len(lut) < 256 else np.int32
+    bars = np.zeros((n, width), dtype=dt)
+    for k, (ci, lane, c0, c1) in enumerate(layout.bars, start=1):
+        lut[k] = _premultiplied(colors[ci])
+        np.maximum(bars, _cover(n, width, lane, c0, c1) * dt(k), out=bars)
+    halo_k = nb + 1
+    lut[halo_k] = _premultiplied(base)
     if layout.marks:
         lane = np.concatenate([m[1] for m in layout.marks])
         c = np.concatenate([m[2] for m in layout.marks])
-        halo_full, halo_cap = _cover(n, width, lane, c - 2, c + 3), _cover(n, width, lane, c - 4, c + 5)
+        halo_full, halo_cap = _windows(n, width, lane, c, ((-2, 3), (-4, 5)))
     else:
         halo_full = halo_cap = np.zeros((n, width), dtype=bool)
-    marks = [(np.uint32(_premultiplied(colors[ci])), _cover(n, width, lane, c - 1, c + 2),
-              _cover(n, width, lane, c - 3, c + 4)) for ci, lane, c in layout.marks]
+    halo_full_k, halo_cap_k = halo_full * dt(halo_k), halo_cap * dt(halo_k)  # the cap holds the full bar
+    mark_full = np.zeros((n, width), dtype=dt)
+    mark_cap = np.zeros((n, width), dtype=dt)  # full | cap: the cap's window holds the full bar's
+    for k, (ci, lane, c) in enumerate(layout.marks, start=halo_k + 1):
+        lut[k] = _premultiplied(colors[ci])
+        full, cap = _windows(n, width, lane, c, ((-1, 2), (-3, 4)))
+        np.maximum(mark_full, full * dt(k), out=mark_full)
+        np.maximum(mark_cap, cap * dt(k), out=mark_cap)
 
-    def row(with_bars: bool, with_halo_cap: bool, with_mark_cap: bool) -> np.ndarray:
-        out = bars.copy() if with_bars else np.zeros((n, width), dtype=np.uint32)
-        out[halo_full] = halo
-        if with_halo_cap:
-            out[halo_cap] = halo
-        for value, full, cap in marks:
-            out[(full | cap) if with_mark_cap else full] = value
-        return out
+    def row(*layers: np.ndarray) -> np.ndarray:
+        top = layers[0]
+        for layer in layers[1:]:
+            top = np.maximum(top, layer)
+        return lut.take(top)
 
     block = np.zeros((n, LANE_H, width), dtype=np.uint32)
     # rows of a lane (from its top): marks and halos 1..16 (caps 2..4 and 1..5), bars 3..14
-    block[:, 1] = row(False, True, False)
-    block[:, 2] = row(False, True, True)
-    block[:, 3:5] = row(True, True, True)[:, None]
-    block[:, 5] = row(True, True, False)
-    block[:, 6:15] = row(True, False, False)[:, None]
-    block[:, 15:17] = row(False, False, False)[:, None]
+    block[:, 1] = row(halo_cap_k, mark_full)
+    block[:, 2] = row(halo_cap_k, mark_cap)
+    block[:, 3:5] = row(bars, halo_cap_k, mark_cap)[:, None]
+    block[:, 5] = row(bars, halo_cap_k, mark_full)
+    block[:, 6:15] = row(bars, halo_full_k, mark_full)[:, None]
+    block[:, 15:17] = row(halo_full_k, mark_full)[:, None]
     return block
 
 

@@ -346,3 +346,15 @@ def test_a_pan_repaints_the_lanes_not_their_scroll_bar(qloop: Any) -> None:
     flush()
     assert bar.count == 1
     view.close()
+
+
+def test_mark_windows_cover_what_one_span_per_mark_covers() -> None:
+    """The run-end marks' windows from one running count per colour equal a span per mark, for marks
+    on screen, at its edges and far off it (they cover nothing there)."""
+    rng = np.random.default_rng(18)
+    n, width = 7, 60
+    lane = rng.integers(0, n, 300)
+    c = rng.integers(-30, width + 30, 300)
+    windows = ((-2, 3), (-4, 5), (-1, 2), (-3, 4))
+    for (a, b), got in zip(windows, tv._windows(n, width, lane, c, windows), strict=True):
+        assert (got == tv._cover(n, width, lane, c + a, c + b)).all(), (a, b)
