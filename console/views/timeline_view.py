@@ -206,6 +206,8 @@ class TimelineView(QWidget):
         self._colors = _IV_COLORS
         self._lanes_cache: dict[int, tuple[Any, ...]] = {}
         self._markers_cache: dict[int, tuple[np.ndarray, np.ndarray, list[QColor]]] = {}
+        self._window_of: tuple[int, int] | None = None  # the lanes whose caches _window joined
+        self._window_arrs: tuple[Any, ...] = ()
         self._bands_of: TimeMap | None = None
         self._bands_arr = np.zeros((0, 2))
         self._dash_of: tuple[int, int, int, int] | None = None
@@ -397,14 +399,13 @@ class TimelineView(QWidget):
         # markers (pen and brush set only when the colour changes: the drawing order is kept)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         current: QColor | None = None
-        for lane in range(first, last + 1):
-            ym = AXIS_H + lane * LANE_H - y_off + LANE_H / 2
-            mt, md, mcolors = self._marker_cache(lane)
-            lo, hi = int(np.searchsorted(mt, r0, "left")), int(np.searchsorted(mt, r1, "right"))
-            if hi <= lo:
-                continue
-            xs = (GUTTER + (md[lo:hi] - v0) * scale).tolist()
-            for x, color in zip(xs, mcolors[lo:hi], strict=True):
+        if last >= first:
+            _ds, _de, _colors, _is_end, _lanes, mt, md, mcolors, mlanes = self._window(first, last)
+            shown_mk = np.flatnonzero((mt >= r0) & (mt <= r1)).tolist()  # by lane, then time (sorted)
+            xs = (GUTTER + (md[shown_mk] - v0) * scale).tolist()
+            yms = (mlanes[shown_mk] * LANE_H + (AXIS_H + first * LANE_H - y_off + LANE_H / 2)).tolist()
+            for k, x, ym in zip(shown_mk, xs, yms, strict=True):
+                color = mcolors[k]
                 if color is not current:
                     current = color
                     p.setPen(color.darker(130))
@@ -491,6 +492,7 @@ class TimelineView(QWidget):
         if of is None or of[0] is not self.timeline or of[1] is not self.timemap:
             self._lanes_cache.clear()
             self._markers_cache.clear()
+            self._window_of = None
             self._cache_of = (self.timeline, self.timemap)
         c = self._lanes_cache.get(lane)
         if c is None:
@@ -511,47 +513,51 @@ class TimelineView(QWidget):
         fill for its QRectF (at least 2 px wide), bars of one colour that overlap or touch in a lane
         are one span, and coinciding run-end marks of a colour are one mark."""
         out = FrameLayout()
-        ys, cols, c0s, c1s = [], [], [], []
-        eys, ecols, ecs = [], [], []
-        drawn = 0
-        for lane in range(first, last + 1):
-            ds, de, maxend, colors, is_end = self._lane_cache(lane)
-            lo, hi = int(np.searchsorted(maxend, v0, "left")), int(np.searchsorted(ds, v1, "right"))
-            if hi <= lo:
-                continue
-            s0, s1 = ds[lo:hi], de[lo:hi]
-            seen = s1 >= v0
-            drawn += int(np.count_nonzero(seen))
-            xs0 = GUTTER + (np.maximum(s0, v0) - v0) * scale
-            ws = np.maximum(2.0, GUTTER + (np.minimum(s1, v1) - v0) * scale - xs0)
-            end = is_end[lo:hi]
-            bar = seen & ~end
-            if bar.any():
-                c0, c1 = bar_columns(xs0[bar], ws[bar])
-                c0s.append(c0)
-                c1s.append(c1)
-                cols.append(colors[lo:hi][bar])
-                ys.append(np.full(len(c0), lane - first, dtype=np.int64))
-            mark = seen & end & (s0 >= v0)
-            if mark.any():
-                ecs.append(bar_columns(xs0[mark], ws[mark])[0])
-                ecols.append(colors[lo:hi][mark])
-                eys.append(np.full(len(ecs[-1]), lane - first, dtype=np.int64))
-        out.drawn = drawn
-        if cols:
-            col, lane_all = np.concatenate(cols), np.concatenate(ys)
-            key = col * _BIG + lane_all  # colour, then lane
-            key, c0, c1 = merge_spans(key, np.concatenate(c0s), np.concatenate(c1s))
+        if last < first:
+            return out
+        ds, de, colors, is_end, lanes = self._window(first, last)[:5]
+        # what the per-lane bisection found (each lane's starts are sorted): the intervals that end
+        # at or after v0 and start at or before v1, lane by lane in start order
+        idx = np.flatnonzero((de >= v0) & (ds <= v1))
+        out.drawn = len(idx)
+        s0, s1 = ds[idx], de[idx]
+        xs0 = GUTTER + (np.maximum(s0, v0) - v0) * scale
+        ws = np.maximum(2.0, GUTTER + (np.minimum(s1, v1) - v0) * scale - xs0)
+        end = is_end[idx]
+        col_all, lane_all = colors[idx], lanes[idx]
+        bar = ~end
+        if bar.any():
+            col = col_all[bar]
+            c0, c1 = bar_columns(xs0[bar], ws[bar])
+            key, c0, c1 = merge_spans(col * _BIG + lane_all[bar], c0, c1)  # colour, then lane
             kcol, klane = key // _BIG, key % _BIG
             for ci in _first_seen(col):
                 m = kcol == ci
                 out.bars.append((ci, klane[m], c0[m], c1[m]))
-        if ecols:
-            ecol, elane, ec = np.concatenate(ecols), np.concatenate(eys), np.concatenate(ecs)
+        mark = end & (s0 >= v0)
+        if mark.any():
+            ecol, elane, ec = col_all[mark], lane_all[mark], bar_columns(xs0[mark], ws[mark])[0]
             for ci in _first_seen(ecol):
                 spots = np.unique((elane * _BIG + ec)[ecol == ci])  # a lane's marks in one column: once
                 out.marks.append((ci, spots // _BIG, spots % _BIG))
         return out
+
+    def _window(self, first: int, last: int) -> tuple[Any, ...]:
+        """The caches of lanes ``first``..``last`` end to end, kept while those lanes are the ones on
+        screen (a pan or zoom reuses them): interval display starts, ends, colour indexes, run-end
+        flags and lanes (counted from ``first``), then marker real and display times, colours and lanes."""
+        self._lane_cache(first)  # drops the window too when the timeline or the time map changed
+        if self._window_of != (first, last):
+            ivs = [self._lane_cache(lane) for lane in range(first, last + 1)]
+            mks = [self._marker_cache(lane) for lane in range(first, last + 1)]
+            rel = np.arange(last - first + 1, dtype=np.int64)
+            self._window_arrs = (
+                *(np.concatenate([c[k] for c in ivs]) for k in (0, 1, 3, 4)),
+                np.repeat(rel, [len(c[0]) for c in ivs]),
+                np.concatenate([m[0] for m in mks]), np.concatenate([m[1] for m in mks]),
+                [color for m in mks for color in m[2]], np.repeat(rel, [len(m[0]) for m in mks]))
+            self._window_of = (first, last)
+        return self._window_arrs
 
     def _marker_cache(self, lane: int) -> tuple[np.ndarray, np.ndarray, list[QColor]]:
         """A lane's markers: real times, display times (numpy) and colours; dropped with the lane cache."""
