@@ -17,13 +17,12 @@ span ``v0``..``v1`` is then in display time (see ``console.models.timeline.TimeM
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF, QRegion
 from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
@@ -436,11 +435,15 @@ class TimelineView(QWidget):
                 t += step
         if tm:  # the break marks over the axis too
             p.setPen(QPen(text_color, 1.5))
-            for b0, b1 in tm.bands():
-                if self.v0 <= (b0 + b1) / 2 <= self.v1:
-                    xm = (self.x_of_d(b0) + self.x_of_d(b1)) / 2
-                    for dx in (-3, 3):
-                        p.drawLine(QPointF(xm + dx - 4, AXIS_H - 2), QPointF(xm + dx + 4, 4))
+            bands = self._bands()
+            mid = (bands[:, 0] + bands[:, 1]) / 2
+            on = (self.v0 <= mid) & (mid <= self.v1)
+            w, span = self._width(), self.v1 - self.v0
+            xs = (GUTTER + (bands[on] - self.v0) / span * w).tolist()  # x_of_d of each end
+            for xa, xb in xs:
+                xm = (xa + xb) / 2
+                for dx in (-3, 3):
+                    p.drawLine(QLineF(xm + dx - 4, AXIS_H - 2, xm + dx + 4, 4))
         if not tl.intervals:  # nothing has run yet: say so rather than show bare lanes
             p.setPen(palette.TEXT_MUTED)
             p.drawText(QRectF(GUTTER, AXIS_H, self.width() - GUTTER, max(LANE_H * len(tl.lanes), 3 * LANE_H)),
@@ -477,13 +480,14 @@ class TimelineView(QWidget):
         # one call per stroke: drawLines strokes a wide pen otherwise than separate lines do
         p.setPen(QPen(text_color, 1.5))
         edge = self._dash_column(top, bottom)
-        for a, b in zip(xa_arr.tolist(), xb_arr.tolist(), strict=True):
-            xm = (a + b) / 2
+        xms = ((xa_arr + xb_arr) / 2).tolist()
+        # the dashed edges: the column a dashed drawLine at x fills, stamped at floor(x)
+        fa, fb = np.floor(xa_arr).astype(np.int64).tolist(), np.floor(xb_arr).astype(np.int64).tolist()
+        for xm, a, b in zip(xms, fa, fb, strict=True):
             for dx in (-3, 3):
-                p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
-            # the dashed edges: the column a dashed drawLine at x fills, stamped at floor(x)
-            p.drawImage(math.floor(a), 0, edge)
-            p.drawImage(math.floor(b), 0, edge)
+                p.drawLine(QLineF(xm + dx - 4, AXIS_H + 2, xm + dx + 4, AXIS_H - 12))
+            p.drawImage(a, 0, edge)
+            p.drawImage(b, 0, edge)
 
     def _lane_cache(self, lane: int) -> tuple[Any, ...]:
         """A lane's intervals in display time (numpy), their colours and run-end flags; rebuilt
