@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
+from timelinehelp import pod_event
 
 from console.models.palette import POD_STATE_COLORS
 from console.models.timeline import TimeMap
@@ -71,11 +72,6 @@ def _timeline(rng: random.Random) -> Any:
     """40 instances with runs of every length (many under a pixel), ends of every kind, quiet stretches."""
     from console.models.timeline import build_timeline
 
-    def ev(t: float, state: int, pod_id: str) -> P.PodEvent:
-        e = P.PodEvent(pod_id=pod_id, actual_state=state)
-        e.timestamp.seconds, e.timestamp.nanos = int(t), int((t % 1) * 1e9)
-        return e
-
     t0 = 1_770_000_000.0
     events = {}
     ends = (P.POD_STATE_SUCCEEDED, P.POD_STATE_FAILED, P.POD_STATE_KILLED, P.POD_STATE_LOST)
@@ -83,11 +79,11 @@ def _timeline(rng: random.Random) -> Any:
         t, evs = t0 + rng.uniform(0, 5), []
         for run in range(rng.randint(5, 40)):
             pod = f"j-{i}-{run}"
-            evs.append(ev(t, P.POD_STATE_PENDING, pod))
+            evs.append(pod_event(t, P.POD_STATE_PENDING, pod))
             t += rng.choice([0.001, 0.05, 0.4, 2.0, 10.0])
-            evs.append(ev(t, P.POD_STATE_RUNNING, pod))
+            evs.append(pod_event(t, P.POD_STATE_RUNNING, pod))
             t += rng.choice([0.002, 0.3, 3.0, 30.0])
-            evs.append(ev(t, rng.choice(ends), pod))
+            evs.append(pod_event(t, rng.choice(ends), pod))
             t += rng.choice([0.0, 0.01, 1.0, 5.0, 200.0])
         events[i] = evs
     wf = workflow_pb2.WorkflowInfo()
