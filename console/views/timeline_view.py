@@ -181,6 +181,18 @@ def raster_layer(layout: FrameLayout, n: int, width: int, colors: list[QColor], 
     return block
 
 
+def _display_times(tm: TimeMap, t: np.ndarray, gaps: np.ndarray, bands: np.ndarray) -> np.ndarray:
+    """``tm.to_display`` of each time in ``t`` (``gaps`` and ``bands``: the map's as (n, 2) arrays):
+    the same operations element-wise, so the same floats (tests/gui/test_timeline_paint), without a
+    Python call per time."""
+    if not tm.gaps or not len(t):
+        return t.copy()
+    i = np.searchsorted(gaps[:, 0], t, side="right") - 1
+    j = np.maximum(i, 0)
+    s, e, d0 = gaps[j, 0], gaps[j, 1], bands[j, 0]
+    return np.where(i < 0, t, np.where(t < e, d0 + (t - s) / (e - s) * tm.band, d0 + tm.band + (t - e)))
+
+
 def _first_seen(cols: np.ndarray) -> list[int]:
     uniq, first = np.unique(cols, return_index=True)
     return [int(c) for c in uniq[np.argsort(first)]]
@@ -209,6 +221,7 @@ class TimelineView(QWidget):
         self._window_arrs: tuple[Any, ...] = ()
         self._bands_of: TimeMap | None = None
         self._bands_arr = np.zeros((0, 2))
+        self._gaps_arr = np.zeros((0, 2))
         self._dash_of: tuple[int, int, int, int] | None = None
         self._dash_img = QImage()  # lane -> display coords, colours (paint)
         self._band_tile_of: tuple[int, int, int] | None = None
@@ -501,9 +514,8 @@ class TimelineView(QWidget):
         c = self._lanes_cache.get(lane)
         if c is None:
             ivs = self.timeline.lane_intervals(lane)
-            to_d = self.timemap.to_display
-            ds = np.array([to_d(iv.start) for iv in ivs], dtype=float)
-            de = np.array([to_d(iv.end) for iv in ivs], dtype=float)
+            ds = self._display_times(np.array([iv.start for iv in ivs], dtype=float))
+            de = self._display_times(np.array([iv.end for iv in ivs], dtype=float))
             maxend = np.maximum.accumulate(de) if len(de) else de
             fallback = len(_IV_COLORS) - 1
             colors = np.array([_IV_COLOR_INDEX.get(iv.state, fallback) for iv in ivs], dtype=np.int64)
@@ -570,8 +582,8 @@ class TimelineView(QWidget):
         if c is None:
             self.timeline._ensure_index()
             mks = self.timeline._lane_mk[lane]
-            to_d = self.timemap.to_display
-            c = (np.array([m.t for m in mks], dtype=float), np.array([to_d(m.t) for m in mks], dtype=float),
+            mt = np.array([m.t for m in mks], dtype=float)
+            c = (mt, self._display_times(mt),
                  [WORKFLOW_STATE_COLORS.get(m.state, palette.TEXT_SECONDARY) for m in mks])
             self._markers_cache[lane] = c
         return c
@@ -607,7 +619,13 @@ class TimelineView(QWidget):
         if self._bands_of is not self.timemap:
             self._bands_of = self.timemap
             self._bands_arr = np.array(self.timemap.bands(), dtype=float).reshape(-1, 2)
+            self._gaps_arr = np.array(self.timemap.gaps, dtype=float).reshape(-1, 2)
         return self._bands_arr
+
+    def _display_times(self, t: np.ndarray) -> np.ndarray:
+        """The time map's display times of the real times ``t`` (see ``_display_times``)."""
+        bands = self._bands()
+        return _display_times(self.timemap, t, self._gaps_arr, bands)
 
     # -- interaction -----------------------------------------------------------------------------
     def wheelEvent(self, event: Any) -> None:

@@ -354,3 +354,18 @@ def test_mark_windows_cover_what_one_span_per_mark_covers() -> None:
     windows = ((-2, 3), (-4, 5), (-1, 2), (-3, 4))
     for (a, b), got in zip(windows, tv._windows(n, width, lane, c, windows), strict=True):
         assert (got == tv._cover(n, width, lane, c + a, c + b)).all(), (a, b)
+
+
+def test_display_times_are_the_time_maps_floats(qapp: Any) -> None:
+    """The array mapping gives what TimeMap.to_display gives for each time, bit for bit: before,
+    inside, at either end of and after the gaps, and with no gap at all."""
+    rng = np.random.default_rng(5)
+    edges = np.sort(rng.uniform(0, 1000, 40)) + 1_770_000_000.0
+    tm = TimeMap(list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True)), band=1.7)
+    t = np.concatenate([rng.uniform(edges[0] - 50, edges[-1] + 50, 500), edges, [edges[0] - 1e-6]])
+    view = TimelineView()
+    view.timemap = tm
+    assert view._display_times(t).tolist() == [tm.to_display(x) for x in t.tolist()]
+    assert view._display_times(np.zeros(0)).shape == (0,)
+    view.timemap = TimeMap()
+    assert view._display_times(t).tolist() == t.tolist()
