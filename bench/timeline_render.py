@@ -17,7 +17,8 @@ Measures
     scrolled to the last lanes): each step is ``view.pan`` and the update request it posts delivered
     at once (the view's dirty region painted and flushed, as the event loop does next): median / p95 /
     max wall ms (target median < 16 ms, max < 50 ms), beside the UI thread's CPU ms and the process's
-    (Qt's own threads included: work handed to them shows as a wall above the UI thread's CPU).
+    (Qt's own threads included: work handed to them shows as a wall above the UI thread's CPU) and
+    how often per step the UI thread blocked (voluntary context switches, Linux).
 
 Prints JSON lines {"name", "value", "unit", "target", "path", "transport", ...}; exit 1 when it
 could not measure (the engine did not start, the two paths gave different timelines, nothing painted,
@@ -135,11 +136,24 @@ class NotPainted(Exception):
     """A pan step's update request painted nothing: no frame to time."""
 
 
-def pan_frames(app: Any, view: TimelineView, fraction: float) -> tuple[list[float], list[float], list[float]]:
+def waits() -> int | None:
+    """The UI thread's voluntary context switches so far (it blocked: a lock, a semaphore, I/O),
+    where Linux tells them; None elsewhere."""
+    try:
+        with open("/proc/thread-self/status") as f:
+            return next(int(line.split(":")[1]) for line in f if line.startswith("voluntary_ctxt_switches"))
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+def pan_frames(app: Any, view: TimelineView, fraction: float) -> tuple[list[float], list[float], list[float],
+                                                                     float | None]:
     """Wall, UI-thread CPU and process CPU ms of each pan step: ``view.pan`` and the update it asked
     for delivered at once (the UpdateRequest the event loop delivers next: the region the view marked
-    dirty painted and flushed, as in the app). The process CPU counts Qt's own threads too."""
+    dirty painted and flushed, as in the app). The process CPU counts Qt's own threads too. Last, the
+    UI thread's voluntary context switches per step (None where unknown)."""
     frames, cpu, proc = [], [], []
+    blocked = waits()
     for step in range(STEPS):
         direction = 1 if (step // 50) % 2 == 0 else -1  # to and fro
         painted = view.paints
@@ -151,17 +165,20 @@ def pan_frames(app: Any, view: TimelineView, fraction: float) -> tuple[list[floa
         proc.append((time.process_time() - pc) * 1000)
         if view.paints == painted:
             raise NotPainted(f"pan step {step} painted nothing")
+    after = waits()
+    per_step = None if blocked is None or after is None else (after - blocked) / STEPS
     app.processEvents()
-    return frames, cpu, proc
+    return frames, cpu, proc, per_step
 
 
-def report_frames(name: str, measured_frames: tuple[list[float], list[float], list[float]],
+def report_frames(name: str, measured_frames: tuple[list[float], list[float], list[float], float | None],
                   view: TimelineView) -> None:
-    frames, cpu, proc = measured_frames
+    frames, cpu, proc, blocked = measured_frames
     s = sorted(frames)
     p95 = s[min(len(s) - 1, int(0.95 * len(s)))]
     emit(f"{name}_median", statistics.median(s), "ms", "< 16", steps=len(s), intervals_per_frame=view.painted_intervals,
          cpu_median_ms=round(statistics.median(cpu), 2), process_cpu_median_ms=round(statistics.median(proc), 2),
+         ui_thread_waits_per_step=None if blocked is None else round(blocked, 1),
          load_average=round(os.getloadavg()[0], 2))
     emit(f"{name}_p95", p95, "ms", None)
     emit(f"{name}_max", s[-1], "ms", "< 50")
