@@ -486,7 +486,7 @@ class TimelineView(QWidget):
         # and waits for it: per band and frame, a wait far longer than the fill on a busy machine.
         if bottom > top:
             c0, c1 = bar_columns(xa_arr, np.maximum(3.0, xb_arr - xa_arr))
-            tile = self._band_tile(bottom - top)
+            tile = self._band_tile()  # at least bottom - top tall: the rows painted lie in the lanes' area
             for a, b in zip(np.maximum(c0, 0).tolist(), np.minimum(c1, self.width()).tolist(), strict=True):
                 if b > a:
                     p.drawImage(a, top, tile, 0, 0, b - a, bottom - top)
@@ -604,12 +604,12 @@ class TimelineView(QWidget):
             self._dash_of, self._dash_img = key, img.copy(1, 0, 1, bottom + 2)
         return self._dash_img
 
-    def _band_tile(self, height: int) -> QImage:
-        """An image of the gap band's colour, as wide as the view and ``height`` tall (kept while
-        both and the colour stay): a band's fill is a part of it blended in."""
-        key = (self.width(), height, palette.GAP_BAND.rgba())
+    def _band_tile(self) -> QImage:
+        """An image of the gap band's colour as large as the lane area (kept while its size and the
+        colour stay): a band's fill is a part of it blended in."""
+        key = (self.width(), self._lanes_height(), palette.GAP_BAND.rgba())
         if self._band_tile_of != key:
-            img = QImage(self.width(), height, QImage.Format.Format_ARGB32_Premultiplied)
+            img = QImage(key[0], key[1], QImage.Format.Format_ARGB32_Premultiplied)
             img.fill(palette.GAP_BAND)
             self._band_tile_of, self._band_tile_img = key, img
         return self._band_tile_img
