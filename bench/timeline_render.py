@@ -14,10 +14,15 @@ Measures
     (asyncio.gather, as the detail did for at most 300 pods) and the same sliced build;
   - a refresh with nothing new (the detail reloads while a job runs): one ListJobPodEvents call;
   - time to first paint, and frame times while panning (whole span, 5% zoom, idle collapsed,
-    scrolled to the last lanes): median / p95 / max ms; target median < 16 ms, max < 50 ms.
+    scrolled to the last lanes): each step is ``view.pan`` and the update request it posts delivered
+    at once (the view's dirty region painted and flushed, as the event loop does next): median / p95 /
+    max wall ms (target median < 16 ms, max < 50 ms), beside the UI thread's CPU ms and the process's
+    (Qt's own threads included: work handed to them shows as a wall above the UI thread's CPU) and
+    how often per step the UI thread blocked (voluntary context switches, Linux).
 
 Prints JSON lines {"name", "value", "unit", "target", "path", "transport", ...}; exit 1 when it
-could not measure (the engine did not start, the two paths gave different timelines, nothing painted).
+could not measure (the engine did not start, the two paths gave different timelines, nothing painted,
+a pan step painted nothing).
 Usage: python bench/timeline_render.py
 """
 
@@ -41,7 +46,7 @@ import asyncio
 
 import qasync
 from _engine import BenchEngine, Client, job_spec
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QScrollArea
 
 from console.models.timeline import Timeline, build_timeline_async
@@ -127,26 +132,54 @@ def emit(name: str, value: float, unit: str, target: str | None = None, **extra:
     print(json.dumps(row), flush=True)
 
 
-def pan_frames(app: Any, view: TimelineView, fraction: float) -> tuple[list[float], list[float]]:
-    """Wall and UI-thread CPU ms of each pan step's synchronous repaint."""
-    frames, cpu = [], []
+class NotPainted(Exception):
+    """A pan step's update request painted nothing: no frame to time."""
+
+
+def waits() -> int | None:
+    """The UI thread's voluntary context switches so far (it blocked: a lock, a semaphore, I/O),
+    where Linux tells them; None elsewhere."""
+    try:
+        with open("/proc/thread-self/status") as f:
+            return next(int(line.split(":")[1]) for line in f if line.startswith("voluntary_ctxt_switches"))
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+def pan_frames(app: Any, view: TimelineView, fraction: float) -> tuple[list[float], list[float], list[float],
+                                                                     float | None]:
+    """Wall, UI-thread CPU and process CPU ms of each pan step: ``view.pan`` and the update it asked
+    for delivered at once (the UpdateRequest the event loop delivers next: the region the view marked
+    dirty painted and flushed, as in the app). The process CPU counts Qt's own threads too. Last, the
+    UI thread's voluntary context switches per step (None where unknown)."""
+    frames, cpu, proc = [], [], []
+    blocked = waits()
     for step in range(STEPS):
         direction = 1 if (step // 50) % 2 == 0 else -1  # to and fro
-        t, c = time.perf_counter(), time.thread_time()
+        painted = view.paints
+        t, c, pc = time.perf_counter(), time.thread_time(), time.process_time()
         view.pan(direction * fraction)
-        view.repaint()  # synchronous paint of what the scroll area shows
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
         frames.append((time.perf_counter() - t) * 1000)
         cpu.append((time.thread_time() - c) * 1000)
+        proc.append((time.process_time() - pc) * 1000)
+        if view.paints == painted:
+            raise NotPainted(f"pan step {step} painted nothing")
+    after = waits()
+    per_step = None if blocked is None or after is None else (after - blocked) / STEPS
     app.processEvents()
-    return frames, cpu
+    return frames, cpu, proc, per_step
 
 
-def report_frames(name: str, measured_frames: tuple[list[float], list[float]], view: TimelineView) -> None:
-    frames, cpu = measured_frames
+def report_frames(name: str, measured_frames: tuple[list[float], list[float], list[float], float | None],
+                  view: TimelineView) -> None:
+    frames, cpu, proc, blocked = measured_frames
     s = sorted(frames)
     p95 = s[min(len(s) - 1, int(0.95 * len(s)))]
     emit(f"{name}_median", statistics.median(s), "ms", "< 16", steps=len(s), intervals_per_frame=view.painted_intervals,
-         cpu_median_ms=round(statistics.median(cpu), 2), load_average=round(os.getloadavg()[0], 2))
+         cpu_median_ms=round(statistics.median(cpu), 2), process_cpu_median_ms=round(statistics.median(proc), 2),
+         ui_thread_waits_per_step=None if blocked is None else round(blocked, 1),
+         load_average=round(os.getloadavg()[0], 2))
     emit(f"{name}_p95", p95, "ms", None)
     emit(f"{name}_max", s[-1], "ms", "< 50")
 
@@ -241,23 +274,27 @@ def main() -> int:
     emit("timeline_first_paint", first_ms, "ms", None, instances=INSTANCES, events=n_events,
          lanes=len(tl.lanes), lanes_painted=view.painted_lanes, intervals_painted=view.painted_intervals)
 
-    # Whole span in view (every interval of the visible lanes on screen): the densest frames.
-    report_frames("timeline_pan_fit", pan_frames(app, view, 0.01), view)
-    # Zoomed to 5% of the span, panning by 2% of the view per step.
-    view.fit()
-    span = view.v1 - view.v0
-    view.v0, view.v1 = view.v0 + span * 0.1, view.v0 + span * 0.15  # a busy stretch
-    report_frames("timeline_pan_zoomed", pan_frames(app, view, 0.02), view)
-    # Idle stretches collapsed (the time map is applied to every coordinate).
-    view.set_collapse(True, threshold=60.0)
-    report_frames("timeline_pan_collapsed", pan_frames(app, view, 0.01), view)
-    emit("timeline_collapsed_gaps", len(view.timemap.gaps), "count", None)
-    # Scrolled to the last lanes: only the lanes on screen are painted.
-    view.set_collapse(False)
-    view.vbar.setValue(view.vbar.maximum())
-    app.processEvents()
-    report_frames("timeline_pan_bottom", pan_frames(app, view, 0.01), view)
-    emit("timeline_lanes_painted", view.painted_lanes, "count", None, lanes=len(tl.lanes))
+    try:
+        # Whole span in view (every interval of the visible lanes on screen): the densest frames.
+        report_frames("timeline_pan_fit", pan_frames(app, view, 0.01), view)
+        # Zoomed to 5% of the span, panning by 2% of the view per step.
+        view.fit()
+        span = view.v1 - view.v0
+        view.v0, view.v1 = view.v0 + span * 0.1, view.v0 + span * 0.15  # a busy stretch
+        report_frames("timeline_pan_zoomed", pan_frames(app, view, 0.02), view)
+        # Idle stretches collapsed (the time map is applied to every coordinate).
+        view.set_collapse(True, threshold=60.0)
+        report_frames("timeline_pan_collapsed", pan_frames(app, view, 0.01), view)
+        emit("timeline_collapsed_gaps", len(view.timemap.gaps), "count", None)
+        # Scrolled to the last lanes: only the lanes on screen are painted.
+        view.set_collapse(False)
+        view.vbar.setValue(view.vbar.maximum())
+        app.processEvents()
+        report_frames("timeline_pan_bottom", pan_frames(app, view, 0.01), view)
+        emit("timeline_lanes_painted", view.painted_lanes, "count", None, lanes=len(tl.lanes))
+    except NotPainted as e:
+        print(e, file=sys.stderr)
+        return 1
     # Hover lookup (tooltip text under the pointer), bisected per lane.
     t = time.perf_counter()
     for k in range(200):

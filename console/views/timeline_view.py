@@ -17,14 +17,13 @@ span ``v0``..``v1`` is then in display time (see ``console.models.timeline.TimeM
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPolygonF, QRegion
 from PySide6.QtWidgets import QScrollBar, QToolTip, QWidget
 
 from console.models import palette
@@ -118,41 +117,80 @@ def _cover(n: int, width: int, lane: np.ndarray, c0: np.ndarray, c1: np.ndarray)
     return np.cumsum(d.reshape(n, width + 1), axis=1)[:, :width] > 0
 
 
+_REACH = 4  # the furthest a run-end mark's pixels reach either side of its column (its halo's cap)
+
+
+def _windows(n: int, width: int, lane: np.ndarray, c: np.ndarray,
+             windows: tuple[tuple[int, int], ...]) -> list[np.ndarray]:
+    """For each window (a, b): (n, width) bools, the columns [c + a, c + b) of each point's lane
+    (|a|, b - 1 <= _REACH), from one running count of the points instead of one per window."""
+    keep = (c >= -_REACH) & (c < width + _REACH)  # the others cover no column on screen
+    row = width + 2 * _REACH + 1  # a lane's columns padded by _REACH, after a first one left empty
+    counts = np.bincount(lane[keep] * row + c[keep] + (_REACH + 1), minlength=n * row)
+    run = np.cumsum(counts.reshape(n, row), axis=1)  # run[:, j]: points left of padded column j
+    # column x is covered by a point at c with c + a <= x < c + b: one with x - b < c <= x - a
+    return [run[:, _REACH + 1 - a:_REACH + 1 - a + width] > run[:, _REACH + 1 - b:_REACH + 1 - b + width]
+            for a, b in windows]
+
+
 def raster_layer(layout: FrameLayout, n: int, width: int, colors: list[QColor], base: QColor) -> np.ndarray:
     """The intervals of ``n`` lanes as premultiplied ARGB pixels, shape (n, LANE_H, width), transparent
     where nothing is drawn: exactly what QPainter draws for ``layout.rects`` (bars by colour, then the
-    base-coloured halos, then the marks by colour), in one image instead of thousands of rectangles."""
-    bars = np.zeros((n, width), dtype=np.uint32)
-    for ci, lane, c0, c1 in layout.bars:
-        bars[_cover(n, width, lane, c0, c1)] = _premultiplied(colors[ci])
-    halo = np.uint32(_premultiplied(base))
+    base-coloured halos, then the marks by colour), in one image instead of thousands of rectangles.
+
+    Each pixel takes the colour of the last layer drawn over it: layers are numbered in drawing
+    order (0: nothing) and a row's pixel is the highest number covering it, looked up in ``lut``."""
+    nb, nm = len(layout.bars), len(layout.marks)
+    lut = np.zeros(nb + nm + 2, dtype=np.uint32)
+    dt = np.uint8 if len(lut) < 256 else np.int32
+    bars = np.zeros((n, width), dtype=dt)
+    for k, (ci, lane, c0, c1) in enumerate(layout.bars, start=1):
+        lut[k] = _premultiplied(colors[ci])
+        np.maximum(bars, _cover(n, width, lane, c0, c1) * dt(k), out=bars)
+    halo_k = nb + 1
+    lut[halo_k] = _premultiplied(base)
     if layout.marks:
         lane = np.concatenate([m[1] for m in layout.marks])
         c = np.concatenate([m[2] for m in layout.marks])
-        halo_full, halo_cap = _cover(n, width, lane, c - 2, c + 3), _cover(n, width, lane, c - 4, c + 5)
+        halo_full, halo_cap = _windows(n, width, lane, c, ((-2, 3), (-4, 5)))
     else:
         halo_full = halo_cap = np.zeros((n, width), dtype=bool)
-    marks = [(np.uint32(_premultiplied(colors[ci])), _cover(n, width, lane, c - 1, c + 2),
-              _cover(n, width, lane, c - 3, c + 4)) for ci, lane, c in layout.marks]
+    halo_full_k, halo_cap_k = halo_full * dt(halo_k), halo_cap * dt(halo_k)  # the cap holds the full bar
+    mark_full = np.zeros((n, width), dtype=dt)
+    mark_cap = np.zeros((n, width), dtype=dt)  # full | cap: the cap's window holds the full bar's
+    for k, (ci, lane, c) in enumerate(layout.marks, start=halo_k + 1):
+        lut[k] = _premultiplied(colors[ci])
+        full, cap = _windows(n, width, lane, c, ((-1, 2), (-3, 4)))
+        np.maximum(mark_full, full * dt(k), out=mark_full)
+        np.maximum(mark_cap, cap * dt(k), out=mark_cap)
 
-    def row(with_bars: bool, with_halo_cap: bool, with_mark_cap: bool) -> np.ndarray:
-        out = bars.copy() if with_bars else np.zeros((n, width), dtype=np.uint32)
-        out[halo_full] = halo
-        if with_halo_cap:
-            out[halo_cap] = halo
-        for value, full, cap in marks:
-            out[(full | cap) if with_mark_cap else full] = value
-        return out
+    def row(*layers: np.ndarray) -> np.ndarray:
+        top = layers[0]
+        for layer in layers[1:]:
+            top = np.maximum(top, layer)
+        return lut.take(top)
 
     block = np.zeros((n, LANE_H, width), dtype=np.uint32)
     # rows of a lane (from its top): marks and halos 1..16 (caps 2..4 and 1..5), bars 3..14
-    block[:, 1] = row(False, True, False)
-    block[:, 2] = row(False, True, True)
-    block[:, 3:5] = row(True, True, True)[:, None]
-    block[:, 5] = row(True, True, False)
-    block[:, 6:15] = row(True, False, False)[:, None]
-    block[:, 15:17] = row(False, False, False)[:, None]
+    block[:, 1] = row(halo_cap_k, mark_full)
+    block[:, 2] = row(halo_cap_k, mark_cap)
+    block[:, 3:5] = row(bars, halo_cap_k, mark_cap)[:, None]
+    block[:, 5] = row(bars, halo_cap_k, mark_full)
+    block[:, 6:15] = row(bars, halo_full_k, mark_full)[:, None]
+    block[:, 15:17] = row(halo_full_k, mark_full)[:, None]
     return block
+
+
+def _display_times(tm: TimeMap, t: np.ndarray, gaps: np.ndarray, bands: np.ndarray) -> np.ndarray:
+    """``tm.to_display`` of each time in ``t`` (``gaps`` and ``bands``: the map's as (n, 2) arrays):
+    the same operations element-wise, so the same floats (tests/gui/test_timeline_paint), without a
+    Python call per time."""
+    if not tm.gaps or not len(t):
+        return t.copy()
+    i = np.searchsorted(gaps[:, 0], t, side="right") - 1
+    j = np.maximum(i, 0)
+    s, e, d0 = gaps[j, 0], gaps[j, 1], bands[j, 0]
+    return np.where(i < 0, t, np.where(t < e, d0 + (t - s) / (e - s) * tm.band, d0 + tm.band + (t - e)))
 
 
 def _first_seen(cols: np.ndarray) -> list[int]:
@@ -179,10 +217,15 @@ class TimelineView(QWidget):
         self._colors = _IV_COLORS
         self._lanes_cache: dict[int, tuple[Any, ...]] = {}
         self._markers_cache: dict[int, tuple[np.ndarray, np.ndarray, list[QColor]]] = {}
+        self._window_of: tuple[int, int] | None = None  # the lanes whose caches _window joined
+        self._window_arrs: tuple[Any, ...] = ()
         self._bands_of: TimeMap | None = None
         self._bands_arr = np.zeros((0, 2))
+        self._gaps_arr = np.zeros((0, 2))
         self._dash_of: tuple[int, int, int, int] | None = None
         self._dash_img = QImage()  # lane -> display coords, colours (paint)
+        self._band_tile_of: tuple[int, int, int] | None = None
+        self._band_tile_img = QImage()
         self._cache_of: tuple[Timeline, TimeMap] | None = None  # held: identity, not id()
         self.painted_lanes = 0  # lanes the last paint drew (tests / bench)
         self.vbar = QScrollBar(Qt.Orientation.Vertical, self)
@@ -266,13 +309,22 @@ class TimelineView(QWidget):
         d0, d1 = self.timemap.to_display(self.timeline.t0), self.timemap.to_display(self.timeline.t1)
         span = max(d1 - d0, 1e-3)
         self.v0, self.v1 = d0 - span * 0.02, d1 + span * 0.02
-        self.update()
+        self.update_span()
 
     def pan(self, fraction: float) -> None:
         """Move the visible span by ``fraction`` of its width (positive: later)."""
         dt = (self.v1 - self.v0) * fraction
         self.v0, self.v1 = self.v0 + dt, self.v1 + dt
-        self.update()
+        self.update_span()
+
+    def update_span(self) -> None:
+        """Schedule the repaint a new time span needs: all but the lane scroll bar, which a pan or a
+        zoom leaves as it was (a repaint of the whole view repaints that child too, and its style
+        fills its groove through Qt's GUI thread pool: a wait per frame on a busy machine)."""
+        if self.vbar.isVisible():
+            self.update(QRegion(self.rect()).subtracted(QRegion(self.vbar.geometry())))
+        else:
+            self.update()
 
     # -- mapping (t: real time, d: display time, x: pixels) ---------------------------------------
     def _width(self) -> int:
@@ -359,44 +411,24 @@ class TimelineView(QWidget):
         # markers (pen and brush set only when the colour changes: the drawing order is kept)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         current: QColor | None = None
-        for lane in range(first, last + 1):
-            ym = AXIS_H + lane * LANE_H - y_off + LANE_H / 2
-            mt, md, mcolors = self._marker_cache(lane)
-            lo, hi = int(np.searchsorted(mt, r0, "left")), int(np.searchsorted(mt, r1, "right"))
-            if hi <= lo:
-                continue
-            xs = (GUTTER + (md[lo:hi] - v0) * scale).tolist()
-            for x, color in zip(xs, mcolors[lo:hi], strict=True):
+        if last >= first:
+            _ds, _de, _colors, _is_end, _lanes, mt, md, mcolors, mlanes = self._window(first, last)
+            shown_mk = np.flatnonzero((mt >= r0) & (mt <= r1)).tolist()  # by lane, then time (sorted)
+            xs = (GUTTER + (md[shown_mk] - v0) * scale).tolist()
+            yms = (mlanes[shown_mk] * LANE_H + (AXIS_H + first * LANE_H - y_off + LANE_H / 2)).tolist()
+            for k, x, ym in zip(shown_mk, xs, yms, strict=True):
+                color = mcolors[k]
                 if color is not current:
                     current = color
                     p.setPen(color.darker(130))
                     p.setBrush(color)
                 p.drawPolygon(_DIAMOND.translated(x, ym))  # the same floats as the corners computed here
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        # collapsed idle stretches: a band with a break marker (two slanted strokes), the fills of
-        # all bands in one call
+        # collapsed idle stretches: a band with a break marker (two slanted strokes)
         if tm:
             top = max(AXIS_H, clip.top())
             bottom = min(AXIS_H + len(tl.lanes) * LANE_H - y_off, clip.bottom() + 1)
-            bands = self._bands()
-            seen = (bands[:, 1] >= self.v0) & (bands[:, 0] <= self.v1)
-            if seen.any():
-                w = self._width()
-                xa = (GUTTER + (bands[seen, 0] - self.v0) / (self.v1 - self.v0) * w).tolist()
-                xb = (GUTTER + (bands[seen, 1] - self.v0) / (self.v1 - self.v0) * w).tolist()
-                p.setPen(Qt.PenStyle.NoPen)
-                p.setBrush(palette.GAP_BAND)
-                p.drawRects([QRectF(a, top, max(3.0, b - a), bottom - top) for a, b in zip(xa, xb, strict=True)])
-                # one call per stroke: drawLines strokes a wide pen otherwise than separate lines do
-                p.setPen(QPen(text_color, 1.5))
-                edge = self._dash_column(top, bottom)
-                for a, b in zip(xa, xb, strict=True):
-                    xm = (a + b) / 2
-                    for dx in (-3, 3):
-                        p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
-                    # the dashed edges: the column a dashed drawLine at x fills, stamped at floor(x)
-                    p.drawImage(math.floor(a), 0, edge)
-                    p.drawImage(math.floor(b), 0, edge)
+            self._paint_gaps(p, top, bottom, text_color)
         # axis: ticks per uncollapsed stretch, in real time (over the lanes: it never scrolls away)
         p.setClipping(False)
         p.fillRect(0, 0, self.width(), AXIS_H, self.palette().window())
@@ -416,11 +448,15 @@ class TimelineView(QWidget):
                 t += step
         if tm:  # the break marks over the axis too
             p.setPen(QPen(text_color, 1.5))
-            for b0, b1 in tm.bands():
-                if self.v0 <= (b0 + b1) / 2 <= self.v1:
-                    xm = (self.x_of_d(b0) + self.x_of_d(b1)) / 2
-                    for dx in (-3, 3):
-                        p.drawLine(QPointF(xm + dx - 4, AXIS_H - 2), QPointF(xm + dx + 4, 4))
+            bands = self._bands()
+            mid = (bands[:, 0] + bands[:, 1]) / 2
+            on = (self.v0 <= mid) & (mid <= self.v1)
+            w, span = self._width(), self.v1 - self.v0
+            xs = (GUTTER + (bands[on] - self.v0) / span * w).tolist()  # x_of_d of each end
+            for xa, xb in xs:
+                xm = (xa + xb) / 2
+                for dx in (-3, 3):
+                    p.drawLine(QLineF(xm + dx - 4, AXIS_H - 2, xm + dx + 4, 4))
         if not tl.intervals:  # nothing has run yet: say so rather than show bare lanes
             p.setPen(palette.TEXT_MUTED)
             p.drawText(QRectF(GUTTER, AXIS_H, self.width() - GUTTER, max(LANE_H * len(tl.lanes), 3 * LANE_H)),
@@ -434,6 +470,38 @@ class TimelineView(QWidget):
         self.paints += 1
         p.end()
 
+    def _paint_gaps(self, p: QPainter, top: int, bottom: int, text_color: QColor) -> None:
+        """The collapsed stretches on screen over the lanes' rows ``top``..``bottom``: each a band
+        (at least 3 px wide), then per band its break marker's two strokes and its dashed edges."""
+        bands = self._bands()
+        seen = (bands[:, 1] >= self.v0) & (bands[:, 0] <= self.v1)
+        if not seen.any():
+            return
+        w = self._width()
+        xa_arr = GUTTER + (bands[seen, 0] - self.v0) / (self.v1 - self.v0) * w
+        xb_arr = GUTTER + (bands[seen, 1] - self.v0) / (self.v1 - self.v0) * w
+        # The fills: the columns QPainter fills for QRectF(a, top, max(3, b - a), bottom - top),
+        # blended from a pre-filled image of the band colour (the same pixels, tested). QPainter's
+        # own fill of a rectangle that tall and translucent hands its rows to Qt's GUI thread pool
+        # and waits for it: per band and frame, a wait far longer than the fill on a busy machine.
+        if bottom > top:
+            c0, c1 = bar_columns(xa_arr, np.maximum(3.0, xb_arr - xa_arr))
+            tile = self._band_tile()  # at least bottom - top tall: the rows painted lie in the lanes' area
+            for a, b in zip(np.maximum(c0, 0).tolist(), np.minimum(c1, self.width()).tolist(), strict=True):
+                if b > a:
+                    p.drawImage(a, top, tile, 0, 0, b - a, bottom - top)
+        # one call per stroke: drawLines strokes a wide pen otherwise than separate lines do
+        p.setPen(QPen(text_color, 1.5))
+        edge = self._dash_column(top, bottom)
+        xms = ((xa_arr + xb_arr) / 2).tolist()
+        # the dashed edges: the column a dashed drawLine at x fills, stamped at floor(x)
+        fa, fb = np.floor(xa_arr).astype(np.int64).tolist(), np.floor(xb_arr).astype(np.int64).tolist()
+        for xm, a, b in zip(xms, fa, fb, strict=True):
+            for dx in (-3, 3):
+                p.drawLine(QLineF(xm + dx - 4, AXIS_H + 2, xm + dx + 4, AXIS_H - 12))
+            p.drawImage(a, 0, edge)
+            p.drawImage(b, 0, edge)
+
     def _lane_cache(self, lane: int) -> tuple[Any, ...]:
         """A lane's intervals in display time (numpy), their colours and run-end flags; rebuilt
         when the timeline or the time map changes, for the lanes painted."""
@@ -441,13 +509,13 @@ class TimelineView(QWidget):
         if of is None or of[0] is not self.timeline or of[1] is not self.timemap:
             self._lanes_cache.clear()
             self._markers_cache.clear()
+            self._window_of = None
             self._cache_of = (self.timeline, self.timemap)
         c = self._lanes_cache.get(lane)
         if c is None:
             ivs = self.timeline.lane_intervals(lane)
-            to_d = self.timemap.to_display
-            ds = np.array([to_d(iv.start) for iv in ivs], dtype=float)
-            de = np.array([to_d(iv.end) for iv in ivs], dtype=float)
+            ds = self._display_times(np.array([iv.start for iv in ivs], dtype=float))
+            de = self._display_times(np.array([iv.end for iv in ivs], dtype=float))
             maxend = np.maximum.accumulate(de) if len(de) else de
             fallback = len(_IV_COLORS) - 1
             colors = np.array([_IV_COLOR_INDEX.get(iv.state, fallback) for iv in ivs], dtype=np.int64)
@@ -461,47 +529,51 @@ class TimelineView(QWidget):
         fill for its QRectF (at least 2 px wide), bars of one colour that overlap or touch in a lane
         are one span, and coinciding run-end marks of a colour are one mark."""
         out = FrameLayout()
-        ys, cols, c0s, c1s = [], [], [], []
-        eys, ecols, ecs = [], [], []
-        drawn = 0
-        for lane in range(first, last + 1):
-            ds, de, maxend, colors, is_end = self._lane_cache(lane)
-            lo, hi = int(np.searchsorted(maxend, v0, "left")), int(np.searchsorted(ds, v1, "right"))
-            if hi <= lo:
-                continue
-            s0, s1 = ds[lo:hi], de[lo:hi]
-            seen = s1 >= v0
-            drawn += int(np.count_nonzero(seen))
-            xs0 = GUTTER + (np.maximum(s0, v0) - v0) * scale
-            ws = np.maximum(2.0, GUTTER + (np.minimum(s1, v1) - v0) * scale - xs0)
-            end = is_end[lo:hi]
-            bar = seen & ~end
-            if bar.any():
-                c0, c1 = bar_columns(xs0[bar], ws[bar])
-                c0s.append(c0)
-                c1s.append(c1)
-                cols.append(colors[lo:hi][bar])
-                ys.append(np.full(len(c0), lane - first, dtype=np.int64))
-            mark = seen & end & (s0 >= v0)
-            if mark.any():
-                ecs.append(bar_columns(xs0[mark], ws[mark])[0])
-                ecols.append(colors[lo:hi][mark])
-                eys.append(np.full(len(ecs[-1]), lane - first, dtype=np.int64))
-        out.drawn = drawn
-        if cols:
-            col, lane_all = np.concatenate(cols), np.concatenate(ys)
-            key = col * _BIG + lane_all  # colour, then lane
-            key, c0, c1 = merge_spans(key, np.concatenate(c0s), np.concatenate(c1s))
+        if last < first:
+            return out
+        ds, de, colors, is_end, lanes = self._window(first, last)[:5]
+        # what the per-lane bisection found (each lane's starts are sorted): the intervals that end
+        # at or after v0 and start at or before v1, lane by lane in start order
+        idx = np.flatnonzero((de >= v0) & (ds <= v1))
+        out.drawn = len(idx)
+        s0, s1 = ds[idx], de[idx]
+        xs0 = GUTTER + (np.maximum(s0, v0) - v0) * scale
+        ws = np.maximum(2.0, GUTTER + (np.minimum(s1, v1) - v0) * scale - xs0)
+        end = is_end[idx]
+        col_all, lane_all = colors[idx], lanes[idx]
+        bar = ~end
+        if bar.any():
+            col = col_all[bar]
+            c0, c1 = bar_columns(xs0[bar], ws[bar])
+            key, c0, c1 = merge_spans(col * _BIG + lane_all[bar], c0, c1)  # colour, then lane
             kcol, klane = key // _BIG, key % _BIG
             for ci in _first_seen(col):
                 m = kcol == ci
                 out.bars.append((ci, klane[m], c0[m], c1[m]))
-        if ecols:
-            ecol, elane, ec = np.concatenate(ecols), np.concatenate(eys), np.concatenate(ecs)
+        mark = end & (s0 >= v0)
+        if mark.any():
+            ecol, elane, ec = col_all[mark], lane_all[mark], bar_columns(xs0[mark], ws[mark])[0]
             for ci in _first_seen(ecol):
                 spots = np.unique((elane * _BIG + ec)[ecol == ci])  # a lane's marks in one column: once
                 out.marks.append((ci, spots // _BIG, spots % _BIG))
         return out
+
+    def _window(self, first: int, last: int) -> tuple[Any, ...]:
+        """The caches of lanes ``first``..``last`` end to end, kept while those lanes are the ones on
+        screen (a pan or zoom reuses them): interval display starts, ends, colour indexes, run-end
+        flags and lanes (counted from ``first``), then marker real and display times, colours and lanes."""
+        self._lane_cache(first)  # drops the window too when the timeline or the time map changed
+        if self._window_of != (first, last):
+            ivs = [self._lane_cache(lane) for lane in range(first, last + 1)]
+            mks = [self._marker_cache(lane) for lane in range(first, last + 1)]
+            rel = np.arange(last - first + 1, dtype=np.int64)
+            self._window_arrs = (
+                *(np.concatenate([c[k] for c in ivs]) for k in (0, 1, 3, 4)),
+                np.repeat(rel, [len(c[0]) for c in ivs]),
+                np.concatenate([m[0] for m in mks]), np.concatenate([m[1] for m in mks]),
+                [color for m in mks for color in m[2]], np.repeat(rel, [len(m[0]) for m in mks]))
+            self._window_of = (first, last)
+        return self._window_arrs
 
     def _marker_cache(self, lane: int) -> tuple[np.ndarray, np.ndarray, list[QColor]]:
         """A lane's markers: real times, display times (numpy) and colours; dropped with the lane cache."""
@@ -510,8 +582,8 @@ class TimelineView(QWidget):
         if c is None:
             self.timeline._ensure_index()
             mks = self.timeline._lane_mk[lane]
-            to_d = self.timemap.to_display
-            c = (np.array([m.t for m in mks], dtype=float), np.array([to_d(m.t) for m in mks], dtype=float),
+            mt = np.array([m.t for m in mks], dtype=float)
+            c = (mt, self._display_times(mt),
                  [WORKFLOW_STATE_COLORS.get(m.state, palette.TEXT_SECONDARY) for m in mks])
             self._markers_cache[lane] = c
         return c
@@ -532,12 +604,28 @@ class TimelineView(QWidget):
             self._dash_of, self._dash_img = key, img.copy(1, 0, 1, bottom + 2)
         return self._dash_img
 
+    def _band_tile(self) -> QImage:
+        """An image of the gap band's colour as large as the lane area (kept while its size and the
+        colour stay): a band's fill is a part of it blended in."""
+        key = (self.width(), self._lanes_height(), palette.GAP_BAND.rgba())
+        if self._band_tile_of != key:
+            img = QImage(key[0], key[1], QImage.Format.Format_ARGB32_Premultiplied)
+            img.fill(palette.GAP_BAND)
+            self._band_tile_of, self._band_tile_img = key, img
+        return self._band_tile_img
+
     def _bands(self) -> np.ndarray:
         """The time map's collapsed bands (display time) as an (n, 2) array, kept per time map."""
         if self._bands_of is not self.timemap:
             self._bands_of = self.timemap
             self._bands_arr = np.array(self.timemap.bands(), dtype=float).reshape(-1, 2)
+            self._gaps_arr = np.array(self.timemap.gaps, dtype=float).reshape(-1, 2)
         return self._bands_arr
+
+    def _display_times(self, t: np.ndarray) -> np.ndarray:
+        """The time map's display times of the real times ``t`` (see ``_display_times``)."""
+        bands = self._bands()
+        return _display_times(self.timemap, t, self._gaps_arr, bands)
 
     # -- interaction -----------------------------------------------------------------------------
     def wheelEvent(self, event: Any) -> None:
@@ -550,7 +638,7 @@ class TimelineView(QWidget):
         d = self.d_of(event.position().x())
         self.v0 = d - (d - self.v0) * factor
         self.v1 = d + (self.v1 - d) * factor
-        self.update()
+        self.update_span()
 
     def mousePressEvent(self, event: Any) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -564,7 +652,7 @@ class TimelineView(QWidget):
             x, v0, v1 = self._drag
             dt = (event.position().x() - x) / self._width() * (v1 - v0)
             self.v0, self.v1 = v0 - dt, v1 - dt
-            self.update()
+            self.update_span()
             return
         text = self.describe_at(event.position().x(), event.position().y())
         if text:
@@ -611,7 +699,7 @@ class TimelineView(QWidget):
         else:
             super().keyPressEvent(event)
             return
-        self.update()
+        self.update_span()
 
     def focusInEvent(self, event: Any) -> None:
         super().focusInEvent(event)

@@ -12,6 +12,7 @@ from enginehelp import sh_spec
 from guihelp import run, screenshot, until
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
+from timelinehelp import pod_event
 
 from console.models.timeline import build_timeline
 from console.views.job_detail import JobDetailDialog
@@ -25,20 +26,15 @@ INSTANCES = 1000
 
 def _synthetic() -> Any:
     """1,000 instances, each: pending, running, then succeeded or failed, a quiet half hour, a second run."""
-    def ev(t: float, state: int, pod_id: str) -> P.PodEvent:
-        e = P.PodEvent(pod_id=pod_id, actual_state=state)
-        e.timestamp.seconds, e.timestamp.nanos = int(t), int((t % 1) * 1e9)
-        return e
-
     t0 = 1_770_000_000.0
     events = {}
     for i in range(INSTANCES):
         a = t0 + (i % 50) * 2.0
         end = P.POD_STATE_FAILED if i % 97 == 5 else P.POD_STATE_SUCCEEDED
-        events[i] = [ev(a, P.POD_STATE_PENDING, f"j-{i}-1"), ev(a + 1, P.POD_STATE_RUNNING, f"j-{i}-1"),
-                     ev(a + 30 + i % 7, end, f"j-{i}-1"), ev(a + 1900, P.POD_STATE_PENDING, f"j-{i}-2"),
-                     ev(a + 1901, P.POD_STATE_RUNNING, f"j-{i}-2"),
-                     ev(a + 1930 + i % 11, P.POD_STATE_SUCCEEDED, f"j-{i}-2")]
+        events[i] = [pod_event(a, P.POD_STATE_PENDING, f"j-{i}-1"), pod_event(a + 1, P.POD_STATE_RUNNING, f"j-{i}-1"),
+                     pod_event(a + 30 + i % 7, end, f"j-{i}-1"), pod_event(a + 1900, P.POD_STATE_PENDING, f"j-{i}-2"),
+                     pod_event(a + 1901, P.POD_STATE_RUNNING, f"j-{i}-2"),
+                     pod_event(a + 1930 + i % 11, P.POD_STATE_SUCCEEDED, f"j-{i}-2")]
     wf = workflow_pb2.WorkflowInfo()
     wf.status.type = workflow_pb2.WORKFLOW_TYPE_RESTART
     for k, state in enumerate((workflow_pb2.WORKFLOW_STATE_ROLLING_FORWARD, workflow_pb2.WORKFLOW_STATE_SUCCEEDED)):

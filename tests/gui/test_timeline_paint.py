@@ -10,8 +10,9 @@ from typing import Any
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
+from timelinehelp import pod_event
 
 from console.models.palette import POD_STATE_COLORS
 from console.models.timeline import TimeMap
@@ -71,11 +72,6 @@ def _timeline(rng: random.Random) -> Any:
     """40 instances with runs of every length (many under a pixel), ends of every kind, quiet stretches."""
     from console.models.timeline import build_timeline
 
-    def ev(t: float, state: int, pod_id: str) -> P.PodEvent:
-        e = P.PodEvent(pod_id=pod_id, actual_state=state)
-        e.timestamp.seconds, e.timestamp.nanos = int(t), int((t % 1) * 1e9)
-        return e
-
     t0 = 1_770_000_000.0
     events = {}
     ends = (P.POD_STATE_SUCCEEDED, P.POD_STATE_FAILED, P.POD_STATE_KILLED, P.POD_STATE_LOST)
@@ -83,11 +79,11 @@ def _timeline(rng: random.Random) -> Any:
         t, evs = t0 + rng.uniform(0, 5), []
         for run in range(rng.randint(5, 40)):
             pod = f"j-{i}-{run}"
-            evs.append(ev(t, P.POD_STATE_PENDING, pod))
+            evs.append(pod_event(t, P.POD_STATE_PENDING, pod))
             t += rng.choice([0.001, 0.05, 0.4, 2.0, 10.0])
-            evs.append(ev(t, P.POD_STATE_RUNNING, pod))
+            evs.append(pod_event(t, P.POD_STATE_RUNNING, pod))
             t += rng.choice([0.002, 0.3, 3.0, 30.0])
-            evs.append(ev(t, rng.choice(ends), pod))
+            evs.append(pod_event(t, rng.choice(ends), pod))
             t += rng.choice([0.0, 0.01, 1.0, 5.0, 200.0])
         events[i] = evs
     wf = workflow_pb2.WorkflowInfo()
@@ -253,3 +249,124 @@ def test_a_stamped_gap_edge_is_the_dashed_line_it_replaces(qapp: Any) -> None:
                 p.end()
             assert _pixels(want).any()
             assert (_pixels(got) == _pixels(want)).all(), (x, top, bottom)
+
+
+def _old_gaps(view: TimelineView, p: QPainter, top: int, bottom: int, text_color: QColor) -> None:
+    """The collapsed bands as drawn before (70763bb): all fills as one drawRects call of translucent
+    QRectFs, then per band its two strokes and its stamped dashed edges."""
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QPen
+
+    bands = view._bands()
+    seen = (bands[:, 1] >= view.v0) & (bands[:, 0] <= view.v1)
+    if not seen.any():
+        return
+    w = view._width()
+    xa = (GUTTER + (bands[seen, 0] - view.v0) / (view.v1 - view.v0) * w).tolist()
+    xb = (GUTTER + (bands[seen, 1] - view.v0) / (view.v1 - view.v0) * w).tolist()
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(tv.palette.GAP_BAND)
+    p.drawRects([QRectF(a, top, max(3.0, b - a), bottom - top) for a, b in zip(xa, xb, strict=True)])
+    p.setPen(QPen(text_color, 1.5))
+    edge = view._dash_column(top, bottom)
+    for a, b in zip(xa, xb, strict=True):
+        xm = (a + b) / 2
+        for dx in (-3, 3):
+            p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
+        p.drawImage(int(np.floor(a)), 0, edge)
+        p.drawImage(int(np.floor(b)), 0, edge)
+
+
+@pytest.mark.parametrize("threshold", [2.0, 20.0])
+def test_collapsed_bands_paint_what_translucent_rectangles_painted(qapp: Any, monkeypatch: pytest.MonkeyPatch,
+                                                                    threshold: float) -> None:
+    """The band fills blended from an image of the band colour are the pixels of the translucent
+    QRectF fills they replace, over bars, markers, stripes and each other (bands 3 px wide overlap
+    when many are close), scrolled, zoomed, panned past either end."""
+    rng = random.Random(int(threshold))
+    view = TimelineView()
+    view.resize(W, H)
+    view.set_timeline(_timeline(rng))
+    view.set_collapse(True, threshold=threshold)
+    assert len(view.timemap.gaps) > 5
+    full = (view.v0, view.v1)
+    frames = 0
+    for zoom, start, scroll in ((1.0, 0.0, 0), (1.0, 0.5, 40), (0.2, 0.3, 5), (0.02, 0.6, 100), (4.0, -1.5, 0),
+                                (0.001, rng.random(), 3)):
+        span = (full[1] - full[0]) * zoom
+        view.v0 = full[0] + (full[1] - full[0]) * start
+        view.v1 = view.v0 + span
+        view.vbar.setValue(scroll)
+        for part in (view.rect(), QRect(0, 100, W, 150), QRect(200, 0, 300, AXIS_H + 40)):  # whole, partial
+            got = view.grab(part).toImage()
+            monkeypatch.setattr(TimelineView, "_paint_gaps", _old_gaps)
+            want = view.grab(part).toImage()
+            monkeypatch.undo()
+            assert got == want, (zoom, start, scroll, part)
+        frames += int(((view._bands()[:, 1] >= view.v0) & (view._bands()[:, 0] <= view.v1)).any())
+    assert frames >= 4  # bands were on screen in most frames
+
+
+def test_a_pan_repaints_the_lanes_not_their_scroll_bar(qloop: Any) -> None:
+    """A pan or zoom marks all but the lane scroll bar dirty: the bar (whose groove Qt fills through
+    its GUI thread pool) is not repainted per frame; scrolling the lanes still repaints it."""
+    from guihelp import run, until
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject
+
+    class Paints(QObject):
+        count = 0
+
+        def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+            self.count += event.type() == QEvent.Type.Paint
+            return False
+
+    def flush() -> None:  # the update requests the loop would deliver next, now
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateRequest)
+
+    view = TimelineView()
+    view.resize(W, H)
+    view.set_timeline(_timeline(random.Random(9)))
+    view.show()
+    run(qloop, until(lambda: view.paints > 0, what="the first paint"))
+    assert view.vbar.isVisible()
+    bar = Paints()
+    view.vbar.installEventFilter(bar)
+    before = view.paints
+    for step in (0.1, -0.05):
+        view.pan(step)
+        flush()
+    view.set_collapse(True, threshold=20.0)
+    flush()
+    assert view.paints == before + 3
+    assert bar.count == 0
+    view.vbar.setValue(view.vbar.value() + LANE_H)
+    flush()
+    assert bar.count == 1
+    view.close()
+
+
+def test_mark_windows_cover_what_one_span_per_mark_covers() -> None:
+    """The run-end marks' windows from one running count per colour equal a span per mark, for marks
+    on screen, at its edges and far off it (they cover nothing there)."""
+    rng = np.random.default_rng(18)
+    n, width = 7, 60
+    lane = rng.integers(0, n, 300)
+    c = rng.integers(-30, width + 30, 300)
+    windows = ((-2, 3), (-4, 5), (-1, 2), (-3, 4))
+    for (a, b), got in zip(windows, tv._windows(n, width, lane, c, windows), strict=True):
+        assert (got == tv._cover(n, width, lane, c + a, c + b)).all(), (a, b)
+
+
+def test_display_times_are_the_time_maps_floats(qapp: Any) -> None:
+    """The array mapping gives what TimeMap.to_display gives for each time, bit for bit: before,
+    inside, at either end of and after the gaps, and with no gap at all."""
+    rng = np.random.default_rng(5)
+    edges = np.sort(rng.uniform(0, 1000, 40)) + 1_770_000_000.0
+    tm = TimeMap(list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True)), band=1.7)
+    t = np.concatenate([rng.uniform(edges[0] - 50, edges[-1] + 50, 500), edges, [edges[0] - 1e-6]])
+    view = TimelineView()
+    view.timemap = tm
+    assert view._display_times(t).tolist() == [tm.to_display(x) for x in t.tolist()]
+    assert view._display_times(np.zeros(0)).shape == (0,)
+    view.timemap = TimeMap()
+    assert view._display_times(t).tolist() == t.tolist()
