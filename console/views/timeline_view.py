@@ -455,6 +455,8 @@ class TimelineView(QWidget):
             xs = (GUTTER + (bands[on] - self.v0) / span * w).tolist()  # x_of_d of each end
             for xa, xb in xs:
                 xm = (xa + xb) / 2
+                if xm < GUTTER + 7:
+                    continue  # over the names' column: as in the lanes, no mark
                 for dx in (-3, 3):
                     p.drawLine(QLineF(xm + dx - 4, AXIS_H - 2, xm + dx + 4, 4))
         if not tl.intervals:  # nothing has run yet: say so rather than show bare lanes
@@ -487,7 +489,9 @@ class TimelineView(QWidget):
         if bottom > top:
             c0, c1 = bar_columns(xa_arr, np.maximum(3.0, xb_arr - xa_arr))
             tile = self._band_tile()  # at least bottom - top tall: the rows painted lie in the lanes' area
-            for a, b in zip(np.maximum(c0, 0).tolist(), np.minimum(c1, self.width()).tolist(), strict=True):
+            # from the lane names' edge on, as the bars: a band reaching past the left end of the
+            # span must not grey the names
+            for a, b in zip(np.maximum(c0, GUTTER).tolist(), np.minimum(c1, self.width()).tolist(), strict=True):
                 if b > a:
                     p.drawImage(a, top, tile, 0, 0, b - a, bottom - top)
         # one call per stroke: drawLines strokes a wide pen otherwise than separate lines do
@@ -497,10 +501,12 @@ class TimelineView(QWidget):
         # the dashed edges: the column a dashed drawLine at x fills, stamped at floor(x)
         fa, fb = np.floor(xa_arr).astype(np.int64).tolist(), np.floor(xb_arr).astype(np.int64).tolist()
         for xm, a, b in zip(xms, fa, fb, strict=True):
-            for dx in (-3, 3):
-                p.drawLine(QLineF(xm + dx - 4, AXIS_H + 2, xm + dx + 4, AXIS_H - 12))
-            p.drawImage(a, 0, edge)
-            p.drawImage(b, 0, edge)
+            if xm >= GUTTER + 7:  # (a mark or an edge left of the span would stand over the names)
+                for dx in (-3, 3):
+                    p.drawLine(QLineF(xm + dx - 4, AXIS_H + 2, xm + dx + 4, AXIS_H - 12))
+            for x in (a, b):
+                if x >= GUTTER:
+                    p.drawImage(x, 0, edge)
 
     def _lane_cache(self, lane: int) -> tuple[Any, ...]:
         """A lane's intervals in display time (numpy), their colours and run-end flags; rebuilt

@@ -253,7 +253,8 @@ def test_a_stamped_gap_edge_is_the_dashed_line_it_replaces(qapp: Any) -> None:
 
 def _old_gaps(view: TimelineView, p: QPainter, top: int, bottom: int, text_color: QColor) -> None:
     """The collapsed bands as drawn before (70763bb): all fills as one drawRects call of translucent
-    QRectFs, then per band its two strokes and its stamped dashed edges."""
+    QRectFs, then per band its two strokes and its stamped dashed edges; since then clipped at the
+    lane names' edge (a band reaching past the span's left end greyed the names)."""
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QPen
 
@@ -266,15 +267,20 @@ def _old_gaps(view: TimelineView, p: QPainter, top: int, bottom: int, text_color
     xb = (GUTTER + (bands[seen, 1] - view.v0) / (view.v1 - view.v0) * w).tolist()
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(tv.palette.GAP_BAND)
+    p.save()  # (not over the lane names: clipped at their edge, as the bars are)
+    p.setClipRect(QRectF(GUTTER, top, view.width(), bottom - top), Qt.ClipOperation.IntersectClip)
     p.drawRects([QRectF(a, top, max(3.0, b - a), bottom - top) for a, b in zip(xa, xb, strict=True)])
+    p.restore()
     p.setPen(QPen(text_color, 1.5))
     edge = view._dash_column(top, bottom)
     for a, b in zip(xa, xb, strict=True):
         xm = (a + b) / 2
-        for dx in (-3, 3):
-            p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
-        p.drawImage(int(np.floor(a)), 0, edge)
-        p.drawImage(int(np.floor(b)), 0, edge)
+        if xm >= GUTTER + 7:
+            for dx in (-3, 3):
+                p.drawLine(QPointF(xm + dx - 4, AXIS_H + 2), QPointF(xm + dx + 4, AXIS_H - 12))
+        for x in (int(np.floor(a)), int(np.floor(b))):
+            if x >= GUTTER:
+                p.drawImage(x, 0, edge)
 
 
 @pytest.mark.parametrize("threshold", [2.0, 20.0])
@@ -370,3 +376,19 @@ def test_display_times_are_the_time_maps_floats(qapp: Any) -> None:
     assert view._display_times(np.zeros(0)).shape == (0,)
     view.timemap = TimeMap()
     assert view._display_times(t).tolist() == t.tolist()
+
+
+def test_a_band_past_the_left_end_leaves_the_lane_names_alone(qapp: Any) -> None:
+    """Panned so that a collapsed stretch begins left of the span, its band starts where the bars
+    do: the lane names' column looks as it does with nothing collapsed."""
+    view = TimelineView()
+    view.resize(W, H)
+    view.set_timeline(_timeline(random.Random(3)))
+    view.set_collapse(True, threshold=2.0)
+    bands = view._bands()
+    a, b = bands[len(bands) // 2]
+    view.v0, view.v1 = (a + b) / 2, (a + b) / 2 + 2 * (b - a)  # zoomed in: the span opens inside a band
+    names = QRect(0, AXIS_H, GUTTER - 8, H - AXIS_H)
+    collapsed = view.grab(names).toImage()
+    view.set_collapse(False)  # the names' column does not depend on the span shown
+    assert collapsed == view.grab(names).toImage()
