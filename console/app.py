@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from console import i18n
+from console import i18n, startup_marks
 from console.ui_thread_gc import collect_on_ui_thread
 from console.views.window_frame import WindowFrame, first_paint_then
 
@@ -75,6 +75,7 @@ def build(frame: WindowFrame, args: argparse.Namespace) -> MainWindow:
     from console.session import Session, SessionOptions
     from console.views.main_window import MainWindow
 
+    startup_marks.mark("console_imports")
     token = None
     if args.token_file:
         try:
@@ -90,6 +91,7 @@ def build(frame: WindowFrame, args: argparse.Namespace) -> MainWindow:
     window = MainWindow(session)
     frame.host(window)
     window.closed.connect(frame.close)
+    startup_marks.mark("window_built")
     return window
 
 
@@ -177,10 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     if frame.closed_early:
         return 0
     after_first_paint(app, later)
+    startup_marks.mark("after_first_paint")
     os.environ.setdefault("QT_API", "pyside6")  # before qasync is imported: it picks a binding on import
     import asyncio
 
     import qasync
+
+    startup_marks.mark("asyncio_qasync")
 
     try:
         return int(qasync.run(run(app, frame, args)))
