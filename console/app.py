@@ -178,14 +178,6 @@ def main(argv: list[str] | None = None) -> int:
     first_paint_then(frame, install_if_asked if probe else None)
     if frame.closed_early:
         return 0
-    # asyncio, grpc, protobuf, numpy and the column store (Qt-free) are imported on a thread from
-    # here on, while this thread builds the Qt side: fewer CPU-ms between the first paint and the
-    # first rows on this thread, and on a busy machine a second share of the CPU.  Not before the
-    # paint: a thread importing then holds the GIL the window's construction keeps taking back
-    # (measured: the first paint's CPU 1.1x -> 1.8x a bare window's at load 10).
-    from console import preload
-
-    preload.start()
     after_first_paint(app, later)
     startup_marks.mark("after_first_paint")
     os.environ.setdefault("QT_API", "pyside6")  # before qasync is imported: it picks a binding on import

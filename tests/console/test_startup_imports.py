@@ -98,36 +98,3 @@ def test_the_saved_theme_is_applied_before_the_first_paint(tmp_path: Path) -> No
                          check=True, env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
     assert out.stdout.strip() == "['icon', 'i18n'] dark True", out.stdout + out.stderr
 
-
-def test_the_preloaded_modules_import_no_qt() -> None:
-    """console.preload imports its modules on a thread while the UI thread builds the console: none
-    of them may import PySide6 (Qt's classes and the ``Qt`` namespace are built on the UI thread)."""
-    code = (
-        "import sys\n"
-        "class NoQt:\n"
-        "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in ('PySide6', 'shiboken6'):\n"
-        "            raise ImportError(f'{name} imported by a preloaded module')\n"
-        "sys.meta_path.insert(0, NoQt())\n"
-        "import importlib, threading\n"
-        "from console import preload\n"
-        "print(threading.active_count())\n"  # importing it starts nothing
-        "for name in preload.MODULES:\n"
-        "    importlib.import_module(name)\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6')))\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
-                         check=True)
-    assert out.stdout.splitlines() == ["1", "[]"], out.stdout + out.stderr
-
-
-def test_the_preload_thread_imports_them_all() -> None:
-    code = (
-        "import sys\n"
-        "from console import preload\n"
-        "preload.start().join(60)\n"
-        "print([m for m in preload.MODULES if m not in sys.modules])\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=90,
-                         check=True)
-    assert out.stdout.strip() == "[]", out.stdout + out.stderr
