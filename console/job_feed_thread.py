@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
+from console import startup_marks
 from pelorus.client import EngineClient
 
 if TYPE_CHECKING:  # numpy and the decoder are imported on the worker, not for the first paint
@@ -139,6 +140,8 @@ class _ListingEvents:
         from console.models.job_columns import prepare
 
         wire = prepare(wire)  # decoded and folded here, on the worker: the UI thread only writes it
+        if first:
+            startup_marks.mark("first_page_decoded")
         feed = self._feed
         with feed._lock:
             if first:
@@ -337,6 +340,8 @@ class JobFeedThread(QObject):
 
             def page(raw: bytes) -> None:  # decoded on the worker, not here
                 nonlocal first
+                if first:
+                    startup_marks.mark("first_page_received")
                 self._put(("page", raw, first), len(raw))
                 first = False
 
@@ -471,6 +476,7 @@ class JobFeedThread(QObject):
         from console.models.listing_feed import ListingFeed
         from pelorus.api import watch_service_pb2 as ws
 
+        startup_marks.mark("worker_imports")
         parse = ws.WatchResponse.FromString
         self._w_revision = 0
         listing: ListingFeed | None = None  # a first listing streamed in, its pages batched

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from console import actions, messages
+from console import actions, messages, startup_marks
 from console.actions import Action, Confirmer, ConfirmRequest, JobFacts, Options, Outcome, PodFacts
 from console.embedded import EmbeddedEngine, EmbeddedEngineError, StopOutcome, StopProgress
 from console.i18n import error_text, translate
@@ -180,6 +180,7 @@ class Session(QObject):
             config = self._config()
             if self.embedded is not None:
                 started = await self.embedded.ensure_running()
+                startup_marks.mark("engine_checked")
                 if started:
                     messages.info(self.tr("Started the embedded engine (data in {0})").format(self.embedded.data_dir))
         except (ClientError, OSError, RuntimeError) as exc:
@@ -196,6 +197,7 @@ class Session(QObject):
         try:
             self.client = EngineClient(config)
             await self.client.connect()
+            startup_marks.mark("connected")
         except (ClientError, OSError, RuntimeError) as exc:
             self._set_state(ConnectionState.DISCONNECTED, error_text(exc))
             messages.error(self.tr("Could not connect: {0}").format(error_text(exc)))
@@ -464,6 +466,7 @@ class Session(QObject):
         re-listing over rows already shown replaces them only once it is complete."""
         if first:
             self.jobs_model.reset(wires[0] if wires else [])
+            startup_marks.mark("rows_in_model")
             wires = wires[1:]
         for wire in wires:
             self.jobs_model.append_wire(wire)

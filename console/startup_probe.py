@@ -3,7 +3,11 @@
 
 With ``PELORUS_STARTUP_PROBE=rows:N`` (bench/reattach.py) it goes on after the first paint and
 prints ``rows_first <time> <count>`` once the jobs table shows a row (after the paint that
-shows it) and ``rows_all <time> <count>`` once it shows N, then exits.
+shows it) and ``rows_all <time> <count>`` once it shows N, then exits.  Each of ``painted`` and
+``rows_first`` is followed by `` cpu <ui> <process>``: the UI thread's CPU seconds
+(time.thread_time) and the whole process's (time.process_time) at that moment, and after
+``rows_first`` a ``marks <json>`` line lists the phases console.startup_marks recorded in between
+([name, monotonic, UI thread CPU or null off the UI thread, process CPU], in order).
 
 Why in the app and not in the benchmark: "to the first painted window" must be the real
 `python main.py` path, and only the process itself sees its first paint.  The bare PySide6
@@ -14,6 +18,7 @@ report), so both figures time the same thing.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import time
@@ -36,11 +41,19 @@ class _FirstPaint(QObject):
         return False
 
 
+def _cpu() -> str:
+    return f"cpu {time.thread_time():.6f} {time.process_time():.6f}"
+
+
 def _report() -> None:
-    print(f"painted {time.monotonic():.6f}", flush=True)
+    print(f"painted {time.monotonic():.6f} {_cpu()}", flush=True)
     sys.stdout.flush()
     want = os.environ.get(ENV, "")
     if want.startswith("rows:"):
+        from console import startup_marks
+
+        startup_marks.start()
+        startup_marks.mark("painted")
         global _rows_probe
         _rows_probe = _RowsProbe(int(want[5:]))
         return
@@ -71,7 +84,11 @@ class _RowsProbe(QObject):
             if n and not self.first:
                 w.repaint()  # the rows are on screen once this returns
                 self.first = True
-                print(f"rows_first {time.monotonic():.6f} {n}", flush=True)
+                print(f"rows_first {time.monotonic():.6f} {n} {_cpu()}", flush=True)
+                from console import startup_marks
+
+                startup_marks.mark("rows_painted")
+                print(f"marks {json.dumps(startup_marks.MARKS)}", flush=True)
             if n >= self.want:
                 w.repaint()
                 print(f"rows_all {time.monotonic():.6f} {n}", flush=True)

@@ -97,3 +97,25 @@ def test_the_saved_theme_is_applied_before_the_first_paint(tmp_path: Path) -> No
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          check=True, env={**os.environ, "XDG_CONFIG_HOME": str(tmp_path)})
     assert out.stdout.strip() == "['icon', 'i18n'] dark True", out.stdout + out.stderr
+
+
+def test_the_quicker_feature_check_answers_as_pysides() -> None:
+    """console.app._quicker_feature_check: PySide6's "does this module mention PySide6" from the
+    file's bytes, the same answer as its own (inspect.getsource) for every module the console loads."""
+    code = (
+        "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "import console.app\n"
+        "import shibokensupport.feature as feature\n"
+        "theirs = feature._mod_uses_pyside\n"
+        "console.app._quicker_feature_check()\n"
+        "ours = feature._mod_uses_pyside\n"
+        "from console.views.main_window import MainWindow\n"
+        "from console.session import Session\n"
+        "import numpy.ma, grpc.aio, console.models.job_columns, console.models.listing_feed\n"
+        "mods = list(sys.modules.values())\n"
+        "print(ours is not theirs, len(mods) > 300, [m.__name__ for m in mods if ours(m) != theirs(m)],\n"
+        "      sum(map(ours, mods)) > 20)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         check=True)
+    assert out.stdout.strip() == "True True [] True", out.stdout + out.stderr
