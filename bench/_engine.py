@@ -149,6 +149,25 @@ class BenchEngine:
         t = psutil.Process(self.pid).cpu_times()
         return t.user + t.system
 
+    def children_cpu_seconds(self) -> float:
+        """CPU of the engine's reaped children: the pods (each shim with the command it ran)."""
+        t = psutil.Process(self.pid).cpu_times()
+        return t.children_user + t.children_system
+
+    def pin_threads(self, cpus: set[int], except_prefix: str, others: set[int]) -> dict[str, int]:
+        """Pin every thread of the engine to `cpus` but those named `except_prefix*`, which go to
+        `others` (with what they start later: a thread's children inherit its mask). How many of each."""
+        counts = {"pinned": 0, "other": 0}
+        for tid in os.listdir(f"/proc/{self.pid}/task"):
+            try:
+                name = Path(f"/proc/{self.pid}/task/{tid}/comm").read_text().strip()
+                spare = name.startswith(except_prefix)
+                os.sched_setaffinity(int(tid), others if spare else cpus)
+                counts["other" if spare else "pinned"] += 1
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+        return counts
+
     def store_bytes(self) -> dict[str, int]:
         out = {}
         for suffix in ("", "-wal", "-shm"):
