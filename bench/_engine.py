@@ -155,13 +155,16 @@ class BenchEngine:
         return t.children_user + t.children_system
 
     def pin_threads(self, cpus: set[int], except_prefix: str, others: set[int]) -> dict[str, int]:
-        """Pin every thread of the engine to `cpus` but those named `except_prefix*`, which go to
-        `others` (with what they start later: a thread's children inherit its mask). How many of each."""
+        """Pin every thread of the engine to `cpus` but those named `except_prefix*` or that have
+        running children (an engine that does not name its threads for the OS: the thread that
+        forks the pods), which go to `others` (with what they start later: a thread's children
+        inherit its mask). How many of each."""
         counts = {"pinned": 0, "other": 0}
         for tid in os.listdir(f"/proc/{self.pid}/task"):
             try:
                 name = Path(f"/proc/{self.pid}/task/{tid}/comm").read_text().strip()
-                spare = name.startswith(except_prefix)
+                children = Path(f"/proc/{self.pid}/task/{tid}/children")
+                spare = name.startswith(except_prefix) or (children.exists() and bool(children.read_text().strip()))
                 os.sched_setaffinity(int(tid), others if spare else cpus)
                 counts["other" if spare else "pinned"] += 1
             except (FileNotFoundError, ProcessLookupError):

@@ -17,11 +17,16 @@ that start pods (the local executor's spawner) are left alone: pods inherit the 
 their parent thread, and a pod is none of the engine's business to demote.
 
 PELORUS_HELPER_SCHED=other keeps every thread as it is (for comparison benchmarks).
+
+Python does not give its threads' names to the OS (before 3.14): `name_os_thread` does, so
+the spawner is known here, and in `top -H`, py-spy and perf, by its name.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import logging
 import os
 import threading
@@ -35,12 +40,25 @@ PERIOD = 10.0
 KEEP = ("pod-spawner", "ray-exec")
 
 
+_PR_SET_NAME = 15
+
+
+def name_os_thread(name: str) -> None:
+    """Give the calling thread's name to the OS (its comm, 15 bytes at most), where prctl exists."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_NAME, ctypes.c_char_p(name.encode()[:15]), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
 def demote_helper_threads(keep: tuple[str, ...] = KEEP) -> int:
     """Make every thread of this process except the calling one (the loop's) and those named
     `keep*` SCHED_BATCH. Returns how many were changed; 0 where unsupported or turned off."""
     if os.environ.get(ENV, "batch") == "other" or not hasattr(os, "SCHED_BATCH"):
         return 0
     me = threading.get_native_id()
+    kept = {t.native_id for t in threading.enumerate() if t.name.startswith(keep)}
     changed = 0
     try:
         tids = os.listdir("/proc/self/task")
@@ -48,7 +66,7 @@ def demote_helper_threads(keep: tuple[str, ...] = KEEP) -> int:
         return 0
     for name in tids:
         tid = int(name)
-        if tid == me:
+        if tid == me or tid in kept:
             continue
         try:
             with open(f"/proc/self/task/{tid}/comm", encoding="utf-8", errors="replace") as f:
