@@ -149,6 +149,15 @@ class BenchEngine:
         t = psutil.Process(self.pid).cpu_times()
         return t.user + t.system
 
+    def loop_thread_switches(self) -> tuple[int, int]:
+        """(voluntary, involuntary) context switches of the engine's main thread (its event loop):
+        an involuntary one is the loop thread preempted - by its own helper threads or anything else."""
+        fields = {}
+        for line in Path(f"/proc/{self.pid}/task/{self.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
+        return int(fields.get("voluntary_ctxt_switches", 0)), int(fields.get("nonvoluntary_ctxt_switches", 0))
+
     def children_cpu_seconds(self) -> float:
         """CPU of the engine's reaped children: the pods (each shim with the command it ran)."""
         t = psutil.Process(self.pid).cpu_times()

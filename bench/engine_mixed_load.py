@@ -31,7 +31,9 @@ CPU. The output says which: "pinning" names the pods' CPUs. Quote figures both w
 
 Costs: `engine_cpu_s` is the engine process's own CPU (user + system, all its threads) during
 the load; `pods_cpu_s` the CPU of the pods it reaped meanwhile (shim + command); per call, both
-are divided by the calls of the mix (the probe's health checks excluded).
+are divided by the calls of the mix (the probe's health checks excluded). `loop_thread_*` count
+the engine main thread's context switches per call: voluntary (it blocked: an idle loop, a lock)
+and preemptions (another thread or process took its CPU while it could run).
 """
 
 from __future__ import annotations
@@ -154,6 +156,7 @@ async def bench(args: argparse.Namespace) -> None:
         rss_before = eng.rss()
         cpu_before = eng.cpu_seconds()
         pods_cpu_before = eng.children_cpu_seconds()
+        switches_before = eng.loop_thread_switches()
         lat: dict[str, list[float]] = {}
         errors: dict[str, int] = {}
         changes = [0, 0]  # changes, responses
@@ -183,9 +186,12 @@ async def bench(args: argparse.Namespace) -> None:
              samples=len(lag), **ctx)
         cpu_s = eng.cpu_seconds() - cpu_before
         pods_cpu_s = eng.children_cpu_seconds() - pods_cpu_before
+        switches = [b - a for a, b in zip(switches_before, eng.loop_thread_switches(), strict=True)]
         emit("engine_mixed_load.rss", round(eng.rss() / 2**20, 1), "MiB", before_mib=round(rss_before / 2**20, 1),
              engine_cpu_s=round(cpu_s, 1), jobs=len(jobs), changes_watched=changes[0],
              watch_responses=changes[1], calls=calls, engine_cpu_ms_per_call=round(cpu_s * 1000 / max(1, calls), 3),
+             loop_thread_switches_per_call=round(switches[0] / max(1, calls), 2),
+             loop_thread_preemptions_per_call=round(switches[1] / max(1, calls), 2),
              pods_cpu_s=round(pods_cpu_s, 1), pods_cpu_ms_per_call=round(pods_cpu_s * 1000 / max(1, calls), 3),
              loadavg=[round(x, 2) for x in os.getloadavg()],
              **ctx)

@@ -16,7 +16,9 @@ policy of the thread that creates them: threads grpc starts later are batch too.
 that start pods (the local executor's spawner) are left alone: pods inherit the policy of
 their parent thread, and a pod is none of the engine's business to demote.
 
-PELORUS_HELPER_SCHED=other keeps every thread as it is (for comparison benchmarks).
+PELORUS_HELPER_SCHED=other keeps every thread as it is (for comparison benchmarks);
+PELORUS_HELPER_SCHED=all demotes the pod spawner too, so the pods run SCHED_BATCH (they then
+never preempt the engine's loop on a shared CPU; a choice for batch-only hosts, not the default).
 
 Python does not give its threads' names to the OS (before 3.14): `name_os_thread` does, so
 the spawner is known here, and in `top -H`, py-spy and perf, by its name.
@@ -55,8 +57,11 @@ def name_os_thread(name: str) -> None:
 def demote_helper_threads(keep: tuple[str, ...] = KEEP) -> int:
     """Make every thread of this process except the calling one (the loop's) and those named
     `keep*` SCHED_BATCH. Returns how many were changed; 0 where unsupported or turned off."""
-    if os.environ.get(ENV, "batch") == "other" or not hasattr(os, "SCHED_BATCH"):
+    mode = os.environ.get(ENV, "batch")
+    if mode == "other" or not hasattr(os, "SCHED_BATCH"):
         return 0
+    if mode == "all":
+        keep = ()
     me = threading.get_native_id()
     kept = {t.native_id for t in threading.enumerate() if t.name.startswith(keep)}
     changed = 0

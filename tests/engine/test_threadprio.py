@@ -75,3 +75,9 @@ def test_the_switch_turns_it_off() -> None:
     got = _run("other")
     assert got["changed"] == 0
     assert set(got["policy"].values()) == {got["other"]}
+
+
+def test_all_demotes_the_pod_spawner_too() -> None:
+    got = _run("all")
+    batch = got["batch"]
+    assert got["policy"] == {"helper": batch, "pod-spawner_0": batch, "named": batch, "loop": got["other"]}
