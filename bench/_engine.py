@@ -149,6 +149,37 @@ class BenchEngine:
         t = psutil.Process(self.pid).cpu_times()
         return t.user + t.system
 
+    def loop_thread_switches(self) -> tuple[int, int]:
+        """(voluntary, involuntary) context switches of the engine's main thread (its event loop):
+        an involuntary one is the loop thread preempted - by its own helper threads or anything else."""
+        fields = {}
+        for line in Path(f"/proc/{self.pid}/task/{self.pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            fields[key] = value.strip()
+        return int(fields.get("voluntary_ctxt_switches", 0)), int(fields.get("nonvoluntary_ctxt_switches", 0))
+
+    def children_cpu_seconds(self) -> float:
+        """CPU of the engine's reaped children: the pods (each shim with the command it ran)."""
+        t = psutil.Process(self.pid).cpu_times()
+        return t.children_user + t.children_system
+
+    def pin_threads(self, cpus: set[int], except_prefix: str, others: set[int]) -> dict[str, int]:
+        """Pin every thread of the engine to `cpus` but those named `except_prefix*` or that have
+        running children (an engine that does not name its threads for the OS: the thread that
+        forks the pods), which go to `others` (with what they start later: a thread's children
+        inherit its mask). How many of each."""
+        counts = {"pinned": 0, "other": 0}
+        for tid in os.listdir(f"/proc/{self.pid}/task"):
+            try:
+                name = Path(f"/proc/{self.pid}/task/{tid}/comm").read_text().strip()
+                children = Path(f"/proc/{self.pid}/task/{tid}/children")
+                spare = name.startswith(except_prefix) or (children.exists() and bool(children.read_text().strip()))
+                os.sched_setaffinity(int(tid), others if spare else cpus)
+                counts["other" if spare else "pinned"] += 1
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+        return counts
+
     def store_bytes(self) -> dict[str, int]:
         out = {}
         for suffix in ("", "-wal", "-shm"):

@@ -20,6 +20,20 @@ transport and the engine's loop) every 20 ms - and `generator_lag` - how late a 
 the generator's own loop wakes (the client-side delay any reply waits before it is timed).
 With --pin the engine (a child process, with the pods it starts) runs on the first CPU and the
 generator on the others (sched_setaffinity), so they no longer take turns on one core.
+
+--pods-anywhere (with --pin): the pods are NOT pinned with the engine. A pinned engine's pods
+inherit its CPU, so their process starts and exits (about 2 per CreateJob) load the engine's
+core; in production the engine is not pinned and pods run wherever the kernel puts them. The
+engine starts unpinned and, once its pod-spawner thread exists (after the seed jobs), every
+engine thread is pinned to the first CPU except that thread, which - with the pods it forks -
+may run on any CPU. Its Python work still takes the engine's GIL and counts in the engine's
+CPU. The output says which: "pinning" names the pods' CPUs. Quote figures both ways.
+
+Costs: `engine_cpu_s` is the engine process's own CPU (user + system, all its threads) during
+the load; `pods_cpu_s` the CPU of the pods it reaped meanwhile (shim + command); per call, both
+are divided by the calls of the mix (the probe's health checks excluded). `loop_thread_*` count
+the engine main thread's context switches per call: voluntary (it blocked: an idle loop, a lock)
+and preemptions (another thread or process took its CPU while it could run).
 """
 
 from __future__ import annotations
@@ -121,14 +135,28 @@ async def bench(args: argparse.Namespace) -> None:
         note("--pin: only one CPU is allowed here; running unpinned")
     if split is not None:
         pin_this_process(split[1])
+    pods_anywhere = split is not None and args.pods_anywhere
     pinning = "unpinned" if split is None else f"engine cpu {sorted(split[0])}, generator cpu {sorted(split[1])}"
-    with engine("--max-running-pods", "512", label="mixed", cpus=None if split is None else split[0]) as eng:
+    if pods_anywhere:
+        assert split is not None
+        pinning += f", pods (and the pod-spawner thread) cpu {sorted(split[0] | split[1])}"
+    elif split is not None:
+        pinning += f", pods cpu {sorted(split[0])} (inherited)"
+    engine_cpus = None if split is None or pods_anywhere else split[0]
+    with engine("--max-running-pods", "512", label="mixed", cpus=engine_cpus) as eng:
         async with Client(eng.address) as c:
             jobs = [(await c.create(job_spec(f"seed-{i}", 2, "sleep", "2", owner=f"user{i % 10}"))).job_id
                     for i in range(args.seed_jobs)]
+        if pods_anywhere:
+            assert split is not None
+            counts = eng.pin_threads(split[0], "pod-spawner", split[0] | split[1])
+            if not counts["other"]:
+                note("--pods-anywhere: no pod-spawner thread found; the pods run on the engine's CPU")
         await asyncio.sleep(1)
         rss_before = eng.rss()
         cpu_before = eng.cpu_seconds()
+        pods_cpu_before = eng.children_cpu_seconds()
+        switches_before = eng.loop_thread_switches()
         lat: dict[str, list[float]] = {}
         errors: dict[str, int] = {}
         changes = [0, 0]  # changes, responses
@@ -157,9 +185,14 @@ async def bench(args: argparse.Namespace) -> None:
              p50_ms=round(percentile(lag, 0.5) * 1000, 2), max_ms=round(max(lag, default=0) * 1000, 2),
              samples=len(lag), **ctx)
         cpu_s = eng.cpu_seconds() - cpu_before
+        pods_cpu_s = eng.children_cpu_seconds() - pods_cpu_before
+        switches = [b - a for a, b in zip(switches_before, eng.loop_thread_switches(), strict=True)]
         emit("engine_mixed_load.rss", round(eng.rss() / 2**20, 1), "MiB", before_mib=round(rss_before / 2**20, 1),
              engine_cpu_s=round(cpu_s, 1), jobs=len(jobs), changes_watched=changes[0],
              watch_responses=changes[1], calls=calls, engine_cpu_ms_per_call=round(cpu_s * 1000 / max(1, calls), 3),
+             loop_thread_switches_per_call=round(switches[0] / max(1, calls), 2),
+             loop_thread_preemptions_per_call=round(switches[1] / max(1, calls), 2),
+             pods_cpu_s=round(pods_cpu_s, 1), pods_cpu_ms_per_call=round(pods_cpu_s * 1000 / max(1, calls), 3),
              loadavg=[round(x, 2) for x in os.getloadavg()],
              **ctx)
 
@@ -174,6 +207,8 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--pin", action="store_true",
                    help="engine on the first CPU, this load generator on the others (sched_setaffinity)")
+    p.add_argument("--pods-anywhere", action="store_true",
+                   help="with --pin: the pods (and the engine's pod-spawner thread) on all CPUs, not the engine's")
     args = p.parse_args()
     run(bench(args), args.seconds + 600)
 

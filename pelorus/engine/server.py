@@ -268,7 +268,7 @@ async def run_until_signal(options: ServeOptions) -> None:
     # The default 5 ms switch interval capped GetJob at ~200 calls/s under a mixed load.
     sys.setswitchinterval(0.0005)
 
-    from pelorus.engine import stallwatch
+    from pelorus.engine import stallwatch, threadprio
 
     server = EngineServer(options)
     await server.start()
@@ -277,6 +277,9 @@ async def run_until_signal(options: ServeOptions) -> None:
     # was made since (the worst pause under the mixed load was 20 ms before).
     gc.collect()
     gc.freeze()
+    # grpc's poller and event-engine threads exist now: they must not preempt the loop thread
+    # (threadprio.py). Threads grpc adds later from the loop thread are caught on the next pass.
+    demoting = asyncio.ensure_future(threadprio.keep_helpers_demoted())
     stalls = stallwatch.from_env()  # PELORUS_STALL_MS: an opt-in diagnostic of a late loop
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -287,4 +290,6 @@ async def run_until_signal(options: ServeOptions) -> None:
     log.info("stopping")
     if stalls is not None:
         stalls.stop()
+    demoting.cancel()
+    await asyncio.gather(demoting, return_exceptions=True)
     await server.stop()

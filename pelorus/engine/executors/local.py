@@ -35,6 +35,7 @@ from typing import cast
 
 import psutil
 
+from pelorus.engine import threadprio
 from pelorus.engine.executors.base import (
     Executor,
     ExecutorEvents,
@@ -171,7 +172,10 @@ class LocalExecutor(Executor):
         self._spawning: set[asyncio.Future[list[_Spawned | LocalLaunchError]]] = set()
         self._closed = False
         # One thread: launches stay in order, and fork/exec runs off the loop (see launch).
-        self._spawner = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pod-spawner")
+        # Named for the OS too: threadprio leaves it (and so the pods it starts) at the ordinary policy.
+        self._spawner = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="pod-spawner",
+                                                              initializer=threadprio.name_os_thread,
+                                                              initargs=("pod-spawner",))
 
     @property
     def _started_loop(self) -> asyncio.AbstractEventLoop:
