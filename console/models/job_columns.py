@@ -563,7 +563,8 @@ class JobColumns:
           replaces every summary many times), a compaction starts (``_plan_round``): the buffers
           most of replaced summaries first, until what stays behind wastes at most a quarter of the
           live bytes, have their live summaries moved into one new buffer, in steps of at most
-          ``_COMPACT_BUDGET`` bytes (or ``_COMPACT_PER_BATCH`` times the batch's, if more) per apply (``_compact_step``).
+          ``_COMPACT_BUDGET`` bytes (or ``_COMPACT_PER_BATCH`` times the batch's, if more) per
+          apply (``_compact_step``).
           Rewriting all of them in one apply stalled the UI thread 1-2 s at 1,000,000 jobs.
           Memory stays bounded: each step moves at least twice the bytes its apply brought, so a
           compaction ends before the storm has added half as many bytes as it moves; at its
