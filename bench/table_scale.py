@@ -34,7 +34,9 @@ coalesced and decoded there, here in line and not timed) -> JobsTableModel.apply
 JobsProxyModel (sorted by Updated, descending) -> the shown view repainted.  It goes on until the
 summary buffers the columns hold have reached the size at which 70763bb rewrote every live summary
 in one apply (2x the live bytes + 64 MB), and as many changes again as that took times
-``--storm-after``.  Reported: the longest apply on the UI thread (and its p99), the longest frame
+``--storm-after``.  Reported: the longest apply on the UI thread (and its p99), the longest part of
+an apply that the columns spend on their wire buffers (``JobColumns._maybe_compact``: merges and
+compaction; "apply_buffers"), the longest frame
 (apply + repaint + the events it queued, the proxy's throttled re-sort included), the wire buffers
 held, and the process's resident memory before, at the peak of and after the storm; checked: every
 row's revision is its last change's, and a sample of rows' summary bytes equal the last ones sent.
@@ -296,6 +298,17 @@ def run_storm(app: QApplication, pages: list[bytes], n: int, batch: int, after: 
     gc.collect()
     ctypes.CDLL("libc.so.6").malloc_trim(0)
     rss_before = rss()
+    # the wire buffers' housekeeping inside each apply (merges of small buffers, compaction), timed apart
+    housekeeping: list[float] = []
+    cls = type(cols)
+    real = cls._maybe_compact
+
+    def timed(self: Any, *args: Any) -> None:
+        t = time.perf_counter()
+        real(self, *args)
+        housekeeping.append(time.perf_counter() - t)
+
+    cls._maybe_compact = timed  # type: ignore[method-assign]
     rnd = random.Random(seed)
     last_rev = np.zeros(n, np.int64)
     sample = set(rnd.sample(range(n), min(n, 5000)))
@@ -347,7 +360,9 @@ def run_storm(app: QApplication, pages: list[bytes], n: int, batch: int, after: 
         rss_peak = max(rss_peak, rss())
         if len(applies) % 100 == 0:  # progress, on stderr
             print(f"storm {n:,}: {changes:,} changes, held {_held(cols) / 1e6:.0f} MB, live "
-                  f"{cols._live_bytes / 1e6:.0f} MB, longest apply {max(applies) * 1000:.0f} ms", file=sys.stderr)
+                  f"{cols._live_bytes / 1e6:.0f} MB, longest apply {max(applies) * 1000:.0f} ms, "
+                  f"longest buffer housekeeping {max(housekeeping) * 1000:.0f} ms", file=sys.stderr)
+    cls._maybe_compact = real  # type: ignore[method-assign]
     if not trigger_at:
         raise RuntimeError(f"the buffers never reached 2x live + 64 MB in {changes:,} changes "
                            f"(held {_held(cols) / 1e6:.0f} MB, live {cols._live_bytes / 1e6:.0f} MB)")
@@ -363,11 +378,13 @@ def run_storm(app: QApplication, pages: list[bytes], n: int, batch: int, after: 
     rss_after = rss()
     a = np.sort(np.array(applies)) * 1000
     f = np.sort(np.array(frames)) * 1000
+    h = np.sort(np.array(housekeeping)) * 1000
     view.close()
     return {"storm_changes": changes, "storm_changes_at_old_trigger": trigger_at, "storm_applies": len(applies),
             "storm_apply_max": float(a[-1]), "storm_apply_p99": float(a[int(0.99 * (len(a) - 1))]),
             "storm_apply_median": float(a[len(a) // 2]), "storm_frame_max": float(f[-1]),
             "storm_frame_p99": float(f[int(0.99 * (len(f) - 1))]),
+            "storm_apply_buffers_max": float(h[-1]), "storm_apply_buffers_p99": float(h[int(0.99 * (len(h) - 1))]),
             "storm_held_peak_mb": held_peak / 1e6, "storm_held_after_mb": held_after / 1e6,
             "storm_live_mb": cols._live_bytes / 1e6,
             "storm_rss_before_mb": rss_before / 1e6, "storm_rss_peak_mb": rss_peak / 1e6,
