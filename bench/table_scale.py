@@ -303,7 +303,11 @@ def run_storm(app: QApplication, pages: list[bytes], n: int, batch: int, after: 
     cls = type(cols)
     real = cls._maybe_compact
 
+    mark: list[bool] = []
+
     def timed(self: Any, *args: Any) -> None:
+        if not mark and _held(self) >= 2 * self._live_bytes + (64 << 20):  # (the old code compacts at once)
+            mark.append(True)
         t = time.perf_counter()
         real(self, *args)
         housekeeping.append(time.perf_counter() - t)
@@ -323,7 +327,7 @@ def run_storm(app: QApplication, pages: list[bytes], n: int, batch: int, after: 
     parse = job_pb2.JobSummary.FromString
     while True:
         held = _held(cols)
-        if not trigger_at and held >= 2 * cols._live_bytes + (64 << 20):
+        if not trigger_at and (mark or held >= 2 * cols._live_bytes + (64 << 20)):
             trigger_at = changes
         if trigger_at and changes >= trigger_at * (1 + after):
             break
