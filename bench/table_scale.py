@@ -26,6 +26,20 @@ with no event loop run at all.  Memory per row: the process's resident size afte
 the warm-up minus before, over the rows (the input pages freed, malloc_trim), and what the
 model holds counted object by object (columns, kept summary bytes, the job id index, the
 proxy's arrays).
+Storm (``--storm``, at the sizes ``--storm-sizes``; ``--storm-only`` measures nothing else): after the
+load (and the idle warm-up: the job id index and the search columns built), a storm of job changes
+replaces summaries of random jobs, each a new revision of the job's summary (same size), in batches of
+``--storm-batch`` jobs, as the job feed's thread hands them over (console/job_feed_thread.WireBatch:
+coalesced and decoded there, here in line and not timed) -> JobsTableModel.apply_wire_batch ->
+JobsProxyModel (sorted by Updated, descending) -> the shown view repainted.  It goes on until the
+summary buffers the columns hold have reached the size at which 70763bb rewrote every live summary
+in one apply (2x the live bytes + 64 MB), and as many changes again as that took times
+``--storm-after``.  Reported: the longest apply on the UI thread (and its p99), the longest part of
+an apply that the columns spend on their wire buffers (``JobColumns._maybe_compact``: merges and
+compaction; "apply_buffers"), the longest frame
+(apply + repaint + the events it queued, the proxy's throttled re-sort included), the wire buffers
+held, and the process's resident memory before, at the peak of and after the storm; checked: every
+row's revision is its last change's, and a sample of rows' summary bytes equal the last ones sent.
 Exit status 1 when a figure could not be measured or a check failed.
 """
 
@@ -41,6 +55,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -60,6 +76,9 @@ PATH = ("ListJobsResponse wire pages -> job_wire.list_jobs_wire -> job_columns.p
 STREAM_PATH = ("ListJobsResponse wire pages -> ListingFeed batches on a worker thread, decoded and folded there "
                "(job_columns.prepare) -> UI thread: JobsTableModel.reset/append_wire -> JobsProxyModel (sorted) -> "
                "shown QTableView painted")
+STORM_PATH = ("WireBatch of coalesced job changes, decoded (the job feed's thread's part, here in line and not timed) "
+              "-> JobsTableModel.apply_wire_batch (columns written, wire buffers merged / compacted) -> "
+              "JobsProxyModel (Updated desc) -> shown QTableView repainted")
 PEER_PATH = "same pages parsed by protobuf -> QStandardItemModel -> QSortFilterProxyModel -> same view"
 TRANSPORT = "none (in-process)"
 
@@ -245,6 +264,145 @@ def run_streamed(app: QApplication, pages: list[bytes], n: int) -> dict[str, flo
     return out
 
 
+def _held(cols: Any) -> int:
+    return sum(len(b) for b in cols._bufs)
+
+
+def run_storm(app: QApplication, pages: list[bytes], n: int, batch: int, after: float, max_changes: int,
+              seed: int = 7) -> dict[str, float]:
+    """The storm (see the module docstring).  Returns the figures; raises RuntimeError when the
+    buffers never reached the old full compaction's size or a check failed."""
+    from console.job_feed_thread import WireBatch
+    from console.models.job_columns import prepare
+    from pelorus.api import job_pb2
+
+    view = QTableView()
+    view.resize(1280, 800)
+    view.setWordWrap(False)
+    model = JobsTableModel()
+    proxy = JobsProxyModel(model)
+    proxy.sort(Column.UPDATED, Qt.SortOrder.DescendingOrder)
+    view.setModel(proxy)
+    view.show()
+    app.processEvents()
+    gc.collect()
+    model.reset(prepare(W.list_jobs_wire(pages)))
+    cols = model.columns()
+    end = time.perf_counter() + 30  # the idle warm-up, as the app runs it (then whatever is left, at once)
+    while model._warm and time.perf_counter() < end:
+        app.processEvents()
+    model.ensure_haystacks()
+    cols.index  # noqa: B018 - the deferred job id index, finished as the warm-up would
+    view.viewport().repaint()
+    app.processEvents()
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    rss_before = rss()
+    # the wire buffers' housekeeping inside each apply (merges of small buffers, compaction), timed apart
+    housekeeping: list[float] = []
+    cls = type(cols)
+    real = cls._maybe_compact
+
+    mark: list[bool] = []
+
+    def timed(self: Any, *args: Any) -> None:
+        if not mark and _held(self) >= 2 * self._live_bytes + (64 << 20):  # (the old code compacts at once)
+            mark.append(True)
+        t = time.perf_counter()
+        real(self, *args)
+        housekeeping.append(time.perf_counter() - t)
+
+    cls._maybe_compact = timed  # type: ignore[method-assign]
+    rnd = random.Random(seed)
+    last_rev = np.zeros(n, np.int64)
+    sample = set(rnd.sample(range(n), min(n, 5000)))
+    sent: dict[int, bytes] = {}
+    applies: list[float] = []
+    frames: list[float] = []
+    held_peak = rss_peak = 0
+    changes = 0
+    trigger_at = 0  # changes when the buffers first reached the old full compaction's size
+    rev = 0
+    t_updated = 1_900_000_000
+    parse = job_pb2.JobSummary.FromString
+    while True:
+        held = _held(cols)
+        if not trigger_at and (mark or held >= 2 * cols._live_bytes + (64 << 20)):
+            trigger_at = changes
+        if trigger_at and changes >= trigger_at * (1 + after):
+            break
+        if changes >= max_changes:
+            break
+        rows = rnd.sample(range(n), batch)
+        blobs = []
+        for r in rows:  # the next revision of each job's summary: as big as the last one
+            s = parse(cols.wire(r))
+            rev += 1
+            t_updated += 1
+            st = s.status
+            st.revision = rev
+            st.updated_at.seconds = t_updated
+            st.version.value += 1
+            st.progress.successful = (st.progress.successful + 1) % 500
+            blob = s.SerializeToString()
+            blobs.append(blob)
+            last_rev[r] = rev
+            if r in sample:
+                sent[r] = blob
+        buf, starts, ends = W.concat(blobs)
+        wb = WireBatch(buf, starts, ends, W.decode(buf, starts, ends, with_labels=True), [], len(blobs))
+        changes += len(blobs)
+        t0 = time.perf_counter()
+        model.apply_wire_batch(wb)
+        t1 = time.perf_counter()
+        view.viewport().repaint()
+        app.processEvents()
+        t2 = time.perf_counter()
+        applies.append(t1 - t0)
+        frames.append(t2 - t0)
+        held_peak = max(held_peak, _held(cols))
+        rss_peak = max(rss_peak, rss())
+        if len(applies) % 100 == 0:  # progress, on stderr
+            print(f"storm {n:,}: {changes:,} changes, held {_held(cols) / 1e6:.0f} MB, live "
+                  f"{cols._live_bytes / 1e6:.0f} MB, longest apply {max(applies) * 1000:.0f} ms, "
+                  f"longest buffer housekeeping {max(housekeeping) * 1000:.0f} ms", file=sys.stderr)
+    cls._maybe_compact = real  # type: ignore[method-assign]
+    if not trigger_at:
+        raise RuntimeError(f"the buffers never reached 2x live + 64 MB in {changes:,} changes "
+                           f"(held {_held(cols) / 1e6:.0f} MB, live {cols._live_bytes / 1e6:.0f} MB)")
+    if not bool((cols.num("revision") == last_rev).all() if n == cols.n else False):
+        raise RuntimeError("after the storm some row's revision is not its last change's")
+    bad = [r for r, blob in sent.items() if cols.wire(r) != blob]
+    if bad:
+        raise RuntimeError(f"{len(bad)} of {len(sent)} sampled rows lost their last summary (row {bad[0]})")
+    held_after = _held(cols)
+    del sent, blobs, wb, buf
+    gc.collect()
+    ctypes.CDLL("libc.so.6").malloc_trim(0)
+    rss_after = rss()
+    a = np.sort(np.array(applies)) * 1000
+    f = np.sort(np.array(frames)) * 1000
+    h = np.sort(np.array(housekeeping)) * 1000
+    view.close()
+    return {"storm_changes": changes, "storm_changes_at_old_trigger": trigger_at, "storm_applies": len(applies),
+            "storm_apply_max": float(a[-1]), "storm_apply_p99": float(a[int(0.99 * (len(a) - 1))]),
+            "storm_apply_median": float(a[len(a) // 2]), "storm_frame_max": float(f[-1]),
+            "storm_frame_p99": float(f[int(0.99 * (len(f) - 1))]),
+            "storm_apply_buffers_max": float(h[-1]), "storm_apply_buffers_p99": float(h[int(0.99 * (len(h) - 1))]),
+            "storm_held_peak_mb": held_peak / 1e6, "storm_held_after_mb": held_after / 1e6,
+            "storm_live_mb": cols._live_bytes / 1e6,
+            "storm_rss_before_mb": rss_before / 1e6, "storm_rss_peak_mb": rss_peak / 1e6,
+            "storm_rss_after_mb": rss_after / 1e6}
+
+
+def report_storm(n: int, out: dict[str, float], load: float, module: str) -> None:
+    for key, value in out.items():
+        unit = "ms" if key.startswith(("storm_apply", "storm_frame")) else "MB" if key.endswith("_mb") else "count"
+        report(f"table_scale.{n}.{key}", value, unit, None, peer="none (no peer applies a storm here)",
+               path=STORM_PATH, transport=TRANSPORT, load=load, module=module,
+               **({"target_ms": 50} if key == "storm_apply_max" else {}))
+
+
 def run_peer(app: QApplication, pages: list[bytes]) -> dict[str, float]:
     view = QTableView()
     view.resize(1280, 800)
@@ -287,10 +445,27 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000,1000000")
     ap.add_argument("--peer-max", type=int, default=100_000)
+    ap.add_argument("--storm", action="store_true", help="also the storm (see the module docstring)")
+    ap.add_argument("--storm-only", action="store_true", help="the storm alone")
+    ap.add_argument("--storm-sizes", default="1000000", help="sizes the storm runs at")
+    ap.add_argument("--storm-batch", type=int, default=2000, help="jobs changed per batch (one apply)")
+    ap.add_argument("--storm-after", type=float, default=0.25,
+                    help="changes after the old trigger point, as a fraction of the changes before it")
+    ap.add_argument("--storm-max-changes", type=int, default=20_000_000)
     args = ap.parse_args()
     app = QApplication.instance() or QApplication([])
+    import console.models.job_columns as jc
+
+    module = str(Path(jc.__file__).resolve())
+    storm_sizes = {int(x) for x in args.storm_sizes.split(",")} if args.storm or args.storm_only else set()
     for n in (int(x) for x in args.sizes.split(",")):
         pages = pages_of(n)
+        if n in storm_sizes:
+            storm = run_storm(app, pages, n, args.storm_batch, args.storm_after, args.storm_max_changes)
+            report_storm(n, storm, os.getloadavg()[0], module)
+            gc.collect()
+        if args.storm_only:
+            continue
         ours = run_ours(app, list(pages), n)  # first: the peer's freed memory would hide ours
         gc.collect()
         peer = run_peer(app, pages) if n <= args.peer_max else {}

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import repeat
 from typing import Any, Final
 
@@ -38,6 +39,10 @@ CAP: Final = 256
 LABELS_CAP: Final = 1024
 STRINGS: Final = ("ids", "names", "owners", "namespaces")
 _MERGE_BUDGET: Final = 8 << 20  # bytes one merge of small buffers copies (a few ms)
+_MERGE_AT: Final = 64  # buffers held from which an apply merges small ones
+_COMPACT_SLACK: Final = 64 << 20  # buffers held beyond 2x the live summaries start a compaction
+_COMPACT_BUDGET: Final = 8 << 20  # live bytes one step of a compaction copies at least
+_COMPACT_PER_BATCH: Final = 2  # ... and at least this many times the bytes its apply brought
 _PARSED_CACHE: Final = 2048  # parsed summaries kept (tooltips, detail, actions on a selection)
 
 
@@ -82,8 +87,13 @@ class JobColumns:
         self._cap = 0
         self.nums: dict[str, Arr] = {k: np.zeros(0, d) for k, d in W.NUMERIC.items()}
         self.strings: dict[str, Arr] = {k: np.zeros(0, "S1") for k in STRINGS}
-        # wire bytes of each job's summary: buffer number, start, end
+        # wire bytes of each job's summary: buffer number, start, end.  A buffer's number is its
+        # slot in ``_bufs``; a buffer no row reads any more leaves an empty slot (``_free``) that
+        # the next buffer takes, so no row's buffer number changes when others go
         self._bufs: list[W.U8] = []
+        self._buf_live: I64 = np.zeros(0, np.int64)  # live bytes (rows' summaries) in each buffer
+        self._free: set[int] = set()
+        self._round: _Round | None = None  # a compaction under way (``_maybe_compact``)
         self._buf_of: Arr = np.zeros(0, np.int32)
         self._start: Arr = np.zeros(0, np.int64)
         self._end: Arr = np.zeros(0, np.int64)
@@ -311,7 +321,10 @@ class JobColumns:
                 col = self.strings[k] = _widen(col, v.dtype.itemsize)
             col[at] = v
         old = self._end[at] - self._start[at]
-        self._live_bytes += int((d.ends - d.starts).sum()) - int(old.sum())
+        added = int((d.ends - d.starts).sum())
+        self._live_bytes += added - int(old.sum())
+        self._unlive(self._buf_of[at], old)
+        self._buf_live[buf_no] += added
         self._buf_of[at] = buf_no
         self._start[at] = d.starts
         self._end[at] = d.ends
@@ -373,8 +386,35 @@ class JobColumns:
         self._derived[name] = col
 
     def _add_buf(self, buf: W.U8) -> int:
-        self._bufs.append(buf)
-        return len(self._bufs) - 1
+        """The buffer's number: the lowest empty slot, or a new one."""
+        if self._free:
+            b = min(self._free)
+            self._free.discard(b)
+            self._bufs[b] = buf
+        else:
+            b = len(self._bufs)
+            self._bufs.append(buf)
+            if b >= len(self._buf_live):
+                self._buf_live = np.concatenate([self._buf_live, np.zeros(max(8, b), np.int64)])
+        self._buf_live[b] = 0
+        return b
+
+    def _free_buf(self, b: int) -> None:
+        """No row reads buffer ``b`` any more: its memory goes, its slot is taken by a later one
+        (trailing empty slots are dropped).  Cached summaries are keyed by buffer: cleared."""
+        assert self._buf_live[b] == 0
+        self._bufs[b] = _EMPTY
+        self._free.add(b)
+        while self._bufs and len(self._bufs) - 1 in self._free:
+            self._free.discard(len(self._bufs) - 1)
+            self._bufs.pop()
+        self._parsed.clear()
+
+    def _unlive(self, bufs: Arr, lens: I64) -> None:
+        """Summaries of ``lens`` bytes in buffers ``bufs`` (one each) were replaced or removed."""
+        if len(lens) and bool(lens.any()):
+            gone = np.bincount(bufs, weights=lens, minlength=len(self._buf_live))
+            self._buf_live -= gone.round().astype(np.int64)
 
     def load(self, buf: W.U8, starts: I64, ends: I64, decoded: W.Decoded | None = None) -> tuple[I64, list[int]]:
         """Apply summaries in wire form (the first listing, a page of it, or a batch of changes):
@@ -406,7 +446,7 @@ class JobColumns:
             self._write_at(slice(first, self.n), rows, d, self._add_buf(buf))
             a, b = self._index_todo
             self._index_todo = (a if a < b else first, self.n)  # (unindexed rows always end the table)
-            self._maybe_compact()
+            self._maybe_compact(len(buf))
             return rows, []
         self._in_id_order = False
         ids = d.id_strs if d.id_strs is not None else [x.decode("utf-8", "replace") for x in d.ids.tolist()]
@@ -454,7 +494,7 @@ class JobColumns:
                     index[ids[i]] = first + k
             else:
                 index.update(zip(ids, range(first, first + len(ids)), strict=True))
-        self._maybe_compact()
+        self._maybe_compact(len(buf))
         return appended, replaced
 
     def _next_in_id_order(self, ids: Bytes) -> bool:
@@ -485,6 +525,9 @@ class JobColumns:
             self.long_ids.discard(j)
         self._partial.clear()  # row numbers moved: the warm-up starts again
         self._live_bytes -= int((self._end[gone] - self._start[gone]).sum())
+        self._unlive(self._buf_of[gone], self._end[gone] - self._start[gone])
+        if self._round is not None:
+            self._round.rows = None  # row numbers moved: the source's rows are found again
         n = int(keep.sum())
 
         def squeeze(a: Arr) -> Arr:
@@ -508,52 +551,123 @@ class JobColumns:
     def clear(self) -> None:
         self.__init__()  # type: ignore[misc]
 
-    def _maybe_compact(self) -> None:
-        """Rewrite the wire bytes into one buffer once replaced summaries waste more than the
-        live ones (a storm replaces every summary many times)."""
-        held = sum(len(b) for b in self._bufs)
-        if held < 2 * self._live_bytes + (64 << 20):
-            if len(self._bufs) >= 64:
-                self._merge_small()
-            return
+    def held(self) -> int:
+        """Bytes of the wire buffers held (live summaries, replaced ones, room reserved)."""
+        return sum(len(b) for b in self._bufs)
+
+    def _maybe_compact(self, batch: int = 0) -> None:
+        """After an apply that brought ``batch`` bytes of summaries: one bounded piece of
+        housekeeping of the wire buffers, never a rewrite of all of them.
+
+        - Once the buffers hold more than twice the live summaries + ``_COMPACT_SLACK`` (a storm
+          replaces every summary many times), a compaction starts (``_plan_round``): the buffers
+          most of replaced summaries first, until what stays behind wastes at most a quarter of the
+          live bytes, have their live summaries moved into one new buffer, in steps of at most
+          ``_COMPACT_BUDGET`` bytes (or ``_COMPACT_PER_BATCH`` times the batch's, if more) per
+          apply (``_compact_step``).
+          Rewriting all of them in one apply stalled the UI thread 1-2 s at 1,000,000 jobs.
+          Memory stays bounded: each step moves at least twice the bytes its apply brought, so a
+          compaction ends before the storm has added half as many bytes as it moves; at its
+          end the buffers hold at most ~1.25x the live bytes (+ room reserved for summaries
+          replaced meanwhile, never written: calloc'd, not resident), and the next starts at
+          the same mark as before (2x live + 64 MB).
+        - Else, with ``_MERGE_AT`` buffers held (or twice that during a compaction), the small ones
+          are merged (``_merge_small``)."""
         if self.n == 0:
-            self._bufs = []
+            self._bufs, self._free, self._round = [], set(), None
+            self._buf_live = np.zeros(0, np.int64)
             self._parsed.clear()  # buffer numbers start again: no cached summary may answer for them
             return
-        lens = self._end[: self.n] - self._start[: self.n]
-        out = np.zeros(int(lens.sum()) + 16, np.uint8)
-        at = np.cumsum(lens) - lens
-        for b in np.unique(self._buf_of[: self.n]):
-            sel = np.flatnonzero(self._buf_of[: self.n] == b)
-            W.copy_spans(out, self._bufs[int(b)], self._start[sel], lens[sel], at[sel])
-        self._bufs = [out]
-        self._buf_of[: self.n] = 0
-        self._start[: self.n] = at
-        self._end[: self.n] = at + lens
-        self._live_bytes = int(lens.sum())
-        self._parsed.clear()
+        if self._round is None and self.held() >= 2 * self._live_bytes + _COMPACT_SLACK:
+            self._round = self._plan_round()
+        held = len(self._bufs) - len(self._free)
+        if self._round is not None and held < 2 * _MERGE_AT:
+            self._compact_step(max(_COMPACT_BUDGET, _COMPACT_PER_BATCH * batch))
+        elif held >= _MERGE_AT:
+            self._merge_small()
+
+    def _plan_round(self) -> _Round | None:
+        """A compaction: its source buffers (least live first) and the buffer their live summaries go to."""
+        sizes = np.fromiter((len(b) for b in self._bufs), np.int64, len(self._bufs))
+        live = self._buf_live[: len(sizes)]
+        dead = sizes - live
+        order = np.argsort(live / np.maximum(sizes, 1), kind="stable")
+        left = int(dead.sum())
+        sources: list[int] = []
+        for b in order.tolist():
+            if left <= self._live_bytes // 4:
+                break
+            if sizes[b] and dead[b] > 0:
+                sources.append(b)
+                left -= int(dead[b])
+        if not sources:
+            return None
+        to = self._add_buf(np.zeros(int(live[sources].sum()) + W._PAD, np.uint8))  # calloc: pages as written
+        return _Round(sources, to)
+
+    def _compact_step(self, budget: int) -> None:
+        """Move at most ~``budget`` bytes of live summaries of the compaction's sources into its
+        buffer, source by source, each in row order; a source emptied is dropped."""
+        r = self._round
+        assert r is not None
+        n = self.n
+        dest = self._bufs[r.to]
+        avg = max(16, self._live_bytes // max(n, 1))
+        copied = 0
+        while r.sources and copied < budget:
+            src = r.sources[0]
+            if r.rows is None:  # once per source (and after rows were removed): one pass over the rows
+                r.rows, r.at = np.flatnonzero(self._buf_of[:n] == src), 0
+            win = r.rows[r.at: r.at + max(1024, 4 * (budget - copied) // avg)]
+            win = win[win < n]
+            here = self._buf_of[win] == src  # not replaced since
+            lens = np.where(here, self._end[win] - self._start[win], 0)
+            k = max(1, int(np.searchsorted(np.cumsum(lens), budget - copied, side="right")))
+            take, ln = win[:k][here[:k]], lens[:k][here[:k]]
+            at = r.fill + np.cumsum(ln) - ln
+            W.copy_spans(dest, self._bufs[src], self._start[take], ln, at)
+            self._start[take] = at
+            self._end[take] = at + ln
+            self._buf_of[take] = r.to
+            moved = int(ln.sum())
+            self._buf_live[src] -= moved
+            self._buf_live[r.to] += moved
+            r.fill += moved
+            copied += moved
+            r.at += k
+            if r.at >= len(r.rows):
+                r.sources.pop(0)
+                r.rows = None
+                self._free_buf(src)
+        self._parsed.clear()  # keyed by (buffer, start): both moved
+        if not r.sources:
+            self._round = None
 
     def _merge_small(self) -> None:
         """Many buffers (a listing streamed in page by page, a storm's batches of changes): the
-        cheapest small buffers joined into one, each at most ~``_MERGE_BUDGET`` bytes of copying.
-        A buffer mostly of replaced summaries (a storm's) gives only its live summaries; one
-        mostly live (a listing's page) is copied whole, as it is.  The work of one merge is
-        bounded, not the size of every live summary (rewriting all of them every 64 pages made a
-        streamed million-job listing quadratic: 12 s of 45 at 300,000 jobs) nor of every small
-        buffer (joining 64 storm batches, 34 MB of them dead, stalled the UI thread 90 ms).  Equal
-        buffers join first, so merged ones grow geometrically and each byte is copied O(log n)
-        times.  Big buffers stay; there are at most a few dozen of them."""
+        cheapest small buffers joined into one, at most ~``_MERGE_BUDGET`` bytes of copying.  A
+        buffer mostly of replaced summaries (a storm's) gives only its live summaries; one mostly
+        live (a listing's page) is copied whole, as it is (one memcpy: packing its summaries one
+        by one cost ~5x more).  The work of one merge is bounded, not the size of every live summary (rewriting
+        all of them every 64 pages made a streamed million-job listing quadratic: 12 s of 45 at
+        300,000 jobs) nor of every small buffer (joining 64 storm batches, 34 MB of them dead,
+        stalled the UI thread 90 ms).  Equal buffers join first, so merged ones grow
+        geometrically and each byte is copied O(log n) times.  Big buffers stay (a compaction
+        takes them: ``_maybe_compact``), and so do those a compaction is working on."""
         big = max(1 << 20, self._live_bytes // 16)
         sizes = np.fromiter((len(b) for b in self._bufs), np.int64, len(self._bufs))
-        small = np.flatnonzero(sizes < big)
+        busy = np.zeros(len(sizes), bool)
+        busy[list(self._free)] = True
+        if self._round is not None:
+            busy[[*self._round.sources, self._round.to]] = True
+        small = np.flatnonzero((sizes < big) & ~busy)
         if len(small) < 2:
             return
         n = self.n
         bo = self._buf_of[:n]
-        lens = self._end[:n] - self._start[:n]
-        live = np.bincount(bo, weights=lens, minlength=len(sizes)).astype(np.int64)
-        sparse = 2 * live < sizes  # mostly replaced summaries: copy the live ones alone
-        cost = np.where(sparse, live, sizes)
+        live = self._buf_live[: len(sizes)]
+        sparse = 2 * live < sizes  # mostly replaced summaries: its live ones alone, packed
+        cost = np.where(sparse, live, sizes)  # the others copied whole, as they are (one memcpy)
         order = small[np.argsort(cost[small], kind="stable")]
         take = max(2, int(np.searchsorted(np.cumsum(cost[order]), _MERGE_BUDGET, side="right")))
         chosen = np.sort(order[:take])
@@ -562,32 +676,33 @@ class JobColumns:
         merged = np.zeros(int(cost[chosen].sum()) + W._PAD, np.uint8)
         picked = np.zeros(len(sizes), bool)
         picked[chosen] = True
-        whole = picked & ~sparse  # copied as they are: their rows shift by the buffer's place
-        for b in np.flatnonzero(whole).tolist():
-            merged[int(base[b]): int(base[b] + sizes[b])] = self._bufs[b]
-        shift = np.where(whole, base, 0)
-        d = shift[bo]
-        self._start[:n] += d
-        self._end[:n] += d
-        # the mostly-replaced ones: their live summaries alone, packed in row order per buffer
-        rows = np.flatnonzero((picked & sparse)[bo])
-        rows = rows[np.argsort(bo[rows], kind="stable")]
+        rows = np.flatnonzero(picked[bo])  # one pass over the rows
         rb = bo[rows]
-        ln = lens[rows]
+        whole = ~sparse[rb]
+        for b in chosen[~sparse[chosen]].tolist():
+            merged[int(base[b]): int(base[b] + sizes[b])] = self._bufs[b]
+        wr = rows[whole]
+        self._start[wr] += base[rb[whole]]
+        self._end[wr] += base[rb[whole]]
+        rows, rb = rows[~whole], rb[~whole]
+        grouped = np.argsort(rb, kind="stable")  # by buffer, in row order in each
+        rows, rb = rows[grouped], rb[grouped]
+        ln = self._end[rows] - self._start[rows]
         cum = np.cumsum(ln) - ln
-        first = np.searchsorted(rb, rb, side="left")  # each row's group's first index
-        dst = base[rb] + cum - cum[first]
+        dst = base[rb] + cum - cum[np.searchsorted(rb, rb, side="left")]
         cuts = np.flatnonzero(np.diff(rb)) + 1
         for sel in np.split(np.arange(len(rows)), cuts) if len(rows) else []:
             W.copy_spans(merged, self._bufs[int(rb[sel[0]])], self._start[rows[sel]], ln[sel], dst[sel])
         self._start[rows] = dst
         self._end[rows] = dst + ln
-        kept = np.flatnonzero(~picked)
-        remap = np.zeros(len(sizes), np.int32)
-        remap[kept] = np.arange(len(kept), dtype=np.int32)
-        remap[chosen] = len(kept)
-        self._buf_of[:n] = remap[bo]
-        self._bufs = [*(self._bufs[i] for i in kept.tolist()), merged]
+        total = int(live[chosen].sum())
+        for b in chosen.tolist():
+            self._buf_live[b] = 0
+            self._free_buf(b)
+        to = self._add_buf(merged)
+        self._buf_live[to] = total
+        self._buf_of[wr] = to
+        self._buf_of[rows] = to
         self._parsed.clear()  # keyed by (buffer, start): both moved
 
     def nbytes(self) -> int:
@@ -596,6 +711,22 @@ class JobColumns:
         for group in (self.nums, self.strings, self._derived):
             total += sum(a.nbytes for a in group.values())
         return total + self._buf_of.nbytes + self._start.nbytes + self._end.nbytes
+
+
+_EMPTY: Final = np.zeros(0, np.uint8)  # a buffer slot no row reads
+
+
+@dataclass(slots=True)
+class _Round:
+    """A compaction under way: the buffers whose live summaries are moved (in that order), the
+    buffer they go to and how much of it is written; the rows of the first source (found when it
+    starts, again after a removal) and how far through them the moving is."""
+
+    sources: list[int]
+    to: int
+    fill: int = 0
+    rows: I64 | None = None
+    at: int = 0
 
 
 def _distinct(rows: I64) -> I64:
