@@ -7,6 +7,15 @@ and style stay; where it has none (offscreen, a desktop without a dark palette) 
 with the theme's QPalette (console/models/palette.py) stands in. Switching recolours the palette's
 live colours in place, rewrites the colours baked into labels' rich text and style sheets, and
 repaints every widget; what draws its own colours (charts) listens to palette.notifier().
+
+The application's style is replaced at most once a session: the first time the platform's palette
+does not fit, Fusion is installed and then kept (switching back to the platform's palette keeps it;
+Fusion draws with whatever palette it is given); the platform's own style comes back at the next
+start. Replacing the style makes Qt send every widget of the application, shown or not, a
+StyleChange at once (QApplication::setStyle), and each scroll area lays out its children there:
+a stale hidden scroll area whose viewport had gone (seen in the GUI suite: a QPlainTextEdit in a
+confirmation dialog left behind under an old main window) made that a segmentation fault inside
+setStyle, 1 full test run in 4. Palettes alone never send StyleChange.
 """
 
 from __future__ import annotations
@@ -49,8 +58,8 @@ class ThemeController(QObject):
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
         self._app = app
-        self._native_style = app.style().name()
-        self._fallback = False  # Fusion and our QPalette stand in for the platform's
+        self._native_style = app.style().name()  # (the platform's style: the one the session started with)
+        self._fallback = False  # our QPalette stands in for the platform's (on Fusion)
         self._system = app.styleHints().colorScheme()
         self.mode = saved_mode()
         app.styleHints().colorSchemeChanged.connect(self._on_system_scheme)
@@ -90,22 +99,19 @@ class ThemeController(QObject):
         self.changed.emit(theme.name)
 
     def _set_qt_palette(self, theme: palette.Theme) -> None:
-        if self._fallback:  # back to the platform's palette and style, then see whether they fit
-            self._use_style(self._native_style)
+        if self._fallback:  # back to the platform's palette (the style stays), then see whether it fits
             self._app.setPalette(QPalette())
             self._fallback = False
         if _is_dark(QGuiApplication.palette()) != (theme is palette.DARK):
-            if QStyleFactory.keys() and "Fusion" in QStyleFactory.keys():
-                self._use_style("Fusion")  # a style that draws with the palette it is given
+            self._use_fusion()  # a style that draws with the palette it is given
             self._app.setPalette(palette.qpalette(theme))
             self._fallback = True
 
-    def _use_style(self, name: str) -> None:
-        """Replace the application's style only when it is another one: replacing a style deletes
-        the old one under the widgets, which crashed the interpreter now and then in the tests
-        (offscreen, where the platform's style is Fusion already)."""
-        if name and self._app.style().name().lower() != name.lower():
-            self._app.setStyle(name)
+    def _use_fusion(self) -> None:
+        """Fusion as the application's style, installed only when another one is in use (once a
+        session: it is never replaced again, see the module's docstring)."""
+        if self._app.style().name().lower() != "fusion" and "Fusion" in QStyleFactory.keys():
+            self._app.setStyle("Fusion")
 
     def _retheme_widgets(self) -> None:
         """Colours baked into rich text and style sheets (palette.css / span) in the new values."""
