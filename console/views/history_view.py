@@ -36,7 +36,7 @@ from console.models import palette
 from console.models.palette import WORKFLOW_STATE_COLORS, state_color
 from console.session import Session
 from console.tasks import WidgetTasks
-from console.views.dialogs import exec_async
+from console.views.dialogs import disposable, exec_async
 from console.views.replace_flow import ReplaceConfirmDialog
 from console.views.spec_diff_view import SpecDiffView
 from console.views.spec_editor import schema_pool
@@ -303,11 +303,13 @@ class HistoryView(QWidget):
                 self.tr("Replace the spec of job {} (now at version {}) with the spec of version {}:")
                 .format(name, at, version), diff, self.tr("Revert"))
             dialog.setObjectName("revertConfirm")
-            if not await exec_async(dialog) or self._closed:
-                self.status.setText(self.tr("Revert cancelled; nothing changed."))
-                return False
+            with disposable(dialog):
+                if not await exec_async(dialog) or self._closed:
+                    self.status.setText(self.tr("Revert cancelled; nothing changed."))
+                    return False
+                batch = dialog.batch
             try:
-                new_version = await self.session.replace_job(self.job_id, at, spec, batch_size=dialog.batch)
+                new_version = await self.session.replace_job(self.job_id, at, spec, batch_size=batch)
             except Conflict:
                 await self._stale(version, at)
                 return False

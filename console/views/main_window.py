@@ -61,7 +61,7 @@ from console.views.command_palette import CommandPalette, PaletteEntry
 from console.views.confirm import ConfirmDialog, show_results
 from console.views.connection_dialog import ConnectionDialog, RemoteEngine
 from console.views.detail_tabs import DetailTabs, JobTabBar
-from console.views.dialogs import ask_int, exec_async
+from console.views.dialogs import ask_int, disposable, exec_async
 from console.views.engine_stop import stop_engine_showing_progress
 from console.views.jobs_panel import JobsPanel
 from console.views.saved_views import SavedViews
@@ -74,7 +74,6 @@ if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the prot
     from console.views.call_panel import CallPanel
     from console.views.job_detail import JobDetail
     from console.views.proto_editor import ProtoEditor
-    from console.views.spec_editor import SpecEditorDialog
 
 STATE_STYLE = {
     ConnectionState.CONNECTING: (palette.WARNING, QT_TRANSLATE_NOOP("MainWindow", "connecting…")),
@@ -742,13 +741,14 @@ class MainWindow(QMainWindow):
 
         dialog = SpecEditorDialog(self)
         dialog.setObjectName("newJobDialog")
-        dialog.accepted.connect(lambda: self._spawn(self._create(dialog)))
+        dialog.accepted.connect(lambda: self._spawn(self._create(dialog.spec, dialog.idempotency_key)))
+        dialog.finished.connect(dialog.deleteLater)  # (after accepted's slots: the deletion is posted)
         dialog.open()
 
-    async def _create(self, dialog: SpecEditorDialog) -> None:
-        assert dialog.spec is not None
-        job_id = await self.session.create_job(dialog.spec, dialog.idempotency_key)
-        messages.info(self.tr("Created job {0} ({1})").format(dialog.spec.name, job_id[:8]))
+    async def _create(self, spec: job_pb2.JobSpec | None, idempotency_key: str) -> None:
+        assert spec is not None
+        job_id = await self.session.create_job(spec, idempotency_key)
+        messages.info(self.tr("Created job {0} ({1})").format(spec.name, job_id[:8]))
         self.panel.select_job(job_id)
 
     async def _edit(self) -> None:
@@ -774,16 +774,16 @@ class MainWindow(QMainWindow):
         for a restart the batch size.  None: the operator said no."""
         spec = request.action
         if spec.confirm is not Confirm.NONE:
-            dialog = ConfirmDialog(self, request)
-            dialog.setObjectName("confirmDialog")
-            self.last_confirm = dialog
-            try:
-                if not await exec_async(dialog):
-                    return None
-            finally:
-                self.last_confirm = None
-            if dialog.batch is not None:  # restart: the batch size was asked inside the confirmation
-                return Options(batch_size=dialog.batch.value())
+            with disposable(ConfirmDialog(self, request)) as dialog:
+                dialog.setObjectName("confirmDialog")
+                self.last_confirm = dialog
+                try:
+                    if not await exec_async(dialog):
+                        return None
+                finally:
+                    self.last_confirm = None
+                if dialog.batch is not None:  # restart: the batch size was asked inside the confirmation
+                    return Options(batch_size=dialog.batch.value())
         if spec.asks_batch:
             batch = await ask_int(
                 self, action_text(spec.verb), self.tr("Batch size (instances at a time, 0 = all):"), 1
@@ -957,6 +957,7 @@ class MainWindow(QMainWindow):
                 box.setDefaultButton(leave)
                 await exec_async(box)
                 clicked = box.clickedButton()
+                box.deleteLater()
                 if clicked is stop:
                     await stop_engine_showing_progress(self.session, self, stop_pods=True)
                 elif clicked is not leave:

@@ -548,6 +548,7 @@ class PodsView(QWidget):
         self.last_dialog = box
         await exec_async(box)
         self.last_dialog = None
+        box.deleteLater()  # (posted: the answer is read below before the loop runs again)
         if box.clickedButton() is not ok:
             return None
         check = box.checkBox()

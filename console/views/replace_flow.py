@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from console import messages
-from console.views.dialogs import ask_int, exec_async
+from console.views.dialogs import ask_int, disposable, exec_async
 from console.views.spec_editor import ConflictDialog, SpecEditorDialog, schema_pool
 from pelorus.errors import Conflict
 from pelorus.specfile import dump_spec, keep_payload_bytes
@@ -100,13 +100,13 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
     pool = schema_pool(parent)  # a payload of a type loaded in the protobuf editor is edited decoded
     text = dump_spec(base, pool)
     while True:
-        editor = SpecEditorDialog(parent, base, job_id=job_id, version=version)
-        editor.setObjectName("editJobDialog")
-        editor.set_text(text)
-        if not await _finished(editor) or editor.spec is None:
-            return False
-        yours = editor.spec
-        text = editor.yaml.toPlainText()
+        with disposable(SpecEditorDialog(parent, base, job_id=job_id, version=version)) as editor:
+            editor.setObjectName("editJobDialog")
+            editor.set_text(text)
+            if not await _finished(editor) or editor.spec is None:
+                return False
+            yours = editor.spec
+            text = editor.yaml.toPlainText()
         try:
             diff = await session.replace_diff(job_id, version, yours)
         except Conflict:
@@ -134,8 +134,9 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
                 )
             )
             box.setStandardButtons(QMessageBox.StandardButton.Apply | QMessageBox.StandardButton.Cancel)
-            if not await _finished(box) or box.clickedButton() is not box.button(QMessageBox.StandardButton.Apply):
-                return False
+            with disposable(box):
+                if not await _finished(box) or box.clickedButton() is not box.button(QMessageBox.StandardButton.Apply):
+                    return False
             batch = await ask_int(
                 parent,
                 QCoreApplication.translate("replace_flow", "Rolling update"),
@@ -158,9 +159,11 @@ async def edit_job_flow(parent: QWidget, session: Session, job_id: str) -> bool:
         current = await session.get_job(job_id)
         theirs = current.job_info.spec
         their_version = current.job_info.status.version.value
-        dialog = ConflictDialog(parent, dump_spec(base, pool), dump_spec(theirs, pool), text, their_version)
-        dialog.setObjectName("conflictDialog")
-        if not await _finished(dialog):
+        with disposable(ConflictDialog(parent, dump_spec(base, pool), dump_spec(theirs, pool), text,
+                                       their_version)) as dialog:
+            dialog.setObjectName("conflictDialog")
+            answered = await _finished(dialog)
+        if not answered:
             messages.warning(
                 QCoreApplication.translate(
                     "replace_flow", "Edit of {0} abandoned; the job stays at version {1}"

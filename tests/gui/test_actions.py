@@ -8,7 +8,7 @@ from typing import Any
 from enginehelp import Client, sh_spec
 from guihelp import job_tab, open_dialog, run, screenshot, until
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtWidgets import QApplication, QPlainTextEdit, QToolButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit, QToolButton
 
 from console.actions import ConfirmRequest, Name, Options
 from console.views.command_palette import CommandPalette
@@ -83,6 +83,7 @@ def test_stop_over_a_mixed_selection_stops_only_the_running_job(
         dialog.ok.click()
         await until(lambda: state_of(win, running) == J.JOB_STATE_KILLED, timeout=20, what="the running job KILLED")
         await until(lambda: "1 stopped" in win.message_label.text(), what="the result message")
+        assert not win.findChildren(ConfirmDialog)  # answered: deleted, not kept hidden under the window
         message = win.message_label.toolTip()
         assert message.startswith("1 stopped; 2 already finished: ") and "quick-ok" in message \
             and "quick-bad" in message, message
@@ -202,6 +203,7 @@ def test_pod_stop_over_a_mixed_selection_stops_only_the_running_pod(embedded_win
         screenshot(box, "actions-pods-confirm-mixed")
         next(b for b in box.buttons() if b.objectName() == "podConfirmButton").click()
         await until(lambda: states() == [pod_pb2.POD_STATE_KILLED] * 2, timeout=15, what="instance 1 KILLED")
+        assert not [b for b in view.findChildren(QMessageBox) if b.objectName() == "podConfirm"]  # deleted
         assert detail.pods_model.pod(0).status.pod_id == first.status.pod_id  # the ended run left as it was
         await until(lambda: "1 already ended: instance 0" in win.message_label.toolTip(), what="the result")
         detail.close()
