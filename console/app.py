@@ -8,10 +8,12 @@ then the session cancels its stream tasks and closes its channel, then the loop 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,11 +71,36 @@ def quick_args(argv: list[str]) -> argparse.Namespace | None:
     return ns
 
 
+#: OpenBLAS (numpy's) reads these when it loads and starts a pool of that many threads (one per core
+#: when unset) that spin for a while: ~20 ms of CPU in a re-attach's first second, for a console
+#: that multiplies no matrices.  Set for numpy's import only (see single_threaded_blas).
+BLAS_THREADS_ENV = ("OPENBLAS_NUM_THREADS",)
+
+
+@contextlib.contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """numpy's first import in here loads OpenBLAS with one thread (unless the operator set the
+    variable); the environment is restored after, so the engine and pods the console starts
+    inherit the operator's own."""
+    saved = {k: os.environ.get(k) for k in BLAS_THREADS_ENV}
+    for k, v in saved.items():
+        if v is None:
+            os.environ[k] = "1"
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+
+
 def build(frame: WindowFrame, args: argparse.Namespace) -> MainWindow:
     """The console inside the frame (after its first paint: these imports are most of start-up)."""
     from console import messages
-    from console.session import Session, SessionOptions
-    from console.views.main_window import MainWindow
+
+    with single_threaded_blas():  # numpy is first imported here (the jobs table's columns)
+        from console.session import Session, SessionOptions
+        from console.views.main_window import MainWindow
 
     startup_marks.mark("console_imports")
     token = None
