@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu(self.tr("&Tools"))
         tools.setObjectName("toolsMenu")
         self._fill(tools, (Name.PROTO_EDITOR, Name.CALL, None, Name.PALETTE))
-        self.theme_menu = theme.controller().add_menu(view)  # System / Light / Dark
+        self.theme_menu = theme.add_menu(view)  # System / Light / Dark (the controller is made on a choice)
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
         self._menu_titles += [(file_menu, "&File"), (edit, "&Edit"), (view, "&View"), (jobs, "&Jobs"),

@@ -104,15 +104,20 @@ def test_the_first_paint_needs_only_qt_classes(tmp_path: Path) -> None:
         "frame = console.app.WindowFrame()\n"
         "console.app.first_paint_then(frame)\n"
         f"print(sorted(m for m in {BEFORE_PAINT_FREE!r} if m in sys.modules), 'Qt' in vars(QtCore), later)\n"
-        "console.app.after_first_paint(app, later)\n"
-        "print(app.windowIcon().isNull(), frame.starting.alignment() == QtCore.Qt.AlignmentFlag.AlignCenter)\n"
+        "rest = console.app.after_first_paint(app, later)\n"
+        "print(rest, app.windowIcon().isNull(), 'console.views.theme' in sys.modules)\n"
+        "console.app.after_first_rows(app, rest)\n"
+        "import console.views.theme as theme\n"
+        "print(app.windowIcon().isNull(), frame.starting.alignment() == QtCore.Qt.AlignmentFlag.AlignCenter,\n"
+        "      theme._controller is not None)\n"
     )
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}  # no saved language or theme
     env.pop("LANGUAGE", None)
     env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          check=True, env=env)
-    assert out.stdout.splitlines() == ["[] False ['icon', 'i18n', 'theme']", "False True"], out.stdout + out.stderr
+    assert out.stdout.splitlines() == ["[] False ['icon', 'i18n', 'theme']", "['icon', 'theme'] True False",
+                                       "False True True"], out.stdout + out.stderr
 
 
 def test_the_saved_theme_is_applied_before_the_first_paint(tmp_path: Path) -> None:
