@@ -61,7 +61,7 @@ def casefold(arr: Bytes, cap: int = CAP, cut: list[int] | None = None) -> Bytes:
     A folded value longer than ``cap`` bytes (folding can lengthen text: "İ" is 2 bytes, its
     fold 3) is cut there, and its index added to ``cut``."""
     if len(arr) == 0:
-        return np.strings.lower(arr)
+        return arr.copy()  # (np.strings.lower: the same, but its first use imports numpy.strings)
     arr = np.ascontiguousarray(arr)
     u8 = arr.view(np.uint8).reshape(len(arr), -1)
     # ASCII lower case on the bytes (np.strings.lower makes a Python call per value: ~5x slower)

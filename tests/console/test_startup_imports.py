@@ -33,7 +33,8 @@ def test_first_window_does_not_import_the_heavy_views() -> None:
 FIRST_ROWS_FREE = LAZY + ("console.views.command_palette", "console.views.confirm", "console.views.connection_dialog",
                           "console.views.dialogs", "console.views.engine_stop", "console.views.relabel",
                           "console.views.edit_commands", "console.views.timeline_view", "console.views.pods_view",
-                          "console.views.proto_window", "console.views.export", "numpy.ma", "xml.etree.ElementTree")
+                          "console.views.proto_window", "console.views.export", "numpy.ma", "numpy.strings",
+                          "xml.etree.ElementTree")
 
 
 def test_the_console_up_to_its_first_rows_imports_only_what_the_jobs_table_needs() -> None:
