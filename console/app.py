@@ -8,10 +8,12 @@ then the session cancels its stream tasks and closes its channel, then the loop 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import logging
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,11 +71,36 @@ def quick_args(argv: list[str]) -> argparse.Namespace | None:
     return ns
 
 
+# OpenBLAS (numpy's) reads these when it loads and starts a pool of that many threads (one per core
+# when unset) that spin for a while: ~20 ms of CPU in a re-attach's first second, for a console
+# that multiplies no matrices.  Set for numpy's import only (see single_threaded_blas).
+BLAS_THREADS_ENV = ("OPENBLAS_NUM_THREADS",)
+
+
+@contextlib.contextmanager
+def single_threaded_blas() -> Iterator[None]:
+    """numpy's first import in here loads OpenBLAS with one thread (unless the operator set the
+    variable); the environment is restored after, so the engine and pods the console starts
+    inherit the operator's own."""
+    saved = {k: os.environ.get(k) for k in BLAS_THREADS_ENV}
+    for k, v in saved.items():
+        if v is None:
+            os.environ[k] = "1"
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+
+
 def build(frame: WindowFrame, args: argparse.Namespace) -> MainWindow:
     """The console inside the frame (after its first paint: these imports are most of start-up)."""
     from console import messages
-    from console.session import Session, SessionOptions
-    from console.views.main_window import MainWindow
+
+    with single_threaded_blas():  # numpy is first imported here (the jobs table's columns)
+        from console.session import Session, SessionOptions
+        from console.views.main_window import MainWindow
 
     startup_marks.mark("console_imports")
     token = None
@@ -95,12 +122,14 @@ def build(frame: WindowFrame, args: argparse.Namespace) -> MainWindow:
     return window
 
 
-async def run(app: QApplication, frame: WindowFrame, args: argparse.Namespace) -> int:
+async def run(app: QApplication, frame: WindowFrame, args: argparse.Namespace, rest: list[str] | None = None) -> int:
     import asyncio
 
     window = build(frame, args)
     if frame.closed_early:  # the operator closed the window while the console was being built
         return 0
+    if rest:
+        when_first_rows(window, lambda: after_first_rows(app, rest))
     # What start-up made (the modules, the window) lives as long as the app: out of the cyclic
     # collector's sight, the first tick of console.ui_thread_gc no longer walks all of it (40-70 ms
     # on this machine, just when the first rows of a re-attach arrive).
@@ -138,20 +167,79 @@ def before_first_paint(app: QApplication) -> list[str]:
     return later
 
 
-def after_first_paint(app: QApplication, later: list[str]) -> None:
-    """The rest of what ``before_first_paint`` left, before the console is built."""
-    if "icon" in later:
+def after_first_paint(app: QApplication, later: list[str]) -> list[str]:
+    """Of what ``before_first_paint`` left, what the console needs before it is built (the language).
+    Returns what can wait until the jobs table shows its first rows (``after_first_rows``): the icon,
+    and the theme controller when making it changes nothing on screen (the platform's palette is
+    already the theme's, and console.models.palette's colours, light until a theme is applied, are
+    the light theme's; on a dark desktop it is made now, before the window's texts take colours)."""
+    rest = [x for x in later if x == "icon"]
+    if "i18n" in later:
+        i18n.install(app=app)
+    if "theme" in later:
+        from console.views import theme_at_start
+
+        if theme_at_start.system_scheme(app) == theme_at_start.DARK:
+            from console.views import theme
+
+            theme.controller()  # no change of colours: the platform's palette is already this theme's
+        else:
+            rest.append("theme")
+    return rest
+
+
+def after_first_rows(app: QApplication, rest: list[str]) -> None:
+    """What ``after_first_paint`` left for once the first rows show: none of it changes the window."""
+    if "icon" in rest:
         from PySide6.QtGui import QIcon
 
         from pelorus.shipped import icon_path
 
-        app.setWindowIcon(QIcon(str(icon_path())))  # the frame, already shown, takes it too
-    if "i18n" in later:
-        i18n.install(app=app)
-    if "theme" in later:
+        app.setWindowIcon(QIcon(str(icon_path())))  # the window, already shown, takes it too
+    if "theme" in rest:
         from console.views import theme
 
-        theme.controller()  # no change of colours: the platform's palette is already this theme's
+        theme.controller()  # the palette's colours are the light theme's already, as the platform's
+
+
+# The rest of start-up (after_first_rows) runs this long after the jobs table's first rows reached it
+# (their paint first), or this long after the window was built when none came (an empty engine, no engine)
+AFTER_ROWS_MS = 250
+AT_THE_LATEST_MS = 3000
+
+
+def when_first_rows(window: MainWindow, then: Callable[[], None]) -> None:
+    """Call ``then`` once, AFTER_ROWS_MS after the jobs table first has rows, or AT_THE_LATEST_MS
+    after now, whichever comes first."""
+    from PySide6.QtCore import QTimer
+
+    model = window.session.jobs_model
+    done = listening = False
+
+    def quiet() -> None:
+        nonlocal listening
+        if listening:
+            listening = False
+            model.modelReset.disconnect(rows)
+            model.rowsInserted.disconnect(rows)
+
+    def run() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            quiet()
+            then()
+
+    def rows(*_args: object) -> None:
+        if model.rowCount() and listening:
+            quiet()
+            QTimer.singleShot(AFTER_ROWS_MS, window, run)
+
+    listening = True
+
+    model.modelReset.connect(rows)
+    model.rowsInserted.connect(rows)
+    QTimer.singleShot(AT_THE_LATEST_MS, window, run)
 
 
 def _quicker_feature_check() -> None:
@@ -203,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     first_paint_then(frame, install_if_asked if probe else None)
     if frame.closed_early:
         return 0
-    after_first_paint(app, later)
+    rest = after_first_paint(app, later)
     startup_marks.mark("after_first_paint")
     os.environ.setdefault("QT_API", "pyside6")  # before qasync is imported: it picks a binding on import
     import asyncio
@@ -213,6 +301,6 @@ def main(argv: list[str] | None = None) -> int:
     startup_marks.mark("asyncio_qasync")
 
     try:
-        return int(qasync.run(run(app, frame, args)))
+        return int(qasync.run(run(app, frame, args, rest)))
     except asyncio.CancelledError:
         return 0

@@ -467,10 +467,9 @@ class JobFeedThread(QObject):
                 pass
 
     def _work(self, ui_loop: asyncio.AbstractEventLoop) -> None:
-        # What the UI thread's first batch would otherwise import there: numpy.ma (np.unique's
-        # first call loads it, ~80 ms), the wire decoder
-        import numpy.ma  # noqa: F401
-
+        # What the UI thread's first batch would otherwise import there: the wire decoder, and
+        # numpy.ma (np.unique's first call loads it) once the first page has gone to the UI thread
+        # (the first page needs none of it: not before a re-attach's first rows)
         from console.models import job_wire as W
         from console.models.job_columns import prepare
         from console.models.listing_feed import ListingFeed
@@ -531,11 +530,15 @@ class JobFeedThread(QObject):
                         listing = ListingFeed(_ListingEvents(self))
                     assert listing is not None
                     listing.page(item[1])
+                    if not item[2] and "numpy.ma" not in sys.modules:  # a later page: see above
+                        import numpy.ma  # noqa: F401
                 elif kind == "snapshot":
                     _, how, items_, revision = item
                     if listing is not None:  # the streamed listing's last pages
                         listing.flush()
                         listing = None
+                    if "numpy.ma" not in sys.modules:  # a listing of one page (see above)
+                        import numpy.ma  # noqa: F401
                     with self._lock:
                         if how == "streamed":  # its pages went already (or the table holds it)
                             self._events.append(("listing", [], revision, False, True))

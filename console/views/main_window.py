@@ -56,13 +56,8 @@ from console.models import job_row, job_search, palette
 from console.profiles import EMBEDDED
 from console.session import ConnectionState, EngineStatus, Session
 from console.tasks import WidgetTasks
-from console.views import edit_commands, relabel, theme
-from console.views.command_palette import CommandPalette, PaletteEntry
-from console.views.confirm import ConfirmDialog, show_results
-from console.views.connection_dialog import ConnectionDialog, RemoteEngine
+from console.views import theme
 from console.views.detail_tabs import DetailTabs, JobTabBar
-from console.views.dialogs import ask_int, disposable, exec_async
-from console.views.engine_stop import stop_engine_showing_progress
 from console.views.jobs_panel import JobsPanel
 from console.views.saved_views import SavedViews
 from console.views.tab_order import follow_layout
@@ -70,8 +65,12 @@ from pelorus.api import job_pb2
 from pelorus.errors import ClientError
 from pelorus.text import Text
 
-if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the protobuf stack (start-up time)
+if TYPE_CHECKING:  # imported when first used: they pull in pyqtgraph / the protobuf stack (start-up time),
+    # or are not needed before the jobs table shows its first rows (the dialogs, the palette, relabel)
     from console.views.call_panel import CallPanel
+    from console.views.command_palette import PaletteEntry
+    from console.views.confirm import ConfirmDialog
+    from console.views.connection_dialog import RemoteEngine
     from console.views.job_detail import JobDetail
     from console.views.proto_editor import ProtoEditor
 
@@ -254,8 +253,8 @@ class MainWindow(QMainWindow):
             Name.EXPORT: self.export_jobs,
             Name.OPEN_PROTO: self._open_proto_file,
             Name.QUIT: self.close,
-            Name.COPY: lambda: edit_commands.copy(QApplication.focusWidget()),
-            Name.SELECT_ALL: lambda: edit_commands.select_all(QApplication.focusWidget()),
+            Name.COPY: self._copy,
+            Name.SELECT_ALL: self._select_all,
             Name.SAVE_VIEW: lambda: self.saved_views.save_current(),
             Name.PROTO_EDITOR: lambda: self.tabs.setCurrentWidget(self.proto_page),
             Name.CALL: self._show_call_panel,
@@ -326,7 +325,7 @@ class MainWindow(QMainWindow):
         tools = bar.addMenu(self.tr("&Tools"))
         tools.setObjectName("toolsMenu")
         self._fill(tools, (Name.PROTO_EDITOR, Name.CALL, None, Name.PALETTE))
-        self.theme_menu = theme.controller().add_menu(view)  # System / Light / Dark
+        self.theme_menu = theme.add_menu(view)  # System / Light / Dark (the controller is made on a choice)
         help_menu = bar.addMenu(self.tr("&Help"))
         help_menu.setObjectName("helpMenu")
         self._menu_titles += [(file_menu, "&File"), (edit, "&Edit"), (view, "&View"), (jobs, "&Jobs"),
@@ -363,6 +362,8 @@ class MainWindow(QMainWindow):
         if choice == i18n.saved_choice():
             return
         i18n.save_choice(choice)
+        from console.views import relabel
+
         shown = relabel.snapshot(w for w in QApplication.topLevelWidgets() if w.isVisible())
         message = self._message
         again = relabel.sentence(message.text) if message is not None and not isinstance(message.text, Text) \
@@ -654,8 +655,22 @@ class MainWindow(QMainWindow):
         self.panel.filter_box.setFocus()
         self.panel.filter_box.selectAll()
 
+    @staticmethod
+    def _copy() -> None:
+        from console.views import edit_commands
+
+        edit_commands.copy(QApplication.focusWidget())
+
+    @staticmethod
+    def _select_all() -> None:
+        from console.views import edit_commands
+
+        edit_commands.select_all(QApplication.focusWidget())
+
     def palette_entries(self) -> list[PaletteEntry]:
         """Every action of the table: its label, shortcut, whether it applies to the selection now."""
+        from console.views.command_palette import PaletteEntry
+
         self._update_enabled()
         entries = []
         for name, spec in ACTIONS.items():
@@ -670,6 +685,8 @@ class MainWindow(QMainWindow):
         return entries
 
     def show_palette(self) -> None:
+        from console.views.command_palette import CommandPalette
+
         model = self.session.jobs_model
         palette = CommandPalette(self.palette_entries(), lambda text, limit: job_search.find_in_columns(
                                      model.columns(), model.rowCount(), text, limit),
@@ -772,8 +789,12 @@ class MainWindow(QMainWindow):
     async def confirm(self, request: ConfirmRequest) -> Options | None:
         """The session's confirmer: the dialog naming what the action hits and what it skips, then
         for a restart the batch size.  None: the operator said no."""
+        from console.views.dialogs import ask_int, disposable, exec_async
+
         spec = request.action
         if spec.confirm is not Confirm.NONE:
+            from console.views.confirm import ConfirmDialog
+
             with disposable(ConfirmDialog(self, request)) as dialog:
                 dialog.setObjectName("confirmDialog")
                 self.last_confirm = dialog
@@ -815,6 +836,8 @@ class MainWindow(QMainWindow):
         for dialog in progress:
             dialog.close()
         if outcome.failed:
+            from console.views.confirm import show_results
+
             show_results(
                 self,
                 self.tr("{0} — results").format(action_text(spec.verb)),
@@ -844,6 +867,8 @@ class MainWindow(QMainWindow):
 
     def _add_profile(self) -> None:
         """Opened, not exec'd: no nested event loop under the qasync one."""
+        from console.views.connection_dialog import ConnectionDialog
+
         dialog = ConnectionDialog(self)
         dialog.accepted.connect(lambda: self._connect_to(dialog.remote()))
         dialog.finished.connect(dialog.deleteLater)
@@ -955,10 +980,14 @@ class MainWindow(QMainWindow):
                 stop.setToolTip(self.tr("Stop the {0} running pod(s), then the engine").format(pods))
                 box.addButton(QMessageBox.StandardButton.Cancel)
                 box.setDefaultButton(leave)
+                from console.views.dialogs import exec_async
+
                 await exec_async(box)
                 clicked = box.clickedButton()
                 box.deleteLater()
                 if clicked is stop:
+                    from console.views.engine_stop import stop_engine_showing_progress
+
                     await stop_engine_showing_progress(self.session, self, stop_pods=True)
                 elif clicked is not leave:
                     return

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QStyleFactory
 
@@ -129,22 +129,33 @@ class ThemeController(QObject):
     # -- the View menu ---------------------------------------------------------------------------
     def add_menu(self, menu: QMenu) -> QMenu:
         """A "Theme" submenu (System / Light / Dark, one checked) in `menu`."""
-        sub = menu.addMenu(self.tr("&Theme"))
-        sub.setObjectName("themeMenu")
-        group = QActionGroup(sub)
-        group.setExclusive(True)
-        labels = {Mode.SYSTEM: self.tr("Follow the &system"), Mode.LIGHT: self.tr("&Light"),
-                  Mode.DARK: self.tr("&Dark")}
-        for mode, label in labels.items():
-            action = QAction(label, sub)
-            action.setObjectName(f"theme_{mode.value}")
-            action.setCheckable(True)
-            action.setChecked(mode is self.mode)
-            action.triggered.connect(lambda _checked=False, m=mode: self.set_mode(m))
-            group.addAction(action)
-            sub.addAction(action)
-        sub.actions()[0].setToolTip(self.tr("Light or dark as the desktop is, switching when it switches"))
-        return sub
+        return add_menu(menu)
+
+
+def add_menu(menu: QMenu) -> QMenu:
+    """A "Theme" submenu (System / Light / Dark, the saved mode checked) in `menu`, made without the
+    controller: a choice makes it (``controller().set_mode``).  The main window builds this menu
+    before its first rows show, and the controller waits until then (console.app: when the platform's
+    palette is already the theme's, making it changes nothing on screen)."""
+    sub = menu.addMenu(QCoreApplication.translate("ThemeController", "&Theme"))
+    sub.setObjectName("themeMenu")
+    group = QActionGroup(sub)
+    group.setExclusive(True)
+    labels = {Mode.SYSTEM: QCoreApplication.translate("ThemeController", "Follow the &system"),
+              Mode.LIGHT: QCoreApplication.translate("ThemeController", "&Light"),
+              Mode.DARK: QCoreApplication.translate("ThemeController", "&Dark")}
+    mode_now = _controller.mode if _controller is not None else saved_mode()
+    for mode, label in labels.items():
+        action = QAction(label, sub)
+        action.setObjectName(f"theme_{mode.value}")
+        action.setCheckable(True)
+        action.setChecked(mode is mode_now)
+        action.triggered.connect(lambda _checked=False, m=mode: controller().set_mode(m))
+        group.addAction(action)
+        sub.addAction(action)
+    sub.actions()[0].setToolTip(
+        QCoreApplication.translate("ThemeController", "Light or dark as the desktop is, switching when it switches"))
+    return sub
 
 
 _controller: ThemeController | None = None

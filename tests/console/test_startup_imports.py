@@ -29,6 +29,42 @@ def test_first_window_does_not_import_the_heavy_views() -> None:
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
+# Not needed before a re-attach's first rows (issue 18): built or imported when first used.
+FIRST_ROWS_FREE = LAZY + ("console.views.command_palette", "console.views.confirm", "console.views.connection_dialog",
+                          "console.views.dialogs", "console.views.engine_stop", "console.views.relabel",
+                          "console.views.edit_commands", "console.views.timeline_view", "console.views.pods_view",
+                          "console.views.proto_window", "console.views.export", "numpy.ma", "numpy.strings",
+                          "xml.etree.ElementTree")
+
+
+def test_the_console_up_to_its_first_rows_imports_only_what_the_jobs_table_needs() -> None:
+    """What console.app.build imports (the session, the main window) and the window it builds leave
+    the rest for later: the dialogs, the command palette, relabel (a language switch), the job
+    detail, the protobuf tab's contents; numpy.ma (np.unique) is not needed for the first page."""
+    code = (
+        "import os, sys; os.environ['QT_QPA_PLATFORM'] = 'offscreen'\n"
+        "import console.app\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "with console.app.single_threaded_blas():\n"
+        "    from console.session import Session, SessionOptions\n"
+        "    from console.views.main_window import MainWindow\n"
+        "    print(os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+        "import numpy as np\n"
+        "from console.models.job_columns import casefold\n"
+        "print(casefold(np.array([b'Ab', b'\\xc3\\x84x', b'cD', b'\\xc3\\x84\\xc3\\x84'])).tolist())\n"
+        "from pathlib import Path\n"
+        "import tempfile\n"
+        "w = MainWindow(Session(SessionOptions(data_dir=Path(tempfile.mkdtemp()))))\n"
+        f"print(sorted(m for m in {FIRST_ROWS_FREE!r} if m in sys.modules), os.environ.get('OPENBLAS_NUM_THREADS'))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                         check=True, env=env)
+    assert out.stdout.splitlines() == ["1", "[b'ab', b'\\xc3\\xa4x', b'cd', b'\\xc3\\xa4\\xc3\\xa4']", "[] None"], \
+        out.stdout + out.stderr
+
+
 FIRST_PAINT_FREE = ("asyncio", "qasync", "grpc", "numpy", "google.protobuf", "console.session",
                     "console.views.main_window", "console.actions", "console.views.jobs_panel")
 
@@ -69,15 +105,20 @@ def test_the_first_paint_needs_only_qt_classes(tmp_path: Path) -> None:
         "frame = console.app.WindowFrame()\n"
         "console.app.first_paint_then(frame)\n"
         f"print(sorted(m for m in {BEFORE_PAINT_FREE!r} if m in sys.modules), 'Qt' in vars(QtCore), later)\n"
-        "console.app.after_first_paint(app, later)\n"
-        "print(app.windowIcon().isNull(), frame.starting.alignment() == QtCore.Qt.AlignmentFlag.AlignCenter)\n"
+        "rest = console.app.after_first_paint(app, later)\n"
+        "print(rest, app.windowIcon().isNull(), 'console.views.theme' in sys.modules)\n"
+        "console.app.after_first_rows(app, rest)\n"
+        "import console.views.theme as theme\n"
+        "print(app.windowIcon().isNull(), frame.starting.alignment() == QtCore.Qt.AlignmentFlag.AlignCenter,\n"
+        "      theme._controller is not None)\n"
     )
     env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}  # no saved language or theme
     env.pop("LANGUAGE", None)
     env.update(LANG="C.UTF-8", LC_ALL="C.UTF-8")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60,
                          check=True, env=env)
-    assert out.stdout.splitlines() == ["[] False ['icon', 'i18n', 'theme']", "False True"], out.stdout + out.stderr
+    assert out.stdout.splitlines() == ["[] False ['icon', 'i18n', 'theme']", "['icon', 'theme'] True False",
+                                       "False True True"], out.stdout + out.stderr
 
 
 def test_the_saved_theme_is_applied_before_the_first_paint(tmp_path: Path) -> None:

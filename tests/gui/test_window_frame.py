@@ -51,3 +51,43 @@ def test_closing_the_window_while_starting_ends_the_start(qloop: Any) -> None:
     frame.show()
     assert frame.close() and frame.closed_early  # console.app then returns instead of building on
     frame.deleteLater()
+
+
+def test_the_rest_of_start_up_waits_for_the_first_rows(qloop: Any, monkeypatch: Any) -> None:
+    """console.app.when_first_rows: what start-up leaves for later (the icon, a theme controller that
+    changes nothing) runs once, a little after the jobs table's first rows, or at the latest after a
+    while when none come (an empty or unreachable engine)."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QWidget
+
+    from console import app as console_app
+
+    monkeypatch.setattr(console_app, "AFTER_ROWS_MS", 20)
+    monkeypatch.setattr(console_app, "AT_THE_LATEST_MS", 400)
+
+    def owner() -> tuple[Any, QStandardItemModel, list[float]]:
+        widget: Any = QWidget()
+        widget.session = SimpleNamespace(jobs_model=QStandardItemModel(widget))
+        calls: list[float] = []
+        console_app.when_first_rows(widget, lambda: calls.append(1))
+        return widget, widget.session.jobs_model, calls
+
+    async def scenario() -> None:
+        w1, rows_come, with_rows = owner()
+        w2, _, without = owner()
+        await asyncio.sleep(0.1)
+        assert with_rows == [] and without == []  # no rows yet: nothing early
+        rows_come.appendRow(QStandardItem("job"))
+        await until(lambda: with_rows == [1], 2, "the rest after the first rows")
+        assert without == []
+        rows_come.appendRow(QStandardItem("job 2"))
+        await until(lambda: without == [1], 3, "the rest at the latest")
+        await asyncio.sleep(0.5)
+        assert with_rows == [1] and without == [1]  # once each
+        w1.deleteLater()
+        w2.deleteLater()
+
+    run(qloop, scenario())
