@@ -32,11 +32,6 @@ J = job_pb2
 # launches; the rest go in the next tick, at once. Under a steady flood of pods every tick took
 # the maximum, and committing 64 pods (with their jobs) held every call for 20-45 ms.
 MAX_LAUNCH_BATCH = 16
-# After a wake-up (a job created, a pod ended), wait this long before the tick, so the wake-ups
-# of a busy engine share a tick: one LAUNCHING commit, one hand-off to the executor and one
-# RUNNING commit for several pods instead of each. About the engine's COMMIT_DELAY: a pod that
-# ended is committed by then anyway, and a pod starts at most this much later.
-TICK_COALESCE = 0.005
 # Backoff while the executor's backend is unreachable: 1 s, 2 s, 4 s ... capped.
 UNAVAILABLE_FIRST_DELAY = 1.0
 UNAVAILABLE_MAX_DELAY = 30.0
@@ -60,7 +55,6 @@ class Scheduler:
         self.launched_total = 0
         self._unavailable_streak = 0  # launches refused in a row because the backend was down
         self._held = False  # hold(): the engine is stopping its pods; nothing new launches
-        self.coalesce = TICK_COALESCE
 
     # -- queueing ---------------------------------------------------------------------
     def enqueue(self, rec: JobRecord, inst: int, due: float) -> None:
@@ -144,9 +138,7 @@ class Scheduler:
         while True:
             timeout = self._next_due() - now()
             if timeout > 0:
-                woken = await wait_event(self._wake, min(timeout, 5.0))  # not wait_for: see aiotools
-                if woken and self.coalesce > 0:
-                    await asyncio.sleep(self.coalesce)
+                await wait_event(self._wake, min(timeout, 5.0))  # not wait_for: see aiotools
             self._wake.clear()
             try:
                 await self.tick()
