@@ -90,17 +90,11 @@ _MAIN_LOOKUPS = 3
 
 _STREAM_SUFFIX = {OutputStream.STDOUT: ".out", OutputStream.STDERR: ".err"}
 
-# Emptied spool files of discarded pods, kept (renamed ".free-N" in the spool directory) for the
+# Emptied exit files of discarded pods, kept (renamed ".free-N" in the spool directory) for the
 # next launches: creating a file costs ext4 about 0.1 ms of CPU on a busy disk (it skips recently
-# deleted inodes), renaming one a few microseconds. An exit file is only ever written by the shim,
-# which has exited by then. An output file may still be open in a process that left the pod's
-# group (a daemon): it is reused only when inotify reported as many final closes of it as opens
-# since its pod launched (no process holds it), otherwise deleted as before, so no process of
-# one pod can ever write into another pod's output.
+# deleted inodes), renaming one a few microseconds. Only exit files: the shim alone writes one, and
+# it has exited by then; a pod's output files may still be open in a process that left its group.
 EXIT_POOL_MAX = 256
-OUTPUT_POOL_MAX = 512
-# Output files whose opens are counted at most (names; cleared beyond: then deleted as before).
-_HOLDS_MAX = 100_000
 
 
 class LocalLaunchError(RuntimeError):
@@ -172,10 +166,7 @@ class LocalExecutor(Executor):
         self._spool_prefix = os.path.join(os.fspath(self.spool_dir), "")
         # Free exit files (EXIT_POOL_MAX): appended on the loop, taken by the spawner thread.
         self._exit_pool: collections.deque[str] = collections.deque()
-        self._output_pool: collections.deque[str] = collections.deque()
-        self._pool_seq = itertools.count()
-        # Output file name -> [opens, final closes] seen by inotify since the pod launched.
-        self._holds: dict[str, list[int]] = {}
+        self._exit_pool_seq = itertools.count()
         self.poll_interval = poll_interval
         self.output_watch = output_watch or os.environ.get("PELORUS_OUTPUT_WATCH", "inotify")
         self._spool_watch: SpoolWatch | None = None
@@ -257,10 +248,9 @@ class LocalExecutor(Executor):
                 pod.done.cancel()
         self._pods.clear()
         self._spawner.shutdown(wait=False)
-        for pool in (self._exit_pool, self._output_pool):
-            while pool:  # the spawner takes none any more
-                with contextlib.suppress(OSError):
-                    os.unlink(pool.popleft())
+        while self._exit_pool:  # the spawner takes none any more
+            with contextlib.suppress(OSError):
+                os.unlink(self._exit_pool.popleft())
 
     async def _wait_spawning(self, timeout: float = 30.0) -> None:
         """Until the spawner has handed back every batch in flight (each is then tracked or killed)."""
@@ -336,7 +326,7 @@ class LocalExecutor(Executor):
         # thread it no longer stalls every RPC on the loop while a burst of pods launches.
         try:
             spawning = loop.run_in_executor(self._spawner, self._spawn_many, [(r, p, e, c) for _, r, p, e, c in jobs],
-                                            (self._exit_pool, self._output_pool))
+                                            self._exit_pool)
         except RuntimeError:  # the spawner was shut down (closed): nothing started
             for request in batch.requests:
                 self._in_flight.pop(request.pod_id, None)
@@ -410,12 +400,11 @@ class LocalExecutor(Executor):
 
     @classmethod
     def _spawn_many(cls, jobs: list[tuple[LaunchRequest, dict[str, pathlib.Path], dict[str, str], str | None]],
-                    pools: tuple[collections.deque[str], collections.deque[str]] | None = None
-                    ) -> list[_Spawned | LocalLaunchError]:
+                    exit_pool: collections.deque[str] | None = None) -> list[_Spawned | LocalLaunchError]:
         out: list[_Spawned | LocalLaunchError] = []
         for job in jobs:
             try:
-                out.append(cls._spawn(*job, pools))
+                out.append(cls._spawn(*job, exit_pool))
             except LocalLaunchError as exc:
                 out.append(exc)
             except Exception as exc:  # noqa: BLE001 - one pod's failure; the batch's others are handed back
@@ -424,19 +413,24 @@ class LocalExecutor(Executor):
 
     @staticmethod
     def _spawn(request: LaunchRequest, paths: dict[str, pathlib.Path], env: dict[str, str],
-               cwd: str | None, pools: tuple[collections.deque[str], collections.deque[str]] | None = None
+               cwd: str | None, exit_pool: collections.deque[str] | None = None
                ) -> tuple[subprocess.Popen[bytes], str, int]:
         """Start the shim (in the spawner thread): its Popen, start-time token and pidfd."""
         out_fd = err_fd = -1
-        exit_pool, output_pool = pools if pools is not None else (None, None)
         # A stale status must never be read for this run: an empty free exit file takes its place
         # (the shim then need not create one), or it is deleted.
-        if not _take_free(exit_pool, paths["exit"]):
+        placed = False
+        while exit_pool and not placed:
+            try:
+                os.rename(exit_pool.popleft(), paths["exit"])
+                placed = True
+            except IndexError:
+                break
+            except OSError:
+                continue  # gone (deleted by hand): the next one
+        if not placed:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(paths["exit"])
-        # Free output files become this pod's (opened with O_TRUNC below, as new ones are).
-        _take_free(output_pool, paths["out"])
-        _take_free(output_pool, paths["err"])
         try:
             out_fd = os.open(paths["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o600)
             err_fd = os.open(paths["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o600)
@@ -641,19 +635,15 @@ class LocalExecutor(Executor):
             raise RuntimeError(f"pod {pod_id} is still running; kill it before discarding its output")
         base = self._spool_base(pod_id)
         for suffix in (".out", ".err"):
-            held = self._holds.pop(pod_id + suffix, None)
-            if held is not None and held[0] > 0 and held[0] == held[1]:
-                self._recycle(base + suffix, self._output_pool, OUTPUT_POOL_MAX)
-            else:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(base + suffix)
-        self._recycle(base + ".exit", self._exit_pool, EXIT_POOL_MAX)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(base + suffix)
+        self._recycle_exit(base + ".exit")
         self._final_offsets.pop(pod_id, None)
 
-    def _recycle(self, path: str, pool: collections.deque[str], most: int) -> None:
-        """Empty an ended pod's spool file and keep it for a later launch, or delete it."""
-        if len(pool) < most:
-            free = f"{self._spool_prefix}.free-{next(self._pool_seq)}"
+    def _recycle_exit(self, path: str) -> None:
+        """Empty an ended pod's exit file and keep it for a later launch (EXIT_POOL_MAX), or delete it."""
+        if len(self._exit_pool) < EXIT_POOL_MAX:
+            free = f"{self._spool_prefix}.free-{next(self._exit_pool_seq)}"
             try:
                 os.truncate(path, 0)
                 os.rename(path, free)
@@ -662,7 +652,7 @@ class LocalExecutor(Executor):
             except OSError:
                 pass
             else:
-                pool.append(free)
+                self._exit_pool.append(free)
                 return
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
@@ -678,18 +668,8 @@ class LocalExecutor(Executor):
             changes = None
         if changes is None or changes.overflow:
             self._output_due.update(self._pods)
-            self._holds.clear()  # opens and closes were lost too: discard() deletes
         else:
             self._output_due.update(changes.pod_ids)
-            if len(self._holds) > _HOLDS_MAX:
-                self._holds.clear()
-            for name, (opens, closes) in changes.holds.items():
-                held = self._holds.get(name)
-                if held is None:
-                    self._holds[name] = [opens, closes]
-                else:
-                    held[0] += opens
-                    held[1] += closes
         self._schedule_read()
 
     def _schedule_read(self, delay: float = OUTPUT_COALESCE) -> None:
@@ -1006,19 +986,6 @@ def _boot_time() -> float:
             if line.startswith(b"btime"):
                 return float(line.split()[1])
     return psutil.boot_time()
-
-
-def _take_free(pool: collections.deque[str] | None, path: pathlib.Path) -> bool:
-    """Rename a free spool file (emptied) to `path` (in the spawner thread); False if none was left."""
-    while pool:
-        try:
-            os.rename(pool.popleft(), path)
-            return True
-        except IndexError:
-            return False
-        except OSError:
-            continue  # gone (deleted by hand): the next one
-    return False
 
 
 def _read_exit_file(path: str | pathlib.Path) -> int | None:

@@ -20,12 +20,6 @@ import inotify_simple
 # Writes (IN_MODIFY) and a writer closing its file (IN_CLOSE_WRITE: the shim's last
 # redirection ends) are what make new bytes readable.
 _MASK = inotify_simple.flags.MODIFY | inotify_simple.flags.CLOSE_WRITE
-# Opens and closes, counted per file, tell when no process holds a file any more (every open
-# file description is reported once opened and once finally closed): its pod's files may then
-# be reused (local.py).
-_HOLD_MASK = inotify_simple.flags.OPEN | inotify_simple.flags.CLOSE_NOWRITE
-_OUTPUT_MASK = inotify_simple.flags.MODIFY | inotify_simple.flags.CLOSE_WRITE
-_CLOSE_MASK = inotify_simple.flags.CLOSE_WRITE | inotify_simple.flags.CLOSE_NOWRITE
 _SUFFIXES = (".out", ".err")
 
 
@@ -35,8 +29,6 @@ class SpoolChanges:
 
     pod_ids: set[str] = field(default_factory=set)
     overflow: bool = False
-    # Per output file name: [opens, final closes] seen in these events.
-    holds: dict[str, list[int]] = field(default_factory=dict)
 
 
 class SpoolWatch:
@@ -48,7 +40,7 @@ class SpoolWatch:
         instance limit reached); the caller then falls back to polling."""
         self._inotify = inotify_simple.INotify(nonblocking=True)
         try:
-            self._inotify.add_watch(os.fspath(directory), _MASK | _HOLD_MASK)
+            self._inotify.add_watch(os.fspath(directory), _MASK)
         except OSError:
             self._inotify.close()
             raise
@@ -70,17 +62,7 @@ class SpoolWatch:
                 continue
             name = str(event.name)
             if name.endswith(_SUFFIXES):
-                mask = event.mask
-                if mask & _OUTPUT_MASK:
-                    changes.pod_ids.add(name[:-4])
-                if mask & (inotify_simple.flags.OPEN | _CLOSE_MASK):
-                    held = changes.holds.get(name)
-                    if held is None:
-                        held = changes.holds[name] = [0, 0]
-                    if mask & inotify_simple.flags.OPEN:
-                        held[0] += 1
-                    if mask & _CLOSE_MASK:
-                        held[1] += 1
+                changes.pod_ids.add(name[:-4])
         return changes
 
     def close(self) -> None:
