@@ -20,11 +20,9 @@ Design choices, and why:
 from __future__ import annotations
 
 import asyncio
-import collections
 import concurrent.futures
 import contextlib
 import functools
-import itertools
 import logging
 import os
 import pathlib
@@ -89,12 +87,6 @@ _SHIM_NAME = "pelorus-shim"
 _MAIN_LOOKUPS = 3
 
 _STREAM_SUFFIX = {OutputStream.STDOUT: ".out", OutputStream.STDERR: ".err"}
-
-# Emptied exit files of discarded pods, kept (renamed ".free-N" in the spool directory) for the
-# next launches: creating a file costs ext4 about 0.1 ms of CPU on a busy disk (it skips recently
-# deleted inodes), renaming one a few microseconds. Only exit files: the shim alone writes one, and
-# it has exited by then; a pod's output files may still be open in a process that left its group.
-EXIT_POOL_MAX = 256
 
 
 class LocalLaunchError(RuntimeError):
@@ -164,9 +156,6 @@ class LocalExecutor(Executor):
         # Absolute, because the shim writes the exit file from the pod's working directory.
         self.spool_dir = pathlib.Path(spool_dir).absolute()
         self._spool_prefix = os.path.join(os.fspath(self.spool_dir), "")
-        # Free exit files (EXIT_POOL_MAX): appended on the loop, taken by the spawner thread.
-        self._exit_pool: collections.deque[str] = collections.deque()
-        self._exit_pool_seq = itertools.count()
         self.poll_interval = poll_interval
         self.output_watch = output_watch or os.environ.get("PELORUS_OUTPUT_WATCH", "inotify")
         self._spool_watch: SpoolWatch | None = None
@@ -248,9 +237,6 @@ class LocalExecutor(Executor):
                 pod.done.cancel()
         self._pods.clear()
         self._spawner.shutdown(wait=False)
-        while self._exit_pool:  # the spawner takes none any more
-            with contextlib.suppress(OSError):
-                os.unlink(self._exit_pool.popleft())
 
     async def _wait_spawning(self, timeout: float = 30.0) -> None:
         """Until the spawner has handed back every batch in flight (each is then tracked or killed)."""
@@ -325,8 +311,7 @@ class LocalExecutor(Executor):
         # fork/exec takes milliseconds (more on a busy host) and releases the GIL: in a worker
         # thread it no longer stalls every RPC on the loop while a burst of pods launches.
         try:
-            spawning = loop.run_in_executor(self._spawner, self._spawn_many, [(r, p, e, c) for _, r, p, e, c in jobs],
-                                            self._exit_pool)
+            spawning = loop.run_in_executor(self._spawner, self._spawn_many, [(r, p, e, c) for _, r, p, e, c in jobs])
         except RuntimeError:  # the spawner was shut down (closed): nothing started
             for request in batch.requests:
                 self._in_flight.pop(request.pod_id, None)
@@ -399,12 +384,12 @@ class LocalExecutor(Executor):
         return PodHandle(pid=pid, host=self.host, node_id="", token=token)
 
     @classmethod
-    def _spawn_many(cls, jobs: list[tuple[LaunchRequest, dict[str, pathlib.Path], dict[str, str], str | None]],
-                    exit_pool: collections.deque[str] | None = None) -> list[_Spawned | LocalLaunchError]:
+    def _spawn_many(cls, jobs: list[tuple[LaunchRequest, dict[str, pathlib.Path], dict[str, str], str | None]]
+                    ) -> list[_Spawned | LocalLaunchError]:
         out: list[_Spawned | LocalLaunchError] = []
         for job in jobs:
             try:
-                out.append(cls._spawn(*job, exit_pool))
+                out.append(cls._spawn(*job))
             except LocalLaunchError as exc:
                 out.append(exc)
             except Exception as exc:  # noqa: BLE001 - one pod's failure; the batch's others are handed back
@@ -413,24 +398,12 @@ class LocalExecutor(Executor):
 
     @staticmethod
     def _spawn(request: LaunchRequest, paths: dict[str, pathlib.Path], env: dict[str, str],
-               cwd: str | None, exit_pool: collections.deque[str] | None = None
-               ) -> tuple[subprocess.Popen[bytes], str, int]:
+               cwd: str | None) -> tuple[subprocess.Popen[bytes], str, int]:
         """Start the shim (in the spawner thread): its Popen, start-time token and pidfd."""
         out_fd = err_fd = -1
-        # A stale status must never be read for this run: an empty free exit file takes its place
-        # (the shim then need not create one), or it is deleted.
-        placed = False
-        while exit_pool and not placed:
-            try:
-                os.rename(exit_pool.popleft(), paths["exit"])
-                placed = True
-            except IndexError:
-                break
-            except OSError:
-                continue  # gone (deleted by hand): the next one
-        if not placed:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(paths["exit"])
+        # A stale status must never be read for this run (off the loop: a file system call).
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(paths["exit"])
         try:
             out_fd = os.open(paths["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o600)
             err_fd = os.open(paths["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o600)
@@ -634,28 +607,10 @@ class LocalExecutor(Executor):
         if pod_id in self._pods:
             raise RuntimeError(f"pod {pod_id} is still running; kill it before discarding its output")
         base = self._spool_base(pod_id)
-        for suffix in (".out", ".err"):
+        for suffix in (".out", ".err", ".exit"):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(base + suffix)
-        self._recycle_exit(base + ".exit")
         self._final_offsets.pop(pod_id, None)
-
-    def _recycle_exit(self, path: str) -> None:
-        """Empty an ended pod's exit file and keep it for a later launch (EXIT_POOL_MAX), or delete it."""
-        if len(self._exit_pool) < EXIT_POOL_MAX:
-            free = f"{self._spool_prefix}.free-{next(self._exit_pool_seq)}"
-            try:
-                os.truncate(path, 0)
-                os.rename(path, free)
-            except FileNotFoundError:
-                return
-            except OSError:
-                pass
-            else:
-                self._exit_pool.append(free)
-                return
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
 
     def _on_spool_events(self) -> None:
         """The spool directory's inotify descriptor is readable: note which pods wrote,
