@@ -296,6 +296,10 @@ class LocalExecutor(Executor):
                     raise LocalLaunchError(f"pod {request.pod_id} is already running on this executor")
                 cwd = self._check_working_dir(request.working_dir)
                 paths = self._paths(request.pod_id)
+                # A stale status must never be read for this run. On the loop, not in the spawner: each
+                # system call there is one more hand-over of the GIL, which the loop waits for.
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self._spool_base(request.pod_id) + ".exit")
                 env = self._build_env(request, paths["exit"])
             except Exception as exc:  # noqa: BLE001 - this pod's failure, the others start
                 out[i] = exc
@@ -401,9 +405,6 @@ class LocalExecutor(Executor):
                cwd: str | None) -> tuple[subprocess.Popen[bytes], str, int]:
         """Start the shim (in the spawner thread): its Popen, start-time token and pidfd."""
         out_fd = err_fd = -1
-        # A stale status must never be read for this run (off the loop: a file system call).
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(paths["exit"])
         try:
             out_fd = os.open(paths["out"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o600)
             err_fd = os.open(paths["err"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_APPEND | os.O_CLOEXEC, 0o600)
