@@ -410,8 +410,18 @@ class Engine:
         dirty_pods, self._dirty_pods = self._dirty_pods, {}
         dirty_jobs, self._dirty_jobs = self._dirty_jobs, set()
         deferred, self._deferred = self._deferred, []
+        # A job written in full (created, spec or version changed) that this commit also derives and
+        # writes the status of: one full write after the derivation instead of a full write
+        # followed by a status update of the same row.
+        full: dict[str, tuple[JobRecord, bool, SpecVersion | None, bool]] = {}
         with self.store.tx():
             for kind, row in deferred:
+                if kind == "job":
+                    job = cast("tuple[JobRecord, bool, SpecVersion | None, bool]", row)
+                    job_id = job[0].job_id
+                    if job_id in dirty_jobs and job_id not in full and self.jobs.get(job_id) is job[0]:
+                        full[job_id] = job
+                        continue
                 self._write_deferred(kind, row)
             for job_id, inst, handle in dirty_pods.values():
                 rec = self.jobs.get(job_id)
@@ -433,10 +443,15 @@ class Engine:
                 change = rec.job_change()
                 payload = self.store.add_change(change)
                 rec.status.revision = change.revision
-                self.store.put_job_status(job_id, rec.spec, rec.status)
+                if job_id in full:
+                    self._write_job(*full.pop(job_id))
+                else:
+                    self.store.put_job_status(job_id, rec.spec, rec.status)
                 if rec.status.HasField("expires_at"):
                     heapq.heappush(self._expiry, (from_timestamp(rec.status.expires_at), job_id))
                 published.append(PublishedChange(change.revision, CHANGE_JOB, job_id, payload))
+            for job in full.values():  # not reached above (cannot happen today): written all the same
+                self._write_job(*job)
         self.hub.publish(published)
         # Deriving state can dirty further things (a stop workflow finishing, a callback).
         if self._dirty_jobs or self._dirty_pods or self._deferred:
@@ -455,13 +470,15 @@ class Engine:
             job_id, info, progress = cast("tuple[str, workflow_pb2.WorkflowInfo, str]", row)
             self.store.put_workflow(job_id, info, progress)
         elif kind == "job":
-            rec, spec_changed, meta = cast("tuple[JobRecord, bool, SpecVersion | None]", row)
-            if meta is not None and rec.latest_workflow is not None:
-                # The workflow the change started: recorded by the same request, before this commit.
-                meta = replace(meta, workflow_id=rec.latest_workflow.status.workflow_id)
-            self.store.put_job(rec.job_id, rec.spec, rec.status, rec.idempotency_key, spec_changed, meta)
+            self._write_job(*cast("tuple[JobRecord, bool, SpecVersion | None, bool]", row))
         elif kind == "delete_pod":
             self.store.delete_pod(cast(str, row))
+
+    def _write_job(self, rec: JobRecord, spec_changed: bool, meta: SpecVersion | None, new: bool) -> None:
+        if meta is not None and rec.latest_workflow is not None:
+            # The workflow the change started: recorded by the same request, before this commit.
+            meta = replace(meta, workflow_id=rec.latest_workflow.status.workflow_id)
+        self.store.put_job(rec.job_id, rec.spec, rec.status, rec.idempotency_key, spec_changed, meta, new=new)
 
     def publish_deleted(self, rec: JobRecord) -> None:
         """Log and publish the final (deleted) changes of a job and its pods."""
@@ -996,7 +1013,7 @@ class Engine:
         rec.status.version.value = rec.version + 1
         t = now()
         set_timestamp(rec.status.updated_at, t)
-        self.defer("job", (rec, spec_changed, self._spec_version(rec, t, spec_changed)))
+        self.defer("job", (rec, spec_changed, self._spec_version(rec, t, spec_changed), False))
         self.mark_job(rec)
         return rec.version
 
@@ -1032,12 +1049,16 @@ class Engine:
         for inst in range(spec.instance_count):
             self.new_pod(rec, inst, P.POD_STATE_INITIALIZED, t)
             self._dirty_pods[rec.pods[inst].pod_name] = (job_id, inst, None)
-        self.defer("job", (rec, True, self._spec_version(rec, t, True)))
+        # A generated id is in no row yet (a caller's own id may be: a job deleted and created again).
+        fresh = not request_job_id
+        self.defer("job", (rec, True, self._spec_version(rec, t, True), fresh))
         self.workflows.record_simple(rec, W.WORKFLOW_TYPE_START, "job created", done=True)
         if start_paused:
             status.message = "created stopped: start it to run"
         else:
             self._schedule_first_run(rec, t)
+        if fresh:
+            self.progress.fresh(rec)
         self.mark_job(rec)
         self.commit()
         self.scheduler.wake()

@@ -81,6 +81,13 @@ class ProgressHistory:
                 self.engine.store.drop_progress_runs(rec.job_id, keep_from=run - self.keep_runs + 1)
         return tr
 
+    def fresh(self, rec: JobRecord) -> None:
+        """A job just created with an id no earlier job had: it has no samples to count or drop,
+        so its first commit need not ask the store."""
+        run = rec.status.run_count
+        if run and rec.job_id not in self._tracks:
+            self._tracks[rec.job_id] = _Track(run, 0, 0.0, self.first_resolution)
+
     def observe(self, rec: JobRecord, t: float) -> None:
         """Called for every job a commit writes (inside its transaction, after the state is derived)."""
         if rec.status.run_count == 0:

@@ -73,24 +73,56 @@ def check_message(msg: Message, path: str) -> None:
         numbers = sorted({unknown[i].field_number for i in range(len(unknown))})
         raise invalid(where, f"has field number(s) {', '.join(map(str, numbers[:10]))} that {desc.full_name} "
                              "does not define (a newer client? this engine would ignore them)")
-    if desc.full_name == _DURATION:
+    full_name = desc.full_name
+    if full_name == _DURATION:
         _check_duration(msg, path)
         return
-    if desc.full_name == _TIMESTAMP:
+    if full_name == _TIMESTAMP:
         _check_timestamp(msg, path)
         return
     for field, value in msg.ListFields():
+        shape, limit, kind = _plan(full_name, field)
+        if shape == _SCALAR:
+            # The commonest case first, and its path only built when it is wrong.
+            if kind == FD.TYPE_STRING:
+                if len(value) > limit.length:
+                    _check_value(field, value, _join(path, field.name), limit)
+            elif kind in _QUIET_KINDS:
+                pass
+            else:
+                _check_value(field, value, _join(path, field.name), limit)
+            continue
         where = _join(path, field.name)
-        limit = limits.field_limit(desc.full_name, field.name)
-        if field.is_repeated and field.message_type is not None and field.message_type.GetOptions().map_entry:
+        if shape == _MAP:
             _check_map(field, value, where, limit)
-        elif field.is_repeated:
+        else:
             if len(value) > limit.items:
                 raise invalid(where, f"has {len(value):,} entries; the limit is {limit.items:,}")
             for i, item in enumerate(value):
                 _check_value(field, item, f"{where}[{i}]", limit)
+
+
+_SCALAR, _LIST, _MAP = 0, 1, 2
+# Kinds _check_value has nothing to say about (integers and booleans).
+_QUIET_KINDS = frozenset({FD.TYPE_INT32, FD.TYPE_INT64, FD.TYPE_UINT32, FD.TYPE_UINT64, FD.TYPE_SINT32,
+                          FD.TYPE_SINT64, FD.TYPE_FIXED32, FD.TYPE_FIXED64, FD.TYPE_SFIXED32, FD.TYPE_SFIXED64,
+                          FD.TYPE_BOOL})
+_PLANS: dict[tuple[str, str], tuple[int, limits.Limit, int]] = {}
+
+
+def _plan(message: str, field: FieldDescriptor) -> tuple[int, limits.Limit, int]:
+    """(shape, limit, type) of a message's field: looked up once per field, not per request."""
+    key = (message, field.name)
+    plan = _PLANS.get(key)
+    if plan is None:
+        if field.is_repeated and field.message_type is not None and field.message_type.GetOptions().map_entry:
+            shape = _MAP
+        elif field.is_repeated:
+            shape = _LIST
         else:
-            _check_value(field, value, where, limit)
+            shape = _SCALAR
+        plan = _PLANS[key] = (shape, limits.field_limit(message, field.name), field.type)
+    return plan
 
 
 def _check_map(field: FieldDescriptor, value: Any, where: str, limit: limits.Limit) -> None:

@@ -231,9 +231,11 @@ class Store:
     # -- jobs ---------------------------------------------------------------------
     def put_job(self, job_id: str, spec: job_pb2.JobSpec, status: job_pb2.JobStatus,
                 idempotency_key: str | None = None, spec_changed: bool = False,
-                spec_version: SpecVersion | None = None) -> None:
+                spec_version: SpecVersion | None = None, new: bool = False) -> None:
         """Write the job; with `spec_changed` (or a new job) also its spec as a new version
-        (`spec_version` says which, when and by whom; by default the status's version, now)."""
+        (`spec_version` says which, when and by whom; by default the status's version, now).
+        `new`: the caller knows no row has this job id (a freshly generated one): insert at once,
+        without the update that would find nothing and the label delete that would remove nothing."""
         search = " ".join([spec.name, spec.owner, spec.description, job_id,
                            *(f"{k}={v}" for k, v in spec.labels.items())]).lower()
         ended = status.ended_at.seconds + status.ended_at.nanos / 1e9 if status.HasField("ended_at") else 0.0
@@ -244,12 +246,12 @@ class Store:
                   status.version.value, spec.unique_key, search, spec.SerializeToString(),
                   status.SerializeToString())
         with self.tx():
-            cur = self._conn.execute(
+            updated = 0 if new else self._conn.execute(
                 "UPDATE jobs SET name=?, owner=?, namespace=?, state=?, priority=?, created_at=?, updated_at=?, "
                 "ended_at=?, expires_at=?, version=?, unique_key=?, search=?, spec=?, status=? WHERE job_id=?",
                 (*params, job_id),
-            )
-            if cur.rowcount == 0:
+            ).rowcount
+            if updated == 0:
                 self._conn.execute(
                     "INSERT INTO jobs(name, owner, namespace, state, priority, created_at, updated_at, ended_at, "
                     "expires_at, version, unique_key, search, spec, status, job_id, idempotency_key) "
@@ -258,9 +260,11 @@ class Store:
                 )
                 spec_changed = True
             if spec_changed:
-                self._conn.execute("DELETE FROM job_labels WHERE job_id=?", (job_id,))
-                self._conn.executemany("INSERT INTO job_labels(job_id, key, value) VALUES (?,?,?)",
-                                       [(job_id, k, v) for k, v in spec.labels.items()])
+                if not new:
+                    self._conn.execute("DELETE FROM job_labels WHERE job_id=?", (job_id,))
+                if spec.labels:
+                    self._conn.executemany("INSERT INTO job_labels(job_id, key, value) VALUES (?,?,?)",
+                                           [(job_id, k, v) for k, v in spec.labels.items()])
                 meta = spec_version or SpecVersion(status.version.value, status.updated_at.seconds
                                                    + status.updated_at.nanos / 1e9)
                 self._conn.execute("INSERT OR REPLACE INTO job_specs(job_id, version, spec, created_at, author, "

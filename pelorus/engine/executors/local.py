@@ -155,6 +155,7 @@ class LocalExecutor(Executor):
         super().__init__(events)
         # Absolute, because the shim writes the exit file from the pod's working directory.
         self.spool_dir = pathlib.Path(spool_dir).absolute()
+        self._spool_prefix = os.path.join(os.fspath(self.spool_dir), "")
         self.poll_interval = poll_interval
         self.output_watch = output_watch or os.environ.get("PELORUS_OUTPUT_WATCH", "inotify")
         self._spool_watch: SpoolWatch | None = None
@@ -295,7 +296,10 @@ class LocalExecutor(Executor):
                     raise LocalLaunchError(f"pod {request.pod_id} is already running on this executor")
                 cwd = self._check_working_dir(request.working_dir)
                 paths = self._paths(request.pod_id)
-                paths["exit"].unlink(missing_ok=True)  # a stale status must never be read for this run
+                # A stale status must never be read for this run. On the loop, not in the spawner: each
+                # system call there is one more hand-over of the GIL, which the loop waits for.
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self._spool_base(request.pod_id) + ".exit")
                 env = self._build_env(request, paths["exit"])
             except Exception as exc:  # noqa: BLE001 - this pod's failure, the others start
                 out[i] = exc
@@ -603,8 +607,10 @@ class LocalExecutor(Executor):
         """Delete an ended pod's spool files once the scheduler has stored its output."""
         if pod_id in self._pods:
             raise RuntimeError(f"pod {pod_id} is still running; kill it before discarding its output")
-        for path in self._paths(pod_id).values():
-            path.unlink(missing_ok=True)
+        base = self._spool_base(pod_id)
+        for suffix in (".out", ".err", ".exit"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(base + suffix)
         self._final_offsets.pop(pod_id, None)
 
     def _on_spool_events(self) -> None:
@@ -740,7 +746,7 @@ class LocalExecutor(Executor):
 
     def _exit_info(self, pod: _Pod, wait_status: int | None) -> ExitInfo:
         """Turn what we know (exit file first, then the waitpid status) into an ExitInfo."""
-        code = _read_exit_file(self._paths(pod.request.pod_id)["exit"])
+        code = _read_exit_file(self._spool_base(pod.request.pod_id) + ".exit")
         killer: str | None = None
         if code is None and wait_status is not None:
             if os.WIFEXITED(wait_status):
@@ -798,6 +804,12 @@ class LocalExecutor(Executor):
 
     # ------------------------------------------------------------------ helpers
 
+    def _spool_base(self, pod_id: str) -> str:
+        """The path of the pod's spool files without their suffix (a plain string: hot paths)."""
+        if not pod_id or "/" in pod_id or pod_id in (".", ".."):
+            raise LocalLaunchError(f"pod id {pod_id!r} cannot name a spool file")
+        return self._spool_prefix + pod_id
+
     def _paths(self, pod_id: str) -> dict[str, pathlib.Path]:
         if not pod_id or "/" in pod_id or pod_id in (".", ".."):
             raise LocalLaunchError(f"pod id {pod_id!r} cannot name a spool file")
@@ -808,12 +820,12 @@ class LocalExecutor(Executor):
     def _open_streams(self, pod_id: str, offsets: dict[OutputStream, int]) -> dict[OutputStream, _StreamReader]:
         """Readers for the pod's spool files. A missing file (deleted by hand) only costs
         that stream's output; the pod is still watched and its exit still reported."""
-        paths = self._paths(pod_id)
+        base = self._spool_base(pod_id)
         streams: dict[OutputStream, _StreamReader] = {}
         try:
             for stream, suffix in _STREAM_SUFFIX.items():
                 try:
-                    fd = os.open(paths[suffix[1:]], os.O_RDONLY | os.O_CLOEXEC)
+                    fd = os.open(base + suffix, os.O_RDONLY | os.O_CLOEXEC)
                 except FileNotFoundError:
                     log.warning("spool file %s of pod %s is missing; its output is lost", suffix, pod_id)
                     continue
@@ -932,11 +944,17 @@ def _boot_time() -> float:
     return psutil.boot_time()
 
 
-def _read_exit_file(path: pathlib.Path) -> int | None:
+def _read_exit_file(path: str | pathlib.Path) -> int | None:
     try:
-        return int(path.read_text().strip())
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        return int(os.read(fd, 64).strip())
     except (OSError, ValueError):
         return None
+    finally:
+        os.close(fd)
 
 
 def _command_exists(request: LaunchRequest) -> bool:

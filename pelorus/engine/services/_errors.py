@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import grpc
+from google.protobuf.message import Message
 
 from pelorus.engine.errors import EngineError
 from pelorus.engine.requestcheck import check_request
@@ -45,7 +46,8 @@ def rpc(method: F) -> F:
         try:
             check_request(request)
             result = method(self, request, context)
-            if isinstance(result, Awaitable):
+            # A reply (most calls) is returned as it is: the ABC check costs more than the call's own work.
+            if not isinstance(result, Message) and isinstance(result, Awaitable):
                 result = await result
             return result
         except EngineError as exc:
